@@ -1,0 +1,17 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Projections.Customers;
+using Marten;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Customers;
+
+public static class GetCustomerEndpoint
+{
+    [WolverineGet("/api/customers/{id}")]
+    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<CustomerProfile>(id, ct) is { } profile
+            ? Results.Ok(CustomerView.Of(profile))
+            : UnknownCustomer(id);
+
+    public static IResult UnknownCustomer(string id) => Problems.NotFound($"No customer '{id}'.");
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using EventCrm.Host.Infrastructure;
+using Marten;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Health;
+
+public sealed record HealthView(string Status, DatabaseHealth Database);
+
+public sealed record DatabaseHealth(string Status, double LatencyMs);
+
+public static class GetHealthEndpoint
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+
+    /// <summary>Healthy when the database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
+    [WolverineGet("/health")]
+    public static async Task<IResult> Get(IDocumentStore store, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Patience);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await using var session = store.QuerySession();
+            await session.QueryAsync<int>("select 1", timeout.Token);
+            return Results.Ok(new HealthView("healthy", new DatabaseHealth("reachable", watch.Elapsed.TotalMilliseconds)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Problems.Unavailable($"The database did not answer: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Touchpoints;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace EventCrm.Host.Infrastructure;
+
+public static class StoreConfiguration
+{
+    public const string ConnectionStringName = "EventCrm";
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
+            ? connectionString
+            : throw new InvalidOperationException(
+                $"No database configured: set ConnectionStrings__{ConnectionStringName} (for example " +
+                "\"Host=127.0.0.1;Port=5433;Database=eventcrm;Username=postgres\"), or start the service with ./eventcrm run, " +
+                "which starts a private PostgreSQL cluster.");
+
+    public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string connectionString, string schema)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = schema;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        // Touchpoint ids map to event ids: this index is what makes a touchpoint unique.
+        opts.Events.EnableUniqueIndexOnEventId = true;
+        // See build/local-feed/README.md: the stand-in lock library cannot take advisory locks otherwise.
+        opts.Events.UseAdvisoryLockTransaction = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        foreach (var (name, type) in TouchpointTypes.ByName) opts.Events.MapEventType(type, name);
+
+        return opts.ConfigureCustomers();
+    }
+}

@@ -1,0 +1,47 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddMarten(services =>
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        return new StoreOptions().ConfigureEventCrmStore(
+            StoreConfiguration.ConnectionString(configuration), configuration["Marten:Schema"] ?? "eventcrm");
+    })
+    .UseLightweightSessions()
+    .AddAsyncDaemon(DaemonMode.HotCold)
+    .IntegrateWithWolverine();
+
+builder.Host.UseWolverine(opts =>
+{
+    opts.ApplicationAssembly = typeof(Program).Assembly;
+    opts.Policies.AutoApplyTransactions();
+});
+
+builder.Services.AddWolverineHttp();
+builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<TouchpointAppender>();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapWolverineEndpoints(opts =>
+{
+    opts.WarmUpRoutes = RouteWarmup.Eager;
+});
+
+return await app.RunJasperFxCommands(args);
+
+public partial class Program;

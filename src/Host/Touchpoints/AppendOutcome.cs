@@ -1,0 +1,15 @@
+using EventCrm.Relationship.Ingestion;
+
+namespace EventCrm.Host.Touchpoints;
+
+public enum TouchpointResult { Appended, Repeated }
+
+public sealed record TouchpointReceipt(int Index, string TouchpointId, string CustomerId, TouchpointResult Result);
+
+/// <summary>What became of a batch: every touchpoint appended or repeated, or the reasons none was.</summary>
+public sealed record AppendOutcome(IReadOnlyList<TouchpointReceipt> Receipts, IReadOnlyList<Rejection> Rejections, bool TooMuchContention = false)
+{
+    public bool Accepted => Rejections.Count == 0 && !TooMuchContention;
+    public int Appended => Receipts.Count(r => r.Result == TouchpointResult.Appended);
+    public int Repeated => Receipts.Count(r => r.Result == TouchpointResult.Repeated);
+}

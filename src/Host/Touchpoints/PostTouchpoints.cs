@@ -1,0 +1,101 @@
+using System.Text.Json;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Ingestion;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Touchpoints;
+
+public sealed record TouchpointsAccepted(int Appended, int Repeated, IReadOnlyList<TouchpointReceiptView> Touchpoints);
+
+public sealed record TouchpointReceiptView(int Index, string TouchpointId, string CustomerId, string Result);
+
+/// <summary>
+/// POST /api/touchpoints: one touchpoint object, or an array of up to 1,000 appended all-or-nothing.
+/// </summary>
+public static class PostTouchpointsEndpoint
+{
+    public const int MaxBatchSize = 1000;
+    private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 16 };
+
+    [WolverinePost("/api/touchpoints")]
+    public static async Task<IResult> Post(HttpRequest request, TouchpointAppender appender, TimeProvider clock, CancellationToken ct)
+    {
+        JsonDocument body;
+        try
+        {
+            body = await JsonDocument.ParseAsync(request.Body, Parsing, ct);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Invalid("body", $"The body is not valid JSON: {e.Message}");
+        }
+
+        using (body)
+        {
+            var (batch, errors) = Read(body.RootElement, clock.GetUtcNow());
+            if (errors.Count > 0)
+                return Problems.Invalid($"{errors.Count} field(s) are invalid; nothing was appended.", errors);
+
+            var outcome = await appender.AppendAsync(batch, ct);
+            return Answer(outcome, isArray: body.RootElement.ValueKind == JsonValueKind.Array);
+        }
+    }
+
+    private static (List<IncomingTouchpoint> Batch, Dictionary<string, string[]> Errors) Read(JsonElement root, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var batch = new List<IncomingTouchpoint>();
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                ReadItem(root, 0, "", batch, errors, now);
+                break;
+            case JsonValueKind.Array when root.GetArrayLength() == 0:
+                errors["body"] = ["must contain at least one touchpoint"];
+                break;
+            case JsonValueKind.Array when root.GetArrayLength() > MaxBatchSize:
+                errors["body"] = [$"must contain at most {MaxBatchSize} touchpoints, got {root.GetArrayLength()}"];
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in root.EnumerateArray()) ReadItem(item, index, $"[{index++}]", batch, errors, now);
+                break;
+            default:
+                errors["body"] = ["must be a touchpoint object or an array of touchpoints"];
+                break;
+        }
+        return (batch, errors);
+    }
+
+    private static void ReadItem(JsonElement item, int index, string prefix, List<IncomingTouchpoint> batch,
+        Dictionary<string, string[]> errors, DateTimeOffset now)
+    {
+        var (parsed, fieldErrors) = TouchpointJson.Read(item, now);
+        if (parsed is not null) batch.Add(new IncomingTouchpoint(index, parsed.CustomerId, parsed.Touchpoint));
+        foreach (var group in fieldErrors.GroupBy(e => KeyOf(prefix, e.Field)))
+            errors[group.Key] = group.Select(e => e.Message).ToArray();
+    }
+
+    private static string KeyOf(string prefix, string field) =>
+        field.Length == 0 ? (prefix.Length == 0 ? "body" : prefix) : prefix.Length == 0 ? field : $"{prefix}.{field}";
+
+    private static IResult Answer(AppendOutcome outcome, bool isArray)
+    {
+        if (outcome.TooMuchContention)
+            return Problems.Conflict("Too many concurrent writes on the same customers; nothing was appended. Retry the request.");
+
+        if (!outcome.Accepted)
+        {
+            var errors = outcome.Rejections.ToDictionary(r => isArray ? $"[{r.Index}]" : "touchpointId", r => new[] { r.Reason });
+            var detail = $"{string.Join(" ", outcome.Rejections.Select(r => r.Reason).Take(3))} Nothing was appended.";
+            return outcome.Rejections.Any(r => r.Kind == RejectionKind.Conflict)
+                ? Problems.Conflict(detail, errors)
+                : Problems.NotFound(detail, errors);
+        }
+
+        var view = new TouchpointsAccepted(outcome.Appended, outcome.Repeated,
+            outcome.Receipts.Select(r => new TouchpointReceiptView(r.Index, r.TouchpointId, r.CustomerId,
+                r.Result == Touchpoints.TouchpointResult.Appended ? "appended" : "repeated")).ToList());
+        return outcome.Appended > 0 ? Results.Json(view, statusCode: StatusCodes.Status201Created) : Results.Ok(view);
+    }
+}

@@ -1,0 +1,100 @@
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Ingestion;
+using EventCrm.Relationship.Touchpoints;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Marten.Events;
+using Marten.Exceptions;
+using Npgsql;
+
+namespace EventCrm.Host.Touchpoints;
+
+/// <summary>
+/// The one path by which touchpoints enter the store, whoever sends them. A batch is decided
+/// against what the store holds, then written in one transaction that checks every stream's
+/// version: a concurrent writer makes the transaction fail as a whole, and the batch is decided
+/// again against the new state, so no touchpoint is lost and none is written twice.
+/// </summary>
+public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointAppender> logger)
+{
+    private const int MaxAttempts = 12;
+    private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
+
+    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
+            if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
+            if (plan.AppendedCount == 0) return Receipts(batch, plan);
+
+            foreach (var append in plan.Appends) Write(session, append);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return Receipts(batch, plan);
+            }
+            catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
+            {
+                logger.LogDebug("Concurrent write on the same customers, deciding again (attempt {Attempt})", attempt);
+                await Task.Delay(Backoff(attempt), ct);
+            }
+            catch (Exception e) when (IsLostRace(e))
+            {
+                logger.LogWarning("Gave up after {Attempts} attempts of concurrent writes", attempt);
+                return new AppendOutcome([], [], TooMuchContention: true);
+            }
+        }
+    }
+
+    private void Write(IDocumentSession session, StreamAppend append)
+    {
+        var events = append.Touchpoints.Select(ToEvent).ToArray();
+        if (append.StartsStream) session.Events.StartStream(append.CustomerId, events);
+        else session.Events.Append(append.CustomerId, append.Before!.Version + events.Length, events);
+    }
+
+    private IEvent ToEvent(ITouchpoint touchpoint)
+    {
+        var e = _events.BuildEvent(touchpoint);
+        e.Id = TouchpointEventIds.For(touchpoint.TouchpointId);
+        return e;
+    }
+
+    private static async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(
+        IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    {
+        var ids = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct);
+        return events
+            .Where(e => e.Data is ITouchpoint)
+            .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
+    }
+
+    private static async Task<Dictionary<string, CustomerStanding>> Standings(
+        IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    {
+        var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
+        var profiles = await session.LoadManyAsync<CustomerProfile>(ct, customerIds);
+        return profiles.ToDictionary(p => p.Id, p => new CustomerStanding(p.Version, p.HasSignedUp));
+    }
+
+    private static AppendOutcome Receipts(IReadOnlyList<IncomingTouchpoint> batch, IngestionPlan plan)
+    {
+        var repeats = plan.Repeats.Select(r => r.Index).ToHashSet();
+        var receipts = batch.Select(i => new TouchpointReceipt(i.Index, i.Touchpoint.TouchpointId, i.CustomerId,
+            repeats.Contains(i.Index) ? TouchpointResult.Repeated : TouchpointResult.Appended)).ToList();
+        return new AppendOutcome(receipts, []);
+    }
+
+    // Another writer got there first: a stream version moved, a stream was started, or the same
+    // touchpoint id was recorded by a concurrent request (unique index on event ids).
+    private static bool IsLostRace(Exception e) => e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+        || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
+        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 8)));
+}

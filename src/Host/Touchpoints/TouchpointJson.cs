@@ -1,0 +1,60 @@
+using System.Text.Json;
+using EventCrm.Relationship.Touchpoints;
+using Types = EventCrm.Relationship.Touchpoints.TouchpointTypes;
+
+namespace EventCrm.Host.Touchpoints;
+
+public sealed record ParsedTouchpoint(string CustomerId, ITouchpoint Touchpoint);
+
+/// <summary>Turns one JSON touchpoint of the public API into its event, or says every field that is wrong.</summary>
+public static class TouchpointJson
+{
+    public const int MaxCustomerIdLength = 100;
+    public const int MaxTouchpointIdLength = 200;
+    private const int Text = 500;
+    private const int Label = 200;
+
+    public static (ParsedTouchpoint? Touchpoint, IReadOnlyList<FieldError> Errors) Read(JsonElement item, DateTimeOffset now)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+            return (null, [new FieldError("", "must be a JSON object")]);
+
+        var f = new JsonFields(item);
+        var type = f.RequiredString("type", 64);
+        var customerId = f.RequiredString("customerId", MaxCustomerIdLength);
+        var id = f.RequiredString("touchpointId", MaxTouchpointIdLength)!;
+        var at = f.RequiredTimestamp("occurredAt");
+
+        ITouchpoint? touchpoint = type switch
+        {
+            null => null,
+            Types.LeadCaptured => new LeadCaptured(id, at, f.RequiredString("name", Label)!, f.Email("email")!, f.OptionalString("source", Label)),
+            Types.SignedUp => new SignedUp(id, at, f.RequiredString("name", Label)!, f.Email("email")!,
+                f.RequiredString("segment", Label)!, f.OptionalString("channel", Label), f.RequiredDecimal("acquisitionCost")),
+            Types.Purchase => new PurchaseMade(id, at, f.RequiredString("orderId", Label)!, f.RequiredDecimal("amount"),
+                f.RequiredDecimal("margin"), f.RequiredString("category", Label)!),
+            Types.Refund => new PurchaseRefunded(id, at, f.RequiredString("orderId", Label)!, f.RequiredDecimal("amount"), f.RequiredDecimal("margin")),
+            Types.SupportCall => new SupportCallLogged(id, at, f.RequiredInt("durationMinutes"), f.RequiredDecimal("cost"),
+                f.OptionalString("reason", Text), f.RequiredBool("resolved")),
+            Types.Visit => new VisitMade(id, at, f.RequiredDecimal("cost"), f.OptionalString("purpose", Text)),
+            Types.PromotionOffered => new PromotionOffered(id, at, f.RequiredString("promotionId", Label)!, f.RequiredDecimal("cost")),
+            Types.PromotionAccepted => new PromotionAccepted(id, at, f.RequiredString("promotionId", Label)!, f.RequiredDecimal("discountAmount")),
+            Types.PromotionDeclined => new PromotionDeclined(id, at, f.RequiredString("promotionId", Label)!),
+            Types.CancellationRequested => new CancellationRequested(id, at, f.OptionalString("reason", Text)),
+            Types.Churned => new CustomerChurned(id, at, f.OptionalString("reason", Text)),
+            _ => Unknown(f, type),
+        };
+
+        if (touchpoint is not null) f.RejectUnknownFields();
+        if (f.Errors.Count > 0 || touchpoint is null || customerId is null) return (null, f.Errors);
+
+        var ruleErrors = TouchpointRules.Check(touchpoint, now);
+        return ruleErrors.Count > 0 ? (null, ruleErrors) : (new ParsedTouchpoint(customerId, touchpoint), []);
+    }
+
+    private static ITouchpoint? Unknown(JsonFields f, string type)
+    {
+        f.Errors.Add(new("type", $"'{type}' is not a touchpoint type; expected one of: {string.Join(", ", Types.ByName.Keys)}"));
+        return null;
+    }
+}

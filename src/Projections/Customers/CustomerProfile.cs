@@ -1,0 +1,66 @@
+using EventCrm.Relationship.Lifecycle;
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Projections.Customers;
+
+/// <summary>A touchpoint that can move the customer between states, kept to fold the state in business-time order.</summary>
+public sealed record LifecycleMark(DateTimeOffset OccurredAt, long Version, string Type);
+
+/// <summary>
+/// Who the customer is and where they stand now. Kept inline with every append, so the ingestion
+/// path reads it to decide (stream version, already signed up) and searches read it.
+/// </summary>
+public sealed record CustomerProfile
+{
+    public required string Id { get; init; }
+    public long Version { get; set; }
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public string? Segment { get; init; }
+    public string? Channel { get; init; }
+    public bool HasSignedUp { get; init; }
+    public string State { get; init; } = CustomerStates.Prospect;
+    public int TouchpointCount { get; init; }
+    public DateTimeOffset FirstOccurredAt { get; init; }
+    public DateTimeOffset LastOccurredAt { get; init; }
+    public DateTimeOffset LastRecordedAt { get; init; }
+    /// <summary>Lower-cased name and email: what a search matches.</summary>
+    public string SearchText { get; init; } = "";
+    public IReadOnlyList<LifecycleMark> Marks { get; init; } = [];
+
+    public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
+
+    public CustomerProfile Record(ITouchpoint touchpoint, long version, DateTimeOffset recordedAt)
+    {
+        var identified = touchpoint switch
+        {
+            LeadCaptured lead => Identify(lead.Name, lead.Email),
+            SignedUp signup => Identify(signup.Name, signup.Email) with
+            {
+                HasSignedUp = true, Segment = signup.Segment, Channel = signup.Channel ?? Channel,
+            },
+            _ => this,
+        };
+        var type = TouchpointTypes.NameOf(touchpoint);
+        var marks = Lifecycle.CanChangeState(type) ? [.. Marks, new LifecycleMark(touchpoint.OccurredAt, version, type)] : Marks;
+        return identified with
+        {
+            Marks = marks,
+            State = StateAfter(marks),
+            TouchpointCount = TouchpointCount + 1,
+            FirstOccurredAt = TouchpointCount == 0 || touchpoint.OccurredAt < FirstOccurredAt ? touchpoint.OccurredAt : FirstOccurredAt,
+            LastOccurredAt = touchpoint.OccurredAt > LastOccurredAt ? touchpoint.OccurredAt : LastOccurredAt,
+            LastRecordedAt = recordedAt,
+        };
+    }
+
+    private CustomerProfile Identify(string name, string email) => this with
+    {
+        Name = name, Email = email, SearchText = $"{name} {email}".ToLowerInvariant(),
+    };
+
+    private static string StateAfter(IReadOnlyList<LifecycleMark> marks) =>
+        Lifecycle.Replay(marks, m => m.OccurredAt, m => m.Version, m => m.Type) is { Count: > 0 } replayed
+            ? replayed[^1].State
+            : CustomerStates.Prospect;
+}

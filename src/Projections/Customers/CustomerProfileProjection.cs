@@ -1,0 +1,13 @@
+using EventCrm.Relationship.Touchpoints;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace EventCrm.Projections.Customers;
+
+public partial class CustomerProfileProjection : SingleStreamProjection<CustomerProfile, string>
+{
+    public override CustomerProfile? Evolve(CustomerProfile? snapshot, string id, IEvent e) =>
+        e.Data is ITouchpoint touchpoint
+            ? (snapshot ?? CustomerProfile.StartFor(id)).Record(touchpoint, e.Version, e.Timestamp)
+            : snapshot;
+}

@@ -1,0 +1,97 @@
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Relationship.Ingestion;
+
+/// <summary>One touchpoint of a request, at its place in the request (0 for a single object).</summary>
+public sealed record IncomingTouchpoint(int Index, string CustomerId, ITouchpoint Touchpoint);
+
+/// <summary>A touchpoint already in the store under its idempotency key.</summary>
+public sealed record StoredTouchpoint(string CustomerId, ITouchpoint Touchpoint);
+
+/// <summary>What the store knows of a customer that matters for accepting new touchpoints.</summary>
+public sealed record CustomerStanding(long Version, bool HasSignedUp);
+
+public enum RejectionKind { UnknownCustomer, Conflict }
+
+public sealed record Rejection(int Index, string TouchpointId, RejectionKind Kind, string Reason);
+
+/// <summary>The touchpoints to append to one customer's stream, in request order.</summary>
+public sealed record StreamAppend(string CustomerId, CustomerStanding? Before, IReadOnlyList<ITouchpoint> Touchpoints)
+{
+    public bool StartsStream => Before is null;
+}
+
+public sealed record IngestionPlan(
+    IReadOnlyList<StreamAppend> Appends, IReadOnlyList<IncomingTouchpoint> Repeats, IReadOnlyList<Rejection> Rejections)
+{
+    public bool Accepted => Rejections.Count == 0;
+    public int AppendedCount => Appends.Sum(a => a.Touchpoints.Count);
+}
+
+/// <summary>
+/// Decides what a batch of touchpoints does to the store: all of it is appended, or nothing is.
+/// A touchpoint id seen before with the same content is a harmless repeat; with other content it
+/// is a conflict, because the caller is reusing a key for something else.
+/// </summary>
+public static class IngestionDecision
+{
+    public static IngestionPlan Decide(
+        IReadOnlyList<IncomingTouchpoint> batch,
+        IReadOnlyDictionary<string, StoredTouchpoint> storedById,
+        IReadOnlyDictionary<string, CustomerStanding> standings)
+    {
+        var rejections = new List<Rejection>();
+        var repeats = new List<IncomingTouchpoint>();
+        var acceptedInBatch = new Dictionary<string, IncomingTouchpoint>();
+        var pending = new Dictionary<string, List<ITouchpoint>>();
+        var signedUpInBatch = new HashSet<string>();
+
+        foreach (var item in batch)
+        {
+            var id = item.Touchpoint.TouchpointId;
+            var earlier = storedById.TryGetValue(id, out var stored)
+                ? stored
+                : acceptedInBatch.TryGetValue(id, out var inBatch) ? new StoredTouchpoint(inBatch.CustomerId, inBatch.Touchpoint) : null;
+            if (earlier is not null)
+            {
+                if (SameContent(earlier, item)) repeats.Add(item);
+                else rejections.Add(new(item.Index, id, RejectionKind.Conflict,
+                    $"touchpoint '{id}' was already recorded with different content"));
+                continue;
+            }
+
+            var known = standings.ContainsKey(item.CustomerId) || pending.ContainsKey(item.CustomerId);
+            if (!known && !TouchpointTypes.CanStartStream(item.Touchpoint))
+            {
+                rejections.Add(new(item.Index, id, RejectionKind.UnknownCustomer,
+                    $"customer '{item.CustomerId}' does not exist; a customer starts with lead-captured or signed-up"));
+                continue;
+            }
+            if (item.Touchpoint is SignedUp && HasSignedUp(item.CustomerId, standings, signedUpInBatch))
+            {
+                rejections.Add(new(item.Index, id, RejectionKind.Conflict,
+                    $"customer '{item.CustomerId}' has already signed up"));
+                continue;
+            }
+
+            if (item.Touchpoint is SignedUp) signedUpInBatch.Add(item.CustomerId);
+            acceptedInBatch[id] = item;
+            if (!pending.TryGetValue(item.CustomerId, out var list)) pending[item.CustomerId] = list = [];
+            list.Add(item.Touchpoint);
+        }
+
+        var appends = pending
+            .Select(p => new StreamAppend(p.Key, standings.GetValueOrDefault(p.Key), p.Value))
+            .ToList();
+        return new IngestionPlan(rejections.Count == 0 ? appends : [], repeats, rejections);
+    }
+
+    private static bool HasSignedUp(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,
+        HashSet<string> signedUpInBatch) =>
+        signedUpInBatch.Contains(customerId) || (standings.TryGetValue(customerId, out var s) && s.HasSignedUp);
+
+    // Records compare by value; DateTimeOffset compares instants, so the same moment written with
+    // another offset is the same touchpoint.
+    private static bool SameContent(StoredTouchpoint earlier, IncomingTouchpoint item) =>
+        earlier.CustomerId == item.CustomerId && earlier.Touchpoint.Equals(item.Touchpoint);
+}

@@ -1,0 +1,46 @@
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Relationship.Lifecycle;
+
+/// <summary>
+/// Where a customer stands after each touchpoint, folded in business-time order, so a
+/// back-dated touchpoint changes the states after it and not before.
+/// </summary>
+public static class Lifecycle
+{
+    /// <summary>The state after <paramref name="type"/> happened to a customer in <paramref name="state"/>.</summary>
+    public static string? Next(string? state, string type) => type switch
+    {
+        TouchpointTypes.LeadCaptured => state ?? CustomerStates.Prospect,
+        TouchpointTypes.SignedUp => CustomerStates.Active,
+        // Buying is what turns a prospect into a customer, and wins a churned one back.
+        TouchpointTypes.Purchase => state is null or CustomerStates.Prospect or CustomerStates.Churned
+            ? CustomerStates.Active
+            : state,
+        TouchpointTypes.CancellationRequested => CustomerStates.CancellationRequested,
+        TouchpointTypes.Churned => CustomerStates.Churned,
+        _ => state,
+    };
+
+    /// <summary>Touchpoint types that can move a customer from one state to another.</summary>
+    public static bool CanChangeState(string type) => type is TouchpointTypes.LeadCaptured
+        or TouchpointTypes.SignedUp or TouchpointTypes.Purchase
+        or TouchpointTypes.CancellationRequested or TouchpointTypes.Churned;
+
+    /// <summary>
+    /// Orders touchpoints by business time (ties keep the order in which they were recorded) and
+    /// gives the state after each one.
+    /// </summary>
+    public static IReadOnlyList<(T Item, string State)> Replay<T>(
+        IEnumerable<T> items, Func<T, DateTimeOffset> occurredAt, Func<T, long> recordedOrder, Func<T, string> type)
+    {
+        var result = new List<(T, string)>();
+        string? state = null;
+        foreach (var item in items.OrderBy(occurredAt).ThenBy(recordedOrder))
+        {
+            state = Next(state, type(item));
+            result.Add((item, state ?? CustomerStates.Prospect));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,39 @@
+namespace EventCrm.Relationship.Touchpoints;
+
+// The events of one customer stream. Never rename one once shipped: add a new version instead.
+
+public sealed record LeadCaptured(
+    string TouchpointId, DateTimeOffset OccurredAt, string Name, string Email, string? Source) : ITouchpoint;
+
+public sealed record SignedUp(
+    string TouchpointId, DateTimeOffset OccurredAt, string Name, string Email, string Segment,
+    string? Channel, decimal AcquisitionCost) : ITouchpoint;
+
+public sealed record PurchaseMade(
+    string TouchpointId, DateTimeOffset OccurredAt, string OrderId, decimal Amount, decimal Margin,
+    string Category) : ITouchpoint;
+
+public sealed record PurchaseRefunded(
+    string TouchpointId, DateTimeOffset OccurredAt, string OrderId, decimal Amount, decimal Margin) : ITouchpoint;
+
+public sealed record SupportCallLogged(
+    string TouchpointId, DateTimeOffset OccurredAt, int DurationMinutes, decimal Cost, string? Reason,
+    bool Resolved) : ITouchpoint;
+
+public sealed record VisitMade(
+    string TouchpointId, DateTimeOffset OccurredAt, decimal Cost, string? Purpose) : ITouchpoint;
+
+public sealed record PromotionOffered(
+    string TouchpointId, DateTimeOffset OccurredAt, string PromotionId, decimal Cost) : ITouchpoint;
+
+public sealed record PromotionAccepted(
+    string TouchpointId, DateTimeOffset OccurredAt, string PromotionId, decimal DiscountAmount) : ITouchpoint;
+
+public sealed record PromotionDeclined(
+    string TouchpointId, DateTimeOffset OccurredAt, string PromotionId) : ITouchpoint;
+
+public sealed record CancellationRequested(
+    string TouchpointId, DateTimeOffset OccurredAt, string? Reason) : ITouchpoint;
+
+public sealed record CustomerChurned(
+    string TouchpointId, DateTimeOffset OccurredAt, string? Reason) : ITouchpoint;

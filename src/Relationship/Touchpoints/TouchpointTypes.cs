@@ -1,0 +1,47 @@
+namespace EventCrm.Relationship.Touchpoints;
+
+/// <summary>
+/// The public name of each touchpoint kind. The same names are used by the HTTP API, exports and
+/// as the event type names in the store, so a row of mt_events reads like the API.
+/// </summary>
+public static class TouchpointTypes
+{
+    public const string LeadCaptured = "lead-captured";
+    public const string SignedUp = "signed-up";
+    public const string Purchase = "purchase";
+    public const string Refund = "refund";
+    public const string SupportCall = "support-call";
+    public const string Visit = "visit";
+    public const string PromotionOffered = "promotion-offered";
+    public const string PromotionAccepted = "promotion-accepted";
+    public const string PromotionDeclined = "promotion-declined";
+    public const string CancellationRequested = "cancellation-requested";
+    public const string Churned = "churned";
+
+    public static readonly IReadOnlyDictionary<string, Type> ByName = new Dictionary<string, Type>
+    {
+        [LeadCaptured] = typeof(Touchpoints.LeadCaptured),
+        [SignedUp] = typeof(Touchpoints.SignedUp),
+        [Purchase] = typeof(PurchaseMade),
+        [Refund] = typeof(PurchaseRefunded),
+        [SupportCall] = typeof(SupportCallLogged),
+        [Visit] = typeof(VisitMade),
+        [PromotionOffered] = typeof(Touchpoints.PromotionOffered),
+        [PromotionAccepted] = typeof(Touchpoints.PromotionAccepted),
+        [PromotionDeclined] = typeof(Touchpoints.PromotionDeclined),
+        [CancellationRequested] = typeof(Touchpoints.CancellationRequested),
+        [Churned] = typeof(CustomerChurned),
+    };
+
+    private static readonly Dictionary<Type, string> NameByType = ByName.ToDictionary(p => p.Value, p => p.Key);
+
+    public static string NameOf(ITouchpoint touchpoint) => NameOf(touchpoint.GetType());
+
+    public static string NameOf(Type touchpointType) =>
+        NameByType.TryGetValue(touchpointType, out var name)
+            ? name
+            : throw new ArgumentException($"{touchpointType.Name} is not a registered touchpoint type");
+
+    /// <summary>Touchpoints that may open a customer's stream; any other needs a known customer.</summary>
+    public static bool CanStartStream(ITouchpoint touchpoint) => touchpoint is Touchpoints.LeadCaptured or Touchpoints.SignedUp;
+}

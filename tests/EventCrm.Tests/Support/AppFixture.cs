@@ -1,0 +1,41 @@
+using Alba;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+[assembly: AssemblyFixture(typeof(EventCrm.Tests.Support.AppFixture))]
+
+namespace EventCrm.Tests.Support;
+
+/// <summary>
+/// One real Host (Wolverine, Marten, Kestrel-less HTTP pipeline through Alba) over a real
+/// PostgreSQL for the whole assembly. Tests stay independent by using customer and touchpoint ids
+/// of their own, so they can run in parallel without resetting each other's data.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_tests";
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        Host = await StartHost();
+        await Host.ResetAllMartenDataAsync();
+    }
+
+    /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>
+    public static Task<IAlbaHost> StartHost() => AlbaHost.For<Program>(builder =>
+    {
+        builder.UseSetting("Marten:Schema", Schema);
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}
