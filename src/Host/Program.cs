@@ -40,6 +40,7 @@ app.MapOpenApi();
 app.MapWolverineEndpoints(opts =>
 {
     opts.WarmUpRoutes = RouteWarmup.Eager;
+    opts.RejectUnparseableQueryValues = true;
 });
 
 return await app.RunJasperFxCommands(args);

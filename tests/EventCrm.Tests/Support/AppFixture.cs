@@ -18,6 +18,7 @@ public sealed class AppFixture : IAsyncLifetime
 
     public IAlbaHost Host { get; private set; } = null!;
 
+
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
     public async ValueTask InitializeAsync()
@@ -35,6 +36,7 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (Host is null) return;
         await Host.StopAsync();
         await Host.DisposeAsync();
     }

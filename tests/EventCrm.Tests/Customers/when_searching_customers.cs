@@ -1,0 +1,50 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Customers;
+
+public class when_searching_customers(AppFixture app)
+{
+    [Fact]
+    public async Task customers_are_found_by_part_of_their_name_or_email_case_insensitively()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var byName = Ids.Customer();
+        var byEmail = Ids.Customer();
+        await app.Host.PostTouchpoints(new[]
+        {
+            SignUp(byName, Jan1, name: $"Marie Curie{tag}", email: "marie@example.com"),
+            Lead(byEmail, Jan1, name: "Pierre", email: $"pierre.{tag}@example.com"),
+            Lead(Ids.Customer(), Jan1, name: "Someone Else", email: "else@example.com"),
+        });
+
+        var found = await app.Host.GetJson($"/api/customers?search={tag.ToUpperInvariant()}");
+
+        found["total"]!.GetValue<long>().ShouldBe(2);
+        found["customers"]!.AsArray().Select(c => c!["customerId"]!.GetValue<string>()).ShouldBe([byName, byEmail], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task results_are_paged()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var customers = Enumerable.Range(0, 5).Select(i => Lead(Ids.Customer(), Jan1, name: $"Page{tag} {i}", email: $"p{i}@example.com")).ToArray();
+        await app.Host.PostTouchpoints(customers);
+
+        var first = await app.Host.GetJson($"/api/customers?search={tag}&page=1&pageSize=2");
+        var third = await app.Host.GetJson($"/api/customers?search={tag}&page=3&pageSize=2");
+
+        first["total"]!.GetValue<long>().ShouldBe(5);
+        first["customers"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ShouldBe([$"Page{tag} 0", $"Page{tag} 1"]);
+        third["customers"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ShouldBe([$"Page{tag} 4"]);
+    }
+
+    [Fact]
+    public async Task a_page_size_out_of_bounds_or_not_a_number_is_400()
+    {
+        await app.Host.GetJson("/api/customers?search=a&pageSize=500", 400);
+        await app.Host.GetJson("/api/customers?search=a&page=0", 400);
+        await app.Host.Scenario(s => { s.Get.Url("/api/customers?page=abc"); s.StatusCodeShouldBe(400); });
+    }
+}

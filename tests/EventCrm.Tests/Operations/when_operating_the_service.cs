@@ -1,0 +1,28 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Operations;
+
+public class when_operating_the_service(AppFixture app)
+{
+    [Fact]
+    public async Task health_reports_the_database()
+    {
+        var health = await app.Host.GetJson("/health");
+
+        health["status"]!.GetValue<string>().ShouldBe("healthy");
+        health["database"]!["status"]!.GetValue<string>().ShouldBe("reachable");
+    }
+
+    [Fact]
+    public async Task the_openapi_document_lists_the_routes()
+    {
+        var document = await app.Host.GetJson("/openapi/v1.json");
+
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToArray();
+        paths.ShouldContain("/api/touchpoints");
+        paths.ShouldContain("/api/customers/{id}/timeline");
+        paths.ShouldContain("/api/customers");
+        paths.ShouldContain("/health");
+    }
+}
