@@ -1,0 +1,76 @@
+using Bogus;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Ingestion;
+using JasperFx.CommandLine;
+using Marten;
+using Spectre.Console;
+
+namespace EventCrm.Host.Demo;
+
+public class SeedDemoInput : NetCoreInput
+{
+    [Description("How many demo customers to create (default 6000)")]
+    public int CustomersFlag { get; set; } = 6000;
+
+    [Description("Seed of the random generator, for a reproducible base (default 2024)")]
+    public int SeedFlag { get; set; } = 2024;
+}
+
+[Description("Seeds a realistic demo base (customers over three years of touchpoints) unless one is already there", Name = "seed-demo")]
+public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
+{
+    private const int BatchSize = 1000;
+
+    public override async Task<bool> Execute(SeedDemoInput input)
+    {
+        using var host = input.BuildHost();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        await using (var session = store.QuerySession())
+        {
+            var existing = await session.Query<CustomerProfile>().CountAsync();
+            if (existing > 0)
+            {
+                AnsiConsole.MarkupLine($"[grey]Demo base already present ({existing:N0} customers): nothing to seed.[/]");
+                return true;
+            }
+        }
+
+        var appender = host.Services.GetRequiredService<TouchpointAppender>();
+        var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        var generator = new DemoCustomerGenerator(new Faker("en") { Random = new Randomizer(input.SeedFlag) }, end.AddYears(-3), end);
+        var total = 0;
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask("Seeding demo customers", maxValue: input.CustomersFlag);
+                var batch = new List<IncomingTouchpoint>();
+                for (var number = 1; number <= input.CustomersFlag; number++)
+                {
+                    batch.AddRange(generator.Generate(number));
+                    if (batch.Count >= BatchSize || number == input.CustomersFlag)
+                    {
+                        total += await Append(appender, batch);
+                        batch.Clear();
+                        task.Value = number;
+                    }
+                }
+            });
+
+        AnsiConsole.MarkupLine($"[green]Seeded {input.CustomersFlag:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+        return true;
+    }
+
+    private static async Task<int> Append(TouchpointAppender appender, List<IncomingTouchpoint> batch)
+    {
+        var indexed = batch.Select((t, i) => t with { Index = i }).ToList();
+        var outcome = await appender.AppendAsync(indexed, CancellationToken.None);
+        if (!outcome.Accepted)
+            throw new InvalidOperationException($"The demo generator produced touchpoints the store refused: {string.Join("; ", outcome.Rejections.Take(3).Select(r => r.Reason))}");
+        return outcome.Appended;
+    }
+}
