@@ -1,0 +1,18 @@
+namespace EventCrm.Relationship.Value;
+
+// Shared guards for computing a formula from a parameter record. Nullable fields are the ones a
+// caller may fill from the customer's own events; if nobody filled them the value cannot be
+// computed, and the caller is told every missing name at once rather than one per attempt.
+internal static class FormulaChecks
+{
+    public static void ThrowIfMissing(FormulaId formula, IReadOnlyList<string> allowed, params (string Name, object? Value)[] fields)
+    {
+        var missing = fields.Where(f => f.Value is null).Select(f => f.Name).ToList();
+        if (missing.Count > 0) throw FormulaParameterException.Missing(formula, allowed, missing);
+    }
+
+    public static void ThrowIf(bool broken, FormulaId formula, IReadOnlyList<string> allowed, string name, string rule)
+    {
+        if (broken) throw FormulaParameterException.OutOfRange(formula, allowed, name, rule);
+    }
+}

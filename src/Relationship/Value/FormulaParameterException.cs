@@ -1,0 +1,28 @@
+namespace EventCrm.Relationship.Value;
+
+// One exception type for every parameter mistake a caller can make (unknown name, missing
+// value, value out of range), so the HTTP layer can turn all of them into a 400 with this
+// message, which always lists the names the formula accepts.
+public sealed class FormulaParameterException : ArgumentException
+{
+    public FormulaId Formula { get; }
+    public IReadOnlyList<string> AllowedNames { get; }
+
+    private FormulaParameterException(FormulaId formula, IReadOnlyList<string> allowedNames, string problem)
+        : base($"{formula}: {problem}. Allowed parameters: {string.Join(", ", allowedNames)}.")
+    {
+        Formula = formula;
+        AllowedNames = allowedNames;
+    }
+
+    public static FormulaParameterException Unknown(FormulaId formula, IReadOnlyList<string> allowed, IEnumerable<string> unknown) =>
+        new(formula, allowed, $"unknown parameter(s) {Quote(unknown)}");
+
+    public static FormulaParameterException Missing(FormulaId formula, IReadOnlyList<string> allowed, IEnumerable<string> missing) =>
+        new(formula, allowed, $"missing parameter(s) {Quote(missing)}");
+
+    public static FormulaParameterException OutOfRange(FormulaId formula, IReadOnlyList<string> allowed, string name, string rule) =>
+        new(formula, allowed, $"parameter '{name}' {rule}");
+
+    private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+}

@@ -1,0 +1,46 @@
+namespace EventCrm.Relationship.Value;
+
+// Reads a formula's parameters from the loose name -> number map that arrives over HTTP.
+// Unknown names are rejected up front: a misspelt "lifetimeYear" must not silently fall back
+// to an estimate and produce a plausible but wrong value.
+internal sealed class FormulaParameterReader
+{
+    private readonly FormulaId _formula;
+    private readonly IReadOnlyList<string> _allowed;
+    private readonly IReadOnlyDictionary<string, decimal> _values;
+
+    // A horizon is a business assumption (50 years of months is 600 periods); the cap keeps a
+    // request from asking for a billion-period loop.
+    public const int MaximumPeriods = 10_000;
+
+    public FormulaParameterReader(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var unknown = values.Keys.Where(name => !allowed.Contains(name, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0) throw FormulaParameterException.Unknown(formula, allowed, unknown);
+
+        _formula = formula;
+        _allowed = allowed;
+        _values = values;
+    }
+
+    public decimal? Optional(string name) => _values.TryGetValue(name, out var value) ? value : null;
+
+    public decimal Required(string name) =>
+        Optional(name) ?? throw FormulaParameterException.Missing(_formula, _allowed, [name]);
+
+    public int? OptionalWholeNumber(string name)
+    {
+        var value = Optional(name);
+        if (value is null) return null;
+        if (decimal.Truncate(value.Value) != value.Value || value.Value < 0 || value.Value > MaximumPeriods)
+            throw OutOfRange(name, $"must be a whole number of periods from 0 to {MaximumPeriods}");
+        return (int)value.Value;
+    }
+
+    public int RequiredWholeNumber(string name) =>
+        OptionalWholeNumber(name) ?? throw FormulaParameterException.Missing(_formula, _allowed, [name]);
+
+    public FormulaParameterException OutOfRange(string name, string rule) =>
+        FormulaParameterException.OutOfRange(_formula, _allowed, name, rule);
+}
