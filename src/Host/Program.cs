@@ -1,4 +1,6 @@
+using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Models;
 using EventCrm.Host.Touchpoints;
 using JasperFx;
 using JasperFx.Events.Daemon;
@@ -30,6 +32,9 @@ builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TouchpointAppender>();
+builder.Services.AddSingleton<FormulaRegistryStore>();
+builder.Services.AddSingleton<PortfolioModels>();
+builder.Services.AddSingleton<PortfolioRefit>();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 var app = builder.Build();

@@ -7,10 +7,10 @@ public static class DemoCatalog
 {
     public static readonly DemoSegment[] Segments =
     [
-        new("consumer", 0.35, 10, 60, 0),
-        new("smb", 0.35, 22, 280, 0.5),
-        new("mid-market", 0.2, 34, 900, 2),
-        new("enterprise", 0.1, 52, 3200, 5),
+        new("consumer", 0.35, 10, 110, 0),
+        new("smb", 0.35, 22, 260, 0.5),
+        new("mid-market", 0.2, 34, 600, 2),
+        new("enterprise", 0.1, 52, 1400, 5),
     ];
 
     /// <summary>Categories in pairs that sell together (seed 001: buyers of rollers also buy machine movers).</summary>

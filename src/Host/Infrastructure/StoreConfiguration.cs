@@ -1,5 +1,6 @@
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship.Value;
 using JasperFx.Events;
 using Marten;
 using Weasel.Core;
@@ -33,6 +34,9 @@ public static class StoreConfiguration
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
         foreach (var (name, type) in TouchpointTypes.ByName) opts.Events.MapEventType(type, name);
+        opts.Events.MapEventType<FormulaVersionRegistered>("formula-version-registered");
+        opts.Events.MapEventType<FormulaPutInForce>("formula-put-in-force");
+        opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
 
         return opts.ConfigureCustomers();
     }

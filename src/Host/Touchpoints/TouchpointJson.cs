@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Touchpoints;
 using Types = EventCrm.Relationship.Touchpoints.TouchpointTypes;
 
@@ -22,6 +23,8 @@ public static class TouchpointJson
         var f = new JsonFields(item);
         var type = f.RequiredString("type", 64);
         var customerId = f.RequiredString("customerId", MaxCustomerIdLength);
+        if (customerId?.StartsWith(SystemStreams.Prefix, StringComparison.Ordinal) == true)
+            f.Errors.Add(new("customerId", $"must not start with '{SystemStreams.Prefix}', which is reserved for the service's own streams"));
         var id = f.RequiredString("touchpointId", MaxTouchpointIdLength)!;
         var at = f.RequiredTimestamp("occurredAt");
 

@@ -9,7 +9,7 @@ public sealed class FormulaParameterException : ArgumentException
     public IReadOnlyList<string> AllowedNames { get; }
 
     private FormulaParameterException(FormulaId formula, IReadOnlyList<string> allowedNames, string problem)
-        : base($"{formula}: {problem}. Allowed parameters: {string.Join(", ", allowedNames)}.")
+        : base($"{formula.Name}: {problem}. Allowed parameters: {string.Join(", ", allowedNames)}.")
     {
         Formula = formula;
         AllowedNames = allowedNames;

@@ -1,0 +1,26 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Value;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Formulas;
+
+/// <summary>Either <c>formula: "name@version"</c> or <c>name</c> and <c>version</c>.</summary>
+public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Version);
+
+public static class ChooseDefaultFormulaEndpoint
+{
+    /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
+    [WolverinePost("/api/formulas/default")]
+    public static async Task<IResult> Post(ChooseDefaultFormula command, FormulaRegistryStore registry, CancellationToken ct)
+    {
+        var reference = command.Formula ?? (command.Name is null ? null : $"{command.Name}@{command.Version ?? 0}");
+        if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");
+
+        var chosen = await registry.ChangeAsync(r => r.Resolve(reference) is { } formula
+            ? (formula, new FormulaPutInForce(formula.Name, formula.Version))
+            : ((FormulaChoice?)null, null), ct);
+        return chosen is null
+            ? Problems.NotFound($"No formula '{reference}' is registered; see GET /api/formulas.")
+            : Results.Ok(FormulaView.Of(chosen));
+    }
+}

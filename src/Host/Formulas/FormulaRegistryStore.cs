@@ -1,0 +1,50 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Value;
+using JasperFx;
+using Marten;
+
+namespace EventCrm.Host.Formulas;
+
+/// <summary>The formula registry lives in one stream; its state is that stream folded, with knowledge times.</summary>
+public sealed class FormulaRegistryStore(IDocumentStore store)
+{
+    public static async Task<(FormulaRegistry Registry, long Version)> LoadAsync(IQuerySession session, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(SystemStreams.FormulaRegistry, token: ct);
+        return (FormulaRegistry.From(events.Select(e => (e.Data, e.Timestamp))), events.Count);
+    }
+
+    public async Task<FormulaRegistry> LoadAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return (await LoadAsync(session, ct)).Registry;
+    }
+
+    /// <summary>
+    /// Decides against the registry as it is and appends what was decided, checking that nobody
+    /// appended in between (two registrations racing would otherwise take the same version).
+    /// </summary>
+    public async Task<T> ChangeAsync<T>(Func<FormulaRegistry, (T Result, object? Event)> decide, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var (registry, version) = await LoadAsync(session, ct);
+            var (result, change) = decide(registry);
+            if (change is null) return result;
+
+            if (version == 0) session.Events.StartStream(SystemStreams.FormulaRegistry, change);
+            else session.Events.Append(SystemStreams.FormulaRegistry, version + 1, change);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return result;
+            }
+            catch (Exception e) when (attempt < 10 && e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
+                                          or JasperFx.Events.ExistingStreamIdCollisionException)
+            {
+                await Task.Delay(Random.Shared.Next(5, 50), ct);
+            }
+        }
+    }
+}

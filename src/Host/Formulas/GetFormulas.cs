@@ -1,0 +1,33 @@
+using EventCrm.Relationship.Value;
+using Marten;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Formulas;
+
+public sealed record RegisteredFormulaView(string Name, int Version, IReadOnlyDictionary<string, decimal> Parameters, DateTimeOffset? RegisteredAt);
+
+public sealed record InForceView(string Name, int Version, IReadOnlyDictionary<string, decimal> Parameters, DateTimeOffset? Since);
+
+public sealed record FormulaCatalogEntry(string Name, IReadOnlyList<string> Parameters);
+
+public sealed record FormulasView(InForceView InForce, IReadOnlyList<RegisteredFormulaView> Versions,
+    IReadOnlyList<InForceView> History, IReadOnlyList<FormulaCatalogEntry> Catalog);
+
+public static class GetFormulasEndpoint
+{
+    /// <summary>The formula in force, every registered version, when each was put in force, and what parameters each formula takes.</summary>
+    [WolverineGet("/api/formulas")]
+    public static async Task<FormulasView> Get(IQuerySession session, CancellationToken ct)
+    {
+        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        var inForce = registry.InForceAt(null);
+        return new FormulasView(
+            View(inForce),
+            [.. FormulaChoice.Names.Select(n => new RegisteredFormulaView(n, 0, FormulaChoice.BuiltIn(n).Parameters, null)),
+             .. registry.Versions.Select(v => new RegisteredFormulaView(v.Formula.Name, v.Formula.Version, v.Formula.Parameters, v.RegisteredAt))],
+            registry.Choices.Select(View).ToList(),
+            ValueFormulas.ParameterNames.Select(p => new FormulaCatalogEntry(p.Key.Name, p.Value)).ToList());
+    }
+
+    private static InForceView View(FormulaInForce f) => new(f.Formula.Name, f.Formula.Version, f.Formula.Parameters, f.Since);
+}

@@ -1,0 +1,36 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Value;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Formulas;
+
+public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? Parameters);
+
+public static class RegisterFormulaEndpoint
+{
+    /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
+    [WolverinePost("/api/formulas")]
+    public static async Task<IResult> Post(RegisterFormula command, FormulaRegistryStore registry, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(command.Name))
+            return Problems.Invalid("name", $"is required; one of {string.Join(", ", FormulaChoice.Names)}");
+        if (!FormulaChoice.Names.Contains(command.Name))
+            return Problems.Invalid("name", $"'{command.Name}' is not a formula; one of {string.Join(", ", FormulaChoice.Names)}");
+        var parameters = command.Parameters ?? [];
+        try
+        {
+            CurrentValue.Validate(command.Name, parameters);
+        }
+        catch (FormulaParameterException e)
+        {
+            return Problems.Invalid("parameters", e.Message);
+        }
+
+        var registered = await registry.ChangeAsync(r =>
+        {
+            var version = r.NextVersion(command.Name);
+            return (new FormulaView(command.Name, version, parameters), new FormulaVersionRegistered(command.Name, version, parameters));
+        }, ct);
+        return Results.Created($"/api/formulas/{registered.Name}@{registered.Version}", registered);
+    }
+}

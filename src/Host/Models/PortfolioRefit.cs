@@ -1,0 +1,44 @@
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship.Value;
+using JasperFx.Events;
+using Marten;
+
+namespace EventCrm.Host.Models;
+
+/// <summary>
+/// Refits the portfolio model from the event log itself (not from projections that may lag),
+/// streaming it customer by customer, and records the fit as an event.
+/// </summary>
+public sealed class PortfolioRefit(IDocumentStore store, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
+{
+    public async Task<PortfolioModelFitted> RunAsync(DateTimeOffset? asOf, CancellationToken ct)
+    {
+        var at = asOf ?? clock.GetUtcNow();
+        var ledgers = await LedgersAsOf(at, ct);
+        var benchmark = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
+        var fit = PortfolioModelFit.Fit(ledgers, at, benchmark);
+
+        var fitted = new PortfolioModelFitted(at, benchmark.ToString(), fit.Model, fit.Customers, fit.Churns, fit.CustomerYears,
+            fit.PurchaseFit?.LogLikelihood, fit.SpendFit?.LogLikelihood, fit.SpendFit?.Customers);
+        await using var session = store.LightweightSession();
+        session.Events.Append(SystemStreams.PortfolioModel, fitted);
+        await session.SaveChangesAsync(ct);
+        models.Forget();
+        return fitted;
+    }
+
+    private async Task<List<CustomerLedger>> LedgersAsOf(DateTimeOffset asOf, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var ledgers = new Dictionary<string, CustomerLedger>();
+        var events = session.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToAsyncEnumerable(ct);
+        await foreach (var e in events)
+        {
+            if (e.Data is not ITouchpoint touchpoint || touchpoint.OccurredAt > asOf || e.StreamKey is not { } id) continue;
+            ledgers[id] = (ledgers.GetValueOrDefault(id) ?? CustomerLedger.Empty(id)).Record(touchpoint);
+        }
+        return [.. ledgers.Values];
+    }
+}

@@ -1,0 +1,30 @@
+using EventCrm.Host.Infrastructure;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Models;
+
+public sealed record RefitModel(DateTimeOffset? AsOf);
+
+public static class RefitModelEndpoint
+{
+    /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
+    [WolverinePost("/api/models/refit")]
+    public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, TimeProvider clock, CancellationToken ct)
+    {
+        if (command?.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
+        var fitted = await refit.RunAsync(command?.AsOf, ct);
+        return Results.Created("/api/models/current", ModelView.Of(fitted, null));
+    }
+}
+
+public static class GetCurrentModelEndpoint
+{
+    [WolverineGet("/api/models/current")]
+    public static async Task<IResult> Get(PortfolioModels models, DateTimeOffset? knownAt, CancellationToken ct)
+    {
+        var known = await models.KnownAtAsync(knownAt, ct);
+        return known.FittedAt is null
+            ? Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.")
+            : Results.Ok(new { known.FittedAt, known.AsOf, known.Model });
+    }
+}

@@ -1,0 +1,46 @@
+using EventCrm.Host.Customers;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Models;
+using EventCrm.Relationship.Value;
+using Marten;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Values;
+
+public static class GetCustomerValueEndpoint
+{
+    /// <summary>
+    /// Historical, current and potential value, folded live from the customer's stream: always
+    /// up to date with the last acknowledged touchpoint, whatever the daemon's lag.
+    /// </summary>
+    [WolverineGet("/api/customers/{id}/value")]
+    public static async Task<IResult> Get(string id, string? formula, string? asOf, string? knownAt,
+        IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+    {
+        var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, session, models, clock, ct);
+        if (problem is not null) return problem;
+
+        var touchpoints = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
+        if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+
+        var counted = touchpoints.Where(t => t.Touchpoint.OccurredAt <= query.AsOf).Select(t => t.Touchpoint).ToList();
+        return Valuate(() => ValueView.Of(id, query, CustomerValuation.Of(CustomerLedger.Of(id, counted), query.AsOf, query.Formula, query.Model.Model), counted.Count));
+    }
+
+    /// <summary>Formula failures are the caller's or the model's state, never a server error.</summary>
+    public static IResult Valuate<T>(Func<T> valuate)
+    {
+        try
+        {
+            return Results.Ok(valuate());
+        }
+        catch (ModelNotFittedException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+        catch (FormulaParameterException e)
+        {
+            return Problems.Unprocessable(e.Message);
+        }
+    }
+}

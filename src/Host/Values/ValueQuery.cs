@@ -1,0 +1,59 @@
+using System.Globalization;
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Models;
+using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship.Value;
+using JasperFx.Events;
+using Marten;
+
+namespace EventCrm.Host.Values;
+
+/// <summary>The parsed and resolved parameters of a value read: which formula, as of which business and knowledge times.</summary>
+public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, DateTimeOffset? KnownAt, KnownModel Model)
+{
+    /// <summary>
+    /// Reads <c>formula</c> (name@version, or a name for its latest version; default: the one in
+    /// force at knownAt), <c>asOf</c> (a date means the end of that day, UTC) and <c>knownAt</c>.
+    /// </summary>
+    public static async Task<(ValueQuery? Query, IResult? Problem)> ResolveAsync(string? formula, string? asOf, string? knownAt,
+        IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        DateTimeOffset? known = null;
+        if (knownAt is not null)
+        {
+            if (!TryParseMoment(knownAt, out var k)) return (null, Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time"));
+            known = k;
+        }
+        var businessTime = now;
+        if (asOf is not null && !TryParseMoment(asOf, out businessTime))
+            return (null, Problems.Invalid("asOf", "must be an ISO 8601 date or date and time"));
+
+        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        var chosen = formula is null ? registry.InForceAt(known).Formula : registry.Resolve(formula);
+        if (chosen is null)
+            return (null, Problems.NotFound($"No formula '{formula}' is registered; see GET /api/formulas (version 0 is each formula's built-in default)."));
+
+        return (new ValueQuery(chosen, businessTime, known, await models.KnownAtAsync(known, ct)), null);
+    }
+
+    /// <summary>The customer's touchpoints known at knownAt (all when null), with their events, in recording order.</summary>
+    public static async Task<IReadOnlyList<(ITouchpoint Touchpoint, IEvent Event)>> TouchpointsAsync(
+        IQuerySession session, string customerId, DateTimeOffset? knownAt, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(customerId, token: ct);
+        return events.Where(e => e.Data is ITouchpoint && (knownAt is null || e.Timestamp <= knownAt))
+            .Select(e => ((ITouchpoint)e.Data, e)).ToList();
+    }
+
+    private static bool TryParseMoment(string text, out DateTimeOffset moment)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            return true;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
+    }
+}

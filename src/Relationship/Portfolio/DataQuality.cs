@@ -1,0 +1,64 @@
+namespace EventCrm.Relationship.Portfolio;
+
+/// <summary>Duplicate, error and completeness rates of the customer records (seed 004).</summary>
+/// <remarks>
+/// A record is a duplicate when it shares a normalised email OR a normalised name with another
+/// record (see <see cref="DuplicateKeys"/>). Names alone do catch namesakes; that is the price of
+/// catching the same person entered twice with two addresses, and the groups let a person decide.
+/// </remarks>
+public static class DataQuality
+{
+    public static DataQualityReport Of(IEnumerable<PortfolioCustomer> customers)
+    {
+        var list = customers.ToList();
+        return new DataQualityReport(list.Count, Duplicates(list), Errors(list), Completeness(list));
+    }
+
+    private static DuplicateRecords Duplicates(IReadOnlyList<PortfolioCustomer> customers)
+    {
+        var groups = GroupsBy(customers, DuplicateKinds.Email, c => DuplicateKeys.ForEmail(c.Email))
+            .Concat(GroupsBy(customers, DuplicateKinds.Name, c => DuplicateKeys.ForName(c.Name)))
+            .ToList();
+        var duplicated = groups.SelectMany(g => g.CustomerIds).ToHashSet();
+        var ids = customers.Select(c => c.CustomerId).Where(duplicated.Contains).Distinct().ToList();
+        return new DuplicateRecords(Fraction.Of(ids.Count, customers.Count), groups, ids);
+    }
+
+    private static IEnumerable<DuplicateGroup> GroupsBy(
+        IReadOnlyList<PortfolioCustomer> customers, string kind, Func<PortfolioCustomer, string?> key) =>
+        customers
+            .Select(c => (Customer: c, Key: key(c)))
+            .Where(x => x.Key is not null)
+            .GroupBy(x => x.Key!, StringComparer.Ordinal)
+            .Select(g => new DuplicateGroup(kind, g.Key, g.Select(x => x.Customer.CustomerId).Distinct().ToList()))
+            .Where(g => g.CustomerIds.Count > 1)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+
+    private static ErroneousRecords Errors(IReadOnlyList<PortfolioCustomer> customers)
+    {
+        var erroneous = customers
+            .Where(c => c.DataErrors.Count > 0)
+            .Select(c => new CustomerDataErrors(c.CustomerId, c.DataErrors))
+            .ToList();
+        return new ErroneousRecords(Fraction.Of(erroneous.Count, customers.Count), erroneous);
+    }
+
+    private static RecordCompleteness Completeness(IReadOnlyList<PortfolioCustomer> customers)
+    {
+        var incomplete = customers
+            .Select(c => new IncompleteRecord(c.CustomerId, MissingFields(c)))
+            .Where(r => r.MissingFields.Count > 0)
+            .ToList();
+        return new RecordCompleteness(Fraction.Of(customers.Count - incomplete.Count, customers.Count), incomplete);
+    }
+
+    private static IReadOnlyList<string> MissingFields(PortfolioCustomer c) =>
+        new (string Field, string? Value)[]
+            {
+                (RequiredFields.Name, c.Name), (RequiredFields.Email, c.Email),
+                (RequiredFields.Segment, c.Segment), (RequiredFields.Channel, c.Channel),
+            }
+            .Where(f => string.IsNullOrWhiteSpace(f.Value))
+            .Select(f => f.Field)
+            .ToList();
+}

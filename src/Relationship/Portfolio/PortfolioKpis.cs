@@ -1,0 +1,49 @@
+namespace EventCrm.Relationship.Portfolio;
+
+/// <summary>
+/// Conversion, retention, cohort retention and average CLV over a period [from, to) (seed 004,
+/// domain.md "Retention"). Times come in as arguments: the same call gives the same answer on
+/// every replay.
+/// </summary>
+public static class PortfolioKpis
+{
+    public static PortfolioKpiReport For(
+        IEnumerable<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to, int cohortPeriods = 12)
+    {
+        if (from > to) throw new ArgumentException($"the period must not end ({to:O}) before it starts ({from:O})", nameof(to));
+        ArgumentOutOfRangeException.ThrowIfNegative(cohortPeriods);
+
+        var list = customers.ToList();
+        return new PortfolioKpiReport(
+            from, to,
+            Conversion(list, from, to),
+            Retention(list, from, to),
+            SignupCohorts.Follow(list, from, to, cohortPeriods),
+            AverageClvAt(list, to));
+    }
+
+    // A lead of the period counts as converted whenever it signed up before the period's end,
+    // even after the period's last lead: conversion takes time and we measure as of `to`.
+    private static LeadConversion Conversion(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to)
+    {
+        var leads = customers.Where(c => c.LeadAt is { } lead && from <= lead && lead < to).ToList();
+        var converted = leads.Count(c => c.SignedUpAt is { } signup && signup <= to);
+        return new LeadConversion(leads.Count, converted, Fraction.Of(converted, leads.Count));
+    }
+
+    // Customers won back during the period count at the end but were not acquired in it (their
+    // signup is older), so they lift the rate: the formula measures the base kept, not who stayed.
+    private static PeriodRetention Retention(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to)
+    {
+        var atStart = customers.Count(c => c.IsCustomerAt(from));
+        var atEnd = customers.Count(c => c.IsCustomerAt(to));
+        var acquired = customers.Count(c => c.SignedUpAt is { } signup && from <= signup && signup < to);
+        return new PeriodRetention(atStart, atEnd, acquired, Fraction.Of(atEnd - acquired, atStart));
+    }
+
+    private static AverageClv AverageClvAt(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset to)
+    {
+        var values = customers.Where(c => c.IsCustomerAt(to)).Select(c => c.CurrentValue).ToList();
+        return new AverageClv(values.Count, values.Count == 0 ? null : values.Sum() / values.Count);
+    }
+}

@@ -1,0 +1,32 @@
+namespace EventCrm.Relationship.Portfolio;
+
+/// <summary>
+/// The portfolio split by the double criterion value x potential (seed 002). The thresholds are
+/// null only when there were no customers to take a median of.
+/// </summary>
+public sealed record ValueQuadrantAnalysis(
+    decimal? CurrentValueThreshold,
+    decimal? PotentialValueThreshold,
+    IReadOnlyList<ValueQuadrant> Quadrants)
+{
+    public ValueQuadrant this[string name] => Quadrants.Single(q => q.Name == name);
+}
+
+/// <param name="CustomerIds">who is in the quadrant, in the order given, so a campaign can target them.</param>
+public sealed record ValueQuadrant(
+    string Name, int Count, decimal TotalCurrentValue, decimal TotalPotentialValue, IReadOnlyList<string> CustomerIds);
+
+public static class ValueQuadrantNames
+{
+    // Keep and grow: worth a lot now and could be worth more.
+    public const string HighValueHighPotential = "high-value-high-potential";
+    // Keep: worth a lot now, little left to win.
+    public const string HighValueLowPotential = "high-value-low-potential";
+    // Develop: worth little now, much to win if behaviour changes.
+    public const string LowValueHighPotential = "low-value-high-potential";
+    // Serve at least cost.
+    public const string LowValueLowPotential = "low-value-low-potential";
+
+    public static readonly IReadOnlyList<string> All =
+        [HighValueHighPotential, HighValueLowPotential, LowValueHighPotential, LowValueLowPotential];
+}

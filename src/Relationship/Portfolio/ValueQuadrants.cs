@@ -1,0 +1,50 @@
+namespace EventCrm.Relationship.Portfolio;
+
+/// <summary>
+/// Splits customers into four quadrants by current value and potential value (seed 002).
+/// </summary>
+/// <remarks>
+/// Each threshold is the median over the customers passed, so the split is relative to this
+/// portfolio (half the customers are "high" on each axis, give or take ties) and needs no
+/// business-chosen cut-off. A value equal to the median counts as high, so customers tied at
+/// the median stay together.
+/// </remarks>
+public static class ValueQuadrants
+{
+    public static ValueQuadrantAnalysis Of(IEnumerable<PortfolioCustomer> customers)
+    {
+        var list = customers.ToList();
+        if (list.Count == 0)
+            return new ValueQuadrantAnalysis(null, null, ValueQuadrantNames.All.Select(name => Summarise(name, [])).ToList());
+
+        var valueThreshold = Median(list.Select(c => c.CurrentValue))!.Value;
+        var potentialThreshold = Median(list.Select(c => c.PotentialValue))!.Value;
+        var byQuadrant = list.ToLookup(c => QuadrantOf(c, valueThreshold, potentialThreshold));
+        var quadrants = ValueQuadrantNames.All.Select(name => Summarise(name, byQuadrant[name].ToList())).ToList();
+
+        return new ValueQuadrantAnalysis(valueThreshold, potentialThreshold, quadrants);
+    }
+
+    /// <summary>The middle value, or the mean of the two middle values for an even count.</summary>
+    private static decimal? Median(IEnumerable<decimal> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0) return null;
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2m;
+    }
+
+    private static string QuadrantOf(PortfolioCustomer customer, decimal valueThreshold, decimal potentialThreshold) =>
+        (customer.CurrentValue >= valueThreshold, customer.PotentialValue >= potentialThreshold) switch
+        {
+            (true, true) => ValueQuadrantNames.HighValueHighPotential,
+            (true, false) => ValueQuadrantNames.HighValueLowPotential,
+            (false, true) => ValueQuadrantNames.LowValueHighPotential,
+            (false, false) => ValueQuadrantNames.LowValueLowPotential,
+        };
+
+    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> members) => new(
+        name, members.Count,
+        members.Sum(c => c.CurrentValue), members.Sum(c => c.PotentialValue),
+        members.Select(c => c.CustomerId).ToList());
+}

@@ -1,0 +1,113 @@
+using EventCrm.Relationship.Lifecycle;
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Relationship.Value;
+
+public sealed record PurchaseLine(DateTimeOffset At, string OrderId, decimal Amount, decimal Margin, string Category);
+
+public sealed record RefundLine(DateTimeOffset At, string TouchpointId, string OrderId, decimal Amount);
+
+/// <summary>A touchpoint that may change the customer's state, kept so the state can be refolded in business time.</summary>
+public sealed record StateMark(DateTimeOffset At, long Order, string Type);
+
+public sealed record StateChangeAt(DateTimeOffset At, string State);
+
+/// <summary>
+/// A customer's touchpoints summed into what value formulas need: the historical value, the
+/// purchases, when the relationship started and where it stands. Sums do not depend on the order
+/// touchpoints arrive in; the state is refolded in business-time order, so back-dated touchpoints
+/// land in their place. Recording one touchpoint returns a new ledger.
+/// </summary>
+public sealed record CustomerLedger
+{
+    public required string CustomerId { get; init; }
+    public string? Segment { get; init; }
+    public DateTimeOffset? LeadAt { get; init; }
+    public DateTimeOffset? SignedUpAt { get; init; }
+    public DateTimeOffset? FirstSeenAt { get; init; }
+    public HistoricalValue Historical { get; init; } = new(0, 0, CostBreakdown.None);
+    public IReadOnlyList<PurchaseLine> Purchases { get; init; } = [];
+    public IReadOnlyList<RefundLine> Refunds { get; init; } = [];
+    public IReadOnlyList<StateMark> Marks { get; init; } = [];
+    public int Touchpoints { get; init; }
+
+    public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId };
+
+    public static CustomerLedger Of(string customerId, IEnumerable<ITouchpoint> touchpoints) =>
+        touchpoints.Aggregate(Empty(customerId), (ledger, touchpoint) => ledger.Record(touchpoint));
+
+    public CustomerLedger Record(ITouchpoint touchpoint)
+    {
+        var type = TouchpointTypes.NameOf(touchpoint);
+        var h = Historical;
+        var c = h.Costs;
+        var next = this with
+        {
+            Touchpoints = Touchpoints + 1,
+            FirstSeenAt = FirstSeenAt is { } first && first <= touchpoint.OccurredAt ? first : touchpoint.OccurredAt,
+            Marks = Lifecycle.Lifecycle.CanChangeState(type) ? [.. Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)] : Marks,
+        };
+        return touchpoint switch
+        {
+            LeadCaptured lead => next with { LeadAt = Earliest(LeadAt, lead.OccurredAt) },
+            SignedUp s => next with
+            {
+                SignedUpAt = Earliest(SignedUpAt, s.OccurredAt), Segment = s.Segment,
+                Historical = h with { Costs = c with { Acquisition = c.Acquisition + s.AcquisitionCost } },
+            },
+            PurchaseMade p => next with
+            {
+                Historical = h with { Revenue = h.Revenue + p.Amount, Margin = h.Margin + p.Margin },
+                Purchases = [.. Purchases, new PurchaseLine(p.OccurredAt, p.OrderId, p.Amount, p.Margin, p.Category)],
+            },
+            PurchaseRefunded r => next with
+            {
+                Historical = h with { Revenue = h.Revenue - r.Amount, Margin = h.Margin - r.Margin },
+                Refunds = [.. Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount)],
+            },
+            SupportCallLogged call => next with { Historical = h with { Costs = c with { Support = c.Support + call.Cost } } },
+            VisitMade visit => next with { Historical = h with { Costs = c with { Visits = c.Visits + visit.Cost } } },
+            PromotionOffered offer => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + offer.Cost } } },
+            PromotionAccepted accepted => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + accepted.DiscountAmount } } },
+            _ => next,
+        };
+    }
+
+    public IReadOnlyDictionary<string, decimal> MarginByCategory() =>
+        Purchases.GroupBy(p => p.Category).ToDictionary(g => g.Key, g => g.Sum(p => p.Margin));
+
+    public DateTimeOffset? RelationshipStart() => SignedUpAt ?? Purchases.MinBy(p => p.At)?.At ?? FirstSeenAt;
+
+    public IReadOnlyList<StateChangeAt> StateChanges()
+    {
+        var changes = new List<StateChangeAt>();
+        foreach (var (mark, state) in Lifecycle.Lifecycle.Replay(Marks, m => m.At, m => m.Order, m => m.Type))
+        {
+            if (changes.Count == 0 || changes[^1].State != state) changes.Add(new(mark.At, state));
+        }
+        return changes;
+    }
+
+    public string State() => StateChanges() is { Count: > 0 } changes ? changes[^1].State : CustomerStates.Prospect;
+
+    /// <summary>Facts that cannot all be true at once: the data-quality error rate counts them.</summary>
+    public IReadOnlyList<string> DataErrors()
+    {
+        var errors = new List<string>();
+        var ordered = Purchases.GroupBy(p => p.OrderId).ToDictionary(g => g.Key, g => g.Sum(p => p.Amount));
+        foreach (var order in Refunds.GroupBy(r => r.OrderId))
+        {
+            if (!ordered.TryGetValue(order.Key, out var amount))
+                errors.Add($"refund of order {order.Key}, which this customer never placed");
+            else if (order.Sum(r => r.Amount) > amount)
+                errors.Add($"refunds of order {order.Key} exceed its amount");
+        }
+        if ((SignedUpAt ?? LeadAt) is { } acquired && Purchases.Any(p => p.At < acquired))
+            errors.Add("a purchase happened before the customer was acquired");
+        if (SignedUpAt is null && Purchases.Count > 0)
+            errors.Add("purchases from a customer who never signed up");
+        return errors;
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k <= at ? k : at;
+}

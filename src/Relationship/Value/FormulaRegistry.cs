@@ -1,0 +1,53 @@
+namespace EventCrm.Relationship.Value;
+
+public sealed record RegisteredFormula(FormulaChoice Formula, DateTimeOffset RegisteredAt);
+
+public sealed record FormulaInForce(FormulaChoice Formula, DateTimeOffset? Since);
+
+/// <summary>
+/// Every registered version of every formula, and which one was in force when. Versions are
+/// immutable and numbered 1, 2, ... per formula name; version 0 is the built-in default.
+/// </summary>
+public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, IReadOnlyList<FormulaInForce> Choices)
+{
+    public static readonly FormulaRegistry Empty = new([], []);
+
+    public static FormulaRegistry From(IEnumerable<(object Event, DateTimeOffset RecordedAt)> events) =>
+        events.Aggregate(Empty, (registry, e) => e.Event switch
+        {
+            FormulaVersionRegistered r => registry with
+            {
+                Versions = [.. registry.Versions, new RegisteredFormula(new FormulaChoice(r.Name, r.Version, r.Parameters), e.RecordedAt)],
+            },
+            FormulaPutInForce f => registry with
+            {
+                Choices = [.. registry.Choices, new FormulaInForce(registry.Find(f.Name, f.Version)!, e.RecordedAt)],
+            },
+            _ => registry,
+        });
+
+    public int NextVersion(string name) => Versions.Where(v => v.Formula.Name == name).Select(v => v.Formula.Version).DefaultIfEmpty(0).Max() + 1;
+
+    /// <summary>A registered version, or the built-in default for version 0; null when there is no such version.</summary>
+    public FormulaChoice? Find(string name, int version) =>
+        !FormulaChoice.Names.Contains(name) ? null
+        : version == 0 ? FormulaChoice.BuiltIn(name)
+        : Versions.FirstOrDefault(v => v.Formula.Name == name && v.Formula.Version == version)?.Formula;
+
+    /// <summary>The latest version of a formula (the built-in one when none was registered).</summary>
+    public FormulaChoice? Latest(string name) =>
+        !FormulaChoice.Names.Contains(name) ? null
+        : Versions.LastOrDefault(v => v.Formula.Name == name)?.Formula ?? FormulaChoice.BuiltIn(name);
+
+    /// <summary>The formula in force at a moment of knowledge time (now when null).</summary>
+    public FormulaInForce InForceAt(DateTimeOffset? knownAt) =>
+        Choices.LastOrDefault(c => knownAt is null || c.Since <= knownAt) ?? new FormulaInForce(FormulaChoice.Default, null);
+
+    /// <summary>Reads "name@version", or a bare name for its latest version.</summary>
+    public FormulaChoice? Resolve(string reference)
+    {
+        var at = reference.LastIndexOf('@');
+        if (at < 0) return Latest(reference);
+        return int.TryParse(reference[(at + 1)..], out var version) ? Find(reference[..at], version) : null;
+    }
+}

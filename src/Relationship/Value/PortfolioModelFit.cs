@@ -1,0 +1,99 @@
+using EventCrm.Relationship.Lifecycle;
+
+namespace EventCrm.Relationship.Value;
+
+public sealed record PortfolioModelFitResult(PortfolioModel Model, BgNbdFit? PurchaseFit, GammaGammaFit? SpendFit, int Customers, int Churns, decimal CustomerYears);
+
+/// <summary>
+/// Fits the portfolio model over every customer's ledger as of a date (docs/value.md says how
+/// each number is defined, so an auditor can redo it).
+/// </summary>
+public static class PortfolioModelFit
+{
+    public const decimal BenchmarkPercentile = 0.8m;
+    /// <summary>Below these counts a maximum-likelihood fit says more about noise than about customers.</summary>
+    public const int MinimumBuyersForFit = 20, MinimumRepeatersForFit = 10;
+
+    public static PortfolioModelFitResult Fit(IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf, FormulaChoice benchmarkFormula)
+    {
+        var (retention, churns, years) = AnnualRetention(ledgers, asOf);
+        var revenue = ledgers.Sum(l => l.Historical.Revenue);
+        var marginShare = revenue > 0 ? Math.Clamp(ledgers.Sum(l => l.Historical.Margin) / revenue, 0, 1) : PortfolioModel.Default.MarginShare;
+
+        var summaries = CalibrationSummaries.From(
+            ledgers.SelectMany(l => l.Purchases.Where(p => p.At <= asOf)
+                .Select(p => new CustomerPurchase<string>(l.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount))),
+            DateOnly.FromDateTime(asOf.UtcDateTime));
+        var spends = summaries.Where(s => s.Spend is not null).Select(s => s.Spend!.Value).ToList();
+        var purchaseFit = summaries.Count >= MinimumBuyersForFit ? BgNbd.Fit(summaries.Select(s => s.History)) : null;
+        var spendFit = spends.Count >= MinimumRepeatersForFit ? GammaGamma.Fit(spends) : null;
+
+        var (affinity, share) = CategoryAssociations(ledgers);
+        var model = PortfolioModel.Default with
+        {
+            AnnualRetentionRate = retention, MarginShare = marginShare,
+            Purchases = purchaseFit?.Parameters, Spend = spendFit?.Parameters,
+            CategoryAffinity = affinity, CategoryShare = share,
+            SegmentCategoryMargin = PeerCategoryMargins(ledgers, asOf),
+        };
+        model = WithBenchmarks(model, ledgers, asOf, benchmarkFormula);
+        return new PortfolioModelFitResult(model, purchaseFit, spendFit, ledgers.Count, churns, years);
+    }
+
+    /// <summary>
+    /// Churns per customer-year of exposure (signup to churn, or to the date) is the yearly churn
+    /// hazard h; the share still there after a year is e^-h.
+    /// </summary>
+    private static (decimal Rate, int Churns, decimal Years) AnnualRetention(IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf)
+    {
+        var (churns, years) = (0, 0m);
+        foreach (var ledger in ledgers)
+        {
+            if (ledger.RelationshipStart() is not { } start || start > asOf) continue;
+            var churn = ledger.StateChanges().FirstOrDefault(c => c.State == CustomerStates.Churned && c.At <= asOf);
+            if (churn is not null) churns++;
+            years += (decimal)((churn?.At ?? asOf) - start).TotalDays / 365.25m;
+        }
+        if (years <= 0) return (PortfolioModel.Default.AnnualRetentionRate, churns, years);
+        var rate = (decimal)Math.Exp(-(double)(churns / years));
+        return (Math.Round(Math.Clamp(rate, 0.05m, 0.99m), 4), churns, Math.Round(years, 2));
+    }
+
+    private static (IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>, IReadOnlyDictionary<string, decimal>) CategoryAssociations(
+        IReadOnlyList<CustomerLedger> ledgers)
+    {
+        var baskets = ledgers.Select(l => l.Purchases.Select(p => p.Category).ToHashSet()).Where(b => b.Count > 0).ToList();
+        var categories = baskets.SelectMany(b => b).Distinct().Order().ToList();
+        var buyers = categories.ToDictionary(c => c, c => baskets.Count(b => b.Contains(c)));
+        var affinity = categories.ToDictionary(b => b, b => (IReadOnlyDictionary<string, decimal>)categories
+            .Where(c => c != b)
+            .ToDictionary(c => c, c => Math.Round((decimal)baskets.Count(basket => basket.Contains(b) && basket.Contains(c)) / buyers[b], 4)));
+        var share = categories.ToDictionary(c => c, c => Math.Round((decimal)buyers[c] / baskets.Count, 4));
+        return (affinity, share);
+    }
+
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> PeerCategoryMargins(
+        IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf) =>
+        ledgers.Where(l => l.Segment is not null && l.Purchases.Count > 0)
+            .GroupBy(l => l.Segment!)
+            .ToDictionary(segment => segment.Key, segment => (IReadOnlyDictionary<string, decimal>)segment
+                .SelectMany(l => l.MarginByCategory().Select(m => (Category: m.Key, PerYear: m.Value / CustomerMeasures.Of(l, asOf, PortfolioModel.Default).TenureYears)))
+                .GroupBy(x => x.Category)
+                .ToDictionary(c => c.Key, c => Math.Round(c.Average(x => x.PerYear), 2)));
+
+    private static PortfolioModel WithBenchmarks(PortfolioModel model, IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf, FormulaChoice formula)
+    {
+        if (formula.Name == "bgnbd-gg" && (model.Purchases is null || model.Spend is null)) formula = FormulaChoice.Default;
+        var values = ledgers
+            .Where(l => l.SignedUpAt is not null && l.State() != CustomerStates.Churned)
+            .Select(l => (l.Segment, Value: CurrentValue.Of(formula, l, asOf, model).Value))
+            .ToList();
+        return model with
+        {
+            SegmentBenchmarks = values.Where(v => v.Segment is not null).GroupBy(v => v.Segment!)
+                .ToDictionary(g => g.Key, g => Math.Round(Percentile.Of(g.Select(v => v.Value).ToList(), BenchmarkPercentile), 2)),
+            HighTierFrom = Math.Round(Percentile.Of(values.Select(v => v.Value).ToList(), 0.8m), 2),
+            MediumTierFrom = Math.Round(Percentile.Of(values.Select(v => v.Value).ToList(), 0.5m), 2),
+        };
+    }
+}

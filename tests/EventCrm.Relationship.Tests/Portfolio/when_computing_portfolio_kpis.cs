@@ -1,0 +1,80 @@
+using EventCrm.Relationship.Portfolio;
+using Shouldly;
+using static EventCrm.Relationship.Tests.Portfolio.PortfolioCustomers;
+
+namespace EventCrm.Relationship.Tests.Portfolio;
+
+public class when_computing_portfolio_kpis
+{
+    // The first quarter of 2025, [1 Jan, 1 Apr).
+    private static readonly DateTimeOffset From = Day(2025, 1, 1);
+    private static readonly DateTimeOffset To = Day(2025, 4, 1);
+
+    //      lead    signup  then                                  1 Jan  1 Apr  acquired  value
+    // p1   10 Dec  20 Dec  -                                      yes    yes     -         100
+    // p2   -       1 Jun   churned 15 Feb                         yes    -       -        1000
+    // p3   -       1 Mar24 churned 1 Nov 24, won back 10 Mar      -      yes     -          40
+    // p4   5 Jan   20 Jan  -                                      -      yes     yes        60
+    // p5   3 Feb   10 Feb  asks to cancel 20 Mar                  -      yes     yes        20
+    // p6   14 Feb  15 Apr  (signs up after the period)            -      -       -           0
+    // p7   1 Mar   -       (still a prospect)                     -      -       -           0
+    // p8   10 Jan  25 Jan  churned 5 Mar                          -      -       yes       500
+    // p9   -       1 Sep24 asks to cancel 15 Dec                  yes    yes     -          30
+    private static readonly PortfolioCustomer[] Base =
+    [
+        SignedUp("p1", Day(2024, 12, 20)) with { LeadAt = Day(2024, 12, 10), CurrentValue = 100m },
+        SignedUp("p2", Day(2024, 6, 1), Churned(Day(2025, 2, 15))) with { CurrentValue = 1000m },
+        SignedUp("p3", Day(2024, 3, 1), Churned(Day(2024, 11, 1)), Active(Day(2025, 3, 10))) with { CurrentValue = 40m },
+        SignedUp("p4", Day(2025, 1, 20)) with { LeadAt = Day(2025, 1, 5), CurrentValue = 60m },
+        SignedUp("p5", Day(2025, 2, 10), CancellationRequested(Day(2025, 3, 20))) with { LeadAt = Day(2025, 2, 3), CurrentValue = 20m },
+        Customer("p6") with { LeadAt = Day(2025, 2, 14), SignedUpAt = Day(2025, 4, 15), StateChanges = [Prospect(Day(2025, 2, 14)), Active(Day(2025, 4, 15))] },
+        Customer("p7") with { LeadAt = Day(2025, 3, 1), StateChanges = [Prospect(Day(2025, 3, 1))] },
+        SignedUp("p8", Day(2025, 1, 25), Churned(Day(2025, 3, 5))) with { LeadAt = Day(2025, 1, 10), CurrentValue = 500m },
+        SignedUp("p9", Day(2024, 9, 1), CancellationRequested(Day(2024, 12, 15))) with { CurrentValue = 30m },
+    ];
+
+    [Fact]
+    public void conversion_counts_the_leads_of_the_period_signed_up_by_its_end()
+    {
+        // leads in Q1: p4, p5, p6, p7, p8 = 5 (p1's lead is from December)
+        // signed up by 1 Apr: p4, p5, p8 = 3 (p6 only on 15 Apr) -> 3 / 5 = 0.6
+        PortfolioKpis.For(Base, From, To).Conversion.ShouldBe(new LeadConversion(LeadsCaptured: 5, LeadsConverted: 3, Rate: 0.6m));
+    }
+
+    [Fact]
+    public void retention_subtracts_the_acquired_from_the_end_and_a_win_back_lifts_it()
+    {
+        // at start: p1, p2, p9 (asking to cancel is still a customer) = 3
+        // at end:   p1, p3 (won back), p4, p5 (asking to cancel), p9 = 5
+        // acquired: p4, p5, p8 = 3 (p8 is subtracted though it churned: the formula's own way)
+        // (5 - 3) / 3 = 2/3; without p3's win-back it would be (4 - 3) / 3 = 1/3
+        PortfolioKpis.For(Base, From, To).Retention.ShouldBe(
+            new PeriodRetention(CustomersAtStart: 3, CustomersAtEnd: 5, CustomersAcquired: 3, Rate: 2m / 3));
+    }
+
+    [Fact]
+    public void average_clv_is_the_mean_current_value_of_the_customers_at_the_end()
+    {
+        // p1 100 + p3 40 + p4 60 + p5 20 + p9 30 = 250 over 5 = 50 (churned p2 and p8 left out)
+        PortfolioKpis.For(Base, From, To).AverageClv.ShouldBe(new AverageClv(Customers: 5, Value: 50m));
+    }
+
+    [Fact]
+    public void nothing_to_measure_gives_null_rates()
+    {
+        var kpis = PortfolioKpis.For([], From, To);
+
+        kpis.Conversion.ShouldBe(new LeadConversion(0, 0, null));
+        kpis.Retention.ShouldBe(new PeriodRetention(0, 0, 0, null));
+        kpis.AverageClv.ShouldBe(new AverageClv(0, null));
+        // one empty cohort per month, each point without a share
+        kpis.Cohorts.Select(c => c.Size).ShouldBe([0, 0, 0]);
+        kpis.Cohorts.SelectMany(c => c.Retention).ShouldAllBe(p => p.Share == null && p.StillCustomers == 0);
+    }
+
+    [Fact]
+    public void a_period_that_ends_before_it_starts_is_refused()
+    {
+        Should.Throw<ArgumentException>(() => PortfolioKpis.For(Base, To, From));
+    }
+}
