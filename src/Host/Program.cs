@@ -1,6 +1,7 @@
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
+using EventCrm.Host.Portfolio;
 using EventCrm.Host.Touchpoints;
 using JasperFx;
 using JasperFx.Events.Daemon;
@@ -35,6 +36,7 @@ builder.Services.AddSingleton<TouchpointAppender>();
 builder.Services.AddSingleton<FormulaRegistryStore>();
 builder.Services.AddSingleton<PortfolioModels>();
 builder.Services.AddSingleton<PortfolioRefit>();
+builder.Services.AddSingleton<PortfolioBase>();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 var app = builder.Build();
@@ -44,7 +46,6 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapWolverineEndpoints(opts =>
 {
-    opts.WarmUpRoutes = RouteWarmup.Eager;
     opts.RejectUnparseableQueryValues = true;
 });
 

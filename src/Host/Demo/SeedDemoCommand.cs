@@ -1,4 +1,5 @@
 using Bogus;
+using EventCrm.Host.Models;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
@@ -62,6 +63,10 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
             });
 
         AnsiConsole.MarkupLine($"[green]Seeded {input.CustomersFlag:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+
+        await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
+            _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, CancellationToken.None));
+        AnsiConsole.MarkupLine("[green]Portfolio model fitted.[/]");
         return true;
     }
 

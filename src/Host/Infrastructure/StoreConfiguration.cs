@@ -1,4 +1,5 @@
 using EventCrm.Projections.Customers;
+using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using JasperFx.Events;
@@ -38,6 +39,6 @@ public static class StoreConfiguration
         opts.Events.MapEventType<FormulaPutInForce>("formula-put-in-force");
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
 
-        return opts.ConfigureCustomers();
+        return opts.ConfigureCustomers().ConfigureValues();
     }
 }

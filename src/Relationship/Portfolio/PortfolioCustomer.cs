@@ -1,10 +1,11 @@
+using EventCrm.Relationship.Lifecycle;
+
 namespace EventCrm.Relationship.Portfolio;
 
 // What the portfolio analytics need to know about one customer, already folded from its events
 // by the caller: the domain reads no store, so the same figures can be recomputed for any
 // as-of date by passing the customers as they stood then.
 
-public sealed record StateChange(DateTimeOffset At, string State); // state AFTER that moment: prospect, active, cancellation-requested, churned (see CustomerStates)
 public sealed record PortfolioCustomer(
     string CustomerId, string? Name, string? Email, string? Segment, string? Channel,
     DateTimeOffset? LeadAt, DateTimeOffset? SignedUpAt,

@@ -10,8 +10,6 @@ public sealed record RefundLine(DateTimeOffset At, string TouchpointId, string O
 /// <summary>A touchpoint that may change the customer's state, kept so the state can be refolded in business time.</summary>
 public sealed record StateMark(DateTimeOffset At, long Order, string Type);
 
-public sealed record StateChangeAt(DateTimeOffset At, string State);
-
 /// <summary>
 /// A customer's touchpoints summed into what value formulas need: the historical value, the
 /// purchases, when the relationship started and where it stands. Sums do not depend on the order
@@ -78,9 +76,9 @@ public sealed record CustomerLedger
 
     public DateTimeOffset? RelationshipStart() => SignedUpAt ?? Purchases.MinBy(p => p.At)?.At ?? FirstSeenAt;
 
-    public IReadOnlyList<StateChangeAt> StateChanges()
+    public IReadOnlyList<StateChange> StateChanges()
     {
-        var changes = new List<StateChangeAt>();
+        var changes = new List<StateChange>();
         foreach (var (mark, state) in Lifecycle.Lifecycle.Replay(Marks, m => m.At, m => m.Order, m => m.Type))
         {
             if (changes.Count == 0 || changes[^1].State != state) changes.Add(new(mark.At, state));

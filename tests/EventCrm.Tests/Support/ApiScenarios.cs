@@ -50,4 +50,21 @@ public static class ApiScenarios
 
     public static string[] ErrorKeys(this JsonNode problem) =>
         problem["errors"]!.AsObject().Select(p => p.Key).OrderBy(k => k, StringComparer.Ordinal).ToArray();
+
+    /// <summary>Registers a new version of a formula and answers its "name@version".</summary>
+    public static async Task<string> RegisterFormula(this AppFixture app, string name, object parameters)
+    {
+        var registered = await app.Host.PostJson("/api/formulas", new { name, parameters }, 201);
+        return $"{registered["name"]!.GetValue<string>()}@{registered["version"]!.GetValue<int>()}";
+    }
+
+    public static async Task<JsonNode> PostJson(this IAlbaHost host, string url, object body, int expectedStatus)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(url);
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+        return JsonNode.Parse(await result.ReadAsTextAsync())!;
+    }
 }

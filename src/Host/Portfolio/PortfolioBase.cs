@@ -1,0 +1,53 @@
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Models;
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Portfolio;
+using EventCrm.Relationship.Value;
+using Marten;
+
+namespace EventCrm.Host.Portfolio;
+
+public sealed record PortfolioSnapshot(DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers);
+
+/// <summary>
+/// Every customer valued under the formula in force with the latest model, from the ledgers the
+/// async daemon keeps (so it may trail the last appends by the daemon's lag).
+/// </summary>
+public sealed class PortfolioBase(IDocumentStore store, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
+{
+    public async Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
+        var model = await models.KnownAtAsync(null, ct);
+
+        await using var session = store.QuerySession();
+        var profiles = (await session.Query<CustomerProfile>().ToListAsync(ct)).ToDictionary(p => p.Id);
+        var ledgers = await session.Query<CustomerLedger>().ToListAsync(ct);
+        var customers = ledgers.Select(ledger => Describe(ledger, profiles.GetValueOrDefault(ledger.CustomerId), formula, model.Model, now)).ToList();
+        return new PortfolioSnapshot(now, FormulaView.Of(formula), model.FittedAt, customers);
+    }
+
+    private static PortfolioCustomer Describe(CustomerLedger ledger, CustomerProfile? profile, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    {
+        var (current, potential) = ValueOf(ledger, formula, model, now);
+        return new PortfolioCustomer(ledger.CustomerId, profile?.Name, profile?.Email, ledger.Segment, profile?.Channel,
+            ledger.LeadAt, ledger.SignedUpAt, ledger.StateChanges(), ledger.Historical.Revenue, ledger.Historical.Profit,
+            current, potential, ledger.DataErrors());
+    }
+
+    // A customer that no formula can value (a model not fitted yet) counts as worth nothing more
+    // rather than hiding the whole portfolio.
+    private static (decimal Current, decimal Potential) ValueOf(CustomerLedger ledger, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    {
+        try
+        {
+            var valuation = CustomerValuation.Of(ledger, now, formula, model);
+            return (valuation.Current.Value, valuation.Potential.Total);
+        }
+        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException)
+        {
+            return (0, 0);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Portfolio;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Portfolio;
+
+public sealed record PortfolioAnswer<T>(DateTimeOffset AsOf, Formulas.FormulaView Formula, DateTimeOffset? ModelFittedAt, T Analysis);
+
+public static class GetParetoEndpoint
+{
+    /// <summary>Share of revenue and of profit made by the top 20% of customers, and the concentration curves.</summary>
+    [WolverineGet("/api/portfolio/pareto")]
+    public static async Task<PortfolioAnswer<ParetoAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
+    {
+        var snapshot = await portfolio.LoadAsync(ct);
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, Pareto.Of(snapshot.Customers));
+    }
+}
+
+public static class GetSegmentsEndpoint
+{
+    /// <summary>The value x potential quadrants (seed 002), thresholds at the medians.</summary>
+    [WolverineGet("/api/portfolio/segments")]
+    public static async Task<PortfolioAnswer<ValueQuadrantAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
+    {
+        var snapshot = await portfolio.LoadAsync(ct);
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, ValueQuadrants.Of(snapshot.Customers));
+    }
+}
+
+public static class GetKpisEndpoint
+{
+    /// <summary>Conversion, retention, cohort retention and average CLV over [from, to); default the last 12 months.</summary>
+    [WolverineGet("/api/kpis")]
+    public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
+    {
+        var end = clock.GetUtcNow();
+        if (to is not null && !TryParse(to, out end)) return Problems.Invalid("to", "must be an ISO 8601 date or date and time");
+        var start = end.AddYears(-1);
+        if (from is not null && !TryParse(from, out start)) return Problems.Invalid("from", "must be an ISO 8601 date or date and time");
+        if (start > end) return Problems.Invalid("from", "must not be after to");
+
+        var snapshot = await portfolio.LoadAsync(ct);
+        return Results.Ok(new PortfolioAnswer<PortfolioKpiReport>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
+            PortfolioKpis.For(snapshot.Customers, start, end)));
+    }
+
+    private static bool TryParse(string text, out DateTimeOffset moment) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
+}
+
+public static class GetDataQualityEndpoint
+{
+    /// <summary>Duplicate, error and completeness rates of customer records (seed 004), with the offending ids.</summary>
+    [WolverineGet("/api/data-quality")]
+    public static async Task<PortfolioAnswer<DataQualityReport>> Get(PortfolioBase portfolio, CancellationToken ct)
+    {
+        var snapshot = await portfolio.LoadAsync(ct);
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, DataQuality.Of(snapshot.Customers));
+    }
+}

@@ -1,0 +1,57 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Values;
+
+public class when_fitting_the_portfolio_model(AppFixture app)
+{
+    [Fact]
+    public async Task bgnbd_gg_with_the_published_cdnow_model_values_a_customer_as_the_paper_predicts()
+    {
+        // CDNOW's customer 1: first purchase, then x = 2 repeats, the last 213 days (30.43 weeks)
+        // after the first, observed for 272 days (38.86 weeks). Repeat amounts 20.00 and 24.70:
+        // zbar = 22.35.
+        var customer = Ids.Customer();
+        var first = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        await app.Host.PostTouchpoints(new[]
+        {
+            SignUp(customer, first.AddDays(-1)),
+            Purchase(customer, first, amount: 30m, margin: 10m),
+            Purchase(customer, first.AddDays(100), amount: 20m, margin: 5m),
+            Purchase(customer, first.AddDays(213), amount: 24.70m, margin: 5m),
+        });
+        var formula = await app.RegisterFormula("bgnbd-gg", new
+        {
+            horizonWeeks = 39m, marginShare = 1m,
+            r = 0.243m, alpha = 4.414m, a = 0.793m, b = 2.426m, p = 6.25m, q = 3.74m, gamma = 15.44m,
+        });
+
+        var value = await app.Host.GetJson($"/api/customers/{customer}/value?formula={formula}&asOf=2024-09-29");
+
+        // FHL 2005: E[Y(39) | x=2, t_x=30.43, T=38.86] = 1.226 purchases.
+        // Gamma-Gamma: E[Z | x, zbar] = (gamma p + p x zbar) / (p x + q - 1)
+        //   = (15.44 x 6.25 + 6.25 x 2 x 22.35) / (12.5 + 2.74) = 375.875 / 15.24 = 24.6637
+        // value = 1.226 x 24.6637 = 30.24
+        value["current"]!.GetValue<decimal>().ShouldBe(30.24m, 0.05m);
+    }
+
+    [Fact]
+    public async Task a_refit_over_the_store_is_recorded_and_feeds_the_built_in_bgnbd_gg()
+    {
+        var at = DateTimeOffset.UtcNow.AddDays(-400);
+        var customers = Enumerable.Range(0, 30).Select(_ => Ids.Customer()).ToList();
+        await app.Host.PostTouchpoints(customers.SelectMany((c, i) => new[]
+        {
+            SignUp(c, at), Purchase(c, at.AddDays(5 + i)), Purchase(c, at.AddDays(40 + 3 * i)), Purchase(c, at.AddDays(90 + 5 * i), amount: 80m + i),
+        }).ToArray());
+
+        var fitted = await app.Host.PostJson("/api/models/refit", new { }, 201);
+
+        fitted["model"]!["purchases"]!["r"]!.GetValue<double>().ShouldBeGreaterThan(0);
+        fitted["model"]!["spend"]!["q"]!.GetValue<double>().ShouldBeGreaterThan(0);
+        (await app.Host.GetJson("/api/models/current"))["fittedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(at);
+        var value = await app.Host.GetJson($"/api/customers/{customers[0]}/value?formula=bgnbd-gg@0");
+        value["inputs"]!["r"]!.GetValue<decimal>().ShouldBe((decimal)fitted["model"]!["purchases"]!["r"]!.GetValue<double>(), 0.000001m);
+    }
+}
