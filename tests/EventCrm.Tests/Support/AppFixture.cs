@@ -29,9 +29,9 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>
-    public static Task<IAlbaHost> StartHost() => AlbaHost.For<Program>(builder =>
+    public static Task<IAlbaHost> StartHost(string schema = Schema) => AlbaHost.For<Program>(builder =>
     {
-        builder.UseSetting("Marten:Schema", Schema);
+        builder.UseSetting("Marten:Schema", schema);
     });
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,77 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Portfolio;
+
+public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixture<SmallPortfolio>
+{
+    [Fact]
+    public async Task pareto_gives_the_share_of_revenue_and_profit_of_the_top_20_percent()
+    {
+        var pareto = (await portfolio.Host.GetJson("/api/portfolio/pareto"))["analysis"]!;
+
+        // 6 customers: the top 20% is ceil(1.2) = 2 customers.
+        // Revenue: A 600 + B 200 = 800 of 1,000 = 0.8.
+        // Profit: B 150 + A 100 = 250 of 100 + 150 + 50 - 50 + 20 + 0 = 270, i.e. 25/27.
+        pareto["customers"]!.GetValue<int>().ShouldBe(6);
+        pareto["topCustomers"]!.GetValue<int>().ShouldBe(2);
+        pareto["revenueShareOfTop"]!.GetValue<decimal>().ShouldBe(0.8m);
+        pareto["profitShareOfTop"]!.GetValue<decimal>().ShouldBe(25m / 27m, 0.0001m);
+        pareto["revenueCurve"]!.AsArray()[^1]!["valueShare"]!.GetValue<decimal>().ShouldBe(1m);
+    }
+
+    [Fact]
+    public async Task segments_split_customers_by_value_and_potential_at_the_medians()
+    {
+        var segments = (await portfolio.Host.GetJson("/api/portfolio/segments"))["analysis"]!;
+
+        // Under retention-ltv@0 with the default model (no refit in this schema) every active
+        // customer's value is m x 0.75 / 0.33 with m its yearly net margin, and A..E share one
+        // tenure: B > A > C > E > 0; D is churned and F a prospect, both worth 0. The median of
+        // (B, A, C, E, 0, 0) lies between C and E: A, B and C are high value. No benchmark and
+        // no category association yet: every potential is 0, so all sit at the (zero) median.
+        var quadrants = segments["quadrants"]!.AsArray().ToDictionary(q => q!["name"]!.GetValue<string>(), q => q!);
+        quadrants["high-value-high-potential"]["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["A", "B", "C"], ignoreOrder: true);
+        quadrants["low-value-high-potential"]["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["D", "E", "F"], ignoreOrder: true);
+        quadrants["high-value-low-potential"]["count"]!.GetValue<int>().ShouldBe(0);
+        quadrants["low-value-low-potential"]["count"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task kpis_give_conversion_and_retention_over_the_period()
+    {
+        var conversion = (await portfolio.Host.GetJson("/api/kpis?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z"))["analysis"]!["conversion"]!;
+        var retention = (await portfolio.Host.GetJson("/api/kpis?from=2024-06-01T00:00:00Z&to=2025-01-01T00:00:00Z"))["analysis"]!["retention"]!;
+
+        // Leads captured in 2024: A (converted on 5 Jan) and F (not): 1 / 2.
+        conversion["leadsCaptured"]!.GetValue<int>().ShouldBe(2);
+        conversion["rate"]!.GetValue<decimal>().ShouldBe(0.5m);
+        // From 1 June: 5 customers at the start (A..E), D churned in September: 4 at the end,
+        // none acquired: (4 - 0) / 5 = 0.8.
+        retention["customersAtStart"]!.GetValue<int>().ShouldBe(5);
+        retention["customersAtEnd"]!.GetValue<int>().ShouldBe(4);
+        retention["rate"]!.GetValue<decimal>().ShouldBe(0.8m);
+    }
+
+    [Fact]
+    public async Task data_quality_names_duplicates_errors_and_incomplete_records()
+    {
+        var quality = (await portfolio.Host.GetJson("/api/data-quality"))["analysis"]!;
+
+        // E and F share eve@example.com once normalised: 2 of 6. C refunds an order it never
+        // placed: 1 of 6. F has no segment nor channel: 5 of 6 complete.
+        quality["duplicates"]!["rate"]!.GetValue<decimal>().ShouldBe(2m / 6m, 0.0001m);
+        quality["duplicates"]!["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["E", "F"], ignoreOrder: true);
+        quality["errors"]!["rate"]!.GetValue<decimal>().ShouldBe(1m / 6m, 0.0001m);
+        quality["errors"]!["customers"]![0]!["customerId"]!.GetValue<string>().ShouldBe("C");
+        quality["completeness"]!["rate"]!.GetValue<decimal>().ShouldBe(5m / 6m, 0.0001m);
+        quality["completeness"]!["incomplete"]![0]!["customerId"]!.GetValue<string>().ShouldBe("F");
+    }
+
+    [Fact]
+    public async Task bad_kpi_dates_are_400()
+    {
+        await portfolio.Host.GetJson("/api/kpis?from=someday", 400);
+        await portfolio.Host.GetJson("/api/kpis?from=2025-01-01T00:00:00Z&to=2024-01-01T00:00:00Z", 400);
+    }
+}

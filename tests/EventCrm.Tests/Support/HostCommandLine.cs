@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace EventCrm.Tests.Support;
+
+/// <summary>Runs the Host's command line as a user would: a separate process of the built Host.</summary>
+public static class HostCommandLine
+{
+    public static async Task<(int ExitCode, string Output, string Errors)> Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostFolder() };
+        start.ArgumentList.Add(Path.Combine(HostFolder(), "EventCrm.Host.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    public static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
+
+    // tests/EventCrm.Tests/bin/<Configuration>/net10.0 -> src/Host/bin/<Configuration>/net10.0
+    private static string HostFolder()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testOutput.Parent!.Name;
+        var repository = testOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(repository, "src", "Host", "bin", configuration, testOutput.Name);
+    }
+}
