@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Projections.Customers;
 using Marten;
@@ -7,7 +9,7 @@ namespace EventCrm.Host.Customers;
 
 public static class GetCustomerEndpoint
 {
-    [WolverineGet("/api/customers/{id}")]
+    [WolverineGet("/api/customers/{id}"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<CustomerProfile>(id, ct) is { } profile
             ? Results.Ok(CustomerView.Of(profile))

@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EventCrm.Projections.Customers;
@@ -19,7 +21,7 @@ public static class GetTimelineEndpoint
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    [WolverineGet("/api/customers/{id}/timeline")]
+    [WolverineGet("/api/customers/{id}/timeline"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {
         var profile = await session.LoadAsync<CustomerProfile>(id, ct);

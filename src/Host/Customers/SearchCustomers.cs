@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Projections.Customers;
 using Marten;
@@ -13,7 +15,7 @@ public static class SearchCustomersEndpoint
     public const int MaxPageSize = 200;
 
     /// <summary>Finds customers whose name or email contains the text, case-insensitively; without text, lists them all.</summary>
-    [WolverineGet("/api/customers")]
+    [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string? search, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);

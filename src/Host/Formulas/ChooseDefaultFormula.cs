@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Value;
 using Wolverine.Http;
@@ -10,7 +12,7 @@ public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Ve
 public static class ChooseDefaultFormulaEndpoint
 {
     /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
-    [WolverinePost("/api/formulas/default")]
+    [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
     public static async Task<IResult> Post(ChooseDefaultFormula command, FormulaRegistryStore registry, CancellationToken ct)
     {
         var reference = command.Formula ?? (command.Name is null ? null : $"{command.Name}@{command.Version ?? 0}");

@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Relationship.Value;
 using Marten;
 using Wolverine.Http;
@@ -16,7 +18,7 @@ public sealed record FormulasView(InForceView InForce, IReadOnlyList<RegisteredF
 public static class GetFormulasEndpoint
 {
     /// <summary>The formula in force, every registered version, when each was put in force, and what parameters each formula takes.</summary>
-    [WolverineGet("/api/formulas")]
+    [WolverineGet("/api/formulas"), Authorize(Policy = Policies.Read)]
     public static async Task<FormulasView> Get(IQuerySession session, CancellationToken ct)
     {
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);

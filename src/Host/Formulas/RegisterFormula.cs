@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Value;
 using Wolverine.Http;
@@ -9,7 +11,7 @@ public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? 
 public static class RegisterFormulaEndpoint
 {
     /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
-    [WolverinePost("/api/formulas")]
+    [WolverinePost("/api/formulas"), Authorize(Policy = Policies.Formulas)]
     public static async Task<IResult> Post(RegisterFormula command, FormulaRegistryStore registry, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(command.Name))

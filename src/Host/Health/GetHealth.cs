@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Diagnostics;
 using EventCrm.Host.Infrastructure;
 using Marten;
@@ -14,7 +15,7 @@ public static class GetHealthEndpoint
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
     /// <summary>Healthy when the database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
-    [WolverineGet("/health")]
+    [WolverineGet("/health"), AllowAnonymous]
     public static async Task<IResult> Get(IDocumentStore store, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -12,6 +12,9 @@ public static class Problems
     public static IResult NotFound(string detail, IDictionary<string, string[]>? errors = null) =>
         Of(StatusCodes.Status404NotFound, "Not found", detail, errors);
 
+    public static IResult Forbidden(string detail) =>
+        Of(StatusCodes.Status403Forbidden, "Forbidden", detail, null);
+
     public static IResult Conflict(string detail, IDictionary<string, string[]>? errors = null) =>
         Of(StatusCodes.Status409Conflict, "Conflict", detail, errors);
 

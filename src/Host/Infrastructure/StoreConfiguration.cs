@@ -1,3 +1,4 @@
+using EventCrm.Host.Access;
 using EventCrm.Projections.Customers;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
@@ -39,6 +40,7 @@ public static class StoreConfiguration
         opts.Events.MapEventType<FormulaPutInForce>("formula-put-in-force");
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
 
+        opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
         return opts.ConfigureCustomers().ConfigureValues();
     }
 }

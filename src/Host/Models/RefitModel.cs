@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Infrastructure;
 using Wolverine.Http;
 
@@ -8,7 +10,7 @@ public sealed record RefitModel(DateTimeOffset? AsOf);
 public static class RefitModelEndpoint
 {
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
-    [WolverinePost("/api/models/refit")]
+    [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
     public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, TimeProvider clock, CancellationToken ct)
     {
         if (command?.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
@@ -19,7 +21,7 @@ public static class RefitModelEndpoint
 
 public static class GetCurrentModelEndpoint
 {
-    [WolverineGet("/api/models/current")]
+    [WolverineGet("/api/models/current"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(PortfolioModels models, DateTimeOffset? knownAt, CancellationToken ct)
     {
         var known = await models.KnownAtAsync(knownAt, ct);

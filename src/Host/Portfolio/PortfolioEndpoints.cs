@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using System.Globalization;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Portfolio;
@@ -10,7 +12,7 @@ public sealed record PortfolioAnswer<T>(DateTimeOffset AsOf, Formulas.FormulaVie
 public static class GetParetoEndpoint
 {
     /// <summary>Share of revenue and of profit made by the top 20% of customers, and the concentration curves.</summary>
-    [WolverineGet("/api/portfolio/pareto")]
+    [WolverineGet("/api/portfolio/pareto"), Authorize(Policy = Policies.Read)]
     public static async Task<PortfolioAnswer<ParetoAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
@@ -21,7 +23,7 @@ public static class GetParetoEndpoint
 public static class GetSegmentsEndpoint
 {
     /// <summary>The value x potential quadrants (seed 002), thresholds at the medians.</summary>
-    [WolverineGet("/api/portfolio/segments")]
+    [WolverineGet("/api/portfolio/segments"), Authorize(Policy = Policies.Read)]
     public static async Task<PortfolioAnswer<ValueQuadrantAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
@@ -32,7 +34,7 @@ public static class GetSegmentsEndpoint
 public static class GetKpisEndpoint
 {
     /// <summary>Conversion, retention, cohort retention and average CLV over [from, to); default the last 12 months.</summary>
-    [WolverineGet("/api/kpis")]
+    [WolverineGet("/api/kpis"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {
         var end = clock.GetUtcNow();
@@ -53,7 +55,7 @@ public static class GetKpisEndpoint
 public static class GetDataQualityEndpoint
 {
     /// <summary>Duplicate, error and completeness rates of customer records (seed 004), with the offending ids.</summary>
-    [WolverineGet("/api/data-quality")]
+    [WolverineGet("/api/data-quality"), Authorize(Policy = Policies.Read)]
     public static async Task<PortfolioAnswer<DataQualityReport>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);

@@ -1,6 +1,10 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
+using System.Security.Claims;
 using System.Text.Json;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Ingestion;
+using EventCrm.Relationship.Touchpoints;
 using Wolverine.Http;
 
 namespace EventCrm.Host.Touchpoints;
@@ -17,8 +21,8 @@ public static class PostTouchpointsEndpoint
     public const int MaxBatchSize = 1000;
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 16 };
 
-    [WolverinePost("/api/touchpoints")]
-    public static async Task<IResult> Post(HttpRequest request, TouchpointAppender appender, TimeProvider clock, CancellationToken ct)
+    [WolverinePost("/api/touchpoints"), Authorize(Policy = Policies.Append)]
+    public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock, CancellationToken ct)
     {
         JsonDocument body;
         try
@@ -36,10 +40,24 @@ public static class PostTouchpointsEndpoint
             if (errors.Count > 0)
                 return Problems.Invalid($"{errors.Count} field(s) are invalid; nothing was appended.", errors);
 
-            var outcome = await appender.AppendAsync(batch, ct);
+            if (!MayAppend(caller, batch))
+                return Problems.Forbidden("A desk key may only record retention outcomes; other touchpoints need the ingest role.");
+
+            var outcome = await appender.AppendAsync(batch, ContextOf(request, caller), ct);
             return Answer(outcome, isArray: body.RootElement.ValueKind == JsonValueKind.Array);
         }
     }
+
+    private static bool MayAppend(ClaimsPrincipal caller, IEnumerable<IncomingTouchpoint> batch) =>
+        caller.IsInRole(Roles.Ingest) || caller.IsInRole(Roles.Admin)
+        || batch.All(t => TouchpointTypes.RecordedByTheDesk.Contains(TouchpointTypes.NameOf(t.Touchpoint)));
+
+    /// <summary>The caller's correlation id when it sends one (X-Correlation-Id), so its own logs and our events line up.</summary>
+    public static AppendContext ContextOf(HttpRequest request, ClaimsPrincipal caller) => new(
+        caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
+        request.Headers.TryGetValue("X-Correlation-Id", out var correlation) && correlation.ToString() is { Length: > 0 and <= 200 } id
+            ? id
+            : request.HttpContext.TraceIdentifier);
 
     private static (List<IncomingTouchpoint> Batch, Dictionary<string, string[]> Errors) Read(JsonElement root, DateTimeOffset now)
     {

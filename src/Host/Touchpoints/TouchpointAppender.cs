@@ -16,16 +16,26 @@ namespace EventCrm.Host.Touchpoints;
 /// version: a concurrent writer makes the transaction fail as a whole, and the batch is decided
 /// again against the new state, so no touchpoint is lost and none is written twice.
 /// </summary>
+/// <summary>Who appends, and the chain of requests the append belongs to: kept on every event for audits.</summary>
+public sealed record AppendContext(string AppendedBy, string CorrelationId, string? CausationId = null)
+{
+    public const string AppendedByHeader = "appended-by";
+    public static AppendContext System(string reason) => new("system", $"{reason}-{Guid.NewGuid():N}");
+}
+
 public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointAppender> logger)
 {
     private const int MaxAttempts = 12;
     private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
 
-    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
+            session.CorrelationId = context.CorrelationId;
+            session.CausationId = context.CausationId;
+            session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
             var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
             if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
             if (plan.AppendedCount == 0) return Receipts(batch, plan);

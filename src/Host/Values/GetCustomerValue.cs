@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
@@ -13,7 +15,7 @@ public static class GetCustomerValueEndpoint
     /// Historical, current and potential value, folded live from the customer's stream: always
     /// up to date with the last acknowledged touchpoint, whatever the daemon's lag.
     /// </summary>
-    [WolverineGet("/api/customers/{id}/value")]
+    [WolverineGet("/api/customers/{id}/value"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, string? formula, string? asOf, string? knownAt,
         IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {

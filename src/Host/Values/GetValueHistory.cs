@@ -1,3 +1,5 @@
+using EventCrm.Host.Access;
+using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Models;
@@ -15,7 +17,7 @@ public sealed record ValueHistoryView(string CustomerId, FormulaView Formula, Da
 public static class GetValueHistoryEndpoint
 {
     /// <summary>The customer's value after each touchpoint, in business-time order, each valued as of that touchpoint.</summary>
-    [WolverineGet("/api/customers/{id}/value-history")]
+    [WolverineGet("/api/customers/{id}/value-history"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, string? formula, string? knownAt,
         IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {

@@ -42,6 +42,9 @@ public static class TouchpointTypes
             ? name
             : throw new ArgumentException($"{touchpointType.Name} is not a registered touchpoint type");
 
+    /// <summary>What a retention desk may record without the ingest role: the outcomes of its own offers.</summary>
+    public static readonly IReadOnlySet<string> RecordedByTheDesk = new HashSet<string>();
+
     /// <summary>Touchpoints that may open a customer's stream; any other needs a known customer.</summary>
     public static bool CanStartStream(ITouchpoint touchpoint) => touchpoint is Touchpoints.LeadCaptured or Touchpoints.SignedUp;
 }

@@ -15,6 +15,8 @@ namespace EventCrm.Tests.Support;
 public sealed class AppFixture : IAsyncLifetime
 {
     public const string Schema = "eventcrm_tests";
+    /// <summary>The bootstrap admin key of the test hosts; requests without a key of their own use it.</summary>
+    public const string AdminKey = "test-admin-key-not-a-secret";
 
     public IAlbaHost Host { get; private set; } = null!;
 
@@ -29,10 +31,21 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>
-    public static Task<IAlbaHost> StartHost(string schema = Schema) => AlbaHost.For<Program>(builder =>
+    public static async Task<IAlbaHost> StartHost(string schema = Schema)
     {
-        builder.UseSetting("Marten:Schema", schema);
-    });
+        var host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("Marten:Schema", schema);
+            builder.UseSetting("Auth:AdminKey", AdminKey);
+        });
+        host.BeforeEach(context =>
+        {
+            if (!context.Request.Headers.ContainsKey(ApiKeyHeader)) context.Request.Headers[ApiKeyHeader] = AdminKey;
+        });
+        return host;
+    }
+
+    public const string ApiKeyHeader = "X-Api-Key";
 
     public async ValueTask DisposeAsync()
     {

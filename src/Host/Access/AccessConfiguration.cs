@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace EventCrm.Host.Access;
+
+public static class AccessConfiguration
+{
+    public static IServiceCollection AddApiKeyAccess(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyStore>();
+        services.AddAuthentication(ApiKeyAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthorization(options =>
+        {
+            foreach (var (policy, roles) in Policies.RolesFor)
+                options.AddPolicy(policy, p => p.RequireRole([.. roles, Roles.Admin]));
+        });
+        return services;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+
+namespace EventCrm.Host.Access;
+
+public sealed record Caller(string Id, string Name, IReadOnlyList<string> Roles);
+
+/// <summary>
+/// Finds the caller of an API key. Lookups are cached briefly because every request needs one;
+/// a revocation takes effect at once on the node that revoked and within <see cref="CacheFor"/> elsewhere.
+/// </summary>
+public sealed class ApiKeyStore(IDocumentStore store, IConfiguration configuration, TimeProvider clock)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    public const string BootstrapAdminId = "bootstrap-admin";
+    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new();
+
+    public async Task<Caller?> FindAsync(string secret, CancellationToken ct)
+    {
+        if (IsBootstrapAdmin(secret)) return new Caller(BootstrapAdminId, "bootstrap admin (Auth:AdminKey)", [Roles.Admin]);
+
+        var hash = ApiKey.HashOf(secret);
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now) return cached.Caller;
+
+        await using var session = store.QuerySession();
+        var key = await session.Query<ApiKey>().FirstOrDefaultAsync(k => k.Hash == hash, ct);
+        var caller = key is { IsRevoked: false } ? new Caller(key.Id, key.Name, key.Roles) : null;
+        _cache[hash] = (caller, now + CacheFor);
+        return caller;
+    }
+
+    public void Forget(string hash) => _cache.TryRemove(hash, out _);
+
+    private bool IsBootstrapAdmin(string secret) =>
+        configuration["Auth:AdminKey"] is { Length: > 0 } admin
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(ApiKey.HashOf(secret)), Encoding.UTF8.GetBytes(ApiKey.HashOf(admin)));
+}

@@ -1,0 +1,60 @@
+using EventCrm.Host.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Access;
+
+public sealed record CreateKey(string? Name, string[]? Roles);
+
+public sealed record CreatedKey(string Id, string Key, string Name, IReadOnlyList<string> Roles);
+
+public sealed record KeyView(string Id, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static KeyView Of(ApiKey k) => new(k.Id, k.Name, k.Roles, k.CreatedAt, k.RevokedAt);
+}
+
+public static class CreateKeyEndpoint
+{
+    /// <summary>Creates an API key: the secret is in this answer only; the store keeps its hash.</summary>
+    [WolverinePost("/api/keys"), Authorize(Policy = Policies.Keys)]
+    public static async Task<IResult> Post(CreateKey command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > 200)
+            return Problems.Invalid("name", "is required, at most 200 characters");
+        var roles = command.Roles ?? [];
+        if (roles.Length == 0 || roles.Any(r => !Roles.All.Contains(r)))
+            return Problems.Invalid("roles", $"must be one or more of {string.Join(", ", Roles.All)}");
+
+        var (key, secret) = ApiKey.Create(command.Name.Trim(), roles.Distinct().ToArray(), clock.GetUtcNow());
+        session.Store(key);
+        await session.SaveChangesAsync(ct);
+        return Results.Created($"/api/keys/{key.Id}", new CreatedKey(key.Id, secret, key.Name, key.Roles));
+    }
+}
+
+public static class ListKeysEndpoint
+{
+    [WolverineGet("/api/keys"), Authorize(Policy = Policies.Keys)]
+    public static async Task<IReadOnlyList<KeyView>> Get(IQuerySession session, CancellationToken ct) =>
+        (await session.Query<ApiKey>().OrderBy(k => k.CreatedAt).ToListAsync(ct)).Select(KeyView.Of).ToList();
+}
+
+public static class RevokeKeyEndpoint
+{
+    /// <summary>Revokes a key for good: it is kept, marked revoked, so audits still name who appended what.</summary>
+    [WolverineDelete("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
+    public static async Task<IResult> Delete(string id, IDocumentSession session, ApiKeyStore keys, TimeProvider clock, CancellationToken ct)
+    {
+        var key = await session.LoadAsync<ApiKey>(id, ct);
+        if (key is null) return Problems.NotFound($"No API key '{id}'.");
+        if (!key.IsRevoked)
+        {
+            key = key with { RevokedAt = clock.GetUtcNow() };
+            session.Store(key);
+            await session.SaveChangesAsync(ct);
+        }
+        keys.Forget(key.Hash);
+        return Results.Ok(KeyView.Of(key));
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Access;
+
+public class when_calling_with_api_keys(AppFixture app)
+{
+    private async Task<string> KeyWith(params string[] roles) =>
+        (await app.Host.PostJson("/api/keys", new { name = $"test {string.Join("+", roles)}", roles }, 201))["key"]!.GetValue<string>();
+
+    private async Task<int> Status(string method, string url, string? key, object? body = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            if (method == "GET") s.Get.Url(url);
+            else if (method == "DELETE") s.Delete.Url(url);
+            else s.Post.Json(body ?? new { }).ToUrl(url);
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, key ?? "");
+            s.IgnoreStatusCode();
+        });
+        return result.Context.Response.StatusCode;
+    }
+
+    [Fact]
+    public async Task a_missing_or_unknown_key_is_401_with_a_problem()
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/customers?search=a");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, "");
+            s.StatusCodeShouldBe(401);
+        });
+        JsonNode.Parse(await result.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("X-Api-Key");
+        (await Status("GET", "/api/customers?search=a", "ecrm_not-a-real-key")).ShouldBe(401);
+        (await Status("POST", "/api/touchpoints", null, SignUp(Ids.Customer(), Jan1))).ShouldBe(401);
+    }
+
+    [Fact]
+    public async Task health_and_the_openapi_document_need_no_key()
+    {
+        (await Status("GET", "/health", null)).ShouldBe(200);
+        (await Status("GET", "/openapi/v1.json", null)).ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task only_ingest_appends_touchpoints_and_nothing_is_appended_otherwise()
+    {
+        var customer = Ids.Customer();
+        foreach (var role in new[] { "desk", "auditor", "data" })
+            (await Status("POST", "/api/touchpoints", await KeyWith(role), SignUp(customer, Jan1))).ShouldBe(403, role);
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+
+        (await Status("POST", "/api/touchpoints", await KeyWith("ingest"), SignUp(customer, Jan1))).ShouldBe(201);
+    }
+
+    [Fact]
+    public async Task customers_are_read_by_desk_auditor_and_data_but_not_ingest()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+
+        foreach (var role in new[] { "desk", "auditor", "data" })
+        {
+            var key = await KeyWith(role);
+            (await Status("GET", $"/api/customers/{customer}/timeline", key)).ShouldBe(200, role);
+            (await Status("GET", $"/api/customers/{customer}/value?formula=simple-clv@0", key)).ShouldBe(200, role);
+        }
+        (await Status("GET", $"/api/customers/{customer}/timeline", await KeyWith("ingest"))).ShouldBe(403);
+    }
+
+    [Fact]
+    public async Task formulas_are_registered_and_switched_by_admins_only()
+    {
+        foreach (var role in new[] { "ingest", "desk", "auditor", "data" })
+        {
+            var key = await KeyWith(role);
+            (await Status("POST", "/api/formulas", key, new { name = "simple-clv", parameters = new { } })).ShouldBe(403, role);
+            (await Status("POST", "/api/formulas/default", key, new { formula = "simple-clv@0" })).ShouldBe(403, role);
+        }
+        (await Status("GET", "/api/formulas", await KeyWith("auditor"))).ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task the_model_is_refitted_by_data_but_not_by_the_desk()
+    {
+        (await Status("POST", "/api/models/refit", await KeyWith("desk"))).ShouldBe(403);
+        (await Status("POST", "/api/models/refit", await KeyWith("data"))).ShouldBe(201);
+    }
+
+    [Fact]
+    public async Task keys_are_created_listed_and_revoked_by_admins_and_a_revoked_key_is_refused()
+    {
+        (await Status("POST", "/api/keys", await KeyWith("data"), new { name = "sneaky", roles = new[] { "admin" } })).ShouldBe(403);
+
+        var created = await app.Host.PostJson("/api/keys", new { name = "temp desk", roles = new[] { "desk" } }, 201);
+        var (id, key) = (created["id"]!.GetValue<string>(), created["key"]!.GetValue<string>());
+        (await Status("GET", "/api/customers?search=x", key)).ShouldBe(200);
+
+        var listed = (await app.Host.GetJson("/api/keys")).AsArray();
+        listed.Single(k => k!["id"]!.GetValue<string>() == id)!["roles"]![0]!.GetValue<string>().ShouldBe("desk");
+        listed.ToJsonString().ShouldNotContain(key);
+
+        await app.Host.Scenario(s => { s.Delete.Url($"/api/keys/{id}"); s.StatusCodeShouldBe(200); });
+        (await Status("GET", "/api/customers?search=x", key)).ShouldBe(401);
+    }
+
+    [Fact]
+    public async Task a_key_needs_a_name_and_known_roles()
+    {
+        await app.Host.PostJson("/api/keys", new { name = "x", roles = new[] { "superuser" } }, 400);
+        await app.Host.PostJson("/api/keys", new { name = "", roles = new[] { "desk" } }, 400);
+        await app.Host.PostJson("/api/keys", new { name = "x", roles = Array.Empty<string>() }, 400);
+    }
+}
