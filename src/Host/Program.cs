@@ -3,6 +3,7 @@ using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
 using EventCrm.Host.Portfolio;
+using EventCrm.Host.Retention;
 using EventCrm.Host.Touchpoints;
 using JasperFx;
 using JasperFx.Events.Daemon;
@@ -21,12 +22,14 @@ builder.Services.AddMarten(services =>
     })
     .UseLightweightSessions()
     .AddAsyncDaemon(DaemonMode.HotCold)
-    .IntegrateWithWolverine();
+    .IntegrateWithWolverine()
+    .AssessCancellations();
 
 builder.Host.UseWolverine(opts =>
 {
     opts.ApplicationAssembly = typeof(Program).Assembly;
     opts.Policies.AutoApplyTransactions();
+    opts.ConfigureRetention(builder.Configuration);
 });
 
 builder.Services.AddWolverineHttp();
@@ -45,6 +48,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The web page (wwwroot) is public: it asks for an API key and sends it with every API call.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();

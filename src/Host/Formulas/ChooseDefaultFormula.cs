@@ -15,7 +15,8 @@ public static class ChooseDefaultFormulaEndpoint
     [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
     public static async Task<IResult> Post(ChooseDefaultFormula command, FormulaRegistryStore registry, CancellationToken ct)
     {
-        var reference = command.Formula ?? (command.Name is null ? null : $"{command.Name}@{command.Version ?? 0}");
+        // A name without a version means its latest version, written either way.
+        var reference = command.Formula ?? (command.Name is null ? null : command.Version is { } v ? $"{command.Name}@{v}" : command.Name);
         if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");
 
         var chosen = await registry.ChangeAsync(r => r.Resolve(reference) is { } formula

@@ -1,5 +1,6 @@
 using EventCrm.Host.Access;
 using EventCrm.Projections.Customers;
+using EventCrm.Projections.Spend;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
@@ -41,6 +42,6 @@ public static class StoreConfiguration
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
 
         opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
-        return opts.ConfigureCustomers().ConfigureValues();
+        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend();
     }
 }

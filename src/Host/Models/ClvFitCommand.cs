@@ -42,7 +42,7 @@ public class ClvFitCommand : JasperFxCommand<ClvFitInput>
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return true;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException)
         {
             return Fail(e.Message);
         }

@@ -5,8 +5,9 @@ namespace EventCrm.Host.Models;
 
 public class RefitInput : NetCoreInput
 {
-    [Description("Business date to fit as of (default: now), e.g. 2025-06-30")]
-    public DateTimeOffset? AsOfFlag { get; set; }
+    [Description("Business date to fit as of, yyyy-MM-dd (end of that day, UTC) or an ISO 8601 date and time; default now")]
+    [FlagAlias("as-of", true)]
+    public string? AsOfFlag { get; set; }
 }
 
 [Description("Refits the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks) over the event store and records it", Name = "clv-refit")]
@@ -14,10 +15,20 @@ public class RefitCommand : JasperFxAsyncCommand<RefitInput>
 {
     public override async Task<bool> Execute(RefitInput input)
     {
+        DateTimeOffset? asOf = null;
+        if (input.AsOfFlag is { } text)
+        {
+            if (!Values.Moments.TryParse(text, out var moment))
+            {
+                AnsiConsole.MarkupLine($"[red]--as-of: '{Markup.Escape(text)}' is not a date (yyyy-MM-dd) or an ISO 8601 date and time[/]");
+                return false;
+            }
+            asOf = moment;
+        }
         using var host = input.BuildHost();
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
         var fitted = await AnsiConsole.Status().StartAsync("Fitting the portfolio model over the event log...",
-            _ => refit.RunAsync(input.AsOfFlag, CancellationToken.None));
+            _ => refit.RunAsync(asOf, CancellationToken.None));
         var m = fitted.Model;
         AnsiConsole.MarkupLine($"[green]Fitted over {fitted.Customers:N0} customers as of {fitted.AsOf:yyyy-MM-dd}[/]: " +
             $"retention {m.AnnualRetentionRate:P1}/year, BG/NBD {(m.Purchases is { } p ? $"r={p.R:F3} alpha={p.Alpha:F3} a={p.A:F3} b={p.B:F3}" : "not fitted")}, " +

@@ -11,20 +11,27 @@ public static class RefitModelEndpoint
 {
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
-    public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {
         if (command?.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
         var fitted = await refit.RunAsync(command?.AsOf, ct);
-        return Results.Created("/api/models/current", ModelView.Of(fitted, null));
+        var recorded = await models.KnownAtAsync(null, ct);
+        return Results.Created("/api/models/current", ModelView.Of(fitted, recorded.FittedAt));
     }
 }
 
 public static class GetCurrentModelEndpoint
 {
     [WolverineGet("/api/models/current"), Authorize(Policy = Policies.Read)]
-    public static async Task<IResult> Get(PortfolioModels models, DateTimeOffset? knownAt, CancellationToken ct)
+    public static async Task<IResult> Get(PortfolioModels models, string? knownAt, CancellationToken ct)
     {
-        var known = await models.KnownAtAsync(knownAt, ct);
+        DateTimeOffset? moment = null;
+        if (knownAt is not null)
+        {
+            if (!Values.Moments.TryParse(knownAt, out var parsed)) return Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time");
+            moment = parsed;
+        }
+        var known = await models.KnownAtAsync(moment, ct);
         return known.FittedAt is null
             ? Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.")
             : Results.Ok(new { known.FittedAt, known.AsOf, known.Model });

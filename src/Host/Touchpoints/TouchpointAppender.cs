@@ -36,15 +36,12 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
             session.CorrelationId = context.CorrelationId;
             session.CausationId = context.CausationId;
             session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
-            var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
-            if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
-            if (plan.AppendedCount == 0) return Receipts(batch, plan);
-
-            foreach (var append in plan.Appends) Write(session, append);
+            var outcome = await StageAsync(session, batch, ct);
+            if (!outcome.Accepted || outcome.Appended == 0) return outcome;
             try
             {
                 await session.SaveChangesAsync(ct);
-                return Receipts(batch, plan);
+                return outcome;
             }
             catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
             {
@@ -58,6 +55,25 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
             }
         }
     }
+
+    /// <summary>
+    /// Decides the batch and stages its events in a session someone else commits, such as a
+    /// Wolverine handler's, so the events and the handler's outgoing messages commit together.
+    /// A lost race then surfaces as the commit's exception, for the caller's retry policy.
+    /// </summary>
+    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    {
+        var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
+        if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
+        foreach (var append in plan.Appends) Write(session, append);
+        return Receipts(batch, plan);
+    }
+
+    /// <summary>Another writer got there first; deciding again against the new state is the remedy.</summary>
+    public static bool IsLostRace(Exception e) => e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
+        or JasperFx.Events.ExistingStreamIdCollisionException
+        || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
+        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     private void Write(IDocumentSession session, StreamAppend append)
     {
@@ -88,7 +104,7 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
     {
         var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
         var profiles = await session.LoadManyAsync<CustomerProfile>(ct, customerIds);
-        return profiles.ToDictionary(p => p.Id, p => new CustomerStanding(p.Version, p.HasSignedUp));
+        return profiles.ToDictionary(p => p.Id, p => new CustomerStanding(p.Version, p.HasSignedUp, p.OpenOffers.Select(o => o.OfferId).ToHashSet()));
     }
 
     private static AppendOutcome Receipts(IReadOnlyList<IncomingTouchpoint> batch, IngestionPlan plan)
@@ -98,12 +114,6 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
             repeats.Contains(i.Index) ? TouchpointResult.Repeated : TouchpointResult.Appended)).ToList();
         return new AppendOutcome(receipts, []);
     }
-
-    // Another writer got there first: a stream version moved, a stream was started, or the same
-    // touchpoint id was recorded by a concurrent request (unique index on event ids).
-    private static bool IsLostRace(Exception e) => e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-        || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
-        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 8)));

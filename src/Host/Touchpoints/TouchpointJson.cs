@@ -45,6 +45,9 @@ public static class TouchpointJson
             Types.PromotionDeclined => new PromotionDeclined(id, at, f.RequiredString("promotionId", Label)!),
             Types.CancellationRequested => new CancellationRequested(id, at, f.OptionalString("reason", Text)),
             Types.Churned => new CustomerChurned(id, at, f.OptionalString("reason", Text)),
+            Types.RetentionOfferAccepted => new RetentionOfferAccepted(id, at, f.RequiredString("offerId", Label)!),
+            Types.RetentionOfferDeclined => new RetentionOfferDeclined(id, at, f.RequiredString("offerId", Label)!),
+            _ when Types.RecordedByTheService.Contains(type) => RecordedByTheService(f, type),
             _ => Unknown(f, type),
         };
 
@@ -55,9 +58,15 @@ public static class TouchpointJson
         return ruleErrors.Count > 0 ? (null, ruleErrors) : (new ParsedTouchpoint(customerId, touchpoint), []);
     }
 
+    private static ITouchpoint? RecordedByTheService(JsonFields f, string type)
+    {
+        f.Errors.Add(new("type", $"'{type}' is recorded by the service itself when it assesses a cancellation; it cannot be sent"));
+        return null;
+    }
+
     private static ITouchpoint? Unknown(JsonFields f, string type)
     {
-        f.Errors.Add(new("type", $"'{type}' is not a touchpoint type; expected one of: {string.Join(", ", Types.ByName.Keys)}"));
+        f.Errors.Add(new("type", $"'{type}' is not a touchpoint type; expected one of: {string.Join(", ", Types.ByName.Keys.Where(k => !Types.RecordedByTheService.Contains(k)))}"));
         return null;
     }
 }

@@ -23,11 +23,11 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         DateTimeOffset? known = null;
         if (knownAt is not null)
         {
-            if (!TryParseMoment(knownAt, out var k)) return (null, Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time"));
+            if (!Moments.TryParse(knownAt, out var k)) return (null, Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time"));
             known = k;
         }
         var businessTime = now;
-        if (asOf is not null && !TryParseMoment(asOf, out businessTime))
+        if (asOf is not null && !Moments.TryParse(asOf, out businessTime))
             return (null, Problems.Invalid("asOf", "must be an ISO 8601 date or date and time"));
 
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
@@ -47,7 +47,12 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
             .Select(e => ((ITouchpoint)e.Data, e)).ToList();
     }
 
-    private static bool TryParseMoment(string text, out DateTimeOffset moment)
+}
+
+/// <summary>How every route and command reads a moment: a bare date is the end of that day, UTC; a date and time without offset is UTC.</summary>
+public static class Moments
+{
+    public static bool TryParse(string text, out DateTimeOffset moment)
     {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {

@@ -6,6 +6,8 @@ namespace EventCrm.Projections.Customers;
 /// <summary>A touchpoint that can move the customer between states, kept to fold the state in business-time order.</summary>
 public sealed record LifecycleMark(DateTimeOffset OccurredAt, long Version, string Type);
 
+public sealed record OpenOffer(string OfferId, string CancellationTouchpointId, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// Who the customer is and where they stand now. Kept inline with every append, so the ingestion
 /// path reads it to decide (stream version, already signed up) and searches read it.
@@ -27,6 +29,8 @@ public sealed record CustomerProfile
     /// <summary>Lower-cased name and email: what a search matches.</summary>
     public string SearchText { get; init; } = "";
     public IReadOnlyList<LifecycleMark> Marks { get; init; } = [];
+    /// <summary>Retention offers made and not yet accepted, declined or expired.</summary>
+    public IReadOnlyList<OpenOffer> OpenOffers { get; init; } = [];
 
     public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
 
@@ -39,6 +43,10 @@ public sealed record CustomerProfile
             {
                 HasSignedUp = true, Segment = signup.Segment, Channel = signup.Channel ?? Channel,
             },
+            RetentionOfferMade offer => this with { OpenOffers = [.. OpenOffers, new OpenOffer(offer.OfferId, offer.CancellationTouchpointId, offer.ExpiresAt)] },
+            RetentionOfferAccepted a => Close(a.OfferId),
+            RetentionOfferDeclined d => Close(d.OfferId),
+            RetentionOfferExpired e => Close(e.OfferId),
             _ => this,
         };
         var type = TouchpointTypes.NameOf(touchpoint);
@@ -53,6 +61,8 @@ public sealed record CustomerProfile
             LastRecordedAt = recordedAt,
         };
     }
+
+    private CustomerProfile Close(string offerId) => this with { OpenOffers = OpenOffers.Where(o => o.OfferId != offerId).ToList() };
 
     private CustomerProfile Identify(string name, string email) => this with
     {

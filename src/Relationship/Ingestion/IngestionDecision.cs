@@ -9,9 +9,12 @@ public sealed record IncomingTouchpoint(int Index, string CustomerId, ITouchpoin
 public sealed record StoredTouchpoint(string CustomerId, ITouchpoint Touchpoint);
 
 /// <summary>What the store knows of a customer that matters for accepting new touchpoints.</summary>
-public sealed record CustomerStanding(long Version, bool HasSignedUp);
+public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlySet<string> OpenOffers)
+{
+    public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new HashSet<string>()) { }
+}
 
-public enum RejectionKind { UnknownCustomer, Conflict }
+public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict }
 
 public sealed record Rejection(int Index, string TouchpointId, RejectionKind Kind, string Reason);
 
@@ -45,6 +48,7 @@ public static class IngestionDecision
         var acceptedInBatch = new Dictionary<string, IncomingTouchpoint>();
         var pending = new Dictionary<string, List<ITouchpoint>>();
         var signedUpInBatch = new HashSet<string>();
+        var answeredInBatch = new HashSet<string>();
 
         foreach (var item in batch)
         {
@@ -74,6 +78,14 @@ public static class IngestionDecision
                 continue;
             }
 
+            if (OfferAnswered(item.Touchpoint) is { } offerId && !IsOpen(offerId, item.CustomerId, standings, answeredInBatch))
+            {
+                rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
+                    $"offer '{offerId}' is not an open retention offer of customer '{item.CustomerId}' (unknown, already answered or expired)"));
+                continue;
+            }
+
+            if (OfferAnswered(item.Touchpoint) is { } answered) answeredInBatch.Add(answered);
             if (item.Touchpoint is SignedUp) signedUpInBatch.Add(item.CustomerId);
             acceptedInBatch[id] = item;
             if (!pending.TryGetValue(item.CustomerId, out var list)) pending[item.CustomerId] = list = [];
@@ -85,6 +97,17 @@ public static class IngestionDecision
             .ToList();
         return new IngestionPlan(rejections.Count == 0 ? appends : [], repeats, rejections);
     }
+
+    private static string? OfferAnswered(ITouchpoint touchpoint) => touchpoint switch
+    {
+        RetentionOfferAccepted a => a.OfferId,
+        RetentionOfferDeclined d => d.OfferId,
+        RetentionOfferExpired e => e.OfferId,
+        _ => null,
+    };
+
+    private static bool IsOpen(string offerId, string customerId, IReadOnlyDictionary<string, CustomerStanding> standings, HashSet<string> answeredInBatch) =>
+        !answeredInBatch.Contains(offerId) && standings.TryGetValue(customerId, out var s) && s.OpenOffers.Contains(offerId);
 
     private static bool HasSignedUp(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,
         HashSet<string> signedUpInBatch) =>

@@ -6,4 +6,5 @@ public static class CustomerStates
     public const string Active = "active";
     public const string CancellationRequested = "cancellation-requested";
     public const string Churned = "churned";
+    public const string Retained = "retained";
 }

@@ -19,13 +19,16 @@ public static class Lifecycle
             : state,
         TouchpointTypes.CancellationRequested => CustomerStates.CancellationRequested,
         TouchpointTypes.Churned => CustomerStates.Churned,
+        TouchpointTypes.RetentionOfferAccepted => CustomerStates.Retained,
+        TouchpointTypes.RetentionOfferDeclined or TouchpointTypes.RetentionOfferExpired => CustomerStates.Churned,
         _ => state,
     };
 
     /// <summary>Touchpoint types that can move a customer from one state to another.</summary>
     public static bool CanChangeState(string type) => type is TouchpointTypes.LeadCaptured
         or TouchpointTypes.SignedUp or TouchpointTypes.Purchase
-        or TouchpointTypes.CancellationRequested or TouchpointTypes.Churned;
+        or TouchpointTypes.CancellationRequested or TouchpointTypes.Churned
+        or TouchpointTypes.RetentionOfferAccepted or TouchpointTypes.RetentionOfferDeclined or TouchpointTypes.RetentionOfferExpired;
 
     /// <summary>
     /// Orders touchpoints by business time (ties keep the order in which they were recorded) and

@@ -20,10 +20,10 @@ public static class CustomerStanding
     }
 
     /// <summary>
-    /// Counted as a customer: active or asking to cancel. A cancellation request is not a
+    /// Counted as a customer: active, retained or asking to cancel. A cancellation request is not a
     /// departure yet (the retention desk may still keep the customer); prospects never bought and
     /// churned customers have left.
     /// </summary>
     public static bool IsCustomerAt(this PortfolioCustomer customer, DateTimeOffset at) =>
-        customer.StateAt(at) is CustomerStates.Active or CustomerStates.CancellationRequested;
+        customer.StateAt(at) is CustomerStates.Active or CustomerStates.Retained or CustomerStates.CancellationRequested;
 }

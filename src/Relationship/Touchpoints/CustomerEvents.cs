@@ -37,3 +37,19 @@ public sealed record CancellationRequested(
 
 public sealed record CustomerChurned(
     string TouchpointId, DateTimeOffset OccurredAt, string? Reason) : ITouchpoint;
+
+// Retention: the service assesses every cancellation request; the desk records the outcome.
+
+public sealed record RetentionOfferMade(
+    string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string OfferId, decimal Amount, decimal Cost,
+    DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs) : ITouchpoint;
+
+public sealed record RetentionNotOffered(
+    string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string Reason, string Rule,
+    IReadOnlyDictionary<string, decimal> Inputs) : ITouchpoint;
+
+public sealed record RetentionOfferAccepted(string TouchpointId, DateTimeOffset OccurredAt, string OfferId) : ITouchpoint;
+
+public sealed record RetentionOfferDeclined(string TouchpointId, DateTimeOffset OccurredAt, string OfferId) : ITouchpoint;
+
+public sealed record RetentionOfferExpired(string TouchpointId, DateTimeOffset OccurredAt, string OfferId) : ITouchpoint;

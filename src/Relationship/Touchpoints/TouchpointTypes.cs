@@ -17,6 +17,11 @@ public static class TouchpointTypes
     public const string PromotionDeclined = "promotion-declined";
     public const string CancellationRequested = "cancellation-requested";
     public const string Churned = "churned";
+    public const string RetentionOfferMade = "retention-offer-made";
+    public const string RetentionNotOffered = "retention-not-offered";
+    public const string RetentionOfferAccepted = "retention-offer-accepted";
+    public const string RetentionOfferDeclined = "retention-offer-declined";
+    public const string RetentionOfferExpired = "retention-offer-expired";
 
     public static readonly IReadOnlyDictionary<string, Type> ByName = new Dictionary<string, Type>
     {
@@ -31,6 +36,11 @@ public static class TouchpointTypes
         [PromotionDeclined] = typeof(Touchpoints.PromotionDeclined),
         [CancellationRequested] = typeof(Touchpoints.CancellationRequested),
         [Churned] = typeof(CustomerChurned),
+        [RetentionOfferMade] = typeof(Touchpoints.RetentionOfferMade),
+        [RetentionNotOffered] = typeof(Touchpoints.RetentionNotOffered),
+        [RetentionOfferAccepted] = typeof(Touchpoints.RetentionOfferAccepted),
+        [RetentionOfferDeclined] = typeof(Touchpoints.RetentionOfferDeclined),
+        [RetentionOfferExpired] = typeof(Touchpoints.RetentionOfferExpired),
     };
 
     private static readonly Dictionary<Type, string> NameByType = ByName.ToDictionary(p => p.Value, p => p.Key);
@@ -43,7 +53,10 @@ public static class TouchpointTypes
             : throw new ArgumentException($"{touchpointType.Name} is not a registered touchpoint type");
 
     /// <summary>What a retention desk may record without the ingest role: the outcomes of its own offers.</summary>
-    public static readonly IReadOnlySet<string> RecordedByTheDesk = new HashSet<string>();
+    public static readonly IReadOnlySet<string> RecordedByTheDesk = new HashSet<string> { RetentionOfferAccepted, RetentionOfferDeclined, Churned };
+
+    /// <summary>What only the service records, as the outcome of its own assessments: never accepted from callers.</summary>
+    public static readonly IReadOnlySet<string> RecordedByTheService = new HashSet<string> { RetentionOfferMade, RetentionNotOffered, RetentionOfferExpired };
 
     /// <summary>Touchpoints that may open a customer's stream; any other needs a known customer.</summary>
     public static bool CanStartStream(ITouchpoint touchpoint) => touchpoint is Touchpoints.LeadCaptured or Touchpoints.SignedUp;

@@ -21,6 +21,7 @@ public static class CurrentValue
 
         var measures = CustomerMeasures.Of(ledger, asOf, model);
         var inputs = Estimates(formula.Name, measures, model);
+        ForgetFittedModelsOverriddenInPart(inputs, formula.Parameters);
         foreach (var (name, given) in formula.Parameters) inputs[name] = given;
 
         if (ledger.State() is Lifecycle.CustomerStates.Churned)
@@ -43,6 +44,18 @@ public static class CurrentValue
     {
         var probe = FormulaChoiceProbe.Ledger;
         Of(new FormulaChoice(name, 0, parameters), probe, probe.Purchases[^1].At, FormulaChoiceProbe.Model);
+    }
+
+    /// <summary>
+    /// A formula version that gives some of a model's numbers means its own model: the fitted
+    /// numbers must not fill the rest in, so a partial set is refused rather than mixed.
+    /// </summary>
+    private static void ForgetFittedModelsOverriddenInPart(Dictionary<string, decimal> inputs, IReadOnlyDictionary<string, decimal> given)
+    {
+        foreach (var names in new[] { BgNbdGgValue.PurchaseModelNames, BgNbdGgValue.SpendModelNames })
+        {
+            if (names.Any(given.ContainsKey)) foreach (var name in names) inputs.Remove(name);
+        }
     }
 
     private static Dictionary<string, decimal> Estimates(string formula, CustomerMeasures m, PortfolioModel model)

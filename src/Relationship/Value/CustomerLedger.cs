@@ -27,6 +27,8 @@ public sealed record CustomerLedger
     public IReadOnlyList<PurchaseLine> Purchases { get; init; } = [];
     public IReadOnlyList<RefundLine> Refunds { get; init; } = [];
     public IReadOnlyList<StateMark> Marks { get; init; } = [];
+    /// <summary>Retention offers made, by offer id, with their cost: it becomes a retention cost once accepted.</summary>
+    public IReadOnlyDictionary<string, decimal> OfferCosts { get; init; } = new Dictionary<string, decimal>();
     public int Touchpoints { get; init; }
 
     public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId };
@@ -67,6 +69,11 @@ public sealed record CustomerLedger
             VisitMade visit => next with { Historical = h with { Costs = c with { Visits = c.Visits + visit.Cost } } },
             PromotionOffered offer => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + offer.Cost } } },
             PromotionAccepted accepted => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + accepted.DiscountAmount } } },
+            RetentionOfferMade offer => next with { OfferCosts = new Dictionary<string, decimal>(OfferCosts) { [offer.OfferId] = offer.Cost } },
+            RetentionOfferAccepted accepted => next with
+            {
+                Historical = h with { Costs = c with { Retention = c.Retention + OfferCosts.GetValueOrDefault(accepted.OfferId) } },
+            },
             _ => next,
         };
     }
@@ -74,7 +81,8 @@ public sealed record CustomerLedger
     public IReadOnlyDictionary<string, decimal> MarginByCategory() =>
         Purchases.GroupBy(p => p.Category).ToDictionary(g => g.Key, g => g.Sum(p => p.Margin));
 
-    public DateTimeOffset? RelationshipStart() => SignedUpAt ?? Purchases.MinBy(p => p.At)?.At ?? FirstSeenAt;
+    /// <summary>When the customer became one: its signup, or its first purchase; a lead is not a customer yet.</summary>
+    public DateTimeOffset? RelationshipStart() => SignedUpAt ?? Purchases.MinBy(p => p.At)?.At;
 
     public IReadOnlyList<StateChange> StateChanges()
     {

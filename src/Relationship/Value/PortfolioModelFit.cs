@@ -81,12 +81,28 @@ public static class PortfolioModelFit
                 .GroupBy(x => x.Category)
                 .ToDictionary(c => c.Key, c => Math.Round(c.Average(x => x.PerYear), 2)));
 
+    // A customer the formula cannot value (parameters out of range for its figures) has no place
+    // in the benchmarks; it must not stop the whole refit.
+    private static decimal? ValueOrNull(FormulaChoice formula, CustomerLedger ledger, DateTimeOffset asOf, PortfolioModel model)
+    {
+        try
+        {
+            return CurrentValue.Of(formula, ledger, asOf, model).Value;
+        }
+        catch (Exception e) when (e is FormulaParameterException or ModelNotFittedException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static PortfolioModel WithBenchmarks(PortfolioModel model, IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf, FormulaChoice formula)
     {
         if (formula.Name == "bgnbd-gg" && (model.Purchases is null || model.Spend is null)) formula = FormulaChoice.Default;
         var values = ledgers
             .Where(l => l.SignedUpAt is not null && l.State() != CustomerStates.Churned)
-            .Select(l => (l.Segment, Value: CurrentValue.Of(formula, l, asOf, model).Value))
+            .Select(l => (l.Segment, Value: ValueOrNull(formula, l, asOf, model)))
+            .Where(v => v.Value is not null)
+            .Select(v => (v.Segment, Value: v.Value!.Value))
             .ToList();
         return model with
         {

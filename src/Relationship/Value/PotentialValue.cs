@@ -14,8 +14,8 @@ public static class PotentialValue
         if (ledger.State() is Lifecycle.CustomerStates.Churned) return new(0, 0, 0);
 
         var segment = ledger.Segment ?? "";
-        var benchmark = model.SegmentBenchmarks.GetValueOrDefault(segment);
-        var gap = Math.Max(0, benchmark - currentValue);
+        // Without peers to compare with, there is no gap to measure (not a gap to zero).
+        var gap = model.SegmentBenchmarks.TryGetValue(segment, out var benchmark) ? Math.Max(0, benchmark - currentValue) : 0;
 
         var bought = ledger.Purchases.Select(p => p.Category).ToHashSet();
         var peerMargins = model.SegmentCategoryMargin.GetValueOrDefault(segment) ?? new Dictionary<string, decimal>();

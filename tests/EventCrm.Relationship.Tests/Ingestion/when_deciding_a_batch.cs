@@ -32,7 +32,8 @@ public class when_deciding_a_batch
         var plan = IngestionDecision.Decide([new(0, "c1", Purchase("t2"))], NothingStored,
             new Dictionary<string, CustomerStanding> { ["c1"] = new(7, true) });
 
-        plan.Appends.ShouldHaveSingleItem().Before.ShouldBe(new CustomerStanding(7, true));
+        var before = plan.Appends.ShouldHaveSingleItem().Before!;
+        (before.Version, before.HasSignedUp).ShouldBe((7L, true));
     }
 
     [Fact]

@@ -31,12 +31,13 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>
-    public static async Task<IAlbaHost> StartHost(string schema = Schema)
+    public static async Task<IAlbaHost> StartHost(string schema = Schema, params (string Key, string Value)[] settings)
     {
         var host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("Marten:Schema", schema);
             builder.UseSetting("Auth:AdminKey", AdminKey);
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
         });
         host.BeforeEach(context =>
         {

@@ -1,0 +1,29 @@
+using System.IO.Pipelines;
+
+namespace EventCrm.Host.Exports;
+
+/// <summary>Writes the events of a filter to an output as they are read, flushing every few hundred kilobytes.</summary>
+public sealed class EventExport(EventExportSource source)
+{
+    private const int EventsPerFlush = 1000;
+
+    public EventExportSource Source => source;
+
+    public async Task<long> WriteAsync(EventExportFilter filter, IEventExportFormat format, PipeWriter output,
+        Action<long>? progress, CancellationToken ct)
+    {
+        format.WriteStart(output);
+        long written = 0;
+        await foreach (var e in source.ReadAsync(filter, ct))
+        {
+            format.Write(output, e);
+            if (++written % EventsPerFlush != 0) continue;
+            var flushed = await output.FlushAsync(ct);
+            if (flushed.IsCompleted || flushed.IsCanceled) return written;
+            progress?.Invoke(written);
+        }
+        await output.FlushAsync(ct);
+        progress?.Invoke(written);
+        return written;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace EventCrm.Host.Exports;
+
+/// <summary>
+/// Which events an export holds. From and to bound the recorded time (knowledge time, the store's
+/// commit timestamp), not the business time: recorded time follows the global order, so an
+/// export of [from, to) is a contiguous slice of the log and successive exports neither miss
+/// nor repeat a back-dated touchpoint.
+/// </summary>
+public sealed record EventExportFilter(DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<string> Types, string? CustomerId)
+{
+    public static readonly EventExportFilter Everything = new(null, null, [], null);
+
+    /// <summary>Reads the filter as the HTTP query and the command line give it, and says every field that is wrong.</summary>
+    public static (EventExportFilter Filter, Dictionary<string, string[]> Errors) Parse(
+        string? from, string? to, string? types, string? customerId, IReadOnlySet<string> knownTypes)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var start = Time(from, "from", errors);
+        var end = Time(to, "to", errors);
+        if (start is { } s && end is { } e && s >= e) errors["to"] = ["must be after from"];
+
+        var names = (types ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        var unknown = names.Where(n => !knownTypes.Contains(n)).ToList();
+        if (unknown.Count > 0)
+            errors["types"] = [$"unknown event type(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}; expected some of: {string.Join(", ", knownTypes.Order())}"];
+
+        var customer = string.IsNullOrWhiteSpace(customerId) ? null : customerId.Trim();
+        return (new EventExportFilter(start, end, names, customer), errors);
+    }
+
+    // A date alone means midnight UTC; a time without offset is read as UTC.
+    private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
+        errors[name] = ["must be an ISO 8601 date or date and time, e.g. 2025-03-01 or 2025-03-01T10:15:00Z"];
+        return null;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace EventCrm.Host.Exports;
+
+/// <summary>How exported events are written: one line per event, straight into the output buffer.</summary>
+public interface IEventExportFormat
+{
+    string ContentType { get; }
+    void WriteStart(IBufferWriter<byte> output);
+    void Write(IBufferWriter<byte> output, ExportedEvent e);
+}
+
+public static class EventExportFormats
+{
+    public const string NdjsonContentType = "application/x-ndjson";
+    public const string CsvContentType = "text/csv";
+
+    public static IEventExportFormat? Named(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "" or "ndjson" => new NdjsonFormat(),
+        "csv" => new CsvFormat(),
+        _ => null,
+    };
+}
+
+/// <summary>One JSON object per line (application/x-ndjson); data is the event's own JSON, copied as is.</summary>
+public sealed class NdjsonFormat : IEventExportFormat
+{
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    private Utf8JsonWriter? _writer;
+
+    public string ContentType => EventExportFormats.NdjsonContentType;
+
+    public void WriteStart(IBufferWriter<byte> output) { }
+
+    public void Write(IBufferWriter<byte> output, ExportedEvent e)
+    {
+        if (_writer is null) _writer = new Utf8JsonWriter(output, Options);
+        else _writer.Reset(output);
+        var w = _writer;
+        w.WriteStartObject();
+        w.WriteNumber("sequence", e.Sequence);
+        w.WriteString("customerId", e.CustomerId);
+        w.WriteNumber("version", e.Version);
+        w.WriteString("type", e.Type);
+        w.WriteString("touchpointId", e.TouchpointId);
+        w.WriteString("occurredAt", e.OccurredAt);
+        w.WriteString("recordedAt", e.RecordedAt);
+        w.WriteString("appendedBy", e.AppendedBy);
+        w.WriteString("correlationId", e.CorrelationId);
+        w.WriteString("causationId", e.CausationId);
+        w.WritePropertyName("data");
+        w.WriteRawValue(e.Data, skipInputValidation: true);
+        w.WriteEndObject();
+        w.Flush();
+        output.Write("\n"u8);
+    }
+}
+
+/// <summary>RFC 4180 CSV with a header line; data is the event's JSON in one quoted column.</summary>
+public sealed class CsvFormat : IEventExportFormat
+{
+    public const string Header = "sequence,customerId,version,type,touchpointId,occurredAt,recordedAt,appendedBy,correlationId,causationId,data";
+    private readonly StringBuilder _row = new(512);
+
+    public string ContentType => EventExportFormats.CsvContentType;
+
+    public void WriteStart(IBufferWriter<byte> output) => Encode(output, Header + "\n");
+
+    public void Write(IBufferWriter<byte> output, ExportedEvent e)
+    {
+        _row.Clear();
+        _row.Append(e.Sequence).Append(',');
+        Cell(e.CustomerId).Append(',').Append(e.Version).Append(',');
+        Cell(e.Type).Append(',');
+        Cell(e.TouchpointId).Append(',');
+        Cell(e.OccurredAt).Append(',');
+        Cell(e.RecordedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture)).Append(',');
+        Cell(e.AppendedBy).Append(',');
+        Cell(e.CorrelationId).Append(',');
+        Cell(e.CausationId).Append(',');
+        Cell(e.Data, alwaysQuote: true).Append('\n');
+        Encode(output, _row);
+    }
+
+    private StringBuilder Cell(string? value, bool alwaysQuote = false)
+    {
+        if (value is null) return _row;
+        if (!alwaysQuote && value.AsSpan().IndexOfAny(",\"\r\n") < 0) return _row.Append(value);
+        return _row.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
+    }
+
+    private static void Encode(IBufferWriter<byte> output, StringBuilder text)
+    {
+        foreach (var chunk in text.GetChunks()) Encode(output, chunk.Span);
+    }
+
+    private static void Encode(IBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+}

@@ -1,0 +1,42 @@
+using EventCrm.Host.Access;
+using EventCrm.Host.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Exports;
+
+public static class GetEventsEndpoint
+{
+    /// <summary>
+    /// Streams customer events in global order as NDJSON, or CSV when the caller accepts text/csv.
+    /// from/to bound the recorded time; types is a comma list of event type names; customerId one stream.
+    /// </summary>
+    [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
+    public static IResult Get(string? from, string? to, string? types, string? customerId, HttpRequest request, EventExport export)
+    {
+        var (filter, errors) = EventExportFilter.Parse(from, to, types, customerId, export.Source.KnownTypes);
+        if (errors.Count > 0) return Problems.Invalid($"{errors.Count} query parameter(s) are invalid.", errors);
+
+        var csv = request.Headers.Accept.Any(a => a?.Contains(EventExportFormats.CsvContentType, StringComparison.OrdinalIgnoreCase) == true);
+        return new StreamedExport(export, filter, csv ? new CsvFormat() : new NdjsonFormat());
+    }
+
+    private sealed class StreamedExport(EventExport export, EventExportFilter filter, IEventExportFormat format) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = format.ContentType;
+            try
+            {
+                await export.WriteAsync(filter, format, http.Response.BodyWriter, null, http.RequestAborted);
+            }
+            catch (Exception e) when (http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+            {
+                // The status line is gone: cut the connection so the client sees a broken transfer,
+                // never a file that merely looks complete.
+                http.RequestServices.GetRequiredService<ILogger<EventExport>>().LogError(e, "Export failed after it started streaming");
+                http.Abort();
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using JasperFx.CommandLine;
+using Spectre.Console;
+
+namespace EventCrm.Host.Imports;
+
+public class ImportInput : NetCoreInput
+{
+    [Description("The history file (CSV, see docs/import.md)")]
+    public string? FileFlag { get; set; }
+
+    [Description("Append the valid rows and report the bad ones, instead of refusing the whole file")]
+    public bool SkipInvalidFlag { get; set; }
+}
+
+[Description("Imports ERP/CRM history from a CSV file as back-dated touchpoints (idempotent)", Name = "import")]
+public class ImportCommand : JasperFxAsyncCommand<ImportInput>
+{
+    public override async Task<bool> Execute(ImportInput input)
+    {
+        if (string.IsNullOrWhiteSpace(input.FileFlag)) return Fail("--file FILE is required");
+        if (!File.Exists(input.FileFlag)) return Fail($"No such file: {input.FileFlag}");
+
+        using var host = input.BuildHost();
+        var import = host.Services.GetRequiredService<TouchpointImport>();
+        ImportReport report = null!;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var checking = progress.AddTask("Checking every row", maxValue: 1);
+                var appending = progress.AddTask("Appending touchpoints", maxValue: 1, autoStart: false);
+                report = await import.RunAsync(input.FileFlag, input.SkipInvalidFlag, (phase, done) =>
+                {
+                    var task = phase == ImportPhase.Checking ? checking : appending;
+                    if (!task.IsStarted) task.StartTask();
+                    task.Value = done;
+                }, CancellationToken.None);
+            });
+
+        foreach (var error in report.Rejected)
+            Console.WriteLine($"line {error.Line}: {error.Reason}");
+        return report.Outcome switch
+        {
+            ImportOutcome.Refused when report.FileError is { } fileError => Fail($"{input.FileFlag}: {fileError}. Nothing was imported."),
+            ImportOutcome.Refused => Fail($"{report.Rejected.Count:N0} bad row(s) of {report.Rows:N0}; nothing was imported. " +
+                "Fix them, or run again with --skip-invalid to import the valid rows."),
+            ImportOutcome.Stopped => Fail($"Stopped at line {report.Rejected[^1].Line} after {report.Imported:N0} touchpoints: " +
+                "the rows before it are imported; fix the row and run the same import again to finish."),
+            _ => Done(report),
+        };
+    }
+
+    private static bool Done(ImportReport report)
+    {
+        AnsiConsole.MarkupLine($"[green]Import {report.ImportId}: {report.Imported:N0} touchpoints imported, {report.Repeated:N0} already there, " +
+            $"{report.Rejected.Count:N0} bad row(s) skipped, of {report.Rows:N0} rows.[/]");
+        return true;
+    }
+
+    private static bool Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return false;
+    }
+}

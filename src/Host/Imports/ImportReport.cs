@@ -1,0 +1,24 @@
+namespace EventCrm.Host.Imports;
+
+public enum LineErrorKind { Invalid, Refused }
+
+/// <summary>A bad row: invalid (its fields) or refused (by the ingestion decision: unknown customer, conflict).</summary>
+public sealed record ImportLineError(int Line, string Reason, LineErrorKind Kind);
+
+public enum ImportOutcome
+{
+    /// <summary>Every valid row is in the store (appended now or before).</summary>
+    Completed,
+    /// <summary>The file is unreadable (header, quoting) or has bad rows and --skip-invalid was not given: nothing was appended.</summary>
+    Refused,
+    /// <summary>A row was refused while appending (another writer got there between the check and the append): the rows before it are appended.</summary>
+    Stopped,
+}
+
+public sealed record ImportReport(
+    string ImportId, ImportOutcome Outcome, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineError> Rejected, string? FileError = null)
+{
+    public static ImportReport Unreadable(string importId, string error) => new(importId, ImportOutcome.Refused, 0, 0, 0, [], error);
+}
+
+public enum ImportPhase { Checking, Appending }

@@ -1,0 +1,62 @@
+using EventCrm.Host.Access;
+using EventCrm.Host.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Imports;
+
+public sealed record ImportLineView(int Line, string Reason);
+
+public sealed record ImportAnswer(string ImportId, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineView> Rejected);
+
+public static class PostImportsEndpoint
+{
+    /// <summary>About 1.5 million rows; bigger histories go through the import command.</summary>
+    public const long MaxBodyBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// POST /api/imports with a CSV body (text/csv): the import command over HTTP. The body is
+    /// spooled to a temporary file (the import reads it twice), never held in memory.
+    /// </summary>
+    [WolverinePost("/api/imports"), Authorize(Policy = Policies.Import)]
+    public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, CancellationToken ct)
+    {
+        if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
+            return Results.Problem("The body must be CSV, sent as Content-Type: text/csv (see docs/import.md).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes;
+
+        var spool = Path.Combine(Path.GetTempPath(), $"eventcrm-import-{Guid.NewGuid():N}.csv");
+        try
+        {
+            await using (var file = File.Create(spool)) await request.Body.CopyToAsync(file, ct);
+            return Answer(await import.RunAsync(spool, skipInvalid ?? false, null, ct));
+        }
+        finally
+        {
+            File.Delete(spool);
+        }
+    }
+
+    private static IResult Answer(ImportReport report)
+    {
+        var rejected = report.Rejected.Select(r => new ImportLineView(r.Line, r.Reason)).ToList();
+        var errors = report.Rejected.GroupBy(r => $"line {r.Line}").ToDictionary(g => g.Key, g => g.Select(r => r.Reason).ToArray());
+        return report.Outcome switch
+        {
+            ImportOutcome.Refused when report.FileError is { } fileError => Problems.Invalid("file", $"{fileError}. Nothing was imported."),
+            ImportOutcome.Refused when report.Rejected.Any(r => r.Kind == LineErrorKind.Invalid) =>
+                Problems.Invalid($"{rejected.Count} of {report.Rows} rows are bad; nothing was imported.", errors),
+            ImportOutcome.Refused => Results.Problem($"{rejected.Count} of {report.Rows} rows are refused by the store; nothing was imported.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Rows refused",
+                extensions: new Dictionary<string, object?> { ["errors"] = errors }),
+            ImportOutcome.Stopped => Problems.Conflict(
+                $"Stopped at line {rejected[^1].Line} after {report.Imported} touchpoints (another writer changed the same customers); " +
+                "the rows before it are imported. Send the same file again to finish.", errors),
+            _ => Results.Json(new ImportAnswer(report.ImportId, report.Rows, report.Imported, report.Repeated, rejected),
+                statusCode: report.Imported > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK),
+        };
+    }
+}

@@ -1,0 +1,116 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Relationship.Ingestion;
+
+namespace EventCrm.Host.Imports;
+
+/// <summary>
+/// Turns a history file into back-dated touchpoints, through the one append path. Two passes over
+/// the file, both streamed: the first checks every row (fields, then the ingestion decision with
+/// what the earlier rows will have done) and appends nothing; the second appends the valid rows
+/// in batches. A file with bad rows appends nothing unless the caller skips them. Touchpoint ids
+/// are idempotency keys, so importing a file again appends nothing new, and re-running an import
+/// that stopped half-way (a crash, a lost connection) finishes it.
+/// </summary>
+public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppender appender, TimeProvider clock)
+{
+    public const int BatchSize = 1000;
+
+    public async Task<ImportReport> RunAsync(string path, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct)
+    {
+        var importId = $"import-{Guid.NewGuid():N}";
+        var now = clock.GetUtcNow();
+
+        var check = checks.Create();
+        var bad = new List<ImportLineError>();
+        var rows = 0;
+        var unreadable = await ForEachBatch(path, now, ImportPhase.Checking, progress, async (batch, invalid) =>
+        {
+            rows += batch.Count + invalid.Count;
+            bad.AddRange(invalid);
+            bad.AddRange(await check.CheckAsync(batch, ct));
+            return true;
+        }, _ => false);
+        if (unreadable is not null) return ImportReport.Unreadable(importId, unreadable);
+        bad.Sort((a, b) => a.Line.CompareTo(b.Line));
+        if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad);
+
+        var badLines = bad.Select(b => b.Line).ToHashSet();
+        var context = new AppendContext("import", importId);
+        var (imported, repeated, stopped) = (0, 0, false);
+        await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>
+        {
+            var outcome = await appender.AppendAsync(batch, context, ct);
+            // Refused now but not in the check: another writer got there in between. Skipping
+            // mode drops those rows and appends the rest; otherwise the import stops here.
+            while (!outcome.Accepted && skipInvalid && outcome.Rejections.Count > 0)
+            {
+                bad.AddRange(outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
+                var refused = outcome.Rejections.Select(r => r.Index).ToHashSet();
+                batch = batch.Where(i => !refused.Contains(i.Index)).ToList();
+                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct);
+            }
+            if (!outcome.Accepted)
+            {
+                bad.AddRange(outcome.TooMuchContention
+                    ? [new ImportLineError(batch[0].Index, "too many concurrent writes on the same customers; re-run the import", LineErrorKind.Refused)]
+                    : outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
+                stopped = true;
+                return false;
+            }
+            (imported, repeated) = (imported + outcome.Appended, repeated + outcome.Repeated);
+            return true;
+        }, badLines.Contains);
+
+        bad.Sort((a, b) => a.Line.CompareTo(b.Line));
+        return new ImportReport(importId, stopped ? ImportOutcome.Stopped : ImportOutcome.Completed, rows, imported, repeated, bad);
+    }
+
+    /// <summary>
+    /// Reads the file in batches of valid rows (indexed by line number) and the invalid rows
+    /// beside them; answers a file-level error (header, quoting) or null.
+    /// </summary>
+    private static async Task<string?> ForEachBatch(string path, DateTimeOffset now, ImportPhase phase, Action<ImportPhase, double>? progress,
+        Func<List<IncomingTouchpoint>, List<ImportLineError>, Task<bool>> handle, Func<int, bool> skip)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using var reader = new StreamReader(file);
+        TouchpointCsv? csv = null;
+        var (batch, invalid) = (new List<IncomingTouchpoint>(BatchSize), new List<ImportLineError>());
+        try
+        {
+            foreach (var (line, cells) in CsvRows.Read(reader))
+            {
+                if (csv is null)
+                {
+                    var (header, error) = TouchpointCsv.FromHeader(cells);
+                    if (header is null) return error;
+                    csv = header;
+                    continue;
+                }
+                if (skip(line)) continue;
+                var (touchpoint, reasons) = csv.Read(cells, now);
+                if (touchpoint is null) invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));
+                else batch.Add(new IncomingTouchpoint(line, touchpoint.CustomerId, touchpoint.Touchpoint));
+                if (batch.Count < BatchSize) continue;
+                if (!await handle(batch, invalid)) return null;
+                (batch, invalid) = (new List<IncomingTouchpoint>(BatchSize), []);
+                progress?.Invoke(phase, (double)file.Position / Math.Max(file.Length, 1));
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+        if (csv is null) return "the file is empty: the first line must be the header";
+        if (batch.Count > 0 || invalid.Count > 0) await handle(batch, invalid);
+        progress?.Invoke(phase, 1);
+        return null;
+    }
+}
+
+/// <summary>A fresh check per import: it remembers the rows of one file.</summary>
+public sealed class ImportCheckFactory(Marten.IDocumentStore store)
+{
+    public ImportCheck Create() => new(store);
+}

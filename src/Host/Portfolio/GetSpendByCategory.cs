@@ -1,0 +1,29 @@
+using EventCrm.Host.Access;
+using EventCrm.Projections.Spend;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Portfolio;
+
+public sealed record SpendCellView(string? Segment, string Category, decimal Revenue, decimal Margin, int Purchases, int Buyers);
+
+public sealed record SpendByCategoryAnswer(IReadOnlyList<SpendCellView> Cells);
+
+public static class GetSpendByCategoryEndpoint
+{
+    /// <summary>
+    /// Revenue, margin, purchases and distinct buyers per segment and category, from the async
+    /// SpendByCategory projection (so it may trail the last appends by the daemon's lag).
+    /// Segment null: customers who bought but have not signed up.
+    /// </summary>
+    [WolverineGet("/api/portfolio/spend-by-category"), Authorize(Policy = Policies.Read)]
+    public static async Task<SpendByCategoryAnswer> Get(IQuerySession session, CancellationToken ct)
+    {
+        var cells = await session.Query<SpendCell>().ToListAsync(ct);
+        return new(cells
+            .OrderBy(c => c.Segment is null).ThenBy(c => c.Segment, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
+            .Select(c => new SpendCellView(c.Segment, c.Category, c.Revenue, c.Margin, c.Purchases, c.Buyers))
+            .ToList());
+    }
+}

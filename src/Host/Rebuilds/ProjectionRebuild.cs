@@ -1,0 +1,27 @@
+namespace EventCrm.Host.Rebuilds;
+
+public static class RebuildStates
+{
+    public const string Rebuilding = "rebuilding";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// The last rebuild of a projection, kept as a document so that every node answers the status
+/// route the same, whichever node runs the rebuild.
+/// </summary>
+public sealed record ProjectionRebuild
+{
+    /// <summary>The projection's name.</summary>
+    public required string Id { get; init; }
+    public required string State { get; init; }
+    public required string Node { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>The store's high-water mark when the rebuild began: the rebuild replays up to it, then the projection follows new events as usual.</summary>
+    public long TargetHighWaterMark { get; init; }
+    public string? Error { get; init; }
+
+    public static string ThisNode => $"{Environment.MachineName}:{Environment.ProcessId}";
+}

@@ -1,0 +1,39 @@
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace EventCrm.Host.Rebuilds;
+
+public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error);
+
+/// <summary>
+/// Where a projection stands. Position is the global sequence it has processed up to (during a
+/// rebuild: how far the replay has gone); the high-water mark is the sequence below which every
+/// event is committed, what a caught-up projection has reached.
+/// </summary>
+public sealed record ProjectionStatusView(
+    string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild);
+
+public sealed class ProjectionStatusReader(IDocumentStore store)
+{
+    public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
+    {
+        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence
+            ?? (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
+        long? position = projection.IsInline
+            ? null
+            : projection.Shards.Select(s => progress.FirstOrDefault(p => p.ShardName == s.Identity)?.Sequence ?? 0).DefaultIfEmpty(0).Min();
+
+        await using var session = store.QuerySession();
+        var rebuild = await session.LoadAsync<ProjectionRebuild>(projection.Name, ct);
+        var state = rebuild?.State switch
+        {
+            RebuildStates.Rebuilding or RebuildStates.Failed => rebuild.State,
+            _ when projection.IsInline => "inline",
+            _ => position >= highWaterMark ? "caught-up" : "catching-up",
+        };
+        return new ProjectionStatusView(projection.Name, projection.Lifecycle.ToString().ToLowerInvariant(), projection.Version, state,
+            position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
+            rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error));
+    }
+}

@@ -1,0 +1,52 @@
+using EventCrm.Host.Access;
+using EventCrm.Host.Customers;
+using EventCrm.Relationship.Lifecycle;
+using EventCrm.Relationship.Touchpoints;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Retention;
+
+public sealed record OfferView(string OfferId, decimal Amount, decimal Cost, DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs);
+
+public sealed record PendingCancellationView(string CancellationTouchpointId, DateTimeOffset RequestedAt, string? Reason, string Decision,
+    OfferView? Offer, string Why, string? Rule, IReadOnlyDictionary<string, decimal>? Inputs);
+
+public sealed record RetentionView(string CustomerId, string State, PendingCancellationView? Pending);
+
+public static class GetRetentionEndpoint
+{
+    public const string Assessing = "assessing", OfferMade = "offer-made", NoOffer = "no-offer";
+
+    /// <summary>The cancellation the desk has to act on, if any, with the service's recommendation and why.</summary>
+    [WolverineGet("/api/customers/{id}/retention"), Authorize(Policy = Policies.Read)]
+    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
+    {
+        var touchpoints = (await session.Events.FetchStreamAsync(id, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
+        if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+
+        var states = Lifecycle.Replay(touchpoints.Select((t, i) => (Touchpoint: t, Recorded: i)),
+            x => x.Touchpoint.OccurredAt, x => x.Recorded, x => TouchpointTypes.NameOf(x.Touchpoint));
+        var state = states[^1].State;
+        var cancellation = state == CustomerStates.CancellationRequested
+            ? states.Select(s => s.Item.Touchpoint).OfType<CancellationRequested>().LastOrDefault()
+            : null;
+        return Results.Ok(new RetentionView(id, state, cancellation is null ? null : Pending(cancellation, touchpoints)));
+    }
+
+    private static PendingCancellationView Pending(CancellationRequested cancellation, IReadOnlyList<ITouchpoint> touchpoints)
+    {
+        var id = cancellation.TouchpointId;
+        var offer = touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => o.CancellationTouchpointId == id);
+        var letGo = touchpoints.OfType<RetentionNotOffered>().LastOrDefault(n => n.CancellationTouchpointId == id);
+        return (offer, letGo) switch
+        {
+            ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
+                new OfferView(o.OfferId, o.Amount, o.Cost, o.ExpiresAt, o.Rule, o.Inputs),
+                $"Offer {o.Amount:N2} to keep the client: {o.Rule}.", o.Rule, o.Inputs),
+            (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs),
+            _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null),
+        };
+    }
+}

@@ -1,0 +1,33 @@
+using EventCrm.Relationship.Touchpoints;
+using JasperFx;
+using Marten;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+
+namespace EventCrm.Host.Retention;
+
+public static class RetentionConfiguration
+{
+    /// <summary>
+    /// Every cancellation request reaches the assessment through a Marten event subscription: run
+    /// by the async daemon in event order, on one node at a time, resuming where it stopped.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AssessCancellations(
+        this MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
+        marten.PublishEventsToWolverine("retention-assessments", relay =>
+            relay.PublishEvent<CancellationRequested>((e, bus) => bus.PublishAsync(new AssessCancellation(e.StreamKey!, e.Data.TouchpointId))));
+
+    public static WolverineOptions ConfigureRetention(this WolverineOptions opts, IConfiguration configuration)
+    {
+        // Scheduled expiries must survive a crash and fire once: durable local queues keep them in the database.
+        opts.Policies.UseDurableLocalQueues();
+        opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(2);
+        // A desk answer racing the assessment or the expiry: decide again against the new state.
+        opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+        opts.Services.Configure<RetentionOptions>(configuration.GetSection("Retention"));
+        opts.Services.AddSingleton<RetentionDesk>();
+        return opts;
+    }
+}

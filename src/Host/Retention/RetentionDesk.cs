@@ -1,0 +1,76 @@
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Models;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Ingestion;
+using EventCrm.Relationship.Lifecycle;
+using EventCrm.Relationship.Retention;
+using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship.Value;
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+
+namespace EventCrm.Host.Retention;
+
+/// <summary>
+/// The service's side of the retention workflow. Both steps stage their events in the handler's
+/// session, so the events and the scheduled expiry commit together (Wolverine's outbox on Marten);
+/// touchpoint ids derived from the cancellation make a redelivered message a harmless repeat.
+/// </summary>
+public sealed class RetentionDesk(TouchpointAppender appender, PortfolioModels models, IOptions<RetentionOptions> options,
+    TimeProvider clock, ILogger<RetentionDesk> logger)
+{
+    public async Task<OutgoingMessages> AssessAsync(IDocumentSession session, AssessCancellation request, CancellationToken ct)
+    {
+        var messages = new OutgoingMessages();
+        var touchpoints = (await session.Events.FetchStreamAsync(request.CustomerId, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
+        var ledger = CustomerLedger.Of(request.CustomerId, touchpoints);
+        if (ledger.State() != CustomerStates.CancellationRequested || AlreadyAssessed(touchpoints, request.CancellationTouchpointId))
+            return messages;
+
+        var now = clock.GetUtcNow();
+        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        var formula = registry.InForceAt(null).Formula;
+        var model = (await models.KnownAtAsync(null, ct)).Model;
+        var decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, now, formula, model), formula.Name, options.Value.ToPolicy(), now);
+
+        var id = $"{request.CancellationTouchpointId}:assessment";
+        ITouchpoint outcome = decision switch
+        {
+            OfferRetention offer => new RetentionOfferMade(id, now, request.CancellationTouchpointId, OfferIdFor(request),
+                offer.Amount, offer.Cost, offer.ExpiresAt, $"{offer.Rule} (formula {formula})", offer.Inputs),
+            LetGo letGo => new RetentionNotOffered(id, now, request.CancellationTouchpointId, letGo.Reason, $"{letGo.Rule} (formula {formula})", letGo.Inputs),
+            _ => throw new InvalidOperationException($"unknown decision {decision.GetType().Name}"),
+        };
+        if (await StageAsync(session, request.CustomerId, outcome, ct) && outcome is RetentionOfferMade made)
+            messages.Schedule(new ExpireRetentionOffer(request.CustomerId, made.OfferId), made.ExpiresAt);
+        logger.LogInformation("Cancellation {Cancellation} of {Customer} assessed: {Decision}", request.CancellationTouchpointId, request.CustomerId, outcome.GetType().Name);
+        return messages;
+    }
+
+    public async Task ExpireAsync(IDocumentSession session, ExpireRetentionOffer expiry, CancellationToken ct)
+    {
+        var profile = await session.LoadAsync<CustomerProfile>(expiry.CustomerId, ct);
+        if (profile?.OpenOffers.Any(o => o.OfferId == expiry.OfferId) != true) return;
+
+        var now = clock.GetUtcNow();
+        await StageAsync(session, expiry.CustomerId, new RetentionOfferExpired($"{expiry.OfferId}:expired", now, expiry.OfferId), ct,
+            new CustomerChurned($"{expiry.OfferId}:churned", now, "the retention offer expired unanswered"));
+    }
+
+    public static string OfferIdFor(AssessCancellation request) => $"offer:{request.CancellationTouchpointId}";
+
+    private async Task<bool> StageAsync(IDocumentSession session, string customerId, ITouchpoint first, CancellationToken ct, params ITouchpoint[] more)
+    {
+        session.SetHeader(AppendContext.AppendedByHeader, "system");
+        var batch = new[] { first }.Concat(more).Select((t, i) => new IncomingTouchpoint(i, customerId, t)).ToList();
+        var outcome = await appender.StageAsync(session, batch, ct);
+        if (!outcome.Accepted) logger.LogWarning("Retention step for {Customer} refused: {Reasons}", customerId, string.Join("; ", outcome.Rejections.Select(r => r.Reason)));
+        return outcome.Accepted && outcome.Appended > 0;
+    }
+
+    private static bool AlreadyAssessed(IEnumerable<ITouchpoint> touchpoints, string cancellationId) => touchpoints.Any(t =>
+        t is RetentionOfferMade m && m.CancellationTouchpointId == cancellationId
+        || t is RetentionNotOffered n && n.CancellationTouchpointId == cancellationId);
+}

@@ -1,0 +1,52 @@
+// Talks to the EventCrm API with the session's key and turns refusals into readable messages.
+const KeyName = "eventcrm.apiKey";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export const apiKey = {
+  get: () => sessionStorage.getItem(KeyName),
+  set: key => sessionStorage.setItem(KeyName, key),
+  clear: () => sessionStorage.removeItem(KeyName),
+};
+
+let askForKey = async () => { throw new Error("no key prompt installed"); };
+
+/** The page installs how to ask for a key (a dialog); called on first use and after a 401. */
+export function onKeyNeeded(prompt) { askForKey = prompt; }
+
+export async function getJson(path) { return call("GET", path); }
+
+export async function postJson(path, body) { return call("POST", path, body); }
+
+async function call(method, path, body, retried = false) {
+  if (!apiKey.get()) await askForKey(null);
+  const response = await fetch(path, {
+    method,
+    headers: { "X-Api-Key": apiKey.get() ?? "", Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (response.ok) return response.status === 204 ? null : response.json();
+
+  const problem = await readProblem(response);
+  if (response.status === 401) apiKey.clear();
+  if (response.status === 401 && !retried) {
+    await askForKey(problem);
+    return call(method, path, body, true);
+  }
+  throw new ApiError(response.status, problem);
+}
+
+async function readProblem(response) {
+  const text = await response.text();
+  try {
+    const json = JSON.parse(text);
+    if (json && typeof json === "object") return { status: response.status, ...json };
+  } catch { /* not JSON: a plain answer */ }
+  return { status: response.status, title: response.statusText || `HTTP ${response.status}`, detail: text.slice(0, 300) };
+}

@@ -1,0 +1,57 @@
+// A small inline SVG line chart: no library, scales to its container through the viewBox.
+const Svg = "http://www.w3.org/2000/svg";
+
+function s(tag, attrs = {}, text) {
+  const element = document.createElementNS(Svg, tag);
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/**
+ * series: [{ name, color, points: [{ x, y }], dashed }]; x and y are numbers.
+ * options: { label (read by screen readers), xLabel(x), yLabel(y), width, height, xMin, xMax, yMin, yMax }.
+ */
+export function lineChart(series, options) {
+  const { width = 640, height = 240, label, xLabel = String, yLabel = String } = options;   // width: the container's, so text keeps its size
+  const pad = { left: 64, right: 12, top: 12, bottom: 40 };
+  const all = series.flatMap(line => line.points);
+  const xs = all.map(p => p.x), ys = all.map(p => p.y);
+  const xMin = options.xMin ?? Math.min(...xs), xMax = options.xMax ?? Math.max(...xs);
+  const yTicks = ticks(options.yMin ?? Math.min(0, ...ys), options.yMax ?? Math.max(1, ...ys));
+  const yMin = options.yMin ?? yTicks[0], yMax = options.yMax ?? yTicks[yTicks.length - 1];
+  const x = v => pad.left + ((v - xMin) / (xMax - xMin || 1)) * (width - pad.left - pad.right);
+  const y = v => height - pad.bottom - ((v - yMin) / (yMax - yMin || 1)) * (height - pad.top - pad.bottom);
+
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label, class: "line-chart" });
+  svg.append(s("title", {}, label));
+  for (const tick of yTicks.filter(t => t >= yMin && t <= yMax)) {
+    svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), class: tick === 0 ? "axis" : "grid" }));
+    svg.append(s("text", { x: pad.left - 6, y: y(tick) + 4, "text-anchor": "end", class: "tick" }, yLabel(tick)));
+  }
+  for (const [value, anchor] of [[xMin, "start"], [(xMin + xMax) / 2, "middle"], [xMax, "end"]]) {
+    svg.append(s("text", { x: x(value), y: height - pad.bottom + 18, "text-anchor": anchor, class: "tick" }, xLabel(value)));
+  }
+  for (const line of series) {
+    if (line.points.length === 0) continue;
+    const d = line.points.map((p, i) => `${i ? "L" : "M"}${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(" ");
+    svg.append(s("path", { d, fill: "none", stroke: line.color, "stroke-width": 2, "stroke-dasharray": line.dashed ? "5 4" : "none" }));
+  }
+  const legendStep = Math.min(150, (width - pad.left) / series.length);
+  series.forEach((line, i) => {
+    const lx = pad.left + i * legendStep;
+    svg.append(s("line", { x1: lx, x2: lx + 18, y1: height - 8, y2: height - 8, stroke: line.color, "stroke-width": 3, "stroke-dasharray": line.dashed ? "5 4" : "none" }));
+    svg.append(s("text", { x: lx + 24, y: height - 4, class: "legend" }, line.name));
+  });
+  return svg;
+}
+
+/** About five round steps from just below min to just above max (zero is a step when in range). */
+function ticks(min, max) {
+  const raw = (max - min) / 4 || 1;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(m => m >= raw);
+  const values = [];
+  for (let k = Math.floor(min / step); k <= Math.ceil(max / step); k++) values.push(k * step || 0);   // never "-0"
+  return values;
+}

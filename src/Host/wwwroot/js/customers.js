@@ -1,0 +1,119 @@
+// The customer desk: search, then one customer's value, retention decision and timeline.
+import { apiKey, getJson } from "./api.js";
+import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
+import { Timeline } from "./timeline.js";
+import { showValue } from "./value.js";
+import { showRetention } from "./retention.js";
+
+const prompt = installKeyDialog();
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-input");
+const results = document.getElementById("results");
+const timeline = new Timeline(document.getElementById("timeline"),
+  document.getElementById("timeline-order"), document.getElementById("timeline-type"));
+let openId = null;
+
+form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
+input.addEventListener("keydown", event => {
+  if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
+});
+results.addEventListener("keydown", moveThroughResults);
+
+async function search(text) {
+  if (!text) return;
+  clearError();
+  announce("Searching…");
+  try {
+    const found = await getJson(`/api/customers?search=${encodeURIComponent(text)}&pageSize=50`);
+    results.replaceChildren(...found.customers.map(c => h("li", {},
+      h("button", { type: "button", class: "result", "data-id": c.customerId, onclick: () => openCustomer(c.customerId) },
+        h("span", { class: "name" }, c.name ?? c.customerId),
+        h("span", { class: "muted" }, `${c.email ?? "no email"} · ${c.state}`)))));
+    const shown = found.customers.length;
+    const count = found.total === 0 ? `No customer matches “${text}”.`
+      : `${found.total} found${found.total > shown ? `, first ${shown} shown` : ""}. Arrow keys move through them.`;
+    document.getElementById("result-count").textContent = count;
+    announce(count);
+  } catch (error) {
+    announce("");
+    showError(error, "Search");
+  }
+}
+
+function moveThroughResults(event) {
+  const buttons = [...results.querySelectorAll("button")];
+  const index = buttons.indexOf(document.activeElement);
+  const target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+  if (target === undefined || index < 0) return;
+  event.preventDefault();
+  if (target < 0) input.focus();
+  else buttons[Math.min(target, buttons.length - 1)].focus();
+}
+
+async function openCustomer(id) {
+  openId = id;
+  history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
+  clearError();
+  announce(`Opening ${id}…`);
+  for (const button of results.querySelectorAll("button")) button.toggleAttribute("aria-current", button.dataset.id === id);
+  try {
+    const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
+    document.getElementById("customer-title").textContent = profile.name ?? id;
+    document.getElementById("customer-hint").hidden = true;
+    document.getElementById("customer-body").hidden = false;
+    showFacts(profile, profile.state);
+    await refresh(id);
+    document.getElementById("customer").focus({ preventScroll: true });
+    announce(`${profile.name ?? id} is open.`);
+  } catch (error) {
+    announce("");
+    showError(error, `Opening ${id}`);
+  }
+}
+
+/** Reloads everything shown about the open customer (after an offer's outcome, for instance). */
+async function refresh(id) {
+  const still = () => openId === id;
+  await Promise.all([
+    loadTimeline(id, still),
+    showValue(id, still).catch(error => showError(error, "Value")),
+    showRetention(id, still, () => refresh(id)).catch(error => showError(error, "Retention")),
+  ]);
+}
+
+async function loadTimeline(id, still) {
+  try {
+    const view = await getJson(`/api/customers/${encodeURIComponent(id)}/timeline`);
+    if (!still()) return;
+    timeline.show(view.entries);
+    setState(view.state);
+  } catch (error) {
+    showError(error, "Timeline");
+  }
+}
+
+function showFacts(profile, state) {
+  document.getElementById("customer-facts").replaceChildren(
+    h("span", {}, profile.customerId),
+    h("span", {}, profile.email ?? "no email"),
+    h("span", {}, `segment ${profile.segment ?? "–"}`),
+    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}` }, state)));
+}
+
+function setState(state) {
+  const badge = document.getElementById("customer-state");
+  if (!badge) return;
+  badge.textContent = state;
+  badge.className = `state state-${state}`;
+}
+
+const customerInAddress = () => new URLSearchParams(location.hash.slice(1)).get("customer");
+window.addEventListener("hashchange", () => {
+  const id = customerInAddress();
+  if (id && id !== openId) openCustomer(id);
+});
+
+// The key first (kept for the tab's session), then the customer named in the address, else the search box.
+(apiKey.get() ? Promise.resolve() : prompt(null)).then(
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : input.focus()),
+  error => showError(error));

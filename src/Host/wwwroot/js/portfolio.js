@@ -1,0 +1,62 @@
+// The portfolio page: how concentrated revenue and profit are, and the value x potential quadrants.
+import { getJson } from "./api.js";
+import { h, amount, percent, showError, announce, installKeyDialog } from "./ui.js";
+import { lineChart } from "./chart.js";
+
+// Laid out as a matrix: potential grows upwards, current value to the right.
+const Quadrants = [
+  ["low-value-high-potential", "Low value, high potential", "develop"],
+  ["high-value-high-potential", "High value, high potential", "keep and grow"],
+  ["low-value-low-potential", "Low value, low potential", "serve at least cost"],
+  ["high-value-low-potential", "High value, low potential", "keep"],
+];
+const ShownIds = 5;
+
+installKeyDialog();
+announce("Loading the portfolio…");
+Promise.all([
+  getJson("/api/portfolio/pareto").then(showPareto).catch(error => showError(error, "Pareto")),
+  getJson("/api/portfolio/segments").then(showSegments).catch(error => showError(error, "Quadrants")),
+]).then(() => announce("Portfolio loaded."));
+
+function showPareto({ analysis: a }) {
+  const share = a.customers ? a.topCustomers / a.customers : 0;
+  document.getElementById("pareto-figures").replaceChildren(
+    figure("Customers", a.customers),
+    figure("Top customers", `${a.topCustomers} (${percent(share)})`),
+    figure("Their revenue share", percent(a.revenueShareOfTop)),
+    figure("Their profit share", percent(a.profitShareOfTop)));
+  const curve = points => points.map(p => ({ x: p.customerShare, y: p.valueShare }));
+  const ys = [...a.revenueCurve, ...a.profitCurve].map(p => p.valueShare);
+  document.getElementById("pareto-chart").replaceChildren(a.customers === 0 ? h("p", { class: "muted" }, "No customers yet.") : lineChart([
+    { name: "Revenue", color: "#1f5fbf", points: curve(a.revenueCurve) },
+    { name: "Profit", color: "#2b8a3e", points: curve(a.profitCurve) },
+    { name: "Even spread", color: "#8a94a3", dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+  ], {
+    label: `The top ${percent(share)} of ${a.customers} customers bring ${percent(a.revenueShareOfTop)} of revenue and ${percent(a.profitShareOfTop)} of profit.`,
+    xMin: 0, xMax: 1, yMin: Math.min(0, ...ys), yMax: Math.max(1, ...ys),
+    xLabel: x => `${Math.round(x * 100)}% of customers`, yLabel: y => `${Math.round(y * 100)}%`,
+    height: 320, width: document.getElementById("pareto-chart").clientWidth || 640,
+  }));
+}
+
+function showSegments({ analysis: a }) {
+  document.getElementById("thresholds").textContent = a.currentValueThreshold === null
+    ? "No customers yet."
+    : `High means at or above the median: current value ${amount(a.currentValueThreshold)}, potential ${amount(a.potentialValueThreshold)}.`;
+  const byName = Object.fromEntries(a.quadrants.map(q => [q.name, q]));
+  document.getElementById("quadrants").replaceChildren(...Quadrants.map(([name, title, advice]) => quadrant(byName[name], title, advice)));
+}
+
+function quadrant(q, title, advice) {
+  if (!q) return h("div", { class: "quadrant" }, h("h3", {}, title), h("p", { class: "muted" }, "not reported"));
+  const more = q.customerIds.length - ShownIds;
+  return h("div", { class: "quadrant", "data-quadrant": q.name },
+    h("h3", {}, title, h("span", { class: "muted" }, ` – ${advice}`)),
+    h("p", { class: "figure" }, `${q.count} customers`),
+    h("p", {}, `current ${amount(q.totalCurrentValue)} · potential ${amount(q.totalPotentialValue)}`),
+    h("ul", {}, q.customerIds.slice(0, ShownIds).map(id => h("li", {}, h("a", { href: `index.html#customer=${encodeURIComponent(id)}` }, id))),
+      more > 0 ? h("li", { class: "muted" }, `and ${more} more`) : ""));
+}
+
+const figure = (title, value) => h("div", { class: "card" }, h("p", { class: "card-title" }, title), h("p", { class: "figure" }, value));

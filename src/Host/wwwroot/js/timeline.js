@@ -1,0 +1,66 @@
+// The customer's full timeline: newest or oldest first, filtered by touchpoint type.
+import { h, amount, when } from "./ui.js";
+
+// Fields every entry has; the others are the touchpoint's own and are listed as its details.
+const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
+
+export class Timeline {
+  constructor(list, order, type) {
+    this.list = list;
+    this.order = order;
+    this.type = type;
+    this.entries = [];
+    order.addEventListener("change", () => this.render());
+    type.addEventListener("change", () => this.render());
+  }
+
+  /** Entries come in business-time order; each one's state is the customer's state after it. */
+  show(entries) {
+    this.entries = entries.map((entry, i) => ({ ...entry, changed: i === 0 || entry.state !== entries[i - 1].state }));
+    const chosen = this.type.value;
+    const types = [...new Set(entries.map(e => e.type))].sort();
+    this.type.replaceChildren(h("option", { value: "" }, `All types (${entries.length})`),
+      ...types.map(t => h("option", { value: t }, `${t} (${entries.filter(e => e.type === t).length})`)));
+    this.type.value = types.includes(chosen) ? chosen : "";
+    this.render();
+  }
+
+  render() {
+    const shown = this.entries.filter(e => !this.type.value || e.type === this.type.value);
+    if (this.order.value === "newest") shown.reverse();
+    this.list.replaceChildren(...shown.map(entry));
+    if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
+  }
+}
+
+function entry(e) {
+  return h("li", { class: `entry type-${e.type}`, "data-type": e.type, "data-touchpoint": e.touchpointId },
+    h("div", { class: "entry-head" },
+      h("span", { class: "type" }, e.type),
+      h("div", { class: "details" }, details(e))),
+    h("div", { class: "entry-times" },
+      h("span", {}, "occurred ", h("time", { datetime: e.occurredAt }, when(e.occurredAt))),
+      h("span", {}, "recorded ", h("time", { datetime: e.recordedAt }, when(e.recordedAt))),
+      h("span", { class: e.changed ? "entry-state changed" : "entry-state" }, e.changed ? "state → " : "state ",
+        h("span", { class: `state state-${e.state}` }, e.state))));
+}
+
+/** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
+function details(e) {
+  const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && name !== "changed" && value !== null && value !== undefined);
+  const plain = fields.filter(([, value]) => typeof value !== "object").map(([name, value]) => `${words(name)} ${show(value)}`).join(" · ");
+  const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
+    h("details", {}, h("summary", {}, words(name)),
+      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, show(v))]))));
+  return [plain, ...nested];
+}
+
+function show(value) {
+  if (typeof value === "number") return amount(value);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT/.test(value)) return when(value);
+  if (typeof value === "object") return JSON.stringify(value);
+  return value;
+}
+
+const words = name => name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();

@@ -1,0 +1,82 @@
+// Shared page helpers: element building, formatting, the error and status regions, the key dialog.
+import { apiKey, onKeyNeeded } from "./api.js";
+
+/** h("p", { class: "x" }, "text", child): attributes starting with "on" become listeners. */
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== undefined && child !== null && child !== false) element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+export const amount = value => (typeof value === "number" ? number.format(value) : "–");
+export const percent = value => (typeof value === "number" ? `${(value * 100).toFixed(1)}%` : "–");
+
+const moment = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
+export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
+
+/** Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers. */
+export function showError(error, context) {
+  const region = document.getElementById("error");
+  const problem = error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) };
+  const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
+  region.replaceChildren(
+    h("p", { class: "error-title" }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
+    problem.detail ? h("p", {}, problem.detail) : "",
+    fieldErrors.length ? h("ul", {}, fieldErrors) : "",
+    h("button", { type: "button", class: "link", onclick: clearError }, "Dismiss"),
+  );
+  region.hidden = false;
+}
+
+export function clearError() {
+  const region = document.getElementById("error");
+  region.replaceChildren();
+  region.hidden = true;
+}
+
+/** A polite message for screen readers and sighted users alike (loading, saved, ...). */
+export function announce(text) { document.getElementById("status").textContent = text; }
+
+let pendingPrompt = null;
+
+/** Installs the key dialog: shown on first use, after a 401, and from the header's "Change key". */
+export function installKeyDialog() {
+  const dialog = document.getElementById("key-dialog");
+  const form = document.getElementById("key-form");
+  const input = document.getElementById("key-input");
+  const reason = document.getElementById("key-reason");
+  let settle = null;
+
+  form.addEventListener("submit", event => {
+    event.preventDefault();
+    const key = input.value.trim();
+    if (!key) return;
+    apiKey.set(key);
+    input.value = "";
+    settle?.resolve();
+    dialog.close();
+  });
+  dialog.addEventListener("cancel", () => settle?.reject(new Error("An API key is needed to use the service.")));
+  dialog.addEventListener("close", () => { pendingPrompt = null; settle = null; });
+
+  const prompt = problem => {
+    if (pendingPrompt) return pendingPrompt;
+    reason.textContent = problem ? `The service refused the key: ${problem.detail ?? problem.title}` : "";
+    pendingPrompt = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    dialog.showModal();
+    input.focus();
+    return pendingPrompt;
+  };
+  onKeyNeeded(prompt);
+  document.getElementById("change-key")?.addEventListener("click", () => prompt(null).then(() => location.reload(), () => {}));
+  return prompt;
+}

@@ -1,0 +1,49 @@
+// The value cards (historical, current, potential, tier) and the chart of value over time.
+import { getJson } from "./api.js";
+import { h, amount, day } from "./ui.js";
+import { lineChart } from "./chart.js";
+
+export async function showValue(id, still) {
+  const path = `/api/customers/${encodeURIComponent(id)}`;
+  const [value, history] = await Promise.all([getJson(`${path}/value`), getJson(`${path}/value-history`)]);
+  if (!still()) return;
+  showCards(value);
+  showChart(history.points ?? []);
+}
+
+function showCards(v) {
+  const costs = Object.entries(v.historical.costs).filter(([, c]) => c).map(([k, c]) => `${k} ${amount(c)}`).join(", ") || "none";
+  document.getElementById("value-cards").replaceChildren(
+    card("Revenue to date", amount(v.historical.revenue), `margin ${amount(v.historical.margin)}`),
+    card("Profit to date", amount(v.historical.profit), `costs: ${costs}`),
+    card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
+    card("Potential value", amount(v.potential.total),
+      `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
+    card("Tier", v.tier, v.note ?? `${v.touchpointsCounted} touchpoints`, `tier tier-${v.tier}`));
+}
+
+const card = (title, figure, note, figureClass = "figure") =>
+  h("div", { class: "card" },
+    h("p", { class: "card-title" }, title),
+    h("p", { class: figureClass, "data-card": title }, figure),
+    h("p", { class: "card-note" }, note));
+
+function showChart(points) {
+  const target = document.getElementById("value-chart");
+  if (points.length === 0) {
+    target.replaceChildren(h("p", { class: "muted" }, "No value history yet."));
+    return;
+  }
+  const at = p => new Date(p.occurredAt).getTime();
+  const line = (name, color, key, dashed) => ({ name, color, dashed, points: points.map(p => ({ x: at(p), y: p[key] })) });
+  const last = points[points.length - 1];
+  target.replaceChildren(lineChart(
+    [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit")],
+    {
+      label: `Value after each of ${points.length} touchpoints, from ${day(points[0].occurredAt)} to ${day(last.occurredAt)}: ` +
+        `current value now ${amount(last.current)}, profit to date ${amount(last.profit)}.`,
+      xLabel: t => day(new Date(t).toISOString()),
+      yLabel: amount,
+      width: target.clientWidth || 640, height: 200,
+    }));
+}

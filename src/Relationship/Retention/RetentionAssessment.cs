@@ -1,0 +1,53 @@
+using EventCrm.Relationship.Value;
+
+namespace EventCrm.Relationship.Retention;
+
+public abstract record RetentionDecision(string Rule, IReadOnlyDictionary<string, decimal> Inputs);
+
+public sealed record OfferRetention(decimal Amount, decimal Cost, DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs)
+    : RetentionDecision(Rule, Inputs);
+
+public sealed record LetGo(string Reason, string Rule, IReadOnlyDictionary<string, decimal> Inputs) : RetentionDecision(Rule, Inputs);
+
+/// <summary>
+/// Sizes the retention effort by the client's value: the decision, the rule that made it and
+/// the inputs it used, all recorded with the resulting event.
+/// </summary>
+public static class RetentionAssessment
+{
+    /// <summary>Formulas that value revenue rather than margin; their value is turned into margin with the client's margin share.</summary>
+    private static readonly HashSet<string> RevenueFormulas = ["simple-clv"];
+
+    public static RetentionDecision Decide(CustomerLedger ledger, CustomerValuation valuation, string formula, RetentionPolicy policy, DateTimeOffset now)
+    {
+        var current = valuation.Current.Value;
+        var h = ledger.Historical;
+        var marginShare = h.Revenue > 0 ? Math.Clamp(h.Margin / h.Revenue, 0, 1) : 0;
+        var remainingMargin = Math.Round(RevenueFormulas.Contains(formula) ? current * marginShare : current, 2);
+        var inputs = new Dictionary<string, decimal>
+        {
+            ["currentValue"] = current, ["expectedRemainingMargin"] = remainingMargin, ["historicalProfit"] = h.Profit,
+            ["minimumCurrentValue"] = policy.MinimumCurrentValue, ["offerCapShare"] = policy.OfferCapShare,
+        };
+
+        if (current < 0)
+            return new LetGo($"The client costs more than it brings (current value {current:N2}): a costly offer would only deepen the loss.",
+                "negative-value", inputs);
+        if (current < policy.MinimumCurrentValue)
+            return new LetGo($"Current value {current:N2} is below the {policy.MinimumCurrentValue:N2} minimum for any retention offer.",
+                "below-minimum", inputs);
+
+        var tier = policy.Tiers.Where(t => current >= t.From).MaxBy(t => t.From);
+        if (tier is null)
+            return new LetGo($"Current value {current:N2} reaches no value tier of the retention policy.", "no-tier", inputs);
+        inputs["tierFrom"] = tier.From;
+        inputs["tierShare"] = tier.Share;
+
+        var cost = Math.Round(remainingMargin * policy.OfferCapShare * tier.Share, 2);
+        if (cost <= 0)
+            return new LetGo($"No margin is expected from the client any more (expected remaining margin {remainingMargin:N2}).", "no-margin", inputs);
+
+        var rule = $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {policy.OfferCapShare:P0} of the expected remaining margin";
+        return new OfferRetention(cost, cost, now + policy.OfferLifetime, rule, inputs);
+    }
+}

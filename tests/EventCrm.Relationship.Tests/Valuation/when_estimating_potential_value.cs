@@ -1,0 +1,103 @@
+using EventCrm.Relationship.Value;
+using Shouldly;
+using static EventCrm.Relationship.Tests.Valuation.Touchpoint;
+
+namespace EventCrm.Relationship.Tests.Valuation;
+
+public class when_estimating_potential_value
+{
+    // smb customers at the 80th percentile are worth 1,000; P(c | b) as [b][c]; smb peers earn a
+    // yearly margin of 100 on rollers, 200 on movers, 80 on lifting gear.
+    private static readonly PortfolioModel Model = PortfolioModel.Default with
+    {
+        SegmentBenchmarks = new Dictionary<string, decimal> { ["smb"] = 1000m },
+        CategoryAffinity = new Dictionary<string, IReadOnlyDictionary<string, decimal>>
+        {
+            ["rollers"] = new Dictionary<string, decimal> { ["movers"] = 0.5m, ["lifting"] = 0.25m },
+            ["movers"] = new Dictionary<string, decimal> { ["rollers"] = 0.4m, ["lifting"] = 0.6m },
+            ["lifting"] = new Dictionary<string, decimal> { ["rollers"] = 0.1m, ["movers"] = 0.2m },
+        },
+        CategoryShare = new Dictionary<string, decimal> { ["rollers"] = 0.5m, ["movers"] = 0.3m, ["lifting"] = 0.2m },
+        SegmentCategoryMargin = new Dictionary<string, IReadOnlyDictionary<string, decimal>>
+        {
+            ["smb"] = new Dictionary<string, decimal> { ["rollers"] = 100m, ["movers"] = 200m, ["lifting"] = 80m },
+            ["corp"] = new Dictionary<string, decimal> { ["rollers"] = 100m, ["lifting"] = -30m },
+        },
+    };
+
+    [Fact]
+    public void the_gap_to_the_segment_benchmark_plus_cross_sell_of_categories_not_bought()
+    {
+        var rollersBuyer = Ledger(SignUp(Day(0), "smb"), Purchase(Day(1), 100m, 30m, "rollers"));
+
+        var potential = PotentialValue.Of(rollersBuyer, currentValue: 400m, Model);
+
+        // gap = max(0, 1,000 - 400) = 600
+        // cross-sell: movers P(movers | rollers) 0.5 x 200 = 100; lifting 0.25 x 80 = 20; total 120
+        potential.ShouldBe(new PotentialValueResult(Total: 720m, ShareOfWalletGap: 600m, CrossSell: 120m));
+    }
+
+    [Fact]
+    public void the_chance_of_a_category_is_the_strongest_association_from_what_was_bought()
+    {
+        var twoCategories = Ledger(SignUp(Day(0), "smb"), Purchase(Day(1), 100m, 30m, "rollers"), Purchase(Day(2), 100m, 30m, "movers"));
+
+        var potential = PotentialValue.Of(twoCategories, currentValue: 1200m, Model);
+
+        // gap = max(0, 1,000 - 1,200) = 0
+        // lifting: max(P(lifting | rollers) 0.25, P(lifting | movers) 0.6) = 0.6 x 80 = 48
+        potential.ShouldBe(new PotentialValueResult(48m, 0m, 48m));
+        PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers", "movers" }, Model).ShouldBe(0.6m);
+    }
+
+    [Fact]
+    public void someone_who_bought_nothing_gets_the_category_shares()
+    {
+        var signedUp = Ledger(SignUp(Day(0), "smb"));
+
+        var potential = PotentialValue.Of(signedUp, currentValue: 0m, Model);
+
+        // gap = 1,000 - 0 = 1,000; cross-sell 0.5 x 100 + 0.3 x 200 + 0.2 x 80 = 50 + 60 + 16 = 126
+        potential.ShouldBe(new PotentialValueResult(1126m, 1000m, 126m));
+    }
+
+    [Fact]
+    public void a_category_with_a_negative_peer_margin_adds_nothing()
+    {
+        // corp has no benchmark; lifting's peer margin -30 counts as 0; rollers are bought.
+        var corp = Ledger(SignUp(Day(0), "corp"), Purchase(Day(1), 100m, 30m, "rollers"));
+
+        PotentialValue.Of(corp, currentValue: 10m, Model).ShouldBe(new PotentialValueResult(0m, 0m, 0m));
+    }
+
+    [Fact]
+    public void a_segment_without_a_benchmark_has_no_share_of_wallet_gap()
+    {
+        // No "retail" benchmark: there are no peers to measure a gap against, so the gap is 0.
+        var retail = Ledger(SignUp(Day(0), "retail"), Purchase(Day(1), 100m, 30m, "rollers"));
+
+        PotentialValue.Of(retail, currentValue: -50m, Model).ShouldBe(new PotentialValueResult(0m, 0m, 0m));
+    }
+
+    [Fact]
+    public void a_churned_customer_has_no_potential()
+    {
+        var churned = Ledger(SignUp(Day(0), "smb"), Purchase(Day(1), 100m, 30m, "rollers"), Churn(Day(5)));
+
+        PotentialValue.Of(churned, currentValue: 0m, Model).ShouldBe(new PotentialValueResult(0m, 0m, 0m));
+    }
+
+    [Fact]
+    public void the_valuation_puts_historical_current_potential_and_tier_together()
+    {
+        // Worked example under retention-ltv {retentionRate 0.8, discountRate 0.1}: current -13.33.
+        // Default model: no benchmark, so no gap; no peer margins, so no cross-sell.
+        var valuation = CustomerValuation.Of(WorkedExample.Ledger(), WorkedExample.AsOf,
+            Formula("retention-ltv", 1, ("retentionRate", 0.8m), ("discountRate", 0.1m)), PortfolioModel.Default);
+
+        valuation.Historical.Profit.ShouldBe(-125m);
+        valuation.Current.Value.ShouldBe(-13.33m);
+        valuation.Potential.ShouldBe(new PotentialValueResult(0m, 0m, 0m));
+        valuation.Tier.ShouldBe(ValueTier.Negative);
+    }
+}

@@ -1,0 +1,102 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Retention;
+
+public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixture<RetentionHost>
+{
+    [Fact]
+    public async Task a_high_value_client_gets_an_offer_sized_by_its_value_and_accepting_it_retains_the_client()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+
+        var decision = await RetentionClients.Decision(retention.Host, alpha);
+
+        // retention-ltv@0 with the default model (r 0.75, i 0.08): m = 8,000 a year,
+        // current value = 8,000 x 0.75 / (1.08 - 0.75) = 18,181.82: the gold tier (5,000..20,000),
+        // offer = 18,181.82 x 20% cap x 60% gold share = 2,181.82
+        decision["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        var offer = decision["offer"]!;
+        offer["amount"]!.GetValue<decimal>().ShouldBe(2181.82m, 0.05m);
+        offer["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBe(18181.82m, 0.05m);
+        offer["rule"]!.GetValue<string>().ShouldContain("gold");
+        offer["expiresAt"]!.GetValue<DateTimeOffset>().ShouldBe(DateTimeOffset.UtcNow.AddDays(7), TimeSpan.FromMinutes(2));
+
+        var offerId = offer["offerId"]!.GetValue<string>();
+        await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId }));
+
+        var timeline = await retention.Host.GetJson($"/api/customers/{alpha}/timeline");
+        timeline["state"]!.GetValue<string>().ShouldBe("retained");
+        timeline["entries"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).TakeLast(3)
+            .ShouldBe(["cancellation-requested", "retention-offer-made", "retention-offer-accepted"]);
+        (await retention.Host.GetJson($"/api/customers/{alpha}/retention"))["pending"].ShouldBeNull();
+        var value = await retention.Host.GetJson($"/api/customers/{alpha}/value");
+        value["historical"]!["costs"]!["retention"]!.GetValue<decimal>().ShouldBe(offer["cost"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task a_client_who_costs_more_than_it_brings_gets_no_costly_offer_and_the_reason_is_recorded()
+    {
+        var beta = await RetentionClients.Beta(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, beta);
+
+        var decision = await RetentionClients.Decision(retention.Host, beta);
+
+        // A year: margin 30, support 600: m = -570 a year, so a negative current value.
+        decision["decision"]!.GetValue<string>().ShouldBe("no-offer");
+        decision["offer"].ShouldBeNull();
+        decision["why"]!.GetValue<string>().ShouldContain("costs more than it brings");
+        decision["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBeLessThan(0m);
+        (await retention.Host.TimelineEntries(beta))[^1]!["type"]!.GetValue<string>().ShouldBe("retention-not-offered");
+    }
+
+    [Fact]
+    public async Task declining_the_offer_means_the_client_churned()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+        var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+
+        await retention.Host.PostTouchpoints(Of("retention-offer-declined", alpha, DateTimeOffset.UtcNow, new { offerId }));
+
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
+    }
+
+    [Fact]
+    public async Task an_answer_to_an_offer_that_is_not_open_is_refused_and_service_decisions_cannot_be_posted()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+        var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId }));
+
+        await retention.Host.PostTouchpoints(Of("retention-offer-declined", alpha, DateTimeOffset.UtcNow, new { offerId }), 404);
+        await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId = "made-up" }), 404);
+        var forged = await retention.Host.PostTouchpoints(Of("retention-offer-made", alpha, DateTimeOffset.UtcNow, new { offerId = "x" }), 400);
+        forged.ErrorKeys().ShouldBe(["type"]);
+    }
+
+    [Fact]
+    public async Task a_desk_key_records_outcomes_but_not_other_touchpoints()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+        var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        var desk = (await retention.Host.PostJson("/api/keys", new { name = "desk", roles = new[] { "desk" } }, 201))["key"]!.GetValue<string>();
+
+        await retention.Host.Scenario(s =>
+        {
+            s.Post.Json(Purchase(alpha, DateTimeOffset.UtcNow)).ToUrl("/api/touchpoints");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
+            s.StatusCodeShouldBe(403);
+        });
+        await retention.Host.Scenario(s =>
+        {
+            s.Post.Json(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId })).ToUrl("/api/touchpoints");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
+            s.StatusCodeShouldBe(201);
+        });
+    }
+}
