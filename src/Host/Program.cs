@@ -21,6 +21,8 @@ builder.Services.AddMarten(services =>
             StoreConfiguration.ConnectionString(configuration), configuration["Marten:Schema"] ?? "eventcrm");
     })
     .UseLightweightSessions()
+    // Tables beside Marten's own (the audit seals) are only created by a schema migration.
+    .ApplyAllDatabaseChangesOnStartup()
     .AddAsyncDaemon(DaemonMode.HotCold)
     .IntegrateWithWolverine()
     .AssessCancellations();
@@ -42,6 +44,8 @@ builder.Services.AddSingleton<FormulaRegistryStore>();
 builder.Services.AddSingleton<PortfolioModels>();
 builder.Services.AddSingleton<PortfolioRefit>();
 builder.Services.AddSingleton<PortfolioBase>();
+builder.Services.AddSingleton<EventCrm.Host.Audit.StreamAudit>();
+builder.Services.AddDataTools();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace EventCrm.Host.Exports;
@@ -29,7 +30,8 @@ public static class EventExportFormats
 /// <summary>One JSON object per line (application/x-ndjson); data is the event's own JSON, copied as is.</summary>
 public sealed class NdjsonFormat : IEventExportFormat
 {
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    // Relaxed escaping: an export is data, not HTML, so "+01:00" stays readable.
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private Utf8JsonWriter? _writer;
 
     public string ContentType => EventExportFormats.NdjsonContentType;

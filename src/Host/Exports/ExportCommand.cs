@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using JasperFx.CommandLine;
+using Marten;
 using Spectre.Console;
 
 namespace EventCrm.Host.Exports;
@@ -36,6 +37,7 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
 
         using var host = input.BuildHost();
         var export = host.Services.GetRequiredService<EventExport>();
+        await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var (filter, errors) = EventExportFilter.Parse(input.FromFlag, input.ToFlag, input.TypesFlag, input.CustomerFlag, export.Source.KnownTypes);
         if (errors.Count > 0) return Fail(string.Join("; ", errors.Select(e => $"--{(e.Key == "customerId" ? "customer" : e.Key)} {string.Join(" ", e.Value)}")));
 

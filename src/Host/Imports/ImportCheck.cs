@@ -34,8 +34,8 @@ public sealed class ImportCheck(IDocumentStore store)
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
         {
             _acceptedInFile[item.Touchpoint.TouchpointId] = new StoredTouchpoint(item.CustomerId, item.Touchpoint);
-            var signedUp = item.Touchpoint is SignedUp || (_standings.TryGetValue(item.CustomerId, out var s) && s.HasSignedUp);
-            _standings[item.CustomerId] = new CustomerStanding(0, signedUp);
+            var before = _standings.GetValueOrDefault(item.CustomerId) ?? new CustomerStanding(0, false);
+            _standings[item.CustomerId] = before with { HasSignedUp = before.HasSignedUp || item.Touchpoint is SignedUp };
         }
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();
     }
@@ -58,7 +58,8 @@ public sealed class ImportCheck(IDocumentStore store)
             .Where(c => !_standings.ContainsKey(c) && !_absentFromStore.Contains(c)).ToArray();
         if (unseen.Length == 0) return;
         var profiles = await session.LoadManyAsync<CustomerProfile>(ct, unseen);
-        foreach (var profile in profiles) _standings[profile.Id] = new CustomerStanding(profile.Version, profile.HasSignedUp);
+        foreach (var profile in profiles)
+            _standings[profile.Id] = new CustomerStanding(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
         foreach (var customer in unseen.Where(c => !_standings.ContainsKey(c))) _absentFromStore.Add(customer);
     }
 }

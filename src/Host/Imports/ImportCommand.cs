@@ -1,4 +1,5 @@
 using JasperFx.CommandLine;
+using Marten;
 using Spectre.Console;
 
 namespace EventCrm.Host.Imports;
@@ -22,6 +23,7 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
 
         using var host = input.BuildHost();
         var import = host.Services.GetRequiredService<TouchpointImport>();
+        await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         ImportReport report = null!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

@@ -1,4 +1,5 @@
 using EventCrm.Host.Access;
+using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
 using EventCrm.Projections.Spend;
 using EventCrm.Projections.Values;
@@ -22,10 +23,17 @@ public static class StoreConfiguration
                 "\"Host=127.0.0.1;Port=5433;Database=eventcrm;Username=postgres\"), or start the service with ./eventcrm run, " +
                 "which starts a private PostgreSQL cluster.");
 
+    private static int LockIdFor(string schema, int seed) =>
+        seed + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schema))) % 1_000_000);
+
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string connectionString, string schema)
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = schema;
+        // Several EventCrm schemas may share one database (tests, tenants, benchmarks): each needs
+        // its own daemon leadership and migration locks, or one would starve the others.
+        opts.Projections.DaemonLockId = LockIdFor(schema, 4444);
+        opts.ApplyChangesLockId = LockIdFor(schema, 4004);
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
         opts.Events.StreamIdentity = StreamIdentity.AsString;
@@ -42,6 +50,6 @@ public static class StoreConfiguration
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
 
         opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
-        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend();
+        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit();
     }
 }

@@ -1,6 +1,7 @@
 using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events.Daemon.Coordination;
+using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
 namespace EventCrm.Host.Rebuilds;
 
@@ -32,8 +33,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         if (await SetOf(projection) is { } set && Distributor!.HasLock(set)) await Distributor.ReleaseLockAsync(set);
     }
 
-    /// <summary>Replays the projection; <paramref name="resume"/> starts it again afterwards (a running service does, the command line does not).</summary>
-    public async Task RunAsync(ProjectionInfo projection, bool resume, CancellationToken ct)
+    /// <summary>Records that the rebuild begins, so the status route shows it from the moment it is accepted.</summary>
+    public async Task<ProjectionRebuild> BeginAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var started = new ProjectionRebuild
         {
@@ -41,6 +42,12 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             StartedAt = clock.GetUtcNow(), TargetHighWaterMark = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber,
         };
         await SaveAsync(started, ct);
+        return started;
+    }
+
+    /// <summary>Replays the projection; <paramref name="resume"/> starts it again afterwards (a running service does, the command line does not).</summary>
+    public async Task RunAsync(ProjectionInfo projection, ProjectionRebuild started, bool resume, CancellationToken ct)
+    {
         try
         {
             var daemon = coordinator.DaemonForMainDatabase();

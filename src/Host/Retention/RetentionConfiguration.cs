@@ -1,4 +1,3 @@
-using EventCrm.Relationship.Touchpoints;
 using JasperFx;
 using Marten;
 using Wolverine;
@@ -9,14 +8,10 @@ namespace EventCrm.Host.Retention;
 
 public static class RetentionConfiguration
 {
-    /// <summary>
-    /// Every cancellation request reaches the assessment through a Marten event subscription: run
-    /// by the async daemon in event order, on one node at a time, resuming where it stopped.
-    /// </summary>
+    /// <summary>Every cancellation request reaches the assessment through a Marten event subscription (see <see cref="CancellationSubscription"/>).</summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AssessCancellations(
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
-        marten.PublishEventsToWolverine("retention-assessments", relay =>
-            relay.PublishEvent<CancellationRequested>((e, bus) => bus.PublishAsync(new AssessCancellation(e.StreamKey!, e.Data.TouchpointId))));
+        marten.SubscribeToEvents(new CancellationSubscription());
 
     public static WolverineOptions ConfigureRetention(this WolverineOptions opts, IConfiguration configuration)
     {

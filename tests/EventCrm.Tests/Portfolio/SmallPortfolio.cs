@@ -31,7 +31,7 @@ public sealed class SmallPortfolio : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Host = await AppFixture.StartHost(Schema);
-        await Host.ResetAllMartenDataAsync();
+        await Host.ResetAllData();
         var feb = new DateTimeOffset(2024, 2, 10, 0, 0, 0, TimeSpan.Zero);
         await Host.PostTouchpoints(new[]
         {
@@ -46,7 +46,7 @@ public sealed class SmallPortfolio : IAsyncLifetime
             Customer("E", "Eve Eden", "Eve@Example.com"), Sale("E", feb, 40, 20),
             Lead("F", new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero), "Fay Fox", "eve@example.com"),
         });
-        await Host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        await Host.Services.GetRequiredService<IDocumentStore>().CatchUp();
     }
 
     private static Dictionary<string, object?> Customer(string id, string name, string email) =>

@@ -15,7 +15,7 @@ public sealed class RetentionHost : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Host = await AppFixture.StartHost("eventcrm_retention");
-        await Host.ResetAllMartenDataAsync();
+        await Host.ResetAllData();
     }
 
     public async ValueTask DisposeAsync()

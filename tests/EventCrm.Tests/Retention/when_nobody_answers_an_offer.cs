@@ -15,7 +15,7 @@ public class when_nobody_answers_an_offer
         string alpha;
         await using (var first = await AppFixture.StartHost(Schema, ShortLifetime))
         {
-            await first.ResetAllMartenDataAsync();
+            await first.ResetAllData();
             alpha = await RetentionClients.Alpha(first);
             await RetentionClients.RequestCancellation(first, alpha);
             (await RetentionClients.Decision(first, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");

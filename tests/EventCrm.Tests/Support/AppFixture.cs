@@ -1,3 +1,4 @@
+using EventCrm.Tests.Support;
 using Alba;
 using JasperFx.CommandLine;
 using Marten;
@@ -27,7 +28,7 @@ public sealed class AppFixture : IAsyncLifetime
     {
         JasperFxEnvironment.AutoStartHost = true;
         Host = await StartHost();
-        await Host.ResetAllMartenDataAsync();
+        await Host.ResetAllData();
     }
 
     /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>

@@ -5,9 +5,12 @@ namespace EventCrm.Tests.Support;
 /// <summary>Runs the Host's command line as a user would: a separate process of the built Host.</summary>
 public static class HostCommandLine
 {
-    public static async Task<(int ExitCode, string Output, string Errors)> Run(params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Errors)> Run(params string[] arguments) => Run(new Dictionary<string, string>(), arguments);
+
+    public static async Task<(int ExitCode, string Output, string Errors)> Run(IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostFolder() };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         start.ArgumentList.Add(Path.Combine(HostFolder(), "EventCrm.Host.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;

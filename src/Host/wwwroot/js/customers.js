@@ -10,7 +10,7 @@ const form = document.getElementById("search-form");
 const input = document.getElementById("search-input");
 const results = document.getElementById("results");
 const timeline = new Timeline(document.getElementById("timeline"),
-  document.getElementById("timeline-order"), document.getElementById("timeline-type"));
+  document.getElementById("timeline-order"), document.getElementById("timeline-type"), document.getElementById("timeline-count"));
 let openId = null;
 
 form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
@@ -18,6 +18,12 @@ input.addEventListener("keydown", event => {
   if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
 });
 results.addEventListener("keydown", moveThroughResults);
+document.getElementById("refresh").addEventListener("click", async () => {
+  if (!openId) return;
+  clearError();
+  await refresh(openId);
+  announce("Refreshed.");
+});
 
 async function search(text) {
   if (!text) return;
@@ -55,12 +61,16 @@ async function openCustomer(id) {
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
   announce(`Opening ${id}…`);
-  for (const button of results.querySelectorAll("button")) button.toggleAttribute("aria-current", button.dataset.id === id);
+  for (const button of results.querySelectorAll("button")) {
+    if (button.dataset.id === id) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     document.getElementById("customer-title").textContent = profile.name ?? id;
     document.getElementById("customer-hint").hidden = true;
     document.getElementById("customer-body").hidden = false;
+    document.getElementById("refresh").hidden = false;
     showFacts(profile, profile.state);
     await refresh(id);
     document.getElementById("customer").focus({ preventScroll: true });

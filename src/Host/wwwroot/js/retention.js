@@ -5,8 +5,11 @@ import { h, amount, when, showError, clearError, announce } from "./ui.js";
 const PollEveryMs = 1000;
 const PollAtMost = 60;
 
-/** Shows the retention decision; while the service is still assessing, asks again every second. */
-export async function showRetention(id, still, onRecorded, attempt = 0) {
+/**
+ * Shows the retention decision; while the service is still assessing, asks again every second,
+ * and once it has decided, refreshes the whole customer (the decision is a new timeline entry).
+ */
+export async function showRetention(id, still, onChanged, attempt = 0) {
   const body = document.getElementById("retention-body");
   let retention;
   try {
@@ -18,14 +21,15 @@ export async function showRetention(id, still, onRecorded, attempt = 0) {
   }
   if (!still()) return;
   const pending = retention.pending;
+  if (attempt > 0 && pending?.decision !== "assessing") return onChanged();
   if (!pending) {
     body.replaceChildren(h("p", { id: "retention-none" }, "No pending cancellation.",
       retention.state === "retained" ? " The customer was retained." : ""));
     return;
   }
-  body.replaceChildren(...describe(pending, id, onRecorded));
+  body.replaceChildren(...describe(pending, id, onChanged));
   if (pending.decision === "assessing" && attempt < PollAtMost) {
-    setTimeout(() => showRetention(id, still, onRecorded, attempt + 1).catch(error => showError(error, "Retention")), PollEveryMs);
+    setTimeout(() => showRetention(id, still, onChanged, attempt + 1).catch(error => showError(error, "Retention")), PollEveryMs);
   }
 }
 
@@ -69,7 +73,7 @@ function offerMade(pending, customerId, onRecorded) {
   }
   return h("div", { class: "offer" },
     h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
-    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · expires ${when(offer.expiresAt)} · offer ${offer.offerId}`),
+    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · expires ${when(offer.expiresAt)}`),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
     inputs(offer.rule, offer.inputs),
     h("div", { class: "row" }, buttons));
@@ -77,7 +81,7 @@ function offerMade(pending, customerId, onRecorded) {
 
 function inputs(rule, values) {
   if (!values || Object.keys(values).length === 0) return "";
-  return h("details", {}, h("summary", {}, `Rule ${rule ?? ""} and its inputs`),
+  return h("details", {}, h("summary", { title: rule ?? "" }, "Inputs of the decision"),
     h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "number" ? amount(v) : String(v))])));
 }
 

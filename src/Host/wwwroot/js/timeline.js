@@ -5,8 +5,9 @@ import { h, amount, when } from "./ui.js";
 const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
 
 export class Timeline {
-  constructor(list, order, type) {
+  constructor(list, order, type, count) {
     this.list = list;
+    this.count = count;
     this.order = order;
     this.type = type;
     this.entries = [];
@@ -30,6 +31,9 @@ export class Timeline {
     if (this.order.value === "newest") shown.reverse();
     this.list.replaceChildren(...shown.map(entry));
     if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
+    this.count.textContent = this.type.value
+      ? `${shown.length} of ${this.entries.length} touchpoints (${this.type.value})`
+      : `${shown.length} touchpoints, ${this.order.value} first`;
   }
 }
 

@@ -1,0 +1,43 @@
+using JasperFx.CommandLine;
+using Spectre.Console;
+
+namespace EventCrm.Host.Audit;
+
+public class AuditVerifyInput : NetCoreInput;
+
+[Description("Verifies the hash chain of every stream against its seals; exits non-zero on any mismatch", Name = "audit-verify")]
+public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
+{
+    private const int StreamsPerRead = 500;
+
+    public override async Task<bool> Execute(AuditVerifyInput input)
+    {
+        using var host = input.BuildHost();
+        var audit = host.Services.GetRequiredService<StreamAudit>();
+        await using var connection = await audit.OpenAsync(CancellationToken.None);
+        var streams = await audit.StreamIdsAsync(connection, CancellationToken.None);
+        var (checkedEvents, unsealed, faults) = (0, 0, new List<(string Stream, Projections.Audit.AuditMismatch Mismatch)>());
+
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask("Verifying streams", maxValue: Math.Max(1, streams.Count));
+                foreach (var chunk in streams.Chunk(StreamsPerRead))
+                {
+                    foreach (var (stream, report) in await audit.VerifyAsync(connection, chunk, CancellationToken.None))
+                    {
+                        (checkedEvents, unsealed) = (checkedEvents + report.Checked, unsealed + report.Unsealed);
+                        if (report.FirstMismatch is { } mismatch) faults.Add((stream, mismatch));
+                    }
+                    task.Increment(chunk.Length);
+                }
+            });
+
+        foreach (var (stream, m) in faults)
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(stream)}[/]: sequence {m.Sequence} (version {m.Version}, touchpoint {Markup.Escape(m.TouchpointId ?? "?")}): {Markup.Escape(m.Problem)}");
+        AnsiConsole.MarkupLine($"{streams.Count:N0} streams, {checkedEvents:N0} events verified, {unsealed:N0} not sealed yet, " +
+                               (faults.Count == 0 ? "[green]no mismatch[/]" : $"[red]{faults.Count} stream(s) altered[/]"));
+        return faults.Count == 0;
+    }
+}

@@ -1,0 +1,44 @@
+using EventCrm.Projections.Audit;
+using Marten;
+using Npgsql;
+
+namespace EventCrm.Host.Audit;
+
+/// <summary>Verifies streams against their seals, reading the events table as stored (not through projections).</summary>
+public sealed class StreamAudit(IDocumentStore store)
+{
+    public async Task<AuditReport?> VerifyAsync(string streamId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        var reports = await VerifyAsync(connection, [streamId], ct);
+        return reports.GetValueOrDefault(streamId);
+    }
+
+    /// <summary>One report per stream that has events; streams are read together to keep round trips few.</summary>
+    public async Task<Dictionary<string, AuditReport>> VerifyAsync(NpgsqlConnection connection, string[] streamIds, CancellationToken ct)
+    {
+        var schema = AuditStorage.SchemaOf(store);
+        void Bind(NpgsqlCommand c) => c.Parameters.AddWithValue("ids", streamIds);
+        var rows = (await AuditStorage.RowsAsync(connection, schema, "stream_id = any(@ids)", Bind, ct)).ToLookup(r => r.StreamId);
+        var seals = (await AuditStorage.SealsAsync(connection, schema, "stream_id = any(@ids)", Bind, ct)).ToLookup(s => s.StreamId);
+        return streamIds.Where(id => rows[id].Any() || seals[id].Any())
+            .ToDictionary(id => id, id => AuditVerification.Verify(rows[id].ToList(), seals[id].ToList()));
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    public async Task<List<string>> StreamIdsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select id from {AuditStorage.SchemaOf(store)}.mt_streams order by id";
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+}

@@ -1,0 +1,51 @@
+using EventCrm.Host.Access;
+using EventCrm.Host.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Rebuilds;
+
+public static class GetProjectionsEndpoint
+{
+    /// <summary>Every projection with its state, position and the high-water mark.</summary>
+    [WolverineGet("/api/projections"), Authorize(Policy = Policies.Projections)]
+    public static async Task<IReadOnlyList<ProjectionStatusView>> Get(ProjectionCatalog catalog, ProjectionStatusReader status, CancellationToken ct)
+    {
+        var views = new List<ProjectionStatusView>();
+        foreach (var projection in catalog.All) views.Add(await status.ReadAsync(projection, ct));
+        return views;
+    }
+}
+
+public static class GetProjectionEndpoint
+{
+    [WolverineGet("/api/projections/{name}"), Authorize(Policy = Policies.Projections)]
+    public static async Task<IResult> Get(string name, ProjectionCatalog catalog, ProjectionStatusReader status, CancellationToken ct) =>
+        catalog.Find(name) is { } projection
+            ? Results.Ok(await status.ReadAsync(projection, ct))
+            : Problems.NotFound($"No projection '{name}'. Projections: {catalog.Names}.");
+}
+
+public static class RebuildProjectionEndpoint
+{
+    /// <summary>
+    /// Starts rebuilding an async projection in the background: 202 with the status resource. The
+    /// service keeps serving; reads of this projection see it refill until the rebuild is done.
+    /// </summary>
+    [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
+    public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status, CancellationToken ct)
+    {
+        if (catalog.Find(name) is not { } projection)
+            return Problems.NotFound($"No projection '{name}'. Projections: {catalog.Names}.");
+        if (projection.IsInline)
+            return Problems.Conflict($"'{projection.Name}' is an inline projection: appends decide on it, so it is not rebuilt under a running service. " +
+                "Stop the service and run: rebuild --projection " + projection.Name + " --offline");
+
+        return await rebuilds.StartAsync(projection, ct) switch
+        {
+            RebuildStart.AlreadyRebuilding => Problems.Conflict($"'{projection.Name}' is already being rebuilt on this node."),
+            RebuildStart.RunsOnAnotherNode => Problems.Conflict($"'{projection.Name}' runs on another node of the cluster, which holds its lock; send the request to that node."),
+            _ => Results.Accepted($"/api/projections/{projection.Name}", await status.ReadAsync(projection, ct)),
+        };
+    }
+}

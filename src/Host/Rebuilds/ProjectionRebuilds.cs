@@ -1,0 +1,59 @@
+namespace EventCrm.Host.Rebuilds;
+
+public enum RebuildStart { Started, AlreadyRebuilding, RunsOnAnotherNode }
+
+/// <summary>
+/// Rebuilds requested over HTTP, run in the background of this node while the service keeps
+/// serving. Stopping the host cancels them; Marten leaves a cancelled rebuild's progress
+/// consistent, and requesting the rebuild again starts it over.
+/// </summary>
+public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<ProjectionRebuilds> logger) : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, Task> _running = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _starting = new(1, 1);
+
+    public async Task<RebuildStart> StartAsync(ProjectionInfo projection, CancellationToken ct)
+    {
+        await _starting.WaitAsync(ct);
+        try
+        {
+            lock (_running)
+            {
+                if (_running.TryGetValue(projection.Name, out var running) && !running.IsCompleted) return RebuildStart.AlreadyRebuilding;
+            }
+            if (!await rebuilder.ClaimAsync(projection, ct)) return RebuildStart.RunsOnAnotherNode;
+            var started = await rebuilder.BeginAsync(projection, ct);
+            var rebuild = Task.Run(() => RunAsync(projection, started), CancellationToken.None);
+            lock (_running) _running[projection.Name] = rebuild;
+            return RebuildStart.Started;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private async Task RunAsync(ProjectionInfo projection, ProjectionRebuild started)
+    {
+        try
+        {
+            await rebuilder.RunAsync(projection, started, resume: true, _stopping.Token);
+            logger.LogInformation("Projection {Projection} rebuilt", projection.Name);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Already recorded as failed on the status resource; a background task has no caller to throw to.
+        }
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        Task[] running;
+        lock (_running) running = [.. _running.Values];
+        await Task.WhenAll(running).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}

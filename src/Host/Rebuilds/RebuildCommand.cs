@@ -1,0 +1,62 @@
+using JasperFx.CommandLine;
+using Marten;
+using Spectre.Console;
+
+namespace EventCrm.Host.Rebuilds;
+
+public class RebuildInput : NetCoreInput
+{
+    [Description("Name of the projection to rebuild (see GET /api/projections), e.g. CustomerLedger")]
+    public string? ProjectionFlag { get; set; }
+
+    [Description("Confirms the service is stopped: required to rebuild an inline projection, which appends decide on")]
+    public bool OfflineFlag { get; set; }
+}
+
+[Description("Rebuilds one projection from the event log, with progress", Name = "rebuild")]
+public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
+{
+    public override async Task<bool> Execute(RebuildInput input)
+    {
+        using var host = input.BuildHost();
+        var catalog = host.Services.GetRequiredService<ProjectionCatalog>();
+        await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (string.IsNullOrWhiteSpace(input.ProjectionFlag) || catalog.Find(input.ProjectionFlag) is not { } projection)
+            return Fail($"--projection must name one of: {catalog.Names}");
+        if (projection.IsInline && !input.OfflineFlag)
+            return Fail($"'{projection.Name}' is inline: appends decide on it. Stop the service, then run again with --offline.");
+
+        var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
+        if (!await rebuilder.ClaimAsync(projection, CancellationToken.None))
+            return Fail($"A running service holds '{projection.Name}': use POST /api/projections/{projection.Name}/rebuild, or stop the service first.");
+
+        var status = host.Services.GetRequiredService<ProjectionStatusReader>();
+        try
+        {
+            var started = await rebuilder.BeginAsync(projection, CancellationToken.None);
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask($"Rebuilding {projection.Name}", maxValue: Math.Max(started.TargetHighWaterMark, 1));
+                    var rebuild = rebuilder.RunAsync(projection, started, resume: false, CancellationToken.None);
+                    while (await Task.WhenAny(rebuild, Task.Delay(500)) != rebuild)
+                        task.Value = (await status.ReadAsync(projection, CancellationToken.None)).Position ?? 0;
+                    await rebuild;
+                    task.Value = task.MaxValue;
+                });
+        }
+        finally
+        {
+            await rebuilder.ReleaseAsync(projection);
+        }
+        AnsiConsole.MarkupLine($"[green]Rebuilt {Markup.Escape(projection.Name)}.[/]");
+        return true;
+    }
+
+    private static bool Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return false;
+    }
+}

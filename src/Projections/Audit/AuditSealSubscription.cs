@@ -1,0 +1,65 @@
+using System.Text.Json;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using NpgsqlTypes;
+
+namespace EventCrm.Projections.Audit;
+
+/// <summary>
+/// Seals every event into the hash chain of its stream, in event order, after it is committed.
+/// The async daemon runs it on one node at a time and records its progress in the same
+/// transaction as the seals, so each event is sealed exactly once.
+/// </summary>
+public sealed class AuditSealSubscription : SubscriptionBase
+{
+    public AuditSealSubscription()
+    {
+        Name = "audit-seals";
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
+        IDocumentOperations operations, CancellationToken ct)
+    {
+        if (page.Events.Count == 0) return NullChangeListener.Instance;
+        var store = operations.DocumentStore;
+        var schema = AuditStorage.SchemaOf(store);
+        var (from, to) = (page.Events.Min(e => e.Sequence), page.Events.Max(e => e.Sequence));
+
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        var rows = await AuditStorage.RowsAsync(connection, schema, "seq_id between @from and @to", c =>
+        {
+            c.Parameters.AddWithValue("from", from);
+            c.Parameters.AddWithValue("to", to);
+        }, ct);
+        var streams = rows.Select(r => r.StreamId).Distinct().ToArray();
+        var previous = await LastHashes(connection, schema, streams, from, ct);
+
+        foreach (var row in rows)
+        {
+            var personal = AuditChain.PersonalHashesOf(row.Data);
+            var hash = AuditChain.Hash(row, previous.GetValueOrDefault(row.StreamId, AuditChain.Genesis), personal);
+            previous[row.StreamId] = hash;
+            operations.QueueSqlCommand(
+                $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes) values (?, ?, ?, ?, ?::jsonb) on conflict do nothing",
+                row.Sequence, row.StreamId, row.Version, hash, JsonSerializer.Serialize(personal));
+        }
+        return NullChangeListener.Instance;
+    }
+
+    private static async Task<Dictionary<string, string>> LastHashes(Npgsql.NpgsqlConnection connection, string schema, string[] streams, long before, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select distinct on (stream_id) stream_id, hash from {schema}.{AuditStorage.TableName} " +
+                              "where stream_id = any(@streams) and seq_id < @before order by stream_id, version desc";
+        command.Parameters.AddWithValue("streams", NpgsqlDbType.Array | NpgsqlDbType.Text, streams);
+        command.Parameters.AddWithValue("before", before);
+        var hashes = new Dictionary<string, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) hashes[reader.GetString(0)] = reader.GetString(1);
+        return hashes;
+    }
+}

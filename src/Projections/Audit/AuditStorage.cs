@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+using Weasel.Postgresql.Tables;
+
+namespace EventCrm.Projections.Audit;
+
+/// <summary>The seals table beside the events table, and the raw reads both sealing and verifying use.</summary>
+public static class AuditStorage
+{
+    public const string TableName = "audit_seals";
+
+    public static Table Table(string schema)
+    {
+        var table = new Table(new DbObjectName(schema, TableName));
+        table.AddColumn<long>("seq_id").AsPrimaryKey();
+        table.AddColumn<string>("stream_id").NotNull();
+        table.AddColumn<long>("version").NotNull();
+        table.AddColumn<string>("hash").NotNull();
+        table.AddColumn("personal_hashes", "jsonb").NotNull();
+        table.Indexes.Add(new IndexDefinition("ix_audit_seals_stream") { Columns = ["stream_id", "version"] });
+        return table;
+    }
+
+    public static async Task<List<AuditRow>> RowsAsync(NpgsqlConnection connection, string schema, string where, Action<NpgsqlCommand> bind, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select seq_id, stream_id, version, type, data::text, timestamp from {schema}.mt_events where {where} order by seq_id";
+        bind(command);
+        var rows = new List<AuditRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new AuditRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5)));
+        return rows;
+    }
+
+    public static async Task<List<AuditSeal>> SealsAsync(NpgsqlConnection connection, string schema, string where, Action<NpgsqlCommand> bind, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select seq_id, stream_id, version, hash, personal_hashes::text from {schema}.{TableName} where {where} order by seq_id";
+        bind(command);
+        var seals = new List<AuditSeal>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            seals.Add(new AuditSeal(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4))!));
+        return seals;
+    }
+
+    public static string SchemaOf(IDocumentStore store) => store.Options.DatabaseSchemaName;
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+
+namespace EventCrm.Projections.Audit;
+
+public sealed record AuditMismatch(long Sequence, long Version, string? TouchpointId, string Problem);
+
+public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch);
+
+/// <summary>
+/// Recomputes a stream's chain from its rows and compares it with the seals, in stream order:
+/// an altered event, a deleted one or one slipped in between sealed ones is the first mismatch.
+/// Events newer than the sealer's progress are counted as unsealed, not as faults.
+/// </summary>
+public static class AuditVerification
+{
+    public static AuditReport Verify(IReadOnlyList<AuditRow> rows, IReadOnlyList<AuditSeal> seals)
+    {
+        var sealBySequence = seals.ToDictionary(s => s.Sequence);
+        var lastSealed = seals.Count == 0 ? long.MinValue : seals.Max(s => s.Sequence);
+        var previous = AuditChain.Genesis;
+        var (checkedCount, unsealed) = (0, 0);
+
+        foreach (var row in rows.OrderBy(r => r.Version))
+        {
+            if (!sealBySequence.Remove(row.Sequence, out var seal))
+            {
+                if (row.Sequence < lastSealed) return Fault(row, "this event has no seal although later events do: it was added afterwards", checkedCount, unsealed);
+                unsealed++;
+                continue;
+            }
+            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes);
+            if (hash != seal.Hash) return Fault(row, "the event differs from what was sealed", checkedCount, unsealed);
+            previous = hash;
+            checkedCount++;
+        }
+
+        var missing = sealBySequence.Values.MinBy(s => s.Version);
+        return missing is null
+            ? new AuditReport(true, checkedCount, unsealed, null)
+            : new AuditReport(false, checkedCount, unsealed, new AuditMismatch(missing.Sequence, missing.Version, null, "a sealed event is missing from the log"));
+    }
+
+    private static AuditReport Fault(AuditRow row, string problem, int checkedCount, int unsealed) =>
+        new(false, checkedCount, unsealed, new AuditMismatch(row.Sequence, row.Version, TouchpointIdOf(row.Data), problem));
+
+    private static string? TouchpointIdOf(string data) =>
+        JsonNode.Parse(data)?["touchpointId"] is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(EventCrm.Browser.Tests.Support.BrowserFixture))]
+
+namespace EventCrm.Browser.Tests.Support;
+
+/// <summary>
+/// For the whole assembly: the Host as a real process with the scenario customers seeded, and one
+/// headless Debian Chromium. Each test opens its own browser context (a fresh tab session).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string AdminKey = "browser-tests-admin-key-not-a-secret";
+
+    private HostProcess? _host;
+    private IPlaywright? _playwright;
+
+    public Uri BaseAddress => _host!.BaseAddress;
+    public HttpClient Api { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Whether this Host assesses cancellations (GET /api/customers/{id}/retention).</summary>
+    public bool HasRetention { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            await Start();
+        }
+        catch
+        {
+            await DisposeAsync();   // never leave the Host process behind
+            throw;
+        }
+    }
+
+    private async Task Start()
+    {
+        _host = await HostProcess.Start(AdminKey);
+        Api = new HttpClient { BaseAddress = _host.BaseAddress, DefaultRequestHeaders = { { "X-Api-Key", AdminKey } } };
+        await new ScenarioData(Api, DateTimeOffset.UtcNow).Seed();
+        await WaitForThePortfolio(ScenarioData.Customers);
+        HasRetention = (await Api.GetAsync($"/api/customers/{ScenarioData.Alpha}/retention")).StatusCode != HttpStatusCode.NotFound;
+
+        Assertions.SetDefaultExpectTimeout(15_000);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Paths.Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>Runs a scenario in a fresh 1366x768 tab; its last screen is saved in screenshots/ (FAILED-... when it failed).</summary>
+    public async Task WithDesk(string scenario, Func<Desk, Task> steps, string path = "/")
+    {
+        await using var context = await Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 1366, Height = 768 }, Locale = "en-US", TimezoneId = "UTC",
+        });
+        var page = await context.NewPageAsync();
+        var desk = new Desk(page, BaseAddress);
+        var failed = true;
+        try
+        {
+            await page.GotoAsync(new Uri(BaseAddress, path).ToString());
+            await steps(desk);
+            failed = false;
+        }
+        finally
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"{(failed ? "FAILED-" : "")}{scenario}.png"), FullPage = false });
+        }
+    }
+
+    /// <summary>A key with only these roles, made by the admin for a test.</summary>
+    public async Task<string> KeyWithRoles(params string[] roles)
+    {
+        var response = await Api.PostAsJsonAsync("/api/keys", new { name = $"browser-{string.Join('-', roles)}-{Guid.NewGuid():N}", roles });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+    }
+
+    // The portfolio reads the ledgers the async daemon keeps: wait until it has caught up with the seed.
+    private async Task WaitForThePortfolio(int customers)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var pareto = await Api.GetFromJsonAsync<JsonObject>("/api/portfolio/pareto");
+            if (pareto!["analysis"]!["customers"]!.GetValue<int>() >= customers) return;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The portfolio did not reach {customers} customers within 60 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        Api?.Dispose();
+        if (_host is not null) await _host.DisposeAsync();
+        (Browser, _playwright, Api, _host) = (null!, null, null!, null);   // a failed start has disposed already
+    }
+}

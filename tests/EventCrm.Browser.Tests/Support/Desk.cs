@@ -1,0 +1,50 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests.Support;
+
+/// <summary>The customer desk page as a user drives it: by labels, roles and the keyboard.</summary>
+public sealed class Desk(IPage page, Uri baseAddress)
+{
+    public IPage Page { get; } = page;
+    public Uri BaseAddress { get; } = baseAddress;
+
+    public ILocator KeyDialog => Page.GetByRole(AriaRole.Dialog, new() { Name = "API key" });
+    public ILocator Error => Page.Locator("#error");
+    public ILocator Results => Page.GetByRole(AriaRole.List, new() { Name = "Customers found" });
+    public ILocator CustomerTitle => Page.Locator("#customer-title");
+    public ILocator State => Page.Locator("#customer-state");
+    public ILocator Retention => Page.Locator("#retention-body");
+    public ILocator TimelineEntries => Page.Locator("#timeline > li.entry");
+    public ILocator ValueCards => Page.Locator("#value-cards");
+    public ILocator Card(string title) => Page.Locator($"[data-card='{title}']");
+
+    public async Task EnterKey(string key)
+    {
+        await Expect(KeyDialog).ToBeVisibleAsync();
+        await KeyDialog.GetByLabel("API key").FillAsync(key);
+        await KeyDialog.GetByLabel("API key").PressAsync("Enter");
+        await Expect(KeyDialog).ToBeHiddenAsync();
+    }
+
+    public async Task Search(string text)
+    {
+        var box = Page.GetByLabel("Name or email");
+        await box.FillAsync(text);
+        await box.PressAsync("Enter");
+    }
+
+    /// <summary>Searches, moves into the results with the arrow key and opens the first one with Enter.</summary>
+    public async Task Open(string name)
+    {
+        await Search(name);
+        await Expect(Results.GetByRole(AriaRole.Button).First).ToContainTextAsync(name);
+        await Page.GetByLabel("Name or email").PressAsync("ArrowDown");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(CustomerTitle).ToHaveTextAsync(name);
+        await Expect(TimelineEntries.First).ToBeVisibleAsync();
+    }
+
+    public async Task<string[]> TimelineTypes() =>
+        [.. await TimelineEntries.EvaluateAllAsync<string[]>("entries => entries.map(e => e.dataset.type)")];
+}

@@ -1,0 +1,111 @@
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Shouldly;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+/// <summary>Gamma, a steady customer with every kind of touchpoint: 1 lead, 1 signup, 12 purchases, 1 refund, 1 call, 1 visit, 2 promotions.</summary>
+public class when_browsing_a_customer(BrowserFixture app)
+{
+    private const int GammaTouchpoints = 19;
+
+    [Fact]
+    public async Task a_customer_is_found_and_opened_with_the_keyboard()
+    {
+        await app.WithDesk(nameof(a_customer_is_found_and_opened_with_the_keyboard), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(desk.Page.GetByLabel("Name or email")).ToBeFocusedAsync();
+
+            await desk.Page.Keyboard.TypeAsync("ordinary customer 0");
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await Expect(desk.Page.Locator("#result-count")).ToContainTextAsync("9 found");
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(desk.CustomerTitle).ToHaveTextAsync("Ordinary Customer 02");
+            await Expect(desk.Page.Locator("#customer")).ToBeFocusedAsync();
+        });
+    }
+
+    [Fact]
+    public async Task the_timeline_shows_every_touchpoint_newest_first_with_business_and_recording_times()
+    {
+        await app.WithDesk(nameof(the_timeline_shows_every_touchpoint_newest_first_with_business_and_recording_times), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+
+            await Expect(desk.TimelineEntries).ToHaveCountAsync(GammaTouchpoints);
+            await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "purchase");
+            await Expect(desk.TimelineEntries.Last).ToHaveAttributeAsync("data-type", "lead-captured");
+            await Expect(desk.TimelineEntries.Last).ToContainTextAsync("state → prospect");
+            var times = desk.TimelineEntries.First.Locator("time");
+            await Expect(times).ToHaveCountAsync(2);
+            (await desk.TimelineEntries.First.InnerTextAsync()).ShouldContain("occurred");
+            (await desk.TimelineEntries.First.InnerTextAsync()).ShouldContain("recorded");
+        });
+    }
+
+    [Fact]
+    public async Task the_timeline_reads_oldest_first_and_by_touchpoint_type()
+    {
+        await app.WithDesk(nameof(the_timeline_reads_oldest_first_and_by_touchpoint_type), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+
+            await desk.Page.GetByLabel("Order").SelectOptionAsync("oldest");
+            (await desk.TimelineTypes()).Take(3).ShouldBe(["lead-captured", "signed-up", "purchase"]);
+
+            await desk.Page.GetByLabel("Type").SelectOptionAsync("purchase");
+            await Expect(desk.TimelineEntries).ToHaveCountAsync(12);
+            (await desk.TimelineTypes()).ShouldAllBe(type => type == "purchase");
+
+            await desk.Page.GetByLabel("Type").SelectOptionAsync("refund");
+            await Expect(desk.TimelineEntries).ToHaveCountAsync(1);
+            await Expect(desk.TimelineEntries.First).ToContainTextAsync("order id gamma-o2");
+        });
+    }
+
+    [Fact]
+    public async Task the_value_cards_and_the_chart_show_what_the_customer_is_worth()
+    {
+        await app.WithDesk(nameof(the_value_cards_and_the_chart_show_what_the_customer_is_worth), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+
+            // revenue = 12 x 700 - 200 = 8,200; margin = 12 x 210 - 60 = 2,460
+            // costs: acquisition 300 + support 25 + visit 120 + promotions 10 + 50 = 505; profit = 1,955
+            await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("8,200");
+            await Expect(desk.Card("Profit to date")).ToHaveTextAsync("1,955");
+            await Expect(desk.Card("Current value")).Not.ToBeEmptyAsync();
+            await Expect(desk.Card("Potential value")).Not.ToBeEmptyAsync();
+            await Expect(desk.Card("Tier")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(high|medium|low|negative|none)$"));
+
+            var chart = desk.Page.GetByRole(AriaRole.Img, new() { NameRegex = new("Value after each of 19 touchpoints") });
+            await Expect(chart).ToBeVisibleAsync();
+            await Expect(chart.Locator("path")).ToHaveCountAsync(3);
+        });
+    }
+
+    [Fact]
+    public async Task the_page_fits_a_1366x768_laptop_screen()
+    {
+        await app.WithDesk(nameof(the_page_fits_a_1366x768_laptop_screen), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+
+            (await desk.Page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(1366);
+            foreach (var part in new[] { "#value-cards", "#retention", "#timeline-title", "#search-input" })
+            {
+                var box = (await desk.Page.Locator(part).BoundingBoxAsync()).ShouldNotBeNull();
+                (box.Y + box.Height).ShouldBeLessThanOrEqualTo(768, $"{part} ends below the fold");
+            }
+        });
+    }
+}

@@ -1,0 +1,46 @@
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Shouldly;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+public class when_reading_the_portfolio(BrowserFixture app)
+{
+    [Fact]
+    public async Task the_pareto_curve_shows_how_much_the_top_customers_bring()
+    {
+        await app.WithDesk(nameof(the_pareto_curve_shows_how_much_the_top_customers_bring), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            var figures = desk.Page.Locator("#pareto-figures");
+            await Expect(figures).ToContainTextAsync($"Customers{ScenarioData.Customers}");
+            // The top 20% of 28 customers is ceil(5.6) = 6, that is 21.4% of them.
+            await Expect(figures).ToContainTextAsync("Top customers6 (21.4%)");
+            var chart = desk.Page.GetByRole(AriaRole.Img, new() { NameRegex = new($"of {ScenarioData.Customers} customers bring") });
+            await Expect(chart.Locator("path")).ToHaveCountAsync(3);
+        }, path: "/portfolio.html");
+    }
+
+    [Fact]
+    public async Task the_quadrants_split_every_customer_by_value_and_potential_and_link_to_them()
+    {
+        await app.WithDesk(nameof(the_quadrants_split_every_customer_by_value_and_potential_and_link_to_them), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            var quadrants = desk.Page.Locator("[data-quadrant]");
+            await Expect(quadrants).ToHaveCountAsync(4);
+            var counts = await quadrants.Locator(".figure").AllInnerTextsAsync();
+            counts.Sum(text => int.Parse(text.Split(' ')[0])).ShouldBe(ScenarioData.Customers);
+            await Expect(desk.Page.Locator("#thresholds")).ToContainTextAsync("median");
+
+            var first = quadrants.Locator("a").First;
+            var id = await first.InnerTextAsync();
+            await first.ClickAsync();
+            await Expect(desk.CustomerTitle).Not.ToHaveTextAsync("No customer open");
+            desk.Page.Url.ShouldEndWith($"#customer={id}");
+        }, path: "/portfolio.html");
+    }
+}

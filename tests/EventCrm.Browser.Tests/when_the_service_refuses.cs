@@ -1,0 +1,61 @@
+using EventCrm.Browser.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+public class when_the_service_refuses(BrowserFixture app)
+{
+    [Fact]
+    public async Task the_key_is_asked_for_first_and_kept_for_the_session()
+    {
+        await app.WithDesk(nameof(the_key_is_asked_for_first_and_kept_for_the_session), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Page.ReloadAsync();
+
+            await desk.Open(ScenarioData.GammaName);
+            await Expect(desk.KeyDialog).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
+    public async Task an_unknown_key_is_explained_and_asked_for_again()
+    {
+        await app.WithDesk(nameof(an_unknown_key_is_explained_and_asked_for_again), async desk =>
+        {
+            await desk.EnterKey("not-a-key");
+            await desk.Search("gamma");
+
+            await Expect(desk.KeyDialog).ToBeVisibleAsync();
+            await Expect(desk.KeyDialog).ToContainTextAsync("The service refused the key: The API key is unknown or revoked.");
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(desk.Results).ToContainTextAsync(ScenarioData.GammaName);
+        });
+    }
+
+    [Fact]
+    public async Task a_key_without_the_right_role_shows_the_services_problem()
+    {
+        var ingestOnly = await app.KeyWithRoles("ingest");
+        await app.WithDesk(nameof(a_key_without_the_right_role_shows_the_services_problem), async desk =>
+        {
+            await desk.EnterKey(ingestOnly);
+            await desk.Search("gamma");
+
+            await Expect(desk.Error).ToContainTextAsync("Search: Forbidden (403)");
+            await Expect(desk.Error).ToContainTextAsync("This API key's roles do not allow this request.");
+        });
+    }
+
+    [Fact]
+    public async Task an_unknown_customer_shows_the_services_problem()
+    {
+        await app.WithDesk(nameof(an_unknown_customer_shows_the_services_problem), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Error).ToContainTextAsync("Not found (404)");
+            await Expect(desk.Error).ToContainTextAsync("No customer 'nobody-here'.");
+        }, path: "/#customer=nobody-here");
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Alba;
+using EventCrm.Tests.Support;
+using Marten;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Audit;
+
+/// <summary>A schema of its own: one scenario tampers with the events table on purpose.</summary>
+public sealed class AuditHost : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_audit";
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await AppFixture.StartHost(Schema);
+        await Host.ResetAllData();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is null) return;
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}
+
+public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<AuditHost>
+{
+    private async Task<string> SealedCustomer()
+    {
+        var customer = Ids.Customer();
+        await audit.Host.PostTouchpoints(new[]
+        {
+            SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1), amount: 100m), Purchase(customer, Jan1.AddDays(2), amount: 200m),
+            SupportCall(customer, Jan1.AddDays(3)),
+        });
+        await audit.Store.CatchUp();
+        return customer;
+    }
+
+    private async Task Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> SequenceOf(string customer, int version)
+    {
+        var events = await audit.Store.QuerySession().Events.FetchStreamAsync(customer);
+        return events.Single(e => e.Version == version).Sequence;
+    }
+
+    [Fact]
+    public async Task an_untouched_stream_verifies()
+    {
+        var customer = await SealedCustomer();
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+
+        report["valid"]!.GetValue<bool>().ShouldBeTrue();
+        report["checked"]!.GetValue<int>().ShouldBe(4);
+        report["firstMismatch"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task an_event_altered_in_the_table_is_found_at_exactly_that_event()
+    {
+        var customer = await SealedCustomer();
+        var sequence = await SequenceOf(customer, 3);
+
+        await Execute($"update {AuditHost.Schema}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where seq_id = @seq", ("seq", sequence));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+        var third = (await audit.Host.TimelineEntries(customer))[2]!;
+        report["firstMismatch"]!["touchpointId"]!.GetValue<string>().ShouldBe(third["touchpointId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task a_recording_time_moved_is_found_too()
+    {
+        var customer = await SealedCustomer();
+        var sequence = await SequenceOf(customer, 2);
+
+        await Execute($"update {AuditHost.Schema}.mt_events set timestamp = timestamp - interval '1 day' where seq_id = @seq", ("seq", sequence));
+
+        (await audit.Host.GetJson($"/api/customers/{customer}/audit"))["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+    }
+
+    [Fact]
+    public async Task the_audit_verify_command_checks_every_stream_and_fails_on_a_mismatch()
+    {
+        var customer = await SealedCustomer();
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.Schema };
+        await Execute($"update {AuditHost.Schema}.mt_events set data = jsonb_set(data, '{{cost}}', '1') where stream_id = @id and version = 4", ("id", customer));
+
+        var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
+
+        exit.ShouldNotBe(0);
+        output.ShouldContain(customer);
+    }
+}

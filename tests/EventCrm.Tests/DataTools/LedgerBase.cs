@@ -1,0 +1,40 @@
+using Alba;
+using EventCrm.Tests.Support;
+using Marten;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>A few customers with ledgers kept by the async daemon, in a schema of their own so a rebuild disturbs no other test.</summary>
+public sealed class LedgerBase : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_rebuild";
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await AppFixture.StartHost(Schema);
+        await Host.ResetAllData();
+        // A fresh schema: create every table the store is configured with before the daemon needs them.
+        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        foreach (var customer in new[] { "L1", "L2", "L3" })
+        {
+            await Host.PostTouchpoints(new[]
+            {
+                SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(5), 300m, 90m), SupportCall(customer, Jan1.AddDays(6)),
+                Of("refund", customer, Jan1.AddDays(7), new { orderId = "o-1", amount = 20m, margin = 5m }),
+            });
+        }
+        await Store.CatchUp();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is null) return;
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}

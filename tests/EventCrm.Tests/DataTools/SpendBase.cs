@@ -1,0 +1,58 @@
+using Alba;
+using EventCrm.Tests.Support;
+using Marten;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>
+/// Five customers in a schema of their own, small enough to compute spend by hand:
+///
+/// | customer | segment | purchases (amount / margin, category) |
+/// |---|---|---|
+/// | A | smb | 100/30 rollers, 50/10 rollers, 200/80 movers |
+/// | B | smb | 70/20 rollers |
+/// | C | enterprise | 500/100 rollers |
+/// | D | none: a lead who bought and never signed up | 40/10 movers |
+/// | E | enterprise, signup recorded after its purchase | 60/15 movers |
+/// </summary>
+public sealed class SpendBase : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_spend";
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await AppFixture.StartHost(Schema);
+        await Host.ResetAllData();
+        // A fresh schema: create every table the store is configured with before the daemon needs them.
+        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await Host.PostTouchpoints(new[]
+        {
+            Customer("A", "smb"), Sale("A", 100, 30, "rollers"), Sale("A", 50, 10, "rollers"), Sale("A", 200, 80, "movers"),
+            Customer("B", "smb"), Sale("B", 70, 20, "rollers"),
+            Customer("C", "enterprise"), Sale("C", 500, 100, "rollers"),
+            Lead("D", Jan1), Sale("D", 40, 10, "movers"),
+            Lead("E", Jan1), Sale("E", 60, 15, "movers"),
+        });
+        // E's signup comes in a later request: recorded after its purchase, back-dated before it.
+        await Host.PostTouchpoints(Of("signed-up", "E", Jan1.AddDays(1), new { name = "E", email = "e@example.com", segment = "enterprise", acquisitionCost = 0m }));
+        await Store.CatchUp();
+    }
+
+    private static Dictionary<string, object?> Customer(string id, string segment) =>
+        Of("signed-up", id, Jan1, new { name = id, email = $"{id}@example.com", segment, acquisitionCost = 0m });
+
+    private static Dictionary<string, object?> Sale(string id, decimal amount, decimal margin, string category) =>
+        Of("purchase", id, Jan1.AddDays(10), new { orderId = $"{id}-{Guid.NewGuid():N}", amount, margin, category });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is null) return;
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}

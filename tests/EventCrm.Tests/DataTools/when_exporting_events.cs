@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using Alba;
+using EventCrm.Host.Exports;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.DataTools;
+
+public class when_exporting_events(AppFixture app)
+{
+    private async Task<(string ContentType, string Body)> Export(string query, string? accept = null, int status = 200, string? key = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/events?{query}");
+            if (accept is not null) s.WithRequestHeader("Accept", accept);
+            if (key is not null) s.WithRequestHeader(AppFixture.ApiKeyHeader, key);
+            s.StatusCodeShouldBe(status);
+        });
+        return (result.Context.Response.ContentType ?? "", await result.ReadAsTextAsync());
+    }
+
+    private async Task<List<JsonNode>> Lines(string query) =>
+        (await Export(query)).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+
+    private async Task<string> CustomerWithThreeTouchpoints()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(2), 250m, 75m), SupportCall(customer, Jan1.AddDays(3)) });
+        return customer;
+    }
+
+    [Fact]
+    public async Task ndjson_gives_one_line_per_event_in_global_order_with_its_metadata()
+    {
+        var customer = await CustomerWithThreeTouchpoints();
+
+        var (contentType, body) = await Export($"customerId={customer}");
+
+        contentType.ShouldStartWith("application/x-ndjson");
+        var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        lines.Select(l => l["type"]!.GetValue<string>()).ShouldBe(["signed-up", "purchase", "support-call"]);
+        lines.Select(l => l["version"]!.GetValue<long>()).ShouldBe(new long[] { 1, 2, 3 });
+        lines.Select(l => l["sequence"]!.GetValue<long>()).ShouldBeInOrder();
+        var purchase = lines[1];
+        purchase["customerId"]!.GetValue<string>().ShouldBe(customer);
+        purchase["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBe(Jan1.AddDays(2));
+        purchase["recordedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(Jan1.AddDays(2));
+        purchase["appendedBy"]!.GetValue<string>().ShouldBe("bootstrap-admin");
+        purchase["correlationId"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        purchase["touchpointId"]!.GetValue<string>().ShouldStartWith("tp-");
+        purchase["data"]!["amount"]!.GetValue<decimal>().ShouldBe(250m);
+        purchase["data"]!["category"]!.GetValue<string>().ShouldBe("rollers");
+        purchase["data"]!.AsObject().ContainsKey("touchpointId").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task csv_gives_a_header_and_one_row_per_event_with_the_data_as_a_json_column()
+    {
+        var customer = await CustomerWithThreeTouchpoints();
+
+        var (contentType, body) = await Export($"customerId={customer}", accept: "text/csv");
+
+        contentType.ShouldStartWith("text/csv");
+        var rows = CsvRows.Read(new StringReader(body)).Select(r => r.Fields).ToList();
+        string.Join(",", rows[0]).ShouldBe(CsvFormat.Header);
+        rows.Count.ShouldBe(4);
+        rows[2][3].ShouldBe("purchase");
+        rows[2][1].ShouldBe(customer);
+        JsonNode.Parse(rows[2][10])!["margin"]!.GetValue<decimal>().ShouldBe(75m);
+    }
+
+    [Fact]
+    public async Task types_keep_only_the_named_types_and_an_unknown_type_is_400()
+    {
+        var customer = await CustomerWithThreeTouchpoints();
+
+        var lines = await Lines($"customerId={customer}&types=purchase,support-call");
+        var (_, problem) = await Export($"customerId={customer}&types=purchase,purchse", status: 400);
+
+        lines.Select(l => l["type"]!.GetValue<string>()).ShouldBe(["purchase", "support-call"]);
+        JsonNode.Parse(problem)!.ErrorKeys().ShouldBe(["types"]);
+        problem.ShouldContain("purchse");
+    }
+
+    [Fact]
+    public async Task from_and_to_bound_the_recorded_time_not_the_business_time()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+        await Task.Delay(50);
+        // Back-dated: it happened before the signup, but was recorded after it.
+        await app.Host.PostTouchpoints(Purchase(customer, Jan1.AddYears(-1)));
+        var recorded = (await Lines($"customerId={customer}")).Select(l => l["recordedAt"]!.GetValue<string>()).ToList();
+
+        var fromSecond = await Lines($"customerId={customer}&from={Uri.EscapeDataString(recorded[1])}");
+        var beforeSecond = await Lines($"customerId={customer}&to={Uri.EscapeDataString(recorded[1])}");
+
+        fromSecond.Select(l => l["type"]!.GetValue<string>()).ShouldBe(["purchase"]);
+        beforeSecond.Select(l => l["type"]!.GetValue<string>()).ShouldBe(["signed-up"]);
+        (await Export("from=yesterday", status: 400)).Body.ShouldContain("from");
+    }
+
+    [Fact]
+    public async Task the_services_own_streams_are_never_exported()
+    {
+        await app.RegisterFormula("simple-clv", new { averageOrderValue = 100m, purchasesPerYear = 4m, lifetimeYears = 5m });
+        await CustomerWithThreeTouchpoints();
+
+        var lines = await Lines("");
+
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(l => !l["customerId"]!.GetValue<string>().StartsWith(SystemStreams.Prefix));
+    }
+
+    [Fact]
+    public async Task only_data_and_admin_keys_may_export()
+    {
+        var desk = (await app.Host.PostJson("/api/keys", new { name = "export desk", roles = new[] { "desk" } }, 201))["key"]!.GetValue<string>();
+        var data = (await app.Host.PostJson("/api/keys", new { name = "export data", roles = new[] { "data" } }, 201))["key"]!.GetValue<string>();
+        var customer = await CustomerWithThreeTouchpoints();
+
+        await Export($"customerId={customer}", status: 403, key: desk);
+        (await Export($"customerId={customer}", key: data)).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task the_export_command_writes_a_file()
+    {
+        var customer = await CustomerWithThreeTouchpoints();
+        var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.csv");
+
+        var (exit, output, errors) = await DataCommandLine.Run(AppFixture.Schema, "export", "--customer", customer, "--format", "csv", "--out", file);
+
+        exit.ShouldBe(0, errors);
+        var lines = await File.ReadAllLinesAsync(file);
+        lines.Length.ShouldBe(4);
+        lines[0].ShouldBe(CsvFormat.Header);
+        var said = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        said.ShouldContain("Exported 3 events", customMessage: said[Math.Max(0, said.Length - 400)..]);
+        File.Delete(file);
+    }
+}

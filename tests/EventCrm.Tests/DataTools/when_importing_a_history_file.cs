@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using Alba;
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.DataTools;
+
+public class when_importing_a_history_file(AppFixture app)
+{
+    private async Task<JsonNode> Import(HistoryFile file, int status, bool skipInvalid = false, string? key = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            var post = s.Post.Text(file.ToString()).ToUrl("/api/imports");
+            if (skipInvalid) post.QueryString("skipInvalid", "true");
+            s.WithRequestHeader("Content-Type", "text/csv");
+            if (key is not null) s.WithRequestHeader(AppFixture.ApiKeyHeader, key);
+            s.StatusCodeShouldBe(status);
+        });
+        var text = await result.ReadAsTextAsync();
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    [Fact]
+    public async Task rows_become_back_dated_touchpoints_and_importing_the_file_again_appends_nothing()
+    {
+        var customer = Ids.Customer();
+        var file = new HistoryFile()
+            .SignUp(customer, "2023-05-01T10:00:00+02:00")
+            .Purchase(customer, "2023-06-01T10:00:00Z", amount: "120.50", margin: "40")
+            .SupportCall(customer, "2023-05-15T09:00:00Z");
+
+        var first = await Import(file, 201);
+        var again = await Import(file, 200);
+
+        first["imported"]!.GetValue<int>().ShouldBe(3);
+        first["rejected"]!.AsArray().ShouldBeEmpty();
+        again["imported"]!.GetValue<int>().ShouldBe(0);
+        again["repeated"]!.GetValue<int>().ShouldBe(3);
+        (await app.Store.EventCount(customer)).ShouldBe(3);
+        var timeline = await app.Host.TimelineEntries(customer);
+        timeline.Select(e => e!["type"]!.GetValue<string>()).ShouldBe(["signed-up", "support-call", "purchase"]);
+        timeline[2]!["amount"]!.GetValue<decimal>().ShouldBe(120.50m);
+        var exported = JsonNode.Parse((await app.Host.Scenario(s => s.Get.Url($"/api/events?customerId={customer}"))).ReadAsText().Split('\n')[0])!;
+        exported["appendedBy"]!.GetValue<string>().ShouldBe("import");
+        exported["correlationId"]!.GetValue<string>().ShouldBe(first["importId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task a_file_with_bad_rows_appends_nothing_and_names_every_bad_line_and_why()
+    {
+        var customer = Ids.Customer();
+        var file = new HistoryFile()
+            .SignUp(customer, "2023-05-01T10:00:00Z")
+            .Purchase(customer, "2023-06-01T10:00:00Z", amount: "lots")
+            .Purchase(Ids.Customer(), "2023-06-01T10:00:00Z")
+            .Row("purchse", null, customer, "2023-06-02T10:00:00Z")
+            .SupportCall(customer, "2023-06-03", resolved: "maybe");
+
+        var problem = await Import(file, 400);
+
+        problem.ErrorKeys().ShouldBe(["line 3", "line 4", "line 5", "line 6"]);
+        problem["errors"]!["line 3"]![0]!.GetValue<string>().ShouldContain("amount: must be a number");
+        problem["errors"]!["line 4"]![0]!.GetValue<string>().ShouldContain("does not exist");
+        problem["errors"]!["line 5"]![0]!.GetValue<string>().ShouldContain("'purchse' is not a touchpoint type");
+        problem["errors"]!["line 6"]![0]!.GetValue<string>().ShouldContain("occurredAt");
+        problem["errors"]!["line 6"]![0]!.GetValue<string>().ShouldContain("resolved: must be true or false");
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task rows_refused_only_by_the_store_are_422()
+    {
+        var stranger = Ids.Customer();
+
+        var problem = await Import(new HistoryFile().Purchase(stranger, "2023-06-01T10:00:00Z"), 422);
+
+        problem.ErrorKeys().ShouldBe(["line 2"]);
+    }
+
+    [Fact]
+    public async Task skipping_invalid_rows_appends_the_valid_ones_and_reports_the_others()
+    {
+        var customer = Ids.Customer();
+        var file = new HistoryFile()
+            .SignUp(customer, "2023-05-01T10:00:00Z")
+            .Purchase(customer, "2023-06-01T10:00:00Z", amount: "-5")
+            .Purchase(customer, "2023-06-02T10:00:00Z")
+            .SignUp(customer, "2023-06-03T10:00:00Z");
+
+        var answer = await Import(file, 201, skipInvalid: true);
+
+        answer["imported"]!.GetValue<int>().ShouldBe(2);
+        answer["rejected"]!.AsArray().Select(r => r!["line"]!.GetValue<int>()).ShouldBe(new[] { 3, 5 });
+        answer["rejected"]![1]!["reason"]!.GetValue<string>().ShouldContain("already signed up");
+        (await app.Store.EventCount(customer)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_customer_started_early_in_the_file_is_known_to_rows_in_later_batches()
+    {
+        var customer = Ids.Customer();
+        var file = new HistoryFile().SignUp(customer, "2020-01-01T00:00:00Z");
+        for (var day = 0; day < 1_100; day++) file.Purchase(customer, $"{new DateTime(2020, 1, 2).AddDays(day):yyyy-MM-dd}T12:00:00Z");
+
+        var answer = await Import(file, 201);
+
+        answer["imported"]!.GetValue<int>().ShouldBe(1_101);
+        (await app.Store.EventCount(customer)).ShouldBe(1_101);
+    }
+
+    [Fact]
+    public async Task an_id_used_twice_in_the_file_is_a_repeat_with_the_same_content_and_refused_with_another()
+    {
+        var (customer, id) = (Ids.Customer(), Ids.Touchpoint());
+        var file = new HistoryFile()
+            .SignUp(customer, "2023-05-01T10:00:00Z")
+            .Row("support-call", id, customer, "2023-05-02T10:00:00Z", durationMinutes: "5", cost: "3", resolved: "true")
+            .Row("support-call", id, customer, "2023-05-02T10:00:00Z", durationMinutes: "5", cost: "3.00", resolved: "TRUE")
+            .Row("support-call", id, customer, "2023-05-02T10:00:00Z", durationMinutes: "6", cost: "3", resolved: "true");
+
+        var problem = await Import(file, 422);
+
+        problem.ErrorKeys().ShouldBe(["line 5"]);
+        problem["errors"]!["line 5"]![0]!.GetValue<string>().ShouldContain("different content");
+    }
+
+    [Fact]
+    public async Task an_unknown_column_refuses_the_file_and_only_ingest_and_admin_keys_may_import()
+    {
+        var desk = (await app.Host.PostJson("/api/keys", new { name = "import desk", roles = new[] { "desk" } }, 201))["key"]!.GetValue<string>();
+        var ingest = (await app.Host.PostJson("/api/keys", new { name = "import ingest", roles = new[] { "ingest" } }, 201))["key"]!.GetValue<string>();
+        var file = new HistoryFile().SignUp(Ids.Customer(), "2023-05-01T10:00:00Z");
+
+        var unknownColumn = await RawImport("type,touchpointId,customerId,occurredAt,colour\nvisit,t,c,2023-01-01T00:00:00Z,red\n", 400);
+        var shortRow = await Import(new HistoryFile().Line("visit,t,c,2023-01-01T00:00:00Z"), 400);
+
+        unknownColumn.ShouldContain("unknown column(s) 'colour'");
+        shortRow["errors"]!["line 2"]![0]!.GetValue<string>().ShouldContain("has 4 cells where the header has 15");
+        await Import(file, 403, key: desk);
+        await Import(file, 201, key: ingest);
+    }
+
+    private async Task<string> RawImport(string body, int status)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Text(body).ToUrl("/api/imports");
+            s.WithRequestHeader("Content-Type", "text/csv");
+            s.StatusCodeShouldBe(status);
+        });
+        return await result.ReadAsTextAsync();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Shouldly;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>
+/// The import and rebuild verbs as an operator runs them, in a schema no service runs on: the
+/// async ledger is not kept by anyone there until the rebuild command builds it.
+/// </summary>
+public class when_importing_and_rebuilding_from_the_command_line
+{
+    private const string Schema = "eventcrm_cli";
+
+    [Fact]
+    public async Task a_bad_file_is_refused_skipping_imports_the_rest_once_and_a_rebuild_builds_the_ledgers()
+    {
+        await DataCommandLine.DropSchema(Schema);
+        var file = await new HistoryFile()
+            .SignUp("cli-a", "2023-01-01T00:00:00Z").Purchase("cli-a", "2023-02-01T00:00:00Z")
+            .SignUp("cli-b", "2023-01-02T00:00:00Z").Purchase("cli-b", "2023-02-02T00:00:00Z", amount: "oops")
+            .SignUp("cli-c", "2023-01-03T00:00:00Z").SupportCall("cli-c", "2023-03-01T00:00:00Z")
+            .SaveAsync();
+
+        var refused = await DataCommandLine.Run(Schema, "import", "--file", file);
+        var skipped = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
+        var again = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
+        var events = await DataCommandLine.Count($"select count(*) from {Schema}.mt_events");
+        var inline = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile");
+        var rebuilt = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerLedger");
+
+        refused.ExitCode.ShouldNotBe(0);
+        Said(refused, "line 5: amount: must be a number");
+        Said(refused, "nothing was imported");
+        skipped.ExitCode.ShouldBe(0, skipped.Errors);
+        Said(skipped, "5 touchpoints imported");
+        Said(again, "0 touchpoints imported, 5 already there");
+        events.ShouldBe(5);
+        inline.ExitCode.ShouldNotBe(0);
+        Said(inline, "--offline");
+        rebuilt.ExitCode.ShouldBe(0, rebuilt.Errors + rebuilt.Output);
+        (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerledger")).ShouldBe(3);
+        File.Delete(file);
+    }
+
+    // The console wraps long lines at its width when the output is redirected: compare words.
+    private static void Said((int ExitCode, string Output, string Errors) run, string text)
+    {
+        var said = Regex.Replace(run.Output + " " + run.Errors, @"\s+", " ");
+        said.ShouldContain(text, customMessage: said[Math.Max(0, said.Length - 600)..]);
+    }
+}
