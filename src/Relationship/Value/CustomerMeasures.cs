@@ -27,7 +27,8 @@ public sealed record CustomerMeasures(
             MarginPerPurchase: purchases == 0 ? 0 : h.Margin / purchases,
             MarginPerYear: h.Margin / tenure,
             DevelopmentCostPerYear: (h.Costs.Promotions + h.Costs.Visits) / tenure,
-            RetentionCostPerYear: (h.Costs.Support + h.Costs.Retention) / tenure,
+            // Accepted retention offers are one-off costs (in the historical profit), not a yearly rate.
+            RetentionCostPerYear: h.Costs.Support / tenure,
             MarginShare: h.Revenue > 0 ? Math.Clamp(h.Margin / h.Revenue, 0, 1) : model.MarginShare);
     }
 }

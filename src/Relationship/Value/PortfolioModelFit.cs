@@ -25,8 +25,8 @@ public static class PortfolioModelFit
                 .Select(p => new CustomerPurchase<string>(l.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount))),
             DateOnly.FromDateTime(asOf.UtcDateTime));
         var spends = summaries.Where(s => s.Spend is not null).Select(s => s.Spend!.Value).ToList();
-        var purchaseFit = summaries.Count >= MinimumBuyersForFit ? BgNbd.Fit(summaries.Select(s => s.History)) : null;
-        var spendFit = spends.Count >= MinimumRepeatersForFit ? GammaGamma.Fit(spends) : null;
+        var purchaseFit = summaries.Count >= MinimumBuyersForFit ? FitOrNull(() => BgNbd.Fit(summaries.Select(s => s.History))) : null;
+        var spendFit = spends.Count >= MinimumRepeatersForFit ? FitOrNull(() => GammaGamma.Fit(spends)) : null;
 
         var (affinity, share) = CategoryAssociations(ledgers);
         var model = PortfolioModel.Default with
@@ -38,6 +38,20 @@ public static class PortfolioModelFit
         };
         model = WithBenchmarks(model, ledgers, asOf, benchmarkFormula);
         return new PortfolioModelFitResult(model, purchaseFit, spendFit, ledgers.Count, churns, years);
+    }
+
+    // Some bases have no maximum (e.g. perfectly regular buyers): then there is no model to use,
+    // and bgnbd-gg says so (409), rather than the whole refit failing.
+    private static T? FitOrNull<T>(Func<T> fit) where T : class
+    {
+        try
+        {
+            return fit();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public class when_measuring_a_customer
         m.MarginPerPurchase.ShouldBe(45m);           // 135 / 3
         m.MarginPerYear.ShouldBe(67.5m);             // 135 / 2
         m.DevelopmentCostPerYear.ShouldBe(30m);      // (promotions 10 + 20, visits 30) / 2 = 60 / 2
-        m.RetentionCostPerYear.ShouldBe(20m);        // (support 40 + retention 0) / 2
+        m.RetentionCostPerYear.ShouldBe(20m);        // support 40 / 2 (accepted offers are one-off, not yearly)
         m.NetMarginPerYear.ShouldBe(17.5m);          // 67.5 - 30 - 20; the acquisition cost is not in it
         m.MarginShare.ShouldBe(0.25m);               // 135 / 540
     }
