@@ -45,6 +45,9 @@ builder.Services.AddSingleton<PortfolioModels>();
 builder.Services.AddSingleton<PortfolioRefit>();
 builder.Services.AddSingleton<PortfolioBase>();
 builder.Services.AddSingleton<EventCrm.Host.Audit.StreamAudit>();
+builder.Services.AddSingleton<EventCrm.Host.Replays.ReplayRequests>();
+builder.Services.AddSingleton<EventCrm.Host.Replays.ReplayEngine>();
+builder.Services.AddSingleton<EventCrm.Host.Replays.ReplayResultQueries>();
 builder.Services.AddDataTools();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 

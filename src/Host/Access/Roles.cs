@@ -28,6 +28,7 @@ public static class Policies
     public const string Audit = "audit";
     public const string Projections = "projections";
     public const string Keys = "keys";
+    public const string Erasure = "erasure";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -42,5 +43,7 @@ public static class Policies
         [Audit] = [Roles.Auditor],
         [Projections] = [Roles.Data],
         [Keys] = [],
+        // Personal-data erasure (docs/privacy.md): the administrator only.
+        [Erasure] = [],
     };
 }

@@ -1,6 +1,7 @@
 using EventCrm.Host.Access;
 using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
+using EventCrm.Projections.Privacy;
 using EventCrm.Projections.Spend;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
@@ -50,6 +51,7 @@ public static class StoreConfiguration
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
 
         opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
-        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit();
+        opts.Storage.ExtendedSchemaObjects.Add(Replays.ReplayStorage.Table(schema));
+        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit().ConfigurePrivacy();
     }
 }

@@ -44,7 +44,8 @@ public static class RebuildProjectionEndpoint
         return await rebuilds.StartAsync(projection, ct) switch
         {
             RebuildStart.AlreadyRebuilding => Problems.Conflict($"'{projection.Name}' is already being rebuilt on this node."),
-            RebuildStart.RunsOnAnotherNode => Problems.Conflict($"'{projection.Name}' runs on another node of the cluster, which holds its lock; send the request to that node."),
+            RebuildStart.NotRunHere => Problems.Conflict($"This node does not run '{projection.Name}': another node of the cluster holds its lock " +
+                "(send the request to that node), or this node has only just started (retry in a few seconds)."),
             _ => Results.Accepted($"/api/projections/{projection.Name}", await status.ReadAsync(projection, ct)),
         };
     }

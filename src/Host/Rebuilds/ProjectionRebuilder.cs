@@ -19,10 +19,18 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
 
     /// <summary>
-    /// True when this node runs the projection or has just taken its lock; false when another node
-    /// runs it. Inline projections have no lock: they run in every appending transaction.
+    /// In a running service: true when this node's coordinator holds the projection's lock, so
+    /// its daemon runs the projection. Inline projections have no lock: they run in every
+    /// appending transaction.
     /// </summary>
-    public async Task<bool> ClaimAsync(ProjectionInfo projection, CancellationToken ct)
+    public async Task<bool> RunsHereAsync(ProjectionInfo projection) =>
+        await SetOf(projection) is not { } set || Distributor!.HasLock(set);
+
+    /// <summary>
+    /// From the command line, where no coordinator runs: takes the projection's lock unless a
+    /// running service holds it, so that no service starts the projection during the rebuild.
+    /// </summary>
+    public async Task<bool> TakeAsync(ProjectionInfo projection, CancellationToken ct)
     {
         if (await SetOf(projection) is not { } set) return true;
         return Distributor!.HasLock(set) || await Distributor.TryAttainLockAsync(set, ct);

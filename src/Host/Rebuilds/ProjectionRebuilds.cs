@@ -1,6 +1,6 @@
 namespace EventCrm.Host.Rebuilds;
 
-public enum RebuildStart { Started, AlreadyRebuilding, RunsOnAnotherNode }
+public enum RebuildStart { Started, AlreadyRebuilding, NotRunHere }
 
 /// <summary>
 /// Rebuilds requested over HTTP, run in the background of this node while the service keeps
@@ -22,7 +22,7 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
             {
                 if (_running.TryGetValue(projection.Name, out var running) && !running.IsCompleted) return RebuildStart.AlreadyRebuilding;
             }
-            if (!await rebuilder.ClaimAsync(projection, ct)) return RebuildStart.RunsOnAnotherNode;
+            if (!await rebuilder.RunsHereAsync(projection)) return RebuildStart.NotRunHere;
             var started = await rebuilder.BeginAsync(projection, ct);
             var rebuild = Task.Run(() => RunAsync(projection, started), CancellationToken.None);
             lock (_running) _running[projection.Name] = rebuild;

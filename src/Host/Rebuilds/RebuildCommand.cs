@@ -27,7 +27,7 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return Fail($"'{projection.Name}' is inline: appends decide on it. Stop the service, then run again with --offline.");
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
-        if (!await rebuilder.ClaimAsync(projection, CancellationToken.None))
+        if (!await rebuilder.TakeAsync(projection, CancellationToken.None))
             return Fail($"A running service holds '{projection.Name}': use POST /api/projections/{projection.Name}/rebuild, or stop the service first.");
 
         var status = host.Services.GetRequiredService<ProjectionStatusReader>();

@@ -1,4 +1,5 @@
 using EventCrm.Relationship.Lifecycle;
+using EventCrm.Relationship.Privacy;
 using EventCrm.Relationship.Touchpoints;
 
 namespace EventCrm.Projections.Customers;
@@ -31,6 +32,8 @@ public sealed record CustomerProfile
     public IReadOnlyList<LifecycleMark> Marks { get; init; } = [];
     /// <summary>Retention offers made and not yet accepted, declined or expired.</summary>
     public IReadOnlyList<OpenOffer> OpenOffers { get; init; } = [];
+    /// <summary>When the customer's personal data was last erased (docs/privacy.md); null if never.</summary>
+    public DateTimeOffset? ErasedAt { get; init; }
 
     public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
 
@@ -61,6 +64,12 @@ public sealed record CustomerProfile
             LastRecordedAt = recordedAt,
         };
     }
+
+    /// <summary>The personal-data-erased event: name and email read as erased, and nothing is left to search.</summary>
+    public CustomerProfile Erase(DateTimeOffset erasedAt) => this with
+    {
+        Name = PersonalData.Erased, Email = PersonalData.Erased, SearchText = "", ErasedAt = erasedAt,
+    };
 
     private CustomerProfile Close(string offerId) => this with { OpenOffers = OpenOffers.Where(o => o.OfferId != offerId).ToList() };
 

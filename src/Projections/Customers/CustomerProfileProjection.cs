@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Privacy;
 using EventCrm.Relationship.Touchpoints;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
@@ -6,8 +7,10 @@ namespace EventCrm.Projections.Customers;
 
 public partial class CustomerProfileProjection : SingleStreamProjection<CustomerProfile, string>
 {
-    public override CustomerProfile? Evolve(CustomerProfile? snapshot, string id, IEvent e) =>
-        e.Data is ITouchpoint touchpoint
-            ? (snapshot ?? CustomerProfile.StartFor(id)).Record(touchpoint, e.Version, e.Timestamp)
-            : snapshot;
+    public override CustomerProfile? Evolve(CustomerProfile? snapshot, string id, IEvent e) => e.Data switch
+    {
+        ITouchpoint touchpoint => (snapshot ?? CustomerProfile.StartFor(id)).Record(touchpoint, e.Version, e.Timestamp),
+        PersonalDataErased erased => snapshot?.Erase(erased.ErasedAt),
+        _ => snapshot,
+    };
 }

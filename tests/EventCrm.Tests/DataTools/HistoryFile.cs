@@ -6,7 +6,9 @@ namespace EventCrm.Tests.DataTools;
 public sealed class HistoryFile
 {
     public const string Header = "type,touchpointId,customerId,occurredAt,name,email,segment,acquisitionCost,orderId,amount,margin,category,durationMinutes,cost,resolved";
-    private readonly StringBuilder _text = new(Header + "\n");
+    private readonly StringBuilder _text;
+
+    public HistoryFile(string header = Header) => _text = new StringBuilder(header).Append('\n');
 
     public HistoryFile SignUp(string customer, string at, string segment = "smb", string? id = null) =>
         Row("signed-up", id, customer, at, name: "Grace Hopper", email: "grace@example.com", segment: segment, acquisitionCost: "80");

@@ -10,7 +10,8 @@ namespace EventCrm.Tests.DataTools;
 /// <summary>A few customers with ledgers kept by the async daemon, in a schema of their own so a rebuild disturbs no other test.</summary>
 public sealed class LedgerBase : IAsyncLifetime
 {
-    public const string Schema = "eventcrm_rebuild";
+    /// <summary>Per test process: developers share one database, and two runs must not reset each other's base.</summary>
+    public static readonly string Schema = $"eventcrm_rebuild_{Environment.ProcessId}";
     public IAlbaHost Host { get; private set; } = null!;
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
@@ -36,5 +37,6 @@ public sealed class LedgerBase : IAsyncLifetime
         if (Host is null) return;
         await Host.StopAsync();
         await Host.DisposeAsync();
+        await DataCommandLine.DropSchema(Schema);
     }
 }

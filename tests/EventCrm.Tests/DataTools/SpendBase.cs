@@ -20,7 +20,8 @@ namespace EventCrm.Tests.DataTools;
 /// </summary>
 public sealed class SpendBase : IAsyncLifetime
 {
-    public const string Schema = "eventcrm_spend";
+    /// <summary>Per test process: developers share one database, and two runs must not reset each other's base.</summary>
+    public static readonly string Schema = $"eventcrm_spend_{Environment.ProcessId}";
     public IAlbaHost Host { get; private set; } = null!;
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
@@ -54,5 +55,6 @@ public sealed class SpendBase : IAsyncLifetime
         if (Host is null) return;
         await Host.StopAsync();
         await Host.DisposeAsync();
+        await DataCommandLine.DropSchema(Schema);
     }
 }

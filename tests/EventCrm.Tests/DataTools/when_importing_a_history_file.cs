@@ -132,23 +132,12 @@ public class when_importing_a_history_file(AppFixture app)
         var ingest = (await app.Host.PostJson("/api/keys", new { name = "import ingest", roles = new[] { "ingest" } }, 201))["key"]!.GetValue<string>();
         var file = new HistoryFile().SignUp(Ids.Customer(), "2023-05-01T10:00:00Z");
 
-        var unknownColumn = await RawImport("type,touchpointId,customerId,occurredAt,colour\nvisit,t,c,2023-01-01T00:00:00Z,red\n", 400);
+        var unknownColumn = await Import(new HistoryFile("type,touchpointId,customerId,occurredAt,colour").Line("visit,t,c,2023-01-01T00:00:00Z,red"), 400);
         var shortRow = await Import(new HistoryFile().Line("visit,t,c,2023-01-01T00:00:00Z"), 400);
 
-        unknownColumn.ShouldContain("unknown column(s) 'colour'");
+        unknownColumn["errors"]!["file"]![0]!.GetValue<string>().ShouldContain("unknown column(s) 'colour'");
         shortRow["errors"]!["line 2"]![0]!.GetValue<string>().ShouldContain("has 4 cells where the header has 15");
         await Import(file, 403, key: desk);
         await Import(file, 201, key: ingest);
-    }
-
-    private async Task<string> RawImport(string body, int status)
-    {
-        var result = await app.Host.Scenario(s =>
-        {
-            s.Post.Text(body).ToUrl("/api/imports");
-            s.WithRequestHeader("Content-Type", "text/csv");
-            s.StatusCodeShouldBe(status);
-        });
-        return await result.ReadAsTextAsync();
     }
 }

@@ -22,7 +22,7 @@ public class when_rebuilding_a_projection(LedgerBase ledgers) : IClassFixture<Le
     {
         var before = await AllLedgers();
 
-        var accepted = await ledgers.Host.Scenario(s =>
+        await ledgers.Host.Scenario(s =>
         {
             s.Post.Json(new { }).ToUrl("/api/projections/CustomerLedger/rebuild");
             s.StatusCodeShouldBe(202);
@@ -37,7 +37,6 @@ public class when_rebuilding_a_projection(LedgerBase ledgers) : IClassFixture<Le
         await ledgers.Store.CatchUp();
         await using var session = ledgers.Store.QuerySession();
         (await session.LoadAsync<CustomerLedger>("L1"))!.Historical.Revenue.ShouldBe(300m - 20m + 50m);
-        _ = accepted;
     }
 
     [Fact]
@@ -70,5 +69,16 @@ public class when_rebuilding_a_projection(LedgerBase ledgers) : IClassFixture<Le
         });
 
         inline["detail"]!.GetValue<string>().ShouldContain("inline");
+    }
+
+    [Fact]
+    public async Task the_command_line_refuses_a_projection_a_running_service_runs()
+    {
+        await ledgers.Store.CatchUp();
+
+        var (exit, _, errors) = await DataCommandLine.Run(LedgerBase.Schema, "rebuild", "--projection", "CustomerLedger");
+
+        exit.ShouldNotBe(0);
+        errors.ShouldContain("POST /api/projections/CustomerLedger/rebuild");
     }
 }

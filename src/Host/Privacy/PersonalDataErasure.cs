@@ -1,0 +1,104 @@
+using EventCrm.Host.Touchpoints;
+using EventCrm.Projections.Audit;
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Privacy;
+using EventCrm.Relationship.Touchpoints;
+using JasperFx.Events;
+using Marten;
+
+namespace EventCrm.Host.Privacy;
+
+public abstract record ErasureOutcome;
+
+public sealed record UnknownCustomer : ErasureOutcome;
+
+/// <summary>Some events holding personal values are not sealed into the audit chain yet (the sealer runs behind or is stopped).</summary>
+public sealed record NotSealedYet(int Unsealed) : ErasureOutcome;
+
+public sealed record Erased(PersonalDataErased Erasure, bool Already) : ErasureOutcome;
+
+/// <summary>
+/// Erases a customer's personal data (docs/privacy.md) in one transaction: every event of the
+/// stream that still holds a name or email is overwritten with those values replaced by
+/// "[erased]" (Marten's <c>OverwriteEvent</c>, the primitive behind its event data masking), and
+/// a personal-data-erased event is appended with the stream's expected version, so a touchpoint
+/// racing in makes the whole transaction fail and the erasure is decided again. Appending that
+/// event makes the inline CustomerProfile projection blank the profile's name, email and search
+/// text in the same transaction. No other field is touched, so every value stays the same, and
+/// the events were sealed first, so the audit chain proves that only the personal fields changed.
+/// </summary>
+public static class PersonalDataErasure
+{
+    public const string ErasedAtHeader = "personal-data-erased-at";
+    private const int MaxAttempts = 12;
+
+    public static async Task<ErasureOutcome> EraseAsync(IDocumentStore store, string customerId, AppendContext context, TimeProvider clock,
+        TimeSpan sealWait, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + sealWait;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            if (await session.LoadAsync<CustomerProfile>(customerId, ct) is null) return new UnknownCustomer();
+
+            var events = await session.Events.FetchStreamAsync(customerId, token: ct);
+            var personal = events.Where(e => PersonalData.Holds(e.Data)).ToList();
+            if (personal.Count == 0 && events.LastOrDefault(e => e.Data is PersonalDataErased)?.Data is PersonalDataErased done)
+                return new Erased(done, Already: true);
+
+            var unsealed = await UnsealedAsync(store, personal.Select(e => e.Sequence).ToArray(), ct);
+            if (unsealed > 0)
+            {
+                if (clock.GetUtcNow() >= deadline) return new NotSealedYet(unsealed);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                continue;
+            }
+
+            var erasure = new PersonalDataErased(clock.GetUtcNow(), context.AppendedBy, PersonalData.Fields, personal.Count);
+            foreach (var e in personal)
+            {
+                Mask(e);
+                e.Headers ??= new Dictionary<string, object>();
+                e.Headers[ErasedAtHeader] = erasure.ErasedAt.ToString("O");
+                session.Events.OverwriteEvent(e);
+            }
+            session.CorrelationId = context.CorrelationId;
+            session.CausationId = context.CausationId;
+            session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
+            session.Events.Append(customerId, events[^1].Version + 1, erasure);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return new Erased(erasure, Already: false);
+            }
+            catch (Exception e) when (TouchpointAppender.IsLostRace(e) && attempt < MaxAttempts)
+            {
+                // A touchpoint was appended meanwhile: decide again over the stream as it is now.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), ct);
+            }
+        }
+    }
+
+    private static void Mask(IEvent e)
+    {
+        switch (e)
+        {
+            case Event<LeadCaptured> lead: lead.Data = PersonalData.Erase(lead.Data); break;
+            case Event<SignedUp> signup: signup.Data = PersonalData.Erase(signup.Data); break;
+            default: throw new InvalidOperationException($"no masking rule for {e.EventTypeName}");
+        }
+    }
+
+    /// <summary>How many of these events the audit sealer has not sealed yet.</summary>
+    private static async Task<int> UnsealedAsync(IDocumentStore store, long[] sequences, CancellationToken ct)
+    {
+        if (sequences.Length == 0) return 0;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select count(*) from {AuditStorage.SchemaOf(store)}.{AuditStorage.TableName} where seq_id = any(@sequences)";
+        command.Parameters.AddWithValue("sequences", sequences);
+        var sealedCount = (long)(await command.ExecuteScalarAsync(ct))!;
+        return sequences.Length - (int)sealedCount;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using EventCrm.Host.Access;
+using EventCrm.Host.Customers;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Privacy;
+
+public sealed record ErasureView(string CustomerId, string Result, DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked);
+
+public static class PostErasureEndpoint
+{
+    public const string SealWaitKey = "Privacy:SealWait";
+    private static readonly TimeSpan DefaultSealWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>Erases the customer's personal data (docs/privacy.md). Idempotent: a second call changes nothing and says so.</summary>
+    [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure)]
+    public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, IDocumentStore store, TimeProvider clock,
+        IConfiguration configuration, CancellationToken ct)
+    {
+        var sealWait = configuration.GetValue<TimeSpan?>(SealWaitKey) ?? DefaultSealWait;
+        return await PersonalDataErasure.EraseAsync(store, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, ct) switch
+        {
+            UnknownCustomer => GetCustomerEndpoint.UnknownCustomer(id),
+            NotSealedYet n => Problems.Conflict(
+                $"{n.Unsealed} event(s) of this customer holding personal data are not sealed into the audit chain yet, so erasing them now " +
+                $"would leave the chain unable to prove that nothing but the personal fields changed. Nothing was erased; retry in a moment " +
+                "(the audit sealer runs in the async daemon)."),
+            Erased e => Results.Ok(new ErasureView(id, e.Already ? "already-erased" : "erased", e.Erasure.ErasedAt, e.Erasure.RequestedBy,
+                e.Erasure.Fields, e.Erasure.EventsMasked)),
+            var other => throw new InvalidOperationException($"unexpected erasure outcome {other}"),
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace EventCrm.Host.Reliability;
+
+/// <summary>
+/// Tells a database that is down, restarting or out of reach (the client should retry later:
+/// 503) from a database that answered and refused (a bug or a conflict: not ours to hide), and
+/// keeps connection attempts short so that a request fails in seconds instead of hanging.
+/// </summary>
+public static class DatabaseFaults
+{
+    /// <summary>Seconds a client is asked to wait (Retry-After) when the database is unavailable.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>Seconds to open a connection (or wait for a pooled one) unless the connection string says otherwise.</summary>
+    public const int DefaultConnectTimeoutSeconds = 3;
+
+    /// <summary>
+    /// The connection string with a short connect timeout when it names none: Npgsql's default of
+    /// 15 seconds would hold every request that long while the database is unreachable.
+    /// </summary>
+    public static string WithShortTimeouts(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Timeout")) return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { Timeout = DefaultConnectTimeoutSeconds }.ConnectionString;
+    }
+
+    /// <summary>Whether the exception, or one it wraps (Marten and Wolverine wrap Npgsql's), says the database is unavailable.</summary>
+    public static bool IsUnavailable(Exception exception) => Chain(exception).Any(IsUnavailableItself);
+
+    private static bool IsUnavailableItself(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)   // connection exception
+            || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.ConfigurationLimitExceeded,
+        // Npgsql's own errors (not the server's answers): refused or broken connections, timeouts, an exhausted pool.
+        NpgsqlException => true,
+        SocketException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var pending = new Stack<Exception>([exception]);
+        var seen = 0;
+        while (pending.Count > 0 && seen++ < 32)
+        {
+            var e = pending.Pop();
+            yield return e;
+            if (e is AggregateException aggregate) foreach (var inner in aggregate.InnerExceptions) pending.Push(inner);
+            else if (e.InnerException is { } inner) pending.Push(inner);
+        }
+    }
+
+    internal static bool Wraps<T>(Exception exception) where T : Exception => Chain(exception).Any(e => e is T);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace EventCrm.Host.Reliability;
+
+/// <summary>
+/// Answers the exceptions that are not the service's bugs with the problem they stand for, instead
+/// of a 500: a body the server refused to read (413 too large, 400 malformed or truncated, 408 too
+/// slow), a body that is not JSON (400), and an unavailable database (503 with Retry-After, so a
+/// client knows to send the same request again later). Everything else stays a 500.
+/// </summary>
+public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (context.Response.HasStarted || Answer(exception) is not { } answer) return false;
+
+        if (answer.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("{Method} {Path}: the database is unavailable ({Error}); answered 503", context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString();
+        }
+        else
+        {
+            logger.LogInformation("{Method} {Path}: refused the request body ({Error}); answered {Status}", context.Request.Method, context.Request.Path, exception.Message, answer.Status);
+        }
+        await Results.Problem(answer.Detail, statusCode: answer.Status, title: answer.Title).ExecuteAsync(context);
+        return true;
+    }
+
+    public sealed record ProblemAnswer(int Status, string Title, string Detail);
+
+    public static ProblemAnswer? Answer(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
+            new(e.StatusCode, "The request body is too large", e.Message),
+        BadHttpRequestException e => new(e.StatusCode, "The request body could not be read", e.Message),
+        _ when DatabaseFaults.Wraps<JsonException>(exception) =>
+            new(StatusCodes.Status400BadRequest, "The request is invalid", $"The body is not valid JSON: {exception.Message}"),
+        _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+            $"The database is unavailable; nothing was changed by this request. Retry it in {DatabaseFaults.RetryAfterSeconds} seconds."),
+        _ => null,
+    };
+}

@@ -1,0 +1,67 @@
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Values;
+using JasperFx.CommandLine;
+using Marten;
+using Spectre.Console;
+
+namespace EventCrm.Host.Replays;
+
+public class ReplayInput : NetCoreInput
+{
+    [Description("The formula to replay under, as name@version (a bare name: its latest version)")]
+    public string FormulaFlag { get; set; } = "";
+
+    [Description("Value as of this business date (yyyy-MM-dd: end of that day, UTC) or date and time; default now")]
+    [FlagAlias("as-of", true)]
+    public string? AsOfFlag { get; set; }
+}
+
+[Description("Replays every customer's value history under a formula, beside the live values, then prints the differences", Name = "replay")]
+public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
+{
+    public override async Task<bool> Execute(ReplayInput input)
+    {
+        DateTimeOffset? asOf = null;
+        if (input.AsOfFlag is { } text)
+        {
+            if (!Moments.TryParse(text, out var parsed)) return Fail($"--as-of: '{text}' is not a date or date and time");
+            asOf = parsed;
+        }
+        using var host = input.BuildHost();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.LightweightSession();
+        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, CancellationToken.None);
+        if (registry.Resolve(input.FormulaFlag) is not { } formula) return Fail($"--formula: no formula '{input.FormulaFlag}' is registered");
+
+        var (run, _) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, formula, asOf, CancellationToken.None);
+        await session.SaveChangesAsync();
+        var engine = host.Services.GetRequiredService<ReplayEngine>();
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"Replaying under {formula}", maxValue: Math.Max(1, run.EventsTotal));
+                await engine.RunAsync(run.Id, r => task.Value = r.EventsDone, CancellationToken.None);
+                task.Value = task.MaxValue;
+            });
+
+        await using var query = store.QuerySession();
+        var done = (await query.LoadAsync<ReplayRun>(run.Id))!;
+        if (done.State != ReplayStates.Completed) return Fail($"replay {run.Id} {done.State}: {done.Error}");
+        var diff = await host.Services.GetRequiredService<ReplayResultQueries>().DiffAsync(run.Id, null, 1, 10, CancellationToken.None);
+        AnsiConsole.MarkupLine($"Replay [bold]{run.Id}[/] of {done.EventsDone:N0} events ({done.EventsPerSecond:N0}/s) under {formula} as of {done.AsOf:yyyy-MM-dd}: " +
+                               $"{diff.Changed:N0} of {diff.Customers:N0} customers differ from the live values ({done.LiveFormula}), {diff.TierChanges:N0} change tier.");
+        var table = new Table().AddColumns("customer", "replayed", "live", "difference", "tier");
+        foreach (var item in diff.Items)
+            table.AddRow(Markup.Escape(item.CustomerId), $"{item.Replayed:N2}", $"{item.Against:N2}", $"{item.Difference:N2}",
+                item.TierChanged ? $"{item.AgainstTier} -> {item.ReplayedTier}" : item.ReplayedTier);
+        AnsiConsole.Write(table);
+        return true;
+    }
+
+    private static bool Fail(string message)
+    {
+        AnsiConsole.MarkupLine($"[red]replay: {Markup.Escape(message)}[/]");
+        return false;
+    }
+}

@@ -1,0 +1,44 @@
+using EventCrm.Host.Access;
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Values;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Replays;
+
+public sealed record StartReplay(string? Formula, string? AsOf);
+
+public static class StartReplayEndpoint
+{
+    /// <summary>Starts (or finds) a replay of the whole log under a formula: 202 with its id; it runs in the background.</summary>
+    [WolverinePost("/api/replays"), Authorize(Policy = Policies.Replays)]
+    public static async Task<IResult> Post(StartReplay request, IDocumentSession session, IMessageBus bus, ReplayRequests replays, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Formula)) return Problems.Invalid("formula", "is required, as \"name@version\"");
+        DateTimeOffset? asOf = null;
+        if (request.AsOf is not null)
+        {
+            if (!Moments.TryParse(request.AsOf, out var parsed)) return Problems.Invalid("asOf", "must be an ISO 8601 date or date and time");
+            asOf = parsed;
+        }
+        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        if (registry.Resolve(request.Formula) is not { } formula)
+            return Problems.NotFound($"No formula '{request.Formula}' is registered; see GET /api/formulas.");
+
+        var (run, isNew) = await replays.StartAsync(session, formula, asOf, ct);
+        if (isNew) await bus.PublishAsync(new RunReplay(run.Id));
+        return Results.Json(new { id = run.Id, run.State, isNew }, statusCode: StatusCodes.Status202Accepted);
+    }
+}
+
+public static class GetReplayEndpoint
+{
+    [WolverineGet("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
+    public static async Task<IResult> Get(string id, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
+        await session.LoadAsync<ReplayRun>(id, ct) is { } run ? Results.Ok(ReplayView.Of(run, clock.GetUtcNow())) : UnknownReplay(id);
+
+    public static IResult UnknownReplay(string id) => Problems.NotFound($"No replay '{id}'.");
+}

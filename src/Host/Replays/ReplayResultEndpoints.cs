@@ -1,0 +1,71 @@
+using System.Text.Json;
+using EventCrm.Host.Access;
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Models;
+using EventCrm.Host.Values;
+using EventCrm.Relationship.Value;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Replays;
+
+public sealed record ReplayedCustomerView(string ReplayId, ValueView Value, IReadOnlyList<ReplayedPoint> History);
+
+public sealed record ReplayDiffView(string ReplayId, string Formula, string Against, DateTimeOffset AsOf, string State, int Page, int PageSize,
+    long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);
+
+public static class GetReplayedCustomerEndpoint
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A customer's value under the replayed formula, in the shape of the live value read, with its replayed history.</summary>
+    [WolverineGet("/api/replays/{id}/customers/{customerId}"), Authorize(Policy = Policies.Replays)]
+    public static async Task<IResult> Get(string id, string customerId, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
+    {
+        if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
+        if (await results.CustomerAsync(id, customerId, ct) is not { } stored)
+            return Problems.NotFound(run.State == ReplayStates.Running
+                ? $"Customer '{customerId}' is not replayed yet (the replay is running)."
+                : $"Replay '{id}' has no customer '{customerId}'.");
+
+        var valuation = JsonSerializer.Deserialize<CustomerValuation>(stored.Valuation, Json)!;
+        var history = JsonSerializer.Deserialize<List<ReplayedPoint>>(stored.History, Json)!;
+        var query = new ValueQuery(run.Formula, run.AsOf, null, new KnownModel(PortfolioModel.Default, run.ModelFittedAt, null));
+        return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count), history));
+    }
+}
+
+public static class GetReplayDiffEndpoint
+{
+    /// <summary>Per-customer differences with the live values (default) or a completed replay of another formula over the same log, largest first.</summary>
+    [WolverineGet("/api/replays/{id}/diff"), Authorize(Policy = Policies.Replays)]
+    public static async Task<IResult> Get(string id, string? against, int? page, int? pageSize, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
+    {
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        if (number < 1) return Problems.Invalid("page", "must be 1 or more");
+        if (size is < 1 or > 500) return Problems.Invalid("pageSize", "must be between 1 and 500");
+        if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
+
+        string? other = null;
+        var againstName = $"live ({run.LiveFormula})";
+        if (against is not null)
+        {
+            var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+            if (registry.Resolve(against) is not { } formula) return Problems.NotFound($"No formula '{against}' is registered.");
+            againstName = formula.ToString();
+            if (formula != run.LiveFormula && formula.ToString() != run.LiveFormula.ToString())
+            {
+                var twin = await session.Query<ReplayRun>().FirstOrDefaultAsync(r => r.Id != id && r.AsOf == run.AsOf && r.HighWater == run.HighWater
+                    && r.State == ReplayStates.Completed && r.Formula.Name == formula.Name && r.Formula.Version == formula.Version, ct);
+                if (twin is null)
+                    return Problems.Conflict($"No completed replay of {formula} as of {run.AsOf:O} over the same log; start one with POST /api/replays first.");
+                other = twin.Id;
+            }
+        }
+        var diff = await results.DiffAsync(id, other, number, size, ct);
+        return Results.Ok(new ReplayDiffView(id, run.Formula.ToString(), againstName, run.AsOf, run.State, number, size,
+            diff.Customers, diff.Changed, diff.TierChanges, diff.Items));
+    }
+}

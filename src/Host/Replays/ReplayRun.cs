@@ -1,0 +1,34 @@
+using EventCrm.Relationship.Value;
+
+namespace EventCrm.Host.Replays;
+
+public static class ReplayStates
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// A replay of the whole log under one formula, as of one date, up to the log's end when it was
+/// asked for. Its results live in their own table beside the live values and never touch them.
+/// </summary>
+public sealed record ReplayRun
+{
+    public required string Id { get; init; }
+    public required FormulaChoice Formula { get; init; }
+    public required FormulaChoice LiveFormula { get; init; }
+    public required DateTimeOffset AsOf { get; init; }
+    public required long HighWater { get; init; }
+    public required long EventsTotal { get; init; }
+    public DateTimeOffset? ModelFittedAt { get; init; }
+    public string State { get; init; } = ReplayStates.Running;
+    public long EventsDone { get; init; }
+    public int CustomersDone { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public string? Error { get; init; }
+    /// <summary>Events per second of the current run (a resumed run measures itself from its resumption).</summary>
+    public double EventsPerSecond { get; init; }
+}

@@ -1,0 +1,71 @@
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+using Weasel.Postgresql.Tables;
+
+namespace EventCrm.Host.Replays;
+
+/// <summary>One row per replayed customer: its values, the live comparison and its value history (jsonb).</summary>
+public static class ReplayStorage
+{
+    public const string TableName = "replay_values";
+
+    public static Table Table(string schema)
+    {
+        var table = new Table(new DbObjectName(schema, TableName));
+        table.AddColumn<string>("replay_id").AsPrimaryKey();
+        table.AddColumn<string>("customer_id").AsPrimaryKey();
+        table.AddColumn<decimal>("current_value").NotNull();
+        table.AddColumn<decimal>("potential").NotNull();
+        table.AddColumn<string>("tier").NotNull();
+        table.AddColumn<decimal>("live_value").NotNull();
+        table.AddColumn<string>("live_tier").NotNull();
+        table.AddColumn<int>("events").NotNull();
+        table.AddColumn("valuation", "jsonb").NotNull();
+        table.AddColumn("history", "jsonb").NotNull();
+        return table;
+    }
+
+    public sealed record Row(string CustomerId, decimal Current, decimal Potential, string Tier, decimal Live, string LiveTier, int Events,
+        string Valuation, string History);
+
+    /// <summary>A chunk of customers in one transaction: the table itself is the replay's checkpoint.</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, string schema, string replayId, IReadOnlyList<Row> rows, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            $"copy {schema}.{TableName} (replay_id, customer_id, current_value, potential, tier, live_value, live_tier, events, valuation, history) from stdin (format binary)", ct))
+        {
+            foreach (var r in rows)
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(replayId, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(r.CustomerId, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(r.Current, NpgsqlDbType.Numeric, ct);
+                await writer.WriteAsync(r.Potential, NpgsqlDbType.Numeric, ct);
+                await writer.WriteAsync(r.Tier, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(r.Live, NpgsqlDbType.Numeric, ct);
+                await writer.WriteAsync(r.LiveTier, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(r.Events, NpgsqlDbType.Integer, ct);
+                await writer.WriteAsync(r.Valuation, NpgsqlDbType.Jsonb, ct);
+                await writer.WriteAsync(r.History, NpgsqlDbType.Jsonb, ct);
+            }
+            await writer.CompleteAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Where an interrupted replay resumes: after the last customer it wrote, with the events it counted.</summary>
+    public static async Task<(string? LastCustomer, long Events, int Customers)> ProgressAsync(NpgsqlConnection connection, string schema, string replayId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select max(customer_id), coalesce(sum(events), 0), count(*) from {schema}.{TableName} where replay_id = @id", connection);
+        command.Parameters.AddWithValue("id", replayId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), (int)reader.GetInt64(2));
+    }
+
+    public static string SchemaOf(IDocumentStore store) => store.Options.DatabaseSchemaName;
+}

@@ -1,0 +1,245 @@
+using System.Text.Json.Nodes;
+using Alba;
+using EventCrm.Projections.Audit;
+using EventCrm.Relationship.Privacy;
+using EventCrm.Tests.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Privacy;
+
+/// <summary>A schema of its own: one scenario removes seals on purpose, and the raw search reads every table.</summary>
+public sealed class PrivacyHost : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_privacy";
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await AppFixture.StartHost(Schema, ("Privacy:SealWait", "00:00:02"));
+        await Host.ResetAllData();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is null) return;
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}
+
+public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<PrivacyHost>
+{
+    private IAlbaHost Host => privacy.Host;
+
+    private sealed record Person(string Id, string Name, string Email);
+
+    /// <summary>A customer with a lead, a signup, purchases, a refund and a support call, under a name and email no one else has.</summary>
+    private async Task<Person> Customer()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..10];
+        var person = new Person(Ids.Customer(), $"Quentin Zabriskie{marker}", $"qz.{marker}@privacy.example");
+        var purchase = Purchase(person.Id, Jan1.AddDays(10), amount: 400m, margin: 120m);
+        await Host.PostTouchpoints(new object[]
+        {
+            Lead(person.Id, Jan1.AddDays(-20), person.Name, person.Email),
+            SignUp(person.Id, Jan1, person.Name, person.Email),
+            purchase,
+            Purchase(person.Id, Jan1.AddDays(40), amount: 250m, margin: 60m),
+            Of("refund", person.Id, Jan1.AddDays(45), new { orderId = purchase["orderId"], amount = 100m, margin = 30m }),
+            SupportCall(person.Id, Jan1.AddDays(50), cost: 25m),
+        });
+        return person;
+    }
+
+    private Task<JsonNode> Erase(string customerId, int expectedStatus = 200) =>
+        Host.PostJson($"/api/customers/{Uri.EscapeDataString(customerId)}/erasure", new { }, expectedStatus);
+
+    [Fact]
+    public async Task nothing_personal_is_left_in_any_table_the_values_stay_the_same_and_the_audit_chain_still_verifies()
+    {
+        var erased = await Customer();
+        var kept = await Customer();
+        await privacy.Store.CatchUp();
+        var valueUrl = $"/api/customers/{erased.Id}/value?asOf=2025-06-30";
+        var (valueBefore, historyBefore) = ((await Host.GetJson(valueUrl)).ToJsonString(), (await Host.GetJson($"/api/customers/{erased.Id}/value-history")).ToJsonString());
+        var ledgerBefore = await LedgerDocument(erased.Id);
+        (await Host.GetJson($"/api/customers/{erased.Id}/audit"))["checked"]!.GetValue<int>().ShouldBe(6);
+        (await TablesHolding(erased.Name)).ShouldNotBeEmpty("the raw search must find the values before erasure, or it proves nothing");
+
+        var answer = await Erase(erased.Id);
+
+        answer["result"]!.GetValue<string>().ShouldBe("erased");
+        answer["eventsMasked"]!.GetValue<int>().ShouldBe(2);
+        answer["requestedBy"]!.GetValue<string>().ShouldBe("bootstrap-admin");
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email"]);
+        await privacy.Store.CatchUp();
+
+        foreach (var value in new[] { erased.Name, erased.Email, erased.Name.ToLowerInvariant(), erased.Email.Split('@')[0] })
+            (await TablesHolding(value)).ShouldBeEmpty($"'{value}' is still stored");
+        (await TablesHolding(kept.Name)).ShouldNotBeEmpty("another customer's data is not erased");
+        (await TablesHolding(kept.Email)).ShouldNotBeEmpty();
+
+        var export = await Export(erased.Id);
+        export.ShouldNotContain(erased.Name);
+        export.ShouldNotContain(erased.Email);
+        export.ShouldContain(PersonalData.ErasedEventType);
+
+        (await Host.GetJson(valueUrl)).ToJsonString().ShouldBe(valueBefore);
+        (await Host.GetJson($"/api/customers/{erased.Id}/value-history")).ToJsonString().ShouldBe(historyBefore);
+        (await LedgerDocument(erased.Id)).ShouldBe(ledgerBefore);
+
+        var audit = await Host.GetJson($"/api/customers/{erased.Id}/audit");
+        audit["valid"]!.GetValue<bool>().ShouldBeTrue(audit.ToJsonString());
+        audit["checked"]!.GetValue<int>().ShouldBe(7, "the six touchpoints and the erasure itself are sealed");
+        audit["unsealed"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task the_profile_timeline_and_search_show_the_values_as_erased_and_the_erasure_is_recorded_once()
+    {
+        var person = await Customer();
+        await privacy.Store.CatchUp();
+
+        var first = await Erase(person.Id);
+        var again = await Erase(person.Id);
+
+        again["result"]!.GetValue<string>().ShouldBe("already-erased");
+        again["erasedAt"]!.GetValue<DateTimeOffset>().ShouldBe(first["erasedAt"]!.GetValue<DateTimeOffset>());
+        var profile = await Host.GetJson($"/api/customers/{person.Id}");
+        profile["name"]!.GetValue<string>().ShouldBe(PersonalData.Erased);
+        profile["email"]!.GetValue<string>().ShouldBe(PersonalData.Erased);
+        profile["touchpointCount"]!.GetValue<int>().ShouldBe(6);
+        profile["version"]!.GetValue<long>().ShouldBe(7);
+        (await Host.GetJson($"/api/customers?search={Uri.EscapeDataString(person.Name)}"))["total"]!.GetValue<long>().ShouldBe(0);
+        (await Host.GetJson($"/api/customers?search={Uri.EscapeDataString(PersonalData.Erased)}"))["total"]!.GetValue<long>().ShouldBe(0);
+
+        var timeline = await Host.GetJson($"/api/customers/{person.Id}/timeline");
+        timeline["name"]!.GetValue<string>().ShouldBe(PersonalData.Erased);
+        var entries = timeline["entries"]!.AsArray();
+        entries.Count.ShouldBe(6, "the erasure is not a touchpoint");
+        entries.Where(e => e!["name"] is not null).ShouldAllBe(e => e!["name"]!.GetValue<string>() == PersonalData.Erased && e["email"]!.GetValue<string>() == PersonalData.Erased);
+
+        var types = (await Export(person.Id)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["type"]!.GetValue<string>()).ToList();
+        types.Count(t => t == PersonalData.ErasedEventType).ShouldBe(1);
+        types.Count.ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task new_personal_data_after_an_erasure_is_erased_by_the_next_one()
+    {
+        var person = await Customer();
+        await privacy.Store.CatchUp();
+        await Erase(person.Id);
+        await Host.PostTouchpoints(Lead(person.Id, Jan1.AddDays(60), "Quentin Again", "again@privacy.example"));
+        await privacy.Store.CatchUp();
+
+        var second = await Erase(person.Id);
+
+        second["result"]!.GetValue<string>().ShouldBe("erased");
+        second["eventsMasked"]!.GetValue<int>().ShouldBe(1);
+        (await Host.GetJson($"/api/customers/{person.Id}"))["name"]!.GetValue<string>().ShouldBe(PersonalData.Erased);
+        (await Host.GetJson($"/api/customers/{person.Id}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task events_not_sealed_yet_are_refused_with_409_and_nothing_is_erased()
+    {
+        var person = await Customer();
+        await privacy.Store.CatchUp();
+        // As if the sealer had not reached them yet (it has moved past them, so it will not seal them again).
+        await Execute($"delete from {PrivacyHost.Schema}.{AuditStorage.TableName} where stream_id = @id", ("id", person.Id));
+
+        var problem = await Erase(person.Id, 409);
+
+        problem["detail"]!.GetValue<string>().ShouldContain("not sealed");
+        (await Host.GetJson($"/api/customers/{person.Id}"))["name"]!.GetValue<string>().ShouldBe(person.Name);
+        (await privacy.Store.EventCount(person.Id)).ShouldBe(6);
+    }
+
+    [Fact]
+    public async Task only_the_administrator_may_erase_an_unknown_customer_is_404_and_callers_cannot_send_the_erasure()
+    {
+        var person = await Customer();
+        var dataKey = (await Host.PostJson("/api/keys", new { name = "privacy data", roles = new[] { "data", "auditor", "ingest", "desk" } }, 201))["key"]!.GetValue<string>();
+
+        await Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl($"/api/customers/{person.Id}/erasure");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, dataKey);
+            s.StatusCodeShouldBe(403);
+        });
+        await Erase(Ids.Customer(), 404);
+        var refused = await Host.PostTouchpoints(Of(PersonalData.ErasedEventType, person.Id, Jan1.AddDays(70),
+            new { erasedAt = Jan1.AddDays(70), requestedBy = "me", fields = new[] { "name" }, eventsMasked = 0 }), 400);
+        refused.ErrorKeys().ShouldContain("type");
+        (await Host.GetJson($"/api/customers/{person.Id}"))["name"]!.GetValue<string>().ShouldBe(person.Name);
+    }
+
+    [Fact]
+    public void the_erased_literal_is_the_one_the_audit_chain_recognises() => PersonalData.Erased.ShouldBe(AuditChain.Erased);
+
+    private async Task<string> Export(string customerId)
+    {
+        var result = await Host.Scenario(s => s.Get.Url($"/api/events?customerId={Uri.EscapeDataString(customerId)}"));
+        return await result.ReadAsTextAsync();
+    }
+
+    private async Task<string> LedgerDocument(string customerId)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand($"select data::text from {PrivacyHost.Schema}.mt_doc_customerledger where id = @id", connection);
+        command.Parameters.AddWithValue("id", customerId);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Every column of every table of the schema (events, documents, seals, Wolverine's envelopes,
+    /// whatever their type) searched for the value as text, and byte columns for its UTF-8 bytes.
+    /// </summary>
+    private static async Task<List<string>> TablesHolding(string value)
+    {
+        await using var connection = await Open();
+        var columns = new List<(string Table, string Column, string Type)>();
+        await using (var list = new NpgsqlCommand(
+            "select c.table_name, c.column_name, c.data_type from information_schema.columns c join information_schema.tables t " +
+            "on t.table_schema = c.table_schema and t.table_name = c.table_name where c.table_schema = @schema and t.table_type = 'BASE TABLE'", connection))
+        {
+            list.Parameters.AddWithValue("schema", PrivacyHost.Schema);
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+        columns.Select(c => c.Table).Distinct().ShouldContain("mt_doc_customerprofile");
+
+        var found = new List<string>();
+        foreach (var (table, column, type) in columns)
+        {
+            var condition = type == "bytea"
+                ? $"position(convert_to(@value, 'UTF8') in \"{column}\") > 0"
+                : $"strpos(lower(\"{column}\"::text), lower(@value)) > 0";
+            await using var search = new NpgsqlCommand($"select count(*) from {PrivacyHost.Schema}.\"{table}\" where {condition}", connection);
+            search.Parameters.AddWithValue("value", value);
+            if ((long)(await search.ExecuteScalarAsync())! > 0) found.Add($"{table}.{column}");
+        }
+        return found;
+    }
+
+    private static async Task Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<NpgsqlConnection> Open()
+    {
+        var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        return connection;
+    }
+}

@@ -1,0 +1,47 @@
+using Alba;
+using EventCrm.Tests.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Replays;
+
+/// <summary>
+/// A schema of its own (replays read the whole log and compare with the formula in force) with
+/// 300 customers: a signup, two purchases and, for one in three, a support call.
+/// </summary>
+public sealed class ReplayHost : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_replays";
+    public const int Customers = 300;
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+    public List<string> CustomerIds { get; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await AppFixture.StartHost(Schema);
+        await Host.ResetAllData();
+        var batch = new List<Dictionary<string, object?>>();
+        for (var i = 0; i < Customers; i++)
+        {
+            var id = $"r-{i:D4}";
+            CustomerIds.Add(id);
+            batch.Add(SignUp(id, Jan1));
+            batch.Add(Purchase(id, Jan1.AddDays(10 + i % 50), amount: 100m + i, margin: 30m));
+            batch.Add(Purchase(id, Jan1.AddDays(100 + i % 70), amount: 50m + i % 9, margin: 10m));
+            if (i % 3 == 0) batch.Add(SupportCall(id, Jan1.AddDays(120), cost: 25m));
+            if (batch.Count >= 900) { await Host.PostTouchpoints(batch.ToArray()); batch.Clear(); }
+        }
+        if (batch.Count > 0) await Host.PostTouchpoints(batch.ToArray());
+    }
+
+    public const int Events = Customers * 3 + Customers / 3;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is null) return;
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using EventCrm.Host.Replays;
+using EventCrm.Tests.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+
+namespace EventCrm.Tests.Replays;
+
+public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<ReplayHost>
+{
+    private async Task<JsonNode> Completed(string formula, string asOf = "2025-12-31")
+    {
+        var started = await replays.Host.PostJson("/api/replays", new { formula, asOf }, 202);
+        var id = started["id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var run = await replays.Host.GetJson($"/api/replays/{id}");
+            if (run["state"]!.GetValue<string>() != "running") return run;
+            if (DateTime.UtcNow > deadline) throw new ShouldAssertException($"replay {id} still running: {run.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task a_replay_covers_every_event_and_the_same_request_is_not_computed_twice()
+    {
+        var run = await Completed("simple-clv@0");
+
+        run["state"]!.GetValue<string>().ShouldBe("completed");
+        run["eventsTotal"]!.GetValue<long>().ShouldBe(ReplayHost.Events);
+        run["eventsDone"]!.GetValue<long>().ShouldBe(ReplayHost.Events);
+        var again = await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = "2025-12-31" }, 202);
+        again["id"]!.GetValue<string>().ShouldBe(run["id"]!.GetValue<string>());
+        again["isNew"]!.GetValue<bool>().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task a_replay_under_the_formula_in_force_gives_exactly_the_live_values()
+    {
+        var run = await Completed("retention-ltv@0");
+        var id = run["id"]!.GetValue<string>();
+
+        foreach (var customer in new[] { "r-0000", "r-0001", "r-0150", "r-0299" })
+        {
+            var replayed = await replays.Host.GetJson($"/api/replays/{id}/customers/{customer}");
+            var live = await replays.Host.GetJson($"/api/customers/{customer}/value?asOf=2025-12-31");
+            replayed["value"]!["current"]!.GetValue<decimal>().ShouldBe(live["current"]!.GetValue<decimal>());
+            replayed["value"]!["historical"]!.ToJsonString().ShouldBe(live["historical"]!.ToJsonString());
+            replayed["value"]!["tier"]!.GetValue<string>().ShouldBe(live["tier"]!.GetValue<string>());
+        }
+        var diff = await replays.Host.GetJson($"/api/replays/{id}/diff");
+        diff["changed"]!.GetValue<long>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_customer_read_has_the_shape_of_the_live_value_and_its_history()
+    {
+        var run = await Completed("simple-clv@0");
+
+        var replayed = await replays.Host.GetJson($"/api/replays/{run["id"]}/customers/r-0003");
+
+        // r-0003: signup, two purchases (103 and 53), a support call: four points.
+        replayed["history"]!.AsArray().Count.ShouldBe(4);
+        replayed["value"]!["historical"]!["revenue"]!.GetValue<decimal>().ShouldBe(156m);
+        replayed["value"]!["formula"]!["name"]!.GetValue<string>().ShouldBe("simple-clv");
+        await replays.Host.GetJson($"/api/replays/{run["id"]}/customers/nobody", 404);
+        await replays.Host.GetJson("/api/replays/replay-unknown", 404);
+    }
+
+    [Fact]
+    public async Task the_diff_lists_customers_by_the_size_of_their_difference_with_the_live_values()
+    {
+        var registered = await replays.Host.PostJson("/api/formulas", new { name = "simple-clv", parameters = new { averageOrderValue = 100m, purchasesPerYear = 4m, lifetimeYears = 5m } }, 201);
+        var run = await Completed($"simple-clv@{registered["version"]}");
+
+        var diff = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?pageSize=5");
+
+        var items = diff["items"]!.AsArray();
+        items.Count.ShouldBe(5);
+        var sizes = items.Select(i => Math.Abs(i!["difference"]!.GetValue<decimal>())).ToArray();
+        sizes.ShouldBe(sizes.OrderByDescending(s => s).ToArray());
+        var first = items[0]!;
+        // Every active customer is worth 100 x 4 x 5 = 2,000 under this version; the live value is the formula in force.
+        first["replayed"]!.GetValue<decimal>().ShouldBe(2000m);
+        var live = await replays.Host.GetJson($"/api/customers/{first["customerId"]}/value?asOf=2025-12-31");
+        first["against"]!.GetValue<decimal>().ShouldBe(live["current"]!.GetValue<decimal>());
+        first["difference"]!.GetValue<decimal>().ShouldBe(2000m - live["current"]!.GetValue<decimal>());
+        diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+    }
+
+    [Fact]
+    public async Task an_interrupted_replay_resumes_after_the_last_customer_it_wrote()
+    {
+        var store = replays.Store;
+        var requests = replays.Host.Services.GetRequiredService<ReplayRequests>();
+        var engine = replays.Host.Services.GetRequiredService<ReplayEngine>();
+        string id;
+        await using (var session = store.LightweightSession())
+        {
+            var (run, _) = await requests.StartAsync(session, new("waland-cole", 0, new Dictionary<string, decimal>()), new DateTimeOffset(2025, 6, 30, 0, 0, 0, TimeSpan.Zero), default);
+            await session.SaveChangesAsync();
+            id = run.Id;
+        }
+        using var crash = new CancellationTokenSource();
+
+        // The first chunk is written, then the process "dies".
+        await Should.ThrowAsync<OperationCanceledException>(() => engine.RunAsync(id, _ => crash.Cancel(), crash.Token));
+        var interrupted = await replays.Host.GetJson($"/api/replays/{id}");
+        interrupted["state"]!.GetValue<string>().ShouldBe("running");
+        interrupted["eventsDone"]!.GetValue<long>().ShouldBeLessThan(ReplayHost.Events);
+
+        await engine.RunAsync(id, null, default);
+
+        var resumed = await replays.Host.GetJson($"/api/replays/{id}");
+        resumed["state"]!.GetValue<string>().ShouldBe("completed");
+        resumed["eventsDone"]!.GetValue<long>().ShouldBe(ReplayHost.Events);
+        (await replays.Host.GetJson($"/api/replays/{id}/diff"))["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+    }
+
+    [Fact]
+    public async Task the_replay_command_prints_a_progress_and_the_diff_summary()
+    {
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.Schema },
+            "replay", "--formula", "waland-cole@0", "--as-of", "2025-03-31");
+
+        exit.ShouldBe(0, errors + output);
+        output.ShouldContain("customers differ from the live values");
+    }
+
+    [Fact]
+    public async Task a_replay_needs_a_known_formula()
+    {
+        await replays.Host.PostJson("/api/replays", new { formula = "astrology@1" }, 404);
+        await replays.Host.PostJson("/api/replays", new { asOf = "2025-01-01" }, 400);
+    }
+}
