@@ -62,6 +62,7 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
                 }
             });
 
+        total += await Append(appender, [.. SeedStories.For(end)]);
         AnsiConsole.MarkupLine($"[green]Seeded {input.CustomersFlag:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
 
         await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",

@@ -36,6 +36,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, PortfolioModels m
         var decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, now, formula, model), formula.Name, options.Value.ToPolicy(), now);
 
         var id = $"{request.CancellationTouchpointId}:assessment";
+        session.CausationId = request.CancellationTouchpointId;
         ITouchpoint outcome = decision switch
         {
             OfferRetention offer => new RetentionOfferMade(id, now, request.CancellationTouchpointId, OfferIdFor(request),
@@ -55,6 +56,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, PortfolioModels m
         if (profile?.OpenOffers.Any(o => o.OfferId == expiry.OfferId) != true) return;
 
         var now = clock.GetUtcNow();
+        session.CausationId = expiry.OfferId;
         await StageAsync(session, expiry.CustomerId, new RetentionOfferExpired($"{expiry.OfferId}:expired", now, expiry.OfferId), ct,
             new CustomerChurned($"{expiry.OfferId}:churned", now, "the retention offer expired unanswered"));
     }
