@@ -15,9 +15,21 @@ public sealed record PortfolioSnapshot(DateTimeOffset AsOf, FormulaView Formula,
 /// </summary>
 public sealed class PortfolioBase(IDocumentStore store, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
 {
-    public async Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
+    /// <summary>Valuing the whole base takes a second or two: four pages asking at once share one valuation.</summary>
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    private (DateTimeOffset Until, Task<PortfolioSnapshot> Snapshot)? _cached;
+
+    public Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        if (_cached is { } c && c.Until > now && !c.Snapshot.IsFaulted) return c.Snapshot;
+        var snapshot = ComputeAsync(now, CancellationToken.None);
+        _cached = (now + CacheFor, snapshot);
+        return snapshot;
+    }
+
+    private async Task<PortfolioSnapshot> ComputeAsync(DateTimeOffset now, CancellationToken ct)
+    {
         var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
         var model = await models.KnownAtAsync(null, ct);
 
