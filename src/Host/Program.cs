@@ -38,6 +38,7 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<EventCrm.Host.Reliability.FaultProblems>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TouchpointAppender>();
 builder.Services.AddSingleton<FormulaRegistryStore>();

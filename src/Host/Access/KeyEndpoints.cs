@@ -18,10 +18,11 @@ public static class CreateKeyEndpoint
 {
     /// <summary>Creates an API key: the secret is in this answer only; the store keeps its hash.</summary>
     [WolverinePost("/api/keys"), Authorize(Policy = Policies.Keys)]
-    public static async Task<IResult> Post(CreateKey command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(CreateKey? command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > 200)
-            return Problems.Invalid("name", "is required, at most 200 characters");
+        if (command is null) return Problems.Invalid("body", "must be a JSON object {name, roles}");
+        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > 200 || command.Name.Any(char.IsControl))
+            return Problems.Invalid("name", "is required, at most 200 characters, without control characters");
         var roles = command.Roles ?? [];
         if (roles.Length == 0 || roles.Any(r => !Roles.All.Contains(r)))
             return Problems.Invalid("roles", $"must be one or more of {string.Join(", ", Roles.All)}");

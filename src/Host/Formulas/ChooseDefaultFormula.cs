@@ -13,8 +13,9 @@ public static class ChooseDefaultFormulaEndpoint
 {
     /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
     [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
-    public static async Task<IResult> Post(ChooseDefaultFormula command, FormulaRegistryStore registry, CancellationToken ct)
+    public static async Task<IResult> Post(ChooseDefaultFormula? command, FormulaRegistryStore registry, CancellationToken ct)
     {
+        if (command is null) return Problems.Invalid("body", "must be a JSON object {formula} or {name, version}");
         // A name without a version means its latest version, written either way.
         var reference = command.Formula ?? (command.Name is null ? null : command.Version is { } v ? $"{command.Name}@{v}" : command.Name);
         if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");

@@ -12,8 +12,9 @@ public static class RegisterFormulaEndpoint
 {
     /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
     [WolverinePost("/api/formulas"), Authorize(Policy = Policies.Formulas)]
-    public static async Task<IResult> Post(RegisterFormula command, FormulaRegistryStore registry, CancellationToken ct)
+    public static async Task<IResult> Post(RegisterFormula? command, FormulaRegistryStore registry, CancellationToken ct)
     {
+        if (command is null) return Problems.Invalid("body", "must be a JSON object {name, parameters}");
         if (string.IsNullOrWhiteSpace(command.Name))
             return Problems.Invalid("name", $"is required; one of {string.Join(", ", FormulaChoice.Names)}");
         if (!FormulaChoice.Names.Contains(command.Name))
@@ -26,6 +27,10 @@ public static class RegisterFormulaEndpoint
         catch (FormulaParameterException e)
         {
             return Problems.Invalid("parameters", e.Message);
+        }
+        catch (ArithmeticException)
+        {
+            return Problems.Invalid("parameters", "are out of range: the formula overflows with these values");
         }
 
         var registered = await registry.ChangeAsync(r =>

@@ -16,7 +16,7 @@ public static class GetHealthEndpoint
 
     /// <summary>Healthy when the database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
     [WolverineGet("/health"), AllowAnonymous]
-    public static async Task<IResult> Get(IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> Get(IDocumentStore store, HttpResponse response, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Patience);
@@ -29,6 +29,7 @@ public static class GetHealthEndpoint
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            response.Headers.RetryAfter = Reliability.DatabaseFaults.RetryAfterSeconds.ToString();
             return Problems.Unavailable($"The database did not answer: {e.Message}");
         }
     }

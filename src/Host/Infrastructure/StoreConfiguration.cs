@@ -29,7 +29,7 @@ public static class StoreConfiguration
 
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string connectionString, string schema)
     {
-        opts.Connection(connectionString);
+        opts.Connection(Reliability.DatabaseFaults.WithShortTimeouts(connectionString));
         opts.DatabaseSchemaName = schema;
         // Several EventCrm schemas may share one database (tests, tenants, benchmarks): each needs
         // its own daemon leadership and migration locks, or one would starve the others.

@@ -41,7 +41,8 @@ public static class DatabaseFaults
         _ => false,
     };
 
-    private static IEnumerable<Exception> Chain(Exception exception)
+    /// <summary>The exception and every exception it wraps.</summary>
+    public static IEnumerable<Exception> Chain(Exception exception)
     {
         var pending = new Stack<Exception>([exception]);
         var seen = 0;
@@ -53,6 +54,4 @@ public static class DatabaseFaults
             else if (e.InnerException is { } inner) pending.Push(inner);
         }
     }
-
-    internal static bool Wraps<T>(Exception exception) where T : Exception => Chain(exception).Any(e => e is T);
 }

@@ -13,7 +13,7 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (context.Response.HasStarted || Answer(exception) is not { } answer) return false;
+        if (context.Response.HasStarted || Answer(exception, HasBody(context.Request)) is not { } answer) return false;
 
         if (answer.Status == StatusCodes.Status503ServiceUnavailable)
         {
@@ -30,15 +30,19 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
 
     public sealed record ProblemAnswer(int Status, string Title, string Detail);
 
-    public static ProblemAnswer? Answer(Exception exception) => exception switch
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    /// <summary>The problem an exception stands for, or null for a 500. JSON errors are the client's only when it sent a body.</summary>
+    public static ProblemAnswer? Answer(Exception exception, bool requestHasBody) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
             new(e.StatusCode, "The request body is too large", e.Message),
         BadHttpRequestException e => new(e.StatusCode, "The request body could not be read", e.Message),
-        _ when DatabaseFaults.Wraps<JsonException>(exception) =>
+        JsonException when requestHasBody =>
             new(StatusCodes.Status400BadRequest, "The request is invalid", $"The body is not valid JSON: {exception.Message}"),
         _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-            $"The database is unavailable; nothing was changed by this request. Retry it in {DatabaseFaults.RetryAfterSeconds} seconds."),
+            $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again " +
+            "with the same touchpointIds land once, whether or not this attempt reached the store."),
         _ => null,
     };
 }

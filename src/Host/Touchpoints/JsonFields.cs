@@ -20,8 +20,8 @@ public sealed partial class JsonFields
     {
         foreach (var property in item.EnumerateObject())
         {
-            if (!_fields.TryAdd(property.Name, property.Value))
-                Errors.Add(new(property.Name, "appears more than once"));
+            if (TextOf(() => property.Name) is not { } name) Errors.Add(new("", "a field name " + NotUnicode));
+            else if (!_fields.TryAdd(name, property.Value)) Errors.Add(new(name, "appears more than once"));
         }
     }
 
@@ -84,12 +84,32 @@ public sealed partial class JsonFields
         if (value is null || value.Value.ValueKind == JsonValueKind.Null)
             return required ? Missing<string>(name) : null;
         if (value.Value.ValueKind != JsonValueKind.String) return Fail<string>(name, "must be a string");
-        var text = value.Value.GetString()!.Trim();
+        var element = value.Value;
+        if (TextOf(() => element.GetString()!) is not { } raw) return Fail<string>(name, NotUnicode);
+        var text = raw.Trim();
         if (text.Length == 0) return required ? Fail<string>(name, "must not be empty") : null;
         if (text.Length > maxLength) return Fail<string>(name, $"must be at most {maxLength} characters");
         if (text.Any(char.IsControl)) return Fail<string>(name, "must not contain control characters");
         return text;
     }
+
+    /// <summary>
+    /// JSON may escape half of a surrogate pair (<c>"\ud800"</c>): the document parses, but the text is
+    /// no string .NET (or PostgreSQL) can hold, so reading it throws. That is the sender's error.
+    /// </summary>
+    private static string? TextOf(Func<string> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private const string NotUnicode = "is not valid unicode text (it escapes half of a surrogate pair)";
 
     private JsonElement? Take(string name)
     {

@@ -36,6 +36,7 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
             session.CorrelationId = context.CorrelationId;
             session.CausationId = context.CausationId;
             session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
+            await LockStreamsAsync(session, batch, ct);
             var outcome = await StageAsync(session, batch, ct);
             if (!outcome.Accepted || outcome.Appended == 0) return outcome;
             try
@@ -54,6 +55,22 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
                 return new AppendOutcome([], [], TooMuchContention: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Locks the batch's existing streams, in id order, for the rest of the transaction. Large
+    /// batches from several clients overlap on some customers almost always; without the lock
+    /// they would fail each other's version checks over and over. Ordered locking turns those
+    /// conflicts into short waits and cannot deadlock. Streams that do not exist yet cannot be
+    /// locked: two batches starting the same customer still race, and the loser decides again.
+    /// </summary>
+    private static async Task LockStreamsAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    {
+        await session.BeginTransactionAsync(ct);
+        await using var command = session.Connection!.CreateCommand();
+        command.CommandText = $"select id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id = any(@ids) order by id for update";
+        command.Parameters.AddWithValue("ids", batch.Select(t => t.CustomerId).Distinct().ToArray());
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

@@ -181,6 +181,21 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     }
 
     [Fact]
+    public async Task martens_own_event_data_masking_applies_the_same_rules_and_the_chain_still_verifies()
+    {
+        var person = await Customer();
+        await privacy.Store.CatchUp();
+
+        await privacy.Store.Advanced.ApplyEventDataMasking(x => x.IncludeStream(person.Id));
+
+        (await TablesHolding(person.Email)).ShouldBe(["mt_doc_customerprofile.data", "mt_doc_customerprofile.search_text"],
+            "Marten's masking rewrites the events only; the endpoint also blanks the profile");
+        var audit = await Host.GetJson($"/api/customers/{person.Id}/audit");
+        audit["valid"]!.GetValue<bool>().ShouldBeTrue(audit.ToJsonString());
+        audit["checked"]!.GetValue<int>().ShouldBe(6);
+    }
+
+    [Fact]
     public void the_erased_literal_is_the_one_the_audit_chain_recognises() => PersonalData.Erased.ShouldBe(AuditChain.Erased);
 
     private async Task<string> Export(string customerId)

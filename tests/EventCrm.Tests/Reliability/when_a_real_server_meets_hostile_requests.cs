@@ -1,0 +1,99 @@
+using System.Text;
+using EventCrm.Tests.Reliability.Support;
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Reliability;
+
+/// <summary>
+/// Issue #6, limits that only a real server enforces (the in-process test server does not): the
+/// 4 MB body limit, whether the length is declared or the body is chunked, and request lines
+/// Kestrel refuses before the application sees them. Then a sample of the fuzzer's requests
+/// over real HTTP.
+/// </summary>
+public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITestOutputHelper output) : IClassFixture<KestrelHost>
+{
+    private const int OverLimit = 5 * 1024 * 1024;
+    private static readonly Dictionary<string, string> AdminJson = new() { [AppFixture.ApiKeyHeader] = AppFixture.AdminKey, ["Content-Type"] = "application/json" };
+
+    /// <summary>A JSON object whose one string is as long as it takes to reach the size, so that every reader reads it all.</summary>
+    private static MemoryStream JsonOf(int bytes)
+    {
+        var head = "{\"name\":\"";
+        return new MemoryStream(Encoding.UTF8.GetBytes(head + new string('x', bytes - head.Length - 2) + "\"}"));
+    }
+
+    [Theory]
+    [InlineData("/api/touchpoints", false)]
+    [InlineData("/api/touchpoints", true)]
+    [InlineData("/api/keys", false)]
+    [InlineData("/api/formulas", true)]
+    public async Task a_body_over_4_mb_is_refused_with_a_413_problem(string route, bool chunked)
+    {
+        var before = await StoreCounts.Read(KestrelHost.ConnectionString, KestrelHost.Schema);
+
+        var answer = await RawHttp.Send(kestrel.Host.Port, "POST", route, AdminJson, JsonOf(OverLimit), chunked);
+
+        answer.Status.ShouldBe(413, answer.Body);
+        ProblemAnswers.NotAProblem(413, answer.MediaType, answer.Body).ShouldBeNull();
+        (await StoreCounts.Read(KestrelHost.ConnectionString, KestrelHost.Schema)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_body_under_the_limit_is_read_and_judged_and_imports_may_be_larger()
+    {
+        var underLimit = await RawHttp.Send(kestrel.Host.Port, "POST", "/api/touchpoints", AdminJson, JsonOf(4 * 1024 * 1024 - 64 * 1024));
+        var bigImport = await RawHttp.Send(kestrel.Host.Port, "POST", "/api/imports",
+            new Dictionary<string, string> { [AppFixture.ApiKeyHeader] = AppFixture.AdminKey, ["Content-Type"] = "text/csv" },
+            new MemoryStream(Encoding.UTF8.GetBytes("type,touchpointId,customerId,occurredAt,nonsense\n" + new string('x', OverLimit))));
+
+        underLimit.Status.ShouldBe(400, underLimit.Body);
+        ProblemAnswers.NotAProblem(400, underLimit.MediaType, underLimit.Body).ShouldBeNull();
+        bigImport.Status.ShouldBe(400, bigImport.Body);
+        ProblemAnswers.NotAProblem(400, bigImport.MediaType, bigImport.Body).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("/api/keys/%00")]
+    [InlineData("/api/customers/a%00b/timeline")]
+    [InlineData("/api/customers/%C0%AF/timeline")]
+    [InlineData("/api/../../etc/passwd")]
+    public async Task request_targets_kestrel_refuses_or_routes_nowhere_get_a_4xx_and_the_server_carries_on(string target)
+    {
+        var answer = await RawHttp.Send(kestrel.Host.Port, "GET", target, new Dictionary<string, string> { [AppFixture.ApiKeyHeader] = AppFixture.AdminKey }, null);
+
+        answer.Status.ShouldBeInRange(400, 499, answer.Body);
+        using var http = kestrel.Client(TimeSpan.FromSeconds(10));
+        (await http.GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task a_sample_of_the_fuzzers_requests_is_refused_the_same_way_over_real_http()
+    {
+        var before = await StoreCounts.Read(KestrelHost.ConnectionString, KestrelHost.Schema);
+        using var http = kestrel.Client(TimeSpan.FromSeconds(10));
+        var failures = new List<string>();
+
+        foreach (var request in new HostileRequests(seed: 4_242, otherWriteRoutes: []).Take(300))
+        {
+            try
+            {
+                using var message = request.ToMessage();
+                using var response = await http.SendAsync(message);
+                var body = await response.Content.ReadAsStringAsync();
+                // Kestrel refuses a request line over 8 KB (414) or headers too large (431) before any middleware runs: a bare status.
+                if (response.StatusCode is System.Net.HttpStatusCode.RequestUriTooLong or System.Net.HttpStatusCode.RequestHeaderFieldsTooLarge) continue;
+                if (ProblemAnswers.NotAProperRefusal(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body) is { } why)
+                    failures.Add($"{why} <- {request}");
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{e.GetType().Name}: {e.Message} <- {request}");
+            }
+        }
+
+        foreach (var failure in failures.Take(20)) output.WriteLine("FAILED " + failure);
+        failures.Take(10).ShouldBeEmpty();
+        (await StoreCounts.Read(KestrelHost.ConnectionString, KestrelHost.Schema)).ShouldBe(before);
+    }
+}
