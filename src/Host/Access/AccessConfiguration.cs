@@ -7,8 +7,8 @@ public static class AccessConfiguration
     public static IServiceCollection AddApiKeyAccess(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyStore>();
-        services.AddAuthentication(ApiKeyAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(options =>
         {
             foreach (var (policy, roles) in Policies.RolesFor)

@@ -2,6 +2,7 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Core;
+using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace EventCrm.Host.Replays;
@@ -13,7 +14,7 @@ public static class ReplayStorage
 
     public static Table Table(string schema)
     {
-        var table = new Table(new DbObjectName(schema, TableName));
+        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<string>("replay_id").AsPrimaryKey();
         table.AddColumn<string>("customer_id").AsPrimaryKey();
         table.AddColumn<decimal>("current_value").NotNull();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Marten;
 using Npgsql;
 using Weasel.Core;
+using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace EventCrm.Projections.Audit;
@@ -13,7 +14,7 @@ public static class AuditStorage
 
     public static Table Table(string schema)
     {
-        var table = new Table(new DbObjectName(schema, TableName));
+        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<long>("seq_id").AsPrimaryKey();
         table.AddColumn<string>("stream_id").NotNull();
         table.AddColumn<long>("version").NotNull();

@@ -11,24 +11,9 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Audit;
 
 /// <summary>A schema of its own: one scenario tampers with the events table on purpose.</summary>
-public sealed class AuditHost : IAsyncLifetime
+public sealed class AuditHost() : SchemaHost(AuditHost.SchemaName)
 {
-    public const string Schema = "eventcrm_audit";
-    public IAlbaHost Host { get; private set; } = null!;
-    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
-
-    public async ValueTask InitializeAsync()
-    {
-        Host = await AppFixture.StartHost(Schema);
-        await Host.ResetAllData();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Host is null) return;
-        await Host.StopAsync();
-        await Host.DisposeAsync();
-    }
+    public const string SchemaName = "eventcrm_audit";
 }
 
 public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<AuditHost>
@@ -78,7 +63,7 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
         var customer = await SealedCustomer();
         var sequence = await SequenceOf(customer, 3);
 
-        await Execute($"update {AuditHost.Schema}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where seq_id = @seq", ("seq", sequence));
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where seq_id = @seq", ("seq", sequence));
 
         var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
         report["valid"]!.GetValue<bool>().ShouldBeFalse();
@@ -94,7 +79,7 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
         var customer = await SealedCustomer();
         var sequence = await SequenceOf(customer, 2);
 
-        await Execute($"update {AuditHost.Schema}.mt_events set timestamp = timestamp - interval '1 day' where seq_id = @seq", ("seq", sequence));
+        await Execute($"update {AuditHost.SchemaName}.mt_events set timestamp = timestamp - interval '1 day' where seq_id = @seq", ("seq", sequence));
 
         (await audit.Host.GetJson($"/api/customers/{customer}/audit"))["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
     }
@@ -103,8 +88,8 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     public async Task the_audit_verify_command_checks_every_stream_and_fails_on_a_mismatch()
     {
         var customer = await SealedCustomer();
-        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.Schema };
-        await Execute($"update {AuditHost.Schema}.mt_events set data = jsonb_set(data, '{{cost}}', '1') where stream_id = @id and version = 4", ("id", customer));
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName };
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{cost}}', '1') where stream_id = @id and version = 4", ("id", customer));
 
         var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
 

@@ -22,16 +22,12 @@ namespace EventCrm.Tests.Portfolio;
 ///
 /// A to E signed up on 5 January 2024 (acquisition cost 0, channel web); purchases in February.
 /// </summary>
-public sealed class SmallPortfolio : IAsyncLifetime
+public sealed class SmallPortfolio() : SchemaHost("eventcrm_portfolio")
 {
-    public const string Schema = "eventcrm_portfolio";
     public static readonly DateTimeOffset SignupDay = new(2024, 1, 5, 0, 0, 0, TimeSpan.Zero);
-    public IAlbaHost Host { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        Host = await AppFixture.StartHost(Schema);
-        await Host.ResetAllData();
         var feb = new DateTimeOffset(2024, 2, 10, 0, 0, 0, TimeSpan.Zero);
         await Host.PostTouchpoints(new[]
         {
@@ -46,7 +42,7 @@ public sealed class SmallPortfolio : IAsyncLifetime
             Customer("E", "Eve Eden", "Eve@Example.com"), Sale("E", feb, 40, 20),
             Lead("F", new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero), "Fay Fox", "eve@example.com"),
         });
-        await Host.Services.GetRequiredService<IDocumentStore>().CatchUp();
+        await Store.CatchUp();
     }
 
     private static Dictionary<string, object?> Customer(string id, string name, string email) =>
@@ -54,11 +50,4 @@ public sealed class SmallPortfolio : IAsyncLifetime
 
     private static Dictionary<string, object?> Sale(string id, DateTimeOffset at, decimal amount, decimal margin) =>
         Of("purchase", id, at, new { orderId = $"{id}-1", amount, margin, category = "rollers" });
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Host is null) return;
-        await Host.StopAsync();
-        await Host.DisposeAsync();
-    }
 }

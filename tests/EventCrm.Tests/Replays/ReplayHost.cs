@@ -1,7 +1,4 @@
-using Alba;
 using EventCrm.Tests.Support;
-using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using static EventCrm.Tests.Support.Touchpoint;
 
 namespace EventCrm.Tests.Replays;
@@ -10,18 +7,14 @@ namespace EventCrm.Tests.Replays;
 /// A schema of its own (replays read the whole log and compare with the formula in force) with
 /// 300 customers: a signup, two purchases and, for one in three, a support call.
 /// </summary>
-public sealed class ReplayHost : IAsyncLifetime
+public sealed class ReplayHost() : SchemaHost(SchemaName)
 {
-    public const string Schema = "eventcrm_replays";
+    public const string SchemaName = "eventcrm_replays";
     public const int Customers = 300;
-    public IAlbaHost Host { get; private set; } = null!;
-    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
     public List<string> CustomerIds { get; } = [];
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        Host = await AppFixture.StartHost(Schema);
-        await Host.ResetAllData();
         var batch = new List<Dictionary<string, object?>>();
         for (var i = 0; i < Customers; i++)
         {
@@ -37,11 +30,4 @@ public sealed class ReplayHost : IAsyncLifetime
     }
 
     public const int Events = Customers * 3 + Customers / 3;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Host is null) return;
-        await Host.StopAsync();
-        await Host.DisposeAsync();
-    }
 }

@@ -122,7 +122,7 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     [Fact]
     public async Task the_replay_command_prints_a_progress_and_the_diff_summary()
     {
-        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.Schema },
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.SchemaName },
             "replay", "--formula", "waland-cole@0", "--as-of", "2025-03-31");
 
         exit.ShouldBe(0, errors + output);

@@ -17,6 +17,7 @@ namespace EventCrm.Tests.Scaling;
 /// takes over; the ledgers afterwards are exactly the fold of the events, and scheduled offer
 /// expiries fire once across the nodes. Kept lean (a few dozen events) but real.
 /// </summary>
+[Collection(FaultScenarios.Name)]
 public class when_running_three_nodes(ITestOutputHelper output)
 {
     private const string Schema = "eventcrm_nodes";

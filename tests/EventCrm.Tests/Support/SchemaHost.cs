@@ -1,0 +1,33 @@
+using Alba;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventCrm.Tests.Support;
+
+/// <summary>
+/// A Host over a schema of its own, emptied at start, for scenarios that need the whole base to
+/// be theirs (portfolio figures, replays, the formula in force, tampering with the events table).
+/// </summary>
+public abstract class SchemaHost(string schema, params (string Key, string Value)[] settings) : IAsyncLifetime
+{
+    public string Schema { get; } = schema;
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Host = await AppFixture.StartHost(Schema, settings);
+        await Host.ResetAllData();
+        await SeedAsync();
+    }
+
+    /// <summary>The base every scenario of the class starts from.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is null) return;
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}
