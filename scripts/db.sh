@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # scripts/db.sh: PostgreSQL bootstrap for ./eventcrm (sourced, not executed).
 #
-# Two private, throwaway PostgreSQL clusters live in the git-ignored folder .data/ of the repo:
+# Three private, throwaway PostgreSQL clusters live in the git-ignored folder .data/ of the repo:
 #
-#   demo  .data/pg       port ${EVENTCRM_PG_PORT:-5433}       durable defaults; used by `run`/`seed`
-#   test  .data/pg-test  port ${EVENTCRM_PG_TEST_PORT:-5434}  fsync=off etc.; recreated on every start,
-#                                                              so tests never touch the demo data
+#   demo  .data/pg        port ${EVENTCRM_PG_PORT:-5433}        durable defaults; used by `run`/`seed`
+#   test  .data/pg-test   port ${EVENTCRM_PG_TEST_PORT:-5434}   fsync=off etc.; recreated on every start,
+#                                                                so tests never touch the demo data
+#   bench .data/pg-bench  port ${EVENTCRM_PG_BENCH_PORT:-5435}  durable defaults (we measure real
+#                                                                behaviour) + pg_stat_statements;
+#                                                                recreated on every start
 #
 # Why a private cluster and not the system service or Docker: CI runs as root on a fresh clone with
 # no database and no Docker engine; a private cluster (initdb + pg_ctl, ~2 s) needs no service
@@ -109,7 +112,7 @@ db_choose_base() {
   if db_is_root && ! runuser -u postgres -- test -x "$REPO_ROOT" 2>/dev/null; then
     reason="user 'postgres' cannot traverse $REPO_ROOT (PostgreSQL cannot run as root)"
   elif [ "${#base}" -gt 70 ]; then
-    # longest socket path: $base/pg-test/run/.s.PGSQL.NNNNN = base + 29 chars, limit 107
+    # longest socket path: $base/pg-bench/run/.s.PGSQL.NNNNN = base + 30 chars, limit 107
     reason="the repo path is too long for a unix socket path"
   fi
   if [ -n "$reason" ]; then
@@ -130,14 +133,15 @@ db_make_base() {
   chmod 755 "$DB_BASE"
 }
 
-# Sets the DB_* variables of one cluster: demo or test.
+# Sets the DB_* variables of one cluster: demo, test or bench.
 db_select() {
   DB_KIND="$1"
   [ -n "${DB_BASE:-}" ] || db_choose_base
   case "$DB_KIND" in
     demo) DB_DIR="$DB_BASE/pg";      DB_PORT="${EVENTCRM_PG_PORT:-5433}" ;;
     test) DB_DIR="$DB_BASE/pg-test"; DB_PORT="${EVENTCRM_PG_TEST_PORT:-5434}" ;;
-    *) db_die "unknown cluster '$DB_KIND' (expected demo or test)" ;;
+    bench) DB_DIR="$DB_BASE/pg-bench"; DB_PORT="${EVENTCRM_PG_BENCH_PORT:-5435}" ;;
+    *) db_die "unknown cluster '$DB_KIND' (expected demo, test or bench)" ;;
   esac
   DB_DATA="$DB_DIR/data"
   DB_SOCK="$DB_DIR/run"
@@ -168,8 +172,9 @@ db_initdb() {
   # C.UTF-8: byte-order collation (fast, deterministic) but Unicode-aware upper/lower, so
   # case-insensitive search works for names such as "Müller". Fall back to C if it is missing.
   locale -a 2>/dev/null | grep -qix 'c\.utf-\?8' || locale=C
-  # The test cluster is disposable: skip initdb's fsync of the new files.
-  [ "$DB_KIND" = test ] && nosync=(--no-sync)
+  # The test and bench clusters are recreated on every start: skip initdb's fsync of the new files
+  # (this only concerns initdb itself; the bench cluster then runs with durable settings).
+  case "$DB_KIND" in test|bench) nosync=(--no-sync) ;; esac
 
   mkdir -p "$DB_DIR"
   if db_is_root; then chown postgres:postgres "$DB_DIR"; fi
@@ -197,6 +202,12 @@ db_start() {
   # make schema creation and event appends several times faster. The demo cluster keeps the
   # durable defaults because `run` keeps its data between sessions.
   [ "$DB_KIND" = test ] && extra=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  # Bench cluster: durable defaults like the demo cluster (benchmarks measure real commits), plus
+  # pg_stat_statements, so a run can say which statements the time went to. It ships with
+  # Debian's server package; without it the bench simply reports no statement statistics.
+  if [ "$DB_KIND" = bench ] && [ -f "$(dirname "$PG_BIN")/lib/pg_stat_statements.so" ]; then
+    extra=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top"
+  fi
   db_as_owner mkdir -p "$DB_SOCK"
   db_log "Starting the $DB_KIND cluster on 127.0.0.1:$DB_PORT..."
   # pg_ctl runs the server through /bin/sh, so quote the socket path (%q) for paths with spaces.
@@ -204,7 +215,7 @@ db_start() {
         -o "-p $DB_PORT -h 127.0.0.1 -k $(printf '%q' "$DB_SOCK")$extra" start >/dev/null; then
     tail -n 20 "$DB_LOGFILE" >&2 || true
     db_die "could not start PostgreSQL ($DB_KIND). Log: $DB_LOGFILE
-  If port $DB_PORT is taken, choose another: EVENTCRM_PG_PORT / EVENTCRM_PG_TEST_PORT."
+  If port $DB_PORT is taken, choose another: EVENTCRM_PG_PORT / EVENTCRM_PG_TEST_PORT / EVENTCRM_PG_BENCH_PORT."
   fi
   DB_STARTED_BY_US=1
 }
@@ -228,7 +239,7 @@ db_export_cs() {
 # Public entry points
 # ---------------------------------------------------------------------------------------------
 
-# db_ensure demo|test: make the cluster run (creating it if needed), create the eventcrm database
+# db_ensure demo|test|bench: make the cluster run (creating it if needed), create the eventcrm database
 # and export ConnectionStrings__EventCrm. Sets DB_STARTED_BY_US=1 when this call started it.
 db_ensure() {
   DB_STARTED_BY_US=0
@@ -250,8 +261,8 @@ db_ensure() {
   if db_running; then
     db_log "The $DB_KIND cluster is already running (pid $(db_running_pid), port $(db_running_port)): reusing it."
   else
-    if [ "$DB_KIND" = test ] && [ -d "$DB_DIR" ]; then
-      # Throwaway by design: every test run starts from an empty server (~1-2 s).
+    if { [ "$DB_KIND" = test ] || [ "$DB_KIND" = bench ]; } && [ -d "$DB_DIR" ]; then
+      # Throwaway by design: every test or bench run starts from an empty server (~1-2 s).
       rm -rf "$DB_DATA" "$DB_LOGFILE"
     fi
     if ! db_initialized; then db_initdb; fi
@@ -266,7 +277,7 @@ db_ensure() {
   db_log "Ready: $ConnectionStrings__EventCrm"
 }
 
-# db_stop demo|test
+# db_stop demo|test|bench
 db_stop() {
   if [ -n "$DB_EXTERNAL_CS" ]; then
     db_log "ConnectionStrings__EventCrm is set: external database, nothing to stop."
@@ -285,7 +296,7 @@ db_stop() {
 # Password hidden in any printed connection string.
 db_mask_cs() { sed -E 's/((^|;)[[:space:]]*(Password|Pwd)[[:space:]]*=)[^;]*/\1*****/Ig' <<<"$1"; }
 
-# db_status demo|test
+# db_status demo|test|bench
 db_status() {
   if [ -n "$DB_EXTERNAL_CS" ]; then
     printf 'external: ConnectionStrings__EventCrm=%s\n' "$(db_mask_cs "$DB_EXTERNAL_CS")"
@@ -302,7 +313,7 @@ db_status() {
   fi
 }
 
-# db_psql demo|test [psql args...]: interactive psql on the eventcrm database.
+# db_psql demo|test|bench [psql args...]: interactive psql on the eventcrm database.
 db_psql() {
   local kind="$1"; shift
   if [ -n "$DB_EXTERNAL_CS" ]; then

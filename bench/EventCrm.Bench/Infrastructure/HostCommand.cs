@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using EventCrm.Bench.Runner;
+
+namespace EventCrm.Bench.Infrastructure;
+
+/// <summary>Runs one of the Host's command-line verbs (seed-demo, clv-refit, projections ...) on a schema, as a child process.</summary>
+public static class HostCommand
+{
+    public static async Task<TimeSpan> RunAsync(BenchContext ctx, string schema, string label, string[] args, CancellationToken ct)
+    {
+        var logFile = Path.Combine(ctx.LogDir, $"{ctx.Options.Mode}-{label}.log");
+        File.Delete(logFile);
+        var watch = Stopwatch.StartNew();
+        var process = ChildProcesses.StartHost(ctx.HostDir, args, HostProcess.EnvironmentFor(ctx, schema), logFile);
+        ctx.Log($"{string.Join(' ', args)} started (pid {process.Id}, schema {schema})");
+        double peak = 0;
+        while (!process.HasExited)
+        {
+            peak = Math.Max(peak, ChildProcesses.PeakWorkingSetMb(process.Id) ?? 0);
+            await Task.WhenAny(process.WaitForExitAsync(ct), Task.Delay(250, ct));
+        }
+        await ChildProcesses.StopAsync(process, TimeSpan.Zero);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`{string.Join(' ', args)}` failed with exit code {process.ExitCode}:\n{ChildProcesses.Tail(logFile, 30)}");
+        ctx.Log($"{string.Join(' ', args)} done in {watch.Elapsed.TotalSeconds:F1} s (peak working set {peak:N0} MB)");
+        return watch.Elapsed;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using EventCrm.Bench.Infrastructure;
+using EventCrm.Bench.Load;
+using EventCrm.Bench.Runner;
+using NpgsqlTypes;
+
+namespace EventCrm.Bench.Scenarios;
+
+/// <summary>
+/// The write limit: binary COPY of rows shaped like mt_events rows (a ~220-byte JSON payload,
+/// ids, stream key, version, type, timestamps) into a plain table without indexes, in one
+/// transaction. No event store can append faster on this server.
+/// </summary>
+public static class CopyWriteBaseline
+{
+    public const string Name = "copy-write-baseline";
+
+    public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
+    {
+        var schema = BenchContext.SchemaFor("copy_write");
+        await ctx.FreshSchemaAsync(schema, ct);
+        await using (var create = ctx.Database.CreateCommand($"""
+            CREATE SCHEMA {schema};
+            CREATE TABLE {schema}.events (
+                seq_id bigint, id uuid, stream_id varchar, version bigint, data jsonb, type varchar,
+                timestamp timestamptz, tenant_id varchar, mt_dotnet_type varchar, is_archived boolean)
+            """))
+            await create.ExecuteNonQueryAsync(ct);
+
+        var payloads = Payloads(4096);
+        ctx.Log($"payloads: {payloads.Length:N0} distinct touchpoint JSON documents, mean {payloads.Average(p => System.Text.Encoding.UTF8.GetByteCount(p.Json)):N0} bytes");
+
+        await CopyAsync(ctx, schema, payloads, 20_000, ct); // warm-up: connection, WAL segment creation, JIT
+        await using (var truncate = ctx.Database.CreateCommand($"TRUNCATE {schema}.events")) await truncate.ExecuteNonQueryAsync(ct);
+        await ctx.Statements.ResetAsync(ct);
+
+        var rows = ctx.Sizes.CopyRows;
+        var probe = PhaseProbe.Start(ctx);
+        var elapsed = await CopyAsync(ctx, schema, payloads, rows, ct);
+        await probe.DisposeAsync();
+        var rate = rows / elapsed.TotalSeconds;
+        ctx.Log($"COPY of {rows:N0} rows in one transaction: {elapsed.TotalSeconds:F2} s, {rate:N0} rows/s");
+        await ctx.DoneWithSchemaAsync(schema, ct);
+        return [new Figure(Name, Math.Round(rate), "rows/s") { Note = $"{rows:N0} rows, binary COPY, one transaction, plain table without indexes" }];
+    }
+
+    private static async Task<TimeSpan> CopyAsync(BenchContext ctx, string schema, (string Type, string Json)[] payloads, int rows, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var watch = Stopwatch.StartNew();
+        await using var conn = await ctx.Database.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var copy = await conn.BeginBinaryImportAsync(
+            $"COPY {schema}.events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                var (type, json) = payloads[i % payloads.Length];
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync((long)i + 1, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(CustomerBase.IdOf(i / 36 + 1), NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync((long)(i % 36 + 1), NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(json, NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(type, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync("EventCrm.Relationship.Touchpoints.PurchaseMade, EventCrm.Relationship", NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return watch.Elapsed;
+    }
+
+    /// <summary>Touchpoint documents as the event store holds them (camelCase, the event's own fields).</summary>
+    public static (string Type, string Json)[] Payloads(int count)
+    {
+        var factory = new TouchpointFactory("copy", 7);
+        var now = DateTimeOffset.UtcNow;
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var json = System.Text.Encoding.UTF8.GetString(factory.Single(w => factory.Activity(w, CustomerBase.IdOf(i + 1), factory.Recent(now, 365))));
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            return (doc.RootElement.GetProperty("type").GetString()!, json);
+        }).ToArray();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using EventCrm.Bench.Infrastructure;
+using EventCrm.Bench.Load;
+using EventCrm.Bench.Runner;
+
+namespace EventCrm.Bench.Scenarios;
+
+/// <summary>
+/// (b) One touchpoint per request from 16 concurrent clients, each posting again as soon as it has
+/// its answer (closed loop), to customers picked at random among a signed-up base. Latency is
+/// measured by the client around the whole request, after a warm-up period.
+/// </summary>
+public static class SinglePosts
+{
+    public const string P50 = "single-post-p50-ms", P99 = "single-post-p99-ms";
+    public const double FloorMs = 15;
+
+    public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
+    {
+        var sizes = ctx.Sizes;
+        var schema = BenchContext.SchemaFor("single-post");
+        await ctx.FreshSchemaAsync(schema, ct);
+        await using var host = await HostProcess.StartAsync(ctx, schema, "single-post", ct);
+        using var api = new ApiClient(ctx, host.BaseAddress);
+        await CustomerBase.SignUpAsync(ctx, api, sizes.SinglePostBaseCustomers, 4, ct);
+
+        var run = await DriveAsync(ctx, host, api, sizes.SinglePostClients, sizes.SinglePostWarmup, sizes.SinglePostDuration, ct);
+        await ProjectionScenario.LogTopStatementsAsync(ctx, "the measured single posts", ct);
+
+        var solo = await DriveAsync(ctx, host, api, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(ctx.Options.Quick ? 3 : 8), ct);
+        ctx.Log($"diagnostic, ONE client alone: {solo.Posts / solo.Elapsed.TotalSeconds:N0} posts/s, latency {solo.Latencies.Summary()}");
+        await host.StopAsync();
+        await ctx.DoneWithSchemaAsync(schema, ct);
+
+        var latencies = run.Latencies;
+        var note = $"{sizes.SinglePostClients} closed-loop clients, {run.Posts:N0} posts in {run.Elapsed.TotalSeconds:F0} s ({run.Posts / run.Elapsed.TotalSeconds:N0}/s), base of {sizes.SinglePostBaseCustomers:N0} customers; " +
+                   $"one client alone: p50 {solo.Latencies.Percentile(0.5):F1} ms, p99 {solo.Latencies.Percentile(0.99):F1} ms";
+        return
+        [
+            new Figure(P50, Math.Round(latencies.Percentile(0.5), 2), "ms") { Floor = FloorMs, Note = note },
+            new Figure(P99, Math.Round(latencies.Percentile(0.99), 2), "ms") { Floor = FloorMs, Note = note },
+        ];
+    }
+
+    private sealed record Outcome(long Posts, TimeSpan Elapsed, Latencies Latencies);
+
+    /// <summary>Closed-loop clients posting one touchpoint at a time; only requests that complete in the measured window count.</summary>
+    private static async Task<Outcome> DriveAsync(BenchContext ctx, HostProcess host, ApiClient api, int clientCount, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        var sizes = ctx.Sizes;
+        var latencies = new Latencies();
+        var (posts, failures) = (0L, 0L);
+        string? lastFailure = null;
+        var measuring = false;
+        var watch = Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var clients = Enumerable.Range(0, clientCount).Select(client => Task.Run(async () =>
+        {
+            var factory = new TouchpointFactory($"single-{clientCount}-{client}", 500 + client);
+            while (!stop.IsCancellationRequested)
+            {
+                var customer = CustomerBase.IdOf(factory.Random.Next(1, sizes.SinglePostBaseCustomers + 1));
+                var body = factory.Single(w => factory.Activity(w, customer, factory.Recent(DateTimeOffset.UtcNow, 30)));
+                PostResult result;
+                try
+                {
+                    result = await api.PostTouchpointsAsync(body, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                if (!Volatile.Read(ref measuring)) continue;
+                if (result.Status == HttpStatusCode.Created)
+                {
+                    latencies.Add(result.Milliseconds);
+                    Interlocked.Increment(ref posts);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                    lastFailure = $"{(int)result.Status}: {result.Problem}";
+                }
+            }
+        }, ct)).ToArray();
+
+        await Task.Delay(warmup, ct);
+        await ctx.Statements.ResetAsync(ct);
+        var probe = PhaseProbe.Start(ctx, host);
+        Volatile.Write(ref measuring, true);
+        watch.Restart();
+        await Task.Delay(duration, ct);
+        Volatile.Write(ref measuring, false);
+        var elapsed = watch.Elapsed;
+        await probe.DisposeAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        ctx.Log($"{clientCount} client(s), {elapsed.TotalSeconds:F0} s measured after {warmup.TotalSeconds:F0} s of warm-up: {posts:N0} posts ({posts / elapsed.TotalSeconds:N0}/s), {failures} failed{(lastFailure is null ? "" : $" (last: {lastFailure})")}");
+        ctx.Log($"latency: {latencies.Summary()}; Host CPU {probe.HostCpuSeconds * 1000 / Math.Max(1, posts):F2} ms per post");
+        return new Outcome(posts, elapsed, latencies);
+    }
+}
