@@ -113,4 +113,28 @@ public class when_calling_with_api_keys(AppFixture app)
         await app.Host.PostJson("/api/keys", new { name = "", roles = new[] { "desk" } }, 400);
         await app.Host.PostJson("/api/keys", new { name = "x", roles = Array.Empty<string>() }, 400);
     }
+
+    [Fact]
+    public async Task audits_are_for_auditors_replays_for_auditors_and_data_and_exports_and_rebuilds_for_data()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+        var (desk, auditor, data, ingest) = (await KeyWith("desk"), await KeyWith("auditor"), await KeyWith("data"), await KeyWith("ingest"));
+
+        (await Status("GET", $"/api/customers/{customer}/audit", auditor)).ShouldBe(200);
+        (await Status("GET", $"/api/customers/{customer}/audit", desk)).ShouldBe(403);
+        (await Status("GET", $"/api/customers/{customer}/audit", data)).ShouldBe(403);
+
+        (await Status("GET", "/api/replays/replay-none", auditor)).ShouldBe(404);
+        (await Status("GET", "/api/replays/replay-none", data)).ShouldBe(404);
+        (await Status("GET", "/api/replays/replay-none", desk)).ShouldBe(403);
+        (await Status("POST", "/api/replays", ingest, new { formula = "simple-clv@0" })).ShouldBe(403);
+
+        (await Status("GET", $"/api/events?customerId={customer}", data)).ShouldBe(200);
+        (await Status("GET", $"/api/events?customerId={customer}", auditor)).ShouldBe(403);
+        (await Status("GET", "/api/projections", data)).ShouldBe(200);
+        (await Status("GET", "/api/projections", desk)).ShouldBe(403);
+        (await Status("POST", "/api/imports", auditor)).ShouldBe(403);
+        (await Status("POST", $"/api/customers/{customer}/erasure", data)).ShouldBe(403);
+    }
 }

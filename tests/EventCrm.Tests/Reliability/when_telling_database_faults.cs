@@ -18,6 +18,17 @@ public class when_telling_database_faults
         new NpgsqlConnectionStringBuilder(DatabaseFaults.WithShortTimeouts(given)).Timeout.ShouldBe(seconds);
     }
 
+    [Fact]
+    public void the_rest_of_the_connection_string_is_kept()
+    {
+        var given = "Host=db;Port=5440;Database=crm;Username=u;Options=-c client_connection_check_interval=1000;Maximum Pool Size=20";
+
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseFaults.WithShortTimeouts(given));
+
+        (builder.Host, builder.Port, builder.Database, builder.Username, builder.Options, builder.MaxPoolSize, builder.Timeout)
+            .ShouldBe(("db", 5440, "crm", "u", "-c client_connection_check_interval=1000", 20, 3));
+    }
+
     public static TheoryData<string, Exception, int?> Faults => new()
     {
         { "connection refused", new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)), 503 },

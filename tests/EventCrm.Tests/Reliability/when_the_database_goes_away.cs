@@ -13,6 +13,7 @@ namespace EventCrm.Tests.Reliability;
 /// never a 500 and never a hang; when the database is back the same Host serves again by itself,
 /// and the client's retries of what was refused (same touchpoint ids) land exactly once.
 /// </summary>
+[Collection(FaultScenarios.Name)]
 public class when_the_database_goes_away(ITestOutputHelper output)
 {
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(5);
@@ -20,7 +21,7 @@ public class when_the_database_goes_away(ITestOutputHelper output)
     [Fact]
     public async Task requests_get_a_quick_503_and_the_host_recovers_without_a_restart()
     {
-        if (PrivateCluster.FindBinaries() is null) Assert.Skip("No PostgreSQL server binaries (/usr/lib/postgresql/*/bin) to run a private cluster.");
+        PrivateCluster.FindBinaries().ShouldNotBeNull("this scenario runs its own PostgreSQL cluster: ./eventcrm test installs the server binaries");
         await using var cluster = await PrivateCluster.Create();
         await using var host = await HostProcess.Start("outage", cluster.ConnectionString, "eventcrm", AppFixture.AdminKey);
         using var http = Clients.For(host.BaseAddress, AppFixture.AdminKey, TimeSpan.FromSeconds(30));

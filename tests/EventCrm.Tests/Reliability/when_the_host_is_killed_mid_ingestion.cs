@@ -15,10 +15,11 @@ namespace EventCrm.Tests.Reliability;
 /// is all or nothing, the clients' retries of what got no answer land exactly once, and the async
 /// projections, catching up after the restart, hold what a full rebuild computes.
 /// </summary>
+[Collection(FaultScenarios.Name)]
 public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
 {
     private const string Schema = "eventcrm_crash";
-    private const int Clients_ = 4;
+    private const int ClientCount = 4;
 
     private sealed record Sent(int Client, IReadOnlyList<Dictionary<string, object?>> Items, bool IsArray, Attempt Attempt, bool AfterRestart)
     {
@@ -30,14 +31,14 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
     public async Task acknowledged_touchpoints_survive_once_batches_are_whole_and_projections_match_a_rebuild()
     {
         // A cluster of its own: only this Host's sessions in the database, and a killed process leaves nothing in anyone else's.
-        if (PrivateCluster.FindBinaries() is null) Assert.Skip("No PostgreSQL server binaries (/usr/lib/postgresql/*/bin) to run a private cluster.");
+        PrivateCluster.FindBinaries().ShouldNotBeNull("this scenario runs its own PostgreSQL cluster: ./eventcrm test installs the server binaries");
         await using var cluster = await PrivateCluster.Create();
         var connectionString = cluster.ConnectionString;
         var store = new StoreChecks(connectionString, Schema);
         await using var host = await HostProcess.Start("crash", connectionString, Schema, AppFixture.AdminKey);
-        using var http = Support.Clients.For(host.BaseAddress, AppFixture.AdminKey, TimeSpan.FromSeconds(30));
+        using var http = Clients.For(host.BaseAddress, AppFixture.AdminKey, TimeSpan.FromSeconds(30));
         var customers = Enumerable.Range(0, 24).Select(i => $"crash-{i:00}-{Guid.NewGuid():N}"[..20]).ToArray();
-        (await Support.Clients.PostTouchpoints(http, customers.Select(c => SignUp(c, Jan1)).ToArray())).Status.ShouldBe(201);
+        (await Clients.PostTouchpoints(http, customers.Select(c => SignUp(c, Jan1)).ToArray())).Status.ShouldBe(201);
 
         var phases = System.Diagnostics.Stopwatch.StartNew();
         void Phase(string what) => output.WriteLine($"{phases.Elapsed.TotalSeconds,6:0.0} s  {what}");
@@ -45,7 +46,7 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
         var sent = new ConcurrentQueue<Sent>();
         var restarted = false;
         using var stop = new CancellationTokenSource();
-        var clients = Enumerable.Range(0, Clients_).Select(client => Task.Run(async () =>
+        var posting = Enumerable.Range(0, ClientCount).Select(client => Task.Run(async () =>
         {
             var random = new SeededRandom((ulong)client + 77);
             for (var n = 0; !stop.IsCancellationRequested; n++)
@@ -54,7 +55,7 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
                 var items = Enumerable.Range(0, isArray ? random.Between(2, 15) : 1)
                     .Select(k => Item(random, customers, $"crash-tp-{client}-{n}-{k}")).ToList();
                 var after = Volatile.Read(ref restarted);
-                var attempt = await Support.Clients.PostTouchpoints(http, isArray ? items : items[0]);
+                var attempt = await Clients.PostTouchpoints(http, isArray ? items : items[0]);
                 sent.Enqueue(new Sent(client, items, isArray, attempt, after));
                 if (attempt.Status == 0) await Task.Delay(100);   // the Host is down: do not spin
             }
@@ -70,7 +71,7 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
         Phase("restarted and healthy");
         await Until(() => sent.Count(s => s.AfterRestart && s.Attempt.Acknowledged) >= 20, TimeSpan.FromSeconds(60));
         stop.Cancel();
-        await Task.WhenAll(clients);
+        await Task.WhenAll(posting);
         Phase("clients stopped");
 
         var all = sent.ToList();
@@ -92,7 +93,7 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
         // 2. The client's duty: send again what got no acknowledgement. Each comes back all appended or all repeated.
         foreach (var request in unanswered)
         {
-            var retry = await Support.Clients.UntilAcknowledged(http, request.Body, TimeSpan.FromSeconds(30));
+            var retry = await Clients.UntilAcknowledged(http, request.Body, TimeSpan.FromSeconds(30));
             retry.Acknowledged.ShouldBeTrue(retry.ToString());
             var answer = JsonNode.Parse(retry.Body)!;
             var wasThere = counts.ContainsKey(request.TouchpointIds.First());
@@ -138,12 +139,12 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
         // Right after a restart another node may still be thought to hold the projection: 409 until the lock is ours.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         Attempt started;
-        while ((started = await Support.Clients.Send(http, HttpMethod.Post, $"/api/projections/{projection}/rebuild", new { })).Status == 409 && DateTime.UtcNow < deadline)
+        while ((started = await Clients.Send(http, HttpMethod.Post, $"/api/projections/{projection}/rebuild", new { })).Status == 409 && DateTime.UtcNow < deadline)
             await Task.Delay(500);
         started.Status.ShouldBe(202, started.ToString());
         while (true)
         {
-            var status = JsonNode.Parse((await Support.Clients.Send(http, HttpMethod.Get, $"/api/projections/{projection}")).Body)!;
+            var status = JsonNode.Parse((await Clients.Send(http, HttpMethod.Get, $"/api/projections/{projection}")).Body)!;
             var state = status["lastRebuild"]?["state"]?.GetValue<string>();
             if (state == "completed") return;
             if (state == "failed") throw new InvalidOperationException($"rebuild failed: {status}");
