@@ -1,0 +1,27 @@
+using EventCrm.Host.Audit;
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Models;
+using EventCrm.Host.Portfolio;
+using EventCrm.Host.Replays;
+using EventCrm.Host.Touchpoints;
+
+namespace EventCrm.Host.Infrastructure;
+
+public static class FeatureServices
+{
+    /// <summary>The services of every feature slice; all are stateless or hold only short caches, so one instance serves all.</summary>
+    public static IServiceCollection AddEventCrmFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TouchpointAppender>();
+        services.AddSingleton<FormulaRegistryStore>();
+        services.AddSingleton<PortfolioModels>();
+        services.AddSingleton<PortfolioRefit>();
+        services.AddSingleton<PortfolioBase>();
+        services.AddSingleton<StreamAudit>();
+        services.AddSingleton<ReplayRequests>();
+        services.AddSingleton<ReplayEngine>();
+        services.AddSingleton<ReplayResultQueries>();
+        return services.AddDataTools();
+    }
+}
