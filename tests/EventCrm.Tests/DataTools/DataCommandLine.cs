@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using EventCrm.Tests.Support;
 using Npgsql;
 
 namespace EventCrm.Tests.DataTools;
@@ -9,19 +9,8 @@ namespace EventCrm.Tests.DataTools;
 /// </summary>
 public static class DataCommandLine
 {
-    public static async Task<(int ExitCode, string Output, string Errors)> Run(string schema, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostFolder() };
-        start.Environment["Marten__Schema"] = schema;
-        start.ArgumentList.Add(Path.Combine(HostFolder(), "EventCrm.Host.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    public static Task<(int ExitCode, string Output, string Errors)> Run(string schema, params string[] arguments) =>
+        HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = schema }, arguments);
 
     /// <summary>Drops a schema so a command-line scenario starts from an empty store.</summary>
     public static async Task DropSchema(string schema)
@@ -43,13 +32,4 @@ public static class DataCommandLine
     private static string ConnectionString() =>
         Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")
         ?? throw new InvalidOperationException("ConnectionStrings__EventCrm is not set");
-
-    // tests/EventCrm.Tests/bin/<Configuration>/net10.0 -> src/Host/bin/<Configuration>/net10.0
-    private static string HostFolder()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testOutput.Parent!.Name;
-        var repository = testOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(repository, "src", "Host", "bin", configuration, testOutput.Name);
-    }
 }

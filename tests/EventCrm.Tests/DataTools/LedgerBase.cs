@@ -8,19 +8,13 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.DataTools;
 
 /// <summary>A few customers with ledgers kept by the async daemon, in a schema of their own so a rebuild disturbs no other test.</summary>
-public sealed class LedgerBase : IAsyncLifetime
+public sealed class LedgerBase() : SchemaHost(SchemaName)
 {
     /// <summary>Per test process: developers share one database, and two runs must not reset each other's base.</summary>
-    public static readonly string Schema = $"eventcrm_rebuild_{Environment.ProcessId}";
-    public IAlbaHost Host { get; private set; } = null!;
-    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+    public static readonly string SchemaName = $"eventcrm_rebuild_{Environment.ProcessId}";
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        Host = await AppFixture.StartHost(Schema);
-        await Host.ResetAllData();
-        // A fresh schema: create every table the store is configured with before the daemon needs them.
-        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         foreach (var customer in new[] { "L1", "L2", "L3" })
         {
             await Host.PostTouchpoints(new[]
@@ -32,11 +26,5 @@ public sealed class LedgerBase : IAsyncLifetime
         await Store.CatchUp();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Host is null) return;
-        await Host.StopAsync();
-        await Host.DisposeAsync();
-        await DataCommandLine.DropSchema(Schema);
-    }
+    protected override Task AfterStopAsync() => DataCommandLine.DropSchema(SchemaName);
 }

@@ -18,19 +18,13 @@ namespace EventCrm.Tests.DataTools;
 /// | D | none: a lead who bought and never signed up | 40/10 movers |
 /// | E | enterprise, signup recorded after its purchase | 60/15 movers |
 /// </summary>
-public sealed class SpendBase : IAsyncLifetime
+public sealed class SpendBase() : SchemaHost(SchemaName)
 {
     /// <summary>Per test process: developers share one database, and two runs must not reset each other's base.</summary>
-    public static readonly string Schema = $"eventcrm_spend_{Environment.ProcessId}";
-    public IAlbaHost Host { get; private set; } = null!;
-    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+    public static readonly string SchemaName = $"eventcrm_spend_{Environment.ProcessId}";
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        Host = await AppFixture.StartHost(Schema);
-        await Host.ResetAllData();
-        // A fresh schema: create every table the store is configured with before the daemon needs them.
-        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await Host.PostTouchpoints(new[]
         {
             Customer("A", "smb"), Sale("A", 100, 30, "rollers"), Sale("A", 50, 10, "rollers"), Sale("A", 200, 80, "movers"),
@@ -50,11 +44,5 @@ public sealed class SpendBase : IAsyncLifetime
     private static Dictionary<string, object?> Sale(string id, decimal amount, decimal margin, string category) =>
         Of("purchase", id, Jan1.AddDays(10), new { orderId = $"{id}-{Guid.NewGuid():N}", amount, margin, category });
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Host is null) return;
-        await Host.StopAsync();
-        await Host.DisposeAsync();
-        await DataCommandLine.DropSchema(Schema);
-    }
+    protected override Task AfterStopAsync() => DataCommandLine.DropSchema(SchemaName);
 }

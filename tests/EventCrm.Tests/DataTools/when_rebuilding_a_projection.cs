@@ -76,7 +76,7 @@ public class when_rebuilding_a_projection(LedgerBase ledgers) : IClassFixture<Le
     {
         await ledgers.Store.CatchUp();
 
-        var (exit, _, errors) = await DataCommandLine.Run(LedgerBase.Schema, "rebuild", "--projection", "CustomerLedger");
+        var (exit, _, errors) = await DataCommandLine.Run(LedgerBase.SchemaName, "rebuild", "--projection", "CustomerLedger");
 
         exit.ShouldNotBe(0);
         errors.ShouldContain("POST /api/projections/CustomerLedger/rebuild");

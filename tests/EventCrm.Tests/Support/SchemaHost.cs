@@ -24,10 +24,14 @@ public abstract class SchemaHost(string schema, params (string Key, string Value
     /// <summary>The base every scenario of the class starts from.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
+    /// <summary>What to tidy once the Host is gone (a schema made per test run, say).</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (Host is null) return;
         await Host.StopAsync();
         await Host.DisposeAsync();
+        await AfterStopAsync();
     }
 }
