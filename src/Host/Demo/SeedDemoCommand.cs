@@ -1,4 +1,5 @@
 using Bogus;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Customers;
@@ -63,6 +64,7 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
             });
 
         total += await Append(appender, [.. SeedStories.For(end)]);
+        await EventTableStatistics.RefreshAsync(store, CancellationToken.None);
         AnsiConsole.MarkupLine($"[green]Seeded {input.CustomersFlag:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
 
         await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",

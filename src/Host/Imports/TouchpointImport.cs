@@ -65,7 +65,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         }, badLines.Contains);
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
-        if (imported >= AnalyzeAfter) await AnalyzeAsync(ct);
+        if (imported >= AnalyzeAfter) await EventTableStatistics.RefreshAsync(store, ct);
         return new ImportReport(importId, stopped ? ImportOutcome.Stopped : ImportOutcome.Completed, rows, imported, repeated, bad);
     }
 
@@ -109,17 +109,6 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         if (batch.Count > 0 || invalid.Count > 0) await handle(batch, invalid);
         progress?.Invoke(phase, 1);
         return null;
-    }
-
-    // Without fresh statistics after a large load, PostgreSQL plans the async daemon's page query
-    // over the events table as a scan of everything left, and projections crawl (seen: 78x slower).
-    private async Task AnalyzeAsync(CancellationToken ct)
-    {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"analyze {store.Options.DatabaseSchemaName}.mt_events, {store.Options.DatabaseSchemaName}.mt_streams";
-        await command.ExecuteNonQueryAsync(ct);
     }
 }
 
