@@ -6,7 +6,11 @@ namespace EventCrm.Bench.Infrastructure;
 /// <summary>Runs one of the Host's command-line verbs (seed-demo, clv-refit, projections ...) on a schema, as a child process.</summary>
 public static class HostCommand
 {
-    public static async Task<TimeSpan> RunAsync(BenchContext ctx, string schema, string label, string[] args, CancellationToken ct)
+    public static async Task<TimeSpan> RunAsync(BenchContext ctx, string schema, string label, string[] args, CancellationToken ct) =>
+        (await RunMeasuredAsync(ctx, schema, label, args, ct)).Elapsed;
+
+    /// <summary>Like <see cref="RunAsync"/>, also returning the command's peak working set (VmHWM, sampled every 250 ms until it exits) and its log file.</summary>
+    public static async Task<(TimeSpan Elapsed, double PeakWorkingSetMb, string LogFile)> RunMeasuredAsync(BenchContext ctx, string schema, string label, string[] args, CancellationToken ct)
     {
         var logFile = Path.Combine(ctx.LogDir, $"{ctx.Options.Mode}-{label}.log");
         File.Delete(logFile);
@@ -23,6 +27,6 @@ public static class HostCommand
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"`{string.Join(' ', args)}` failed with exit code {process.ExitCode}:\n{ChildProcesses.Tail(logFile, 30)}");
         ctx.Log($"{string.Join(' ', args)} done in {watch.Elapsed.TotalSeconds:F1} s (peak working set {peak:N0} MB)");
-        return watch.Elapsed;
+        return (watch.Elapsed, peak, logFile);
     }
 }

@@ -75,7 +75,8 @@ public sealed record BenchSizes(
     int IngestBaseCustomers, int IngestBatches, int IngestBatchSize, int IngestClients,
     int SinglePostBaseCustomers, int SinglePostClients, TimeSpan SinglePostWarmup, TimeSpan SinglePostDuration,
     int ReadsDemoCustomers, int ReadSamples, int ReadWarmup,
-    int FitCustomers, int FitIterations)
+    int FitCustomers, int FitIterations,
+    int ReplayCustomers, int ImportRows)
 {
     public static readonly BenchSizes QuickSizes = new(
         CopyRows: 200_000,
@@ -83,7 +84,8 @@ public sealed record BenchSizes(
         IngestBaseCustomers: 4_000, IngestBatches: 16, IngestBatchSize: 500, IngestClients: 4,
         SinglePostBaseCustomers: 2_000, SinglePostClients: 16, SinglePostWarmup: TimeSpan.FromSeconds(3), SinglePostDuration: TimeSpan.FromSeconds(10),
         ReadsDemoCustomers: 300, ReadSamples: 300, ReadWarmup: 200,
-        FitCustomers: 100_000, FitIterations: 2);
+        FitCustomers: 100_000, FitIterations: 2,
+        ReplayCustomers: 1_000, ImportRows: 10_000);
 
     public static readonly BenchSizes FullSizes = new(
         CopyRows: 1_000_000,
@@ -91,5 +93,7 @@ public sealed record BenchSizes(
         IngestBaseCustomers: 20_000, IngestBatches: 120, IngestBatchSize: 500, IngestClients: 4,
         SinglePostBaseCustomers: 20_000, SinglePostClients: 16, SinglePostWarmup: TimeSpan.FromSeconds(5), SinglePostDuration: TimeSpan.FromSeconds(40),
         ReadsDemoCustomers: 6_000, ReadSamples: 2_000, ReadWarmup: 200,
-        FitCustomers: 100_000, FitIterations: 10);
+        FitCustomers: 100_000, FitIterations: 10,
+        // about 36 events per demo customer: 28,000 customers is the log of 1,000,000 events
+        ReplayCustomers: 28_000, ImportRows: 100_000);
 }

@@ -6,9 +6,9 @@ public static class ScenarioList
 {
     /// <summary>
     /// Every scenario function, in running order (baselines first only for reading ease: ratios
-    /// are resolved after the whole run). Import, replay and export do not exist yet; each will be
-    /// one more function here, e.g. new("import", "...", Import.RunAsync), with its figure compared
-    /// against copy-write-baseline or copy-read-baseline.
+    /// are resolved after the whole run). Replay and export share one bulk-loaded log (BigLog) and
+    /// compare themselves with copy-read-baseline (run projections too), import with
+    /// copy-write-baseline (run copy-write too).
     /// </summary>
     public static readonly Scenario[] All =
     [
@@ -18,5 +18,8 @@ public static class ScenarioList
         new("single-post", "(b) single-touchpoint posts from 16 concurrent clients", SinglePosts.RunAsync),
         new("reads", "(f) timeline and value reads on the demo base; value as of a date for 1,000 touchpoints", Reads.RunAsync),
         new("fit", "BG/NBD + Gamma-Gamma fit on 100,000 synthetic customers (BenchmarkDotNet)", ClvFit.RunAsync),
+        new(Import.Name, "`import --file` of back-dated histories of new customers (100,000 rows); the command's peak working set", Import.RunAsync),
+        new(Replay.Name, "replay of the whole log (1,000,000 bulk-loaded events) under a new simple-clv version, POST /api/replays; the Host's peak working set", Replay.RunAsync),
+        new(Export.Name, "GET /api/events (NDJSON) of the same 1,000,000-event log", Export.RunAsync),
     ];
 }

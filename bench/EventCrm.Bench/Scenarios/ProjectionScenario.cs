@@ -26,6 +26,9 @@ public static class ProjectionScenario
 {
     public const string CopyRead = "copy-read-baseline", CatchUp = "projection-catch-up", Rebuild = "marten-rebuild";
 
+    /// <summary>The marten-rebuild rate of this run (events/s), once measured: the replay scenario compares itself with it in its details.</summary>
+    public static double? RebuildRate { get; private set; }
+
     public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
     {
         var schema = BenchContext.SchemaFor(CatchUp);
@@ -63,6 +66,7 @@ public static class ProjectionScenario
         var rebuild = watch.Elapsed;
         await probe.DisposeAsync();
         ctx.Log($"RebuildProjectionAsync<CustomerLedgerProjection> in {rebuild.TotalSeconds:F2} s: {events / rebuild.TotalSeconds:N0} events/s");
+        RebuildRate = Math.Round(events / rebuild.TotalSeconds);
         await LogTopStatementsAsync(ctx, "rebuild", ct);
         await daemon.StopAllAsync();
 
@@ -80,7 +84,7 @@ public static class ProjectionScenario
     }
 
     /// <summary>Bulk-inserts the demo generator's customers as new streams; returns how many events were written.</summary>
-    private static async Task<long> BulkLoadAsync(BenchContext ctx, DocumentStore store, int customers, CancellationToken ct)
+    public static async Task<long> BulkLoadAsync(BenchContext ctx, DocumentStore store, int customers, CancellationToken ct)
     {
         var graph = (EventGraph)store.Options.Events;
         var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
@@ -113,7 +117,7 @@ public static class ProjectionScenario
     }
 
     /// <summary>The read limit: the whole log in sequence order through COPY TO STDOUT, binary; best of two (the second runs on a warm cache, as the daemon does).</summary>
-    private static async Task<double> CopyReadAsync(BenchContext ctx, string schema, long events, CancellationToken ct)
+    public static async Task<double> CopyReadAsync(BenchContext ctx, string schema, long events, CancellationToken ct)
     {
         var best = double.MaxValue;
         var buffer = new byte[1 << 16];
@@ -159,7 +163,7 @@ public static class ProjectionScenario
     private static string[]? _shards;
 
     /// <summary>The Host's async projection shards (e.g. CustomerLedger:All), as its store configuration declares them.</summary>
-    private static string[] AsyncShards(BenchContext ctx)
+    public static string[] AsyncShards(BenchContext ctx)
     {
         if (_shards is not null) return _shards;
         var options = new StoreOptions().ConfigureEventCrmStore(ctx.ConnectionString, "bench_shards");
