@@ -11,7 +11,6 @@ public class when_a_cancellation_arrives_while_the_desk_looks(BrowserFixture app
     [Fact]
     public async Task the_page_shows_the_assessment_then_the_decision_and_its_timeline_entry()
     {
-        Assert.SkipUnless(app.HasRetention, "The Host has no retention endpoint yet (GET /api/customers/{id}/retention).");
 
         await app.WithDesk(nameof(when_a_cancellation_arrives_while_the_desk_looks), async desk =>
         {

@@ -11,7 +11,6 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
     [Fact]
     public async Task the_desk_sees_the_recommended_offer_accepts_it_and_the_client_is_retained()
     {
-        Assert.SkipUnless(app.HasRetention, "The Host has no retention endpoint yet (GET /api/customers/{id}/retention).");
 
         await app.WithDesk(nameof(when_a_high_value_client_asks_to_cancel), async desk =>
         {

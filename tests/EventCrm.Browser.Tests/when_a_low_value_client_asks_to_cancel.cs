@@ -10,7 +10,6 @@ public class when_a_low_value_client_asks_to_cancel(BrowserFixture app)
     [Fact]
     public async Task the_desk_sees_that_no_offer_is_recommended_and_why()
     {
-        Assert.SkipUnless(app.HasRetention, "The Host has no retention endpoint yet (GET /api/customers/{id}/retention).");
 
         await app.WithDesk(nameof(when_a_low_value_client_asks_to_cancel), async desk =>
         {

@@ -22,9 +22,6 @@ public sealed class BrowserFixture : IAsyncLifetime
     public HttpClient Api { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
-    /// <summary>Whether this Host assesses cancellations (GET /api/customers/{id}/retention).</summary>
-    public bool HasRetention { get; private set; }
-
     public async ValueTask InitializeAsync()
     {
         try
@@ -44,7 +41,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         Api = new HttpClient { BaseAddress = _host.BaseAddress, DefaultRequestHeaders = { { "X-Api-Key", AdminKey } } };
         await new ScenarioData(Api, DateTimeOffset.UtcNow).Seed();
         await WaitForThePortfolio(ScenarioData.Customers);
-        HasRetention = (await Api.GetAsync($"/api/customers/{ScenarioData.Alpha}/retention")).StatusCode != HttpStatusCode.NotFound;
 
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
