@@ -1,41 +1,38 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json.Nodes;
+using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
 
 namespace EventCrm.Tests.Scaling;
 
 /// <summary>
-/// One Host run as in production: the built EventCrm.Host.dll in its own process, on a free port,
-/// over the test database, with the settings given. Its PostgreSQL sessions carry its name as
-/// application_name, so the test can see in pg_stat_activity which node holds which lock.
-/// Stopped by its PID only: SIGKILL to simulate a crash, SIGTERM for a graceful stop.
+/// One node of a cluster: a Host process (see <see cref="HostProcess"/>) whose PostgreSQL sessions
+/// carry its name as application_name, so the test can see in pg_stat_activity which node holds
+/// which lock, with a client that speaks the API as the admin.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly HostProcess _host;
 
-    private NodeProcess(string name, Process process, Uri baseAddress)
+    private NodeProcess(string name, HostProcess host)
     {
-        (Name, _process, BaseAddress) = (name, process, baseAddress);
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        (Name, _host) = (name, host);
+        Http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Add(AppFixture.ApiKeyHeader, AppFixture.AdminKey);
     }
 
     public string Name { get; }
-    public Uri BaseAddress { get; }
     public HttpClient Http { get; }
-    public bool HasExited => _process.HasExited;
-    public int ProcessId => _process.Id;
+    public bool HasExited => _host.HasExited;
 
     public string Log
     {
-        get { lock (_log) return _log.ToString(); }
+        get
+        {
+            using var reader = new StreamReader(new FileStream(_host.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd();
+        }
     }
 
     /// <summary>The connection string every node uses: the test database, the node's name, and a prompt check for dead clients.</summary>
@@ -48,65 +45,10 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public static async Task<NodeProcess> Start(string name, string schema, IDictionary<string, string>? settings = null, TimeSpan? within = null)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = HostFolder(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__EventCrm"] = ConnectionStringFor(name),
-                ["Marten__Schema"] = schema,
-                ["Auth__AdminKey"] = AppFixture.AdminKey,
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__")] = value;
-        foreach (var argument in new[] { Path.Combine(HostFolder(), "EventCrm.Host.dll"), "--urls", baseAddress.ToString().TrimEnd('/') })
-            start.ArgumentList.Add(argument);
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new NodeProcess(name, process, baseAddress);
-        process.OutputDataReceived += (_, line) => node.Write(line.Data);
-        process.ErrorDataReceived += (_, line) => node.Write(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await node.WaitUntilHealthy(within ?? TimeSpan.FromSeconds(120));
-        }
-        catch
-        {
-            await node.DisposeAsync();
-            throw;
-        }
-        return node;
-    }
-
-    private void Write(string? line)
-    {
-        if (line is null) return;
-        lock (_log) _log.AppendLine(line);
-    }
-
-    private async Task WaitUntilHealthy(TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}:\n{Log}");
-            try
-            {
-                if ((await Http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{Name} did not answer /health within {within}:\n{Log}");
+        var environment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key.Replace(":", "__")] = value;
+        var host = await HostProcess.Start(name, ConnectionStringFor(name), schema, AppFixture.AdminKey, environment, within);
+        return new NodeProcess(name, host);
     }
 
     public async Task<JsonNode> GetJson(string url)
@@ -132,53 +74,11 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>A crash: the process gets no chance to release anything.</summary>
-    public async Task Kill()
-    {
-        if (_process.HasExited) return;
-        _ = kill(_process.Id, SigKill);
-        await _process.WaitForExitAsync();
-    }
+    public Task Kill() => _host.Kill();
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM first so the Host shuts down gracefully (it releases its locks), then SIGKILL.
-            _ = kill(_process.Id, SigTerm);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _ = kill(_process.Id, SigKill);
-                await _process.WaitForExitAsync();
-            }
-        }
+        await _host.DisposeAsync();
         Http.Dispose();
-        _process.Dispose();
     }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    // tests/EventCrm.Tests/bin/<Configuration>/net10.0 -> src/Host/bin/<Configuration>/net10.0
-    private static string HostFolder()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var repository = testOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(repository, "src", "Host", "bin", testOutput.Parent!.Name, testOutput.Name);
-    }
-
-    private const int SigKill = 9, SigTerm = 15;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

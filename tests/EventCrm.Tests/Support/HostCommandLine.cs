@@ -24,7 +24,7 @@ public static class HostCommandLine
     public static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
 
     // tests/EventCrm.Tests/bin/<Configuration>/net10.0 -> src/Host/bin/<Configuration>/net10.0
-    private static string HostFolder()
+    public static string HostFolder()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Parent!.Name;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using EventCrm.Tests.Support;
 
 namespace EventCrm.Tests.Reliability.Support;
 
@@ -123,16 +124,7 @@ public sealed class HostProcess : IAsyncDisposable
         if (_log is { } log) lock (log) log.Dispose();
     }
 
-    // tests/EventCrm.Tests/bin/<Configuration>/net10.0 -> src/Host/bin/<Configuration>/net10.0
-    private static string HostFolder
-    {
-        get
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(repository, "src", "Host", "bin", output.Parent!.Name, output.Name);
-        }
-    }
+    private static string HostFolder => HostCommandLine.HostFolder();
 
     public static int FreePort()
     {
