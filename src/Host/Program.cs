@@ -2,6 +2,7 @@ using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Reliability;
 using EventCrm.Host.Retention;
+using EventCrm.Host.Sharding;
 using JasperFx;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -11,17 +12,15 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddMarten(services =>
-    {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        return new StoreOptions().ConfigureEventCrmStore(
-            StoreConfiguration.ConnectionString(configuration), configuration["Marten:Schema"] ?? "eventcrm");
-    })
+var tenancy = TenancySettings.From(builder.Configuration);
+builder.Services.AddMarten(services => new StoreOptions().ConfigureEventCrmStore(services.GetRequiredService<IConfiguration>()))
     .UseLightweightSessions()
     // Tables beside Marten's own (the audit seals) are only created by a schema migration.
     .ApplyAllDatabaseChangesOnStartup()
     .AddAsyncDaemon(DaemonMode.HotCold)
-    .IntegrateWithWolverine()
+    // Sharded: Wolverine keeps its node and envelope tables in the home database (and the
+    // envelopes of a customer's messages beside that customer's events).
+    .IntegrateWithWolverine(wolverine => wolverine.MainDatabaseConnectionString = tenancy.Sharded ? tenancy.Databases[0] : null)
     .AssessCancellations();
 
 builder.Host.UseWolverine(opts =>
@@ -53,6 +52,7 @@ app.MapWolverineEndpoints(opts =>
 {
     opts.RejectUnparseableQueryValues = true;
     opts.RequireAuthorizeOnAll();
+    if (tenancy.Sharded) opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
 });
 
 return await app.RunJasperFxCommands(args);

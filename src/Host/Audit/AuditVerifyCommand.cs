@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Spectre.Console;
 
@@ -14,29 +15,33 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
     {
         using var host = input.BuildHost();
         var audit = host.Services.GetRequiredService<StreamAudit>();
-        await using var connection = await audit.OpenAsync(CancellationToken.None);
-        var streams = await audit.StreamIdsAsync(connection, CancellationToken.None);
-        var (checkedEvents, unsealed, faults) = (0, 0, new List<(string Stream, Projections.Audit.AuditMismatch Mismatch)>());
+        var (streamCount, checkedEvents, unsealed, faults) = (0, 0, 0, new List<(string Stream, Projections.Audit.AuditMismatch Mismatch)>());
+        foreach (var database in await host.Services.GetRequiredService<CustomerDatabases>().AllAsync())
+        {
+            await using var connection = await StreamAudit.OpenAsync(database, CancellationToken.None);
+            var streams = await audit.StreamIdsAsync(connection, CancellationToken.None);
+            streamCount += streams.Count;
 
-        await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async progress =>
-            {
-                var task = progress.AddTask("Verifying streams", maxValue: Math.Max(1, streams.Count));
-                foreach (var chunk in streams.Chunk(StreamsPerRead))
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
                 {
-                    foreach (var (stream, report) in await audit.VerifyAsync(connection, chunk, CancellationToken.None))
+                    var task = progress.AddTask($"Verifying streams ({database.Identifier})", maxValue: Math.Max(1, streams.Count));
+                    foreach (var chunk in streams.Chunk(StreamsPerRead))
                     {
-                        (checkedEvents, unsealed) = (checkedEvents + report.Checked, unsealed + report.Unsealed);
-                        if (report.FirstMismatch is { } mismatch) faults.Add((stream, mismatch));
+                        foreach (var (stream, report) in await audit.VerifyAsync(connection, chunk, CancellationToken.None))
+                        {
+                            (checkedEvents, unsealed) = (checkedEvents + report.Checked, unsealed + report.Unsealed);
+                            if (report.FirstMismatch is { } mismatch) faults.Add((stream, mismatch));
+                        }
+                        task.Increment(chunk.Length);
                     }
-                    task.Increment(chunk.Length);
-                }
-            });
+                });
+        }
 
         foreach (var (stream, m) in faults)
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(stream)}[/]: sequence {m.Sequence} (version {m.Version}, touchpoint {Markup.Escape(m.TouchpointId ?? "?")}): {Markup.Escape(m.Problem)}");
-        AnsiConsole.MarkupLine($"{streams.Count:N0} streams, {checkedEvents:N0} events verified, {unsealed:N0} not sealed yet, " +
+        AnsiConsole.MarkupLine($"{streamCount:N0} streams, {checkedEvents:N0} events verified, {unsealed:N0} not sealed yet, " +
                                (faults.Count == 0 ? "[green]no mismatch[/]" : $"[red]{faults.Count} stream(s) altered[/]"));
         return faults.Count == 0;
     }

@@ -1,3 +1,5 @@
+using EventCrm.Host.Sharding;
+using Marten.Storage;
 using EventCrm.Projections.Audit;
 using Marten;
 using Npgsql;
@@ -5,11 +7,11 @@ using Npgsql;
 namespace EventCrm.Host.Audit;
 
 /// <summary>Verifies streams against their seals, reading the events table as stored (not through projections).</summary>
-public sealed class StreamAudit(IDocumentStore store)
+public sealed class StreamAudit(IDocumentStore store, CustomerDatabases databases)
 {
     public async Task<AuditReport?> VerifyAsync(string streamId, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenAsync(await databases.DatabaseOf(streamId), ct);
         var reports = await VerifyAsync(connection, [streamId], ct);
         return reports.GetValueOrDefault(streamId);
     }
@@ -25,9 +27,9 @@ public sealed class StreamAudit(IDocumentStore store)
             .ToDictionary(id => id, id => AuditVerification.Verify(rows[id].ToList(), seals[id].ToList()));
     }
 
-    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    public static async Task<NpgsqlConnection> OpenAsync(IMartenDatabase database, CancellationToken ct)
     {
-        var connection = store.Storage.Database.CreateConnection();
+        var connection = database.CreateConnection();
         await connection.OpenAsync(ct);
         return connection;
     }

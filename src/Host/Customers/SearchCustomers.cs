@@ -1,9 +1,9 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Projections.Customers;
 using Marten;
-using Marten.Pagination;
 using Wolverine.Http;
 
 namespace EventCrm.Host.Customers;
@@ -16,7 +16,7 @@ public static class SearchCustomersEndpoint
 
     /// <summary>Finds customers whose name or email contains the text, case-insensitively; without text, lists them all.</summary>
     [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
-    public static async Task<IResult> Get(string? search, int? page, int? pageSize, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string? search, int? page, int? pageSize, CustomerDatabases databases, CancellationToken ct)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
         if (pageNumber < 1) return Problems.Invalid("page", "must be 1 or more");
@@ -24,11 +24,24 @@ public static class SearchCustomersEndpoint
         if (search?.Length > 200) return Problems.Invalid("search", "must be at most 200 characters");
 
         var term = search?.Trim().ToLowerInvariant() ?? "";
+        // Several databases: each answers its first page x pageSize matches and the page is cut
+        // after merging them in the databases' own order (C.UTF-8 collation: code points, nulls last).
+        var skippedInDatabase = databases.TenantIds.Count == 1 ? (pageNumber - 1) * size : 0;
+        var answers = await databases.InEachAsync(async session =>
+        {
+            var found = await Matching(session, term).Skip(skippedInDatabase).Take(pageNumber * size - skippedInDatabase).ToListAsync(ct);
+            return (Found: found, Total: await Matching(session, term).CountAsync(ct));
+        });
+        var customers = answers.SelectMany(a => a.Found)
+            .OrderBy(p => p.Name is null).ThenBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Skip((pageNumber - 1) * size - skippedInDatabase).Take(size).Select(CustomerView.Of).ToList();
+        return Results.Ok(new CustomerSearchResult(search, pageNumber, size, answers.Sum(a => (long)a.Total), customers));
+    }
+
+    private static IQueryable<CustomerProfile> Matching(IQuerySession session, string term)
+    {
         IQueryable<CustomerProfile> query = session.Query<CustomerProfile>();
         if (term.Length > 0) query = query.Where(p => p.SearchText.Contains(term));
-        var found = await query.OrderBy(p => p.Name).ThenBy(p => p.Id).ToPagedListAsync(pageNumber, size, ct);
-
-        return Results.Ok(new CustomerSearchResult(search, pageNumber, size, found.TotalItemCount,
-            found.Select(CustomerView.Of).ToList()));
+        return query.OrderBy(p => p.Name).ThenBy(p => p.Id);
     }
 }

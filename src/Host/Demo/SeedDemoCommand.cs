@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using Bogus;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
@@ -30,9 +31,9 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
-        await using (var session = store.QuerySession())
         {
-            var existing = await session.Query<CustomerProfile>().CountAsync();
+            var existing = (await host.Services.GetRequiredService<CustomerDatabases>()
+                .InEachAsync(session => session.Query<CustomerProfile>().CountAsync())).Sum();
             if (existing > 0)
             {
                 AnsiConsole.MarkupLine($"[grey]Demo base already present ({existing:N0} customers): nothing to seed.[/]");

@@ -4,6 +4,8 @@ using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 using Marten;
 using Marten.Events;
+using Marten.Storage;
+using EventCrm.Host.Sharding;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,7 +17,7 @@ namespace EventCrm.Host.Exports;
 /// PostgreSQL splits the body (jsonb) into the lifted fields and the rest, so no event is
 /// deserialised into its .NET type here.
 /// </summary>
-public sealed class EventExportSource(IDocumentStore store)
+public sealed class EventExportSource(IDocumentStore store, CustomerDatabases databases)
 {
     private readonly string _table = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
 
@@ -24,17 +26,48 @@ public sealed class EventExportSource(IDocumentStore store)
 
     public async Task<long> CountAsync(EventExportFilter filter, CancellationToken ct)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = Command(connection, "count(*)", filter, ordered: false);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        long count = 0;
+        foreach (var database in await databases.AllAsync())
+        {
+            await using var connection = database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var command = Command(connection, "count(*)", filter, ordered: false);
+            count += (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        return count;
     }
 
+    /// <summary>
+    /// One database: its global order. Several: each database in its own order, merged by
+    /// recording time (sequences are per database; a customer's events are all in one, so
+    /// customerId and version still identify an event).
+    /// </summary>
     public async IAsyncEnumerable<ExportedEvent> ReadAsync(EventExportFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var sources = (await databases.AllAsync()).Select(d => ReadAsync(d, filter, ct).GetAsyncEnumerator(ct)).ToList();
+        try
+        {
+            var heads = new List<IAsyncEnumerator<ExportedEvent>>();
+            foreach (var source in sources)
+                if (await source.MoveNextAsync()) heads.Add(source);
+            while (heads.Count > 0)
+            {
+                var next = heads.MinBy(h => h.Current.RecordedAt)!;
+                yield return next.Current;
+                if (!await next.MoveNextAsync()) heads.Remove(next);
+            }
+        }
+        finally
+        {
+            foreach (var source in sources) await source.DisposeAsync();
+        }
+    }
+
+    private async IAsyncEnumerable<ExportedEvent> ReadAsync(IMartenDatabase database, EventExportFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         const string columns = "seq_id, stream_id, version, type, data ->> 'touchpointId', data ->> 'occurredAt', timestamp, " +
             $"headers ->> '{AppendContext.AppendedByHeader}', correlation_id, causation_id, (data - 'touchpointId' - 'occurredAt')::text";
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = Command(connection, columns, filter, ordered: true);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);

@@ -14,7 +14,7 @@ public static class GetHealthEndpoint
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
-    /// <summary>Healthy when the database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
+    /// <summary>Healthy when every database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
     [WolverineGet("/health"), AllowAnonymous]
     public static async Task<IResult> Get(IDocumentStore store, HttpResponse response, CancellationToken ct)
     {
@@ -23,8 +23,14 @@ public static class GetHealthEndpoint
         var watch = Stopwatch.StartNew();
         try
         {
-            await using var session = store.QuerySession();
-            await session.QueryAsync<int>("select 1", timeout.Token);
+            foreach (var database in await store.Storage.AllDatabases())
+            {
+                await using var connection = database.CreateConnection();
+                await connection.OpenAsync(timeout.Token);
+                await using var ping = connection.CreateCommand();
+                ping.CommandText = "select 1";
+                await ping.ExecuteScalarAsync(timeout.Token);
+            }
             return Results.Ok(new HealthView("healthy", new DatabaseHealth("reachable", watch.Elapsed.TotalMilliseconds)));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

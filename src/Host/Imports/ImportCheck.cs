@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
@@ -12,7 +13,7 @@ namespace EventCrm.Host.Imports;
 /// repeat or a conflict. Nothing is written. Remembers the accepted rows of the file (a few
 /// hundred bytes each) to judge the later ones.
 /// </summary>
-public sealed class ImportCheck(IDocumentStore store)
+public sealed class ImportCheck(CustomerDatabases databases)
 {
     private readonly Dictionary<string, StoredTouchpoint> _acceptedInFile = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CustomerStanding> _standings = new(StringComparer.Ordinal);
@@ -22,9 +23,8 @@ public sealed class ImportCheck(IDocumentStore store)
     public async Task<IReadOnlyList<ImportLineError>> CheckAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return [];
-        await using var session = store.QuerySession();
-        var stored = await StoredTouchpoints(session, batch, ct);
-        await LearnCustomers(session, batch, ct);
+        var stored = await StoredTouchpoints(batch, ct);
+        await LearnCustomers(batch, ct);
         var standings = batch.Select(i => i.CustomerId).Distinct()
             .Where(_standings.ContainsKey).ToDictionary(c => c, c => _standings[c]);
 
@@ -40,11 +40,13 @@ public sealed class ImportCheck(IDocumentStore store)
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();
     }
 
-    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
         var ids = batch.Select(i => i.Touchpoint.TouchpointId).Distinct().ToList();
         var eventIds = ids.Where(id => !_acceptedInFile.ContainsKey(id)).Select(TouchpointEventIds.For).ToArray();
-        var events = eventIds.Length == 0 ? [] : await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(eventIds)).ToListAsync(ct);
+        // Customers are spread over the databases (one, unless sharded): every one is asked.
+        var events = eventIds.Length == 0 ? [] : (await databases.InEachAsync(session =>
+            session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(eventIds)).ToListAsync(ct))).SelectMany(found => found).ToList();
         var stored = events.Where(e => e.Data is ITouchpoint)
             .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
         foreach (var id in ids)
@@ -52,12 +54,12 @@ public sealed class ImportCheck(IDocumentStore store)
         return stored;
     }
 
-    private async Task LearnCustomers(IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    private async Task LearnCustomers(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
         var unseen = batch.Select(i => i.CustomerId).Distinct()
             .Where(c => !_standings.ContainsKey(c) && !_absentFromStore.Contains(c)).ToArray();
         if (unseen.Length == 0) return;
-        var profiles = await session.LoadManyAsync<CustomerProfile>(ct, unseen);
+        var profiles = (await databases.InEachAsync(session => session.LoadManyAsync<CustomerProfile>(ct, unseen))).SelectMany(found => found);
         foreach (var profile in profiles)
             _standings[profile.Id] = new CustomerStanding(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
         foreach (var customer in unseen.Where(c => !_standings.ContainsKey(c))) _absentFromStore.Add(customer);

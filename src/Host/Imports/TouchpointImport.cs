@@ -113,7 +113,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 }
 
 /// <summary>A fresh check per import: it remembers the rows of one file.</summary>
-public sealed class ImportCheckFactory(Marten.IDocumentStore store)
+public sealed class ImportCheckFactory(EventCrm.Host.Sharding.CustomerDatabases databases)
 {
-    public ImportCheck Create() => new(store);
+    public ImportCheck Create() => new(databases);
 }

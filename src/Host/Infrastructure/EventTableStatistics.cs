@@ -10,10 +10,13 @@ public static class EventTableStatistics
     /// </summary>
     public static async Task RefreshAsync(IDocumentStore store, CancellationToken ct)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"analyze {store.Options.DatabaseSchemaName}.mt_events, {store.Options.DatabaseSchemaName}.mt_streams";
-        await command.ExecuteNonQueryAsync(ct);
+        foreach (var database in await store.Storage.AllDatabases())
+        {
+            await using var connection = database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"analyze {store.Options.DatabaseSchemaName}.mt_events, {store.Options.DatabaseSchemaName}.mt_streams";
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 }

@@ -3,6 +3,7 @@ using EventCrm.Host.Formulas;
 using EventCrm.Host.Models;
 using EventCrm.Host.Portfolio;
 using EventCrm.Host.Replays;
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
 
 namespace EventCrm.Host.Infrastructure;
@@ -13,6 +14,8 @@ public static class FeatureServices
     public static IServiceCollection AddEventCrmFeatures(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<TouchpointAppender>();
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();

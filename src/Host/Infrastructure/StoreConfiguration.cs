@@ -1,4 +1,5 @@
 using EventCrm.Host.Access;
+using EventCrm.Host.Sharding;
 using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
 using EventCrm.Projections.Privacy;
@@ -30,6 +31,22 @@ public static class StoreConfiguration
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string connectionString, string schema)
     {
         opts.Connection(Reliability.DatabaseFaults.WithShortTimeouts(connectionString));
+        return opts.ConfigureEventCrmStore(schema);
+    }
+
+    /// <summary>The host's store: one database, or the databases of <c>Tenancy:Databases</c>.</summary>
+    public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, IConfiguration configuration)
+    {
+        var schema = configuration["Marten:Schema"] ?? "eventcrm";
+        var tenancy = TenancySettings.From(configuration);
+        if (!tenancy.Sharded) return opts.ConfigureEventCrmStore(ConnectionString(configuration), schema);
+        tenancy.ApplyTo(opts);
+        return opts.ConfigureEventCrmStore(schema);
+    }
+
+    /// <summary>Everything but the connection: the same in every database.</summary>
+    public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string schema)
+    {
         opts.DatabaseSchemaName = schema;
         // Several EventCrm schemas may share one database (tests, tenants, benchmarks): each needs
         // its own daemon leadership and migration locks, or one would starve the others.

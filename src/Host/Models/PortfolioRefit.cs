@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Touchpoints;
@@ -11,7 +12,7 @@ namespace EventCrm.Host.Models;
 /// Refits the portfolio model from the event log itself (not from projections that may lag),
 /// streaming it customer by customer, and records the fit as an event.
 /// </summary>
-public sealed class PortfolioRefit(IDocumentStore store, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
+public sealed class PortfolioRefit(IDocumentStore store, CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
 {
     public async Task<PortfolioModelFitted> RunAsync(DateTimeOffset? asOf, CancellationToken ct)
     {
@@ -31,13 +32,17 @@ public sealed class PortfolioRefit(IDocumentStore store, FormulaRegistryStore fo
 
     private async Task<List<CustomerLedger>> LedgersAsOf(DateTimeOffset asOf, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
         var ledgers = new Dictionary<string, CustomerLedger>();
-        var events = session.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToAsyncEnumerable(ct);
-        await foreach (var e in events)
+        // Customers never span databases: folding one database after the other keeps each stream in order.
+        foreach (var tenant in databases.TenantIds)
         {
-            if (e.Data is not ITouchpoint touchpoint || touchpoint.OccurredAt > asOf || e.StreamKey is not { } id) continue;
-            ledgers[id] = (ledgers.GetValueOrDefault(id) ?? CustomerLedger.Empty(id)).Record(touchpoint);
+            await using var session = databases.QueryIn(tenant);
+            var events = session.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToAsyncEnumerable(ct);
+            await foreach (var e in events)
+            {
+                if (e.Data is not ITouchpoint touchpoint || touchpoint.OccurredAt > asOf || e.StreamKey is not { } id) continue;
+                ledgers[id] = (ledgers.GetValueOrDefault(id) ?? CustomerLedger.Empty(id)).Record(touchpoint);
+            }
         }
         return [.. ledgers.Values];
     }

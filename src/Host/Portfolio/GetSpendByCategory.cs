@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Access;
 using EventCrm.Projections.Spend;
 using Marten;
@@ -18,12 +19,16 @@ public static class GetSpendByCategoryEndpoint
     /// Segment null: customers who bought but have not signed up.
     /// </summary>
     [WolverineGet("/api/portfolio/spend-by-category"), Authorize(Policy = Policies.Read)]
-    public static async Task<SpendByCategoryAnswer> Get(IQuerySession session, CancellationToken ct)
+    public static async Task<SpendByCategoryAnswer> Get(CustomerDatabases databases, CancellationToken ct)
     {
-        var cells = await session.Query<SpendCell>().ToListAsync(ct);
+        // A customer lives in one database, so buyers too add up across databases.
+        var cells = (await databases.InEachAsync(async session => await session.Query<SpendCell>().ToListAsync(ct)))
+            .SelectMany(found => found)
+            .GroupBy(c => (c.Segment, c.Category))
+            .Select(same => new SpendCellView(same.Key.Segment, same.Key.Category, same.Sum(c => c.Revenue), same.Sum(c => c.Margin),
+                same.Sum(c => c.Purchases), same.Sum(c => c.Buyers)));
         return new(cells
             .OrderBy(c => c.Segment is null).ThenBy(c => c.Segment, StringComparer.Ordinal).ThenBy(c => c.Category, StringComparer.Ordinal)
-            .Select(c => new SpendCellView(c.Segment, c.Category, c.Revenue, c.Margin, c.Purchases, c.Buyers))
             .ToList());
     }
 }

@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Models;
 using EventCrm.Projections.Customers;
@@ -13,7 +14,7 @@ public sealed record PortfolioSnapshot(DateTimeOffset AsOf, FormulaView Formula,
 /// Every customer valued under the formula in force with the latest model, from the ledgers the
 /// async daemon keeps (so it may trail the last appends by the daemon's lag).
 /// </summary>
-public sealed class PortfolioBase(IDocumentStore store, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
+public sealed class PortfolioBase(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
 {
     /// <summary>Valuing the whole base takes a second or two: four pages asking at once share one valuation.</summary>
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
@@ -33,9 +34,11 @@ public sealed class PortfolioBase(IDocumentStore store, FormulaRegistryStore for
         var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
         var model = await models.KnownAtAsync(null, ct);
 
-        await using var session = store.QuerySession();
-        var profiles = (await session.Query<CustomerProfile>().ToListAsync(ct)).ToDictionary(p => p.Id);
-        var ledgers = await session.Query<CustomerLedger>().ToListAsync(ct);
+        var parts = await databases.InEachAsync(async session =>
+            (Profiles: await session.Query<CustomerProfile>().ToListAsync(ct), Ledgers: await session.Query<CustomerLedger>().ToListAsync(ct)));
+        var profiles = parts.SelectMany(p => p.Profiles).ToDictionary(p => p.Id);
+        // In id order, so that customers of equal value are listed alike however many databases hold them.
+        var ledgers = parts.SelectMany(p => p.Ledgers).OrderBy(l => l.CustomerId, StringComparer.Ordinal);
         var customers = ledgers.Select(ledger => Describe(ledger, profiles.GetValueOrDefault(ledger.CustomerId), formula, model.Model, now)).ToList();
         return new PortfolioSnapshot(now, FormulaView.Of(formula), model.FittedAt, customers);
     }

@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
@@ -32,13 +33,13 @@ public static class PersonalDataErasure
     public const string ErasedAtHeader = "personal-data-erased-at";
     private const int MaxAttempts = 12;
 
-    public static async Task<ErasureOutcome> EraseAsync(IDocumentStore store, string customerId, AppendContext context, TimeProvider clock,
+    public static async Task<ErasureOutcome> EraseAsync(CustomerDatabases databases, string customerId, AppendContext context, TimeProvider clock,
         TimeSpan sealWait, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + sealWait;
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
+            await using var session = databases.SessionFor(customerId);
             if (await session.LoadAsync<CustomerProfile>(customerId, ct) is null) return new UnknownCustomer();
 
             var events = await session.Events.FetchStreamAsync(customerId, token: ct);
@@ -46,7 +47,7 @@ public static class PersonalDataErasure
             if (personal.Count == 0 && events.LastOrDefault(e => e.Data is PersonalDataErased)?.Data is PersonalDataErased done)
                 return new Erased(done, Already: true);
 
-            var unsealed = await UnsealedAsync(store, personal.Select(e => e.Sequence).ToArray(), ct);
+            var unsealed = await UnsealedAsync(session, personal.Select(e => e.Sequence).ToArray(), ct);
             if (unsealed > 0)
             {
                 if (clock.GetUtcNow() >= deadline) return new NotSealedYet(unsealed);
@@ -90,13 +91,13 @@ public static class PersonalDataErasure
     }
 
     /// <summary>How many of these events the audit sealer has not sealed yet.</summary>
-    private static async Task<int> UnsealedAsync(IDocumentStore store, long[] sequences, CancellationToken ct)
+    private static async Task<int> UnsealedAsync(IQuerySession session, long[] sequences, CancellationToken ct)
     {
         if (sequences.Length == 0) return 0;
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = session.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select count(*) from {AuditStorage.SchemaOf(store)}.{AuditStorage.TableName} where seq_id = any(@sequences)";
+        command.CommandText = $"select count(*) from {AuditStorage.SchemaOf(session.DocumentStore)}.{AuditStorage.TableName} where seq_id = any(@sequences)";
         command.Parameters.AddWithValue("sequences", sequences);
         var sealedCount = (long)(await command.ExecuteScalarAsync(ct))!;
         return sequences.Length - (int)sealedCount;

@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using System.Security.Claims;
 using EventCrm.Host.Access;
 using EventCrm.Host.Customers;
@@ -18,11 +19,11 @@ public static class PostErasureEndpoint
 
     /// <summary>Erases the customer's personal data (docs/privacy.md). Idempotent: a second call changes nothing and says so.</summary>
     [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure)]
-    public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, IDocumentStore store, TimeProvider clock,
+    public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, CustomerDatabases databases, TimeProvider clock,
         IConfiguration configuration, CancellationToken ct)
     {
         var sealWait = configuration.GetValue<TimeSpan?>(SealWaitKey) ?? DefaultSealWait;
-        return await PersonalDataErasure.EraseAsync(store, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, ct) switch
+        return await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, ct) switch
         {
             UnknownCustomer => GetCustomerEndpoint.UnknownCustomer(id),
             NotSealedYet n => Problems.Conflict(

@@ -1,4 +1,5 @@
 using EventCrm.Relationship.Touchpoints;
+using JasperFx;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -21,7 +22,14 @@ public sealed class CancellationSubscription() : BatchSubscription("retention-as
         foreach (var e in page.Events)
         {
             if (e.Data is CancellationRequested requested && e.StreamKey is { } customerId)
-                await bus.PublishAsync(new AssessCancellation(customerId, requested.TouchpointId));
+                await bus.PublishAsync(new AssessCancellation(customerId, requested.TouchpointId), DeliveryTo(e.TenantId));
         }
     }
+
+    /// <summary>
+    /// Appends record the customer's database as the event's tenant (Marten's default tenant when
+    /// there is one database): the assessment's session then opens where the customer lives.
+    /// </summary>
+    private static DeliveryOptions? DeliveryTo(string tenantId) =>
+        tenantId == StorageConstants.DefaultTenantId ? null : new DeliveryOptions { TenantId = tenantId };
 }

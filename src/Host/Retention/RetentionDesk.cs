@@ -18,7 +18,7 @@ namespace EventCrm.Host.Retention;
 /// session, so the events and the scheduled expiry commit together (Wolverine's outbox on Marten);
 /// touchpoint ids derived from the cancellation make a redelivered message a harmless repeat.
 /// </summary>
-public sealed class RetentionDesk(TouchpointAppender appender, PortfolioModels models, IOptions<RetentionOptions> options,
+public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistryStore formulas, PortfolioModels models, IOptions<RetentionOptions> options,
     TimeProvider clock, ILogger<RetentionDesk> logger)
 {
     public async Task<OutgoingMessages> AssessAsync(IDocumentSession session, AssessCancellation request, CancellationToken ct)
@@ -30,7 +30,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, PortfolioModels m
             return messages;
 
         var now = clock.GetUtcNow();
-        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        var registry = await formulas.LoadAsync(ct);
         var formula = registry.InForceAt(null).Formula;
         var model = (await models.KnownAtAsync(null, ct)).Model;
         var decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, now, formula, model), formula.Name, options.Value.ToPolicy(), now);

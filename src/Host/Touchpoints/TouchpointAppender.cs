@@ -6,6 +6,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events;
 using Marten.Exceptions;
+using EventCrm.Host.Sharding;
 using Npgsql;
 
 namespace EventCrm.Host.Touchpoints;
@@ -23,25 +24,41 @@ public sealed record AppendContext(string AppendedBy, string CorrelationId, stri
     public static AppendContext System(string reason) => new("system", $"{reason}-{Guid.NewGuid():N}");
 }
 
-public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointAppender> logger)
+public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases databases, ILogger<TouchpointAppender> logger)
 {
     private const int MaxAttempts = 12;
     private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
 
+    /// <summary>
+    /// With customers spread over several databases, a batch is decided in each of them first
+    /// (any refusal refuses the whole batch, nothing written), then committed database by
+    /// database, always in the same order so that two batches cannot deadlock on stream locks.
+    /// Only a crash between two commits can leave part of a batch written; touchpoints being
+    /// idempotent, sending the batch again completes it (docs/scaling.md).
+    /// </summary>
     public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct)
     {
+        var committed = new HashSet<int>();
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
-            session.CorrelationId = context.CorrelationId;
-            session.CausationId = context.CausationId;
-            session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
-            await LockStreamsAsync(session, batch, ct);
-            var outcome = await StageAsync(session, batch, ct);
-            if (!outcome.Accepted || outcome.Appended == 0) return outcome;
+            var staged = new List<(IDocumentSession Session, AppendOutcome Outcome)>();
             try
             {
-                await session.SaveChangesAsync(ct);
+                foreach (var part in batch.GroupBy(t => databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    var session = Open(part.Key, context);
+                    staged.Add((session, new AppendOutcome([], [])));
+                    var items = part.ToList();
+                    await LockStreamsAsync(session, items, ct);
+                    staged[^1] = (session, await StageAsync(session, items, ct));
+                }
+                var outcome = Combined(staged.Select(s => s.Outcome), committed);
+                if (!outcome.Accepted || outcome.Appended == 0) return outcome;
+                foreach (var (session, part) in staged.Where(s => s.Outcome.Appended > 0))
+                {
+                    await session.SaveChangesAsync(ct);
+                    committed.UnionWith(part.Receipts.Where(r => r.Result == TouchpointResult.Appended).Select(r => r.Index));
+                }
                 return outcome;
             }
             catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
@@ -54,7 +71,31 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
                 logger.LogWarning("Gave up after {Attempts} attempts of concurrent writes", attempt);
                 return new AppendOutcome([], [], TooMuchContention: true);
             }
+            finally
+            {
+                foreach (var (session, _) in staged) await session.DisposeAsync();
+            }
         }
+    }
+
+    private IDocumentSession Open(string tenantId, AppendContext context)
+    {
+        var session = databases.SessionIn(tenantId);
+        session.CorrelationId = context.CorrelationId;
+        session.CausationId = context.CausationId;
+        session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
+        return session;
+    }
+
+    /// <summary>The parts' answers as one; touchpoints committed by an earlier attempt of the same call were appended by it, not repeated.</summary>
+    private static AppendOutcome Combined(IEnumerable<AppendOutcome> parts, IReadOnlySet<int> committed)
+    {
+        var all = parts.ToList();
+        var receipts = all.SelectMany(p => p.Receipts)
+            .Select(r => committed.Contains(r.Index) ? r with { Result = TouchpointResult.Appended } : r)
+            .OrderBy(r => r.Index).ToList();
+        var rejections = all.SelectMany(p => p.Rejections).OrderBy(r => r.Index).ToList();
+        return rejections.Count > 0 ? new AppendOutcome([], rejections) : new AppendOutcome(receipts, []);
     }
 
     /// <summary>
@@ -106,15 +147,27 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
         return e;
     }
 
-    private static async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(
+    /// <summary>
+    /// The batch's touchpoint ids already recorded, in this database and, when sharded, in the
+    /// others: a touchpoint id names one touchpoint of one customer wherever that customer lives.
+    /// </summary>
+    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(
         IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
         var ids = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
-        var events = await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct);
+        var events = await RecordedEvents(session, ids, ct);
+        foreach (var tenant in databases.TenantIds.Where(t => databases.Sharded && t != session.TenantId))
+        {
+            await using var other = databases.QueryIn(tenant);
+            events.AddRange(await RecordedEvents(other, ids, ct));
+        }
         return events
             .Where(e => e.Data is ITouchpoint)
             .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
     }
+
+    private static async Task<List<IEvent>> RecordedEvents(IQuerySession session, Guid[] ids, CancellationToken ct) =>
+        (await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct)).ToList();
 
     private static async Task<Dictionary<string, CustomerStanding>> Standings(
         IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)

@@ -1,3 +1,4 @@
+using EventCrm.Host.Formulas;
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Customers;
@@ -17,9 +18,9 @@ public static class GetCustomerValueEndpoint
     /// </summary>
     [WolverineGet("/api/customers/{id}/value"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, string? formula, string? asOf, string? knownAt,
-        IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+        IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {
-        var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, session, models, clock, ct);
+        var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
         var touchpoints = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);

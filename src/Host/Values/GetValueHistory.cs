@@ -19,9 +19,9 @@ public static class GetValueHistoryEndpoint
     /// <summary>The customer's value after each touchpoint, in business-time order, each valued as of that touchpoint.</summary>
     [WolverineGet("/api/customers/{id}/value-history"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, string? formula, string? knownAt,
-        IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+        IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {
-        var (query, problem) = await ValueQuery.ResolveAsync(formula, null, knownAt, session, models, clock, ct);
+        var (query, problem) = await ValueQuery.ResolveAsync(formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
         var touchpoints = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);

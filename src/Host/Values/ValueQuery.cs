@@ -17,7 +17,7 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
     /// force at knownAt), <c>asOf</c> (a date means the end of that day, UTC) and <c>knownAt</c>.
     /// </summary>
     public static async Task<(ValueQuery? Query, IResult? Problem)> ResolveAsync(string? formula, string? asOf, string? knownAt,
-        IQuerySession session, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+        FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         DateTimeOffset? known = null;
@@ -30,7 +30,7 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         if (asOf is not null && !Moments.TryParse(asOf, out businessTime))
             return (null, Problems.Invalid("asOf", "must be an ISO 8601 date or date and time"));
 
-        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        var registry = await formulas.LoadAsync(ct);
         var chosen = formula is null ? registry.InForceAt(known).Formula : registry.Resolve(formula);
         if (chosen is null)
             return (null, Problems.NotFound($"No formula '{formula}' is registered; see GET /api/formulas (version 0 is each formula's built-in default)."));

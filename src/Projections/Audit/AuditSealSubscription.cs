@@ -28,7 +28,7 @@ public sealed class AuditSealSubscription : SubscriptionBase
         var schema = AuditStorage.SchemaOf(store);
         var (from, to) = (page.Events.Min(e => e.Sequence), page.Events.Max(e => e.Sequence));
 
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = operations.Database.CreateConnection();
         await connection.OpenAsync(ct);
         var rows = await AuditStorage.RowsAsync(connection, schema, "seq_id between @from and @to", c =>
         {

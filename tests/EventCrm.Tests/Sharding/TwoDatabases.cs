@@ -1,0 +1,138 @@
+using Microsoft.Extensions.DependencyInjection;
+using Alba;
+using EventCrm.Host.Sharding;
+using EventCrm.Tests.Scaling;
+using EventCrm.Tests.Support;
+using Marten;
+using Npgsql;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Sharding;
+
+/// <summary>
+/// The same history posted to two Hosts: one whose customers are spread over two databases of
+/// the test server (<c>Tenancy:Databases</c>), and a reference over one database. Everything the
+/// sharded Host answers must be what the single-database Host answers; the single-database
+/// answers themselves are checked by hand-worked examples elsewhere in the suite.
+/// </summary>
+public sealed class TwoDatabases : IAsyncLifetime
+{
+    public const string Schema = "eventcrm_sharded";
+    private static readonly (string, string) ShortOffers = ("Retention:OfferLifetime", "00:00:04");
+    public static readonly DateTimeOffset Start = new(2024, 1, 8, 9, 0, 0, TimeSpan.Zero);
+
+    public IAlbaHost Sharded { get; private set; } = null!;
+    public IAlbaHost Single { get; private set; } = null!;
+    public string[] Databases { get; } = [DatabaseNamed($"{Schema}_0"), DatabaseNamed($"{Schema}_1")];
+    public IReadOnlyList<string> Customers { get; } = Enumerable.Range(1, 24).Select(i => $"shard-c{i:00}").ToList();
+    public IReadOnlyList<string> CancellingCustomers => [Customers[0], Customers[1], Customers[2], Customers[3]];
+
+    public async ValueTask InitializeAsync()
+    {
+        foreach (var database in Databases) await RecreateAsync(database);
+        Sharded = await AppFixture.StartHost(Schema, ShortOffers, ("Tenancy:Databases:0", Databases[0]), ("Tenancy:Databases:1", Databases[1]));
+        Single = await AppFixture.StartHost("eventcrm_unsharded", ShortOffers);
+        await Single.ResetAllData();
+
+        foreach (var batch in History().Chunk(40))
+        {
+            await Sharded.PostTouchpoints(batch);
+            await Single.PostTouchpoints(batch);
+        }
+        await Task.WhenAll(CatchUpAsync(Sharded), CatchUpAsync(Single));
+    }
+
+    /// <summary>Every customer leads, signs up and buys; some call support, one churns, four ask to cancel (two get offers, which expire).</summary>
+    private IEnumerable<Dictionary<string, object?>> History()
+    {
+        var categories = new[] { "rollers", "paint", "brushes" };
+        for (var i = 0; i < Customers.Count; i++)
+        {
+            var (id, day) = (Customers[i], Start.AddDays(i));
+            var (name, email) = ($"Client {(char)('A' + i)}{i:00}", $"client{i:00}@shard.example");
+            yield return Of("lead-captured", id, day, new { name, email, source = "fair" }, $"{id}-lead");
+            yield return Of("signed-up", id, day.AddDays(2), new { name, email, segment = i % 3 == 0 ? "pro" : "smb", channel = "web", acquisitionCost = 50m + i },
+                $"{id}-signup");
+            for (var p = 0; p <= i % 4; p++)
+                yield return Of("purchase", id, day.AddDays(20 + 31 * p),
+                    new { orderId = $"{id}-o{p}", amount = Amount(i) + 10 * p, margin = Amount(i) / 4, category = categories[(i + p) % 3] }, $"{id}-p{p}");
+            if (i % 5 == 1) yield return Of("support-call", id, day.AddDays(40), new { durationMinutes = 10 + i, cost = 12m + i, reason = "invoice", resolved = true }, $"{id}-call");
+            if (i == 23) yield return Of("churned", id, day.AddDays(200), new { reason = "moved away" }, $"{id}-churn");
+        }
+        foreach (var id in CancellingCustomers)
+            yield return Of("cancellation-requested", id, DateTimeOffset.UtcNow.AddMinutes(-1), new { reason = "too expensive" }, $"{id}-cancel");
+    }
+
+    /// <summary>The first two customers are worth a retention offer, the others are not.</summary>
+    private static decimal Amount(int customer) => customer < 2 ? 40_000m : 80m + 25 * customer;
+
+    /// <summary>Until the offers (4 s) have expired and every projection and subscription has caught up, in every database.</summary>
+    private async Task CatchUpAsync(IAlbaHost host)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var outcomes = new List<string>();
+            foreach (var id in CancellingCustomers)
+            {
+                var retention = await host.GetJson($"/api/customers/{id}/retention");
+                outcomes.Add(retention["state"]!.GetValue<string>() == "churned" ? "churned" : retention["pending"]?["decision"]?.GetValue<string>() ?? "pending");
+            }
+            var caughtUp = await IsCaughtUpAsync(store);
+            if (outcomes.All(o => o is "churned" or "no-offer") && caughtUp) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not settled within 90 s: retention {string.Join(", ", outcomes)}, projections caught up: {caughtUp}");
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task<bool> IsCaughtUpAsync(IDocumentStore store)
+    {
+        var shards = ((StoreOptions)store.Options).Projections.AllShards().Select(s => s.Name.Identity).ToArray();
+        foreach (var database in await store.Storage.AllDatabases())
+        {
+            var head = (await database.FetchEventStoreStatistics()).EventSequenceNumber;
+            var progress = await database.AllProjectionProgress();
+            if (shards.Any(name => !progress.Any(p => p.ShardName == name && p.Sequence >= head))) return false;
+        }
+        return true;
+    }
+
+    public static string DatabaseNamed(string name) =>
+        new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()) { Database = name }.ConnectionString;
+
+    private static async Task RecreateAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var connection = new NpgsqlConnection(NodeProcess.TestDatabase());
+        await connection.OpenAsync();
+        foreach (var sql in new[] { $"drop database if exists {name} with (force)", $"create database {name}" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The customers whose streams are in the database, read from its events table.</summary>
+    public async Task<string[]> StreamsIn(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select id from {Schema}.mt_streams where id like 'shard-%' order by id", connection);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return [.. ids];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in new[] { Sharded, Single })
+        {
+            if (host is null) continue;
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+    }
+}

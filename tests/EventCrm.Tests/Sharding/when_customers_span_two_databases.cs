@@ -1,0 +1,47 @@
+using EventCrm.Host.Sharding;
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Sharding;
+
+public sealed class when_customers_span_two_databases(TwoDatabases bases) : IClassFixture<TwoDatabases>
+{
+    [Fact]
+    public async Task every_customer_lands_in_exactly_one_of_the_two_databases_and_both_hold_some()
+    {
+        var first = await bases.StreamsIn(bases.Databases[0]);
+        var second = await bases.StreamsIn(bases.Databases[1]);
+
+        first.ShouldNotBeEmpty();
+        second.ShouldNotBeEmpty();
+        first.Intersect(second).ShouldBeEmpty();
+        first.Concat(second).Order(StringComparer.Ordinal).ShouldBe(bases.Customers);
+        foreach (var id in first) CustomerShardRule.DatabaseOf(id, 2).ShouldBe(0);
+        foreach (var id in second) CustomerShardRule.DatabaseOf(id, 2).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/timeline")]
+    [InlineData("/value?asOf=2025-06-30")]
+    [InlineData("/value?asOf=2024-03-01&formula=simple-clv@0")]
+    [InlineData("/value-history")]
+    [InlineData("/retention")]
+    [InlineData("/audit")]
+    public async Task every_customer_route_answers_as_on_one_database(string route)
+    {
+        foreach (var id in bases.Customers) await bases.ShouldAnswerAlike($"/api/customers/{id}{route}");
+    }
+
+    [Theory]
+    [InlineData("/api/customers?pageSize=200")]
+    [InlineData("/api/customers?search=client&page=2&pageSize=7")]
+    [InlineData("/api/customers?search=shard.example&page=4&pageSize=5")]
+    [InlineData("/api/portfolio/pareto")]
+    [InlineData("/api/portfolio/segments")]
+    [InlineData("/api/portfolio/spend-by-category")]
+    [InlineData("/api/kpis?from=2024-01-01&to=2025-06-30")]
+    [InlineData("/api/data-quality")]
+    [InlineData("/api/formulas")]
+    public async Task every_portfolio_wide_read_gathers_both_databases(string url) => await bases.ShouldAnswerAlike(url);
+}
