@@ -44,6 +44,7 @@ public sealed class PortfolioRefit(IDocumentStore store, CustomerDatabases datab
                 ledgers[id] = (ledgers.GetValueOrDefault(id) ?? CustomerLedger.Empty(id)).Record(touchpoint);
             }
         }
-        return [.. ledgers.Values];
+        // In id order: the fit's sums, hence its result to the last bit, must not depend on where customers are stored.
+        return [.. ledgers.Values.OrderBy(l => l.CustomerId, StringComparer.Ordinal)];
     }
 }

@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -14,7 +15,7 @@ namespace EventCrm.Host.Replays;
 /// pure value functions on every core, and writes the results chunk by chunk with binary COPY.
 /// Each chunk commits with its results, so a crashed replay resumes after the last customer written.
 /// </summary>
-public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, TimeProvider clock, ILogger<ReplayEngine> logger)
+public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock, ILogger<ReplayEngine> logger)
 {
     private const int CustomersPerChunk = 250;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -39,25 +40,33 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
     {
         var schema = ReplayStorage.SchemaOf(store);
         var model = run.ModelFittedAt is { } fitted ? (await models.KnownAtAsync(fitted, ct)).Model : PortfolioModel.Default;
-        await using var reading = store.Storage.Database.CreateConnection();
+        var readings = (await databases.AllAsync()).Select(d => d.CreateConnection()).ToList();
         await using var writing = store.Storage.Database.CreateConnection();
-        await Task.WhenAll(reading.OpenAsync(ct), writing.OpenAsync(ct));
-        var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
-        var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
-
-        var chunk = new List<(string Customer, List<ITouchpoint> Touchpoints)>();
-        await foreach (var customer in CustomersAsync(reading, schema, run.HighWater, last, ct))
+        await Task.WhenAll(readings.Select(r => r.OpenAsync(ct)).Append(writing.OpenAsync(ct)));
+        try
         {
-            chunk.Add(customer);
-            if (chunk.Count < CustomersPerChunk) continue;
+            var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
+            var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
+
+            var chunk = new List<(string Customer, List<ITouchpoint> Touchpoints)>();
+            var sources = readings.Select((reading, i) => CustomersAsync(reading, schema, run.HighWaters?[i] ?? run.HighWater, last, ct));
+            await foreach (var customer in InIdOrder(sources.ToList(), ct))
+            {
+                chunk.Add(customer);
+                if (chunk.Count < CustomersPerChunk) continue;
+                (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
+                run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
+                    EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
+                await SaveAsync(run, progress, ct);
+            }
             (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
-            run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
+            return run with { EventsDone = eventsDone, CustomersDone = customersDone,
                 EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
-            await SaveAsync(run, progress, ct);
         }
-        (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
-        return run with { EventsDone = eventsDone, CustomersDone = customersDone,
-            EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
+        finally
+        {
+            foreach (var reading in readings) await reading.DisposeAsync();
+        }
     }
 
     private static async Task<(long Events, int Customers)> WriteChunkAsync(NpgsqlConnection connection, string schema, ReplayRun run,
@@ -77,6 +86,44 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         var counted = chunk.Sum(c => c.Touchpoints.Count);
         chunk.Clear();
         return (events + counted, customers + rows.Length);
+    }
+
+    /// <summary>
+    /// The customers of every database as one sequence in id order (each database reads its own in
+    /// id order; a customer is in one database only), so that "resume after the last customer
+    /// written" holds whatever the number of databases.
+    /// </summary>
+    private static async IAsyncEnumerable<(string Customer, List<ITouchpoint> Touchpoints)> InIdOrder(
+        IReadOnlyList<IAsyncEnumerable<(string Customer, List<ITouchpoint> Touchpoints)>> sources,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (sources.Count == 1)
+        {
+            await foreach (var customer in sources[0].WithCancellation(ct)) yield return customer;
+            yield break;
+        }
+        var heads = new List<IAsyncEnumerator<(string Customer, List<ITouchpoint> Touchpoints)>>();
+        try
+        {
+            foreach (var source in sources)
+            {
+                var head = source.GetAsyncEnumerator(ct);
+                if (await head.MoveNextAsync()) heads.Add(head);
+                else await head.DisposeAsync();
+            }
+            while (heads.Count > 0)
+            {
+                var next = heads.MinBy(h => h.Current.Customer, StringComparer.Ordinal)!;
+                yield return next.Current;
+                if (await next.MoveNextAsync()) continue;
+                heads.Remove(next);
+                await next.DisposeAsync();
+            }
+        }
+        finally
+        {
+            foreach (var head in heads) await head.DisposeAsync();
+        }
     }
 
     /// <summary>Customer streams in id order, each with its touchpoints in recording order, read with one streaming query.</summary>

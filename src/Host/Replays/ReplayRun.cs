@@ -19,7 +19,10 @@ public sealed record ReplayRun
     public required FormulaChoice Formula { get; init; }
     public required FormulaChoice LiveFormula { get; init; }
     public required DateTimeOffset AsOf { get; init; }
+    /// <summary>The end of the log the run covers: the last sequence number, summed over the databases when customers are spread over several.</summary>
     public required long HighWater { get; init; }
+    /// <summary>The last sequence number the run covers in each database (in <c>Tenancy:Databases</c> order); null with one database.</summary>
+    public IReadOnlyList<long>? HighWaters { get; init; }
     public required long EventsTotal { get; init; }
     public DateTimeOffset? ModelFittedAt { get; init; }
     public string State { get; init; } = ReplayStates.Running;

@@ -4,7 +4,7 @@ using Shouldly;
 
 namespace EventCrm.Tests.Sharding;
 
-public sealed class when_customers_span_two_databases(TwoDatabases bases) : IClassFixture<TwoDatabases>
+public sealed class when_customers_span_two_databases(ShardedReads bases) : IClassFixture<ShardedReads>
 {
     [Fact]
     public async Task every_customer_lands_in_exactly_one_of_the_two_databases_and_both_hold_some()
