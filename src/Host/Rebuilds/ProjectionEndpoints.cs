@@ -30,7 +30,7 @@ public static class RebuildProjectionEndpoint
 {
     /// <summary>
     /// Starts rebuilding an async projection in the background: 202 with the status resource. The
-    /// service keeps serving; reads of this projection see it refill until the rebuild is done.
+    /// new build is written beside the live documents, which keep serving reads until it takes over.
     /// </summary>
     [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
     public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status, CancellationToken ct)
@@ -40,6 +40,8 @@ public static class RebuildProjectionEndpoint
         if (projection.IsInline)
             return Problems.Conflict($"'{projection.Name}' is an inline projection: appends decide on it, so it is not rebuilt under a running service. " +
                 "Stop the service and run: rebuild --projection " + projection.Name + " --offline");
+        if (!SideBuilds.CanBuild(projection))
+            return Problems.Unprocessable(SideBuilds.NotRegistered(projection));
 
         return await rebuilds.StartAsync(projection, ct) switch
         {
