@@ -9,7 +9,7 @@ namespace EventCrm.Host.Rebuilds;
 /// <summary>
 /// The new build of a projection, written beside the live documents. Marten maps one document
 /// type to one table per store, so the build runs in a store of its own: same event log, documents
-/// in "{schema}_next", the projection registered as "{Name}-next" so that its progress has its own
+/// in "{schema}_next_{name}", the projection registered as "{Name}-next" so that its progress has its own
 /// row. Its daemon replays the log from sequence 0 in rebuild mode and keeps following new events
 /// until it is stopped for the take-over. Disposing drops the side schema.
 /// </summary>
@@ -25,6 +25,7 @@ public sealed class SideBuild : IAsyncDisposable
     {
         _live = live;
         _side = side;
+        RetiredSchema = SideBuilds.RetiredSchemaOf(LiveSchema, projection.Name);
         Shards = projection.Shards.Select(s => (s, SideBuilds.ShardFor(s))).ToList();
         Tables = projection.Documents.Select(d => live.Options.FindOrResolveDocumentType(d).TableName.Name).ToList();
         var sideTables = projection.Documents.Select(d => ((IDocumentStore)side).Options.FindOrResolveDocumentType(d).TableName.Name);
@@ -40,12 +41,13 @@ public sealed class SideBuild : IAsyncDisposable
 
     public string LiveSchema => _live.Options.DatabaseSchemaName;
     public string SideSchema => _side.Options.DatabaseSchemaName;
+    public string RetiredSchema { get; }
 
     /// <summary>Empties the side schema, creates the document tables there and starts building from sequence 0.</summary>
     public static async Task<SideBuild> StartAsync(IDocumentStore live, string connectionString, ProjectionInfo projection, CancellationToken ct)
     {
         var liveSchema = live.Options.DatabaseSchemaName;
-        var sideSchema = SideBuilds.SchemaOf(liveSchema);
+        var sideSchema = SideBuilds.SchemaOf(liveSchema, projection.Name);
         var sideShards = projection.Shards.Select(s => SideBuilds.ShardFor(s).Identity).ToArray();
         await using (var connection = live.Storage.Database.CreateConnection())
         {

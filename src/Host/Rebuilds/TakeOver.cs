@@ -6,7 +6,7 @@ namespace EventCrm.Host.Rebuilds;
 
 /// <summary>
 /// The moment a side build replaces the live documents, in one transaction: the live shards'
-/// progress is set to the side build's, the live tables move to "{schema}_retired" and the side
+/// progress is set to the side build's, the live tables move to "{schema}_retired_{name}" and the side
 /// tables move into the live schema under the same names (indexes and constraints move with
 /// them). Readers see the old tables or the new ones, never a mix: PostgreSQL resolves a table
 /// name again after waiting for its lock. Marten's functions and queries name the tables by
@@ -20,7 +20,7 @@ public static class TakeOver
 
     public static async Task SwapAsync(IDocumentStore store, SideBuild side, IReadOnlyDictionary<ShardName, long> positions, CancellationToken ct)
     {
-        var (live, next, retired) = (side.LiveSchema, side.SideSchema, SideBuilds.RetiredSchemaOf(side.LiveSchema));
+        var (live, next, retired) = (side.LiveSchema, side.SideSchema, side.RetiredSchema);
         await RebuildSql.ExecuteAsync(store, $"create schema if not exists {retired}; " +
             string.Concat(side.Tables.Select(t => $"drop table if exists {retired}.{t}; ")), ct);
 
