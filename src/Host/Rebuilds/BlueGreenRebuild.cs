@@ -26,7 +26,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)
     {
         var floor = await RebuildSql.RecordedHighWaterMarkAsync(store, ct);
-        await using var side = await SideBuild.StartAsync(store, StoreConfiguration.ConnectionString(configuration), projection, ct);
+        await using var side = await SideBuild.StartAsync(store, StoreConfiguration.ConnectionString(configuration), projection, logger, ct);
         await side.WaitUntilCaughtUpAsync(floor, ct);
         logger.LogInformation("New build of {Projection} caught up at {Position}: taking over", projection.Name, await side.PositionAsync(ct));
 

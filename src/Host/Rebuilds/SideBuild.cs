@@ -44,7 +44,7 @@ public sealed class SideBuild : IAsyncDisposable
     public string RetiredSchema { get; }
 
     /// <summary>Empties the side schema, creates the document tables there and starts building from sequence 0.</summary>
-    public static async Task<SideBuild> StartAsync(IDocumentStore live, string connectionString, ProjectionInfo projection, CancellationToken ct)
+    public static async Task<SideBuild> StartAsync(IDocumentStore live, string connectionString, ProjectionInfo projection, ILogger logger, CancellationToken ct)
     {
         var liveSchema = live.Options.DatabaseSchemaName;
         var sideSchema = SideBuilds.SchemaOf(liveSchema, projection.Name);
@@ -63,7 +63,7 @@ public sealed class SideBuild : IAsyncDisposable
         try
         {
             foreach (var document in projection.Documents) await build._side.Storage.Database.EnsureStorageExistsAsync(document, ct);
-            build._daemon = await build._side.BuildProjectionDaemonAsync();
+            build._daemon = await build._side.BuildProjectionDaemonAsync(logger: logger);
             foreach (var (_, side) in build.Shards) await build._daemon.StartAgentInRebuildModeAsync(side, ct);
             return build;
         }
