@@ -41,7 +41,7 @@ public static class RebuildProjectionEndpoint
             return Problems.Conflict($"'{projection.Name}' is an inline projection: appends decide on it, so it is not rebuilt under a running service. " +
                 "Stop the service and run: rebuild --projection " + projection.Name + " --offline");
         if (!SideBuilds.CanBuild(projection))
-            return Problems.Unprocessable(SideBuilds.NotRegistered(projection));
+            return Problems.Unprocessable(SideBuilds.NotRegistered(projection), "Cannot be rebuilt online");
 
         return await rebuilds.StartAsync(projection, ct) switch
         {
