@@ -23,13 +23,23 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     /// take-over; false from the command line, which holds the projection's lock and runs no daemon.
     /// </param>
     /// <param name="stillOurs">Asked right before the take-over: false when this node lost the projection's lock meanwhile.</param>
-    public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)
+    /// <param name="tookOver">
+    /// Records the rebuild as done, before the new build's progress row is forgotten: until then
+    /// the status reports the new build's position, so it never drops back to 0.
+    /// </param>
+    public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, Func<Task> tookOver, CancellationToken ct)
     {
         var floor = await RebuildSql.RecordedHighWaterMarkAsync(store, ct);
         await using var side = await SideBuild.StartAsync(store, StoreConfiguration.ConnectionString(configuration), projection, logger, ct);
         await side.WaitUntilCaughtUpAsync(floor, ct);
         logger.LogInformation("New build of {Projection} caught up at {Position}: taking over", projection.Name, await side.PositionAsync(ct));
 
+        await TakeOverAsync(projection, side, serviceRunsIt, stillOurs, ct);
+        await tookOver();
+    }
+
+    private async Task TakeOverAsync(ProjectionInfo projection, SideBuild side, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)
+    {
         await _takingOver.WaitAsync(ct);
         try
         {

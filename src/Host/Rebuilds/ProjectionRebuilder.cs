@@ -60,11 +60,14 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     {
         try
         {
+            var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
             if (projection.IsInline)
+            {
                 await coordinator.DaemonForMainDatabase().RebuildProjectionAsync(projection.Name, ShardTimeout, ct);
+                await completed();
+            }
             else
-                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), ct);
-            await SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
+                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed, ct);
         }
         catch (Exception e)
         {

@@ -125,10 +125,14 @@ public sealed class SideBuild : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the build if it still runs, forgets its progress and drops the side schema.</summary>
     public async ValueTask DisposeAsync()
     {
         _daemon?.Dispose();
         _side.Dispose();
-        await RebuildSql.ExecuteAsync(_live, $"drop schema if exists {SideSchema} cascade", CancellationToken.None);
+        await using var connection = _live.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await RebuildSql.ForgetProgressAsync(connection, LiveSchema, Shards.Select(s => s.Side.Identity), CancellationToken.None);
+        await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {SideSchema} cascade", CancellationToken.None);
     }
 }

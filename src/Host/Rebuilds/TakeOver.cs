@@ -33,7 +33,6 @@ public static class TakeOver
             await RebuildSql.SetProgressAsync(connection, live, liveShard.Identity, positions[sideShard], ct);
         await RebuildSql.ExecuteAsync(connection, $"set local lock_timeout = '{TableLockTimeout}'; " + string.Concat(side.Tables.Select(t =>
             $"alter table {live}.{t} set schema {retired}; alter table {next}.{t} set schema {live}; ")), ct);
-        await RebuildSql.ForgetProgressAsync(connection, live, side.Shards.Select(s => s.Side.Identity), ct);
         await transaction.CommitAsync(ct);
 
         await RebuildSql.ExecuteAsync(store, $"drop schema if exists {retired} cascade", CancellationToken.None);

@@ -61,13 +61,18 @@ public class when_rebuilding_a_projection_blue_green(BlueGreenBase blueGreen) : 
             (await Status())["state"]!.GetValue<string>().ShouldBe("rebuilding");
         }
 
+        // Reads right through the build and the take-over: each one complete; the new build's position only moves forward.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var positions = new List<long>();
         JsonNode status;
-        do
+        while ((status = await Status())["lastRebuild"]!["state"]!.GetValue<string>() != "completed")
         {
-            (await BaseLedgers()).ShouldBe(before);
-            status = await Status();
             if (status["lastRebuild"]!["state"]!.GetValue<string>() == "failed") throw new InvalidOperationException(status.ToJsonString());
-        } while (status["lastRebuild"]!["state"]!.GetValue<string>() != "completed");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"rebuild not completed after 60 s: {status.ToJsonString()}");
+            positions.Add(status["position"]!.GetValue<long>());
+            (await BaseLedgers()).ShouldBe(before);
+        }
+        positions.ShouldBe(positions.Order().ToList());
 
         (await LedgerTable()).ShouldNotBe(liveTable, "the new build's table took over");
         await blueGreen.Store.CatchUp();
