@@ -15,6 +15,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<TouchpointImport>();
         services.AddSingleton<ProjectionCatalog>();
         services.AddSingleton<ProjectionStatusReader>();
+        services.AddSingleton<BlueGreenRebuild>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ProjectionRebuilds>();
         services.AddHostedService(s => s.GetRequiredService<ProjectionRebuilds>());

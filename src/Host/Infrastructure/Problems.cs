@@ -18,8 +18,8 @@ public static class Problems
     public static IResult Conflict(string detail, IDictionary<string, string[]>? errors = null) =>
         Of(StatusCodes.Status409Conflict, "Conflict", detail, errors);
 
-    public static IResult Unprocessable(string detail) =>
-        Of(StatusCodes.Status422UnprocessableEntity, "Cannot be computed", detail, null);
+    public static IResult Unprocessable(string detail, string title = "Cannot be computed") =>
+        Of(StatusCodes.Status422UnprocessableEntity, title, detail, null);
 
     public static IResult Unavailable(string detail) =>
         Of(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, null);

@@ -25,7 +25,7 @@ public static class StoreConfiguration
                 "\"Host=127.0.0.1;Port=5433;Database=eventcrm;Username=postgres\"), or start the service with ./eventcrm run, " +
                 "which starts a private PostgreSQL cluster.");
 
-    private static int LockIdFor(string schema, int seed) =>
+    public static int LockIdFor(string schema, int seed) =>
         seed + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schema))) % 1_000_000);
 
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string connectionString, string schema)
@@ -47,11 +47,32 @@ public static class StoreConfiguration
     /// <summary>Everything but the connection: the same in every database.</summary>
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string schema)
     {
-        opts.DatabaseSchemaName = schema;
+        opts.ConfigureEventLog(schema, schema);
         // Several EventCrm schemas may share one database (tests, tenants, benchmarks): each needs
         // its own daemon leadership and migration locks, or one would starve the others.
         opts.Projections.DaemonLockId = LockIdFor(schema, 4444);
-        opts.ApplyChangesLockId = LockIdFor(schema, 4004);
+        opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
+        opts.Storage.ExtendedSchemaObjects.Add(Replays.ReplayStorage.Table(schema));
+        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit().ConfigurePrivacy();
+    }
+
+    /// <summary>
+    /// What every store over one EventCrm event log shares: connection, serialization, event types
+    /// and metadata. A blue/green rebuild's side store (Rebuilds/SideBuild.cs) reads the same log,
+    /// so it uses this with the live event schema and a document schema of its own.
+    /// </summary>
+    public static StoreOptions ConfigureEventLog(this StoreOptions opts, string connectionString, string eventSchema, string documentSchema)
+    {
+        opts.Connection(Reliability.DatabaseFaults.WithShortTimeouts(connectionString));
+        return opts.ConfigureEventLog(eventSchema, documentSchema);
+    }
+
+    public static StoreOptions ConfigureEventLog(this StoreOptions opts, string eventSchema, string documentSchema)
+    {
+        opts.DatabaseSchemaName = documentSchema;
+        opts.Events.DatabaseSchemaName = eventSchema;
+        // Schema changes of the log are serialized by the log's schema, whichever store applies them.
+        opts.ApplyChangesLockId = LockIdFor(eventSchema, 4004);
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
         opts.Events.StreamIdentity = StreamIdentity.AsString;
@@ -66,9 +87,6 @@ public static class StoreConfiguration
         opts.Events.MapEventType<FormulaVersionRegistered>("formula-version-registered");
         opts.Events.MapEventType<FormulaPutInForce>("formula-put-in-force");
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
-
-        opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
-        opts.Storage.ExtendedSchemaObjects.Add(Replays.ReplayStorage.Table(schema));
-        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit().ConfigurePrivacy();
+        return opts;
     }
 }

@@ -1,5 +1,6 @@
 using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Sharding;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
@@ -30,16 +31,23 @@ public static class RebuildProjectionEndpoint
 {
     /// <summary>
     /// Starts rebuilding an async projection in the background: 202 with the status resource. The
-    /// service keeps serving; reads of this projection see it refill until the rebuild is done.
+    /// new build is written beside the live documents, which keep serving reads until it takes over.
     /// </summary>
     [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
-    public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status, CancellationToken ct)
+    public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status,
+        CustomerDatabases databases, CancellationToken ct)
     {
         if (catalog.Find(name) is not { } projection)
             return Problems.NotFound($"No projection '{name}'. Projections: {catalog.Names}.");
+        if (databases.Sharded)
+            return Problems.Unprocessable($"Customers are spread over {databases.TenantIds.Count} databases (Tenancy:Databases) and the blue/green " +
+                "rebuild builds beside one database only: nothing was started. Rebuild each database with the service stopped " +
+                "(docs/scaling.md, section 3).", "Cannot be rebuilt online");
         if (projection.IsInline)
             return Problems.Conflict($"'{projection.Name}' is an inline projection: appends decide on it, so it is not rebuilt under a running service. " +
                 "Stop the service and run: rebuild --projection " + projection.Name + " --offline");
+        if (!SideBuilds.CanBuild(projection))
+            return Problems.Unprocessable(SideBuilds.NotRegistered(projection), "Cannot be rebuilt online");
 
         return await rebuilds.StartAsync(projection, ct) switch
         {

@@ -6,12 +6,14 @@ using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoor
 namespace EventCrm.Host.Rebuilds;
 
 /// <summary>
-/// Rebuilds a projection with Marten's daemon: tear its documents down, replay the log up to the
-/// high-water mark, then (in a running service) let the projection follow new events again.
-/// In HotCold mode each async projection runs on the one node that holds its advisory lock; the
-/// rebuild runs on that node's daemon, so no second agent ever writes the same documents.
+/// Rebuilds a projection and records how it goes. Async projections are rebuilt blue/green
+/// (<see cref="BlueGreenRebuild"/>): reads keep being served meanwhile. In HotCold mode each
+/// async projection runs on the one node that holds its advisory lock; the rebuild runs on that
+/// node, so no second agent ever writes the same documents. Inline projections are rebuilt in
+/// place by Marten's daemon, only with the service stopped.
 /// </summary>
-public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
+public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, TimeProvider clock,
+    ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>Marten's default is 5 minutes per shard; a log of millions of events takes longer.</summary>
     private static readonly TimeSpan ShardTimeout = TimeSpan.FromHours(6);
@@ -53,18 +55,19 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         return started;
     }
 
-    /// <summary>Replays the projection; <paramref name="resume"/> starts it again afterwards (a running service does, the command line does not).</summary>
-    public async Task RunAsync(ProjectionInfo projection, ProjectionRebuild started, bool resume, CancellationToken ct)
+    /// <summary>Rebuilds the projection; <paramref name="serviceRunsIt"/>: in a running service (not from the command line).</summary>
+    public async Task RunAsync(ProjectionInfo projection, ProjectionRebuild started, bool serviceRunsIt, CancellationToken ct)
     {
         try
         {
-            var daemon = coordinator.DaemonForMainDatabase();
-            await daemon.RebuildProjectionAsync(projection.Name, ShardTimeout, ct);
-            // Marten leaves the rebuilt shard stopped, and the coordinator restarts only missing or
-            // paused shards: start it here or the projection would stop following new events.
-            if (resume && !projection.IsInline)
-                foreach (var shard in projection.Shards) await daemon.StartAgentAsync(shard.Identity, ct);
-            await SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
+            var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
+            if (projection.IsInline)
+            {
+                await coordinator.DaemonForMainDatabase().RebuildProjectionAsync(projection.Name, ShardTimeout, ct);
+                await completed();
+            }
+            else
+                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed, ct);
         }
         catch (Exception e)
         {

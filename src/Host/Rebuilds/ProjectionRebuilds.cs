@@ -4,8 +4,8 @@ public enum RebuildStart { Started, AlreadyRebuilding, NotRunHere }
 
 /// <summary>
 /// Rebuilds requested over HTTP, run in the background of this node while the service keeps
-/// serving. Stopping the host cancels them; Marten leaves a cancelled rebuild's progress
-/// consistent, and requesting the rebuild again starts it over.
+/// serving. Stopping the host cancels them before the take-over: the live documents stay, and
+/// requesting the rebuild again starts a new build from scratch.
 /// </summary>
 public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<ProjectionRebuilds> logger) : IHostedService
 {
@@ -38,7 +38,7 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
     {
         try
         {
-            await rebuilder.RunAsync(projection, started, resume: true, _stopping.Token);
+            await rebuilder.RunAsync(projection, started, serviceRunsIt: true, _stopping.Token);
             logger.LogInformation("Projection {Projection} rebuilt", projection.Name);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -7,11 +7,13 @@ public sealed record RebuildView(string State, string Node, DateTimeOffset Start
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
-/// rebuild: how far the replay has gone); the high-water mark is the sequence below which every
-/// event is committed, what a caught-up projection has reached.
+/// rebuild: how far the new build has gone); the high-water mark is the sequence below which every
+/// event is committed, what a caught-up projection has reached. ServingPosition is the position of
+/// the documents reads are served from: during a rebuild, the live build's, which keeps following.
 /// </summary>
 public sealed record ProjectionStatusView(
-    string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild);
+    string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
+    long? ServingPosition);
 
 public sealed class ProjectionStatusReader(IDocumentStore store)
 {
@@ -20,12 +22,12 @@ public sealed class ProjectionStatusReader(IDocumentStore store)
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
         var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence
             ?? (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
-        long? position = projection.IsInline
-            ? null
-            : projection.Shards.Select(s => progress.FirstOrDefault(p => p.ShardName == s.Identity)?.Sequence ?? 0).DefaultIfEmpty(0).Min();
+        long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
 
         await using var session = store.QuerySession();
         var rebuild = await session.LoadAsync<ProjectionRebuild>(projection.Name, ct);
+        var rebuilding = rebuild?.State == RebuildStates.Rebuilding;
+        var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
         var state = rebuild?.State switch
         {
             RebuildStates.Rebuilding or RebuildStates.Failed => rebuild.State,
@@ -34,6 +36,11 @@ public sealed class ProjectionStatusReader(IDocumentStore store)
         };
         return new ProjectionStatusView(projection.Name, projection.Lifecycle.ToString().ToLowerInvariant(), projection.Version, state,
             position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
-            rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error));
+            rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error),
+            serving);
     }
+
+    // A shard without a progress row has processed nothing yet.
+    private static long PositionOf(IEnumerable<ShardName> shards, IReadOnlyList<ShardState> progress) =>
+        shards.Select(s => progress.FirstOrDefault(p => p.ShardName == s.Identity)?.Sequence ?? 0).DefaultIfEmpty(0).Min();
 }

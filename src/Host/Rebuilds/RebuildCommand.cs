@@ -25,6 +25,8 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return Fail($"--projection must name one of: {catalog.Names}");
         if (projection.IsInline && !input.OfflineFlag)
             return Fail($"'{projection.Name}' is inline: appends decide on it. Stop the service, then run again with --offline.");
+        if (!projection.IsInline && !SideBuilds.CanBuild(projection))
+            return Fail(SideBuilds.NotRegistered(projection));
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
         if (!await rebuilder.TakeAsync(projection, CancellationToken.None))
@@ -39,7 +41,7 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
                 .StartAsync(async progress =>
                 {
                     var task = progress.AddTask($"Rebuilding {projection.Name}", maxValue: Math.Max(started.TargetHighWaterMark, 1));
-                    var rebuild = rebuilder.RunAsync(projection, started, resume: false, CancellationToken.None);
+                    var rebuild = rebuilder.RunAsync(projection, started, serviceRunsIt: false, CancellationToken.None);
                     while (await Task.WhenAny(rebuild, Task.Delay(500)) != rebuild)
                         task.Value = (await status.ReadAsync(projection, CancellationToken.None)).Position ?? 0;
                     await rebuild;

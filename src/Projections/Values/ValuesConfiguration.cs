@@ -6,11 +6,17 @@ namespace EventCrm.Projections.Values;
 
 public static class ValuesConfiguration
 {
-    public static StoreOptions ConfigureValues(this StoreOptions opts)
+    public static StoreOptions ConfigureValues(this StoreOptions opts) => opts.ConfigureLedgers(new CustomerLedgerProjection());
+
+    /// <summary>
+    /// The ledgers' documents and their projection. A blue/green rebuild registers the same
+    /// projection under another name in a side store, so both builds map the documents alike.
+    /// </summary>
+    public static StoreOptions ConfigureLedgers(this StoreOptions opts, CustomerLedgerProjection projection)
     {
         opts.Schema.For<CustomerLedger>().Identity(l => l.CustomerId);
         // Async: portfolio analytics tolerate a second of lag; appends must not pay for it.
-        opts.Projections.Add<CustomerLedgerProjection>(ProjectionLifecycle.Async);
+        opts.Projections.Add(projection, ProjectionLifecycle.Async);
         return opts;
     }
 }

@@ -29,7 +29,7 @@ public static class DataCommandLine
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static string ConnectionString() =>
+    public static string ConnectionString() =>
         Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")
         ?? throw new InvalidOperationException("ConnectionStrings__EventCrm is not set");
 }

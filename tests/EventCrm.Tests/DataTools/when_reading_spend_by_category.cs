@@ -31,13 +31,24 @@ public class when_reading_spend_by_category(SpendBase spend) : IClassFixture<Spe
         (await Cells()).ShouldBe(Expected);
     }
 
+    // Table identities: a blue/green rebuild swaps in new tables, both of the projection's documents at once.
+    private static async Task<(long Cells, long Customers)> Tables() =>
+        (await TableId("mt_doc_spendcell"), await TableId("mt_doc_customerspend"));
+
+    private static Task<long> TableId(string table) => DataCommandLine.Count($"select '{SpendBase.SchemaName}.{table}'::regclass::oid::bigint");
+
     [Fact]
-    public async Task a_rebuild_gives_the_same_cells()
+    public async Task a_rebuild_gives_the_same_cells_in_new_tables()
     {
+        var before = await Tables();
+
         await spend.Host.PostJson("/api/projections/SpendByCategory/rebuild", new { }, 202);
         await RebuildWaits.UntilCompleted(spend.Host, "SpendByCategory");
         await spend.Store.CatchUp();
 
         (await Cells()).ShouldBe(Expected);
+        var after = await Tables();
+        after.Cells.ShouldNotBe(before.Cells);
+        after.Customers.ShouldNotBe(before.Customers);
     }
 }
