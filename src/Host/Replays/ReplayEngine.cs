@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Text;
+using System.Threading.Channels;
 using System.Text.Json;
 using EventCrm.Host.Models;
-using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using Marten;
 using Npgsql;
@@ -45,25 +44,60 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
         var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
 
-        var chunk = new List<(string Customer, List<ITouchpoint> Touchpoints)>();
-        await foreach (var customer in CustomersAsync(reading, schema, run.HighWater, last, ct))
+        // Three stages overlap: the log is read and deserialised while the previous chunk is
+        // valued on every core, while the one before it is copied into the results table.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var chunks = Channel.CreateBounded<List<ReplayedStream>>(2);
+        var reader = Task.Run(() => ReadChunksAsync(reading, run, last, chunks.Writer, stop.Token), stop.Token);
+        Task written = Task.CompletedTask;
+        try
         {
-            chunk.Add(customer);
-            if (chunk.Count < CustomersPerChunk) continue;
-            (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
-            run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
-                EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
-            await SaveAsync(run, progress, ct);
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(stop.Token))
+            {
+                var rows = Value(chunk, run, model);
+                await written;
+                var events = chunk.Sum(c => c.Touchpoints.Count);
+                (eventsDone, customersDone) = (eventsDone + events, customersDone + rows.Length);
+                run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
+                    EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
+                written = WriteAsync(writing, schema, run, rows, progress, stop.Token);
+            }
+            await written;
+            await reader;
         }
-        (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
-        return run with { EventsDone = eventsDone, CustomersDone = customersDone,
-            EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
+        catch
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(reader, written).ContinueWith(_ => { }, CancellationToken.None);
+            throw;
+        }
+        return run;
     }
 
-    private static async Task<(long Events, int Customers)> WriteChunkAsync(NpgsqlConnection connection, string schema, ReplayRun run,
-        PortfolioModel model, List<(string Customer, List<ITouchpoint> Touchpoints)> chunk, long events, int customers, CancellationToken ct)
+    private async Task ReadChunksAsync(NpgsqlConnection connection, ReplayRun run, string? after, ChannelWriter<List<ReplayedStream>> chunks, CancellationToken ct)
     {
-        if (chunk.Count == 0) return (events, customers);
+        try
+        {
+            var chunk = new List<ReplayedStream>(CustomersPerChunk);
+            await foreach (var customer in ReplayLog.CustomersAsync(connection, store, run.HighWater, after, ct))
+            {
+                chunk.Add(customer);
+                if (chunk.Count < CustomersPerChunk) continue;
+                await chunks.WriteAsync(chunk, ct);
+                chunk = new List<ReplayedStream>(CustomersPerChunk);
+            }
+            if (chunk.Count > 0) await chunks.WriteAsync(chunk, ct);
+            chunks.Complete();
+        }
+        catch (Exception e)
+        {
+            chunks.Complete(e);
+            throw;
+        }
+    }
+
+    private static ReplayStorage.Row[] Value(List<ReplayedStream> chunk, ReplayRun run, PortfolioModel model)
+    {
         var rows = new ReplayStorage.Row[chunk.Count];
         Parallel.For(0, chunk.Count, i =>
         {
@@ -73,37 +107,15 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
                 replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
                 JsonSerializer.Serialize(replayed.Value, Json), JsonSerializer.Serialize(replayed.History, Json));
         });
-        await ReplayStorage.WriteAsync(connection, schema, run.Id, rows, ct);
-        var counted = chunk.Sum(c => c.Touchpoints.Count);
-        chunk.Clear();
-        return (events + counted, customers + rows.Length);
+        return rows;
     }
 
-    /// <summary>Customer streams in id order, each with its touchpoints in recording order, read with one streaming query.</summary>
-    private async IAsyncEnumerable<(string Customer, List<ITouchpoint> Touchpoints)> CustomersAsync(NpgsqlConnection connection, string schema,
-        long highWater, string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>A chunk's results and the run's progress: the results table is the checkpoint, the run document what callers poll.</summary>
+    private async Task WriteAsync(NpgsqlConnection connection, string schema, ReplayRun run, ReplayStorage.Row[] rows, Action<ReplayRun>? progress, CancellationToken ct)
     {
-        var serializer = store.Options.Serializer();
-        await using var command = new NpgsqlCommand(
-            $"select stream_id, type, data::text from {schema}.mt_events where seq_id <= @hw and stream_id > @after and stream_id not like 'system:%' " +
-            "order by stream_id, version", connection);
-        command.Parameters.AddWithValue("hw", highWater);
-        command.Parameters.AddWithValue("after", after ?? "");
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-        (string Customer, List<ITouchpoint> Touchpoints)? current = null;
-        while (await reader.ReadAsync(ct))
-        {
-            var (stream, type) = (reader.GetString(0), reader.GetString(1));
-            if (current?.Customer != stream)
-            {
-                if (current is { } done) yield return done;
-                current = (stream, new List<ITouchpoint>());
-            }
-            if (TouchpointTypes.ByName.TryGetValue(type, out var dotnetType)
-                && serializer.FromJson(dotnetType, new MemoryStream(Encoding.UTF8.GetBytes(reader.GetString(2)))) is ITouchpoint t)
-                current.Value.Touchpoints.Add(t);
-        }
-        if (current is { } last) yield return last;
+        if (rows.Length == 0) return;
+        await ReplayStorage.WriteAsync(connection, schema, run.Id, rows, ct);
+        await SaveAsync(run, progress, ct);
     }
 
     private async Task<ReplayRun?> LoadAsync(string id, CancellationToken ct)

@@ -26,10 +26,14 @@ public sealed record CustomerLedger
     public HistoricalValue Historical { get; init; } = new(0, 0, CostBreakdown.None);
     public IReadOnlyList<PurchaseLine> Purchases { get; init; } = [];
     public IReadOnlyList<RefundLine> Refunds { get; init; } = [];
-    public IReadOnlyList<StateMark> Marks { get; init; } = [];
+    /// <summary>Setting the marks (a `with`, a deserialised document) starts a new fold of them.</summary>
+    public IReadOnlyList<StateMark> Marks { get => _marks; init { _marks = value; _folded = new(); } }
     /// <summary>Retention offers made, by offer id, with their cost: it becomes a retention cost once accepted.</summary>
     public IReadOnlyDictionary<string, decimal> OfferCosts { get; init; } = new Dictionary<string, decimal>();
     public int Touchpoints { get; init; }
+
+    private readonly IReadOnlyList<StateMark> _marks = [];
+    private readonly FoldedMarks _folded = new();
 
     public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId };
 
@@ -41,12 +45,14 @@ public sealed record CustomerLedger
         var type = TouchpointTypes.NameOf(touchpoint);
         var h = Historical;
         var c = h.Costs;
+        var changesState = Lifecycle.Lifecycle.CanChangeState(type);
         var next = this with
         {
             Touchpoints = Touchpoints + 1,
             FirstSeenAt = FirstSeenAt is { } first && first <= touchpoint.OccurredAt ? first : touchpoint.OccurredAt,
-            Marks = Lifecycle.Lifecycle.CanChangeState(type) ? [.. Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)] : Marks,
+            Marks = changesState ? [.. Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)] : Marks,
         };
+        if (changesState) next._folded.StepFrom(this, type, touchpoint.OccurredAt);
         return touchpoint switch
         {
             LeadCaptured lead => next with { LeadAt = Earliest(LeadAt, lead.OccurredAt) },
@@ -94,7 +100,7 @@ public sealed record CustomerLedger
         return changes;
     }
 
-    public string State() => StateChanges() is { Count: > 0 } changes ? changes[^1].State : CustomerStates.Prospect;
+    public string State() => _folded.State ??= StateChanges() is { Count: > 0 } changes ? changes[^1].State : CustomerStates.Prospect;
 
     /// <summary>Facts that cannot all be true at once: the data-quality error rate counts them.</summary>
     public IReadOnlyList<string> DataErrors()
@@ -116,4 +122,32 @@ public sealed record CustomerLedger
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k <= at ? k : at;
+
+    /// <summary>
+    /// The state the marks fold to, once known, so valuing after every touchpoint does not refold
+    /// every mark each time (a replay was quadratic in a customer's touchpoints). A function of the
+    /// marks alone: ledgers sharing their marks share it, and it never makes two ledgers differ.
+    /// </summary>
+    private sealed class FoldedMarks
+    {
+        public string? State;
+        public DateTimeOffset? LatestAt;
+
+        /// <summary>
+        /// A mark no earlier in business time than every mark before it sorts last (its recording
+        /// order is the highest), so the state moves on by one step; a back-dated one leaves the
+        /// state to be refolded from all the marks when asked.
+        /// </summary>
+        public void StepFrom(CustomerLedger before, string type, DateTimeOffset at)
+        {
+            var marks = before._marks;
+            var latest = marks.Count == 0 ? (DateTimeOffset?)null : before._folded.LatestAt ??= marks.Max(m => m.At);
+            LatestAt = latest is { } l && l > at ? l : at;
+            if (latest is not null && at < latest) return;
+            State = Lifecycle.Lifecycle.Next(marks.Count == 0 ? null : before.State(), type) ?? CustomerStates.Prospect;
+        }
+
+        public override bool Equals(object? other) => other is FoldedMarks;
+        public override int GetHashCode() => 0;
+    }
 }
