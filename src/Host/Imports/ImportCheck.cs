@@ -9,19 +9,31 @@ namespace EventCrm.Host.Imports;
 /// The first pass of an import: asks the ingestion decision about every batch, as the appender
 /// will, but with what the earlier rows of the file will have done to the store. A customer
 /// signed up on line 10 is known on line 5,000; a touchpoint id used twice in the file is a
-/// repeat or a conflict. Nothing is written. Remembers the accepted rows of the file (a few
-/// hundred bytes each) to judge the later ones.
+/// repeat or a conflict. Nothing is written.
 /// </summary>
 public sealed class ImportCheck(IDocumentStore store)
 {
-    private readonly Dictionary<string, StoredTouchpoint> _acceptedInFile = new(StringComparer.Ordinal);
+    // Of the accepted rows it keeps only the touchpoint id and its line (tens of bytes, where the
+    // rows themselves took hundreds: 790 MB for a million). An id seen again in a later batch is
+    // compared with its first row after the pass (see LinesToCompare): whichever way that goes,
+    // the row appends nothing, so deciding it late changes no other row's decision.
+    private readonly Dictionary<string, int> _acceptedLines = new(StringComparer.Ordinal);
+    private readonly List<(int EarlierLine, IncomingTouchpoint Later)> _toCompare = [];
     private readonly Dictionary<string, CustomerStanding> _standings = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absentFromStore = new(StringComparer.Ordinal);
 
     /// <summary>The rows of the batch the store would refuse, by line (the batch's indexes are line numbers).</summary>
     public async Task<IReadOnlyList<ImportLineError>> CheckAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
+        var seenInFile = batch.Where(i => _acceptedLines.ContainsKey(i.Touchpoint.TouchpointId)).ToList();
+        foreach (var item in seenInFile) _toCompare.Add((_acceptedLines[item.Touchpoint.TouchpointId], item));
+        if (seenInFile.Count > 0)
+        {
+            var again = seenInFile.Select(i => i.Index).ToHashSet();
+            batch = batch.Where(i => !again.Contains(i.Index)).ToList();
+        }
         if (batch.Count == 0) return [];
+
         await using var session = store.QuerySession();
         var stored = await StoredTouchpoints(session, batch, ct);
         await LearnCustomers(session, batch, ct);
@@ -33,23 +45,29 @@ public sealed class ImportCheck(IDocumentStore store)
         var repeats = plan.Repeats.Select(r => r.Index).ToHashSet();
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
         {
-            _acceptedInFile[item.Touchpoint.TouchpointId] = new StoredTouchpoint(item.CustomerId, item.Touchpoint);
+            _acceptedLines.TryAdd(item.Touchpoint.TouchpointId, item.Index);
             var before = _standings.GetValueOrDefault(item.CustomerId) ?? new CustomerStanding(0, false);
             _standings[item.CustomerId] = before with { HasSignedUp = before.HasSignedUp || item.Touchpoint is SignedUp };
         }
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();
     }
 
-    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    /// <summary>The first rows of ids that came again in later batches: the import reads them back for <see cref="Compare"/>.</summary>
+    public IReadOnlySet<int> LinesToCompare => _toCompare.Select(c => c.EarlierLine).ToHashSet();
+
+    /// <summary>Later rows of an id whose content differs from its first row's.</summary>
+    public IEnumerable<ImportLineError> Compare(IReadOnlyDictionary<int, IncomingTouchpoint> earlierRows) =>
+        from c in _toCompare
+        let earlier = earlierRows[c.EarlierLine]
+        where !IngestionDecision.SameContent(new StoredTouchpoint(earlier.CustomerId, earlier.Touchpoint), c.Later)
+        select new ImportLineError(c.Later.Index, IngestionDecision.Conflicting(c.Later).Reason, LineErrorKind.Refused);
+
+    private static async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
-        var ids = batch.Select(i => i.Touchpoint.TouchpointId).Distinct().ToList();
-        var eventIds = ids.Where(id => !_acceptedInFile.ContainsKey(id)).Select(TouchpointEventIds.For).ToArray();
-        var events = eventIds.Length == 0 ? [] : await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(eventIds)).ToListAsync(ct);
-        var stored = events.Where(e => e.Data is ITouchpoint)
+        var eventIds = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(eventIds)).ToListAsync(ct);
+        return events.Where(e => e.Data is ITouchpoint)
             .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
-        foreach (var id in ids)
-            if (_acceptedInFile.TryGetValue(id, out var earlier)) stored[id] = earlier;
-        return stored;
     }
 
     private async Task LearnCustomers(IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)

@@ -34,6 +34,16 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
             return true;
         }, _ => false);
         if (unreadable is not null) return ImportReport.Unreadable(importId, unreadable);
+        if (check.LinesToCompare is { Count: > 0 } lines)
+        {
+            var earlier = new Dictionary<int, IncomingTouchpoint>();
+            await ForEachBatch(path, now, ImportPhase.Checking, null, (batch, _) =>
+            {
+                foreach (var item in batch.Where(i => lines.Contains(i.Index))) earlier[item.Index] = item;
+                return Task.FromResult(true);
+            }, _ => false);
+            bad.AddRange(check.Compare(earlier));
+        }
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad);
 
@@ -42,7 +52,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var (imported, repeated, stopped) = (0, 0, false);
         await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>
         {
-            var outcome = await appender.AppendAsync(batch, context, ct);
+            var outcome = await appender.AppendAsync(batch, context, ct, copyNewStreams: true);
             // Refused now but not in the check: another writer got there in between. Skipping
             // mode drops those rows and appends the rest; otherwise the import stops here.
             while (!outcome.Accepted && skipInvalid && outcome.Rejections.Count > 0)
@@ -50,7 +60,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
                 bad.AddRange(outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
                 var refused = outcome.Rejections.Select(r => r.Index).ToHashSet();
                 batch = batch.Where(i => !refused.Contains(i.Index)).ToList();
-                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct);
+                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct, copyNewStreams: true);
             }
             if (!outcome.Accepted)
             {

@@ -14,6 +14,7 @@ public static class FeatureServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TouchpointAppender>();
+        services.AddSingleton<NewStreamCopy>();
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();

@@ -23,12 +23,13 @@ public sealed record AppendContext(string AppendedBy, string CorrelationId, stri
     public static AppendContext System(string reason) => new("system", $"{reason}-{Guid.NewGuid():N}");
 }
 
-public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointAppender> logger)
+public sealed class TouchpointAppender(IDocumentStore store, NewStreamCopy copy, ILogger<TouchpointAppender> logger)
 {
     private const int MaxAttempts = 12;
     private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
 
-    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct)
+    /// <param name="copyNewStreams">Start new customers' streams with binary COPY (bulk loads: see <see cref="NewStreamCopy"/>).</param>
+    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct, bool copyNewStreams = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -37,10 +38,12 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
             session.CausationId = context.CausationId;
             session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
             await LockStreamsAsync(session, batch, ct);
-            var outcome = await StageAsync(session, batch, ct);
+            var newStreams = copyNewStreams ? new List<StreamAppend>() : null;
+            var outcome = await StageAsync(session, batch, ct, newStreams);
             if (!outcome.Accepted || outcome.Appended == 0) return outcome;
             try
             {
+                if (newStreams is not null) await copy.WriteAsync(session, context, newStreams, ToEvent, ct);
                 await session.SaveChangesAsync(ct);
                 return outcome;
             }
@@ -78,11 +81,16 @@ public sealed class TouchpointAppender(IDocumentStore store, ILogger<TouchpointA
     /// Wolverine handler's, so the events and the handler's outgoing messages commit together.
     /// A lost race then surfaces as the commit's exception, for the caller's retry policy.
     /// </summary>
-    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct,
+        List<StreamAppend>? newStreamsLeftToCaller = null)
     {
         var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
         if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
-        foreach (var append in plan.Appends) Write(session, append);
+        foreach (var append in plan.Appends)
+        {
+            if (append.StartsStream && newStreamsLeftToCaller is not null) newStreamsLeftToCaller.Add(append);
+            else Write(session, append);
+        }
         return Receipts(batch, plan);
     }
 
