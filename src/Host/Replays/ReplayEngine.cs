@@ -47,7 +47,7 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         // Three stages overlap: the log is read and deserialised while the previous chunk is
         // valued on every core, while the one before it is copied into the results table.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var chunks = Channel.CreateBounded<List<ReplayedStream>>(2);
+        var chunks = Channel.CreateBounded<List<ReplayedStream>>(1);
         var reader = Task.Run(() => ReadChunksAsync(reading, run, last, chunks.Writer, stop.Token), stop.Token);
         Task written = Task.CompletedTask;
         try
@@ -105,7 +105,7 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
             var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
             rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
                 replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
-                JsonSerializer.Serialize(replayed.Value, Json), JsonSerializer.Serialize(replayed.History, Json));
+                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, Json), JsonSerializer.SerializeToUtf8Bytes(replayed.History, Json));
         });
         return rows;
     }

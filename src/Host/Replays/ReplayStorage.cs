@@ -28,8 +28,9 @@ public static class ReplayStorage
         return table;
     }
 
+    /// <summary>Valuation and history are UTF-8 JSON: what the column receives, at half the memory of strings.</summary>
     public sealed record Row(string CustomerId, decimal Current, decimal Potential, string Tier, decimal Live, string LiveTier, int Events,
-        string Valuation, string History);
+        byte[] Valuation, byte[] History);
 
     /// <summary>A chunk of customers in one transaction: the table itself is the replay's checkpoint.</summary>
     public static async Task WriteAsync(NpgsqlConnection connection, string schema, string replayId, IReadOnlyList<Row> rows, CancellationToken ct)

@@ -26,8 +26,16 @@ public sealed record CustomerLedger
     public HistoricalValue Historical { get; init; } = new(0, 0, CostBreakdown.None);
     public IReadOnlyList<PurchaseLine> Purchases { get; init; } = [];
     public IReadOnlyList<RefundLine> Refunds { get; init; } = [];
-    /// <summary>Setting the marks (a `with`, a deserialised document) starts a new fold of them.</summary>
-    public IReadOnlyList<StateMark> Marks { get => _marks; init { _marks = value; _folded = new(); } }
+    /// <summary>Other marks (a `with`, a deserialised document) start a new fold of them; the same list keeps the fold.</summary>
+    public IReadOnlyList<StateMark> Marks
+    {
+        get => _marks;
+        init
+        {
+            if (ReferenceEquals(value, _marks)) return;
+            (_marks, _folded) = (value, new FoldedMarks());
+        }
+    }
     /// <summary>Retention offers made, by offer id, with their cost: it becomes a retention cost once accepted.</summary>
     public IReadOnlyDictionary<string, decimal> OfferCosts { get; init; } = new Dictionary<string, decimal>();
     public int Touchpoints { get; init; }
