@@ -44,8 +44,9 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
         var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
 
-        // Three stages overlap: the log is read and deserialised while the previous chunk is
-        // valued on every core, while the one before it is copied into the results table.
+        // Three stages overlap: the log is read while the previous chunk is deserialised and valued
+        // on every core, while the one before it is copied into the results table.
+        var serializer = store.Options.Serializer();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var chunks = Channel.CreateBounded<List<ReplayedStream>>(1);
         var reader = Task.Run(() => ReadChunksAsync(reading, run, last, chunks.Writer, stop.Token), stop.Token);
@@ -54,9 +55,9 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(stop.Token))
             {
-                var rows = Value(chunk, run, model);
+                var rows = Value(chunk, run, model, serializer);
                 await written;
-                var events = chunk.Sum(c => c.Touchpoints.Count);
+                var events = rows.Sum(r => (long)r.Events);
                 (eventsDone, customersDone) = (eventsDone + events, customersDone + rows.Length);
                 run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
                     EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
@@ -79,7 +80,7 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         try
         {
             var chunk = new List<ReplayedStream>(CustomersPerChunk);
-            await foreach (var customer in ReplayLog.CustomersAsync(connection, store, run.HighWater, after, ct))
+            await foreach (var customer in ReplayLog.CustomersAsync(connection, store.Options.DatabaseSchemaName, run.HighWater, after, ct))
             {
                 chunk.Add(customer);
                 if (chunk.Count < CustomersPerChunk) continue;
@@ -96,12 +97,12 @@ public sealed class ReplayEngine(IDocumentStore store, PortfolioModels models, T
         }
     }
 
-    private static ReplayStorage.Row[] Value(List<ReplayedStream> chunk, ReplayRun run, PortfolioModel model)
+    private static ReplayStorage.Row[] Value(List<ReplayedStream> chunk, ReplayRun run, PortfolioModel model, ISerializer serializer)
     {
         var rows = new ReplayStorage.Row[chunk.Count];
         Parallel.For(0, chunk.Count, i =>
         {
-            var (id, touchpoints) = chunk[i];
+            var (id, touchpoints) = (chunk[i].CustomerId, chunk[i].Touchpoints(serializer));
             var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
             rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
                 replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
