@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using System.Text.Json;
+using System.Threading.Channels;
 using EventCrm.Host.Models;
 using EventCrm.Relationship.Value;
 using Marten;

@@ -16,7 +16,7 @@ public sealed record StateMark(DateTimeOffset At, long Order, string Type);
 /// touchpoints arrive in; the state is refolded in business-time order, so back-dated touchpoints
 /// land in their place. Recording one touchpoint returns a new ledger.
 /// </summary>
-public sealed record CustomerLedger
+public sealed partial record CustomerLedger
 {
     public required string CustomerId { get; init; }
     public string? Segment { get; init; }
@@ -130,32 +130,4 @@ public sealed record CustomerLedger
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k <= at ? k : at;
-
-    /// <summary>
-    /// The state the marks fold to, once known, so valuing after every touchpoint does not refold
-    /// every mark each time (a replay was quadratic in a customer's touchpoints). A function of the
-    /// marks alone: ledgers sharing their marks share it, and it never makes two ledgers differ.
-    /// </summary>
-    private sealed class FoldedMarks
-    {
-        public string? State;
-        public DateTimeOffset? LatestAt;
-
-        /// <summary>
-        /// A mark no earlier in business time than every mark before it sorts last (its recording
-        /// order is the highest), so the state moves on by one step; a back-dated one leaves the
-        /// state to be refolded from all the marks when asked.
-        /// </summary>
-        public void StepFrom(CustomerLedger before, string type, DateTimeOffset at)
-        {
-            var marks = before._marks;
-            var latest = marks.Count == 0 ? (DateTimeOffset?)null : before._folded.LatestAt ??= marks.Max(m => m.At);
-            LatestAt = latest is { } l && l > at ? l : at;
-            if (latest is not null && at < latest) return;
-            State = Lifecycle.Lifecycle.Next(marks.Count == 0 ? null : before.State(), type) ?? CustomerStates.Prospect;
-        }
-
-        public override bool Equals(object? other) => other is FoldedMarks;
-        public override int GetHashCode() => 0;
-    }
 }
