@@ -113,7 +113,8 @@ if (noise.Length > 0) Console.WriteLine(noise);
 Console.WriteLine($"Results: {Path.GetRelativePath(options.RepoRoot, jsonPath)}; details: {Path.GetRelativePath(options.RepoRoot, detailsPath)}");
 
 var readme = Path.Combine(options.RepoRoot, "README.md");
-if (options.WriteReadme && merging && Results.ReadmeBlockIn(readme) is { } block)
+// README's table shows one mode: a partial run merges into it only when it ran in that mode.
+if (options.WriteReadme && merging && Results.ReadmeBlockIn(readme) is { } block && block.Contains($"mode **{options.Mode}**"))
 {
     var command = $"./eventcrm bench{(options.Quick ? " --quick" : "")} --only {string.Join(',', options.Only!)} --merge";
     Results.RewriteReadme(readme, MergedResults.MergeReadmeBlock(block, fresh, date, command,
