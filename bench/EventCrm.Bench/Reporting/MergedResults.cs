@@ -48,10 +48,15 @@ public static class MergedResults
     private static List<T> Merge<T>(List<(string Name, T Row)> committed, List<(string Name, T Row)> fresh)
     {
         var byName = fresh.ToDictionary(f => f.Name, f => f.Row);
-        var merged = committed.Select(c => byName.Remove(c.Name, out var f) ? f : c.Row).ToList();
-        var wholeRunAt = committed.FindIndex(c => WholeRun.Contains(c.Name));
-        merged.InsertRange(wholeRunAt < 0 ? merged.Count : wholeRunAt, fresh.Where(f => byName.ContainsKey(f.Name)).Select(f => f.Row));
-        return merged;
+        var merged = committed.Select(c => (c.Name, Row: byName.Remove(c.Name, out var f) ? f : c.Row)).ToList();
+        // A row new to the committed results goes after the row it follows in this run (replay-vs-marten-rebuild after replay).
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (!byName.ContainsKey(fresh[i].Name)) continue;
+            var after = i == 0 ? -1 : merged.FindIndex(m => m.Name == fresh[i - 1].Name);
+            merged.Insert(after < 0 ? merged.Count : after + 1, fresh[i]);
+        }
+        return merged.Select(m => m.Row).ToList();
     }
 
     private static bool IsRow(string line) => line.StartsWith("| `", StringComparison.Ordinal);

@@ -55,12 +55,11 @@ public sealed class ImportCheck(IDocumentStore store)
     /// <summary>The first rows of ids that came again in later batches: the import reads them back for <see cref="Compare"/>.</summary>
     public IReadOnlySet<int> LinesToCompare => _toCompare.Select(c => c.EarlierLine).ToHashSet();
 
-    /// <summary>Later rows of an id whose content differs from its first row's.</summary>
-    public IEnumerable<ImportLineError> Compare(IReadOnlyDictionary<int, IncomingTouchpoint> earlierRows) =>
-        from c in _toCompare
-        let earlier = earlierRows[c.EarlierLine]
-        where !IngestionDecision.SameContent(new StoredTouchpoint(earlier.CustomerId, earlier.Touchpoint), c.Later)
-        select new ImportLineError(c.Later.Index, IngestionDecision.Conflicting(c.Later).Reason, LineErrorKind.Refused);
+    /// <summary>Later rows of an id whose content differs from its first row's (or whose first row is gone: the file changed under the import).</summary>
+    public IEnumerable<ImportLineError> Compare(IReadOnlyDictionary<int, IncomingTouchpoint> earlierRows) => _toCompare
+        .Where(c => !earlierRows.TryGetValue(c.EarlierLine, out var earlier)
+                    || !IngestionDecision.SameContent(new StoredTouchpoint(earlier.CustomerId, earlier.Touchpoint), c.Later))
+        .Select(c => new ImportLineError(c.Later.Index, IngestionDecision.Conflicting(c.Later).Reason, LineErrorKind.Refused));
 
     private static async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
