@@ -90,13 +90,18 @@ var noise = ctx.OtherCpu.Count == 0 ? "" :
     $"During the measured phases other processes on the machine used on average {ctx.OtherCpu.Sum(o => o.OtherCpuSeconds) / ctx.OtherCpu.Sum(o => o.Seconds):F2} " +
     $"of its {Environment.ProcessorCount} cores (at most {ctx.OtherCpu.Max(o => o.OtherCpuSeconds / o.Seconds):F2} in one phase).";
 var partial = options.Only is not null || options.HostEnvironment.Count > 0 || failures.Count > 0;
+var merging = options.Merge && failures.Count == 0;
 var resultsDir = Path.Combine(options.RepoRoot, "bench", "results");
 Directory.CreateDirectory(resultsDir);
 var stem = options.Quick ? "quick" : "latest";
-// A partial or failed run must not overwrite the committed figures: it goes to *.tmp files (git-ignored).
-var jsonPath = options.Output ?? Path.Combine(resultsDir, partial ? $"{stem}-partial.json.tmp" : $"{stem}.json");
-var detailsPath = Path.Combine(resultsDir, partial ? $"{stem}-partial-details.md.tmp" : $"{stem}-details.md");
-await File.WriteAllTextAsync(jsonPath, Results.ToJson(date, machine, options.Mode, results));
+// A partial or failed run must not overwrite the committed figures: it goes to *.tmp files (git-ignored),
+// unless --merge asks it to replace its own rows of the committed results (see MergedResults).
+var jsonPath = options.Output ?? Path.Combine(resultsDir, partial && !merging ? $"{stem}-partial.json.tmp" : $"{stem}.json");
+var detailsPath = Path.Combine(resultsDir, merging ? $"{stem}-merged-details.md" : partial ? $"{stem}-partial-details.md.tmp" : $"{stem}-details.md");
+var fresh = MergedResults.Fresh(results);
+await File.WriteAllTextAsync(jsonPath, merging && File.Exists(jsonPath)
+    ? MergedResults.MergeJson(await File.ReadAllTextAsync(jsonPath), fresh)
+    : Results.ToJson(date, machine, options.Mode, results));
 await File.WriteAllTextAsync(detailsPath, Results.Details(date, machine, noise, options.Mode, figures, ctx.Details, ctx.HostRuns, failures));
 
 var table = Results.Table(results);
@@ -107,6 +112,15 @@ Console.WriteLine(table);
 if (noise.Length > 0) Console.WriteLine(noise);
 Console.WriteLine($"Results: {Path.GetRelativePath(options.RepoRoot, jsonPath)}; details: {Path.GetRelativePath(options.RepoRoot, detailsPath)}");
 
+var readme = Path.Combine(options.RepoRoot, "README.md");
+// README's table shows one mode: a partial run merges into it only when it ran in that mode.
+if (options.WriteReadme && merging && Results.ReadmeBlockIn(readme) is { } block && block.Contains($"mode **{options.Mode}**"))
+{
+    var command = $"./eventcrm bench{(options.Quick ? " --quick" : "")} --only {string.Join(',', options.Only!)} --merge";
+    Results.RewriteReadme(readme, MergedResults.MergeReadmeBlock(block, fresh, date, command,
+        Path.GetRelativePath(options.RepoRoot, detailsPath).Replace('\\', '/')));
+    Console.WriteLine("README.md: this run's rows of the section \"Performance\" replaced.");
+}
 if (options.WriteReadme && !partial)
 {
     var rel = (string p) => Path.GetRelativePath(options.RepoRoot, p).Replace('\\', '/');

@@ -23,8 +23,9 @@ public static class Results
     };
 
     public static string ToJson(DateTimeOffset date, string machine, string mode, IReadOnlyList<ScenarioResult> results) =>
-        JsonSerializer.Serialize(new BenchResults(date, machine, mode,
-            results.Select(r => new JsonScenario(r.Name, r.Value, r.Unit, r.Baseline, r.BaselineValue, r.Ratio)).ToList()), Json) + "\n";
+        ToJson(new BenchResults(date, machine, mode, results.Select(r => new JsonScenario(r.Name, r.Value, r.Unit, r.Baseline, r.BaselineValue, r.Ratio)).ToList()));
+
+    public static string ToJson(BenchResults results) => JsonSerializer.Serialize(results, Json) + "\n";
 
     /// <summary>The Markdown table: scenario, figure, baseline, ratio, and the target when the issues set one.</summary>
     public static string Table(IReadOnlyList<ScenarioResult> results)
@@ -38,7 +39,8 @@ public static class Results
             {
                 null => "",
                 Baselines.Floor => $"floor {Format(r.BaselineValue ?? 0, r.Unit)}",
-                _ when r.BaselineValue is { } v => $"{r.Baseline} ({Format(v, r.Unit == "events/s" ? "rows/s" : r.Unit)})",
+                // The COPY baselines count rows; a figure against another figure (marten-rebuild) keeps its unit.
+                _ when r.BaselineValue is { } v => $"{r.Baseline} ({Format(v, r.Unit == "events/s" && r.Baseline.EndsWith("-baseline") ? "rows/s" : r.Unit)})",
                 _ => r.Baseline,
             };
             var target = r.Target is null ? "" : $"{r.Target} {(r.Met == true ? "✅ met" : "❌ not met")}";
@@ -67,6 +69,15 @@ public static class Results
         {Table(results).TrimEnd()}
         {EndMarker}
         """;
+
+    /// <summary>The marked block of README.md, markers included, or null.</summary>
+    public static string? ReadmeBlockIn(string readmePath)
+    {
+        var text = File.ReadAllText(readmePath);
+        var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
+        var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
+        return start >= 0 && end > start ? text[start..(end + EndMarker.Length)] : null;
+    }
 
     /// <summary>Replaces the marked block of README.md (appending the section when it is missing); touches nothing else.</summary>
     public static void RewriteReadme(string readmePath, string block)

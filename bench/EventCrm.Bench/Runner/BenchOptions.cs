@@ -1,6 +1,6 @@
 namespace EventCrm.Bench.Runner;
 
-public sealed record BenchOptions(bool Quick, string RepoRoot, IReadOnlySet<string>? Only, bool WriteReadme, string? Output, bool KeepSchemas, bool Trace, IReadOnlyDictionary<string, string> HostEnvironment, int QuietWaitSeconds)
+public sealed record BenchOptions(bool Quick, string RepoRoot, IReadOnlySet<string>? Only, bool WriteReadme, string? Output, bool KeepSchemas, bool Trace, IReadOnlyDictionary<string, string> HostEnvironment, int QuietWaitSeconds, bool Merge = false)
 {
     public string Mode => Quick ? "quick" : "full";
     public BenchSizes Sizes => Quick ? BenchSizes.QuickSizes : BenchSizes.FullSizes;
@@ -12,6 +12,8 @@ public sealed record BenchOptions(bool Quick, string RepoRoot, IReadOnlySet<stri
           --quick            small sizes (under 3 minutes with the build); writes bench/results/quick.json
           --only a,b         run only these scenario functions (see the list below)
           --no-readme        do not rewrite the README section "Performance"
+          --merge            with --only: put this run's figures in place of theirs in bench/results/{latest|quick}.json
+                             and README's table, keeping every other row (run a figure's baseline scenario with it)
           --trace            record a dotnet-trace (sampled thread time) of the Host during each measured
                              phase into bench/results/logs.tmp (needs: dotnet tool install -g dotnet-trace)
           --host-env K=V     extra environment for the Host children, for experiments (repeatable), e.g.
@@ -27,7 +29,7 @@ public sealed record BenchOptions(bool Quick, string RepoRoot, IReadOnlySet<stri
 
     public static BenchOptions Parse(string[] args)
     {
-        var (quick, readme, keep, trace) = (false, true, false, false);
+        var (quick, readme, keep, trace, merge) = (false, true, false, false, false);
         string? repo = null, output = null;
         HashSet<string>? only = null;
         var hostEnvironment = new Dictionary<string, string>();
@@ -40,6 +42,7 @@ public sealed record BenchOptions(bool Quick, string RepoRoot, IReadOnlySet<stri
                 case "--no-readme": readme = false; break;
                 case "--keep-schemas": keep = true; break;
                 case "--trace": trace = true; break;
+                case "--merge": merge = true; break;
                 case "--quiet-wait": quietWait = int.Parse(Value(args, ref i)); break;
                 case "--host-env":
                     var pair = Value(args, ref i).Split('=', 2);
@@ -52,7 +55,8 @@ public sealed record BenchOptions(bool Quick, string RepoRoot, IReadOnlySet<stri
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
-        return new BenchOptions(quick, repo ?? FindRepoRoot(), only, readme, output, keep, trace, hostEnvironment, quietWait ?? (quick ? 0 : 45));
+        if (merge && (only is null || hostEnvironment.Count > 0)) throw new ArgumentException("--merge needs --only and no --host-env");
+        return new BenchOptions(quick, repo ?? FindRepoRoot(), only, readme, output, keep, trace, hostEnvironment, quietWait ?? (quick ? 0 : 45), merge);
     }
 
     private static string Value(string[] args, ref int i) =>

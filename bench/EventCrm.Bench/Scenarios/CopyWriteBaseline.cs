@@ -15,6 +15,9 @@ public static class CopyWriteBaseline
 {
     public const string Name = "copy-write-baseline";
 
+    /// <summary>This run's rate (rows/s), once measured: the import scenario states its floor in seconds with it.</summary>
+    public static double? Rate { get; private set; }
+
     public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
     {
         var schema = BenchContext.SchemaFor("copy_write");
@@ -40,6 +43,7 @@ public static class CopyWriteBaseline
         await probe.DisposeAsync();
         var rate = rows / elapsed.TotalSeconds;
         ctx.Log($"COPY of {rows:N0} rows in one transaction: {elapsed.TotalSeconds:F2} s, {rate:N0} rows/s");
+        Rate = rate;
         await ctx.DoneWithSchemaAsync(schema, ct);
         return [new Figure(Name, Math.Round(rate), "rows/s") { Note = $"{rows:N0} rows, binary COPY, one transaction, plain table without indexes" }];
     }

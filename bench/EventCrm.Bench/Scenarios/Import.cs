@@ -24,6 +24,8 @@ public static class Import
         var rows = Generate(file, ctx.Sizes.ImportRows);
         ctx.Log($"CSV: {rows:N0} rows of {rows / RowsPerCustomer:N0} new customers, {new FileInfo(file).Length / 1048576.0:N1} MB");
 
+        var fixedCost = await OneRowAsync(ctx, file, ct);
+
         await ctx.Statements.ResetAsync(ct);
         var probe = PhaseProbe.Start(ctx);
         var (elapsed, peak, log) = await HostCommand.RunMeasuredAsync(ctx, schema, Name, ["import", "--file", file], ct);
@@ -36,17 +38,37 @@ public static class Import
         if (appended != rows) throw new InvalidOperationException($"the import appended {appended:N0} events for {rows:N0} rows");
         File.Delete(file);
         await ctx.DoneWithSchemaAsync(schema, ct);
+        var allowed = CopyWriteBaseline.Rate is { } copyWrite ? rows / (0.25 * copyWrite) : (double?)null;
+        var floor = allowed is { } a
+            ? $"the floor (25% of copy-write) allows {a:F2} s for the whole command; the same command for one row takes {fixedCost.TotalSeconds:F2} s"
+            : $"the same command for one row takes {fixedCost.TotalSeconds:F2} s";
 
         return
         [
             new Figure(Name, Math.Round(rate), "rows/s")
             {
-                Against = CopyWriteBaseline.Name,
+                Against = CopyWriteBaseline.Name, MinRatio = 0.25,
                 Note = $"`import --file` of {rows:N0} rows ({rows / RowsPerCustomer:N0} new customers, back-dated), {elapsed.TotalSeconds:F1} s for the whole command " +
-                       $"including the process start; the issue asks 100,000 rows under 20 s: {(rows * 20.0 / elapsed.TotalSeconds >= 100_000 ? "met" : "not met")} at this rate",
+                       $"including the process start; {floor}; the issue asks 100,000 rows under 20 s: {(rows * 20.0 / elapsed.TotalSeconds >= 100_000 ? "met" : "not met")} at this rate",
             },
             new Figure(Memory, Math.Round(peak), "MB") { Floor = 500, Note = $"VmHWM of the import command ({rows:N0} rows), sampled every 250 ms; the issue asks under 500 MB" },
         ];
+    }
+
+    /// <summary>
+    /// What the command costs before rows count: process start, host, schema creation, Marten's code
+    /// generation and one append, measured as an import of the file's first row into an empty schema.
+    /// </summary>
+    private static async Task<TimeSpan> OneRowAsync(BenchContext ctx, string file, CancellationToken ct)
+    {
+        var schema = BenchContext.SchemaFor(Name + "-one-row");
+        await ctx.FreshSchemaAsync(schema, ct);
+        var one = Path.Combine(ctx.LogDir, $"{ctx.Options.Mode}-import-one-row.csv");
+        await File.WriteAllLinesAsync(one, File.ReadLines(file).Take(2), ct);
+        var (elapsed, _, _) = await HostCommand.RunMeasuredAsync(ctx, schema, Name + "-one-row", ["import", "--file", one], ct);
+        File.Delete(one);
+        await ctx.DoneWithSchemaAsync(schema, ct);
+        return elapsed;
     }
 
     /// <summary>Writes the CSV; returns its row count (a multiple of the rows per customer).</summary>

@@ -10,18 +10,29 @@ namespace EventCrm.Host.Imports;
 /// The first pass of an import: asks the ingestion decision about every batch, as the appender
 /// will, but with what the earlier rows of the file will have done to the store. A customer
 /// signed up on line 10 is known on line 5,000; a touchpoint id used twice in the file is a
-/// repeat or a conflict. Nothing is written. Remembers the accepted rows of the file (a few
-/// hundred bytes each) to judge the later ones.
+/// repeat or a conflict. Nothing is written.
 /// </summary>
 public sealed class ImportCheck(CustomerDatabases databases)
 {
-    private readonly Dictionary<string, StoredTouchpoint> _acceptedInFile = new(StringComparer.Ordinal);
+    // Of the accepted rows it keeps only the touchpoint id and its line (tens of bytes, where the
+    // rows themselves took hundreds: 790 MB for a million). An id seen again in a later batch is
+    // compared with its first row after the pass (see LinesToCompare): whichever way that goes,
+    // the row appends nothing, so deciding it late changes no other row's decision.
+    private readonly Dictionary<string, int> _acceptedLines = new(StringComparer.Ordinal);
+    private readonly List<(int EarlierLine, IncomingTouchpoint Later)> _toCompare = [];
     private readonly Dictionary<string, CustomerStanding> _standings = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absentFromStore = new(StringComparer.Ordinal);
 
     /// <summary>The rows of the batch the store would refuse, by line (the batch's indexes are line numbers).</summary>
     public async Task<IReadOnlyList<ImportLineError>> CheckAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
+        var seenInFile = batch.Where(i => _acceptedLines.ContainsKey(i.Touchpoint.TouchpointId)).ToList();
+        foreach (var item in seenInFile) _toCompare.Add((_acceptedLines[item.Touchpoint.TouchpointId], item));
+        if (seenInFile.Count > 0)
+        {
+            var again = seenInFile.Select(i => i.Index).ToHashSet();
+            batch = batch.Where(i => !again.Contains(i.Index)).ToList();
+        }
         if (batch.Count == 0) return [];
         var stored = await StoredTouchpoints(batch, ct);
         await LearnCustomers(batch, ct);
@@ -33,25 +44,30 @@ public sealed class ImportCheck(CustomerDatabases databases)
         var repeats = plan.Repeats.Select(r => r.Index).ToHashSet();
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
         {
-            _acceptedInFile[item.Touchpoint.TouchpointId] = new StoredTouchpoint(item.CustomerId, item.Touchpoint);
+            _acceptedLines.TryAdd(item.Touchpoint.TouchpointId, item.Index);
             var before = _standings.GetValueOrDefault(item.CustomerId) ?? new CustomerStanding(0, false);
             _standings[item.CustomerId] = before with { HasSignedUp = before.HasSignedUp || item.Touchpoint is SignedUp };
         }
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();
     }
 
+    /// <summary>The first rows of ids that came again in later batches: the import reads them back for <see cref="Compare"/>.</summary>
+    public IReadOnlySet<int> LinesToCompare => _toCompare.Select(c => c.EarlierLine).ToHashSet();
+
+    /// <summary>Later rows of an id whose content differs from its first row's (or whose first row is gone: the file changed under the import).</summary>
+    public IEnumerable<ImportLineError> Compare(IReadOnlyDictionary<int, IncomingTouchpoint> earlierRows) => _toCompare
+        .Where(c => !earlierRows.TryGetValue(c.EarlierLine, out var earlier)
+                    || !IngestionDecision.SameContent(new StoredTouchpoint(earlier.CustomerId, earlier.Touchpoint), c.Later))
+        .Select(c => new ImportLineError(c.Later.Index, IngestionDecision.Conflicting(c.Later).Reason, LineErrorKind.Refused));
+
     private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
-        var ids = batch.Select(i => i.Touchpoint.TouchpointId).Distinct().ToList();
-        var eventIds = ids.Where(id => !_acceptedInFile.ContainsKey(id)).Select(TouchpointEventIds.For).ToArray();
+        var eventIds = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
         // Customers are spread over the databases (one, unless sharded): every one is asked.
-        var events = eventIds.Length == 0 ? [] : (await databases.InEachAsync(session =>
+        var events = (await databases.InEachAsync(session =>
             session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(eventIds)).ToListAsync(ct))).SelectMany(found => found).ToList();
-        var stored = events.Where(e => e.Data is ITouchpoint)
+        return events.Where(e => e.Data is ITouchpoint)
             .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
-        foreach (var id in ids)
-            if (_acceptedInFile.TryGetValue(id, out var earlier)) stored[id] = earlier;
-        return stored;
     }
 
     private async Task LearnCustomers(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)

@@ -34,6 +34,16 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
             return true;
         }, _ => false);
         if (unreadable is not null) return ImportReport.Unreadable(importId, unreadable);
+        if (check.LinesToCompare is { Count: > 0 } lines)
+        {
+            var earlier = new Dictionary<int, IncomingTouchpoint>();
+            await ForEachBatch(path, now, ImportPhase.Checking, null, (batch, _) =>
+            {
+                foreach (var item in batch.Where(i => lines.Contains(i.Index))) earlier[item.Index] = item;
+                return Task.FromResult(true);
+            }, _ => false);
+            bad.AddRange(check.Compare(earlier));
+        }
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad);
 
@@ -42,7 +52,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var (imported, repeated, stopped) = (0, 0, false);
         await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>
         {
-            var outcome = await appender.AppendAsync(batch, context, ct);
+            var outcome = await appender.AppendAsync(batch, context, ct, copyNewStreams: true);
             // Refused now but not in the check: another writer got there in between. Skipping
             // mode drops those rows and appends the rest; otherwise the import stops here.
             while (!outcome.Accepted && skipInvalid && outcome.Rejections.Count > 0)
@@ -50,7 +60,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
                 bad.AddRange(outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
                 var refused = outcome.Rejections.Select(r => r.Index).ToHashSet();
                 batch = batch.Where(i => !refused.Contains(i.Index)).ToList();
-                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct);
+                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct, copyNewStreams: true);
             }
             if (!outcome.Accepted)
             {
@@ -69,46 +79,18 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         return new ImportReport(importId, stopped ? ImportOutcome.Stopped : ImportOutcome.Completed, rows, imported, repeated, bad);
     }
 
-    /// <summary>
-    /// Reads the file in batches of valid rows (indexed by line number) and the invalid rows
-    /// beside them; answers a file-level error (header, quoting) or null.
-    /// </summary>
+    /// <summary>The file's batches of valid rows and the invalid rows beside them, with progress; answers a file-level error (header, quoting) or null.</summary>
     private static async Task<string?> ForEachBatch(string path, DateTimeOffset now, ImportPhase phase, Action<ImportPhase, double>? progress,
         Func<List<IncomingTouchpoint>, List<ImportLineError>, Task<bool>> handle, Func<int, bool> skip)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using var reader = new StreamReader(file);
-        TouchpointCsv? csv = null;
-        var (batch, invalid) = (new List<IncomingTouchpoint>(BatchSize), new List<ImportLineError>());
-        try
+        var error = await ImportBatches.ForEachAsync(path, now, BatchSize, skip, async batch =>
         {
-            foreach (var (line, cells) in CsvRows.Read(reader))
-            {
-                if (csv is null)
-                {
-                    var (header, error) = TouchpointCsv.FromHeader(cells);
-                    if (header is null) return error;
-                    csv = header;
-                    continue;
-                }
-                if (skip(line)) continue;
-                var (touchpoint, reasons) = csv.Read(cells, now);
-                if (touchpoint is null) invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));
-                else batch.Add(new IncomingTouchpoint(line, touchpoint.CustomerId, touchpoint.Touchpoint));
-                if (batch.Count < BatchSize) continue;
-                if (!await handle(batch, invalid)) return null;
-                (batch, invalid) = (new List<IncomingTouchpoint>(BatchSize), []);
-                progress?.Invoke(phase, (double)file.Position / Math.Max(file.Length, 1));
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            return e.Message;
-        }
-        if (csv is null) return "the file is empty: the first line must be the header";
-        if (batch.Count > 0 || invalid.Count > 0) await handle(batch, invalid);
-        progress?.Invoke(phase, 1);
-        return null;
+            if (!await handle(batch.Valid, batch.Invalid)) return false;
+            progress?.Invoke(phase, batch.Position);
+            return true;
+        }, CancellationToken.None);
+        if (error is null) progress?.Invoke(phase, 1);
+        return error;
     }
 }
 

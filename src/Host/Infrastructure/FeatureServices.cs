@@ -17,6 +17,7 @@ public static class FeatureServices
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<TouchpointAppender>();
+        services.AddSingleton<NewStreamCopy>();
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();

@@ -1,9 +1,8 @@
 using EventCrm.Host.Sharding;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using EventCrm.Host.Models;
-using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using Marten;
 using Npgsql;
@@ -38,30 +37,13 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
 
     private async Task<ReplayRun> ReplayAsync(ReplayRun run, Action<ReplayRun>? progress, CancellationToken ct)
     {
-        var schema = ReplayStorage.SchemaOf(store);
         var model = run.ModelFittedAt is { } fitted ? (await models.KnownAtAsync(fitted, ct)).Model : PortfolioModel.Default;
         var readings = (await databases.AllAsync()).Select(d => d.CreateConnection()).ToList();
         await using var writing = store.Storage.Database.CreateConnection();
         await Task.WhenAll(readings.Select(r => r.OpenAsync(ct)).Append(writing.OpenAsync(ct)));
         try
         {
-            var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
-            var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
-
-            var chunk = new List<(string Customer, List<ITouchpoint> Touchpoints)>();
-            var sources = readings.Select((reading, i) => CustomersAsync(reading, schema, run.HighWaters?[i] ?? run.HighWater, last, ct));
-            await foreach (var customer in InIdOrder(sources.ToList(), ct))
-            {
-                chunk.Add(customer);
-                if (chunk.Count < CustomersPerChunk) continue;
-                (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
-                run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
-                    EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
-                await SaveAsync(run, progress, ct);
-            }
-            (eventsDone, customersDone) = await WriteChunkAsync(writing, schema, run, model, chunk, eventsDone, customersDone, ct);
-            return run with { EventsDone = eventsDone, CustomersDone = customersDone,
-                EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
+            return await ReplayAsync(run, model, readings, writing, progress, ct);
         }
         finally
         {
@@ -69,88 +51,94 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         }
     }
 
-    private static async Task<(long Events, int Customers)> WriteChunkAsync(NpgsqlConnection connection, string schema, ReplayRun run,
-        PortfolioModel model, List<(string Customer, List<ITouchpoint> Touchpoints)> chunk, long events, int customers, CancellationToken ct)
+    private async Task<ReplayRun> ReplayAsync(ReplayRun run, PortfolioModel model, IReadOnlyList<NpgsqlConnection> readings, NpgsqlConnection writing,
+        Action<ReplayRun>? progress, CancellationToken ct)
     {
-        if (chunk.Count == 0) return (events, customers);
-        var rows = new ReplayStorage.Row[chunk.Count];
-        Parallel.For(0, chunk.Count, i =>
+        var schema = ReplayStorage.SchemaOf(store);
+        var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
+        var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
+
+        // Three stages overlap: the log is read while the previous chunk is deserialised and valued
+        // on every core, while the one before it is copied into the results table.
+        var serializer = store.Options.Serializer();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var chunks = Channel.CreateBounded<List<ReplayedStream>>(1);
+        var reader = Task.Run(() => ReadChunksAsync(readings, run, last, chunks.Writer, stop.Token), stop.Token);
+        Task written = Task.CompletedTask;
+        try
         {
-            var (id, touchpoints) = chunk[i];
-            var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
-            rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
-                replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
-                JsonSerializer.Serialize(replayed.Value, Json), JsonSerializer.Serialize(replayed.History, Json));
-        });
-        await ReplayStorage.WriteAsync(connection, schema, run.Id, rows, ct);
-        var counted = chunk.Sum(c => c.Touchpoints.Count);
-        chunk.Clear();
-        return (events + counted, customers + rows.Length);
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(stop.Token))
+            {
+                var rows = Value(chunk, run, model, serializer);
+                await written;
+                var events = rows.Sum(r => (long)r.Events);
+                (eventsDone, customersDone) = (eventsDone + events, customersDone + rows.Length);
+                run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
+                    EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
+                written = WriteAsync(writing, schema, run, rows, progress, stop.Token);
+            }
+            await written;
+            await reader;
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(reader, written).ContinueWith(_ => { }, CancellationToken.None);
+            throw;
+        }
+        return run;
     }
 
     /// <summary>
-    /// The customers of every database as one sequence in id order (each database reads its own in
-    /// id order; a customer is in one database only), so that "resume after the last customer
-    /// written" holds whatever the number of databases.
+    /// Each database is read in customer-id order up to its own end of log, and the databases are
+    /// merged in id order (a customer lives in one), so "resume after the last customer written"
+    /// holds whatever the number of databases.
     /// </summary>
-    private static async IAsyncEnumerable<(string Customer, List<ITouchpoint> Touchpoints)> InIdOrder(
-        IReadOnlyList<IAsyncEnumerable<(string Customer, List<ITouchpoint> Touchpoints)>> sources,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private async Task ReadChunksAsync(IReadOnlyList<NpgsqlConnection> connections, ReplayRun run, string? after,
+        ChannelWriter<List<ReplayedStream>> chunks, CancellationToken ct)
     {
-        if (sources.Count == 1)
-        {
-            await foreach (var customer in sources[0].WithCancellation(ct)) yield return customer;
-            yield break;
-        }
-        var heads = new List<IAsyncEnumerator<(string Customer, List<ITouchpoint> Touchpoints)>>();
         try
         {
-            foreach (var source in sources)
+            var chunk = new List<ReplayedStream>(CustomersPerChunk);
+            var logs = connections.Select((connection, i) =>
+                ReplayLog.CustomersAsync(connection, store.Options.DatabaseSchemaName, run.HighWaters?[i] ?? run.HighWater, after, ct)).ToList();
+            await foreach (var customer in InIdOrder.Merge(logs, c => c.CustomerId, ct))
             {
-                var head = source.GetAsyncEnumerator(ct);
-                if (await head.MoveNextAsync()) heads.Add(head);
-                else await head.DisposeAsync();
+                chunk.Add(customer);
+                if (chunk.Count < CustomersPerChunk) continue;
+                await chunks.WriteAsync(chunk, ct);
+                chunk = new List<ReplayedStream>(CustomersPerChunk);
             }
-            while (heads.Count > 0)
-            {
-                var next = heads.MinBy(h => h.Current.Customer, StringComparer.Ordinal)!;
-                yield return next.Current;
-                if (await next.MoveNextAsync()) continue;
-                heads.Remove(next);
-                await next.DisposeAsync();
-            }
+            if (chunk.Count > 0) await chunks.WriteAsync(chunk, ct);
+            chunks.Complete();
         }
-        finally
+        catch (Exception e)
         {
-            foreach (var head in heads) await head.DisposeAsync();
+            chunks.Complete(e);
+            throw;
         }
     }
 
-    /// <summary>Customer streams in id order, each with its touchpoints in recording order, read with one streaming query.</summary>
-    private async IAsyncEnumerable<(string Customer, List<ITouchpoint> Touchpoints)> CustomersAsync(NpgsqlConnection connection, string schema,
-        long highWater, string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static ReplayStorage.Row[] Value(List<ReplayedStream> chunk, ReplayRun run, PortfolioModel model, ISerializer serializer)
     {
-        var serializer = store.Options.Serializer();
-        await using var command = new NpgsqlCommand(
-            $"select stream_id, type, data::text from {schema}.mt_events where seq_id <= @hw and stream_id > @after and stream_id not like 'system:%' " +
-            "order by stream_id, version", connection);
-        command.Parameters.AddWithValue("hw", highWater);
-        command.Parameters.AddWithValue("after", after ?? "");
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-        (string Customer, List<ITouchpoint> Touchpoints)? current = null;
-        while (await reader.ReadAsync(ct))
+        var rows = new ReplayStorage.Row[chunk.Count];
+        Parallel.For(0, chunk.Count, i =>
         {
-            var (stream, type) = (reader.GetString(0), reader.GetString(1));
-            if (current?.Customer != stream)
-            {
-                if (current is { } done) yield return done;
-                current = (stream, new List<ITouchpoint>());
-            }
-            if (TouchpointTypes.ByName.TryGetValue(type, out var dotnetType)
-                && serializer.FromJson(dotnetType, new MemoryStream(Encoding.UTF8.GetBytes(reader.GetString(2)))) is ITouchpoint t)
-                current.Value.Touchpoints.Add(t);
-        }
-        if (current is { } last) yield return last;
+            var (id, touchpoints) = (chunk[i].CustomerId, chunk[i].Touchpoints(serializer));
+            var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
+            rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
+                replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
+                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, Json), JsonSerializer.SerializeToUtf8Bytes(replayed.History, Json));
+        });
+        return rows;
+    }
+
+    /// <summary>A chunk's results and the run's progress: the results table is the checkpoint, the run document what callers poll.</summary>
+    private async Task WriteAsync(NpgsqlConnection connection, string schema, ReplayRun run, ReplayStorage.Row[] rows, Action<ReplayRun>? progress, CancellationToken ct)
+    {
+        if (rows.Length == 0) return;
+        await ReplayStorage.WriteAsync(connection, schema, run.Id, rows, ct);
+        await SaveAsync(run, progress, ct);
     }
 
     private async Task<ReplayRun?> LoadAsync(string id, CancellationToken ct)

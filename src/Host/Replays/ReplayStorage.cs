@@ -28,13 +28,21 @@ public static class ReplayStorage
         return table;
     }
 
+    /// <summary>Valuation and history are UTF-8 JSON: what the column receives, at half the memory of strings.</summary>
     public sealed record Row(string CustomerId, decimal Current, decimal Potential, string Tier, decimal Live, string LiveTier, int Events,
-        string Valuation, string History);
+        byte[] Valuation, byte[] History);
 
     /// <summary>A chunk of customers in one transaction: the table itself is the replay's checkpoint.</summary>
     public static async Task WriteAsync(NpgsqlConnection connection, string schema, string replayId, IReadOnlyList<Row> rows, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Without waiting for the disk: a chunk lost to a server crash is only a chunk to replay
+        // again, since the resume starts after the last customer the table holds. Histories of a
+        // few KB are compressed out of line: lz4, where the server has it, costs it a fraction of pglz.
+        await using (var relaxed = new NpgsqlCommand("set local synchronous_commit to off; " +
+            "select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)",
+            connection))
+            await relaxed.ExecuteNonQueryAsync(ct);
         await using (var writer = await connection.BeginBinaryImportAsync(
             $"copy {schema}.{TableName} (replay_id, customer_id, current_value, potential, tier, live_value, live_tier, events, valuation, history) from stdin (format binary)", ct))
         {

@@ -14,8 +14,10 @@ namespace EventCrm.Host.Retention;
 /// filtering on the type, so its progress follows the log even when no cancellation arrives and
 /// "is the daemon caught up?" keeps a plain answer.
 /// </summary>
-public sealed class CancellationSubscription() : BatchSubscription("retention-assessments")
+public sealed class CancellationSubscription() : BatchSubscription(Name)
 {
+    public const string Name = "retention-assessments";
+
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, IMessageBus bus, CancellationToken ct)
     {

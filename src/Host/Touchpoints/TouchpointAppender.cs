@@ -24,7 +24,7 @@ public sealed record AppendContext(string AppendedBy, string CorrelationId, stri
     public static AppendContext System(string reason) => new("system", $"{reason}-{Guid.NewGuid():N}");
 }
 
-public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases databases, ILogger<TouchpointAppender> logger)
+public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases databases, NewStreamCopy copy, ILogger<TouchpointAppender> logger)
 {
     private const int MaxAttempts = 12;
     private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
@@ -36,26 +36,29 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
     /// Only a crash between two commits can leave part of a batch written; touchpoints being
     /// idempotent, sending the batch again completes it (docs/scaling.md).
     /// </summary>
-    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct)
+    /// <param name="copyNewStreams">Start new customers' streams with binary COPY (bulk loads: see <see cref="NewStreamCopy"/>).</param>
+    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct, bool copyNewStreams = false)
     {
         var committed = new HashSet<int>();
         for (var attempt = 1; ; attempt++)
         {
-            var staged = new List<(IDocumentSession Session, AppendOutcome Outcome)>();
+            var staged = new List<(IDocumentSession Session, AppendOutcome Outcome, List<StreamAppend>? NewStreams)>();
             try
             {
                 foreach (var part in batch.GroupBy(t => databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     var session = Open(part.Key, context);
-                    staged.Add((session, new AppendOutcome([], [])));
+                    staged.Add((session, new AppendOutcome([], []), null));
                     var items = part.ToList();
                     await LockStreamsAsync(session, items, ct);
-                    staged[^1] = (session, await StageAsync(session, items, ct));
+                    var newStreams = copyNewStreams ? new List<StreamAppend>() : null;
+                    staged[^1] = (session, await StageAsync(session, items, ct, newStreams), newStreams);
                 }
                 var outcome = Combined(staged.Select(s => s.Outcome), committed);
                 if (!outcome.Accepted || outcome.Appended == 0) return outcome;
-                foreach (var (session, part) in staged.Where(s => s.Outcome.Appended > 0))
+                foreach (var (session, part, newStreams) in staged.Where(s => s.Outcome.Appended > 0))
                 {
+                    if (newStreams is not null) await copy.WriteAsync(session, context, newStreams, ToEvent, ct);
                     await session.SaveChangesAsync(ct);
                     committed.UnionWith(part.Receipts.Where(r => r.Result == TouchpointResult.Appended).Select(r => r.Index));
                 }
@@ -73,7 +76,7 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
             }
             finally
             {
-                foreach (var (session, _) in staged) await session.DisposeAsync();
+                foreach (var (session, _, _) in staged) await session.DisposeAsync();
             }
         }
     }
@@ -119,11 +122,16 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
     /// Wolverine handler's, so the events and the handler's outgoing messages commit together.
     /// A lost race then surfaces as the commit's exception, for the caller's retry policy.
     /// </summary>
-    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct,
+        List<StreamAppend>? newStreamsLeftToCaller = null)
     {
         var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
         if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
-        foreach (var append in plan.Appends) Write(session, append);
+        foreach (var append in plan.Appends)
+        {
+            if (append.StartsStream && newStreamsLeftToCaller is not null) newStreamsLeftToCaller.Add(append);
+            else Write(session, append);
+        }
         return Receipts(batch, plan);
     }
 

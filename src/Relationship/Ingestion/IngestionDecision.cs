@@ -59,8 +59,7 @@ public static class IngestionDecision
             if (earlier is not null)
             {
                 if (SameContent(earlier, item)) repeats.Add(item);
-                else rejections.Add(new(item.Index, id, RejectionKind.Conflict,
-                    $"touchpoint '{id}' was already recorded with different content"));
+                else rejections.Add(Conflicting(item));
                 continue;
             }
 
@@ -113,8 +112,12 @@ public static class IngestionDecision
         HashSet<string> signedUpInBatch) =>
         signedUpInBatch.Contains(customerId) || (standings.TryGetValue(customerId, out var s) && s.HasSignedUp);
 
+    /// <summary>A touchpoint id used again for other content: the caller is reusing a key for something else.</summary>
+    public static Rejection Conflicting(IncomingTouchpoint item) => new(item.Index, item.Touchpoint.TouchpointId, RejectionKind.Conflict,
+        $"touchpoint '{item.Touchpoint.TouchpointId}' was already recorded with different content");
+
     // Records compare by value; DateTimeOffset compares instants, so the same moment written with
     // another offset is the same touchpoint.
-    private static bool SameContent(StoredTouchpoint earlier, IncomingTouchpoint item) =>
+    public static bool SameContent(StoredTouchpoint earlier, IncomingTouchpoint item) =>
         earlier.CustomerId == item.CustomerId && earlier.Touchpoint.Equals(item.Touchpoint);
 }

@@ -52,6 +52,7 @@ public static class CurrentValue
     /// </summary>
     private static void ForgetFittedModelsOverriddenInPart(Dictionary<string, decimal> inputs, IReadOnlyDictionary<string, decimal> given)
     {
+        if (given.Count == 0) return; // the common case, met once per valuation: no model numbers given
         foreach (var names in new[] { BgNbdGgValue.PurchaseModelNames, BgNbdGgValue.SpendModelNames })
         {
             if (names.Any(given.ContainsKey)) foreach (var name in names) inputs.Remove(name);

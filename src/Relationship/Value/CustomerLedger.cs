@@ -16,7 +16,7 @@ public sealed record StateMark(DateTimeOffset At, long Order, string Type);
 /// touchpoints arrive in; the state is refolded in business-time order, so back-dated touchpoints
 /// land in their place. Recording one touchpoint returns a new ledger.
 /// </summary>
-public sealed record CustomerLedger
+public sealed partial record CustomerLedger
 {
     public required string CustomerId { get; init; }
     public string? Segment { get; init; }
@@ -26,10 +26,22 @@ public sealed record CustomerLedger
     public HistoricalValue Historical { get; init; } = new(0, 0, CostBreakdown.None);
     public IReadOnlyList<PurchaseLine> Purchases { get; init; } = [];
     public IReadOnlyList<RefundLine> Refunds { get; init; } = [];
-    public IReadOnlyList<StateMark> Marks { get; init; } = [];
+    /// <summary>Other marks (a `with`, a deserialised document) start a new fold of them; the same list keeps the fold.</summary>
+    public IReadOnlyList<StateMark> Marks
+    {
+        get => _marks;
+        init
+        {
+            if (ReferenceEquals(value, _marks)) return;
+            (_marks, _folded) = (value, new FoldedMarks());
+        }
+    }
     /// <summary>Retention offers made, by offer id, with their cost: it becomes a retention cost once accepted.</summary>
     public IReadOnlyDictionary<string, decimal> OfferCosts { get; init; } = new Dictionary<string, decimal>();
     public int Touchpoints { get; init; }
+
+    private readonly IReadOnlyList<StateMark> _marks = [];
+    private readonly FoldedMarks _folded = new();
 
     public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId };
 
@@ -41,12 +53,14 @@ public sealed record CustomerLedger
         var type = TouchpointTypes.NameOf(touchpoint);
         var h = Historical;
         var c = h.Costs;
+        var changesState = Lifecycle.Lifecycle.CanChangeState(type);
         var next = this with
         {
             Touchpoints = Touchpoints + 1,
             FirstSeenAt = FirstSeenAt is { } first && first <= touchpoint.OccurredAt ? first : touchpoint.OccurredAt,
-            Marks = Lifecycle.Lifecycle.CanChangeState(type) ? [.. Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)] : Marks,
+            Marks = changesState ? [.. Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)] : Marks,
         };
+        if (changesState) next._folded.StepFrom(this, type, touchpoint.OccurredAt);
         return touchpoint switch
         {
             LeadCaptured lead => next with { LeadAt = Earliest(LeadAt, lead.OccurredAt) },
@@ -94,7 +108,7 @@ public sealed record CustomerLedger
         return changes;
     }
 
-    public string State() => StateChanges() is { Count: > 0 } changes ? changes[^1].State : CustomerStates.Prospect;
+    public string State() => _folded.State ??= StateChanges() is { Count: > 0 } changes ? changes[^1].State : CustomerStates.Prospect;
 
     /// <summary>Facts that cannot all be true at once: the data-quality error rate counts them.</summary>
     public IReadOnlyList<string> DataErrors()

@@ -7,8 +7,8 @@ internal static class FormulaChecks
 {
     public static void ThrowIfMissing(FormulaId formula, IReadOnlyList<string> allowed, params (string Name, object? Value)[] fields)
     {
-        var missing = fields.Where(f => f.Value is null).Select(f => f.Name).ToList();
-        if (missing.Count > 0) throw FormulaParameterException.Missing(formula, allowed, missing);
+        foreach (var field in fields)
+            if (field.Value is null) throw FormulaParameterException.Missing(formula, allowed, fields.Where(f => f.Value is null).Select(f => f.Name).ToList());
     }
 
     public static void ThrowIf(bool broken, FormulaId formula, IReadOnlyList<string> allowed, string name, string rule)

@@ -16,8 +16,10 @@ internal sealed class FormulaParameterReader
     public FormulaParameterReader(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var unknown = values.Keys.Where(name => !allowed.Contains(name, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0) throw FormulaParameterException.Unknown(formula, allowed, unknown);
+        // Read for every valuation (a replay values each touchpoint): list the unknown names only when there are some.
+        if (values.Keys.Any(name => !allowed.Contains(name, StringComparer.Ordinal)))
+            throw FormulaParameterException.Unknown(formula, allowed,
+                values.Keys.Where(name => !allowed.Contains(name, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList());
 
         _formula = formula;
         _allowed = allowed;

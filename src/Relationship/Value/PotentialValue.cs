@@ -17,8 +17,9 @@ public static class PotentialValue
         // Without peers to compare with, there is no gap to measure (not a gap to zero).
         var gap = model.SegmentBenchmarks.TryGetValue(segment, out var benchmark) ? Math.Max(0, benchmark - currentValue) : 0;
 
+        var peerMargins = model.SegmentCategoryMargin.GetValueOrDefault(segment);
+        if (peerMargins is null || peerMargins.Count == 0) return new(Math.Round(gap, 2), Math.Round(gap, 2), 0);
         var bought = ledger.Purchases.Select(p => p.Category).ToHashSet();
-        var peerMargins = model.SegmentCategoryMargin.GetValueOrDefault(segment) ?? new Dictionary<string, decimal>();
         var crossSell = peerMargins
             .Where(category => !bought.Contains(category.Key))
             .Sum(category => ChanceOfBuying(category.Key, bought, model) * Math.Max(0, category.Value));

@@ -19,10 +19,9 @@ public static class ValueReplay
     public static ReplayedCustomer Customer(string customerId, IReadOnlyList<ITouchpoint> recorded, DateTimeOffset asOf,
         FormulaChoice formula, FormulaChoice live, PortfolioModel model)
     {
-        var counted = recorded.Select((t, i) => (Touchpoint: t, Order: i)).Where(x => x.Touchpoint.OccurredAt <= asOf)
-            .OrderBy(x => x.Touchpoint.OccurredAt).ThenBy(x => x.Order).Select(x => x.Touchpoint).ToList();
+        var counted = InBusinessTimeOrder(recorded, asOf);
         var ledger = CustomerLedger.Empty(customerId);
-        var history = new List<ReplayedPoint>(counted.Count);
+        var history = new List<ReplayedPoint>(counted.Length);
         foreach (var touchpoint in counted)
         {
             ledger = ledger.Record(touchpoint);
@@ -31,6 +30,18 @@ public static class ValueReplay
                 v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier));
         }
         return new ReplayedCustomer(customerId, ledger, CustomerValuation.Of(ledger, asOf, formula, model),
-            CustomerValuation.Of(ledger, asOf, live, model), history, counted.Count);
+            CustomerValuation.Of(ledger, asOf, live, model), history, counted.Length);
+    }
+
+    /// <summary>The touchpoints up to the date, by business time, ties in recording order (the order a sort by both gives).</summary>
+    private static ITouchpoint[] InBusinessTimeOrder(IReadOnlyList<ITouchpoint> recorded, DateTimeOffset asOf)
+    {
+        var keys = new List<(DateTimeOffset At, int Order)>(recorded.Count);
+        for (var i = 0; i < recorded.Count; i++)
+            if (recorded[i].OccurredAt <= asOf) keys.Add((recorded[i].OccurredAt, i));
+        keys.Sort();
+        var counted = new ITouchpoint[keys.Count];
+        for (var i = 0; i < counted.Length; i++) counted[i] = recorded[keys[i].Order];
+        return counted;
     }
 }

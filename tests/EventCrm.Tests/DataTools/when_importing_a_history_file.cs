@@ -126,6 +126,29 @@ public class when_importing_a_history_file(AppFixture app)
     }
 
     [Fact]
+    public async Task an_id_used_again_in_a_later_batch_is_compared_with_its_first_row()
+    {
+        var (customer, id) = (Ids.Customer(), Ids.Touchpoint());
+        HistoryFile File() // lines: 2 the signup, 3 the call, 4-1103 purchases, 1104 the call again (the second batch)
+        {
+            var file = new HistoryFile().SignUp(customer, "2020-01-01T00:00:00Z")
+                .Row("support-call", id, customer, "2020-01-02T10:00:00Z", durationMinutes: "5", cost: "3", resolved: "true");
+            for (var day = 0; day < 1_100; day++) file.Purchase(customer, $"{new DateTime(2020, 1, 3).AddDays(day):yyyy-MM-dd}T12:00:00Z");
+            return file.Row("support-call", id, customer, "2020-01-02T10:00:00+00:00", durationMinutes: "5", cost: "3.00", resolved: "TRUE");
+        }
+
+        var refused = await Import(File().Row("support-call", id, customer, "2020-01-02T10:00:00Z", durationMinutes: "6", cost: "3", resolved: "true"), 422);
+        refused.ErrorKeys().ShouldBe(["line 1105"]);
+        refused["errors"]!["line 1105"]![0]!.GetValue<string>().ShouldContain("different content");
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+
+        var answer = await Import(File(), 201);
+        answer["imported"]!.GetValue<int>().ShouldBe(1_102);
+        answer["repeated"]!.GetValue<int>().ShouldBe(1);
+        (await app.Store.EventCount(customer)).ShouldBe(1_102);
+    }
+
+    [Fact]
     public async Task an_unknown_column_refuses_the_file_and_only_ingest_and_admin_keys_may_import()
     {
         var desk = (await app.Host.PostJson("/api/keys", new { name = "import desk", roles = new[] { "desk" } }, 201))["key"]!.GetValue<string>();

@@ -1,0 +1,79 @@
+using System.Threading.Channels;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Ingestion;
+
+namespace EventCrm.Host.Imports;
+
+/// <summary>A batch of an import file: its valid rows (indexed by line number), its invalid ones, how far into the file it ends.</summary>
+public sealed record ImportBatch(List<IncomingTouchpoint> Valid, List<ImportLineError> Invalid, double Position);
+
+/// <summary>
+/// Reads an import file in batches, ahead of their use: the next batches are parsed (CSV cells,
+/// then the touchpoint reader) on another core while the current one waits on the database.
+/// Batches arrive in file order; a file-level error (header, quoting) comes after the batches
+/// before it, as when the file was read in step.
+/// </summary>
+public static class ImportBatches
+{
+    private const int ReadAhead = 2;
+
+    /// <summary>Hands every batch to <paramref name="handle"/> until it answers false; answers a file-level error or null.</summary>
+    public static async Task<string?> ForEachAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
+        Func<ImportBatch, Task<bool>> handle, CancellationToken ct)
+    {
+        var batches = Channel.CreateBounded<ImportBatch>(ReadAhead);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(() => ReadAsync(path, now, batchSize, skip, batches.Writer, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+                if (!await handle(batch)) return null;
+            return await reading;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading.ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    private static async Task<string?> ReadAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
+        ChannelWriter<ImportBatch> batches, CancellationToken ct)
+    {
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            using var reader = new StreamReader(file);
+            TouchpointCsv? csv = null;
+            var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize), new List<ImportLineError>());
+            foreach (var (line, cells) in CsvRows.Read(reader))
+            {
+                if (csv is null)
+                {
+                    var (header, error) = TouchpointCsv.FromHeader(cells);
+                    if (header is null) return error;
+                    csv = header;
+                    continue;
+                }
+                if (skip(line)) continue;
+                var (touchpoint, reasons) = csv.Read(cells, now);
+                if (touchpoint is null) invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));
+                else valid.Add(new IncomingTouchpoint(line, touchpoint.CustomerId, touchpoint.Touchpoint));
+                if (valid.Count < batchSize) continue;
+                await batches.WriteAsync(new ImportBatch(valid, invalid, (double)file.Position / Math.Max(file.Length, 1)), ct);
+                (valid, invalid) = (new List<IncomingTouchpoint>(batchSize), []);
+            }
+            if (csv is null) return "the file is empty: the first line must be the header";
+            if (valid.Count > 0 || invalid.Count > 0) await batches.WriteAsync(new ImportBatch(valid, invalid, 1), ct);
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+        finally
+        {
+            batches.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship.Value;
+using Shouldly;
+using static EventCrm.Relationship.Tests.Valuation.Touchpoint;
+
+namespace EventCrm.Relationship.Tests.Valuation;
+
+// ValueReplay sorts once and steps one ledger along; the reference below does neither: for each
+// point it folds the whole prefix again and refolds the state from every mark.
+public class when_replaying_a_customer
+{
+    private static readonly FormulaChoice Replayed = Formula("simple-clv", 2, ("lifetimeYears", 4m));
+
+    // Recorded out of business-time order: a back-dated call and cancellation, a churn, a win-back
+    // purchase, two touchpoints at the same moment, and one after the replay date.
+    private static ITouchpoint[] Recorded() =>
+    [
+        Lead(Day(-5)), SignUp(Day(0), "smb", 50m), Purchase(Day(10), 100m, 30m), SupportCall(Day(5), 8m), Churn(Day(30)),
+        Purchase(Day(40), 60m, 20m, "movers"), CancellationRequest(Day(35)), Visit(Day(40), 5m), Purchase(Day(400), 90m, 25m),
+    ];
+
+    private static ReplayedPoint Reference(IReadOnlyList<ITouchpoint> prefix, PortfolioModel model)
+    {
+        var folded = CustomerLedger.Of("c-1", prefix);
+        var ledger = folded with { Marks = folded.Marks.ToList() }; // a new list: its state is refolded from every mark
+        var last = prefix[^1];
+        var v = CustomerValuation.Of(ledger, last.OccurredAt, Replayed, model);
+        return new ReplayedPoint(last.TouchpointId, TouchpointTypes.NameOf(last), last.OccurredAt, v.Historical.Revenue, v.Historical.Profit,
+            v.Current.Value, v.Potential.Total, v.Tier);
+    }
+
+    [Fact]
+    public void every_point_and_the_final_values_equal_a_fold_of_each_prefix_in_business_time()
+    {
+        var recorded = Recorded();
+        var asOf = Day(100);
+        var model = PortfolioModel.Default with { HighTierFrom = 500m, MediumTierFrom = 100m };
+
+        var replayed = ValueReplay.Customer("c-1", recorded, asOf, Replayed, FormulaChoice.Default, model);
+
+        var inOrder = recorded.Select((t, i) => (t, i)).Where(x => x.t.OccurredAt <= asOf).OrderBy(x => x.t.OccurredAt).ThenBy(x => x.i)
+            .Select(x => x.t).ToArray();
+        inOrder.Length.ShouldBe(8);
+        replayed.Events.ShouldBe(8);
+        replayed.History.ShouldBe(Enumerable.Range(1, inOrder.Length).Select(n => Reference(inOrder[..n], model)).ToList());
+        var whole = CustomerLedger.Of("c-1", inOrder);
+        replayed.Value.Current.ShouldBeEquivalentTo(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, Replayed, model).Current);
+        replayed.Live.Tier.ShouldBe(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, FormulaChoice.Default, model).Tier);
+    }
+
+    [Fact]
+    public void the_hand_checked_points_show_the_churn_the_win_back_and_the_back_dated_cancellation()
+    {
+        var replayed = ValueReplay.Customer("c-1", Recorded(), Day(100), Replayed, FormulaChoice.Default, PortfolioModel.Default);
+
+        replayed.History.Select(p => p.Type).ShouldBe(
+        [
+            TouchpointTypes.LeadCaptured, TouchpointTypes.SignedUp, TouchpointTypes.SupportCall, TouchpointTypes.Purchase,
+            TouchpointTypes.Churned, TouchpointTypes.CancellationRequested, TouchpointTypes.Purchase, TouchpointTypes.Visit,
+        ]);
+        replayed.History[4].Current.ShouldBe(0m);           // churned: nothing expected any more
+        replayed.History[4].Tier.ShouldBe(ValueTier.None);
+        replayed.History[6].Revenue.ShouldBe(160m);         // 100 + 60
+        replayed.History[6].Current.ShouldBeGreaterThan(0m); // the purchase after the cancellation request: still a customer
+        replayed.History[7].Profit.ShouldBe(30m + 20m - 50m - 8m - 5m); // margins - acquisition - support - visit
+    }
+}
