@@ -16,6 +16,7 @@ public static class MergedResults
     private static readonly HashSet<string> WholeRun = ["host-peak-working-set-mb", "bench-peak-working-set-mb", "postgres-peak-pss-mb"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const string PartialRunLine = "Rows ";
 
     public static IReadOnlyList<ScenarioResult> Fresh(IReadOnlyList<ScenarioResult> results) => results.Where(r => !WholeRun.Contains(r.Name)).ToList();
 
@@ -39,8 +40,12 @@ public static class MergedResults
         var first = lines.FindIndex(IsRow);
         lines.RemoveAll(IsRow);
         lines.InsertRange(first, merged);
+        // An earlier merge's line goes when this run measured again every row it names.
+        var names = fresh.Select(r => r.Name).ToHashSet();
+        lines.RemoveAll(l => l.StartsWith(PartialRunLine, StringComparison.Ordinal) && l.Contains(": partial run of ", StringComparison.Ordinal)
+                             && l[..l.IndexOf(": partial run of ", StringComparison.Ordinal)].Split('`').Where((_, i) => i % 2 == 1).All(names.Contains));
         var results = lines.FindIndex(l => l.StartsWith("Results:", StringComparison.Ordinal));
-        lines.Insert(results + 1, $"Rows {string.Join(", ", fresh.Select(r => $"`{r.Name}`"))}: partial run of {date:yyyy-MM-dd HH:mm} UTC " +
+        lines.Insert(results + 1, $"{PartialRunLine}{string.Join(", ", fresh.Select(r => $"`{r.Name}`"))}: partial run of {date:yyyy-MM-dd HH:mm} UTC " +
                                   $"(`{command}`, baselines measured in the same run; details: [{detailsPath}]({detailsPath})).");
         return string.Join('\n', lines);
     }
