@@ -33,7 +33,6 @@ public static class BigLog
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var events = await ProjectionScenario.BulkLoadAsync(ctx, store, ctx.Sizes.ReplayCustomers, ct);
         var highest = await ctx.ScalarAsync<long>($"SELECT max(seq_id) FROM {Schema}.mt_events", ct);
-        await using (var analyze = ctx.Database.CreateCommand($"ANALYZE {Schema}.mt_events")) await analyze.ExecuteNonQueryAsync(ct);
         // The Host's own subscription too: left at zero, the retention desk assessed every
         // cancellation of the bulk-loaded log in the background, on the cores the replay measures.
         foreach (var shard in ProjectionScenario.AsyncShards(ctx).Append($"{CancellationSubscription.Name}:All").Append("HighWaterMark"))

@@ -52,7 +52,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var (imported, repeated, stopped) = (0, 0, false);
         await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>
         {
-            var outcome = await appender.AppendAsync(batch, context, ct, copyNewStreams: true);
+            var outcome = await appender.AppendAsync(batch, context, ct);
             // Refused now but not in the check: another writer got there in between. Skipping
             // mode drops those rows and appends the rest; otherwise the import stops here.
             while (!outcome.Accepted && skipInvalid && outcome.Rejections.Count > 0)
@@ -60,7 +60,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
                 bad.AddRange(outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
                 var refused = outcome.Rejections.Select(r => r.Index).ToHashSet();
                 batch = batch.Where(i => !refused.Contains(i.Index)).ToList();
-                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct, copyNewStreams: true);
+                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct);
             }
             if (!outcome.Accepted)
             {

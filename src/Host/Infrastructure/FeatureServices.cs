@@ -17,7 +17,8 @@ public static class FeatureServices
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<TouchpointAppender>();
-        services.AddSingleton<NewStreamCopy>();
+        services.AddSingleton<StreamRows>();
+        services.AddHostedService<EventTableStatistics>();
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();

@@ -11,12 +11,6 @@ using Npgsql;
 
 namespace EventCrm.Host.Touchpoints;
 
-/// <summary>
-/// The one path by which touchpoints enter the store, whoever sends them. A batch is decided
-/// against what the store holds, then written in one transaction that checks every stream's
-/// version: a concurrent writer makes the transaction fail as a whole, and the batch is decided
-/// again against the new state, so no touchpoint is lost and none is written twice.
-/// </summary>
 /// <summary>Who appends, and the chain of requests the append belongs to: kept on every event for audits.</summary>
 public sealed record AppendContext(string AppendedBy, string CorrelationId, string? CausationId = null)
 {
@@ -24,10 +18,33 @@ public sealed record AppendContext(string AppendedBy, string CorrelationId, stri
     public static AppendContext System(string reason) => new("system", $"{reason}-{Guid.NewGuid():N}");
 }
 
-public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases databases, NewStreamCopy copy, ILogger<TouchpointAppender> logger)
+/// <summary>
+/// The one path by which touchpoints enter the store, whoever sends them. A batch is decided
+/// against what the store holds, with the customers' streams locked, then written in that
+/// transaction: a writer that started a stream or recorded a touchpoint id first makes the
+/// transaction fail as a whole, and the batch is decided again against the new state, so no
+/// touchpoint is lost and none is written twice.
+/// </summary>
+public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows rows, ILogger<TouchpointAppender> logger)
 {
     private const int MaxAttempts = 12;
-    private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
+
+    /// <summary>One database's part of a batch: its open transaction, what it holds and what was decided for it.</summary>
+    private sealed class Part(string tenantId, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public string TenantId { get; } = tenantId;
+        public NpgsqlConnection Connection { get; } = connection;
+        public NpgsqlTransaction Transaction { get; } = transaction;
+        public IReadOnlyDictionary<string, CustomerProfile> Profiles { get; set; } = new Dictionary<string, CustomerProfile>();
+        public IngestionPlan Plan { get; set; } = new([], [], []);
+        public AppendOutcome Outcome { get; set; } = new([], []);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 
     /// <summary>
     /// With customers spread over several databases, a batch is decided in each of them first
@@ -36,31 +53,28 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
     /// Only a crash between two commits can leave part of a batch written; touchpoints being
     /// idempotent, sending the batch again completes it (docs/scaling.md).
     /// </summary>
-    /// <param name="copyNewStreams">Start new customers' streams with binary COPY (bulk loads: see <see cref="NewStreamCopy"/>).</param>
-    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct, bool copyNewStreams = false)
+    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct)
     {
         var committed = new HashSet<int>();
         for (var attempt = 1; ; attempt++)
         {
-            var staged = new List<(IDocumentSession Session, AppendOutcome Outcome, List<StreamAppend>? NewStreams)>();
+            var parts = new List<Part>();
             try
             {
-                foreach (var part in batch.GroupBy(t => databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var items in batch.GroupBy(t => databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
-                    var session = Open(part.Key, context);
-                    staged.Add((session, new AppendOutcome([], []), null));
-                    var items = part.ToList();
-                    await LockStreamsAsync(session, items, ct);
-                    var newStreams = copyNewStreams ? new List<StreamAppend>() : null;
-                    staged[^1] = (session, await StageAsync(session, items, ct, newStreams), newStreams);
+                    var connection = (await databases.DatabaseIn(items.Key)).CreateConnection();
+                    await connection.OpenAsync(ct);
+                    parts.Add(new Part(items.Key, connection, await connection.BeginTransactionAsync(ct)));
+                    await DecideAsync(parts[^1], items.ToList(), ct);
                 }
-                var outcome = Combined(staged.Select(s => s.Outcome), committed);
+                var outcome = Combined(parts.Select(p => p.Outcome), committed);
                 if (!outcome.Accepted || outcome.Appended == 0) return outcome;
-                foreach (var (session, part, newStreams) in staged.Where(s => s.Outcome.Appended > 0))
+                foreach (var part in parts.Where(p => p.Outcome.Appended > 0))
                 {
-                    if (newStreams is not null) await copy.WriteAsync(session, context, newStreams, ToEvent, ct);
-                    await session.SaveChangesAsync(ct);
-                    committed.UnionWith(part.Receipts.Where(r => r.Result == TouchpointResult.Appended).Select(r => r.Index));
+                    await rows.WriteAsync(part.Connection, part.TenantId, context, part.Plan.Appends, part.Profiles, ct);
+                    await part.Transaction.CommitAsync(ct);
+                    committed.UnionWith(part.Outcome.Receipts.Where(r => r.Result == TouchpointResult.Appended).Select(r => r.Index));
                 }
                 return outcome;
             }
@@ -76,18 +90,28 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
             }
             finally
             {
-                foreach (var (session, _, _) in staged) await session.DisposeAsync();
+                foreach (var part in parts) await part.DisposeAsync();
             }
         }
     }
 
-    private IDocumentSession Open(string tenantId, AppendContext context)
+    /// <summary>
+    /// Locks the part's existing streams for the rest of the transaction and decides against them.
+    /// Large batches from several clients overlap on some customers almost always; without the
+    /// lock they would fail each other's version checks over and over. Streams that do not exist
+    /// yet cannot be locked: two batches starting the same customer still race, and the loser
+    /// decides again.
+    /// </summary>
+    private async Task DecideAsync(Part part, List<IncomingTouchpoint> items, CancellationToken ct)
     {
-        var session = databases.SessionIn(tenantId);
-        session.CorrelationId = context.CorrelationId;
-        session.CausationId = context.CausationId;
-        session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
-        return session;
+        var eventIds = items.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
+        var (recorded, profiles) = await rows.LockAsync(part.Connection, eventIds, items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+        var stored = recorded.Count > 0 || databases.Sharded
+            ? await StoredTouchpoints(part.TenantId, eventIds, includeOwn: recorded.Count > 0, ct)
+            : [];
+        part.Profiles = profiles;
+        part.Plan = IngestionDecision.Decide(items, stored, profiles.ToDictionary(p => p.Key, p => StandingOf(p.Value)));
+        part.Outcome = part.Plan.Accepted ? Receipts(items, part.Plan) : new AppendOutcome([], part.Plan.Rejections);
     }
 
     /// <summary>The parts' answers as one; touchpoints committed by an earlier attempt of the same call were appended by it, not repeated.</summary>
@@ -102,35 +126,24 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
     }
 
     /// <summary>
-    /// Locks the batch's existing streams, in id order, for the rest of the transaction. Large
-    /// batches from several clients overlap on some customers almost always; without the lock
-    /// they would fail each other's version checks over and over. Ordered locking turns those
-    /// conflicts into short waits and cannot deadlock. Streams that do not exist yet cannot be
-    /// locked: two batches starting the same customer still race, and the loser decides again.
-    /// </summary>
-    private static async Task LockStreamsAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
-    {
-        await session.BeginTransactionAsync(ct);
-        await using var command = session.Connection!.CreateCommand();
-        command.CommandText = $"select id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id = any(@ids) order by id for update";
-        command.Parameters.AddWithValue("ids", batch.Select(t => t.CustomerId).Distinct().ToArray());
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
     /// Decides the batch and stages its events in a session someone else commits, such as a
-    /// Wolverine handler's, so the events and the handler's outgoing messages commit together.
-    /// A lost race then surfaces as the commit's exception, for the caller's retry policy.
+    /// Wolverine handler's, so the events and the handler's outgoing messages commit together
+    /// (Marten's own append, with the inline profile projection). A lost race then surfaces as
+    /// the commit's exception, for the caller's retry policy.
     /// </summary>
-    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct,
-        List<StreamAppend>? newStreamsLeftToCaller = null)
+    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
-        var plan = IngestionDecision.Decide(batch, await StoredTouchpoints(session, batch, ct), await Standings(session, batch, ct));
+        var eventIds = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
+        var stored = await StoredTouchpoints(session.TenantId, eventIds, includeOwn: true, ct);
+        var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
+        var standings = (await session.LoadManyAsync<CustomerProfile>(ct, customerIds)).ToDictionary(p => p.Id, StandingOf);
+        var plan = IngestionDecision.Decide(batch, stored, standings);
         if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
         foreach (var append in plan.Appends)
         {
-            if (append.StartsStream && newStreamsLeftToCaller is not null) newStreamsLeftToCaller.Add(append);
-            else Write(session, append);
+            var events = append.Touchpoints.Select(rows.ToEvent).ToArray();
+            if (append.StartsStream) session.Events.StartStream(append.CustomerId, events);
+            else session.Events.Append(append.CustomerId, append.Before!.Version + events.Length, events);
         }
         return Receipts(batch, plan);
     }
@@ -141,48 +154,25 @@ public sealed class TouchpointAppender(IDocumentStore store, CustomerDatabases d
         || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
         || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    private void Write(IDocumentSession session, StreamAppend append)
-    {
-        var events = append.Touchpoints.Select(ToEvent).ToArray();
-        if (append.StartsStream) session.Events.StartStream(append.CustomerId, events);
-        else session.Events.Append(append.CustomerId, append.Before!.Version + events.Length, events);
-    }
-
-    private IEvent ToEvent(ITouchpoint touchpoint)
-    {
-        var e = _events.BuildEvent(touchpoint);
-        e.Id = TouchpointEventIds.For(touchpoint.TouchpointId);
-        return e;
-    }
+    private static CustomerStanding StandingOf(CustomerProfile profile) =>
+        new(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
 
     /// <summary>
-    /// The batch's touchpoint ids already recorded, in this database and, when sharded, in the
-    /// others: a touchpoint id names one touchpoint of one customer wherever that customer lives.
+    /// The touchpoints already recorded under these event ids, in this database when it holds some
+    /// and, when sharded, in the others: a touchpoint id names one touchpoint of one customer
+    /// wherever that customer lives.
     /// </summary>
-    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(
-        IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(string tenantId, Guid[] ids, bool includeOwn, CancellationToken ct)
     {
-        var ids = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
-        var events = await RecordedEvents(session, ids, ct);
-        foreach (var tenant in databases.TenantIds.Where(t => databases.Sharded && t != session.TenantId))
+        var events = new List<IEvent>();
+        foreach (var tenant in databases.TenantIds.Where(t => t == tenantId ? includeOwn : databases.Sharded))
         {
-            await using var other = databases.QueryIn(tenant);
-            events.AddRange(await RecordedEvents(other, ids, ct));
+            await using var session = databases.QueryIn(tenant);
+            events.AddRange(await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct));
         }
         return events
             .Where(e => e.Data is ITouchpoint)
             .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
-    }
-
-    private static async Task<List<IEvent>> RecordedEvents(IQuerySession session, Guid[] ids, CancellationToken ct) =>
-        (await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct)).ToList();
-
-    private static async Task<Dictionary<string, CustomerStanding>> Standings(
-        IQuerySession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
-    {
-        var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
-        var profiles = await session.LoadManyAsync<CustomerProfile>(ct, customerIds);
-        return profiles.ToDictionary(p => p.Id, p => new CustomerStanding(p.Version, p.HasSignedUp, p.OpenOffers.Select(o => o.OfferId).ToHashSet()));
     }
 
     private static AppendOutcome Receipts(IReadOnlyList<IncomingTouchpoint> batch, IngestionPlan plan)

@@ -1,0 +1,166 @@
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Ingestion;
+using EventCrm.Relationship.Touchpoints;
+using JasperFx.Events;
+using Marten;
+using Marten.Events;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventCrm.Host.Touchpoints;
+
+/// <summary>
+/// Reads and writes the rows of Marten's event store for a batch of touchpoints directly, one
+/// round trip each way: Marten's append costs one function call per stream and one upsert per
+/// profile, and those calls were where ingestion spent its time (docs/performance.md).
+/// The rows are the ones Marten writes: new streams, the new versions of existing ones, the events
+/// (sequence numbers drawn from the store's own sequence in request order, the session's metadata)
+/// and each customer's profile, the inline projection Marten would have run. The unique indexes
+/// still decide races: a stream or touchpoint another writer got to first fails the transaction.
+/// </summary>
+public sealed class StreamRows(IDocumentStore store)
+{
+    private readonly EventGraph _events = (EventGraph)((StoreOptions)store.Options).Events;
+    private readonly ISerializer _serializer = store.Options.Serializer();
+    private readonly CustomerProfileProjection _profiles = new();
+    private readonly string _eventSchema = store.Options.Events.DatabaseSchemaName;
+    private readonly string _profileTable = $"{store.Options.DatabaseSchemaName}.mt_doc_{nameof(CustomerProfile).ToLowerInvariant()}";
+    private static readonly string ProfileType = typeof(CustomerProfile).FullName!;
+
+    /// <summary>
+    /// Which of these event ids are recorded, and the customers' streams locked for the rest of the
+    /// transaction, in id order (ordered locking cannot deadlock), with their versions and profiles.
+    /// </summary>
+    public async Task<(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles)> LockAsync(
+        NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
+        batch.BatchCommands.Add(Command(
+            $"select id, version from {_eventSchema}.mt_streams where id = any($1) order by id for update", Value(customerIds)));
+        // A statement of its own, so that its snapshot is taken once the locks are held: joined to
+        // the locking statement, the profiles would be read as they were before a wait for a lock.
+        batch.BatchCommands.Add(Command($"select data from {_profileTable} where id = any($1)", Value(customerIds)));
+        var recorded = new HashSet<Guid>();
+        var versions = new Dictionary<string, long>();
+        var profiles = new Dictionary<string, CustomerProfile>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) recorded.Add(reader.GetGuid(0));
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var profile = (CustomerProfile)_serializer.FromJson(typeof(CustomerProfile), await reader.GetStreamAsync(0, ct));
+            // A profile without a stream cannot be; a stream without a profile is not a customer's (a system stream).
+            if (!versions.TryGetValue(profile.Id, out var version)) continue;
+            profile.Version = version;
+            profiles[profile.Id] = profile;
+        }
+        return (recorded, profiles);
+    }
+
+    /// <summary>Writes the plan's streams, events and profiles; the caller commits.</summary>
+    public async Task WriteAsync(NpgsqlConnection connection, string tenantId, AppendContext context,
+        IReadOnlyList<StreamAppend> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, CancellationToken ct)
+    {
+        var rows = Rows(appends, profiles, DateTimeOffset.UtcNow);
+        await using var batch = new NpgsqlBatch(connection);
+        if (rows.NewStreams.Count > 0)
+            batch.BatchCommands.Add(Command(
+                $"insert into {_eventSchema}.mt_streams (id, version, tenant_id) select u.id, u.version, $3 from unnest($1, $2) u(id, version)",
+                Value(rows.NewStreams.ToArray()), Value(rows.NewStreamVersions.ToArray()), Value(tenantId)));
+        if (rows.ExistingStreams.Count > 0)
+            batch.BatchCommands.Add(Command(
+                $"update {_eventSchema}.mt_streams s set version = u.version, timestamp = now() from unnest($1, $2) u(id, version) where s.id = u.id",
+                Value(rows.ExistingStreams.ToArray()), Value(rows.ExistingStreamVersions.ToArray())));
+
+        var events = Command(
+            $"insert into {_eventSchema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived, correlation_id, causation_id, headers) " +
+            $"select nextval('{_eventSchema}.mt_events_sequence'), u.id, u.stream_id, u.version, u.data, u.type, $7, $8, u.dotnet_type, false, $9, $10, $11 " +
+            "from (select * from unnest($1, $2, $3, $4, $5, $6) with ordinality u(id, stream_id, version, data, type, dotnet_type, n) order by n) u",
+            Value(rows.EventIds.ToArray()), Value(rows.EventStreams.ToArray()), Value(rows.EventVersions.ToArray()), Jsonb(rows.EventData),
+            Value(rows.EventTypes.ToArray()), Value(rows.EventDotNetTypes.ToArray()), Value(rows.RecordedAt), Value(tenantId), Text(context.CorrelationId), Text(context.CausationId),
+            Jsonb(_serializer.ToJson(new Dictionary<string, object> { [AppendContext.AppendedByHeader] = context.AppendedBy })));
+        batch.BatchCommands.Add(events);
+
+        batch.BatchCommands.Add(Command(
+            $"insert into {_profileTable} (id, data, mt_version, mt_dotnet_type, mt_last_modified, search_text) " +
+            "select u.id, u.data, u.version, $5, transaction_timestamp(), u.search_text from unnest($1, $2, $3, $4) u(id, data, version, search_text) " +
+            "on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_dotnet_type = excluded.mt_dotnet_type, " +
+            "mt_last_modified = excluded.mt_last_modified, search_text = excluded.search_text",
+            Value(rows.Profiles.Select(p => p.Id).ToArray()), Jsonb(rows.Profiles.Select(p => _serializer.ToJson(p))),
+            Value(rows.Profiles.Select(p => p.Version).ToArray()), Value(rows.Profiles.Select(p => p.SearchText).ToArray()), Value(ProfileType)));
+
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    public IEvent ToEvent(ITouchpoint touchpoint)
+    {
+        var e = _events.BuildEvent(touchpoint);
+        e.Id = TouchpointEventIds.For(touchpoint.TouchpointId);
+        return e;
+    }
+
+    private sealed class RowSet(DateTimeOffset recordedAt)
+    {
+        public DateTimeOffset RecordedAt { get; } = recordedAt;
+        public List<string> NewStreams { get; } = [];
+        public List<long> NewStreamVersions { get; } = [];
+        public List<string> ExistingStreams { get; } = [];
+        public List<long> ExistingStreamVersions { get; } = [];
+        public List<Guid> EventIds { get; } = [];
+        public List<string> EventStreams { get; } = [];
+        public List<long> EventVersions { get; } = [];
+        public List<string> EventData { get; } = [];
+        public List<string> EventTypes { get; } = [];
+        public List<string> EventDotNetTypes { get; } = [];
+        public List<CustomerProfile> Profiles { get; } = [];
+    }
+
+    private RowSet Rows(IReadOnlyList<StreamAppend> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, DateTimeOffset recordedAt)
+    {
+        var rows = new RowSet(recordedAt);
+        foreach (var append in appends)
+        {
+            var before = append.Before?.Version ?? 0;
+            var version = before + append.Touchpoints.Count;
+            (append.StartsStream ? rows.NewStreams : rows.ExistingStreams).Add(append.CustomerId);
+            (append.StartsStream ? rows.NewStreamVersions : rows.ExistingStreamVersions).Add(version);
+
+            var profile = profiles.GetValueOrDefault(append.CustomerId);
+            for (var i = 0; i < append.Touchpoints.Count; i++)
+            {
+                var e = ToEvent(append.Touchpoints[i]);
+                (e.Version, e.Timestamp) = (before + i + 1, recordedAt);
+                rows.EventIds.Add(e.Id);
+                rows.EventStreams.Add(append.CustomerId);
+                rows.EventVersions.Add(e.Version);
+                rows.EventData.Add(_serializer.ToJson(e.Data));
+                rows.EventTypes.Add(e.EventTypeName);
+                rows.EventDotNetTypes.Add(e.DotNetTypeName);
+                profile = _profiles.Evolve(profile, append.CustomerId, e);
+            }
+            if (profile is null) continue;
+            profile.Version = version;
+            rows.Profiles.Add(profile);
+        }
+        return rows;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Value(object value) => new() { Value = value };
+
+    private static NpgsqlParameter Jsonb(IEnumerable<string> json) =>
+        new() { Value = json.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
+
+    private static NpgsqlParameter Jsonb(string json) => new() { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb };
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar };
+}

@@ -1,0 +1,54 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Relationship.Ingestion;
+using EventCrm.Relationship.Touchpoints;
+using EventCrm.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Shouldly;
+
+namespace EventCrm.Tests.DataTools;
+
+public sealed class StatisticsHost() : SchemaHost("eventcrm_statistics");
+
+/// <summary>
+/// Autovacuum analyzes a table at most once a minute; until then the planner plans the async
+/// daemon's page query as a scan of everything left. The Host analyzes the events table itself
+/// once a fifth of it is new (EventTableStatistics).
+/// </summary>
+public class when_the_event_log_grows_fast(StatisticsHost app) : IClassFixture<StatisticsHost>
+{
+    private async Task<long> ManualAnalyses() => (long)(await Sql(
+        "select analyze_count from pg_stat_user_tables where schemaname = @s and relname = 'mt_events'"))!;
+
+    private async Task<object?> Sql(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("s", app.Schema);
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task the_host_analyzes_the_events_table_within_seconds_of_a_burst()
+    {
+        // Autovacuum's own analysis would reset the count of changes the Host watches.
+        await Sql($"alter table {app.Schema}.mt_events set (autovacuum_enabled = false)");
+        var before = await ManualAnalyses();
+        var appender = app.Host.Services.GetRequiredService<TouchpointAppender>();
+        var context = new AppendContext("test", $"burst-{Guid.NewGuid():N}");
+        var signedUpAt = new DateTimeOffset(2024, 5, 1, 9, 0, 0, TimeSpan.Zero);
+        for (var array = 0; array < (EventTableStatistics.MinimumChanges + 999) / 1000; array++)
+        {
+            var signups = Enumerable.Range(0, 1000).Select(i => new IncomingTouchpoint(i, Ids.Customer(),
+                new SignedUp($"burst-{Guid.NewGuid():N}", signedUpAt, "Grace Hopper", "grace@example.com", "smb", "web", 10m))).ToList();
+            (await appender.AppendAsync(signups, context, default)).Appended.ShouldBe(1000);
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await ManualAnalyses() == before && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(250);
+
+        (await ManualAnalyses()).ShouldBeGreaterThan(before, "no ANALYZE of mt_events within 30 s of the burst");
+    }
+}
