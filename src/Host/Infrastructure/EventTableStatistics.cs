@@ -8,14 +8,21 @@ namespace EventCrm.Host.Infrastructure;
 /// bulk load, a burst of ingestion before autovacuum's next round a minute later) PostgreSQL plans
 /// the async daemon's page query (a seq_id range, ORDER BY seq_id LIMIT n) as a scan of the whole
 /// remaining range sorted for every page: projections then crawl (measured 12x to 78x slower) and
-/// take the CPU ingestion needs.
+/// take the CPU ingestion needs. Checked every few seconds; see <see cref="MinimumPages"/>.
 /// </summary>
 public sealed class EventTableStatistics(IDocumentStore store, ILogger<EventTableStatistics> logger) : BackgroundService
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
 
-    /// <summary>Rows changed since the last analysis that call for a new one: a fifth of the table, and at least this many.</summary>
-    public const long MinimumChanges = 5_000;
+    /// <summary>
+    /// Size of the table, in pages, from which a table never analyzed is analyzed (about 5,000
+    /// events). After that it is analyzed each time it has doubled since its last analysis: the
+    /// planner finds the newest sequence numbers beyond its histogram in the index itself, so
+    /// analyzing more often (a third of a second of a core each time here) buys nothing, and
+    /// autovacuum keeps its own schedule as well. Sizes, not pg_stat counters, decide: those reach
+    /// the statistics only when the writing sessions flush them, up to a minute later.
+    /// </summary>
+    public const long MinimumPages = 500;
 
     public static async Task RefreshAsync(IDocumentStore store, CancellationToken ct)
     {
@@ -49,12 +56,17 @@ public sealed class EventTableStatistics(IDocumentStore store, ILogger<EventTabl
         await connection.OpenAsync(ct);
         var schema = store.Options.Events.DatabaseSchemaName;
         await using var command = new NpgsqlCommand(
-            "select n_mod_since_analyze from pg_stat_user_tables where schemaname = $1 and relname = 'mt_events' " +
-            "and n_mod_since_analyze >= greatest($2, n_live_tup / 5)", connection);
+            "select pg_relation_size(c.oid) / current_setting('block_size')::bigint, c.relpages from pg_class c " +
+            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = 'mt_events'", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = schema });
-        command.Parameters.Add(new NpgsqlParameter { Value = MinimumChanges });
-        if (await command.ExecuteScalarAsync(ct) is not long changed) return;
-        logger.LogInformation("{Changed} events since the last analysis of {Schema}.mt_events: analyzing", changed, schema);
+        long pages, analyzedPages;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return;
+            (pages, analyzedPages) = (reader.GetInt64(0), reader.GetInt32(1));
+        }
+        if (pages < Math.Max(MinimumPages, 2 * analyzedPages)) return;
+        logger.LogInformation("{Schema}.mt_events grew to {Pages} pages ({Analyzed} at its last analysis): analyzing", schema, pages, analyzedPages);
         await AnalyzeAsync(connection, schema, ct);
     }
 

@@ -61,8 +61,8 @@ public sealed class StreamRows(IDocumentStore store)
     }
 
     /// <summary>Writes the plan's streams, events and profiles; the caller commits.</summary>
-    public async Task WriteAsync(NpgsqlConnection connection, string tenantId, AppendContext context,
-        IReadOnlyList<StreamAppend> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, CancellationToken ct)
+    public async Task WriteAsync(NpgsqlConnection connection, string tenantId,
+        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, CancellationToken ct)
     {
         var rows = Rows(appends, profiles, DateTimeOffset.UtcNow);
         await using var batch = new NpgsqlBatch(connection);
@@ -77,11 +77,13 @@ public sealed class StreamRows(IDocumentStore store)
 
         var events = Command(
             $"insert into {_eventSchema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived, correlation_id, causation_id, headers) " +
-            $"select nextval('{_eventSchema}.mt_events_sequence'), u.id, u.stream_id, u.version, u.data, u.type, $7, $8, u.dotnet_type, false, $9, $10, $11 " +
-            "from (select * from unnest($1, $2, $3, $4, $5, $6) with ordinality u(id, stream_id, version, data, type, dotnet_type, n) order by n) u",
+            $"select nextval('{_eventSchema}.mt_events_sequence'), u.id, u.stream_id, u.version, u.data, u.type, $10, $11, u.dotnet_type, false, u.correlation_id, u.causation_id, u.headers " +
+            "from (select * from unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) with ordinality " +
+            "u(id, stream_id, version, data, type, dotnet_type, correlation_id, causation_id, headers, n) order by n) u",
             Value(rows.EventIds.ToArray()), Value(rows.EventStreams.ToArray()), Value(rows.EventVersions.ToArray()), Jsonb(rows.EventData),
-            Value(rows.EventTypes.ToArray()), Value(rows.EventDotNetTypes.ToArray()), Value(rows.RecordedAt), Value(tenantId), Text(context.CorrelationId), Text(context.CausationId),
-            Jsonb(_serializer.ToJson(new Dictionary<string, object> { [AppendContext.AppendedByHeader] = context.AppendedBy })));
+            Value(rows.EventTypes.ToArray()), Value(rows.EventDotNetTypes.ToArray()), Value(rows.Correlations.ToArray()),
+            new NpgsqlParameter { Value = rows.Causations.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar }, Jsonb(rows.Headers),
+            Value(rows.RecordedAt), Value(tenantId));
         batch.BatchCommands.Add(events);
 
         batch.BatchCommands.Add(Command(
@@ -115,14 +117,18 @@ public sealed class StreamRows(IDocumentStore store)
         public List<string> EventData { get; } = [];
         public List<string> EventTypes { get; } = [];
         public List<string> EventDotNetTypes { get; } = [];
+        public List<string> Correlations { get; } = [];
+        public List<string?> Causations { get; } = [];
+        public List<string> Headers { get; } = [];
         public List<CustomerProfile> Profiles { get; } = [];
     }
 
-    private RowSet Rows(IReadOnlyList<StreamAppend> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, DateTimeOffset recordedAt)
+    private RowSet Rows(IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, DateTimeOffset recordedAt)
     {
         var rows = new RowSet(recordedAt);
-        foreach (var append in appends)
+        foreach (var (append, context) in appends)
         {
+            var headers = _serializer.ToJson(new Dictionary<string, object> { [AppendContext.AppendedByHeader] = context.AppendedBy });
             var before = append.Before?.Version ?? 0;
             var version = before + append.Touchpoints.Count;
             (append.StartsStream ? rows.NewStreams : rows.ExistingStreams).Add(append.CustomerId);
@@ -139,6 +145,9 @@ public sealed class StreamRows(IDocumentStore store)
                 rows.EventData.Add(_serializer.ToJson(e.Data));
                 rows.EventTypes.Add(e.EventTypeName);
                 rows.EventDotNetTypes.Add(e.DotNetTypeName);
+                rows.Correlations.Add(context.CorrelationId);
+                rows.Causations.Add(context.CausationId);
+                rows.Headers.Add(headers);
                 profile = _profiles.Evolve(profile, append.CustomerId, e);
             }
             if (profile is null) continue;
@@ -159,8 +168,4 @@ public sealed class StreamRows(IDocumentStore store)
 
     private static NpgsqlParameter Jsonb(IEnumerable<string> json) =>
         new() { Value = json.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
-
-    private static NpgsqlParameter Jsonb(string json) => new() { Value = json, NpgsqlDbType = NpgsqlDbType.Jsonb };
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar };
 }

@@ -25,19 +25,32 @@ public sealed record AppendContext(string AppendedBy, string CorrelationId, stri
 /// transaction fail as a whole, and the batch is decided again against the new state, so no
 /// touchpoint is lost and none is written twice.
 /// </summary>
-public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows rows, ILogger<TouchpointAppender> logger)
+public sealed class TouchpointAppender
 {
     private const int MaxAttempts = 12;
 
-    /// <summary>One database's part of a batch: its open transaction, what it holds and what was decided for it.</summary>
+    /// <summary>Requests up to this many touchpoints are combined with others arriving at the same time (<see cref="AppendCombiner"/>).</summary>
+    public const int CombinedUpTo = 20;
+
+    private readonly CustomerDatabases _databases;
+    private readonly StreamRows _rows;
+    private readonly ILogger<TouchpointAppender> _logger;
+    private readonly AppendCombiner _combiner;
+
+    public TouchpointAppender(CustomerDatabases databases, StreamRows rows, ILogger<TouchpointAppender> logger)
+    {
+        (_databases, _rows, _logger) = (databases, rows, logger);
+        _combiner = new AppendCombiner(AppendTogetherAsync, logger);
+    }
+
+    /// <summary>One database's share of the requests: its open transaction and what it holds.</summary>
     private sealed class Part(string tenantId, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
         public string TenantId { get; } = tenantId;
         public NpgsqlConnection Connection { get; } = connection;
         public NpgsqlTransaction Transaction { get; } = transaction;
-        public IReadOnlyDictionary<string, CustomerProfile> Profiles { get; set; } = new Dictionary<string, CustomerProfile>();
-        public IngestionPlan Plan { get; set; } = new([], [], []);
-        public AppendOutcome Outcome { get; set; } = new([], []);
+        public HashSet<Guid> Recorded { get; set; } = [];
+        public Dictionary<string, CustomerProfile> Profiles { get; set; } = [];
 
         public async ValueTask DisposeAsync()
         {
@@ -47,46 +60,64 @@ public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows r
     }
 
     /// <summary>
-    /// With customers spread over several databases, a batch is decided in each of them first
-    /// (any refusal refuses the whole batch, nothing written), then committed database by
-    /// database, always in the same order so that two batches cannot deadlock on stream locks.
-    /// Only a crash between two commits can leave part of a batch written; touchpoints being
-    /// idempotent, sending the batch again completes it (docs/scaling.md).
+    /// Appends a batch all-or-nothing. A small one shares its transaction with the other small
+    /// requests of the moment (each still decided on its own), which spares a commit per request.
     /// </summary>
-    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct)
+    public Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct) =>
+        batch.Count <= CombinedUpTo
+            ? _combiner.AppendAsync(new AppendRequest(batch, context), ct)
+            : AppendAloneAsync(new AppendRequest(batch, context), ct);
+
+    private async Task<AppendOutcome> AppendAloneAsync(AppendRequest request, CancellationToken ct) =>
+        (await AppendTogetherAsync([request], ct))[0];
+
+    /// <summary>
+    /// Appends requests that share no customer and no touchpoint id in one transaction per
+    /// database; each request is decided on its own and answered on its own. With customers
+    /// spread over several databases, everything is decided in each of them first, then committed
+    /// database by database, always in the same order so that two writers cannot deadlock on
+    /// stream locks. Only a crash between two commits can leave part of a request written;
+    /// touchpoints being idempotent, sending it again completes it (docs/scaling.md).
+    /// </summary>
+    private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
-        var committed = new HashSet<int>();
+        var committed = requests.Select(_ => new HashSet<int>()).ToArray();
         for (var attempt = 1; ; attempt++)
         {
             var parts = new List<Part>();
             try
             {
-                foreach (var items in batch.GroupBy(t => databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
+                var all = requests.SelectMany(r => r.Batch).ToList();
+                foreach (var items in all.GroupBy(t => _databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
-                    var connection = (await databases.DatabaseIn(items.Key)).CreateConnection();
+                    var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
                     await connection.OpenAsync(ct);
                     parts.Add(new Part(items.Key, connection, await connection.BeginTransactionAsync(ct)));
-                    await DecideAsync(parts[^1], items.ToList(), ct);
+                    (parts[^1].Recorded, parts[^1].Profiles) = await _rows.LockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
                 }
-                var outcome = Combined(parts.Select(p => p.Outcome), committed);
-                if (!outcome.Accepted || outcome.Appended == 0) return outcome;
-                foreach (var part in parts.Where(p => p.Outcome.Appended > 0))
+
+                var (outcomes, accepted) = await DecideAsync(requests, parts, committed, ct);
+                foreach (var part in parts)
                 {
-                    await rows.WriteAsync(part.Connection, part.TenantId, context, part.Plan.Appends, part.Profiles, ct);
+                    var appends = accepted.Where(a => _databases.TenantOf(a.Append.CustomerId) == part.TenantId).ToList();
+                    if (appends.Count == 0) continue;
+                    await _rows.WriteAsync(part.Connection, part.TenantId, appends, part.Profiles, ct);
                     await part.Transaction.CommitAsync(ct);
-                    committed.UnionWith(part.Outcome.Receipts.Where(r => r.Result == TouchpointResult.Appended).Select(r => r.Index));
+                    for (var i = 0; i < requests.Count; i++)
+                        committed[i].UnionWith(outcomes[i].Receipts
+                            .Where(r => r.Result == TouchpointResult.Appended && _databases.TenantOf(r.CustomerId) == part.TenantId).Select(r => r.Index));
                 }
-                return outcome;
+                return outcomes;
             }
             catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
             {
-                logger.LogDebug("Concurrent write on the same customers, deciding again (attempt {Attempt})", attempt);
+                _logger.LogDebug("Concurrent write on the same customers, deciding again (attempt {Attempt})", attempt);
                 await Task.Delay(Backoff(attempt), ct);
             }
             catch (Exception e) when (IsLostRace(e))
             {
-                logger.LogWarning("Gave up after {Attempts} attempts of concurrent writes", attempt);
-                return new AppendOutcome([], [], TooMuchContention: true);
+                _logger.LogWarning("Gave up after {Attempts} attempts of concurrent writes", attempt);
+                return requests.Select(_ => new AppendOutcome([], [], TooMuchContention: true)).ToArray();
             }
             finally
             {
@@ -96,34 +127,37 @@ public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows r
     }
 
     /// <summary>
-    /// Locks the part's existing streams for the rest of the transaction and decides against them.
-    /// Large batches from several clients overlap on some customers almost always; without the
-    /// lock they would fail each other's version checks over and over. Streams that do not exist
-    /// yet cannot be locked: two batches starting the same customer still race, and the loser
-    /// decides again.
+    /// Decides each request against what the locked parts hold. Touchpoints committed by an
+    /// earlier attempt of the same call were appended by it, not repeated.
     /// </summary>
-    private async Task DecideAsync(Part part, List<IncomingTouchpoint> items, CancellationToken ct)
+    private async Task<(AppendOutcome[] Outcomes, List<(StreamAppend Append, AppendContext Context)> Accepted)> DecideAsync(
+        IReadOnlyList<AppendRequest> requests, List<Part> parts, HashSet<int>[] committed, CancellationToken ct)
     {
-        var eventIds = items.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
-        var (recorded, profiles) = await rows.LockAsync(part.Connection, eventIds, items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
-        var stored = recorded.Count > 0 || databases.Sharded
-            ? await StoredTouchpoints(part.TenantId, eventIds, includeOwn: recorded.Count > 0, ct)
+        var stored = parts.Any(p => p.Recorded.Count > 0) || _databases.Sharded
+            ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
             : [];
-        part.Profiles = profiles;
-        part.Plan = IngestionDecision.Decide(items, stored, profiles.ToDictionary(p => p.Key, p => StandingOf(p.Value)));
-        part.Outcome = part.Plan.Accepted ? Receipts(items, part.Plan) : new AppendOutcome([], part.Plan.Rejections);
+        var standings = parts.SelectMany(p => p.Profiles.Values).ToDictionary(p => p.Id, StandingOf);
+        var outcomes = new AppendOutcome[requests.Count];
+        var accepted = new List<(StreamAppend, AppendContext)>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var plan = IngestionDecision.Decide(requests[i].Batch, stored, standings);
+            if (!plan.Accepted)
+            {
+                outcomes[i] = new AppendOutcome([], plan.Rejections);
+                continue;
+            }
+            var done = committed[i];
+            outcomes[i] = Receipts(requests[i].Batch, plan) is var receipts && done.Count > 0
+                ? receipts with { Receipts = receipts.Receipts.Select(r => done.Contains(r.Index) ? r with { Result = TouchpointResult.Appended } : r).ToList() }
+                : receipts;
+            accepted.AddRange(plan.Appends.Select(a => (a, requests[i].Context)));
+        }
+        return (outcomes, accepted);
     }
 
-    /// <summary>The parts' answers as one; touchpoints committed by an earlier attempt of the same call were appended by it, not repeated.</summary>
-    private static AppendOutcome Combined(IEnumerable<AppendOutcome> parts, IReadOnlySet<int> committed)
-    {
-        var all = parts.ToList();
-        var receipts = all.SelectMany(p => p.Receipts)
-            .Select(r => committed.Contains(r.Index) ? r with { Result = TouchpointResult.Appended } : r)
-            .OrderBy(r => r.Index).ToList();
-        var rejections = all.SelectMany(p => p.Rejections).OrderBy(r => r.Index).ToList();
-        return rejections.Count > 0 ? new AppendOutcome([], rejections) : new AppendOutcome(receipts, []);
-    }
+    private static Guid[] EventIds(IEnumerable<IncomingTouchpoint> items) =>
+        items.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
 
     /// <summary>
     /// Decides the batch and stages its events in a session someone else commits, such as a
@@ -133,15 +167,14 @@ public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows r
     /// </summary>
     public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
-        var eventIds = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
-        var stored = await StoredTouchpoints(session.TenantId, eventIds, includeOwn: true, ct);
+        var stored = await StoredTouchpoints(EventIds(batch), new HashSet<string> { session.TenantId }, ct);
         var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
         var standings = (await session.LoadManyAsync<CustomerProfile>(ct, customerIds)).ToDictionary(p => p.Id, StandingOf);
         var plan = IngestionDecision.Decide(batch, stored, standings);
         if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
         foreach (var append in plan.Appends)
         {
-            var events = append.Touchpoints.Select(rows.ToEvent).ToArray();
+            var events = append.Touchpoints.Select(_rows.ToEvent).ToArray();
             if (append.StartsStream) session.Events.StartStream(append.CustomerId, events);
             else session.Events.Append(append.CustomerId, append.Before!.Version + events.Length, events);
         }
@@ -158,16 +191,16 @@ public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows r
         new(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
 
     /// <summary>
-    /// The touchpoints already recorded under these event ids, in this database when it holds some
-    /// and, when sharded, in the others: a touchpoint id names one touchpoint of one customer
+    /// The touchpoints already recorded under these event ids, in the databases known to hold some
+    /// and, when sharded, in every database: a touchpoint id names one touchpoint of one customer
     /// wherever that customer lives.
     /// </summary>
-    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(string tenantId, Guid[] ids, bool includeOwn, CancellationToken ct)
+    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(Guid[] ids, IReadOnlySet<string> holding, CancellationToken ct)
     {
         var events = new List<IEvent>();
-        foreach (var tenant in databases.TenantIds.Where(t => t == tenantId ? includeOwn : databases.Sharded))
+        foreach (var tenant in _databases.TenantIds.Where(t => holding.Contains(t) || _databases.Sharded))
         {
-            await using var session = databases.QueryIn(tenant);
+            await using var session = _databases.QueryIn(tenant);
             events.AddRange(await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct));
         }
         return events
@@ -186,3 +219,6 @@ public sealed class TouchpointAppender(CustomerDatabases databases, StreamRows r
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 8)));
 }
+
+/// <summary>A batch to append all-or-nothing, with who sends it.</summary>
+public sealed record AppendRequest(IReadOnlyList<IncomingTouchpoint> Batch, AppendContext Context);

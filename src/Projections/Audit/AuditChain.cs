@@ -27,6 +27,7 @@ public static class AuditChain
     /// <summary>The hashes of the personal values an event holds now (erased values have none to give).</summary>
     public static IReadOnlyDictionary<string, string> PersonalHashesOf(string data)
     {
+        if (!MayHoldPersonalData(data)) return NoHashes;
         var json = JsonNode.Parse(data)?.AsObject();
         var hashes = new Dictionary<string, string>();
         if (json is null) return hashes;
@@ -37,8 +38,16 @@ public static class AuditChain
         return hashes;
     }
 
+    private static readonly IReadOnlyDictionary<string, string> NoHashes = new Dictionary<string, string>();
+
+    /// <summary>Whether a personal field's name appears in the text at all: most events (purchases, calls) need no parsing.</summary>
+    private static bool MayHoldPersonalData(string data) => PersonalKeys.Any(key => data.Contains(key, StringComparison.Ordinal));
+
+    private static readonly string[] PersonalKeys = PersonalFields.Select(field => $"\"{field}\"").ToArray();
+
     private static string Pseudonymised(string data, IReadOnlyDictionary<string, string> sealedHashes)
     {
+        if (!MayHoldPersonalData(data)) return data;
         var json = JsonNode.Parse(data)?.AsObject();
         if (json is null || !PersonalFields.Any(json.ContainsKey)) return data;
         foreach (var field in PersonalFields.Where(json.ContainsKey))

@@ -38,23 +38,27 @@ public sealed class AuditSealSubscription : SubscriptionBase
         var streams = rows.Select(r => r.StreamId).Distinct().ToArray();
         var previous = await LastHashes(connection, schema, streams, from, ct);
 
-        foreach (var row in rows)
+        var (hashes, personalHashes) = (new string[rows.Count], new string[rows.Count]);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var personal = AuditChain.PersonalHashesOf(row.Data);
-            var hash = AuditChain.Hash(row, previous.GetValueOrDefault(row.StreamId, AuditChain.Genesis), personal);
-            previous[row.StreamId] = hash;
-            operations.QueueSqlCommand(
-                $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes) values (?, ?, ?, ?, ?::jsonb) on conflict do nothing",
-                row.Sequence, row.StreamId, row.Version, hash, JsonSerializer.Serialize(personal));
+            var personal = AuditChain.PersonalHashesOf(rows[i].Data);
+            hashes[i] = AuditChain.Hash(rows[i], previous.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal);
+            previous[rows[i].StreamId] = hashes[i];
+            personalHashes[i] = JsonSerializer.Serialize(personal);
         }
+        operations.QueueSqlCommand(
+            $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes) " +
+            "select * from unnest(?::bigint[], ?::varchar[], ?::bigint[], ?::varchar[], ?::jsonb[]) on conflict do nothing",
+            rows.Select(r => r.Sequence).ToArray(), rows.Select(r => r.StreamId).ToArray(), rows.Select(r => r.Version).ToArray(), hashes, personalHashes);
         return NullChangeListener.Instance;
     }
 
     private static async Task<Dictionary<string, string>> LastHashes(Npgsql.NpgsqlConnection connection, string schema, string[] streams, long before, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select distinct on (stream_id) stream_id, hash from {schema}.{AuditStorage.TableName} " +
-                              "where stream_id = any(@streams) and seq_id < @before order by stream_id, version desc";
+        // One index probe per stream (its latest seal), not a read of all its seals.
+        command.CommandText = $"select s.id, a.hash from unnest(@streams) s(id) cross join lateral (select hash from {schema}.{AuditStorage.TableName} " +
+                              "where stream_id = s.id and seq_id < @before order by version desc limit 1) a";
         command.Parameters.AddWithValue("streams", NpgsqlDbType.Array | NpgsqlDbType.Text, streams);
         command.Parameters.AddWithValue("before", before);
         var hashes = new Dictionary<string, string>();
