@@ -12,7 +12,7 @@ namespace EventCrm.Host.Touchpoints;
 /// <summary>
 /// Reads and writes the rows of Marten's event store for a batch of touchpoints directly, one
 /// round trip each way: Marten's append costs one function call per stream and one upsert per
-/// profile, and those calls were where ingestion spent its time (docs/performance.md).
+/// profile, and those calls were where ingestion spent its time (docs/design.md, "How an append is written").
 /// The rows are the ones Marten writes: new streams, the new versions of existing ones, the events
 /// (sequence numbers drawn from the store's own sequence in request order, the session's metadata)
 /// and each customer's profile, the inline projection Marten would have run. The unique indexes
