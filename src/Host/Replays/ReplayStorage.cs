@@ -7,7 +7,12 @@ using Weasel.Postgresql.Tables;
 
 namespace EventCrm.Host.Replays;
 
-/// <summary>One row per replayed customer: its values, the live comparison and its value history (jsonb).</summary>
+/// <summary>
+/// One row per replayed customer: its values, the live comparison and its value history. The
+/// valuation and history are `json`, not `jsonb`: they are only ever read back whole, and the
+/// server takes `json` in a third of the time, which a replay of a million events spends on the
+/// same cores as the replay itself (a `::jsonb` cast still opens them to SQL).
+/// </summary>
 public static class ReplayStorage
 {
     public const string TableName = "replay_values";
@@ -23,8 +28,8 @@ public static class ReplayStorage
         table.AddColumn<decimal>("live_value").NotNull();
         table.AddColumn<string>("live_tier").NotNull();
         table.AddColumn<int>("events").NotNull();
-        table.AddColumn("valuation", "jsonb").NotNull();
-        table.AddColumn("history", "jsonb").NotNull();
+        table.AddColumn("valuation", "json").NotNull();
+        table.AddColumn("history", "json").NotNull();
         return table;
     }
 
@@ -57,8 +62,8 @@ public static class ReplayStorage
                 await writer.WriteAsync(r.Live, NpgsqlDbType.Numeric, ct);
                 await writer.WriteAsync(r.LiveTier, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(r.Events, NpgsqlDbType.Integer, ct);
-                await writer.WriteAsync(r.Valuation, NpgsqlDbType.Jsonb, ct);
-                await writer.WriteAsync(r.History, NpgsqlDbType.Jsonb, ct);
+                await writer.WriteAsync(r.Valuation, NpgsqlDbType.Json, ct);
+                await writer.WriteAsync(r.History, NpgsqlDbType.Json, ct);
             }
             await writer.CompleteAsync(ct);
         }

@@ -19,10 +19,7 @@ public static class CurrentValue
         if (!FormulaChoice.Names.Contains(formula.Name))
             throw new ArgumentException($"unknown formula '{formula.Name}'; known: {string.Join(", ", FormulaChoice.Names)}");
 
-        var measures = CustomerMeasures.Of(ledger, asOf, model);
-        var inputs = Estimates(formula.Name, measures, model);
-        ForgetFittedModelsOverriddenInPart(inputs, formula.Parameters);
-        foreach (var (name, given) in formula.Parameters) inputs[name] = given;
+        var inputs = Inputs(formula, ledger, asOf, model);
 
         if (ledger.State() is Lifecycle.CustomerStates.Churned)
             return new(0, inputs, "churned: no transactions are expected any more");
@@ -59,31 +56,59 @@ public static class CurrentValue
         }
     }
 
-    private static Dictionary<string, decimal> Estimates(string formula, CustomerMeasures m, PortfolioModel model)
+    private delegate decimal Estimate(CustomerMeasures measures, PortfolioModel model);
+
+    /// <summary>What each formula estimates when its parameters leave it open, in the order a valuation lists its inputs.</summary>
+    private static readonly Dictionary<string, (string Input, Estimate Estimate)[]> Estimates = new()
+    {
+        ["simple-clv"] =
+        [
+            (SimpleClv.AverageOrderValue, (m, _) => m.AverageOrderValue), (SimpleClv.PurchasesPerYear, (m, _) => m.PurchasesPerYear),
+            (SimpleClv.LifetimeYears, (_, model) => LifetimeYears(model)),
+        ],
+        ["waland-cole"] =
+        [
+            (WalandCole.VolumePerPeriod, (m, _) => m.PurchasesPerYear), (WalandCole.MarginPerUnit, (m, _) => m.MarginPerPurchase),
+            (WalandCole.DevelopmentCostPerPeriod, (m, _) => m.DevelopmentCostPerYear), (WalandCole.RetentionCostPerPeriod, (m, _) => m.RetentionCostPerYear),
+            (WalandCole.AcquisitionCost, (_, _) => 0), (WalandCole.CostOfCapital, (_, _) => DefaultCostOfCapital),
+            (WalandCole.Periods, (_, model) => Math.Max(1, Math.Round(LifetimeYears(model)))),
+        ],
+        ["retention-ltv"] =
+        [
+            (RetentionLtv.MarginPerPeriod, (m, _) => m.NetMarginPerYear), (RetentionLtv.RetentionRate, (_, model) => model.AnnualRetentionRate),
+            (RetentionLtv.DiscountRate, (_, _) => DefaultCostOfCapital), (RetentionLtv.AcquisitionCost, (_, _) => 0),
+        ],
+    };
+
+    /// <summary>
+    /// The formula's inputs: the given parameters, the rest estimated. The customer's measures are
+    /// taken only when an input is left open (a replay values every customer after every touchpoint).
+    /// </summary>
+    private static Dictionary<string, decimal> Inputs(FormulaChoice formula, CustomerLedger ledger, DateTimeOffset asOf, PortfolioModel model)
+    {
+        Dictionary<string, decimal> inputs;
+        if (Estimates.TryGetValue(formula.Name, out var estimates))
+        {
+            CustomerMeasures? measures = null;
+            inputs = new Dictionary<string, decimal>(estimates.Length + formula.Parameters.Count);
+            foreach (var (input, estimate) in estimates)
+                inputs[input] = formula.Parameters.TryGetValue(input, out var given)
+                    ? given
+                    : estimate(measures ??= CustomerMeasures.Of(ledger, asOf, model), model);
+        }
+        else
+        {
+            inputs = BgNbdEstimates(CustomerMeasures.Of(ledger, asOf, model), model);
+            ForgetFittedModelsOverriddenInPart(inputs, formula.Parameters);
+        }
+        foreach (var (name, given) in formula.Parameters) inputs[name] = given;
+        return inputs;
+    }
+
+    private static decimal LifetimeYears(PortfolioModel model)
     {
         var retention = model.AnnualRetentionRate;
-        var lifetime = Math.Min(MaximumLifetimeYears, retention >= 1 ? MaximumLifetimeYears : retention / (1 - retention));
-        return formula switch
-        {
-            "simple-clv" => new()
-            {
-                [SimpleClv.AverageOrderValue] = m.AverageOrderValue, [SimpleClv.PurchasesPerYear] = m.PurchasesPerYear,
-                [SimpleClv.LifetimeYears] = lifetime,
-            },
-            "waland-cole" => new()
-            {
-                [WalandCole.VolumePerPeriod] = m.PurchasesPerYear, [WalandCole.MarginPerUnit] = m.MarginPerPurchase,
-                [WalandCole.DevelopmentCostPerPeriod] = m.DevelopmentCostPerYear, [WalandCole.RetentionCostPerPeriod] = m.RetentionCostPerYear,
-                [WalandCole.AcquisitionCost] = 0, [WalandCole.CostOfCapital] = DefaultCostOfCapital,
-                [WalandCole.Periods] = Math.Max(1, Math.Round(lifetime)),
-            },
-            "retention-ltv" => new()
-            {
-                [RetentionLtv.MarginPerPeriod] = m.NetMarginPerYear, [RetentionLtv.RetentionRate] = retention,
-                [RetentionLtv.DiscountRate] = DefaultCostOfCapital, [RetentionLtv.AcquisitionCost] = 0,
-            },
-            _ => BgNbdEstimates(m, model),
-        };
+        return Math.Min(MaximumLifetimeYears, retention >= 1 ? MaximumLifetimeYears : retention / (1 - retention));
     }
 
     private static Dictionary<string, decimal> BgNbdEstimates(CustomerMeasures m, PortfolioModel model)

@@ -58,7 +58,7 @@ public sealed partial record CustomerLedger
         {
             Touchpoints = Touchpoints + 1,
             FirstSeenAt = FirstSeenAt is { } first && first <= touchpoint.OccurredAt ? first : touchpoint.OccurredAt,
-            Marks = changesState ? [.. Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)] : Marks,
+            Marks = changesState ? AppendedList<StateMark>.Append(Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)) : Marks,
         };
         if (changesState) next._folded.StepFrom(this, type, touchpoint.OccurredAt);
         return touchpoint switch
@@ -72,12 +72,12 @@ public sealed partial record CustomerLedger
             PurchaseMade p => next with
             {
                 Historical = h with { Revenue = h.Revenue + p.Amount, Margin = h.Margin + p.Margin },
-                Purchases = [.. Purchases, new PurchaseLine(p.OccurredAt, p.OrderId, p.Amount, p.Margin, p.Category)],
+                Purchases = AppendedList<PurchaseLine>.Append(Purchases, new PurchaseLine(p.OccurredAt, p.OrderId, p.Amount, p.Margin, p.Category)),
             },
             PurchaseRefunded r => next with
             {
                 Historical = h with { Revenue = h.Revenue - r.Amount, Margin = h.Margin - r.Margin },
-                Refunds = [.. Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount)],
+                Refunds = AppendedList<RefundLine>.Append(Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount)),
             },
             SupportCallLogged call => next with { Historical = h with { Costs = c with { Support = c.Support + call.Cost } } },
             VisitMade visit => next with { Historical = h with { Costs = c with { Visits = c.Visits + visit.Cost } } },
