@@ -30,7 +30,7 @@ public static class StoreConfiguration
 
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string connectionString, string schema)
     {
-        opts.Connection(Reliability.DatabaseFaults.WithShortTimeouts(connectionString));
+        opts.Connection(HostConnections.Prepare(connectionString));
         return opts.ConfigureEventCrmStore(schema);
     }
 
@@ -63,7 +63,7 @@ public static class StoreConfiguration
     /// </summary>
     public static StoreOptions ConfigureEventLog(this StoreOptions opts, string connectionString, string eventSchema, string documentSchema)
     {
-        opts.Connection(Reliability.DatabaseFaults.WithShortTimeouts(connectionString));
+        opts.Connection(HostConnections.Prepare(connectionString));
         return opts.ConfigureEventLog(eventSchema, documentSchema);
     }
 

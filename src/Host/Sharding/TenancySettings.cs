@@ -31,7 +31,7 @@ public sealed record TenancySettings(IReadOnlyList<string> Databases)
         opts.MultiTenantedDatabases(tenancy =>
         {
             for (var i = 0; i < Databases.Count; i++)
-                tenancy.AddSingleTenantDatabase(DatabaseFaults.WithShortTimeouts(Databases[i]), TenantIdOf(i));
+                tenancy.AddSingleTenantDatabase(Infrastructure.HostConnections.Prepare(Databases[i]), TenantIdOf(i));
         });
         opts.Advanced.DefaultTenantUsageEnabled = true;
     }
