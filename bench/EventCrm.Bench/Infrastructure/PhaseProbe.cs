@@ -35,6 +35,7 @@ public sealed class PhaseProbe : IAsyncDisposable
         _cpuAtStart = Cpu();
         _machineAtStart = MachineBusySeconds();
         _hostLogAtStart = _hostLog is null ? 0 : new FileInfo(_hostLog).Length;
+        _updatesAtStart = Updates();
         _sampling = Task.Run(SampleAsync);
         if (ctx.Options.Trace && host is not null) (_trace, _traceFile) = StartTrace(ctx, host);
     }
@@ -84,6 +85,7 @@ public sealed class PhaseProbe : IAsyncDisposable
                     any = true;
                 }
                 _samples++;
+                if (_samples % 10 == 1) await SampleHorizonAsync();
                 if (!any) _waits["(no active backend)"] = _waits.GetValueOrDefault("(no active backend)") + 1;
                 await Task.Delay(100, _stop.Token);
             }
@@ -95,6 +97,54 @@ public sealed class PhaseProbe : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Sessions whose snapshot is older than <see cref="OldSnapshot"/>: while one is held, no dead row
+    /// version younger than it can be vacuumed or pruned from a page, in any table of the database, so
+    /// updated documents pile up versions that every index lookup then walks past.
+    /// </summary>
+    private async Task SampleHorizonAsync()
+    {
+        await using var cmd = _ctx.Database.CreateCommand("""
+            SELECT extract(epoch FROM now() - coalesce(xact_start, query_start))::float8, state || ': ' || left(regexp_replace(query, '\s+', ' ', 'g'), 60)
+            FROM pg_stat_activity
+            WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid() AND now() - coalesce(xact_start, query_start) > $1
+            """);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = OldSnapshot });
+        await using var reader = await cmd.ExecuteReaderAsync(_stop.Token);
+        _horizonSamples++;
+        var held = false;
+        while (await reader.ReadAsync(_stop.Token))
+        {
+            held = true;
+            _oldestSnapshotSeconds = Math.Max(_oldestSnapshotSeconds, reader.GetDouble(0));
+            _snapshotHolders.Add(reader.GetString(1));
+        }
+        if (held) _samplesWithOldSnapshot++;
+    }
+
+    private static readonly TimeSpan OldSnapshot = TimeSpan.FromSeconds(5);
+    private int _horizonSamples, _samplesWithOldSnapshot;
+    private double _oldestSnapshotSeconds;
+    private readonly HashSet<string> _snapshotHolders = [];
+    private readonly (long Updates, long Hot) _updatesAtStart;
+
+    private (long Updates, long Hot) Updates()
+    {
+        using var cmd = _ctx.Database.CreateCommand("SELECT coalesce(sum(n_tup_upd), 0)::int8, coalesce(sum(n_tup_hot_upd), 0)::int8 FROM pg_stat_user_tables");
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private void LogHorizon()
+    {
+        var (updates, hot) = Updates();
+        (updates, hot) = (updates - _updatesAtStart.Updates, hot - _updatesAtStart.Hot);
+        _ctx.Log($"vacuum horizon: a snapshot older than {OldSnapshot.TotalSeconds:F0} s was held in {_samplesWithOldSnapshot} of {_horizonSamples} one-second samples" +
+                 (_samplesWithOldSnapshot == 0 ? "" : $" (oldest {_oldestSnapshotSeconds:F0} s, by {string.Join("; ", _snapshotHolders.Take(3))})") +
+                 $"; row updates in the phase {updates:N0}, {(updates == 0 ? 0 : (double)hot / updates):P0} of them HOT (in place, no new index entry)");
     }
 
     public async ValueTask DisposeAsync()
@@ -123,6 +173,7 @@ public sealed class PhaseProbe : IAsyncDisposable
         var total = Math.Max(1, _waits.Values.Sum());
         _ctx.Log($"server backends, {_samples} samples of pg_stat_activity: mean {(double)_waits.Where(w => w.Key != "(no active backend)").Sum(w => w.Value) / Math.Max(1, _samples):F1} active; " +
                  string.Join(", ", _waits.OrderByDescending(w => w.Value).Take(6).Select(w => $"{w.Key} {100.0 * w.Value / total:F0}%")));
+        LogHorizon();
         if (_hostLog is not null) LogHostLog();
     }
 

@@ -43,6 +43,19 @@ public static class SinglePosts
         ];
     }
 
+    /// <summary>Whether the slow posts bunch up in bursts (a few windows hold most of them) or are spread evenly.</summary>
+    private static void LogTailSpread(BenchContext ctx, Latencies latencies)
+    {
+        var fine = latencies.Windows(TimeSpan.FromMilliseconds(100), FloorMs);
+        var slow = fine.Sum(w => w.OverMs);
+        if (slow == 0) return;
+        var worstTenth = fine.OrderByDescending(w => w.OverMs).Take(Math.Max(1, fine.Count / 10)).Sum(w => w.OverMs);
+        ctx.Log($"posts over {FloorMs} ms: {slow:N0} ({100.0 * slow / latencies.Count:F1}%); the worst tenth of the 100-ms windows holds {100.0 * worstTenth / slow:F0}% of them");
+        var seconds = latencies.Windows(TimeSpan.FromSeconds(1), FloorMs);
+        ctx.Log("per second (posts, p50, p99, max ms): " + string.Join("; ",
+            seconds.Select(w => $"{w.StartSeconds:F0}s {w.Count} {w.P50:F1}/{w.P99:F1}/{w.Max:F0}")));
+    }
+
     private sealed record Outcome(long Posts, TimeSpan Elapsed, Latencies Latencies);
 
     /// <summary>Closed-loop clients posting one touchpoint at a time; only requests that complete in the measured window count.</summary>
@@ -99,6 +112,7 @@ public static class SinglePosts
 
         ctx.Log($"{clientCount} client(s), {elapsed.TotalSeconds:F0} s measured after {warmup.TotalSeconds:F0} s of warm-up: {posts:N0} posts ({posts / elapsed.TotalSeconds:N0}/s), {failures} failed{(lastFailure is null ? "" : $" (last: {lastFailure})")}");
         ctx.Log($"latency: {latencies.Summary()}; Host CPU {probe.HostCpuSeconds * 1000 / Math.Max(1, posts):F2} ms per post");
+        LogTailSpread(ctx, latencies);
         return new Outcome(posts, elapsed, latencies);
     }
 }
