@@ -1,5 +1,6 @@
 using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Infrastructure.Leadership;
 using EventCrm.Host.Reliability;
 using EventCrm.Host.Retention;
 using EventCrm.Host.Sharding;
@@ -17,7 +18,7 @@ builder.Services.AddMarten(services => new StoreOptions().ConfigureEventCrmStore
     .UseLightweightSessions()
     // Tables beside Marten's own (the audit seals) are only created by a schema migration.
     .ApplyAllDatabaseChangesOnStartup()
-    .AddAsyncDaemon(DaemonMode.HotCold)
+    .AddLeaderElectedDaemon()
     // Sharded: Wolverine keeps its node and envelope tables in the home database (and the
     // envelopes of a customer's messages beside that customer's events).
     .IntegrateWithWolverine(wolverine => wolverine.MainDatabaseConnectionString = tenancy.Sharded ? tenancy.Databases[0] : null)

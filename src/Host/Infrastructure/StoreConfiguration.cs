@@ -78,8 +78,6 @@ public static class StoreConfiguration
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         // Touchpoint ids map to event ids: this index is what makes a touchpoint unique.
         opts.Events.EnableUniqueIndexOnEventId = true;
-        // See build/local-feed/README.md: the stand-in lock library cannot take advisory locks otherwise.
-        opts.Events.UseAdvisoryLockTransaction = true;
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;

@@ -35,9 +35,13 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The connection string every node uses: the test database, the node's name, and a prompt check for dead clients.</summary>
+    /// <summary>
+    /// The connection string every node uses: the test database and the node's name. No server
+    /// setting for dead clients: a killed node's idle leadership session is closed by the operating
+    /// system, and that alone must free its locks (docs/scaling.md).
+    /// </summary>
     public static string ConnectionStringFor(string name, string? connectionString = null) =>
-        $"{connectionString ?? TestDatabase()};Application Name={name};Options=-c client_connection_check_interval=1000";
+        $"{connectionString ?? TestDatabase()};Application Name={name}";
 
     public static string TestDatabase() => Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm") is { Length: > 0 } cs
         ? cs

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Daemon.Coordination;
+using Marten.Storage;
+using Marten.Exceptions;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+using JasperFx.Descriptors;
+using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
+
+namespace EventCrm.Host.Infrastructure.Leadership;
+
+/// <summary>
+/// Marten's HotCold daemon coordination (the same leadership loop, distributors and lock ids, so
+/// every node agrees on who runs what) with leadership locks that hold no snapshot
+/// (<see cref="SessionAdvisoryLock"/>).
+/// </summary>
+/// <remarks>
+/// Marten builds its lock factory privately, so this coordinator supplies the distributor itself
+/// and leaves building and caching the daemons to a Marten coordinator that is never started.
+/// </remarks>
+public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjectionCoordinator, IAsyncDisposable
+{
+    private readonly IDocumentStore _store;
+    private readonly ProjectionCoordinator _daemons;
+    private readonly ConcurrentDictionary<string, IProjectionDaemon> _resolved = new();
+    private int _disposed;
+
+    public LeadershipCoordinator(IDocumentStore store, ILoggerFactory loggers)
+        : base(Distribution((StoreOptions)store.Options, store, loggers), loggers.CreateLogger<LeadershipCoordinator>(),
+            AgentStartRetries, ((StoreOptions)store.Options).Events.TimeProvider,
+            PollingTime((StoreOptions)store.Options), ((StoreOptions)store.Options).Projections.AgentPauseTime,
+            ((StoreOptions)store.Options).Projections.HealthCheckPollingTime)
+    {
+        _store = store;
+        _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
+    }
+
+    /// <summary>What Marten's coordinator retries when starting an agent (its own pipeline is internal).</summary>
+    private static readonly ResiliencePipeline AgentStartRetries = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<MartenCommandException>(),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(50),
+            BackoffType = DelayBackoffType.Exponential
+        })
+        .Build();
+
+    private static TimeSpan PollingTime(StoreOptions options) => TimeSpan.FromMilliseconds(options.Projections.LeadershipPollingTime);
+
+    private static IProjectionDistributor Distribution(StoreOptions options, IDocumentStore store, ILoggerFactory loggers)
+    {
+        var projections = options.Projections;
+        var keepAlive = PollingTime(options);
+        var logger = loggers.CreateLogger<SessionAdvisoryLock>();
+        IEnumerable<ShardName> Shards() => projections.AllShards().Select(shard => shard.Name);
+        IProjectionSet Set(IProjectionDatabase database, IReadOnlyList<ShardName> names, int lockId) => new ProjectionSet(lockId, (MartenDatabase)database, names);
+        IAdvisoryLock Lock(IProjectionDatabase database) => new SessionAdvisoryLock(((MartenDatabase)database).DataSource, database.Identifier, keepAlive, logger);
+        var perTenant = ((IEventStore)store).DistributesAgentsPerTenant;
+
+        if (store.Options.Tenancy.Cardinality == DatabaseCardinality.Single)
+            return new SingleTenantProjectionDistributor(() => (IProjectionDatabase)store.Storage.Database, Shards, Lock, Set,
+                options.Events.DatabaseSchemaName, projections.DaemonLockId, perTenant);
+
+        return new MultiTenantedProjectionDistributor(
+            async () => (await store.Storage.AllDatabases()).OfType<IProjectionDatabase>().ToList(),
+            Shards, Lock, Set, projections.DaemonLockId, perTenant);
+    }
+
+    protected override IProjectionDaemon ResolveDaemon(IProjectionSet set) =>
+        _resolved.TryGetValue(set.Database.Identifier, out var daemon)
+            ? daemon
+            // Once per database: static tenancy finds its databases without I/O.
+            : Remember(set.Database.Identifier, _daemons.DaemonForDatabase(set.Database.Identifier).AsTask().GetAwaiter().GetResult());
+
+    protected override IReadOnlyList<IProjectionDaemon> ResolvedDaemons() => [.. _resolved.Values];
+
+    protected override void ClearResolvedDaemons() => _resolved.Clear();
+
+    public override IProjectionDaemon DaemonForMainDatabase() =>
+        Remember(_store.Storage.Database.Identifier, _daemons.DaemonForMainDatabase());
+
+    public override async ValueTask<IProjectionDaemon> DaemonForDatabase(string databaseIdentifier) =>
+        Remember(databaseIdentifier, await _daemons.DaemonForDatabase(databaseIdentifier));
+
+    public override async ValueTask<IReadOnlyList<IProjectionDaemon>> AllDaemonsAsync()
+    {
+        var daemons = new List<IProjectionDaemon>();
+        foreach (var database in await _store.Storage.AllDatabases()) daemons.Add(await DaemonForDatabase(database.Identifier));
+        return daemons;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // The daemons are disposed now; the inner coordinator must forget them too, so that a
+        // later resume builds fresh ones.
+        await _daemons.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await StopAsync(CancellationToken.None);
+        await _daemons.DisposeAsync();
+    }
+
+    private IProjectionDaemon Remember(string databaseIdentifier, IProjectionDaemon daemon) => _resolved.GetOrAdd(databaseIdentifier, daemon);
+}
