@@ -1,5 +1,6 @@
 using EventCrm.Host.Audit;
 using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure.Paging;
 using EventCrm.Host.Models;
 using EventCrm.Host.Portfolio;
 using EventCrm.Host.Replays;
@@ -19,6 +20,9 @@ public static class FeatureServices
         services.AddSingleton<TouchpointAppender>();
         services.AddSingleton<StreamRows>();
         services.AddHostedService<EventTableStatistics>();
+        services.AddSingleton(sp => DaemonPages.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<DaemonPagePacing>();
+        services.AddHostedService(sp => sp.GetRequiredService<DaemonPagePacing>());
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();

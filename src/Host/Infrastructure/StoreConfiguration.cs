@@ -1,4 +1,5 @@
 using EventCrm.Host.Access;
+using EventCrm.Host.Infrastructure.Paging;
 using EventCrm.Host.Sharding;
 using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
@@ -8,6 +9,7 @@ using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Weasel.Core;
 
@@ -39,9 +41,22 @@ public static class StoreConfiguration
     {
         var schema = configuration["Marten:Schema"] ?? "eventcrm";
         var tenancy = TenancySettings.From(configuration);
-        if (!tenancy.Sharded) return opts.ConfigureEventCrmStore(ConnectionString(configuration), schema);
-        tenancy.ApplyTo(opts);
-        return opts.ConfigureEventCrmStore(schema);
+        if (tenancy.Sharded)
+        {
+            tenancy.ApplyTo(opts);
+            opts.ConfigureEventCrmStore(schema);
+        }
+        else opts.ConfigureEventCrmStore(ConnectionString(configuration), schema);
+        // The daemon starts with live pages; DaemonPagePacing lengthens them while it is far behind.
+        return opts.WithDaemonPages(DaemonPages.From(configuration).Live);
+    }
+
+    /// <summary>Sets the page size of every async projection registered so far (subscriptions keep Marten's).</summary>
+    private static StoreOptions WithDaemonPages(this StoreOptions opts, int pageSize)
+    {
+        foreach (var projection in opts.Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Async).OfType<ProjectionBase>())
+            projection.Options.BatchSize = pageSize;
+        return opts;
     }
 
     /// <summary>Everything but the connection: the same in every database.</summary>
