@@ -51,7 +51,7 @@ public static class StoreConfiguration
         return opts.WithDaemonPages(DaemonPages.From(configuration).Live);
     }
 
-    /// <summary>Sets the page size of every async projection registered so far (subscriptions keep Marten's).</summary>
+    /// <summary>Sets the page size of every async projection registered so far (DaemonPagePacing sets the subscriptions' on its first check).</summary>
     private static StoreOptions WithDaemonPages(this StoreOptions opts, int pageSize)
     {
         foreach (var projection in opts.Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Async).OfType<ProjectionBase>())

@@ -1,12 +1,11 @@
-using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 
 namespace EventCrm.Host.Infrastructure.Paging;
 
 /// <summary>
-/// Every second, sets the async projections' page size from how far the slowest of them is
-/// behind the log (<see cref="DaemonPages.For"/>). The daemon reads the size afresh for each page.
+/// Every second, sets the page size of the async projections and subscriptions from how far the
+/// slowest of them is behind the log (<see cref="DaemonPages.For"/>). The daemon reads the size afresh for each page.
 /// </summary>
 public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, ILogger<DaemonPagePacing> logger) : BackgroundService
 {
@@ -35,27 +34,24 @@ public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, IL
         }
     }
 
-    /// <summary>Reads the lag, sets the page size it calls for, and returns both.</summary>
+    private int _pageSize = pages.Live;
+
+    /// <summary>Reads the lag, sets the page size it calls for on every async shard, and returns both.</summary>
     public async Task<(long Lag, int PageSize)> AdjustAsync(CancellationToken ct)
     {
-        var options = (StoreOptions)store.Options;
-        var projections = options.Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Async).OfType<ProjectionBase>().ToArray();
-        if (projections.Length == 0) return (0, pages.Live);
+        var shards = ((StoreOptions)store.Options).Projections.AllShards();
+        if (shards.Count == 0) return (0, _pageSize);
 
-        var lag = await LagAsync(options, projections, ct);
-        var current = projections[0].Options.BatchSize;
-        var next = pages.For(lag, current);
-        if (next == current) return (lag, current);
-
-        foreach (var projection in projections) projection.Options.BatchSize = next;
-        logger.LogInformation("Async projections {Lag} events behind the log: pages of {PageSize} events from now on", lag, next);
+        var lag = await LagAsync(shards.Select(s => s.Name.Identity).ToArray(), ct);
+        var next = pages.For(lag, _pageSize);
+        if (next != _pageSize) logger.LogInformation("Async projections {Lag} events behind the log: pages of {PageSize} events from now on", lag, next);
+        _pageSize = next;
+        foreach (var shard in shards) shard.Options.BatchSize = next;
         return (lag, next);
     }
 
-    private async Task<long> LagAsync(StoreOptions options, ProjectionBase[] projections, CancellationToken ct)
+    private async Task<long> LagAsync(string[] shards, CancellationToken ct)
     {
-        var paced = projections.Select(p => p.Options).ToHashSet();
-        var shards = options.Projections.AllShards().Where(s => paced.Contains(s.Options)).Select(s => s.Name.Identity).ToArray();
         long worst = 0;
         foreach (var database in await store.Storage.AllDatabases())
         {
