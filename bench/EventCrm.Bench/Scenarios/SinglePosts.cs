@@ -24,6 +24,8 @@ public static class SinglePosts
         await using var host = await HostProcess.StartAsync(ctx, schema, "single-post", ct);
         using var api = new ApiClient(ctx, host.BaseAddress);
         await CustomerBase.SignUpAsync(ctx, api, sizes.SinglePostBaseCustomers, 4, ct);
+        // The base is set-up: its projection work is done before the measured posts begin, as before the reads.
+        await ProjectionScenario.WaitForNonStaleAsync(ctx, schema, ct);
 
         var run = await DriveAsync(ctx, host, api, sizes.SinglePostClients, sizes.SinglePostWarmup, sizes.SinglePostDuration, ct);
         await ProjectionScenario.LogTopStatementsAsync(ctx, "the measured single posts", ct);
