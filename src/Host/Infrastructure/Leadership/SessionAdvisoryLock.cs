@@ -104,7 +104,7 @@ public sealed class SessionAdvisoryLock(NpgsqlDataSource dataSource, string data
         await _sessionInUse.WaitAsync();
         try
         {
-            // Closing the session releases its locks; an explicit unlock first says so in the server log's terms.
+            // Closing a session outside the pool ends it, and that frees its locks; unlocking first frees them even if the close lingers.
             if (_session is not null) await Quietly(() => Run(_session, "select pg_advisory_unlock_all()", CancellationToken.None));
             await CloseSession();
         }
