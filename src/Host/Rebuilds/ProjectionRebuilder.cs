@@ -49,7 +49,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         var started = new ProjectionRebuild
         {
             Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
-            StartedAt = clock.GetUtcNow(), TargetHighWaterMark = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber,
+            StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber,
         };
         await SaveAsync(started, ct);
         return started;
@@ -58,6 +58,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     /// <summary>Rebuilds the projection; <paramref name="serviceRunsIt"/>: in a running service (not from the command line).</summary>
     public async Task RunAsync(ProjectionInfo projection, ProjectionRebuild started, bool serviceRunsIt, CancellationToken ct)
     {
+        await using var heartbeat = RebuildHeartbeat.Start(store, projection.Name, clock, logger);
         try
         {
             var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);

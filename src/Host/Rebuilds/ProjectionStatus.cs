@@ -3,7 +3,8 @@ using Marten;
 
 namespace EventCrm.Host.Rebuilds;
 
-public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error);
+public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
+    DateTimeOffset? HeartbeatAt);
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
@@ -15,7 +16,7 @@ public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
     long? ServingPosition);
 
-public sealed class ProjectionStatusReader(IDocumentStore store)
+public sealed class ProjectionStatusReader(IDocumentStore store, TimeProvider clock)
 {
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {
@@ -26,6 +27,8 @@ public sealed class ProjectionStatusReader(IDocumentStore store)
 
         await using var session = store.QuerySession();
         var rebuild = await session.LoadAsync<ProjectionRebuild>(projection.Name, ct);
+        if (rebuild is not null && RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } interrupted)
+            rebuild = rebuild with { State = RebuildStates.Failed, Error = interrupted };
         var rebuilding = rebuild?.State == RebuildStates.Rebuilding;
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
         var state = rebuild?.State switch
@@ -36,7 +39,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store)
         };
         return new ProjectionStatusView(projection.Name, projection.Lifecycle.ToString().ToLowerInvariant(), projection.Version, state,
             position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
-            rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error),
+            rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error, rebuild.HeartbeatAt),
             serving);
     }
 

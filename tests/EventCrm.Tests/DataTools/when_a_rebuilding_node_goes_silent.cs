@@ -1,0 +1,111 @@
+using EventCrm.Host.Rebuilds;
+using EventCrm.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.DataTools;
+
+public sealed class SilentRebuildHost() : SchemaHost("eventcrm_silent_rebuild")
+{
+    protected override async Task SeedAsync()
+    {
+        await Host.PostTouchpoints(new[] { SignUp("S1", Jan1), Purchase("S1", Jan1.AddDays(3), 80m, 20m) });
+        await Store.CatchUp();
+    }
+}
+
+/// <summary>
+/// A node killed in the middle of a rebuild cannot record that it stopped. Its rebuild record
+/// stays "rebuilding", but its heartbeat stops (RebuildHeartbeat): two minutes without one and
+/// the status says the rebuild failed, and why, instead of rebuilding forever.
+/// </summary>
+public class when_a_rebuilding_node_goes_silent(SilentRebuildHost app) : IClassFixture<SilentRebuildHost>
+{
+    private const string Projection = "SpendByCategory";
+
+    private async Task Recorded(ProjectionRebuild rebuild)
+    {
+        await using var session = app.Store.LightweightSession();
+        session.Store(rebuild);
+        await session.SaveChangesAsync();
+    }
+
+    private static ProjectionRebuild RunningSince(DateTimeOffset startedAt, DateTimeOffset? heartbeatAt) => new()
+    {
+        Id = Projection, State = RebuildStates.Rebuilding, Node = "crashed-node:4242", StartedAt = startedAt, HeartbeatAt = heartbeatAt,
+        TargetHighWaterMark = 2,
+    };
+
+    [Fact]
+    public async Task three_minutes_of_silence_make_the_rebuild_failed_and_it_can_be_requested_again()
+    {
+        var silentSince = DateTimeOffset.UtcNow.AddMinutes(-3);
+        await Recorded(RunningSince(silentSince.AddMinutes(-20), silentSince));
+
+        var status = await app.Host.GetJson($"/api/projections/{Projection}");
+
+        status["state"]!.GetValue<string>().ShouldBe("failed");
+        status["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("failed");
+        var error = status["lastRebuild"]!["error"]!.GetValue<string>();
+        error.ShouldContain("crashed-node:4242");
+        error.ShouldContain("request the rebuild again");
+        status["lastRebuild"]!["heartbeatAt"]!.GetValue<DateTimeOffset>().ShouldBe(silentSince, TimeSpan.FromMilliseconds(1));
+
+        await app.Host.PostJson($"/api/projections/{Projection}/rebuild", new { }, 202);
+        var rebuilt = await RebuildWaits.UntilCompleted(app.Host, Projection);
+        rebuilt["lastRebuild"]!["node"]!.GetValue<string>().ShouldNotBe("crashed-node:4242");
+    }
+
+    [Fact]
+    public async Task a_rebuild_with_a_recent_heartbeat_is_still_rebuilding()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Recorded(RunningSince(now.AddMinutes(-20), now.AddSeconds(-20)));
+
+        var status = await app.Host.GetJson($"/api/projections/{Projection}");
+
+        status["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("rebuilding");
+        status["state"]!.GetValue<string>().ShouldBe("rebuilding");
+    }
+
+    [Fact]
+    public async Task a_rebuilding_node_stamps_its_record_until_the_outcome_is_written_and_never_over_it()
+    {
+        var startedAt = DateTimeOffset.UtcNow.AddMinutes(-20);
+        await Recorded(RunningSince(startedAt, startedAt));
+
+        await using (RebuildHeartbeat.Start(app.Store, Projection, TimeProvider.System, NullLogger.Instance, every: TimeSpan.FromMilliseconds(50)))
+        {
+            await Until(async () => (await Loaded()).HeartbeatAt > DateTimeOffset.UtcNow.AddSeconds(-5));
+            await Recorded(await Loaded() with { State = RebuildStates.Completed, FinishedAt = DateTimeOffset.UtcNow });
+            var outcome = await Loaded();
+            await Task.Delay(300); // several beats
+            (await Loaded()).ShouldBe(outcome);
+        }
+    }
+
+    private async Task<ProjectionRebuild> Loaded()
+    {
+        await using var session = app.Store.QuerySession();
+        return (await session.LoadAsync<ProjectionRebuild>(Projection))!;
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new ShouldAssertException("not within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task a_record_from_before_heartbeats_counts_from_its_start()
+    {
+        await Recorded(RunningSince(DateTimeOffset.UtcNow.AddMinutes(-10), heartbeatAt: null));
+
+        (await app.Host.GetJson($"/api/projections/{Projection}"))["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("failed");
+    }
+}
