@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
+using JasperFx.Descriptors;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Daemon.Coordination;
-using Marten.Storage;
 using Marten.Exceptions;
+using Marten.Storage;
 using Npgsql;
 using Polly;
 using Polly.Retry;
-using JasperFx.Descriptors;
 using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
 namespace EventCrm.Host.Infrastructure.Leadership;
@@ -30,11 +30,13 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     private readonly ConcurrentDictionary<string, IProjectionDaemon> _resolved = new();
     private int _disposed;
 
-    public LeadershipCoordinator(IDocumentStore store, ILoggerFactory loggers)
-        : base(Distribution((StoreOptions)store.Options, store, loggers), loggers.CreateLogger<LeadershipCoordinator>(),
-            AgentStartRetries, ((StoreOptions)store.Options).Events.TimeProvider,
-            PollingTime((StoreOptions)store.Options), ((StoreOptions)store.Options).Projections.AgentPauseTime,
-            ((StoreOptions)store.Options).Projections.HealthCheckPollingTime)
+    public LeadershipCoordinator(IDocumentStore store, ILoggerFactory loggers) : this(store, (StoreOptions)store.Options, loggers)
+    {
+    }
+
+    private LeadershipCoordinator(IDocumentStore store, StoreOptions options, ILoggerFactory loggers)
+        : base(Distribution(options, store, loggers), loggers.CreateLogger<LeadershipCoordinator>(), AgentStartRetries,
+            options.Events.TimeProvider, PollingTime(options), options.Projections.AgentPauseTime, options.Projections.HealthCheckPollingTime)
     {
         _store = store;
         _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
