@@ -48,6 +48,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseSlashesInRouteIds();
 app.MapOpenApi();
 app.MapWolverineEndpoints(opts =>
 {
