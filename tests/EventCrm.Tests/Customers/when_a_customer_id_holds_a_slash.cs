@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using EventCrm.Tests.Scaling;
 using EventCrm.Tests.Support;
 using Shouldly;
@@ -6,45 +8,60 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Customers;
 
 /// <summary>
-/// ERP keys such as "ACME/4711" are valid customer ids. In a URL the slash is written %2F, which
-/// the server keeps encoded in the path: the customer routes still find the customer.
+/// A real Kestrel process: it decides what a %2F in the path becomes, where the in-memory test
+/// server does not keep the request target as sent.
 /// </summary>
-public class when_a_customer_id_holds_a_slash(AppFixture app)
+public sealed class SlashIdsNode : IAsyncLifetime
 {
+    public NodeProcess Node { get; private set; } = null!;
+    public async ValueTask InitializeAsync() => Node = await NodeProcess.Start("eventcrm-slash-ids", "eventcrm_slash_ids");
+    public async ValueTask DisposeAsync() => await Node.DisposeAsync();
+}
+
+/// <summary>
+/// ERP keys such as "ACME/4711" are valid customer ids. In a URL the slash is written %2F, and the
+/// customer routes find the customer; an id holding the three characters "%2F" (sent as %252F)
+/// is found as well, and the two are not mistaken for each other.
+/// </summary>
+public class when_a_customer_id_holds_a_slash(SlashIdsNode server) : IClassFixture<SlashIdsNode>
+{
+    private NodeProcess Node => server.Node;
+    private static string PathOf(string customer) => $"/api/customers/{Uri.EscapeDataString(customer)}";
+
     [Fact]
     public async Task every_customer_route_reads_it_from_its_encoded_form()
     {
         var customer = $"ACME/{Ids.Customer()}";
-        await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1, name: "Slash Industries"), Purchase(customer, Jan1.AddDays(5), 90m, 30m) });
-        await app.Store.CatchUp();
-        var path = $"/api/customers/{Uri.EscapeDataString(customer)}";
+        await Node.PostTouchpoints(new[] { SignUp(customer, Jan1, name: "Slash Industries"), Purchase(customer, Jan1.AddDays(5), 90m, 30m) });
+        var path = PathOf(customer);
         path.ShouldContain("%2F");
 
-        (await app.Host.GetJson(path))["customerId"]!.GetValue<string>().ShouldBe(customer);
-        var timeline = await app.Host.GetJson($"{path}/timeline");
+        (await Node.GetJson(path))["customerId"]!.GetValue<string>().ShouldBe(customer);
+        var timeline = await Node.GetJson($"{path}/timeline");
         timeline["customerId"]!.GetValue<string>().ShouldBe(customer);
         timeline["entries"]!.AsArray().Count.ShouldBe(2);
-        (await app.Host.GetJson($"{path}/value"))["historical"]!["revenue"]!.GetValue<decimal>().ShouldBe(90m);
-        (await app.Host.GetJson($"{path}/value-history")).ShouldNotBeNull();
-        (await app.Host.GetJson($"{path}/retention")).ShouldNotBeNull();
-        (await app.Host.GetJson($"{path}/audit"))["customerId"]!.GetValue<string>().ShouldBe(customer);
+        (await Node.GetJson($"{path}/value"))["historical"]!["revenue"]!.GetValue<decimal>().ShouldBe(90m);
+        (await Node.GetJson($"{path}/value-history")).ShouldNotBeNull();
+        (await Node.GetJson($"{path}/retention")).ShouldNotBeNull();
+        (await Node.GetJson($"{path}/audit"))["customerId"]!.GetValue<string>().ShouldBe(customer);
     }
 
     [Fact]
-    public async Task a_real_server_reads_it_too()
+    public async Task an_id_holding_percent_2F_and_one_holding_a_slash_stay_two_customers()
     {
-        // Kestrel, not the in-memory test server: the one that decides what a %2F in the path becomes.
-        await using var node = await NodeProcess.Start("eventcrm-slash-ids", "eventcrm_slash_ids");
-        var customer = $"ACME/{Ids.Customer()}";
-        await node.PostTouchpoints(new[] { SignUp(customer, Jan1, name: "Slash Industries") });
+        var suffix = Ids.Customer();
+        var (slashed, literal) = ($"ACME/{suffix}", $"ACME%2F{suffix}");
+        await Node.PostTouchpoints(new[] { SignUp(slashed, Jan1, name: "With a slash"), SignUp(literal, Jan1, name: "With percent 2F") });
 
-        (await node.GetJson($"/api/customers/{Uri.EscapeDataString(customer)}/timeline"))["customerId"]!.GetValue<string>().ShouldBe(customer);
+        (await Node.GetJson(PathOf(slashed)))["name"]!.GetValue<string>().ShouldBe("With a slash");
+        (await Node.GetJson(PathOf(literal)))["name"]!.GetValue<string>().ShouldBe("With percent 2F");
     }
 
     [Fact]
     public async Task an_unknown_id_with_a_slash_is_a_404_naming_it_decoded()
     {
-        var problem = await app.Host.GetJson($"/api/customers/{Uri.EscapeDataString("NOBODY/1")}", 404);
-        problem["detail"]!.GetValue<string>().ShouldContain("NOBODY/1");
+        using var response = await Node.Http.GetAsync(PathOf("NOBODY/1"));
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>().ShouldContain("'NOBODY/1'");
     }
 }
