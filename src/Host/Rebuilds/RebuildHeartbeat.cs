@@ -49,7 +49,7 @@ public sealed class RebuildHeartbeat : IAsyncDisposable
                     command.Parameters.AddWithValue("rebuilding", RebuildStates.Rebuilding);
                     await command.ExecuteNonQueryAsync(stop);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                catch (Exception e) when (!stop.IsCancellationRequested)
                 {
                     logger.LogWarning(e, "Could not record that the rebuild of {Projection} is alive; the next beat tries again", projection);
                 }

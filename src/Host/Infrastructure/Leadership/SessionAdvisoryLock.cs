@@ -152,8 +152,9 @@ public sealed class SessionAdvisoryLock(NpgsqlDataSource dataSource, string data
                 {
                     if (_session is not null) await Run(_session, "select 1", _disposing.Token);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+                catch (Exception e) when (!_disposing.IsCancellationRequested)
                 {
+                    // Whatever broke the keep-alive, the session cannot be trusted to hold the locks any more.
                     await EndSession(e, "on a keep-alive");
                 }
                 finally

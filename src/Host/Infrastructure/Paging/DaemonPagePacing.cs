@@ -1,5 +1,4 @@
 using Marten;
-using Npgsql;
 
 namespace EventCrm.Host.Infrastructure.Paging;
 
@@ -22,9 +21,10 @@ public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, IL
                 {
                     await AdjustAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // The pages keep their size; the database's trouble shows where it matters (appends, health).
+                    // Pacing is an optimisation: the pages keep their size, and the service must not
+                    // stop over it (an exception escaping a BackgroundService stops the host).
                     logger.LogDebug(e, "Could not read the projections' progress to size the daemon's pages");
                 }
             }
