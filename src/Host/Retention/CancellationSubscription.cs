@@ -10,13 +10,18 @@ namespace EventCrm.Host.Retention;
 
 /// <summary>
 /// Turns every cancellation request into an assessment message, in event order, through the
-/// async daemon (one node at a time, resuming where it stopped). It reads every event rather than
-/// filtering on the type, so its progress follows the log even when no cancellation arrives and
-/// "is the daemon caught up?" keeps a plain answer.
+/// async daemon (one node at a time, resuming where it stopped). The daemon loads only the
+/// cancellation requests for it; its progress still moves to the end of every range it is given,
+/// cancellations or not, so "is the daemon caught up?" keeps a plain answer.
 /// </summary>
-public sealed class CancellationSubscription() : BatchSubscription(Name)
+public sealed class CancellationSubscription : BatchSubscription
 {
     public const string Name = "retention-assessments";
+
+    public CancellationSubscription() : base(Name)
+    {
+        IncludeType<CancellationRequested>();
+    }
 
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, IMessageBus bus, CancellationToken ct)

@@ -1,59 +1,109 @@
 using System.Text.Json;
-using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace EventCrm.Projections.Audit;
 
 /// <summary>
 /// Seals every event into the hash chain of its stream, in event order, after it is committed.
-/// The async daemon runs it on one node at a time and records its progress in the same
-/// transaction as the seals, so each event is sealed exactly once.
+/// The async daemon runs it on one node at a time and hands it ranges of the log in order. It
+/// seals the stored text of each event, which it reads itself: the daemon is told to load none
+/// (<see cref="NeverAppended"/>), so no event is deserialised for nothing. A range is sealed in
+/// windows, each committed with its seals while the next one is read and hashed; a range sealed
+/// again after a crash writes nothing new (same text, same previous hash, same seal, and the
+/// insert skips seals already there).
 /// </summary>
 public sealed class AuditSealSubscription : SubscriptionBase
 {
+    /// <summary>Sequence numbers sealed per window: the memory a range of any length needs.</summary>
+    public const int Window = 2_000;
+
     public AuditSealSubscription()
     {
         Name = "audit-seals";
+        IncludeType<NeverAppended>();
     }
+
+    /// <summary>The one event type the daemon loads for this subscription, which nothing appends: the seals read the log themselves.</summary>
+    public sealed record NeverAppended;
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken ct)
     {
-        if (page.Events.Count == 0) return NullChangeListener.Instance;
-        var store = operations.DocumentStore;
-        var schema = AuditStorage.SchemaOf(store);
-        var (from, to) = (page.Events.Min(e => e.Sequence), page.Events.Max(e => e.Sequence));
+        var schema = AuditStorage.SchemaOf(operations.DocumentStore);
+        await using var reading = operations.Database.CreateConnection();
+        await using var writing = operations.Database.CreateConnection();
+        await Task.WhenAll(reading.OpenAsync(ct), writing.OpenAsync(ct));
 
-        await using var connection = operations.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        var rows = await AuditStorage.RowsAsync(connection, schema, "seq_id between @from and @to", c =>
+        // The last seal of every stream met in the range so far: the next window's chains go on
+        // from it without waiting for the previous window's seals to be written.
+        var lastSeals = new Dictionary<string, string>();
+        var written = Task.CompletedTask;
+        try
         {
-            c.Parameters.AddWithValue("from", from);
-            c.Parameters.AddWithValue("to", to);
+            for (var after = page.SequenceFloor; after < page.SequenceCeiling; after += Window)
+            {
+                var seals = await SealAsync(reading, schema, after, Math.Min(after + Window, page.SequenceCeiling), lastSeals, ct);
+                await written;
+                written = WriteAsync(writing, schema, seals, ct);
+            }
+        }
+        catch
+        {
+            await written.ContinueWith(_ => { }, CancellationToken.None);
+            throw;
+        }
+        await written;
+        return NullChangeListener.Instance;
+    }
+
+    private sealed record Seals(long[] Sequences, string[] StreamIds, long[] Versions, string[] Hashes, string[] PersonalHashes);
+
+    /// <summary>The seals of the events numbered after <paramref name="after"/> up to <paramref name="upTo"/>.</summary>
+    private static async Task<Seals> SealAsync(NpgsqlConnection connection, string schema, long after, long upTo,
+        Dictionary<string, string> lastSeals, CancellationToken ct)
+    {
+        var rows = await AuditStorage.RowsAsync(connection, schema, "seq_id > @after and seq_id <= @upTo", c =>
+        {
+            c.Parameters.AddWithValue("after", after);
+            c.Parameters.AddWithValue("upTo", upTo);
         }, ct);
-        var streams = rows.Select(r => r.StreamId).Distinct().ToArray();
-        var previous = await LastHashes(connection, schema, streams, from, ct);
+        var unmet = rows.Select(r => r.StreamId).Where(id => !lastSeals.ContainsKey(id)).Distinct().ToArray();
+        if (unmet.Length > 0)
+            foreach (var (streamId, hash) in await LastHashes(connection, schema, unmet, rows[0].Sequence, ct)) lastSeals[streamId] = hash;
 
         var (hashes, personalHashes) = (new string[rows.Count], new string[rows.Count]);
         for (var i = 0; i < rows.Count; i++)
         {
             var personal = AuditChain.PersonalHashesOf(rows[i].Data);
-            hashes[i] = AuditChain.Hash(rows[i], previous.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal);
-            previous[rows[i].StreamId] = hashes[i];
+            hashes[i] = AuditChain.Hash(rows[i], lastSeals.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal);
+            lastSeals[rows[i].StreamId] = hashes[i];
             personalHashes[i] = JsonSerializer.Serialize(personal);
         }
-        operations.QueueSqlCommand(
-            $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes) " +
-            "select * from unnest(?::bigint[], ?::varchar[], ?::bigint[], ?::varchar[], ?::jsonb[]) on conflict do nothing",
-            rows.Select(r => r.Sequence).ToArray(), rows.Select(r => r.StreamId).ToArray(), rows.Select(r => r.Version).ToArray(), hashes, personalHashes);
-        return NullChangeListener.Instance;
+        return new Seals(rows.Select(r => r.Sequence).ToArray(), rows.Select(r => r.StreamId).ToArray(), rows.Select(r => r.Version).ToArray(),
+            hashes, personalHashes);
     }
 
-    private static async Task<Dictionary<string, string>> LastHashes(Npgsql.NpgsqlConnection connection, string schema, string[] streams, long before, CancellationToken ct)
+    /// <summary>One window's seals, in a transaction of their own; seals already there (a range sealed again) are kept.</summary>
+    private static async Task WriteAsync(NpgsqlConnection connection, string schema, Seals seals, CancellationToken ct)
+    {
+        if (seals.Sequences.Length == 0) return;
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes) " +
+                             "select * from unnest(@seq, @stream, @version, @hash, @personal) on conflict do nothing";
+        insert.Parameters.AddWithValue("seq", seals.Sequences);
+        insert.Parameters.AddWithValue("stream", NpgsqlDbType.Array | NpgsqlDbType.Varchar, seals.StreamIds);
+        insert.Parameters.AddWithValue("version", seals.Versions);
+        insert.Parameters.AddWithValue("hash", NpgsqlDbType.Array | NpgsqlDbType.Varchar, seals.Hashes);
+        insert.Parameters.AddWithValue("personal", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, seals.PersonalHashes);
+        await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<Dictionary<string, string>> LastHashes(NpgsqlConnection connection, string schema, string[] streams, long before, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         // One index probe per stream (its latest seal), not a read of all its seals.

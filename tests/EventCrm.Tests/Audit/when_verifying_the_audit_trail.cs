@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alba;
+using EventCrm.Projections.Audit;
 using EventCrm.Tests.Support;
 using Marten;
 using Marten.Events;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
+using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
 namespace EventCrm.Tests.Audit;
 
@@ -95,5 +97,36 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
 
         exit.ShouldNotBe(0);
         output.ShouldContain(customer);
+    }
+
+    [Fact]
+    public async Task a_stretch_of_the_log_longer_than_one_sealing_window_is_sealed_in_one_chain_per_stream()
+    {
+        // Paused, the daemon then hands the whole stretch to the seals as one range, which they
+        // seal window by window: each chain must run on across the windows' edges.
+        var coordinator = audit.Host.Services.GetRequiredService<IProjectionCoordinator>();
+        var customers = Enumerable.Range(0, 7).Select(_ => Ids.Customer()).ToArray();
+        const int perCustomer = 400;
+        await coordinator.PauseAsync();
+        try
+        {
+            var touchpoints = customers.Select(c => SignUp(c, Jan1))
+                .Concat(Enumerable.Range(1, perCustomer - 1).SelectMany(day => customers.Select(c => SupportCall(c, Jan1.AddHours(day)))))
+                .ToArray();
+            touchpoints.Length.ShouldBeGreaterThan(AuditSealSubscription.Window);
+            foreach (var array in touchpoints.Chunk(1000)) await audit.Host.PostTouchpoints(array);
+        }
+        finally
+        {
+            await coordinator.ResumeAsync();
+        }
+        await audit.Store.CatchUp();
+
+        foreach (var customer in customers)
+        {
+            var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+            report["valid"]!.GetValue<bool>().ShouldBeTrue();
+            report["checked"]!.GetValue<int>().ShouldBe(perCustomer);
+        }
     }
 }
