@@ -42,6 +42,14 @@ public static class Import
         var floor = allowed is { } a
             ? $"the floor (25% of copy-write) allows {a:F2} s for the whole command; the same command for one row takes {fixedCost.TotalSeconds:F2} s"
             : $"the same command for one row takes {fixedCost.TotalSeconds:F2} s";
+        if (allowed is { } budget && CopyWriteBaseline.EventsTableRate is { } tableRate)
+        {
+            // A lower bound no code of ours can go under: starting the command, plus COPYing the rows into
+            // a table with mt_events' indexes and foreign key (copy-write-events-indexes-fk), nothing else.
+            var bound = fixedCost.TotalSeconds + rows / tableRate;
+            floor += $"; lower bound of any import into Marten's events table: {fixedCost.TotalSeconds:F2} s to start + {rows / tableRate:F2} s " +
+                     $"for the events table alone = {bound:F2} s, {(bound > budget ? "over" : "under")} the floor's {budget:F2} s";
+        }
 
         return
         [
