@@ -30,16 +30,21 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     private readonly ConcurrentDictionary<string, IProjectionDaemon> _resolved = new();
     private int _disposed;
 
-    public LeadershipCoordinator(IDocumentStore store, ILoggerFactory loggers) : this(store, (StoreOptions)store.Options, loggers)
+    public LeadershipCoordinator(IDocumentStore store, IConfiguration configuration, ILoggerFactory loggers)
+        : this(store, (StoreOptions)store.Options, LeadershipRegistration.RunsDaemon(configuration), loggers)
     {
     }
 
-    private LeadershipCoordinator(IDocumentStore store, StoreOptions options, ILoggerFactory loggers)
-        : base(Distribution(options, store, loggers), loggers.CreateLogger<LeadershipCoordinator>(), AgentStartRetries,
+    /// <summary>Without a distributor (<c>Marten:Daemon=off</c>) the base never starts its leadership loop, nor resumes it.</summary>
+    private LeadershipCoordinator(IDocumentStore store, StoreOptions options, bool runsDaemon, ILoggerFactory loggers)
+        : base(runsDaemon ? Distribution(options, store, loggers) : null, loggers.CreateLogger<LeadershipCoordinator>(), AgentStartRetries,
             options.Events.TimeProvider, PollingTime(options), options.Projections.AgentPauseTime, options.Projections.HealthCheckPollingTime)
     {
         _store = store;
         _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
+        if (!runsDaemon)
+            loggers.CreateLogger<LeadershipCoordinator>().LogInformation(
+                "{Setting}=off: this node runs no async projection or subscription; the other nodes keep them", LeadershipRegistration.DaemonSetting);
     }
 
     /// <summary>What Marten's coordinator retries when starting an agent (its own pipeline is internal).</summary>
