@@ -37,14 +37,17 @@ public sealed class HostProcess : IAsyncDisposable
         return environment;
     }
 
-    public static async Task<HostProcess> StartAsync(BenchContext ctx, string schema, string label, CancellationToken ct)
+    public static async Task<HostProcess> StartAsync(BenchContext ctx, string schema, string label, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var logFile = Path.Combine(ctx.LogDir, $"{ctx.Options.Mode}-{label}-host.log");
         File.Delete(logFile);
         var watch = Stopwatch.StartNew();
-        var process = ChildProcesses.StartHost(ctx.HostDir, ["--urls", url], EnvironmentFor(ctx, schema), logFile);
+        var environment = EnvironmentFor(ctx, schema);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        var process = ChildProcesses.StartHost(ctx.HostDir, ["--urls", url], environment, logFile);
         ctx.Log($"Host started (pid {process.Id}, {url}, schema {schema}, log {Path.GetRelativePath(ctx.Options.RepoRoot, logFile)})");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

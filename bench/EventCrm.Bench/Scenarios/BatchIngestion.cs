@@ -13,7 +13,7 @@ namespace EventCrm.Bench.Scenarios;
 /// A 409 "too much contention" answer is retried by the client, as docs/api.md tells callers to.
 /// Measured after a warm-up of the same mix (a third as many arrays), once the daemon caught up.
 /// Afterwards, for the details only, a few more arrays from one client show the rate without
-/// concurrent writers.
+/// concurrent writers, and the same mix into a Host running no daemon shows the append path alone.
 /// </summary>
 public static class BatchIngestion
 {
@@ -63,6 +63,7 @@ public static class BatchIngestion
         await ProjectionScenario.LogTopStatementsAsync(ctx, "the one-client diagnostic", ct);
 
         await host.StopAsync();
+        var alone = await WithoutDaemonAsync(ctx, schema, sizes, ct);
         await ctx.DoneWithSchemaAsync(schema, ct);
 
         return [new Figure(Name, Math.Round(rate), "events/s")
@@ -70,7 +71,32 @@ public static class BatchIngestion
             Against = CopyWriteBaseline.Name, MinRatio = 0.10,
             Note = $"{batches.Count} arrays of {sizes.IngestBatchSize} from {sizes.IngestClients} clients, 80% to {sizes.IngestBaseCustomers:N0} existing customers, 20% signups; " +
                    $"{run.Retries} retried 409s, {run.Failures.Count} failed arrays; one client alone: {single.Appended / single.Elapsed.TotalSeconds:N0} events/s",
-        }];
+        }, alone];
+    }
+
+    /// <summary>
+    /// Diagnostic: the same mix into a Host with Marten:Daemon=off and no other node, so nothing
+    /// projects during the burst: what the append path alone reaches on this machine (the daemon
+    /// catches up afterwards wherever it runs). Warmed up like the measured run.
+    /// </summary>
+    private static async Task<Figure> WithoutDaemonAsync(BenchContext ctx, string schema, BenchSizes sizes, CancellationToken ct)
+    {
+        await using var host = await HostProcess.StartAsync(ctx, schema, Name + "-no-daemon", ct, new Dictionary<string, string> { ["Marten__Daemon"] = "off" });
+        using var api = new ApiClient(ctx, host.BaseAddress);
+        await PostAllAsync(api, Prepare(new TouchpointFactory("ingest-no-daemon-warmup", 44), sizes, Math.Max(4, sizes.IngestBatches / 3)), sizes.IngestClients, ct);
+        var probe = PhaseProbe.Start(ctx, host);
+        var run = await PostAllAsync(api, Prepare(new TouchpointFactory("ingest-no-daemon", 45), sizes, sizes.IngestBatches), sizes.IngestClients, ct);
+        await probe.DisposeAsync();
+        var rate = run.Appended / run.Elapsed.TotalSeconds;
+        ctx.Log($"diagnostic, no daemon running during the burst (Marten:Daemon=off, no other node): {run.Appended:N0} events in {run.Elapsed.TotalSeconds:F2} s, " +
+                $"{rate:N0} events/s; array latency {run.Latencies.Summary()}; Host CPU {probe.HostCpuSeconds * 1000 / Math.Max(1, run.Appended):F2} ms per event");
+        await host.StopAsync();
+        return new Figure(Name + "-no-daemon", Math.Round(rate), "events/s")
+        {
+            Against = CopyWriteBaseline.Name,
+            Note = $"diagnostic: the same mix and clients into a Host with Marten:Daemon=off and no other node, after the same warm-up: the append path alone, " +
+                   "with the async projections left to catch up afterwards",
+        };
     }
 
     private static async Task<Outcome> PostAllAsync(ApiClient api, List<byte[]> batches, int clients, CancellationToken ct)
