@@ -13,9 +13,9 @@ namespace EventCrm.Projections.Audit;
 /// The async daemon runs it on one node at a time and hands it ranges of the log in order. It
 /// seals the stored text of each event, which it reads itself: the daemon is told to load none
 /// (<see cref="NeverAppended"/>), so no event is deserialised for nothing. A range is sealed in
-/// windows, each committed with its seals while the next one is read and hashed; a range sealed
-/// again after a crash writes nothing new (same text, same previous hash, same seal, and the
-/// insert skips seals already there).
+/// windows, each committed with its seals while the next one is read and hashed; a range handed
+/// over again after a crash goes on after its last sealed event (and a seal already there is
+/// kept: same text, same previous hash, same seal).
 /// </summary>
 public sealed class AuditSealSubscription : SubscriptionBase
 {
@@ -45,7 +45,8 @@ public sealed class AuditSealSubscription : SubscriptionBase
         var written = Task.CompletedTask;
         try
         {
-            for (var after = page.SequenceFloor; after < page.SequenceCeiling; after += Window)
+            var resumeAfter = await SealedUpToAsync(reading, schema, page.SequenceFloor, page.SequenceCeiling, ct);
+            for (var after = resumeAfter; after < page.SequenceCeiling; after += Window)
             {
                 var seals = await SealAsync(reading, schema, after, Math.Min(after + Window, page.SequenceCeiling), lastSeals, ct);
                 await written;
@@ -59,6 +60,20 @@ public sealed class AuditSealSubscription : SubscriptionBase
         }
         await written;
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// Where sealing the range stopped last time, if an attempt was cut short (a crash, a lost
+    /// connection) after some of its windows committed: windows commit in order, so the seals
+    /// already in the range are a prefix of it, and sealing goes on after the last one.
+    /// </summary>
+    private static async Task<long> SealedUpToAsync(NpgsqlConnection connection, string schema, long floor, long ceiling, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select max(seq_id) from {schema}.{AuditStorage.TableName} where seq_id > @floor and seq_id <= @ceiling";
+        command.Parameters.AddWithValue("floor", floor);
+        command.Parameters.AddWithValue("ceiling", ceiling);
+        return await command.ExecuteScalarAsync(ct) is long sealedUpTo ? sealedUpTo : floor;
     }
 
     private sealed record Seals(long[] Sequences, string[] StreamIds, long[] Versions, string[] Hashes, string[] PersonalHashes);

@@ -129,4 +129,47 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
             report["checked"]!.GetValue<int>().ShouldBe(perCustomer);
         }
     }
+
+    [Fact]
+    public async Task a_sealing_cut_short_goes_on_after_its_last_seal_and_every_chain_holds()
+    {
+        var customers = Enumerable.Range(0, 3).Select(_ => Ids.Customer()).ToArray();
+        await audit.Host.PostTouchpoints(customers.Select(c => SignUp(c, Jan1))
+            .Concat(Enumerable.Range(1, 299).SelectMany(hour => customers.Select(c => SupportCall(c, Jan1.AddHours(hour))))).ToArray());
+        await audit.Store.CatchUp();
+        var sealedOnce = await SealsOf(customers);
+        sealedOnce.Count.ShouldBe(900);
+
+        // As after a crash: the daemon's progress back before these events, the later half of their seals never written.
+        var coordinator = audit.Host.Services.GetRequiredService<IProjectionCoordinator>();
+        await coordinator.PauseAsync();
+        try
+        {
+            await Execute($"delete from {AuditHost.SchemaName}.audit_seals where seq_id > @cut", ("cut", sealedOnce[450].Sequence));
+            await Execute($"update {AuditHost.SchemaName}.mt_event_progression set last_seq_id = @before where name = 'audit-seals:All'",
+                ("before", sealedOnce[0].Sequence - 1));
+        }
+        finally
+        {
+            await coordinator.ResumeAsync();
+        }
+        await audit.Store.CatchUp();
+
+        (await SealsOf(customers)).ShouldBe(sealedOnce);
+        foreach (var customer in customers)
+            (await audit.Host.GetJson($"/api/customers/{customer}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    private static async Task<List<(long Sequence, string Hash)>> SealsOf(string[] customers)
+    {
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select seq_id, hash from {AuditHost.SchemaName}.audit_seals where stream_id = any(@customers) order by seq_id", connection);
+        command.Parameters.AddWithValue("customers", customers);
+        var seals = new List<(long, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) seals.Add((reader.GetInt64(0), reader.GetString(1)));
+        return seals;
+    }
 }
