@@ -78,7 +78,7 @@ public sealed record BenchSizes(
     int CatchUpCustomers,
     int IngestBaseCustomers, int IngestBatches, int IngestBatchSize, int IngestClients,
     int SinglePostBaseCustomers, int SinglePostClients, TimeSpan SinglePostWarmup, TimeSpan SinglePostDuration,
-    int ReadsDemoCustomers, int ReadSamples, int ReadWarmup,
+    int ReadsDemoCustomers, int ReadSamples, TimeSpan ReadWarmup,
     int FitCustomers, int FitIterations,
     int ReplayCustomers, int ImportRows)
 {
@@ -87,7 +87,7 @@ public sealed record BenchSizes(
         CatchUpCustomers: 1_000,
         IngestBaseCustomers: 4_000, IngestBatches: 16, IngestBatchSize: 500, IngestClients: 4,
         SinglePostBaseCustomers: 2_000, SinglePostClients: 16, SinglePostWarmup: TimeSpan.FromSeconds(3), SinglePostDuration: TimeSpan.FromSeconds(10),
-        ReadsDemoCustomers: 300, ReadSamples: 300, ReadWarmup: 200,
+        ReadsDemoCustomers: 300, ReadSamples: 300, ReadWarmup: TimeSpan.FromSeconds(1),
         FitCustomers: 100_000, FitIterations: 2,
         ReplayCustomers: 1_000, ImportRows: 10_000);
 
@@ -96,7 +96,7 @@ public sealed record BenchSizes(
         CatchUpCustomers: 10_000,
         IngestBaseCustomers: 20_000, IngestBatches: 120, IngestBatchSize: 500, IngestClients: 4,
         SinglePostBaseCustomers: 20_000, SinglePostClients: 16, SinglePostWarmup: TimeSpan.FromSeconds(5), SinglePostDuration: TimeSpan.FromSeconds(40),
-        ReadsDemoCustomers: 6_000, ReadSamples: 2_000, ReadWarmup: 200,
+        ReadsDemoCustomers: 6_000, ReadSamples: 2_000, ReadWarmup: TimeSpan.FromSeconds(5),
         FitCustomers: 100_000, FitIterations: 10,
         // about 36 events per demo customer: 28,000 customers is the log of 1,000,000 events
         ReplayCustomers: 28_000, ImportRows: 100_000);

@@ -14,10 +14,22 @@ public sealed class FormulaRegistryStore(IDocumentStore store)
         return (FormulaRegistry.From(events.Select(e => (e.Data, e.Timestamp))), events.Count);
     }
 
+    private sealed record Folded(FormulaRegistry Registry, long Version);
+    private volatile Folded? _last;
+
+    /// <summary>
+    /// The registry as it is now. Every value read needs it: the stream is folded again only when
+    /// its version moved, which any node's registration does, so a cheap version read is all a
+    /// read pays in between.
+    /// </summary>
     public async Task<FormulaRegistry> LoadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return (await LoadAsync(session, ct)).Registry;
+        var version = (await session.Events.FetchStreamStateAsync(SystemStreams.FormulaRegistry, ct))?.Version ?? 0;
+        if (_last is { } last && last.Version == version) return last.Registry;
+        var (registry, loadedVersion) = await LoadAsync(session, ct);
+        _last = new Folded(registry, loadedVersion);
+        return registry;
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public static class GetRetentionEndpoint
     [WolverineGet("/api/customers/{id}/retention"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {
-        var touchpoints = (await session.Events.FetchStreamAsync(id, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
+        var touchpoints = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints.Select(r => r.Touchpoint).ToList();
         if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
 
         var states = Lifecycle.Replay(touchpoints.Select((t, i) => (Touchpoint: t, Recorded: i)),

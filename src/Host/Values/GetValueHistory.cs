@@ -31,11 +31,11 @@ public static class GetValueHistoryEndpoint
         {
             var ledger = CustomerLedger.Empty(id);
             var points = new List<ValuePoint>();
-            foreach (var (touchpoint, e) in touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Event.Version))
+            foreach (var (touchpoint, type, _, recordedAt) in touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version))
             {
                 ledger = ledger.Record(touchpoint);
                 var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, query.Formula, query.Model.Model);
-                points.Add(new ValuePoint(touchpoint.TouchpointId, e.EventTypeName, touchpoint.OccurredAt, e.Timestamp,
+                points.Add(new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
                     v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier));
             }
             return new ValueHistoryView(id, FormulaView.Of(query.Formula), query.KnownAt, points);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventCrm.Host.Customers;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
@@ -38,15 +39,13 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         return (new ValueQuery(chosen, businessTime, known, await models.KnownAtAsync(known, ct)), null);
     }
 
-    /// <summary>The customer's touchpoints known at knownAt (all when null), with their events, in recording order.</summary>
-    public static async Task<IReadOnlyList<(ITouchpoint Touchpoint, IEvent Event)>> TouchpointsAsync(
+    /// <summary>The customer's touchpoints known at knownAt (all when null), as recorded, in recording order.</summary>
+    public static async Task<IReadOnlyList<RecordedTouchpoint>> TouchpointsAsync(
         IQuerySession session, string customerId, DateTimeOffset? knownAt, CancellationToken ct)
     {
-        var events = await session.Events.FetchStreamAsync(customerId, token: ct);
-        return events.Where(e => e.Data is ITouchpoint && (knownAt is null || e.Timestamp <= knownAt))
-            .Select(e => ((ITouchpoint)e.Data, e)).ToList();
+        var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct);
+        return knownAt is null ? touchpoints : touchpoints.Where(t => t.RecordedAt <= knownAt).ToList();
     }
-
 }
 
 /// <summary>How every route and command reads a moment: a bare date is the end of that day, UTC; a date and time without offset is UTC.</summary>

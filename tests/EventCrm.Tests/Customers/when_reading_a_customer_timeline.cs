@@ -49,6 +49,8 @@ public class when_reading_a_customer_timeline(AppFixture app)
         entry["orderId"]!.GetValue<string>().ShouldBe((string)purchase["orderId"]!);
         entry["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBe(Jan1.AddDays(3));
         entry["recordedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(before);
+        entry["version"]!.GetValue<long>().ShouldBe(2);
+        entry.AsObject().Select(p => p.Key).ShouldBeUnique();
     }
 
     [Fact]

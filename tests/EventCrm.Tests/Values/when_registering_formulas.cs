@@ -64,6 +64,21 @@ public class when_registering_formulas(AppFixture app)
     }
 
     [Fact]
+    public async Task a_version_registered_on_another_node_is_the_latest_for_the_very_next_read_here()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(3)) });
+        await app.Host.GetJson($"/api/customers/{customer}/value?formula=waland-cole");
+        await using var otherNode = await AppFixture.StartHost();
+
+        var registered = await otherNode.PostJson("/api/formulas", new { name = "waland-cole", parameters = new { costOfCapital = 0.3m } }, 201);
+
+        var value = await app.Host.GetJson($"/api/customers/{customer}/value?formula=waland-cole");
+        value["formula"]!["version"]!.GetValue<int>().ShouldBe(registered["version"]!.GetValue<int>());
+        value["formula"]!["parameters"]!["costOfCapital"]!.GetValue<decimal>().ShouldBe(0.3m);
+    }
+
+    [Fact]
     public async Task choosing_a_version_that_does_not_exist_is_404()
     {
         await app.Host.PostJson("/api/formulas/default", new { formula = "waland-cole@9999" }, 404);
