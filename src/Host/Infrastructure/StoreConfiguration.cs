@@ -88,7 +88,7 @@ public static class StoreConfiguration
         opts.Events.DatabaseSchemaName = eventSchema;
         // Schema changes of the log are serialized by the log's schema, whichever store applies them.
         opts.ApplyChangesLockId = LockIdFor(eventSchema, 4004);
-        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        opts.Serializer(new BufferedRowSerializer { EnumStorage = EnumStorage.AsString, Casing = Casing.CamelCase });
 
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         // Touchpoint ids map to event ids: this index is what makes a touchpoint unique.
