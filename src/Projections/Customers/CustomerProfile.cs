@@ -4,7 +4,7 @@ using EventCrm.Relationship.Touchpoints;
 
 namespace EventCrm.Projections.Customers;
 
-/// <summary>A touchpoint that can move the customer between states, kept to fold the state in business-time order.</summary>
+/// <summary>A touchpoint that can move the customer between states, kept while it can still decide the state (<see cref="DecidingMarks"/>).</summary>
 public sealed record LifecycleMark(DateTimeOffset OccurredAt, long Version, string Type);
 
 public sealed record OpenOffer(string OfferId, string CancellationTouchpointId, DateTimeOffset ExpiresAt);
@@ -53,7 +53,7 @@ public sealed record CustomerProfile
             _ => this,
         };
         var type = TouchpointTypes.NameOf(touchpoint);
-        var marks = Lifecycle.CanChangeState(type) ? [.. Marks, new LifecycleMark(touchpoint.OccurredAt, version, type)] : Marks;
+        var marks = Lifecycle.CanChangeState(type) ? Deciding([.. Marks, new LifecycleMark(touchpoint.OccurredAt, version, type)]) : Marks;
         return identified with
         {
             Marks = marks,
@@ -77,6 +77,10 @@ public sealed record CustomerProfile
     {
         Name = name, Email = email, SearchText = $"{name} {email}".ToLowerInvariant(),
     };
+
+    /// <summary>At most two marks however long the history: a profile is rewritten on every append.</summary>
+    private static IReadOnlyList<LifecycleMark> Deciding(IReadOnlyList<LifecycleMark> marks) =>
+        DecidingMarks.Of(marks, m => m.OccurredAt, m => m.Version, m => m.Type);
 
     private static string StateAfter(IReadOnlyList<LifecycleMark> marks) =>
         Lifecycle.Replay(marks, m => m.OccurredAt, m => m.Version, m => m.Type) is { Count: > 0 } replayed

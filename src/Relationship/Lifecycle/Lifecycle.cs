@@ -30,6 +30,11 @@ public static class Lifecycle
         or TouchpointTypes.CancellationRequested or TouchpointTypes.Churned
         or TouchpointTypes.RetentionOfferAccepted or TouchpointTypes.RetentionOfferDeclined or TouchpointTypes.RetentionOfferExpired;
 
+    /// <summary>Touchpoint types after which the state is the same whatever it was before (see <see cref="Next"/>).</summary>
+    public static bool SetsStateOutright(string type) => type is TouchpointTypes.SignedUp
+        or TouchpointTypes.CancellationRequested or TouchpointTypes.Churned
+        or TouchpointTypes.RetentionOfferAccepted or TouchpointTypes.RetentionOfferDeclined or TouchpointTypes.RetentionOfferExpired;
+
     /// <summary>
     /// Orders touchpoints by business time (ties keep the order in which they were recorded) and
     /// gives the state after each one.
