@@ -3,28 +3,27 @@ using System.Threading.Channels;
 namespace EventCrm.Host.Touchpoints;
 
 /// <summary>
-/// Small requests arriving together share one transaction: a writer takes every request waiting
-/// (up to <see cref="MaxTouchpoints"/>) and appends them at once, each decided and answered on
-/// its own. Under load a request then waits for one shared commit instead of queueing behind as
-/// many commits as there are callers (each a WAL flush), and the database does a fraction of the
-/// statements. A request sharing a customer or a touchpoint id with one already taken waits for
-/// the next transaction, so that requests of one transaction never depend on each other.
+/// Requests arriving together share one transaction: a writer takes every request waiting (up to
+/// a number of touchpoints) and appends them at once, each decided in turn and answered on its
+/// own. Under load a request then waits for one shared commit instead of queueing behind as many
+/// commits as there are callers (each a WAL flush), the database does a fraction of the
+/// statements, and requests for the same customers no longer queue on each other's stream locks.
 /// </summary>
 internal sealed class AppendCombiner
 {
     /// <summary>Transactions in flight at once: one is being decided while the other commits.</summary>
     public const int Writers = 2;
-    public const int MaxTouchpoints = 500;
 
     private sealed record Pending(AppendRequest Request, TaskCompletionSource<AppendOutcome> Answer, CancellationToken Cancellation);
 
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>();
     private readonly Func<IReadOnlyList<AppendRequest>, CancellationToken, Task<AppendOutcome[]>> _appendTogether;
+    private readonly int _maxTouchpoints;
     private readonly ILogger _logger;
 
-    public AppendCombiner(Func<IReadOnlyList<AppendRequest>, CancellationToken, Task<AppendOutcome[]>> appendTogether, ILogger logger)
+    public AppendCombiner(Func<IReadOnlyList<AppendRequest>, CancellationToken, Task<AppendOutcome[]>> appendTogether, int maxTouchpoints, ILogger logger)
     {
-        (_appendTogether, _logger) = (appendTogether, logger);
+        (_appendTogether, _maxTouchpoints, _logger) = (appendTogether, maxTouchpoints, logger);
         for (var writer = 0; writer < Writers; writer++) _ = Task.Run(WriteAsync);
     }
 
@@ -37,10 +36,10 @@ internal sealed class AppendCombiner
 
     private async Task WriteAsync()
     {
-        var held = new List<Pending>();
-        while (held.Count > 0 || await _waiting.Reader.WaitToReadAsync())
+        Pending? next = null;
+        while (next is not null || await _waiting.Reader.WaitToReadAsync())
         {
-            var group = Take(ref held);
+            var group = Take(ref next);
             if (group.Count == 0) continue;
             try
             {
@@ -56,36 +55,27 @@ internal sealed class AppendCombiner
         }
     }
 
-    /// <summary>The requests held back last time first, then the waiting ones, as long as they share nothing with those taken.</summary>
-    private List<Pending> Take(ref List<Pending> held)
+    /// <summary>The request that did not fit last time first, then the waiting ones in arrival order, up to the limit.</summary>
+    private List<Pending> Take(ref Pending? next)
     {
-        var (group, later) = (new List<Pending>(), new List<Pending>());
-        var (customers, touchpoints, count) = (new HashSet<string>(), new HashSet<string>(), 0);
-        foreach (var pending in held) Consider(pending);
-        while (count < MaxTouchpoints && _waiting.Reader.TryRead(out var pending)) Consider(pending);
-        held = later;
-        return group;
-
-        void Consider(Pending pending)
+        var group = new List<Pending>();
+        var count = 0;
+        for (var pending = next; pending is not null || _waiting.Reader.TryRead(out pending); pending = null)
         {
+            next = null;
             if (pending.Cancellation.IsCancellationRequested)
             {
                 pending.Answer.TrySetCanceled(pending.Cancellation);
-                return;
+                continue;
             }
-            var batch = pending.Request.Batch;
-            if (count >= MaxTouchpoints || batch.Any(t => customers.Contains(t.CustomerId) || touchpoints.Contains(t.Touchpoint.TouchpointId)))
+            if (group.Count > 0 && count + pending.Request.Batch.Count > _maxTouchpoints)
             {
-                later.Add(pending);
-                return;
-            }
-            foreach (var item in batch)
-            {
-                customers.Add(item.CustomerId);
-                touchpoints.Add(item.Touchpoint.TouchpointId);
+                next = pending;
+                break;
             }
             group.Add(pending);
-            count += batch.Count;
+            count += pending.Request.Batch.Count;
         }
+        return group;
     }
 }

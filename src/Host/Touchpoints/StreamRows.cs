@@ -123,18 +123,24 @@ public sealed class StreamRows(IDocumentStore store)
         public List<CustomerProfile> Profiles { get; } = [];
     }
 
+    /// <summary>
+    /// The rows of the appends, in order. A customer appended to by several requests of the
+    /// transaction gets one stream row (new if the first append started it, at the last version)
+    /// and one profile, folded through all of them.
+    /// </summary>
     private RowSet Rows(IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, DateTimeOffset recordedAt)
     {
         var rows = new RowSet(recordedAt);
+        var streams = new Dictionary<string, (bool Starts, long Version)>();
+        var folded = new Dictionary<string, CustomerProfile?>();
         foreach (var (append, context) in appends)
         {
             var headers = _serializer.ToJson(new Dictionary<string, object> { [AppendContext.AppendedByHeader] = context.AppendedBy });
             var before = append.Before?.Version ?? 0;
             var version = before + append.Touchpoints.Count;
-            (append.StartsStream ? rows.NewStreams : rows.ExistingStreams).Add(append.CustomerId);
-            (append.StartsStream ? rows.NewStreamVersions : rows.ExistingStreamVersions).Add(version);
+            streams[append.CustomerId] = (streams.TryGetValue(append.CustomerId, out var stream) ? stream.Starts : append.StartsStream, version);
 
-            var profile = profiles.GetValueOrDefault(append.CustomerId);
+            var profile = folded.TryGetValue(append.CustomerId, out var earlier) ? earlier : profiles.GetValueOrDefault(append.CustomerId);
             for (var i = 0; i < append.Touchpoints.Count; i++)
             {
                 var e = ToEvent(append.Touchpoints[i]);
@@ -150,10 +156,16 @@ public sealed class StreamRows(IDocumentStore store)
                 rows.Headers.Add(headers);
                 profile = _profiles.Evolve(profile, append.CustomerId, e);
             }
-            if (profile is null) continue;
-            profile.Version = version;
-            rows.Profiles.Add(profile);
+            if (profile is not null) profile.Version = version;
+            folded[append.CustomerId] = profile;
         }
+
+        foreach (var (customerId, (starts, version)) in streams)
+        {
+            (starts ? rows.NewStreams : rows.ExistingStreams).Add(customerId);
+            (starts ? rows.NewStreamVersions : rows.ExistingStreamVersions).Add(version);
+        }
+        rows.Profiles.AddRange(folded.Values.OfType<CustomerProfile>());
         return rows;
     }
 

@@ -29,18 +29,24 @@ public sealed class TouchpointAppender
 {
     private const int MaxAttempts = 12;
 
-    /// <summary>Requests up to this many touchpoints are combined with others arriving at the same time (<see cref="AppendCombiner"/>).</summary>
-    public const int CombinedUpTo = 20;
+    /// <summary>
+    /// Requests up to this many touchpoints share transactions with the other small ones arriving
+    /// at the same time, larger ones with the other large ones (<see cref="AppendCombiner"/>), so
+    /// that a single post never waits for a transaction of thousands of touchpoints.
+    /// </summary>
+    public const int SmallUpTo = 20;
+    private const int SmallPerTransaction = 500, LargePerTransaction = 2_000;
 
     private readonly CustomerDatabases _databases;
     private readonly StreamRows _rows;
     private readonly ILogger<TouchpointAppender> _logger;
-    private readonly AppendCombiner _combiner;
+    private readonly AppendCombiner _small, _large;
 
     public TouchpointAppender(CustomerDatabases databases, StreamRows rows, ILogger<TouchpointAppender> logger)
     {
         (_databases, _rows, _logger) = (databases, rows, logger);
-        _combiner = new AppendCombiner(AppendTogetherAsync, logger);
+        (_small, _large) = (new AppendCombiner(AppendTogetherAsync, SmallPerTransaction, logger),
+            new AppendCombiner(AppendTogetherAsync, LargePerTransaction, logger));
     }
 
     /// <summary>One database's share of the requests: its open transaction and what it holds.</summary>
@@ -60,20 +66,17 @@ public sealed class TouchpointAppender
     }
 
     /// <summary>
-    /// Appends a batch all-or-nothing. A small one shares its transaction with the other small
-    /// requests of the moment (each still decided on its own), which spares a commit per request.
+    /// Appends a batch all-or-nothing, in a transaction it shares with the other requests of its
+    /// size arriving at the same time (each decided in turn and answered on its own): that spares a
+    /// commit per request, and concurrent requests for the same customers no longer wait for each
+    /// other's stream locks one transaction at a time.
     /// </summary>
     public Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, CancellationToken ct) =>
-        batch.Count <= CombinedUpTo
-            ? _combiner.AppendAsync(new AppendRequest(batch, context), ct)
-            : AppendAloneAsync(new AppendRequest(batch, context), ct);
-
-    private async Task<AppendOutcome> AppendAloneAsync(AppendRequest request, CancellationToken ct) =>
-        (await AppendTogetherAsync([request], ct))[0];
+        (batch.Count <= SmallUpTo ? _small : _large).AppendAsync(new AppendRequest(batch, context), ct);
 
     /// <summary>
-    /// Appends requests that share no customer and no touchpoint id in one transaction per
-    /// database; each request is decided on its own and answered on its own. With customers
+    /// Appends requests in one transaction per database; each is decided in turn (against what the
+    /// ones before it append) and answered on its own. With customers
     /// spread over several databases, everything is decided in each of them first, then committed
     /// database by database, always in the same order so that two writers cannot deadlock on
     /// stream locks. Only a crash between two commits can leave part of a request written;
@@ -127,8 +130,9 @@ public sealed class TouchpointAppender
     }
 
     /// <summary>
-    /// Decides each request against what the locked parts hold. Touchpoints committed by an
-    /// earlier attempt of the same call were appended by it, not repeated.
+    /// Decides the requests in turn against what the locked parts hold (each also against what the
+    /// ones before it append). Touchpoints committed by an earlier attempt of the same call were
+    /// appended by it, not repeated.
     /// </summary>
     private async Task<(AppendOutcome[] Outcomes, List<(StreamAppend Append, AppendContext Context)> Accepted)> DecideAsync(
         IReadOnlyList<AppendRequest> requests, List<Part> parts, HashSet<int>[] committed, CancellationToken ct)
@@ -137,11 +141,12 @@ public sealed class TouchpointAppender
             ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
             : [];
         var standings = parts.SelectMany(p => p.Profiles.Values).ToDictionary(p => p.Id, StandingOf);
+        var plans = DecisionsInTurn.Decide(requests.Select(r => r.Batch).ToList(), stored, standings);
         var outcomes = new AppendOutcome[requests.Count];
         var accepted = new List<(StreamAppend, AppendContext)>();
         for (var i = 0; i < requests.Count; i++)
         {
-            var plan = IngestionDecision.Decide(requests[i].Batch, stored, standings);
+            var plan = plans[i];
             if (!plan.Accepted)
             {
                 outcomes[i] = new AppendOutcome([], plan.Rejections);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alba;
 using Marten;
+using Npgsql;
 
 namespace EventCrm.Tests.Support;
 
@@ -40,6 +41,17 @@ public static class ApiScenarios
 
     public static async Task<JsonArray> TimelineEntries(this IAlbaHost host, string customerId) =>
         (await host.GetJson($"/api/customers/{Uri.EscapeDataString(customerId)}/timeline"))["entries"]!.AsArray();
+
+    /// <summary>How many transactions wrote these customers' events (rows of one transaction share its xmin).</summary>
+    public static async Task<long> TransactionsThatWrote(this IDocumentStore store, IEnumerable<string> customers)
+    {
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select count(distinct xmin::text) from {store.Options.Events.DatabaseSchemaName}.mt_events where stream_id = any(@c)", connection);
+        command.Parameters.AddWithValue("c", customers.ToArray());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>Events in the customer's stream, read from the store itself rather than through the API.</summary>
     public static async Task<int> EventCount(this IDocumentStore store, string customerId)

@@ -1,5 +1,4 @@
 using EventCrm.Tests.Support;
-using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -13,17 +12,6 @@ public class when_small_posts_arrive_together(AppFixture app)
 {
     private async Task<int> Status(object body) =>
         (await app.Host.Scenario(x => { x.Post.Json(body).ToUrl("/api/touchpoints"); x.IgnoreStatusCode(); })).Context.Response.StatusCode;
-
-    /// <summary>How many transactions wrote these customers' events (rows of one transaction share its xmin).</summary>
-    private async Task<long> TransactionsThatWrote(IEnumerable<string> customers)
-    {
-        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"select count(distinct xmin::text) from {app.Store.Options.Events.DatabaseSchemaName}.mt_events where stream_id = any(@c)", connection);
-        command.Parameters.AddWithValue("c", customers.ToArray());
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 
     [Fact]
     public async Task they_share_transactions_and_a_refused_one_takes_nothing_from_the_others()
@@ -41,7 +29,7 @@ public class when_small_posts_arrive_together(AppFixture app)
             statuses.ShouldBe(posts.Select(p => p.Expected).ToArray());
             foreach (var stranger in strangers) (await app.Store.EventCount(stranger)).ShouldBe(0);
             foreach (var customer in customers) (await app.Store.EventCount(customer)).ShouldBe(1);
-            var transactions = await TransactionsThatWrote(customers);
+            var transactions = await app.Store.TransactionsThatWrote(customers);
             if (transactions < customers.Length) return;
             // Sixteen requests at once that never met in one transaction: the machine was slow enough
             // to take each alone; try again, but not forever.

@@ -1,0 +1,53 @@
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Relationship.Ingestion;
+
+/// <summary>
+/// Requests that share a transaction, decided one after the other: each against what the store
+/// holds plus what the requests accepted before it appended, so two requests for the same customer
+/// (or repeating the same touchpoint) decide exactly as they would in two transactions in a row.
+/// A rejected request leaves nothing behind for the ones after it.
+/// </summary>
+public static class DecisionsInTurn
+{
+    public static IReadOnlyList<IngestionPlan> Decide(
+        IReadOnlyList<IReadOnlyList<IncomingTouchpoint>> requests,
+        IReadOnlyDictionary<string, StoredTouchpoint> storedById,
+        IReadOnlyDictionary<string, CustomerStanding> standings)
+    {
+        var stored = new Dictionary<string, StoredTouchpoint>(storedById);
+        var known = new Dictionary<string, CustomerStanding>(standings);
+        var plans = new List<IngestionPlan>(requests.Count);
+        foreach (var request in requests)
+        {
+            var plan = IngestionDecision.Decide(request, stored, known);
+            plans.Add(plan);
+            foreach (var append in plan.Appends)
+            {
+                known[append.CustomerId] = After(append.Before, append.Touchpoints);
+                foreach (var touchpoint in append.Touchpoints)
+                    stored[touchpoint.TouchpointId] = new StoredTouchpoint(append.CustomerId, touchpoint);
+            }
+        }
+        return plans;
+    }
+
+    /// <summary>The customer's standing once these touchpoints are appended to its stream.</summary>
+    public static CustomerStanding After(CustomerStanding? before, IReadOnlyList<ITouchpoint> appended)
+    {
+        var offers = new HashSet<string>(before?.OpenOffers ?? new HashSet<string>());
+        var signedUp = before?.HasSignedUp ?? false;
+        foreach (var touchpoint in appended)
+        {
+            switch (touchpoint)
+            {
+                case SignedUp: signedUp = true; break;
+                case RetentionOfferMade made: offers.Add(made.OfferId); break;
+                case RetentionOfferAccepted accepted: offers.Remove(accepted.OfferId); break;
+                case RetentionOfferDeclined declined: offers.Remove(declined.OfferId); break;
+                case RetentionOfferExpired expired: offers.Remove(expired.OfferId); break;
+            }
+        }
+        return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers);
+    }
+}

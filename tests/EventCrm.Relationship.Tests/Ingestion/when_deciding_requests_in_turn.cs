@@ -1,0 +1,74 @@
+using EventCrm.Relationship.Ingestion;
+using EventCrm.Relationship.Touchpoints;
+using Shouldly;
+using Xunit;
+
+namespace EventCrm.Relationship.Tests.Ingestion;
+
+public class when_deciding_requests_in_turn
+{
+    private static readonly DateTimeOffset Jan1 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Dictionary<string, StoredTouchpoint> NothingStored = [];
+    private static readonly Dictionary<string, CustomerStanding> NobodyKnown = [];
+
+    private static SignedUp SignUp(string id) => new(id, Jan1, "Ada", "ada@example.com", "smb", "web", 10m);
+    private static PurchaseMade Purchase(string id, decimal amount = 100m) => new(id, Jan1.AddDays(1), "o-1", amount, 20m, "rollers");
+    private static RetentionOfferAccepted Accept(string id, string offer) => new(id, Jan1.AddDays(2), offer);
+    private static RetentionOfferDeclined Decline(string id, string offer) => new(id, Jan1.AddDays(2), offer);
+
+    private static IReadOnlyList<IngestionPlan> Decide(params IncomingTouchpoint[][] requests) =>
+        DecisionsInTurn.Decide(requests, NothingStored, NobodyKnown);
+
+    [Fact]
+    public void a_customer_signed_up_by_one_request_is_appended_to_by_the_next_from_the_version_it_left()
+    {
+        var plans = Decide([new(0, "c1", SignUp("t1"))], [new(0, "c1", Purchase("t2")), new(1, "c1", Purchase("t3"))]);
+
+        plans[0].Appends.ShouldHaveSingleItem().StartsStream.ShouldBeTrue();
+        var second = plans[1].Appends.ShouldHaveSingleItem();
+        second.StartsStream.ShouldBeFalse();
+        (second.Before!.Version, second.Before.HasSignedUp).ShouldBe((1L, true));
+    }
+
+    [Fact]
+    public void a_touchpoint_sent_again_by_a_later_request_is_a_repeat_and_with_other_content_a_conflict()
+    {
+        var plans = Decide([new(0, "c1", SignUp("t1")), new(1, "c1", Purchase("t2", 100m))],
+            [new(0, "c1", Purchase("t2", 100m))],
+            [new(0, "c1", Purchase("t2", 999m))]);
+
+        plans[1].Accepted.ShouldBeTrue();
+        plans[1].Repeats.ShouldHaveSingleItem().Touchpoint.TouchpointId.ShouldBe("t2");
+        plans[1].Appends.ShouldBeEmpty();
+        plans[2].Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.Conflict);
+    }
+
+    [Fact]
+    public void a_rejected_request_leaves_nothing_for_the_ones_after_it()
+    {
+        var plans = Decide([new(0, "c2", SignUp("t1")), new(1, "nobody", Purchase("t2"))],
+            [new(0, "c2", Purchase("t3"))]);
+
+        plans[0].Accepted.ShouldBeFalse();
+        plans[1].Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownCustomer);
+    }
+
+    [Fact]
+    public void a_second_signup_in_a_later_request_conflicts()
+    {
+        var plans = Decide([new(0, "c1", SignUp("t1"))], [new(0, "c1", SignUp("t2"))]);
+
+        plans[1].Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.Conflict);
+    }
+
+    [Fact]
+    public void an_offer_accepted_by_one_request_is_no_longer_open_for_the_next()
+    {
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new HashSet<string> { "offer-1" }) };
+
+        var plans = DecisionsInTurn.Decide([[new(0, "c1", Accept("t1", "offer-1"))], [new(0, "c1", Decline("t2", "offer-1"))]], NothingStored, standings);
+
+        plans[0].Accepted.ShouldBeTrue();
+        plans[1].Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownOffer);
+    }
+}
