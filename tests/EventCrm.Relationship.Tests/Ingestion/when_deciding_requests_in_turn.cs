@@ -2,17 +2,12 @@ using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
 using Shouldly;
 using Xunit;
+using static EventCrm.Relationship.Tests.Ingestion.IngestionExamples;
 
 namespace EventCrm.Relationship.Tests.Ingestion;
 
 public class when_deciding_requests_in_turn
 {
-    private static readonly DateTimeOffset Jan1 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly Dictionary<string, StoredTouchpoint> NothingStored = [];
-    private static readonly Dictionary<string, CustomerStanding> NobodyKnown = [];
-
-    private static SignedUp SignUp(string id) => new(id, Jan1, "Ada", "ada@example.com", "smb", "web", 10m);
-    private static PurchaseMade Purchase(string id, decimal amount = 100m) => new(id, Jan1.AddDays(1), "o-1", amount, 20m, "rollers");
     private static RetentionOfferAccepted Accept(string id, string offer) => new(id, Jan1.AddDays(2), offer);
     private static RetentionOfferDeclined Decline(string id, string offer) => new(id, Jan1.AddDays(2), offer);
 

@@ -7,11 +7,7 @@ namespace EventCrm.Relationship.Tests.Lifecycle;
 
 public class when_folding_customer_states
 {
-    private sealed record Mark(int Day, long Recorded, string Type);
-
-    private static string[] StatesOf(params Mark[] marks) =>
-        Relationship.Lifecycle.Lifecycle.Replay(marks, m => DateTimeOffset.UnixEpoch.AddDays(m.Day), m => m.Recorded, m => m.Type)
-            .Select(r => r.State).ToArray();
+    private static string[] StatesOf(params Mark[] marks) => Mark.Replay(marks).Select(r => r.State).ToArray();
 
     [Fact]
     public void a_lead_is_a_prospect_until_signup_makes_it_active()

@@ -7,8 +7,6 @@ namespace EventCrm.Relationship.Tests.Lifecycle;
 
 public class when_keeping_only_the_deciding_marks
 {
-    private sealed record Mark(int Day, long Recorded, string Type);
-
     private static readonly string[] StateChanging =
     [
         TouchpointTypes.LeadCaptured, TouchpointTypes.SignedUp, TouchpointTypes.Purchase, TouchpointTypes.CancellationRequested,
@@ -16,11 +14,10 @@ public class when_keeping_only_the_deciding_marks
     ];
 
     private static string StateAfter(IEnumerable<Mark> marks) =>
-        Relationship.Lifecycle.Lifecycle.Replay(marks, m => DateTimeOffset.UnixEpoch.AddDays(m.Day), m => m.Recorded, m => m.Type)
-            is { Count: > 0 } replayed ? replayed[^1].State : CustomerStates.Prospect;
+        Mark.Replay(marks) is { Count: > 0 } replayed ? replayed[^1].State : CustomerStates.Prospect;
 
     private static IReadOnlyList<Mark> Keep(IReadOnlyList<Mark> kept, Mark added) =>
-        DecidingMarks.Of([.. kept, added], m => DateTimeOffset.UnixEpoch.AddDays(m.Day), m => m.Recorded, m => m.Type);
+        DecidingMarks.Of([.. kept, added], m => m.OccurredAt, m => m.Recorded, m => m.Type);
 
     [Fact]
     public void a_signup_and_a_thousand_purchases_keep_two_marks_and_a_churn_back_dated_between_them_is_won_back()
