@@ -28,13 +28,17 @@ public sealed class StreamRows(IDocumentStore store)
     private static readonly string ProfileType = typeof(CustomerProfile).FullName!;
 
     /// <summary>
-    /// Which of these event ids are recorded, and the customers' streams locked for the rest of the
-    /// transaction, in id order (ordered locking cannot deadlock), with their versions and profiles.
+    /// Begins the transaction and returns which of these event ids are recorded, with the
+    /// customers' streams locked until it ends, in id order (ordered locking cannot deadlock), and
+    /// their versions and profiles. The transaction is ours, in SQL, so that <see cref="WriteAndCommitAsync"/>
+    /// can commit it in its own round trip; a connection closed before that goes back to Npgsql's
+    /// pool, which rolls the transaction back.
     /// </summary>
-    public async Task<(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles)> LockAsync(
+    public async Task<(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles)> BeginAndLockAsync(
         NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command("begin"));
         batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
         batch.BatchCommands.Add(Command(
             $"select id, version from {_eventSchema}.mt_streams where id = any($1) order by id for update", Value(customerIds)));
@@ -60,8 +64,12 @@ public sealed class StreamRows(IDocumentStore store)
         return (recorded, profiles);
     }
 
-    /// <summary>Writes the plan's streams, events and profiles; the caller commits.</summary>
-    public async Task WriteAsync(NpgsqlConnection connection, string tenantId,
+    /// <summary>
+    /// Writes the plan's streams, events and profiles and commits, in one round trip: a failing
+    /// statement skips the rest of the batch, the commit included, and the transaction stays open
+    /// for the pool to roll back.
+    /// </summary>
+    public async Task WriteAndCommitAsync(NpgsqlConnection connection, string tenantId,
         IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, CancellationToken ct)
     {
         var rows = Rows(appends, profiles, DateTimeOffset.UtcNow);
@@ -93,6 +101,7 @@ public sealed class StreamRows(IDocumentStore store)
             "mt_last_modified = excluded.mt_last_modified, search_text = excluded.search_text",
             Value(rows.Profiles.Select(p => p.Id).ToArray()), Jsonb(rows.Profiles.Select(p => _serializer.ToJson(p))),
             Value(rows.Profiles.Select(p => p.Version).ToArray()), Value(rows.Profiles.Select(p => p.SearchText).ToArray()), Value(ProfileType)));
+        batch.BatchCommands.Add(Command("commit"));
 
         await batch.ExecuteNonQueryAsync(ct);
     }

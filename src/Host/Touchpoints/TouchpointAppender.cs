@@ -49,20 +49,16 @@ public sealed class TouchpointAppender
             new AppendCombiner(AppendTogetherAsync, LargePerTransaction, logger));
     }
 
-    /// <summary>One database's share of the requests: its open transaction and what it holds.</summary>
-    private sealed class Part(string tenantId, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    /// <summary>One database's share of the requests: the connection of its open transaction and what it holds.</summary>
+    private sealed class Part(string tenantId, NpgsqlConnection connection) : IAsyncDisposable
     {
         public string TenantId { get; } = tenantId;
         public NpgsqlConnection Connection { get; } = connection;
-        public NpgsqlTransaction Transaction { get; } = transaction;
         public HashSet<Guid> Recorded { get; set; } = [];
         public Dictionary<string, CustomerProfile> Profiles { get; set; } = [];
 
-        public async ValueTask DisposeAsync()
-        {
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-        }
+        /// <summary>An uncommitted transaction is rolled back as the connection goes back to the pool.</summary>
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
     }
 
     /// <summary>
@@ -95,8 +91,8 @@ public sealed class TouchpointAppender
                 {
                     var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
                     await connection.OpenAsync(ct);
-                    parts.Add(new Part(items.Key, connection, await connection.BeginTransactionAsync(ct)));
-                    (parts[^1].Recorded, parts[^1].Profiles) = await _rows.LockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+                    parts.Add(new Part(items.Key, connection));
+                    (parts[^1].Recorded, parts[^1].Profiles) = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
                 }
 
                 var (outcomes, accepted) = await DecideAsync(requests, parts, committed, ct);
@@ -104,8 +100,7 @@ public sealed class TouchpointAppender
                 {
                     var appends = accepted.Where(a => _databases.TenantOf(a.Append.CustomerId) == part.TenantId).ToList();
                     if (appends.Count == 0) continue;
-                    await _rows.WriteAsync(part.Connection, part.TenantId, appends, part.Profiles, ct);
-                    await part.Transaction.CommitAsync(ct);
+                    await _rows.WriteAndCommitAsync(part.Connection, part.TenantId, appends, part.Profiles, ct);
                     for (var i = 0; i < requests.Count; i++)
                         committed[i].UnionWith(outcomes[i].Receipts
                             .Where(r => r.Result == TouchpointResult.Appended && _databases.TenantOf(r.CustomerId) == part.TenantId).Select(r => r.Index));
