@@ -5,6 +5,7 @@ using EventCrm.Host.Reliability;
 using EventCrm.Host.Retention;
 using EventCrm.Host.Sharding;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.Events.Daemon;
 using Marten;
 using Wolverine;
@@ -27,6 +28,9 @@ builder.Services.AddMarten(services => new StoreOptions().ConfigureEventCrmStore
 builder.Host.UseWolverine(opts =>
 {
     opts.ApplicationAssembly = typeof(Program).Assembly;
+    // The handlers' and endpoints' adapters are compiled with the Host (src/Host/Internal/Generated,
+    // written by ./eventcrm codegen) instead of by Roslyn at start and on first use (docs/design.md).
+    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
     opts.Policies.AutoApplyTransactions();
     opts.ConfigureRetention(builder.Configuration);
 });
@@ -54,7 +58,8 @@ app.MapWolverineEndpoints(opts =>
 {
     opts.RejectUnparseableQueryValues = true;
     opts.RequireAuthorizeOnAll();
-    if (tenancy.Sharded) opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
+    // Sharded or not, so that the generated endpoints are the same code in both.
+    opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
 });
 
 return await app.RunJasperFxCommands(args);

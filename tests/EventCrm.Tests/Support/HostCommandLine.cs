@@ -7,9 +7,13 @@ public static class HostCommandLine
 {
     public static Task<(int ExitCode, string Output, string Errors)> Run(params string[] arguments) => Run(new Dictionary<string, string>(), arguments);
 
-    public static async Task<(int ExitCode, string Output, string Errors)> Run(IDictionary<string, string> environment, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Errors)> Run(IDictionary<string, string> environment, params string[] arguments) =>
+        RunIn(HostFolder(), environment, arguments);
+
+    /// <summary>The command run from another folder: what it writes to relative paths lands there.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunIn(string folder, IDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostFolder() };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         foreach (var (key, value) in environment) start.Environment[key] = value;
         start.ArgumentList.Add(Path.Combine(HostFolder(), "EventCrm.Host.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
@@ -27,8 +31,9 @@ public static class HostCommandLine
     public static string HostFolder()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testOutput.Parent!.Name;
-        var repository = testOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(repository, "src", "Host", "bin", configuration, testOutput.Name);
+        return Path.Combine(RepositoryFolder(), "src", "Host", "bin", testOutput.Parent!.Name, testOutput.Name);
     }
+
+    public static string RepositoryFolder() =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
 }
