@@ -5,10 +5,17 @@ namespace EventCrm.Relationship.Value;
 // computed, and the caller is told every missing name at once rather than one per attempt.
 internal static class FormulaChecks
 {
-    public static void ThrowIfMissing(FormulaId formula, IReadOnlyList<string> allowed, params (string Name, object? Value)[] fields)
+    public static void ThrowIfMissing(FormulaId formula, IReadOnlyList<string> allowed, params ReadOnlySpan<(string Name, object? Value)> fields)
     {
         foreach (var field in fields)
-            if (field.Value is null) throw FormulaParameterException.Missing(formula, allowed, fields.Where(f => f.Value is null).Select(f => f.Name).ToList());
+            if (field.Value is null) throw FormulaParameterException.Missing(formula, allowed, Missing(fields));
+    }
+
+    private static List<string> Missing(ReadOnlySpan<(string Name, object? Value)> fields)
+    {
+        var names = new List<string>();
+        foreach (var (name, value) in fields) if (value is null) names.Add(name);
+        return names;
     }
 
     public static void ThrowIf(bool broken, FormulaId formula, IReadOnlyList<string> allowed, string name, string rule)

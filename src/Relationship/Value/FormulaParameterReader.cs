@@ -16,14 +16,25 @@ internal sealed class FormulaParameterReader
     public FormulaParameterReader(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        // Read for every valuation (a replay values each touchpoint): list the unknown names only when there are some.
-        if (values.Keys.Any(name => !allowed.Contains(name, StringComparer.Ordinal)))
+        // Read for every valuation (a replay values each touchpoint, twice): a plain loop, and the
+        // unknown names listed only when there are some.
+        foreach (var name in values.Keys)
+        {
+            if (IsOneOf(name, allowed)) continue;
             throw FormulaParameterException.Unknown(formula, allowed,
-                values.Keys.Where(name => !allowed.Contains(name, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList());
+                values.Keys.Where(key => !IsOneOf(key, allowed)).Order(StringComparer.Ordinal).ToList());
+        }
 
         _formula = formula;
         _allowed = allowed;
         _values = values;
+    }
+
+    private static bool IsOneOf(string name, IReadOnlyList<string> names)
+    {
+        for (var i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], name, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     public decimal? Optional(string name) => _values.TryGetValue(name, out var value) ? value : null;
