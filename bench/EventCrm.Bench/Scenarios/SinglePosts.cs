@@ -13,7 +13,7 @@ namespace EventCrm.Bench.Scenarios;
 /// </summary>
 public static class SinglePosts
 {
-    public const string P50 = "single-post-p50-ms", P99 = "single-post-p99-ms";
+    public const string P50 = "single-post-p50-ms", P99 = "single-post-p99-ms", P99WithoutDaemon = "single-post-p99-no-daemon-ms";
     public const double FloorMs = 15;
 
     public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
@@ -33,6 +33,7 @@ public static class SinglePosts
         var solo = await DriveAsync(ctx, host, api, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(ctx.Options.Quick ? 3 : 8), ct);
         ctx.Log($"diagnostic, ONE client alone: {solo.Posts / solo.Elapsed.TotalSeconds:N0} posts/s, latency {solo.Latencies.Summary()}");
         await host.StopAsync();
+        var withoutDaemon = await WithoutDaemonAsync(ctx, schema, ct);
         await ctx.DoneWithSchemaAsync(schema, ct);
 
         var latencies = run.Latencies;
@@ -42,7 +43,30 @@ public static class SinglePosts
         [
             new Figure(P50, Math.Round(latencies.Percentile(0.5), 2), "ms") { Floor = FloorMs, Note = note },
             new Figure(P99, Math.Round(latencies.Percentile(0.99), 2), "ms") { Floor = FloorMs, Note = note },
+            withoutDaemon,
         ];
+    }
+
+    /// <summary>
+    /// Diagnostic: the same clients and base against a Host with Marten:Daemon=off and no other
+    /// node, so that no projection work competes with the posts: how much of the tail is the daemon's.
+    /// </summary>
+    private static async Task<Figure> WithoutDaemonAsync(BenchContext ctx, string schema, CancellationToken ct)
+    {
+        var sizes = ctx.Sizes;
+        await using var host = await HostProcess.StartAsync(ctx, schema, "single-post-no-daemon", ct, new Dictionary<string, string> { ["Marten__Daemon"] = "off" });
+        using var api = new ApiClient(ctx, host.BaseAddress);
+        var duration = sizes.SinglePostDuration / 2;
+        var run = await DriveAsync(ctx, host, api, sizes.SinglePostClients, sizes.SinglePostWarmup, duration, ct, "single-no-daemon");
+        ctx.Log($"diagnostic, no daemon running (Marten:Daemon=off, no other node): {run.Posts / run.Elapsed.TotalSeconds:N0} posts/s, latency {run.Latencies.Summary()}");
+        await host.StopAsync();
+        return new Figure(P99WithoutDaemon, Math.Round(run.Latencies.Percentile(0.99), 2), "ms")
+        {
+            Floor = FloorMs,
+            Note = $"diagnostic: the same {sizes.SinglePostClients} clients and base, {run.Posts:N0} posts in {run.Elapsed.TotalSeconds:F0} s " +
+                   $"({run.Posts / run.Elapsed.TotalSeconds:N0}/s, p50 {run.Latencies.Percentile(0.5):F1} ms) into a Host with Marten:Daemon=off and no other node: " +
+                   "the posts without the async projections competing",
+        };
     }
 
     /// <summary>Whether the slow posts bunch up in bursts (a few windows hold most of them) or are spread evenly.</summary>
@@ -61,7 +85,8 @@ public static class SinglePosts
     private sealed record Outcome(long Posts, TimeSpan Elapsed, Latencies Latencies);
 
     /// <summary>Closed-loop clients posting one touchpoint at a time; only requests that complete in the measured window count.</summary>
-    private static async Task<Outcome> DriveAsync(BenchContext ctx, HostProcess host, ApiClient api, int clientCount, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    private static async Task<Outcome> DriveAsync(BenchContext ctx, HostProcess host, ApiClient api, int clientCount, TimeSpan warmup, TimeSpan duration, CancellationToken ct,
+        string series = "single")
     {
         var sizes = ctx.Sizes;
         var latencies = new Latencies();
@@ -72,7 +97,8 @@ public static class SinglePosts
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clients = Enumerable.Range(0, clientCount).Select(client => Task.Run(async () =>
         {
-            var factory = new TouchpointFactory($"single-{clientCount}-{client}", 500 + client);
+            // Each series its own touchpoint ids: the same id sent again with other content is a 409.
+            var factory = new TouchpointFactory($"{series}-{clientCount}-{client}", 500 + client);
             while (!stop.IsCancellationRequested)
             {
                 var customer = CustomerBase.IdOf(factory.Random.Next(1, sizes.SinglePostBaseCustomers + 1));
