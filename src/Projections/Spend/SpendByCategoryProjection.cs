@@ -45,6 +45,6 @@ public sealed class SpendByCategoryProjection : ProjectionBase, IProjection
             if (cell.IsEmpty) operations.Delete<SpendCell>(key);
             else operations.Store(cell);
         }
-        operations.Store(book.ChangedCustomers.ToArray());
+        CustomerSpendRows.QueueUpsert(operations, book.ChangedCustomers.ToList());
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Alba;
 using EventCrm.Tests.Support;
 using Marten;
@@ -13,7 +14,7 @@ namespace EventCrm.Tests.DataTools;
 /// | customer | segment | purchases (amount / margin, category) |
 /// |---|---|---|
 /// | A | smb | 100/30 rollers, 50/10 rollers, 200/80 movers |
-/// | B | smb | 70/20 rollers |
+/// | B | smb | 70/20 rollers; later, once the daemon has folded the rest, 30/5 movers |
 /// | C | enterprise | 500/100 rollers |
 /// | D | none: a lead who bought and never signed up | 40/10 movers |
 /// | E | enterprise, signup recorded after its purchase | 60/15 movers |
@@ -36,7 +37,15 @@ public sealed class SpendBase() : SchemaHost(SchemaName)
         // E's signup comes in a later request: recorded after its purchase, back-dated before it.
         await Host.PostTouchpoints(Of("signed-up", "E", Jan1.AddDays(1), new { name = "E", email = "e@example.com", segment = "enterprise", acquisitionCost = 0m }));
         await Store.CatchUp();
+        // A page of its own for B's later purchase: its segment is in the spend document stored
+        // for B by an earlier page, not in any event of this one.
+        await Host.PostTouchpoints(new[] { Sale("B", 30, 5, "movers") });
+        await Store.CatchUp();
+        CellsAsTheDaemonLeftThem = await Host.GetJson("/api/portfolio/spend-by-category");
     }
+
+    /// <summary>The cells as the running daemon folded the base, page by page, before any test rebuilt them.</summary>
+    public JsonNode CellsAsTheDaemonLeftThem { get; private set; } = null!;
 
     private static Dictionary<string, object?> Customer(string id, string segment) =>
         Of("signed-up", id, Jan1, new { name = id, email = $"{id}@example.com", segment, acquisitionCost = 0m });
