@@ -16,8 +16,8 @@ internal sealed class FormulaParameterReader
     public FormulaParameterReader(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        // Read for every valuation (a replay values each touchpoint, twice): a plain loop, and the
-        // unknown names listed only when there are some.
+        // Read for every valuation (a replay values the customer after each touchpoint): a plain
+        // loop, and the unknown names listed only when there are some.
         foreach (var name in values.Keys)
         {
             if (IsOneOf(name, allowed)) continue;
