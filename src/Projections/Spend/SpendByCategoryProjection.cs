@@ -1,3 +1,4 @@
+using EventCrm.Projections.Documents;
 using EventCrm.Relationship.Touchpoints;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -45,6 +46,7 @@ public sealed class SpendByCategoryProjection : ProjectionBase, IProjection
             if (cell.IsEmpty) operations.Delete<SpendCell>(key);
             else operations.Store(cell);
         }
-        CustomerSpendRows.QueueUpsert(operations, book.ChangedCustomers.ToList());
+        // A new version for each write, as Marten gives a document that belongs to no stream.
+        DocumentRows.QueueUpsert(operations, book.ChangedCustomers.ToList(), c => c.Id, _ => Guid.NewGuid());
     }
 }

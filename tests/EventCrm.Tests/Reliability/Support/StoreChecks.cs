@@ -34,11 +34,12 @@ public sealed class StoreChecks(string connectionString, string schema)
         (await Rows($"select id, data::text from {schema}.mt_doc_customerledger order by id", r => (r.GetString(0), r.GetString(1))))
         .ToDictionary(x => x.Item1, x => x.Item2);
 
-    /// <summary>Ledgers whose touchpoint count differs from their stream's number of events: one counted twice or never.</summary>
+    /// <summary>Ledgers whose touchpoint count or version differs from their stream's number of events: one counted twice or never.</summary>
     public Task<List<string>> LedgersOffTheirStreams() => Rows($"""
-        select s.id || ': ' || s.version || ' events, ledger ' || coalesce(l.data->>'touchpoints', 'missing')
+        select s.id || ': ' || s.version || ' events, ledger ' || coalesce(l.data->>'touchpoints', 'missing') || ' at version ' || coalesce(l.mt_version::text, '-')
         from {schema}.mt_streams s left join {schema}.mt_doc_customerledger l on l.id = s.id
-        where s.id not like 'system:%' and s.id <> {Tombstones} and coalesce((l.data->>'touchpoints')::bigint, -1) <> s.version
+        where s.id not like 'system:%' and s.id <> {Tombstones}
+          and (coalesce((l.data->>'touchpoints')::bigint, -1) <> s.version or l.mt_version <> s.version)
         """, r => r.GetString(0));
 
     /// <summary>Marten's own stream: it fills the sequence numbers of a transaction that failed (a lost race) with placeholders.</summary>
