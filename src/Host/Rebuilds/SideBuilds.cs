@@ -15,7 +15,7 @@ public static class SideBuilds
 {
     private static readonly Dictionary<string, Action<StoreOptions, string>> Registrations = new(StringComparer.OrdinalIgnoreCase)
     {
-        [CustomerLedgerProjection.ProjectionName] = (opts, name) => opts.ConfigureLedgers(new CustomerLedgerProjection { Name = name }),
+        ["CustomerLedger"] = (opts, name) => opts.ConfigureLedgers(new CustomerLedgerProjection { Name = name }),
         [SpendByCategoryProjection.ProjectionName] = (opts, name) => opts.ConfigureSpend(new SpendByCategoryProjection { Name = name }),
     };
 

@@ -1,4 +1,3 @@
-using EventCrm.Projections.Documents;
 using EventCrm.Relationship.Touchpoints;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -46,7 +45,6 @@ public sealed class SpendByCategoryProjection : ProjectionBase, IProjection
             if (cell.IsEmpty) operations.Delete<SpendCell>(key);
             else operations.Store(cell);
         }
-        // A new version for each write, as Marten gives a document that belongs to no stream.
-        DocumentRows.QueueUpsert(operations, book.ChangedCustomers.ToList(), c => c.Id, _ => Guid.NewGuid());
+        CustomerSpendRows.QueueUpsert(operations, book.ChangedCustomers.ToList());
     }
 }

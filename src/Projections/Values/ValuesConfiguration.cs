@@ -14,9 +14,7 @@ public static class ValuesConfiguration
     /// </summary>
     public static StoreOptions ConfigureLedgers(this StoreOptions opts, CustomerLedgerProjection projection)
     {
-        // Numeric revisions (the stream's version), as Marten maps the document of a stream aggregation:
-        // the ledgers' table keeps the shape it had when Marten's aggregation wrote it.
-        opts.Schema.For<CustomerLedger>().Identity(l => l.CustomerId).UseNumericRevisions(true);
+        opts.Schema.For<CustomerLedger>().Identity(l => l.CustomerId);
         // Async: portfolio analytics tolerate a second of lag; appends must not pay for it.
         opts.Projections.Add(projection, ProjectionLifecycle.Async);
         return opts;

@@ -20,7 +20,7 @@ public sealed class DaemonPagingHost() : SchemaHost("eventcrm_paging",
 public class when_the_daemon_falls_behind(DaemonPagingHost app) : IClassFixture<DaemonPagingHost>
 {
     private DaemonPagePacing Pacing => app.Host.Services.GetRequiredService<DaemonPagePacing>();
-    private int LedgerPageSize => ((StoreOptions)app.Store.Options).Projections.All.Single(p => p.Name == CustomerLedgerProjection.ProjectionName).Options.BatchSize;
+    private int LedgerPageSize => ((StoreOptions)app.Store.Options).Projections.All.OfType<CustomerLedgerProjection>().Single().Options.BatchSize;
 
     /// <summary>The page size of every async shard, projections and subscriptions (audit seals, retention assessments).</summary>
     private int[] PageSizes => [.. ((StoreOptions)app.Store.Options).Projections.AllShards().Select(s => s.Options.BatchSize).Distinct()];
