@@ -5,23 +5,34 @@ namespace EventCrm.Tests.Support;
 
 public static class Daemon
 {
+    /// <summary>How long the shards behind may stay where they are before the wait gives up: a shard that
+    /// failed stays paused, and a suite whose every wait ran to its timeout took tens of minutes to say so.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
+
     /// <summary>
     /// Waits until every projection and subscription of the store has processed the whole log.
     /// (Marten's WaitForNonStaleProjectionDataAsync counts progress rows, and a bookkeeping row
-    /// can stand in for a shard that has not started yet.)
+    /// can stand in for a shard that has not started yet.) Fails early when none of the shards
+    /// behind has moved for <see cref="StallLimit"/> (the Host's log then says why).
     /// </summary>
     public static async Task CatchUp(this IDocumentStore store, TimeSpan? timeout = null)
     {
         var shards = ((StoreOptions)store.Options).Projections.AllShards().Select(s => s.Name.Identity).ToArray();
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var (lastPositions, lastMove) = ("", DateTime.UtcNow);
         while (true)
         {
             var head = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
-            var progress = await store.Advanced.AllProjectionProgress();
-            var behind = shards.Where(name => !progress.Any(p => p.ShardName == name && p.Sequence >= head)).ToArray();
+            var progress = (await store.Advanced.AllProjectionProgress()).GroupBy(p => p.ShardName).ToDictionary(g => g.Key, g => g.Max(p => p.Sequence));
+            var behind = shards.Where(name => progress.GetValueOrDefault(name, -1) < head).ToArray();
             if (behind.Length == 0) return;
+
+            var positions = string.Join(", ", behind.Select(name => $"{name} at {(progress.TryGetValue(name, out var at) ? at.ToString() : "no progress")}"));
+            if (positions != lastPositions) (lastPositions, lastMove) = (positions, DateTime.UtcNow);
+            if (DateTime.UtcNow - lastMove > StallLimit)
+                throw new TimeoutException($"the daemon stopped short of event {head}: {positions} for {StallLimit.TotalSeconds} s (a failed shard stays paused; see the Host's log)");
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"not caught up with event {head} after {timeout}: {string.Join(", ", behind)}");
+                throw new TimeoutException($"not caught up with event {head} after {timeout ?? TimeSpan.FromSeconds(60)}: {positions}");
             await Task.Delay(200);
         }
     }
