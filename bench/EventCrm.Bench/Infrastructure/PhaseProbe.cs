@@ -17,7 +17,7 @@ public sealed class PhaseProbe : IAsyncDisposable
     private readonly int? _hostPid;
     private readonly int? _postmaster;
     private readonly Stopwatch _watch = Stopwatch.StartNew();
-    private readonly (double Host, double Postgres, double Bench) _cpuAtStart;
+    private readonly (double Host, double Postgres, double Bench, double Commands) _cpuAtStart;
     private readonly double _machineAtStart;
     private readonly Dictionary<string, int> _waits = [];
     private readonly CancellationTokenSource _stop = new();
@@ -150,7 +150,7 @@ public sealed class PhaseProbe : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var elapsed = _watch.Elapsed.TotalSeconds;
-        var (host, pg, bench) = Cpu();
+        var (host, pg, bench, commands) = Cpu();
         var machine = MachineBusySeconds() - _machineAtStart;
         if (_trace is not null)
         {
@@ -163,11 +163,14 @@ public sealed class PhaseProbe : IAsyncDisposable
         await _sampling;
         var cores = Environment.ProcessorCount;
         HostCpuSeconds = host - _cpuAtStart.Host;
-        var ours = (host - _cpuAtStart.Host) + (pg - _cpuAtStart.Postgres) + (bench - _cpuAtStart.Bench);
+        commands -= _cpuAtStart.Commands;
+        var ours = (host - _cpuAtStart.Host) + (pg - _cpuAtStart.Postgres) + (bench - _cpuAtStart.Bench) + commands;
         _ctx.Log($"CPU during the phase ({elapsed:F1} s, {cores} cores): " +
                  (_hostPid is null ? "" : $"Host {(host - _cpuAtStart.Host) / elapsed:F2} cores, ") +
                  (_postmaster is null ? "" : $"PostgreSQL {(pg - _cpuAtStart.Postgres) / elapsed:F2} cores, ") +
-                 $"bench {(bench - _cpuAtStart.Bench) / elapsed:F2} cores, other processes on the machine {Math.Max(0, machine - ours) / elapsed:F2} cores " +
+                 $"bench {(bench - _cpuAtStart.Bench) / elapsed:F2} cores, " +
+                 (commands < 0.01 ? "" : $"commands the bench ran and saw end {commands / elapsed:F2} cores, ") +
+                 $"other processes on the machine {Math.Max(0, machine - ours) / elapsed:F2} cores " +
                  $"(machine busy {machine / elapsed / cores:P0})");
         _ctx.OtherCpu.Add((elapsed, Math.Max(0, machine - ours)));
         var total = Math.Max(1, _waits.Values.Sum());
@@ -177,18 +180,25 @@ public sealed class PhaseProbe : IAsyncDisposable
         if (_hostLog is not null) LogHostLog();
     }
 
-    private (double Host, double Postgres, double Bench) Cpu()
+    /// <summary>
+    /// CPU seconds so far of the Host, of the server (its live processes, and the backends that have
+    /// ended: the postmaster reaps them, so theirs is in its children's time) and of this process,
+    /// and those of the commands this process ran and reaped (an import, seed-demo).
+    /// </summary>
+    private (double Host, double Postgres, double Bench, double Commands) Cpu()
     {
-        var host = _hostPid is { } h ? CpuSeconds(h) : 0;
+        var host = _hostPid is { } h ? CpuSeconds(h).Own : 0;
         var pg = 0.0;
         if (_postmaster is { } pm)
         {
+            pg = CpuSeconds(pm).Reaped;
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
-                if (int.TryParse(Path.GetFileName(dir), out var pid) && (pid == pm || PostgresMemory.ParentOf(pid) == pm)) pg += CpuSeconds(pid);
+                if (int.TryParse(Path.GetFileName(dir), out var pid) && (pid == pm || PostgresMemory.ParentOf(pid) == pm)) pg += CpuSeconds(pid).Own;
             }
         }
-        return (host, pg, CpuSeconds(Environment.ProcessId));
+        var bench = CpuSeconds(Environment.ProcessId);
+        return (host, pg, bench.Own, bench.Reaped);
     }
 
     /// <summary>What the Host logged during the phase: its size, and the error entries by kind (failed commands are logged in full).</summary>
@@ -226,18 +236,19 @@ public sealed class PhaseProbe : IAsyncDisposable
         return new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(f[i])) / 100.0;
     }
 
-    /// <summary>utime + stime of a process (and its reaped children's are not counted), in seconds.</summary>
-    private static double CpuSeconds(int pid)
+    /// <summary>A process's own utime + stime, and its children's that it has reaped (cutime + cstime), in seconds.</summary>
+    private static (double Own, double Reaped) CpuSeconds(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // USER_HZ is 100 on Linux
+            // USER_HZ is 100 on Linux
+            return ((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0, (long.Parse(fields[13]) + long.Parse(fields[14])) / 100.0);
         }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
         {
-            return 0;
+            return (0, 0);
         }
     }
 }
