@@ -27,7 +27,7 @@ public static class Daemon
             var behind = shards.Where(name => progress.GetValueOrDefault(name, -1) < head).ToArray();
             if (behind.Length == 0) return;
 
-            var positions = string.Join(", ", behind.Select(name => $"{name} at {(progress.TryGetValue(name, out var at) ? at.ToString() : "no progress")}"));
+            var positions = string.Join(", ", behind.Select(name => progress.TryGetValue(name, out var at) ? $"{name} at {at}" : $"{name} not started"));
             if (positions != lastPositions) (lastPositions, lastMove) = (positions, DateTime.UtcNow);
             if (DateTime.UtcNow - lastMove > StallLimit)
                 throw new TimeoutException($"the daemon stopped short of event {head}: {positions} for {StallLimit.TotalSeconds} s (a failed shard stays paused; see the Host's log)");
