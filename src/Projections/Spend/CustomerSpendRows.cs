@@ -4,7 +4,6 @@ using Marten.Internal.Operations;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Core;
-using Weasel.Postgresql;
 using Weasel.Storage;
 using ICommandBuilder = Weasel.Postgresql.ICommandBuilder;
 using IStorageOperation = Marten.Internal.Operations.IStorageOperation;
