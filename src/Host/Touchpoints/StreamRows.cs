@@ -30,15 +30,18 @@ public sealed class StreamRows(IDocumentStore store)
     /// <summary>
     /// Begins the transaction and returns which of these event ids are recorded, with the
     /// customers' streams locked until it ends, in id order (ordered locking cannot deadlock), and
-    /// their versions and profiles. The transaction is ours, in SQL, so that <see cref="WriteAndCommitAsync"/>
+    /// their versions and profiles, and the transaction's time: the knowledge time of everything it
+    /// writes, the database's clock (as the stream rows' <c>now()</c>) whichever Host appends.
+    /// The transaction is ours, in SQL, so that <see cref="WriteAndCommitAsync"/>
     /// can commit it in its own round trip; a connection closed before that goes back to Npgsql's
     /// pool, which rolls the transaction back.
     /// </summary>
-    public async Task<(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles)> BeginAndLockAsync(
+    public async Task<LockedStreams> BeginAndLockAsync(
         NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command("begin"));
+        batch.BatchCommands.Add(Command("select transaction_timestamp()"));
         batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
         batch.BatchCommands.Add(Command(
             $"select id, version from {_eventSchema}.mt_streams where id = any($1) order by id for update", Value(customerIds)));
@@ -49,6 +52,9 @@ public sealed class StreamRows(IDocumentStore store)
         var versions = new Dictionary<string, long>();
         var profiles = new Dictionary<string, CustomerProfile>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var transactionTime = reader.GetFieldValue<DateTimeOffset>(0);
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) recorded.Add(reader.GetGuid(0));
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
@@ -61,7 +67,7 @@ public sealed class StreamRows(IDocumentStore store)
             profile.Version = version;
             profiles[profile.Id] = profile;
         }
-        return (recorded, profiles);
+        return new LockedStreams(recorded, profiles, transactionTime);
     }
 
     /// <summary>
@@ -70,9 +76,9 @@ public sealed class StreamRows(IDocumentStore store)
     /// for the pool to roll back.
     /// </summary>
     public async Task WriteAndCommitAsync(NpgsqlConnection connection, string tenantId,
-        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, CancellationToken ct)
+        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, LockedStreams locked, CancellationToken ct)
     {
-        var rows = Rows(appends, profiles, DateTimeOffset.UtcNow);
+        var rows = Rows(appends, locked.Profiles, locked.TransactionTime);
         await using var batch = new NpgsqlBatch(connection);
         if (rows.NewStreams.Count > 0)
             batch.BatchCommands.Add(Command(
@@ -189,4 +195,10 @@ public sealed class StreamRows(IDocumentStore store)
 
     private static NpgsqlParameter Jsonb(IEnumerable<string> json) =>
         new() { Value = json.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
+}
+
+/// <summary>What <see cref="StreamRows.BeginAndLockAsync"/> found, in the transaction it began.</summary>
+public sealed record LockedStreams(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles, DateTimeOffset TransactionTime)
+{
+    public static readonly LockedStreams None = new([], [], default);
 }

@@ -54,8 +54,7 @@ public sealed class TouchpointAppender
     {
         public string TenantId { get; } = tenantId;
         public NpgsqlConnection Connection { get; } = connection;
-        public HashSet<Guid> Recorded { get; set; } = [];
-        public Dictionary<string, CustomerProfile> Profiles { get; set; } = [];
+        public LockedStreams Locked { get; set; } = LockedStreams.None;
 
         /// <summary>An uncommitted transaction is rolled back as the connection goes back to the pool.</summary>
         public ValueTask DisposeAsync() => Connection.DisposeAsync();
@@ -92,7 +91,7 @@ public sealed class TouchpointAppender
                     var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
                     await connection.OpenAsync(ct);
                     parts.Add(new Part(items.Key, connection));
-                    (parts[^1].Recorded, parts[^1].Profiles) = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+                    parts[^1].Locked = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
                 }
 
                 var (outcomes, accepted) = await DecideAsync(requests, parts, committed, ct);
@@ -100,7 +99,7 @@ public sealed class TouchpointAppender
                 {
                     var appends = accepted.Where(a => _databases.TenantOf(a.Append.CustomerId) == part.TenantId).ToList();
                     if (appends.Count == 0) continue;
-                    await _rows.WriteAndCommitAsync(part.Connection, part.TenantId, appends, part.Profiles, ct);
+                    await _rows.WriteAndCommitAsync(part.Connection, part.TenantId, appends, part.Locked, ct);
                     for (var i = 0; i < requests.Count; i++)
                         committed[i].UnionWith(outcomes[i].Receipts
                             .Where(r => r.Result == TouchpointResult.Appended && _databases.TenantOf(r.CustomerId) == part.TenantId).Select(r => r.Index));
@@ -132,10 +131,10 @@ public sealed class TouchpointAppender
     private async Task<(AppendOutcome[] Outcomes, List<(StreamAppend Append, AppendContext Context)> Accepted)> DecideAsync(
         IReadOnlyList<AppendRequest> requests, List<Part> parts, HashSet<int>[] committed, CancellationToken ct)
     {
-        var stored = parts.Any(p => p.Recorded.Count > 0) || _databases.Sharded
-            ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
+        var stored = parts.Any(p => p.Locked.Recorded.Count > 0) || _databases.Sharded
+            ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Locked.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
             : [];
-        var standings = parts.SelectMany(p => p.Profiles.Values).ToDictionary(p => p.Id, StandingOf);
+        var standings = parts.SelectMany(p => p.Locked.Profiles.Values).ToDictionary(p => p.Id, StandingOf);
         var plans = DecisionsInTurn.Decide(requests.Select(r => r.Batch).ToList(), stored, standings);
         var outcomes = new AppendOutcome[requests.Count];
         var accepted = new List<(StreamAppend, AppendContext)>();

@@ -99,6 +99,35 @@ public class when_writing_rows_directly(CopyHost app) : IClassFixture<CopyHost>
         audit["checked"]!.GetValue<int>().ShouldBe(4);
     }
 
+    [Theory]
+    [InlineData(0)] // a new customer: the stream row is inserted
+    [InlineData(1)] // an existing one: the stream row is updated
+    public async Task an_appends_knowledge_time_is_its_transactions_time_in_the_events_the_stream_and_the_profile(int alreadyThere)
+    {
+        var appender = app.Host.Services.GetRequiredService<TouchpointAppender>();
+        var context = new AppendContext("import", $"import-{Guid.NewGuid():N}");
+        var customer = Ids.Customer();
+        var history = History(customer, $"k-{Guid.NewGuid():N}");
+        if (alreadyThere > 0) (await appender.AppendAsync(history[..alreadyThere], context, default)).Appended.ShouldBe(alreadyThere);
+
+        (await appender.AppendAsync(history[alreadyThere..], context, default)).Appended.ShouldBe(4 - alreadyThere);
+
+        // The stream row's timestamp is PostgreSQL's now(): the start of the transaction that wrote it last.
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select s.timestamp, array_agg(e.timestamp order by e.version) from {CopyHost.SchemaName}.mt_streams s " +
+            $"join {CopyHost.SchemaName}.mt_events e on e.stream_id = s.id where s.id = @s and e.version > @before group by s.timestamp", connection);
+        command.Parameters.AddWithValue("s", customer);
+        command.Parameters.AddWithValue("before", (long)alreadyThere);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        var transactionTime = reader.GetFieldValue<DateTimeOffset>(0);
+        reader.GetFieldValue<DateTimeOffset[]>(1).ShouldBe(Enumerable.Repeat(transactionTime, 4 - alreadyThere));
+        await using var session = app.Store.QuerySession();
+        (await session.LoadAsync<CustomerProfile>(customer))!.LastRecordedAt.ShouldBe(transactionTime);
+    }
+
     /// <summary>The profile document's own columns (version, type, search text, age), as Marten keeps them.</summary>
     private static async Task<string> ProfileRow(string customer)
     {
