@@ -54,13 +54,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseSlashesInRouteIds();
 app.MapOpenApi();
-app.MapWolverineEndpoints(opts =>
-{
-    opts.RejectUnparseableQueryValues = true;
-    opts.RequireAuthorizeOnAll();
-    // Sharded or not, so that the generated endpoints are the same code in both.
-    opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
-});
+if (!DataVerbs.Starts(args))
+    app.MapWolverineEndpoints(opts =>
+    {
+        opts.RejectUnparseableQueryValues = true;
+        opts.RequireAuthorizeOnAll();
+        // Sharded or not, so that the generated endpoints are the same code in both.
+        opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
+    });
 
 return await app.RunJasperFxCommands(args);
 

@@ -1,0 +1,26 @@
+using EventCrm.Host.Infrastructure;
+using Shouldly;
+
+namespace EventCrm.Tests.CommandLine;
+
+public class when_a_command_starts
+{
+    [Fact]
+    public void the_hosts_own_verbs_start_without_the_http_endpoints()
+    {
+        // The verbs the README lists as ours.
+        DataVerbs.Names.ShouldBe(["seed-demo", "clv-fit", "clv-refit", "replay", "audit-verify", "export", "import", "rebuild"], ignoreOrder: true);
+        DataVerbs.Starts(["import", "--file", "history.csv"]).ShouldBeTrue();
+        DataVerbs.Starts(["Seed-Demo"]).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData]                          // no verb: the service itself
+    [InlineData("run")]
+    [InlineData("--urls", "http://127.0.0.1:5000")]
+    [InlineData("codegen", "write")]      // Wolverine's verbs inspect the endpoints
+    [InlineData("describe")]
+    [InlineData("projections")]
+    public void the_service_and_every_other_verb_get_the_endpoints(params string[] args) =>
+        DataVerbs.Starts(args).ShouldBeFalse();
+}
