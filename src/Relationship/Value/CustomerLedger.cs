@@ -38,6 +38,12 @@ public sealed partial record CustomerLedger
     }
     /// <summary>Retention offers made, by offer id, with their cost: it becomes a retention cost once accepted.</summary>
     public IReadOnlyDictionary<string, decimal> OfferCosts { get; init; } = new Dictionary<string, decimal>();
+    /// <summary>
+    /// Retention offers accepted. An acceptance can come before its offer in business time (the desk
+    /// stamps offers with the server's clock, callers their acceptances with theirs), so the cost is
+    /// counted when the second of the two is recorded, whichever it is.
+    /// </summary>
+    public IReadOnlyList<string> AcceptedOffers { get; init; } = [];
     public int Touchpoints { get; init; }
 
     private readonly IReadOnlyList<StateMark> _marks = [];
@@ -83,9 +89,16 @@ public sealed partial record CustomerLedger
             VisitMade visit => next with { Historical = h with { Costs = c with { Visits = c.Visits + visit.Cost } } },
             PromotionOffered offer => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + offer.Cost } } },
             PromotionAccepted accepted => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + accepted.DiscountAmount } } },
-            RetentionOfferMade offer => next with { OfferCosts = new Dictionary<string, decimal>(OfferCosts) { [offer.OfferId] = offer.Cost } },
-            RetentionOfferAccepted accepted => next with
+            RetentionOfferMade offer => next with
             {
+                OfferCosts = new Dictionary<string, decimal>(OfferCosts) { [offer.OfferId] = offer.Cost },
+                Historical = AcceptedOffers.Contains(offer.OfferId) && !OfferCosts.ContainsKey(offer.OfferId)
+                    ? h with { Costs = c with { Retention = c.Retention + offer.Cost } }
+                    : h,
+            },
+            RetentionOfferAccepted accepted when !AcceptedOffers.Contains(accepted.OfferId) => next with
+            {
+                AcceptedOffers = [.. AcceptedOffers, accepted.OfferId],
                 Historical = h with { Costs = c with { Retention = c.Retention + OfferCosts.GetValueOrDefault(accepted.OfferId) } },
             },
             _ => next,

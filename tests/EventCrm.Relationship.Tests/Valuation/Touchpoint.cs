@@ -41,6 +41,13 @@ internal static class Touchpoint
 
     public static CustomerChurned Churn(DateTimeOffset at) => new(NewId(), at, "moved");
 
+    public static RetentionOfferMade RetentionOffer(DateTimeOffset at, string offerId, decimal cost) =>
+        new(NewId(), at, "tp-cancellation", offerId, 100m, cost, at.AddDays(14), "value-tier", new Dictionary<string, decimal>());
+
+    public static RetentionOfferAccepted RetentionAccepted(DateTimeOffset at, string offerId) => new(NewId(), at, offerId);
+
+    public static RetentionOfferDeclined RetentionDeclined(DateTimeOffset at, string offerId) => new(NewId(), at, offerId);
+
     public static CustomerLedger Ledger(params ITouchpoint[] touchpoints) => Ledger($"c-{Guid.NewGuid():N}", touchpoints);
 
     public static CustomerLedger Ledger(string customerId, params ITouchpoint[] touchpoints) => CustomerLedger.Of(customerId, touchpoints);

@@ -57,6 +57,24 @@ public class when_folding_a_customer_ledger
     }
 
     [Fact]
+    public void an_accepted_retention_offer_costs_its_offer_whichever_of_the_two_is_folded_first()
+    {
+        // The desk stamps an offer with the server's time; the acceptance carries the caller's, which
+        // can be earlier. In business-time order the acceptance then comes first.
+        ITouchpoint[] touchpoints =
+        [
+            SignUp(Day(0)), CancellationRequest(Day(100)),
+            RetentionOffer(Day(101), "r-1", cost: 40m), RetentionAccepted(Day(101).AddSeconds(-5), "r-1"),
+            RetentionOffer(Day(200), "r-2", cost: 25m), RetentionDeclined(Day(201), "r-2"),
+        ];
+
+        // Retention cost: r-1 accepted at 40; r-2 declined, so nothing.
+        CustomerLedger.Of("c-1", touchpoints).Historical.Costs.Retention.ShouldBe(40m);
+        CustomerLedger.Of("c-1", touchpoints.OrderBy(t => t.OccurredAt)).Historical.Costs.Retention.ShouldBe(40m);
+        CustomerLedger.Of("c-1", touchpoints.Reverse()).Historical.Costs.Retention.ShouldBe(40m);
+    }
+
+    [Fact]
     public void the_margin_by_category_sums_purchase_margins()
     {
         var ledger = Ledger(SignUp(Day(0)), Purchase(Day(1), 100m, 30m, "rollers"), Purchase(Day(2), 50m, 10m, "rollers"),
