@@ -175,7 +175,9 @@ public sealed class StreamRows(IDocumentStore store)
             folded[append.CustomerId] = profile;
         }
 
-        foreach (var (customerId, (starts, version)) in streams)
+        // New stream rows lock as they are inserted: in id order, as the existing ones are locked, so
+        // that two writers starting the same customers wait for each other instead of deadlocking.
+        foreach (var (customerId, (starts, version)) in streams.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             (starts ? rows.NewStreams : rows.ExistingStreams).Add(customerId);
             (starts ? rows.NewStreamVersions : rows.ExistingStreamVersions).Add(version);

@@ -180,11 +180,17 @@ public sealed class TouchpointAppender
         return Receipts(batch, plan);
     }
 
-    /// <summary>Another writer got there first; deciding again against the new state is the remedy.</summary>
+    /// <summary>
+    /// Another writer got there first, or the database cancelled this transaction to break a
+    /// deadlock with another one (touchpoint ids both write, in different orders): deciding again
+    /// against the new state is the remedy.
+    /// </summary>
     public static bool IsLostRace(Exception e) => e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
         or JasperFx.Events.ExistingStreamIdCollisionException
-        || e is MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
-        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        || e is MartenCommandException { InnerException: PostgresException inner } && LostRace(inner)
+        || e is PostgresException postgres && LostRace(postgres);
+
+    private static bool LostRace(PostgresException e) => e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected;
 
     private static CustomerStanding StandingOf(CustomerProfile profile) =>
         new(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
