@@ -1,3 +1,4 @@
+using System.Data;
 using EventCrm.Host.Sharding;
 using Marten.Storage;
 using EventCrm.Projections.Audit;
@@ -16,15 +17,22 @@ public sealed class StreamAudit(IDocumentStore store, CustomerDatabases database
         return reports.GetValueOrDefault(streamId);
     }
 
-    /// <summary>One report per stream that has events; streams are read together to keep round trips few.</summary>
+    /// <summary>
+    /// One report per stream that has events; streams are read together to keep round trips few.
+    /// The sealer's progress, the events and the seals are read in one snapshot: an event appended
+    /// and sealed between two of the reads would otherwise look like a seal without its event.
+    /// </summary>
     public async Task<Dictionary<string, AuditReport>> VerifyAsync(NpgsqlConnection connection, string[] streamIds, CancellationToken ct)
     {
         var schema = AuditStorage.SchemaOf(store);
         void Bind(NpgsqlCommand c) => c.Parameters.AddWithValue("ids", streamIds);
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var sealedThrough = await AuditStorage.SealedThroughAsync(connection, schema, ct);
         var rows = (await AuditStorage.RowsAsync(connection, schema, "stream_id = any(@ids)", Bind, ct)).ToLookup(r => r.StreamId);
         var seals = (await AuditStorage.SealsAsync(connection, schema, "stream_id = any(@ids)", Bind, ct)).ToLookup(s => s.StreamId);
+        await snapshot.CommitAsync(ct);
         return streamIds.Where(id => rows[id].Any() || seals[id].Any())
-            .ToDictionary(id => id, id => AuditVerification.Verify(rows[id].ToList(), seals[id].ToList()));
+            .ToDictionary(id => id, id => AuditVerification.Verify(rows[id].ToList(), seals[id].ToList(), sealedThrough));
     }
 
     public static async Task<NpgsqlConnection> OpenAsync(IMartenDatabase database, CancellationToken ct)

@@ -33,7 +33,7 @@ public static class AuditChain
         if (json is null) return hashes;
         foreach (var field in PersonalFields)
         {
-            if (json[field] is JsonValue value && value.TryGetValue<string>(out var text) && text != Erased) hashes[field] = HashOf(text);
+            if (TextOf(json[field]) is { } text && text != Erased) hashes[field] = HashOf(text);
         }
         return hashes;
     }
@@ -52,11 +52,15 @@ public static class AuditChain
         if (json is null || !PersonalFields.Any(json.ContainsKey)) return data;
         foreach (var field in PersonalFields.Where(json.ContainsKey))
         {
-            var value = json[field]?.GetValue<string>();
+            var value = TextOf(json[field]);
             json[field] = value == Erased && sealedHashes.TryGetValue(field, out var sealedHash) ? sealedHash : value is null ? null : HashOf(value);
         }
         return json.ToJsonString();
     }
+
+    /// <summary>A personal value as text: a string as itself, anything else (a number, an object put there by hand) as its JSON.</summary>
+    private static string? TextOf(JsonNode? value) =>
+        value is null ? null : value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value.ToJsonString();
 
     private static string HashOf(string value) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -22,9 +22,13 @@ public sealed class AuditSealSubscription : SubscriptionBase
     /// <summary>Sequence numbers sealed per window: the memory a range of any length needs.</summary>
     public const int Window = 2_000;
 
+    public const string SubscriptionName = "audit-seals";
+    /// <summary>Its row in the daemon's progress table: how far into the log every event is sealed.</summary>
+    public const string ProgressName = SubscriptionName + ":All";
+
     public AuditSealSubscription()
     {
-        Name = "audit-seals";
+        Name = SubscriptionName;
         IncludeType<NeverAppended>();
     }
 

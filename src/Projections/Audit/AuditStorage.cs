@@ -50,5 +50,14 @@ public static class AuditStorage
         return seals;
     }
 
+    /// <summary>How far into the log the sealer has gone (0 before its first range): every event numbered up to it is sealed.</summary>
+    public static async Task<long> SealedThroughAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select last_seq_id from {schema}.mt_event_progression where name = @name";
+        command.Parameters.AddWithValue("name", AuditSealSubscription.ProgressName);
+        return await command.ExecuteScalarAsync(ct) is long sealedThrough ? sealedThrough : 0;
+    }
+
     public static string SchemaOf(IDocumentStore store) => store.Options.DatabaseSchemaName;
 }

@@ -8,12 +8,14 @@ public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMis
 
 /// <summary>
 /// Recomputes a stream's chain from its rows and compares it with the seals, in stream order:
-/// an altered event, a deleted one or one slipped in between sealed ones is the first mismatch.
-/// Events newer than the sealer's progress are counted as unsealed, not as faults.
+/// an altered event, a deleted one, one moved to another place in its stream or one slipped in
+/// where the sealer had already passed is the first mismatch. Events newer than the sealer's
+/// progress (<paramref name="sealedThrough"/>: every event numbered up to it has its seal) are
+/// counted as unsealed, not as faults.
 /// </summary>
 public static class AuditVerification
 {
-    public static AuditReport Verify(IReadOnlyList<AuditRow> rows, IReadOnlyList<AuditSeal> seals)
+    public static AuditReport Verify(IReadOnlyList<AuditRow> rows, IReadOnlyList<AuditSeal> seals, long sealedThrough)
     {
         var sealBySequence = seals.ToDictionary(s => s.Sequence);
         var lastSealed = seals.Count == 0 ? long.MinValue : seals.Max(s => s.Sequence);
@@ -25,9 +27,12 @@ public static class AuditVerification
             if (!sealBySequence.Remove(row.Sequence, out var seal))
             {
                 if (row.Sequence < lastSealed) return Fault(row, "this event has no seal although later events do: it was added afterwards", checkedCount, unsealed);
+                if (row.Sequence <= sealedThrough)
+                    return Fault(row, "this event has no seal although the sealer has passed its place in the log: it was added afterwards", checkedCount, unsealed);
                 unsealed++;
                 continue;
             }
+            if (row.Version != seal.Version) return Fault(row, $"this event was sealed as version {seal.Version} of its stream", checkedCount, unsealed);
             var hash = AuditChain.Hash(row, previous, seal.PersonalHashes);
             if (hash != seal.Hash) return Fault(row, "the event differs from what was sealed", checkedCount, unsealed);
             previous = hash;

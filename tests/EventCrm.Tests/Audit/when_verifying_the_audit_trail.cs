@@ -87,6 +87,54 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task events_moved_to_other_places_in_their_stream_are_found()
+    {
+        var customer = await SealedCustomer();
+        var sequence = await SequenceOf(customer, 3);
+
+        // Same order, other versions: the chain of hashes alone would still hold.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set version = version + 10 where stream_id = @id and version >= 3", ("id", customer));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+    }
+
+    [Fact]
+    public async Task an_event_slipped_in_where_the_sealer_had_already_passed_is_found()
+    {
+        var customer = await SealedCustomer();
+        var later = await SealedCustomer();
+        // A number the sealer has passed and no event holds any more, after the customer's last seal.
+        var freed = await SequenceOf(later, 4);
+        await Execute($"delete from {AuditHost.SchemaName}.mt_events where seq_id = @seq", ("seq", freed));
+
+        await Execute($"insert into {AuditHost.SchemaName}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived) " +
+                      $"select @seq, gen_random_uuid(), stream_id, 5, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived from {AuditHost.SchemaName}.mt_events " +
+                      "where stream_id = @id and version = 3", ("seq", freed), ("id", customer));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(4);
+        report["unsealed"]!.GetValue<int>().ShouldBe(0);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(freed);
+    }
+
+    [Fact]
+    public async Task a_name_replaced_by_a_number_is_a_mismatch_not_an_error()
+    {
+        var customer = await SealedCustomer();
+        var signup = await SequenceOf(customer, 1);
+
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{name}}', '42') where seq_id = @seq", ("seq", signup));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(signup);
+    }
+
+    [Fact]
     public async Task the_audit_verify_command_checks_every_stream_and_fails_on_a_mismatch()
     {
         var customer = await SealedCustomer();
