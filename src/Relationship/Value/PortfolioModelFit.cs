@@ -24,7 +24,8 @@ public static class PortfolioModelFit
             ledgers.SelectMany(l => l.Purchases.Where(p => p.At <= asOf)
                 .Select(p => new CustomerPurchase<string>(l.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount))),
             DateOnly.FromDateTime(asOf.UtcDateTime));
-        var spends = summaries.Where(s => s.Spend is not null).Select(s => s.Spend!.Value).ToList();
+        // Only repeat buyers who spent something on their repeats count: Gamma-Gamma has no density for a mean of 0.
+        var spends = summaries.Where(s => s.Spend is { MeanRepeatValue: > 0 }).Select(s => s.Spend!.Value).ToList();
         var purchaseFit = summaries.Count >= MinimumBuyersForFit ? FitOrNull(() => BgNbd.Fit(summaries.Select(s => s.History))) : null;
         var spendFit = spends.Count >= MinimumRepeatersForFit ? FitOrNull(() => GammaGamma.Fit(spends)) : null;
 

@@ -30,6 +30,20 @@ public class when_refitting_the_portfolio_model
     }
 
     [Fact]
+    public void the_spend_model_needs_ten_repeat_buyers_who_spent_something_on_their_repeats()
+    {
+        // Gamma-Gamma has no density for a mean repeat spend of 0: a customer whose repeat purchase
+        // was free is left out of the fit, so nine paying repeat buyers and a free one are not ten.
+        var paying = Enumerable.Range(1, 9).Select(i => Ledger($"r-{i}", SignUp(Year(0)),
+            Purchase(Day(10), 40m + 17m * i, 10m), Purchase(Day(50), 25m + 31m * (i % 4), 8m), Purchase(Day(90), 60m + 11m * (i % 3), 9m))).ToArray();
+        var free = Ledger("free", SignUp(Year(0)), Purchase(Day(10), 50m, 10m), Purchase(Day(60), 0m, 0m));
+        var tenth = Ledger("r-10", SignUp(Year(0)), Purchase(Day(10), 70m, 10m), Purchase(Day(70), 45m, 9m));
+
+        Fit(Year(1), [.. paying, free]).SpendFit.ShouldBeNull();
+        Fit(Year(1), [.. paying, tenth]).SpendFit.ShouldNotBeNull().Customers.ShouldBe(10);
+    }
+
+    [Fact]
     public void retention_is_kept_between_5_and_99_percent_and_defaults_without_exposure()
     {
         // No churn: e^0 = 1, capped at 0.99. One churn in 0.01 year: e^-100, floored at 0.05.
