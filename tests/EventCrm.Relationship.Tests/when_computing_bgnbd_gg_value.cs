@@ -56,6 +56,15 @@ public class when_computing_bgnbd_gg_value
     }
 
     [Fact]
+    public void each_weeks_expected_purchases_are_discounted_at_that_weeks_rate()
+    {
+        // sum over k = 1..39 of (E[Y(k)] - E[Y(k-1)]) / 1.01^k, times E[Z] = 24.6637: 25.2134. Computed
+        // apart from this code, in Python with mpmath at 30 digits (FHL 2005 eq. 10, its 2F1 summed
+        // by mpmath), for the same x = 2, tx = 30.43, T = 38.86.
+        ((double)BgNbdGgValue.Compute(Over39Weeks(weeklyDiscountRate: 0.01), TwoRepeats, 22.35m)).ShouldBe(25.2134, tolerance: 1e-3);
+    }
+
+    [Fact]
     public void a_one_week_horizon_is_discounted_by_one_week()
     {
         var oneWeek = Over39Weeks() with { HorizonWeeks = 1 };
