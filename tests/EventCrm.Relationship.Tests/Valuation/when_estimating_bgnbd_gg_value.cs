@@ -14,7 +14,6 @@ public class when_estimating_bgnbd_gg_value
     private static readonly BgNbdParameters Purchases = new(0.243, 4.414, 0.793, 2.426);
     private static readonly GammaGammaParameters Spend = new(6.25, 3.74, 15.44);
     private static readonly PortfolioModel Fitted = PortfolioModel.Default with { Purchases = Purchases, Spend = Spend };
-    private const double ExpectedSpend = 24.6637;
 
     private static readonly CustomerLedger Customer1 = Ledger(
         SignUp(Day(-1)),
