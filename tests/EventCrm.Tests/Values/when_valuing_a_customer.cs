@@ -134,6 +134,8 @@ public class when_valuing_a_customer(AppFixture app)
         points.Count.ShouldBe(8);
         points.Select(p => p!["revenue"]!.GetValue<decimal>()).ShouldBe([0m, 100m, 100m, 400m, 350m, 350m, 350m, 350m]);
         points.Select(p => p!["profit"]!.GetValue<decimal>()).ShouldBe([-120m, -90m, -105m, -15m, -30m, -110m, -115m, -125m]);
+        // docs/value.md §12: simple-clv (lifetime 3) as of each point's own date, tenure floored at a quarter.
+        points.Select(p => p!["current"]!.GetValue<decimal>()).ShouldBe([0m, 1200m, 1200m, 2408.24m, 2007.92m, 1800.53m, 1571.77m, 1558.99m]);
     }
 
     [Fact]
