@@ -64,6 +64,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
             }
             if (!outcome.Accepted)
             {
+                imported += outcome.Appended;
                 bad.AddRange(outcome.TooMuchContention
                     ? [new ImportLineError(batch[0].Index, "too many concurrent writes on the same customers; re-run the import", LineErrorKind.Refused)]
                     : outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));

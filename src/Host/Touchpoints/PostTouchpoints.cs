@@ -94,18 +94,30 @@ public static class PostTouchpointsEndpoint
             errors[group.Key] = group.Select(e => e.Message).ToArray();
     }
 
+    /// <summary>
+    /// A refused request writes nothing, except when customers span databases and one database
+    /// committed its part before another's write lost a race (docs/scaling.md): those are named.
+    /// </summary>
+    private static string WhatWasWritten(AppendOutcome outcome, bool isArray)
+    {
+        if (outcome.Appended == 0) return "Nothing was appended.";
+        var written = outcome.Receipts.Where(r => r.Result == Touchpoints.TouchpointResult.Appended).Select(r => isArray ? $"[{r.Index}] {r.TouchpointId}" : r.TouchpointId);
+        return $"Only these touchpoints were appended, committed in their customers' database before the refusal: {string.Join(", ", written)}. " +
+               "Sending the request again repeats them.";
+    }
+
     private static string KeyOf(string prefix, string field) =>
         field.Length == 0 ? (prefix.Length == 0 ? "body" : prefix) : prefix.Length == 0 ? field : $"{prefix}.{field}";
 
     private static IResult Answer(AppendOutcome outcome, bool isArray)
     {
         if (outcome.TooMuchContention)
-            return Problems.Conflict("Too many concurrent writes on the same customers; nothing was appended. Retry the request.");
+            return Problems.Conflict($"Too many concurrent writes on the same customers. {WhatWasWritten(outcome, isArray)} Retry the request.");
 
         if (!outcome.Accepted)
         {
             var errors = outcome.Rejections.ToDictionary(r => isArray ? $"[{r.Index}]" : "touchpointId", r => new[] { r.Reason });
-            var detail = $"{string.Join(" ", outcome.Rejections.Select(r => r.Reason).Take(3))} Nothing was appended.";
+            var detail = $"{string.Join(" ", outcome.Rejections.Select(r => r.Reason).Take(3))} {WhatWasWritten(outcome, isArray)}";
             return outcome.Rejections.Any(r => r.Kind == RejectionKind.Conflict)
                 ? Problems.Conflict(detail, errors)
                 : Problems.NotFound(detail, errors);

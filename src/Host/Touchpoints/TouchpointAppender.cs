@@ -114,7 +114,7 @@ public sealed class TouchpointAppender
             catch (Exception e) when (IsLostRace(e))
             {
                 _logger.LogWarning("Gave up after {Attempts} attempts of concurrent writes", attempt);
-                return requests.Select(_ => new AppendOutcome([], [], TooMuchContention: true)).ToArray();
+                return requests.Select((r, i) => new AppendOutcome(CommittedBefore(r.Batch, committed[i]), [], TooMuchContention: true)).ToArray();
             }
             finally
             {
@@ -143,7 +143,7 @@ public sealed class TouchpointAppender
             var plan = plans[i];
             if (!plan.Accepted)
             {
-                outcomes[i] = new AppendOutcome([], plan.Rejections);
+                outcomes[i] = new AppendOutcome(CommittedBefore(requests[i].Batch, committed[i]), plan.Rejections);
                 continue;
             }
             var done = committed[i];
@@ -154,6 +154,14 @@ public sealed class TouchpointAppender
         }
         return (outcomes, accepted);
     }
+
+    /// <summary>
+    /// What an earlier attempt of the same call committed in one database before another database's
+    /// write lost a race (sharded only): written, even when the request is refused now.
+    /// </summary>
+    private static List<TouchpointReceipt> CommittedBefore(IReadOnlyList<IncomingTouchpoint> batch, HashSet<int> committed) =>
+        batch.Where(i => committed.Contains(i.Index))
+            .Select(i => new TouchpointReceipt(i.Index, i.Touchpoint.TouchpointId, i.CustomerId, TouchpointResult.Appended)).ToList();
 
     private static Guid[] EventIds(IEnumerable<IncomingTouchpoint> items) =>
         items.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();

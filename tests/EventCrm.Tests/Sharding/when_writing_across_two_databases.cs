@@ -52,6 +52,48 @@ public sealed class when_writing_across_two_databases(ShardedWrites bases) : ICl
     }
 
     [Fact]
+    public async Task a_race_lost_in_the_second_database_after_the_first_committed_names_what_was_written()
+    {
+        var (existing, fresh) = OnePerDatabase("late");
+        await bases.PostToBoth("/api/touchpoints", SignUp(existing, May), 201);
+        // Another writer is signing the new customer up in the second database and has not committed.
+        await using var other = new NpgsqlConnection(bases.Databases[1]);
+        await other.OpenAsync();
+        var transaction = await other.BeginTransactionAsync();
+        await Execute(other, $"insert into {bases.Schema}.mt_streams (id, version) values (@id, 1)", fresh);
+        await Execute(other, $"insert into {bases.Schema}.mt_doc_customerprofile (id, data, mt_version, mt_dotnet_type) " +
+                             "values (@id, jsonb_build_object('id', @id, 'version', 1, 'hasSignedUp', true), 1, 'other writer')", fresh);
+
+        var purchase = Purchase(existing, May.AddDays(1));
+        var posting = bases.Sharded.Scenario(x =>
+        {
+            x.Post.Json(new[] { purchase, SignUp(fresh, May) }).ToUrl("/api/touchpoints");
+            x.IgnoreStatusCode();
+        });
+        // The post commits the purchase in the first database, then waits for the other writer in the second.
+        await Task.Delay(500);
+        await transaction.CommitAsync();
+        var answer = await posting;
+
+        answer.Context.Response.StatusCode.ShouldBe(409);
+        var detail = JsonNode.Parse(await answer.ReadAsTextAsync())!["detail"]!.GetValue<string>();
+        detail.ShouldContain($"[0] {purchase["touchpointId"]}");
+        detail.ShouldNotContain("Nothing was appended");
+        (await bases.Sharded.TimelineEntries(existing)).Count.ShouldBe(2);
+
+        // The other writer's rows were only there to race: gone, and the reference gets the purchase too.
+        await Execute(other, $"delete from {bases.Schema}.mt_doc_customerprofile where id = @id; delete from {bases.Schema}.mt_streams where id = @id", fresh);
+        await bases.Single.PostTouchpoints(purchase);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, string id)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task an_import_spreads_its_customers_and_a_second_import_of_the_file_appends_nothing()
     {
         var (first, second) = OnePerDatabase("imported");
