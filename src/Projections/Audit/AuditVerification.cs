@@ -10,7 +10,7 @@ public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMis
 /// Recomputes a stream's chain from its rows and compares it with the seals, in stream order:
 /// an altered event, a deleted one, one moved to another place in its stream or one slipped in
 /// where the sealer had already passed is the first mismatch. Events newer than the sealer's
-/// progress (<paramref name="sealedThrough"/>: every event numbered up to it has its seal) are
+/// progress (`sealedThrough`: every event numbered up to it has its seal) are
 /// counted as unsealed, not as faults.
 /// </summary>
 public static class AuditVerification
