@@ -77,7 +77,7 @@ public sealed class ImportCheck(CustomerDatabases databases)
         if (unseen.Length == 0) return;
         var profiles = (await databases.InEachAsync(session => session.LoadManyAsync<CustomerProfile>(ct, unseen))).SelectMany(found => found);
         foreach (var profile in profiles)
-            _standings[profile.Id] = new CustomerStanding(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
+            _standings[profile.Id] = new CustomerStanding(profile.Version, profile.HasSignedUp, profile.OpenOffers.ToDictionary(o => o.OfferId, o => o.ExpiresAt));
         foreach (var customer in unseen.Where(c => !_standings.ContainsKey(c))) _absentFromStore.Add(customer);
     }
 }

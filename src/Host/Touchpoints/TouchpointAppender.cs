@@ -201,7 +201,7 @@ public sealed class TouchpointAppender
     private static bool LostRace(PostgresException e) => e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected;
 
     private static CustomerStanding StandingOf(CustomerProfile profile) =>
-        new(profile.Version, profile.HasSignedUp, profile.OpenOffers.Select(o => o.OfferId).ToHashSet());
+        new(profile.Version, profile.HasSignedUp, profile.OpenOffers.ToDictionary(o => o.OfferId, o => o.ExpiresAt));
 
     /// <summary>
     /// The touchpoints already recorded under these event ids, in the databases known to hold some

@@ -35,14 +35,14 @@ public static class DecisionsInTurn
     /// <summary>The customer's standing once these touchpoints are appended to its stream.</summary>
     public static CustomerStanding After(CustomerStanding? before, IReadOnlyList<ITouchpoint> appended)
     {
-        var offers = new HashSet<string>(before?.OpenOffers ?? new HashSet<string>());
+        var offers = new Dictionary<string, DateTimeOffset>(before?.OpenOffers ?? new Dictionary<string, DateTimeOffset>());
         var signedUp = before?.HasSignedUp ?? false;
         foreach (var touchpoint in appended)
         {
             switch (touchpoint)
             {
                 case SignedUp: signedUp = true; break;
-                case RetentionOfferMade made: offers.Add(made.OfferId); break;
+                case RetentionOfferMade made: offers[made.OfferId] = made.ExpiresAt; break;
                 case RetentionOfferAccepted accepted: offers.Remove(accepted.OfferId); break;
                 case RetentionOfferDeclined declined: offers.Remove(declined.OfferId); break;
                 case RetentionOfferExpired expired: offers.Remove(expired.OfferId); break;

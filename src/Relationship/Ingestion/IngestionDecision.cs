@@ -8,10 +8,10 @@ public sealed record IncomingTouchpoint(int Index, string CustomerId, ITouchpoin
 /// <summary>A touchpoint already in the store under its idempotency key.</summary>
 public sealed record StoredTouchpoint(string CustomerId, ITouchpoint Touchpoint);
 
-/// <summary>What the store knows of a customer that matters for accepting new touchpoints.</summary>
-public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlySet<string> OpenOffers)
+/// <summary>What the store knows of a customer that matters for accepting new touchpoints; its open retention offers by id, with when each expires.</summary>
+public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyDictionary<string, DateTimeOffset> OpenOffers)
 {
-    public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new HashSet<string>()) { }
+    public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new Dictionary<string, DateTimeOffset>()) { }
 }
 
 public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict }
@@ -77,11 +77,23 @@ public static class IngestionDecision
                 continue;
             }
 
-            if (OfferAnswered(item.Touchpoint) is { } offerId && !IsOpen(offerId, item.CustomerId, standings, answeredInBatch))
+            if (OfferAnswered(item.Touchpoint) is { } offerId)
             {
-                rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
-                    $"offer '{offerId}' is not an open retention offer of customer '{item.CustomerId}' (unknown, already answered or expired)"));
-                continue;
+                if (!IsOpen(offerId, item.CustomerId, standings, answeredInBatch))
+                {
+                    rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
+                        $"offer '{offerId}' is not an open retention offer of customer '{item.CustomerId}' (unknown, already answered or expired)"));
+                    continue;
+                }
+                // The expiry is recorded by a scheduled message a moment after the offer's end: an
+                // answer dated after that end is too late even while the offer still shows as open.
+                var expiresAt = standings[item.CustomerId].OpenOffers[offerId];
+                if (item.Touchpoint is not RetentionOfferExpired && item.Touchpoint.OccurredAt > expiresAt)
+                {
+                    rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
+                        $"offer '{offerId}' of customer '{item.CustomerId}' expired at {expiresAt:O}; an answer dated after that is too late"));
+                    continue;
+                }
             }
 
             if (OfferAnswered(item.Touchpoint) is { } answered) answeredInBatch.Add(answered);
@@ -106,7 +118,7 @@ public static class IngestionDecision
     };
 
     private static bool IsOpen(string offerId, string customerId, IReadOnlyDictionary<string, CustomerStanding> standings, HashSet<string> answeredInBatch) =>
-        !answeredInBatch.Contains(offerId) && standings.TryGetValue(customerId, out var s) && s.OpenOffers.Contains(offerId);
+        !answeredInBatch.Contains(offerId) && standings.TryGetValue(customerId, out var s) && s.OpenOffers.ContainsKey(offerId);
 
     private static bool HasSignedUp(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,
         HashSet<string> signedUpInBatch) =>

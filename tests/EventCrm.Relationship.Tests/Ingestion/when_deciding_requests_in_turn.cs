@@ -59,11 +59,25 @@ public class when_deciding_requests_in_turn
     [Fact]
     public void an_offer_accepted_by_one_request_is_no_longer_open_for_the_next()
     {
-        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new HashSet<string> { "offer-1" }) };
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new Dictionary<string, DateTimeOffset> { ["offer-1"] = Jan1.AddDays(14) }) };
 
         var plans = DecisionsInTurn.Decide([[new(0, "c1", Accept("t1", "offer-1"))], [new(0, "c1", Decline("t2", "offer-1"))]], NothingStored, standings);
 
         plans[0].Accepted.ShouldBeTrue();
         plans[1].Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownOffer);
+    }
+
+    [Fact]
+    public void an_answer_dated_after_the_offers_end_is_too_late_though_the_expiry_is_not_recorded_yet()
+    {
+        // Offer made with a 14-day lifetime, ending on 15 January; the scheduled expiry runs a moment later.
+        var ends = Jan1.AddDays(14);
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new Dictionary<string, DateTimeOffset> { ["offer-1"] = ends }) };
+        IngestionPlan Answer(ITouchpoint answer) => DecisionsInTurn.Decide([[new(0, "c1", answer)]], NothingStored, standings)[0];
+
+        Answer(new RetentionOfferAccepted("t1", ends, "offer-1")).Accepted.ShouldBeTrue();
+        Answer(new RetentionOfferAccepted("t2", ends.AddSeconds(1), "offer-1")).Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownOffer);
+        Answer(new RetentionOfferDeclined("t3", ends.AddMinutes(1), "offer-1")).Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownOffer);
+        Answer(new RetentionOfferExpired("t4", ends.AddSeconds(2), "offer-1")).Accepted.ShouldBeTrue();
     }
 }
