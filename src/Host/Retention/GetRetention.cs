@@ -38,7 +38,8 @@ public static class GetRetentionEndpoint
     private static PendingCancellationView Pending(CancellationRequested cancellation, IReadOnlyList<ITouchpoint> touchpoints)
     {
         var id = cancellation.TouchpointId;
-        var offer = touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => o.CancellationTouchpointId == id);
+        // A cancellation made while an earlier one's offer runs gets no offer of its own: that one stands.
+        var offer = touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => o.CancellationTouchpointId == id) ?? RunningAt(cancellation.OccurredAt, touchpoints);
         var letGo = touchpoints.OfType<RetentionNotOffered>().LastOrDefault(n => n.CancellationTouchpointId == id);
         return (offer, letGo) switch
         {
@@ -48,5 +49,18 @@ public static class GetRetentionEndpoint
             (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs),
             _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null),
         };
+    }
+
+    /// <summary>The offer, unanswered, that still ran when the cancellation came.</summary>
+    private static RetentionOfferMade? RunningAt(DateTimeOffset at, IReadOnlyList<ITouchpoint> touchpoints)
+    {
+        var closed = touchpoints.Select(t => t switch
+        {
+            RetentionOfferAccepted a => a.OfferId,
+            RetentionOfferDeclined d => d.OfferId,
+            RetentionOfferExpired e => e.OfferId,
+            _ => null,
+        }).OfType<string>().ToHashSet();
+        return touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => !closed.Contains(o.OfferId) && o.ExpiresAt > at);
     }
 }

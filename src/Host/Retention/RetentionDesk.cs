@@ -30,6 +30,16 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
             return messages;
 
         var now = clock.GetUtcNow();
+        // One offer at a time: a client who asks again while an offer runs has that offer to answer
+        // (the desk is shown it), and a second one would expire on its own schedule.
+        var profile = await session.LoadAsync<CustomerProfile>(request.CustomerId, ct);
+        if (profile?.OpenOffers.FirstOrDefault(o => o.ExpiresAt > now) is { } running)
+        {
+            logger.LogInformation("Cancellation {Cancellation} of {Customer}: offer {Offer} still runs, no second one", request.CancellationTouchpointId,
+                request.CustomerId, running.OfferId);
+            return messages;
+        }
+
         var registry = await formulas.LoadAsync(ct);
         var formula = registry.InForceAt(null).Formula;
         var model = (await models.KnownAtAsync(null, ct)).Model;
@@ -54,6 +64,9 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     {
         var profile = await session.LoadAsync<CustomerProfile>(expiry.CustomerId, ct);
         if (profile?.OpenOffers.Any(o => o.OfferId == expiry.OfferId) != true) return;
+        // A client who left, bought again or was kept some other way since the offer is not churned
+        // by its end: the offer just lapses (an answer dated after its end is refused anyway).
+        if (profile.State != CustomerStates.CancellationRequested) return;
 
         var now = clock.GetUtcNow();
         session.CausationId = expiry.OfferId;

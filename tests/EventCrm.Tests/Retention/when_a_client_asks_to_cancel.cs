@@ -37,6 +37,25 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
     }
 
     [Fact]
+    public async Task asking_again_while_an_offer_runs_gets_no_second_offer_and_the_desk_is_shown_the_running_one()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+        var first = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+
+        await retention.Host.PostTouchpoints(CancellationRequest(alpha, DateTimeOffset.UtcNow.AddSeconds(-30)));
+        await retention.Store.CatchUp();
+        // The assessment of the second request is a message handled after the daemon hands it over.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var types = (await retention.Host.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ToList();
+        types.Count(t => t == "retention-offer-made").ShouldBe(1);
+        var shown = await RetentionClients.Decision(retention.Host, alpha);
+        shown["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        shown["offer"]!["offerId"]!.GetValue<string>().ShouldBe(first);
+    }
+
+    [Fact]
     public async Task a_client_who_costs_more_than_it_brings_gets_no_costly_offer_and_the_reason_is_recorded()
     {
         var beta = await RetentionClients.Beta(retention.Host);

@@ -36,4 +36,24 @@ public class when_nobody_answers_an_offer
         (await restarted.TimelineEntries(alpha)).Count(e => e!["type"]!.GetValue<string>() == "retention-offer-expired").ShouldBe(1);
         (await restarted.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
     }
+
+    [Fact]
+    public async Task a_client_who_left_and_came_back_while_the_offer_ran_is_not_churned_by_its_end()
+    {
+        await using var host = await AppFixture.StartHost(Schema, ShortLifetime);
+        var alpha = await RetentionClients.Alpha(host);
+        await RetentionClients.RequestCancellation(host, alpha);
+        (await RetentionClients.Decision(host, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");
+
+        // The desk records that the client left without answering; a week later (in business time,
+        // within the offer's six seconds here) the client buys again.
+        await host.PostTouchpoints(Touchpoint.Of("churned", alpha, DateTimeOffset.UtcNow, new { reason = "went to a competitor" }));
+        await host.PostTouchpoints(Touchpoint.Purchase(alpha, DateTimeOffset.UtcNow.AddSeconds(1), amount: 500m, margin: 200m));
+        (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("active");
+
+        await Task.Delay(TimeSpan.FromSeconds(10));
+
+        (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("active");
+        (await host.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ShouldNotContain("retention-offer-expired");
+    }
 }
