@@ -34,7 +34,7 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
             ? existing with { State = ReplayStates.Running, Error = null, UpdatedAt = now }
             : new ReplayRun
             {
-                Id = id, Formula = formula, LiveFormula = registry.InForceAt(null).Formula, AsOf = asOf ?? now, HighWater = highWater,
+                Id = id, Formula = formula, LiveFormula = registry.InForceAt(null).Formula, AsOf = asOf ?? now, RequestedAsOf = asOf, HighWater = highWater,
                 HighWaters = databases.Sharded ? ends.Select(e => e.HighWater).ToList() : null,
                 EventsTotal = events, ModelFittedAt = (await models.KnownAtAsync(null, ct)).FittedAt, StartedAt = now, UpdatedAt = now,
             };

@@ -57,10 +57,14 @@ public static class GetReplayDiffEndpoint
             againstName = formula.ToString();
             if (formula != run.LiveFormula && formula.ToString() != run.LiveFormula.ToString())
             {
-                var twin = await session.Query<ReplayRun>().FirstOrDefaultAsync(r => r.Id != id && r.AsOf == run.AsOf && r.HighWater == run.HighWater
-                    && r.State == ReplayStates.Completed && r.Formula.Name == formula.Name && r.Formula.Version == formula.Version, ct);
+                // The same date asked for (compared here, to the tick: the database would round the
+                // stored text to microseconds), or both as of the moment they were asked for.
+                var twin = (await session.Query<ReplayRun>().Where(r => r.Id != id && r.HighWater == run.HighWater
+                        && r.State == ReplayStates.Completed && r.Formula.Name == formula.Name && r.Formula.Version == formula.Version).ToListAsync(ct))
+                    .FirstOrDefault(r => r.RequestedAsOf == run.RequestedAsOf);
                 if (twin is null)
-                    return Problems.Conflict($"No completed replay of {formula} as of {run.AsOf:O} over the same log; start one with POST /api/replays first.");
+                    return Problems.Conflict($"No completed replay of {formula} as of {(run.RequestedAsOf is { } asOf ? asOf.ToString("O") : "the moment it is asked for")} " +
+                                             "over the same log; start one with POST /api/replays first.");
                 other = twin.Id;
             }
         }

@@ -19,6 +19,8 @@ public sealed record ReplayRun
     public required FormulaChoice Formula { get; init; }
     public required FormulaChoice LiveFormula { get; init; }
     public required DateTimeOffset AsOf { get; init; }
+    /// <summary>The date asked for; null when the run is as of the moment it was asked for (<see cref="AsOf"/> then holds that moment).</summary>
+    public DateTimeOffset? RequestedAsOf { get; init; }
     /// <summary>The end of the log the run covers: the last sequence number, summed over the databases when customers are spread over several.</summary>
     public required long HighWater { get; init; }
     /// <summary>The last sequence number the run covers in each database (in <c>Tenancy:Databases</c> order); null with one database.</summary>

@@ -9,7 +9,7 @@ namespace EventCrm.Tests.Replays;
 
 public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<ReplayHost>
 {
-    private async Task<JsonNode> Completed(string formula, string asOf = "2025-12-31")
+    private async Task<JsonNode> Completed(string formula, string? asOf = "2025-12-31")
     {
         var started = await replays.Host.PostJson("/api/replays", new { formula, asOf }, 202);
         var id = started["id"]!.GetValue<string>();
@@ -88,6 +88,25 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         first["against"]!.GetValue<decimal>().ShouldBe(live["current"]!.GetValue<decimal>());
         first["difference"]!.GetValue<decimal>().ShouldBe(2000m - live["current"]!.GetValue<decimal>());
         diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+    }
+
+    [Theory]
+    [InlineData("2025-12-31")]
+    [InlineData(null)] // each as of the moment it is asked for
+    public async Task a_replay_is_diffed_against_another_formulas_replay_of_the_same_log(string? asOf)
+    {
+        var registered = await replays.Host.PostJson("/api/formulas", new { name = "simple-clv", parameters = new { averageOrderValue = 100m, purchasesPerYear = 4m, lifetimeYears = 5m } }, 201);
+        var run = await Completed($"simple-clv@{registered["version"]}", asOf);
+        var other = await Completed("simple-clv@0", asOf);
+
+        var diff = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?against=simple-clv@0&pageSize=5");
+
+        diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+        var first = diff["items"]!.AsArray()[0]!;
+        // 100 x 4 x 5 = 2,000 for every active customer under the new version; the other side is that customer's own replayed value.
+        first["replayed"]!.GetValue<decimal>().ShouldBe(2000m);
+        var theirs = await replays.Host.GetJson($"/api/replays/{other["id"]}/customers/{first["customerId"]}");
+        first["against"]!.GetValue<decimal>().ShouldBe(theirs["value"]!["current"]!.GetValue<decimal>());
     }
 
     [Fact]
