@@ -7,15 +7,16 @@ namespace EventCrm.Host.Infrastructure;
 /// every other escape of the path but leaves %2F as it is, so that it cannot split a segment: the
 /// route's id would then read "ACME%2F4711", the same as an id holding those three characters
 /// (sent as %252F). Once the route is matched, the id is taken again from the request as sent,
-/// where the two differ, and decoded once.
+/// where the two differ, and decoded once. So for every id of a route (a replay's customer too).
 /// </summary>
 public static class SlashesInIds
 {
     public static IApplicationBuilder UseSlashesInRouteIds(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.Request.RouteValues["id"] is string id && id.Contains("%2F", StringComparison.OrdinalIgnoreCase)
-            && AsSent(context, id) is { } sent)
-            context.Request.RouteValues["id"] = sent;
+        var escaped = context.Request.RouteValues
+            .Where(v => v.Value is string id && id.Contains("%2F", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var (name, value) in escaped)
+            if (AsSent(context, (string)value!) is { } sent) context.Request.RouteValues[name] = sent;
         await next(context);
     });
 

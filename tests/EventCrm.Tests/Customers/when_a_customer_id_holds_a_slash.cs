@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using EventCrm.Tests.Scaling;
 using EventCrm.Tests.Support;
@@ -44,6 +45,21 @@ public class when_a_customer_id_holds_a_slash(SlashIdsNode server) : IClassFixtu
         (await Node.GetJson($"{path}/value-history")).ShouldNotBeNull();
         (await Node.GetJson($"{path}/retention")).ShouldNotBeNull();
         (await Node.GetJson($"{path}/audit"))["customerId"]!.GetValue<string>().ShouldBe(customer);
+    }
+
+    [Fact]
+    public async Task a_replay_reads_it_from_its_encoded_form_too()
+    {
+        var customer = $"ACME/{Ids.Customer()}";
+        await Node.PostTouchpoints(new[] { SignUp(customer, Jan1, name: "Slash Replayed"), Purchase(customer, Jan1.AddDays(5), 90m, 30m) });
+        using var started = await Node.Http.PostAsJsonAsync("/api/replays", new { formula = "simple-clv@0", asOf = "2025-12-31" });
+        var replay = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await Node.GetJson($"/api/replays/{replay}"))["state"]!.GetValue<string>() == "running" && DateTime.UtcNow < deadline) await Task.Delay(200);
+
+        var replayed = await Node.GetJson($"/api/replays/{replay}/customers/{Uri.EscapeDataString(customer)}");
+
+        replayed["value"]!["customerId"]!.GetValue<string>().ShouldBe(customer);
     }
 
     [Fact]
