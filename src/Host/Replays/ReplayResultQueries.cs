@@ -27,30 +27,35 @@ public sealed class ReplayResultQueries(IDocumentStore store)
         var (againstValue, againstTier, join) = otherReplayId is null
             ? ("a.live_value", "a.live_tier", "")
             : ("b.current_value", "b.tier", $"join {Schema}.{ReplayStorage.TableName} b on b.replay_id = @other and b.customer_id = a.customer_id");
+        // The totals come from every row, the page after them: a page past the last one still
+        // answers the totals, with no items.
         var sql = $"""
-            select a.customer_id, a.current_value, {againstValue}, a.tier, {againstTier},
-                   count(*) over (), count(*) filter (where a.current_value <> {againstValue}) over (),
-                   count(*) filter (where a.tier <> {againstTier}) over ()
-            from {Schema}.{ReplayStorage.TableName} a {join}
-            where a.replay_id = @r
-            order by abs(a.current_value - {againstValue}) desc, a.customer_id
-            limit @size offset @offset
+            with d as (
+                select a.customer_id, a.current_value as replayed, {againstValue} as against, a.tier, {againstTier} as against_tier
+                from {Schema}.{ReplayStorage.TableName} a {join}
+                where a.replay_id = @r)
+            select t.customers, t.changed, t.tier_changes, p.customer_id, p.replayed, p.against, p.tier, p.against_tier
+            from (select count(*) as customers, count(*) filter (where replayed <> against) as changed,
+                         count(*) filter (where tier <> against_tier) as tier_changes from d) t
+            left join lateral (select * from d order by abs(replayed - against) desc, customer_id limit @size offset @offset) p on true
+            order by abs(p.replayed - p.against) desc, p.customer_id
             """;
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("r", replayId);
         command.Parameters.AddWithValue("other", otherReplayId ?? "");
         command.Parameters.AddWithValue("size", pageSize);
-        command.Parameters.AddWithValue("offset", (page - 1) * pageSize);
+        command.Parameters.AddWithValue("offset", (page - 1L) * pageSize);
         var items = new List<DiffItem>();
         var (customers, changed, tierChanges) = (0L, 0L, 0L);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var (replayed, against) = (reader.GetDecimal(1), reader.GetDecimal(2));
-            var (tier, otherTier) = (reader.GetString(3), reader.GetString(4));
-            items.Add(new DiffItem(reader.GetString(0), replayed, against, replayed - against, tier, otherTier, tier != otherTier));
-            (customers, changed, tierChanges) = (reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
+            (customers, changed, tierChanges) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            if (reader.IsDBNull(3)) continue;
+            var (replayed, against) = (reader.GetDecimal(4), reader.GetDecimal(5));
+            var (tier, otherTier) = (reader.GetString(6), reader.GetString(7));
+            items.Add(new DiffItem(reader.GetString(3), replayed, against, replayed - against, tier, otherTier, tier != otherTier));
         }
         return new DiffPage(customers, changed, tierChanges, items);
     }

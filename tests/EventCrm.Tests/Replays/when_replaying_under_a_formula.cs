@@ -110,6 +110,22 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_page_past_the_last_one_has_no_items_and_the_same_totals()
+    {
+        var run = await Completed("simple-clv@0");
+        var first = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?pageSize=5");
+
+        foreach (var page in new[] { 1_000, int.MaxValue })
+        {
+            var past = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?pageSize=500&page={page}");
+            past["items"]!.AsArray().ShouldBeEmpty();
+            past["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+            past["changed"]!.GetValue<long>().ShouldBe(first["changed"]!.GetValue<long>());
+            past["tierChanges"]!.GetValue<long>().ShouldBe(first["tierChanges"]!.GetValue<long>());
+        }
+    }
+
+    [Fact]
     public async Task an_interrupted_replay_resumes_after_the_last_customer_it_wrote()
     {
         var store = replays.Store;
