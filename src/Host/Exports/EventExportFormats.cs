@@ -67,6 +67,7 @@ public sealed class CsvFormat : IEventExportFormat
 {
     public const string Header = "sequence,customerId,version,type,touchpointId,occurredAt,recordedAt,appendedBy,correlationId,causationId,data";
     private readonly StringBuilder _row = new(512);
+    private readonly Encoder _utf8 = new UTF8Encoding(false).GetEncoder();
 
     public string ContentType => EventExportFormats.CsvContentType;
 
@@ -95,9 +96,16 @@ public sealed class CsvFormat : IEventExportFormat
         return _row.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
     }
 
-    private static void Encode(IBufferWriter<byte> output, StringBuilder text)
+    private void Encode(IBufferWriter<byte> output, StringBuilder text)
     {
-        foreach (var chunk in text.GetChunks()) Encode(output, chunk.Span);
+        // A long row spans several of the builder's chunks, and a character outside the basic plane
+        // (two UTF-16 units) can straddle two: the encoder keeps the first half for the next chunk.
+        foreach (var chunk in text.GetChunks())
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length + 1));
+            output.Advance(_utf8.GetBytes(chunk.Span, span, flush: false));
+        }
+        output.Advance(_utf8.GetBytes(ReadOnlySpan<char>.Empty, output.GetSpan(4), flush: true));
     }
 
     private static void Encode(IBufferWriter<byte> output, ReadOnlySpan<char> text)

@@ -56,6 +56,22 @@ public class when_exporting_events(AppFixture app)
         purchase["data"]!.AsObject().ContainsKey("touchpointId").ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("x")] // the other parity: one of the two puts a pair across the writer's first buffer
+    public async Task csv_keeps_characters_outside_the_basic_plane_whole_in_long_rows(string prefix)
+    {
+        var customer = await CustomerWithThreeTouchpoints();
+        var purpose = prefix + string.Concat(Enumerable.Repeat("🙂", 249));
+        await app.Host.PostTouchpoints(Of("visit", customer, Jan1.AddDays(10), new { cost = 80m, purpose }));
+
+        var (_, body) = await Export($"customerId={customer}", accept: "text/csv");
+
+        body.ShouldNotContain("\uFFFD");
+        var visit = CsvRows.Read(new StringReader(body)).Select(r => r.Fields).Single(f => f[3] == "visit");
+        JsonNode.Parse(visit[10])!["purpose"]!.GetValue<string>().ShouldBe(purpose);
+    }
+
     [Fact]
     public async Task csv_gives_a_header_and_one_row_per_event_with_the_data_as_a_json_column()
     {
