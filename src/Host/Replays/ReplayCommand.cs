@@ -33,15 +33,23 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, CancellationToken.None);
         if (registry.Resolve(input.FormulaFlag) is not { } formula) return Fail($"--formula: no formula '{input.FormulaFlag}' is registered");
 
-        var (run, _) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, formula, asOf, CancellationToken.None);
+        var (run, isNew) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, formula, asOf, CancellationToken.None);
         await session.SaveChangesAsync();
         var engine = host.Services.GetRequiredService<ReplayEngine>();
+        var clock = host.Services.GetRequiredService<TimeProvider>();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask($"Replaying under {formula}", maxValue: Math.Max(1, run.EventsTotal));
-                await engine.RunAsync(run.Id, r => task.Value = r.EventsDone, CancellationToken.None);
+                // The same replay already running in a service or another command: follow it, for a
+                // second engine would write the same customers; take over only if it stops moving.
+                if (!isNew && RunningElsewhere(run, clock))
+                {
+                    task.Description = $"Following replay {run.Id}, running elsewhere, under {formula}";
+                    run = await FollowAsync(store, run, clock, r => task.Value = r.EventsDone);
+                }
+                if (run.State == ReplayStates.Running) await engine.RunAsync(run.Id, r => task.Value = r.EventsDone, CancellationToken.None);
                 task.Value = task.MaxValue;
             });
 
@@ -57,6 +65,24 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
                 item.TierChanged ? $"{item.AgainstTier} -> {item.ReplayedTier}" : item.ReplayedTier);
         AnsiConsole.Write(table);
         return true;
+    }
+
+    /// <summary>A running replay writes its progress after every chunk of customers: one that moved within this long is alive.</summary>
+    private static readonly TimeSpan Alive = TimeSpan.FromMinutes(1);
+
+    private static bool RunningElsewhere(ReplayRun run, TimeProvider clock) =>
+        run.State == ReplayStates.Running && clock.GetUtcNow() - run.UpdatedAt < Alive;
+
+    private static async Task<ReplayRun> FollowAsync(IDocumentStore store, ReplayRun run, TimeProvider clock, Action<ReplayRun> progress)
+    {
+        while (RunningElsewhere(run, clock))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await using var query = store.QuerySession();
+            run = (await query.LoadAsync<ReplayRun>(run.Id))!;
+            progress(run);
+        }
+        return run;
     }
 
     private static bool Fail(string message)

@@ -165,6 +165,36 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task the_replay_command_follows_the_same_replay_running_elsewhere_instead_of_running_it_twice()
+    {
+        string id;
+        await using (var session = replays.Store.LightweightSession())
+        {
+            // Started elsewhere a moment ago (a service's engine), still running.
+            var (run, _) = await replays.Host.Services.GetRequiredService<ReplayRequests>()
+                .StartAsync(session, new("simple-clv", 0, new Dictionary<string, decimal>()), new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero), default);
+            await session.SaveChangesAsync();
+            id = run.Id;
+        }
+
+        var command = HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.SchemaName },
+            "replay", "--formula", "simple-clv@0", "--as-of", "2024-02-29T00:00:00Z");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await using (var session = replays.Store.LightweightSession())
+        {
+            var running = (await session.LoadAsync<ReplayRun>(id))!;
+            session.Store(running with { State = ReplayStates.Completed, CompletedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            await session.SaveChangesAsync();
+        }
+        var (exit, output, errors) = await command;
+
+        exit.ShouldBe(0, errors + output);
+        output.ShouldContain(id);
+        // The engine elsewhere had written nothing yet, and the command wrote nothing either.
+        (await replays.Host.GetJson($"/api/replays/{id}/diff"))["customers"]!.GetValue<long>().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task a_replay_needs_a_known_formula()
     {
         await replays.Host.PostJson("/api/replays", new { formula = "astrology@1" }, 404);
