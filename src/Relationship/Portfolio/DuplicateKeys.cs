@@ -12,10 +12,10 @@ public static class DuplicateKeys
     // Gmail ignores dots in the local part and serves googlemail.com as the same mailbox.
     private static readonly HashSet<string> GmailDomains = ["gmail.com", "googlemail.com"];
 
-    /// <summary>Trimmed, lower-case, without accents, inner whitespace collapsed; null when blank.</summary>
+    /// <summary>Trimmed, lower-case, without accents, inner whitespace collapsed; null when blank or erased (nothing left to compare).</summary>
     public static string? ForName(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name)) return null;
+        if (string.IsNullOrWhiteSpace(name) || name == Privacy.PersonalData.Erased) return null;
         var words = WithoutDiacritics(name.ToLowerInvariant())
             .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         return string.Join(' ', words);

@@ -32,6 +32,17 @@ public class when_measuring_data_quality
     ];
 
     [Fact]
+    public void customers_whose_personal_data_was_erased_are_not_duplicates_of_each_other()
+    {
+        var erased = Customer("e1") with { Name = "[erased]", Email = "[erased]" };
+
+        var duplicates = DataQuality.Of([erased, erased with { CustomerId = "e2" }, Customer("c10")]).Duplicates;
+
+        duplicates.Groups.ShouldBeEmpty();
+        duplicates.Rate.ShouldBe(0m);
+    }
+
+    [Fact]
     public void records_sharing_a_normalised_email_or_name_are_duplicates()
     {
         var duplicates = DataQuality.Of(TenCustomers).Duplicates;
