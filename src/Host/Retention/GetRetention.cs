@@ -1,5 +1,6 @@
 using EventCrm.Host.Access;
 using EventCrm.Host.Customers;
+using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Lifecycle;
 using EventCrm.Relationship.Touchpoints;
 using Marten;
@@ -54,13 +55,7 @@ public static class GetRetentionEndpoint
     /// <summary>The offer, unanswered, that still ran when the cancellation came.</summary>
     private static RetentionOfferMade? RunningAt(DateTimeOffset at, IReadOnlyList<ITouchpoint> touchpoints)
     {
-        var closed = touchpoints.Select(t => t switch
-        {
-            RetentionOfferAccepted a => a.OfferId,
-            RetentionOfferDeclined d => d.OfferId,
-            RetentionOfferExpired e => e.OfferId,
-            _ => null,
-        }).OfType<string>().ToHashSet();
+        var closed = touchpoints.Select(IngestionDecision.OfferAnswered).OfType<string>().ToHashSet();
         return touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => !closed.Contains(o.OfferId) && o.ExpiresAt > at);
     }
 }

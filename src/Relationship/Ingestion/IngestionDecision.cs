@@ -109,7 +109,8 @@ public static class IngestionDecision
         return new IngestionPlan(rejections.Count == 0 ? appends : [], repeats, rejections);
     }
 
-    private static string? OfferAnswered(ITouchpoint touchpoint) => touchpoint switch
+    /// <summary>The retention offer a touchpoint closes (accepted, declined or expired), if any.</summary>
+    public static string? OfferAnswered(ITouchpoint touchpoint) => touchpoint switch
     {
         RetentionOfferAccepted a => a.OfferId,
         RetentionOfferDeclined d => d.OfferId,
