@@ -39,14 +39,9 @@ public static class DecisionsInTurn
         var signedUp = before?.HasSignedUp ?? false;
         foreach (var touchpoint in appended)
         {
-            switch (touchpoint)
-            {
-                case SignedUp: signedUp = true; break;
-                case RetentionOfferMade made: offers[made.OfferId] = made.ExpiresAt; break;
-                case RetentionOfferAccepted accepted: offers.Remove(accepted.OfferId); break;
-                case RetentionOfferDeclined declined: offers.Remove(declined.OfferId); break;
-                case RetentionOfferExpired expired: offers.Remove(expired.OfferId); break;
-            }
+            if (touchpoint is SignedUp) signedUp = true;
+            if (touchpoint is RetentionOfferMade made) offers[made.OfferId] = made.ExpiresAt;
+            if (IngestionDecision.OfferAnswered(touchpoint) is { } closed) offers.Remove(closed);
         }
         return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers);
     }
