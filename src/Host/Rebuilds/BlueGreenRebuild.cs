@@ -30,12 +30,36 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, Func<Task> tookOver, CancellationToken ct)
     {
         var floor = await RebuildSql.RecordedHighWaterMarkAsync(store, ct);
-        await using var side = await SideBuild.StartAsync(store, StoreConfiguration.ConnectionString(configuration), projection, logger, ct);
-        await side.WaitUntilCaughtUpAsync(floor, ct);
-        logger.LogInformation("New build of {Projection} caught up at {Position}: taking over", projection.Name, await side.PositionAsync(ct));
+        var side = await SideBuild.StartAsync(store, StoreConfiguration.ConnectionString(configuration), projection, logger, ct);
+        try
+        {
+            await side.WaitUntilCaughtUpAsync(floor, ct);
+            logger.LogInformation("New build of {Projection} caught up at {Position}: taking over", projection.Name, await side.PositionAsync(ct));
 
-        await TakeOverAsync(projection, side, serviceRunsIt, stillOurs, ct);
-        await tookOver();
+            await TakeOverAsync(projection, side, serviceRunsIt, stillOurs, ct);
+            await tookOver();
+        }
+        finally
+        {
+            await ClearAwayAsync(projection, side);
+        }
+    }
+
+    /// <summary>
+    /// Drops what the build leaves (its schema, the replaced tables). A failure here changes
+    /// nothing readers see: after a take-over the new documents already serve, and before it the
+    /// rebuild's own error is the one to report. The next rebuild of the projection drops the leftovers.
+    /// </summary>
+    private async Task ClearAwayAsync(ProjectionInfo projection, SideBuild side)
+    {
+        try
+        {
+            await side.DisposeAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "The rebuild of {Projection} left schemas {SideSchema} and {RetiredSchema} behind; its next rebuild drops them", projection.Name, side.SideSchema, side.RetiredSchema);
+        }
     }
 
     private async Task TakeOverAsync(ProjectionInfo projection, SideBuild side, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)

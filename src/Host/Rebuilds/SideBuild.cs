@@ -11,7 +11,7 @@ namespace EventCrm.Host.Rebuilds;
 /// type to one table per store, so the build runs in a store of its own: same event log, documents
 /// in "{schema}_next_{name}", the projection registered as "{Name}-next" so that its progress has its own
 /// row. Its daemon replays the log from sequence 0 in rebuild mode and keeps following new events
-/// until it is stopped for the take-over. Disposing drops the side schema.
+/// until it is stopped for the take-over. Disposing drops the side schema and the tables the take-over replaced.
 /// </summary>
 public sealed class SideBuild : IAsyncDisposable
 {
@@ -133,6 +133,6 @@ public sealed class SideBuild : IAsyncDisposable
         await using var connection = _live.Storage.Database.CreateConnection();
         await connection.OpenAsync();
         await RebuildSql.ForgetProgressAsync(connection, LiveSchema, Shards.Select(s => s.Side.Identity), CancellationToken.None);
-        await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {SideSchema} cascade", CancellationToken.None);
+        await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {SideSchema}, {RetiredSchema} cascade", CancellationToken.None);
     }
 }

@@ -34,7 +34,5 @@ public static class TakeOver
         await RebuildSql.ExecuteAsync(connection, $"set local lock_timeout = '{TableLockTimeout}'; " + string.Concat(side.Tables.Select(t =>
             $"alter table {live}.{t} set schema {retired}; alter table {next}.{t} set schema {live}; ")), ct);
         await transaction.CommitAsync(ct);
-
-        await RebuildSql.ExecuteAsync(store, $"drop schema if exists {retired} cascade", CancellationToken.None);
     }
 }

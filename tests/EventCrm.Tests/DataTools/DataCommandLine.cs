@@ -13,11 +13,13 @@ public static class DataCommandLine
         HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = schema }, arguments);
 
     /// <summary>Drops a schema so a command-line scenario starts from an empty store.</summary>
-    public static async Task DropSchema(string schema)
+    public static Task DropSchema(string schema) => Execute($"drop schema if exists {schema} cascade");
+
+    public static async Task Execute(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString());
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
 

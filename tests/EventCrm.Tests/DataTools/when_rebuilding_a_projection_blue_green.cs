@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EventCrm.Host.Rebuilds;
 using EventCrm.Relationship.Value;
 using EventCrm.Tests.Support;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -88,4 +90,30 @@ public class when_rebuilding_a_projection_blue_green(BlueGreenBase blueGreen) : 
         after["state"]!.GetValue<string>().ShouldBe("caught-up");
         (after["position"]!.GetValue<long>(), after["eventsBehind"]!.GetValue<long>()).ShouldBe((after["highWaterMark"]!.GetValue<long>(), 0L));
     }
+
+    [Fact]
+    public async Task a_rebuild_that_cannot_drop_what_it_leaves_after_the_take_over_is_completed_and_the_next_one_drops_it()
+    {
+        var before = await BaseLedgers();
+        var liveTable = await LedgerTable();
+        var leftovers = new[] { $"{BlueGreenSchema}_next_customerledger", $"{BlueGreenSchema}_retired_customerledger" };
+        var rebuilder = blueGreen.Host.Services.GetRequiredService<ProjectionRebuilder>();
+        var ledger = blueGreen.Host.Services.GetRequiredService<ProjectionCatalog>().Find("CustomerLedger")!;
+
+        await using (await RefusedSchemaDrop.Of(leftovers[0]))
+            await rebuilder.RunAsync(ledger, await rebuilder.BeginAsync(ledger, CancellationToken.None), serviceRunsIt: true, CancellationToken.None);
+
+        (await Status())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
+        (await LedgerTable()).ShouldNotBe(liveTable, "the new build's table took over");
+        (await BaseLedgers()).ShouldBe(before);
+        foreach (var schema in leftovers) (await SchemaExists(schema)).ShouldBeTrue($"{schema} is left for the next rebuild");
+
+        await rebuilder.RunAsync(ledger, await rebuilder.BeginAsync(ledger, CancellationToken.None), serviceRunsIt: true, CancellationToken.None);
+        (await Status())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
+        foreach (var schema in leftovers) (await SchemaExists(schema)).ShouldBeFalse($"{schema} dropped by the next rebuild");
+        (await BaseLedgers()).ShouldBe(before);
+    }
+
+    private static async Task<bool> SchemaExists(string schema) =>
+        await DataCommandLine.Count($"select count(*) from pg_namespace where nspname = '{schema}'") == 1;
 }
