@@ -46,7 +46,7 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
             ImportOutcome.Refused when report.FileError is { } fileError => Fail($"{input.FileFlag}: {fileError}. Nothing was imported."),
             ImportOutcome.Refused => Fail($"{report.Rejected.Count:N0} bad row(s) of {report.Rows:N0}; nothing was imported. " +
                 "Fix them, or run again with --skip-invalid to import the valid rows."),
-            ImportOutcome.Stopped => Fail($"Stopped at line {report.Rejected[^1].Line} after {report.Imported:N0} touchpoints: " +
+            ImportOutcome.Stopped => Fail($"Stopped at line {report.StoppedAtLine} after {report.Imported:N0} touchpoints: " +
                 "the rows before it are imported; fix the row and run the same import again to finish."),
             _ => Done(report),
         };

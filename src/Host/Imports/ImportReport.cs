@@ -15,8 +15,10 @@ public enum ImportOutcome
     Stopped,
 }
 
+/// <param name="StoppedAtLine">When <see cref="ImportOutcome.Stopped"/>: the first line of the batch that was not appended; every valid row before it is in the store.</param>
 public sealed record ImportReport(
-    string ImportId, ImportOutcome Outcome, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineError> Rejected, string? FileError = null)
+    string ImportId, ImportOutcome Outcome, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineError> Rejected, string? FileError = null,
+    int? StoppedAtLine = null)
 {
     public static ImportReport Unreadable(string importId, string error) => new(importId, ImportOutcome.Refused, 0, 0, 0, [], error);
 }

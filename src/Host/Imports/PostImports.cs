@@ -53,7 +53,7 @@ public static class PostImportsEndpoint
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Rows refused",
                 extensions: new Dictionary<string, object?> { ["errors"] = errors }),
             ImportOutcome.Stopped => Problems.Conflict(
-                $"Stopped at line {rejected[^1].Line} after {report.Imported} touchpoints (another writer changed the same customers); " +
+                $"Stopped at line {report.StoppedAtLine} after {report.Imported} touchpoints (another writer changed the same customers); " +
                 "the rows before it are imported. Send the same file again to finish.", errors),
             _ => Results.Json(new ImportAnswer(report.ImportId, report.Rows, report.Imported, report.Repeated, rejected),
                 statusCode: report.Imported > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK),

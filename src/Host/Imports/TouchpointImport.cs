@@ -49,7 +49,8 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 
         var badLines = bad.Select(b => b.Line).ToHashSet();
         var context = new AppendContext("import", importId);
-        var (imported, repeated, stopped) = (0, 0, false);
+        var (imported, repeated) = (0, 0);
+        int? stoppedAt = null;
         await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>
         {
             var outcome = await appender.AppendAsync(batch, context, ct);
@@ -68,7 +69,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
                 bad.AddRange(outcome.TooMuchContention
                     ? [new ImportLineError(batch[0].Index, "too many concurrent writes on the same customers; re-run the import", LineErrorKind.Refused)]
                     : outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
-                stopped = true;
+                stoppedAt = batch[0].Index;
                 return false;
             }
             (imported, repeated) = (imported + outcome.Appended, repeated + outcome.Repeated);
@@ -77,7 +78,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (imported >= AnalyzeAfter) await EventTableStatistics.RefreshAsync(store, ct);
-        return new ImportReport(importId, stopped ? ImportOutcome.Stopped : ImportOutcome.Completed, rows, imported, repeated, bad);
+        return new ImportReport(importId, stoppedAt is null ? ImportOutcome.Completed : ImportOutcome.Stopped, rows, imported, repeated, bad, StoppedAtLine: stoppedAt);
     }
 
     /// <summary>The file's batches of valid rows and the invalid rows beside them, with progress; answers a file-level error (header, quoting) or null.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Alba;
+using EventCrm.Host.Imports;
 using EventCrm.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 namespace EventCrm.Tests.DataTools;
@@ -162,5 +164,34 @@ public class when_importing_a_history_file(AppFixture app)
         shortRow["errors"]!["line 2"]![0]!.GetValue<string>().ShouldContain("has 4 cells where the header has 15");
         await Import(file, 403, key: desk);
         await Import(file, 201, key: ingest);
+    }
+
+    [Fact]
+    public async Task an_import_that_loses_a_race_to_another_writer_stops_at_the_batch_it_could_not_append_and_names_that_line()
+    {
+        // Line 1 is the header: the first batch is lines 2 to 1001, the second begins at line 1002.
+        var file = new HistoryFile();
+        var firstBatch = Enumerable.Range(0, TouchpointImport.BatchSize).Select(_ => Ids.Customer()).ToList();
+        foreach (var customer in firstBatch) file.SignUp(customer, "2023-05-01T10:00:00Z");
+        var (early, rival) = (Ids.Customer(), Ids.Customer());
+        file.SignUp(early, "2023-05-02T10:00:00Z").SignUp(rival, "2023-05-02T11:00:00Z").Purchase(early, "2023-06-01T10:00:00Z");
+        var path = await file.SaveAsync();
+
+        // The rival signs up through the API once the first batch is in, after the file was checked.
+        var rivalPosted = false;
+        var report = await app.Host.Services.GetRequiredService<TouchpointImport>().RunAsync(path, skipInvalid: false, (phase, _) =>
+        {
+            if (phase != ImportPhase.Appending || rivalPosted) return;
+            rivalPosted = true;
+            app.Host.PostTouchpoints(Touchpoint.SignUp(rival, Touchpoint.Jan1)).GetAwaiter().GetResult();
+        }, CancellationToken.None);
+
+        (report.Outcome, report.Imported, report.StoppedAtLine).ShouldBe((ImportOutcome.Stopped, 1000, (int?)1002));
+        report.Rejected.Select(r => (r.Line, r.Kind)).ShouldBe([(1003, LineErrorKind.Refused)]);
+        report.Rejected[0].Reason.ShouldContain("has already signed up");
+        (await app.Store.EventCount(firstBatch[^1])).ShouldBe(1);
+        (await app.Store.EventCount(early)).ShouldBe(0, "line 1002 is the line the import stopped at: not appended");
+        (await app.Store.EventCount(rival)).ShouldBe(1);
+        File.Delete(path);
     }
 }
