@@ -18,6 +18,9 @@ public sealed record NotSealedYet(int Unsealed) : ErasureOutcome;
 
 public sealed record Erased(PersonalDataErased Erasure, bool Already) : ErasureOutcome;
 
+/// <summary>Touchpoints kept landing on the customer between reading the stream and committing the erasure: nothing was erased.</summary>
+public sealed record KeptChanging(int Attempts) : ErasureOutcome;
+
 /// <summary>
 /// Erases a customer's personal data (docs/privacy.md) in one transaction: every event of the
 /// stream that still holds a name or email is overwritten with those values replaced by
@@ -72,8 +75,9 @@ public static class PersonalDataErasure
                 await session.SaveChangesAsync(ct);
                 return new Erased(erasure, Already: false);
             }
-            catch (Exception e) when (TouchpointAppender.IsLostRace(e) && attempt < MaxAttempts)
+            catch (Exception e) when (TouchpointAppender.IsLostRace(e))
             {
+                if (attempt == MaxAttempts) return new KeptChanging(attempt);
                 // A touchpoint was appended meanwhile: decide again over the stream as it is now.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), ct);
             }

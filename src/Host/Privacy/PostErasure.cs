@@ -30,6 +30,8 @@ public static class PostErasureEndpoint
                 $"{n.Unsealed} event(s) of this customer holding personal data are not sealed into the audit chain yet, so erasing them now " +
                 $"would leave the chain unable to prove that nothing but the personal fields changed. Nothing was erased; retry in a moment " +
                 "(the audit sealer runs in the async daemon)."),
+            KeptChanging k => Problems.Conflict(
+                $"Touchpoints kept being appended to this customer while erasing ({k.Attempts} attempts). Nothing was erased; retry the request."),
             Erased e => Results.Ok(new ErasureView(id, e.Already ? "already-erased" : "erased", e.Erasure.ErasedAt, e.Erasure.RequestedBy,
                 e.Erasure.Fields, e.Erasure.EventsMasked)),
             var other => throw new InvalidOperationException($"unexpected erasure outcome {other}"),

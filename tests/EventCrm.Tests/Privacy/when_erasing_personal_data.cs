@@ -162,6 +162,37 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     }
 
     [Fact]
+    public async Task an_erasure_that_keeps_losing_races_to_other_writers_is_refused_with_409_and_nothing_is_erased()
+    {
+        var person = await Customer();
+        await privacy.Store.CatchUp();
+        // Every commit of this customer's erasure fails the way a touchpoint appended in between makes it fail.
+        var trigger = $"lose_erasure_{Guid.NewGuid():N}";
+        await Execute($"""
+            create function {PrivacyHost.Schema}.{trigger}() returns trigger language plpgsql as $$
+            begin
+                if new.stream_id = '{person.Id}' and new.type = '{PersonalData.ErasedEventType}' then
+                    raise unique_violation using message = 'a touchpoint got there first';
+                end if;
+                return new;
+            end $$;
+            create trigger {trigger} before insert on {PrivacyHost.Schema}.mt_events for each row execute function {PrivacyHost.Schema}.{trigger}();
+            """);
+        try
+        {
+            var problem = await Erase(person.Id, 409);
+            problem["detail"]!.GetValue<string>().ShouldContain("Nothing was erased");
+        }
+        finally
+        {
+            await Execute($"drop trigger {trigger} on {PrivacyHost.Schema}.mt_events; drop function {PrivacyHost.Schema}.{trigger}()");
+        }
+        (await Host.GetJson($"/api/customers/{person.Id}"))["name"]!.GetValue<string>().ShouldBe(person.Name);
+        (await privacy.Store.EventCount(person.Id)).ShouldBe(6);
+        (await Erase(person.Id))["result"]!.GetValue<string>().ShouldBe("erased");
+    }
+
+    [Fact]
     public async Task only_the_administrator_may_erase_an_unknown_customer_is_404_and_callers_cannot_send_the_erasure()
     {
         var person = await Customer();
