@@ -45,8 +45,7 @@ public sealed class ImportCheck(CustomerDatabases databases)
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
         {
             _acceptedLines.TryAdd(item.Touchpoint.TouchpointId, item.Index);
-            var before = _standings.GetValueOrDefault(item.CustomerId) ?? new CustomerStanding(0, false);
-            _standings[item.CustomerId] = before with { HasSignedUp = before.HasSignedUp || item.Touchpoint is SignedUp };
+            _standings[item.CustomerId] = DecisionsInTurn.After(_standings.GetValueOrDefault(item.CustomerId), [item.Touchpoint]);
         }
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();
     }
@@ -77,7 +76,7 @@ public sealed class ImportCheck(CustomerDatabases databases)
         if (unseen.Length == 0) return;
         var profiles = (await databases.InEachAsync(session => session.LoadManyAsync<CustomerProfile>(ct, unseen))).SelectMany(found => found);
         foreach (var profile in profiles)
-            _standings[profile.Id] = new CustomerStanding(profile.Version, profile.HasSignedUp, profile.OpenOffers.ToDictionary(o => o.OfferId, o => o.ExpiresAt));
+            _standings[profile.Id] = profile.Standing();
         foreach (var customer in unseen.Where(c => !_standings.ContainsKey(c))) _absentFromStore.Add(customer);
     }
 }

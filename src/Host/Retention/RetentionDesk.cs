@@ -30,6 +30,10 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
             return messages;
 
         var now = clock.GetUtcNow();
+        // Dated no earlier than the request it answers, whose sender's clock may run ahead of ours.
+        var at = touchpoints.OfType<CancellationRequested>().FirstOrDefault(c => c.TouchpointId == request.CancellationTouchpointId) is { } asked
+            ? IngestionDecision.Later(now, asked.OccurredAt)
+            : now;
         // One offer at a time: a client who asks again while an offer runs has that offer to answer
         // (the desk is shown it), and a second one would expire on its own schedule.
         var profile = await session.LoadAsync<CustomerProfile>(request.CustomerId, ct);
@@ -43,15 +47,15 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         var registry = await formulas.LoadAsync(ct);
         var formula = registry.InForceAt(null).Formula;
         var model = (await models.KnownAtAsync(null, ct)).Model;
-        var decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, now, formula, model), formula.Name, options.Value.ToPolicy(), now);
+        var decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, at, formula, model), formula.Name, options.Value.ToPolicy(), at);
 
         var id = $"{request.CancellationTouchpointId}:assessment";
         session.CausationId = request.CancellationTouchpointId;
         ITouchpoint outcome = decision switch
         {
-            OfferRetention offer => new RetentionOfferMade(id, now, request.CancellationTouchpointId, OfferIdFor(request),
+            OfferRetention offer => new RetentionOfferMade(id, at, request.CancellationTouchpointId, OfferIdFor(request),
                 offer.Amount, offer.Cost, offer.ExpiresAt, $"{offer.Rule} (formula {formula})", offer.Inputs),
-            LetGo letGo => new RetentionNotOffered(id, now, request.CancellationTouchpointId, letGo.Reason, $"{letGo.Rule} (formula {formula})", letGo.Inputs),
+            LetGo letGo => new RetentionNotOffered(id, at, request.CancellationTouchpointId, letGo.Reason, $"{letGo.Rule} (formula {formula})", letGo.Inputs),
             _ => throw new InvalidOperationException($"unknown decision {decision.GetType().Name}"),
         };
         if (await StageAsync(session, request.CustomerId, outcome, ct) && outcome is RetentionOfferMade made)
@@ -68,7 +72,8 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         // by its end: the offer just lapses (an answer dated after its end is refused anyway).
         if (profile.State != CustomerStates.CancellationRequested) return;
 
-        var now = clock.GetUtcNow();
+        // After the latest request to cancel, or the churn would fold before it in business time.
+        var now = IngestionDecision.Later(profile.LatestCancellationAt, clock.GetUtcNow());
         session.CausationId = expiry.OfferId;
         await StageAsync(session, expiry.CustomerId, new RetentionOfferExpired($"{expiry.OfferId}:expired", now, expiry.OfferId), ct,
             new CustomerChurned($"{expiry.OfferId}:churned", now, "the retention offer expired unanswered"));

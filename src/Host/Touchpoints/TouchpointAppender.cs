@@ -134,7 +134,7 @@ public sealed class TouchpointAppender
         var stored = parts.Any(p => p.Locked.Recorded.Count > 0) || _databases.Sharded
             ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Locked.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
             : [];
-        var standings = parts.SelectMany(p => p.Locked.Profiles.Values).ToDictionary(p => p.Id, StandingOf);
+        var standings = parts.SelectMany(p => p.Locked.Profiles.Values).ToDictionary(p => p.Id, p => p.Standing());
         var plans = DecisionsInTurn.Decide(requests.Select(r => r.Batch).ToList(), stored, standings);
         var outcomes = new AppendOutcome[requests.Count];
         var accepted = new List<(StreamAppend, AppendContext)>();
@@ -176,7 +176,7 @@ public sealed class TouchpointAppender
     {
         var stored = await StoredTouchpoints(EventIds(batch), new HashSet<string> { session.TenantId }, ct);
         var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
-        var standings = (await session.LoadManyAsync<CustomerProfile>(ct, customerIds)).ToDictionary(p => p.Id, StandingOf);
+        var standings = (await session.LoadManyAsync<CustomerProfile>(ct, customerIds)).ToDictionary(p => p.Id, p => p.Standing());
         var plan = IngestionDecision.Decide(batch, stored, standings);
         if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
         foreach (var append in plan.Appends)
@@ -199,9 +199,6 @@ public sealed class TouchpointAppender
         || e is PostgresException postgres && LostRace(postgres);
 
     private static bool LostRace(PostgresException e) => e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected;
-
-    private static CustomerStanding StandingOf(CustomerProfile profile) =>
-        new(profile.Version, profile.HasSignedUp, profile.OpenOffers.ToDictionary(o => o.OfferId, o => o.ExpiresAt));
 
     /// <summary>
     /// The touchpoints already recorded under these event ids, in the databases known to hold some

@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Lifecycle;
 using EventCrm.Relationship.Privacy;
 using EventCrm.Relationship.Touchpoints;
@@ -32,10 +33,15 @@ public sealed record CustomerProfile
     public IReadOnlyList<LifecycleMark> Marks { get; init; } = [];
     /// <summary>Retention offers made and not yet accepted, declined or expired.</summary>
     public IReadOnlyList<OpenOffer> OpenOffers { get; init; } = [];
+    /// <summary>The business time of the latest cancellation request; an answer to a retention offer may not be dated before it.</summary>
+    public DateTimeOffset? LatestCancellationAt { get; init; }
     /// <summary>When the customer's personal data was last erased (docs/privacy.md); null if never.</summary>
     public DateTimeOffset? ErasedAt { get; init; }
 
     public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
+
+    /// <summary>What the ingestion decision needs to know of this customer.</summary>
+    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => o.ExpiresAt), LatestCancellationAt);
 
     public CustomerProfile Record(ITouchpoint touchpoint, long version, DateTimeOffset recordedAt)
     {
@@ -47,6 +53,7 @@ public sealed record CustomerProfile
                 HasSignedUp = true, Segment = signup.Segment, Channel = signup.Channel ?? Channel,
             },
             RetentionOfferMade offer => this with { OpenOffers = [.. OpenOffers, new OpenOffer(offer.OfferId, offer.CancellationTouchpointId, offer.ExpiresAt)] },
+            CancellationRequested c => this with { LatestCancellationAt = IngestionDecision.Later(LatestCancellationAt, c.OccurredAt) },
             RetentionOfferAccepted a => Close(a.OfferId),
             RetentionOfferDeclined d => Close(d.OfferId),
             RetentionOfferExpired e => Close(e.OfferId),

@@ -37,12 +37,14 @@ public static class DecisionsInTurn
     {
         var offers = new Dictionary<string, DateTimeOffset>(before?.OpenOffers ?? new Dictionary<string, DateTimeOffset>());
         var signedUp = before?.HasSignedUp ?? false;
+        var latestCancellation = before?.LatestCancellationAt;
         foreach (var touchpoint in appended)
         {
             if (touchpoint is SignedUp) signedUp = true;
+            if (touchpoint is CancellationRequested cancellation) latestCancellation = IngestionDecision.Later(latestCancellation, cancellation.OccurredAt);
             if (touchpoint is RetentionOfferMade made) offers[made.OfferId] = made.ExpiresAt;
             if (IngestionDecision.OfferAnswered(touchpoint) is { } closed) offers.Remove(closed);
         }
-        return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers);
+        return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers, latestCancellation);
     }
 }

@@ -8,8 +8,13 @@ public sealed record IncomingTouchpoint(int Index, string CustomerId, ITouchpoin
 /// <summary>A touchpoint already in the store under its idempotency key.</summary>
 public sealed record StoredTouchpoint(string CustomerId, ITouchpoint Touchpoint);
 
-/// <summary>What the store knows of a customer that matters for accepting new touchpoints; its open retention offers by id, with when each expires.</summary>
-public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyDictionary<string, DateTimeOffset> OpenOffers)
+/// <summary>
+/// What the store knows of a customer that matters for accepting new touchpoints: its open
+/// retention offers by id, with when each expires, and the business time of its latest
+/// cancellation request (null if none, or recorded before profiles kept it).
+/// </summary>
+public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyDictionary<string, DateTimeOffset> OpenOffers,
+    DateTimeOffset? LatestCancellationAt = null)
 {
     public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new Dictionary<string, DateTimeOffset>()) { }
 }
@@ -49,6 +54,7 @@ public static class IngestionDecision
         var pending = new Dictionary<string, List<ITouchpoint>>();
         var signedUpInBatch = new HashSet<string>();
         var answeredInBatch = new HashSet<string>();
+        var cancellationsInBatch = new Dictionary<string, DateTimeOffset>();
 
         foreach (var item in batch)
         {
@@ -94,8 +100,19 @@ public static class IngestionDecision
                         $"offer '{offerId}' of customer '{item.CustomerId}' expired at {expiresAt:O}; an answer dated after that is too late"));
                     continue;
                 }
+                // Business time folds the states: an answer dated before the request it answers
+                // would leave the client asking to cancel, with the offer closed and no expiry to come.
+                if (LatestCancellation(item.CustomerId, standings, cancellationsInBatch) is { } requestedAt && item.Touchpoint.OccurredAt < requestedAt)
+                {
+                    rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
+                        $"customer '{item.CustomerId}' asked to cancel at {requestedAt:O}; an answer to offer '{offerId}' dated before that request " +
+                        "cannot answer it (check the sender's clock)"));
+                    continue;
+                }
             }
 
+            if (item.Touchpoint is CancellationRequested cancellation)
+                cancellationsInBatch[item.CustomerId] = Later(cancellationsInBatch.GetValueOrDefault(item.CustomerId), cancellation.OccurredAt);
             if (OfferAnswered(item.Touchpoint) is { } answered) answeredInBatch.Add(answered);
             if (item.Touchpoint is SignedUp) signedUpInBatch.Add(item.CustomerId);
             acceptedInBatch[id] = item;
@@ -120,6 +137,16 @@ public static class IngestionDecision
 
     private static bool IsOpen(string offerId, string customerId, IReadOnlyDictionary<string, CustomerStanding> standings, HashSet<string> answeredInBatch) =>
         !answeredInBatch.Contains(offerId) && standings.TryGetValue(customerId, out var s) && s.OpenOffers.ContainsKey(offerId);
+
+    private static DateTimeOffset? LatestCancellation(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,
+        Dictionary<string, DateTimeOffset> cancellationsInBatch)
+    {
+        var stored = standings.GetValueOrDefault(customerId)?.LatestCancellationAt;
+        return cancellationsInBatch.TryGetValue(customerId, out var inBatch) ? Later(stored, inBatch) : stored;
+    }
+
+    /// <summary>The later of two business times, either of which may be unknown.</summary>
+    public static DateTimeOffset Later(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k > at ? k : at;
 
     private static bool HasSignedUp(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,
         HashSet<string> signedUpInBatch) =>

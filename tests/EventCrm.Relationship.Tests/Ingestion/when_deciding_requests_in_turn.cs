@@ -80,4 +80,29 @@ public class when_deciding_requests_in_turn
         Answer(new RetentionOfferDeclined("t3", ends.AddMinutes(1), "offer-1")).Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownOffer);
         Answer(new RetentionOfferExpired("t4", ends.AddSeconds(2), "offer-1")).Accepted.ShouldBeTrue();
     }
+
+    [Fact]
+    public void an_answer_dated_before_the_latest_request_to_cancel_cannot_answer_it_whichever_request_recorded_that()
+    {
+        // The client asked to cancel at 10:04 by a sender whose clock runs four minutes ahead; the offer ends on 15 January.
+        var asked = Jan1.AddHours(10).AddMinutes(4);
+        var offers = new Dictionary<string, DateTimeOffset> { ["offer-1"] = Jan1.AddDays(14) };
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(6, true, offers, LatestCancellationAt: asked) };
+        IngestionPlan Answer(params ITouchpoint[] touchpoints) =>
+            DecisionsInTurn.Decide([touchpoints.Select((t, i) => new IncomingTouchpoint(i, "c1", t)).ToArray()], NothingStored, standings)[0];
+
+        Answer(new RetentionOfferAccepted("t1", asked.AddMinutes(-3), "offer-1")).Rejections.ShouldHaveSingleItem().Kind.ShouldBe(RejectionKind.UnknownOffer);
+        Answer(new RetentionOfferDeclined("t2", asked.AddTicks(-1), "offer-1")).Rejections.ShouldHaveSingleItem().Reason.ShouldContain("before that request");
+        Answer(new RetentionOfferAccepted("t3", asked, "offer-1")).Accepted.ShouldBeTrue();
+
+        // A second request in the same batch, dated later still, moves the bound.
+        var again = new CancellationRequested("t4", asked.AddMinutes(30), "still too expensive");
+        Answer(again, new RetentionOfferAccepted("t5", asked.AddMinutes(10), "offer-1")).Rejections.ShouldHaveSingleItem().Index.ShouldBe(1);
+        Answer(again, new RetentionOfferAccepted("t6", asked.AddMinutes(30), "offer-1")).Accepted.ShouldBeTrue();
+
+        // And so does one accepted in an earlier request sharing the transaction.
+        var plans = DecisionsInTurn.Decide([[new(0, "c1", again)], [new(0, "c1", new RetentionOfferAccepted("t7", asked.AddMinutes(10), "offer-1"))]],
+            NothingStored, standings);
+        (plans[0].Accepted, plans[1].Accepted).ShouldBe((true, false));
+    }
 }

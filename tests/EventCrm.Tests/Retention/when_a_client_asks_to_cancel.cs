@@ -56,6 +56,24 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
     }
 
     [Fact]
+    public async Task a_request_dated_ahead_of_the_desks_clock_gets_an_offer_dated_after_it_and_an_answer_dated_before_it_is_refused()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        var asked = DateTimeOffset.UtcNow.AddMinutes(4);
+        await retention.Host.PostTouchpoints(CancellationRequest(alpha, asked));
+        var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+
+        var made = (await retention.Host.TimelineEntries(alpha)).Single(e => e!["type"]!.GetValue<string>() == "retention-offer-made")!;
+        made["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBe(asked);
+        var early = await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId }), 404);
+        early["detail"]!.GetValue<string>().ShouldContain("before that request");
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("cancellation-requested");
+
+        await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, asked.AddSeconds(1), new { offerId }));
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("retained");
+    }
+
+    [Fact]
     public async Task a_client_who_costs_more_than_it_brings_gets_no_costly_offer_and_the_reason_is_recorded()
     {
         var beta = await RetentionClients.Beta(retention.Host);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EventCrm.Tests.Support;
 using Marten;
 using Shouldly;
@@ -55,5 +56,30 @@ public class when_nobody_answers_an_offer
 
         (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("active");
         (await host.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ShouldNotContain("retention-offer-expired");
+    }
+
+    [Fact]
+    public async Task an_offer_that_ends_after_a_second_request_dated_ahead_of_the_desks_clock_churns_the_client_after_that_request()
+    {
+        await using var host = await AppFixture.StartHost(Schema, ShortLifetime);
+        var alpha = await RetentionClients.Alpha(host);
+        await RetentionClients.RequestCancellation(host, alpha);
+        (await RetentionClients.Decision(host, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");
+
+        // Asked again while the offer runs, by a sender whose clock runs four minutes ahead.
+        var again = DateTimeOffset.UtcNow.AddMinutes(4);
+        await host.PostTouchpoints(Touchpoint.CancellationRequest(alpha, again));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonNode[] entries;
+        do
+        {
+            await Task.Delay(500);
+            entries = (await host.TimelineEntries(alpha)).Select(e => e!).ToArray();
+        } while (entries.All(e => e["type"]!.GetValue<string>() != "churned") && DateTime.UtcNow < deadline);
+
+        var churned = entries.Single(e => e["type"]!.GetValue<string>() == "churned");
+        churned["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThanOrEqualTo(again);
+        (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
     }
 }

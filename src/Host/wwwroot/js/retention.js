@@ -62,7 +62,10 @@ function offerMade(pending, customerId, onRecorded) {
     clearError();
     announce("Recording the outcome…");
     try {
-      await postJson("/api/touchpoints", { type, touchpointId: newId(), customerId, occurredAt: new Date().toISOString(), offerId: offer.offerId });
+      // Not before the request it answers, which a sender whose clock runs ahead may have dated later
+      // than now (a millisecond after it: the request's time may carry digits a Date drops).
+      const answeredAt = new Date(Math.max(Date.now(), Date.parse(pending.requestedAt) + 1));
+      await postJson("/api/touchpoints", { type, touchpointId: newId(), customerId, occurredAt: answeredAt.toISOString(), offerId: offer.offerId });
       announce(type === "retention-offer-accepted" ? "Offer accepted." : "Offer declined.");
       await onRecorded();
     } catch (error) {
