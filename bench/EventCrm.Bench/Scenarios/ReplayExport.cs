@@ -69,6 +69,40 @@ public static class Replay
 {
     public const string Name = "replay", Memory = "replay-peak-working-set-mb", AgainstRebuild = "replay-vs-marten-rebuild";
 
+    /// <summary>The rate of the Host's first replay, which also compiles the replay's code.</summary>
+    public static double? FirstReplayRate { get; private set; }
+
+    /// <summary>A new version of simple-clv (POST /api/formulas with the admin key): its name for a replay.</summary>
+    private static async Task<string> RegisterAsync(BenchContext ctx, HttpClient http, decimal averageOrderValue, CancellationToken ct)
+    {
+        var parameters = new Dictionary<string, decimal> { ["averageOrderValue"] = averageOrderValue, ["purchasesPerYear"] = 3m, ["lifetimeYears"] = 4m };
+        using var registered = await http.PostAsJsonAsync("/api/formulas", new { name = "simple-clv", parameters }, ct);
+        var body = await registered.Content.ReadAsStringAsync(ct);
+        if (!registered.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/formulas: {(int)registered.StatusCode} {body}");
+        var formula = $"simple-clv@{JsonDocument.Parse(body).RootElement.GetProperty("version").GetInt32()}";
+        ctx.Log($"registered {formula} {{averageOrderValue {averageOrderValue}, purchasesPerYear 3, lifetimeYears 4}}");
+        return formula;
+    }
+
+    private static async Task<(TimeSpan Elapsed, JsonElement View)> ReplayOnceAsync(HttpClient http, string formula, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        using var started = await http.PostAsJsonAsync("/api/replays", new { formula }, ct);
+        var startedBody = await started.Content.ReadAsStringAsync(ct);
+        if ((int)started.StatusCode != 202) throw new InvalidOperationException($"POST /api/replays: {(int)started.StatusCode} {startedBody}");
+        var id = JsonDocument.Parse(startedBody).RootElement.GetProperty("id").GetString()!;
+        while (true)
+        {
+            var body = await http.GetStringAsync($"/api/replays/{Uri.EscapeDataString(id)}", ct);
+            var view = JsonDocument.Parse(body).RootElement.Clone();
+            var state = view.GetProperty("state").GetString();
+            if (state == "completed") return (watch.Elapsed, view);
+            if (state == "failed") throw new InvalidOperationException($"replay {id} failed: {body}");
+            if (watch.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"replay {id} not completed after 20 minutes: {body}");
+            await Task.Delay(100, ct);
+        }
+    }
+
     public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
     {
         var events = await BigLog.EnsureAsync(ctx, ct);
@@ -79,41 +113,28 @@ public static class Replay
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Api-Key", ctx.ApiKey);
 
-        var parameters = new Dictionary<string, decimal> { ["averageOrderValue"] = 120m, ["purchasesPerYear"] = 3m, ["lifetimeYears"] = 4m };
-        using var registered = await http.PostAsJsonAsync("/api/formulas", new { name = "simple-clv", parameters }, ct);
-        var registeredBody = await registered.Content.ReadAsStringAsync(ct);
-        if (!registered.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/formulas: {(int)registered.StatusCode} {registeredBody}");
-        var version = JsonDocument.Parse(registeredBody).RootElement.GetProperty("version").GetInt32();
-        var formula = $"simple-clv@{version}";
-        ctx.Log($"registered {formula} {{averageOrderValue 120, purchasesPerYear 3, lifetimeYears 4}}");
+        var warmUp = await RegisterAsync(ctx, http, 100m, ct);
+        var formula = await RegisterAsync(ctx, http, 120m, ct);
+
+        // The first replay after the Host starts also pays for compiling the replay's code (perf: a
+        // quarter of the Host's CPU in the JIT); Marten's rebuild is measured in a process that has
+        // just run the same projection. Like for like, the figure is the second replay's.
+        var (coldElapsed, coldView) = await ReplayOnceAsync(http, warmUp, ct);
+        var coldDone = coldView.GetProperty("eventsDone").GetInt64();
+        ctx.Log($"first replay after the Host started, under {warmUp} (not measured): {coldDone:N0} events in {coldElapsed.TotalSeconds:F2} s, " +
+                $"{coldDone / coldElapsed.TotalSeconds:N0} events/s");
+        FirstReplayRate = coldDone / coldElapsed.TotalSeconds;
 
         await ctx.Statements.ResetAsync(ct);
         var probe = PhaseProbe.Start(ctx, host);
-        var watch = Stopwatch.StartNew();
-        using var started = await http.PostAsJsonAsync("/api/replays", new { formula }, ct);
-        var startedBody = await started.Content.ReadAsStringAsync(ct);
-        if ((int)started.StatusCode != 202) throw new InvalidOperationException($"POST /api/replays: {(int)started.StatusCode} {startedBody}");
-        var id = JsonDocument.Parse(startedBody).RootElement.GetProperty("id").GetString()!;
-
-        JsonElement view;
-        while (true)
-        {
-            var body = await http.GetStringAsync($"/api/replays/{Uri.EscapeDataString(id)}", ct);
-            view = JsonDocument.Parse(body).RootElement.Clone();
-            var state = view.GetProperty("state").GetString();
-            if (state == "completed") break;
-            if (state == "failed") throw new InvalidOperationException($"replay {id} failed: {body}");
-            if (watch.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"replay {id} not completed after 20 minutes: {body}");
-            await Task.Delay(100, ct);
-        }
-        var elapsed = watch.Elapsed;
+        var (elapsed, view) = await ReplayOnceAsync(http, formula, ct);
         await probe.DisposeAsync();
         var peak = host.PeakWorkingSetMb ?? 0;
         var done = view.GetProperty("eventsDone").GetInt64();
         var total = view.GetProperty("eventsTotal").GetInt64();
         var serverRate = view.GetProperty("eventsPerSecond").GetDouble();
         var rate = done / elapsed.TotalSeconds;
-        var customers = await ctx.ScalarAsync<long>($"SELECT count(*) FROM {BigLog.Schema}.replay_values", ct);
+        var customers = await ctx.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM {BigLog.Schema}.replay_values", ct);
         ctx.Log($"replay {formula}: {done:N0} of {total:N0} events, {customers:N0} customers, in {elapsed.TotalSeconds:F2} s from the POST to completed: " +
                 $"{rate:N0} events/s (the replay's own eventsPerSecond: {serverRate:N0}); Host peak working set {peak:N0} MB");
         await ProjectionScenario.LogTopStatementsAsync(ctx, "the replay", ct);
@@ -124,7 +145,8 @@ public static class Replay
             ? $"{rate / r:F2}x marten-rebuild ({r:N0} events/s; the issue asks at least 5x)"
             : "marten-rebuild not measured in this run";
         var secondsPerMillion = elapsed.TotalSeconds * 1_000_000 / Math.Max(1, done);
-        var note = $"{done:N0} events of {ctx.Sizes.ReplayCustomers:N0} demo customers under {formula}, POST /api/replays to completed in {elapsed.TotalSeconds:F1} s " +
+        var note = $"{done:N0} events of {ctx.Sizes.ReplayCustomers:N0} demo customers under {formula}, POST /api/replays to completed in {elapsed.TotalSeconds:F1} s, " +
+                   $"the Host's second replay (its first: {FirstReplayRate:N0} events/s) " +
                    $"({secondsPerMillion:F1} s per million events; the issue asks under 60 s for 1,000,000); {rebuild}; " +
                    $"{rate / copyRead:F3} of a COPY TO STDOUT of this same log ({copyRead:N0} rows/s)";
         return

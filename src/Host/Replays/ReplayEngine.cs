@@ -17,7 +17,6 @@ namespace EventCrm.Host.Replays;
 public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock, ILogger<ReplayEngine> logger)
 {
     private const int CustomersPerChunk = 250;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task RunAsync(string replayId, Action<ReplayRun>? progress, CancellationToken ct)
     {
@@ -128,7 +127,8 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
             var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
             rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
                 replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
-                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, Json), JsonSerializer.SerializeToUtf8Bytes(replayed.History, Json));
+                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, ReplayJson.Default.CustomerValuation),
+                JsonSerializer.SerializeToUtf8Bytes(replayed.History, ReplayJson.Default.IReadOnlyListReplayedPoint));
         });
         return rows;
     }

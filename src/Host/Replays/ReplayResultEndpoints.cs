@@ -18,8 +18,6 @@ public sealed record ReplayDiffView(string ReplayId, string Formula, string Agai
 
 public static class GetReplayedCustomerEndpoint
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>A customer's value under the replayed formula, in the shape of the live value read, with its replayed history.</summary>
     [WolverineGet("/api/replays/{id}/customers/{customerId}"), Authorize(Policy = Policies.Replays)]
     public static async Task<IResult> Get(string id, string customerId, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
@@ -30,8 +28,8 @@ public static class GetReplayedCustomerEndpoint
                 ? $"Customer '{customerId}' is not replayed yet (the replay is running)."
                 : $"Replay '{id}' has no customer '{customerId}'.");
 
-        var valuation = JsonSerializer.Deserialize<CustomerValuation>(stored.Valuation, Json)!;
-        var history = JsonSerializer.Deserialize<List<ReplayedPoint>>(stored.History, Json)!;
+        var valuation = JsonSerializer.Deserialize(stored.Valuation, ReplayJson.Default.CustomerValuation)!;
+        var history = JsonSerializer.Deserialize(stored.History, ReplayJson.Default.ListReplayedPoint)!;
         var query = new ValueQuery(run.Formula, run.AsOf, null, new KnownModel(PortfolioModel.Default, run.ModelFittedAt, null));
         return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count), history));
     }
