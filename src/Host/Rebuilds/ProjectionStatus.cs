@@ -1,24 +1,59 @@
 using JasperFx.Events.Projections;
+using EventCrm.Host.Sharding;
 using Marten;
+using Marten.Storage;
 
 namespace EventCrm.Host.Rebuilds;
 
 public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
     DateTimeOffset? HeartbeatAt);
 
+/// <summary>Where a projection stands in one database of customers (each numbers its own events).</summary>
+public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind);
+
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
 /// rebuild: how far the new build has gone); the high-water mark is the sequence below which every
 /// event is committed, what a caught-up projection has reached. ServingPosition is the position of
 /// the documents reads are served from: during a rebuild, the live build's, which keeps following.
+/// With customers over several databases, Databases gives each one and the figures above are
+/// their sums (caught up when every database is).
 /// </summary>
 public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
-    long? ServingPosition);
+    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null);
 
-public sealed class ProjectionStatusReader(IDocumentStore store, TimeProvider clock)
+public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, TimeProvider clock)
 {
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
+    {
+        var status = await ReadHomeAsync(projection, ct);
+        if (!databases.Sharded) return status;
+
+        var each = new List<DatabaseProgressView>();
+        foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant), ct));
+        long? Sum(Func<DatabaseProgressView, long?> figure) => each.Any(d => figure(d) is null) ? null : each.Sum(d => figure(d)!.Value);
+        var state = projection.IsInline ? "inline" : each.All(d => d.State == "caught-up") ? "caught-up" : "catching-up";
+        return status with
+        {
+            // Rebuilds run in the home database only (the route refuses them over several databases), so a failed one still shows.
+            State = status.State == RebuildStates.Failed ? status.State : state,
+            Position = Sum(d => d.Position), HighWaterMark = each.Sum(d => d.HighWaterMark), EventsBehind = Sum(d => d.EventsBehind),
+            ServingPosition = Sum(d => d.Position), Databases = each,
+        };
+    }
+
+    private static async Task<DatabaseProgressView> InDatabaseAsync(ProjectionInfo projection, string tenant, IMartenDatabase database, CancellationToken ct)
+    {
+        var progress = await database.AllProjectionProgress(ct);
+        var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence
+            ?? (await database.FetchEventStoreStatistics(ct)).EventSequenceNumber;
+        long? position = projection.IsInline ? null : PositionOf(projection.Shards, progress);
+        var state = position is not { } p ? "inline" : p >= highWaterMark ? "caught-up" : "catching-up";
+        return new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null);
+    }
+
+    private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
         var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence

@@ -148,6 +148,15 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
         return [.. ids];
     }
 
+    /// <summary>The highest event number in the database, read from its events table.</summary>
+    public async Task<long> LastSequenceIn(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {Schema}.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var host in new[] { Sharded, Single })

@@ -20,6 +20,27 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
         foreach (var id in second) CustomerShardRule.DatabaseOf(id, 2).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task the_projection_status_gives_each_database_and_their_sums()
+    {
+        var heads = new[] { await bases.LastSequenceIn(bases.Databases[0]), await bases.LastSequenceIn(bases.Databases[1]) };
+        heads.ShouldAllBe(head => head > 0);
+
+        var status = await bases.Sharded.GetJson("/api/projections/CustomerLedger");
+
+        var databases = status["databases"]!.AsArray();
+        databases.Select(d => d!["database"]!.GetValue<string>()).ShouldBe(["db0", "db1"]);
+        for (var i = 0; i < 2; i++)
+        {
+            var database = databases[i]!;
+            (database["state"]!.GetValue<string>(), database["position"]!.GetValue<long>(), database["highWaterMark"]!.GetValue<long>(),
+                database["eventsBehind"]!.GetValue<long>()).ShouldBe(("caught-up", heads[i], heads[i], 0L), $"db{i}");
+        }
+        (status["state"]!.GetValue<string>(), status["position"]!.GetValue<long>(), status["highWaterMark"]!.GetValue<long>(),
+            status["eventsBehind"]!.GetValue<long>()).ShouldBe(("caught-up", heads.Sum(), heads.Sum(), 0L));
+        (await bases.Single.GetJson("/api/projections/CustomerLedger"))["databases"].ShouldBeNull();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/timeline")]
