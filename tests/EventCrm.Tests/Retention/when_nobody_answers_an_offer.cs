@@ -24,13 +24,7 @@ public class when_nobody_answers_an_offer
         }
 
         await using var restarted = await AppFixture.StartHost(Schema, ShortLifetime);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string[] types;
-        do
-        {
-            await Task.Delay(500);
-            types = (await restarted.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ToArray();
-        } while (!types.Contains("churned") && DateTime.UtcNow < deadline);
+        var types = (await UntilChurned(restarted, alpha)).Select(e => e["type"]!.GetValue<string>()).ToArray();
 
         types.TakeLast(3).ShouldBe(["retention-offer-made", "retention-offer-expired", "churned"]);
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -70,16 +64,23 @@ public class when_nobody_answers_an_offer
         var again = DateTimeOffset.UtcNow.AddMinutes(4);
         await host.PostTouchpoints(Touchpoint.CancellationRequest(alpha, again));
 
+        var entries = await UntilChurned(host, alpha);
+
+        var churned = entries.Single(e => e["type"]!.GetValue<string>() == "churned");
+        churned["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThanOrEqualTo(again);
+        (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
+    }
+
+    /// <summary>The client's timeline once the offer's end has churned it (or after 60 s, for the assertions to say what happened).</summary>
+    private static async Task<JsonNode[]> UntilChurned(Alba.IAlbaHost host, string customerId)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonNode[] entries;
         do
         {
             await Task.Delay(500);
-            entries = (await host.TimelineEntries(alpha)).Select(e => e!).ToArray();
+            entries = (await host.TimelineEntries(customerId)).Select(e => e!).ToArray();
         } while (entries.All(e => e["type"]!.GetValue<string>() != "churned") && DateTime.UtcNow < deadline);
-
-        var churned = entries.Single(e => e["type"]!.GetValue<string>() == "churned");
-        churned["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThanOrEqualTo(again);
-        (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
+        return entries;
     }
 }
