@@ -1,5 +1,7 @@
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Sharding;
 using Marten;
+using Marten.Storage;
 using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
 namespace EventCrm.Host.Rebuilds;
@@ -11,12 +13,17 @@ namespace EventCrm.Host.Rebuilds;
 /// high-water mark it takes over (<see cref="TakeOver"/>): the daemon is paused on this node,
 /// the new build is let reach at least the live position, stopped, and swapped in with the
 /// live progress set to its own; the resumed daemon then follows new events into the new
-/// documents, so every event counts exactly once.
+/// documents, so every event counts exactly once. With customers over several databases, each
+/// database gets its own new build, and all of them take over in the same pause of the daemon.
 /// </summary>
-public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinator coordinator, IConfiguration configuration, ILogger<BlueGreenRebuild> logger)
+public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinator coordinator, CustomerDatabases databases, TenancySettings tenancy,
+    IConfiguration configuration, ILogger<BlueGreenRebuild> logger)
 {
     // Pausing and resuming the daemon is not re-entrant: two rebuilds finishing together take turns.
     private readonly SemaphoreSlim _takingOver = new(1, 1);
+
+    /// <summary>One database's new build, and the high-water mark it must reach before taking over.</summary>
+    private sealed record Build(string Tenant, SideBuild Side, long Floor);
 
     /// <param name="serviceRunsIt">
     /// True in a running service, whose daemon runs the live projection and is paused for the
@@ -29,20 +36,47 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     /// </param>
     public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, Func<Task> tookOver, CancellationToken ct)
     {
-        var floor = await RebuildSql.RecordedHighWaterMarkAsync(store, ct);
-        var side = await SideBuild.StartAsync(store, StoreConfiguration.ConnectionString(configuration), projection, logger, ct);
+        var builds = new List<Build>();
         try
         {
-            await side.WaitUntilCaughtUpAsync(floor, ct);
-            logger.LogInformation("New build of {Projection} caught up at {Position}: taking over", projection.Name, await side.PositionAsync(ct));
-
-            await TakeOverAsync(projection, side, serviceRunsIt, stillOurs, ct);
+            for (var i = 0; i < databases.TenantIds.Count; i++)
+            {
+                var tenant = databases.TenantIds[i];
+                var database = await databases.DatabaseIn(tenant);
+                var floor = await RebuildSql.RecordedHighWaterMarkAsync(database, ct);
+                builds.Add(new Build(tenant, await SideBuild.StartAsync(store, database, ConnectionStringOf(i), projection, logger, ct), floor));
+            }
+            await AllCaughtUpAsync(projection, builds, ct);
+            await TakeOverAsync(projection, builds, serviceRunsIt, stillOurs, ct);
             await tookOver();
         }
         finally
         {
-            await ClearAwayAsync(projection, side);
+            foreach (var build in builds) await ClearAwayAsync(projection, build.Side);
         }
+    }
+
+    private string ConnectionStringOf(int database) =>
+        databases.Sharded ? tenancy.Databases[database] : StoreConfiguration.ConnectionString(configuration);
+
+    /// <summary>Every database's build catches up on its own; the first one that stops ends the wait of the others.</summary>
+    private async Task AllCaughtUpAsync(ProjectionInfo projection, IReadOnlyList<Build> builds, CancellationToken ct)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await Task.WhenAll(builds.Select(async build =>
+        {
+            try
+            {
+                await build.Side.WaitUntilCaughtUpAsync(build.Floor, failed.Token);
+                logger.LogInformation("New build of {Projection} in {Database} caught up at {Position}", projection.Name, build.Tenant,
+                    await build.Side.PositionAsync(ct));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }));
     }
 
     /// <summary>
@@ -62,7 +96,12 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         }
     }
 
-    private async Task TakeOverAsync(ProjectionInfo projection, SideBuild side, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)
+    /// <summary>
+    /// Swaps each database's new build in, in database order, with the daemon paused. Each
+    /// database holds whole customers, so each swap is complete for its customers on its own;
+    /// a swap that fails after others succeeded says which databases already serve the new build.
+    /// </summary>
+    private async Task TakeOverAsync(ProjectionInfo projection, IReadOnlyList<Build> builds, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)
     {
         await _takingOver.WaitAsync(ct);
         try
@@ -72,10 +111,20 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
             {
                 if (!await stillOurs())
                     throw new InvalidOperationException($"This node lost the lock of '{projection.Name}' during the rebuild: the live documents stay. Request the rebuild again.");
-                // Never serve documents older than the ones they replace.
-                await side.WaitUntilAtLeastAsync(await LivePositionAsync(projection, ct), ct);
-                await side.StopAsync();
-                await TakeOver.SwapAsync(store, side, await side.PositionsAsync(ct), ct);
+                var done = new List<string>();
+                foreach (var build in builds)
+                {
+                    try
+                    {
+                        await SwapAsync(projection, build.Side, ct);
+                    }
+                    catch (Exception e) when (done.Count > 0)
+                    {
+                        throw new InvalidOperationException($"The new build of '{projection.Name}' took over in {string.Join(", ", done)} but not in {build.Tenant}, " +
+                            $"whose live documents stay: {e.Message} Request the rebuild again to rebuild every database.", e);
+                    }
+                    done.Add(build.Tenant);
+                }
             }
             finally
             {
@@ -88,9 +137,17 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         }
     }
 
-    private async Task<long> LivePositionAsync(ProjectionInfo projection, CancellationToken ct)
+    private static async Task SwapAsync(ProjectionInfo projection, SideBuild side, CancellationToken ct)
     {
-        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        // Never serve documents older than the ones they replace.
+        await side.WaitUntilAtLeastAsync(await LivePositionAsync(projection, side.Database, ct), ct);
+        await side.StopAsync();
+        await TakeOver.SwapAsync(side, await side.PositionsAsync(ct), ct);
+    }
+
+    private static async Task<long> LivePositionAsync(ProjectionInfo projection, IMartenDatabase database, CancellationToken ct)
+    {
+        var progress = await database.AllProjectionProgress(ct);
         return projection.Shards.Select(s => progress.FirstOrDefault(p => p.ShardName == s.Identity)?.Sequence ?? 0).DefaultIfEmpty(0).Max();
     }
 }

@@ -1,6 +1,5 @@
 using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
-using EventCrm.Host.Sharding;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
@@ -35,14 +34,10 @@ public static class RebuildProjectionEndpoint
     /// </summary>
     [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
     public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status,
-        CustomerDatabases databases, CancellationToken ct)
+        CancellationToken ct)
     {
         if (catalog.Find(name) is not { } projection)
             return Problems.NotFound($"No projection '{name}'. Projections: {catalog.Names}.");
-        if (databases.Sharded)
-            return Problems.Unprocessable($"Customers are spread over {databases.TenantIds.Count} databases (Tenancy:Databases) and the blue/green " +
-                "rebuild builds beside one database only: nothing was started. Rebuild each database with the service stopped " +
-                "(docs/scaling.md, section 3).", "Cannot be rebuilt online");
         if (projection.IsInline)
             return Problems.Conflict($"'{projection.Name}' is an inline projection: appends decide on it, so it is not rebuilt under a running service. " +
                 "Stop the service and run: rebuild --projection " + projection.Name + " --offline");
@@ -52,8 +47,9 @@ public static class RebuildProjectionEndpoint
         return await rebuilds.StartAsync(projection, ct) switch
         {
             RebuildStart.AlreadyRebuilding => Problems.Conflict($"'{projection.Name}' is already being rebuilt on this node."),
-            RebuildStart.NotRunHere => Problems.Conflict($"This node does not run '{projection.Name}': another node of the cluster holds its lock " +
-                "(send the request to that node), or this node has only just started (retry in a few seconds)."),
+            RebuildStart.NotRunHere => Problems.Conflict($"This node does not run '{projection.Name}' in every database: another node of the cluster " +
+                "holds its lock in at least one of them (send the request to the node that holds them all), or this node has only just started " +
+                "(retry in a few seconds)."),
             _ => Results.Accepted($"/api/projections/{projection.Name}", await status.ReadAsync(projection, ct)),
         };
     }

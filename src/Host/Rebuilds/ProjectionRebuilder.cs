@@ -1,4 +1,5 @@
 using JasperFx.Events.Daemon;
+using EventCrm.Host.Sharding;
 using Marten;
 using Marten.Events.Daemon.Coordination;
 using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
@@ -12,8 +13,8 @@ namespace EventCrm.Host.Rebuilds;
 /// node, so no second agent ever writes the same documents. Inline projections are rebuilt in
 /// place by Marten's daemon, only with the service stopped.
 /// </summary>
-public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, TimeProvider clock,
-    ILogger<ProjectionRebuilder> logger)
+public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, CustomerDatabases databases,
+    TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>Marten's default is 5 minutes per shard; a log of millions of events takes longer.</summary>
     private static readonly TimeSpan ShardTimeout = TimeSpan.FromHours(6);
@@ -21,26 +22,33 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
 
     /// <summary>
-    /// In a running service: true when this node's coordinator holds the projection's lock, so
-    /// its daemon runs the projection. Inline projections have no lock: they run in every
-    /// appending transaction.
+    /// In a running service: true when this node's coordinator holds the projection's lock in
+    /// every database, so its daemons run the projection everywhere. Inline projections have no
+    /// lock: they run in every appending transaction.
     /// </summary>
     public async Task<bool> RunsHereAsync(ProjectionInfo projection) =>
-        await SetOf(projection) is not { } set || Distributor!.HasLock(set);
+        (await SetsOf(projection)).All(Distributor!.HasLock);
 
     /// <summary>
-    /// From the command line, where no coordinator runs: takes the projection's lock unless a
-    /// running service holds it, so that no service starts the projection during the rebuild.
+    /// From the command line, where no coordinator runs: takes the projection's lock in every
+    /// database unless a running service holds one, so that no service starts the projection
+    /// during the rebuild. Takes none when it cannot take them all.
     /// </summary>
     public async Task<bool> TakeAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        if (await SetOf(projection) is not { } set) return true;
-        return Distributor!.HasLock(set) || await Distributor.TryAttainLockAsync(set, ct);
+        foreach (var set in await SetsOf(projection))
+        {
+            if (Distributor!.HasLock(set) || await Distributor.TryAttainLockAsync(set, ct)) continue;
+            await ReleaseAsync(projection);
+            return false;
+        }
+        return true;
     }
 
     public async Task ReleaseAsync(ProjectionInfo projection)
     {
-        if (await SetOf(projection) is { } set && Distributor!.HasLock(set)) await Distributor.ReleaseLockAsync(set);
+        foreach (var set in await SetsOf(projection))
+            if (Distributor!.HasLock(set)) await Distributor.ReleaseLockAsync(set);
     }
 
     /// <summary>Records that the rebuild begins, so the status route shows it from the moment it is accepted.</summary>
@@ -49,7 +57,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         var started = new ProjectionRebuild
         {
             Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
-            StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber,
+            StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = await HighestEventsAsync(ct),
         };
         await SaveAsync(started, ct);
         return started;
@@ -78,11 +86,20 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         }
     }
 
-    private async Task<IProjectionSet?> SetOf(ProjectionInfo projection)
+    /// <summary>The sum over the databases, as the status route sums positions (each database numbers its own events).</summary>
+    private async Task<long> HighestEventsAsync(CancellationToken ct)
     {
-        if (projection.IsInline || Distributor is null) return null;
+        long sum = 0;
+        foreach (var database in await databases.AllAsync()) sum += (await database.FetchEventStoreStatistics(ct)).EventSequenceNumber;
+        return sum;
+    }
+
+    /// <summary>The projection's lock sets, one per database.</summary>
+    private async Task<IReadOnlyList<IProjectionSet>> SetsOf(ProjectionInfo projection)
+    {
+        if (projection.IsInline || Distributor is null) return [];
         var sets = await Distributor.BuildDistributionAsync();
-        return sets.FirstOrDefault(s => s.Names.Any(n => n.Name == projection.Name));
+        return sets.Where(s => s.Names.Any(n => n.Name == projection.Name)).ToList();
     }
 
     private async Task SaveAsync(ProjectionRebuild rebuild, CancellationToken ct)

@@ -30,27 +30,30 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         var status = await ReadHomeAsync(projection, ct);
         if (!databases.Sharded) return status;
 
-        var each = new List<DatabaseProgressView>();
-        foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant), ct));
-        long? Sum(Func<DatabaseProgressView, long?> figure) => each.Any(d => figure(d) is null) ? null : each.Sum(d => figure(d)!.Value);
-        var state = projection.IsInline ? "inline" : each.All(d => d.State == "caught-up") ? "caught-up" : "catching-up";
+        // The rebuild's record is in the home database; its new builds, one per database, are where the positions are.
+        var rebuilding = status.State == RebuildStates.Rebuilding;
+        var each = new List<(DatabaseProgressView View, long? Serving)>();
+        foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant), rebuilding, ct));
+        long? Sum(Func<(DatabaseProgressView View, long? Serving), long?> figure) => each.Any(d => figure(d) is null) ? null : each.Sum(d => figure(d)!.Value);
+        var state = projection.IsInline ? "inline" : each.All(d => d.View.State == "caught-up") ? "caught-up" : "catching-up";
         return status with
         {
-            // Rebuilds run in the home database only (the route refuses them over several databases), so a failed one still shows.
-            State = status.State == RebuildStates.Failed ? status.State : state,
-            Position = Sum(d => d.Position), HighWaterMark = each.Sum(d => d.HighWaterMark), EventsBehind = Sum(d => d.EventsBehind),
-            ServingPosition = Sum(d => d.Position), Databases = each,
+            State = status.State is RebuildStates.Failed or RebuildStates.Rebuilding ? status.State : state,
+            Position = Sum(d => d.View.Position), HighWaterMark = each.Sum(d => d.View.HighWaterMark), EventsBehind = Sum(d => d.View.EventsBehind),
+            ServingPosition = Sum(d => d.Serving), Databases = each.Select(d => d.View).ToList(),
         };
     }
 
-    private static async Task<DatabaseProgressView> InDatabaseAsync(ProjectionInfo projection, string tenant, IMartenDatabase database, CancellationToken ct)
+    private static async Task<(DatabaseProgressView View, long? Serving)> InDatabaseAsync(ProjectionInfo projection, string tenant, IMartenDatabase database,
+        bool rebuilding, CancellationToken ct)
     {
         var progress = await database.AllProjectionProgress(ct);
         var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence
             ?? (await database.FetchEventStoreStatistics(ct)).EventSequenceNumber;
-        long? position = projection.IsInline ? null : PositionOf(projection.Shards, progress);
-        var state = position is not { } p ? "inline" : p >= highWaterMark ? "caught-up" : "catching-up";
-        return new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null);
+        long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
+        var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
+        var state = position is not { } p ? "inline" : rebuilding ? RebuildStates.Rebuilding : p >= highWaterMark ? "caught-up" : "catching-up";
+        return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null), serving);
     }
 
     private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)

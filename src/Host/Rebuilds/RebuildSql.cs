@@ -1,5 +1,5 @@
 using JasperFx.Events.Projections;
-using Marten;
+using Marten.Storage;
 using Npgsql;
 
 namespace EventCrm.Host.Rebuilds;
@@ -7,13 +7,13 @@ namespace EventCrm.Host.Rebuilds;
 /// <summary>The plain SQL a blue/green rebuild runs beside Marten: schemas, tables and progress rows.</summary>
 public static class RebuildSql
 {
-    /// <summary>The live store's high-water mark as its daemon last recorded it (0 when no daemon has run yet).</summary>
-    public static async Task<long> RecordedHighWaterMarkAsync(IDocumentStore store, CancellationToken ct) =>
-        (await store.Advanced.AllProjectionProgress(token: ct)).FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence ?? 0;
+    /// <summary>The database's high-water mark as its daemon last recorded it (0 when no daemon has run yet).</summary>
+    public static async Task<long> RecordedHighWaterMarkAsync(IMartenDatabase database, CancellationToken ct) =>
+        (await database.AllProjectionProgress(ct)).FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence ?? 0;
 
-    public static async Task ExecuteAsync(IDocumentStore store, string sql, CancellationToken ct)
+    public static async Task ExecuteAsync(IMartenDatabase database, string sql, CancellationToken ct)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = database.CreateConnection();
         await connection.OpenAsync(ct);
         await ExecuteAsync(connection, sql, ct);
     }

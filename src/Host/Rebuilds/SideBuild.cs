@@ -3,6 +3,7 @@ using JasperFx;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Storage;
 
 namespace EventCrm.Host.Rebuilds;
 
@@ -12,6 +13,8 @@ namespace EventCrm.Host.Rebuilds;
 /// in "{schema}_next_{name}", the projection registered as "{Name}-next" so that its progress has its own
 /// row. Its daemon replays the log from sequence 0 in rebuild mode and keeps following new events
 /// until it is stopped for the take-over. Disposing drops the side schema and the tables the take-over replaced.
+/// With customers over several databases there is one side build per database, each reading that
+/// database's log and writing beside that database's documents.
 /// </summary>
 public sealed class SideBuild : IAsyncDisposable
 {
@@ -21,9 +24,10 @@ public sealed class SideBuild : IAsyncDisposable
     private readonly DocumentStore _side;
     private IProjectionDaemon? _daemon;
 
-    private SideBuild(IDocumentStore live, DocumentStore side, ProjectionInfo projection)
+    private SideBuild(IDocumentStore live, IMartenDatabase database, DocumentStore side, ProjectionInfo projection)
     {
         _live = live;
+        Database = database;
         _side = side;
         RetiredSchema = SideBuilds.RetiredSchemaOf(LiveSchema, projection.Name);
         Shards = projection.Shards.Select(s => (s, SideBuilds.ShardFor(s))).ToList();
@@ -39,17 +43,21 @@ public sealed class SideBuild : IAsyncDisposable
     /// <summary>The document tables, by name: the same in the live schema and in the side schema.</summary>
     public IReadOnlyList<string> Tables { get; }
 
+    /// <summary>The database whose log the build reads and beside whose documents it writes.</summary>
+    public IMartenDatabase Database { get; }
+
     public string LiveSchema => _live.Options.DatabaseSchemaName;
     public string SideSchema => _side.Options.DatabaseSchemaName;
     public string RetiredSchema { get; }
 
     /// <summary>Empties the side schema, creates the document tables there and starts building from sequence 0.</summary>
-    public static async Task<SideBuild> StartAsync(IDocumentStore live, string connectionString, ProjectionInfo projection, ILogger logger, CancellationToken ct)
+    public static async Task<SideBuild> StartAsync(IDocumentStore live, IMartenDatabase database, string connectionString, ProjectionInfo projection,
+        ILogger logger, CancellationToken ct)
     {
         var liveSchema = live.Options.DatabaseSchemaName;
         var sideSchema = SideBuilds.SchemaOf(liveSchema, projection.Name);
         var sideShards = projection.Shards.Select(s => SideBuilds.ShardFor(s).Identity).ToArray();
-        await using (var connection = live.Storage.Database.CreateConnection())
+        await using (var connection = database.CreateConnection())
         {
             await connection.OpenAsync(ct);
             await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {sideSchema} cascade; create schema {sideSchema}", ct);
@@ -59,7 +67,7 @@ public sealed class SideBuild : IAsyncDisposable
         var options = new StoreOptions().ConfigureEventLog(connectionString, liveSchema, sideSchema);
         options.Projections.DaemonLockId = StoreConfiguration.LockIdFor(sideSchema, 4444);
         SideBuilds.Register(options, projection);
-        var build = new SideBuild(live, new DocumentStore(options), projection);
+        var build = new SideBuild(live, database, new DocumentStore(options), projection);
         try
         {
             foreach (var document in projection.Documents) await build._side.Storage.Database.EnsureStorageExistsAsync(document, ct);
@@ -80,7 +88,7 @@ public sealed class SideBuild : IAsyncDisposable
 
     public async Task<IReadOnlyDictionary<ShardName, long>> PositionsAsync(CancellationToken ct)
     {
-        var progress = await _live.Advanced.AllProjectionProgress(token: ct);
+        var progress = await Database.AllProjectionProgress(ct);
         return Shards.ToDictionary(s => s.Side, s => progress.FirstOrDefault(p => p.ShardName == s.Side.Identity)?.Sequence ?? 0);
     }
 
@@ -130,7 +138,7 @@ public sealed class SideBuild : IAsyncDisposable
     {
         _daemon?.Dispose();
         _side.Dispose();
-        await using var connection = _live.Storage.Database.CreateConnection();
+        await using var connection = Database.CreateConnection();
         await connection.OpenAsync();
         await RebuildSql.ForgetProgressAsync(connection, LiveSchema, Shards.Select(s => s.Side.Identity), CancellationToken.None);
         await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {SideSchema}, {RetiredSchema} cascade", CancellationToken.None);

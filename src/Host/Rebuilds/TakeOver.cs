@@ -1,5 +1,4 @@
 using JasperFx.Events.Projections;
-using Marten;
 using Npgsql;
 
 namespace EventCrm.Host.Rebuilds;
@@ -18,13 +17,13 @@ public static class TakeOver
     /// <summary>How long the swap may wait for reads in flight on the live tables before giving up (the live build then stays).</summary>
     private const string TableLockTimeout = "10s";
 
-    public static async Task SwapAsync(IDocumentStore store, SideBuild side, IReadOnlyDictionary<ShardName, long> positions, CancellationToken ct)
+    public static async Task SwapAsync(SideBuild side, IReadOnlyDictionary<ShardName, long> positions, CancellationToken ct)
     {
         var (live, next, retired) = (side.LiveSchema, side.SideSchema, side.RetiredSchema);
-        await RebuildSql.ExecuteAsync(store, $"create schema if not exists {retired}; " +
+        await RebuildSql.ExecuteAsync(side.Database, $"create schema if not exists {retired}; " +
             string.Concat(side.Tables.Select(t => $"drop table if exists {retired}.{t}; ")), ct);
 
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = side.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         // The progress row first: a writer holding it (only a stray agent could) is waited for

@@ -15,9 +15,10 @@ public sealed class HeldNewBuild : IAsyncDisposable
 
     private HeldNewBuild(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
 
-    public static async Task<HeldNewBuild> Of(string schema, string projection)
+    /// <param name="database">The database whose new build to hold (with customers over several, each has its own); the test database by default.</param>
+    public static async Task<HeldNewBuild> Of(string schema, string projection, string? database = null)
     {
-        var connection = new NpgsqlConnection(DataCommandLine.ConnectionString());
+        var connection = new NpgsqlConnection(database ?? DataCommandLine.ConnectionString());
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
         await using var command = new NpgsqlCommand($"insert into {schema}.mt_event_progression (name, last_seq_id) values (@name, 0)", connection, transaction);

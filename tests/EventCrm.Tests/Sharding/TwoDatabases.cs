@@ -88,6 +88,18 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
         }
     }
 
+    /// <summary>Until every projection and subscription has caught up in every database of the host.</summary>
+    public static async Task CaughtUpEverywhere(IAlbaHost host)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await IsCaughtUpAsync(store))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("projections not caught up in every database after 60 s");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task<bool> IsCaughtUpAsync(IDocumentStore store)
     {
         var shards = ((StoreOptions)store.Options).Projections.AllShards().Select(s => s.Name.Identity).ToArray();
@@ -171,3 +183,5 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
 public sealed class ShardedReads() : TwoDatabases("eventcrm_sharded");
 
 public sealed class ShardedWrites() : TwoDatabases("eventcrm_sharded_writes");
+
+public sealed class ShardedRebuilds() : TwoDatabases("eventcrm_sharded_rebuilds");
