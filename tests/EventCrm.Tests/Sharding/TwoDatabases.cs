@@ -115,7 +115,7 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
     public static string DatabaseNamed(string name) =>
         new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()) { Database = name }.ConnectionString;
 
-    private static async Task RecreateAsync(string connectionString)
+    public static async Task RecreateAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         await using var connection = new NpgsqlConnection(NodeProcess.TestDatabase());
