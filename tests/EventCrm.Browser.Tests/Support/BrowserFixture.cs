@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using Npgsql;
 
 [assembly: AssemblyFixture(typeof(EventCrm.Browser.Tests.Support.BrowserFixture))]
 
@@ -14,6 +15,7 @@ namespace EventCrm.Browser.Tests.Support;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string AdminKey = "browser-tests-admin-key-not-a-secret";
+    private const string Schema = "eventcrm_browser";
 
     private HostProcess? _host;
     private IPlaywright? _playwright;
@@ -37,7 +39,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private async Task Start()
     {
-        _host = await HostProcess.Start(AdminKey);
+        _host = await StartHost();
         Api = new HttpClient { BaseAddress = _host.BaseAddress, DefaultRequestHeaders = { { "X-Api-Key", AdminKey } } };
         await new ScenarioData(Api, DateTimeOffset.UtcNow).Seed();
         await WaitForThePortfolio(ScenarioData.Customers);
@@ -50,6 +52,21 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    /// <summary>The Host over the test database, in a schema of its own dropped first: it recreates it on start, a clean base for every run.</summary>
+    private static async Task<HostProcess> StartHost()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("Set ConnectionStrings__EventCrm (./eventcrm test does) to run the browser tests.");
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        return await HostProcess.Start("browser", connectionString, Schema, AdminKey, within: TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Runs a scenario in a fresh 1366x768 tab; its last screen is saved in screenshots/ (FAILED-... when it failed).</summary>

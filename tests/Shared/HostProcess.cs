@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using EventCrm.Tests.Support;
 
-namespace EventCrm.Tests.Reliability.Support;
+namespace EventCrm.Tests.Shared;
 
 /// <summary>
 /// The built Host as production runs it: its own process, Kestrel on a port of its own, over a
 /// database and schema given by the test. It can be killed (SIGKILL, no shutdown at all) and
-/// started again on the same port; it is stopped by its PID, never by name.
+/// started again on the same port; it is stopped by its PID, never by name. One source file,
+/// compiled into each test project that runs the Host this way.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -26,7 +26,7 @@ public sealed class HostProcess : IAsyncDisposable
     public int Port => BaseAddress.Port;
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss");
     public string LogFile => Path.Combine(LogFolder, $"{_name}-{_run}-{_starts}.log");
-    public static string LogFolder => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "reliability-logs")).FullName;
+    public static string LogFolder => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "host-logs")).FullName;
 
     /// <summary>Starts the Host and waits until /health answers 200.</summary>
     public static async Task<HostProcess> Start(string name, string connectionString, string schema, string adminKey,
@@ -58,9 +58,10 @@ public sealed class HostProcess : IAsyncDisposable
         if (_process is { HasExited: false }) throw new InvalidOperationException("the Host is still running");
         _process?.Dispose();
         _starts++;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = HostFolder, RedirectStandardOutput = true, RedirectStandardError = true };
+        // From its project folder, where its wwwroot is: the page is served from the content root.
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = HostProject, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in _environment) start.Environment[key] = value;
-        foreach (var argument in new[] { Path.Combine(HostFolder, "EventCrm.Host.dll"), "--urls", BaseAddress.ToString().TrimEnd('/') })
+        foreach (var argument in new[] { HostDll, "--urls", BaseAddress.ToString().TrimEnd('/') })
             start.ArgumentList.Add(argument);
 
         _log?.Dispose();
@@ -124,7 +125,10 @@ public sealed class HostProcess : IAsyncDisposable
         if (_log is { } log) lock (log) log.Dispose();
     }
 
-    private static string HostFolder => HostCommandLine.HostFolder();
+    // tests/<project>/bin/<Configuration>/net10.0 -> src/Host, and the Host built in the same configuration.
+    private static readonly DirectoryInfo TestOutput = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+    private static string HostProject => Path.Combine(TestOutput.Parent!.Parent!.Parent!.Parent!.Parent!.FullName, "src", "Host");
+    private static string HostDll => Path.Combine(HostProject, "bin", TestOutput.Parent!.Name, TestOutput.Name, "EventCrm.Host.dll");
 
     public static int FreePort()
     {
