@@ -44,24 +44,11 @@ public sealed class EventExportSource(IDocumentStore store, CustomerDatabases da
     /// </summary>
     public async IAsyncEnumerable<ExportedEvent> ReadAsync(EventExportFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        var sources = (await databases.AllAsync()).Select(d => ReadAsync(d, filter, ct).GetAsyncEnumerator(ct)).ToList();
-        try
-        {
-            var heads = new List<IAsyncEnumerator<ExportedEvent>>();
-            foreach (var source in sources)
-                if (await source.MoveNextAsync()) heads.Add(source);
-            while (heads.Count > 0)
-            {
-                var next = heads.MinBy(h => h.Current.RecordedAt)!;
-                yield return next.Current;
-                if (!await next.MoveNextAsync()) heads.Remove(next);
-            }
-        }
-        finally
-        {
-            foreach (var source in sources) await source.DisposeAsync();
-        }
+        var sources = (await databases.AllAsync()).Select(d => ReadAsync(d, filter, ct)).ToList();
+        await foreach (var e in SortedMerge.Merge(sources, ByRecordingTime, ct)) yield return e;
     }
+
+    private static readonly IComparer<ExportedEvent> ByRecordingTime = Comparer<ExportedEvent>.Create((a, b) => a.RecordedAt.CompareTo(b.RecordedAt));
 
     private async IAsyncEnumerable<ExportedEvent> ReadAsync(IMartenDatabase database, EventExportFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {

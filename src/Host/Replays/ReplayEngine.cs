@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using System.Diagnostics;
 using System.Text.Json;
@@ -88,6 +89,8 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         return run;
     }
 
+    private static readonly IComparer<ReplayedStream> InIdOrder = Comparer<ReplayedStream>.Create((a, b) => string.CompareOrdinal(a.CustomerId, b.CustomerId));
+
     /// <summary>
     /// Each database is read in customer-id order up to its own end of log, and the databases are
     /// merged in id order (a customer lives in one), so "resume after the last customer written"
@@ -101,7 +104,7 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
             var chunk = new List<ReplayedStream>(CustomersPerChunk);
             var logs = connections.Select((connection, i) =>
                 ReplayLog.CustomersAsync(connection, store.Options.DatabaseSchemaName, run.HighWaters?[i] ?? run.HighWater, after, ct)).ToList();
-            await foreach (var customer in InIdOrder.Merge(logs, c => c.CustomerId, ct))
+            await foreach (var customer in SortedMerge.Merge(logs, InIdOrder, ct))
             {
                 chunk.Add(customer);
                 if (chunk.Count < CustomersPerChunk) continue;

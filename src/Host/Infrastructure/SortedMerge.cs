@@ -1,11 +1,15 @@
 using System.Runtime.CompilerServices;
 
-namespace EventCrm.Host.Replays;
+namespace EventCrm.Host.Infrastructure;
 
-/// <summary>Sequences each sorted by an id (ordinal), merged into one sorted sequence; one sequence passes through untouched.</summary>
-public static class InIdOrder
+/// <summary>
+/// Sequences each sorted in the same order (one per database), merged into one sorted sequence,
+/// each read as it is consumed; on a tie the earlier sequence comes first. One sequence passes
+/// through untouched.
+/// </summary>
+public static class SortedMerge
 {
-    public static async IAsyncEnumerable<T> Merge<T>(IReadOnlyList<IAsyncEnumerable<T>> sources, Func<T, string> idOf,
+    public static async IAsyncEnumerable<T> Merge<T>(IReadOnlyList<IAsyncEnumerable<T>> sources, IComparer<T> order,
         [EnumeratorCancellation] CancellationToken ct)
     {
         if (sources.Count == 1)
@@ -24,7 +28,7 @@ public static class InIdOrder
             }
             while (heads.Count > 0)
             {
-                var next = heads.MinBy(h => idOf(h.Current), StringComparer.Ordinal)!;
+                var next = heads.MinBy(h => h.Current, order)!;
                 yield return next.Current;
                 if (await next.MoveNextAsync()) continue;
                 heads.Remove(next);
