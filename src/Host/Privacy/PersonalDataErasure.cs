@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Audit;
@@ -37,12 +38,13 @@ public static class PersonalDataErasure
     private const int MaxAttempts = 12;
 
     public static async Task<ErasureOutcome> EraseAsync(CustomerDatabases databases, string customerId, AppendContext context, TimeProvider clock,
-        TimeSpan sealWait, CancellationToken ct)
+        TimeSpan sealWait, ILogger logger, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + sealWait;
         for (var attempt = 1; ; attempt++)
         {
             await using var session = databases.SessionFor(customerId);
+            session.Logger = new LostRacesNotErrors(session.Logger);
             if (await session.LoadAsync<CustomerProfile>(customerId, ct) is null) return new UnknownCustomer();
 
             var events = await session.Events.FetchStreamAsync(customerId, token: ct);
@@ -77,7 +79,12 @@ public static class PersonalDataErasure
             }
             catch (Exception e) when (TouchpointAppender.IsLostRace(e))
             {
-                if (attempt == MaxAttempts) return new KeptChanging(attempt);
+                if (attempt == MaxAttempts)
+                {
+                    logger.LogWarning("Erasure of {CustomerId} gave up after {Attempts} races lost to other writers: nothing was erased", customerId, attempt);
+                    return new KeptChanging(attempt);
+                }
+                logger.LogDebug("Erasure of {CustomerId} lost a race to another writer (attempt {Attempt}): deciding again", customerId, attempt);
                 // A touchpoint was appended meanwhile: decide again over the stream as it is now.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), ct);
             }

@@ -20,10 +20,11 @@ public static class PostErasureEndpoint
     /// <summary>Erases the customer's personal data (docs/privacy.md). Idempotent: a second call changes nothing and says so.</summary>
     [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure)]
     public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, CustomerDatabases databases, TimeProvider clock,
-        IConfiguration configuration, CancellationToken ct)
+        IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct)
     {
         var sealWait = configuration.GetValue<TimeSpan?>(SealWaitKey) ?? DefaultSealWait;
-        return await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, ct) switch
+        var logger = loggers.CreateLogger(typeof(PersonalDataErasure));
+        return await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, logger, ct) switch
         {
             UnknownCustomer => GetCustomerEndpoint.UnknownCustomer(id),
             NotSealedYet n => Problems.Conflict(

@@ -3,6 +3,7 @@ using Alba;
 using JasperFx.CommandLine;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(EventCrm.Tests.Support.AppFixture))]
 
@@ -32,13 +33,17 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>
-    public static async Task<IAlbaHost> StartHost(string schema = Schema, params (string Key, string Value)[] settings)
+    public static Task<IAlbaHost> StartHost(string schema = Schema, params (string Key, string Value)[] settings) => StartHost(schema, null, settings);
+
+    /// <param name="logs">Also receives what the Host logs, for scenarios about its log.</param>
+    public static async Task<IAlbaHost> StartHost(string schema, CapturedLogs? logs, params (string Key, string Value)[] settings)
     {
         var host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("Marten:Schema", schema);
             builder.UseSetting("Auth:AdminKey", AdminKey);
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            if (logs is not null) builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
         });
         host.BeforeEach(context =>
         {

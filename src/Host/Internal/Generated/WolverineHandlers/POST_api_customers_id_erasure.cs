@@ -3,6 +3,7 @@
 using EventCrm.Host.Sharding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,13 +17,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Sharding.CustomerDatabases _customerDatabases;
         private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
+        private readonly Microsoft.Extensions.Logging.ILoggerFactory _loggerFactory;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_customers_id_erasure(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Sharding.CustomerDatabases customerDatabases, Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_customers_id_erasure(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Sharding.CustomerDatabases customerDatabases, Microsoft.Extensions.Configuration.IConfiguration configuration, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _customerDatabases = customerDatabases;
             _configuration = configuration;
+            _loggerFactory = loggerFactory;
             _timeProvider = timeProvider;
         }
 
@@ -41,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Privacy.PostErasureEndpoint.Post(id, httpContext.Request, httpContext.User, _customerDatabases, _timeProvider, _configuration, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Privacy.PostErasureEndpoint.Post(id, httpContext.Request, httpContext.User, _customerDatabases, _timeProvider, _configuration, _loggerFactory, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
