@@ -19,6 +19,7 @@ public static class FeatureServices
         services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<TouchpointAppender>();
         services.AddSingleton<StreamRows>();
+        services.AddSingleton<TouchpointClaims>();
         services.AddHostedService<EventTableStatistics>();
         services.AddSingleton(sp => DaemonPages.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<DaemonPagePacing>();

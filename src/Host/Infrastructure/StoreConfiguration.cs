@@ -45,6 +45,8 @@ public static class StoreConfiguration
         {
             tenancy.ApplyTo(opts);
             opts.ConfigureEventCrmStore(schema);
+            // Created in every database (Marten's schema objects go to all); only the home database's is used.
+            opts.Storage.ExtendedSchemaObjects.Add(TouchpointClaims.Table(schema));
         }
         else opts.ConfigureEventCrmStore(ConnectionString(configuration), schema);
         // The daemon starts with live pages; DaemonPagePacing lengthens them while it is far behind.

@@ -39,12 +39,13 @@ public sealed class TouchpointAppender
 
     private readonly CustomerDatabases _databases;
     private readonly StreamRows _rows;
+    private readonly TouchpointClaims _claims;
     private readonly ILogger<TouchpointAppender> _logger;
     private readonly AppendCombiner _small, _large;
 
-    public TouchpointAppender(CustomerDatabases databases, StreamRows rows, ILogger<TouchpointAppender> logger)
+    public TouchpointAppender(CustomerDatabases databases, StreamRows rows, TouchpointClaims claims, ILogger<TouchpointAppender> logger)
     {
-        (_databases, _rows, _logger) = (databases, rows, logger);
+        (_databases, _rows, _claims, _logger) = (databases, rows, claims, logger);
         (_small, _large) = (new AppendCombiner(AppendTogetherAsync, SmallPerTransaction, logger),
             new AppendCombiner(AppendTogetherAsync, LargePerTransaction, logger));
     }
@@ -79,6 +80,36 @@ public sealed class TouchpointAppender
     /// </summary>
     private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
+        if (!_databases.Sharded) return await AppendTogetherAsync(requests, new Dictionary<string, StoredTouchpoint>(), ct);
+        var claimant = Guid.NewGuid();
+        try
+        {
+            var claimed = await _claims.ClaimAsync(claimant, requests.SelectMany(r => r.Batch), ct);
+            return await AppendTogetherAsync(requests, claimed, ct);
+        }
+        finally
+        {
+            await ReleaseAsync(claimant);
+        }
+    }
+
+    /// <summary>A claim not released expires (<see cref="TouchpointClaims.Lifetime"/>): failing to release it fails no append.</summary>
+    private async Task ReleaseAsync(Guid claimant)
+    {
+        try
+        {
+            await _claims.ReleaseAsync(claimant, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Could not release the touchpoint claims of an append; they expire in {Lifetime}", TouchpointClaims.Lifetime);
+        }
+    }
+
+    /// <param name="claimed">With customers over several databases, the touchpoint ids another customer's writer holds (<see cref="TouchpointClaims"/>).</param>
+    private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
+        CancellationToken ct)
+    {
         var committed = requests.Select(_ => new HashSet<int>()).ToArray();
         for (var attempt = 1; ; attempt++)
         {
@@ -94,7 +125,7 @@ public sealed class TouchpointAppender
                     parts[^1].Locked = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
                 }
 
-                var (outcomes, accepted) = await DecideAsync(requests, parts, committed, ct);
+                var (outcomes, accepted) = await DecideAsync(requests, parts, committed, claimed, ct);
                 foreach (var part in parts)
                 {
                     var appends = accepted.Where(a => _databases.TenantOf(a.Append.CustomerId) == part.TenantId).ToList();
@@ -129,11 +160,14 @@ public sealed class TouchpointAppender
     /// appended by it, not repeated.
     /// </summary>
     private async Task<(AppendOutcome[] Outcomes, List<(StreamAppend Append, AppendContext Context)> Accepted)> DecideAsync(
-        IReadOnlyList<AppendRequest> requests, List<Part> parts, HashSet<int>[] committed, CancellationToken ct)
+        IReadOnlyList<AppendRequest> requests, List<Part> parts, HashSet<int>[] committed, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
+        CancellationToken ct)
     {
         var stored = parts.Any(p => p.Locked.Recorded.Count > 0) || _databases.Sharded
             ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Locked.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
             : [];
+        // Claimed for another customer and not recorded yet: about to be, by a writer in another database.
+        foreach (var (id, holder) in claimed) stored.TryAdd(id, holder);
         var standings = parts.SelectMany(p => p.Locked.Profiles.Values).ToDictionary(p => p.Id, p => p.Standing());
         var plans = DecisionsInTurn.Decide(requests.Select(r => r.Batch).ToList(), stored, standings);
         var outcomes = new AppendOutcome[requests.Count];

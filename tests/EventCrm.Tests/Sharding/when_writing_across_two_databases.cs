@@ -9,8 +9,11 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Sharding;
 
 /// <summary>Every write goes to both Hosts, which must then answer alike; the sharded one must also have written where the customer lives.</summary>
-public sealed class when_writing_across_two_databases(ShardedWrites bases) : IClassFixture<ShardedWrites>
+public sealed partial class when_writing_across_two_databases(ShardedWrites bases) : IClassFixture<ShardedWrites>
 {
+    /// <summary>The fixture, for the scenarios of this class in other files (a primary constructor's parameter is seen in its own part only).</summary>
+    private ShardedWrites Bases => bases;
+
     private static readonly DateTimeOffset May = new(2025, 5, 2, 10, 0, 0, TimeSpan.Zero);
 
     /// <summary>Two new customer ids, the first living in the first database and the second in the second.</summary>

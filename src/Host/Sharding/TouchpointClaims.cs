@@ -1,0 +1,94 @@
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Ingestion;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace EventCrm.Host.Sharding;
+
+/// <summary>
+/// A touchpoint id names one touchpoint of one customer, but with customers over several databases
+/// each database's unique index sees only its own events: two writers could record the same id
+/// for two customers of two databases at the same instant, each having found it nowhere. So, before
+/// deciding, a writer claims its touchpoint ids in the home database; an id that another
+/// customer's writer claimed less than <see cref="Lifetime"/> ago is refused as a conflict. A
+/// writer releases its claims when it is done (the events, once written, are the lasting record);
+/// a claim left by a writer that crashed expires.
+/// </summary>
+public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases databases)
+{
+    public const string TableName = "touchpoint_claims";
+
+    /// <summary>Far longer than an append takes, retries included.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
+
+    private readonly string _table = $"{store.Options.DatabaseSchemaName}.{TableName}";
+
+    public static Table Table(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<Guid>("event_id").AsPrimaryKey();
+        table.AddColumn<string>("customer_id").NotNull();
+        table.AddColumn<Guid>("claimed_by").NotNull();
+        table.AddColumn<DateTimeOffset>("claimed_at").NotNull();
+        return table;
+    }
+
+    /// <summary>
+    /// Claims the touchpoint ids for their customers under <paramref name="claimant"/>, and returns
+    /// the ones another customer's writer holds, each as a touchpoint recorded for that customer (for
+    /// the decision, a conflict). A claim of the same customer by another writer is no conflict: the
+    /// two requests are decided against the store as usual, one appends, the other repeats.
+    /// </summary>
+    public async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(Guid claimant, IEnumerable<IncomingTouchpoint> items, CancellationToken ct)
+    {
+        var first = items.DistinctBy(i => i.Touchpoint.TouchpointId).ToDictionary(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId));
+        await using var connection = await OpenHomeAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(
+            $"insert into {_table} as c (event_id, customer_id, claimed_by, claimed_at) " +
+            "select u.event_id, u.customer_id, $3, now() from unnest($1, $2) u(event_id, customer_id) " +
+            "on conflict (event_id) do update set customer_id = excluded.customer_id, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at " +
+            "where c.claimed_at < now() - $4",
+            first.Keys.ToArray(), first.Values.Select(i => i.CustomerId).ToArray(), claimant, Lifetime));
+        batch.BatchCommands.Add(Command($"select event_id, customer_id from {_table} where event_id = any($1) and claimed_by <> $2",
+            first.Keys.ToArray(), claimant));
+        var held = new Dictionary<string, StoredTouchpoint>();
+        // The reader starts at the first statement that returns rows: the select.
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var item = first[reader.GetGuid(0)];
+            var holder = reader.GetString(1);
+            if (holder != item.CustomerId) held[item.Touchpoint.TouchpointId] = new StoredTouchpoint(holder, item.Touchpoint);
+        }
+        return held;
+    }
+
+    /// <summary>Releases the claimant's claims, and any claim expired meanwhile.</summary>
+    public async Task ReleaseAsync(Guid claimant, CancellationToken ct)
+    {
+        await using var connection = await OpenHomeAsync(ct);
+        await using var command = new NpgsqlCommand($"delete from {_table} where claimed_by = $1 or claimed_at < now() - $2", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = claimant }, new NpgsqlParameter { Value = Lifetime } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<NpgsqlConnection> OpenHomeAsync(CancellationToken ct)
+    {
+        var connection = (await databases.DatabaseIn(databases.TenantIds[0])).CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+}
