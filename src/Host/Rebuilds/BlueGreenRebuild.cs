@@ -23,7 +23,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     private readonly SemaphoreSlim _takingOver = new(1, 1);
 
     /// <summary>One database's new build, and the high-water mark it must reach before taking over.</summary>
-    private sealed record Build(string Tenant, SideBuild Side, long Floor);
+    private sealed record Build(string Database, SideBuild Side, long Floor);
 
     /// <param name="serviceRunsIt">
     /// True in a running service, whose daemon runs the live projection and is paused for the
@@ -41,10 +41,10 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         {
             for (var i = 0; i < databases.TenantIds.Count; i++)
             {
-                var tenant = databases.TenantIds[i];
-                var database = await databases.DatabaseIn(tenant);
+                var database = await databases.DatabaseIn(databases.TenantIds[i]);
                 var floor = await RebuildSql.RecordedHighWaterMarkAsync(database, ct);
-                builds.Add(new Build(tenant, await SideBuild.StartAsync(store, database, ConnectionStringOf(i), projection, logger, ct), floor));
+                var name = databases.Sharded ? databases.TenantIds[i] : "the database";
+                builds.Add(new Build(name, await SideBuild.StartAsync(store, database, ConnectionStringOf(i), projection, logger, ct), floor));
             }
             await AllCaughtUpAsync(projection, builds, ct);
             await TakeOverAsync(projection, builds, serviceRunsIt, stillOurs, ct);
@@ -68,7 +68,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
             try
             {
                 await build.Side.WaitUntilCaughtUpAsync(build.Floor, failed.Token);
-                logger.LogInformation("New build of {Projection} in {Database} caught up at {Position}", projection.Name, build.Tenant,
+                logger.LogInformation("New build of {Projection} in {Database} caught up at {Position}", projection.Name, build.Database,
                     await build.Side.PositionAsync(ct));
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -120,10 +120,10 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
                     }
                     catch (Exception e) when (done.Count > 0)
                     {
-                        throw new InvalidOperationException($"The new build of '{projection.Name}' took over in {string.Join(", ", done)} but not in {build.Tenant}, " +
+                        throw new InvalidOperationException($"The new build of '{projection.Name}' took over in {string.Join(", ", done)} but not in {build.Database}, " +
                             $"whose live documents stay: {e.Message} Request the rebuild again to rebuild every database.", e);
                     }
-                    done.Add(build.Tenant);
+                    done.Add(build.Database);
                 }
             }
             finally
