@@ -72,7 +72,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
             if (projection.IsInline)
             {
-                await coordinator.DaemonForMainDatabase().RebuildProjectionAsync(projection.Name, ShardTimeout, ct);
+                // One daemon per database: each rebuilds the documents of the customers it holds.
+                foreach (var daemon in await coordinator.AllDaemonsAsync()) await daemon.RebuildProjectionAsync(projection.Name, ShardTimeout, ct);
                 await completed();
             }
             else

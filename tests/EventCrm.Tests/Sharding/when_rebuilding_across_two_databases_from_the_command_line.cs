@@ -8,7 +8,8 @@ namespace EventCrm.Tests.Sharding;
 
 /// <summary>
 /// The import and rebuild verbs over two databases, with no service running: nobody keeps the
-/// async ledgers there until the rebuild command builds them, in both databases.
+/// async ledgers there until the rebuild command builds them, in both databases; an offline
+/// rebuild of the inline profiles rebuilds both databases' too.
 /// </summary>
 public sealed class when_rebuilding_across_two_databases_from_the_command_line
 {
@@ -18,7 +19,7 @@ public sealed class when_rebuilding_across_two_databases_from_the_command_line
     private static readonly string[] Customers = ["cli-shard-a", "cli-shard-b", "cli-shard-c", "cli-shard-d", "cli-shard-e", "cli-shard-f"];
 
     [Fact]
-    public async Task the_rebuild_command_builds_the_ledgers_of_both_databases()
+    public async Task the_rebuild_command_builds_the_ledgers_and_the_profiles_of_both_databases()
     {
         foreach (var database in Databases) await TwoDatabases.RecreateAsync(database);
         var history = new HistoryFile();
@@ -38,7 +39,33 @@ public sealed class when_rebuilding_across_two_databases_from_the_command_line
             expected.ShouldNotBeEmpty($"customers in database {database}");
             (await Revenues(Databases[database])).ShouldBe(expected.Select(c => $"{c.id}: {c.revenue}").ToList());
         }
+        // The inline profiles, lost in both databases, come back from each one's events.
+        foreach (var database in Databases) await Execute(database, $"delete from {Schema}.mt_doc_customerprofile");
+        var profiles = await Run("rebuild", "--projection", "CustomerProfile", "--offline");
+        profiles.ExitCode.ShouldBe(0, profiles.Errors + profiles.Output);
+        for (var database = 0; database < 2; database++)
+            (await Names(Databases[database])).ShouldBe(Customers.Where(id => CustomerShardRule.DatabaseOf(id, 2) == database)
+                .Order(StringComparer.Ordinal).Select(id => $"{id}: Grace Hopper").ToList());
         File.Delete(file);
+    }
+
+    private static async Task<List<string>> Names(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select id, data->>'name' from {Schema}.mt_doc_customerprofile order by id collate \"C\"", connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add($"{reader.GetString(0)}: {reader.GetString(1)}");
+        return rows;
+    }
+
+    private static async Task Execute(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static Task<(int ExitCode, string Output, string Errors)> Run(params string[] arguments) => HostCommandLine.Run(new Dictionary<string, string>
