@@ -13,7 +13,7 @@ public class when_importing_and_rebuilding_from_the_command_line
     private static readonly string Schema = $"eventcrm_cli_{Environment.ProcessId}";
 
     [Fact]
-    public async Task a_bad_file_is_refused_skipping_imports_the_rest_once_and_a_rebuild_builds_the_ledgers()
+    public async Task a_bad_file_is_refused_skipping_imports_the_rest_once_and_rebuilds_build_the_ledgers_and_the_profiles()
     {
         await DataCommandLine.DropSchema(Schema);
         var file = await new HistoryFile()
@@ -42,6 +42,11 @@ public class when_importing_and_rebuilding_from_the_command_line
         var rebuilt = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerLedger");
         rebuilt.ExitCode.ShouldBe(0, rebuilt.Errors + rebuilt.Output);
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerledger")).ShouldBe(3);
+
+        await DataCommandLine.Execute($"delete from {Schema}.mt_doc_customerprofile");
+        var profiles = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile", "--offline");
+        profiles.ExitCode.ShouldBe(0, profiles.Errors + profiles.Output);
+        (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerprofile where data->>'name' = 'Grace Hopper'")).ShouldBe(3);
         File.Delete(file);
         await DataCommandLine.DropSchema(Schema);
     }
