@@ -49,7 +49,8 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command(
             $"insert into {_table} as c (event_id, customer_id, claimed_by, claimed_at) " +
-            "select u.event_id, u.customer_id, $3, now() from unnest($1, $2) u(event_id, customer_id) " +
+            // In id order, as the release locks them: two writers claiming or releasing overlapping ids never wait on each other in a cycle.
+            "select u.event_id, u.customer_id, $3, now() from unnest($1, $2) u(event_id, customer_id) order by u.event_id " +
             "on conflict (event_id) do update set customer_id = excluded.customer_id, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at " +
             "where c.claimed_at < now() - $4",
             first.Keys.ToArray(), first.Values.Select(i => i.CustomerId).ToArray(), claimant, Lifetime));
@@ -67,15 +68,17 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         return held;
     }
 
-    /// <summary>Releases the claimant's claims, and any claim expired meanwhile.</summary>
+    /// <summary>Releases the claimant's claims, and the expired claims nobody is taking over.</summary>
     public async Task ReleaseAsync(Guid claimant, CancellationToken ct)
     {
         await using var connection = await OpenHomeAsync(ct);
-        await using var command = new NpgsqlCommand($"delete from {_table} where claimed_by = $1 or claimed_at < now() - $2", connection)
-        {
-            Parameters = { new NpgsqlParameter { Value = claimant }, new NpgsqlParameter { Value = Lifetime } },
-        };
-        await command.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(
+            $"delete from {_table} where event_id in (select event_id from {_table} where claimed_by = $1 order by event_id for update)", claimant));
+        batch.BatchCommands.Add(Command(
+            $"delete from {_table} where event_id in (select event_id from {_table} where claimed_at < now() - $1 order by event_id for update skip locked)",
+            Lifetime));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private async Task<NpgsqlConnection> OpenHomeAsync(CancellationToken ct)

@@ -84,12 +84,28 @@ public sealed class TouchpointAppender
         var claimant = Guid.NewGuid();
         try
         {
-            var claimed = await _claims.ClaimAsync(claimant, requests.SelectMany(r => r.Batch), ct);
+            var claimed = await ClaimAsync(claimant, requests.SelectMany(r => r.Batch).ToList(), ct);
             return await AppendTogetherAsync(requests, claimed, ct);
         }
         finally
         {
             await ReleaseAsync(claimant);
+        }
+    }
+
+    /// <summary>Claims are taken in id order, so two writers cannot deadlock on them; a deadlock with something else is tried again.</summary>
+    private async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(Guid claimant, IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _claims.ClaimAsync(claimant, items, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+                _logger.LogDebug("Touchpoint claims deadlocked, claiming again (attempt {Attempt})", attempt);
+            }
         }
     }
 
