@@ -17,7 +17,7 @@ namespace EventCrm.Host.Sharding;
 /// writer releases its claims when it is done (the events, once written, are the lasting record);
 /// a claim left by a writer that crashed expires.
 /// </summary>
-public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases databases)
+public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases databases, ILogger<TouchpointClaims> logger)
 {
     public const string TableName = "touchpoint_claims";
 
@@ -42,14 +42,30 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
     /// the decision, a conflict). A claim of the same customer by another writer is no conflict: the
     /// two requests are decided against the store as usual, one appends, the other repeats.
     /// </summary>
-    public async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(Guid claimant, IEnumerable<IncomingTouchpoint> items, CancellationToken ct)
+    public async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(Guid claimant, IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
+    {
+        // Claims are taken and released in id order, so writers cannot deadlock on them; a deadlock with anything else is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryClaimAsync(claimant, items, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+                logger.LogDebug("Touchpoint claims deadlocked, claiming again (attempt {Attempt})", attempt);
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, StoredTouchpoint>> TryClaimAsync(Guid claimant, IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
     {
         var first = items.DistinctBy(i => i.Touchpoint.TouchpointId).ToDictionary(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId));
         await using var connection = await OpenHomeAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command(
             $"insert into {_table} as c (event_id, customer_id, claimed_by, claimed_at) " +
-            // In id order, as the release locks them: two writers claiming or releasing overlapping ids never wait on each other in a cycle.
+            // In id order, as the release locks them.
             "select u.event_id, u.customer_id, $3, now() from unnest($1, $2) u(event_id, customer_id) order by u.event_id " +
             "on conflict (event_id) do update set customer_id = excluded.customer_id, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at " +
             "where c.claimed_at < now() - $4",
@@ -68,17 +84,32 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         return held;
     }
 
-    /// <summary>Releases the claimant's claims, and the expired claims nobody is taking over.</summary>
-    public async Task ReleaseAsync(Guid claimant, CancellationToken ct)
+    /// <summary>
+    /// Releases the claimant's claims, and the expired claims nobody is taking over. A claim not
+    /// released expires: failing to release fails no append, it is only logged.
+    /// </summary>
+    public async Task ReleaseAsync(Guid claimant)
     {
-        await using var connection = await OpenHomeAsync(ct);
+        try
+        {
+            await DeleteAsync(claimant);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not release the touchpoint claims of an append; they expire in {Lifetime}", Lifetime);
+        }
+    }
+
+    private async Task DeleteAsync(Guid claimant)
+    {
+        await using var connection = await OpenHomeAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command(
             $"delete from {_table} where event_id in (select event_id from {_table} where claimed_by = $1 order by event_id for update)", claimant));
         batch.BatchCommands.Add(Command(
             $"delete from {_table} where event_id in (select event_id from {_table} where claimed_at < now() - $1 order by event_id for update skip locked)",
             Lifetime));
-        await batch.ExecuteNonQueryAsync(ct);
+        await batch.ExecuteNonQueryAsync();
     }
 
     private async Task<NpgsqlConnection> OpenHomeAsync(CancellationToken ct)

@@ -84,41 +84,12 @@ public sealed class TouchpointAppender
         var claimant = Guid.NewGuid();
         try
         {
-            var claimed = await ClaimAsync(claimant, requests.SelectMany(r => r.Batch).ToList(), ct);
+            var claimed = await _claims.ClaimAsync(claimant, requests.SelectMany(r => r.Batch).ToList(), ct);
             return await AppendTogetherAsync(requests, claimed, ct);
         }
         finally
         {
-            await ReleaseAsync(claimant);
-        }
-    }
-
-    /// <summary>Claims are taken in id order, so two writers cannot deadlock on them; a deadlock with something else is tried again.</summary>
-    private async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(Guid claimant, IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await _claims.ClaimAsync(claimant, items, ct);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
-            {
-                _logger.LogDebug("Touchpoint claims deadlocked, claiming again (attempt {Attempt})", attempt);
-            }
-        }
-    }
-
-    /// <summary>A claim not released expires (<see cref="TouchpointClaims.Lifetime"/>): failing to release it fails no append.</summary>
-    private async Task ReleaseAsync(Guid claimant)
-    {
-        try
-        {
-            await _claims.ReleaseAsync(claimant, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "Could not release the touchpoint claims of an append; they expire in {Lifetime}", TouchpointClaims.Lifetime);
+            await _claims.ReleaseAsync(claimant);
         }
     }
 
