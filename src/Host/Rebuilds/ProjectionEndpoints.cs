@@ -50,6 +50,8 @@ public static class RebuildProjectionEndpoint
             RebuildStart.NotRunHere => Problems.Conflict($"This node does not run '{projection.Name}' in every database: another node of the cluster " +
                 "holds its lock in at least one of them (send the request to the node that holds them all), or this node has only just started " +
                 "(retry in a few seconds)."),
+            RebuildStart.NoDaemonHere => Problems.Conflict($"This node runs no async projection (Marten:Daemon=off), so it cannot rebuild '{projection.Name}': " +
+                "send the request to a node that runs the daemon."),
             _ => Results.Accepted($"/api/projections/{projection.Name}", await status.ReadAsync(projection, ct)),
         };
     }

@@ -27,7 +27,10 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     /// lock: they run in every appending transaction.
     /// </summary>
     public async Task<bool> RunsHereAsync(ProjectionInfo projection) =>
-        (await SetsOf(projection)).All(Distributor!.HasLock);
+        projection.IsInline || Distributor is { } distributor && (await SetsOf(projection)).All(distributor.HasLock);
+
+    /// <summary>False on a node started with <c>Marten:Daemon=off</c>: it takes no projection lock, so it may not rebuild an async projection.</summary>
+    public bool TakesLocks => Distributor is not null;
 
     /// <summary>
     /// From the command line, where no coordinator runs: takes the projection's lock in every
@@ -36,6 +39,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     /// </summary>
     public async Task<bool> TakeAsync(ProjectionInfo projection, CancellationToken ct)
     {
+        if (projection.IsInline) return true;
+        if (Distributor is null) return false;
         foreach (var set in await SetsOf(projection))
         {
             if (Distributor!.HasLock(set) || await Distributor.TryAttainLockAsync(set, ct)) continue;
@@ -47,6 +52,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
 
     public async Task ReleaseAsync(ProjectionInfo projection)
     {
+        if (Distributor is null) return;
         foreach (var set in await SetsOf(projection))
             if (Distributor!.HasLock(set)) await Distributor.ReleaseLockAsync(set);
     }

@@ -1,6 +1,6 @@
 namespace EventCrm.Host.Rebuilds;
 
-public enum RebuildStart { Started, AlreadyRebuilding, NotRunHere }
+public enum RebuildStart { Started, AlreadyRebuilding, NotRunHere, NoDaemonHere }
 
 /// <summary>
 /// Rebuilds requested over HTTP, run in the background of this node while the service keeps
@@ -22,6 +22,7 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
             {
                 if (_running.TryGetValue(projection.Name, out var running) && !running.IsCompleted) return RebuildStart.AlreadyRebuilding;
             }
+            if (!projection.IsInline && !rebuilder.TakesLocks) return RebuildStart.NoDaemonHere;
             if (!await rebuilder.RunsHereAsync(projection)) return RebuildStart.NotRunHere;
             var started = await rebuilder.BeginAsync(projection, ct);
             var rebuild = Task.Run(() => RunAsync(projection, started), CancellationToken.None);

@@ -29,6 +29,9 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
             return Fail(SideBuilds.NotRegistered(projection));
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
+        if (!projection.IsInline && !rebuilder.TakesLocks)
+            return Fail($"Marten:Daemon=off: this process takes no projection lock, so it cannot keep a running service off '{projection.Name}' " +
+                "during the rebuild. Run the command without that setting.");
         if (!await rebuilder.TakeAsync(projection, CancellationToken.None))
             return Fail($"A running service holds '{projection.Name}': use POST /api/projections/{projection.Name}/rebuild, or stop the service first.");
 

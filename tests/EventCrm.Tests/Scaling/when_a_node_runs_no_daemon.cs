@@ -40,6 +40,14 @@ public class when_a_node_runs_no_daemon(ApiOnlyNode node) : IClassFixture<ApiOnl
     }
 
     [Fact]
+    public async Task it_refuses_to_rebuild_an_async_projection_it_does_not_run_and_starts_nothing()
+    {
+        var refused = await node.Host.PostJson("/api/projections/CustomerLedger/rebuild", new { }, 409);
+        refused["detail"]!.GetValue<string>().ShouldContain("Marten:Daemon=off");
+        (await node.Host.GetJson("/api/projections/CustomerLedger"))["lastRebuild"].ShouldBeNull();
+    }
+
+    [Fact]
     public async Task a_setting_other_than_on_or_off_stops_the_start_with_the_reason()
     {
         var failure = await Should.ThrowAsync<InvalidOperationException>(() => AppFixture.StartHost("eventcrm_api_only_bad", ("Marten:Daemon", "sometimes")));
