@@ -26,7 +26,7 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(async progress =>
                 {
-                    var task = progress.AddTask($"Verifying streams ({database.Identifier})", maxValue: Math.Max(1, streams.Count));
+                    var task = progress.AddTask($"Verifying streams ({database.Id.Name})", maxValue: Math.Max(1, streams.Count));
                     foreach (var chunk in streams.Chunk(StreamsPerRead))
                     {
                         foreach (var (stream, report) in await audit.VerifyAsync(connection, chunk, CancellationToken.None))

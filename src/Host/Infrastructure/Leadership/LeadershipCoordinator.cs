@@ -79,6 +79,9 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
             Shards, Lock, Set, projections.DaemonLockId, perTenant);
     }
 
+    // Marten's coordinator API names a database's daemon by the identifier string it obsoletes
+    // elsewhere (DaemonForDatabase(string)), so this class keeps using it.
+#pragma warning disable CS0618
     protected override IProjectionDaemon ResolveDaemon(IProjectionSet set) =>
         _resolved.TryGetValue(set.Database.Identifier, out var daemon)
             ? daemon
@@ -101,6 +104,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
         foreach (var database in await _store.Storage.AllDatabases()) daemons.Add(await DaemonForDatabase(database.Identifier));
         return daemons;
     }
+#pragma warning restore CS0618
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
