@@ -40,10 +40,10 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     public async Task<bool> TakeAsync(ProjectionInfo projection, CancellationToken ct)
     {
         if (projection.IsInline) return true;
-        if (Distributor is null) return false;
+        if (Distributor is not { } distributor) return false;
         foreach (var set in await SetsOf(projection))
         {
-            if (Distributor!.HasLock(set) || await Distributor.TryAttainLockAsync(set, ct)) continue;
+            if (distributor.HasLock(set) || await distributor.TryAttainLockAsync(set, ct)) continue;
             await ReleaseAsync(projection);
             return false;
         }
@@ -52,9 +52,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
 
     public async Task ReleaseAsync(ProjectionInfo projection)
     {
-        if (Distributor is null) return;
+        if (Distributor is not { } distributor) return;
         foreach (var set in await SetsOf(projection))
-            if (Distributor!.HasLock(set)) await Distributor.ReleaseLockAsync(set);
+            if (distributor.HasLock(set)) await distributor.ReleaseLockAsync(set);
     }
 
     /// <summary>Records that the rebuild begins, so the status route shows it from the moment it is accepted.</summary>
