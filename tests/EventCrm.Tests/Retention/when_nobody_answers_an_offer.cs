@@ -36,9 +36,7 @@ public class when_nobody_answers_an_offer
     public async Task a_client_who_left_and_came_back_while_the_offer_ran_is_not_churned_by_its_end()
     {
         await using var host = await AppFixture.StartHost(Schema, ShortLifetime);
-        var alpha = await RetentionClients.Alpha(host);
-        await RetentionClients.RequestCancellation(host, alpha);
-        (await RetentionClients.Decision(host, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        var alpha = await AlphaWithAnOffer(host);
 
         // The desk records that the client left without answering; a week later (in business time,
         // within the offer's six seconds here) the client buys again.
@@ -56,9 +54,7 @@ public class when_nobody_answers_an_offer
     public async Task an_offer_that_ends_after_a_second_request_dated_ahead_of_the_desks_clock_churns_the_client_after_that_request()
     {
         await using var host = await AppFixture.StartHost(Schema, ShortLifetime);
-        var alpha = await RetentionClients.Alpha(host);
-        await RetentionClients.RequestCancellation(host, alpha);
-        (await RetentionClients.Decision(host, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        var alpha = await AlphaWithAnOffer(host);
 
         // Asked again while the offer runs, by a sender whose clock runs four minutes ahead.
         var again = DateTimeOffset.UtcNow.AddMinutes(4);
@@ -82,5 +78,14 @@ public class when_nobody_answers_an_offer
             entries = (await host.TimelineEntries(customerId)).Select(e => e!).ToArray();
         } while (entries.All(e => e["type"]!.GetValue<string>() != "churned") && DateTime.UtcNow < deadline);
         return entries;
+    }
+
+    /// <summary>Client Alpha, worth an offer, asks to cancel and gets one.</summary>
+    private static async Task<string> AlphaWithAnOffer(Alba.IAlbaHost host)
+    {
+        var alpha = await RetentionClients.Alpha(host);
+        await RetentionClients.RequestCancellation(host, alpha);
+        (await RetentionClients.Decision(host, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        return alpha;
     }
 }
