@@ -3,7 +3,7 @@ namespace EventCrm.Relationship.Value;
 // Reads a formula's parameters from the loose name -> number map that arrives over HTTP.
 // Unknown names are rejected up front: a misspelt "lifetimeYear" must not silently fall back
 // to an estimate and produce a plausible but wrong value.
-internal sealed class FormulaParameterReader
+internal readonly struct FormulaParameterReader
 {
     private readonly FormulaId _formula;
     private readonly IReadOnlyList<string> _allowed;
