@@ -13,9 +13,9 @@ namespace EventCrm.Host.Sharding;
 /// each database's unique index sees only its own events: two writers could record the same id
 /// for two customers of two databases at the same instant, each having found it nowhere. So, before
 /// deciding, a writer claims its touchpoint ids in the home database; an id that another
-/// customer's writer claimed less than <see cref="Lifetime"/> ago is refused as a conflict. A
-/// writer releases its claims when it is done (the events, once written, are the lasting record);
-/// a claim left by a writer that crashed expires.
+/// customer's writer claimed less than <see cref="Lifetime"/> ago is refused as a conflict. Writers
+/// of the same customer share a claim, counted: it lasts until the last of them releases it (the
+/// events, once written, are the lasting record); a claim left by a writer that crashed expires.
 /// </summary>
 public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases databases, ILogger<TouchpointClaims> logger)
 {
@@ -33,23 +33,25 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         table.AddColumn<string>("customer_id").NotNull();
         table.AddColumn<Guid>("claimed_by").NotNull();
         table.AddColumn<DateTimeOffset>("claimed_at").NotNull();
+        table.AddColumn<int>("holders").NotNull().DefaultValueByExpression("1");
         return table;
     }
 
     /// <summary>
-    /// Claims the touchpoint ids for their customers under <paramref name="claimant"/>, and returns
-    /// the ones another customer's writer holds, each as a touchpoint recorded for that customer (for
-    /// the decision, a conflict). A claim of the same customer by another writer is no conflict: the
-    /// two requests are decided against the store as usual, one appends, the other repeats.
+    /// Claims the touchpoint ids for their customers, and returns the ones another customer's writer
+    /// holds, each as a touchpoint recorded for that customer (for the decision, a conflict). A claim
+    /// of the same customer by another writer is no conflict: the writer joins it, and the two
+    /// requests are decided against the store as usual, one appends, the other repeats. Only a
+    /// writer whose claim returned releases (<see cref="ReleaseAsync"/>): a claim that failed took nothing.
     /// </summary>
-    public async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(Guid claimant, IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
+    public async Task<Dictionary<string, StoredTouchpoint>> ClaimAsync(IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
     {
         // Claims are taken and released in id order, so writers cannot deadlock on them; a deadlock with anything else is tried again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryClaimAsync(claimant, items, ct);
+                return await TryClaimAsync(items, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
             {
@@ -58,20 +60,25 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         }
     }
 
-    private async Task<Dictionary<string, StoredTouchpoint>> TryClaimAsync(Guid claimant, IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
+    /// <summary>The first item of each touchpoint id: what a writer claims, and later releases.</summary>
+    private static Dictionary<Guid, IncomingTouchpoint> FirstOfEachId(IReadOnlyList<IncomingTouchpoint> items) =>
+        items.DistinctBy(i => i.Touchpoint.TouchpointId).ToDictionary(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId));
+
+    private async Task<Dictionary<string, StoredTouchpoint>> TryClaimAsync(IReadOnlyList<IncomingTouchpoint> items, CancellationToken ct)
     {
-        var first = items.DistinctBy(i => i.Touchpoint.TouchpointId).ToDictionary(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId));
+        var first = FirstOfEachId(items);
         await using var connection = await OpenHomeAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command(
-            $"insert into {_table} as c (event_id, customer_id, claimed_by, claimed_at) " +
+            $"insert into {_table} as c (event_id, customer_id, claimed_by, claimed_at, holders) " +
             // In id order, as the release locks them.
-            "select u.event_id, u.customer_id, $3, now() from unnest($1, $2) u(event_id, customer_id) order by u.event_id " +
-            "on conflict (event_id) do update set customer_id = excluded.customer_id, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at " +
-            "where c.claimed_at < now() - $4",
-            first.Keys.ToArray(), first.Values.Select(i => i.CustomerId).ToArray(), claimant, Lifetime));
-        batch.BatchCommands.Add(Command($"select event_id, customer_id from {_table} where event_id = any($1) and claimed_by <> $2",
-            first.Keys.ToArray(), claimant));
+            "select u.event_id, u.customer_id, $3, now(), 1 from unnest($1, $2) u(event_id, customer_id) order by u.event_id " +
+            "on conflict (event_id) do update set " +
+            "holders = case when c.claimed_at < now() - $4 then 1 else c.holders + 1 end, " +
+            "customer_id = excluded.customer_id, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at " +
+            "where c.claimed_at < now() - $4 or c.customer_id = excluded.customer_id",
+            first.Keys.ToArray(), first.Values.Select(i => i.CustomerId).ToArray(), Guid.NewGuid(), Lifetime));
+        batch.BatchCommands.Add(Command($"select event_id, customer_id from {_table} where event_id = any($1)", first.Keys.ToArray()));
         var held = new Dictionary<string, StoredTouchpoint>();
         // The reader starts at the first statement that returns rows: the select.
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -85,14 +92,15 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
     }
 
     /// <summary>
-    /// Releases the claimant's claims, and the expired claims nobody is taking over. A claim not
-    /// released expires: failing to release fails no append, it is only logged.
+    /// Gives up this writer's share of the claims on its customers' touchpoint ids (a claim goes
+    /// when its last writer gives it up), and removes the expired claims nobody is taking over. A
+    /// claim not released expires: failing to release fails no append, it is only logged.
     /// </summary>
-    public async Task ReleaseAsync(Guid claimant)
+    public async Task ReleaseAsync(IReadOnlyList<IncomingTouchpoint> items)
     {
         try
         {
-            await DeleteAsync(claimant);
+            await GiveUpAsync(FirstOfEachId(items));
         }
         catch (Exception e)
         {
@@ -100,12 +108,17 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         }
     }
 
-    private async Task DeleteAsync(Guid claimant)
+    private async Task GiveUpAsync(Dictionary<Guid, IncomingTouchpoint> first)
     {
         await using var connection = await OpenHomeAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection);
+        // Claims another customer holds are not this writer's: the customer must match.
         batch.BatchCommands.Add(Command(
-            $"delete from {_table} where event_id in (select event_id from {_table} where claimed_by = $1 order by event_id for update)", claimant));
+            $"update {_table} c set holders = c.holders - 1 from (" +
+            $"select t.event_id from {_table} t join unnest($1, $2) u(event_id, customer_id) on t.event_id = u.event_id and t.customer_id = u.customer_id " +
+            "order by t.event_id for update of t) mine where c.event_id = mine.event_id",
+            first.Keys.ToArray(), first.Values.Select(i => i.CustomerId).ToArray()));
+        batch.BatchCommands.Add(Command($"delete from {_table} where event_id = any($1) and holders <= 0", first.Keys.ToArray()));
         batch.BatchCommands.Add(Command(
             $"delete from {_table} where event_id in (select event_id from {_table} where claimed_at < now() - $1 order by event_id for update skip locked)",
             Lifetime));

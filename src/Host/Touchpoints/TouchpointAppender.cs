@@ -81,15 +81,15 @@ public sealed class TouchpointAppender
     private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
         if (!_databases.Sharded) return await AppendTogetherAsync(requests, new Dictionary<string, StoredTouchpoint>(), ct);
-        var claimant = Guid.NewGuid();
+        var items = requests.SelectMany(r => r.Batch).ToList();
+        var claimed = await _claims.ClaimAsync(items, ct);
         try
         {
-            var claimed = await _claims.ClaimAsync(claimant, requests.SelectMany(r => r.Batch).ToList(), ct);
             return await AppendTogetherAsync(requests, claimed, ct);
         }
         finally
         {
-            await _claims.ReleaseAsync(claimant);
+            await _claims.ReleaseAsync(items);
         }
     }
 
