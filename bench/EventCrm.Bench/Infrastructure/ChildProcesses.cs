@@ -20,11 +20,13 @@ public static class ChildProcesses
     }
 
     /// <summary>Starts `dotnet bin/Release/net10.0/EventCrm.Host.dll args` in src/Host, output appended to a log file.</summary>
-    public static Process StartHost(string hostDir, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string logFile)
+    public static Process StartHost(string hostDir, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string logFile,
+        int niceness = 0)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         // exec: the shell becomes the Host, so the PID we hold is the Host's own (for VmHWM and SIGTERM).
-        var command = $"exec dotnet bin/Release/net10.0/EventCrm.Host.dll {string.Join(' ', args.Select(Quote))} >>{Quote(logFile)} 2>&1";
+        var nice = niceness > 0 ? $"nice -n {niceness} " : "";
+        var command = $"exec {nice}dotnet bin/Release/net10.0/EventCrm.Host.dll {string.Join(' ', args.Select(Quote))} >>{Quote(logFile)} 2>&1";
         var info = new ProcessStartInfo("/bin/sh", ["-c", command]) { WorkingDirectory = hostDir, UseShellExecute = false };
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.Environment["DOTNET_NOLOGO"] = "1";

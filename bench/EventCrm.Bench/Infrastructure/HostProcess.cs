@@ -38,7 +38,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public static async Task<HostProcess> StartAsync(BenchContext ctx, string schema, string label, CancellationToken ct,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, int niceness = 0)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -47,7 +47,7 @@ public sealed class HostProcess : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         var environment = EnvironmentFor(ctx, schema);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
-        var process = ChildProcesses.StartHost(ctx.HostDir, ["--urls", url], environment, logFile);
+        var process = ChildProcesses.StartHost(ctx.HostDir, ["--urls", url], environment, logFile, niceness);
         ctx.Log($"Host started (pid {process.Id}, {url}, schema {schema}, log {Path.GetRelativePath(ctx.Options.RepoRoot, logFile)})");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
