@@ -31,6 +31,7 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
         var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<Guid>("event_id").AsPrimaryKey();
         table.AddColumn<string>("customer_id").NotNull();
+        // The last claim to take or join the row, for diagnosis: a claim is released by its customer's writers, counted in holders.
         table.AddColumn<Guid>("claimed_by").NotNull();
         table.AddColumn<DateTimeOffset>("claimed_at").NotNull();
         table.AddColumn<int>("holders").NotNull().DefaultValueByExpression("1");
