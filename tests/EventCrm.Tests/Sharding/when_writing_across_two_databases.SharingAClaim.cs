@@ -14,14 +14,17 @@ namespace EventCrm.Tests.Sharding;
 /// </summary>
 public sealed partial class when_writing_across_two_databases
 {
+    /// <summary>What a writer of <paramref name="customer"/> claims for one lead with this touchpoint id.</summary>
+    private static IReadOnlyList<IncomingTouchpoint> LeadOf(string customer, string touchpointId) =>
+        [new(0, customer, new LeadCaptured(touchpointId, May, "Ada", "ada@example.com", null))];
+
     [Fact]
     public async Task a_claim_two_writers_of_one_customer_share_holds_until_the_last_of_them_releases_it()
     {
         var claims = Bases.Sharded.Services.GetRequiredService<TouchpointClaims>();
         var (customer, other) = OnePerDatabase($"claim-{Guid.NewGuid():N}");
         var touchpointId = $"claim-{Guid.NewGuid():N}";
-        IReadOnlyList<IncomingTouchpoint> For(string who) => [new(0, who, new LeadCaptured(touchpointId, May, "Ada", "ada@example.com", null))];
-        var (first, second, third) = (For(customer), For(customer), For(other));
+        var (first, second, third) = (LeadOf(customer, touchpointId), LeadOf(customer, touchpointId), LeadOf(other, touchpointId));
 
         (await claims.ClaimAsync(first, CancellationToken.None)).ShouldBeEmpty();
         (await claims.ClaimAsync(second, CancellationToken.None)).ShouldBeEmpty();
@@ -44,7 +47,7 @@ public sealed partial class when_writing_across_two_databases
         var claims = Bases.Sharded.Services.GetRequiredService<TouchpointClaims>();
         var (customer, other) = OnePerDatabase($"claim-{Guid.NewGuid():N}");
         var touchpointId = $"claim-{Guid.NewGuid():N}";
-        IReadOnlyList<IncomingTouchpoint> For(string who) => [new(0, who, new LeadCaptured(touchpointId, May, "Ada", "ada@example.com", null))];
+        IReadOnlyList<IncomingTouchpoint> For(string who) => LeadOf(who, touchpointId);
 
         (await claims.ClaimAsync(For(customer), CancellationToken.None)).ShouldBeEmpty();
         (await claims.ClaimAsync(For(other), CancellationToken.None)).Keys.ShouldBe([touchpointId]);
