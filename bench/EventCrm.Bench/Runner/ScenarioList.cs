@@ -18,7 +18,7 @@ public static class ScenarioList
         new("single-post", "(b) single-touchpoint posts from 16 concurrent clients", SinglePosts.RunAsync),
         new("reads", "(f) timeline and value reads on the demo base; value as of a date for 1,000 touchpoints", Reads.RunAsync),
         new("fit", "BG/NBD + Gamma-Gamma fit on 100,000 synthetic customers (BenchmarkDotNet)", ClvFit.RunAsync),
-        new(Import.Name, "`import --file` of back-dated histories of new customers (100,000 rows); the command's peak working set", Import.RunAsync),
+        new(Import.Name, "`import --file` of back-dated histories of new customers (100,000 rows), then of 1,000,000 rows for the command's peak working set (full mode)", Import.RunAsync),
         new(Replay.Name, "replay of the whole log (1,000,000 bulk-loaded events) under a new simple-clv version, POST /api/replays; the Host's peak working set", Replay.RunAsync),
         new(Export.Name, "GET /api/events (NDJSON) of the same 1,000,000-event log", Export.RunAsync),
     ];

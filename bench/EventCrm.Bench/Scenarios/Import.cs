@@ -9,35 +9,24 @@ namespace EventCrm.Bench.Scenarios;
 /// The `import --file` command (docs/import.md) on a generated CSV of back-dated histories of NEW
 /// customers (100,000 rows in full mode: a signup then nine purchases, visits and support calls
 /// each, over 2019-2024), into an empty schema. Figure: rows per second of the whole command
-/// (process start, both passes, exit); its peak working set (VmHWM) is the memory figure.
+/// (process start, both passes, exit). In full mode the same command then imports 1,000,000 rows
+/// (the issue's size for memory): its peak working set (VmHWM) is the memory figure, its rate a
+/// row of its own; in quick mode the memory figure is the small import's.
 /// </summary>
 public static class Import
 {
-    public const string Name = "import", Memory = "import-peak-working-set-mb";
+    public const string Name = "import", LargeName = "import-1m-rows", Memory = "import-peak-working-set-mb";
     private const int RowsPerCustomer = 10;
 
     public static async Task<IReadOnlyList<Figure>> RunAsync(BenchContext ctx, CancellationToken ct)
     {
-        var schema = BenchContext.SchemaFor(Name);
-        await ctx.FreshSchemaAsync(schema, ct);
         var file = Path.Combine(ctx.LogDir, $"{ctx.Options.Mode}-import.csv");
         var rows = Generate(file, ctx.Sizes.ImportRows);
         ctx.Log($"CSV: {rows:N0} rows of {rows / RowsPerCustomer:N0} new customers, {new FileInfo(file).Length / 1048576.0:N1} MB");
-
         var fixedCost = await OneRowAsync(ctx, file, ct);
-
-        await ctx.Statements.ResetAsync(ct);
-        var probe = PhaseProbe.Start(ctx);
-        var (elapsed, peak, log) = await HostCommand.RunMeasuredAsync(ctx, schema, Name, ["import", "--file", file], ct);
-        await probe.DisposeAsync();
-        var appended = await ctx.ScalarAsync<long>($"SELECT count(*) FROM {schema}.mt_events WHERE stream_id NOT LIKE 'system:%'", ct);
+        var (elapsed, peak) = await ImportAsync(ctx, Name, file, rows, reportStatements: true, ct);
         var rate = rows / elapsed.TotalSeconds;
-        ctx.Log($"import --file: {rows:N0} rows in {elapsed.TotalSeconds:F2} s (whole command): {rate:N0} rows/s; {appended:N0} events in the log; peak working set {peak:N0} MB");
-        ctx.Log($"command's last lines: {string.Join(" | ", ChildProcesses.Tail(log, 3).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
-        await ProjectionScenario.LogTopStatementsAsync(ctx, "the import", ct);
-        if (appended != rows) throw new InvalidOperationException($"the import appended {appended:N0} events for {rows:N0} rows");
-        File.Delete(file);
-        await ctx.DoneWithSchemaAsync(schema, ct);
+
         var allowed = CopyWriteBaseline.Rate is { } copyWrite ? rows / (0.25 * copyWrite) : (double?)null;
         var floor = allowed is { } a
             ? $"the floor (25% of copy-write) allows {a:F2} s for the whole command; the same command for one row takes {fixedCost.TotalSeconds:F2} s"
@@ -50,17 +39,58 @@ public static class Import
             floor += $"; lower bound of any import into Marten's events table: {fixedCost.TotalSeconds:F2} s to start + {rows / tableRate:F2} s " +
                      $"for the events table alone = {bound:F2} s, {(bound > budget ? "over" : "under")} the floor's {budget:F2} s";
         }
-
-        return
-        [
-            new Figure(Name, Math.Round(rate), "rows/s")
+        var figures = new List<Figure>
+        {
+            new(Name, Math.Round(rate), "rows/s")
             {
                 Against = CopyWriteBaseline.Name, MinRatio = 0.25,
                 Note = $"`import --file` of {rows:N0} rows ({rows / RowsPerCustomer:N0} new customers, back-dated), {elapsed.TotalSeconds:F1} s for the whole command " +
                        $"including the process start; {floor}; the issue asks 100,000 rows under 20 s: {(rows * 20.0 / elapsed.TotalSeconds >= 100_000 ? "met" : "not met")} at this rate",
             },
-            new Figure(Memory, Math.Round(peak), "MB") { Floor = 500, Note = $"VmHWM of the import command ({rows:N0} rows), sampled every 250 ms; the issue asks under 500 MB" },
-        ];
+        };
+
+        if (ctx.Sizes.ImportMemoryRows <= rows)
+        {
+            figures.Add(new Figure(Memory, Math.Round(peak), "MB") { Floor = 500, Note = $"VmHWM of the import command ({rows:N0} rows), sampled every 250 ms; the issue asks under 500 MB" });
+            return figures;
+        }
+
+        // The issue measures memory on a log of 1,000,000 events: a file that large, into an empty schema.
+        var bigFile = Path.Combine(ctx.LogDir, $"{ctx.Options.Mode}-import-large.csv");
+        var bigRows = Generate(bigFile, ctx.Sizes.ImportMemoryRows);
+        ctx.Log($"CSV: {bigRows:N0} rows of {bigRows / RowsPerCustomer:N0} new customers, {new FileInfo(bigFile).Length / 1048576.0:N1} MB");
+        var (bigElapsed, bigPeak) = await ImportAsync(ctx, LargeName, bigFile, bigRows, reportStatements: false, ct);
+        figures.Add(new Figure(LargeName, Math.Round(bigRows / bigElapsed.TotalSeconds), "rows/s")
+        {
+            Against = CopyWriteBaseline.Name,
+            Note = $"`import --file` of {bigRows:N0} rows ({bigRows / RowsPerCustomer:N0} new customers) into an empty schema, {bigElapsed.TotalSeconds:F1} s " +
+                   "for the whole command: the same path as `import`, where starting the command weighs a tenth as much",
+        });
+        figures.Add(new Figure(Memory, Math.Round(bigPeak), "MB")
+        {
+            Floor = 500,
+            Note = $"VmHWM of the import command on {bigRows:N0} rows ({bigRows:N0} events), sampled every 250 ms; {peak:N0} MB on {rows:N0} rows; the issue asks under 500 MB",
+        });
+        return figures;
+    }
+
+    /// <summary>Runs the command on the file into a fresh schema and checks every row became an event; answers its time and peak working set.</summary>
+    private static async Task<(TimeSpan Elapsed, double PeakMb)> ImportAsync(BenchContext ctx, string label, string file, int rows, bool reportStatements, CancellationToken ct)
+    {
+        var schema = BenchContext.SchemaFor(label);
+        await ctx.FreshSchemaAsync(schema, ct);
+        await ctx.Statements.ResetAsync(ct);
+        var probe = PhaseProbe.Start(ctx);
+        var (elapsed, peak, log) = await HostCommand.RunMeasuredAsync(ctx, schema, label, ["import", "--file", file], ct);
+        await probe.DisposeAsync();
+        var appended = await ctx.ScalarAsync<long>($"SELECT count(*) FROM {schema}.mt_events WHERE stream_id NOT LIKE 'system:%'", ct);
+        ctx.Log($"import --file: {rows:N0} rows in {elapsed.TotalSeconds:F2} s (whole command): {rows / elapsed.TotalSeconds:N0} rows/s; {appended:N0} events in the log; peak working set {peak:N0} MB");
+        ctx.Log($"command's last lines: {string.Join(" | ", ChildProcesses.Tail(log, 3).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
+        if (reportStatements) await ProjectionScenario.LogTopStatementsAsync(ctx, "the import", ct);
+        if (appended != rows) throw new InvalidOperationException($"the import appended {appended:N0} events for {rows:N0} rows");
+        File.Delete(file);
+        await ctx.DoneWithSchemaAsync(schema, ct);
+        return (elapsed, peak);
     }
 
     /// <summary>

@@ -14,11 +14,12 @@ namespace EventCrm.Host.Imports;
 /// </summary>
 public sealed class ImportCheck(CustomerDatabases databases)
 {
-    // Of the accepted rows it keeps only the touchpoint id and its line (tens of bytes, where the
-    // rows themselves took hundreds: 790 MB for a million). An id seen again in a later batch is
-    // compared with its first row after the pass (see LinesToCompare): whichever way that goes,
-    // the row appends nothing, so deciding it late changes no other row's decision.
-    private readonly Dictionary<string, int> _acceptedLines = new(StringComparer.Ordinal);
+    // Of the accepted rows it keeps only the touchpoint's event id (the store's own idempotency
+    // key, derived from the touchpoint id) and its line: 28 bytes a row, where the rows took
+    // hundreds (790 MB for a million) and their id strings about 80. An id seen again in a later
+    // batch is compared with its first row after the pass (see LinesToCompare): whichever way that
+    // goes, the row appends nothing, so deciding it late changes no other row's decision.
+    private readonly Dictionary<Guid, int> _acceptedLines = [];
     private readonly List<(int EarlierLine, IncomingTouchpoint Later)> _toCompare = [];
     private readonly Dictionary<string, CustomerStanding> _standings = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absentFromStore = new(StringComparer.Ordinal);
@@ -26,15 +27,16 @@ public sealed class ImportCheck(CustomerDatabases databases)
     /// <summary>The rows of the batch the store would refuse, by line (the batch's indexes are line numbers).</summary>
     public async Task<IReadOnlyList<ImportLineError>> CheckAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
-        var seenInFile = batch.Where(i => _acceptedLines.ContainsKey(i.Touchpoint.TouchpointId)).ToList();
-        foreach (var item in seenInFile) _toCompare.Add((_acceptedLines[item.Touchpoint.TouchpointId], item));
+        var keys = batch.ToDictionary(i => i.Index, i => TouchpointEventIds.For(i.Touchpoint.TouchpointId));
+        var seenInFile = batch.Where(i => _acceptedLines.ContainsKey(keys[i.Index])).ToList();
+        foreach (var item in seenInFile) _toCompare.Add((_acceptedLines[keys[item.Index]], item));
         if (seenInFile.Count > 0)
         {
             var again = seenInFile.Select(i => i.Index).ToHashSet();
             batch = batch.Where(i => !again.Contains(i.Index)).ToList();
         }
         if (batch.Count == 0) return [];
-        var stored = await StoredTouchpoints(batch, ct);
+        var stored = await StoredTouchpoints(batch.Select(i => keys[i.Index]).Distinct().ToArray(), ct);
         await LearnCustomers(batch, ct);
         var standings = batch.Select(i => i.CustomerId).Distinct()
             .Where(_standings.ContainsKey).ToDictionary(c => c, c => _standings[c]);
@@ -44,7 +46,7 @@ public sealed class ImportCheck(CustomerDatabases databases)
         var repeats = plan.Repeats.Select(r => r.Index).ToHashSet();
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
         {
-            _acceptedLines.TryAdd(item.Touchpoint.TouchpointId, item.Index);
+            _acceptedLines.TryAdd(keys[item.Index], item.Index);
             _standings[item.CustomerId] = DecisionsInTurn.After(_standings.GetValueOrDefault(item.CustomerId), [item.Touchpoint]);
         }
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();
@@ -59,9 +61,8 @@ public sealed class ImportCheck(CustomerDatabases databases)
                     || !IngestionDecision.SameContent(new StoredTouchpoint(earlier.CustomerId, earlier.Touchpoint), c.Later))
         .Select(c => new ImportLineError(c.Later.Index, IngestionDecision.Conflicting(c.Later).Reason, LineErrorKind.Refused));
 
-    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(Guid[] eventIds, CancellationToken ct)
     {
-        var eventIds = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
         // Customers are spread over the databases (one, unless sharded): every one is asked.
         var events = (await databases.InEachAsync(session =>
             session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(eventIds)).ToListAsync(ct))).SelectMany(found => found).ToList();
