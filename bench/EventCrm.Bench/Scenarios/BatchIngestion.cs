@@ -64,6 +64,8 @@ public static class BatchIngestion
 
         await host.StopAsync();
         var alone = await WithoutDaemonAsync(ctx, schema, sizes, ct);
+        var marten = await MartenAppend.RunAsync(ctx, schema, Prepare(new TouchpointFactory("marten-warmup", 46), sizes, Math.Max(2, sizes.IngestBatches / 6)),
+            Prepare(new TouchpointFactory("marten", 47), sizes, Math.Max(4, sizes.IngestBatches / 2)), ct);
         await ctx.DoneWithSchemaAsync(schema, ct);
 
         return [new Figure(Name, Math.Round(rate), "events/s")
@@ -71,7 +73,7 @@ public static class BatchIngestion
             Against = CopyWriteBaseline.Name, MinRatio = 0.10,
             Note = $"{batches.Count} arrays of {sizes.IngestBatchSize} from {sizes.IngestClients} clients, 80% to {sizes.IngestBaseCustomers:N0} existing customers, 20% signups; " +
                    $"{run.Retries} retried 409s, {run.Failures.Count} failed arrays; one client alone: {single.Appended / single.Elapsed.TotalSeconds:N0} events/s",
-        }, alone];
+        }, alone, marten];
     }
 
     /// <summary>
