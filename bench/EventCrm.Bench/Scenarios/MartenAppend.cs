@@ -14,9 +14,8 @@ namespace EventCrm.Bench.Scenarios;
 /// Diagnostic beside `ingest-http-batch`: the same mix of arrays appended through Marten's own
 /// API in this process, with no HTTP, no checks and no decision: a session per array,
 /// `StartStream` for the new customers' signups and `Append` for the others, the inline profile
-/// projection run by Marten, the async daemon off. One writer, as in the probe (concurrent
-/// sessions appending to the same streams fail on their versions or deadlock). What Marten itself
-/// reaches for the events and profiles the append path writes, measured in the same run.
+/// projection run by Marten, the async daemon off. One writer, as in the probe. What
+/// Marten itself reaches for the events and profiles the append path writes, in the same run.
 /// </summary>
 public static class MartenAppend
 {
