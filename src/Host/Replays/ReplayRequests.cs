@@ -23,9 +23,9 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
     public async Task<(ReplayRun Run, bool IsNew)> StartAsync(IDocumentSession session, FormulaChoice formula, DateTimeOffset? asOf, CancellationToken ct)
     {
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
-        var ends = await Task.WhenAll((await databases.AllAsync()).Select(d => LogEndAsync(d, ct)));
-        var (highWater, events) = (ends.Sum(e => e.HighWater), ends.Sum(e => e.Events));
-        var id = IdFor(formula, asOf, highWater);
+        var logs = await databases.AllAsync();
+        var highWaters = await Task.WhenAll(logs.Select(d => HighWaterAsync(d, ct)));
+        var id = IdFor(formula, asOf, highWaters.Sum());
         var existing = await session.LoadAsync<ReplayRun>(id, ct);
         if (existing is not null && existing.State != ReplayStates.Failed) return (existing, false);
 
@@ -34,9 +34,11 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
             ? existing with { State = ReplayStates.Running, Error = null, UpdatedAt = now }
             : new ReplayRun
             {
-                Id = id, Formula = formula, LiveFormula = registry.InForceAt(null).Formula, AsOf = asOf ?? now, RequestedAsOf = asOf, HighWater = highWater,
-                HighWaters = databases.Sharded ? ends.Select(e => e.HighWater).ToList() : null,
-                EventsTotal = events, ModelFittedAt = (await models.KnownAtAsync(null, ct)).FittedAt, StartedAt = now, UpdatedAt = now,
+                Id = id, Formula = formula, LiveFormula = registry.InForceAt(null).Formula, AsOf = asOf ?? now, RequestedAsOf = asOf, HighWater = highWaters.Sum(),
+                HighWaters = databases.Sharded ? highWaters : null,
+                // Counted only for a new run: asking again for a known one reads no more than the log's end.
+                EventsTotal = (await Task.WhenAll(logs.Select((d, i) => TouchpointsUpToAsync(d, highWaters[i], ct)))).Sum(),
+                ModelFittedAt = (await models.KnownAtAsync(null, ct)).FittedAt, StartedAt = now, UpdatedAt = now,
             };
         session.Store(run);
         return (run, true);
@@ -48,17 +50,25 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
         return "replay-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
     }
 
-    private async Task<(long HighWater, long Events)> LogEndAsync(IMartenDatabase database, CancellationToken ct)
+    private Task<long> HighWaterAsync(IMartenDatabase database, CancellationToken ct) =>
+        ScalarAsync(database, $"select coalesce(max(seq_id), 0) from {store.Options.DatabaseSchemaName}.mt_events", null, ct);
+
+    /// <summary>A replay counts touchpoints; other events of a stream (an erasure record) are not history to value.</summary>
+    private Task<long> TouchpointsUpToAsync(IMartenDatabase database, long highWater, CancellationToken ct) =>
+        ScalarAsync(database, $"select count(*) from {store.Options.DatabaseSchemaName}.mt_events " +
+                              "where seq_id <= @hw and stream_id not like 'system:%' and type = any(@touchpoints)",
+            command =>
+            {
+                command.Parameters.AddWithValue("hw", highWater);
+                command.Parameters.AddWithValue("touchpoints", TouchpointTypes.ByName.Keys.ToArray());
+            }, ct);
+
+    private static async Task<long> ScalarAsync(IMartenDatabase database, string sql, Action<NpgsqlCommand>? parameters, CancellationToken ct)
     {
         await using var connection = database.CreateConnection();
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"select coalesce(max(seq_id), 0), count(*) filter (where stream_id not like 'system:%' and type = any(@touchpoints)) " +
-            $"from {store.Options.DatabaseSchemaName}.mt_events", connection);
-        // A replay counts touchpoints; other events of a stream (an erasure record) are not history to value.
-        command.Parameters.AddWithValue("touchpoints", TouchpointTypes.ByName.Keys.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        await using var command = new NpgsqlCommand(sql, connection);
+        parameters?.Invoke(command);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }
