@@ -107,20 +107,40 @@ db_require_bin() {
 #  - the unix socket path would exceed the kernel's ~107-byte limit for socket paths.
 # /var/tmp (not /tmp) because the demo data should survive a reboot. The hash keeps two clones
 # apart; ports still have to differ if both run at the same time (EVENTCRM_PG_PORT).
+# The choice must not change between runs, or `run` would start a second, empty demo cluster
+# beside the first (and `stop` would miss the first): a base that already holds the demo cluster
+# keeps being used, and before the `postgres` user exists (a fresh machine: the package creates it
+# later) the repo path is judged by what any other user may traverse, which is what that new
+# system user will be able to do.
 db_choose_base() {
-  local base="$REPO_ROOT/.data" reason=""
-  if db_is_root && ! runuser -u postgres -- test -x "$REPO_ROOT" 2>/dev/null; then
+  local base="$REPO_ROOT/.data" reason="" hash fallback
+  hash="$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)"
+  fallback="/var/tmp/eventcrm-$hash"
+  if [ -s "$fallback/pg/data/PG_VERSION" ] && [ ! -s "$base/pg/data/PG_VERSION" ]; then
+    reason="the demo cluster was created there"
+  elif db_is_root && ! db_postgres_can_traverse "$REPO_ROOT"; then
     reason="user 'postgres' cannot traverse $REPO_ROOT (PostgreSQL cannot run as root)"
   elif [ "${#base}" -gt 70 ]; then
     # longest socket path: $base/pg-bench/run/.s.PGSQL.NNNNN = base + 30 chars, limit 107
     reason="the repo path is too long for a unix socket path"
   fi
   if [ -n "$reason" ]; then
-    local hash; hash="$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)"
-    base="/var/tmp/eventcrm-$hash"
+    base="$fallback"
     db_log "Using $base for the database clusters: $reason."
   fi
   DB_BASE="$base"
+}
+
+db_postgres_can_traverse() {
+  if id -u postgres >/dev/null 2>&1; then
+    runuser -u postgres -- test -x "$1" 2>/dev/null
+    return
+  fi
+  local dir="$1"
+  while [ -n "$dir" ] && [ "$dir" != / ]; do
+    [ "$(stat -c %A "$dir" | cut -c10)" = x ] || [ "$(stat -c %A "$dir" | cut -c10)" = t ] || return 1
+    dir="$(dirname "$dir")"
+  done
 }
 
 # Creates DB_BASE safely. In the /var/tmp fallback a folder of that name could have been
