@@ -42,10 +42,16 @@ public sealed class StreamAudit(IDocumentStore store, CustomerDatabases database
         return connection;
     }
 
+    /// <summary>
+    /// Every stream the events table or the seals know of: a customer whose stream row, or whole
+    /// history, was deleted by hand still has its seals, and must be reported, not skipped.
+    /// </summary>
     public async Task<List<string>> StreamIdsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
+        var schema = AuditStorage.SchemaOf(store);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select id from {AuditStorage.SchemaOf(store)}.mt_streams order by id";
+        command.CommandText = $"select id from {schema}.mt_streams union select stream_id from {schema}.mt_events " +
+                              $"union select stream_id from {schema}.{AuditStorage.TableName} order by 1";
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));

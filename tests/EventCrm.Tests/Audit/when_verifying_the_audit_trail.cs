@@ -148,6 +148,36 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task the_audit_verify_command_finds_a_customer_whose_history_was_deleted_whole()
+    {
+        var customer = await SealedCustomer();
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName };
+        // The stream row takes its events with it (the foreign key cascades): only the seals remain.
+        await Execute($"delete from {AuditHost.SchemaName}.mt_streams where id = @id", ("id", customer));
+
+        var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
+
+        exit.ShouldNotBe(0);
+        output.ShouldContain(customer);
+    }
+
+    [Fact]
+    public async Task the_audit_verify_command_finds_an_event_altered_after_its_stream_row_was_deleted()
+    {
+        var customer = await SealedCustomer();
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName };
+        // With the foreign key's trigger off the events outlive their stream row.
+        await Execute($"set session_replication_role = replica; delete from {AuditHost.SchemaName}.mt_streams where id = @id; " +
+                      $"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where stream_id = @id and version = 2",
+            ("id", customer));
+
+        var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
+
+        exit.ShouldNotBe(0);
+        output.ShouldContain(customer);
+    }
+
+    [Fact]
     public async Task a_stretch_of_the_log_longer_than_one_sealing_window_is_sealed_in_one_chain_per_stream()
     {
         // Paused, the daemon then hands the whole stretch to the seals as one range, which they
