@@ -21,11 +21,33 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
 
     public async Task RunAsync(string replayId, Action<ReplayRun>? progress, CancellationToken ct)
     {
+        await using var writing = store.Storage.Database.CreateConnection();
+        await writing.OpenAsync(ct);
+        // Two requests for the same new replay at the same moment both start it: one engine runs it,
+        // any other finds the run taken and leaves it.
+        if (!await ReplayStorage.TryTakeAsync(writing, replayId, ct))
+        {
+            logger.LogInformation("Replay {Replay} is already being computed by another engine", replayId);
+            return;
+        }
+        try
+        {
+            await RunTakenAsync(replayId, writing, progress, ct);
+        }
+        finally
+        {
+            // A pooled connection keeps its session, and the lock with it, until it is used again.
+            await ReplayStorage.ReleaseAsync(writing, replayId);
+        }
+    }
+
+    private async Task RunTakenAsync(string replayId, NpgsqlConnection writing, Action<ReplayRun>? progress, CancellationToken ct)
+    {
         var run = await LoadAsync(replayId, ct);
         if (run is null || run.State != ReplayStates.Running) return;
         try
         {
-            run = await ReplayAsync(run, progress, ct);
+            run = await ReplayAsync(run, writing, progress, ct);
             await SaveAsync(run with { State = ReplayStates.Completed, CompletedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow() }, progress, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -35,12 +57,11 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         }
     }
 
-    private async Task<ReplayRun> ReplayAsync(ReplayRun run, Action<ReplayRun>? progress, CancellationToken ct)
+    private async Task<ReplayRun> ReplayAsync(ReplayRun run, NpgsqlConnection writing, Action<ReplayRun>? progress, CancellationToken ct)
     {
         var model = run.ModelFittedAt is { } fitted ? (await models.KnownAtAsync(fitted, ct)).Model : PortfolioModel.Default;
         var readings = (await databases.AllAsync()).Select(d => d.CreateConnection()).ToList();
-        await using var writing = store.Storage.Database.CreateConnection();
-        await Task.WhenAll(readings.Select(r => r.OpenAsync(ct)).Append(writing.OpenAsync(ct)));
+        await Task.WhenAll(readings.Select(r => r.OpenAsync(ct)));
         try
         {
             return await ReplayAsync(run, model, readings, writing, progress, ct);

@@ -81,5 +81,30 @@ public static class ReplayStorage
         return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), (int)reader.GetInt64(2));
     }
 
+    private const string LockOf = "hashtextextended('eventcrm replay ' || @id, 0)";
+
+    /// <summary>Takes a replay for this connection's session, unless another session holds it.</summary>
+    public static async Task<bool> TryTakeAsync(NpgsqlConnection connection, string replayId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select pg_try_advisory_lock({LockOf})", connection);
+        command.Parameters.AddWithValue("id", replayId);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Gives a replay back; a connection that broke has lost its session, and the lock with it.</summary>
+    public static async Task ReleaseAsync(NpgsqlConnection connection, string replayId)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var command = new NpgsqlCommand($"select pg_advisory_unlock({LockOf})", connection);
+            command.Parameters.AddWithValue("id", replayId);
+            await command.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+        }
+    }
+
     public static string SchemaOf(IDocumentStore store) => store.Options.DatabaseSchemaName;
 }

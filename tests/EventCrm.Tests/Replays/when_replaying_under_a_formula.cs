@@ -37,6 +37,21 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task the_same_new_request_twice_at_once_is_computed_once()
+    {
+        var request = new { formula = "simple-clv@0", asOf = "2025-11-30" };
+
+        var both = await Task.WhenAll(replays.Host.PostJson("/api/replays", request, 202), replays.Host.PostJson("/api/replays", request, 202));
+        var run = await Completed(request.formula, request.asOf);
+
+        both[1]["id"]!.GetValue<string>().ShouldBe(both[0]["id"]!.GetValue<string>());
+        run["state"]!.GetValue<string>().ShouldBe("completed");
+        run["eventsDone"]!.GetValue<long>().ShouldBe(ReplayHost.Events);
+        var diff = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff");
+        diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+    }
+
+    [Fact]
     public async Task a_replay_under_the_formula_in_force_gives_exactly_the_live_values()
     {
         var run = await Completed("retention-ltv@0");
