@@ -8,6 +8,13 @@ public static class TouchpointRules
     /// <summary>Clocks of callers drift; anything further ahead than this is a mistake, not drift.</summary>
     public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// No single touchpoint is worth more: a trillion. Amounts beyond it are typing mistakes, and a
+    /// few near decimal's limit would overflow the sums every value is made of, breaking the
+    /// customer's reads and the portfolio's refit.
+    /// </summary>
+    public const decimal MaximumAmount = 1_000_000_000_000m;
+
     public static IReadOnlyList<FieldError> Check(ITouchpoint touchpoint, DateTimeOffset now)
     {
         var errors = new List<FieldError>();
@@ -17,40 +24,43 @@ public static class TouchpointRules
         switch (touchpoint)
         {
             case SignedUp s:
-                NotNegative(errors, "acquisitionCost", s.AcquisitionCost);
+                Amount(errors, "acquisitionCost", s.AcquisitionCost);
                 break;
             case PurchaseMade p:
-                NotNegative(errors, "amount", p.Amount);
+                Amount(errors, "amount", p.Amount);
                 MarginWithinAmount(errors, p.Margin, p.Amount);
                 break;
             case PurchaseRefunded r:
-                NotNegative(errors, "amount", r.Amount);
+                Amount(errors, "amount", r.Amount);
                 MarginWithinAmount(errors, r.Margin, r.Amount);
                 break;
             case SupportCallLogged c:
-                NotNegative(errors, "cost", c.Cost);
+                Amount(errors, "cost", c.Cost);
                 if (c.DurationMinutes < 0) errors.Add(new("durationMinutes", "must not be negative"));
                 break;
             case VisitMade v:
-                NotNegative(errors, "cost", v.Cost);
+                Amount(errors, "cost", v.Cost);
                 break;
             case PromotionOffered o:
-                NotNegative(errors, "cost", o.Cost);
+                Amount(errors, "cost", o.Cost);
                 break;
             case PromotionAccepted a:
-                NotNegative(errors, "discountAmount", a.DiscountAmount);
+                Amount(errors, "discountAmount", a.DiscountAmount);
                 break;
         }
         return errors;
     }
 
-    private static void NotNegative(List<FieldError> errors, string field, decimal value)
+    private static void Amount(List<FieldError> errors, string field, decimal value)
     {
         if (value < 0) errors.Add(new(field, "must not be negative"));
+        else if (value > MaximumAmount) errors.Add(new(field, $"must not be more than {MaximumAmount:#,0}"));
     }
 
+    /// <summary>A margin may be a loss, but not a loss larger than any amount may be.</summary>
     private static void MarginWithinAmount(List<FieldError> errors, decimal margin, decimal amount)
     {
         if (margin > amount) errors.Add(new("margin", "must not be greater than amount"));
+        else if (margin < -MaximumAmount) errors.Add(new("margin", $"must not be less than -{MaximumAmount:#,0}"));
     }
 }

@@ -47,6 +47,26 @@ public class when_a_touchpoint_is_invalid(AppFixture app)
     }
 
     [Fact]
+    public async Task amounts_beyond_a_trillion_are_rejected_so_a_customer_s_sums_cannot_overflow()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+
+        // Two of the first would already overflow decimal (7.9e28) once summed into the customer's revenue.
+        var problem = await app.Host.PostTouchpoints(new[]
+        {
+            Purchase(customer, Jan1.AddDays(1), amount: 5e28m, margin: 1m),
+            Purchase(customer, Jan1.AddDays(1), amount: 10m, margin: -2_000_000_000_000m),
+            SupportCall(customer, Jan1.AddDays(2), cost: 1_000_000_000_001m),
+        }, 400);
+
+        problem.ErrorKeys().ShouldBe(["[0].amount", "[1].margin", "[2].cost"]);
+        (await app.Store.EventCount(customer)).ShouldBe(1);
+        await app.Host.PostTouchpoints(Purchase(customer, Jan1.AddDays(3), amount: 1_000_000_000_000m, margin: -1_000_000_000_000m));
+        (await app.Store.EventCount(customer)).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task a_touchpoint_more_than_five_minutes_in_the_future_is_rejected_but_four_minutes_is_clock_skew()
     {
         var customer = Ids.Customer();
