@@ -13,13 +13,15 @@ public sealed record CustomerSearchResult(string? Search, int Page, int PageSize
 public static class SearchCustomersEndpoint
 {
     public const int MaxPageSize = 200;
+    /// <summary>200 million customers deep: beyond it a page's offset would not fit the arithmetic.</summary>
+    public const int MaxPage = 1_000_000;
 
     /// <summary>Finds customers whose name or email contains the text, case-insensitively; without text, lists them all.</summary>
     [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string? search, int? page, int? pageSize, CustomerDatabases databases, CancellationToken ct)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
-        if (pageNumber < 1) return Problems.Invalid("page", "must be 1 or more");
+        if (pageNumber is < 1 or > MaxPage) return Problems.Invalid("page", $"must be between 1 and {MaxPage:#,0}");
         if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
         if (search?.Length > 200) return Problems.Invalid("search", "must be at most 200 characters");
 
