@@ -15,6 +15,8 @@ public sealed class ApiKeyStore(IDocumentStore store, IConfiguration configurati
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     public const string BootstrapAdminId = "bootstrap-admin";
+    /// <summary>Unknown keys are cached too (a client retrying a wrong key asks the database once), so random ones must not grow it without end.</summary>
+    public const int MaxCached = 10_000;
     private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new();
 
     public async Task<Caller?> FindAsync(string secret, CancellationToken ct)
@@ -28,8 +30,20 @@ public sealed class ApiKeyStore(IDocumentStore store, IConfiguration configurati
         await using var session = store.QuerySession();
         var key = await session.Query<ApiKey>().FirstOrDefaultAsync(k => k.Hash == hash, ct);
         var caller = key is { IsRevoked: false } ? new Caller(key.Id, key.Name, key.Roles) : null;
+        if (_cache.Count >= MaxCached) MakeRoom(now);
         _cache[hash] = (caller, now + CacheFor);
         return caller;
+    }
+
+    /// <summary>How many key lookups are held: at most <see cref="MaxCached"/>.</summary>
+    public int CachedKeys => _cache.Count;
+
+    /// <summary>Expired lookups go first; a cache still full of live ones is dropped whole, a cache being only a shortcut.</summary>
+    private void MakeRoom(DateTimeOffset now)
+    {
+        foreach (var (hash, entry) in _cache)
+            if (entry.Until <= now) _cache.TryRemove(hash, out _);
+        if (_cache.Count >= MaxCached) _cache.Clear();
     }
 
     public void Forget(string hash) => _cache.TryRemove(hash, out _);

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using EventCrm.Host.Access;
 using EventCrm.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -21,6 +23,19 @@ public class when_calling_with_api_keys(AppFixture app)
             s.IgnoreStatusCode();
         });
         return result.Context.Response.StatusCode;
+    }
+
+    [Fact]
+    public async Task a_flood_of_random_keys_does_not_grow_the_key_cache_without_end_and_real_keys_still_work()
+    {
+        var keys = app.Host.Services.GetRequiredService<ApiKeyStore>();
+        var real = await KeyWith(Roles.Desk);
+
+        for (var i = 0; i < ApiKeyStore.MaxCached + 500; i++)
+            (await keys.FindAsync($"ecrm_random-{Guid.NewGuid():N}", CancellationToken.None)).ShouldBeNull();
+
+        keys.CachedKeys.ShouldBeLessThanOrEqualTo(ApiKeyStore.MaxCached);
+        (await Status("GET", "/api/customers?search=a", real)).ShouldBe(200);
     }
 
     [Fact]
