@@ -22,6 +22,7 @@ public static class Policies
     public const string Append = "append";
     public const string Import = "import";
     public const string Formulas = "formulas";
+    public const string FormulaVersions = "formula-versions";
     public const string Models = "models";
     public const string Replays = "replays";
     public const string Export = "export";
@@ -36,6 +37,9 @@ public static class Policies
         // The desk records retention outcomes as touchpoints; which types it may send is checked in the endpoint.
         [Append] = [Roles.Ingest, Roles.Desk],
         [Import] = [Roles.Ingest],
+        // A new version changes no value until an administrator puts it in force: auditors and data
+        // teams register the versions they replay.
+        [FormulaVersions] = [Roles.Auditor, Roles.Data],
         [Formulas] = [],
         [Models] = [Roles.Data],
         [Replays] = [Roles.Auditor, Roles.Data],

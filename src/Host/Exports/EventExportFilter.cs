@@ -3,10 +3,10 @@ using System.Globalization;
 namespace EventCrm.Host.Exports;
 
 /// <summary>
-/// Which events an export holds. From and to bound the recorded time (knowledge time, the store's
-/// commit timestamp), not the business time: recorded time follows the global order, so an
-/// export of [from, to) is a contiguous slice of the log and successive exports neither miss
-/// nor repeat a back-dated touchpoint.
+/// Which events an export holds. From and to bound the recorded time (knowledge time: when the
+/// appending transaction started), not the business time, so successive exports neither repeat
+/// nor skip a back-dated touchpoint for being back-dated. A transaction still open when a window
+/// ending "now" is exported can land in it later: docs/api.md says to end windows in the past.
 /// </summary>
 public sealed record EventExportFilter(DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<string> Types, string? CustomerId)
 {

@@ -11,7 +11,7 @@ public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? 
 public static class RegisterFormulaEndpoint
 {
     /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
-    [WolverinePost("/api/formulas"), Authorize(Policy = Policies.Formulas)]
+    [WolverinePost("/api/formulas"), Authorize(Policy = Policies.FormulaVersions)]
     public static async Task<IResult> Post(RegisterFormula? command, FormulaRegistryStore registry, CancellationToken ct)
     {
         if (command is null) return Problems.Invalid("body", "must be a JSON object {name, parameters}");

@@ -86,14 +86,15 @@ public class when_calling_with_api_keys(AppFixture app)
     }
 
     [Fact]
-    public async Task formulas_are_registered_and_switched_by_admins_only()
+    public async Task formulas_are_registered_by_auditors_and_data_teams_and_put_in_force_by_admins_only()
     {
+        var version = new { name = "simple-clv", parameters = new { lifetimeYears = 3m } };
+        foreach (var role in new[] { "ingest", "desk" })
+            (await Status("POST", "/api/formulas", await KeyWith(role), version)).ShouldBe(403, role);
+        foreach (var role in new[] { "auditor", "data" })
+            (await Status("POST", "/api/formulas", await KeyWith(role), version)).ShouldBe(201, role);
         foreach (var role in new[] { "ingest", "desk", "auditor", "data" })
-        {
-            var key = await KeyWith(role);
-            (await Status("POST", "/api/formulas", key, new { name = "simple-clv", parameters = new { } })).ShouldBe(403, role);
-            (await Status("POST", "/api/formulas/default", key, new { formula = "simple-clv@0" })).ShouldBe(403, role);
-        }
+            (await Status("POST", "/api/formulas/default", await KeyWith(role), new { formula = "simple-clv@0" })).ShouldBe(403, role);
         (await Status("GET", "/api/formulas", await KeyWith("auditor"))).ShouldBe(200);
     }
 
