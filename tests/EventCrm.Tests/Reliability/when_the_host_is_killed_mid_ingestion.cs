@@ -113,6 +113,7 @@ public class when_the_host_is_killed_mid_ingestion(ITestOutputHelper output)
             await documents.CatchUp(TimeSpan.FromSeconds(90));
         Phase("projections caught up");
         (await store.LedgersOffTheirStreams()).ShouldBeEmpty();
+        (await store.SpendCellsOffTheEvents()).ShouldBeEmpty("spend cells that differ from the log's purchases");
         var caughtUp = await store.Ledgers();
         await Rebuild(http, "CustomerLedger");
         Phase("CustomerLedger rebuilt");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
+using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -84,6 +85,7 @@ public class when_running_three_nodes(ITestOutputHelper output)
             // At rest: every ledger is exactly its fold (a single-node rebuild), and every event is sealed once.
             await store.CatchUp(TimeSpan.FromSeconds(60));
             (await LedgersBehind(store, customers.Concat(clients), until: TimeSpan.Zero)).ShouldBeEmpty();
+            (await new StoreChecks(NodeProcess.TestDatabase(), Schema).SpendCellsOffTheEvents()).ShouldBeEmpty("spend cells that differ from the log's purchases");
             (await Scalar($"select count(*) from {Schema}.audit_seals")).ShouldBe(await Scalar($"select count(*) from {Schema}.mt_events"));
             output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} done");
         }

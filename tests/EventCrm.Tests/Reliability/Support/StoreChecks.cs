@@ -42,6 +42,28 @@ public sealed class StoreChecks(string connectionString, string schema)
           and (coalesce((l.data->>'touchpoints')::bigint, -1) <> s.version or l.mt_version <> s.version)
         """, r => r.GetString(0));
 
+    /// <summary>
+    /// Spend cells that differ from the purchases in the log, summed here by segment (the
+    /// customer's signup) and category: a page applied twice or skipped shows as a difference.
+    /// </summary>
+    public Task<List<string>> SpendCellsOffTheEvents() => Rows($"""
+        with segments as (select stream_id, max(data->>'segment') segment from {schema}.mt_events where type = 'signed-up' group by stream_id),
+        expected as (
+            select coalesce(s.segment, '') segment, e.data->>'category' category, sum((e.data->>'amount')::numeric) revenue,
+                   sum((e.data->>'margin')::numeric) margin, count(*) purchases, count(distinct e.stream_id) buyers
+            from {schema}.mt_events e left join segments s using (stream_id)
+            where e.type = 'purchase' group by 1, 2),
+        stored as (
+            select coalesce(data->>'segment', '') segment, data->>'category' category, (data->>'revenue')::numeric revenue,
+                   (data->>'margin')::numeric margin, (data->>'purchases')::bigint purchases, (data->>'buyers')::bigint buyers
+            from {schema}.mt_doc_spendcell)
+        select coalesce(x.segment, y.segment) || '|' || coalesce(x.category, y.category) || ': expected ' || coalesce(x.revenue::text, 'none')
+               || ' over ' || coalesce(x.purchases::text, '0') || ' purchases, stored ' || coalesce(y.revenue::text, 'none') || ' over ' || coalesce(y.purchases::text, '0')
+        from expected x full join stored y on x.segment = y.segment and x.category = y.category
+        where x.revenue is distinct from y.revenue or x.margin is distinct from y.margin
+           or x.purchases is distinct from y.purchases or x.buyers is distinct from y.buyers
+        """, r => r.GetString(0));
+
     /// <summary>Marten's own stream: it fills the sequence numbers of a transaction that failed (a lost race) with placeholders.</summary>
     private const string Tombstones = "'mt_tombstone'";
 
