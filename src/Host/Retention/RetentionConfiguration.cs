@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using JasperFx;
 using Marten;
 using Wolverine;
@@ -21,7 +22,8 @@ public static class RetentionConfiguration
         // A desk answer racing the assessment or the expiry: decide again against the new state.
         opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
-        opts.Services.Configure<RetentionOptions>(configuration.GetSection("Retention"));
+        opts.Services.AddOptions<RetentionOptions>().Bind(configuration.GetSection("Retention")).ValidateOnStart();
+        opts.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsCheck>();
         opts.Services.AddSingleton<RetentionDesk>();
         return opts;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using EventCrm.Relationship.Retention;
 
 namespace EventCrm.Host.Retention;
@@ -19,4 +20,27 @@ public sealed class RetentionTierOption
     public string Name { get; set; } = "";
     public decimal From { get; set; }
     public decimal Share { get; set; }
+}
+
+/// <summary>
+/// The policy is checked when the service starts: a cancellation assessed under an impossible
+/// setting would fail only then, long after, in the background.
+/// </summary>
+public sealed class RetentionOptionsCheck : IValidateOptions<RetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetentionOptions o)
+    {
+        var problems = new List<string>();
+        if (o.OfferLifetime <= TimeSpan.Zero) problems.Add("Retention:OfferLifetime must be a positive duration, e.g. 7.00:00:00 for a week");
+        if (o.MinimumCurrentValue < 0) problems.Add("Retention:MinimumCurrentValue must not be negative");
+        if (o.OfferCapShare is <= 0 or > 1) problems.Add("Retention:OfferCapShare must be above 0 and at most 1");
+        for (var i = 0; i < o.Tiers.Count; i++)
+        {
+            var tier = o.Tiers[i];
+            if (string.IsNullOrWhiteSpace(tier.Name)) problems.Add($"Retention:Tiers:{i}:Name is required");
+            if (tier.From < 0) problems.Add($"Retention:Tiers:{i}:From must not be negative");
+            if (tier.Share is <= 0 or > 1) problems.Add($"Retention:Tiers:{i}:Share must be above 0 and at most 1");
+        }
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

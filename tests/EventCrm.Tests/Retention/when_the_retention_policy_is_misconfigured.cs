@@ -1,0 +1,26 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Retention;
+
+/// <summary>A policy the desk could not apply stops the service at its start, naming the setting, instead of failing each cancellation later.</summary>
+public class when_the_retention_policy_is_misconfigured
+{
+    [Theory]
+    [InlineData("Retention__OfferLifetime", "7d", "Retention:OfferLifetime")]
+    [InlineData("Retention__OfferLifetime", "-1.00:00:00", "Retention:OfferLifetime")]
+    [InlineData("Retention__OfferCapShare", "1.5", "Retention:OfferCapShare")]
+    [InlineData("Retention__Tiers__0__Share", "0", "Retention:Tiers:0:Share")]
+    public async Task the_service_does_not_start_and_names_the_setting(string variable, string value, string key)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Marten__Schema"] = "eventcrm_retention_settings", [variable] = value, ["Urls"] = "http://127.0.0.1:0",
+        };
+
+        var (exit, output, errors) = await HostCommandLine.Run(environment);
+
+        exit.ShouldNotBe(0);
+        (output + errors).ShouldContain(key);
+    }
+}
