@@ -17,6 +17,7 @@ public static class FeatureServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
+        services.AddHostedService<CustomerDatabaseLayoutCheck>();
         services.AddSingleton<TouchpointAppender>();
         services.AddSingleton<StreamRows>();
         services.AddSingleton<TouchpointClaims>();

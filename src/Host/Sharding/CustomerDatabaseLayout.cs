@@ -1,0 +1,52 @@
+using Marten;
+using Npgsql;
+
+namespace EventCrm.Host.Sharding;
+
+/// <summary>How many databases the customers were spread over when their events were written (a document of the home database).</summary>
+public sealed record CustomerDatabaseLayout(string Id, int Databases)
+{
+    public const string DocumentId = "customer-databases";
+}
+
+/// <summary>
+/// A customer's database follows from its id and the number of databases, so changing that number
+/// (a database added to <c>Tenancy:Databases</c>, or one database turned into several) would look
+/// for existing customers in the wrong place: their reads 404 and a new signup under the same id
+/// opens a second stream. The service records the number the first time it starts and refuses to
+/// start over customers written under another one; over databases without customers it takes the
+/// new number.
+/// </summary>
+public sealed class CustomerDatabaseLayoutCheck(IDocumentStore store, CustomerDatabases databases, TenancySettings settings) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var configured = settings.Sharded ? settings.Databases.Count : 1;
+        await using var session = store.LightweightSession();
+        var recorded = await session.LoadAsync<CustomerDatabaseLayout>(CustomerDatabaseLayout.DocumentId, ct);
+        if (recorded?.Databases == configured) return;
+        if (recorded is not null && await AnyCustomerAsync(ct))
+            throw new InvalidOperationException(
+                (settings.Sharded ? $"{TenancySettings.Section} gives {configured} databases" : "One database is configured (ConnectionStrings:EventCrm)") +
+                $", but the customers of this event log were written over {recorded.Databases}: " +
+                "a customer's database follows from that number, so existing customers would be looked for in the wrong one. " +
+                $"Start with the {recorded.Databases} database(s) they were written to (docs/scaling.md, \"Adding a database\").");
+        session.Store(new CustomerDatabaseLayout(CustomerDatabaseLayout.DocumentId, configured));
+        await session.SaveChangesAsync(ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private async Task<bool> AnyCustomerAsync(CancellationToken ct)
+    {
+        foreach (var database in await databases.AllAsync())
+        {
+            await using var connection = database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                $"select exists (select 1 from {store.Options.Events.DatabaseSchemaName}.mt_streams where id not like 'system:%' and id <> 'mt_tombstone')", connection);
+            if ((bool)(await command.ExecuteScalarAsync(ct))!) return true;
+        }
+        return false;
+    }
+}
