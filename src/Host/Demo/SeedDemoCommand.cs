@@ -77,7 +77,7 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
     private static async Task<int> Append(TouchpointAppender appender, List<IncomingTouchpoint> batch)
     {
         var indexed = batch.Select((t, i) => t with { Index = i }).ToList();
-        var outcome = await appender.AppendAsync(indexed, new AppendContext("import", "seed-demo"), CancellationToken.None);
+        var outcome = await appender.AppendAsync(indexed, new AppendContext("import", "seed-demo", "seed-demo"), CancellationToken.None);
         if (!outcome.Accepted)
             throw new InvalidOperationException($"The demo generator produced touchpoints the store refused: {string.Join("; ", outcome.Rejections.Take(3).Select(r => r.Reason))}");
         return outcome.Appended;

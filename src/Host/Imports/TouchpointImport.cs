@@ -48,7 +48,8 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad);
 
         var badLines = bad.Select(b => b.Line).ToHashSet();
-        var context = new AppendContext("import", importId);
+        // The import run is both the conversation and the cause of every event it appends.
+        var context = new AppendContext("import", importId, importId);
         var (imported, repeated) = (0, 0);
         int? stoppedAt = null;
         await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>

@@ -52,12 +52,16 @@ public static class PostTouchpointsEndpoint
         caller.IsInRole(Roles.Ingest) || caller.IsInRole(Roles.Admin)
         || batch.All(t => TouchpointTypes.RecordedByTheDesk.Contains(TouchpointTypes.NameOf(t.Touchpoint)));
 
-    /// <summary>The caller's correlation id when it sends one (X-Correlation-Id), so its own logs and our events line up.</summary>
+    /// <summary>
+    /// The caller's correlation id when it sends one (X-Correlation-Id), so its own logs and our
+    /// events line up; the request itself is the cause of what it appends.
+    /// </summary>
     public static AppendContext ContextOf(HttpRequest request, ClaimsPrincipal caller) => new(
         caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
         request.Headers.TryGetValue("X-Correlation-Id", out var correlation) && correlation.ToString() is { Length: > 0 and <= 200 } id
             ? id
-            : request.HttpContext.TraceIdentifier);
+            : request.HttpContext.TraceIdentifier,
+        request.HttpContext.TraceIdentifier);
 
     private static (List<IncomingTouchpoint> Batch, Dictionary<string, string[]> Errors) Read(JsonElement root, DateTimeOffset now)
     {

@@ -12,10 +12,9 @@ using Npgsql;
 namespace EventCrm.Host.Touchpoints;
 
 /// <summary>Who appends, and the chain of requests the append belongs to: kept on every event for audits.</summary>
-public sealed record AppendContext(string AppendedBy, string CorrelationId, string? CausationId = null)
+public sealed record AppendContext(string AppendedBy, string CorrelationId, string CausationId)
 {
     public const string AppendedByHeader = "appended-by";
-    public static AppendContext System(string reason) => new("system", $"{reason}-{Guid.NewGuid():N}");
 }
 
 /// <summary>

@@ -56,6 +56,27 @@ public class when_exporting_events(AppFixture app)
         purchase["data"]!.AsObject().ContainsKey("touchpointId").ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task every_posted_event_names_its_request_as_its_cause_and_the_caller_s_correlation_id()
+    {
+        var (first, second) = (Ids.Customer(), Ids.Customer());
+        foreach (var customer in new[] { first, second })
+            await app.Host.Scenario(s =>
+            {
+                s.Post.Json(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(2)) }).ToUrl("/api/touchpoints");
+                s.WithRequestHeader("X-Correlation-Id", "order-flow-17");
+                s.StatusCodeShouldBe(201);
+            });
+
+        var events = (await Lines($"customerId={first}")).Concat(await Lines($"customerId={second}")).ToList();
+
+        events.Select(e => e["correlationId"]!.GetValue<string>()).ShouldAllBe(c => c == "order-flow-17");
+        var causes = events.Select(e => e["causationId"]!.GetValue<string>()).ToList();
+        causes.ShouldAllBe(c => !string.IsNullOrEmpty(c) && c != "order-flow-17");
+        causes[1].ShouldBe(causes[0]);   // one request, one cause
+        causes[2].ShouldNotBe(causes[0]);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("x")] // the other parity: one of the two puts a pair across the writer's first buffer

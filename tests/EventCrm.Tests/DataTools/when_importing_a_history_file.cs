@@ -46,6 +46,7 @@ public class when_importing_a_history_file(AppFixture app)
         var exported = JsonNode.Parse((await app.Host.Scenario(s => s.Get.Url($"/api/events?customerId={customer}"))).ReadAsText().Split('\n')[0])!;
         exported["appendedBy"]!.GetValue<string>().ShouldBe("import");
         exported["correlationId"]!.GetValue<string>().ShouldBe(first["importId"]!.GetValue<string>());
+        exported["causationId"]!.GetValue<string>().ShouldBe(first["importId"]!.GetValue<string>());
     }
 
     [Fact]

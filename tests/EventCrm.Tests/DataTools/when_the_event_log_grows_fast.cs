@@ -42,7 +42,7 @@ public class when_the_event_log_grows_fast(StatisticsHost app) : IClassFixture<S
         await Sql($"alter table {app.Schema}.mt_events set (autovacuum_enabled = false)");
         var before = await ManualAnalyses();
         var appender = app.Host.Services.GetRequiredService<TouchpointAppender>();
-        var context = new AppendContext("test", $"burst-{Guid.NewGuid():N}");
+        var context = new AppendContext("test", $"burst-{Guid.NewGuid():N}", "burst");
         var signedUpAt = new DateTimeOffset(2024, 5, 1, 9, 0, 0, TimeSpan.Zero);
         // Ten thousand signups: well over the few thousand events of EventTableStatistics.MinimumPages.
         for (var array = 0; array < 10; array++)

@@ -105,7 +105,7 @@ public class when_writing_rows_directly(CopyHost app) : IClassFixture<CopyHost>
     public async Task an_appends_knowledge_time_is_its_transactions_time_in_the_events_the_stream_and_the_profile(int alreadyThere)
     {
         var appender = app.Host.Services.GetRequiredService<TouchpointAppender>();
-        var context = new AppendContext("import", $"import-{Guid.NewGuid():N}");
+        var context = new AppendContext("import", $"import-{Guid.NewGuid():N}", "cause-2");
         var customer = Ids.Customer();
         var history = History(customer, $"k-{Guid.NewGuid():N}");
         if (alreadyThere > 0) (await appender.AppendAsync(history[..alreadyThere], context, default)).Appended.ShouldBe(alreadyThere);
@@ -144,7 +144,7 @@ public class when_writing_rows_directly(CopyHost app) : IClassFixture<CopyHost>
     public async Task a_batch_of_new_and_existing_customers_sent_again_appends_nothing()
     {
         var appender = app.Host.Services.GetRequiredService<TouchpointAppender>();
-        var context = new AppendContext("import", $"import-{Guid.NewGuid():N}");
+        var context = new AppendContext("import", $"import-{Guid.NewGuid():N}", "cause-3");
         var (existing, fresh, ids) = (Ids.Customer(), Ids.Customer(), Guid.NewGuid().ToString("N"));
         (await appender.AppendAsync(History(existing, $"e-{ids}")[..1], context, default)).Appended.ShouldBe(1);
 
