@@ -52,6 +52,20 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_diff_asked_badly_or_against_a_replay_not_made_is_a_problem_naming_why()
+    {
+        var run = await Completed("simple-clv@0", "2025-10-31");
+        var diff = $"/api/replays/{run["id"]}/diff";
+
+        (await replays.Host.GetJson($"{diff}?page=0", 400))["errors"]!["page"].ShouldNotBeNull();
+        (await replays.Host.GetJson($"{diff}?pageSize=501", 400))["errors"]!["pageSize"].ShouldNotBeNull();
+        (await replays.Host.GetJson($"{diff}?against=no-such-formula@9", 404))["detail"]!.GetValue<string>().ShouldContain("no-such-formula@9");
+        // No replay of waland-cole@0 as of 2025-10-31 over this log: nothing to compare with yet.
+        (await replays.Host.GetJson($"{diff}?against=waland-cole@0", 409))["detail"]!.GetValue<string>().ShouldContain("POST /api/replays");
+        await replays.Host.GetJson("/api/replays/replay-unknown/diff", 404);
+    }
+
+    [Fact]
     public async Task a_replay_under_the_formula_in_force_gives_exactly_the_live_values()
     {
         var run = await Completed("retention-ltv@0");
