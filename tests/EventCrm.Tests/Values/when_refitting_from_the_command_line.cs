@@ -1,0 +1,47 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Values;
+
+/// <summary>A schema of its own: the refit records a model, which every value read of the schema then uses.</summary>
+public sealed class RefitCommandHost() : SchemaHost(SchemaName)
+{
+    public const string SchemaName = "eventcrm_refit_command";
+
+    protected override Task SeedAsync() => Host.PostTouchpoints(new[]
+    {
+        SignUp("refit-a", new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero)),
+        Purchase("refit-a", new DateTimeOffset(2025, 2, 10, 9, 0, 0, TimeSpan.Zero), amount: 120m, margin: 40m),
+        SignUp("refit-b", new DateTimeOffset(2025, 3, 5, 9, 0, 0, TimeSpan.Zero)),
+        // Signs up after the date the refit is asked for: not a customer yet on that date.
+        SignUp("refit-c", new DateTimeOffset(2025, 8, 1, 9, 0, 0, TimeSpan.Zero)),
+    });
+}
+
+public class when_refitting_from_the_command_line(RefitCommandHost refit) : IClassFixture<RefitCommandHost>
+{
+    [Fact]
+    public async Task clv_refit_fits_the_customers_known_at_the_date_and_records_the_model()
+    {
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName };
+
+        var (exit, output, errors) = await HostCommandLine.Run(environment, "clv-refit", "--as-of", "2025-06-30");
+
+        exit.ShouldBe(0, errors);
+        output.ShouldContain("Fitted over 2 customers as of 2025-06-30");
+        var current = await refit.Host.GetJson("/api/models/current");
+        current["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2025, 6, 30, 23, 59, 59, TimeSpan.Zero), TimeSpan.FromSeconds(1));
+        current["fittedAt"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task clv_refit_refuses_a_date_it_cannot_read()
+    {
+        var (exit, output, _) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName },
+            "clv-refit", "--as-of", "last tuesday");
+
+        exit.ShouldNotBe(0);
+        output.ShouldContain("--as-of");
+    }
+}
