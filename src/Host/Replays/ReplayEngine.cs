@@ -84,7 +84,11 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         var serializer = store.Options.Serializer();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var chunks = Channel.CreateBounded<List<ReplayedStream>>(1);
-        var reader = Task.Run(() => ReadChunksAsync(readings, run, last, chunks.Writer, stop.Token), stop.Token);
+        // Each database sorts ids by its own collation (en-US, say), which no order in here can follow
+        // for all of them: over several, a resumed run reads them from the start again and leaves
+        // out the customers already written.
+        var done = readings.Count > 1 && last is not null ? await ReplayStorage.CustomersWrittenAsync(writing, schema, run.Id, ct) : null;
+        var reader = Task.Run(() => ReadChunksAsync(readings, run, done is null ? last : null, done, chunks.Writer, stop.Token), stop.Token);
         Task written = Task.CompletedTask;
         try
         {
@@ -113,12 +117,12 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
     private static readonly IComparer<ReplayedStream> InIdOrder = Comparer<ReplayedStream>.Create((a, b) => string.CompareOrdinal(a.CustomerId, b.CustomerId));
 
     /// <summary>
-    /// Each database is read in customer-id order up to its own end of log, and the databases are
-    /// merged in id order (a customer lives in one), so "resume after the last customer written"
-    /// holds whatever the number of databases.
+    /// Each database is read in its customer-id order up to its own end of log, and the databases
+    /// are merged (a customer lives in one). One database resumes after the last customer written;
+    /// several skip the customers written instead.
     /// </summary>
     private async Task ReadChunksAsync(IReadOnlyList<NpgsqlConnection> connections, ReplayRun run, string? after,
-        ChannelWriter<List<ReplayedStream>> chunks, CancellationToken ct)
+        IReadOnlySet<string>? written, ChannelWriter<List<ReplayedStream>> chunks, CancellationToken ct)
     {
         try
         {
@@ -127,6 +131,7 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
                 ReplayLog.CustomersAsync(connection, store.Options.DatabaseSchemaName, run.HighWaters?[i] ?? run.HighWater, after, ct)).ToList();
             await foreach (var customer in SortedMerge.Merge(logs, InIdOrder, ct))
             {
+                if (written?.Contains(customer.CustomerId) == true) continue;
                 chunk.Add(customer);
                 if (chunk.Count < CustomersPerChunk) continue;
                 await chunks.WriteAsync(chunk, ct);

@@ -106,5 +106,16 @@ public static class ReplayStorage
         }
     }
 
+    /// <summary>The customers a run has written so far (a resumed run over several databases leaves them out).</summary>
+    public static async Task<HashSet<string>> CustomersWrittenAsync(NpgsqlConnection connection, string schema, string replayId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select customer_id from {schema}.{TableName} where replay_id = @id", connection);
+        command.Parameters.AddWithValue("id", replayId);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) written.Add(reader.GetString(0));
+        return written;
+    }
+
     public static string SchemaOf(IDocumentStore store) => store.Options.DatabaseSchemaName;
 }
