@@ -52,11 +52,18 @@ public static class TouchpointJson
         };
 
         if (touchpoint is not null) f.RejectUnknownFields();
-        if (f.Errors.Count > 0 || touchpoint is null || customerId is null) return (null, f.Errors);
-
-        var ruleErrors = TouchpointRules.Check(touchpoint, now);
+        var ruleErrors = touchpoint is null || f.Errors.Any(e => RuleInputs.Contains(e.Field)) ? [] : TouchpointRules.Check(touchpoint, now);
+        if (f.Errors.Count > 0 || touchpoint is null || customerId is null) return (null, [.. f.Errors, .. ruleErrors]);
         return ruleErrors.Count > 0 ? (null, ruleErrors) : (new ParsedTouchpoint(customerId, touchpoint), []);
     }
+
+    /// <summary>
+    /// The fields the business rules judge. While one of them could not be read the rules would
+    /// judge a stand-in value, so they wait; otherwise their errors come with the others, and a
+    /// client fixes everything in one go.
+    /// </summary>
+    private static readonly HashSet<string> RuleInputs =
+        ["occurredAt", "amount", "margin", "cost", "discountAmount", "acquisitionCost", "durationMinutes"];
 
     private static ITouchpoint? RecordedByTheService(JsonFields f, string type)
     {

@@ -47,6 +47,19 @@ public class when_a_touchpoint_is_invalid(AppFixture app)
     }
 
     [Fact]
+    public async Task a_missing_field_and_a_broken_rule_are_named_together()
+    {
+        var customer = Ids.Customer();
+        var purchase = Purchase(customer, Jan1.AddDays(1), amount: -5m, margin: -10m);
+        purchase.Remove("category");
+
+        var problem = await app.Host.PostTouchpoints(purchase, 400);
+
+        problem.ErrorKeys().ShouldBe(["category", "amount"], ignoreOrder: true);
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task amounts_beyond_a_trillion_are_rejected_so_a_customer_s_sums_cannot_overflow()
     {
         var customer = Ids.Customer();
