@@ -77,6 +77,23 @@ public class when_exporting_events(AppFixture app)
         causes[2].ShouldNotBe(causes[0]);
     }
 
+    [Fact]
+    public async Task an_event_posted_with_a_created_key_names_that_key_as_who_appended_it()
+    {
+        var created = await app.Host.PostJson("/api/keys", new { name = "crm connector", roles = new[] { "ingest" } }, 201);
+        var customer = Ids.Customer();
+        await app.Host.Scenario(s =>
+        {
+            s.Post.Json(SignUp(customer, Jan1)).ToUrl("/api/touchpoints");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, created["key"]!.GetValue<string>());
+            s.StatusCodeShouldBe(201);
+        });
+
+        var signup = (await Lines($"customerId={customer}")).Single();
+
+        signup["appendedBy"]!.GetValue<string>().ShouldBe(created["id"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("x")] // the other parity: one of the two puts a pair across the writer's first buffer

@@ -31,6 +31,9 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         run["state"]!.GetValue<string>().ShouldBe("completed");
         run["eventsTotal"]!.GetValue<long>().ShouldBe(ReplayHost.Events);
         run["eventsDone"]!.GetValue<long>().ShouldBe(ReplayHost.Events);
+        run["eventsPerSecond"]!.GetValue<double>().ShouldBeGreaterThan(0);
+        run["eta"].ShouldBeNull();   // nothing left to wait for
+        run["completedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThanOrEqualTo(run["startedAt"]!.GetValue<DateTimeOffset>());
         var again = await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = "2025-12-31" }, 202);
         again["id"]!.GetValue<string>().ShouldBe(run["id"]!.GetValue<string>());
         again["isNew"]!.GetValue<bool>().ShouldBeFalse();
