@@ -113,6 +113,10 @@ public static class PostTouchpointsEndpoint
     private static string KeyOf(string prefix, string field) =>
         field.Length == 0 ? (prefix.Length == 0 ? "body" : prefix) : prefix.Length == 0 ? field : $"{prefix}.{field}";
 
+    /// <summary>The first reasons, each once: every item's own is in <c>errors</c>.</summary>
+    private static string Summary(IReadOnlyList<string> reasons) =>
+        string.Join("; ", reasons.Take(3)) + (reasons.Count > 3 ? $"; and {reasons.Count - 3} other reason(s)." : ".");
+
     private static IResult Answer(AppendOutcome outcome, bool isArray)
     {
         if (outcome.TooMuchContention)
@@ -121,7 +125,7 @@ public static class PostTouchpointsEndpoint
         if (!outcome.Accepted)
         {
             var errors = outcome.Rejections.ToDictionary(r => isArray ? $"[{r.Index}]" : "touchpointId", r => new[] { r.Reason });
-            var detail = $"{string.Join(" ", outcome.Rejections.Select(r => r.Reason).Take(3))} {WhatWasWritten(outcome, isArray)}";
+            var detail = $"{Summary(outcome.Rejections.Select(r => r.Reason).Distinct().ToList())} {WhatWasWritten(outcome, isArray)}";
             return outcome.Rejections.Any(r => r.Kind == RejectionKind.Conflict)
                 ? Problems.Conflict(detail, errors)
                 : Problems.NotFound(detail, errors);
