@@ -62,6 +62,18 @@ public class when_posting_touchpoints(AppFixture app)
     }
 
     [Fact]
+    public async Task an_array_refused_for_one_reason_says_it_once_and_names_every_item()
+    {
+        var stranger = Ids.Customer();
+
+        var problem = await app.Host.PostTouchpoints(new[] { Purchase(stranger, Jan1), Purchase(stranger, Jan1.AddDays(1)), SupportCall(stranger, Jan1.AddDays(2)) }, 404);
+
+        var detail = problem["detail"]!.GetValue<string>();
+        detail.Split(stranger).Length.ShouldBe(2, detail);   // the customer named once
+        problem.ErrorKeys().ShouldBe(["[0]", "[1]", "[2]"]);
+    }
+
+    [Fact]
     public async Task a_touchpoint_for_a_customer_with_no_stream_is_404_and_nothing_is_appended()
     {
         var stranger = Ids.Customer();
