@@ -41,6 +41,12 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
         await command.ExecuteNonQueryAsync();
     }
 
+    private static async Task<(int Exit, string Output)> AuditVerify()
+    {
+        var (exit, output, _) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName }, "audit-verify");
+        return (exit, output);
+    }
+
     private async Task<long> SequenceOf(string customer, int version)
     {
         var events = await audit.Store.QuerySession().Events.FetchStreamAsync(customer);
@@ -138,10 +144,9 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     public async Task the_audit_verify_command_checks_every_stream_and_fails_on_a_mismatch()
     {
         var customer = await SealedCustomer();
-        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName };
         await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{cost}}', '1') where stream_id = @id and version = 4", ("id", customer));
 
-        var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
+        var (exit, output) = await AuditVerify();
 
         exit.ShouldNotBe(0);
         output.ShouldContain(customer);
@@ -151,11 +156,10 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     public async Task the_audit_verify_command_finds_a_customer_whose_history_was_deleted_whole()
     {
         var customer = await SealedCustomer();
-        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName };
         // The stream row takes its events with it (the foreign key cascades): only the seals remain.
         await Execute($"delete from {AuditHost.SchemaName}.mt_streams where id = @id", ("id", customer));
 
-        var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
+        var (exit, output) = await AuditVerify();
 
         exit.ShouldNotBe(0);
         output.ShouldContain(customer);
@@ -165,13 +169,12 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     public async Task the_audit_verify_command_finds_an_event_altered_after_its_stream_row_was_deleted()
     {
         var customer = await SealedCustomer();
-        var environment = new Dictionary<string, string> { ["Marten__Schema"] = AuditHost.SchemaName };
         // With the foreign key's trigger off the events outlive their stream row.
         await Execute($"set session_replication_role = replica; delete from {AuditHost.SchemaName}.mt_streams where id = @id; " +
                       $"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where stream_id = @id and version = 2",
             ("id", customer));
 
-        var (exit, output, _) = await HostCommandLine.Run(environment, "audit-verify");
+        var (exit, output) = await AuditVerify();
 
         exit.ShouldNotBe(0);
         output.ShouldContain(customer);
