@@ -30,6 +30,15 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        try
+        {
+            await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().StartAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            AnsiConsole.MarkupLine($"[red]seed-demo: {Markup.Escape(e.Message)}[/]");
+            return false;
+        }
 
         {
             var existing = (await host.Services.GetRequiredService<CustomerDatabases>()

@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Marten;
 using Spectre.Console;
@@ -24,6 +25,14 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
         using var host = input.BuildHost();
         var import = host.Services.GetRequiredService<TouchpointImport>();
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        try
+        {
+            await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().StartAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail(e.Message);
+        }
         ImportReport report = null!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

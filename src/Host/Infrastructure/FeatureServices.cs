@@ -17,7 +17,8 @@ public static class FeatureServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
-        services.AddHostedService<CustomerDatabaseLayoutCheck>();
+        services.AddSingleton<CustomerDatabaseLayoutCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<CustomerDatabaseLayoutCheck>());
         services.AddSingleton<TouchpointAppender>();
         services.AddSingleton<StreamRows>();
         services.AddSingleton<TouchpointClaims>();

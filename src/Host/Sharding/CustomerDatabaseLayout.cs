@@ -15,7 +15,7 @@ public sealed record CustomerDatabaseLayout(string Id, int Databases)
 /// for existing customers in the wrong place: their reads 404 and a new signup under the same id
 /// opens a second stream. The service records the number the first time it starts and refuses to
 /// start over customers written under another one; over databases without customers it takes the
-/// new number.
+/// new number. The commands that append (import, seed-demo) check the same before writing.
 /// </summary>
 public sealed class CustomerDatabaseLayoutCheck(IDocumentStore store, CustomerDatabases databases, TenancySettings settings) : IHostedService
 {

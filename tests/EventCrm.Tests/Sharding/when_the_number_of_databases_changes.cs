@@ -35,7 +35,15 @@ public class when_the_number_of_databases_changes
         var three = await Should.ThrowAsync<Exception>(() => AppFixture.StartHost(Schema, Over(_databases)));
         three.ToString().ShouldContain("gives 3 databases");
 
+        var file = await new DataTools.HistoryFile().SignUp("layout-new", "2025-01-02T10:00:00Z").SaveAsync();
+        var (importExit, _, importErrors) = await HostCommandLine.Run(new Dictionary<string, string>
+        {
+            ["Marten__Schema"] = Schema, ["ConnectionStrings__EventCrm"] = _databases[0],
+        }, "import", "--file", file);
+        importExit.ShouldNotBe(0);
+        importErrors.ShouldContain("written over 2");
+
         await using var again = await AppFixture.StartHost(Schema, Over(_databases[0], _databases[1]));
-        (await again.GetJson("/api/customers?pageSize=50"))["total"]!.GetValue<long>().ShouldBe(12);
+        (await again.GetJson("/api/customers?pageSize=50"))["total"]!.GetValue<long>().ShouldBe(12);   // the refused import wrote nothing
     }
 }
