@@ -30,9 +30,10 @@ public sealed class StreamAudit(IDocumentStore store, CustomerDatabases database
         var sealedThrough = await AuditStorage.SealedThroughAsync(connection, schema, ct);
         var rows = (await AuditStorage.RowsAsync(connection, schema, "stream_id = any(@ids)", Bind, ct)).ToLookup(r => r.StreamId);
         var seals = (await AuditStorage.SealsAsync(connection, schema, "stream_id = any(@ids)", Bind, ct)).ToLookup(s => s.StreamId);
+        var keys = await AuditStorage.KeysAsync(connection, schema, streamIds, create: false, ct);
         await snapshot.CommitAsync(ct);
         return streamIds.Where(id => rows[id].Any() || seals[id].Any())
-            .ToDictionary(id => id, id => AuditVerification.Verify(rows[id].ToList(), seals[id].ToList(), sealedThrough));
+            .ToDictionary(id => id, id => AuditVerification.Verify(rows[id].ToList(), seals[id].ToList(), sealedThrough, keys.GetValueOrDefault(id)));
     }
 
     public static async Task<NpgsqlConnection> OpenAsync(IMartenDatabase database, CancellationToken ct)

@@ -72,6 +72,9 @@ public static class PersonalDataErasure
             session.CausationId = context.CausationId;
             session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
             session.Events.Append(customerId, events[^1].Version + 1, erasure);
+            // The stream's secret goes with the values: the hashes sealed with it can no longer be
+            // matched against a guessed name or email (crypto-shredding).
+            session.QueueSqlCommand($"delete from {AuditStorage.SchemaOf(session.DocumentStore)}.{AuditStorage.KeysTableName} where stream_id = ?", customerId);
             try
             {
                 await session.SaveChangesAsync(ct);

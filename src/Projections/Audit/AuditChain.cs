@@ -9,7 +9,10 @@ namespace EventCrm.Projections.Audit;
 /// The tamper-evidence hash of each event: SHA-256 over its type, its data, its recording time
 /// and the hash of the stream's previous event (its business time is inside its data). Personal
 /// fields enter the hash only through their own hashes, so erasing a value (and keeping its hash)
-/// leaves the chain verifiable, while changing a value breaks it.
+/// leaves the chain verifiable, while changing a value breaks it. Those hashes are keyed with the
+/// stream's own secret (HMAC-SHA-256), deleted when the customer is erased: what remains sealed
+/// can no longer be checked against a guessed name or email. Seals made before keys existed keep
+/// their plain SHA-256 ("sha256:") and are verified as such.
 /// </summary>
 public static class AuditChain
 {
@@ -17,35 +20,43 @@ public static class AuditChain
     public const string Erased = "[erased]";
     public static readonly IReadOnlyList<string> PersonalFields = ["name", "email"];
 
-    public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes)
+    public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes, byte[]? streamKey)
     {
-        var text = string.Join('\n', row.Type, Pseudonymised(row.Data, personalHashes),
+        var text = string.Join('\n', row.Type, Pseudonymised(row.Data, personalHashes, streamKey),
             row.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture), previousHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    /// <summary>The hashes of the personal values an event holds now (erased values have none to give).</summary>
-    public static IReadOnlyDictionary<string, string> PersonalHashesOf(string data)
+    /// <summary>The keyed hashes of the personal values an event holds now (erased values have none to give).</summary>
+    public static IReadOnlyDictionary<string, string> PersonalHashesOf(string data, byte[] streamKey)
     {
-        if (!MayHoldPersonalData(data)) return NoHashes;
-        var json = JsonNode.Parse(data)?.AsObject();
         var hashes = new Dictionary<string, string>();
-        if (json is null) return hashes;
-        foreach (var field in PersonalFields)
-        {
-            if (TextOf(json[field]) is { } text && text != Erased) hashes[field] = HashOf(text);
-        }
+        foreach (var (field, text) in PersonalValuesOf(data)) hashes[field] = Keyed(streamKey, text);
         return hashes;
     }
 
-    private static readonly IReadOnlyDictionary<string, string> NoHashes = new Dictionary<string, string>();
+    /// <summary>Whether the event holds a personal value not erased yet: its stream needs a key to seal it.</summary>
+    public static bool HoldsPersonalValues(string data) => PersonalValuesOf(data).Any();
+
+    private static IEnumerable<(string Field, string Text)> PersonalValuesOf(string data)
+    {
+        if (!MayHoldPersonalData(data) || JsonNode.Parse(data) is not JsonObject json) yield break;
+        foreach (var field in PersonalFields)
+            if (TextOf(json[field]) is { } text && text != Erased) yield return (field, text);
+    }
 
     /// <summary>Whether a personal field's name appears in the text at all: most events (purchases, calls) need no parsing.</summary>
     private static bool MayHoldPersonalData(string data) => PersonalKeys.Any(key => data.Contains(key, StringComparison.Ordinal));
 
     private static readonly string[] PersonalKeys = PersonalFields.Select(field => $"\"{field}\"").ToArray();
 
-    private static string Pseudonymised(string data, IReadOnlyDictionary<string, string> sealedHashes)
+    /// <summary>
+    /// The data with each personal value replaced by its hash, made the way its seal made it: an
+    /// erased value by the sealed hash itself, a value sealed keyed by its keyed hash (none can be
+    /// made once the key is gone, so a value put back after an erasure is a mismatch), anything
+    /// else by its plain SHA-256.
+    /// </summary>
+    private static string Pseudonymised(string data, IReadOnlyDictionary<string, string> sealedHashes, byte[]? streamKey)
     {
         if (!MayHoldPersonalData(data)) return data;
         var json = JsonNode.Parse(data)?.AsObject();
@@ -53,7 +64,14 @@ public static class AuditChain
         foreach (var field in PersonalFields.Where(json.ContainsKey))
         {
             var value = TextOf(json[field]);
-            json[field] = value == Erased && sealedHashes.TryGetValue(field, out var sealedHash) ? sealedHash : value is null ? null : HashOf(value);
+            var sealedHash = sealedHashes.GetValueOrDefault(field);
+            json[field] = value switch
+            {
+                null => null,
+                Erased when sealedHash is not null => sealedHash,
+                _ when sealedHash?.StartsWith(KeyedPrefix, StringComparison.Ordinal) == true => streamKey is null ? KeyedPrefix + "no key" : Keyed(streamKey, value),
+                _ => Plain(value),
+            };
         }
         return json.ToJsonString();
     }
@@ -62,5 +80,12 @@ public static class AuditChain
     private static string? TextOf(JsonNode? value) =>
         value is null ? null : value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value.ToJsonString();
 
-    private static string HashOf(string value) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    private const string KeyedPrefix = "hmac:";
+
+    private static string Keyed(byte[] streamKey, string value) => KeyedPrefix + Convert.ToHexStringLower(HMACSHA256.HashData(streamKey, Encoding.UTF8.GetBytes(value)));
+
+    private static string Plain(string value) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    /// <summary>A new stream secret: 32 random bytes.</summary>
+    public static byte[] NewStreamKey() => RandomNumberGenerator.GetBytes(32);
 }

@@ -95,11 +95,14 @@ public sealed class AuditSealSubscription : SubscriptionBase
         if (unmet.Length > 0)
             foreach (var (streamId, hash) in await LastHashes(connection, schema, unmet, rows[0].Sequence, ct)) lastSeals[streamId] = hash;
 
+        var keys = await AuditStorage.KeysAsync(connection, schema,
+            rows.Where(r => AuditChain.HoldsPersonalValues(r.Data)).Select(r => r.StreamId).Distinct().ToArray(), create: true, ct);
         var (hashes, personalHashes) = (new string[rows.Count], new string[rows.Count]);
         for (var i = 0; i < rows.Count; i++)
         {
-            var personal = AuditChain.PersonalHashesOf(rows[i].Data);
-            hashes[i] = AuditChain.Hash(rows[i], lastSeals.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal);
+            var key = keys.GetValueOrDefault(rows[i].StreamId);
+            var personal = key is null ? new Dictionary<string, string>() : AuditChain.PersonalHashesOf(rows[i].Data, key);
+            hashes[i] = AuditChain.Hash(rows[i], lastSeals.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal, key);
             lastSeals[rows[i].StreamId] = hashes[i];
             personalHashes[i] = JsonSerializer.Serialize(personal);
         }

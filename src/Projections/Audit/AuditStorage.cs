@@ -1,16 +1,19 @@
 using System.Text.Json;
 using Marten;
 using Npgsql;
+using NpgsqlTypes;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace EventCrm.Projections.Audit;
 
-/// <summary>The seals table beside the events table, and the raw reads both sealing and verifying use.</summary>
+/// <summary>The seals table and the streams' secrets beside the events table, and the raw reads both sealing and verifying use.</summary>
 public static class AuditStorage
 {
     public const string TableName = "audit_seals";
+    /// <summary>One secret per stream that holds personal values, keying their sealed hashes; an erasure deletes it.</summary>
+    public const string KeysTableName = "audit_stream_keys";
 
     public static Table Table(string schema)
     {
@@ -22,6 +25,38 @@ public static class AuditStorage
         table.AddColumn("personal_hashes", "jsonb").NotNull();
         table.Indexes.Add(new IndexDefinition("ix_audit_seals_stream") { Columns = ["stream_id", "version"] });
         return table;
+    }
+
+    public static Table KeysTable(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, KeysTableName, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("stream_id").AsPrimaryKey();
+        table.AddColumn("key", "bytea").NotNull();
+        return table;
+    }
+
+    /// <summary>
+    /// The secrets of these streams. With <paramref name="create"/>, a stream without one gets one
+    /// first, committed at once: no seal may ever depend on a key that was not kept.
+    /// </summary>
+    public static async Task<Dictionary<string, byte[]>> KeysAsync(NpgsqlConnection connection, string schema, string[] streamIds, bool create, CancellationToken ct)
+    {
+        if (streamIds.Length == 0) return [];
+        if (create)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = $"insert into {schema}.{KeysTableName} (stream_id, key) select * from unnest(@streams, @keys) on conflict do nothing";
+            insert.Parameters.AddWithValue("streams", NpgsqlDbType.Array | NpgsqlDbType.Varchar, streamIds);
+            insert.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Bytea, streamIds.Select(_ => AuditChain.NewStreamKey()).ToArray());
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select stream_id, key from {schema}.{KeysTableName} where stream_id = any(@streams)";
+        command.Parameters.AddWithValue("streams", NpgsqlDbType.Array | NpgsqlDbType.Varchar, streamIds);
+        var keys = new Dictionary<string, byte[]>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
+        return keys;
     }
 
     public static async Task<List<AuditRow>> RowsAsync(NpgsqlConnection connection, string schema, string where, Action<NpgsqlCommand> bind, CancellationToken ct)

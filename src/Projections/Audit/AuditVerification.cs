@@ -15,7 +15,7 @@ public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMis
 /// </summary>
 public static class AuditVerification
 {
-    public static AuditReport Verify(IReadOnlyList<AuditRow> rows, IReadOnlyList<AuditSeal> seals, long sealedThrough)
+    public static AuditReport Verify(IReadOnlyList<AuditRow> rows, IReadOnlyList<AuditSeal> seals, long sealedThrough, byte[]? streamKey)
     {
         var sealBySequence = seals.ToDictionary(s => s.Sequence);
         var lastSealed = seals.Count == 0 ? long.MinValue : seals.Max(s => s.Sequence);
@@ -33,7 +33,7 @@ public static class AuditVerification
                 continue;
             }
             if (row.Version != seal.Version) return Fault(row, $"this event was sealed as version {seal.Version} of its stream", checkedCount, unsealed);
-            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes);
+            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey);
             if (hash != seal.Hash) return Fault(row, "the event differs from what was sealed", checkedCount, unsealed);
             previous = hash;
             checkedCount++;

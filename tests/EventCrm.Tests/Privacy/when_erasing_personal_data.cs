@@ -1,3 +1,5 @@
+using System.Text;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 using Alba;
@@ -99,6 +101,27 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
         audit["valid"]!.GetValue<bool>().ShouldBeTrue(audit.ToJsonString());
         audit["checked"]!.GetValue<int>().ShouldBe(7, "the six touchpoints and the erasure itself are sealed");
         audit["unsealed"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task an_erasure_deletes_the_stream_s_key_so_no_sealed_hash_can_be_matched_to_a_guessed_email()
+    {
+        var erased = await Customer();
+        var kept = await Customer();
+        await privacy.Store.CatchUp();
+        // Before: the email is sealed as HMAC-SHA-256 under the stream's own key, never as a plain SHA-256.
+        var key = (await StreamKey(erased.Id)).ShouldNotBeNull();
+        (await SealedPersonalHashes(erased.Id)).ShouldContain("hmac:" + Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(erased.Email))));
+        foreach (var value in new[] { erased.Email, erased.Name, kept.Email })
+            (await TablesHolding(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))))).ShouldBeEmpty();
+
+        await Erase(erased.Id);
+        await privacy.Store.CatchUp();
+
+        (await StreamKey(erased.Id)).ShouldBeNull("the key is gone with the values");
+        (await StreamKey(kept.Id)).ShouldNotBeNull();
+        (await SealedPersonalHashes(erased.Id)).ShouldNotBeEmpty("the sealed hashes stay, for the chain");
+        (await Host.GetJson($"/api/customers/{erased.Id}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     [Fact]
@@ -280,6 +303,27 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
             if ((long)(await search.ExecuteScalarAsync())! > 0) found.Add($"{table}.{column}");
         }
         return found;
+    }
+
+    private static async Task<byte[]?> StreamKey(string customerId)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand($"select key from {PrivacyHost.Schema}.audit_stream_keys where stream_id = @id", connection);
+        command.Parameters.AddWithValue("id", customerId);
+        return await command.ExecuteScalarAsync() as byte[];
+    }
+
+    /// <summary>Every personal hash sealed for the stream's events.</summary>
+    private static async Task<List<string>> SealedPersonalHashes(string customerId)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand(
+            $"select h.value from {PrivacyHost.Schema}.audit_seals s, jsonb_each_text(s.personal_hashes) h where s.stream_id = @id", connection);
+        command.Parameters.AddWithValue("id", customerId);
+        var hashes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) hashes.Add(reader.GetString(0));
+        return hashes;
     }
 
     private static async Task Execute(string sql, params (string Name, object Value)[] parameters)
