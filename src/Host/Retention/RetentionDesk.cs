@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Models;
 using EventCrm.Host.Touchpoints;
@@ -84,6 +85,9 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     private async Task<bool> StageAsync(IDocumentSession session, string customerId, ITouchpoint first, CancellationToken ct, params ITouchpoint[] more)
     {
         session.SetHeader(AppendContext.AppendedByHeader, "system");
+        // A client's touchpoint landing first makes the step fail and run again (the handler's
+        // retry policy): an expected turn, not an error for the logs.
+        if (session.Logger is not LostRacesNotErrors) session.Logger = new LostRacesNotErrors(session.Logger);
         var batch = new[] { first }.Concat(more).Select((t, i) => new IncomingTouchpoint(i, customerId, t)).ToList();
         var outcome = await appender.StageAsync(session, batch, ct);
         if (!outcome.Accepted) logger.LogWarning("Retention step for {Customer} refused: {Reasons}", customerId, string.Join("; ", outcome.Rejections.Select(r => r.Reason)));

@@ -218,7 +218,11 @@ public sealed class TouchpointAppender
         || e is MartenCommandException { InnerException: PostgresException inner } && LostRace(inner)
         || e is PostgresException postgres && LostRace(postgres);
 
-    private static bool LostRace(PostgresException e) => e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected;
+    private static bool LostRace(PostgresException e) => e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected
+        or QuickAppendVersionMismatch;
+
+    /// <summary>Raised by Marten's quick append (mt_quick_append_events) when the stream moved past the version expected.</summary>
+    private const string QuickAppendVersionMismatch = "MT003";
 
     /// <summary>
     /// The touchpoints already recorded under these event ids, in the databases known to hold some
