@@ -30,13 +30,9 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        try
+        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
         {
-            await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().StartAsync(CancellationToken.None);
-        }
-        catch (InvalidOperationException e)
-        {
-            AnsiConsole.MarkupLine($"[red]seed-demo: {Markup.Escape(e.Message)}[/]");
+            AnsiConsole.MarkupLine($"[red]seed-demo: {Markup.Escape(layout)}[/]");
             return false;
         }
 

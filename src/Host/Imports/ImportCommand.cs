@@ -25,14 +25,7 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
         using var host = input.BuildHost();
         var import = host.Services.GetRequiredService<TouchpointImport>();
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        try
-        {
-            await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().StartAsync(CancellationToken.None);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Fail(e.Message);
-        }
+        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
         ImportReport report = null!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

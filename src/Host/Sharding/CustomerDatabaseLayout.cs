@@ -21,18 +21,24 @@ public sealed class CustomerDatabaseLayoutCheck(IDocumentStore store, CustomerDa
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        if (await ProblemAsync(ct) is { } problem) throw new InvalidOperationException(problem);
+    }
+
+    /// <summary>Why the customers cannot be reached with this configuration; null when they can (the number is recorded then).</summary>
+    public async Task<string?> ProblemAsync(CancellationToken ct)
+    {
         var configured = settings.Sharded ? settings.Databases.Count : 1;
         await using var session = store.LightweightSession();
         var recorded = await session.LoadAsync<CustomerDatabaseLayout>(CustomerDatabaseLayout.DocumentId, ct);
-        if (recorded?.Databases == configured) return;
+        if (recorded?.Databases == configured) return null;
         if (recorded is not null && await AnyCustomerAsync(ct))
-            throw new InvalidOperationException(
-                (settings.Sharded ? $"{TenancySettings.Section} gives {configured} databases" : "One database is configured (ConnectionStrings:EventCrm)") +
-                $", but the customers of this event log were written over {recorded.Databases}: " +
-                "a customer's database follows from that number, so existing customers would be looked for in the wrong one. " +
-                $"Start with the {recorded.Databases} database(s) they were written to (docs/scaling.md, \"Adding a database\").");
+            return (settings.Sharded ? $"{TenancySettings.Section} gives {configured} databases" : "One database is configured (ConnectionStrings:EventCrm)") +
+                   $", but the customers of this event log were written over {recorded.Databases}: " +
+                   "a customer's database follows from that number, so existing customers would be looked for in the wrong one. " +
+                   $"Start with the {recorded.Databases} database(s) they were written to (docs/scaling.md, \"Adding a database\").";
         session.Store(new CustomerDatabaseLayout(CustomerDatabaseLayout.DocumentId, configured));
         await session.SaveChangesAsync(ct);
+        return null;
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
