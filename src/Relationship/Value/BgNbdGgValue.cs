@@ -32,6 +32,8 @@ public static class BgNbdGgValue
     public const string WeeklyDiscountRate = "weeklyDiscountRate";
     public static readonly IReadOnlyList<string> PurchaseModelNames = ["r", "alpha", "a", "b"];
     public static readonly IReadOnlyList<string> SpendModelNames = ["p", "q", "gamma"];
+    private static readonly string HorizonRule = $"must be a number of weeks from 0 to {MaximumHorizonWeeks}";
+    private static readonly string PurchaseModel = string.Join("/", PurchaseModelNames), SpendModel = string.Join("/", SpendModelNames);
     public static readonly IReadOnlyList<string> ParameterNames =
         [HorizonWeeks, MarginShare, WeeklyDiscountRate, .. PurchaseModelNames, .. SpendModelNames];
 
@@ -50,9 +52,9 @@ public static class BgNbdGgValue
 
     public static decimal Compute(BgNbdGgParameters p, PurchaseHistory history, decimal? meanRepeatValue)
     {
-        FormulaChecks.ThrowIfMissing(Id, ParameterNames, (string.Join("/", PurchaseModelNames), p.Purchases), (string.Join("/", SpendModelNames), p.Spend));
+        FormulaChecks.ThrowIfMissing(Id, ParameterNames, (PurchaseModel, p.Purchases is not null), (SpendModel, p.Spend is not null));
         FormulaChecks.ThrowIf(!(p.HorizonWeeks is >= 0 and <= MaximumHorizonWeeks), Id, ParameterNames, HorizonWeeks,
-            $"must be a number of weeks from 0 to {MaximumHorizonWeeks}");
+            HorizonRule);
         FormulaChecks.ThrowIf(p.MarginShare is < 0 or > 1, Id, ParameterNames, MarginShare, "must be between 0 and 1");
         FormulaChecks.ThrowIf(p.WeeklyDiscountRate <= -1, Id, ParameterNames, WeeklyDiscountRate, "must be greater than -1");
         FormulaChecks.ThrowIf(p.Spend!.Q <= 1, Id, ParameterNames, "q", "must be above 1 for the mean spend to exist");

@@ -86,22 +86,24 @@ public static class CurrentValue
     /// </summary>
     private static Dictionary<string, decimal> Inputs(FormulaChoice formula, CustomerLedger ledger, DateTimeOffset asOf, PortfolioModel model)
     {
-        Dictionary<string, decimal> inputs;
-        if (Estimates.TryGetValue(formula.Name, out var estimates))
+        if (!Estimates.TryGetValue(formula.Name, out var estimates))
         {
-            CustomerMeasures? measures = null;
-            inputs = new Dictionary<string, decimal>(estimates.Length + formula.Parameters.Count);
-            foreach (var (input, estimate) in estimates)
-                inputs[input] = formula.Parameters.TryGetValue(input, out var given)
-                    ? given
-                    : estimate(measures ??= CustomerMeasures.Of(ledger, asOf, model), model);
+            var fitted = BgNbdEstimates(CustomerMeasures.Of(ledger, asOf, model), model);
+            ForgetFittedModelsOverriddenInPart(fitted, formula.Parameters);
+            foreach (var (name, value) in formula.Parameters) fitted[name] = value;
+            return fitted;
         }
-        else
+        CustomerMeasures? measures = null;
+        var (inputs, given) = (new Dictionary<string, decimal>(estimates.Length + formula.Parameters.Count), 0);
+        foreach (var (input, estimate) in estimates)
         {
-            inputs = BgNbdEstimates(CustomerMeasures.Of(ledger, asOf, model), model);
-            ForgetFittedModelsOverriddenInPart(inputs, formula.Parameters);
+            if (formula.Parameters.TryGetValue(input, out var value)) given++;
+            else value = estimate(measures ??= CustomerMeasures.Of(ledger, asOf, model), model);
+            inputs.Add(input, value);
         }
-        foreach (var (name, given) in formula.Parameters) inputs[name] = given;
+        // Any other name is not one of the formula's: passed on for its parameter check to refuse.
+        if (given < formula.Parameters.Count)
+            foreach (var (name, value) in formula.Parameters) inputs.TryAdd(name, value);
         return inputs;
     }
 

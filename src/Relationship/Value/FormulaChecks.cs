@@ -5,16 +5,18 @@ namespace EventCrm.Relationship.Value;
 // computed, and the caller is told every missing name at once rather than one per attempt.
 internal static class FormulaChecks
 {
-    public static void ThrowIfMissing(FormulaId formula, IReadOnlyList<string> allowed, params ReadOnlySpan<(string Name, object? Value)> fields)
+    // Met once per valuation (a replay values every customer after every touchpoint): flags, not
+    // boxed values, and the names listed only when one is missing.
+    public static void ThrowIfMissing(FormulaId formula, IReadOnlyList<string> allowed, params ReadOnlySpan<(string Name, bool Given)> fields)
     {
         foreach (var field in fields)
-            if (field.Value is null) throw FormulaParameterException.Missing(formula, allowed, Missing(fields));
+            if (!field.Given) throw FormulaParameterException.Missing(formula, allowed, Missing(fields));
     }
 
-    private static List<string> Missing(ReadOnlySpan<(string Name, object? Value)> fields)
+    private static List<string> Missing(ReadOnlySpan<(string Name, bool Given)> fields)
     {
         var names = new List<string>();
-        foreach (var (name, value) in fields) if (value is null) names.Add(name);
+        foreach (var (name, given) in fields) if (!given) names.Add(name);
         return names;
     }
 

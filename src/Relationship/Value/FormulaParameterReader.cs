@@ -12,6 +12,7 @@ internal readonly struct FormulaParameterReader
     // A horizon is a business assumption (50 years of months is 600 periods); the cap keeps a
     // request from asking for a billion-period loop.
     public const int MaximumPeriods = 10_000;
+    public static readonly string PeriodsRule = $"must be a whole number of periods from 0 to {MaximumPeriods}";
 
     public FormulaParameterReader(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> values)
     {
@@ -47,7 +48,7 @@ internal readonly struct FormulaParameterReader
         var value = Optional(name);
         if (value is null) return null;
         if (decimal.Truncate(value.Value) != value.Value || value.Value < 0 || value.Value > MaximumPeriods)
-            throw OutOfRange(name, $"must be a whole number of periods from 0 to {MaximumPeriods}");
+            throw OutOfRange(name, PeriodsRule);
         return (int)value.Value;
     }
 

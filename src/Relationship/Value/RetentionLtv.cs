@@ -19,6 +19,7 @@ public sealed record RetentionLtvParameters(
 public static class RetentionLtv
 {
     public static readonly FormulaId Id = new("retention-ltv", 1);
+    private static readonly string PeriodsOrNoHorizonRule = $"{FormulaParameterReader.PeriodsRule}, or absent for no horizon";
 
     public const string MarginPerPeriod = "marginPerPeriod";
     public const string RetentionRate = "retentionRate";
@@ -37,11 +38,11 @@ public static class RetentionLtv
 
     public static decimal Compute(RetentionLtvParameters p)
     {
-        FormulaChecks.ThrowIfMissing(Id, ParameterNames, (MarginPerPeriod, p.MarginPerPeriod), (AcquisitionCost, p.AcquisitionCost));
+        FormulaChecks.ThrowIfMissing(Id, ParameterNames, (MarginPerPeriod, p.MarginPerPeriod.HasValue), (AcquisitionCost, p.AcquisitionCost.HasValue));
         var margin = p.MarginPerPeriod!.Value;
         var acquisitionCost = p.AcquisitionCost!.Value;
         FormulaChecks.ThrowIf(p.Periods is < 0 or > FormulaParameterReader.MaximumPeriods, Id, ParameterNames, Periods,
-            $"must be a whole number of periods from 0 to {FormulaParameterReader.MaximumPeriods}, or absent for no horizon");
+            PeriodsOrNoHorizonRule);
 
         return p.Periods is { } periods
             ? Value(Enumerable.Repeat(margin, periods).ToList(), p.RetentionRate, p.DiscountRate, acquisitionCost)

@@ -27,7 +27,7 @@ public static class SimpleClv
     public static decimal Compute(SimpleClvParameters parameters)
     {
         FormulaChecks.ThrowIfMissing(Id, ParameterNames,
-            (AverageOrderValue, parameters.AverageOrderValue), (PurchasesPerYear, parameters.PurchasesPerYear));
+            (AverageOrderValue, parameters.AverageOrderValue.HasValue), (PurchasesPerYear, parameters.PurchasesPerYear.HasValue));
         FormulaChecks.ThrowIf(parameters.PurchasesPerYear < 0, Id, ParameterNames, PurchasesPerYear, "must be 0 or more");
         FormulaChecks.ThrowIf(parameters.LifetimeYears < 0, Id, ParameterNames, LifetimeYears, "must be 0 or more");
 

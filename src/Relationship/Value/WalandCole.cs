@@ -47,11 +47,11 @@ public static class WalandCole
     public static decimal Compute(WalandColeParameters p)
     {
         FormulaChecks.ThrowIfMissing(Id, ParameterNames,
-            (VolumePerPeriod, p.VolumePerPeriod), (MarginPerUnit, p.MarginPerUnit),
-            (DevelopmentCostPerPeriod, p.DevelopmentCostPerPeriod), (RetentionCostPerPeriod, p.RetentionCostPerPeriod),
-            (AcquisitionCost, p.AcquisitionCost));
+            (VolumePerPeriod, p.VolumePerPeriod.HasValue), (MarginPerUnit, p.MarginPerUnit.HasValue),
+            (DevelopmentCostPerPeriod, p.DevelopmentCostPerPeriod.HasValue), (RetentionCostPerPeriod, p.RetentionCostPerPeriod.HasValue),
+            (AcquisitionCost, p.AcquisitionCost.HasValue));
         FormulaChecks.ThrowIf(p.Periods is < 0 or > FormulaParameterReader.MaximumPeriods, Id, ParameterNames, Periods,
-            $"must be a whole number of periods from 0 to {FormulaParameterReader.MaximumPeriods}");
+            FormulaParameterReader.PeriodsRule);
 
         var period = new WalandColePeriod(p.VolumePerPeriod!.Value, p.DevelopmentCostPerPeriod!.Value, p.RetentionCostPerPeriod!.Value);
         return Value(Enumerable.Repeat(period, p.Periods).ToList(), p.MarginPerUnit!.Value, p.AcquisitionCost!.Value, p.CostOfCapital);
