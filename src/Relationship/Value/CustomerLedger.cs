@@ -57,52 +57,60 @@ public sealed partial record CustomerLedger
     public CustomerLedger Record(ITouchpoint touchpoint)
     {
         var type = TouchpointTypes.NameOf(touchpoint);
-        var h = Historical;
+        var (leadAt, signedUpAt, segment, h, purchases, refunds, offerCosts, accepted) =
+            (LeadAt, SignedUpAt, Segment, Historical, Purchases, Refunds, OfferCosts, AcceptedOffers);
         var c = h.Costs;
+        switch (touchpoint)
+        {
+            case LeadCaptured lead:
+                leadAt = Earliest(LeadAt, lead.OccurredAt);
+                break;
+            case SignedUp s:
+                (signedUpAt, segment) = (Earliest(SignedUpAt, s.OccurredAt), s.Segment);
+                h = h with { Costs = c with { Acquisition = c.Acquisition + s.AcquisitionCost } };
+                break;
+            case PurchaseMade p:
+                h = h with { Revenue = h.Revenue + p.Amount, Margin = h.Margin + p.Margin };
+                purchases = AppendedList<PurchaseLine>.Append(Purchases, new PurchaseLine(p.OccurredAt, p.OrderId, p.Amount, p.Margin, p.Category));
+                break;
+            case PurchaseRefunded r:
+                h = h with { Revenue = h.Revenue - r.Amount, Margin = h.Margin - r.Margin };
+                refunds = AppendedList<RefundLine>.Append(Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount));
+                break;
+            case SupportCallLogged call:
+                h = h with { Costs = c with { Support = c.Support + call.Cost } };
+                break;
+            case VisitMade visit:
+                h = h with { Costs = c with { Visits = c.Visits + visit.Cost } };
+                break;
+            case PromotionOffered offer:
+                h = h with { Costs = c with { Promotions = c.Promotions + offer.Cost } };
+                break;
+            case PromotionAccepted promotion:
+                h = h with { Costs = c with { Promotions = c.Promotions + promotion.DiscountAmount } };
+                break;
+            case RetentionOfferMade offer:
+                offerCosts = new Dictionary<string, decimal>(OfferCosts) { [offer.OfferId] = offer.Cost };
+                if (AcceptedOffers.Contains(offer.OfferId) && !OfferCosts.ContainsKey(offer.OfferId))
+                    h = h with { Costs = c with { Retention = c.Retention + offer.Cost } };
+                break;
+            case RetentionOfferAccepted acceptance when !AcceptedOffers.Contains(acceptance.OfferId):
+                accepted = [.. AcceptedOffers, acceptance.OfferId];
+                h = h with { Costs = c with { Retention = c.Retention + OfferCosts.GetValueOrDefault(acceptance.OfferId) } };
+                break;
+        }
+        // One new ledger per touchpoint: a replay records millions.
         var changesState = Lifecycle.Lifecycle.CanChangeState(type);
         var next = this with
         {
             Touchpoints = Touchpoints + 1,
             FirstSeenAt = FirstSeenAt is { } first && first <= touchpoint.OccurredAt ? first : touchpoint.OccurredAt,
             Marks = changesState ? AppendedList<StateMark>.Append(Marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)) : Marks,
+            LeadAt = leadAt, SignedUpAt = signedUpAt, Segment = segment, Historical = h,
+            Purchases = purchases, Refunds = refunds, OfferCosts = offerCosts, AcceptedOffers = accepted,
         };
         if (changesState) next._folded.StepFrom(this, type, touchpoint.OccurredAt);
-        return touchpoint switch
-        {
-            LeadCaptured lead => next with { LeadAt = Earliest(LeadAt, lead.OccurredAt) },
-            SignedUp s => next with
-            {
-                SignedUpAt = Earliest(SignedUpAt, s.OccurredAt), Segment = s.Segment,
-                Historical = h with { Costs = c with { Acquisition = c.Acquisition + s.AcquisitionCost } },
-            },
-            PurchaseMade p => next with
-            {
-                Historical = h with { Revenue = h.Revenue + p.Amount, Margin = h.Margin + p.Margin },
-                Purchases = AppendedList<PurchaseLine>.Append(Purchases, new PurchaseLine(p.OccurredAt, p.OrderId, p.Amount, p.Margin, p.Category)),
-            },
-            PurchaseRefunded r => next with
-            {
-                Historical = h with { Revenue = h.Revenue - r.Amount, Margin = h.Margin - r.Margin },
-                Refunds = AppendedList<RefundLine>.Append(Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount)),
-            },
-            SupportCallLogged call => next with { Historical = h with { Costs = c with { Support = c.Support + call.Cost } } },
-            VisitMade visit => next with { Historical = h with { Costs = c with { Visits = c.Visits + visit.Cost } } },
-            PromotionOffered offer => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + offer.Cost } } },
-            PromotionAccepted accepted => next with { Historical = h with { Costs = c with { Promotions = c.Promotions + accepted.DiscountAmount } } },
-            RetentionOfferMade offer => next with
-            {
-                OfferCosts = new Dictionary<string, decimal>(OfferCosts) { [offer.OfferId] = offer.Cost },
-                Historical = AcceptedOffers.Contains(offer.OfferId) && !OfferCosts.ContainsKey(offer.OfferId)
-                    ? h with { Costs = c with { Retention = c.Retention + offer.Cost } }
-                    : h,
-            },
-            RetentionOfferAccepted accepted when !AcceptedOffers.Contains(accepted.OfferId) => next with
-            {
-                AcceptedOffers = [.. AcceptedOffers, accepted.OfferId],
-                Historical = h with { Costs = c with { Retention = c.Retention + OfferCosts.GetValueOrDefault(accepted.OfferId) } },
-            },
-            _ => next,
-        };
+        return next;
     }
 
     public IReadOnlyDictionary<string, decimal> MarginByCategory() =>
