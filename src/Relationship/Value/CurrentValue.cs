@@ -7,7 +7,7 @@ public sealed record CurrentValueResult(decimal Value, IReadOnlyDictionary<strin
 /// formula. Every input the formula's parameters leave open is estimated from the customer's own
 /// measures and the portfolio model (docs/value.md); the result lists every input it used.
 /// </summary>
-public static class CurrentValue
+public static partial class CurrentValue
 {
     public const decimal DefaultCostOfCapital = 0.08m;
     public const decimal DefaultHorizonWeeks = 52m;
@@ -19,22 +19,27 @@ public static class CurrentValue
         if (!FormulaChoice.Names.Contains(formula.Name))
             throw new ArgumentException($"unknown formula '{formula.Name}'; known: {string.Join(", ", FormulaChoice.Names)}");
 
-        var inputs = Inputs(formula, ledger, asOf, model);
+        var pinned = Pinned.GetValue(formula, PinnedValue);
+        var inputs = pinned.Value?.Inputs ?? Inputs(formula, ledger, asOf, model);
 
         if (ledger.State() is Lifecycle.CustomerStates.Churned)
             return new(0, inputs, "churned: no transactions are expected any more");
         if (ledger.Purchases.Count == 0 && ledger.SignedUpAt is null)
             return new(0, inputs, "prospect: no transactions are expected until the lead converts");
+        if (pinned.Value is { } same) return same;
 
-        var value = formula.Name switch
-        {
-            "simple-clv" => SimpleClv.Compute(SimpleClv.ParametersFrom(inputs)),
-            "waland-cole" => WalandCole.Compute(WalandCole.ParametersFrom(inputs)),
-            "retention-ltv" => RetentionLtv.Compute(RetentionLtv.ParametersFrom(inputs)),
-            _ => BgNbdGg(inputs, ledger, asOf),
-        };
+        var value = Estimates.ContainsKey(formula.Name) ? FromInputs(formula.Name, inputs) : BgNbdGg(inputs, ledger, asOf);
         return new(Math.Round(value, 2), inputs, null);
     }
+
+    /// <summary>The value of a formula whose every input is a number (all but bgnbd-gg, which reads the customer's purchases too).</summary>
+    private static decimal FromInputs(string formula, IReadOnlyDictionary<string, decimal> inputs) => formula switch
+    {
+        "simple-clv" => SimpleClv.Compute(SimpleClv.ParametersFrom(inputs)),
+        "waland-cole" => WalandCole.Compute(WalandCole.ParametersFrom(inputs)),
+        "retention-ltv" => RetentionLtv.Compute(RetentionLtv.ParametersFrom(inputs)),
+        _ => throw new ArgumentException($"'{formula}' is not valued from its inputs alone"),
+    };
 
     /// <summary>Checks a formula's explicit parameters without a customer: names, and values a formula can use.</summary>
     public static void Validate(string name, IReadOnlyDictionary<string, decimal> parameters)
@@ -130,7 +135,7 @@ public static class CurrentValue
         return estimates;
     }
 
-    private static decimal BgNbdGg(Dictionary<string, decimal> inputs, CustomerLedger ledger, DateTimeOffset asOf)
+    private static decimal BgNbdGg(IReadOnlyDictionary<string, decimal> inputs, CustomerLedger ledger, DateTimeOffset asOf)
     {
         var parameters = BgNbdGgValue.ParametersFrom(inputs);
         if (parameters.Purchases is null || parameters.Spend is null)
