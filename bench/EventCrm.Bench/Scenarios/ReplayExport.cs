@@ -69,7 +69,7 @@ public static class BigLog
 public static class Replay
 {
     public const string Name = "replay", Memory = "replay-peak-working-set-mb", AgainstRebuild = "replay-vs-marten-rebuild",
-        SameLogRebuild = "marten-rebuild-replay-log";
+        SameLogRebuild = "marten-rebuild-replay-log", CustomerP99 = "replay-customer-p99-ms";
 
     /// <summary>The rate of the Host's first replay, which also compiles the replay's code.</summary>
     public static double? FirstReplayRate { get; private set; }
@@ -140,6 +140,7 @@ public static class Replay
         ctx.Log($"replay {formula}: {done:N0} of {total:N0} events, {customers:N0} customers, in {elapsed.TotalSeconds:F2} s from the POST to completed: " +
                 $"{rate:N0} events/s (the replay's own eventsPerSecond: {serverRate:N0}); Host peak working set {peak:N0} MB");
         await ProjectionScenario.LogTopStatementsAsync(ctx, "the replay", ct);
+        var (customerReads, readEvents) = await ReadCustomersAsync(ctx, http, view.GetProperty("id").GetString()!, ct);
         await host.StopAsync();
         var sameLogRebuild = await MartenRebuildOfThisLogAsync(ctx, events, ct);
         await BigLog.DoneAsync(ctx, BigLog.Runs(ctx, Export.Name), ct);
@@ -158,6 +159,12 @@ public static class Replay
             new Figure(AgainstRebuild, Math.Round(rate), "events/s")
                 { Against = ProjectionScenario.Rebuild, MinRatio = 5, Note = "the replay's rate against Marten's rebuild of CustomerLedgerProjection in the same run" },
             new Figure(Memory, Math.Round(peak), "MB") { Floor = 500, Note = $"VmHWM of the Host that ran the replay ({done:N0} events); the issue asks under 500 MB" },
+            new Figure(CustomerP99, Math.Round(customerReads.Percentile(0.99), 2), "ms")
+            {
+                Note = $"GET /api/replays/{{id}}/customers/{{customerId}} of the {customerReads.Count:N0} replayed customers with the most events " +
+                       $"({readEvents:N0} events each on average), one client, after the replay: each read works out the customer's value history " +
+                       $"from the log the replay covered; p50 {customerReads.Percentile(0.5):F2} ms (a value read's floor is 20 ms)",
+            },
             new Figure(SameLogRebuild, Math.Round(sameLogRebuild), "events/s")
             {
                 Against = ProjectionScenario.CopyRead,
@@ -165,6 +172,31 @@ public static class Replay
                        $"the replay ran at {rate / sameLogRebuild:F2}x this rate",
             },
         ];
+    }
+
+    /// <summary>The replayed customers with the most events, each read once (its history worked out from the log as it is read).</summary>
+    private static async Task<(Latencies Reads, double MeanEvents)> ReadCustomersAsync(BenchContext ctx, HttpClient http, string replayId, CancellationToken ct)
+    {
+        var customers = new List<(string Id, int Events)>();
+        await using (var largest = ctx.Database.CreateCommand(
+            $"SELECT customer_id, events FROM {BigLog.Schema}.replay_values WHERE replay_id = $1 ORDER BY events DESC, customer_id LIMIT 1000"))
+        {
+            largest.Parameters.Add(new Npgsql.NpgsqlParameter { Value = replayId });
+            await using var reader = await largest.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) customers.Add((reader.GetString(0), reader.GetInt32(1)));
+        }
+        var reads = new Latencies();
+        foreach (var (id, _) in customers)
+        {
+            var watch = Stopwatch.StartNew();
+            using var answer = await http.GetAsync($"/api/replays/{Uri.EscapeDataString(replayId)}/customers/{Uri.EscapeDataString(id)}", ct);
+            await answer.Content.ReadAsByteArrayAsync(ct);
+            if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"GET replayed customer {id}: {(int)answer.StatusCode}");
+            reads.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        var mean = customers.Count == 0 ? 0 : customers.Average(c => c.Events);
+        ctx.Log($"replayed customers read: {reads.Count:N0} of the largest ({mean:N0} events each on average), p50 {reads.Percentile(0.5):F2} ms, p99 {reads.Percentile(0.99):F2} ms");
+        return (reads, mean);
     }
 
     /// <summary>

@@ -156,8 +156,7 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
             var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
             rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
                 replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
-                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, ReplayJson.Default.CustomerValuation),
-                JsonSerializer.SerializeToUtf8Bytes(replayed.History, ReplayJson.Default.IReadOnlyListReplayedPoint));
+                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, ReplayJson.Default.CustomerValuation));
         });
         return rows;
     }

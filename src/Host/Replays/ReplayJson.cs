@@ -5,11 +5,11 @@ using EventCrm.Relationship.Value;
 namespace EventCrm.Host.Replays;
 
 /// <summary>
-/// The replay's results as JSON, with serializers generated at build time: a replay writes a
-/// customer's valuation and whole history, and reflection-based writing was a sixth of its CPU.
+/// The replay's results as JSON, with serializers generated at build time: a replay writes every
+/// customer's valuation, and reflection-based writing was a sixth of its CPU. (Histories are read
+/// back from replays that stored them, before 2026-12-04.)
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CustomerValuation))]
-[JsonSerializable(typeof(IReadOnlyList<ReplayedPoint>))]
 [JsonSerializable(typeof(List<ReplayedPoint>))]
 public sealed partial class ReplayJson : JsonSerializerContext;

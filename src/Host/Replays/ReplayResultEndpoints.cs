@@ -29,7 +29,9 @@ public static class GetReplayedCustomerEndpoint
                 : $"Replay '{id}' has no customer '{customerId}'.");
 
         var valuation = JsonSerializer.Deserialize(stored.Valuation, ReplayJson.Default.CustomerValuation)!;
-        var history = JsonSerializer.Deserialize(stored.History, ReplayJson.Default.ListReplayedPoint)!;
+        var history = stored.History is { } kept
+            ? JsonSerializer.Deserialize(kept, ReplayJson.Default.ListReplayedPoint)!
+            : await results.HistoryAsync(run, customerId, ct);
         var query = new ValueQuery(run.Formula, run.AsOf, null, new KnownModel(PortfolioModel.Default, run.ModelFittedAt, null));
         return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count), history));
     }

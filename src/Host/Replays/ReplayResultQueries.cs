@@ -1,3 +1,5 @@
+using EventCrm.Host.Models;
+using EventCrm.Host.Sharding;
 using Marten;
 using Npgsql;
 
@@ -8,10 +10,10 @@ public sealed record DiffItem(string CustomerId, decimal Replayed, decimal Again
 public sealed record DiffPage(long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);
 
 /// <summary>Reads replay results back: one customer, or the differences with the live values or with another replay, largest first.</summary>
-public sealed class ReplayResultQueries(IDocumentStore store)
+public sealed partial class ReplayResultQueries(IDocumentStore store, CustomerDatabases databases, PortfolioModels models)
 {
-    /// <summary>The stored valuation and history, UTF-8 JSON.</summary>
-    public async Task<(byte[] Valuation, byte[] History)?> CustomerAsync(string replayId, string customerId, CancellationToken ct)
+    /// <summary>The stored valuation and, for replays of before 2026-12-04, history: UTF-8 JSON.</summary>
+    public async Task<(byte[] Valuation, byte[]? History)?> CustomerAsync(string replayId, string customerId, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
@@ -19,7 +21,7 @@ public sealed class ReplayResultQueries(IDocumentStore store)
         command.Parameters.AddWithValue("r", replayId);
         command.Parameters.AddWithValue("c", customerId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1)) : null;
+        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<byte[]>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)) : null;
     }
 
     /// <summary>Against the live values (computed in the same pass) when <paramref name="otherReplayId"/> is null.</summary>

@@ -8,11 +8,12 @@ using Weasel.Postgresql.Tables;
 namespace EventCrm.Host.Replays;
 
 /// <summary>
-/// One row per replayed customer: its values, the live comparison and its value history. The
-/// valuation and history are UTF-8 JSON kept as `bytea`: they are only ever read back whole, and
-/// the server stores bytes without parsing them, where `json` made it check 200 MB of text per
-/// million events on the cores the replay itself runs on (`jsonb` cost three times that);
-/// `convert_from(history, 'UTF8')::jsonb` still opens them to SQL.
+/// One row per replayed customer: its values and the live comparison. The valuation is UTF-8 JSON
+/// kept as `bytea`: only ever read back whole, and stored without the server parsing it
+/// (`convert_from(valuation, 'UTF8')::jsonb` still opens it to SQL). The value history is not
+/// stored any more (about 180 bytes per event, most of a replay's writing): a replayed customer's
+/// read works it out from the log the replay covered. Replays of before 2026-12-04 keep the
+/// histories they stored, and their reads show them.
 /// </summary>
 public static class ReplayStorage
 {
@@ -30,20 +31,24 @@ public static class ReplayStorage
         table.AddColumn<string>("live_tier").NotNull();
         table.AddColumn<int>("events").NotNull();
         table.AddColumn(new Utf8JsonColumn("valuation")).NotNull();
-        table.AddColumn(new Utf8JsonColumn("history")).NotNull();
+        table.AddColumn(new Utf8JsonColumn("history")).AllowNulls();
         return table;
     }
 
-    /// <summary>Databases written before 2026-12-04 hold the documents as `json` (or, earlier, `jsonb`): their text becomes the bytes.</summary>
+    /// <summary>
+    /// Databases written before 2026-12-04 hold the documents as `json` (or, earlier, `jsonb`, both
+    /// required): their text becomes the bytes, and the history may be left empty from then on.
+    /// </summary>
     private sealed class Utf8JsonColumn(string name) : TableColumn(name, "bytea")
     {
         public override string AlterColumnTypeSql(Table table, TableColumn changeActual) =>
-            $"alter table {table.Identifier} alter column {QuotedName} type bytea using convert_to({QuotedName}::text, 'UTF8');";
+            $"alter table {table.Identifier} alter column {QuotedName} type bytea using convert_to({QuotedName}::text, 'UTF8');" +
+            (AllowNulls ? $" alter table {table.Identifier} alter column {QuotedName} drop not null;" : "");
     }
 
-    /// <summary>Valuation and history are UTF-8 JSON: what the column receives, at half the memory of strings.</summary>
+    /// <summary>The valuation is UTF-8 JSON: what the column receives, at half the memory of a string.</summary>
     public sealed record Row(string CustomerId, decimal Current, decimal Potential, string Tier, decimal Live, string LiveTier, int Events,
-        byte[] Valuation, byte[] History);
+        byte[] Valuation);
 
     /// <summary>A chunk of customers in one transaction: the table itself is the replay's checkpoint.</summary>
     public static async Task WriteAsync(NpgsqlConnection connection, string schema, string replayId, IReadOnlyList<Row> rows, CancellationToken ct)
@@ -57,7 +62,7 @@ public static class ReplayStorage
             connection))
             await relaxed.ExecuteNonQueryAsync(ct);
         await using (var writer = await connection.BeginBinaryImportAsync(
-            $"copy {schema}.{TableName} (replay_id, customer_id, current_value, potential, tier, live_value, live_tier, events, valuation, history) from stdin (format binary)", ct))
+            $"copy {schema}.{TableName} (replay_id, customer_id, current_value, potential, tier, live_value, live_tier, events, valuation) from stdin (format binary)", ct))
         {
             foreach (var r in rows)
             {
@@ -71,7 +76,6 @@ public static class ReplayStorage
                 await writer.WriteAsync(r.LiveTier, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(r.Events, NpgsqlDbType.Integer, ct);
                 await writer.WriteAsync(r.Valuation, NpgsqlDbType.Bytea, ct);
-                await writer.WriteAsync(r.History, NpgsqlDbType.Bytea, ct);
             }
             await writer.CompleteAsync(ct);
         }

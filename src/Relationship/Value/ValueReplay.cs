@@ -5,19 +5,29 @@ namespace EventCrm.Relationship.Value;
 public sealed record ReplayedPoint(string TouchpointId, string Type, DateTimeOffset OccurredAt, decimal Revenue, decimal Profit,
     decimal Current, decimal Potential, string Tier);
 
-/// <summary>One customer replayed: its value as of the replay date under the replayed formula and under the live one, and its history.</summary>
-public sealed record ReplayedCustomer(string CustomerId, CustomerLedger Ledger, CustomerValuation Value, CustomerValuation Live,
-    IReadOnlyList<ReplayedPoint> History, int Events);
+/// <summary>One customer replayed: its value as of the replay date under the replayed formula and under the live one.</summary>
+public sealed record ReplayedCustomer(string CustomerId, CustomerLedger Ledger, CustomerValuation Value, CustomerValuation Live, int Events);
 
 /// <summary>
-/// Replays one customer's touchpoints under a formula: the value after each touchpoint (as of
-/// its business time) and at the replay date. The same pure functions as the live reads, so a
-/// replay under the formula in force gives exactly the live value.
+/// Replays one customer's touchpoints under a formula, with the same pure functions as the live
+/// reads, so a replay under the formula in force gives exactly the live value. A replay of the
+/// whole log values every customer as of its date; the value after each touchpoint (its history)
+/// is worked out for the one customer someone asks about.
 /// </summary>
 public static class ValueReplay
 {
     public static ReplayedCustomer Customer(string customerId, IReadOnlyList<ITouchpoint> recorded, DateTimeOffset asOf,
         FormulaChoice formula, FormulaChoice live, PortfolioModel model)
+    {
+        var counted = InBusinessTimeOrder(recorded, asOf);
+        var ledger = CustomerLedger.Of(customerId, counted);
+        return new ReplayedCustomer(customerId, ledger, CustomerValuation.Of(ledger, asOf, formula, model),
+            CustomerValuation.Of(ledger, asOf, live, model), counted.Length);
+    }
+
+    /// <summary>The value after each touchpoint up to the date, as of that touchpoint's business time.</summary>
+    public static IReadOnlyList<ReplayedPoint> History(string customerId, IReadOnlyList<ITouchpoint> recorded, DateTimeOffset asOf,
+        FormulaChoice formula, PortfolioModel model)
     {
         var counted = InBusinessTimeOrder(recorded, asOf);
         var ledger = CustomerLedger.Empty(customerId);
@@ -29,8 +39,7 @@ public static class ValueReplay
             history.Add(new ReplayedPoint(touchpoint.TouchpointId, TouchpointTypes.NameOf(touchpoint), touchpoint.OccurredAt,
                 v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier));
         }
-        return new ReplayedCustomer(customerId, ledger, CustomerValuation.Of(ledger, asOf, formula, model),
-            CustomerValuation.Of(ledger, asOf, live, model), history, counted.Length);
+        return history;
     }
 
     /// <summary>The touchpoints up to the date, by business time, ties in recording order (the order a sort by both gives).</summary>

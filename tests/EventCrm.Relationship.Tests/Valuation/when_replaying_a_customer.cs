@@ -37,12 +37,13 @@ public class when_replaying_a_customer
         var model = PortfolioModel.Default with { HighTierFrom = 500m, MediumTierFrom = 100m };
 
         var replayed = ValueReplay.Customer("c-1", recorded, asOf, Replayed, FormulaChoice.Default, model);
+        var history = ValueReplay.History("c-1", recorded, asOf, Replayed, model);
 
         var inOrder = recorded.Select((t, i) => (t, i)).Where(x => x.t.OccurredAt <= asOf).OrderBy(x => x.t.OccurredAt).ThenBy(x => x.i)
             .Select(x => x.t).ToArray();
         inOrder.Length.ShouldBe(8);
         replayed.Events.ShouldBe(8);
-        replayed.History.ShouldBe(Enumerable.Range(1, inOrder.Length).Select(n => Reference(inOrder[..n], model)).ToList());
+        history.ShouldBe(Enumerable.Range(1, inOrder.Length).Select(n => Reference(inOrder[..n], model)).ToList());
         var whole = CustomerLedger.Of("c-1", inOrder);
         replayed.Value.Current.ShouldBeEquivalentTo(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, Replayed, model).Current);
         replayed.Live.Tier.ShouldBe(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, FormulaChoice.Default, model).Tier);
@@ -51,17 +52,17 @@ public class when_replaying_a_customer
     [Fact]
     public void the_hand_checked_points_show_the_churn_the_win_back_and_the_back_dated_cancellation()
     {
-        var replayed = ValueReplay.Customer("c-1", Recorded(), Day(100), Replayed, FormulaChoice.Default, PortfolioModel.Default);
+        var history = ValueReplay.History("c-1", Recorded(), Day(100), Replayed, PortfolioModel.Default);
 
-        replayed.History.Select(p => p.Type).ShouldBe(
+        history.Select(p => p.Type).ShouldBe(
         [
             TouchpointTypes.LeadCaptured, TouchpointTypes.SignedUp, TouchpointTypes.SupportCall, TouchpointTypes.Purchase,
             TouchpointTypes.Churned, TouchpointTypes.CancellationRequested, TouchpointTypes.Purchase, TouchpointTypes.Visit,
         ]);
-        replayed.History[4].Current.ShouldBe(0m);           // churned: nothing expected any more
-        replayed.History[4].Tier.ShouldBe(ValueTier.None);
-        replayed.History[6].Revenue.ShouldBe(160m);         // 100 + 60
-        replayed.History[6].Current.ShouldBeGreaterThan(0m); // the purchase after the cancellation request: still a customer
-        replayed.History[7].Profit.ShouldBe(30m + 20m - 50m - 8m - 5m); // margins - acquisition - support - visit
+        history[4].Current.ShouldBe(0m);           // churned: nothing expected any more
+        history[4].Tier.ShouldBe(ValueTier.None);
+        history[6].Revenue.ShouldBe(160m);         // 100 + 60
+        history[6].Current.ShouldBeGreaterThan(0m); // the purchase after the cancellation request: still a customer
+        history[7].Profit.ShouldBe(30m + 20m - 50m - 8m - 5m); // margins - acquisition - support - visit
     }
 }

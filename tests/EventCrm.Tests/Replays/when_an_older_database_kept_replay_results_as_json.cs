@@ -8,8 +8,9 @@ namespace EventCrm.Tests.Replays;
 
 /// <summary>
 /// Replay results were `jsonb`, then `json`, until they became UTF-8 bytes (`bytea`: read back
-/// whole only, and the server stores them without parsing). A database written before keeps its
-/// replays: starting over it turns the two columns to `bytea` holding the documents' text.
+/// whole only, and the server stores them without parsing), and replays stopped storing value
+/// histories. A database written before keeps its replays: starting over it turns the two columns
+/// to `bytea` holding the documents' text, and the history may now be empty.
 /// </summary>
 public class when_an_older_database_kept_replay_results_as_json
 {
@@ -40,11 +41,11 @@ public class when_an_older_database_kept_replay_results_as_json
         }
 
         var types = await Rows(database, $"""
-            select column_name || ' ' || data_type from information_schema.columns
+            select column_name || ' ' || data_type || ' ' || is_nullable from information_schema.columns
             where table_schema = '{schema}' and table_name = '{ReplayStorage.TableName}' and column_name in ('valuation', 'history')
             order by column_name
             """);
-        types.ShouldBe(["history bytea", "valuation bytea"]);
+        types.ShouldBe(["history bytea YES", "valuation bytea NO"]);
         var stored = await Rows(database,
             $"select customer_id || ' ' || tier || ' ' || convert_from(valuation, 'UTF8') || ' ' || convert_from(history, 'UTF8') from {schema}.{ReplayStorage.TableName}");
         // jsonb had written the documents back with a space after each colon and comma; json kept the text as given.

@@ -1,0 +1,34 @@
+using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship.Value;
+using Npgsql;
+
+namespace EventCrm.Host.Replays;
+
+public sealed partial class ReplayResultQueries
+{
+    /// <summary>
+    /// A replayed customer's value after each touchpoint, worked out when asked from the log the
+    /// replay covered (up to its end at the time of asking, in the customer's database) with the
+    /// replay's formula, date and portfolio model: the log only grows, so this is what the replay
+    /// itself would have stored.
+    /// </summary>
+    public async Task<IReadOnlyList<ReplayedPoint>> HistoryAsync(ReplayRun run, string customerId, CancellationToken ct)
+    {
+        var model = run.ModelFittedAt is { } fitted ? (await models.KnownAtAsync(fitted, ct)).Model : PortfolioModel.Default;
+        var tenant = databases.TenantOf(customerId);
+        var highWater = run.HighWaters?[databases.TenantIds.ToList().IndexOf(tenant)] ?? run.HighWater;
+        var serializer = store.Options.Serializer();
+        await using var connection = (await databases.DatabaseIn(tenant)).CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where stream_id = @id and seq_id <= @hw order by version", connection);
+        command.Parameters.AddWithValue("id", customerId);
+        command.Parameters.AddWithValue("hw", highWater);
+        var touchpoints = new List<ITouchpoint>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (TouchpointTypes.ByName.TryGetValue(reader.GetString(0), out var type) && serializer.FromJson(type, reader, 1) is ITouchpoint touchpoint)
+                touchpoints.Add(touchpoint);
+        return ValueReplay.History(customerId, touchpoints, run.AsOf, run.Formula, model);
+    }
+}
