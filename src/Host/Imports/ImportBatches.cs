@@ -17,6 +17,13 @@ public static class ImportBatches
 {
     private const int ReadAhead = 2;
 
+    /// <summary>
+    /// A batch goes on past its size, by up to this many rows, to the end of its last customer's
+    /// run of rows: in a file sorted by customer, consecutive batches then share no customer and
+    /// can be appended side by side (<see cref="ImportAppendPass"/>).
+    /// </summary>
+    public const int CustomerRunAllowance = 100;
+
     /// <summary>Hands every batch to <paramref name="handle"/> until it answers false; answers a file-level error or null.</summary>
     public static async Task<string?> ForEachAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
         Func<ImportBatch, Task<bool>> handle, CancellationToken ct)
@@ -45,7 +52,7 @@ public static class ImportBatches
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             using var reader = new StreamReader(file);
             TouchpointCsv? csv = null;
-            var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize), new List<ImportLineError>());
+            var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), new List<ImportLineError>());
             foreach (var (line, cells) in CsvRows.Read(reader))
             {
                 if (csv is null)
@@ -57,11 +64,17 @@ public static class ImportBatches
                 }
                 if (skip(line)) continue;
                 var (touchpoint, reasons) = csv.Read(cells, now);
-                if (touchpoint is null) invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));
-                else valid.Add(new IncomingTouchpoint(line, touchpoint.CustomerId, touchpoint.Touchpoint));
-                if (valid.Count < batchSize) continue;
-                await batches.WriteAsync(new ImportBatch(valid, invalid, (double)file.Position / Math.Max(file.Length, 1)), ct);
-                (valid, invalid) = (new List<IncomingTouchpoint>(batchSize), []);
+                if (touchpoint is null)
+                {
+                    invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));
+                    continue;
+                }
+                if (valid.Count >= batchSize && (valid.Count >= batchSize + CustomerRunAllowance || touchpoint.CustomerId != valid[^1].CustomerId))
+                {
+                    await batches.WriteAsync(new ImportBatch(valid, invalid, (double)file.Position / Math.Max(file.Length, 1)), ct);
+                    (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), []);
+                }
+                valid.Add(new IncomingTouchpoint(line, touchpoint.CustomerId, touchpoint.Touchpoint));
             }
             if (csv is null) return "the file is empty: the first line must be the header";
             if (valid.Count > 0 || invalid.Count > 0) await batches.WriteAsync(new ImportBatch(valid, invalid, 1), ct);

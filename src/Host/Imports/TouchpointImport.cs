@@ -49,33 +49,12 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 
         var badLines = bad.Select(b => b.Line).ToHashSet();
         // The import run is both the conversation and the cause of every event it appends.
-        var context = new AppendContext("import", importId, importId);
-        var (imported, repeated) = (0, 0);
-        int? stoppedAt = null;
-        await ForEachBatch(path, now, ImportPhase.Appending, progress, async (batch, _) =>
-        {
-            var outcome = await appender.AppendAsync(batch, context, ct);
-            // Refused now but not in the check: another writer got there in between. Skipping
-            // mode drops those rows and appends the rest; otherwise the import stops here.
-            while (!outcome.Accepted && skipInvalid && outcome.Rejections.Count > 0)
-            {
-                bad.AddRange(outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
-                var refused = outcome.Rejections.Select(r => r.Index).ToHashSet();
-                batch = batch.Where(i => !refused.Contains(i.Index)).ToList();
-                outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAsync(batch, context, ct);
-            }
-            if (!outcome.Accepted)
-            {
-                imported += outcome.Appended;
-                bad.AddRange(outcome.TooMuchContention
-                    ? [new ImportLineError(batch[0].Index, "too many concurrent writes on the same customers; re-run the import", LineErrorKind.Refused)]
-                    : outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
-                stoppedAt = batch[0].Index;
-                return false;
-            }
-            (imported, repeated) = (imported + outcome.Appended, repeated + outcome.Repeated);
-            return true;
-        }, badLines.Contains);
+        var appending = new ImportAppendPass(appender, new AppendContext("import", importId, importId), skipInvalid, progress, ct);
+        await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
+        await appending.FinishAsync();
+        if (appending.StoppedAt is null) progress?.Invoke(ImportPhase.Appending, 1);
+        bad.AddRange(appending.Refused);
+        var (imported, repeated, stoppedAt) = (appending.Imported, appending.Repeated, appending.StoppedAt);
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (imported >= AnalyzeAfter) await EventTableStatistics.RefreshAsync(store, ct);

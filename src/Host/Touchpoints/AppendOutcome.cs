@@ -6,10 +6,16 @@ public enum TouchpointResult { Appended, Repeated }
 
 public sealed record TouchpointReceipt(int Index, string TouchpointId, string CustomerId, TouchpointResult Result);
 
-/// <summary>What became of a batch: every touchpoint appended or repeated, or the reasons none was.</summary>
-public sealed record AppendOutcome(IReadOnlyList<TouchpointReceipt> Receipts, IReadOnlyList<Rejection> Rejections, bool TooMuchContention = false)
+/// <summary>
+/// What became of a batch: every touchpoint appended or repeated, or the reasons none was; or,
+/// <see cref="Withdrawn"/>, nothing written because the batch it was to commit after failed.
+/// </summary>
+public sealed record AppendOutcome(IReadOnlyList<TouchpointReceipt> Receipts, IReadOnlyList<Rejection> Rejections, bool TooMuchContention = false,
+    bool Withdrawn = false)
 {
-    public bool Accepted => Rejections.Count == 0 && !TooMuchContention;
+    public static readonly AppendOutcome WithdrawnOutcome = new([], [], Withdrawn: true);
+
+    public bool Accepted => Rejections.Count == 0 && !TooMuchContention && !Withdrawn;
     public int Appended => Receipts.Count(r => r.Result == TouchpointResult.Appended);
     public int Repeated => Receipts.Count(r => r.Result == TouchpointResult.Repeated);
 }

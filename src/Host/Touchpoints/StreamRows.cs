@@ -32,7 +32,7 @@ public sealed class StreamRows(IDocumentStore store)
     /// customers' streams locked until it ends, in id order (ordered locking cannot deadlock), and
     /// their versions and profiles, and the transaction's time: the knowledge time of everything it
     /// writes, the database's clock (as the stream rows' <c>now()</c>) whichever Host appends.
-    /// The transaction is ours, in SQL, so that <see cref="WriteAndCommitAsync"/>
+    /// The transaction is ours, in SQL, so that <see cref="Write"/>
     /// can commit it in its own round trip; a connection closed before that goes back to Npgsql's
     /// pool, which rolls the transaction back.
     /// </summary>
@@ -67,19 +67,20 @@ public sealed class StreamRows(IDocumentStore store)
             profile.Version = version;
             profiles[profile.Id] = profile;
         }
-        return new LockedStreams(recorded, profiles, transactionTime);
+        return new LockedStreams(recorded, profiles, transactionTime, HoldsStreams: versions.Count > 0);
     }
 
     /// <summary>
-    /// Writes the plan's streams, events and profiles and commits, in one round trip: a failing
-    /// statement skips the rest of the batch, the commit included, and the transaction stays open
-    /// for the pool to roll back.
+    /// The statements that write the plan's streams, events and profiles, and, with
+    /// <paramref name="commit"/>, commit, to execute in one round trip: a failing statement skips
+    /// the rest of the batch, the commit included, and the transaction stays open for the pool to
+    /// roll back.
     /// </summary>
-    public async Task WriteAndCommitAsync(NpgsqlConnection connection, string tenantId,
-        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, LockedStreams locked, CancellationToken ct)
+    public NpgsqlBatch Write(NpgsqlConnection connection, string tenantId,
+        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, LockedStreams locked, bool commit)
     {
         var rows = Rows(appends, locked.Profiles, locked.TransactionTime);
-        await using var batch = new NpgsqlBatch(connection);
+        var batch = new NpgsqlBatch(connection);
         if (rows.NewStreams.Count > 0)
             batch.BatchCommands.Add(Command(
                 $"insert into {_eventSchema}.mt_streams (id, version, tenant_id) select u.id, u.version, $3 from unnest($1, $2) u(id, version)",
@@ -107,9 +108,15 @@ public sealed class StreamRows(IDocumentStore store)
             "mt_last_modified = excluded.mt_last_modified, search_text = excluded.search_text",
             Value(rows.Profiles.Select(p => p.Id).ToArray()), Jsonb(rows.Profiles.Select(p => _serializer.ToJson(p))),
             Value(rows.Profiles.Select(p => p.Version).ToArray()), Value(rows.Profiles.Select(p => p.SearchText).ToArray()), Value(ProfileType)));
-        batch.BatchCommands.Add(Command("commit"));
+        if (commit) batch.BatchCommands.Add(Command("commit"));
+        return batch;
+    }
 
-        await batch.ExecuteNonQueryAsync(ct);
+    /// <summary>Commits what <see cref="Write"/> wrote without committing.</summary>
+    public static async Task CommitAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("commit", connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public IEvent ToEvent(ITouchpoint touchpoint)
@@ -200,7 +207,9 @@ public sealed class StreamRows(IDocumentStore store)
 }
 
 /// <summary>What <see cref="StreamRows.BeginAndLockAsync"/> found, in the transaction it began.</summary>
-public sealed record LockedStreams(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles, DateTimeOffset TransactionTime)
+/// <param name="HoldsStreams">Whether any stream row is locked: the transaction then holds locks other writers may wait for.</param>
+public sealed record LockedStreams(HashSet<Guid> Recorded, Dictionary<string, CustomerProfile> Profiles, DateTimeOffset TransactionTime,
+    bool HoldsStreams = false)
 {
     public static readonly LockedStreams None = new([], [], default);
 }

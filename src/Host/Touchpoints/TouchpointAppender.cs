@@ -28,6 +28,9 @@ public sealed class TouchpointAppender
 {
     private const int MaxAttempts = 12;
 
+    /// <summary>How long a batch appended after another holds its written rows for that one to commit (<see cref="AppendAfterAsync"/>).</summary>
+    private static readonly TimeSpan CommitAfterPatience = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Requests up to this many touchpoints share transactions with the other small ones arriving
     /// at the same time, larger ones with the other large ones (<see cref="AppendCombiner"/>), so
@@ -70,6 +73,20 @@ public sealed class TouchpointAppender
         (batch.Count <= SmallUpTo ? _small : _large).AppendAsync(new AppendRequest(batch, context), ct);
 
     /// <summary>
+    /// Appends a batch all-or-nothing in a transaction of its own that commits only once
+    /// <paramref name="commitAfter"/> answers true: a caller appending batches in order can have
+    /// the next one decided and written while the one before commits, in two backends. When it
+    /// answers false nothing is kept (<see cref="AppendOutcome.Withdrawn"/>). The batch before
+    /// must not share customers with this one: their streams are not written yet when this one is
+    /// decided. Stream locks are never held while waiting for it (another writer could be waiting
+    /// on them while it waits on that writer, a cycle the database cannot see), and written rows
+    /// only for a while (<see cref="CommitAfterPatience"/>).
+    /// </summary>
+    public async Task<AppendOutcome> AppendAfterAsync(IReadOnlyList<IncomingTouchpoint> batch, AppendContext context, Task<bool>? commitAfter,
+        CancellationToken ct) =>
+        (await AppendTogetherAsync([new AppendRequest(batch, context)], commitAfter, ct))[0];
+
+    /// <summary>
     /// Appends requests in one transaction per database; each is decided in turn (against what the
     /// ones before it append) and answered on its own. With customers
     /// spread over several databases, everything is decided in each of them first, then committed
@@ -77,14 +94,17 @@ public sealed class TouchpointAppender
     /// stream locks. Only a crash between two commits can leave part of a request written;
     /// touchpoints being idempotent, sending it again completes it (docs/scaling.md).
     /// </summary>
-    private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct)
+    private Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct) =>
+        AppendTogetherAsync(requests, commitAfter: null, ct);
+
+    private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, Task<bool>? commitAfter, CancellationToken ct)
     {
-        if (!_databases.Sharded) return await AppendTogetherAsync(requests, new Dictionary<string, StoredTouchpoint>(), ct);
+        if (!_databases.Sharded) return await AppendTogetherAsync(requests, new Dictionary<string, StoredTouchpoint>(), commitAfter, ct);
         var items = requests.SelectMany(r => r.Batch).ToList();
         var claimed = await _claims.ClaimAsync(items, ct);
         try
         {
-            return await AppendTogetherAsync(requests, claimed, ct);
+            return await AppendTogetherAsync(requests, claimed, commitAfter, ct);
         }
         finally
         {
@@ -93,30 +113,52 @@ public sealed class TouchpointAppender
     }
 
     /// <param name="claimed">With customers over several databases, the touchpoint ids another customer's writer holds (<see cref="TouchpointClaims"/>).</param>
+    /// <param name="commitAfter">When given, the rows are written and committed only once it answers true; it answering false rolls them back.</param>
     private async Task<AppendOutcome[]> AppendTogetherAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
-        CancellationToken ct)
+        Task<bool>? commitAfter, CancellationToken ct)
     {
         var committed = requests.Select(_ => new HashSet<int>()).ToArray();
+        var all = requests.SelectMany(r => r.Batch).ToList();
         for (var attempt = 1; ; attempt++)
         {
             var parts = new List<Part>();
+            var writes = new List<(Part Part, NpgsqlBatch Batch)>();
             try
             {
-                var all = requests.SelectMany(r => r.Batch).ToList();
-                foreach (var items in all.GroupBy(t => _databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
+                await LockAsync(all, parts, ct);
+                // Waiting for the batch before while holding stream locks could close a cycle with
+                // another writer, through a wait the database cannot see: then wait unlocked, and lock again.
+                if (commitAfter is { IsCompleted: false } && parts.Any(p => p.Locked.HoldsStreams))
                 {
-                    var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
-                    await connection.OpenAsync(ct);
-                    parts.Add(new Part(items.Key, connection));
-                    parts[^1].Locked = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+                    await DisposeAllAsync(parts);
+                    if (!await commitAfter) return Withdrawn(requests);
+                    await LockAsync(all, parts, ct);
                 }
 
                 var (outcomes, accepted) = await DecideAsync(requests, parts, committed, claimed, ct);
                 foreach (var part in parts)
                 {
                     var appends = accepted.Where(a => _databases.TenantOf(a.Append.CustomerId) == part.TenantId).ToList();
-                    if (appends.Count == 0) continue;
-                    await _rows.WriteAndCommitAsync(part.Connection, part.TenantId, appends, part.Locked, ct);
+                    if (appends.Count > 0) writes.Add((part, _rows.Write(part.Connection, part.TenantId, appends, part.Locked, commit: commitAfter is null)));
+                }
+                if (commitAfter is not null)
+                {
+                    foreach (var (_, batch) in writes) await batch.ExecuteNonQueryAsync(ct);
+                    if (!commitAfter.IsCompleted && await Task.WhenAny(commitAfter, Task.Delay(CommitAfterPatience, ct)) != commitAfter)
+                    {
+                        // Rows held uncommitted while the batch before still waits on something: another
+                        // writer may be waiting on these rows while that batch waits on it. Let go, and
+                        // start over once it is done.
+                        await DisposeAllAsync(parts);
+                        if (!await commitAfter) return Withdrawn(requests);
+                        continue;
+                    }
+                    if (!await commitAfter) return Withdrawn(requests);
+                }
+                foreach (var (part, batch) in writes)
+                {
+                    if (commitAfter is null) await batch.ExecuteNonQueryAsync(ct);
+                    else await StreamRows.CommitAsync(part.Connection, ct);
                     for (var i = 0; i < requests.Count; i++)
                         committed[i].UnionWith(outcomes[i].Receipts
                             .Where(r => r.Result == TouchpointResult.Appended && _databases.TenantOf(r.CustomerId) == part.TenantId).Select(r => r.Index));
@@ -135,10 +177,31 @@ public sealed class TouchpointAppender
             }
             finally
             {
-                foreach (var part in parts) await part.DisposeAsync();
+                foreach (var (_, batch) in writes) await batch.DisposeAsync();
+                await DisposeAllAsync(parts);
             }
         }
     }
+
+    /// <summary>Begins a transaction in each database the touchpoints live in, in database order, and locks their customers' streams there.</summary>
+    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, List<Part> parts, CancellationToken ct)
+    {
+        foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
+            parts.Add(new Part(items.Key, connection));
+            await connection.OpenAsync(ct);
+            parts[^1].Locked = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+        }
+    }
+
+    private static async Task DisposeAllAsync(List<Part> parts)
+    {
+        foreach (var part in parts) await part.DisposeAsync();
+        parts.Clear();
+    }
+
+    private static AppendOutcome[] Withdrawn(IReadOnlyList<AppendRequest> requests) => requests.Select(_ => AppendOutcome.WithdrawnOutcome).ToArray();
 
     /// <summary>
     /// Decides the requests in turn against what the locked parts hold (each also against what the

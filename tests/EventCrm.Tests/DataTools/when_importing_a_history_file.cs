@@ -195,4 +195,51 @@ public class when_importing_a_history_file(AppFixture app)
         (await app.Store.EventCount(rival)).ShouldBe(1);
         File.Delete(path);
     }
+
+    [Fact]
+    public async Task a_batch_written_beside_the_one_that_stopped_the_import_is_not_kept()
+    {
+        // Three batches of new customers, none shared: each is decided and written beside the one
+        // before it, and commits after it. Once the first batch is in, a rival signs up the second
+        // batch's first customer, racing the second batch for that row. The second batch stops the
+        // import; the third, written beside it, must not be kept.
+        var batches = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, TouchpointImport.BatchSize).Select(_ => Ids.Customer()).ToList()).ToList();
+        var file = new HistoryFile();
+        foreach (var customer in batches.SelectMany(b => b)) file.SignUp(customer, "2023-05-01T10:00:00Z");
+        var path = await file.SaveAsync();
+        var rival = batches[1][0];
+
+        var rivalPosted = false;
+        var report = await app.Host.Services.GetRequiredService<TouchpointImport>().RunAsync(path, skipInvalid: false, (phase, _) =>
+        {
+            if (phase != ImportPhase.Appending || rivalPosted) return;
+            rivalPosted = true;
+            app.Host.PostTouchpoints(Touchpoint.SignUp(rival, Touchpoint.Jan1)).GetAwaiter().GetResult();
+        }, CancellationToken.None);
+
+        // Line 1 is the header: the second batch begins at line 1002, the rival's.
+        (report.Outcome, report.Imported, report.StoppedAtLine).ShouldBe((ImportOutcome.Stopped, 1000, (int?)1002));
+        report.Rejected.Select(r => r.Line).ShouldBe([1002]);
+        (await app.Store.EventCount(batches[0][^1])).ShouldBe(1);
+        (await app.Store.EventCount(batches[1][1])).ShouldBe(0);
+        foreach (var customer in batches[2].Take(50)) (await app.Store.EventCount(customer)).ShouldBe(0, "the file's imported rows stay a prefix of it");
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task a_file_not_sorted_by_customer_is_imported_whole_in_batches_that_share_customers()
+    {
+        // Every customer's signup first, then a purchase each: the purchases of the second and third
+        // batches belong to customers signed up in the batches before them.
+        var customers = Enumerable.Range(0, 1_500).Select(_ => Ids.Customer()).ToList();
+        var file = new HistoryFile();
+        foreach (var customer in customers) file.SignUp(customer, "2023-05-01T10:00:00Z");
+        foreach (var customer in customers) file.Purchase(customer, "2023-06-01T10:00:00Z");
+
+        var answer = await Import(file, 201);
+
+        answer["imported"]!.GetValue<int>().ShouldBe(3_000);
+        answer["rejected"]!.AsArray().ShouldBeEmpty();
+        foreach (var customer in customers.Where((_, i) => i % 100 == 0)) (await app.Store.EventCount(customer)).ShouldBe(2);
+    }
 }
