@@ -6,8 +6,9 @@ namespace EventCrm.Host.Imports;
 
 /// <summary>
 /// The second pass of an import: appends the file's batches in order, two at a time when they
-/// share no customer and no touchpoint id. The next batch is locked, decided and made ready while
-/// the one before commits, and commits only after it: the store then holds a prefix of the file,
+/// share no customer and no touchpoint id. The next batch is decided and written, in a
+/// transaction of its own, while the one before commits, and commits only after it
+/// (<see cref="TouchpointAppender.AppendAfterAsync"/>): the store holds a prefix of the file
 /// whenever the import stops. Batches that share a customer go one after the other, the second
 /// deciding against what the first wrote.
 /// </summary>

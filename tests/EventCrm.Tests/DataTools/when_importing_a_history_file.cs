@@ -23,6 +23,18 @@ public class when_importing_a_history_file(AppFixture app)
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
     }
 
+    /// <summary>Imports the file while a rival signs the customer up through the API, once the first batch is in.</summary>
+    private async Task<ImportReport> ImportWhileARivalSignsUp(string path, string rival)
+    {
+        var rivalPosted = false;
+        return await app.Host.Services.GetRequiredService<TouchpointImport>().RunAsync(path, skipInvalid: false, (phase, _) =>
+        {
+            if (phase != ImportPhase.Appending || rivalPosted) return;
+            rivalPosted = true;
+            app.Host.PostTouchpoints(Touchpoint.SignUp(rival, Touchpoint.Jan1)).GetAwaiter().GetResult();
+        }, CancellationToken.None);
+    }
+
     [Fact]
     public async Task rows_become_back_dated_touchpoints_and_importing_the_file_again_appends_nothing()
     {
@@ -179,13 +191,7 @@ public class when_importing_a_history_file(AppFixture app)
         var path = await file.SaveAsync();
 
         // The rival signs up through the API once the first batch is in, after the file was checked.
-        var rivalPosted = false;
-        var report = await app.Host.Services.GetRequiredService<TouchpointImport>().RunAsync(path, skipInvalid: false, (phase, _) =>
-        {
-            if (phase != ImportPhase.Appending || rivalPosted) return;
-            rivalPosted = true;
-            app.Host.PostTouchpoints(Touchpoint.SignUp(rival, Touchpoint.Jan1)).GetAwaiter().GetResult();
-        }, CancellationToken.None);
+        var report = await ImportWhileARivalSignsUp(path, rival);
 
         (report.Outcome, report.Imported, report.StoppedAtLine).ShouldBe((ImportOutcome.Stopped, 1000, (int?)1002));
         report.Rejected.Select(r => (r.Line, r.Kind)).ShouldBe([(1003, LineErrorKind.Refused)]);
@@ -209,13 +215,7 @@ public class when_importing_a_history_file(AppFixture app)
         var path = await file.SaveAsync();
         var rival = batches[1][0];
 
-        var rivalPosted = false;
-        var report = await app.Host.Services.GetRequiredService<TouchpointImport>().RunAsync(path, skipInvalid: false, (phase, _) =>
-        {
-            if (phase != ImportPhase.Appending || rivalPosted) return;
-            rivalPosted = true;
-            app.Host.PostTouchpoints(Touchpoint.SignUp(rival, Touchpoint.Jan1)).GetAwaiter().GetResult();
-        }, CancellationToken.None);
+        var report = await ImportWhileARivalSignsUp(path, rival);
 
         // Line 1 is the header: the second batch begins at line 1002, the rival's.
         (report.Outcome, report.Imported, report.StoppedAtLine).ShouldBe((ImportOutcome.Stopped, 1000, (int?)1002));
