@@ -57,7 +57,8 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
     private static bool Done(ImportReport report)
     {
         AnsiConsole.MarkupLine($"[green]Import {report.ImportId}: {report.Imported:N0} touchpoints imported, {report.Repeated:N0} already there, " +
-            $"{report.Rejected.Count:N0} bad row(s) skipped, of {report.Rows:N0} rows.[/]");
+            $"{report.Rejected.Count:N0} bad row(s) skipped, of {report.Rows:N0} rows " +
+            $"(checked in {report.Checking.TotalSeconds:N1} s, appended in {report.Appending.TotalSeconds:N1} s).[/]");
         return true;
     }
 

@@ -23,6 +23,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var importId = $"import-{Guid.NewGuid():N}";
         var now = clock.GetUtcNow();
 
+        var checkingStarted = clock.GetTimestamp();
         var check = checks.Create();
         var bad = new List<ImportLineError>();
         var rows = 0;
@@ -45,8 +46,10 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
             bad.AddRange(check.Compare(earlier));
         }
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
-        if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad);
+        var checking = clock.GetElapsedTime(checkingStarted);
+        if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad, Checking: checking);
 
+        var appendingStarted = clock.GetTimestamp();
         var badLines = bad.Select(b => b.Line).ToHashSet();
         // The import run is both the conversation and the cause of every event it appends.
         var appending = new ImportAppendPass(appender, new AppendContext("import", importId, importId), skipInvalid, progress, ct);
@@ -58,7 +61,8 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (imported >= AnalyzeAfter) await EventTableStatistics.RefreshAsync(store, ct);
-        return new ImportReport(importId, stoppedAt is null ? ImportOutcome.Completed : ImportOutcome.Stopped, rows, imported, repeated, bad, StoppedAtLine: stoppedAt);
+        return new ImportReport(importId, stoppedAt is null ? ImportOutcome.Completed : ImportOutcome.Stopped, rows, imported, repeated, bad,
+            StoppedAtLine: stoppedAt, Checking: checking, Appending: clock.GetElapsedTime(appendingStarted));
     }
 
     /// <summary>The file's batches of valid rows and the invalid rows beside them, with progress; answers a file-level error (header, quoting) or null.</summary>

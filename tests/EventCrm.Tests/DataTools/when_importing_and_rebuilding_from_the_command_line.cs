@@ -30,6 +30,7 @@ public class when_importing_and_rebuilding_from_the_command_line
         var skipped = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
         skipped.ExitCode.ShouldBe(0, skipped.Errors + skipped.Output);
         Said(skipped, "5 touchpoints imported");
+        SaidLike(skipped, @"of 6 rows \(checked in \d+\.\d s, appended in \d+\.\d s\)");
 
         var again = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
         Said(again, "0 touchpoints imported, 5 already there");
@@ -52,9 +53,11 @@ public class when_importing_and_rebuilding_from_the_command_line
     }
 
     // The console wraps long lines at its width when the output is redirected: compare words.
-    private static void Said((int ExitCode, string Output, string Errors) run, string text)
+    private static void Said((int ExitCode, string Output, string Errors) run, string text) => SaidLike(run, Regex.Escape(text));
+
+    private static void SaidLike((int ExitCode, string Output, string Errors) run, string pattern)
     {
         var said = Regex.Replace(run.Output + " " + run.Errors, @"\s+", " ");
-        said.ShouldContain(text, customMessage: said[Math.Max(0, said.Length - 600)..]);
+        Regex.IsMatch(said, pattern).ShouldBeTrue(said[Math.Max(0, said.Length - 600)..]);
     }
 }
