@@ -20,14 +20,16 @@ public static class ChildProcesses
     }
 
     /// <summary>Starts `dotnet bin/Release/net10.0/EventCrm.Host.dll args` in src/Host, output appended to a log file.</summary>
+    /// <param name="unset">Variables of this process's environment the child must not inherit.</param>
     public static Process StartHost(string hostDir, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string logFile,
-        int niceness = 0)
+        int niceness = 0, IEnumerable<string>? unset = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         // exec: the shell becomes the Host, so the PID we hold is the Host's own (for VmHWM and SIGTERM).
         var nice = niceness > 0 ? $"nice -n {niceness} " : "";
         var command = $"exec {nice}dotnet bin/Release/net10.0/EventCrm.Host.dll {string.Join(' ', args.Select(Quote))} >>{Quote(logFile)} 2>&1";
         var info = new ProcessStartInfo("/bin/sh", ["-c", command]) { WorkingDirectory = hostDir, UseShellExecute = false };
+        foreach (var key in unset ?? []) info.Environment.Remove(key);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
