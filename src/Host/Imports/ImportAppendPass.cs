@@ -1,5 +1,4 @@
 using EventCrm.Host.Touchpoints;
-using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
 
 namespace EventCrm.Host.Imports;
@@ -15,7 +14,7 @@ namespace EventCrm.Host.Imports;
 internal sealed class ImportAppendPass(TouchpointAppender appender, AppendContext context, bool skipInvalid,
     Action<ImportPhase, double>? progress, CancellationToken ct)
 {
-    private sealed record InFlight(Task<bool> Committed, HashSet<string> Customers, HashSet<Guid> EventIds);
+    private sealed record InFlight(Task<bool> Committed, HashSet<string> Customers, HashSet<string> TouchpointIds);
 
     private InFlight? _before;
 
@@ -29,8 +28,8 @@ internal sealed class ImportAppendPass(TouchpointAppender appender, AppendContex
     {
         if (batch.Count == 0) return true;
         var customers = batch.Select(i => i.CustomerId).ToHashSet(StringComparer.Ordinal);
-        var eventIds = batch.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).ToHashSet();
-        if (_before is { } shared && (shared.Customers.Overlaps(customers) || shared.EventIds.Overlaps(eventIds)))
+        var touchpointIds = batch.Select(i => i.Touchpoint.TouchpointId).ToHashSet(StringComparer.Ordinal);
+        if (_before is { } shared && (shared.Customers.Overlaps(customers) || shared.TouchpointIds.Overlaps(touchpointIds)))
         {
             _before = null;
             if (!await shared.Committed) return false;
@@ -38,7 +37,7 @@ internal sealed class ImportAppendPass(TouchpointAppender appender, AppendContex
 
         var after = _before?.Committed;
         var committed = AppendAsync(batch, after, position);
-        _before = new InFlight(committed, customers, eventIds);
+        _before = new InFlight(committed, customers, touchpointIds);
         if (after is null) return true;
         try
         {

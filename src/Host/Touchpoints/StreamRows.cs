@@ -76,10 +76,11 @@ public sealed class StreamRows(IDocumentStore store)
     /// the rest of the batch, the commit included, and the transaction stays open for the pool to
     /// roll back.
     /// </summary>
+    /// <param name="eventIds">The event id of every touchpoint appended, by touchpoint id (<see cref="TouchpointEventIds"/>).</param>
     public NpgsqlBatch Write(NpgsqlConnection connection, string tenantId,
-        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, LockedStreams locked, bool commit)
+        IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, LockedStreams locked, IReadOnlyDictionary<string, Guid> eventIds, bool commit)
     {
-        var rows = Rows(appends, locked.Profiles, locked.TransactionTime);
+        var rows = Rows(appends, locked.Profiles, locked.TransactionTime, eventIds);
         var batch = new NpgsqlBatch(connection);
         if (rows.NewStreams.Count > 0)
             batch.BatchCommands.Add(Command(
@@ -119,10 +120,12 @@ public sealed class StreamRows(IDocumentStore store)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public IEvent ToEvent(ITouchpoint touchpoint)
+    public IEvent ToEvent(ITouchpoint touchpoint) => ToEvent(touchpoint, TouchpointEventIds.For(touchpoint.TouchpointId));
+
+    private IEvent ToEvent(ITouchpoint touchpoint, Guid eventId)
     {
         var e = _events.BuildEvent(touchpoint);
-        e.Id = TouchpointEventIds.For(touchpoint.TouchpointId);
+        e.Id = eventId;
         return e;
     }
 
@@ -150,7 +153,8 @@ public sealed class StreamRows(IDocumentStore store)
     /// transaction gets one stream row (new if the first append started it, at the last version)
     /// and one profile, folded through all of them.
     /// </summary>
-    private RowSet Rows(IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles, DateTimeOffset recordedAt)
+    private RowSet Rows(IReadOnlyList<(StreamAppend Append, AppendContext Context)> appends, IReadOnlyDictionary<string, CustomerProfile> profiles,
+        DateTimeOffset recordedAt, IReadOnlyDictionary<string, Guid> eventIds)
     {
         var rows = new RowSet(recordedAt);
         var streams = new Dictionary<string, (bool Starts, long Version)>();
@@ -165,7 +169,7 @@ public sealed class StreamRows(IDocumentStore store)
             var profile = folded.TryGetValue(append.CustomerId, out var earlier) ? earlier : profiles.GetValueOrDefault(append.CustomerId);
             for (var i = 0; i < append.Touchpoints.Count; i++)
             {
-                var e = ToEvent(append.Touchpoints[i]);
+                var e = ToEvent(append.Touchpoints[i], eventIds[append.Touchpoints[i].TouchpointId]);
                 (e.Version, e.Timestamp) = (before + i + 1, recordedAt);
                 rows.EventIds.Add(e.Id);
                 rows.EventStreams.Add(append.CustomerId);

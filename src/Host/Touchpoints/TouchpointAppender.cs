@@ -119,27 +119,29 @@ public sealed class TouchpointAppender
     {
         var committed = requests.Select(_ => new HashSet<int>()).ToArray();
         var all = requests.SelectMany(r => r.Batch).ToList();
+        // Derived once per call: each derivation is a SHA-1 through the platform's crypto library.
+        var eventIds = all.Select(t => t.Touchpoint.TouchpointId).Distinct().ToDictionary(id => id, TouchpointEventIds.For);
         for (var attempt = 1; ; attempt++)
         {
             var parts = new List<Part>();
             var writes = new List<(Part Part, NpgsqlBatch Batch)>();
             try
             {
-                await LockAsync(all, parts, ct);
+                await LockAsync(all, eventIds, parts, ct);
                 // Waiting for the batch before while holding stream locks could close a cycle with
                 // another writer, through a wait the database cannot see: then wait unlocked, and lock again.
                 if (commitAfter is { IsCompleted: false } && parts.Any(p => p.Locked.HoldsStreams))
                 {
                     await DisposeAllAsync(parts);
                     if (!await commitAfter) return Withdrawn(requests);
-                    await LockAsync(all, parts, ct);
+                    await LockAsync(all, eventIds, parts, ct);
                 }
 
                 var (outcomes, accepted) = await DecideAsync(requests, parts, committed, claimed, ct);
                 foreach (var part in parts)
                 {
                     var appends = accepted.Where(a => _databases.TenantOf(a.Append.CustomerId) == part.TenantId).ToList();
-                    if (appends.Count > 0) writes.Add((part, _rows.Write(part.Connection, part.TenantId, appends, part.Locked, commit: commitAfter is null)));
+                    if (appends.Count > 0) writes.Add((part, _rows.Write(part.Connection, part.TenantId, appends, part.Locked, eventIds, commit: commitAfter is null)));
                 }
                 if (commitAfter is not null)
                 {
@@ -184,14 +186,15 @@ public sealed class TouchpointAppender
     }
 
     /// <summary>Begins a transaction in each database the touchpoints live in, in database order, and locks their customers' streams there.</summary>
-    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, List<Part> parts, CancellationToken ct)
+    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, IReadOnlyDictionary<string, Guid> eventIds, List<Part> parts, CancellationToken ct)
     {
         foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
             parts.Add(new Part(items.Key, connection));
             await connection.OpenAsync(ct);
-            parts[^1].Locked = await _rows.BeginAndLockAsync(connection, EventIds(items), items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+            parts[^1].Locked = await _rows.BeginAndLockAsync(connection, items.Select(i => eventIds[i.Touchpoint.TouchpointId]).Distinct().ToArray(),
+                items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
         }
     }
 
