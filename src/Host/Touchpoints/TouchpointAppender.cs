@@ -146,16 +146,9 @@ public sealed class TouchpointAppender
                 if (commitAfter is not null)
                 {
                     foreach (var (_, batch) in writes) await batch.ExecuteNonQueryAsync(ct);
-                    if (!commitAfter.IsCompleted && await Task.WhenAny(commitAfter, Task.Delay(CommitAfterPatience, ct)) != commitAfter)
-                    {
-                        // Rows held uncommitted while the batch before still waits on something: another
-                        // writer may be waiting on these rows while that batch waits on it. Let go, and
-                        // start over once it is done.
-                        await DisposeAllAsync(parts);
-                        if (!await commitAfter) return Withdrawn(requests);
-                        continue;
-                    }
-                    if (!await commitAfter) return Withdrawn(requests);
+                    var turn = await AwaitTurnAsync(commitAfter, parts, ct);
+                    if (turn == Turn.Withdraw) return Withdrawn(requests);
+                    if (turn == Turn.StartOver) continue;
                 }
                 foreach (var (part, batch) in writes)
                 {
@@ -196,6 +189,21 @@ public sealed class TouchpointAppender
             parts[^1].Locked = await _rows.BeginAndLockAsync(connection, items.Select(i => eventIds[i.Touchpoint.TouchpointId]).Distinct().ToArray(),
                 items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
         }
+    }
+
+    private enum Turn { Commit, Withdraw, StartOver }
+
+    /// <summary>
+    /// Waits, its rows written, for the batch before to commit. Past <see cref="CommitAfterPatience"/>
+    /// it lets go of them (another writer may be waiting on these rows while that batch waits on
+    /// it) and starts over once the batch before is done.
+    /// </summary>
+    private static async Task<Turn> AwaitTurnAsync(Task<bool> commitAfter, List<Part> parts, CancellationToken ct)
+    {
+        if (commitAfter.IsCompleted || await Task.WhenAny(commitAfter, Task.Delay(CommitAfterPatience, ct)) == commitAfter)
+            return await commitAfter ? Turn.Commit : Turn.Withdraw;
+        await DisposeAllAsync(parts);
+        return await commitAfter ? Turn.StartOver : Turn.Withdraw;
     }
 
     private static async Task DisposeAllAsync(List<Part> parts)
