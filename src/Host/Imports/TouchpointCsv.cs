@@ -22,10 +22,19 @@ public sealed class TouchpointCsv
     private static readonly HashSet<string> Numbers = ["acquisitionCost", "amount", "margin", "durationMinutes", "cost", "discountAmount"];
     private static readonly HashSet<string> Booleans = ["resolved"];
 
-    private readonly string[] _columns;
-    private readonly ArrayBufferWriter<byte> _json = new(1024);
+    private enum CellKind { Text, Number, Boolean }
 
-    private TouchpointCsv(string[] columns) => _columns = columns;
+    private readonly string[] _columns;
+    private readonly CellKind[] _kinds;
+    private readonly ArrayBufferWriter<byte> _json = new(1024);
+    private readonly Utf8JsonWriter _writer;
+
+    private TouchpointCsv(string[] columns)
+    {
+        _columns = columns;
+        _kinds = columns.Select(c => Numbers.Contains(c) ? CellKind.Number : Booleans.Contains(c) ? CellKind.Boolean : CellKind.Text).ToArray();
+        _writer = new Utf8JsonWriter(_json);
+    }
 
     public static (TouchpointCsv? Csv, string? Error) FromHeader(string[] header)
     {
@@ -45,31 +54,30 @@ public sealed class TouchpointCsv
         if (cells.Length != _columns.Length) return (null, [$"has {cells.Length} cells where the header has {_columns.Length}"]);
 
         _json.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_json))
+        _writer.Reset(_json);
+        _writer.WriteStartObject();
+        for (var i = 0; i < cells.Length; i++)
         {
-            writer.WriteStartObject();
-            for (var i = 0; i < cells.Length; i++)
-            {
-                if (cells[i].Length == 0) continue;
-                writer.WritePropertyName(_columns[i]);
-                WriteCell(writer, _columns[i], cells[i]);
-            }
-            writer.WriteEndObject();
+            if (cells[i].Length == 0) continue;
+            _writer.WritePropertyName(_columns[i]);
+            WriteCell(_writer, _kinds[i], cells[i]);
         }
+        _writer.WriteEndObject();
+        _writer.Flush();
 
         using var row = JsonDocument.Parse(_json.WrittenMemory);
         var (touchpoint, errors) = TouchpointJson.Read(row.RootElement, now);
-        return (touchpoint, errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}").ToList());
+        return (touchpoint, errors.Count == 0 ? [] : errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}").ToList());
     }
 
     // A cell that is not a number (or boolean) where one is expected stays a string, so the
     // touchpoint reader reports it in the same words as it does for the HTTP API.
-    private static void WriteCell(Utf8JsonWriter writer, string column, string cell)
+    private static void WriteCell(Utf8JsonWriter writer, CellKind kind, string cell)
     {
-        if (Numbers.Contains(column) && decimal.TryParse(cell, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+        if (kind == CellKind.Number && decimal.TryParse(cell, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
                 CultureInfo.InvariantCulture, out var number))
             writer.WriteNumberValue(number);
-        else if (Booleans.Contains(column) && bool.TryParse(cell, out var flag))
+        else if (kind == CellKind.Boolean && bool.TryParse(cell, out var flag))
             writer.WriteBooleanValue(flag);
         else
             writer.WriteStringValue(cell);

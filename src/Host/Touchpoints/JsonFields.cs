@@ -20,7 +20,7 @@ public sealed partial class JsonFields
     {
         foreach (var property in item.EnumerateObject())
         {
-            if (TextOf(() => property.Name) is not { } name) Errors.Add(new("", "a field name " + NotUnicode));
+            if (NameOf(property) is not { } name) Errors.Add(new("", "a field name " + NotUnicode));
             else if (!_fields.TryAdd(name, property.Value)) Errors.Add(new(name, "appears more than once"));
         }
     }
@@ -85,11 +85,11 @@ public sealed partial class JsonFields
             return required ? Missing<string>(name) : null;
         if (value.Value.ValueKind != JsonValueKind.String) return Fail<string>(name, "must be a string");
         var element = value.Value;
-        if (TextOf(() => element.GetString()!) is not { } raw) return Fail<string>(name, NotUnicode);
+        if (TextOf(element) is not { } raw) return Fail<string>(name, NotUnicode);
         var text = raw.Trim();
         if (text.Length == 0) return required ? Fail<string>(name, "must not be empty") : null;
         if (text.Length > maxLength) return Fail<string>(name, $"must be at most {maxLength} characters");
-        if (text.Any(char.IsControl)) return Fail<string>(name, "must not contain control characters");
+        if (HasControlCharacters(text)) return Fail<string>(name, "must not contain control characters");
         return text;
     }
 
@@ -97,17 +97,34 @@ public sealed partial class JsonFields
     /// JSON may escape half of a surrogate pair (<c>"\ud800"</c>): the document parses, but the text is
     /// no string .NET (or PostgreSQL) can hold, so reading it throws. That is the sender's error.
     /// </summary>
-    private static string? TextOf(Func<string> read)
+    private static string? TextOf(JsonElement element)
     {
         try
         {
-            return read();
+            return element.GetString()!;
         }
         catch (InvalidOperationException)
         {
             return null;
         }
     }
+
+    /// <inheritdoc cref="TextOf(JsonElement)"/>
+    private static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What <see cref="char.IsControl(char)"/> calls control characters: C0 and C1.</summary>
+    private static bool HasControlCharacters(string text) =>
+        text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || text.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
 
     private const string NotUnicode = "is not valid unicode text (it escapes half of a surrogate pair)";
 
