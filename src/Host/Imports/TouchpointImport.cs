@@ -6,15 +6,25 @@ namespace EventCrm.Host.Imports;
 
 /// <summary>
 /// Turns a history file into back-dated touchpoints, through the one append path. Two passes over
-/// the file, both streamed: the first checks every row (fields, then the ingestion decision with
+/// the file: the first streams it and checks every row (fields, then the ingestion decision with
 /// what the earlier rows will have done) and appends nothing; the second appends the valid rows
-/// in batches. A file with bad rows appends nothing unless the caller skips them. Touchpoint ids
+/// in batches, those the first pass kept or, past <see cref="KeptBetweenPassesKey"/>, the file
+/// streamed again. A file with bad rows appends nothing unless the caller skips them. Touchpoint ids
 /// are idempotency keys, so importing a file again appends nothing new, and re-running an import
 /// that stopped half-way (a crash, a lost connection) finishes it.
 /// </summary>
-public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppender appender, TimeProvider clock, Marten.IDocumentStore store)
+public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppender appender, TimeProvider clock, Marten.IDocumentStore store,
+    IConfiguration configuration)
 {
     public const int BatchSize = 1000;
+    /// <summary>
+    /// Files up to this many rows (<see cref="DefaultKeptBetweenPasses"/> unless configured) are
+    /// kept between the passes as the check read them, about 80 MB per 100,000 rows: the append pass
+    /// then appends what was checked without reading the file again. Larger files are read again,
+    /// so that memory does not grow with the file.
+    /// </summary>
+    public const string KeptBetweenPassesKey = "Import:KeptBetweenPasses";
+    public const int DefaultKeptBetweenPasses = 100_000;
     /// <summary>Past this many new events the planner's statistics of the events table are stale enough to matter.</summary>
     private const int AnalyzeAfter = 10_000;
 
@@ -27,20 +37,24 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var check = checks.Create();
         var bad = new List<ImportLineError>();
         var rows = 0;
-        var unreadable = await ForEachBatch(path, now, ImportPhase.Checking, progress, async (batch, invalid) =>
+        var keepUpTo = configuration.GetValue<int?>(KeptBetweenPassesKey) ?? DefaultKeptBetweenPasses;
+        List<ImportBatch>? kept = [];
+        var unreadable = await ForEachBatch(path, now, ImportPhase.Checking, progress, async batch =>
         {
-            rows += batch.Count + invalid.Count;
-            bad.AddRange(invalid);
-            bad.AddRange(await check.CheckAsync(batch, ct));
+            rows += batch.Valid.Count + batch.Invalid.Count;
+            bad.AddRange(batch.Invalid);
+            bad.AddRange(await check.CheckAsync(batch.Valid, ct));
+            if (rows <= keepUpTo) kept?.Add(batch);
+            else kept = null;
             return true;
         }, _ => false);
         if (unreadable is not null) return ImportReport.Unreadable(importId, unreadable);
         if (check.LinesToCompare is { Count: > 0 } lines)
         {
             var earlier = new Dictionary<int, IncomingTouchpoint>();
-            await ForEachBatch(path, now, ImportPhase.Checking, null, (batch, _) =>
+            await ForEachBatch(path, now, ImportPhase.Checking, null, batch =>
             {
-                foreach (var item in batch.Where(i => lines.Contains(i.Index))) earlier[item.Index] = item;
+                foreach (var item in batch.Valid.Where(i => lines.Contains(i.Index))) earlier[item.Index] = item;
                 return Task.FromResult(true);
             }, _ => false);
             bad.AddRange(check.Compare(earlier));
@@ -53,7 +67,11 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var badLines = bad.Select(b => b.Line).ToHashSet();
         // The import run is both the conversation and the cause of every event it appends.
         var appending = new ImportAppendPass(appender, new AppendContext("import", importId, importId), skipInvalid, progress, ct);
-        await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
+        if (kept is null)
+            await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
+        else
+            foreach (var batch in kept)
+                if (!await appending.AddAsync(batch.Valid.Where(i => !badLines.Contains(i.Index)).ToList(), batch.Position)) break;
         await appending.FinishAsync();
         if (appending.StoppedAt is null) progress?.Invoke(ImportPhase.Appending, 1);
         bad.AddRange(appending.Refused);
@@ -67,11 +85,11 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 
     /// <summary>The file's batches of valid rows and the invalid rows beside them, with progress; answers a file-level error (header, quoting) or null.</summary>
     private static async Task<string?> ForEachBatch(string path, DateTimeOffset now, ImportPhase phase, Action<ImportPhase, double>? progress,
-        Func<List<IncomingTouchpoint>, List<ImportLineError>, Task<bool>> handle, Func<int, bool> skip)
+        Func<ImportBatch, Task<bool>> handle, Func<int, bool> skip)
     {
         var error = await ImportBatches.ForEachAsync(path, now, BatchSize, skip, async batch =>
         {
-            if (!await handle(batch.Valid, batch.Invalid)) return false;
+            if (!await handle(batch)) return false;
             progress?.Invoke(phase, batch.Position);
             return true;
         }, CancellationToken.None);
