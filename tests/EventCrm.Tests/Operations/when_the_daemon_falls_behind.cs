@@ -65,7 +65,7 @@ public class when_the_daemon_falls_behind(DaemonPagingHost app) : IClassFixture<
 
     [Fact]
     public void the_defaults_are_short_live_pages_and_marten_s_pages_for_catching_up() =>
-        DaemonPages.From(new ConfigurationBuilder().Build()).ShouldBe(new DaemonPages(100, 500, 5_000));
+        DaemonPages.From(new ConfigurationBuilder().Build()).ShouldBe(new DaemonPages(25, 500, 5_000));
 
     [Theory]
     [InlineData("Marten:DaemonPageSize", "0")]

@@ -9,7 +9,7 @@ namespace EventCrm.Host.Infrastructure.Paging;
 public sealed record DaemonPages(int Live, int CatchUp, long CatchUpLag)
 {
     public static DaemonPages From(IConfiguration configuration) => new(
-        Setting(configuration, "Marten:DaemonPageSize", 100, 10_000),
+        Setting(configuration, "Marten:DaemonPageSize", 25, 10_000),
         Setting(configuration, "Marten:DaemonCatchUpPageSize", 500, 10_000),
         Setting(configuration, "Marten:DaemonCatchUpLag", 5_000, int.MaxValue));
 
