@@ -69,7 +69,7 @@ public static class MartenAppend
         return arrays.Select(array =>
         {
             using var document = JsonDocument.Parse(array);
-            return document.RootElement.EnumerateArray().Select(item => TouchpointJson.Read(item, now) is ({ } parsed, { Count: 0 })
+            return document.RootElement.EnumerateArray().Select(item => TouchpointReader.Read(item, now) is ({ } parsed, { Count: 0 })
                 ? parsed
                 : throw new InvalidOperationException($"the bench wrote a touchpoint the Host refuses: {item}")).ToList();
         }).ToList();

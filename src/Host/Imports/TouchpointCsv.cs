@@ -1,14 +1,11 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
 using EventCrm.Host.Touchpoints;
 
 namespace EventCrm.Host.Imports;
 
 /// <summary>
 /// The import file's columns (docs/import.md): the four every touchpoint has, then any of the
-/// fields of the touchpoint types. A row becomes the JSON object the HTTP API would receive and
-/// goes through <see cref="TouchpointJson.Read"/>, so an import accepts exactly what
+/// fields of the touchpoint types. A row is read by <see cref="TouchpointReader"/>, the API's own
+/// reader, through <see cref="CsvTouchpointFields"/>, so an import accepts exactly what
 /// POST /api/touchpoints accepts. An empty cell is a field not given.
 /// </summary>
 public sealed class TouchpointCsv
@@ -20,21 +17,23 @@ public sealed class TouchpointCsv
         "durationMinutes", "cost", "reason", "resolved", "purpose", "promotionId", "discountAmount",
     ];
     private static readonly HashSet<string> Numbers = ["acquisitionCost", "amount", "margin", "durationMinutes", "cost", "discountAmount"];
-    private static readonly HashSet<string> Booleans = ["resolved"];
+    private static readonly HashSet<string> Flags = ["resolved"];
 
-    private enum CellKind { Text, Number, Boolean }
-
-    private readonly string[] _columns;
-    private readonly CellKind[] _kinds;
-    private readonly ArrayBufferWriter<byte> _json = new(1024);
-    private readonly Utf8JsonWriter _writer;
+    private readonly Dictionary<string, int> _index;
 
     private TouchpointCsv(string[] columns)
     {
-        _columns = columns;
-        _kinds = columns.Select(c => Numbers.Contains(c) ? CellKind.Number : Booleans.Contains(c) ? CellKind.Boolean : CellKind.Text).ToArray();
-        _writer = new Utf8JsonWriter(_json);
+        Columns = columns;
+        _index = columns.Select((column, i) => (column, i)).ToDictionary(c => c.column, c => c.i, StringComparer.Ordinal);
     }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public int? IndexOf(string column) => _index.TryGetValue(column, out var i) ? i : null;
+
+    public static bool IsNumberColumn(string column) => Numbers.Contains(column);
+
+    public static bool IsFlagColumn(string column) => Flags.Contains(column);
 
     public static (TouchpointCsv? Csv, string? Error) FromHeader(string[] header)
     {
@@ -51,35 +50,8 @@ public sealed class TouchpointCsv
     /// <summary>The row's touchpoint, or every reason it is not one ("amount: must be a number").</summary>
     public (ParsedTouchpoint? Touchpoint, IReadOnlyList<string> Reasons) Read(string[] cells, DateTimeOffset now)
     {
-        if (cells.Length != _columns.Length) return (null, [$"has {cells.Length} cells where the header has {_columns.Length}"]);
-
-        _json.ResetWrittenCount();
-        _writer.Reset(_json);
-        _writer.WriteStartObject();
-        for (var i = 0; i < cells.Length; i++)
-        {
-            if (cells[i].Length == 0) continue;
-            _writer.WritePropertyName(_columns[i]);
-            WriteCell(_writer, _kinds[i], cells[i]);
-        }
-        _writer.WriteEndObject();
-        _writer.Flush();
-
-        using var row = JsonDocument.Parse(_json.WrittenMemory);
-        var (touchpoint, errors) = TouchpointJson.Read(row.RootElement, now);
+        if (cells.Length != Columns.Count) return (null, [$"has {cells.Length} cells where the header has {Columns.Count}"]);
+        var (touchpoint, errors) = TouchpointReader.Read(new CsvTouchpointFields(this, cells), now);
         return (touchpoint, errors.Count == 0 ? [] : errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}").ToList());
-    }
-
-    // A cell that is not a number (or boolean) where one is expected stays a string, so the
-    // touchpoint reader reports it in the same words as it does for the HTTP API.
-    private static void WriteCell(Utf8JsonWriter writer, CellKind kind, string cell)
-    {
-        if (kind == CellKind.Number && decimal.TryParse(cell, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
-                CultureInfo.InvariantCulture, out var number))
-            writer.WriteNumberValue(number);
-        else if (kind == CellKind.Boolean && bool.TryParse(cell, out var flag))
-            writer.WriteBooleanValue(flag);
-        else
-            writer.WriteStringValue(cell);
     }
 }

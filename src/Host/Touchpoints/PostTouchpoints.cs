@@ -92,7 +92,7 @@ public static class PostTouchpointsEndpoint
     private static void ReadItem(JsonElement item, int index, string prefix, List<IncomingTouchpoint> batch,
         Dictionary<string, string[]> errors, DateTimeOffset now)
     {
-        var (parsed, fieldErrors) = TouchpointJson.Read(item, now);
+        var (parsed, fieldErrors) = TouchpointReader.Read(item, now);
         if (parsed is not null) batch.Add(new IncomingTouchpoint(index, parsed.CustomerId, parsed.Touchpoint));
         foreach (var group in fieldErrors.GroupBy(e => KeyOf(prefix, e.Field)))
             errors[group.Key] = group.Select(e => e.Message).ToArray();

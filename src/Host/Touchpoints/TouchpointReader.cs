@@ -7,8 +7,11 @@ namespace EventCrm.Host.Touchpoints;
 
 public sealed record ParsedTouchpoint(string CustomerId, ITouchpoint Touchpoint);
 
-/// <summary>Turns one JSON touchpoint of the public API into its event, or says every field that is wrong.</summary>
-public static class TouchpointJson
+/// <summary>
+/// Turns one touchpoint of the public API into its event, or says every field that is wrong: a
+/// JSON object of POST /api/touchpoints, or a row of an import file, read by the same rules.
+/// </summary>
+public static class TouchpointReader
 {
     public const int MaxCustomerIdLength = 100;
     public const int MaxTouchpointIdLength = 200;
@@ -19,8 +22,11 @@ public static class TouchpointJson
     {
         if (item.ValueKind != JsonValueKind.Object)
             return (null, [new FieldError("", "must be a JSON object")]);
+        return Read(new JsonTouchpointFields(item), now);
+    }
 
-        var f = new JsonFields(item);
+    public static (ParsedTouchpoint? Touchpoint, IReadOnlyList<FieldError> Errors) Read(TouchpointFields f, DateTimeOffset now)
+    {
         var type = f.RequiredString("type", 64);
         var customerId = f.RequiredString("customerId", MaxCustomerIdLength);
         if (customerId?.StartsWith(SystemStreams.Prefix, StringComparison.Ordinal) == true)
@@ -65,13 +71,13 @@ public static class TouchpointJson
     private static readonly HashSet<string> RuleInputs =
         ["occurredAt", "amount", "margin", "cost", "discountAmount", "acquisitionCost", "durationMinutes"];
 
-    private static ITouchpoint? RecordedByTheService(JsonFields f, string type)
+    private static ITouchpoint? RecordedByTheService(TouchpointFields f, string type)
     {
         f.Errors.Add(new("type", $"'{type}' is recorded by the service itself when it assesses a cancellation; it cannot be sent"));
         return null;
     }
 
-    private static ITouchpoint? Unknown(JsonFields f, string type)
+    private static ITouchpoint? Unknown(TouchpointFields f, string type)
     {
         f.Errors.Add(new("type", $"'{type}' is not a touchpoint type; expected one of: {string.Join(", ", Types.ByName.Keys.Where(k => !Types.RecordedByTheService.Contains(k)))}"));
         return null;

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Host.Touchpoints;
+
+/// <summary>The fields of one JSON object of the API, each read for the kind of value it must hold.</summary>
+public sealed class JsonTouchpointFields : TouchpointFields
+{
+    private readonly Dictionary<string, JsonElement> _fields = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+
+    public JsonTouchpointFields(JsonElement item)
+    {
+        foreach (var property in item.EnumerateObject())
+        {
+            if (NameOf(property) is not { } name) Errors.Add(new FieldError("", "a field name " + NotUnicode));
+            else if (!_fields.TryAdd(name, property.Value)) Errors.Add(new FieldError(name, "appears more than once"));
+        }
+    }
+
+    protected override (string? Text, string? Problem) TakeText(string name)
+    {
+        if (Take(name) is not { } value || value.ValueKind == JsonValueKind.Null) return (null, null);
+        if (value.ValueKind != JsonValueKind.String) return (null, "must be a string");
+        return TextOf(value) is { } text ? (text, null) : (null, NotUnicode);
+    }
+
+    protected override (decimal? Number, string? Problem) TakeDecimal(string name)
+    {
+        if (Take(name) is not { } value) return (null, null);
+        if (value.ValueKind != JsonValueKind.Number) return (null, "must be a number");
+        return value.TryGetDecimal(out var number) ? (number, null) : (null, "is out of range");
+    }
+
+    protected override (int? Number, string? Problem) TakeInt(string name)
+    {
+        if (Take(name) is not { } value) return (null, null);
+        if (value.ValueKind != JsonValueKind.Number) return (null, "must be a number");
+        return value.TryGetInt32(out var number) ? (number, null) : (null, "must be a whole number");
+    }
+
+    protected override (bool? Flag, string? Problem) TakeBool(string name) => Take(name)?.ValueKind switch
+    {
+        null => (null, null),
+        JsonValueKind.True => (true, null),
+        JsonValueKind.False => (false, null),
+        _ => (null, "must be true or false"),
+    };
+
+    protected override IEnumerable<string> Untaken() => _fields.Keys.Where(name => !_taken.Contains(name));
+
+    private JsonElement? Take(string name)
+    {
+        _taken.Add(name);
+        return _fields.TryGetValue(name, out var value) ? value : null;
+    }
+
+    /// <summary>
+    /// JSON may escape half of a surrogate pair (<c>"\ud800"</c>): the document parses, but the text is
+    /// no string .NET (or PostgreSQL) can hold, so reading it throws. That is the sender's error.
+    /// </summary>
+    private static string? TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc cref="TextOf(JsonElement)"/>
+    private static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private const string NotUnicode = "is not valid unicode text (it escapes half of a surrogate pair)";
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EventCrm.Relationship.Touchpoints;
+
+namespace EventCrm.Host.Touchpoints;
+
+/// <summary>
+/// Reads the fields of one touchpoint and collects every problem instead of stopping at the
+/// first, so a caller learns all that is wrong at once. The rules (required, lengths, trimming,
+/// control characters, timestamps with an offset) are the same whichever source the fields come
+/// from: a JSON object of the API (<see cref="JsonTouchpointFields"/>) or a row of an import file
+/// (<see cref="Imports.CsvTouchpointFields"/>). A source only says what it holds under a name.
+/// </summary>
+public abstract partial class TouchpointFields
+{
+    public List<FieldError> Errors { get; } = [];
+
+    /// <summary>The field's text; nothing when it is not given (or null); a problem when it is not text.</summary>
+    protected abstract (string? Text, string? Problem) TakeText(string name);
+
+    /// <summary>The field's number, nothing when it is not given, or a problem ("must be a number", "is out of range").</summary>
+    protected abstract (decimal? Number, string? Problem) TakeDecimal(string name);
+
+    /// <summary>The field's whole number, nothing when it is not given, or a problem ("must be a whole number").</summary>
+    protected abstract (int? Number, string? Problem) TakeInt(string name);
+
+    /// <summary>The field's flag, nothing when it is not given, or a problem ("must be true or false").</summary>
+    protected abstract (bool? Flag, string? Problem) TakeBool(string name);
+
+    /// <summary>The fields given that nothing has taken, in the order they came.</summary>
+    protected abstract IEnumerable<string> Untaken();
+
+    public string? RequiredString(string name, int maxLength) => ReadString(name, maxLength, required: true);
+
+    public string? OptionalString(string name, int maxLength) => ReadString(name, maxLength, required: false);
+
+    public string? Email(string name)
+    {
+        var email = RequiredString(name, 254);
+        if (email is not null && !EmailShape().IsMatch(email)) Fail(name, "must be an email address");
+        return email;
+    }
+
+    public decimal RequiredDecimal(string name) => Required(name, TakeDecimal(name));
+
+    public int RequiredInt(string name) => Required(name, TakeInt(name));
+
+    public bool RequiredBool(string name) => Required(name, TakeBool(name));
+
+    /// <summary>An ISO 8601 date and time with its UTC offset: a time without one is ambiguous.</summary>
+    public DateTimeOffset RequiredTimestamp(string name)
+    {
+        if (ReadString(name, 64, required: true) is not { } text) return default;
+        if (!TimestampShape().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+            return Fail<DateTimeOffset>(name, "must be an ISO 8601 date and time with offset, e.g. 2025-03-01T10:15:00+01:00");
+        return time;
+    }
+
+    /// <summary>Fields nobody asked for are reported: a typo must not silently drop a value.</summary>
+    public void RejectUnknownFields()
+    {
+        foreach (var name in Untaken()) Errors.Add(new(name, "is not a field of this touchpoint type"));
+    }
+
+    private string? ReadString(string name, int maxLength, bool required)
+    {
+        var (raw, problem) = TakeText(name);
+        if (problem is not null) return Fail<string>(name, problem);
+        if (raw is null) return required ? Missing<string>(name) : null;
+        var text = raw.Trim();
+        if (text.Length == 0) return required ? Fail<string>(name, "must not be empty") : null;
+        if (text.Length > maxLength) return Fail<string>(name, $"must be at most {maxLength} characters");
+        if (HasControlCharacters(text)) return Fail<string>(name, "must not contain control characters");
+        return text;
+    }
+
+    private T Required<T>(string name, (T? Value, string? Problem) taken) where T : struct => taken switch
+    {
+        ({ } value, _) => value,
+        (_, { } problem) => Fail<T>(name, problem),
+        _ => Missing<T>(name),
+    };
+
+    /// <summary>What <see cref="char.IsControl(char)"/> calls control characters: C0 and C1.</summary>
+    private static bool HasControlCharacters(string text) =>
+        text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || text.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
+
+    private T Missing<T>(string name) => Fail<T>(name, "is required")!;
+
+    private T? Fail<T>(string name, string message)
+    {
+        Fail(name, message);
+        return default;
+    }
+
+    private void Fail(string name, string message) => Errors.Add(new(name, message));
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex TimestampShape();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]
+    private static partial Regex EmailShape();
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using EventCrm.Host.Imports;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Relationship.Touchpoints;
+using Shouldly;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>
+/// An import row is read as the JSON object it stands for would be read by POST /api/touchpoints
+/// (docs/import.md): an empty cell is a field not given, a number column's cell that reads as a
+/// number is a JSON number, a <c>resolved</c> cell that reads as true or false a JSON flag, and
+/// anything else a JSON string. The rows are read straight from their cells; these scenarios hold
+/// that to the API's reader given that JSON object, row by row, over every column.
+/// </summary>
+public class when_reading_import_rows
+{
+    private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Header = [.. TouchpointCsv.Required, .. TouchpointCsv.Fields];
+    private static readonly TouchpointCsv Csv = TouchpointCsv.FromHeader(Header).Csv!;
+
+    [Fact]
+    public void a_well_formed_purchase_row_is_the_purchase_it_describes()
+    {
+        var (parsed, reasons) = Csv.Read(Row(("type", "purchase"), ("touchpointId", " erp-4711 "), ("customerId", "c-1"),
+            ("occurredAt", "2024-03-14T15:20:00+01:00"), ("orderId", "4711"), ("amount", "250.00"), ("margin", "75.5"), ("category", "rollers")), Now);
+
+        reasons.ShouldBeEmpty();
+        parsed!.CustomerId.ShouldBe("c-1");
+        parsed.Touchpoint.ShouldBe(new PurchaseMade("erp-4711", new DateTimeOffset(2024, 3, 14, 15, 20, 0, TimeSpan.FromHours(1)), "4711", 250.00m, 75.5m, "rollers"));
+    }
+
+    [Fact]
+    public void every_wrong_cell_of_a_row_is_named_in_the_api_s_words()
+    {
+        var (parsed, reasons) = Csv.Read(Row(("type", "support-call"), ("touchpointId", "t-1"), ("customerId", "c-1"),
+            ("occurredAt", "2024-03-14"), ("durationMinutes", "12.0"), ("cost", "9,50"), ("resolved", "yes"), ("amount", "3")), Now);
+
+        parsed.ShouldBeNull();
+        reasons.ShouldBe(
+        [
+            "occurredAt: must be an ISO 8601 date and time with offset, e.g. 2025-03-01T10:15:00+01:00",
+            "durationMinutes: must be a whole number",
+            "cost: must be a number",
+            "resolved: must be true or false",
+            "amount: is not a field of this touchpoint type",
+        ]);
+    }
+
+    [Fact]
+    public void any_row_reads_as_its_json_object_reads_through_the_api()
+    {
+        var random = new Random(7);
+        var read = 0;
+        for (var n = 0; n < 5_000; n++)
+        {
+            var type = Types[random.Next(Types.Length)];
+            var cells = Header.Select(column => column == "type" ? type : Cell(random, column, FieldsOf.GetValueOrDefault(type, []).Contains(column))).ToArray();
+            var (parsed, reasons) = Csv.Read(cells, Now);
+            var (expected, errors) = TouchpointReader.Read(JsonObjectOf(cells).RootElement, Now);
+
+            var row = string.Join(",", cells);
+            reasons.ShouldBe(errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}").ToList(), row);
+            parsed?.CustomerId.ShouldBe(expected!.CustomerId, row);
+            // A record's text shows every field, decimals with their scale (250.00 is not written 250.0).
+            parsed?.Touchpoint.ToString().ShouldBe(expected!.Touchpoint.ToString(), row);
+            (parsed is null).ShouldBe(expected is null, row);
+            if (parsed is not null) read++;
+        }
+        // Both kinds of rows in numbers, or the comparison proves little.
+        read.ShouldBeInRange(500, 4_500);
+    }
+
+    private static string[] Row(params (string Column, string Cell)[] cells) =>
+        Header.Select(column => cells.FirstOrDefault(c => c.Column == column).Cell ?? "").ToArray();
+
+    /// <summary>The object a row stands for, built as docs/import.md describes it: numbers and flags where the cell reads as one.</summary>
+    private static JsonDocument JsonObjectOf(string[] cells)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < cells.Length; i++)
+            {
+                if (cells[i].Length == 0) continue;
+                writer.WritePropertyName(Header[i]);
+                if (TouchpointCsv.IsNumberColumn(Header[i]) && decimal.TryParse(cells[i],
+                        NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number))
+                    writer.WriteNumberValue(number);
+                else if (TouchpointCsv.IsFlagColumn(Header[i]) && bool.TryParse(cells[i], out var flag))
+                    writer.WriteBooleanValue(flag);
+                else
+                    writer.WriteStringValue(cells[i]);
+            }
+            writer.WriteEndObject();
+        }
+        return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    /// <summary>The fields each type takes (docs/api.md); the other types are refused whatever their cells.</summary>
+    private static readonly Dictionary<string, string[]> FieldsOf = new()
+    {
+        ["lead-captured"] = ["name", "email", "source"],
+        ["signed-up"] = ["name", "email", "segment", "channel", "acquisitionCost"],
+        ["purchase"] = ["orderId", "amount", "margin", "category"],
+        ["refund"] = ["orderId", "amount", "margin"],
+        ["support-call"] = ["durationMinutes", "cost", "reason", "resolved"],
+        ["visit"] = ["cost", "purpose"],
+        ["promotion-offered"] = ["promotionId", "cost"],
+        ["promotion-accepted"] = ["promotionId", "discountAmount"],
+        ["promotion-declined"] = ["promotionId"],
+        ["cancellation-requested"] = ["reason"],
+        ["churned"] = ["reason"],
+    };
+    private static readonly string[] Types = [.. FieldsOf.Keys, "retention-offer-accepted", "retention-offer-made", "parcel", "", " purchase "];
+    private static readonly string[] Numbers =
+        ["12", "250.00", "-3", "0", "-0", "-0.0", "1e3", "1.50e1", "12.0", "2147483647", "2147483648", "-2147483649", "1E-30", "79228162514264337593543950336",
+         "+5", ".5", "5.", "12,5", "1 000", " 7 ", "abc", "NaN", "0x10"];
+    private static readonly string[] Flags = ["true", "false", "True", "FALSE", " true ", "yes", "1", "0", "null"];
+    private static readonly string[] Texts =
+        ["x", "Ada Lovelace", "  padded  ", "   ", "a\u0001b", "tab\there", "\u0085next", new string('w', 200), new string('w', 201), new string('w', 501), "12", "true", "système:x", "system:x", "é"];
+    private static readonly string[] Times =
+        ["2024-03-14T15:20:00+01:00", "2024-03-14T15:20Z", "2024-03-14T15:20:00.1234567z", "2024-03-14", "2024-03-14T15:20:00", "2030-01-01T00:00:00Z", "2024-02-30T10:00:00Z", "soon"];
+    private static readonly string[] Emails = ["ada@example.com", "a@b", "no-at-sign", "two@@signs", "sp ace@x.y"];
+
+    // Mostly the cells a row of its type needs, well formed, with every kind of wrong cell mixed in.
+    private static string Cell(Random random, string column, bool ofTheType)
+    {
+        string Pick(string[] values) => values[random.Next(values.Length)];
+        var roll = random.NextDouble();
+        if (!ofTheType && !TouchpointCsv.Required.Contains(column)) return roll < 0.97 ? "" : "7";
+        return column switch
+        {
+            "touchpointId" or "customerId" => roll < 0.8 ? $"id-{random.Next(100)}" : Pick(Texts),
+            "occurredAt" => roll < 0.6 ? Times[0] : Pick(Times),
+            "email" => roll < 0.05 ? "" : roll < 0.85 ? Emails[0] : Pick(Emails),
+            _ when TouchpointCsv.IsNumberColumn(column) => roll < 0.05 ? "" : roll < 0.8 ? Numbers[random.Next(4)] : Pick(Numbers),
+            _ when TouchpointCsv.IsFlagColumn(column) => roll < 0.05 ? "" : roll < 0.8 ? Flags[random.Next(2)] : Pick(Flags),
+            _ => roll < 0.1 ? "" : roll < 0.85 ? "x" : Pick(Texts),
+        };
+    }
+}
