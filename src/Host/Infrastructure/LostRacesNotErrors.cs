@@ -7,7 +7,7 @@ namespace EventCrm.Host.Infrastructure;
 
 /// <summary>
 /// A session's logger that passes everything to Marten's own, except the failures of a lost race
-/// (<see cref="TouchpointAppender.IsLostRace"/>): Marten logs every statement of a failed batch at
+/// (<see cref="LostRaces.Are"/>): Marten logs every statement of a failed batch at
 /// error level, while a lost race is expected and decided again by the caller, which says so itself.
 /// </summary>
 public sealed class LostRacesNotErrors(IMartenSessionLogger inner) : IMartenSessionLogger
@@ -16,19 +16,19 @@ public sealed class LostRacesNotErrors(IMartenSessionLogger inner) : IMartenSess
 
     public void LogFailure(NpgsqlCommand command, Exception ex)
     {
-        if (!TouchpointAppender.IsLostRace(ex)) inner.LogFailure(command, ex);
+        if (!LostRaces.Are(ex)) inner.LogFailure(command, ex);
     }
 
     public void LogSuccess(NpgsqlBatch batch) => inner.LogSuccess(batch);
 
     public void LogFailure(NpgsqlBatch batch, Exception ex)
     {
-        if (!TouchpointAppender.IsLostRace(ex)) inner.LogFailure(batch, ex);
+        if (!LostRaces.Are(ex)) inner.LogFailure(batch, ex);
     }
 
     public void LogFailure(Exception ex, string message)
     {
-        if (!TouchpointAppender.IsLostRace(ex)) inner.LogFailure(ex, message);
+        if (!LostRaces.Are(ex)) inner.LogFailure(ex, message);
     }
 
     public void RecordSavedChanges(IDocumentSession session, IChangeSet commit) => inner.RecordSavedChanges(session, commit);

@@ -80,7 +80,7 @@ public static class PersonalDataErasure
                 await session.SaveChangesAsync(ct);
                 return new Erased(erasure, Already: false);
             }
-            catch (Exception e) when (TouchpointAppender.IsLostRace(e))
+            catch (Exception e) when (LostRaces.Are(e))
             {
                 if (attempt == MaxAttempts)
                 {

@@ -1,21 +1,13 @@
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
-using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
-using Marten.Exceptions;
 using EventCrm.Host.Sharding;
 using Npgsql;
 
 namespace EventCrm.Host.Touchpoints;
-
-/// <summary>Who appends, and the chain of requests the append belongs to: kept on every event for audits.</summary>
-public sealed record AppendContext(string AppendedBy, string CorrelationId, string CausationId)
-{
-    public const string AppendedByHeader = "appended-by";
-}
 
 /// <summary>
 /// The one path by which touchpoints enter the store, whoever sends them. A batch is decided
@@ -160,12 +152,12 @@ public sealed class TouchpointAppender
                 }
                 return outcomes;
             }
-            catch (Exception e) when (IsLostRace(e) && attempt < MaxAttempts)
+            catch (Exception e) when (LostRaces.Are(e) && attempt < MaxAttempts)
             {
                 _logger.LogDebug("Concurrent write on the same customers, deciding again (attempt {Attempt})", attempt);
                 await Task.Delay(Backoff(attempt), ct);
             }
-            catch (Exception e) when (IsLostRace(e))
+            catch (Exception e) when (LostRaces.Are(e))
             {
                 _logger.LogWarning("Gave up after {Attempts} attempts of concurrent writes", attempt);
                 return requests.Select((r, i) => new AppendOutcome(CommittedBefore(r.Batch, committed[i]), [], TooMuchContention: true)).ToArray();
@@ -283,22 +275,6 @@ public sealed class TouchpointAppender
     }
 
     /// <summary>
-    /// Another writer got there first, or the database cancelled this transaction to break a
-    /// deadlock with another one (touchpoint ids both write, in different orders): deciding again
-    /// against the new state is the remedy.
-    /// </summary>
-    public static bool IsLostRace(Exception e) => e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
-        or JasperFx.Events.ExistingStreamIdCollisionException
-        || e is MartenCommandException { InnerException: PostgresException inner } && LostRace(inner)
-        || e is PostgresException postgres && LostRace(postgres);
-
-    private static bool LostRace(PostgresException e) => e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected
-        or QuickAppendVersionMismatch;
-
-    /// <summary>Raised by Marten's quick append (mt_quick_append_events) when the stream moved past the version expected.</summary>
-    private const string QuickAppendVersionMismatch = "MT003";
-
-    /// <summary>
     /// The touchpoints already recorded under these event ids, in the databases known to hold some
     /// and, when sharded, in every database: a touchpoint id names one touchpoint of one customer
     /// wherever that customer lives.
@@ -327,6 +303,3 @@ public sealed class TouchpointAppender
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 8)));
 }
-
-/// <summary>A batch to append all-or-nothing, with who sends it.</summary>
-public sealed record AppendRequest(IReadOnlyList<IncomingTouchpoint> Batch, AppendContext Context);
