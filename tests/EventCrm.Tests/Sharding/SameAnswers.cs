@@ -45,8 +45,6 @@ public static class SameAnswers
     /// each Host: "now", offers expiring, the cancellations posted by the fixture) as one word:
     /// the seeded business history is in 2024 and 2025, so nothing else is that recent.
     /// </summary>
-    public static string Comparable(JsonNode node) => Normalised(node.DeepClone())!.ToJsonString();
-
     private static JsonNode? Normalised(JsonNode? node)
     {
         switch (node)

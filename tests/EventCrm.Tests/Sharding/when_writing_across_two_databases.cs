@@ -155,7 +155,11 @@ public sealed partial class when_writing_across_two_databases(ShardedWrites base
         var sharded = await Lines(bases.Sharded);
         var single = await Lines(bases.Single);
 
-        sharded.Select(Identity).Order().ShouldBe(single.Select(Identity).Order());
+        // Alike, not equal: a retention assessment values the customer at its own moment, which is not
+        // the same second in the two Hosts (a current value of 15,670.97 against 15,670.98 once).
+        var (shardedEvents, singleEvents) = (sharded.OrderBy(Event, StringComparer.Ordinal).ToList(), single.OrderBy(Event, StringComparer.Ordinal).ToList());
+        shardedEvents.Select(Event).ShouldBe(singleEvents.Select(Event));
+        for (var i = 0; i < shardedEvents.Count; i++) (shardedEvents[i], singleEvents[i]).ShouldBeAlike(Event(shardedEvents[i]));
         var byDatabase = sharded.Where(e => !e["customerId"]!.GetValue<string>().StartsWith("system:"))
             .GroupBy(e => CustomerShardRule.DatabaseOf(e["customerId"]!.GetValue<string>(), 2)).ToList();
         byDatabase.Count.ShouldBe(2);
@@ -194,7 +198,8 @@ public sealed partial class when_writing_across_two_databases(ShardedWrites base
         after.ShouldContain(victim);
     }
 
-    private static string Identity(JsonNode e) => SameAnswers.Comparable(e);
+    /// <summary>Which event a line is: its stream and version, the same in both Hosts.</summary>
+    private static string Event(JsonNode e) => $"{e["customerId"]} v{e["version"]}";
 
     private static async Task<List<JsonNode>> Lines(Alba.IAlbaHost host)
     {
