@@ -58,5 +58,8 @@ public class when_the_event_log_grows_fast(StatisticsHost app) : IClassFixture<S
         var statistics = await Sql("select concat_ws(', ', pg_relation_size(c.oid) / 8192, c.relpages) from pg_class c " +
                                    "join pg_namespace n on n.oid = c.relnamespace where n.nspname = @s and c.relname = 'mt_events'");
         (await ManualAnalyses()).ShouldBeGreaterThan(before, $"no ANALYZE of mt_events within 30 s of the burst (pages now, pages at the last analysis: {statistics})");
+        // What the daemon's pages and the stream and touchpoint reads are planned with.
+        (await Sql("select string_agg(attname::text, ',' order by attname) from pg_stats where schemaname = @s and tablename = 'mt_events' " +
+                   "and attname in ('seq_id', 'id', 'stream_id', 'version')")).ShouldBe("id,seq_id,stream_id,version");
     }
 }
