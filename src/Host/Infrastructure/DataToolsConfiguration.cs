@@ -16,6 +16,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<ProjectionCatalog>();
         services.AddSingleton<ProjectionStatusReader>();
         services.AddSingleton<BlueGreenRebuild>();
+        services.AddSingleton<InPlaceProfileRebuild>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ProjectionRebuilds>();
         services.AddHostedService(s => s.GetRequiredService<ProjectionRebuilds>());

@@ -60,6 +60,10 @@ public static class PersonalDataErasure
                 continue;
             }
 
+            // From here until the commit no other writer touches the customer (its profile, read by
+            // Marten's inline projection at the commit, is the latest); a touchpoint appended since the
+            // stream was read fails the commit on its version, and the erasure is decided again.
+            await StreamLocks.TakeAsync(session, [customerId], ct);
             var erasure = new PersonalDataErased(clock.GetUtcNow(), context.AppendedBy, PersonalData.Fields, personal.Count);
             foreach (var e in personal)
             {

@@ -29,8 +29,9 @@ public static class GetProjectionEndpoint
 public static class RebuildProjectionEndpoint
 {
     /// <summary>
-    /// Starts rebuilding an async projection in the background: 202 with the status resource. The
-    /// new build is written beside the live documents, which keep serving reads until it takes over.
+    /// Starts rebuilding a projection in the background: 202 with the status resource. An async
+    /// projection's new build is written beside the live documents, which keep serving reads until
+    /// it takes over; the inline profiles are rebuilt in place, customer by customer.
     /// </summary>
     [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
     public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status,
@@ -38,15 +39,12 @@ public static class RebuildProjectionEndpoint
     {
         if (catalog.Find(name) is not { } projection)
             return Problems.NotFound($"No projection '{name}'. Projections: {catalog.Names}.");
-        if (projection.IsInline)
-            return Problems.Conflict($"'{projection.Name}' is an inline projection: appends decide on it, so it is not rebuilt under a running service. " +
-                "Stop the service and run: rebuild --projection " + projection.Name + " --offline");
-        if (!SideBuilds.CanBuild(projection))
+        if (!projection.IsInline && !SideBuilds.CanBuild(projection))
             return Problems.Unprocessable(SideBuilds.NotRegistered(projection), "Cannot be rebuilt online");
 
         return await rebuilds.StartAsync(projection, ct) switch
         {
-            RebuildStart.AlreadyRebuilding => Problems.Conflict($"'{projection.Name}' is already being rebuilt on this node."),
+            RebuildStart.AlreadyRebuilding => Problems.Conflict($"'{projection.Name}' is already being rebuilt (GET /api/projections/{projection.Name} follows it)."),
             RebuildStart.NotRunHere => Problems.Conflict($"This node does not run '{projection.Name}' in every database: another node of the cluster " +
                 "holds its lock in at least one of them (send the request to the node that holds them all), or this node has only just started " +
                 "(retry in a few seconds)."),

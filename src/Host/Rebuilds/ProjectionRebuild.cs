@@ -22,6 +22,9 @@ public sealed record ProjectionRebuild
     /// <summary>The store's high-water mark when the rebuild began: the rebuild replays up to it, then the projection follows new events as usual.</summary>
     public long TargetHighWaterMark { get; init; }
     public string? Error { get; init; }
+    /// <summary>An inline projection's rebuild (in place, customer by customer): how many customers it rebuilds, and how many it has.</summary>
+    public long? Customers { get; init; }
+    public long? CustomersRebuilt { get; init; }
     /// <summary>The last sign of life of the node running the rebuild (<see cref="RebuildHeartbeat"/>).</summary>
     public DateTimeOffset? HeartbeatAt { get; init; }
 

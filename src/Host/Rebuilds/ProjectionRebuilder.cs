@@ -10,15 +10,12 @@ namespace EventCrm.Host.Rebuilds;
 /// Rebuilds a projection and records how it goes. Async projections are rebuilt blue/green
 /// (<see cref="BlueGreenRebuild"/>): reads keep being served meanwhile. In HotCold mode each
 /// async projection runs on the one node that holds its advisory lock; the rebuild runs on that
-/// node, so no second agent ever writes the same documents. Inline projections are rebuilt in
-/// place by Marten's daemon, only with the service stopped.
+/// node, so no second agent ever writes the same documents. The inline profiles are rebuilt in
+/// place, customer by customer, whether a service runs or not (<see cref="InPlaceProfileRebuild"/>).
 /// </summary>
-public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, CustomerDatabases databases,
-    TimeProvider clock, ILogger<ProjectionRebuilder> logger)
+public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, InPlaceProfileRebuild inPlace,
+    CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
-    /// <summary>Marten's default is 5 minutes per shard; a log of millions of events takes longer.</summary>
-    private static readonly TimeSpan ShardTimeout = TimeSpan.FromHours(6);
-
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
 
     /// <summary>
@@ -57,6 +54,18 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             if (distributor.HasLock(set)) await distributor.ReleaseLockAsync(set);
     }
 
+    /// <summary>
+    /// Whether a rebuild of the projection is under way on some node (recorded as rebuilding, its
+    /// node alive). What keeps two nodes from rebuilding the inline profiles at once: they take no
+    /// projection lock.
+    /// </summary>
+    public async Task<bool> UnderWayAsync(ProjectionInfo projection, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<ProjectionRebuild>(projection.Name, ct) is { State: RebuildStates.Rebuilding } rebuild
+               && RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is null;
+    }
+
     /// <summary>Records that the rebuild begins, so the status route shows it from the moment it is accepted.</summary>
     public async Task<ProjectionRebuild> BeginAsync(ProjectionInfo projection, CancellationToken ct)
     {
@@ -65,6 +74,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
             StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = await HighestEventsAsync(ct),
         };
+        if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };
         await SaveAsync(started, ct);
         return started;
     }
@@ -78,8 +88,11 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
             if (projection.IsInline)
             {
-                // One daemon per database: each rebuilds the documents of the customers it holds.
-                foreach (var daemon in await coordinator.AllDaemonsAsync()) await daemon.RebuildProjectionAsync(projection.Name, ShardTimeout, ct);
+                await inPlace.RunAsync(async done =>
+                {
+                    started = started with { CustomersRebuilt = done };
+                    await RebuildHeartbeat.RecordAsync(store, projection.Name, "customersRebuilt", done, ct);
+                }, ct);
                 await completed();
             }
             else

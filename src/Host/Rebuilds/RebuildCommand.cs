@@ -9,7 +9,7 @@ public class RebuildInput : NetCoreInput
     [Description("Name of the projection to rebuild (see GET /api/projections), e.g. CustomerLedger")]
     public string? ProjectionFlag { get; set; }
 
-    [Description("Confirms the service is stopped: required to rebuild an inline projection, which appends decide on")]
+    [Description("No longer needed (the inline profiles are rebuilt in place, with or without a running service); accepted and ignored")]
     public bool OfflineFlag { get; set; }
 }
 
@@ -23,8 +23,6 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (string.IsNullOrWhiteSpace(input.ProjectionFlag) || catalog.Find(input.ProjectionFlag) is not { } projection)
             return Fail($"--projection must name one of: {catalog.Names}");
-        if (projection.IsInline && !input.OfflineFlag)
-            return Fail($"'{projection.Name}' is inline: appends decide on it. Stop the service, then run again with --offline.");
         if (!projection.IsInline && !SideBuilds.CanBuild(projection))
             return Fail(SideBuilds.NotRegistered(projection));
 
@@ -32,6 +30,8 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         if (!projection.IsInline && !rebuilder.TakesLocks)
             return Fail($"Marten:Daemon=off: this process takes no projection lock, so it cannot keep a running service off '{projection.Name}' " +
                 "during the rebuild. Run the command without that setting.");
+        if (projection.IsInline && await rebuilder.UnderWayAsync(projection, CancellationToken.None))
+            return Fail($"'{projection.Name}' is already being rebuilt (GET /api/projections/{projection.Name} follows it).");
         if (!await rebuilder.TakeAsync(projection, CancellationToken.None))
             return Fail($"A running service holds '{projection.Name}': use POST /api/projections/{projection.Name}/rebuild, or stop the service first.");
 
@@ -43,10 +43,10 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async progress =>
                 {
-                    var task = progress.AddTask($"Rebuilding {projection.Name}", maxValue: Math.Max(started.TargetHighWaterMark, 1));
+                    var task = progress.AddTask($"Rebuilding {projection.Name}", maxValue: Math.Max(started.Customers ?? started.TargetHighWaterMark, 1));
                     var rebuild = rebuilder.RunAsync(projection, started, serviceRunsIt: false, CancellationToken.None);
                     while (await Task.WhenAny(rebuild, Task.Delay(500)) != rebuild)
-                        task.Value = (await status.ReadAsync(projection, CancellationToken.None)).Position ?? 0;
+                        task.Value = await DoneAsync(status, projection);
                     await rebuild;
                     task.Value = task.MaxValue;
                 });
@@ -57,6 +57,13 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         }
         AnsiConsole.MarkupLine($"[green]Rebuilt {Markup.Escape(projection.Name)}.[/]");
         return true;
+    }
+
+    /// <summary>Events replayed by an async projection's new build; customers done by the inline profiles' rebuild.</summary>
+    private static async Task<double> DoneAsync(ProjectionStatusReader status, ProjectionInfo projection)
+    {
+        var now = await status.ReadAsync(projection, CancellationToken.None);
+        return projection.IsInline ? now.LastRebuild?.CustomersRebuilt ?? 0 : now.Position ?? 0;
     }
 
     private static bool Fail(string message)

@@ -32,22 +32,13 @@ public sealed class RebuildHeartbeat : IAsyncDisposable
     private static async Task BeatAsync(IDocumentStore store, string projection, TimeProvider clock, ILogger logger, TimeSpan every, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(every, clock);
-        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_{nameof(ProjectionRebuild).ToLowerInvariant()}";
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
                 try
                 {
-                    await using var connection = store.Storage.Database.CreateConnection();
-                    await connection.OpenAsync(stop);
-                    // Only a record still rebuilding: the stamp must never write over the outcome.
-                    await using var command = new NpgsqlCommand(
-                        $"update {table} set data = jsonb_set(data, '{{heartbeatAt}}', to_jsonb(@now)) where id = @id and data ->> 'state' = @rebuilding", connection);
-                    command.Parameters.AddWithValue("now", clock.GetUtcNow());
-                    command.Parameters.AddWithValue("id", projection);
-                    command.Parameters.AddWithValue("rebuilding", RebuildStates.Rebuilding);
-                    await command.ExecuteNonQueryAsync(stop);
+                    await RecordAsync(store, projection, "heartbeatAt", clock.GetUtcNow(), stop);
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
                 {
@@ -58,6 +49,21 @@ public sealed class RebuildHeartbeat : IAsyncDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Sets one field of the rebuild's record, only while it is still rebuilding: a stamp must never write over the outcome.</summary>
+    public static async Task RecordAsync(IDocumentStore store, string projection, string field, object value, CancellationToken ct)
+    {
+        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_{nameof(ProjectionRebuild).ToLowerInvariant()}";
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"update {table} set data = jsonb_set(data, @path, to_jsonb(@value)) where id = @id and data ->> 'state' = @rebuilding", connection);
+        command.Parameters.AddWithValue("path", new[] { field });
+        command.Parameters.AddWithValue("value", value);
+        command.Parameters.AddWithValue("id", projection);
+        command.Parameters.AddWithValue("rebuilding", RebuildStates.Rebuilding);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public static class RetentionConfiguration
         // Scheduled expiries must survive a crash and fire once: durable local queues keep them in the database.
         opts.Policies.UseDurableLocalQueues();
         opts.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(2);
-        // A desk answer racing the assessment or the expiry: decide again against the new state.
+        // A step that lost a race all the same (see RetentionDesk): decide again against the new state.
         opts.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
         opts.Services.AddOptions<RetentionOptions>().Bind(configuration.GetSection("Retention")).ValidateOnStart();

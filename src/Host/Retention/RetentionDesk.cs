@@ -18,6 +18,8 @@ namespace EventCrm.Host.Retention;
 /// The service's side of the retention workflow. Both steps stage their events in the handler's
 /// session, so the events and the scheduled expiry commit together (Wolverine's outbox on Marten);
 /// touchpoint ids derived from the cancellation make a redelivered message a harmless repeat.
+/// Each step locks the customer's stream before it reads anything, as every writer does, so it is
+/// decided on the customer as it is and a client's touchpoint arriving meanwhile waits for it.
 /// </summary>
 public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistryStore formulas, PortfolioModels models, IOptions<RetentionOptions> options,
     TimeProvider clock, ILogger<RetentionDesk> logger)
@@ -25,6 +27,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     public async Task<OutgoingMessages> AssessAsync(IDocumentSession session, AssessCancellation request, CancellationToken ct)
     {
         var messages = new OutgoingMessages();
+        await StreamLocks.TakeAsync(session, [request.CustomerId], ct);
         var touchpoints = (await session.Events.FetchStreamAsync(request.CustomerId, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
         var ledger = CustomerLedger.Of(request.CustomerId, touchpoints);
         if (ledger.State() != CustomerStates.CancellationRequested || AlreadyAssessed(touchpoints, request.CancellationTouchpointId))
@@ -67,6 +70,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
 
     public async Task ExpireAsync(IDocumentSession session, ExpireRetentionOffer expiry, CancellationToken ct)
     {
+        await StreamLocks.TakeAsync(session, [expiry.CustomerId], ct);
         var profile = await session.LoadAsync<CustomerProfile>(expiry.CustomerId, ct);
         if (profile?.OpenOffers.Any(o => o.OfferId == expiry.OfferId) != true) return;
         // A client who left, bought again or was kept some other way since the offer is not churned
@@ -85,8 +89,8 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     private async Task<bool> StageAsync(IDocumentSession session, string customerId, ITouchpoint first, CancellationToken ct, params ITouchpoint[] more)
     {
         session.SetHeader(AppendContext.AppendedByHeader, "system");
-        // A client's touchpoint landing first makes the step fail and run again (the handler's
-        // retry policy): an expected turn, not an error for the logs.
+        // Should the step still lose a race (a stream or touchpoint id another writer recorded
+        // first), it fails and runs again (the handler's retry policy): not an error for the logs.
         if (session.Logger is not LostRacesNotErrors) session.Logger = new LostRacesNotErrors(session.Logger);
         var batch = new[] { first }.Concat(more).Select((t, i) => new IncomingTouchpoint(i, customerId, t)).ToList();
         var outcome = await appender.StageAsync(session, batch, ct);

@@ -43,8 +43,7 @@ public sealed class StreamRows(IDocumentStore store)
         batch.BatchCommands.Add(Command("begin"));
         batch.BatchCommands.Add(Command("select transaction_timestamp()"));
         batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
-        batch.BatchCommands.Add(Command(
-            $"select id, version from {_eventSchema}.mt_streams where id = any($1) order by id for update", Value(customerIds)));
+        batch.BatchCommands.Add(LockStreams(customerIds));
         // A statement of its own, so that its snapshot is taken once the locks are held: joined to
         // the locking statement, the profiles would be read as they were before a wait for a lock.
         batch.BatchCommands.Add(Command($"select data from {_profileTable} where id = any($1)", Value(customerIds)));
@@ -102,16 +101,30 @@ public sealed class StreamRows(IDocumentStore store)
             Value(rows.RecordedAt), Value(tenantId));
         batch.BatchCommands.Add(events);
 
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(WriteProfiles(rows.Profiles));
+        if (commit) batch.BatchCommands.Add(Command("commit"));
+        return batch;
+    }
+
+    /// <summary>Locks these customers' streams until the transaction ends (<see cref="StreamLocks"/>), answering each one's id and version.</summary>
+    public NpgsqlBatchCommand LockStreams(string[] customerIds) => Command(StreamLocks.Sql(_eventSchema), Value(customerIds));
+
+    /// <summary>Writes these profiles over the stored ones, as Marten stores the document.</summary>
+    public NpgsqlBatchCommand WriteProfiles(IReadOnlyCollection<CustomerProfile> profiles) =>
+        Command(
             $"insert into {_profileTable} (id, data, mt_version, mt_dotnet_type, mt_last_modified, search_text) " +
             "select u.id, u.data, u.version, $5, transaction_timestamp(), u.search_text from unnest($1, $2, $3, $4) u(id, data, version, search_text) " +
             "on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_dotnet_type = excluded.mt_dotnet_type, " +
             "mt_last_modified = excluded.mt_last_modified, search_text = excluded.search_text",
-            Value(rows.Profiles.Select(p => p.Id).ToArray()), Jsonb(rows.Profiles.Select(p => _serializer.ToJson(p))),
-            Value(rows.Profiles.Select(p => p.Version).ToArray()), Value(rows.Profiles.Select(p => p.SearchText).ToArray()), Value(ProfileType)));
-        if (commit) batch.BatchCommands.Add(Command("commit"));
-        return batch;
-    }
+            Value(profiles.Select(p => p.Id).ToArray()), Jsonb(profiles.Select(p => _serializer.ToJson(p))),
+            Value(profiles.Select(p => p.Version).ToArray()), Value(profiles.Select(p => p.SearchText).ToArray()), Value(ProfileType));
+
+    /// <summary>Deletes the profiles of these ids, if any.</summary>
+    public NpgsqlBatchCommand DeleteProfiles(string[] customerIds) => Command($"delete from {_profileTable} where id = any($1)", Value(customerIds));
+
+    /// <summary>Deletes the profiles no stream stands behind.</summary>
+    public NpgsqlBatchCommand DeleteProfilesWithoutStream() =>
+        Command($"delete from {_profileTable} p where not exists (select 1 from {_eventSchema}.mt_streams s where s.id = p.id)");
 
     /// <summary>Commits what <see cref="Write"/> wrote without committing.</summary>
     public static async Task CommitAsync(NpgsqlConnection connection, CancellationToken ct)

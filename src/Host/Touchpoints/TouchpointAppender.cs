@@ -255,13 +255,16 @@ public sealed class TouchpointAppender
     /// <summary>
     /// Decides the batch and stages its events in a session someone else commits, such as a
     /// Wolverine handler's, so the events and the handler's outgoing messages commit together
-    /// (Marten's own append, with the inline profile projection). A lost race then surfaces as
-    /// the commit's exception, for the caller's retry policy.
+    /// (Marten's own append, with the inline profile projection). The customers' streams are locked
+    /// in the session's transaction first, so the profiles read here and by Marten's projection are
+    /// the latest. A lost race (a stream started by another writer meanwhile) surfaces as the
+    /// commit's exception, for the caller's retry policy.
     /// </summary>
     public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
     {
-        var stored = await StoredTouchpoints(EventIds(batch), new HashSet<string> { session.TenantId }, ct);
         var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
+        await StreamLocks.TakeAsync(session, customerIds, ct);
+        var stored = await StoredTouchpoints(EventIds(batch), new HashSet<string> { session.TenantId }, ct);
         var standings = (await session.LoadManyAsync<CustomerProfile>(ct, customerIds)).ToDictionary(p => p.Id, p => p.Standing());
         var plan = IngestionDecision.Decide(batch, stored, standings);
         if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);

@@ -36,16 +36,12 @@ public class when_importing_and_rebuilding_from_the_command_line
         Said(again, "0 touchpoints imported, 5 already there");
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_events")).ShouldBe(5);
 
-        var inline = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile");
-        inline.ExitCode.ShouldNotBe(0);
-        Said(inline, "--offline");
-
         var rebuilt = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerLedger");
         rebuilt.ExitCode.ShouldBe(0, rebuilt.Errors + rebuilt.Output);
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerledger")).ShouldBe(3);
 
         await DataCommandLine.Execute($"delete from {Schema}.mt_doc_customerprofile");
-        var profiles = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile", "--offline");
+        var profiles = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile");
         profiles.ExitCode.ShouldBe(0, profiles.Errors + profiles.Output);
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerprofile where data->>'name' = 'Grace Hopper'")).ShouldBe(3);
         File.Delete(file);

@@ -55,20 +55,20 @@ public class when_rebuilding_a_projection(LedgerBase ledgers) : IClassFixture<Le
     }
 
     [Fact]
-    public async Task an_unknown_or_inline_projection_is_refused_and_only_data_and_admin_keys_may_rebuild()
+    public async Task an_unknown_projection_is_refused_and_only_data_and_admin_keys_may_rebuild()
     {
         var desk = (await ledgers.Host.PostJson("/api/keys", new { name = "rebuild desk", roles = new[] { "desk" } }, 201))["key"]!.GetValue<string>();
 
-        await ledgers.Host.PostJson("/api/projections/NoSuchThing/rebuild", new { }, 404);
-        var inline = await ledgers.Host.PostJson("/api/projections/CustomerProfile/rebuild", new { }, 409);
-        await ledgers.Host.Scenario(s =>
-        {
-            s.Post.Json(new { }).ToUrl("/api/projections/CustomerLedger/rebuild");
-            s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
-            s.StatusCodeShouldBe(403);
-        });
+        var unknown = await ledgers.Host.PostJson("/api/projections/NoSuchThing/rebuild", new { }, 404);
+        foreach (var projection in new[] { "CustomerLedger", "CustomerProfile" })
+            await ledgers.Host.Scenario(s =>
+            {
+                s.Post.Json(new { }).ToUrl($"/api/projections/{projection}/rebuild");
+                s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
+                s.StatusCodeShouldBe(403);
+            });
 
-        inline["detail"]!.GetValue<string>().ShouldContain("inline");
+        unknown["detail"]!.GetValue<string>().ShouldContain("CustomerProfile");
     }
 
     [Fact]

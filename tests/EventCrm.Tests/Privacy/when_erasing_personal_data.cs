@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 using Alba;
 using EventCrm.Projections.Audit;
+using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Privacy;
 using EventCrm.Tests.Support;
 using Marten;
@@ -62,6 +63,27 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
 
     private Task<JsonNode> Erase(string customerId, int expectedStatus = 200) =>
         Host.PostJson($"/api/customers/{Uri.EscapeDataString(customerId)}/erasure", new { }, expectedStatus);
+
+    [Fact]
+    public async Task an_erasure_erases_the_profile_it_finds_once_the_writer_it_waited_for_has_committed()
+    {
+        var person = await Customer();
+        await privacy.Store.CatchUp();
+
+        // A writer holding the customer's stream (a page of the profiles' rebuild, say) rewrites the profile, then commits.
+        Task<JsonNode> erasure;
+        await using (var writer = await HeldStreamLock.Of(PrivacyHost.Schema, person.Id))
+        {
+            await writer.Execute($"update {PrivacyHost.Schema}.mt_doc_customerprofile set data = jsonb_set(data, '{{segment}}', '\"rebuilt\"') where id = '{person.Id}'");
+            erasure = Erase(person.Id);
+            await writer.UntilAnotherWaits();
+        }
+        await erasure;
+
+        await using var session = privacy.Store.QuerySession();
+        var profile = (await session.LoadAsync<CustomerProfile>(person.Id)).ShouldNotBeNull();
+        (profile.Segment, profile.Name, profile.ErasedAt.HasValue).ShouldBe(("rebuilt", PersonalData.Erased, true));
+    }
 
     [Fact]
     public async Task nothing_personal_is_left_in_any_table_the_values_stay_the_same_and_the_audit_chain_still_verifies()

@@ -8,8 +8,8 @@ namespace EventCrm.Tests.Sharding;
 
 /// <summary>
 /// The import and rebuild verbs over two databases, with no service running: nobody keeps the
-/// async ledgers there until the rebuild command builds them, in both databases; an offline
-/// rebuild of the inline profiles rebuilds both databases' too.
+/// async ledgers there until the rebuild command builds them, in both databases; a rebuild of
+/// the inline profiles rebuilds both databases' too.
 /// </summary>
 public sealed class when_rebuilding_across_two_databases_from_the_command_line
 {
@@ -41,7 +41,7 @@ public sealed class when_rebuilding_across_two_databases_from_the_command_line
         }
         // The inline profiles, lost in both databases, come back from each one's events.
         foreach (var database in Databases) await Execute(database, $"delete from {Schema}.mt_doc_customerprofile");
-        var profiles = await Run("rebuild", "--projection", "CustomerProfile", "--offline");
+        var profiles = await Run("rebuild", "--projection", "CustomerProfile");
         profiles.ExitCode.ShouldBe(0, profiles.Errors + profiles.Output);
         for (var database = 0; database < 2; database++)
             (await Names(Databases[database])).ShouldBe(Customers.Where(id => CustomerShardRule.DatabaseOf(id, 2) == database)

@@ -1,0 +1,106 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Sharding;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Projections.Customers;
+using Marten;
+using Marten.Storage;
+using Npgsql;
+
+namespace EventCrm.Host.Rebuilds;
+
+/// <summary>
+/// Rebuilds the inline <see cref="CustomerProfile"/> where it stands, under a running service.
+/// Appends decide on a customer's profile, so a side build swapped in later would miss what they
+/// wrote meanwhile; instead the customers are taken a page at a time, in id order, and each page,
+/// in one transaction, locks its customers' streams as every writer does before it reads or
+/// writes a profile, folds each stream from its first event with the projection's current code,
+/// and writes the profiles over the old ones. An append to one of those customers waits for that
+/// transaction; reads never wait, and see each customer's old profile or its new one. Profiles
+/// no stream stands behind are deleted at the end.
+/// </summary>
+public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRows rows, IDocumentStore store)
+{
+    public const int CustomersPerTransaction = 500;
+
+    private readonly CustomerProfileProjection _projection = new();
+    private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
+
+    /// <summary>The customers over every database (the service's own streams are not customers').</summary>
+    public async Task<long> CountCustomersAsync(CancellationToken ct)
+    {
+        long count = 0;
+        foreach (var tenant in databases.TenantIds)
+        {
+            await using var connection = (await databases.DatabaseIn(tenant)).CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand($"select count(*) from {_streams} where id not like @system", connection);
+            command.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+            count += (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        return count;
+    }
+
+    /// <summary>Rebuilds every customer's profile, database after database; <paramref name="rebuilt"/> hears how many are done after each page.</summary>
+    public async Task RunAsync(Func<long, Task> rebuilt, CancellationToken ct)
+    {
+        long done = 0;
+        foreach (var tenant in databases.TenantIds)
+        {
+            var database = await databases.DatabaseIn(tenant);
+            var after = "";
+            while (await RebuildPageAsync(database, tenant, after, ct) is { } last)
+            {
+                (after, done) = (last.Id, done + last.Count);
+                await rebuilt(done);
+            }
+            await using var connection = database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var orphans = new NpgsqlBatch(connection) { BatchCommands = { rows.DeleteProfilesWithoutStream() } };
+            await orphans.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Rebuilds the profiles of the next customers after <paramref name="after"/>; answers the last one's id and how many, or null past the last.</summary>
+    private async Task<(string Id, int Count)?> RebuildPageAsync(IMartenDatabase database, string tenant, string after, CancellationToken ct)
+    {
+        await using var connection = database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var locked = await LockNextStreamsAsync(connection, after, ct);
+        if (locked.Count == 0) return null;
+
+        var ids = locked.Select(s => s.Id).ToArray();
+        await using var query = databases.QueryIn(tenant);
+        // Another connection, but no writer can change these streams until this transaction ends.
+        var events = (await query.Events.QueryAllRawEvents().Where(e => e.StreamKey.IsOneOf(ids)).ToListAsync(ct)).ToLookup(e => e.StreamKey!);
+        var profiles = new List<CustomerProfile>();
+        foreach (var (id, version) in locked)
+        {
+            CustomerProfile? profile = null;
+            foreach (var e in events[id].OrderBy(e => e.Version)) profile = _projection.Evolve(profile, id, e);
+            if (profile is null) continue;
+            profile.Version = version;
+            profiles.Add(profile);
+        }
+        string[] none = [.. ids.Except(profiles.Select(p => p.Id))];
+
+        await using var write = new NpgsqlBatch(connection) { BatchCommands = { rows.WriteProfiles(profiles), rows.DeleteProfiles(none) } };
+        await write.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (ids[^1], ids.Length);
+    }
+
+    /// <summary>Locks the next customers' streams in id order, as the appenders do (ordered locking cannot deadlock); answers them with their versions.</summary>
+    private async Task<List<(string Id, long Version)>> LockNextStreamsAsync(NpgsqlConnection connection, string after, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select id, version from {_streams} where id > @after and id not like @system order by id limit @page for update", connection);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+        command.Parameters.AddWithValue("page", CustomersPerTransaction);
+        var locked = new List<(string, long)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) locked.Add((reader.GetString(0), reader.GetInt64(1)));
+        return locked;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using EventCrm.Projections.Customers;
+using EventCrm.Tests.Support;
+using Marten;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>
+/// The inline profiles, which appends decide on, rebuilt under the running service: a fix to
+/// their code reaches every customer's document while touchpoints keep arriving and reads keep
+/// being served. The base's documents are spoiled first (as a bug would have left them).
+/// </summary>
+public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClassFixture<ProfileBase>
+{
+    private static readonly string Schema = ProfileBase.SchemaName;
+    private static string Customer(int n) => ProfileBase.Customer(n);
+
+    [Fact]
+    public async Task every_profile_is_folded_again_while_writers_and_readers_go_on()
+    {
+        await DataCommandLine.Execute(
+            $"update {Schema}.mt_doc_customerprofile set data = jsonb_set(jsonb_set(data, '{{state}}', '\"churned\"'), '{{touchpointCount}}', '0')");
+        await DataCommandLine.Execute($"delete from {Schema}.mt_doc_customerprofile where id = '{Customer(1111)}'");
+        await DataCommandLine.Execute(
+            $"insert into {Schema}.mt_doc_customerprofile (id, data, mt_version, mt_dotnet_type, mt_last_modified, search_text) " +
+            $"select 'orphan-1', data, mt_version, mt_dotnet_type, mt_last_modified, search_text from {Schema}.mt_doc_customerprofile where id = '{Customer(1)}'");
+
+        // A writer of the 700th customer holds the rebuild at its second page (customers 501 to 1,000).
+        await using (var writer = await HeldStreamLock.Of(Schema, Customer(700)))
+        {
+            await profiles.Host.Scenario(s =>
+            {
+                s.Post.Json(new { }).ToUrl("/api/projections/CustomerProfile/rebuild");
+                s.StatusCodeShouldBe(202);
+                s.Header("Location").SingleValueShouldEqual("/api/projections/CustomerProfile");
+            });
+            var held = await Until(status => status["lastRebuild"]?["customersRebuilt"]?.GetValue<long>() == 500);
+            held["state"]!.GetValue<string>().ShouldBe("rebuilding");
+            held["lastRebuild"]!["customers"]!.GetValue<long>().ShouldBe(ProfileBase.Customers);
+            // One rebuild at a time, asked of this node or from another process.
+            (await profiles.Host.PostJson("/api/projections/CustomerProfile/rebuild", new { }, 409))["detail"]!.GetValue<string>().ShouldContain("already being rebuilt");
+            var second = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile");
+            (second.ExitCode, second.Errors.Contains("already being rebuilt")).ShouldBe((1, true), second.Errors + second.Output);
+
+            // Customers before and after the held page take touchpoints and are read as usual meanwhile.
+            await profiles.Host.PostTouchpoints(new[] { Purchase(Customer(100), Jan1.AddDays(9)), Purchase(Customer(1000), Jan1.AddDays(9)) });
+            var rebuilt = await profiles.Host.GetJson($"/api/customers/{Customer(100)}");
+            var notYet = await profiles.Host.GetJson($"/api/customers/{Customer(1000)}");
+            (rebuilt["state"]!.GetValue<string>(), rebuilt["touchpointCount"]!.GetValue<int>()).ShouldBe(("active", 3));
+            notYet["touchpointCount"]!.GetValue<int>().ShouldBe(0 + 1);
+        }
+
+        var done = await RebuildWaits.UntilCompleted(profiles.Host, "CustomerProfile");
+        done["lastRebuild"]!["customersRebuilt"]!.GetValue<long>().ShouldBe(ProfileBase.Customers);
+        await using var session = profiles.Store.QuerySession();
+        var all = (await session.Query<CustomerProfile>().ToListAsync()).ToDictionary(p => p.Id);
+        all.Keys.Order(StringComparer.Ordinal).ShouldBe(Enumerable.Range(1, ProfileBase.Customers).Select(Customer));
+        foreach (var n in Enumerable.Range(1, ProfileBase.Customers))
+        {
+            var touchpoints = n is 100 or 1000 ? 3 : 2;
+            var profile = all[Customer(n)];
+            (profile.State, profile.TouchpointCount, profile.Version, profile.Name).ShouldBe(("active", touchpoints, touchpoints, $"Customer {n}"), Customer(n));
+        }
+    }
+
+    private async Task<JsonNode> Until(Func<JsonNode, bool> reached)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = await profiles.Host.GetJson("/api/projections/CustomerProfile");
+            if (reached(status)) return status;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The rebuild did not get there in 60 s: {status}");
+            await Task.Delay(50);
+        }
+    }
+}
