@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
@@ -24,8 +25,9 @@ public sealed record KeptChanging(int Attempts) : ErasureOutcome;
 
 /// <summary>
 /// Erases a customer's personal data (docs/privacy.md) in one transaction: every event of the
-/// stream that still holds a name or email is overwritten with those values replaced by
-/// "[erased]" (Marten's <c>OverwriteEvent</c>, the primitive behind its event data masking), and
+/// stream that still holds a name, an email or free text (<see cref="PersonalData"/>) is
+/// overwritten with those values replaced by "[erased]" (Marten's <c>OverwriteEvent</c>, the
+/// primitive behind its event data masking), and
 /// a personal-data-erased event is appended with the stream's expected version, so a touchpoint
 /// racing in makes the whole transaction fail and the erasure is decided again. Appending that
 /// event makes the inline CustomerProfile projection blank the profile's name, email and search
@@ -48,26 +50,30 @@ public static class PersonalDataErasure
             if (await session.LoadAsync<CustomerProfile>(customerId, ct) is null) return new UnknownCustomer();
 
             var events = await session.Events.FetchStreamAsync(customerId, token: ct);
-            var personal = events.Where(e => PersonalData.Holds(e.Data)).ToList();
-            if (personal.Count == 0 && events.LastOrDefault(e => e.Data is PersonalDataErased)?.Data is PersonalDataErased done)
-                return new Erased(done, Already: true);
-
-            var unsealed = await UnsealedAsync(session, personal.Select(e => e.Sequence).ToArray(), ct);
+            var holding = events.Where(e => PersonalData.Holds(e.Data)).ToList();
+            var sealedFields = await SealedFieldsAsync(session, holding.Select(e => e.Sequence).ToArray(), ct);
+            var unsealed = holding.Count(e => !sealedFields.ContainsKey(e.Sequence));
             if (unsealed > 0)
             {
                 if (clock.GetUtcNow() >= deadline) return new NotSealedYet(unsealed);
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
                 continue;
             }
+            // A value is erased where its seal holds its hash, so the chain still verifies: free text
+            // sealed verbatim (before 2026-12-05) stays as it is.
+            var personal = holding.Select(e => (Event: e, Fields: PersonalData.HeldIn(e.Data).Where(sealedFields[e.Sequence].Contains).ToHashSet()))
+                .Where(p => p.Fields.Count > 0).ToList();
+            if (personal.Count == 0 && events.LastOrDefault(e => e.Data is PersonalDataErased)?.Data is PersonalDataErased done)
+                return new Erased(done, Already: true);
 
             // From here until the commit no other writer touches the customer (its profile, read by
             // Marten's inline projection at the commit, is the latest); a touchpoint appended since the
             // stream was read fails the commit on its version, and the erasure is decided again.
             await StreamLocks.TakeAsync(session, [customerId], ct);
             var erasure = new PersonalDataErased(clock.GetUtcNow(), context.AppendedBy, PersonalData.Fields, personal.Count);
-            foreach (var e in personal)
+            foreach (var (e, fields) in personal)
             {
-                Mask(e);
+                Mask(e, fields);
                 e.Headers ??= new Dictionary<string, object>();
                 e.Headers[ErasedAtHeader] = erasure.ErasedAt.ToString("O");
                 session.Events.OverwriteEvent(e);
@@ -98,26 +104,35 @@ public static class PersonalDataErasure
         }
     }
 
-    private static void Mask(IEvent e)
+    private static void Mask(IEvent e, IReadOnlySet<string> fields)
     {
         switch (e)
         {
-            case Event<LeadCaptured> lead: lead.Data = PersonalData.Erase(lead.Data); break;
-            case Event<SignedUp> signup: signup.Data = PersonalData.Erase(signup.Data); break;
+            case Event<LeadCaptured> lead: lead.Data = Masked(lead.Data, fields); break;
+            case Event<SignedUp> signup: signup.Data = Masked(signup.Data, fields); break;
+            case Event<SupportCallLogged> call: call.Data = Masked(call.Data, fields); break;
+            case Event<VisitMade> visit: visit.Data = Masked(visit.Data, fields); break;
+            case Event<CancellationRequested> request: request.Data = Masked(request.Data, fields); break;
+            case Event<CustomerChurned> churn: churn.Data = Masked(churn.Data, fields); break;
             default: throw new InvalidOperationException($"no masking rule for {e.EventTypeName}");
         }
     }
 
-    /// <summary>How many of these events the audit sealer has not sealed yet.</summary>
-    private static async Task<int> UnsealedAsync(IQuerySession session, long[] sequences, CancellationToken ct)
+    private static T Masked<T>(T data, IReadOnlySet<string> fields) where T : notnull => (T)PersonalData.Erase(data, fields);
+
+    /// <summary>The fields whose hashes the seals of these events hold, by sequence; an event not sealed yet is not there.</summary>
+    private static async Task<Dictionary<long, HashSet<string>>> SealedFieldsAsync(IQuerySession session, long[] sequences, CancellationToken ct)
     {
-        if (sequences.Length == 0) return 0;
+        var sealedFields = new Dictionary<long, HashSet<string>>();
+        if (sequences.Length == 0) return sealedFields;
         await using var connection = session.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select count(*) from {AuditStorage.SchemaOf(session.DocumentStore)}.{AuditStorage.TableName} where seq_id = any(@sequences)";
+        command.CommandText = $"select seq_id, personal_hashes from {AuditStorage.SchemaOf(session.DocumentStore)}.{AuditStorage.TableName} where seq_id = any(@sequences)";
         command.Parameters.AddWithValue("sequences", sequences);
-        var sealedCount = (long)(await command.ExecuteScalarAsync(ct))!;
-        return sequences.Length - (int)sealedCount;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            sealedFields[reader.GetInt64(0)] = reader.IsDBNull(1) || JsonNode.Parse(reader.GetString(1)) is not JsonObject hashes ? [] : hashes.Select(h => h.Key).ToHashSet();
+        return sealedFields;
     }
 }

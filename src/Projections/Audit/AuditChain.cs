@@ -2,53 +2,60 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using EventCrm.Relationship.Privacy;
 
 namespace EventCrm.Projections.Audit;
 
 /// <summary>
 /// The tamper-evidence hash of each event: SHA-256 over its type, its data, its recording time
 /// and the hash of the stream's previous event (its business time is inside its data). Personal
-/// fields enter the hash only through their own hashes, so erasing a value (and keeping its hash)
-/// leaves the chain verifiable, while changing a value breaks it. Those hashes are keyed with the
-/// stream's own secret (HMAC-SHA-256), deleted when the customer is erased: what remains sealed
-/// can no longer be checked against a guessed name or email. Seals made before keys existed keep
-/// their plain SHA-256 ("sha256:") and are verified as such.
+/// fields (the name and email, and the free text of the types that have some:
+/// <see cref="PersonalData.FreeTextFieldOf"/>) enter the hash only through their own hashes, so
+/// erasing a value (and keeping its hash) leaves the chain verifiable, while changing a value
+/// breaks it. Those hashes are keyed with the stream's own secret (HMAC-SHA-256), deleted when the
+/// customer is erased: what remains sealed can no longer be checked against a guessed value. Seals
+/// made before keys existed keep their plain SHA-256 ("sha256:") and are verified as such; seals
+/// made before free text was sealed by its hash (2026-12-05) hold it verbatim, and a free-text
+/// field without a sealed hash is verified as such.
 /// </summary>
 public static class AuditChain
 {
     public const string Genesis = "genesis";
     public const string Erased = "[erased]";
+    /// <summary>Personal in any event that has them (free text only in the types of <see cref="PersonalData.FreeTextFieldOf"/>).</summary>
     public static readonly IReadOnlyList<string> PersonalFields = ["name", "email"];
 
     public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes, byte[]? streamKey)
     {
-        var text = string.Join('\n', row.Type, Pseudonymised(row.Data, personalHashes, streamKey),
+        var text = string.Join('\n', row.Type, Pseudonymised(row.Type, row.Data, personalHashes, streamKey),
             row.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture), previousHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>The keyed hashes of the personal values an event holds now (erased values have none to give).</summary>
-    public static IReadOnlyDictionary<string, string> PersonalHashesOf(string data, byte[] streamKey)
+    public static IReadOnlyDictionary<string, string> PersonalHashesOf(AuditRow row, byte[] streamKey)
     {
         var hashes = new Dictionary<string, string>();
-        foreach (var (field, text) in PersonalValuesOf(data)) hashes[field] = Keyed(streamKey, text);
+        foreach (var (field, text) in PersonalValuesOf(row.Type, row.Data)) hashes[field] = Keyed(streamKey, text);
         return hashes;
     }
 
     /// <summary>Whether the event holds a personal value not erased yet: its stream needs a key to seal it.</summary>
-    public static bool HoldsPersonalValues(string data) => PersonalValuesOf(data).Any();
+    public static bool HoldsPersonalValues(AuditRow row) => PersonalValuesOf(row.Type, row.Data).Any();
 
-    private static IEnumerable<(string Field, string Text)> PersonalValuesOf(string data)
+    private static IEnumerable<(string Field, string Text)> PersonalValuesOf(string type, string data)
     {
-        if (!MayHoldPersonalData(data) || JsonNode.Parse(data) is not JsonObject json) yield break;
-        foreach (var field in PersonalFields)
+        if (!MayHoldPersonalData(type, data) || JsonNode.Parse(data) is not JsonObject json) yield break;
+        foreach (var field in FieldsOf(type))
             if (TextOf(json[field]) is { } text && text != Erased) yield return (field, text);
     }
 
-    /// <summary>Whether a personal field's name appears in the text at all: most events (purchases, calls) need no parsing.</summary>
-    private static bool MayHoldPersonalData(string data) => PersonalKeys.Any(key => data.Contains(key, StringComparison.Ordinal));
+    /// <summary>The name and email wherever they are, and the free-text field of the types that have one.</summary>
+    private static IEnumerable<string> FieldsOf(string type) =>
+        PersonalData.FreeTextFieldOf.TryGetValue(type, out var freeText) ? PersonalFields.Append(freeText) : PersonalFields;
 
-    private static readonly string[] PersonalKeys = PersonalFields.Select(field => $"\"{field}\"").ToArray();
+    /// <summary>Whether a personal field's name appears in the text at all: most events (purchases) need no parsing.</summary>
+    private static bool MayHoldPersonalData(string type, string data) => FieldsOf(type).Any(field => data.Contains($"\"{field}\"", StringComparison.Ordinal));
 
     /// <summary>
     /// The data with each personal value replaced by its hash, made the way its seal made it: an
@@ -56,14 +63,16 @@ public static class AuditChain
     /// made once the key is gone, so a value put back after an erasure is a mismatch), anything
     /// else by its plain SHA-256.
     /// </summary>
-    private static string Pseudonymised(string data, IReadOnlyDictionary<string, string> sealedHashes, byte[]? streamKey)
+    private static string Pseudonymised(string type, string data, IReadOnlyDictionary<string, string> sealedHashes, byte[]? streamKey)
     {
-        if (!MayHoldPersonalData(data)) return data;
+        if (!MayHoldPersonalData(type, data)) return data;
         var json = JsonNode.Parse(data)?.AsObject();
-        if (json is null || !PersonalFields.Any(json.ContainsKey)) return data;
-        foreach (var field in PersonalFields.Where(json.ContainsKey))
+        // Free text without a sealed hash (empty, or sealed verbatim before 2026-12-05) stands in the hash as it is.
+        var fields = json is null ? [] : FieldsOf(type).Where(f => json.ContainsKey(f) && (PersonalFields.Contains(f) || sealedHashes.ContainsKey(f))).ToList();
+        if (fields.Count == 0) return data;
+        foreach (var field in fields)
         {
-            var value = TextOf(json[field]);
+            var value = TextOf(json![field]);
             var sealedHash = sealedHashes.GetValueOrDefault(field);
             json[field] = value switch
             {

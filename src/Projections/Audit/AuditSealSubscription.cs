@@ -96,12 +96,12 @@ public sealed class AuditSealSubscription : SubscriptionBase
             foreach (var (streamId, hash) in await LastHashes(connection, schema, unmet, rows[0].Sequence, ct)) lastSeals[streamId] = hash;
 
         var keys = await AuditStorage.KeysAsync(connection, schema,
-            rows.Where(r => AuditChain.HoldsPersonalValues(r.Data)).Select(r => r.StreamId).Distinct().ToArray(), create: true, ct);
+            rows.Where(AuditChain.HoldsPersonalValues).Select(r => r.StreamId).Distinct().ToArray(), create: true, ct);
         var (hashes, personalHashes) = (new string[rows.Count], new string[rows.Count]);
         for (var i = 0; i < rows.Count; i++)
         {
             var key = keys.GetValueOrDefault(rows[i].StreamId);
-            var personal = key is null ? new Dictionary<string, string>() : AuditChain.PersonalHashesOf(rows[i].Data, key);
+            var personal = key is null ? new Dictionary<string, string>() : AuditChain.PersonalHashesOf(rows[i], key);
             hashes[i] = AuditChain.Hash(rows[i], lastSeals.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal, key);
             lastSeals[rows[i].StreamId] = hashes[i];
             personalHashes[i] = JsonSerializer.Serialize(personal);

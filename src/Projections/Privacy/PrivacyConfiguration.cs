@@ -11,8 +11,14 @@ public static class PrivacyConfiguration
         opts.Events.MapEventType<PersonalDataErased>(PersonalData.ErasedEventType);
         // Marten's own masking rules, the same functions the erasure endpoint applies: so that
         // store.Advanced.ApplyEventDataMasking(...) (an operator's bulk erasure) masks exactly the same fields.
-        opts.Events.AddMaskingRuleForProtectedInformation<LeadCaptured>(PersonalData.Erase);
-        opts.Events.AddMaskingRuleForProtectedInformation<SignedUp>(PersonalData.Erase);
+        // (Unlike the endpoint, it masks free text also in events sealed before free text was sealed
+        // by its hash, 2026-12-05: their audit chain then no longer verifies. docs/privacy.md.)
+        opts.Events.AddMaskingRuleForProtectedInformation<LeadCaptured>(PersonalData.EraseAll);
+        opts.Events.AddMaskingRuleForProtectedInformation<SignedUp>(PersonalData.EraseAll);
+        opts.Events.AddMaskingRuleForProtectedInformation<SupportCallLogged>(PersonalData.EraseAll);
+        opts.Events.AddMaskingRuleForProtectedInformation<VisitMade>(PersonalData.EraseAll);
+        opts.Events.AddMaskingRuleForProtectedInformation<CancellationRequested>(PersonalData.EraseAll);
+        opts.Events.AddMaskingRuleForProtectedInformation<CustomerChurned>(PersonalData.EraseAll);
         return opts;
     }
 }

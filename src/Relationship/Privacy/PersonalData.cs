@@ -11,8 +11,11 @@ public sealed record PersonalDataErased(DateTimeOffset ErasedAt, string Requeste
 
 /// <summary>
 /// What is personal in a customer's events and how it is erased (docs/privacy.md): the name and
-/// email of lead-captured and signed-up, replaced by the literal <see cref="Erased"/>. Every other
-/// field (amounts, dates, segment, categories, ids) stays as it was, so values do not change.
+/// email of lead-captured and signed-up, and the free text people write (a lead's source, the
+/// reason of a support call, a cancellation request or a churn, the purpose of a visit), which
+/// may name or describe a person; each replaced by the literal <see cref="Erased"/> (a free-text
+/// field left empty stays empty). Every other field (amounts, dates, segment, categories, ids)
+/// stays as it was, so values do not change.
 /// </summary>
 public static class PersonalData
 {
@@ -22,17 +25,52 @@ public static class PersonalData
     public const string ErasedEventType = "personal-data-erased";
 
     /// <summary>The JSON names of the personal fields, as stored in the events.</summary>
-    public static readonly IReadOnlyList<string> Fields = ["name", "email"];
+    public static readonly IReadOnlyList<string> Fields = ["name", "email", "source", "reason", "purpose"];
 
-    /// <summary>Whether an event body still holds a personal value.</summary>
-    public static bool Holds(object? data) => data switch
+    /// <summary>The free-text field of each touchpoint type that has one, by the type's stored name.</summary>
+    public static readonly IReadOnlyDictionary<string, string> FreeTextFieldOf = new Dictionary<string, string>
     {
-        LeadCaptured lead => lead.Name != Erased || lead.Email != Erased,
-        SignedUp signup => signup.Name != Erased || signup.Email != Erased,
-        _ => false,
+        [TouchpointTypes.LeadCaptured] = "source",
+        [TouchpointTypes.SupportCall] = "reason",
+        [TouchpointTypes.Visit] = "purpose",
+        [TouchpointTypes.CancellationRequested] = "reason",
+        [TouchpointTypes.Churned] = "reason",
     };
 
-    public static LeadCaptured Erase(LeadCaptured lead) => lead with { Name = Erased, Email = Erased };
+    /// <summary>The personal fields that hold a value not erased yet in this event body.</summary>
+    public static IReadOnlyList<string> HeldIn(object? data) => data switch
+    {
+        LeadCaptured lead => Held(("name", lead.Name), ("email", lead.Email), ("source", lead.Source)),
+        SignedUp signup => Held(("name", signup.Name), ("email", signup.Email)),
+        SupportCallLogged call => Held(("reason", call.Reason)),
+        VisitMade visit => Held(("purpose", visit.Purpose)),
+        CancellationRequested request => Held(("reason", request.Reason)),
+        CustomerChurned churn => Held(("reason", churn.Reason)),
+        _ => [],
+    };
 
-    public static SignedUp Erase(SignedUp signup) => signup with { Name = Erased, Email = Erased };
+    /// <summary>Whether an event body still holds a personal value.</summary>
+    public static bool Holds(object? data) => HeldIn(data).Count > 0;
+
+    /// <summary>The body with the values of these fields (<see cref="Fields"/>) replaced by <see cref="Erased"/>; a body without personal fields as it is.</summary>
+    public static object Erase(object data, IReadOnlySet<string> fields) => data switch
+    {
+        LeadCaptured lead => lead with { Name = Mask(lead.Name, "name", fields)!, Email = Mask(lead.Email, "email", fields)!, Source = Mask(lead.Source, "source", fields) },
+        SignedUp signup => signup with { Name = Mask(signup.Name, "name", fields)!, Email = Mask(signup.Email, "email", fields)! },
+        SupportCallLogged call => call with { Reason = Mask(call.Reason, "reason", fields) },
+        VisitMade visit => visit with { Purpose = Mask(visit.Purpose, "purpose", fields) },
+        CancellationRequested request => request with { Reason = Mask(request.Reason, "reason", fields) },
+        CustomerChurned churn => churn with { Reason = Mask(churn.Reason, "reason", fields) },
+        _ => data,
+    };
+
+    /// <summary>Every personal value of the body erased (Marten's masking rules).</summary>
+    public static T EraseAll<T>(T data) where T : notnull => (T)Erase(data, AllFields);
+
+    private static readonly IReadOnlySet<string> AllFields = Fields.ToHashSet();
+
+    private static string? Mask(string? value, string field, IReadOnlySet<string> fields) => value is not null && fields.Contains(field) ? Erased : value;
+
+    private static IReadOnlyList<string> Held(params (string Field, string? Value)[] values) =>
+        values.Where(v => v.Value is not null && v.Value != Erased).Select(v => v.Field).ToList();
 }

@@ -82,6 +82,19 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task free_text_altered_in_the_table_is_found_though_it_is_sealed_by_its_hash()
+    {
+        var customer = await SealedCustomer();
+        var sequence = await SequenceOf(customer, 4);
+
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{reason}}', '\"billing dispute\"') where seq_id = @seq", ("seq", sequence));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+    }
+
+    [Fact]
     public async Task a_recording_time_moved_is_found_too()
     {
         var customer = await SealedCustomer();

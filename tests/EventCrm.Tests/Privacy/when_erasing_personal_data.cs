@@ -15,51 +15,10 @@ using static EventCrm.Tests.Support.Touchpoint;
 
 namespace EventCrm.Tests.Privacy;
 
-/// <summary>A schema of its own: one scenario removes seals on purpose, and the raw search reads every table.</summary>
-public sealed class PrivacyHost : IAsyncLifetime
-{
-    public const string Schema = "eventcrm_privacy";
-    public IAlbaHost Host { get; private set; } = null!;
-    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
-    public CapturedLogs Logs { get; } = new();
-
-    public async ValueTask InitializeAsync()
-    {
-        Host = await AppFixture.StartHost(Schema, Logs, ("Privacy:SealWait", "00:00:02"));
-        await Host.ResetAllData();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Host is null) return;
-        await Host.StopAsync();
-        await Host.DisposeAsync();
-    }
-}
-
-public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<PrivacyHost>
+[Collection(PrivacyHost.Collection)]
+public class when_erasing_personal_data(PrivacyHost privacy)
 {
     private IAlbaHost Host => privacy.Host;
-
-    private sealed record Person(string Id, string Name, string Email);
-
-    /// <summary>A customer with a lead, a signup, purchases, a refund and a support call, under a name and email no one else has.</summary>
-    private async Task<Person> Customer()
-    {
-        var marker = Guid.NewGuid().ToString("N")[..10];
-        var person = new Person(Ids.Customer(), $"Quentin Zabriskie{marker}", $"qz.{marker}@privacy.example");
-        var purchase = Purchase(person.Id, Jan1.AddDays(10), amount: 400m, margin: 120m);
-        await Host.PostTouchpoints(new object[]
-        {
-            Lead(person.Id, Jan1.AddDays(-20), person.Name, person.Email),
-            SignUp(person.Id, Jan1, person.Name, person.Email),
-            purchase,
-            Purchase(person.Id, Jan1.AddDays(40), amount: 250m, margin: 60m),
-            Of("refund", person.Id, Jan1.AddDays(45), new { orderId = purchase["orderId"], amount = 100m, margin = 30m }),
-            SupportCall(person.Id, Jan1.AddDays(50), cost: 25m),
-        });
-        return person;
-    }
 
     private Task<JsonNode> Erase(string customerId, int expectedStatus = 200) =>
         Host.PostJson($"/api/customers/{Uri.EscapeDataString(customerId)}/erasure", new { }, expectedStatus);
@@ -67,7 +26,7 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task an_erasure_erases_the_profile_it_finds_once_the_writer_it_waited_for_has_committed()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         await privacy.Store.CatchUp();
 
         // A writer holding the customer's stream (a page of the profiles' rebuild, say) rewrites the profile, then commits.
@@ -88,27 +47,28 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task nothing_personal_is_left_in_any_table_the_values_stay_the_same_and_the_audit_chain_still_verifies()
     {
-        var erased = await Customer();
-        var kept = await Customer();
+        var erased = await privacy.Customer();
+        var kept = await privacy.Customer();
         await privacy.Store.CatchUp();
         var valueUrl = $"/api/customers/{erased.Id}/value?asOf=2025-06-30";
         var (valueBefore, historyBefore) = ((await Host.GetJson(valueUrl)).ToJsonString(), (await Host.GetJson($"/api/customers/{erased.Id}/value-history")).ToJsonString());
         var ledgerBefore = await LedgerDocument(erased.Id);
         (await Host.GetJson($"/api/customers/{erased.Id}/audit"))["checked"]!.GetValue<int>().ShouldBe(6);
-        (await TablesHolding(erased.Name)).ShouldNotBeEmpty("the raw search must find the values before erasure, or it proves nothing");
+        (await PrivacyHost.TablesHolding(erased.Name)).ShouldNotBeEmpty("the raw search must find the values before erasure, or it proves nothing");
+        (await PrivacyHost.TablesHolding(erased.CallReason)).ShouldNotBeEmpty();
 
         var answer = await Erase(erased.Id);
 
         answer["result"]!.GetValue<string>().ShouldBe("erased");
-        answer["eventsMasked"]!.GetValue<int>().ShouldBe(2);
+        answer["eventsMasked"]!.GetValue<int>().ShouldBe(3, "the lead, the signup and the support call");
         answer["requestedBy"]!.GetValue<string>().ShouldBe("bootstrap-admin");
-        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email"]);
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "purpose"]);
         await privacy.Store.CatchUp();
 
-        foreach (var value in new[] { erased.Name, erased.Email, erased.Name.ToLowerInvariant(), erased.Email.Split('@')[0] })
-            (await TablesHolding(value)).ShouldBeEmpty($"'{value}' is still stored");
-        (await TablesHolding(kept.Name)).ShouldNotBeEmpty("another customer's data is not erased");
-        (await TablesHolding(kept.Email)).ShouldNotBeEmpty();
+        foreach (var value in new[] { erased.Name, erased.Email, erased.Name.ToLowerInvariant(), erased.Email.Split('@')[0], erased.CallReason })
+            (await PrivacyHost.TablesHolding(value)).ShouldBeEmpty($"'{value}' is still stored");
+        (await PrivacyHost.TablesHolding(kept.Name)).ShouldNotBeEmpty("another customer's data is not erased");
+        (await PrivacyHost.TablesHolding(kept.Email)).ShouldNotBeEmpty();
 
         var export = await Export(erased.Id);
         export.ShouldNotContain(erased.Name);
@@ -128,14 +88,14 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task an_erasure_deletes_the_stream_s_key_so_no_sealed_hash_can_be_matched_to_a_guessed_email()
     {
-        var erased = await Customer();
-        var kept = await Customer();
+        var erased = await privacy.Customer();
+        var kept = await privacy.Customer();
         await privacy.Store.CatchUp();
         // Before: the email is sealed as HMAC-SHA-256 under the stream's own key, never as a plain SHA-256.
         var key = (await StreamKey(erased.Id)).ShouldNotBeNull();
         (await SealedPersonalHashes(erased.Id)).ShouldContain("hmac:" + Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(erased.Email))));
         foreach (var value in new[] { erased.Email, erased.Name, kept.Email })
-            (await TablesHolding(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))))).ShouldBeEmpty();
+            (await PrivacyHost.TablesHolding(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))))).ShouldBeEmpty();
 
         await Erase(erased.Id);
         await privacy.Store.CatchUp();
@@ -149,7 +109,7 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task the_profile_timeline_and_search_show_the_values_as_erased_and_the_erasure_is_recorded_once()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         await privacy.Store.CatchUp();
 
         var first = await Erase(person.Id);
@@ -179,7 +139,7 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task new_personal_data_after_an_erasure_is_erased_by_the_next_one()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         await privacy.Store.CatchUp();
         await Erase(person.Id);
         await Host.PostTouchpoints(Lead(person.Id, Jan1.AddDays(60), "Quentin Again", "again@privacy.example"));
@@ -196,10 +156,10 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task events_not_sealed_yet_are_refused_with_409_and_nothing_is_erased()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         await privacy.Store.CatchUp();
         // As if the sealer had not reached them yet (it has moved past them, so it will not seal them again).
-        await Execute($"delete from {PrivacyHost.Schema}.{AuditStorage.TableName} where stream_id = @id", ("id", person.Id));
+        await PrivacyHost.Execute($"delete from {PrivacyHost.Schema}.{AuditStorage.TableName} where stream_id = @id", ("id", person.Id));
 
         var problem = await Erase(person.Id, 409);
 
@@ -211,11 +171,11 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task an_erasure_that_keeps_losing_races_to_other_writers_is_refused_with_409_nothing_is_erased_and_one_warning_says_so()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         await privacy.Store.CatchUp();
         // Every commit of this customer's erasure fails the way a touchpoint appended in between makes it fail.
         var trigger = $"lose_erasure_{Guid.NewGuid():N}";
-        await Execute($"""
+        await PrivacyHost.Execute($"""
             create function {PrivacyHost.Schema}.{trigger}() returns trigger language plpgsql as $$
             begin
                 if new.stream_id = '{person.Id}' and new.type = '{PersonalData.ErasedEventType}' then
@@ -233,7 +193,7 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
         }
         finally
         {
-            await Execute($"drop trigger {trigger} on {PrivacyHost.Schema}.mt_events; drop function {PrivacyHost.Schema}.{trigger}()");
+            await PrivacyHost.Execute($"drop trigger {trigger} on {PrivacyHost.Schema}.mt_events; drop function {PrivacyHost.Schema}.{trigger}()");
         }
         // Expected and retried, the lost races are not errors in the operators' log: one warning tells how it ended.
         var logged = privacy.Logs.Since(mark);
@@ -248,7 +208,7 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task only_the_administrator_may_erase_an_unknown_customer_is_404_and_callers_cannot_send_the_erasure()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         var dataKey = (await Host.PostJson("/api/keys", new { name = "privacy data", roles = new[] { "data", "auditor", "ingest", "desk" } }, 201))["key"]!.GetValue<string>();
 
         await Host.Scenario(s =>
@@ -267,12 +227,12 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     [Fact]
     public async Task martens_own_event_data_masking_applies_the_same_rules_and_the_chain_still_verifies()
     {
-        var person = await Customer();
+        var person = await privacy.Customer();
         await privacy.Store.CatchUp();
 
         await privacy.Store.Advanced.ApplyEventDataMasking(x => x.IncludeStream(person.Id));
 
-        (await TablesHolding(person.Email)).ShouldBe(["mt_doc_customerprofile.data", "mt_doc_customerprofile.search_text"],
+        (await PrivacyHost.TablesHolding(person.Email)).ShouldBe(["mt_doc_customerprofile.data", "mt_doc_customerprofile.search_text"],
             "Marten's masking rewrites the events only; the endpoint also blanks the profile");
         var audit = await Host.GetJson($"/api/customers/{person.Id}/audit");
         audit["valid"]!.GetValue<bool>().ShouldBeTrue(audit.ToJsonString());
@@ -290,46 +250,15 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
 
     private async Task<string> LedgerDocument(string customerId)
     {
-        await using var connection = await Open();
+        await using var connection = await PrivacyHost.Open();
         await using var command = new NpgsqlCommand($"select data::text from {PrivacyHost.Schema}.mt_doc_customerledger where id = @id", connection);
         command.Parameters.AddWithValue("id", customerId);
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>
-    /// Every column of every table of the schema (events, documents, seals, Wolverine's envelopes,
-    /// whatever their type) searched for the value as text, and byte columns for its UTF-8 bytes.
-    /// </summary>
-    private static async Task<List<string>> TablesHolding(string value)
-    {
-        await using var connection = await Open();
-        var columns = new List<(string Table, string Column, string Type)>();
-        await using (var list = new NpgsqlCommand(
-            "select c.table_name, c.column_name, c.data_type from information_schema.columns c join information_schema.tables t " +
-            "on t.table_schema = c.table_schema and t.table_name = c.table_name where c.table_schema = @schema and t.table_type = 'BASE TABLE'", connection))
-        {
-            list.Parameters.AddWithValue("schema", PrivacyHost.Schema);
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        }
-        columns.Select(c => c.Table).Distinct().ShouldContain("mt_doc_customerprofile");
-
-        var found = new List<string>();
-        foreach (var (table, column, type) in columns)
-        {
-            var condition = type == "bytea"
-                ? $"position(convert_to(@value, 'UTF8') in \"{column}\") > 0"
-                : $"strpos(lower(\"{column}\"::text), lower(@value)) > 0";
-            await using var search = new NpgsqlCommand($"select count(*) from {PrivacyHost.Schema}.\"{table}\" where {condition}", connection);
-            search.Parameters.AddWithValue("value", value);
-            if ((long)(await search.ExecuteScalarAsync())! > 0) found.Add($"{table}.{column}");
-        }
-        return found;
-    }
-
     private static async Task<byte[]?> StreamKey(string customerId)
     {
-        await using var connection = await Open();
+        await using var connection = await PrivacyHost.Open();
         await using var command = new NpgsqlCommand($"select key from {PrivacyHost.Schema}.audit_stream_keys where stream_id = @id", connection);
         command.Parameters.AddWithValue("id", customerId);
         return await command.ExecuteScalarAsync() as byte[];
@@ -338,7 +267,7 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
     /// <summary>Every personal hash sealed for the stream's events.</summary>
     private static async Task<List<string>> SealedPersonalHashes(string customerId)
     {
-        await using var connection = await Open();
+        await using var connection = await PrivacyHost.Open();
         await using var command = new NpgsqlCommand(
             $"select h.value from {PrivacyHost.Schema}.audit_seals s, jsonb_each_text(s.personal_hashes) h where s.stream_id = @id", connection);
         command.Parameters.AddWithValue("id", customerId);
@@ -346,20 +275,5 @@ public class when_erasing_personal_data(PrivacyHost privacy) : IClassFixture<Pri
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) hashes.Add(reader.GetString(0));
         return hashes;
-    }
-
-    private static async Task Execute(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await Open();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<NpgsqlConnection> Open()
-    {
-        var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
-        await connection.OpenAsync();
-        return connection;
     }
 }
