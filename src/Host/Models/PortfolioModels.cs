@@ -1,5 +1,6 @@
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Value;
+using JasperFx.Events;
 using Marten;
 
 namespace EventCrm.Host.Models;
@@ -22,13 +23,28 @@ public sealed class PortfolioModels(IDocumentStore store, TimeProvider clock)
         var now = clock.GetUtcNow();
         if (knownAt is null && _latest is { } cached && cached.Until > now) return cached.Model;
 
-        await using var session = store.QuerySession();
-        var fits = await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel, token: ct);
-        var fit = fits.LastOrDefault(e => e.Data is PortfolioModelFitted && (knownAt is null || e.Timestamp <= knownAt));
-        var model = fit?.Data is PortfolioModelFitted f ? new KnownModel(f.Model, fit.Timestamp, f.AsOf) : Defaults;
+        var model = ModelAt(await FitsAsync(ct), knownAt);
         if (knownAt is null) _latest = (model, now + CacheFor);
         return model;
     }
+
+    /// <summary>The model known at any moment, from one read of every refit: for reading many moments at once.</summary>
+    public async Task<Func<DateTimeOffset, KnownModel>> KnownOverTimeAsync(CancellationToken ct)
+    {
+        var fits = await FitsAsync(ct);
+        return moment => ModelAt(fits, moment);
+    }
+
+    private async Task<IReadOnlyList<IEvent>> FitsAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel, token: ct);
+    }
+
+    private static KnownModel ModelAt(IReadOnlyList<IEvent> fits, DateTimeOffset? knownAt) =>
+        fits.LastOrDefault(e => e.Data is PortfolioModelFitted && (knownAt is null || e.Timestamp <= knownAt)) is { Data: PortfolioModelFitted f } fit
+            ? new KnownModel(f.Model, fit.Timestamp, f.AsOf)
+            : Defaults;
 
     public void Forget() => _latest = null;
 }

@@ -9,23 +9,31 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Values;
 
+/// <param name="Formula">The formula this point is valued under, as name@version.</param>
 public sealed record ValuePoint(string TouchpointId, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,
-    decimal Revenue, decimal Profit, decimal Current, decimal Potential, string Tier);
+    decimal Revenue, decimal Profit, decimal Current, decimal Potential, string Tier, string Formula);
 
-public sealed record ValueHistoryView(string CustomerId, FormulaView Formula, DateTimeOffset? KnownAt, IReadOnlyList<ValuePoint> Points);
+/// <param name="Formula">The one formula of every point; null for <c>formula=of-the-time</c>, where each point names its own.</param>
+public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, DateTimeOffset? KnownAt, IReadOnlyList<ValuePoint> Points);
 
 public static class GetValueHistoryEndpoint
 {
+    /// <summary>Each point under the formula in force and the model known when its touchpoint was recorded: what the service showed then.</summary>
+    public const string OfTheTime = "of-the-time";
+
     /// <summary>The customer's value after each touchpoint, in business-time order, each valued as of that touchpoint.</summary>
     [WolverineGet("/api/customers/{id}/value-history"), Authorize(Policy = Policies.Read)]
     public static async Task<IResult> Get(string id, string? formula, string? knownAt,
         IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {
-        var (query, problem) = await ValueQuery.ResolveAsync(formula, null, knownAt, formulas, models, clock, ct);
+        var ofTheTime = string.Equals(formula, OfTheTime, StringComparison.OrdinalIgnoreCase);
+        var (query, problem) = await ValueQuery.ResolveAsync(ofTheTime ? null : formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
         var touchpoints = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
         if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+        var formulaAt = ofTheTime ? (await formulas.LoadAsync(ct)).InForceAt : (Func<DateTimeOffset?, FormulaInForce>?)null;
+        var modelAt = ofTheTime ? await models.KnownOverTimeAsync(ct) : null;
 
         return GetCustomerValueEndpoint.Valuate(() =>
         {
@@ -34,11 +42,12 @@ public static class GetValueHistoryEndpoint
             foreach (var (touchpoint, type, _, recordedAt) in touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version))
             {
                 ledger = ledger.Record(touchpoint);
-                var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, query.Formula, query.Model.Model);
+                var (pointFormula, pointModel) = ofTheTime ? (formulaAt!(recordedAt).Formula, modelAt!(recordedAt).Model) : (query.Formula, query.Model.Model);
+                var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, pointFormula, pointModel);
                 points.Add(new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
-                    v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier));
+                    v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{pointFormula.Name}@{pointFormula.Version}"));
             }
-            return new ValueHistoryView(id, FormulaView.Of(query.Formula), query.KnownAt, points);
+            return new ValueHistoryView(id, ofTheTime ? null : FormulaView.Of(query.Formula), query.KnownAt, points);
         });
     }
 }
