@@ -21,9 +21,52 @@ namespace EventCrm.Host.Rebuilds;
 public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRows rows, IDocumentStore store)
 {
     public const int CustomersPerTransaction = 500;
+    /// <summary>The advisory lock that keeps a second rebuild of the profiles from starting while one runs, on any node.</summary>
+    private const long ClaimKey = 0x45435250524F46; // "ECRPROF"
 
     private readonly CustomerProfileProjection _projection = new();
     private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
+
+    /// <summary>
+    /// Claims the rebuild for this process, or answers null when one runs elsewhere (another node,
+    /// a command): a session-level advisory lock in the home database, on a connection of its own
+    /// held until the claim is disposed, and released by PostgreSQL should the process die.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryClaimAsync(CancellationToken ct)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var claim = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
+            claim.Parameters.AddWithValue("key", ClaimKey);
+            if ((bool)(await claim.ExecuteScalarAsync(ct))!) return new Claim(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    private sealed class Claim(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
+                release.Parameters.AddWithValue("key", ClaimKey);
+                await release.ExecuteScalarAsync();
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>The customers over every database (the service's own streams are not customers').</summary>
     public async Task<long> CountCustomersAsync(CancellationToken ct)

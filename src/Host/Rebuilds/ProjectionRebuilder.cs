@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using JasperFx.Events.Daemon;
 using EventCrm.Host.Sharding;
 using Marten;
@@ -16,6 +17,9 @@ namespace EventCrm.Host.Rebuilds;
 public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, InPlaceProfileRebuild inPlace,
     CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
+    /// <summary>The claims of the inline profiles' rebuilds this process runs, by projection, from their beginning to their end.</summary>
+    private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
+
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
 
     /// <summary>
@@ -55,28 +59,38 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     }
 
     /// <summary>
-    /// Whether a rebuild of the projection is under way on some node (recorded as rebuilding, its
-    /// node alive). What keeps two nodes from rebuilding the inline profiles at once: they take no
-    /// projection lock.
+    /// Records that the rebuild begins, so the status route shows it from the moment it is
+    /// accepted; null when the inline profiles are already being rebuilt somewhere (they take no
+    /// projection lock: <see cref="InPlaceProfileRebuild.TryClaimAsync"/> keeps it to one at a time).
     /// </summary>
-    public async Task<bool> UnderWayAsync(ProjectionInfo projection, CancellationToken ct)
+    public async Task<ProjectionRebuild?> BeginAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
-        return await session.LoadAsync<ProjectionRebuild>(projection.Name, ct) is { State: RebuildStates.Rebuilding } rebuild
-               && RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is null;
+        if (projection.IsInline)
+        {
+            if (await inPlace.TryClaimAsync(ct) is not { } claim) return null;
+            _claims[projection.Name] = claim;
+        }
+        try
+        {
+            var started = new ProjectionRebuild
+            {
+                Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
+                StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = await HighestEventsAsync(ct),
+            };
+            if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };
+            await SaveAsync(started, ct);
+            return started;
+        }
+        catch
+        {
+            await ReleaseClaimAsync(projection);
+            throw;
+        }
     }
 
-    /// <summary>Records that the rebuild begins, so the status route shows it from the moment it is accepted.</summary>
-    public async Task<ProjectionRebuild> BeginAsync(ProjectionInfo projection, CancellationToken ct)
+    private async Task ReleaseClaimAsync(ProjectionInfo projection)
     {
-        var started = new ProjectionRebuild
-        {
-            Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
-            StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = await HighestEventsAsync(ct),
-        };
-        if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };
-        await SaveAsync(started, ct);
-        return started;
+        if (_claims.TryRemove(projection.Name, out var claim)) await claim.DisposeAsync();
     }
 
     /// <summary>Rebuilds the projection; <paramref name="serviceRunsIt"/>: in a running service (not from the command line).</summary>
@@ -103,6 +117,10 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             logger.LogError(e, "Rebuild of projection {Projection} failed", projection.Name);
             await SaveAsync(started with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = e.Message }, CancellationToken.None);
             throw;
+        }
+        finally
+        {
+            await ReleaseClaimAsync(projection);
         }
     }
 

@@ -22,10 +22,9 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
             {
                 if (_running.TryGetValue(projection.Name, out var running) && !running.IsCompleted) return RebuildStart.AlreadyRebuilding;
             }
-            if (projection.IsInline && await rebuilder.UnderWayAsync(projection, ct)) return RebuildStart.AlreadyRebuilding;
             if (!projection.IsInline && !rebuilder.TakesLocks) return RebuildStart.NoDaemonHere;
             if (!await rebuilder.RunsHereAsync(projection)) return RebuildStart.NotRunHere;
-            var started = await rebuilder.BeginAsync(projection, ct);
+            if (await rebuilder.BeginAsync(projection, ct) is not { } started) return RebuildStart.AlreadyRebuilding;
             var rebuild = Task.Run(() => RunAsync(projection, started), CancellationToken.None);
             lock (_running) _running[projection.Name] = rebuild;
             return RebuildStart.Started;

@@ -30,15 +30,14 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         if (!projection.IsInline && !rebuilder.TakesLocks)
             return Fail($"Marten:Daemon=off: this process takes no projection lock, so it cannot keep a running service off '{projection.Name}' " +
                 "during the rebuild. Run the command without that setting.");
-        if (projection.IsInline && await rebuilder.UnderWayAsync(projection, CancellationToken.None))
-            return Fail($"'{projection.Name}' is already being rebuilt (GET /api/projections/{projection.Name} follows it).");
         if (!await rebuilder.TakeAsync(projection, CancellationToken.None))
             return Fail($"A running service holds '{projection.Name}': use POST /api/projections/{projection.Name}/rebuild, or stop the service first.");
 
         var status = host.Services.GetRequiredService<ProjectionStatusReader>();
         try
         {
-            var started = await rebuilder.BeginAsync(projection, CancellationToken.None);
+            if (await rebuilder.BeginAsync(projection, CancellationToken.None) is not { } started)
+                return Fail($"'{projection.Name}' is already being rebuilt (GET /api/projections/{projection.Name} follows it).");
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async progress =>
