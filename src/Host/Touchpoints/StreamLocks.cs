@@ -5,9 +5,9 @@ namespace EventCrm.Host.Touchpoints;
 
 /// <summary>
 /// The customers' stream rows, locked until the transaction ends by whoever reads a customer's
-/// profile to write it (the appenders, an erasure, the profiles' in-place rebuild), so that no
-/// profile is written from one read before another writer's commit. Always in id order: ordered
-/// locking cannot deadlock.
+/// profile to write it (the appenders, the retention desk's steps, an erasure, the profiles'
+/// in-place rebuild), so that no profile is written from a read another writer's commit made
+/// stale. Always in id order: ordered locking cannot deadlock.
 /// </summary>
 public static class StreamLocks
 {
