@@ -66,13 +66,13 @@ public static class AuditChain
     private static string Pseudonymised(string type, string data, IReadOnlyDictionary<string, string> sealedHashes, byte[]? streamKey)
     {
         if (!MayHoldPersonalData(type, data)) return data;
-        var json = JsonNode.Parse(data)?.AsObject();
+        if (JsonNode.Parse(data) is not JsonObject json) return data;
         // Free text without a sealed hash (empty, or sealed verbatim before 2026-12-05) stands in the hash as it is.
-        var fields = json is null ? [] : FieldsOf(type).Where(f => json.ContainsKey(f) && (PersonalFields.Contains(f) || sealedHashes.ContainsKey(f))).ToList();
+        var fields = FieldsOf(type).Where(f => json.ContainsKey(f) && (PersonalFields.Contains(f) || sealedHashes.ContainsKey(f))).ToList();
         if (fields.Count == 0) return data;
         foreach (var field in fields)
         {
-            var value = TextOf(json![field]);
+            var value = TextOf(json[field]);
             var sealedHash = sealedHashes.GetValueOrDefault(field);
             json[field] = value switch
             {

@@ -101,14 +101,14 @@ public class when_rebuilding_a_projection_blue_green(BlueGreenBase blueGreen) : 
         var ledger = blueGreen.Host.Services.GetRequiredService<ProjectionCatalog>().Find("CustomerLedger")!;
 
         await using (await RefusedSchemaDrop.Of(leftovers[0]))
-            await rebuilder.RunAsync(ledger, await rebuilder.BeginAsync(ledger, CancellationToken.None), serviceRunsIt: true, CancellationToken.None);
+            await rebuilder.RunAsync(ledger, (await rebuilder.BeginAsync(ledger, CancellationToken.None)).ShouldNotBeNull(), serviceRunsIt: true, CancellationToken.None);
 
         (await Status())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
         (await LedgerTable()).ShouldNotBe(liveTable, "the new build's table took over");
         (await BaseLedgers()).ShouldBe(before);
         foreach (var schema in leftovers) (await SchemaExists(schema)).ShouldBeTrue($"{schema} is left for the next rebuild");
 
-        await rebuilder.RunAsync(ledger, await rebuilder.BeginAsync(ledger, CancellationToken.None), serviceRunsIt: true, CancellationToken.None);
+        await rebuilder.RunAsync(ledger, (await rebuilder.BeginAsync(ledger, CancellationToken.None)).ShouldNotBeNull(), serviceRunsIt: true, CancellationToken.None);
         (await Status())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
         foreach (var schema in leftovers) (await SchemaExists(schema)).ShouldBeFalse($"{schema} dropped by the next rebuild");
         (await BaseLedgers()).ShouldBe(before);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using EventCrm.Projections.Audit;
 using EventCrm.Tests.Support;
 using Npgsql;
@@ -36,7 +37,7 @@ public class when_erasing_free_text(PrivacyHost privacy)
         (await PrivacyHost.TablesHolding(person.Name)).ShouldBeEmpty();
         (await PrivacyHost.TablesHolding(person.CallReason)).ShouldBeEmpty();
         var entries = await privacy.Host.TimelineEntries(person.Id);
-        entries.Select(e => e!["purpose"] ?? e["reason"] ?? e["source"]).OfType<System.Text.Json.Nodes.JsonNode>().Select(v => v.GetValue<string>())
+        entries.Select(e => e!["purpose"] ?? e["reason"] ?? e["source"]).OfType<JsonNode>().Select(v => v.GetValue<string>())
             .ShouldBe(Enumerable.Repeat("[erased]", 5).ToList(), "the lead's source, the call's, the visit's, the cancellation's and the churn's text");
         (await privacy.Host.GetJson($"/api/customers/{person.Id}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue();
     }

@@ -8,7 +8,6 @@ using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Privacy;
 using EventCrm.Tests.Support;
 using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
