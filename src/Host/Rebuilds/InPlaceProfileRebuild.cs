@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
@@ -20,12 +22,18 @@ namespace EventCrm.Host.Rebuilds;
 /// </summary>
 public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRows rows, IDocumentStore store)
 {
+    /// <summary>A page holds at most this many customers, and their events at most <see cref="EventsPerTransaction"/> (or one customer, however long).</summary>
     public const int CustomersPerTransaction = 500;
-    /// <summary>The advisory lock that keeps a second rebuild of the profiles from starting while one runs, on any node.</summary>
-    private const long ClaimKey = 0x45435250524F46; // "ECRPROF"
+    public const long EventsPerTransaction = 50_000;
 
     private readonly CustomerProfileProjection _projection = new();
     private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
+
+    /// <summary>
+    /// The advisory lock that keeps a second rebuild of the profiles from starting while one runs,
+    /// on any node: one per schema, since stores in other schemas of the same database are others'.
+    /// </summary>
+    private readonly long _claimKey = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"eventcrm:profile-rebuild:{store.Options.DatabaseSchemaName}")));
 
     /// <summary>
     /// Claims the rebuild for this process, or answers null when one runs elsewhere (another node,
@@ -39,8 +47,8 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         {
             await connection.OpenAsync(ct);
             await using var claim = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
-            claim.Parameters.AddWithValue("key", ClaimKey);
-            if ((bool)(await claim.ExecuteScalarAsync(ct))!) return new Claim(connection);
+            claim.Parameters.AddWithValue("key", _claimKey);
+            if ((bool)(await claim.ExecuteScalarAsync(ct))!) return new Claim(connection, _claimKey);
         }
         catch
         {
@@ -51,14 +59,14 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         return null;
     }
 
-    private sealed class Claim(NpgsqlConnection connection) : IAsyncDisposable
+    private sealed class Claim(NpgsqlConnection connection, long key) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             try
             {
                 await using var release = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
-                release.Parameters.AddWithValue("key", ClaimKey);
+                release.Parameters.AddWithValue("key", key);
                 await release.ExecuteScalarAsync();
             }
             finally
@@ -133,17 +141,35 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         return (ids[^1], ids.Length);
     }
 
-    /// <summary>Locks the next customers' streams in id order, as the appenders do (ordered locking cannot deadlock); answers them with their versions.</summary>
+    /// <summary>
+    /// Locks the next customers' streams in id order, as the appenders do (ordered locking cannot
+    /// deadlock); answers them with their versions. The page is chosen first, by the streams'
+    /// lengths so that its events fit in memory, then locked: a customer started meanwhile within
+    /// it was written whole by the current code, and is left out.
+    /// </summary>
     private async Task<List<(string Id, long Version)>> LockNextStreamsAsync(NpgsqlConnection connection, string after, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"select id, version from {_streams} where id > @after and id not like @system order by id limit @page for update", connection);
-        command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
-        command.Parameters.AddWithValue("page", CustomersPerTransaction);
+        var page = new List<string>();
+        long events = 0;
+        await using (var next = new NpgsqlCommand(
+            $"select id, version from {_streams} where id > @after and id not like @system order by id limit @customers", connection))
+        {
+            next.Parameters.AddWithValue("after", after);
+            next.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+            next.Parameters.AddWithValue("customers", CustomersPerTransaction);
+            await using var reader = await next.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct) && (page.Count == 0 || events + reader.GetInt64(1) <= EventsPerTransaction))
+            {
+                page.Add(reader.GetString(0));
+                events += reader.GetInt64(1);
+            }
+        }
+        if (page.Count == 0) return [];
+
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { rows.LockStreams([.. page]) } };
         var locked = new List<(string, long)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) locked.Add((reader.GetString(0), reader.GetInt64(1)));
+        await using var lockedRows = await batch.ExecuteReaderAsync(ct);
+        while (await lockedRows.ReadAsync(ct)) locked.Add((lockedRows.GetString(0), lockedRows.GetInt64(1)));
         return locked;
     }
 }

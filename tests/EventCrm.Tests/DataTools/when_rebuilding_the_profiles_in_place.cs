@@ -15,6 +15,7 @@ namespace EventCrm.Tests.DataTools;
 public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClassFixture<ProfileBase>
 {
     private static readonly string Schema = ProfileBase.SchemaName;
+    private static readonly string OtherSchema = $"{ProfileBase.SchemaName}_other";
     private static string Customer(int n) => ProfileBase.Customer(n);
 
     [Fact]
@@ -43,6 +44,10 @@ public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClas
             (await profiles.Host.PostJson("/api/projections/CustomerProfile/rebuild", new { }, 409))["detail"]!.GetValue<string>().ShouldContain("already being rebuilt");
             var second = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerProfile");
             (second.ExitCode, second.Errors.Contains("already being rebuilt")).ShouldBe((1, true), second.Errors + second.Output);
+            // A store in another schema of the same database is another's: its rebuild does not wait for this one.
+            var elsewhere = await DataCommandLine.Run(OtherSchema, "rebuild", "--projection", "CustomerProfile");
+            await DataCommandLine.DropSchema(OtherSchema);
+            elsewhere.ExitCode.ShouldBe(0, elsewhere.Errors + elsewhere.Output);
 
             // Customers before and after the held page take touchpoints and are read as usual meanwhile.
             await profiles.Host.PostTouchpoints(new[] { Purchase(Customer(100), Jan1.AddDays(9)), Purchase(Customer(1000), Jan1.AddDays(9)) });
