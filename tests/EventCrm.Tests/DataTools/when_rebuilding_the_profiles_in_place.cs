@@ -29,7 +29,7 @@ public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClas
             $"select 'orphan-1', data, mt_version, mt_dotnet_type, mt_last_modified, search_text from {Schema}.mt_doc_customerprofile where id = '{Customer(1)}'");
 
         // A writer of the 700th customer holds the rebuild at its second page (customers 501 to 1,000).
-        await using (var writer = await HeldStreamLock.Of(Schema, Customer(700)))
+        await using (await HeldStreamLock.Of(Schema, Customer(700)))
         {
             await profiles.Host.Scenario(s =>
             {
