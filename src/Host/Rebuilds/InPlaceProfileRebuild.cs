@@ -141,6 +141,19 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         return (ids[^1], ids.Length);
     }
 
+    /// <summary>The first customers whose events add up to at most <paramref name="maxEvents"/>, and always the first one, however long its stream.</summary>
+    public static List<string> Page(IEnumerable<(string Id, long Events)> next, long maxEvents)
+    {
+        var (page, events) = (new List<string>(), 0L);
+        foreach (var (id, count) in next)
+        {
+            if (page.Count > 0 && events + count > maxEvents) break;
+            page.Add(id);
+            events += count;
+        }
+        return page;
+    }
+
     /// <summary>
     /// Locks the next customers' streams in id order, as the appenders do (ordered locking cannot
     /// deadlock); answers them with their versions. The page is chosen first, by the streams'
@@ -149,21 +162,17 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
     /// </summary>
     private async Task<List<(string Id, long Version)>> LockNextStreamsAsync(NpgsqlConnection connection, string after, CancellationToken ct)
     {
-        var page = new List<string>();
-        long events = 0;
-        await using (var next = new NpgsqlCommand(
+        var next = new List<(string Id, long Events)>();
+        await using (var candidates = new NpgsqlCommand(
             $"select id, version from {_streams} where id > @after and id not like @system order by id limit @customers", connection))
         {
-            next.Parameters.AddWithValue("after", after);
-            next.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
-            next.Parameters.AddWithValue("customers", CustomersPerTransaction);
-            await using var reader = await next.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct) && (page.Count == 0 || events + reader.GetInt64(1) <= EventsPerTransaction))
-            {
-                page.Add(reader.GetString(0));
-                events += reader.GetInt64(1);
-            }
+            candidates.Parameters.AddWithValue("after", after);
+            candidates.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+            candidates.Parameters.AddWithValue("customers", CustomersPerTransaction);
+            await using var reader = await candidates.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) next.Add((reader.GetString(0), reader.GetInt64(1)));
         }
+        var page = Page(next, EventsPerTransaction);
         if (page.Count == 0) return [];
 
         await using var batch = new NpgsqlBatch(connection) { BatchCommands = { rows.LockStreams([.. page]) } };
