@@ -106,11 +106,10 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         await _takingOver.WaitAsync(ct);
         try
         {
-            if (serviceRunsIt) await coordinator.PauseAsync();
+            if (serviceRunsIt) await PauseHoldingAsync(projection, stillOurs, ct);
+            else if (!await stillOurs()) throw LockLost(projection);
             try
             {
-                if (!await stillOurs())
-                    throw new InvalidOperationException($"This node lost the lock of '{projection.Name}' during the rebuild: the live documents stay. Request the rebuild again.");
                 var done = new List<string>();
                 foreach (var build in builds)
                 {
@@ -136,6 +135,42 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
             _takingOver.Release();
         }
     }
+
+    /// <summary>
+    /// Pauses the coordinator with the projection's locks still held. A pause that cancels one of
+    /// this node's agents while it starts makes JasperFx give that agent's lock up, so that another
+    /// node may try it (ProjectionCoordinatorBase.tryStartAgent): the coordinator then resumes,
+    /// takes the lock back on a next poll, and pauses again. Throws with the coordinator resumed.
+    /// </summary>
+    private async Task PauseHoldingAsync(ProjectionInfo projection, Func<Task<bool>> stillOurs, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await coordinator.PauseAsync();
+            if (await stillOurs()) return;
+            await coordinator.ResumeAsync();
+            if (attempt == PausesTried || !await HeldAgainAsync(stillOurs, ct)) throw LockLost(projection);
+            logger.LogInformation("Pausing for the take-over of {Projection} gave up one of its locks; paused again once it was taken back", projection.Name);
+        }
+    }
+
+    private const int PausesTried = 3;
+    /// <summary>A few leadership polls (5 s by default): another node that took the lock meanwhile keeps it.</summary>
+    private static readonly TimeSpan RetakenWithin = TimeSpan.FromSeconds(20);
+
+    private static async Task<bool> HeldAgainAsync(Func<Task<bool>> stillOurs, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + RetakenWithin;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await stillOurs()) return true;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+        return false;
+    }
+
+    private static InvalidOperationException LockLost(ProjectionInfo projection) =>
+        new($"This node lost the lock of '{projection.Name}' during the rebuild: the live documents stay. Request the rebuild again.");
 
     private static async Task SwapAsync(ProjectionInfo projection, SideBuild side, CancellationToken ct)
     {
