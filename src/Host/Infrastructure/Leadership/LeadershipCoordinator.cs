@@ -22,12 +22,18 @@ namespace EventCrm.Host.Infrastructure.Leadership;
 /// <remarks>
 /// Marten builds its lock factory privately, so this coordinator supplies the distributor itself
 /// and leaves building and caching the daemons to a Marten coordinator that is never started.
+/// Starting, pausing, resuming and stopping take turns (<see cref="OneAtATimeAsync"/>), and once
+/// the host stops the coordinator it stays stopped until the host starts it again.
 /// </remarks>
-public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjectionCoordinator, IAsyncDisposable
+public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjectionCoordinator, JasperFx.Events.Daemon.IProjectionCoordinator,
+    IHostedService, IAsyncDisposable
 {
     private readonly IDocumentStore _store;
     private readonly ProjectionCoordinator _daemons;
     private readonly ConcurrentDictionary<string, IProjectionDaemon> _resolved = new();
+    private readonly SemaphoreSlim _control = new(1, 1);
+    private readonly ILogger _logger;
+    private bool _stopped;
     private int _disposed;
 
     public LeadershipCoordinator(IDocumentStore store, IConfiguration configuration, ILoggerFactory loggers)
@@ -41,6 +47,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
             options.Events.TimeProvider, PollingTime(options), options.Projections.AgentPauseTime, options.Projections.HealthCheckPollingTime)
     {
         _store = store;
+        _logger = loggers.CreateLogger<LeadershipCoordinator>();
         _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
         if (!runsDaemon)
             loggers.CreateLogger<LeadershipCoordinator>().LogInformation(
@@ -106,12 +113,50 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     }
 #pragma warning restore CS0618
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public new Task StartAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() =>
     {
+        _stopped = false;
+        return base.StartAsync(cancellationToken);
+    });
+
+    public new Task PauseAsync() => OneAtATimeAsync(base.PauseAsync);
+
+    /// <summary>
+    /// Does nothing once the host has stopped the coordinator: a rebuild's take-over that ends
+    /// during shutdown must not start the leadership loop again and take locks the stop gave up.
+    /// </summary>
+    public new Task ResumeAsync() => OneAtATimeAsync(() =>
+    {
+        if (!_stopped) return base.ResumeAsync();
+        _logger.LogInformation("Not resuming the projection coordinator: the host has stopped it");
+        return Task.CompletedTask;
+    });
+
+    public override Task StopAsync(CancellationToken cancellationToken) => OneAtATimeAsync(async () =>
+    {
+        _stopped = true;
         await base.StopAsync(cancellationToken);
         // The daemons are disposed now; the inner coordinator must forget them too, so that a
-        // later resume builds fresh ones.
+        // later start builds fresh ones.
         await _daemons.StopAsync(cancellationToken);
+    });
+
+    /// <summary>
+    /// JasperFx's coordinator keeps its leadership loop's bookkeeping without a lock: two of these
+    /// calls overlapping (a take-over's resume and the host's stop, say) can cancel a disposed
+    /// token source or leave a loop running that nothing stops any more.
+    /// </summary>
+    private async Task OneAtATimeAsync(Func<Task> control)
+    {
+        await _control.WaitAsync();
+        try
+        {
+            await control();
+        }
+        finally
+        {
+            _control.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
