@@ -3,6 +3,7 @@ using JasperFx.Descriptors;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
+using EventCrm.Host.Sharding;
 using Marten;
 using Marten.Events.Daemon.Coordination;
 using Marten.Exceptions;
@@ -81,9 +82,9 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
             return new SingleTenantProjectionDistributor(() => (IProjectionDatabase)store.Storage.Database, Shards, Lock, Set,
                 options.Events.DatabaseSchemaName, projections.DaemonLockId, perTenant);
 
-        return new MultiTenantedProjectionDistributor(
+        return new HomeDatabaseFirst(new MultiTenantedProjectionDistributor(
             async () => (await store.Storage.AllDatabases()).OfType<IProjectionDatabase>().ToList(),
-            Shards, Lock, Set, projections.DaemonLockId, perTenant);
+            Shards, Lock, Set, projections.DaemonLockId, perTenant), TenancySettings.TenantIdOf(0));
     }
 
     // Marten's coordinator API names a database's daemon by the identifier string it obsoletes
