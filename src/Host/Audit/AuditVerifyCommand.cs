@@ -1,12 +1,17 @@
+using EventCrm.Host.Audit.Anchors;
 using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Spectre.Console;
 
 namespace EventCrm.Host.Audit;
 
-public class AuditVerifyInput : NetCoreInput;
+public class AuditVerifyInput : NetCoreInput
+{
+    [Description("Also checks the seals against an anchor that audit-anchor (or GET /api/audit/anchor) wrote to this file")]
+    public string? AnchorFlag { get; set; }
+}
 
-[Description("Verifies the hash chain of every stream against its seals; exits non-zero on any mismatch", Name = "audit-verify")]
+[Description("Verifies the hash chain of every stream against its seals, and the seals against an anchor if given; exits non-zero on any mismatch", Name = "audit-verify")]
 public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
 {
     private const int StreamsPerRead = 500;
@@ -14,6 +19,8 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
     public override async Task<bool> Execute(AuditVerifyInput input)
     {
         using var host = input.BuildHost();
+        AuditAnchor? anchor = null;
+        if (input.AnchorFlag is { } file && !AnchorFile.TryRead(file, host.Services.GetRequiredService<SealDigests>(), out anchor)) return false;
         var audit = host.Services.GetRequiredService<StreamAudit>();
         var (streamCount, checkedEvents, unsealed, faults) = (0, 0, 0, new List<(string Stream, Projections.Audit.AuditMismatch Mismatch)>());
         foreach (var database in await host.Services.GetRequiredService<CustomerDatabases>().AllAsync())
@@ -43,6 +50,9 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(stream)}[/]: sequence {m.Sequence} (version {m.Version}, touchpoint {Markup.Escape(m.TouchpointId ?? "?")}): {Markup.Escape(m.Problem)}");
         AnsiConsole.MarkupLine($"{streamCount:N0} streams, {checkedEvents:N0} events verified, {unsealed:N0} not sealed yet, " +
                                (faults.Count == 0 ? "[green]no mismatch[/]" : $"[red]{faults.Count} stream(s) altered[/]"));
-        return faults.Count == 0;
+        if (anchor is null) return faults.Count == 0;
+        var check = await host.Services.GetRequiredService<SealDigests>().VerifyAsync(anchor, CancellationToken.None);
+        AnchorFile.Print(check);
+        return faults.Count == 0 && check.Valid;
     }
 }

@@ -1,4 +1,5 @@
 using EventCrm.Host.Audit;
+using EventCrm.Host.Audit.Anchors;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure.Paging;
 using EventCrm.Host.Models;
@@ -31,6 +32,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
+        services.AddSingleton<SealDigests>();
         services.AddSingleton<ReplayRequests>();
         services.AddSingleton<ReplayEngine>();
         services.AddSingleton<ReplayResultQueries>();

@@ -140,6 +140,9 @@ public class when_calling_with_api_keys(AppFixture app)
         (await Status("GET", $"/api/customers/{customer}/audit", auditor)).ShouldBe(200);
         (await Status("GET", $"/api/customers/{customer}/audit", desk)).ShouldBe(403);
         (await Status("GET", $"/api/customers/{customer}/audit", data)).ShouldBe(403);
+        (await Status("GET", "/api/audit/anchor", auditor)).ShouldBe(200);
+        (await Status("GET", "/api/audit/anchor", desk)).ShouldBe(403);
+        (await Status("POST", "/api/audit/anchor/verify", data, new { databases = Array.Empty<object>() })).ShouldBe(403);
 
         (await Status("GET", "/api/replays/replay-none", auditor)).ShouldBe(404);
         (await Status("GET", "/api/replays/replay-none", data)).ShouldBe(404);

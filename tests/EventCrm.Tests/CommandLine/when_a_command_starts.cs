@@ -9,7 +9,7 @@ public class when_a_command_starts
     public void the_hosts_own_verbs_start_without_the_http_endpoints()
     {
         // The verbs the README lists as ours.
-        DataVerbs.Names.ShouldBe(["seed-demo", "clv-fit", "clv-refit", "replay", "audit-verify", "export", "import", "rebuild"], ignoreOrder: true);
+        DataVerbs.Names.ShouldBe(["seed-demo", "clv-fit", "clv-refit", "replay", "audit-verify", "audit-anchor", "export", "import", "rebuild"], ignoreOrder: true);
         DataVerbs.Starts(["import", "--file", "history.csv"]).ShouldBeTrue();
         DataVerbs.Starts(["Seed-Demo"]).ShouldBeTrue();
     }

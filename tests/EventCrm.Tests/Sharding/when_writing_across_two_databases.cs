@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using EventCrm.Host.Sharding;
 using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
@@ -196,6 +198,28 @@ public sealed partial class when_writing_across_two_databases(ShardedWrites base
         exitBefore.ShouldBe(0, before);
         exitAfter.ShouldNotBe(0, after);
         after.ShouldContain(victim);
+    }
+
+    [Fact]
+    public async Task an_anchor_covers_each_database_and_tells_which_one_changed()
+    {
+        await TwoDatabases.CaughtUpEverywhere(bases.Sharded);
+        await bases.Single.Services.GetRequiredService<IDocumentStore>().CatchUp();
+        var anchor = await bases.Sharded.GetJson("/api/audit/anchor");
+        var databases = anchor["databases"]!.AsArray();
+        databases.Select(d => d!["database"]!.GetValue<string>()).ShouldBe(["db0", "db1"]);
+        var singleSeals = (await bases.Single.GetJson("/api/audit/anchor"))["databases"]![0]!["seals"]!.GetValue<long>();
+        databases.Sum(d => d!["seals"]!.GetValue<long>()).ShouldBe(singleSeals, "the same history is sealed once, over the two databases");
+
+        var victim = bases.Customers.First(id => CustomerShardRule.DatabaseOf(id, 2) == 1);
+        var seal = $"{bases.Schema}.audit_seals where stream_id = '{victim}' and version = 1";
+        await Execute(bases.Databases[1], $"update {seal.Replace(" where ", " set hash = reverse(hash) where ")}");
+        var check = await bases.Sharded.PostJson("/api/audit/anchor/verify", anchor, 200);
+        await Execute(bases.Databases[1], $"update {seal.Replace(" where ", " set hash = reverse(hash) where ")}");
+
+        check["valid"]!.GetValue<bool>().ShouldBeFalse();
+        check["databases"]!.AsArray().Select(d => d!["valid"]!.GetValue<bool>()).ShouldBe([true, false]);
+        (await bases.Sharded.PostJson("/api/audit/anchor/verify", anchor, 200))["valid"]!.GetValue<bool>().ShouldBeTrue("the seal is back as it was");
     }
 
     /// <summary>Which event a line is: its stream and version, the same in both Hosts.</summary>

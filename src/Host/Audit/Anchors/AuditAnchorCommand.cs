@@ -1,0 +1,26 @@
+using System.Text.Json;
+using JasperFx.CommandLine;
+
+namespace EventCrm.Host.Audit.Anchors;
+
+public class AuditAnchorInput : NetCoreInput
+{
+    [Description("Also writes the anchor to this file, to be kept outside the database")]
+    public string? OutFlag { get; set; }
+}
+
+[Description("Prints a digest of every seal so far in each database (JSON), to keep outside the database and check later with audit-verify --anchor", Name = "audit-anchor")]
+public class AuditAnchorCommand : JasperFxAsyncCommand<AuditAnchorInput>
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public override async Task<bool> Execute(AuditAnchorInput input)
+    {
+        using var host = input.BuildHost();
+        var anchor = await host.Services.GetRequiredService<SealDigests>().TakeAsync(CancellationToken.None);
+        var json = JsonSerializer.Serialize(anchor, Json);
+        if (input.OutFlag is { } file) await File.WriteAllTextAsync(file, json + "\n");
+        Console.WriteLine(json);
+        return true;
+    }
+}
