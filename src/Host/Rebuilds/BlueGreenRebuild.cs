@@ -106,10 +106,11 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         await _takingOver.WaitAsync(ct);
         try
         {
-            if (serviceRunsIt) await PauseHoldingAsync(projection, stillOurs, ct);
-            else if (!await stillOurs()) throw LockLost(projection);
+            if (serviceRunsIt) await coordinator.PauseAsync();
             try
             {
+                // A pause keeps this node's locks (LocksKeptWhilePaused): one lost here went with a session that died.
+                if (!await stillOurs()) throw LockLost(projection);
                 var done = new List<string>();
                 foreach (var build in builds)
                 {
@@ -134,39 +135,6 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         {
             _takingOver.Release();
         }
-    }
-
-    /// <summary>
-    /// Pauses the coordinator with the projection's locks still held. A pause that cancels one of
-    /// this node's agents while it starts makes JasperFx give that agent's lock up, so that another
-    /// node may try it (ProjectionCoordinatorBase.tryStartAgent): the coordinator then resumes,
-    /// takes the lock back on a next poll, and pauses again. Throws with the coordinator resumed.
-    /// </summary>
-    private async Task PauseHoldingAsync(ProjectionInfo projection, Func<Task<bool>> stillOurs, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await coordinator.PauseAsync();
-            if (await stillOurs()) return;
-            await coordinator.ResumeAsync();
-            if (attempt == PausesTried || !await HeldAgainAsync(stillOurs, ct)) throw LockLost(projection);
-            logger.LogInformation("Pausing for the take-over of {Projection} gave up one of its locks; paused again once it was taken back", projection.Name);
-        }
-    }
-
-    private const int PausesTried = 3;
-    /// <summary>A few leadership polls (5 s by default): another node that took the lock meanwhile keeps it.</summary>
-    private static readonly TimeSpan RetakenWithin = TimeSpan.FromSeconds(20);
-
-    private static async Task<bool> HeldAgainAsync(Func<Task<bool>> stillOurs, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + RetakenWithin;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await stillOurs()) return true;
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
-        return false;
     }
 
     private static InvalidOperationException LockLost(ProjectionInfo projection) =>

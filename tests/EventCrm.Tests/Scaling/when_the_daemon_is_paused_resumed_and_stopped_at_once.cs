@@ -1,4 +1,5 @@
 using EventCrm.Relationship.Value;
+using JasperFx.Events.Daemon;
 using EventCrm.Tests.Support;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,43 @@ public class when_the_daemon_is_paused_resumed_and_stopped_at_once(DaemonControl
         {
             await ((IHostedService)Coordinator).StartAsync(default);
             await node.Store.CatchUp();
+        }
+    }
+
+    [Fact]
+    public async Task a_pause_keeps_the_locks_that_agents_cancelled_while_starting_would_give_up()
+    {
+        var distributor = ((ProjectionCoordinatorBase)Coordinator).Distributor!;
+        var sets = await distributor.BuildDistributionAsync();
+        await Eventually(() => sets.All(distributor.HasLock));
+
+        await Coordinator.PauseAsync();
+        try
+        {
+            // What JasperFx's coordinator does for each agent that a pause cancels while it starts.
+            foreach (var set in sets) await distributor.ReleaseLockAsync(set);
+            sets.ShouldAllBe(set => distributor.HasLock(set), "the paused node keeps its locks, so no other node takes its projections");
+        }
+        finally
+        {
+            await Coordinator.ResumeAsync();
+        }
+
+        foreach (var set in sets) await distributor.ReleaseLockAsync(set);
+        sets.ShouldAllBe(set => !distributor.HasLock(set), "running, a release is a release");
+        await Eventually(() => sets.All(distributor.HasLock));
+        var customer = await Posted();
+        await node.Store.CatchUp();
+        (await LedgerOf(customer)).ShouldNotBeNull();
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("not within 30 s (several leadership polls)");
+            await Task.Delay(100);
         }
     }
 

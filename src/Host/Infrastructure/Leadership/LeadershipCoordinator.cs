@@ -34,6 +34,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     private readonly ConcurrentDictionary<string, IProjectionDaemon> _resolved = new();
     private readonly SemaphoreSlim _control = new(1, 1);
     private readonly ILogger _logger;
+    private readonly LocksKeptWhilePaused? _locks;
     private bool _stopped;
     private int _disposed;
 
@@ -49,6 +50,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     {
         _store = store;
         _logger = loggers.CreateLogger<LeadershipCoordinator>();
+        _locks = Distributor as LocksKeptWhilePaused;
         _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
         if (!runsDaemon)
             loggers.CreateLogger<LeadershipCoordinator>().LogInformation(
@@ -79,12 +81,12 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
         var perTenant = ((IEventStore)store).DistributesAgentsPerTenant;
 
         if (store.Options.Tenancy.Cardinality == DatabaseCardinality.Single)
-            return new SingleTenantProjectionDistributor(() => (IProjectionDatabase)store.Storage.Database, Shards, Lock, Set,
-                options.Events.DatabaseSchemaName, projections.DaemonLockId, perTenant);
+            return new LocksKeptWhilePaused(new SingleTenantProjectionDistributor(() => (IProjectionDatabase)store.Storage.Database, Shards, Lock, Set,
+                options.Events.DatabaseSchemaName, projections.DaemonLockId, perTenant));
 
-        return new HomeDatabaseFirst(new MultiTenantedProjectionDistributor(
+        return new LocksKeptWhilePaused(new HomeDatabaseFirst(new MultiTenantedProjectionDistributor(
             async () => (await store.Storage.AllDatabases()).OfType<IProjectionDatabase>().ToList(),
-            Shards, Lock, Set, projections.DaemonLockId, perTenant), TenancySettings.TenantIdOf(0));
+            Shards, Lock, Set, projections.DaemonLockId, perTenant), TenancySettings.TenantIdOf(0)));
     }
 
     // Marten's coordinator API names a database's daemon by the identifier string it obsoletes
@@ -117,10 +119,14 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     public new Task StartAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() =>
     {
         _stopped = false;
-        return base.StartAsync(cancellationToken);
+        return StartKeepingLocksAsync(() => base.StartAsync(cancellationToken));
     });
 
-    public new Task PauseAsync() => OneAtATimeAsync(base.PauseAsync);
+    public new Task PauseAsync() => OneAtATimeAsync(async () =>
+    {
+        if (_locks is not null) _locks.Paused = true;
+        await base.PauseAsync();
+    });
 
     /// <summary>
     /// Does nothing once the host has stopped the coordinator: a rebuild's take-over that ends
@@ -128,7 +134,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     /// </summary>
     public new Task ResumeAsync() => OneAtATimeAsync(() =>
     {
-        if (!_stopped) return base.ResumeAsync();
+        if (!_stopped) return StartKeepingLocksAsync(base.ResumeAsync);
         _logger.LogInformation("Not resuming the projection coordinator: the host has stopped it");
         return Task.CompletedTask;
     });
@@ -141,6 +147,14 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
         // later start builds fresh ones.
         await _daemons.StopAsync(cancellationToken);
     });
+
+    /// <summary>Starting first stops a loop still running: its agents cancelled while starting must not give the locks up either.</summary>
+    private async Task StartKeepingLocksAsync(Func<Task> start)
+    {
+        if (_locks is not null) _locks.Paused = true;
+        await start();
+        if (_locks is not null) _locks.Paused = false;
+    }
 
     /// <summary>
     /// JasperFx's coordinator keeps its leadership loop's bookkeeping without a lock: two of these
