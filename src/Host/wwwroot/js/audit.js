@@ -1,0 +1,87 @@
+// The auditor's page: a customer's value at a date with the check of its events, and anchors of the seals.
+import { getJson, postJson } from "./api.js";
+import { h, amount, when, showError, clearError, announce, installKeyDialog } from "./ui.js";
+
+installKeyDialog();
+getJson("/api/formulas").then(listFormulas).catch(error => showError(error, "Formulas"));
+
+document.getElementById("value-form").addEventListener("submit", event => {
+  event.preventDefault();
+  showValueAt(new FormData(event.target)).catch(error => showError(error, "Value"));
+});
+document.getElementById("take-anchor").addEventListener("click", () => takeAnchor().catch(error => showError(error, "Anchor")));
+document.getElementById("verify-form").addEventListener("submit", event => {
+  event.preventDefault();
+  verifyAnchor(document.getElementById("anchor-input").value).catch(error => showError(error, "Anchor check"));
+});
+
+function listFormulas({ versions }) {
+  const select = document.getElementById("audit-formula");
+  select.append(...versions.map(v => h("option", { value: `${v.name}@${v.version}` }, `${v.name}@${v.version}`)));
+}
+
+async function showValueAt(form) {
+  clearError();
+  const id = form.get("customer").trim();
+  const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
+  const path = `/api/customers/${encodeURIComponent(id)}`;
+  announce(`Reading ${id}…`);
+  const [value, audit] = await Promise.all([getJson(`${path}/value?${query}`), getJson(`${path}/audit`)]);
+  showValue(value);
+  showChain(audit);
+  announce(`Value of ${id} shown, its events checked.`);
+}
+
+function showValue(v) {
+  document.getElementById("audit-value").replaceChildren(
+    card("Revenue to date", amount(v.historical.revenue), `profit ${amount(v.historical.profit)}`),
+    card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
+    card("Potential value", amount(v.potential.total), `tier ${v.tier}`),
+    card("Touchpoints counted", v.touchpointsCounted, `as of ${when(v.asOf)}${v.knownAt ? `, known at ${when(v.knownAt)}` : ""}`));
+}
+
+function showChain(a) {
+  const target = document.getElementById("audit-chain");
+  const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet` : "";
+  if (a.valid) {
+    target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `all ${a.checked} sealed events of the customer match their seals${unsealed}.`);
+    return;
+  }
+  const m = a.firstMismatch;
+  target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
+    `${a.checked} events match their seals, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
+}
+
+async function takeAnchor() {
+  clearError();
+  announce("Taking an anchor…");
+  const text = JSON.stringify(await getJson("/api/audit/anchor"), null, 2);
+  const shown = document.getElementById("anchor-json");
+  shown.textContent = text;
+  shown.hidden = false;
+  const download = document.getElementById("anchor-download");
+  download.href = URL.createObjectURL(new Blob([text + "\n"], { type: "application/json" }));
+  download.hidden = false;
+  announce("Anchor taken: keep it outside the database.");
+}
+
+async function verifyAnchor(text) {
+  clearError();
+  let anchor;
+  try {
+    anchor = JSON.parse(text);
+  } catch {
+    showError({ problem: { title: "Not an anchor", detail: "The text is not JSON: paste the anchor as it was taken." } });
+    return;
+  }
+  announce("Checking the seals…");
+  const check = await postJson("/api/audit/anchor/verify", anchor);
+  document.getElementById("anchor-check").replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : "bad" },
+    d.valid
+      ? `${d.database}: the ${d.seals} seals up to event ${d.sequence} are unchanged.`
+      : `${d.database}: the seals up to event ${d.sequence} changed (${d.seals} seals now, ${d.expectedSeals} anchored).`)));
+  announce(check.valid ? "The anchor holds." : "The anchor does not hold: sealed history changed.");
+}
+
+const card = (title, figure, note) =>
+  h("div", { class: "card" }, h("p", { class: "card-title" }, title), h("p", { class: "figure", "data-card": title }, figure), h("p", { class: "card-note" }, note));

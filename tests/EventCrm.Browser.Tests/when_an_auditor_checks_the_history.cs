@@ -1,0 +1,76 @@
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Shouldly;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+/// <summary>The audit page, driven with an auditor's key: a value at a past date, the check of the events behind it, anchors.</summary>
+public class when_an_auditor_checks_the_history(BrowserFixture app)
+{
+    [Fact]
+    public async Task the_value_at_a_past_date_counts_only_what_happened_by_then_and_the_events_are_checked()
+    {
+        var auditor = await app.KeyWithRoles("auditor");
+        await app.WithDesk(nameof(the_value_at_a_past_date_counts_only_what_happened_by_then_and_the_events_are_checked), async desk =>
+        {
+            await desk.EnterKey(auditor);
+            var page = desk.Page;
+            await page.GetByLabel("Customer id").FillAsync(ScenarioData.Beta);
+            // Beta signed up 400 days ago and bought for 60, 45, 80 and 50 on its days 20, 110, 200 and 290: by its day 150, 60 + 45.
+            await page.GetByLabel("As of (business date)").FillAsync(DateTime.UtcNow.AddDays(-250).ToString("yyyy-MM-dd"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show the value and check the events" }).ClickAsync();
+
+            await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("105");
+            await Expect(desk.Card("Touchpoints counted")).ToHaveTextAsync("6");   // the signup, two purchases, the calls of days 35, 80 and 125
+            await Expect(page.Locator("#audit-chain")).ToContainTextAsync("Events unaltered:");
+            await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/audit.html");
+    }
+
+    [Fact]
+    public async Task an_anchor_taken_on_the_page_holds_and_one_with_another_digest_does_not()
+    {
+        var auditor = await app.KeyWithRoles("auditor");
+        await app.WithDesk(nameof(an_anchor_taken_on_the_page_holds_and_one_with_another_digest_does_not), async desk =>
+        {
+            await desk.EnterKey(auditor);
+            var page = desk.Page;
+            await page.GetByRole(AriaRole.Button, new() { Name = "Take an anchor" }).ClickAsync();
+            var shown = page.GetByLabel("The anchor taken");
+            await Expect(shown).ToContainTextAsync("\"digest\"");
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download it" })).ToBeVisibleAsync();
+            var anchor = await shown.InnerTextAsync();
+
+            var kept = page.GetByLabel("An anchor kept earlier (its JSON)");
+            var check = page.GetByRole(AriaRole.List, new() { Name = "Anchor check" });
+            await kept.FillAsync(anchor);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the seals against it" }).ClickAsync();
+            await Expect(check).ToContainTextAsync("default: the ");
+            await Expect(check).ToContainTextAsync("are unchanged.");
+
+            var digest = System.Text.Json.Nodes.JsonNode.Parse(anchor)!["databases"]![0]!["digest"]!.GetValue<string>();
+            var other = (digest[0] == '0' ? '1' : '0') + digest[1..];
+            await kept.FillAsync(anchor.Replace(digest, other));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the seals against it" }).ClickAsync();
+            await Expect(check).ToContainTextAsync("changed");
+            await Expect(page.Locator("#status")).ToHaveTextAsync("The anchor does not hold: sealed history changed.");
+        }, path: "/audit.html");
+    }
+
+    [Fact]
+    public async Task text_that_is_not_an_anchor_is_explained()
+    {
+        await app.WithDesk(nameof(text_that_is_not_an_anchor_is_explained), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var page = desk.Page;
+            await page.GetByLabel("An anchor kept earlier (its JSON)").FillAsync("{\"databases\": [{\"database\": \"default\"}]}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the seals against it" }).ClickAsync();
+
+            await Expect(desk.Error).ToContainTextAsync("The request is invalid (400)");
+            await Expect(desk.Error).ToContainTextAsync("databases[0].digest");
+            (await desk.Error.InnerTextAsync()).ShouldContain("databases[0].sequence");
+        }, path: "/audit.html");
+    }
+}
