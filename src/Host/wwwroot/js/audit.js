@@ -1,6 +1,6 @@
 // The auditor's page: a customer's value at a date with the check of its events, and anchors of the seals.
 import { getJson, postJson } from "./api.js";
-import { h, amount, when, showError, clearError, announce, installKeyDialog } from "./ui.js";
+import { h, amount, day, when, showError, clearError, announce, installKeyDialog } from "./ui.js";
 
 installKeyDialog();
 getJson("/api/formulas").then(listFormulas).catch(error => showError(error, "Formulas"));
@@ -26,9 +26,12 @@ async function showValueAt(form) {
   const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
   const path = `/api/customers/${encodeURIComponent(id)}`;
   announce(`Reading ${id}…`);
-  const [value, audit] = await Promise.all([getJson(`${path}/value?${query}`), getJson(`${path}/audit`)]);
+  const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
+  const [value, audit, points] = await Promise.all([
+    getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   showValue(value);
   showChain(audit);
+  showHistory(points, form.get("formula"));
   announce(`Value of ${id} shown, its events checked.`);
 }
 
@@ -50,6 +53,20 @@ function showChain(a) {
   const m = a.firstMismatch;
   target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
     `${a.checked} events match their seals, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
+}
+
+function showHistory({ points }, formula) {
+  const caption = formula
+    ? `Value after each touchpoint under ${formula}`
+    : "Value after each touchpoint under the formula in force when it was recorded";
+  const row = p => h("tr", {},
+    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", {}, p.type),
+    h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
+    h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
+  document.getElementById("audit-history").replaceChildren(h("table", {},
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ["Occurred", "Recorded", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, points.map(row))));
 }
 
 async function takeAnchor() {
