@@ -66,6 +66,35 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
     }
 
     [Fact]
+    public async Task a_new_formula_version_is_registered_and_every_customer_replayed_under_it()
+    {
+        var auditor = await app.KeyWithRoles("auditor");
+        await app.WithDesk(nameof(a_new_formula_version_is_registered_and_every_customer_replayed_under_it), async desk =>
+        {
+            await desk.EnterKey(auditor);
+            var page = desk.Page;
+            await page.GetByLabel("New version of").SelectOptionAsync("simple-clv");
+            await page.GetByLabel("averageOrderValue").FillAsync("100");
+            await page.GetByLabel("purchasesPerYear").FillAsync("4");
+            await page.GetByLabel("lifetimeYears").FillAsync("5");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Register this version" }).ClickAsync();
+            await Expect(page.Locator("#status")).ToContainTextAsync("registered (not put in force)");
+            var version = (await page.Locator("#status").InnerTextAsync()).Split(' ')[0];
+            await Expect(page.GetByLabel("Replay under")).ToHaveValueAsync(version);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Replay every customer" }).ClickAsync();
+            await Expect(page.Locator("#replay-summary")).ToContainTextAsync($"of {ScenarioData.Customers} customers differ from the live values (retention-ltv@0)");
+            // Every input given: 100 x 4 x 5 = 2,000 for a customer still there, nothing for one who left.
+            var replayed = await page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {version} against the live values" })
+                .Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
+            replayed.Count.ShouldBe(10);
+            replayed.ShouldAllBe(value => value == "2,000" || value == "0");
+            replayed.ShouldContain("2,000");
+            await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/audit.html");
+    }
+
+    [Fact]
     public async Task text_that_is_not_an_anchor_is_explained()
     {
         await app.WithDesk(nameof(text_that_is_not_an_anchor_is_explained), async desk =>
