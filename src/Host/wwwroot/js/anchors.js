@@ -1,0 +1,34 @@
+// Anchors of the seals: taken, shown, downloaded, and checked when pasted back.
+import { getJson, postJson } from "./api.js";
+import { h, showError, clearError, announce } from "./ui.js";
+
+export async function takeAnchor() {
+  clearError();
+  announce("Taking an anchor…");
+  const text = JSON.stringify(await getJson("/api/audit/anchor"), null, 2);
+  const shown = document.getElementById("anchor-json");
+  shown.textContent = text;
+  shown.hidden = false;
+  const download = document.getElementById("anchor-download");
+  download.href = URL.createObjectURL(new Blob([text + "\n"], { type: "application/json" }));
+  download.hidden = false;
+  announce("Anchor taken: keep it outside the database.");
+}
+
+export async function verifyAnchor(text) {
+  clearError();
+  let anchor;
+  try {
+    anchor = JSON.parse(text);
+  } catch {
+    showError({ problem: { title: "Not an anchor", detail: "The text is not JSON: paste the anchor as it was taken." } });
+    return;
+  }
+  announce("Checking the seals…");
+  const check = await postJson("/api/audit/anchor/verify", anchor);
+  document.getElementById("anchor-check").replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : "bad" },
+    d.valid
+      ? `${d.database}: the ${d.seals} seals up to event ${d.sequence} are unchanged.`
+      : `${d.database}: the seals up to event ${d.sequence} changed (${d.seals} seals now, ${d.expectedSeals} anchored).`)));
+  announce(check.valid ? "The anchor holds." : "The anchor does not hold: sealed history changed.");
+}

@@ -1,0 +1,55 @@
+// A customer's value at a date, the check of its events and its value history, for the audit page.
+import { getJson } from "./api.js";
+import { h, amount, day, when, clearError, announce } from "./ui.js";
+
+export async function showValueAt(form) {
+  clearError();
+  const id = form.get("customer").trim();
+  const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
+  const path = `/api/customers/${encodeURIComponent(id)}`;
+  announce(`Reading ${id}…`);
+  const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
+  const [value, audit, points] = await Promise.all([
+    getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
+  showValue(value);
+  showChain(audit);
+  showHistory(points, form.get("formula"));
+  announce(`Value of ${id} shown, its events checked.`);
+}
+
+function showValue(v) {
+  document.getElementById("audit-value").replaceChildren(
+    card("Revenue to date", amount(v.historical.revenue), `profit ${amount(v.historical.profit)}`),
+    card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
+    card("Potential value", amount(v.potential.total), `tier ${v.tier}`),
+    card("Touchpoints counted", v.touchpointsCounted, `as of ${when(v.asOf)}${v.knownAt ? `, known at ${when(v.knownAt)}` : ""}`));
+}
+
+function showChain(a) {
+  const target = document.getElementById("audit-chain");
+  const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet` : "";
+  if (a.valid) {
+    target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `all ${a.checked} sealed events of the customer match their seals${unsealed}.`);
+    return;
+  }
+  const m = a.firstMismatch;
+  target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
+    `${a.checked} events match their seals, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
+}
+
+function showHistory({ points }, formula) {
+  const caption = formula
+    ? `Value after each touchpoint under ${formula}`
+    : "Value after each touchpoint under the formula in force when it was recorded";
+  const row = p => h("tr", {},
+    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", {}, p.type),
+    h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
+    h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
+  document.getElementById("audit-history").replaceChildren(h("table", {},
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ["Occurred", "Recorded", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, points.map(row))));
+}
+
+const card = (title, figure, note) =>
+  h("div", { class: "card" }, h("p", { class: "card-title" }, title), h("p", { class: "figure", "data-card": title }, figure), h("p", { class: "card-note" }, note));

@@ -1,0 +1,72 @@
+// Formula versions and replays of every customer under one, for the audit page.
+import { getJson, postJson } from "./api.js";
+import { h, amount, clearError, announce } from "./ui.js";
+
+let catalog = [];
+
+export async function loadFormulas(chosen) {
+  const formulas = await getJson("/api/formulas");
+  const options = selected => formulas.versions.map(v => `${v.name}@${v.version}`).map(name => h("option", { value: name, selected: name === selected }, name));
+  const valueFormula = document.getElementById("audit-formula");
+  valueFormula.replaceChildren(valueFormula.options[0], ...options(valueFormula.value));
+  document.getElementById("replay-formula").replaceChildren(...options(chosen));
+  catalog = formulas.catalog;
+  const names = document.getElementById("new-formula");
+  if (names.options.length === 0) {
+    names.replaceChildren(...catalog.map(f => h("option", { value: f.name }, f.name)));
+    showParameters();
+  }
+}
+
+/** One field per parameter of the chosen formula; one left empty is estimated per customer. */
+export function showParameters() {
+  const name = document.getElementById("new-formula").value;
+  const parameters = catalog.find(f => f.name === name)?.parameters ?? [];
+  document.getElementById("new-parameters").replaceChildren(...parameters.flatMap(p => [
+    h("label", { for: `parameter-${p}` }, p),
+    h("input", { id: `parameter-${p}`, name: p, type: "number", step: "any", placeholder: "estimated per customer" })]));
+}
+
+export async function registerVersion(form) {
+  clearError();
+  const name = form.get("name");
+  const parameters = Object.fromEntries([...form].filter(([key, value]) => key !== "name" && value !== "").map(([key, value]) => [key, Number(value)]));
+  const registered = await postJson("/api/formulas", { name, parameters });
+  const version = `${registered.name}@${registered.version}`;
+  await loadFormulas(version);
+  announce(`${version} registered (not put in force).`);
+}
+
+export async function replay(form) {
+  clearError();
+  const body = { formula: form.get("formula"), ...(form.get("asOf") ? { asOf: form.get("asOf") } : {}) };
+  const { id } = await postJson("/api/replays", body);
+  const progress = document.getElementById("replay-progress");
+  progress.hidden = false;
+  document.getElementById("replay-diff").replaceChildren();
+  let run;
+  for (;;) {
+    run = await getJson(`/api/replays/${encodeURIComponent(id)}`);
+    progress.value = run.eventsTotal ? run.eventsDone / run.eventsTotal : 0;
+    announce(`Replaying under ${body.formula}: ${run.eventsDone} of ${run.eventsTotal} touchpoints.`);
+    if (run.state !== "running") break;
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+  if (run.state === "failed") throw new Error(run.error ?? "the replay failed");
+  progress.value = 1;
+  showDiff(await getJson(`/api/replays/${encodeURIComponent(id)}/diff?pageSize=10`), run);
+  announce(`Replay under ${body.formula} completed.`);
+}
+
+function showDiff(diff, run) {
+  document.getElementById("replay-summary").textContent =
+    `${diff.changed} of ${diff.customers} customers differ from the live values (${run.liveFormula}), ${diff.tierChanges} change tier. The largest differences:`;
+  const row = item => h("tr", {},
+    h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, item.customerId)),
+    h("td", { class: "number" }, amount(item.replayed)), h("td", { class: "number" }, amount(item.against)),
+    h("td", { class: "number" }, amount(item.difference)), h("td", {}, item.tierChanged ? `${item.againstTier} → ${item.replayedTier}` : item.replayedTier));
+  document.getElementById("replay-diff").replaceChildren(h("table", {},
+    h("caption", {}, `Current value under ${diff.formula} against the live values`),
+    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Tier"].map(t => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, diff.items.map(row))));
+}
