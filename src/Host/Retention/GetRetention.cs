@@ -25,15 +25,19 @@ public static class GetRetentionEndpoint
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {
         var touchpoints = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints.Select(r => r.Touchpoint).ToList();
-        if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+        return touchpoints.Count == 0 ? GetCustomerEndpoint.UnknownCustomer(id) : Results.Ok(Of(id, touchpoints));
+    }
 
+    /// <summary>Where the customer stands after these touchpoints (its whole stream), and the cancellation pending, if any.</summary>
+    public static RetentionView Of(string id, IReadOnlyList<ITouchpoint> touchpoints)
+    {
         var states = Lifecycle.Replay(touchpoints.Select((t, i) => (Touchpoint: t, Recorded: i)),
             x => x.Touchpoint.OccurredAt, x => x.Recorded, x => TouchpointTypes.NameOf(x.Touchpoint));
         var state = states[^1].State;
         var cancellation = state == CustomerStates.CancellationRequested
             ? states.Select(s => s.Item.Touchpoint).OfType<CancellationRequested>().LastOrDefault()
             : null;
-        return Results.Ok(new RetentionView(id, state, cancellation is null ? null : Pending(cancellation, touchpoints)));
+        return new RetentionView(id, state, cancellation is null ? null : Pending(cancellation, touchpoints));
     }
 
     private static PendingCancellationView Pending(CancellationRequested cancellation, IReadOnlyList<ITouchpoint> touchpoints)

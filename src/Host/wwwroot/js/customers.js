@@ -1,9 +1,10 @@
-// The customer desk: search, then one customer's value, retention decision and timeline.
+// The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson } from "./api.js";
 import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention } from "./retention.js";
+import { showWorkList } from "./worklist.js";
 
 const prompt = installKeyDialog();
 const form = document.getElementById("search-form");
@@ -88,6 +89,7 @@ async function refresh(id) {
     loadTimeline(id, still),
     showValue(id, still).catch(error => showError(error, "Value")),
     showRetention(id, still, () => refresh(id)).catch(error => showError(error, "Retention")),
+    showWorkList(openCustomer),
   ]);
 }
 
@@ -125,5 +127,5 @@ window.addEventListener("hashchange", () => {
 
 // The key first (kept for the tab's session), then the customer named in the address, else the search box.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : input.focus()),
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : showWorkList(openCustomer).then(() => input.focus())),
   error => showError(error));

@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Shouldly;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+/// <summary>The desk starts from the clients asking to cancel, each with what the service decided, and opens one from there.</summary>
+public class when_the_desk_opens_its_work_list(BrowserFixture app)
+{
+    [Fact]
+    public async Task a_client_who_asks_to_cancel_is_listed_with_the_decision_and_opens_from_the_list()
+    {
+        const string client = "ordinary-07", name = "Ordinary Customer 07";
+        (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "closing a site"))).EnsureSuccessStatusCode();
+        var decision = await DecisionOf(client);
+
+        await app.WithDesk(nameof(a_client_who_asks_to_cancel_is_listed_with_the_decision_and_opens_from_the_list), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            var entry = list.GetByRole(AriaRole.Button, new() { Name = name });
+            await Expect(entry).ToContainTextAsync(decision == "offer-made" ? "offer " : "no offer");
+            await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync("asking to cancel");
+
+            await entry.ClickAsync();
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(name);
+            await Expect(desk.State).ToHaveTextAsync("cancellation-requested");
+            desk.Page.Url.ShouldEndWith($"#customer={client}");
+        });
+    }
+
+    private async Task<string> DecisionOf(string client)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))
+        {
+            var retention = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{client}/retention"))!;
+            if (retention["pending"]?["decision"]?.GetValue<string>() is { } decision and not "assessing") return decision;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no decision for {client} within 60 s: {retention.ToJsonString()}");
+        }
+    }
+}
