@@ -53,7 +53,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
         _locks = Distributor as LocksKeptWhilePaused;
         _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
         if (!runsDaemon)
-            loggers.CreateLogger<LeadershipCoordinator>().LogInformation(
+            _logger.LogInformation(
                 "{Setting}=off: this node runs no async projection or subscription; the other nodes keep them", LeadershipRegistration.DaemonSetting);
     }
 
