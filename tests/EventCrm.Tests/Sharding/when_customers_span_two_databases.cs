@@ -41,6 +41,15 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
         (await bases.Single.GetJson("/api/projections/CustomerLedger"))["databases"].ShouldBeNull();
     }
 
+    [Fact]
+    public async Task the_work_list_holds_the_clients_still_asking_to_cancel_in_either_database()
+    {
+        // Of the four who asked, the two worth an offer let it expire and churned; the two others got none and still ask.
+        var pending = (await bases.Sharded.GetJson("/api/retention/pending"))["items"]!.AsArray();
+        pending.Select(i => i!["customerId"]!.GetValue<string>()).Order(StringComparer.Ordinal).ShouldBe([bases.CancellingCustomers[2], bases.CancellingCustomers[3]]);
+        pending.ShouldAllBe(i => i!["decision"]!.GetValue<string>() == "no-offer");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/timeline")]
@@ -64,5 +73,7 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
     [InlineData("/api/kpis?from=2024-01-01&to=2025-06-30")]
     [InlineData("/api/data-quality")]
     [InlineData("/api/formulas")]
+    [InlineData("/api/retention/pending")]
+    [InlineData("/api/retention/pending?page=2&pageSize=1")]
     public async Task every_portfolio_wide_read_gathers_both_databases(string url) => await bases.ShouldAnswerAlike(url);
 }
