@@ -81,8 +81,10 @@ public class when_calling_with_api_keys(AppFixture app)
             var key = await KeyWith(role);
             (await Status("GET", $"/api/customers/{customer}/timeline", key)).ShouldBe(200, role);
             (await Status("GET", $"/api/customers/{customer}/value?formula=simple-clv@0", key)).ShouldBe(200, role);
+            (await Status("GET", "/api/retention/pending?pageSize=1", key)).ShouldBe(200, role);
         }
         (await Status("GET", $"/api/customers/{customer}/timeline", await KeyWith("ingest"))).ShouldBe(403);
+        (await Status("GET", "/api/retention/pending", await KeyWith("ingest"))).ShouldBe(403);
     }
 
     [Fact]
