@@ -36,6 +36,21 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
     }
 
     [Fact]
+    public async Task the_desk_opens_the_audit_of_the_customer_it_shows()
+    {
+        await app.WithDesk(nameof(the_desk_opens_the_audit_of_the_customer_it_shows), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            await desk.Page.GetByRole(AriaRole.Link, new() { Name = "Audit this customer" }).ClickAsync();
+
+            await Expect(desk.Page.GetByLabel("Customer id")).ToHaveValueAsync(ScenarioData.Gamma);
+            await Expect(desk.Page.Locator("#audit-chain")).ToContainTextAsync("Events unaltered:");
+            await Expect(desk.Card("Touchpoints counted")).Not.ToBeEmptyAsync();
+        });
+    }
+
+    [Fact]
     public async Task an_anchor_taken_on_the_page_holds_and_one_with_another_digest_does_not()
     {
         var auditor = await app.KeyWithRoles("auditor");

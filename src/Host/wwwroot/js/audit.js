@@ -26,3 +26,12 @@ document.getElementById("replay-form").addEventListener("submit", event => {
   event.preventDefault();
   replay(new FormData(event.target)).catch(error => showError(error, "Replay"));
 });
+showCustomerInAddress();
+
+/** Opened from the desk (audit.html#customer=ID): that customer's value now and the check of its events. */
+function showCustomerInAddress() {
+  const id = new URLSearchParams(location.hash.slice(1)).get("customer");
+  if (!id) return;
+  document.getElementById("audit-customer").value = id;
+  document.getElementById("value-form").requestSubmit();
+}

@@ -109,7 +109,8 @@ function showFacts(profile, state) {
     h("span", {}, profile.customerId),
     h("span", {}, profile.email ?? "no email"),
     h("span", {}, `segment ${profile.segment ?? "–"}`),
-    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}` }, state)));
+    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}` }, state)),
+    h("a", { href: `audit.html#customer=${encodeURIComponent(profile.customerId)}` }, "Audit this customer"));
 }
 
 function setState(state) {
