@@ -7,6 +7,7 @@ using EventCrm.Host.Portfolio;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
+using Microsoft.Extensions.Options;
 
 namespace EventCrm.Host.Infrastructure;
 
@@ -33,6 +34,9 @@ public static class FeatureServices
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<SealDigests>();
+        services.AddOptions<AnchorScheduleOptions>().BindConfiguration(AnchorScheduleOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AnchorScheduleOptions>, AnchorScheduleOptionsCheck>();
+        services.AddHostedService<AnchorSchedule>();
         services.AddSingleton<ReplayRequests>();
         services.AddSingleton<ReplayEngine>();
         services.AddSingleton<ReplayResultQueries>();

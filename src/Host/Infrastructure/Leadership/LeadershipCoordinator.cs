@@ -116,6 +116,10 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     }
 #pragma warning restore CS0618
 
+    /// <summary>Whether this node runs the home database's projections (the only database's, without <c>Tenancy:Databases</c>).</summary>
+    public async Task<bool> LeadsHomeDatabaseAsync() =>
+        Distributor is { } distributor && (await distributor.BuildDistributionAsync()) is [var home, ..] && distributor.HasLock(home);
+
     public new Task StartAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() =>
     {
         _stopped = false;

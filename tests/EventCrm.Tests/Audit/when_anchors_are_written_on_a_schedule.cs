@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Audit;
+
+public sealed class ScheduledAnchorsHost() : SchemaHost("eventcrm_anchor_schedule", ("Audit:AnchorFolder", Folder), ("Audit:AnchorEvery", "00:00:01"))
+{
+    public static readonly string Folder = Path.Combine(Path.GetTempPath(), $"eventcrm-anchors-{Guid.NewGuid():N}");
+
+    protected override Task AfterStopAsync()
+    {
+        Directory.Delete(Folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>With Audit:AnchorFolder set, the service keeps anchors outside the database on its own, one every Audit:AnchorEvery.</summary>
+public class when_anchors_are_written_on_a_schedule(ScheduledAnchorsHost app) : IClassFixture<ScheduledAnchorsHost>
+{
+    [Fact]
+    public async Task anchors_land_in_the_folder_at_the_pace_set_and_each_one_verifies()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1)) });
+        await app.Store.CatchUp();
+        var head = (await app.Store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+
+        var covering = await Eventually(() => Anchors().FirstOrDefault(a => a["databases"]![0]!["sequence"]!.GetValue<long>() >= head));
+        (await app.Host.PostJson("/api/audit/anchor/verify", covering, 200))["valid"]!.GetValue<bool>().ShouldBeTrue();
+
+        var count = Anchors().Count;
+        await Eventually(() => Anchors().Count >= count + 2 ? true : (bool?)null);
+    }
+
+    [Theory]
+    [InlineData("Audit__AnchorEvery", "1d")]
+    [InlineData("Audit__AnchorEvery", "00:00:00")]
+    public async Task a_schedule_that_cannot_run_stops_the_service_at_its_start_naming_the_setting(string variable, string value)
+    {
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string>
+        {
+            ["Marten__Schema"] = "eventcrm_anchor_settings", ["Audit__AnchorFolder"] = ScheduledAnchorsHost.Folder, [variable] = value,
+            ["Urls"] = "http://127.0.0.1:0",
+        });
+
+        exit.ShouldNotBe(0);
+        (output + errors).ShouldContain("Audit:AnchorEvery");
+    }
+
+    private static List<JsonNode> Anchors() =>
+        [.. Directory.EnumerateFiles(ScheduledAnchorsHost.Folder, "anchor-*.json").Order().Select(file => JsonNode.Parse(File.ReadAllText(file))!)];
+
+    private static async Task<T> Eventually<T>(Func<T?> found)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (found() is { } value) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s; anchors so far: {Anchors().Count}");
+            await Task.Delay(200);
+        }
+    }
+}
