@@ -32,6 +32,25 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
         });
     }
 
+    [Fact]
+    public async Task a_request_that_arrives_while_the_desk_works_shows_up_in_the_list_by_itself()
+    {
+        const string client = "ordinary-11", name = "Ordinary Customer 11";
+        await app.WithDesk(nameof(a_request_that_arrives_while_the_desk_works_shows_up_in_the_list_by_itself), async desk =>
+        {
+            await desk.Page.Clock.InstallAsync();
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            await Expect(desk.Page.Locator("#worklist-count")).Not.ToBeEmptyAsync();
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = name })).ToHaveCountAsync(0);
+
+            (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "budget cut"))).EnsureSuccessStatusCode();
+            await desk.Page.Clock.RunForAsync(31_000);
+
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = name })).ToBeVisibleAsync();
+        });
+    }
+
     private async Task<string> DecisionOf(string client)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))

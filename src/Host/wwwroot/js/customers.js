@@ -4,7 +4,7 @@ import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention } from "./retention.js";
-import { showWorkList } from "./worklist.js";
+import { showWorkList, keepWorkListFresh } from "./worklist.js";
 
 const prompt = installKeyDialog();
 const form = document.getElementById("search-form");
@@ -128,5 +128,6 @@ window.addEventListener("hashchange", () => {
 
 // The key first (kept for the tab's session), then the customer named in the address, else the search box.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : showWorkList(openCustomer).then(() => input.focus())),
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : showWorkList(openCustomer).then(() => input.focus()))
+    .then(() => keepWorkListFresh(openCustomer)),
   error => showError(error));

@@ -3,6 +3,12 @@ import { getJson } from "./api.js";
 import { h, amount, when, showError } from "./ui.js";
 
 const Shown = 50;
+/** Requests keep arriving while the desk works: the list is read again this often (while the tab is shown). */
+const RefreshEvery = 30_000;
+
+export function keepWorkListFresh(open) {
+  setInterval(() => { if (document.visibilityState === "visible") showWorkList(open); }, RefreshEvery);
+}
 
 export async function showWorkList(open) {
   try {
