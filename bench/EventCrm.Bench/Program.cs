@@ -121,7 +121,9 @@ if (options.WriteReadme && merging && Results.ReadmeBlockIn(readme) is { } block
         Path.GetRelativePath(options.RepoRoot, detailsPath).Replace('\\', '/')));
     Console.WriteLine("README.md: this run's rows of the section \"Performance\" replaced.");
 }
-if (options.WriteReadme && !partial)
+if (options.WriteReadme && !partial && options.Quick)
+    Console.WriteLine("README.md left alone: its section \"Performance\" shows a full run (this quick run's table is in the JSON and details above).");
+if (options.WriteReadme && !partial && !options.Quick)
 {
     var rel = (string p) => Path.GetRelativePath(options.RepoRoot, p).Replace('\\', '/');
     Results.RewriteReadme(Path.Combine(options.RepoRoot, "README.md"),
