@@ -56,6 +56,19 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
     }
 
     [Fact]
+    public async Task an_erasure_of_personal_data_leaves_an_earlier_anchor_valid()
+    {
+        var customer = await SealedCustomer();
+        var anchor = await app.Host.GetJson("/api/audit/anchor");
+
+        await app.Host.PostJson($"/api/customers/{customer}/erasure", new { }, 200);
+        await app.Store.CatchUp();
+
+        (await Scalar<string>($"select data ->> 'name' from {Schema}.mt_events where stream_id = '{customer}' and version = 1")).ShouldBe("[erased]");
+        (await app.Host.PostJson("/api/audit/anchor/verify", anchor, 200))["valid"]!.GetValue<bool>().ShouldBeTrue("an erasure changes no seal");
+    }
+
+    [Fact]
     public async Task a_chain_rewritten_in_both_tables_passes_the_chain_and_fails_the_anchor()
     {
         var customer = await SealedCustomer();
