@@ -33,6 +33,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
+        services.AddSingleton<LogAudit>();
         services.AddSingleton<SealDigests>();
         services.AddOptions<AnchorScheduleOptions>().BindConfiguration(AnchorScheduleOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnchorScheduleOptions>, AnchorScheduleOptionsCheck>();

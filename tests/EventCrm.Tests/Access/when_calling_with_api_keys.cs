@@ -144,6 +144,7 @@ public class when_calling_with_api_keys(AppFixture app)
         (await Status("GET", $"/api/customers/{customer}/audit", data)).ShouldBe(403);
         (await Status("GET", "/api/audit/anchor", auditor)).ShouldBe(200);
         (await Status("GET", "/api/audit/anchor", desk)).ShouldBe(403);
+        (await Status("GET", "/api/audit/verify", data)).ShouldBe(403);
         (await Status("POST", "/api/audit/anchor/verify", data, new { databases = Array.Empty<object>() })).ShouldBe(403);
 
         (await Status("GET", "/api/replays/replay-none", auditor)).ShouldBe(404);

@@ -105,6 +105,21 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
     }
 
     [Fact]
+    public async Task the_whole_log_is_checked_over_http_and_an_altered_stream_is_named_with_its_first_mismatch()
+    {
+        var customer = await SealedCustomer();
+        var altered = await SequenceOf(customer, version: 2);
+        await Execute($"update {Schema}.mt_events set data = jsonb_set(data, '{{amount}}', '1') where seq_id = {altered}");
+
+        var report = await app.Host.GetJson("/api/audit/verify");
+
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["streams"]!.GetValue<long>().ShouldBe(await Scalar<long>($"select count(*) from (select id from {Schema}.mt_streams union select stream_id from {Schema}.audit_seals) s"));
+        var named = report["altered"]!.AsArray().Single(a => a!["customerId"]!.GetValue<string>() == customer)!;
+        (named["database"]!.GetValue<string>(), named["firstMismatch"]!["sequence"]!.GetValue<long>()).ShouldBe(("default", altered));
+    }
+
+    [Fact]
     public async Task the_command_line_writes_an_anchor_to_a_file_and_audit_verify_checks_it()
     {
         var customer = await SealedCustomer();

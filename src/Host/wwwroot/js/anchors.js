@@ -1,4 +1,4 @@
-// Anchors of the seals: taken, shown, downloaded, and checked when pasted back.
+// The whole log's integrity: every chain checked, and anchors of the seals taken, shown, downloaded and checked when pasted back.
 import { getJson, postJson } from "./api.js";
 import { h, showError, clearError, announce } from "./ui.js";
 
@@ -31,4 +31,19 @@ export async function verifyAnchor(text) {
       ? `${d.database}: the ${d.seals} seals up to event ${d.sequence} are unchanged.`
       : `${d.database}: the seals up to event ${d.sequence} changed (${d.seals} seals now, ${d.expectedSeals} anchored).`)));
   announce(check.valid ? "The anchor holds." : "The anchor does not hold: sealed history changed.");
+}
+
+/** Every customer's chain against its seals (audit-verify over HTTP). */
+export async function checkLog() {
+  clearError();
+  announce("Checking every customer's chain…");
+  const report = await getJson("/api/audit/verify");
+  const summary = `${report.streams} streams, ${report.checked} events checked, ${report.unsealed} not sealed yet.`;
+  document.getElementById("log-check").replaceChildren(report.valid
+    ? h("strong", { class: "good" }, "No stream altered: ")
+    : h("strong", { class: "bad" }, `${report.altered.length} stream(s) altered: `), summary);
+  document.getElementById("log-altered").replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
+    h("a", { href: `index.html#customer=${encodeURIComponent(a.customerId)}` }, a.customerId),
+    ` (${a.database}): event ${a.firstMismatch.sequence}, version ${a.firstMismatch.version}: ${a.firstMismatch.problem}`)));
+  announce(report.valid ? "Every chain holds." : "Some chains do not hold.");
 }

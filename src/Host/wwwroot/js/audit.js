@@ -1,7 +1,7 @@
 // The auditor's page: a customer's value at a date with the check of its events, replays under a new formula version, anchors.
 import { showError, installKeyDialog } from "./ui.js";
 import { showValueAt } from "./audit-value.js";
-import { takeAnchor, verifyAnchor } from "./anchors.js";
+import { takeAnchor, verifyAnchor, checkLog } from "./anchors.js";
 import { loadFormulas, showParameters, registerVersion, replay } from "./replays.js";
 
 installKeyDialog();
@@ -11,6 +11,7 @@ document.getElementById("value-form").addEventListener("submit", event => {
   event.preventDefault();
   showValueAt(new FormData(event.target)).catch(error => showError(error, "Value"));
 });
+document.getElementById("check-log").addEventListener("click", () => checkLog().catch(error => showError(error, "Chains")));
 document.getElementById("take-anchor").addEventListener("click", () => takeAnchor().catch(error => showError(error, "Anchor")));
 document.getElementById("verify-form").addEventListener("submit", event => {
   event.preventDefault();
