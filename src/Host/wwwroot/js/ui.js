@@ -48,9 +48,23 @@ export function announce(text) { document.getElementById("status").textContent =
 
 let pendingPrompt = null;
 
+/** The dialog that asks for the API key, the same on every page. */
+function keyDialog() {
+  const dialog = h("dialog", { id: "key-dialog", "aria-labelledby": "key-title" },
+    h("form", { id: "key-form" },
+      h("h2", { id: "key-title" }, "API key"),
+      h("p", { id: "key-reason", class: "error-title", role: "alert" }),
+      h("p", {}, "Enter your API key (sent as ", h("code", {}, "X-Api-Key"), "). It is kept in this tab only, until you close it."),
+      h("label", { for: "key-input" }, "API key"),
+      h("input", { id: "key-input", type: "password", autocomplete: "off", required: true }),
+      h("div", { class: "row" }, h("button", { type: "submit" }, "Use this key"))));
+  document.body.append(dialog);
+  return dialog;
+}
+
 /** Installs the key dialog: shown on first use, after a 401, and from the header's "Change key". */
 export function installKeyDialog() {
-  const dialog = document.getElementById("key-dialog");
+  const dialog = keyDialog();
   const form = document.getElementById("key-form");
   const input = document.getElementById("key-input");
   const reason = document.getElementById("key-reason");
