@@ -17,10 +17,9 @@ public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
     public async Task<LogAuditReport> VerifyAsync(ILogAuditProgress? progress, CancellationToken ct)
     {
         var (streams, checkedEvents, unsealed, altered) = (0L, 0L, 0L, new List<AlteredStream>());
-        for (var i = 0; i < databases.TenantIds.Count; i++)
+        foreach (var name in databases.Names)
         {
-            var name = databases.Sharded ? databases.TenantIds[i] : Anchors.SealDigests.SingleDatabase;
-            await using var connection = await StreamAudit.OpenAsync(await databases.DatabaseIn(databases.TenantIds[i]), ct);
+            await using var connection = await StreamAudit.OpenAsync(await databases.DatabaseIn(name), ct);
             var ids = await audit.StreamIdsAsync(connection, ct);
             streams += ids.Count;
             progress?.Starting(name, ids.Count);

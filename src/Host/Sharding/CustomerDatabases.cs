@@ -18,6 +18,11 @@ public sealed class CustomerDatabases(IDocumentStore store, TenancySettings sett
 
     public bool Sharded => settings.Sharded;
 
+    /// <summary>How reports name the databases: "default" with one, else by their place in <c>Tenancy:Databases</c> ("db0", "db1", ...).</summary>
+    public IReadOnlyList<string> Names => Sharded ? TenantIds : [SingleName];
+
+    public const string SingleName = "default";
+
     public string TenantOf(string customerId) =>
         settings.Sharded ? TenancySettings.TenantIdOf(CustomerShardRule.DatabaseOf(customerId, settings.Databases.Count)) : StorageConstants.DefaultTenantId;
 

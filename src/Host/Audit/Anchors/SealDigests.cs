@@ -2,7 +2,6 @@ using System.Data;
 using EventCrm.Host.Sharding;
 using EventCrm.Projections.Audit;
 using Marten;
-using Marten.Storage;
 using Npgsql;
 
 namespace EventCrm.Host.Audit.Anchors;
@@ -10,9 +9,7 @@ namespace EventCrm.Host.Audit.Anchors;
 /// <summary>Takes anchors of the seals and checks the seals against them (<see cref="AuditAnchor"/>).</summary>
 public sealed class SealDigests(IDocumentStore store, CustomerDatabases databases, TimeProvider clock)
 {
-    public const string SingleDatabase = "default";
-
-    public IReadOnlyList<string> DatabaseNames => databases.Sharded ? databases.TenantIds : [SingleDatabase];
+    public IReadOnlyList<string> DatabaseNames => databases.Names;
 
     /// <summary>In each database, the digest of its seals up to where the sealer has gone.</summary>
     public async Task<AuditAnchor> TakeAsync(CancellationToken ct)
@@ -68,9 +65,5 @@ public sealed class SealDigests(IDocumentStore store, CustomerDatabases database
         return (lines.Count, lines.Digest());
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(string name, CancellationToken ct)
-    {
-        IMartenDatabase database = databases.Sharded ? await databases.DatabaseIn(name) : store.Storage.Database;
-        return await StreamAudit.OpenAsync(database, ct);
-    }
+    private async Task<NpgsqlConnection> OpenAsync(string name, CancellationToken ct) => await StreamAudit.OpenAsync(await databases.DatabaseIn(name), ct);
 }
