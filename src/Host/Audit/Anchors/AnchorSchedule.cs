@@ -24,26 +24,36 @@ public sealed class AnchorSchedule(SealDigests digests, LeadershipCoordinator co
         var every = options.Value.AnchorEvery;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = FollowerCheck;
             try
             {
                 var due = NewestIn(folder) is { } newest ? newest + every : clock.GetUtcNow();
-                if (due > clock.GetUtcNow())
-                {
-                    await Task.Delay(Min(due - clock.GetUtcNow(), FollowerCheck), clock, stoppingToken);
-                    continue;
-                }
-                if (await coordinator.LeadsHomeDatabaseAsync()) await WriteAsync(folder, stoppingToken);
-                else await Task.Delay(Min(every, FollowerCheck), clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
+                if (due > clock.GetUtcNow()) wait = Min(due - clock.GetUtcNow(), FollowerCheck);
+                else if (await coordinator.LeadsHomeDatabaseAsync()) wait = TimeSpan.Zero;
+                else wait = Min(every, FollowerCheck);
+                if (wait == TimeSpan.Zero) await WriteAsync(folder, stoppingToken);
             }
             catch (Exception e)
             {
+                if (stoppingToken.IsCancellationRequested) return;
                 logger.LogError(e, "Could not write the scheduled audit anchor to {Folder}; trying again in a minute", folder);
-                await Task.Delay(FollowerCheck, clock, stoppingToken);
+                wait = FollowerCheck;
             }
+            if (wait > TimeSpan.Zero && !await WaitAsync(wait, stoppingToken)) return;
+        }
+    }
+
+    /// <summary>False once the service stops.</summary>
+    private async Task<bool> WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(wait, clock, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
