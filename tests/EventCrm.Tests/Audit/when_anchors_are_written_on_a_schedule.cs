@@ -26,12 +26,38 @@ public class when_anchors_are_written_on_a_schedule(ScheduledAnchorsHost app) : 
         await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1)) });
         await app.Store.CatchUp();
         var head = (await app.Store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        var sealedAt = DateTimeOffset.UtcNow;
 
-        var covering = await Eventually(() => Anchors().FirstOrDefault(a => a["databases"]![0]!["sequence"]!.GetValue<long>() >= head));
+        // Taken since (the folder also holds anchors of the base as it was before the fixture emptied it).
+        var covering = await Eventually(() => Anchors().FirstOrDefault(a => a["takenAt"]!.GetValue<DateTimeOffset>() > sealedAt));
+        covering["databases"]![0]!["sequence"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(head);
         (await app.Host.PostJson("/api/audit/anchor/verify", covering, 200))["valid"]!.GetValue<bool>().ShouldBeTrue();
 
         var count = Anchors().Count;
         await Eventually(() => Anchors().Count >= count + 2 ? true : (bool?)null);
+    }
+
+    [Fact]
+    public async Task a_folder_that_can_no_longer_be_read_is_logged_and_the_service_goes_on()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"eventcrm-anchors-{Guid.NewGuid():N}");
+        var logs = new CapturedLogs();
+        await using var host = await AppFixture.StartHost("eventcrm_anchor_failure", logs, ("Audit:AnchorFolder", folder), ("Audit:AnchorEvery", "00:00:01"));
+        try
+        {
+            await Eventually(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any() ? true : (bool?)null);
+            // Gone, and a file in its place: not even root writes an anchor into that.
+            Directory.Delete(folder, recursive: true);
+            await File.WriteAllTextAsync(folder, "not a folder");
+
+            await Eventually(() => logs.Since(0).Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error &&
+                e.Message.StartsWith("Could not write the scheduled audit anchor")) ? true : (bool?)null);
+            (await host.GetJson("/health"))["status"]!.GetValue<string>().ShouldBe("healthy");
+        }
+        finally
+        {
+            File.Delete(folder);
+        }
     }
 
     [Theory]
