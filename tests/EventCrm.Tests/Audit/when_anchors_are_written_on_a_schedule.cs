@@ -29,12 +29,12 @@ public class when_anchors_are_written_on_a_schedule(ScheduledAnchorsHost app) : 
         var sealedAt = DateTimeOffset.UtcNow;
 
         // Taken since (the folder also holds anchors of the base as it was before the fixture emptied it).
-        var covering = await Eventually(() => Anchors().FirstOrDefault(a => a["takenAt"]!.GetValue<DateTimeOffset>() > sealedAt));
+        var covering = await Waits.For(() => Anchors().FirstOrDefault(a => a["takenAt"]!.GetValue<DateTimeOffset>() > sealedAt));
         covering["databases"]![0]!["sequence"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(head);
         (await app.Host.PostJson("/api/audit/anchor/verify", covering, 200))["valid"]!.GetValue<bool>().ShouldBeTrue();
 
         var count = Anchors().Count;
-        await Eventually(() => Anchors().Count >= count + 2 ? true : (bool?)null);
+        await Waits.Until(() => Anchors().Count >= count + 2);
     }
 
     [Fact]
@@ -45,13 +45,13 @@ public class when_anchors_are_written_on_a_schedule(ScheduledAnchorsHost app) : 
         await using var host = await AppFixture.StartHost("eventcrm_anchor_failure", logs, ("Audit:AnchorFolder", folder), ("Audit:AnchorEvery", "00:00:01"));
         try
         {
-            await Eventually(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any() ? true : (bool?)null);
+            await Waits.Until(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
             // Gone, and a file in its place: not even root writes an anchor into that.
             Directory.Delete(folder, recursive: true);
             await File.WriteAllTextAsync(folder, "not a folder");
 
-            await Eventually(() => logs.Since(0).Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error &&
-                e.Message.StartsWith("Could not write the scheduled audit anchor")) ? true : (bool?)null);
+            await Waits.Until(() => logs.Since(0).Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error &&
+                e.Message.StartsWith("Could not write the scheduled audit anchor")));
             (await host.GetJson("/health"))["status"]!.GetValue<string>().ShouldBe("healthy");
         }
         finally
@@ -77,15 +77,4 @@ public class when_anchors_are_written_on_a_schedule(ScheduledAnchorsHost app) : 
 
     private static List<JsonNode> Anchors() =>
         [.. Directory.EnumerateFiles(ScheduledAnchorsHost.Folder, "anchor-*.json").Order().Select(file => JsonNode.Parse(File.ReadAllText(file))!)];
-
-    private static async Task<T> Eventually<T>(Func<T?> found)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (found() is { } value) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s; anchors so far: {Anchors().Count}");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -73,7 +73,7 @@ public class when_nodes_compete_for_projection_leadership(AppFixture fixture) : 
         (await _a.TryAttainLockAsync(LockId, default)).ShouldBeTrue();
         await Terminate(_a.SessionProcessId.ShouldNotBeNull());
 
-        await Eventually(() => !_a.HasLock(LockId), KeepAlive * 25);
+        await Waits.Until(() => !_a.HasLock(LockId), KeepAlive * 25);
         (await _b.TryAttainLockAsync(LockId, default)).ShouldBeTrue();
         // A new session asks again, and is told no while B holds it.
         (await _a.TryAttainLockAsync(LockId, default)).ShouldBeFalse();
@@ -87,7 +87,7 @@ public class when_nodes_compete_for_projection_leadership(AppFixture fixture) : 
         await _a.DisposeAsync();
 
         (await _b.TryAttainLockAsync(LockId, default)).ShouldBeTrue();
-        await Eventually(async () => await SessionExists(session) == false, TimeSpan.FromSeconds(5));
+        await Waits.Until(async () => await SessionExists(session) == false, TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class when_nodes_compete_for_projection_leadership(AppFixture fixture) : 
         foreach (var lockId in lockIds)
         {
             JasperFx.Events.Daemon.AdvisoryLockHolder? holder = null;
-            await Eventually(async () => (holder = await _b.FindHolderAsync(lockId, default)) is not null, TimeSpan.FromSeconds(30));
+            await Waits.Until(async () => (holder = await _b.FindHolderAsync(lockId, default)) is not null, TimeSpan.FromSeconds(30));
             var session = await IdleSessionOf(int.Parse(holder!.SessionId!));
             session.InTransaction.ShouldBeFalse($"the session holding lock {lockId} is in a transaction ({session.State})");
             session.HoldsSnapshot.ShouldBeFalse($"the session holding lock {lockId} holds a snapshot");
@@ -144,18 +144,6 @@ public class when_nodes_compete_for_projection_leadership(AppFixture fixture) : 
         await using var command = _nodeB.CreateCommand("select pg_terminate_backend(@pid)");
         command.Parameters.AddWithValue("pid", pid);
         ((bool)(await command.ExecuteScalarAsync())!).ShouldBeTrue();
-    }
-
-    private static Task Eventually(Func<bool> condition, TimeSpan within) => Eventually(() => Task.FromResult(condition()), within);
-
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new ShouldAssertException($"not so within {within}");
-            await Task.Delay(50);
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -69,7 +69,7 @@ public class when_the_daemon_is_paused_resumed_and_stopped_at_once(DaemonControl
     {
         var distributor = ((ProjectionCoordinatorBase)Coordinator).Distributor!;
         var sets = await distributor.BuildDistributionAsync();
-        await Eventually(() => sets.All(distributor.HasLock));
+        await Waits.Until(() => sets.All(distributor.HasLock));
 
         await Coordinator.PauseAsync();
         try
@@ -85,20 +85,10 @@ public class when_the_daemon_is_paused_resumed_and_stopped_at_once(DaemonControl
 
         foreach (var set in sets) await distributor.ReleaseLockAsync(set);
         sets.ShouldAllBe(set => !distributor.HasLock(set), "running, a release is a release");
-        await Eventually(() => sets.All(distributor.HasLock));
+        await Waits.Until(() => sets.All(distributor.HasLock));
         var customer = await Posted();
         await node.Store.CatchUp();
         (await LedgerOf(customer)).ShouldNotBeNull();
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("not within 30 s (several leadership polls)");
-            await Task.Delay(100);
-        }
     }
 
     private async Task<string> Posted()

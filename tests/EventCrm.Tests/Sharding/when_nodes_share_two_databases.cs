@@ -43,14 +43,14 @@ public sealed class when_nodes_share_two_databases : IAsyncLifetime
         }
 
         // The other node is gone: this one takes both databases (the only node left), and can rebuild.
-        await Eventually(async () => await HolderIn(_databases[0]) is not null && await HolderIn(_databases[1]) is not null);
+        await Waits.Until(async () => await HolderIn(_databases[0]) is not null && await HolderIn(_databases[1]) is not null);
         await _node.PostJson("/api/projections/CustomerLedger/rebuild", new { }, 202);
         await RebuildWaits.UntilCompleted(_node, "CustomerLedger");
 
         // Its home session dies and another node takes the home lock at once: it gives the second database up.
         await Terminate(_databases[0], (await HolderIn(_databases[0]))!.Value);
         await using var successor = await HoldLockAsync(_databases[0]);
-        await Eventually(async () => await HolderIn(_databases[1]) is null);
+        await Waits.Until(async () => await HolderIn(_databases[1]) is null);
     }
 
     private async Task<IAlbaHost> StartNodeAsync()
@@ -93,16 +93,6 @@ public sealed class when_nodes_share_two_databases : IAsyncLifetime
         await using var command = new NpgsqlCommand("select pg_terminate_backend(@pid)", connection);
         command.Parameters.AddWithValue("pid", pid);
         await command.ExecuteScalarAsync();
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("not within 30 s (several leadership polls)");
-            await Task.Delay(200);
-        }
     }
 
     public async ValueTask DisposeAsync()
