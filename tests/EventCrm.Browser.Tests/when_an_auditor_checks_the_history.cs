@@ -84,7 +84,12 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
 
             var kept = page.GetByLabel("An anchor kept earlier (its JSON)");
             var check = page.GetByRole(AriaRole.List, new() { Name = "Anchor check" });
-            await kept.FillAsync(anchor);
+            // Opened from the file it was kept in, as the page offered to download it.
+            await page.GetByLabel("An anchor file kept earlier").SetInputFilesAsync(new FilePayload
+            {
+                Name = "eventcrm-anchor.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(anchor),
+            });
+            await Expect(kept).ToHaveValueAsync(anchor);
             await page.GetByRole(AriaRole.Button, new() { Name = "Check the seals against it" }).ClickAsync();
             await Expect(check).ToContainTextAsync("default: the ");
             await Expect(check).ToContainTextAsync("are unchanged.");

@@ -13,6 +13,10 @@ document.getElementById("value-form").addEventListener("submit", event => {
 });
 document.getElementById("check-log").addEventListener("click", () => checkLog().catch(error => showError(error, "Chains")));
 document.getElementById("take-anchor").addEventListener("click", () => takeAnchor().catch(error => showError(error, "Anchor")));
+document.getElementById("anchor-file").addEventListener("change", async event => {
+  const file = event.target.files[0];
+  if (file) document.getElementById("anchor-input").value = await file.text();
+});
 document.getElementById("verify-form").addEventListener("submit", event => {
   event.preventDefault();
   verifyAnchor(document.getElementById("anchor-input").value).catch(error => showError(error, "Anchor check"));
