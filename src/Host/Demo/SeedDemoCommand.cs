@@ -74,7 +74,7 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
         AnsiConsole.MarkupLine($"[green]Seeded {input.CustomersFlag:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
 
         await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
-            _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, CancellationToken.None));
+            _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, AppendContext.OfCommand("seed-demo"), CancellationToken.None));
         AnsiConsole.MarkupLine("[green]Portfolio model fitted.[/]");
         return true;
     }

@@ -1,6 +1,8 @@
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
+using System.Security.Claims;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Value;
 using Wolverine.Http;
 
@@ -13,14 +15,15 @@ public static class ChooseDefaultFormulaEndpoint
 {
     /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
     [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
-    public static async Task<IResult> Post(ChooseDefaultFormula? command, FormulaRegistryStore registry, CancellationToken ct)
+    public static async Task<IResult> Post(ChooseDefaultFormula? command, FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller,
+        CancellationToken ct)
     {
         if (command is null) return Problems.Invalid("body", "must be a JSON object {formula} or {name, version}");
         // A name without a version means its latest version, written either way.
         var reference = command.Formula ?? (command.Name is null ? null : command.Version is { } v ? $"{command.Name}@{v}" : command.Name);
         if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");
 
-        var chosen = await registry.ChangeAsync(r => r.Resolve(reference) is { } formula
+        var chosen = await registry.ChangeAsync(PostTouchpointsEndpoint.ContextOf(request, caller), r => r.Resolve(reference) is { } formula
             ? (formula, new FormulaPutInForce(formula.Name, formula.Version))
             : ((FormulaChoice?)null, null), ct);
         return chosen is null

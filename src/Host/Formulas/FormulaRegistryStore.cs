@@ -1,4 +1,5 @@
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Value;
 using JasperFx;
 using Marten;
@@ -35,12 +36,14 @@ public sealed class FormulaRegistryStore(IDocumentStore store)
     /// <summary>
     /// Decides against the registry as it is and appends what was decided, checking that nobody
     /// appended in between (two registrations racing would otherwise take the same version).
+    /// The event names who changed the registry: every value read depends on it.
     /// </summary>
-    public async Task<T> ChangeAsync<T>(Func<FormulaRegistry, (T Result, object? Event)> decide, CancellationToken ct)
+    public async Task<T> ChangeAsync<T>(AppendContext context, Func<FormulaRegistry, (T Result, object? Event)> decide, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
+            context.Stamp(session);
             var (registry, version) = await LoadAsync(session, ct);
             var (result, change) = decide(registry);
             if (change is null) return result;

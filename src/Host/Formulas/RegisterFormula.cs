@@ -1,6 +1,8 @@
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
+using System.Security.Claims;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Value;
 using Wolverine.Http;
 
@@ -12,7 +14,8 @@ public static class RegisterFormulaEndpoint
 {
     /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
     [WolverinePost("/api/formulas"), Authorize(Policy = Policies.FormulaVersions)]
-    public static async Task<IResult> Post(RegisterFormula? command, FormulaRegistryStore registry, CancellationToken ct)
+    public static async Task<IResult> Post(RegisterFormula? command, FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller,
+        CancellationToken ct)
     {
         if (command is null) return Problems.Invalid("body", "must be a JSON object {name, parameters}");
         if (string.IsNullOrWhiteSpace(command.Name))
@@ -33,7 +36,7 @@ public static class RegisterFormulaEndpoint
             return Problems.Invalid("parameters", "are out of range: the formula overflows with these values");
         }
 
-        var registered = await registry.ChangeAsync(r =>
+        var registered = await registry.ChangeAsync(PostTouchpointsEndpoint.ContextOf(request, caller), r =>
         {
             var version = r.NextVersion(command.Name);
             return (new FormulaView(command.Name, version, parameters), new FormulaVersionRegistered(command.Name, version, parameters));

@@ -1,6 +1,7 @@
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using JasperFx.Events;
@@ -14,7 +15,8 @@ namespace EventCrm.Host.Models;
 /// </summary>
 public sealed class PortfolioRefit(IDocumentStore store, CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
 {
-    public async Task<PortfolioModelFitted> RunAsync(DateTimeOffset? asOf, CancellationToken ct)
+    /// <param name="context">Who asked for the fit: the event names it, as every event does.</param>
+    public async Task<PortfolioModelFitted> RunAsync(DateTimeOffset? asOf, AppendContext context, CancellationToken ct)
     {
         var at = asOf ?? clock.GetUtcNow();
         var ledgers = await LedgersAsOf(at, ct);
@@ -24,6 +26,7 @@ public sealed class PortfolioRefit(IDocumentStore store, CustomerDatabases datab
         var fitted = new PortfolioModelFitted(at, benchmark.ToString(), fit.Model, fit.Customers, fit.Churns, fit.CustomerYears,
             fit.PurchaseFit?.LogLikelihood, fit.SpendFit?.LogLikelihood, fit.SpendFit?.Customers);
         await using var session = store.LightweightSession();
+        context.Stamp(session);
         session.Events.Append(SystemStreams.PortfolioModel, fitted);
         await session.SaveChangesAsync(ct);
         models.Forget();

@@ -1,3 +1,4 @@
+using EventCrm.Host.Touchpoints;
 using JasperFx.CommandLine;
 using Spectre.Console;
 
@@ -28,7 +29,7 @@ public class RefitCommand : JasperFxAsyncCommand<RefitInput>
         using var host = input.BuildHost();
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
         var fitted = await AnsiConsole.Status().StartAsync("Fitting the portfolio model over the event log...",
-            _ => refit.RunAsync(asOf, CancellationToken.None));
+            _ => refit.RunAsync(asOf, AppendContext.OfCommand("clv-refit"), CancellationToken.None));
         var m = fitted.Model;
         AnsiConsole.MarkupLine($"[green]Fitted over {fitted.Customers:N0} customers as of {fitted.AsOf:yyyy-MM-dd}[/]: " +
             $"retention {m.AnnualRetentionRate:P1}/year, BG/NBD {(m.Purchases is { } p ? $"r={p.R:F3} alpha={p.Alpha:F3} a={p.A:F3} b={p.B:F3}" : "not fitted")}, " +

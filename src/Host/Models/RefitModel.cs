@@ -1,6 +1,8 @@
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
+using System.Security.Claims;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
 using Wolverine.Http;
 
 namespace EventCrm.Host.Models;
@@ -11,10 +13,11 @@ public static class RefitModelEndpoint
 {
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
-    public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
+        ClaimsPrincipal caller, CancellationToken ct)
     {
         if (command?.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
-        var fitted = await refit.RunAsync(command?.AsOf, ct);
+        var fitted = await refit.RunAsync(command?.AsOf, PostTouchpointsEndpoint.ContextOf(request, caller), ct);
         var recorded = await models.KnownAtAsync(null, ct);
         return Results.Created("/api/models/current", ModelView.Of(fitted, recorded.FittedAt));
     }

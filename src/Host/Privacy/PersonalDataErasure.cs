@@ -78,9 +78,7 @@ public static class PersonalDataErasure
                 e.Headers[ErasedAtHeader] = erasure.ErasedAt.ToString("O");
                 session.Events.OverwriteEvent(e);
             }
-            session.CorrelationId = context.CorrelationId;
-            session.CausationId = context.CausationId;
-            session.SetHeader(AppendContext.AppendedByHeader, context.AppendedBy);
+            context.Stamp(session);
             session.Events.Append(customerId, events[^1].Version + 1, erasure);
             // The stream's secret goes with the values: the hashes sealed with it can no longer be
             // matched against a guessed name or email (crypto-shredding).

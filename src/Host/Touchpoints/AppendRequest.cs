@@ -1,4 +1,5 @@
 using EventCrm.Relationship.Ingestion;
+using Marten;
 
 namespace EventCrm.Host.Touchpoints;
 
@@ -6,6 +7,22 @@ namespace EventCrm.Host.Touchpoints;
 public sealed record AppendContext(string AppendedBy, string CorrelationId, string CausationId)
 {
     public const string AppendedByHeader = "appended-by";
+    public const string System = "system";
+
+    /// <summary>A command-line run: the service itself appends, and the run is both the conversation and the cause.</summary>
+    public static AppendContext OfCommand(string verb)
+    {
+        var run = $"{verb}-{Guid.NewGuid():N}";
+        return new AppendContext(System, run, run);
+    }
+
+    /// <summary>Stamps every event the session appends with this context.</summary>
+    public void Stamp(IDocumentSession session)
+    {
+        session.CorrelationId = CorrelationId;
+        session.CausationId = CausationId;
+        session.SetHeader(AppendedByHeader, AppendedBy);
+    }
 }
 
 /// <summary>A batch to append all-or-nothing, with who sends it.</summary>

@@ -1,3 +1,5 @@
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
 using EventCrm.Tests.Support;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
@@ -33,6 +35,11 @@ public class when_refitting_from_the_command_line(RefitCommandHost refit) : ICla
         var current = await refit.Host.GetJson("/api/models/current");
         current["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2025, 6, 30, 23, 59, 59, TimeSpan.Zero), TimeSpan.FromSeconds(1));
         current["fittedAt"].ShouldNotBeNull();
+        await using var session = refit.Store.QuerySession();
+        var fitted = (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel))[^1];
+        fitted.GetHeader(AppendContext.AppendedByHeader)?.ToString().ShouldBe(AppendContext.System);
+        fitted.CorrelationId.ShouldStartWith("clv-refit-");
+        fitted.CausationId.ShouldBe(fitted.CorrelationId);
     }
 
     [Fact]

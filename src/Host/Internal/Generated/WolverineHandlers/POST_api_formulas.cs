@@ -32,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Formulas.RegisterFormulaEndpoint.Post(command, _formulaRegistryStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Formulas.RegisterFormulaEndpoint.Post(command, _formulaRegistryStore, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -36,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Models.RefitModelEndpoint.Post(command, _portfolioRefit, _portfolioModels, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Models.RefitModelEndpoint.Post(command, _portfolioRefit, _portfolioModels, _timeProvider, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
