@@ -20,6 +20,11 @@ public sealed record CustomerProfile
     public long Version { get; set; }
     public string? Name { get; init; }
     public string? Email { get; init; }
+    /// <summary>
+    /// The business time of the lead or signup the name and email come from: one dated earlier
+    /// (history imported late) does not replace them. Null in profiles stored before it was kept.
+    /// </summary>
+    public DateTimeOffset? IdentifiedAt { get; init; }
     public string? Segment { get; init; }
     public string? Channel { get; init; }
     public bool HasSignedUp { get; init; }
@@ -47,8 +52,8 @@ public sealed record CustomerProfile
     {
         var identified = touchpoint switch
         {
-            LeadCaptured lead => Identify(lead.Name, lead.Email),
-            SignedUp signup => Identify(signup.Name, signup.Email) with
+            LeadCaptured lead => Identify(lead.Name, lead.Email, lead.OccurredAt),
+            SignedUp signup => Identify(signup.Name, signup.Email, signup.OccurredAt) with
             {
                 HasSignedUp = true, Segment = signup.Segment, Channel = signup.Channel ?? Channel,
             },
@@ -80,10 +85,10 @@ public sealed record CustomerProfile
 
     private CustomerProfile Close(string offerId) => this with { OpenOffers = OpenOffers.Where(o => o.OfferId != offerId).ToList() };
 
-    private CustomerProfile Identify(string name, string email) => this with
-    {
-        Name = name, Email = email, SearchText = $"{name} {email}".ToLowerInvariant(),
-    };
+    /// <summary>The latest identity in business time wins; of two at the same time, the one recorded last.</summary>
+    private CustomerProfile Identify(string name, string email, DateTimeOffset occurredAt) => IdentifiedAt > occurredAt
+        ? this
+        : this with { Name = name, Email = email, SearchText = $"{name} {email}".ToLowerInvariant(), IdentifiedAt = occurredAt };
 
     /// <summary>At most two marks however long the history: a profile is rewritten on every append.</summary>
     private static IReadOnlyList<LifecycleMark> Deciding(IReadOnlyList<LifecycleMark> marks) =>

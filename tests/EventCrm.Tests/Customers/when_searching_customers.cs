@@ -26,6 +26,27 @@ public class when_searching_customers(AppFixture app)
     }
 
     [Fact]
+    public async Task a_lead_imported_late_does_not_bring_back_an_older_name_and_email()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1.AddDays(30), name: $"Ada King{tag}", email: $"ada.king.{tag}@example.com"));
+
+        // The ERP's history arrives afterwards: the lead from before the signup, under the maiden name.
+        await app.Host.PostTouchpoints(Lead(customer, Jan1, name: $"Ada Byron{tag}", email: $"ada.byron.{tag}@example.com"));
+
+        var profile = await app.Host.GetJson($"/api/customers/{customer}");
+        profile["name"]!.GetValue<string>().ShouldBe($"Ada King{tag}");
+        profile["email"]!.GetValue<string>().ShouldBe($"ada.king.{tag}@example.com");
+        (await app.Host.GetJson($"/api/customers?search=byron{tag}"))["total"]!.GetValue<long>().ShouldBe(0);
+        (await app.Host.GetJson($"/api/customers/{customer}/timeline"))["name"]!.GetValue<string>().ShouldBe($"Ada King{tag}");
+
+        // A lead dated after the signup is the newer identity.
+        await app.Host.PostTouchpoints(Lead(customer, Jan1.AddDays(60), name: $"Ada Lovelace{tag}", email: $"ada.lovelace.{tag}@example.com"));
+        (await app.Host.GetJson($"/api/customers/{customer}"))["name"]!.GetValue<string>().ShouldBe($"Ada Lovelace{tag}");
+    }
+
+    [Fact]
     public async Task results_are_paged()
     {
         var tag = Guid.NewGuid().ToString("N")[..10];
