@@ -58,18 +58,21 @@ public static class TouchpointReader
         };
 
         if (touchpoint is not null) f.RejectUnknownFields();
-        var ruleErrors = touchpoint is null || f.Errors.Any(e => RuleInputs.Contains(e.Field)) ? [] : TouchpointRules.Check(touchpoint, now);
+        var ruleErrors = touchpoint is null ? [] : RuleErrors(touchpoint, f.Errors, now);
         if (f.Errors.Count > 0 || touchpoint is null || customerId is null) return (null, [.. f.Errors, .. ruleErrors]);
         return ruleErrors.Count > 0 ? (null, ruleErrors) : (new ParsedTouchpoint(customerId, touchpoint), []);
     }
 
     /// <summary>
-    /// The fields the business rules judge. While one of them could not be read the rules would
-    /// judge a stand-in value, so they wait; otherwise their errors come with the others, and a
-    /// client fixes everything in one go.
+    /// The business rules' errors, beside the fields that could not be read: a client fixes
+    /// everything in one go. A rule that judged a field that could not be read judged a stand-in
+    /// value, so its verdict is left out.
     /// </summary>
-    private static readonly HashSet<string> RuleInputs =
-        ["occurredAt", "amount", "margin", "cost", "discountAmount", "acquisitionCost", "durationMinutes"];
+    private static List<FieldError> RuleErrors(ITouchpoint touchpoint, IReadOnlyList<FieldError> unread, DateTimeOffset now)
+    {
+        var unreadable = unread.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
+        return TouchpointRules.Check(touchpoint, now).Where(e => !unreadable.Contains(e.Field) && !e.JudgedWith.Any(unreadable.Contains)).ToList();
+    }
 
     private static ITouchpoint? RecordedByTheService(TouchpointFields f, string type)
     {

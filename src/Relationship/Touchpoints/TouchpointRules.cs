@@ -1,6 +1,12 @@
 namespace EventCrm.Relationship.Touchpoints;
 
-public sealed record FieldError(string Field, string Message);
+/// <param name="Field">The field at fault.</param>
+/// <param name="Message">What is wrong with it.</param>
+public sealed record FieldError(string Field, string Message)
+{
+    /// <summary>The other fields a rule judged together with <see cref="Field"/> (a margin against its amount).</summary>
+    public IReadOnlyList<string> JudgedWith { get; init; } = [];
+}
 
 /// <summary>The business rules every touchpoint must satisfy before it may become an event.</summary>
 public static class TouchpointRules
@@ -60,7 +66,7 @@ public static class TouchpointRules
     /// <summary>A margin may be a loss, but not a loss larger than any amount may be.</summary>
     private static void MarginWithinAmount(List<FieldError> errors, decimal margin, decimal amount)
     {
-        if (margin > amount) errors.Add(new("margin", "must not be greater than amount"));
+        if (margin > amount) errors.Add(new("margin", "must not be greater than amount") { JudgedWith = ["amount"] });
         else if (margin < -MaximumAmount) errors.Add(new("margin", $"must not be less than -{MaximumAmount:#,0}"));
     }
 }

@@ -60,6 +60,66 @@ public class when_a_touchpoint_is_invalid(AppFixture app)
     }
 
     [Fact]
+    public async Task a_date_that_cannot_be_read_does_not_hide_a_broken_rule_on_another_field()
+    {
+        var purchase = Purchase(Ids.Customer(), Jan1, amount: -5m, margin: -10m);
+        purchase["occurredAt"] = "yesterday";
+
+        var problem = await app.Host.PostTouchpoints(purchase, 400);
+
+        problem.ErrorKeys().ShouldBe(["amount", "occurredAt"]);
+    }
+
+    [Fact]
+    public async Task a_margin_is_not_judged_against_an_amount_that_cannot_be_read()
+    {
+        var purchase = Purchase(Ids.Customer(), Jan1, margin: 60m);
+        purchase["amount"] = "a lot";
+
+        var problem = await app.Host.PostTouchpoints(purchase, 400);
+
+        problem.ErrorKeys().ShouldBe(["amount"]);
+    }
+
+    public static TheoryData<string, string> BrokenRules => new()
+    {
+        { "a negative acquisition cost", "acquisitionCost" },
+        { "an acquisition cost over a trillion", "acquisitionCost" },
+        { "a negative refund", "amount" },
+        { "a refund's margin above its amount", "margin" },
+        { "a negative call duration", "durationMinutes" },
+        { "a visit of negative cost", "cost" },
+        { "a promotion of negative cost", "cost" },
+        { "a negative discount", "discountAmount" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenRules))]
+    public async Task every_business_rule_names_its_field(string broken, string field)
+    {
+        var customer = Ids.Customer();
+        var at = Jan1.AddDays(1);
+        var touchpoint = broken switch
+        {
+            "a negative acquisition cost" => Of("signed-up", customer, at, new { name = "Ada", email = "ada@example.com", segment = "smb", acquisitionCost = -1m }),
+            "an acquisition cost over a trillion" => Of("signed-up", customer, at,
+                new { name = "Ada", email = "ada@example.com", segment = "smb", acquisitionCost = 1_000_000_000_001m }),
+            "a negative refund" => Of("refund", customer, at, new { orderId = "o-1", amount = -20m, margin = -30m }),
+            "a refund's margin above its amount" => Of("refund", customer, at, new { orderId = "o-1", amount = 20m, margin = 25m }),
+            "a negative call duration" => Of("support-call", customer, at, new { durationMinutes = -3, cost = 10m, resolved = true }),
+            "a visit of negative cost" => Of("visit", customer, at, new { cost = -0.01m }),
+            "a promotion of negative cost" => Of("promotion-offered", customer, at, new { promotionId = "spring", cost = -5m }),
+            "a negative discount" => Of("promotion-accepted", customer, at, new { promotionId = "spring", discountAmount = -5m }),
+            _ => throw new ArgumentOutOfRangeException(nameof(broken), broken, null),
+        };
+
+        var problem = await app.Host.PostTouchpoints(touchpoint, 400);
+
+        problem.ErrorKeys().ShouldBe([field]);
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task amounts_beyond_a_trillion_are_rejected_so_a_customer_s_sums_cannot_overflow()
     {
         var customer = Ids.Customer();
