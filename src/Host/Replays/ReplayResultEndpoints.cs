@@ -33,7 +33,7 @@ public static class GetReplayedCustomerEndpoint
             ? JsonSerializer.Deserialize(kept, ReplayJson.Default.ListReplayedPoint)!
             : await results.HistoryAsync(run, customerId, ct);
         var query = new ValueQuery(run.Formula, run.AsOf, null, new KnownModel(PortfolioModel.Default, run.ModelFittedAt, null));
-        return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count), history));
+        return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count, outlook: null), history));
     }
 }
 

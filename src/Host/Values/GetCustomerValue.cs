@@ -27,7 +27,12 @@ public static class GetCustomerValueEndpoint
         if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
 
         var counted = touchpoints.Where(t => t.Touchpoint.OccurredAt <= query.AsOf).Select(t => t.Touchpoint).ToList();
-        return Valuate(() => ValueView.Of(id, query, CustomerValuation.Of(CustomerLedger.Of(id, counted), query.AsOf, query.Formula, query.Model.Model), counted.Count));
+        return Valuate(() =>
+        {
+            var ledger = CustomerLedger.Of(id, counted);
+            var valuation = CustomerValuation.Of(ledger, query.AsOf, query.Formula, query.Model.Model);
+            return ValueView.Of(id, query, valuation, counted.Count, OutlookView.For(ledger, query, valuation));
+        });
     }
 
     /// <summary>Formula failures are the caller's or the model's state, never a server error.</summary>

@@ -15,15 +15,33 @@ public sealed record PotentialView(decimal Total, decimal ShareOfWalletGap, deci
 
 public sealed record ModelUsedView(DateTimeOffset? FittedAt, DateTimeOffset? AsOf);
 
+/// <summary>The customer's BG/NBD and Gamma-Gamma predictions (<see cref="PurchaseOutlook"/>), rounded to 6 decimals.</summary>
+public sealed record OutlookView(decimal HorizonWeeks, decimal ExpectedPurchases, decimal ProbabilityAlive, decimal ExpectedValuePerPurchase)
+{
+    /// <summary>
+    /// Null without fitted (or given) models, and for a customer the formula expects nothing of (a
+    /// churned customer, a prospect): the models do not know what the touchpoints say.
+    /// </summary>
+    public static OutlookView? For(CustomerLedger ledger, ValueQuery query, CustomerValuation valuation)
+    {
+        if (valuation.Current.Note is not null) return null;
+        if (PurchaseOutlook.ParametersFor(query.Formula, valuation.Current, query.Model.Model) is not { } parameters) return null;
+        var o = PurchaseOutlook.Of(ledger, query.AsOf, parameters);
+        return new OutlookView(Round(o.HorizonWeeks), Round(o.ExpectedPurchases), Round(o.ProbabilityAlive), Round(o.ExpectedValuePerPurchase));
+    }
+
+    private static decimal Round(double value) => Math.Round((decimal)value, 6);
+}
+
 /// <summary>The answer of GET /api/customers/{id}/value (and of a replay's customer read).</summary>
 public sealed record ValueView(
     string CustomerId, DateTimeOffset AsOf, DateTimeOffset? KnownAt, FormulaView Formula, HistoricalView Historical,
     decimal Current, PotentialView Potential, string Tier, IReadOnlyDictionary<string, decimal> Inputs, string? Note,
-    int TouchpointsCounted, ModelUsedView Model)
+    int TouchpointsCounted, ModelUsedView Model, OutlookView? Outlook)
 {
-    public static ValueView Of(string customerId, ValueQuery query, CustomerValuation v, int touchpoints) => new(
+    public static ValueView Of(string customerId, ValueQuery query, CustomerValuation v, int touchpoints, OutlookView? outlook) => new(
         customerId, query.AsOf, query.KnownAt, FormulaView.Of(query.Formula), HistoricalView.Of(v.Historical), v.Current.Value,
         new PotentialView(v.Potential.Total, v.Potential.ShareOfWalletGap, v.Potential.CrossSell), v.Tier,
         v.Current.Inputs.ToDictionary(i => i.Key, i => Math.Round(i.Value, 6)), v.Current.Note, touchpoints,
-        new ModelUsedView(query.Model.FittedAt, query.Model.AsOf));
+        new ModelUsedView(query.Model.FittedAt, query.Model.AsOf), outlook);
 }

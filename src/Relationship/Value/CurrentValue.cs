@@ -140,12 +140,8 @@ public static partial class CurrentValue
         var parameters = BgNbdGgValue.ParametersFrom(inputs);
         if (parameters.Purchases is null || parameters.Spend is null)
             throw new ModelNotFittedException();
-        var end = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var summary = CalibrationSummaries.From(
-            ledger.Purchases.Select(p => new CustomerPurchase<string>(ledger.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount)), end)
-            .SingleOrDefault();
-        var history = summary?.History ?? new PurchaseHistory(0, 0, 0);
-        return BgNbdGgValue.Compute(parameters, history, summary?.MeanRepeatValue);
+        var (history, meanRepeatValue) = PurchaseOutlook.HistoryOf(ledger, asOf);
+        return BgNbdGgValue.Compute(parameters, history, meanRepeatValue);
     }
 }
 

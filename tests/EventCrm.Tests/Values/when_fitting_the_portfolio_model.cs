@@ -34,6 +34,35 @@ public class when_fitting_the_portfolio_model(AppFixture app)
         //   = (15.44 x 6.25 + 6.25 x 2 x 22.35) / (12.5 + 2.74) = 375.875 / 15.24 = 24.6637
         // value = 1.226 x 24.6637 = 30.24
         value["current"]!.GetValue<decimal>().ShouldBe(30.24m, 0.05m);
+
+        // The same predictions, one by one. P(alive) = 1 / (1 + a/(b+x-1) x ((alpha+T)/(alpha+t_x))^(r+x))
+        //   = 1 / (1 + 0.793/3.426 x (43.2711/34.8426)^2.243) = 1 / (1 + 0.231465 x 1.62570) = 0.726590
+        var outlook = value["outlook"]!;
+        outlook["horizonWeeks"]!.GetValue<decimal>().ShouldBe(39m);
+        outlook["expectedPurchases"]!.GetValue<decimal>().ShouldBe(1.226m, 0.0005m);
+        outlook["probabilityAlive"]!.GetValue<decimal>().ShouldBe(0.72659m, 0.00001m);
+        outlook["expectedValuePerPurchase"]!.GetValue<decimal>().ShouldBe(24.6637m, 0.0001m);
+    }
+
+    [Fact]
+    public async Task without_fitted_models_there_is_no_outlook_and_a_churned_customer_has_none()
+    {
+        await using var host = await AppFixture.StartHost("eventcrm_no_models");
+        await host.ResetAllData();
+        var (buyer, gone) = (Ids.Customer(), Ids.Customer());
+        var first = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        await host.PostTouchpoints(new[]
+        {
+            SignUp(buyer, first), Purchase(buyer, first.AddDays(3)),
+            SignUp(gone, first), Purchase(gone, first.AddDays(3)), Churn(gone, first.AddDays(40)),
+        });
+        var published = new { r = 0.243m, alpha = 4.414m, a = 0.793m, b = 2.426m, p = 6.25m, q = 3.74m, gamma = 15.44m };
+        var registered = await host.PostJson("/api/formulas", new { name = "bgnbd-gg", parameters = published }, 201);
+        var formula = $"bgnbd-gg@{registered["version"]}";
+
+        (await host.GetJson($"/api/customers/{buyer}/value"))["outlook"].ShouldBeNull();
+        (await host.GetJson($"/api/customers/{buyer}/value?formula={formula}"))["outlook"]!["horizonWeeks"]!.GetValue<decimal>().ShouldBe(52m);
+        (await host.GetJson($"/api/customers/{gone}/value?formula={formula}"))["outlook"].ShouldBeNull();
     }
 
     [Fact]
