@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using EventCrm.Host.Access;
 using EventCrm.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
@@ -18,6 +21,7 @@ public class when_calling_with_api_keys(AppFixture app)
         {
             if (method == "GET") s.Get.Url(url);
             else if (method == "DELETE") s.Delete.Url(url);
+            else if (method == "PUT") s.Put.Json(body ?? new { }).ToUrl(url);
             else s.Post.Json(body ?? new { }).ToUrl(url);
             s.WithRequestHeader(AppFixture.ApiKeyHeader, key ?? "");
             s.IgnoreStatusCode();
@@ -50,6 +54,26 @@ public class when_calling_with_api_keys(AppFixture app)
         JsonNode.Parse(await result.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("X-Api-Key");
         (await Status("GET", "/api/customers?search=a", "ecrm_not-a-real-key")).ShouldBe(401);
         (await Status("POST", "/api/touchpoints", null, SignUp(Ids.Customer(), Jan1))).ShouldBe(401);
+    }
+
+    [Fact]
+    public async Task every_route_of_every_group_refuses_a_missing_and_an_unknown_key()
+    {
+        var routes = app.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(method => (method, e.RoutePattern)))
+            .ToList();
+        routes.Count.ShouldBeGreaterThan(30);
+
+        var open = new List<string>();
+        foreach (var (method, pattern) in routes)
+        {
+            var url = "/" + string.Join("/", pattern.PathSegments.Select(segment =>
+                string.Concat(segment.Parts.Select(part => part is RoutePatternLiteralPart literal ? literal.Content : "v1"))));
+            var (missing, unknown) = (await Status(method, url, null), await Status(method, url, "ecrm_not-a-real-key"));
+            if (missing != 401 || unknown != 401) open.Add($"{method} {pattern.RawText}: {missing}/{unknown}");
+        }
+
+        open.ShouldBe(["GET /health: 200/200", "GET /openapi/{documentName}.json: 200/200"], ignoreOrder: true);
     }
 
     [Fact]
