@@ -28,8 +28,16 @@ public static partial class CurrentValue
             return new(0, inputs, "prospect: no transactions are expected until the lead converts");
         if (pinned.Value is { } same) return same;
 
-        var value = Estimates.ContainsKey(formula.Name) ? FromInputs(formula.Name, inputs) : BgNbdGg(inputs, ledger, asOf);
-        return new(Math.Round(value, 2), inputs, null);
+        try
+        {
+            var value = Estimates.ContainsKey(formula.Name) ? FromInputs(formula.Name, inputs) : BgNbdGg(inputs, ledger, asOf);
+            return new(Math.Round(value, 2), inputs, null);
+        }
+        catch (ArithmeticException e)
+        {
+            var id = ValueFormulas.All.Single(f => f.Name == formula.Name);
+            throw FormulaParameterException.CannotBeComputed(id, ValueFormulas.ParameterNames[id], inputs, e.Message);
+        }
     }
 
     /// <summary>The value of a formula whose every input is a number (all but bgnbd-gg, which reads the customer's purchases too).</summary>

@@ -24,5 +24,10 @@ public sealed class FormulaParameterException : ArgumentException
     public static FormulaParameterException OutOfRange(FormulaId formula, IReadOnlyList<string> allowed, string name, string rule) =>
         new(formula, allowed, $"parameter '{name}' {rule}");
 
+    /// <summary>The formula's arithmetic failed with these inputs (a customer's figures times extreme parameters overflow a decimal, say).</summary>
+    public static FormulaParameterException CannotBeComputed(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> inputs,
+        string why) =>
+        new(formula, allowed, $"cannot be computed with the inputs {string.Join(", ", inputs.Select(i => $"{i.Key} = {i.Value}"))} ({why})");
+
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 }
