@@ -22,6 +22,7 @@ public static class ChooseDefaultFormulaEndpoint
         // A name without a version means its latest version, written either way.
         var reference = command.Formula ?? (command.Name is null ? null : command.Version is { } v ? $"{command.Name}@{v}" : command.Name);
         if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");
+        if (FormulaRegistry.Malformed(reference) is { } malformed) return Problems.Invalid("formula", malformed);
 
         var chosen = await registry.ChangeAsync(PostTouchpointsEndpoint.ContextOf(request, caller), r => r.Resolve(reference) is { } formula
             ? (formula, new FormulaPutInForce(formula.Name, formula.Version))

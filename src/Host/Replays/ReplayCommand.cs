@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Value;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Values;
 using JasperFx.CommandLine;
@@ -27,6 +28,7 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
             if (!Moments.TryParse(text, out var parsed)) return Fail($"--as-of: '{text}' is not a date or date and time");
             asOf = parsed;
         }
+        if (FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await using var session = store.LightweightSession();

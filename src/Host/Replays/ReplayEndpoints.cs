@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Value;
 using EventCrm.Host.Access;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
@@ -18,6 +19,7 @@ public static class StartReplayEndpoint
     public static async Task<IResult> Post(StartReplay request, IDocumentSession session, IMessageBus bus, ReplayRequests replays, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Formula)) return Problems.Invalid("formula", "is required, as \"name@version\"");
+        if (FormulaRegistry.Malformed(request.Formula) is { } malformed) return Problems.Invalid("formula", malformed);
         DateTimeOffset? asOf = null;
         if (request.AsOf is not null)
         {

@@ -52,6 +52,7 @@ public static class GetReplayDiffEndpoint
         var againstName = $"live ({run.LiveFormula})";
         if (against is not null)
         {
+            if (FormulaRegistry.Malformed(against) is { } malformed) return Problems.Invalid("against", malformed);
             var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
             if (registry.Resolve(against) is not { } formula) return Problems.NotFound($"No formula '{against}' is registered.");
             againstName = formula.ToString();

@@ -31,6 +31,7 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         if (asOf is not null && !Moments.TryParse(asOf, out businessTime))
             return (null, Problems.Invalid("asOf", "must be an ISO 8601 date or date and time"));
 
+        if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return (null, Problems.Invalid("formula", malformed));
         var registry = await formulas.LoadAsync(ct);
         var chosen = formula is null ? registry.InForceAt(known).Formula : registry.Resolve(formula);
         if (chosen is null)

@@ -43,6 +43,16 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
     public FormulaInForce InForceAt(DateTimeOffset? knownAt) =>
         Choices.LastOrDefault(c => knownAt is null || c.Since <= knownAt) ?? new FormulaInForce(FormulaChoice.Default, null);
 
+    /// <summary>What is wrong with a reference's form ("name@version", or a bare name), whether or not it is registered; null when nothing is.</summary>
+    public static string? Malformed(string reference)
+    {
+        var at = reference.LastIndexOf('@');
+        if ((at < 0 ? reference : reference[..at]).Trim().Length == 0) return "must name a formula, as \"name@version\" or a bare name for its latest version";
+        return at < 0 || int.TryParse(reference[(at + 1)..], out var version) && version >= 0
+            ? null
+            : $"'{reference[(at + 1)..]}' is not a version: \"name@version\" takes a whole number (0 is the built-in default)";
+    }
+
     /// <summary>Reads "name@version", or a bare name for its latest version.</summary>
     public FormulaChoice? Resolve(string reference)
     {

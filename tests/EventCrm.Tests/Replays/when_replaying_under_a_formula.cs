@@ -227,9 +227,11 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
-    public async Task a_replay_needs_a_known_formula()
+    public async Task a_replay_needs_a_known_formula_in_its_form_and_a_readable_date()
     {
         await replays.Host.PostJson("/api/replays", new { formula = "astrology@1" }, 404);
-        await replays.Host.PostJson("/api/replays", new { asOf = "2025-01-01" }, 400);
+        (await replays.Host.PostJson("/api/replays", new { asOf = "2025-01-01" }, 400)).ErrorKeys().ShouldBe(["formula"]);
+        (await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@latest" }, 400)).ErrorKeys().ShouldBe(["formula"]);
+        (await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = "end of year" }, 400)).ErrorKeys().ShouldBe(["asOf"]);
     }
 }

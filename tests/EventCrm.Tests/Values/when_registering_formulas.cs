@@ -83,6 +83,7 @@ public class when_registering_formulas(AppFixture app)
     {
         await app.Host.PostJson("/api/formulas/default", new { formula = "waland-cole@9999" }, 404);
         await app.Host.PostJson("/api/formulas/default", new { }, 400);
+        (await app.Host.PostJson("/api/formulas/default", new { formula = "waland-cole@two" }, 400)).ErrorKeys().ShouldBe(["formula"]);
     }
 
     [Fact]

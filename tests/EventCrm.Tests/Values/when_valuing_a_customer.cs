@@ -146,6 +146,8 @@ public class when_valuing_a_customer(AppFixture app)
         await app.Host.GetJson($"/api/customers/{Ids.Customer()}/value", 404);
         await app.Host.GetJson($"/api/customers/{customer}/value?formula=simple-clv@999", 404);
         await app.Host.GetJson($"/api/customers/{customer}/value?formula=magic@1", 404);
+        (await app.Host.GetJson($"/api/customers/{customer}/value?formula=simple-clv@abc", 400)).ErrorKeys().ShouldBe(["formula"]);
+        (await app.Host.GetJson($"/api/customers/{customer}/value?formula=@2", 400)).ErrorKeys().ShouldBe(["formula"]);
         (await app.Host.GetJson($"/api/customers/{customer}/value?asOf=yesterday", 400)).ErrorKeys().ShouldBe(["asOf"]);
         (await app.Host.GetJson($"/api/customers/{customer}/value?knownAt=soon", 400)).ErrorKeys().ShouldBe(["knownAt"]);
     }
