@@ -51,11 +51,18 @@ public abstract partial class TouchpointFields
     public DateTimeOffset RequiredTimestamp(string name)
     {
         if (ReadString(name, 64, required: true) is not { } text) return default;
-        if (!TimestampShape().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        var shape = TimestampShape().Match(text);
+        if (!shape.Success || !DateTimeOffset.TryParse(WithinTicks(text, shape.Groups["fraction"]), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             return Fail<DateTimeOffset>(name, "must be an ISO 8601 date and time with offset, e.g. 2025-03-01T10:15:00+01:00");
         return time;
     }
+
+    /// <summary>
+    /// Nanoseconds (Go's RFC3339Nano, Java's Instant) are cut to the 100 ns a .NET timestamp
+    /// holds: callers that write them are refused nothing for a precision nobody acts on.
+    /// </summary>
+    private static string WithinTicks(string text, Group fraction) =>
+        fraction.Length <= 8 ? text : text.Remove(fraction.Index + 8, fraction.Length - 8);
 
     /// <summary>Fields nobody asked for are reported: a typo must not silently drop a value.</summary>
     public void RejectUnknownFields()
@@ -96,7 +103,7 @@ public abstract partial class TouchpointFields
 
     private void Fail(string name, string message) => Errors.Add(new(name, message));
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|z|[+-]\d{2}:\d{2})$")]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(?<fraction>\.\d{1,9})?)?(Z|z|[+-]\d{2}:\d{2})$")]
     private static partial Regex TimestampShape();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]

@@ -62,6 +62,19 @@ public class when_posting_touchpoints(AppFixture app)
     }
 
     [Fact]
+    public async Task a_time_in_nanoseconds_is_taken_to_the_tenth_of_a_microsecond()
+    {
+        var customer = Ids.Customer();
+        var signup = SignUp(customer, Jan1);
+        signup["occurredAt"] = "2025-03-01T10:15:00.123456789+01:00";
+
+        await app.Host.PostTouchpoints(signup);
+
+        var entry = (await app.Host.TimelineEntries(customer)).Single()!;
+        entry["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2025, 3, 1, 9, 15, 0, TimeSpan.Zero).AddTicks(1_234_567));
+    }
+
+    [Fact]
     public async Task an_array_refused_for_one_reason_says_it_once_and_names_every_item()
     {
         var stranger = Ids.Customer();
