@@ -38,13 +38,15 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         var at = touchpoints.OfType<CancellationRequested>().FirstOrDefault(c => c.TouchpointId == request.CancellationTouchpointId) is { } asked
             ? IngestionDecision.Later(now, asked.OccurredAt)
             : now;
-        // One offer at a time: a client who asks again while an offer runs has that offer to answer
-        // (the desk is shown it), and a second one would expire on its own schedule.
+        // One offer at a time: a client who asks again while an offer is open has that offer to
+        // answer (the desk is shown it). That includes an offer just ended whose expiry is not
+        // recorded yet: a second offer made then would see the first one's expiry churn the client
+        // while it runs.
         var profile = await session.LoadAsync<CustomerProfile>(request.CustomerId, ct);
-        if (profile?.OpenOffers.FirstOrDefault(o => o.ExpiresAt > now) is { } running)
+        if (profile?.OpenOffers.FirstOrDefault() is { } open)
         {
-            logger.LogInformation("Cancellation {Cancellation} of {Customer}: offer {Offer} still runs, no second one", request.CancellationTouchpointId,
-                request.CustomerId, running.OfferId);
+            logger.LogInformation("Cancellation {Cancellation} of {Customer}: offer {Offer} is open (until {ExpiresAt:O}), no second one",
+                request.CancellationTouchpointId, request.CustomerId, open.OfferId, open.ExpiresAt);
             return messages;
         }
 

@@ -3,7 +3,10 @@ using EventCrm.Relationship.Retention;
 
 namespace EventCrm.Host.Retention;
 
-/// <summary>The configuration section "Retention" (e.g. Retention__OfferLifetime=3.00:00:00); unset keys keep the defaults.</summary>
+/// <summary>
+/// The configuration section "Retention" (e.g. Retention__OfferLifetime=3.00:00:00); unset keys keep
+/// the defaults. Tiers, once any is set, replace the default tiers as a whole.
+/// </summary>
 public sealed class RetentionOptions
 {
     public TimeSpan OfferLifetime { get; set; } = RetentionPolicy.Default.OfferLifetime;

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using EventCrm.Tests.Support;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Shouldly;
 
 namespace EventCrm.Tests.Retention;
@@ -65,6 +67,29 @@ public class when_nobody_answers_an_offer
         var churned = entries.Single(e => e["type"]!.GetValue<string>() == "churned");
         churned["occurredAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThanOrEqualTo(again);
         (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
+    }
+
+    [Fact]
+    public async Task a_client_who_asks_again_after_the_offer_ended_but_before_its_expiry_is_recorded_gets_no_second_offer()
+    {
+        // The Host's clock runs eight days ahead once the offer is made: the week-long offer has ended
+        // for the service, while its expiry, scheduled on the real clock, is days from being recorded.
+        var (clock, logs) = (new ShiftedClock(), new CapturedLogs());
+        await using var host = await AppFixture.StartHost(Schema, services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<ILoggerProvider>(logs);
+        });
+        var alpha = await AlphaWithAnOffer(host);
+        var offer = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        clock.Offset = TimeSpan.FromDays(8);
+
+        var again = Touchpoint.CancellationRequest(alpha, clock.GetUtcNow());
+        await host.PostTouchpoints(again);
+        await Waits.Until(() => logs.Since(0).Any(e => e.Message.Contains($"Cancellation {again["touchpointId"]} of {alpha}")));
+
+        var offers = (await host.TimelineEntries(alpha)).Where(e => e!["type"]!.GetValue<string>() == "retention-offer-made").ToList();
+        offers.Select(o => o!["offerId"]!.GetValue<string>()).ShouldBe([offer]);
     }
 
     /// <summary>The client's timeline once the offer's end has churned it (or after 60 s, for the assertions to say what happened).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.TestHost;
 using EventCrm.Tests.Support;
 using Alba;
 using JasperFx.CommandLine;
@@ -33,17 +34,22 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Another Host process over the same database, as after a restart or on a second node.</summary>
-    public static Task<IAlbaHost> StartHost(string schema = Schema, params (string Key, string Value)[] settings) => StartHost(schema, null, settings);
+    public static Task<IAlbaHost> StartHost(string schema = Schema, params (string Key, string Value)[] settings) => StartHost(schema, (CapturedLogs?)null, settings);
 
     /// <param name="logs">Also receives what the Host logs, for scenarios about its log.</param>
-    public static async Task<IAlbaHost> StartHost(string schema, CapturedLogs? logs, params (string Key, string Value)[] settings)
+    public static Task<IAlbaHost> StartHost(string schema, CapturedLogs? logs, params (string Key, string Value)[] settings) =>
+        StartHost(schema, services => { if (logs is not null) services.AddSingleton<ILoggerProvider>(logs); }, settings);
+
+    /// <param name="services">Adds to or replaces the Host's services (the test's own clock, say).</param>
+    public static async Task<IAlbaHost> StartHost(string schema, Action<IServiceCollection> services, params (string Key, string Value)[] settings)
     {
         var host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("Marten:Schema", schema);
             builder.UseSetting("Auth:AdminKey", AdminKey);
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
-            if (logs is not null) builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+            // After the Host's own registrations, so that a replacement wins.
+            builder.ConfigureTestServices(services);
         });
         host.BeforeEach(context =>
         {
