@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
 using Shouldly;
@@ -30,6 +32,52 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.State).ToHaveTextAsync("retained");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-accepted");
             await Expect(desk.TimelineEntries.First).ToContainTextAsync("state → retained");
+            await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" })).ToHaveCountAsync(0);
+        });
+    }
+
+    [Fact]
+    public async Task a_desk_user_records_that_the_client_declined_the_offer()
+    {
+        var deskKey = await app.KeyWithRoles("desk");
+        await app.WithDesk(nameof(a_desk_user_records_that_the_client_declined_the_offer), async desk =>
+        {
+            await desk.EnterKey(deskKey);
+            await desk.Open(ScenarioData.ZetaName);
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer", new() { Timeout = 30_000 });
+
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Decline offer" }).ClickAsync();
+
+            await Expect(desk.State).ToHaveTextAsync("churned");
+            await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-declined");
+            await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
+            await Expect(desk.Error).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
+    public async Task an_offer_answered_elsewhere_meanwhile_is_refused_clearly_and_the_panel_shows_what_happened()
+    {
+        await app.WithDesk(nameof(an_offer_answered_elsewhere_meanwhile_is_refused_clearly_and_the_panel_shows_what_happened), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.EtaName);
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer", new() { Timeout = 30_000 });
+
+            // Another desk user records the client's refusal while this page still shows the offer.
+            var retention = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{ScenarioData.Eta}/retention"))!;
+            var declined = new JsonObject
+            {
+                ["type"] = "retention-offer-declined", ["touchpointId"] = $"eta-declined-{Guid.NewGuid():N}", ["customerId"] = ScenarioData.Eta,
+                ["occurredAt"] = DateTimeOffset.UtcNow.ToString("O"), ["offerId"] = retention["pending"]!["offer"]!["offerId"]!.GetValue<string>(),
+            };
+            (await app.Api.PostAsJsonAsync("/api/touchpoints", declined)).EnsureSuccessStatusCode();
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" }).ClickAsync();
+
+            await Expect(desk.Error).ToContainTextAsync("Recording the outcome");
+            await Expect(desk.Error).ToContainTextAsync("not an open retention offer");
+            await Expect(desk.State).ToHaveTextAsync("churned");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" })).ToHaveCountAsync(0);
         });

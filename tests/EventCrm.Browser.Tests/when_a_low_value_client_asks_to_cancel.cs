@@ -24,4 +24,26 @@ public class when_a_low_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-not-offered");
         });
     }
+
+    [Fact]
+    public async Task a_desk_user_lets_the_client_go_and_it_leaves_the_work_list()
+    {
+        var deskKey = await app.KeyWithRoles("desk");
+        await app.WithDesk(nameof(a_desk_user_lets_the_client_go_and_it_leaves_the_work_list), async desk =>
+        {
+            await desk.EnterKey(deskKey);
+            var workList = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            await Expect(workList.GetByRole(AriaRole.Button, new() { Name = ScenarioData.EpsilonName })).ToBeVisibleAsync();
+            await desk.Open(ScenarioData.EpsilonName);
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: no offer", new() { Timeout = 30_000 });
+
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Let the client go" }).ClickAsync();
+
+            await Expect(desk.State).ToHaveTextAsync("churned");
+            await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "churned");
+            await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
+            await Expect(workList.GetByRole(AriaRole.Button, new() { Name = ScenarioData.EpsilonName })).ToHaveCountAsync(0);
+            await Expect(desk.Error).ToBeHiddenAsync();
+        });
+    }
 }

@@ -18,8 +18,16 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
     public const string GammaName = "Gamma Trading";
     public const string Delta = "delta-logistics";
     public const string DeltaName = "Delta Logistics";
+    /// <summary>Like Beta, costs more than it brings and asks to leave: the desk lets it go.</summary>
+    public const string Epsilon = "epsilon-repairs";
+    public const string EpsilonName = "Epsilon Repairs";
+    /// <summary>Good clients who ask to leave and are made offers: Zeta declines it, Eta's is answered elsewhere while the desk looks.</summary>
+    public const string Zeta = "zeta-cranes";
+    public const string ZetaName = "Zeta Cranes";
+    public const string Eta = "eta-hoists";
+    public const string EtaName = "Eta Hoists";
     public const int Ordinary = 24;
-    public const int Customers = Ordinary + 4;
+    public const int Customers = Ordinary + 7;
 
     private int _touchpoints;
 
@@ -29,6 +37,9 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
         await Post(BetaHistory());
         await Post(GammaHistory());
         await Post(DeltaHistory());
+        await Post(EpsilonHistory());
+        await Post(GoodClientHistory(Zeta, ZetaName, "procurement@zeta-cranes.example", 1800m));
+        await Post(GoodClientHistory(Eta, EtaName, "buying@eta-hoists.example", 1600m));
         await Post(Enumerable.Range(1, Ordinary).SelectMany(OrdinaryHistory));
         (await api.PostAsJsonAsync("/api/models/refit", new { })).EnsureSuccessStatusCode();
 
@@ -36,6 +47,9 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
         // Alpha's comes from a system whose clock runs four minutes ahead: the desk's answer may not be dated before it.
         await Post([Of("cancellation-requested", Alpha, now.AddMinutes(4), new { reason = "a competitor offers a lower price" })]);
         await Post([Of("cancellation-requested", Beta, now.AddMinutes(-10), new { reason = "too expensive" })]);
+        await Post([Of("cancellation-requested", Epsilon, now.AddMinutes(-9), new { reason = "closing the workshop" })]);
+        await Post([Of("cancellation-requested", Zeta, now.AddMinutes(-8), new { reason = "moving production abroad" })]);
+        await Post([Of("cancellation-requested", Eta, now.AddMinutes(-7), new { reason = "a cheaper supplier" })]);
     }
 
     /// <summary>Two years of large monthly orders at a 40% margin, a few cheap calls and visits.</summary>
@@ -67,6 +81,26 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
         for (var i = 0; i < amounts.Length; i++) yield return Purchase(Beta, signup.AddDays(20 + 90 * i), amounts[i], amounts[i] * 0.1m, "spare-parts");
         for (var i = 0; i < 7; i++)
             yield return Of("support-call", Beta, signup.AddDays(35 + 45 * i), new { durationMinutes = 40, cost = 45m, reason = "invoice dispute", resolved = i % 2 == 0 });
+    }
+
+    private IEnumerable<JsonObject> EpsilonHistory()
+    {
+        var signup = now.AddDays(-300);
+        yield return Of("signed-up", Epsilon, signup, new
+        {
+            name = EpsilonName, email = "shop@epsilon-repairs.example", segment = "smb", channel = "web", acquisitionCost = 120m,
+        });
+        yield return Purchase(Epsilon, signup.AddDays(30), 70m, 7m, "spare-parts");
+        for (var i = 0; i < 5; i++)
+            yield return Of("support-call", Epsilon, signup.AddDays(50 + 40 * i), new { durationMinutes = 35, cost = 40m, reason = "warranty claim", resolved = true });
+    }
+
+    /// <summary>Eighteen months of monthly orders at a good margin.</summary>
+    private IEnumerable<JsonObject> GoodClientHistory(string id, string name, string email, decimal amount)
+    {
+        var signup = now.AddDays(-540);
+        yield return Of("signed-up", id, signup, new { name, email, segment = "enterprise", channel = "sales", acquisitionCost = 600m });
+        for (var month = 1; month <= 17; month++) yield return Purchase(id, signup.AddDays(30.4 * month), amount, amount * 0.35m, "lifting");
     }
 
     /// <summary>A steady customer with every kind of touchpoint, for the timeline and value views.</summary>

@@ -1,13 +1,16 @@
 // The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
 import { ApiError, getJson, postJson } from "./api.js";
-import { h, amount, when, showError, clearError, announce } from "./ui.js";
+import { h, amount, percent, when, showError, clearError, announce } from "./ui.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
+// After a minute the service is catching up (a start, a backlog): it is asked less often, never given up on.
+const SlowPollEveryMs = 5000;
 
 /**
- * Shows the retention decision; while the service is still assessing, asks again every second,
- * and once it has decided, refreshes the whole customer (the decision is a new timeline entry).
+ * Shows the retention decision; while the service is still assessing, asks again every second
+ * (every five after a minute, saying so), and once it has decided, refreshes the whole customer
+ * (the decision is a new timeline entry).
  */
 export async function showRetention(id, still, onChanged, attempt = 0) {
   const body = document.getElementById("retention-body");
@@ -27,25 +30,29 @@ export async function showRetention(id, still, onChanged, attempt = 0) {
       retention.state === "retained" ? " The customer was retained." : ""));
     return;
   }
-  body.replaceChildren(...describe(pending, id, onChanged));
-  if (pending.decision === "assessing" && attempt < PollAtMost) {
-    setTimeout(() => showRetention(id, still, onChanged, attempt + 1).catch(error => showError(error, "Retention")), PollEveryMs);
+  body.replaceChildren(...describe(pending, id, onChanged, attempt >= PollAtMost));
+  if (pending.decision === "assessing") {
+    setTimeout(() => showRetention(id, still, onChanged, attempt + 1).catch(error => showError(error, "Retention")),
+      attempt < PollAtMost ? PollEveryMs : SlowPollEveryMs);
   }
 }
 
-function describe(pending, customerId, onRecorded) {
+function describe(pending, customerId, onRecorded, slow) {
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
     pending.reason ? ` – “${pending.reason}”` : "");
   switch (pending.decision) {
     case "assessing":
-      return [requested, h("p", { class: "decision", "aria-busy": "true" }, "Assessing the request…")];
+      return [requested, h("p", { class: "decision", "aria-busy": "true" }, "Assessing the request…"),
+        slow ? h("p", { class: "muted", id: "assessing-slowly" },
+          "Still being assessed after a minute: the service is catching up (after a start, or with many requests). This panel keeps checking.") : ""];
     case "offer-made":
       return [requested, offerMade(pending, customerId, onRecorded)];
     case "no-offer":
       return [requested,
         h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
         h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
-        inputs(pending.rule, pending.inputs)];
+        inputs(pending.rule, pending.inputs),
+        outcomes(pending, onRecorded, [["Let the client go", "let-go", { type: "churned", customerId, reason: "let go: no retention offer" }, "Departure recorded."]])];
     default:
       return [requested, h("p", { class: "decision" }, `Decision: ${pending.decision}`), h("p", { class: "why" }, pending.why ?? "")];
   }
@@ -53,11 +60,27 @@ function describe(pending, customerId, onRecorded) {
 
 function offerMade(pending, customerId, onRecorded) {
   const offer = pending.offer;
-  const buttons = [
-    h("button", { type: "button", id: "accept-offer", onclick: () => record("retention-offer-accepted") }, "Accept offer"),
-    h("button", { type: "button", id: "decline-offer", class: "secondary", onclick: () => record("retention-offer-declined") }, "Decline offer"),
-  ];
-  async function record(type) {
+  const answer = type => ({ type, customerId, offerId: offer.offerId });
+  return h("div", { class: "offer" },
+    h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
+    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · expires ${when(offer.expiresAt)}`),
+    h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
+    inputs(offer.rule, offer.inputs),
+    outcomes(pending, onRecorded, [
+      ["Accept offer", "accept-offer", answer("retention-offer-accepted"), "Offer accepted."],
+      ["Decline offer", "decline-offer", answer("retention-offer-declined"), "Offer declined.", "secondary"],
+    ]));
+}
+
+/**
+ * The desk's outcome buttons, each recording one touchpoint. A refusal is shown, and the customer
+ * read again when it says the situation changed (the offer answered or expired meanwhile), so that
+ * no stale button stays.
+ */
+function outcomes(pending, onRecorded, choices) {
+  const buttons = choices.map(([label, id, touchpoint, done, style]) =>
+    h("button", { type: "button", id, class: style ?? "", onclick: () => record(touchpoint, done) }, label));
+  async function record(touchpoint, done) {
     buttons.forEach(b => (b.disabled = true));
     clearError();
     announce("Recording the outcome…");
@@ -65,27 +88,28 @@ function offerMade(pending, customerId, onRecorded) {
       // Not before the request it answers, which a sender whose clock runs ahead may have dated later
       // than now (a millisecond after it: the request's time may carry digits a Date drops).
       const answeredAt = new Date(Math.max(Date.now(), Date.parse(pending.requestedAt) + 1));
-      await postJson("/api/touchpoints", { type, touchpointId: newId(), customerId, occurredAt: answeredAt.toISOString(), offerId: offer.offerId });
-      announce(type === "retention-offer-accepted" ? "Offer accepted." : "Offer declined.");
+      await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
+      announce(done);
       await onRecorded();
     } catch (error) {
-      buttons.forEach(b => (b.disabled = false));
       announce("");
       showError(error, "Recording the outcome");
+      if (error instanceof ApiError && (error.status === 404 || error.status === 409)) await onRecorded();
+      else buttons.forEach(b => (b.disabled = false));
     }
   }
-  return h("div", { class: "offer" },
-    h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
-    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · expires ${when(offer.expiresAt)}`),
-    h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
-    inputs(offer.rule, offer.inputs),
-    h("div", { class: "row" }, buttons));
+  return h("div", { class: "row" }, buttons);
 }
+
+// Shares and rates read as percentages, everything else the decision weighs is money.
+const asInput = (name, value) => typeof value !== "number" ? String(value)
+  : /(Share|Rate)$/.test(name) ? percent(value) : amount(value);
 
 function inputs(rule, values) {
   if (!values || Object.keys(values).length === 0) return "";
-  return h("details", {}, h("summary", { title: rule ?? "" }, "Inputs of the decision"),
-    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "number" ? amount(v) : String(v))])));
+  return h("details", {}, h("summary", {}, "Inputs of the decision"),
+    rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
+    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, asInput(k, v))])));
 }
 
 // crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
