@@ -1,5 +1,8 @@
 namespace EventCrm.Relationship.Value;
 
+/// <summary>The customers whose purchases, as of a refit, span exactly these categories (sorted).</summary>
+public sealed record CategoryBasket(IReadOnlyList<string> Categories, int Customers);
+
 /// <summary>
 /// What the whole customer base says about any one customer: how long customers stay, how they
 /// buy (the fitted BG/NBD and Gamma-Gamma models), what their peers are worth and which
@@ -21,7 +24,13 @@ public sealed record PortfolioModel(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> SegmentCategoryMargin,
     /// <summary>Current values at or above these are the high and medium tiers.</summary>
     decimal HighTierFrom,
-    decimal MediumTierFrom)
+    decimal MediumTierFrom,
+    /// <summary>
+    /// How many customers bought exactly each set of categories: P(c | every category bought) is
+    /// read from them. Null in models fitted before 2026-12-05, whose cross-sell took the strongest
+    /// association from one category bought (<see cref="CategoryAffinity"/>).
+    /// </summary>
+    IReadOnlyList<CategoryBasket>? Baskets = null)
 {
     /// <summary>Before any refit: a 75% yearly retention, the margin share of a typical distributor, no benchmarks.</summary>
     public static readonly PortfolioModel Default = new(0.75m, 0.3m, null, null,

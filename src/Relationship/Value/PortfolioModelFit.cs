@@ -29,12 +29,12 @@ public static class PortfolioModelFit
         var purchaseFit = summaries.Count >= MinimumBuyersForFit ? FitOrNull(() => BgNbd.Fit(summaries.Select(s => s.History))) : null;
         var spendFit = spends.Count >= MinimumRepeatersForFit ? FitOrNull(() => GammaGamma.Fit(spends)) : null;
 
-        var (affinity, share) = CategoryAssociations(ledgers);
+        var (affinity, share, baskets) = CategoryAssociations(ledgers);
         var model = PortfolioModel.Default with
         {
             AnnualRetentionRate = retention, MarginShare = marginShare,
             Purchases = purchaseFit?.Parameters, Spend = spendFit?.Parameters,
-            CategoryAffinity = affinity, CategoryShare = share,
+            CategoryAffinity = affinity, CategoryShare = share, Baskets = baskets,
             SegmentCategoryMargin = PeerCategoryMargins(ledgers, asOf),
         };
         model = WithBenchmarks(model, ledgers, asOf, benchmarkFormula);
@@ -74,8 +74,8 @@ public static class PortfolioModelFit
         return (Math.Round(Math.Clamp(rate, 0.05m, 0.99m), 4), churns, Math.Round(years, 2));
     }
 
-    private static (IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>, IReadOnlyDictionary<string, decimal>) CategoryAssociations(
-        IReadOnlyList<CustomerLedger> ledgers)
+    private static (IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>, IReadOnlyDictionary<string, decimal>, IReadOnlyList<CategoryBasket>)
+        CategoryAssociations(IReadOnlyList<CustomerLedger> ledgers)
     {
         var baskets = ledgers.Select(l => l.Purchases.Select(p => p.Category).ToHashSet()).Where(b => b.Count > 0).ToList();
         var categories = baskets.SelectMany(b => b).Distinct().Order().ToList();
@@ -84,7 +84,12 @@ public static class PortfolioModelFit
             .Where(c => c != b)
             .ToDictionary(c => c, c => Math.Round((decimal)baskets.Count(basket => basket.Contains(b) && basket.Contains(c)) / buyers[b], 4)));
         var share = categories.ToDictionary(c => c, c => Math.Round((decimal)buyers[c] / baskets.Count, 4));
-        return (affinity, share);
+        var exactly = baskets.Select(b => b.Order(StringComparer.Ordinal).ToList())
+            .GroupBy(b => string.Join('\u001f', b))
+            .Select(g => new CategoryBasket(g.First(), g.Count()))
+            .OrderByDescending(b => b.Customers).ThenBy(b => string.Join('\u001f', b.Categories), StringComparer.Ordinal)
+            .ToList();
+        return (affinity, share, exactly);
     }
 
     private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> PeerCategoryMargins(

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
 namespace EventCrm.Relationship.Value;
 
 public sealed record PotentialValueResult(decimal Total, decimal ShareOfWalletGap, decimal CrossSell);
@@ -28,11 +31,36 @@ public static class PotentialValue
     }
 
     /// <summary>
-    /// P(c | categories bought): the strongest association from any category bought, or the
-    /// category's share among buyers for someone who bought nothing yet.
+    /// P(c | categories bought): among the customers of the refit who bought every one of them, the
+    /// share who also bought c (rounded to 4 decimals); the category's share among buyers for
+    /// someone who bought nothing yet. Where no customer of the refit bought them all (or the model
+    /// predates the baskets), the strongest association from any one category bought.
     /// </summary>
-    public static decimal ChanceOfBuying(string category, IReadOnlySet<string> bought, PortfolioModel model) =>
-        bought.Count == 0
-            ? model.CategoryShare.GetValueOrDefault(category)
-            : bought.Max(b => model.CategoryAffinity.GetValueOrDefault(b)?.GetValueOrDefault(category) ?? 0);
+    public static decimal ChanceOfBuying(string category, IReadOnlySet<string> bought, PortfolioModel model)
+    {
+        if (bought.Count == 0) return model.CategoryShare.GetValueOrDefault(category);
+        if (model.Baskets is { } baskets && BuyersOfAll(baskets, bought) is { All: > 0 } buyers)
+            return Math.Round((decimal)buyers.Also.GetValueOrDefault(category) / buyers.All, 4);
+        return bought.Max(b => model.CategoryAffinity.GetValueOrDefault(b)?.GetValueOrDefault(category) ?? 0);
+    }
+
+    private sealed record Buyers(int All, IReadOnlyDictionary<string, int> Also);
+
+    /// <summary>
+    /// The refit's customers who bought every category of the set, and how many of them bought
+    /// each category: worked out once per model and set, as a replay values many customers alike.
+    /// </summary>
+    private static Buyers BuyersOfAll(IReadOnlyList<CategoryBasket> baskets, IReadOnlySet<string> bought) =>
+        BuyersBySet.GetOrCreateValue(baskets).GetOrAdd(string.Join('\u001f', bought.Order(StringComparer.Ordinal)), _ =>
+        {
+            var (all, also) = (0, new Dictionary<string, int>());
+            foreach (var basket in baskets.Where(b => bought.All(b.Categories.Contains)))
+            {
+                all += basket.Customers;
+                foreach (var category in basket.Categories) also[category] = also.GetValueOrDefault(category) + basket.Customers;
+            }
+            return new Buyers(all, also);
+        });
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<CategoryBasket>, ConcurrentDictionary<string, Buyers>> BuyersBySet = new();
 }

@@ -38,7 +38,7 @@ public class when_estimating_potential_value
     }
 
     [Fact]
-    public void the_chance_of_a_category_is_the_strongest_association_from_what_was_bought()
+    public void a_model_fitted_before_the_baskets_takes_the_strongest_association_from_what_was_bought()
     {
         var twoCategories = Ledger(SignUp(Day(0), "smb"), Purchase(Day(1), 100m, 30m, "rollers"), Purchase(Day(2), 100m, 30m, "movers"));
 
@@ -48,6 +48,39 @@ public class when_estimating_potential_value
         // lifting: max(P(lifting | rollers) 0.25, P(lifting | movers) 0.6) = 0.6 x 80 = 48
         potential.ShouldBe(new PotentialValueResult(48m, 0m, 48m));
         PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers", "movers" }, Model).ShouldBe(0.6m);
+    }
+
+    // 25 buyers at the refit: 10 bought rollers only, 6 rollers and movers, 2 all three,
+    // 4 movers and lifting gear, 3 lifting gear only.
+    private static readonly PortfolioModel WithBaskets = Model with
+    {
+        Baskets =
+        [
+            new(["rollers"], 10), new(["movers", "rollers"], 6), new(["lifting", "movers", "rollers"], 2),
+            new(["lifting", "movers"], 4), new(["lifting"], 3),
+        ],
+    };
+
+    [Fact]
+    public void the_chance_of_a_category_is_its_share_among_the_customers_who_bought_everything_this_one_did()
+    {
+        var twoCategories = Ledger(SignUp(Day(0), "smb"), Purchase(Day(1), 100m, 30m, "rollers"), Purchase(Day(2), 100m, 30m, "movers"));
+
+        // Bought rollers and movers: 6 + 2 = 8 customers; 2 of them bought lifting gear: 2 / 8 = 0.25
+        // (one category at a time would say up to P(lifting | movers) = 6 / 12 = 0.5).
+        PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers", "movers" }, WithBaskets).ShouldBe(0.25m);
+        // gap 1,000 - 1,200 < 0: 0; cross-sell 0.25 x 80 = 20
+        PotentialValue.Of(twoCategories, currentValue: 1200m, WithBaskets).ShouldBe(new PotentialValueResult(20m, 0m, 20m));
+        // Rollers alone: 18 buyers, 8 bought movers (0.4444), 2 lifting gear (0.1111).
+        PotentialValue.ChanceOfBuying("movers", new HashSet<string> { "rollers" }, WithBaskets).ShouldBe(0.4444m);
+        PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers" }, WithBaskets).ShouldBe(0.1111m);
+    }
+
+    [Fact]
+    public void a_set_of_categories_nobody_bought_at_the_refit_falls_back_to_the_strongest_single_association()
+    {
+        // Nobody bought rollers and safety gear together: max(P(lifting | rollers) 0.25, P(lifting | safety) unknown 0).
+        PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers", "safety" }, WithBaskets).ShouldBe(0.25m);
     }
 
     [Fact]

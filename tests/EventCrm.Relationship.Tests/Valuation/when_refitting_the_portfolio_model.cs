@@ -98,6 +98,9 @@ public class when_refitting_the_portfolio_model
         affinity["movers"].ShouldBe(new Dictionary<string, decimal> { ["rollers"] = 0.5m, ["lifting"] = 0m }, ignoreOrder: true);
         affinity["lifting"].ShouldBe(new Dictionary<string, decimal> { ["rollers"] = 1m, ["movers"] = 0m }, ignoreOrder: true);
         fit.Model.CategoryShare.ShouldBe(new Dictionary<string, decimal> { ["rollers"] = 0.75m, ["movers"] = 0.5m, ["lifting"] = 0.25m }, ignoreOrder: true);
+        // One customer for each set bought, the sets' categories in order.
+        fit.Model.Baskets!.Select(b => (string.Join("+", b.Categories), b.Customers))
+            .ShouldBe([("lifting+rollers", 1), ("movers", 1), ("movers+rollers", 1), ("rollers", 1)], ignoreOrder: true);
     }
 
     [Fact]

@@ -66,6 +66,41 @@ public class when_fitting_the_portfolio_model(AppFixture app)
     }
 
     [Fact]
+    public async Task cross_sell_reads_what_the_customers_who_bought_the_same_categories_also_bought()
+    {
+        await using var host = await AppFixture.StartHost("eventcrm_cross_sell");
+        await host.ResetAllData();
+        // Five smb customers, each signed up exactly a year before the refit (tenure 1: a year's
+        // margin is the margin), margins by category:
+        //   A rollers 30, movers 60        B rollers 20                 C rollers 10, movers 40
+        //   D movers 50, lifting 90        E rollers 40, movers 20, lifting 30
+        var asOf = new DateTimeOffset(2025, 6, 30, 0, 0, 0, TimeSpan.Zero);
+        var signup = asOf.AddDays(-365.25);
+        (string Customer, (string Category, decimal Margin)[] Purchases)[] bases =
+        [
+            ("xs-a", [("rollers", 30m), ("movers", 60m)]), ("xs-b", [("rollers", 20m)]), ("xs-c", [("rollers", 10m), ("movers", 40m)]),
+            ("xs-d", [("movers", 50m), ("lifting", 90m)]), ("xs-e", [("rollers", 40m), ("movers", 20m), ("lifting", 30m)]),
+        ];
+        await host.PostTouchpoints(bases.SelectMany(c => new[] { SignUp(c.Customer, signup) }
+            .Concat(c.Purchases.Select((p, i) => Purchase(c.Customer, signup.AddDays(10 + i), amount: 200m, margin: p.Margin, category: p.Category)))).ToArray());
+        // Everyone worth the same under the formula in force: the segment's benchmark is that value, and nobody has a gap to it.
+        var pinned = await host.PostJson("/api/formulas", new { name = "simple-clv", parameters = new { averageOrderValue = 100m, purchasesPerYear = 2m, lifetimeYears = 3m } }, 201);
+        await host.PostJson("/api/formulas/default", new { formula = $"simple-clv@{pinned["version"]}" }, 200);
+        await host.PostJson("/api/models/refit", new { asOf }, 201);
+
+        // Peers' yearly margin: rollers (30 + 20 + 10 + 40) / 4 = 25, movers (60 + 40 + 50 + 20) / 4 = 42.5, lifting (90 + 30) / 2 = 60.
+        // A bought rollers and movers, as did A, C and E; of those three only E bought lifting gear: 1/3 = 0.3333 x 60 = 20.00.
+        // (The strongest single association, P(lifting | movers) = 2/4, would have said 30.)
+        var a = await host.GetJson($"/api/customers/xs-a/value?asOf={asOf:O}".Replace("+", "%2B"));
+        a["potential"]!["crossSell"]!.GetValue<decimal>().ShouldBe(20.00m);
+        a["potential"]!["shareOfWalletGap"]!.GetValue<decimal>().ShouldBe(0m);
+        // B bought rollers, as did A, B, C and E: movers 3/4 x 42.5 = 31.875, lifting 1/4 x 60 = 15; 46.875 -> 46.88.
+        var b = await host.GetJson($"/api/customers/xs-b/value?asOf={asOf:O}".Replace("+", "%2B"));
+        b["potential"]!["crossSell"]!.GetValue<decimal>().ShouldBe(46.88m);
+        b["potential"]!["total"]!.GetValue<decimal>().ShouldBe(46.88m);
+    }
+
+    [Fact]
     public async Task a_refit_over_the_store_is_recorded_and_feeds_the_built_in_bgnbd_gg()
     {
         // Its own schema: the fit is over the whole base, and other scenarios' customers are
