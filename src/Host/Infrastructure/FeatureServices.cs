@@ -39,6 +39,7 @@ public static class FeatureServices
         services.AddSingleton<IValidateOptions<AnchorScheduleOptions>, AnchorScheduleOptionsCheck>();
         services.AddHostedService<AnchorSchedule>();
         services.AddSingleton<ReplayRequests>();
+        services.AddSingleton<LogEnd>();
         services.AddSingleton<ReplayEngine>();
         services.AddSingleton<ReplayResultQueries>();
         return services.AddDataTools();

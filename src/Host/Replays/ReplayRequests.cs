@@ -18,7 +18,7 @@ public sealed record RunReplay(string ReplayId);
 /// end of the log at the time of asking, so the same request over the same log is the same run
 /// (answered, not computed again), while new events make a new one.
 /// </summary>
-public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock)
+public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, LogEnd logEnd, TimeProvider clock)
 {
     public async Task<(ReplayRun Run, bool IsNew)> StartAsync(IDocumentSession session, FormulaChoice formula, DateTimeOffset? asOf, CancellationToken ct)
     {
@@ -50,8 +50,7 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
         return "replay-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
     }
 
-    private Task<long> HighWaterAsync(IMartenDatabase database, CancellationToken ct) =>
-        ScalarAsync(database, $"select coalesce(max(seq_id), 0) from {store.Options.DatabaseSchemaName}.mt_events", null, ct);
+    private Task<long> HighWaterAsync(IMartenDatabase database, CancellationToken ct) => logEnd.ReadAsync(database, store.Options.DatabaseSchemaName, ct);
 
     /// <summary>A replay counts touchpoints; other events of a stream (an erasure record) are not history to value.</summary>
     private Task<long> TouchpointsUpToAsync(IMartenDatabase database, long highWater, CancellationToken ct) =>
