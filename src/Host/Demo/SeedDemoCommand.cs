@@ -36,31 +36,46 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
             return false;
         }
 
+        var seeding = await DemoSeeding.LoadAsync(store, CancellationToken.None);
+        if (seeding.Finished)
+        {
+            AnsiConsole.MarkupLine("[grey]Demo base already present: nothing to seed.[/]");
+            return true;
+        }
+        if (seeding.Started is null)
         {
             var existing = (await host.Services.GetRequiredService<CustomerDatabases>()
                 .InEachAsync(session => session.Query<CustomerProfile>().CountAsync())).Sum();
             if (existing > 0)
             {
-                AnsiConsole.MarkupLine($"[grey]Demo base already present ({existing:N0} customers): nothing to seed.[/]");
+                AnsiConsole.MarkupLine($"[grey]A base is already present ({existing:N0} customers, not seeded by this command): nothing to seed.[/]");
                 return true;
             }
         }
 
+        // An interrupted seeding is finished as it began (its date, size and random seed): the
+        // touchpoints already stored come back as repeats, the others are appended.
+        var started = seeding.Started ?? new DemoSeedingStarted(new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), input.CustomersFlag, input.SeedFlag);
+        if (seeding.Started is null) await DemoSeeding.RecordAsync(store, started, CancellationToken.None);
+        else
+            AnsiConsole.MarkupLine($"[yellow]Finishing the demo seeding begun for {started.Customers:N0} customers up to {started.End:yyyy-MM-dd} (seed {started.Seed}), " +
+                                   "which was interrupted.[/]");
+
         var appender = host.Services.GetRequiredService<TouchpointAppender>();
-        var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
-        var generator = new DemoCustomerGenerator(new Faker("en") { Random = new Randomizer(input.SeedFlag) }, end.AddYears(-3), end);
+        var end = started.End;
+        var generator = new DemoCustomerGenerator(new Faker("en") { Random = new Randomizer(started.Seed) }, end.AddYears(-3), end);
         var total = 0;
 
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
-                var task = progress.AddTask("Seeding demo customers", maxValue: input.CustomersFlag);
+                var task = progress.AddTask("Seeding demo customers", maxValue: started.Customers);
                 var batch = new List<IncomingTouchpoint>();
-                for (var number = 1; number <= input.CustomersFlag; number++)
+                for (var number = 1; number <= started.Customers; number++)
                 {
                     batch.AddRange(generator.Generate(number));
-                    if (batch.Count >= BatchSize || number == input.CustomersFlag)
+                    if (batch.Count >= BatchSize || number == started.Customers)
                     {
                         total += await Append(appender, batch);
                         batch.Clear();
@@ -71,11 +86,12 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
 
         total += await Append(appender, [.. SeedStories.For(end)]);
         await EventTableStatistics.RefreshAsync(store, CancellationToken.None);
-        AnsiConsole.MarkupLine($"[green]Seeded {input.CustomersFlag:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+        AnsiConsole.MarkupLine($"[green]Seeded {started.Customers:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
 
         await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
             _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, AppendContext.OfCommand("seed-demo"), CancellationToken.None));
         AnsiConsole.MarkupLine("[green]Portfolio model fitted.[/]");
+        await DemoSeeding.RecordAsync(store, new DemoSeedingFinished(DateTimeOffset.UtcNow), CancellationToken.None);
         return true;
     }
 

@@ -102,6 +102,8 @@ public static class StoreConfiguration
         opts.Events.MapEventType<FormulaVersionRegistered>("formula-version-registered");
         opts.Events.MapEventType<FormulaPutInForce>("formula-put-in-force");
         opts.Events.MapEventType<PortfolioModelFitted>("portfolio-model-fitted");
+        opts.Events.MapEventType<Demo.DemoSeedingStarted>("demo-seeding-started");
+        opts.Events.MapEventType<Demo.DemoSeedingFinished>("demo-seeding-finished");
         return opts;
     }
 }

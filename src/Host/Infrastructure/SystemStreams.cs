@@ -9,4 +9,5 @@ public static class SystemStreams
     public const string Prefix = "system:";
     public const string FormulaRegistry = Prefix + "formula-registry";
     public const string PortfolioModel = Prefix + "portfolio-model";
+    public const string DemoSeeding = Prefix + "demo-seeding";
 }

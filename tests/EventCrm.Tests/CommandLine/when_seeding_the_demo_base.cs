@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using EventCrm.Tests.Support;
+using Npgsql;
+using Shouldly;
+
+namespace EventCrm.Tests.CommandLine;
+
+// `./eventcrm run` seeds the demo base on its first start; a user who stops it half-way (Ctrl-C
+// during the progress bar) must get the whole base at the next start, not a part of it forever.
+public class when_seeding_the_demo_base
+{
+    private const int Customers = 1000;
+    private const string Whole = "eventcrm_seed_whole", Interrupted = "eventcrm_seed_interrupted";
+
+    [Fact]
+    public async Task a_seeding_interrupted_half_way_is_finished_by_the_next_run_as_it_began()
+    {
+        await DropSchema(Whole);
+        await DropSchema(Interrupted);
+
+        var (exit, output, errors) = await Seed(Whole, "--customers", $"{Customers}");
+        exit.ShouldBe(0, errors);
+        output.ShouldContain($"Seeded {Customers:N0} customers");
+        (await Seed(Whole)).Output.ShouldContain("Demo base already present: nothing to seed.");
+
+        await SeedUntilTheFirstBatchThenKill(Interrupted);
+        var partial = await Touchpoints(Interrupted);
+        partial.Count.ShouldBeGreaterThan(0);
+        partial.Count.ShouldBeLessThan((await Touchpoints(Whole)).Count, "the seeding was to be stopped half-way");
+
+        // Asked for other sizes now: the seeding begun is finished as it was begun.
+        var (resumed, resumedOutput, resumedErrors) = await Seed(Interrupted, "--customers", "5", "--seed", "7");
+
+        resumed.ShouldBe(0, resumedErrors);
+        resumedOutput.ShouldContain($"Finishing the demo seeding begun for {Customers:N0} customers");
+        (await Touchpoints(Interrupted)).ShouldBe(await Touchpoints(Whole));
+        (await Seed(Interrupted)).Output.ShouldContain("Demo base already present: nothing to seed.");
+    }
+
+    private static Task<(int ExitCode, string Output, string Errors)> Seed(string schema, params string[] arguments) =>
+        HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = schema }, ["seed-demo", .. arguments]);
+
+    private static async Task SeedUntilTheFirstBatchThenKill(string schema)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostCommandLine.HostFolder() };
+        start.Environment["Marten__Schema"] = schema;
+        foreach (var argument in new[] { Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll"), "seed-demo", "--customers", $"{Customers}" })
+            start.ArgumentList.Add(argument);
+        using var seeding = Process.Start(start)!;
+        _ = seeding.StandardOutput.ReadToEndAsync();
+        _ = seeding.StandardError.ReadToEndAsync();
+        await Waits.Until(async () => seeding.HasExited || await SchemaHasTouchpoints(schema), TimeSpan.FromMinutes(1));
+        seeding.Kill(entireProcessTree: true);
+        await seeding.WaitForExitAsync();
+    }
+
+    private static async Task<bool> SchemaHasTouchpoints(string schema)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand($"select to_regclass('{schema}.mt_events') is not null and exists (select from {schema}.mt_streams where id not like 'system:%')", connection);
+        try
+        {
+            return (bool)(await command.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException)
+        {
+            return false; // the table is being created
+        }
+    }
+
+    /// <summary>Every touchpoint of the schema's customers, as ids and bodies, in order.</summary>
+    private static async Task<List<string>> Touchpoints(string schema)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand(
+            $"select stream_id || ' ' || version || ' ' || (data - 'touchpointId')::text || ' ' || (data->>'touchpointId') from {schema}.mt_events " +
+            "where stream_id not like 'system:%' order by stream_id, version", connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private static async Task DropSchema(string schema)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<NpgsqlConnection> Open()
+    {
+        var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        return connection;
+    }
+}
