@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Privacy;
 using EventCrm.Relationship.Touchpoints;
 
 namespace EventCrm.Relationship.Ingestion;
@@ -157,7 +158,11 @@ public static class IngestionDecision
         $"touchpoint '{item.Touchpoint.TouchpointId}' was already recorded with different content");
 
     // Records compare by value; DateTimeOffset compares instants, so the same moment written with
-    // another offset is the same touchpoint.
+    // another offset is the same touchpoint. A personal value erased since (docs/privacy.md)
+    // matches whatever is sent again in its place: a sender replaying its outbox sends the values
+    // it had, and nothing of them is written back.
     public static bool SameContent(StoredTouchpoint earlier, IncomingTouchpoint item) =>
-        earlier.CustomerId == item.CustomerId && earlier.Touchpoint.Equals(item.Touchpoint);
+        earlier.CustomerId == item.CustomerId
+        && (earlier.Touchpoint.Equals(item.Touchpoint)
+            || PersonalData.ErasedIn(earlier.Touchpoint) is { Count: > 0 } erased && earlier.Touchpoint.Equals(PersonalData.Erase(item.Touchpoint, erased)));
 }

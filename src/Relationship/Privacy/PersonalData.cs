@@ -38,14 +38,20 @@ public static class PersonalData
     };
 
     /// <summary>The personal fields that hold a value not erased yet in this event body.</summary>
-    public static IReadOnlyList<string> HeldIn(object? data) => data switch
+    public static IReadOnlyList<string> HeldIn(object? data) =>
+        ValuesOf(data).Where(v => v.Value is not null && v.Value != Erased).Select(v => v.Field).ToList();
+
+    /// <summary>The personal fields of this event body that read as erased.</summary>
+    public static IReadOnlySet<string> ErasedIn(object? data) => ValuesOf(data).Where(v => v.Value == Erased).Select(v => v.Field).ToHashSet();
+
+    private static (string Field, string? Value)[] ValuesOf(object? data) => data switch
     {
-        LeadCaptured lead => Held(("name", lead.Name), ("email", lead.Email), ("source", lead.Source)),
-        SignedUp signup => Held(("name", signup.Name), ("email", signup.Email)),
-        SupportCallLogged call => Held(("reason", call.Reason)),
-        VisitMade visit => Held(("purpose", visit.Purpose)),
-        CancellationRequested request => Held(("reason", request.Reason)),
-        CustomerChurned churn => Held(("reason", churn.Reason)),
+        LeadCaptured lead => [("name", lead.Name), ("email", lead.Email), ("source", lead.Source)],
+        SignedUp signup => [("name", signup.Name), ("email", signup.Email)],
+        SupportCallLogged call => [("reason", call.Reason)],
+        VisitMade visit => [("purpose", visit.Purpose)],
+        CancellationRequested request => [("reason", request.Reason)],
+        CustomerChurned churn => [("reason", churn.Reason)],
         _ => [],
     };
 
@@ -70,7 +76,4 @@ public static class PersonalData
     private static readonly IReadOnlySet<string> AllFields = Fields.ToHashSet();
 
     private static string? Mask(string? value, string field, IReadOnlySet<string> fields) => value is not null && fields.Contains(field) ? Erased : value;
-
-    private static IReadOnlyList<string> Held(params (string Field, string? Value)[] values) =>
-        values.Where(v => v.Value is not null && v.Value != Erased).Select(v => v.Field).ToList();
 }

@@ -153,6 +153,28 @@ public class when_erasing_personal_data(PrivacyHost privacy)
     }
 
     [Fact]
+    public async Task a_sender_replaying_touchpoints_erased_since_gets_repeats_and_nothing_personal_is_written_back()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..10];
+        var id = Ids.Customer();
+        var signup = SignUp(id, Jan1, $"Ursula Outbox{marker}", $"uo.{marker}@privacy.example");
+        var call = Of("support-call", id, Jan1.AddDays(5), new { durationMinutes = 9, cost = 15m, reason = $"Ursula{marker} asked for her invoice", resolved = true });
+        await Host.PostTouchpoints(new[] { signup, call });
+        await privacy.Store.CatchUp();
+        await Erase(id);
+
+        var replayed = await Host.PostTouchpoints(new[] { signup, call }, 200);
+
+        (replayed["appended"]!.GetValue<int>(), replayed["repeated"]!.GetValue<int>()).ShouldBe((0, 2));
+        (await PrivacyHost.TablesHolding($"Ursula Outbox{marker}")).ShouldBeEmpty();
+        (await PrivacyHost.TablesHolding($"Ursula{marker} asked")).ShouldBeEmpty();
+        // What is not personal is still compared: the same id with another cost is another touchpoint.
+        var changed = Of("support-call", id, Jan1.AddDays(5), new { durationMinutes = 9, cost = 16m, reason = $"Ursula{marker} asked for her invoice", resolved = true },
+            touchpointId: call["touchpointId"]!.ToString());
+        await Host.PostTouchpoints(changed, 409);
+    }
+
+    [Fact]
     public async Task events_not_sealed_yet_are_refused_with_409_and_nothing_is_erased()
     {
         var person = await privacy.Customer();
