@@ -124,7 +124,7 @@ public static class PostTouchpointsEndpoint
 
         if (!outcome.Accepted)
         {
-            var errors = outcome.Rejections.ToDictionary(r => isArray ? $"[{r.Index}]" : "touchpointId", r => new[] { r.Reason });
+            var errors = outcome.Rejections.ToDictionary(r => isArray ? $"[{r.Index}]" : r.Field, r => new[] { r.Reason });
             var detail = $"{Summary(outcome.Rejections.Select(r => r.Reason).Distinct().ToList())} {WhatWasWritten(outcome, isArray)}";
             return outcome.Rejections.Any(r => r.Kind == RejectionKind.Conflict)
                 ? Problems.Conflict(detail, errors)

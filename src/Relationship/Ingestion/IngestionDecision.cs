@@ -22,7 +22,8 @@ public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyD
 
 public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict }
 
-public sealed record Rejection(int Index, string TouchpointId, RejectionKind Kind, string Reason);
+/// <param name="Field">The field at fault: the customer that does not exist or already signed up, the offer, the answer's time, or the id reused.</param>
+public sealed record Rejection(int Index, string TouchpointId, RejectionKind Kind, string Reason, string Field = "touchpointId");
 
 /// <summary>The touchpoints to append to one customer's stream, in request order.</summary>
 public sealed record StreamAppend(string CustomerId, CustomerStanding? Before, IReadOnlyList<ITouchpoint> Touchpoints)
@@ -74,13 +75,13 @@ public static class IngestionDecision
             if (!known && !TouchpointTypes.CanStartStream(item.Touchpoint))
             {
                 rejections.Add(new(item.Index, id, RejectionKind.UnknownCustomer,
-                    $"customer '{item.CustomerId}' does not exist; a customer starts with lead-captured or signed-up"));
+                    $"customer '{item.CustomerId}' does not exist; a customer starts with lead-captured or signed-up", "customerId"));
                 continue;
             }
             if (item.Touchpoint is SignedUp && HasSignedUp(item.CustomerId, standings, signedUpInBatch))
             {
                 rejections.Add(new(item.Index, id, RejectionKind.Conflict,
-                    $"customer '{item.CustomerId}' has already signed up"));
+                    $"customer '{item.CustomerId}' has already signed up", "customerId"));
                 continue;
             }
 
@@ -89,7 +90,7 @@ public static class IngestionDecision
                 if (!IsOpen(offerId, item.CustomerId, standings, answeredInBatch))
                 {
                     rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
-                        $"offer '{offerId}' is not an open retention offer of customer '{item.CustomerId}' (unknown, already answered or expired)"));
+                        $"offer '{offerId}' is not an open retention offer of customer '{item.CustomerId}' (unknown, already answered or expired)", "offerId"));
                     continue;
                 }
                 // The expiry is recorded by a scheduled message a moment after the offer's end: an
@@ -98,7 +99,7 @@ public static class IngestionDecision
                 if (item.Touchpoint is not RetentionOfferExpired && item.Touchpoint.OccurredAt > expiresAt)
                 {
                     rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
-                        $"offer '{offerId}' of customer '{item.CustomerId}' expired at {expiresAt:O}; an answer dated after that is too late"));
+                        $"offer '{offerId}' of customer '{item.CustomerId}' expired at {expiresAt:O}; an answer dated after that is too late", "occurredAt"));
                     continue;
                 }
                 // Business time folds the states: an answer dated before the request it answers
@@ -107,7 +108,7 @@ public static class IngestionDecision
                 {
                     rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
                         $"customer '{item.CustomerId}' asked to cancel at {requestedAt:O}; an answer to offer '{offerId}' dated before that request " +
-                        "cannot answer it (check the sender's clock)"));
+                        "cannot answer it (check the sender's clock)", "occurredAt"));
                     continue;
                 }
             }

@@ -46,6 +46,7 @@ public class when_a_touchpoint_is_sent_again(AppFixture app)
         var problem = await app.Host.PostTouchpoints(purchase, 409);
 
         problem["detail"]!.GetValue<string>().ShouldContain((string)purchase["touchpointId"]!);
+        problem.ErrorKeys().ShouldBe(["touchpointId"]);
         (await app.Store.EventCount(customer)).ShouldBe(2);
     }
 

@@ -94,6 +94,7 @@ public class when_posting_touchpoints(AppFixture app)
         var problem = await app.Host.PostTouchpoints(Purchase(stranger, Jan1), 404);
 
         problem["detail"]!.GetValue<string>().ShouldContain(stranger);
+        problem.ErrorKeys().ShouldBe(["customerId"]);
         (await app.Store.EventCount(stranger)).ShouldBe(0);
     }
 
@@ -114,8 +115,9 @@ public class when_posting_touchpoints(AppFixture app)
         var customer = Ids.Customer();
         await app.Host.PostTouchpoints(SignUp(customer, Jan1));
 
-        await app.Host.PostTouchpoints(SignUp(customer, Jan1.AddDays(1)), 409);
+        var problem = await app.Host.PostTouchpoints(SignUp(customer, Jan1.AddDays(1)), 409);
 
+        problem.ErrorKeys().ShouldBe(["customerId"]);
         (await app.Store.EventCount(customer)).ShouldBe(1);
     }
 
