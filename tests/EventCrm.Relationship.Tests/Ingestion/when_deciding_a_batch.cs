@@ -40,7 +40,7 @@ public class when_deciding_a_batch
         plan.Accepted.ShouldBeFalse();
         plan.Appends.ShouldBeEmpty();
         plan.Rejections.ShouldHaveSingleItem().ShouldBe(new Rejection(1, "t2", RejectionKind.UnknownCustomer,
-            "customer 'ghost' does not exist; a customer starts with lead-captured or signed-up"));
+            "customer 'ghost' does not exist; a customer starts with lead-captured or signed-up", "customerId"));
     }
 
     [Fact]
