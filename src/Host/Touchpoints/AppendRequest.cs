@@ -6,7 +6,8 @@ namespace EventCrm.Host.Touchpoints;
 /// <summary>Who appends, and the chain of requests the append belongs to: kept on every event for audits.</summary>
 public sealed record AppendContext(string AppendedBy, string CorrelationId, string CausationId)
 {
-    public const string AppendedByHeader = "appended-by";
+    /// <summary>The header naming who appended an event; the audit seals cover it.</summary>
+    public const string AppendedByHeader = EventCrm.Projections.Audit.AuditStorage.AppendedByHeader;
     public const string System = "system";
 
     /// <summary>A command-line run: the service itself appends, and the run is both the conversation and the cause.</summary>

@@ -7,8 +7,10 @@ using EventCrm.Relationship.Privacy;
 namespace EventCrm.Projections.Audit;
 
 /// <summary>
-/// The tamper-evidence hash of each event: SHA-256 over its type, its data, its recording time
-/// and the hash of the stream's previous event (its business time is inside its data). Personal
+/// The tamper-evidence hash of each event: SHA-256 over its type, its data, its recording time,
+/// its provenance (who appended it, its correlation and causation ids: seals made since
+/// 2026-12-05; older ones are verified without) and the hash of the stream's previous event (its
+/// business time is inside its data). Personal
 /// fields (the name and email, and the free text of the types that have some:
 /// <see cref="PersonalData.FreeTextFieldOf"/>) enter the hash only through their own hashes, so
 /// erasing a value (and keeping its hash) leaves the chain verifiable, while changing a value
@@ -25,12 +27,22 @@ public static class AuditChain
     /// <summary>Personal in any event that has them (free text only in the types of <see cref="PersonalData.FreeTextFieldOf"/>).</summary>
     public static readonly IReadOnlyList<string> PersonalFields = ["name", "email"];
 
-    public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes, byte[]? streamKey)
+    public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes, byte[]? streamKey,
+        bool coversProvenance)
     {
-        var text = string.Join('\n', row.Type, Pseudonymised(row.Type, row.Data, personalHashes, streamKey),
-            row.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture), previousHash);
+        var recordedAt = row.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        var data = Pseudonymised(row.Type, row.Data, personalHashes, streamKey);
+        var text = coversProvenance
+            ? string.Join('\n', row.Type, data, recordedAt, Provenance(row), previousHash)
+            : string.Join('\n', row.Type, data, recordedAt, previousHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
+
+    /// <summary>Who appended the event, its correlation and causation ids, each as JSON (null when absent), separated by spaces.</summary>
+    private static string Provenance(AuditRow row) =>
+        string.Join(' ', JsonValue(row.AppendedBy), JsonValue(row.CorrelationId), JsonValue(row.CausationId));
+
+    private static string JsonValue(string? text) => text is null ? "null" : System.Text.Json.JsonSerializer.Serialize(text);
 
     /// <summary>The keyed hashes of the personal values an event holds now (erased values have none to give).</summary>
     public static IReadOnlyDictionary<string, string> PersonalHashesOf(AuditRow row, byte[] streamKey)

@@ -1,7 +1,11 @@
 namespace EventCrm.Projections.Audit;
 
 /// <summary>An event exactly as the events table holds it: what the hash chain covers.</summary>
-public sealed record AuditRow(long Sequence, string StreamId, long Version, string Type, string Data, DateTimeOffset RecordedAt);
+/// <param name="AppendedBy">Who appended it (the <c>appended-by</c> header), with <paramref name="CorrelationId"/> and <paramref name="CausationId"/> its provenance.</param>
+public sealed record AuditRow(long Sequence, string StreamId, long Version, string Type, string Data, DateTimeOffset RecordedAt,
+    string? AppendedBy = null, string? CorrelationId = null, string? CausationId = null);
 
 /// <summary>The hash sealed for one event, and the hashes of its personal fields (kept so an erasure stays verifiable).</summary>
-public sealed record AuditSeal(long Sequence, string StreamId, long Version, string Hash, IReadOnlyDictionary<string, string> PersonalHashes);
+/// <param name="CoversProvenance">Whether the hash covers who appended the event and its correlation and causation ids (seals made since 2026-12-05).</param>
+public sealed record AuditSeal(long Sequence, string StreamId, long Version, string Hash, IReadOnlyDictionary<string, string> PersonalHashes,
+    bool CoversProvenance = false);

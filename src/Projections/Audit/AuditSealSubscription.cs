@@ -102,7 +102,7 @@ public sealed class AuditSealSubscription : SubscriptionBase
         {
             var key = keys.GetValueOrDefault(rows[i].StreamId);
             var personal = key is null ? new Dictionary<string, string>() : AuditChain.PersonalHashesOf(rows[i], key);
-            hashes[i] = AuditChain.Hash(rows[i], lastSeals.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal, key);
+            hashes[i] = AuditChain.Hash(rows[i], lastSeals.GetValueOrDefault(rows[i].StreamId, AuditChain.Genesis), personal, key, coversProvenance: true);
             lastSeals[rows[i].StreamId] = hashes[i];
             personalHashes[i] = JsonSerializer.Serialize(personal);
         }
@@ -115,8 +115,8 @@ public sealed class AuditSealSubscription : SubscriptionBase
     {
         if (seals.Sequences.Length == 0) return;
         await using var insert = connection.CreateCommand();
-        insert.CommandText = $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes) " +
-                             "select * from unnest(@seq, @stream, @version, @hash, @personal) on conflict do nothing";
+        insert.CommandText = $"insert into {schema}.{AuditStorage.TableName} (seq_id, stream_id, version, hash, personal_hashes, covers_provenance) " +
+                             "select *, true from unnest(@seq, @stream, @version, @hash, @personal) on conflict do nothing";
         insert.Parameters.AddWithValue("seq", seals.Sequences);
         insert.Parameters.AddWithValue("stream", NpgsqlDbType.Array | NpgsqlDbType.Varchar, seals.StreamIds);
         insert.Parameters.AddWithValue("version", seals.Versions);

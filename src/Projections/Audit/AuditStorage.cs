@@ -23,6 +23,8 @@ public static class AuditStorage
         table.AddColumn<long>("version").NotNull();
         table.AddColumn<string>("hash").NotNull();
         table.AddColumn("personal_hashes", "jsonb").NotNull();
+        // False for seals made before their hash covered the event's provenance: verified as they were made.
+        table.AddColumn<bool>("covers_provenance").NotNull().DefaultValueByExpression("false");
         table.Indexes.Add(new IndexDefinition("ix_audit_seals_stream") { Columns = ["stream_id", "version"] });
         return table;
     }
@@ -62,26 +64,27 @@ public static class AuditStorage
     public static async Task<List<AuditRow>> RowsAsync(NpgsqlConnection connection, string schema, string where, Action<NpgsqlCommand> bind, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select seq_id, stream_id, version, type, data::text, timestamp from {schema}.mt_events where {where} order by seq_id";
+        command.CommandText = $"select seq_id, stream_id, version, type, data::text, timestamp, headers ->> '{AppendedByHeader}', correlation_id, causation_id " +
+                              $"from {schema}.mt_events where {where} order by seq_id";
         bind(command);
         var rows = new List<AuditRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rows.Add(new AuditRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetFieldValue<DateTimeOffset>(5), NullableText(reader, 6), NullableText(reader, 7), NullableText(reader, 8)));
         return rows;
     }
 
     public static async Task<List<AuditSeal>> SealsAsync(NpgsqlConnection connection, string schema, string where, Action<NpgsqlCommand> bind, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select seq_id, stream_id, version, hash, personal_hashes::text from {schema}.{TableName} where {where} order by seq_id";
+        command.CommandText = $"select seq_id, stream_id, version, hash, personal_hashes::text, covers_provenance from {schema}.{TableName} where {where} order by seq_id";
         bind(command);
         var seals = new List<AuditSeal>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             seals.Add(new AuditSeal(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
-                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4))!));
+                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4))!, reader.GetBoolean(5)));
         return seals;
     }
 
@@ -95,4 +98,9 @@ public static class AuditStorage
     }
 
     public static string SchemaOf(IDocumentStore store) => store.Options.DatabaseSchemaName;
+
+    /// <summary>The header naming who appended an event (the Host's AppendContext writes it).</summary>
+    public const string AppendedByHeader = "appended-by";
+
+    private static string? NullableText(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 }

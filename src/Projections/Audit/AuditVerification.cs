@@ -33,7 +33,7 @@ public static class AuditVerification
                 continue;
             }
             if (row.Version != seal.Version) return Fault(row, $"this event was sealed as version {seal.Version} of its stream", checkedCount, unsealed);
-            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey);
+            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance);
             if (hash != seal.Hash) return Fault(row, "the event differs from what was sealed", checkedCount, unsealed);
             previous = hash;
             checkedCount++;

@@ -106,6 +106,39 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task who_appended_an_event_and_its_correlation_are_sealed_with_it()
+    {
+        var (byAnother, otherConversation) = (await SealedCustomer(), await SealedCustomer());
+        var (first, second) = (await SequenceOf(byAnother, 2), await SequenceOf(otherConversation, 3));
+
+        await Execute($"update {AuditHost.SchemaName}.mt_events set headers = jsonb_set(headers, '{{appended-by}}', '\"someone-else\"') where seq_id = @seq", ("seq", first));
+        await Execute($"update {AuditHost.SchemaName}.mt_events set correlation_id = 'another-conversation' where seq_id = @seq", ("seq", second));
+
+        (await audit.Host.GetJson($"/api/customers/{byAnother}/audit"))["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(first);
+        (await audit.Host.GetJson($"/api/customers/{otherConversation}/audit"))["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(second);
+    }
+
+    [Fact]
+    public async Task a_seal_made_before_seals_covered_who_appended_is_verified_as_it_was_made()
+    {
+        var customer = await SealedCustomer();
+        var last = await SequenceOf(customer, 4);
+        // The last seal remade as seals were made before 2026-12-05 (type, data, recording time, previous hash).
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        var row = (await AuditStorage.RowsAsync(connection, AuditHost.SchemaName, $"seq_id = {last}", _ => { }, default)).Single();
+        var seals = await AuditStorage.SealsAsync(connection, AuditHost.SchemaName, $"stream_id = '{customer}'", _ => { }, default);
+        var key = (await AuditStorage.KeysAsync(connection, AuditHost.SchemaName, [customer], create: false, default)).GetValueOrDefault(customer);
+        var before = AuditChain.Hash(row, seals.Single(s => s.Version == 3).Hash, seals.Single(s => s.Version == 4).PersonalHashes, key, coversProvenance: false);
+        await Execute($"update {AuditHost.SchemaName}.audit_seals set hash = @hash, covers_provenance = false where seq_id = @seq", ("hash", before), ("seq", last));
+
+        (await audit.Host.GetJson($"/api/customers/{customer}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue();
+        // Who appended it is not in that seal: changing it goes unseen there, as it did then.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set headers = jsonb_set(headers, '{{appended-by}}', '\"someone-else\"') where seq_id = @seq", ("seq", last));
+        (await audit.Host.GetJson($"/api/customers/{customer}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task events_moved_to_other_places_in_their_stream_are_found()
     {
         var customer = await SealedCustomer();

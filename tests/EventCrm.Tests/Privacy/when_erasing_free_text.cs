@@ -82,7 +82,7 @@ public class when_erasing_free_text(PrivacyHost privacy)
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             $"{type}\n{data}\n{recordedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffff}Z\n{previous}")));
-        await PrivacyHost.Execute($"update {PrivacyHost.Schema}.{AuditStorage.TableName} set hash = @hash, personal_hashes = '{{}}' where seq_id = @seq",
+        await PrivacyHost.Execute($"update {PrivacyHost.Schema}.{AuditStorage.TableName} set hash = @hash, personal_hashes = '{{}}', covers_provenance = false where seq_id = @seq",
             ("hash", hash), ("seq", sequence));
     }
 }
