@@ -53,7 +53,16 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         var registry = await formulas.LoadAsync(ct);
         var formula = registry.InForceAt(null).Formula;
         var model = (await models.KnownAtAsync(null, ct)).Model;
-        var decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, at, formula, model), formula.Name, options.Value.ToPolicy(), at);
+        var policy = options.Value.ToPolicy();
+        RetentionDecision decision;
+        try
+        {
+            decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, at, formula, model), formula.Name, policy, at);
+        }
+        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException)
+        {
+            decision = RetentionAssessment.Unvalued(ledger, formula.ToString(), e.Message, policy);
+        }
 
         var id = $"{request.CancellationTouchpointId}:assessment";
         session.CausationId = request.CancellationTouchpointId;

@@ -50,4 +50,17 @@ public static class RetentionAssessment
         var rule = $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {policy.OfferCapShare:P0} of the expected remaining margin";
         return new OfferRetention(cost, cost, now + policy.OfferLifetime, rule, inputs);
     }
+
+    /// <summary>
+    /// The formula in force cannot value the client (bgnbd-gg before any refit, parameters its
+    /// figures put out of range): no offer can be sized, and the desk is told why rather than left
+    /// waiting for an assessment that would never come.
+    /// </summary>
+    public static LetGo Unvalued(CustomerLedger ledger, string formula, string why, RetentionPolicy policy) => new(
+        $"The client's value cannot be computed under {formula} ({why}): no offer is sized without it; the desk decides.",
+        "value-unavailable",
+        new Dictionary<string, decimal>
+        {
+            ["historicalProfit"] = ledger.Historical.Profit, ["minimumCurrentValue"] = policy.MinimumCurrentValue, ["offerCapShare"] = policy.OfferCapShare,
+        });
 }
