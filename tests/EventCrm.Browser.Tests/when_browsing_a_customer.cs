@@ -85,6 +85,11 @@ public class when_browsing_a_customer(BrowserFixture app)
             await Expect(desk.Card("Current value")).Not.ToBeEmptyAsync();
             await Expect(desk.Card("Potential value")).Not.ToBeEmptyAsync();
             await Expect(desk.Card("Tier")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(high|medium|low|negative|none)$"));
+            // The models the seed's refit fitted, as the API gives them for Gamma.
+            var outlook = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{ScenarioData.Gamma}/value"))!["outlook"]!;
+            var alive = outlook["probabilityAlive"]!.GetValue<double>();
+            await Expect(desk.Card("Still active")).ToHaveTextAsync((alive * 100).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%");
+            await Expect(desk.ValueCards).ToContainTextAsync("purchases expected in 52 weeks");
 
             var chart = desk.Page.GetByRole(AriaRole.Img, new() { NameRegex = new("Value after each of 19 touchpoints") });
             await Expect(chart).ToBeVisibleAsync();

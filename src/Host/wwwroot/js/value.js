@@ -1,6 +1,6 @@
 // The value cards (historical, current, potential, tier) and the chart of value over time.
 import { getJson } from "./api.js";
-import { h, amount, day } from "./ui.js";
+import { h, amount, percent, day } from "./ui.js";
 import { lineChart } from "./chart.js";
 
 export async function showValue(id, still) {
@@ -19,8 +19,13 @@ function showCards(v) {
     card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
-    card("Tier", v.tier, v.note ?? `${v.touchpointsCounted} touchpoints`, `tier tier-${v.tier}`));
+    card("Tier", v.tier, v.note ?? `${v.touchpointsCounted} touchpoints`, `tier tier-${v.tier}`),
+    ...outlook(v.outlook));
 }
+
+// BG/NBD and Gamma-Gamma's view of the client, when the models are fitted.
+const outlook = o => !o ? [] : [card("Still active", percent(o.probabilityAlive),
+  `${amount(o.expectedPurchases)} purchases expected in ${amount(o.horizonWeeks)} weeks, ${amount(o.expectedValuePerPurchase)} each`)];
 
 const card = (title, figure, note, figureClass = "figure") =>
   h("div", { class: "card" },
