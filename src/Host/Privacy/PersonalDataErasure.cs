@@ -18,7 +18,8 @@ public sealed record UnknownCustomer : ErasureOutcome;
 /// <summary>Some events holding personal values are not sealed into the audit chain yet (the sealer runs behind or is stopped).</summary>
 public sealed record NotSealedYet(int Unsealed) : ErasureOutcome;
 
-public sealed record Erased(PersonalDataErased Erasure, bool Already) : ErasureOutcome;
+/// <param name="EventsKept">Events that still hold free text sealed verbatim, now (an earlier erasure's record counts them as they were then).</param>
+public sealed record Erased(PersonalDataErased Erasure, bool Already, int EventsKept) : ErasureOutcome;
 
 /// <summary>Touchpoints kept landing on the customer between reading the stream and committing the erasure: nothing was erased.</summary>
 public sealed record KeptChanging(int Attempts) : ErasureOutcome;
@@ -63,14 +64,16 @@ public static class PersonalDataErasure
             // sealed verbatim (before 2026-12-05) stays as it is.
             var personal = holding.Select(e => (Event: e, Fields: PersonalData.HeldIn(e.Data).Where(sealedFields[e.Sequence].Contains).ToHashSet()))
                 .Where(p => p.Fields.Count > 0).ToList();
+            var kept = holding.Count(e => PersonalData.HeldIn(e.Data).Any(field => !sealedFields[e.Sequence].Contains(field)));
             if (personal.Count == 0 && events.LastOrDefault(e => e.Data is PersonalDataErased)?.Data is PersonalDataErased done)
-                return new Erased(done, Already: true);
+                return new Erased(done, Already: true, kept);
 
             // From here until the commit no other writer touches the customer (its profile, read by
             // Marten's inline projection at the commit, is the latest); a touchpoint appended since the
             // stream was read fails the commit on its version, and the erasure is decided again.
             await StreamLocks.TakeAsync(session, [customerId], ct);
-            var erasure = new PersonalDataErased(clock.GetUtcNow(), context.AppendedBy, PersonalData.Fields, personal.Count);
+            var masked = PersonalData.Fields.Where(field => personal.Any(p => p.Fields.Contains(field))).ToList();
+            var erasure = new PersonalDataErased(clock.GetUtcNow(), context.AppendedBy, masked, personal.Count, kept);
             foreach (var (e, fields) in personal)
             {
                 Mask(e, fields);
@@ -86,7 +89,7 @@ public static class PersonalDataErasure
             try
             {
                 await session.SaveChangesAsync(ct);
-                return new Erased(erasure, Already: false);
+                return new Erased(erasure, Already: false, kept);
             }
             catch (Exception e) when (LostRaces.Are(e))
             {

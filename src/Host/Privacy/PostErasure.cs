@@ -10,7 +10,10 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Privacy;
 
-public sealed record ErasureView(string CustomerId, string Result, DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked);
+/// <param name="Fields">The personal fields the erasure masked.</param>
+/// <param name="EventsKept">Events that still hold free text, sealed verbatim before 2026-12-05: masking it would break their seals.</param>
+public sealed record ErasureView(string CustomerId, string Result, DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked,
+    int EventsKept);
 
 public static class PostErasureEndpoint
 {
@@ -34,7 +37,7 @@ public static class PostErasureEndpoint
             KeptChanging k => Problems.Conflict(
                 $"Touchpoints kept being appended to this customer while erasing ({k.Attempts} attempts). Nothing was erased; retry the request."),
             Erased e => Results.Ok(new ErasureView(id, e.Already ? "already-erased" : "erased", e.Erasure.ErasedAt, e.Erasure.RequestedBy,
-                e.Erasure.Fields, e.Erasure.EventsMasked)),
+                e.Erasure.Fields, e.Erasure.EventsMasked, e.EventsKept)),
             var other => throw new InvalidOperationException($"unexpected erasure outcome {other}"),
         };
     }

@@ -7,7 +7,9 @@ namespace EventCrm.Relationship.Privacy;
 /// accepted from callers): who asked, when, and how many events were masked. It carries no
 /// personal value and is not a touchpoint, so the ledger, values and timeline do not count it.
 /// </summary>
-public sealed record PersonalDataErased(DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked);
+/// <param name="Fields">The personal fields whose values this erasure masked (all five in erasures recorded before 2026-12-05, whatever was there).</param>
+/// <param name="EventsKept">Events still holding free text, sealed verbatim before 2026-12-05, that masking would break the audit chain of.</param>
+public sealed record PersonalDataErased(DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked, int EventsKept = 0);
 
 /// <summary>
 /// What is personal in a customer's events and how it is erased (docs/privacy.md): the name and

@@ -33,6 +33,7 @@ public class when_erasing_free_text(PrivacyHost privacy)
         var answer = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
 
         answer["eventsMasked"]!.GetValue<int>().ShouldBe(6, "the lead, the signup, the call, the visit, the cancellation request and the churn");
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "purpose"]);
         await privacy.Store.CatchUp();
         (await PrivacyHost.TablesHolding(person.Name)).ShouldBeEmpty();
         (await PrivacyHost.TablesHolding(person.CallReason)).ShouldBeEmpty();
@@ -52,6 +53,10 @@ public class when_erasing_free_text(PrivacyHost privacy)
         var answer = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
 
         answer["eventsMasked"]!.GetValue<int>().ShouldBe(2, "the lead and the signup; the call's reason was sealed verbatim");
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source"]);
+        answer["eventsKept"]!.GetValue<int>().ShouldBe(1, "the call, whose reason stays");
+        var again = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
+        (again["result"]!.GetValue<string>(), again["eventsKept"]!.GetValue<int>()).ShouldBe(("already-erased", 1));
         (await PrivacyHost.TablesHolding(person.Name)).ShouldBeEmpty();
         (await PrivacyHost.TablesHolding(person.CallReason)).ShouldNotBeEmpty();
         await privacy.Store.CatchUp();
