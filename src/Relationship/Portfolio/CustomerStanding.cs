@@ -24,6 +24,31 @@ public static class CustomerStanding
     /// departure yet (the retention desk may still keep the customer); prospects never bought and
     /// churned customers have left.
     /// </summary>
-    public static bool IsCustomerAt(this PortfolioCustomer customer, DateTimeOffset at) =>
-        customer.StateAt(at) is CustomerStates.Active or CustomerStates.Retained or CustomerStates.CancellationRequested;
+    public static bool IsCustomerAt(this PortfolioCustomer customer, DateTimeOffset at) => IsCustomerState(customer.StateAt(at));
+
+    /// <summary>
+    /// Counted as a customer just before <paramref name="at"/>, its changes at that instant not yet
+    /// made: who a period <c>[at, ...)</c> starts with, and who a period <c>[..., at)</c> ends with.
+    /// </summary>
+    public static bool IsCustomerJustBefore(this PortfolioCustomer customer, DateTimeOffset at) => IsCustomerState(customer.StateAt(at.AddTicks(-1)));
+
+    /// <summary>
+    /// Whether the customer became one during <c>[from, to)</c>: a signup, a first purchase, or a
+    /// win-back (a purchase after a churn), each a change into a customer's state from a state that
+    /// was not one. Counted once however many times it happened.
+    /// </summary>
+    public static bool BecameCustomerDuring(this PortfolioCustomer customer, DateTimeOffset from, DateTimeOffset to)
+    {
+        string? before = null;
+        foreach (var change in customer.StateChanges.OrderBy(c => c.At))
+        {
+            if (change.At >= to) break;
+            if (change.At >= from && IsCustomerState(change.State) && !IsCustomerState(before)) return true;
+            before = change.State;
+        }
+        return false;
+    }
+
+    private static bool IsCustomerState(string? state) =>
+        state is CustomerStates.Active or CustomerStates.Retained or CustomerStates.CancellationRequested;
 }

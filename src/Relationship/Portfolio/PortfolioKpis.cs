@@ -27,23 +27,24 @@ public static class PortfolioKpis
     private static LeadConversion Conversion(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to)
     {
         var leads = customers.Where(c => c.LeadAt is { } lead && from <= lead && lead < to).ToList();
-        var converted = leads.Count(c => c.SignedUpAt is { } signup && signup <= to);
+        var converted = leads.Count(c => c.SignedUpAt is { } signup && signup < to);
         return new LeadConversion(leads.Count, converted, Fraction.Of(converted, leads.Count));
     }
 
-    // Customers won back during the period count at the end but were not acquired in it (their
-    // signup is older), so they lift the rate: the formula measures the base kept, not who stayed.
+    // The period is [from, to): who it starts with is counted before anything at `from` happens,
+    // who it ends with before `to`. Acquired is whoever became a customer in it, by a signup, a
+    // first purchase or a win-back: the base kept is what is left, so the rate never exceeds 1.
     private static PeriodRetention Retention(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to)
     {
-        var atStart = customers.Count(c => c.IsCustomerAt(from));
-        var atEnd = customers.Count(c => c.IsCustomerAt(to));
-        var acquired = customers.Count(c => c.SignedUpAt is { } signup && from <= signup && signup < to);
+        var atStart = customers.Count(c => c.IsCustomerJustBefore(from));
+        var atEnd = customers.Count(c => c.IsCustomerJustBefore(to));
+        var acquired = customers.Count(c => c.BecameCustomerDuring(from, to));
         return new PeriodRetention(atStart, atEnd, acquired, Fraction.Of(atEnd - acquired, atStart));
     }
 
     private static AverageClv AverageClvAt(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset to)
     {
-        var values = customers.Where(c => c.IsCustomerAt(to)).Select(c => c.CurrentValue).ToList();
+        var values = customers.Where(c => c.IsCustomerJustBefore(to)).Select(c => c.CurrentValue).ToList();
         return new AverageClv(values.Count, values.Count == 0 ? null : values.Sum() / values.Count);
     }
 }

@@ -42,14 +42,35 @@ public class when_computing_portfolio_kpis
     }
 
     [Fact]
-    public void retention_subtracts_the_acquired_from_the_end_and_a_win_back_lifts_it()
+    public void retention_subtracts_everyone_who_became_a_customer_in_the_period_a_win_back_too()
     {
         // at start: p1, p2, p9 (asking to cancel is still a customer) = 3
         // at end:   p1, p3 (won back), p4, p5 (asking to cancel), p9 = 5
-        // acquired: p4, p5, p8 = 3 (p8 is subtracted though it churned: the formula's own way)
-        // (5 - 3) / 3 = 2/3; without p3's win-back it would be (4 - 3) / 3 = 1/3
+        // acquired: p3 (won back on 10 Mar), p4, p5, p8 = 4 (p8 is subtracted though it churned: the formula's own way)
+        // (5 - 4) / 3 = 1/3
         PortfolioKpis.For(Base, From, To).Retention.ShouldBe(
-            new PeriodRetention(CustomersAtStart: 3, CustomersAtEnd: 5, CustomersAcquired: 3, Rate: 2m / 3));
+            new PeriodRetention(CustomersAtStart: 3, CustomersAtEnd: 5, CustomersAcquired: 4, Rate: 1m / 3));
+    }
+
+    [Fact]
+    public void the_period_is_half_open_a_signup_at_its_start_is_acquired_and_one_at_its_end_is_the_next_periods()
+    {
+        // a: signed up before; b: exactly at `from`; c: exactly at `to`, from a lead of the period;
+        // d: bought without signing up, in the period.
+        PortfolioCustomer[] customers =
+        [
+            SignedUp("a", Day(2024, 11, 1)),
+            SignedUp("b", From),
+            SignedUp("c", To) with { LeadAt = Day(2025, 2, 1) },
+            Customer("d") with { StateChanges = [Active(Day(2025, 2, 20))] },
+        ];
+
+        var kpis = PortfolioKpis.For(customers, From, To);
+
+        // at start: a; at end: a, b, d; acquired: b, d -> (3 - 2) / 1 = 1
+        kpis.Retention.ShouldBe(new PeriodRetention(CustomersAtStart: 1, CustomersAtEnd: 3, CustomersAcquired: 2, Rate: 1m));
+        // c's lead is in the period, its signup is not: 0 of 1
+        kpis.Conversion.ShouldBe(new LeadConversion(LeadsCaptured: 1, LeadsConverted: 0, Rate: 0m));
     }
 
     [Fact]
