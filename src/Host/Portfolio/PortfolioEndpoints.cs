@@ -11,12 +11,12 @@ public sealed record PortfolioAnswer<T>(DateTimeOffset AsOf, Formulas.FormulaVie
 
 public static class GetParetoEndpoint
 {
-    /// <summary>Share of revenue and of profit made by the top 20% of customers, and the concentration curves.</summary>
+    /// <summary>Share of revenue and of profit made by the top 20% of customers (prospects are not customers), and the concentration curves.</summary>
     [WolverineGet("/api/portfolio/pareto"), Authorize(Policy = Policies.Read)]
     public static async Task<PortfolioAnswer<ParetoAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, Pareto.Of(snapshot.Customers));
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, Pareto.Of(snapshot.Customers.Where(c => c.HasEverBeenCustomer())));
     }
 }
 
@@ -27,7 +27,7 @@ public static class GetSegmentsEndpoint
     public static async Task<PortfolioAnswer<ValueQuadrantAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, ValueQuadrants.Of(snapshot.Customers));
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, ValueQuadrants.Of(snapshot.Customers.Where(c => c.HasEverBeenCustomer())));
     }
 }
 

@@ -10,13 +10,13 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
     {
         var pareto = (await portfolio.Host.GetJson("/api/portfolio/pareto"))["analysis"]!;
 
-        // 6 customers: the top 20% is ceil(1.2) = 2 customers.
-        // Revenue: A 600 + B 200 = 800 of 1,000 = 0.8.
-        // Profit: B 150 + A 100 = 250 of 100 + 150 + 50 - 50 + 20 + 0 = 270, i.e. 25/27.
-        pareto["customers"]!.GetValue<int>().ShouldBe(6);
-        pareto["topCustomers"]!.GetValue<int>().ShouldBe(2);
-        pareto["revenueShareOfTop"]!.GetValue<decimal>().ShouldBe(0.8m);
-        pareto["profitShareOfTop"]!.GetValue<decimal>().ShouldBe(25m / 27m, 0.0001m);
+        // 5 customers (F is a prospect, never a customer): the top 20% is 1 customer.
+        // Revenue: A 600 of 1,000 = 0.6.
+        // Profit: B 150 of 100 + 150 + 50 - 50 + 20 = 270, i.e. 5/9.
+        pareto["customers"]!.GetValue<int>().ShouldBe(5);
+        pareto["topCustomers"]!.GetValue<int>().ShouldBe(1);
+        pareto["revenueShareOfTop"]!.GetValue<decimal>().ShouldBe(0.6m);
+        pareto["profitShareOfTop"]!.GetValue<decimal>().ShouldBe(5m / 9m, 0.0001m);
         pareto["revenueCurve"]!.AsArray()[^1]!["valueShare"]!.GetValue<decimal>().ShouldBe(1m);
     }
 
@@ -27,12 +27,13 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
 
         // Under retention-ltv@0 with the default model (no refit in this schema) every active
         // customer's value is m x 0.75 / 0.33 with m its yearly net margin, and A..E share one
-        // tenure: B > A > C > E > 0; D is churned and F a prospect, both worth 0. The median of
-        // (B, A, C, E, 0, 0) lies between C and E: A, B and C are high value. No benchmark and
-        // no category association yet: every potential is 0, so all sit at the (zero) median.
+        // tenure: B > A > C > E > 0; D is churned, worth 0; F, a prospect, is not a customer. The
+        // median of (B, A, C, E, 0) is C's, and a customer at the median counts as high: A, B and
+        // C are high value. No benchmark and no category association yet: every potential is 0,
+        // so all sit at the (zero) median.
         var quadrants = segments["quadrants"]!.AsArray().ToDictionary(q => q!["name"]!.GetValue<string>(), q => q!);
         quadrants["high-value-high-potential"]["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["A", "B", "C"], ignoreOrder: true);
-        quadrants["low-value-high-potential"]["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["D", "E", "F"], ignoreOrder: true);
+        quadrants["low-value-high-potential"]["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["D", "E"], ignoreOrder: true);
         quadrants["high-value-low-potential"]["count"]!.GetValue<int>().ShouldBe(0);
         quadrants["low-value-low-potential"]["count"]!.GetValue<int>().ShouldBe(0);
     }
