@@ -41,6 +41,14 @@ public static class ListKeysEndpoint
         (await session.Query<ApiKey>().OrderBy(k => k.CreatedAt).ToListAsync(ct)).Select(KeyView.Of).ToList();
 }
 
+public static class GetKeyEndpoint
+{
+    /// <summary>One key, as listed (never its secret): where a created key's Location points.</summary>
+    [WolverineGet("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
+    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<ApiKey>(id, ct) is { } key ? Results.Ok(KeyView.Of(key)) : Problems.NotFound($"No API key '{id}'.");
+}
+
 public static class RevokeKeyEndpoint
 {
     /// <summary>Revokes a key for good: it is kept, marked revoked, so audits still name who appended what.</summary>

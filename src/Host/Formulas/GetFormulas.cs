@@ -1,4 +1,5 @@
 using EventCrm.Host.Access;
+using EventCrm.Host.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using EventCrm.Relationship.Value;
 using Marten;
@@ -32,4 +33,19 @@ public static class GetFormulasEndpoint
     }
 
     private static InForceView View(FormulaInForce f) => new(f.Formula.Name, f.Formula.Version, f.Formula.Parameters, f.Since);
+}
+
+public static class GetFormulaEndpoint
+{
+    /// <summary>One version, "name@version" (or a bare name for its latest): where a registered version's Location points.</summary>
+    [WolverineGet("/api/formulas/{reference}"), Authorize(Policy = Policies.Read)]
+    public static async Task<IResult> Get(string reference, IQuerySession session, CancellationToken ct)
+    {
+        if (FormulaRegistry.Malformed(reference) is { } malformed) return Problems.Invalid("reference", malformed);
+        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
+        if (registry.Resolve(reference) is not { } formula)
+            return Problems.NotFound($"No formula '{reference}' is registered; see GET /api/formulas (version 0 is each formula's built-in default).");
+        var registeredAt = registry.Versions.FirstOrDefault(v => v.Formula.Name == formula.Name && v.Formula.Version == formula.Version)?.RegisteredAt;
+        return Results.Ok(new RegisteredFormulaView(formula.Name, formula.Version, formula.Parameters, registeredAt));
+    }
 }

@@ -146,6 +146,10 @@ public class when_calling_with_api_keys(AppFixture app)
 
         await app.Host.Scenario(s => { s.Delete.Url($"/api/keys/{id}"); s.StatusCodeShouldBe(200); });
         (await Status("GET", "/api/customers?search=x", key)).ShouldBe(401);
+        var read = await app.Host.GetJson($"/api/keys/{id}");
+        (read["name"]!.GetValue<string>(), read["revokedAt"] is not null).ShouldBe(("temp desk", true));
+        read.ToJsonString().ShouldNotContain(key);
+        await app.Host.GetJson("/api/keys/no-such-key", 404);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Alba;
 using EventCrm.Tests.Support;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
@@ -22,6 +23,27 @@ public class when_registering_formulas(AppFixture app)
             .Single(v => v!["name"]!.GetValue<string>() == "waland-cole" && v["version"]!.GetValue<int>() == first["version"]!.GetValue<int>())!;
         listed["parameters"]!["costOfCapital"]!.GetValue<decimal>().ShouldBe(0.1m);
         listed["parameters"]!["periods"]!.GetValue<decimal>().ShouldBe(3m);
+    }
+
+    [Fact]
+    public async Task a_registered_version_is_read_where_its_location_points()
+    {
+        var created = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { name = "simple-clv", parameters = new { lifetimeYears = 7m } }).ToUrl("/api/formulas");
+            s.StatusCodeShouldBe(201);
+        });
+        var location = created.Context.Response.Headers.Location.ToString();
+
+        var read = await app.Host.GetJson(location);
+
+        location.ShouldStartWith("/api/formulas/simple-clv@");
+        $"{read["name"]}@{read["version"]}".ShouldBe(location["/api/formulas/".Length..]);
+        read["parameters"]!["lifetimeYears"]!.GetValue<decimal>().ShouldBe(7m);
+        read["registeredAt"].ShouldNotBeNull();
+        (await app.Host.GetJson("/api/formulas/simple-clv@0"))["parameters"]!.AsObject().Count.ShouldBe(0);
+        await app.Host.GetJson("/api/formulas/simple-clv@99999", 404);
+        (await app.Host.GetJson("/api/formulas/simple-clv@x", 400)).ErrorKeys().ShouldBe(["reference"]);
     }
 
     [Fact]
