@@ -1,6 +1,6 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
-import { h, amount, day, when, clearError, announce } from "./ui.js";
+import { h, amount, day, when, clearError, showError, announce } from "./ui.js";
 
 export async function showValueAt(form) {
   clearError();
@@ -8,12 +8,20 @@ export async function showValueAt(form) {
   const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
   const path = `/api/customers/${encodeURIComponent(id)}`;
   announce(`Reading ${id}…`);
+  // The previous customer's answers go first: a part that fails must not leave them under the new id.
+  for (const target of ["audit-value", "audit-chain", "audit-history"]) document.getElementById(target).replaceChildren();
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
-  const [value, audit, points] = await Promise.all([
+  const [value, audit, points] = await Promise.allSettled([
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
-  showValue(value);
-  showChain(audit);
-  showHistory(points, form.get("formula"));
+  if (value.status === "fulfilled") showValue(value.value);
+  if (audit.status === "fulfilled") showChain(audit.value);
+  if (points.status === "fulfilled") showHistory(points.value, form.get("formula"));
+  const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
+  if (failed) {
+    announce("");
+    showError(failed[0].reason, failed[1]);
+    return;
+  }
   announce(`Value of ${id} shown, its events checked.`);
 }
 

@@ -66,8 +66,12 @@ async function openCustomer(id) {
     if (button.dataset.id === id) button.setAttribute("aria-current", "true");
     else button.removeAttribute("aria-current");
   }
+  // Nothing of the customer open before stays on screen: its buttons would act on it.
+  for (const panel of ["value-cards", "value-chart", "retention-body", "timeline"]) document.getElementById(panel).replaceChildren();
+  document.getElementById("customer-body").hidden = true;
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
+    if (openId !== id) return;   // another customer was opened meanwhile
     document.getElementById("customer-title").textContent = profile.name ?? id;
     document.getElementById("customer-hint").hidden = true;
     document.getElementById("customer-body").hidden = false;

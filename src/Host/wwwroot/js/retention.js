@@ -12,19 +12,27 @@ const SlowPollEveryMs = 5000;
  * (every five after a minute, saying so), and once it has decided, refreshes the whole customer
  * (the decision is a new timeline entry).
  */
-export async function showRetention(id, still, onChanged, attempt = 0) {
+// Each showing starts a new round of asking; a round that a newer one replaced stops.
+let round = 0;
+
+export async function showRetention(id, still, onChanged, attempt = 0, ofRound = ++round) {
+  const current = () => still() && ofRound === round;
   const body = document.getElementById("retention-body");
   let retention;
   try {
     retention = await getJson(`/api/customers/${encodeURIComponent(id)}/retention`);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
-    if (still()) body.replaceChildren(h("p", { class: "muted" }, "This service does not assess cancellations (no retention endpoint)."));
+    if (current()) body.replaceChildren(h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
-  if (!still()) return;
+  if (!current()) return;
   const pending = retention.pending;
-  if (attempt > 0 && pending?.decision !== "assessing") return onChanged();
+  if (attempt > 0 && pending?.decision !== "assessing") {
+    announce(!pending ? "The cancellation is no longer pending."
+      : pending.decision === "offer-made" ? `Recommended action: retention offer of ${amount(pending.offer.amount)}.` : "Recommended action: no offer.");
+    return onChanged();
+  }
   if (!pending) {
     body.replaceChildren(h("p", { id: "retention-none" }, "No pending cancellation.",
       retention.state === "retained" ? " The customer was retained." : ""));
@@ -32,7 +40,7 @@ export async function showRetention(id, still, onChanged, attempt = 0) {
   }
   body.replaceChildren(...describe(pending, id, onChanged, attempt >= PollAtMost));
   if (pending.decision === "assessing") {
-    setTimeout(() => showRetention(id, still, onChanged, attempt + 1).catch(error => showError(error, "Retention")),
+    setTimeout(() => showRetention(id, still, onChanged, attempt + 1, ofRound).catch(error => showError(error, "Retention")),
       attempt < PollAtMost ? PollEveryMs : SlowPollEveryMs);
   }
 }

@@ -5,10 +5,13 @@ import { lineChart } from "./chart.js";
 
 export async function showValue(id, still) {
   const path = `/api/customers/${encodeURIComponent(id)}`;
-  const [value, history] = await Promise.all([getJson(`${path}/value`), getJson(`${path}/value-history`)]);
+  // Each part on its own: a history the formula cannot give must not hide the value cards.
+  const [value, history] = await Promise.allSettled([getJson(`${path}/value`), getJson(`${path}/value-history`)]);
   if (!still()) return;
-  showCards(value);
-  showChart(history.points ?? []);
+  if (value.status === "fulfilled") showCards(value.value);
+  if (history.status === "fulfilled") showChart(history.value.points ?? []);
+  const failed = [value, history].find(part => part.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 function showCards(v) {

@@ -15,10 +15,14 @@ export async function showWorkList(open) {
     const list = await getJson(`/api/retention/pending?pageSize=${Shown}`);
     document.getElementById("worklist-count").textContent = list.total === 0 ? "Nobody is asking to cancel."
       : `${list.total} asking to cancel${list.total > list.items.length ? `, first ${list.items.length} shown` : ""}.`;
-    document.getElementById("worklist-items").replaceChildren(...list.items.map(item => h("li", {},
+    const items = document.getElementById("worklist-items");
+    // Read again every 30 s: a keyboard user moving through the list keeps their place.
+    const focused = items.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+    items.replaceChildren(...list.items.map(item => h("li", {},
       h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
         h("span", { class: "name" }, item.name ?? item.customerId),
         h("span", { class: "muted" }, what(item))))));
+    if (focused) [...items.querySelectorAll("button")].find(b => b.dataset.id === focused)?.focus();
   } catch (error) {
     showError(error, "Work list");
   }
