@@ -24,6 +24,9 @@ namespace EventCrm.Host.Retention;
 public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistryStore formulas, PortfolioModels models, IOptions<RetentionOptions> options,
     TimeProvider clock, ILogger<RetentionDesk> logger)
 {
+    /// <summary>How long after an offer's end its scheduled expiry is expected to be recorded (seconds, normally).</summary>
+    public static readonly TimeSpan ExpiryRecordedWithin = TimeSpan.FromMinutes(5);
+
     public async Task<OutgoingMessages> AssessAsync(IDocumentSession session, AssessCancellation request, CancellationToken ct)
     {
         var messages = new OutgoingMessages();
@@ -41,9 +44,10 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         // One offer at a time: a client who asks again while an offer is open has that offer to
         // answer (the desk is shown it). That includes an offer just ended whose expiry is not
         // recorded yet: a second offer made then would see the first one's expiry churn the client
-        // while it runs.
+        // while it runs. An offer that ended longer ago stays in the profile only because its end
+        // found the client no longer asking to cancel (nothing is recorded then): it blocks nothing.
         var profile = await session.LoadAsync<CustomerProfile>(request.CustomerId, ct);
-        if (profile?.OpenOffers.FirstOrDefault() is { } open)
+        if (profile?.OpenOffers.FirstOrDefault(o => o.ExpiresAt > now - ExpiryRecordedWithin) is { } open)
         {
             logger.LogInformation("Cancellation {Cancellation} of {Customer}: offer {Offer} is open (until {ExpiresAt:O}), no second one",
                 request.CancellationTouchpointId, request.CustomerId, open.OfferId, open.ExpiresAt);
@@ -84,9 +88,17 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         await StreamLocks.TakeAsync(session, [expiry.CustomerId], ct);
         var profile = await session.LoadAsync<CustomerProfile>(expiry.CustomerId, ct);
         if (profile?.OpenOffers.Any(o => o.OfferId == expiry.OfferId) != true) return;
-        // A client who left, bought again or was kept some other way since the offer is not churned
-        // by its end: the offer just lapses (an answer dated after its end is refused anyway).
+        // A client no longer asking to cancel (its departure recorded by the desk, perhaps followed by
+        // a return) is not churned by the offer's end: the offer just lapses, unrecorded (an answer
+        // dated after its end is refused anyway). A purchase alone does not end a request to cancel.
         if (profile.State != CustomerStates.CancellationRequested) return;
+        // Nor is a client who asked again and got a newer offer, still running, after this one ended
+        // (this expiry ran late): that one's end decides.
+        if (profile.OpenOffers.Any(o => o.OfferId != expiry.OfferId && o.ExpiresAt > clock.GetUtcNow()))
+        {
+            logger.LogInformation("Offer {Offer} of {Customer} ended, a later offer runs: nothing recorded", expiry.OfferId, expiry.CustomerId);
+            return;
+        }
 
         // After the latest request to cancel, or the churn would fold before it in business time.
         var now = IngestionDecision.Later(profile.LatestCancellationAt, clock.GetUtcNow());

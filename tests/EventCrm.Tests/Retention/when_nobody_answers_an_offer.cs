@@ -74,8 +74,9 @@ public class when_nobody_answers_an_offer
     [Fact]
     public async Task a_client_who_asks_again_after_the_offer_ended_but_before_its_expiry_is_recorded_gets_no_second_offer()
     {
-        // The Host's clock runs eight days ahead once the offer is made: the week-long offer has ended
-        // for the service, while its expiry, scheduled on the real clock, is days from being recorded.
+        // The Host's clock runs a week and a minute ahead once the offer is made: the week-long offer
+        // ended a minute ago for the service, while its expiry, scheduled on the real clock, is days
+        // from being recorded.
         var (clock, logs) = (new ShiftedClock(), new CapturedLogs());
         await using var host = await AppFixture.StartHost(Schema, services =>
         {
@@ -84,7 +85,7 @@ public class when_nobody_answers_an_offer
         });
         var alpha = await AlphaWithAnOffer(host);
         var offer = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
-        clock.Offset = TimeSpan.FromDays(8);
+        clock.Offset = TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1);
 
         var again = Touchpoint.CancellationRequest(alpha, clock.GetUtcNow());
         await host.PostTouchpoints(again);
@@ -92,6 +93,32 @@ public class when_nobody_answers_an_offer
 
         var offers = (await host.TimelineEntries(alpha)).Where(e => e!["type"]!.GetValue<string>() == "retention-offer-made").ToList();
         offers.Select(o => o!["offerId"]!.GetValue<string>()).ShouldBe([offer]);
+    }
+
+    [Fact]
+    public async Task an_offer_that_lapsed_while_the_client_was_back_does_not_block_a_later_request()
+    {
+        // The client leaves and buys again while the offer runs: its end records nothing, and the
+        // offer stays in the profile. Eight days later (the Host's clock) the client asks to cancel again.
+        var clock = new ShiftedClock();
+        await using var host = await AppFixture.StartHost(Schema, services => services.AddSingleton<TimeProvider>(clock));
+        var alpha = await AlphaWithAnOffer(host);
+        var first = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        await host.PostTouchpoints(Touchpoint.Of("churned", alpha, DateTimeOffset.UtcNow, new { reason = "went to a competitor" }));
+        await host.PostTouchpoints(Touchpoint.Purchase(alpha, DateTimeOffset.UtcNow.AddSeconds(1), amount: 500m, margin: 200m));
+        clock.Offset = TimeSpan.FromDays(8);
+
+        await host.PostTouchpoints(Touchpoint.CancellationRequest(alpha, clock.GetUtcNow()));
+        var decision = await RetentionClients.Decision(host, alpha);
+
+        decision["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        decision["offer"]!["offerId"]!.GetValue<string>().ShouldNotBe(first);
+
+        // The first offer's expiry, had it run only now, leaves the client to the second offer.
+        using (var scope = host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Wolverine.IMessageBus>().InvokeAsync(new EventCrm.Host.Retention.ExpireRetentionOffer(alpha, first));
+        (await host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("cancellation-requested");
+        (await host.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ShouldNotContain("retention-offer-expired");
     }
 
     /// <summary>The client's timeline once the offer's end has churned it (or after 60 s, for the assertions to say what happened).</summary>
