@@ -26,12 +26,17 @@ document.getElementById("refresh").addEventListener("click", async () => {
   announce("Refreshed.");
 });
 
+// Only the latest search is shown: a slow earlier answer must not replace a newer one.
+let searches = 0;
+
 async function search(text) {
   if (!text) return;
+  const mine = ++searches;
   clearError();
   announce("Searching…");
   try {
     const found = await getJson(`/api/customers?search=${encodeURIComponent(text)}&pageSize=50`);
+    if (mine !== searches) return;
     results.replaceChildren(...found.customers.map(c => h("li", {},
       h("button", { type: "button", class: "result", "data-id": c.customerId, onclick: () => openCustomer(c.customerId) },
         h("span", { class: "name" }, c.name ?? c.customerId),

@@ -14,14 +14,15 @@ const ShownIds = 5;
 
 installKeyDialog();
 announce("Loading the portfolio…");
-Promise.all([
-  getJson("/api/portfolio/pareto").then(showPareto).catch(error => showError(error, "Pareto")),
-  getJson("/api/portfolio/segments").then(showSegments).catch(error => showError(error, "Quadrants")),
-]).then(() => announce("Portfolio loaded."));
+Promise.allSettled([
+  getJson("/api/portfolio/pareto").then(showPareto).catch(error => { showError(error, "Pareto"); throw error; }),
+  getJson("/api/portfolio/segments").then(showSegments).catch(error => { showError(error, "Quadrants"); throw error; }),
+]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
-function showPareto({ analysis: a }) {
+function showPareto({ analysis: a, formula }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;
   document.getElementById("pareto-figures").replaceChildren(
+    figure("Valued under", `${formula.name}@${formula.version}`),
     figure("Customers", a.customers),
     figure("Top customers", `${a.topCustomers} (${percent(share)})`),
     figure("Their revenue share", percent(a.revenueShareOfTop)),

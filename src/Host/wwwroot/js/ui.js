@@ -19,7 +19,8 @@ const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 export const amount = value => (typeof value === "number" ? number.format(value) : "–");
 export const percent = value => (typeof value === "number" ? `${(value * 100).toFixed(1)}%` : "–");
 
-const moment = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+// Times in the reader's own zone, which is named: the service's dates are UTC, the reader's may not be.
+const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
 export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
 export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
 
