@@ -44,11 +44,18 @@ export async function replay(form) {
   const progress = document.getElementById("replay-progress");
   progress.hidden = false;
   document.getElementById("replay-diff").replaceChildren();
+  document.getElementById("replay-summary").textContent = "";
   let run;
+  // Said in tenths: a screen reader told twice a second would say nothing else.
+  let toldTenth = -1;
   for (;;) {
     run = await getJson(`/api/replays/${encodeURIComponent(id)}`);
     progress.value = run.eventsTotal ? run.eventsDone / run.eventsTotal : 0;
-    announce(`Replaying under ${body.formula}: ${run.eventsDone} of ${run.eventsTotal} touchpoints.`);
+    const tenth = Math.floor(progress.value * 10);
+    if (tenth !== toldTenth) {
+      toldTenth = tenth;
+      announce(`Replaying under ${body.formula}: ${run.eventsDone} of ${run.eventsTotal} touchpoints.`);
+    }
     if (run.state !== "running") break;
     await new Promise(resolve => setTimeout(resolve, 500));
   }
