@@ -15,6 +15,7 @@ public static class SearchCustomersEndpoint
     public const int MaxPageSize = 200;
     /// <summary>200 million customers deep: beyond it a page's offset would not fit the arithmetic.</summary>
     public const int MaxPage = 1_000_000;
+    public const int MaxDepthAcrossDatabases = 10_000;
 
     /// <summary>Finds customers whose name or email contains the text, case-insensitively; without text, lists them all.</summary>
     [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
@@ -24,6 +25,9 @@ public static class SearchCustomersEndpoint
         if (pageNumber is < 1 or > MaxPage) return Problems.Invalid("page", $"must be between 1 and {MaxPage:#,0}");
         if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
         if (search?.Length > 200) return Problems.Invalid("search", "must be at most 200 characters");
+        // Over several databases each answers everything up to the page asked for: deep pages would read them whole.
+        if (databases.TenantIds.Count > 1 && (long)pageNumber * size > MaxDepthAcrossDatabases)
+            return Problems.Invalid("page", $"with customers over several databases, page x pageSize must be at most {MaxDepthAcrossDatabases:#,0}; narrow the search");
 
         var term = search?.Trim().ToLowerInvariant() ?? "";
         // Several databases: each answers its first page x pageSize matches and the page is cut

@@ -16,7 +16,7 @@ public static class GetHealthEndpoint
 
     /// <summary>Healthy when every database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
     [WolverineGet("/health"), AllowAnonymous]
-    public static async Task<IResult> Get(IDocumentStore store, HttpResponse response, CancellationToken ct)
+    public static async Task<IResult> Get(IDocumentStore store, HttpResponse response, ILoggerFactory loggers, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Patience);
@@ -36,7 +36,9 @@ public static class GetHealthEndpoint
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             response.Headers.RetryAfter = Reliability.DatabaseFaults.RetryAfterSeconds.ToString();
-            return Problems.Unavailable($"The database did not answer: {e.Message}");
+            // Anyone may ask: the database's own words (its host, a user name) go to the log only.
+            loggers.CreateLogger(typeof(GetHealthEndpoint)).LogWarning(e, "Health check: the database did not answer");
+            return Problems.Unavailable("The database did not answer; the service's log says why.");
         }
     }
 }

@@ -42,11 +42,15 @@ public static class GetKpisEndpoint
         var start = end.AddYears(-1);
         if (from is not null && !TryParse(from, out start)) return Problems.Invalid("from", "must be an ISO 8601 date or date and time");
         if (start > end) return Problems.Invalid("from", "must not be after to");
+        // A cohort per month: a period of centuries would be an answer of millions of points.
+        if (start < end.AddYears(-MaxPeriodYears)) return Problems.Invalid("from", $"must be at most {MaxPeriodYears} years before to");
 
         var snapshot = await portfolio.LoadAsync(ct);
         return Results.Ok(new PortfolioAnswer<PortfolioKpiReport>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
             PortfolioKpis.For(snapshot.Customers, start, end)));
     }
+
+    public const int MaxPeriodYears = 50;
 
     private static bool TryParse(string text, out DateTimeOffset moment) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);

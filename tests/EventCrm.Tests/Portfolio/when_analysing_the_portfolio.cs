@@ -74,5 +74,8 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
     {
         await portfolio.Host.GetJson("/api/kpis?from=someday", 400);
         await portfolio.Host.GetJson("/api/kpis?from=2025-01-01T00:00:00Z&to=2024-01-01T00:00:00Z", 400);
+        // A cohort per month: centuries would answer millions of points.
+        (await portfolio.Host.GetJson("/api/kpis?from=1900-01-01&to=2025-01-01", 400)).ErrorKeys().ShouldBe(["from"]);
+        await portfolio.Host.GetJson("/api/kpis?from=1975-01-01&to=2025-01-01");
     }
 }

@@ -72,6 +72,7 @@ public class when_the_database_goes_away(ITestOutputHelper output)
 
         foreach (var (what, attempt) in outage)
         {
+            attempt.Body.ShouldNotContain("127.0.0.1", customMessage: $"{what} tells anyone where the database is");
             attempt.Status.ShouldBe(503, $"{what}: {attempt}");
             attempt.MediaType.ShouldBe("application/problem+json", what);
             attempt.RetryAfter.ShouldNotBeNull(what);

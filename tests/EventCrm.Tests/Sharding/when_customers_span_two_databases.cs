@@ -76,4 +76,13 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
     [InlineData("/api/retention/pending")]
     [InlineData("/api/retention/pending?page=2&pageSize=1")]
     public async Task every_portfolio_wide_read_gathers_both_databases(string url) => await bases.ShouldAnswerAlike(url);
+
+    [Fact]
+    public async Task a_search_page_too_deep_to_gather_from_every_database_is_400()
+    {
+        // Each database would answer everything up to the page: 51 x 200 = 10,200 profiles from each.
+        (await bases.Sharded.GetJson("/api/customers?page=51&pageSize=200", 400)).ErrorKeys().ShouldBe(["page"]);
+        await bases.Sharded.GetJson("/api/customers?page=50&pageSize=200");
+        await bases.Single.GetJson("/api/customers?page=51&pageSize=200");
+    }
 }
