@@ -67,6 +67,12 @@ public static class ImportBatches
                 if (touchpoint is null)
                 {
                     invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));
+                    // A file of bad lines only is handed on in batches too, not held whole.
+                    if (invalid.Count >= batchSize)
+                    {
+                        await batches.WriteAsync(new ImportBatch(valid, invalid, (double)file.Position / Math.Max(file.Length, 1)), ct);
+                        (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), []);
+                    }
                     continue;
                 }
                 if (valid.Count >= batchSize && (valid.Count >= batchSize + CustomerRunAllowance || touchpoint.CustomerId != valid[^1].CustomerId))

@@ -43,10 +43,12 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
 
         foreach (var error in report.Rejected)
             Console.WriteLine($"line {error.Line}: {error.Reason}");
+        if (report.RejectedTotal > report.Rejected.Count)
+            Console.WriteLine($"... and {report.RejectedTotal - report.Rejected.Count:N0} more bad row(s): the first {report.Rejected.Count:N0} are listed");
         return report.Outcome switch
         {
             ImportOutcome.Refused when report.FileError is { } fileError => Fail($"{input.FileFlag}: {fileError}. Nothing was imported."),
-            ImportOutcome.Refused => Fail($"{report.Rejected.Count:N0} bad row(s) of {report.Rows:N0}; nothing was imported. " +
+            ImportOutcome.Refused => Fail($"{report.RejectedTotal:N0} bad row(s) of {report.Rows:N0}; nothing was imported. " +
                 "Fix them, or run again with --skip-invalid to import the valid rows."),
             ImportOutcome.Stopped => Fail($"Stopped at line {report.StoppedAtLine} after {report.Imported:N0} touchpoints: " +
                 "the rows before it are imported; fix the row and run the same import again to finish."),
@@ -57,7 +59,7 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
     private static bool Done(ImportReport report)
     {
         AnsiConsole.MarkupLine($"[green]Import {report.ImportId}: {report.Imported:N0} touchpoints imported, {report.Repeated:N0} already there, " +
-            $"{report.Rejected.Count:N0} bad row(s) skipped, of {report.Rows:N0} rows " +
+            $"{report.RejectedTotal:N0} bad row(s) skipped, of {report.Rows:N0} rows " +
             $"(checked in {report.Checking.TotalSeconds:N1} s, appended in {report.Appending.TotalSeconds:N1} s).[/]");
         return true;
     }

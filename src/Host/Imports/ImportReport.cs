@@ -18,9 +18,12 @@ public enum ImportOutcome
 /// <param name="StoppedAtLine">When <see cref="ImportOutcome.Stopped"/>: the first line of the batch that was not appended; every valid row before it is in the store.</param>
 /// <param name="Checking">How long the checking pass took (reading the file and deciding every row).</param>
 /// <param name="Appending">How long the appending pass took, the statistics of the events table refreshed after it included.</param>
+/// <param name="Rejected">The bad rows in line order, at most <see cref="BadRows.MaxListed"/> of them.</param>
+/// <param name="RejectedTotal">How many rows were bad in all.</param>
+/// <param name="AnyInvalid">Whether some of them are bad in their own fields, not only refused by the store.</param>
 public sealed record ImportReport(
     string ImportId, ImportOutcome Outcome, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineError> Rejected, string? FileError = null,
-    int? StoppedAtLine = null, TimeSpan Checking = default, TimeSpan Appending = default)
+    int? StoppedAtLine = null, TimeSpan Checking = default, TimeSpan Appending = default, int RejectedTotal = 0, bool AnyInvalid = false)
 {
     public static ImportReport Unreadable(string importId, string error) => new(importId, ImportOutcome.Refused, 0, 0, 0, [], error);
 }

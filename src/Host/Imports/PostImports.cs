@@ -8,7 +8,9 @@ namespace EventCrm.Host.Imports;
 
 public sealed record ImportLineView(int Line, string Reason);
 
-public sealed record ImportAnswer(string ImportId, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineView> Rejected);
+/// <param name="Rejected">The rows skipped, at most the first 1,000 (<see cref="BadRows.MaxListed"/>).</param>
+/// <param name="RejectedTotal">How many rows were skipped in all.</param>
+public sealed record ImportAnswer(string ImportId, int Rows, int Imported, int Repeated, IReadOnlyList<ImportLineView> Rejected, int RejectedTotal);
 
 public static class PostImportsEndpoint
 {
@@ -47,16 +49,19 @@ public static class PostImportsEndpoint
         return report.Outcome switch
         {
             ImportOutcome.Refused when report.FileError is { } fileError => Problems.Invalid("file", $"{fileError}. Nothing was imported."),
-            ImportOutcome.Refused when report.Rejected.Any(r => r.Kind == LineErrorKind.Invalid) =>
-                Problems.Invalid($"{rejected.Count} of {report.Rows} rows are bad; nothing was imported.", errors),
-            ImportOutcome.Refused => Results.Problem($"{rejected.Count} of {report.Rows} rows are refused by the store; nothing was imported.",
+            ImportOutcome.Refused when report.AnyInvalid =>
+                Problems.Invalid($"{report.RejectedTotal} of {report.Rows} rows are bad{Listed(report)}; nothing was imported.", errors),
+            ImportOutcome.Refused => Results.Problem($"{report.RejectedTotal} of {report.Rows} rows are refused by the store{Listed(report)}; nothing was imported.",
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Rows refused",
                 extensions: new Dictionary<string, object?> { ["errors"] = errors }),
             ImportOutcome.Stopped => Problems.Conflict(
                 $"Stopped at line {report.StoppedAtLine} after {report.Imported} touchpoints (another writer changed the same customers); " +
                 "the rows before it are imported. Send the same file again to finish.", errors),
-            _ => Results.Json(new ImportAnswer(report.ImportId, report.Rows, report.Imported, report.Repeated, rejected),
+            _ => Results.Json(new ImportAnswer(report.ImportId, report.Rows, report.Imported, report.Repeated, rejected, report.RejectedTotal),
                 statusCode: report.Imported > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK),
         };
     }
+
+    private static string Listed(ImportReport report) =>
+        report.RejectedTotal > report.Rejected.Count ? $" (the first {report.Rejected.Count:N0} are listed)" : "";
 }

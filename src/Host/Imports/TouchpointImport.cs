@@ -35,15 +35,15 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
 
         var checkingStarted = clock.GetTimestamp();
         var check = checks.Create();
-        var bad = new List<ImportLineError>();
+        var bad = new BadRows();
         var rows = 0;
         var keepUpTo = configuration.GetValue<int?>(KeptBetweenPassesKey) ?? DefaultKeptBetweenPasses;
         List<ImportBatch>? kept = [];
         var unreadable = await ForEachBatch(path, now, ImportPhase.Checking, progress, async batch =>
         {
             rows += batch.Valid.Count + batch.Invalid.Count;
-            bad.AddRange(batch.Invalid);
-            bad.AddRange(await check.CheckAsync(batch.Valid, ct));
+            bad.Add(batch.Invalid);
+            bad.Add(await check.CheckAsync(batch.Valid, ct));
             if (rows <= keepUpTo && !LargerThan(keepUpTo, rows, batch.Position)) kept?.Add(batch);
             else kept = null;
             return true;
@@ -57,14 +57,16 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
                 foreach (var item in batch.Valid.Where(i => lines.Contains(i.Index))) earlier[item.Index] = item;
                 return Task.FromResult(true);
             }, _ => false);
-            bad.AddRange(check.Compare(earlier));
+            bad.Add(check.Compare(earlier));
         }
-        bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         var checking = clock.GetElapsedTime(checkingStarted);
-        if (bad.Count > 0 && !skipInvalid) return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad, Checking: checking);
+        if (bad.Total > 0 && !skipInvalid)
+            return new ImportReport(importId, ImportOutcome.Refused, rows, 0, 0, bad.Listed(), RejectedTotal: bad.Total, AnyInvalid: bad.AnyInvalid,
+                Checking: checking);
 
         var appendingStarted = clock.GetTimestamp();
-        var badLines = bad.Select(b => b.Line).ToHashSet();
+        // Rows with bad fields are not among the valid ones of their batch; refused ones are skipped by line.
+        var badLines = bad.RefusedLines;
         // The import run is both the conversation and the cause of every event it appends.
         var appending = new ImportAppendPass(appender, new AppendContext("import", importId, importId), skipInvalid, progress, ct);
         if (kept is null)
@@ -74,13 +76,12 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
                 if (!await appending.AddAsync(batch.Valid.Where(i => !badLines.Contains(i.Index)).ToList(), batch.Position)) break;
         await appending.FinishAsync();
         if (appending.StoppedAt is null) progress?.Invoke(ImportPhase.Appending, 1);
-        bad.AddRange(appending.Refused);
+        bad.Add(appending.Refused);
         var (imported, repeated, stoppedAt) = (appending.Imported, appending.Repeated, appending.StoppedAt);
 
-        bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         if (imported >= AnalyzeAfter) await EventTableStatistics.RefreshAsync(store, ct);
-        return new ImportReport(importId, stoppedAt is null ? ImportOutcome.Completed : ImportOutcome.Stopped, rows, imported, repeated, bad,
-            StoppedAtLine: stoppedAt, Checking: checking, Appending: clock.GetElapsedTime(appendingStarted));
+        return new ImportReport(importId, stoppedAt is null ? ImportOutcome.Completed : ImportOutcome.Stopped, rows, imported, repeated, bad.Listed(),
+            RejectedTotal: bad.Total, AnyInvalid: bad.AnyInvalid, StoppedAtLine: stoppedAt, Checking: checking, Appending: clock.GetElapsedTime(appendingStarted));
     }
 
     /// <summary>

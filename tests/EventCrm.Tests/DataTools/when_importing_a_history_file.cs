@@ -107,8 +107,28 @@ public class when_importing_a_history_file(AppFixture app)
 
         answer["imported"]!.GetValue<int>().ShouldBe(2);
         answer["rejected"]!.AsArray().Select(r => r!["line"]!.GetValue<int>()).ShouldBe(new[] { 3, 5 });
+        answer["rejectedTotal"]!.GetValue<int>().ShouldBe(2);
         answer["rejected"]![1]!["reason"]!.GetValue<string>().ShouldContain("already signed up");
         (await app.Store.EventCount(customer)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_file_of_thousands_of_bad_lines_lists_the_first_thousand_and_counts_them_all()
+    {
+        var customer = Ids.Customer();
+        var file = new HistoryFile().SignUp(customer, "2023-05-01T10:00:00Z");
+        for (var i = 0; i < 2_500; i++) file.Line("x");
+        file.Purchase(customer, "2023-06-01T10:00:00Z");
+
+        var refused = await Import(file, 400);
+        var skipped = await Import(file, 201, skipInvalid: true);
+
+        refused["detail"]!.GetValue<string>().ShouldStartWith("2500 of 2502 rows are bad (the first 1,000 are listed)");
+        refused["errors"]!.AsObject().Count.ShouldBe(1_000);
+        refused["errors"]!.AsObject().ContainsKey("line 3").ShouldBeTrue();   // the header is line 1, the signup line 2
+        (skipped["imported"]!.GetValue<int>(), skipped["rejectedTotal"]!.GetValue<int>()).ShouldBe((2, 2_500));
+        skipped["rejected"]!.AsArray().Count.ShouldBe(1_000);
+        skipped["rejected"]![999]!["line"]!.GetValue<int>().ShouldBe(1_002);
     }
 
     [Fact]
