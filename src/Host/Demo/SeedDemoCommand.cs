@@ -27,6 +27,11 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
 
     public override async Task<bool> Execute(SeedDemoInput input)
     {
+        if (input.CustomersFlag < 1)
+        {
+            AnsiConsole.MarkupLine($"[red]seed-demo: --customers must be at least 1, not {input.CustomersFlag}[/]");
+            return false;
+        }
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -44,18 +44,29 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
         var total = await export.Source.CountAsync(filter, CancellationToken.None);
         var clock = Stopwatch.StartNew();
         long written = 0;
-        await using (var file = File.Create(input.OutFlag))
+        // Written beside the target and moved over it once complete: an export that fails half-way
+        // leaves no truncated file, and an earlier export at that path is kept until then.
+        var partial = $"{input.OutFlag}.partial";
+        try
         {
-            var output = PipeWriter.Create(file, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var task = progress.AddTask($"Exporting {total:N0} events", maxValue: Math.Max(total, 1));
-                    written = await export.WriteAsync(filter, format, output, n => task.Value = n, CancellationToken.None);
-                    task.Value = task.MaxValue;
-                });
-            await output.CompleteAsync();
+            await using (var file = File.Create(partial))
+            {
+                var output = PipeWriter.Create(file, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+                await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
+                    {
+                        var task = progress.AddTask($"Exporting {total:N0} events", maxValue: Math.Max(total, 1));
+                        written = await export.WriteAsync(filter, format, output, n => task.Value = n, CancellationToken.None);
+                        task.Value = task.MaxValue;
+                    });
+                await output.CompleteAsync();
+            }
+            File.Move(partial, input.OutFlag, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
         }
 
         var rate = written / Math.Max(clock.Elapsed.TotalSeconds, 0.001);

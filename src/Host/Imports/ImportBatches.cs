@@ -90,6 +90,10 @@ public static class ImportBatches
         {
             return e.Message;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the file cannot be read: {e.Message}";
+        }
         finally
         {
             batches.TryComplete();

@@ -42,7 +42,7 @@ public class ClvFitCommand : JasperFxCommand<ClvFitInput>
             Console.WriteLine(JsonSerializer.Serialize(result, Json));
             return true;
         }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             return Fail(e.Message);
         }

@@ -37,6 +37,15 @@ public class when_seeding_the_demo_base
         (await Seed(Interrupted)).Output.ShouldContain("Demo base already present: nothing to seed.");
     }
 
+    [Fact]
+    public async Task a_base_of_no_customers_is_refused_before_anything_is_recorded()
+    {
+        var (exit, output, _) = await Seed("eventcrm_seed_none", "--customers", "0");
+
+        exit.ShouldNotBe(0);
+        output.ShouldContain("--customers must be at least 1");
+    }
+
     private static Task<(int ExitCode, string Output, string Errors)> Seed(string schema, params string[] arguments) =>
         HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = schema }, ["seed-demo", .. arguments]);
 

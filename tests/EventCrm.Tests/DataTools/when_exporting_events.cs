@@ -185,10 +185,12 @@ public class when_exporting_events(AppFixture app)
     {
         var customer = await CustomerWithThreeTouchpoints();
         var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "an earlier export");
 
         var (exit, output, errors) = await DataCommandLine.Run(AppFixture.Schema, "export", "--customer", customer, "--format", "csv", "--out", file);
 
         exit.ShouldBe(0, errors);
+        File.Exists($"{file}.partial").ShouldBeFalse();
         var lines = await File.ReadAllLinesAsync(file);
         lines.Length.ShouldBe(4);
         lines[0].ShouldBe(CsvFormat.Header);
