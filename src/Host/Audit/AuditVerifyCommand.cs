@@ -19,6 +19,11 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
     public override async Task<bool> Execute(AuditVerifyInput input)
     {
         using var host = input.BuildHost();
+        if (await host.Services.GetRequiredService<AuditedLogCheck>().ProblemAsync(CancellationToken.None) is { } missing)
+        {
+            Console.Error.WriteLine(missing);
+            return false;
+        }
         AuditAnchor? anchor = null;
         if (input.AnchorFlag is { } file && !AnchorFile.TryRead(file, host.Services.GetRequiredService<SealDigests>(), out anchor)) return false;
 

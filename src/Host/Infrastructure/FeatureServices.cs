@@ -34,6 +34,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<LogAudit>();
+        services.AddSingleton<AuditedLogCheck>();
         services.AddSingleton<SealDigests>();
         services.AddOptions<AnchorScheduleOptions>().BindConfiguration(AnchorScheduleOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnchorScheduleOptions>, AnchorScheduleOptionsCheck>();

@@ -27,4 +27,18 @@ public class when_no_node_seals_the_events
         strict.ShouldNotBe(0);
         strictOutput.ShouldContain("2 event(s) not sealed yet, so not checked");
     }
+
+    [Fact]
+    public async Task the_audit_commands_refuse_a_schema_that_holds_no_event_log()
+    {
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = "eventcrm_never_created" };
+
+        var (verify, _, verifyErrors) = await HostCommandLine.Run(environment, "audit-verify");
+        var (anchor, _, anchorErrors) = await HostCommandLine.Run(environment, "audit-anchor");
+
+        verify.ShouldNotBe(0);
+        verifyErrors.ShouldContain("No event log in schema 'eventcrm_never_created'");
+        anchor.ShouldNotBe(0);
+        anchorErrors.ShouldContain("No event log in schema 'eventcrm_never_created'");
+    }
 }

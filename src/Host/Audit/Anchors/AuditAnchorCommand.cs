@@ -17,6 +17,11 @@ public class AuditAnchorCommand : JasperFxAsyncCommand<AuditAnchorInput>
     public override async Task<bool> Execute(AuditAnchorInput input)
     {
         using var host = input.BuildHost();
+        if (await host.Services.GetRequiredService<AuditedLogCheck>().ProblemAsync(CancellationToken.None) is { } missing)
+        {
+            Console.Error.WriteLine(missing);
+            return false;
+        }
         var anchor = await host.Services.GetRequiredService<SealDigests>().TakeAsync(CancellationToken.None);
         var json = JsonSerializer.Serialize(anchor, Json);
         if (input.OutFlag is { } file) await File.WriteAllTextAsync(file, json + "\n");
