@@ -84,6 +84,18 @@ public class when_calling_with_api_keys(AppFixture app)
     }
 
     [Fact]
+    public async Task the_pages_may_run_only_the_service_s_own_scripts_and_no_site_may_frame_them()
+    {
+        var page = await app.Host.Scenario(s => s.Get.Url("/"));
+
+        var headers = page.Context.Response.Headers;
+        headers.ContentSecurityPolicy.ToString().ShouldContain("default-src 'self'");
+        headers.ContentSecurityPolicy.ToString().ShouldContain("frame-ancestors 'none'");
+        headers.XContentTypeOptions.ToString().ShouldBe("nosniff");
+        headers["Referrer-Policy"].ToString().ShouldBe("no-referrer");
+    }
+
+    [Fact]
     public async Task only_ingest_appends_touchpoints_and_nothing_is_appended_otherwise()
     {
         var customer = Ids.Customer();
