@@ -53,7 +53,7 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
                 .InEachAsync(session => session.Query<CustomerProfile>().CountAsync())).Sum();
             if (existing > 0)
             {
-                AnsiConsole.MarkupLine($"[grey]A base is already present ({existing:N0} customers, not seeded by this command): nothing to seed.[/]");
+                AnsiConsole.MarkupLine($"[grey]A base is already present ({existing:N0} customers): nothing to seed.[/]");
                 return true;
             }
         }
