@@ -51,6 +51,30 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
         });
     }
 
+    [Fact]
+    public async Task a_search_made_while_the_list_is_still_loading_keeps_the_keyboard_where_the_user_moved_it()
+    {
+        var listHeld = new TaskCompletionSource();
+        await app.WithDesk(nameof(a_search_made_while_the_list_is_still_loading_keeps_the_keyboard_where_the_user_moved_it), async desk =>
+        {
+            await desk.Page.RouteAsync("**/api/retention/pending*", async route =>
+            {
+                await listHeld.Task;
+                await route.ContinueAsync();
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Search("gamma");
+            await Expect(desk.Results.GetByRole(AriaRole.Button).First).ToContainTextAsync(ScenarioData.GammaName);
+            await desk.Page.GetByLabel("Name or email").PressAsync("ArrowDown");
+
+            listHeld.SetResult();
+            await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync("cancel");
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.GammaName);
+        });
+    }
+
     private async Task<string> DecisionOf(string client)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))

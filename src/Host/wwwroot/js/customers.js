@@ -136,7 +136,9 @@ window.addEventListener("hashchange", () => {
 });
 
 // The key first (kept for the tab's session), then the customer named in the address, else the search box.
+// The search box takes the focus before the work list is read: focusing it once the list came back
+// pulled the keyboard away from a result the user had already moved to.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : showWorkList(openCustomer).then(() => input.focus()))
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : (input.focus(), showWorkList(openCustomer)))
     .then(() => keepWorkListFresh(openCustomer)),
   error => showError(error));
