@@ -31,6 +31,29 @@ public class when_browsing_a_customer(BrowserFixture app)
     }
 
     [Fact]
+    public async Task a_search_typed_while_the_customer_loads_keeps_the_keyboard()
+    {
+        var valueHeld = new TaskCompletionSource();
+        await app.WithDesk(nameof(a_search_typed_while_the_customer_loads_keeps_the_keyboard), async desk =>
+        {
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/value", async route =>
+            {
+                await valueHeld.Task;
+                await route.ContinueAsync();
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            await desk.Page.GetByLabel("Name or email").FillAsync("");
+
+            valueHeld.SetResult();
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync($"{ScenarioData.GammaName} is open.");
+            await desk.Page.Keyboard.TypeAsync("ordinary");
+
+            await Expect(desk.Page.GetByLabel("Name or email")).ToHaveValueAsync("ordinary");
+        });
+    }
+
+    [Fact]
     public async Task the_timeline_shows_every_touchpoint_newest_first_with_business_and_recording_times()
     {
         await app.WithDesk(nameof(the_timeline_shows_every_touchpoint_newest_first_with_business_and_recording_times), async desk =>

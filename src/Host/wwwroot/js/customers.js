@@ -83,12 +83,19 @@ async function openCustomer(id) {
     document.getElementById("refresh").hidden = false;
     showFacts(profile, profile.state);
     await refresh(id);
-    document.getElementById("customer").focus({ preventScroll: true });
+    if (!movedOnFrom(id)) document.getElementById("customer").focus({ preventScroll: true });
     announce(`${profile.name ?? id} is open.`);
   } catch (error) {
     announce("");
     showError(error, `Opening ${id}`);
   }
+}
+
+// While a customer's reads come back the user may already be typing a new search or on another
+// result: the keyboard stays there.
+function movedOnFrom(id) {
+  const focused = document.activeElement;
+  return openId !== id || focused?.matches("input, select, textarea") || (focused?.dataset.id ?? id) !== id;
 }
 
 /** Reloads everything shown about the open customer (after an offer's outcome, for instance). */
