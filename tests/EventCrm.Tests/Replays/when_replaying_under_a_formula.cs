@@ -227,6 +227,73 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_finished_replay_is_listed_then_deleted_with_its_results_and_can_be_asked_for_again()
+    {
+        var older = await Completed("waland-cole@0", "2025-08-31");
+        var run = await Completed("waland-cole@0", "2025-09-30");
+        var id = run["id"]!.GetValue<string>();
+
+        var listed = await replays.Host.GetJson("/api/replays?formula=waland-cole@0&state=completed");
+        var ids = listed["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToList();
+        ids.ShouldContain(id);
+        ids.IndexOf(id).ShouldBeLessThan(ids.IndexOf(older["id"]!.GetValue<string>()));   // newest first
+        listed["items"]!.AsArray().ShouldAllBe(r => r!["formula"]!.GetValue<string>() == "waland-cole@0" && r["state"]!.GetValue<string>() == "completed");
+        (await ResultRows(id)).ShouldBe(ReplayHost.Customers);
+
+        await replays.Host.Scenario(s => { s.Delete.Url($"/api/replays/{id}"); s.StatusCodeShouldBe(204); });
+
+        (await ResultRows(id)).ShouldBe(0);
+        await replays.Host.GetJson($"/api/replays/{id}", 404);
+        await replays.Host.GetJson($"/api/replays/{id}/customers/r-0001", 404);
+        (await replays.Host.GetJson("/api/replays?formula=waland-cole")).ToJsonString().ShouldNotContain(id);
+        (await replays.Host.GetJson($"/api/replays/{older["id"]}"))["state"]!.GetValue<string>().ShouldBe("completed");
+        await replays.Host.Scenario(s => { s.Delete.Url($"/api/replays/{id}"); s.StatusCodeShouldBe(404); });
+        var again = await replays.Host.PostJson("/api/replays", new { formula = "waland-cole@0", asOf = "2025-09-30" }, 202);
+        again["id"]!.GetValue<string>().ShouldBe(id);
+        again["isNew"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task a_running_replay_is_not_deleted_under_its_engine()
+    {
+        string id;
+        await using (var session = replays.Store.LightweightSession())
+        {
+            var (run, _) = await replays.Host.Services.GetRequiredService<ReplayRequests>()
+                .StartAsync(session, new("simple-clv", 0, new Dictionary<string, decimal>()), new DateTimeOffset(2024, 6, 30, 0, 0, 0, TimeSpan.Zero), default);
+            await session.SaveChangesAsync();
+            id = run.Id;
+        }
+
+        var refused = await replays.Host.Scenario(s => { s.Delete.Url($"/api/replays/{id}"); s.StatusCodeShouldBe(409); });
+
+        JsonNode.Parse(await refused.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("still running");
+        (await replays.Host.GetJson($"/api/replays/{id}"))["state"]!.GetValue<string>().ShouldBe("running");
+        (await replays.Host.GetJson("/api/replays?state=running"))["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ShouldContain(id);
+    }
+
+    [Fact]
+    public async Task the_list_refuses_a_filter_or_page_it_cannot_read()
+    {
+        (await replays.Host.GetJson("/api/replays?state=done", 400)).ErrorKeys().ShouldBe(["state"]);
+        (await replays.Host.GetJson("/api/replays?formula=simple-clv@latest", 400)).ErrorKeys().ShouldBe(["formula"]);
+        (await replays.Host.GetJson("/api/replays?pageSize=201", 400)).ErrorKeys().ShouldBe(["pageSize"]);
+        (await replays.Host.GetJson("/api/replays?page=0", 400)).ErrorKeys().ShouldBe(["page"]);
+        var none = await replays.Host.GetJson("/api/replays?formula=astrology");
+        none["total"]!.GetValue<long>().ShouldBe(0);
+        none["items"]!.AsArray().ShouldBeEmpty();
+    }
+
+    private async Task<long> ResultRows(string replayId)
+    {
+        await using var connection = replays.Store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand($"select count(*) from {ReplayHost.SchemaName}.replay_values where replay_id = @id", connection);
+        count.Parameters.AddWithValue("id", replayId);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task a_replay_needs_a_known_formula_in_its_form_and_a_readable_date()
     {
         await replays.Host.PostJson("/api/replays", new { formula = "astrology@1" }, 404);

@@ -1,0 +1,69 @@
+using EventCrm.Host.Access;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Relationship.Value;
+using System.Globalization;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace EventCrm.Host.Replays;
+
+public sealed record ReplayListView(int Page, int PageSize, long Total, IReadOnlyList<ReplayView> Items);
+
+public static class ListReplaysEndpoint
+{
+    public const int MaxPageSize = 200;
+    private static readonly string[] States = [ReplayStates.Running, ReplayStates.Completed, ReplayStates.Failed];
+
+    /// <summary>The replays asked for so far, newest first: a data team finds its runs again, and the ones to delete.</summary>
+    [WolverineGet("/api/replays"), Authorize(Policy = Policies.Replays)]
+    public static async Task<IResult> Get(string? formula, string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        if (number is < 1 or > 10_000) return Problems.Invalid("page", "must be between 1 and 10,000");
+        if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
+        if (state is not null && !States.Contains(state)) return Problems.Invalid("state", $"must be one of {string.Join(", ", States)}");
+        if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return Problems.Invalid("formula", malformed);
+
+        var runs = session.Query<ReplayRun>().AsQueryable();
+        if (state is not null) runs = runs.Where(r => r.State == state);
+        if (formula is not null)
+        {
+            // A bare name lists the replays of every version of it.
+            var at = formula.LastIndexOf('@');
+            var name = (at < 0 ? formula : formula[..at]).Trim();
+            runs = runs.Where(r => r.Formula.Name == name);
+            if (at >= 0)
+            {
+                var version = int.Parse(formula[(at + 1)..], CultureInfo.InvariantCulture);
+                runs = runs.Where(r => r.Formula.Version == version);
+            }
+        }
+        var total = await runs.CountAsync(ct);
+        var shown = await runs.OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return Results.Ok(new ReplayListView(number, size, total, [.. shown.Select(r => ReplayView.Of(r, now))]));
+    }
+}
+
+public static class DeleteReplayEndpoint
+{
+    /// <summary>
+    /// Deletes a finished replay and its results (derived data: the log is untouched, and asking for
+    /// the same replay again computes it anew). A running replay is refused: its engine still writes.
+    /// </summary>
+    [WolverineDelete("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
+    public static async Task<IResult> Delete(string id, IDocumentSession session, ILogger<ReplayRun> logger, CancellationToken ct)
+    {
+        if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
+        if (run.State == ReplayStates.Running)
+            return Problems.Conflict($"Replay '{id}' is still running ({run.EventsDone:#,0} of {run.EventsTotal:#,0} events); delete it once it has completed or failed.");
+
+        session.Delete<ReplayRun>(id);
+        session.QueueSqlCommand($"delete from {session.DocumentStore.Options.DatabaseSchemaName}.{ReplayStorage.TableName} where replay_id = ?", id);
+        await session.SaveChangesAsync(ct);
+        logger.LogInformation("Replay {Replay} of {Formula} ({State}) deleted with its results", id, run.Formula, run.State);
+        return Results.NoContent();
+    }
+}
