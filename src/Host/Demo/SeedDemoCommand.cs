@@ -28,18 +28,12 @@ public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
     public override async Task<bool> Execute(SeedDemoInput input)
     {
         if (input.CustomersFlag < 1)
-        {
-            AnsiConsole.MarkupLine($"[red]seed-demo: --customers must be at least 1, not {input.CustomersFlag}[/]");
-            return false;
-        }
+            return CommandFailure.Report("seed-demo", $"--customers must be at least 1, not {input.CustomersFlag}");
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
-        {
-            AnsiConsole.MarkupLine($"[red]seed-demo: {Markup.Escape(layout)}[/]");
-            return false;
-        }
+            return CommandFailure.Report("seed-demo", layout);
 
         var seeding = await DemoSeeding.LoadAsync(store, CancellationToken.None);
         if (seeding.Finished)

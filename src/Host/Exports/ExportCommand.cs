@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using JasperFx.CommandLine;
@@ -74,9 +75,5 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
         return true;
     }
 
-    private static bool Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return false;
-    }
+    private static bool Fail(string message) => CommandFailure.Report("export", message);
 }

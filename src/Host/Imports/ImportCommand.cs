@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Marten;
@@ -64,9 +65,5 @@ public class ImportCommand : JasperFxAsyncCommand<ImportInput>
         return true;
     }
 
-    private static bool Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return false;
-    }
+    private static bool Fail(string message) => CommandFailure.Report("import", message);
 }

@@ -79,9 +79,5 @@ public class ClvFitCommand : JasperFxCommand<ClvFitInput>
         return rows;
     }
 
-    private static bool Fail(string message)
-    {
-        Console.Error.WriteLine($"clv-fit: {message}");
-        return false;
-    }
+    private static bool Fail(string message) => CommandFailure.Report("clv-fit", message);
 }

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 using JasperFx.CommandLine;
 using Spectre.Console;
@@ -20,10 +21,7 @@ public class RefitCommand : JasperFxAsyncCommand<RefitInput>
         if (input.AsOfFlag is { } text)
         {
             if (!Values.Moments.TryParse(text, out var moment))
-            {
-                AnsiConsole.MarkupLine($"[red]--as-of: '{Markup.Escape(text)}' is not a date (yyyy-MM-dd) or an ISO 8601 date and time[/]");
-                return false;
-            }
+                return CommandFailure.Report("clv-refit", $"--as-of: '{text}' is not a date (yyyy-MM-dd) or an ISO 8601 date and time");
             asOf = moment;
         }
         using var host = input.BuildHost();

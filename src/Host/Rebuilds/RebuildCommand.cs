@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using JasperFx.CommandLine;
 using Marten;
 using Spectre.Console;
@@ -65,9 +66,5 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         return projection.IsInline ? now.LastRebuild?.CustomersRebuilt ?? 0 : now.Position ?? 0;
     }
 
-    private static bool Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return false;
-    }
+    private static bool Fail(string message) => CommandFailure.Report("rebuild", message);
 }

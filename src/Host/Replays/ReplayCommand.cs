@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Value;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Values;
@@ -87,9 +88,5 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         return run;
     }
 
-    private static bool Fail(string message)
-    {
-        AnsiConsole.MarkupLine($"[red]replay: {Markup.Escape(message)}[/]");
-        return false;
-    }
+    private static bool Fail(string message) => CommandFailure.Report("replay", message);
 }

@@ -151,6 +151,25 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
     }
 
     [Fact]
+    public async Task audit_verify_refuses_a_file_that_is_not_an_anchor_on_its_error_output()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"anchor-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{"takenAt": "2026-01-01T00:00:00Z"}""");
+        try
+        {
+            var (exit, output, errors) = await Command("audit-verify", "--anchor", file);
+
+            exit.ShouldNotBe(0);
+            errors.ShouldContain($"audit-verify: --anchor: {file} is not an anchor: databases");
+            output.ShouldNotContain("--anchor");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task an_incomplete_or_foreign_anchor_is_refused_with_what_is_wrong()
     {
         var empty = await app.Host.PostJson("/api/audit/anchor/verify", new { takenAt = Jan1 }, 400);

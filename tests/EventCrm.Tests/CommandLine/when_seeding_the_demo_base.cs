@@ -40,10 +40,11 @@ public class when_seeding_the_demo_base
     [Fact]
     public async Task a_base_of_no_customers_is_refused_before_anything_is_recorded()
     {
-        var (exit, output, _) = await Seed("eventcrm_seed_none", "--customers", "0");
+        var (exit, output, errors) = await Seed("eventcrm_seed_none", "--customers", "0");
 
         exit.ShouldNotBe(0);
-        output.ShouldContain("--customers must be at least 1");
+        errors.ShouldContain("seed-demo: --customers must be at least 1");
+        output.ShouldNotContain("--customers");
     }
 
     private static Task<(int ExitCode, string Output, string Errors)> Seed(string schema, params string[] arguments) =>

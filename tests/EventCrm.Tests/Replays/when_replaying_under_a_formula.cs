@@ -197,6 +197,17 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task the_replay_command_says_on_its_error_output_which_formula_it_does_not_know()
+    {
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.SchemaName },
+            "replay", "--formula", "astrology@1");
+
+        exit.ShouldNotBe(0);
+        errors.ShouldContain("replay: --formula: no formula 'astrology@1' is registered");
+        output.ShouldNotContain("astrology");
+    }
+
+    [Fact]
     public async Task the_replay_command_follows_the_same_replay_running_elsewhere_instead_of_running_it_twice()
     {
         string id;

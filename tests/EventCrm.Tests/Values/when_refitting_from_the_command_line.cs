@@ -45,10 +45,11 @@ public class when_refitting_from_the_command_line(RefitCommandHost refit) : ICla
     [Fact]
     public async Task clv_refit_refuses_a_date_it_cannot_read()
     {
-        var (exit, output, _) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName },
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName },
             "clv-refit", "--as-of", "last tuesday");
 
         exit.ShouldNotBe(0);
-        output.ShouldContain("--as-of");
+        errors.ShouldContain("clv-refit: --as-of: 'last tuesday' is not a date");
+        output.ShouldNotContain("--as-of");
     }
 }

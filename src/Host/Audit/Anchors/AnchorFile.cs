@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -34,9 +35,5 @@ public static class AnchorFile
                   $"digest {d.Digest} (anchor: {d.ExpectedDigest})");
     }
 
-    private static bool Fail(string message)
-    {
-        AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
-        return false;
-    }
+    private static bool Fail(string message) => CommandFailure.Report("audit-verify", message);
 }
