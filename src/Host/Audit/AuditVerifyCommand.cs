@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Audit.Anchors;
 using JasperFx.CommandLine;
 using Spectre.Console;
@@ -19,7 +20,7 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
     public override async Task<bool> Execute(AuditVerifyInput input)
     {
         using var host = input.BuildHost();
-        if (await host.Services.GetRequiredService<AuditedLogCheck>().ProblemAsync(CancellationToken.None) is { } missing)
+        if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
         {
             Console.Error.WriteLine(missing);
             return false;

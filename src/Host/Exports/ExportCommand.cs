@@ -2,7 +2,6 @@ using EventCrm.Host.Infrastructure;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using JasperFx.CommandLine;
-using Marten;
 using Spectre.Console;
 
 namespace EventCrm.Host.Exports;
@@ -38,7 +37,8 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
 
         using var host = input.BuildHost();
         var export = host.Services.GetRequiredService<EventExport>();
-        await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (await host.Services.GetRequiredService<EventLogCheck>().LogProblemAsync("nothing to export there", CancellationToken.None) is { } missing)
+            return Fail(missing);
         var (filter, errors) = EventExportFilter.Parse(input.FromFlag, input.ToFlag, input.TypesFlag, input.CustomerFlag, export.Source.KnownTypes);
         if (errors.Count > 0) return Fail(string.Join("; ", errors.Select(e => $"--{(e.Key == "customerId" ? "customer" : e.Key)} {string.Join(" ", e.Value)}")));
 

@@ -34,7 +34,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<LogAudit>();
-        services.AddSingleton<AuditedLogCheck>();
+        services.AddSingleton<EventLogCheck>();
         services.AddSingleton<SealDigests>();
         services.AddOptions<AnchorScheduleOptions>().BindConfiguration(AnchorScheduleOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnchorScheduleOptions>, AnchorScheduleOptionsCheck>();

@@ -198,4 +198,19 @@ public class when_exporting_events(AppFixture app)
         said.ShouldContain("Exported 3 events", customMessage: said[Math.Max(0, said.Length - 400)..]);
         File.Delete(file);
     }
+
+    [Fact]
+    public async Task the_export_command_reads_a_schema_without_an_event_log_as_a_mistake_and_changes_nothing()
+    {
+        const string schema = "eventcrm_export_never_created";
+        await DataCommandLine.DropSchema(schema);
+        var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.ndjson");
+
+        var (exit, _, errors) = await DataCommandLine.Run(schema, "export", "--out", file);
+
+        exit.ShouldNotBe(0);
+        errors.ShouldContain($"export: No event log in schema '{schema}'");
+        File.Exists(file).ShouldBeFalse();
+        (await DataCommandLine.Count($"select count(*) from pg_namespace where nspname = '{schema}'")).ShouldBe(0);
+    }
 }

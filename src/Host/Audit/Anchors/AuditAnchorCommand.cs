@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using System.Text.Json;
 using JasperFx.CommandLine;
 
@@ -17,7 +18,7 @@ public class AuditAnchorCommand : JasperFxAsyncCommand<AuditAnchorInput>
     public override async Task<bool> Execute(AuditAnchorInput input)
     {
         using var host = input.BuildHost();
-        if (await host.Services.GetRequiredService<AuditedLogCheck>().ProblemAsync(CancellationToken.None) is { } missing)
+        if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
         {
             Console.Error.WriteLine(missing);
             return false;
