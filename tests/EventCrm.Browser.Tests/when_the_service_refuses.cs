@@ -1,4 +1,5 @@
 using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace EventCrm.Browser.Tests;
@@ -61,5 +62,57 @@ public class when_the_service_refuses(BrowserFixture app)
             await Expect(desk.Error).ToContainTextAsync("Not found (404)");
             await Expect(desk.Error).ToContainTextAsync("No customer 'nobody-here'.");
         }, path: "/#customer=nobody-here");
+    }
+
+    [Fact]
+    public async Task a_database_out_for_a_moment_is_waited_for_as_the_service_asks()
+    {
+        await app.WithDesk(nameof(a_database_out_for_a_moment_is_waited_for_as_the_service_asks), async desk =>
+        {
+            var refused = 0;
+            await desk.Page.RouteAsync("**/api/retention/pending*", async route =>
+            {
+                if (Interlocked.Increment(ref refused) > 1)
+                {
+                    await route.ContinueAsync();
+                    return;
+                }
+                await route.FulfillAsync(new()
+                {
+                    Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = """{"title":"Service unavailable","status":503,"detail":"The database is unavailable."}""",
+                });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Page.Locator("#status")).ToContainTextAsync("asking again in 1 s");
+            await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync("asking to cancel");
+            await Expect(desk.Error).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
+    public async Task each_part_that_fails_says_so_in_its_own_entry()
+    {
+        await app.WithDesk(nameof(each_part_that_fails_says_so_in_its_own_entry), async desk =>
+        {
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline", route => route.FulfillAsync(new()
+            {
+                Status = 500, ContentType = "application/problem+json", Body = """{"title":"Timeline broke","status":500}""",
+            }));
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/value", route => route.FulfillAsync(new()
+            {
+                Status = 422, ContentType = "application/problem+json", Body = """{"title":"Cannot be computed","status":422,"detail":"The formula overflowed."}""",
+            }));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await desk.Page.GotoAsync(new Uri(desk.BaseAddress, $"/#customer={ScenarioData.Gamma}").ToString());
+
+            await Expect(desk.Error).ToContainTextAsync("Timeline: Timeline broke (500)");
+            await Expect(desk.Error).ToContainTextAsync("Value: Cannot be computed (422)");
+            await desk.Error.Locator(".error-entry", new() { HasText = "Value:" }).GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
+            await Expect(desk.Error).Not.ToContainTextAsync("Value:");
+            await Expect(desk.Error).ToContainTextAsync("Timeline: Timeline broke (500)");
+        });
     }
 }

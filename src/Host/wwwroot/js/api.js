@@ -24,7 +24,12 @@ export async function getJson(path) { return call("GET", path); }
 
 export async function postJson(path, body) { return call("POST", path, body); }
 
-async function call(method, path, body, retried = false) {
+// A 503 (the database out for a moment) asks to come back after Retry-After: a read is sent again
+// a few times before the page shows the refusal. Writes are left to the user, who sees why.
+const BusyRetries = 3;
+const LongestWaitSeconds = 10;
+
+async function call(method, path, body, retried = false, busyRetries = 0) {
   if (!apiKey.get()) await askForKey(null);
   const response = await fetch(path, {
     method,
@@ -34,10 +39,16 @@ async function call(method, path, body, retried = false) {
   if (response.ok) return response.status === 204 ? null : response.json();
 
   const problem = await readProblem(response);
+  if (response.status === 503 && method === "GET" && busyRetries < BusyRetries) {
+    const seconds = Math.min(LongestWaitSeconds, Math.max(1, Number(response.headers.get("Retry-After")) || 2));
+    window.dispatchEvent(new CustomEvent("eventcrm:busy", { detail: { seconds } }));
+    await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+    return call(method, path, body, retried, busyRetries + 1);
+  }
   if (response.status === 401) apiKey.clear();
   if (response.status === 401 && !retried) {
     await askForKey(problem);
-    return call(method, path, body, true);
+    return call(method, path, body, true, busyRetries);
   }
   throw new ApiError(response.status, problem);
 }

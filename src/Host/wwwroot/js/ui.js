@@ -24,18 +24,30 @@ const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "sho
 export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
 export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
 
-/** Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers. */
+/**
+ * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.
+ * Each part of the page keeps its own entry (the value failing does not hide why the timeline did);
+ * the same part failing again replaces its entry.
+ */
 export function showError(error, context) {
   const region = document.getElementById("error");
   const problem = error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) };
   const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
-  region.replaceChildren(
+  const part = context ?? "";
+  [...region.children].find(entry => entry.dataset.context === part)?.remove();
+  const entry = h("div", { class: "error-entry", "data-context": part },
     h("p", { class: "error-title" }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
     problem.detail ? h("p", {}, problem.detail) : "",
-    fieldErrors.length ? h("ul", {}, fieldErrors) : "",
-    h("button", { type: "button", class: "link", onclick: clearError }, "Dismiss"),
-  );
+    fieldErrors.length ? h("ul", {}, fieldErrors) : "");
+  entry.append(h("button", { type: "button", class: "link", onclick: () => dismiss(entry) }, "Dismiss"));
+  region.append(entry);
   region.hidden = false;
+}
+
+function dismiss(entry) {
+  const region = entry.parentElement;
+  entry.remove();
+  if (region && region.children.length === 0) region.hidden = true;
 }
 
 export function clearError() {
@@ -46,6 +58,9 @@ export function clearError() {
 
 /** A polite message for screen readers and sighted users alike (loading, saved, ...). */
 export function announce(text) { document.getElementById("status").textContent = text; }
+
+window.addEventListener("eventcrm:busy", event =>
+  announce(`The service is unavailable for a moment: asking again in ${event.detail.seconds} s…`));
 
 let pendingPrompt = null;
 
