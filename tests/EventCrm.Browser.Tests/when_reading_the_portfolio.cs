@@ -24,6 +24,18 @@ public class when_reading_the_portfolio(BrowserFixture app)
     }
 
     [Fact]
+    public async Task a_french_reader_reads_the_shares_in_french_notation()
+    {
+        await app.WithDesk(nameof(a_french_reader_reads_the_shares_in_french_notation), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            // 7 of 31 customers: 22.6%, written with a decimal comma and a space before the sign.
+            await Expect(desk.Page.Locator("#pareto-figures")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Top customers7 \(22,6\s%\)"));
+        }, path: "/portfolio.html", locale: "fr-FR");
+    }
+
+    [Fact]
     public async Task the_quadrants_split_every_customer_by_value_and_potential_and_link_to_them()
     {
         await app.WithDesk(nameof(the_quadrants_split_every_customer_by_value_and_potential_and_link_to_them), async desk =>

@@ -70,11 +70,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a scenario in a fresh 1366x768 tab; its last screen is saved in screenshots/ (FAILED-... when it failed).</summary>
-    public async Task WithDesk(string scenario, Func<Desk, Task> steps, string path = "/")
+    public async Task WithDesk(string scenario, Func<Desk, Task> steps, string path = "/", string locale = "en-US")
     {
         await using var context = await Browser.NewContextAsync(new()
         {
-            ViewportSize = new() { Width = 1366, Height = 768 }, Locale = "en-US", TimezoneId = "UTC",
+            ViewportSize = new() { Width = 1366, Height = 768 }, Locale = locale, TimezoneId = "UTC",
         });
         var page = await context.NewPageAsync();
         var desk = new Desk(page, BaseAddress);

@@ -17,7 +17,9 @@ export function h(tag, attrs = {}, ...children) {
 
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 export const amount = value => (typeof value === "number" ? number.format(value) : "–");
-export const percent = value => (typeof value === "number" ? `${(value * 100).toFixed(1)}%` : "–");
+// In the reader's own notation (22.6% in English, 22,6 % in French), like the amounts.
+const share = new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+export const percent = value => (typeof value === "number" ? share.format(value) : "–");
 
 // Times in the reader's own zone, which is named: the service's dates are UTC, the reader's may not be.
 const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
