@@ -24,19 +24,22 @@ public static class GetPendingCancellationsEndpoint
     /// others, the oldest request first.
     /// </summary>
     [WolverineGet("/api/retention/pending"), Authorize(Policy = Policies.Read)]
-    public static async Task<IResult> Get(int? page, int? pageSize, CustomerDatabases databases, CancellationToken ct)
+    public static async Task<IResult> Get(int? page, int? pageSize, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
         if (pageNumber is < 1 or > SearchCustomersEndpoint.MaxPage) return Problems.Invalid("page", $"must be between 1 and {SearchCustomersEndpoint.MaxPage:#,0}");
         if (size is < 1 or > SearchCustomersEndpoint.MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {SearchCustomersEndpoint.MaxPageSize}");
 
+        var now = clock.GetUtcNow();
         var asking = (await databases.InEachAsync(session =>
                 session.Query<CustomerProfile>().Where(p => p.State == CustomerStates.CancellationRequested).ToListAsync(ct)))
             .SelectMany(profiles => profiles)
-            .OrderBy(p => p.OpenOffers.Count == 0)
-            .ThenBy(p => p.OpenOffers.Select(o => o.ExpiresAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min())
-            .ThenBy(p => p.LatestCancellationAt)
-            .ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => (Profile: p, Lapsing: p.OpenOffers.Where(o => RetentionDesk.StillOpen(o, now)).Select(o => o.ExpiresAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min()))
+            .OrderBy(p => p.Lapsing == DateTimeOffset.MaxValue)
+            .ThenBy(p => p.Lapsing)
+            .ThenBy(p => p.Profile.LatestCancellationAt)
+            .ThenBy(p => p.Profile.Id, StringComparer.Ordinal)
+            .Select(p => p.Profile)
             .ToList();
         var items = new List<PendingItemView>();
         foreach (var profile in asking.Skip((pageNumber - 1) * size).Take(size))

@@ -27,6 +27,13 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     /// <summary>How long after an offer's end its scheduled expiry is expected to be recorded (seconds, normally).</summary>
     public static readonly TimeSpan ExpiryRecordedWithin = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// An offer of the profile still running, or just ended with its expiry still to be recorded. One
+    /// that ended longer ago stays in the profile only because its end found the client no longer
+    /// asking to cancel (nothing is recorded then): it counts for nothing.
+    /// </summary>
+    public static bool StillOpen(OpenOffer offer, DateTimeOffset now) => offer.ExpiresAt > now - ExpiryRecordedWithin;
+
     public async Task<OutgoingMessages> AssessAsync(IDocumentSession session, AssessCancellation request, CancellationToken ct)
     {
         var messages = new OutgoingMessages();
@@ -47,7 +54,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         // while it runs. An offer that ended longer ago stays in the profile only because its end
         // found the client no longer asking to cancel (nothing is recorded then): it blocks nothing.
         var profile = await session.LoadAsync<CustomerProfile>(request.CustomerId, ct);
-        if (profile?.OpenOffers.FirstOrDefault(o => o.ExpiresAt > now - ExpiryRecordedWithin) is { } open)
+        if (profile?.OpenOffers.FirstOrDefault(o => StillOpen(o, now)) is { } open)
         {
             logger.LogInformation("Cancellation {Cancellation} of {Customer}: offer {Offer} is open (until {ExpiresAt:O}), no second one",
                 request.CancellationTouchpointId, request.CustomerId, open.OfferId, open.ExpiresAt);

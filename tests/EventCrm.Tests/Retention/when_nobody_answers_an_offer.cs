@@ -121,6 +121,31 @@ public class when_nobody_answers_an_offer
         (await host.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ShouldNotContain("retention-offer-expired");
     }
 
+    [Fact]
+    public async Task an_offer_that_lapsed_while_the_client_was_back_does_not_put_it_first_on_the_work_list()
+    {
+        // Alpha's first offer lapsed while it was back (left and bought again); eight days later
+        // (the Host's clock) Bravo asks to cancel, then Alpha again: both get an offer, Bravo's ends first.
+        var clock = new ShiftedClock();
+        await using var host = await AppFixture.StartHost(Schema, services => services.AddSingleton<TimeProvider>(clock));
+        var alpha = await AlphaWithAnOffer(host);
+        await host.PostTouchpoints(Touchpoint.Of("churned", alpha, DateTimeOffset.UtcNow, new { reason = "went to a competitor" }));
+        await host.PostTouchpoints(Touchpoint.Purchase(alpha, DateTimeOffset.UtcNow.AddSeconds(1), amount: 500m, margin: 200m));
+        var bravo = await RetentionClients.Alpha(host);
+        clock.Offset = TimeSpan.FromDays(8);
+
+        await host.PostTouchpoints(Touchpoint.CancellationRequest(bravo, clock.GetUtcNow()));
+        var bravosOffer = (await RetentionClients.Decision(host, bravo))["offer"]!["expiresAt"]!.GetValue<DateTimeOffset>();
+        await host.PostTouchpoints(Touchpoint.CancellationRequest(alpha, clock.GetUtcNow().AddSeconds(1)));
+        var alphasOffer = (await RetentionClients.Decision(host, alpha))["offer"]!["expiresAt"]!.GetValue<DateTimeOffset>();
+        bravosOffer.ShouldBeLessThan(alphasOffer);
+
+        var listed = (await host.GetJson("/api/retention/pending?pageSize=200"))["items"]!.AsArray()
+            .Select(i => i!["customerId"]!.GetValue<string>()).Where(id => id == alpha || id == bravo).ToArray();
+
+        listed.ShouldBe([bravo, alpha]);
+    }
+
     /// <summary>The client's timeline once the offer's end has churned it (or after 60 s, for the assertions to say what happened).</summary>
     private static async Task<JsonNode[]> UntilChurned(Alba.IAlbaHost host, string customerId)
     {

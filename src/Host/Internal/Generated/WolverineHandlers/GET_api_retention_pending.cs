@@ -14,11 +14,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Sharding.CustomerDatabases _customerDatabases;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_retention_pending(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Sharding.CustomerDatabases customerDatabases) : base(wolverineHttpOptions)
+        public GET_api_retention_pending(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Sharding.CustomerDatabases customerDatabases, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _customerDatabases = customerDatabases;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -55,7 +57,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Retention.GetPendingCancellationsEndpoint.Get(page, pageSize, _customerDatabases, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Retention.GetPendingCancellationsEndpoint.Get(page, pageSize, _customerDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
