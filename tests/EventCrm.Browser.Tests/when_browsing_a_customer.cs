@@ -94,6 +94,26 @@ public class when_browsing_a_customer(BrowserFixture app)
     }
 
     [Fact]
+    public async Task each_entry_of_the_timeline_says_what_the_customer_was_worth_after_it()
+    {
+        await app.WithDesk(nameof(each_entry_of_the_timeline_says_what_the_customer_was_worth_after_it), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            await desk.Page.GetByLabel("Order").SelectOptionAsync("oldest");
+
+            // After the lead nothing is earned or spent; the signup costs 300 to acquire.
+            await Expect(desk.TimelineEntries.Nth(0).Locator(".entry-value")).ToContainTextAsync("profit to date 0");
+            await Expect(desk.TimelineEntries.Nth(1).Locator(".entry-value")).ToContainTextAsync("profit to date -300");
+            // After the last touchpoint: margin 2,460 - costs 505, the profit of the cards.
+            await Expect(desk.TimelineEntries.Last.Locator(".entry-value")).ToContainTextAsync("profit to date 1,955");
+            // The refund (day 85) follows two purchases (margin 2 x 210) and the signup: 420 - 60 - 300.
+            await desk.Page.GetByLabel("Type").SelectOptionAsync("refund");
+            await Expect(desk.TimelineEntries.First.Locator(".entry-value")).ToContainTextAsync("profit to date 60");
+        });
+    }
+
+    [Fact]
     public async Task the_value_cards_and_the_chart_show_what_the_customer_is_worth()
     {
         await app.WithDesk(nameof(the_value_cards_and_the_chart_show_what_the_customer_is_worth), async desk =>

@@ -73,6 +73,7 @@ async function openCustomer(id) {
   }
   // Nothing of the customer open before stays on screen: its buttons would act on it.
   for (const panel of ["value-cards", "value-chart", "retention-body", "timeline"]) document.getElementById(panel).replaceChildren();
+  timeline.clear();
   document.getElementById("customer-body").hidden = true;
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
@@ -103,7 +104,7 @@ async function refresh(id) {
   const still = () => openId === id;
   await Promise.all([
     loadTimeline(id, still),
-    showValue(id, still).catch(error => showError(error, "Value")),
+    showValue(id, still, points => timeline.showValues(points)).catch(error => showError(error, "Value")),
     showRetention(id, still, () => refresh(id)).catch(error => showError(error, "Retention")),
     showWorkList(openCustomer),
   ]);

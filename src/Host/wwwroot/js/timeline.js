@@ -11,6 +11,7 @@ export class Timeline {
     this.order = order;
     this.type = type;
     this.entries = [];
+    this.values = new Map();
     order.addEventListener("change", () => this.render());
     type.addEventListener("change", () => this.render());
   }
@@ -26,10 +27,23 @@ export class Timeline {
     this.render();
   }
 
+  /** Nothing shown: another customer is being opened. */
+  clear() {
+    this.entries = [];
+    this.values = new Map();
+    this.list.replaceChildren();
+  }
+
+  /** The value after each touchpoint (the value history's points), shown on its entry. */
+  showValues(points) {
+    this.values = new Map(points.map(p => [p.touchpointId, p]));
+    this.render();
+  }
+
   render() {
     const shown = this.entries.filter(e => !this.type.value || e.type === this.type.value);
     if (this.order.value === "newest") shown.reverse();
-    this.list.replaceChildren(...shown.map(entry));
+    this.list.replaceChildren(...shown.map(e => entry(e, this.values.get(e.touchpointId))));
     if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
     this.count.textContent = this.type.value
       ? `${shown.length} of ${this.entries.length} touchpoints (${this.type.value})`
@@ -37,7 +51,7 @@ export class Timeline {
   }
 }
 
-function entry(e) {
+function entry(e, value) {
   return h("li", { class: `entry type-${e.type}`, "data-type": e.type, "data-touchpoint": e.touchpointId },
     h("div", { class: "entry-head" },
       h("span", { class: "type" }, e.type),
@@ -46,7 +60,9 @@ function entry(e) {
       h("span", {}, "occurred ", h("time", { datetime: e.occurredAt }, when(e.occurredAt))),
       h("span", {}, "recorded ", h("time", { datetime: e.recordedAt }, when(e.recordedAt))),
       h("span", { class: e.changed ? "entry-state changed" : "entry-state" }, e.changed ? "state → " : "state ",
-        h("span", { class: `state state-${e.state}` }, e.state))));
+        h("span", { class: `state state-${e.state}` }, e.state)),
+      value ? h("span", { class: "entry-value" }, "value after: current ", h("strong", {}, amount(value.current)),
+        ` · profit to date ${amount(value.profit)} · ${value.tier}`) : ""));
 }
 
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */

@@ -3,13 +3,17 @@ import { getJson } from "./api.js";
 import { h, amount, percent, day } from "./ui.js";
 import { lineChart } from "./chart.js";
 
-export async function showValue(id, still) {
+/** Shows the cards and the chart; the history's points also go to onHistory (the timeline shows them on its entries). */
+export async function showValue(id, still, onHistory = () => {}) {
   const path = `/api/customers/${encodeURIComponent(id)}`;
   // Each part on its own: a history the formula cannot give must not hide the value cards.
   const [value, history] = await Promise.allSettled([getJson(`${path}/value`), getJson(`${path}/value-history`)]);
   if (!still()) return;
   if (value.status === "fulfilled") showCards(value.value);
-  if (history.status === "fulfilled") showChart(history.value.points ?? []);
+  if (history.status === "fulfilled") {
+    showChart(history.value.points ?? []);
+    onHistory(history.value.points ?? []);
+  }
   const failed = [value, history].find(part => part.status === "rejected");
   if (failed) throw failed.reason;
 }
