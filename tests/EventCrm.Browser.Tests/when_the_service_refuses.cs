@@ -87,6 +87,7 @@ public class when_the_service_refuses(BrowserFixture app)
 
             await Expect(desk.Page.Locator("#status")).ToContainTextAsync("asking again in 1 s");
             await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync("asking to cancel");
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The service answers again.");
             await Expect(desk.Error).ToBeHiddenAsync();
         });
     }

@@ -36,7 +36,10 @@ async function call(method, path, body, retried = false, busyRetries = 0) {
     headers: { "X-Api-Key": apiKey.get() ?? "", Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (response.ok) return response.status === 204 ? null : response.json();
+  if (response.ok) {
+    if (busyRetries > 0) window.dispatchEvent(new CustomEvent("eventcrm:answered"));
+    return response.status === 204 ? null : response.json();
+  }
 
   const problem = await readProblem(response);
   if (response.status === 503 && method === "GET" && busyRetries < BusyRetries) {
