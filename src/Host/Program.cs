@@ -2,6 +2,7 @@ using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Infrastructure.Leadership;
 using EventCrm.Host.Reliability;
+using EventCrm.Host.Replays;
 using EventCrm.Host.Retention;
 using EventCrm.Host.Sharding;
 using JasperFx;
@@ -33,6 +34,7 @@ builder.Host.UseWolverine(opts =>
     opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
     opts.Policies.AutoApplyTransactions();
     opts.ConfigureRetention(builder.Configuration);
+    opts.ConfigureReplays(builder.Configuration);
 });
 
 builder.Services.AddWolverineHttp();
