@@ -57,7 +57,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseSlashesInRouteIds();
 app.MapOpenApi();
-if (!DataVerbs.Starts(args))
+if (DataVerbs.Starts(args))
+    DataVerbs.QuietenCommandDiscovery();
+else
     app.MapWolverineEndpoints(opts =>
     {
         opts.RejectUnparseableQueryValues = true;

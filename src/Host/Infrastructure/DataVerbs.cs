@@ -13,6 +13,14 @@ public static class DataVerbs
 {
     public static bool Starts(string[] args) => args is [var verb, ..] && Names.Contains(verb);
 
+    /// <summary>
+    /// JasperFx lists every assembly it searches for verbs on standard output ("Searching 'Marten,
+    /// ...' for commands") until extensions have been applied once in the process; a verb's output
+    /// (audit-anchor's JSON, say) then started with a dozen lines of it. Applying none marks them
+    /// applied: a WebApplication's host takes no JasperFx extensions anyway.
+    /// </summary>
+    public static void QuietenCommandDiscovery() => new CommandFactory().ApplyExtensions(new ServiceCollection());
+
     public static IReadOnlySet<string> Names { get; } = typeof(DataVerbs).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(IJasperFxCommand).IsAssignableFrom(t))
         .Select(t => t.GetCustomAttribute<DescriptionAttribute>()?.Name)
