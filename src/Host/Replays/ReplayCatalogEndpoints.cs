@@ -50,20 +50,32 @@ public static class ListReplaysEndpoint
 public static class DeleteReplayEndpoint
 {
     /// <summary>
-    /// Deletes a finished replay and its results (derived data: the log is untouched, and asking for
-    /// the same replay again computes it anew). A running replay is refused: its engine still writes.
+    /// Deletes a replay and its results (derived data: the log is untouched, and asking for the same
+    /// replay again computes it anew). The engine computing a replay holds its lock from start to
+    /// end, so taking it here means none is writing, and none can start on it until the deletion is
+    /// committed; one that starts later finds nothing to compute. A replay waiting its turn, or left
+    /// `running` by a command that was stopped, can be deleted.
     /// </summary>
     [WolverineDelete("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
-    public static async Task<IResult> Delete(string id, IDocumentSession session, ILogger<ReplayRun> logger, CancellationToken ct)
+    public static async Task<IResult> Delete(string id, IDocumentStore store, ILogger<ReplayRun> logger, CancellationToken ct)
     {
-        if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
-        if (run.State == ReplayStates.Running)
-            return Problems.Conflict($"Replay '{id}' is still running ({run.EventsDone:#,0} of {run.EventsTotal:#,0} events); delete it once it has completed or failed.");
-
-        session.Delete<ReplayRun>(id);
-        session.QueueSqlCommand($"delete from {session.DocumentStore.Options.DatabaseSchemaName}.{ReplayStorage.TableName} where replay_id = ?", id);
-        await session.SaveChangesAsync(ct);
-        logger.LogInformation("Replay {Replay} of {Formula} ({State}) deleted with its results", id, run.Formula, run.State);
-        return Results.NoContent();
+        await using var guard = store.Storage.Database.CreateConnection();
+        await guard.OpenAsync(ct);
+        if (!await ReplayStorage.TryTakeAsync(guard, id, ct))
+            return Problems.Conflict($"Replay '{id}' is being computed; delete it once it has completed or failed.");
+        try
+        {
+            await using var session = store.LightweightSession();
+            if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
+            session.Delete<ReplayRun>(id);
+            session.QueueSqlCommand($"delete from {store.Options.DatabaseSchemaName}.{ReplayStorage.TableName} where replay_id = ?", id);
+            await session.SaveChangesAsync(ct);
+            logger.LogInformation("Replay {Replay} of {Formula} ({State}) deleted with its results", id, run.Formula, run.State);
+            return Results.NoContent();
+        }
+        finally
+        {
+            await ReplayStorage.ReleaseAsync(guard, id);
+        }
     }
 }

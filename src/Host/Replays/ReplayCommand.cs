@@ -50,14 +50,15 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
                 if (!isNew && RunningElsewhere(run, clock))
                 {
                     task.Description = $"Following replay {run.Id}, running elsewhere, under {formula}";
-                    run = await FollowAsync(store, run, clock, r => task.Value = r.EventsDone);
+                    run = await FollowAsync(store, run, clock, r => task.Value = r.EventsDone) ?? run with { State = ReplayStates.Failed };
                 }
                 if (run.State == ReplayStates.Running) await engine.RunAsync(run.Id, r => task.Value = r.EventsDone, CancellationToken.None);
                 task.Value = task.MaxValue;
             });
 
         await using var query = store.QuerySession();
-        var done = (await query.LoadAsync<ReplayRun>(run.Id))!;
+        // Deleted meanwhile (DELETE /api/replays/{id}): nothing left to show.
+        if (await query.LoadAsync<ReplayRun>(run.Id) is not { } done) return Fail($"replay {run.Id} was deleted while it ran");
         if (done.State != ReplayStates.Completed) return Fail($"replay {run.Id} {done.State}: {done.Error}");
         var diff = await host.Services.GetRequiredService<ReplayResultQueries>().DiffAsync(run.Id, null, 1, 10, CancellationToken.None);
         AnsiConsole.MarkupLine($"Replay [bold]{run.Id}[/] of {done.EventsDone:N0} events ({done.EventsPerSecond:N0}/s) under {formula} as of {done.AsOf:yyyy-MM-dd}: " +
@@ -76,13 +77,15 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
     private static bool RunningElsewhere(ReplayRun run, TimeProvider clock) =>
         run.State == ReplayStates.Running && clock.GetUtcNow() - run.UpdatedAt < Alive;
 
-    private static async Task<ReplayRun> FollowAsync(IDocumentStore store, ReplayRun run, TimeProvider clock, Action<ReplayRun> progress)
+    /// <summary>The run once it stops moving elsewhere; null if it was deleted meanwhile.</summary>
+    private static async Task<ReplayRun?> FollowAsync(IDocumentStore store, ReplayRun run, TimeProvider clock, Action<ReplayRun> progress)
     {
         while (RunningElsewhere(run, clock))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             await using var query = store.QuerySession();
-            run = (await query.LoadAsync<ReplayRun>(run.Id))!;
+            if (await query.LoadAsync<ReplayRun>(run.Id) is not { } now) return null;
+            run = now;
             progress(run);
         }
         return run;

@@ -265,22 +265,60 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
-    public async Task a_running_replay_is_not_deleted_under_its_engine()
+    public async Task a_replay_is_not_deleted_under_the_engine_computing_it_but_one_left_running_is()
     {
         string id;
         await using (var session = replays.Store.LightweightSession())
         {
+            // Started by a command that was then stopped: `running`, and no engine on it any more.
             var (run, _) = await replays.Host.Services.GetRequiredService<ReplayRequests>()
                 .StartAsync(session, new("simple-clv", 0, new Dictionary<string, decimal>()), new DateTimeOffset(2024, 6, 30, 0, 0, 0, TimeSpan.Zero), default);
             await session.SaveChangesAsync();
             id = run.Id;
         }
+        await using (var engine = replays.Store.Storage.Database.CreateConnection())
+        {
+            // An engine computing it holds the replay's lock for as long as it runs.
+            await engine.OpenAsync();
+            (await ReplayStorage.TryTakeAsync(engine, id, default)).ShouldBeTrue();
 
-        var refused = await replays.Host.Scenario(s => { s.Delete.Url($"/api/replays/{id}"); s.StatusCodeShouldBe(409); });
+            var refused = await replays.Host.Scenario(s => { s.Delete.Url($"/api/replays/{id}"); s.StatusCodeShouldBe(409); });
 
-        JsonNode.Parse(await refused.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("still running");
-        (await replays.Host.GetJson($"/api/replays/{id}"))["state"]!.GetValue<string>().ShouldBe("running");
-        (await replays.Host.GetJson("/api/replays?state=running"))["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ShouldContain(id);
+            JsonNode.Parse(await refused.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("is being computed");
+            (await replays.Host.GetJson($"/api/replays/{id}"))["state"]!.GetValue<string>().ShouldBe("running");
+            (await replays.Host.GetJson("/api/replays?state=running"))["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ShouldContain(id);
+            await ReplayStorage.ReleaseAsync(engine, id);
+        }
+
+        await replays.Host.Scenario(s => { s.Delete.Url($"/api/replays/{id}"); s.StatusCodeShouldBe(204); });
+
+        await replays.Host.GetJson($"/api/replays/{id}", 404);
+    }
+
+    [Fact]
+    public async Task the_list_pages_newest_first_and_a_bare_name_lists_every_version()
+    {
+        var registered = await replays.Host.PostJson("/api/formulas", new { name = "retention-ltv", parameters = new { retentionRate = 0.7m, discountRate = 0.1m } }, 201);
+        var versioned = $"retention-ltv@{registered["version"]}";
+        var first = (await Completed("retention-ltv@0", "2025-04-30"))["id"]!.GetValue<string>();
+        var second = (await Completed(versioned, "2025-04-30"))["id"]!.GetValue<string>();
+        var third = (await Completed(versioned, "2025-05-31"))["id"]!.GetValue<string>();
+
+        var all = await replays.Host.GetJson("/api/replays?formula=retention-ltv&pageSize=200");
+        var ids = all["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToList();
+        ids.ShouldContain(first);
+        ids.IndexOf(third).ShouldBeLessThan(ids.IndexOf(second));
+        ids.IndexOf(second).ShouldBeLessThan(ids.IndexOf(first));
+
+        var onePerPage = new List<string>();
+        for (var page = 1; page <= 2; page++)
+        {
+            var shown = await replays.Host.GetJson($"/api/replays?formula={versioned}&pageSize=1&page={page}");
+            shown["total"]!.GetValue<long>().ShouldBe(2);
+            onePerPage.Add(shown["items"]!.AsArray().Single()!["id"]!.GetValue<string>());
+        }
+        onePerPage.ShouldBe([third, second]);
+        (await replays.Host.GetJson($"/api/replays?formula={versioned}&pageSize=1&page=3"))["items"]!.AsArray().ShouldBeEmpty();
     }
 
     [Fact]
