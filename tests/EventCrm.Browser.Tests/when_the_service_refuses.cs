@@ -1,5 +1,6 @@
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
+using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
 namespace EventCrm.Browser.Tests;
@@ -89,6 +90,29 @@ public class when_the_service_refuses(BrowserFixture app)
             await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync("asking to cancel");
             await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The service answers again.");
             await Expect(desk.Error).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
+    public async Task a_database_out_for_longer_is_shown_once_the_page_stops_asking()
+    {
+        await app.WithDesk(nameof(a_database_out_for_longer_is_shown_once_the_page_stops_asking), async desk =>
+        {
+            var asked = 0;
+            await desk.Page.RouteAsync("**/api/retention/pending*", route =>
+            {
+                Interlocked.Increment(ref asked);
+                return route.FulfillAsync(new()
+                {
+                    Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = """{"title":"Service unavailable","status":503,"detail":"The database is unavailable."}""",
+                });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Error).ToContainTextAsync("Work list: Service unavailable (503)", new() { Timeout = 15_000 });
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The service is still unavailable: try again later.");
+            asked.ShouldBe(4);   // the first answer and three more after Retry-After
         });
     }
 

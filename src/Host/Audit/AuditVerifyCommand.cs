@@ -21,10 +21,7 @@ public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
     {
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
-        {
-            Console.Error.WriteLine(missing);
-            return false;
-        }
+            return CommandFailure.Report("audit-verify", missing);
         AuditAnchor? anchor = null;
         if (input.AnchorFlag is { } file && !AnchorFile.TryRead(file, host.Services.GetRequiredService<SealDigests>(), out anchor)) return false;
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EventCrm.Relationship.Value;
 
 public sealed record RegisteredFormula(FormulaChoice Formula, DateTimeOffset RegisteredAt);
@@ -48,7 +50,7 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
     {
         var at = reference.LastIndexOf('@');
         if ((at < 0 ? reference : reference[..at]).Trim().Length == 0) return "must name a formula, as \"name@version\" or a bare name for its latest version";
-        return at < 0 || int.TryParse(reference[(at + 1)..], out var version) && version >= 0
+        return at < 0 || int.TryParse(reference[(at + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) && version >= 0
             ? null
             : $"'{reference[(at + 1)..]}' is not a version: \"name@version\" takes a whole number (0 is the built-in default)";
     }
@@ -58,6 +60,6 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
     {
         var at = reference.LastIndexOf('@');
         if (at < 0) return Latest(reference);
-        return int.TryParse(reference[(at + 1)..], out var version) ? Find(reference[..at], version) : null;
+        return int.TryParse(reference[(at + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? Find(reference[..at], version) : null;
     }
 }

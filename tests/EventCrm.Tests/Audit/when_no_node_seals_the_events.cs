@@ -37,8 +37,8 @@ public class when_no_node_seals_the_events
         var (anchor, _, anchorErrors) = await HostCommandLine.Run(environment, "audit-anchor");
 
         verify.ShouldNotBe(0);
-        verifyErrors.ShouldContain("No event log in schema 'eventcrm_never_created'");
+        verifyErrors.ShouldContain("audit-verify: No event log in schema 'eventcrm_never_created'");
         anchor.ShouldNotBe(0);
-        anchorErrors.ShouldContain("No event log in schema 'eventcrm_never_created'");
+        anchorErrors.ShouldContain("audit-anchor: No event log in schema 'eventcrm_never_created'");
     }
 }

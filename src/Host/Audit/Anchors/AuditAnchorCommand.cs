@@ -19,10 +19,7 @@ public class AuditAnchorCommand : JasperFxAsyncCommand<AuditAnchorInput>
     {
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
-        {
-            Console.Error.WriteLine(missing);
-            return false;
-        }
+            return CommandFailure.Report("audit-anchor", missing);
         var anchor = await host.Services.GetRequiredService<SealDigests>().TakeAsync(CancellationToken.None);
         var json = JsonSerializer.Serialize(anchor, Json);
         if (input.OutFlag is { } file) await File.WriteAllTextAsync(file, json + "\n");

@@ -48,6 +48,7 @@ async function call(method, path, body, retried = false, busyRetries = 0) {
     await new Promise(resolve => setTimeout(resolve, seconds * 1000));
     return call(method, path, body, retried, busyRetries + 1);
   }
+  if (busyRetries > 0) window.dispatchEvent(new CustomEvent("eventcrm:gave-up"));
   if (response.status === 401) apiKey.clear();
   if (response.status === 401 && !retried) {
     await askForKey(problem);

@@ -64,6 +64,7 @@ export function announce(text) { document.getElementById("status").textContent =
 window.addEventListener("eventcrm:busy", event =>
   announce(`The service is unavailable for a moment: asking again in ${event.detail.seconds} s…`));
 window.addEventListener("eventcrm:answered", () => announce("The service answers again."));
+window.addEventListener("eventcrm:gave-up", () => announce("The service is still unavailable: try again later."));
 
 let pendingPrompt = null;
 
