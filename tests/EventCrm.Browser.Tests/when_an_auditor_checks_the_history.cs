@@ -129,6 +129,18 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             replayed.ShouldAllBe(value => value == "2,000" || value == "0");
             replayed.ShouldContain("2,000");
             await Expect(desk.Error).ToBeHiddenAsync();
+
+            // The replay is listed, its differences open again, and deleting it takes it off the list.
+            var made = page.GetByRole(AriaRole.List, new() { Name = "Replays made" }).Locator("li", new() { HasText = version });
+            await Expect(made).ToContainTextAsync($"{version} as of ");
+            await Expect(made).ToContainTextAsync("completed");
+            await page.Locator("#replay-diff").EvaluateAsync("diff => diff.replaceChildren()");
+            await made.GetByRole(AriaRole.Button, new() { NameRegex = new("^Differences of ") }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {version} against the live values" })).ToBeVisibleAsync();
+            await made.GetByRole(AriaRole.Button, new() { NameRegex = new("^Delete ") }).ClickAsync();
+            await Expect(made).ToHaveCountAsync(0);
+            await Expect(page.Locator("#status")).ToContainTextAsync("deleted");
+            (await app.Api.GetStringAsync($"/api/replays?formula={version}")).ShouldContain("\"total\":0");
         }, path: "/audit.html");
     }
 

@@ -24,6 +24,8 @@ export async function getJson(path) { return call("GET", path); }
 
 export async function postJson(path, body) { return call("POST", path, body); }
 
+export async function deleteResource(path) { return call("DELETE", path); }
+
 // A 503 (the database out for a moment) asks to come back after Retry-After: a read is sent again
 // a few times before the page shows the refusal. Writes are left to the user, who sees why.
 const BusyRetries = 3;

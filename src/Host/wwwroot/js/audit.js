@@ -2,10 +2,11 @@
 import { showError, installKeyDialog } from "./ui.js";
 import { showValueAt } from "./audit-value.js";
 import { takeAnchor, verifyAnchor, checkLog } from "./anchors.js";
-import { loadFormulas, showParameters, registerVersion, replay } from "./replays.js";
+import { loadFormulas, showParameters, registerVersion, replay, showReplays } from "./replays.js";
 
 installKeyDialog();
 loadFormulas().catch(error => showError(error, "Formulas"));
+showReplays().catch(error => showError(error, "Replays"));
 
 document.getElementById("value-form").addEventListener("submit", event => {
   event.preventDefault();

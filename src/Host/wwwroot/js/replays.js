@@ -1,6 +1,6 @@
 // Formula versions and replays of every customer under one, for the audit page.
-import { getJson, postJson } from "./api.js";
-import { h, amount, clearError, announce } from "./ui.js";
+import { getJson, postJson, deleteResource } from "./api.js";
+import { h, amount, day, clearError, announce, showError } from "./ui.js";
 
 let catalog = [];
 
@@ -63,6 +63,35 @@ export async function replay(form) {
   progress.value = 1;
   showDiff(await getJson(`/api/replays/${encodeURIComponent(id)}/diff?pageSize=10`), run);
   announce(`Replay under ${body.formula} completed.`);
+  await showReplays();
+}
+
+const ReplaysShown = 10;
+
+/** The latest replays, each with its differences to open again and a way to delete it (its results go with it). */
+export async function showReplays() {
+  const list = await getJson(`/api/replays?pageSize=${ReplaysShown}`);
+  document.getElementById("replay-count").textContent = list.total === 0 ? "No replay yet."
+    : `${list.total} replay${list.total === 1 ? "" : "s"}${list.total > list.items.length ? `, the newest ${list.items.length} shown` : ""}.`;
+  document.getElementById("replay-list").replaceChildren(...list.items.map(run => h("li", { "data-replay": run.id },
+    `${run.formula} as of ${day(run.asOf)}: ${run.state}, ${amount(run.eventsDone)} of ${amount(run.eventsTotal)} touchpoints `,
+    run.state === "completed"
+      ? h("button", { type: "button", class: "link", "aria-label": `Differences of ${run.formula} as of ${day(run.asOf)}`, onclick: () => reopen(run).catch(error => showError(error, "Differences")) }, "Differences")
+      : "",
+    h("button", { type: "button", class: "link", "aria-label": `Delete ${run.formula} as of ${day(run.asOf)}`, onclick: () => remove(run).catch(error => showError(error, "Delete")) }, "Delete"))));
+}
+
+async function reopen(run) {
+  clearError();
+  showDiff(await getJson(`/api/replays/${encodeURIComponent(run.id)}/diff?pageSize=10`), run);
+  announce(`Differences of the replay under ${run.formula} shown.`);
+}
+
+async function remove(run) {
+  clearError();
+  await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
+  announce(`Replay under ${run.formula} as of ${day(run.asOf)} deleted.`);
+  await showReplays();
 }
 
 function showDiff(diff, run) {
