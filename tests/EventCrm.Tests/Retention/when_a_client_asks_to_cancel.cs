@@ -81,11 +81,11 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
 
         var decision = await RetentionClients.Decision(retention.Host, beta);
 
-        // A year: margin 30, support 600: m = -570 a year, so a negative current value.
+        // A year: margin 30, support 600: m = -570 a year, so -570 x 0.75 / (1.08 - 0.75) = -1,295.45.
         decision["decision"]!.GetValue<string>().ShouldBe("no-offer");
         decision["offer"].ShouldBeNull();
         decision["why"]!.GetValue<string>().ShouldContain("costs more than it brings");
-        decision["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBeLessThan(0m);
+        decision["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBe(-1295.45m, 0.05m);
         (await retention.Host.TimelineEntries(beta))[^1]!["type"]!.GetValue<string>().ShouldBe("retention-not-offered");
     }
 

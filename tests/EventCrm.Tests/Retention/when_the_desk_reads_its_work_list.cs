@@ -38,9 +38,10 @@ public class when_the_desk_reads_its_work_list(WorkListHost desk) : IClassFixtur
         items.Select(i => i!["decision"]!.GetValue<string>()).ShouldBe(["offer-made", "offer-made", "no-offer"]);
         items[0]!["offer"]!["expiresAt"]!.GetValue<DateTimeOffset>().ShouldBeLessThan(items[1]!["offer"]!["expiresAt"]!.GetValue<DateTimeOffset>());
         items[0]!["name"]!.GetValue<string>().ShouldBe("Alpha Industries");
-        // Alpha earns 8,000 of margin a year at no cost; Beta's calls cost more than its margin.
-        items[0]!["currentValue"]!.GetValue<decimal>().ShouldBeGreaterThan(1_000m);
-        items[2]!["currentValue"]!.GetValue<decimal>().ShouldBeLessThan(0m);
+        // Alpha earns 8,000 of margin a year at no cost: 8,000 x 0.75 / (1.08 - 0.75) = 18,181.82;
+        // Beta's calls cost more than its margin: -570 x 0.75 / 0.33 = -1,295.45.
+        items[0]!["currentValue"]!.GetValue<decimal>().ShouldBe(18181.82m, 0.05m);
+        items[2]!["currentValue"]!.GetValue<decimal>().ShouldBe(-1295.45m, 0.05m);
         items.ShouldNotContain(i => i!["customerId"]!.GetValue<string>() == quiet);
 
         var second = await host.GetJson("/api/retention/pending?page=2&pageSize=2");
