@@ -35,9 +35,15 @@ public class when_refitting_from_the_command_line(RefitCommandHost refit) : ICla
         var current = await refit.Host.GetJson("/api/models/current");
         current["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2025, 6, 30, 23, 59, 59, TimeSpan.Zero), TimeSpan.FromSeconds(1));
         current["fittedAt"].ShouldNotBeNull();
+        // A from Jan 10 09:00 and B from Mar 5 09:00 to Jun 30 23:59:59: 171.625 + 117.625 = 289.25 days,
+        // 0.79 customer-years without a churn, so e^0 capped at 0.99; margin 40 of revenue 120.
+        current["model"]!["annualRetentionRate"]!.GetValue<decimal>().ShouldBe(0.99m);
+        current["model"]!["marginShare"]!.GetValue<decimal>().ShouldBe(0.3333m, 0.0001m);
         await using var session = refit.Store.QuerySession();
         var fitted = (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel))[^1];
         fitted.GetHeader(AppendContext.AppendedByHeader)?.ToString().ShouldBe(AppendContext.System);
+        var recorded = fitted.Data.ShouldBeOfType<EventCrm.Relationship.Value.PortfolioModelFitted>();
+        (recorded.Customers, recorded.Churns, recorded.CustomerYears).ShouldBe((2, 0, 0.79m));
         fitted.CorrelationId.ShouldStartWith("clv-refit-");
         fitted.CausationId.ShouldBe(fitted.CorrelationId);
     }
