@@ -42,8 +42,11 @@ public class when_a_customer_id_holds_a_slash(SlashIdsNode server) : IClassFixtu
         timeline["customerId"]!.GetValue<string>().ShouldBe(customer);
         timeline["entries"]!.AsArray().Count.ShouldBe(2);
         (await Node.GetJson($"{path}/value"))["historical"]!["revenue"]!.GetValue<decimal>().ShouldBe(90m);
-        (await Node.GetJson($"{path}/value-history")).ShouldNotBeNull();
-        (await Node.GetJson($"{path}/retention")).ShouldNotBeNull();
+        (await Node.GetJson($"{path}/value-history"))["points"]!.AsArray().Select(p => p!["revenue"]!.GetValue<decimal>()).ShouldBe([0m, 90m]);
+        var retention = await Node.GetJson($"{path}/retention");
+        retention["customerId"]!.GetValue<string>().ShouldBe(customer);
+        retention["state"]!.GetValue<string>().ShouldBe("active");
+        retention["pending"].ShouldBeNull();
         (await Node.GetJson($"{path}/audit"))["customerId"]!.GetValue<string>().ShouldBe(customer);
     }
 

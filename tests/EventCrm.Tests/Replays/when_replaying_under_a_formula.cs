@@ -193,7 +193,8 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
             "replay", "--formula", "waland-cole@0", "--as-of", "2025-03-31");
 
         exit.ShouldBe(0, errors + output);
-        output.ShouldContain("customers differ from the live values");
+        output.ShouldContain($"of {ReplayHost.Customers} customers differ from the live values");
+        output.ShouldContain($"of {ReplayHost.Events:N0} events");
     }
 
     [Fact]
