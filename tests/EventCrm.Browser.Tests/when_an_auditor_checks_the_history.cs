@@ -46,7 +46,8 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
 
             await Expect(desk.Page.GetByLabel("Customer id")).ToHaveValueAsync(ScenarioData.Gamma);
             await Expect(desk.Page.Locator("#audit-chain")).ToContainTextAsync("Events unaltered:");
-            await Expect(desk.Card("Touchpoints counted")).Not.ToBeEmptyAsync();
+            // Gamma's 19 touchpoints, all in the past.
+            await Expect(desk.Card("Touchpoints counted")).ToHaveTextAsync("19");
         });
     }
 
