@@ -35,6 +35,11 @@ public class when_anchors_are_written_on_a_schedule(ScheduledAnchorsHost app) : 
 
         var count = Anchors().Count;
         await Waits.Until(() => Anchors().Count >= count + 2);
+        // At the pace set, never faster: a second between anchors (the pace follows the newest one in the folder).
+        var taken = Anchors().Select(a => a["takenAt"]!.GetValue<DateTimeOffset>()).Where(t => t > sealedAt).Order().ToList();
+        taken.Zip(taken.Skip(1), (earlier, later) => later - earlier).ShouldAllBe(gap => gap >= TimeSpan.FromSeconds(0.9));
+        foreach (var later in Anchors().Where(a => a["takenAt"]!.GetValue<DateTimeOffset>() > sealedAt))
+            (await app.Host.PostJson("/api/audit/anchor/verify", later, 200))["valid"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     [Fact]
