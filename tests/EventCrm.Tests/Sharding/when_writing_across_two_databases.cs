@@ -149,6 +149,11 @@ public sealed partial class when_writing_across_two_databases(ShardedWrites base
                 .ShouldBeAlike(id);
         (await bases.Sharded.GetJson($"/api/replays/{sharded["id"]}/diff?pageSize=100"), await bases.Single.GetJson($"/api/replays/{single["id"]}/diff?pageSize=100"))
             .ShouldBeAlike("the diff against the live values");
+
+        // Listed and deleted as with one database (the results live in the home database).
+        (await bases.Sharded.GetJson($"/api/replays?formula={formula}"))["items"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ShouldContain(sharded["id"]!.GetValue<string>());
+        await bases.Sharded.Scenario(s => { s.Delete.Url($"/api/replays/{sharded["id"]}"); s.StatusCodeShouldBe(204); });
+        await bases.Sharded.GetJson($"/api/replays/{sharded["id"]}/customers/{bases.Customers[0]}", 404);
     }
 
     [Fact]
