@@ -16,7 +16,7 @@ public sealed class EventLogCheck(IDocumentStore store, CustomerDatabases databa
 {
     /// <summary>What is missing for the audit, naming the database and schema; null when every database has both tables.</summary>
     public Task<string?> AuditedLogProblemAsync(CancellationToken ct) =>
-        ProblemAsync($"{AuditStorage.TableName}", "nothing can be verified there", ct);
+        ProblemAsync(AuditStorage.TableName, "nothing can be verified there", ct);
 
     /// <summary>What is missing for reading the log, naming the database and schema; null when every database has it.</summary>
     public Task<string?> LogProblemAsync(string nothingTo, CancellationToken ct) => ProblemAsync(null, nothingTo, ct);

@@ -50,6 +50,7 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
                 if (!isNew && RunningElsewhere(run, clock))
                 {
                     task.Description = $"Following replay {run.Id}, running elsewhere, under {formula}";
+                    // Deleted while followed: nothing to run here, and said below.
                     run = await FollowAsync(store, run, clock, r => task.Value = r.EventsDone) ?? run with { State = ReplayStates.Failed };
                 }
                 if (run.State == ReplayStates.Running) await engine.RunAsync(run.Id, r => task.Value = r.EventsDone, CancellationToken.None);

@@ -7,8 +7,8 @@ public static class ReplayConfiguration
     public const string AtOnceKey = "Replays:AtOnce";
 
     /// <summary>
-    /// How many replays a node computes at a time; the others wait their turn (state `running`,
-    /// nothing done yet). A replay already values on every core and holds up to a few hundred MB:
+    /// How many replays a node computes at a time; the others wait their turn in the node's durable
+    /// queue (state `running`, nothing more done meanwhile). A replay already values on every core and holds up to a few hundred MB:
     /// two at once would share the cores and add up their memory.
     /// </summary>
     public static WolverineOptions ConfigureReplays(this WolverineOptions opts, IConfiguration configuration)
