@@ -19,10 +19,10 @@ public static class EventExportFormats
     public const string NdjsonContentType = "application/x-ndjson";
     public const string CsvContentType = "text/csv";
 
-    public static IEventExportFormat? Named(string? name) => name?.ToLowerInvariant() switch
+    public static IEventExportFormat? Named(string? name, bool spreadsheetSafe = false) => name?.ToLowerInvariant() switch
     {
         null or "" or "ndjson" => new NdjsonFormat(),
-        "csv" => new CsvFormat(),
+        "csv" => new CsvFormat(spreadsheetSafe),
         _ => null,
     };
 }
@@ -62,8 +62,13 @@ public sealed class NdjsonFormat : IEventExportFormat
     }
 }
 
-/// <summary>RFC 4180 CSV with a header line; data is the event's JSON in one quoted column.</summary>
-public sealed class CsvFormat : IEventExportFormat
+/// <summary>
+/// RFC 4180 CSV with a header line; data is the event's JSON in one quoted column. Spreadsheet-safe,
+/// a cell a spreadsheet would take for a formula (starting with =, +, -, @, a tab or a carriage
+/// return: a caller's correlation id, say) gets a leading apostrophe; otherwise every value is as
+/// stored, for the tools that read it back.
+/// </summary>
+public sealed class CsvFormat(bool spreadsheetSafe = false) : IEventExportFormat
 {
     public const string Header = "sequence,customerId,version,type,touchpointId,occurredAt,recordedAt,appendedBy,correlationId,causationId,data";
     private readonly StringBuilder _row = new(512);
@@ -92,6 +97,7 @@ public sealed class CsvFormat : IEventExportFormat
     private StringBuilder Cell(string? value, bool alwaysQuote = false)
     {
         if (value is null) return _row;
+        if (spreadsheetSafe && value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
         if (!alwaysQuote && value.AsSpan().IndexOfAny(",\"\r\n") < 0) return _row.Append(value);
         return _row.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
     }

@@ -25,6 +25,9 @@ public class ExportInput : NetCoreInput
 
     [Description("File to write")]
     public string? OutFlag { get; set; }
+
+    [Description("CSV only: an apostrophe before any cell a spreadsheet would take for a formula (=, +, -, @)")]
+    public bool SpreadsheetSafeFlag { get; set; }
 }
 
 [Description("Exports customer events in global order to an NDJSON or CSV file", Name = "export")]
@@ -33,7 +36,8 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
     public override async Task<bool> Execute(ExportInput input)
     {
         if (string.IsNullOrWhiteSpace(input.OutFlag)) return Fail("--out FILE is required");
-        if (EventExportFormats.Named(input.FormatFlag) is not { } format) return Fail($"--format must be ndjson or csv, not '{input.FormatFlag}'");
+        if (EventExportFormats.Named(input.FormatFlag, input.SpreadsheetSafeFlag) is not { } format) return Fail($"--format must be ndjson or csv, not '{input.FormatFlag}'");
+        if (input.SpreadsheetSafeFlag && format is not CsvFormat) return Fail("--spreadsheet-safe applies to --format csv only");
 
         using var host = input.BuildHost();
         var export = host.Services.GetRequiredService<EventExport>();

@@ -12,13 +12,14 @@ public static class GetEventsEndpoint
     /// from/to bound the recorded time; types is a comma list of event type names; customerId one stream.
     /// </summary>
     [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
-    public static IResult Get(string? from, string? to, string? types, string? customerId, HttpRequest request, EventExport export)
+    public static IResult Get(string? from, string? to, string? types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
     {
         var (filter, errors) = EventExportFilter.Parse(from, to, types, customerId, export.Source.KnownTypes);
+        var csv = request.Headers.Accept.Any(a => a?.Contains(EventExportFormats.CsvContentType, StringComparison.OrdinalIgnoreCase) == true);
+        if (spreadsheetSafe == true && !csv) errors["spreadsheetSafe"] = ["applies to CSV only (Accept: text/csv)"];
         if (errors.Count > 0) return Problems.Invalid($"{errors.Count} query parameter(s) are invalid.", errors);
 
-        var csv = request.Headers.Accept.Any(a => a?.Contains(EventExportFormats.CsvContentType, StringComparison.OrdinalIgnoreCase) == true);
-        return new StreamedExport(export, filter, csv ? new CsvFormat() : new NdjsonFormat());
+        return new StreamedExport(export, filter, csv ? new CsvFormat(spreadsheetSafe == true) : new NdjsonFormat());
     }
 
     private sealed class StreamedExport(EventExport export, EventExportFilter filter, IEventExportFormat format) : IResult

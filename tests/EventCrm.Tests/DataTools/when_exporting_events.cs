@@ -127,6 +127,27 @@ public class when_exporting_events(AppFixture app)
     }
 
     [Fact]
+    public async Task a_spreadsheet_safe_csv_keeps_a_cell_that_looks_like_a_formula_from_being_one()
+    {
+        var customer = Ids.Customer();
+        await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new[] { SignUp(customer, Jan1) }).ToUrl("/api/touchpoints");
+            s.WithRequestHeader("X-Correlation-Id", "=HYPERLINK(\"https://evil.example\")");
+            s.StatusCodeShouldBe(201);
+        });
+
+        var asStored = (await Export($"customerId={customer}", accept: "text/csv")).Body.Split('\n')[1];
+        var safe = (await Export($"customerId={customer}&spreadsheetSafe=true", accept: "text/csv")).Body.Split('\n')[1];
+
+        // As stored by default (a data tool reads back what was sent); quoted, with an apostrophe first, when asked.
+        asStored.ShouldContain(",\"=HYPERLINK(\"\"https://evil.example\"\")\",");
+        safe.ShouldContain(",\"'=HYPERLINK(\"\"https://evil.example\"\")\",");
+        safe.Replace(",\"'=HYPERLINK(\"\"https://evil.example\"\")\",", ",\"=HYPERLINK(\"\"https://evil.example\"\")\",").ShouldBe(asStored);
+        (await Export($"customerId={customer}&spreadsheetSafe=true", status: 400)).Body.ShouldContain("spreadsheetSafe");
+    }
+
+    [Fact]
     public async Task types_keep_only_the_named_types_and_an_unknown_type_is_400()
     {
         var customer = await CustomerWithThreeTouchpoints();
@@ -196,6 +217,28 @@ public class when_exporting_events(AppFixture app)
         lines[0].ShouldBe(CsvFormat.Header);
         var said = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
         said.ShouldContain("Exported 3 events", customMessage: said[Math.Max(0, said.Length - 400)..]);
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task the_export_command_writes_a_spreadsheet_safe_csv_when_asked_and_only_a_csv()
+    {
+        var customer = Ids.Customer();
+        await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new[] { SignUp(customer, Jan1) }).ToUrl("/api/touchpoints");
+            s.WithRequestHeader("X-Correlation-Id", "@SUM(1,2)");
+            s.StatusCodeShouldBe(201);
+        });
+        var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.csv");
+
+        var (refused, _, why) = await DataCommandLine.Run(AppFixture.Schema, "export", "--customer", customer, "--out", file, "--spreadsheet-safe");
+        var (exit, _, errors) = await DataCommandLine.Run(AppFixture.Schema, "export", "--customer", customer, "--format", "csv", "--out", file, "--spreadsheet-safe");
+
+        refused.ShouldNotBe(0);
+        why.ShouldContain("export: --spreadsheet-safe applies to --format csv only");
+        exit.ShouldBe(0, errors);
+        (await File.ReadAllLinesAsync(file))[1].ShouldContain(",\"'@SUM(1,2)\",");
         File.Delete(file);
     }
 

@@ -31,9 +31,22 @@ namespace Internal.Generated.WolverineHandlers
             var to = httpContext.Request.Query["to"];
             var types = httpContext.Request.Query["types"];
             var customerId = httpContext.Request.Query["customerId"];
+            string spreadsheetSafe_rawValue = httpContext.Request.Query["spreadsheetSafe"];
+            System.Nullable<bool> spreadsheetSafe = default;
+
+            if (bool.TryParse(spreadsheetSafe_rawValue, out var spreadsheetSafe_parsed))
+            {
+                spreadsheetSafe = spreadsheetSafe_parsed;
+            }
+            else if (!string.IsNullOrEmpty(spreadsheetSafe_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "spreadsheetSafe", spreadsheetSafe_rawValue, "bool").ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = EventCrm.Host.Exports.GetEventsEndpoint.Get(from, to, types, customerId, httpContext.Request, _eventExport);
+            var result = EventCrm.Host.Exports.GetEventsEndpoint.Get(from, to, types, customerId, spreadsheetSafe, httpContext.Request, _eventExport);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
