@@ -14,7 +14,7 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
     public async Task a_client_who_asks_to_cancel_is_listed_with_the_decision_and_opens_from_the_list()
     {
         const string client = "ordinary-07", name = "Ordinary Customer 07";
-        (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "closing a site"))).EnsureSuccessStatusCode();
+        (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "closing a site"), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         (await DecisionOf(client)).ShouldBe("offer-made");
 
         await app.WithDesk(nameof(a_client_who_asks_to_cancel_is_listed_with_the_decision_and_opens_from_the_list), async desk =>
