@@ -22,6 +22,19 @@ public class when_exporting_events(AppFixture app)
         return (result.Context.Response.ContentType ?? "", await result.ReadAsTextAsync());
     }
 
+    /// <summary>A new customer whose signup was sent with this X-Correlation-Id (free text from the caller).</summary>
+    private async Task<string> SignedUpCorrelatedAs(string correlationId)
+    {
+        var customer = Ids.Customer();
+        await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new[] { SignUp(customer, Jan1) }).ToUrl("/api/touchpoints");
+            s.WithRequestHeader("X-Correlation-Id", correlationId);
+            s.StatusCodeShouldBe(201);
+        });
+        return customer;
+    }
+
     private async Task<List<JsonNode>> Lines(string query) =>
         (await Export(query)).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
 
@@ -129,13 +142,7 @@ public class when_exporting_events(AppFixture app)
     [Fact]
     public async Task a_spreadsheet_safe_csv_keeps_a_cell_that_looks_like_a_formula_from_being_one()
     {
-        var customer = Ids.Customer();
-        await app.Host.Scenario(s =>
-        {
-            s.Post.Json(new[] { SignUp(customer, Jan1) }).ToUrl("/api/touchpoints");
-            s.WithRequestHeader("X-Correlation-Id", "=HYPERLINK(\"https://evil.example\")");
-            s.StatusCodeShouldBe(201);
-        });
+        var customer = await SignedUpCorrelatedAs("=HYPERLINK(\"https://evil.example\")");
 
         var asStored = (await Export($"customerId={customer}", accept: "text/csv")).Body.Split('\n')[1];
         var safe = (await Export($"customerId={customer}&spreadsheetSafe=true", accept: "text/csv")).Body.Split('\n')[1];
@@ -223,13 +230,7 @@ public class when_exporting_events(AppFixture app)
     [Fact]
     public async Task the_export_command_writes_a_spreadsheet_safe_csv_when_asked_and_only_a_csv()
     {
-        var customer = Ids.Customer();
-        await app.Host.Scenario(s =>
-        {
-            s.Post.Json(new[] { SignUp(customer, Jan1) }).ToUrl("/api/touchpoints");
-            s.WithRequestHeader("X-Correlation-Id", "@SUM(1,2)");
-            s.StatusCodeShouldBe(201);
-        });
+        var customer = await SignedUpCorrelatedAs("@SUM(1,2)");
         var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.csv");
 
         var (refused, _, why) = await DataCommandLine.Run(AppFixture.Schema, "export", "--customer", customer, "--out", file, "--spreadsheet-safe");
