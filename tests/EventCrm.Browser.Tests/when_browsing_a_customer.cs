@@ -133,9 +133,14 @@ public class when_browsing_a_customer(BrowserFixture app)
             await Expect(desk.Card("Potential value")).Not.ToBeEmptyAsync();
             // Fifth of the 31 by current value: within the top fifth the refit set the high tier from.
             await Expect(desk.Card("Tier")).ToHaveTextAsync("high");
-            // The models the seed's refit fitted, as the API gives them for Gamma.
-            var outlook = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{ScenarioData.Gamma}/value"))!["outlook"]!;
-            var alive = outlook["probabilityAlive"]!.GetValue<double>();
+            // P(alive) worked out here from the BG/NBD parameters the seed's refit fitted: Gamma bought on 12
+            // days, 40 days apart, the first 460 days before the seed: x = 11, t_x = 440 / 7 and T = 460 / 7
+            // weeks (counted in UTC days, as the service does); P = 1 / (1 + a / (b + x - 1) x ((alpha + T) / (alpha + t_x))^(r + x)).
+            var fitted = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync("/api/models/current"))!["model"]!["purchases"]!;
+            var (r, alpha, a, b) = (fitted["r"]!.GetValue<double>(), fitted["alpha"]!.GetValue<double>(), fitted["a"]!.GetValue<double>(), fitted["b"]!.GetValue<double>());
+            var firstDay = app.SeededAt.AddDays(-460).UtcDateTime.Date;
+            var (x, tx, T) = (11.0, (app.SeededAt.AddDays(-20).UtcDateTime.Date - firstDay).Days / 7.0, (DateTime.UtcNow.Date - firstDay).Days / 7.0);
+            var alive = 1 / (1 + a / (b + x - 1) * Math.Pow((alpha + T) / (alpha + tx), r + x));
             await Expect(desk.Card("Still active")).ToHaveTextAsync((alive * 100).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%");
             await Expect(desk.ValueCards).ToContainTextAsync("purchases expected in 52 weeks");
 

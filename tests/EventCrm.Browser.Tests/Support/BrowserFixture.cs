@@ -37,11 +37,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The moment the scenario data is dated from (its histories run back from it).</summary>
+    public DateTimeOffset SeededAt { get; private set; }
+
     private async Task Start()
     {
         _host = await StartHost();
         Api = new HttpClient { BaseAddress = _host.BaseAddress, DefaultRequestHeaders = { { "X-Api-Key", AdminKey } } };
-        await new ScenarioData(Api, DateTimeOffset.UtcNow).Seed();
+        SeededAt = DateTimeOffset.UtcNow;
+        await new ScenarioData(Api, SeededAt).Seed();
         await WaitForThePortfolio(ScenarioData.Customers);
 
         Assertions.SetDefaultExpectTimeout(15_000);
