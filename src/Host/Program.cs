@@ -68,6 +68,11 @@ else
         opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
     });
 
+if (DataVerbs.Serves(args))
+{
+    await app.RunAsync();
+    return 0;
+}
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

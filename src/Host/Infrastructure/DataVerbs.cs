@@ -14,6 +14,14 @@ public static class DataVerbs
     public static bool Starts(string[] args) => args is [var verb, ..] && Names.Contains(verb);
 
     /// <summary>
+    /// No verb, only the host's own settings (`./eventcrm run` passes `--urls`): the service itself,
+    /// run as it is. Through JasperFx it printed "Detected reserved AspNetCore or .NET flags, so
+    /// bypassing JasperFx command line" at every start, or, with no argument at all, its search for
+    /// verbs, in the operator's terminal.
+    /// </summary>
+    public static bool Serves(string[] args) => args is [] || (args[0].StartsWith("--") && args[0] != "--help");
+
+    /// <summary>
     /// JasperFx lists every assembly it searches for verbs on standard output ("Searching 'Marten,
     /// ...' for commands") until extensions have been applied once in the process; a verb's output
     /// (audit-anchor's JSON, say) then started with a dozen lines of it. Applying none marks them

@@ -23,4 +23,16 @@ public class when_a_command_starts
     [InlineData("projections")]
     public void the_service_and_every_other_verb_get_the_endpoints(params string[] args) =>
         DataVerbs.Starts(args).ShouldBeFalse();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(true, "--urls", "http://127.0.0.1:5000")]
+    [InlineData(true, "--environment", "Production", "--urls", "http://127.0.0.1:5000")]
+    [InlineData(false, "run")]
+    [InlineData(false, "help")]
+    [InlineData(false, "--help")]
+    [InlineData(false, "import", "--file", "history.csv")]
+    [InlineData(false, "codegen", "write")]
+    public void only_a_start_without_a_verb_is_the_service_itself(bool serves, params string[] args) =>
+        DataVerbs.Serves(args).ShouldBe(serves);
 }
