@@ -18,7 +18,7 @@ public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, D
 
 public static class GetValueHistoryEndpoint
 {
-    /// <summary>Each point under the formula in force and the model known when its touchpoint was recorded: what the service showed then.</summary>
+    /// <summary>Each point under the formula in force, the model and the touchpoints known when its touchpoint was recorded: what the service showed then.</summary>
     public const string OfTheTime = "of-the-time";
 
     /// <summary>The customer's value after each touchpoint, in business-time order, each valued as of that touchpoint.</summary>
@@ -37,17 +37,33 @@ public static class GetValueHistoryEndpoint
 
         return GetCustomerValueEndpoint.Valuate(() =>
         {
+            var inBusinessOrder = touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version).ToList();
             var ledger = CustomerLedger.Empty(id);
+            var latestRecorded = DateTimeOffset.MinValue;
             var points = new List<ValuePoint>();
-            foreach (var (touchpoint, type, _, recordedAt) in touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version))
+            for (var k = 0; k < inBusinessOrder.Count; k++)
             {
+                var (touchpoint, type, _, recordedAt) = inBusinessOrder[k];
                 ledger = ledger.Record(touchpoint);
+                if (recordedAt > latestRecorded) latestRecorded = recordedAt;
                 var (pointFormula, pointModel) = ofTheTime ? (formulaAt!(recordedAt).Formula, modelAt!(recordedAt).Model) : (query.Formula, query.Model.Model);
-                var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, pointFormula, pointModel);
+                // What the service showed then had none of the earlier-dated touchpoints recorded after this one.
+                var shown = ofTheTime && latestRecorded > recordedAt ? KnownWhen(inBusinessOrder, k, id) : ledger;
+                var v = CustomerValuation.Of(shown, touchpoint.OccurredAt, pointFormula, pointModel);
                 points.Add(new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
                     v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{pointFormula.Name}@{pointFormula.Version}"));
             }
             return new ValueHistoryView(id, ofTheTime ? null : FormulaView.Of(query.Formula), query.KnownAt, points);
         });
+    }
+
+    /// <summary>The ledger of touchpoints 1..k as the store knew it when touchpoint k was recorded.</summary>
+    private static CustomerLedger KnownWhen(IReadOnlyList<RecordedTouchpoint> inBusinessOrder, int k, string customerId)
+    {
+        var recorded = inBusinessOrder[k].RecordedAt;
+        var ledger = CustomerLedger.Empty(customerId);
+        for (var i = 0; i <= k; i++)
+            if (inBusinessOrder[i].RecordedAt <= recorded) ledger = ledger.Record(inBusinessOrder[i].Touchpoint);
+        return ledger;
     }
 }

@@ -50,6 +50,27 @@ public class when_reading_the_value_history_of_the_time(FormulaTimesHost formula
         Points(then).ShouldBe([(first, 2_000m), (first, 2_000m)]);
     }
 
+    [Fact]
+    public async Task a_point_leaves_out_the_earlier_dated_touchpoints_recorded_after_it()
+    {
+        var host = formulaTimes.Host;
+        var customer = Ids.Customer();
+        await host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(60), amount: 1_000m, margin: 300m) });
+        // Back-dated: it happened before the purchase above, and the store learnt of it after.
+        await host.PostTouchpoints(Purchase(customer, Jan1.AddDays(30), amount: 200m, margin: 60m));
+
+        var ofTheTime = await host.GetJson($"/api/customers/{customer}/value-history?formula=of-the-time");
+        var knownNow = await host.GetJson($"/api/customers/{customer}/value-history");
+
+        // Business order: the signup, the back-dated 200 (shown with the signup alone before it), the 1,000
+        // (shown, when it was recorded, without the 200 the store did not have yet).
+        Revenues(ofTheTime).ShouldBe([0m, 200m, 1_000m]);
+        Revenues(knownNow).ShouldBe([0m, 200m, 1_200m]);
+    }
+
+    private static List<decimal> Revenues(JsonNode history) =>
+        history["points"]!.AsArray().Select(p => p!["revenue"]!.GetValue<decimal>()).ToList();
+
     private async Task<string> Register(decimal averageOrderValue, decimal purchasesPerYear, decimal lifetimeYears)
     {
         var registered = await formulaTimes.Host.PostJson("/api/formulas",
