@@ -64,14 +64,15 @@ public static class AuditStorage
     public static async Task<List<AuditRow>> RowsAsync(NpgsqlConnection connection, string schema, string where, Action<NpgsqlCommand> bind, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select seq_id, stream_id, version, type, data::text, timestamp, headers ->> '{AppendedByHeader}', correlation_id, causation_id " +
+        command.CommandText = $"select seq_id, stream_id, version, type, data::text, timestamp, headers ->> '{AppendedByHeader}', correlation_id, causation_id, is_archived " +
                               $"from {schema}.mt_events where {where} order by seq_id";
         bind(command);
         var rows = new List<AuditRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rows.Add(new AuditRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), NullableText(reader, 6), NullableText(reader, 7), NullableText(reader, 8)));
+                reader.GetFieldValue<DateTimeOffset>(5), NullableText(reader, 6), NullableText(reader, 7), NullableText(reader, 8),
+                reader.GetBoolean(9)));
         return rows;
     }
 

@@ -9,7 +9,8 @@ public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMis
 /// <summary>
 /// Recomputes a stream's chain from its rows and compares it with the seals, in stream order:
 /// an altered event, a deleted one, one moved to another place in its stream or one slipped in
-/// where the sealer had already passed is the first mismatch. Events newer than the sealer's
+/// where the sealer had already passed, or one marked archived (hidden from every reader), is the
+/// first mismatch. Events newer than the sealer's
 /// progress (`sealedThrough`: every event numbered up to it has its seal) are
 /// counted as unsealed, not as faults.
 /// </summary>
@@ -33,6 +34,8 @@ public static class AuditVerification
                 continue;
             }
             if (row.Version != seal.Version) return Fault(row, $"this event was sealed as version {seal.Version} of its stream", checkedCount, unsealed);
+            // The flag is outside the hashed row, and flipping it hides the event from every value and timeline.
+            if (row.IsArchived) return Fault(row, "this event is marked archived, which hides it from every reader: the service never archives an event", checkedCount, unsealed);
             var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance);
             if (hash != seal.Hash) return Fault(row, "the event differs from what was sealed", checkedCount, unsealed);
             previous = hash;

@@ -95,6 +95,22 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task an_event_marked_archived_in_the_table_is_found_though_its_row_is_unchanged()
+    {
+        var customer = await SealedCustomer();
+        var sequence = await SequenceOf(customer, 2);
+
+        // Every reader skips archived events: the first purchase would vanish from the value and the timeline.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set is_archived = true where seq_id = @seq", ("seq", sequence));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(1);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+        report["firstMismatch"]!["problem"]!.GetValue<string>().ShouldContain("archived");
+    }
+
+    [Fact]
     public async Task a_recording_time_moved_is_found_too()
     {
         var customer = await SealedCustomer();
