@@ -9,7 +9,9 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Retention;
 
-public sealed record OfferView(string OfferId, decimal Amount, decimal Cost, DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs);
+/// <param name="MadeAt">The offer's business time: an answer may not be dated before it.</param>
+public sealed record OfferView(string OfferId, decimal Amount, decimal Cost, DateTimeOffset MadeAt, DateTimeOffset ExpiresAt, string Rule,
+    IReadOnlyDictionary<string, decimal> Inputs);
 
 public sealed record PendingCancellationView(string CancellationTouchpointId, DateTimeOffset RequestedAt, string? Reason, string Decision,
     OfferView? Offer, string Why, string? Rule, IReadOnlyDictionary<string, decimal>? Inputs);
@@ -49,7 +51,7 @@ public static class GetRetentionEndpoint
         return (offer, letGo) switch
         {
             ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
-                new OfferView(o.OfferId, o.Amount, o.Cost, o.ExpiresAt, o.Rule, o.Inputs),
+                new OfferView(o.OfferId, o.Amount, o.Cost, o.OccurredAt, o.ExpiresAt, o.Rule, o.Inputs),
                 $"Offer {o.Amount:N2} to keep the client: {o.Rule}.", o.Rule, o.Inputs),
             (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs),
             _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null),

@@ -8,7 +8,8 @@ namespace EventCrm.Projections.Customers;
 /// <summary>A touchpoint that can move the customer between states, kept while it can still decide the state (<see cref="DecidingMarks"/>).</summary>
 public sealed record LifecycleMark(DateTimeOffset OccurredAt, long Version, string Type);
 
-public sealed record OpenOffer(string OfferId, string CancellationTouchpointId, DateTimeOffset ExpiresAt);
+/// <param name="MadeAt">The offer's business time; null in profiles stored before it was kept.</param>
+public sealed record OpenOffer(string OfferId, string CancellationTouchpointId, DateTimeOffset ExpiresAt, DateTimeOffset? MadeAt = null);
 
 /// <summary>
 /// Who the customer is and where they stand now. Kept inline with every append, so the ingestion
@@ -46,7 +47,7 @@ public sealed record CustomerProfile
     public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
 
     /// <summary>What the ingestion decision needs to know of this customer.</summary>
-    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => o.ExpiresAt), LatestCancellationAt);
+    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => new OfferWindow(o.MadeAt ?? DateTimeOffset.MinValue, o.ExpiresAt)), LatestCancellationAt);
 
     public CustomerProfile Record(ITouchpoint touchpoint, long version, DateTimeOffset recordedAt)
     {
@@ -57,7 +58,7 @@ public sealed record CustomerProfile
             {
                 HasSignedUp = true, Segment = signup.Segment, Channel = signup.Channel ?? Channel,
             },
-            RetentionOfferMade offer => this with { OpenOffers = [.. OpenOffers, new OpenOffer(offer.OfferId, offer.CancellationTouchpointId, offer.ExpiresAt)] },
+            RetentionOfferMade offer => this with { OpenOffers = [.. OpenOffers, new OpenOffer(offer.OfferId, offer.CancellationTouchpointId, offer.ExpiresAt, offer.OccurredAt)] },
             CancellationRequested c => this with { LatestCancellationAt = IngestionDecision.Later(LatestCancellationAt, c.OccurredAt) },
             RetentionOfferAccepted a => Close(a.OfferId),
             RetentionOfferDeclined d => Close(d.OfferId),

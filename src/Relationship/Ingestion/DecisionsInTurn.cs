@@ -35,14 +35,14 @@ public static class DecisionsInTurn
     /// <summary>The customer's standing once these touchpoints are appended to its stream.</summary>
     public static CustomerStanding After(CustomerStanding? before, IReadOnlyList<ITouchpoint> appended)
     {
-        var offers = new Dictionary<string, DateTimeOffset>(before?.OpenOffers ?? new Dictionary<string, DateTimeOffset>());
+        var offers = new Dictionary<string, OfferWindow>(before?.OpenOffers ?? new Dictionary<string, OfferWindow>());
         var signedUp = before?.HasSignedUp ?? false;
         var latestCancellation = before?.LatestCancellationAt;
         foreach (var touchpoint in appended)
         {
             if (touchpoint is SignedUp) signedUp = true;
             if (touchpoint is CancellationRequested cancellation) latestCancellation = IngestionDecision.Later(latestCancellation, cancellation.OccurredAt);
-            if (touchpoint is RetentionOfferMade made) offers[made.OfferId] = made.ExpiresAt;
+            if (touchpoint is RetentionOfferMade made) offers[made.OfferId] = new OfferWindow(made.OccurredAt, made.ExpiresAt);
             if (IngestionDecision.OfferAnswered(touchpoint) is { } closed) offers.Remove(closed);
         }
         return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers, latestCancellation);

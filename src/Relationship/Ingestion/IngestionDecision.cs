@@ -11,14 +11,17 @@ public sealed record StoredTouchpoint(string CustomerId, ITouchpoint Touchpoint)
 
 /// <summary>
 /// What the store knows of a customer that matters for accepting new touchpoints: its open
-/// retention offers by id, with when each expires, and the business time of its latest
+/// retention offers by id, with when each was made and expires, and the business time of its latest
 /// cancellation request (null if none, or recorded before profiles kept it).
 /// </summary>
-public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyDictionary<string, DateTimeOffset> OpenOffers,
+public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyDictionary<string, OfferWindow> OpenOffers,
     DateTimeOffset? LatestCancellationAt = null)
 {
-    public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new Dictionary<string, DateTimeOffset>()) { }
+    public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new Dictionary<string, OfferWindow>()) { }
 }
+
+/// <summary>When an offer may be answered, in business time: from when it was made (MinValue when profiles did not keep it yet) until it expires.</summary>
+public sealed record OfferWindow(DateTimeOffset MadeAt, DateTimeOffset ExpiresAt);
 
 public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict }
 
@@ -95,7 +98,7 @@ public static class IngestionDecision
                 }
                 // The expiry is recorded by a scheduled message a moment after the offer's end: an
                 // answer dated after that end is too late even while the offer still shows as open.
-                var expiresAt = standings[item.CustomerId].OpenOffers[offerId];
+                var (madeAt, expiresAt) = standings[item.CustomerId].OpenOffers[offerId];
                 if (item.Touchpoint is not RetentionOfferExpired && item.Touchpoint.OccurredAt > expiresAt)
                 {
                     rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
@@ -108,6 +111,14 @@ public static class IngestionDecision
                 {
                     rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
                         $"customer '{item.CustomerId}' asked to cancel at {requestedAt:O}; an answer to offer '{offerId}' dated before that request " +
+                        "cannot answer it (check the sender's clock)", "occurredAt"));
+                    continue;
+                }
+                // Nor before the offer itself: the timeline would have the client retained (or churned), then offered.
+                if (item.Touchpoint.OccurredAt < madeAt)
+                {
+                    rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
+                        $"offer '{offerId}' of customer '{item.CustomerId}' was made at {madeAt:O}; an answer dated before that " +
                         "cannot answer it (check the sender's clock)", "occurredAt"));
                     continue;
                 }

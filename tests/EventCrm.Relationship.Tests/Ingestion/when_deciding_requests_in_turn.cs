@@ -59,7 +59,7 @@ public class when_deciding_requests_in_turn
     [Fact]
     public void an_offer_accepted_by_one_request_is_no_longer_open_for_the_next()
     {
-        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new Dictionary<string, DateTimeOffset> { ["offer-1"] = Jan1.AddDays(14) }) };
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(Jan1, Jan1.AddDays(14)) }) };
 
         var plans = DecisionsInTurn.Decide([[new(0, "c1", Accept("t1", "offer-1"))], [new(0, "c1", Decline("t2", "offer-1"))]], NothingStored, standings);
 
@@ -72,7 +72,7 @@ public class when_deciding_requests_in_turn
     {
         // Offer made with a 14-day lifetime, ending on 15 January; the scheduled expiry runs a moment later.
         var ends = Jan1.AddDays(14);
-        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new Dictionary<string, DateTimeOffset> { ["offer-1"] = ends }) };
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(5, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(Jan1, ends) }) };
         IngestionPlan Answer(ITouchpoint answer) => DecisionsInTurn.Decide([[new(0, "c1", answer)]], NothingStored, standings)[0];
 
         Answer(new RetentionOfferAccepted("t1", ends, "offer-1")).Accepted.ShouldBeTrue();
@@ -82,11 +82,41 @@ public class when_deciding_requests_in_turn
     }
 
     [Fact]
+    public void an_answer_dated_before_the_offer_was_made_cannot_answer_it()
+    {
+        // Asked at 10:00:00 on 1 January, offered at 10:00:05; the desk's clock runs three seconds slow.
+        var made = Jan1.AddHours(10).AddSeconds(5);
+        var standings = new Dictionary<string, CustomerStanding>
+        {
+            ["c1"] = new(6, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(made, made.AddDays(7)) }, LatestCancellationAt: Jan1.AddHours(10)),
+        };
+        IngestionPlan Answer(ITouchpoint answer) => DecisionsInTurn.Decide([[new(0, "c1", answer)]], NothingStored, standings)[0];
+
+        var early = Answer(new RetentionOfferAccepted("t1", made.AddSeconds(-3), "offer-1")).Rejections.ShouldHaveSingleItem();
+        early.Field.ShouldBe("occurredAt");
+        early.Reason.ShouldContain("was made at");
+        Answer(new RetentionOfferDeclined("t2", made.AddTicks(-1), "offer-1")).Accepted.ShouldBeFalse();
+        Answer(new RetentionOfferAccepted("t3", made, "offer-1")).Accepted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void an_offer_made_in_the_same_batch_opens_when_it_was_made()
+    {
+        var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(3, true) };
+        var offer = new RetentionOfferMade("made", Jan1.AddHours(10), "asked", "offer-1", 100m, 20m, Jan1.AddDays(7), "rule", new Dictionary<string, decimal>());
+
+        var plans = DecisionsInTurn.Decide(
+            [[new(0, "c1", offer)], [new(0, "c1", new RetentionOfferAccepted("early", Jan1.AddHours(9), "offer-1"))]], NothingStored, standings);
+
+        plans[1].Rejections.ShouldHaveSingleItem().Field.ShouldBe("occurredAt");
+    }
+
+    [Fact]
     public void an_answer_dated_before_the_latest_request_to_cancel_cannot_answer_it_whichever_request_recorded_that()
     {
         // The client asked to cancel at 10:04 by a sender whose clock runs four minutes ahead; the offer ends on 15 January.
         var asked = Jan1.AddHours(10).AddMinutes(4);
-        var offers = new Dictionary<string, DateTimeOffset> { ["offer-1"] = Jan1.AddDays(14) };
+        var offers = new Dictionary<string, OfferWindow> { ["offer-1"] = new(Jan1, Jan1.AddDays(14)) };
         var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(6, true, offers, LatestCancellationAt: asked) };
         IngestionPlan Answer(params ITouchpoint[] touchpoints) =>
             DecisionsInTurn.Decide([touchpoints.Select((t, i) => new IncomingTouchpoint(i, "c1", t)).ToArray()], NothingStored, standings)[0];

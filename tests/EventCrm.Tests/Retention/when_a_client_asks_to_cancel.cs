@@ -74,6 +74,27 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
     }
 
     [Fact]
+    public async Task an_answer_dated_between_the_request_and_the_offer_is_refused_and_the_client_still_asks_to_cancel()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        var asked = DateTimeOffset.UtcNow.AddMinutes(-2);
+        await retention.Host.PostTouchpoints(CancellationRequest(alpha, asked));
+        var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        var made = (await retention.Host.TimelineEntries(alpha)).Single(e => e!["type"]!.GetValue<string>() == "retention-offer-made")!
+            ["occurredAt"]!.GetValue<DateTimeOffset>();
+        (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["madeAt"]!.GetValue<DateTimeOffset>().ShouldBe(made);
+
+        // After the request, before the offer: the timeline would have the client retained, then offered.
+        var early = await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, asked.AddMinutes(1), new { offerId }), 404);
+
+        early["detail"]!.GetValue<string>().ShouldContain("was made at");
+        early["errors"]!["occurredAt"].ShouldNotBeNull();
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("cancellation-requested");
+        await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, made, new { offerId }));
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("retained");
+    }
+
+    [Fact]
     public async Task a_client_who_costs_more_than_it_brings_gets_no_costly_offer_and_the_reason_is_recorded()
     {
         var beta = await RetentionClients.Beta(retention.Host);

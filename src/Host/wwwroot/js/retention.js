@@ -93,9 +93,11 @@ function outcomes(pending, onRecorded, choices) {
     clearError();
     announce("Recording the outcome…");
     try {
-      // Not before the request it answers, which a sender whose clock runs ahead may have dated later
-      // than now (a millisecond after it: the request's time may carry digits a Date drops).
-      const answeredAt = new Date(Math.max(Date.now(), Date.parse(pending.requestedAt) + 1));
+      // Not before the request it answers nor the offer (the service refuses such answers), which a
+      // clock running ahead of this computer's may have dated later than now (a millisecond after:
+      // their times may carry digits a Date drops).
+      const notBefore = Math.max(Date.parse(pending.requestedAt), pending.offer ? Date.parse(pending.offer.madeAt) : 0) + 1;
+      const answeredAt = new Date(Math.max(Date.now(), notBefore));
       await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
       announce(done);
       await onRecorded();
