@@ -84,8 +84,9 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         {
             await using var connection = (await databases.DatabaseIn(tenant)).CreateConnection();
             await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand($"select count(*) from {_streams} where id not like @system", connection);
+            await using var command = new NpgsqlCommand($"select count(*) from {_streams} where id not like @system and id <> @tombstone", connection);
             command.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+            command.Parameters.AddWithValue("tombstone", SystemStreams.MartenTombstone);
             count += (long)(await command.ExecuteScalarAsync(ct))!;
         }
         return count;

@@ -75,7 +75,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
             decision = RetentionAssessment.Unvalued(ledger, formula.ToString(), e.Message, policy);
         }
 
-        var id = $"{request.CancellationTouchpointId}:assessment";
+        var id = $"{SystemStreams.Prefix}assessment:{request.CancellationTouchpointId}";
         session.CausationId = request.CancellationTouchpointId;
         ITouchpoint outcome = decision switch
         {
@@ -110,8 +110,8 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         // After the latest request to cancel, or the churn would fold before it in business time.
         var now = IngestionDecision.Later(profile.LatestCancellationAt, clock.GetUtcNow());
         session.CausationId = expiry.OfferId;
-        await StageAsync(session, expiry.CustomerId, new RetentionOfferExpired($"{expiry.OfferId}:expired", now, expiry.OfferId), ct,
-            new CustomerChurned($"{expiry.OfferId}:churned", now, "the retention offer expired unanswered"));
+        await StageAsync(session, expiry.CustomerId, new RetentionOfferExpired($"{SystemStreams.Prefix}expired:{expiry.OfferId}", now, expiry.OfferId), ct,
+            new CustomerChurned($"{SystemStreams.Prefix}churned:{expiry.OfferId}", now, "the retention offer expired unanswered"));
     }
 
     public static string OfferIdFor(AssessCancellation request) => $"offer:{request.CancellationTouchpointId}";

@@ -31,7 +31,13 @@ public static class TouchpointReader
         var customerId = f.RequiredString("customerId", MaxCustomerIdLength);
         if (customerId?.StartsWith(SystemStreams.Prefix, StringComparison.Ordinal) == true)
             f.Errors.Add(new("customerId", $"must not start with '{SystemStreams.Prefix}', which is reserved for the service's own streams"));
+        else if (customerId == SystemStreams.MartenTombstone)
+            f.Errors.Add(new("customerId", $"must not be '{SystemStreams.MartenTombstone}', the event store's own stream"));
         var id = f.RequiredString("touchpointId", MaxTouchpointIdLength)!;
+        // Touchpoint ids are one space for every customer: a caller holding the id of a decision the
+        // service is about to record would have that decision refused, the client never assessed.
+        if (id?.StartsWith(SystemStreams.Prefix, StringComparison.Ordinal) == true)
+            f.Errors.Add(new("touchpointId", $"must not start with '{SystemStreams.Prefix}', which is reserved for the service's own touchpoints"));
         var at = f.RequiredTimestamp("occurredAt");
 
         ITouchpoint? touchpoint = type switch
