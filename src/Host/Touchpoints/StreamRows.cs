@@ -40,7 +40,9 @@ public sealed class StreamRows(IDocumentStore store)
         NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command("begin"));
+        // Named, not the server's default: the profiles are read in a snapshot taken after the locks,
+        // which only read committed gives (under repeatable read a row updated meanwhile fails the lock).
+        batch.BatchCommands.Add(Command("begin isolation level read committed"));
         batch.BatchCommands.Add(Command("select transaction_timestamp()"));
         batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
         batch.BatchCommands.Add(LockStreams(customerIds));
