@@ -63,6 +63,7 @@ public sealed record CustomerProfile
             RetentionOfferAccepted a => Close(a.OfferId),
             RetentionOfferDeclined d => Close(d.OfferId),
             RetentionOfferExpired e => Close(e.OfferId),
+            CustomerChurned gone => this with { OpenOffers = OpenOffers.Where(o => !IngestionDecision.ClosedByChurn(o.MadeAt, gone)).ToList() },
             _ => this,
         };
         var type = TouchpointTypes.NameOf(touchpoint);

@@ -44,6 +44,9 @@ public static class DecisionsInTurn
             if (touchpoint is CancellationRequested cancellation) latestCancellation = IngestionDecision.Later(latestCancellation, cancellation.OccurredAt);
             if (touchpoint is RetentionOfferMade made) offers[made.OfferId] = new OfferWindow(made.OccurredAt, made.ExpiresAt);
             if (IngestionDecision.OfferAnswered(touchpoint) is { } closed) offers.Remove(closed);
+            if (touchpoint is CustomerChurned gone)
+                foreach (var (offerId, window) in offers.ToList())
+                    if (IngestionDecision.ClosedByChurn(window.MadeAt, gone)) offers.Remove(offerId);
         }
         return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers, latestCancellation);
     }

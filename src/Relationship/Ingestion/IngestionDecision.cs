@@ -127,6 +127,8 @@ public static class IngestionDecision
             if (item.Touchpoint is CancellationRequested cancellation)
                 cancellationsInBatch[item.CustomerId] = Later(cancellationsInBatch.GetValueOrDefault(item.CustomerId), cancellation.OccurredAt);
             if (OfferAnswered(item.Touchpoint) is { } answered) answeredInBatch.Add(answered);
+            if (item.Touchpoint is CustomerChurned gone && standings.TryGetValue(item.CustomerId, out var leaving))
+                answeredInBatch.UnionWith(leaving.OpenOffers.Where(o => ClosedByChurn(o.Value.MadeAt, gone)).Select(o => o.Key));
             if (item.Touchpoint is SignedUp) signedUpInBatch.Add(item.CustomerId);
             acceptedInBatch[id] = item;
             if (!pending.TryGetValue(item.CustomerId, out var list)) pending[item.CustomerId] = list = [];
@@ -159,6 +161,9 @@ public static class IngestionDecision
     }
 
     /// <summary>The later of two business times, either of which may be unknown.</summary>
+    /// <summary>A client who left once an offer was made has no offer left to answer (its expiry records nothing either).</summary>
+    public static bool ClosedByChurn(DateTimeOffset? offerMadeAt, CustomerChurned churn) => churn.OccurredAt >= (offerMadeAt ?? DateTimeOffset.MinValue);
+
     public static DateTimeOffset Later(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k > at ? k : at;
 
     private static bool HasSignedUp(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,

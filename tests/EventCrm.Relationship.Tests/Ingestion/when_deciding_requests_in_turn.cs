@@ -100,6 +100,40 @@ public class when_deciding_requests_in_turn
     }
 
     [Fact]
+    public void a_client_who_left_after_the_offer_has_no_offer_left_to_answer()
+    {
+        // Offer made at 10:00 on 1 January; the client's departure recorded at 11:00, by another request or the same one.
+        var made = Jan1.AddHours(10);
+        var standings = new Dictionary<string, CustomerStanding>
+        {
+            ["c1"] = new(6, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(made, made.AddDays(7)) }, LatestCancellationAt: made),
+        };
+        var left = new CustomerChurned("left", made.AddHours(1), "moved to a competitor");
+
+        var inTurn = DecisionsInTurn.Decide([[new(0, "c1", left)], [new(0, "c1", Accept("late", "offer-1"))]], NothingStored, standings);
+        var together = DecisionsInTurn.Decide([[new(0, "c1", left), new(1, "c1", Accept("late", "offer-1"))]], NothingStored, standings);
+
+        inTurn[1].Rejections.ShouldHaveSingleItem().Field.ShouldBe("offerId");
+        together[0].Rejections.ShouldHaveSingleItem().Index.ShouldBe(1);
+    }
+
+    [Fact]
+    public void a_departure_dated_before_the_offer_leaves_it_open()
+    {
+        // An old churn imported late (the client came back since) says nothing of today's offer.
+        var made = Jan1.AddHours(10);
+        var standings = new Dictionary<string, CustomerStanding>
+        {
+            ["c1"] = new(6, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(made, made.AddDays(7)) }, LatestCancellationAt: made),
+        };
+        var longAgo = new CustomerChurned("long-ago", made.AddYears(-1), null);
+
+        var plans = DecisionsInTurn.Decide([[new(0, "c1", longAgo)], [new(0, "c1", Accept("answer", "offer-1"))]], NothingStored, standings);
+
+        plans[1].Accepted.ShouldBeTrue();
+    }
+
+    [Fact]
     public void an_offer_made_in_the_same_batch_opens_when_it_was_made()
     {
         var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(3, true) };

@@ -95,6 +95,20 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
     }
 
     [Fact]
+    public async Task a_client_recorded_as_gone_while_an_offer_runs_can_no_longer_accept_it()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+        var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+
+        await retention.Host.PostTouchpoints(Churn(alpha, DateTimeOffset.UtcNow));
+        var late = await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId }), 404);
+
+        late.ErrorKeys().ShouldBe(["offerId"]);
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("churned");
+    }
+
+    [Fact]
     public async Task a_client_who_costs_more_than_it_brings_gets_no_costly_offer_and_the_reason_is_recorded()
     {
         var beta = await RetentionClients.Beta(retention.Host);
