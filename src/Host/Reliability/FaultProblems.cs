@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventCrm.Host.Touchpoints;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace EventCrm.Host.Reliability;
@@ -6,8 +7,8 @@ namespace EventCrm.Host.Reliability;
 /// <summary>
 /// Answers the exceptions that are not the service's bugs with the problem they stand for, instead
 /// of a 500: a body the server refused to read (413 too large, 400 malformed or truncated, 408 too
-/// slow), a body that is not JSON (400), and an unavailable database (503 with Retry-After, so a
-/// client knows to send the same request again later). Everything else stays a 500.
+/// slow), a body that is not JSON (400), and an unavailable database or a full append queue (503
+/// with Retry-After, so a client knows to send the same request again later). Everything else stays a 500.
 /// </summary>
 public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHandler
 {
@@ -17,7 +18,7 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
 
         if (answer.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("{Method} {Path}: the database is unavailable ({Error}); answered 503", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning("{Method} {Path}: {Error}; answered 503", context.Request.Method, context.Request.Path, exception.Message);
             context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString();
         }
         else
@@ -40,6 +41,8 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         BadHttpRequestException e => new(e.StatusCode, "The request body could not be read", e.Message),
         JsonException when requestHasBody =>
             new(StatusCodes.Status400BadRequest, "The request is invalid", $"The body is not valid JSON: {exception.Message}"),
+        AppendQueueFullException e => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
+            $"{e.Message} Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; nothing of it was appended."),
         _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
             $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again " +
             "with the same touchpointIds land once, whether or not this attempt reached the store."),

@@ -18,17 +18,32 @@ internal sealed class AppendCombiner
 
     private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>();
     private readonly Func<IReadOnlyList<AppendRequest>, CancellationToken, Task<AppendOutcome[]>> _appendTogether;
-    private readonly int _maxTouchpoints;
+    private readonly int _maxTouchpoints, _maxWaiting;
     private readonly ILogger _logger;
+    private int _waitingTouchpoints;
 
-    public AppendCombiner(Func<IReadOnlyList<AppendRequest>, CancellationToken, Task<AppendOutcome[]>> appendTogether, int maxTouchpoints, ILogger logger)
+    /// <param name="maxWaiting">Touchpoints that may wait for a writer; beyond them a request is refused (<see cref="AppendQueueFullException"/>).</param>
+    public AppendCombiner(Func<IReadOnlyList<AppendRequest>, CancellationToken, Task<AppendOutcome[]>> appendTogether, int maxTouchpoints,
+        int maxWaiting, ILogger logger)
     {
-        (_appendTogether, _maxTouchpoints, _logger) = (appendTogether, maxTouchpoints, logger);
+        (_appendTogether, _maxTouchpoints, _maxWaiting, _logger) = (appendTogether, maxTouchpoints, maxWaiting, logger);
         for (var writer = 0; writer < Writers; writer++) _ = Task.Run(WriteAsync);
     }
 
+    /// <summary>
+    /// Queues the request for a writer, unless the queue already holds its bound: while the database
+    /// is slow every waiting request keeps its body in memory, and callers without limit would take
+    /// it all. A request alone in the queue is always taken, however large.
+    /// </summary>
     public Task<AppendOutcome> AppendAsync(AppendRequest request, CancellationToken ct)
     {
+        var size = request.Batch.Count;
+        var waiting = Interlocked.Add(ref _waitingTouchpoints, size);
+        if (waiting > _maxWaiting && waiting > size)
+        {
+            Interlocked.Add(ref _waitingTouchpoints, -size);
+            throw new AppendQueueFullException(waiting - size);
+        }
         var pending = new Pending(request, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
         _waiting.Writer.TryWrite(pending);
         return pending.Answer.Task;
@@ -60,7 +75,7 @@ internal sealed class AppendCombiner
     {
         var group = new List<Pending>();
         var count = 0;
-        for (var pending = next; pending is not null || _waiting.Reader.TryRead(out pending); pending = null)
+        for (var pending = next; pending is not null || TryTake(out pending); pending = null)
         {
             next = null;
             if (pending.Cancellation.IsCancellationRequested)
@@ -77,5 +92,12 @@ internal sealed class AppendCombiner
             count += pending.Request.Batch.Count;
         }
         return group;
+    }
+
+    private bool TryTake(out Pending pending)
+    {
+        if (!_waiting.Reader.TryRead(out pending!)) return false;
+        Interlocked.Add(ref _waitingTouchpoints, -pending.Request.Batch.Count);
+        return true;
     }
 }

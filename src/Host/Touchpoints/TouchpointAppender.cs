@@ -37,11 +37,17 @@ public sealed class TouchpointAppender
     private readonly ILogger<TouchpointAppender> _logger;
     private readonly AppendCombiner _small, _large;
 
-    public TouchpointAppender(CustomerDatabases databases, StreamRows rows, TouchpointClaims claims, ILogger<TouchpointAppender> logger)
+    /// <summary>Touchpoints of HTTP requests that may wait for a writer, of each size, by default: about 50 MB of requests held in memory.</summary>
+    public const int DefaultMaxWaiting = 20_000;
+
+    public TouchpointAppender(CustomerDatabases databases, StreamRows rows, TouchpointClaims claims, IConfiguration configuration,
+        ILogger<TouchpointAppender> logger)
     {
         (_databases, _rows, _claims, _logger) = (databases, rows, claims, logger);
-        (_small, _large) = (new AppendCombiner(AppendTogetherAsync, SmallPerTransaction, logger),
-            new AppendCombiner(AppendTogetherAsync, LargePerTransaction, logger));
+        var maxWaiting = configuration.GetValue("Touchpoints:MaxWaiting", DefaultMaxWaiting);
+        if (maxWaiting < 1) throw new InvalidOperationException($"Touchpoints:MaxWaiting must be at least 1; it is {maxWaiting}.");
+        (_small, _large) = (new AppendCombiner(AppendTogetherAsync, SmallPerTransaction, maxWaiting, logger),
+            new AppendCombiner(AppendTogetherAsync, LargePerTransaction, maxWaiting, logger));
     }
 
     /// <summary>One database's share of the requests: the connection of its open transaction and what it holds.</summary>
