@@ -5,6 +5,7 @@ using EventCrm.Host.Reliability;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Retention;
 using EventCrm.Host.Sharding;
+using EventCrm.Host.Touchpoints;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events.Daemon;
@@ -43,6 +44,8 @@ builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<FaultProblems>();
 builder.Services.AddEventCrmFeatures();
+// Read once here so that a bad value stops the start rather than the first post.
+TouchpointAppender.MaxWaitingOf(builder.Configuration);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 var app = builder.Build();

@@ -40,12 +40,17 @@ public sealed class TouchpointAppender
     /// <summary>Touchpoints of HTTP requests that may wait for a writer, of each size, by default: about 50 MB of requests held in memory.</summary>
     public const int DefaultMaxWaiting = 20_000;
 
+    public static int MaxWaitingOf(IConfiguration configuration)
+    {
+        var maxWaiting = configuration.GetValue("Touchpoints:MaxWaiting", DefaultMaxWaiting);
+        return maxWaiting >= 1 ? maxWaiting : throw new InvalidOperationException($"Touchpoints:MaxWaiting must be at least 1; it is {maxWaiting}.");
+    }
+
     public TouchpointAppender(CustomerDatabases databases, StreamRows rows, TouchpointClaims claims, IConfiguration configuration,
         ILogger<TouchpointAppender> logger)
     {
         (_databases, _rows, _claims, _logger) = (databases, rows, claims, logger);
-        var maxWaiting = configuration.GetValue("Touchpoints:MaxWaiting", DefaultMaxWaiting);
-        if (maxWaiting < 1) throw new InvalidOperationException($"Touchpoints:MaxWaiting must be at least 1; it is {maxWaiting}.");
+        var maxWaiting = MaxWaitingOf(configuration);
         (_small, _large) = (new AppendCombiner(AppendTogetherAsync, SmallPerTransaction, maxWaiting, logger),
             new AppendCombiner(AppendTogetherAsync, LargePerTransaction, maxWaiting, logger));
     }

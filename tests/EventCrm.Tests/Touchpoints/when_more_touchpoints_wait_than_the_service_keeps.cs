@@ -45,5 +45,13 @@ public class when_more_touchpoints_wait_than_the_service_keeps(BusyHost busy) : 
         (await busy.Store.EventCount(customer)).ShouldBe(1 + purchases.Count - refused.Count);
     }
 
+    [Fact]
+    public async Task a_bound_below_one_stops_the_start_naming_the_setting()
+    {
+        var failure = await Should.ThrowAsync<Exception>(() => AppFixture.StartHost("eventcrm_busy_zero", ("Touchpoints:MaxWaiting", "0")));
+
+        failure.ToString().ShouldContain("Touchpoints:MaxWaiting must be at least 1");
+    }
+
     private sealed record ProblemBody(string Title, string Detail);
 }
