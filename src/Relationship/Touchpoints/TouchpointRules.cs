@@ -21,11 +21,20 @@ public static class TouchpointRules
     /// </summary>
     public const decimal MaximumAmount = 1_000_000_000_000m;
 
+    /// <summary>
+    /// No touchpoint of a customer relationship happened before 1900: earlier dates are the
+    /// placeholders ERP exports write for a missing one (0001-01-01, 1899-12-30), which would
+    /// date the customer's history, tenure and rates a millennium back.
+    /// </summary>
+    public static readonly DateTimeOffset Earliest = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static IReadOnlyList<FieldError> Check(ITouchpoint touchpoint, DateTimeOffset now)
     {
         var errors = new List<FieldError>();
         if (touchpoint.OccurredAt > now + AllowedClockSkew)
             errors.Add(new("occurredAt", $"must not be more than {AllowedClockSkew.TotalMinutes:0} minutes in the future"));
+        else if (touchpoint.OccurredAt < Earliest)
+            errors.Add(new("occurredAt", "must not be before 1900-01-01: an earlier date is a placeholder for a missing one, not when the touchpoint happened"));
 
         switch (touchpoint)
         {

@@ -153,6 +153,23 @@ public class when_a_touchpoint_is_invalid(AppFixture app)
     }
 
     [Fact]
+    public async Task a_placeholder_date_before_1900_is_rejected_but_new_years_day_1900_is_history()
+    {
+        var customer = Ids.Customer();
+        var placeholder = SignUp(customer, Jan1);
+        placeholder["occurredAt"] = "0001-01-01T00:00:00Z";
+        var excelZero = SignUp(customer, Jan1);
+        excelZero["occurredAt"] = "1899-12-30T00:00:00Z";
+
+        var problem = await app.Host.PostTouchpoints(new[] { placeholder, excelZero }, 400);
+        problem.ErrorKeys().ShouldBe(["[0].occurredAt", "[1].occurredAt"]);
+        problem["errors"]!["[0].occurredAt"]![0]!.GetValue<string>().ShouldContain("placeholder");
+
+        await app.Host.PostTouchpoints(SignUp(customer, new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        (await app.Store.EventCount(customer)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task an_occurred_at_without_offset_or_of_the_wrong_type_is_rejected()
     {
         var withoutOffset = SignUp(Ids.Customer(), Jan1);
