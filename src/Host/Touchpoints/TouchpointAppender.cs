@@ -20,6 +20,9 @@ public sealed class TouchpointAppender
 {
     private const int MaxAttempts = 12;
 
+    /// <summary>Lost races after which requests sharing a transaction are tried one by one (<see cref="OneByOneAsync"/>).</summary>
+    private const int TogetherAttempts = 3;
+
     /// <summary>How long a batch appended after another holds its written rows for that one to commit (<see cref="AppendAfterAsync"/>).</summary>
     private static readonly TimeSpan CommitAfterPatience = TimeSpan.FromSeconds(2);
 
@@ -162,6 +165,11 @@ public sealed class TouchpointAppender
                             .Where(r => r.Result == TouchpointResult.Appended && _databases.TenantOf(r.CustomerId) == part.TenantId).Select(r => r.Index));
                 }
                 return outcomes;
+            }
+            catch (Exception e) when (LostRaces.Are(e) && requests.Count > 1 && attempt >= TogetherAttempts && committed.All(c => c.Count == 0))
+            {
+                _logger.LogDebug("Requests sharing a transaction keep losing races: trying them one by one");
+                return await OneByOneAsync(requests, claimed, commitAfter, ct);
             }
             catch (Exception e) when (LostRaces.Are(e) && attempt < MaxAttempts)
             {
@@ -312,6 +320,18 @@ public sealed class TouchpointAppender
         var receipts = batch.Select(i => new TouchpointReceipt(i.Index, i.Touchpoint.TouchpointId, i.CustomerId,
             repeats.Contains(i.Index) ? TouchpointResult.Repeated : TouchpointResult.Appended)).ToList();
         return new AppendOutcome(receipts, []);
+    }
+
+    /// <summary>
+    /// A race lost again and again is most likely one request's (a stream no profile knows of, which
+    /// every attempt tries to create again): alone, it no longer costs the others their answers.
+    /// </summary>
+    private async Task<AppendOutcome[]> OneByOneAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
+        Task<bool>? commitAfter, CancellationToken ct)
+    {
+        var outcomes = new AppendOutcome[requests.Count];
+        for (var i = 0; i < requests.Count; i++) outcomes[i] = (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
+        return outcomes;
     }
 
     private static TimeSpan Backoff(int attempt) =>
