@@ -82,6 +82,50 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
         });
     }
 
+    [Fact]
+    public async Task a_list_longer_than_a_page_shows_the_rest_on_request_and_the_keyboard_goes_on_from_there()
+    {
+        await app.WithDesk(nameof(a_list_longer_than_a_page_shows_the_rest_on_request_and_the_keyboard_goes_on_from_there), async desk =>
+        {
+            // Fifty open offers lapse before the seed's requests: they fill the first page, Beta (no offer) is on the second.
+            await desk.Page.RouteAsync("**/api/retention/pending*", async route =>
+            {
+                var asked = System.Web.HttpUtility.ParseQueryString(new Uri(route.Request.Url).Query);
+                var (page, size) = (int.Parse(asked["page"] ?? "1"), int.Parse(asked["pageSize"] ?? "20"));
+                size.ShouldBe(50);
+                var real = JsonNode.Parse(await (await route.FetchAsync(new() { Url = $"{desk.BaseAddress}api/retention/pending?page=1&pageSize=50" })).TextAsync())!;
+                var total = WaitingOffers + real["total"]!.GetValue<int>();
+                JsonArray items = page == 1 ? [.. Enumerable.Range(1, WaitingOffers).Select(WaitingOffer)] : page == 2 ? real["items"]!.DeepClone().AsArray() : [];
+                await route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = new JsonObject { ["page"] = page, ["pageSize"] = size, ["total"] = total, ["items"] = items }.ToJsonString() });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            await Expect(list.GetByRole(AriaRole.Button)).ToHaveCountAsync(WaitingOffers);
+            await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync(", 50 shown.");
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = ScenarioData.BetaName })).ToHaveCountAsync(0);
+
+            var showMore = desk.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Show \\d+ more$") });
+            await showMore.FocusAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = ScenarioData.BetaName })).ToBeVisibleAsync();
+            await Expect(list.GetByRole(AriaRole.Button).Nth(WaitingOffers)).ToBeFocusedAsync();
+            await Expect(showMore).ToBeHiddenAsync();   // the seed's few requests fit in the second page
+            await list.GetByRole(AriaRole.Button, new() { Name = ScenarioData.BetaName }).PressAsync("Enter");
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.BetaName);
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Let the client go" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        });
+    }
+
+    private const int WaitingOffers = 50;
+
+    private static JsonObject WaitingOffer(int n) => new()
+    {
+        ["customerId"] = $"waiting-{n:00}", ["name"] = $"Waiting Client {n:00}", ["requestedAt"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O"),
+        ["reason"] = "price", ["decision"] = "offer-made", ["currentValue"] = 5000m,
+        ["offer"] = new JsonObject { ["offerId"] = $"offer:waiting-{n:00}", ["amount"] = 100m, ["cost"] = 100m, ["expiresAt"] = DateTimeOffset.UtcNow.AddMinutes(n).ToString("O") },
+    };
+
     private async Task<string> DecisionOf(string client)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))

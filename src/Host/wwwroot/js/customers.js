@@ -4,7 +4,7 @@ import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention } from "./retention.js";
-import { showWorkList, keepWorkListFresh } from "./worklist.js";
+import { installWorkList, showWorkList, keepWorkListFresh } from "./worklist.js";
 
 const prompt = installKeyDialog();
 const form = document.getElementById("search-form");
@@ -13,6 +13,7 @@ const results = document.getElementById("results");
 const timeline = new Timeline(document.getElementById("timeline"),
   document.getElementById("timeline-order"), document.getElementById("timeline-type"), document.getElementById("timeline-count"));
 let openId = null;
+installWorkList(id => openCustomer(id));
 
 form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
 input.addEventListener("keydown", event => {
@@ -106,7 +107,7 @@ async function refresh(id) {
     loadTimeline(id, still),
     showValue(id, still, points => timeline.showValues(points)).catch(error => showError(error, "Value")),
     showRetention(id, still, () => refresh(id)).catch(error => showError(error, "Retention")),
-    showWorkList(openCustomer),
+    showWorkList(),
   ]);
 }
 
@@ -147,6 +148,6 @@ window.addEventListener("hashchange", () => {
 // The search box takes the focus before the work list is read: focusing it once the list came back
 // pulled the keyboard away from a result the user had already moved to.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : (input.focus(), showWorkList(openCustomer)))
-    .then(() => keepWorkListFresh(openCustomer)),
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : (input.focus(), showWorkList()))
+    .then(() => keepWorkListFresh()),
   error => showError(error));
