@@ -38,12 +38,20 @@ export async function showRetention(id, still, onChanged, attempt = 0, ofRound =
       retention.state === "retained" ? " The customer was retained." : ""));
     return;
   }
-  body.replaceChildren(...describe(pending, id, onChanged, attempt >= PollAtMost));
+  body.replaceChildren(...describe(pending, id, afterOutcome(still, onChanged), attempt >= PollAtMost));
   if (pending.decision === "assessing") {
     setTimeout(() => showRetention(id, still, onChanged, attempt + 1, ofRound).catch(error => showError(error, "Retention")),
       attempt < PollAtMost ? PollEveryMs : SlowPollEveryMs);
   }
 }
+
+// The outcome's buttons go with the panel read again after it: the keyboard is put on the panel's
+// heading (the status line says what was recorded), unless the user has moved on meanwhile.
+const afterOutcome = (still, onChanged) => async () => {
+  await onChanged();
+  const focused = document.activeElement;
+  if (still() && (!focused || focused === document.body || !focused.isConnected)) document.getElementById("retention-title").focus();
+};
 
 function describe(pending, customerId, onRecorded, slow) {
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
