@@ -1,6 +1,6 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson } from "./api.js";
-import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
+import { h, showError, clearError, announce, installKeyDialog, markCurrent } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention } from "./retention.js";
@@ -68,14 +68,13 @@ async function openCustomer(id) {
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
   announce(`Opening ${id}…`);
-  for (const button of results.querySelectorAll("button")) {
-    if (button.dataset.id === id) button.setAttribute("aria-current", "true");
-    else button.removeAttribute("aria-current");
-  }
+  markCurrent(results, id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
   for (const panel of ["value-cards", "value-chart", "retention-body", "timeline"]) document.getElementById(panel).replaceChildren();
   timeline.clear();
   document.getElementById("customer-body").hidden = true;
+  document.getElementById("refresh").hidden = true;
+  document.getElementById("customer-title").textContent = `Opening ${id}…`;
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
@@ -90,7 +89,16 @@ async function openCustomer(id) {
   } catch (error) {
     announce("");
     showError(error, `Opening ${id}`);
+    if (openId === id) closeCustomer();
   }
+}
+
+// A customer that could not be opened leaves nothing on screen to act on: no name, no Refresh.
+function closeCustomer() {
+  openId = null;
+  markCurrent(results, null);
+  document.getElementById("customer-title").textContent = "No customer open";
+  document.getElementById("customer-hint").hidden = false;
 }
 
 // While a customer's reads come back the user may already be typing a new search or on another
