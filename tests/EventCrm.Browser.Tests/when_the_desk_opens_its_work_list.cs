@@ -15,7 +15,7 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
     {
         const string client = "ordinary-07", name = "Ordinary Customer 07";
         (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "closing a site"), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
-        (await DecisionOf(client)).ShouldBe("offer-made");
+        (await app.DecisionOf(client)).ShouldBe("offer-made");
 
         await app.WithDesk(nameof(a_client_who_asks_to_cancel_is_listed_with_the_decision_and_opens_from_the_list), async desk =>
         {
@@ -125,14 +125,4 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
         ["reason"] = "price", ["decision"] = "offer-made", ["currentValue"] = 5000m,
         ["offer"] = new JsonObject { ["offerId"] = $"offer:waiting-{n:00}", ["amount"] = 100m, ["cost"] = 100m, ["expiresAt"] = DateTimeOffset.UtcNow.AddMinutes(n).ToString("O") },
     };
-
-    private async Task<string> DecisionOf(string client)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))
-        {
-            var retention = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{client}/retention"))!;
-            if (retention["pending"]?["decision"]?.GetValue<string>() is { } decision and not "assessing") return decision;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no decision for {client} within 60 s: {retention.ToJsonString()}");
-        }
-    }
 }
