@@ -117,6 +117,48 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
         });
     }
 
+    [Fact]
+    public async Task the_arrow_keys_move_through_the_list_and_the_client_opened_is_marked_in_it()
+    {
+        await app.WithDesk(nameof(the_arrow_keys_move_through_the_list_and_the_client_opened_is_marked_in_it), async desk =>
+        {
+            // A list of its own: the seed's requests are answered by other scenarios meanwhile.
+            string[] listed = ["ordinary-01", "ordinary-02", ScenarioData.Gamma, "ordinary-03"];
+            await desk.Page.RouteAsync("**/api/retention/pending*", route => route.FulfillAsync(new()
+            {
+                Status = 200, ContentType = "application/json",
+                Body = new JsonObject
+                {
+                    ["page"] = 1, ["pageSize"] = 50, ["total"] = listed.Length,
+                    ["items"] = new JsonArray([.. listed.Select(id => (JsonNode)new JsonObject
+                    {
+                        ["customerId"] = id, ["name"] = id, ["requestedAt"] = DateTimeOffset.UtcNow.ToString("O"), ["reason"] = "price",
+                        ["decision"] = "no-offer", ["offer"] = null, ["currentValue"] = 10m,
+                    })]),
+                }.ToJsonString(),
+            }));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            var entries = list.GetByRole(AriaRole.Button);
+            await Expect(entries).ToHaveCountAsync(listed.Length);
+
+            await entries.First.FocusAsync();
+            await desk.Page.Keyboard.PressAsync("End");
+            await Expect(entries.Last).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Home");
+            await Expect(entries.First).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await Expect(entries.Nth(2)).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.GammaName);
+            // Opening reads the list again: the mark stays on the client open, and only there.
+            await Expect(entries.Nth(2)).ToHaveAttributeAsync("aria-current", "true");
+            await Expect(list.Locator("[aria-current]")).ToHaveCountAsync(1);
+        });
+    }
+
     private const int WaitingOffers = 50;
 
     private static JsonObject WaitingOffer(int n) => new()

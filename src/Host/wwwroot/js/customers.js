@@ -1,10 +1,10 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson } from "./api.js";
-import { h, showError, clearError, announce, installKeyDialog, markCurrent } from "./ui.js";
+import { h, showError, clearError, announce, installKeyDialog, markCurrent, arrowKeys } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention } from "./retention.js";
-import { installWorkList, showWorkList, keepWorkListFresh } from "./worklist.js";
+import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
 
 const prompt = installKeyDialog();
 const form = document.getElementById("search-form");
@@ -19,7 +19,7 @@ form.addEventListener("submit", event => { event.preventDefault(); search(input.
 input.addEventListener("keydown", event => {
   if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
 });
-results.addEventListener("keydown", moveThroughResults);
+arrowKeys(results, { before: () => input });
 document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
   clearError();
@@ -53,22 +53,13 @@ async function search(text) {
   }
 }
 
-function moveThroughResults(event) {
-  const buttons = [...results.querySelectorAll("button")];
-  const index = buttons.indexOf(document.activeElement);
-  const target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
-  if (target === undefined || index < 0) return;
-  event.preventDefault();
-  if (target < 0) input.focus();
-  else buttons[Math.min(target, buttons.length - 1)].focus();
-}
-
 async function openCustomer(id) {
   openId = id;
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
   announce(`Opening ${id}…`);
   markCurrent(results, id);
+  markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
   for (const panel of ["value-cards", "value-chart", "retention-body", "timeline"]) document.getElementById(panel).replaceChildren();
   timeline.clear();
@@ -97,6 +88,7 @@ async function openCustomer(id) {
 function closeCustomer() {
   openId = null;
   markCurrent(results, null);
+  markOpen(null);
   document.getElementById("customer-title").textContent = "No customer open";
   document.getElementById("customer-hint").hidden = false;
 }

@@ -1,6 +1,6 @@
 // The desk's work list: clients asking to cancel, open offers first (the one lapsing soonest first), then the oldest requests.
 import { getJson } from "./api.js";
-import { h, amount, count, when, showError, announce } from "./ui.js";
+import { h, amount, count, when, showError, announce, arrowKeys, markCurrent } from "./ui.js";
 
 /** Read a page at a time ("Show more" adds the next one): the list opens quickly however many are asking. */
 const PageSize = 50;
@@ -12,11 +12,20 @@ const more = document.getElementById("worklist-more");
 let open = () => {};
 // How many pages the desk asked to see: every reading (the 30 s one too) reads them all again.
 let pages = 1;
+let openId = null;
 
 /** Opening a client from the list calls open(id); "Show more" reads the next page. */
 export function installWorkList(opener) {
   open = opener;
   more.addEventListener("click", showMore);
+  // Like the search results: arrows move through the clients, past the last one to "Show more".
+  arrowKeys(items, { after: () => (more.hidden ? null : more) });
+}
+
+/** The client open on the desk, marked in the list (aria-current) until another is opened. */
+export function markOpen(id) {
+  openId = id;
+  markCurrent(items, id);
 }
 
 export function keepWorkListFresh() {
@@ -60,6 +69,7 @@ function show(answers) {
     h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
       h("span", { class: "name" }, item.name ?? item.customerId),
       h("span", { class: "muted" }, what(item))))));
+  markCurrent(items, openId);
   if (focused) [...items.querySelectorAll("button")].find(b => b.dataset.id === focused)?.focus();
   const rest = total - listed.length;
   more.hidden = rest <= 0;
