@@ -7,16 +7,23 @@ const PollAtMost = 60;
 // After a minute the service is catching up (a start, a backlog): it is asked less often, never given up on.
 const SlowPollEveryMs = 5000;
 
+// Each showing of a customer starts a new round of asking; a round that a newer showing of the same
+// customer replaced stops, and so does one whose customer is no longer shown (still). Another
+// customer's showing stops nothing: the refresh after an outcome on A, coming back once B is open,
+// must not leave B's panel waiting for a decision nobody asks about any more.
+const rounds = new Map();
+const nextRound = id => {
+  rounds.set(id, (rounds.get(id) ?? 0) + 1);
+  return rounds.get(id);
+};
+
 /**
  * Shows the retention decision; while the service is still assessing, asks again every second
  * (every five after a minute, saying so), and once it has decided, refreshes the whole customer
  * (the decision is a new timeline entry).
  */
-// Each showing starts a new round of asking; a round that a newer one replaced stops.
-let round = 0;
-
-export async function showRetention(id, still, onChanged, attempt = 0, ofRound = ++round) {
-  const current = () => still() && ofRound === round;
+export async function showRetention(id, still, onChanged, attempt = 0, ofRound = nextRound(id)) {
+  const current = () => still() && ofRound === rounds.get(id);
   const body = document.getElementById("retention-body");
   let retention;
   try {

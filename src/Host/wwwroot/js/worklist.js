@@ -13,6 +13,9 @@ let open = () => {};
 // How many pages the desk asked to see: every reading (the 30 s one too) reads them all again.
 let pages = 1;
 let openId = null;
+// Only the latest reading is shown: the 30 s one coming back after the one that follows an outcome
+// would list the client just handled as still asking.
+let readings = 0;
 
 /** Opening a client from the list calls open(id); "Show more" reads the next page. */
 export function installWorkList(opener) {
@@ -33,13 +36,13 @@ export function keepWorkListFresh() {
 }
 
 export async function showWorkList() {
+  const mine = ++readings;
   try {
-    const wanted = pages;
-    const answers = await Promise.all(Array.from({ length: wanted }, (_, i) =>
+    const answers = await Promise.all(Array.from({ length: pages }, (_, i) =>
       getJson(`/api/retention/pending?page=${i + 1}&pageSize=${PageSize}`)));
-    show(answers);
+    if (mine === readings) show(answers);
   } catch (error) {
-    showError(error, "Work list");
+    if (mine === readings) showError(error, "Work list");
   }
 }
 
