@@ -93,11 +93,14 @@ function closeCustomer() {
   document.getElementById("customer-hint").hidden = false;
 }
 
-// While a customer's reads come back the user may already be typing a new search or on another
-// result: the keyboard stays there.
+// While a customer's reads come back the user may already be typing a new search, on another
+// result or at work in the customer's panel (an outcome recorded before the slowest read came
+// back): the keyboard stays there.
 function movedOnFrom(id) {
   const focused = document.activeElement;
-  return openId !== id || focused?.matches("input, select, textarea") || (focused?.dataset.id ?? id) !== id;
+  const panel = document.getElementById("customer");
+  return openId !== id || focused?.matches("input, select, textarea") || (focused !== panel && panel.contains(focused))
+    || (focused?.dataset.id ?? id) !== id;
 }
 
 /** Reloads everything shown about the open customer (after an offer's outcome, for instance). */
