@@ -1,6 +1,6 @@
 // The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
 import { ApiError, getJson, postJson } from "./api.js";
-import { h, amount, percent, when, showError, clearError, announce } from "./ui.js";
+import { h, amount, figureOf, when, showError, clearError, announce } from "./ui.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -124,15 +124,11 @@ function outcomes(pending, onRecorded, choices) {
   return h("div", { class: "row" }, buttons);
 }
 
-// Shares and rates read as percentages, everything else the decision weighs is money.
-const asInput = (name, value) => typeof value !== "number" ? String(value)
-  : /(Share|Rate)$/.test(name) ? percent(value) : amount(value);
-
 function inputs(rule, values) {
   if (!values || Object.keys(values).length === 0) return "";
   return h("details", {}, h("summary", {}, "Inputs of the decision"),
     rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
-    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, asInput(k, v))])));
+    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, figureOf(k, v))])));
 }
 
 // crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.

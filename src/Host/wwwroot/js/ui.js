@@ -15,8 +15,9 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
-const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-export const amount = value => (typeof value === "number" ? number.format(value) : "–");
+// Money always with its cents (2,360.20, not 2,360.2), in the reader's own notation.
+const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const amount = value => (typeof value === "number" ? money.format(value) : "–");
 // Counts (customers, touchpoints, weeks) and other plain figures: grouped in the reader's notation, no forced cents.
 const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 export const count = value => (typeof value === "number" ? plain.format(value) : "–");
@@ -38,9 +39,10 @@ export const label = name => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-/** A figure a decision weighed: shares and rates as percentages, everything else is money. */
-export const weighed = (name, value) => typeof value !== "number" ? String(value)
-  : /(Share|Rate)$/.test(name) ? percent(value) : amount(value);
+/** A touchpoint's or a decision's figure by its name: shares and rates as percentages, durations and counts as counts, the rest is money. */
+export const figureOf = (name, value) => typeof value !== "number" ? String(value)
+  : /(Share|Rate)$/.test(name) ? percent(value)
+  : /(Minutes|Count|Weeks|Days)$/.test(name) ? count(value) : amount(value);
 
 /** Marks the entry of a list that is open (aria-current), and only that one. */
 export function markCurrent(list, id) {
