@@ -54,6 +54,26 @@ public class when_reading_the_figures(BrowserFixture app)
             inputs.ShouldContain("20,000.00");
             inputs.ShouldContain("1,000.00");
             inputs.ShouldAllBe(text => !text.StartsWith("0."));
+            // Each named in words, not by its key in the event (offerCapShare).
+            await Expect(offer.Locator("dt", new() { HasTextString = "Offer cap share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("20.0%");
+            await Expect(offer.Locator("dt", new() { HasTextString = "Tier share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("100.0%");
+        });
+    }
+
+    [Fact]
+    public async Task the_inputs_of_a_decision_are_named_in_words()
+    {
+        await app.WithDesk(nameof(the_inputs_of_a_decision_are_named_in_words), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.BetaName);
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: no offer", new() { Timeout = 30_000 });
+
+            await desk.Retention.GetByText("Inputs of the decision").ClickAsync();
+            // Beta costs more than it brings: the rule weighed its value, margin and profit against the policy's minimum and cap.
+            var names = await desk.Retention.Locator("dt").AllTextContentsAsync();
+            names.ShouldBe(["Current value", "Expected remaining margin", "Historical profit", "Minimum current value", "Offer cap share"], ignoreOrder: true);
+            await Expect(desk.Retention.Locator("dt", new() { HasTextString = "Minimum current value" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("1,000.00");
         });
     }
 

@@ -1,6 +1,6 @@
 // The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
 import { ApiError, getJson, postJson } from "./api.js";
-import { h, amount, figureOf, when, showError, clearError, announce } from "./ui.js";
+import { h, amount, figureOf, label, when, showError, clearError, announce } from "./ui.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -128,7 +128,7 @@ function inputs(rule, values) {
   if (!values || Object.keys(values).length === 0) return "";
   return h("details", {}, h("summary", {}, "Inputs of the decision"),
     rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
-    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, figureOf(k, v))])));
+    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
 }
 
 // crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.

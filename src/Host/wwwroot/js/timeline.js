@@ -1,5 +1,5 @@
 // The customer's full timeline: newest or oldest first, filtered by touchpoint type.
-import { h, amount, figureOf, when } from "./ui.js";
+import { h, amount, figureOf, label, when } from "./ui.js";
 
 // Fields every entry has; the others are the touchpoint's own and are listed as its details.
 const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
@@ -71,7 +71,7 @@ function details(e) {
   const plain = fields.filter(([, value]) => typeof value !== "object").map(([name, value]) => `${words(name)} ${show(name, value)}`).join(" · ");
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
     h("details", {}, h("summary", {}, words(name)),
-      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, show(k, v))]))));
+      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, show(k, v))]))));
   return [plain, ...nested];
 }
 
