@@ -127,8 +127,8 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             var replayed = await page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {version} against the live values" })
                 .Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
             replayed.Count.ShouldBe(10);
-            replayed.ShouldAllBe(value => value == "2,000" || value == "0");
-            replayed.ShouldContain("2,000");
+            replayed.ShouldAllBe(value => value == "2,000.00" || value == "0.00");
+            replayed.ShouldContain("2,000.00");
             await Expect(desk.Error).ToBeHiddenAsync();
 
             // The replay is listed, its differences open again, and deleting it takes it off the list.
