@@ -34,6 +34,9 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.TimelineEntries.First).ToContainTextAsync("state → retained");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" })).ToHaveCountAsync(0);
+            // The button pressed is gone with the offer: the keyboard goes on from the panel's heading, not from the page's top.
+            await Expect(desk.Page.GetByRole(AriaRole.Heading, new() { Name = "Retention" })).ToBeFocusedAsync();
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Offer accepted.");
         });
     }
 
@@ -80,6 +83,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.State).ToHaveTextAsync("churned");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" })).ToHaveCountAsync(0);
+            await Expect(desk.Page.GetByRole(AriaRole.Heading, new() { Name = "Retention" })).ToBeFocusedAsync();
         });
     }
 }

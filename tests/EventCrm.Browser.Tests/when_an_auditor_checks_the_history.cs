@@ -21,7 +21,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             await page.GetByLabel("As of (business date)").FillAsync(DateTime.UtcNow.AddDays(-250).ToString("yyyy-MM-dd"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Show the value and check the events" }).ClickAsync();
 
-            await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("105");
+            await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("105.00");
             await Expect(desk.Card("Touchpoints counted")).ToHaveTextAsync("6");   // the signup, two purchases, the calls of days 35, 80 and 125
             await Expect(page.Locator("#audit-chain")).ToContainTextAsync("Events unaltered:");
 
@@ -29,7 +29,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             var history = page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint under the formula in force when it was recorded" });
             await Expect(history.Locator("tbody tr")).ToHaveCountAsync(14);   // the signup, four purchases, seven calls, the cancellation request, the desk's answer
             var secondPurchase = history.Locator("tbody tr").Filter(new() { HasText = "purchase" }).Nth(1);
-            await Expect(secondPurchase.Locator("td").Nth(3)).ToHaveTextAsync("105");
+            await Expect(secondPurchase.Locator("td").Nth(3)).ToHaveTextAsync("105.00");
             await Expect(secondPurchase.Locator("td").Nth(8)).ToHaveTextAsync("retention-ltv@0");
             await Expect(desk.Error).ToBeHiddenAsync();
         }, path: "/audit.html");
@@ -127,8 +127,8 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             var replayed = await page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {version} against the live values" })
                 .Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
             replayed.Count.ShouldBe(10);
-            replayed.ShouldAllBe(value => value == "2,000" || value == "0");
-            replayed.ShouldContain("2,000");
+            replayed.ShouldAllBe(value => value == "2,000.00" || value == "0.00");
+            replayed.ShouldContain("2,000.00");
             await Expect(desk.Error).ToBeHiddenAsync();
 
             // The replay is listed, its differences open again, and deleting it takes it off the list.

@@ -123,8 +123,9 @@ public class when_browsing_a_customer(BrowserFixture app)
 
             // revenue = 12 x 700 - 200 = 8,200; margin = 12 x 210 - 60 = 2,460
             // costs: acquisition 300 + support 25 + visit 120 + promotions 10 + 50 = 505; profit = 1,955
-            await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("8,200");
-            await Expect(desk.Card("Profit to date")).ToHaveTextAsync("1,955");
+            // Money always with its cents.
+            await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("8,200.00");
+            await Expect(desk.Card("Profit to date")).ToHaveTextAsync("1,955.00");
             // retention-ltv@0 with the seed's refit (no churn: r = 0.99): margin 2,460 less development costs
             // (visit 120, promotions 60) and retention costs (support 25) is 2,255 in 500 days, 1,647.30 a year;
             // x 0.99 / (1.08 - 0.99) = 18,120.3 (a little less each hour after the seed).

@@ -36,6 +36,28 @@ public class when_reading_the_portfolio(BrowserFixture app)
     }
 
     [Fact]
+    public async Task counts_read_in_the_readers_notation()
+    {
+        await app.WithDesk(nameof(counts_read_in_the_readers_notation), async desk =>
+        {
+            // The seed's 31 customers need no grouping: the answers are read, then given thousands.
+            await desk.Page.RouteAsync("**/api/portfolio/*", async route =>
+            {
+                var answer = System.Text.Json.Nodes.JsonNode.Parse(await (await route.FetchAsync()).TextAsync())!;
+                var analysis = answer["analysis"]!;
+                if (analysis["customers"] is not null) (analysis["customers"], analysis["topCustomers"]) = (5315, 1063);
+                else foreach (var quadrant in analysis["quadrants"]!.AsArray()) quadrant!["count"] = 1061;
+                await route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = answer.ToJsonString() });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Page.Locator("#pareto-figures")).ToContainTextAsync("Customers5,315");
+            await Expect(desk.Page.Locator("#pareto-figures")).ToContainTextAsync("Top customers1,063 (");
+            await Expect(desk.Page.Locator("[data-quadrant] .figure").First).ToHaveTextAsync("1,061 customers");
+        }, path: "/portfolio.html");
+    }
+
+    [Fact]
     public async Task the_quadrants_split_every_customer_by_value_and_potential_and_link_to_them()
     {
         await app.WithDesk(nameof(the_quadrants_split_every_customer_by_value_and_potential_and_link_to_them), async desk =>

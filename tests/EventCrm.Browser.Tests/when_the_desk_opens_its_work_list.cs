@@ -15,7 +15,7 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
     {
         const string client = "ordinary-07", name = "Ordinary Customer 07";
         (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "closing a site"), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
-        (await DecisionOf(client)).ShouldBe("offer-made");
+        (await app.DecisionOf(client)).ShouldBe("offer-made");
 
         await app.WithDesk(nameof(a_client_who_asks_to_cancel_is_listed_with_the_decision_and_opens_from_the_list), async desk =>
         {
@@ -82,13 +82,89 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
         });
     }
 
-    private async Task<string> DecisionOf(string client)
+    [Fact]
+    public async Task a_list_longer_than_a_page_shows_the_rest_on_request_and_the_keyboard_goes_on_from_there()
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))
+        await app.WithDesk(nameof(a_list_longer_than_a_page_shows_the_rest_on_request_and_the_keyboard_goes_on_from_there), async desk =>
         {
-            var retention = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{client}/retention"))!;
-            if (retention["pending"]?["decision"]?.GetValue<string>() is { } decision and not "assessing") return decision;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no decision for {client} within 60 s: {retention.ToJsonString()}");
-        }
+            // Fifty open offers lapse before the seed's requests: they fill the first page, Beta (no offer) is on the second.
+            await desk.Page.RouteAsync("**/api/retention/pending*", async route =>
+            {
+                var asked = System.Web.HttpUtility.ParseQueryString(new Uri(route.Request.Url).Query);
+                var (page, size) = (int.Parse(asked["page"] ?? "1"), int.Parse(asked["pageSize"] ?? "20"));
+                size.ShouldBe(50);
+                var real = JsonNode.Parse(await (await route.FetchAsync(new() { Url = $"{desk.BaseAddress}api/retention/pending?page=1&pageSize=50" })).TextAsync())!;
+                var total = WaitingOffers + real["total"]!.GetValue<int>();
+                JsonArray items = page == 1 ? [.. Enumerable.Range(1, WaitingOffers).Select(WaitingOffer)] : page == 2 ? real["items"]!.DeepClone().AsArray() : [];
+                await route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = new JsonObject { ["page"] = page, ["pageSize"] = size, ["total"] = total, ["items"] = items }.ToJsonString() });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            await Expect(list.GetByRole(AriaRole.Button)).ToHaveCountAsync(WaitingOffers);
+            await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync(", 50 shown.");
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = ScenarioData.BetaName })).ToHaveCountAsync(0);
+
+            var showMore = desk.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Show \\d+ more$") });
+            await showMore.FocusAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = ScenarioData.BetaName })).ToBeVisibleAsync();
+            await Expect(list.GetByRole(AriaRole.Button).Nth(WaitingOffers)).ToBeFocusedAsync();
+            await Expect(showMore).ToBeHiddenAsync();   // the seed's few requests fit in the second page
+            await list.GetByRole(AriaRole.Button, new() { Name = ScenarioData.BetaName }).PressAsync("Enter");
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.BetaName);
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Let the client go" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        });
     }
+
+    [Fact]
+    public async Task the_arrow_keys_move_through_the_list_and_the_client_opened_is_marked_in_it()
+    {
+        await app.WithDesk(nameof(the_arrow_keys_move_through_the_list_and_the_client_opened_is_marked_in_it), async desk =>
+        {
+            // A list of its own: the seed's requests are answered by other scenarios meanwhile.
+            string[] listed = ["ordinary-01", "ordinary-02", ScenarioData.Gamma, "ordinary-03"];
+            await desk.Page.RouteAsync("**/api/retention/pending*", route => route.FulfillAsync(new()
+            {
+                Status = 200, ContentType = "application/json",
+                Body = new JsonObject
+                {
+                    ["page"] = 1, ["pageSize"] = 50, ["total"] = listed.Length,
+                    ["items"] = new JsonArray([.. listed.Select(id => (JsonNode)new JsonObject
+                    {
+                        ["customerId"] = id, ["name"] = id, ["requestedAt"] = DateTimeOffset.UtcNow.ToString("O"), ["reason"] = "price",
+                        ["decision"] = "no-offer", ["offer"] = null, ["currentValue"] = 10m,
+                    })]),
+                }.ToJsonString(),
+            }));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            var entries = list.GetByRole(AriaRole.Button);
+            await Expect(entries).ToHaveCountAsync(listed.Length);
+
+            await entries.First.FocusAsync();
+            await desk.Page.Keyboard.PressAsync("End");
+            await Expect(entries.Last).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Home");
+            await Expect(entries.First).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await Expect(entries.Nth(2)).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.GammaName);
+            // Opening reads the list again: the mark stays on the client open, and only there.
+            await Expect(entries.Nth(2)).ToHaveAttributeAsync("aria-current", "true");
+            await Expect(list.Locator("[aria-current]")).ToHaveCountAsync(1);
+        });
+    }
+
+    private const int WaitingOffers = 50;
+
+    private static JsonObject WaitingOffer(int n) => new()
+    {
+        ["customerId"] = $"waiting-{n:00}", ["name"] = $"Waiting Client {n:00}", ["requestedAt"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O"),
+        ["reason"] = "price", ["decision"] = "offer-made", ["currentValue"] = 5000m,
+        ["offer"] = new JsonObject { ["offerId"] = $"offer:waiting-{n:00}", ["amount"] = 100m, ["cost"] = 100m, ["expiresAt"] = DateTimeOffset.UtcNow.AddMinutes(n).ToString("O") },
+    };
 }

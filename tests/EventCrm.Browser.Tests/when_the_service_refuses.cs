@@ -66,6 +66,23 @@ public class when_the_service_refuses(BrowserFixture app)
     }
 
     [Fact]
+    public async Task an_unknown_customer_opened_after_another_leaves_nothing_of_the_one_before()
+    {
+        await app.WithDesk(nameof(an_unknown_customer_opened_after_another_leaves_nothing_of_the_one_before), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+
+            await desk.Page.EvaluateAsync("() => { location.hash = 'customer=does-not-exist'; }");
+
+            await Expect(desk.Error).ToContainTextAsync("No customer 'does-not-exist'.");
+            await Expect(desk.CustomerTitle).ToHaveTextAsync("No customer open");
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" })).ToBeHiddenAsync();
+            await Expect(desk.Page.Locator("#customer-body")).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
     public async Task a_database_out_for_a_moment_is_waited_for_as_the_service_asks()
     {
         await app.WithDesk(nameof(a_database_out_for_a_moment_is_waited_for_as_the_service_asks), async desk =>

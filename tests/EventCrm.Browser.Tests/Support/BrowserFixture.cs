@@ -73,12 +73,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await HostProcess.Start("browser", connectionString, Schema, AdminKey, within: TimeSpan.FromSeconds(90));
     }
 
-    /// <summary>Runs a scenario in a fresh 1366x768 tab; its last screen is saved in screenshots/ (FAILED-... when it failed).</summary>
-    public async Task WithDesk(string scenario, Func<Desk, Task> steps, string path = "/", string locale = "en-US")
+    /// <summary>
+    /// Runs a scenario in a fresh tab, 1366x768 unless told (a laptop's 1366x768 screen less the browser's bars is
+    /// about 1366x657), in UTC unless told; its last screen is saved in screenshots/ (FAILED-... when it failed).
+    /// </summary>
+    public async Task WithDesk(string scenario, Func<Desk, Task> steps, string path = "/", string locale = "en-US",
+        int width = 1366, int height = 768, string timezone = "UTC")
     {
         await using var context = await Browser.NewContextAsync(new()
         {
-            ViewportSize = new() { Width = 1366, Height = 768 }, Locale = locale, TimezoneId = "UTC",
+            ViewportSize = new() { Width = width, Height = height }, Locale = locale, TimezoneId = timezone,
         });
         var page = await context.NewPageAsync();
         var desk = new Desk(page, BaseAddress);
@@ -92,6 +96,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         finally
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(Paths.Screenshots, $"{(failed ? "FAILED-" : "")}{scenario}.png"), FullPage = false });
+        }
+    }
+
+    /// <summary>What the service decided on the client's pending cancellation, once it has (within 60 s).</summary>
+    public async Task<string> DecisionOf(string client)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))
+        {
+            var retention = JsonNode.Parse(await Api.GetStringAsync($"/api/customers/{client}/retention"))!;
+            if (retention["pending"]?["decision"]?.GetValue<string>() is { } decision and not "assessing") return decision;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no decision for {client} within 60 s: {retention.ToJsonString()}");
         }
     }
 

@@ -1,10 +1,10 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson } from "./api.js";
-import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
+import { h, showError, clearError, announce, installKeyDialog, markCurrent, arrowKeys } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention } from "./retention.js";
-import { showWorkList, keepWorkListFresh } from "./worklist.js";
+import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
 
 const prompt = installKeyDialog();
 const form = document.getElementById("search-form");
@@ -13,12 +13,13 @@ const results = document.getElementById("results");
 const timeline = new Timeline(document.getElementById("timeline"),
   document.getElementById("timeline-order"), document.getElementById("timeline-type"), document.getElementById("timeline-count"));
 let openId = null;
+installWorkList(id => openCustomer(id));
 
 form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
 input.addEventListener("keydown", event => {
   if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
 });
-results.addEventListener("keydown", moveThroughResults);
+arrowKeys(results, { before: () => input });
 document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
   clearError();
@@ -52,29 +53,19 @@ async function search(text) {
   }
 }
 
-function moveThroughResults(event) {
-  const buttons = [...results.querySelectorAll("button")];
-  const index = buttons.indexOf(document.activeElement);
-  const target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
-  if (target === undefined || index < 0) return;
-  event.preventDefault();
-  if (target < 0) input.focus();
-  else buttons[Math.min(target, buttons.length - 1)].focus();
-}
-
 async function openCustomer(id) {
   openId = id;
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
   announce(`Opening ${id}…`);
-  for (const button of results.querySelectorAll("button")) {
-    if (button.dataset.id === id) button.setAttribute("aria-current", "true");
-    else button.removeAttribute("aria-current");
-  }
+  markCurrent(results, id);
+  markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
   for (const panel of ["value-cards", "value-chart", "retention-body", "timeline"]) document.getElementById(panel).replaceChildren();
   timeline.clear();
   document.getElementById("customer-body").hidden = true;
+  document.getElementById("refresh").hidden = true;
+  document.getElementById("customer-title").textContent = `Opening ${id}…`;
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
@@ -89,14 +80,27 @@ async function openCustomer(id) {
   } catch (error) {
     announce("");
     showError(error, `Opening ${id}`);
+    if (openId === id) closeCustomer();
   }
 }
 
-// While a customer's reads come back the user may already be typing a new search or on another
-// result: the keyboard stays there.
+// A customer that could not be opened leaves nothing on screen to act on: no name, no Refresh.
+function closeCustomer() {
+  openId = null;
+  markCurrent(results, null);
+  markOpen(null);
+  document.getElementById("customer-title").textContent = "No customer open";
+  document.getElementById("customer-hint").hidden = false;
+}
+
+// While a customer's reads come back the user may already be typing a new search, on another
+// result or at work in the customer's panel (an outcome recorded before the slowest read came
+// back): the keyboard stays there.
 function movedOnFrom(id) {
   const focused = document.activeElement;
-  return openId !== id || focused?.matches("input, select, textarea") || (focused?.dataset.id ?? id) !== id;
+  const panel = document.getElementById("customer");
+  return openId !== id || focused?.matches("input, select, textarea") || (focused !== panel && panel.contains(focused))
+    || (focused?.dataset.id ?? id) !== id;
 }
 
 /** Reloads everything shown about the open customer (after an offer's outcome, for instance). */
@@ -106,7 +110,7 @@ async function refresh(id) {
     loadTimeline(id, still),
     showValue(id, still, points => timeline.showValues(points)).catch(error => showError(error, "Value")),
     showRetention(id, still, () => refresh(id)).catch(error => showError(error, "Retention")),
-    showWorkList(openCustomer),
+    showWorkList(),
   ]);
 }
 
@@ -147,6 +151,6 @@ window.addEventListener("hashchange", () => {
 // The search box takes the focus before the work list is read: focusing it once the list came back
 // pulled the keyboard away from a result the user had already moved to.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : (input.focus(), showWorkList(openCustomer)))
-    .then(() => keepWorkListFresh(openCustomer)),
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : (input.focus(), showWorkList()))
+    .then(() => keepWorkListFresh()),
   error => showError(error));

@@ -1,6 +1,6 @@
 // The portfolio page: how concentrated revenue and profit are, and the value x potential quadrants.
 import { getJson } from "./api.js";
-import { h, amount, percent, showError, announce, installKeyDialog } from "./ui.js";
+import { h, amount, count, percent, showError, announce, installKeyDialog } from "./ui.js";
 import { lineChart } from "./chart.js";
 
 // Laid out as a matrix: potential grows upwards, current value to the right.
@@ -23,8 +23,8 @@ function showPareto({ analysis: a, formula }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;
   document.getElementById("pareto-figures").replaceChildren(
     figure("Valued under", `${formula.name}@${formula.version}`),
-    figure("Customers", a.customers),
-    figure("Top customers", `${a.topCustomers} (${percent(share)})`),
+    figure("Customers", count(a.customers)),
+    figure("Top customers", `${count(a.topCustomers)} (${percent(share)})`),
     figure("Their revenue share", percent(a.revenueShareOfTop)),
     figure("Their profit share", percent(a.profitShareOfTop)));
   const curve = points => points.map(p => ({ x: p.customerShare, y: p.valueShare }));
@@ -34,7 +34,7 @@ function showPareto({ analysis: a, formula }) {
     { name: "Profit", color: "#2b8a3e", points: curve(a.profitCurve) },
     { name: "Even spread", color: "#8a94a3", dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
   ], {
-    label: `The top ${percent(share)} of ${a.customers} customers bring ${percent(a.revenueShareOfTop)} of revenue and ${percent(a.profitShareOfTop)} of profit.`,
+    label: `The top ${percent(share)} of ${count(a.customers)} customers bring ${percent(a.revenueShareOfTop)} of revenue and ${percent(a.profitShareOfTop)} of profit.`,
     xMin: 0, xMax: 1, yMin: Math.min(0, ...ys), yMax: Math.max(1, ...ys),
     xLabel: x => `${Math.round(x * 100)}% of customers`, yLabel: y => `${Math.round(y * 100)}%`,
     height: 320, width: document.getElementById("pareto-chart").clientWidth || 640,
@@ -54,10 +54,10 @@ function quadrant(q, title, advice) {
   const more = q.customerIds.length - ShownIds;
   return h("div", { class: "quadrant", "data-quadrant": q.name },
     h("h3", {}, title, h("span", { class: "muted" }, ` – ${advice}`)),
-    h("p", { class: "figure" }, `${q.count} customers`),
+    h("p", { class: "figure" }, `${count(q.count)} customers`),
     h("p", {}, `current ${amount(q.totalCurrentValue)} · potential ${amount(q.totalPotentialValue)}`),
     h("ul", {}, q.customerIds.slice(0, ShownIds).map(id => h("li", {}, h("a", { href: `index.html#customer=${encodeURIComponent(id)}` }, id))),
-      more > 0 ? h("li", { class: "muted" }, `and ${more} more`) : ""));
+      more > 0 ? h("li", { class: "muted" }, `and ${count(more)} more`) : ""));
 }
 
 const figure = (title, value) => h("div", { class: "card" }, h("p", { class: "card-title" }, title), h("p", { class: "figure" }, value));

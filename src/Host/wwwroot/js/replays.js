@@ -1,6 +1,6 @@
 // Formula versions and replays of every customer under one, for the audit page.
 import { getJson, postJson, deleteResource } from "./api.js";
-import { h, amount, day, clearError, announce, showError } from "./ui.js";
+import { h, amount, count, day, clearError, announce, showError } from "./ui.js";
 
 let catalog = [];
 
@@ -74,7 +74,7 @@ export async function showReplays() {
   document.getElementById("replay-count").textContent = list.total === 0 ? "No replay yet."
     : `${list.total} replay${list.total === 1 ? "" : "s"}${list.total > list.items.length ? `, the newest ${list.items.length} shown` : ""}.`;
   document.getElementById("replay-list").replaceChildren(...list.items.map(run => h("li", { "data-replay": run.id },
-    `${run.formula} as of ${day(run.asOf)}: ${run.state}, ${amount(run.eventsDone)} of ${amount(run.eventsTotal)} touchpoints `,
+    `${run.formula} as of ${day(run.asOf)}: ${run.state}, ${count(run.eventsDone)} of ${count(run.eventsTotal)} touchpoints `,
     run.state === "completed"
       ? h("button", { type: "button", class: "link", "aria-label": `Differences of ${run.formula} as of ${day(run.asOf)}`, onclick: () => reopen(run).catch(error => showError(error, "Differences")) }, "Differences")
       : "",

@@ -1,22 +1,29 @@
 // The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
 import { ApiError, getJson, postJson } from "./api.js";
-import { h, amount, percent, when, showError, clearError, announce } from "./ui.js";
+import { h, amount, figureOf, label, when, showError, clearError, announce } from "./ui.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
 // After a minute the service is catching up (a start, a backlog): it is asked less often, never given up on.
 const SlowPollEveryMs = 5000;
 
+// Each showing of a customer starts a new round of asking; a round that a newer showing of the same
+// customer replaced stops, and so does one whose customer is no longer shown (still). Another
+// customer's showing stops nothing: the refresh after an outcome on A, coming back once B is open,
+// must not leave B's panel waiting for a decision nobody asks about any more.
+const rounds = new Map();
+const nextRound = id => {
+  rounds.set(id, (rounds.get(id) ?? 0) + 1);
+  return rounds.get(id);
+};
+
 /**
  * Shows the retention decision; while the service is still assessing, asks again every second
  * (every five after a minute, saying so), and once it has decided, refreshes the whole customer
  * (the decision is a new timeline entry).
  */
-// Each showing starts a new round of asking; a round that a newer one replaced stops.
-let round = 0;
-
-export async function showRetention(id, still, onChanged, attempt = 0, ofRound = ++round) {
-  const current = () => still() && ofRound === round;
+export async function showRetention(id, still, onChanged, attempt = 0, ofRound = nextRound(id)) {
+  const current = () => still() && ofRound === rounds.get(id);
   const body = document.getElementById("retention-body");
   let retention;
   try {
@@ -38,12 +45,20 @@ export async function showRetention(id, still, onChanged, attempt = 0, ofRound =
       retention.state === "retained" ? " The customer was retained." : ""));
     return;
   }
-  body.replaceChildren(...describe(pending, id, onChanged, attempt >= PollAtMost));
+  body.replaceChildren(...describe(pending, id, afterOutcome(still, onChanged), attempt >= PollAtMost));
   if (pending.decision === "assessing") {
     setTimeout(() => showRetention(id, still, onChanged, attempt + 1, ofRound).catch(error => showError(error, "Retention")),
       attempt < PollAtMost ? PollEveryMs : SlowPollEveryMs);
   }
 }
+
+// The outcome's buttons go with the panel read again after it: the keyboard is put on the panel's
+// heading (the status line says what was recorded), unless the user has moved on meanwhile.
+const afterOutcome = (still, onChanged) => async () => {
+  await onChanged();
+  const focused = document.activeElement;
+  if (still() && (!focused || focused === document.body || !focused.isConnected)) document.getElementById("retention-title").focus();
+};
 
 function describe(pending, customerId, onRecorded, slow) {
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
@@ -111,15 +126,11 @@ function outcomes(pending, onRecorded, choices) {
   return h("div", { class: "row" }, buttons);
 }
 
-// Shares and rates read as percentages, everything else the decision weighs is money.
-const asInput = (name, value) => typeof value !== "number" ? String(value)
-  : /(Share|Rate)$/.test(name) ? percent(value) : amount(value);
-
 function inputs(rule, values) {
   if (!values || Object.keys(values).length === 0) return "";
   return h("details", {}, h("summary", {}, "Inputs of the decision"),
     rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
-    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, asInput(k, v))])));
+    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
 }
 
 // crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.

@@ -1,5 +1,5 @@
 // The customer's full timeline: newest or oldest first, filtered by touchpoint type.
-import { h, amount, when } from "./ui.js";
+import { h, amount, figureOf, label, when } from "./ui.js";
 
 // Fields every entry has; the others are the touchpoint's own and are listed as its details.
 const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
@@ -68,15 +68,16 @@ function entry(e, value) {
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
 function details(e) {
   const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && name !== "changed" && value !== null && value !== undefined);
-  const plain = fields.filter(([, value]) => typeof value !== "object").map(([name, value]) => `${words(name)} ${show(value)}`).join(" · ");
+  const plain = fields.filter(([, value]) => typeof value !== "object").map(([name, value]) => `${words(name)} ${show(name, value)}`).join(" · ");
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
     h("details", {}, h("summary", {}, words(name)),
-      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, show(v))]))));
+      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, show(k, v))]))));
   return [plain, ...nested];
 }
 
-function show(value) {
-  if (typeof value === "number") return amount(value);
+// Shares as percentages and money with its cents, as in the retention panel and the cards.
+function show(name, value) {
+  if (typeof value === "number") return figureOf(name, value);
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "string" && /^\d{4}-\d\d-\d\dT/.test(value)) return when(value);
   if (typeof value === "object") return JSON.stringify(value);

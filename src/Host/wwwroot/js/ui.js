@@ -15,8 +15,12 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
-const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-export const amount = value => (typeof value === "number" ? number.format(value) : "–");
+// Money always with its cents (2,360.20, not 2,360.2), in the reader's own notation.
+const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const amount = value => (typeof value === "number" ? money.format(value) : "–");
+// Counts (customers, touchpoints, weeks) and other plain figures: grouped in the reader's notation, no forced cents.
+const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+export const count = value => (typeof value === "number" ? plain.format(value) : "–");
 // In the reader's own notation (22.6% in English, 22,6 % in French), like the amounts.
 const share = new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
 export const percent = value => (typeof value === "number" ? share.format(value) : "–");
@@ -25,6 +29,44 @@ export const percent = value => (typeof value === "number" ? share.format(value)
 const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
 export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
 export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
+// A day in the reader's zone and notation, like the times (a chart's axis, say).
+const localDay = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+export const date = value => (value === undefined || value === null ? "–" : localDay.format(new Date(value)));
+
+/** A field's name for people: expectedRemainingMargin reads "Expected remaining margin". */
+export const label = name => {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** A touchpoint's or a decision's figure by its name: shares and rates as percentages, durations and counts as counts, the rest is money. */
+export const figureOf = (name, value) => typeof value !== "number" ? String(value)
+  : /(Share|Rate)$/.test(name) ? percent(value)
+  : /(Minutes|Count|Weeks|Days)$/.test(name) ? count(value) : amount(value);
+
+/** Marks the entry of a list that is open (aria-current), and only that one. */
+export function markCurrent(list, id) {
+  for (const button of list.querySelectorAll("button[data-id]")) {
+    if (button.dataset.id === id) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+/**
+ * Arrow keys, Home and End move the keyboard through a list's buttons; past its first or last one
+ * to what before() or after() give, when they give something.
+ */
+export function arrowKeys(list, { before = () => null, after = () => null } = {}) {
+  list.addEventListener("keydown", event => {
+    const buttons = [...list.querySelectorAll("button")];
+    const index = buttons.indexOf(document.activeElement);
+    const target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (target === undefined || index < 0) return;
+    event.preventDefault();
+    const beyond = target < 0 ? before() : target >= buttons.length ? after() : null;
+    (beyond ?? buttons[Math.max(0, Math.min(target, buttons.length - 1))]).focus();
+  });
+}
 
 /**
  * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.

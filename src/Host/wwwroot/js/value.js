@@ -1,6 +1,6 @@
 // The value cards (historical, current, potential, tier) and the chart of value over time.
 import { getJson } from "./api.js";
-import { h, amount, percent, day } from "./ui.js";
+import { h, amount, count, percent, date } from "./ui.js";
 import { lineChart } from "./chart.js";
 
 /** Shows the cards and the chart; the history's points also go to onHistory (the timeline shows them on its entries). */
@@ -26,13 +26,13 @@ function showCards(v) {
     card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
-    card("Tier", v.tier, v.note ?? `${v.touchpointsCounted} touchpoints`, `tier tier-${v.tier}`),
+    card("Tier", v.tier, v.note ?? `${count(v.touchpointsCounted)} touchpoints`, `tier tier-${v.tier}`),
     ...outlook(v.outlook));
 }
 
 // BG/NBD and Gamma-Gamma's view of the client, when the models are fitted.
 const outlook = o => !o ? [] : [card("Still active", percent(o.probabilityAlive),
-  `${amount(o.expectedPurchases)} purchases expected in ${amount(o.horizonWeeks)} weeks, ${amount(o.expectedValuePerPurchase)} each`)];
+  `${count(o.expectedPurchases)} purchases expected in ${count(o.horizonWeeks)} weeks, ${amount(o.expectedValuePerPurchase)} each`)];
 
 const card = (title, figure, note, figureClass = "figure") =>
   h("div", { class: "card" },
@@ -52,10 +52,11 @@ function showChart(points) {
   target.replaceChildren(lineChart(
     [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit")],
     {
-      label: `Value after each of ${points.length} touchpoints, from ${day(points[0].occurredAt)} to ${day(last.occurredAt)}: ` +
+      // Days in the reader's zone, like every time on the page.
+      label: `Value after each of ${count(points.length)} touchpoints, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +
         `current value now ${amount(last.current)}, profit to date ${amount(last.profit)}.`,
-      xLabel: t => day(new Date(t).toISOString()),
-      yLabel: amount,
+      xLabel: date,
+      yLabel: count,   // round steps: no cents on the axis
       width: target.clientWidth || 640, height: 200,
     }));
 }

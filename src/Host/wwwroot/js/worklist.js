@@ -1,31 +1,82 @@
 // The desk's work list: clients asking to cancel, open offers first (the one lapsing soonest first), then the oldest requests.
 import { getJson } from "./api.js";
-import { h, amount, when, showError } from "./ui.js";
+import { h, amount, count, when, showError, announce, arrowKeys, markCurrent } from "./ui.js";
 
-const Shown = 50;
+/** Read a page at a time ("Show more" adds the next one): the list opens quickly however many are asking. */
+const PageSize = 50;
 /** Requests keep arriving while the desk works: the list is read again this often (while the tab is shown). */
 const RefreshEvery = 30_000;
 
-export function keepWorkListFresh(open) {
-  setInterval(() => { if (document.visibilityState === "visible") showWorkList(open); }, RefreshEvery);
+const items = document.getElementById("worklist-items");
+const more = document.getElementById("worklist-more");
+let open = () => {};
+// How many pages the desk asked to see: every reading (the 30 s one too) reads them all again.
+let pages = 1;
+let openId = null;
+// Only the latest reading is shown: the 30 s one coming back after the one that follows an outcome
+// would list the client just handled as still asking.
+let readings = 0;
+
+/** Opening a client from the list calls open(id); "Show more" reads the next page. */
+export function installWorkList(opener) {
+  open = opener;
+  more.addEventListener("click", showMore);
+  // Like the search results: arrows move through the clients, past the last one to "Show more".
+  arrowKeys(items, { after: () => (more.hidden ? null : more) });
 }
 
-export async function showWorkList(open) {
+/** The client open on the desk, marked in the list (aria-current) until another is opened. */
+export function markOpen(id) {
+  openId = id;
+  markCurrent(items, id);
+}
+
+export function keepWorkListFresh() {
+  setInterval(() => { if (document.visibilityState === "visible") showWorkList(); }, RefreshEvery);
+}
+
+export async function showWorkList() {
+  const mine = ++readings;
   try {
-    const list = await getJson(`/api/retention/pending?pageSize=${Shown}`);
-    document.getElementById("worklist-count").textContent = list.total === 0 ? "Nobody is asking to cancel."
-      : `${list.total} asking to cancel${list.total > list.items.length ? `, first ${list.items.length} shown` : ""}.`;
-    const items = document.getElementById("worklist-items");
-    // Read again every 30 s: a keyboard user moving through the list keeps their place.
-    const focused = items.contains(document.activeElement) ? document.activeElement.dataset.id : null;
-    items.replaceChildren(...list.items.map(item => h("li", {},
-      h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
-        h("span", { class: "name" }, item.name ?? item.customerId),
-        h("span", { class: "muted" }, what(item))))));
-    if (focused) [...items.querySelectorAll("button")].find(b => b.dataset.id === focused)?.focus();
+    const answers = await Promise.all(Array.from({ length: pages }, (_, i) =>
+      getJson(`/api/retention/pending?page=${i + 1}&pageSize=${PageSize}`)));
+    if (mine === readings) show(answers);
   } catch (error) {
-    showError(error, "Work list");
+    if (mine === readings) showError(error, "Work list");
   }
+}
+
+async function showMore() {
+  const shown = items.children.length;
+  pages++;
+  await showWorkList();
+  // The keyboard goes on from the first client just shown (the button may be gone: all are shown).
+  const first = items.querySelectorAll("button")[shown];
+  if (first) {
+    first.focus();
+    announce(document.getElementById("worklist-count").textContent);
+  }
+}
+
+function show(answers) {
+  const total = answers[answers.length - 1].total;
+  // A client may move from one page to the next between two reads: listed once.
+  const seen = new Set();
+  const listed = answers.flatMap(answer => answer.items).filter(item => !seen.has(item.customerId) && seen.add(item.customerId));
+  pages = Math.max(1, Math.min(pages, Math.ceil(total / PageSize)));
+  document.getElementById("worklist-count").textContent = total === 0 ? "Nobody is asking to cancel."
+    : `${count(total)} asking to cancel${total > listed.length ? `, ${count(listed.length)} shown` : ""}.`;
+  // Read again every 30 s: a keyboard user moving through the list keeps their place.
+  const focused = items.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+  items.replaceChildren(...listed.map(item => h("li", {},
+    h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
+      h("span", { class: "name" }, item.name ?? item.customerId),
+      h("span", { class: "muted" }, what(item))))));
+  markCurrent(items, openId);
+  if (focused) [...items.querySelectorAll("button")].find(b => b.dataset.id === focused)?.focus();
+  const rest = total - listed.length;
+  more.hidden = rest <= 0;
+  more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
 }
 
 function what(item) {

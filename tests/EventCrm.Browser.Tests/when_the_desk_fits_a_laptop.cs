@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Shouldly;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+/// <summary>
+/// A 1366x768 laptop screen less the browser's tabs, address bar and the system's task bar leaves a
+/// page of about 1366x657: the desk works there without scrolling to its buttons.
+/// </summary>
+public class when_the_desk_fits_a_laptop(BrowserFixture app)
+{
+    private const int Width = 1366, Height = 657;
+
+    /// <summary>Within the window and not hidden by its pane's scrolling: what is drawn at its middle is itself.</summary>
+    private static async Task<bool> InSight(ILocator element)
+    {
+        var box = (await element.BoundingBoxAsync()).ShouldNotBeNull();
+        if (box.Y < 0 || box.Y + box.Height > Height || box.X < 0 || box.X + box.Width > Width) return false;
+        return await element.EvaluateAsync<bool>(
+            "e => { const r = e.getBoundingClientRect(); return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }");
+    }
+
+    [Fact]
+    public async Task a_client_with_an_offer_shows_its_buttons_its_value_in_one_row_and_several_timeline_entries()
+    {
+        const string client = "ordinary-20", name = "Ordinary Customer 20";
+        (await app.Api.PostAsJsonAsync("/api/touchpoints", ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "new owner"), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await app.DecisionOf(client)).ShouldBe("offer-made");
+
+        await app.WithDesk(nameof(a_client_with_an_offer_shows_its_buttons_its_value_in_one_row_and_several_timeline_entries), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(name);
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer");
+            await Expect(desk.Card("Still active")).Not.ToBeEmptyAsync();
+            (await desk.Page.EvaluateAsync<int>("document.documentElement.scrollHeight")).ShouldBeLessThanOrEqualTo(Height, "the page itself scrolls");
+
+            foreach (var button in new[] { "Accept offer", "Decline offer" })
+                (await InSight(desk.Page.GetByRole(AriaRole.Button, new() { Name = button }))).ShouldBeTrue($"{button} is not in sight");
+
+            var cards = await desk.ValueCards.Locator(".card").AllAsync();
+            cards.Count.ShouldBe(6);   // revenue, profit, current, potential, tier, still active
+            var tops = new List<float>();
+            foreach (var card in cards) tops.Add((await card.BoundingBoxAsync()).ShouldNotBeNull().Y);
+            tops.Distinct().Count().ShouldBe(1, "the value cards take more than one row");
+
+            // Newest first: the offer (a long entry: two ids and the rule), the request, a purchase, each beginning in sight.
+            var list = (await desk.Page.Locator("#timeline").BoundingBoxAsync()).ShouldNotBeNull();
+            list.Height.ShouldBeGreaterThanOrEqualTo(280f);
+            for (var i = 0; i < 3; i++)
+            {
+                var entry = (await desk.TimelineEntries.Nth(i).BoundingBoxAsync()).ShouldNotBeNull();
+                entry.Y.ShouldBeLessThan(list.Y + list.Height - 20, $"timeline entry {i} starts below the pane's bottom");
+            }
+        }, width: Width, height: Height);
+    }
+}
