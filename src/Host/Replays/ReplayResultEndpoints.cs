@@ -27,6 +27,8 @@ public static class GetReplayedCustomerEndpoint
             return Problems.NotFound(run.State == ReplayStates.Running
                 ? $"Customer '{customerId}' is not replayed yet (the replay is running)."
                 : $"Replay '{id}' has no customer '{customerId}'.");
+        if (stored.NotComputable is { } why)
+            return Problems.Unprocessable($"Customer '{customerId}' cannot be valued under {run.Formula} in replay '{id}': {why}");
 
         var valuation = JsonSerializer.Deserialize(stored.Valuation, ReplayJson.Default.CustomerValuation)!;
         var history = stored.History is { } kept
