@@ -31,7 +31,7 @@ public static class GetCurrentModelEndpoint
         DateTimeOffset? moment = null;
         if (knownAt is not null)
         {
-            if (!Values.Moments.TryParse(knownAt, out var parsed)) return Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time");
+            if (Values.Moments.Refusal("knownAt", knownAt, out var parsed) is { } refused) return refused;
             moment = parsed;
         }
         var known = await models.KnownAtAsync(moment, ct);

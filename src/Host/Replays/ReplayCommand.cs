@@ -26,7 +26,7 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         DateTimeOffset? asOf = null;
         if (input.AsOfFlag is { } text)
         {
-            if (!Moments.TryParse(text, out var parsed)) return Fail($"--as-of: '{text}' is not a date or date and time");
+            if (Moments.Problem(text, out var parsed) is { } problem) return Fail($"--as-of: '{text}' is not a date or date and time; it {problem}");
             asOf = parsed;
         }
         if (FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");

@@ -34,7 +34,7 @@ public static class StartReplayEndpoint
         DateTimeOffset? asOf = null;
         if (request.AsOf is not null)
         {
-            if (!Moments.TryParse(request.AsOf, out var parsed)) return Problems.Invalid("asOf", "must be an ISO 8601 date or date and time");
+            if (Moments.Refusal("asOf", request.AsOf, out var parsed) is { } badAsOf) return badAsOf;
             asOf = parsed;
         }
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
@@ -24,12 +23,11 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         DateTimeOffset? known = null;
         if (knownAt is not null)
         {
-            if (!Moments.TryParse(knownAt, out var k)) return (null, Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time"));
+            if (Moments.Refusal("knownAt", knownAt, out var k) is { } refused) return (null, refused);
             known = k;
         }
         var businessTime = now;
-        if (asOf is not null && !Moments.TryParse(asOf, out businessTime))
-            return (null, Problems.Invalid("asOf", "must be an ISO 8601 date or date and time"));
+        if (asOf is not null && Moments.Refusal("asOf", asOf, out businessTime) is { } badAsOf) return (null, badAsOf);
 
         if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return (null, Problems.Invalid("formula", malformed));
         var registry = await formulas.LoadAsync(ct);
@@ -46,19 +44,5 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
     {
         var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct);
         return knownAt is null ? touchpoints : touchpoints.Where(t => t.RecordedAt <= knownAt).ToList();
-    }
-}
-
-/// <summary>How every route and command reads a moment: a bare date is the end of that day, UTC; a date and time without offset is UTC.</summary>
-public static class Moments
-{
-    public static bool TryParse(string text, out DateTimeOffset moment)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
-            return true;
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
     }
 }

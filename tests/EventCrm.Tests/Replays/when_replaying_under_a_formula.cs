@@ -351,4 +351,20 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         (await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@latest" }, 400)).ErrorKeys().ShouldBe(["formula"]);
         (await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = "end of year" }, 400)).ErrorKeys().ShouldBe(["asOf"]);
     }
+
+    [Theory]
+    [InlineData("04/01/2025")]
+    [InlineData("2025-05")]
+    [InlineData("2025-12-31+01:00")]
+    [InlineData("2025-12-31T10:00:00.12345678Z")]
+    public async Task a_replay_date_in_any_spelling_but_the_iso_forms_is_refused_and_starts_nothing(string asOf)
+    {
+        var before = (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>();
+
+        var problem = await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf }, 400);
+
+        problem.ErrorKeys().ShouldBe(["asOf"]);
+        problem["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("yyyy-MM-dd");
+        (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>().ShouldBe(before);
+    }
 }
