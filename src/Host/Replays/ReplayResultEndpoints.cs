@@ -58,11 +58,14 @@ public static class GetReplayDiffEndpoint
             var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
             if (registry.Resolve(against) is not { } formula) return Problems.NotFound($"No formula '{against}' is registered.");
             againstName = formula.ToString();
-            if (formula != run.LiveFormula && formula.ToString() != run.LiveFormula.ToString())
+            // Its own formula is this replay itself: every difference 0 (looking for another
+            // replay of it would only find this one, and send the caller to start it again).
+            if (Same(formula, run.Formula) && !Same(formula, run.LiveFormula)) other = id;
+            else if (!Same(formula, run.LiveFormula))
             {
                 // The same date asked for (compared here, to the tick: the database would round the
                 // stored text to microseconds), or both as of the moment they were asked for.
-                var twin = (await session.Query<ReplayRun>().Where(r => r.Id != id && r.HighWater == run.HighWater
+                var twin = (await session.Query<ReplayRun>().Where(r => r.HighWater == run.HighWater
                         && r.State == ReplayStates.Completed && r.Formula.Name == formula.Name && r.Formula.Version == formula.Version).ToListAsync(ct))
                     .FirstOrDefault(r => r.RequestedAsOf == run.RequestedAsOf);
                 if (twin is null)
@@ -75,4 +78,7 @@ public static class GetReplayDiffEndpoint
         return Results.Ok(new ReplayDiffView(id, run.Formula.ToString(), againstName, run.AsOf, run.State, number, size,
             diff.Customers, diff.Changed, diff.TierChanges, diff.Items));
     }
+
+    /// <summary>The same version: a registered one read twice holds two dictionaries of the same parameters.</summary>
+    private static bool Same(FormulaChoice a, FormulaChoice b) => a == b || a.ToString() == b.ToString();
 }

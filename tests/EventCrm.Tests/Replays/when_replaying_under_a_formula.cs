@@ -69,6 +69,21 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_diff_against_the_replays_own_formula_compares_it_with_itself_and_finds_nothing_changed()
+    {
+        var run = await Completed("simple-clv@0", "2025-10-31");
+
+        var diff = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?against=simple-clv@0&pageSize=500");
+
+        diff["against"]!.GetValue<string>().ShouldBe("simple-clv@0");
+        diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+        diff["changed"]!.GetValue<long>().ShouldBe(0);
+        diff["tierChanges"]!.GetValue<long>().ShouldBe(0);
+        diff["items"]!.AsArray().Count.ShouldBe(ReplayHost.Customers);
+        diff["items"]!.AsArray().ShouldAllBe(item => item!["difference"]!.GetValue<decimal>() == 0m);
+    }
+
+    [Fact]
     public async Task a_replay_under_the_formula_in_force_gives_exactly_the_live_values()
     {
         var run = await Completed("retention-ltv@0");
