@@ -34,7 +34,7 @@ public static class GetReplayedCustomerEndpoint
         var history = stored.History is { } kept
             ? JsonSerializer.Deserialize(kept, ReplayJson.Default.ListReplayedPoint)!
             : await results.HistoryAsync(run, customerId, ct);
-        var query = new ValueQuery(run.Formula, run.AsOf, null, new KnownModel(PortfolioModel.Default, run.ModelFittedAt, null));
+        var query = new ValueQuery(run.Formula, run.AsOf, null, await results.ModelAsync(run, ct));
         return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count, outlook: null), history));
     }
 }
