@@ -35,8 +35,9 @@ public static class GetCurrentModelEndpoint
             moment = parsed;
         }
         var known = await models.KnownAtAsync(moment, ct);
-        return known.FittedAt is null
-            ? Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.")
-            : Results.Ok(new { known.FittedAt, known.AsOf, known.Model });
+        if (known.FittedAt is not null) return Results.Ok(new { known.FittedAt, known.AsOf, known.Model });
+        return moment is { } at && await models.FirstFittedAtAsync(ct) is { } first
+            ? Problems.NotFound($"No model had been fitted by knownAt {at:O}: the first was fitted at {first:O}.")
+            : Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.");
     }
 }

@@ -38,11 +38,20 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         return (new ValueQuery(chosen, businessTime, known, await models.KnownAtAsync(known, ct)), null);
     }
 
-    /// <summary>The customer's touchpoints known at knownAt (all when null), as recorded, in recording order.</summary>
-    public static async Task<IReadOnlyList<RecordedTouchpoint>> TouchpointsAsync(
+    /// <summary>
+    /// The customer's touchpoints known at knownAt (all when null), as recorded, in recording order;
+    /// or a 404 saying whether the customer is unknown or was only not known yet at knownAt.
+    /// </summary>
+    public static async Task<(IReadOnlyList<RecordedTouchpoint> Touchpoints, IResult? Problem)> TouchpointsAsync(
         IQuerySession session, string customerId, DateTimeOffset? knownAt, CancellationToken ct)
     {
         var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct);
-        return knownAt is null ? touchpoints : touchpoints.Where(t => t.RecordedAt <= knownAt).ToList();
+        if (touchpoints.Count == 0) return ([], GetCustomerEndpoint.UnknownCustomer(customerId));
+        if (knownAt is null) return (touchpoints, null);
+        var known = touchpoints.Where(t => t.RecordedAt <= knownAt).ToList();
+        return known.Count > 0
+            ? (known, null)
+            : ([], Problems.NotFound($"Customer '{customerId}' was not known at knownAt {knownAt.Value:O}: " +
+                                     $"its first touchpoint was recorded at {touchpoints.Min(t => t.RecordedAt):O}."));
     }
 }
