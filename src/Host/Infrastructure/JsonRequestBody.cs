@@ -38,9 +38,10 @@ public sealed class JsonRequestBody
             var body = new JsonRequestBody();
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!fields.Contains(property.Name))
-                    body.Refuse(property.Name, $"is not a field of this request; its fields are {string.Join(", ", fields)} (names are case-sensitive)");
-                else if (!body._fields.TryAdd(property.Name, property.Value.Clone())) body.Refuse(property.Name, "appears more than once");
+                if (NameOf(property) is not { } name) body.Refuse("body", "a field name " + NotUnicode);
+                else if (!fields.Contains(name))
+                    body.Refuse(name, $"is not a field of this request; its fields are {string.Join(", ", fields)} (names are case-sensitive)");
+                else if (!body._fields.TryAdd(name, property.Value.Clone())) body.Refuse(name, "appears more than once");
             }
             return (body, null);
         }
@@ -50,8 +51,9 @@ public sealed class JsonRequestBody
     public string? Text(string name)
     {
         if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
-        Refuse(name, "must be a string");
+        if (value.ValueKind != JsonValueKind.String) Refuse(name, "must be a string");
+        else if (TextOf(value) is { } text) return text;
+        else Refuse(name, NotUnicode);
         return null;
     }
 
@@ -67,10 +69,15 @@ public sealed class JsonRequestBody
         var numbers = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var member in value.EnumerateObject())
         {
-            var key = $"{name}.{member.Name}";
+            if (NameOf(member) is not { } memberName)
+            {
+                Refuse(name, "a parameter name " + NotUnicode);
+                continue;
+            }
+            var key = $"{name}.{memberName}";
             if (member.Value.ValueKind != JsonValueKind.Number) Refuse(key, "must be a number (not a string, null or other JSON)");
             else if (!member.Value.TryGetDecimal(out var number)) Refuse(key, "is out of range: a decimal holds up to about 7.9 x 10^28");
-            else if (!numbers.TryAdd(member.Name, number)) Refuse(key, "appears more than once");
+            else if (!numbers.TryAdd(memberName, number)) Refuse(key, "appears more than once");
         }
         return numbers;
     }
@@ -79,6 +86,37 @@ public sealed class JsonRequestBody
     public IResult? Problem() => _errors.Count == 0
         ? null
         : Problems.Invalid($"{_errors.Count} field(s) are invalid: {string.Join("; ", _errors.Select(e => $"{e.Key} {e.Value[0]}"))}.", _errors);
+
+    /// <summary>
+    /// JSON may escape half of a surrogate pair (<c>"\ud800"</c>): the document parses, but the text
+    /// is no string .NET can hold, so reading it throws. That is the sender's error.
+    /// </summary>
+    private static string? TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc cref="TextOf(JsonElement)"/>
+    private static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private const string NotUnicode = "is not valid unicode text (it escapes half of a surrogate pair)";
 
     private void Refuse(string field, string message) =>
         _errors[field] = _errors.TryGetValue(field, out var earlier) ? [.. earlier, message] : [message];
