@@ -76,4 +76,19 @@ public class when_a_replay_meets_a_customer_its_formula_cannot_value(Uncomputabl
         diff["items"]!.AsArray().Single(item => item!["customerId"]!.GetValue<string>() == "small")!["replayed"]!.GetValue<decimal>()
             .ShouldBe(3_000_000_000_000_000_000_000_000_000m);
     }
+
+    [Fact]
+    public async Task the_replay_command_says_how_many_customers_it_could_not_value()
+    {
+        var registered = await app.Host.PostJson("/api/formulas",
+            new { name = "simple-clv", parameters = new { purchasesPerYear = 3m, lifetimeYears = 10_000_000_000_000_000_000_000_000m } }, 201);
+        var formula = $"simple-clv@{registered["version"]}";
+
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = app.Schema },
+            "replay", "--formula", formula, "--as-of", "2025-12-31");
+
+        exit.ShouldBe(0, errors + output);
+        // big: 15,000 x 3 x 10^25 overflows; small: 150 x 3 x 10^25 does not.
+        output.ShouldContain($"1 cannot be valued under {formula}");
+    }
 }
