@@ -32,10 +32,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden", "This API key's roles do not allow this request.");
 
-    private Task Problem(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        return Response.WriteAsJsonAsync(new { type = $"https://httpstatuses.io/{status}", title, status, detail }, (System.Text.Json.JsonSerializerOptions?)null,
-            "application/problem+json");
-    }
+    /// <summary>Written like every other problem of the API (Problems): the RFC 9110 type of the status, and the traceId.</summary>
+    private Task Problem(int status, string title, string detail) =>
+        Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(Context);
 }

@@ -8,16 +8,25 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Formulas;
 
-public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? Parameters);
+public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? Parameters)
+{
+    public static async Task<(RegisterFormula? Command, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, "{name, parameters}", ["name", "parameters"], ct);
+        if (body is null) return (null, problem);
+        var command = new RegisterFormula(body.Text("name"), body.Numbers("parameters"));
+        return body.Problem() is { } refused ? (null, refused) : (command, null);
+    }
+}
 
 public static class RegisterFormulaEndpoint
 {
     /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
     [WolverinePost("/api/formulas"), Authorize(Policy = Policies.FormulaVersions)]
-    public static async Task<IResult> Post(RegisterFormula? command, FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller,
-        CancellationToken ct)
+    public static async Task<IResult> Post(FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller, CancellationToken ct)
     {
-        if (command is null) return Problems.Invalid("body", "must be a JSON object {name, parameters}");
+        var (command, refused) = await RegisterFormula.ReadAsync(request, ct);
+        if (command is null) return refused!;
         if (string.IsNullOrWhiteSpace(command.Name))
             return Problems.Invalid("name", $"is required; one of {string.Join(", ", FormulaChoice.Names)}");
         if (!FormulaChoice.Names.Contains(command.Name))

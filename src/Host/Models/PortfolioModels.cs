@@ -35,6 +35,10 @@ public sealed class PortfolioModels(IDocumentStore store, TimeProvider clock)
         return moment => ModelAt(fits, moment);
     }
 
+    /// <summary>When the first model was fitted (recorded); null when none has been.</summary>
+    public async Task<DateTimeOffset?> FirstFittedAtAsync(CancellationToken ct) =>
+        (await FitsAsync(ct)).FirstOrDefault(e => e.Data is PortfolioModelFitted)?.Timestamp;
+
     private async Task<IReadOnlyList<IEvent>> FitsAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();

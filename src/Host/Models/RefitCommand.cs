@@ -20,8 +20,8 @@ public class RefitCommand : JasperFxAsyncCommand<RefitInput>
         DateTimeOffset? asOf = null;
         if (input.AsOfFlag is { } text)
         {
-            if (!Values.Moments.TryParse(text, out var moment))
-                return CommandFailure.Report("clv-refit", $"--as-of: '{text}' is not a date (yyyy-MM-dd) or an ISO 8601 date and time");
+            if (Values.Moments.Problem(text, out var moment) is { } problem)
+                return CommandFailure.Report("clv-refit", $"--as-of: '{text}' is not a date or date and time; it {problem}");
             asOf = moment;
         }
         using var host = input.BuildHost();

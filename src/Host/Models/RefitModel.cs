@@ -31,12 +31,13 @@ public static class GetCurrentModelEndpoint
         DateTimeOffset? moment = null;
         if (knownAt is not null)
         {
-            if (!Values.Moments.TryParse(knownAt, out var parsed)) return Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time");
+            if (Values.Moments.Refusal("knownAt", knownAt, out var parsed) is { } refused) return refused;
             moment = parsed;
         }
         var known = await models.KnownAtAsync(moment, ct);
-        return known.FittedAt is null
-            ? Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.")
-            : Results.Ok(new { known.FittedAt, known.AsOf, known.Model });
+        if (known.FittedAt is not null) return Results.Ok(new { known.FittedAt, known.AsOf, known.Model });
+        return moment is { } at && await models.FirstFittedAtAsync(ct) is { } first
+            ? Problems.NotFound($"No model had been fitted by knownAt {at:O}: the first was fitted at {first:O}.")
+            : Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.");
     }
 }

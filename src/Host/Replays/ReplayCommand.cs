@@ -26,7 +26,7 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         DateTimeOffset? asOf = null;
         if (input.AsOfFlag is { } text)
         {
-            if (!Moments.TryParse(text, out var parsed)) return Fail($"--as-of: '{text}' is not a date or date and time");
+            if (Moments.Problem(text, out var parsed) is { } problem) return Fail($"--as-of: '{text}' is not a date or date and time; it {problem}");
             asOf = parsed;
         }
         if (FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");
@@ -63,7 +63,8 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         if (done.State != ReplayStates.Completed) return Fail($"replay {run.Id} {done.State}: {done.Error}");
         var diff = await host.Services.GetRequiredService<ReplayResultQueries>().DiffAsync(run.Id, null, 1, 10, CancellationToken.None);
         AnsiConsole.MarkupLine($"Replay [bold]{run.Id}[/] of {done.EventsDone:N0} events ({done.EventsPerSecond:N0}/s) under {formula} as of {done.AsOf:yyyy-MM-dd}: " +
-                               $"{diff.Changed:N0} of {diff.Customers:N0} customers differ from the live values ({done.LiveFormula}), {diff.TierChanges:N0} change tier.");
+                               $"{diff.Changed:N0} of {diff.Customers:N0} customers differ from the live values ({done.LiveFormula}), {diff.TierChanges:N0} change tier" +
+                               (done.CustomersNotComputable > 0 ? $"; {done.CustomersNotComputable:N0} cannot be valued under {formula} (counted as 0)." : "."));
         var table = new Table().AddColumns("customer", "replayed", "live", "difference", "tier");
         foreach (var item in diff.Items)
             table.AddRow(Markup.Escape(item.CustomerId), $"{item.Replayed:N2}", $"{item.Against:N2}", $"{item.Difference:N2}",

@@ -10,20 +10,31 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Replays;
 
-public sealed record StartReplay(string? Formula, string? AsOf);
+public sealed record StartReplay(string? Formula, string? AsOf)
+{
+    public static async Task<(StartReplay? Command, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, "{formula, asOf}", ["formula", "asOf"], ct);
+        if (body is null) return (null, problem);
+        var command = new StartReplay(body.Text("formula"), body.Text("asOf"));
+        return body.Problem() is { } refused ? (null, refused) : (command, null);
+    }
+}
 
 public static class StartReplayEndpoint
 {
     /// <summary>Starts (or finds) a replay of the whole log under a formula: 202 with its id; it runs in the background.</summary>
     [WolverinePost("/api/replays"), Authorize(Policy = Policies.Replays)]
-    public static async Task<IResult> Post(StartReplay request, IDocumentSession session, IMessageBus bus, ReplayRequests replays, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(HttpRequest http, IDocumentSession session, IMessageBus bus, ReplayRequests replays, CancellationToken ct)
     {
+        var (request, refused) = await StartReplay.ReadAsync(http, ct);
+        if (request is null) return refused!;
         if (string.IsNullOrWhiteSpace(request.Formula)) return Problems.Invalid("formula", "is required, as \"name@version\"");
         if (FormulaRegistry.Malformed(request.Formula) is { } malformed) return Problems.Invalid("formula", malformed);
         DateTimeOffset? asOf = null;
         if (request.AsOf is not null)
         {
-            if (!Moments.TryParse(request.AsOf, out var parsed)) return Problems.Invalid("asOf", "must be an ISO 8601 date or date and time");
+            if (Moments.Refusal("asOf", request.AsOf, out var parsed) is { } badAsOf) return badAsOf;
             asOf = parsed;
         }
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);

@@ -53,9 +53,14 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Replay {Replay} failed", replayId);
-            await SaveAsync(run with { State = ReplayStates.Failed, Error = e.Message, UpdatedAt = clock.GetUtcNow() }, progress, CancellationToken.None);
+            await SaveAsync(run with { State = ReplayStates.Failed, Error = ReasonOf(e), UpdatedAt = clock.GetUtcNow() }, progress, CancellationToken.None);
         }
     }
+
+    /// <summary>The failures themselves, not the "One or more errors occurred" that wraps those of the cores valuing a chunk.</summary>
+    private static string ReasonOf(Exception e) => e is AggregateException many
+        ? string.Join("; ", many.Flatten().InnerExceptions.Select(inner => inner.Message).Distinct())
+        : e.Message;
 
     private async Task<ReplayRun> ReplayAsync(ReplayRun run, NpgsqlConnection writing, Action<ReplayRun>? progress, CancellationToken ct)
     {
@@ -76,7 +81,7 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         Action<ReplayRun>? progress, CancellationToken ct)
     {
         var schema = ReplayStorage.SchemaOf(store);
-        var (last, eventsDone, customersDone) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
+        var (last, eventsDone, customersDone, notComputable) = await ReplayStorage.ProgressAsync(writing, schema, run.Id, ct);
         var (watch, eventsAtStart) = (Stopwatch.StartNew(), eventsDone);
 
         // Three stages overlap: the log is read while the previous chunk is deserialised and valued
@@ -98,7 +103,8 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
                 await written;
                 var events = rows.Sum(r => (long)r.Events);
                 (eventsDone, customersDone) = (eventsDone + events, customersDone + rows.Length);
-                run = run with { EventsDone = eventsDone, CustomersDone = customersDone, UpdatedAt = clock.GetUtcNow(),
+                notComputable += rows.Count(r => r.NotComputable is not null);
+                run = run with { EventsDone = eventsDone, CustomersDone = customersDone, CustomersNotComputable = notComputable, UpdatedAt = clock.GetUtcNow(),
                     EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };
                 written = WriteAsync(writing, schema, run, rows, progress, stop.Token);
             }
@@ -154,9 +160,10 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         {
             var (id, touchpoints) = (chunk[i].CustomerId, chunk[i].Touchpoints(serializer));
             var replayed = ValueReplay.Customer(id, touchpoints, run.AsOf, run.Formula, run.LiveFormula, model);
-            rows[i] = new ReplayStorage.Row(id, replayed.Value.Current.Value, replayed.Value.Potential.Total, replayed.Value.Tier,
-                replayed.Live.Current.Value, replayed.Live.Tier, touchpoints.Count,
-                JsonSerializer.SerializeToUtf8Bytes(replayed.Value, ReplayJson.Default.CustomerValuation));
+            var (value, live) = (replayed.Value, replayed.Live);
+            rows[i] = new ReplayStorage.Row(id, value.Current, value.Potential, value.Tier, live.Current, live.Tier, touchpoints.Count,
+                value.Valuation is { } valuation ? JsonSerializer.SerializeToUtf8Bytes(valuation, ReplayJson.Default.CustomerValuation) : "null"u8.ToArray(),
+                value.NotComputable);
         });
         return rows;
     }

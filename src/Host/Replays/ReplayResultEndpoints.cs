@@ -27,12 +27,14 @@ public static class GetReplayedCustomerEndpoint
             return Problems.NotFound(run.State == ReplayStates.Running
                 ? $"Customer '{customerId}' is not replayed yet (the replay is running)."
                 : $"Replay '{id}' has no customer '{customerId}'.");
+        if (stored.NotComputable is { } why)
+            return Problems.Unprocessable($"Customer '{customerId}' cannot be valued under {run.Formula} in replay '{id}': {why}");
 
         var valuation = JsonSerializer.Deserialize(stored.Valuation, ReplayJson.Default.CustomerValuation)!;
         var history = stored.History is { } kept
             ? JsonSerializer.Deserialize(kept, ReplayJson.Default.ListReplayedPoint)!
             : await results.HistoryAsync(run, customerId, ct);
-        var query = new ValueQuery(run.Formula, run.AsOf, null, new KnownModel(PortfolioModel.Default, run.ModelFittedAt, null));
+        var query = new ValueQuery(run.Formula, run.AsOf, null, await results.ModelAsync(run, ct));
         return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count, outlook: null), history));
     }
 }
@@ -56,11 +58,14 @@ public static class GetReplayDiffEndpoint
             var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
             if (registry.Resolve(against) is not { } formula) return Problems.NotFound($"No formula '{against}' is registered.");
             againstName = formula.ToString();
-            if (formula != run.LiveFormula && formula.ToString() != run.LiveFormula.ToString())
+            // Its own formula is this replay itself: every difference 0 (looking for another
+            // replay of it would only find this one, and send the caller to start it again).
+            if (Same(formula, run.Formula) && !Same(formula, run.LiveFormula)) other = id;
+            else if (!Same(formula, run.LiveFormula))
             {
                 // The same date asked for (compared here, to the tick: the database would round the
                 // stored text to microseconds), or both as of the moment they were asked for.
-                var twin = (await session.Query<ReplayRun>().Where(r => r.Id != id && r.HighWater == run.HighWater
+                var twin = (await session.Query<ReplayRun>().Where(r => r.HighWater == run.HighWater
                         && r.State == ReplayStates.Completed && r.Formula.Name == formula.Name && r.Formula.Version == formula.Version).ToListAsync(ct))
                     .FirstOrDefault(r => r.RequestedAsOf == run.RequestedAsOf);
                 if (twin is null)
@@ -73,4 +78,7 @@ public static class GetReplayDiffEndpoint
         return Results.Ok(new ReplayDiffView(id, run.Formula.ToString(), againstName, run.AsOf, run.State, number, size,
             diff.Customers, diff.Changed, diff.TierChanges, diff.Items));
     }
+
+    /// <summary>The same version: a registered one read twice holds two dictionaries of the same parameters.</summary>
+    private static bool Same(FormulaChoice a, FormulaChoice b) => a == b || a.ToString() == b.ToString();
 }

@@ -1,11 +1,16 @@
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
+using EventCrm.Host.Models;
 using Npgsql;
 
 namespace EventCrm.Host.Replays;
 
 public sealed partial class ReplayResultQueries
 {
+    /// <summary>The portfolio model the replay valued with: the refit known when it was asked for, or the defaults.</summary>
+    public async Task<KnownModel> ModelAsync(ReplayRun run, CancellationToken ct) =>
+        run.ModelFittedAt is { } fitted ? await models.KnownAtAsync(fitted, ct) : PortfolioModels.Defaults;
+
     /// <summary>
     /// A replayed customer's value after each touchpoint, worked out when asked from the log the
     /// replay covered (up to its end at the time of asking, in the customer's database) with the
@@ -14,7 +19,7 @@ public sealed partial class ReplayResultQueries
     /// </summary>
     public async Task<IReadOnlyList<ReplayedPoint>> HistoryAsync(ReplayRun run, string customerId, CancellationToken ct)
     {
-        var model = run.ModelFittedAt is { } fitted ? (await models.KnownAtAsync(fitted, ct)).Model : PortfolioModel.Default;
+        var model = (await ModelAsync(run, ct)).Model;
         var tenant = databases.TenantOf(customerId);
         var highWater = run.HighWaters?[databases.TenantIds.ToList().IndexOf(tenant)] ?? run.HighWater;
         var serializer = store.Options.Serializer();

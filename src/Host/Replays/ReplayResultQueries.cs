@@ -12,16 +12,18 @@ public sealed record DiffPage(long Customers, long Changed, long TierChanges, IR
 /// <summary>Reads replay results back: one customer, or the differences with the live values or with another replay, largest first.</summary>
 public sealed partial class ReplayResultQueries(IDocumentStore store, CustomerDatabases databases, PortfolioModels models)
 {
-    /// <summary>The stored valuation and, for replays of before 2026-12-04, history: UTF-8 JSON.</summary>
-    public async Task<(byte[] Valuation, byte[]? History)?> CustomerAsync(string replayId, string customerId, CancellationToken ct)
+    /// <summary>The stored valuation and, for replays of before 2026-12-04, history: UTF-8 JSON; or why the formula cannot value the customer.</summary>
+    public async Task<(byte[] Valuation, byte[]? History, string? NotComputable)?> CustomerAsync(string replayId, string customerId, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"select valuation, history from {Schema}.{ReplayStorage.TableName} where replay_id = @r and customer_id = @c", connection);
+            $"select valuation, history, not_computable from {Schema}.{ReplayStorage.TableName} where replay_id = @r and customer_id = @c", connection);
         command.Parameters.AddWithValue("r", replayId);
         command.Parameters.AddWithValue("c", customerId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<byte[]>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)) : null;
+        return await reader.ReadAsync(ct)
+            ? (reader.GetFieldValue<byte[]>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
     }
 
     /// <summary>Against the live values (computed in the same pass) when <paramref name="otherReplayId"/> is null.</summary>

@@ -30,6 +30,8 @@ public sealed record ReplayRun
     public string State { get; init; } = ReplayStates.Running;
     public long EventsDone { get; init; }
     public int CustomersDone { get; init; }
+    /// <summary>Customers the formula cannot value (their read answers 422 with the reason; they count as 0 in the diff).</summary>
+    public int CustomersNotComputable { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }

@@ -32,6 +32,8 @@ public static class ReplayStorage
         table.AddColumn<int>("events").NotNull();
         table.AddColumn(new Utf8JsonColumn("valuation")).NotNull();
         table.AddColumn(new Utf8JsonColumn("history")).AllowNulls();
+        // Why the formula cannot value the customer (its valuation is then JSON null); null when it can.
+        table.AddColumn<string>("not_computable").AllowNulls();
         return table;
     }
 
@@ -48,7 +50,7 @@ public static class ReplayStorage
 
     /// <summary>The valuation is UTF-8 JSON: what the column receives, at half the memory of a string.</summary>
     public sealed record Row(string CustomerId, decimal Current, decimal Potential, string Tier, decimal Live, string LiveTier, int Events,
-        byte[] Valuation);
+        byte[] Valuation, string? NotComputable);
 
     /// <summary>A chunk of customers in one transaction: the table itself is the replay's checkpoint.</summary>
     public static async Task WriteAsync(NpgsqlConnection connection, string schema, string replayId, IReadOnlyList<Row> rows, CancellationToken ct)
@@ -62,7 +64,7 @@ public static class ReplayStorage
             connection))
             await relaxed.ExecuteNonQueryAsync(ct);
         await using (var writer = await connection.BeginBinaryImportAsync(
-            $"copy {schema}.{TableName} (replay_id, customer_id, current_value, potential, tier, live_value, live_tier, events, valuation) from stdin (format binary)", ct))
+            $"copy {schema}.{TableName} (replay_id, customer_id, current_value, potential, tier, live_value, live_tier, events, valuation, not_computable) from stdin (format binary)", ct))
         {
             foreach (var r in rows)
             {
@@ -76,21 +78,24 @@ public static class ReplayStorage
                 await writer.WriteAsync(r.LiveTier, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(r.Events, NpgsqlDbType.Integer, ct);
                 await writer.WriteAsync(r.Valuation, NpgsqlDbType.Bytea, ct);
+                if (r.NotComputable is null) await writer.WriteNullAsync(ct);
+                else await writer.WriteAsync(r.NotComputable, NpgsqlDbType.Text, ct);
             }
             await writer.CompleteAsync(ct);
         }
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Where an interrupted replay resumes: after the last customer it wrote, with the events it counted.</summary>
-    public static async Task<(string? LastCustomer, long Events, int Customers)> ProgressAsync(NpgsqlConnection connection, string schema, string replayId, CancellationToken ct)
+    /// <summary>Where an interrupted replay resumes: after the last customer it wrote, with the events and customers it counted.</summary>
+    public static async Task<(string? LastCustomer, long Events, int Customers, int NotComputable)> ProgressAsync(NpgsqlConnection connection, string schema,
+        string replayId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"select max(customer_id), coalesce(sum(events), 0), count(*) from {schema}.{TableName} where replay_id = @id", connection);
+            $"select max(customer_id), coalesce(sum(events), 0), count(*), count(not_computable) from {schema}.{TableName} where replay_id = @id", connection);
         command.Parameters.AddWithValue("id", replayId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), (int)reader.GetInt64(2));
+        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3));
     }
 
     private const string LockOf = "hashtextextended('eventcrm replay ' || @id, 0)";

@@ -23,11 +23,11 @@ public static class GetCustomerValueEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
-        var touchpoints = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
-        if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+        var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
+        if (unknown is not null) return unknown;
 
         var counted = touchpoints.Where(t => t.Touchpoint.OccurredAt <= query.AsOf).Select(t => t.Touchpoint).ToList();
-        return Valuate(() =>
+        return Valuate(query, () =>
         {
             var ledger = CustomerLedger.Of(id, counted);
             var valuation = CustomerValuation.Of(ledger, query.AsOf, query.Formula, query.Model.Model);
@@ -36,11 +36,18 @@ public static class GetCustomerValueEndpoint
     }
 
     /// <summary>Formula failures are the caller's or the model's state, never a server error.</summary>
-    public static IResult Valuate<T>(Func<T> valuate)
+    public static IResult Valuate<T>(ValueQuery query, Func<T> valuate)
     {
         try
         {
             return Results.Ok(valuate());
+        }
+        catch (ModelNotFittedException) when (query is { KnownAt: { } knownAt, Model.FittedAt: null })
+        {
+            // Refitting now would not help: a read of the past uses the model known then.
+            return Problems.Conflict($"No portfolio model was known at knownAt {knownAt:O} (none had been fitted by then), and " +
+                                     $"{query.Formula} needs the BG/NBD and Gamma-Gamma fits: ask with a later knownAt, or use a formula version " +
+                                     "that gives r, alpha, a, b, p, q and gamma explicitly.");
         }
         catch (ModelNotFittedException e)
         {

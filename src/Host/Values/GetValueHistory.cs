@@ -30,12 +30,12 @@ public static class GetValueHistoryEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(ofTheTime ? null : formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
-        var touchpoints = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
-        if (touchpoints.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+        var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
+        if (unknown is not null) return unknown;
         var formulaAt = ofTheTime ? (await formulas.LoadAsync(ct)).InForceAt : (Func<DateTimeOffset?, FormulaInForce>?)null;
         var modelAt = ofTheTime ? await models.KnownOverTimeAsync(ct) : null;
 
-        return GetCustomerValueEndpoint.Valuate(() =>
+        return GetCustomerValueEndpoint.Valuate(query, () =>
         {
             var inBusinessOrder = touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version).ToList();
             var ledger = CustomerLedger.Empty(id);

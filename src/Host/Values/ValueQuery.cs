@@ -1,4 +1,3 @@
-using System.Globalization;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
@@ -24,12 +23,11 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         DateTimeOffset? known = null;
         if (knownAt is not null)
         {
-            if (!Moments.TryParse(knownAt, out var k)) return (null, Problems.Invalid("knownAt", "must be an ISO 8601 date or date and time"));
+            if (Moments.Refusal("knownAt", knownAt, out var k) is { } refused) return (null, refused);
             known = k;
         }
         var businessTime = now;
-        if (asOf is not null && !Moments.TryParse(asOf, out businessTime))
-            return (null, Problems.Invalid("asOf", "must be an ISO 8601 date or date and time"));
+        if (asOf is not null && Moments.Refusal("asOf", asOf, out businessTime) is { } badAsOf) return (null, badAsOf);
 
         if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return (null, Problems.Invalid("formula", malformed));
         var registry = await formulas.LoadAsync(ct);
@@ -40,25 +38,20 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         return (new ValueQuery(chosen, businessTime, known, await models.KnownAtAsync(known, ct)), null);
     }
 
-    /// <summary>The customer's touchpoints known at knownAt (all when null), as recorded, in recording order.</summary>
-    public static async Task<IReadOnlyList<RecordedTouchpoint>> TouchpointsAsync(
+    /// <summary>
+    /// The customer's touchpoints known at knownAt (all when null), as recorded, in recording order;
+    /// or a 404 saying whether the customer is unknown or was only not known yet at knownAt.
+    /// </summary>
+    public static async Task<(IReadOnlyList<RecordedTouchpoint> Touchpoints, IResult? Problem)> TouchpointsAsync(
         IQuerySession session, string customerId, DateTimeOffset? knownAt, CancellationToken ct)
     {
         var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct);
-        return knownAt is null ? touchpoints : touchpoints.Where(t => t.RecordedAt <= knownAt).ToList();
-    }
-}
-
-/// <summary>How every route and command reads a moment: a bare date is the end of that day, UTC; a date and time without offset is UTC.</summary>
-public static class Moments
-{
-    public static bool TryParse(string text, out DateTimeOffset moment)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
-            return true;
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
+        if (touchpoints.Count == 0) return ([], GetCustomerEndpoint.UnknownCustomer(customerId));
+        if (knownAt is null) return (touchpoints, null);
+        var known = touchpoints.Where(t => t.RecordedAt <= knownAt).ToList();
+        return known.Count > 0
+            ? (known, null)
+            : ([], Problems.NotFound($"Customer '{customerId}' was not known at knownAt {knownAt.Value:O}: " +
+                                     $"its first touchpoint was recorded at {touchpoints.Min(t => t.RecordedAt):O}."));
     }
 }

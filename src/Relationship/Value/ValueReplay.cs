@@ -6,7 +6,31 @@ public sealed record ReplayedPoint(string TouchpointId, string Type, DateTimeOff
     decimal Current, decimal Potential, string Tier);
 
 /// <summary>One customer replayed: its value as of the replay date under the replayed formula and under the live one.</summary>
-public sealed record ReplayedCustomer(string CustomerId, CustomerLedger Ledger, CustomerValuation Value, CustomerValuation Live, int Events);
+public sealed record ReplayedCustomer(string CustomerId, CustomerLedger Ledger, ReplayedValue Value, ReplayedValue Live, int Events);
+
+/// <summary>
+/// A customer's valuation under one formula, or why that formula cannot value it (the live read's
+/// 409 or 422): one such customer must not stop a replay of the whole base. Like the portfolio
+/// figures, it then counts as 0, with its own tier.
+/// </summary>
+public sealed record ReplayedValue(CustomerValuation? Valuation, string? NotComputable)
+{
+    public decimal Current => Valuation?.Current.Value ?? 0;
+    public decimal Potential => Valuation?.Potential.Total ?? 0;
+    public string Tier => Valuation?.Tier ?? ValueTier.NotComputable;
+
+    public static ReplayedValue Of(CustomerLedger ledger, DateTimeOffset asOf, FormulaChoice formula, PortfolioModel model)
+    {
+        try
+        {
+            return new ReplayedValue(CustomerValuation.Of(ledger, asOf, formula, model), null);
+        }
+        catch (Exception e) when (e is FormulaParameterException or ModelNotFittedException)
+        {
+            return new ReplayedValue(null, e.Message);
+        }
+    }
+}
 
 /// <summary>
 /// Replays one customer's touchpoints under a formula, with the same pure functions as the live
@@ -21,8 +45,8 @@ public static class ValueReplay
     {
         var counted = InBusinessTimeOrder(recorded, asOf);
         var ledger = CustomerLedger.Of(customerId, counted);
-        return new ReplayedCustomer(customerId, ledger, CustomerValuation.Of(ledger, asOf, formula, model),
-            CustomerValuation.Of(ledger, asOf, live, model), counted.Length);
+        return new ReplayedCustomer(customerId, ledger, ReplayedValue.Of(ledger, asOf, formula, model),
+            ReplayedValue.Of(ledger, asOf, live, model), counted.Length);
     }
 
     /// <summary>The value after each touchpoint up to the date, as of that touchpoint's business time.</summary>

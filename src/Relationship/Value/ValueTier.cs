@@ -8,6 +8,8 @@ public static class ValueTier
     public const string Low = "low";
     public const string Negative = "negative";
     public const string None = "none";
+    /// <summary>A replayed customer the formula cannot value (its read answers 422 with the reason).</summary>
+    public const string NotComputable = "not-computable";
 
     public static string Of(decimal currentValue, bool churned, PortfolioModel model) => churned ? None : currentValue switch
     {

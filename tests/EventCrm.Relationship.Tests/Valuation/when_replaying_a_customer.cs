@@ -45,7 +45,7 @@ public class when_replaying_a_customer
         replayed.Events.ShouldBe(8);
         history.ShouldBe(Enumerable.Range(1, inOrder.Length).Select(n => Reference(inOrder[..n], model)).ToList());
         var whole = CustomerLedger.Of("c-1", inOrder);
-        replayed.Value.Current.ShouldBeEquivalentTo(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, Replayed, model).Current);
+        replayed.Value.Valuation!.Current.ShouldBeEquivalentTo(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, Replayed, model).Current);
         replayed.Live.Tier.ShouldBe(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, FormulaChoice.Default, model).Tier);
     }
 

@@ -56,6 +56,34 @@ public class when_calling_with_api_keys(AppFixture app)
         (await Status("POST", "/api/touchpoints", null, SignUp(Ids.Customer(), Jan1))).ShouldBe(401);
     }
 
+    private async Task<JsonNode> Problem(string url, string key, int status)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, key);
+            s.StatusCodeShouldBe(status);
+        });
+        result.Context.Response.ContentType.ShouldBe("application/problem+json");
+        return JsonNode.Parse(await result.ReadAsTextAsync())!;
+    }
+
+    [Fact]
+    public async Task a_401_and_a_403_are_problems_of_the_same_kind_as_every_other_answer_of_the_api()
+    {
+        var notFound = await Problem($"/api/customers/{Ids.Customer()}", await KeyWith(Roles.Desk), 404);
+        var unauthorized = await Problem("/api/customers?search=a", "ecrm_not-a-real-key", 401);
+        var forbidden = await Problem("/api/replays", await KeyWith(Roles.Desk), 403);
+
+        // The RFC 9110 sections of 404, 401 and 403, as ASP.NET Core names them.
+        notFound["type"]!.GetValue<string>().ShouldBe("https://tools.ietf.org/html/rfc9110#section-15.5.5");
+        unauthorized["type"]!.GetValue<string>().ShouldBe("https://tools.ietf.org/html/rfc9110#section-15.5.2");
+        forbidden["type"]!.GetValue<string>().ShouldBe("https://tools.ietf.org/html/rfc9110#section-15.5.4");
+        foreach (var problem in new[] { notFound, unauthorized, forbidden }) problem["traceId"].ShouldNotBeNull();
+        unauthorized["status"]!.GetValue<int>().ShouldBe(401);
+        forbidden["detail"]!.GetValue<string>().ShouldContain("roles do not allow");
+    }
+
     [Fact]
     public async Task every_route_of_every_group_refuses_a_missing_and_an_unknown_key()
     {

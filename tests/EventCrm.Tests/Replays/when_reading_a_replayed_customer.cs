@@ -61,6 +61,18 @@ public class when_reading_a_replayed_customer(ReplayedCustomerHost replays) : IC
     }
 
     [Fact]
+    public async Task the_model_it_was_valued_with_is_named_by_its_fitting_time_and_business_date_like_the_live_read()
+    {
+        await replays.Host.PostJson("/api/models/refit", new { asOf = "2025-06-30T00:00:00Z" }, 201);
+        var live = await replays.Host.GetJson("/api/customers/h-1/value?asOf=2025-12-31");
+
+        var read = await replays.Host.GetJson($"/api/replays/{await Completed("simple-clv@0")}/customers/h-1");
+
+        read["value"]!["model"]!["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2025, 6, 30, 0, 0, 0, TimeSpan.Zero));
+        read["value"]!["model"]!["fittedAt"]!.GetValue<DateTimeOffset>().ShouldBe(live["model"]!["fittedAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task a_replay_that_stored_its_histories_shows_the_stored_one()
     {
         var replay = await Completed("simple-clv@0");

@@ -69,6 +69,21 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_diff_against_the_replays_own_formula_compares_it_with_itself_and_finds_nothing_changed()
+    {
+        var run = await Completed("simple-clv@0", "2025-10-31");
+
+        var diff = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?against=simple-clv@0&pageSize=500");
+
+        diff["against"]!.GetValue<string>().ShouldBe("simple-clv@0");
+        diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
+        diff["changed"]!.GetValue<long>().ShouldBe(0);
+        diff["tierChanges"]!.GetValue<long>().ShouldBe(0);
+        diff["items"]!.AsArray().Count.ShouldBe(ReplayHost.Customers);
+        diff["items"]!.AsArray().ShouldAllBe(item => item!["difference"]!.GetValue<decimal>() == 0m);
+    }
+
+    [Fact]
     public async Task a_replay_under_the_formula_in_force_gives_exactly_the_live_values()
     {
         var run = await Completed("retention-ltv@0");
@@ -350,5 +365,21 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         (await replays.Host.PostJson("/api/replays", new { asOf = "2025-01-01" }, 400)).ErrorKeys().ShouldBe(["formula"]);
         (await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@latest" }, 400)).ErrorKeys().ShouldBe(["formula"]);
         (await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = "end of year" }, 400)).ErrorKeys().ShouldBe(["asOf"]);
+    }
+
+    [Theory]
+    [InlineData("04/01/2025")]
+    [InlineData("2025-05")]
+    [InlineData("2025-12-31+01:00")]
+    [InlineData("2025-12-31T10:00:00.12345678Z")]
+    public async Task a_replay_date_in_any_spelling_but_the_iso_forms_is_refused_and_starts_nothing(string asOf)
+    {
+        var before = (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>();
+
+        var problem = await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf }, 400);
+
+        problem.ErrorKeys().ShouldBe(["asOf"]);
+        problem["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("yyyy-MM-dd");
+        (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>().ShouldBe(before);
     }
 }

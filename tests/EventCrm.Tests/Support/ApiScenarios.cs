@@ -29,6 +29,18 @@ public static class ApiScenarios
         return JsonNode.Parse(await result.ReadAsTextAsync())!;
     }
 
+    /// <summary>A body sent as written (a misspelt field, a string for a number, JSON that does not parse) to any route.</summary>
+    public static async Task<JsonNode> PostRaw(this IAlbaHost host, string url, string body, int expectedStatus)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Text(body).ToUrl(url);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+        return JsonNode.Parse(await result.ReadAsTextAsync())!;
+    }
+
     public static async Task<JsonNode> GetJson(this IAlbaHost host, string url, int expectedStatus = 200)
     {
         var result = await host.Scenario(s =>

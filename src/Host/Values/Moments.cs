@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EventCrm.Host.Infrastructure;
+
+namespace EventCrm.Host.Values;
+
+/// <summary>
+/// How every route and command reads a moment: exactly <c>yyyy-MM-dd</c>, the end of that day,
+/// UTC, or an ISO 8601 date and time to the minute, second or 100 ns, with <c>Z</c>, an offset or
+/// none (UTC). Nothing else: a lenient parser reads <c>04/01/2025</c> in US order, <c>10:00</c> as
+/// today and <c>2025-05</c> as the 1st, each a different moment from the one meant.
+/// </summary>
+public static partial class Moments
+{
+    public const string Forms = "yyyy-MM-dd (the end of that day, UTC) or an ISO 8601 date and time yyyy-MM-ddTHH:mm, " +
+                                "with optional :ss and up to 7 fraction digits, then Z, ±HH:mm or nothing (UTC)";
+
+    private static readonly string[] DateTimes =
+    [
+        .. new[] { "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF" }
+            .SelectMany(time => new[] { time, time + "'Z'", time + "zzz" }),
+    ];
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DateAndTime();
+
+    /// <summary>A + sent unencoded in a query string arrives as a space: the offset is then "  01:00".</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)? \d{2}:\d{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlusReadAsSpace();
+
+    /// <summary>Null when the text is a moment; otherwise what is wrong with it, saying the accepted forms.</summary>
+    public static string? Problem(string text, out DateTimeOffset moment)
+    {
+        moment = default;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+            return null;
+        }
+        if (PlusReadAsSpace().IsMatch(text))
+            return $"has a space where its offset's sign should be: a + in a query string must be sent as %2B. It must be {Forms}";
+        if (DateAndTime().IsMatch(text)
+            && DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment))
+            return null;
+        return $"must be {Forms}";
+    }
+
+    /// <summary>A 400 naming the parameter when the text is not a moment; null when it is.</summary>
+    public static IResult? Refusal(string parameter, string text, out DateTimeOffset moment) =>
+        Problem(text, out moment) is { } problem ? Problems.Invalid(parameter, problem) : null;
+}

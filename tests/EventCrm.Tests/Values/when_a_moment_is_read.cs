@@ -1,0 +1,73 @@
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Values;
+
+/// <summary>
+/// asOf and knownAt are exactly yyyy-MM-dd (the end of that day, UTC) or an ISO 8601 date and
+/// time; every other spelling a lenient parser would guess at is refused, naming the parameter.
+/// </summary>
+public class when_a_moment_is_read(AppFixture app)
+{
+    // Signed up on 1 January 2025 at 09:00 UTC; a purchase of 100 on 11 January at 09:00 UTC.
+    private async Task<string> CustomerWithAPurchase()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(10), 100m, 30m) });
+        return customer;
+    }
+
+    private async Task<decimal> RevenueAsOf(string customer, string asOf) =>
+        (await app.Host.GetJson($"/api/customers/{customer}/value?asOf={asOf}"))["historical"]!["revenue"]!.GetValue<decimal>();
+
+    [Fact]
+    public async Task every_accepted_form_is_the_moment_it_spells()
+    {
+        var customer = await CustomerWithAPurchase();
+
+        (await RevenueAsOf(customer, "2025-01-11")).ShouldBe(100m);                         // the end of that day
+        (await RevenueAsOf(customer, "2025-01-10")).ShouldBe(0m);
+        (await RevenueAsOf(customer, "2025-01-11T09:00")).ShouldBe(100m);                   // no offset: UTC
+        (await RevenueAsOf(customer, "2025-01-11T08:59:59.9999999Z")).ShouldBe(0m);         // 100 ns before the purchase
+        (await RevenueAsOf(customer, "2025-01-11T10:00:00%2B01:00")).ShouldBe(100m);        // 10:00+01:00 = 09:00Z
+        (await RevenueAsOf(customer, "2025-01-11T09:59:59-01:00")).ShouldBe(100m);          // 10:59:59Z
+        (await RevenueAsOf(customer, "2025-01-11T09:59:59.5%2B01:00")).ShouldBe(0m);        // 08:59:59.5Z, half a second before
+    }
+
+    [Theory]
+    [InlineData("04/01/2025")]                        // US order or not: nobody can tell
+    [InlineData("10:00")]                             // today at 10:00
+    [InlineData("May 2025")]
+    [InlineData("2025-05")]
+    [InlineData("2025-12-31%2B01:00")]                // a date with an offset: neither a date nor a date and time
+    [InlineData("2025-01-11T09:00:00.12345678Z")]     // 8 fraction digits: more than the 100 ns kept
+    [InlineData("2025-1-11")]
+    [InlineData("2025-01-11 09:00")]
+    public async Task any_other_spelling_of_as_of_or_known_at_is_a_400_saying_the_accepted_forms(string text)
+    {
+        var customer = await CustomerWithAPurchase();
+
+        var asOf = await app.Host.GetJson($"/api/customers/{customer}/value?asOf={text}", 400);
+        var knownAt = await app.Host.GetJson($"/api/customers/{customer}/value?knownAt={text}", 400);
+        var history = await app.Host.GetJson($"/api/customers/{customer}/value-history?knownAt={text}", 400);
+        var model = await app.Host.GetJson($"/api/models/current?knownAt={text}", 400);
+
+        asOf.ErrorKeys().ShouldBe(["asOf"]);
+        asOf["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("yyyy-MM-ddTHH:mm");
+        knownAt.ErrorKeys().ShouldBe(["knownAt"]);
+        history.ErrorKeys().ShouldBe(["knownAt"]);
+        model.ErrorKeys().ShouldBe(["knownAt"]);
+    }
+
+    [Fact]
+    public async Task a_plus_sent_unencoded_is_refused_with_the_advice_to_send_it_as_percent_2b()
+    {
+        var customer = await CustomerWithAPurchase();
+
+        // A + not percent-encoded in a query string is read as a space.
+        var problem = await app.Host.GetJson($"/api/customers/{customer}/value?asOf=2025-01-04T10:36:00+01:00", 400);
+
+        problem["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("%2B");
+    }
+}
