@@ -2,8 +2,9 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
+using EventCrm.Relationship.Privacy;
+using EventCrm.Relationship.Touchpoints;
 using Marten;
-using Marten.Events;
 using Marten.Storage;
 using EventCrm.Host.Sharding;
 using Npgsql;
@@ -21,8 +22,12 @@ public sealed class EventExportSource(IDocumentStore store, CustomerDatabases da
 {
     private readonly string _table = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
 
-    public IReadOnlySet<string> KnownTypes { get; } =
-        ((EventGraph)((StoreOptions)store.Options).Events).AllKnownEventTypes().Select(t => t.EventTypeName).ToHashSet();
+    /// <summary>
+    /// The types a customer stream holds: its touchpoints and the record of an erasure. The types
+    /// of the service's own streams (formulas, the portfolio model, demo seeding) and Marten's own
+    /// (archived) are never exported, so accepting them would only give an empty export.
+    /// </summary>
+    public IReadOnlySet<string> KnownTypes { get; } = TouchpointTypes.ByName.Keys.Append(PersonalData.ErasedEventType).ToHashSet();
 
     public async Task<long> CountAsync(EventExportFilter filter, CancellationToken ct)
     {

@@ -8,25 +8,34 @@ namespace EventCrm.Host.Exports;
 
 public class ExportInput : NetCoreInput
 {
+    // Explicit short flags: JasperFx derives them from first letters, which gave -f to --from and
+    // --format and -t to --to and --types, and -c to --customer and NetCoreInput's --contentroot.
     [Description("Recorded time from (inclusive), ISO 8601, e.g. 2025-01-01")]
+    [FlagAlias("from", true)]
     public string? FromFlag { get; set; }
 
     [Description("Recorded time to (exclusive), ISO 8601")]
+    [FlagAlias("to", true)]
     public string? ToFlag { get; set; }
 
     [Description("Comma list of event type names, e.g. purchase,refund")]
+    [FlagAlias("types", 't')]
     public string? TypesFlag { get; set; }
 
     [Description("One customer's stream only")]
+    [FlagAlias("customer", true)]
     public string? CustomerFlag { get; set; }
 
     [Description("ndjson (default) or csv")]
+    [FlagAlias("format", 'f')]
     public string FormatFlag { get; set; } = "ndjson";
 
     [Description("File to write")]
+    [FlagAlias("out", 'o')]
     public string? OutFlag { get; set; }
 
     [Description("CSV only: an apostrophe before any cell a spreadsheet would take for a formula (=, +, -, @)")]
+    [FlagAlias("spreadsheet-safe", 's')]
     public bool SpreadsheetSafeFlag { get; set; }
 }
 
@@ -38,6 +47,8 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
         if (string.IsNullOrWhiteSpace(input.OutFlag)) return Fail("--out FILE is required");
         if (EventExportFormats.Named(input.FormatFlag, input.SpreadsheetSafeFlag) is not { } format) return Fail($"--format must be ndjson or csv, not '{input.FormatFlag}'");
         if (input.SpreadsheetSafeFlag && format is not CsvFormat) return Fail("--spreadsheet-safe applies to --format csv only");
+        if (Path.GetDirectoryName(Path.GetFullPath(input.OutFlag)) is { } folder && !Directory.Exists(folder))
+            return Fail($"--out {input.OutFlag}: no such directory ({folder})");
 
         using var host = input.BuildHost();
         var export = host.Services.GetRequiredService<EventExport>();
@@ -69,9 +80,14 @@ public class ExportCommand : JasperFxAsyncCommand<ExportInput>
             }
             File.Move(partial, input.OutFlag, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail($"--out {input.OutFlag}: cannot be written: {e.Message}");
+        }
         finally
         {
-            File.Delete(partial);
+            // Gone after the move; never created when the file could not be.
+            if (File.Exists(partial)) File.Delete(partial);
         }
 
         var rate = written / Math.Max(clock.Elapsed.TotalSeconds, 0.001);

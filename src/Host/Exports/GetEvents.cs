@@ -8,14 +8,14 @@ namespace EventCrm.Host.Exports;
 public static class GetEventsEndpoint
 {
     /// <summary>
-    /// Streams customer events in global order as NDJSON, or CSV when the caller accepts text/csv.
+    /// Streams customer events in global order as NDJSON, or CSV when the caller prefers text/csv.
     /// from/to bound the recorded time; types is a comma list of event type names; customerId one stream.
     /// </summary>
     [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
     public static IResult Get(string? from, string? to, string? types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
     {
         var (filter, errors) = EventExportFilter.Parse(from, to, types, customerId, export.Source.KnownTypes);
-        var csv = request.Headers.Accept.Any(a => a?.Contains(EventExportFormats.CsvContentType, StringComparison.OrdinalIgnoreCase) == true);
+        var csv = ExportAccept.WantsCsv(request);
         if (spreadsheetSafe == true && !csv) errors["spreadsheetSafe"] = ["applies to CSV only (Accept: text/csv)"];
         if (errors.Count > 0) return Problems.Invalid($"{errors.Count} query parameter(s) are invalid.", errors);
 

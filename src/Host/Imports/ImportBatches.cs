@@ -24,6 +24,9 @@ public static class ImportBatches
     /// </summary>
     public const int CustomerRunAllowance = 100;
 
+    /// <summary>Why a line whose bytes are not UTF-8 is refused, rather than read with U+FFFD in place of its characters.</summary>
+    public const string NotUtf8 = "not UTF-8 (a byte that is no UTF-8 character, as in a Latin-1 or Windows-1252 file): save the file as UTF-8";
+
     /// <summary>Hands every batch to <paramref name="handle"/> until it answers false; answers a file-level error or null.</summary>
     public static async Task<string?> ForEachAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
         Func<ImportBatch, Task<bool>> handle, CancellationToken ct)
@@ -50,20 +53,21 @@ public static class ImportBatches
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            using var reader = new StreamReader(file);
+            using var reader = new Utf8Lines(file);
             TouchpointCsv? csv = null;
             var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), new List<ImportLineError>());
             foreach (var (line, cells) in CsvRows.Read(reader))
             {
                 if (csv is null)
                 {
+                    if (reader.LastLineNotUtf8) return $"line {line}: {NotUtf8}";
                     var (header, error) = TouchpointCsv.FromHeader(cells);
                     if (header is null) return error;
                     csv = header;
                     continue;
                 }
                 if (skip(line)) continue;
-                var (touchpoint, reasons) = csv.Read(cells, now);
+                var (touchpoint, reasons) = reader.LastLineNotUtf8 ? (null, [NotUtf8]) : csv.Read(cells, now);
                 if (touchpoint is null)
                 {
                     invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));

@@ -43,7 +43,7 @@ public sealed class ImportCheck(CustomerDatabases databases)
         var standings = batch.Select(i => i.CustomerId).Distinct()
             .Where(_standings.ContainsKey).ToDictionary(c => c, c => _standings[c]);
 
-        var plan = IngestionDecision.Decide(batch, stored, standings);
+        var plan = IngestionDecision.Decide(batch, stored, standings, Line);
         var refused = plan.Rejections.Select(r => r.Index).ToHashSet();
         var repeats = plan.Repeats.Select(r => r.Index).ToHashSet();
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
@@ -61,7 +61,9 @@ public sealed class ImportCheck(CustomerDatabases databases)
     public IEnumerable<ImportLineError> Compare(IReadOnlyDictionary<int, IncomingTouchpoint> earlierRows) => _toCompare
         .Where(c => !earlierRows.TryGetValue(c.EarlierLine, out var earlier)
                     || !IngestionDecision.SameContent(new StoredTouchpoint(earlier.CustomerId, earlier.Touchpoint), c.Later))
-        .Select(c => new ImportLineError(c.Later.Index, IngestionDecision.Conflicting(c.Later).Reason, LineErrorKind.Refused));
+        .Select(c => new ImportLineError(c.Later.Index, IngestionDecision.ConflictingWith(c.Later, Line(c.EarlierLine)).Reason, LineErrorKind.Refused));
+
+    private static string Line(int line) => $"line {line}";
 
     private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(Guid[] eventIds, CancellationToken ct)
     {

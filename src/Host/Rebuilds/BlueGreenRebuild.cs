@@ -140,12 +140,12 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     private static InvalidOperationException LockLost(ProjectionInfo projection) =>
         new($"This node lost the lock of '{projection.Name}' during the rebuild: the live documents stay. Request the rebuild again.");
 
-    private static async Task SwapAsync(ProjectionInfo projection, SideBuild side, CancellationToken ct)
+    private async Task SwapAsync(ProjectionInfo projection, SideBuild side, CancellationToken ct)
     {
         // Never serve documents older than the ones they replace.
         await side.WaitUntilAtLeastAsync(await LivePositionAsync(projection, side.Database, ct), ct);
         await side.StopAsync();
-        await TakeOver.SwapAsync(side, await side.PositionsAsync(ct), ct);
+        await TakeOver.SwapAsync(side, await side.PositionsAsync(ct), configuration.GetValue<TimeSpan?>(TakeOver.TryForKey) ?? TakeOver.DefaultTryFor, ct);
     }
 
     private static async Task<long> LivePositionAsync(ProjectionInfo projection, IMartenDatabase database, CancellationToken ct)

@@ -39,8 +39,8 @@ public static class RebuildProjectionEndpoint
     {
         if (catalog.Find(name) is not { } projection)
             return Problems.NotFound($"No projection '{name}'. Projections: {catalog.Names}.");
-        if (!projection.IsInline && !SideBuilds.CanBuild(projection))
-            return Problems.Unprocessable(SideBuilds.NotRegistered(projection), "Cannot be rebuilt online");
+        if (!projection.IsInline && SideBuilds.CannotBuild(projection) is { } cannot)
+            return Problems.Unprocessable(cannot, "Cannot be rebuilt online");
 
         return await rebuilds.StartAsync(projection, ct) switch
         {

@@ -38,7 +38,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         var state = projection.IsInline ? "inline" : each.All(d => d.View.State == "caught-up") ? "caught-up" : "catching-up";
         return status with
         {
-            State = status.State is RebuildStates.Failed or RebuildStates.Rebuilding ? status.State : state,
+            State = status.State is RebuildStates.Rebuilding ? status.State : state,
             Position = Sum(d => d.View.Position), HighWaterMark = each.Sum(d => d.View.HighWaterMark), EventsBehind = Sum(d => d.View.EventsBehind),
             ServingPosition = Sum(d => d.Serving), Databases = each.Select(d => d.View).ToList(),
         };
@@ -69,9 +69,11 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
             rebuild = rebuild with { State = RebuildStates.Failed, Error = interrupted };
         var rebuilding = rebuild?.State == RebuildStates.Rebuilding;
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
+        // A failed rebuild is the rebuild's state, not the projection's: its live documents stayed
+        // and kept following new events (blue/green), or each is a complete fold (in place).
         var state = rebuild?.State switch
         {
-            RebuildStates.Rebuilding or RebuildStates.Failed => rebuild.State,
+            RebuildStates.Rebuilding => rebuild.State,
             _ when projection.IsInline => "inline",
             _ => position >= highWaterMark ? "caught-up" : "catching-up",
         };

@@ -24,8 +24,8 @@ public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (string.IsNullOrWhiteSpace(input.ProjectionFlag) || catalog.Find(input.ProjectionFlag) is not { } projection)
             return Fail($"--projection must name one of: {catalog.Names}");
-        if (!projection.IsInline && !SideBuilds.CanBuild(projection))
-            return Fail(SideBuilds.NotRegistered(projection));
+        if (!projection.IsInline && SideBuilds.CannotBuild(projection) is { } cannot)
+            return Fail(cannot);
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
         if (!projection.IsInline && !rebuilder.TakesLocks)

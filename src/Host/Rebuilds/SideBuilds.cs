@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EventCrm.Projections.Spend;
 using EventCrm.Projections.Values;
 using JasperFx.Events.Projections;
@@ -13,16 +14,28 @@ namespace EventCrm.Host.Rebuilds;
 /// </summary>
 public static class SideBuilds
 {
-    private static readonly Dictionary<string, Action<StoreOptions, string>> Registrations = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly ConcurrentDictionary<string, Action<StoreOptions, string>> Registrations = new(StringComparer.OrdinalIgnoreCase)
     {
         ["CustomerLedger"] = (opts, name) => opts.ConfigureLedgers(new CustomerLedgerProjection { Name = name }),
         [SpendByCategoryProjection.ProjectionName] = (opts, name) => opts.ConfigureSpend(new SpendByCategoryProjection { Name = name }),
     };
 
-    public static bool CanBuild(ProjectionInfo projection) => Registrations.ContainsKey(projection.Name);
+    /// <summary>The line of a projection registered outside this assembly (a plugin's, a test's).</summary>
+    public static void Add(string projection, Action<StoreOptions, string> registration) => Registrations[projection] = registration;
 
-    public static string NotRegistered(ProjectionInfo projection) =>
-        $"'{projection.Name}' has no side build registered (src/Host/Rebuilds/SideBuilds.cs), so it cannot be rebuilt beside its live documents.";
+    /// <summary>
+    /// Why the projection cannot be rebuilt beside its live documents, or null when it can. The
+    /// take-over swaps exactly the tables of the document types the projection publishes: with
+    /// none, a rebuild would swap nothing, yet move the live progress to the head of the log, and
+    /// the live documents would never be built again.
+    /// </summary>
+    public static string? CannotBuild(ProjectionInfo projection) =>
+        projection.Documents.Count == 0
+            ? $"'{projection.Name}' publishes no document type, so a rebuild would replace no table: register every document type it writes " +
+              "with RegisterPublishedType in the projection's constructor (docs/projections.md, section 1)."
+            : !Registrations.ContainsKey(projection.Name)
+                ? $"'{projection.Name}' has no side build registered (src/Host/Rebuilds/SideBuilds.cs), so it cannot be rebuilt beside its live documents."
+                : null;
 
     public static void Register(StoreOptions opts, ProjectionInfo projection) => Registrations[projection.Name](opts, NameOf(projection.Name));
 

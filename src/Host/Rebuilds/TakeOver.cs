@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JasperFx.Events.Projections;
 using Npgsql;
 
@@ -14,15 +15,48 @@ namespace EventCrm.Host.Rebuilds;
 /// </summary>
 public static class TakeOver
 {
-    /// <summary>How long the swap may wait for reads in flight on the live tables before giving up (the live build then stays).</summary>
-    private const string TableLockTimeout = "10s";
+    /// <summary>Setting: how long the swap keeps trying while reads hold the live tables (a TimeSpan, default 30 s).</summary>
+    public const string TryForKey = "Rebuilds:SwapTriesFor";
+    public static readonly TimeSpan DefaultTryFor = TimeSpan.FromSeconds(30);
 
-    public static async Task SwapAsync(SideBuild side, IReadOnlyDictionary<ShardName, long> positions, CancellationToken ct)
+    /// <summary>
+    /// How long one try waits for the live tables. A read that comes while the swap waits queues
+    /// behind its lock, so this is the longest any new read is held; then the try gives up its locks.
+    /// </summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Between two tries reads run freely, and long reads in flight get the time to finish.</summary>
+    public static readonly TimeSpan PauseBetweenTries = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>Swaps, trying again while reads in flight hold a live table, for at most <paramref name="tryFor"/>; past that the live build stays.</summary>
+    public static async Task SwapAsync(SideBuild side, IReadOnlyDictionary<ShardName, long> positions, TimeSpan tryFor, CancellationToken ct)
+    {
+        await RebuildSql.ExecuteAsync(side.Database, $"create schema if not exists {side.RetiredSchema}; " +
+            string.Concat(side.Tables.Select(t => $"drop table if exists {side.RetiredSchema}.{t}; ")), ct);
+
+        var (clock, tries) = (Stopwatch.StartNew(), 0);
+        while (true)
+        {
+            tries++;
+            try
+            {
+                await TryAsync(side, positions, ct);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                if (clock.Elapsed + PauseBetweenTries >= tryFor)
+                    throw new InvalidOperationException($"The new build could not take over: reads kept the live tables ({string.Join(", ", side.Tables)}) " +
+                        $"for {clock.Elapsed.TotalSeconds:0.#} s ({tries} tries, {TryForKey} = {tryFor}). The live documents stay; request the rebuild " +
+                        "again once the long reads are over.", e);
+            }
+            await Task.Delay(PauseBetweenTries, ct);
+        }
+    }
+
+    private static async Task TryAsync(SideBuild side, IReadOnlyDictionary<ShardName, long> positions, CancellationToken ct)
     {
         var (live, next, retired) = (side.LiveSchema, side.SideSchema, side.RetiredSchema);
-        await RebuildSql.ExecuteAsync(side.Database, $"create schema if not exists {retired}; " +
-            string.Concat(side.Tables.Select(t => $"drop table if exists {retired}.{t}; ")), ct);
-
         await using var connection = side.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -30,7 +64,7 @@ public static class TakeOver
         // before any table is locked, so reads are never blocked behind it.
         foreach (var (liveShard, sideShard) in side.Shards)
             await RebuildSql.SetProgressAsync(connection, live, liveShard.Identity, positions[sideShard], ct);
-        await RebuildSql.ExecuteAsync(connection, $"set local lock_timeout = '{TableLockTimeout}'; " + string.Concat(side.Tables.Select(t =>
+        await RebuildSql.ExecuteAsync(connection, $"set local lock_timeout = '{(int)LockWait.TotalMilliseconds}ms'; " + string.Concat(side.Tables.Select(t =>
             $"alter table {live}.{t} set schema {retired}; alter table {next}.{t} set schema {live}; ")), ct);
         await transaction.CommitAsync(ct);
     }

@@ -48,10 +48,15 @@ public sealed record IngestionPlan(
 /// </summary>
 public static class IngestionDecision
 {
+    /// <param name="placeOf">
+    /// How the caller names an item of the batch by its index, for a touchpoint id used twice in
+    /// the batch: "[3]" in a request's array (the default), "line 3" in an import file.
+    /// </param>
     public static IngestionPlan Decide(
         IReadOnlyList<IncomingTouchpoint> batch,
         IReadOnlyDictionary<string, StoredTouchpoint> storedById,
-        IReadOnlyDictionary<string, CustomerStanding> standings)
+        IReadOnlyDictionary<string, CustomerStanding> standings,
+        Func<int, string>? placeOf = null)
     {
         var rejections = new List<Rejection>();
         var repeats = new List<IncomingTouchpoint>();
@@ -64,13 +69,16 @@ public static class IngestionDecision
         foreach (var item in batch)
         {
             var id = item.Touchpoint.TouchpointId;
-            var earlier = storedById.TryGetValue(id, out var stored)
-                ? stored
-                : acceptedInBatch.TryGetValue(id, out var inBatch) ? new StoredTouchpoint(inBatch.CustomerId, inBatch.Touchpoint) : null;
-            if (earlier is not null)
+            if (storedById.TryGetValue(id, out var stored))
             {
-                if (SameContent(earlier, item)) repeats.Add(item);
+                if (SameContent(stored, item)) repeats.Add(item);
                 else rejections.Add(Conflicting(item));
+                continue;
+            }
+            if (acceptedInBatch.TryGetValue(id, out var inBatch))
+            {
+                if (SameContent(new StoredTouchpoint(inBatch.CustomerId, inBatch.Touchpoint), item)) repeats.Add(item);
+                else rejections.Add(ConflictingWith(item, (placeOf ?? InArray)(inBatch.Index)));
                 continue;
             }
 
@@ -173,6 +181,15 @@ public static class IngestionDecision
     /// <summary>A touchpoint id used again for other content: the caller is reusing a key for something else.</summary>
     public static Rejection Conflicting(IncomingTouchpoint item) => new(item.Index, item.Touchpoint.TouchpointId, RejectionKind.Conflict,
         $"touchpoint '{item.Touchpoint.TouchpointId}' was already recorded with different content");
+
+    /// <summary>
+    /// A touchpoint id used twice in one batch (or file) for other content. Nothing of the batch is
+    /// recorded yet, so the reason names the earlier item, not the store.
+    /// </summary>
+    public static Rejection ConflictingWith(IncomingTouchpoint item, string earlierPlace) => new(item.Index, item.Touchpoint.TouchpointId, RejectionKind.Conflict,
+        $"{earlierPlace} has the same touchpoint id '{item.Touchpoint.TouchpointId}' with other content");
+
+    private static string InArray(int index) => $"[{index}]";
 
     // Records compare by value; DateTimeOffset compares instants, so the same moment written with
     // another offset is the same touchpoint. A personal value erased since (docs/privacy.md)

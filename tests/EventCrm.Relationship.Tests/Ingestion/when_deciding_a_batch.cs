@@ -58,6 +58,19 @@ public class when_deciding_a_batch
     }
 
     [Fact]
+    public void an_id_used_twice_in_the_batch_with_other_content_names_the_earlier_item_not_the_store()
+    {
+        var batch = new IncomingTouchpoint[] { new(0, "c1", SignUp("t1")), new(1, "c1", Purchase("t2", 100m)), new(2, "c1", Purchase("t2", 99m)) };
+
+        var inArray = IngestionDecision.Decide(batch, NothingStored, NobodyKnown);
+        var inFile = IngestionDecision.Decide(batch, NothingStored, NobodyKnown, index => $"line {index}");
+
+        inArray.Rejections.ShouldHaveSingleItem().ShouldBe(new Rejection(2, "t2", RejectionKind.Conflict,
+            "[1] has the same touchpoint id 't2' with other content"));
+        inFile.Rejections.ShouldHaveSingleItem().Reason.ShouldBe("line 1 has the same touchpoint id 't2' with other content");
+    }
+
+    [Fact]
     public void a_second_signup_is_a_conflict_whether_stored_or_in_the_same_batch()
     {
         var signedUp = new Dictionary<string, CustomerStanding> { ["c1"] = new(1, true) };
