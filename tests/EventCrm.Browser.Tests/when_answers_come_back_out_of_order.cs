@@ -9,6 +9,8 @@ namespace EventCrm.Browser.Tests;
 public class when_answers_come_back_out_of_order(BrowserFixture app)
 {
     private const string Handled = "ordinary-04";
+    /// <summary>What the page is given to make a request: a page that never makes it fails the test instead of hanging it.</summary>
+    private static readonly TimeSpan Waited = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task an_older_reading_of_the_work_list_does_not_bring_back_a_client_handled_since()
@@ -37,7 +39,7 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
             // A reading starts (the 30 s one, say) and is slow; the client is handled; a newer reading comes back first.
             var release = held = new TaskCompletionSource();
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
-            await heldArrived.Task;
+            await heldArrived.Task.WaitAsync(Waited);
             handled = true;
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
             await Expect(list.GetByRole(AriaRole.Button)).ToHaveCountAsync(1);
@@ -78,12 +80,12 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" }).ClickAsync();
-            await posted.Task;
+            await posted.Task.WaitAsync(Waited);
 
             await desk.Open(nextName);
             await Expect(desk.Retention).ToContainTextAsync("Assessing the request");
             postHeld.SetResult();
-            await gammaReadAfterTheOutcome.Task;
+            await gammaReadAfterTheOutcome.Task.WaitAsync(Waited);
             decided = true;
 
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: no offer", new() { Timeout = 10_000 });
@@ -111,7 +113,8 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
             ["inputs"] = new JsonObject(),
             ["offer"] = decision != "offer-made" ? null : new JsonObject
             {
-                ["offerId"] = $"offer:{id}-cancel", ["amount"] = 100m, ["cost"] = 100m, ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(7).ToString("O"),
+                ["offerId"] = $"offer:{id}-cancel", ["amount"] = 100m, ["cost"] = 100m, ["madeAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
+                ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(7).ToString("O"),
                 ["rule"] = "test", ["inputs"] = new JsonObject(),
             },
         },

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using EventCrm.Host.Values;
 
 namespace EventCrm.Host.Exports;
 
@@ -31,20 +30,11 @@ public sealed record EventExportFilter(DateTimeOffset? From, DateTimeOffset? To,
         return (new EventExportFilter(start, end, names, customer), errors);
     }
 
-    /// <summary>
-    /// ISO 8601 and nothing else: "yyyy-MM-dd", or "yyyy-MM-ddTHH:mm[:ss[.fraction]]" with "Z", "±HH:mm"
-    /// or no offset. .NET's own parser also takes "06/12/2026" (as 12 June), "Dec 5 2026", "2026-12"
-    /// or "11:10" (today), each a window the caller did not mean.
-    /// </summary>
-    private static readonly Regex Iso8601 = new(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?\z", RegexOptions.CultureInvariant);
-
-    // A date alone means midnight UTC; a time without offset is read as UTC.
     private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (Iso8601.IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
-        errors[name] = ["must be an ISO 8601 date or date and time: yyyy-MM-dd or yyyy-MM-ddTHH:mm[:ss[.fraction]] with Z, ±HH:mm or no offset (UTC), " +
-            "e.g. 2025-03-01 or 2025-03-01T10:15:00Z"];
+        if (Moments.TryParseBound(text, out var time)) return time;
+        errors[name] = [$"must be an ISO 8601 date or date and time: {Moments.BoundForms}"];
         return null;
     }
 }

@@ -1,7 +1,7 @@
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
-using System.Globalization;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Values;
 using EventCrm.Relationship.Portfolio;
 using Wolverine.Http;
 
@@ -38,9 +38,9 @@ public static class GetKpisEndpoint
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {
         var end = clock.GetUtcNow();
-        if (to is not null && !TryParse(to, out end)) return Problems.Invalid("to", "must be an ISO 8601 date or date and time");
+        if (to is not null && !Moments.TryParseBound(to, out end)) return Problems.Invalid("to", $"must be an ISO 8601 date or date and time: {Moments.BoundForms}");
         var start = end.AddYears(-1);
-        if (from is not null && !TryParse(from, out start)) return Problems.Invalid("from", "must be an ISO 8601 date or date and time");
+        if (from is not null && !Moments.TryParseBound(from, out start)) return Problems.Invalid("from", $"must be an ISO 8601 date or date and time: {Moments.BoundForms}");
         if (start > end) return Problems.Invalid("from", "must not be after to");
         // A cohort per month: a period of centuries would be an answer of millions of points.
         if (start < end.AddYears(-MaxPeriodYears)) return Problems.Invalid("from", $"must be at most {MaxPeriodYears} years before to");
@@ -51,9 +51,6 @@ public static class GetKpisEndpoint
     }
 
     public const int MaxPeriodYears = 50;
-
-    private static bool TryParse(string text, out DateTimeOffset moment) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
 }
 
 public static class GetDataQualityEndpoint

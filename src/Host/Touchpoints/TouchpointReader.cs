@@ -25,6 +25,8 @@ public static class TouchpointReader
         return Read(new JsonTouchpointFields(item), now);
     }
 
+    private static bool IsTheServices(string? touchpointId) => touchpointId?.StartsWith(SystemStreams.Prefix, StringComparison.Ordinal) == true;
+
     public static (ParsedTouchpoint? Touchpoint, IReadOnlyList<FieldError> Errors) Read(TouchpointFields f, DateTimeOffset now)
     {
         var type = f.RequiredString("type", 64);
@@ -36,7 +38,7 @@ public static class TouchpointReader
         var id = f.RequiredString("touchpointId", MaxTouchpointIdLength)!;
         // Touchpoint ids are one space for every customer: a caller holding the id of a decision the
         // service is about to record would have that decision refused, the client never assessed.
-        if (id?.StartsWith(SystemStreams.Prefix, StringComparison.Ordinal) == true)
+        if (IsTheServices(id))
             f.Errors.Add(new("touchpointId", $"must not start with '{SystemStreams.Prefix}', which is reserved for the service's own touchpoints"));
         var at = f.RequiredTimestamp("occurredAt");
 

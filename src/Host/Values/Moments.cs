@@ -45,6 +45,25 @@ public static partial class Moments
         return $"must be {Forms}";
     }
 
+    public const string BoundForms = "yyyy-MM-dd (the start of that day, UTC) or yyyy-MM-ddTHH:mm, with optional :ss and up to 7 " +
+                                     "fraction digits, then Z, ±HH:mm or nothing (UTC), e.g. 2025-03-01 or 2025-03-01T10:15:00Z";
+
+    /// <summary>
+    /// A bound of a window [from, to) (an export, the KPIs' period): the same forms, but a date alone
+    /// is the start of that day, so that from=2025-03-01&amp;to=2025-04-01 is March.
+    /// </summary>
+    public static bool TryParseBound(string text, out DateTimeOffset moment)
+    {
+        moment = default;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return true;
+        }
+        return DateAndTime().IsMatch(text)
+               && DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
+    }
+
     /// <summary>A 400 naming the parameter when the text is not a moment; null when it is.</summary>
     public static IResult? Refusal(string parameter, string text, out DateTimeOffset moment) =>
         Problem(text, out moment) is { } problem ? Problems.Invalid(parameter, problem) : null;

@@ -77,5 +77,8 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
         // A cohort per month: centuries would answer millions of points.
         (await portfolio.Host.GetJson("/api/kpis?from=1900-01-01&to=2025-01-01", 400)).ErrorKeys().ShouldBe(["from"]);
         await portfolio.Host.GetJson("/api/kpis?from=1975-01-01&to=2025-01-01");
+        // Spellings a lenient parser reads as another moment: 4 January in US order, today at 10:00, the 1st of May.
+        foreach (var loose in new[] { "01/04/2025", "10:00", "2025-05", "May%202025" })
+            (await portfolio.Host.GetJson($"/api/kpis?from={loose}&to=2026-01-01", 400)).ErrorKeys().ShouldBe(["from"]);
     }
 }

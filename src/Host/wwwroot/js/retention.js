@@ -111,7 +111,8 @@ function outcomes(pending, onRecorded, choices) {
       // Not before the request it answers nor the offer (the service refuses such answers), which a
       // clock running ahead of this computer's may have dated later than now (a millisecond after:
       // their times may carry digits a Date drops).
-      const notBefore = Math.max(Date.parse(pending.requestedAt), pending.offer ? Date.parse(pending.offer.madeAt) : 0) + 1;
+      const bounds = [pending.requestedAt, pending.offer?.madeAt].map(t => Date.parse(t)).filter(Number.isFinite);
+      const notBefore = Math.max(0, ...bounds) + 1;
       const answeredAt = new Date(Math.max(Date.now(), notBefore));
       await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
       announce(done);
