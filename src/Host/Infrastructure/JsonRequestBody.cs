@@ -38,7 +38,7 @@ public sealed class JsonRequestBody
             var body = new JsonRequestBody();
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (NameOf(property) is not { } name) body.Refuse("body", "a field name " + NotUnicode);
+                if (JsonText.NameOf(property) is not { } name) body.Refuse("body", "a field name " + JsonText.NotUnicode);
                 else if (!fields.Contains(name))
                     body.Refuse(name, $"is not a field of this request; its fields are {string.Join(", ", fields)} (names are case-sensitive)");
                 else if (!body._fields.TryAdd(name, property.Value.Clone())) body.Refuse(name, "appears more than once");
@@ -52,8 +52,8 @@ public sealed class JsonRequestBody
     {
         if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.String) Refuse(name, "must be a string");
-        else if (TextOf(value) is { } text) return text;
-        else Refuse(name, NotUnicode);
+        else if (JsonText.Of(value) is { } text) return text;
+        else Refuse(name, JsonText.NotUnicode);
         return null;
     }
 
@@ -69,9 +69,9 @@ public sealed class JsonRequestBody
         var numbers = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var member in value.EnumerateObject())
         {
-            if (NameOf(member) is not { } memberName)
+            if (JsonText.NameOf(member) is not { } memberName)
             {
-                Refuse(name, "a parameter name " + NotUnicode);
+                Refuse(name, "a parameter name " + JsonText.NotUnicode);
                 continue;
             }
             var key = $"{name}.{memberName}";
@@ -86,37 +86,6 @@ public sealed class JsonRequestBody
     public IResult? Problem() => _errors.Count == 0
         ? null
         : Problems.Invalid($"{_errors.Count} field(s) are invalid: {string.Join("; ", _errors.Select(e => $"{e.Key} {e.Value[0]}"))}.", _errors);
-
-    /// <summary>
-    /// JSON may escape half of a surrogate pair (<c>"\ud800"</c>): the document parses, but the text
-    /// is no string .NET can hold, so reading it throws. That is the sender's error.
-    /// </summary>
-    private static string? TextOf(JsonElement element)
-    {
-        try
-        {
-            return element.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    /// <inheritdoc cref="TextOf(JsonElement)"/>
-    private static string? NameOf(JsonProperty property)
-    {
-        try
-        {
-            return property.Name;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private const string NotUnicode = "is not valid unicode text (it escapes half of a surrogate pair)";
 
     private void Refuse(string field, string message) =>
         _errors[field] = _errors.TryGetValue(field, out var earlier) ? [.. earlier, message] : [message];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Touchpoints;
 
 namespace EventCrm.Host.Touchpoints;
@@ -13,7 +14,7 @@ public sealed class JsonTouchpointFields : TouchpointFields
     {
         foreach (var property in item.EnumerateObject())
         {
-            if (NameOf(property) is not { } name) Errors.Add(new FieldError("", "a field name " + NotUnicode));
+            if (JsonText.NameOf(property) is not { } name) Errors.Add(new FieldError("", "a field name " + JsonText.NotUnicode));
             else if (!_fields.TryAdd(name, property.Value)) Errors.Add(new FieldError(name, "appears more than once"));
         }
     }
@@ -22,7 +23,7 @@ public sealed class JsonTouchpointFields : TouchpointFields
     {
         if (Take(name) is not { } value || value.ValueKind == JsonValueKind.Null) return (null, null);
         if (value.ValueKind != JsonValueKind.String) return (null, "must be a string");
-        return TextOf(value) is { } text ? (text, null) : (null, NotUnicode);
+        return JsonText.Of(value) is { } text ? (text, null) : (null, JsonText.NotUnicode);
     }
 
     protected override (decimal? Number, string? Problem) TakeDecimal(string name)
@@ -54,35 +55,4 @@ public sealed class JsonTouchpointFields : TouchpointFields
         _taken.Add(name);
         return _fields.TryGetValue(name, out var value) ? value : null;
     }
-
-    /// <summary>
-    /// JSON may escape half of a surrogate pair (<c>"\ud800"</c>): the document parses, but the text is
-    /// no string .NET (or PostgreSQL) can hold, so reading it throws. That is the sender's error.
-    /// </summary>
-    private static string? TextOf(JsonElement element)
-    {
-        try
-        {
-            return element.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    /// <inheritdoc cref="TextOf(JsonElement)"/>
-    private static string? NameOf(JsonProperty property)
-    {
-        try
-        {
-            return property.Name;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private const string NotUnicode = "is not valid unicode text (it escapes half of a surrogate pair)";
 }

@@ -7,12 +7,7 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Touchpoints;
 
 /// <summary>A service that keeps one touchpoint waiting for its writers: the bound is reached at once.</summary>
-public sealed class BusyHost() : SchemaHost(SchemaName, ("Touchpoints:MaxWaiting", "1"))
-{
-    public static readonly string SchemaName = $"eventcrm_busy_{Environment.ProcessId}";
-
-    protected override Task AfterStopAsync() => DataCommandLine.DropSchema(SchemaName);
-}
+public sealed class BusyHost() : ProcessSchemaHost("eventcrm_busy", ("Touchpoints:MaxWaiting", "1"));
 
 public class when_more_touchpoints_wait_than_the_service_keeps(BusyHost busy) : IClassFixture<BusyHost>
 {

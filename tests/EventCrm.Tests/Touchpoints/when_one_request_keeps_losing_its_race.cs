@@ -6,12 +6,7 @@ using static EventCrm.Tests.Support.Touchpoint;
 
 namespace EventCrm.Tests.Touchpoints;
 
-public sealed class LosingRaceHost() : SchemaHost(SchemaName)
-{
-    public static readonly string SchemaName = $"eventcrm_losing_race_{Environment.ProcessId}";
-
-    protected override Task AfterStopAsync() => DataCommandLine.DropSchema(SchemaName);
-}
+public sealed class LosingRaceHost() : ProcessSchemaHost("eventcrm_losing_race");
 
 /// <summary>
 /// Requests arriving together share a transaction. One whose write can never succeed (here a lead

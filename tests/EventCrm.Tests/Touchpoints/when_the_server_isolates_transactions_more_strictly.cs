@@ -6,14 +6,8 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Touchpoints;
 
 /// <summary>A database whose sessions default to serializable transactions, as some operators set them.</summary>
-public sealed class SerializableHost() : SchemaHost(SchemaName, ("ConnectionStrings:EventCrm", ConnectionString))
-{
-    public static readonly string SchemaName = $"eventcrm_serializable_{Environment.ProcessId}";
-
-    private static string ConnectionString => DataCommandLine.ConnectionString() + ";Options=-c default_transaction_isolation=serializable";
-
-    protected override Task AfterStopAsync() => DataCommandLine.DropSchema(SchemaName);
-}
+public sealed class SerializableHost() : ProcessSchemaHost("eventcrm_serializable",
+    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Options=-c default_transaction_isolation=serializable"));
 
 public class when_the_server_isolates_transactions_more_strictly(SerializableHost serializable) : IClassFixture<SerializableHost>
 {
