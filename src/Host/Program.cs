@@ -40,7 +40,7 @@ builder.Host.UseWolverine(opts =>
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(RequestBodiesInOpenApi.Describe);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<FaultProblems>();
 builder.Services.AddEventCrmFeatures();

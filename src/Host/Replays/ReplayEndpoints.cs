@@ -43,6 +43,7 @@ public static class StartReplayEndpoint
 
         var (run, isNew) = await replays.StartAsync(session, formula, asOf, ct);
         if (isNew) await bus.PublishAsync(new RunReplay(run.Id));
+        http.HttpContext.Response.Headers.Location = $"/api/replays/{Uri.EscapeDataString(run.Id)}";
         return Results.Json(new { id = run.Id, run.State, isNew }, statusCode: StatusCodes.Status202Accepted);
     }
 }

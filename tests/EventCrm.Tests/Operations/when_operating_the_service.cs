@@ -25,4 +25,17 @@ public class when_operating_the_service(AppFixture app)
         paths.ShouldContain("/api/customers");
         paths.ShouldContain("/health");
     }
+
+    [Theory]
+    [InlineData("/api/formulas", "name", "name,parameters")]
+    [InlineData("/api/replays", "formula", "asOf,formula")]
+    public async Task the_bodies_read_field_by_field_are_described_with_their_fields_and_no_other(string route, string required, string fields)
+    {
+        var document = await app.Host.GetJson("/openapi/v1.json");
+
+        var schema = document["paths"]![route]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        schema["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe([required]);
+        schema["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ShouldBe(fields.Split(','));
+        schema["additionalProperties"]!.GetValue<bool>().ShouldBeFalse();
+    }
 }

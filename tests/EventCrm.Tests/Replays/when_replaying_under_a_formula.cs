@@ -37,6 +37,12 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         var again = await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = "2025-12-31" }, 202);
         again["id"]!.GetValue<string>().ShouldBe(run["id"]!.GetValue<string>());
         again["isNew"]!.GetValue<bool>().ShouldBeFalse();
+        var answered = await replays.Host.Scenario(s =>
+        {
+            s.Post.Json(new { formula = "simple-clv@0", asOf = "2025-12-31" }).ToUrl("/api/replays");
+            s.StatusCodeShouldBe(202);
+        });
+        answered.Context.Response.Headers.Location.ToString().ShouldBe($"/api/replays/{run["id"]!.GetValue<string>()}");
     }
 
     [Fact]

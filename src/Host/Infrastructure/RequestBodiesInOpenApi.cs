@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace EventCrm.Host.Infrastructure;
+
+/// <summary>
+/// Routes that read their JSON body field by field (<see cref="JsonRequestBody"/>, so that a typo is
+/// refused rather than dropped) take no body parameter the OpenAPI document could describe: their
+/// bodies are described here, as strictly as they are read (no other field, numbers as numbers).
+/// </summary>
+public static class RequestBodiesInOpenApi
+{
+    private static readonly Dictionary<(string Method, string Path), Func<OpenApiSchema>> Bodies = new()
+    {
+        [("POST", "api/formulas")] = () => Body(["name"],
+            ("name", Text("the formula: simple-clv, waland-cole, retention-ltv or bgnbd-gg")),
+            ("parameters", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object, Description = "the version's parameters by name (docs/value.md)",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Number },
+            })),
+        [("POST", "api/replays")] = () => Body(["formula"],
+            ("formula", Text("name@version, e.g. simple-clv@2")),
+            ("asOf", Text("the business time to replay to: yyyy-MM-dd (end of that day, UTC) or an ISO 8601 date and time; default now"))),
+    };
+
+    public static void Describe(OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
+    {
+        var route = (context.Description.HttpMethod ?? "", context.Description.RelativePath ?? "");
+        if (Bodies.TryGetValue(route, out var body) && operation.RequestBody is null)
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body() } },
+            };
+        return Task.CompletedTask;
+    });
+
+    private static OpenApiSchema Body(string[] required, params (string Name, OpenApiSchema Schema)[] fields) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = required.ToHashSet(),
+        Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)f.Schema),
+        AdditionalPropertiesAllowed = false,
+    };
+
+    private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+}
