@@ -52,6 +52,21 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
     }
 
     [Fact]
+    public async Task a_desk_key_that_may_not_read_audits_is_offered_no_audit_link()
+    {
+        var deskOnly = await app.KeyWithRoles("desk");
+        await app.WithDesk(nameof(a_desk_key_that_may_not_read_audits_is_offered_no_audit_link), async desk =>
+        {
+            await desk.EnterKey(deskOnly);
+            // The link is offered once the key's rights are known.
+            await desk.Page.RunAndWaitForResponseAsync(() => desk.Open(ScenarioData.GammaName), "**/api/keys/me");
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.GammaName);
+
+            await Expect(desk.Page.GetByRole(AriaRole.Link, new() { Name = "Audit this customer" })).ToHaveCountAsync(0);
+        });
+    }
+
+    [Fact]
     public async Task every_customers_chain_is_checked_from_the_page()
     {
         var auditor = await app.KeyWithRoles("auditor");

@@ -30,6 +30,26 @@ public class when_calling_with_api_keys(AppFixture app)
     }
 
     [Fact]
+    public async Task any_key_reads_who_it_is_and_what_it_may_use()
+    {
+        var desk = await KeyWith(Roles.Desk);
+
+        var me = (await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/keys/me");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
+        })).ReadAsJson<JsonNode>()!;
+
+        me["name"]!.GetValue<string>().ShouldBe("test desk");
+        me["roles"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["desk"]);
+        // The policy table: the desk reads customers and appends its outcomes, nothing else.
+        me["groups"]!.AsArray().Select(g => g!.GetValue<string>()).ShouldBe(["append", "read"]);
+        var admin = await app.Host.GetJson("/api/keys/me");
+        admin["groups"]!.AsArray().Count.ShouldBe(Policies.RolesFor.Count);
+        (await Status("GET", "/api/keys/me", null)).ShouldBe(401);
+    }
+
+    [Fact]
     public async Task a_flood_of_random_keys_does_not_grow_the_key_cache_without_end_and_real_keys_still_work()
     {
         var keys = app.Host.Services.GetRequiredService<ApiKeyStore>();

@@ -26,6 +26,15 @@ export async function postJson(path, body) { return call("POST", path, body); }
 
 export async function deleteResource(path) { return call("DELETE", path); }
 
+let caller = { key: null, answer: null };
+
+/** Whether the session's key may use an endpoint group (GET /api/keys/me), asked once per key; false when it cannot be told. */
+export function mayUse(group) {
+  const key = apiKey.get();
+  if (caller.key !== key || !caller.answer) caller = { key, answer: getJson("/api/keys/me") };
+  return caller.answer.then(me => me.groups.includes(group), () => false);
+}
+
 // A 503 (the database out for a moment) asks to come back after Retry-After: a read is sent again
 // a few times before the page shows the refusal. Writes are left to the user, who sees why.
 const BusyRetries = 3;

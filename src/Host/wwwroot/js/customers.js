@@ -1,5 +1,5 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
-import { apiKey, getJson } from "./api.js";
+import { apiKey, getJson, mayUse } from "./api.js";
 import { h, showError, clearError, announce, installKeyDialog, markCurrent, arrowKeys } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
@@ -126,12 +126,18 @@ async function loadTimeline(id, still) {
 }
 
 function showFacts(profile, state) {
-  document.getElementById("customer-facts").replaceChildren(
-    h("span", {}, profile.customerId),
+  const facts = document.getElementById("customer-facts");
+  const id = h("span", {}, profile.customerId);
+  facts.replaceChildren(
+    id,
     h("span", {}, profile.email ?? "no email"),
     h("span", {}, `segment ${profile.segment ?? "–"}`),
-    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}` }, state)),
-    h("a", { href: `audit.html#customer=${encodeURIComponent(profile.customerId)}` }, "Audit this customer"));
+    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}` }, state)));
+  // Only for a key that may read audits: the page it leads to would refuse anything else.
+  mayUse("audit").then(allowed => {
+    if (allowed && facts.firstChild === id)
+      facts.append(h("a", { href: `audit.html#customer=${encodeURIComponent(profile.customerId)}` }, "Audit this customer"));
+  });
 }
 
 function setState(state) {
