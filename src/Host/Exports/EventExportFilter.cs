@@ -33,8 +33,8 @@ public sealed record EventExportFilter(DateTimeOffset? From, DateTimeOffset? To,
     private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (Moments.TryParseBound(text, out var time)) return time;
-        errors[name] = [$"must be an ISO 8601 date or date and time: {Moments.BoundForms}"];
+        if (Moments.BoundProblem(text, out var time) is not { } problem) return time;
+        errors[name] = [problem];
         return null;
     }
 }

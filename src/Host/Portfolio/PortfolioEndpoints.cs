@@ -38,9 +38,9 @@ public static class GetKpisEndpoint
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {
         var end = clock.GetUtcNow();
-        if (to is not null && !Moments.TryParseBound(to, out end)) return Problems.Invalid("to", $"must be an ISO 8601 date or date and time: {Moments.BoundForms}");
+        if (to is not null && Moments.BoundProblem(to, out end) is { } badTo) return Problems.Invalid("to", badTo);
         var start = end.AddYears(-1);
-        if (from is not null && !Moments.TryParseBound(from, out start)) return Problems.Invalid("from", $"must be an ISO 8601 date or date and time: {Moments.BoundForms}");
+        if (from is not null && Moments.BoundProblem(from, out start) is { } badFrom) return Problems.Invalid("from", badFrom);
         if (start > end) return Problems.Invalid("from", "must not be after to");
         // A cohort per month: a period of centuries would be an answer of millions of points.
         if (start < end.AddYears(-MaxPeriodYears)) return Problems.Invalid("from", $"must be at most {MaxPeriodYears} years before to");

@@ -45,9 +45,11 @@ public static class GetRetentionEndpoint
     private static PendingCancellationView Pending(CancellationRequested cancellation, IReadOnlyList<ITouchpoint> touchpoints)
     {
         var id = cancellation.TouchpointId;
-        // A cancellation made while an earlier one's offer runs gets no offer of its own: that one stands.
-        var offer = touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => o.CancellationTouchpointId == id) ?? RunningAt(cancellation.OccurredAt, touchpoints);
         var letGo = touchpoints.OfType<RetentionNotOffered>().LastOrDefault(n => n.CancellationTouchpointId == id);
+        // A cancellation made while an earlier one's offer runs gets no offer of its own: that one
+        // stands. One the service decided on itself shows its own decision.
+        var offer = touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => o.CancellationTouchpointId == id)
+                    ?? (letGo is null ? RunningAt(cancellation.OccurredAt, touchpoints) : null);
         return (offer, letGo) switch
         {
             ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
@@ -58,10 +60,11 @@ public static class GetRetentionEndpoint
         };
     }
 
-    /// <summary>The offer, unanswered, that still ran when the cancellation came.</summary>
+    /// <summary>The offer still open (unanswered, not closed by the client's departure) that ran when the cancellation came.</summary>
     private static RetentionOfferMade? RunningAt(DateTimeOffset at, IReadOnlyList<ITouchpoint> touchpoints)
     {
-        var closed = touchpoints.Select(IngestionDecision.OfferAnswered).OfType<string>().ToHashSet();
-        return touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => !closed.Contains(o.OfferId) && o.ExpiresAt > at);
+        // Folded in recording order by the rules the ingestion decides with.
+        var open = DecisionsInTurn.After(null, touchpoints).OpenOffers;
+        return touchpoints.OfType<RetentionOfferMade>().LastOrDefault(o => open.ContainsKey(o.OfferId) && o.ExpiresAt > at);
     }
 }

@@ -131,6 +131,7 @@ public sealed class TouchpointAppender
         {
             var parts = new List<Part>();
             var writes = new List<(Part Part, NpgsqlBatch Batch)>();
+            var oneByOne = false;
             try
             {
                 await LockAsync(all, eventIds, parts, ct);
@@ -168,8 +169,8 @@ public sealed class TouchpointAppender
             }
             catch (Exception e) when (LostRaces.Are(e) && requests.Count > 1 && attempt >= TogetherAttempts && committed.All(c => c.Count == 0))
             {
-                _logger.LogDebug("Requests sharing a transaction keep losing races: trying them one by one");
-                return await OneByOneAsync(requests, claimed, commitAfter, ct);
+                // Not from here: this attempt's transaction still holds its stream locks until disposed below.
+                oneByOne = true;
             }
             catch (Exception e) when (LostRaces.Are(e) && attempt < MaxAttempts)
             {
@@ -185,6 +186,11 @@ public sealed class TouchpointAppender
             {
                 foreach (var (_, batch) in writes) await batch.DisposeAsync();
                 await DisposeAllAsync(parts);
+            }
+            if (oneByOne)
+            {
+                _logger.LogDebug("Requests sharing a transaction keep losing races: trying them one by one");
+                return await OneByOneAsync(requests, claimed, commitAfter, ct);
             }
         }
     }

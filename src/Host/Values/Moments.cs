@@ -28,22 +28,8 @@ public static partial class Moments
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)? \d{2}:\d{2}$", RegexOptions.CultureInvariant)]
     private static partial Regex PlusReadAsSpace();
 
-    /// <summary>Null when the text is a moment; otherwise what is wrong with it, saying the accepted forms.</summary>
-    public static string? Problem(string text, out DateTimeOffset moment)
-    {
-        moment = default;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
-            return null;
-        }
-        if (PlusReadAsSpace().IsMatch(text))
-            return $"has a space where its offset's sign should be: a + in a query string must be sent as %2B. It must be {Forms}";
-        if (DateAndTime().IsMatch(text)
-            && DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment))
-            return null;
-        return $"must be {Forms}";
-    }
+    /// <summary>Null when the text is a moment (a bare date: the end of that day); otherwise what is wrong with it, saying the accepted forms.</summary>
+    public static string? Problem(string text, out DateTimeOffset moment) => Read(text, TimeOnly.MaxValue, Forms, out moment);
 
     public const string BoundForms = "yyyy-MM-dd (the start of that day, UTC) or yyyy-MM-ddTHH:mm, with optional :ss and up to 7 " +
                                      "fraction digits, then Z, ±HH:mm or nothing (UTC), e.g. 2025-03-01 or 2025-03-01T10:15:00Z";
@@ -52,16 +38,22 @@ public static partial class Moments
     /// A bound of a window [from, to) (an export, the KPIs' period): the same forms, but a date alone
     /// is the start of that day, so that from=2025-03-01&amp;to=2025-04-01 is March.
     /// </summary>
-    public static bool TryParseBound(string text, out DateTimeOffset moment)
+    public static string? BoundProblem(string text, out DateTimeOffset moment) => Read(text, TimeOnly.MinValue, BoundForms, out moment);
+
+    private static string? Read(string text, TimeOnly timeOfABareDate, string forms, out DateTimeOffset moment)
     {
         moment = default;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            moment = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return true;
+            moment = new DateTimeOffset(date.ToDateTime(timeOfABareDate), TimeSpan.Zero);
+            return null;
         }
-        return DateAndTime().IsMatch(text)
-               && DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment);
+        if (PlusReadAsSpace().IsMatch(text))
+            return $"has a space where its offset's sign should be: a + in a query string must be sent as %2B. It must be {forms}";
+        if (DateAndTime().IsMatch(text)
+            && DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment))
+            return null;
+        return $"must be {forms}";
     }
 
     /// <summary>A 400 naming the parameter when the text is not a moment; null when it is.</summary>

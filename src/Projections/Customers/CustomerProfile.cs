@@ -47,7 +47,7 @@ public sealed record CustomerProfile
     public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
 
     /// <summary>What the ingestion decision needs to know of this customer.</summary>
-    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => new OfferWindow(o.MadeAt ?? DateTimeOffset.MinValue, o.ExpiresAt)), LatestCancellationAt);
+    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => new OfferWindow(o.MadeAt, o.ExpiresAt)), LatestCancellationAt);
 
     public CustomerProfile Record(ITouchpoint touchpoint, long version, DateTimeOffset recordedAt)
     {
@@ -63,7 +63,7 @@ public sealed record CustomerProfile
             RetentionOfferAccepted a => Close(a.OfferId),
             RetentionOfferDeclined d => Close(d.OfferId),
             RetentionOfferExpired e => Close(e.OfferId),
-            CustomerChurned gone => this with { OpenOffers = OpenOffers.Where(o => !IngestionDecision.ClosedByChurn(o.MadeAt, gone)).ToList() },
+            CustomerChurned gone => this with { OpenOffers = OpenOffers.Where(o => !IngestionDecision.ClosedByChurn(o.MadeAt, LatestCancellationAt, gone)).ToList() },
             _ => this,
         };
         var type = TouchpointTypes.NameOf(touchpoint);

@@ -46,7 +46,7 @@ public static class DecisionsInTurn
             if (IngestionDecision.OfferAnswered(touchpoint) is { } closed) offers.Remove(closed);
             if (touchpoint is CustomerChurned gone)
                 foreach (var (offerId, window) in offers.ToList())
-                    if (IngestionDecision.ClosedByChurn(window.MadeAt, gone)) offers.Remove(offerId);
+                    if (IngestionDecision.ClosedByChurn(window.MadeAt, latestCancellation, gone)) offers.Remove(offerId);
         }
         return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers, latestCancellation);
     }

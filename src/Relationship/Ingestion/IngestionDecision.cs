@@ -20,8 +20,8 @@ public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyD
     public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new Dictionary<string, OfferWindow>()) { }
 }
 
-/// <summary>When an offer may be answered, in business time: from when it was made (MinValue when profiles did not keep it yet) until it expires.</summary>
-public sealed record OfferWindow(DateTimeOffset MadeAt, DateTimeOffset ExpiresAt);
+/// <summary>When an offer may be answered, in business time: from when it was made (null in profiles stored before it was kept) until it expires.</summary>
+public sealed record OfferWindow(DateTimeOffset? MadeAt, DateTimeOffset ExpiresAt);
 
 public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict }
 
@@ -123,10 +123,10 @@ public static class IngestionDecision
                     continue;
                 }
                 // Nor before the offer itself: the timeline would have the client retained (or churned), then offered.
-                if (item.Touchpoint.OccurredAt < madeAt)
+                if (madeAt is { } made && item.Touchpoint.OccurredAt < made)
                 {
                     rejections.Add(new(item.Index, id, RejectionKind.UnknownOffer,
-                        $"offer '{offerId}' of customer '{item.CustomerId}' was made at {madeAt:O}; an answer dated before that " +
+                        $"offer '{offerId}' of customer '{item.CustomerId}' was made at {made:O}; an answer dated before that " +
                         "cannot answer it (check the sender's clock)", "occurredAt"));
                     continue;
                 }
@@ -136,7 +136,8 @@ public static class IngestionDecision
                 cancellationsInBatch[item.CustomerId] = Later(cancellationsInBatch.GetValueOrDefault(item.CustomerId), cancellation.OccurredAt);
             if (OfferAnswered(item.Touchpoint) is { } answered) answeredInBatch.Add(answered);
             if (item.Touchpoint is CustomerChurned gone && standings.TryGetValue(item.CustomerId, out var leaving))
-                answeredInBatch.UnionWith(leaving.OpenOffers.Where(o => ClosedByChurn(o.Value.MadeAt, gone)).Select(o => o.Key));
+                answeredInBatch.UnionWith(leaving.OpenOffers
+                    .Where(o => ClosedByChurn(o.Value.MadeAt, LatestCancellation(item.CustomerId, standings, cancellationsInBatch), gone)).Select(o => o.Key));
             if (item.Touchpoint is SignedUp) signedUpInBatch.Add(item.CustomerId);
             acceptedInBatch[id] = item;
             if (!pending.TryGetValue(item.CustomerId, out var list)) pending[item.CustomerId] = list = [];
@@ -168,10 +169,16 @@ public static class IngestionDecision
         return cancellationsInBatch.TryGetValue(customerId, out var inBatch) ? Later(stored, inBatch) : stored;
     }
 
-    /// <summary>The later of two business times, either of which may be unknown.</summary>
-    /// <summary>A client who left once an offer was made has no offer left to answer (its expiry records nothing either).</summary>
-    public static bool ClosedByChurn(DateTimeOffset? offerMadeAt, CustomerChurned churn) => churn.OccurredAt >= (offerMadeAt ?? DateTimeOffset.MinValue);
+    /// <summary>
+    /// A client who left after the offer was made, and after its latest request to cancel, has no
+    /// offer left to answer (its expiry records nothing either). A departure dated before a later
+    /// request leaves the offer running, the client asking again; an offer whose time is unknown
+    /// (profiles stored before it was kept) is left to its answer or expiry.
+    /// </summary>
+    public static bool ClosedByChurn(DateTimeOffset? offerMadeAt, DateTimeOffset? latestCancellationAt, CustomerChurned churn) =>
+        offerMadeAt is { } made && churn.OccurredAt >= made && churn.OccurredAt >= (latestCancellationAt ?? DateTimeOffset.MinValue);
 
+    /// <summary>The later of two business times, either of which may be unknown.</summary>
     public static DateTimeOffset Later(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k > at ? k : at;
 
     private static bool HasSignedUp(string customerId, IReadOnlyDictionary<string, CustomerStanding> standings,

@@ -134,6 +134,37 @@ public class when_deciding_requests_in_turn
     }
 
     [Fact]
+    public void a_departure_dated_before_a_later_request_to_cancel_leaves_the_offer_running()
+    {
+        // Offer at 10:00; the client asked again at 12:00 (while it ran); a departure dated 11:00 arrives late.
+        var made = Jan1.AddHours(10);
+        var standings = new Dictionary<string, CustomerStanding>
+        {
+            ["c1"] = new(7, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(made, made.AddDays(7)) }, LatestCancellationAt: made.AddHours(2)),
+        };
+        var lateNews = new CustomerChurned("late-news", made.AddHours(1), null);
+
+        var plans = DecisionsInTurn.Decide([[new(0, "c1", lateNews)], [new(0, "c1", Accept("answer", "offer-1"))]], NothingStored, standings);
+
+        plans[1].Accepted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void an_offer_whose_time_is_unknown_is_left_to_its_answer_or_expiry()
+    {
+        // Stored before profiles kept when offers were made: no departure can be placed after it.
+        var standings = new Dictionary<string, CustomerStanding>
+        {
+            ["c1"] = new(7, true, new Dictionary<string, OfferWindow> { ["offer-1"] = new(null, Jan1.AddDays(7)) }, LatestCancellationAt: Jan1),
+        };
+        var left = new CustomerChurned("left", Jan1.AddHours(1), null);
+
+        var plans = DecisionsInTurn.Decide([[new(0, "c1", left)], [new(0, "c1", Accept("answer", "offer-1"))]], NothingStored, standings);
+
+        plans[1].Accepted.ShouldBeTrue();
+    }
+
+    [Fact]
     public void an_offer_made_in_the_same_batch_opens_when_it_was_made()
     {
         var standings = new Dictionary<string, CustomerStanding> { ["c1"] = new(3, true) };

@@ -80,5 +80,7 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
         // Spellings a lenient parser reads as another moment: 4 January in US order, today at 10:00, the 1st of May.
         foreach (var loose in new[] { "01/04/2025", "10:00", "2025-05", "May%202025" })
             (await portfolio.Host.GetJson($"/api/kpis?from={loose}&to=2026-01-01", 400)).ErrorKeys().ShouldBe(["from"]);
+        // A + left unencoded in a query string arrives as a space.
+        (await portfolio.Host.GetJson("/api/kpis?from=2025-01-04T10:36:00+01:00", 400))["errors"]!["from"]![0]!.GetValue<string>().ShouldContain("%2B");
     }
 }

@@ -32,7 +32,10 @@ let caller = { key: null, answer: null };
 export function mayUse(group) {
   const key = apiKey.get();
   if (caller.key !== key || !caller.answer) caller = { key, answer: getJson("/api/keys/me") };
-  return caller.answer.then(me => me.groups.includes(group), () => false);
+  return caller.answer.then(me => me.groups.includes(group), () => {
+    caller.answer = null;   // asked again next time: a moment's 503 must not hide the link for the session
+    return false;
+  });
 }
 
 // A 503 (the database out for a moment) asks to come back after Retry-After: a read is sent again
