@@ -15,6 +15,12 @@ public class when_importing_and_rebuilding_from_the_command_line
     [Fact]
     public async Task a_bad_file_is_refused_skipping_imports_the_rest_once_and_rebuilds_build_the_ledgers_and_the_profiles()
     {
+        try { await ImportsAndRebuilds(); }
+        finally { await DataCommandLine.DropSchema(Schema); }
+    }
+
+    private static async Task ImportsAndRebuilds()
+    {
         await DataCommandLine.DropSchema(Schema);
         var file = await new HistoryFile()
             .SignUp("cli-a", "2023-01-01T00:00:00Z").Purchase("cli-a", "2023-02-01T00:00:00Z")
@@ -45,7 +51,6 @@ public class when_importing_and_rebuilding_from_the_command_line
         profiles.ExitCode.ShouldBe(0, profiles.Errors + profiles.Output);
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerprofile where data->>'name' = 'Grace Hopper'")).ShouldBe(3);
         File.Delete(file);
-        await DataCommandLine.DropSchema(Schema);
     }
 
     // The console wraps long lines at its width when the output is redirected: compare words.

@@ -115,12 +115,21 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
     public static string DatabaseNamed(string name) =>
         new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()) { Database = name }.ConnectionString;
 
-    public static async Task RecreateAsync(string connectionString)
+    public static Task RecreateAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        return OnServer($"drop database if exists {name} with (force)", $"create database {name}");
+    }
+
+    /// <summary>Drops a database a test made for itself, so that runs on a shared server leave none behind.</summary>
+    public static Task DropAsync(string connectionString) =>
+        OnServer($"drop database if exists {new NpgsqlConnectionStringBuilder(connectionString).Database} with (force)");
+
+    private static async Task OnServer(params string[] statements)
+    {
         await using var connection = new NpgsqlConnection(NodeProcess.TestDatabase());
         await connection.OpenAsync();
-        foreach (var sql in new[] { $"drop database if exists {name} with (force)", $"create database {name}" })
+        foreach (var sql in statements)
         {
             await using var command = new NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync();

@@ -14,12 +14,18 @@ namespace EventCrm.Tests.Sharding;
 public sealed class when_rebuilding_across_two_databases_from_the_command_line
 {
     // Per test process: developers share one server, and a second run must not drop this one's databases.
-    private static readonly string Schema = $"eventcrm_cli_shards_{Environment.ProcessId}";
+    private static readonly string Schema = $"eventcrm_sharded_cli_{Environment.ProcessId}";
     private static readonly string[] Databases = [TwoDatabases.DatabaseNamed($"{Schema}_0"), TwoDatabases.DatabaseNamed($"{Schema}_1")];
     private static readonly string[] Customers = ["cli-shard-a", "cli-shard-b", "cli-shard-c", "cli-shard-d", "cli-shard-e", "cli-shard-f"];
 
     [Fact]
     public async Task the_rebuild_command_builds_the_ledgers_and_the_profiles_of_both_databases()
+    {
+        try { await RebuildsBothDatabases(); }
+        finally { foreach (var database in Databases) await TwoDatabases.DropAsync(database); }
+    }
+
+    private static async Task RebuildsBothDatabases()
     {
         foreach (var database in Databases) await TwoDatabases.RecreateAsync(database);
         var history = new HistoryFile();
