@@ -26,8 +26,11 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
     public const string ZetaName = "Zeta Cranes";
     public const string Eta = "eta-hoists";
     public const string EtaName = "Eta Hoists";
+    /// <summary>A good client asking to leave, answered from a desk computer whose clock runs an hour ahead.</summary>
+    public const string Theta = "theta-winches";
+    public const string ThetaName = "Theta Winches";
     public const int Ordinary = 24;
-    public const int Customers = Ordinary + 7;
+    public const int Customers = Ordinary + 8;
 
     private int _touchpoints;
 
@@ -40,6 +43,7 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
         await Post(EpsilonHistory());
         await Post(GoodClientHistory(Zeta, ZetaName, "procurement@zeta-cranes.example", 1800m));
         await Post(GoodClientHistory(Eta, EtaName, "buying@eta-hoists.example", 1600m));
+        await Post(GoodClientHistory(Theta, ThetaName, "orders@theta-winches.example", 1700m));
         await Post(Enumerable.Range(1, Ordinary).SelectMany(OrdinaryHistory));
         (await api.PostAsJsonAsync("/api/models/refit", new { })).EnsureSuccessStatusCode();
 
@@ -50,6 +54,7 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
         await Post([Of("cancellation-requested", Epsilon, now.AddMinutes(-9), new { reason = "closing the workshop" })]);
         await Post([Of("cancellation-requested", Zeta, now.AddMinutes(-8), new { reason = "moving production abroad" })]);
         await Post([Of("cancellation-requested", Eta, now.AddMinutes(-7), new { reason = "a cheaper supplier" })]);
+        await Post([Of("cancellation-requested", Theta, now.AddMinutes(-6), new { reason = "budget cut" })]);
     }
 
     /// <summary>Two years of large monthly orders at a 40% margin, a few cheap calls and visits.</summary>

@@ -26,6 +26,23 @@ export async function postJson(path, body) { return call("POST", path, body); }
 
 export async function deleteResource(path) { return call("DELETE", path); }
 
+// The service refuses touchpoints dated more than 5 minutes after its own clock, and a desk
+// computer's clock may run ahead: what the desk records is dated by the service's clock, as every
+// answer's Date header gives it. Within 2 s of it, this computer's own clock is kept (it has the
+// milliseconds the header drops).
+const ClockSkewKeptUnderMs = 2000;
+let serviceClockAhead = 0;
+
+function noteServiceClock(response) {
+  const told = Date.parse(response.headers.get("Date") ?? "");
+  if (!Number.isFinite(told)) return;
+  const ahead = told + 500 - Date.now();   // the header drops the milliseconds: half a second on average
+  serviceClockAhead = Math.abs(ahead) > ClockSkewKeptUnderMs ? ahead : 0;
+}
+
+/** Now, by the service's clock as its last answer told it (this computer's, when they agree within 2 s). */
+export function serviceNow() { return Date.now() + serviceClockAhead; }
+
 let caller = { key: null, answer: null };
 
 /** Whether the session's key may use an endpoint group (GET /api/keys/me), asked once per key; false when it cannot be told. */
@@ -50,6 +67,7 @@ async function call(method, path, body, retried = false, busyRetries = 0) {
     headers: { "X-Api-Key": apiKey.get() ?? "", Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+  noteServiceClock(response);
   if (response.ok) {
     if (busyRetries > 0) window.dispatchEvent(new CustomEvent("eventcrm:answered"));
     return response.status === 204 ? null : response.json();

@@ -1,5 +1,5 @@
 // The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
-import { ApiError, getJson, postJson } from "./api.js";
+import { ApiError, getJson, postJson, serviceNow } from "./api.js";
 import { h, amount, figureOf, label, when, showError, clearError, announce } from "./ui.js";
 
 const PollEveryMs = 1000;
@@ -108,12 +108,12 @@ function outcomes(pending, onRecorded, choices) {
     clearError();
     announce("Recording the outcome…");
     try {
-      // Not before the request it answers nor the offer (the service refuses such answers), which a
-      // clock running ahead of this computer's may have dated later than now (a millisecond after:
-      // their times may carry digits a Date drops).
+      // Dated by the service's clock, not before the request it answers nor the offer (the service
+      // refuses such answers), which a sender's clock running ahead may have dated later than now
+      // (a millisecond after: their times may carry digits a Date drops).
       const bounds = [pending.requestedAt, pending.offer?.madeAt].map(t => Date.parse(t)).filter(Number.isFinite);
       const notBefore = Math.max(0, ...bounds) + 1;
-      const answeredAt = new Date(Math.max(Date.now(), notBefore));
+      const answeredAt = new Date(Math.max(serviceNow(), notBefore));
       await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
       announce(done);
       await onRecorded();
