@@ -88,8 +88,10 @@ public class when_computing_portfolio_kpis
         kpis.Conversion.ShouldBe(new LeadConversion(0, 0, null));
         kpis.Retention.ShouldBe(new PeriodRetention(0, 0, 0, null));
         kpis.AverageClv.ShouldBe(new AverageClv(0, null));
-        // one empty cohort per month, each point without a share
+        // one empty cohort per month, each point without a share; a point for every month start not
+        // after 1 Apr: January 1 Jan..1 Apr = 4 points, February 3, March 2
         kpis.Cohorts.Select(c => c.Size).ShouldBe([0, 0, 0]);
+        kpis.Cohorts.Select(c => c.Retention.Count).ShouldBe([4, 3, 2]);
         kpis.Cohorts.SelectMany(c => c.Retention).ShouldAllBe(p => p.Share == null && p.StillCustomers == 0);
     }
 

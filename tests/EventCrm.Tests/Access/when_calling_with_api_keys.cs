@@ -215,9 +215,13 @@ public class when_calling_with_api_keys(AppFixture app)
     [Fact]
     public async Task a_key_needs_a_name_and_known_roles()
     {
-        await app.Host.PostJson("/api/keys", new { name = "x", roles = new[] { "superuser" } }, 400);
-        await app.Host.PostJson("/api/keys", new { name = "", roles = new[] { "desk" } }, 400);
-        await app.Host.PostJson("/api/keys", new { name = "x", roles = Array.Empty<string>() }, 400);
+        var name = $"refused {Guid.NewGuid():N}";
+
+        (await app.Host.PostJson("/api/keys", new { name, roles = new[] { "superuser" } }, 400)).ErrorKeys().ShouldBe(["roles"]);
+        (await app.Host.PostJson("/api/keys", new { name = "", roles = new[] { "desk" } }, 400)).ErrorKeys().ShouldBe(["name"]);
+        (await app.Host.PostJson("/api/keys", new { name, roles = Array.Empty<string>() }, 400)).ErrorKeys().ShouldBe(["roles"]);
+
+        (await app.Host.GetJson("/api/keys")).ToJsonString().ShouldNotContain(name);
     }
 
     [Fact]

@@ -144,10 +144,15 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
         var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
         await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId }));
 
-        await retention.Host.PostTouchpoints(Of("retention-offer-declined", alpha, DateTimeOffset.UtcNow, new { offerId }), 404);
-        await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId = "made-up" }), 404);
+        var events = await retention.Store.EventCount(alpha);
+
+        (await retention.Host.PostTouchpoints(Of("retention-offer-declined", alpha, DateTimeOffset.UtcNow, new { offerId }), 404)).ErrorKeys().ShouldBe(["offerId"]);
+        (await retention.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId = "made-up" }), 404)).ErrorKeys().ShouldBe(["offerId"]);
         var forged = await retention.Host.PostTouchpoints(Of("retention-offer-made", alpha, DateTimeOffset.UtcNow, new { offerId = "x" }), 400);
         forged.ErrorKeys().ShouldBe(["type"]);
+        // The accepted offer stands: nothing was appended, the client is still retained.
+        (await retention.Store.EventCount(alpha)).ShouldBe(events);
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("retained");
     }
 
     [Fact]
@@ -157,6 +162,7 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
         await RetentionClients.RequestCancellation(retention.Host, alpha);
         var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
         var desk = (await retention.Host.PostJson("/api/keys", new { name = "desk", roles = new[] { "desk" } }, 201))["key"]!.GetValue<string>();
+        var events = await retention.Store.EventCount(alpha);
 
         await retention.Host.Scenario(s =>
         {
@@ -164,11 +170,17 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
             s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
             s.StatusCodeShouldBe(403);
         });
+        (await retention.Store.EventCount(alpha)).ShouldBe(events);
         await retention.Host.Scenario(s =>
         {
             s.Post.Json(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId })).ToUrl("/api/touchpoints");
             s.WithRequestHeader(AppFixture.ApiKeyHeader, desk);
             s.StatusCodeShouldBe(201);
         });
+
+        // The desk's outcome is the one touchpoint appended, and it retains the client.
+        (await retention.Store.EventCount(alpha)).ShouldBe(events + 1);
+        (await retention.Host.TimelineEntries(alpha))[^1]!["type"]!.GetValue<string>().ShouldBe("retention-offer-accepted");
+        (await retention.Host.GetJson($"/api/customers/{alpha}"))["state"]!.GetValue<string>().ShouldBe("retained");
     }
 }

@@ -103,10 +103,14 @@ public class when_posting_touchpoints(AppFixture app)
     {
         var customer = Ids.Customer();
         await app.Host.PostTouchpoints(Lead(customer, Jan1));
+        var lead = await app.Host.GetJson($"/api/customers/{customer}");
+        (lead["state"]!.GetValue<string>(), lead["signedUp"]!.GetValue<bool>()).ShouldBe(("prospect", false));
 
         await app.Host.PostTouchpoints(SignUp(customer, Jan1.AddDays(2)));
 
         (await app.Store.EventCount(customer)).ShouldBe(2);
+        var converted = await app.Host.GetJson($"/api/customers/{customer}");
+        (converted["state"]!.GetValue<string>(), converted["signedUp"]!.GetValue<bool>()).ShouldBe(("active", true));
     }
 
     [Fact]
