@@ -118,6 +118,47 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
     }
 
     [Fact]
+    public async Task a_refresh_that_overtakes_show_more_still_moves_the_keyboard_to_the_first_client_added()
+    {
+        const int Later = 3;
+        var (showMoreAsked, refreshAsked) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var (showMoreHeld, refreshHeld) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var secondPages = 0;
+        await app.WithDesk(nameof(a_refresh_that_overtakes_show_more_still_moves_the_keyboard_to_the_first_client_added), async desk =>
+        {
+            await desk.Page.Clock.InstallAsync();
+            await desk.Page.RouteAsync("**/api/retention/pending*", async route =>
+            {
+                var page = int.Parse(System.Web.HttpUtility.ParseQueryString(new Uri(route.Request.Url).Query)["page"] ?? "1");
+                JsonArray items = page == 1 ? [.. Enumerable.Range(1, WaitingOffers).Select(WaitingOffer)]
+                    : [.. Enumerable.Range(WaitingOffers + 1, Later).Select(WaitingOffer)];
+                if (page == 2)
+                {
+                    // The second page asked by "Show more" comes back first, the 30 s reading's after it.
+                    var (asked, held) = Interlocked.Increment(ref secondPages) == 1 ? (showMoreAsked, showMoreHeld) : (refreshAsked, refreshHeld);
+                    asked.TrySetResult();
+                    await held.Task;
+                }
+                await route.FulfillAsync(new() { Status = 200, ContentType = "application/json",
+                    Body = new JsonObject { ["page"] = page, ["pageSize"] = 50, ["total"] = WaitingOffers + Later, ["items"] = items }.ToJsonString() });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var list = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" });
+            await Expect(list.GetByRole(AriaRole.Button)).ToHaveCountAsync(WaitingOffers);
+
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = $"Show {Later} more" }).PressAsync("Enter");
+            await showMoreAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await desk.Page.Clock.RunForAsync(31_000);
+            await refreshAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            showMoreHeld.SetResult();
+            refreshHeld.SetResult();
+
+            await Expect(list.GetByRole(AriaRole.Button)).ToHaveCountAsync(WaitingOffers + Later);
+            await Expect(list.GetByRole(AriaRole.Button, new() { Name = "Waiting Client 51" })).ToBeFocusedAsync();
+        });
+    }
+
+    [Fact]
     public async Task the_arrow_keys_move_through_the_list_and_the_client_opened_is_marked_in_it()
     {
         await app.WithDesk(nameof(the_arrow_keys_move_through_the_list_and_the_client_opened_is_marked_in_it), async desk =>

@@ -35,8 +35,20 @@ export function keepWorkListFresh() {
   setInterval(() => { if (document.visibilityState === "visible") showWorkList(); }, RefreshEvery);
 }
 
-export async function showWorkList() {
-  const mine = ++readings;
+let newest = Promise.resolve();
+
+export function showWorkList() {
+  newest = read(++readings);
+  return newest;
+}
+
+/** Until the newest reading is shown, whichever started it: a 30 s one may overtake the one awaited. */
+async function newestShown() {
+  let awaited;
+  do { awaited = newest; await awaited; } while (awaited !== newest);
+}
+
+async function read(mine) {
   try {
     const answers = await Promise.all(Array.from({ length: pages }, (_, i) =>
       getJson(`/api/retention/pending?page=${i + 1}&pageSize=${PageSize}`)));
@@ -49,7 +61,8 @@ export async function showWorkList() {
 async function showMore() {
   const shown = items.children.length;
   pages++;
-  await showWorkList();
+  showWorkList();
+  await newestShown();
   // The keyboard goes on from the first client just shown (the button may be gone: all are shown).
   const first = items.querySelectorAll("button")[shown];
   if (first) {
