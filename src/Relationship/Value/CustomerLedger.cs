@@ -5,7 +5,8 @@ namespace EventCrm.Relationship.Value;
 
 public sealed record PurchaseLine(DateTimeOffset At, string OrderId, decimal Amount, decimal Margin, string Category);
 
-public sealed record RefundLine(DateTimeOffset At, string TouchpointId, string OrderId, decimal Amount);
+/// <summary>A refund; <see cref="Margin"/> is 0 in ledgers stored before it was kept (2026-12-05): refits read the events.</summary>
+public sealed record RefundLine(DateTimeOffset At, string TouchpointId, string OrderId, decimal Amount, decimal Margin = 0);
 
 /// <summary>A touchpoint that may change the customer's state, kept so the state can be refolded in business time.</summary>
 public sealed record StateMark(DateTimeOffset At, long Order, string Type);
@@ -75,7 +76,7 @@ public sealed partial record CustomerLedger
                 break;
             case PurchaseRefunded r:
                 h = h with { Revenue = h.Revenue - r.Amount, Margin = h.Margin - r.Margin };
-                refunds = AppendedList<RefundLine>.Append(Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount));
+                refunds = AppendedList<RefundLine>.Append(Refunds, new RefundLine(r.OccurredAt, r.TouchpointId, r.OrderId, r.Amount, r.Margin));
                 break;
             case SupportCallLogged call:
                 h = h with { Costs = c with { Support = c.Support + call.Cost } };
@@ -113,8 +114,25 @@ public sealed partial record CustomerLedger
         return next;
     }
 
-    public IReadOnlyDictionary<string, decimal> MarginByCategory() =>
-        Purchases.GroupBy(p => p.Category).ToDictionary(g => g.Key, g => g.Sum(p => p.Margin));
+    /// <summary>
+    /// Margin by category, net of refunds (domain.md: margins minus refunds' margin). A refund is
+    /// charged to the categories of the order it refunds, in proportion to the order's amounts in
+    /// each (equally by line when they are all 0); a refund of an order never placed has no category.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal> MarginByCategory()
+    {
+        var margins = Purchases.GroupBy(p => p.Category).ToDictionary(g => g.Key, g => g.Sum(p => p.Margin));
+        if (Refunds.Count == 0) return margins;
+        var orders = Purchases.GroupBy(p => p.OrderId).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var refund in Refunds)
+        {
+            if (!orders.TryGetValue(refund.OrderId, out var lines)) continue;
+            var amount = lines.Sum(l => l.Amount);
+            foreach (var line in lines)
+                margins[line.Category] -= refund.Margin * (amount == 0 ? 1m / lines.Count : line.Amount / amount);
+        }
+        return margins;
+    }
 
     /// <summary>When the customer became one: its signup, or its first purchase; a lead is not a customer yet.</summary>
     public DateTimeOffset? RelationshipStart() => SignedUpAt ?? Purchases.MinBy(p => p.At)?.At;

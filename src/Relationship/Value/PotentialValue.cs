@@ -32,7 +32,8 @@ public static class PotentialValue
 
     /// <summary>
     /// P(c | categories bought): among the customers of the refit who bought every one of them, the
-    /// share who also bought c (rounded to 4 decimals); the category's share among buyers for
+    /// share who also bought c, exact (a count over a count, as domain.md defines it: rounding it
+    /// first would move the cross-sell by cents); the category's share among buyers for
     /// someone who bought nothing yet. Where no customer of the refit bought them all (or the model
     /// predates the baskets), the strongest association from any one category bought.
     /// </summary>
@@ -40,7 +41,7 @@ public static class PotentialValue
     {
         if (bought.Count == 0) return model.CategoryShare.GetValueOrDefault(category);
         if (model.Baskets is { } baskets && BuyersOfAll(baskets, bought) is { All: > 0 } buyers)
-            return Math.Round((decimal)buyers.Also.GetValueOrDefault(category) / buyers.All, 4);
+            return (decimal)buyers.Also.GetValueOrDefault(category) / buyers.All;
         return bought.Max(b => model.CategoryAffinity.GetValueOrDefault(b)?.GetValueOrDefault(category) ?? 0);
     }
 

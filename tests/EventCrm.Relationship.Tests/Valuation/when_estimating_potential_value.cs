@@ -71,9 +71,29 @@ public class when_estimating_potential_value
         PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers", "movers" }, WithBaskets).ShouldBe(0.25m);
         // gap 1,000 - 1,200 < 0: 0; cross-sell 0.25 x 80 = 20
         PotentialValue.Of(twoCategories, currentValue: 1200m, WithBaskets).ShouldBe(new PotentialValueResult(20m, 0m, 20m));
-        // Rollers alone: 18 buyers, 8 bought movers (0.4444), 2 lifting gear (0.1111).
-        PotentialValue.ChanceOfBuying("movers", new HashSet<string> { "rollers" }, WithBaskets).ShouldBe(0.4444m);
-        PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers" }, WithBaskets).ShouldBe(0.1111m);
+        // Rollers alone: 18 buyers, 8 bought movers (8 / 18 = 0.444...), 2 lifting gear (2 / 18 = 0.111...), not rounded.
+        PotentialValue.ChanceOfBuying("movers", new HashSet<string> { "rollers" }, WithBaskets).ShouldBe(8m / 18m);
+        PotentialValue.ChanceOfBuying("lifting", new HashSet<string> { "rollers" }, WithBaskets).ShouldBe(2m / 18m);
+    }
+
+    [Fact]
+    public void the_chance_read_from_the_baskets_is_not_rounded_before_it_is_multiplied()
+    {
+        // domain.md: cross-sell = P(category | categories bought) x peers' average margin.
+        // 3 buyers of rollers at the refit, 1 of whom also bought movers: P(movers | rollers) = 1/3.
+        // smb peers' yearly margin on movers 300: 1/3 x 300 = 100.00 exactly.
+        // (P rounded to 4 decimals first, 0.3333 x 300 = 99.99, a cent off.)
+        var model = PortfolioModel.Default with
+        {
+            Baskets = [new(["rollers"], 2), new(["movers", "rollers"], 1)],
+            SegmentCategoryMargin = new Dictionary<string, IReadOnlyDictionary<string, decimal>>
+            {
+                ["smb"] = new Dictionary<string, decimal> { ["rollers"] = 10m, ["movers"] = 300m },
+            },
+        };
+        var rollersBuyer = Ledger(SignUp(Day(0), "smb"), Purchase(Day(1), 100m, 30m, "rollers"));
+
+        PotentialValue.Of(rollersBuyer, currentValue: 0m, model).ShouldBe(new PotentialValueResult(100m, 0m, 100m));
     }
 
     [Fact]

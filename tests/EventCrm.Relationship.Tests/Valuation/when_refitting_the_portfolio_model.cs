@@ -128,6 +128,25 @@ public class when_refitting_the_portfolio_model
     }
 
     [Fact]
+    public void peers_category_margin_is_net_of_refunds()
+    {
+        // domain.md: margin = purchase margins - refunds' margin; cross-sell multiplies by the peers' average margin.
+        // As of Year(1), every smb customer signed up at Year(0): tenure 1 year, a year's margin is the margin.
+        //   A movers order oA 1,000 / 400, half refunded (500 / 200): movers 400 - 200 = 200
+        //   B movers 100 / 50, a refund of an order it never placed (no category to charge): movers 50
+        //   C one order oC of two lines, rollers 300 / 90 and movers 100 / 30, refund 200 / 60 charged by amount:
+        //     rollers 300/400 x 60 = 45 -> 90 - 45 = 45; movers 100/400 x 60 = 15 -> 30 - 15 = 15
+        // smb movers (200 + 50 + 15) / 3 = 88.33 (ignoring refunds: (400 + 50 + 30) / 3 = 160); rollers 45 (C only)
+        var fit = Fit(Year(1),
+            Ledger("A", SignUp(Year(0), "smb"), Purchase(Day(10), 1000m, 400m, "movers", "oA"), Refund(Day(20), "oA", 500m, 200m)),
+            Ledger("B", SignUp(Year(0), "smb"), Purchase(Day(10), 100m, 50m, "movers", "oB"), Refund(Day(20), "o-elsewhere", 10m, 5m)),
+            Ledger("C", SignUp(Year(0), "smb"), Purchase(Day(10), 300m, 90m, "rollers", "oC"), Purchase(Day(10), 100m, 30m, "movers", "oC"),
+                Refund(Day(30), "oC", 200m, 60m)));
+
+        fit.Model.SegmentCategoryMargin["smb"].ShouldBe(new Dictionary<string, decimal> { ["movers"] = 88.33m, ["rollers"] = 45m }, ignoreOrder: true);
+    }
+
+    [Fact]
     public void benchmarks_and_tiers_are_percentiles_of_current_values_under_the_formula_in_force()
     {
         // simple-clv with lifetimeYears 1 values each customer at AOV x purchases/year = revenue / tenure;
