@@ -90,6 +90,20 @@ public class when_sizing_a_retention_offer
     }
 
     [Fact]
+    public void a_client_whose_purchases_were_all_refunded_has_no_margin_to_protect()
+    {
+        // Revenue 1,000 - 1,000 = 0: no margin share can be read from the client (docs/retention.md:
+        // 0, not the model's 0.3), so simple-clv's 2,000 (silver) is 0 of margin and no offer.
+        var refunded = CustomerLedger.Of("refunded",
+            [SignUp(Day(0)), Purchase(Day(10), amount: 1_000m, margin: 300m, orderId: "o-1"), Refund(Day(20), "o-1", amount: 1_000m, margin: 300m)]);
+
+        var letGo = Decide(SimpleClv(100, 4, 5), ledger: refunded).ShouldBeOfType<LetGo>();
+
+        letGo.Rule.ShouldBe("no-margin");
+        letGo.Inputs["expectedRemainingMargin"].ShouldBe(0m);
+    }
+
+    [Fact]
     public void a_policy_s_own_minimum_and_cap_are_applied()
     {
         var generous = RetentionPolicy.Default with { MinimumCurrentValue = 400m, OfferCapShare = 0.5m };
