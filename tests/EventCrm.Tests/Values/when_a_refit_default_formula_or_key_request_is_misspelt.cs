@@ -105,4 +105,35 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
         ShouldBeACleanProblem(problem, field);
         (await Keys()).ShouldBe(before);
     }
+
+    /// <summary>
+    /// The refusals Wolverine writes before an endpoint runs (a query value of the wrong type, a
+    /// body that does not bind to the anchor's record) have the API's shape too: until 2026-12-05
+    /// they had no <c>errors</c> (the parameter in an extension of Wolverine's own, the field only in
+    /// a detail naming .NET types) and, for a body, another <c>type</c> and title.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/customers?page=abc", "page")]
+    [InlineData("/api/retention/pending?pageSize=1.5", "pageSize")]
+    [InlineData("/api/events?spreadsheetSafe=yes", "spreadsheetSafe")]
+    public async Task a_query_value_of_the_wrong_type_is_a_400_naming_the_parameter(string url, string parameter)
+    {
+        var problem = await app.Host.GetJson(url, 400);
+
+        ShouldBeACleanProblem(problem, parameter);
+        problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
+    }
+
+    [Theory]
+    [InlineData("""{"databases":"default"}""", "databases")]
+    [InlineData("""{"takenAt":"yesterday","databases":[]}""", "takenAt")]
+    [InlineData("""{"databases":[{"database":"default","sequence":[1],"seals":1,"digest":"00"}]}""", "databases[0].sequence")]
+    [InlineData("""{"databases":[""", "body")]
+    public async Task an_anchor_that_does_not_bind_is_a_400_naming_the_field(string body, string field)
+    {
+        var problem = await app.Host.PostRaw("/api/audit/anchor/verify", body, 400);
+
+        ShouldBeACleanProblem(problem, field);
+        problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
+    }
 }
