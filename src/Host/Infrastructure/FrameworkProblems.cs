@@ -16,6 +16,9 @@ public static partial class FrameworkProblems
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        // The status code pages (no route, a method the route does not take, a body of another
+        // media type) come without a detail; every problem of the API has one (docs/api.md).
+        if (string.IsNullOrEmpty(problem.Detail) && DetailOf(problem.Status, context.HttpContext) is { } fallback) problem.Detail = fallback;
         if (problem.Status != StatusCodes.Status400BadRequest || problem.Extensions.ContainsKey("errors")) return;
 
         if (problem.Title == "Invalid query string value" && problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name)
@@ -42,6 +45,16 @@ public static partial class FrameworkProblems
             Refuse(problem, field, message);
         }
     }
+
+    private static string? DetailOf(int? status, HttpContext http) => status switch
+    {
+        StatusCodes.Status404NotFound => $"No route {http.Request.Path}: see /openapi/v1.json for the routes.",
+        StatusCodes.Status405MethodNotAllowed =>
+            $"{http.Request.Method} is not allowed on {http.Request.Path}" + (http.Response.Headers.Allow is { Count: > 0 } allow ? $"; it takes {allow}." : "."),
+        StatusCodes.Status415UnsupportedMediaType => "The body must be JSON, sent as Content-Type: application/json.",
+        StatusCodes.Status406NotAcceptable => "This route answers JSON only (Accept: application/json).",
+        _ => null,
+    };
 
     private static void Refuse(Microsoft.AspNetCore.Mvc.ProblemDetails problem, string key, string message)
     {

@@ -136,4 +136,23 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
         ShouldBeACleanProblem(problem, field);
         problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
     }
+
+    /// <summary>The status code pages (no such route, a method the route does not take) carry a detail, as every problem of the API does.</summary>
+    [Fact]
+    public async Task an_unknown_route_or_method_is_a_problem_with_a_detail()
+    {
+        var noRoute = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/no-such-route");
+            s.StatusCodeShouldBe(404);
+        });
+        var wrongMethod = await app.Host.Scenario(s =>
+        {
+            s.Put.Text("{}").ToUrl("/api/touchpoints");
+            s.StatusCodeShouldBe(405);
+        });
+
+        JsonNode.Parse(await noRoute.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("/api/no-such-route");
+        JsonNode.Parse(await wrongMethod.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("it takes POST");
+    }
 }
