@@ -47,7 +47,7 @@ public static class RequestBodiesInOpenApi
         if (Bodies.TryGetValue(route, out var body) && operation.RequestBody is null)
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = true,
+                Required = route != ("POST", "api/models/refit"),   // "{} or no body"
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body() } },
             };
         return Task.CompletedTask;
