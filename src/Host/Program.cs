@@ -41,7 +41,7 @@ builder.Host.UseWolverine(opts =>
 builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
 builder.Services.AddOpenApi(RequestBodiesInOpenApi.Describe);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
 builder.Services.AddExceptionHandler<FaultProblems>();
 builder.Services.AddEventCrmFeatures();
 // Read once here so that a bad value stops the start rather than the first post.

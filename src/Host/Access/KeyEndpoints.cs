@@ -5,7 +5,17 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Access;
 
-public sealed record CreateKey(string? Name, string[]? Roles);
+public sealed record CreateKey(string? Name, string[]? Roles)
+{
+    /// <summary>The body read field by field (<see cref="JsonRequestBody"/>): a misspelt field or a value of the wrong kind is a 400 naming it.</summary>
+    public static async Task<(CreateKey? Command, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, "{name, roles}", ["name", "roles"], ct);
+        if (body is null) return (null, problem);
+        var command = new CreateKey(body.Text("name"), body.Texts("roles"));
+        return body.Problem() is { } refused ? (null, refused) : (command, null);
+    }
+}
 
 public sealed record CreatedKey(string Id, string Key, string Name, IReadOnlyList<string> Roles);
 
@@ -18,9 +28,10 @@ public static class CreateKeyEndpoint
 {
     /// <summary>Creates an API key: the secret is in this answer only; the store keeps its hash.</summary>
     [WolverinePost("/api/keys"), Authorize(Policy = Policies.Keys)]
-    public static async Task<IResult> Post(CreateKey? command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(IDocumentSession session, TimeProvider clock, HttpRequest request, CancellationToken ct)
     {
-        if (command is null) return Problems.Invalid("body", "must be a JSON object {name, roles}");
+        var (command, refused) = await CreateKey.ReadAsync(request, ct);
+        if (command is null) return refused!;
         if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > 200 || command.Name.Any(char.IsControl))
             return Problems.Invalid("name", "is required, at most 200 characters, without control characters");
         var roles = command.Roles ?? [];

@@ -9,16 +9,34 @@ using Wolverine.Http;
 namespace EventCrm.Host.Formulas;
 
 /// <summary>Either <c>formula: "name@version"</c> or <c>name</c> and <c>version</c>.</summary>
-public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Version);
+public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Version)
+{
+    /// <summary>
+    /// The body read field by field (<see cref="JsonRequestBody"/>): a misspelt field, a version given
+    /// as a string, or both forms at once (which one would win?) is a 400 naming the field.
+    /// </summary>
+    public static async Task<(ChooseDefaultFormula? Command, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, "{formula} or {name, version}", ["formula", "name", "version"], ct);
+        if (body is null) return (null, problem);
+        var command = new ChooseDefaultFormula(body.Text("formula"), body.Text("name"), body.WholeNumber("version"));
+        if (body.Problem() is { } refused) return (null, refused);
+        if (command.Formula is not null && (command.Name is not null || command.Version is not null))
+            return (null, Problems.Invalid("formula", "give either formula (\"name@version\") or name and version, not both"));
+        if (command.Formula is null && command.Name is null && command.Version is not null)
+            return (null, Problems.Invalid("name", "is required with version"));
+        return (command, null);
+    }
+}
 
 public static class ChooseDefaultFormulaEndpoint
 {
     /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
     [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
-    public static async Task<IResult> Post(ChooseDefaultFormula? command, FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller,
-        CancellationToken ct)
+    public static async Task<IResult> Post(FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller, CancellationToken ct)
     {
-        if (command is null) return Problems.Invalid("body", "must be a JSON object {formula} or {name, version}");
+        var (command, refused) = await ChooseDefaultFormula.ReadAsync(request, ct);
+        if (command is null) return refused!;
         // A name without a version means its latest version, written either way.
         var reference = command.Formula ?? (command.Name is null ? null : command.Version is { } v ? $"{command.Name}@{v}" : command.Name);
         if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");

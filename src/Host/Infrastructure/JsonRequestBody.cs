@@ -20,13 +20,26 @@ public sealed class JsonRequestBody
     /// The body's fields, or a 400 when it is no JSON object; a field not among <paramref name="fields"/>
     /// is refused with the others read from it (see <see cref="Problem"/>).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="noBodyIsEmpty"/>, a request without a body (or whitespace only) reads as
+    /// <c>{}</c>: for the routes documented as taking "<c>{}</c> or no body".
+    /// </remarks>
     public static async Task<(JsonRequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, string shape, IReadOnlyList<string> fields,
-        CancellationToken ct)
+        CancellationToken ct, bool noBodyIsEmpty = false)
     {
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, Parsing, ct);
+            if (noBodyIsEmpty)
+            {
+                // Buffered (the body limit bounds it) to tell no body from one that does not parse.
+                using var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, ct);
+                var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+                if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty) return (new JsonRequestBody(), null);
+                document = JsonDocument.Parse(bytes, Parsing);
+            }
+            else document = await JsonDocument.ParseAsync(request.Body, Parsing, ct);
         }
         catch (JsonException e)
         {
@@ -56,6 +69,58 @@ public sealed class JsonRequestBody
         else Refuse(name, JsonText.NotUnicode);
         return null;
     }
+
+    /// <summary>
+    /// A moment given as a JSON string in the forms System.Text.Json reads (ISO 8601; without an offset,
+    /// the server's time zone); null when absent or null.
+    /// </summary>
+    public DateTimeOffset? Moment(string name, string expected)
+    {
+        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        try
+        {
+            if (value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var moment)) return moment;
+        }
+        catch (InvalidOperationException)
+        {
+            // Half of a surrogate pair: no text at all (JsonText).
+        }
+        Refuse(name, expected);
+        return null;
+    }
+
+    /// <summary>A whole number given as a JSON number; null when absent or null.</summary>
+    public int? WholeNumber(string name)
+    {
+        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
+        Refuse(name, "must be a whole number (not a string)");
+        return null;
+    }
+
+    /// <summary>An array of strings, each named "field[i]" when refused; null when absent or null.</summary>
+    public string[]? Texts(string name)
+    {
+        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Refuse(name, "must be an array of strings");
+            return null;
+        }
+        var texts = new List<string>();
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) Refuse($"{name}[{i}]", "must be a string");
+            else if (JsonText.Of(item) is { } text) texts.Add(text);
+            else Refuse($"{name}[{i}]", JsonText.NotUnicode);
+            i++;
+        }
+        return [.. texts];
+    }
+
+    /// <summary>Whether the body holds this field (null included).</summary>
+    public bool Has(string name) => _fields.ContainsKey(name);
 
     /// <summary>An object of numbers (a formula's parameters, say), each named "field.member" when refused; null when absent or null.</summary>
     public Dictionary<string, decimal>? Numbers(string name)

@@ -22,6 +22,23 @@ public static class RequestBodiesInOpenApi
         [("POST", "api/replays")] = () => Body(["formula"],
             ("formula", Text("name@version, e.g. simple-clv@2")),
             ("asOf", Text("the business time to replay to: yyyy-MM-dd (end of that day, UTC) or an ISO 8601 date and time; default now"))),
+        [("POST", "api/formulas/default")] = () => Body([],
+            ("formula", Text("name@version, or a bare name for its latest version; or give name and version instead")),
+            ("name", Text("the formula's name (with version, instead of formula)")),
+            ("version", new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "the version (absent: the latest)" })),
+        [("POST", "api/models/refit")] = () => Body([],
+            ("asOf", new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Format = "date-time",
+                Description = "the business time to fit as of (a bare date: the start of that day, server time); default now. The body may be absent",
+            })),
+        [("POST", "api/keys")] = () => Body(["name", "roles"],
+            ("name", Text("the key's name, at most 200 characters")),
+            ("roles", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array, Description = "one or more of ingest, desk, auditor, data, admin",
+                Items = new OpenApiSchema { Type = JsonSchemaType.String },
+            })),
     };
 
     public static void Describe(OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
@@ -30,7 +47,7 @@ public static class RequestBodiesInOpenApi
         if (Bodies.TryGetValue(route, out var body) && operation.RequestBody is null)
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = true,
+                Required = route != ("POST", "api/models/refit"),   // "{} or no body"
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body() } },
             };
         return Task.CompletedTask;

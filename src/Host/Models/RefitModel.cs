@@ -7,17 +7,33 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Models;
 
-public sealed record RefitModel(DateTimeOffset? AsOf);
+public sealed record RefitModel(DateTimeOffset? AsOf)
+{
+    /// <summary>
+    /// The body read field by field (<see cref="JsonRequestBody"/>): a misspelt <c>as_of</c> would
+    /// otherwise be dropped and a refit as of now recorded in its place. No body reads as <c>{}</c>.
+    /// </summary>
+    public static async Task<(RefitModel? Command, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, "{asOf}", ["asOf"], ct, noBodyIsEmpty: true);
+        if (body is null) return (null, problem);
+        var command = new RefitModel(body.Moment("asOf",
+            "must be an ISO 8601 date and time as a string, e.g. \"2025-06-30T23:59:59Z\" (a bare date is the start of that day, server time)"));
+        return body.Problem() is { } refused ? (null, refused) : (command, null);
+    }
+}
 
 public static class RefitModelEndpoint
 {
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
-    public static async Task<IResult> Post(RefitModel? command, PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
+    public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
         ClaimsPrincipal caller, CancellationToken ct)
     {
-        if (command?.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
-        var fitted = await refit.RunAsync(command?.AsOf, PostTouchpointsEndpoint.ContextOf(request, caller), ct);
+        var (command, refused) = await RefitModel.ReadAsync(request, ct);
+        if (command is null) return refused!;
+        if (command.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
+        var fitted = await refit.RunAsync(command.AsOf, PostTouchpointsEndpoint.ContextOf(request, caller), ct);
         var recorded = await models.KnownAtAsync(null, ct);
         return Results.Created("/api/models/current", ModelView.Of(fitted, recorded.FittedAt));
     }

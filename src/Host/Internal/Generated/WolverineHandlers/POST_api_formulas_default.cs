@@ -27,12 +27,9 @@ namespace Internal.Generated.WolverineHandlers
             // 1. EventCrm.Host.Sharding.CustomerTenantDetection
             var tenantId = await TryDetectTenantId(httpContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Formulas.ChooseDefaultFormulaEndpoint").SetTag("http.route", "/api/formulas/default").SetTag("http.request.method", "POST");
-            // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<EventCrm.Host.Formulas.ChooseDefaultFormula>(httpContext, true);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Formulas.ChooseDefaultFormulaEndpoint.Post(command, _formulaRegistryStore, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Formulas.ChooseDefaultFormulaEndpoint.Post(_formulaRegistryStore, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -36,12 +36,9 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session using the detected tenant id
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext, tenantId);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Access.CreateKeyEndpoint").SetTag("http.route", "/api/keys").SetTag("http.request.method", "POST");
-            // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<EventCrm.Host.Access.CreateKey>(httpContext, true);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Access.CreateKeyEndpoint.Post(command, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Access.CreateKeyEndpoint.Post(documentSession, _timeProvider, httpContext.Request, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session

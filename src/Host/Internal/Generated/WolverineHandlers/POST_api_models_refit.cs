@@ -31,12 +31,9 @@ namespace Internal.Generated.WolverineHandlers
             // 1. EventCrm.Host.Sharding.CustomerTenantDetection
             var tenantId = await TryDetectTenantId(httpContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Models.RefitModelEndpoint").SetTag("http.route", "/api/models/refit").SetTag("http.request.method", "POST");
-            // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<EventCrm.Host.Models.RefitModel>(httpContext, true);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Models.RefitModelEndpoint.Post(command, _portfolioRefit, _portfolioModels, _timeProvider, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Models.RefitModelEndpoint.Post(_portfolioRefit, _portfolioModels, _timeProvider, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using EventCrm.Tests.Support;
+using Marten;
+using Shouldly;
+
+namespace EventCrm.Tests.Values;
+
+/// <summary>A schema of its own: no other scenario refits, chooses formulas or makes keys there while these count them.</summary>
+public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies");
+
+/// <summary>
+/// POST /api/models/refit, POST /api/formulas/default and POST /api/keys read their bodies field by
+/// field, as POST /api/formulas and POST /api/replays do (docs/api.md): a misspelt field (<c>as_of</c>),
+/// a value of the wrong kind or a body that does not parse is a 400 problem naming the field, and
+/// nothing is recorded. Until 2026-12-05 a misspelt <c>as_of</c> was dropped and a refit as of now
+/// recorded in its place, and a wrong kind got Wolverine's own problem ("Invalid JSON format",
+/// naming .NET types, without <c>errors</c>).
+/// </summary>
+public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodiesHost app) : IClassFixture<StrictBodiesHost>
+{
+    private async Task<long> Events()
+    {
+        await using var session = app.Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().LongCountAsync();
+    }
+
+    private async Task<int> Keys() => (await app.Host.GetJson("/api/keys")).AsArray().Count;
+
+    private static void ShouldBeACleanProblem(JsonNode problem, string field)
+    {
+        problem.ErrorKeys().ShouldBe([field]);
+        problem["type"]!.GetValue<string>().ShouldStartWith("https://tools.ietf.org/html/rfc9110");
+        problem.ToJsonString().ShouldNotContain("System.");
+        problem.ToJsonString().ShouldNotContain("EventCrm.");
+    }
+
+    [Theory]
+    [InlineData("""{"as_of":"2025-01-01T00:00:00Z"}""", "as_of")]
+    [InlineData("""{"AsOf":"2025-01-01T00:00:00Z"}""", "AsOf")]
+    [InlineData("""{"asOf":20250101}""", "asOf")]
+    [InlineData("""{"asOf":"30/06/2025"}""", "asOf")]
+    [InlineData("""{"asOf":"\ud83d\ude00\ud83d"}""", "asOf")]                     // half a surrogate pair: no text at all
+    [InlineData("""{"asOf":"2025-01-01T00:00:00Z" """, "body")]
+    [InlineData("""["2025-01-01"]""", "body")]
+    public async Task a_refit_body_that_does_not_read_is_a_400_naming_the_field_and_fits_nothing(string body, string field)
+    {
+        var before = await Events();
+
+        var problem = await app.Host.PostRaw("/api/models/refit", body, 400);
+
+        ShouldBeACleanProblem(problem, field);
+        (await Events()).ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("""{"asOf":"2025-06-30T23:59:59Z"}""")]
+    public async Task a_refit_with_no_body_an_empty_object_or_an_asOf_still_fits(string body)
+    {
+        var before = await Events();
+
+        await app.Host.PostRaw("/api/models/refit", body, 201);
+
+        (await Events()).ShouldBe(before + 1);
+    }
+
+    [Theory]
+    [InlineData("""{"formula":"simple-clv@0","extra":1}""", "extra")]
+    [InlineData("""{"formula":5}""", "formula")]
+    [InlineData("""{"name":"simple-clv","version":"0"}""", "version")]
+    [InlineData("""{"name":"simple-clv","version":0.5}""", "version")]
+    [InlineData("""{"formula":"simple-clv@0","name":"waland-cole"}""", "formula")]
+    [InlineData("""{"formula":"simple-clv@0" """, "body")]
+    public async Task a_default_formula_body_that_does_not_read_is_a_400_naming_the_field_and_chooses_nothing(string body, string field)
+    {
+        var before = await Events();
+
+        var problem = await app.Host.PostRaw("/api/formulas/default", body, 400);
+
+        ShouldBeACleanProblem(problem, field);
+        (await Events()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_default_formula_given_either_way_is_put_in_force()
+    {
+        (await app.Host.PostRaw("/api/formulas/default", """{"formula":"simple-clv@0"}""", 200))["name"]!.GetValue<string>().ShouldBe("simple-clv");
+        (await app.Host.PostRaw("/api/formulas/default", """{"name":"waland-cole","version":0}""", 200))["name"]!.GetValue<string>().ShouldBe("waland-cole");
+        (await app.Host.PostRaw("/api/formulas/default", """{"name":"retention-ltv"}""", 200))["name"]!.GetValue<string>().ShouldBe("retention-ltv");
+    }
+
+    [Theory]
+    [InlineData("""{"name":"k","roles":["desk"],"role":"admin"}""", "role")]
+    [InlineData("""{"name":7,"roles":["desk"]}""", "name")]
+    [InlineData("""{"name":"k","roles":"desk"}""", "roles")]
+    [InlineData("""{"name":"k","roles":[1]}""", "roles[0]")]
+    [InlineData("""{"name":"k" """, "body")]
+    public async Task a_key_body_that_does_not_read_is_a_400_naming_the_field_and_makes_no_key(string body, string field)
+    {
+        var before = await Keys();
+
+        var problem = await app.Host.PostRaw("/api/keys", body, 400);
+
+        ShouldBeACleanProblem(problem, field);
+        (await Keys()).ShouldBe(before);
+    }
+
+    /// <summary>
+    /// The refusals Wolverine writes before an endpoint runs (a query value of the wrong type, a
+    /// body that does not bind to the anchor's record) have the API's shape too: until 2026-12-05
+    /// they had no <c>errors</c> (the parameter in an extension of Wolverine's own, the field only in
+    /// a detail naming .NET types) and, for a body, another <c>type</c> and title.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/customers?page=abc", "page")]
+    [InlineData("/api/retention/pending?pageSize=1.5", "pageSize")]
+    [InlineData("/api/events?spreadsheetSafe=yes", "spreadsheetSafe")]
+    public async Task a_query_value_of_the_wrong_type_is_a_400_naming_the_parameter(string url, string parameter)
+    {
+        var problem = await app.Host.GetJson(url, 400);
+
+        ShouldBeACleanProblem(problem, parameter);
+        problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
+    }
+
+    [Theory]
+    [InlineData("""{"databases":"default"}""", "databases")]
+    [InlineData("""{"takenAt":"yesterday","databases":[]}""", "takenAt")]
+    [InlineData("""{"databases":[{"database":"default","sequence":[1],"seals":1,"digest":"00"}]}""", "databases[0].sequence")]
+    [InlineData("""{"databases":[""", "body")]
+    public async Task an_anchor_that_does_not_bind_is_a_400_naming_the_field(string body, string field)
+    {
+        var problem = await app.Host.PostRaw("/api/audit/anchor/verify", body, 400);
+
+        ShouldBeACleanProblem(problem, field);
+        problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
+    }
+
+    /// <summary>The status code pages (no such route, a method the route does not take) carry a detail, as every problem of the API does.</summary>
+    [Fact]
+    public async Task an_unknown_route_or_method_is_a_problem_with_a_detail()
+    {
+        var noRoute = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/no-such-route");
+            s.StatusCodeShouldBe(404);
+        });
+        var wrongMethod = await app.Host.Scenario(s =>
+        {
+            s.Put.Text("{}").ToUrl("/api/touchpoints");
+            s.StatusCodeShouldBe(405);
+        });
+
+        JsonNode.Parse(await noRoute.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("/api/no-such-route");
+        JsonNode.Parse(await wrongMethod.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("it takes POST");
+    }
+}
