@@ -27,6 +27,7 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         if (input.AsOfFlag is { } text)
         {
             if (Moments.Problem(text, out var parsed) is { } problem) return Fail($"--as-of: '{text}' is not a date or date and time; it {problem}");
+            if (Moments.PastProblem(text, DateTimeOffset.UtcNow, out _) is { } future) return Fail($"--as-of: '{text}' {future}");
             asOf = parsed;
         }
         if (FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");

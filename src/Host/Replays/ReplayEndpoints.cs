@@ -25,7 +25,7 @@ public static class StartReplayEndpoint
 {
     /// <summary>Starts (or finds) a replay of the whole log under a formula: 202 with its id; it runs in the background.</summary>
     [WolverinePost("/api/replays"), Authorize(Policy = Policies.Replays)]
-    public static async Task<IResult> Post(HttpRequest http, IDocumentSession session, IMessageBus bus, ReplayRequests replays, CancellationToken ct)
+    public static async Task<IResult> Post(HttpRequest http, IDocumentSession session, IMessageBus bus, ReplayRequests replays, TimeProvider clock, CancellationToken ct)
     {
         var (request, refused) = await StartReplay.ReadAsync(http, ct);
         if (request is null) return refused!;
@@ -34,7 +34,7 @@ public static class StartReplayEndpoint
         DateTimeOffset? asOf = null;
         if (request.AsOf is not null)
         {
-            if (Moments.Refusal("asOf", request.AsOf, out var parsed) is { } badAsOf) return badAsOf;
+            if (Moments.PastRefusal("asOf", request.AsOf, clock.GetUtcNow(), out var parsed) is { } badAsOf) return badAsOf;
             asOf = parsed;
         }
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);

@@ -27,7 +27,7 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
             known = k;
         }
         var businessTime = now;
-        if (asOf is not null && Moments.Refusal("asOf", asOf, out businessTime) is { } badAsOf) return (null, badAsOf);
+        if (asOf is not null && Moments.PastRefusal("asOf", asOf, now, out businessTime) is { } badAsOf) return (null, badAsOf);
 
         if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return (null, Problems.Invalid("formula", malformed));
         var registry = await formulas.LoadAsync(ct);

@@ -388,4 +388,30 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         problem["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("yyyy-MM-dd");
         (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>().ShouldBe(before);
     }
+
+    [Fact]
+    public async Task the_replay_command_refuses_a_day_to_come_before_it_starts_anything()
+    {
+        var dayAfterTomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
+
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.SchemaName },
+            "replay", "--formula", "simple-clv@0", "--as-of", dayAfterTomorrow);
+
+        exit.ShouldNotBe(0);
+        (errors + output).ShouldContain($"--as-of: '{dayAfterTomorrow}' must not be after today");
+    }
+
+    [Fact]
+    public async Task a_replay_as_of_a_day_to_come_is_refused_and_starts_nothing()
+    {
+        var before = (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>();
+        // Two days ahead: still after today should the test run across midnight.
+        var dayAfterTomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
+
+        var problem = await replays.Host.PostJson("/api/replays", new { formula = "simple-clv@0", asOf = dayAfterTomorrow }, 400);
+
+        problem.ErrorKeys().ShouldBe(["asOf"]);
+        problem["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("must not be after today");
+        (await replays.Host.GetJson("/api/replays"))["total"]!.GetValue<long>().ShouldBe(before);
+    }
 }

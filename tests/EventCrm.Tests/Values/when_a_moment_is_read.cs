@@ -61,6 +61,23 @@ public class when_a_moment_is_read(AppFixture app)
     }
 
     [Fact]
+    public async Task today_s_date_is_the_end_of_today_and_a_day_to_come_is_refused()
+    {
+        var customer = await CustomerWithAPurchase();
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        // Two days ahead: still after today should the test run across midnight.
+        var dayAfterTomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
+
+        (await RevenueAsOf(customer, today)).ShouldBe(100m);
+        var problem = await app.Host.GetJson($"/api/customers/{customer}/value?asOf={dayAfterTomorrow}", 400);
+        var moment = await app.Host.GetJson($"/api/customers/{customer}/value?asOf={dayAfterTomorrow}T00:00:00Z", 400);
+
+        problem.ErrorKeys().ShouldBe(["asOf"]);
+        problem["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("must not be after today");
+        moment.ErrorKeys().ShouldBe(["asOf"]);
+    }
+
+    [Fact]
     public async Task a_plus_sent_unencoded_is_refused_with_the_advice_to_send_it_as_percent_2b()
     {
         var customer = await CustomerWithAPurchase();

@@ -16,13 +16,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Replays.ReplayRequests _replayRequests;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public POST_api_replays(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Replays.ReplayRequests replayRequests, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_api_replays(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Replays.ReplayRequests replayRequests, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _replayRequests = replayRequests;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -40,7 +42,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Replays.StartReplayEndpoint.Post(httpContext.Request, documentSession, messageContext, _replayRequests, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Replays.StartReplayEndpoint.Post(httpContext.Request, documentSession, messageContext, _replayRequests, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
