@@ -25,6 +25,7 @@ public static class SearchCustomersEndpoint
         if (pageNumber is < 1 or > MaxPage) return Problems.Invalid("page", $"must be between 1 and {MaxPage:#,0}");
         if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
         if (search?.Length > 200) return Problems.Invalid("search", "must be at most 200 characters");
+        if (QueryText.HoldsNul(search)) return Problems.Invalid("search", QueryText.NulRule);
         // Over several databases each answers everything up to the page asked for: deep pages would read them whole.
         if (databases.TenantIds.Count > 1 && (long)pageNumber * size > MaxDepthAcrossDatabases)
             return Problems.Invalid("page", $"with customers over several databases, page x pageSize must be at most {MaxDepthAcrossDatabases:#,0}; narrow the search");

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Values;
 
 namespace EventCrm.Host.Exports;
@@ -26,6 +27,7 @@ public sealed record EventExportFilter(DateTimeOffset? From, DateTimeOffset? To,
         if (unknown.Count > 0)
             errors["types"] = [$"unknown event type(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}; expected some of: {string.Join(", ", knownTypes.Order())}"];
 
+        if (QueryText.HoldsNul(customerId)) errors["customerId"] = [QueryText.NulRule];
         var customer = string.IsNullOrWhiteSpace(customerId) ? null : customerId.Trim();
         return (new EventExportFilter(start, end, names, customer), errors);
     }

@@ -53,7 +53,7 @@ public static class ImportBatches
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            using var reader = new Utf8Lines(file);
+            using var reader = new Utf8Lines(file, TouchpointCsv.MaxLineBytes);
             TouchpointCsv? csv = null;
             var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), new List<ImportLineError>());
             foreach (var (line, cells) in CsvRows.Read(reader))

@@ -33,13 +33,24 @@ public static class PostImportsEndpoint
         var spool = Path.Combine(Path.GetTempPath(), $"eventcrm-import-{Guid.NewGuid():N}.csv");
         try
         {
-            await using (var file = File.Create(spool)) await request.Body.CopyToAsync(file, ct);
+            await using (var file = new FileStream(spool, SpoolOptions())) await request.Body.CopyToAsync(file, ct);
             return Answer(await import.RunAsync(spool, skipInvalid ?? false, null, ct));
         }
         finally
         {
             File.Delete(spool);
         }
+    }
+
+    /// <summary>
+    /// The spool holds the caller's personal data (names, emails, free text) in the shared temporary
+    /// folder: readable and writable by the service's own user only (0600), never by the machine's others.
+    /// </summary>
+    private static FileStreamOptions SpoolOptions()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
     }
 
     private static IResult Answer(ImportReport report)

@@ -16,6 +16,13 @@ public sealed class TouchpointCsv
         "name", "email", "source", "segment", "channel", "acquisitionCost", "orderId", "amount", "margin", "category",
         "durationMinutes", "cost", "reason", "resolved", "purpose", "promotionId", "discountAmount",
     ];
+    /// <summary>
+    /// The longest line a file may hold: a row's longest possible cells (ids of 100 and 200
+    /// characters, labels of 200, an email of 254, free text of 500; three UTF-8 bytes a UTF-16
+    /// unit, every character a doubled quote) come to about 8 KB. A longer line refuses the file
+    /// as it is read, before it is held whole (docs/import.md).
+    /// </summary>
+    public const int MaxLineBytes = 64 * 1024;
     private static readonly HashSet<string> Numbers = ["acquisitionCost", "amount", "margin", "durationMinutes", "cost", "discountAmount"];
     private static readonly HashSet<string> Flags = ["resolved"];
 

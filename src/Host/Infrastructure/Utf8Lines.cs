@@ -9,8 +9,11 @@ namespace EventCrm.Host.Infrastructure;
 /// Latin-1 "José" would be stored as "Jos\uFFFD". Here such a line is still read (with U+FFFD, so
 /// the lines after it keep their numbers) but flagged, and the caller refuses it. Lines end at
 /// "\n", "\r\n" or "\r", as for a StreamReader; a UTF-8 byte order mark at the start is skipped.
+/// A line longer than <paramref name="maxLineBytes"/> is refused (<see cref="InvalidDataException"/>,
+/// "line N: ...") as soon as that many bytes are buffered, so that one endless line cannot make the
+/// reader hold a whole file (and its copies as text and cells) in memory.
 /// </summary>
-public sealed class Utf8Lines(Stream stream) : TextReader
+public sealed class Utf8Lines(Stream stream, int maxLineBytes = int.MaxValue) : TextReader
 {
     private static readonly Encoding Substituting = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
@@ -18,6 +21,7 @@ public sealed class Utf8Lines(Stream stream) : TextReader
     private byte[] _buffer = new byte[1 << 16];
     private int _start, _end;
     private bool _ended, _started;
+    private int _lines;
 
     /// <summary>Whether the line <see cref="ReadLine"/> returned last held bytes that are not UTF-8.</summary>
     public bool LastLineNotUtf8 { get; private set; }
@@ -37,6 +41,7 @@ public sealed class Utf8Lines(Stream stream) : TextReader
             if (at >= 0)
             {
                 var end = _start + searched + at;
+                if (end - _start > maxLineBytes) throw TooLong();
                 // "\r\n" is one line break: make sure the byte after a "\r" is there to look at.
                 if (_buffer[end] == '\r' && end + 1 == _end && !_ended)
                 {
@@ -46,18 +51,24 @@ public sealed class Utf8Lines(Stream stream) : TextReader
                 }
                 var line = Decode(_start, end);
                 _start = end + (_buffer[end] == '\r' && end + 1 < _end && _buffer[end + 1] == '\n' ? 2 : 1);
+                _lines++;
                 return line;
             }
             searched = _end - _start;
+            if (searched > maxLineBytes) throw TooLong();
             if (!Fill())
             {
                 if (_start == _end) return null;
                 var last = Decode(_start, _end);
                 _start = _end;
+                _lines++;
                 return last;
             }
         }
     }
+
+    private InvalidDataException TooLong() =>
+        new($"line {_lines + 1}: longer than {maxLineBytes:#,0} bytes, which no row of this file can be");
 
     private string Decode(int from, int to)
     {

@@ -24,6 +24,7 @@ public static class ListReplaysEndpoint
         if (number is < 1 or > 10_000) return Problems.Invalid("page", "must be between 1 and 10,000");
         if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
         if (state is not null && !States.Contains(state)) return Problems.Invalid("state", $"must be one of {string.Join(", ", States)}");
+        if (QueryText.HoldsNul(formula)) return Problems.Invalid("formula", QueryText.NulRule);
         if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return Problems.Invalid("formula", malformed);
 
         var runs = session.Query<ReplayRun>().AsQueryable();

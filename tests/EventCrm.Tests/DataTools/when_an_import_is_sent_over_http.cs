@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Alba;
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>
+/// POST /api/imports spools its body to the shared temporary folder and reads it line by line. The
+/// spool holds names, emails and free text: no other user of the machine may read it. And one line
+/// of hundreds of megabytes (a header, a cell) must not be held whole, as bytes, text and cells,
+/// nor sent back in the answer.
+/// </summary>
+public class when_an_import_is_sent_over_http(AppFixture app)
+{
+    private async Task<(JsonNode Answer, string Text)> Import(Stream body, long length, int status)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Url("/api/imports");
+            s.ConfigureHttpContext(http =>
+            {
+                http.Request.ContentType = "text/csv";
+                http.Request.Body = body;
+                http.Request.ContentLength = length;
+            });
+            s.StatusCodeShouldBe(status);
+        });
+        var text = await result.ReadAsTextAsync();
+        return (JsonNode.Parse(text)!, text);
+    }
+
+    [Fact]
+    public async Task the_spooled_body_is_readable_and_writable_by_the_service_alone()
+    {
+        var customer = Ids.Customer();
+        var csv = Encoding.UTF8.GetBytes(new HistoryFile().SignUp(customer, "2023-05-01T10:00:00Z").ToString());
+        var body = new SpoolWatchingStream(csv);
+
+        await Import(body, csv.Length, 201);
+
+        // The endpoint creates its spool before it reads the body: ours was there at the first read
+        // (and any other test's import spooling at that moment too).
+        body.Spools.ShouldNotBeEmpty();
+        foreach (var (path, mode) in body.Spools)
+            (mode & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)).ShouldBe(UnixFileMode.None, $"{path} is {mode}");
+        (await app.Store.EventCount(customer)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_header_longer_than_any_row_refuses_the_file_by_its_line_without_sending_it_back()
+    {
+        var header = "type,touchpointId,customerId,occurredAt," + new string('y', 3_000_000);
+        var csv = Encoding.UTF8.GetBytes(header + "\n");
+
+        var (answer, text) = await Import(new MemoryStream(csv), csv.Length, 400);
+
+        answer.ErrorKeys().ShouldBe(["file"]);
+        answer["errors"]!["file"]![0]!.GetValue<string>().ShouldStartWith("line 1: longer than 65,536 bytes"); // TouchpointCsv.MaxLineBytes
+        text.Length.ShouldBeLessThan(2_000);
+    }
+
+    [Fact]
+    public async Task a_row_longer_than_any_row_refuses_the_file_by_its_line_and_imports_nothing()
+    {
+        var customer = Ids.Customer();
+        var csv = Encoding.UTF8.GetBytes(new HistoryFile()
+            .SignUp(customer, "2023-05-01T10:00:00Z")
+            .Purchase(customer, "2023-06-01T10:00:00Z", category: new string('c', 64 * 1024)) // TouchpointCsv.MaxLineBytes
+            .ToString());
+
+        var (answer, _) = await Import(new MemoryStream(csv), csv.Length, 400);
+
+        answer["errors"]!["file"]![0]!.GetValue<string>().ShouldStartWith("line 3: longer than");
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+    }
+
+    /// <summary>A request body that, when first read, notes the import spools of the temporary folder and their permissions.</summary>
+    private sealed class SpoolWatchingStream(byte[] content) : MemoryStream(content)
+    {
+        public List<(string Path, UnixFileMode Mode)> Spools { get; } = [];
+        private bool _looked;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Look();
+            return base.Read(buffer, offset, count);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            Look();
+            return base.Read(buffer);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct)
+        {
+            Look();
+            return base.ReadAsync(buffer, offset, count, ct);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            Look();
+            return base.ReadAsync(buffer, ct);
+        }
+
+        private void Look()
+        {
+            if (_looked) return;
+            _looked = true;
+            foreach (var path in Directory.EnumerateFiles(Path.GetTempPath(), "eventcrm-import-*.csv"))
+            {
+                try { Spools.Add((path, File.GetUnixFileMode(path))); }
+                catch (FileNotFoundException) { } // another test's import ended meanwhile
+            }
+        }
+    }
+}
