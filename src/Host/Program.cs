@@ -42,6 +42,7 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
 builder.Services.AddOpenApi(RequestBodiesInOpenApi.Describe);
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
+FrameworkProblems.KeepBodiesThatDoNotBindOutOfTheErrorLog(builder.Logging);
 builder.Services.AddExceptionHandler<FaultProblems>();
 builder.Services.AddEventCrmFeatures();
 // Read once here so that a bad value stops the start rather than the first post.

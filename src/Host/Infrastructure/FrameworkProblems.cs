@@ -13,6 +13,14 @@ namespace EventCrm.Host.Infrastructure;
 /// </summary>
 public static partial class FrameworkProblems
 {
+    /// <summary>
+    /// Wolverine logs a body that does not bind as an error, stack trace and all, under the body
+    /// type's own category (nothing else logs there). It is the caller's mistake, answered with a 400
+    /// below: left in, any key holder could fill the service's error log with it.
+    /// </summary>
+    public static void KeepBodiesThatDoNotBindOutOfTheErrorLog(ILoggingBuilder logging) =>
+        logging.AddFilter(typeof(Audit.Anchors.AnchorToVerify).FullName, LogLevel.None);
+
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;

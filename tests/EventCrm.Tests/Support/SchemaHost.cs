@@ -16,10 +16,13 @@ public abstract class SchemaHost(string schema, params (string Key, string Value
 
     public async ValueTask InitializeAsync()
     {
-        Host = await AppFixture.StartHost(Schema, settings);
+        Host = await AppFixture.StartHost(Schema, Logs, settings);
         await Host.ResetAllData();
         await SeedAsync();
     }
+
+    /// <summary>Where the Host's log goes for the scenarios to read, when they read it.</summary>
+    protected virtual CapturedLogs? Logs => null;
 
     /// <summary>The base every scenario of the class starts from.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;

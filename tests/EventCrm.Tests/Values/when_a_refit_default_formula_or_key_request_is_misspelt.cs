@@ -6,7 +6,11 @@ using Shouldly;
 namespace EventCrm.Tests.Values;
 
 /// <summary>A schema of its own: no other scenario refits, chooses formulas or makes keys there while these count them.</summary>
-public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies");
+public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies")
+{
+    public CapturedLogs Captured { get; } = new();
+    protected override CapturedLogs? Logs => Captured;
+}
 
 /// <summary>
 /// POST /api/models/refit, POST /api/formulas/default and POST /api/keys read their bodies field by
@@ -131,10 +135,14 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
     [InlineData("""{"databases":[""", "body")]
     public async Task an_anchor_that_does_not_bind_is_a_400_naming_the_field(string body, string field)
     {
+        var mark = app.Captured.Mark();
+
         var problem = await app.Host.PostRaw("/api/audit/anchor/verify", body, 400);
 
         ShouldBeACleanProblem(problem, field);
         problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
+        // The caller's mistake, answered: not an error of the service's, with a stack trace, in its log.
+        app.Captured.Since(mark).Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ShouldBeEmpty();
     }
 
     /// <summary>The status code pages (no such route, a method the route does not take) carry a detail, as every problem of the API does.</summary>
