@@ -40,7 +40,11 @@ builder.Host.UseWolverine(opts =>
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
-builder.Services.AddOpenApi(RequestBodiesInOpenApi.Describe);
+builder.Services.AddOpenApi(options =>
+{
+    RequestBodiesInOpenApi.Describe(options);
+    ResponsesInOpenApi.Describe(options);
+});
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
 FrameworkProblems.KeepBodiesThatDoNotBindOutOfTheErrorLog(builder.Logging);
 builder.Services.AddExceptionHandler<FaultProblems>();

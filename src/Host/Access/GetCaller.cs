@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -11,6 +12,7 @@ public static class GetCallerEndpoint
 {
     /// <summary>The key making the call, for any key.</summary>
     [WolverineGet("/api/keys/me"), Authorize]
+    [Answers(200, "The calling key and the endpoint groups it may use.")]
     public static CallerView Get(ClaimsPrincipal caller)
     {
         var roles = caller.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();

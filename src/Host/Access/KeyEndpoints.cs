@@ -28,6 +28,8 @@ public static class CreateKeyEndpoint
 {
     /// <summary>Creates an API key: the secret is in this answer only; the store keeps its hash.</summary>
     [WolverinePost("/api/keys"), Authorize(Policy = Policies.Keys)]
+    [Answers(201, "The key was created; the secret key appears in this answer only.", Location = "the key: /api/keys/{id}")]
+    [Answers(400, "A missing or too long name, no role or an unknown one, or another field; errors names it.")]
     public static async Task<IResult> Post(IDocumentSession session, TimeProvider clock, HttpRequest request, CancellationToken ct)
     {
         var (command, refused) = await CreateKey.ReadAsync(request, ct);
@@ -48,6 +50,7 @@ public static class CreateKeyEndpoint
 public static class ListKeysEndpoint
 {
     [WolverineGet("/api/keys"), Authorize(Policy = Policies.Keys)]
+    [Answers(200, "Every key, without its secret.")]
     public static async Task<IReadOnlyList<KeyView>> Get(IQuerySession session, CancellationToken ct) =>
         (await session.Query<ApiKey>().OrderBy(k => k.CreatedAt).ToListAsync(ct)).Select(KeyView.Of).ToList();
 }
@@ -56,6 +59,8 @@ public static class GetKeyEndpoint
 {
     /// <summary>One key, as listed (never its secret): where a created key's Location points.</summary>
     [WolverineGet("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
+    [Answers(200, "The key, without its secret.")]
+    [Answers(404, "An unknown key.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<ApiKey>(id, ct) is { } key ? Results.Ok(KeyView.Of(key)) : Problems.NotFound($"No API key '{id}'.");
 }
@@ -64,6 +69,8 @@ public static class RevokeKeyEndpoint
 {
     /// <summary>Revokes a key for good: it is kept, marked revoked, so audits still name who appended what.</summary>
     [WolverineDelete("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
+    [Answers(200, "The key, marked revoked.")]
+    [Answers(404, "An unknown key.")]
     public static async Task<IResult> Delete(string id, IDocumentSession session, ApiKeyStore keys, TimeProvider clock, CancellationToken ct)
     {
         var key = await session.LoadAsync<ApiKey>(id, ct);

@@ -10,6 +10,8 @@ namespace EventCrm.Host.Customers;
 public static class GetCustomerEndpoint
 {
     [WolverineGet("/api/customers/{id}"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The customer's profile.")]
+    [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<CustomerProfile>(id, ct) is { } profile
             ? Results.Ok(CustomerView.Of(profile))

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
 using System.Text.Json.Serialization;
@@ -20,6 +21,8 @@ public sealed record TimelineEntry(RecordedTouchpoint Recorded, string State);
 public static class GetTimelineEndpoint
 {
     [WolverineGet("/api/customers/{id}/timeline"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The customer's touchpoints in business-time order.")]
+    [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {
         var (profile, touchpoints) = await CustomerStream.ReadAsync(session, id, withProfile: true, ct);

@@ -12,6 +12,8 @@ public static class GetEventsEndpoint
     /// from/to bound the recorded time; types is a comma list of event type names; customerId one stream.
     /// </summary>
     [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
+    [Answers(200, "The events, streamed as NDJSON, or as CSV when the Accept header prefers text/csv.", MediaTypes = ["application/x-ndjson", "text/csv"])]
+    [Answers(400, "A bad parameter (from, to, types, spreadsheetSafe without CSV); nothing was sent.")]
     public static IResult Get(string? from, string? to, string? types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
     {
         var (filter, errors) = EventExportFilter.Parse(from, to, types, customerId, export.Source.KnownTypes);

@@ -20,6 +20,7 @@ public static class GetFormulasEndpoint
 {
     /// <summary>The formula in force, every registered version, when each was put in force, and what parameters each formula takes.</summary>
     [WolverineGet("/api/formulas"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The formula in force, every version, the choices made and the catalog.")]
     public static async Task<FormulasView> Get(IQuerySession session, CancellationToken ct)
     {
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
@@ -39,6 +40,9 @@ public static class GetFormulaEndpoint
 {
     /// <summary>One version, "name@version" (or a bare name for its latest): where a registered version's Location points.</summary>
     [WolverineGet("/api/formulas/{reference}"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The formula version.")]
+    [Answers(400, "A reference not of the form name@version or name; errors names it.")]
+    [Answers(404, "An unknown formula or version.")]
     public static async Task<IResult> Get(string reference, IQuerySession session, CancellationToken ct)
     {
         if (FormulaRegistry.Malformed(reference) is { } malformed) return Problems.Invalid("reference", malformed);

@@ -22,6 +22,13 @@ public static class PostImportsEndpoint
     /// spooled to a temporary file (the import reads it twice), never held in memory.
     /// </summary>
     [WolverinePost("/api/imports"), Authorize(Policy = Policies.Import)]
+    [Answers(201, "Rows were imported.")]
+    [Answers(200, "Every row was already there.")]
+    [Answers(400, "A bad file or fields; errors keyed line N (file for an unreadable file); nothing appended.")]
+    [Answers(409, "A row was refused during the append pass: the rows before it are appended; send the same file again to finish.")]
+    [Answers(413, "The body is over 256 MB; nothing was read further.")]
+    [Answers(415, "The body was not sent as text/csv.")]
+    [Answers(422, "Rows refused by the store (unknown customer, conflict), without skipInvalid; errors keyed line N; nothing appended.")]
     public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, CancellationToken ct)
     {
         if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)

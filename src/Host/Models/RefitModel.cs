@@ -27,6 +27,8 @@ public static class RefitModelEndpoint
 {
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
+    [Answers(201, "The portfolio model was fitted.", Location = "the model in force: /api/models/current")]
+    [Answers(400, "Another field, an asOf that is not a date and time, or one in the future; nothing was fitted.")]
     public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
         ClaimsPrincipal caller, CancellationToken ct)
     {
@@ -42,6 +44,9 @@ public static class RefitModelEndpoint
 public static class GetCurrentModelEndpoint
 {
     [WolverineGet("/api/models/current"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The last refit recorded at or before knownAt.")]
+    [Answers(400, "An unparseable knownAt.")]
+    [Answers(404, "No model had been fitted by knownAt.")]
     public static async Task<IResult> Get(PortfolioModels models, string? knownAt, CancellationToken ct)
     {
         DateTimeOffset? moment = null;

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Access;
 using EventCrm.Projections.Spend;
@@ -19,6 +20,7 @@ public static class GetSpendByCategoryEndpoint
     /// Segment null: customers who bought but have not signed up.
     /// </summary>
     [WolverineGet("/api/portfolio/spend-by-category"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "Purchases per segment and product category.")]
     public static async Task<SpendByCategoryAnswer> Get(CustomerDatabases databases, CancellationToken ct)
     {
         // A customer lives in one database, so buyers too add up across databases.

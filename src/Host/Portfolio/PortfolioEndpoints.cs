@@ -13,6 +13,7 @@ public static class GetParetoEndpoint
 {
     /// <summary>Share of revenue and of profit made by the top 20% of customers (prospects are not customers), and the concentration curves.</summary>
     [WolverineGet("/api/portfolio/pareto"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "How revenue and profit concentrate on the top customers.")]
     public static async Task<PortfolioAnswer<ParetoAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
@@ -24,6 +25,7 @@ public static class GetSegmentsEndpoint
 {
     /// <summary>The value x potential quadrants (seed 002), thresholds at the medians.</summary>
     [WolverineGet("/api/portfolio/segments"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The customers in four quadrants of current and potential value.")]
     public static async Task<PortfolioAnswer<ValueQuadrantAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
@@ -35,6 +37,8 @@ public static class GetKpisEndpoint
 {
     /// <summary>Conversion, retention, cohort retention and average CLV over [from, to); default the last 12 months.</summary>
     [WolverineGet("/api/kpis"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "Conversion, retention, cohorts and average value over the period.")]
+    [Answers(400, "A bad or inverted from or to, or a period over 50 years.")]
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {
         var end = clock.GetUtcNow();
@@ -57,6 +61,7 @@ public static class GetDataQualityEndpoint
 {
     /// <summary>Duplicate, error and completeness rates of customer records (seed 004), with the offending ids.</summary>
     [WolverineGet("/api/data-quality"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "Duplicates, data errors and incomplete records.")]
     public static async Task<PortfolioAnswer<DataQualityReport>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);

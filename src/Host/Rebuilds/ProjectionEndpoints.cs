@@ -9,6 +9,7 @@ public static class GetProjectionsEndpoint
 {
     /// <summary>Every projection with its state, position and the high-water mark.</summary>
     [WolverineGet("/api/projections"), Authorize(Policy = Policies.Projections)]
+    [Answers(200, "Every projection's status.")]
     public static async Task<IReadOnlyList<ProjectionStatusView>> Get(ProjectionCatalog catalog, ProjectionStatusReader status, CancellationToken ct)
     {
         var views = new List<ProjectionStatusView>();
@@ -20,6 +21,8 @@ public static class GetProjectionsEndpoint
 public static class GetProjectionEndpoint
 {
     [WolverineGet("/api/projections/{name}"), Authorize(Policy = Policies.Projections)]
+    [Answers(200, "The projection's status and its last rebuild.")]
+    [Answers(404, "An unknown projection.")]
     public static async Task<IResult> Get(string name, ProjectionCatalog catalog, ProjectionStatusReader status, CancellationToken ct) =>
         catalog.Find(name) is { } projection
             ? Results.Ok(await status.ReadAsync(projection, ct))
@@ -34,6 +37,10 @@ public static class RebuildProjectionEndpoint
     /// it takes over; the inline profiles are rebuilt in place, customer by customer.
     /// </summary>
     [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
+    [Answers(202, "The rebuild was started in the background; the body is the projection's status.", Location = "the projection's status: /api/projections/{name}")]
+    [Answers(404, "An unknown projection.")]
+    [Answers(409, "A rebuild is already running, another node runs the projection, or this node runs no daemon.")]
+    [Answers(422, "An async projection with no side build registered, or that publishes no document type; nothing was touched.")]
     public static async Task<IResult> Post(string name, ProjectionCatalog catalog, ProjectionRebuilds rebuilds, ProjectionStatusReader status,
         CancellationToken ct)
     {

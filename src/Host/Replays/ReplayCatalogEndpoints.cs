@@ -17,6 +17,8 @@ public static class ListReplaysEndpoint
 
     /// <summary>The replays asked for so far, newest first: a data team finds its runs again, and the ones to delete.</summary>
     [WolverineGet("/api/replays"), Authorize(Policy = Policies.Replays)]
+    [Answers(200, "The replays asked for so far, the newest first.")]
+    [Answers(400, "A malformed formula, an unknown state, or a page or pageSize out of range.")]
     public static async Task<IResult> Get(string? formula, string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
         CancellationToken ct)
     {
@@ -58,6 +60,9 @@ public static class DeleteReplayEndpoint
     /// `running` by a command that was stopped, can be deleted.
     /// </summary>
     [WolverineDelete("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
+    [Answers(204, "The replay and its results were deleted.")]
+    [Answers(404, "An unknown replay.")]
+    [Answers(409, "An engine is computing the replay.")]
     public static async Task<IResult> Delete(string id, IDocumentStore store, ILogger<ReplayRun> logger, CancellationToken ct)
     {
         await using var guard = store.Storage.Database.CreateConnection();

@@ -25,6 +25,9 @@ public static class StartReplayEndpoint
 {
     /// <summary>Starts (or finds) a replay of the whole log under a formula: 202 with its id; it runs in the background.</summary>
     [WolverinePost("/api/replays"), Authorize(Policy = Policies.Replays)]
+    [Answers(202, "The replay was started, or is the same as one already asked for (isNew false).", Location = "the replay: /api/replays/{id}")]
+    [Answers(400, "No formula, one not of the form name@version, an asOf of no documented form or after today, or another field; errors names it.")]
+    [Answers(404, "An unknown formula.")]
     public static async Task<IResult> Post(HttpRequest http, IDocumentSession session, IMessageBus bus, ReplayRequests replays, TimeProvider clock, CancellationToken ct)
     {
         var (request, refused) = await StartReplay.ReadAsync(http, ct);
@@ -51,6 +54,8 @@ public static class StartReplayEndpoint
 public static class GetReplayEndpoint
 {
     [WolverineGet("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
+    [Answers(200, "The replay's progress and state.")]
+    [Answers(404, "An unknown replay.")]
     public static async Task<IResult> Get(string id, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
         await session.LoadAsync<ReplayRun>(id, ct) is { } run ? Results.Ok(ReplayView.Of(run, clock.GetUtcNow())) : UnknownReplay(id);
 

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Access;
 using EventCrm.Host.Customers;
 using EventCrm.Relationship.Ingestion;
@@ -24,6 +25,8 @@ public static class GetRetentionEndpoint
 
     /// <summary>The cancellation the desk has to act on, if any, with the service's recommendation and why.</summary>
     [WolverineGet("/api/customers/{id}/retention"), Authorize(Policy = Policies.Read)]
+    [Answers(200, "The customer's state and the cancellation pending, if any.")]
+    [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {
         var touchpoints = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints.Select(r => r.Touchpoint).ToList();

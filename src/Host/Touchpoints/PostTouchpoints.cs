@@ -22,6 +22,13 @@ public static class PostTouchpointsEndpoint
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 16 };
 
     [WolverinePost("/api/touchpoints"), Authorize(Policy = Policies.Append)]
+    [Answers(201, "At least one touchpoint was appended.")]
+    [Answers(200, "Every touchpoint was a repeat (same touchpointId, same content): nothing new was appended.")]
+    [Answers(400, "Malformed JSON, a wrong or missing field, an unknown type, a rule broken (amounts, margins, times), an empty array or one over 1,000 items; errors names every field at fault.")]
+    [Answers(404, "A touchpoint other than lead-captured or signed-up for a customer that has no stream, or an answer to an offer that is not open.")]
+    [Answers(409, "A second signed-up, a touchpointId already recorded with other content, or too many concurrent writers on the same customers (retry).")]
+    [Answers(413, "The body is over 4 MB; nothing was read further.")]
+    [Answers(503, "The database is unavailable, or more touchpoints wait to be written than Touchpoints:MaxWaiting: send the same request again after Retry-After seconds.")]
     public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock, CancellationToken ct)
     {
         JsonDocument body;

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace EventCrm.Host.Infrastructure;
+
+/// <summary>
+/// The answers of each operation in the OpenAPI document, as docs/api.md gives them. Wolverine
+/// lists only 200 and 404 for every route (and, for one that returns IResult, an empty IResult
+/// schema), so a generated client took a 201, a 202 or any documented refusal for an unexpected
+/// answer. Here each operation lists the <see cref="AnswersAttribute"/>s of its endpoint, plus
+/// the answers every route shares by rule; every 4xx and 5xx refers to one ProblemDetails schema.
+/// A typed success keeps the schema Wolverine gave it. Registered after
+/// <see cref="RequestBodiesInOpenApi"/>, whose bodies tell which routes can meet the 413.
+/// </summary>
+public static class ResponsesInOpenApi
+{
+    private const string ProblemSchemaId = "ProblemDetails";
+    private const string ProblemMediaType = "application/problem+json";
+
+    public static void Describe(OpenApiOptions options)
+    {
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            var declared = metadata.OfType<AnswersAttribute>().ToDictionary(a => a.Status);
+            var typedSuccess = TypedSuccessSchema(operation);
+
+            var responses = new OpenApiResponses();
+            foreach (var answer in Shared(operation, metadata).Where(a => !declared.ContainsKey(a.Status)).Concat(declared.Values).OrderBy(a => a.Status))
+                responses[answer.Status.ToString()] = answer.Status >= 400
+                    ? Refusal(answer, context.Document!)
+                    : Success(answer, answer.Status == StatusCodes.Status200OK ? typedSuccess : null);
+            operation.Responses = responses;
+            return Task.CompletedTask;
+        });
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            // Wolverine's placeholder for "some IResult": no answer refers to it any more.
+            document.Components?.Schemas?.Remove("IResult");
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>What every route may answer besides its own statuses (docs/api.md, "Access", and docs/reliability.md).</summary>
+    private static IEnumerable<AnswersAttribute> Shared(OpenApiOperation operation, IList<object> metadata)
+    {
+        if (!metadata.OfType<IAllowAnonymous>().Any())
+        {
+            yield return new(StatusCodes.Status401Unauthorized, "No API key in X-Api-Key, or an unknown or revoked one.");
+            // A route any key may use ([Authorize] alone, GET /api/keys/me) refuses no role.
+            if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null))
+                yield return new(StatusCodes.Status403Forbidden, "The key's roles do not allow this route.");
+        }
+        if (operation.RequestBody is not null)
+            yield return new(StatusCodes.Status413PayloadTooLarge, "The body is over 4 MB; nothing was read further.");
+        yield return new(StatusCodes.Status503ServiceUnavailable,
+            "The database is unavailable: send the same request again after Retry-After seconds.");
+    }
+
+    private static OpenApiResponse Success(AnswersAttribute answer, IOpenApiSchema? typedSchema) => new()
+    {
+        Description = answer.Description,
+        Content = answer.MediaTypes.ToDictionary(type => type, type => new OpenApiMediaType
+        {
+            Schema = type == "application/json" ? typedSchema : null,
+        }),
+        Headers = answer.Location is null ? null : new Dictionary<string, IOpenApiHeader>
+        {
+            ["Location"] = new OpenApiHeader { Description = answer.Location, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+        },
+    };
+
+    private static OpenApiResponse Refusal(AnswersAttribute answer, OpenApiDocument document) => new()
+    {
+        Description = answer.Description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            [ProblemMediaType] = new() { Schema = ProblemSchema(document) },
+        },
+        Headers = answer.Status != StatusCodes.Status503ServiceUnavailable ? null : new Dictionary<string, IOpenApiHeader>
+        {
+            ["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before sending the same request again.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            },
+        },
+    };
+
+    /// <summary>The schema Wolverine derived from a typed return value (none from an IResult).</summary>
+    private static IOpenApiSchema? TypedSuccessSchema(OpenApiOperation operation)
+    {
+        if (operation.Responses?.GetValueOrDefault("200")?.Content is not { } content
+            || !content.TryGetValue("application/json", out var json) || json.Schema is not { } schema) return null;
+        return schema is OpenApiSchemaReference { Reference.Id: "IResult" } ? null : schema;
+    }
+
+    /// <summary>The RFC 7807 problem every refusal of the API is (docs/api.md, first paragraph).</summary>
+    private static OpenApiSchemaReference ProblemSchema(OpenApiDocument document)
+    {
+        if (document.Components?.Schemas?.ContainsKey(ProblemSchemaId) != true)
+            document.AddComponent<IOpenApiSchema>(ProblemSchemaId, new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "An RFC 7807 problem document.",
+                Required = new HashSet<string> { "title", "status", "detail" },
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["type"] = Text("the RFC 9110 section of the status"),
+                    ["title"] = Text("the kind of problem"),
+                    ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "the HTTP status, the same as the answer's" },
+                    ["detail"] = Text("what happened, for a person to read"),
+                    ["traceId"] = Text("the request's trace id, for the service's log"),
+                    ["errors"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Description = "when fields or items are at fault: by field (amount), array item and field ([3].amount), or item ([3]), what is wrong with it",
+                        AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    },
+                },
+            });
+        return new OpenApiSchemaReference(ProblemSchemaId, document);
+    }
+
+    private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+}

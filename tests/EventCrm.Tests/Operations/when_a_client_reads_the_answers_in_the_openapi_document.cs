@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Operations;
+
+/// <summary>
+/// A client generated from /openapi/v1.json treats any status the document does not list as
+/// unexpected: each route must list what docs/api.md (and the docs it links) says it answers.
+/// </summary>
+public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture app)
+{
+    private const string Problem = "#/components/schemas/ProblemDetails";
+
+    // Written from the documentation, not from the code: 401 and 403 for a route that needs a key
+    // of some roles ("Access"), 401 alone for one any key may use, 503 on any route while the
+    // database is unavailable, 413 for a body over the limit on a route that reads one.
+    [Theory]
+    [InlineData("post", "/api/touchpoints", "200,201,400,401,403,404,409,413,503")]
+    [InlineData("post", "/api/imports", "200,201,400,401,403,409,413,415,422,503")]
+    [InlineData("post", "/api/replays", "202,400,401,403,404,413,503")]
+    [InlineData("delete", "/api/replays/{id}", "204,401,403,404,409,503")]
+    [InlineData("get", "/api/replays/{id}/diff", "200,400,401,403,404,409,503")]
+    [InlineData("get", "/api/events", "200,400,401,403,503")]
+    [InlineData("post", "/api/projections/{name}/rebuild", "202,401,403,404,409,422,503")]
+    [InlineData("get", "/api/customers/{id}/value", "200,400,401,403,404,409,422,503")]
+    [InlineData("get", "/api/customers/{id}", "200,401,403,404,503")]
+    [InlineData("get", "/api/customers", "200,400,401,403,503")]
+    [InlineData("post", "/api/customers/{id}/erasure", "200,401,403,404,409,503")]
+    [InlineData("post", "/api/keys", "201,400,401,403,413,503")]
+    [InlineData("get", "/api/keys/me", "200,401,503")]
+    [InlineData("get", "/api/formulas", "200,401,403,503")]
+    [InlineData("post", "/api/models/refit", "201,400,401,403,413,503")]
+    [InlineData("post", "/api/audit/anchor/verify", "200,400,401,403,413,422,503")]
+    [InlineData("get", "/health", "200,503")]
+    public async Task each_route_lists_the_statuses_its_documentation_gives(string method, string route, string statuses)
+    {
+        var responses = (await Operation(method, route))["responses"]!.AsObject();
+
+        responses.Select(r => r.Key).Order(StringComparer.Ordinal).ShouldBe(statuses.Split(','));
+    }
+
+    [Fact]
+    public async Task every_operation_has_a_success_and_every_refusal_is_a_problem_document()
+    {
+        var document = await app.Host.GetJson("/openapi/v1.json");
+
+        var faults = new List<string>();
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        foreach (var (method, operation) in operations!.AsObject())
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            var responses = operation!["responses"]!.AsObject();
+            if (!responses.Any(r => r.Key.StartsWith('2'))) faults.Add($"{name}: no 2xx");
+            foreach (var (status, response) in responses)
+            {
+                if (string.IsNullOrWhiteSpace(response!["description"]?.GetValue<string>())) faults.Add($"{name} {status}: no description");
+                if (response.ToJsonString().Contains("IResult", StringComparison.Ordinal)) faults.Add($"{name} {status}: the empty IResult schema");
+                if (status[0] is '4' or '5' && ProblemSchemaOf(response) != Problem) faults.Add($"{name} {status}: not a problem document");
+            }
+        }
+
+        faults.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task the_problem_schema_has_the_documented_fields()
+    {
+        var document = await app.Host.GetJson("/openapi/v1.json");
+
+        var problem = document["components"]!["schemas"]!["ProblemDetails"]!;
+        var fields = problem["properties"]!.AsObject().Select(p => p.Key).ToArray();
+        new[] { "type", "title", "status", "detail", "traceId", "errors" }.ShouldBeSubsetOf(fields);
+        // errors: by field (or array item), the messages about it.
+        problem["properties"]!["errors"]!["additionalProperties"]!["items"]!["type"]!.GetValue<string>().ShouldBe("string");
+    }
+
+    [Fact]
+    public async Task the_answers_say_how_they_come()
+    {
+        // The export as NDJSON or, asked for, CSV (docs/api.md, "GET /api/events").
+        var export = (await Operation("get", "/api/events"))["responses"]!["200"]!["content"]!.AsObject();
+        export.Select(c => c.Key).ShouldBe(["application/x-ndjson", "text/csv"], ignoreOrder: true);
+
+        // A deletion answers 204, which has no body.
+        (await Operation("delete", "/api/replays/{id}"))["responses"]!["204"]!["content"].ShouldBeNull();
+
+        // 202 and 201 point to what they started or made; a 503 says when to come back.
+        (await Operation("post", "/api/replays"))["responses"]!["202"]!["headers"]!["Location"].ShouldNotBeNull();
+        (await Operation("post", "/api/keys"))["responses"]!["201"]!["headers"]!["Location"].ShouldNotBeNull();
+        (await Operation("get", "/health"))["responses"]!["503"]!["headers"]!["Retry-After"].ShouldNotBeNull();
+
+        // A route that returns a typed body keeps its schema.
+        (await Operation("get", "/api/formulas"))["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!
+            .GetValue<string>().ShouldBe("#/components/schemas/FormulasView");
+    }
+
+    private async Task<JsonNode> Operation(string method, string route) =>
+        (await app.Host.GetJson("/openapi/v1.json"))["paths"]![route]![method]!;
+
+    private static string? ProblemSchemaOf(JsonNode response) =>
+        response["content"] is JsonObject content && content.Count == 1
+            ? content["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>()
+            : null;
+}
