@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventCrm.Host.Replays;
 using EventCrm.Host.Touchpoints;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -7,7 +8,8 @@ namespace EventCrm.Host.Reliability;
 /// <summary>
 /// Answers the exceptions that are not the service's bugs with the problem they stand for, instead
 /// of a 500: a body the server refused to read (413 too large, 400 malformed or truncated, 408 too
-/// slow), a body that is not JSON (400), and an unavailable database or a full append queue (503
+/// slow), a body that is not JSON (400), and an unavailable database, a full append queue or too many
+/// unfinished replays (503
 /// with Retry-After, so a client knows to send the same request again later). Everything else stays a 500.
 /// </summary>
 public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHandler
@@ -19,7 +21,7 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         if (answer.Status == StatusCodes.Status503ServiceUnavailable)
         {
             logger.LogWarning("{Method} {Path}: {Error}; answered 503", context.Request.Method, context.Request.Path, exception.Message);
-            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString();
+            context.Response.Headers.RetryAfter = (answer.RetryAfterSeconds ?? DatabaseFaults.RetryAfterSeconds).ToString();
         }
         else
         {
@@ -29,7 +31,7 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         return true;
     }
 
-    public sealed record ProblemAnswer(int Status, string Title, string Detail);
+    public sealed record ProblemAnswer(int Status, string Title, string Detail, int? RetryAfterSeconds = null);
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
@@ -43,6 +45,9 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
             new(StatusCodes.Status400BadRequest, "The request is invalid", $"The body is not valid JSON: {exception.Message}"),
         AppendQueueFullException e => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"{e.Message} Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; nothing of it was appended."),
+        ReplayQueueFullException e => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
+            $"{e.Message} Ask again once one has completed (GET /api/replays?state=running lists them); nothing was started.",
+            ReplayQueueFullException.RetryAfterSeconds),
         _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
             $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again " +
             "with the same touchpointIds land once, whether or not this attempt reached the store."),

@@ -37,7 +37,7 @@ public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, CancellationToken.None);
         if (registry.Resolve(input.FormulaFlag) is not { } formula) return Fail($"--formula: no formula '{input.FormulaFlag}' is registered");
 
-        var (run, isNew) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, formula, asOf, CancellationToken.None);
+        var (run, isNew) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, formula, asOf, CancellationToken.None, queued: false);
         await session.SaveChangesAsync();
         var engine = host.Services.GetRequiredService<ReplayEngine>();
         var clock = host.Services.GetRequiredService<TimeProvider>();

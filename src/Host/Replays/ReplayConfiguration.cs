@@ -5,6 +5,18 @@ namespace EventCrm.Host.Replays;
 public static class ReplayConfiguration
 {
     public const string AtOnceKey = "Replays:AtOnce";
+    public const string MaxUnfinishedKey = "Replays:MaxUnfinished";
+
+    /// <summary>
+    /// How many replays may be unfinished (computing or waiting their turn) before a new one asked
+    /// over HTTP is refused: each holds its results (a row per customer and touchpoint) and hours of
+    /// a core, and asking for every date of a year would otherwise queue them all.
+    /// </summary>
+    public static int MaxUnfinishedOf(IConfiguration configuration)
+    {
+        var max = configuration.GetValue(MaxUnfinishedKey, 10);
+        return max >= 1 ? max : throw new InvalidOperationException($"{MaxUnfinishedKey} must be 1 or more, not {max}.");
+    }
 
     /// <summary>
     /// How many replays a node computes at a time; the others wait their turn in the node's durable
@@ -15,6 +27,7 @@ public static class ReplayConfiguration
     {
         var atOnce = configuration.GetValue(AtOnceKey, 1);
         if (atOnce < 1) throw new InvalidOperationException($"{AtOnceKey} must be 1 or more, not {atOnce}.");
+        MaxUnfinishedOf(configuration);
         opts.LocalQueueFor<RunReplay>().MaximumParallelMessages(atOnce);
         return opts;
     }

@@ -28,6 +28,7 @@ public static class StartReplayEndpoint
     [Answers(202, "The replay was started, or is the same as one already asked for (isNew false).", Location = "the replay: /api/replays/{id}")]
     [Answers(400, "No formula, one not of the form name@version, an asOf of no documented form or after today, or another field; errors names it.")]
     [Answers(404, "An unknown formula.")]
+    [Answers(503, "The database is unavailable, or Replays:MaxUnfinished replays are unfinished: ask again after Retry-After seconds; nothing was started.")]
     public static async Task<IResult> Post(HttpRequest http, IDocumentSession session, IMessageBus bus, ReplayRequests replays, TimeProvider clock, CancellationToken ct)
     {
         var (request, refused) = await StartReplay.ReadAsync(http, ct);

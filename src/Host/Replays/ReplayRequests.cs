@@ -18,9 +18,15 @@ public sealed record RunReplay(string ReplayId);
 /// end of the log at the time of asking, so the same request over the same log is the same run
 /// (answered, not computed again), while new events make a new one.
 /// </summary>
-public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, LogEnd logEnd, TimeProvider clock)
+public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, LogEnd logEnd, TimeProvider clock,
+    IConfiguration configuration)
 {
-    public async Task<(ReplayRun Run, bool IsNew)> StartAsync(IDocumentSession session, FormulaChoice formula, DateTimeOffset? asOf, CancellationToken ct)
+    private readonly int _maxUnfinished = ReplayConfiguration.MaxUnfinishedOf(configuration);
+
+    /// <param name="queued">Whether the run waits in the service's queue (a request over HTTP), which
+    /// <c>Replays:MaxUnfinished</c> bounds; the replay command computes its run itself.</param>
+    public async Task<(ReplayRun Run, bool IsNew)> StartAsync(IDocumentSession session, FormulaChoice formula, DateTimeOffset? asOf, CancellationToken ct,
+        bool queued = true)
     {
         var (registry, _) = await FormulaRegistryStore.LoadAsync(session, ct);
         var logs = await databases.AllAsync();
@@ -28,6 +34,8 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
         var id = IdFor(formula, asOf, highWaters.Sum());
         var existing = await session.LoadAsync<ReplayRun>(id, ct);
         if (existing is not null && existing.State != ReplayStates.Failed) return (existing, false);
+        if (queued && await session.Query<ReplayRun>().CountAsync(r => r.State == ReplayStates.Running, ct) is var unfinished && unfinished >= _maxUnfinished)
+            throw new ReplayQueueFullException(unfinished);
 
         var now = clock.GetUtcNow();
         var run = existing is not null
