@@ -51,6 +51,7 @@ builder.Services.AddExceptionHandler<FaultProblems>();
 builder.Services.AddEventCrmFeatures();
 // Read once here so that a bad value stops the start rather than the first post.
 TouchpointAppender.MaxWaitingOf(builder.Configuration);
+ApiKeyStore.CheckBootstrapKey(builder.Configuration);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 var app = builder.Build();

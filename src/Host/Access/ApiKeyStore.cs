@@ -48,6 +48,18 @@ public sealed class ApiKeyStore(IDocumentStore store, IConfiguration configurati
 
     public void Forget(string hash) => _cache.TryRemove(hash, out _);
 
+    /// <summary>The shortest bootstrap admin key the service starts with: anyone who guesses it is an admin.</summary>
+    public const int ShortestAdminKey = 16;
+
+    /// <summary>Called at start, so that a guessable <c>Auth:AdminKey</c> stops the service rather than opening it.</summary>
+    public static void CheckBootstrapKey(IConfiguration configuration)
+    {
+        if (configuration["Auth:AdminKey"] is { Length: > 0 } admin && admin.Length < ShortestAdminKey)
+            throw new InvalidOperationException(
+                $"Auth:AdminKey must be at least {ShortestAdminKey} characters; it has {admin.Length}. Anyone who guesses it is an admin: " +
+                "use a random one (./eventcrm run makes one of 51 characters in .data/admin-key).");
+    }
+
     private bool IsBootstrapAdmin(string secret) =>
         configuration["Auth:AdminKey"] is { Length: > 0 } admin
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(ApiKey.HashOf(secret)), Encoding.UTF8.GetBytes(ApiKey.HashOf(admin)));

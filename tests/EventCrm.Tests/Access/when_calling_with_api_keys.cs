@@ -251,4 +251,13 @@ public class when_calling_with_api_keys(AppFixture app)
         (await Status("POST", "/api/imports", auditor)).ShouldBe(403);
         (await Status("POST", $"/api/customers/{customer}/erasure", data)).ShouldBe(403);
     }
+
+    [Fact]
+    public async Task a_bootstrap_admin_key_anyone_could_guess_stops_the_start()
+    {
+        // 15 characters, one short of the 16 the service asks for.
+        var failure = await Should.ThrowAsync<Exception>(() => AppFixture.StartHost(AppFixture.Schema, ("Auth:AdminKey", "admin-key-12345")));
+
+        failure.ToString().ShouldContain("Auth:AdminKey must be at least 16 characters; it has 15");
+    }
 }
