@@ -15,6 +15,9 @@ using Wolverine.Http;
 using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
+// Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
+// a value that cannot be read stops the start here, naming its key.
+Settings.CheckAtStart(builder.Configuration);
 
 var tenancy = TenancySettings.From(builder.Configuration);
 builder.Services.AddMarten(services => new StoreOptions().ConfigureEventCrmStore(services.GetRequiredService<IConfiguration>()))

@@ -7,10 +7,14 @@ namespace EventCrm.Host.Audit;
 
 public class AuditVerifyInput : NetCoreInput
 {
+    // Long names only: JasperFx derives short flags from first letters, which gave -a to --anchor,
+    // --all-sealed and NetCoreInput's --applicationname at once.
     [Description("Also checks the seals against an anchor that audit-anchor (or GET /api/audit/anchor) wrote to this file")]
+    [FlagAlias("anchor", true)]
     public string? AnchorFlag { get; set; }
 
     [Description("Also fails when some events are not sealed yet: then they were not checked (the sealer is behind, or no node runs it)")]
+    [FlagAlias("all-sealed", true)]
     public bool AllSealedFlag { get; set; }
 }
 

@@ -13,7 +13,9 @@ namespace EventCrm.Host.Demo;
 
 public class SeedDemoInput : NetCoreInput
 {
+    // Long name only: its first letter is NetCoreInput's -c, --contentroot.
     [Description("How many demo customers to create (default 6000)")]
+    [FlagAlias("customers", true)]
     public int CustomersFlag { get; set; } = 6000;
 
     [Description("Seed of the random generator, for a reproducible base (default 2024)")]

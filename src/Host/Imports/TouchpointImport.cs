@@ -25,6 +25,9 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
     /// </summary>
     public const string KeptBetweenPassesKey = "Import:KeptBetweenPasses";
     public const int DefaultKeptBetweenPasses = 100_000;
+
+    /// <summary><see cref="KeptBetweenPassesKey"/>, checked at start (<see cref="Settings.CheckAtStart"/>).</summary>
+    public static int KeptBetweenPassesOf(IConfiguration configuration) => Settings.Count(configuration, KeptBetweenPassesKey, DefaultKeptBetweenPasses);
     /// <summary>Past this many new events the planner's statistics of the events table are stale enough to matter.</summary>
     private const int AnalyzeAfter = 10_000;
 
@@ -37,7 +40,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var check = checks.Create();
         var bad = new BadRows();
         var rows = 0;
-        var keepUpTo = configuration.GetValue<int?>(KeptBetweenPassesKey) ?? DefaultKeptBetweenPasses;
+        var keepUpTo = KeptBetweenPassesOf(configuration);
         List<ImportBatch>? kept = [];
         var unreadable = await ForEachBatch(path, now, ImportPhase.Checking, progress, async batch =>
         {

@@ -25,6 +25,9 @@ public class RefitCommand : JasperFxAsyncCommand<RefitInput>
             asOf = moment;
         }
         using var host = input.BuildHost();
+        // As POST /api/models/refit: a model fitted as of a date to come would be recorded and used.
+        if (asOf > host.Services.GetRequiredService<TimeProvider>().GetUtcNow())
+            return CommandFailure.Report("clv-refit", $"--as-of: {input.AsOfFlag} is in the future; a model is fitted as of today or an earlier date");
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
         var fitted = await AnsiConsole.Status().StartAsync("Fitting the portfolio model over the event log...",
             _ => refit.RunAsync(asOf, AppendContext.OfCommand("clv-refit"), CancellationToken.None));

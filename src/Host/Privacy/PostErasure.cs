@@ -20,6 +20,9 @@ public static class PostErasureEndpoint
     public const string SealWaitKey = "Privacy:SealWait";
     private static readonly TimeSpan DefaultSealWait = TimeSpan.FromSeconds(15);
 
+    /// <summary><see cref="SealWaitKey"/>, checked at start (<see cref="Settings.CheckAtStart"/>).</summary>
+    public static TimeSpan SealWaitOf(IConfiguration configuration) => Settings.Duration(configuration, SealWaitKey, DefaultSealWait);
+
     /// <summary>Erases the customer's personal data (docs/privacy.md). Idempotent: a second call changes nothing and says so.</summary>
     [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure)]
     [Answers(200, "The personal data is erased (or was already).")]
@@ -28,7 +31,7 @@ public static class PostErasureEndpoint
     public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, CustomerDatabases databases, TimeProvider clock,
         IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct)
     {
-        var sealWait = configuration.GetValue<TimeSpan?>(SealWaitKey) ?? DefaultSealWait;
+        var sealWait = SealWaitOf(configuration);
         var logger = loggers.CreateLogger(typeof(PersonalDataErasure));
         return await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, logger, ct) switch
         {

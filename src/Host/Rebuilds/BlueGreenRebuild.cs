@@ -145,7 +145,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         // Never serve documents older than the ones they replace.
         await side.WaitUntilAtLeastAsync(await LivePositionAsync(projection, side.Database, ct), ct);
         await side.StopAsync();
-        await TakeOver.SwapAsync(side, await side.PositionsAsync(ct), configuration.GetValue<TimeSpan?>(TakeOver.TryForKey) ?? TakeOver.DefaultTryFor, ct);
+        await TakeOver.SwapAsync(side, await side.PositionsAsync(ct), TakeOver.TryForOf(configuration), ct);
     }
 
     private static async Task<long> LivePositionAsync(ProjectionInfo projection, IMartenDatabase database, CancellationToken ct)

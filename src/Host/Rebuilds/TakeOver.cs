@@ -19,6 +19,9 @@ public static class TakeOver
     public const string TryForKey = "Rebuilds:SwapTriesFor";
     public static readonly TimeSpan DefaultTryFor = TimeSpan.FromSeconds(30);
 
+    /// <summary><see cref="TryForKey"/>, checked at start (<see cref="Infrastructure.Settings.CheckAtStart"/>).</summary>
+    public static TimeSpan TryForOf(IConfiguration configuration) => Infrastructure.Settings.Duration(configuration, TryForKey, DefaultTryFor);
+
     /// <summary>
     /// How long one try waits for the live tables. A read that comes while the swap waits queues
     /// behind its lock, so this is the longest any new read is held; then the try gives up its locks.

@@ -58,4 +58,25 @@ public class when_refitting_from_the_command_line(RefitCommandHost refit) : ICla
         errors.ShouldContain("clv-refit: --as-of: 'last tuesday' is not a date");
         output.ShouldNotContain("--as-of");
     }
+
+    /// <summary>
+    /// As POST /api/models/refit answers 400 for an asOf in the future. The command used to fit and
+    /// record it (found with clv-refit --as-of 2030-01-01 on the demo base), and that model of a date
+    /// to come then valued every customer.
+    /// </summary>
+    [Fact]
+    public async Task clv_refit_refuses_a_date_in_the_future_and_records_nothing()
+    {
+        await using var session = refit.Store.QuerySession();
+        var before = (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel)).Count;
+        var future = DateTimeOffset.UtcNow.AddYears(1).ToString("yyyy-MM-dd");
+
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName },
+            "clv-refit", "--as-of", future);
+
+        exit.ShouldNotBe(0, output);
+        errors.ShouldContain($"clv-refit: --as-of: {future} is in the future");
+        output.ShouldNotContain("Fitted over");
+        (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel)).Count.ShouldBe(before);
+    }
 }

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Npgsql;
+
+namespace EventCrm.Host.Infrastructure;
+
+/// <summary>
+/// Reading settings that the service uses only now and then (an erasure's wait, a rebuild's swap,
+/// an import's rows kept): read through here, and once at start (<see cref="CheckAtStart"/>), so that
+/// a value that cannot be read stops the start naming its key, instead of making every erasure,
+/// import or rebuild answer 500 long after.
+/// </summary>
+public static class Settings
+{
+    /// <summary>A duration of zero or more (hh:mm:ss, or d.hh:mm:ss), or <paramref name="fallback"/> when the key is not set.</summary>
+    public static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback)
+    {
+        if (configuration[key] is not { Length: > 0 } text) return fallback;
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) && duration >= TimeSpan.Zero
+            ? duration
+            : throw new InvalidOperationException(
+                $"{key} must be a duration of zero or more, as hh:mm:ss or d.hh:mm:ss (e.g. {fallback:c}), not \"{text}\".");
+    }
+
+    /// <summary>A whole number of zero or more, or <paramref name="fallback"/> when the key is not set.</summary>
+    public static int Count(IConfiguration configuration, string key, int fallback)
+    {
+        if (configuration[key] is not { Length: > 0 } text) return fallback;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : throw new InvalidOperationException($"{key} must be a whole number of zero or more (e.g. {fallback}), not \"{text}\".");
+    }
+
+    /// <summary>A connection string Npgsql can read; the message names the key, never the string (it may hold a password).</summary>
+    public static void CheckConnectionString(string key, string? connectionString)
+    {
+        if (connectionString is not { Length: > 0 }) return;
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            throw new InvalidOperationException($"{key} is not a PostgreSQL connection string (\"Host=...;Port=...;Database=...;Username=...\"): {e.Message}");
+        }
+    }
+
+    /// <summary>Reads, at start, every setting that would otherwise be read for the first time long after it.</summary>
+    public static void CheckAtStart(IConfiguration configuration)
+    {
+        CheckConnectionString($"ConnectionStrings:{StoreConfiguration.ConnectionStringName}",
+            configuration.GetConnectionString(StoreConfiguration.ConnectionStringName));
+        foreach (var database in configuration.GetSection(Sharding.TenancySettings.Section).GetChildren())
+            CheckConnectionString($"{Sharding.TenancySettings.Section}:{database.Key}", database.Value);
+        Privacy.PostErasureEndpoint.SealWaitOf(configuration);
+        Rebuilds.TakeOver.TryForOf(configuration);
+        Imports.TouchpointImport.KeptBetweenPassesOf(configuration);
+    }
+}
