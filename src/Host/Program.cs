@@ -57,6 +57,9 @@ TouchpointAppender.MaxWaitingOf(builder.Configuration);
 ApiKeyStore.CheckBootstrapKey(builder.Configuration);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
+// A verb's standard output carries only its results (README, "Commands"): what the libraries log
+// under it (the daemon pausing for a rebuild, say) goes to standard error.
+if (DataVerbs.Starts(args)) builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 var app = builder.Build();
 
 app.UseSecurityHeaders();

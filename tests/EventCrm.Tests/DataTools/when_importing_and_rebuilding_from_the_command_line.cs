@@ -44,6 +44,9 @@ public class when_importing_and_rebuilding_from_the_command_line
 
         var rebuilt = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerLedger");
         rebuilt.ExitCode.ShouldBe(0, rebuilt.Errors + rebuilt.Output);
+        // Standard output carries the results only: the daemon's log lines go to standard error.
+        rebuilt.Output.ShouldNotContain("info:");
+        rebuilt.Errors.ShouldContain("info:");
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerledger")).ShouldBe(3);
 
         await DataCommandLine.Execute($"delete from {Schema}.mt_doc_customerprofile");
