@@ -19,9 +19,9 @@ public class AuditVerifyInput : NetCoreInput
 }
 
 [Description("Verifies the hash chain of every stream against its seals, and the seals against an anchor if given; exits non-zero on any mismatch", Name = "audit-verify")]
-public class AuditVerifyCommand : JasperFxAsyncCommand<AuditVerifyInput>
+public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
 {
-    public override async Task<bool> Execute(AuditVerifyInput input)
+    protected override async Task<bool> Run(AuditVerifyInput input)
     {
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)

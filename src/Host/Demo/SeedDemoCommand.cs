@@ -23,11 +23,11 @@ public class SeedDemoInput : NetCoreInput
 }
 
 [Description("Seeds a realistic demo base (customers over three years of touchpoints) unless one is already there", Name = "seed-demo")]
-public class SeedDemoCommand : JasperFxAsyncCommand<SeedDemoInput>
+public class SeedDemoCommand : DataVerb<SeedDemoInput>
 {
     private const int BatchSize = 1000;
 
-    public override async Task<bool> Execute(SeedDemoInput input)
+    protected override async Task<bool> Run(SeedDemoInput input)
     {
         if (input.CustomersFlag < 1)
             return CommandFailure.Report("seed-demo", $"--customers must be at least 1, not {input.CustomersFlag}");

@@ -40,9 +40,9 @@ public class ExportInput : NetCoreInput
 }
 
 [Description("Exports customer events in global order to an NDJSON or CSV file", Name = "export")]
-public class ExportCommand : JasperFxAsyncCommand<ExportInput>
+public class ExportCommand : DataVerb<ExportInput>
 {
-    public override async Task<bool> Execute(ExportInput input)
+    protected override async Task<bool> Run(ExportInput input)
     {
         if (string.IsNullOrWhiteSpace(input.OutFlag)) return Fail("--out FILE is required");
         if (EventExportFormats.Named(input.FormatFlag, input.SpreadsheetSafeFlag) is not { } format) return Fail($"--format must be ndjson or csv, not '{input.FormatFlag}'");

@@ -16,9 +16,9 @@ public class ImportInput : NetCoreInput
 }
 
 [Description("Imports ERP/CRM history from a CSV file as back-dated touchpoints (idempotent)", Name = "import")]
-public class ImportCommand : JasperFxAsyncCommand<ImportInput>
+public class ImportCommand : DataVerb<ImportInput>
 {
-    public override async Task<bool> Execute(ImportInput input)
+    protected override async Task<bool> Run(ImportInput input)
     {
         if (string.IsNullOrWhiteSpace(input.FileFlag)) return Fail("--file FILE is required");
         if (!File.Exists(input.FileFlag)) return Fail($"No such file: {input.FileFlag}");

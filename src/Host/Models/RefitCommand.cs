@@ -13,9 +13,9 @@ public class RefitInput : NetCoreInput
 }
 
 [Description("Refits the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks) over the event store and records it", Name = "clv-refit")]
-public class RefitCommand : JasperFxAsyncCommand<RefitInput>
+public class RefitCommand : DataVerb<RefitInput>
 {
-    public override async Task<bool> Execute(RefitInput input)
+    protected override async Task<bool> Run(RefitInput input)
     {
         DateTimeOffset? asOf = null;
         if (input.AsOfFlag is { } text)

@@ -15,9 +15,9 @@ public class RebuildInput : NetCoreInput
 }
 
 [Description("Rebuilds one projection from the event log, with progress", Name = "rebuild")]
-public class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
+public class RebuildCommand : DataVerb<RebuildInput>
 {
-    public override async Task<bool> Execute(RebuildInput input)
+    protected override async Task<bool> Run(RebuildInput input)
     {
         using var host = input.BuildHost();
         var catalog = host.Services.GetRequiredService<ProjectionCatalog>();

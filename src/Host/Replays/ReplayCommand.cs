@@ -19,9 +19,9 @@ public class ReplayInput : NetCoreInput
 }
 
 [Description("Replays every customer's value history under a formula, beside the live values, then prints the differences", Name = "replay")]
-public class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
+public class ReplayCommand : DataVerb<ReplayInput>
 {
-    public override async Task<bool> Execute(ReplayInput input)
+    protected override async Task<bool> Run(ReplayInput input)
     {
         DateTimeOffset? asOf = null;
         if (input.AsOfFlag is { } text)

@@ -11,11 +11,11 @@ public class AuditAnchorInput : NetCoreInput
 }
 
 [Description("Prints a digest of every seal so far in each database (JSON), to keep outside the database and check later with audit-verify --anchor", Name = "audit-anchor")]
-public class AuditAnchorCommand : JasperFxAsyncCommand<AuditAnchorInput>
+public class AuditAnchorCommand : DataVerb<AuditAnchorInput>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public override async Task<bool> Execute(AuditAnchorInput input)
+    protected override async Task<bool> Run(AuditAnchorInput input)
     {
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)

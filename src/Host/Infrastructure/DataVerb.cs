@@ -1,0 +1,31 @@
+using System.Reflection;
+using EventCrm.Host.Reliability;
+using JasperFx.CommandLine;
+
+namespace EventCrm.Host.Infrastructure;
+
+/// <summary>
+/// One of the Host's own verbs. A database it cannot reach is one line on standard error naming
+/// the setting to check, exit 1: JasperFx would print the exception's stack trace on standard
+/// output, where the verb's results go.
+/// </summary>
+public abstract class DataVerb<TInput> : JasperFxAsyncCommand<TInput>
+{
+    public sealed override async Task<bool> Execute(TInput input)
+    {
+        try
+        {
+            return await Run(input);
+        }
+        catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
+        {
+            var cause = DatabaseFaults.Chain(e).Last().Message;
+            return CommandFailure.Report(Verb, $"the database cannot be reached ({cause}). Check ConnectionStrings:EventCrm " +
+                                               "(or Tenancy:Databases) and that PostgreSQL is running; nothing was done.");
+        }
+    }
+
+    protected abstract Task<bool> Run(TInput input);
+
+    private string Verb => GetType().GetCustomAttribute<DescriptionAttribute>()?.Name ?? GetType().Name;
+}
