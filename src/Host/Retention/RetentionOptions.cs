@@ -29,11 +29,15 @@ public sealed class RetentionTierOption
 /// The policy is checked when the service starts: a cancellation assessed under an impossible
 /// setting would fail only then, long after, in the background.
 /// </summary>
-public sealed class RetentionOptionsCheck : IValidateOptions<RetentionOptions>
+public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValidateOptions<RetentionOptions>
 {
+    private static readonly string[] Settings = [nameof(RetentionOptions.OfferLifetime), nameof(RetentionOptions.MinimumCurrentValue),
+        nameof(RetentionOptions.OfferCapShare), nameof(RetentionOptions.Tiers)];
+    private static readonly string[] TierSettings = [nameof(RetentionTierOption.Name), nameof(RetentionTierOption.From), nameof(RetentionTierOption.Share)];
+
     public ValidateOptionsResult Validate(string? name, RetentionOptions o)
     {
-        var problems = new List<string>();
+        var problems = Unread(configuration.GetSection("Retention")).ToList();
         if (o.OfferLifetime <= TimeSpan.Zero) problems.Add("Retention:OfferLifetime must be a positive duration, e.g. 7.00:00:00 for a week");
         if (o.MinimumCurrentValue < 0) problems.Add("Retention:MinimumCurrentValue must not be negative");
         if (o.OfferCapShare is <= 0 or > 1) problems.Add("Retention:OfferCapShare must be above 0 and at most 1");
@@ -45,5 +49,24 @@ public sealed class RetentionOptionsCheck : IValidateOptions<RetentionOptions>
             if (tier.Share is <= 0 or > 1) problems.Add($"Retention:Tiers:{i}:Share must be above 0 and at most 1");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>
+    /// Settings the binding would pass over without a word, leaving the defaults in force: a
+    /// misspelt key, or a value where the tiers' list goes.
+    /// </summary>
+    private static IEnumerable<string> Unread(IConfigurationSection retention)
+    {
+        foreach (var setting in retention.GetChildren().Where(c => !Settings.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+            yield return $"{setting.Path} is not a setting of the retention policy ({string.Join(", ", Settings)})";
+        var tiers = retention.GetSection(nameof(RetentionOptions.Tiers));
+        if (tiers.Value is not null)
+            yield return $"{tiers.Path} must be a list of tiers (Retention__Tiers__0__Name, Retention__Tiers__0__From, Retention__Tiers__0__Share, ...), not a value";
+        foreach (var tier in tiers.GetChildren())
+        {
+            if (tier.Value is not null) yield return $"{tier.Path} must be a tier with Name, From and Share, not a value";
+            foreach (var setting in tier.GetChildren().Where(c => !TierSettings.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+                yield return $"{setting.Path} is not a setting of a tier ({string.Join(", ", TierSettings)})";
+        }
     }
 }

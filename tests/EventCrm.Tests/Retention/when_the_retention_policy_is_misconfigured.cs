@@ -11,6 +11,10 @@ public class when_the_retention_policy_is_misconfigured
     [InlineData("Retention__OfferLifetime", "-1.00:00:00", "Retention:OfferLifetime")]
     [InlineData("Retention__OfferCapShare", "1.5", "Retention:OfferCapShare")]
     [InlineData("Retention__Tiers__0__Share", "0", "Retention:Tiers:0:Share")]
+    [InlineData("Retention__Tiers", "gold", "Retention:Tiers")]                       // a value where a list of tiers goes
+    [InlineData("Retention__Tiers__0", "gold", "Retention:Tiers:0")]
+    [InlineData("Retention__OfferLifespan", "3.00:00:00", "Retention:OfferLifespan")]  // misspelt: ignored, the default would apply
+    [InlineData("Retention__Tiers__0__Cut", "0.5", "Retention:Tiers:0:Cut")]
     public async Task the_service_does_not_start_and_names_the_setting(string variable, string value, string key)
     {
         var environment = new Dictionary<string, string>
