@@ -14,6 +14,7 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
+StartRefusals.ReportInOneLine();
 var builder = WebApplication.CreateBuilder(args);
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -55,7 +56,7 @@ public sealed class ApiKeyStore(IDocumentStore store, IConfiguration configurati
     public static void CheckBootstrapKey(IConfiguration configuration)
     {
         if (configuration["Auth:AdminKey"] is { Length: > 0 } admin && admin.Length < ShortestAdminKey)
-            throw new InvalidOperationException(
+            throw new SettingRefusedException(
                 $"Auth:AdminKey must be at least {ShortestAdminKey} characters; it has {admin.Length}. Anyone who guesses it is an admin: " +
                 "use a random one (./eventcrm run makes one of 51 characters in .data/admin-key).");
     }

@@ -17,7 +17,7 @@ public static class Settings
         if (configuration[key] is not { Length: > 0 } text) return fallback;
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) && duration >= TimeSpan.Zero
             ? duration
-            : throw new InvalidOperationException(
+            : throw new SettingRefusedException(
                 $"{key} must be a duration of zero or more, as hh:mm:ss or d.hh:mm:ss (e.g. {fallback:c}), not \"{text}\".");
     }
 
@@ -27,7 +27,7 @@ public static class Settings
         if (configuration[key] is not { Length: > 0 } text) return fallback;
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
             ? count
-            : throw new InvalidOperationException($"{key} must be a whole number of zero or more (e.g. {fallback}), not \"{text}\".");
+            : throw new SettingRefusedException($"{key} must be a whole number of zero or more (e.g. {fallback}), not \"{text}\".");
     }
 
     /// <summary>A connection string Npgsql can read; the message names the key, never the string (it may hold a password).</summary>
@@ -40,7 +40,7 @@ public static class Settings
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
-            throw new InvalidOperationException($"{key} is not a PostgreSQL connection string (\"Host=...;Port=...;Database=...;Username=...\"): {e.Message}");
+            throw new SettingRefusedException($"{key} is not a PostgreSQL connection string (\"Host=...;Port=...;Database=...;Username=...\"): {e.Message}");
         }
     }
 

@@ -22,7 +22,7 @@ public static class StoreConfiguration
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
             ? connectionString
-            : throw new InvalidOperationException(
+            : throw new SettingRefusedException(
                 $"No database configured: set ConnectionStrings__{ConnectionStringName} (for example " +
                 "\"Host=127.0.0.1;Port=5433;Database=eventcrm;Username=postgres\"), or start the service with ./eventcrm run, " +
                 "which starts a private PostgreSQL cluster.");

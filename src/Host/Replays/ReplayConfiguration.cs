@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using Wolverine;
 
 namespace EventCrm.Host.Replays;
@@ -15,7 +16,7 @@ public static class ReplayConfiguration
     public static int MaxUnfinishedOf(IConfiguration configuration)
     {
         var max = configuration.GetValue(MaxUnfinishedKey, 10);
-        return max >= 1 ? max : throw new InvalidOperationException($"{MaxUnfinishedKey} must be 1 or more, not {max}.");
+        return max >= 1 ? max : throw new SettingRefusedException($"{MaxUnfinishedKey} must be 1 or more, not {max}.");
     }
 
     /// <summary>
@@ -26,7 +27,7 @@ public static class ReplayConfiguration
     public static WolverineOptions ConfigureReplays(this WolverineOptions opts, IConfiguration configuration)
     {
         var atOnce = configuration.GetValue(AtOnceKey, 1);
-        if (atOnce < 1) throw new InvalidOperationException($"{AtOnceKey} must be 1 or more, not {atOnce}.");
+        if (atOnce < 1) throw new SettingRefusedException($"{AtOnceKey} must be 1 or more, not {atOnce}.");
         MaxUnfinishedOf(configuration);
         opts.LocalQueueFor<RunReplay>().MaximumParallelMessages(atOnce);
         return opts;

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
@@ -46,7 +47,7 @@ public sealed class TouchpointAppender
     public static int MaxWaitingOf(IConfiguration configuration)
     {
         var maxWaiting = configuration.GetValue("Touchpoints:MaxWaiting", DefaultMaxWaiting);
-        return maxWaiting >= 1 ? maxWaiting : throw new InvalidOperationException($"Touchpoints:MaxWaiting must be at least 1; it is {maxWaiting}.");
+        return maxWaiting >= 1 ? maxWaiting : throw new SettingRefusedException($"Touchpoints:MaxWaiting must be at least 1; it is {maxWaiting}.");
     }
 
     public TouchpointAppender(CustomerDatabases databases, StreamRows rows, TouchpointClaims claims, IConfiguration configuration,

@@ -29,6 +29,6 @@ public static class LeadershipRegistration
     {
         null or "" or "on" => true,
         "off" => false,
-        var other => throw new InvalidOperationException($"{DaemonSetting} must be \"on\" or \"off\", not \"{other}\"."),
+        var other => throw new SettingRefusedException($"{DaemonSetting} must be \"on\" or \"off\", not \"{other}\"."),
     };
 }

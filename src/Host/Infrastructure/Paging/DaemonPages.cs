@@ -26,5 +26,5 @@ public sealed record DaemonPages(int Live, int CatchUp, long CatchUpLag)
     private static int Setting(IConfiguration configuration, string key, int defaultValue, int max) =>
         configuration[key] is not { Length: > 0 } text ? defaultValue
         : int.TryParse(text, out var value) && value >= 1 && value <= max ? value
-        : throw new InvalidOperationException($"{key} must be a whole number from 1 to {max}, not \"{text}\".");
+        : throw new SettingRefusedException($"{key} must be a whole number from 1 to {max}, not \"{text}\".");
 }
