@@ -21,7 +21,7 @@ public abstract class DataVerb<TInput> : JasperFxAsyncCommand<TInput>
         {
             var cause = DatabaseFaults.Chain(e).Last().Message;
             return CommandFailure.Report(Verb, $"the database cannot be reached ({cause}). Check ConnectionStrings:EventCrm " +
-                                               "(or Tenancy:Databases) and that PostgreSQL is running; nothing was done.");
+                                               "(or Tenancy:Databases) and that PostgreSQL is running, then run the command again.");
         }
     }
 

@@ -19,7 +19,7 @@ public static partial class FrameworkProblems
     /// below: left in, any key holder could fill the service's error log with it.
     /// </summary>
     public static void KeepBodiesThatDoNotBindOutOfTheErrorLog(ILoggingBuilder logging) =>
-        logging.AddFilter(typeof(Audit.Anchors.AnchorToVerify).FullName, LogLevel.None);
+        logging.AddFilter(typeof(Audit.Anchors.AnchorToVerify).FullName, LogLevel.Critical);
 
     public static void Customize(ProblemDetailsContext context)
     {
@@ -74,7 +74,8 @@ public static partial class FrameworkProblems
 
     private static string Kind(string type) => type switch
     {
-        "int" or "long" or "short" => "a whole number",
+        "int" => "a whole number up to 2,147,483,647",
+        "long" or "short" => "a whole number in range",
         "bool" => "true or false",
         "decimal" or "double" or "float" => "a number",
         "DateTimeOffset" or "DateTime" => "a date and time",

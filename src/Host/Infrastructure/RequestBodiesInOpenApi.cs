@@ -41,13 +41,16 @@ public static class RequestBodiesInOpenApi
             })),
     };
 
+    /// <summary>Routes whose body may be left out (read as <c>{}</c>).</summary>
+    private static readonly HashSet<(string Method, string Path)> MayBeLeftOut = [("POST", "api/models/refit")];
+
     public static void Describe(OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
     {
         var route = (context.Description.HttpMethod ?? "", context.Description.RelativePath ?? "");
         if (Bodies.TryGetValue(route, out var body) && operation.RequestBody is null)
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = route != ("POST", "api/models/refit"),   // "{} or no body"
+                Required = !MayBeLeftOut.Contains(route),
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body() } },
             };
         return Task.CompletedTask;

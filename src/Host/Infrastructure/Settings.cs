@@ -15,7 +15,8 @@ public static class Settings
     public static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback)
     {
         if (configuration[key] is not { Length: > 0 } text) return fallback;
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) && duration >= TimeSpan.Zero
+        // A bare number would read as days ("15": 15 days, where 15 seconds was surely meant): a duration has its colons.
+        return text.Contains(':') && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) && duration >= TimeSpan.Zero
             ? duration
             : throw new SettingRefusedException(
                 $"{key} must be a duration of zero or more, as hh:mm:ss or d.hh:mm:ss (e.g. {fallback:c}), not \"{text}\".");

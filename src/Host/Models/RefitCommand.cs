@@ -25,9 +25,12 @@ public class RefitCommand : DataVerb<RefitInput>
             asOf = moment;
         }
         using var host = input.BuildHost();
-        // As POST /api/models/refit: a model fitted as of a date to come would be recorded and used.
-        if (asOf > host.Services.GetRequiredService<TimeProvider>().GetUtcNow())
-            return CommandFailure.Report("clv-refit", $"--as-of: {input.AsOfFlag} is in the future; a model is fitted as of today or an earlier date");
+        // As POST /api/models/refit: a model fitted as of a day to come would be recorded and used.
+        // Today's date (its end) is now: the model cannot know what the rest of the day brings.
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (input.AsOfFlag is { } given && Values.Moments.PastProblem(given, now, out _) is { } future)
+            return CommandFailure.Report("clv-refit", $"--as-of: '{given}' {future}; a model is fitted as of today or an earlier date");
+        if (asOf > now) asOf = now;
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
         var fitted = await AnsiConsole.Status().StartAsync("Fitting the portfolio model over the event log...",
             _ => refit.RunAsync(asOf, AppendContext.OfCommand("clv-refit"), CancellationToken.None));

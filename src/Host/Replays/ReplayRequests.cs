@@ -34,15 +34,18 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
         var id = IdFor(formula, asOf, highWaters.Sum());
         var existing = await session.LoadAsync<ReplayRun>(id, ct);
         if (existing is not null && existing.State != ReplayStates.Failed) return (existing, false);
-        if (queued && await session.Query<ReplayRun>().CountAsync(r => r.State == ReplayStates.Running, ct) is var unfinished && unfinished >= _maxUnfinished)
+        // A soft bound: two requests arriving together may both start. A command's run is not
+        // counted: the command computes it, and one stopped half-way would hold a place for good.
+        if (queued && await session.Query<ReplayRun>().CountAsync(r => r.State == ReplayStates.Running && r.Queued, ct) is var unfinished
+            && unfinished >= _maxUnfinished)
             throw new ReplayQueueFullException(unfinished);
 
         var now = clock.GetUtcNow();
         var run = existing is not null
-            ? existing with { State = ReplayStates.Running, Error = null, UpdatedAt = now }
+            ? existing with { State = ReplayStates.Running, Error = null, UpdatedAt = now, Queued = queued }
             : new ReplayRun
             {
-                Id = id, Formula = formula, LiveFormula = registry.InForceAt(null).Formula, AsOf = asOf ?? now, RequestedAsOf = asOf, HighWater = highWaters.Sum(),
+                Id = id, Queued = queued, Formula = formula, LiveFormula = registry.InForceAt(null).Formula, AsOf = asOf ?? now, RequestedAsOf = asOf, HighWater = highWaters.Sum(),
                 HighWaters = databases.Sharded ? highWaters : null,
                 // Counted only for a new run: asking again for a known one reads no more than the log's end.
                 EventsTotal = (await Task.WhenAll(logs.Select((d, i) => TouchpointsUpToAsync(d, highWaters[i], ct)))).Sum(),

@@ -28,6 +28,8 @@ public sealed record ReplayRun
     public required long EventsTotal { get; init; }
     public DateTimeOffset? ModelFittedAt { get; init; }
     public string State { get; init; } = ReplayStates.Running;
+    /// <summary>Computed by the service's queue (asked over HTTP), which <c>Replays:MaxUnfinished</c> bounds; false for the replay command's own runs.</summary>
+    public bool Queued { get; init; }
     public long EventsDone { get; init; }
     public int CustomersDone { get; init; }
     /// <summary>Customers the formula cannot value (their read answers 422 with the reason; they count as 0 in the diff).</summary>

@@ -31,9 +31,9 @@ public sealed class RetentionTierOption
 /// </summary>
 public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValidateOptions<RetentionOptions>
 {
-    private static readonly string[] Settings = [nameof(RetentionOptions.OfferLifetime), nameof(RetentionOptions.MinimumCurrentValue),
+    private static readonly string[] PolicyKeys = [nameof(RetentionOptions.OfferLifetime), nameof(RetentionOptions.MinimumCurrentValue),
         nameof(RetentionOptions.OfferCapShare), nameof(RetentionOptions.Tiers)];
-    private static readonly string[] TierSettings = [nameof(RetentionTierOption.Name), nameof(RetentionTierOption.From), nameof(RetentionTierOption.Share)];
+    private static readonly string[] TierKeys = [nameof(RetentionTierOption.Name), nameof(RetentionTierOption.From), nameof(RetentionTierOption.Share)];
 
     public ValidateOptionsResult Validate(string? name, RetentionOptions o)
     {
@@ -57,16 +57,16 @@ public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValid
     /// </summary>
     private static IEnumerable<string> Unread(IConfigurationSection retention)
     {
-        foreach (var setting in retention.GetChildren().Where(c => !Settings.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
-            yield return $"{setting.Path} is not a setting of the retention policy ({string.Join(", ", Settings)})";
+        foreach (var setting in retention.GetChildren().Where(c => !PolicyKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+            yield return $"{setting.Path} is not a setting of the retention policy ({string.Join(", ", PolicyKeys)})";
         var tiers = retention.GetSection(nameof(RetentionOptions.Tiers));
         if (tiers.Value is not null)
             yield return $"{tiers.Path} must be a list of tiers (Retention__Tiers__0__Name, Retention__Tiers__0__From, Retention__Tiers__0__Share, ...), not a value";
         foreach (var tier in tiers.GetChildren())
         {
             if (tier.Value is not null) yield return $"{tier.Path} must be a tier with Name, From and Share, not a value";
-            foreach (var setting in tier.GetChildren().Where(c => !TierSettings.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
-                yield return $"{setting.Path} is not a setting of a tier ({string.Join(", ", TierSettings)})";
+            foreach (var setting in tier.GetChildren().Where(c => !TierKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+                yield return $"{setting.Path} is not a setting of a tier ({string.Join(", ", TierKeys)})";
         }
     }
 }

@@ -61,17 +61,23 @@ public static partial class Moments
         Problem(text, out moment) is { } problem ? Problems.Invalid(parameter, problem) : null;
 
     /// <summary>
-    /// A business time to value at: a moment no later than the end of today (UTC), so that today's
-    /// date is accepted. A later one is refused rather than valued: nothing is known of days to come,
-    /// and formulas that measure rates up to it would spread the customer's purchases over them.
+    /// A business time to value at: a moment no later than the end of today, today being the date
+    /// anywhere on Earth (up to UTC+14: a reader east of UTC picks its own date after its midnight).
+    /// A later one is refused rather than valued: nothing is known of days to come, and formulas that
+    /// measure rates up to it would spread the customer's purchases over them.
     /// </summary>
     public static string? PastProblem(string text, DateTimeOffset now, out DateTimeOffset moment) =>
-        Problem(text, out moment) ?? (moment > EndOfToday(now) ? $"must not be after today ({now.UtcDateTime:yyyy-MM-dd}, UTC): values are known up to now" : null);
+        Problem(text, out moment) ?? (moment > EndOfToday(now)
+            ? $"must not be after today ({now.UtcDateTime:yyyy-MM-dd} UTC, {EndOfToday(now):yyyy-MM-dd} where the day has begun): values are known up to now"
+            : null);
 
     /// <summary><see cref="PastProblem"/> as a 400 naming the parameter.</summary>
     public static IResult? PastRefusal(string parameter, string text, DateTimeOffset now, out DateTimeOffset moment) =>
         PastProblem(text, now, out moment) is { } problem ? Problems.Invalid(parameter, problem) : null;
 
     private static DateTimeOffset EndOfToday(DateTimeOffset now) =>
-        new DateTimeOffset(DateOnly.FromDateTime(now.UtcDateTime), TimeOnly.MaxValue, TimeSpan.Zero);
+        new(DateOnly.FromDateTime(now.UtcDateTime.AddHours(EarliestOffsetHours)), TimeOnly.MaxValue, TimeSpan.Zero);
+
+    /// <summary>The first time zone to start a day (Kiribati's Line Islands).</summary>
+    private const int EarliestOffsetHours = 14;
 }

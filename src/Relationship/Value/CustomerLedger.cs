@@ -115,9 +115,11 @@ public sealed partial record CustomerLedger
     }
 
     /// <summary>
-    /// Margin by category, net of refunds (domain.md: margins minus refunds' margin). A refund is
-    /// charged to the categories of the order it refunds, in proportion to the order's amounts in
-    /// each (equally by line when they are all 0); a refund of an order never placed has no category.
+    /// Margin by category, net of refunds (domain.md: margins minus refunds' margin). A refund's
+    /// margin is charged to the categories of the order it refunds in proportion to the margin each
+    /// brought (a full refund then leaves every category at 0), by their amounts when the order
+    /// brought no margin, equally by line when those are 0 too; a refund of an order never placed
+    /// has no category.
     /// </summary>
     public IReadOnlyDictionary<string, decimal> MarginByCategory()
     {
@@ -127,9 +129,9 @@ public sealed partial record CustomerLedger
         foreach (var refund in Refunds)
         {
             if (!orders.TryGetValue(refund.OrderId, out var lines)) continue;
-            var amount = lines.Sum(l => l.Amount);
+            var (margin, amount) = (lines.Sum(l => l.Margin), lines.Sum(l => l.Amount));
             foreach (var line in lines)
-                margins[line.Category] -= refund.Margin * (amount == 0 ? 1m / lines.Count : line.Amount / amount);
+                margins[line.Category] -= refund.Margin * (margin != 0 ? line.Margin / margin : amount != 0 ? line.Amount / amount : 1m / lines.Count);
         }
         return margins;
     }

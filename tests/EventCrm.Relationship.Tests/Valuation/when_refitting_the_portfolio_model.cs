@@ -134,16 +134,17 @@ public class when_refitting_the_portfolio_model
         // As of Year(1), every smb customer signed up at Year(0): tenure 1 year, a year's margin is the margin.
         //   A movers order oA 1,000 / 400, half refunded (500 / 200): movers 400 - 200 = 200
         //   B movers 100 / 50, a refund of an order it never placed (no category to charge): movers 50
-        //   C one order oC of two lines, rollers 300 / 90 and movers 100 / 30, refund 200 / 60 charged by amount:
-        //     rollers 300/400 x 60 = 45 -> 90 - 45 = 45; movers 100/400 x 60 = 15 -> 30 - 15 = 15
-        // smb movers (200 + 50 + 15) / 3 = 88.33 (ignoring refunds: (400 + 50 + 30) / 3 = 160); rollers 45 (C only)
+        //   C one order oC of two lines, rollers 300 / 90 and movers 100 / 60 (order margin 150), refund 200 / 60
+        //     charged by the margin each line brought: rollers 90/150 x 60 = 36 -> 90 - 36 = 54; movers 60/150 x 60 = 24
+        //     -> 60 - 24 = 36 (by amount it would be 45 and 15, leaving 45 and 45)
+        // smb movers (200 + 50 + 36) / 3 = 95.33 (ignoring refunds: (400 + 50 + 60) / 3 = 170); rollers 54 (C only)
         var fit = Fit(Year(1),
             Ledger("A", SignUp(Year(0), "smb"), Purchase(Day(10), 1000m, 400m, "movers", "oA"), Refund(Day(20), "oA", 500m, 200m)),
             Ledger("B", SignUp(Year(0), "smb"), Purchase(Day(10), 100m, 50m, "movers", "oB"), Refund(Day(20), "o-elsewhere", 10m, 5m)),
-            Ledger("C", SignUp(Year(0), "smb"), Purchase(Day(10), 300m, 90m, "rollers", "oC"), Purchase(Day(10), 100m, 30m, "movers", "oC"),
+            Ledger("C", SignUp(Year(0), "smb"), Purchase(Day(10), 300m, 90m, "rollers", "oC"), Purchase(Day(10), 100m, 60m, "movers", "oC"),
                 Refund(Day(30), "oC", 200m, 60m)));
 
-        fit.Model.SegmentCategoryMargin["smb"].ShouldBe(new Dictionary<string, decimal> { ["movers"] = 88.33m, ["rollers"] = 45m }, ignoreOrder: true);
+        fit.Model.SegmentCategoryMargin["smb"].ShouldBe(new Dictionary<string, decimal> { ["movers"] = 95.33m, ["rollers"] = 54m }, ignoreOrder: true);
     }
 
     [Fact]

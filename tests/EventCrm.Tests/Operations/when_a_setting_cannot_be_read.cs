@@ -18,6 +18,7 @@ public class when_a_setting_cannot_be_read
     [InlineData("Privacy__SealWait", "abc", "Privacy:SealWait must be a duration")]
     [InlineData("Privacy__SealWait", "-00:00:05", "Privacy:SealWait must be a duration")]
     [InlineData("Rebuilds__SwapTriesFor", "30s", "Rebuilds:SwapTriesFor must be a duration")]
+    [InlineData("Privacy__SealWait", "15", "Privacy:SealWait must be a duration")]      // a bare number would read as 15 days
     [InlineData("Import__KeptBetweenPasses", "abc", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__KeptBetweenPasses", "-1", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Tenancy__Databases__0", "garbage", "Tenancy:Databases:0 is not a PostgreSQL connection string")]

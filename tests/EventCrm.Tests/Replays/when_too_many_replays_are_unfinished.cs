@@ -10,7 +10,8 @@ namespace EventCrm.Tests.Replays;
 /// <summary>
 /// Each replay holds its results and minutes of the cores: a service keeping two unfinished at the
 /// most (Replays:MaxUnfinished) refuses a third new one with a 503 and Retry-After, starts nothing,
-/// and still answers a request for a replay it already has.
+/// and still answers a request for a replay it already has. A run of the replay command is not
+/// counted: a command stopped half-way would hold its place for good.
 /// </summary>
 public class when_too_many_replays_are_unfinished
 {
@@ -19,13 +20,13 @@ public class when_too_many_replays_are_unfinished
     {
         await using var host = await AppFixture.StartHost("eventcrm_replay_limit", (ReplayConfiguration.MaxUnfinishedKey, "2"));
         await host.ResetAllData();
-        // Two replays started by commands elsewhere (not queued here), both still computing.
+        // Two replays queued a moment ago and still computing, and one a command left running.
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
-            foreach (var asOf in new[] { "2025-06-30", "2025-07-31" })
+            foreach (var (asOf, queued) in new[] { ("2025-06-30", true), ("2025-07-31", true), ("2025-05-31", false) })
                 await host.Services.GetRequiredService<ReplayRequests>()
-                    .StartAsync(session, new("simple-clv", 0, new Dictionary<string, decimal>()), DateTimeOffset.Parse($"{asOf}T23:59:59.9999999Z"), default, queued: false);
+                    .StartAsync(session, new("simple-clv", 0, new Dictionary<string, decimal>()), DateTimeOffset.Parse($"{asOf}T23:59:59.9999999Z"), default, queued);
             await session.SaveChangesAsync();
         }
 
@@ -39,7 +40,7 @@ public class when_too_many_replays_are_unfinished
         refused.Context.Response.Headers.RetryAfter.ToString().ShouldBe("60");
         JsonNode.Parse(await refused.ReadAsTextAsync())!["detail"]!.GetValue<string>().ShouldContain("2 replays are unfinished");
         known["isNew"]!.GetValue<bool>().ShouldBeFalse();
-        (await host.GetJson("/api/replays"))["total"]!.GetValue<long>().ShouldBe(2);
+        (await host.GetJson("/api/replays"))["total"]!.GetValue<long>().ShouldBe(3);
     }
 
     [Fact]

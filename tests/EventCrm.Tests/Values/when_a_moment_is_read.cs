@@ -69,6 +69,8 @@ public class when_a_moment_is_read(AppFixture app)
         var dayAfterTomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
 
         (await RevenueAsOf(customer, today)).ShouldBe(100m);
+        // Where the day has begun first (UTC+14), the reader's own date is still today.
+        (await RevenueAsOf(customer, DateTime.UtcNow.AddHours(14).ToString("yyyy-MM-dd"))).ShouldBe(100m);
         var problem = await app.Host.GetJson($"/api/customers/{customer}/value?asOf={dayAfterTomorrow}", 400);
         var moment = await app.Host.GetJson($"/api/customers/{customer}/value?asOf={dayAfterTomorrow}T00:00:00Z", 400);
 

@@ -133,6 +133,7 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
     [InlineData("""{"takenAt":"yesterday","databases":[]}""", "takenAt")]
     [InlineData("""{"databases":[{"database":"default","sequence":[1],"seals":1,"digest":"00"}]}""", "databases[0].sequence")]
     [InlineData("""{"databases":[""", "body")]
+    [InlineData("null", "body")]
     public async Task an_anchor_that_does_not_bind_is_a_400_naming_the_field(string body, string field)
     {
         var mark = app.Captured.Mark();

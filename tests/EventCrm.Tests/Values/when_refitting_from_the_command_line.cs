@@ -75,8 +75,21 @@ public class when_refitting_from_the_command_line(RefitCommandHost refit) : ICla
             "clv-refit", "--as-of", future);
 
         exit.ShouldNotBe(0, output);
-        errors.ShouldContain($"clv-refit: --as-of: {future} is in the future");
+        errors.ShouldContain($"clv-refit: --as-of: '{future}' must not be after today");
         output.ShouldNotContain("Fitted over");
         (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel)).Count.ShouldBe(before);
+    }
+
+    /// <summary>Today's date (its end, still to come) fits the model as of now, as no --as-of would.</summary>
+    [Fact]
+    public async Task clv_refit_as_of_today_fits_as_of_now()
+    {
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName },
+            "clv-refit", "--as-of", today);
+
+        exit.ShouldBe(0, errors + output);
+        output.ShouldContain($"as of {today}");
     }
 }

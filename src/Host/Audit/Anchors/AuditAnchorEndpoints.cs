@@ -22,6 +22,8 @@ public static class VerifyAuditAnchorEndpoint
     [Answers(422, "The anchor names a database this log does not have.")]
     public static async Task<IResult> Post(AnchorToVerify request, SealDigests digests, CancellationToken ct)
     {
+        // A body of JSON null binds to no record at all.
+        if (request is null) return Problems.Invalid("body", "must be a JSON object {takenAt, databases: [...]}, not null");
         if (request.Read(out var anchor) is { Count: > 0 } errors) return Problems.Invalid("The anchor is incomplete or malformed.", errors);
         if (digests.Unknown(anchor) is { } unknown) return Problems.Unprocessable(unknown, "Unknown database");
         return Results.Ok(await digests.VerifyAsync(anchor, ct));
