@@ -55,7 +55,8 @@ builder.Services.AddExceptionHandler<FaultProblems>();
 builder.Services.AddEventCrmFeatures();
 // Read once here so that a bad value stops the start rather than the first post.
 TouchpointAppender.MaxWaitingOf(builder.Configuration);
-ApiKeyStore.CheckBootstrapKey(builder.Configuration);
+// The verbs take no API key: a short one in their environment is the service's business, not theirs.
+if (!DataVerbs.Starts(args)) ApiKeyStore.CheckBootstrapKey(builder.Configuration);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 // A verb's standard output carries only its results (README, "Commands"): what the libraries log
