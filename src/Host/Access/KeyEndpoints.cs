@@ -28,7 +28,7 @@ public static class CreateKeyEndpoint
 {
     /// <summary>Creates an API key: the secret is in this answer only; the store keeps its hash.</summary>
     [WolverinePost("/api/keys"), Authorize(Policy = Policies.Keys)]
-    [Answers(201, "The key was created; the secret key appears in this answer only.", Location = "the key: /api/keys/{id}")]
+    [Answers(201, "The key was created; the secret key appears in this answer only.", Body = typeof(CreatedKey), Location = "the key: /api/keys/{id}")]
     [Answers(400, "A missing or too long name, no role or an unknown one, or another field; errors names it.")]
     public static async Task<IResult> Post(IDocumentSession session, TimeProvider clock, HttpRequest request, CancellationToken ct)
     {
@@ -59,7 +59,7 @@ public static class GetKeyEndpoint
 {
     /// <summary>One key, as listed (never its secret): where a created key's Location points.</summary>
     [WolverineGet("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
-    [Answers(200, "The key, without its secret.")]
+    [Answers(200, "The key, without its secret.", Body = typeof(KeyView))]
     [Answers(404, "An unknown key.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<ApiKey>(id, ct) is { } key ? Results.Ok(KeyView.Of(key)) : Problems.NotFound($"No API key '{id}'.");
@@ -69,7 +69,7 @@ public static class RevokeKeyEndpoint
 {
     /// <summary>Revokes a key for good: it is kept, marked revoked, so audits still name who appended what.</summary>
     [WolverineDelete("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
-    [Answers(200, "The key, marked revoked.")]
+    [Answers(200, "The key, marked revoked.", Body = typeof(KeyView))]
     [Answers(404, "An unknown key.")]
     public static async Task<IResult> Delete(string id, IDocumentSession session, ApiKeyStore keys, TimeProvider clock, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ public static class GetCustomerAuditEndpoint
 {
     /// <summary>Recomputes the customer's hash chain from the stored events and compares it with the seals.</summary>
     [WolverineGet("/api/customers/{id}/audit"), Authorize(Policy = Policies.Audit)]
-    [Answers(200, "The customer's hash chain, recomputed and compared with its seals.")]
+    [Answers(200, "The customer's hash chain, recomputed and compared with its seals.", Body = typeof(AuditView))]
     [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, StreamAudit audit, CancellationToken ct) =>
         await audit.VerifyAsync(id, ct) is { } report

@@ -10,7 +10,7 @@ namespace EventCrm.Host.Customers;
 public static class GetCustomerEndpoint
 {
     [WolverineGet("/api/customers/{id}"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The customer's profile.")]
+    [Answers(200, "The customer's profile.", Body = typeof(CustomerView))]
     [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<CustomerProfile>(id, ct) is { } profile

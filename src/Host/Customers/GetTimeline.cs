@@ -21,7 +21,7 @@ public sealed record TimelineEntry(RecordedTouchpoint Recorded, string State);
 public static class GetTimelineEndpoint
 {
     [WolverineGet("/api/customers/{id}/timeline"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The customer's touchpoints in business-time order.")]
+    [Answers(200, "The customer's touchpoints in business-time order.", Body = typeof(TimelineView))]
     [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {

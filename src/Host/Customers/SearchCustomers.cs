@@ -19,7 +19,7 @@ public static class SearchCustomersEndpoint
 
     /// <summary>Finds customers whose name or email contains the text, case-insensitively; without text, lists them all.</summary>
     [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "A page of the customers whose name or email contains search, by name.")]
+    [Answers(200, "A page of the customers whose name or email contains search, by name.", Body = typeof(CustomerSearchResult))]
     [Answers(400, "A page or pageSize out of range (or, over several databases, page x pageSize over 10,000).")]
     public static async Task<IResult> Get(string? search, int? page, int? pageSize, CustomerDatabases databases, CancellationToken ct)
     {

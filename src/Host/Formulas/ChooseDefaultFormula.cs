@@ -33,7 +33,7 @@ public static class ChooseDefaultFormulaEndpoint
 {
     /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
     [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
-    [Answers(200, "The formula version now in force.")]
+    [Answers(200, "The formula version now in force.", Body = typeof(FormulaView))]
     [Answers(400, "Neither formula nor name, formula with name or version, or another field; nothing changed.")]
     [Answers(404, "The formula or version does not resolve.")]
     public static async Task<IResult> Post(FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller, CancellationToken ct)

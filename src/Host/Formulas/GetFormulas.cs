@@ -40,7 +40,7 @@ public static class GetFormulaEndpoint
 {
     /// <summary>One version, "name@version" (or a bare name for its latest): where a registered version's Location points.</summary>
     [WolverineGet("/api/formulas/{reference}"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The formula version.")]
+    [Answers(200, "The formula version.", Body = typeof(RegisteredFormulaView))]
     [Answers(400, "A reference not of the form name@version or name; errors names it.")]
     [Answers(404, "An unknown formula or version.")]
     public static async Task<IResult> Get(string reference, IQuerySession session, CancellationToken ct)

@@ -23,7 +23,7 @@ public static class RegisterFormulaEndpoint
 {
     /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
     [WolverinePost("/api/formulas"), Authorize(Policy = Policies.FormulaVersions)]
-    [Answers(201, "The formula version was registered (not yet in force).", Location = "the version: /api/formulas/{name}@{version}")]
+    [Answers(201, "The formula version was registered (not yet in force).", Body = typeof(FormulaView), Location = "the version: /api/formulas/{name}@{version}")]
     [Answers(400, "A missing or unknown name, an unknown parameter, a value out of range or of the wrong kind, or parameters that fail on the probe customer; nothing was registered.")]
     public static async Task<IResult> Post(FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller, CancellationToken ct)
     {

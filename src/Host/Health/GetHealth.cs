@@ -16,7 +16,7 @@ public static class GetHealthEndpoint
 
     /// <summary>Healthy when every database answers within a few seconds; 503 otherwise, so a load balancer moves on.</summary>
     [WolverineGet("/health"), AllowAnonymous]
-    [Answers(200, "The service and its database answer.")]
+    [Answers(200, "The service and its database answer.", Body = typeof(HealthView))]
     [Answers(503, "The database did not answer within 3 seconds; retry after Retry-After seconds.")]
     public static async Task<IResult> Get(IDocumentStore store, HttpResponse response, ILoggerFactory loggers, CancellationToken ct)
     {

@@ -22,8 +22,8 @@ public static class PostImportsEndpoint
     /// spooled to a temporary file (the import reads it twice), never held in memory.
     /// </summary>
     [WolverinePost("/api/imports"), Authorize(Policy = Policies.Import)]
-    [Answers(201, "Rows were imported.")]
-    [Answers(200, "Every row was already there.")]
+    [Answers(201, "Rows were imported.", Body = typeof(ImportAnswer))]
+    [Answers(200, "Every row was already there.", Body = typeof(ImportAnswer))]
     [Answers(400, "A bad file or fields; errors keyed line N (file for an unreadable file); nothing appended.")]
     [Answers(409, "A row was refused during the append pass: the rows before it are appended; send the same file again to finish.")]
     [Answers(413, "The body is over 256 MB; nothing was read further.")]

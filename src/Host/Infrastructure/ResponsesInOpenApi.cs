@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace EventCrm.Host.Infrastructure;
@@ -10,7 +12,8 @@ namespace EventCrm.Host.Infrastructure;
 /// schema), so a generated client took a 201, a 202 or any documented refusal for an unexpected
 /// answer. Here each operation lists the <see cref="AnswersAttribute"/>s of its endpoint, plus
 /// the answers every route shares by rule; every 4xx and 5xx refers to one ProblemDetails schema.
-/// A typed success keeps the schema Wolverine gave it. Registered after
+/// A typed success keeps the schema Wolverine gave it; an IResult's success has the schema of the
+/// type its <see cref="AnswersAttribute.Body"/> names, in the components like a typed one's. Registered after
 /// <see cref="RequestBodiesInOpenApi"/>, whose bodies tell which routes can meet the 413.
 /// </summary>
 public static class ResponsesInOpenApi
@@ -20,7 +23,7 @@ public static class ResponsesInOpenApi
 
     public static void Describe(OpenApiOptions options)
     {
-        options.AddOperationTransformer((operation, context, _) =>
+        options.AddOperationTransformer(async (operation, context, ct) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             var declared = metadata.OfType<AnswersAttribute>().ToDictionary(a => a.Status);
@@ -30,9 +33,9 @@ public static class ResponsesInOpenApi
             foreach (var answer in Shared(operation, metadata).Where(a => !declared.ContainsKey(a.Status)).Concat(declared.Values).OrderBy(a => a.Status))
                 responses[answer.Status.ToString()] = answer.Status >= 400
                     ? Refusal(answer, context.Document!)
-                    : Success(answer, answer.Status == StatusCodes.Status200OK ? typedSuccess : null);
+                    : Success(answer, answer.Body is { } body ? await BodySchemaAsync(body, options, context, ct)
+                        : answer.Status == StatusCodes.Status200OK ? typedSuccess : null);
             operation.Responses = responses;
-            return Task.CompletedTask;
         });
         options.AddDocumentTransformer((document, _, _) =>
         {
@@ -87,6 +90,22 @@ public static class ResponsesInOpenApi
             },
         },
     };
+
+    /// <summary>
+    /// The schema of a body an endpoint passes to Results.Ok (or Created, Accepted, Json), made as
+    /// ASP.NET makes a typed return value's: by the JSON options the answer is written with, put
+    /// in the components under the id ASP.NET gives the type and referred to from the answer.
+    /// </summary>
+    private static async Task<IOpenApiSchema> BodySchemaAsync(Type type, OpenApiOptions options, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(type, null, ct);
+        var json = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        if (options.CreateSchemaReferenceId(json.GetTypeInfo(type)) is not { } id) return schema;
+
+        var document = context.Document!;
+        if (document.Components?.Schemas?.ContainsKey(id) != true) document.AddComponent<IOpenApiSchema>(id, schema);
+        return new OpenApiSchemaReference(id, document);
+    }
 
     /// <summary>The schema Wolverine derived from a typed return value (none from an IResult).</summary>
     private static IOpenApiSchema? TypedSuccessSchema(OpenApiOperation operation)

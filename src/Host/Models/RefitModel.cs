@@ -27,7 +27,7 @@ public static class RefitModelEndpoint
 {
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
-    [Answers(201, "The portfolio model was fitted.", Location = "the model in force: /api/models/current")]
+    [Answers(201, "The portfolio model was fitted.", Body = typeof(ModelView), Location = "the model in force: /api/models/current")]
     [Answers(400, "Another field, an asOf that is not a date and time, or one in the future; nothing was fitted.")]
     public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
         ClaimsPrincipal caller, CancellationToken ct)

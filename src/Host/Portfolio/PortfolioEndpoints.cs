@@ -37,7 +37,7 @@ public static class GetKpisEndpoint
 {
     /// <summary>Conversion, retention, cohort retention and average CLV over [from, to); default the last 12 months.</summary>
     [WolverineGet("/api/kpis"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "Conversion, retention, cohorts and average value over the period.")]
+    [Answers(200, "Conversion, retention, cohorts and average value over the period.", Body = typeof(PortfolioAnswer<PortfolioKpiReport>))]
     [Answers(400, "A bad or inverted from or to, or a period over 50 years.")]
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {

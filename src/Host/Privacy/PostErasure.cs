@@ -25,7 +25,7 @@ public static class PostErasureEndpoint
 
     /// <summary>Erases the customer's personal data (docs/privacy.md). Idempotent: a second call changes nothing and says so.</summary>
     [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure)]
-    [Answers(200, "The personal data is erased (or was already).")]
+    [Answers(200, "The personal data is erased (or was already).", Body = typeof(ErasureView))]
     [Answers(404, "An unknown customer.")]
     [Answers(409, "Events holding personal data are not sealed into the audit chain yet, or touchpoints kept arriving: nothing was erased; retry.")]
     public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, CustomerDatabases databases, TimeProvider clock,

@@ -21,7 +21,7 @@ public static class GetProjectionsEndpoint
 public static class GetProjectionEndpoint
 {
     [WolverineGet("/api/projections/{name}"), Authorize(Policy = Policies.Projections)]
-    [Answers(200, "The projection's status and its last rebuild.")]
+    [Answers(200, "The projection's status and its last rebuild.", Body = typeof(ProjectionStatusView))]
     [Answers(404, "An unknown projection.")]
     public static async Task<IResult> Get(string name, ProjectionCatalog catalog, ProjectionStatusReader status, CancellationToken ct) =>
         catalog.Find(name) is { } projection
@@ -37,7 +37,7 @@ public static class RebuildProjectionEndpoint
     /// it takes over; the inline profiles are rebuilt in place, customer by customer.
     /// </summary>
     [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
-    [Answers(202, "The rebuild was started in the background; the body is the projection's status.", Location = "the projection's status: /api/projections/{name}")]
+    [Answers(202, "The rebuild was started in the background; the body is the projection's status.", Body = typeof(ProjectionStatusView), Location = "the projection's status: /api/projections/{name}")]
     [Answers(404, "An unknown projection.")]
     [Answers(409, "A rebuild is already running, another node runs the projection, or this node runs no daemon.")]
     [Answers(422, "An async projection with no side build registered, or that publishes no document type; nothing was touched.")]

@@ -17,7 +17,7 @@ public static class ListReplaysEndpoint
 
     /// <summary>The replays asked for so far, newest first: a data team finds its runs again, and the ones to delete.</summary>
     [WolverineGet("/api/replays"), Authorize(Policy = Policies.Replays)]
-    [Answers(200, "The replays asked for so far, the newest first.")]
+    [Answers(200, "The replays asked for so far, the newest first.", Body = typeof(ReplayListView))]
     [Answers(400, "A malformed formula, an unknown state, or a page or pageSize out of range.")]
     public static async Task<IResult> Get(string? formula, string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
         CancellationToken ct)

@@ -55,7 +55,7 @@ public static class StartReplayEndpoint
 public static class GetReplayEndpoint
 {
     [WolverineGet("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
-    [Answers(200, "The replay's progress and state.")]
+    [Answers(200, "The replay's progress and state.", Body = typeof(ReplayView))]
     [Answers(404, "An unknown replay.")]
     public static async Task<IResult> Get(string id, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
         await session.LoadAsync<ReplayRun>(id, ct) is { } run ? Results.Ok(ReplayView.Of(run, clock.GetUtcNow())) : UnknownReplay(id);

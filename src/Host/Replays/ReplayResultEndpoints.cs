@@ -20,7 +20,7 @@ public static class GetReplayedCustomerEndpoint
 {
     /// <summary>A customer's value under the replayed formula, in the shape of the live value read, with its replayed history.</summary>
     [WolverineGet("/api/replays/{id}/customers/{customerId}"), Authorize(Policy = Policies.Replays)]
-    [Answers(200, "The customer's replayed value and history.")]
+    [Answers(200, "The customer's replayed value and history.", Body = typeof(ReplayedCustomerView))]
     [Answers(404, "An unknown replay, or a customer not (yet) replayed.")]
     [Answers(422, "The replayed formula cannot value this customer; the detail says why.")]
     public static async Task<IResult> Get(string id, string customerId, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
@@ -46,7 +46,7 @@ public static class GetReplayDiffEndpoint
 {
     /// <summary>Per-customer differences with the live values (default) or a completed replay of another formula over the same log, largest first.</summary>
     [WolverineGet("/api/replays/{id}/diff"), Authorize(Policy = Policies.Replays)]
-    [Answers(200, "The replayed values against the live ones (or another replay's), largest difference first.")]
+    [Answers(200, "The replayed values against the live ones (or another replay's), largest difference first.", Body = typeof(ReplayDiffView))]
     [Answers(400, "A malformed against, or a page or pageSize out of range.")]
     [Answers(404, "An unknown replay or formula.")]
     [Answers(409, "No completed replay of the against formula over the same log and asOf: start it first.")]

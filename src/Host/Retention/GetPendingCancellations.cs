@@ -24,7 +24,7 @@ public static class GetPendingCancellationsEndpoint
     /// others, the oldest request first.
     /// </summary>
     [WolverineGet("/api/retention/pending"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "A page of the clients asking to cancel, open offers that lapse soonest first.")]
+    [Answers(200, "A page of the clients asking to cancel, open offers that lapse soonest first.", Body = typeof(PendingCancellationsView))]
     [Answers(400, "A page or pageSize out of range.")]
     public static async Task<IResult> Get(int? page, int? pageSize, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
     {

@@ -25,7 +25,7 @@ public static class GetRetentionEndpoint
 
     /// <summary>The cancellation the desk has to act on, if any, with the service's recommendation and why.</summary>
     [WolverineGet("/api/customers/{id}/retention"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The customer's state and the cancellation pending, if any.")]
+    [Answers(200, "The customer's state and the cancellation pending, if any.", Body = typeof(RetentionView))]
     [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {

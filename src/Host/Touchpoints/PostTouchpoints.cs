@@ -22,8 +22,8 @@ public static class PostTouchpointsEndpoint
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 16 };
 
     [WolverinePost("/api/touchpoints"), Authorize(Policy = Policies.Append)]
-    [Answers(201, "At least one touchpoint was appended.")]
-    [Answers(200, "Every touchpoint was a repeat (same touchpointId, same content): nothing new was appended.")]
+    [Answers(201, "At least one touchpoint was appended.", Body = typeof(TouchpointsAccepted))]
+    [Answers(200, "Every touchpoint was a repeat (same touchpointId, same content): nothing new was appended.", Body = typeof(TouchpointsAccepted))]
     [Answers(400, "Malformed JSON, a wrong or missing field, an unknown type, a rule broken (amounts, margins, times), an empty array or one over 1,000 items; errors names every field at fault.")]
     [Answers(404, "A touchpoint other than lead-captured or signed-up for a customer that has no stream, or an answer to an offer that is not open.")]
     [Answers(409, "A second signed-up, a touchpointId already recorded with other content, or too many concurrent writers on the same customers (retry).")]

@@ -9,7 +9,7 @@ public static class GetAuditAnchorEndpoint
 {
     /// <summary>The digest of every seal so far, in each database: to be kept outside the database.</summary>
     [WolverineGet("/api/audit/anchor"), Authorize(Policy = Policies.Audit)]
-    [Answers(200, "A digest of the seals of every database, to keep outside it.")]
+    [Answers(200, "A digest of the seals of every database, to keep outside it.", Body = typeof(AuditAnchor))]
     public static async Task<IResult> Get(SealDigests digests, CancellationToken ct) => Results.Ok(await digests.TakeAsync(ct));
 }
 
@@ -17,7 +17,7 @@ public static class VerifyAuditAnchorEndpoint
 {
     /// <summary>The seals an anchor covers, as they are now, against its digests: 200 with <c>valid</c> false when any changed.</summary>
     [WolverinePost("/api/audit/anchor/verify"), Authorize(Policy = Policies.Audit)]
-    [Answers(200, "Whether the seals still match the anchor, database by database.")]
+    [Answers(200, "Whether the seals still match the anchor, database by database.", Body = typeof(AnchorCheck))]
     [Answers(400, "An anchor that does not read: a missing or malformed field; errors names it.")]
     [Answers(422, "The anchor names a database this log does not have.")]
     public static async Task<IResult> Post(AnchorToVerify request, SealDigests digests, CancellationToken ct)
