@@ -10,7 +10,8 @@ namespace EventCrm.Tests.Operations;
 /// </summary>
 public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture app)
 {
-    private const string Problem = "#/components/schemas/ProblemDetails";
+    private const string Components = "#/components/schemas/";
+    private const string Problem = Components + "ProblemDetails";
 
     // Written from the documentation, not from the code: 401 and 403 for a route that needs a key
     // of some roles ("Access"), 401 alone for one any key may use, 503 on any route while the
@@ -93,6 +94,49 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
         // A route that returns a typed body keeps its schema.
         (await Operation("get", "/api/formulas"))["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!
             .GetValue<string>().ShouldBe("#/components/schemas/FormulasView");
+    }
+
+    // The fields docs/api.md (and docs/value.md, which it links) gives each answer, written from
+    // the documentation: a client generated from the document must see them, not an untyped body.
+    [Theory]
+    [InlineData("get", "/api/customers/{id}", "200", "customerId,name,email,segment,channel,state,signedUp,touchpointCount,firstOccurredAt,lastOccurredAt,lastRecordedAt,version")]
+    [InlineData("get", "/api/customers/{id}/timeline", "200", "customerId,name,state,entries")]
+    [InlineData("get", "/api/customers", "200", "search,page,pageSize,total,customers")]
+    [InlineData("get", "/api/customers/{id}/value", "200", "customerId,asOf,knownAt,formula,historical,current,potential,tier,inputs,note,touchpointsCounted,model,outlook")]
+    [InlineData("post", "/api/customers/{id}/erasure", "200", "customerId,result,erasedAt,requestedBy,fields,eventsMasked,eventsKept")]
+    [InlineData("post", "/api/projections/{name}/rebuild", "202", "name,lifecycle,version,state,position,highWaterMark,eventsBehind,lastRebuild,servingPosition,databases")]
+    [InlineData("get", "/health", "200", "status,database")]
+    public async Task each_success_refers_to_a_schema_with_the_documented_fields(string method, string route, string status, string fields)
+    {
+        var document = await app.Host.GetJson("/openapi/v1.json");
+
+        var schema = document["paths"]![route]![method]!["responses"]![status]!["content"]!["application/json"]!["schema"]!;
+        var reference = schema["$ref"]?.GetValue<string>();
+        reference.ShouldNotBeNull($"{method.ToUpperInvariant()} {route} {status} has no schema in components");
+        reference.ShouldStartWith(Components);
+        var properties = document["components"]!["schemas"]![reference[Components.Length..]]!["properties"]!.AsObject();
+        fields.Split(',').ShouldBeSubsetOf(properties.Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task a_schema_names_the_fields_as_the_answer_writes_them()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(Touchpoint.SignUp(customer, Touchpoint.Jan1));
+        var document = await app.Host.GetJson("/openapi/v1.json");
+
+        foreach (var (route, url) in new[]
+                 {
+                     ("/api/customers/{id}", $"/api/customers/{customer}"),
+                     ("/api/customers/{id}/value", $"/api/customers/{customer}/value"),
+                     ("/health", "/health"),
+                 })
+        {
+            var answer = (await app.Host.GetJson(url)).AsObject().Select(p => p.Key);
+            var reference = document["paths"]![route]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+            var schema = document["components"]!["schemas"]![reference[Components.Length..]]!["properties"]!.AsObject().Select(p => p.Key);
+            schema.ShouldBe(answer, ignoreOrder: true, customMessage: route);
+        }
     }
 
     private async Task<JsonNode> Operation(string method, string route) =>
