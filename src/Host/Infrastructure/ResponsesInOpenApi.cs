@@ -21,6 +21,10 @@ public static class ResponsesInOpenApi
     private const string ProblemSchemaId = "ProblemDetails";
     private const string ProblemMediaType = "application/problem+json";
 
+    // The marks ASP.NET's schema generation leaves on a schema (Microsoft.AspNetCore.OpenApi's OpenApiConstants).
+    private const string SchemaIdKey = "x-schema-id";
+    private const string NullablePropertyKey = "x-is-nullable-property";
+
     public static void Describe(OpenApiOptions options)
     {
         options.AddOperationTransformer(async (operation, context, ct) =>
@@ -99,10 +103,43 @@ public static class ResponsesInOpenApi
     private static async Task<IOpenApiSchema> BodySchemaAsync(Type type, OpenApiOptions options, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var schema = await context.GetOrCreateSchemaAsync(type, null, ct);
+        var document = context.Document!;
+        ReferToNestedTypes(schema, document);
         var json = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         if (options.CreateSchemaReferenceId(json.GetTypeInfo(type)) is not { } id) return schema;
 
-        var document = context.Document!;
+        if (document.Components?.Schemas?.ContainsKey(id) != true) document.AddComponent<IOpenApiSchema>(id, schema);
+        return new OpenApiSchemaReference(id, document);
+    }
+
+    /// <summary>
+    /// The schemas of the types a body holds (the value's formula, a page's items) are inline in
+    /// the one GetOrCreateSchemaAsync gives, marked with the id ASP.NET gives their type: each goes
+    /// in the components once and is referred to, as in a typed return value's schema; a nullable
+    /// property refers to it through oneOf null or it, as ASP.NET writes one.
+    /// </summary>
+    private static void ReferToNestedTypes(OpenApiSchema schema, OpenApiDocument document)
+    {
+        if (schema.Properties is not null)
+            foreach (var (name, property) in schema.Properties.ToList())
+            {
+                var referred = Referred(property, document);
+                schema.Properties[name] = referred is OpenApiSchemaReference && property is OpenApiSchema { Metadata: { } metadata }
+                                          && metadata.TryGetValue(NullablePropertyKey, out var nullable) && nullable is true
+                    ? new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, referred] }
+                    : referred;
+            }
+        if (schema.Items is not null) schema.Items = Referred(schema.Items, document);
+        if (schema.AdditionalProperties is not null) schema.AdditionalProperties = Referred(schema.AdditionalProperties, document);
+        foreach (var list in new[] { schema.AnyOf, schema.OneOf, schema.AllOf })
+            for (var i = 0; i < (list?.Count ?? 0); i++) list![i] = Referred(list[i], document);
+    }
+
+    private static IOpenApiSchema Referred(IOpenApiSchema nested, OpenApiDocument document)
+    {
+        if (nested is not OpenApiSchema schema) return nested;
+        ReferToNestedTypes(schema, document);
+        if (schema.Metadata?.TryGetValue(SchemaIdKey, out var mark) != true || mark is not string { Length: > 0 } id) return schema;
         if (document.Components?.Schemas?.ContainsKey(id) != true) document.AddComponent<IOpenApiSchema>(id, schema);
         return new OpenApiSchemaReference(id, document);
     }
