@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Value;
 using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
@@ -41,10 +42,13 @@ public static class RefitModelEndpoint
     }
 }
 
+/// <summary>The model in force: when it was fitted (recorded), as of which business time, and its figures.</summary>
+public sealed record CurrentModelView(DateTimeOffset? FittedAt, DateTimeOffset? AsOf, PortfolioModel Model);
+
 public static class GetCurrentModelEndpoint
 {
     [WolverineGet("/api/models/current"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The last refit recorded at or before knownAt.")]
+    [Answers(200, "The last refit recorded at or before knownAt.", Body = typeof(CurrentModelView))]
     [Answers(400, "An unparseable knownAt.")]
     [Answers(404, "No model had been fitted by knownAt.")]
     public static async Task<IResult> Get(PortfolioModels models, string? knownAt, CancellationToken ct)
@@ -56,7 +60,7 @@ public static class GetCurrentModelEndpoint
             moment = parsed;
         }
         var known = await models.KnownAtAsync(moment, ct);
-        if (known.FittedAt is not null) return Results.Ok(new { known.FittedAt, known.AsOf, known.Model });
+        if (known.FittedAt is not null) return Results.Ok(new CurrentModelView(known.FittedAt, known.AsOf, known.Model));
         return moment is { } at && await models.FirstFittedAtAsync(ct) is { } first
             ? Problems.NotFound($"No model had been fitted by knownAt {at:O}: the first was fitted at {first:O}.")
             : Problems.NotFound("No model has been fitted yet: POST /api/models/refit or run the clv-refit command.");

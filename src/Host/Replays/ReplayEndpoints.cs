@@ -21,11 +21,15 @@ public sealed record StartReplay(string? Formula, string? AsOf)
     }
 }
 
+/// <summary>A replay asked for: its id (and Location), its state, and whether this request started it.</summary>
+public sealed record ReplayStarted(string Id, string State, bool IsNew);
+
 public static class StartReplayEndpoint
 {
     /// <summary>Starts (or finds) a replay of the whole log under a formula: 202 with its id; it runs in the background.</summary>
     [WolverinePost("/api/replays"), Authorize(Policy = Policies.Replays)]
-    [Answers(202, "The replay was started, or is the same as one already asked for (isNew false).", Location = "the replay: /api/replays/{id}")]
+    [Answers(202, "The replay was started, or is the same as one already asked for (isNew false).", Body = typeof(ReplayStarted),
+        Location = "the replay: /api/replays/{id}")]
     [Answers(400, "No formula, one not of the form name@version, an asOf of no documented form or after today, or another field; errors names it.")]
     [Answers(404, "An unknown formula.")]
     [Answers(503, "The database is unavailable, or Replays:MaxUnfinished replays are unfinished: ask again after Retry-After seconds; nothing was started.")]
@@ -48,7 +52,7 @@ public static class StartReplayEndpoint
         var (run, isNew) = await replays.StartAsync(session, formula, asOf, ct);
         if (isNew) await bus.PublishAsync(new RunReplay(run.Id));
         http.HttpContext.Response.Headers.Location = $"/api/replays/{Uri.EscapeDataString(run.Id)}";
-        return Results.Json(new { id = run.Id, run.State, isNew }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new ReplayStarted(run.Id, run.State, isNew), statusCode: StatusCodes.Status202Accepted);
     }
 }
 

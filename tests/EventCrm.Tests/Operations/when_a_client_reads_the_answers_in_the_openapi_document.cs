@@ -106,6 +106,8 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
     [InlineData("post", "/api/customers/{id}/erasure", "200", "customerId,result,erasedAt,requestedBy,fields,eventsMasked,eventsKept")]
     [InlineData("post", "/api/projections/{name}/rebuild", "202", "name,lifecycle,version,state,position,highWaterMark,eventsBehind,lastRebuild,servingPosition,databases")]
     [InlineData("get", "/health", "200", "status,database")]
+    [InlineData("post", "/api/replays", "202", "id,state,isNew")]
+    [InlineData("get", "/api/models/current", "200", "fittedAt,asOf,model")]
     public async Task each_success_refers_to_a_schema_with_the_documented_fields(string method, string route, string status, string fields)
     {
         var document = await app.Host.GetJson("/openapi/v1.json");
