@@ -21,9 +21,21 @@ public static class HostCommandLine
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A command or service that should have ended (a start meant to be refused) must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet EventCrm.Host.dll {string.Join(' ', arguments)} was still running after 2 minutes: stopped. " +
+                                       $"Its last output: {Tail(await output)} {Tail(await errors)}");
+        }
         return (process.ExitCode, await output, await errors);
     }
+
+    private static string Tail(string text) => text.Length <= 2_000 ? text : text[^2_000..];
 
     public static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
 
