@@ -52,6 +52,9 @@ builder.Services.AddOpenApi(options =>
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
 FrameworkProblems.KeepBodiesThatDoNotBindOutOfTheErrorLog(builder.Logging);
 builder.Services.AddExceptionHandler<FaultProblems>();
+// While the database is out of reach, one warning, a reminder every 30 s and one line when it is back,
+// instead of every component's stack traces many times a second (docs/reliability.md). A verb says it itself.
+if (!DataVerbs.Starts(args)) builder.Logging.HoldBackDatabaseOutages(builder.Configuration);
 builder.Services.AddEventCrmFeatures();
 // Read once here so that a bad value stops the start rather than the first post.
 TouchpointAppender.MaxWaitingOf(builder.Configuration);

@@ -17,6 +17,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly string _name;
     private Process? _process;
     private StreamWriter? _log;
+    private readonly List<string> _lines = [];
     private int _starts;
 
     private HostProcess(string name, Uri baseAddress, Dictionary<string, string> environment) =>
@@ -139,9 +140,22 @@ public sealed class HostProcess : IAsyncDisposable
         return port;
     }
 
-    private static void Write(StreamWriter log, string? line)
+    /// <summary>How many lines the Host has written so far (every start): read what comes after with <see cref="LinesSince"/>.</summary>
+    public int Mark()
+    {
+        lock (_lines) return _lines.Count;
+    }
+
+    /// <summary>The lines of standard output and standard error since the mark, in the order they were read.</summary>
+    public IReadOnlyList<string> LinesSince(int mark)
+    {
+        lock (_lines) return _lines.Skip(mark).ToList();
+    }
+
+    private void Write(StreamWriter log, string? line)
     {
         if (line is null) return;
+        lock (_lines) _lines.Add(line);
         lock (log)
         {
             try

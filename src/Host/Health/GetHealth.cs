@@ -25,14 +25,7 @@ public static class GetHealthEndpoint
         var watch = Stopwatch.StartNew();
         try
         {
-            foreach (var database in await store.Storage.AllDatabases())
-            {
-                await using var connection = database.CreateConnection();
-                await connection.OpenAsync(timeout.Token);
-                await using var ping = connection.CreateCommand();
-                ping.CommandText = "select 1";
-                await ping.ExecuteScalarAsync(timeout.Token);
-            }
+            await DatabasePing.EveryDatabase(store, timeout.Token);
             return Results.Ok(new HealthView("healthy", new DatabaseHealth("reachable", watch.Elapsed.TotalMilliseconds)));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

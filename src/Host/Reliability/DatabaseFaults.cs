@@ -30,11 +30,22 @@ public static class DatabaseFaults
     /// <summary>Whether the exception, or one it wraps (Marten and Wolverine wrap Npgsql's), says the database is unavailable.</summary>
     public static bool IsUnavailable(Exception exception) => Chain(exception).Any(IsUnavailableItself);
 
+    /// <summary>
+    /// Whether the exception says the database is out of reach, as Npgsql itself told it: a bare
+    /// timeout or socket error from elsewhere (a message waiting too long, another service) is
+    /// not the database's, and the log keeps it (<see cref="DatabaseOutageLog"/>).
+    /// </summary>
+    public static bool IsOutage(Exception exception) =>
+        Chain(exception).Any(e => e is NpgsqlException) && IsUnavailable(exception);
+
     private static bool IsUnavailableItself(Exception e) => e switch
     {
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)   // connection exception
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.ConfigurationLimitExceeded,
+                or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.ConfigurationLimitExceeded
+            // The database is gone (dropped, renamed while restored) or takes no sessions (ALLOW_CONNECTIONS
+            // false): the server refuses the session itself (FATAL); a statement's 3D000 or 55000 is an answer.
+            || p is { SqlState: PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.ObjectNotInPrerequisiteState, InvariantSeverity: "FATAL" },
         // Npgsql's own errors (not the server's answers): refused or broken connections, timeouts, an exhausted pool.
         NpgsqlException => true,
         SocketException or TimeoutException => true,

@@ -20,7 +20,10 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
 
         if (answer.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("{Method} {Path}: {Error}; answered 503", context.Request.Method, context.Request.Path, exception.Message);
+            // An outage's refusals carry their exception, so that the log holds them back with the outage's
+            // other errors (DatabaseOutageLog): its one warning stands for every request refused meanwhile.
+            logger.LogWarning(DatabaseFaults.IsOutage(exception) ? exception : null, "{Method} {Path}: {Error}; answered 503",
+                context.Request.Method, context.Request.Path, exception.Message);
             context.Response.Headers.RetryAfter = (answer.RetryAfterSeconds ?? DatabaseFaults.RetryAfterSeconds).ToString();
         }
         else

@@ -36,6 +36,10 @@ public class when_telling_database_faults
         { "server shutting down", new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown), 503 },
         { "server starting", new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow), 503 },
         { "a timeout", new TimeoutException("pool exhausted"), 503 },
+        { "database taking no sessions", new PostgresException("database \"crm\" is not currently accepting connections", "FATAL", "FATAL", PostgresErrorCodes.ObjectNotInPrerequisiteState), 503 },
+        { "database gone", new PostgresException("database \"crm\" does not exist", "FATAL", "FATAL", PostgresErrorCodes.InvalidCatalogName), 503 },
+        { "a statement's 55000 is an answer", new PostgresException("cannot refresh a materialized view concurrently", "ERROR", "ERROR", PostgresErrorCodes.ObjectNotInPrerequisiteState), null },
+        { "a statement's 3D000 is an answer", new PostgresException("cross-database references are not implemented", "ERROR", "ERROR", PostgresErrorCodes.InvalidCatalogName), null },
         { "a unique violation is no outage", new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation), null },
         { "a bug is a bug", new NullReferenceException(), null },
         { "a body over the limit", new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge), 413 },
@@ -49,6 +53,24 @@ public class when_telling_database_faults
     {
         int? answered = FaultProblems.Answer(fault, requestHasBody: true)?.Status;
         answered.ShouldBe(status, what);
+    }
+
+    public static TheoryData<string, Exception, bool> Outages => new()
+    {
+        { "connection refused", new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)), true },
+        { "server shutting down, wrapped by a library", new InvalidOperationException("Marten Command Failure",
+            new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)), true },
+        { "a timeout Npgsql did not raise", new TimeoutException("the reply did not come"), false },
+        { "a socket of another service", new HttpRequestException("no answer", new SocketException((int)SocketError.ConnectionRefused)), false },
+        { "a unique violation", new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation), false },
+    };
+
+    /// <summary>What the log holds back while the database is out (docs/reliability.md): only what Npgsql said.</summary>
+    [Theory]
+    [MemberData(nameof(Outages))]
+    public void the_log_takes_only_npgsqls_word_for_an_outage(string what, Exception fault, bool outage)
+    {
+        DatabaseFaults.IsOutage(fault).ShouldBe(outage, what);
     }
 
     [Fact]

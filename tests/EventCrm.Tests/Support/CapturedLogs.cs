@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace EventCrm.Tests.Support;
 
 /// <summary>What a Host logs, kept for a test to read (beside its usual console output).</summary>
-public sealed class CapturedLogs : ILoggerProvider
+public sealed class CapturedLogs(LogLevel least = LogLevel.Information) : ILoggerProvider
 {
     public sealed record Entry(string Category, LogLevel Level, string Message);
 
@@ -15,17 +15,17 @@ public sealed class CapturedLogs : ILoggerProvider
     /// <summary>How many entries there are now: read what comes after with <see cref="Since"/>.</summary>
     public int Mark() => _entries.Count;
 
-    public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, _entries);
+    public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, least, _entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class Capturing(string category, ConcurrentQueue<Entry> entries) : ILogger
+    private sealed class Capturing(string category, LogLevel least, ConcurrentQueue<Entry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel is >= LogLevel.Information and < LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= least && logLevel < LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

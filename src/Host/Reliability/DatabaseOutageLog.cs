@@ -1,0 +1,118 @@
+using Npgsql;
+
+namespace EventCrm.Host.Reliability;
+
+/// <summary>
+/// What the log says while the database is out of reach. Without it Wolverine's agents, Marten's
+/// daemon and every refused request each log the same connection error, stack trace and all, many
+/// times a second (docs/reliability.md, "The log during an outage"): the one useful fact was buried.
+/// Here the first such entry becomes one warning naming the setting and the error, the others are
+/// held back and counted, a reminder comes every <see cref="ReminderEvery"/>, and one line says
+/// when the database answers again (<see cref="DatabaseOutageWatch"/> asks it).
+/// </summary>
+public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string database)
+{
+    public static readonly TimeSpan ReminderEvery = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    private Outage? _outage;
+
+    private sealed class Outage(DateTimeOffset since, string firstError)
+    {
+        public DateTimeOffset Since { get; } = since;
+        public string FirstError { get; } = firstError;
+        public string LatestError { get; set; } = firstError;
+        public DateTimeOffset LastLine { get; set; } = since;
+        public long HeldBack { get; set; }
+        public long HeldBackSinceLastLine { get; set; }
+    }
+
+    /// <summary>What the warnings name: the setting, never the connection string (it may hold a password).</summary>
+    public static string DatabaseOf(IConfiguration configuration) =>
+        Sharding.TenancySettings.From(configuration).Sharded
+            ? $"a database of {Sharding.TenancySettings.Section}"
+            : "the database of ConnectionStrings:EventCrm";
+
+    public bool IsOut
+    {
+        get
+        {
+            lock (_gate) return _outage is not null;
+        }
+    }
+
+    /// <summary>
+    /// Whether an entry carrying this exception is held back: it is when the exception says the
+    /// database is out of reach. The first one opens the outage with the warning.
+    /// </summary>
+    public bool HoldsBack(Exception exception)
+    {
+        if (!DatabaseFaults.IsOutage(exception)) return false;
+        var error = Describe(exception);
+        bool first;
+        lock (_gate)
+        {
+            first = _outage is null;
+            _outage ??= new Outage(clock.GetUtcNow(), error);
+            _outage.LatestError = error;
+            _outage.HeldBack++;
+            // The first one is told by the warning itself.
+            if (!first) _outage.HeldBackSinceLastLine++;
+        }
+        if (first)
+            logger.LogWarning("The service cannot reach {Database}: {Error}. The errors this causes are held back until it answers again " +
+                "(a category's level set to Debug shows them); a reminder every {Reminder} s", database, error, ReminderEvery.TotalSeconds);
+        return true;
+    }
+
+    /// <summary>A line saying the outage goes on, when the last one is <see cref="ReminderEvery"/> old.</summary>
+    public void RemindIfDue()
+    {
+        var now = clock.GetUtcNow();
+        Outage outage;
+        long heldBack;
+        lock (_gate)
+        {
+            if (_outage is not { } current || now - current.LastLine < ReminderEvery) return;
+            (outage, heldBack) = (current, current.HeldBackSinceLastLine);
+            current.LastLine = now;
+            current.HeldBackSinceLastLine = 0;
+        }
+        logger.LogWarning("The service still cannot reach {Database}, for {Duration} now (since {Since:HH:mm:ss} UTC); " +
+            "{HeldBack} log entries about it held back since the last line; latest error: {Error}",
+            database, Duration(now - outage.Since), outage.Since, heldBack, outage.LatestError);
+    }
+
+    /// <summary>The database answered: the one line saying so, and the outage is over.</summary>
+    public void Ended()
+    {
+        var now = clock.GetUtcNow();
+        Outage outage;
+        lock (_gate)
+        {
+            if (_outage is null) return;
+            outage = _outage;
+            _outage = null;
+        }
+        logger.LogInformation("{Database} answers again, after {Duration} out of reach (since {Since:HH:mm:ss} UTC); " +
+            "{HeldBack} log entries about it were held back", Capitalised(database), Duration(now - outage.Since), outage.Since, outage.HeldBack);
+    }
+
+    /// <summary>Npgsql's message and, when it says more, the cause beneath it ("Failed to connect to host:port (Connection refused)").</summary>
+    public static string Describe(Exception exception)
+    {
+        var chain = DatabaseFaults.Chain(exception).ToList();
+        var npgsql = chain.FirstOrDefault(e => e is NpgsqlException) ?? exception;
+        var cause = chain[^1];
+        return cause == npgsql || npgsql.Message.Contains(cause.Message, StringComparison.Ordinal) ? npgsql.Message : $"{npgsql.Message} ({cause.Message})";
+    }
+
+    public static string Duration(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 60 } => $"{span.TotalSeconds:0.0} s",
+        { TotalHours: < 1 } => $"{(int)span.TotalMinutes} min {span.Seconds} s",
+        _ => $"{(int)span.TotalHours} h {span.Minutes} min",
+    };
+
+    private static string Capitalised(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+}

@@ -1,0 +1,46 @@
+using EventCrm.Host.Health;
+using Marten;
+
+namespace EventCrm.Host.Reliability;
+
+/// <summary>
+/// While the log holds an outage open (<see cref="DatabaseOutageLog"/>), asks every database each
+/// second whether it answers again, and has the reminders written meanwhile. Nothing else in the
+/// service says when the database is back: the libraries simply stop failing.
+/// </summary>
+public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore store) : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var ticks = new PeriodicTimer(Every);
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!outage.IsOut) continue;
+                if (await Answers(stoppingToken)) outage.Ended();
+                else outage.RemindIfDue();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // the service stops
+        }
+    }
+
+    private async Task<bool> Answers(CancellationToken ct)
+    {
+        try
+        {
+            await DatabasePing.EveryDatabase(store, ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Still out: the connect timeout (3 s) bounds how long asking takes.
+            return false;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net.Sockets;
+using EventCrm.Host.Reliability;
+using EventCrm.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Shouldly;
+
+namespace EventCrm.Tests.Reliability;
+
+/// <summary>
+/// The service's loggers as Program.cs wires them, on a clock the scenario moves: the errors of an
+/// outage become one warning, a reminder every 30 s and one line when the database answers again;
+/// every other entry is written as before. (The Host's own process over a stopped database:
+/// <see cref="when_the_database_is_out_for_a_while"/>.)
+/// </summary>
+public class when_the_log_meets_a_database_outage : IDisposable
+{
+    private const string Wolverine = "Wolverine.RDBMS.DurabilityAgent";
+    private const string Outage = "EventCrm.Host.Reliability.DatabaseOutageLog";
+    private static readonly DateTimeOffset Nine = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly SetClock _clock = new() { Now = Nine };
+    private readonly CapturedLogs _logs = new(LogLevel.Debug);
+    private ServiceProvider? _services;
+
+    private static Exception Refused() => new NpgsqlException("Failed to connect to 10.0.0.5:5432", new SocketException((int)SocketError.ConnectionRefused));
+
+    private static Exception StartingUp() =>
+        new InvalidOperationException("Marten Command Failure", new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow));
+
+    [Fact]
+    public void the_first_connection_error_becomes_one_warning_naming_the_setting_and_the_rest_are_held_back()
+    {
+        var (loggers, _) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+
+        for (var i = 0; i < 40; i++) agent.LogError(Refused(), "Error trying to run durability agent commands");
+
+        var entries = _logs.Since(0);
+        entries.Select(e => (e.Category, e.Level)).ShouldBe([(Outage, LogLevel.Warning)]);
+        entries[0].Message.ShouldBe("The service cannot reach the database of ConnectionStrings:EventCrm: Failed to connect to 10.0.0.5:5432 (Connection refused). " +
+            "The errors this causes are held back until it answers again (a category's level set to Debug shows them); a reminder every 30 s");
+    }
+
+    [Fact]
+    public void a_reminder_comes_every_30_seconds_and_one_line_when_the_database_answers_again()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+        agent.LogError(Refused(), "Error trying to run durability agent commands");
+
+        _clock.Now = Nine.AddSeconds(20);
+        for (var i = 0; i < 25; i++) agent.LogError(Refused(), "Error trying to run durability agent commands");
+        outage.RemindIfDue();   // 20 s: not yet
+        _clock.Now = Nine.AddSeconds(31);
+        for (var i = 0; i < 5; i++) agent.LogError(StartingUp(), "Error trying to run durability agent commands");
+        outage.RemindIfDue();
+        outage.RemindIfDue();   // the same second: once
+        _clock.Now = Nine.AddSeconds(45.5);
+        agent.LogError(StartingUp(), "Error trying to run durability agent commands");
+        outage.Ended();
+
+        _logs.Since(0).Select(e => (e.Category, e.Level, e.Message)).Skip(1).ShouldBe([
+            // 25 + 5 held back after the warning; the latest one was PostgreSQL starting up.
+            (Outage, LogLevel.Warning, "The service still cannot reach the database of ConnectionStrings:EventCrm, for 31.0 s now (since 09:00:00 UTC); " +
+                "30 log entries about it held back since the last line; latest error: 57P03: the database system is starting up"),
+            // 1 + 25 + 5 + 1, from 09:00:00 to 09:00:45.5.
+            (Outage, LogLevel.Information, "The database of ConnectionStrings:EventCrm answers again, after 45.5 s out of reach (since 09:00:00 UTC); " +
+                "32 log entries about it were held back"),
+        ]);
+    }
+
+    [Fact]
+    public void an_error_the_outage_did_not_cause_is_written_as_ever_during_it()
+    {
+        var (loggers, _) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+        agent.LogError(Refused(), "Error trying to run durability agent commands");
+        var mark = _logs.Mark();
+
+        agent.LogError(new NullReferenceException(), "a bug");
+        agent.LogError(new PostgresException("duplicate key value", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation), "a conflict");
+        agent.LogError(new TimeoutException("the reply did not come"), "a timeout that is not the database's");
+        agent.LogWarning("no exception at all");
+        agent.LogCritical(Refused(), "an agent gives up");
+
+        _logs.Since(mark).Select(e => (e.Level, e.Message)).ShouldBe([
+            (LogLevel.Error, "a bug"), (LogLevel.Error, "a conflict"), (LogLevel.Error, "a timeout that is not the database's"),
+            (LogLevel.Warning, "no exception at all"), (LogLevel.Critical, "an agent gives up"),
+        ]);
+    }
+
+    [Fact]
+    public void a_category_set_to_debug_still_shows_every_entry_held_back()
+    {
+        var (loggers, _) = Service(debugCategory: Wolverine);
+
+        for (var i = 0; i < 3; i++) loggers.CreateLogger(Wolverine).LogError(Refused(), "Error trying to run durability agent commands");
+
+        _logs.Since(0).Where(e => e.Category == Wolverine).Select(e => e.Level).ShouldBe([LogLevel.Debug, LogLevel.Debug, LogLevel.Debug]);
+    }
+
+    [Fact]
+    public void after_the_database_is_back_the_next_outage_is_told_again()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+        agent.LogError(Refused(), "first outage");
+        outage.Ended();
+
+        agent.LogError(StartingUp(), "second outage");
+
+        _logs.Since(0).Select(e => e.Level).ShouldBe([LogLevel.Warning, LogLevel.Information, LogLevel.Warning]);
+        _logs.Since(0)[2].Message.ShouldContain("57P03: the database system is starting up");
+    }
+
+    [Fact]
+    public void customers_spread_over_several_databases_name_that_setting()
+    {
+        var (loggers, _) = Service(("Tenancy:Databases:0", "Host=a;Database=crm0"), ("Tenancy:Databases:1", "Host=b;Database=crm1"));
+
+        loggers.CreateLogger(Wolverine).LogError(Refused(), "Error trying to run durability agent commands");
+
+        var warning = _logs.Since(0).Single().Message;
+        warning.ShouldStartWith("The service cannot reach a database of Tenancy:Databases: ");
+        warning.ShouldNotContain("crm0");
+    }
+
+    private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(params (string Key, string Value)[] settings) => Service(null, settings);
+
+    private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(string? debugCategory, params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
+        services.AddLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Information);
+            if (debugCategory is not null) logging.AddFilter(debugCategory, LogLevel.Debug);
+            logging.AddProvider(_logs);
+            logging.HoldBackDatabaseOutages(configuration);
+        });
+        _services = services.BuildServiceProvider();
+        return (_services.GetRequiredService<ILoggerFactory>(), _services.GetRequiredService<DatabaseOutageLog>());
+    }
+
+    public void Dispose() => _services?.Dispose();
+
+    private sealed class SetClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
