@@ -75,9 +75,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseSlashesInRouteIds();
 app.MapOpenApi();
-if (DataVerbs.Starts(args))
-    DataVerbs.QuietenCommandDiscovery();
-else
+if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>
     {
         opts.RejectUnparseableQueryValues = true;
@@ -91,6 +89,7 @@ if (DataVerbs.Serves(args))
     await app.RunAsync();
     return 0;
 }
+DataVerbs.QuietenCommandDiscovery();
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;
