@@ -65,7 +65,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         var appender = host.Services.GetRequiredService<TouchpointAppender>();
         var end = started.End;
         var generator = new DemoCustomerGenerator(new Faker("en") { Random = new Randomizer(started.Seed) }, end.AddYears(-3), end);
-        var total = 0;
+        var stored = new StoredTouchpoints();
 
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -78,16 +78,18 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
                     batch.AddRange(generator.Generate(number));
                     if (batch.Count >= BatchSize || number == started.Customers)
                     {
-                        total += await Append(appender, batch);
+                        stored.Add(await Append(appender, batch));
                         batch.Clear();
                         task.Value = number;
                     }
                 }
             });
 
-        total += await Append(appender, [.. SeedStories.For(end)]);
+        stored.Add(await Append(appender, [.. SeedStories.For(end)]));
         await EventTableStatistics.RefreshAsync(store, CancellationToken.None);
-        AnsiConsole.MarkupLine($"[green]Seeded {started.Customers:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+        AnsiConsole.MarkupLine($"[green]Seeded {started.Customers:N0} customers and {stored.Total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+        if (stored.Repeated > 0)
+            AnsiConsole.MarkupLine($"[grey]Of these, {stored.Appended:N0} were appended now and {stored.Repeated:N0} had been stored by the interrupted seeding.[/]");
 
         await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
             _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, AppendContext.OfCommand("seed-demo"), CancellationToken.None));
@@ -96,12 +98,29 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         return true;
     }
 
-    private static async Task<int> Append(TouchpointAppender appender, List<IncomingTouchpoint> batch)
+    private static async Task<AppendOutcome> Append(TouchpointAppender appender, List<IncomingTouchpoint> batch)
     {
         var indexed = batch.Select((t, i) => t with { Index = i }).ToList();
         var outcome = await appender.AppendAsync(indexed, new AppendContext("import", "seed-demo", "seed-demo"), CancellationToken.None);
         if (!outcome.Accepted)
             throw new InvalidOperationException($"The demo generator produced touchpoints the store refused: {string.Join("; ", outcome.Rejections.Take(3).Select(r => r.Reason))}");
-        return outcome.Appended;
+        return outcome;
+    }
+
+    /// <summary>
+    /// The touchpoints of the base: a resumed seeding appends only those the interrupted one had not
+    /// stored, the others come back as repeats. The summary counts both, as the base now holds them.
+    /// </summary>
+    private sealed class StoredTouchpoints
+    {
+        public int Appended { get; private set; }
+        public int Repeated { get; private set; }
+        public int Total => Appended + Repeated;
+
+        public void Add(AppendOutcome outcome)
+        {
+            Appended += outcome.Appended;
+            Repeated += outcome.Repeated;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using EventCrm.Tests.Support;
 using Npgsql;
 using Shouldly;
@@ -20,20 +21,27 @@ public class when_seeding_the_demo_base
 
         var (exit, output, errors) = await Seed(Whole, "--customers", $"{Customers}");
         exit.ShouldBe(0, errors);
-        output.ShouldContain($"Seeded {Customers:N0} customers");
+        var whole = await Touchpoints(Whole);
+        output.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
+        output.ShouldNotContain("interrupted seeding");
         (await Seed(Whole)).Output.ShouldContain("Demo base already present: nothing to seed.");
 
         await SeedUntilTheFirstBatchThenKill(Interrupted);
         var partial = await Touchpoints(Interrupted);
         partial.Count.ShouldBeGreaterThan(0);
-        partial.Count.ShouldBeLessThan((await Touchpoints(Whole)).Count, "the seeding was to be stopped half-way");
+        partial.Count.ShouldBeLessThan(whole.Count, "the seeding was to be stopped half-way");
 
         // Asked for other sizes now: the seeding begun is finished as it was begun.
         var (resumed, resumedOutput, resumedErrors) = await Seed(Interrupted, "--customers", "5", "--seed", "7");
 
         resumed.ShouldBe(0, resumedErrors);
         resumedOutput.ShouldContain($"Finishing the demo seeding begun for {Customers:N0} customers");
-        (await Touchpoints(Interrupted)).ShouldBe(await Touchpoints(Whole));
+        (await Touchpoints(Interrupted)).ShouldBe(whole);
+        // The summary tells the base as it now is, and how much of it this run appended
+        // (as one text: the console breaks lines at 80 columns when its output is not a terminal).
+        var summary = Regex.Replace(resumedOutput, @"\s+", " ");
+        summary.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
+        summary.ShouldContain($"Of these, {whole.Count - partial.Count:N0} were appended now and {partial.Count:N0} had been stored by the interrupted seeding.");
         (await Seed(Interrupted)).Output.ShouldContain("Demo base already present: nothing to seed.");
     }
 
