@@ -90,6 +90,6 @@ if (DataVerbs.Serves(args))
     return 0;
 }
 DataVerbs.QuietenCommandDiscovery();
-return await app.RunJasperFxCommands(args);
+return VerbExitCode.Of(await app.RunJasperFxCommands(args));
 
 public partial class Program;

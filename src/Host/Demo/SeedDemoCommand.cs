@@ -20,6 +20,11 @@ public class SeedDemoInput : NetCoreInput
 
     [Description("Seed of the random generator, for a reproducible base (default 2024)")]
     public int SeedFlag { get; set; } = 2024;
+
+    // Long name only: its first letter is NetCoreInput's -e, --environment.
+    [Description("Exit code when a base is already there and nothing was seeded (default 0), for a script that must tell")]
+    [FlagAlias("exit-code-when-present", true)]
+    public int ExitCodeWhenPresentFlag { get; set; }
 }
 
 [Description("Seeds a realistic demo base (customers over three years of touchpoints) unless one is already there", Name = "seed-demo")]
@@ -31,6 +36,8 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
     {
         if (input.CustomersFlag < 1)
             return CommandFailure.Report("seed-demo", $"--customers must be at least 1, not {input.CustomersFlag}");
+        if (input.ExitCodeWhenPresentFlag is < 0 or > 125 or 1)
+            return CommandFailure.Report("seed-demo", $"--exit-code-when-present must be 0 or from 2 to 125 (1 is a failure), not {input.ExitCodeWhenPresentFlag}");
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -41,7 +48,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         if (seeding.Finished)
         {
             AnsiConsole.MarkupLine("[grey]Demo base already present: nothing to seed.[/]");
-            return true;
+            return VerbExitCode.Success(input.ExitCodeWhenPresentFlag);
         }
         if (seeding.Started is null)
         {
@@ -50,7 +57,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
             if (existing > 0)
             {
                 AnsiConsole.MarkupLine($"[grey]A base is already present ({existing:N0} customers): nothing to seed.[/]");
-                return true;
+                return VerbExitCode.Success(input.ExitCodeWhenPresentFlag);
             }
         }
 

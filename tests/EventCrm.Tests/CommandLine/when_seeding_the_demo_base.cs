@@ -24,15 +24,18 @@ public class when_seeding_the_demo_base
         var whole = await Touchpoints(Whole);
         output.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
         output.ShouldNotContain("interrupted seeding");
-        (await Seed(Whole)).Output.ShouldContain("Demo base already present: nothing to seed.");
+        var (again, againOutput, _) = await Seed(Whole);
+        again.ShouldBe(0, "nothing to seed is a success");
+        againOutput.ShouldContain("Demo base already present: nothing to seed.");
 
         await SeedUntilTheFirstBatchThenKill(Interrupted);
         var partial = await Touchpoints(Interrupted);
         partial.Count.ShouldBeGreaterThan(0);
         partial.Count.ShouldBeLessThan(whole.Count, "the seeding was to be stopped half-way");
 
-        // Asked for other sizes now: the seeding begun is finished as it was begun.
-        var (resumed, resumedOutput, resumedErrors) = await Seed(Interrupted, "--customers", "5", "--seed", "7");
+        // Asked for other sizes now: the seeding begun is finished as it was begun. Finishing it is
+        // seeding (./eventcrm run tells a base seeded now from one present by the exit code).
+        var (resumed, resumedOutput, resumedErrors) = await Seed(Interrupted, "--customers", "5", "--seed", "7", "--exit-code-when-present", "3");
 
         resumed.ShouldBe(0, resumedErrors);
         resumedOutput.ShouldContain($"Finishing the demo seeding begun for {Customers:N0} customers");
@@ -42,7 +45,9 @@ public class when_seeding_the_demo_base
         var summary = Regex.Replace(resumedOutput, @"\s+", " ");
         summary.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
         summary.ShouldContain($"Of these, {whole.Count - partial.Count:N0} were appended now and {partial.Count:N0} had been stored by the interrupted seeding.");
-        (await Seed(Interrupted)).Output.ShouldContain("Demo base already present: nothing to seed.");
+        var (present, presentOutput, _) = await Seed(Interrupted, "--exit-code-when-present", "3");
+        present.ShouldBe(3);
+        presentOutput.ShouldContain("Demo base already present: nothing to seed.");
     }
 
     [Fact]
