@@ -44,7 +44,7 @@ public class when_reading_a_verbs_help
 
     [Theory]
     [InlineData("audit-verify", "[--anchor <anchor>]", "[--all-sealed]")]
-    [InlineData("seed-demo", "[--customers <customers>]", "[-s, --seed <seed>]")]
+    [InlineData("seed-demo", "[--customers <customers>]", "[-s, --seed <seed>]", "[--exit-code-when-present <exitcodewhenpresent>]")]
     [InlineData("audit-anchor", "[-o, --out <out>]")]
     [InlineData("import", "[-f, --file <file>]", "[-s, --skip-invalid]")]
     [InlineData("rebuild", "[-p, --projection <projection>]", "[-o, --offline]")]
