@@ -60,6 +60,18 @@ public class when_seeding_the_demo_base
         output.ShouldNotContain("--customers");
     }
 
+    [Theory]
+    [InlineData("1")]      // a failure's code: a script could not tell a base present from a failed seeding
+    [InlineData("126")]    // the shell's own codes (not executable, not found, signals) begin here
+    public async Task an_exit_code_for_a_base_present_that_a_script_could_misread_is_refused(string code)
+    {
+        var (exit, output, errors) = await Seed("eventcrm_seed_none", "--exit-code-when-present", code);
+
+        exit.ShouldBe(1);
+        errors.ShouldContain($"seed-demo: --exit-code-when-present must be 0 or from 2 to 125 (1 is a failure), not {code}");
+        output.ShouldBeEmpty();
+    }
+
     private static Task<(int ExitCode, string Output, string Errors)> Seed(string schema, params string[] arguments) =>
         HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = schema }, ["seed-demo", .. arguments]);
 
