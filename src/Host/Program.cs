@@ -15,6 +15,7 @@ using Wolverine.Http;
 using Wolverine.Marten;
 
 StartRefusals.ReportInOneLine();
+if (!DataVerbs.Serves(args)) VerbOutput.StartsAtItsFirstText();
 var builder = WebApplication.CreateBuilder(args);
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.
@@ -77,9 +78,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseSlashesInRouteIds();
 app.MapOpenApi();
-if (DataVerbs.Starts(args))
-    DataVerbs.QuietenCommandDiscovery();
-else
+if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>
     {
         opts.RejectUnparseableQueryValues = true;
@@ -93,6 +92,7 @@ if (DataVerbs.Serves(args))
     await app.RunAsync();
     return 0;
 }
-return await app.RunJasperFxCommands(args);
+DataVerbs.QuietenCommandDiscovery();
+return VerbExitCode.Of(await app.RunJasperFxCommands(args));
 
 public partial class Program;

@@ -20,6 +20,11 @@ public class SeedDemoInput : NetCoreInput
 
     [Description("Seed of the random generator, for a reproducible base (default 2024)")]
     public int SeedFlag { get; set; } = 2024;
+
+    // Long name only: its first letter is NetCoreInput's -e, --environment.
+    [Description("Exit code when a base is already there and nothing was seeded (default 0), for a script that must tell")]
+    [FlagAlias("exit-code-when-present", true)]
+    public int ExitCodeWhenPresentFlag { get; set; }
 }
 
 [Description("Seeds a realistic demo base (customers over three years of touchpoints) unless one is already there", Name = "seed-demo")]
@@ -31,6 +36,8 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
     {
         if (input.CustomersFlag < 1)
             return CommandFailure.Report("seed-demo", $"--customers must be at least 1, not {input.CustomersFlag}");
+        if (input.ExitCodeWhenPresentFlag is < 0 or > 125 or 1)
+            return CommandFailure.Report("seed-demo", $"--exit-code-when-present must be 0 or from 2 to 125 (1 is a failure), not {input.ExitCodeWhenPresentFlag}");
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -41,7 +48,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         if (seeding.Finished)
         {
             AnsiConsole.MarkupLine("[grey]Demo base already present: nothing to seed.[/]");
-            return true;
+            return VerbExitCode.Success(input.ExitCodeWhenPresentFlag);
         }
         if (seeding.Started is null)
         {
@@ -50,7 +57,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
             if (existing > 0)
             {
                 AnsiConsole.MarkupLine($"[grey]A base is already present ({existing:N0} customers): nothing to seed.[/]");
-                return true;
+                return VerbExitCode.Success(input.ExitCodeWhenPresentFlag);
             }
         }
 
@@ -65,7 +72,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         var appender = host.Services.GetRequiredService<TouchpointAppender>();
         var end = started.End;
         var generator = new DemoCustomerGenerator(new Faker("en") { Random = new Randomizer(started.Seed) }, end.AddYears(-3), end);
-        var total = 0;
+        var stored = new StoredTouchpoints();
 
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -78,16 +85,18 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
                     batch.AddRange(generator.Generate(number));
                     if (batch.Count >= BatchSize || number == started.Customers)
                     {
-                        total += await Append(appender, batch);
+                        stored.Add(await Append(appender, batch));
                         batch.Clear();
                         task.Value = number;
                     }
                 }
             });
 
-        total += await Append(appender, [.. SeedStories.For(end)]);
+        stored.Add(await Append(appender, [.. SeedStories.For(end)]));
         await EventTableStatistics.RefreshAsync(store, CancellationToken.None);
-        AnsiConsole.MarkupLine($"[green]Seeded {started.Customers:N0} customers and {total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+        AnsiConsole.MarkupLine($"[green]Seeded {started.Customers:N0} customers and {stored.Total:N0} touchpoints from {end.AddYears(-3):yyyy-MM-dd} to {end:yyyy-MM-dd}.[/]");
+        if (stored.Repeated > 0)
+            AnsiConsole.MarkupLine($"[grey]Of these, {stored.Appended:N0} were appended now and {stored.Repeated:N0} had been stored by the interrupted seeding.[/]");
 
         await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
             _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, AppendContext.OfCommand("seed-demo"), CancellationToken.None));
@@ -96,12 +105,29 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         return true;
     }
 
-    private static async Task<int> Append(TouchpointAppender appender, List<IncomingTouchpoint> batch)
+    private static async Task<AppendOutcome> Append(TouchpointAppender appender, List<IncomingTouchpoint> batch)
     {
         var indexed = batch.Select((t, i) => t with { Index = i }).ToList();
         var outcome = await appender.AppendAsync(indexed, new AppendContext("import", "seed-demo", "seed-demo"), CancellationToken.None);
         if (!outcome.Accepted)
             throw new InvalidOperationException($"The demo generator produced touchpoints the store refused: {string.Join("; ", outcome.Rejections.Take(3).Select(r => r.Reason))}");
-        return outcome.Appended;
+        return outcome;
+    }
+
+    /// <summary>
+    /// The touchpoints of the base: a resumed seeding appends only those the interrupted one had not
+    /// stored, the others come back as repeats. The summary counts both, as the base now holds them.
+    /// </summary>
+    private sealed class StoredTouchpoints
+    {
+        public int Appended { get; private set; }
+        public int Repeated { get; private set; }
+        public int Total => Appended + Repeated;
+
+        public void Add(AppendOutcome outcome)
+        {
+            Appended += outcome.Appended;
+            Repeated += outcome.Repeated;
+        }
     }
 }

@@ -24,8 +24,9 @@ public static class DataVerbs
     /// <summary>
     /// JasperFx lists every assembly it searches for verbs on standard output ("Searching 'Marten,
     /// ...' for commands") until extensions have been applied once in the process; a verb's output
-    /// (audit-anchor's JSON, say) then started with a dozen lines of it. Applying none marks them
-    /// applied: a WebApplication's host takes no JasperFx extensions anyway.
+    /// (audit-anchor's JSON, say) then started with a dozen lines of it, and help put them before
+    /// its list of verbs. Applying none marks them applied: a WebApplication's host takes no
+    /// JasperFx extensions anyway. Done before every verb, ours, JasperFx's help and the libraries'.
     /// </summary>
     public static void QuietenCommandDiscovery() => new CommandFactory().ApplyExtensions(new ServiceCollection());
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using EventCrm.Tests.Support;
 using Npgsql;
 using Shouldly;
@@ -20,21 +21,33 @@ public class when_seeding_the_demo_base
 
         var (exit, output, errors) = await Seed(Whole, "--customers", $"{Customers}");
         exit.ShouldBe(0, errors);
-        output.ShouldContain($"Seeded {Customers:N0} customers");
-        (await Seed(Whole)).Output.ShouldContain("Demo base already present: nothing to seed.");
+        var whole = await Touchpoints(Whole);
+        output.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
+        output.ShouldNotContain("interrupted seeding");
+        var (again, againOutput, _) = await Seed(Whole);
+        again.ShouldBe(0, "nothing to seed is a success");
+        againOutput.ShouldContain("Demo base already present: nothing to seed.");
 
         await SeedUntilTheFirstBatchThenKill(Interrupted);
         var partial = await Touchpoints(Interrupted);
         partial.Count.ShouldBeGreaterThan(0);
-        partial.Count.ShouldBeLessThan((await Touchpoints(Whole)).Count, "the seeding was to be stopped half-way");
+        partial.Count.ShouldBeLessThan(whole.Count, "the seeding was to be stopped half-way");
 
-        // Asked for other sizes now: the seeding begun is finished as it was begun.
-        var (resumed, resumedOutput, resumedErrors) = await Seed(Interrupted, "--customers", "5", "--seed", "7");
+        // Asked for other sizes now: the seeding begun is finished as it was begun. Finishing it is
+        // seeding (./eventcrm run tells a base seeded now from one present by the exit code).
+        var (resumed, resumedOutput, resumedErrors) = await Seed(Interrupted, "--customers", "5", "--seed", "7", "--exit-code-when-present", "3");
 
         resumed.ShouldBe(0, resumedErrors);
         resumedOutput.ShouldContain($"Finishing the demo seeding begun for {Customers:N0} customers");
-        (await Touchpoints(Interrupted)).ShouldBe(await Touchpoints(Whole));
-        (await Seed(Interrupted)).Output.ShouldContain("Demo base already present: nothing to seed.");
+        (await Touchpoints(Interrupted)).ShouldBe(whole);
+        // The summary tells the base as it now is, and how much of it this run appended
+        // (as one text: the console breaks lines at 80 columns when its output is not a terminal).
+        var summary = Regex.Replace(resumedOutput, @"\s+", " ");
+        summary.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
+        summary.ShouldContain($"Of these, {whole.Count - partial.Count:N0} were appended now and {partial.Count:N0} had been stored by the interrupted seeding.");
+        var (present, presentOutput, _) = await Seed(Interrupted, "--exit-code-when-present", "3");
+        present.ShouldBe(3);
+        presentOutput.ShouldContain("Demo base already present: nothing to seed.");
     }
 
     [Fact]
@@ -45,6 +58,18 @@ public class when_seeding_the_demo_base
         exit.ShouldNotBe(0);
         errors.ShouldContain("seed-demo: --customers must be at least 1");
         output.ShouldNotContain("--customers");
+    }
+
+    [Theory]
+    [InlineData("1")]      // a failure's code: a script could not tell a base present from a failed seeding
+    [InlineData("126")]    // the shell's own codes (not executable, not found, signals) begin here
+    public async Task an_exit_code_for_a_base_present_that_a_script_could_misread_is_refused(string code)
+    {
+        var (exit, output, errors) = await Seed("eventcrm_seed_none", "--exit-code-when-present", code);
+
+        exit.ShouldBe(1);
+        errors.ShouldContain($"seed-demo: --exit-code-when-present must be 0 or from 2 to 125 (1 is a failure), not {code}");
+        output.ShouldBeEmpty();
     }
 
     private static Task<(int ExitCode, string Output, string Errors)> Seed(string schema, params string[] arguments) =>
