@@ -77,6 +77,8 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseSlashesInRouteIds();
+// After the key is checked, as every refusal of what a request holds: 401 and 403 come first.
+app.UseStrictQueryStrings();
 app.MapOpenApi();
 if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>

@@ -11,12 +11,16 @@ public static class GetEventsEndpoint
     /// Streams customer events in global order as NDJSON, or CSV when the caller prefers text/csv.
     /// from/to bound the recorded time; types is a comma list of event type names; customerId one stream.
     /// </summary>
+    /// <param name="types">
+    /// An array, so that the parameter may be repeated (<c>types=purchase&amp;types=refund</c>, as an OpenAPI
+    /// client writes an array): each value may itself be a comma list. The other parameters take one value.
+    /// </param>
     [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
     [Answers(200, "The events, streamed as NDJSON, or as CSV when the Accept header prefers text/csv.", MediaTypes = ["application/x-ndjson", "text/csv"])]
     [Answers(400, "A bad parameter (from, to, types, spreadsheetSafe without CSV); nothing was sent.")]
-    public static IResult Get(string? from, string? to, string? types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
+    public static IResult Get(string? from, string? to, string[] types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
     {
-        var (filter, errors) = EventExportFilter.Parse(from, to, types, customerId, export.Source.KnownTypes);
+        var (filter, errors) = EventExportFilter.Parse(from, to, string.Join(',', types), customerId, export.Source.KnownTypes);
         var csv = ExportAccept.WantsCsv(request);
         if (spreadsheetSafe == true && !csv) errors["spreadsheetSafe"] = ["applies to CSV only (Accept: text/csv)"];
         if (errors.Count > 0) return Problems.Invalid($"{errors.Count} query parameter(s) are invalid.", errors);

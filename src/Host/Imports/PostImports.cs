@@ -29,11 +29,14 @@ public static class PostImportsEndpoint
     [Answers(413, "The body is over 256 MB; nothing was read further.")]
     [Answers(415, "The body was not sent as text/csv.")]
     [Answers(422, "Rows refused by the store (unknown customer, conflict), without skipInvalid; errors keyed line N; nothing appended.")]
-    public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, CancellationToken ct)
+    [Answers(503, "The database is unavailable, or Import:MaxConcurrent imports are running: send the same file again after Retry-After seconds; nothing was read.")]
+    public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, ImportSlots slots, CancellationToken ct)
     {
         if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
             return Results.Problem("The body must be CSV, sent as Content-Type: text/csv (see docs/import.md).",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        using var slot = slots.TryTake();
+        if (slot is null) return Busy(request.HttpContext.Response, slots.Max);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = MaxBodyBytes;
 
@@ -47,6 +50,15 @@ public static class PostImportsEndpoint
         {
             File.Delete(spool);
         }
+    }
+
+    private static IResult Busy(HttpResponse response, int running)
+    {
+        response.Headers.RetryAfter = ImportSlots.RetryAfterSeconds.ToString();
+        return Results.Problem(
+            $"{running} imports are running, the most this service runs at once ({ImportSlots.MaxConcurrentKey}). Send the same file again " +
+            $"in {ImportSlots.RetryAfterSeconds} seconds; nothing of it was read or imported.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service busy");
     }
 
     /// <summary>

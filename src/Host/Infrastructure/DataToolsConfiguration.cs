@@ -13,6 +13,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<EventExport>();
         services.AddSingleton<ImportCheckFactory>();
         services.AddSingleton<TouchpointImport>();
+        services.AddSingleton<ImportSlots>();
         services.AddSingleton<ProjectionCatalog>();
         services.AddSingleton<ProjectionStatusReader>();
         services.AddSingleton<BlueGreenRebuild>();

@@ -34,7 +34,7 @@ public static class ResponsesInOpenApi
             var typedSuccess = TypedSuccessSchema(operation);
 
             var responses = new OpenApiResponses();
-            foreach (var answer in Shared(operation, metadata).Where(a => !declared.ContainsKey(a.Status)).Concat(declared.Values).OrderBy(a => a.Status))
+            foreach (var answer in Shared(operation, metadata, context.Description.RelativePath).Where(a => !declared.ContainsKey(a.Status)).Concat(declared.Values).OrderBy(a => a.Status))
                 responses[answer.Status.ToString()] = answer.Status >= 400
                     ? Refusal(answer, context.Document!)
                     : Success(answer, answer.Body is { } body ? await BodySchemaAsync(body, options, context, ct)
@@ -50,8 +50,11 @@ public static class ResponsesInOpenApi
     }
 
     /// <summary>What every route may answer besides its own statuses (docs/api.md, "Access", and docs/reliability.md).</summary>
-    private static IEnumerable<AnswersAttribute> Shared(OpenApiOperation operation, IList<object> metadata)
+    private static IEnumerable<AnswersAttribute> Shared(OpenApiOperation operation, IList<object> metadata, string? path)
     {
+        // Query strings are read strictly on every API route (StrictQueryStrings).
+        if (path?.StartsWith("api/", StringComparison.Ordinal) == true)
+            yield return new(StatusCodes.Status400BadRequest, "A query parameter the route does not take, or one of one value given twice; errors names it.");
         if (!metadata.OfType<IAllowAnonymous>().Any())
         {
             yield return new(StatusCodes.Status401Unauthorized, "No API key in X-Api-Key, or an unknown or revoked one.");

@@ -55,5 +55,6 @@ public static class Settings
         Privacy.PostErasureEndpoint.SealWaitOf(configuration);
         Rebuilds.TakeOver.TryForOf(configuration);
         Imports.TouchpointImport.KeptBetweenPassesOf(configuration);
+        Imports.ImportSlots.MaxConcurrentOf(configuration);
     }
 }

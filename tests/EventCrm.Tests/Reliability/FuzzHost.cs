@@ -1,4 +1,5 @@
 using Alba;
+using EventCrm.Host.Imports;
 using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
 using Marten;
@@ -20,6 +21,8 @@ public sealed class FuzzHost : IAsyncLifetime
 {
     /// <summary>Of this run alone (dropped at the end): the counts must not see another test run sharing the database.</summary>
     public static readonly string Schema = $"eventcrm_fuzz_{Guid.NewGuid():N}"[..22];
+    /// <summary>How many hostile requests are in flight at once.</summary>
+    public const int RequestsAtOnce = 4;
     public IAlbaHost Host { get; private set; } = null!;
     public string ConnectionString => Host.Services.GetRequiredService<IConfiguration>().GetConnectionString("EventCrm")!;
 
@@ -41,7 +44,9 @@ public sealed class FuzzHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Host = await AppFixture.StartHost(Schema);
+        // As many imports at once as requests: a hostile file is to be judged by what it holds, not
+        // turned away because others are being imported (that 503 has its own scenario).
+        Host = await AppFixture.StartHost(Schema, (ImportSlots.MaxConcurrentKey, RequestsAtOnce.ToString()));
         await Host.ResetAllData();
         await Host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }

@@ -38,7 +38,7 @@ public class when_fed_hostile_input(FuzzHost fuzz, ITestOutputHelper output)
         var statuses = new ConcurrentDictionary<string, int>();
         var clock = Stopwatch.StartNew();
         using var client = fuzz.Client(PerRequest);
-        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (request, _) =>
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = FuzzHost.RequestsAtOnce }, async (request, _) =>
         {
             var watch = Stopwatch.StartNew();
             try

@@ -29,7 +29,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Exports.GetEventsEndpoint").SetTag("http.route", "/api/events").SetTag("http.request.method", "GET");
             var from = httpContext.Request.Query["from"];
             var to = httpContext.Request.Query["to"];
-            var types = httpContext.Request.Query["types"];
+            var types = httpContext.Request.Query["types"].ToArray();
             var customerId = httpContext.Request.Query["customerId"];
             string spreadsheetSafe_rawValue = httpContext.Request.Query["spreadsheetSafe"];
             System.Nullable<bool> spreadsheetSafe = default;

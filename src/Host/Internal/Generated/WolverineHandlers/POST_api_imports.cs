@@ -13,11 +13,13 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class POST_api_imports : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly EventCrm.Host.Imports.ImportSlots _importSlots;
         private readonly EventCrm.Host.Imports.TouchpointImport _touchpointImport;
 
-        public POST_api_imports(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Imports.TouchpointImport touchpointImport) : base(wolverineHttpOptions)
+        public POST_api_imports(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Imports.ImportSlots importSlots, EventCrm.Host.Imports.TouchpointImport touchpointImport) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _importSlots = importSlots;
             _touchpointImport = touchpointImport;
         }
 
@@ -42,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Imports.PostImportsEndpoint.Post(httpContext.Request, skipInvalid, _touchpointImport, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Imports.PostImportsEndpoint.Post(httpContext.Request, skipInvalid, _touchpointImport, _importSlots, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
