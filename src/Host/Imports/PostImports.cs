@@ -44,7 +44,7 @@ public static class PostImportsEndpoint
         try
         {
             await using (var file = new FileStream(spool, SpoolOptions())) await request.Body.CopyToAsync(file, ct);
-            return Answer(await import.RunAsync(spool, skipInvalid ?? false, null, ct));
+            return Answer(await import.RunAsync(spool, skipInvalid ?? false, null, ct, ImportedBy.Caller(request, request.HttpContext.User)));
         }
         finally
         {

@@ -31,7 +31,9 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
     /// <summary>Past this many new events the planner's statistics of the events table are stale enough to matter.</summary>
     private const int AnalyzeAfter = 10_000;
 
-    public async Task<ImportReport> RunAsync(string path, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct)
+    /// <param name="by">Who imports: the caller's key over HTTP; the import command when left out.</param>
+    public async Task<ImportReport> RunAsync(string path, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct,
+        ImportedBy? by = null)
     {
         var importId = $"import-{Guid.NewGuid():N}";
         var now = clock.GetUtcNow();
@@ -70,8 +72,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var appendingStarted = clock.GetTimestamp();
         // Rows with bad fields are not among the valid ones of their batch; refused ones are skipped by line.
         var badLines = bad.RefusedLines;
-        // The import run is both the conversation and the cause of every event it appends.
-        var appending = new ImportAppendPass(appender, new AppendContext("import", importId, importId), skipInvalid, progress, ct);
+        var appending = new ImportAppendPass(appender, (by ?? ImportedBy.TheCommand).ContextOf(importId), skipInvalid, progress, ct);
         if (kept is null)
             await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
         else

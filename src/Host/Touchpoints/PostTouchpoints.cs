@@ -64,11 +64,14 @@ public static class PostTouchpointsEndpoint
     /// events line up; the request itself is the cause of what it appends.
     /// </summary>
     public static AppendContext ContextOf(HttpRequest request, ClaimsPrincipal caller) => new(
-        caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous",
-        request.Headers.TryGetValue("X-Correlation-Id", out var correlation) && correlation.ToString() is { Length: > 0 and <= 200 } id
-            ? id
-            : request.HttpContext.TraceIdentifier,
-        request.HttpContext.TraceIdentifier);
+        KeyOf(caller), CorrelationIdSent(request) ?? request.HttpContext.TraceIdentifier, request.HttpContext.TraceIdentifier);
+
+    /// <summary>The id of the caller's API key, as recorded in the events' <c>appended-by</c>.</summary>
+    public static string KeyOf(ClaimsPrincipal caller) => caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
+
+    /// <summary>The caller's X-Correlation-Id, when it sends a usable one.</summary>
+    public static string? CorrelationIdSent(HttpRequest request) =>
+        request.Headers.TryGetValue("X-Correlation-Id", out var correlation) && correlation.ToString() is { Length: > 0 and <= 200 } id ? id : null;
 
     private static (List<IncomingTouchpoint> Batch, Dictionary<string, string[]> Errors) Read(JsonElement root, DateTimeOffset now)
     {

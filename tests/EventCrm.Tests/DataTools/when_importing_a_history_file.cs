@@ -56,9 +56,55 @@ public class when_importing_a_history_file(AppFixture app)
         timeline.Select(e => e!["type"]!.GetValue<string>()).ShouldBe(["signed-up", "support-call", "purchase"]);
         timeline[2]!["amount"]!.GetValue<decimal>().ShouldBe(120.50m);
         var exported = JsonNode.Parse((await app.Host.Scenario(s => s.Get.Url($"/api/events?customerId={customer}"))).ReadAsText().Split('\n')[0])!;
-        exported["appendedBy"]!.GetValue<string>().ShouldBe("import");
+        exported["appendedBy"]!.GetValue<string>().ShouldBe("bootstrap-admin"); // the key that sent the file
         exported["correlationId"]!.GetValue<string>().ShouldBe(first["importId"]!.GetValue<string>());
         exported["causationId"]!.GetValue<string>().ShouldBe(first["importId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task an_import_names_the_key_that_sent_it_and_keeps_the_callers_correlation_id()
+    {
+        var created = await app.Host.PostJson("/api/keys", new { name = "erp migration", roles = new[] { "ingest" } }, 201);
+        var customer = Ids.Customer();
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Text(new HistoryFile().SignUp(customer, "2023-05-01T10:00:00Z").Purchase(customer, "2023-06-01T10:00:00Z").ToString())
+                .ToUrl("/api/imports");
+            s.WithRequestHeader("Content-Type", "text/csv");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, created["key"]!.GetValue<string>());
+            s.WithRequestHeader("X-Correlation-Id", "erp-migration-batch-7");
+            s.StatusCodeShouldBe(201);
+        });
+        var importId = JsonNode.Parse(await result.ReadAsTextAsync())!["importId"]!.GetValue<string>();
+
+        var exported = (await app.Host.Scenario(s => s.Get.Url($"/api/events?customerId={customer}"))).ReadAsText()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!).ToList();
+
+        exported.Count.ShouldBe(2);
+        exported.ShouldAllBe(e => e["appendedBy"]!.GetValue<string>() == created["id"]!.GetValue<string>());
+        exported.ShouldAllBe(e => e["correlationId"]!.GetValue<string>() == "erp-migration-batch-7");
+        exported.ShouldAllBe(e => e["causationId"]!.GetValue<string>() == importId);
+    }
+
+    [Fact]
+    public async Task the_import_command_which_takes_no_key_is_recorded_as_import()
+    {
+        var customer = Ids.Customer();
+        var path = Path.GetTempFileName();
+        await File.WriteAllTextAsync(path, new HistoryFile().SignUp(customer, "2023-05-01T10:00:00Z").ToString());
+        try
+        {
+            var report = await app.Host.Services.GetRequiredService<TouchpointImport>().RunAsync(path, skipInvalid: false, null, CancellationToken.None);
+
+            var signup = JsonNode.Parse((await app.Host.Scenario(s => s.Get.Url($"/api/events?customerId={customer}"))).ReadAsText().Split('\n')[0])!;
+            signup["appendedBy"]!.GetValue<string>().ShouldBe("import");
+            signup["correlationId"]!.GetValue<string>().ShouldBe(report.ImportId);
+            signup["causationId"]!.GetValue<string>().ShouldBe(report.ImportId);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
