@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
@@ -27,7 +28,18 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.Retention.Locator(".why")).Not.ToBeEmptyAsync();
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-made");
 
-            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" }).PressAsync("Enter");
+            var offer = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{ScenarioData.Alpha}/retention"))!["pending"]!["offer"]!;
+            var english = CultureInfo.GetCultureInfo("en-US");
+            var (amount, cost) = (offer["amount"]!.GetValue<decimal>().ToString("N2", english), offer["cost"]!.GetValue<decimal>().ToString("N2", english));
+
+            // Enter asks first; the keyboard is on the question, read out with what a confirm records; Tab reaches the confirm.
+            await desk.Outcome("Accept offer").PressAsync("Enter");
+            await Expect(desk.Question).ToContainTextAsync(
+                $"Accept the offer of {amount} for {ScenarioData.AlphaName}? The client will be recorded as retained, and the offer's cost {cost} becomes a retention cost.");
+            await Expect(desk.Question.Locator("p")).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Tab");
+            await Expect(desk.Confirm).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
 
             await Expect(desk.State).ToHaveTextAsync("retained");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-accepted");
@@ -50,7 +62,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await desk.Open(ScenarioData.ZetaName);
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer", new() { Timeout = 30_000 });
 
-            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Decline offer" }).ClickAsync();
+            await desk.Record("Decline offer");
 
             await Expect(desk.State).ToHaveTextAsync("churned");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-declined");
@@ -76,7 +88,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
                 ["occurredAt"] = DateTimeOffset.UtcNow.ToString("O"), ["offerId"] = retention["pending"]!["offer"]!["offerId"]!.GetValue<string>(),
             };
             (await app.Api.PostAsJsonAsync("/api/touchpoints", declined)).EnsureSuccessStatusCode();
-            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" }).ClickAsync();
+            await desk.Record("Accept offer");
 
             await Expect(desk.Error).ToContainTextAsync("Recording the outcome");
             await Expect(desk.Error).ToContainTextAsync("not an open retention offer");

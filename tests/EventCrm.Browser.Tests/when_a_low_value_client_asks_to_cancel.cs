@@ -37,7 +37,9 @@ public class when_a_low_value_client_asks_to_cancel(BrowserFixture app)
             await desk.Open(ScenarioData.EpsilonName);
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: no offer", new() { Timeout = 30_000 });
 
-            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Let the client go" }).ClickAsync();
+            await desk.Outcome("Let the client go").ClickAsync();
+            await Expect(desk.Question).ToContainTextAsync($"Let {ScenarioData.EpsilonName} go without an offer? The client will be recorded as churned.");
+            await desk.Confirm.ClickAsync();
 
             await Expect(desk.State).ToHaveTextAsync("churned");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "churned");

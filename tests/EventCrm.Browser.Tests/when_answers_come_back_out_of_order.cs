@@ -79,7 +79,7 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
             await desk.Page.RouteAsync($"**/api/customers/{next}/retention", route => route.FulfillAsync(Retention(next, decided ? "no-offer" : "assessing")));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
-            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" }).ClickAsync();
+            await desk.Record("Accept offer");
             await posted.Task.WaitAsync(Waited);
 
             await desk.Open(nextName);

@@ -23,7 +23,7 @@ public class when_the_desk_computer_clock_runs_ahead(BrowserFixture app)
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer", new() { Timeout = 30_000 });
 
             var pressed = DateTimeOffset.UtcNow;
-            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" }).ClickAsync();
+            await desk.Record("Accept offer");
 
             await Expect(desk.State).ToHaveTextAsync("retained");
             await Expect(desk.Error).ToBeHiddenAsync();

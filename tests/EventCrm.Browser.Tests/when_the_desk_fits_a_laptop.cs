@@ -40,6 +40,11 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
 
             foreach (var button in new[] { "Accept offer", "Decline offer" })
                 (await InSight(desk.Page.GetByRole(AriaRole.Button, new() { Name = button }))).ShouldBeTrue($"{button} is not in sight");
+            // The question a decline asks takes the buttons' place, its answers in sight too (nothing is recorded: the desk keeps deciding).
+            await desk.Outcome("Decline offer").ClickAsync();
+            foreach (var part in new[] { desk.Question.Locator("p"), desk.Confirm, desk.KeepDeciding })
+                (await InSight(part)).ShouldBeTrue($"{await part.InnerTextAsync()} is not in sight");
+            await desk.KeepDeciding.ClickAsync();
 
             var cards = await desk.ValueCards.Locator(".card").AllAsync();
             cards.Count.ShouldBe(6);   // revenue, profit, current, potential, tier, still active

@@ -110,6 +110,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The types of the client's events as the service has them (its timeline, in business-time order).</summary>
+    public async Task<string[]> EventTypesOf(string client)
+    {
+        var timeline = JsonNode.Parse(await Api.GetStringAsync($"/api/customers/{client}/timeline"))!;
+        return [.. timeline["entries"]!.AsArray().Select(e => e!["type"]!.GetValue<string>())];
+    }
+
     /// <summary>A key with only these roles, made by the admin for a test.</summary>
     public async Task<string> KeyWithRoles(params string[] roles)
     {

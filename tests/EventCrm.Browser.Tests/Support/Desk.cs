@@ -18,6 +18,20 @@ public sealed class Desk(IPage page, Uri baseAddress)
     public ILocator TimelineEntries => Page.Locator("#timeline > li.entry");
     public ILocator ValueCards => Page.Locator("#value-cards");
     public ILocator Card(string title) => Page.Locator($"[data-card='{title}']");
+    /// <summary>An outcome button of the retention panel ("Accept offer", "Decline offer", "Let the client go").</summary>
+    public ILocator Outcome(string name) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+    /// <summary>The question an outcome button asks, in its place, before anything is recorded.</summary>
+    public ILocator Question => Page.GetByRole(AriaRole.Group, new() { Name = "Confirm the outcome" });
+    public ILocator Confirm => Question.GetByRole(AriaRole.Button, new() { NameRegex = new("^Yes, ") });
+    public ILocator KeepDeciding => Question.GetByRole(AriaRole.Button, new() { Name = "Keep deciding" });
+    public ILocator RetentionHeading => Page.GetByRole(AriaRole.Heading, new() { Name = "Retention" });
+
+    /// <summary>Presses an outcome button, then confirms the question it asks.</summary>
+    public async Task Record(string outcome)
+    {
+        await Outcome(outcome).ClickAsync();
+        await Confirm.ClickAsync();
+    }
 
     public async Task EnterKey(string key)
     {

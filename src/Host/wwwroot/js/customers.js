@@ -13,6 +13,7 @@ const results = document.getElementById("results");
 const timeline = new Timeline(document.getElementById("timeline"),
   document.getElementById("timeline-order"), document.getElementById("timeline-type"), document.getElementById("timeline-count"));
 let openId = null;
+let openName = null;   // the retention panel's questions name the client
 installWorkList(id => openCustomer(id));
 
 form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
@@ -69,7 +70,8 @@ async function openCustomer(id) {
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
-    document.getElementById("customer-title").textContent = profile.name ?? id;
+    openName = profile.name ?? id;
+    document.getElementById("customer-title").textContent = openName;
     document.getElementById("customer-hint").hidden = true;
     document.getElementById("customer-body").hidden = false;
     document.getElementById("refresh").hidden = false;
@@ -109,7 +111,7 @@ async function refresh(id) {
   await Promise.all([
     loadTimeline(id, still),
     showValue(id, still, points => timeline.showValues(points)).catch(error => showError(error, "Value")),
-    showRetention(id, still, () => refresh(id)).catch(error => showError(error, "Retention")),
+    showRetention({ id, name: openName ?? id }, still, () => refresh(id)).catch(error => showError(error, "Retention")),
     showWorkList(),
   ]);
 }

@@ -1,6 +1,7 @@
 // The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
-import { ApiError, getJson, postJson, serviceNow } from "./api.js";
-import { h, amount, figureOf, label, when, showError, clearError, announce } from "./ui.js";
+import { ApiError, getJson } from "./api.js";
+import { h, amount, figureOf, label, when, showError, announce } from "./ui.js";
+import { outcomes, replacePanel } from "./outcomes.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -20,9 +21,10 @@ const nextRound = id => {
 /**
  * Shows the retention decision; while the service is still assessing, asks again every second
  * (every five after a minute, saying so), and once it has decided, refreshes the whole customer
- * (the decision is a new timeline entry).
+ * (the decision is a new timeline entry). The client is { id, name }: the outcomes' questions name it.
  */
-export async function showRetention(id, still, onChanged, attempt = 0, ofRound = nextRound(id)) {
+export async function showRetention(client, still, onChanged, attempt = 0, ofRound = nextRound(client.id)) {
+  const id = client.id;
   const current = () => still() && ofRound === rounds.get(id);
   const body = document.getElementById("retention-body");
   let retention;
@@ -30,7 +32,7 @@ export async function showRetention(id, still, onChanged, attempt = 0, ofRound =
     retention = await getJson(`/api/customers/${encodeURIComponent(id)}/retention`);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
-    if (current()) body.replaceChildren(h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
+    if (current()) replacePanel(body, h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
   if (!current()) return;
@@ -41,26 +43,28 @@ export async function showRetention(id, still, onChanged, attempt = 0, ofRound =
     return onChanged();
   }
   if (!pending) {
-    body.replaceChildren(h("p", { id: "retention-none" }, "No pending cancellation.",
+    replacePanel(body, h("p", { id: "retention-none" }, "No pending cancellation.",
       retention.state === "retained" ? " The customer was retained." : ""));
     return;
   }
-  body.replaceChildren(...describe(pending, id, afterOutcome(still, onChanged), attempt >= PollAtMost));
+  replacePanel(body, ...describe(pending, client, afterOutcome(still, onChanged), attempt >= PollAtMost));
   if (pending.decision === "assessing") {
-    setTimeout(() => showRetention(id, still, onChanged, attempt + 1, ofRound).catch(error => showError(error, "Retention")),
+    setTimeout(() => showRetention(client, still, onChanged, attempt + 1, ofRound).catch(error => showError(error, "Retention")),
       attempt < PollAtMost ? PollEveryMs : SlowPollEveryMs);
   }
 }
 
 // The outcome's buttons go with the panel read again after it: the keyboard is put on the panel's
-// heading (the status line says what was recorded), unless the user has moved on meanwhile.
+// heading (the status line says what was recorded), unless the user has moved on meanwhile. The
+// customer's section having it is no move: a double click's second click, on the disabled confirm, gives it there.
 const afterOutcome = (still, onChanged) => async () => {
   await onChanged();
   const focused = document.activeElement;
-  if (still() && (!focused || focused === document.body || !focused.isConnected)) document.getElementById("retention-title").focus();
+  const left = !focused || focused === document.body || focused.id === "customer" || !focused.isConnected;
+  if (still() && left) document.getElementById("retention-title").focus();
 };
 
-function describe(pending, customerId, onRecorded, slow) {
+function describe(pending, client, onRecorded, slow) {
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
     pending.reason ? ` – “${pending.reason}”` : "");
   switch (pending.decision) {
@@ -69,62 +73,39 @@ function describe(pending, customerId, onRecorded, slow) {
         slow ? h("p", { class: "muted", id: "assessing-slowly" },
           "Still being assessed after a minute: the service is catching up (after a start, or with many requests). This panel keeps checking.") : ""];
     case "offer-made":
-      return [requested, offerMade(pending, customerId, onRecorded)];
+      return [requested, offerMade(pending, client, onRecorded)];
     case "no-offer":
       return [requested,
         h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
         h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
         inputs(pending.rule, pending.inputs),
-        outcomes(pending, onRecorded, [["Let the client go", "let-go", { type: "churned", customerId, reason: "let go: no retention offer" }, "Departure recorded."]])];
+        outcomes(pending, onRecorded, [{
+          label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
+          touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
+          question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
+        }])];
     default:
       return [requested, h("p", { class: "decision" }, `Decision: ${pending.decision}`), h("p", { class: "why" }, pending.why ?? "")];
   }
 }
 
-function offerMade(pending, customerId, onRecorded) {
+function offerMade(pending, client, onRecorded) {
   const offer = pending.offer;
-  const answer = type => ({ type, customerId, offerId: offer.offerId });
+  const answer = type => ({ type, customerId: client.id, offerId: offer.offerId });
   return h("div", { class: "offer" },
     h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
     h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · expires ${when(offer.expiresAt)}`),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
     inputs(offer.rule, offer.inputs),
-    outcomes(pending, onRecorded, [
-      ["Accept offer", "accept-offer", answer("retention-offer-accepted"), "Offer accepted."],
-      ["Decline offer", "decline-offer", answer("retention-offer-declined"), "Offer declined.", "secondary"],
-    ]));
-}
-
-/**
- * The desk's outcome buttons, each recording one touchpoint. A refusal is shown, and the customer
- * read again when it says the situation changed (the offer answered or expired meanwhile), so that
- * no stale button stays.
- */
-function outcomes(pending, onRecorded, choices) {
-  const buttons = choices.map(([label, id, touchpoint, done, style]) =>
-    h("button", { type: "button", id, class: style ?? "", onclick: () => record(touchpoint, done) }, label));
-  async function record(touchpoint, done) {
-    buttons.forEach(b => (b.disabled = true));
-    clearError();
-    announce("Recording the outcome…");
-    try {
-      // Dated by the service's clock, not before the request it answers nor the offer (the service
-      // refuses such answers), which a sender's clock running ahead may have dated later than now
-      // (a millisecond after: their times may carry digits a Date drops).
-      const bounds = [pending.requestedAt, pending.offer?.madeAt].map(t => Date.parse(t)).filter(Number.isFinite);
-      const notBefore = Math.max(0, ...bounds) + 1;
-      const answeredAt = new Date(Math.max(serviceNow(), notBefore));
-      await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
-      announce(done);
-      await onRecorded();
-    } catch (error) {
-      announce("");
-      showError(error, "Recording the outcome");
-      if (error instanceof ApiError && (error.status === 404 || error.status === 409)) await onRecorded();
-      else buttons.forEach(b => (b.disabled = false));
-    }
-  }
-  return h("div", { class: "row" }, buttons);
+    outcomes(pending, onRecorded, [{
+      label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
+      question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
+      consequence: `The client will be recorded as retained, and the offer's cost ${amount(offer.cost)} becomes a retention cost.`,
+    }, {
+      label: "Decline offer", id: "decline-offer", style: "secondary", churns: true, touchpoint: answer("retention-offer-declined"), done: "Offer declined.",
+      question: `Decline the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, decline the offer",
+      consequence: "The client will be recorded as churned.",
+    }]));
 }
 
 function inputs(rule, values) {
@@ -132,11 +113,4 @@ function inputs(rule, values) {
   return h("details", {}, h("summary", {}, "Inputs of the decision"),
     rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
     h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
-}
-
-// crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return "desk-" + [...bytes].map(b => b.toString(16).padStart(2, "0")).join("");
 }

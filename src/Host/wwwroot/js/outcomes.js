@@ -1,0 +1,92 @@
+// The desk's outcome buttons. An outcome is an event, never undone (a decline churns the client, an
+// acceptance commits the offer's cost): each button first asks, in its place, and only the confirm records.
+import { ApiError, postJson, serviceNow } from "./api.js";
+import { h, showError, clearError, announce } from "./ui.js";
+
+/**
+ * choices: { label, id, style, churns, touchpoint, question, consequence, confirm, done }. A refusal is
+ * shown, and the customer read again when it says the situation changed (the offer answered or
+ * expired meanwhile), so that no stale button stays.
+ */
+export function outcomes(pending, onRecorded, choices) {
+  const row = h("div", { class: "row" });
+  const place = h("div", { class: "outcomes" }, row);
+  for (const choice of choices)
+    row.append(h("button", { type: "button", id: choice.id, class: choice.style ?? "", onclick: event => ask(choice, event.currentTarget) }, choice.label));
+
+  // The question takes the buttons' place: the second click of a double click lands on its text,
+  // not on its confirm, and no other outcome can be started while one is asked about.
+  function ask(choice, pressed) {
+    const question = h("p", { id: "outcome-question", tabindex: "-1" }, choice.question, " ", choice.consequence, " This cannot be undone.");
+    const confirm = h("button", { type: "button", id: "outcome-confirm", class: choice.churns ? "danger" : "",
+      onclick: event => event.detail < 2 && send() }, choice.confirm);
+    const keep = h("button", { type: "button", class: "secondary", onclick: () => keepDeciding() }, "Keep deciding");
+    const box = h("div", { class: "question", role: "group", "aria-label": "Confirm the outcome", "data-asking": "",
+      onkeydown: event => { if (event.key === "Escape" && box.hasAttribute("data-asking")) { event.preventDefault(); keepDeciding(); } } },
+      question, h("div", { class: "row" }, confirm, keep));
+    const keepDeciding = () => {
+      box.remove();
+      row.hidden = false;
+      pressed.focus();
+    };
+    const send = async () => {
+      box.removeAttribute("data-asking");   // answered: the panel read after it withdraws nothing
+      confirm.disabled = keep.disabled = true;
+      if (await record(choice) || !box.isConnected) return;
+      box.setAttribute("data-asking", "");
+      confirm.disabled = keep.disabled = false;
+      if (!document.activeElement || document.activeElement === document.body) question.focus();
+    };
+    row.hidden = true;
+    place.append(box);
+    // The keyboard goes to the question, not to its confirm: the WAI-ARIA dialog pattern advises
+    // starting on the least destructive element when the step cannot be undone. A screen reader
+    // reads the question with its consequence first, and a key pressed twice or held lands on text.
+    question.focus();
+  }
+
+  /** Records the outcome once; true when it is done with (recorded, or refused because the situation changed). */
+  async function record({ touchpoint, done }) {
+    clearError();
+    announce("Recording the outcome…");
+    try {
+      // Dated by the service's clock, not before the request it answers nor the offer (the service
+      // refuses such answers), which a sender's clock running ahead may have dated later than now
+      // (a millisecond after: their times may carry digits a Date drops).
+      const bounds = [pending.requestedAt, pending.offer?.madeAt].map(t => Date.parse(t)).filter(Number.isFinite);
+      const notBefore = Math.max(0, ...bounds) + 1;
+      const answeredAt = new Date(Math.max(serviceNow(), notBefore));
+      await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
+      announce(done);
+      await onRecorded();
+      return true;
+    } catch (error) {
+      announce("");
+      showError(error, "Recording the outcome");
+      if (!(error instanceof ApiError && (error.status === 404 || error.status === 409))) return false;
+      await onRecorded();
+      return true;
+    }
+  }
+  return place;
+}
+
+/**
+ * Shows the panel read again. A question still asking goes with the panel it asked about: nothing
+ * is confirmed that is no longer shown. The keyboard, if it was in the question, goes to the heading.
+ */
+export function replacePanel(body, ...children) {
+  const asking = body.querySelector(".question[data-asking]");
+  const hadKeyboard = asking?.contains(document.activeElement);
+  body.replaceChildren(...children);
+  if (!asking) return;
+  announce("The retention panel was read again: decide on what it shows now.");
+  if (hadKeyboard) document.getElementById("retention-title").focus();
+}
+
+// crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
+function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return "desk-" + [...bytes].map(b => b.toString(16).padStart(2, "0")).join("");
+}
