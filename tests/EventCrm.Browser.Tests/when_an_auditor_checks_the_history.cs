@@ -120,6 +120,33 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
     }
 
     [Fact]
+    public async Task an_anchor_beyond_what_is_sealed_is_not_checked_rather_than_called_changed()
+    {
+        var auditor = await app.KeyWithRoles("auditor");
+        await app.WithDesk(nameof(an_anchor_beyond_what_is_sealed_is_not_checked_rather_than_called_changed), async desk =>
+        {
+            await desk.EnterKey(auditor);
+            var page = desk.Page;
+            await page.GetByRole(AriaRole.Button, new() { Name = "Take an anchor" }).ClickAsync();
+            var shown = page.GetByLabel("The anchor taken");
+            await Expect(shown).ToContainTextAsync("\"digest\"");
+            var anchor = System.Text.Json.Nodes.JsonNode.Parse(await shown.InnerTextAsync())!;
+            // As taken on a copy whose sealer had gone a million events further.
+            var sealedThrough = anchor["databases"]![0]!["sequence"]!.GetValue<long>();
+            anchor["databases"]![0]!["sequence"] = sealedThrough + 1_000_000;
+
+            await page.GetByLabel("An anchor kept earlier (its JSON)").FillAsync(anchor.ToJsonString());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the seals against it" }).ClickAsync();
+
+            var check = page.GetByRole(AriaRole.List, new() { Name = "Anchor check" });
+            await Expect(check).ToContainTextAsync($"default: not checked. Not sealed that far yet: sealed through ");
+            await Expect(check).ToContainTextAsync($"the anchor is at {sealedThrough + 1_000_000}.");
+            await Expect(check).Not.ToContainTextAsync("changed");
+            await Expect(page.Locator("#status")).ToHaveTextAsync("The anchor cannot be checked yet: the seals have not reached it.");
+        }, path: "/audit.html");
+    }
+
+    [Fact]
     public async Task a_new_formula_version_is_registered_and_every_customer_replayed_under_it()
     {
         var auditor = await app.KeyWithRoles("auditor");

@@ -31,9 +31,13 @@ public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Ve
 
 public static class ChooseDefaultFormulaEndpoint
 {
-    /// <summary>Puts a registered formula version in force from now on; recorded as an event, so it is known what was in force when.</summary>
+    /// <summary>
+    /// Puts a registered formula version in force from now on; recorded as an event, so it is known
+    /// what was in force when. Choosing the version already in force records nothing: a repeat
+    /// would only move the time it is said to be in force since.
+    /// </summary>
     [WolverinePost("/api/formulas/default"), Authorize(Policy = Policies.Formulas)]
-    [Answers(200, "The formula version now in force.", Body = typeof(FormulaView))]
+    [Answers(200, "The formula version now in force; changed false when it was already, and nothing was recorded.", Body = typeof(FormulaChosenView))]
     [Answers(400, "Neither formula nor name, formula with name or version, or another field; nothing changed.")]
     [Answers(404, "The formula or version does not resolve.")]
     public static async Task<IResult> Post(FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller, CancellationToken ct)
@@ -45,11 +49,19 @@ public static class ChooseDefaultFormulaEndpoint
         if (reference is null) return Problems.Invalid("formula", "is required, as \"name@version\" (or give name and version)");
         if (FormulaRegistry.Malformed(reference) is { } malformed) return Problems.Invalid("formula", malformed);
 
-        var chosen = await registry.ChangeAsync(PostTouchpointsEndpoint.ContextOf(request, caller), r => r.Resolve(reference) is { } formula
-            ? (formula, new FormulaPutInForce(formula.Name, formula.Version))
-            : ((FormulaChoice?)null, null), ct);
-        return chosen is null
-            ? Problems.NotFound($"No formula '{reference}' is registered; see GET /api/formulas.")
-            : Results.Ok(FormulaView.Of(chosen));
+        // Decided against the registry as it is when appending: a choice made meanwhile makes it decide again.
+        var chosen = await registry.ChangeAsync<FormulaChosenView?>(PostTouchpointsEndpoint.ContextOf(request, caller), r =>
+            r.Resolve(reference) is not { } formula ? (null, null)
+            : r.AlreadyInForce(formula) is { } inForce ? (View(formula, changed: false, inForce.Since), null)
+            : (View(formula, changed: true, since: null), new FormulaPutInForce(formula.Name, formula.Version)), ct);
+        if (chosen is null) return Problems.NotFound($"No formula '{reference}' is registered; see GET /api/formulas.");
+        return Results.Ok(chosen.Changed ? chosen with { Since = await RecordedAtAsync(registry, chosen, ct) } : chosen);
     }
+
+    // The recording time is the database's: read back from the registry, which holds the choice now.
+    private static async Task<DateTimeOffset?> RecordedAtAsync(FormulaRegistryStore registry, FormulaChosenView chosen, CancellationToken ct) =>
+        (await registry.LoadAsync(ct)).Choices.LastOrDefault(c => c.Formula.Name == chosen.Name && c.Formula.Version == chosen.Version)?.Since;
+
+    private static FormulaChosenView View(FormulaChoice formula, bool changed, DateTimeOffset? since) =>
+        new(formula.Name, formula.Version, formula.Parameters, changed, since);
 }

@@ -29,7 +29,7 @@ internal static class ConcentrationCurve
 
         if (n < PercentilePoints)
             return Enumerable.Range(0, n + 1)
-                .Select(k => new ConcentrationPoint((decimal)k / n, Share(cumulative[k], total)))
+                .Select(k => new ConcentrationPoint(Fraction.Rounded((decimal)k / n), Share(cumulative[k], total)))
                 .ToList();
 
         return Enumerable.Range(0, PercentilePoints + 1)
@@ -39,5 +39,5 @@ internal static class ConcentrationCurve
     }
 
     // Over the absolute total so that a loss-making portfolio keeps the sign of each part (see Pareto).
-    private static decimal Share(decimal part, decimal total) => total == 0m ? 0m : part / Math.Abs(total);
+    private static decimal Share(decimal part, decimal total) => total == 0m ? 0m : Fraction.Rounded(part / Math.Abs(total));
 }

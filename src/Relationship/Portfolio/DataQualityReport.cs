@@ -1,6 +1,6 @@
 namespace EventCrm.Relationship.Portfolio;
 
-// Seed 004's three data-quality rates, each a fraction 0..1 of the customer records (null when
+// Seed 004's three data-quality rates, each a fraction 0..1 of the customer records to 4 decimals (null when
 // there are none), each with the records behind it so someone can go and fix them.
 
 public sealed record DataQualityReport(int Customers, DuplicateRecords Duplicates, ErroneousRecords Errors, RecordCompleteness Completeness);

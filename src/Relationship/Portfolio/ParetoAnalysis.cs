@@ -2,7 +2,8 @@ namespace EventCrm.Relationship.Portfolio;
 
 /// <summary>
 /// How concentrated revenue and profit are (seeds 001 and 002). Shares are fractions of the
-/// portfolio total; see <see cref="Pareto"/> for how they read when profits are negative.
+/// portfolio total, to 4 decimals (half to even); see <see cref="Pareto"/> for how they read
+/// when profits are negative.
 /// </summary>
 /// <param name="TopCustomers">ceil(topShare x Customers); revenue share ranks by revenue, profit share by profit.</param>
 public sealed record ParetoAnalysis(

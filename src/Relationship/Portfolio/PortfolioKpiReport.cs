@@ -1,7 +1,7 @@
 namespace EventCrm.Relationship.Portfolio;
 
-// The KPIs of seed 004 over one period [From, To). Every rate is null, never NaN, when its
-// denominator is zero: "no leads" is not "0% conversion".
+// The KPIs of seed 004 over one period [From, To), rates and shares to 4 decimals. Every rate is
+// null, never NaN, when its denominator is zero: "no leads" is not "0% conversion".
 
 public sealed record PortfolioKpiReport(
     DateTimeOffset From,
@@ -23,5 +23,5 @@ public sealed record SignupCohort(DateTimeOffset MonthStart, int Size, IReadOnly
 /// <summary>How many of the cohort were customers <paramref name="MonthsAfter"/> months after its month started.</summary>
 public sealed record CohortRetentionPoint(int MonthsAfter, DateTimeOffset At, int StillCustomers, decimal? Share);
 
-/// <summary>Mean current value over the customers at the end of the period.</summary>
+/// <summary>Mean current value over the customers at the end of the period, to the cent.</summary>
 public sealed record AverageClv(int Customers, decimal? Value);

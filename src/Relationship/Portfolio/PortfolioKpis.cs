@@ -45,6 +45,7 @@ public static class PortfolioKpis
     private static AverageClv AverageClvAt(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset to)
     {
         var values = customers.Where(c => c.IsCustomerJustBefore(to)).Select(c => c.CurrentValue).ToList();
-        return new AverageClv(values.Count, values.Count == 0 ? null : values.Sum() / values.Count);
+        // Money, so to the cent half to even as every current value it averages.
+        return new AverageClv(values.Count, values.Count == 0 ? null : Math.Round(values.Sum() / values.Count, 2, MidpointRounding.ToEven));
     }
 }

@@ -45,6 +45,13 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
     public FormulaInForce InForceAt(DateTimeOffset? knownAt) =>
         Choices.LastOrDefault(c => knownAt is null || c.Since <= knownAt) ?? new FormulaInForce(FormulaChoice.Default, null);
 
+    /// <summary>
+    /// The choice in force now when it is this very version (registered versions never change, so
+    /// name and version say it): choosing it again would change nothing. Null when another is in force.
+    /// </summary>
+    public FormulaInForce? AlreadyInForce(FormulaChoice formula) =>
+        InForceAt(null) is var inForce && inForce.Formula.Name == formula.Name && inForce.Formula.Version == formula.Version ? inForce : null;
+
     /// <summary>What is wrong with a reference's form ("name@version", or a bare name), whether or not it is registered; null when nothing is.</summary>
     public static string? Malformed(string reference)
     {

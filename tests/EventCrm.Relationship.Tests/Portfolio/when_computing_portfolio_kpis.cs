@@ -47,9 +47,9 @@ public class when_computing_portfolio_kpis
         // at start: p1, p2, p9 (asking to cancel is still a customer) = 3
         // at end:   p1, p3 (won back), p4, p5 (asking to cancel), p9 = 5
         // acquired: p3 (won back on 10 Mar), p4, p5, p8 = 4 (p8 is subtracted though it churned: the formula's own way)
-        // (5 - 4) / 3 = 1/3
+        // (5 - 4) / 3 = 1/3, to 4 decimals 0.3333
         PortfolioKpis.For(Base, From, To).Retention.ShouldBe(
-            new PeriodRetention(CustomersAtStart: 3, CustomersAtEnd: 5, CustomersAcquired: 4, Rate: 1m / 3));
+            new PeriodRetention(CustomersAtStart: 3, CustomersAtEnd: 5, CustomersAcquired: 4, Rate: 0.3333m));
     }
 
     [Fact]
@@ -78,6 +78,19 @@ public class when_computing_portfolio_kpis
     {
         // p1 100 + p3 40 + p4 60 + p5 20 + p9 30 = 250 over 5 = 50 (churned p2 and p8 left out)
         PortfolioKpis.For(Base, From, To).AverageClv.ShouldBe(new AverageClv(Customers: 5, Value: 50m));
+    }
+
+    [Fact]
+    public void average_clv_is_given_to_the_cent_rounded_half_to_even()
+    {
+        // 100 + 0 + 0 over 3 = 33.333... -> 33.33; 0.01 + 0.02 over 2 = 0.015 -> 0.02 (the 1 is odd);
+        // 0.02 + 0.03 over 2 = 0.025 -> 0.02 (the 2 is even)
+        AverageClv Of(params decimal[] values) =>
+            PortfolioKpis.For(values.Select((v, i) => SignedUp($"v{i}", Day(2024, 12, 1)) with { CurrentValue = v }).ToList(), From, To).AverageClv;
+
+        Of(100m, 0m, 0m).ShouldBe(new AverageClv(3, 33.33m));
+        Of(0.01m, 0.02m).ShouldBe(new AverageClv(2, 0.02m));
+        Of(0.02m, 0.03m).ShouldBe(new AverageClv(2, 0.02m));
     }
 
     [Fact]

@@ -37,11 +37,11 @@ public class when_drawing_the_percentile_concentration_curve
     [Fact]
     public void a_percentile_that_falls_between_customers_rounds_up_like_the_headline_share()
     {
-        // 150 customers worth 1 each: 1% of 150 = 1.5, ceil 2 customers = 2 / 150;
-        // 33% of 150 = 49.5, ceil 50 = 50 / 150
+        // 150 customers worth 1 each: 1% of 150 = 1.5, ceil 2 customers = 2 / 150 = 0.01333... -> 0.0133;
+        // 33% of 150 = 49.5, ceil 50 = 50 / 150 = 0.3333...
         var curve = Pareto.Of(Enumerable.Range(1, 150).Select(i => Customer($"c{i}") with { Revenue = 1m })).RevenueCurve;
 
-        curve[1].ValueShare.ShouldBe(2m / 150);
-        curve[33].ValueShare.ShouldBe(50m / 150);
+        curve[1].ValueShare.ShouldBe(0.0133m);
+        curve[33].ValueShare.ShouldBe(0.3333m);
     }
 }

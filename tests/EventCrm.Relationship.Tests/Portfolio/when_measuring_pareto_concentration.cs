@@ -42,11 +42,12 @@ public class when_measuring_pareto_concentration
     public void with_fewer_than_100_customers_the_curve_has_one_point_per_customer_from_the_origin()
     {
         // revenues sorted 500, 200, 100, 100, 50, 50 (the ties may come in any order, the sums do not change)
-        // cumulative 0, 500, 700, 800, 900, 950, 1000 over 1000
+        // cumulative 0, 500, 700, 800, 900, 950, 1000 over 1000; customer shares k/6 to 4 decimals
+        // (1/6 = 0.16666... -> 0.1667, 2/6 -> 0.3333, 4/6 -> 0.6667, 5/6 -> 0.8333)
         Pareto.Of(SixCustomers).RevenueCurve.ShouldBe(
         [
-            new(0m, 0m), new(1m / 6, 0.5m), new(2m / 6, 0.7m), new(3m / 6, 0.8m),
-            new(4m / 6, 0.9m), new(5m / 6, 0.95m), new(1m, 1m),
+            new(0m, 0m), new(0.1667m, 0.5m), new(0.3333m, 0.7m), new(0.5m, 0.8m),
+            new(0.6667m, 0.9m), new(0.8333m, 0.95m), new(1m, 1m),
         ]);
     }
 
@@ -57,8 +58,8 @@ public class when_measuring_pareto_concentration
         // cumulative 0, 120, 210, 250, 270, 240, 200 over 200
         Pareto.Of(SixCustomers).ProfitCurve.ShouldBe(
         [
-            new(0m, 0m), new(1m / 6, 0.6m), new(2m / 6, 1.05m), new(3m / 6, 1.25m),
-            new(4m / 6, 1.35m), new(5m / 6, 1.2m), new(1m, 1m),
+            new(0m, 0m), new(0.1667m, 0.6m), new(0.3333m, 1.05m), new(0.5m, 1.25m),
+            new(0.6667m, 1.35m), new(0.8333m, 1.2m), new(1m, 1m),
         ]);
     }
 
@@ -67,11 +68,26 @@ public class when_measuring_pareto_concentration
     {
         var five = SixCustomers.Take(5).ToList();
 
-        // 20% of 5 = 1.0, ceil 1: a's 500 of 500 + 200 + 100 + 100 + 50 = 950
+        // 20% of 5 = 1.0, ceil 1: a's 500 of 500 + 200 + 100 + 100 + 50 = 950, 0.526315... -> 0.5263
         Pareto.Of(five).TopCustomers.ShouldBe(1);
-        Pareto.Of(five).RevenueShareOfTop.ShouldBe(500m / 950m);
-        // 50% of 5 = 2.5, ceil 3: 500 + 200 + 100 = 800 of 950
-        Pareto.Of(five, topShare: 0.5m).RevenueShareOfTop.ShouldBe(800m / 950m);
+        Pareto.Of(five).RevenueShareOfTop.ShouldBe(0.5263m);
+        // 50% of 5 = 2.5, ceil 3: 500 + 200 + 100 = 800 of 950, 0.842105... -> 0.8421
+        Pareto.Of(five, topShare: 0.5m).RevenueShareOfTop.ShouldBe(0.8421m);
+    }
+
+    [Fact]
+    public void shares_are_given_to_4_decimals_rounded_half_to_even()
+    {
+        // 32 customers worth 1 each: the k-th point is k/32 of the customers and of the revenue.
+        // 1/32 = 0.03125 -> 0.0312 (the 2 is even), 3/32 = 0.09375 -> 0.0938 (the 7 is odd),
+        // 11/32 = 0.34375 -> 0.3438; the top 20% is ceil(6.4) = 7 customers, 7/32 = 0.21875 -> 0.2188.
+        var pareto = Pareto.Of(Enumerable.Range(1, 32).Select(i => Customer($"c{i}") with { Revenue = 1m }));
+
+        pareto.RevenueCurve[1].ShouldBe(new(0.0312m, 0.0312m));
+        pareto.RevenueCurve[3].ShouldBe(new(0.0938m, 0.0938m));
+        pareto.RevenueCurve[11].ShouldBe(new(0.3438m, 0.3438m));
+        pareto.RevenueShareOfTop.ShouldBe(0.2188m);
+        pareto.RevenueCurve.ShouldAllBe(p => p.CustomerShare == Math.Round(p.CustomerShare, 4) && p.ValueShare == Math.Round(p.ValueShare, 4));
     }
 
     [Fact]

@@ -81,6 +81,18 @@ public class when_keeping_the_formula_registry
     }
 
     [Fact]
+    public void a_version_is_already_in_force_only_when_it_is_the_one_in_force_now()
+    {
+        // retention-ltv@0 was put back in force at minute 20; simple-clv@2 was in force before.
+        var inForce = Registry.AlreadyInForce(Registry.Find("retention-ltv", 0)!)!;
+        (Named(inForce.Formula), inForce.Since).ShouldBe(("retention-ltv@0", Minute(20)));
+        Registry.AlreadyInForce(Registry.Find("simple-clv", 2)!).ShouldBeNull();
+        Registry.AlreadyInForce(Registry.Find("retention-ltv", 1)!).ShouldBeNull();
+        // Before any choice, the built-in default is in force, since no recorded time.
+        FormulaRegistry.Empty.AlreadyInForce(FormulaChoice.BuiltIn("retention-ltv")).ShouldBe(new FormulaInForce(FormulaChoice.Default, null));
+    }
+
+    [Fact]
     public void the_choice_keeps_the_parameters_of_the_version_put_in_force()
     {
         Registry.InForceAt(Minute(15)).Formula.Parameters["lifetimeYears"].ShouldBe(5m);

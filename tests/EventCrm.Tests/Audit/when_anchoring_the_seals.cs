@@ -49,9 +49,10 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
 
         var check = await app.Host.PostJson("/api/audit/anchor/verify", anchor, 200);
 
-        check["valid"]!.GetValue<bool>().ShouldBeTrue();
+        (check["valid"]!.GetValue<bool>(), check["status"]!.GetValue<string>()).ShouldBe((true, "unchanged"));
         var database = check["databases"]![0]!;
-        database["valid"]!.GetValue<bool>().ShouldBeTrue();
+        (database["valid"]!.GetValue<bool>(), database["status"]!.GetValue<string>()).ShouldBe((true, "unchanged"));
+        database["reason"].ShouldBeNull();
         database["sealedThrough"]!.GetValue<long>().ShouldBeGreaterThan(database["sequence"]!.GetValue<long>());
     }
 
@@ -83,7 +84,8 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
 
         (await app.Host.GetJson($"/api/customers/{customer}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue("the forgery fools the chain");
         var check = await app.Host.PostJson("/api/audit/anchor/verify", anchor, 200);
-        check["valid"]!.GetValue<bool>().ShouldBeFalse();
+        (check["valid"]!.GetValue<bool>(), check["status"]!.GetValue<string>()).ShouldBe((false, "changed"));
+        check["databases"]![0]!["reason"]!.GetValue<string>().ShouldStartWith("The seals up to ");
         check["databases"]![0]!["digest"]!.GetValue<string>().ShouldNotBe(check["databases"]![0]!["expectedDigest"]!.GetValue<string>());
     }
 

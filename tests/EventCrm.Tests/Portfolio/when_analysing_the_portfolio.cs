@@ -12,12 +12,14 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
 
         // 5 customers (F is a prospect, never a customer): the top 20% is 1 customer.
         // Revenue: A 600 of 1,000 = 0.6.
-        // Profit: B 150 of 100 + 150 + 50 - 50 + 20 = 270, i.e. 5/9.
+        // Profit: B 150 of 100 + 150 + 50 - 50 + 20 = 270, i.e. 5/9 = 0.5555... -> 0.5556 (shares to 4 decimals).
         pareto["customers"]!.GetValue<int>().ShouldBe(5);
         pareto["topCustomers"]!.GetValue<int>().ShouldBe(1);
         pareto["revenueShareOfTop"]!.GetValue<decimal>().ShouldBe(0.6m);
-        pareto["profitShareOfTop"]!.GetValue<decimal>().ShouldBe(5m / 9m, 0.0001m);
+        pareto["profitShareOfTop"]!.GetValue<decimal>().ShouldBe(0.5556m);
         pareto["revenueCurve"]!.AsArray()[^1]!["valueShare"]!.GetValue<decimal>().ShouldBe(1m);
+        // Ranked by profit B 150, A 100, C 50, E 20, D -50: the top two bring 250 of 270 = 0.9259259... -> 0.9259.
+        pareto["profitCurve"]![2]!["valueShare"]!.GetValue<decimal>().ShouldBe(0.9259m);
     }
 
     [Fact]
@@ -59,13 +61,13 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
     {
         var quality = (await portfolio.Host.GetJson("/api/data-quality"))["analysis"]!;
 
-        // E and F share eve@example.com once normalised: 2 of 6. C refunds an order it never
-        // placed: 1 of 6. F has no segment nor channel: 5 of 6 complete.
-        quality["duplicates"]!["rate"]!.GetValue<decimal>().ShouldBe(2m / 6m, 0.0001m);
+        // E and F share eve@example.com once normalised: 2 of 6 = 0.3333... -> 0.3333. C refunds an
+        // order it never placed: 1 of 6 -> 0.1667. F has no segment nor channel: 5 of 6 complete -> 0.8333.
+        quality["duplicates"]!["rate"]!.GetValue<decimal>().ShouldBe(0.3333m);
         quality["duplicates"]!["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["E", "F"], ignoreOrder: true);
-        quality["errors"]!["rate"]!.GetValue<decimal>().ShouldBe(1m / 6m, 0.0001m);
+        quality["errors"]!["rate"]!.GetValue<decimal>().ShouldBe(0.1667m);
         quality["errors"]!["customers"]![0]!["customerId"]!.GetValue<string>().ShouldBe("C");
-        quality["completeness"]!["rate"]!.GetValue<decimal>().ShouldBe(5m / 6m, 0.0001m);
+        quality["completeness"]!["rate"]!.GetValue<decimal>().ShouldBe(0.8333m);
         quality["completeness"]!["incomplete"]![0]!["customerId"]!.GetValue<string>().ShouldBe("F");
     }
 

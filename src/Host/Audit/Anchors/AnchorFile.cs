@@ -29,10 +29,13 @@ public static class AnchorFile
     public static void Print(AnchorCheck check)
     {
         foreach (var d in check.Databases)
-            AnsiConsole.MarkupLine(d.Valid
-                ? $"Anchor, {Markup.Escape(d.Database)}: the {d.Seals:N0} seals up to sequence {d.Sequence:N0} are unchanged [green](digest {d.Digest})[/]"
-                : $"[red]Anchor, {Markup.Escape(d.Database)}: the seals up to sequence {d.Sequence:N0} changed[/]: {d.Seals:N0} seals (anchor: {d.ExpectedSeals:N0}), " +
-                  $"digest {d.Digest} (anchor: {d.ExpectedDigest})");
+            AnsiConsole.MarkupLine(d.Status switch
+            {
+                AnchorStatus.Unchanged => $"Anchor, {Markup.Escape(d.Database)}: the {d.Seals:N0} seals up to sequence {d.Sequence:N0} are unchanged [green](digest {d.Digest})[/]",
+                AnchorStatus.NotSealedYet => $"[yellow]Anchor, {Markup.Escape(d.Database)}: not checked[/]: {Markup.Escape(d.Reason!)}",
+                _ => $"[red]Anchor, {Markup.Escape(d.Database)}: the seals up to sequence {d.Sequence:N0} changed[/]: {d.Seals:N0} seals (anchor: {d.ExpectedSeals:N0}), " +
+                     $"digest {d.Digest} (anchor: {d.ExpectedDigest})",
+            });
     }
 
     private static bool Fail(string message) => CommandFailure.Report("audit-verify", message);

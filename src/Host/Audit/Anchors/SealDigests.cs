@@ -45,10 +45,9 @@ public sealed class SealDigests(IDocumentStore store, CustomerDatabases database
             await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             var sealedThrough = await AuditStorage.SealedThroughAsync(connection, Schema, ct);
             var (seals, digest) = await DigestThroughAsync(connection, expected.Sequence, ct);
-            var valid = seals == expected.Seals && digest == expected.Digest;
-            checks.Add(new DatabaseAnchorCheck(expected.Database, expected.Sequence, valid, seals, expected.Seals, digest, expected.Digest, sealedThrough));
+            checks.Add(DatabaseAnchorCheck.Of(expected, seals, digest, sealedThrough));
         }
-        return new AnchorCheck(checks.All(c => c.Valid), checks);
+        return AnchorCheck.Of(checks);
     }
 
     private string Schema => AuditStorage.SchemaOf(store);

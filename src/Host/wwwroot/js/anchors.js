@@ -26,11 +26,13 @@ export async function verifyAnchor(text) {
   }
   announce("Checking the seals…");
   const check = await postJson("/api/audit/anchor/verify", anchor);
-  document.getElementById("anchor-check").replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : "bad" },
-    d.valid
-      ? `${d.database}: the ${d.seals} seals up to event ${d.sequence} are unchanged.`
+  document.getElementById("anchor-check").replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : d.status === "changed" ? "bad" : "muted" },
+    d.status === "not-sealed-yet" ? `${d.database}: not checked. ${d.reason}`
+      : d.valid ? `${d.database}: the ${d.seals} seals up to event ${d.sequence} are unchanged.`
       : `${d.database}: the seals up to event ${d.sequence} changed (${d.seals} seals now, ${d.expectedSeals} anchored).`)));
-  announce(check.valid ? "The anchor holds." : "The anchor does not hold: sealed history changed.");
+  announce(check.valid ? "The anchor holds."
+    : check.status === "changed" ? "The anchor does not hold: sealed history changed."
+    : "The anchor cannot be checked yet: the seals have not reached it.");
 }
 
 /** Every customer's chain against its seals (audit-verify over HTTP). */
