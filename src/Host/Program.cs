@@ -16,6 +16,7 @@ using Wolverine.Marten;
 
 StartRefusals.ReportInOneLine();
 if (!DataVerbs.Serves(args)) VerbOutput.StartsAtItsFirstText();
+RedirectedOutput.WritesWholeLines();
 var builder = WebApplication.CreateBuilder(args);
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.
