@@ -16,6 +16,9 @@ using Wolverine.Marten;
 
 StartRefusals.ReportInOneLine();
 if (!DataVerbs.Serves(args)) VerbOutput.StartsAtItsFirstText();
+RedirectedOutput.WritesWholeLines();
+// Help reads the verbs, not the settings: it answers on a machine with nothing configured.
+if (CommandLineHelp.Asked(args)) return await CommandLineHelp.Answer(args);
 var builder = WebApplication.CreateBuilder(args);
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.

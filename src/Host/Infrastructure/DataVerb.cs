@@ -5,9 +5,9 @@ using JasperFx.CommandLine;
 namespace EventCrm.Host.Infrastructure;
 
 /// <summary>
-/// One of the Host's own verbs. A database it cannot reach is one line on standard error naming
-/// the setting to check, exit 1: JasperFx would print the exception's stack trace on standard
-/// output, where the verb's results go.
+/// One of the Host's own verbs. A database it cannot reach, or none configured, is one line on
+/// standard error naming the setting to check, exit 1: JasperFx would print the exception's stack
+/// trace on standard output, where the verb's results go.
 /// </summary>
 public abstract class DataVerb<TInput> : JasperFxAsyncCommand<TInput>
 {
@@ -16,6 +16,11 @@ public abstract class DataVerb<TInput> : JasperFxAsyncCommand<TInput>
         try
         {
             return await Run(input);
+        }
+        catch (SettingRefusedException refused)
+        {
+            // No database configured (read when the verb first asks for the store): its one line, not JasperFx's stack trace.
+            return CommandFailure.Report(Verb, refused.Message);
         }
         catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {

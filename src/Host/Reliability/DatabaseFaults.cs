@@ -31,12 +31,13 @@ public static class DatabaseFaults
     public static bool IsUnavailable(Exception exception) => Chain(exception).Any(IsUnavailableItself);
 
     /// <summary>
-    /// Whether the exception says the database is out of reach, as Npgsql itself told it: a bare
-    /// timeout or socket error from elsewhere (a message waiting too long, another service) is
-    /// not the database's, and the log keeps it (<see cref="DatabaseOutageLog"/>).
+    /// Whether the exception says the database is out of reach, as Npgsql itself told it, or as a
+    /// ping of the database found it silent (<see cref="DatabaseDidNotAnswerException"/>): a bare
+    /// timeout, cancellation or socket error from elsewhere (a message waiting too long, a request
+    /// given up, another service) is not the database's, and the log keeps it (<see cref="DatabaseOutageLog"/>).
     /// </summary>
     public static bool IsOutage(Exception exception) =>
-        Chain(exception).Any(e => e is NpgsqlException) && IsUnavailable(exception);
+        Chain(exception).Any(e => e is NpgsqlException or DatabaseDidNotAnswerException) && IsUnavailable(exception);
 
     private static bool IsUnavailableItself(Exception e) => e switch
     {

@@ -102,7 +102,7 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
     public static string Describe(Exception exception)
     {
         var chain = DatabaseFaults.Chain(exception).ToList();
-        var npgsql = chain.FirstOrDefault(e => e is NpgsqlException) ?? exception;
+        var npgsql = chain.FirstOrDefault(e => e is NpgsqlException or DatabaseDidNotAnswerException) ?? exception;
         var cause = chain[^1];
         return cause == npgsql || npgsql.Message.Contains(cause.Message, StringComparison.Ordinal) ? npgsql.Message : $"{npgsql.Message} ({cause.Message})";
     }

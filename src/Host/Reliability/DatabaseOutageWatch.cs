@@ -34,12 +34,12 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
     {
         try
         {
-            await DatabasePing.EveryDatabase(store, ct);
+            await DatabasePing.EveryDatabase(store, DatabasePing.Patience, ct);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // Still out: the connect timeout (3 s) bounds how long asking takes.
+            // Still out: the ping's patience (3 s) bounds how long asking takes, also when the database says nothing.
             return false;
         }
     }

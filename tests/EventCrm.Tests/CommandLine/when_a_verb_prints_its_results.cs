@@ -16,13 +16,15 @@ public class when_a_verb_prints_its_results
     public async Task its_first_line_is_its_first_result_and_an_anchor_is_byte_for_byte_the_file_written()
     {
         await DropSchema();
-        var environment = new Dictionary<string, string> { ["Marten__Schema"] = Schema };
+        // A terminal type that takes colours: written to a pipe, the output has none all the same.
+        var environment = new Dictionary<string, string> { ["Marten__Schema"] = Schema, ["TERM"] = "xterm-256color" };
 
         var (seeded, seeding, seedingErrors) = await HostCommandLine.Run(environment, "seed-demo", "--customers", "3");
         var (_, again, _) = await HostCommandLine.Run(environment, "seed-demo");
 
         seeded.ShouldBe(0, seedingErrors);
         seeding.ShouldStartWith("Seeded 3 customers and ");
+        seeding.ShouldNotContain("\u001b[", customMessage: "an escape code (colour) in the output");
         again.ShouldBe("Demo base already present: nothing to seed.\n");
 
         var file = Path.Combine(Directory.CreateTempSubdirectory("eventcrm-anchor-").FullName, "anchor.json");

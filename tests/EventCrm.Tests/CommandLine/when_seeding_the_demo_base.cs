@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using EventCrm.Tests.Support;
 using Npgsql;
 using Shouldly;
@@ -40,10 +39,10 @@ public class when_seeding_the_demo_base
         resumed.ShouldBe(0, resumedErrors);
         resumedOutput.ShouldContain($"Finishing the demo seeding begun for {Customers:N0} customers");
         (await Touchpoints(Interrupted)).ShouldBe(whole);
-        // The summary tells the base as it now is, and how much of it this run appended
-        // (as one text: the console breaks lines at 80 columns when its output is not a terminal).
-        var summary = Regex.Replace(resumedOutput, @"\s+", " ");
-        summary.ShouldContain($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ");
+        // The summary tells the base as it now is, and how much of it this run appended, each on a line of
+        // its own, whole (written to a pipe, the console used to break them at 80 columns).
+        var summary = resumedOutput.Split('\n');
+        summary.ShouldContain(line => line.StartsWith($"Seeded {Customers:N0} customers and {whole.Count:N0} touchpoints from ", StringComparison.Ordinal));
         summary.ShouldContain($"Of these, {whole.Count - partial.Count:N0} were appended now and {partial.Count:N0} had been stored by the interrupted seeding.");
         var (present, presentOutput, _) = await Seed(Interrupted, "--exit-code-when-present", "3");
         present.ShouldBe(3);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Shouldly;
 
 namespace EventCrm.Tests.DataTools;
@@ -30,16 +29,18 @@ public class when_importing_and_rebuilding_from_the_command_line
 
         var refused = await DataCommandLine.Run(Schema, "import", "--file", file);
         refused.ExitCode.ShouldNotBe(0);
-        Said(refused, "line 5: amount: must be a number");
-        Said(refused, "nothing was imported");
+        // The bad rows are results (standard output), the refusal an error (standard error).
+        refused.Output.ShouldContain("line 5: amount: must be a number");
+        refused.Errors.ShouldContain("nothing was imported");
 
         var skipped = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
         skipped.ExitCode.ShouldBe(0, skipped.Errors + skipped.Output);
-        Said(skipped, "5 touchpoints imported");
-        SaidLike(skipped, @"of 6 rows \(checked in \d+\.\d s, appended in \d+\.\d s\)");
+        // One line, whole: written to a pipe, the console no longer breaks it at 80 columns.
+        skipped.Output.ShouldMatch(@"(?m)^Import \S+: 5 touchpoints imported, 0 already there, 1 bad row\(s\) skipped, of 6 rows " +
+                                   @"\(checked in \d+\.\d s, appended in \d+\.\d s\)\.$");
 
         var again = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
-        Said(again, "0 touchpoints imported, 5 already there");
+        again.Output.ShouldContain("0 touchpoints imported, 5 already there");
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_events")).ShouldBe(5);
 
         var rebuilt = await DataCommandLine.Run(Schema, "rebuild", "--projection", "CustomerLedger");
@@ -54,14 +55,5 @@ public class when_importing_and_rebuilding_from_the_command_line
         profiles.ExitCode.ShouldBe(0, profiles.Errors + profiles.Output);
         (await DataCommandLine.Count($"select count(*) from {Schema}.mt_doc_customerprofile where data->>'name' = 'Grace Hopper'")).ShouldBe(3);
         File.Delete(file);
-    }
-
-    // The console wraps long lines at its width when the output is redirected: compare words.
-    private static void Said((int ExitCode, string Output, string Errors) run, string text) => SaidLike(run, Regex.Escape(text));
-
-    private static void SaidLike((int ExitCode, string Output, string Errors) run, string pattern)
-    {
-        var said = Regex.Replace(run.Output + " " + run.Errors, @"\s+", " ");
-        Regex.IsMatch(said, pattern).ShouldBeTrue(said[Math.Max(0, said.Length - 600)..]);
     }
 }

@@ -61,11 +61,14 @@ public class when_telling_database_faults
         { "server shutting down, wrapped by a library", new InvalidOperationException("Marten Command Failure",
             new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)), true },
         { "a timeout Npgsql did not raise", new TimeoutException("the reply did not come"), false },
+        { "a ping of the database that said nothing (/health, the outage watch)", new DatabaseDidNotAnswerException(TimeSpan.FromSeconds(3)), true },
+        { "a request given up", new OperationCanceledException(), false },
+        { "a query cancelled by its caller", new OperationCanceledException("Query was cancelled", new TimeoutException("Timeout during reading attempt")), false },
         { "a socket of another service", new HttpRequestException("no answer", new SocketException((int)SocketError.ConnectionRefused)), false },
         { "a unique violation", new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation), false },
     };
 
-    /// <summary>What the log holds back while the database is out (docs/reliability.md): only what Npgsql said.</summary>
+    /// <summary>What the log holds back while the database is out (docs/reliability.md): only what Npgsql said, and the pings' silence.</summary>
     [Theory]
     [MemberData(nameof(Outages))]
     public void the_log_takes_only_npgsqls_word_for_an_outage(string what, Exception fault, bool outage)

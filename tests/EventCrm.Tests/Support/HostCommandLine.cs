@@ -10,10 +10,23 @@ public static class HostCommandLine
     public static Task<(int ExitCode, string Output, string Errors)> Run(IDictionary<string, string> environment, params string[] arguments) =>
         RunIn(HostFolder(), environment, arguments);
 
+    /// <summary>
+    /// The command on a machine where nothing is configured: none of the settings the test run
+    /// passes down (the connection string, the schema, ...), only the environment's own variables.
+    /// </summary>
+    public static Task<(int ExitCode, string Output, string Errors)> RunWithNothingConfigured(params string[] arguments) =>
+        RunIn(HostFolder(), new Dictionary<string, string>(), arguments, nothingConfigured: true);
+
     /// <summary>The command run from another folder: what it writes to relative paths lands there.</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunIn(string folder, IDictionary<string, string> environment, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Errors)> RunIn(string folder, IDictionary<string, string> environment, params string[] arguments) =>
+        RunIn(folder, environment, arguments, nothingConfigured: false);
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunIn(string folder, IDictionary<string, string> environment, string[] arguments,
+        bool nothingConfigured)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        // A setting in the environment is a key with "__" (ConnectionStrings__EventCrm, Tenancy__Databases__0).
+        if (nothingConfigured) foreach (var key in start.Environment.Keys.Where(k => k.Contains("__")).ToList()) start.Environment.Remove(key);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         start.ArgumentList.Add(Path.Combine(HostFolder(), "EventCrm.Host.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
