@@ -3,7 +3,7 @@ import { apiKey, getJson, mayUse } from "./api.js";
 import { h, showError, clearError, announce, installKeyDialog, markCurrent, arrowKeys } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
-import { showRetention } from "./retention.js";
+import { showRetention, clearRetention } from "./retention.js";
 import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
 
 const prompt = installKeyDialog();
@@ -62,7 +62,8 @@ async function openCustomer(id) {
   markCurrent(results, id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
-  for (const panel of ["value-cards", "value-chart", "retention-body", "timeline"]) document.getElementById(panel).replaceChildren();
+  for (const panel of ["value-cards", "value-chart", "timeline"]) document.getElementById(panel).replaceChildren();
+  clearRetention();   // and its timers: an offer's countdown must not lapse once its client is gone
   timeline.clear();
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;

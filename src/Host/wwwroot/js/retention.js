@@ -1,7 +1,8 @@
-// The pending cancellation: the service's recommended action, its reason, and the desk's outcome buttons.
+// The pending cancellation: the service's recommended action, its reason, an offer's time left and the desk's outcome buttons.
 import { ApiError, getJson } from "./api.js";
 import { h, amount, figureOf, label, when, showError, announce } from "./ui.js";
 import { outcomes, replacePanel } from "./outcomes.js";
+import { countdown, hasLapsed } from "./offer-clock.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -18,40 +19,79 @@ const nextRound = id => {
   return rounds.get(id);
 };
 
+// The panel's timers (the offer's countdown, the asking again): stopped whenever what the panel
+// shows goes, so that none acts on a client or an offer no longer shown.
+const timers = new Set();
+const later = (act, ms) => {
+  const timer = setTimeout(() => { timers.delete(timer); act(); }, ms);
+  timers.add(timer);
+};
+const stopTimers = () => {
+  for (const timer of timers) clearTimeout(timer);
+  timers.clear();
+};
+const body = () => document.getElementById("retention-body");
+// The timers stop before the new content is built: its countdown starts its own.
+const show = build => {
+  stopTimers();
+  replacePanel(body(), ...[build()].flat());
+};
+
+/** Empties the panel and stops its timers: another client is being opened. */
+export function clearRetention() {
+  stopTimers();
+  body().replaceChildren();
+}
+
+// What the panel waits for the service to record: its decision, or the expiry of an offer that has lapsed.
+const awaited = pending => pending?.decision === "assessing" ? "assessing"
+  : pending?.decision === "offer-made" && hasLapsed(pending.offer) ? "expiry" : null;
+
 /**
- * Shows the retention decision; while the service is still assessing, asks again every second
- * (every five after a minute, saying so), and once it has decided, refreshes the whole customer
- * (the decision is a new timeline entry). The client is { id, name }: the outcomes' questions name it.
+ * Shows the retention decision; while the service is still assessing, or has not yet recorded the
+ * expiry of an offer that lapsed, asks again every second (every five after a minute, saying so),
+ * and once it has recorded it, refreshes the whole customer (a new timeline entry). The client is
+ * { id, name }: the outcomes' questions name it. waited: { what, attempt } when asking again.
  */
-export async function showRetention(client, still, onChanged, attempt = 0, ofRound = nextRound(client.id)) {
+export async function showRetention(client, still, onChanged, waited = null, ofRound = nextRound(client.id)) {
   const id = client.id;
   const current = () => still() && ofRound === rounds.get(id);
-  const body = document.getElementById("retention-body");
+  if (waited && !current()) return;
   let retention;
   try {
     retention = await getJson(`/api/customers/${encodeURIComponent(id)}/retention`);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
-    if (current()) replacePanel(body, h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
+    if (current()) show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
   if (!current()) return;
   const pending = retention.pending;
-  if (attempt > 0 && pending?.decision !== "assessing") {
-    announce(!pending ? "The cancellation is no longer pending."
+  if (waited && awaited(pending) !== waited.what) {
+    announce(!pending ? `The cancellation is no longer pending: the client is ${retention.state}.`
       : pending.decision === "offer-made" ? `Recommended action: retention offer of ${amount(pending.offer.amount)}.` : "Recommended action: no offer.");
     return onChanged();
   }
   if (!pending) {
-    replacePanel(body, h("p", { id: "retention-none" }, "No pending cancellation.",
+    show(() => h("p", { id: "retention-none" }, "No pending cancellation.",
       retention.state === "retained" ? " The customer was retained." : ""));
     return;
   }
-  replacePanel(body, ...describe(pending, client, afterOutcome(still, onChanged), attempt >= PollAtMost));
-  if (pending.decision === "assessing") {
-    setTimeout(() => showRetention(client, still, onChanged, attempt + 1, ofRound).catch(error => showError(error, "Retention")),
-      attempt < PollAtMost ? PollEveryMs : SlowPollEveryMs);
-  }
+  const attempt = waited?.attempt ?? 0;
+  const askAgain = (what, asked) => later(() => showRetention(client, still, onChanged, { what, attempt: asked + 1 }, ofRound)
+    .catch(error => showError(error, "Retention")), asked < PollAtMost ? PollEveryMs : SlowPollEveryMs);
+  // At expiresAt nothing that answers the offer stays: its buttons and any question go at once, the
+  // keyboard, if it was on them, to the heading; the service records the expiry within moments.
+  const lapse = () => {
+    const hadKeyboard = body().contains(document.activeElement);
+    show(() => describe(pending, client, panel));
+    if (hadKeyboard) document.getElementById("retention-title").focus();
+    announce("The offer has lapsed: it can no longer be accepted or declined.");
+    askAgain("expiry", 0);
+  };
+  const panel = { onRecorded: afterOutcome(still, onChanged), slow: attempt >= PollAtMost, onLapse: lapse };
+  show(() => describe(pending, client, panel));
+  if (awaited(pending)) askAgain(awaited(pending), attempt);
 }
 
 // The outcome's buttons go with the panel read again after it: the keyboard is put on the panel's
@@ -64,7 +104,7 @@ const afterOutcome = (still, onChanged) => async () => {
   if (still() && left) document.getElementById("retention-title").focus();
 };
 
-function describe(pending, client, onRecorded, slow) {
+function describe(pending, client, { onRecorded, slow, onLapse }) {
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
     pending.reason ? ` – “${pending.reason}”` : "");
   switch (pending.decision) {
@@ -73,7 +113,7 @@ function describe(pending, client, onRecorded, slow) {
         slow ? h("p", { class: "muted", id: "assessing-slowly" },
           "Still being assessed after a minute: the service is catching up (after a start, or with many requests). This panel keeps checking.") : ""];
     case "offer-made":
-      return [requested, offerMade(pending, client, onRecorded)];
+      return [requested, hasLapsed(pending.offer) ? lapsedOffer(pending.offer, slow) : offerMade(pending, client, onRecorded, onLapse)];
     case "no-offer":
       return [requested,
         h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
@@ -89,12 +129,13 @@ function describe(pending, client, onRecorded, slow) {
   }
 }
 
-function offerMade(pending, client, onRecorded) {
+function offerMade(pending, client, onRecorded, onLapse) {
   const offer = pending.offer;
   const answer = type => ({ type, customerId: client.id, offerId: offer.offerId });
   return h("div", { class: "offer" },
     h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
-    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · expires ${when(offer.expiresAt)}`),
+    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
+      " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
     inputs(offer.rule, offer.inputs),
     outcomes(pending, onRecorded, [{
@@ -106,6 +147,16 @@ function offerMade(pending, client, onRecorded) {
       question: `Decline the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, decline the offer",
       consequence: "The client will be recorded as churned.",
     }]));
+}
+
+// Nothing here can be pressed or focused: the panel is read again every second until the expiry is recorded.
+function lapsedOffer(offer, slow) {
+  return h("div", { class: "offer", id: "offer-lapsed" },
+    h("p", { class: "decision decision-lapsed" }, "Offer lapsed: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
+    h("p", { "aria-busy": "true" }, "It ended unanswered at ", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)),
+      " and can no longer be accepted or declined. The service is recording its expiry, which churns the client."),
+    slow ? h("p", { class: "muted", id: "lapse-recorded-slowly" },
+      "Still not recorded after a minute: the service is catching up (after a start, or with many offers ending). This panel keeps checking.") : "");
 }
 
 function inputs(rule, values) {

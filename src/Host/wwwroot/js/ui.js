@@ -21,6 +21,15 @@ export const amount = value => (typeof value === "number" ? money.format(value) 
 // Counts (customers, touchpoints, weeks) and other plain figures: grouped in the reader's notation, no forced cents.
 const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 export const count = value => (typeof value === "number" ? plain.format(value) : "–");
+// How long until a moment, in its two largest whole units ("6 days 23 h", "2 h 14 min", "4 min 20 s",
+// "40 s"), the figures in the reader's notation. A second begun counts: "1 s" until the moment itself.
+export const timeLeft = ms => {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const [days, hours, minutes, rest] = [Math.floor(seconds / 86400), Math.floor(seconds / 3600) % 24, Math.floor(seconds / 60) % 60, seconds % 60];
+  if (days > 0) return `${count(days)} ${days === 1 ? "day" : "days"} ${count(hours)} h`;
+  if (hours > 0) return `${count(hours)} h ${count(minutes)} min`;
+  return minutes > 0 ? `${count(minutes)} min ${count(rest)} s` : `${count(rest)} s`;
+};
 // In the reader's own notation (22.6% in English, 22,6 % in French), like the amounts.
 const share = new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
 export const percent = value => (typeof value === "number" ? share.format(value) : "–");

@@ -1,0 +1,32 @@
+// An offer's time left, by the service's clock: the service refuses answers dated after expiresAt,
+// so the desk sees how long it has, and nothing is left to press once the offer has lapsed.
+import { serviceNow } from "./api.js";
+import { h, timeLeft } from "./ui.js";
+
+const msLeft = offer => Date.parse(offer.expiresAt) - serviceNow();
+
+/** Whether the offer's end has passed by the service's clock (its expiry may not be recorded yet). */
+export const hasLapsed = offer => msLeft(offer) <= 0;
+
+/**
+ * "expires in 2 h 14 min", kept current, then onLapse once at expiresAt. Its timers are the
+ * caller's (later), stopped with the panel.
+ */
+export function countdown(offer, later, onLapse) {
+  const text = h("span", { class: "time-left" });
+  const tick = (building = false) => {
+    const left = msLeft(offer);
+    if (Number.isNaN(left)) return;
+    if (left <= 0) return building ? later(onLapse, 0) : onLapse();   // never while the panel holding it is being built
+    const reads = `expires in ${timeLeft(left)}`;
+    if (text.textContent !== reads) text.textContent = reads;
+    later(tick, untilTheNextSecond(left));
+  };
+  tick(true);
+  return text;
+}
+
+// The text is of the seconds begun, so it can read otherwise only as the time left crosses a whole
+// second: checked then, every second. No longer wait: a computer asleep may not count its sleep in a
+// timer's wait, and the text and the lapse must be right again a moment after it wakes.
+const untilTheNextSecond = left => left - (Math.ceil(left / 1000) - 1) * 1000;
