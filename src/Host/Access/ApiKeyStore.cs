@@ -45,9 +45,18 @@ public sealed class ApiKeyStore(IDocumentStore store, IConfiguration configurati
 
         if (unknownKeys.TryTake(address) is { } wait)
             return await liveKeys.HoldAsync(hash, ct) ? new KeyCheck(await LookUpAsync(hash, ct)) : new KeyCheck(null, wait);
-        var caller = await LookUpAsync(hash, ct);
-        if (caller is not null) unknownKeys.GiveBack(address);
-        return new KeyCheck(caller);
+        var foundUnknown = false;
+        try
+        {
+            var caller = await LookUpAsync(hash, ct);
+            foundUnknown = caller is null;
+            return new KeyCheck(caller);
+        }
+        finally
+        {
+            // Only a key found unknown keeps its try: not a valid one, nor one the database could not be asked about.
+            if (!foundUnknown) unknownKeys.GiveBack(address);
+        }
     }
 
     /// <summary>The caller of <paramref name="secret"/>, counted against no address.</summary>
