@@ -48,6 +48,7 @@ builder.Host.UseWolverine(opts =>
 
 builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
+builder.Services.AddKeyRates(builder.Configuration);
 builder.Services.AddOpenApi(options =>
 {
     RequestBodiesInOpenApi.Describe(options);
@@ -78,6 +79,8 @@ app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
+// Before authorization: a key over its rate is refused before anything else is asked of the request.
+app.UseKeyRates();
 app.UseAuthorization();
 app.UseSlashesInRouteIds();
 // After the key is checked, as every refusal of what a request holds: 401 and 403 come first.

@@ -7,6 +7,8 @@ public static class AccessConfiguration
     public static IServiceCollection AddApiKeyAccess(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<UnknownKeyLimit>();
+        services.AddSingleton<LiveKeyHashes>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(options =>

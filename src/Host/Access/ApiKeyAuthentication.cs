@@ -17,17 +17,27 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
             return AuthenticateResult.NoResult();
 
-        var caller = await keys.FindAsync(values.ToString().Trim(), Context.RequestAborted);
-        if (caller is null) return AuthenticateResult.Fail("unknown or revoked API key");
+        var check = await keys.CheckAsync(values.ToString().Trim(), ClientAddress.Of(Context.Connection.RemoteIpAddress), Context.RequestAborted);
+        if (check.RetryAfter is { } wait) return AuthenticateResult.Fail(new TooManyUnknownKeysException(wait));
+        if (check.Caller is not { } caller) return AuthenticateResult.Fail("unknown or revoked API key");
 
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, caller.Id), new(ClaimTypes.Name, caller.Name) };
         claims.AddRange(caller.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problem(StatusCodes.Status401Unauthorized, "Unauthorized",
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if ((await HandleAuthenticateOnceSafeAsync()).Failure is TooManyUnknownKeysException refused)
+        {
+            await TooManyRequests.Answer(Context, refused.RetryAfter, "Too many unknown keys",
+                $"This address sent more unknown or revoked API keys than {UnknownKeyLimit.PerMinuteKey} allows in a minute; " +
+                "until its minute ends only keys the service holds are taken. Send a valid key, or wait Retry-After seconds.");
+            return;
+        }
+        await Problem(StatusCodes.Status401Unauthorized, "Unauthorized",
             !string.IsNullOrWhiteSpace(Request.Headers[Header]) ? "The API key is unknown or revoked." : $"An API key is required in the {Header} header.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden", "This API key's roles do not allow this request.");
@@ -35,4 +45,10 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     /// <summary>Written like every other problem of the API (Problems): the RFC 9110 type of the status, and the traceId.</summary>
     private Task Problem(int status, string title, string detail) =>
         Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(Context);
+}
+
+/// <summary>An address past its <see cref="UnknownKeyLimit"/>: answered 429 where a key is needed.</summary>
+public sealed class TooManyUnknownKeysException(TimeSpan retryAfter) : Exception("too many unknown API keys from this address")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
 }

@@ -61,6 +61,9 @@ public static class ResponsesInOpenApi
             // A route any key may use ([Authorize] alone, GET /api/keys/me) refuses no role.
             if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null))
                 yield return new(StatusCodes.Status403Forbidden, "The key's roles do not allow this route.");
+            // The access limits (UnknownKeyLimit, KeyRates): only where a key is read.
+            yield return new(StatusCodes.Status429TooManyRequests,
+                "Too many unknown keys from this address, or more requests than Auth:RequestsPerSecondPerKey for this key: nothing was done; send it again after Retry-After seconds.");
         }
         if (operation.RequestBody is not null)
             yield return new(StatusCodes.Status413PayloadTooLarge, "The body is over 4 MB; nothing was read further.");
@@ -88,7 +91,7 @@ public static class ResponsesInOpenApi
         {
             [ProblemMediaType] = new() { Schema = ProblemSchema(document) },
         },
-        Headers = answer.Status != StatusCodes.Status503ServiceUnavailable ? null : new Dictionary<string, IOpenApiHeader>
+        Headers = answer.Status is not (StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable) ? null : new Dictionary<string, IOpenApiHeader>
         {
             ["Retry-After"] = new OpenApiHeader
             {

@@ -14,26 +14,27 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
     private const string Problem = Components + "ProblemDetails";
 
     // Written from the documentation, not from the code: 401 and 403 for a route that needs a key
-    // of some roles ("Access"), 401 alone for one any key may use, 503 on any route while the
+    // of some roles ("Access"), 401 alone for one any key may use, 429 on every route that needs a
+    // key (too many unknown keys from an address, a key over its rate), 503 on any route while the
     // database is unavailable, 413 for a body over the limit on a route that reads one, 400 on any
     // /api route for a query parameter it does not take (so not on /health).
     [Theory]
-    [InlineData("post", "/api/touchpoints", "200,201,400,401,403,404,409,413,503")]
-    [InlineData("post", "/api/imports", "200,201,400,401,403,409,413,415,422,503")]
-    [InlineData("post", "/api/replays", "202,400,401,403,404,413,503")]
-    [InlineData("delete", "/api/replays/{id}", "204,400,401,403,404,409,503")]
-    [InlineData("get", "/api/replays/{id}/diff", "200,400,401,403,404,409,503")]
-    [InlineData("get", "/api/events", "200,400,401,403,503")]
-    [InlineData("post", "/api/projections/{name}/rebuild", "202,400,401,403,404,409,422,503")]
-    [InlineData("get", "/api/customers/{id}/value", "200,400,401,403,404,409,422,503")]
-    [InlineData("get", "/api/customers/{id}", "200,400,401,403,404,503")]
-    [InlineData("get", "/api/customers", "200,400,401,403,503")]
-    [InlineData("post", "/api/customers/{id}/erasure", "200,400,401,403,404,409,503")]
-    [InlineData("post", "/api/keys", "201,400,401,403,413,503")]
-    [InlineData("get", "/api/keys/me", "200,400,401,503")]
-    [InlineData("get", "/api/formulas", "200,400,401,403,503")]
-    [InlineData("post", "/api/models/refit", "201,400,401,403,413,503")]
-    [InlineData("post", "/api/audit/anchor/verify", "200,400,401,403,413,422,503")]
+    [InlineData("post", "/api/touchpoints", "200,201,400,401,403,404,409,413,429,503")]
+    [InlineData("post", "/api/imports", "200,201,400,401,403,409,413,415,422,429,503")]
+    [InlineData("post", "/api/replays", "202,400,401,403,404,413,429,503")]
+    [InlineData("delete", "/api/replays/{id}", "204,400,401,403,404,409,429,503")]
+    [InlineData("get", "/api/replays/{id}/diff", "200,400,401,403,404,409,429,503")]
+    [InlineData("get", "/api/events", "200,400,401,403,429,503")]
+    [InlineData("post", "/api/projections/{name}/rebuild", "202,400,401,403,404,409,422,429,503")]
+    [InlineData("get", "/api/customers/{id}/value", "200,400,401,403,404,409,422,429,503")]
+    [InlineData("get", "/api/customers/{id}", "200,400,401,403,404,429,503")]
+    [InlineData("get", "/api/customers", "200,400,401,403,429,503")]
+    [InlineData("post", "/api/customers/{id}/erasure", "200,400,401,403,404,409,429,503")]
+    [InlineData("post", "/api/keys", "201,400,401,403,413,429,503")]
+    [InlineData("get", "/api/keys/me", "200,400,401,429,503")]
+    [InlineData("get", "/api/formulas", "200,400,401,403,429,503")]
+    [InlineData("post", "/api/models/refit", "201,400,401,403,413,429,503")]
+    [InlineData("post", "/api/audit/anchor/verify", "200,400,401,403,413,422,429,503")]
     [InlineData("get", "/health", "200,503")]
     public async Task each_route_lists_the_statuses_its_documentation_gives(string method, string route, string statuses)
     {
@@ -87,10 +88,11 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
         // A deletion answers 204, which has no body.
         (await Operation("delete", "/api/replays/{id}"))["responses"]!["204"]!["content"].ShouldBeNull();
 
-        // 202 and 201 point to what they started or made; a 503 says when to come back.
+        // 202 and 201 point to what they started or made; a 503 and a 429 say when to come back.
         (await Operation("post", "/api/replays"))["responses"]!["202"]!["headers"]!["Location"].ShouldNotBeNull();
         (await Operation("post", "/api/keys"))["responses"]!["201"]!["headers"]!["Location"].ShouldNotBeNull();
         (await Operation("get", "/health"))["responses"]!["503"]!["headers"]!["Retry-After"].ShouldNotBeNull();
+        (await Operation("get", "/api/customers"))["responses"]!["429"]!["headers"]!["Retry-After"].ShouldNotBeNull();
 
         // A route that returns a typed body keeps its schema.
         (await Operation("get", "/api/formulas"))["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!

@@ -22,6 +22,9 @@ public class when_a_setting_cannot_be_read
     [InlineData("Import__KeptBetweenPasses", "abc", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__KeptBetweenPasses", "-1", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__MaxConcurrent", "two", "Import:MaxConcurrent must be a whole number")]
+    [InlineData("Auth__UnknownKeysPerMinute", "thirty", "Auth:UnknownKeysPerMinute must be a whole number")]
+    [InlineData("Auth__RequestsPerSecondPerKey", "-1", "Auth:RequestsPerSecondPerKey must be a whole number")]
+    [InlineData("Auth__RequestsPerSecondPerKey", "2.5", "Auth:RequestsPerSecondPerKey must be a whole number")]
     [InlineData("Tenancy__Databases__0", "garbage", "Tenancy:Databases:0 is not a PostgreSQL connection string")]
     [InlineData("ConnectionStrings__EventCrm", "garbage", "ConnectionStrings:EventCrm is not a PostgreSQL connection string")]
     public async Task the_start_stops_naming_the_key(string variable, string value, string message)
@@ -55,7 +58,8 @@ public class when_a_setting_cannot_be_read
         var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string>
         {
             ["Marten__Schema"] = AppFixture.Schema, ["Privacy__SealWait"] = "00:00:02", ["Rebuilds__SwapTriesFor"] = "1.00:00:00",
-            ["Import__KeptBetweenPasses"] = "0", ["Import__MaxConcurrent"] = "1",
+            ["Import__KeptBetweenPasses"] = "0", ["Import__MaxConcurrent"] = "1", ["Auth__UnknownKeysPerMinute"] = "1",
+            ["Auth__RequestsPerSecondPerKey"] = "0",
         }, "export", "--out", file, "--types", "purchase", "--customer", "nobody");
 
         exit.ShouldBe(0, errors + output);

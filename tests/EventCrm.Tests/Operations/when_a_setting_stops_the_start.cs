@@ -16,6 +16,7 @@ public class when_a_setting_stops_the_start
     [InlineData("Auth__AdminKey", "short-key", "Auth:AdminKey must be at least 16 characters")]
     [InlineData("Replays__MaxUnfinished", "0", "Replays:MaxUnfinished must be 1 or more")]
     [InlineData("Import__MaxConcurrent", "0", "Import:MaxConcurrent must be 1 or more")]
+    [InlineData("Auth__UnknownKeysPerMinute", "0", "Auth:UnknownKeysPerMinute must be 1 or more")]
     public async Task it_says_which_in_one_line_and_exits_1(string variable, string value, string said)
     {
         var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string>
