@@ -60,11 +60,12 @@ public static class StrictQueryStrings
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             foreach (var (name, values) in request.Query)
             {
-                if (!takesSeveral.TryGetValue(name, out var several)) errors[name] = [$"is not a query parameter of this route, which takes {Takes}"];
+                if (!takesSeveral.TryGetValue(name, out var several)) errors[name] = ["is not a query parameter of this route"];
                 else if (!several && values.Count > 1)
                     errors[name] = [$"is given {(values.Count == 2 ? "twice" : $"{values.Count} times")}; it takes one value"];
             }
             if (errors.Count == 0) return null;
+            // What the route takes is said once, after every fault, however many there are.
             return Problems.Invalid($"{string.Join("; ", errors.Select(e => $"{Named(e.Key)} {e.Value[0]}"))}. " +
                                     $"{request.Method} {route} takes {Takes} (names are case-insensitive).", errors);
         }

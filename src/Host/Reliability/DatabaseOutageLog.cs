@@ -49,19 +49,22 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
     {
         if (!DatabaseFaults.IsOutage(exception)) return false;
         var error = Describe(exception);
-        bool first;
+        // The outage's lines are written holding the gate: written after it, the warning could come
+        // after the line saying the database is back, and the log end on an outage already over.
         lock (_gate)
         {
-            first = _outage is null;
-            _outage ??= new Outage(clock.GetUtcNow(), error);
-            _outage.LatestError = error;
-            _outage.HeldBack++;
+            if (_outage is { } open)
+            {
+                open.LatestError = error;
+                open.HeldBack++;
+                open.HeldBackSinceLastLine++;
+                return true;
+            }
             // The first one is told by the warning itself.
-            if (!first) _outage.HeldBackSinceLastLine++;
-        }
-        if (first)
+            _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1 };
             logger.LogWarning("The service cannot reach {Database}: {Error}. The errors this causes are held back until it answers again " +
                 "(a category's level set to Debug shows them); a reminder every {Reminder} s", database, error, ReminderEvery.TotalSeconds);
+        }
         return true;
     }
 
@@ -69,33 +72,28 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
     public void RemindIfDue()
     {
         var now = clock.GetUtcNow();
-        Outage outage;
-        long heldBack;
         lock (_gate)
         {
-            if (_outage is not { } current || now - current.LastLine < ReminderEvery) return;
-            (outage, heldBack) = (current, current.HeldBackSinceLastLine);
-            current.LastLine = now;
-            current.HeldBackSinceLastLine = 0;
+            if (_outage is not { } outage || now - outage.LastLine < ReminderEvery) return;
+            logger.LogWarning("The service still cannot reach {Database}, for {Duration} now (since {Since:HH:mm:ss} UTC); " +
+                "{HeldBack} log entries about it held back since the last line; latest error: {Error}",
+                database, Duration(now - outage.Since), outage.Since, outage.HeldBackSinceLastLine, outage.LatestError);
+            outage.LastLine = now;
+            outage.HeldBackSinceLastLine = 0;
         }
-        logger.LogWarning("The service still cannot reach {Database}, for {Duration} now (since {Since:HH:mm:ss} UTC); " +
-            "{HeldBack} log entries about it held back since the last line; latest error: {Error}",
-            database, Duration(now - outage.Since), outage.Since, heldBack, outage.LatestError);
     }
 
     /// <summary>The database answered: the one line saying so, and the outage is over.</summary>
     public void Ended()
     {
         var now = clock.GetUtcNow();
-        Outage outage;
         lock (_gate)
         {
-            if (_outage is null) return;
-            outage = _outage;
+            if (_outage is not { } outage) return;
             _outage = null;
+            logger.LogInformation("{Database} answers again, after {Duration} out of reach (since {Since:HH:mm:ss} UTC); " +
+                "{HeldBack} log entries about it were held back", Capitalised(database), Duration(now - outage.Since), outage.Since, outage.HeldBack);
         }
-        logger.LogInformation("{Database} answers again, after {Duration} out of reach (since {Since:HH:mm:ss} UTC); " +
-            "{HeldBack} log entries about it were held back", Capitalised(database), Duration(now - outage.Since), outage.Since, outage.HeldBack);
     }
 
     /// <summary>Npgsql's message and, when it says more, the cause beneath it ("Failed to connect to host:port (Connection refused)").</summary>

@@ -41,6 +41,18 @@ public class when_a_query_parameter_is_misspelt_or_repeated(AppFixture app)
     }
 
     [Fact]
+    public async Task the_detail_names_each_fault_and_lists_what_the_route_takes_once()
+    {
+        var customer = await CustomerWhoBoughtIn2025();
+
+        var problem = await app.Host.GetJson($"/api/customers/{customer}/value?as_of=2024-01-01&knownAt=2025-01-01&knownAt=2025-02-01", 400);
+
+        problem["errors"]!["as_of"]![0]!.GetValue<string>().ShouldBe("is not a query parameter of this route");
+        problem["detail"]!.GetValue<string>().ShouldBe("as_of is not a query parameter of this route; knownAt is given twice; it takes one value. " +
+                                                      "GET /api/customers/{id}/value takes formula, asOf, knownAt (names are case-insensitive).");
+    }
+
+    [Fact]
     public async Task names_are_matched_whatever_their_case_as_the_binder_reads_them()
     {
         var customer = await CustomerWhoBoughtIn2025();

@@ -20,6 +20,7 @@ public class when_the_log_meets_a_database_outage : IDisposable
     private const string Wolverine = "Wolverine.RDBMS.DurabilityAgent";
     private const string Outage = "EventCrm.Host.Reliability.DatabaseOutageLog";
     private static readonly DateTimeOffset Nine = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
     private readonly SetClock _clock = new() { Now = Nine };
     private readonly CapturedLogs _logs = new(LogLevel.Debug);
@@ -117,6 +118,26 @@ public class when_the_log_meets_a_database_outage : IDisposable
     }
 
     [Fact]
+    public async Task the_line_saying_the_database_is_back_never_comes_before_the_warning_it_ends()
+    {
+        var slowOutput = new SlowFirstWarning(Outage);
+        var (loggers, outage) = Service(null, slowOutput);
+        var agent = loggers.CreateLogger(Wolverine);
+
+        // The first error's warning is still being written (a busy console) when the watch finds the database back.
+        var failing = Task.Run(() => agent.LogError(Refused(), "Error trying to run durability agent commands"));
+        await slowOutput.Writing.WaitAsync(Guard);
+        var back = Task.Run(outage.Ended);
+        // Room for the watch's line to overtake the warning, as it did: the order asserted below holds however long this takes.
+        await Task.WhenAny(back, Task.Delay(TimeSpan.FromSeconds(1)));
+        slowOutput.LetGo();
+        await Task.WhenAll(failing, back).WaitAsync(Guard);
+
+        // Otherwise the log would end on "cannot reach", with the outage over and no reminder nor recovery line to come.
+        _logs.Since(0).Select(e => (e.Category, e.Level)).ShouldBe([(Outage, LogLevel.Warning), (Outage, LogLevel.Information)]);
+    }
+
+    [Fact]
     public void customers_spread_over_several_databases_name_that_setting()
     {
         var (loggers, _) = Service(("Tenancy:Databases:0", "Host=a;Database=crm0"), ("Tenancy:Databases:1", "Host=b;Database=crm1"));
@@ -130,7 +151,11 @@ public class when_the_log_meets_a_database_outage : IDisposable
 
     private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(params (string Key, string Value)[] settings) => Service(null, settings);
 
-    private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(string? debugCategory, params (string Key, string Value)[] settings)
+    private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(string? debugCategory, params (string Key, string Value)[] settings) =>
+        Service(debugCategory, null, settings);
+
+    /// <param name="writtenFirst">A provider the entries reach before the captured log.</param>
+    private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(string? debugCategory, ILoggerProvider? writtenFirst, params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
         var services = new ServiceCollection().AddSingleton<TimeProvider>(_clock);
@@ -138,6 +163,7 @@ public class when_the_log_meets_a_database_outage : IDisposable
         {
             logging.SetMinimumLevel(LogLevel.Information);
             if (debugCategory is not null) logging.AddFilter(debugCategory, LogLevel.Debug);
+            if (writtenFirst is not null) logging.AddProvider(writtenFirst);
             logging.AddProvider(_logs);
             logging.HoldBackDatabaseOutages(configuration);
         });
@@ -146,6 +172,33 @@ public class when_the_log_meets_a_database_outage : IDisposable
     }
 
     public void Dispose() => _services?.Dispose();
+
+    /// <summary>An output that holds the first warning of a category until let go, as a console busy writing.</summary>
+    private sealed class SlowFirstWarning(string category) : ILoggerProvider, ILogger
+    {
+        private readonly TaskCompletionSource _writing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _letGo = new();
+        private int _held;
+
+        public Task Writing => _writing.Task;
+
+        public void LetGo() => _letGo.Set();
+
+        public ILogger CreateLogger(string categoryName) => categoryName == category ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel != LogLevel.Warning || Interlocked.Exchange(ref _held, 1) == 1) return;
+            _writing.TrySetResult();
+            _letGo.Wait(Guard);
+        }
+
+        public void Dispose() => _letGo.Dispose();
+    }
 
     private sealed class SetClock : TimeProvider
     {
