@@ -44,6 +44,7 @@ public class when_the_script_starts_the_service
         finally
         {
             Directory.Delete(sandbox, recursive: true);
+            await DropSchema();
         }
     }
 
