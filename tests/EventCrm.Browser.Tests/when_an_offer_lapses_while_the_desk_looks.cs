@@ -11,10 +11,8 @@ namespace EventCrm.Browser.Tests;
 /// An offer is open until its expiresAt, by the service's clock: the panel says how long is left, and
 /// at that moment withdraws what would answer it (the service would refuse the answer), then reads the
 /// panel again until the service has recorded the expiry. The page's clock is moved to the offer's last
-/// hours (Playwright's clock) and every answer's Date header follows it, so that the service's clock, as
-/// the page reads it, agrees: the service itself still shows the offer open, as in the moments before
-/// its scheduled expiry is recorded. The clock moves only once the page has read every answer it awaits:
-/// one dated before a move and read after it would set the page's idea of the service's clock back.
+/// hours, the service's as the page reads it along with it (<see cref="ServiceClock"/>): the service itself
+/// still shows the offer open, as in the moments before its scheduled expiry is recorded.
 /// </summary>
 public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
 {
@@ -32,18 +30,18 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
             var countdown = desk.Retention.Locator(".time-left");
 
             // 2 h 14 min 30 s before the end: the two largest whole units.
-            await JumpTo(desk, expiresAt - new TimeSpan(2, 14, 30));
+            await desk.JumpTo(expiresAt - new TimeSpan(2, 14, 30));
             await Expect(countdown).ToHaveTextAsync("expires in 2 h 14 min");
-            await JumpTo(desk, expiresAt - TimeSpan.FromSeconds(40));
+            await desk.JumpTo(expiresAt - TimeSpan.FromSeconds(40));
             await Expect(countdown).ToHaveTextAsync("expires in 40 s");
 
             await desk.Outcome("Accept offer").FocusAsync();
-            await JumpTo(desk, expiresAt - TimeSpan.FromSeconds(1));
+            await desk.JumpTo(expiresAt - TimeSpan.FromSeconds(1));
             await Expect(countdown).ToHaveTextAsync("expires in 1 s");
             await Expect(desk.Outcome("Accept offer")).ToBeFocusedAsync();
 
             var nextRead = ReadsOfTheRetention(desk.Page, client);
-            await RunFor(desk, 1_000);
+            await desk.RunFor(1_000);
 
             await Expect(desk.Outcome("Accept offer")).ToHaveCountAsync(0);
             await Expect(desk.Outcome("Decline offer")).ToHaveCountAsync(0);
@@ -52,7 +50,7 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
             await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The offer has lapsed: it can no longer be accepted or declined.");
 
             // A second later the panel is read again; the service has not recorded the expiry yet: nothing to press still.
-            await RunFor(desk, 1_000);
+            await desk.RunFor(1_000);
             await nextRead.WaitAsync(TimeSpan.FromSeconds(30));
             await Expect(desk.Retention).ToContainTextAsync("The service is recording its expiry");
             await Expect(desk.Retention.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
@@ -72,11 +70,11 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
         {
             var posted = Posts(desk.Page);
             await OpenWithItsOffer(desk, name);
-            await JumpTo(desk, expiresAt - TimeSpan.FromSeconds(1));
+            await desk.JumpTo(expiresAt - TimeSpan.FromSeconds(1));
             await desk.Outcome("Decline offer").PressAsync("Enter");
             await Expect(desk.Question.Locator("p")).ToBeFocusedAsync();
 
-            await RunFor(desk, 1_000);
+            await desk.RunFor(1_000);
 
             await Expect(desk.Question).ToHaveCountAsync(0);
             await Expect(desk.Outcome("Decline offer")).ToHaveCountAsync(0);
@@ -96,15 +94,15 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
         await app.WithDesk(nameof(a_countdown_stops_with_its_client_even_when_no_other_is_shown), async desk =>
         {
             await OpenWithItsOffer(desk, name);
-            await JumpTo(desk, expiresAt - TimeSpan.FromSeconds(5));
+            await desk.JumpTo(expiresAt - TimeSpan.FromSeconds(5));
             await Expect(desk.Retention.Locator(".time-left")).ToHaveTextAsync("expires in 5 s");
 
             // An id that cannot be opened (from the address, say): no panel is read to replace the offer's.
             await desk.Page.EvaluateAsync("location.hash = '#customer=nobody-of-that-id'");
             await Expect(desk.CustomerTitle).ToHaveTextAsync("No customer open");
             var reads = ReadsOfTheRetention(desk.Page, client);
-            await JumpTo(desk, expiresAt + TimeSpan.FromSeconds(5));
-            await RunFor(desk, 2_000);
+            await desk.JumpTo(expiresAt + TimeSpan.FromSeconds(5));
+            await desk.RunFor(2_000);
 
             await Expect(desk.Page.Locator("#status")).Not.ToHaveTextAsync("The offer has lapsed: it can no longer be accepted or declined.");
             await Expect(desk.Retention).ToBeEmptyAsync();
@@ -125,43 +123,10 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
     /// <summary>The page's clock is installed at the real time; every answer of the service is dated by it from then on.</summary>
     private static async Task OpenWithItsOffer(Desk desk, string name)
     {
-        await desk.Page.Clock.InstallAsync(new() { TimeDate = DateTime.UtcNow });
-        // Counts the page's calls still unanswered: their count drops before the page's code reads the answer, in the same turn.
-        await desk.Page.EvaluateAsync("""
-            const send = window.fetch;
-            window.answersAwaited = 0;
-            window.fetch = (...call) => { window.answersAwaited++; return send(...call).finally(() => window.answersAwaited--); };
-            """);
-        await desk.Page.RouteAsync("**/api/**", async route =>
-        {
-            var response = await route.FetchAsync();
-            var pageNow = DateTimeOffset.FromUnixTimeMilliseconds((long)await desk.Page.EvaluateAsync<double>("Date.now()"));
-            var headers = new Dictionary<string, string>(response.Headers) { ["date"] = pageNow.ToString("R") };
-            await route.FulfillAsync(new() { Response = response, Headers = headers });
-        });
+        await desk.InstallServiceClock();
         await desk.EnterKey(BrowserFixture.AdminKey);
         await desk.Open(name);
         await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer");
-    }
-
-    /// <summary>Moves the page's clock to the moment (paused there) once the page awaits no answer; timers due fire once.</summary>
-    private static async Task JumpTo(Desk desk, DateTimeOffset moment)
-    {
-        await AnswersRead(desk.Page);
-        await desk.Page.Clock.PauseAtAsync(moment.UtcDateTime);
-    }
-
-    /// <summary>Runs the page's clock for so many milliseconds once the page awaits no answer, firing every timer due meanwhile.</summary>
-    private static async Task RunFor(Desk desk, long milliseconds)
-    {
-        await AnswersRead(desk.Page);
-        await desk.Page.Clock.RunForAsync(milliseconds);
-    }
-
-    private static async Task AnswersRead(IPage page)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); await page.EvaluateAsync<int>("window.answersAwaited") > 0; await Task.Delay(20))
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the page still awaits an answer after 15 s");
     }
 
     /// <summary>Completes when the page next reads the client's retention panel.</summary>

@@ -3,7 +3,8 @@
 import { serviceNow } from "./api.js";
 import { h, timeLeft } from "./ui.js";
 
-const msLeft = offer => Date.parse(offer.expiresAt) - serviceNow();
+/** How long until the offer's end, by the service's clock (0 or less once it has passed). */
+export const msLeft = offer => Date.parse(offer.expiresAt) - serviceNow();
 
 /** Whether the offer's end has passed by the service's clock (its expiry may not be recorded yet). */
 export const hasLapsed = offer => msLeft(offer) <= 0;
