@@ -17,6 +17,7 @@ using Wolverine.Marten;
 StartRefusals.ReportInOneLine();
 if (!DataVerbs.Serves(args)) VerbOutput.StartsAtItsFirstText();
 RedirectedOutput.WritesWholeLines();
+if (!DataVerbs.Serves(args)) BuiltHostNotices.LeftOut();
 // Help reads the verbs, not the settings: it answers on a machine with nothing configured.
 if (CommandLineHelp.Asked(args)) return await CommandLineHelp.Answer(args);
 var builder = WebApplication.CreateBuilder(args);
@@ -67,9 +68,10 @@ TouchpointAppender.MaxWaitingOf(builder.Configuration);
 if (!DataVerbs.Starts(args)) ApiKeyStore.CheckBootstrapKey(builder.Configuration);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
-// A verb's standard output carries only its results (README, "Commands"): what the libraries log
-// under it (the daemon pausing for a rebuild, say) goes to standard error.
-if (DataVerbs.Starts(args)) builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+// A verb's standard output carries only its results (README, "Command line"), ours and the libraries'
+// alike: what is logged under it (the daemon pausing for a rebuild, say) goes to standard error.
+// The service's log stays on standard output.
+if (DataVerbs.RunsAVerb(args)) builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 var app = builder.Build();
 
 app.UseSecurityHeaders();

@@ -45,20 +45,30 @@ public static class CommandLineHelp
         verbs.RegisterCommandsFromExtensionAssemblies();
         var offered = Offered(verbs.AllCommandTypes()).ToArray();
 
-        var verb = args switch
-        {
-            ["--help"] => null,
-            [var first, "--help"] when !HelpVerbs.Contains(first, StringComparer.OrdinalIgnoreCase) => first,
-            [var first, ..] when Withheld.ContainsKey(first) => first,
-            [_, var named, ..] => named,
-            _ => null,
-        };
+        var verb = VerbAskedAbout(args);
         var run = verb is not null && Withheld.ContainsKey(verb) ? verbs.InvalidCommandRun(verb) : verbs.HelpRun(new Queue<string>(verb is null ? [] : [verb]));
         var input = (HelpInput)run.Input;
         input.CommandTypes = offered;
         await run.Execute();
         // JasperFx ends a verb's help with exit code 1, as if it had failed: help given is a success.
         return input.InvalidCommandName ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The verb whose help is asked for, or null for the list of verbs. `--help` asks for help and
+    /// names no verb: `help --help` and `? --help` were taken for the help of a verb called --help,
+    /// which JasperFx answered with an unhandled exception. `?` named as the verb is help itself.
+    /// </summary>
+    public static string? VerbAskedAbout(string[] args)
+    {
+        var words = args.Where(arg => arg != "--help").ToArray();
+        if (words is [var first, ..] && HelpVerbs.Contains(first, StringComparer.OrdinalIgnoreCase)) words = words[1..];
+        return words switch
+        {
+            ["?", ..] => "help",
+            [var named, ..] => named,
+            _ => null,
+        };
     }
 
     /// <summary>The verbs help lists: every verb registered, but the withheld ones.</summary>

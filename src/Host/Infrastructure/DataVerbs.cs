@@ -21,6 +21,9 @@ public static class DataVerbs
     /// </summary>
     public static bool Serves(string[] args) => args is [] || (args[0].StartsWith("--") && args[0] != "--help");
 
+    /// <summary>A verb that does its work and ends: ours, JasperFx's or the libraries'. Not the service, with no verb or through `run`.</summary>
+    public static bool RunsAVerb(string[] args) => !Serves(args) && !args[0].Equals("run", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// JasperFx lists every assembly it searches for verbs on standard output ("Searching 'Marten,
     /// ...' for commands") until extensions have been applied once in the process; a verb's output

@@ -35,4 +35,17 @@ public class when_a_command_starts
     [InlineData(false, "codegen", "write")]
     public void only_a_start_without_a_verb_is_the_service_itself(bool serves, params string[] args) =>
         DataVerbs.Serves(args).ShouldBe(serves);
+
+    /// <summary>A verb's log goes to standard error, the service's to standard output.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(false, "--urls", "http://127.0.0.1:5000")]
+    [InlineData(false, "run", "--urls", "http://127.0.0.1:5000")]
+    [InlineData(false, "Run")]
+    [InlineData(true, "import", "--file", "history.csv")]
+    [InlineData(true, "stream-query")]
+    [InlineData(true, "db-assert")]
+    [InlineData(true, "codegen", "write")]
+    public void every_verb_but_the_service_runs_as_a_verb(bool runsAVerb, params string[] args) =>
+        DataVerbs.RunsAVerb(args).ShouldBe(runsAVerb);
 }

@@ -73,7 +73,11 @@ public partial class when_reading_a_verbs_help
     [InlineData("help")]
     [InlineData("?")]
     [InlineData("--help")]
-    public async Task help_lists_the_verbs_on_a_machine_with_nothing_configured(string asked)
+    // --help names no verb: help's help was asked for a verb called --help, and crashed.
+    [InlineData("help", "--help")]
+    [InlineData("?", "--help")]
+    [InlineData("--help", "--help")]
+    public async Task help_lists_the_verbs_on_a_machine_with_nothing_configured(params string[] asked)
     {
         var (exit, output, errors) = await HostCommandLine.RunWithNothingConfigured(asked);
 
@@ -98,6 +102,19 @@ public partial class when_reading_a_verbs_help
         errors.ShouldBeEmpty();
         output.ShouldStartWith($"{verb} - ");
         output.ShouldNotContain("Invalid usage");
+    }
+
+    /// <summary>`?` stands for help wherever help is named: `help ?` is `help help`, as `? ?` is.</summary>
+    [Theory]
+    [InlineData("help", "?")]
+    [InlineData("help", "?", "--help")]
+    [InlineData("?", "?")]
+    public async Task a_question_mark_named_as_the_verb_is_help_itself(params string[] asked)
+    {
+        var (exit, output, errors) = await HostCommandLine.RunWithNothingConfigured(asked);
+
+        exit.ShouldBe(0, errors);
+        output.ShouldStartWith("help - ");
     }
 
     [Theory]
