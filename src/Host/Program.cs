@@ -15,9 +15,7 @@ using Wolverine.Http;
 using Wolverine.Marten;
 
 StartRefusals.ReportInOneLine();
-if (!DataVerbs.Serves(args)) VerbOutput.StartsAtItsFirstText();
-RedirectedOutput.WritesWholeLines();
-if (!DataVerbs.Serves(args)) BuiltHostNotices.LeftOut();
+VerbConsole.Prepare(args);
 // Help reads the verbs, not the settings: it answers on a machine with nothing configured.
 if (CommandLineHelp.Asked(args)) return await CommandLineHelp.Answer(args);
 var builder = WebApplication.CreateBuilder(args);
