@@ -46,7 +46,9 @@ public static class CommandLineHelp
         var offered = Offered(verbs.AllCommandTypes()).ToArray();
 
         var verb = VerbAskedAbout(args);
-        var run = verb is not null && Withheld.ContainsKey(verb) ? verbs.InvalidCommandRun(verb) : verbs.HelpRun(new Queue<string>(verb is null ? [] : [verb]));
+        // A flag where the verb goes (`help --bogus`) is no verb: JasperFx's help threw on it, unhandled.
+        var unknown = verb is not null && (Withheld.ContainsKey(verb) || verb.StartsWith('-'));
+        var run = unknown ? verbs.InvalidCommandRun(verb!) : verbs.HelpRun(new Queue<string>(verb is null ? [] : [verb]));
         var input = (HelpInput)run.Input;
         input.CommandTypes = offered;
         await run.Execute();

@@ -56,6 +56,19 @@ public partial class when_reading_a_verbs_help
     }
 
     [Theory]
+    [InlineData("help", "--bogus")]
+    [InlineData("?", "-x")]
+    public async Task a_flag_where_the_verb_goes_is_refused_as_no_verb_with_the_list(params string[] arguments)
+    {
+        var (exit, output, errors) = await HostCommandLine.Run(arguments);
+
+        exit.ShouldBe(1, errors);
+        errors.ShouldNotContain("Unhandled exception");
+        output.ShouldStartWith($"'{arguments[1]}' is not a command.");
+        Listed(output).Keys.ShouldContain("seed-demo");
+    }
+
+    [Theory]
     [InlineData("capabilities")]
     [InlineData("help", "capabilities")]
     [InlineData("capabilities", "--help")]
