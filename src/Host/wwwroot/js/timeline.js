@@ -43,13 +43,26 @@ export class Timeline {
   render() {
     const shown = this.entries.filter(e => !this.type.value || e.type === this.type.value);
     if (this.order.value === "newest") shown.reverse();
+    // The entries are drawn again whenever more arrives (the values after each, a newer reading): an
+    // entry's inputs the reader opened stay open, and the keyboard stays on the one it was on.
+    const opened = new Set([...this.list.querySelectorAll("details[open]")].map(foldKey));
+    const focused = document.activeElement?.closest("details") && this.list.contains(document.activeElement)
+      ? foldKey(document.activeElement.closest("details")) : null;
     this.list.replaceChildren(...shown.map(e => entry(e, this.values.get(e.touchpointId))));
+    for (const fold of this.list.querySelectorAll("details")) {
+      const key = foldKey(fold);
+      if (opened.has(key)) fold.open = true;
+      if (key === focused) fold.querySelector("summary").focus();
+    }
     if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
     this.count.textContent = this.type.value
       ? `${shown.length} of ${this.entries.length} touchpoints (${this.type.value})`
       : `${shown.length} touchpoints, ${this.order.value} first`;
   }
 }
+
+/** A folded part of an entry, named by its touchpoint and its title, the same in every drawing. */
+const foldKey = fold => `${fold.closest("li")?.dataset.touchpoint}\n${fold.querySelector("summary")?.textContent}`;
 
 function entry(e, value) {
   return h("li", { class: `entry type-${e.type}`, "data-type": e.type, "data-touchpoint": e.touchpointId },
