@@ -25,7 +25,7 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
 
         await app.WithDesk(nameof(the_panel_counts_down_then_withdraws_the_buttons_at_expiry_and_reads_the_panel_again), async desk =>
         {
-            var posted = Posts(desk.Page);
+            var posted = desk.TouchpointPosts();
             await OpenWithItsOffer(desk, name);
             var countdown = desk.Retention.Locator(".time-left");
 
@@ -68,7 +68,7 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
 
         await app.WithDesk(nameof(an_open_question_goes_at_expiry_and_the_keyboard_goes_to_the_heading), async desk =>
         {
-            var posted = Posts(desk.Page);
+            var posted = desk.TouchpointPosts();
             await OpenWithItsOffer(desk, name);
             await desk.JumpTo(expiresAt - TimeSpan.FromSeconds(1));
             await desk.Outcome("Decline offer").PressAsync("Enter");
@@ -113,11 +113,8 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
     /// <summary>The client asks to cancel and the service makes an offer: when it ends.</summary>
     private async Task<DateTimeOffset> AnOfferFor(string client)
     {
-        var cancellation = ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "thinking it over");
-        (await app.Api.PostAsJsonAsync("/api/touchpoints", cancellation, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
-        (await app.DecisionOf(client)).ShouldBe("offer-made");
-        var retention = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{client}/retention"))!;
-        return DateTimeOffset.Parse(retention["pending"]!["offer"]!["expiresAt"]!.GetValue<string>());
+        var offer = await app.OfferMadeTo(client);
+        return DateTimeOffset.Parse(offer["expiresAt"]!.GetValue<string>());
     }
 
     /// <summary>The page's clock is installed at the real time; every answer of the service is dated by it from then on.</summary>
@@ -138,16 +135,5 @@ public class when_an_offer_lapses_while_the_desk_looks(BrowserFixture app)
             if (request.Method == "GET" && request.Url.EndsWith($"/api/customers/{client}/retention")) read.TrySetResult();
         };
         return read.Task;
-    }
-
-    /// <summary>How many touchpoints the page has sent so far.</summary>
-    private static Func<int> Posts(IPage page)
-    {
-        var count = 0;
-        page.Request += (_, request) =>
-        {
-            if (request.Method == "POST" && request.Url.EndsWith("/api/touchpoints")) Interlocked.Increment(ref count);
-        };
-        return () => Volatile.Read(ref count);
     }
 }

@@ -23,7 +23,7 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
 
         await app.WithDesk(nameof(decline_asks_first_and_keep_deciding_records_nothing_and_gives_the_keyboard_back), async desk =>
         {
-            var posted = Posts(desk.Page);
+            var posted = desk.TouchpointPosts();
             await OpenWithItsOffer(desk, name);
 
             await desk.Outcome("Decline offer").PressAsync("Enter");
@@ -51,7 +51,7 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
 
         await app.WithDesk(nameof(escape_takes_the_question_back_from_its_confirm_and_records_nothing), async desk =>
         {
-            var posted = Posts(desk.Page);
+            var posted = desk.TouchpointPosts();
             await OpenWithItsOffer(desk, name);
             await desk.Outcome("Decline offer").PressAsync("Enter");
             await desk.Page.Keyboard.PressAsync("Tab");
@@ -75,7 +75,7 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
 
         await app.WithDesk(nameof(only_the_confirm_records_and_double_clicks_record_once), async desk =>
         {
-            var posted = Posts(desk.Page);
+            var posted = desk.TouchpointPosts();
             await OpenWithItsOffer(desk, name);
 
             // The second click of a double click on Decline lands on the question's words, not on its confirm.
@@ -105,7 +105,7 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
 
         await app.WithDesk(nameof(a_question_goes_with_the_panel_read_again_meanwhile), async desk =>
         {
-            var posted = Posts(desk.Page);
+            var posted = desk.TouchpointPosts();
             await desk.Page.RouteAsync($"**/api/customers/{client}/retention", async route =>
             {
                 if (holding)
@@ -137,11 +137,8 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
     /// <summary>The client asks to cancel and the service makes an offer: its amount, as the page writes it in English.</summary>
     private async Task<string> AnOfferFor(string client)
     {
-        var cancellation = ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "thinking it over");
-        (await app.Api.PostAsJsonAsync("/api/touchpoints", cancellation, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
-        (await app.DecisionOf(client)).ShouldBe("offer-made");
-        var retention = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{client}/retention"))!;
-        return retention["pending"]!["offer"]!["amount"]!.GetValue<decimal>().ToString("N2", CultureInfo.GetCultureInfo("en-US"));
+        var offer = await app.OfferMadeTo(client);
+        return offer["amount"]!.GetValue<decimal>().ToString("N2", CultureInfo.GetCultureInfo("en-US"));
     }
 
     private static async Task OpenWithItsOffer(Desk desk, string name)
@@ -149,16 +146,5 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
         await desk.EnterKey(BrowserFixture.AdminKey);
         await desk.Open(name);
         await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer");
-    }
-
-    /// <summary>How many touchpoints the page has sent so far.</summary>
-    private static Func<int> Posts(IPage page)
-    {
-        var count = 0;
-        page.Request += (_, request) =>
-        {
-            if (request.Method == "POST" && request.Url.EndsWith("/api/touchpoints")) Interlocked.Increment(ref count);
-        };
-        return () => Volatile.Read(ref count);
     }
 }

@@ -110,6 +110,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The client asks to cancel now; the offer the service makes it (the client must be worth one).</summary>
+    public async Task<JsonNode> OfferMadeTo(string client)
+    {
+        var cancellation = ScenarioData.CancellationOf(client, DateTimeOffset.UtcNow.AddMinutes(-1), "thinking it over");
+        (await Api.PostAsJsonAsync("/api/touchpoints", cancellation)).EnsureSuccessStatusCode();
+        var decision = await DecisionOf(client);
+        if (decision != "offer-made") throw new InvalidOperationException($"{client} was decided {decision}, not offer-made");
+        var retention = JsonNode.Parse(await Api.GetStringAsync($"/api/customers/{client}/retention"))!;
+        return retention["pending"]!["offer"]!;
+    }
+
     /// <summary>The types of the client's events as the service has them (its timeline, in business-time order).</summary>
     public async Task<string[]> EventTypesOf(string client)
     {

@@ -61,4 +61,15 @@ public sealed class Desk(IPage page, Uri baseAddress)
 
     public async Task<string[]> TimelineTypes() =>
         [.. await TimelineEntries.EvaluateAllAsync<string[]>("entries => entries.map(e => e.dataset.type)")];
+
+    /// <summary>How many touchpoints the page has sent from now on.</summary>
+    public Func<int> TouchpointPosts()
+    {
+        var count = 0;
+        Page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.Url.EndsWith("/api/touchpoints")) Interlocked.Increment(ref count);
+        };
+        return () => Volatile.Read(ref count);
+    }
 }
