@@ -13,7 +13,8 @@ public static class RedirectedOutput
 {
     /// <summary>
     /// Wider than any line the verbs write (a path may take up to 4,096 bytes); not unbounded, since
-    /// a few library widgets (the horizontal rules of `describe`) are drawn across the whole width.
+    /// a few library widgets (the horizontal rules of `describe`) are drawn across the whole width
+    /// (<see cref="RulesCutShort"/> cuts them back).
     /// </summary>
     public const int Width = 8_192;
 
@@ -25,7 +26,7 @@ public static class RedirectedOutput
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(Console.Out),
+            Out = new AnsiConsoleOutput(new RulesCutShort(Console.Out)),
         });
         AnsiConsole.Profile.Width = Width;
     }
