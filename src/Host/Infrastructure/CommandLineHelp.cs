@@ -26,12 +26,14 @@ public static class CommandLineHelp
 
     private static readonly string[] HelpVerbs = ["help", "?"];
 
-    /// <summary>Whether the arguments ask for help: `help [verb]`, `? [verb]`, `--help`, `&lt;verb&gt; --help`, or a withheld verb.</summary>
+    /// <summary>
+    /// Whether the arguments ask for help: `help [verb]`, `? [verb]`, `--help`, a verb with `--help`
+    /// anywhere after it (`import --file x.csv --help`, as most command lines take it), or a withheld verb.
+    /// </summary>
     public static bool Asked(string[] args) => args switch
     {
         [var first, ..] when HelpVerbs.Contains(first, StringComparer.OrdinalIgnoreCase) || Withheld.ContainsKey(first) => true,
-        ["--help"] or [_, "--help"] => true,
-        _ => false,
+        _ => args.Contains("--help"),
     };
 
     /// <summary>Writes the help asked for with JasperFx's own help command; the exit code (0, or 1 for a verb that does not exist).</summary>
