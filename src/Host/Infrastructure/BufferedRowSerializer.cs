@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Marten;
 using Marten.Services;
 
@@ -24,4 +25,35 @@ public sealed class BufferedRowSerializer : SystemTextJsonSerializer, ISerialize
 
     public new ValueTask<object> FromJsonAsync(Type type, DbDataReader reader, int index, CancellationToken cancellationToken = default) =>
         new(FromJson(type, reader, index));
+
+    /// <summary>
+    /// The store's event types: a JSON error reading one is an event as stored that this code cannot
+    /// read (<see cref="StoredFactsRequired"/>), not a client's bad body, and is reported as such.
+    /// </summary>
+    public Func<Type, bool> IsStoredEvent { get; set; } = _ => false;
+
+    // try/catch rather than a shared helper taking a lambda: a replay reads a million events through here.
+    public new T FromJson<T>(Stream stream)
+    {
+        try { return base.FromJson<T>(stream); }
+        catch (JsonException e) when (IsStoredEvent(typeof(T))) { throw new StoredEventUnreadableException(typeof(T), e); }
+    }
+
+    public new T FromJson<T>(DbDataReader reader, int index)
+    {
+        try { return base.FromJson<T>(reader, index); }
+        catch (JsonException e) when (IsStoredEvent(typeof(T))) { throw new StoredEventUnreadableException(typeof(T), e); }
+    }
+
+    public new object FromJson(Type type, Stream stream)
+    {
+        try { return base.FromJson(type, stream); }
+        catch (JsonException e) when (IsStoredEvent(type)) { throw new StoredEventUnreadableException(type, e); }
+    }
+
+    public new object FromJson(Type type, DbDataReader reader, int index)
+    {
+        try { return base.FromJson(type, reader, index); }
+        catch (JsonException e) when (IsStoredEvent(type)) { throw new StoredEventUnreadableException(type, e); }
+    }
 }

@@ -90,7 +90,9 @@ public static class StoreConfiguration
         opts.Events.DatabaseSchemaName = eventSchema;
         // Schema changes of the log are serialized by the log's schema, whichever store applies them.
         opts.ApplyChangesLockId = LockIdFor(eventSchema, 4004);
-        opts.Serializer(new BufferedRowSerializer { EnumStorage = EnumStorage.AsString, Casing = Casing.CamelCase });
+        var serializer = new BufferedRowSerializer { EnumStorage = EnumStorage.AsString, Casing = Casing.CamelCase };
+        opts.Serializer(serializer);
+        opts.RequireStoredFacts(serializer);
 
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         // Touchpoint ids map to event ids: this index is what makes a touchpoint unique.

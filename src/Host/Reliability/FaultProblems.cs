@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Touchpoints;
 using Microsoft.AspNetCore.Diagnostics;
@@ -10,7 +11,8 @@ namespace EventCrm.Host.Reliability;
 /// of a 500: a body the server refused to read (413 too large, 400 malformed or truncated, 408 too
 /// slow), a body that is not JSON (400), and an unavailable database, a full append queue or too many
 /// unfinished replays (503
-/// with Retry-After, so a client knows to send the same request again later). Everything else stays a 500.
+/// with Retry-After, so a client knows to send the same request again later), and a stored event the code
+/// cannot read (a 500 that says so, never taken for the client's bad JSON). Everything else stays a 500.
 /// </summary>
 public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHandler
 {
@@ -25,6 +27,10 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
             logger.LogWarning(DatabaseFaults.IsOutage(exception) ? exception : null, "{Method} {Path}: {Error}; answered 503",
                 context.Request.Method, context.Request.Path, exception.Message);
             context.Response.Headers.RetryAfter = (answer.RetryAfterSeconds ?? DatabaseFaults.RetryAfterSeconds).ToString();
+        }
+        else if (exception is StoredEventUnreadableException)
+        {
+            logger.LogError(exception, "{Method} {Path}: {Error}; answered {Status}", context.Request.Method, context.Request.Path, exception.Message, answer.Status);
         }
         else
         {
@@ -44,6 +50,8 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
             new(e.StatusCode, "The request body is too large", e.Message),
         BadHttpRequestException e => new(e.StatusCode, "The request body could not be read", e.Message),
+        // The store's, not the client's: before the body's JSON errors below.
+        StoredEventUnreadableException e => new(StatusCodes.Status500InternalServerError, "A stored event cannot be read", e.Message),
         JsonException when requestHasBody =>
             new(StatusCodes.Status400BadRequest, "The request is invalid", $"The body is not valid JSON: {exception.Message}"),
         AppendQueueFullException e => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
