@@ -80,12 +80,27 @@ public sealed class EventExportSource(IDocumentStore store, CustomerDatabases da
         command.Parameters.AddWithValue("system", SystemStreams.Prefix);
         if (filter.CustomerId is { } customer) { where.Add("stream_id = @customer"); command.Parameters.AddWithValue("customer", customer); }
         if (filter.Types.Count > 0) { where.Add("type = any(@types)"); command.Parameters.AddWithValue("types", filter.Types.ToArray()); }
-        if (filter.From is { } from) { where.Add("timestamp >= @from"); command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, from.UtcDateTime); }
-        if (filter.To is { } to) { where.Add("timestamp < @to"); command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, to.UtcDateTime); }
+        if (filter.From is { } from) { where.Add("timestamp >= @from"); command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, ToStoredPrecision(from)); }
+        if (filter.To is { } to) { where.Add("timestamp < @to"); command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, ToStoredPrecision(to)); }
         command.CommandText = $"select {columns} from {_table} where {string.Join(" and ", where)}{(ordered ? " order by seq_id" : "")}";
         // An export of millions of events takes minutes: the default 30 s would cut it short.
         command.CommandTimeout = 0;
         return command;
+    }
+
+    /// <summary>
+    /// A bound up to the next whole microsecond, the precision the database records at: Npgsql
+    /// drops a 7th fraction digit, which put an event recorded at .141698 before to=.1416985 out
+    /// of the window and after from=.1416985 in it. For microseconds t, t >= x and t >= ceil(x)
+    /// agree, and so do t &lt; x and t &lt; ceil(x).
+    /// </summary>
+    private static DateTime ToStoredPrecision(DateTimeOffset bound)
+    {
+        var ticks = bound.UtcTicks;
+        var partial = ticks % TimeSpan.TicksPerMicrosecond;
+        // The last microsecond of year 9999 has no next one: DateTime.MaxValue, later than any event.
+        if (partial == 0 || ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerMicrosecond) return bound.UtcDateTime;
+        return new DateTime(ticks - partial + TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

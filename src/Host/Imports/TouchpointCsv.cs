@@ -15,6 +15,9 @@ public sealed class TouchpointCsv
     [
         "name", "email", "source", "segment", "channel", "acquisitionCost", "orderId", "amount", "margin", "category",
         "durationMinutes", "cost", "reason", "resolved", "purpose", "promotionId", "discountAmount",
+        // The answers to retention offers (a CRM where the desk works sends them): without it the
+        // reader names their types as valid, then every such row lacks its offerId.
+        "offerId",
     ];
     /// <summary>
     /// The longest line a file may hold: a row's longest possible cells (ids of 100 and 200

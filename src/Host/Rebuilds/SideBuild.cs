@@ -66,6 +66,10 @@ public sealed class SideBuild : IAsyncDisposable
 
         var options = new StoreOptions().ConfigureEventLog(connectionString, liveSchema, sideSchema);
         options.Projections.DaemonLockId = StoreConfiguration.LockIdFor(sideSchema, 4444);
+        // This class runs the side store's daemon itself. Left Disabled, Marten's store printed
+        // "Warning: The async daemon is disabled ... will not be executed" on standard output,
+        // first in what the rebuild command prints, about the very projection it was rebuilding.
+        options.Projections.AsyncMode = DaemonMode.ExternallyManaged;
         SideBuilds.Register(options, projection);
         var build = new SideBuild(live, database, new DocumentStore(options), projection);
         try

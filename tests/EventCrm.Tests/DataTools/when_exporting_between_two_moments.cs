@@ -47,6 +47,7 @@ public class when_exporting_between_two_moments(AppFixture app)
     [InlineData("2026-12-05T10:15:30.5Z")]
     [InlineData("2026-12-05T10:15:30.1234567+01:00")]
     [InlineData("2026-12-05T10:15:30-05:30")]
+    [InlineData("9999-12-31T23:59:59.9999999Z")]
     public async Task an_iso_8601_date_or_date_and_time_is_accepted(string moment) =>
         (await Export($"from={Uri.EscapeDataString(moment)}&customerId=nobody")).Status.ShouldBe(200);
 
@@ -62,5 +63,18 @@ public class when_exporting_between_two_moments(AppFixture app)
 
         (await Export($"customerId={customer}&from={Uri.EscapeDataString(after)}")).Body.ShouldBeEmpty();
         (await Export($"customerId={customer}&from={Uri.EscapeDataString(before)}&to={Uri.EscapeDataString(after)}")).Body.ShouldContain(customer);
+    }
+
+    [Fact]
+    public async Task a_bound_with_a_seventh_fraction_digit_falls_on_its_side_of_an_event_recorded_within_that_microsecond()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+        var recorded = JsonNode.Parse((await Export($"customerId={customer}")).Body)!["recordedAt"]!.GetValue<DateTimeOffset>();
+        // The database keeps microseconds: half a microsecond (5 ticks) after the event is after it.
+        var justAfter = Uri.EscapeDataString(recorded.AddTicks(5).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"));
+
+        (await Export($"customerId={customer}&to={justAfter}")).Body.ShouldContain(customer);
+        (await Export($"customerId={customer}&from={justAfter}")).Body.ShouldBeEmpty();
     }
 }

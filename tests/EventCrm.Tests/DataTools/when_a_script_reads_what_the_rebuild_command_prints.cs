@@ -1,0 +1,41 @@
+using Shouldly;
+
+namespace EventCrm.Tests.DataTools;
+
+/// <summary>
+/// A data team's script runs `rebuild` and reads its standard output, which carries its results
+/// only (README, "Command line"). The side build's store used to print Marten's "Warning: The
+/// async daemon is disabled. Projections ... will not be executed" there first, as the rebuild
+/// was executing exactly those projections.
+/// </summary>
+public class when_a_script_reads_what_the_rebuild_command_prints
+{
+    // Per test process: developers share one database, and a second run must not drop this one's schema.
+    private static readonly string Schema = $"eventcrm_cli_rebuild_{Environment.ProcessId}";
+
+    [Fact]
+    public async Task its_first_line_is_the_rebuilds_progress_and_nothing_says_the_projection_will_not_run()
+    {
+        await DataCommandLine.DropSchema(Schema);
+        var file = await new HistoryFile().SignUp("cli-r", "2023-01-01T00:00:00Z").Purchase("cli-r", "2023-02-01T00:00:00Z").SaveAsync();
+        try
+        {
+            (await DataCommandLine.Run(Schema, "import", "--file", file)).ExitCode.ShouldBe(0);
+
+            foreach (var projection in new[] { "CustomerLedger", "SpendByCategory" })
+            {
+                var (exitCode, output, errors) = await DataCommandLine.Run(Schema, "rebuild", "--projection", projection);
+
+                exitCode.ShouldBe(0, errors + output);
+                output.ShouldStartWith($"Rebuilding {projection}");
+                output.ShouldNotContain("will not be executed");
+                output.TrimEnd().Split('\n')[^1].ShouldBe($"Rebuilt {projection}.");
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+            await DataCommandLine.DropSchema(Schema);
+        }
+    }
+}
