@@ -61,8 +61,9 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
   try {
     retention = await getJson(`/api/customers/${encodeURIComponent(id)}/retention`);
   } catch (error) {
+    if (!current()) return;   // a newer read (or another client) has the panel: its answer is the one shown
     if (!(error instanceof ApiError && error.status === 404)) throw error;
-    if (current()) show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
+    show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
   if (!current()) return;
