@@ -6,9 +6,13 @@ import { countdown, hasLapsed } from "./offer-clock.js";
 
 /**
  * The panel's content for a pending cancellation, by the service's decision. panel: { onRecorded (after
- * an outcome), slow (asked for a minute already), onLapse (at the offer's end), later (the panel's timers) }.
+ * an outcome), mayRecord (the key may record outcomes), slow (asked for a minute already), onLapse (at
+ * the offer's end), later (the panel's timers) }.
  */
-export function describe(pending, client, { onRecorded, slow, onLapse, later }) {
+export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse, later }) {
+  // Buttons a key may not use would end, past their confirm, in a 403: the decision is shown without them.
+  const decide = choices => mayRecord ? outcomes(pending, onRecorded, choices)
+    : h("p", { class: "muted", id: "outcomes-read-only" }, "This API key may read the decision but not record its outcome (that takes a desk key).");
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
     pending.reason ? ` – “${pending.reason}”` : "");
   switch (pending.decision) {
@@ -17,13 +21,13 @@ export function describe(pending, client, { onRecorded, slow, onLapse, later }) 
         slow ? h("p", { class: "muted", id: "assessing-slowly" },
           "Still being assessed after a minute: the service is catching up (after a start, or with many requests). This panel keeps checking.") : ""];
     case "offer-made":
-      return [requested, hasLapsed(pending.offer) ? lapsedOffer(pending.offer, slow) : offerMade(pending, client, onRecorded, onLapse, later)];
+      return [requested, hasLapsed(pending.offer) ? lapsedOffer(pending.offer, slow) : offerMade(pending, client, decide, onLapse, later)];
     case "no-offer":
       return [requested,
         h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
         h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
         inputs(pending.rule, pending.inputs),
-        outcomes(pending, onRecorded, [{
+        decide([{
           label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
           touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
           question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
@@ -33,7 +37,7 @@ export function describe(pending, client, { onRecorded, slow, onLapse, later }) 
   }
 }
 
-function offerMade(pending, client, onRecorded, onLapse, later) {
+function offerMade(pending, client, decide, onLapse, later) {
   const offer = pending.offer;
   const answer = type => ({ type, customerId: client.id, offerId: offer.offerId });
   return h("div", { class: "offer" },
@@ -42,7 +46,7 @@ function offerMade(pending, client, onRecorded, onLapse, later) {
       " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
     inputs(offer.rule, offer.inputs),
-    outcomes(pending, onRecorded, [{
+    decide([{
       label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
       question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
       consequence: `The client will be recorded as retained, and the offer's cost ${amount(offer.cost)} becomes a retention cost.`,

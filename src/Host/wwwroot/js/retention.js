@@ -1,5 +1,5 @@
 // The retention panel of the open client: asks the service for its decision on a pending cancellation (again, while it assesses or records an expiry) and shows it (decision.js).
-import { ApiError, getJson } from "./api.js";
+import { ApiError, getJson, mayUse } from "./api.js";
 import { h, amount, showError, announce } from "./ui.js";
 import { replacePanel } from "./outcomes.js";
 import { hasLapsed } from "./offer-clock.js";
@@ -58,9 +58,10 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
   const id = client.id;
   const current = () => still() && ofRound === rounds.get(id);
   if (waited && !current()) return;
-  let retention;
+  let retention, mayRecord;
   try {
-    retention = await getJson(`/api/customers/${encodeURIComponent(id)}/retention`);
+    // Outcomes are appended: a key that may only read (an auditor's) is shown the decision without its buttons.
+    [retention, mayRecord] = await Promise.all([getJson(`/api/customers/${encodeURIComponent(id)}/retention`), mayUse("append", true)]);
   } catch (error) {
     if (!current()) return;   // a newer read (or another client) has the panel: its answer is the one shown
     if (!(error instanceof ApiError && error.status === 404)) throw error;
@@ -91,7 +92,7 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
     announce("The offer has lapsed: it can no longer be accepted or declined.");
     askAgain("expiry", 0);
   };
-  const panel = { onRecorded: afterOutcome(still, onChanged), slow: attempt >= PollAtMost, onLapse: lapse, later };
+  const panel = { onRecorded: afterOutcome(still, onChanged), mayRecord, slow: attempt >= PollAtMost, onLapse: lapse, later };
   show(() => describe(pending, client, panel));
   if (awaited(pending)) askAgain(awaited(pending), attempt);
 }
