@@ -74,9 +74,9 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
             await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/retention", route =>
             {
                 if (postHeld.Task.IsCompleted) gammaReadAfterTheOutcome.TrySetResult();
-                return route.FulfillAsync(Retention(ScenarioData.Gamma, postHeld.Task.IsCompleted ? null : "offer-made"));
+                return route.FulfillAsync(FakeAnswers.Retention(ScenarioData.Gamma, postHeld.Task.IsCompleted ? null : "offer-made"));
             });
-            await desk.Page.RouteAsync($"**/api/customers/{next}/retention", route => route.FulfillAsync(Retention(next, decided ? "no-offer" : "assessing")));
+            await desk.Page.RouteAsync($"**/api/customers/{next}/retention", route => route.FulfillAsync(FakeAnswers.Retention(next, decided ? "no-offer" : "assessing")));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
             await desk.Record("Accept offer");
@@ -93,7 +93,7 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
         });
     }
 
-    private static RouteFulfillOptions WorkList(string[] ids) => Json(new JsonObject
+    private static RouteFulfillOptions WorkList(string[] ids) => FakeAnswers.Json(new JsonObject
     {
         ["page"] = 1, ["pageSize"] = 50, ["total"] = ids.Length,
         ["items"] = new JsonArray([.. ids.Select(id => (JsonNode)new JsonObject
@@ -102,23 +102,4 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
             ["decision"] = "no-offer", ["offer"] = null, ["currentValue"] = 10m,
         })]),
     });
-
-    private static RouteFulfillOptions Retention(string id, string? decision) => Json(new JsonObject
-    {
-        ["customerId"] = id, ["state"] = decision is null ? "retained" : "cancellation-requested",
-        ["pending"] = decision is null ? null : new JsonObject
-        {
-            ["cancellationTouchpointId"] = $"{id}-cancel", ["requestedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), ["reason"] = "price",
-            ["decision"] = decision, ["why"] = decision == "assessing" ? "The cancellation is being assessed." : "The client is worth it.", ["rule"] = "test",
-            ["inputs"] = new JsonObject(),
-            ["offer"] = decision != "offer-made" ? null : new JsonObject
-            {
-                ["offerId"] = $"offer:{id}-cancel", ["amount"] = 100m, ["cost"] = 100m, ["madeAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
-                ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(7).ToString("O"),
-                ["rule"] = "test", ["inputs"] = new JsonObject(),
-            },
-        },
-    });
-
-    private static RouteFulfillOptions Json(JsonObject body) => new() { Status = 200, ContentType = "application/json", Body = body.ToJsonString() };
 }

@@ -45,13 +45,16 @@ export function serviceNow() { return Date.now() + serviceClockAhead; }
 
 let caller = { key: null, answer: null };
 
-/** Whether the session's key may use an endpoint group (GET /api/keys/me), asked once per key; false when it cannot be told. */
-export function mayUse(group) {
+/**
+ * Whether the session's key may use an endpoint group (GET /api/keys/me), asked once per key;
+ * whenUnknown when it cannot be told (a link may be left out then, a desk's buttons not).
+ */
+export function mayUse(group, whenUnknown = false) {
   const key = apiKey.get();
   if (caller.key !== key || !caller.answer) caller = { key, answer: getJson("/api/keys/me") };
   return caller.answer.then(me => me.groups.includes(group), () => {
     caller.answer = null;   // asked again next time: a moment's 503 must not hide the link for the session
-    return false;
+    return whenUnknown;
   });
 }
 

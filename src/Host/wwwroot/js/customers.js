@@ -4,6 +4,7 @@ import { h, showError, clearError, announce, installKeyDialog, markCurrent, arro
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention, clearRetention } from "./retention.js";
+import { newestRead } from "./newest.js";
 import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
 
 const prompt = installKeyDialog();
@@ -117,14 +118,17 @@ async function refresh(id) {
   ]);
 }
 
+const timelineRead = newestRead();
+
 async function loadTimeline(id, still) {
+  const newest = timelineRead();
   try {
     const view = await getJson(`/api/customers/${encodeURIComponent(id)}/timeline`);
-    if (!still()) return;
+    if (!still() || !newest()) return;
     timeline.show(view.entries);
     setState(view.state);
   } catch (error) {
-    showError(error, "Timeline");
+    if (newest()) showError(error, "Timeline");
   }
 }
 

@@ -1,8 +1,9 @@
-// The pending cancellation: the service's recommended action, its reason, an offer's time left and the desk's outcome buttons.
-import { ApiError, getJson } from "./api.js";
-import { h, amount, figureOf, label, when, showError, announce } from "./ui.js";
-import { outcomes, replacePanel } from "./outcomes.js";
-import { countdown, hasLapsed } from "./offer-clock.js";
+// The retention panel of the open client: asks the service for its decision on a pending cancellation (again, while it assesses or records an expiry) and shows it (decision.js).
+import { ApiError, getJson, mayUse } from "./api.js";
+import { h, amount, showError, announce } from "./ui.js";
+import { replacePanel } from "./outcomes.js";
+import { hasLapsed } from "./offer-clock.js";
+import { describe } from "./decision.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -57,12 +58,14 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
   const id = client.id;
   const current = () => still() && ofRound === rounds.get(id);
   if (waited && !current()) return;
-  let retention;
+  let retention, mayRecord;
   try {
-    retention = await getJson(`/api/customers/${encodeURIComponent(id)}/retention`);
+    // Outcomes are appended: a key that may only read (an auditor's) is shown the decision without its buttons.
+    [retention, mayRecord] = await Promise.all([getJson(`/api/customers/${encodeURIComponent(id)}/retention`), mayUse("append", true)]);
   } catch (error) {
+    if (!current()) return;   // a newer read (or another client) has the panel: its answer is the one shown
     if (!(error instanceof ApiError && error.status === 404)) throw error;
-    if (current()) show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
+    show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
   if (!current()) return;
@@ -89,7 +92,7 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
     announce("The offer has lapsed: it can no longer be accepted or declined.");
     askAgain("expiry", 0);
   };
-  const panel = { onRecorded: afterOutcome(still, onChanged), slow: attempt >= PollAtMost, onLapse: lapse };
+  const panel = { onRecorded: afterOutcome(still, onChanged), mayRecord, slow: attempt >= PollAtMost, onLapse: lapse, later };
   show(() => describe(pending, client, panel));
   if (awaited(pending)) askAgain(awaited(pending), attempt);
 }
@@ -103,65 +106,3 @@ const afterOutcome = (still, onChanged) => async () => {
   const left = !focused || focused === document.body || focused.id === "customer" || !focused.isConnected;
   if (still() && left) document.getElementById("retention-title").focus();
 };
-
-function describe(pending, client, { onRecorded, slow, onLapse }) {
-  const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
-    pending.reason ? ` – “${pending.reason}”` : "");
-  switch (pending.decision) {
-    case "assessing":
-      return [requested, h("p", { class: "decision", "aria-busy": "true" }, "Assessing the request…"),
-        slow ? h("p", { class: "muted", id: "assessing-slowly" },
-          "Still being assessed after a minute: the service is catching up (after a start, or with many requests). This panel keeps checking.") : ""];
-    case "offer-made":
-      return [requested, hasLapsed(pending.offer) ? lapsedOffer(pending.offer, slow) : offerMade(pending, client, onRecorded, onLapse)];
-    case "no-offer":
-      return [requested,
-        h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
-        h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
-        inputs(pending.rule, pending.inputs),
-        outcomes(pending, onRecorded, [{
-          label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
-          touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
-          question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
-        }])];
-    default:
-      return [requested, h("p", { class: "decision" }, `Decision: ${pending.decision}`), h("p", { class: "why" }, pending.why ?? "")];
-  }
-}
-
-function offerMade(pending, client, onRecorded, onLapse) {
-  const offer = pending.offer;
-  const answer = type => ({ type, customerId: client.id, offerId: offer.offerId });
-  return h("div", { class: "offer" },
-    h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
-    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
-      " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
-    h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
-    inputs(offer.rule, offer.inputs),
-    outcomes(pending, onRecorded, [{
-      label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
-      question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
-      consequence: `The client will be recorded as retained, and the offer's cost ${amount(offer.cost)} becomes a retention cost.`,
-    }, {
-      label: "Decline offer", id: "decline-offer", style: "secondary", churns: true, touchpoint: answer("retention-offer-declined"), done: "Offer declined.",
-      question: `Decline the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, decline the offer",
-      consequence: "The client will be recorded as churned.",
-    }]));
-}
-
-// Nothing here can be pressed or focused: the panel is read again every second until the expiry is recorded.
-function lapsedOffer(offer, slow) {
-  return h("div", { class: "offer", id: "offer-lapsed" },
-    h("p", { class: "decision decision-lapsed" }, "Offer lapsed: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
-    h("p", { "aria-busy": "true" }, "It ended unanswered at ", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)),
-      " and can no longer be accepted or declined. The service is recording its expiry, which churns the client."),
-    slow ? h("p", { class: "muted", id: "lapse-recorded-slowly" },
-      "Still not recorded after a minute: the service is catching up (after a start, or with many offers ending). This panel keeps checking.") : "");
-}
-
-function inputs(rule, values) {
-  if (!values || Object.keys(values).length === 0) return "";
-  return h("details", {}, h("summary", {}, "Inputs of the decision"),
-    rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
-    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
-}

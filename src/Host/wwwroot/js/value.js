@@ -2,13 +2,17 @@
 import { getJson } from "./api.js";
 import { h, amount, count, percent, date } from "./ui.js";
 import { lineChart } from "./chart.js";
+import { newestRead } from "./newest.js";
+
+const valueRead = newestRead();
 
 /** Shows the cards and the chart; the history's points also go to onHistory (the timeline shows them on its entries). */
 export async function showValue(id, still, onHistory = () => {}) {
+  const newest = valueRead();
   const path = `/api/customers/${encodeURIComponent(id)}`;
   // Each part on its own: a history the formula cannot give must not hide the value cards.
   const [value, history] = await Promise.allSettled([getJson(`${path}/value`), getJson(`${path}/value-history`)]);
-  if (!still()) return;
+  if (!still() || !newest()) return;
   if (value.status === "fulfilled") showCards(value.value);
   if (history.status === "fulfilled") {
     showChart(history.value.points ?? []);

@@ -1,17 +1,12 @@
 // The desk's work list: clients asking to cancel, open offers first (the one lapsing soonest first), then the oldest requests.
 import { getJson } from "./api.js";
-import { h, amount, count, when, showError, announce, arrowKeys, markCurrent } from "./ui.js";
-import { hasLapsed, msLeft } from "./offer-clock.js";
+import { h, count, showError, announce, arrowKeys, markCurrent } from "./ui.js";
+import { followLapses, entryText } from "./worklist-lapses.js";
 
 /** Read a page at a time ("Show more" adds the next one): the list opens quickly however many are asking. */
 const PageSize = 50;
 /** Requests keep arriving while the desk works: the list is read again this often (while the tab is shown). */
 const RefreshEvery = 30_000;
-/** An offer that lapses is listed until its expiry is recorded (seconds, up to 5 minutes): the list is read again this long after. */
-const ReadAgainAfterLapse = 3_000;
-// A computer asleep may not count its sleep in a timer's wait (and setTimeout takes at most 24.8 days):
-// a longer wait for an offer's end is taken in steps, the service's clock checked at each.
-const LongestLapseWait = 60_000;
 
 const items = document.getElementById("worklist-items");
 const more = document.getElementById("worklist-more");
@@ -23,13 +18,6 @@ let openId = null;
 // would list the client just handled as still asking.
 let readings = 0;
 let inFlight = 0;
-// The entries shown, and one timer for the soonest end among their offers still open: armed at every
-// reading, cleared when the list is shown again.
-let shown = [];
-let lapseTimer = null;
-let readAgain = null;
-// Each offer's lapse is told once, as it lapses or as a reading first lists it lapsed.
-const toldLapsed = new Set();
 
 /** Opening a client from the list calls open(id); "Show more" reads the next page. */
 export function installWorkList(opener) {
@@ -98,63 +86,14 @@ function show(answers) {
     : `${count(total)} asking to cancel${total > listed.length ? `, ${count(listed.length)} shown` : ""}.`;
   // Read again every 30 s: a keyboard user moving through the list keeps their place.
   const focused = items.contains(document.activeElement) ? document.activeElement.dataset.id : null;
-  shown = listed;
   items.replaceChildren(...listed.map(item => h("li", {},
     h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
       h("span", { class: "name" }, item.name ?? item.customerId),
-      h("span", { class: "muted" }, what(item))))));
+      h("span", { class: "muted" }, entryText(item))))));
   markCurrent(items, openId);
   if (focused) [...items.querySelectorAll("button")].find(b => b.dataset.id === focused)?.focus();
   const rest = total - listed.length;
   more.hidden = rest <= 0;
   more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
-  tellLapses();
-  watchLapses();
-}
-
-const withOffer = item => item.decision === "offer-made" && item.offer;
-
-function watchLapses() {
-  clearTimeout(lapseTimer);
-  const left = shown.filter(withOffer).map(item => msLeft(item.offer)).filter(ms => ms > 0);
-  if (left.length === 0) return;
-  lapseTimer = setTimeout(() => {
-    markLapses();
-    watchLapses();
-  }, Math.min(...left, LongestLapseWait));
-}
-
-// In place: the keyboard stays on its entry and nothing moves under the pointer until the next reading.
-function markLapses() {
-  const byId = new Map(shown.map(item => [item.customerId, item]));
-  for (const button of items.querySelectorAll("button[data-id]")) {
-    const item = byId.get(button.dataset.id);
-    const text = button.querySelector(".muted");
-    if (item && text && text.textContent !== what(item)) text.textContent = what(item);
-  }
-  tellLapses();
-}
-
-// The status line names the client (the open one's panel says so itself). The list is read again soon:
-// the service stops listing the client once it has recorded the expiry. Not while a reading is on its
-// way: that one is shown instead, and no lapse ever sends a second.
-function tellLapses() {
-  const lapsed = shown.filter(item => withOffer(item) && hasLapsed(item.offer) && !toldLapsed.has(item.offer.offerId));
-  if (lapsed.length === 0) return;
-  lapsed.forEach(item => toldLapsed.add(item.offer.offerId));
-  const others = lapsed.filter(item => item.customerId !== openId);
-  if (others.length > 0)
-    announce(`Offer lapsed, its expiry being recorded: ${others.map(item => item.name ?? item.customerId).join(", ")}.`);
-  if (readAgain === null) readAgain = setTimeout(() => {
-    readAgain = null;
-    if (inFlight === 0) showWorkList();
-  }, ReadAgainAfterLapse);
-}
-
-function what(item) {
-  const value = item.currentValue === null ? "" : `value ${amount(item.currentValue)} · `;
-  if (withOffer(item) && hasLapsed(item.offer)) return `${value}offer ${amount(item.offer.amount)} lapsed at ${when(item.offer.expiresAt)}, expiry being recorded`;
-  if (item.decision === "offer-made") return `${value}offer ${amount(item.offer.amount)} until ${when(item.offer.expiresAt)}`;
-  if (item.decision === "no-offer") return `${value}no offer · asked ${when(item.requestedAt)}`;
-  return `being assessed · asked ${when(item.requestedAt)}`;
+  followLapses({ shown: listed, items, isOpen: id => id === openId, readAgainUnlessReading: () => { if (inFlight === 0) showWorkList(); } });
 }

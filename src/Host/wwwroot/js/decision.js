@@ -1,0 +1,75 @@
+// What the retention panel shows of a pending cancellation: the service's recommended action, its
+// reason and inputs, an offer's time left, and the desk's outcome buttons.
+import { h, amount, figureOf, label, when } from "./ui.js";
+import { outcomes } from "./outcomes.js";
+import { countdown, hasLapsed } from "./offer-clock.js";
+
+/**
+ * The panel's content for a pending cancellation, by the service's decision. panel: { onRecorded (after
+ * an outcome), mayRecord (the key may record outcomes), slow (asked for a minute already), onLapse (at
+ * the offer's end), later (the panel's timers) }.
+ */
+export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse, later }) {
+  // Buttons a key may not use would end, past their confirm, in a 403: the decision is shown without them.
+  const decide = choices => mayRecord ? outcomes(pending, onRecorded, choices)
+    : h("p", { class: "muted", id: "outcomes-read-only" }, "This API key may read the decision but not record its outcome (that takes a desk key).");
+  const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
+    pending.reason ? ` – “${pending.reason}”` : "");
+  switch (pending.decision) {
+    case "assessing":
+      return [requested, h("p", { class: "decision", "aria-busy": "true" }, "Assessing the request…"),
+        slow ? h("p", { class: "muted", id: "assessing-slowly" },
+          "Still being assessed after a minute: the service is catching up (after a start, or with many requests). This panel keeps checking.") : ""];
+    case "offer-made":
+      return [requested, hasLapsed(pending.offer) ? lapsedOffer(pending.offer, slow) : offerMade(pending, client, decide, onLapse, later)];
+    case "no-offer":
+      return [requested,
+        h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
+        h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
+        inputs(pending.rule, pending.inputs),
+        decide([{
+          label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
+          touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
+          question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
+        }])];
+    default:
+      return [requested, h("p", { class: "decision" }, `Decision: ${pending.decision}`), h("p", { class: "why" }, pending.why ?? "")];
+  }
+}
+
+function offerMade(pending, client, decide, onLapse, later) {
+  const offer = pending.offer;
+  const answer = type => ({ type, customerId: client.id, offerId: offer.offerId });
+  return h("div", { class: "offer" },
+    h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
+    h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
+      " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
+    h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
+    inputs(offer.rule, offer.inputs),
+    decide([{
+      label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
+      question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
+      consequence: `The client will be recorded as retained, and the offer's cost ${amount(offer.cost)} becomes a retention cost.`,
+    }, {
+      label: "Decline offer", id: "decline-offer", style: "secondary", churns: true, touchpoint: answer("retention-offer-declined"), done: "Offer declined.",
+      question: `Decline the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, decline the offer",
+      consequence: "The client will be recorded as churned.",
+    }]));
+}
+
+// Nothing here can be pressed or focused: the panel is read again every second until the expiry is recorded.
+function lapsedOffer(offer, slow) {
+  return h("div", { class: "offer", id: "offer-lapsed" },
+    h("p", { class: "decision decision-lapsed" }, "Offer lapsed: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
+    h("p", { "aria-busy": "true" }, "It ended unanswered at ", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)),
+      " and can no longer be accepted or declined. The service is recording its expiry, which churns the client."),
+    slow ? h("p", { class: "muted", id: "lapse-recorded-slowly" },
+      "Still not recorded after a minute: the service is catching up (after a start, or with many offers ending). This panel keeps checking.") : "");
+}
+
+function inputs(rule, values) {
+  if (!values || Object.keys(values).length === 0) return "";
+  return h("details", {}, h("summary", {}, "Inputs of the decision"),
+    rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
+    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
+}

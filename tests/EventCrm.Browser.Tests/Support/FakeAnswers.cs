@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace EventCrm.Browser.Tests.Support;
+
+/// <summary>Answers a scenario gives the page in the service's place (route interception): what it needs, when it needs it.</summary>
+public static class FakeAnswers
+{
+    /// <summary>GET /api/customers/{id}/retention: asking to cancel with this decision ("assessing", "offer-made", "no-offer"), or retained when null.</summary>
+    public static RouteFulfillOptions Retention(string id, string? decision) => Json(new JsonObject
+    {
+        ["customerId"] = id, ["state"] = decision is null ? "retained" : "cancellation-requested",
+        ["pending"] = decision is null ? null : new JsonObject
+        {
+            ["cancellationTouchpointId"] = $"{id}-cancel", ["requestedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), ["reason"] = "price",
+            ["decision"] = decision, ["why"] = decision == "assessing" ? "The cancellation is being assessed." : "The client is worth it.", ["rule"] = "test",
+            ["inputs"] = new JsonObject(),
+            ["offer"] = decision != "offer-made" ? null : new JsonObject
+            {
+                ["offerId"] = $"offer:{id}-cancel", ["amount"] = 100m, ["cost"] = 100m, ["madeAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
+                ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(7).ToString("O"),
+                ["rule"] = "test", ["inputs"] = new JsonObject(),
+            },
+        },
+    });
+
+    public static RouteFulfillOptions Json(JsonObject body) => new() { Status = 200, ContentType = "application/json", Body = body.ToJsonString() };
+}
