@@ -49,14 +49,14 @@ public static class GetCurrentModelEndpoint
 {
     [WolverineGet("/api/models/current"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The last refit recorded at or before knownAt.", Body = typeof(CurrentModelView))]
-    [Answers(400, "An unparseable knownAt.")]
+    [Answers(400, "An unparseable knownAt, or one after today.")]
     [Answers(404, "No model had been fitted by knownAt.")]
-    public static async Task<IResult> Get(PortfolioModels models, string? knownAt, CancellationToken ct)
+    public static async Task<IResult> Get(PortfolioModels models, string? knownAt, TimeProvider clock, CancellationToken ct)
     {
         DateTimeOffset? moment = null;
         if (knownAt is not null)
         {
-            if (Values.Moments.Refusal("knownAt", knownAt, out var parsed) is { } refused) return refused;
+            if (Values.Moments.PastRefusal("knownAt", knownAt, clock.GetUtcNow(), out var parsed) is { } refused) return refused;
             moment = parsed;
         }
         var known = await models.KnownAtAsync(moment, ct);

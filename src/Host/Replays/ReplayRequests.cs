@@ -63,10 +63,10 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
 
     private Task<long> HighWaterAsync(IMartenDatabase database, CancellationToken ct) => logEnd.ReadAsync(database, store.Options.DatabaseSchemaName, ct);
 
-    /// <summary>A replay counts touchpoints; other events of a stream (an erasure record) are not history to value.</summary>
+    /// <summary>A replay counts touchpoints; other events of a stream (an erasure record) are not history to value, nor are archived ones (ReplayLog).</summary>
     private Task<long> TouchpointsUpToAsync(IMartenDatabase database, long highWater, CancellationToken ct) =>
         ScalarAsync(database, $"select count(*) from {store.Options.DatabaseSchemaName}.mt_events " +
-                              "where seq_id <= @hw and stream_id not like 'system:%' and type = any(@touchpoints)",
+                              "where seq_id <= @hw and stream_id not like 'system:%' and type = any(@touchpoints) and not is_archived",
             command =>
             {
                 command.Parameters.AddWithValue("hw", highWater);

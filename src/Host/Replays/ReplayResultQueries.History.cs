@@ -26,7 +26,7 @@ public sealed partial class ReplayResultQueries
         await using var connection = (await databases.DatabaseIn(tenant)).CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"select type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where stream_id = @id and seq_id <= @hw order by version", connection);
+            $"select type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where stream_id = @id and seq_id <= @hw and not is_archived order by version", connection);
         command.Parameters.AddWithValue("id", customerId);
         command.Parameters.AddWithValue("hw", highWater);
         var touchpoints = new List<ITouchpoint>();

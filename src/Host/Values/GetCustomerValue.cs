@@ -18,7 +18,7 @@ public static class GetCustomerValueEndpoint
     /// </summary>
     [WolverineGet("/api/customers/{id}/value"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The customer's historical, current and potential value.", Body = typeof(ValueView))]
-    [Answers(400, "An unparseable asOf or knownAt, an asOf after today, or a formula not of the form name@version; errors names it.")]
+    [Answers(400, "An unparseable asOf or knownAt, an asOf or knownAt after today, or a formula not of the form name@version; errors names it.")]
     [Answers(404, "An unknown customer (or none of its touchpoints recorded by knownAt), or an unknown formula or version.")]
     [Answers(409, "bgnbd-gg without fitted BG/NBD and Gamma-Gamma models.")]
     [Answers(422, "The formula cannot be computed for these inputs; the detail says why.")]

@@ -25,7 +25,7 @@ public static class GetValueHistoryEndpoint
     /// <summary>The customer's value after each touchpoint, in business-time order, each valued as of that touchpoint.</summary>
     [WolverineGet("/api/customers/{id}/value-history"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The customer's value after each touchpoint.", Body = typeof(ValueHistoryView))]
-    [Answers(400, "An unparseable knownAt, or a formula not of the form name@version; errors names it.")]
+    [Answers(400, "An unparseable knownAt or one after today, or a formula not of the form name@version; errors names it.")]
     [Answers(404, "An unknown customer or formula.")]
     [Answers(409, "A point's formula cannot be computed: bgnbd-gg without fitted models.")]
     [Answers(422, "A point's formula parameters do not fit the ledger; the detail says why.")]

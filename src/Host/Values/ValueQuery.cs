@@ -23,7 +23,8 @@ public sealed record ValueQuery(FormulaChoice Formula, DateTimeOffset AsOf, Date
         DateTimeOffset? known = null;
         if (knownAt is not null)
         {
-            if (Moments.Refusal("knownAt", knownAt, out var k) is { } refused) return (null, refused);
+            // A day to come is refused like an asOf: read as now, it would label today's figures with a date not reached yet.
+            if (Moments.PastRefusal("knownAt", knownAt, now, out var k) is { } refused) return (null, refused);
             known = k;
         }
         var businessTime = now;

@@ -80,6 +80,29 @@ public class when_a_moment_is_read(AppFixture app)
     }
 
     [Fact]
+    public async Task a_known_at_of_a_day_to_come_is_refused_as_an_as_of_is_and_today_s_date_is_still_read()
+    {
+        var customer = await CustomerWithAPurchase();
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var dayAfterTomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
+
+        // What was known at the end of today is everything recorded so far: the purchase of 100.
+        var known = await app.Host.GetJson($"/api/customers/{customer}/value?asOf=2025-01-11&knownAt={today}");
+        // Nothing is known at a day to come: it used to answer today's figures labelled with that date.
+        var value = await app.Host.GetJson($"/api/customers/{customer}/value?asOf=2025-01-11&knownAt={dayAfterTomorrow}", 400);
+        var moment = await app.Host.GetJson($"/api/customers/{customer}/value?knownAt={dayAfterTomorrow}T00:00:00Z", 400);
+        var history = await app.Host.GetJson($"/api/customers/{customer}/value-history?knownAt={dayAfterTomorrow}", 400);
+        var model = await app.Host.GetJson($"/api/models/current?knownAt={dayAfterTomorrow}", 400);
+
+        known["historical"]!["revenue"]!.GetValue<decimal>().ShouldBe(100m);
+        foreach (var problem in new[] { value, moment, history, model })
+        {
+            problem.ErrorKeys().ShouldBe(["knownAt"]);
+            problem["errors"]!["knownAt"]![0]!.GetValue<string>().ShouldContain("must not be after today");
+        }
+    }
+
+    [Fact]
     public async Task a_plus_sent_unencoded_is_refused_with_the_advice_to_send_it_as_percent_2b()
     {
         var customer = await CustomerWithAPurchase();

@@ -14,11 +14,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Models.PortfolioModels _portfolioModels;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_models_current(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Models.PortfolioModels portfolioModels) : base(wolverineHttpOptions)
+        public GET_api_models_current(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Models.PortfolioModels portfolioModels, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _portfolioModels = portfolioModels;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -30,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             var knownAt = httpContext.Request.Query["knownAt"];
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Models.GetCurrentModelEndpoint.Get(_portfolioModels, knownAt, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Models.GetCurrentModelEndpoint.Get(_portfolioModels, knownAt, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
