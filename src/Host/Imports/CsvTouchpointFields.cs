@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using EventCrm.Host.Touchpoints;
 
 namespace EventCrm.Host.Imports;
@@ -9,7 +10,7 @@ namespace EventCrm.Host.Imports;
 /// number, of the <c>resolved</c> column that reads as true or false a flag, and any other cell is
 /// text, which a number or flag field then refuses in the API's words ("must be a number").
 /// </summary>
-public sealed class CsvTouchpointFields(TouchpointCsv csv, string[] cells) : TouchpointFields
+public sealed partial class CsvTouchpointFields(TouchpointCsv csv, string[] cells) : TouchpointFields
 {
     private const NumberStyles NumberCell = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
     private readonly bool[] _taken = new bool[cells.Length];
@@ -23,14 +24,14 @@ public sealed class CsvTouchpointFields(TouchpointCsv csv, string[] cells) : Tou
     protected override (decimal? Number, string? Problem) TakeDecimal(string name)
     {
         if (Take(name) is not { } cell) return (null, null);
-        return AsNumber(name, cell) is { } number ? (number, null) : (null, "must be a number");
+        return AsNumber(name, cell) is { } number ? (number, null) : (null, NotANumber(cell));
     }
 
     // A JSON number is a whole number when it is written without a fraction: a decimal of scale 0.
     protected override (int? Number, string? Problem) TakeInt(string name)
     {
         if (Take(name) is not { } cell) return (null, null);
-        if (AsNumber(name, cell) is not { } number) return (null, "must be a number");
+        if (AsNumber(name, cell) is not { } number) return (null, WrittenAsANumber().IsMatch(cell) ? "must be a whole number" : "must be a number");
         return number.Scale == 0 && number is >= int.MinValue and <= int.MaxValue ? ((int)number, null) : (null, "must be a whole number");
     }
 
@@ -55,6 +56,15 @@ public sealed class CsvTouchpointFields(TouchpointCsv csv, string[] cells) : Tou
 
     private decimal? AsNumber(string name, string cell) =>
         TouchpointCsv.IsNumberColumn(name) && decimal.TryParse(cell, NumberCell, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    /// <summary>
+    /// Written as a number but beyond a decimal's 28 digits (1e300, 32 digits): "is out of range", as
+    /// the API says of the same JSON number, rather than "must be a number" to someone who wrote one.
+    /// </summary>
+    private static string NotANumber(string cell) => WrittenAsANumber().IsMatch(cell) ? "is out of range" : "must be a number";
+
+    [GeneratedRegex(@"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")]
+    private static partial Regex WrittenAsANumber();
 
     private static bool? AsFlag(string name, string cell) =>
         TouchpointCsv.IsFlagColumn(name) && bool.TryParse(cell, out var flag) ? flag : null;

@@ -50,6 +50,15 @@ public class when_reading_import_rows
     }
 
     [Fact]
+    public void a_number_too_large_is_out_of_range_not_a_non_number()
+    {
+        var (_, reasons) = Csv.Read(Row(("type", "purchase"), ("touchpointId", "t-2"), ("customerId", "c-1"),
+            ("occurredAt", "2024-03-14T15:20:00+01:00"), ("orderId", "4711"), ("amount", "1e300"), ("margin", "12345678901234567890123456789012"), ("category", "rollers")), Now);
+
+        reasons.ShouldBe(["amount: is out of range", "margin: is out of range"]);
+    }
+
+    [Fact]
     public void any_row_reads_as_its_json_object_reads_through_the_api()
     {
         var random = new Random(7);
@@ -90,6 +99,8 @@ public class when_reading_import_rows
                 if (TouchpointCsv.IsNumberColumn(Header[i]) && decimal.TryParse(cells[i],
                         NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number))
                     writer.WriteNumberValue(number);
+                else if (TouchpointCsv.IsNumberColumn(Header[i]) && IsJsonNumber(cells[i]))
+                    writer.WriteRawValue(cells[i]);   // a number too large for a decimal, as a client would send it
                 else if (TouchpointCsv.IsFlagColumn(Header[i]) && bool.TryParse(cells[i], out var flag))
                     writer.WriteBooleanValue(flag);
                 else
@@ -98,6 +109,13 @@ public class when_reading_import_rows
             writer.WriteEndObject();
         }
         return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    private static bool IsJsonNumber(string text)
+    {
+        if (text.Trim() != text) return false;
+        try { return JsonDocument.Parse(text).RootElement.ValueKind == JsonValueKind.Number; }
+        catch (JsonException) { return false; }
     }
 
     /// <summary>The fields each type takes (docs/api.md); the other types are refused whatever their cells.</summary>
@@ -117,7 +135,7 @@ public class when_reading_import_rows
     };
     private static readonly string[] Types = [.. FieldsOf.Keys, "retention-offer-accepted", "retention-offer-made", "parcel", "", " purchase "];
     private static readonly string[] Numbers =
-        ["12", "250.00", "-3", "0", "-0", "-0.0", "1e3", "1.50e1", "12.0", "2147483647", "2147483648", "-2147483649", "1E-30", "79228162514264337593543950336",
+        ["12", "250.00", "-3", "0", "-0", "-0.0", "1e3", "1.50e1", "12.0", "2147483647", "2147483648", "-2147483649", "1E-30", "79228162514264337593543950336", "1e300", "12345678901234567890123456789012",
          "+5", ".5", "5.", "12,5", "1 000", " 7 ", "abc", "NaN", "0x10"];
     private static readonly string[] Flags = ["true", "false", "True", "FALSE", " true ", "yes", "1", "0", "null"];
     private static readonly string[] Texts =
