@@ -11,12 +11,14 @@ using Shouldly;
 
 namespace EventCrm.Tests.EventLog;
 
+public sealed class MissingFactsHost() : ProcessSchemaHost("eventcrm_missing_facts");
+
 /// <summary>
 /// A purchase stored without its margin used to read as a purchase with a margin of 0, and the
 /// customer's value was worked out from it without a word. A field an event cannot do without is
 /// now required when the event is read: the read fails, naming it, and no value is given.
 /// </summary>
-public class when_a_stored_event_lacks_one_of_its_facts(OlderShapesHost older) : IClassFixture<OlderShapesHost>
+public class when_a_stored_event_lacks_one_of_its_facts(MissingFactsHost older) : IClassFixture<MissingFactsHost>
 {
     private static readonly DateTimeOffset Recorded = new(2026, 12, 5, 9, 0, 0, TimeSpan.Zero);
 

@@ -11,7 +11,7 @@ namespace EventCrm.Tests.Retention;
 /// its offerId column (until 2026-12-05 the import named these types as valid, then refused
 /// offerId as an unknown column, and every such row as lacking it).
 /// </summary>
-public class when_a_crm_sends_the_answers_to_retention_offers_in_an_import(RetentionHost retention) : IClassFixture<RetentionHost>
+public class when_a_crm_sends_the_answers_to_retention_offers_in_an_import(ImportedAnswersHost retention) : IClassFixture<ImportedAnswersHost>
 {
     private const string Header = "type,touchpointId,customerId,occurredAt,offerId";
 

@@ -10,7 +10,7 @@ namespace EventCrm.Tests.Touchpoints;
 /// (retention decisions, expiries) under ids derived from the cancellation's: a caller may not take
 /// them, nor write to the event store's own stream.
 /// </summary>
-public class when_a_caller_uses_the_services_own_ids(RetentionHost retention) : IClassFixture<RetentionHost>
+public class when_a_caller_uses_the_services_own_ids(ServiceIdsHost retention) : IClassFixture<ServiceIdsHost>
 {
     [Fact]
     public async Task the_id_of_a_decision_to_come_is_refused_and_the_cancellation_is_assessed()
