@@ -18,6 +18,8 @@ public sealed class TouchpointCsv
         // The answers to retention offers (a CRM where the desk works sends them): without it the
         // reader names their types as valid, then every such row lacks its offerId.
         "offerId",
+        // The request a cancellation-withdrawn withdraws.
+        "cancellationTouchpointId",
     ];
     /// <summary>
     /// The longest line a file may hold: a row's longest possible cells (ids of 100 and 200

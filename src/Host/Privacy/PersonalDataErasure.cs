@@ -114,6 +114,7 @@ public static class PersonalDataErasure
             case Event<SupportCallLogged> call: call.Data = Masked(call.Data, fields); break;
             case Event<VisitMade> visit: visit.Data = Masked(visit.Data, fields); break;
             case Event<CancellationRequested> request: request.Data = Masked(request.Data, fields); break;
+            case Event<CancellationWithdrawn> withdrawal: withdrawal.Data = Masked(withdrawal.Data, fields); break;
             case Event<CustomerChurned> churn: churn.Data = Masked(churn.Data, fields); break;
             default: throw new InvalidOperationException($"no masking rule for {e.EventTypeName}");
         }

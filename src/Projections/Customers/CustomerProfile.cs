@@ -41,13 +41,16 @@ public sealed record CustomerProfile
     public IReadOnlyList<OpenOffer> OpenOffers { get; init; } = [];
     /// <summary>The business time of the latest cancellation request; an answer to a retention offer may not be dated before it.</summary>
     public DateTimeOffset? LatestCancellationAt { get; init; }
+    /// <summary>The touchpoint id of that request: a withdrawal names it. Null in profiles stored before it was kept (2026-12-06).</summary>
+    public string? LatestCancellationId { get; init; }
     /// <summary>When the customer's personal data was last erased (docs/privacy.md); null if never.</summary>
     public DateTimeOffset? ErasedAt { get; init; }
 
     public static CustomerProfile StartFor(string customerId) => new() { Id = customerId };
 
     /// <summary>What the ingestion decision needs to know of this customer.</summary>
-    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => new OfferWindow(o.MadeAt, o.ExpiresAt)), LatestCancellationAt);
+    public CustomerStanding Standing() => new(Version, HasSignedUp, OpenOffers.ToDictionary(o => o.OfferId, o => new OfferWindow(o.MadeAt, o.ExpiresAt)),
+        LatestCancellationAt, Marks.Select(m => new StandingMark(m.OccurredAt, m.Version, m.Type)).ToList(), LatestCancellationId);
 
     public CustomerProfile Record(ITouchpoint touchpoint, long version, DateTimeOffset recordedAt)
     {
@@ -59,7 +62,12 @@ public sealed record CustomerProfile
                 HasSignedUp = true, Segment = signup.Segment, Channel = signup.Channel ?? Channel,
             },
             RetentionOfferMade offer => this with { OpenOffers = [.. OpenOffers, new OpenOffer(offer.OfferId, offer.CancellationTouchpointId, offer.ExpiresAt, offer.OccurredAt)] },
-            CancellationRequested c => this with { LatestCancellationAt = IngestionDecision.Later(LatestCancellationAt, c.OccurredAt) },
+            CancellationRequested c => this with
+            {
+                LatestCancellationAt = IngestionDecision.Later(LatestCancellationAt, c.OccurredAt),
+                // The latest in business time; of two at the same time, the one recorded last.
+                LatestCancellationId = LatestCancellationAt > c.OccurredAt ? LatestCancellationId : c.TouchpointId,
+            },
             RetentionOfferAccepted a => Close(a.OfferId),
             RetentionOfferDeclined d => Close(d.OfferId),
             RetentionOfferExpired e => Close(e.OfferId),

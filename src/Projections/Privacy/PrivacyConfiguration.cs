@@ -18,6 +18,7 @@ public static class PrivacyConfiguration
         opts.Events.AddMaskingRuleForProtectedInformation<SupportCallLogged>(PersonalData.EraseAll);
         opts.Events.AddMaskingRuleForProtectedInformation<VisitMade>(PersonalData.EraseAll);
         opts.Events.AddMaskingRuleForProtectedInformation<CancellationRequested>(PersonalData.EraseAll);
+        opts.Events.AddMaskingRuleForProtectedInformation<CancellationWithdrawn>(PersonalData.EraseAll);
         opts.Events.AddMaskingRuleForProtectedInformation<CustomerChurned>(PersonalData.EraseAll);
         return opts;
     }

@@ -38,16 +38,24 @@ public static class DecisionsInTurn
         var offers = new Dictionary<string, OfferWindow>(before?.OpenOffers ?? new Dictionary<string, OfferWindow>());
         var signedUp = before?.HasSignedUp ?? false;
         var latestCancellation = before?.LatestCancellationAt;
+        var latestCancellationId = before?.LatestCancellationId;
         foreach (var touchpoint in appended)
         {
             if (touchpoint is SignedUp) signedUp = true;
-            if (touchpoint is CancellationRequested cancellation) latestCancellation = IngestionDecision.Later(latestCancellation, cancellation.OccurredAt);
+            if (touchpoint is CancellationRequested cancellation)
+            {
+                if (cancellation.OccurredAt >= (latestCancellation ?? DateTimeOffset.MinValue)) latestCancellationId = cancellation.TouchpointId;
+                latestCancellation = IngestionDecision.Later(latestCancellation, cancellation.OccurredAt);
+            }
             if (touchpoint is RetentionOfferMade made) offers[made.OfferId] = new OfferWindow(made.OccurredAt, made.ExpiresAt);
             if (IngestionDecision.OfferAnswered(touchpoint) is { } closed) offers.Remove(closed);
             if (touchpoint is CustomerChurned gone)
                 foreach (var (offerId, window) in offers.ToList())
                     if (IngestionDecision.ClosedByChurn(window.MadeAt, latestCancellation, gone)) offers.Remove(offerId);
         }
-        return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers, latestCancellation);
+        var marks = CancellationRules.MarksOf(before, appended) is { } all
+            ? Lifecycle.DecidingMarks.Of(all, m => m.OccurredAt, m => m.Version, m => m.Type)
+            : null;
+        return new CustomerStanding((before?.Version ?? 0) + appended.Count, signedUp, offers, latestCancellation, marks, latestCancellationId);
     }
 }

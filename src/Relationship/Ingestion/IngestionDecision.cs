@@ -11,11 +11,13 @@ public sealed record StoredTouchpoint(string CustomerId, ITouchpoint Touchpoint)
 
 /// <summary>
 /// What the store knows of a customer that matters for accepting new touchpoints: its open
-/// retention offers by id, with when each was made and expires, and the business time of its latest
-/// cancellation request (null if none, or recorded before profiles kept it).
+/// retention offers by id, with when each was made and expires, the business time of its latest
+/// cancellation request (null if none, or recorded before profiles kept it), that request's id
+/// (null if none, or recorded before profiles kept it) and the marks that decide its state
+/// (<see cref="Lifecycle.DecidingMarks"/>; null when not known: its state is then not judged).
 /// </summary>
 public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyDictionary<string, OfferWindow> OpenOffers,
-    DateTimeOffset? LatestCancellationAt = null)
+    DateTimeOffset? LatestCancellationAt = null, IReadOnlyList<Lifecycle.StandingMark>? Marks = null, string? LatestCancellationId = null)
 {
     public CustomerStanding(long version, bool hasSignedUp) : this(version, hasSignedUp, new Dictionary<string, OfferWindow>()) { }
 }
@@ -23,9 +25,10 @@ public sealed record CustomerStanding(long Version, bool HasSignedUp, IReadOnlyD
 /// <summary>When an offer may be answered, in business time: from when it was made (null in profiles stored before it was kept) until it expires.</summary>
 public sealed record OfferWindow(DateTimeOffset? MadeAt, DateTimeOffset ExpiresAt);
 
-public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict }
+/// <summary>HTTP: <see cref="Conflict"/> is 409 (the customer's state or a reused id forbids it), the others 404.</summary>
+public enum RejectionKind { UnknownCustomer, UnknownOffer, Conflict, UnknownCancellation }
 
-/// <param name="Field">The field at fault: the customer that does not exist or already signed up, the offer, the answer's time, or the id reused.</param>
+/// <param name="Field">The field at fault: the customer that does not exist, already signed up or has nothing to cancel, the offer or request answered, the answer's time, or the id reused.</param>
 public sealed record Rejection(int Index, string TouchpointId, RejectionKind Kind, string Reason, string Field = "touchpointId");
 
 /// <summary>The touchpoints to append to one customer's stream, in request order.</summary>
@@ -65,6 +68,7 @@ public static class IngestionDecision
         var signedUpInBatch = new HashSet<string>();
         var answeredInBatch = new HashSet<string>();
         var cancellationsInBatch = new Dictionary<string, DateTimeOffset>();
+        var cancellationIdsInBatch = new Dictionary<string, string>();
 
         foreach (var item in batch)
         {
@@ -132,8 +136,31 @@ public static class IngestionDecision
                 }
             }
 
+            // Whether the customer has anything to cancel, or a request to withdraw, by the state the touchpoint finds.
+            if (item.Touchpoint is CancellationRequested or CancellationWithdrawn)
+            {
+                var standing = standings.GetValueOrDefault(item.CustomerId);
+                var marks = CancellationRules.MarksOf(standing, pending.GetValueOrDefault(item.CustomerId));
+                var refusal = item.Touchpoint is CancellationWithdrawn withdrawal
+                    ? CancellationRules.RefuseWithdrawal(item, withdrawal, marks,
+                        cancellationIdsInBatch.GetValueOrDefault(item.CustomerId) ?? standing?.LatestCancellationId,
+                        (standing?.OpenOffers ?? new Dictionary<string, OfferWindow>()).Where(o => !answeredInBatch.Contains(o.Key)))
+                    : CancellationRules.RefuseRequest(item, marks);
+                if (refusal is not null)
+                {
+                    rejections.Add(refusal);
+                    continue;
+                }
+            }
+
             if (item.Touchpoint is CancellationRequested cancellation)
+            {
+                // The latest in business time; of two at the same time, the one recorded last.
+                if (cancellationsInBatch.GetValueOrDefault(item.CustomerId, DateTimeOffset.MinValue) <= cancellation.OccurredAt
+                    && (standings.GetValueOrDefault(item.CustomerId)?.LatestCancellationAt ?? DateTimeOffset.MinValue) <= cancellation.OccurredAt)
+                    cancellationIdsInBatch[item.CustomerId] = cancellation.TouchpointId;
                 cancellationsInBatch[item.CustomerId] = Later(cancellationsInBatch.GetValueOrDefault(item.CustomerId), cancellation.OccurredAt);
+            }
             if (OfferAnswered(item.Touchpoint) is { } answered) answeredInBatch.Add(answered);
             if (item.Touchpoint is CustomerChurned gone && standings.TryGetValue(item.CustomerId, out var leaving))
                 answeredInBatch.UnionWith(leaving.OpenOffers

@@ -14,7 +14,7 @@ public sealed record PersonalDataErased(DateTimeOffset ErasedAt, string Requeste
 /// <summary>
 /// What is personal in a customer's events and how it is erased (docs/privacy.md): the name and
 /// email of lead-captured and signed-up, and the free text people write (a lead's source, the
-/// reason of a support call, a cancellation request or a churn, the purpose of a visit), which
+/// reason of a support call, a cancellation request, its withdrawal or a churn, the purpose of a visit), which
 /// may name or describe a person; each replaced by the literal <see cref="Erased"/> (a free-text
 /// field left empty stays empty). Every other field (amounts, dates, segment, categories, ids)
 /// stays as it was, so values do not change.
@@ -36,6 +36,7 @@ public static class PersonalData
         [TouchpointTypes.SupportCall] = "reason",
         [TouchpointTypes.Visit] = "purpose",
         [TouchpointTypes.CancellationRequested] = "reason",
+        [TouchpointTypes.CancellationWithdrawn] = "reason",
         [TouchpointTypes.Churned] = "reason",
     };
 
@@ -53,6 +54,7 @@ public static class PersonalData
         SupportCallLogged call => [("reason", call.Reason)],
         VisitMade visit => [("purpose", visit.Purpose)],
         CancellationRequested request => [("reason", request.Reason)],
+        CancellationWithdrawn withdrawal => [("reason", withdrawal.Reason)],
         CustomerChurned churn => [("reason", churn.Reason)],
         _ => [],
     };
@@ -68,6 +70,7 @@ public static class PersonalData
         SupportCallLogged call => call with { Reason = Mask(call.Reason, "reason", fields) },
         VisitMade visit => visit with { Purpose = Mask(visit.Purpose, "purpose", fields) },
         CancellationRequested request => request with { Reason = Mask(request.Reason, "reason", fields) },
+        CancellationWithdrawn withdrawal => withdrawal with { Reason = Mask(withdrawal.Reason, "reason", fields) },
         CustomerChurned churn => churn with { Reason = Mask(churn.Reason, "reason", fields) },
         _ => data,
     };

@@ -53,3 +53,11 @@ public sealed record RetentionOfferAccepted(string TouchpointId, DateTimeOffset 
 public sealed record RetentionOfferDeclined(string TouchpointId, DateTimeOffset OccurredAt, string OfferId) : ITouchpoint;
 
 public sealed record RetentionOfferExpired(string TouchpointId, DateTimeOffset OccurredAt, string OfferId) : ITouchpoint;
+
+/// <summary>
+/// The client who asked to cancel stays, no retention offer open (none was made, or the desk talked
+/// them out of it): the request is withdrawn, the client active again. It costs nothing.
+/// </summary>
+/// <param name="CancellationTouchpointId">The request withdrawn: the client's latest request to cancel.</param>
+public sealed record CancellationWithdrawn(
+    string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string? Reason) : ITouchpoint;

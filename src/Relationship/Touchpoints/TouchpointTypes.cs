@@ -16,6 +16,7 @@ public static class TouchpointTypes
     public const string PromotionAccepted = "promotion-accepted";
     public const string PromotionDeclined = "promotion-declined";
     public const string CancellationRequested = "cancellation-requested";
+    public const string CancellationWithdrawn = "cancellation-withdrawn";
     public const string Churned = "churned";
     public const string RetentionOfferMade = "retention-offer-made";
     public const string RetentionNotOffered = "retention-not-offered";
@@ -35,6 +36,7 @@ public static class TouchpointTypes
         [PromotionAccepted] = typeof(Touchpoints.PromotionAccepted),
         [PromotionDeclined] = typeof(Touchpoints.PromotionDeclined),
         [CancellationRequested] = typeof(Touchpoints.CancellationRequested),
+        [CancellationWithdrawn] = typeof(Touchpoints.CancellationWithdrawn),
         [Churned] = typeof(CustomerChurned),
         [RetentionOfferMade] = typeof(Touchpoints.RetentionOfferMade),
         [RetentionNotOffered] = typeof(Touchpoints.RetentionNotOffered),
@@ -52,8 +54,8 @@ public static class TouchpointTypes
             ? name
             : throw new ArgumentException($"{touchpointType.Name} is not a registered touchpoint type");
 
-    /// <summary>What a retention desk may record without the ingest role: the outcomes of its own offers.</summary>
-    public static readonly IReadOnlySet<string> RecordedByTheDesk = new HashSet<string> { RetentionOfferAccepted, RetentionOfferDeclined, Churned };
+    /// <summary>What a retention desk may record without the ingest role: the outcomes of the requests to cancel it handles.</summary>
+    public static readonly IReadOnlySet<string> RecordedByTheDesk = new HashSet<string> { RetentionOfferAccepted, RetentionOfferDeclined, Churned, CancellationWithdrawn };
 
     /// <summary>What only the service records, as the outcome of its own assessments: never accepted from callers.</summary>
     public static readonly IReadOnlySet<string> RecordedByTheService = new HashSet<string> { RetentionOfferMade, RetentionNotOffered, RetentionOfferExpired };

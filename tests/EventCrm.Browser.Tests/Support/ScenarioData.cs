@@ -29,8 +29,11 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
     /// <summary>A good client asking to leave, answered from a desk computer whose clock runs an hour ahead.</summary>
     public const string Theta = "theta-winches";
     public const string ThetaName = "Theta Winches";
+    /// <summary>Like Epsilon, costs more than it brings; asks to leave in its own scenario, and stays.</summary>
+    public const string Iota = "iota-workshop";
+    public const string IotaName = "Iota Workshop";
     public const int Ordinary = 24;
-    public const int Customers = Ordinary + 8;
+    public const int Customers = Ordinary + 9;
 
     private int _touchpoints;
 
@@ -41,6 +44,7 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
         await Post(GammaHistory());
         await Post(DeltaHistory());
         await Post(EpsilonHistory());
+        await Post(CostlyHistory(Iota, IotaName, "bench@iota-workshop.example"));
         await Post(GoodClientHistory(Zeta, ZetaName, "procurement@zeta-cranes.example", 1800m));
         await Post(GoodClientHistory(Eta, EtaName, "buying@eta-hoists.example", 1600m));
         await Post(GoodClientHistory(Theta, ThetaName, "orders@theta-winches.example", 1700m));
@@ -88,16 +92,16 @@ public sealed class ScenarioData(HttpClient api, DateTimeOffset now)
             yield return Of("support-call", Beta, signup.AddDays(35 + 45 * i), new { durationMinutes = 40, cost = 45m, reason = "invoice dispute", resolved = i % 2 == 0 });
     }
 
-    private IEnumerable<JsonObject> EpsilonHistory()
+    private IEnumerable<JsonObject> EpsilonHistory() => CostlyHistory(Epsilon, EpsilonName, "shop@epsilon-repairs.example");
+
+    /// <summary>One small order at a thin margin, then five costly warranty calls: a negative value.</summary>
+    private IEnumerable<JsonObject> CostlyHistory(string id, string name, string email)
     {
         var signup = now.AddDays(-300);
-        yield return Of("signed-up", Epsilon, signup, new
-        {
-            name = EpsilonName, email = "shop@epsilon-repairs.example", segment = "smb", channel = "web", acquisitionCost = 120m,
-        });
-        yield return Purchase(Epsilon, signup.AddDays(30), 70m, 7m, "spare-parts");
+        yield return Of("signed-up", id, signup, new { name, email, segment = "smb", channel = "web", acquisitionCost = 120m });
+        yield return Purchase(id, signup.AddDays(30), 70m, 7m, "spare-parts");
         for (var i = 0; i < 5; i++)
-            yield return Of("support-call", Epsilon, signup.AddDays(50 + 40 * i), new { durationMinutes = 35, cost = 40m, reason = "warranty claim", resolved = true });
+            yield return Of("support-call", id, signup.AddDays(50 + 40 * i), new { durationMinutes = 35, cost = 40m, reason = "warranty claim", resolved = true });
     }
 
     /// <summary>Eighteen months of monthly orders at a good margin.</summary>

@@ -42,6 +42,7 @@ public sealed class CatalogHost() : ProcessSchemaHost("eventcrm_catalog", ("Rete
         var beta = await AskingToCancel(RetentionClients.Beta);
         (await RetentionClients.Decision(Host, beta))["decision"]!.GetValue<string>().ShouldBe("no-offer");
         stored["retention-not-offered"] = await StoredEvent.LatestIn(Store, beta, "retention-not-offered");
+        stored["cancellation-withdrawn"] = await Withdrawn(beta, examples["cancellation-withdrawn"]);
         stored["retention-offer-expired"] = await Expired(expiring);
 
         stored["personal-data-erased"] = await Erasure(examples);
@@ -81,6 +82,17 @@ public sealed class CatalogHost() : ProcessSchemaHost("eventcrm_catalog", ("Rete
         await Host.PostTouchpoints(Of(answer, client, DateTimeOffset.UtcNow, new { offerId }, touchpointId));
         stored[answer] = await StoredEvent.OfTouchpoint(Store, touchpointId);
         return await StoredEvent.LatestIn(Store, client, "retention-offer-made");
+    }
+
+    /// <summary>The desk records that the client, offered nothing, stays: the catalog's example, naming the client's request.</summary>
+    private async Task<StoredEvent> Withdrawn(string client, JsonObject example)
+    {
+        var request = (await RetentionClients.Decision(Host, client))["cancellationTouchpointId"]!.GetValue<string>();
+        var body = AsPosted("cancellation-withdrawn", client, example);
+        body["cancellationTouchpointId"] = request;
+        body["occurredAt"] = DateTimeOffset.UtcNow.ToString("O");
+        await Host.PostTouchpoints(body);
+        return await StoredEvent.OfTouchpoint(Store, (string)body["touchpointId"]!);
     }
 
     private async Task<StoredEvent> Expired(string client)

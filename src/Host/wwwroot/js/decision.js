@@ -31,6 +31,13 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
           label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
           touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
           question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
+        }, {
+          // The client withdraws the request (talked out of it by the desk): active again, at no cost.
+          label: "Client stays", id: "client-stays", style: "secondary", done: "The client stays: request withdrawn.",
+          touchpoint: { type: "cancellation-withdrawn", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId,
+            reason: "stays: no retention offer" },
+          question: `Record that ${client.name} stays?`, confirm: "Yes, the client stays",
+          consequence: "The request to cancel will be recorded as withdrawn and the client as active again, at no cost.",
         }])];
     default:
       return [requested, h("p", { class: "decision" }, `Decision: ${pending.decision}`), h("p", { class: "why" }, pending.why ?? "")];
