@@ -61,7 +61,7 @@ function showInputs(inputs) {
     return;
   }
   target.replaceChildren(h("strong", { class: "bad" }, "Formulas or model altered: "), altered.map(({ firstMismatch: m, ...d }) =>
-    `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}. `));
+    `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
 }
 
 function showHistory({ points }, formula) {
