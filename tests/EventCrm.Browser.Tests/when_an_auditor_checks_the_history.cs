@@ -24,6 +24,11 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             await Expect(desk.Card("Revenue to date")).ToHaveTextAsync("105.00");
             await Expect(desk.Card("Touchpoints counted")).ToHaveTextAsync("6");   // the signup, two purchases, the calls of days 35, 80 and 125
             await Expect(page.Locator("#audit-chain")).ToContainTextAsync("Events unaltered:");
+            // The streams the value is computed from are checked beside it: the base was refitted once at least, formulas maybe registered by other scenarios.
+            var inputs = page.Locator("#audit-inputs");
+            await Expect(inputs).ToContainTextAsync("Formulas and model unaltered:");
+            await Expect(inputs).ToContainTextAsync("formula registry: ");
+            await Expect(inputs).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"portfolio model: \d+ sealed events match their seals"));
 
             // The history runs to Beta's last touchpoint, each valued under the formula of the day it was recorded.
             var history = page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint under the formula in force when it was recorded" });

@@ -7,16 +7,18 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Audit;
 
-public sealed record AuditView(string CustomerId, bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch);
+/// <param name="Valid">The customer's stream and every stream of <paramref name="DependsOn"/> intact.</param>
+/// <param name="Checked">Of the customer's own stream, as <paramref name="Unsealed"/> and <paramref name="FirstMismatch"/>.</param>
+public sealed record AuditView(string CustomerId, bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch, IReadOnlyList<DependencyAudit> DependsOn);
 
 public static class GetCustomerAuditEndpoint
 {
-    /// <summary>Recomputes the customer's hash chain from the stored events and compares it with the seals.</summary>
+    /// <summary>Recomputes the customer's hash chain, and those of the formula registry and portfolio model its value uses, and compares them with the seals.</summary>
     [WolverineGet("/api/customers/{id}/audit"), Authorize(Policy = Policies.Audit)]
-    [Answers(200, "The customer's hash chain, recomputed and compared with its seals.", Body = typeof(AuditView))]
+    [Answers(200, "The customer's hash chain and those of the streams its value depends on, recomputed and compared with their seals.", Body = typeof(AuditView))]
     [Answers(404, "An unknown customer.")]
-    public static async Task<IResult> Get(string id, StreamAudit audit, CancellationToken ct) =>
+    public static async Task<IResult> Get(string id, CustomerAudit audit, CancellationToken ct) =>
         await audit.VerifyAsync(id, ct) is { } report
-            ? Results.Ok(new AuditView(id, report.Valid, report.Checked, report.Unsealed, report.FirstMismatch))
+            ? Results.Ok(new AuditView(id, report.Valid, report.Own.Checked, report.Own.Unsealed, report.Own.FirstMismatch, report.DependsOn))
             : GetCustomerEndpoint.UnknownCustomer(id);
 }

@@ -33,6 +33,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
+        services.AddSingleton<CustomerAudit>();
         services.AddSingleton<LogAudit>();
         services.AddSingleton<EventLogCheck>();
         services.AddSingleton<SealDigests>();

@@ -23,6 +23,9 @@ public sealed class CustomerDatabases(IDocumentStore store, TenancySettings sett
 
     public const string SingleName = "default";
 
+    /// <summary>The home database's tenant: what belongs to no customer (formulas, models, keys) lives there.</summary>
+    public string HomeTenantId => TenantIds[0];
+
     public string TenantOf(string customerId) =>
         settings.Sharded ? TenancySettings.TenantIdOf(CustomerShardRule.DatabaseOf(customerId, settings.Databases.Count)) : StorageConstants.DefaultTenantId;
 

@@ -130,6 +130,22 @@ public sealed partial class when_writing_across_two_databases(ShardedWrites base
     }
 
     [Fact]
+    public async Task a_customer_of_the_second_database_is_audited_with_the_formulas_of_the_home_database()
+    {
+        var customer = bases.Customers.First(id => CustomerShardRule.DatabaseOf(id, 2) == 1);
+        await bases.PostToBoth("/api/formulas", new { name = "simple-clv", parameters = new { lifetimeYears = 6m } }, 201);
+        await TwoDatabases.CaughtUpEverywhere(bases.Sharded);
+        await bases.Single.Services.GetRequiredService<IDocumentStore>().CatchUp();
+
+        var (sharded, single) = (await bases.Sharded.GetJson($"/api/customers/{customer}/audit"), await bases.Single.GetJson($"/api/customers/{customer}/audit"));
+
+        sharded["valid"]!.GetValue<bool>().ShouldBeTrue();
+        // The registry lives in the home database only: read where the customer lives, it would be empty.
+        sharded["dependsOn"]![0]!["checked"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(1);
+        (sharded["dependsOn"]!, single["dependsOn"]!).ShouldBeAlike("the streams the value depends on");
+    }
+
+    [Fact]
     public async Task a_new_formula_a_refit_and_a_replay_see_the_customers_of_both_databases()
     {
         var parameters = new { lifetimeYears = 4m };

@@ -9,12 +9,12 @@ export async function showValueAt(form) {
   const path = `/api/customers/${encodeURIComponent(id)}`;
   announce(`Reading ${id}…`);
   // The previous customer's answers go first: a part that fails must not leave them under the new id.
-  for (const target of ["audit-value", "audit-chain", "audit-history"]) document.getElementById(target).replaceChildren();
+  for (const target of ["audit-value", "audit-chain", "audit-inputs", "audit-history"]) document.getElementById(target).replaceChildren();
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
   const [value, audit, points] = await Promise.allSettled([
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   if (value.status === "fulfilled") showValue(value.value);
-  if (audit.status === "fulfilled") showChain(audit.value);
+  if (audit.status === "fulfilled") { showChain(audit.value); showInputs(audit.value.dependsOn); }
   if (points.status === "fulfilled") showHistory(points.value, form.get("formula"));
   const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
   if (failed) {
@@ -36,13 +36,32 @@ function showValue(v) {
 function showChain(a) {
   const target = document.getElementById("audit-chain");
   const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet` : "";
-  if (a.valid) {
+  // `valid` also speaks for the value's inputs (shown apart): the customer's own events are intact when nothing mismatched.
+  if (!a.firstMismatch) {
     target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `all ${a.checked} sealed events of the customer match their seals${unsealed}.`);
     return;
   }
   const m = a.firstMismatch;
   target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
     `${a.checked} events match their seals, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
+}
+
+const inputNames = { "system:formula-registry": "formula registry", "system:portfolio-model": "portfolio model" };
+
+/** The streams every value of the customer is computed from (formula versions, refits), checked whole. */
+function showInputs(inputs) {
+  const name = d => inputNames[d.streamId] ?? d.streamId;
+  const altered = inputs.filter(d => !d.valid);
+  const target = document.getElementById("audit-inputs");
+  if (altered.length === 0) {
+    const described = inputs.map(d => d.checked || d.unsealed
+      ? `${name(d)}: ${d.checked} sealed events match their seals${d.unsealed ? `, ${d.unsealed} not sealed yet` : ""}`
+      : `${name(d)}: empty, the built-in defaults`);
+    target.replaceChildren(h("strong", { class: "good" }, "Formulas and model unaltered: "), `${described.join("; ")}.`);
+    return;
+  }
+  target.replaceChildren(h("strong", { class: "bad" }, "Formulas or model altered: "), altered.map(({ firstMismatch: m, ...d }) =>
+    `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
 }
 
 function showHistory({ points }, formula) {

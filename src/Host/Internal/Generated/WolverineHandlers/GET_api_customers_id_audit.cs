@@ -13,12 +13,12 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_customers_id_audit : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly EventCrm.Host.Audit.StreamAudit _streamAudit;
+        private readonly EventCrm.Host.Audit.CustomerAudit _customerAudit;
 
-        public GET_api_customers_id_audit(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Audit.StreamAudit streamAudit) : base(wolverineHttpOptions)
+        public GET_api_customers_id_audit(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Audit.CustomerAudit customerAudit) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _streamAudit = streamAudit;
+            _customerAudit = customerAudit;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -36,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Audit.GetCustomerAuditEndpoint.Get(id, _streamAudit, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Audit.GetCustomerAuditEndpoint.Get(id, _customerAudit, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
