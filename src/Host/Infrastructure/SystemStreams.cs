@@ -13,4 +13,8 @@ public static class SystemStreams
     public const string DemoSeeding = Prefix + "demo-seeding";
     /// <summary>Marten's stream for the sequence numbers of failed appends: never a customer.</summary>
     public const string MartenTombstone = "mt_tombstone";
+
+    /// <summary>A stream of the service's own, never a customer's (a customer route answers 404 for it).</summary>
+    public static bool AreTheServices(string streamId) =>
+        streamId.StartsWith(Prefix, StringComparison.Ordinal) || streamId == MartenTombstone;
 }

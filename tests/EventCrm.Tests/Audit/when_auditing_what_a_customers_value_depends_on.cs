@@ -47,6 +47,19 @@ public class when_auditing_what_a_customers_value_depends_on(ValueInputsHost inp
         dependsOn.Select(d => d!["checked"]!.GetValue<int>()).ShouldBe([2, 1]);
     }
 
+    /// <summary>Checked in every customer's dependsOn; audited as a customer it was answered as one.</summary>
+    [Theory]
+    [InlineData("system:formula-registry")]
+    [InlineData("system:portfolio-model")]
+    public async Task a_stream_of_the_service_s_own_is_no_customer(string streamId)
+    {
+        await inputs.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/customers/{Uri.EscapeDataString(streamId)}/audit");
+            s.StatusCodeShouldBe(404);
+        });
+    }
+
     [Fact]
     public async Task a_formula_version_whose_parameters_were_altered_in_the_table_fails_the_customer_s_audit_at_that_event()
     {

@@ -39,7 +39,7 @@ public class when_exporting_some_types_only(AppFixture app)
 
         var listed = JsonNode.Parse(body)!["errors"]!["types"]![0]!.GetValue<string>().Split("expected some of: ")[1].Split(", ");
         listed.ShouldBe([
-            "cancellation-requested", "churned", "lead-captured", "personal-data-erased", "promotion-accepted", "promotion-declined",
+            "cancellation-requested", "cancellation-withdrawn", "churned", "lead-captured", "personal-data-erased", "promotion-accepted", "promotion-declined",
             "promotion-offered", "purchase", "refund", "retention-not-offered", "retention-offer-accepted", "retention-offer-declined",
             "retention-offer-expired", "retention-offer-made", "signed-up", "support-call", "visit",
         ]);
