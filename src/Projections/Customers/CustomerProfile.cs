@@ -41,7 +41,7 @@ public sealed record CustomerProfile
     public IReadOnlyList<OpenOffer> OpenOffers { get; init; } = [];
     /// <summary>The business time of the latest cancellation request; an answer to a retention offer may not be dated before it.</summary>
     public DateTimeOffset? LatestCancellationAt { get; init; }
-    /// <summary>The touchpoint id of that request: a withdrawal names it. Null in profiles stored before it was kept (2026-12-06).</summary>
+    /// <summary>The touchpoint id of that request: a withdrawal names it. Null in profiles stored before it was kept (2026-12-05).</summary>
     public string? LatestCancellationId { get; init; }
     /// <summary>When the customer's personal data was last erased (docs/privacy.md); null if never.</summary>
     public DateTimeOffset? ErasedAt { get; init; }
