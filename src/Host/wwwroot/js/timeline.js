@@ -75,7 +75,7 @@ function entry(e, value) {
       h("span", { class: e.changed ? "entry-state changed" : "entry-state" }, e.changed ? "state → " : "state ",
         h("span", { class: `state state-${e.state}` }, e.state)),
       value ? h("span", { class: "entry-value" }, "value after: current ", h("strong", {}, amount(value.current)),
-        ` · profit to date ${amount(value.profit)} · ${value.tier}`) : ""));
+        ` · profit to date ${amount(value.profit)} · value tier ${value.tier}`) : ""));
 }
 
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */

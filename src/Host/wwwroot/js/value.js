@@ -1,4 +1,4 @@
-// The value cards (historical, current, potential, tier) and the chart of value over time.
+// The value cards (historical, current, potential, value tier) and the chart of value over time.
 import { getJson } from "./api.js";
 import { h, amount, count, percent, date } from "./ui.js";
 import { lineChart } from "./chart.js";
@@ -30,7 +30,7 @@ function showCards(v) {
     card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
-    card("Tier", v.tier, v.note ?? `${count(v.touchpointsCounted)} touchpoints`, `tier tier-${v.tier}`),
+    card("Value tier", v.tier, v.note ?? `${count(v.touchpointsCounted)} touchpoints`, `tier tier-${v.tier}`),
     ...outlook(v.outlook));
 }
 
