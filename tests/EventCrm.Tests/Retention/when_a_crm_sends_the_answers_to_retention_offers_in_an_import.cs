@@ -15,17 +15,6 @@ public class when_a_crm_sends_the_answers_to_retention_offers_in_an_import(Impor
 {
     private const string Header = "type,touchpointId,customerId,occurredAt,offerId";
 
-    private async Task<JsonNode> Import(string file, int status)
-    {
-        var result = await retention.Host.Scenario(s =>
-        {
-            s.Post.Text(file).ToUrl("/api/imports");
-            s.WithRequestHeader("Content-Type", "text/csv");
-            s.StatusCodeShouldBe(status);
-        });
-        return JsonNode.Parse(await result.ReadAsTextAsync())!;
-    }
-
     [Fact]
     public async Task an_accepted_offer_imported_retains_the_client_and_importing_it_again_appends_nothing()
     {
@@ -34,8 +23,8 @@ public class when_a_crm_sends_the_answers_to_retention_offers_in_an_import(Impor
         var offerId = (await RetentionClients.Decision(retention.Host, alpha))["offer"]!["offerId"]!.GetValue<string>();
         var file = $"{Header}\nretention-offer-accepted,answer-{alpha},{alpha},{DateTimeOffset.UtcNow:O},{offerId}\n";
 
-        var first = await Import(file, 201);
-        var again = await Import(file, 200);
+        var first = await retention.Host.PostImport(file, 201);
+        var again = await retention.Host.PostImport(file, 200);
 
         first["imported"]!.GetValue<int>().ShouldBe(1);
         again["repeated"]!.GetValue<int>().ShouldBe(1);
@@ -51,7 +40,7 @@ public class when_a_crm_sends_the_answers_to_retention_offers_in_an_import(Impor
         var before = (await retention.Host.TimelineEntries(alpha)).Count;
         var file = $"{Header}\nretention-offer-declined,answer-{alpha},{alpha},{DateTimeOffset.UtcNow:O},no-such-offer\n";
 
-        var refused = await Import(file, 422);
+        var refused = await retention.Host.PostImport(file, 422);
 
         refused["errors"]!["line 2"]!.AsArray().Single()!.GetValue<string>().ShouldContain("no-such-offer");
         (await retention.Host.TimelineEntries(alpha)).Count.ShouldBe(before);

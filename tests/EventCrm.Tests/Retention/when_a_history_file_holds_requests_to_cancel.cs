@@ -15,17 +15,6 @@ public class when_a_history_file_holds_requests_to_cancel(CancellationHistoryHos
 {
     private const string Header = "type,touchpointId,customerId,occurredAt,name,email,segment,acquisitionCost,orderId,amount,margin,category,reason,cancellationTouchpointId";
 
-    private async Task<JsonNode> Import(string file, int status)
-    {
-        var result = await retention.Host.Scenario(s =>
-        {
-            s.Post.Text(file).ToUrl("/api/imports");
-            s.WithRequestHeader("Content-Type", "text/csv");
-            s.StatusCodeShouldBe(status);
-        });
-        return JsonNode.Parse(await result.ReadAsTextAsync())!;
-    }
-
     [Fact]
     public async Task a_request_dated_after_the_client_churned_is_refused_by_its_line_and_nothing_is_appended()
     {
@@ -39,7 +28,7 @@ public class when_a_history_file_holds_requests_to_cancel(CancellationHistoryHos
 
             """;
 
-        var refused = await Import(file, 422);
+        var refused = await retention.Host.PostImport(file, 422);
 
         refused["errors"]!["line 5"]!.AsArray().Single()!.GetValue<string>().ShouldContain($"customer '{client}' has churned: there is nothing to cancel");
         await retention.Host.GetJson($"/api/customers/{client}", 404);
@@ -54,7 +43,7 @@ public class when_a_history_file_holds_requests_to_cancel(CancellationHistoryHos
         pending["decision"]!.GetValue<string>().ShouldBe("no-offer");
         var request = pending["cancellationTouchpointId"]!.GetValue<string>();
 
-        var imported = await Import($"{Header}\ncancellation-withdrawn,stay-{beta},{beta},{DateTimeOffset.UtcNow:O},,,,,,,,,changed their mind,{request}\n", 201);
+        var imported = await retention.Host.PostImport($"{Header}\ncancellation-withdrawn,stay-{beta},{beta},{DateTimeOffset.UtcNow:O},,,,,,,,,changed their mind,{request}\n", 201);
 
         imported["imported"]!.GetValue<int>().ShouldBe(1);
         (await retention.Host.GetJson($"/api/customers/{beta}"))["state"]!.GetValue<string>().ShouldBe("active");

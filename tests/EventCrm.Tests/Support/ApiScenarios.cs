@@ -41,6 +41,18 @@ public static class ApiScenarios
         return JsonNode.Parse(await result.ReadAsTextAsync())!;
     }
 
+    /// <summary>An import file (CSV text) sent as a CRM sends it: its answer, the import's report or its problem.</summary>
+    public static async Task<JsonNode> PostImport(this IAlbaHost host, string file, int expectedStatus)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Text(file).ToUrl("/api/imports");
+            s.WithRequestHeader("Content-Type", "text/csv");
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+        return JsonNode.Parse(await result.ReadAsTextAsync())!;
+    }
+
     public static async Task<JsonNode> GetJson(this IAlbaHost host, string url, int expectedStatus = 200)
     {
         var result = await host.Scenario(s =>
