@@ -11,6 +11,7 @@ public class when_seeding_the_demo_base
 {
     private const int Customers = 1000;
     private const string Whole = "eventcrm_seed_whole", Interrupted = "eventcrm_seed_interrupted";
+    private const string Seeder = "eventcrm-seeding-to-interrupt";
 
     [Fact]
     public async Task a_seeding_interrupted_half_way_is_finished_by_the_next_run_as_it_began()
@@ -78,6 +79,7 @@ public class when_seeding_the_demo_base
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostCommandLine.HostFolder() };
         start.Environment["Marten__Schema"] = schema;
+        start.Environment["ConnectionStrings__EventCrm"] = $"{Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")};Application Name={Seeder}";
         foreach (var argument in new[] { Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll"), "seed-demo", "--customers", $"{Customers}" })
             start.ArgumentList.Add(argument);
         using var seeding = Process.Start(start)!;
@@ -86,6 +88,17 @@ public class when_seeding_the_demo_base
         await Waits.Until(async () => seeding.HasExited || await SchemaHasTouchpoints(schema), TimeSpan.FromMinutes(1));
         seeding.Kill(entireProcessTree: true);
         await seeding.WaitForExitAsync();
+        // A batch whose commit was already sent still lands after the process is gone: the count is
+        // final only once the server has ended the seeder's sessions.
+        await Waits.Until(async () => !await SeederStillConnected(), TimeSpan.FromMinutes(1));
+    }
+
+    private static async Task<bool> SeederStillConnected()
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand("select exists (select from pg_stat_activity where application_name = @name)", connection);
+        command.Parameters.AddWithValue("name", Seeder);
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<bool> SchemaHasTouchpoints(string schema)
