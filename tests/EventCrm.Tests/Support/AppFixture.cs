@@ -47,6 +47,9 @@ public sealed class AppFixture : IAsyncLifetime
         {
             builder.UseSetting("Marten:Schema", schema);
             builder.UseSetting("Auth:AdminKey", AdminKey);
+            // Dozens of hosts start and stop in a run: their routine lines buried the one failure in
+            // CI's log. Warnings and errors still reach the console; CapturedLogs sees every level.
+            builder.UseSetting("Logging:Console:LogLevel:Default", "Warning");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             // After the Host's own registrations, so that a replacement wins.
             builder.ConfigureTestServices(services);
