@@ -22,6 +22,8 @@ var builder = WebApplication.CreateBuilder(args);
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.
 Settings.CheckAtStart(builder.Configuration);
+// The service's bound policies too, whether started with no verb or through `run` (where JasperFx would report their refusal its own way).
+if (!DataVerbs.RunsAVerb(args)) Settings.CheckPolicies(builder.Configuration);
 
 var tenancy = TenancySettings.From(builder.Configuration);
 builder.Services.AddMarten(services => new StoreOptions().ConfigureEventCrmStore(services.GetRequiredService<IConfiguration>()))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EventCrm.Host.Infrastructure;
@@ -58,5 +59,30 @@ public static class Settings
         Imports.ImportSlots.MaxConcurrentOf(configuration);
         Access.UnknownKeyLimit.PerMinuteOf(configuration);
         Access.KeyRates.PerSecondOf(configuration);
+    }
+
+    /// <summary>
+    /// The policies bound from configuration (Retention, Audit), checked before the host is built, by the
+    /// same rules as at its start. The service's `run` verb hands the start to JasperFx, which reports a
+    /// start refused there on standard output only, and with --urls exits 0, where the README promises
+    /// one line on standard error and exit code 1 whichever way the service is started.
+    /// </summary>
+    public static void CheckPolicies(IConfiguration configuration)
+    {
+        Refuse(new Retention.RetentionOptionsCheck(configuration).Validate(null, Bound<Retention.RetentionOptions>(configuration, "Retention")));
+        Refuse(new Audit.Anchors.AnchorScheduleOptionsCheck().Validate(null,
+            Bound<Audit.Anchors.AnchorScheduleOptions>(configuration, Audit.Anchors.AnchorScheduleOptions.Section)));
+    }
+
+    private static T Bound<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+
+    private static void Refuse(ValidateOptionsResult result)
+    {
+        if (result.Failed) throw new OptionsValidationException(string.Empty, typeof(Settings), result.Failures);
     }
 }

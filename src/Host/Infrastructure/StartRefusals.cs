@@ -23,9 +23,10 @@ public static class StartRefusals
     {
         SettingRefusedException refused => refused.Message,
         OptionsValidationException invalid => string.Join("; ", invalid.Failures),
-        // The configuration binder's own refusal of a value it cannot convert ('7d' for a TimeSpan), which names the key.
-        InvalidOperationException { InnerException: FormatException } binding when binding.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
-            => binding.Message,
+        // The configuration binder's own refusal of a value it cannot convert, which names the key: '7d' for
+        // a TimeSpan (a FormatException inside), 'abc' for a number (an ArgumentException around the FormatException).
+        InvalidOperationException { InnerException: FormatException or ArgumentException } binding
+            when binding.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => binding.Message,
         _ => null,
     }).FirstOrDefault(message => message is not null);
 }
