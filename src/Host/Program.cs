@@ -97,8 +97,9 @@ if (!DataVerbs.Starts(args))
         opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
     });
 
-if (DataVerbs.Serves(args))
+if (DataVerbs.Serves(args) || DataVerbs.RunsWithAnAddress(args))
 {
+    StartRefusals.Watch(app.Lifetime);
     await app.RunAsync();
     return 0;
 }

@@ -21,6 +21,17 @@ public static class DataVerbs
     /// </summary>
     public static bool Serves(string[] args) => args is [] || (args[0].StartsWith("--") && args[0] != "--help");
 
+    /// <summary>
+    /// `run` with an address (`--urls`, `--http_ports`, `--https_ports`): JasperFx then leaves its
+    /// command line and runs the host itself, but a start that failed there (the address already in
+    /// use) ended with exit code 0, as a clean stop does. The service runs it as it runs with no verb.
+    /// </summary>
+    public static bool RunsWithAnAddress(string[] args) =>
+        args is [var verb, .. var rest] && verb.Equals("run", StringComparison.OrdinalIgnoreCase)
+        && rest.Any(arg => AddressFlags.Contains(arg.Split('=')[0]));
+
+    private static readonly HashSet<string> AddressFlags = new(StringComparer.OrdinalIgnoreCase) { "--urls", "--http_ports", "--https_ports" };
+
     /// <summary>A verb that does its work and ends: ours, JasperFx's or the libraries'. Not the service, with no verb or through `run`.</summary>
     public static bool RunsAVerb(string[] args) => !Serves(args) && !args[0].Equals("run", StringComparison.OrdinalIgnoreCase);
 

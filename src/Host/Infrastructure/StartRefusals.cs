@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace EventCrm.Host.Infrastructure;
 
@@ -6,9 +8,10 @@ namespace EventCrm.Host.Infrastructure;
 public sealed class SettingRefusedException(string message) : InvalidOperationException(message);
 
 /// <summary>
-/// A setting refused at the start stops the process with one line on standard error and exit code
-/// 1, where the runtime would print the stack trace of an unhandled exception and abort (exit code
-/// 134, a core dump under systemd). Any other unhandled exception keeps the runtime's full report.
+/// A setting refused at the start, an address already in use or a database out of reach before the
+/// service has started stops the process with one line on standard error and exit code 1, where
+/// the runtime would print the stack trace of an unhandled exception and abort (exit code 134, a
+/// core dump under systemd). Any other unhandled exception keeps the runtime's full report.
 /// </summary>
 public static class StartRefusals
 {
@@ -19,8 +22,18 @@ public static class StartRefusals
         Environment.Exit(1);
     };
 
+    private static volatile bool _started;
+
+    /// <summary>From the moment the service has started, a failure is no longer a failed start.</summary>
+    public static void Watch(IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.Register(() => _started = true);
+
     private static string? Refusal(Exception exception) => Reliability.DatabaseFaults.Chain(exception).Select(e => e switch
     {
+        // Another process listens there: Kestrel's message names the address.
+        IOException { InnerException: AddressInUseException } bind => $"{bind.Message} Give it another with --urls.",
+        // The database is out of reach (down, or no such database) before the service has started.
+        NpgsqlException when !_started && Reliability.DatabaseFaults.IsOutage(exception) =>
+            $"the database cannot be reached: {Reliability.DatabaseOutageLog.Describe(exception)}",
         SettingRefusedException refused => refused.Message,
         OptionsValidationException invalid => string.Join("; ", invalid.Failures),
         // The configuration binder's own refusal of a value it cannot convert, which names the key: '7d' for
