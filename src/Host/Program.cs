@@ -18,6 +18,12 @@ StartRefusals.ReportInOneLine();
 VerbConsole.Prepare(args);
 // Help reads the verbs, not the settings: it answers on a machine with nothing configured.
 if (CommandLineHelp.Asked(args)) return await CommandLineHelp.Answer(args);
+// A verb's flag that does not read is refused in one line naming it, before anything starts.
+if (VerbArguments.Refusal(args) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 1;
+}
 var builder = WebApplication.CreateBuilder(args);
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.

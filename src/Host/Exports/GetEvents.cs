@@ -20,7 +20,7 @@ public static class GetEventsEndpoint
     [Answers(400, "A bad parameter (from, to, types, spreadsheetSafe without CSV); nothing was sent.")]
     public static IResult Get(string? from, string? to, string[] types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
     {
-        var (filter, errors) = EventExportFilter.Parse(from, to, string.Join(',', types), customerId, export.Source.KnownTypes);
+        var (filter, errors) = EventExportFilter.Parse(from, to, types.Length == 0 ? null : string.Join(',', types), customerId, export.Source.KnownTypes);
         var csv = ExportAccept.WantsCsv(request);
         if (spreadsheetSafe == true && !csv) errors["spreadsheetSafe"] = ["applies to CSV only (Accept: text/csv)"];
         if (errors.Count > 0) return Problems.Invalid($"{errors.Count} query parameter(s) are invalid.", errors);

@@ -78,10 +78,11 @@ public static class PostImportsEndpoint
         var errors = report.Rejected.GroupBy(r => $"line {r.Line}").ToDictionary(g => g.Key, g => g.Select(r => r.Reason).ToArray());
         return report.Outcome switch
         {
-            ImportOutcome.Refused when report.FileError is { } fileError => Problems.Invalid("file", $"{fileError}. Nothing was imported."),
+            ImportOutcome.Refused when report.FileError is { } fileError => Problems.Invalid($"The file is refused: {fileError}. Nothing was imported.",
+                new Dictionary<string, string[]> { ["file"] = [$"{fileError}. Nothing was imported."] }),
             ImportOutcome.Refused when report.AnyInvalid =>
                 Problems.Invalid($"{report.RejectedTotal} of {report.Rows} rows are bad{Listed(report)}; nothing was imported.", errors),
-            ImportOutcome.Refused => Results.Problem($"{report.RejectedTotal} of {report.Rows} rows are refused by the store{Listed(report)}; nothing was imported.",
+            ImportOutcome.Refused => Results.Problem(Problems.Naming($"{report.RejectedTotal} of {report.Rows} rows are refused by the store{Listed(report)}; nothing was imported.", errors),
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Rows refused",
                 extensions: new Dictionary<string, object?> { ["errors"] = errors }),
             ImportOutcome.Stopped => Problems.Conflict(

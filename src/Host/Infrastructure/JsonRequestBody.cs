@@ -94,7 +94,8 @@ public sealed class JsonRequestBody
     {
         if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
-        Refuse(name, "must be a whole number (not a string)");
+        // A number that is not whole (1.5) or too large (1e11) is told so, not taken for a string.
+        Refuse(name, value.ValueKind == JsonValueKind.Number ? "must be a whole number up to 2,147,483,647" : "must be a whole number (not a string)");
         return null;
     }
 

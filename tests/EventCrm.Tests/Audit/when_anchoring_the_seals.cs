@@ -155,6 +155,20 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
     }
 
     [Fact]
+    public async Task an_anchor_file_in_a_folder_that_does_not_exist_is_refused_in_one_line_naming_it()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"no-such-folder-{Guid.NewGuid():N}", "anchor.json");
+
+        var (exit, output, errors) = await Command("audit-anchor", "--out", file);
+
+        // Until 2026-12-06: "ERROR:" and a DirectoryNotFoundException's stack trace on standard output.
+        exit.ShouldBe(1);
+        errors.ShouldContain($"audit-anchor: --out {file}: cannot be written: ");
+        errors.ShouldNotContain("   at ");
+        output.ShouldBeEmpty("no anchor is printed when it could not be kept where it was asked");
+    }
+
+    [Fact]
     public async Task audit_verify_refuses_a_file_that_is_not_an_anchor_on_its_error_output()
     {
         var file = Path.Combine(Path.GetTempPath(), $"anchor-{Guid.NewGuid():N}.json");

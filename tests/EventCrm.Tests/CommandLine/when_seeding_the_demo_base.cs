@@ -72,6 +72,20 @@ public class when_seeding_the_demo_base
         output.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("--customers", "abc")]
+    [InlineData("--customers", "99999999999")]   // beyond an int
+    [InlineData("-s", "1.5")]
+    public async Task a_number_that_does_not_read_is_refused_in_one_line_naming_its_flag(string flag, string value)
+    {
+        var (exit, output, errors) = await Seed("eventcrm_seed_none", flag, value);
+
+        // Until 2026-12-06: JasperFx's "Error parsing input" and a FormatException's stack trace on standard output.
+        exit.ShouldBe(1);
+        errors.Trim().ShouldBe($"seed-demo: {flag}: '{value}' is not a whole number from -2,147,483,648 to 2,147,483,647");
+        output.ShouldBeEmpty();
+    }
+
     private static Task<(int ExitCode, string Output, string Errors)> Seed(string schema, params string[] arguments) =>
         HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = schema }, ["seed-demo", .. arguments]);
 

@@ -22,7 +22,18 @@ public class AuditAnchorCommand : DataVerb<AuditAnchorInput>
             return CommandFailure.Report("audit-anchor", missing);
         var anchor = await host.Services.GetRequiredService<SealDigests>().TakeAsync(CancellationToken.None);
         var json = JsonSerializer.Serialize(anchor, Json);
-        if (input.OutFlag is { } file) await File.WriteAllTextAsync(file, json + "\n");
+        if (input.OutFlag is { } file)
+        {
+            try
+            {
+                await File.WriteAllTextAsync(file, json + "\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The user's path, not a fault of the service: one line naming it, as export does, not a stack trace.
+                return CommandFailure.Report("audit-anchor", $"--out {file}: cannot be written: {e.Message}");
+            }
+        }
         Console.WriteLine(json);
         return true;
     }
