@@ -37,7 +37,7 @@ public class when_a_stored_event_lacks_one_of_its_facts(MissingFactsHost older) 
         }));
 
         problem.GetProperty("title").GetString().ShouldBe("A stored event cannot be read");
-        var detail = problem.GetProperty("detail").GetString();
+        var detail = problem.GetProperty("detail").GetString().ShouldNotBeNull();
         detail.ShouldContain("PurchaseMade");
         detail.ShouldContain("'margin'");
     }
