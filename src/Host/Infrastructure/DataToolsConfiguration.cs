@@ -18,6 +18,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<ProjectionStatusReader>();
         services.AddSingleton<BlueGreenRebuild>();
         services.AddSingleton<InPlaceProfileRebuild>();
+        services.AddSingleton<RebuildClaims>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ProjectionRebuilds>();
         services.AddHostedService(s => s.GetRequiredService<ProjectionRebuilds>());

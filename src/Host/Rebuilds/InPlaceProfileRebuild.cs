@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
@@ -28,53 +26,6 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
 
     private readonly CustomerProfileProjection _projection = new();
     private readonly string _streams = $"{store.Options.Events.DatabaseSchemaName}.mt_streams";
-
-    /// <summary>
-    /// The advisory lock that keeps a second rebuild of the profiles from starting while one runs,
-    /// on any node: one per schema, since stores in other schemas of the same database are others'.
-    /// </summary>
-    private readonly long _claimKey = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"eventcrm:profile-rebuild:{store.Options.DatabaseSchemaName}")));
-
-    /// <summary>
-    /// Claims the rebuild for this process, or answers null when one runs elsewhere (another node,
-    /// a command): a session-level advisory lock in the home database, on a connection of its own
-    /// held until the claim is disposed, and released by PostgreSQL should the process die.
-    /// </summary>
-    public async Task<IAsyncDisposable?> TryClaimAsync(CancellationToken ct)
-    {
-        var connection = store.Storage.Database.CreateConnection();
-        try
-        {
-            await connection.OpenAsync(ct);
-            await using var claim = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
-            claim.Parameters.AddWithValue("key", _claimKey);
-            if ((bool)(await claim.ExecuteScalarAsync(ct))!) return new Claim(connection, _claimKey);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-        await connection.DisposeAsync();
-        return null;
-    }
-
-    private sealed class Claim(NpgsqlConnection connection, long key) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await using var release = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
-                release.Parameters.AddWithValue("key", key);
-                await release.ExecuteScalarAsync();
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
 
     /// <summary>The customers over every database (the service's own streams are not customers').</summary>
     public async Task<long> CountCustomersAsync(CancellationToken ct)

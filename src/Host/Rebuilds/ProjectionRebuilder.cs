@@ -15,9 +15,9 @@ namespace EventCrm.Host.Rebuilds;
 /// place, customer by customer, whether a service runs or not (<see cref="InPlaceProfileRebuild"/>).
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, InPlaceProfileRebuild inPlace,
-    CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
+    RebuildClaims claims, CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
-    /// <summary>The claims of the inline profiles' rebuilds this process runs, by projection, from their beginning to their end.</summary>
+    /// <summary>The claims of the rebuilds this process runs, by projection, from their beginning to their end (<see cref="RebuildClaims"/>).</summary>
     private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
 
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
@@ -29,6 +29,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     /// </summary>
     public async Task<bool> RunsHereAsync(ProjectionInfo projection) =>
         projection.IsInline || Distributor is { } distributor && (await SetsOf(projection)).All(distributor.HasLock);
+
+    /// <summary>True while any process (a node, a command) rebuilds the projection.</summary>
+    public Task<bool> RebuildingAnywhereAsync(ProjectionInfo projection, CancellationToken ct) => claims.IsClaimedAsync(projection.Name, ct);
 
     /// <summary>False on a node started with <c>Marten:Daemon=off</c>: it takes no projection lock, so it may not rebuild an async projection.</summary>
     public bool TakesLocks => Distributor is not null;
@@ -60,16 +63,13 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
 
     /// <summary>
     /// Records that the rebuild begins, so the status route shows it from the moment it is
-    /// accepted; null when the inline profiles are already being rebuilt somewhere (they take no
-    /// projection lock: <see cref="InPlaceProfileRebuild.TryClaimAsync"/> keeps it to one at a time).
+    /// accepted; null when the projection is already being rebuilt by any process (a node, a
+    /// command): its claim (<see cref="RebuildClaims"/>) keeps it to one at a time.
     /// </summary>
     public async Task<ProjectionRebuild?> BeginAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        if (projection.IsInline)
-        {
-            if (await inPlace.TryClaimAsync(ct) is not { } claim) return null;
-            _claims[projection.Name] = claim;
-        }
+        if (await claims.TryClaimAsync(projection.Name, ct) is not { } claim) return null;
+        _claims[projection.Name] = claim;
         try
         {
             var started = new ProjectionRebuild

@@ -22,6 +22,8 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
             {
                 if (_running.TryGetValue(projection.Name, out var running) && !running.IsCompleted) return RebuildStart.AlreadyRebuilding;
             }
+            // Before the lock question: a rebuild command holds the projection's lock too, and the answer is then that it is being rebuilt.
+            if (await rebuilder.RebuildingAnywhereAsync(projection, ct)) return RebuildStart.AlreadyRebuilding;
             if (!projection.IsInline && !rebuilder.TakesLocks) return RebuildStart.NoDaemonHere;
             if (!await rebuilder.RunsHereAsync(projection)) return RebuildStart.NotRunHere;
             if (await rebuilder.BeginAsync(projection, ct) is not { } started) return RebuildStart.AlreadyRebuilding;

@@ -23,7 +23,7 @@ public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
     long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null);
 
-public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, TimeProvider clock)
+public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, TimeProvider clock)
 {
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {
@@ -63,10 +63,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
             ?? (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
 
-        await using var session = store.QuerySession();
-        var rebuild = await session.LoadAsync<ProjectionRebuild>(projection.Name, ct);
-        if (rebuild is not null && RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } interrupted)
-            rebuild = rebuild with { State = RebuildStates.Failed, Error = interrupted };
+        var rebuild = await LastRebuildAsync(projection, ct);
         var rebuilding = rebuild?.State == RebuildStates.Rebuilding;
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
         // A failed rebuild is the rebuild's state, not the projection's: its live documents stayed
@@ -82,6 +79,31 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
             rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error, rebuild.HeartbeatAt,
                 rebuild.Customers, rebuild.CustomersRebuilt),
             serving);
+    }
+
+    /// <summary>
+    /// The last rebuild, "failed" when the process recorded as running it has ended: its claim is
+    /// free (it died: PostgreSQL freed the claim with its session) or its heartbeat has stopped
+    /// (a node cut off from the database may keep its session a while).
+    /// </summary>
+    private async Task<ProjectionRebuild?> LastRebuildAsync(ProjectionInfo projection, CancellationToken ct)
+    {
+        var rebuild = await LoadRebuildAsync(projection, ct);
+        if (rebuild?.State != RebuildStates.Rebuilding) return rebuild;
+        if (RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } silent) return rebuild with { State = RebuildStates.Failed, Error = silent };
+        if (await claims.IsClaimedAsync(projection.Name, ct)) return rebuild;
+        // The claim is free, but the rebuild may have just ended (recorded, then released) or a new
+        // one just begun (claimed, then recorded): only the same record still running after the look at the claim is dead.
+        var now = await LoadRebuildAsync(projection, ct);
+        return now?.State == RebuildStates.Rebuilding && now.StartedAt == rebuild.StartedAt && now.Node == rebuild.Node
+            ? now with { State = RebuildStates.Failed, Error = RebuildHeartbeat.Ended(now) }
+            : now;
+    }
+
+    private async Task<ProjectionRebuild?> LoadRebuildAsync(ProjectionInfo projection, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<ProjectionRebuild>(projection.Name, ct);
     }
 
     // A shard without a progress row has processed nothing yet.

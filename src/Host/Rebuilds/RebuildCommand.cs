@@ -28,6 +28,9 @@ public class RebuildCommand : DataVerb<RebuildInput>
             return Fail(cannot);
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
+        // Before the lock: another rebuild command holds the projection's lock as a service does, and it is not a service.
+        if (await rebuilder.RebuildingAnywhereAsync(projection, CancellationToken.None))
+            return Fail(AlreadyRebuilding(projection));
         if (!projection.IsInline && !rebuilder.TakesLocks)
             return Fail($"Marten:Daemon=off: this process takes no projection lock, so it cannot keep a running service off '{projection.Name}' " +
                 "during the rebuild. Run the command without that setting.");
@@ -38,7 +41,7 @@ public class RebuildCommand : DataVerb<RebuildInput>
         try
         {
             if (await rebuilder.BeginAsync(projection, CancellationToken.None) is not { } started)
-                return Fail($"'{projection.Name}' is already being rebuilt (GET /api/projections/{projection.Name} follows it).");
+                return Fail(AlreadyRebuilding(projection));
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async progress =>
@@ -65,6 +68,9 @@ public class RebuildCommand : DataVerb<RebuildInput>
         var now = await status.ReadAsync(projection, CancellationToken.None);
         return projection.IsInline ? now.LastRebuild?.CustomersRebuilt ?? 0 : now.Position ?? 0;
     }
+
+    private static string AlreadyRebuilding(ProjectionInfo projection) =>
+        $"'{projection.Name}' is already being rebuilt, by a service or another rebuild command (GET /api/projections/{projection.Name} follows it).";
 
     private static bool Fail(string message) => CommandFailure.Report("rebuild", message);
 }

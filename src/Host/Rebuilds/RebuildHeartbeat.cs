@@ -29,6 +29,10 @@ public sealed class RebuildHeartbeat : IAsyncDisposable
             ? $"interrupted: node {rebuild.Node} has shown no sign of the rebuild since {lastSign:O} (it stopped or lost its database); request the rebuild again"
             : null;
 
+    /// <summary>Why a rebuild still recorded as running is not, when the process running it no longer holds its claim (<see cref="RebuildClaims"/>).</summary>
+    public static string Ended(ProjectionRebuild rebuild) =>
+        $"interrupted: the process running it ({rebuild.Node}) has ended without finishing it (killed, or its host stopped); request the rebuild again";
+
     private static async Task BeatAsync(IDocumentStore store, string projection, TimeProvider clock, ILogger logger, TimeSpan every, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(every, clock);

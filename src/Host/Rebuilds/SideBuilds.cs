@@ -35,7 +35,23 @@ public static class SideBuilds
               "with RegisterPublishedType in the projection's constructor (docs/projections.md, section 1)."
             : !Registrations.ContainsKey(projection.Name)
                 ? $"'{projection.Name}' has no side build registered (src/Host/Rebuilds/SideBuilds.cs), so it cannot be rebuilt beside its live documents."
-                : null;
+                : NotRenamed(projection.Name);
+
+    /// <summary>
+    /// A side build line that registers the projection under its live name, not the one it is
+    /// given: the side store would have no "{Name}-next" shard to build, and the rebuild failed
+    /// with Marten's "Unknown shard name" after it had begun. Said before anything is touched.
+    /// </summary>
+    private static string? NotRenamed(string projection)
+    {
+        var side = new StoreOptions();
+        Registrations[projection](side, NameOf(projection));
+        var names = side.Projections.All.Select(p => p.Name).ToList();
+        return names.Contains(NameOf(projection))
+            ? null
+            : $"The side build line of '{projection}' (src/Host/Rebuilds/SideBuilds.cs) registers {(names.Count == 0 ? "no projection" : string.Join(", ", names.Select(n => $"'{n}'")))}, " +
+              $"not the projection under the name it is given ('{NameOf(projection)}'): write it (opts, name) => opts.ConfigureXxx(new XxxProjection {{ Name = name }}).";
+    }
 
     public static void Register(StoreOptions opts, ProjectionInfo projection) => Registrations[projection.Name](opts, NameOf(projection.Name));
 

@@ -17,8 +17,9 @@ public sealed class SilentRebuildHost() : SchemaHost("eventcrm_silent_rebuild")
 
 /// <summary>
 /// A node killed in the middle of a rebuild cannot record that it stopped. Its rebuild record
-/// stays "rebuilding", but its heartbeat stops (RebuildHeartbeat): two minutes without one and
-/// the status says the rebuild failed, and why, instead of rebuilding forever.
+/// stays "rebuilding", but PostgreSQL frees its rebuild claim (RebuildClaims) with its session, and
+/// its heartbeat stops (RebuildHeartbeat): with either, the status says the rebuild failed, and
+/// why, instead of rebuilding (for two minutes, or forever).
 /// </summary>
 public class when_a_rebuilding_node_goes_silent(SilentRebuildHost app) : IClassFixture<SilentRebuildHost>
 {
@@ -59,15 +60,39 @@ public class when_a_rebuilding_node_goes_silent(SilentRebuildHost app) : IClassF
     }
 
     [Fact]
-    public async Task a_rebuild_with_a_recent_heartbeat_is_still_rebuilding()
+    public async Task a_rebuild_whose_process_holds_its_claim_is_rebuilding_and_a_second_request_is_refused()
     {
         var now = DateTimeOffset.UtcNow;
+        await using var running = await RebuildClaimHeld.By(app.Schema, Projection);
         await Recorded(RunningSince(now.AddMinutes(-20), now.AddSeconds(-20)));
 
         var status = await app.Host.GetJson($"/api/projections/{Projection}");
 
         status["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("rebuilding");
         status["state"]!.GetValue<string>().ShouldBe("rebuilding");
+        // Another process (a rebuild command, a node that held the lock before this one) rebuilds it: this node does not start a second.
+        var refused = await app.Host.PostJson($"/api/projections/{Projection}/rebuild", new { }, 409);
+        refused["detail"]!.GetValue<string>().ShouldContain("is already being rebuilt");
+    }
+
+    [Fact]
+    public async Task a_rebuild_whose_process_was_killed_is_failed_at_once_though_its_last_heartbeat_is_recent()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (await RebuildClaimHeld.By(app.Schema, Projection))
+            await Recorded(RunningSince(now.AddSeconds(-30), now.AddSeconds(-5)));
+        // The session that held the claim has ended, as a killed process's does.
+
+        var status = await app.Host.GetJson($"/api/projections/{Projection}");
+
+        status["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("failed");
+        status["state"]!.GetValue<string>().ShouldBe("caught-up");
+        var error = status["lastRebuild"]!["error"]!.GetValue<string>();
+        error.ShouldContain("crashed-node:4242");
+        error.ShouldContain("request the rebuild again");
+
+        await app.Host.PostJson($"/api/projections/{Projection}/rebuild", new { }, 202);
+        (await RebuildWaits.UntilCompleted(app.Host, Projection))["lastRebuild"]!["node"]!.GetValue<string>().ShouldNotBe("crashed-node:4242");
     }
 
     [Fact]
