@@ -93,12 +93,13 @@ app.UseAuthorization();
 app.UseSlashesInRouteIds();
 // After the key is checked, as every refusal of what a request holds: 401 and 403 come first.
 app.UseStrictQueryStrings();
-app.MapOpenApi();
+app.MapOpenApi().AnswerHeadAsGet();
 if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>
     {
         opts.RejectUnparseableQueryValues = true;
         opts.RequireAuthorizeOnAll();
+        opts.AnswerHeadAsGet();
         // Sharded or not, so that the generated endpoints are the same code in both.
         opts.TenantId.DetectWith(new CustomerTenantDetection(app.Services.GetRequiredService<CustomerDatabases>()));
     });

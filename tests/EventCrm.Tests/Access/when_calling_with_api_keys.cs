@@ -20,6 +20,7 @@ public class when_calling_with_api_keys(AppFixture app)
         var result = await app.Host.Scenario(s =>
         {
             if (method == "GET") s.Get.Url(url);
+            else if (method == "HEAD") s.Head.Url(url);
             else if (method == "DELETE") s.Delete.Url(url);
             else if (method == "PUT") s.Put.Json(body ?? new { }).ToUrl(url);
             else s.Post.Json(body ?? new { }).ToUrl(url);
@@ -122,7 +123,8 @@ public class when_calling_with_api_keys(AppFixture app)
             if (missing != 401 || unknown != 401) open.Add($"{method} {pattern.RawText}: {missing}/{unknown}");
         }
 
-        open.ShouldBe(["GET /health: 200/200", "GET /openapi/{documentName}.json: 200/200"], ignoreOrder: true);
+        open.ShouldBe(["GET /health: 200/200", "HEAD /health: 200/200", "GET /openapi/{documentName}.json: 200/200", "HEAD /openapi/{documentName}.json: 200/200"],
+            ignoreOrder: true);
     }
 
     [Fact]

@@ -39,6 +39,21 @@ public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITes
         (await StoreCounts.Read(KestrelHost.ConnectionString, KestrelHost.Schema)).ShouldBe(before);
     }
 
+    /// <summary>Only Kestrel leaves a HEAD's body out: the in-process server sends what the route wrote.</summary>
+    [Fact]
+    public async Task head_answers_with_the_headers_of_its_get_and_no_body()
+    {
+        using var client = new HttpClient { BaseAddress = kestrel.Host.BaseAddress };
+        using var get = await client.GetAsync("/health");
+
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/health"));
+
+        head.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        head.Content.Headers.ContentType.ShouldBe(get.Content.Headers.ContentType);
+        (await head.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+        (await get.Content.ReadAsByteArrayAsync()).ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task a_body_under_the_limit_is_read_and_judged_and_imports_may_be_larger()
     {
