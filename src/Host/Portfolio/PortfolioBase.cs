@@ -29,6 +29,12 @@ public sealed class PortfolioBase(CustomerDatabases databases, FormulaRegistrySt
         return snapshot;
     }
 
+    /// <summary>
+    /// Drops the shared valuation: it holds every customer's name and email (the data-quality
+    /// answer's duplicate keys), so an erasure must not leave them served from it (docs/privacy.md).
+    /// </summary>
+    public void Forget() => _cached = null;
+
     private async Task<PortfolioSnapshot> ComputeAsync(DateTimeOffset now, CancellationToken ct)
     {
         var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;

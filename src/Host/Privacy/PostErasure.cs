@@ -3,6 +3,7 @@ using System.Security.Claims;
 using EventCrm.Host.Access;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Portfolio;
 using EventCrm.Host.Touchpoints;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -29,11 +30,14 @@ public static class PostErasureEndpoint
     [Answers(404, "An unknown customer.")]
     [Answers(409, "Events holding personal data are not sealed into the audit chain yet, or touchpoints kept arriving: nothing was erased; retry.")]
     public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, CustomerDatabases databases, TimeProvider clock,
-        IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct)
+        IConfiguration configuration, ILoggerFactory loggers, PortfolioBase portfolio, CancellationToken ct)
     {
         var sealWait = SealWaitOf(configuration);
         var logger = loggers.CreateLogger(typeof(PersonalDataErasure));
-        return await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, logger, ct) switch
+        var outcome = await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, logger, ct);
+        // The portfolio's cached valuation still holds the erased name and email (data-quality's duplicate keys).
+        if (outcome is Erased { Already: false }) portfolio.Forget();
+        return outcome switch
         {
             UnknownCustomer => GetCustomerEndpoint.UnknownCustomer(id),
             NotSealedYet n => Problems.Conflict(
