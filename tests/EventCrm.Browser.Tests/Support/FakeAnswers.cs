@@ -24,5 +24,16 @@ public static class FakeAnswers
         },
     });
 
+    /// <summary>GET /api/retention/pending: these clients asking to cancel, without an offer (the seed's own requests are answered by other scenarios meanwhile).</summary>
+    public static RouteFulfillOptions WorkList(params (string Id, string Name)[] clients) => Json(new JsonObject
+    {
+        ["page"] = 1, ["pageSize"] = 50, ["total"] = clients.Length,
+        ["items"] = new JsonArray([.. clients.Select(client => (JsonNode)new JsonObject
+        {
+            ["customerId"] = client.Id, ["name"] = client.Name, ["requestedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), ["reason"] = "price",
+            ["decision"] = "no-offer", ["offer"] = null, ["currentValue"] = 10m,
+        })]),
+    });
+
     public static RouteFulfillOptions Json(JsonObject body) => new() { Status = 200, ContentType = "application/json", Body = body.ToJsonString() };
 }

@@ -79,7 +79,8 @@ async function openCustomer(id) {
     document.getElementById("refresh").hidden = false;
     showFacts(profile, profile.state);
     await refresh(id);
-    if (!movedOnFrom(id)) document.getElementById("customer").focus({ preventScroll: true });
+    // Scrolled into view with the keyboard: at 200% zoom the customer is below the lists, out of sight.
+    if (!movedOnFrom(id)) document.getElementById("customer").focus();
     announce(`${profile.name ?? id} is open.`);
   } catch (error) {
     announce("");

@@ -31,7 +31,7 @@ function showPareto({ analysis: a, formula }) {
   const ys = [...a.revenueCurve, ...a.profitCurve].map(p => p.valueShare);
   document.getElementById("pareto-chart").replaceChildren(a.customers === 0 ? h("p", { class: "muted" }, "No customers yet.") : lineChart([
     { name: "Revenue", color: "#1f5fbf", points: curve(a.revenueCurve) },
-    { name: "Profit", color: "#2b8a3e", points: curve(a.profitCurve) },
+    { name: "Profit", color: "#2b8a3e", dashed: "dotted", points: curve(a.profitCurve) },
     { name: "Even spread", color: "#8a94a3", dashed: true, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
   ], {
     label: `The top ${percent(share)} of ${count(a.customers)} customers bring ${percent(a.revenueShareOfTop)} of revenue and ${percent(a.profitShareOfTop)} of profit.`,

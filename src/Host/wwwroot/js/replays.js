@@ -89,9 +89,16 @@ async function reopen(run) {
 
 async function remove(run) {
   clearError();
+  const list = document.getElementById("replay-list");
+  const at = [...list.children].findIndex(item => item.dataset.replay === run.id);
   await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
   announce(`Replay under ${run.formula} as of ${day(run.asOf)} deleted.`);
   await showReplays();
+  // Its Delete button went with it: the keyboard goes to the replay that took its place, else to the list's heading.
+  if (document.activeElement && document.activeElement !== document.body && document.activeElement.isConnected) return;
+  const items = [...list.children];
+  const next = items[Math.min(at, items.length - 1)];
+  (next?.querySelector("button:last-of-type") ?? document.getElementById("replay-list-title")).focus();
 }
 
 function showDiff(diff, run) {

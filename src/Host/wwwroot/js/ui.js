@@ -1,5 +1,7 @@
 // Shared page helpers: element building, formatting, the error and status regions, the key dialog.
 import { apiKey, onKeyNeeded } from "./api.js";
+// The error region has its own module; every page imports it from here with the other helpers.
+export { showError, clearError } from "./errors.js";
 
 /** h("p", { class: "x" }, "text", child): attributes starting with "on" become listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -75,38 +77,6 @@ export function arrowKeys(list, { before = () => null, after = () => null } = {}
     const beyond = target < 0 ? before() : target >= buttons.length ? after() : null;
     (beyond ?? buttons[Math.max(0, Math.min(target, buttons.length - 1))]).focus();
   });
-}
-
-/**
- * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.
- * Each part of the page keeps its own entry (the value failing does not hide why the timeline did);
- * the same part failing again replaces its entry.
- */
-export function showError(error, context) {
-  const region = document.getElementById("error");
-  const problem = error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) };
-  const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
-  const part = context ?? "";
-  [...region.children].find(entry => entry.dataset.context === part)?.remove();
-  const entry = h("div", { class: "error-entry", "data-context": part },
-    h("p", { class: "error-title" }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
-    problem.detail ? h("p", {}, problem.detail) : "",
-    fieldErrors.length ? h("ul", {}, fieldErrors) : "");
-  entry.append(h("button", { type: "button", class: "link", onclick: () => dismiss(entry) }, "Dismiss"));
-  region.append(entry);
-  region.hidden = false;
-}
-
-function dismiss(entry) {
-  const region = entry.parentElement;
-  entry.remove();
-  if (region && region.children.length === 0) region.hidden = true;
-}
-
-export function clearError() {
-  const region = document.getElementById("error");
-  region.replaceChildren();
-  region.hidden = true;
 }
 
 /** A polite message for screen readers and sighted users alike (loading, saved, ...). */

@@ -54,7 +54,7 @@ function showChart(points) {
   const line = (name, color, key, dashed) => ({ name, color, dashed, points: points.map(p => ({ x: at(p), y: p[key] })) });
   const last = points[points.length - 1];
   target.replaceChildren(lineChart(
-    [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit")],
+    [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit", "dotted")],
     {
       // Days in the reader's zone, like every time on the page.
       label: `Value after each of ${count(points.length)} touchpoints, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +

@@ -84,14 +84,20 @@ function show(answers) {
   pages = Math.max(1, Math.min(pages, Math.ceil(total / PageSize)));
   document.getElementById("worklist-count").textContent = total === 0 ? "Nobody is asking to cancel."
     : `${count(total)} asking to cancel${total > listed.length ? `, ${count(listed.length)} shown` : ""}.`;
-  // Read again every 30 s: a keyboard user moving through the list keeps their place.
-  const focused = items.contains(document.activeElement) ? document.activeElement.dataset.id : null;
+  // Read again every 30 s: a keyboard user moving through the list keeps their place; when their client
+  // has left the list (answered at another desk), the one that took its place, never the page's start.
+  const before = [...items.querySelectorAll("button")];
+  const at = before.indexOf(document.activeElement);
+  const focused = at >= 0 ? document.activeElement.dataset.id : null;
   items.replaceChildren(...listed.map(item => h("li", {},
     h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
       h("span", { class: "name" }, item.name ?? item.customerId),
       h("span", { class: "muted" }, entryText(item))))));
   markCurrent(items, openId);
-  if (focused) [...items.querySelectorAll("button")].find(b => b.dataset.id === focused)?.focus();
+  if (focused) {
+    const buttons = [...items.querySelectorAll("button")];
+    (buttons.find(b => b.dataset.id === focused) ?? buttons[Math.min(at, buttons.length - 1)] ?? document.getElementById("worklist-title")).focus();
+  }
   const rest = total - listed.length;
   more.hidden = rest <= 0;
   more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;

@@ -1,0 +1,52 @@
+// The error region: each refusal shown, read out at once, and dismissed with the keyboard kept in place.
+import { h } from "./ui.js";
+
+/**
+ * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.
+ * Each part of the page keeps its own entry (the value failing does not hide why the timeline did);
+ * the same part failing again replaces its entry.
+ */
+export function showError(error, context) {
+  const region = document.getElementById("error");
+  const problem = error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) };
+  const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
+  const part = context ?? "";
+  const replaced = [...region.children].find(entry => entry.dataset.context === part);
+  // Where the keyboard was when it failed (the search box, say): it goes back there once the error is dismissed.
+  const focused = document.activeElement;
+  const back = returnTo.get(replaced) ?? (focused && focused !== document.body && !region.contains(focused) ? focused : null);
+  replaced?.remove();
+  const title = `error-title-${++errorsShown}`;
+  const entry = h("div", { class: "error-entry", "data-context": part },
+    h("p", { class: "error-title", id: title }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
+    problem.detail ? h("p", {}, problem.detail) : "",
+    fieldErrors.length ? h("ul", {}, fieldErrors) : "");
+  if (back) returnTo.set(entry, back);
+  // Each Dismiss says which error it dismisses: several may be shown at once.
+  entry.append(h("button", { type: "button", class: "link", "aria-describedby": title, onclick: () => dismiss(entry) }, "Dismiss"));
+  region.append(entry);
+  region.hidden = false;
+}
+
+let errorsShown = 0;
+const returnTo = new WeakMap();   // entry -> where the keyboard was when its error came
+
+// The button pressed goes with its error: the keyboard goes to the next error's Dismiss, else back where
+// it was when the error came, else to the page's main part (the skip link's target), never to the page's start.
+function dismiss(entry) {
+  const region = entry.parentElement;
+  const next = entry.nextElementSibling ?? entry.previousElementSibling;
+  const hadKeyboard = entry.contains(document.activeElement);
+  entry.remove();
+  if (region && region.children.length === 0) region.hidden = true;
+  if (!hadKeyboard) return;
+  const was = returnTo.get(entry);
+  const back = was?.isConnected && was.checkVisibility() ? was : null;
+  (next?.querySelector("button") ?? back ?? document.querySelector(document.querySelector(".skip")?.getAttribute("href") || "main"))?.focus();
+}
+
+export function clearError() {
+  const region = document.getElementById("error");
+  region.replaceChildren();
+  region.hidden = true;
+}
