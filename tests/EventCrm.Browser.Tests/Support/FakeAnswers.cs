@@ -35,5 +35,21 @@ public static class FakeAnswers
         })]),
     });
 
+    /// <summary>GET /api/customers?search=: the page asked for of <paramref name="total"/> customers named "Common Name NN", ordered by name.</summary>
+    public static RouteFulfillOptions Search(string url, int total)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query);
+        var (page, pageSize) = (int.Parse(query["page"] ?? "1"), int.Parse(query["pageSize"] ?? "20"));
+        return Json(new JsonObject
+        {
+            ["search"] = query["search"], ["page"] = page, ["pageSize"] = pageSize, ["total"] = total,
+            ["customers"] = new JsonArray([.. Enumerable.Range((page - 1) * pageSize + 1, Math.Max(0, Math.Min(pageSize, total - (page - 1) * pageSize)))
+                .Select(n => (JsonNode)new JsonObject
+                {
+                    ["customerId"] = $"common-{n:00}", ["name"] = $"Common Name {n:00}", ["email"] = $"common{n:00}@example.org", ["state"] = "active",
+                })]),
+        });
+    }
+
     public static RouteFulfillOptions Json(JsonObject body) => new() { Status = 200, ContentType = "application/json", Body = body.ToJsonString() };
 }

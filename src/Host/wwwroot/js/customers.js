@@ -1,27 +1,20 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, showError, clearError, announce, installKeyDialog, markCurrent, arrowKeys } from "./ui.js";
+import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { showValue } from "./value.js";
 import { showRetention, clearRetention } from "./retention.js";
 import { newestRead } from "./newest.js";
 import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
+import { installSearch, markFound, focusSearch } from "./search.js";
 
 const prompt = installKeyDialog();
-const form = document.getElementById("search-form");
-const input = document.getElementById("search-input");
-const results = document.getElementById("results");
 const timeline = new Timeline(document.getElementById("timeline"),
   document.getElementById("timeline-order"), document.getElementById("timeline-type"), document.getElementById("timeline-count"));
 let openId = null;
 let openName = null;   // the retention panel's questions name the client
 installWorkList(id => openCustomer(id));
-
-form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
-input.addEventListener("keydown", event => {
-  if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
-});
-arrowKeys(results, { before: () => input });
+installSearch(id => openCustomer(id));
 document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
   clearError();
@@ -29,38 +22,12 @@ document.getElementById("refresh").addEventListener("click", async () => {
   announce("Refreshed.");
 });
 
-// Only the latest search is shown: a slow earlier answer must not replace a newer one.
-let searches = 0;
-
-async function search(text) {
-  if (!text) return;
-  const mine = ++searches;
-  clearError();
-  announce("Searching…");
-  try {
-    const found = await getJson(`/api/customers?search=${encodeURIComponent(text)}&pageSize=50`);
-    if (mine !== searches) return;
-    results.replaceChildren(...found.customers.map(c => h("li", {},
-      h("button", { type: "button", class: "result", "data-id": c.customerId, onclick: () => openCustomer(c.customerId) },
-        h("span", { class: "name" }, c.name ?? c.customerId),
-        h("span", { class: "muted" }, `${c.email ?? "no email"} · ${c.state}`)))));
-    const shown = found.customers.length;
-    const count = found.total === 0 ? `No customer matches “${text}”.`
-      : `${found.total} found${found.total > shown ? `, first ${shown} shown` : ""}. Arrow keys move through them.`;
-    document.getElementById("result-count").textContent = count;
-    announce(count);
-  } catch (error) {
-    announce("");
-    showError(error, "Search");
-  }
-}
-
 async function openCustomer(id) {
   openId = id;
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
   announce(`Opening ${id}…`);
-  markCurrent(results, id);
+  markFound(id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
   for (const panel of ["value-cards", "value-chart", "timeline"]) document.getElementById(panel).replaceChildren();
@@ -92,7 +59,7 @@ async function openCustomer(id) {
 // A customer that could not be opened leaves nothing on screen to act on: no name, no Refresh.
 function closeCustomer() {
   openId = null;
-  markCurrent(results, null);
+  markFound(null);
   markOpen(null);
   document.getElementById("customer-title").textContent = "No customer open";
   document.getElementById("customer-hint").hidden = false;
@@ -165,6 +132,6 @@ window.addEventListener("hashchange", () => {
 // The search box takes the focus before the work list is read: focusing it once the list came back
 // pulled the keyboard away from a result the user had already moved to.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : (input.focus(), showWorkList()))
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : (focusSearch(), showWorkList()))
     .then(() => keepWorkListFresh()),
   error => showError(error));
