@@ -216,7 +216,30 @@ shared_buffers = 256MB
 CONF
 }
 
+# Whether something listens on 127.0.0.1:PORT, and who (for the message; ss names the process when
+# it may see it).
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_holder() {
+  command -v ss >/dev/null || return 0
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1 || true
+}
+
+# db_check_port demo|test|bench: refuses, in one line, a cluster port that another program holds,
+# before anything is built or started. PostgreSQL would otherwise find it only after the build,
+# and fail with the last twenty lines of its log.
+db_check_port() {
+  [ -z "$DB_EXTERNAL_CS" ] || return 0
+  db_select "$1"
+  db_running && return 0
+  port_in_use "$DB_PORT" || return 0
+  local who var
+  who="$(port_holder "$DB_PORT")"
+  case "$DB_KIND" in demo) var=EVENTCRM_PG_PORT ;; test) var=EVENTCRM_PG_TEST_PORT ;; *) var=EVENTCRM_PG_BENCH_PORT ;; esac
+  db_die "port $DB_PORT on 127.0.0.1, the $DB_KIND cluster's, is already in use${who:+ ($who)}: stop that program, or give the cluster another port, e.g. $var=$((DB_PORT + 100))."
+}
+
 db_start() {
+  db_check_port "$DB_KIND"
   local extra=""
   # Test cluster only: durability off. A crash loses at most a test run, and these three settings
   # make schema creation and event appends several times faster. The demo cluster keeps the
@@ -231,11 +254,13 @@ db_start() {
   db_as_owner mkdir -p "$DB_SOCK"
   db_log "Starting the $DB_KIND cluster on 127.0.0.1:$DB_PORT..."
   # pg_ctl runs the server through /bin/sh, so quote the socket path (%q) for paths with spaces.
+  local logged
+  logged="$(stat -c %s "$DB_LOGFILE" 2>/dev/null || echo 0)"
   if ! db_as_owner "$PG_BIN/pg_ctl" -D "$DB_DATA" -l "$DB_LOGFILE" -w -t 60 \
         -o "-p $DB_PORT -h 127.0.0.1 -k $(printf '%q' "$DB_SOCK")$extra" start >/dev/null; then
-    tail -n 20 "$DB_LOGFILE" >&2 || true
-    db_die "could not start PostgreSQL ($DB_KIND). Log: $DB_LOGFILE
-  If port $DB_PORT is taken, choose another: EVENTCRM_PG_PORT / EVENTCRM_PG_TEST_PORT / EVENTCRM_PG_BENCH_PORT."
+    # What the server said of this start only, not the log of earlier ones.
+    tail -c +"$((logged + 1))" "$DB_LOGFILE" 2>/dev/null | grep -E 'FATAL|PANIC|HINT' | head -n 4 >&2 || true
+    db_die "could not start PostgreSQL ($DB_KIND); its log: $DB_LOGFILE"
   fi
   DB_STARTED_BY_US=1
 }
