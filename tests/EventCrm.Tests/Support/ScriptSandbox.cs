@@ -16,6 +16,9 @@ public sealed class ScriptSandbox : IDisposable
     public ScriptSandbox(string fakeDotnet)
     {
         var repository = HostCommandLine.RepositoryFolder();
+        // As a repository is: its clusters in its .data/, which PostgreSQL's own user must reach
+        // (a temporary folder is the owner's only, and the script would move them to /var/tmp).
+        File.SetUnixFileMode(Folder, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(Path.Combine(Folder, "scripts"));
         Directory.CreateDirectory(Path.Combine(Folder, "src"));
         Directory.CreateDirectory(Path.Combine(Folder, "bin"));
