@@ -216,7 +216,48 @@ shared_buffers = 256MB
 CONF
 }
 
+# Whether something listens on 127.0.0.1:PORT, and who (for the message; ss names the process when
+# it may see it).
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_holder() {
+  command -v ss >/dev/null || return 0
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1 || true
+}
+
+# The PID of a server of this cluster still running after its folder was deleted (rm -rf .data):
+# pg_ctl no longer finds it, yet it holds the port until it notices, within a minute, that its
+# postmaster.pid is gone. Its working folder is its data folder, marked deleted; its command line
+# (the postmaster's, not its children's titles) names that folder.
+db_orphan_pid() {
+  local cwd pid
+  while IFS= read -r cwd; do
+    pid="${cwd#/proc/}"; pid="${pid%/cwd}"
+    tr '\0' '\n' 2>/dev/null < "/proc/$pid/cmdline" | grep -qxF -- "$DB_DATA" || continue
+    echo "$pid"
+    return 0
+  done < <(find /proc/[0-9]* -maxdepth 1 -name cwd -lname "$DB_DATA (deleted)" 2>/dev/null)
+  return 1
+}
+
+# db_check_port demo|test|bench: refuses, in one line, a cluster port that another program holds,
+# before anything is built or started. PostgreSQL would otherwise find it only after the build,
+# and fail with the last twenty lines of its log.
+db_check_port() {
+  [ -z "$DB_EXTERNAL_CS" ] || return 0
+  db_select "$1"
+  db_running && return 0
+  port_in_use "$DB_PORT" || return 0
+  local who var orphan
+  if orphan="$(db_orphan_pid)"; then
+    db_die "the $DB_KIND cluster's server (pid $orphan) still holds port $DB_PORT, though its folder $DB_DATA was deleted: ./eventcrm stop ends it (it also ends by itself within a minute)."
+  fi
+  who="$(port_holder "$DB_PORT")"
+  case "$DB_KIND" in demo) var=EVENTCRM_PG_PORT ;; test) var=EVENTCRM_PG_TEST_PORT ;; *) var=EVENTCRM_PG_BENCH_PORT ;; esac
+  db_die "port $DB_PORT on 127.0.0.1, the $DB_KIND cluster's, is already in use${who:+ ($who)}: stop that program, or give the cluster another port, e.g. $var=$((DB_PORT + 100))."
+}
+
 db_start() {
+  db_check_port "$DB_KIND"
   local extra=""
   # Test cluster only: durability off. A crash loses at most a test run, and these three settings
   # make schema creation and event appends several times faster. The demo cluster keeps the
@@ -231,11 +272,13 @@ db_start() {
   db_as_owner mkdir -p "$DB_SOCK"
   db_log "Starting the $DB_KIND cluster on 127.0.0.1:$DB_PORT..."
   # pg_ctl runs the server through /bin/sh, so quote the socket path (%q) for paths with spaces.
+  local logged
+  logged="$(stat -c %s "$DB_LOGFILE" 2>/dev/null || echo 0)"
   if ! db_as_owner "$PG_BIN/pg_ctl" -D "$DB_DATA" -l "$DB_LOGFILE" -w -t 60 \
         -o "-p $DB_PORT -h 127.0.0.1 -k $(printf '%q' "$DB_SOCK")$extra" start >/dev/null; then
-    tail -n 20 "$DB_LOGFILE" >&2 || true
-    db_die "could not start PostgreSQL ($DB_KIND). Log: $DB_LOGFILE
-  If port $DB_PORT is taken, choose another: EVENTCRM_PG_PORT / EVENTCRM_PG_TEST_PORT / EVENTCRM_PG_BENCH_PORT."
+    # What the server said of this start only, not the log of earlier ones.
+    tail -c +"$((logged + 1))" "$DB_LOGFILE" 2>/dev/null | grep -E 'FATAL|PANIC|HINT' | head -n 4 >&2 || true
+    db_die "could not start PostgreSQL ($DB_KIND); its log: $DB_LOGFILE"
   fi
   DB_STARTED_BY_US=1
 }
@@ -299,6 +342,7 @@ db_ensure() {
 
 # db_stop demo|test|bench
 db_stop() {
+  local orphan
   if [ -n "$DB_EXTERNAL_CS" ]; then
     db_log "ConnectionStrings__EventCrm is set: external database, nothing to stop."
     return 0
@@ -307,6 +351,12 @@ db_stop() {
   if db_running; then
     db_log "Stopping the $DB_KIND cluster (port $(db_running_port))..."
     db_as_owner "$PG_BIN/pg_ctl" -D "$DB_DATA" -m fast -w -t 60 stop >/dev/null
+    db_log "Stopped."
+  elif orphan="$(db_orphan_pid)"; then
+    # Its data is gone already: an immediate shutdown loses nothing more.
+    db_log "Stopping the $DB_KIND cluster's server (pid $orphan), whose folder $DB_DATA was deleted..."
+    kill -QUIT "$orphan" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$orphan" 2>/dev/null || break; sleep 0.1; done
     db_log "Stopped."
   else
     db_log "The $DB_KIND cluster is not running."
@@ -318,6 +368,7 @@ db_mask_cs() { sed -E 's/((^|;)[[:space:]]*(Password|Pwd)[[:space:]]*=)[^;]*/\1*
 
 # db_status demo|test|bench
 db_status() {
+  local orphan
   if [ -n "$DB_EXTERNAL_CS" ]; then
     printf 'external: ConnectionStrings__EventCrm=%s\n' "$(db_mask_cs "$DB_EXTERNAL_CS")"
     return 0
@@ -326,6 +377,8 @@ db_status() {
   if db_running; then
     printf '%-5s running  pid %s, 127.0.0.1:%s, data %s\n' "$DB_KIND" "$(db_running_pid)" "$(db_running_port)" "$DB_DATA"
     printf '      ConnectionStrings__EventCrm="Host=127.0.0.1;Port=%s;Database=%s;Username=%s"\n' "$(db_running_port)" "$DB_NAME" "$DB_SUPERUSER"
+  elif orphan="$(db_orphan_pid)"; then
+    printf '%-5s orphaned pid %s, its folder %s deleted (./eventcrm stop ends it)\n' "$DB_KIND" "$orphan" "$DB_DATA"
   elif db_initialized; then
     printf '%-5s stopped  data %s (port %s when started)\n' "$DB_KIND" "$DB_DATA" "$DB_PORT"
   else

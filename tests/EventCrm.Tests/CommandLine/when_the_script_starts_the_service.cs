@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EventCrm.Tests.Support;
 using Npgsql;
 using Shouldly;
@@ -10,7 +9,7 @@ namespace EventCrm.Tests.CommandLine;
 /// start that seeded it has minutes of projections and retention assessments to catch up with, and
 /// only that start says so. The script runs from a copy of its own (its .data/ there), over the
 /// test database, with a stand-in for dotnet: no build, the Host built for the tests for seed-demo
-/// (asked for a small base), and no service started at the end.
+/// (asked for a small base), and no service started at the end (<see cref="ScriptSandbox"/>).
 /// </summary>
 public class when_the_script_starts_the_service
 {
@@ -21,7 +20,19 @@ public class when_the_script_starts_the_service
     public async Task it_says_the_service_has_catching_up_to_do_only_after_seeding_the_demo_base()
     {
         await DropSchema();
-        var sandbox = Sandbox();
+        using var sandbox = new ScriptSandbox($$"""
+            # dotnet as ./eventcrm run calls it: build, the Host's seed-demo, then the service.
+            case "$1" in
+              build) exit 0 ;;
+              *EventCrm.Host.dll)
+                shift
+                if [ "${1:-}" = seed-demo ]; then exec "{{ScriptSandbox.RealDotnet()}}" "{{Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll")}}" "$@" --customers 3; fi
+                echo "the service starts with $*"
+                exit 0 ;;
+            esac
+            echo "unexpected: dotnet $*" >&2
+            exit 64
+            """);
         try
         {
             var first = await Run(sandbox);
@@ -43,69 +54,17 @@ public class when_the_script_starts_the_service
         }
         finally
         {
-            Directory.Delete(sandbox, recursive: true);
             await DropSchema();
         }
     }
 
-    /// <summary>The script and its database helpers in a folder of their own, src/Host being the real one.</summary>
-    private static string Sandbox()
-    {
-        var repository = HostCommandLine.RepositoryFolder();
-        var sandbox = Directory.CreateTempSubdirectory("eventcrm-script-").FullName;
-        Directory.CreateDirectory(Path.Combine(sandbox, "scripts"));
-        Directory.CreateDirectory(Path.Combine(sandbox, "src"));
-        Directory.CreateDirectory(Path.Combine(sandbox, "bin"));
-        File.Copy(Path.Combine(repository, "eventcrm"), Path.Combine(sandbox, "eventcrm"));
-        File.Copy(Path.Combine(repository, "scripts", "db.sh"), Path.Combine(sandbox, "scripts", "db.sh"));
-        File.CreateSymbolicLink(Path.Combine(sandbox, "src", "Host"), Path.Combine(repository, "src", "Host"));
-        var dotnet = Path.Combine(sandbox, "bin", "dotnet");
-        File.WriteAllText(dotnet, $$"""
-            #!/usr/bin/env bash
-            # dotnet as ./eventcrm run calls it: build, the Host's seed-demo, then the service.
-            case "$1" in
-              build) exit 0 ;;
-              *EventCrm.Host.dll)
-                shift
-                if [ "${1:-}" = seed-demo ]; then exec "{{RealDotnet()}}" "{{Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll")}}" "$@" --customers 3; fi
-                echo "the service starts with $*"
-                exit 0 ;;
-            esac
-            echo "unexpected: dotnet $*" >&2
-            exit 64
-            """);
-        File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return sandbox;
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> Run(string sandbox)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = sandbox };
-        start.ArgumentList.Add(Path.Combine(sandbox, "eventcrm"));
-        start.ArgumentList.Add("run");
-        start.Environment["PATH"] = $"{Path.Combine(sandbox, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
-        start.Environment["Marten__Schema"] = Schema;
-        start.Environment["Auth__AdminKey"] = "ecrm_admin_script_scenario_key";
-        start.Environment["EVENTCRM_HTTP_PORT"] = $"{HostProcess.FreePort()}";
-        using var script = Process.Start(start)!;
-        var output = script.StandardOutput.ReadToEndAsync();
-        var errors = script.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
+    private static Task<(int ExitCode, string Output, string Errors)> Run(ScriptSandbox sandbox) =>
+        sandbox.Run(new Dictionary<string, string>
         {
-            await script.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            script.Kill(entireProcessTree: true);
-            throw new TimeoutException($"./eventcrm run was still running after 2 minutes: stopped. {await output} {await errors}");
-        }
-        return (script.ExitCode, await output, await errors);
-    }
-
-    private static string RealDotnet() => Environment.GetEnvironmentVariable("PATH")!.Split(':')
-        .Select(folder => Path.Combine(folder, "dotnet"))
-        .First(File.Exists);
+            ["Marten__Schema"] = Schema,
+            ["Auth__AdminKey"] = "ecrm_admin_script_scenario_key",
+            ["EVENTCRM_HTTP_PORT"] = $"{HostProcess.FreePort()}",
+        }, TimeSpan.FromMinutes(2), "run");
 
     private static async Task DropSchema()
     {
