@@ -8,7 +8,8 @@ namespace EventCrm.Relationship.Portfolio;
 /// Months are calendar months read in the offset of <c>from</c>, so a caller who wants Paris
 /// months passes Paris times. Every month that overlaps [from, to) gets a cohort, even an empty
 /// one, so the table has no holes; the first and last cohorts only hold the signups inside the
-/// period. A point is given only when its date is not after <c>to</c>: we do not know the future.
+/// period. A point is given only when its date is not after <c>to</c>: we do not know the future; one at
+/// exactly <c>to</c> is judged just before it, as <c>customersAtEnd</c> is (the period is [from, to)).
 ///
 /// At month 0 each member is looked at from its own signup, not from the first of the month:
 /// a customer who signed up on the 10th was not yet one on the 1st, and a month-0 share of
@@ -37,12 +38,18 @@ internal static class SignupCohorts
             .TakeWhile(p => p.At <= to)
             .Select(p =>
             {
-                var still = members.Count(c => c.IsCustomerAt(Max(p.At, c.SignedUpAt!.Value)));
+                var still = members.Count(c => IsStillCustomer(c, p.At, to));
                 return new CohortRetentionPoint(p.MonthsAfter, p.At, still, Fraction.Of(still, members.Count));
             })
             .ToList();
         return new SignupCohort(month, members.Count, points);
     }
+
+    // A point falling exactly at `to` is the period's end, judged just before it as the
+    // period's customersAtEnd is: a churn at `to` belongs to the next period, and counting it
+    // here made the last point disagree with customersAtEnd for the same instant.
+    private static bool IsStillCustomer(PortfolioCustomer member, DateTimeOffset at, DateTimeOffset to) =>
+        at == to ? member.IsCustomerJustBefore(to) : member.IsCustomerAt(Max(at, member.SignedUpAt!.Value));
 
     private static DateTimeOffset MonthStart(DateTimeOffset at, TimeSpan offset)
     {
