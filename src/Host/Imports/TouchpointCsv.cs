@@ -49,9 +49,11 @@ public sealed class TouchpointCsv
 
     public static (TouchpointCsv? Csv, string? Error) FromHeader(string[] header)
     {
-        if (SeparatedBySemicolons(header))
+        if (SeparatedBy(header, ';'))
             return (null, "line 1: the columns are separated by ';' (a spreadsheet saved with a European list separator): " +
                 "save the file comma-separated, with a dot in numbers (1234.50)");
+        if (SeparatedBy(header, '\t'))
+            return (null, "line 1: the columns are separated by tabs (a spreadsheet's \"Text (Tab delimited)\"): save the file as CSV, comma-separated");
         // A spreadsheet saves the empty cells right of the last column as ",,": name where they are, not "unknown column ''".
         var unnamed = header.Select((c, i) => (c, i)).Where(c => c.c.Length == 0).Select(c => c.i + 1).ToList();
         if (unnamed.Count > 0)
@@ -75,9 +77,9 @@ public sealed class TouchpointCsv
             ? $"'{column}' (write '{known}': column names are case-sensitive)"
             : $"'{column}'";
 
-    /// <summary>A header of one cell that reads as columns when cut at ';' (Excel with a European list separator).</summary>
-    private static bool SeparatedBySemicolons(string[] header) =>
-        header.Length == 1 && header[0].Split(';') is { Length: > 1 } cells && cells.Any(c => Known(c.Trim().Trim('"')));
+    /// <summary>A header of one cell that reads as columns when cut at <paramref name="separator"/> (Excel with a European list separator, or tabs).</summary>
+    private static bool SeparatedBy(string[] header, char separator) =>
+        header.Length == 1 && header[0].Split(separator) is { Length: > 1 } cells && cells.Any(c => Known(c.Trim().Trim('"')));
 
     /// <summary>The row's touchpoint, or every reason it is not one ("amount: must be a number").</summary>
     public (ParsedTouchpoint? Touchpoint, IReadOnlyList<string> Reasons) Read(string[] cells, DateTimeOffset now)

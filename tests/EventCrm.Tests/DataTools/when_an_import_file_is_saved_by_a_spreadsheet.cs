@@ -9,7 +9,7 @@ namespace EventCrm.Tests.DataTools;
 /// <summary>
 /// Files as a data team exports them from Excel or an ERP: a byte order mark, CRLF, no newline at
 /// the end, quoted commas, padded cells, columns in another order are imported; a European Excel's
-/// semicolons, the empty header cells a spreadsheet leaves after the last column, header names in
+/// semicolons or tabs, a UTF-16 file, the empty header cells a spreadsheet leaves after the last column, header names in
 /// another case and a line break inside quotes refuse the file with a message that says what to
 /// change (until 2026-12-06: "unknown column(s) '', ''", one unknown column of the whole
 /// semicolon header, "unknown column 'Type'", "a quoted field is not closed").
@@ -61,6 +61,29 @@ public class when_an_import_file_is_saved_by_a_spreadsheet(AppFixture app)
 
         FileError(problem).ShouldStartWith("line 1: the columns are separated by ';'");
         FileError(problem).ShouldContain("save the file comma-separated");
+        (await app.Store.EventCount(c)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_tab_separated_file_is_refused_as_such()
+    {
+        var problem = await Import("type\ttouchpointId\tcustomerId\toccurredAt\nlead-captured\tt-1\tc-1\t2019-02-01T09:00:00Z\n", 400);
+
+        FileError(problem).ShouldStartWith("line 1: the columns are separated by tabs");
+    }
+
+    [Fact]
+    public async Task a_utf16_file_is_named_as_utf16_not_as_latin1()
+    {
+        var c = Ids.Customer();
+        // Excel's "Unicode Text": UTF-16 little-endian after the bytes FF FE.
+        var body = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(
+            $"type,touchpointId,customerId,occurredAt,name,email,source\nlead-captured,{c}-l,{c},2019-02-01T09:00:00Z,José,jose@example.com,fair\n")).ToArray();
+
+        var problem = await Import(body, 400);
+
+        FileError(problem).ShouldStartWith("line 1: the file is UTF-16");
+        FileError(problem).ShouldContain("save it as \"CSV UTF-8 (comma delimited)\"");
         (await app.Store.EventCount(c)).ShouldBe(0);
     }
 
