@@ -27,6 +27,9 @@ public static class ImportBatches
     /// <summary>Why a line whose bytes are not UTF-8 is refused, rather than read with U+FFFD in place of its characters.</summary>
     public const string NotUtf8 = "not UTF-8 (a byte that is no UTF-8 character, as in a Latin-1 or Windows-1252 file): save the file as UTF-8";
 
+    /// <summary>Why a file that begins with a UTF-16 byte order mark is refused: named as what it is, not as Latin-1.</summary>
+    public const string Utf16 = "the file is UTF-16 (a spreadsheet's \"Unicode Text\"), not UTF-8: save it as \"CSV UTF-8 (comma delimited)\"";
+
     /// <summary>Hands every batch to <paramref name="handle"/> until it answers false; answers a file-level error or null.</summary>
     public static async Task<string?> ForEachAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
         Func<ImportBatch, Task<bool>> handle, CancellationToken ct)
@@ -60,6 +63,7 @@ public static class ImportBatches
             {
                 if (csv is null)
                 {
+                    if (reader.StartsWithUtf16Mark) return $"line {line}: {Utf16}";
                     if (reader.LastLineNotUtf8) return $"line {line}: {NotUtf8}";
                     var (header, error) = TouchpointCsv.FromHeader(cells);
                     if (header is null) return error;

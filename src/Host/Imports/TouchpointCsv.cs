@@ -49,15 +49,37 @@ public sealed class TouchpointCsv
 
     public static (TouchpointCsv? Csv, string? Error) FromHeader(string[] header)
     {
-        var unknown = header.Where(c => !Required.Contains(c) && !Fields.Contains(c)).ToList();
+        if (SeparatedBy(header, ';'))
+            return (null, "line 1: the columns are separated by ';' (a spreadsheet saved with a European list separator): " +
+                "save the file comma-separated, with a dot in numbers (1234.50)");
+        if (SeparatedBy(header, '\t'))
+            return (null, "line 1: the columns are separated by tabs (a spreadsheet's \"Text (Tab delimited)\"): save the file as CSV, comma-separated");
+        // A spreadsheet saves the empty cells right of the last column as ",,": name where they are, not "unknown column ''".
+        var unnamed = header.Select((c, i) => (c, i)).Where(c => c.c.Length == 0).Select(c => c.i + 1).ToList();
+        if (unnamed.Count > 0)
+            return (null, $"line 1: column(s) {string.Join(", ", unnamed)} have no name (empty header cells, as a spreadsheet leaves after " +
+                "the last column): remove them from every line");
+        var unknown = header.Where(c => !Known(c)).ToList();
         if (unknown.Count > 0)
-            return (null, $"line 1: unknown column(s) {string.Join(", ", unknown.Select(c => $"'{c}'"))}; columns are {string.Join(",", Required.Concat(Fields))}");
+            return (null, $"line 1: unknown column(s) {string.Join(", ", unknown.Select(Unknown))}; columns are {string.Join(",", Required.Concat(Fields))}");
         var missing = Required.Where(c => !header.Contains(c)).ToList();
         if (missing.Count > 0) return (null, $"line 1: missing column(s) {string.Join(", ", missing)}");
         var repeated = header.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (repeated.Count > 0) return (null, $"line 1: column(s) {string.Join(", ", repeated)} appear more than once");
         return (new TouchpointCsv(header), null);
     }
+
+    private static bool Known(string column) => Required.Contains(column) || Fields.Contains(column);
+
+    /// <summary>An unknown column, with the known one it differs from only in case ("'Type' (write 'type': ...)").</summary>
+    private static string Unknown(string column) =>
+        Required.Concat(Fields).FirstOrDefault(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase)) is { } known
+            ? $"'{column}' (write '{known}': column names are case-sensitive)"
+            : $"'{column}'";
+
+    /// <summary>A header of one cell that reads as columns when cut at <paramref name="separator"/> (Excel with a European list separator, or tabs).</summary>
+    private static bool SeparatedBy(string[] header, char separator) =>
+        header.Length == 1 && header[0].Split(separator) is { Length: > 1 } cells && cells.Any(c => Known(c.Trim().Trim('"')));
 
     /// <summary>The row's touchpoint, or every reason it is not one ("amount: must be a number").</summary>
     public (ParsedTouchpoint? Touchpoint, IReadOnlyList<string> Reasons) Read(string[] cells, DateTimeOffset now)

@@ -39,7 +39,7 @@ public static class CsvRows
             else if (c == ',') { fields.Add(field.ToString().Trim()); field.Clear(); }
             else field.Append(c);
         }
-        if (quoted) throw new InvalidDataException($"line {line}: a quoted field is not closed");
+        if (quoted) throw new InvalidDataException($"line {line}: a quoted field is not closed before the line ends (a quoted field may not hold a line break)");
         fields.Add(field.ToString().Trim());
         return [.. fields];
     }

@@ -23,6 +23,12 @@ public sealed class Utf8Lines(Stream stream, int maxLineBytes = int.MaxValue) : 
     private bool _ended, _started;
     private int _lines;
 
+    /// <summary>
+    /// Whether the stream begins with a UTF-16 byte order mark (Excel's "Unicode Text"): its lines are
+    /// then not UTF-8, and the caller can say which encoding the file is in rather than guess Latin-1.
+    /// </summary>
+    public bool StartsWithUtf16Mark { get; private set; }
+
     /// <summary>Whether the line <see cref="ReadLine"/> returned last held bytes that are not UTF-8.</summary>
     public bool LastLineNotUtf8 { get; private set; }
 
@@ -33,6 +39,7 @@ public sealed class Utf8Lines(Stream stream, int maxLineBytes = int.MaxValue) : 
             _started = true;
             while (_end - _start < ByteOrderMark.Length && Fill()) { }
             if (_buffer.AsSpan(_start, _end - _start).StartsWith(ByteOrderMark)) _start += ByteOrderMark.Length;
+            StartsWithUtf16Mark = _buffer.AsSpan(_start, _end - _start) is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..];
         }
         var searched = 0;
         while (true)

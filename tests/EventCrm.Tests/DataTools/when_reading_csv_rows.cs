@@ -30,6 +30,6 @@ public class when_reading_csv_rows
     [Fact]
     public void a_quote_left_open_names_its_line()
     {
-        Should.Throw<InvalidDataException>(() => Rows("a,b\n\"open,c\n")).Message.ShouldBe("line 2: a quoted field is not closed");
+        Should.Throw<InvalidDataException>(() => Rows("a,b\n\"open,c\n")).Message.ShouldBe("line 2: a quoted field is not closed before the line ends (a quoted field may not hold a line break)");
     }
 }
