@@ -24,7 +24,7 @@ if (VerbArguments.Refusal(args) is { } refusal)
     Console.Error.WriteLine(refusal);
     return 1;
 }
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostFolder.Options(args));
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.
 Settings.CheckAtStart(builder.Configuration);

@@ -20,8 +20,10 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly List<string> _lines = [];
     private int _starts;
 
-    private HostProcess(string name, Uri baseAddress, Dictionary<string, string> environment) =>
-        (_name, BaseAddress, _environment) = (name, baseAddress, environment);
+    private readonly string _workingFolder;
+
+    private HostProcess(string name, Uri baseAddress, Dictionary<string, string> environment, string workingFolder) =>
+        (_name, BaseAddress, _environment, _workingFolder) = (name, baseAddress, environment, workingFolder);
 
     public Uri BaseAddress { get; }
     public int Port => BaseAddress.Port;
@@ -29,9 +31,12 @@ public sealed class HostProcess : IAsyncDisposable
     public string LogFile => Path.Combine(LogFolder, $"{_name}-{_run}-{_starts}.log");
     public static string LogFolder => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "host-logs")).FullName;
 
-    /// <summary>Starts the Host and waits until /health answers 200.</summary>
+    /// <summary>
+    /// Starts the Host and waits until /health answers 200. It runs from its project folder, as
+    /// ./eventcrm starts it, unless another working folder is given.
+    /// </summary>
     public static async Task<HostProcess> Start(string name, string connectionString, string schema, string adminKey,
-        IDictionary<string, string>? settings = null, TimeSpan? within = null)
+        IDictionary<string, string>? settings = null, TimeSpan? within = null, string? workingFolder = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -40,7 +45,7 @@ public sealed class HostProcess : IAsyncDisposable
             ["Auth__AdminKey"] = adminKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
-        var host = new HostProcess(name, new Uri($"http://127.0.0.1:{FreePort()}"), environment);
+        var host = new HostProcess(name, new Uri($"http://127.0.0.1:{FreePort()}"), environment, workingFolder ?? HostProject);
         try
         {
             await host.StartAgain(within ?? TimeSpan.FromSeconds(120));
@@ -59,8 +64,7 @@ public sealed class HostProcess : IAsyncDisposable
         if (_process is { HasExited: false }) throw new InvalidOperationException("the Host is still running");
         _process?.Dispose();
         _starts++;
-        // From its project folder, where its wwwroot is: the page is served from the content root.
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = HostProject, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _workingFolder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in _environment) start.Environment[key] = value;
         foreach (var argument in new[] { HostDll, "--urls", BaseAddress.ToString().TrimEnd('/') })
             start.ArgumentList.Add(argument);
