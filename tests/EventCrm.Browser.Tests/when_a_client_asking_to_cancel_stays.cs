@@ -46,7 +46,7 @@ public class when_a_client_asking_to_cancel_stays(BrowserFixture app)
             posted().ShouldBe(1);
         });
 
-        var timeline = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{Client}/timeline"))!;
+        var timeline = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{Client}/timeline", TestContext.Current.CancellationToken))!;
         var withdrawn = timeline["entries"]!.AsArray().Last()!;
         (withdrawn["type"]!.GetValue<string>(), withdrawn["cancellationTouchpointId"]!.GetValue<string>()).ShouldBe(("cancellation-withdrawn", cancellation));
         timeline["state"]!.GetValue<string>().ShouldBe("active");

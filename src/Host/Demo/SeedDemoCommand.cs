@@ -44,6 +44,8 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
             return CommandFailure.Report("seed-demo", layout);
 
+        await using var claim = await SeedingClaim.ClaimAsync(store,
+            () => AnsiConsole.MarkupLine("[yellow]Another seed-demo is seeding this base: waiting for it to finish...[/]"), CancellationToken.None);
         var seeding = await DemoSeeding.LoadAsync(store, CancellationToken.None);
         if (seeding.Finished)
         {

@@ -51,6 +51,26 @@ public class when_seeding_the_demo_base
     }
 
     [Fact]
+    public async Task a_second_seeding_waits_for_the_first_and_then_finds_the_base_there()
+    {
+        const string schema = "eventcrm_seed_twice";
+        await DropSchema(schema);
+        using var first = StartSeeding(schema, "eventcrm-first-seeder");
+        await Waits.Until(async () => first.HasExited || await SchemaHasTouchpoints(schema), TimeSpan.FromMinutes(1));
+        first.HasExited.ShouldBeFalse("the first seeding was to be under way");
+
+        var (second, output, errors) = await Seed(schema, "--customers", "5");
+        await first.WaitForExitAsync();
+
+        first.ExitCode.ShouldBe(0);
+        second.ShouldBe(0, errors);
+        output.ShouldContain("Another seed-demo is seeding this base: waiting for it to finish...");
+        output.ShouldContain("Demo base already present: nothing to seed.");
+        output.ShouldNotContain("Finishing the demo seeding");
+        (await SeedingRecords(schema)).ShouldBe(["demo-seeding-started", "demo-seeding-finished"]);
+    }
+
+    [Fact]
     public async Task a_base_of_no_customers_is_refused_before_anything_is_recorded()
     {
         var (exit, output, errors) = await Seed("eventcrm_seed_none", "--customers", "0");
@@ -91,20 +111,38 @@ public class when_seeding_the_demo_base
 
     private static async Task SeedUntilTheFirstBatchThenKill(string schema)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostCommandLine.HostFolder() };
-        start.Environment["Marten__Schema"] = schema;
-        start.Environment["ConnectionStrings__EventCrm"] = $"{Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")};Application Name={Seeder}";
-        foreach (var argument in new[] { Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll"), "seed-demo", "--customers", $"{Customers}" })
-            start.ArgumentList.Add(argument);
-        using var seeding = Process.Start(start)!;
-        _ = seeding.StandardOutput.ReadToEndAsync();
-        _ = seeding.StandardError.ReadToEndAsync();
+        using var seeding = StartSeeding(schema, Seeder);
         await Waits.Until(async () => seeding.HasExited || await SchemaHasTouchpoints(schema), TimeSpan.FromMinutes(1));
         seeding.Kill(entireProcessTree: true);
         await seeding.WaitForExitAsync();
         // A batch whose commit was already sent still lands after the process is gone: the count is
         // final only once the server has ended the seeder's sessions.
         await Waits.Until(async () => !await SeederStillConnected(), TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>A seed-demo of the base size in the background, known to the server by its application name.</summary>
+    private static Process StartSeeding(string schema, string applicationName)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostCommandLine.HostFolder() };
+        start.Environment["Marten__Schema"] = schema;
+        start.Environment["ConnectionStrings__EventCrm"] = $"{Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")};Application Name={applicationName}";
+        foreach (var argument in new[] { Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll"), "seed-demo", "--customers", $"{Customers}" })
+            start.ArgumentList.Add(argument);
+        var seeding = Process.Start(start)!;
+        _ = seeding.StandardOutput.ReadToEndAsync();
+        _ = seeding.StandardError.ReadToEndAsync();
+        return seeding;
+    }
+
+    /// <summary>What the seed-demo runs recorded of their seeding, in order (the demo-seeding system stream).</summary>
+    private static async Task<List<string>> SeedingRecords(string schema)
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand($"select type from {schema}.mt_events where stream_id = 'system:demo-seeding' order by version", connection);
+        var types = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) types.Add(reader.GetString(0));
+        return types;
     }
 
     private static async Task<bool> SeederStillConnected()

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(EventCrm.Tests.Support.AppFixture))]
+// The scenarios drive bash, /proc and Unix file modes: they run on Linux, as the service does.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace EventCrm.Tests.Support;
 
