@@ -146,6 +146,27 @@ public class when_calling_with_api_keys(AppFixture app)
         headers["Referrer-Policy"].ToString().ShouldBe("no-referrer");
     }
 
+    /// <summary>A shared proxy or the desk computer's disk must not keep names and emails after the answer.</summary>
+    [Fact]
+    public async Task answers_holding_personal_data_are_kept_by_no_cache()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+
+        foreach (var url in new[] { $"/api/customers/{customer}", $"/api/customers/{customer}/timeline", $"/api/customers?search={customer}", "/api/keys" })
+        {
+            var answer = await app.Host.Scenario(s => s.Get.Url(url));
+            answer.Context.Response.Headers.CacheControl.ToString().ShouldBe("no-store", url);
+        }
+        var refused = await app.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/customers/{customer}");
+            s.WithRequestHeader(AppFixture.ApiKeyHeader, "");
+            s.StatusCodeShouldBe(401);
+        });
+        refused.Context.Response.Headers.CacheControl.ToString().ShouldBe("no-store");
+    }
+
     [Fact]
     public async Task only_ingest_appends_touchpoints_and_nothing_is_appended_otherwise()
     {

@@ -39,6 +39,23 @@ public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITes
         (await StoreCounts.Read(KestrelHost.ConnectionString, KestrelHost.Schema)).ShouldBe(before);
     }
 
+    /// <summary>
+    /// The exception handler writes this answer in place of the endpoint's, clearing the headers set
+    /// before: the security headers must be on it all the same (a problem document is never sniffed
+    /// as a page, never framed, never cached).
+    /// </summary>
+    [Fact]
+    public async Task a_refusal_written_by_the_exception_handler_keeps_the_security_headers()
+    {
+        var answer = await RawHttp.Send(kestrel.Host.Port, "POST", "/api/touchpoints", AdminJson, JsonOf(OverLimit));
+
+        answer.Status.ShouldBe(413, answer.Body);
+        answer.Headers.ShouldContainKeyAndValue("x-content-type-options", "nosniff");
+        answer.Headers["content-security-policy"].ShouldContain("frame-ancestors 'none'");
+        answer.Headers.ShouldContainKeyAndValue("referrer-policy", "no-referrer");
+        answer.Headers.ShouldContainKeyAndValue("cache-control", "no-store");
+    }
+
     /// <summary>Only Kestrel leaves a HEAD's body out: the in-process server sends what the route wrote.</summary>
     [Fact]
     public async Task head_answers_with_the_headers_of_its_get_and_no_body()
