@@ -40,6 +40,34 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
         }, path: "/audit.html");
     }
 
+    /// <summary>
+    /// The page asks for UTC days ("Dates are ends of days, UTC") and shows its moments in UTC, named so, whatever the
+    /// reader's zone. In Tokyo the date asked used to come back as the next morning, "as of <next day>, 8:59 AM GMT+9",
+    /// beside a history dated in unlabelled UTC days.
+    /// </summary>
+    [Fact]
+    public async Task a_reader_east_of_utc_sees_the_utc_day_asked_for_named_utc()
+    {
+        var auditor = await app.KeyWithRoles("auditor");
+        var asked = DateTime.UtcNow.Date.AddDays(-250);
+        await app.WithDesk(nameof(a_reader_east_of_utc_sees_the_utc_day_asked_for_named_utc), async desk =>
+        {
+            await desk.EnterKey(auditor);
+            var page = desk.Page;
+            await page.GetByLabel("Customer id").FillAsync(ScenarioData.Beta);
+            await page.GetByLabel("As of (business date)").FillAsync(asked.ToString("yyyy-MM-dd"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show the value and check the events" }).ClickAsync();
+
+            // The end of the day asked, 23:59:59.9999999 UTC, to the minute.
+            var english = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+            await Expect(page.Locator(".card", new() { Has = desk.Card("Touchpoints counted") }).Locator(".card-note"))
+                .ToHaveTextAsync($"as of {asked.ToString("MMM d, yyyy", english)}, 11:59 PM UTC");
+            var history = page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint under the formula in force when it was recorded" });
+            await Expect(history.GetByRole(AriaRole.Columnheader)).ToContainTextAsync(["Occurred (UTC)", "Recorded (UTC)"]);
+            await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/audit.html", timezone: "Asia/Tokyo");
+    }
+
     [Fact]
     public async Task the_desk_opens_the_audit_of_the_customer_it_shows()
     {

@@ -70,22 +70,19 @@ public sealed class JsonRequestBody
         return null;
     }
 
+    /// <summary>How a moment's text is read: null when it is one, else what is wrong with it (<see cref="Values.Moments"/>).</summary>
+    public delegate string? MomentReader(string text, out DateTimeOffset moment);
+
     /// <summary>
-    /// A moment given as a JSON string in the forms System.Text.Json reads (ISO 8601; without an offset,
-    /// the server's time zone); null when absent or null.
+    /// A moment given as a JSON string, read by <paramref name="read"/>; null when absent or null.
+    /// Not System.Text.Json's reader: it takes a time without an offset in the server's time zone,
+    /// so the same body would name another moment on a server set to another zone.
     /// </summary>
-    public DateTimeOffset? Moment(string name, string expected)
+    public DateTimeOffset? Moment(string name, MomentReader read)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        try
-        {
-            if (value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var moment)) return moment;
-        }
-        catch (InvalidOperationException)
-        {
-            // Half of a surrogate pair: no text at all (JsonText).
-        }
-        Refuse(name, expected);
+        if (Text(name) is not { } text) return null;
+        if (read(text, out var moment) is not { } problem) return moment;
+        Refuse(name, problem);
         return null;
     }
 

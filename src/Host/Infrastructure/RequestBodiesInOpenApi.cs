@@ -30,7 +30,7 @@ public static class RequestBodiesInOpenApi
             ("asOf", new OpenApiSchema
             {
                 Type = JsonSchemaType.String, Format = "date-time",
-                Description = "the business time to fit as of (a bare date: the start of that day, server time); default now. The body may be absent",
+                Description = "the business time to fit as of (a bare date: the end of that day, UTC; without an offset: UTC); default now. The body may be absent",
             })),
         [("POST", "api/keys")] = () => Body(["name", "roles"],
             ("name", Text("the key's name, at most 200 characters")),

@@ -14,12 +14,19 @@ public sealed record RefitModel(DateTimeOffset? AsOf)
     /// The body read field by field (<see cref="JsonRequestBody"/>): a misspelt <c>as_of</c> would
     /// otherwise be dropped and a refit as of now recorded in its place. No body reads as <c>{}</c>.
     /// </summary>
-    public static async Task<(RefitModel? Command, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    /// <remarks>
+    /// <c>asOf</c> is read as every other moment of the API (<see cref="Values.Moments"/>, as the
+    /// clv-refit command reads it): a bare date is the end of that day, UTC, a time without an offset
+    /// is UTC, and a day to come is refused. Until 2026-12-06 a bare date was the start of that day,
+    /// and a time without an offset was read in the server's time zone.
+    /// </remarks>
+    public static async Task<(RefitModel? Command, IResult? Problem)> ReadAsync(HttpRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, "{asOf}", ["asOf"], ct, noBodyIsEmpty: true);
         if (body is null) return (null, problem);
-        var command = new RefitModel(body.Moment("asOf",
-            "must be an ISO 8601 date and time as a string, e.g. \"2025-06-30T23:59:59Z\" (a bare date is the start of that day, server time)"));
+        var asOf = body.Moment("asOf", (string text, out DateTimeOffset moment) => Values.Moments.PastProblem(text, now, out moment));
+        // Today's date (its end, still to come) is now: the model cannot know what the rest of the day brings.
+        var command = new RefitModel(asOf > now ? now : asOf);
         return body.Problem() is { } refused ? (null, refused) : (command, null);
     }
 }
@@ -29,13 +36,12 @@ public static class RefitModelEndpoint
     /// <summary>Refits BG/NBD, Gamma-Gamma, retention, benchmarks and category associations over the whole base.</summary>
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
     [Answers(201, "The portfolio model was fitted.", Body = typeof(ModelView), Location = "the model in force: /api/models/current")]
-    [Answers(400, "Another field, an asOf that is not a date and time, or one in the future; nothing was fitted.")]
+    [Answers(400, "Another field, an asOf that is not a date and time, or one after today; nothing was fitted.")]
     public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
         ClaimsPrincipal caller, CancellationToken ct)
     {
-        var (command, refused) = await RefitModel.ReadAsync(request, ct);
+        var (command, refused) = await RefitModel.ReadAsync(request, clock.GetUtcNow(), ct);
         if (command is null) return refused!;
-        if (command.AsOf > clock.GetUtcNow()) return Problems.Invalid("asOf", "must not be in the future");
         var fitted = await refit.RunAsync(command.AsOf, PostTouchpointsEndpoint.ContextOf(request, caller), ct);
         var recorded = await models.KnownAtAsync(null, ct);
         return Results.Created("/api/models/current", ModelView.Of(fitted, recorded.FittedAt));

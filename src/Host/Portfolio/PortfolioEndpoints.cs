@@ -38,11 +38,12 @@ public static class GetKpisEndpoint
     /// <summary>Conversion, retention, cohort retention and average CLV over [from, to); default the last 12 months.</summary>
     [WolverineGet("/api/kpis"), Authorize(Policy = Policies.Read)]
     [Answers(200, "Conversion, retention, cohorts and average value over the period.", Body = typeof(PortfolioAnswer<PortfolioKpiReport>))]
-    [Answers(400, "A bad or inverted from or to, or a period over 50 years.")]
+    [Answers(400, "A bad or inverted from or to, a to after today or before 1900, or a period over 50 years.")]
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {
-        var end = clock.GetUtcNow();
-        if (to is not null && Moments.BoundProblem(to, out end) is { } badTo) return Problems.Invalid("to", badTo);
+        var now = clock.GetUtcNow();
+        var end = now;
+        if (to is not null && Moments.PeriodEndProblem(to, now, out end) is { } badTo) return Problems.Invalid("to", badTo);
         var start = end.AddYears(-1);
         if (from is not null && Moments.BoundProblem(from, out start) is { } badFrom) return Problems.Invalid("from", badFrom);
         if (start > end) return Problems.Invalid("from", "must not be after to");

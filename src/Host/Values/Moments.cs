@@ -75,6 +75,25 @@ public static partial class Moments
     public static IResult? PastRefusal(string parameter, string text, DateTimeOffset now, out DateTimeOffset moment) =>
         PastProblem(text, now, out moment) is { } problem ? Problems.Invalid(parameter, problem) : null;
 
+    /// <summary>No touchpoint occurred earlier (the floor of <c>occurredAt</c>).</summary>
+    public static readonly DateTimeOffset EarliestBusinessTime = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The end of a period [from, to) over business time (<see cref="BoundProblem"/>'s forms), from
+    /// 1900-01-01 up to the start of the day after today (today as in <see cref="PastProblem"/>, so
+    /// that to=tomorrow's date takes in the whole of today). A later end would report the customers
+    /// "at the end" of days not lived yet, today's states passed off as theirs; one before 1900, or in
+    /// the year 9999, left no room for the period's year before it or its months after it (a 500).
+    /// </summary>
+    public static string? PeriodEndProblem(string text, DateTimeOffset now, out DateTimeOffset moment)
+    {
+        if (BoundProblem(text, out moment) is { } problem) return problem;
+        var latest = EndOfToday(now).AddTicks(1);
+        if (moment > latest)
+            return $"must not be after {latest:yyyy-MM-dd} (the start of the day after today, where the day has begun): nothing is known of days to come";
+        return moment < EarliestBusinessTime ? $"must not be before {EarliestBusinessTime:yyyy-MM-dd}: no touchpoint occurred earlier" : null;
+    }
+
     private static DateTimeOffset EndOfToday(DateTimeOffset now) =>
         new(DateOnly.FromDateTime(now.UtcDateTime.AddHours(EarliestOffsetHours)), TimeOnly.MaxValue, TimeSpan.Zero);
 

@@ -85,4 +85,27 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
         // A + left unencoded in a query string arrives as a space.
         (await portfolio.Host.GetJson("/api/kpis?from=2025-01-04T10:36:00+01:00", 400))["errors"]!["from"]![0]!.GetValue<string>().ShouldContain("%2B");
     }
+
+    /// <summary>
+    /// The period's end is a day lived: not after the start of the day after today (to=tomorrow takes in
+    /// today), not before 1900. A to of 0001-01-01, 0030-01-01 or in December 9999 was a 500 (no year
+    /// before it for the default from, no room for 50 years or for the next month's cohort), and a to
+    /// next year reported today's customers as those "at the end" of a period not lived yet.
+    /// </summary>
+    [Fact]
+    public async Task a_period_ending_after_today_or_outside_the_calendar_is_a_400_naming_to()
+    {
+        var today = DateTime.UtcNow.Date;
+        foreach (var to in new[] { "0001-01-01", "0030-01-01", "1899-12-31T23:59:59Z", "9999-12-31", "9999-12-31T23:59:59.9999999Z",
+                     today.AddDays(2).ToString("yyyy-MM-dd"), today.AddYears(1).ToString("yyyy-MM-dd") })
+            (await portfolio.Host.GetJson($"/api/kpis?to={to}", 400)).ErrorKeys().ShouldBe(["to"], to);
+        (await portfolio.Host.GetJson("/api/kpis?from=9999-12-01&to=9999-12-31T12:00", 400)).ErrorKeys().ShouldBe(["to"]);
+
+        // The start of tomorrow (UTC) ends a period that takes in the whole of today; 1900 is the earliest end.
+        var tomorrow = today.AddDays(1).ToString("yyyy-MM-dd");
+        (await portfolio.Host.GetJson($"/api/kpis?to={tomorrow}"))["analysis"]!["to"]!.GetValue<DateTimeOffset>()
+            .ShouldBe(new DateTimeOffset(today.AddDays(1), TimeSpan.Zero));
+        (await portfolio.Host.GetJson("/api/kpis?to=1900-01-01"))["analysis"]!["from"]!.GetValue<DateTimeOffset>()
+            .ShouldBe(new DateTimeOffset(1899, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    }
 }

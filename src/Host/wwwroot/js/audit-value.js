@@ -1,6 +1,6 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
-import { h, amount, count, day, when, clearError, showError, announce } from "./ui.js";
+import { h, amount, count, day, whenUtc, clearError, showError, announce } from "./ui.js";
 
 export async function showValueAt(form) {
   clearError();
@@ -30,7 +30,7 @@ function showValue(v) {
     card("Revenue to date", amount(v.historical.revenue), `profit ${amount(v.historical.profit)}`),
     card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
     card("Potential value", amount(v.potential.total), `tier ${v.tier}`),
-    card("Touchpoints counted", count(v.touchpointsCounted), `as of ${when(v.asOf)}${v.knownAt ? `, known at ${when(v.knownAt)}` : ""}`));
+    card("Touchpoints counted", count(v.touchpointsCounted), `as of ${whenUtc(v.asOf)}${v.knownAt ? `, known at ${whenUtc(v.knownAt)}` : ""}`));
 }
 
 function showChain(a) {
@@ -74,7 +74,7 @@ function showHistory({ points }, formula) {
     h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
   document.getElementById("audit-history").replaceChildren(h("table", {},
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ["Occurred", "Recorded", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
     h("tbody", {}, points.map(row))));
 }
 

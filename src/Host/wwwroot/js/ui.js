@@ -40,6 +40,10 @@ export const percent = value => (typeof value === "number" ? share.format(value)
 const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
 export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
 export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
+// The audit page's times in UTC, named so: its dates are UTC days (an "as of" date is the end of that day, UTC), and
+// a moment in the reader's zone beside them read as another day (2026-03-31 asked showed as Apr 1, 1:59 AM GMT+2 in Paris).
+const utcMoment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+export const whenUtc = iso => (iso ? utcMoment.format(new Date(iso)) : "–");
 // A day in the reader's zone and notation, like the times (a chart's axis, say).
 const localDay = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
 export const date = value => (value === undefined || value === null ? "–" : localDay.format(new Date(value)));
