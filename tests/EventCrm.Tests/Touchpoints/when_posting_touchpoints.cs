@@ -19,6 +19,25 @@ public class when_posting_touchpoints(AppFixture app)
         (await app.Store.EventCount(customer)).ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]   // what `curl -d` sends unless told otherwise
+    [InlineData("text/plain")]
+    public async Task a_json_body_is_read_whatever_content_type_it_is_sent_as(string contentType)
+    {
+        var customer = Ids.Customer();
+        var body = System.Text.Json.JsonSerializer.Serialize(SignUp(customer, Jan1));
+
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Text(body).ToUrl("/api/touchpoints");
+            s.WithRequestHeader("Content-Type", contentType);
+            s.StatusCodeShouldBe(201);
+        });
+
+        (await result.ReadAsTextAsync()).ShouldContain("\"appended\":1");
+        (await app.Store.EventCount(customer)).ShouldBe(1);
+    }
+
     [Fact]
     public async Task an_array_appends_every_touchpoint_in_one_go()
     {
