@@ -18,6 +18,7 @@ public static class GetEventsEndpoint
     [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
     [Answers(200, "The events, streamed as NDJSON, or as CSV when the Accept header prefers text/csv.", MediaTypes = ["application/x-ndjson", "text/csv"])]
     [Answers(400, "A bad parameter (from, to, types, spreadsheetSafe without CSV); nothing was sent.")]
+    [Answers(503, "The database is unavailable, or Export:MaxConcurrent exports are streaming on this node: ask again after Retry-After seconds.")]
     public static IResult Get(string? from, string? to, string[] types, string? customerId, bool? spreadsheetSafe, HttpRequest request, EventExport export)
     {
         var (filter, errors) = EventExportFilter.Parse(from, to, types.Length == 0 ? null : string.Join(',', types), customerId, export.Source.KnownTypes);
@@ -32,6 +33,14 @@ public static class GetEventsEndpoint
     {
         public async Task ExecuteAsync(HttpContext http)
         {
+            // Taken here, where the stream is written, so that it is held exactly as long as the export's connections.
+            var slots = http.RequestServices.GetRequiredService<ExportSlots>();
+            using var slot = slots.TryTake();
+            if (slot is null)
+            {
+                await Busy(http.Response, slots.Max).ExecuteAsync(http);
+                return;
+            }
             http.Response.ContentType = format.ContentType;
             try
             {
@@ -44,6 +53,15 @@ public static class GetEventsEndpoint
                 http.RequestServices.GetRequiredService<ILogger<EventExport>>().LogError(e, "Export failed after it started streaming");
                 http.Abort();
             }
+        }
+
+        private static IResult Busy(HttpResponse response, int streaming)
+        {
+            response.Headers.RetryAfter = ExportSlots.RetryAfterSeconds.ToString();
+            return Results.Problem(
+                $"{streaming} exports are streaming, the most this service runs at once ({ExportSlots.MaxConcurrentKey}): each holds a database " +
+                $"connection while its client reads. Ask again in {ExportSlots.RetryAfterSeconds} seconds, or export with the export command.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service busy");
         }
     }
 }

@@ -1,5 +1,6 @@
 using EventCrm.Host.Reliability;
 using Marten;
+using Npgsql;
 
 namespace EventCrm.Host.Health;
 
@@ -15,10 +16,20 @@ public static class DatabasePing
     /// anything in time. Npgsql gives a query up seconds after it is cancelled (it asks the server to
     /// cancel it, and waits for that): the caller is answered at once, and the ping ends without it.
     /// </summary>
-    public static async Task EveryDatabase(IDocumentStore store, TimeSpan patience, CancellationToken ct)
+    public static Task EveryDatabase(IDocumentStore store, TimeSpan patience, CancellationToken ct) =>
+        Within(patience, giveUp => EveryDatabase(store, pooled: true, giveUp), ct);
+
+    /// <summary>
+    /// The same over connections of their own, outside the service's pool: whether the databases answer
+    /// when every pooled connection is in use (<see cref="HealthProbe"/>). Each costs a new session.
+    /// </summary>
+    public static Task EveryDatabaseOutsideThePool(IDocumentStore store, TimeSpan patience, CancellationToken ct) =>
+        Within(patience, giveUp => EveryDatabase(store, pooled: false, giveUp), ct);
+
+    private static async Task Within(TimeSpan patience, Func<CancellationToken, Task> pinging, CancellationToken ct)
     {
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var ping = EveryDatabase(store, giveUp.Token);
+        var ping = pinging(giveUp.Token);
         // A ping given up ends without its caller: its error, when it comes, is observed here.
         _ = ping.ContinueWith(static given => given.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         try
@@ -32,11 +43,14 @@ public static class DatabasePing
         }
     }
 
-    private static async Task EveryDatabase(IDocumentStore store, CancellationToken ct)
+    private static async Task EveryDatabase(IDocumentStore store, bool pooled, CancellationToken ct)
     {
         foreach (var database in await store.Storage.AllDatabases())
         {
-            await using var connection = database.CreateConnection();
+            await using var fromThePool = database.CreateConnection();
+            // CloneWith keeps the password, which the pooled connection's string no longer shows.
+            await using var connection = pooled ? fromThePool
+                : fromThePool.CloneWith(new NpgsqlConnectionStringBuilder(fromThePool.ConnectionString) { Pooling = false }.ConnectionString);
             await connection.OpenAsync(ct);
             await using var ping = connection.CreateCommand();
             ping.CommandText = "select 1";

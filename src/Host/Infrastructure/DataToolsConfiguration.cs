@@ -11,6 +11,7 @@ public static class DataToolsConfiguration
     {
         services.AddSingleton<EventExportSource>();
         services.AddSingleton<EventExport>();
+        services.AddSingleton<ExportSlots>();
         services.AddSingleton<ImportCheckFactory>();
         services.AddSingleton<TouchpointImport>();
         services.AddSingleton<ImportSlots>();

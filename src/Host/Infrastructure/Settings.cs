@@ -57,6 +57,7 @@ public static class Settings
         Rebuilds.TakeOver.TryForOf(configuration);
         Imports.TouchpointImport.KeptBetweenPassesOf(configuration);
         Imports.ImportSlots.MaxConcurrentOf(configuration);
+        Exports.ExportSlots.MaxConcurrentOf(configuration);
         Access.UnknownKeyLimit.PerMinuteOf(configuration);
         Access.KeyRates.PerSecondOf(configuration);
     }

@@ -39,6 +39,17 @@ public static class DatabaseFaults
     public static bool IsOutage(Exception exception) =>
         Chain(exception).Any(e => e is NpgsqlException or DatabaseDidNotAnswerException) && IsUnavailable(exception);
 
+    /// <summary>
+    /// Whether the exception, or one it wraps, is Npgsql's refusal to wait longer for a connection of a
+    /// pool whose every connection is in use: the database may answer well, this node holds all it may
+    /// open. Npgsql tells it by its message alone (an <see cref="NpgsqlException"/> around a timeout).
+    /// </summary>
+    public static bool IsPoolExhausted(Exception exception) =>
+        Chain(exception).Any(e => e is NpgsqlException && e.Message.StartsWith(PoolExhaustedMessage, StringComparison.Ordinal));
+
+    /// <summary>How Npgsql's message begins when no pooled connection came free within the connection string's Timeout.</summary>
+    public const string PoolExhaustedMessage = "The connection pool has been exhausted";
+
     private static bool IsUnavailableItself(Exception e) => e switch
     {
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)   // connection exception

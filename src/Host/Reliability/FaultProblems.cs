@@ -59,6 +59,11 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         ReplayQueueFullException e => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"{e.Message} Ask again once one has completed (GET /api/replays?state=running lists them); nothing was started.",
             ReplayQueueFullException.RetryAfterSeconds),
+        // Before the outage below, which it also is to Npgsql: the database answers, the node has no connection left.
+        _ when DatabaseFaults.IsPoolExhausted(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
+            $"Every database connection of this node is in use (its pool is full: long requests such as exports hold them). Send the request " +
+            $"again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again with the same touchpointIds land once, whether or not " +
+            "this attempt reached the store."),
         _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
             $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again " +
             "with the same touchpointIds land once, whether or not this attempt reached the store."),

@@ -22,6 +22,7 @@ public class when_a_setting_cannot_be_read
     [InlineData("Import__KeptBetweenPasses", "abc", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__KeptBetweenPasses", "-1", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__MaxConcurrent", "two", "Import:MaxConcurrent must be a whole number")]
+    [InlineData("Export__MaxConcurrent", "four", "Export:MaxConcurrent must be a whole number")]
     [InlineData("Auth__UnknownKeysPerMinute", "thirty", "Auth:UnknownKeysPerMinute must be a whole number")]
     [InlineData("Auth__RequestsPerSecondPerKey", "-1", "Auth:RequestsPerSecondPerKey must be a whole number")]
     [InlineData("Auth__RequestsPerSecondPerKey", "2.5", "Auth:RequestsPerSecondPerKey must be a whole number")]

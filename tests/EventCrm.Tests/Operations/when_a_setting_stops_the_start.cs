@@ -16,6 +16,7 @@ public class when_a_setting_stops_the_start
     [InlineData("Auth__AdminKey", "short-key", "Auth:AdminKey must be at least 16 characters")]
     [InlineData("Replays__MaxUnfinished", "0", "Replays:MaxUnfinished must be 1 or more")]
     [InlineData("Import__MaxConcurrent", "0", "Import:MaxConcurrent must be 1 or more")]
+    [InlineData("Export__MaxConcurrent", "0", "Export:MaxConcurrent must be 1 or more")]
     [InlineData("Auth__UnknownKeysPerMinute", "0", "Auth:UnknownKeysPerMinute must be 1 or more")]
     // Not a number at all: the binder's refusal, which once aborted with the runtime's stack trace (exit code 134).
     [InlineData("Touchpoints__MaxWaiting", "abc", "'abc' at 'Touchpoints:MaxWaiting'")]

@@ -35,6 +35,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     private readonly SemaphoreSlim _control = new(1, 1);
     private readonly ILogger _logger;
     private readonly LocksKeptWhilePaused? _locks;
+    private readonly StoppedShardRestarts? _restarts;
     private bool _stopped;
     private int _disposed;
 
@@ -52,6 +53,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
         _logger = loggers.CreateLogger<LeadershipCoordinator>();
         _locks = Distributor as LocksKeptWhilePaused;
         _daemons = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
+        if (Distributor is not null) _restarts = new StoppedShardRestarts(Distributor, ResolveDaemon, PollingTime(options), _logger);
         if (!runsDaemon)
             _logger.LogInformation(
                 "{Setting}=off: this node runs no async projection or subscription; the other nodes keep them", LeadershipRegistration.DaemonSetting);
@@ -120,14 +122,17 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     public async Task<bool> LeadsHomeDatabaseAsync() =>
         Distributor is { } distributor && (await distributor.BuildDistributionAsync()) is [var home, ..] && distributor.HasLock(home);
 
-    public new Task StartAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() =>
+    public new Task StartAsync(CancellationToken cancellationToken) => OneAtATimeAsync(async () =>
     {
         _stopped = false;
-        return StartKeepingLocksAsync(() => base.StartAsync(cancellationToken));
+        await StartKeepingLocksAsync(() => base.StartAsync(cancellationToken));
+        _restarts?.Start();
     });
 
     public new Task PauseAsync() => OneAtATimeAsync(async () =>
     {
+        // First: a pause stops every agent on purpose, and they must stay stopped until the resume.
+        if (_restarts is not null) await _restarts.StopAsync();
         if (_locks is not null) _locks.Paused = true;
         await base.PauseAsync();
     });
@@ -136,16 +141,21 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     /// Does nothing once the host has stopped the coordinator: a rebuild's take-over that ends
     /// during shutdown must not start the leadership loop again and take locks the stop gave up.
     /// </summary>
-    public new Task ResumeAsync() => OneAtATimeAsync(() =>
+    public new Task ResumeAsync() => OneAtATimeAsync(async () =>
     {
-        if (!_stopped) return StartKeepingLocksAsync(base.ResumeAsync);
-        _logger.LogInformation("Not resuming the projection coordinator: the host has stopped it");
-        return Task.CompletedTask;
+        if (_stopped)
+        {
+            _logger.LogInformation("Not resuming the projection coordinator: the host has stopped it");
+            return;
+        }
+        await StartKeepingLocksAsync(base.ResumeAsync);
+        _restarts?.Start();
     });
 
     public override Task StopAsync(CancellationToken cancellationToken) => OneAtATimeAsync(async () =>
     {
         _stopped = true;
+        if (_restarts is not null) await _restarts.StopAsync();
         await base.StopAsync(cancellationToken);
         // The daemons are disposed now; the inner coordinator must forget them too, so that a
         // later start builds fresh ones.
