@@ -5,7 +5,8 @@ namespace EventCrm.Host.Infrastructure;
 /// working folder; a service started elsewhere (a systemd unit without WorkingDirectory, a script in
 /// another folder) would find neither: its pages would be 404s and its log filters gone, so every
 /// request URL, search terms included, would be logged. Then the folder of the service's own files is
-/// used, which the build fills with both.
+/// used, which the build fills with both. Only for the service (no verb, or <c>run</c>): a command's
+/// content root stays its working folder, where <c>codegen write</c> writes the handler code.
 /// </summary>
 public static class HostFolder
 {
@@ -16,7 +17,7 @@ public static class HostFolder
         var chosenByOperator = args.Any(a => a == "-c" || a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
             || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
             || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is { Length: > 0 };
-        if (chosenByOperator || HasSettings(Directory.GetCurrentDirectory())) return null;
+        if (chosenByOperator || DataVerbs.RunsAVerb(args) || HasSettings(Directory.GetCurrentDirectory())) return null;
         return HasSettings(AppContext.BaseDirectory) ? AppContext.BaseDirectory : null;
     }
 
