@@ -12,6 +12,7 @@ public sealed record ReplayListView(int Page, int PageSize, long Total, IReadOnl
 
 public static class ListReplaysEndpoint
 {
+    public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     private static readonly string[] States = [ReplayStates.Running, ReplayStates.Completed, ReplayStates.Failed];
 
@@ -22,9 +23,8 @@ public static class ListReplaysEndpoint
     public static async Task<IResult> Get(string? formula, string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
         CancellationToken ct)
     {
-        var (number, size) = (page ?? 1, pageSize ?? 50);
-        if (number is < 1 or > 10_000) return Problems.Invalid("page", "must be between 1 and 10,000");
-        if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
+        var (number, size, badPage) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);
+        if (badPage is not null) return badPage;
         if (state is not null && !States.Contains(state)) return Problems.Invalid("state", $"must be one of {string.Join(", ", States)}");
         if (QueryText.HoldsNul(formula)) return Problems.Invalid("formula", QueryText.NulRule);
         if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return Problems.Invalid("formula", malformed);

@@ -13,8 +13,10 @@ namespace EventCrm.Host.Replays;
 
 public sealed record ReplayedCustomerView(string ReplayId, ValueView Value, IReadOnlyList<ReplayedPoint> History);
 
+/// <param name="Total">How many items there are to page through, as in the service's other lists: every customer replayed
+/// (the same figure as <paramref name="Customers"/>; those that did not change come last, each with a difference of 0).</param>
 public sealed record ReplayDiffView(string ReplayId, string Formula, string Against, DateTimeOffset AsOf, string State, int Page, int PageSize,
-    long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);
+    long Total, long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);
 
 public static class GetReplayedCustomerEndpoint
 {
@@ -44,6 +46,10 @@ public static class GetReplayedCustomerEndpoint
 
 public static class GetReplayDiffEndpoint
 {
+    public const int DefaultPageSize = 50;
+    /// <summary>Above the other lists' 200: clients have read diffs 500 at a time since the route was made.</summary>
+    public const int MaxPageSize = 500;
+
     /// <summary>Per-customer differences with the live values (default) or a completed replay of another formula over the same log, largest first.</summary>
     [WolverineGet("/api/replays/{id}/diff"), Authorize(Policy = Policies.Replays)]
     [Answers(200, "The replayed values against the live ones (or another replay's), largest difference first.", Body = typeof(ReplayDiffView))]
@@ -52,9 +58,8 @@ public static class GetReplayDiffEndpoint
     [Answers(409, "No completed replay of the against formula over the same log and asOf: start it first.")]
     public static async Task<IResult> Get(string id, string? against, int? page, int? pageSize, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
     {
-        var (number, size) = (page ?? 1, pageSize ?? 50);
-        if (number < 1) return Problems.Invalid("page", "must be 1 or more");
-        if (size is < 1 or > 500) return Problems.Invalid("pageSize", "must be between 1 and 500");
+        var (number, size, badPage) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);
+        if (badPage is not null) return badPage;
         if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
 
         string? other = null;
@@ -83,7 +88,7 @@ public static class GetReplayDiffEndpoint
         }
         var diff = await results.DiffAsync(id, other, number, size, ct);
         return Results.Ok(new ReplayDiffView(id, run.Formula.ToString(), againstName, run.AsOf, run.State, number, size,
-            diff.Customers, diff.Changed, diff.TierChanges, diff.Items));
+            diff.Customers, diff.Customers, diff.Changed, diff.TierChanges, diff.Items));
     }
 
     /// <summary>The same version: a registered one read twice holds two dictionaries of the same parameters.</summary>

@@ -168,7 +168,8 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         var run = await Completed("simple-clv@0");
         var first = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?pageSize=5");
 
-        foreach (var page in new[] { 1_000, int.MaxValue })
+        // Up to the deepest page GET /api/customers answers (one further is a 400: when_an_auditor_pages_through_replays).
+        foreach (var page in new[] { 1_000, 1_000_000 })
         {
             var past = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?pageSize=500&page={page}");
             past["items"]!.AsArray().ShouldBeEmpty();

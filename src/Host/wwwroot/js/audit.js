@@ -2,7 +2,8 @@
 import { showError, installKeyDialog } from "./ui.js";
 import { showValueAt } from "./audit-value.js";
 import { takeAnchor, verifyAnchor, checkLog } from "./anchors.js";
-import { loadFormulas, showParameters, registerVersion, replay, showReplays } from "./replays.js";
+import { loadFormulas, showParameters, registerVersion, replay } from "./replays.js";
+import { showReplays } from "./replay-list.js";
 
 installKeyDialog();
 loadFormulas().catch(error => showError(error, "Formulas"));

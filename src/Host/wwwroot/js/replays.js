@@ -1,6 +1,8 @@
 // Formula versions and replays of every customer under one, for the audit page.
-import { getJson, postJson, deleteResource } from "./api.js";
-import { h, amount, count, day, clearError, announce, showError } from "./ui.js";
+import { getJson, postJson } from "./api.js";
+import { h, clearError, announce } from "./ui.js";
+import { showDiff, clearDiff } from "./replay-diff.js";
+import { showReplays } from "./replay-list.js";
 
 let catalog = [];
 
@@ -43,8 +45,7 @@ export async function replay(form) {
   const { id } = await postJson("/api/replays", body);
   const progress = document.getElementById("replay-progress");
   progress.hidden = false;
-  document.getElementById("replay-diff").replaceChildren();
-  document.getElementById("replay-summary").textContent = "";
+  clearDiff();
   let run;
   // Said in tenths: a screen reader told twice a second would say nothing else.
   let toldTenth = -1;
@@ -61,55 +62,7 @@ export async function replay(form) {
   }
   if (run.state === "failed") throw new Error(run.error ?? "the replay failed");
   progress.value = 1;
-  showDiff(await getJson(`/api/replays/${encodeURIComponent(id)}/diff?pageSize=10`), run);
+  await showDiff(run);
   announce(`Replay under ${body.formula} completed.`);
   await showReplays();
-}
-
-const ReplaysShown = 10;
-
-/** The latest replays, each with its differences to open again and a way to delete it (its results go with it). */
-export async function showReplays() {
-  const list = await getJson(`/api/replays?pageSize=${ReplaysShown}`);
-  document.getElementById("replay-count").textContent = list.total === 0 ? "No replay yet."
-    : `${list.total} replay${list.total === 1 ? "" : "s"}${list.total > list.items.length ? `, the newest ${list.items.length} shown` : ""}.`;
-  document.getElementById("replay-list").replaceChildren(...list.items.map(run => h("li", { "data-replay": run.id },
-    `${run.formula} as of ${day(run.asOf)}: ${run.state}, ${count(run.eventsDone)} of ${count(run.eventsTotal)} touchpoints `,
-    run.state === "completed"
-      ? h("button", { type: "button", class: "link", "aria-label": `Differences of ${run.formula} as of ${day(run.asOf)}`, onclick: () => reopen(run).catch(error => showError(error, "Differences")) }, "Differences")
-      : "",
-    h("button", { type: "button", class: "link", "aria-label": `Delete ${run.formula} as of ${day(run.asOf)}`, onclick: () => remove(run).catch(error => showError(error, "Delete")) }, "Delete"))));
-}
-
-async function reopen(run) {
-  clearError();
-  showDiff(await getJson(`/api/replays/${encodeURIComponent(run.id)}/diff?pageSize=10`), run);
-  announce(`Differences of the replay under ${run.formula} shown.`);
-}
-
-async function remove(run) {
-  clearError();
-  const list = document.getElementById("replay-list");
-  const at = [...list.children].findIndex(item => item.dataset.replay === run.id);
-  await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
-  announce(`Replay under ${run.formula} as of ${day(run.asOf)} deleted.`);
-  await showReplays();
-  // Its Delete button went with it: the keyboard goes to the replay that took its place, else to the list's heading.
-  if (document.activeElement && document.activeElement !== document.body && document.activeElement.isConnected) return;
-  const items = [...list.children];
-  const next = items[Math.min(at, items.length - 1)];
-  (next?.querySelector("button:last-of-type") ?? document.getElementById("replay-list-title")).focus();
-}
-
-function showDiff(diff, run) {
-  document.getElementById("replay-summary").textContent =
-    `${diff.changed} of ${diff.customers} customers differ from the live values (${run.liveFormula}), ${diff.tierChanges} change tier. The largest differences:`;
-  const row = item => h("tr", {},
-    h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, item.customerId)),
-    h("td", { class: "number" }, amount(item.replayed)), h("td", { class: "number" }, amount(item.against)),
-    h("td", { class: "number" }, amount(item.difference)), h("td", {}, item.tierChanged ? `${item.againstTier} → ${item.replayedTier}` : item.replayedTier));
-  document.getElementById("replay-diff").replaceChildren(h("table", {},
-    h("caption", {}, `Current value under ${diff.formula} against the live values`),
-    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Tier"].map(t => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, diff.items.map(row))));
 }

@@ -1,0 +1,71 @@
+// A replay's differences from the live values, largest first: a page at a time, "Show N more" adding the
+// next one (as the desk's search does), so that every customer replayed can be reached, not only the first ten.
+import { getJson } from "./api.js";
+import { h, amount, count, announce, showError } from "./ui.js";
+
+const PageSize = 10;
+
+const more = document.getElementById("replay-diff-more");
+// Only the replay shown last gets its pages: a slow answer for another must not be added to it.
+let shows = 0;
+let current = null;   // { run, pages, total } of the differences shown
+
+more.addEventListener("click", showMore);
+
+/** The first page of the replay's differences, in place of any shown before. */
+export async function showDiff(run) {
+  const mine = ++shows;
+  const diff = await page(run, 1);
+  if (mine !== shows) return;
+  current = { run, pages: 1, total: diff.total };
+  document.getElementById("replay-summary").textContent =
+    `${diff.changed} of ${diff.customers} customers differ from the live values (${run.liveFormula}), ${diff.tierChanges} change tier. The largest differences:`;
+  document.getElementById("replay-diff").replaceChildren(h("table", {},
+    h("caption", {}, `Current value under ${diff.formula} against the live values`),
+    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Tier"].map(t => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, diff.items.map(row))));
+  showRest();
+}
+
+/** Nothing shown (a new replay under way): no table, no button. */
+export function clearDiff() {
+  shows++;
+  current = null;
+  document.getElementById("replay-diff").replaceChildren();
+  document.getElementById("replay-summary").textContent = "";
+  more.hidden = true;
+}
+
+async function showMore() {
+  if (!current) return;
+  const mine = shows;
+  const body = document.querySelector("#replay-diff tbody");
+  const shown = body.rows.length;
+  try {
+    const next = await page(current.run, current.pages + 1);
+    if (mine !== shows) return;
+    current.pages++;
+    current.total = next.total;
+    const listed = new Set([...body.rows].map(r => r.dataset.customer));
+    body.append(...next.items.filter(item => !listed.has(item.customerId)).map(row));
+    showRest();
+    announce(`${count(body.rows.length)} of ${count(current.total)} differences shown.`);
+    // The keyboard goes on from the first customer just shown (the button may have gone: none is left).
+    (body.rows[shown] ?? body.rows[shown - 1])?.querySelector("a")?.focus();
+  } catch (error) {
+    if (mine === shows) showError(error, "Differences");
+  }
+}
+
+function showRest() {
+  const rest = current.total - document.querySelector("#replay-diff tbody").rows.length;
+  more.hidden = rest <= 0;
+  more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
+}
+
+const page = (run, number) => getJson(`/api/replays/${encodeURIComponent(run.id)}/diff?page=${number}&pageSize=${PageSize}`);
+
+const row = item => h("tr", { "data-customer": item.customerId },
+  h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, item.customerId)),
+  h("td", { class: "number" }, amount(item.replayed)), h("td", { class: "number" }, amount(item.against)),
+  h("td", { class: "number" }, amount(item.difference)), h("td", {}, item.tierChanged ? `${item.againstTier} → ${item.replayedTier}` : item.replayedTier));

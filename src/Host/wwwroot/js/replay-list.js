@@ -1,0 +1,91 @@
+// The replays made, newest first, each with its differences to open again and a way to delete it (its results
+// go with it): a page at a time, "Show N more" adding the next one, so that the oldest can be reached too.
+import { getJson, deleteResource } from "./api.js";
+import { h, count, day, clearError, announce, showError } from "./ui.js";
+import { showDiff } from "./replay-diff.js";
+
+const PageSize = 10;
+
+const list = document.getElementById("replay-list");
+const more = document.getElementById("replay-list-more");
+// Only the latest reading of the list is shown: a slow earlier answer must not replace or extend a newer one.
+let readings = 0;
+let current = { pages: 0, total: 0 };
+
+more.addEventListener("click", showMore);
+
+/** The newest replays, as many pages as asked (a deletion reads again the pages shown, less the one deleted). */
+export async function showReplays(pages = 1) {
+  const mine = ++readings;
+  const runs = new Map();
+  let [read, total] = [0, 0];
+  while (read < pages) {
+    const next = await page(++read);
+    total = next.total;
+    // A replay asked for meanwhile pushes the others one place down: each is listed once.
+    for (const run of next.items) if (!runs.has(run.id)) runs.set(run.id, run);
+    if (read * PageSize >= total) break;
+  }
+  if (mine !== readings) return;
+  current = { pages: read, total };
+  list.replaceChildren(...[...runs.values()].map(entry));
+  showCount();
+}
+
+async function showMore() {
+  const mine = readings;
+  const shown = list.children.length;
+  try {
+    const next = await page(current.pages + 1);
+    if (mine !== readings) return;
+    current.pages++;
+    current.total = next.total;
+    const listed = new Set([...list.children].map(item => item.dataset.replay));
+    list.append(...next.items.filter(run => !listed.has(run.id)).map(entry));
+    showCount();
+    announce(`${count(list.children.length)} of ${count(current.total)} replays shown.`);
+    // The keyboard goes on from the first replay just shown (the button may have gone: none is left).
+    (list.children[shown] ?? list.children[shown - 1])?.querySelector("button")?.focus();
+  } catch (error) {
+    if (mine === readings) showError(error, "Replays");
+  }
+}
+
+const page = number => getJson(`/api/replays?page=${number}&pageSize=${PageSize}`);
+
+function showCount() {
+  const { total } = current;
+  const shown = list.children.length;
+  document.getElementById("replay-count").textContent = total === 0 ? "No replay yet."
+    : `${count(total)} replay${total === 1 ? "" : "s"}${total > shown ? `, the newest ${count(shown)} shown` : ""}.`;
+  const rest = total - shown;
+  more.hidden = rest <= 0;
+  more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
+}
+
+const entry = run => h("li", { "data-replay": run.id },
+  `${run.formula} as of ${day(run.asOf)}: ${run.state}, ${count(run.eventsDone)} of ${count(run.eventsTotal)} touchpoints `,
+  run.state === "completed"
+    ? h("button", { type: "button", class: "link", "aria-label": `Differences of ${run.formula} as of ${day(run.asOf)}`, onclick: () => reopen(run).catch(error => showError(error, "Differences")) }, "Differences")
+    : "",
+  h("button", { type: "button", class: "link", "aria-label": `Delete ${run.formula} as of ${day(run.asOf)}`, onclick: () => remove(run).catch(error => showError(error, "Delete")) }, "Delete"));
+
+async function reopen(run) {
+  clearError();
+  await showDiff(run);
+  announce(`Differences of the replay under ${run.formula} shown.`);
+}
+
+async function remove(run) {
+  clearError();
+  const at = [...list.children].findIndex(item => item.dataset.replay === run.id);
+  await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
+  announce(`Replay under ${run.formula} as of ${day(run.asOf)} deleted.`);
+  // The pages shown stay shown, less the replay deleted.
+  await showReplays(Math.max(1, current.pages));
+  // Its Delete button went with it: the keyboard goes to the replay that took its place, else to the list's heading.
+  if (document.activeElement && document.activeElement !== document.body && document.activeElement.isConnected) return;
+  const items = [...list.children];
+  const next = items[Math.min(at, items.length - 1)];
+  (next?.querySelector("button:last-of-type") ?? document.getElementById("replay-list-title")).focus();
+}
