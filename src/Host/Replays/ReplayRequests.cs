@@ -11,6 +11,8 @@ using Npgsql;
 
 namespace EventCrm.Host.Replays;
 
+/// <summary>Waits in the node's durable queue under this name (wolverine_incoming_envelopes.message_type): pinned, see RetentionMessages.cs.</summary>
+[Wolverine.Attributes.MessageIdentity("EventCrm.Host.Replays.RunReplay")]
 public sealed record RunReplay(string ReplayId);
 
 /// <summary>

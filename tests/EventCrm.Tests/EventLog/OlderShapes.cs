@@ -15,7 +15,9 @@ public sealed class OlderShapes(IDocumentStore store)
 {
     private readonly string _schema = store.Options.Events.DatabaseSchemaName;
 
-    public sealed record Row(string Type, Type Record, string Data, string? AppendedBy = null, string? CorrelationId = null, string? CausationId = null);
+    /// <param name="DotnetType">The .NET type name written in <c>mt_dotnet_type</c>, when not <paramref name="Record"/>'s own (a record since renamed or moved).</param>
+    public sealed record Row(string Type, Type Record, string Data, string? AppendedBy = null, string? CorrelationId = null, string? CausationId = null,
+        string? DotnetType = null);
 
     public async Task Append(string streamId, DateTimeOffset recordedAt, params Row[] rows)
     {
@@ -44,7 +46,7 @@ public sealed class OlderShapes(IDocumentStore store)
             insert.Parameters.AddWithValue("data", row.Data);
             insert.Parameters.AddWithValue("type", row.Type);
             insert.Parameters.AddWithValue("at", recordedAt);
-            insert.Parameters.AddWithValue("dotnet", $"{row.Record.FullName}, {row.Record.Assembly.GetName().Name}");
+            insert.Parameters.AddWithValue("dotnet", row.DotnetType ?? $"{row.Record.FullName}, {row.Record.Assembly.GetName().Name}");
             insert.Parameters.AddWithValue("correlation", (object?)row.CorrelationId ?? DBNull.Value);
             insert.Parameters.AddWithValue("causation", (object?)row.CausationId ?? DBNull.Value);
             insert.Parameters.AddWithValue("headers", row.AppendedBy is null ? DBNull.Value : new JsonObject { ["appended-by"] = row.AppendedBy }.ToJsonString());
