@@ -52,6 +52,7 @@ function offerMade(pending, client, decide, onLapse, later) {
     h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
       " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
+    sizing(offer),
     inputs(offer.rule, offer.inputs),
     decide([{
       label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
@@ -72,6 +73,15 @@ function lapsedOffer(offer, slow) {
       " and can no longer be accepted or declined. The service is recording its expiry, which churns the client."),
     slow ? h("p", { class: "muted", id: "lapse-recorded-slowly" },
       "Still not recorded after a minute: the service is catching up (after a start, or with many offers ending). This panel keeps checking.") : "");
+}
+
+// The rule says "60 % of a cap of 20 % of the expected remaining margin" but not of how much: the agent
+// on the phone sees the sum itself, the amount proposed at its end (docs/retention.md, "The policy").
+function sizing({ amount: offered, inputs: v }) {
+  if (![v?.expectedRemainingMargin, v?.offerCapShare, v?.tierShare].every(n => typeof n === "number")) return "";
+  return h("p", { id: "offer-sizing" }, h("strong", {}, "How much: "),
+    `the margin the client is expected to bring from now on, ${amount(v.expectedRemainingMargin)}, `,
+    `× the cap ${figureOf("offerCapShare", v.offerCapShare)} × the tier's share ${figureOf("tierShare", v.tierShare)} = ${amount(offered)}.`);
 }
 
 function inputs(rule, values) {
