@@ -19,7 +19,7 @@ public class when_a_new_customer_has_one_touchpoint(BrowserFixture app)
         {
             type = "signed-up", customerId = id, touchpointId = $"{id}-signup", occurredAt = "2026-01-15T10:00:00+00:00",
             name = "Nina Newcomer", email = $"{id}@example.org", segment = "smb", channel = "web", acquisitionCost = 40m,
-        })).EnsureSuccessStatusCode();
+        }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
         await app.WithDesk(nameof(the_value_over_time_is_said_in_words_not_drawn), async desk =>
         {
