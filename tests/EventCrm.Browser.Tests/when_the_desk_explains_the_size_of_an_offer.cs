@@ -28,10 +28,12 @@ public class when_the_desk_explains_the_size_of_an_offer(BrowserFixture app)
             await desk.Open(ScenarioData.GammaName);
 
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer of 1,500.00");
-            // Shown, not folded away with the inputs: the agent reads it out while the client waits.
+            // Shown, not folded away with the inputs: the agent reads it out while the client waits; what each factor is, one click away.
             await Expect(desk.Page.Locator("#offer-sizing")).ToBeVisibleAsync();
-            await Expect(desk.Page.Locator("#offer-sizing")).ToHaveTextAsync(
-                "How much: the margin the client is expected to bring from now on, 12,500.00, × the cap 20.0% × the tier's share 60.0% = 1,500.00.");
+            await Expect(desk.Page.Locator("#offer-sizing")).ToHaveTextAsync("How much: 12,500.00 × 20.0% × 60.0% = 1,500.00");
+            await desk.Page.Locator("#offer-sizing").ClickAsync();
+            await Expect(desk.Page.Locator("#offer-sizing-words")).ToHaveTextAsync("12,500.00: the margin the client is expected to bring from now on; " +
+                "20.0%: the cap, the most an offer may cost of that margin; 60.0%: the share of the cap the client's tier gets.");
             // The card of the value the sum starts from says what it is: what the client is expected to bring from now on.
             await Expect(desk.Page.Locator(".card", new() { Has = desk.Card("Current value") }).Locator(".card-note")).ToContainTextAsync("expected from now on (retention-ltv@0)");
         });
@@ -43,13 +45,15 @@ public class when_the_desk_explains_the_size_of_an_offer(BrowserFixture app)
         await app.WithDesk(nameof(a_decision_without_those_inputs_shows_no_sum), async desk =>
         {
             await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/retention",
-                route => route.FulfillAsync(FakeAnswers.Retention(ScenarioData.Gamma, "offer-made")));
+                route => route.FulfillAsync(FakeAnswers.Retention(ScenarioData.Gamma, "offer-made", 100m,
+                    new JsonObject { ["currentValue"] = 2000m, ["historicalProfit"] = 300m })));
             await desk.EnterKey(BrowserFixture.AdminKey);
 
             await desk.Open(ScenarioData.GammaName);
 
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer of 100.00");
             await Expect(desk.Page.Locator("#offer-sizing")).ToHaveCountAsync(0);
+            await Expect(desk.Retention.Locator("summary")).ToHaveTextAsync("Inputs of the decision");
         });
     }
 }
