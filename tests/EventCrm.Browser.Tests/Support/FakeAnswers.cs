@@ -6,8 +6,11 @@ namespace EventCrm.Browser.Tests.Support;
 /// <summary>Answers a scenario gives the page in the service's place (route interception): what it needs, when it needs it.</summary>
 public static class FakeAnswers
 {
-    /// <summary>GET /api/customers/{id}/retention: asking to cancel with this decision ("assessing", "offer-made", "no-offer"), or retained when null.</summary>
-    public static RouteFulfillOptions Retention(string id, string? decision) => Json(new JsonObject
+    /// <summary>
+    /// GET /api/customers/{id}/retention: asking to cancel with this decision ("assessing", "offer-made", "no-offer"), or retained when null;
+    /// an offer of 100.00 without inputs unless told.
+    /// </summary>
+    public static RouteFulfillOptions Retention(string id, string? decision, decimal offerAmount = 100m, JsonObject? offerInputs = null) => Json(new JsonObject
     {
         ["customerId"] = id, ["state"] = decision is null ? "retained" : "cancellation-requested",
         ["pending"] = decision is null ? null : new JsonObject
@@ -17,9 +20,9 @@ public static class FakeAnswers
             ["inputs"] = new JsonObject(),
             ["offer"] = decision != "offer-made" ? null : new JsonObject
             {
-                ["offerId"] = $"offer:{id}-cancel", ["amount"] = 100m, ["cost"] = 100m, ["madeAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
+                ["offerId"] = $"offer:{id}-cancel", ["amount"] = offerAmount, ["cost"] = offerAmount, ["madeAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
                 ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(7).ToString("O"),
-                ["rule"] = "test", ["inputs"] = new JsonObject(),
+                ["rule"] = "test", ["inputs"] = offerInputs ?? new JsonObject(),
             },
         },
     });

@@ -65,11 +65,18 @@ const LongestWaitSeconds = 10;
 
 async function call(method, path, body, retried = false, busyRetries = 0) {
   if (!apiKey.get()) await askForKey(null);
-  const response = await fetch(path, {
-    method,
-    headers: { "X-Api-Key": apiKey.get() ?? "", Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { "X-Api-Key": apiKey.get() ?? "", Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (error) {
+    // No answer at all (the service stopped, the network down): the browser's "Failed to fetch" tells a user nothing.
+    if (error instanceof TypeError) throw new ApiError(0, unreachable(method));
+    throw error;
+  }
   noteServiceClock(response);
   if (response.ok) {
     if (busyRetries > 0) window.dispatchEvent(new CustomEvent("eventcrm:answered"));
@@ -91,6 +98,14 @@ async function call(method, path, body, retried = false, busyRetries = 0) {
   }
   throw new ApiError(response.status, problem);
 }
+
+// A write that got no answer may have reached the service before the line dropped: the user is told to look before sending it again.
+const unreachable = method => ({
+  title: "The service cannot be reached",
+  detail: "No answer from the EventCrm service: it may be stopped or restarting, or the network is down. " + (method === "GET"
+    ? "What the page shows may be out of date: try again in a moment."
+    : "Whether this was recorded is not known: once the service answers again, read the page again (Refresh) before trying once more."),
+});
 
 async function readProblem(response) {
   const text = await response.text();

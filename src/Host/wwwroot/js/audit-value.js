@@ -1,6 +1,6 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
-import { h, amount, count, day, whenUtc, clearError, showError, announce } from "./ui.js";
+import { h, amount, count, day, label, whenUtc, clearError, showError, announce } from "./ui.js";
 
 export async function showValueAt(form) {
   clearError();
@@ -9,13 +9,20 @@ export async function showValueAt(form) {
   const path = `/api/customers/${encodeURIComponent(id)}`;
   announce(`Reading ${id}…`);
   // The previous customer's answers go first: a part that fails must not leave them under the new id.
-  for (const target of ["audit-value", "audit-chain", "audit-inputs", "audit-history"]) document.getElementById(target).replaceChildren();
+  for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-inputs", "audit-history", "audit-history-note"])
+    document.getElementById(target).replaceChildren();
+  for (const note of ["audit-seals-explained", "audit-history-note"]) document.getElementById(note).hidden = true;
+  const asked = { asOf: form.get("asOf"), knownAt: form.get("knownAt"), formula: form.get("formula") };
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
   const [value, audit, points] = await Promise.allSettled([
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
-  if (value.status === "fulfilled") showValue(value.value);
-  if (audit.status === "fulfilled") { showChain(audit.value); showInputs(audit.value.dependsOn); }
-  if (points.status === "fulfilled") showHistory(points.value, form.get("formula"));
+  if (value.status === "fulfilled") { showValue(value.value); showBasis(value.value, asked); }
+  if (audit.status === "fulfilled") {
+    showChain(audit.value);
+    showInputs(audit.value.dependsOn);
+    document.getElementById("audit-seals-explained").hidden = false;
+  }
+  if (points.status === "fulfilled") showHistory(points.value, asked, value.status === "fulfilled" ? value.value.asOf : null);
   const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
   if (failed) {
     announce("");
@@ -64,11 +71,13 @@ function showInputs(inputs) {
     `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
 }
 
-function showHistory({ points }, formula) {
+function showHistory({ points }, { formula, knownAt }, asOf) {
   const caption = formula
     ? `Value after each touchpoint under ${formula}`
     : "Value after each touchpoint under the formula in force when it was recorded";
-  const row = p => h("tr", {},
+  // The last touchpoint on or before the date asked: its row is what the service showed for that date.
+  const answering = asOf ? points.filter(p => Date.parse(p.occurredAt) <= Date.parse(asOf)).at(-1) : null;
+  const row = p => h("tr", p === answering ? { class: "as-of-row" } : {},
     h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", {}, p.type),
     h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
     h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
@@ -76,6 +85,43 @@ function showHistory({ points }, formula) {
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
     h("tbody", {}, points.map(row))));
+  // The cards value the date with what is known now (or at the date given); each row as it was shown when recorded:
+  // without saying so, an auditor reads two figures for one day as a contradiction.
+  const note = document.getElementById("audit-history-note");
+  note.textContent = (formula
+    ? `Each row: the value right after that touchpoint under ${formula}, with the model known ${knownAt ? `at ${knownAt}` : "now"}. `
+    : "Each row: what the service showed right after that touchpoint was recorded, under the formula in force and the model known at that moment; " +
+      `it can differ from the figures above, which use ${knownAt ? `the formula and model of ${knownAt}` : "the formula in force and the model known now"}. `) +
+    (answering ? `Highlighted: the last touchpoint on or before the date asked (${day(answering.occurredAt)}).` : "No touchpoint on or before the date asked.");
+  note.hidden = false;
+}
+
+// The formulas' arithmetic in words an auditor can redo with the inputs below it (docs/value.md, section 5).
+const Arithmetic = {
+  "simple-clv": "CLV = average order value × purchases per year × lifetime in years",
+  "waland-cole": "VC = sum over periods t = 1..T of (volume × margin per unit − development cost − retention cost) / (1 + cost of capital)^t − acquisition cost",
+  "retention-ltv": "LTV = margin per period × r / (1 + i − r) − acquisition cost, r the retention rate and i the discount rate per year " +
+    "(with a number of periods T: the sum over t = 1..T of margin × (r / (1 + i))^t − acquisition cost)",
+  "bgnbd-gg": "value = purchases expected over the horizon (BG/NBD) × expected spend per purchase (Gamma-Gamma) × margin share",
+};
+// Inputs exactly as the service gives them (to 6 decimals): rounded to cents they could not be redone.
+const exact = new Intl.NumberFormat(undefined, { maximumFractionDigits: 6 });
+
+/** What the figures answer: the date, what was known, the formula (and why that one), its parameters, the model, the unit. */
+function showBasis(v, asked) {
+  const f = v.formula;
+  const parameters = Object.entries(f.parameters ?? {});
+  const which = asked.formula ? "chosen above" : asked.knownAt ? `in force at the end of ${asked.knownAt}` : "in force now";
+  document.getElementById("audit-basis").replaceChildren(h("strong", {}, "What these figures are: "),
+    `the value on ${whenUtc(v.asOf)}, from ${v.knownAt ? `what was recorded by ${whenUtc(v.knownAt)}` : "everything recorded so far"}; `,
+    `formula ${f.name} version ${f.version} (${which}), `,
+    parameters.length ? `with ${parameters.map(([k, n]) => `${label(k).toLowerCase()} ${exact.format(n)}`).join(", ")}` : "each input estimated from the customer's own figures",
+    `; portfolio model ${v.model?.fittedAt ? `fitted ${whenUtc(v.model.fittedAt)}` : "never refitted: its defaults"}. `,
+    "Amounts are in the company's currency.");
+  const inputs = Object.entries(v.inputs ?? {});
+  document.getElementById("audit-formula-inputs").replaceChildren(...(Arithmetic[f.name] ? [h("strong", {}, "Formula: "), Arithmetic[f.name], ". "] : []),
+    ...(inputs.length ? [h("strong", {}, "Its inputs for this customer: "), inputs.map(([k, n]) => `${label(k).toLowerCase()} ${typeof n === "number" ? exact.format(n) : n}`).join(", "), "."] : []),
+    v.note ? ` ${v.note}.` : "");
 }
 
 const card = (title, figure, note) =>

@@ -52,7 +52,7 @@ function offerMade(pending, client, decide, onLapse, later) {
     h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
       " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
-    inputs(offer.rule, offer.inputs),
+    inputs(offer.rule, offer.inputs, sizing(offer)),
     decide([{
       label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
       question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
@@ -74,9 +74,23 @@ function lapsedOffer(offer, slow) {
       "Still not recorded after a minute: the service is catching up (after a start, or with many offers ending). This panel keeps checking.") : "");
 }
 
-function inputs(rule, values) {
+// The rule says "60 % of a cap of 20 % of the expected remaining margin" but not of how much: the agent on the
+// phone sees the sum itself on the line that opens the inputs (no line more: the desk fits a laptop), each factor
+// said in words inside (docs/retention.md, "The policy").
+function sizing({ amount: offered, inputs: v }) {
+  if (![v?.expectedRemainingMargin, v?.offerCapShare, v?.tierShare].every(n => typeof n === "number")) return null;
+  const [margin, cap, tier] = [amount(v.expectedRemainingMargin), figureOf("offerCapShare", v.offerCapShare), figureOf("tierShare", v.tierShare)];
+  return {
+    summary: h("span", { id: "offer-sizing" }, `How much: ${margin} × ${cap} × ${tier} = ${amount(offered)}`),
+    words: h("p", { id: "offer-sizing-words" }, `${margin}: the margin the client is expected to bring from now on; ` +
+      `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's tier gets.`),
+  };
+}
+
+function inputs(rule, values, sum = null) {
   if (!values || Object.keys(values).length === 0) return "";
-  return h("details", {}, h("summary", {}, "Inputs of the decision"),
+  return h("details", {}, h("summary", {}, sum?.summary ?? "Inputs of the decision"),
+    sum?.words ?? "",
     rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
     h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
 }

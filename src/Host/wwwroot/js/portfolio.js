@@ -1,6 +1,6 @@
 // The portfolio page: how concentrated revenue and profit are, and the value x potential quadrants.
 import { getJson } from "./api.js";
-import { h, amount, count, percent, showError, announce, installKeyDialog } from "./ui.js";
+import { h, amount, count, percent, when, showError, announce, installKeyDialog } from "./ui.js";
 import { lineChart } from "./chart.js";
 
 // Laid out as a matrix: potential grows upwards, current value to the right.
@@ -14,13 +14,23 @@ const ShownIds = 5;
 
 installKeyDialog();
 announce("Loading the portfolio…");
+// A part that failed says so in its place: its "Loading…" must not stay as if an answer were still coming.
+const failed = (part, panel) => error => {
+  showError(error, part);
+  document.getElementById(panel).replaceChildren(h("p", { class: "muted" }, "Could not be read: see the error above, then reload the page."));
+  throw error;
+};
 Promise.allSettled([
-  getJson("/api/portfolio/pareto").then(showPareto).catch(error => { showError(error, "Pareto"); throw error; }),
-  getJson("/api/portfolio/segments").then(showSegments).catch(error => { showError(error, "Quadrants"); throw error; }),
+  getJson("/api/portfolio/pareto").then(showPareto).catch(failed("Pareto", "pareto-figures")),
+  getJson("/api/portfolio/segments").then(showSegments).catch(failed("Quadrants", "quadrants")),
 ]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
-function showPareto({ analysis: a, formula }) {
+function showPareto({ analysis: a, formula, asOf, modelFittedAt }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;
+  // When and how the base was valued: the page is read now, the figures were made a moment (up to 10 s) before.
+  document.getElementById("portfolio-as-of").textContent = `Every customer (prospects left out) as of ${when(asOf)}, valued under ` +
+    `${formula.name}@${formula.version} with the portfolio model ${modelFittedAt ? `fitted ${when(modelFittedAt)}` : "never refitted: its defaults"}. ` +
+    "Amounts are in the company's currency.";
   document.getElementById("pareto-figures").replaceChildren(
     figure("Valued under", `${formula.name}@${formula.version}`),
     figure("Customers", count(a.customers)),

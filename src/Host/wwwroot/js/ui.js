@@ -1,5 +1,5 @@
 // Shared page helpers: element building, formatting, the error and status regions, the key dialog.
-import { apiKey, onKeyNeeded } from "./api.js";
+import { ApiError, apiKey, onKeyNeeded } from "./api.js";
 // The error region has its own module; every page imports it from here with the other helpers.
 export { showError, clearError } from "./errors.js";
 
@@ -99,7 +99,12 @@ function keyDialog() {
     h("form", { id: "key-form" },
       h("h2", { id: "key-title" }, "API key"),
       h("p", { id: "key-reason", class: "error-title", role: "alert" }),
-      h("p", {}, "Enter your API key (sent as ", h("code", {}, "X-Api-Key"), "). It is kept in this tab only, until you close it."),
+      h("p", {}, "Enter your API key. It is kept in this tab only, until you close it."),
+      // A first-day user has no key and no idea where one comes from: the page says who gives it and which kind.
+      h("p", { id: "key-where", class: "muted" }, "No key yet? Your EventCrm administrator makes one for you: a ",
+        h("strong", {}, "desk"), " key for the retention desk and the portfolio, an ", h("strong", {}, "auditor"),
+        " key for the audit page and the portfolio. On a demo installation started with ",
+        h("code", {}, "./eventcrm run"), ", the administrator's key is in ", h("code", {}, ".data/admin-key"), "."),
       h("label", { for: "key-input" }, "API key"),
       h("input", { id: "key-input", type: "password", autocomplete: "off", required: true }),
       h("div", { class: "row" }, h("button", { type: "submit" }, "Use this key"))));
@@ -124,7 +129,9 @@ export function installKeyDialog() {
     settle?.resolve();
     dialog.close();
   });
-  dialog.addEventListener("cancel", () => settle?.reject(new Error("An API key is needed to use the service.")));
+  // Closed without a key (Escape): the page says what is missing and where to give it, not "Something went wrong".
+  dialog.addEventListener("cancel", () => settle?.reject(new ApiError(0, {
+    title: "No API key", detail: "The page needs an API key to read anything: give one with “Change API key” at the top right." })));
   dialog.addEventListener("close", () => { pendingPrompt = null; settle = null; });
 
   const prompt = problem => {

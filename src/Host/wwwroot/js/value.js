@@ -27,10 +27,10 @@ function showCards(v) {
   document.getElementById("value-cards").replaceChildren(
     card("Revenue to date", amount(v.historical.revenue), `margin ${amount(v.historical.margin)}`),
     card("Profit to date", amount(v.historical.profit), `costs: ${costs}`),
-    card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
+    card("Current value", amount(v.current), `expected from now on (${v.formula.name}@${v.formula.version})`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
-    card("Value tier", v.tier, v.note ?? `${count(v.touchpointsCounted)} touchpoints`, `tier tier-${v.tier}`),
+    card("Value tier", v.tier, v.note ?? `${count(v.touchpointsCounted)} ${v.touchpointsCounted === 1 ? "touchpoint" : "touchpoints"}`, `tier tier-${v.tier}`),
     ...outlook(v.outlook));
 }
 
@@ -51,8 +51,16 @@ function showChart(points) {
     return;
   }
   const at = p => new Date(p.occurredAt).getTime();
-  const line = (name, color, key, dashed) => ({ name, color, dashed, points: points.map(p => ({ x: at(p), y: p[key] })) });
   const last = points[points.length - 1];
+  // A new customer's single moment drew an empty frame with its three dates printed over each other: said in words instead.
+  if (at(points[0]) === at(last)) {
+    target.replaceChildren(h("p", { class: "muted", id: "value-chart-single" },
+      `Only ${date(last.occurredAt)} so far (${count(points.length)} ${points.length === 1 ? "touchpoint" : "touchpoints"}): ` +
+      `current value ${amount(last.current)}, potential ${amount(last.potential)}, profit to date ${amount(last.profit)}. ` +
+      "The chart is drawn once touchpoints on two different moments are known."));
+    return;
+  }
+  const line = (name, color, key, dashed) => ({ name, color, dashed, points: points.map(p => ({ x: at(p), y: p[key] })) });
   target.replaceChildren(lineChart(
     [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit", "dotted")],
     {
