@@ -15,7 +15,7 @@ export async function showValueAt(form) {
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   if (value.status === "fulfilled") showValue(value.value);
   if (audit.status === "fulfilled") { showChain(audit.value); showInputs(audit.value.dependsOn); }
-  if (points.status === "fulfilled") showHistory(points.value, form.get("formula"));
+  if (points.status === "fulfilled") showHistory(points.value, form.get("formula"), `${path}/value-history?${history}`);
   const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
   if (failed) {
     announce("");
@@ -64,7 +64,11 @@ function showInputs(inputs) {
     `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
 }
 
-function showHistory({ points }, formula) {
+/**
+ * The history's first page, oldest first; a customer with more touchpoints than a page (the service
+ * answers at most 1,000 points a read) gets "Show N more", which adds the next page below.
+ */
+function showHistory(first, formula, url) {
   const caption = formula
     ? `Value after each touchpoint under ${formula}`
     : "Value after each touchpoint under the formula in force when it was recorded";
@@ -72,10 +76,36 @@ function showHistory({ points }, formula) {
     h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", {}, p.type),
     h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
     h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
+  const body = h("tbody", {}, first.points.map(row));
+  const shown = h("p", { class: "muted" });
+  const more = h("button", { type: "button", class: "secondary more" });
+  let read = { page: 1, total: first.total, pageSize: first.pageSize };
+  const offerMore = () => {
+    const rest = read.total - body.children.length;
+    shown.textContent = rest > 0 ? `The first ${count(body.children.length)} of ${count(read.total)} touchpoints.` : "";
+    more.hidden = rest <= 0;
+    more.textContent = `Show ${count(Math.min(read.pageSize, rest))} more`;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await getJson(`${url}&page=${read.page + 1}`);
+      read = { page: read.page + 1, total: next.total, pageSize: next.pageSize };
+      const listed = body.children.length;
+      body.append(...next.points.map(row));
+      offerMore();
+      announce(`${count(body.children.length - listed)} more touchpoints shown.`);
+    } catch (error) {
+      showError(error, "Value history");
+    } finally {
+      more.disabled = false;
+    }
+  });
   document.getElementById("audit-history").replaceChildren(h("table", {},
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, points.map(row))));
+    body), shown, more);
+  offerMore();
 }
 
 const card = (title, figure, note) =>
