@@ -25,7 +25,7 @@ public class when_a_slow_reading_of_the_open_client_comes_back_last(BrowserFixtu
         await app.WithDesk(nameof(the_timeline_state_and_value_stay_those_of_the_newer_reading), async desk =>
         {
             // The held answers are the service's own, made older: the last touchpoint not yet there, another state and value.
-            await desk.Page.RouteAsync($"**/api/customers/{Client}/timeline", async route =>
+            await desk.Page.RouteAsync($"**/api/customers/{Client}/timeline*", async route =>
             {
                 var response = await route.FetchAsync();
                 var view = JsonNode.Parse(await response.TextAsync())!.AsObject();

@@ -138,7 +138,7 @@ public class when_the_service_refuses(BrowserFixture app)
     {
         await app.WithDesk(nameof(each_part_that_fails_says_so_in_its_own_entry), async desk =>
         {
-            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline", route => route.FulfillAsync(new()
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline*", route => route.FulfillAsync(new()
             {
                 Status = 500, ContentType = "application/problem+json", Body = """{"title":"Timeline broke","status":500}""",
             }));

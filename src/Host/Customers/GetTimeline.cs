@@ -8,29 +8,37 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Customers;
 
-public sealed record TimelineView(string CustomerId, string? Name, string State, IReadOnlyList<TimelineEntry> Entries);
+/// <param name="State">The customer's state after its whole timeline, whatever the page.</param>
+/// <param name="Total">How many touchpoints the whole timeline has.</param>
+public sealed record TimelineView(string CustomerId, string? Name, string State, string Order, int Page, int PageSize, int Total,
+    IReadOnlyList<TimelineEntry> Entries);
 
 /// <summary>One line of the timeline: the touchpoint's own fields after the ones every line has.</summary>
 [JsonConverter(typeof(TimelineEntryWriter))]
 public sealed record TimelineEntry(RecordedTouchpoint Recorded, string State);
 
 /// <summary>
-/// The full timeline is folded from the stream at read time: always exactly the events, in
+/// The timeline is folded from the stream at read time: always exactly the events, in
 /// business-time order, with read-your-writes for free and nothing to keep in sync on append.
+/// Each entry's state needs every touchpoint before it, so the whole stream is folded; only a
+/// page of it is written (<see cref="TouchpointPage"/>).
 /// </summary>
 public static class GetTimelineEndpoint
 {
     [WolverineGet("/api/customers/{id}/timeline"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The customer's touchpoints in business-time order.", Body = typeof(TimelineView))]
+    [Answers(200, "A page of the customer's touchpoints in business-time order, from the oldest or the newest.", Body = typeof(TimelineView))]
+    [Answers(400, "A page, pageSize or order out of range.")]
     [Answers(404, "An unknown customer.")]
-    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string id, int? page, int? pageSize, string? order, IQuerySession session, CancellationToken ct)
     {
+        var (asked, problem) = TouchpointPage.Read(page, pageSize, order);
+        if (problem is not null) return problem;
         var (profile, touchpoints) = await CustomerStream.ReadAsync(session, id, withProfile: true, ct);
         if (profile is null) return GetCustomerEndpoint.UnknownCustomer(id);
 
         var replayed = Lifecycle.Replay(touchpoints, r => r.Touchpoint.OccurredAt, r => r.Version, r => r.TypeName);
-        var entries = replayed.Select(r => new TimelineEntry(r.Item, r.State)).ToList();
+        var entries = asked!.Of(replayed).Select(r => new TimelineEntry(r.Item, r.State)).ToList();
         var state = replayed.Count > 0 ? replayed[^1].State : profile.State;
-        return Results.Ok(new TimelineView(id, profile.Name, state, entries));
+        return Results.Ok(new TimelineView(id, profile.Name, state, asked.Order, asked.Page, asked.PageSize, replayed.Count, entries));
     }
 }

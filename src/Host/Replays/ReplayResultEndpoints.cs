@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EventCrm.Host.Access;
+using EventCrm.Host.Customers;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
@@ -11,7 +12,9 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Replays;
 
-public sealed record ReplayedCustomerView(string ReplayId, ValueView Value, IReadOnlyList<ReplayedPoint> History);
+/// <param name="Total">How many points the whole history has; <paramref name="History"/> is a page of them.</param>
+public sealed record ReplayedCustomerView(string ReplayId, ValueView Value, string Order, int Page, int PageSize, int Total,
+    IReadOnlyList<ReplayedPoint> History);
 
 /// <param name="Total">How many items there are to page through, as in the service's other lists: every customer replayed
 /// (the same figure as <paramref name="Customers"/>; those that did not change come last, each with a difference of 0).</param>
@@ -20,13 +23,20 @@ public sealed record ReplayDiffView(string ReplayId, string Formula, string Agai
 
 public static class GetReplayedCustomerEndpoint
 {
-    /// <summary>A customer's value under the replayed formula, in the shape of the live value read, with its replayed history.</summary>
+    /// <summary>
+    /// A customer's value under the replayed formula, in the shape of the live value read, with a
+    /// page of its replayed history (paged as the live value history is: <see cref="TouchpointPage"/>).
+    /// </summary>
     [WolverineGet("/api/replays/{id}/customers/{customerId}"), Authorize(Policy = Policies.Replays)]
-    [Answers(200, "The customer's replayed value and history.", Body = typeof(ReplayedCustomerView))]
+    [Answers(200, "The customer's replayed value and a page of its history.", Body = typeof(ReplayedCustomerView))]
+    [Answers(400, "A page, pageSize or order out of range.")]
     [Answers(404, "An unknown replay, or a customer not (yet) replayed.")]
     [Answers(422, "The replayed formula cannot value this customer; the detail says why.")]
-    public static async Task<IResult> Get(string id, string customerId, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
+    public static async Task<IResult> Get(string id, string customerId, int? page, int? pageSize, string? order, IQuerySession session,
+        ReplayResultQueries results, CancellationToken ct)
     {
+        var (asked, badPage) = TouchpointPage.Read(page, pageSize, order);
+        if (badPage is not null) return badPage;
         if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
         if (await results.CustomerAsync(id, customerId, ct) is not { } stored)
             return Problems.NotFound(run.State == ReplayStates.Running
@@ -36,11 +46,22 @@ public static class GetReplayedCustomerEndpoint
             return Problems.Unprocessable($"Customer '{customerId}' cannot be valued under {run.Formula} in replay '{id}': {why}");
 
         var valuation = JsonSerializer.Deserialize(stored.Valuation, ReplayJson.Default.CustomerValuation)!;
-        var history = stored.History is { } kept
-            ? JsonSerializer.Deserialize(kept, ReplayJson.Default.ListReplayedPoint)!
-            : await results.HistoryAsync(run, customerId, ct);
+        IReadOnlyList<ReplayedPoint> points;
+        int total;
+        if (stored.History is { } kept)
+        {
+            // Replays of before 2026-12-04 stored their histories whole.
+            var whole = JsonSerializer.Deserialize(kept, ReplayJson.Default.ListReplayedPoint)!;
+            (points, total) = (asked!.Of(whole), whole.Count);
+        }
+        else
+        {
+            var (inBusinessOrder, all) = await results.HistoryAsync(run, customerId, asked!.Range, ct);
+            (points, total) = (asked.InOrder([.. inBusinessOrder]), all);
+        }
         var query = new ValueQuery(run.Formula, run.AsOf, null, await results.ModelAsync(run, ct));
-        return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, history.Count, outlook: null), history));
+        return Results.Ok(new ReplayedCustomerView(id, ValueView.Of(customerId, query, valuation, total, outlook: null),
+            asked.Order, asked.Page, asked.PageSize, total, points));
     }
 }
 

@@ -17,7 +17,9 @@ public sealed partial class ReplayResultQueries
     /// replay's formula, date and portfolio model: the log only grows, so this is what the replay
     /// itself would have stored.
     /// </summary>
-    public async Task<IReadOnlyList<ReplayedPoint>> HistoryAsync(ReplayRun run, string customerId, CancellationToken ct)
+    /// <param name="page">Which points of the history's total to value (<see cref="ValueReplay.HistoryPage"/>).</param>
+    public async Task<(IReadOnlyList<ReplayedPoint> Points, int Total)> HistoryAsync(ReplayRun run, string customerId,
+        Func<int, (int From, int To)> page, CancellationToken ct)
     {
         var model = (await ModelAsync(run, ct)).Model;
         var tenant = databases.TenantOf(customerId);
@@ -34,6 +36,6 @@ public sealed partial class ReplayResultQueries
         while (await reader.ReadAsync(ct))
             if (TouchpointTypes.ByName.TryGetValue(reader.GetString(0), out var type) && serializer.FromJson(type, reader, 1) is ITouchpoint touchpoint)
                 touchpoints.Add(touchpoint);
-        return ValueReplay.History(customerId, touchpoints, run.AsOf, run.Formula, model);
+        return ValueReplay.HistoryPage(customerId, touchpoints, run.AsOf, run.Formula, model, page);
     }
 }

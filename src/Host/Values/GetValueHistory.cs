@@ -15,23 +15,31 @@ public sealed record ValuePoint(string TouchpointId, string Type, DateTimeOffset
     decimal Revenue, decimal Profit, decimal Current, decimal Potential, string Tier, string Formula);
 
 /// <param name="Formula">The one formula of every point; null for <c>formula=of-the-time</c>, where each point names its own.</param>
-public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, DateTimeOffset? KnownAt, IReadOnlyList<ValuePoint> Points);
+/// <param name="Total">How many points the whole history has (the touchpoints known at knownAt).</param>
+public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, DateTimeOffset? KnownAt, string Order, int Page, int PageSize, int Total,
+    IReadOnlyList<ValuePoint> Points);
 
 public static class GetValueHistoryEndpoint
 {
     /// <summary>Each point under the formula in force, the model and the touchpoints known when its touchpoint was recorded: what the service showed then.</summary>
     public const string OfTheTime = "of-the-time";
 
-    /// <summary>The customer's value after each touchpoint, in business-time order, each valued as of that touchpoint.</summary>
+    /// <summary>
+    /// The customer's value after each touchpoint, in business-time order, each valued as of that
+    /// touchpoint: a page of them (<see cref="TouchpointPage"/>). A point's ledger holds every
+    /// touchpoint before it, so the stream is folded up to the page's end; only the page's points are valued.
+    /// </summary>
     [WolverineGet("/api/customers/{id}/value-history"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The customer's value after each touchpoint.", Body = typeof(ValueHistoryView))]
-    [Answers(400, "An unparseable knownAt or one after today, or a formula not of the form name@version; errors names it.")]
+    [Answers(200, "A page of the customer's value after each touchpoint, from the oldest or the newest.", Body = typeof(ValueHistoryView))]
+    [Answers(400, "An unparseable knownAt or one after today, a formula not of the form name@version, or a page, pageSize or order out of range; errors names it.")]
     [Answers(404, "An unknown customer or formula.")]
     [Answers(409, "A point's formula cannot be computed: bgnbd-gg without fitted models.")]
     [Answers(422, "A point's formula parameters do not fit the ledger; the detail says why.")]
-    public static async Task<IResult> Get(string id, string? formula, string? knownAt,
+    public static async Task<IResult> Get(string id, string? formula, string? knownAt, int? page, int? pageSize, string? order,
         IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct)
     {
+        var (asked, badPage) = TouchpointPage.Read(page, pageSize, order);
+        if (badPage is not null) return badPage;
         var ofTheTime = string.Equals(formula, OfTheTime, StringComparison.OrdinalIgnoreCase);
         var (query, problem) = await ValueQuery.ResolveAsync(ofTheTime ? null : formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
@@ -44,14 +52,16 @@ public static class GetValueHistoryEndpoint
         return GetCustomerValueEndpoint.Valuate(query, () =>
         {
             var inBusinessOrder = touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version).ToList();
+            var (from, to) = asked!.Range(inBusinessOrder.Count);
             var ledger = CustomerLedger.Empty(id);
             var latestRecorded = DateTimeOffset.MinValue;
-            var points = new List<ValuePoint>();
-            for (var k = 0; k < inBusinessOrder.Count; k++)
+            var points = new List<ValuePoint>(to - from);
+            for (var k = 0; k < to; k++)
             {
                 var (touchpoint, type, _, recordedAt) = inBusinessOrder[k];
                 ledger = ledger.Record(touchpoint);
                 if (recordedAt > latestRecorded) latestRecorded = recordedAt;
+                if (k < from) continue;
                 var (pointFormula, pointModel) = ofTheTime ? (formulaAt!(recordedAt).Formula, modelAt!(recordedAt).Model) : (query.Formula, query.Model.Model);
                 // What the service showed then had none of the earlier-dated touchpoints recorded after this one.
                 var shown = ofTheTime && latestRecorded > recordedAt ? KnownWhen(inBusinessOrder, k, id) : ledger;
@@ -59,7 +69,8 @@ public static class GetValueHistoryEndpoint
                 points.Add(new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
                     v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{pointFormula.Name}@{pointFormula.Version}"));
             }
-            return new ValueHistoryView(id, ofTheTime ? null : FormulaView.Of(query.Formula), query.KnownAt, points);
+            return new ValueHistoryView(id, ofTheTime ? null : FormulaView.Of(query.Formula), query.KnownAt,
+                asked.Order, asked.Page, asked.PageSize, inBusinessOrder.Count, asked.InOrder(points));
         });
     }
 

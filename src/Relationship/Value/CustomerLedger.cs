@@ -25,7 +25,16 @@ public sealed partial record CustomerLedger
     public DateTimeOffset? SignedUpAt { get; init; }
     public DateTimeOffset? FirstSeenAt { get; init; }
     public HistoricalValue Historical { get; init; } = new(0, 0, CostBreakdown.None);
-    public IReadOnlyList<PurchaseLine> Purchases { get; init; } = [];
+    /// <summary>Other purchases (a `with`, a deserialised document) forget the categories and occasions gathered from the former ones.</summary>
+    public IReadOnlyList<PurchaseLine> Purchases
+    {
+        get => _purchases;
+        init
+        {
+            if (ReferenceEquals(value, _purchases)) return;
+            (_purchases, _bought, _occasions) = (value, new BoughtCategories(), new KnownOccasions());
+        }
+    }
     public IReadOnlyList<RefundLine> Refunds { get; init; } = [];
     /// <summary>Other marks (a `with`, a deserialised document) start a new fold of them; the same list keeps the fold.</summary>
     public IReadOnlyList<StateMark> Marks
@@ -48,6 +57,9 @@ public sealed partial record CustomerLedger
     public int Touchpoints { get; init; }
 
     private readonly IReadOnlyList<StateMark> _marks = [];
+    private readonly IReadOnlyList<PurchaseLine> _purchases = [];
+    private readonly BoughtCategories _bought = new();
+    private readonly KnownOccasions _occasions = new();
     private readonly FoldedMarks _folded = new();
 
     public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId };
@@ -111,6 +123,11 @@ public sealed partial record CustomerLedger
             Purchases = purchases, Refunds = refunds, OfferCosts = offerCosts, AcceptedOffers = accepted,
         };
         if (changesState) next._folded.StepFrom(this, type, touchpoint.OccurredAt);
+        if (touchpoint is PurchaseMade bought)
+        {
+            next._bought.StepFrom(_bought, bought.Category);
+            next._occasions.StepFrom(_occasions, bought.OccurredAt, bought.Amount);
+        }
         return next;
     }
 

@@ -22,7 +22,7 @@ public static class PotentialValue
 
         var peerMargins = model.SegmentCategoryMargin.GetValueOrDefault(segment);
         if (peerMargins is null || peerMargins.Count == 0) return new(Math.Round(gap, 2), Math.Round(gap, 2), 0);
-        var bought = ledger.Purchases.Select(p => p.Category).ToHashSet();
+        var bought = ledger.CategoriesBought();
         var crossSell = peerMargins
             .Where(category => !bought.Contains(category.Key))
             .Sum(category => ChanceOfBuying(category.Key, bought, model) * Math.Max(0, category.Value));

@@ -8,6 +8,8 @@ namespace EventCrm.Relationship.Value;
 /// </summary>
 public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchases, double ProbabilityAlive, double ExpectedValuePerPurchase)
 {
+    private const double DaysPerWeek = 7;
+
     /// <summary>
     /// The parameters the outlook takes: bgnbd-gg's own inputs when it is the formula (so that the
     /// outlook explains the value), else the models fitted over the base and a year of weeks; null
@@ -42,6 +44,11 @@ public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchas
     public static (PurchaseHistory History, decimal? MeanRepeatValue) HistoryOf(CustomerLedger ledger, DateTimeOffset asOf)
     {
         var end = DateOnly.FromDateTime(asOf.UtcDateTime);
+        // Every purchase by the end: the occasions the ledger carries are the calibration's (a history valued after each touchpoint).
+        if (ledger.Occasions() is not { } occasions) return (new PurchaseHistory(0, 0, 0), null);
+        if (occasions.Last <= end)
+            return (new PurchaseHistory(occasions.Days - 1, (occasions.Last.DayNumber - occasions.First.DayNumber) / DaysPerWeek,
+                (end.DayNumber - occasions.First.DayNumber) / DaysPerWeek), occasions.MeanRepeatValue);
         var summary = CalibrationSummaries.From(
             ledger.Purchases.Select(p => new CustomerPurchase<string>(ledger.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount)), end)
             .SingleOrDefault();

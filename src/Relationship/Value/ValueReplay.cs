@@ -51,19 +51,31 @@ public static class ValueReplay
 
     /// <summary>The value after each touchpoint up to the date, as of that touchpoint's business time.</summary>
     public static IReadOnlyList<ReplayedPoint> History(string customerId, IReadOnlyList<ITouchpoint> recorded, DateTimeOffset asOf,
-        FormulaChoice formula, PortfolioModel model)
+        FormulaChoice formula, PortfolioModel model) =>
+        HistoryPage(customerId, recorded, asOf, formula, model, total => (0, total)).Points;
+
+    /// <summary>
+    /// The points of the history at positions From (included) to To (excluded) of its Total, which
+    /// <paramref name="page"/> chooses from the total: each valued with every touchpoint before it
+    /// folded in, only those of the page valued.
+    /// </summary>
+    public static (IReadOnlyList<ReplayedPoint> Points, int Total) HistoryPage(string customerId, IReadOnlyList<ITouchpoint> recorded,
+        DateTimeOffset asOf, FormulaChoice formula, PortfolioModel model, Func<int, (int From, int To)> page)
     {
         var counted = InBusinessTimeOrder(recorded, asOf);
+        var (from, to) = page(counted.Length);
         var ledger = CustomerLedger.Empty(customerId);
-        var history = new List<ReplayedPoint>(counted.Length);
-        foreach (var touchpoint in counted)
+        var history = new List<ReplayedPoint>(to - from);
+        for (var k = 0; k < to; k++)
         {
+            var touchpoint = counted[k];
             ledger = ledger.Record(touchpoint);
+            if (k < from) continue;
             var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, formula, model);
             history.Add(new ReplayedPoint(touchpoint.TouchpointId, TouchpointTypes.NameOf(touchpoint), touchpoint.OccurredAt,
                 v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier));
         }
-        return history;
+        return (history, counted.Length);
     }
 
     /// <summary>The touchpoints up to the date, by business time, ties in recording order (the order a sort by both gives).</summary>

@@ -103,7 +103,7 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
     // the documentation: a client generated from the document must see them, not an untyped body.
     [Theory]
     [InlineData("get", "/api/customers/{id}", "200", "customerId,name,email,segment,channel,state,signedUp,touchpointCount,firstOccurredAt,lastOccurredAt,lastRecordedAt,version")]
-    [InlineData("get", "/api/customers/{id}/timeline", "200", "customerId,name,state,entries")]
+    [InlineData("get", "/api/customers/{id}/timeline", "200", "customerId,name,state,order,page,pageSize,total,entries")]
     [InlineData("get", "/api/customers", "200", "search,page,pageSize,total,customers")]
     [InlineData("get", "/api/customers/{id}/value", "200", "customerId,asOf,knownAt,formula,historical,current,potential,tier,inputs,note,touchpointsCounted,model,outlook")]
     [InlineData("post", "/api/customers/{id}/erasure", "200", "customerId,result,erasedAt,requestedBy,fields,eventsMasked,eventsKept")]

@@ -108,10 +108,10 @@ public class when_a_query_parameter_is_misspelt_or_repeated(AppFixture app)
     // Routes that take no query parameter at all, and some that take others.
     [Theory]
     [InlineData("/api/customers/{id}", "no query parameters")]
-    [InlineData("/api/customers/{id}/timeline", "no query parameters")]
+    [InlineData("/api/customers/{id}/timeline", "page, pageSize, order")]
     [InlineData("/api/customers/{id}/retention", "no query parameters")]
     [InlineData("/api/customers/{id}/audit", "no query parameters")]
-    [InlineData("/api/customers/{id}/value-history", "formula, knownAt")]
+    [InlineData("/api/customers/{id}/value-history", "formula, knownAt, page, pageSize, order")]
     [InlineData("/api/customers", "search, page, pageSize")]
     [InlineData("/api/retention/pending", "page, pageSize")]
     [InlineData("/api/portfolio/pareto", "no query parameters")]

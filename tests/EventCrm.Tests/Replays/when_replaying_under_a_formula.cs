@@ -123,6 +123,23 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_customers_replayed_history_is_read_a_page_at_a_time_as_the_live_one_is()
+    {
+        var run = await Completed("simple-clv@0");
+        var url = $"/api/replays/{run["id"]}/customers/r-0003?order=newest&pageSize=2";
+
+        var latest = await replays.Host.GetJson(url);
+        var first = await replays.Host.GetJson($"{url}&page=2");
+        var refused = await replays.Host.GetJson($"/api/replays/{run["id"]}/customers/r-0003?pageSize=1001", 400);
+
+        // r-0003's revenue after its signup, its purchases of 103 and 53 and its support call: 0, 103, 156, 156.
+        latest["history"]!.AsArray().Select(p => p!["revenue"]!.GetValue<decimal>()).ShouldBe([156m, 156m]);
+        first["history"]!.AsArray().Select(p => p!["revenue"]!.GetValue<decimal>()).ShouldBe([103m, 0m]);
+        (latest["total"]!.GetValue<int>(), latest["value"]!["touchpointsCounted"]!.GetValue<int>()).ShouldBe((4, 4));
+        refused["detail"]!.GetValue<string>().ShouldBe("pageSize must be between 1 and 1,000");
+    }
+
+    [Fact]
     public async Task the_diff_lists_customers_by_the_size_of_their_difference_with_the_live_values()
     {
         var registered = await replays.Host.PostJson("/api/formulas", new { name = "simple-clv", parameters = new { averageOrderValue = 100m, purchasesPerYear = 4m, lifetimeYears = 5m } }, 201);

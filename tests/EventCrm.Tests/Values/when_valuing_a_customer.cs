@@ -139,6 +139,21 @@ public class when_valuing_a_customer(AppFixture app)
     }
 
     [Fact]
+    public async Task the_value_history_read_from_the_latest_touchpoint_pages_back_with_the_same_values()
+    {
+        var customer = await CustomerWithAYearOfHistory();
+        var url = $"/api/customers/{customer}/value-history?formula=simple-clv@0&order=newest&pageSize=3";
+
+        var latest = await app.Host.GetJson(url);
+        var before = await app.Host.GetJson($"{url}&page=2");
+
+        // The points of the test above, 8 to 6 then 5 to 3.
+        latest["points"]!.AsArray().Select(p => p!["current"]!.GetValue<decimal>()).ShouldBe([1558.99m, 1571.77m, 1800.53m]);
+        before["points"]!.AsArray().Select(p => p!["current"]!.GetValue<decimal>()).ShouldBe([2007.92m, 2408.24m, 1200m]);
+        (latest["total"]!.GetValue<int>(), latest["order"]!.GetValue<string>()).ShouldBe((8, "newest"));
+    }
+
+    [Fact]
     public async Task unknown_customers_formulas_and_dates_are_clear_problems()
     {
         var customer = await CustomerWithAYearOfHistory();

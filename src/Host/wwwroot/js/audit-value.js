@@ -22,7 +22,8 @@ export async function showValueAt(form) {
     showInputs(audit.value.dependsOn);
     document.getElementById("audit-seals-explained").hidden = false;
   }
-  if (points.status === "fulfilled") showHistory(points.value, asked, value.status === "fulfilled" ? value.value.asOf : null);
+  if (points.status === "fulfilled")
+    showHistory(points.value, asked, value.status === "fulfilled" ? value.value.asOf : null, `${path}/value-history?${history}`);
   const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
   if (failed) {
     announce("");
@@ -71,22 +72,68 @@ function showInputs(inputs) {
     `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
 }
 
-function showHistory({ points }, { formula, knownAt }, asOf) {
-  const caption = formula
-    ? `Value after each touchpoint under ${formula}`
+/**
+ * The history's first page, oldest first; a customer with more touchpoints than a page (the service
+ * answers at most 1,000 points a read) gets "Show N more", which adds the next page below.
+ */
+function showHistory(first, asked, asOf, url) {
+  const caption = asked.formula
+    ? `Value after each touchpoint under ${asked.formula}`
     : "Value after each touchpoint under the formula in force when it was recorded";
-  // The last touchpoint on or before the date asked: its row is what the service showed for that date.
-  const answering = asOf ? points.filter(p => Date.parse(p.occurredAt) <= Date.parse(asOf)).at(-1) : null;
-  const row = p => h("tr", p === answering ? { class: "as-of-row" } : {},
+  const points = [], rows = [];
+  const row = p => h("tr", {},
     h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", {}, p.type),
     h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
     h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
+  const body = h("tbody");
+  const add = page => {
+    const added = page.map(row);
+    points.push(...page);
+    rows.push(...added);
+    body.append(...added);
+    explainHistory(points, rows, asked, asOf);
+  };
+  const shown = h("p", { class: "muted" });
+  const more = h("button", { type: "button", class: "secondary more" });
+  let read = { page: 1, total: first.total, pageSize: first.pageSize };
+  const offerMore = () => {
+    const rest = read.total - body.children.length;
+    shown.textContent = rest > 0 ? `The first ${count(body.children.length)} of ${count(read.total)} touchpoints.` : "";
+    more.hidden = rest <= 0;
+    more.textContent = `Show ${count(Math.min(read.pageSize, rest))} more`;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await getJson(`${url}&page=${read.page + 1}`);
+      read = { page: read.page + 1, total: next.total, pageSize: next.pageSize };
+      add(next.points);
+      offerMore();
+      announce(`${count(next.points.length)} more touchpoints shown.`);
+    } catch (error) {
+      showError(error, "Value history");
+    } finally {
+      more.disabled = false;
+    }
+  });
   document.getElementById("audit-history").replaceChildren(h("table", {},
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, points.map(row))));
-  // The cards value the date with what is known now (or at the date given); each row as it was shown when recorded:
-  // without saying so, an auditor reads two figures for one day as a contradiction.
+    body), shown, more);
+  add(first.points);
+  offerMore();
+}
+
+/**
+ * The last touchpoint on or before the date asked, among the rows read so far, is highlighted: its row
+ * is what the service showed for that date. The cards value the date with what is known now (or at the
+ * date given); each row as it was shown when recorded: without saying so, an auditor reads two figures
+ * for one day as a contradiction.
+ */
+function explainHistory(points, rows, { formula, knownAt }, asOf) {
+  const at = asOf ? points.findLastIndex(p => Date.parse(p.occurredAt) <= Date.parse(asOf)) : -1;
+  rows.forEach((r, i) => r.classList.toggle("as-of-row", i === at));
+  const answering = at >= 0 ? points[at] : null;
   const note = document.getElementById("audit-history-note");
   note.textContent = (formula
     ? `Each row: the value right after that touchpoint under ${formula}, with the model known ${knownAt ? `at ${knownAt}` : "now"}. `

@@ -1,8 +1,9 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, showError, clearError, announce, installKeyDialog } from "./ui.js";
+import { h, count, showError, clearError, announce, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
-import { showValue } from "./value.js";
+import { showValue, showEarlierValues } from "./value.js";
+import { latestPage, latestPages, joined } from "./pages.js";
 import { showRetention, clearRetention } from "./retention.js";
 import { newestRead } from "./newest.js";
 import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
@@ -13,6 +14,10 @@ const timeline = new Timeline(document.getElementById("timeline"),
   document.getElementById("timeline-order"), document.getElementById("timeline-type"), document.getElementById("timeline-count"));
 let openId = null;
 let openName = null;   // the retention panel's questions name the client
+// Pages of the open customer's timeline and value history shown, the latest first: a refresh reads them all again.
+let pagesShown = 1;
+const more = document.getElementById("timeline-more");
+more.addEventListener("click", showEarlier);
 installWorkList(id => openCustomer(id));
 installSearch(id => openCustomer(id));
 document.getElementById("refresh").addEventListener("click", async () => {
@@ -33,6 +38,8 @@ async function openCustomer(id) {
   for (const panel of ["value-cards", "value-chart", "timeline"]) document.getElementById(panel).replaceChildren();
   clearRetention();   // and its timers: an offer's countdown must not lapse once its client is gone
   timeline.clear();
+  pagesShown = 1;
+  more.hidden = true;
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;
   document.getElementById("customer-title").textContent = `Opening ${id}…`;
@@ -80,7 +87,7 @@ async function refresh(id) {
   const still = () => openId === id;
   await Promise.all([
     loadTimeline(id, still),
-    showValue(id, still, points => timeline.showValues(points)).catch(error => showError(error, "Value")),
+    showValue(id, still, points => timeline.showValues(points), pagesShown).catch(error => showError(error, "Value")),
     showRetention({ id, name: openName ?? id }, still, () => refresh(id)).catch(error => showError(error, "Retention")),
     showWorkList(),
   ]);
@@ -91,13 +98,45 @@ const timelineRead = newestRead();
 async function loadTimeline(id, still) {
   const newest = timelineRead();
   try {
-    const view = await getJson(`/api/customers/${encodeURIComponent(id)}/timeline`);
+    const read = await latestPages(timelinePath(id), "entries", pagesShown);
     if (!still() || !newest()) return;
-    timeline.show(view.entries);
-    setState(view.state);
+    timeline.show(read.items, read.total);
+    setState(read.first.state);
+    offerEarlier(read.pageSize);
   } catch (error) {
     if (newest()) showError(error, "Timeline");
   }
+}
+
+const timelinePath = id => `/api/customers/${encodeURIComponent(id)}/timeline`;
+
+/** The next page of earlier touchpoints, with the value after each; the keyboard stays on the button, or goes to the list once all are shown. */
+async function showEarlier() {
+  const id = openId;
+  const still = () => openId === id;
+  const number = pagesShown + 1;
+  more.disabled = true;
+  try {
+    const [older] = await Promise.all([latestPage(timelinePath(id), "entries", number),
+      showEarlierValues(id, number, still, points => timeline.showValues(points)).catch(error => showError(error, "Value"))]);
+    if (!still()) return;
+    pagesShown = number;
+    const before = timeline.entries.length;
+    timeline.show(joined([older.items, timeline.entries]), older.total);
+    offerEarlier(older.pageSize);
+    announce(`${count(timeline.entries.length - before)} earlier touchpoints shown.`);
+    if (more.hidden) document.getElementById("timeline").focus();
+  } catch (error) {
+    if (still()) showError(error, "Timeline");
+  } finally {
+    more.disabled = false;
+  }
+}
+
+function offerEarlier(pageSize) {
+  const unread = timeline.total - timeline.entries.length;
+  more.hidden = unread <= 0;
+  more.textContent = `Show ${count(Math.min(pageSize, unread))} earlier touchpoints`;
 }
 
 function showFacts(profile, state) {

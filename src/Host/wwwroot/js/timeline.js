@@ -1,5 +1,6 @@
-// The customer's full timeline: newest or oldest first, filtered by touchpoint type.
-import { h, amount, figureOf, label, when } from "./ui.js";
+// The customer's timeline: newest or oldest first, filtered by touchpoint type. A customer may have
+// tens of thousands of touchpoints: the latest page is read first, and earlier ones on demand.
+import { h, amount, count, figureOf, label, when } from "./ui.js";
 
 // Fields every entry has; the others are the touchpoint's own and are listed as its details.
 const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
@@ -11,14 +12,21 @@ export class Timeline {
     this.order = order;
     this.type = type;
     this.entries = [];
+    this.total = 0;
     this.values = new Map();
     order.addEventListener("change", () => this.render());
     type.addEventListener("change", () => this.render());
   }
 
-  /** Entries come in business-time order; each one's state is the customer's state after it. */
-  show(entries) {
-    this.entries = entries.map((entry, i) => ({ ...entry, changed: i === 0 || entry.state !== entries[i - 1].state }));
+  /**
+   * Entries come in business-time order, the latest of the customer's total (earlier ones are read
+   * on demand); each one's state is the customer's state after it.
+   */
+  show(entries, total = entries.length) {
+    this.total = total;
+    // The first entry read changed the state only if it is the customer's first: an earlier one may be unread.
+    const whole = entries.length >= total;
+    this.entries = entries.map((entry, i) => ({ ...entry, changed: i === 0 ? whole : entry.state !== entries[i - 1].state }));
     const chosen = this.type.value;
     const types = [...new Set(entries.map(e => e.type))].sort();
     this.type.replaceChildren(h("option", { value: "" }, `All types (${entries.length})`),
@@ -30,6 +38,7 @@ export class Timeline {
   /** Nothing shown: another customer is being opened. */
   clear() {
     this.entries = [];
+    this.total = 0;
     this.values = new Map();
     this.list.replaceChildren();
   }
@@ -55,9 +64,10 @@ export class Timeline {
       if (key === focused) fold.querySelector("summary").focus();
     }
     if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
+    const unread = this.total > this.entries.length ? `, the latest ${count(this.entries.length)} of ${count(this.total)} read` : "";
     this.count.textContent = this.type.value
-      ? `${shown.length} of ${this.entries.length} touchpoints (${this.type.value})`
-      : `${shown.length} touchpoints, ${this.order.value} first`;
+      ? `${count(shown.length)} of ${count(this.entries.length)} touchpoints (${this.type.value})${unread}`
+      : `${count(shown.length)} touchpoints, ${this.order.value} first${unread}`;
   }
 }
 

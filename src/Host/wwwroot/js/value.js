@@ -3,23 +3,39 @@ import { getJson } from "./api.js";
 import { h, amount, count, percent, date } from "./ui.js";
 import { lineChart } from "./chart.js";
 import { newestRead } from "./newest.js";
+import { latestPage, latestPages, joined } from "./pages.js";
 
 const valueRead = newestRead();
+// The open customer's value history as read so far (its latest pages), oldest first, and how many points it has.
+let history = { points: [], total: 0 };
 
-/** Shows the cards and the chart; the history's points also go to onHistory (the timeline shows them on its entries). */
-export async function showValue(id, still, onHistory = () => {}) {
+/**
+ * Shows the cards and the chart of the history's latest `pages` pages; the points also go to
+ * onHistory (the timeline shows them on its entries).
+ */
+export async function showValue(id, still, onHistory = () => {}, pages = 1) {
   const newest = valueRead();
   const path = `/api/customers/${encodeURIComponent(id)}`;
   // Each part on its own: a history the formula cannot give must not hide the value cards.
-  const [value, history] = await Promise.allSettled([getJson(`${path}/value`), getJson(`${path}/value-history`)]);
+  const [value, read] = await Promise.allSettled([getJson(`${path}/value`), latestPages(`${path}/value-history`, "points", pages)]);
   if (!still() || !newest()) return;
   if (value.status === "fulfilled") showCards(value.value);
-  if (history.status === "fulfilled") {
-    showChart(history.value.points ?? []);
-    onHistory(history.value.points ?? []);
-  }
-  const failed = [value, history].find(part => part.status === "rejected");
+  if (read.status === "fulfilled") showHistory({ points: read.value.items, total: read.value.total }, onHistory);
+  const failed = [value, read].find(part => part.status === "rejected");
   if (failed) throw failed.reason;
+}
+
+/** Adds the history's page `number` (earlier points) to the chart and to onHistory, as the timeline reads its page `number`. */
+export async function showEarlierValues(id, number, still, onHistory = () => {}) {
+  const older = await latestPage(`/api/customers/${encodeURIComponent(id)}/value-history`, "points", number);
+  if (!still()) return;
+  showHistory({ points: joined([older.items, history.points]), total: older.total }, onHistory);
+}
+
+function showHistory(read, onHistory) {
+  history = read;
+  showChart(history.points, history.total);
+  onHistory(history.points);
 }
 
 function showCards(v) {
@@ -44,7 +60,7 @@ const card = (title, figure, note, figureClass = "figure") =>
     h("p", { class: figureClass, "data-card": title }, figure),
     h("p", { class: "card-note" }, note));
 
-function showChart(points) {
+function showChart(points, total) {
   const target = document.getElementById("value-chart");
   if (points.length === 0) {
     target.replaceChildren(h("p", { class: "muted" }, "No value history yet."));
@@ -65,7 +81,7 @@ function showChart(points) {
     [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit", "dotted")],
     {
       // Days in the reader's zone, like every time on the page.
-      label: `Value after each of ${count(points.length)} touchpoints, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +
+      label: `Value after each of ${points.length < total ? `the latest ${count(points.length)} of ${count(total)}` : count(points.length)} touchpoints, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +
         `current value now ${amount(last.current)}, profit to date ${amount(last.profit)}.`,
       xLabel: date,
       yLabel: count,   // round steps: no cents on the axis
