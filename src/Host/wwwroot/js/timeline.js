@@ -93,7 +93,7 @@ function details(e) {
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
     h("details", {}, h("summary", {}, words(name)),
       h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, show(k, v))]))));
-  return [plain, ...nested, references(e, fields)];
+  return [h("span", { class: "entry-fields" }, plain), ...nested, references(e, fields)];
 }
 
 // The entry's own id and the service's ids it names, folded: rarely read, yet there to quote or copy.
