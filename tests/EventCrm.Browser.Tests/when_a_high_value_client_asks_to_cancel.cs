@@ -22,7 +22,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
 
             await Expect(desk.State).ToHaveTextAsync("Cancellation requested");
             (await desk.TimelineTypes()).ShouldContain("cancellation-requested");
-            await Expect(desk.Card("Value tier among clients")).ToHaveTextAsync("high");
+            await Expect(desk.Card("Value tier")).ToHaveTextAsync("high");
             await Expect(desk.Retention).ToContainTextAsync("a competitor offers a lower price");
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer", new() { Timeout = 30_000 });
             await Expect(desk.Retention.Locator(".why")).Not.ToBeEmptyAsync();

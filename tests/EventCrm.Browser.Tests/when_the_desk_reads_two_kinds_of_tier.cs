@@ -12,9 +12,9 @@ namespace EventCrm.Browser.Tests;
 public class when_the_desk_reads_two_kinds_of_tier(BrowserFixture app)
 {
     [Fact]
-    public async Task the_card_names_the_value_tier_among_clients_and_the_panel_the_retention_tier()
+    public async Task the_card_says_the_value_tier_ranks_among_clients_and_the_panel_names_the_retention_tier()
     {
-        await app.WithDesk(nameof(the_card_names_the_value_tier_among_clients_and_the_panel_the_retention_tier), async desk =>
+        await app.WithDesk(nameof(the_card_says_the_value_tier_ranks_among_clients_and_the_panel_names_the_retention_tier), async desk =>
         {
             // 12,500 expected margin x 20% cap x 60% (gold, from 5,000) = 1,500.00.
             var inputs = new JsonObject
@@ -30,11 +30,11 @@ public class when_the_desk_reads_two_kinds_of_tier(BrowserFixture app)
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
 
-            await Expect(desk.Card("Value tier among clients")).ToBeVisibleAsync();
+            await Expect(desk.Page.Locator(".card", new() { Has = desk.Card("Value tier") }).Locator(".card-note")).ToContainTextAsync("rank among all clients · ");
             await desk.Page.Locator("#offer-sizing").ClickAsync();
             await Expect(desk.Page.Locator("#offer-sizing-words")).ToContainTextAsync(
                 "60.0%: the share of the cap the client's retention tier (gold, from a current value of 5,000) gets. " +
-                "Retention tiers size offers by the client's current value; they are not the value tier among clients (low, medium, high) on the cards.");
+                "Retention tiers size offers by the client's current value; they are not the value tier on the cards (low, medium, high: a rank among all clients).");
             await Expect(desk.Retention.Locator(".rule")).ToHaveTextAsync(
                 "Retention rule: gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin");
             await Expect(desk.Retention.Locator("dt", new() { HasTextString = "Retention tier from" })).ToHaveCountAsync(1);

@@ -37,7 +37,7 @@ function showValue(v) {
   document.getElementById("audit-value").replaceChildren(
     card("Revenue to date", amount(v.historical.revenue), `profit ${amount(v.historical.profit)}`),
     card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
-    card("Potential value", amount(v.potential.total), `value tier among clients ${v.tier}`),
+    card("Potential value", amount(v.potential.total), `value tier ${v.tier} (rank among all clients)`),
     card("Touchpoints counted", count(v.touchpointsCounted), `as of ${whenUtc(v.asOf)}${v.knownAt ? `, known at ${whenUtc(v.knownAt)}` : ""}`));
 }
 

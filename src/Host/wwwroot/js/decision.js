@@ -91,7 +91,7 @@ function sizing({ amount: offered, inputs: v }, rule) {
 
 // Two vocabularies of tiers meet on the desk: the cards' value tier ranks the client among all clients (low, medium,
 // high: docs/value.md, "Tiers"), the retention policy's tiers (silver, gold ...: docs/retention.md, "The policy") size an offer.
-const RetentionTierIsNotValueTier = "Retention tiers size offers by the client's current value; they are not the value tier among clients (low, medium, high) on the cards.";
+const RetentionTierIsNotValueTier = "Retention tiers size offers by the client's current value; they are not the value tier on the cards (low, medium, high: a rank among all clients).";
 // The rule names the tier first ("silver tier (current value from 1,000): ..."); the inputs give where it starts.
 function retentionTier(rule, v) {
   const name = /^(\S+) tier \(/.exec(rule ?? "")?.[1];

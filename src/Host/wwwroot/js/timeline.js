@@ -7,7 +7,7 @@ const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "sta
 // Ids a desk agent quotes to the client stay in the line, named ("order ORD-1"); the service's own ids
 // (an offer's, a cancellation's touchpoint) are folded into the entry's references, still there to copy.
 const QuotedIds = new Map([["orderId", "order"], ["promotionId", "promotion"]]);
-// A decision's rule names a retention tier ("silver tier ..."): said so, beside the value tier among clients.
+// A decision's rule names a retention tier ("silver tier ..."): said so, beside the value tier (a rank among all clients).
 const Named = new Map([...QuotedIds, ["rule", "retention rule"]]);
 const isId = name => /Id$/.test(name);
 
@@ -82,7 +82,7 @@ function entry(e, value) {
       h("span", { class: e.changed ? "entry-state changed" : "entry-state" }, e.changed ? "state → " : "state ",
         h("span", { class: `state state-${e.state}`, title: e.state }, codeWords(e.state))),
       value ? h("span", { class: "entry-value" }, "value after: current ", h("strong", {}, amount(value.current)),
-        ` · profit to date ${amount(value.profit)} · value tier among clients ${value.tier}`) : ""));
+        ` · profit to date ${amount(value.profit)} · value tier ${value.tier}`) : ""));
 }
 
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
@@ -93,12 +93,14 @@ function details(e) {
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
     h("details", {}, h("summary", {}, words(name)),
       h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, show(k, v))]))));
-  return [h("span", { class: "entry-fields" }, plain), ...nested, references(e, fields)];
+  return [h("span", { class: "entry-fields" }, plain), references(e), ...nested];
 }
 
-// The entry's own id and the service's ids it names, folded: rarely read, yet there to quote or copy.
-function references(e, fields) {
-  const ids = [["touchpointId", e.touchpointId], ...fields.filter(([name, value]) => isId(name) && !QuotedIds.has(name) && typeof value !== "object")];
+// The entry's own id and the service's ids it names, folded after its fields, on their line (no line more per
+// entry: the desk fits a laptop): rarely read, yet there to quote or copy.
+function references(e) {
+  const ids = [["touchpointId", e.touchpointId], ...Object.entries(e).filter(([name, value]) =>
+    name !== "touchpointId" && isId(name) && !QuotedIds.has(name) && typeof value === "string")];
   return h("details", { class: "references" }, h("summary", {}, "References"),
     h("dl", { class: "inputs" }, ids.flatMap(([name, value]) => [h("dt", {}, name === "touchpointId" ? "Touchpoint id" : label(name)), h("dd", {}, h("code", {}, value))])));
 }

@@ -31,7 +31,9 @@ function showCards(v) {
     card("Current value", amount(v.current), `expected from now on (${v.formula.name}@${v.formula.version})`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
-    card("Value tier among clients", v.tier, v.note ?? counted(v.touchpointsCounted, "touchpoint"), `tier tier-${v.tier}`),
+    // "Value tier" ranks the client among all clients (docs/value.md, "Tiers"); the retention panel's tiers (silver,
+    // gold ...) are the offer policy's: the note says which this one is.
+    card("Value tier", v.tier, `rank among all clients · ${v.note ?? counted(v.touchpointsCounted, "touchpoint")}`, `tier tier-${v.tier}`),
     ...outlook(v.outlook));
 }
 
