@@ -28,7 +28,7 @@ public class when_a_cancellation_arrives_while_the_desk_looks(BrowserFixture app
             // Delta: 15 purchases of margin 300 in 600 days, 2,739 a year at no cost to serve: worth an offer
             // under any retention rate above a third (2,739 x r / (1.08 - r) over the desk's 1,000).
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer of");
-            await Expect(desk.State).ToHaveTextAsync("cancellation-requested");
+            await Expect(desk.State).ToHaveTextAsync("Cancellation requested");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-made");
         });
     }

@@ -38,7 +38,7 @@ public class when_a_client_asking_to_cancel_stays(BrowserFixture app)
             posted().ShouldBe(0);
             await desk.Confirm.ClickAsync();
 
-            await Expect(desk.State).ToHaveTextAsync("active");
+            await Expect(desk.State).ToHaveTextAsync("Active");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "cancellation-withdrawn");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(workList.GetByRole(AriaRole.Button, new() { Name = Name })).ToHaveCountAsync(0);

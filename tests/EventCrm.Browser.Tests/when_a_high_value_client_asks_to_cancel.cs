@@ -20,7 +20,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.AlphaName);
 
-            await Expect(desk.State).ToHaveTextAsync("cancellation-requested");
+            await Expect(desk.State).ToHaveTextAsync("Cancellation requested");
             (await desk.TimelineTypes()).ShouldContain("cancellation-requested");
             await Expect(desk.Card("Value tier")).ToHaveTextAsync("high");
             await Expect(desk.Retention).ToContainTextAsync("a competitor offers a lower price");
@@ -41,7 +41,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.Confirm).ToBeFocusedAsync();
             await desk.Page.Keyboard.PressAsync("Enter");
 
-            await Expect(desk.State).ToHaveTextAsync("retained");
+            await Expect(desk.State).ToHaveTextAsync("Retained");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-accepted");
             await Expect(desk.TimelineEntries.First).ToContainTextAsync("state → retained");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
@@ -64,7 +64,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
 
             await desk.Record("Decline offer");
 
-            await Expect(desk.State).ToHaveTextAsync("churned");
+            await Expect(desk.State).ToHaveTextAsync("Churned");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "retention-offer-declined");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Error).ToBeHiddenAsync();
@@ -92,7 +92,7 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
 
             await Expect(desk.Error).ToContainTextAsync("Recording the outcome");
             await Expect(desk.Error).ToContainTextAsync("not an open retention offer");
-            await Expect(desk.State).ToHaveTextAsync("churned");
+            await Expect(desk.State).ToHaveTextAsync("Churned");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Accept offer" })).ToHaveCountAsync(0);
             await Expect(desk.Page.GetByRole(AriaRole.Heading, new() { Name = "Retention" })).ToBeFocusedAsync();

@@ -16,7 +16,7 @@ public class when_a_low_value_client_asks_to_cancel(BrowserFixture app)
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.BetaName);
 
-            await Expect(desk.State).ToHaveTextAsync("cancellation-requested");
+            await Expect(desk.State).ToHaveTextAsync("Cancellation requested");
             await Expect(desk.Retention).ToContainTextAsync("too expensive");
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: no offer", new() { Timeout = 30_000 });
             await Expect(desk.Retention.Locator(".why")).Not.ToBeEmptyAsync();
@@ -41,7 +41,7 @@ public class when_a_low_value_client_asks_to_cancel(BrowserFixture app)
             await Expect(desk.Question).ToContainTextAsync($"Let {ScenarioData.EpsilonName} go without an offer? The client will be recorded as churned.");
             await desk.Confirm.ClickAsync();
 
-            await Expect(desk.State).ToHaveTextAsync("churned");
+            await Expect(desk.State).ToHaveTextAsync("Churned");
             await Expect(desk.TimelineEntries.First).ToHaveAttributeAsync("data-type", "churned");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(workList.GetByRole(AriaRole.Button, new() { Name = ScenarioData.EpsilonName })).ToHaveCountAsync(0);

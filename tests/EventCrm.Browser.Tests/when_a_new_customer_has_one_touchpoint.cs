@@ -50,7 +50,7 @@ public class when_a_new_customer_has_one_touchpoint(BrowserFixture app)
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
 
-            await Expect(desk.Page.Locator(".card", new() { Has = desk.Card("Value tier") }).Locator(".card-note")).ToHaveTextAsync("1 touchpoint");
+            await Expect(desk.Page.Locator(".card", new() { Has = desk.Card("Value tier") }).Locator(".card-note")).ToHaveTextAsync("rank among all clients · 1 touchpoint");
         });
     }
 }

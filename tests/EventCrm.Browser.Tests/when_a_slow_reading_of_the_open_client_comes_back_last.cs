@@ -71,7 +71,7 @@ public class when_a_slow_reading_of_the_open_client_comes_back_last(BrowserFixtu
             await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Refreshed.");
             await Expect(count).ToHaveTextAsync("7 touchpoints, newest first");
             await Expect(desk.TimelineEntries).ToHaveCountAsync(7);
-            await Expect(desk.State).ToHaveTextAsync("active");
+            await Expect(desk.State).ToHaveTextAsync("Active");
             await Expect(desk.Card("Current value")).ToHaveTextAsync(currentValue!);
         });
     }

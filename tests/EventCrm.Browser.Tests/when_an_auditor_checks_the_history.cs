@@ -28,7 +28,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             var inputs = page.Locator("#audit-inputs");
             await Expect(inputs).ToContainTextAsync("Formulas and model unaltered:");
             await Expect(inputs).ToContainTextAsync("formula registry: ");
-            await Expect(inputs).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"portfolio model: \d+ sealed events match their seals"));
+            await Expect(inputs).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"portfolio model: (1 sealed event matches its seal|\d+ sealed events match their seals)"));
 
             // The history runs to Beta's last touchpoint, each valued under the formula of the day it was recorded.
             var history = page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint under the formula in force when it was recorded" });

@@ -89,7 +89,7 @@ public class when_browsing_a_customer(BrowserFixture app)
 
             await desk.Page.GetByLabel("Type").SelectOptionAsync("refund");
             await Expect(desk.TimelineEntries).ToHaveCountAsync(1);
-            await Expect(desk.TimelineEntries.First).ToContainTextAsync("order id gamma-o2");
+            await Expect(desk.TimelineEntries.First).ToContainTextAsync("order gamma-o2");
         });
     }
 

@@ -45,9 +45,9 @@ public class when_reading_the_figures(BrowserFixture app)
             var offer = desk.Page.Locator("#timeline > li[data-type='retention-offer-made']");
             await Expect(offer).ToHaveCountAsync(1, new() { Timeout = 30_000 });
 
-            await offer.Locator("summary").ClickAsync();
-            await Expect(offer.Locator("dd").First).ToBeVisibleAsync();
-            var inputs = await offer.Locator("dd").AllTextContentsAsync();
+            await offer.Locator("details:not(.references) > summary").ClickAsync();
+            await Expect(offer.Locator("details:not(.references) dd").First).ToBeVisibleAsync();
+            var inputs = await offer.Locator("details:not(.references) dd").AllTextContentsAsync();
             // The default policy: a cap of 20% of the margin, platinum (from 20,000) gets all of it, no offer below 1,000.
             inputs.ShouldContain("20.0%");
             inputs.ShouldContain("100.0%");
@@ -56,7 +56,7 @@ public class when_reading_the_figures(BrowserFixture app)
             inputs.ShouldAllBe(text => !text.StartsWith("0."));
             // Each named in words, not by its key in the event (offerCapShare).
             await Expect(offer.Locator("dt", new() { HasTextString = "Offer cap share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("20.0%");
-            await Expect(offer.Locator("dt", new() { HasTextString = "Tier share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("100.0%");
+            await Expect(offer.Locator("dt", new() { HasTextString = "Retention tier share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("100.0%");
         });
     }
 

@@ -25,7 +25,7 @@ public class when_the_desk_computer_clock_runs_ahead(BrowserFixture app)
             var pressed = DateTimeOffset.UtcNow;
             await desk.Record("Accept offer");
 
-            await Expect(desk.State).ToHaveTextAsync("retained");
+            await Expect(desk.State).ToHaveTextAsync("Retained");
             await Expect(desk.Error).ToBeHiddenAsync();
             var timeline = JsonNode.Parse(await app.Api.GetStringAsync($"/api/customers/{ScenarioData.Theta}/timeline"))!;
             var accepted = timeline["entries"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "retention-offer-accepted")!;

@@ -33,7 +33,8 @@ public class when_the_desk_explains_the_size_of_an_offer(BrowserFixture app)
             await Expect(desk.Page.Locator("#offer-sizing")).ToHaveTextAsync("How much: 12,500.00 × 20.0% × 60.0% = 1,500.00");
             await desk.Page.Locator("#offer-sizing").ClickAsync();
             await Expect(desk.Page.Locator("#offer-sizing-words")).ToHaveTextAsync("12,500.00: the margin the client is expected to bring from now on; " +
-                "20.0%: the cap, the most an offer may cost of that margin; 60.0%: the share of the cap the client's tier gets.");
+                "20.0%: the cap, the most an offer may cost of that margin; 60.0%: the share of the cap the client's retention tier (from a current value of 5,000) gets. " +
+                "Retention tiers size offers by the client's current value; they are not the value tier on the cards (low, medium, high: a rank among all clients).");
             // The card of the value the sum starts from says what it is: what the client is expected to bring from now on.
             await Expect(desk.Page.Locator(".card", new() { Has = desk.Card("Current value") }).Locator(".card-note")).ToContainTextAsync("expected from now on (retention-ltv@0)");
         });

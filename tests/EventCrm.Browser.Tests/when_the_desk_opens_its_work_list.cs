@@ -34,7 +34,7 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
 
             await entry.ClickAsync();
             await Expect(desk.CustomerTitle).ToHaveTextAsync(name);
-            await Expect(desk.State).ToHaveTextAsync("cancellation-requested");
+            await Expect(desk.State).ToHaveTextAsync("Cancellation requested");
             desk.Page.Url.ShouldEndWith($"#customer={client}");
         });
     }

@@ -36,7 +36,7 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
 
             await Expect(desk.Question).ToHaveCountAsync(0);
             await Expect(desk.Outcome("Decline offer")).ToBeFocusedAsync();
-            await Expect(desk.State).ToHaveTextAsync("cancellation-requested");
+            await Expect(desk.State).ToHaveTextAsync("Cancellation requested");
             posted().ShouldBe(0);
         });
         (await app.EventTypesOf(client)).ShouldBe(before);
@@ -84,7 +84,7 @@ public class when_the_desk_thinks_twice_before_an_outcome(BrowserFixture app)
             posted().ShouldBe(0);
             await desk.Confirm.DblClickAsync();
 
-            await Expect(desk.State).ToHaveTextAsync("churned");
+            await Expect(desk.State).ToHaveTextAsync("Churned");
             await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Offer declined.");
             await Expect(desk.RetentionHeading).ToBeFocusedAsync();
             await Expect(desk.Error).ToBeHiddenAsync();

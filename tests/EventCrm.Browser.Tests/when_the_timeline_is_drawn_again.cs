@@ -29,16 +29,16 @@ public class when_the_timeline_is_drawn_again(BrowserFixture app)
             // Beta asks to leave at the seed and gets no offer: the decision is an entry with its inputs folded.
             var decision = desk.Page.Locator("#timeline > li[data-type='retention-not-offered']");
             await Expect(decision).ToHaveCountAsync(1, new() { Timeout = 30_000 });
-            var summary = decision.Locator("summary");
+            var summary = decision.Locator("details:not(.references) > summary");
             await summary.FocusAsync();
             await desk.Page.Keyboard.PressAsync("Enter");
-            await Expect(decision.Locator("details")).ToHaveAttributeAsync("open", "");
+            await Expect(decision.Locator("details:not(.references)")).ToHaveAttributeAsync("open", "");
 
             values.SetResult();
             await Expect(desk.Page.Locator("#timeline .entry-value").First).ToContainTextAsync("value after: current");
 
-            await Expect(decision.Locator("details")).ToHaveAttributeAsync("open", "");
-            await Expect(decision.Locator("dd").First).ToBeVisibleAsync();
+            await Expect(decision.Locator("details:not(.references)")).ToHaveAttributeAsync("open", "");
+            await Expect(decision.Locator("details:not(.references) dd").First).ToBeVisibleAsync();
             await Expect(summary).ToBeFocusedAsync();
         });
     }
@@ -52,12 +52,12 @@ public class when_the_timeline_is_drawn_again(BrowserFixture app)
             await desk.Open(ScenarioData.BetaName);
             var decision = desk.Page.Locator("#timeline > li[data-type='retention-not-offered']");
             await Expect(decision).ToHaveCountAsync(1, new() { Timeout = 30_000 });
-            await decision.Locator("summary").ClickAsync();
+            await decision.Locator("details:not(.references) > summary").ClickAsync();
 
             await desk.Page.Locator("#timeline-order").SelectOptionAsync("oldest");
 
-            await Expect(decision.Locator("details")).ToHaveAttributeAsync("open", "");
-            await Expect(decision.Locator("dd").First).ToBeVisibleAsync();
+            await Expect(decision.Locator("details:not(.references)")).ToHaveAttributeAsync("open", "");
+            await Expect(decision.Locator("details:not(.references) dd").First).ToBeVisibleAsync();
         });
     }
 }

@@ -1,6 +1,7 @@
 // The whole log's integrity: every chain checked, and anchors of the seals taken, shown, downloaded and checked when pasted back.
 import { getJson, postJson } from "./api.js";
-import { h, showError, clearError, announce } from "./ui.js";
+import { h, count, showError, clearError, announce } from "./ui.js";
+import { counted } from "./words.js";
 
 export async function takeAnchor() {
   clearError();
@@ -28,8 +29,8 @@ export async function verifyAnchor(text) {
   const check = await postJson("/api/audit/anchor/verify", anchor);
   document.getElementById("anchor-check").replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : d.status === "changed" ? "bad" : "muted" },
     d.status === "not-sealed-yet" ? `${d.database}: not checked. ${d.reason}`
-      : d.valid ? `${d.database}: the ${d.seals} seals up to event ${d.sequence} are unchanged.`
-      : `${d.database}: the seals up to event ${d.sequence} changed (${d.seals} seals now, ${d.expectedSeals} anchored).`)));
+      : d.valid ? (d.seals === 1 ? `${d.database}: the 1 seal up to event ${d.sequence} is unchanged.` : `${d.database}: the ${count(d.seals)} seals up to event ${d.sequence} are unchanged.`)
+      : `${d.database}: the seals up to event ${d.sequence} changed (${counted(d.seals, "seal")} now, ${count(d.expectedSeals)} anchored).`)));
   announce(check.valid ? "The anchor holds."
     : check.status === "changed" ? "The anchor does not hold: sealed history changed."
     : "The anchor cannot be checked yet: the seals have not reached it.");
@@ -40,10 +41,10 @@ export async function checkLog() {
   clearError();
   announce("Checking every customer's chain…");
   const report = await getJson("/api/audit/verify");
-  const summary = `${report.streams} streams, ${report.checked} events checked, ${report.unsealed} not sealed yet.`;
+  const summary = `${counted(report.streams, "stream")}, ${counted(report.checked, "event")} checked, ${count(report.unsealed)} not sealed yet.`;
   document.getElementById("log-check").replaceChildren(report.valid
     ? h("strong", { class: "good" }, "No stream altered: ")
-    : h("strong", { class: "bad" }, `${report.altered.length} stream(s) altered: `), summary);
+    : h("strong", { class: "bad" }, `${counted(report.altered.length, "stream")} altered: `), summary);
   document.getElementById("log-altered").replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
     h("a", { href: `index.html#customer=${encodeURIComponent(a.customerId)}` }, a.customerId),
     ` (${a.database}): event ${a.firstMismatch.sequence}, version ${a.firstMismatch.version}: ${a.firstMismatch.problem}`)));

@@ -1,6 +1,7 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
 import { h, amount, count, day, label, whenUtc, clearError, showError, announce } from "./ui.js";
+import { counted, matchingSeals } from "./words.js";
 
 export async function showValueAt(form) {
   clearError();
@@ -37,7 +38,7 @@ function showValue(v) {
   document.getElementById("audit-value").replaceChildren(
     card("Revenue to date", amount(v.historical.revenue), `profit ${amount(v.historical.profit)}`),
     card("Current value", amount(v.current), `${v.formula.name}@${v.formula.version}`),
-    card("Potential value", amount(v.potential.total), `tier ${v.tier}`),
+    card("Potential value", amount(v.potential.total), `value tier ${v.tier} (rank among all clients)`),
     card("Touchpoints counted", count(v.touchpointsCounted), `as of ${whenUtc(v.asOf)}${v.knownAt ? `, known at ${whenUtc(v.knownAt)}` : ""}`));
 }
 
@@ -46,12 +47,12 @@ function showChain(a) {
   const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet` : "";
   // `valid` also speaks for the value's inputs (shown apart): the customer's own events are intact when nothing mismatched.
   if (!a.firstMismatch) {
-    target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `all ${a.checked} sealed events of the customer match their seals${unsealed}.`);
+    target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `${a.checked === 1 ? "the customer's only sealed event matches its seal" : `all ${count(a.checked)} sealed events of the customer match their seals`}${unsealed}.`);
     return;
   }
   const m = a.firstMismatch;
   target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
-    `${a.checked} events match their seals, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
+    `${matchingSeals(a.checked, "event")}, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
 }
 
 const inputNames = { "system:formula-registry": "formula registry", "system:portfolio-model": "portfolio model" };
@@ -63,13 +64,13 @@ function showInputs(inputs) {
   const target = document.getElementById("audit-inputs");
   if (altered.length === 0) {
     const described = inputs.map(d => d.checked || d.unsealed
-      ? `${name(d)}: ${d.checked} sealed events match their seals${d.unsealed ? `, ${d.unsealed} not sealed yet` : ""}`
+      ? `${name(d)}: ${matchingSeals(d.checked)}${d.unsealed ? `, ${count(d.unsealed)} not sealed yet` : ""}`
       : `${name(d)}: empty, the built-in defaults`);
     target.replaceChildren(h("strong", { class: "good" }, "Formulas and model unaltered: "), `${described.join("; ")}.`);
     return;
   }
   target.replaceChildren(h("strong", { class: "bad" }, "Formulas or model altered: "), altered.map(({ firstMismatch: m, ...d }) =>
-    `${name(d)}: ${d.checked} events match their seals, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
+    `${name(d)}: ${matchingSeals(d.checked, "event")}, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
 }
 
 /**

@@ -2,6 +2,7 @@
 import { apiKey, getJson, mayUse } from "./api.js";
 import { h, count, showError, clearError, announce, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
+import { codeLabel } from "./words.js";
 import { showValue, showEarlierValues } from "./value.js";
 import { latestPage, latestPages, joined } from "./pages.js";
 import { showRetention, clearRetention } from "./retention.js";
@@ -141,12 +142,12 @@ function offerEarlier(pageSize) {
 
 function showFacts(profile, state) {
   const facts = document.getElementById("customer-facts");
-  const id = h("span", {}, profile.customerId);
+  const id = h("span", {}, "customer id ", h("strong", {}, profile.customerId));
   facts.replaceChildren(
     id,
     h("span", {}, profile.email ?? "no email"),
     h("span", {}, `segment ${profile.segment ?? "–"}`),
-    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}` }, state)));
+    h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}`, title: state }, codeLabel(state))));
   // Only for a key that may read audits: the page it leads to would refuse anything else.
   mayUse("audit").then(allowed => {
     if (allowed && facts.firstChild === id)
@@ -157,7 +158,8 @@ function showFacts(profile, state) {
 function setState(state) {
   const badge = document.getElementById("customer-state");
   if (!badge) return;
-  badge.textContent = state;
+  badge.textContent = codeLabel(state);
+  badge.title = state;
   badge.className = `state state-${state}`;
 }
 

@@ -1,8 +1,9 @@
 // What the retention panel shows of a pending cancellation: the service's recommended action, its
 // reason and inputs, an offer's time left, and the desk's outcome buttons.
-import { h, amount, figureOf, label, when } from "./ui.js";
+import { h, amount, count, figureOf, label, when } from "./ui.js";
 import { outcomes } from "./outcomes.js";
 import { countdown, hasLapsed } from "./offer-clock.js";
+import { codeWords, inputLabel } from "./words.js";
 
 /**
  * The panel's content for a pending cancellation, by the service's decision. panel: { onRecorded (after
@@ -40,7 +41,7 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
           consequence: "The request to cancel will be recorded as withdrawn and the client as active again, at no cost.",
         }])];
     default:
-      return [requested, h("p", { class: "decision" }, `Decision: ${pending.decision}`), h("p", { class: "why" }, pending.why ?? "")];
+      return [requested, h("p", { class: "decision" }, `Decision: ${codeWords(pending.decision)}`), h("p", { class: "why" }, pending.why ?? "")];
   }
 }
 
@@ -52,7 +53,7 @@ function offerMade(pending, client, decide, onLapse, later) {
     h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
       " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
     h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
-    inputs(offer.rule, offer.inputs, sizing(offer)),
+    inputs(offer.rule, offer.inputs, sizing(offer, offer.rule)),
     decide([{
       label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
       question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
@@ -77,20 +78,31 @@ function lapsedOffer(offer, slow) {
 // The rule says "60 % of a cap of 20 % of the expected remaining margin" but not of how much: the agent on the
 // phone sees the sum itself on the line that opens the inputs (no line more: the desk fits a laptop), each factor
 // said in words inside (docs/retention.md, "The policy").
-function sizing({ amount: offered, inputs: v }) {
+function sizing({ amount: offered, inputs: v }, rule) {
   if (![v?.expectedRemainingMargin, v?.offerCapShare, v?.tierShare].every(n => typeof n === "number")) return null;
   const [margin, cap, tier] = [amount(v.expectedRemainingMargin), figureOf("offerCapShare", v.offerCapShare), figureOf("tierShare", v.tierShare)];
   return {
     summary: h("span", { id: "offer-sizing" }, `How much: ${margin} × ${cap} × ${tier} = ${amount(offered)}`),
     words: h("p", { id: "offer-sizing-words" }, `${margin}: the margin the client is expected to bring from now on; ` +
-      `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's tier gets.`),
+      `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's ${retentionTier(rule, v)} gets. ` +
+      RetentionTierIsNotValueTier),
   };
+}
+
+// Two vocabularies of tiers meet on the desk: the cards' value tier ranks the client among all clients (low, medium,
+// high: docs/value.md, "Tiers"), the retention policy's tiers (silver, gold ...: docs/retention.md, "The policy") size an offer.
+const RetentionTierIsNotValueTier = "Retention tiers size offers by the client's current value; they are not the value tier on the cards (low, medium, high: a rank among all clients).";
+// The rule names the tier first ("silver tier (current value from 1,000): ..."); the inputs give where it starts.
+function retentionTier(rule, v) {
+  const name = /^(\S+) tier \(/.exec(rule ?? "")?.[1];
+  const from = typeof v.tierFrom === "number" ? `from a current value of ${count(v.tierFrom)}` : "";
+  return `retention tier${name || from ? ` (${[name, from].filter(Boolean).join(", ")})` : ""}`;
 }
 
 function inputs(rule, values, sum = null) {
   if (!values || Object.keys(values).length === 0) return "";
   return h("details", {}, h("summary", {}, sum?.summary ?? "Inputs of the decision"),
     sum?.words ?? "",
-    rule ? h("p", { class: "rule" }, h("strong", {}, "Rule: "), rule) : "",
-    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, figureOf(k, v))])));
+    rule ? h("p", { class: "rule" }, h("strong", {}, "Retention rule: "), rule) : "",
+    h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, figureOf(k, v))])));
 }

@@ -1,5 +1,6 @@
 // The error region: each refusal shown, read out at once, and dismissed with the keyboard kept in place.
 import { h } from "./ui.js";
+import { sayDetail } from "./problem-words.js";
 
 /**
  * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.
@@ -19,7 +20,7 @@ export function showError(error, context) {
   const title = `error-title-${++errorsShown}`;
   const entry = h("div", { class: "error-entry", "data-context": part },
     h("p", { class: "error-title", id: title }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
-    problem.detail ? h("p", {}, problem.detail) : "",
+    problem.detail ? detailOf(problem.detail) : "",
     fieldErrors.length ? h("ul", {}, fieldErrors) : "");
   if (back) returnTo.set(entry, back);
   // Each Dismiss says which error it dismisses: several may be shown at once.
@@ -49,4 +50,11 @@ export function clearError() {
   const region = document.getElementById("error");
   region.replaceChildren();
   region.hidden = true;
+}
+
+// The detail in words; when those are the page's, the service's own (to quote to support) stay folded beneath.
+function detailOf(detail) {
+  const { text, said } = sayDetail(detail);
+  return said ? [h("p", {}, text), h("details", { class: "service-words" }, h("summary", {}, "The service's own words"), h("p", {}, h("code", {}, detail)))]
+    : h("p", {}, text);
 }

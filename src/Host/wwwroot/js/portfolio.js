@@ -1,6 +1,7 @@
 // The portfolio page: how concentrated revenue and profit are, and the value x potential quadrants.
 import { getJson } from "./api.js";
 import { h, amount, count, percent, when, showError, announce, installKeyDialog } from "./ui.js";
+import { counted } from "./words.js";
 import { lineChart } from "./chart.js";
 
 // Laid out as a matrix: potential grows upwards, current value to the right.
@@ -64,7 +65,7 @@ function quadrant(q, title, advice) {
   const more = q.customerIds.length - ShownIds;
   return h("div", { class: "quadrant", "data-quadrant": q.name },
     h("h3", {}, title, h("span", { class: "muted" }, ` – ${advice}`)),
-    h("p", { class: "figure" }, `${count(q.count)} customers`),
+    h("p", { class: "figure" }, counted(q.count, "customer")),
     h("p", {}, `current ${amount(q.totalCurrentValue)} · potential ${amount(q.totalPotentialValue)}`),
     h("ul", {}, q.customerIds.slice(0, ShownIds).map(id => h("li", {}, h("a", { href: `index.html#customer=${encodeURIComponent(id)}` }, id))),
       more > 0 ? h("li", { class: "muted" }, `and ${count(more)} more`) : ""));

@@ -2,6 +2,7 @@
 // next one (as the desk's search does), so that every customer replayed can be reached, not only the first ten.
 import { getJson } from "./api.js";
 import { h, amount, count, announce, showError } from "./ui.js";
+import { counted } from "./words.js";
 
 const PageSize = 10;
 
@@ -19,7 +20,7 @@ export async function showDiff(run) {
   if (mine !== shows) return;
   current = { run, pages: 1, total: diff.total };
   document.getElementById("replay-summary").textContent =
-    `${diff.changed} of ${diff.customers} customers differ from the live values (${run.liveFormula}), ${diff.tierChanges} change tier. The largest differences:`;
+    `${count(diff.changed)} of ${counted(diff.customers, "customer")} ${diff.changed === 1 ? "differs" : "differ"} from the live values (${run.liveFormula}), ${count(diff.tierChanges)} ${diff.tierChanges === 1 ? "changes" : "change"} value tier. The largest differences:`;
   document.getElementById("replay-diff").replaceChildren(h("table", {},
     h("caption", {}, `Current value under ${diff.formula} against the live values`),
     h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Tier"].map(t => h("th", { scope: "col" }, t)))),

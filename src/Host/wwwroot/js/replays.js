@@ -1,6 +1,7 @@
 // Formula versions and replays of every customer under one, for the audit page.
 import { getJson, postJson } from "./api.js";
-import { h, clearError, announce } from "./ui.js";
+import { h, count, clearError, announce } from "./ui.js";
+import { counted } from "./words.js";
 import { showDiff, clearDiff } from "./replay-diff.js";
 import { showReplays } from "./replay-list.js";
 
@@ -55,7 +56,7 @@ export async function replay(form) {
     const tenth = Math.floor(progress.value * 10);
     if (tenth !== toldTenth) {
       toldTenth = tenth;
-      announce(`Replaying under ${body.formula}: ${run.eventsDone} of ${run.eventsTotal} touchpoints.`);
+      announce(`Replaying under ${body.formula}: ${count(run.eventsDone)} of ${counted(run.eventsTotal, "touchpoint")}.`);
     }
     if (run.state !== "running") break;
     await new Promise(resolve => setTimeout(resolve, 500));

@@ -4,6 +4,7 @@ import { h, amount, showError, announce } from "./ui.js";
 import { replacePanel } from "./outcomes.js";
 import { hasLapsed } from "./offer-clock.js";
 import { describe } from "./decision.js";
+import { codeWords } from "./words.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -71,7 +72,7 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
   if (!current()) return;
   const pending = retention.pending;
   if (waited && awaited(pending) !== waited.what) {
-    announce(!pending ? `The cancellation is no longer pending: the client is ${retention.state}.`
+    announce(!pending ? `The cancellation is no longer pending: the client is ${codeWords(retention.state)}.`
       : pending.decision === "offer-made" ? `Recommended action: retention offer of ${amount(pending.offer.amount)}.` : "Recommended action: no offer.");
     return onChanged();
   }

@@ -2,6 +2,7 @@
 // every match of a common name can be reached, however many there are.
 import { getJson } from "./api.js";
 import { h, count, showError, clearError, announce, arrowKeys, markCurrent } from "./ui.js";
+import { codeWords } from "./words.js";
 
 const PageSize = 50;
 
@@ -80,7 +81,7 @@ function entry(customer) {
   return h("li", {},
     h("button", { type: "button", class: "result", "data-id": customer.customerId, onclick: () => open(customer.customerId) },
       h("span", { class: "name" }, customer.name ?? customer.customerId),
-      h("span", { class: "muted" }, `${customer.email ?? "no email"} · ${customer.state}`)));
+      h("span", { class: "muted" }, `${customer.email ?? "no email"} · ${codeWords(customer.state)}`)));
 }
 
 function showCount() {

@@ -1,9 +1,16 @@
 // The customer's timeline: newest or oldest first, filtered by touchpoint type. A customer may have
 // tens of thousands of touchpoints: the latest page is read first, and earlier ones on demand.
 import { h, amount, count, figureOf, label, when } from "./ui.js";
+import { codeLabel, codeWords, counted, inputLabel } from "./words.js";
 
 // Fields every entry has; the others are the touchpoint's own and are listed as its details.
 const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
+// Ids a desk agent quotes to the client stay in the line, named ("order ORD-1"); the service's own ids
+// (an offer's, a cancellation's touchpoint) are folded into the entry's references, still there to copy.
+const QuotedIds = new Map([["orderId", "order"], ["promotionId", "promotion"]]);
+// A decision's rule names a retention tier ("silver tier ..."): said so, beside the value tier (a rank among all clients).
+const Named = new Map([...QuotedIds, ["rule", "retention rule"]]);
+const isId = name => /Id$/.test(name);
 
 export class Timeline {
   constructor(list, order, type, count) {
@@ -30,7 +37,7 @@ export class Timeline {
     const chosen = this.type.value;
     const types = [...new Set(entries.map(e => e.type))].sort();
     this.type.replaceChildren(h("option", { value: "" }, `All types (${entries.length})`),
-      ...types.map(t => h("option", { value: t }, `${t} (${entries.filter(e => e.type === t).length})`)));
+      ...types.map(t => h("option", { value: t }, `${codeLabel(t)} (${entries.filter(e => e.type === t).length})`)));
     this.type.value = types.includes(chosen) ? chosen : "";
     this.render();
   }
@@ -66,8 +73,8 @@ export class Timeline {
     if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
     const unread = this.total > this.entries.length ? `, the latest ${count(this.entries.length)} of ${count(this.total)} read` : "";
     this.count.textContent = this.type.value
-      ? `${count(shown.length)} of ${count(this.entries.length)} touchpoints (${this.type.value})${unread}`
-      : `${count(shown.length)} touchpoints, ${this.order.value} first${unread}`;
+      ? `${count(shown.length)} of ${counted(this.entries.length, "touchpoint")} (${codeWords(this.type.value)})${unread}`
+      : `${counted(shown.length, "touchpoint")}, ${this.order.value} first${unread}`;
   }
 }
 
@@ -77,13 +84,13 @@ const foldKey = fold => `${fold.closest("li")?.dataset.touchpoint}\n${fold.query
 function entry(e, value) {
   return h("li", { class: `entry type-${e.type}`, "data-type": e.type, "data-touchpoint": e.touchpointId },
     h("div", { class: "entry-head" },
-      h("span", { class: "type" }, e.type),
+      h("span", { class: "type", title: e.type }, codeLabel(e.type)),
       h("div", { class: "details" }, details(e))),
     h("div", { class: "entry-times" },
       h("span", {}, "occurred ", h("time", { datetime: e.occurredAt }, when(e.occurredAt))),
       h("span", {}, "recorded ", h("time", { datetime: e.recordedAt }, when(e.recordedAt))),
       h("span", { class: e.changed ? "entry-state changed" : "entry-state" }, e.changed ? "state → " : "state ",
-        h("span", { class: `state state-${e.state}` }, e.state)),
+        h("span", { class: `state state-${e.state}`, title: e.state }, codeWords(e.state))),
       value ? h("span", { class: "entry-value" }, "value after: current ", h("strong", {}, amount(value.current)),
         ` · profit to date ${amount(value.profit)} · value tier ${value.tier}`) : ""));
 }
@@ -91,11 +98,21 @@ function entry(e, value) {
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
 function details(e) {
   const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && name !== "changed" && value !== null && value !== undefined);
-  const plain = fields.filter(([, value]) => typeof value !== "object").map(([name, value]) => `${words(name)} ${show(name, value)}`).join(" · ");
+  const plain = fields.filter(([name, value]) => typeof value !== "object" && (!isId(name) || QuotedIds.has(name)))
+    .map(([name, value]) => `${Named.get(name) ?? words(name)} ${show(name, value)}`).join(" · ");
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
     h("details", {}, h("summary", {}, words(name)),
-      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, label(k)), h("dd", {}, show(k, v))]))));
-  return [plain, ...nested];
+      h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, show(k, v))]))));
+  return [h("span", { class: "entry-fields" }, plain), references(e), ...nested];
+}
+
+// The entry's own id and the service's ids it names, folded after its fields, on their line (no line more per
+// entry: the desk fits a laptop): rarely read, yet there to quote or copy.
+function references(e) {
+  const ids = [["touchpointId", e.touchpointId], ...Object.entries(e).filter(([name, value]) =>
+    name !== "touchpointId" && isId(name) && !QuotedIds.has(name) && typeof value === "string")];
+  return h("details", { class: "references" }, h("summary", {}, "References"),
+    h("dl", { class: "inputs" }, ids.flatMap(([name, value]) => [h("dt", {}, name === "touchpointId" ? "Touchpoint id" : label(name)), h("dd", {}, h("code", {}, value))])));
 }
 
 // Shares as percentages and money with its cents, as in the retention panel and the cards.

@@ -4,6 +4,7 @@ import { h, amount, count, percent, date } from "./ui.js";
 import { lineChart } from "./chart.js";
 import { newestRead } from "./newest.js";
 import { latestPage, latestPages, joined } from "./pages.js";
+import { counted } from "./words.js";
 
 const valueRead = newestRead();
 // The open customer's value history as read so far (its latest pages), oldest first, and how many points it has.
@@ -46,13 +47,15 @@ function showCards(v) {
     card("Current value", amount(v.current), `expected from now on (${v.formula.name}@${v.formula.version})`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
-    card("Value tier", v.tier, v.note ?? `${count(v.touchpointsCounted)} ${v.touchpointsCounted === 1 ? "touchpoint" : "touchpoints"}`, `tier tier-${v.tier}`),
+    // "Value tier" ranks the client among all clients (docs/value.md, "Tiers"); the retention panel's tiers (silver,
+    // gold ...) are the offer policy's: the note says which this one is.
+    card("Value tier", v.tier, `rank among all clients · ${v.note ?? counted(v.touchpointsCounted, "touchpoint")}`, `tier tier-${v.tier}`),
     ...outlook(v.outlook));
 }
 
 // BG/NBD and Gamma-Gamma's view of the client, when the models are fitted.
 const outlook = o => !o ? [] : [card("Still active", percent(o.probabilityAlive),
-  `${count(o.expectedPurchases)} purchases expected in ${count(o.horizonWeeks)} weeks, ${amount(o.expectedValuePerPurchase)} each`)];
+  `${counted(o.expectedPurchases, "purchase")} expected in ${counted(o.horizonWeeks, "week")}, ${amount(o.expectedValuePerPurchase)} each`)];
 
 const card = (title, figure, note, figureClass = "figure") =>
   h("div", { class: "card" },
@@ -71,7 +74,7 @@ function showChart(points, total) {
   // A new customer's single moment drew an empty frame with its three dates printed over each other: said in words instead.
   if (at(points[0]) === at(last)) {
     target.replaceChildren(h("p", { class: "muted", id: "value-chart-single" },
-      `Only ${date(last.occurredAt)} so far (${count(points.length)} ${points.length === 1 ? "touchpoint" : "touchpoints"}): ` +
+      `Only ${date(last.occurredAt)} so far (${counted(points.length, "touchpoint")}): ` +
       `current value ${amount(last.current)}, potential ${amount(last.potential)}, profit to date ${amount(last.profit)}. ` +
       "The chart is drawn once touchpoints on two different moments are known."));
     return;
@@ -81,7 +84,7 @@ function showChart(points, total) {
     [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit", "dotted")],
     {
       // Days in the reader's zone, like every time on the page.
-      label: `Value after each of ${points.length < total ? `the latest ${count(points.length)} of ${count(total)}` : count(points.length)} touchpoints, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +
+      label: `Value after each of ${points.length < total ? `the latest ${count(points.length)} of ${counted(total, "touchpoint")}` : counted(points.length, "touchpoint")}, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +
         `current value now ${amount(last.current)}, profit to date ${amount(last.profit)}.`,
       xLabel: date,
       yLabel: count,   // round steps: no cents on the axis

@@ -1,0 +1,32 @@
+// A refusal's detail said for people. The service writes its problems for programs as well (parameter names,
+// ISO 8601 moments to the tenth of a microsecond: "not known at knownAt 2025-03-31T23:59:59.9999999+00:00");
+// the page says which date that is and what it means, and keeps the service's own words one click away.
+
+// The audit page's dates are UTC days: an "as of" or "known at" date is the end of that day, UTC.
+const utcDay = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+const utcMoment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+const Iso = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)/g;
+const isEndOfDay = iso => /T23:59:59\.9+/.test(iso) && /(Z|\+00:00)$/.test(iso);
+const moment = iso => isEndOfDay(iso) ? `the end of ${utcDay.format(new Date(iso))} (UTC)` : utcMoment.format(new Date(iso));
+// The audit form's own labels for the query's parameters.
+const Parameters = { knownAt: "“As known at” date", asOf: "“As of” date" };
+
+// Problems the page explains whole: what was asked, what it means, what to do.
+const Explained = [
+  [/^Customer '(.+)' was not known at knownAt (\S+): its first touchpoint was recorded at (\S+?)\.?$/, (id, knownAt, first) =>
+    `Customer ${id} was not yet in the records at ${moment(knownAt)}, the “As known at” date asked: nothing about them had been ` +
+    `recorded by then. Their first touchpoint was recorded on ${utcMoment.format(new Date(first))}: choose an “As known at” date ` +
+    `on or after ${utcDay.format(new Date(first))}, or leave it empty for what is known now.`],
+];
+
+/** { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it). */
+export function sayDetail(detail) {
+  if (typeof detail !== "string") return { text: detail, said: false };
+  for (const [pattern, explain] of Explained) {
+    const found = pattern.exec(detail);
+    // A date the page cannot read leaves the explanation out, never the refusal.
+    if (found && found.slice(2).every(iso => !Number.isNaN(Date.parse(iso)))) return { text: explain(...found.slice(1)), said: true };
+  }
+  const text = detail.replace(Iso, moment).replace(/\b(knownAt|asOf)\b/g, name => `the ${Parameters[name]}`);
+  return { text, said: text !== detail };
+}

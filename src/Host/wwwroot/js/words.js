@@ -1,0 +1,23 @@
+// The service's machine words (kebab-case codes, field names) said for people: the API's JSON keeps its codes,
+// the pages show these (the codes stay in data- attributes and class names for styles and tests).
+import { count, label } from "./ui.js";
+
+/** A touchpoint type, a state or a decision code for people: "retention-offer-made" reads "Retention offer made". */
+export const codeLabel = code => {
+  if (typeof code !== "string" || code === "") return code ?? "";
+  const words = code.replace(/-/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** The same, inside a sentence: "cancellation requested". */
+export const codeWords = code => (typeof code === "string" ? code.replace(/-/g, " ") : code ?? "");
+
+/** A count with its noun, singular for exactly one: "1 sealed event", "2 sealed events", "0 touchpoints". */
+export const counted = (n, singular, plural = `${singular}s`) => `${count(n)} ${n === 1 ? singular : plural}`;
+
+/** A decision's input for people; the policy's tier inputs are named as the retention tier's, never confused with the value tier. */
+export const inputLabel = name => /^tier[A-Z]/.test(name) ? `Retention ${label(name).toLowerCase()}` : label(name);
+
+/** "1 sealed event matches its seal", "3 sealed events match their seals": the verb and pronoun agree with the count. */
+export const matchingSeals = (n, noun = "sealed event") =>
+  n === 1 ? `${counted(n, noun)} matches its seal` : `${counted(n, noun)} match their seals`;
