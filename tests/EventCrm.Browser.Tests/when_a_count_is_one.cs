@@ -37,7 +37,7 @@ public class when_a_count_is_one(BrowserFixture app)
     {
         await app.WithDesk(nameof(the_timeline_of_one_touchpoint_counts_it_in_the_singular), async desk =>
         {
-            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline", route => route.FulfillAsync(FakeAnswers.Json(new JsonObject
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline*", route => route.FulfillAsync(FakeAnswers.TimelinePage(route.Request.Url, new JsonObject
             {
                 ["customerId"] = ScenarioData.Gamma, ["state"] = "active",
                 ["entries"] = new JsonArray(new JsonObject

@@ -16,7 +16,7 @@ public class when_the_desk_reads_the_timeline_in_words(BrowserFixture app)
     {
         await app.WithDesk(nameof(types_and_states_are_labels_and_the_services_ids_are_folded_away), async desk =>
         {
-            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline", route => route.FulfillAsync(FakeAnswers.Json(Timeline())));
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline*", route => route.FulfillAsync(FakeAnswers.TimelinePage(route.Request.Url, Timeline())));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
             await desk.Page.GetByLabel("Order").SelectOptionAsync("oldest");

@@ -54,5 +54,20 @@ public static class FakeAnswers
         });
     }
 
+    /// <summary>
+    /// A customer's whole timeline (entries oldest first) answered as the service pages it: one page,
+    /// its total, and newest first when the page asks for that order (the desk does).
+    /// </summary>
+    public static RouteFulfillOptions TimelinePage(string url, JsonObject timeline)
+    {
+        var page = (JsonObject)timeline.DeepClone();
+        var entries = page["entries"]!.AsArray().Select(e => e!.DeepClone()).ToList();
+        var newest = url.Contains("order=newest");
+        if (newest) entries.Reverse();
+        (page["entries"], page["order"], page["page"], page["pageSize"], page["total"]) =
+            (new JsonArray([.. entries]), newest ? "newest" : "oldest", 1, 1000, entries.Count);
+        return Json(page);
+    }
+
     public static RouteFulfillOptions Json(JsonObject body) => new() { Status = 200, ContentType = "application/json", Body = body.ToJsonString() };
 }
