@@ -36,8 +36,12 @@ public sealed class StreamRows(IDocumentStore store)
     /// can commit it in its own round trip; a connection closed before that goes back to Npgsql's
     /// pool, which rolls the transaction back.
     /// </summary>
+    /// <param name="boundedWait">
+    /// Whether to wait for the stream locks at most <see cref="StreamLocks.SharedWait"/>; past it the batch
+    /// fails with <see cref="StreamLocks.TimedOut"/>. Set in the same round trip, for the lock statement only.
+    /// </param>
     public async Task<LockedStreams> BeginAndLockAsync(
-        NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, CancellationToken ct)
+        NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, bool boundedWait, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         // Named, not the server's default: the profiles are read in a snapshot taken after the locks,
@@ -45,7 +49,9 @@ public sealed class StreamRows(IDocumentStore store)
         batch.BatchCommands.Add(Command("begin isolation level read committed"));
         batch.BatchCommands.Add(Command("select transaction_timestamp()"));
         batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
+        if (boundedWait) batch.BatchCommands.Add(Command(StreamLocks.BoundedWait));
         batch.BatchCommands.Add(LockStreams(customerIds));
+        if (boundedWait) batch.BatchCommands.Add(Command(StreamLocks.UnboundedWait));
         // A statement of its own, so that its snapshot is taken once the locks are held: joined to
         // the locking statement, the profiles would be read as they were before a wait for a lock.
         batch.BatchCommands.Add(Command($"select data from {_profileTable} where id = any($1)", Value(customerIds)));

@@ -135,14 +135,14 @@ public sealed class TouchpointAppender
             var oneByOne = false;
             try
             {
-                await LockAsync(all, eventIds, parts, ct);
+                await LockAsync(all, eventIds, parts, boundedWait: commitAfter is null, ct);
                 // Waiting for the batch before while holding stream locks could close a cycle with
                 // another writer, through a wait the database cannot see: then wait unlocked, and lock again.
                 if (commitAfter is { IsCompleted: false } && parts.Any(p => p.Locked.HoldsStreams))
                 {
                     await DisposeAllAsync(parts);
                     if (!await commitAfter) return Withdrawn(requests);
-                    await LockAsync(all, eventIds, parts, ct);
+                    await LockAsync(all, eventIds, parts, boundedWait: false, ct);
                 }
 
                 var (outcomes, accepted) = await DecideAsync(requests, parts, committed, claimed, ct);
@@ -167,6 +167,20 @@ public sealed class TouchpointAppender
                             .Where(r => r.Result == TouchpointResult.Appended && _databases.TenantOf(r.CustomerId) == part.TenantId).Select(r => r.Index));
                 }
                 return outcomes;
+            }
+            catch (Exception e) when (StreamLocks.TimedOut(e) && requests.Count > 1 && committed.All(c => c.Count == 0))
+            {
+                // A customer held locked elsewhere: alone, each request waits for its own customers
+                // only, and only the ones touching that customer are answered busy (below).
+                _logger.LogDebug("A customer's stream stayed locked by another transaction: trying the requests sharing it one by one");
+                oneByOne = true;
+            }
+            catch (Exception e) when (StreamLocks.TimedOut(e))
+            {
+                _logger.LogInformation("A customer's stream of {Customers} stayed locked by another transaction for {Wait}: answered busy",
+                    string.Join(", ", requests.SelectMany(r => r.Batch).Select(t => t.CustomerId).Distinct().Take(10)), StreamLocks.SharedWait);
+                return requests.Select((r, i) => new AppendOutcome(CommittedBefore(r.Batch, committed[i]), [],
+                    Busy: r.Batch.Select(t => t.CustomerId).Distinct().ToList())).ToArray();
             }
             catch (Exception e) when (LostRaces.Are(e) && requests.Count > 1 && attempt >= TogetherAttempts && committed.All(c => c.Count == 0))
             {
@@ -196,8 +210,12 @@ public sealed class TouchpointAppender
         }
     }
 
-    /// <summary>Begins a transaction in each database the touchpoints live in, in database order, and locks their customers' streams there.</summary>
-    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, IReadOnlyDictionary<string, Guid> eventIds, List<Part> parts, CancellationToken ct)
+    /// <summary>
+    /// Begins a transaction in each database the touchpoints live in, in database order, and locks their customers' streams there;
+    /// with <paramref name="boundedWait"/>, waiting for them at most <see cref="StreamLocks.SharedWait"/>.
+    /// </summary>
+    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, IReadOnlyDictionary<string, Guid> eventIds, List<Part> parts, bool boundedWait,
+        CancellationToken ct)
     {
         foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -205,7 +223,7 @@ public sealed class TouchpointAppender
             parts.Add(new Part(items.Key, connection));
             await connection.OpenAsync(ct);
             parts[^1].Locked = await _rows.BeginAndLockAsync(connection, items.Select(i => eventIds[i.Touchpoint.TouchpointId]).Distinct().ToArray(),
-                items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+                items.Select(i => i.CustomerId).Distinct().ToArray(), boundedWait, ct);
         }
     }
 
@@ -331,13 +349,23 @@ public sealed class TouchpointAppender
 
     /// <summary>
     /// A race lost again and again is most likely one request's (a stream no profile knows of, which
-    /// every attempt tries to create again): alone, it no longer costs the others their answers.
+    /// every attempt tries to create again), and a stream lock not had in time is one customer's,
+    /// held elsewhere: alone, that request no longer costs the others their answers.
     /// </summary>
     private async Task<AppendOutcome[]> OneByOneAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
         Task<bool>? commitAfter, CancellationToken ct)
     {
         var outcomes = new AppendOutcome[requests.Count];
-        for (var i = 0; i < requests.Count; i++) outcomes[i] = (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
+        // A customer found held alone is not waited for again by every other request touching it.
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var customers = requests[i].Batch.Select(t => t.CustomerId).Distinct().ToList();
+            outcomes[i] = customers.Any(held.Contains)
+                ? new AppendOutcome([], [], Busy: customers)
+                : (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
+            if (outcomes[i].Busy is [var one]) held.Add(one);
+        }
         return outcomes;
     }
 
