@@ -117,6 +117,22 @@ public sealed class StreamRows(IDocumentStore store)
     /// <summary>Locks these customers' streams until the transaction ends (<see cref="StreamLocks"/>), answering each one's id and version.</summary>
     public NpgsqlBatchCommand LockStreams(string[] customerIds) => Command(StreamLocks.Sql(_eventSchema), Value(customerIds));
 
+    /// <summary>
+    /// Of these customers, the ones whose stream row another transaction holds locked: the rows a
+    /// lock that skips locked rows cannot take (taken for the statement only, in a transaction of its own).
+    /// </summary>
+    public async Task<List<string>> HeldElsewhereAsync(NpgsqlConnection connection, string[] customerIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select id from {_eventSchema}.mt_streams where id = any($1) " +
+            $"and id not in (select id from {_eventSchema}.mt_streams where id = any($1) for update skip locked) order by id", connection);
+        command.Parameters.Add(Value(customerIds));
+        var held = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) held.Add(reader.GetString(0));
+        return held;
+    }
+
     /// <summary>Writes these profiles over the stored ones, as Marten stores the document.</summary>
     public NpgsqlBatchCommand WriteProfiles(IReadOnlyCollection<CustomerProfile> profiles) =>
         Command(

@@ -177,10 +177,14 @@ public sealed class TouchpointAppender
             }
             catch (Exception e) when (StreamLocks.TimedOut(e))
             {
-                _logger.LogInformation("A customer's stream of {Customers} stayed locked by another transaction for {Wait}: answered busy",
-                    string.Join(", ", requests.SelectMany(r => r.Batch).Select(t => t.CustomerId).Distinct().Take(10)), StreamLocks.SharedWait);
-                return requests.Select((r, i) => new AppendOutcome(CommittedBefore(r.Batch, committed[i]), [],
-                    Busy: r.Batch.Select(t => t.CustomerId).Distinct().ToList())).ToArray();
+                // Alone (or, sharded, with part of the requests committed by an earlier attempt): nothing
+                // else waits on this request; it is answered busy, to be sent again.
+                var outcomes = new AppendOutcome[requests.Count];
+                for (var i = 0; i < requests.Count; i++)
+                    outcomes[i] = new AppendOutcome(CommittedBefore(requests[i].Batch, committed[i]), [], Busy: await HeldOf(requests[i].Batch, ct));
+                _logger.LogInformation("The stream of {Customers} stayed locked by another transaction for {Wait}: answered busy",
+                    string.Join(", ", outcomes.SelectMany(o => o.Busy!).Distinct().Take(10)), StreamLocks.SharedWait);
+                return outcomes;
             }
             catch (Exception e) when (LostRaces.Are(e) && requests.Count > 1 && attempt >= TogetherAttempts && committed.All(c => c.Count == 0))
             {
@@ -225,6 +229,22 @@ public sealed class TouchpointAppender
             parts[^1].Locked = await _rows.BeginAndLockAsync(connection, items.Select(i => eventIds[i.Touchpoint.TouchpointId]).Distinct().ToArray(),
                 items.Select(i => i.CustomerId).Distinct().ToArray(), boundedWait, ct);
         }
+    }
+
+    /// <summary>
+    /// Of the batch's customers, the ones whose stream another transaction holds locked now, which a
+    /// busy answer names; all of them if it let go meanwhile. Only after a lock wait timed out.
+    /// </summary>
+    private async Task<List<string>> HeldOf(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    {
+        var held = new List<string>();
+        foreach (var items in batch.GroupBy(t => _databases.TenantOf(t.CustomerId)))
+        {
+            await using var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
+            await connection.OpenAsync(ct);
+            held.AddRange(await _rows.HeldElsewhereAsync(connection, items.Select(i => i.CustomerId).Distinct().ToArray(), ct));
+        }
+        return held.Count > 0 ? held : batch.Select(t => t.CustomerId).Distinct().ToList();
     }
 
     private enum Turn { Commit, Withdraw, StartOver }
@@ -362,7 +382,7 @@ public sealed class TouchpointAppender
         {
             var customers = requests[i].Batch.Select(t => t.CustomerId).Distinct().ToList();
             outcomes[i] = customers.Any(held.Contains)
-                ? new AppendOutcome([], [], Busy: customers)
+                ? new AppendOutcome([], [], Busy: customers.Where(held.Contains).ToList())
                 : (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
             if (outcomes[i].Busy is [var one]) held.Add(one);
         }

@@ -26,9 +26,13 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
         await app.Host.PostTouchpoints(new[] { SignUp(held, Jan1), SignUp(known, Jan1) });
         var newcomers = Enumerable.Range(0, 6).Select(_ => Ids.Customer()).ToArray();
         var heldPurchases = Enumerable.Range(1, 3).Select(day => Purchase(held, Jan1.AddDays(day))).ToArray();
+        // An array for the held customer and a new one: all-or-nothing, so nothing of it is appended.
+        var alongside = Ids.Customer();
+        var mixed = new[] { SignUp(alongside, Jan1), Purchase(held, Jan1.AddDays(4)) };
         var otherBodies = newcomers.Select(c => SignUp(c, Jan1)).Append(Purchase(known, Jan1.AddDays(1))).ToArray();
 
         IScenarioResult[] heldAnswers, otherAnswers;
+        IScenarioResult mixedAnswer;
         await using (var holder = await HeldStreamLock.Of(app.Schema, held))
         {
             // Two posts for the held customer occupy both writers, waiting for its lock.
@@ -38,6 +42,7 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
             var others = otherBodies.Take(3).Select(Post).ToList();
             await Task.Delay(100);
             var third = Post(heldPurchases[2]);
+            var mixedPost = Post(mixed);
             await Task.Delay(100);
             others.AddRange(otherBodies.Skip(3).Select(Post));
 
@@ -48,8 +53,10 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
                 "the other customers' posts waited for the held customer's lock");
             otherAnswers = await othersAnswered;
             heldAnswers = await Task.WhenAll(waitingForTheLock.Append(third));
+            mixedAnswer = await mixedPost;
             // Still held: nothing of the held customer's posts was written.
             (await app.Store.EventCount(held)).ShouldBe(1);
+            (await app.Store.EventCount(alongside)).ShouldBe(0);
         }
 
         otherAnswers.Select(a => a.Context.Response.StatusCode).ShouldAllBe(status => status == 201);
@@ -66,9 +73,17 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
             problem["errors"]!["customerId"]![0]!.GetValue<string>().ShouldStartWith($"{held} is busy");
         }
 
+        // The array names only the customer held, not the one alongside it.
+        mixedAnswer.Context.Response.StatusCode.ShouldBe(503);
+        var mixedProblem = JsonNode.Parse(await mixedAnswer.ReadAsTextAsync())!;
+        mixedProblem["errors"]!["customerId"]!.AsArray().Select(e => e!.GetValue<string>().Split(' ')[0]).ShouldBe([held]);
+
         // Released: sent again, each lands; sent once more, each is a repeat.
         foreach (var purchase in heldPurchases) await app.Host.PostTouchpoints(purchase, 201);
+        await app.Host.PostTouchpoints(mixed, 201);
         foreach (var purchase in heldPurchases) await app.Host.PostTouchpoints(purchase, 200);
-        (await app.Store.EventCount(held)).ShouldBe(1 + 3);
+        await app.Host.PostTouchpoints(mixed, 200);
+        (await app.Store.EventCount(held)).ShouldBe(1 + 3 + 1);
+        (await app.Store.EventCount(alongside)).ShouldBe(1);
     }
 }
