@@ -133,6 +133,7 @@ public sealed class TouchpointAppender
             var parts = new List<Part>();
             var writes = new List<(Part Part, NpgsqlBatch Batch)>();
             var oneByOne = false;
+            var heldElsewhere = false;
             try
             {
                 await LockAsync(all, eventIds, parts, boundedWait: commitAfter is null, ct);
@@ -170,10 +171,9 @@ public sealed class TouchpointAppender
             }
             catch (Exception e) when (StreamLocks.TimedOut(e) && requests.Count > 1 && committed.All(c => c.Count == 0))
             {
-                // A customer held locked elsewhere: alone, each request waits for its own customers
-                // only, and only the ones touching that customer are answered busy (below).
-                _logger.LogDebug("A customer's stream stayed locked by another transaction: trying the requests sharing it one by one");
-                oneByOne = true;
+                // A customer held locked elsewhere: the others go on without it (WithoutHeldAsync).
+                _logger.LogDebug("A customer's stream stayed locked by another transaction: deciding the requests sharing it again without it");
+                heldElsewhere = true;
             }
             catch (Exception e) when (StreamLocks.TimedOut(e))
             {
@@ -206,6 +206,7 @@ public sealed class TouchpointAppender
                 foreach (var (_, batch) in writes) await batch.DisposeAsync();
                 await DisposeAllAsync(parts);
             }
+            if (heldElsewhere) return await WithoutHeldAsync(requests, claimed, commitAfter, ct);
             if (oneByOne)
             {
                 _logger.LogDebug("Requests sharing a transaction keep losing races: trying them one by one");
@@ -235,16 +236,50 @@ public sealed class TouchpointAppender
     /// Of the batch's customers, the ones whose stream another transaction holds locked now, which a
     /// busy answer names; all of them if it let go meanwhile. Only after a lock wait timed out.
     /// </summary>
-    private async Task<List<string>> HeldOf(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
+    private async Task<List<string>> HeldOf(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct) =>
+        await HeldNowAsync(batch, ct) is { Count: > 0 } held ? held : batch.Select(t => t.CustomerId).Distinct().ToList();
+
+    /// <summary>Of these touchpoints' customers, the ones whose stream another transaction holds locked now.</summary>
+    private async Task<List<string>> HeldNowAsync(IEnumerable<IncomingTouchpoint> touchpoints, CancellationToken ct)
     {
         var held = new List<string>();
-        foreach (var items in batch.GroupBy(t => _databases.TenantOf(t.CustomerId)))
+        foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)))
         {
             await using var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
             await connection.OpenAsync(ct);
             held.AddRange(await _rows.HeldElsewhereAsync(connection, items.Select(i => i.CustomerId).Distinct().ToArray(), ct));
         }
-        return held.Count > 0 ? held : batch.Select(t => t.CustomerId).Distinct().ToList();
+        return held;
+    }
+
+    /// <summary>
+    /// After a shared transaction waited in vain for a stream lock: the requests touching a customer
+    /// held now are answered busy, having waited for it as long as the bound; the others are decided
+    /// again together, without them. Not waiting again for a customer just found held is what keeps a
+    /// writer from losing twice the bound to each request for it. With none held any more (let go
+    /// meanwhile), one by one, each waiting for its own customers only (<see cref="OneByOneAsync"/>).
+    /// The probe also sees the rows the other writer holds at that instant: a request for such a
+    /// customer in this transaction is answered busy too, rarely, and lands when sent again.
+    /// </summary>
+    private async Task<AppendOutcome[]> WithoutHeldAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
+        Task<bool>? commitAfter, CancellationToken ct)
+    {
+        var held = (await HeldNowAsync(requests.SelectMany(r => r.Batch), ct)).ToHashSet(StringComparer.Ordinal);
+        var touching = requests.Select(r => r.Batch.Any(t => held.Contains(t.CustomerId))).ToArray();
+        if (held.Count == 0) return await OneByOneAsync(requests, claimed, commitAfter, ct);
+        _logger.LogInformation("The stream of {Customers} stayed locked by another transaction for {Wait}: its requests answered busy, the others decided again",
+            string.Join(", ", held.Order(StringComparer.Ordinal).Take(10)), StreamLocks.SharedWait);
+
+        var outcomes = requests.Select((r, i) => touching[i]
+            ? new AppendOutcome([], [], Busy: r.Batch.Select(t => t.CustomerId).Distinct().Where(held.Contains).ToList())
+            : null).ToArray();
+        var free = Enumerable.Range(0, requests.Count).Where(i => !touching[i]).ToList();
+        if (free.Count > 0)
+        {
+            var freeOutcomes = await AppendTogetherAsync(free.Select(i => requests[i]).ToList(), claimed, commitAfter, ct);
+            for (var k = 0; k < free.Count; k++) outcomes[free[k]] = freeOutcomes[k];
+        }
+        return outcomes!;
     }
 
     private enum Turn { Commit, Withdraw, StartOver }
