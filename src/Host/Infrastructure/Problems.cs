@@ -30,8 +30,8 @@ public static class Problems
     public static IResult Unprocessable(string detail, string title = "Cannot be computed") =>
         Of(StatusCodes.Status422UnprocessableEntity, title, detail, null);
 
-    public static IResult Unavailable(string detail) =>
-        Of(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, null);
+    public static IResult Unavailable(string detail, string title = "Service unavailable", IDictionary<string, string[]>? errors = null) =>
+        Of(StatusCodes.Status503ServiceUnavailable, title, detail, errors);
 
     /// <summary>The detail as given when it names every key already, else followed by "key message; key message".</summary>
     public static string Naming(string detail, IDictionary<string, string[]> errors)

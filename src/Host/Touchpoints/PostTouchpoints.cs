@@ -19,6 +19,9 @@ public sealed record TouchpointReceiptView(int Index, string TouchpointId, strin
 public static class PostTouchpointsEndpoint
 {
     public const int MaxBatchSize = 1000;
+
+    /// <summary>Retry-After of a post whose customer is busy (its stream held locked elsewhere): a lock held that long is likely held a while more.</summary>
+    public const int BusyRetryAfterSeconds = 2;
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 16 };
 
     [WolverinePost("/api/touchpoints"), Authorize(Policy = Policies.Append)]
@@ -28,7 +31,7 @@ public static class PostTouchpointsEndpoint
     [Answers(404, "A touchpoint other than lead-captured or signed-up for a customer that has no stream, or an answer to an offer that is not open.")]
     [Answers(409, "A second signed-up, a touchpointId already recorded with other content, or too many concurrent writers on the same customers (retry).")]
     [Answers(413, "The body is over 4 MB; nothing was read further.")]
-    [Answers(503, "The database is unavailable, or more touchpoints wait to be written than Touchpoints:MaxWaiting: send the same request again after Retry-After seconds.")]
+    [Answers(503, "The database is unavailable, more touchpoints wait to be written than Touchpoints:MaxWaiting, or a customer of the request is busy (its stream locked by another transaction for over 2 s; errors.customerId names it; nothing was appended): send the same request again after Retry-After seconds.")]
     public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock, CancellationToken ct)
     {
         JsonDocument body;
@@ -51,7 +54,7 @@ public static class PostTouchpointsEndpoint
                 return Problems.Forbidden("A desk key may only record retention outcomes; other touchpoints need the ingest role.");
 
             var outcome = await appender.AppendAsync(batch, ContextOf(request, caller), ct);
-            return Answer(outcome, isArray: body.RootElement.ValueKind == JsonValueKind.Array);
+            return Answer(outcome, isArray: body.RootElement.ValueKind == JsonValueKind.Array, request.HttpContext.Response);
         }
     }
 
@@ -127,8 +130,20 @@ public static class PostTouchpointsEndpoint
     private static string Summary(IReadOnlyList<string> reasons) =>
         string.Join("; ", reasons.Take(3)) + (reasons.Count > 3 ? $"; and {reasons.Count - 3} other reason(s)." : ".");
 
-    private static IResult Answer(AppendOutcome outcome, bool isArray)
+    private static IResult Answer(AppendOutcome outcome, bool isArray, HttpResponse response)
     {
+        if (outcome.Busy is { Count: > 0 } busy)
+        {
+            // Answered on its own: the requests that shared its transaction were decided again without it.
+            response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString();
+            var held = busy.Count == 1 ? $"customer {busy[0]} is" : $"one of the customers {string.Join(", ", busy)} is";
+            return Problems.Unavailable(
+                $"The stream of {held} locked by another transaction (still after {StreamLocks.SharedWait.TotalSeconds:0} s): the customer is busy. " +
+                $"{WhatWasWritten(outcome, isArray)} Send the request again in {BusyRetryAfterSeconds} seconds; touchpoints sent again with " +
+                "the same touchpointIds land once.", "Customer busy",
+                new Dictionary<string, string[]> { ["customerId"] = busy.Select(c => $"{c} is busy: its stream is locked by another transaction").ToArray() });
+        }
+
         if (outcome.TooMuchContention)
             return Problems.Conflict($"Too many concurrent writes on the same customers. {WhatWasWritten(outcome, isArray)} Retry the request.");
 

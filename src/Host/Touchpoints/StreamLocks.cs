@@ -11,6 +11,23 @@ namespace EventCrm.Host.Touchpoints;
 /// </summary>
 public static class StreamLocks
 {
+    /// <summary>
+    /// How long the appenders of POST /api/touchpoints wait for a customer's stream held by another
+    /// transaction: their transactions carry many requests, and one customer held locked elsewhere
+    /// (a long transaction outside the service) must not stop them all (docs/reliability.md).
+    /// Long enough for the other writer's transaction to commit, short enough to answer promptly.
+    /// </summary>
+    public static readonly TimeSpan SharedWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Bounds the lock waits of the statements that follow, until <see cref="UnboundedWait"/> or the transaction ends.</summary>
+    public static readonly string BoundedWait = $"set local lock_timeout = '{(int)SharedWait.TotalMilliseconds}ms'";
+
+    /// <summary>Back to the session's lock wait: a write waiting for another writer's commit is bounded by the command timeout only.</summary>
+    public const string UnboundedWait = "set local lock_timeout to default";
+
+    /// <summary>Whether the database gave up waiting for a lock (<see cref="BoundedWait"/>).</summary>
+    public static bool TimedOut(Exception e) => e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable };
+
     /// <summary>Locks the streams of the ids in <c>$1</c>, answering each one's id and version.</summary>
     public static string Sql(string eventSchema) => $"select id, version from {eventSchema}.mt_streams where id = any($1) order by id for update";
 

@@ -36,8 +36,12 @@ public sealed class StreamRows(IDocumentStore store)
     /// can commit it in its own round trip; a connection closed before that goes back to Npgsql's
     /// pool, which rolls the transaction back.
     /// </summary>
+    /// <param name="boundedWait">
+    /// Whether to wait for the stream locks at most <see cref="StreamLocks.SharedWait"/>; past it the batch
+    /// fails with <see cref="StreamLocks.TimedOut"/>. Set in the same round trip, for the lock statement only.
+    /// </param>
     public async Task<LockedStreams> BeginAndLockAsync(
-        NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, CancellationToken ct)
+        NpgsqlConnection connection, Guid[] eventIds, string[] customerIds, bool boundedWait, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         // Named, not the server's default: the profiles are read in a snapshot taken after the locks,
@@ -45,7 +49,9 @@ public sealed class StreamRows(IDocumentStore store)
         batch.BatchCommands.Add(Command("begin isolation level read committed"));
         batch.BatchCommands.Add(Command("select transaction_timestamp()"));
         batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
+        if (boundedWait) batch.BatchCommands.Add(Command(StreamLocks.BoundedWait));
         batch.BatchCommands.Add(LockStreams(customerIds));
+        if (boundedWait) batch.BatchCommands.Add(Command(StreamLocks.UnboundedWait));
         // A statement of its own, so that its snapshot is taken once the locks are held: joined to
         // the locking statement, the profiles would be read as they were before a wait for a lock.
         batch.BatchCommands.Add(Command($"select data from {_profileTable} where id = any($1)", Value(customerIds)));
@@ -110,6 +116,22 @@ public sealed class StreamRows(IDocumentStore store)
 
     /// <summary>Locks these customers' streams until the transaction ends (<see cref="StreamLocks"/>), answering each one's id and version.</summary>
     public NpgsqlBatchCommand LockStreams(string[] customerIds) => Command(StreamLocks.Sql(_eventSchema), Value(customerIds));
+
+    /// <summary>
+    /// Of these customers, the ones whose stream row another transaction holds locked: the rows a
+    /// lock that skips locked rows cannot take (taken for the statement only, in a transaction of its own).
+    /// </summary>
+    public async Task<List<string>> HeldElsewhereAsync(NpgsqlConnection connection, string[] customerIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select id from {_eventSchema}.mt_streams where id = any($1) " +
+            $"and id not in (select id from {_eventSchema}.mt_streams where id = any($1) for update skip locked) order by id", connection);
+        command.Parameters.Add(Value(customerIds));
+        var held = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) held.Add(reader.GetString(0));
+        return held;
+    }
 
     /// <summary>Writes these profiles over the stored ones, as Marten stores the document.</summary>
     public NpgsqlBatchCommand WriteProfiles(IReadOnlyCollection<CustomerProfile> profiles) =>

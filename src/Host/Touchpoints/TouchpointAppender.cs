@@ -133,16 +133,17 @@ public sealed class TouchpointAppender
             var parts = new List<Part>();
             var writes = new List<(Part Part, NpgsqlBatch Batch)>();
             var oneByOne = false;
+            var heldElsewhere = false;
             try
             {
-                await LockAsync(all, eventIds, parts, ct);
+                await LockAsync(all, eventIds, parts, boundedWait: commitAfter is null, ct);
                 // Waiting for the batch before while holding stream locks could close a cycle with
                 // another writer, through a wait the database cannot see: then wait unlocked, and lock again.
                 if (commitAfter is { IsCompleted: false } && parts.Any(p => p.Locked.HoldsStreams))
                 {
                     await DisposeAllAsync(parts);
                     if (!await commitAfter) return Withdrawn(requests);
-                    await LockAsync(all, eventIds, parts, ct);
+                    await LockAsync(all, eventIds, parts, boundedWait: false, ct);
                 }
 
                 var (outcomes, accepted) = await DecideAsync(requests, parts, committed, claimed, ct);
@@ -168,6 +169,23 @@ public sealed class TouchpointAppender
                 }
                 return outcomes;
             }
+            catch (Exception e) when (StreamLocks.TimedOut(e) && requests.Count > 1 && committed.All(c => c.Count == 0))
+            {
+                // A customer held locked elsewhere: the others go on without it (WithoutHeldAsync).
+                _logger.LogDebug("A customer's stream stayed locked by another transaction: deciding the requests sharing it again without it");
+                heldElsewhere = true;
+            }
+            catch (Exception e) when (StreamLocks.TimedOut(e))
+            {
+                // Alone (or, sharded, with part of the requests committed by an earlier attempt): nothing
+                // else waits on this request; it is answered busy, to be sent again.
+                var outcomes = new AppendOutcome[requests.Count];
+                for (var i = 0; i < requests.Count; i++)
+                    outcomes[i] = new AppendOutcome(CommittedBefore(requests[i].Batch, committed[i]), [], Busy: await HeldOf(requests[i].Batch, ct));
+                _logger.LogInformation("The stream of {Customers} stayed locked by another transaction for {Wait}: answered busy",
+                    string.Join(", ", outcomes.SelectMany(o => o.Busy!).Distinct().Take(10)), StreamLocks.SharedWait);
+                return outcomes;
+            }
             catch (Exception e) when (LostRaces.Are(e) && requests.Count > 1 && attempt >= TogetherAttempts && committed.All(c => c.Count == 0))
             {
                 // Not from here: this attempt's transaction still holds its stream locks until disposed below.
@@ -188,6 +206,7 @@ public sealed class TouchpointAppender
                 foreach (var (_, batch) in writes) await batch.DisposeAsync();
                 await DisposeAllAsync(parts);
             }
+            if (heldElsewhere) return await WithoutHeldAsync(requests, claimed, commitAfter, ct);
             if (oneByOne)
             {
                 _logger.LogDebug("Requests sharing a transaction keep losing races: trying them one by one");
@@ -196,8 +215,12 @@ public sealed class TouchpointAppender
         }
     }
 
-    /// <summary>Begins a transaction in each database the touchpoints live in, in database order, and locks their customers' streams there.</summary>
-    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, IReadOnlyDictionary<string, Guid> eventIds, List<Part> parts, CancellationToken ct)
+    /// <summary>
+    /// Begins a transaction in each database the touchpoints live in, in database order, and locks their customers' streams there;
+    /// with <paramref name="boundedWait"/>, waiting for them at most <see cref="StreamLocks.SharedWait"/>.
+    /// </summary>
+    private async Task LockAsync(List<IncomingTouchpoint> touchpoints, IReadOnlyDictionary<string, Guid> eventIds, List<Part> parts, bool boundedWait,
+        CancellationToken ct)
     {
         foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -205,8 +228,58 @@ public sealed class TouchpointAppender
             parts.Add(new Part(items.Key, connection));
             await connection.OpenAsync(ct);
             parts[^1].Locked = await _rows.BeginAndLockAsync(connection, items.Select(i => eventIds[i.Touchpoint.TouchpointId]).Distinct().ToArray(),
-                items.Select(i => i.CustomerId).Distinct().ToArray(), ct);
+                items.Select(i => i.CustomerId).Distinct().ToArray(), boundedWait, ct);
         }
+    }
+
+    /// <summary>
+    /// Of the batch's customers, the ones whose stream another transaction holds locked now, which a
+    /// busy answer names; all of them if it let go meanwhile. Only after a lock wait timed out.
+    /// </summary>
+    private async Task<List<string>> HeldOf(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct) =>
+        await HeldNowAsync(batch, ct) is { Count: > 0 } held ? held : batch.Select(t => t.CustomerId).Distinct().ToList();
+
+    /// <summary>Of these touchpoints' customers, the ones whose stream another transaction holds locked now.</summary>
+    private async Task<List<string>> HeldNowAsync(IEnumerable<IncomingTouchpoint> touchpoints, CancellationToken ct)
+    {
+        var held = new List<string>();
+        foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)))
+        {
+            await using var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
+            await connection.OpenAsync(ct);
+            held.AddRange(await _rows.HeldElsewhereAsync(connection, items.Select(i => i.CustomerId).Distinct().ToArray(), ct));
+        }
+        return held;
+    }
+
+    /// <summary>
+    /// After a shared transaction waited in vain for a stream lock: the requests touching a customer
+    /// held now are answered busy, having waited for it as long as the bound; the others are decided
+    /// again together, without them. Not waiting again for a customer just found held is what keeps a
+    /// writer from losing twice the bound to each request for it. With none held any more (let go
+    /// meanwhile), one by one, each waiting for its own customers only (<see cref="OneByOneAsync"/>).
+    /// The probe also sees the rows the other writer holds at that instant: a request for such a
+    /// customer in this transaction is answered busy too, rarely, and lands when sent again.
+    /// </summary>
+    private async Task<AppendOutcome[]> WithoutHeldAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
+        Task<bool>? commitAfter, CancellationToken ct)
+    {
+        var held = (await HeldNowAsync(requests.SelectMany(r => r.Batch), ct)).ToHashSet(StringComparer.Ordinal);
+        var touching = requests.Select(r => r.Batch.Any(t => held.Contains(t.CustomerId))).ToArray();
+        if (held.Count == 0) return await OneByOneAsync(requests, claimed, commitAfter, ct);
+        _logger.LogInformation("The stream of {Customers} stayed locked by another transaction for {Wait}: its requests answered busy, the others decided again",
+            string.Join(", ", held.Order(StringComparer.Ordinal).Take(10)), StreamLocks.SharedWait);
+
+        var outcomes = requests.Select((r, i) => touching[i]
+            ? new AppendOutcome([], [], Busy: r.Batch.Select(t => t.CustomerId).Distinct().Where(held.Contains).ToList())
+            : null).ToArray();
+        var free = Enumerable.Range(0, requests.Count).Where(i => !touching[i]).ToList();
+        if (free.Count > 0)
+        {
+            var freeOutcomes = await AppendTogetherAsync(free.Select(i => requests[i]).ToList(), claimed, commitAfter, ct);
+            for (var k = 0; k < free.Count; k++) outcomes[free[k]] = freeOutcomes[k];
+        }
+        return outcomes!;
     }
 
     private enum Turn { Commit, Withdraw, StartOver }
@@ -331,13 +404,23 @@ public sealed class TouchpointAppender
 
     /// <summary>
     /// A race lost again and again is most likely one request's (a stream no profile knows of, which
-    /// every attempt tries to create again): alone, it no longer costs the others their answers.
+    /// every attempt tries to create again), and a stream lock not had in time is one customer's,
+    /// held elsewhere: alone, that request no longer costs the others their answers.
     /// </summary>
     private async Task<AppendOutcome[]> OneByOneAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
         Task<bool>? commitAfter, CancellationToken ct)
     {
         var outcomes = new AppendOutcome[requests.Count];
-        for (var i = 0; i < requests.Count; i++) outcomes[i] = (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
+        // A customer found held alone is not waited for again by every other request touching it.
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var customers = requests[i].Batch.Select(t => t.CustomerId).Distinct().ToList();
+            outcomes[i] = customers.Any(held.Contains)
+                ? new AppendOutcome([], [], Busy: customers.Where(held.Contains).ToList())
+                : (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
+            if (outcomes[i].Busy is [var one]) held.Add(one);
+        }
         return outcomes;
     }
 

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Alba;
+using EventCrm.Tests.Support;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Touchpoints;
+
+public sealed class HeldCustomerHost() : ProcessSchemaHost("eventcrm_held_customer");
+
+/// <summary>
+/// One customer's stream held locked by a transaction outside the service (an operator's psql, an
+/// import tool): the writers share transactions among requests, and must not make every other
+/// customer's post wait for that one (docs/reliability.md, "One customer held locked").
+/// </summary>
+public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IClassFixture<HeldCustomerHost>
+{
+    private Task<IScenarioResult> Post(object body) =>
+        app.Host.Scenario(x => { x.Post.Json(body).ToUrl("/api/touchpoints"); x.IgnoreStatusCode(); });
+
+    [Fact]
+    public async Task the_others_go_through_and_its_posts_are_answered_busy_then_land_once_on_retry()
+    {
+        var held = Ids.Customer();
+        var known = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(held, Jan1), SignUp(known, Jan1) });
+        var newcomers = Enumerable.Range(0, 6).Select(_ => Ids.Customer()).ToArray();
+        var heldPurchases = Enumerable.Range(1, 3).Select(day => Purchase(held, Jan1.AddDays(day))).ToArray();
+        // An array for the held customer and a new one: all-or-nothing, so nothing of it is appended.
+        var alongside = Ids.Customer();
+        var mixed = new[] { SignUp(alongside, Jan1), Purchase(held, Jan1.AddDays(4)) };
+        var otherBodies = newcomers.Select(c => SignUp(c, Jan1)).Append(Purchase(known, Jan1.AddDays(1))).ToArray();
+
+        IScenarioResult[] heldAnswers, otherAnswers;
+        IScenarioResult mixedAnswer;
+        await using (var holder = await HeldStreamLock.Of(app.Schema, held))
+        {
+            // Two posts for the held customer occupy both writers, waiting for its lock.
+            var waitingForTheLock = new[] { Post(heldPurchases[0]), Post(heldPurchases[1]) };
+            await holder.UntilAnotherWaits();
+            // Meanwhile the others queue and leave together, a third post for the held customer among them.
+            var others = otherBodies.Take(3).Select(Post).ToList();
+            await Task.Delay(100);
+            var third = Post(heldPurchases[2]);
+            var mixedPost = Post(mixed);
+            await Task.Delay(100);
+            others.AddRange(otherBodies.Skip(3).Select(Post));
+
+            // Held no longer than the 30 s command timeout, past which a writer stuck behind the lock
+            // also answers (503, the database taken as unavailable): the others must be answered while it holds.
+            var othersAnswered = Task.WhenAll(others);
+            (await Task.WhenAny(othersAnswered, Task.Delay(TimeSpan.FromSeconds(25)))).ShouldBe(othersAnswered,
+                "the other customers' posts waited for the held customer's lock");
+            otherAnswers = await othersAnswered;
+            heldAnswers = await Task.WhenAll(waitingForTheLock.Append(third));
+            mixedAnswer = await mixedPost;
+            // Still held: nothing of the held customer's posts was written.
+            (await app.Store.EventCount(held)).ShouldBe(1);
+            (await app.Store.EventCount(alongside)).ShouldBe(0);
+        }
+
+        otherAnswers.Select(a => a.Context.Response.StatusCode).ShouldAllBe(status => status == 201);
+        foreach (var newcomer in newcomers) (await app.Store.EventCount(newcomer)).ShouldBe(1);
+        (await app.Store.EventCount(known)).ShouldBe(2);
+
+        foreach (var answer in heldAnswers)
+        {
+            answer.Context.Response.StatusCode.ShouldBe(503);
+            answer.Context.Response.Headers.RetryAfter.ToString().ShouldBe("2");
+            var problem = JsonNode.Parse(await answer.ReadAsTextAsync())!;
+            problem["title"]!.GetValue<string>().ShouldBe("Customer busy");
+            problem["detail"]!.GetValue<string>().ShouldContain($"customer {held} is locked by another transaction");
+            problem["errors"]!["customerId"]![0]!.GetValue<string>().ShouldStartWith($"{held} is busy");
+        }
+
+        // The array names only the customer held, not the one alongside it.
+        mixedAnswer.Context.Response.StatusCode.ShouldBe(503);
+        var mixedProblem = JsonNode.Parse(await mixedAnswer.ReadAsTextAsync())!;
+        mixedProblem["errors"]!["customerId"]!.AsArray().Select(e => e!.GetValue<string>().Split(' ')[0]).ShouldBe([held]);
+
+        // Released: sent again, each lands; sent once more, each is a repeat.
+        foreach (var purchase in heldPurchases) await app.Host.PostTouchpoints(purchase, 201);
+        await app.Host.PostTouchpoints(mixed, 201);
+        foreach (var purchase in heldPurchases) await app.Host.PostTouchpoints(purchase, 200);
+        await app.Host.PostTouchpoints(mixed, 200);
+        (await app.Store.EventCount(held)).ShouldBe(1 + 3 + 1);
+        (await app.Store.EventCount(alongside)).ShouldBe(1);
+    }
+}
