@@ -9,42 +9,13 @@ namespace EventCrm.Host.Imports;
 /// disk and the memory. One arriving while every slot is taken is refused at once, before its body is
 /// read. The import command is not counted: it runs in a process of its own.
 /// </summary>
-public sealed class ImportSlots : IDisposable
+public sealed class ImportSlots(IConfiguration configuration) : ConcurrencySlots(configuration, MaxConcurrentKey, DefaultMaxConcurrent)
 {
     public const string MaxConcurrentKey = "Import:MaxConcurrent";
     public const int DefaultMaxConcurrent = 2;
     /// <summary>An import of a large file takes a minute or more: asking again sooner would only be refused again.</summary>
     public const int RetryAfterSeconds = 30;
 
-    private readonly SemaphoreSlim _free;
-
-    public ImportSlots(IConfiguration configuration)
-    {
-        Max = MaxConcurrentOf(configuration);
-        _free = new SemaphoreSlim(Max, Max);
-    }
-
-    public int Max { get; }
-
     /// <summary><see cref="MaxConcurrentKey"/>, checked at start (<see cref="Settings.CheckAtStart"/>).</summary>
-    public static int MaxConcurrentOf(IConfiguration configuration)
-    {
-        var max = Settings.Count(configuration, MaxConcurrentKey, DefaultMaxConcurrent);
-        return max >= 1 ? max : throw new SettingRefusedException($"{MaxConcurrentKey} must be 1 or more, not {max}.");
-    }
-
-    /// <summary>A slot, given back when disposed; null at once when every slot is taken (never waits).</summary>
-    public IDisposable? TryTake() => _free.Wait(0) ? new Slot(_free) : null;
-
-    public void Dispose() => _free.Dispose();
-
-    private sealed class Slot(SemaphoreSlim free) : IDisposable
-    {
-        private int _given;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _given, 1) == 0) free.Release();
-        }
-    }
+    public static int MaxConcurrentOf(IConfiguration configuration) => MaxOf(configuration, MaxConcurrentKey, DefaultMaxConcurrent);
 }
