@@ -18,10 +18,8 @@ public sealed record TouchpointPage(int Page, int PageSize, bool NewestFirst)
 
     public static (TouchpointPage? Page, IResult? Problem) Read(int? page, int? pageSize, string? order)
     {
-        var (number, size) = (page ?? 1, pageSize ?? DefaultSize);
-        if (number is < 1 or > SearchCustomersEndpoint.MaxPage)
-            return (null, Problems.Invalid("page", $"must be between 1 and {SearchCustomersEndpoint.MaxPage:#,0}"));
-        if (size is < 1 or > MaxSize) return (null, Problems.Invalid("pageSize", $"must be between 1 and {MaxSize:#,0}"));
+        var (number, size, refused) = PageBounds.Read(page, pageSize, DefaultSize, MaxSize);
+        if (refused is not null) return (null, refused);
         var newest = string.Equals(order, Newest, StringComparison.OrdinalIgnoreCase);
         if (order is not null && !newest && !string.Equals(order, Oldest, StringComparison.OrdinalIgnoreCase))
             return (null, Problems.Invalid("order", $"must be {Oldest} (the first touchpoint first) or {Newest} (the latest first)"));
