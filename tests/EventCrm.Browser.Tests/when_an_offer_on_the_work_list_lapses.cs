@@ -94,6 +94,30 @@ public class when_an_offer_on_the_work_list_lapses(BrowserFixture app)
         });
     }
 
+    [Fact]
+    public async Task the_open_clients_offer_lapsing_with_it_is_told_first_and_neither_hides_the_other()
+    {
+        const string open = "ordinary-10";
+        await app.WithDesk(nameof(the_open_clients_offer_lapsing_with_it_is_told_first_and_neither_hides_the_other), async desk =>
+        {
+            await AListOfItsOwn(desk);
+            await desk.Page.RouteAsync($"**/api/customers/{open}/retention", async route =>
+                await route.FulfillAsync(FakeAnswers.Retention(open, "offer-made", offerEnds: Lapses)));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open("Ordinary Customer 10");
+            await Expect(desk.Retention.Locator(".time-left")).ToBeVisibleAsync();
+
+            await desk.JumpTo(Lapses - TimeSpan.FromSeconds(1));
+            await desk.AnswersRead();
+            await desk.RunFor(1_000);
+
+            await Expect(desk.Retention).ToContainTextAsync("Offer lapsed");
+            await Expect(Entries(desk).First).ToContainTextAsync(" lapsed at ");
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync(
+                $"The offer has lapsed: it can no longer be accepted or declined. Offer lapsed, its expiry being recorded: {Lapsing}.");
+        });
+    }
+
     private static ILocator Entries(Desk desk) =>
         desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" }).GetByRole(AriaRole.Button);
 

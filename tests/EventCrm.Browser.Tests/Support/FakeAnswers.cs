@@ -8,9 +8,10 @@ public static class FakeAnswers
 {
     /// <summary>
     /// GET /api/customers/{id}/retention: asking to cancel with this decision ("assessing", "offer-made", "no-offer"), or retained when null;
-    /// an offer of 100.00 without inputs unless told.
+    /// an offer of 100.00 without inputs, ending in 7 days, unless told.
     /// </summary>
-    public static RouteFulfillOptions Retention(string id, string? decision, decimal offerAmount = 100m, JsonObject? offerInputs = null) => Json(new JsonObject
+    public static RouteFulfillOptions Retention(string id, string? decision, decimal offerAmount = 100m, JsonObject? offerInputs = null,
+        DateTimeOffset? offerEnds = null) => Json(new JsonObject
     {
         ["customerId"] = id, ["state"] = decision is null ? "retained" : "cancellation-requested",
         ["pending"] = decision is null ? null : new JsonObject
@@ -21,7 +22,7 @@ public static class FakeAnswers
             ["offer"] = decision != "offer-made" ? null : new JsonObject
             {
                 ["offerId"] = $"offer:{id}-cancel", ["amount"] = offerAmount, ["cost"] = offerAmount, ["madeAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"),
-                ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(7).ToString("O"),
+                ["expiresAt"] = (offerEnds ?? DateTimeOffset.UtcNow.AddDays(7)).ToString("O"),
                 ["rule"] = "test", ["inputs"] = offerInputs ?? new JsonObject(),
             },
         },

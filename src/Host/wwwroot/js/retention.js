@@ -2,7 +2,7 @@
 import { ApiError, getJson, mayUse } from "./api.js";
 import { h, amount, showError, announce } from "./ui.js";
 import { replacePanel } from "./outcomes.js";
-import { hasLapsed } from "./offer-clock.js";
+import { hasLapsed, announceLapse } from "./offer-clock.js";
 import { describe } from "./decision.js";
 import { codeWords } from "./words.js";
 
@@ -90,7 +90,7 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
     const hadKeyboard = body().contains(document.activeElement);
     show(() => describe(pending, client, panel));
     if (hadKeyboard) document.getElementById("retention-title").focus();
-    announce("The offer has lapsed: it can no longer be accepted or declined.");
+    announceLapse("The offer has lapsed: it can no longer be accepted or declined.", { open: true });
     askAgain("expiry", 0);
   };
   const panel = { onRecorded: afterOutcome(still, onChanged), mayRecord, slow: attempt >= PollAtMost, onLapse: lapse, later };

@@ -1,8 +1,8 @@
 // The work list's offers lapsing while it is shown: each entry says so in its place at the offer's end
 // (by the service's clock), the status line names the client, and the list is read again soon: the
 // service lists the client until it has recorded the expiry (seconds, up to 5 minutes).
-import { amount, when, announce } from "./ui.js";
-import { hasLapsed, msLeft } from "./offer-clock.js";
+import { amount, when } from "./ui.js";
+import { hasLapsed, msLeft, announceLapse } from "./offer-clock.js";
 
 /** The list is read again this long after a lapse. */
 const ReadAgainAfterLapse = 3_000;
@@ -52,7 +52,7 @@ function tellLapses({ shown, isOpen, readAgainUnlessReading }) {
   lapsed.forEach(item => toldLapsed.add(item.offer.offerId));
   const others = lapsed.filter(item => !isOpen(item.customerId));
   if (others.length > 0)
-    announce(`Offer lapsed, its expiry being recorded: ${others.map(item => item.name ?? item.customerId).join(", ")}.`);
+    announceLapse(`Offer lapsed, its expiry being recorded: ${others.map(item => item.name ?? item.customerId).join(", ")}.`, { open: false });
   if (readAgain === null) readAgain = setTimeout(() => {
     readAgain = null;
     readAgainUnlessReading();
