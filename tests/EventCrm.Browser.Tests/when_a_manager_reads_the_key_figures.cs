@@ -98,7 +98,10 @@ public class when_a_manager_reads_the_key_figures(BrowserFixture app)
             // The service's own words, its field errors with them, folded beneath the page's: there to quote, not to read twice.
             var serviceWords = desk.Error.Locator("details.service-words");
             await Expect(serviceWords).ToContainTextAsync("from must not be after to");
-            await Expect(serviceWords.Locator("ul")).ToBeHiddenAsync();
+            var fieldError = desk.Error.Locator("li", new() { HasText = "must not be after to" });
+            await Expect(fieldError).ToBeHiddenAsync();
+            await serviceWords.Locator("summary").ClickAsync();
+            await Expect(fieldError).ToBeVisibleAsync();
             await Expect(fromField).ToHaveAttributeAsync("aria-invalid", "true");
             await Expect(toField).ToHaveAttributeAsync("aria-invalid", "false");
             await Expect(fromField).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("^No figures for these dates: The period starts after it ends"));
