@@ -62,4 +62,23 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
             }
         }, width: Width, height: Height);
     }
+
+    [Fact]
+    public async Task the_portfolios_key_figures_and_data_quality_rates_each_share_one_row()
+    {
+        await app.WithDesk(nameof(the_portfolios_key_figures_and_data_quality_rates_each_share_one_row), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            foreach (var (figures, count) in new[] { ("#kpi-figures", 6), ("#quality-figures", 3) })
+            {
+                var cards = desk.Page.Locator($"{figures} .card");
+                await Expect(cards).ToHaveCountAsync(count);
+                var tops = new List<float>();
+                foreach (var card in await cards.AllAsync()) tops.Add((await card.BoundingBoxAsync()).ShouldNotBeNull().Y);
+                tops.Distinct().Count().ShouldBe(1, $"the cards of {figures} take more than one row");
+            }
+            (await desk.Page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(Width, "the page scrolls sideways");
+        }, path: "/portfolio.html", width: Width, height: Height);
+    }
 }

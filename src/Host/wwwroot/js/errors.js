@@ -20,8 +20,7 @@ export function showError(error, context) {
   const title = `error-title-${++errorsShown}`;
   const entry = h("div", { class: "error-entry", "data-context": part },
     h("p", { class: "error-title", id: title }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
-    problem.detail ? detailOf(problem.detail) : "",
-    fieldErrors.length ? h("ul", {}, fieldErrors) : "");
+    problem.detail ? detailOf(problem.detail, fieldErrors) : fieldList(fieldErrors));
   if (back) returnTo.set(entry, back);
   // Each Dismiss says which error it dismisses: several may be shown at once.
   entry.append(h("button", { type: "button", class: "link", "aria-describedby": title, onclick: () => dismiss(entry) }, "Dismiss"));
@@ -46,15 +45,26 @@ function dismiss(entry) {
   (next?.querySelector("button") ?? back ?? document.querySelector(document.querySelector(".skip")?.getAttribute("href") || "main"))?.focus();
 }
 
+/** Takes away one part's entry (a new reading of that part begins): the other parts' errors stay. */
+export function clearErrorOf(context) {
+  const region = document.getElementById("error");
+  [...region.children].find(entry => entry.dataset.context === context)?.remove();
+  if (region.children.length === 0) region.hidden = true;
+}
+
 export function clearError() {
   const region = document.getElementById("error");
   region.replaceChildren();
   region.hidden = true;
 }
 
-// The detail in words; when those are the page's, the service's own (to quote to support) stay folded beneath.
-function detailOf(detail) {
+// The detail in words; when those are the page's, the service's own (to quote to support) stay folded beneath, its
+// field errors with them: they say again, in the service's terms, what the words have said.
+function detailOf(detail, fieldErrors) {
   const { text, said } = sayDetail(detail);
-  return said ? [h("p", {}, text), h("details", { class: "service-words" }, h("summary", {}, "The service's own words"), h("p", {}, h("code", {}, detail)))]
-    : h("p", {}, text);
+  return said
+    ? [h("p", {}, text), h("details", { class: "service-words" }, h("summary", {}, "The service's own words"), h("p", {}, h("code", {}, detail)), fieldList(fieldErrors))]
+    : [h("p", {}, text), fieldList(fieldErrors)];
 }
+
+const fieldList = fieldErrors => (fieldErrors.length ? h("ul", {}, fieldErrors) : "");

@@ -1,8 +1,12 @@
-// The portfolio page: how concentrated revenue and profit are, and the value x potential quadrants.
+// The portfolio page: how concentrated revenue and profit are, the value x potential quadrants, the KPIs over a
+// period and the quality of the customer records.
 import { getJson } from "./api.js";
-import { h, amount, count, percent, when, showError, announce, installKeyDialog } from "./ui.js";
+import { h, amount, count, percent, when, announce, installKeyDialog } from "./ui.js";
 import { counted } from "./words.js";
 import { lineChart } from "./chart.js";
+import { card as figure, failedIn as failed } from "./portfolio-parts.js";
+import { startKpis } from "./kpis.js";
+import { startDataQuality } from "./data-quality.js";
 
 // Laid out as a matrix: potential grows upwards, current value to the right.
 const Quadrants = [
@@ -15,15 +19,11 @@ const ShownIds = 5;
 
 installKeyDialog();
 announce("Loading the portfolio…");
-// A part that failed says so in its place: its "Loading…" must not stay as if an answer were still coming.
-const failed = (part, panel) => error => {
-  showError(error, part);
-  document.getElementById(panel).replaceChildren(h("p", { class: "muted" }, "Could not be read: see the error above, then reload the page."));
-  throw error;
-};
 Promise.allSettled([
   getJson("/api/portfolio/pareto").then(showPareto).catch(failed("Pareto", "pareto-figures")),
   getJson("/api/portfolio/segments").then(showSegments).catch(failed("Quadrants", "quadrants")),
+  startKpis(),
+  startDataQuality(),
 ]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
 function showPareto({ analysis: a, formula, asOf, modelFittedAt }) {
@@ -70,5 +70,3 @@ function quadrant(q, title, advice) {
     h("ul", {}, q.customerIds.slice(0, ShownIds).map(id => h("li", {}, h("a", { href: `index.html#customer=${encodeURIComponent(id)}` }, id))),
       more > 0 ? h("li", { class: "muted" }, `and ${count(more)} more`) : ""));
 }
-
-const figure = (title, value) => h("div", { class: "card" }, h("p", { class: "card-title" }, title), h("p", { class: "figure" }, value));

@@ -19,6 +19,22 @@ const Explained = [
     `on or after ${utcDay.format(new Date(first))}, or leave it empty for what is known now.`],
 ];
 
+// The KPIs' period (portfolio page): its form's days are both included, so the service's `to` is the day after the "To" date.
+const dayBefore = isoDay => utcDay.format(new Date(Date.parse(`${isoDay}T00:00:00Z`) - 86_400_000));
+const Period = [
+  [/^from must not be after to$/, () =>
+    "The period starts after it ends: choose a “From” date on or before the “To” date."],
+  [/^(?:to )?must not be after (\d{4}-\d\d-\d\d) \(the start of the day after today, where the day has begun\): nothing is known of days to come$/, latest =>
+    `The “To” date is after today: nothing is known of days to come. Choose ${dayBefore(latest)} or earlier (today, where the day has begun).`],
+  [/^to must not be before (\d{4}-\d\d-\d\d): no touchpoint occurred earlier$/, earliest =>
+    `The period ends before ${utcDay.format(new Date(`${earliest}T00:00:00Z`))}: no touchpoint occurred earlier. Choose a later “To” date.`],
+  [/^from must be at most (\d+) years before to$/, years =>
+    `The period is longer than ${years} years (the figures follow a cohort for each of its months): choose a “From” date at most ${years} years before the “To” date.`],
+  [/^(from |to )?must be yyyy-MM-dd \(the start of that day, UTC\)/, name =>
+    `The ${name === "from " ? "“From”" : "“To”"} date cannot be read as a day: give a full date, year, month and day.`],
+];
+Explained.push(...Period);
+
 /** { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it). */
 export function sayDetail(detail) {
   if (typeof detail !== "string") return { text: detail, said: false };

@@ -1,0 +1,102 @@
+// The KPIs of seed 004 over a period the reader chooses (GET /api/kpis): conversion, retention and the customers
+// behind it, the average CLV and the signup cohorts, each figure named with its unit and what it means (docs/value.md).
+import { getJson } from "./api.js";
+import { h, amount, count, percent, when, showError, clearErrorOf, announce } from "./ui.js";
+import { counted } from "./words.js";
+import { sayDetail } from "./problem-words.js";
+import { newestRead } from "./newest.js";
+import { card, failedIn } from "./portfolio-parts.js";
+import { cohortTable } from "./kpi-cohorts.js";
+
+const Part = "Key figures";
+const DayMs = 86_400_000;
+const isoDay = date => date.toISOString().slice(0, 10);
+// The form's days are UTC days, both included; the service's period is [from, to): the day after the last one is sent.
+const dayAfter = value => isoDay(new Date(Date.parse(`${value}T00:00:00Z`) + DayMs));
+const utcDay = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+
+/** The last 12 months, today included (the reader's today): a year ago tomorrow to today. */
+function lastTwelveMonths(now = new Date()) {
+  const [year, month, date] = [now.getFullYear(), now.getMonth(), now.getDate()];
+  return { from: isoDay(new Date(Date.UTC(year - 1, month, date + 1))), to: isoDay(new Date(Date.UTC(year, month, date))) };
+}
+
+const newest = newestRead();
+
+/** Fills in the last 12 months and reads them; the promise fails when they could not be read (the page's status says so). */
+export function startKpis() {
+  const form = document.getElementById("kpi-period");
+  const period = lastTwelveMonths();
+  form.elements.from.value = period.from;
+  form.elements.to.value = period.to;
+  form.addEventListener("submit", event => {
+    event.preventDefault();
+    read(form).then(shown => shown && announce(`Key figures shown for ${shown}.`), () => announce("The key figures could not be shown."));
+  });
+  return read(form);
+}
+
+/** The period's figures, or a refusal in words; resolves to the period shown, or null when a newer reading took over. */
+async function read(form) {
+  const isNewest = newest();
+  const [from, to] = [form.elements.from.value, form.elements.to.value];
+  // Left empty, a bound is the service's default: the end now, the start a year before the end.
+  const query = new URLSearchParams([...(from ? [["from", from]] : []), ...(to ? [["to", dayAfter(to)]] : [])]);
+  clearErrorOf(Part);
+  markRefused(form, []);
+  const figures = document.getElementById("kpi-figures");
+  figures.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  for (const id of ["kpi-period-shown", "kpi-cohorts"]) document.getElementById(id).replaceChildren();
+  let answer;
+  try {
+    answer = await getJson(`/api/kpis?${query}`);
+  } catch (error) {
+    if (!isNewest()) return null;
+    if (error.status !== 400) return failedIn(Part, "kpi-figures", "then try again")(error);
+    // A period the service refuses is said in words where its figures would be, and its date fields marked.
+    showError(error, Part);
+    figures.replaceChildren(h("p", { id: "kpi-refused", class: "bad" }, `No figures for these dates: ${sayDetail(error.problem.detail).text}`));
+    markRefused(form, Object.keys(error.problem.errors ?? {}));
+    throw error;
+  }
+  if (!isNewest()) return null;
+  return show(answer);
+}
+
+function markRefused(form, fields) {
+  for (const name of ["from", "to"]) {
+    const input = form.elements[name];
+    const refused = fields.includes(name);
+    input.setAttribute("aria-invalid", String(refused));
+    input.setAttribute("aria-describedby", refused ? "kpi-refused kpi-period-hint" : "kpi-period-hint");
+  }
+}
+
+function show({ analysis: a, formula, asOf }) {
+  const period = `${utcDay.format(new Date(a.from))} to ${utcDay.format(new Date(Date.parse(a.to) - 1))}`;
+  document.getElementById("kpi-period-shown").textContent =
+    `${period}, both days included (UTC days), from the records as of ${when(asOf)}.`;
+  const { conversion: c, retention: r, averageClv: v } = a;
+  document.getElementById("kpi-figures").replaceChildren(
+    card("Conversion rate, % of leads", c.rate === null ? "No leads" : percent(c.rate), c.rate === null
+      ? "No lead was captured in the period: there is nothing to convert."
+      : `${count(c.leadsConverted)} of ${counted(c.leadsCaptured, "lead")} captured in the period signed up by its end.`),
+    card("Retention rate, % of the customers at the start", r.rate === null ? "No customers at the start" : percent(r.rate), retentionNote(r)),
+    card("Average CLV, amount per customer", v.value === null ? "No customers at the end" : amount(v.value),
+      `Today's current value (${formula.name}@${formula.version}) of the ${counted(v.customers, "customer")} at the end of the period, averaged.`),
+    card("Customers at the start, count", count(r.customersAtStart), "Active, retained or asking to cancel just before the first day."),
+    card("Customers acquired, count", count(r.customersAcquired),
+      "Became customers during the period: by a signup, a first purchase, or a purchase after a churn (won back)."),
+    card("Customers at the end, count", count(r.customersAtEnd), "Active, retained or asking to cancel at the end of the last day."));
+  document.getElementById("kpi-cohorts").replaceChildren(...[cohortTable(a.cohorts)].flat());
+  return period;
+}
+
+// domain.md's formula, its figures written out so that the reader can redo it.
+function retentionNote(r) {
+  if (r.rate === null) return "Nobody was a customer when the period began: there is no one to keep.";
+  const formula = `(${count(r.customersAtEnd)} at the end − ${count(r.customersAcquired)} acquired) ÷ ${count(r.customersAtStart)} at the start`;
+  return r.rate < 0
+    ? `${formula}: below 0% because more customers were acquired than are left at the end (some acquired in the period left within it).`
+    : `${formula}: the share of the customers it began with still customers at its end.`;
+}

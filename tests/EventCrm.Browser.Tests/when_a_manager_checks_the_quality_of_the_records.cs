@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+/// <summary>
+/// The service counted duplicates, data errors and incomplete records (GET /api/data-quality), but no page
+/// showed them. The portfolio page says what is wrong, counted, with the records to fix, and a clean base plainly.
+/// </summary>
+public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app)
+{
+    private static ILocator Card(Desk desk, string title) => desk.Page.Locator($"#quality-figures [data-card='{title}']");
+
+    [Fact]
+    public async Task a_clean_base_says_so_plainly()
+    {
+        await app.WithDesk(nameof(a_clean_base_says_so_plainly), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            // The seed's 33 records: distinct names and emails, each signed up with a segment and a channel, no refund
+            // without its order (Gamma's refund is of its order gamma-o2) nor purchase before its signup.
+            await Expect(desk.Page.Locator("#quality-summary")).ToContainTextAsync(
+                "The records are clean: 33 customer records checked, no duplicates, no data errors, every record complete.");
+            await Expect(Card(desk, "Duplicate rate, % of records")).ToContainTextAsync("0.0%0 of 33 records share an email or a name with another record.");
+            await Expect(Card(desk, "Error rate, % of records")).ToContainTextAsync("0.0%0 of 33 records hold a data error.");
+            await Expect(Card(desk, "Completeness rate, % of records")).ToContainTextAsync("100.0%33 of 33 records have a name, an email, a segment and a channel.");
+            await Expect(desk.Page.Locator("#quality-details")).ToBeEmptyAsync();
+            await Expect(desk.Page.GetByRole(AriaRole.Heading, new() { Name = "Data quality", Level = 2 })).ToBeVisibleAsync();
+        }, path: "/portfolio.html");
+    }
+
+    [Fact]
+    public async Task records_to_fix_are_counted_and_listed_with_what_is_wrong()
+    {
+        await app.WithDesk(nameof(records_to_fix_are_counted_and_listed_with_what_is_wrong), async desk =>
+        {
+            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(FakeAnswers.Json(DirtyBase())));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Page.Locator("#quality-summary")).ToContainTextAsync(
+                "To fix: 3 possible duplicates, 1 record with data errors, 12 records incomplete, among 5,315 customer records (prospects included).");
+            // 3 of 5,315 is 0.0564%: the rate says 0.1%, the count says how few.
+            await Expect(Card(desk, "Duplicate rate, % of records")).ToContainTextAsync("0.1%3 of 5,315 records share an email or a name with another record.");
+            await Expect(Card(desk, "Error rate, % of records")).ToContainTextAsync("0.0%1 of 5,315 records hold a data error.");
+            // 5,303 of 5,315 complete: 99.77%, 99.8%.
+            await Expect(Card(desk, "Completeness rate, % of records")).ToContainTextAsync("99.8%5,303 of 5,315 records have a name, an email, a segment and a channel.");
+
+            var duplicates = desk.Page.GetByRole(AriaRole.List, new() { Name = "Possible duplicates (2 groups)" });
+            await Expect(duplicates.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(["Same email “jo@example.org”: c-1, c-2", "Same name “jo smith”: c-1, c-3"]);
+            await Expect(duplicates.GetByRole(AriaRole.Link, new() { Name = "c-3" })).ToHaveAttributeAsync("href", "index.html#customer=c-3");
+            var errors = desk.Page.GetByRole(AriaRole.List, new() { Name = "Data errors (1 record)" });
+            await Expect(errors).ToHaveTextAsync("c-4: refund of order o-9, which this customer never placed; a purchase happened before the customer was acquired.");
+            var incomplete = desk.Page.GetByRole(AriaRole.List, new() { Name = "Incomplete records (12 records)" });
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(11);
+            await Expect(incomplete.GetByRole(AriaRole.Listitem).First).ToHaveTextAsync("p-01: no segment, no channel.");
+            await Expect(incomplete.GetByRole(AriaRole.Listitem).Last).ToHaveTextAsync("and 2 more");
+        }, path: "/portfolio.html");
+    }
+
+    [Fact]
+    public async Task while_the_parts_are_read_each_says_so_and_one_that_fails_says_so_in_its_place()
+    {
+        await app.WithDesk(nameof(while_the_parts_are_read_each_says_so_and_one_that_fails_says_so_in_its_place), async desk =>
+        {
+            var release = new TaskCompletionSource();
+            await desk.Page.RouteAsync("**/api/kpis*", async route =>
+            {
+                await release.Task;
+                await route.ContinueAsync();
+            });
+            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(new()
+            {
+                Status = 500, ContentType = "application/problem+json", Body = """{"title":"Quality broke","status":500}""",
+            }));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Page.Locator("#kpi-figures")).ToHaveTextAsync("Loading…");
+            await Expect(desk.Error).ToContainTextAsync("Data quality: Quality broke (500)");
+            await Expect(desk.Page.Locator("#quality-figures")).ToHaveTextAsync("Could not be read: see the error above, then reload the page.");
+
+            release.SetResult();
+            await Expect(desk.Page.Locator("#kpi-figures .card")).ToHaveCountAsync(6);
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The portfolio could not be read in full.");
+        }, path: "/portfolio.html");
+    }
+
+    [Fact]
+    public async Task key_figures_that_fail_say_so_in_their_place_and_can_be_asked_again()
+    {
+        await app.WithDesk(nameof(key_figures_that_fail_say_so_in_their_place_and_can_be_asked_again), async desk =>
+        {
+            var asked = 0;
+            await desk.Page.RouteAsync("**/api/kpis*", route => Interlocked.Increment(ref asked) == 1
+                ? route.FulfillAsync(new() { Status = 500, ContentType = "application/problem+json", Body = """{"title":"KPIs broke","status":500}""" })
+                : route.ContinueAsync());
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Error).ToContainTextAsync("Key figures: KPIs broke (500)");
+            await Expect(desk.Page.Locator("#kpi-figures")).ToHaveTextAsync("Could not be read: see the error above, then try again.");
+            await Expect(desk.Page.Locator("#quality-summary")).ToContainTextAsync("The records are clean");
+
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show the figures" }).ClickAsync();
+            await Expect(desk.Page.Locator("#kpi-figures .card")).ToHaveCountAsync(6);
+            await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/portfolio.html");
+    }
+
+    private static JsonObject DirtyBase() => new()
+    {
+        ["asOf"] = "2026-03-31T08:00:00+00:00", ["formula"] = new JsonObject { ["name"] = "retention-ltv", ["version"] = 0, ["parameters"] = new JsonObject() },
+        ["modelFittedAt"] = null,
+        ["analysis"] = new JsonObject
+        {
+            ["customers"] = 5315,
+            ["duplicates"] = new JsonObject
+            {
+                ["rate"] = 0.0006,
+                ["groups"] = new JsonArray(
+                    Group("email", "jo@example.org", "c-1", "c-2"),
+                    Group("name", "jo smith", "c-1", "c-3")),
+                ["customerIds"] = new JsonArray("c-1", "c-2", "c-3"),
+            },
+            ["errors"] = new JsonObject
+            {
+                ["rate"] = 0.0002,
+                ["customers"] = new JsonArray(new JsonObject
+                {
+                    ["customerId"] = "c-4",
+                    ["reasons"] = new JsonArray("refund of order o-9, which this customer never placed", "a purchase happened before the customer was acquired"),
+                }),
+            },
+            ["completeness"] = new JsonObject
+            {
+                ["rate"] = 0.9977,
+                ["incomplete"] = new JsonArray([.. Enumerable.Range(1, 12).Select(n => (JsonNode)new JsonObject
+                {
+                    ["customerId"] = $"p-{n:00}", ["missingFields"] = new JsonArray("segment", "channel"),
+                })]),
+            },
+        },
+    };
+
+    private static JsonObject Group(string kind, string key, params string[] ids) => new()
+    {
+        ["kind"] = kind, ["key"] = key, ["customerIds"] = new JsonArray([.. ids.Select(id => (JsonNode)id)]),
+    };
+}
