@@ -22,7 +22,7 @@ public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Ve
         var command = new ChooseDefaultFormula(body.Text("formula"), body.Text("name"), body.WholeNumber("version"));
         if (body.Problem() is { } refused) return (null, refused);
         if (command.Formula is not null && (command.Name is not null || command.Version is not null))
-            return (null, Problems.Invalid("formula", "give either formula (\"name@version\") or name and version, not both"));
+            return (null, Problems.Invalid("formula", "must be given alone (\"name@version\"), or name and version instead, not both"));
         if (command.Formula is null && command.Name is null && command.Version is not null)
             return (null, Problems.Invalid("name", "is required with version"));
         return (command, null);

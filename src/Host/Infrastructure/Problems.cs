@@ -14,9 +14,12 @@ public static class Problems
     public static IResult Invalid(string detail, IDictionary<string, string[]> errors) =>
         Results.ValidationProblem(errors, Naming(detail, errors), title: "The request is invalid", statusCode: StatusCodes.Status400BadRequest);
 
-    /// <summary>One field at fault: the detail reads "asOf must be ..." rather than a bare "must be ...".</summary>
+    /// <summary>
+    /// One field at fault: the detail reads "asOf must be ..." rather than a bare "must be ...". The key leads
+    /// the detail unless the message already opens with it: "to" within "(3 days to come)" does not name it.
+    /// </summary>
     public static IResult Invalid(string key, string message) =>
-        Invalid(Names(message, key) ? message : $"{key} {message}", new Dictionary<string, string[]> { [key] = [message] });
+        Invalid(OpensWith(message, key) ? message : $"{key} {message}", new Dictionary<string, string[]> { [key] = [message] });
 
     public static IResult NotFound(string detail, IDictionary<string, string[]>? errors = null) =>
         Of(StatusCodes.Status404NotFound, "Not found", detail, errors);
@@ -45,6 +48,10 @@ public static class Problems
 
     /// <summary>"amount must be a number", but "line 3: amount: must be a number" where the key is a phrase of its own.</summary>
     private static string Fault(string key, string? message) => key.Contains(' ') ? $"{key}: {message}" : $"{key} {message}";
+
+    private static bool OpensWith(string message, string key) =>
+        new[] { key, $"The {key}" }.Any(opening => message.StartsWith(opening, StringComparison.Ordinal)
+            && (message.Length == opening.Length || !char.IsLetterOrDigit(message[opening.Length])));
 
     /// <summary>Whether the text holds the key as a word of its own: "to" is not named by "customer" nor "today".</summary>
     private static bool Names(string text, string key)

@@ -18,6 +18,9 @@ public class when_a_refusal_is_read_by_its_detail_alone(AppFixture app)
     [InlineData("/api/customers/c-1/value?formula=simple-clv@x", "formula 'x' is not a version")]
     [InlineData("/api/kpis?from=2025-01-01&to=2024-01-01", "from must not be after to")]
     [InlineData("/api/replays?state=paused", "state must be one of running, completed, failed")]
+    // The messages hold "to" as a word of their own ("days to come", "up to 7 fraction digits"): it is still named first.
+    [InlineData("/api/kpis?to=2999-01-01", "to must not be after ")]
+    [InlineData("/api/kpis?to=10000-01-01", "to must be yyyy-MM-dd")]
     [InlineData("/api/events?from=06/12/2026", "1 query parameter(s) are invalid. from must be yyyy-MM-dd")]
     public async Task a_query_parameter_refused_is_named_in_the_detail(string url, string detail)
     {
