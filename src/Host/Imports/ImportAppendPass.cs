@@ -80,7 +80,11 @@ internal sealed class ImportAppendPass(TouchpointAppender appender, AppendContex
         {
             Refused.AddRange(outcome.TooMuchContention
                 ? [new ImportLineError(batch[0].Index, "too many concurrent writes on the same customers; re-run the import", LineErrorKind.Refused)]
-                : outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
+                : outcome.IsBusy
+                    // A batch appended on its own waits for stream locks at most StreamLocks.SharedWait: say whose.
+                    ? [new ImportLineError(batch[0].Index, $"customer {string.Join(", ", outcome.Busy!)} is busy: its stream stayed locked by another " +
+                        $"transaction for {StreamLocks.SharedWait.TotalSeconds:0} s; send the file again once it is released", LineErrorKind.Refused)]
+                    : outcome.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)));
             StoppedAt = batch[0].Index;
             return false;
         }

@@ -21,6 +21,9 @@ public sealed record NotSealedYet(int Unsealed) : ErasureOutcome;
 /// <param name="EventsKept">Events that still hold free text sealed verbatim, now (an earlier erasure's record counts them as they were then).</param>
 public sealed record Erased(PersonalDataErased Erasure, bool Already, int EventsKept) : ErasureOutcome;
 
+/// <summary>The customer's stream stayed locked by another transaction past <see cref="StreamLocks.SharedWait"/>: nothing was erased.</summary>
+public sealed record CustomerHeldElsewhere(IReadOnlyList<string> CustomerIds) : ErasureOutcome;
+
 /// <summary>Touchpoints kept landing on the customer between reading the stream and committing the erasure: nothing was erased.</summary>
 public sealed record KeptChanging(int Attempts) : ErasureOutcome;
 
@@ -71,7 +74,16 @@ public static class PersonalDataErasure
             // From here until the commit no other writer touches the customer (its profile, read by
             // Marten's inline projection at the commit, is the latest); a touchpoint appended since the
             // stream was read fails the commit on its version, and the erasure is decided again.
-            await StreamLocks.TakeAsync(session, [customerId], ct);
+            try
+            {
+                await StreamLocks.TakeAsync(session, [customerId], ct);
+            }
+            catch (CustomerBusyException busy)
+            {
+                // Nothing is staged yet; the session's transaction is rolled back as it is disposed.
+                logger.LogInformation("Erasure of {CustomerId}: {Reason}; answered busy, nothing erased", customerId, busy.Message);
+                return new CustomerHeldElsewhere(busy.CustomerIds);
+            }
             var masked = PersonalData.Fields.Where(field => personal.Any(p => p.Fields.Contains(field))).ToList();
             var erasure = new PersonalDataErased(clock.GetUtcNow(), context.AppendedBy, masked, personal.Count, kept);
             var erasedAt = new JsonObject { [ErasedAtHeader] = erasure.ErasedAt.ToString("O") }.ToJsonString();

@@ -29,6 +29,7 @@ public static class PostErasureEndpoint
     [Answers(200, "The personal data is erased (or was already).", Body = typeof(ErasureView))]
     [Answers(404, "An unknown customer.")]
     [Answers(409, "Events holding personal data are not sealed into the audit chain yet, or touchpoints kept arriving: nothing was erased; retry.")]
+    [Answers(503, "The database is unavailable, or the customer is busy (its stream locked by another transaction for over 2 s; errors.customerId names it; nothing was erased): send the same request again after Retry-After seconds.")]
     public static async Task<IResult> Post(string id, HttpRequest request, ClaimsPrincipal caller, CustomerDatabases databases, TimeProvider clock,
         IConfiguration configuration, ILoggerFactory loggers, PortfolioBase portfolio, CancellationToken ct)
     {
@@ -46,6 +47,8 @@ public static class PostErasureEndpoint
                 "(the audit sealer runs in the async daemon)."),
             KeptChanging k => Problems.Conflict(
                 $"Touchpoints kept being appended to this customer while erasing ({k.Attempts} attempts). Nothing was erased; retry the request."),
+            CustomerHeldElsewhere held => CustomerBusy.Answer(request.HttpContext.Response, held.CustomerIds, "Nothing was erased.",
+                "an erasure is idempotent."),
             Erased e => Results.Ok(new ErasureView(id, e.Already ? "already-erased" : "erased", e.Erasure.ErasedAt, e.Erasure.RequestedBy,
                 e.Erasure.Fields, e.Erasure.EventsMasked, e.EventsKept)),
             var other => throw new InvalidOperationException($"unexpected erasure outcome {other}"),

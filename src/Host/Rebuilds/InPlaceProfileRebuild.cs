@@ -16,10 +16,21 @@ namespace EventCrm.Host.Rebuilds;
 /// writes a profile, folds each stream from its first event with the projection's current code,
 /// and writes the profiles over the old ones. An append to one of those customers waits for that
 /// transaction; reads never wait, and see each customer's old profile or its new one. Profiles
-/// no stream stands behind are deleted at the end.
+/// no stream stands behind are deleted at the end. A page waits for a customer another transaction
+/// holds (an operator's psql, a long import) at most <see cref="StreamLocks.SharedWait"/>, then lets
+/// go of the page, rebuilds the customers before the held one, and waits for that one alone, tried
+/// again every <see cref="RetryHeldAfter"/> for as long as it is held, saying so in the log and the
+/// status: the rebuild cannot skip a customer (its profile would stay as the old code folded it),
+/// and a wait that is shown is one a data team can end (docs/projections.md).
 /// </summary>
-public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRows rows, IDocumentStore store)
+public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRows rows, IDocumentStore store, ILogger<InPlaceProfileRebuild> logger)
 {
+    /// <summary>How long a page that found a customer held waits, its locks let go, before it tries again.</summary>
+    public static readonly TimeSpan RetryHeldAfter = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often the log is reminded of a wait for a held customer that goes on.</summary>
+    public static readonly TimeSpan RemindEvery = TimeSpan.FromMinutes(1);
+
     /// <summary>A page holds at most this many customers, and their events at most <see cref="EventsPerTransaction"/> (or one customer, however long).</summary>
     public const int CustomersPerTransaction = 500;
     public const long EventsPerTransaction = 50_000;
@@ -43,15 +54,19 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         return count;
     }
 
-    /// <summary>Rebuilds every customer's profile, database after database; <paramref name="rebuilt"/> hears how many are done after each page.</summary>
-    public async Task RunAsync(Func<long, Task> rebuilt, CancellationToken ct)
+    /// <summary>
+    /// Rebuilds every customer's profile, database after database; <paramref name="rebuilt"/> hears how
+    /// many are done after each page, <paramref name="waitingOn"/> the customers held by another
+    /// transaction that a page waits for (empty again once it has gone through).
+    /// </summary>
+    public async Task RunAsync(Func<long, Task> rebuilt, Func<IReadOnlyList<string>, Task> waitingOn, CancellationToken ct)
     {
         long done = 0;
         foreach (var tenant in databases.TenantIds)
         {
             var database = await databases.DatabaseIn(tenant);
             var after = "";
-            while (await RebuildPageAsync(database, tenant, after, ct) is { } last)
+            while (await RebuildPageWhenFreeAsync(database, tenant, after, waitingOn, ct) is { } last)
             {
                 (after, done) = (last.Id, done + last.Count);
                 await rebuilt(done);
@@ -63,13 +78,71 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         }
     }
 
-    /// <summary>Rebuilds the profiles of the next customers after <paramref name="after"/>; answers the last one's id and how many, or null past the last.</summary>
-    private async Task<(string Id, int Count)?> RebuildPageAsync(IMartenDatabase database, string tenant, string after, CancellationToken ct)
+    /// <summary>
+    /// The next page (<see cref="RebuildPageAsync"/>), around a customer another transaction holds: the
+    /// customers before it first, without waiting again, then that customer alone (holding no other
+    /// customer's lock meanwhile, so their writers never wait on the rebuild's wait), tried again
+    /// every <see cref="RetryHeldAfter"/> while it is held, each wait in the log and in the status.
+    /// </summary>
+    private async Task<(string Id, int Count)?> RebuildPageWhenFreeAsync(IMartenDatabase database, string tenant, string after,
+        Func<IReadOnlyList<string>, Task> waitingOn, CancellationToken ct)
+    {
+        DateTimeOffset? since = null, told = null;
+        int? take = null;
+        while (true)
+        {
+            try
+            {
+                var page = await RebuildPageAsync(database, tenant, after, take, ct);
+                if (since is not null)
+                {
+                    logger.LogInformation("Profiles' rebuild goes on: the customer it waited for since {Since:O} is free", since);
+                    await waitingOn([]);
+                }
+                return page;
+            }
+            catch (CustomerBusyException busy)
+            {
+                var held = await HeldNowAsync(database, busy.CustomerIds, ct);
+                var first = busy.CustomerIds.ToList().FindIndex(held.Contains);
+                take = first switch
+                {
+                    > 0 => first,    // the customers before it first: no lock of theirs waits now
+                    0 => 1,          // it alone, once more, after a pause
+                    _ => null,       // let go meanwhile: the whole page again
+                };
+                if (first != 0) continue;
+                since ??= DateTimeOffset.UtcNow;
+                // A line when the wait begins and a reminder a minute, not one a try: the status says it at every moment.
+                if (told is null || DateTimeOffset.UtcNow - told >= RemindEvery)
+                {
+                    told = DateTimeOffset.UtcNow;
+                    logger.LogWarning("Profiles' rebuild waits on customer {Customer}: its stream is locked by another transaction (waiting since {Since:O}); " +
+                        "tried again every {Retry} s", held[0], since, RetryHeldAfter.TotalSeconds);
+                }
+                await waitingOn([held[0]]);
+                await Task.Delay(RetryHeldAfter, ct);
+            }
+        }
+    }
+
+    private async Task<List<string>> HeldNowAsync(IMartenDatabase database, IReadOnlyList<string> customerIds, CancellationToken ct)
+    {
+        await using var connection = database.CreateConnection();
+        await connection.OpenAsync(ct);
+        return await rows.HeldElsewhereAsync(connection, [.. customerIds], ct);
+    }
+
+    /// <summary>
+    /// Rebuilds the profiles of the next customers after <paramref name="after"/> (at most <paramref name="take"/> of them);
+    /// answers the last one's id and how many, or null past the last.
+    /// </summary>
+    private async Task<(string Id, int Count)?> RebuildPageAsync(IMartenDatabase database, string tenant, string after, int? take, CancellationToken ct)
     {
         await using var connection = database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var locked = await LockNextStreamsAsync(connection, after, ct);
+        var locked = await LockNextStreamsAsync(connection, after, take, ct);
         if (locked.Count == 0) return null;
 
         var ids = locked.Select(s => s.Id).ToArray();
@@ -112,7 +185,7 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
     /// lengths so that its events fit in memory, then locked: a customer started meanwhile within
     /// it was written whole by the current code, and is left out.
     /// </summary>
-    private async Task<List<(string Id, long Version)>> LockNextStreamsAsync(NpgsqlConnection connection, string after, CancellationToken ct)
+    private async Task<List<(string Id, long Version)>> LockNextStreamsAsync(NpgsqlConnection connection, string after, int? take, CancellationToken ct)
     {
         var next = new List<(string Id, long Events)>();
         await using (var candidates = new NpgsqlCommand(
@@ -124,13 +197,23 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
             await using var reader = await candidates.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) next.Add((reader.GetString(0), reader.GetInt64(1)));
         }
-        var page = Page(next, EventsPerTransaction);
+        var page = Page(next, EventsPerTransaction).Take(take ?? int.MaxValue).ToList();
         if (page.Count == 0) return [];
 
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { rows.LockStreams([.. page]) } };
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands = { new NpgsqlBatchCommand(StreamLocks.BoundedWait), rows.LockStreams([.. page]), new NpgsqlBatchCommand(StreamLocks.UnboundedWait) },
+        };
         var locked = new List<(string, long)>();
-        await using var lockedRows = await batch.ExecuteReaderAsync(ct);
-        while (await lockedRows.ReadAsync(ct)) locked.Add((lockedRows.GetString(0), lockedRows.GetInt64(1)));
+        try
+        {
+            await using var lockedRows = await batch.ExecuteReaderAsync(ct);
+            while (await lockedRows.ReadAsync(ct)) locked.Add((lockedRows.GetString(0), lockedRows.GetInt64(1)));
+        }
+        catch (PostgresException e) when (StreamLocks.TimedOut(e))
+        {
+            throw new CustomerBusyException(page, e);
+        }
         return locked;
     }
 }

@@ -25,6 +25,8 @@ public sealed record ProjectionRebuild
     /// <summary>An inline projection's rebuild (in place, customer by customer): how many customers it rebuilds, and how many it has.</summary>
     public long? Customers { get; init; }
     public long? CustomersRebuilt { get; init; }
+    /// <summary>The customers the in-place rebuild waits for now, their streams locked by another transaction; empty or null when it waits for none.</summary>
+    public string[]? WaitingOn { get; init; }
     /// <summary>The last sign of life of the node running the rebuild (<see cref="RebuildHeartbeat"/>).</summary>
     public DateTimeOffset? HeartbeatAt { get; init; }
 

@@ -106,7 +106,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
                 {
                     started = started with { CustomersRebuilt = done };
                     await RebuildHeartbeat.RecordAsync(store, projection.Name, "customersRebuilt", done, ct);
-                }, ct);
+                }, held => RebuildHeartbeat.RecordAsync(store, projection.Name, "waitingOn", held.ToArray(), ct), ct);
                 await completed();
             }
             else

@@ -6,7 +6,7 @@ using Marten.Storage;
 namespace EventCrm.Host.Rebuilds;
 
 public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
-    DateTimeOffset? HeartbeatAt, long? Customers = null, long? CustomersRebuilt = null);
+    DateTimeOffset? HeartbeatAt, long? Customers = null, long? CustomersRebuilt = null, IReadOnlyList<string>? WaitingOn = null);
 
 /// <summary>Where a projection stands in one database of customers (each numbers its own events).</summary>
 public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind);
@@ -77,7 +77,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         return new ProjectionStatusView(projection.Name, projection.Lifecycle.ToString().ToLowerInvariant(), projection.Version, state,
             position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
             rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error, rebuild.HeartbeatAt,
-                rebuild.Customers, rebuild.CustomersRebuilt),
+                rebuild.Customers, rebuild.CustomersRebuilt, rebuild.State == RebuildStates.Rebuilding && rebuild.WaitingOn is { Length: > 0 } held ? held : null),
             serving);
     }
 

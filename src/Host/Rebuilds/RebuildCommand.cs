@@ -49,7 +49,14 @@ public class RebuildCommand : DataVerb<RebuildInput>
                     var task = progress.AddTask($"Rebuilding {projection.Name}", maxValue: Math.Max(started.Customers ?? started.TargetHighWaterMark, 1));
                     var rebuild = rebuilder.RunAsync(projection, started, serviceRunsIt: false, CancellationToken.None);
                     while (await Task.WhenAny(rebuild, Task.Delay(500)) != rebuild)
-                        task.Value = await DoneAsync(status, projection);
+                    {
+                        var now = await status.ReadAsync(projection, CancellationToken.None);
+                        task.Value = projection.IsInline ? now.LastRebuild?.CustomersRebuilt ?? 0 : now.Position ?? 0;
+                        // A customer held by another transaction holds the rebuild up: the line says which one.
+                        task.Description = now.LastRebuild?.WaitingOn is { Count: > 0 } held
+                            ? Markup.Escape($"Rebuilding {projection.Name}: waiting on customer {string.Join(", ", held.Take(3))} (locked by another transaction)")
+                            : $"Rebuilding {Markup.Escape(projection.Name)}";
+                    }
                     await rebuild;
                     task.Value = task.MaxValue;
                 });
@@ -62,12 +69,6 @@ public class RebuildCommand : DataVerb<RebuildInput>
         return true;
     }
 
-    /// <summary>Events replayed by an async projection's new build; customers done by the inline profiles' rebuild.</summary>
-    private static async Task<double> DoneAsync(ProjectionStatusReader status, ProjectionInfo projection)
-    {
-        var now = await status.ReadAsync(projection, CancellationToken.None);
-        return projection.IsInline ? now.LastRebuild?.CustomersRebuilt ?? 0 : now.Position ?? 0;
-    }
 
     private static string AlreadyRebuilding(ProjectionInfo projection) =>
         $"'{projection.Name}' is already being rebuilt, by a service or another rebuild command (GET /api/projections/{projection.Name} follows it).";

@@ -37,7 +37,22 @@ public static class DatabaseFaults
     /// given up, another service) is not the database's, and the log keeps it (<see cref="DatabaseOutageLog"/>).
     /// </summary>
     public static bool IsOutage(Exception exception) =>
-        Chain(exception).Any(e => e is NpgsqlException or DatabaseDidNotAnswerException) && IsUnavailable(exception);
+        Chain(exception).Any(e => e is NpgsqlException or DatabaseDidNotAnswerException) && IsUnavailable(exception) && !IsSlowStatement(exception);
+
+    /// <summary>
+    /// Whether the exception, or one it wraps, says a statement took too long and was cancelled: Npgsql's
+    /// command timeout (30 s unless the connection string's <c>Command Timeout</c> says otherwise), which it
+    /// raises, once the server has cancelled the statement, as an <see cref="NpgsqlException"/> "Exception
+    /// while reading from stream" around a <see cref="TimeoutException"/>; or the server's own cancel
+    /// (57014: a <c>statement_timeout</c>, <c>pg_cancel_backend</c>). The database answered, late: the
+    /// connection stays usable and nothing says the database is out (docs/reliability.md).
+    /// </summary>
+    public static bool IsSlowStatement(Exception exception) => Chain(exception).Any(e =>
+        e is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
+        || e is NpgsqlException { InnerException: TimeoutException } && e.Message.StartsWith(StatementTimedOutMessage, StringComparison.Ordinal));
+
+    /// <summary>How Npgsql's message begins when a statement ran into the command timeout (a broken connection's read says the same around an IOException).</summary>
+    public const string StatementTimedOutMessage = "Exception while reading from stream";
 
     /// <summary>
     /// Whether the exception, or one it wraps, is Npgsql's refusal to wait longer for a connection of a

@@ -9,7 +9,8 @@ namespace EventCrm.Host.Reliability;
 /// <summary>
 /// Answers the exceptions that are not the service's bugs with the problem they stand for, instead
 /// of a 500: a body the server refused to read (413 too large, 400 malformed or truncated, 408 too
-/// slow), a body that is not JSON (400), and an unavailable database, a full append queue or too many
+/// slow), a body that is not JSON (400), a statement cancelled at the command timeout (503 "Database too
+/// slow", logged as a slow statement, not as an outage), and an unavailable database, a full append queue or too many
 /// unfinished replays (503
 /// with Retry-After, so a client knows to send the same request again later), and a stored event the code
 /// cannot read (a 500 that says so, never taken for the client's bad JSON). Everything else stays a 500.
@@ -20,7 +21,14 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
     {
         if (context.Response.HasStarted || Answer(exception, HasBody(context.Request)) is not { } answer) return false;
 
-        if (answer.Status == StatusCodes.Status503ServiceUnavailable)
+        if (answer.Title == SlowStatementTitle)
+        {
+            // The database answered, late: a statement to look at (a lock held elsewhere, a missing index), not an outage.
+            logger.LogWarning("{Method} {Path}: slow statement, cancelled at the command timeout ({Error}); answered 503 {Title}{Statement}",
+                context.Request.Method, context.Request.Path, Innermost(exception).Message, answer.Title, StatementOf(exception));
+            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString();
+        }
+        else if (answer.Status == StatusCodes.Status503ServiceUnavailable)
         {
             // An outage's refusals carry their exception, so that the log holds them back with the outage's
             // other errors (DatabaseOutageLog): its one warning stands for every request refused meanwhile.
@@ -39,6 +47,17 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         await Results.Problem(answer.Detail, statusCode: answer.Status, title: answer.Title).ExecuteAsync(context);
         return true;
     }
+
+    /// <summary>The title of a request refused because a statement of it ran into the command timeout.</summary>
+    public const string SlowStatementTitle = "Database too slow";
+
+    private static Exception Innermost(Exception exception) => DatabaseFaults.Chain(exception).Last();
+
+    /// <summary>The statement that timed out, when Npgsql says which (its first 200 characters), for the log.</summary>
+    private static string StatementOf(Exception exception) =>
+        DatabaseFaults.Chain(exception).OfType<Npgsql.NpgsqlException>().Select(e => e.BatchCommand?.CommandText).FirstOrDefault(t => t is not null) is { } sql
+            ? $": {(sql.Length > 200 ? sql[..200] + "..." : sql)}"
+            : "";
 
     public sealed record ProblemAnswer(int Status, string Title, string Detail, int? RetryAfterSeconds = null);
 
@@ -64,6 +83,12 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
             $"Every database connection of this node is in use (its pool is full: long requests such as exports hold them). Send the request " +
             $"again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again with the same touchpointIds land once, whether or not " +
             "this attempt reached the store."),
+        // Before the outage below, which it also is to Npgsql: the database answered, too late.
+        _ when DatabaseFaults.IsSlowStatement(exception) => new(StatusCodes.Status503ServiceUnavailable, SlowStatementTitle,
+            "The database took too long to answer a statement of this request (past the command timeout: waiting for a lock another " +
+            "transaction holds, say), and the statement was cancelled; the database itself answers. Send the request again in " +
+            $"{DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again with the same touchpointIds land once, whether or not this " +
+            "attempt reached the store."),
         _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
             $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again " +
             "with the same touchpointIds land once, whether or not this attempt reached the store."),

@@ -37,7 +37,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     public async Task<OutgoingMessages> AssessAsync(IDocumentSession session, AssessCancellation request, CancellationToken ct)
     {
         var messages = new OutgoingMessages();
-        await StreamLocks.TakeAsync(session, [request.CustomerId], ct);
+        await LockAsync(session, request.CustomerId, $"The assessment of cancellation {request.CancellationTouchpointId}", ct);
         var touchpoints = (await session.Events.FetchStreamAsync(request.CustomerId, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
         var ledger = CustomerLedger.Of(request.CustomerId, touchpoints);
         if (ledger.State() != CustomerStates.CancellationRequested || AlreadyAssessed(touchpoints, request.CancellationTouchpointId))
@@ -92,7 +92,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
 
     public async Task ExpireAsync(IDocumentSession session, ExpireRetentionOffer expiry, CancellationToken ct)
     {
-        await StreamLocks.TakeAsync(session, [expiry.CustomerId], ct);
+        await LockAsync(session, expiry.CustomerId, $"The expiry of offer {expiry.OfferId}", ct);
         var profile = await session.LoadAsync<CustomerProfile>(expiry.CustomerId, ct);
         if (profile?.OpenOffers.Any(o => o.OfferId == expiry.OfferId) != true) return;
         // A client no longer asking to cancel (its departure recorded by the desk, perhaps followed by
@@ -112,6 +112,25 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         session.CausationId = expiry.OfferId;
         await StageAsync(session, expiry.CustomerId, new RetentionOfferExpired($"{SystemStreams.Prefix}expired:{expiry.OfferId}", now, expiry.OfferId), ct,
             new CustomerChurned($"{SystemStreams.Prefix}churned:{expiry.OfferId}", now, "the retention offer expired unanswered"));
+    }
+
+    /// <summary>
+    /// Locks the customer's stream, waiting at most <see cref="StreamLocks.SharedWait"/>: a step held
+    /// up by a customer another transaction holds (an operator's psql, a long import) no longer keeps
+    /// its listener and connection waiting without end; it is tried again later
+    /// (<see cref="RetentionConfiguration.BusyCustomerRetries"/>) and says so.
+    /// </summary>
+    private async Task LockAsync(IDocumentSession session, string customerId, string step, CancellationToken ct)
+    {
+        try
+        {
+            await StreamLocks.TakeAsync(session, [customerId], ct);
+        }
+        catch (CustomerBusyException e)
+        {
+            logger.LogWarning("{Step} of customer {Customer} waits, tried again later: {Reason}", step, customerId, e.Message);
+            throw;
+        }
     }
 
     public static string OfferIdFor(AssessCancellation request) => $"offer:{request.CancellationTouchpointId}";

@@ -19,9 +19,6 @@ public sealed record TouchpointReceiptView(int Index, string TouchpointId, strin
 public static class PostTouchpointsEndpoint
 {
     public const int MaxBatchSize = 1000;
-
-    /// <summary>Retry-After of a post whose customer is busy (its stream held locked elsewhere): a lock held that long is likely held a while more.</summary>
-    public const int BusyRetryAfterSeconds = 2;
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 16 };
 
     [WolverinePost("/api/touchpoints"), Authorize(Policy = Policies.Append)]
@@ -132,17 +129,9 @@ public static class PostTouchpointsEndpoint
 
     private static IResult Answer(AppendOutcome outcome, bool isArray, HttpResponse response)
     {
+        // Answered on its own: the requests that shared its transaction were decided again without it.
         if (outcome.Busy is { Count: > 0 } busy)
-        {
-            // Answered on its own: the requests that shared its transaction were decided again without it.
-            response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString();
-            var held = busy.Count == 1 ? $"customer {busy[0]} is" : $"one of the customers {string.Join(", ", busy)} is";
-            return Problems.Unavailable(
-                $"The stream of {held} locked by another transaction (still after {StreamLocks.SharedWait.TotalSeconds:0} s): the customer is busy. " +
-                $"{WhatWasWritten(outcome, isArray)} Send the request again in {BusyRetryAfterSeconds} seconds; touchpoints sent again with " +
-                "the same touchpointIds land once.", "Customer busy",
-                new Dictionary<string, string[]> { ["customerId"] = busy.Select(c => $"{c} is busy: its stream is locked by another transaction").ToArray() });
-        }
+            return CustomerBusy.Answer(response, busy, WhatWasWritten(outcome, isArray), "touchpoints sent again with the same touchpointIds land once.");
 
         if (outcome.TooMuchContention)
             return Problems.Conflict($"Too many concurrent writes on the same customers. {WhatWasWritten(outcome, isArray)} Retry the request.");

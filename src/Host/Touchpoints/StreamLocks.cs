@@ -12,10 +12,11 @@ namespace EventCrm.Host.Touchpoints;
 public static class StreamLocks
 {
     /// <summary>
-    /// How long the appenders of POST /api/touchpoints wait for a customer's stream held by another
-    /// transaction: their transactions carry many requests, and one customer held locked elsewhere
-    /// (a long transaction outside the service) must not stop them all (docs/reliability.md).
-    /// Long enough for the other writer's transaction to commit, short enough to answer promptly.
+    /// How long any writer waits for a customer's stream held by another transaction: the appenders
+    /// of POST /api/touchpoints (their transactions carry many requests, and one customer held locked
+    /// elsewhere, by a long transaction outside the service, must not stop them all), an erasure, the
+    /// desk's steps and the profiles' in-place rebuild (docs/reliability.md). Long enough for another
+    /// writer's transaction to commit, short enough to answer promptly.
     /// </summary>
     public static readonly TimeSpan SharedWait = TimeSpan.FromSeconds(2);
 
@@ -31,12 +32,30 @@ public static class StreamLocks
     /// <summary>Locks the streams of the ids in <c>$1</c>, answering each one's id and version.</summary>
     public static string Sql(string eventSchema) => $"select id, version from {eventSchema}.mt_streams where id = any($1) order by id for update";
 
-    /// <summary>Begins the session's transaction, if it has none yet, and locks these customers' streams in it.</summary>
+    /// <summary>
+    /// Begins the session's transaction, if it has none yet, and locks these customers' streams in it,
+    /// waiting for them at most <see cref="SharedWait"/>: past it, <see cref="CustomerBusyException"/>, and
+    /// the session's transaction can only be rolled back. The statements after it wait as before.
+    /// </summary>
     public static async Task TakeAsync(IDocumentSession session, string[] customerIds, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(Sql(session.DocumentStore.Options.Events.DatabaseSchemaName), session.Connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = customerIds });
-        await command.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(session.Connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(BoundedWait),
+                new NpgsqlBatchCommand(Sql(session.DocumentStore.Options.Events.DatabaseSchemaName)) { Parameters = { new NpgsqlParameter { Value = customerIds } } },
+                new NpgsqlBatchCommand(UnboundedWait),
+            },
+        };
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (TimedOut(e))
+        {
+            throw new CustomerBusyException(customerIds, e);
+        }
     }
 }

@@ -48,6 +48,32 @@ public class when_an_import_is_sent_over_http(AppFixture app)
         (await app.Store.EventCount(customer)).ShouldBe(1);
     }
 
+    /// <summary>
+    /// A file whose first batch meets a customer held locked by another transaction (an operator's psql):
+    /// the batch waits 2 s for the lock, then the import stops there, nothing of it written. It used to
+    /// say only that another writer changed the same customers, naming no one; it names the customer now.
+    /// </summary>
+    [Fact]
+    public async Task a_customer_held_locked_elsewhere_stops_the_import_at_its_line_and_is_named()
+    {
+        var held = Ids.Customer();
+        await app.Host.PostTouchpoints(Touchpoint.SignUp(held, Touchpoint.Jan1));
+        var csv = Encoding.UTF8.GetBytes(new HistoryFile().Purchase(held, "2025-02-01T10:00:00Z").ToString());
+
+        JsonNode answer;
+        await using (await HeldStreamLock.Of(AppFixture.Schema, held))
+            (answer, _) = await Import(new MemoryStream(csv), csv.Length, 409);
+
+        answer["detail"]!.GetValue<string>().ShouldStartWith("Stopped at line 2 after 0 touchpoints");
+        answer["errors"]!["line 2"]![0]!.GetValue<string>()
+            .ShouldBe($"customer {held} is busy: its stream stayed locked by another transaction for 2 s; send the file again once it is released");
+        (await app.Store.EventCount(held)).ShouldBe(1);
+
+        // Released: the same file lands.
+        await Import(new MemoryStream(csv), csv.Length, 201);
+        (await app.Store.EventCount(held)).ShouldBe(2);
+    }
+
     [Fact]
     public async Task a_header_longer_than_any_row_refuses_the_file_by_its_line_without_sending_it_back()
     {

@@ -28,7 +28,7 @@ public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClas
             $"insert into {Schema}.mt_doc_customerprofile (id, data, mt_version, mt_dotnet_type, mt_last_modified, search_text) " +
             $"select 'orphan-1', data, mt_version, mt_dotnet_type, mt_last_modified, search_text from {Schema}.mt_doc_customerprofile where id = '{Customer(1)}'");
 
-        // A writer of the 700th customer holds the rebuild at its second page (customers 501 to 1,000).
+        // A transaction of the 700th customer (a writer, an operator's psql) holds the rebuild at its second page (customers 501 to 1,000).
         await using (await HeldStreamLock.Of(Schema, Customer(700)))
         {
             await profiles.Host.Scenario(s =>
@@ -37,7 +37,11 @@ public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClas
                 s.StatusCodeShouldBe(202);
                 s.Header("Location").SingleValueShouldEqual("/api/projections/CustomerProfile");
             });
-            var held = await Until(status => status["lastRebuild"]?["customersRebuilt"]?.GetValue<long>() == 500);
+            // It rebuilds the customers before the held one (the first page, and 501 to 699 of the second),
+            // then waits for that one alone, saying which, instead of waiting without end and without a word.
+            var held = await Until(status => status["lastRebuild"]?["waitingOn"] is not null);
+            held["lastRebuild"]!["waitingOn"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe([Customer(700)]);
+            held["lastRebuild"]!["customersRebuilt"]!.GetValue<long>().ShouldBe(699);
             held["state"]!.GetValue<string>().ShouldBe("rebuilding");
             held["lastRebuild"]!["customers"]!.GetValue<long>().ShouldBe(ProfileBase.Customers);
             // One rebuild at a time, asked of this node or from another process.
@@ -59,6 +63,7 @@ public class when_rebuilding_the_profiles_in_place(ProfileBase profiles) : IClas
 
         var done = await RebuildWaits.UntilCompleted(profiles.Host, "CustomerProfile");
         done["lastRebuild"]!["customersRebuilt"]!.GetValue<long>().ShouldBe(ProfileBase.Customers);
+        done["lastRebuild"]!["waitingOn"].ShouldBeNull();
         await using var session = profiles.Store.QuerySession();
         var all = (await session.Query<CustomerProfile>().ToListAsync()).ToDictionary(p => p.Id);
         all.Keys.Order(StringComparer.Ordinal).ShouldBe(Enumerable.Range(1, ProfileBase.Customers).Select(Customer));

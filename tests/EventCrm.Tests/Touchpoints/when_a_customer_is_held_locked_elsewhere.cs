@@ -47,7 +47,7 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
             others.AddRange(otherBodies.Skip(3).Select(Post));
 
             // Held no longer than the 30 s command timeout, past which a writer stuck behind the lock
-            // also answers (503, the database taken as unavailable): the others must be answered while it holds.
+            // also answers (503 "Database too slow"): the others must be answered while it holds.
             var othersAnswered = Task.WhenAll(others);
             (await Task.WhenAny(othersAnswered, Task.Delay(TimeSpan.FromSeconds(25)))).ShouldBe(othersAnswered,
                 "the other customers' posts waited for the held customer's lock");
