@@ -107,6 +107,8 @@ if (!DataVerbs.Starts(args))
 if (DataVerbs.Serves(args) || DataVerbs.RunsWithAnAddress(args))
 {
     StartRefusals.Watch(app.Lifetime);
+    // ./eventcrm run's lines for the operator, once the service listens: never before a failed start.
+    RunBanner.PrintOnceListening(app.Lifetime);
     await app.RunAsync();
     return 0;
 }
