@@ -93,6 +93,8 @@ app.UseAuthorization();
 app.UseSlashesInRouteIds();
 // After the key is checked, as every refusal of what a request holds: 401 and 403 come first.
 app.UseStrictQueryStrings();
+// Then an empty value is read as none, the same way on every route (docs/api.md).
+app.UseEmptyQueryValuesAsAbsent();
 app.MapOpenApi().AnswerHeadAsGet();
 if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>
