@@ -93,6 +93,8 @@ app.UseAuthorization();
 app.UseSlashesInRouteIds();
 // After the key is checked, as every refusal of what a request holds: 401 and 403 come first.
 app.UseStrictQueryStrings();
+// Then an empty value is read as none, the same way on every route (docs/api.md).
+app.UseEmptyQueryValuesAsAbsent();
 app.MapOpenApi().AnswerHeadAsGet();
 if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>
@@ -107,6 +109,8 @@ if (!DataVerbs.Starts(args))
 if (DataVerbs.Serves(args) || DataVerbs.RunsWithAnAddress(args))
 {
     StartRefusals.Watch(app.Lifetime);
+    // ./eventcrm run's lines for the operator, once the service listens: never before a failed start.
+    RunBanner.PrintOnceListening(app.Lifetime);
     await app.RunAsync();
     return 0;
 }

@@ -15,7 +15,7 @@ public static class GetEventsEndpoint
     /// An array, so that the parameter may be repeated (<c>types=purchase&amp;types=refund</c>, as an OpenAPI
     /// client writes an array): each value may itself be a comma list. The other parameters take one value.
     /// </param>
-    [WolverineGet("/api/events"), Authorize(Policy = Policies.Export)]
+    [WolverineGet("/api/events"), Authorize(Policy = Policies.Export), EmptyQueryValuesRefused]
     [Answers(200, "The events, streamed as NDJSON, or as CSV when the Accept header prefers text/csv.", MediaTypes = ["application/x-ndjson", "text/csv"])]
     [Answers(400, "A bad parameter (from, to, types, spreadsheetSafe without CSV); nothing was sent.")]
     [Answers(503, "The database is unavailable, or Export:MaxConcurrent exports are streaming on this node: ask again after Retry-After seconds.")]

@@ -20,6 +20,8 @@ public static class DataToolsConfiguration
         services.AddSingleton<BlueGreenRebuild>();
         services.AddSingleton<InPlaceProfileRebuild>();
         services.AddSingleton<RebuildClaims>();
+        services.AddSingleton<LeftoverSideBuilds>();
+        services.AddHostedService<LeftoverSideBuildsAtStart>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ProjectionRebuilds>();
         services.AddHostedService(s => s.GetRequiredService<ProjectionRebuilds>());

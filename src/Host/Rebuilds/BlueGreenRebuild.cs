@@ -82,7 +82,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     /// <summary>
     /// Drops what the build leaves (its schema, the replaced tables). A failure here changes
     /// nothing readers see: after a take-over the new documents already serve, and before it the
-    /// rebuild's own error is the one to report. The next rebuild of the projection drops the leftovers.
+    /// rebuild's own error is the one to report. The next rebuild of the projection, or the next start of a node, drops the leftovers (<see cref="LeftoverSideBuilds"/>).
     /// </summary>
     private async Task ClearAwayAsync(ProjectionInfo projection, SideBuild side)
     {
@@ -92,7 +92,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "The rebuild of {Projection} left schemas {SideSchema} and {RetiredSchema} behind; its next rebuild drops them", projection.Name, side.SideSchema, side.RetiredSchema);
+            logger.LogWarning(e, "The rebuild of {Projection} left schemas {SideSchema} and {RetiredSchema} behind; its next rebuild, or the next start of a node, drops them", projection.Name, side.SideSchema, side.RetiredSchema);
         }
     }
 

@@ -15,7 +15,7 @@ namespace EventCrm.Host.Rebuilds;
 /// place, customer by customer, whether a service runs or not (<see cref="InPlaceProfileRebuild"/>).
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, InPlaceProfileRebuild inPlace,
-    RebuildClaims claims, CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
+    RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>The claims of the rebuilds this process runs, by projection, from their beginning to their end (<see cref="RebuildClaims"/>).</summary>
     private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
@@ -72,6 +72,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         _claims[projection.Name] = claim;
         try
         {
+            // Under the claim, so no other process builds there; before the record says rebuilding,
+            // so the status never shows a killed build's position as this one's.
+            if (!projection.IsInline) await leftovers.DropAsync(projection, "before rebuilding it", ct);
             var started = new ProjectionRebuild
             {
                 Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,

@@ -30,7 +30,7 @@ public class when_a_second_run_starts_in_the_same_folder
             $"==> Another ./eventcrm run is starting in this folder (pid {first.Pid}): wait for it and use its service, or ./eventcrm stop it first.");
 
         File.Delete(sandbox.PathOf("hold"));
-        await first.Said("==> Starting EventCrm on ", Soon);
+        await first.Said("==> EventCrm is listening on ", Soon);
         await Until(() => File.Exists(sandbox.PathOf("serving")));
 
         var stop = await sandbox.Run(environment, Soon, "stop", "demo");

@@ -5,8 +5,9 @@ using Shouldly;
 namespace EventCrm.Tests.CommandLine;
 
 /// <summary>
-/// `./eventcrm run` seeds the demo base when it is missing, then prints the service's URLs. Only a
-/// start that seeded it has minutes of projections and retention assessments to catch up with, and
+/// `./eventcrm run` seeds the demo base when it is missing, then starts the service, which prints
+/// its URLs once it listens (the stand-in below prints them as it starts). Only a start that
+/// seeded the base has minutes of projections and retention assessments to catch up with, and
 /// only that start says so. The script runs from a copy of its own (its .data/ there), over the
 /// test database, with a stand-in for dotnet: no build, the Host built for the tests for seed-demo
 /// (asked for a small base), and no service started at the end (<see cref="ScriptSandbox"/>).
@@ -28,6 +29,8 @@ public class when_the_script_starts_the_service
                 shift
                 if [ "${1:-}" = seed-demo ]; then exec "{{ScriptSandbox.RealDotnet()}}" "{{Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll")}}" "$@" --customers 3; fi
                 echo "the service starts with $*"
+                # As the Host does once it listens (RunBanner).
+                printf '%s\n\n' "$EVENTCRM_RUN_BANNER" >&2
                 exit 0 ;;
             esac
             echo "unexpected: dotnet $*" >&2
@@ -40,13 +43,13 @@ public class when_the_script_starts_the_service
 
             first.ExitCode.ShouldBe(0, first.Errors);
             first.Output.ShouldContain("Seeded 3 customers and ");
-            first.Errors.ShouldContain("==> Starting EventCrm on ");
+            first.Errors.ShouldContain("==> EventCrm is listening on ");
             first.Errors.ShouldContain(CatchingUp);
             first.Output.ShouldContain("the service starts with --urls");
 
             second.ExitCode.ShouldBe(0, second.Errors);
             second.Output.ShouldContain("Demo base already present: nothing to seed.");
-            second.Errors.ShouldContain("==> Starting EventCrm on ");
+            second.Errors.ShouldContain("==> EventCrm is listening on ");
             second.Errors.ShouldNotContain(CatchingUp);
             // The first run's pid file names a process gone since: checking it is no error.
             second.Errors.ShouldNotContain("No such file or directory");

@@ -35,7 +35,8 @@ public sealed class ScriptSandbox : IDisposable
     /// <summary>
     /// A sandbox whose seeder holds (as the seeding of the demo base takes a minute) while the file
     /// `hold` is there, having written its PID to `seeder.pid`, then finds the base present; whose
-    /// service writes `serving` and serves until a SIGTERM. Each gives up after a minute.
+    /// service prints the run's banner (as the Host does once it listens), writes `serving` and
+    /// serves until a SIGTERM. Each gives up after a minute.
     /// </summary>
     public static ScriptSandbox WithHeldSeeder()
     {
@@ -50,6 +51,8 @@ public sealed class ScriptSandbox : IDisposable
                   exit 3
                 fi
                 trap 'exit 0' TERM
+                # As the Host does once it listens (RunBanner).
+                printf '%s\n\n' "$EVENTCRM_RUN_BANNER" >&2
                 echo $$ > "$here/serving"
                 for _ in $(seq 1 600); do sleep 0.1; done
                 exit 0 ;;
