@@ -23,7 +23,7 @@ export async function showDiff(run) {
     `${count(diff.changed)} of ${counted(diff.customers, "customer")} ${diff.changed === 1 ? "differs" : "differ"} from the live values (${run.liveFormula}), ${count(diff.tierChanges)} ${diff.tierChanges === 1 ? "changes" : "change"} value tier. The largest differences:`;
   document.getElementById("replay-diff").replaceChildren(h("table", {},
     h("caption", {}, `Current value under ${diff.formula} against the live values`),
-    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Tier"].map(t => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Value tier"].map(t => h("th", { scope: "col" }, t)))),
     h("tbody", {}, diff.items.map(row))));
   showRest();
 }
