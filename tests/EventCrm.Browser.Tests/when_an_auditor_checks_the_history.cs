@@ -188,9 +188,10 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             await desk.EnterKey(auditor);
             var page = desk.Page;
             await page.GetByLabel("New version of").SelectOptionAsync("simple-clv");
-            await page.GetByLabel("averageOrderValue").FillAsync("100");
-            await page.GetByLabel("purchasesPerYear").FillAsync("4");
-            await page.GetByLabel("lifetimeYears").FillAsync("5");
+            // The parameters named in words, as the figures' basis names them (until 2026-12-06 "averageOrderValue").
+            await page.GetByLabel("Average order value", new() { Exact = true }).FillAsync("100");
+            await page.GetByLabel("Purchases per year", new() { Exact = true }).FillAsync("4");
+            await page.GetByLabel("Lifetime years", new() { Exact = true }).FillAsync("5");
             await page.GetByRole(AriaRole.Button, new() { Name = "Register this version" }).ClickAsync();
             await Expect(page.Locator("#status")).ToContainTextAsync("registered (not put in force)");
             var version = (await page.Locator("#status").InnerTextAsync()).Split(' ')[0];
