@@ -205,6 +205,10 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             replayed.Count.ShouldBe(10);
             replayed.ShouldAllBe(value => value == "2,000.00" || value == "0.00");
             replayed.ShouldContain("2,000.00");
+            // Each customer named over its id (every seeded one has a name), and the table still inside the page at 1366 px.
+            var firstCustomer = page.Locator("#replay-diff tbody tr").First.Locator("td").First;
+            await Expect(firstCustomer.Locator(".customer-id")).ToHaveTextAsync((await page.Locator("#replay-diff tbody tr").First.GetAttributeAsync("data-customer"))!);
+            (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(1366, "the page scrolls sideways");
             await Expect(desk.Error).ToBeHiddenAsync();
 
             // The replay is listed, its differences open again, and deleting it takes it off the list.

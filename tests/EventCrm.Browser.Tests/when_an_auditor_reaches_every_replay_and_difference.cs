@@ -55,8 +55,8 @@ public class when_an_auditor_reaches_every_replay_and_difference(BrowserFixture 
 
             await Expect(rows).ToHaveCountAsync(Differences);
             await Expect(rows.Nth(10).GetByRole(AriaRole.Link)).ToBeFocusedAsync();
-            // The customer by name, its id after it (until 2026-12-06 the id alone).
-            (await rows.Nth(10).Locator("td").AllInnerTextsAsync()).ShouldBe(["Customer 11 customer-11", "105.00", "100.00", "5.00", "low"]);
+            // The customer by name, its id under it (until 2026-12-06 the id alone).
+            (await rows.Nth(10).Locator("td").AllInnerTextsAsync()).ShouldBe(["Customer 11\ncustomer-11", "105.00", "100.00", "5.00", "low"]);
             await Expect(rows.Nth(10).GetByRole(AriaRole.Link)).ToHaveAccessibleNameAsync("Customer 11");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Show 3 more" })).ToBeHiddenAsync();
             await Expect(page.Locator("#status")).ToHaveTextAsync("13 of 13 differences shown.");
