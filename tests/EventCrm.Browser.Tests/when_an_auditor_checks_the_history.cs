@@ -188,9 +188,10 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             await desk.EnterKey(auditor);
             var page = desk.Page;
             await page.GetByLabel("New version of").SelectOptionAsync("simple-clv");
-            await page.GetByLabel("averageOrderValue").FillAsync("100");
-            await page.GetByLabel("purchasesPerYear").FillAsync("4");
-            await page.GetByLabel("lifetimeYears").FillAsync("5");
+            // The parameters named in words, as the figures' basis names them (until 2026-12-06 "averageOrderValue").
+            await page.GetByLabel("Average order value", new() { Exact = true }).FillAsync("100");
+            await page.GetByLabel("Purchases per year", new() { Exact = true }).FillAsync("4");
+            await page.GetByLabel("Lifetime years", new() { Exact = true }).FillAsync("5");
             await page.GetByRole(AriaRole.Button, new() { Name = "Register this version" }).ClickAsync();
             await Expect(page.Locator("#status")).ToContainTextAsync("registered (not put in force)");
             var version = (await page.Locator("#status").InnerTextAsync()).Split(' ')[0];
@@ -204,6 +205,10 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             replayed.Count.ShouldBe(10);
             replayed.ShouldAllBe(value => value == "2,000.00" || value == "0.00");
             replayed.ShouldContain("2,000.00");
+            // Each customer named over its id (every seeded one has a name), and the table still inside the page at 1366 px.
+            var firstCustomer = page.Locator("#replay-diff tbody tr").First.Locator("td").First;
+            await Expect(firstCustomer.Locator(".customer-id")).ToHaveTextAsync((await page.Locator("#replay-diff tbody tr").First.GetAttributeAsync("data-customer"))!);
+            (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(1366, "the page scrolls sideways");
             await Expect(desk.Error).ToBeHiddenAsync();
 
             // The replay is listed, its differences open again, and deleting it takes it off the list.

@@ -55,7 +55,9 @@ public class when_an_auditor_reaches_every_replay_and_difference(BrowserFixture 
 
             await Expect(rows).ToHaveCountAsync(Differences);
             await Expect(rows.Nth(10).GetByRole(AriaRole.Link)).ToBeFocusedAsync();
-            (await rows.Nth(10).Locator("td").AllInnerTextsAsync()).ShouldBe(["customer-11", "105.00", "100.00", "5.00", "low"]);
+            // The customer by name, its id under it (until 2026-12-06 the id alone).
+            (await rows.Nth(10).Locator("td").AllInnerTextsAsync()).ShouldBe(["Customer 11\ncustomer-11", "105.00", "100.00", "5.00", "low"]);
+            await Expect(rows.Nth(10).GetByRole(AriaRole.Link)).ToHaveAccessibleNameAsync("Customer 11");
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Show 3 more" })).ToBeHiddenAsync();
             await Expect(page.Locator("#status")).ToHaveTextAsync("13 of 13 differences shown.");
         }, path: "/audit.html");
@@ -124,7 +126,7 @@ public class when_an_auditor_reaches_every_replay_and_difference(BrowserFixture 
                 var difference = n <= 11 ? 60m - 5m * n : 0m;
                 return (JsonNode)new JsonObject
                 {
-                    ["customerId"] = $"customer-{n:00}", ["replayed"] = 100m + difference, ["against"] = 100m, ["difference"] = difference,
+                    ["customerId"] = $"customer-{n:00}", ["name"] = $"Customer {n:00}", ["replayed"] = 100m + difference, ["against"] = 100m, ["difference"] = difference,
                     ["replayedTier"] = "low", ["againstTier"] = "low", ["tierChanged"] = false,
                 };
             })]),

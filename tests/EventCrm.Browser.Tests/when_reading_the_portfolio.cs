@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
 using Shouldly;
@@ -70,11 +71,46 @@ public class when_reading_the_portfolio(BrowserFixture app)
             counts.Sum(text => int.Parse(text.Split(' ')[0])).ShouldBe(ScenarioData.Customers);
             await Expect(desk.Page.Locator("#thresholds")).ToContainTextAsync("median");
 
-            var first = quadrants.Locator("a").First;
-            var id = await first.InnerTextAsync();
-            await first.ClickAsync();
-            await Expect(desk.CustomerTitle).Not.ToHaveTextAsync("No customer open");
+            // Listed by name, the id beside it: every customer of the seed has a name, none its id.
+            var first = quadrants.Locator("li[data-customer]").First;
+            var id = (await first.GetAttributeAsync("data-customer"))!;
+            var name = await first.GetByRole(AriaRole.Link).InnerTextAsync();
+            name.ShouldNotBe(id);
+            await Expect(first.Locator(".customer-id")).ToHaveTextAsync(id);
+            await first.GetByRole(AriaRole.Link).ClickAsync();
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(name);
             desk.Page.Url.ShouldEndWith($"#customer={id}");
+        }, path: "/portfolio.html");
+    }
+
+    /// <summary>
+    /// The quadrants listed customer ids ("alpha-industries"): a manager knows the clients by name. The service's answer
+    /// names them (no request per customer); the page shows the name, the id after it, smaller.
+    /// </summary>
+    [Fact]
+    public async Task the_quadrants_list_customers_by_name_with_their_id_beside()
+    {
+        await app.WithDesk(nameof(the_quadrants_list_customers_by_name_with_their_id_beside), async desk =>
+        {
+            // The real answer, its keep-and-grow quadrant made of two seeded clients in id order, the second one without a name.
+            await desk.Page.RouteAsync("**/api/portfolio/segments", async route =>
+            {
+                var answer = JsonNode.Parse(await (await route.FetchAsync()).TextAsync())!;
+                var quadrant = answer["analysis"]!["quadrants"]!.AsArray().Single(q => q!["name"]!.GetValue<string>() == "high-value-high-potential")!;
+                quadrant["count"] = 2;
+                quadrant["customerIds"] = new JsonArray(ScenarioData.Alpha, ScenarioData.Gamma);
+                quadrant["customers"] = new JsonArray(
+                    new JsonObject { ["customerId"] = ScenarioData.Alpha, ["name"] = ScenarioData.AlphaName },
+                    new JsonObject { ["customerId"] = ScenarioData.Gamma, ["name"] = null });
+                await route.FulfillAsync(FakeAnswers.Json(answer.AsObject()));
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            var members = desk.Page.Locator("[data-quadrant='high-value-high-potential'] li");
+            await Expect(members).ToHaveTextAsync([$"{ScenarioData.AlphaName} {ScenarioData.Alpha}", ScenarioData.Gamma]);
+            var alpha = members.First.GetByRole(AriaRole.Link);
+            await Expect(alpha).ToHaveAccessibleNameAsync(ScenarioData.AlphaName);
+            await Expect(alpha).ToHaveAttributeAsync("href", $"index.html#customer={ScenarioData.Alpha}");
         }, path: "/portfolio.html");
     }
 }

@@ -1,11 +1,15 @@
 using EventCrm.Host.Models;
 using EventCrm.Host.Sharding;
+using EventCrm.Projections.Customers;
 using Marten;
 using Npgsql;
 
 namespace EventCrm.Host.Replays;
 
-public sealed record DiffItem(string CustomerId, decimal Replayed, decimal Against, decimal Difference, string ReplayedTier, string AgainstTier, bool TierChanged);
+/// <param name="Name">the customer's name as it is now (null for a record without one, "[erased]" after an erasure): the results
+/// themselves hold no name (docs/privacy.md), and an auditor reading opaque ids would not know who is who.</param>
+public sealed record DiffItem(string CustomerId, decimal Replayed, decimal Against, decimal Difference, string ReplayedTier, string AgainstTier, bool TierChanged,
+    string? Name = null);
 
 public sealed record DiffPage(long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);
 
@@ -62,7 +66,20 @@ public sealed partial class ReplayResultQueries(IDocumentStore store, CustomerDa
             var (tier, otherTier) = (reader.GetString(6), reader.GetString(7));
             items.Add(new DiffItem(reader.GetString(3), replayed, against, replayed - against, tier, otherTier, tier != otherTier));
         }
-        return new DiffPage(customers, changed, tierChanges, items);
+        return new DiffPage(customers, changed, tierChanges, await NamedAsync(items, ct));
+    }
+
+    /// <summary>The page's customers with their names, read from their profiles in the databases holding them (one read per database).</summary>
+    private async Task<IReadOnlyList<DiffItem>> NamedAsync(List<DiffItem> items, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string?>();
+        foreach (var held in items.GroupBy(item => databases.TenantOf(item.CustomerId)))
+        {
+            await using var session = databases.QueryIn(held.Key);
+            foreach (var profile in await session.LoadManyAsync<CustomerProfile>(ct, held.Select(item => item.CustomerId).ToArray()))
+                names[profile.Id] = profile.Name;
+        }
+        return items.Select(item => item with { Name = names.GetValueOrDefault(item.CustomerId) }).ToList();
     }
 
     private string Schema => store.Options.DatabaseSchemaName;

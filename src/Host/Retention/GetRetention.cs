@@ -3,6 +3,7 @@ using EventCrm.Host.Access;
 using EventCrm.Host.Customers;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Lifecycle;
+using EventCrm.Relationship.Retention;
 using EventCrm.Relationship.Touchpoints;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -57,7 +58,7 @@ public static class GetRetentionEndpoint
         {
             ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
                 new OfferView(o.OfferId, o.Amount, o.Cost, o.OccurredAt, o.ExpiresAt, o.Rule, o.Inputs),
-                $"Offer {o.Amount:N2} to keep the client: {o.Rule}.", o.Rule, o.Inputs),
+                OfferReason.Why(o.Amount, o.Rule), o.Rule, o.Inputs),
             (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs),
             _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null),
         };

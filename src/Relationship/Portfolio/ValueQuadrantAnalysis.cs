@@ -13,8 +13,14 @@ public sealed record ValueQuadrantAnalysis(
 }
 
 /// <param name="CustomerIds">who is in the quadrant, in the order given, so a campaign can target them.</param>
+/// <param name="Customers">the same customers in the same order, each with its name: a page lists people by name, and
+/// asking for each one's name would be a request per customer.</param>
 public sealed record ValueQuadrant(
-    string Name, int Count, decimal TotalCurrentValue, decimal TotalPotentialValue, IReadOnlyList<string> CustomerIds);
+    string Name, int Count, decimal TotalCurrentValue, decimal TotalPotentialValue, IReadOnlyList<string> CustomerIds,
+    IReadOnlyList<QuadrantMember> Customers);
+
+/// <param name="Name">null for a record that never gave one (a name erased for privacy reads "[erased]").</param>
+public sealed record QuadrantMember(string CustomerId, string? Name);
 
 public static class ValueQuadrantNames
 {

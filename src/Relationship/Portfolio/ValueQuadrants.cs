@@ -46,5 +46,5 @@ public static class ValueQuadrants
     private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> members) => new(
         name, members.Count,
         members.Sum(c => c.CurrentValue), members.Sum(c => c.PotentialValue),
-        members.Select(c => c.CustomerId).ToList());
+        members.Select(c => c.CustomerId).ToList(), members.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
 }

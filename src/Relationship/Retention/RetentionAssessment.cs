@@ -39,7 +39,7 @@ public static class RetentionAssessment
 
         var tier = policy.Tiers.Where(t => current >= t.From).MaxBy(t => t.From);
         if (tier is null)
-            return new LetGo($"Current value {current:N2} reaches no value tier of the retention policy.", "no-tier", inputs);
+            return new LetGo($"Current value {current:N2} reaches no retention tier of the policy.", "no-tier", inputs);
         inputs["tierFrom"] = tier.From;
         inputs["tierShare"] = tier.Share;
 
@@ -47,8 +47,7 @@ public static class RetentionAssessment
         if (cost <= 0)
             return new LetGo($"No margin is expected from the client any more (expected remaining margin {remainingMargin:N2}).", "no-margin", inputs);
 
-        var rule = $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {policy.OfferCapShare:P0} of the expected remaining margin";
-        return new OfferRetention(cost, cost, now + policy.OfferLifetime, rule, inputs);
+        return new OfferRetention(cost, cost, now + policy.OfferLifetime, OfferReason.Rule(tier, policy.OfferCapShare), inputs);
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 namespace EventCrm.Relationship.Retention;
 
-/// <summary>A value tier of the retention policy: from which current value, and what share of the offer cap it earns.</summary>
+/// <summary>
+/// A retention tier (silver, gold ...): from which current value, and what share of the offer cap it earns. Not the value
+/// tier (low, medium, high), a rank among all clients.
+/// </summary>
 public sealed record RetentionTier(string Name, decimal From, decimal Share);
 
 /// <summary>

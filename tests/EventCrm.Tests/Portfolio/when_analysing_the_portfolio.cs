@@ -41,6 +41,20 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
     }
 
     [Fact]
+    public async Task each_quadrant_names_its_customers_so_a_page_lists_them_without_asking_for_each()
+    {
+        var segments = (await portfolio.Host.GetJson("/api/portfolio/segments"))["analysis"]!;
+
+        // The quadrants as above, the members in id order (as customerIds), each with the name it signed up with.
+        var quadrants = segments["quadrants"]!.AsArray().ToDictionary(q => q!["name"]!.GetValue<string>(), q => q!);
+        string Members(string quadrant) => string.Join(", ", quadrants[quadrant]["customers"]!.AsArray()
+            .Select(c => $"{c!["customerId"]!.GetValue<string>()} {c["name"]!.GetValue<string>()}"));
+        Members("high-value-high-potential").ShouldBe("A Ann Able, B Bob Best, C Cid Cole");
+        Members("low-value-high-potential").ShouldBe("D Dan Dale, E Eve Eden");
+        quadrants["low-value-low-potential"]["customers"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task kpis_give_conversion_and_retention_over_the_period()
     {
         var conversion = (await portfolio.Host.GetJson("/api/kpis?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z"))["analysis"]!["conversion"]!;

@@ -5,7 +5,7 @@ namespace EventCrm.Tests.Replays;
 
 /// <summary>
 /// A schema of its own (replays read the whole log and compare with the formula in force) with
-/// 300 customers: a signup, two purchases and, for one in three, a support call.
+/// 300 customers (r-0000 named "Customer 0000" ...): a signup, two purchases and, for one in three, a support call.
 /// </summary>
 public sealed class ReplayHost() : SchemaHost(SchemaName)
 {
@@ -20,7 +20,7 @@ public sealed class ReplayHost() : SchemaHost(SchemaName)
         {
             var id = $"r-{i:D4}";
             CustomerIds.Add(id);
-            batch.Add(SignUp(id, Jan1));
+            batch.Add(SignUp(id, Jan1, $"Customer {i:D4}", $"customer{i:D4}@example.com"));
             batch.Add(Purchase(id, Jan1.AddDays(10 + i % 50), amount: 100m + i, margin: 30m));
             batch.Add(Purchase(id, Jan1.AddDays(100 + i % 70), amount: 50m + i % 9, margin: 10m));
             if (i % 3 == 0) batch.Add(SupportCall(id, Jan1.AddDays(120), cost: 25m));

@@ -160,6 +160,19 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         diff["customers"]!.GetValue<long>().ShouldBe(ReplayHost.Customers);
     }
 
+    /// <summary>The differences listed opaque ids alone: an auditor had to open each customer to know who it was.</summary>
+    [Fact]
+    public async Task the_diff_names_each_customer_beside_its_id()
+    {
+        var run = await Completed("simple-clv@0");
+
+        var items = (await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?pageSize=500"))["items"]!.AsArray();
+
+        // The seed names r-0000 "Customer 0000", r-0001 "Customer 0001" and so on: the name is the id's number after "Customer ".
+        items.Count.ShouldBe(ReplayHost.Customers);
+        items.ShouldAllBe(item => item!["name"]!.GetValue<string>() == "Customer " + item["customerId"]!.GetValue<string>().Substring(2));
+    }
+
     [Theory]
     [InlineData("2025-12-31")]
     [InlineData(null)] // each as of the moment it is asked for

@@ -36,6 +36,23 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
         value["historical"]!["costs"]!["retention"]!.GetValue<decimal>().ShouldBe(offer["cost"]!.GetValue<decimal>());
     }
 
+    /// <summary>
+    /// The desk reads "Why:" beside a card saying "Value tier high": "gold tier" alone read as a second value tier.
+    /// The sentence names the retention policy's tier.
+    /// </summary>
+    [Fact]
+    public async Task the_reason_for_the_offer_names_the_retention_tier_not_the_value_tier()
+    {
+        var alpha = await RetentionClients.Alpha(retention.Host);
+        await RetentionClients.RequestCancellation(retention.Host, alpha);
+
+        var decision = await RetentionClients.Decision(retention.Host, alpha);
+
+        // As above: a current value of 18,181.82 is in the gold tier (5,000..20,000): 18,181.82 x 20% x 60% = 2,181.82.
+        decision["why"]!.GetValue<string>().ShouldBe("Offer 2,181.82 to keep the client: the client is in the gold retention tier " +
+            "(current value from 5,000), whose rule is to offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0).");
+    }
+
     [Fact]
     public async Task asking_again_while_an_offer_runs_gets_no_second_offer_and_the_desk_is_shown_the_running_one()
     {

@@ -1,7 +1,7 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
 import { h, amount, count, day, label, whenUtc, clearError, showError, announce } from "./ui.js";
-import { counted, matchingSeals } from "./words.js";
+import { codeLabel, counted, matchingSeals } from "./words.js";
 
 export async function showValueAt(form) {
   clearError();
@@ -82,8 +82,9 @@ function showHistory(first, asked, asOf, url) {
     ? `Value after each touchpoint under ${asked.formula}`
     : "Value after each touchpoint under the formula in force when it was recorded";
   const points = [], rows = [];
-  const row = p => h("tr", {},
-    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", {}, p.type),
+  // The touchpoint said as on the desk's timeline ("Retention offer made"), its code kept in data-type and a title.
+  const row = p => h("tr", { "data-type": p.type },
+    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", { title: p.type }, codeLabel(p.type)),
     h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
     h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
   const body = h("tbody");
@@ -119,7 +120,7 @@ function showHistory(first, asked, asOf, url) {
   });
   document.getElementById("audit-history").replaceChildren(h("table", {},
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Value tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
     body), shown, more);
   add(first.points);
   offerMore();

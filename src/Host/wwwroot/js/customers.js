@@ -19,8 +19,8 @@ let openName = null;   // the retention panel's questions name the client
 let pagesShown = 1;
 const more = document.getElementById("timeline-more");
 more.addEventListener("click", showEarlier);
-installWorkList(id => openCustomer(id));
-installSearch(id => openCustomer(id));
+installWorkList(openCustomer);
+installSearch(openCustomer);
 document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
   clearError();
@@ -28,11 +28,13 @@ document.getElementById("refresh").addEventListener("click", async () => {
   announce("Refreshed.");
 });
 
-async function openCustomer(id) {
+/** name: the customer's as listed where it was picked, said while its record is read (opened from an address: the id). */
+async function openCustomer(id, name = null) {
+  const called = name ?? id;
   openId = id;
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
-  announce(`Opening ${id}…`);
+  announce(`Opening ${called}…`);
   markFound(id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
@@ -43,7 +45,7 @@ async function openCustomer(id) {
   more.hidden = true;
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;
-  document.getElementById("customer-title").textContent = `Opening ${id}…`;
+  document.getElementById("customer-title").textContent = `Opening ${called}…`;
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
@@ -59,7 +61,7 @@ async function openCustomer(id) {
     announce(`${profile.name ?? id} is open.`);
   } catch (error) {
     announce("");
-    showError(error, `Opening ${id}`);
+    showError(error, `Opening ${called}`);
     if (openId === id) closeCustomer();
   }
 }

@@ -3,7 +3,7 @@
 import { h, amount, count, figureOf, label, when } from "./ui.js";
 import { outcomes } from "./outcomes.js";
 import { countdown, hasLapsed } from "./offer-clock.js";
-import { codeWords, inputLabel } from "./words.js";
+import { codeWords, inputLabel, ruleWords } from "./words.js";
 
 /**
  * The panel's content for a pending cancellation, by the service's decision. panel: { onRecorded (after
@@ -103,6 +103,6 @@ function inputs(rule, values, sum = null) {
   if (!values || Object.keys(values).length === 0) return "";
   return h("details", {}, h("summary", {}, sum?.summary ?? "Inputs of the decision"),
     sum?.words ?? "",
-    rule ? h("p", { class: "rule" }, h("strong", {}, "Retention rule: "), rule) : "",
+    rule ? h("p", { class: "rule", title: rule }, h("strong", {}, "Retention rule: "), ruleWords(rule)) : "",
     h("dl", { class: "inputs" }, Object.entries(values).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, figureOf(k, v))])));
 }

@@ -62,11 +62,16 @@ function showSegments({ analysis: a }) {
 
 function quadrant(q, title, advice) {
   if (!q) return h("div", { class: "quadrant" }, h("h3", {}, title), h("p", { class: "muted" }, "not reported"));
-  const more = q.customerIds.length - ShownIds;
+  const more = q.customers.length - ShownIds;
   return h("div", { class: "quadrant", "data-quadrant": q.name },
     h("h3", {}, title, h("span", { class: "muted" }, ` – ${advice}`)),
     h("p", { class: "figure" }, counted(q.count, "customer")),
     h("p", {}, `current ${amount(q.totalCurrentValue)} · potential ${amount(q.totalPotentialValue)}`),
-    h("ul", {}, q.customerIds.slice(0, ShownIds).map(id => h("li", {}, h("a", { href: `index.html#customer=${encodeURIComponent(id)}` }, id))),
+    h("ul", {}, q.customers.slice(0, ShownIds).map(member),
       more > 0 ? h("li", { class: "muted" }, `and ${count(more)} more`) : ""));
 }
+
+// Each customer by name (its id for a record without one), the id after it, smaller: the name is what a manager knows, the id what the audit page asks for.
+const member = ({ customerId, name }) => h("li", { "data-customer": customerId },
+  h("a", { href: `index.html#customer=${encodeURIComponent(customerId)}` }, name ?? customerId),
+  name ? h("span", { class: "muted customer-id" }, ` ${customerId}`) : "");

@@ -23,7 +23,7 @@ export async function showDiff(run) {
     `${count(diff.changed)} of ${counted(diff.customers, "customer")} ${diff.changed === 1 ? "differs" : "differ"} from the live values (${run.liveFormula}), ${count(diff.tierChanges)} ${diff.tierChanges === 1 ? "changes" : "change"} value tier. The largest differences:`;
   document.getElementById("replay-diff").replaceChildren(h("table", {},
     h("caption", {}, `Current value under ${diff.formula} against the live values`),
-    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Tier"].map(t => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Value tier"].map(t => h("th", { scope: "col" }, t)))),
     h("tbody", {}, diff.items.map(row))));
   showRest();
 }
@@ -66,7 +66,9 @@ function showRest() {
 
 const page = (run, number) => getJson(`/api/replays/${encodeURIComponent(run.id)}/diff?page=${number}&pageSize=${PageSize}`);
 
+// The customer by name, its id under it, smaller (the id is what the audit form asks for); a record without a name by its id.
 const row = item => h("tr", { "data-customer": item.customerId },
-  h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, item.customerId)),
+  h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, item.name ?? item.customerId),
+    item.name ? h("span", { class: "muted customer-id" }, item.customerId) : ""),
   h("td", { class: "number" }, amount(item.replayed)), h("td", { class: "number" }, amount(item.against)),
   h("td", { class: "number" }, amount(item.difference)), h("td", {}, item.tierChanged ? `${item.againstTier} → ${item.replayedTier}` : item.replayedTier));

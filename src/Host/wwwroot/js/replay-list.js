@@ -2,7 +2,7 @@
 // go with it): a page at a time, "Show N more" adding the next one, so that the oldest can be reached too.
 import { getJson, deleteResource } from "./api.js";
 import { h, count, day, clearError, announce, showError } from "./ui.js";
-import { counted } from "./words.js";
+import { codeWords, counted } from "./words.js";
 import { showDiff } from "./replay-diff.js";
 
 const PageSize = 10;
@@ -65,7 +65,7 @@ function showCount() {
 }
 
 const entry = run => h("li", { "data-replay": run.id },
-  `${run.formula} as of ${day(run.asOf)}: ${run.state}, ${count(run.eventsDone)} of ${counted(run.eventsTotal, "touchpoint")} `,
+  `${run.formula} as of ${day(run.asOf)}: ${codeWords(run.state)}, ${count(run.eventsDone)} of ${counted(run.eventsTotal, "touchpoint")} `,
   run.state === "completed"
     ? h("button", { type: "button", class: "link", "aria-label": `Differences of ${run.formula} as of ${day(run.asOf)}`, onclick: () => reopen(run).catch(error => showError(error, "Differences")) }, "Differences")
     : "",

@@ -1,6 +1,6 @@
 // Formula versions and replays of every customer under one, for the audit page.
 import { getJson, postJson } from "./api.js";
-import { h, count, clearError, announce } from "./ui.js";
+import { h, count, label, clearError, announce } from "./ui.js";
 import { counted } from "./words.js";
 import { showDiff, clearDiff } from "./replay-diff.js";
 import { showReplays } from "./replay-list.js";
@@ -21,12 +21,12 @@ export async function loadFormulas(chosen) {
   }
 }
 
-/** One field per parameter of the chosen formula; one left empty is estimated per customer. */
+/** One field per parameter of the chosen formula, named in words ("Average order value"; the code is the field's name); one left empty is estimated per customer. */
 export function showParameters() {
   const name = document.getElementById("new-formula").value;
   const parameters = catalog.find(f => f.name === name)?.parameters ?? [];
   document.getElementById("new-parameters").replaceChildren(...parameters.flatMap(p => [
-    h("label", { for: `parameter-${p}` }, p),
+    h("label", { for: `parameter-${p}` }, label(p)),
     h("input", { id: `parameter-${p}`, name: p, type: "number", step: "any", placeholder: "estimated per customer" })]));
 }
 

@@ -17,7 +17,7 @@ let openId = null;
 let searches = 0;
 let current = null;   // { text, pages, total } of the search shown
 
-/** Opening a customer found calls open(id). */
+/** Opening a customer found calls open(id, name). */
 export function installSearch(opener) {
   open = opener;
   form.addEventListener("submit", event => { event.preventDefault(); search(input.value.trim()); });
@@ -79,7 +79,7 @@ const page = (text, number) =>
 
 function entry(customer) {
   return h("li", {},
-    h("button", { type: "button", class: "result", "data-id": customer.customerId, onclick: () => open(customer.customerId) },
+    h("button", { type: "button", class: "result", "data-id": customer.customerId, onclick: () => open(customer.customerId, customer.name) },
       h("span", { class: "name" }, customer.name ?? customer.customerId),
       h("span", { class: "muted" }, `${customer.email ?? "no email"} · ${codeWords(customer.state)}`)));
 }

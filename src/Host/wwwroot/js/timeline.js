@@ -1,7 +1,7 @@
 // The customer's timeline: newest or oldest first, filtered by touchpoint type. A customer may have
 // tens of thousands of touchpoints: the latest page is read first, and earlier ones on demand.
 import { h, amount, count, figureOf, label, when } from "./ui.js";
-import { codeLabel, codeWords, counted, inputLabel } from "./words.js";
+import { codeLabel, codeWords, counted, inputLabel, ruleWords } from "./words.js";
 
 // Fields every entry has; the others are the touchpoint's own and are listed as its details.
 const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"]);
@@ -120,6 +120,7 @@ function show(name, value) {
   if (typeof value === "number") return figureOf(name, value);
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "string" && /^\d{4}-\d\d-\d\dT/.test(value)) return when(value);
+  if (name === "rule") return ruleWords(value);
   if (typeof value === "object") return JSON.stringify(value);
   return value;
 }

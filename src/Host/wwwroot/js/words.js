@@ -21,3 +21,18 @@ export const inputLabel = name => /^tier[A-Z]/.test(name) ? `Retention ${label(n
 /** "1 sealed event matches its seal", "3 sealed events match their seals": the verb and pronoun agree with the count. */
 export const matchingSeals = (n, noun = "sealed event") =>
   n === 1 ? `${counted(n, noun)} matches its seal` : `${counted(n, noun)} match their seals`;
+
+// The no-offer rules' codes (docs/retention.md, "The policy") in words; an offer's rule is a sentence already.
+const NoOfferRules = {
+  "negative-value": "no offer to a client who costs more than it brings",
+  "below-minimum": "no offer below the minimum current value",
+  "no-tier": "no offer below the lowest retention tier",
+  "no-margin": "no offer when no margin is expected",
+  "value-unavailable": "no offer while the client's value cannot be computed",
+};
+
+/** A retention rule for people: "negative-value (formula retention-ltv@0)" reads "no offer to a client who costs more than it brings (formula retention-ltv@0)". */
+export const ruleWords = rule => {
+  const [, code, formula] = /^([a-z]+(?:-[a-z]+)*)((?: \(formula [^)]*\))?)$/.exec(rule ?? "") ?? [];
+  return code ? `${NoOfferRules[code] ?? codeWords(code)}${formula}` : rule ?? "";
+};

@@ -19,7 +19,7 @@ let openId = null;
 let readings = 0;
 let inFlight = 0;
 
-/** Opening a client from the list calls open(id); "Show more" reads the next page. */
+/** Opening a client from the list calls open(id, name); "Show more" reads the next page. */
 export function installWorkList(opener) {
   open = opener;
   more.addEventListener("click", showMore);
@@ -90,7 +90,7 @@ function show(answers) {
   const at = before.indexOf(document.activeElement);
   const focused = at >= 0 ? document.activeElement.dataset.id : null;
   items.replaceChildren(...listed.map(item => h("li", {},
-    h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId) },
+    h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId, item.name) },
       h("span", { class: "name" }, item.name ?? item.customerId),
       h("span", { class: "muted" }, entryText(item))))));
   markCurrent(items, openId);
