@@ -43,6 +43,27 @@ public static class Daemon
     /// </summary>
     public static async Task ResetAllData(this Alba.IAlbaHost host)
     {
+        // The truncations can meet the host's own start-up work (its agents' first statements) in a
+        // deadlock; PostgreSQL then cancels one side, here the reset: it is simply done again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ResetOnce(host);
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && IsDeadlock(e))
+            {
+                await Task.Delay(200 * attempt);
+            }
+        }
+    }
+
+    private static bool IsDeadlock(Exception? e) =>
+        e is not null && (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected } || IsDeadlock(e.InnerException));
+
+    private static async Task ResetOnce(Alba.IAlbaHost host)
+    {
         await host.ResetAllMartenDataAsync();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await using var session = store.LightweightSession();
