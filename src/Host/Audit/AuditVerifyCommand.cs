@@ -30,7 +30,7 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
         if (input.AnchorFlag is { } file && !AnchorFile.TryRead(file, host.Services.GetRequiredService<SealDigests>(), out anchor)) return false;
 
         LogAuditReport report = null!;
-        await AnsiConsole.Progress()
+        await VerbProgress.Bars()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress => report = await host.Services.GetRequiredService<LogAudit>().VerifyAsync(new Bars(progress), CancellationToken.None));
 

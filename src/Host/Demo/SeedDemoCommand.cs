@@ -76,7 +76,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         var generator = new DemoCustomerGenerator(new Faker("en") { Random = new Randomizer(started.Seed) }, end.AddYears(-3), end);
         var stored = new StoredTouchpoints();
 
-        await AnsiConsole.Progress()
+        await VerbProgress.Bars()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
@@ -100,7 +100,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         if (stored.Repeated > 0)
             AnsiConsole.MarkupLine($"[grey]Of these, {stored.Appended:N0} were appended now and {stored.Repeated:N0} had been stored by the interrupted seeding.[/]");
 
-        await AnsiConsole.Status().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
+        await VerbProgress.Spinner().StartAsync("Fitting the portfolio model (BG/NBD, Gamma-Gamma, retention, benchmarks)...",
             _ => host.Services.GetRequiredService<PortfolioRefit>().RunAsync(null, AppendContext.OfCommand("seed-demo"), CancellationToken.None));
         AnsiConsole.MarkupLine("[green]Portfolio model fitted.[/]");
         await DemoSeeding.RecordAsync(store, new DemoSeedingFinished(DateTimeOffset.UtcNow), CancellationToken.None);

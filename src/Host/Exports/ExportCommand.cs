@@ -68,7 +68,7 @@ public class ExportCommand : DataVerb<ExportInput>
             await using (var file = File.Create(partial))
             {
                 var output = PipeWriter.Create(file, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-                await AnsiConsole.Progress()
+                await VerbProgress.Bars()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .StartAsync(async progress =>
                     {

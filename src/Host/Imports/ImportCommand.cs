@@ -28,7 +28,7 @@ public class ImportCommand : DataVerb<ImportInput>
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
         ImportReport report = null!;
-        await AnsiConsole.Progress()
+        await VerbProgress.Bars()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
             {

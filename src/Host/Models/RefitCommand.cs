@@ -32,7 +32,7 @@ public class RefitCommand : DataVerb<RefitInput>
             return CommandFailure.Report("clv-refit", $"--as-of: '{given}' {future}; a model is fitted as of today or an earlier date");
         if (asOf > now) asOf = now;
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
-        var fitted = await AnsiConsole.Status().StartAsync("Fitting the portfolio model over the event log...",
+        var fitted = await VerbProgress.Spinner().StartAsync("Fitting the portfolio model over the event log...",
             _ => refit.RunAsync(asOf, AppendContext.OfCommand("clv-refit"), CancellationToken.None));
         var m = fitted.Model;
         AnsiConsole.MarkupLine($"[green]Fitted over {fitted.Customers:N0} customers as of {fitted.AsOf:yyyy-MM-dd}[/]: " +

@@ -42,7 +42,7 @@ public class RebuildCommand : DataVerb<RebuildInput>
         {
             if (await rebuilder.BeginAsync(projection, CancellationToken.None) is not { } started)
                 return Fail(AlreadyRebuilding(projection));
-            await AnsiConsole.Progress()
+            await VerbProgress.Bars()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async progress =>
                 {

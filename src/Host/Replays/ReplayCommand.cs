@@ -41,7 +41,7 @@ public class ReplayCommand : DataVerb<ReplayInput>
         await session.SaveChangesAsync();
         var engine = host.Services.GetRequiredService<ReplayEngine>();
         var clock = host.Services.GetRequiredService<TimeProvider>();
-        await AnsiConsole.Progress()
+        await VerbProgress.Bars()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
