@@ -93,6 +93,43 @@ public class when_answers_come_back_out_of_order(BrowserFixture app)
         });
     }
 
+    [Fact]
+    public async Task an_outcome_recorded_while_the_client_still_opens_keeps_its_word_on_the_status_line()
+    {
+        var timelineHeld = new TaskCompletionSource();
+        await app.WithDesk(nameof(an_outcome_recorded_while_the_client_still_opens_keeps_its_word_on_the_status_line), async desk =>
+        {
+            // Nothing is recorded: the outcome is answered here, and the panel read again after it shows the client retained.
+            var recorded = false;
+            await desk.Page.RouteAsync("**/api/touchpoints", async route =>
+            {
+                recorded = true;
+                await route.FulfillAsync(new() { Status = 204 });
+            });
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/retention", route =>
+                route.FulfillAsync(FakeAnswers.Retention(ScenarioData.Gamma, recorded ? null : "offer-made")));
+            // The open's first reading of the timeline comes back only once the outcome is recorded: the open ends last.
+            var timelineReads = 0;
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/timeline*", async route =>
+            {
+                if (Interlocked.Increment(ref timelineReads) == 1) await timelineHeld.Task;
+                await route.ContinueAsync();
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Search(ScenarioData.GammaName);
+            await desk.Results.GetByRole(AriaRole.Button).First.ClickAsync();
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer");
+
+            await desk.Record("Accept offer");
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Offer accepted.");
+            timelineHeld.SetResult();
+            await Expect(desk.TimelineEntries.First).ToBeVisibleAsync();
+            await desk.Page.WaitForTimeoutAsync(1_000);
+
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Offer accepted.");
+        });
+    }
+
     private static RouteFulfillOptions WorkList(string[] ids) => FakeAnswers.Json(new JsonObject
     {
         ["page"] = 1, ["pageSize"] = 50, ["total"] = ids.Length,

@@ -1,6 +1,6 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, count, showError, clearError, announce, installKeyDialog } from "./ui.js";
+import { h, count, showError, clearError, announce, announceAfter, installKeyDialog } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { codeLabel } from "./words.js";
 import { showValue, showEarlierValues } from "./value.js";
@@ -34,7 +34,8 @@ async function openCustomer(id, name = null) {
   openId = id;
   history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
-  announce(`Opening ${called}…`);
+  const opening = `Opening ${called}…`;
+  announce(opening);
   markFound(id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
@@ -45,7 +46,7 @@ async function openCustomer(id, name = null) {
   more.hidden = true;
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;
-  document.getElementById("customer-title").textContent = `Opening ${called}…`;
+  document.getElementById("customer-title").textContent = opening;
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
@@ -58,9 +59,9 @@ async function openCustomer(id, name = null) {
     await refresh(id);
     // Scrolled into view with the keyboard: at 200% zoom the customer is below the lists, out of sight.
     if (!movedOnFrom(id)) document.getElementById("customer").focus();
-    announce(`${profile.name ?? id} is open.`);
+    announceAfter(opening, `${profile.name ?? id} is open.`);
   } catch (error) {
-    announce("");
+    announceAfter(opening, "");
     showError(error, `Opening ${called}`);
     if (openId === id) closeCustomer();
   }

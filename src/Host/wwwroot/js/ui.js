@@ -86,6 +86,14 @@ export function arrowKeys(list, { before = () => null, after = () => null } = {}
 /** A polite message for screen readers and sighted users alike (loading, saved, ...). */
 export function announce(text) { document.getElementById("status").textContent = text; }
 
+/**
+ * Replaces a message said earlier ("Opening …") with what came of it, unless something else was
+ * said meanwhile: an outcome recorded while a client still opens keeps its word on the line.
+ */
+export function announceAfter(earlier, text) {
+  if (document.getElementById("status").textContent === earlier) announce(text);
+}
+
 window.addEventListener("eventcrm:busy", event =>
   announce(`The service is unavailable for a moment: asking again in ${event.detail.seconds} s…`));
 window.addEventListener("eventcrm:answered", () => announce("The service answers again."));
