@@ -43,8 +43,12 @@ public static class ValueQuadrants
             (false, false) => ValueQuadrantNames.LowValueLowPotential,
         };
 
-    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> members) => new(
-        name, members.Count,
-        members.Sum(c => c.CurrentValue), members.Sum(c => c.PotentialValue),
-        members.Select(c => c.CustomerId).ToList(), members.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
+    /// <summary>Its customers worth most now first (then most to win, then by id): a page showing the first few shows those that matter most.</summary>
+    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> members)
+    {
+        var ranked = members.OrderByDescending(c => c.CurrentValue).ThenByDescending(c => c.PotentialValue)
+            .ThenBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
+        return new(name, ranked.Count, ranked.Sum(c => c.CurrentValue), ranked.Sum(c => c.PotentialValue),
+            ranked.Select(c => c.CustomerId).ToList(), ranked.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
+    }
 }

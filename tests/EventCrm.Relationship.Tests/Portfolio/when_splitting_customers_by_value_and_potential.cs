@@ -61,11 +61,45 @@ public class when_splitting_customers_by_value_and_potential
         ]);
 
         quadrants.CurrentValueThreshold.ShouldBe(30m);
-        // 30 + 30 + 30 + 50 = 140 current, 4 x 5 = 20 potential
-        Summary(quadrants[HighValueHighPotential]).ShouldBe((4, 140m, 20m, "b c d e"));
+        // 30 + 30 + 30 + 50 = 140 current, 4 x 5 = 20 potential; e (50) first, the three tied at 30 by id
+        Summary(quadrants[HighValueHighPotential]).ShouldBe((4, 140m, 20m, "e b c d"));
         Summary(quadrants[LowValueHighPotential]).ShouldBe((1, 10m, 5m, "a"));
         quadrants[HighValueLowPotential].Count.ShouldBe(0);
         quadrants[LowValueLowPotential].Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void a_quadrant_lists_the_customers_worth_most_now_first_then_those_with_most_to_win()
+    {
+        // current 90, 70, 70, 70, 10, 5: median (70 + 70) / 2 = 70; potential 1 everywhere: all high on potential
+        var quadrants = ValueQuadrants.Of(
+        [
+            Customer("a") with { CurrentValue = 70m, PotentialValue = 1m },
+            Customer("b") with { CurrentValue = 70m, PotentialValue = 1m },
+            Customer("c") with { CurrentValue = 70m, PotentialValue = 1m },
+            Customer("d") with { CurrentValue = 90m, PotentialValue = 1m },
+            Customer("e") with { CurrentValue = 5m, PotentialValue = 1m },
+            Customer("f") with { CurrentValue = 10m, PotentialValue = 1m },
+        ]);
+
+        // high value: d (90), then a, b, c tied at 70 and 1, by id
+        quadrants[HighValueHighPotential].CustomerIds.ShouldBe(["d", "a", "b", "c"]);
+        quadrants[HighValueHighPotential].Customers.Select(c => c.CustomerId).ShouldBe(["d", "a", "b", "c"]);
+        quadrants[LowValueHighPotential].CustomerIds.ShouldBe(["f", "e"]);
+    }
+
+    [Fact]
+    public void at_equal_value_the_one_with_more_to_win_comes_first()
+    {
+        var quadrants = ValueQuadrants.Of(
+        [
+            Customer("a") with { CurrentValue = 50m, PotentialValue = 30m },
+            Customer("b") with { CurrentValue = 50m, PotentialValue = 40m },
+            Customer("c") with { CurrentValue = 50m, PotentialValue = 35m },
+        ]);
+
+        // medians: current 50 (all high), potential 35: b (40) and c (35) high, a low
+        quadrants[HighValueHighPotential].CustomerIds.ShouldBe(["b", "c"]);
     }
 
     [Fact]

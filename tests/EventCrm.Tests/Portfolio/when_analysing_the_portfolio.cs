@@ -45,12 +45,13 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
     {
         var segments = (await portfolio.Host.GetJson("/api/portfolio/segments"))["analysis"]!;
 
-        // The quadrants as above, the members in id order (as customerIds), each with the name it signed up with.
+        // The quadrants as above, the members worth most now first (as customerIds: B > A > C, then E > D at 0),
+        // each with the name it signed up with.
         var quadrants = segments["quadrants"]!.AsArray().ToDictionary(q => q!["name"]!.GetValue<string>(), q => q!);
         string Members(string quadrant) => string.Join(", ", quadrants[quadrant]["customers"]!.AsArray()
             .Select(c => $"{c!["customerId"]!.GetValue<string>()} {c["name"]!.GetValue<string>()}"));
-        Members("high-value-high-potential").ShouldBe("A Ann Able, B Bob Best, C Cid Cole");
-        Members("low-value-high-potential").ShouldBe("D Dan Dale, E Eve Eden");
+        Members("high-value-high-potential").ShouldBe("B Bob Best, A Ann Able, C Cid Cole");
+        Members("low-value-high-potential").ShouldBe("E Eve Eden, D Dan Dale");
         quadrants["low-value-low-potential"]["customers"]!.AsArray().ShouldBeEmpty();
     }
 
