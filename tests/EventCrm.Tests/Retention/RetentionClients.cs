@@ -39,6 +39,16 @@ public static class RetentionClients
         return id;
     }
 
+    /// <summary>Alpha asks to cancel and is made an offer: its id and the offer's.</summary>
+    public static async Task<(string Customer, string OfferId)> AlphaWithAnOffer(IAlbaHost host)
+    {
+        var alpha = await Alpha(host);
+        await RequestCancellation(host, alpha);
+        var decision = await Decision(host, alpha);
+        decision["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        return (alpha, decision["offer"]!["offerId"]!.GetValue<string>());
+    }
+
     public static Task RequestCancellation(IAlbaHost host, string customerId) =>
         host.PostTouchpoints(CancellationRequest(customerId, DateTimeOffset.UtcNow.AddMinutes(-1)));
 

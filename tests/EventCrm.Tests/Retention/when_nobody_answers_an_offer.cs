@@ -40,7 +40,7 @@ public class when_nobody_answers_an_offer
     public async Task a_client_who_left_and_came_back_while_the_offer_ran_is_not_churned_by_its_end()
     {
         await using var host = await AppFixture.StartHost(Schema, ShortLifetime);
-        var alpha = await AlphaWithAnOffer(host);
+        var (alpha, _) = await RetentionClients.AlphaWithAnOffer(host);
 
         // The desk records that the client left without answering; a week later (in business time,
         // within the offer's six seconds here) the client buys again.
@@ -58,7 +58,7 @@ public class when_nobody_answers_an_offer
     public async Task an_offer_that_ends_after_a_second_request_dated_ahead_of_the_desks_clock_churns_the_client_after_that_request()
     {
         await using var host = await AppFixture.StartHost(Schema, ShortLifetime);
-        var alpha = await AlphaWithAnOffer(host);
+        var (alpha, _) = await RetentionClients.AlphaWithAnOffer(host);
 
         // Asked again while the offer runs, by a sender whose clock runs four minutes ahead.
         var again = DateTimeOffset.UtcNow.AddMinutes(4);
@@ -83,8 +83,7 @@ public class when_nobody_answers_an_offer
             services.AddSingleton<TimeProvider>(clock);
             services.AddSingleton<ILoggerProvider>(logs);
         });
-        var alpha = await AlphaWithAnOffer(host);
-        var offer = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        var (alpha, offer) = await RetentionClients.AlphaWithAnOffer(host);
         clock.Offset = TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1);
 
         var again = Touchpoint.CancellationRequest(alpha, clock.GetUtcNow());
@@ -102,8 +101,7 @@ public class when_nobody_answers_an_offer
         // offer stays in the profile. Eight days later (the Host's clock) the client asks to cancel again.
         var clock = new ShiftedClock();
         await using var host = await AppFixture.StartHost(Schema, services => services.AddSingleton<TimeProvider>(clock));
-        var alpha = await AlphaWithAnOffer(host);
-        var first = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        var (alpha, first) = await RetentionClients.AlphaWithAnOffer(host);
         await host.PostTouchpoints(Touchpoint.Of("churned", alpha, DateTimeOffset.UtcNow, new { reason = "went to a competitor" }));
         await host.PostTouchpoints(Touchpoint.Purchase(alpha, DateTimeOffset.UtcNow.AddSeconds(1), amount: 500m, margin: 200m));
         clock.Offset = TimeSpan.FromDays(8);
@@ -128,7 +126,7 @@ public class when_nobody_answers_an_offer
         // (the Host's clock) Bravo asks to cancel, then Alpha again: both get an offer, Bravo's ends first.
         var clock = new ShiftedClock();
         await using var host = await AppFixture.StartHost(Schema, services => services.AddSingleton<TimeProvider>(clock));
-        var alpha = await AlphaWithAnOffer(host);
+        var (alpha, _) = await RetentionClients.AlphaWithAnOffer(host);
         await host.PostTouchpoints(Touchpoint.Of("churned", alpha, DateTimeOffset.UtcNow, new { reason = "went to a competitor" }));
         await host.PostTouchpoints(Touchpoint.Purchase(alpha, DateTimeOffset.UtcNow.AddSeconds(1), amount: 500m, margin: 200m));
         var bravo = await RetentionClients.Alpha(host);
@@ -157,14 +155,5 @@ public class when_nobody_answers_an_offer
             entries = (await host.TimelineEntries(customerId)).Select(e => e!).ToArray();
         } while (entries.All(e => e["type"]!.GetValue<string>() != "churned") && DateTime.UtcNow < deadline);
         return entries;
-    }
-
-    /// <summary>Client Alpha, worth an offer, asks to cancel and gets one.</summary>
-    private static async Task<string> AlphaWithAnOffer(Alba.IAlbaHost host)
-    {
-        var alpha = await RetentionClients.Alpha(host);
-        await RetentionClients.RequestCancellation(host, alpha);
-        (await RetentionClients.Decision(host, alpha))["decision"]!.GetValue<string>().ShouldBe("offer-made");
-        return alpha;
     }
 }

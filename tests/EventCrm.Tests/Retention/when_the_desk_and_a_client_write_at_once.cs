@@ -23,9 +23,7 @@ public class when_the_desk_and_a_client_write_at_once
         var logs = new CapturedLogs();
         await using var host = await AppFixture.StartHost(Schema, logs);
         await host.ResetAllData();
-        var alpha = await RetentionClients.Alpha(host);
-        await RetentionClients.RequestCancellation(host, alpha);
-        var offerId = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        var (alpha, offerId) = await RetentionClients.AlphaWithAnOffer(host);
         var desk = host.Services.GetRequiredService<RetentionDesk>();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var mark = logs.Mark();

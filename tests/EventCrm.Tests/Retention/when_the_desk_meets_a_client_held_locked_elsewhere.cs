@@ -26,9 +26,7 @@ public class when_the_desk_meets_a_client_held_locked_elsewhere
         var logs = new CapturedLogs();
         await using var host = await AppFixture.StartHost(Schema, logs);
         await host.ResetAllData();
-        var alpha = await RetentionClients.Alpha(host);
-        await RetentionClients.RequestCancellation(host, alpha);
-        var offerId = (await RetentionClients.Decision(host, alpha))["offer"]!["offerId"]!.GetValue<string>();
+        var (alpha, offerId) = await RetentionClients.AlphaWithAnOffer(host);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var before = await Events(store, alpha);
 
