@@ -18,7 +18,7 @@ public static class CustomerIndexes
     public static StoreOptions IndexCustomerProfiles(this StoreOptions opts)
     {
         // Trusted since PostgreSQL 13: the database's owner may create it, no superuser needed.
-        opts.Storage.ExtendedSchemaObjects.Add(new Extension(Trigrams));
+        opts.Storage.ExtendedSchemaObjects.Add(new TrigramExtension());
         var profiles = opts.Schema.For<CustomerProfile>();
         // SearchText.Contains(term) is "d.search_text LIKE $1": a trigram GIN index answers it; a
         // b-tree on the column (Marten's default for a duplicated field) never could.

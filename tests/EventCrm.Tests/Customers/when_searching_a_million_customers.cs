@@ -30,10 +30,13 @@ public sealed class ManyProfilesHost() : ProcessSchemaHost("eventcrm_many_profil
                    1, 'EventCrm.Projections.Customers.CustomerProfile', lower(name || ' ' || email)
             from (select i, 'Name' || i || ' Family' || (i % 997) as name, 'person' || i || '@example.com' as email,
                          case when i % 200 = 0 then 'cancellation-requested' else 'active' end as state
-                  from generate_series(1, {Profiles}) i) p;
-            analyze {Schema}.mt_doc_customerprofile;
+                  from generate_series(1, {Profiles}) i) p
             """, connection);
         await load.ExecuteNonQueryAsync();
+        // As autovacuum leaves a table that has settled: statistics, and the trigram index's pending list
+        // merged (while it is long, the planner rightly prices the index higher, and may walk the name index instead).
+        await using var vacuum = new NpgsqlCommand($"vacuum analyze {Schema}.mt_doc_customerprofile", connection);
+        await vacuum.ExecuteNonQueryAsync();
     }
 }
 
@@ -50,7 +53,7 @@ public class when_searching_a_million_customers(ManyProfilesHost many) : IClassF
 
         var (pagePlan, countPlan) = (await PlanOf(page), await PlanOf(count));
 
-        IndexesRead(pagePlan).ShouldBe(["mt_doc_customerprofile_idx_search_text"]);
+        IndexesRead(pagePlan).ShouldBe(["mt_doc_customerprofile_idx_search_text"], pagePlan.ToJsonString());
         TablesScanned(pagePlan).ShouldBeEmpty();
         IndexesRead(countPlan).ShouldBe(["mt_doc_customerprofile_idx_search_text"]);
         TablesScanned(countPlan).ShouldBeEmpty();
