@@ -43,7 +43,7 @@ public sealed class ManyProfilesHost() : ProcessSchemaHost("eventcrm_many_profil
 public class when_searching_a_million_customers(ManyProfilesHost many) : IClassFixture<ManyProfilesHost>
 {
     [Fact]
-    public async Task a_search_reads_the_trigram_index_for_its_page_and_its_count()
+    public async Task a_search_counts_its_matches_from_the_trigram_index_and_reads_its_page_from_an_index()
     {
         await using var session = many.Store.QuerySession();
         // "person4242" is in the emails of 4242 and 42420 to 42429: 11 of 50,000. (A term matching hundreds, as
@@ -53,8 +53,11 @@ public class when_searching_a_million_customers(ManyProfilesHost many) : IClassF
 
         var (pagePlan, countPlan) = (await PlanOf(page), await PlanOf(count));
 
-        IndexesRead(pagePlan).ShouldBe(["mt_doc_customerprofile_idx_search_text"], pagePlan.ToJsonString());
-        TablesScanned(pagePlan).ShouldBeEmpty();
+        // The page may come from either index: the planner's guess of how many match a rare term (from
+        // a sample of the table) sometimes makes the name order look cheaper (docs/scaling.md, section 3).
+        IndexesRead(pagePlan).ShouldNotBeEmpty();
+        TablesScanned(pagePlan).ShouldBeEmpty(pagePlan.ToJsonString());
+        // The count has no order to follow: the trigram index or the whole table.
         IndexesRead(countPlan).ShouldBe(["mt_doc_customerprofile_idx_search_text"]);
         TablesScanned(countPlan).ShouldBeEmpty();
         Nodes(countPlan).Single(n => n["Node Type"]!.GetValue<string>() == "Bitmap Heap Scan")["Actual Rows"]!.GetValue<double>().ShouldBe(11);
