@@ -38,7 +38,7 @@ public static class SearchCustomersEndpoint
         var skippedInDatabase = databases.TenantIds.Count == 1 ? (pageNumber - 1) * size : 0;
         var answers = await databases.InEachAsync(async session =>
         {
-            var found = await Matching(session, term).Skip(skippedInDatabase).Take(pageNumber * size - skippedInDatabase).ToListAsync(ct);
+            var found = await InNameOrder(Matching(session, term)).Skip(skippedInDatabase).Take(pageNumber * size - skippedInDatabase).ToListAsync(ct);
             return (Found: found, Total: await Matching(session, term).CountAsync(ct));
         });
         var customers = answers.SelectMany(a => a.Found)
@@ -47,10 +47,13 @@ public static class SearchCustomersEndpoint
         return Results.Ok(new CustomerSearchResult(search, pageNumber, size, answers.Sum(a => (long)a.Total), customers));
     }
 
-    private static IQueryable<CustomerProfile> Matching(IQuerySession session, string term)
-    {
-        IQueryable<CustomerProfile> query = session.Query<CustomerProfile>();
-        if (term.Length > 0) query = query.Where(p => p.SearchText.Contains(term));
-        return query.OrderBy(p => p.Name).ThenBy(p => p.Id);
-    }
+    /// <summary>
+    /// The search's filter, counted as it is for the total; <c>when_searching_a_million_customers</c>
+    /// explains exactly these commands against the profile table's indexes (CustomerIndexes).
+    /// </summary>
+    public static IQueryable<CustomerProfile> Matching(IQuerySession session, string term) =>
+        term.Length > 0 ? session.Query<CustomerProfile>().Where(p => p.SearchText.Contains(term)) : session.Query<CustomerProfile>();
+
+    /// <summary>A page's order, read from the index on name and id.</summary>
+    public static IQueryable<CustomerProfile> InNameOrder(IQueryable<CustomerProfile> matching) => matching.OrderBy(p => p.Name).ThenBy(p => p.Id);
 }

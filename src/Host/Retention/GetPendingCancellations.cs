@@ -34,7 +34,7 @@ public static class GetPendingCancellationsEndpoint
 
         var now = clock.GetUtcNow();
         var asking = (await databases.InEachAsync(session =>
-                session.Query<CustomerProfile>().Where(p => p.State == CustomerStates.CancellationRequested).ToListAsync(ct)))
+                AskingToCancel(session).ToListAsync(ct)))
             .SelectMany(profiles => profiles)
             .Select(p => (Profile: p, Lapsing: p.OpenOffers.Where(o => RetentionDesk.StillOpen(o, now)).Select(o => o.ExpiresAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min()))
             .OrderBy(p => p.Lapsing == DateTimeOffset.MaxValue)
@@ -48,6 +48,10 @@ public static class GetPendingCancellationsEndpoint
             if (await PendingOf(profile, databases, ct) is { } item) items.Add(item);
         return Results.Ok(new PendingCancellationsView(pageNumber, size, asking.Count, items));
     }
+
+    /// <summary>The work list's query, answered by the profile table's partial index on the state (CustomerIndexes).</summary>
+    public static IQueryable<CustomerProfile> AskingToCancel(IQuerySession session) =>
+        session.Query<CustomerProfile>().Where(p => p.State == CustomerStates.CancellationRequested);
 
     private static async Task<PendingItemView?> PendingOf(CustomerProfile profile, CustomerDatabases databases, CancellationToken ct)
     {

@@ -9,7 +9,6 @@ public static class CustomersConfiguration
     {
         // Inline: the ingestion path decides on the profile, so it must never lag the stream.
         opts.Projections.Add<CustomerProfileProjection>(ProjectionLifecycle.Inline);
-        opts.Schema.For<CustomerProfile>().Duplicate(p => p.SearchText);
-        return opts;
+        return opts.IndexCustomerProfiles();
     }
 }
