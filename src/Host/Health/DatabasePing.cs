@@ -41,6 +41,12 @@ public static class DatabasePing
             await giveUp.CancelAsync();
             throw new DatabaseDidNotAnswerException(patience);
         }
+        catch (TimeoutException) when (ping.IsCompleted)
+        {
+            // Ended as the patience ran out (a full pool gives up after the connection string's Timeout, 3 s
+            // like the patience): its own answer stands, not a bare timeout that says nothing of the cause.
+            await ping;
+        }
     }
 
     private static async Task EveryDatabase(IDocumentStore store, bool pooled, CancellationToken ct)
