@@ -72,7 +72,11 @@ builder.Services.AddEventCrmFeatures();
 TouchpointAppender.MaxWaitingOf(builder.Configuration);
 // The verbs take no API key: a short one in their environment is the service's business, not theirs.
 if (!DataVerbs.Starts(args)) ApiKeyStore.CheckBootstrapKey(builder.Configuration);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
+    RequestLineAndHeaderLimits.Raise(kestrel.Limits);
+});
 
 // A verb's standard output carries only its results (README, "Command line"), ours and the libraries'
 // alike: what is logged under it (the daemon pausing for a rebuild, say) goes to standard error.
@@ -81,6 +85,7 @@ if (DataVerbs.RunsAVerb(args)) builder.Logging.AddConsole(console => console.Log
 var app = builder.Build();
 
 app.UseSecurityHeaders();
+app.UseRequestLineAndHeaderLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The web page (wwwroot) is public: it asks for an API key and sends it with every API call.

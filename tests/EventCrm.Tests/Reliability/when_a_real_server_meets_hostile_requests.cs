@@ -1,4 +1,5 @@
 using System.Text;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
 using Shouldly;
@@ -7,14 +8,15 @@ namespace EventCrm.Tests.Reliability;
 
 /// <summary>
 /// Issue #6, limits that only a real server enforces (the in-process test server does not): the
-/// 4 MB body limit, whether the length is declared or the body is chunked, and request lines
-/// Kestrel refuses before the application sees them. Then a sample of the fuzzer's requests
+/// 4 MB body limit, whether the length is declared or the body is chunked, the request line and
+/// header limits, and request lines Kestrel refuses before the application sees them. Then a sample of the fuzzer's requests
 /// over real HTTP.
 /// </summary>
 public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITestOutputHelper output) : IClassFixture<KestrelHost>
 {
     private const int OverLimit = 5 * 1024 * 1024;
     private static readonly Dictionary<string, string> AdminJson = new() { [AppFixture.ApiKeyHeader] = AppFixture.AdminKey, ["Content-Type"] = "application/json" };
+    private static readonly Dictionary<string, string> Admin = new() { [AppFixture.ApiKeyHeader] = AppFixture.AdminKey };
 
     /// <summary>A JSON object whose one string is as long as it takes to reach the size, so that every reader reads it all.</summary>
     private static MemoryStream JsonOf(int bytes)
@@ -99,6 +101,54 @@ public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITes
         (await http.GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
     }
 
+    /// <summary>
+    /// "GET " (4) + "/api/customers?search=" (22) + 8,200 letters + " HTTP/1.1\r\n" (11) = 8,237 bytes, the
+    /// query string "?search=" and the letters 8,208 of them. Until 2026-12-06 Kestrel refused it with a bare 414.
+    /// </summary>
+    [Fact]
+    public async Task a_request_line_over_8_kb_is_refused_with_a_414_problem_saying_how_long_it_is()
+    {
+        var answer = await RawHttp.Send(kestrel.Host.Port, "GET", "/api/customers?search=" + new string('a', 8_200), Admin, null);
+
+        answer.Status.ShouldBe(414, answer.Body);
+        ProblemAnswers.NotAProblem(414, answer.MediaType, answer.Body).ShouldBeNull();
+        answer.Body.ShouldContain("The request line is 8,237 bytes, over the 8,192 this service takes; its query string holds 8,208 of them.");
+    }
+
+    /// <summary>8,100 letters make a line of 8,137 bytes: the route reads it and judges the search itself.</summary>
+    [Fact]
+    public async Task a_request_line_just_under_8_kb_reaches_its_route()
+    {
+        var answer = await RawHttp.Send(kestrel.Host.Port, "GET", "/api/customers?search=" + new string('a', 8_100), Admin, null);
+
+        answer.Status.ShouldNotBe(414, answer.Body);
+        answer.Status.ShouldBeLessThan(500, answer.Body);
+    }
+
+    /// <summary>"X-Padding" (9) + ": " + 33,000 bytes + CRLF = 33,013 bytes, over 32,768 on its own.</summary>
+    [Fact]
+    public async Task headers_over_32_kb_are_refused_with_a_431_problem_naming_the_largest()
+    {
+        var answer = await RawHttp.Send(kestrel.Host.Port, "GET", "/api/customers",
+            new Dictionary<string, string>(Admin) { ["X-Padding"] = new string('p', 33_000) }, null);
+
+        answer.Status.ShouldBe(431, answer.Body);
+        ProblemAnswers.NotAProblem(431, answer.MediaType, answer.Body).ShouldBeNull();
+        answer.Body.ShouldContain("over the 32,768 this service takes; the largest is X-Padding (33,013 bytes).");
+    }
+
+    /// <summary>Past Kestrel's own limit, 64 KB, Kestrel refuses the line before any middleware: the documented bare status.</summary>
+    [Fact]
+    public async Task a_request_line_over_64_kb_is_still_refused_by_kestrel_itself()
+    {
+        var answer = await RawHttp.Send(kestrel.Host.Port, "GET", "/api/customers?search=" + new string('a', 70_000), Admin, null);
+
+        answer.Status.ShouldBe(414);
+        answer.Body.ShouldBeEmpty();
+        using var http = kestrel.Client(TimeSpan.FromSeconds(10));
+        (await http.GetAsync("/health")).IsSuccessStatusCode.ShouldBeTrue();
+    }
+
     [Fact]
     public async Task a_sample_of_the_fuzzers_requests_is_refused_the_same_way_over_real_http()
     {
@@ -113,8 +163,8 @@ public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITes
                 using var message = request.ToMessage();
                 using var response = await http.SendAsync(message);
                 var body = await response.Content.ReadAsStringAsync();
-                // Kestrel refuses a request line over 8 KB (414) or headers too large (431) before any middleware runs: a bare status.
-                if (response.StatusCode is System.Net.HttpStatusCode.RequestUriTooLong or System.Net.HttpStatusCode.RequestHeaderFieldsTooLarge) continue;
+                // Kestrel refuses a request line over its own 64 KB before any middleware runs: a bare status.
+                if (response.StatusCode is System.Net.HttpStatusCode.RequestUriTooLong && new Uri(kestrel.Host.BaseAddress, message.RequestUri!).PathAndQuery.Length > RequestLineAndHeaderLimits.KestrelRequestLineBytes) continue;
                 if (ProblemAnswers.NotAProperRefusal(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body) is { } why)
                     failures.Add($"{why} <- {request}");
             }
