@@ -29,7 +29,7 @@ public static class GetSegmentsEndpoint
     public static async Task<PortfolioAnswer<ValueQuadrantAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, ValueQuadrants.Of(snapshot.Customers.Where(c => c.HasEverBeenCustomer())));
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, ValueQuadrants.Summarise(snapshot.Quadrants));
     }
 }
 
