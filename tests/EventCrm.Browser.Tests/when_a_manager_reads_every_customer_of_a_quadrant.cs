@@ -22,7 +22,7 @@ public class when_a_manager_reads_every_customer_of_a_quadrant(BrowserFixture ap
             // A keep-and-grow quadrant of 450 made-up customers, q-001 to q-450 in the service's order; the segments
             // answer names the first five of them, as the service does; the pages are cut from the same list.
             var asked = new List<string>();
-            await desk.Page.RouteAsync("**/api/portfolio/segments", async route =>
+            await desk.Page.RouteAsync("**/api/portfolio/segments?*", async route =>
             {
                 var answer = JsonNode.Parse(await (await route.FetchAsync()).TextAsync())!;
                 var quadrant = answer["analysis"]!["quadrants"]!.AsArray().Single(q => q!["name"]!.GetValue<string>() == "high-value-high-potential")!;

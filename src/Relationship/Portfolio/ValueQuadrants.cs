@@ -25,10 +25,10 @@ public static class ValueQuadrants
             ValueQuadrantNames.All.ToDictionary(name => name, name => Ranked(byQuadrant[name])));
     }
 
-    /// <summary>Each quadrant's count, totals and members, from the ranked quadrants.</summary>
-    public static ValueQuadrantAnalysis Summarise(RankedQuadrants ranked) =>
+    /// <summary>Each quadrant's count and totals over all its customers, listing the first <paramref name="listed"/> of them (all when null).</summary>
+    public static ValueQuadrantAnalysis Summarise(RankedQuadrants ranked, int? listed = null) =>
         new(ranked.CurrentValueThreshold, ranked.PotentialValueThreshold,
-            ValueQuadrantNames.All.Select(name => Summarise(name, ranked.Members[name])).ToList());
+            ValueQuadrantNames.All.Select(name => Summarise(name, ranked.Members[name], listed ?? int.MaxValue)).ToList());
 
     /// <summary>The middle value, or the mean of the two middle values for an even count.</summary>
     private static decimal? Median(IEnumerable<decimal> values)
@@ -53,7 +53,7 @@ public static class ValueQuadrants
         members.OrderByDescending(c => c.CurrentValue).ThenByDescending(c => c.PotentialValue)
             .ThenBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
 
-    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> ranked) =>
+    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> ranked, int listed) =>
         new(name, ranked.Count, ranked.Sum(c => c.CurrentValue), ranked.Sum(c => c.PotentialValue),
-            ranked.Select(c => c.CustomerId).ToList(), ranked.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
+            ranked.Take(listed).Select(c => c.CustomerId).ToList(), ranked.Take(listed).Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
 }

@@ -64,6 +64,28 @@ public class when_a_manager_reads_every_customer_of_a_quadrant(QuadrantPortfolio
         (dan["customerId"]!.GetValue<string>(), dan["currentValue"]!.GetValue<decimal>()).ShouldBe(("D", 0m));
     }
 
+    /// <summary>A page showing five of each quadrant read every member of all four: some 70 MB at a million customers.</summary>
+    [Fact]
+    public async Task the_segments_list_only_as_many_members_as_asked_for_and_count_them_all()
+    {
+        var two = (await portfolio.Host.GetJson("/api/portfolio/segments?members=2"))["analysis"]!["quadrants"]!.AsArray()
+            .ToDictionary(q => q!["name"]!.GetValue<string>(), q => q!);
+        var none = (await portfolio.Host.GetJson("/api/portfolio/segments?members=0"))["analysis"]!["quadrants"]![0]!;
+
+        // B, A and C are high on both: the first two listed, the three counted (and their totals: C's value in them).
+        var keep = two["high-value-high-potential"];
+        string.Join(", ", keep["customers"]!.AsArray().Select(c => $"{c!["customerId"]} {c["name"]}")).ShouldBe("B Bob Best, A Ann Able");
+        keep["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["B", "A"]);
+        keep["count"]!.GetValue<int>().ShouldBe(3);
+        var page = await portfolio.Host.GetJson(Url("high-value-high-potential", "pageSize=3"));
+        keep["totalCurrentValue"]!.GetValue<decimal>().ShouldBe(page["customers"]!.AsArray().Sum(c => c!["currentValue"]!.GetValue<decimal>()));
+        // E and D: two asked for, both listed.
+        two["low-value-high-potential"]["customerIds"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldBe(["E", "D"]);
+        (none["count"]!.GetValue<int>(), none["customers"]!.AsArray().Count, none["customerIds"]!.AsArray().Count).ShouldBe((3, 0, 0));
+
+        (await portfolio.Host.GetJson("/api/portfolio/segments?members=-1", 400))["detail"]!.GetValue<string>().ShouldBe("members must be 0 or more");
+    }
+
     [Theory]
     [InlineData("page=0", "page", "page must be between 1 and 1,000,000")]
     [InlineData("page=1000001", "page", "page must be between 1 and 1,000,000")]

@@ -7,7 +7,7 @@ import { lineChart } from "./chart.js";
 import { card as figure, failedIn as failed } from "./portfolio-parts.js";
 import { startKpis } from "./kpis.js";
 import { startDataQuality } from "./data-quality.js";
-import { quadrantMembers } from "./quadrant-members.js";
+import { quadrantMembers, ShownFirst } from "./quadrant-members.js";
 
 // Laid out as a matrix: potential grows upwards, current value to the right.
 const Quadrants = [
@@ -20,7 +20,7 @@ installKeyDialog();
 announce("Loading the portfolio…");
 Promise.allSettled([
   getJson("/api/portfolio/pareto").then(showPareto).catch(failed("Pareto", "pareto-figures")),
-  getJson("/api/portfolio/segments").then(showSegments).catch(failed("Quadrants", "quadrants")),
+  getJson(`/api/portfolio/segments?members=${ShownFirst}`).then(showSegments).catch(failed("Quadrants", "quadrants")),
   startKpis(),
   startDataQuality(),
 ]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
