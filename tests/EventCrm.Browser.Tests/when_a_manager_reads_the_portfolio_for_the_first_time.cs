@@ -40,7 +40,7 @@ public class when_a_manager_reads_the_portfolio_for_the_first_time(BrowserFixtur
         await app.WithDesk(nameof(while_the_figures_are_read_each_part_says_so_and_a_part_that_fails_says_it_could_not_be_read), async desk =>
         {
             var release = new TaskCompletionSource();
-            await desk.Page.RouteAsync("**/api/portfolio/segments", async route =>
+            await desk.Page.RouteAsync("**/api/portfolio/segments?*", async route =>
             {
                 await release.Task;
                 await route.ContinueAsync();

@@ -93,7 +93,7 @@ public class when_reading_the_portfolio(BrowserFixture app)
         await app.WithDesk(nameof(the_quadrants_list_customers_by_name_with_their_id_beside), async desk =>
         {
             // The real answer, its keep-and-grow quadrant made of two seeded clients in id order, the second one without a name.
-            await desk.Page.RouteAsync("**/api/portfolio/segments", async route =>
+            await desk.Page.RouteAsync("**/api/portfolio/segments?*", async route =>
             {
                 var answer = JsonNode.Parse(await (await route.FetchAsync()).TextAsync())!;
                 var quadrant = answer["analysis"]!["quadrants"]!.AsArray().Single(q => q!["name"]!.GetValue<string>() == "high-value-high-potential")!;

@@ -8,7 +8,15 @@ using Marten;
 
 namespace EventCrm.Host.Portfolio;
 
-public sealed record PortfolioSnapshot(DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers);
+public sealed record PortfolioSnapshot(DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers)
+{
+    // Ranked once per valuation, when first asked: paging through a quadrant then slices this list
+    // instead of sorting the whole base again for every page (docs/value.md, section 13).
+    private readonly Lazy<RankedQuadrants> _quadrants = new(() => ValueQuadrants.Rank(Customers.Where(c => c.HasEverBeenCustomer())));
+
+    /// <summary>The value x potential quadrants of every customer (prospects are not customers), each ranked.</summary>
+    public RankedQuadrants Quadrants => _quadrants.Value;
+}
 
 /// <summary>
 /// Every customer valued under the formula in force with the latest model, from the ledgers the

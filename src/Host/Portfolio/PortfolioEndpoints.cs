@@ -23,13 +23,19 @@ public static class GetParetoEndpoint
 
 public static class GetSegmentsEndpoint
 {
-    /// <summary>The value x potential quadrants (seed 002), thresholds at the medians.</summary>
+    /// <summary>
+    /// The value x potential quadrants (seed 002), thresholds at the medians; with members, each lists only its first
+    /// so many customers: a page showing five of each need not read a million ids (the rest: GetQuadrantCustomersEndpoint).
+    /// </summary>
     [WolverineGet("/api/portfolio/segments"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "The customers in four quadrants of current and potential value.")]
-    public static async Task<PortfolioAnswer<ValueQuadrantAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
+    [Answers(200, "The customers in four quadrants of current and potential value.", Body = typeof(PortfolioAnswer<ValueQuadrantAnalysis>))]
+    [Answers(400, "A members below 0.")]
+    public static async Task<IResult> Get(int? members, PortfolioBase portfolio, CancellationToken ct)
     {
+        if (members < 0) return Problems.Invalid("members", "must be 0 or more");
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, ValueQuadrants.Of(snapshot.Customers.Where(c => c.HasEverBeenCustomer())));
+        return Results.Ok(new PortfolioAnswer<ValueQuadrantAnalysis>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
+            ValueQuadrants.Summarise(snapshot.Quadrants, members)));
     }
 }
 

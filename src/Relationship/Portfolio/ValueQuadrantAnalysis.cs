@@ -12,7 +12,8 @@ public sealed record ValueQuadrantAnalysis(
     public ValueQuadrant this[string name] => Quadrants.Single(q => q.Name == name);
 }
 
-/// <param name="CustomerIds">who is in the quadrant, so a campaign can target them: worth most now first, then most to win, then by id.</param>
+/// <param name="CustomerIds">who is in the quadrant, so a campaign can target them: worth most now first, then most to win, then by id
+/// (the first few only when the reader asked for so many: <paramref name="Count"/> stays the whole quadrant's).</param>
 /// <param name="Customers">the same customers in the same order, each with its name: a page lists people by name, and
 /// asking for each one's name would be a request per customer.</param>
 public sealed record ValueQuadrant(

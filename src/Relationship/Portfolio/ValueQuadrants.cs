@@ -11,19 +11,24 @@ namespace EventCrm.Relationship.Portfolio;
 /// </remarks>
 public static class ValueQuadrants
 {
-    public static ValueQuadrantAnalysis Of(IEnumerable<PortfolioCustomer> customers)
+    public static ValueQuadrantAnalysis Of(IEnumerable<PortfolioCustomer> customers) => Summarise(Rank(customers));
+
+    /// <summary>The thresholds and each quadrant's customers, ranked (<see cref="RankedQuadrants"/>).</summary>
+    public static RankedQuadrants Rank(IEnumerable<PortfolioCustomer> customers)
     {
         var list = customers.ToList();
-        if (list.Count == 0)
-            return new ValueQuadrantAnalysis(null, null, ValueQuadrantNames.All.Select(name => Summarise(name, [])).ToList());
-
-        var valueThreshold = Median(list.Select(c => c.CurrentValue))!.Value;
-        var potentialThreshold = Median(list.Select(c => c.PotentialValue))!.Value;
-        var byQuadrant = list.ToLookup(c => QuadrantOf(c, valueThreshold, potentialThreshold));
-        var quadrants = ValueQuadrantNames.All.Select(name => Summarise(name, byQuadrant[name].ToList())).ToList();
-
-        return new ValueQuadrantAnalysis(valueThreshold, potentialThreshold, quadrants);
+        var valueThreshold = Median(list.Select(c => c.CurrentValue));
+        var potentialThreshold = Median(list.Select(c => c.PotentialValue));
+        // The thresholds are null only without customers, when there is nobody to place.
+        var byQuadrant = list.ToLookup(c => QuadrantOf(c, valueThreshold!.Value, potentialThreshold!.Value));
+        return new RankedQuadrants(valueThreshold, potentialThreshold,
+            ValueQuadrantNames.All.ToDictionary(name => name, name => Ranked(byQuadrant[name])));
     }
+
+    /// <summary>Each quadrant's count and totals over all its customers, listing the first <paramref name="listed"/> of them (all when null).</summary>
+    public static ValueQuadrantAnalysis Summarise(RankedQuadrants ranked, int? listed = null) =>
+        new(ranked.CurrentValueThreshold, ranked.PotentialValueThreshold,
+            ValueQuadrantNames.All.Select(name => Summarise(name, ranked.Members[name], listed ?? int.MaxValue)).ToList());
 
     /// <summary>The middle value, or the mean of the two middle values for an even count.</summary>
     private static decimal? Median(IEnumerable<decimal> values)
@@ -43,12 +48,12 @@ public static class ValueQuadrants
             (false, false) => ValueQuadrantNames.LowValueLowPotential,
         };
 
-    /// <summary>Its customers worth most now first (then most to win, then by id): a page showing the first few shows those that matter most.</summary>
-    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> members)
-    {
-        var ranked = members.OrderByDescending(c => c.CurrentValue).ThenByDescending(c => c.PotentialValue)
+    /// <summary>Worth most now first (then most to win, then by id): a page showing the first few shows those that matter most.</summary>
+    private static IReadOnlyList<PortfolioCustomer> Ranked(IEnumerable<PortfolioCustomer> members) =>
+        members.OrderByDescending(c => c.CurrentValue).ThenByDescending(c => c.PotentialValue)
             .ThenBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
-        return new(name, ranked.Count, ranked.Sum(c => c.CurrentValue), ranked.Sum(c => c.PotentialValue),
-            ranked.Select(c => c.CustomerId).ToList(), ranked.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
-    }
+
+    private static ValueQuadrant Summarise(string name, IReadOnlyList<PortfolioCustomer> ranked, int listed) =>
+        new(name, ranked.Count, ranked.Sum(c => c.CurrentValue), ranked.Sum(c => c.PotentialValue),
+            ranked.Take(listed).Select(c => c.CustomerId).ToList(), ranked.Take(listed).Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList());
 }

@@ -22,8 +22,14 @@ namespace EventCrm.Tests.Portfolio;
 ///
 /// A to E signed up on 5 January 2024 (acquisition cost 0, channel web); purchases in February.
 /// </summary>
-public sealed class SmallPortfolio() : SchemaHost("eventcrm_portfolio")
+public class SmallPortfolio : SchemaHost
 {
+    public SmallPortfolio() : this("eventcrm_portfolio") { }
+
+    /// <summary>The same base in another schema, for another class of scenarios (no two classes share a schema).</summary>
+    protected SmallPortfolio(string schema) : base(schema) { }
+
+
     public static readonly DateTimeOffset SignupDay = new(2024, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
     protected override async Task SeedAsync()

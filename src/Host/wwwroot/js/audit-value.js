@@ -3,12 +3,18 @@ import { getJson } from "./api.js";
 import { h, amount, count, day, label, whenUtc, clearError, showError, announce } from "./ui.js";
 import { codeLabel, counted, matchingSeals } from "./words.js";
 
-export async function showValueAt(form) {
+// Only the latest reading is shown.
+let reads = 0;
+
+/** nameFound: the customer's name when it was picked by name, said with its id on the status line. */
+export async function showValueAt(form, nameFound = null) {
+  const mine = ++reads;
   clearError();
   const id = form.get("customer").trim();
+  const called = nameFound && nameFound !== id ? `${nameFound} (${id})` : id;
   const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
   const path = `/api/customers/${encodeURIComponent(id)}`;
-  announce(`Reading ${id}…`);
+  announce(`Reading ${called}…`);
   // The previous customer's answers go first: a part that fails must not leave them under the new id.
   for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-inputs", "audit-history", "audit-history-note"])
     document.getElementById(target).replaceChildren();
@@ -17,6 +23,8 @@ export async function showValueAt(form) {
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
   const [value, audit, points] = await Promise.allSettled([
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
+  // Two customers picked in quick succession: the answers of the first must not land under the second's id.
+  if (mine !== reads) return;
   if (value.status === "fulfilled") { showValue(value.value); showBasis(value.value, asked); }
   if (audit.status === "fulfilled") {
     showChain(audit.value);
@@ -31,7 +39,7 @@ export async function showValueAt(form) {
     showError(failed[0].reason, failed[1]);
     return;
   }
-  announce(`Value of ${id} shown, its events checked.`);
+  announce(`Value of ${called} shown, its events checked.`);
 }
 
 function showValue(v) {

@@ -4,15 +4,32 @@ import { showValueAt } from "./audit-value.js";
 import { takeAnchor, verifyAnchor, checkLog } from "./anchors.js";
 import { loadFormulas, showParameters, registerVersion, replay } from "./replays.js";
 import { showReplays } from "./replay-list.js";
+import { customerSearch } from "./search.js";
 
 installKeyDialog();
 loadFormulas().catch(error => showError(error, "Formulas"));
 showReplays().catch(error => showError(error, "Replays"));
 
-document.getElementById("value-form").addEventListener("submit", event => {
-  event.preventDefault();
-  showValueAt(new FormData(event.target)).catch(error => showError(error, "Value"));
+const valueForm = document.getElementById("value-form");
+const customerField = document.getElementById("audit-customer");
+// The customer by name, as on the desk: picking one found fills in its id and shows its value at the dates chosen.
+const search = customerSearch({ form: "audit-search-form", input: "audit-search-input", results: "audit-results",
+  more: "audit-results-more", summary: "audit-result-count" }, (id, name) => {
+  customerField.value = id;
+  // The keyboard goes to the id filled in: the dates and the formula come next, to read the value again at others.
+  customerField.focus();
+  showValue(name);
 });
+valueForm.addEventListener("submit", event => {
+  event.preventDefault();
+  showValue(null);
+});
+
+/** name: the customer's as found by the search, said while its value is read (typed or from the desk: its id). */
+function showValue(name) {
+  search.markFound(customerField.value.trim());
+  showValueAt(new FormData(valueForm), name).catch(error => showError(error, "Value"));
+}
 document.getElementById("check-log").addEventListener("click", () => checkLog().catch(error => showError(error, "Chains")));
 document.getElementById("take-anchor").addEventListener("click", () => takeAnchor().catch(error => showError(error, "Anchor")));
 document.getElementById("anchor-file").addEventListener("change", async event => {
@@ -39,6 +56,6 @@ showCustomerInAddress();
 function showCustomerInAddress() {
   const id = new URLSearchParams(location.hash.slice(1)).get("customer");
   if (!id) return;
-  document.getElementById("audit-customer").value = id;
-  document.getElementById("value-form").requestSubmit();
+  customerField.value = id;
+  valueForm.requestSubmit();
 }

@@ -8,7 +8,7 @@ import { latestPage, latestPages, joined } from "./pages.js";
 import { showRetention, clearRetention } from "./retention.js";
 import { newestRead } from "./newest.js";
 import { installWorkList, showWorkList, keepWorkListFresh, markOpen } from "./worklist.js";
-import { installSearch, markFound, focusSearch } from "./search.js";
+import { customerSearch } from "./search.js";
 
 const prompt = installKeyDialog();
 const timeline = new Timeline(document.getElementById("timeline"),
@@ -20,7 +20,8 @@ let pagesShown = 1;
 const more = document.getElementById("timeline-more");
 more.addEventListener("click", showEarlier);
 installWorkList(openCustomer);
-installSearch(openCustomer);
+const search = customerSearch(
+  { form: "search-form", input: "search-input", results: "results", more: "results-more", summary: "result-count" }, openCustomer);
 document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
   clearError();
@@ -36,7 +37,7 @@ async function openCustomer(id, name = null) {
   clearError();
   const opening = `Opening ${called}…`;
   announce(opening);
-  markFound(id);
+  search.markFound(id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
   for (const panel of ["value-cards", "value-chart", "timeline"]) document.getElementById(panel).replaceChildren();
@@ -70,7 +71,7 @@ async function openCustomer(id, name = null) {
 // A customer that could not be opened leaves nothing on screen to act on: no name, no Refresh.
 function closeCustomer() {
   openId = null;
-  markFound(null);
+  search.markFound(null);
   markOpen(null);
   document.getElementById("customer-title").textContent = "No customer open";
   document.getElementById("customer-hint").hidden = false;
@@ -176,6 +177,6 @@ window.addEventListener("hashchange", () => {
 // The search box takes the focus before the work list is read: focusing it once the list came back
 // pulled the keyboard away from a result the user had already moved to.
 (apiKey.get() ? Promise.resolve() : prompt(null)).then(
-  () => (customerInAddress() ? openCustomer(customerInAddress()) : (focusSearch(), showWorkList()))
+  () => (customerInAddress() ? openCustomer(customerInAddress()) : (search.focus(), showWorkList()))
     .then(() => keepWorkListFresh()),
   error => showError(error));

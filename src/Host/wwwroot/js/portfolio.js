@@ -7,6 +7,7 @@ import { lineChart } from "./chart.js";
 import { card as figure, failedIn as failed } from "./portfolio-parts.js";
 import { startKpis } from "./kpis.js";
 import { startDataQuality } from "./data-quality.js";
+import { quadrantMembers, ShownFirst } from "./quadrant-members.js";
 
 // Laid out as a matrix: potential grows upwards, current value to the right.
 const Quadrants = [
@@ -15,13 +16,11 @@ const Quadrants = [
   ["low-value-low-potential", "Low value, low potential", "serve at least cost"],
   ["high-value-low-potential", "High value, low potential", "keep"],
 ];
-const ShownIds = 5;
-
 installKeyDialog();
 announce("Loading the portfolio…");
 Promise.allSettled([
   getJson("/api/portfolio/pareto").then(showPareto).catch(failed("Pareto", "pareto-figures")),
-  getJson("/api/portfolio/segments").then(showSegments).catch(failed("Quadrants", "quadrants")),
+  getJson(`/api/portfolio/segments?members=${ShownFirst}`).then(showSegments).catch(failed("Quadrants", "quadrants")),
   startKpis(),
   startDataQuality(),
 ]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
@@ -62,16 +61,9 @@ function showSegments({ analysis: a }) {
 
 function quadrant(q, title, advice) {
   if (!q) return h("div", { class: "quadrant" }, h("h3", {}, title), h("p", { class: "muted" }, "not reported"));
-  const more = q.customers.length - ShownIds;
   return h("div", { class: "quadrant", "data-quadrant": q.name },
     h("h3", {}, title, h("span", { class: "muted" }, ` – ${advice}`)),
     h("p", { class: "figure" }, counted(q.count, "customer")),
     h("p", {}, `current ${amount(q.totalCurrentValue)} · potential ${amount(q.totalPotentialValue)}`),
-    h("ul", {}, q.customers.slice(0, ShownIds).map(member),
-      more > 0 ? h("li", { class: "muted" }, `and ${count(more)} more`) : ""));
+    quadrantMembers(q, title));
 }
-
-// Each customer by name (its id for a record without one), the id after it, smaller: the name is what a manager knows, the id what the audit page asks for.
-const member = ({ customerId, name }) => h("li", { "data-customer": customerId },
-  h("a", { href: `index.html#customer=${encodeURIComponent(customerId)}` }, name ?? customerId),
-  name ? h("span", { class: "muted customer-id" }, ` ${customerId}`) : "");

@@ -27,12 +27,24 @@ namespace Internal.Generated.WolverineHandlers
             // 1. EventCrm.Host.Sharding.CustomerTenantDetection
             var tenantId = await TryDetectTenantId(httpContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Portfolio.GetSegmentsEndpoint").SetTag("http.route", "/api/portfolio/segments").SetTag("http.request.method", "GET");
+            string members_rawValue = httpContext.Request.Query["members"];
+            System.Nullable<int> members = default;
+
+            if (members_rawValue != null && int.TryParse(members_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var members_parsed))
+            {
+                members = members_parsed;
+            }
+            else if (!string.IsNullOrEmpty(members_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "members", members_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var portfolioAnswerOfValueQuadrantAnalysis_response = await EventCrm.Host.Portfolio.GetSegmentsEndpoint.Get(_portfolioBase, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Portfolio.GetSegmentsEndpoint.Get(members, _portfolioBase, httpContext.RequestAborted).ConfigureAwait(false);
 
-            // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, portfolioAnswerOfValueQuadrantAnalysis_response, 404);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
