@@ -66,8 +66,8 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         var run = await Completed("simple-clv@0", "2025-10-31");
         var diff = $"/api/replays/{run["id"]}/diff";
 
-        (await replays.Host.GetJson($"{diff}?page=0", 400))["errors"]!["page"].ShouldNotBeNull();
-        (await replays.Host.GetJson($"{diff}?pageSize=501", 400))["errors"]!["pageSize"].ShouldNotBeNull();
+        (await replays.Host.GetJson($"{diff}?page=0", 400)).ErrorKeys().ShouldBe(["page"]);
+        (await replays.Host.GetJson($"{diff}?pageSize=501", 400)).ErrorKeys().ShouldBe(["pageSize"]);
         (await replays.Host.GetJson($"{diff}?against=no-such-formula@9", 404))["detail"]!.GetValue<string>().ShouldContain("no-such-formula@9");
         // No replay of waland-cole@0 as of 2025-10-31 over this log: nothing to compare with yet.
         (await replays.Host.GetJson($"{diff}?against=waland-cole@0", 409))["detail"]!.GetValue<string>().ShouldContain("POST /api/replays");
