@@ -143,7 +143,14 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
         decision["offer"].ShouldBeNull();
         decision["why"]!.GetValue<string>().ShouldContain("costs more than it brings");
         decision["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBe(-1295.45m, 0.05m);
-        (await retention.Host.TimelineEntries(beta))[^1]!["type"]!.GetValue<string>().ShouldBe("retention-not-offered");
+        // Recorded as an event: the decision, the rule that made it and its inputs (seed 000, docs/retention.md:
+        // "current < 0: no offer (rule negative-value)"). Valued moments after the year is out: -1,295.4x.
+        var recorded = (await retention.Host.TimelineEntries(beta))[^1]!;
+        recorded["type"]!.GetValue<string>().ShouldBe("retention-not-offered");
+        recorded["rule"]!.GetValue<string>().ShouldBe("negative-value (formula retention-ltv@0)");
+        recorded["reason"]!.GetValue<string>().ShouldMatch(
+            @"^The client costs more than it brings \(current value -1,295\.4\d\): a costly offer would only deepen the loss\.$");
+        recorded["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBe(-1295.45m, 0.05m);
     }
 
     [Fact]
