@@ -23,7 +23,10 @@ public class when_a_client_asks_to_cancel(RetentionHost retention) : IClassFixtu
         offer["amount"]!.GetValue<decimal>().ShouldBe(2181.82m, 0.05m);
         offer["cost"]!.GetValue<decimal>().ShouldBe(offer["amount"]!.GetValue<decimal>(), "an offer costs what it gives (docs/retention.md)");
         offer["inputs"]!["currentValue"]!.GetValue<decimal>().ShouldBe(18181.82m, 0.05m);
-        offer["rule"]!.GetValue<string>().ShouldContain("gold");
+        offer["rule"]!.GetValue<string>().ShouldBe(
+            "gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0)");
+        (offer["inputs"]!["tierFrom"]!.GetValue<decimal>(), offer["inputs"]!["tierShare"]!.GetValue<decimal>(), offer["inputs"]!["offerCapShare"]!.GetValue<decimal>())
+            .ShouldBe((5000m, 0.6m, 0.2m));
         offer["expiresAt"]!.GetValue<DateTimeOffset>().ShouldBe(DateTimeOffset.UtcNow.AddDays(7), TimeSpan.FromMinutes(2));
 
         var offerId = offer["offerId"]!.GetValue<string>();
