@@ -45,6 +45,28 @@ public class when_a_manager_reads_the_key_figures(BrowserFixture app)
         }, path: "/portfolio.html");
     }
 
+    /// <summary>
+    /// The last 12 months begin a year before tomorrow. On 29 February 2028 tomorrow is 1 March 2028,
+    /// and a year before it 1 March 2027: 366 days, the leap day included. The page took the year off
+    /// first (29 February 2027, which rolls over to 1 March) and then added the day: 2 March, and the
+    /// scenario above, read with the wall clock, failed on that day.
+    /// </summary>
+    [Fact]
+    public async Task on_a_leap_day_the_last_12_months_begin_on_the_first_of_march_a_year_before()
+    {
+        await app.WithDesk(nameof(on_a_leap_day_the_last_12_months_begin_on_the_first_of_march_a_year_before), async desk =>
+        {
+            // The service would refuse a period ending after its own today: the figures are answered here.
+            await desk.Page.RouteAsync("**/api/kpis*", route => route.FulfillAsync(FakeAnswers.Json(YoungBase())));
+            await desk.Page.Clock.InstallAsync(new() { TimeDate = new DateTime(2028, 2, 29, 12, 0, 0, DateTimeKind.Utc) });
+            await desk.Page.ReloadAsync();
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(From(desk)).ToHaveValueAsync("2027-03-01");
+            await Expect(To(desk)).ToHaveValueAsync("2028-02-29");
+        }, path: "/portfolio.html");
+    }
+
     [Fact]
     public async Task a_period_chosen_and_sent_with_enter_shows_its_conversion_and_retention_worked_out()
     {

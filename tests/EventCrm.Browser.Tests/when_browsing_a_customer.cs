@@ -102,16 +102,17 @@ public class when_browsing_a_customer(BrowserFixture app)
             await desk.Open(ScenarioData.GammaName);
             await desk.Page.GetByLabel("Order").SelectOptionAsync("oldest");
 
-            // After the lead nothing is earned or spent; the signup costs 300 to acquire.
-            await Expect(desk.TimelineEntries.Nth(0).Locator(".entry-value")).ToContainTextAsync("profit to date 0");
-            await Expect(desk.TimelineEntries.Nth(1).Locator(".entry-value")).ToContainTextAsync("profit to date -300");
+            // After the lead nothing is earned or spent; the signup costs 300 to acquire. Each amount
+            // whole, to the cent ("profit to date 60" would also be read in 600.00 or 60.50).
+            await Expect(desk.TimelineEntries.Nth(0).Locator(".entry-value")).ToContainTextAsync("profit to date 0.00 · ");
+            await Expect(desk.TimelineEntries.Nth(1).Locator(".entry-value")).ToContainTextAsync("profit to date -300.00 · ");
             // After the last touchpoint: margin 2,460 - costs 505, the profit of the cards.
-            await Expect(desk.TimelineEntries.Last.Locator(".entry-value")).ToContainTextAsync("profit to date 1,955");
+            await Expect(desk.TimelineEntries.Last.Locator(".entry-value")).ToContainTextAsync("profit to date 1,955.00 · ");
             // Named as the value's tier: the retention panel speaks of the retention policy's tiers (silver, gold ...).
             await Expect(desk.TimelineEntries.Last.Locator(".entry-value")).ToContainTextAsync("· value tier ");
             // The refund (day 85) follows two purchases (margin 2 x 210) and the signup: 420 - 60 - 300.
             await desk.Page.GetByLabel("Type").SelectOptionAsync("refund");
-            await Expect(desk.TimelineEntries.First.Locator(".entry-value")).ToContainTextAsync("profit to date 60");
+            await Expect(desk.TimelineEntries.First.Locator(".entry-value")).ToContainTextAsync("profit to date 60.00 · ");
         });
     }
 

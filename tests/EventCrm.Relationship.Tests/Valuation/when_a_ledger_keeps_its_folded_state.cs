@@ -36,6 +36,16 @@ public class when_a_ledger_keeps_its_folded_state
     [Fact]
     public void each_step_in_business_time_order_gives_the_state_of_the_full_fold()
     {
+        // By hand, in business time: lead (prospect), signup (active), purchase day 10, churn day 30,
+        // request day 35 (asking to cancel: a churned client's request still sets the state), purchase
+        // day 40 (a client asking to cancel stays so), visit day 45, churn day 50, purchase day 50
+        // recorded after it (won back).
+        var ledger = CustomerLedger.Empty("c-1");
+        WonBackThenBackDated().OrderBy(t => t.OccurredAt).Select(t => (ledger = ledger.Record(t)).State()).ShouldBe(
+        [
+            CustomerStates.Prospect, CustomerStates.Active, CustomerStates.Active, CustomerStates.Churned, CustomerStates.CancellationRequested,
+            CustomerStates.CancellationRequested, CustomerStates.CancellationRequested, CustomerStates.Churned, CustomerStates.Active,
+        ]);
         EveryStepMatchesTheFullFold(WonBackThenBackDated().OrderBy(t => t.OccurredAt), askEachTime: true);
         EveryStepMatchesTheFullFold(WonBackThenBackDated().OrderBy(t => t.OccurredAt), askEachTime: false);
     }

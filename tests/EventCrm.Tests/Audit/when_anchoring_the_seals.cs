@@ -191,12 +191,11 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
     public async Task an_incomplete_or_foreign_anchor_is_refused_with_what_is_wrong()
     {
         var empty = await app.Host.PostJson("/api/audit/anchor/verify", new { takenAt = Jan1 }, 400);
-        empty["errors"]!["databases"].ShouldNotBeNull();
+        empty.ErrorKeys().ShouldBe(["databases"]);
 
         var malformed = await app.Host.PostJson("/api/audit/anchor/verify",
             new { databases = new object[] { new { database = "default", sequence = -1, seals = 3, digest = "not-a-digest" } } }, 400);
-        malformed["errors"]!["databases[0].digest"].ShouldNotBeNull();
-        malformed["errors"]!["databases[0].sequence"].ShouldNotBeNull();
+        malformed.ErrorKeys().ShouldBe(["databases[0].digest", "databases[0].sequence"]);
 
         var foreign = await app.Host.PostJson("/api/audit/anchor/verify",
             new { databases = new object[] { new { database = "db7", sequence = 10, seals = 10, digest = new string('a', 64) } } }, 422);

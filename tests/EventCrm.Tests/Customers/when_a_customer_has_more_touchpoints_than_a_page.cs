@@ -93,6 +93,6 @@ public class when_a_customer_has_more_touchpoints_than_a_page(AppFixture app)
         var problem = await app.Host.GetJson($"/api/customers/{customer}/{route}", 400);
 
         problem["detail"]!.GetValue<string>().ShouldBe(detail);
-        problem["errors"]![parameter].ShouldNotBeNull();
+        problem.ErrorKeys().ShouldBe([parameter]);
     }
 }

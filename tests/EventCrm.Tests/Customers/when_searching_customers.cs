@@ -69,7 +69,7 @@ public class when_searching_customers(AppFixture app)
         (await app.Host.GetJson("/api/customers?search=a&page=0", 400)).ErrorKeys().ShouldBe(["page"]);
         // (page - 1) x 200 would overflow a 32-bit offset into a negative one.
         var deep = await app.Host.GetJson("/api/customers?search=a&page=10737420&pageSize=200", 400);
-        deep["errors"]!["page"].ShouldNotBeNull();
+        deep.ErrorKeys().ShouldBe(["page"]);
         await app.Host.Scenario(s => { s.Get.Url("/api/customers?page=abc"); s.StatusCodeShouldBe(400); });
     }
 }

@@ -48,10 +48,12 @@ public class when_a_query_parameter_is_given_empty(AppFixture app)
     [Fact]
     public async Task empty_bounds_of_a_period_read_as_the_last_twelve_months()
     {
+        var asked = DateTimeOffset.UtcNow;
         var kpis = await app.Host.GetJson("/api/kpis?from=&to=");
+        var answered = DateTimeOffset.UtcNow;
 
         var (from, to) = (kpis["analysis"]!["from"]!.GetValue<DateTimeOffset>(), kpis["analysis"]!["to"]!.GetValue<DateTimeOffset>());
-        (DateTimeOffset.UtcNow - to).ShouldBeLessThan(TimeSpan.FromMinutes(1), "to: now");
+        to.ShouldBeInRange(asked, answered, "to: the moment of the request");
         from.ShouldBe(to.AddYears(-1));
     }
 
@@ -86,11 +88,20 @@ public class when_a_query_parameter_is_given_empty(AppFixture app)
     [Fact]
     public async Task an_empty_search_lists_every_customer_as_no_search_does()
     {
-        var customers = await app.Host.GetJson("/api/customers?search=&page=&pageSize=");
+        // Other scenarios add customers to this shared base meanwhile: the empty search is read
+        // between two reads without a search that agree, and must then agree with them too.
+        JsonNode customers, unsearched;
+        var tries = 0;
+        do
+        {
+            unsearched = await app.Host.GetJson("/api/customers");
+            customers = await app.Host.GetJson("/api/customers?search=&page=&pageSize=");
+        } while (unsearched.ToJsonString() != (await app.Host.GetJson("/api/customers")).ToJsonString() && ++tries < 20);
 
         customers["search"].ShouldBeNull();
         (customers["page"]!.GetValue<int>(), customers["pageSize"]!.GetValue<int>()).ShouldBe((1, 20));
-        customers["total"]!.GetValue<long>().ShouldBeGreaterThan(0);
+        customers["total"]!.GetValue<long>().ShouldBe(unsearched["total"]!.GetValue<long>());
+        customers["customers"]!.ToJsonString().ShouldBe(unsearched["customers"]!.ToJsonString());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using EventCrm.Host.Replays;
 using EventCrm.Tests.Support;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Shouldly;
 
 namespace EventCrm.Tests.Replays;
@@ -66,8 +67,8 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         var run = await Completed("simple-clv@0", "2025-10-31");
         var diff = $"/api/replays/{run["id"]}/diff";
 
-        (await replays.Host.GetJson($"{diff}?page=0", 400))["errors"]!["page"].ShouldNotBeNull();
-        (await replays.Host.GetJson($"{diff}?pageSize=501", 400))["errors"]!["pageSize"].ShouldNotBeNull();
+        (await replays.Host.GetJson($"{diff}?page=0", 400)).ErrorKeys().ShouldBe(["page"]);
+        (await replays.Host.GetJson($"{diff}?pageSize=501", 400)).ErrorKeys().ShouldBe(["pageSize"]);
         (await replays.Host.GetJson($"{diff}?against=no-such-formula@9", 404))["detail"]!.GetValue<string>().ShouldContain("no-such-formula@9");
         // No replay of waland-cole@0 as of 2025-10-31 over this log: nothing to compare with yet.
         (await replays.Host.GetJson($"{diff}?against=waland-cole@0", 409))["detail"]!.GetValue<string>().ShouldContain("POST /api/replays");
@@ -273,9 +274,16 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
             id = run.Id;
         }
 
-        var command = HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.SchemaName },
+        // The command's connections carry a name of their own, for the test to see when it has read the run.
+        var follower = $"replay-follower-{Guid.NewGuid():N}"[..30];
+        var connectionString = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")) { ApplicationName = follower };
+        var command = HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = ReplayHost.SchemaName, ["ConnectionStrings__EventCrm"] = connectionString.ToString() },
             "replay", "--formula", "simple-clv@0", "--as-of", "2024-02-29T00:00:00Z");
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // Once its first statement on the runs has begun, it reads this one still running (a fixed 5 s pause
+        // let a slow start read it completed, and the command then had nothing to follow). Then a while
+        // for a command that ran the replay itself, instead of following, to write its results.
+        await UntilTheCommandReadsTheRuns(follower);
+        await Task.Delay(TimeSpan.FromSeconds(3));
         await using (var session = replays.Store.LightweightSession())
         {
             var running = (await session.LoadAsync<ReplayRun>(id))!;
@@ -288,6 +296,17 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         output.ShouldContain(id);
         // The engine elsewhere had written nothing yet, and the command wrote nothing either.
         (await replays.Host.GetJson($"/api/replays/{id}/diff"))["customers"]!.GetValue<long>().ShouldBe(0);
+    }
+
+    private static async Task UntilTheCommandReadsTheRuns(string applicationName)
+    {
+        await using var watching = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await watching.OpenAsync();
+        await using var reading = new NpgsqlCommand(
+            "select count(*) from pg_stat_activity where application_name = @name and query like @runs", watching);
+        reading.Parameters.AddWithValue("name", applicationName);
+        reading.Parameters.AddWithValue("runs", $"%{ReplayHost.SchemaName}.mt_doc_replayrun%");
+        await Waits.Until(async () => (long)(await reading.ExecuteScalarAsync())! > 0, TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public class when_the_desk_reads_its_work_list(WorkListHost desk) : IClassFixtur
     [Fact]
     public async Task a_page_out_of_range_is_refused_with_the_field_at_fault()
     {
-        (await desk.Host.GetJson("/api/retention/pending?pageSize=0", 400))["errors"]!["pageSize"].ShouldNotBeNull();
-        (await desk.Host.GetJson("/api/retention/pending?page=0", 400))["errors"]!["page"].ShouldNotBeNull();
+        (await desk.Host.GetJson("/api/retention/pending?pageSize=0", 400)).ErrorKeys().ShouldBe(["pageSize"]);
+        (await desk.Host.GetJson("/api/retention/pending?page=0", 400)).ErrorKeys().ShouldBe(["page"]);
     }
 }

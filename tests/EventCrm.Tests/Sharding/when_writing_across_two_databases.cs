@@ -76,7 +76,7 @@ public sealed partial class when_writing_across_two_databases(ShardedWrites base
             x.IgnoreStatusCode();
         });
         // The post commits the purchase in the first database, then waits for the other writer in the second.
-        await Task.Delay(500);
+        await LockWaits.UntilBlockedBy(other.ProcessID, connectionString: bases.Databases[1]);
         await transaction.CommitAsync();
         var answer = await posting;
 

@@ -31,11 +31,20 @@ public sealed class HeldStreamLock : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Until <paramref name="backends"/> backends wait for a lock in a statement on the schema (this
+    /// one's, when nobody else writes the schema): a second writer on the same row waits behind the
+    /// first, not on this transaction, so waiting backends are counted rather than this one's blocked.
+    /// </summary>
+    public Task UntilWaitedOnBy(int backends) => UntilWaiting(_schema, backends);
+
     /// <summary>Until another backend waits for a lock in a statement on the schema (this one's, when nobody else writes the schema).</summary>
     public Task UntilAnotherWaits() => UntilOneWaits(_schema);
 
     /// <summary>Until a backend waits for a lock in a statement on the schema.</summary>
-    public static async Task UntilOneWaits(string schema)
+    public static Task UntilOneWaits(string schema) => UntilWaiting(schema, 1);
+
+    private static async Task UntilWaiting(string schema, int backends)
     {
         // From a connection of its own: a transaction sees pg_stat_activity as it was at its first look.
         await using var watching = new NpgsqlConnection(DataCommandLine.ConnectionString());
@@ -45,10 +54,10 @@ public sealed class HeldStreamLock : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0) return;
+            if ((long)(await waiting.ExecuteScalarAsync())! >= backends) return;
             await Task.Delay(20);
         }
-        throw new TimeoutException($"Nobody came to wait for a lock in {schema} in 30 s");
+        throw new TimeoutException($"Fewer than {backends} came to wait for a lock in {schema} in 30 s");
     }
 
     public async ValueTask DisposeAsync()

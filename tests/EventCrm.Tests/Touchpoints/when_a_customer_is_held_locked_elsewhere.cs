@@ -35,9 +35,13 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
         IScenarioResult mixedAnswer;
         await using (var holder = await HeldStreamLock.Of(app.Schema, held))
         {
-            // Two posts for the held customer occupy both writers, waiting for its lock.
-            var waitingForTheLock = new[] { Post(heldPurchases[0]), Post(heldPurchases[1]) };
-            await holder.UntilAnotherWaits();
+            // Two posts for the held customer occupy both writers, waiting for its lock: one after the
+            // other, or the first writer could take both in one transaction and leave the second free.
+            var first = Post(heldPurchases[0]);
+            await holder.UntilWaitedOnBy(1);
+            var second = Post(heldPurchases[1]);
+            await holder.UntilWaitedOnBy(2);
+            var waitingForTheLock = new[] { first, second };
             // Meanwhile the others queue and leave together, a third post for the held customer among them.
             var others = otherBodies.Take(3).Select(Post).ToList();
             await Task.Delay(100);

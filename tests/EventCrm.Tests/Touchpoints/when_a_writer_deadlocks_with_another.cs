@@ -24,7 +24,7 @@ public class when_a_writer_deadlocks_with_another(AppFixture app)
             x.Post.Json(new[] { SignUp(first, Jan1), SignUp(second, Jan1) }).ToUrl("/api/touchpoints");
             x.IgnoreStatusCode();
         });
-        await Task.Delay(300);
+        await LockWaits.UntilBlockedBy(other.ProcessID);
         // The other writer now wants the first customer too: each waits for the other. PostgreSQL
         // cancels the transaction that has waited longest (the post's) once deadlock_timeout passes.
         await StartStream(other, first);

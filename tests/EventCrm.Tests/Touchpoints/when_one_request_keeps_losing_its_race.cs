@@ -31,8 +31,12 @@ public class when_one_request_keeps_losing_its_race(LosingRaceHost app) : IClass
         await using (var held = await HeldStreamLock.Of(app.Schema, busy))
         {
             // Both writers wait for the busy customer: the next two requests queue and leave together.
-            holdingTheWriters = [Post(Purchase(busy, Jan1.AddDays(1))), Post(Purchase(busy, Jan1.AddDays(2)))];
-            await Task.Delay(300);
+            // One after the other, or the first writer could take both in one transaction.
+            var firstWriter = Post(Purchase(busy, Jan1.AddDays(1)));
+            await held.UntilWaitedOnBy(1);
+            var secondWriter = Post(Purchase(busy, Jan1.AddDays(2)));
+            await held.UntilWaitedOnBy(2);
+            holdingTheWriters = [firstWriter, secondWriter];
             ghostLead = Post(Lead(ghost, Jan1));
             newcomerLead = Post(Lead(newcomer, Jan1));
             await Task.Delay(300);

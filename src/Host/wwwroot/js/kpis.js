@@ -15,10 +15,15 @@ const isoDay = date => date.toISOString().slice(0, 10);
 const dayAfter = value => isoDay(new Date(Date.parse(`${value}T00:00:00Z`) + DayMs));
 const utcDay = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 
-/** The last 12 months, today included (the reader's today): a year ago tomorrow to today. */
+/**
+ * The last 12 months, today included (the reader's today): a year before tomorrow to today. Tomorrow
+ * first: on 29 February the year taken off first rolled over to 1 March, and the day after made it 2 March.
+ */
 function lastTwelveMonths(now = new Date()) {
   const [year, month, date] = [now.getFullYear(), now.getMonth(), now.getDate()];
-  return { from: isoDay(new Date(Date.UTC(year - 1, month, date + 1))), to: isoDay(new Date(Date.UTC(year, month, date))) };
+  const tomorrow = new Date(Date.UTC(year, month, date + 1));
+  const yearBefore = new Date(Date.UTC(tomorrow.getUTCFullYear() - 1, tomorrow.getUTCMonth(), tomorrow.getUTCDate()));
+  return { from: isoDay(yearBefore), to: isoDay(new Date(Date.UTC(year, month, date))) };
 }
 
 const newest = newestRead();
