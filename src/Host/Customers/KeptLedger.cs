@@ -18,7 +18,13 @@ public static class KeptLedger
     /// without its version), or a later event it cannot place without the stream (a back-dated state
     /// change, a refund of an order it does not keep). The caller then reads the stream whole.
     /// </summary>
-    public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, CancellationToken ct)
+    public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, CancellationToken ct) =>
+        (await ReadWithLaterAsync(session, customerId, ct))?.Now;
+
+    /// <summary>The ledger as stored, the same moved on by the events recorded after it, and those events.</summary>
+    public sealed record Read(CustomerLedger Stored, CustomerLedger Now, List<RecordedTouchpoint> Later);
+
+    public static async Task<Read?> ReadWithLaterAsync(IQuerySession session, string customerId, CancellationToken ct)
     {
         var options = session.DocumentStore.Options;
         CustomerLedger? kept = null;
@@ -31,11 +37,12 @@ public static class KeptLedger
         if (kept is null || kept.KeepsLines || kept.FoldedUpTo == 0) return null;
 
         var (_, later) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: kept.FoldedUpTo);
+        var now = kept;
         foreach (var recorded in later)
         {
-            if (kept.TryRecord(recorded.Touchpoint) is not { } moved) return null;
-            kept = moved;
+            if (now.TryRecord(recorded.Touchpoint) is not { } moved) return null;
+            now = moved;
         }
-        return kept;
+        return new Read(kept, now, later);
     }
 }

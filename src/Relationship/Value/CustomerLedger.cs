@@ -34,6 +34,11 @@ public sealed partial record CustomerLedger
     public DateTimeOffset? LastSeenAt { get; init; }
     /// <summary>The version of the customer's stream the projection folded up to (0 when folded elsewhere): a read folds only the events after it.</summary>
     public long FoldedUpTo { get; init; }
+    /// <summary>
+    /// Every touchpoint was recorded no earlier in business time than those before it: its place in
+    /// the stream is its place in the timeline (false in ledgers stored before 2026-12-06).
+    /// </summary>
+    public bool InBusinessOrder { get; init; }
     public HistoricalValue Historical { get; init; } = new(0, 0, CostBreakdown.None);
     /// <summary>Other purchases (a `with`, a deserialised document) forget the categories and occasions gathered from the former ones.</summary>
     [JsonIgnore]
@@ -108,7 +113,7 @@ public sealed partial record CustomerLedger
     private readonly KnownOccasions _occasions = new();
     private readonly FoldedMarks _folded = new();
 
-    public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId };
+    public static CustomerLedger Empty(string customerId) => new() { CustomerId = customerId, InBusinessOrder = true };
 
     public static CustomerLedger Of(string customerId, IEnumerable<ITouchpoint> touchpoints) =>
         touchpoints.Aggregate(Empty(customerId), (ledger, touchpoint) => ledger.Record(touchpoint));
@@ -181,9 +186,9 @@ public sealed partial record CustomerLedger
         {
             var moved = touchpoint switch
             {
-                PurchaseMade p => summary.AfterPurchase(p.OccurredAt, p.OrderId, p.Amount, p.Category),
+                PurchaseMade p => summary.AfterPurchase(p.OccurredAt, Touchpoints, p.OrderId, p.Amount, p.Category),
                 PurchaseRefunded r => summary.KnowsOrder(r.OrderId) || order is not null ? summary.AfterRefund(r.OrderId, r.Amount, order) : null,
-                _ when changesState => summary.AfterMark(touchpoint.OccurredAt, type),
+                _ when changesState => summary.AfterMark(touchpoint.OccurredAt, Touchpoints, type),
                 _ => summary,
             };
             if (moved is null) return null;
@@ -192,6 +197,7 @@ public sealed partial record CustomerLedger
                 Touchpoints = Touchpoints + 1,
                 FirstSeenAt = FirstSeenAt is { } seen && seen <= touchpoint.OccurredAt ? seen : touchpoint.OccurredAt,
                 LastSeenAt = LastSeenAt is { } seenLast && seenLast >= touchpoint.OccurredAt ? seenLast : touchpoint.OccurredAt,
+                InBusinessOrder = InBusinessOrder && !(LastSeenAt > touchpoint.OccurredAt),
                 LeadAt = leadAt, SignedUpAt = signedUpAt, Segment = segment, Historical = h,
                 OfferCosts = offerCosts, AcceptedOffers = accepted, Summary = moved,
             };
@@ -202,6 +208,7 @@ public sealed partial record CustomerLedger
             Touchpoints = Touchpoints + 1,
             FirstSeenAt = FirstSeenAt is { } first && first <= touchpoint.OccurredAt ? first : touchpoint.OccurredAt,
             LastSeenAt = LastSeenAt is { } lastSeen && lastSeen >= touchpoint.OccurredAt ? lastSeen : touchpoint.OccurredAt,
+            InBusinessOrder = InBusinessOrder && !(LastSeenAt > touchpoint.OccurredAt),
             Marks = changesState ? AppendedList<StateMark>.Append(_marks, new StateMark(touchpoint.OccurredAt, Touchpoints, type)) : _marks,
             LeadAt = leadAt, SignedUpAt = signedUpAt, Segment = segment, Historical = h,
             Purchases = purchases, Refunds = refunds, OfferCosts = offerCosts, AcceptedOffers = accepted,

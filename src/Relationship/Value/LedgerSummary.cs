@@ -89,6 +89,8 @@ public sealed record LedgerSummary
     public IReadOnlyList<string> Categories { get; init; } = [];
     public OccasionSummary? Occasions { get; init; }
     public IReadOnlyList<StateChange> StateChanges { get; init; } = [];
+    /// <summary>For each state change, the place in the stream (among the touchpoints, from 0) of the touchpoint that made it: a timeline page starts from it.</summary>
+    public IReadOnlyList<long> ChangeOrders { get; init; } = [];
     /// <summary>The latest business time of a state-changing touchpoint: one dated after it moves the state on.</summary>
     public DateTimeOffset? LatestMarkAt { get; init; }
     public int RefundCount { get; init; }
@@ -112,6 +114,7 @@ public sealed record LedgerSummary
         Categories = ledger.Purchases.Select(p => p.Category).Distinct().Order(StringComparer.Ordinal).ToList(),
         Occasions = OccasionSummary.Of(ledger.Purchases),
         StateChanges = ledger.StateChanges(),
+        ChangeOrders = ChangeOrdersOf(ledger.Marks),
         LatestMarkAt = ledger.Marks.Count == 0 ? null : ledger.Marks.MaxBy(m => m.At)!.At,
         RefundCount = ledger.Refunds.Count,
         RefundedOrders = ledger.Refunds.Select((refund, index) => (refund, index)).GroupBy(r => r.refund.OrderId)
@@ -126,9 +129,9 @@ public sealed record LedgerSummary
     public bool KnowsOrder(string orderId) => RefundedOrders.Any(o => o.OrderId == orderId);
 
     /// <summary>After a purchase; null when the summary cannot tell (a back-dated purchase it has not kept enough to place).</summary>
-    public LedgerSummary? AfterPurchase(DateTimeOffset at, string orderId, decimal amount, string category)
+    public LedgerSummary? AfterPurchase(DateTimeOffset at, long order, string orderId, decimal amount, string category)
     {
-        if (StateAfterMark(at, Touchpoints.TouchpointTypes.Purchase) is not { } changes) return null;
+        if (StateAfterMark(at, order, Touchpoints.TouchpointTypes.Purchase) is not var (changes, orders)) return null;
         if (OccasionSummary.After(Occasions, at, amount) is not { } occasions) return null;
         return this with
         {
@@ -136,7 +139,7 @@ public sealed record LedgerSummary
             FirstPurchaseAt = FirstPurchaseAt is { } first && first <= at ? first : at,
             Categories = Categories.Contains(category) ? Categories : [.. Categories.Append(category).Order(StringComparer.Ordinal)],
             Occasions = occasions,
-            StateChanges = changes,
+            StateChanges = changes, ChangeOrders = orders,
             LatestMarkAt = Later(LatestMarkAt, at),
             // An order bought again may no longer be refunded beyond its amount.
             RefundedOrders = KnowsOrder(orderId)
@@ -157,8 +160,32 @@ public sealed record LedgerSummary
     }
 
     /// <summary>After a state-changing touchpoint other than a purchase; null when it is dated before the latest one.</summary>
-    public LedgerSummary? AfterMark(DateTimeOffset at, string type) =>
-        StateAfterMark(at, type) is { } changes ? this with { StateChanges = changes, LatestMarkAt = Later(LatestMarkAt, at) } : null;
+    public LedgerSummary? AfterMark(DateTimeOffset at, long order, string type) =>
+        StateAfterMark(at, order, type) is var (changes, orders)
+            ? this with { StateChanges = changes, ChangeOrders = orders, LatestMarkAt = Later(LatestMarkAt, at) }
+            : null;
+
+    /// <summary>
+    /// The state a timeline finds before the touchpoint at <paramref name="order"/> (its place among the
+    /// touchpoints) when the stream is in business order; null before any state-changing touchpoint.
+    /// </summary>
+    public string? StateBefore(long order)
+    {
+        for (var i = ChangeOrders.Count - 1; i >= 0; i--)
+            if (ChangeOrders[i] < order) return StateChanges[i].State;
+        return null;
+    }
+
+    private static List<long> ChangeOrdersOf(IReadOnlyList<StateMark> marks)
+    {
+        var (orders, last) = (new List<long>(), (string?)null);
+        foreach (var (mark, state) in Lifecycle.Lifecycle.Replay(marks, m => m.At, m => m.Order, m => m.Type))
+        {
+            if (orders.Count == 0 || last != state) orders.Add(mark.Order);
+            last = state;
+        }
+        return orders;
+    }
 
     /// <summary>
     /// The state's changes after one more mark. Dated no earlier than every mark before it, it sorts
@@ -166,16 +193,18 @@ public sealed record LedgerSummary
     /// finds the client a customer already changes nothing at its place nor after it; any other
     /// earlier mark needs the marks the summary does not keep: null.
     /// </summary>
-    private IReadOnlyList<StateChange>? StateAfterMark(DateTimeOffset at, string type)
+    private (IReadOnlyList<StateChange>, IReadOnlyList<long>)? StateAfterMark(DateTimeOffset at, long order, string type)
     {
         if (LatestMarkAt is { } latest && at < latest)
         {
             if (type != Touchpoints.TouchpointTypes.Purchase) return null;
             var before = StateChanges.LastOrDefault(c => c.At <= at)?.State;
-            return before is null or CustomerStates.Prospect or CustomerStates.Churned ? null : StateChanges;
+            return before is null or CustomerStates.Prospect or CustomerStates.Churned ? null : (StateChanges, ChangeOrders);
         }
         var state = Lifecycle.Lifecycle.Next(StateChanges.Count > 0 ? StateChanges[^1].State : null, type) ?? CustomerStates.Prospect;
-        return StateChanges.Count > 0 && StateChanges[^1].State == state ? StateChanges : [.. StateChanges, new StateChange(at, state)];
+        return StateChanges.Count > 0 && StateChanges[^1].State == state
+            ? (StateChanges, ChangeOrders)
+            : ([.. StateChanges, new StateChange(at, state)], [.. ChangeOrders, order]);
     }
 
     private static DateTimeOffset Later(DateTimeOffset? known, DateTimeOffset at) => known is { } k && k >= at ? k : at;

@@ -49,7 +49,9 @@ public class when_a_stored_ledger_moves_on_from_its_summary
         stored.Occasions().ShouldBe(folded.Occasions());
         stored.CategoriesBought().ShouldBe(folded.CategoriesBought(), ignoreOrder: true);
         (stored.PurchaseCount(), stored.RelationshipStart(), stored.Historical).ShouldBe((folded.PurchaseCount(), folded.RelationshipStart(), folded.Historical));
-        foreach (var formula in new[] { FormulaChoice.Default, Formula("simple-clv", 0), Formula("waland-cole", 0) })
+        var bgNbdGg = Formula("bgnbd-gg", 1, ("horizonWeeks", 39m), ("r", 0.243m), ("alpha", 4.414m), ("a", 0.793m), ("b", 2.426m),
+            ("p", 6.25m), ("q", 3.74m), ("gamma", 15.44m));
+        foreach (var formula in new[] { FormulaChoice.Default, Formula("simple-clv", 0), Formula("waland-cole", 0), bgNbdGg })
         {
             var model = PortfolioModel.Default;
             CustomerValuation.Of(stored, Year(2), formula, model).ShouldBeEquivalentTo(CustomerValuation.Of(folded, Year(2), formula, model));
@@ -87,7 +89,10 @@ public class when_a_stored_ledger_moves_on_from_its_summary
             Purchase(Day(3), 11m, 2m), Purchase(Day(30).AddHours(2), 1m, 0m),
         ];
 
-        ShouldAnswerAsTheHistory(StoredAfterEach(history)!, history);
+        var stored = StoredAfterEach(history)!;
+        ShouldAnswerAsTheHistory(stored, history);
+        // As of the day before the last purchase day (a purchase dated minutes ahead, past midnight UTC): the days but the last.
+        PurchaseOutlook.HistoryOf(stored, Day(29)).ShouldBe(PurchaseOutlook.HistoryOf(CustomerLedger.Of("c-1", history), Day(29)));
     }
 
     [Fact]

@@ -92,6 +92,32 @@ public class when_an_account_buys_every_hour_for_months(LedgerSizes sizes) : ICl
         // knownAt asks for the stream as recorded by then: read whole, without the hidden events (versions 1,001 to 2,002 are left).
         stream["touchpointsCounted"]!.GetValue<int>().ShouldBe(1_002);
         (await sizes.Host.GetJson($"/api/customers/{customer}/retention"))["state"]!.GetValue<string>().ShouldBe("active");
+        // Its latest page of timeline too: 2,002 touchpoints, the latest three purchases (versions 2,002 to 2,000).
+        var timeline = await sizes.Host.GetJson($"/api/customers/{customer}/timeline?order=newest&pageSize=3");
+        (timeline["total"]!.GetValue<int>(), timeline["state"]!.GetValue<string>()).ShouldBe((2_002, "active"));
+        timeline["entries"]!.AsArray().Select(e => e!["version"]!.GetValue<long>()).ShouldBe([2_002L, 2_001L, 2_000L]);
+    }
+
+    [Fact]
+    public async Task a_timeline_page_takes_its_first_state_from_the_touchpoints_before_it()
+    {
+        // Recorded in business order: signed up, 3 purchases, a churn, a purchase winning the client
+        // back, a support call (versions 1 to 7), then a purchase (version 8).
+        var customer = Ids.Customer();
+        await Post(
+            SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1)), Purchase(customer, Jan1.AddDays(2)), Purchase(customer, Jan1.AddDays(3)),
+            Churn(customer, Jan1.AddDays(4)), Purchase(customer, Jan1.AddDays(5)), SupportCall(customer, Jan1.AddDays(6)));
+        await sizes.Host.PostTouchpoints(Purchase(customer, Jan1.AddDays(7)));   // folded by the read if the daemon has not yet
+
+        var pages = new List<(long Version, string State)>();
+        for (var page = 1; page <= 4; page++)
+            pages.AddRange((await sizes.Host.GetJson($"/api/customers/{customer}/timeline?pageSize=3&page={page}"))["entries"]!.AsArray()
+                .Select(e => (e!["version"]!.GetValue<long>(), e["state"]!.GetValue<string>())));
+        var newest = await sizes.Host.GetJson($"/api/customers/{customer}/timeline?pageSize=2&order=newest&page=2");
+
+        pages.ShouldBe([(1, "active"), (2, "active"), (3, "active"), (4, "active"), (5, "churned"), (6, "active"), (7, "active"), (8, "active")]);
+        newest["entries"]!.AsArray().Select(e => (e!["version"]!.GetValue<long>(), e["state"]!.GetValue<string>())).ShouldBe([(6L, "active"), (5L, "churned")]);
+        (newest["total"]!.GetValue<int>(), newest["state"]!.GetValue<string>()).ShouldBe((8, "active"));
     }
 
     [Fact]
