@@ -20,8 +20,9 @@ public sealed record TimelineEntry(RecordedTouchpoint Recorded, string State);
 /// <summary>
 /// The timeline is folded from the stream at read time: always exactly the events, in
 /// business-time order, with read-your-writes for free and nothing to keep in sync on append.
-/// Each entry's state needs every touchpoint before it, so the whole stream is folded; only a
-/// page of it is written (<see cref="TouchpointPage"/>).
+/// Each entry's state needs every touchpoint before it: a stream recorded in business order reads
+/// only its page and takes the state before it from the kept ledger (<see cref="KeptTimeline"/>);
+/// another is folded whole, and only a page of it is written (<see cref="TouchpointPage"/>).
 /// </summary>
 public static class GetTimelineEndpoint
 {
@@ -33,6 +34,7 @@ public static class GetTimelineEndpoint
     {
         var (asked, problem) = TouchpointPage.Read(page, pageSize, order);
         if (problem is not null) return problem;
+        if (await KeptTimeline.TryAsync(session, id, asked!, ct) is { } kept) return kept;
         var (profile, touchpoints) = await CustomerStream.ReadAsync(session, id, withProfile: true, ct);
         if (profile is null) return GetCustomerEndpoint.UnknownCustomer(id);
 

@@ -30,6 +30,9 @@ public static class GetRetentionEndpoint
     [Answers(404, "An unknown customer.")]
     public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
     {
+        // A client not asking to cancel needs only its state: the ledger the daemon keeps has it.
+        if (await KeptLedger.ReadAsync(session, id, ct) is { } kept && kept.State() != CustomerStates.CancellationRequested)
+            return Results.Ok(new RetentionView(id, kept.State(), null));
         var touchpoints = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints.Select(r => r.Touchpoint).ToList();
         return touchpoints.Count == 0 ? GetCustomerEndpoint.UnknownCustomer(id) : Results.Ok(Of(id, touchpoints));
     }

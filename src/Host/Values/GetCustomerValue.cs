@@ -13,8 +13,9 @@ namespace EventCrm.Host.Values;
 public static class GetCustomerValueEndpoint
 {
     /// <summary>
-    /// Historical, current and potential value, folded live from the customer's stream: always
-    /// up to date with the last acknowledged touchpoint, whatever the daemon's lag.
+    /// Historical, current and potential value, always up to date with the last acknowledged
+    /// touchpoint, whatever the daemon's lag: as of a moment after every touchpoint (now, by default)
+    /// from the ledger the daemon keeps plus the events since; otherwise folded from the stream.
     /// </summary>
     [WolverineGet("/api/customers/{id}/value"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The customer's historical, current and potential value.", Body = typeof(ValueView))]
@@ -28,7 +29,15 @@ public static class GetCustomerValueEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
-        var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
+        // As the customer stands now, with every touchpoint counted: the ledger the daemon keeps, moved on by the latest events.
+        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct) is { LastSeenAt: { } last } kept && last <= query.AsOf)
+            return Valuate(query, () =>
+            {
+                var valuation = CustomerValuation.Of(kept, query.AsOf, query.Formula, query.Model.Model);
+                return ValueView.Of(id, query, valuation, kept.Touchpoints, OutlookView.For(kept, query, valuation));
+            });
+
+        var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query.KnownAt, ct);
         if (unknown is not null) return unknown;
 
         var counted = touchpoints.Where(t => t.Touchpoint.OccurredAt <= query.AsOf).Select(t => t.Touchpoint).ToList();

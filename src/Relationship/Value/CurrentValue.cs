@@ -24,7 +24,7 @@ public static partial class CurrentValue
 
         if (ledger.State() is Lifecycle.CustomerStates.Churned)
             return new(0, inputs, "churned: no transactions are expected any more");
-        if (ledger.Purchases.Count == 0 && ledger.SignedUpAt is null)
+        if (ledger.PurchaseCount() == 0 && ledger.SignedUpAt is null)
             return new(0, inputs, "prospect: no transactions are expected until the lead converts");
         if (pinned.Value is { } same) return same;
 

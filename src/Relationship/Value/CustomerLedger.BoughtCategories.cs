@@ -8,7 +8,7 @@ public sealed partial record CustomerLedger
     /// after each of its touchpoints (its value history, a replay's) does not go through every
     /// purchase before each one: a B2B account's 30,000 purchases made that quadratic.
     /// </summary>
-    public IReadOnlySet<string> CategoriesBought() => _bought.Categories ??= _purchases.Select(p => p.Category).ToHashSet();
+    public IReadOnlySet<string> CategoriesBought() => _bought.Categories ??= (_stored?.Categories ?? _purchases.Select(p => p.Category)).ToHashSet();
 
     /// <summary>
     /// The categories of the purchases, once known. A function of the purchases alone: it never

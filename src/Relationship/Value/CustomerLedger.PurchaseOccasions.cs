@@ -42,7 +42,7 @@ public sealed partial record CustomerLedger
     /// valuing a customer under bgnbd-gg after each of its touchpoints does not group every purchase
     /// by day again at each one. Null without purchases.
     /// </summary>
-    public PurchaseOccasions? Occasions() => (_occasions.Gathered ??= new(PurchaseOccasions.Of(_purchases))).Value;
+    public PurchaseOccasions? Occasions() => _stored is { } s ? s.Occasions?.Occasions : (_occasions.Gathered ??= new(PurchaseOccasions.Of(_purchases))).Value;
 
     /// <summary>The occasions once gathered (null inside: no purchase); a function of the purchases alone, so it never makes two ledgers differ.</summary>
     private sealed class KnownOccasions

@@ -18,7 +18,7 @@ public sealed record CustomerMeasures(
         var start = ledger.RelationshipStart() ?? asOf;
         var tenure = Math.Max(MinimumTenureYears, (decimal)(asOf - start).TotalDays / 365.25m);
         var h = ledger.Historical;
-        var purchases = ledger.Purchases.Count;
+        var purchases = ledger.PurchaseCount();
         return new CustomerMeasures(
             TenureYears: tenure,
             Purchases: purchases,

@@ -49,6 +49,9 @@ public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchas
         if (occasions.Last <= end)
             return (new PurchaseHistory(occasions.Days - 1, (occasions.Last.DayNumber - occasions.First.DayNumber) / DaysPerWeek,
                 (end.DayNumber - occasions.First.DayNumber) / DaysPerWeek), occasions.MeanRepeatValue);
+        if (!ledger.KeepsLines)
+            return ledger.Summary.Occasions!.WithoutLastDay(end, DaysPerWeek)
+                   ?? throw new InvalidOperationException($"The stored ledger of {ledger.CustomerId} cannot tell its purchases before its last two purchase days.");
         var summary = CalibrationSummaries.From(
             ledger.Purchases.Select(p => new CustomerPurchase<string>(ledger.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount)), end)
             .SingleOrDefault();

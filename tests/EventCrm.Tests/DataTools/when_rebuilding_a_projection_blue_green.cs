@@ -80,7 +80,7 @@ public class when_rebuilding_a_projection_blue_green(BlueGreenBase blueGreen) : 
         await blueGreen.Store.CatchUp();
         (await BaseLedgers()).ShouldBe(before);
         var newcomer = (await Ledgers())[Newcomer];
-        (newcomer.Historical.Revenue, newcomer.Purchases.Count, newcomer.Touchpoints).ShouldBe((75m, 1, 2));
+        (newcomer.Historical.Revenue, newcomer.PurchaseCount(), newcomer.Touchpoints).ShouldBe((75m, 1, 2));
         await blueGreen.Store.Storage.Database.AssertDatabaseMatchesConfigurationAsync();
 
         await blueGreen.Host.PostTouchpoints(Purchase(Newcomer, Jan1.AddDays(2), 25m, 5m));

@@ -167,8 +167,9 @@ public class when_running_three_nodes(ITestOutputHelper output)
             var behind = new List<string>();
             foreach (var id in ids)
             {
-                var touchpoints = (await session.Events.FetchStreamAsync(id)).Select(e => e.Data).OfType<ITouchpoint>();
-                var folded = serializer.ToJson(CustomerLedger.Of(id, touchpoints));
+                var events = (await session.Events.FetchStreamAsync(id)).Where(e => e.Data is ITouchpoint).ToList();
+                // The projection also notes the version it folded up to (docs/design.md, "The ledger the daemon keeps").
+                var folded = serializer.ToJson(CustomerLedger.Of(id, events.Select(e => (ITouchpoint)e.Data)) with { FoldedUpTo = events.LastOrDefault()?.Version ?? 0 });
                 if (!documents.TryGetValue(id, out var document) || serializer.ToJson(document) != folded) behind.Add(id);
             }
             if (behind.Count == 0 || DateTime.UtcNow > deadline) return behind;
