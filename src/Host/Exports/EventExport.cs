@@ -20,13 +20,14 @@ public sealed class EventExport(EventExportSource source, EventCrmMetrics metric
         {
             format.Write(output, e);
             if (++written % EventsPerFlush != 0) continue;
-            var flushed = await output.FlushAsync(ct);
+            // Counted before the flush that sends them: a client can hold them all before it returns.
             metrics.Exported(EventsPerFlush, formatName);
+            var flushed = await output.FlushAsync(ct);
             if (flushed.IsCompleted || flushed.IsCanceled) return written;
             progress?.Invoke(written);
         }
-        await output.FlushAsync(ct);
         metrics.Exported(written % EventsPerFlush, formatName);
+        await output.FlushAsync(ct);
         progress?.Invoke(written);
         return written;
     }

@@ -31,9 +31,11 @@ public static class TelemetryExport
     public static void AddEventCrmTelemetryExport(this IServiceCollection services, IConfiguration configuration)
     {
         if (!Enabled(configuration)) return;
-        // The endpoint must read as an absolute URI: a typo stops the start, naming the key, rather than exporting nowhere.
-        if (!Uri.TryCreate(configuration[EndpointKey], UriKind.Absolute, out _))
-            throw new Infrastructure.SettingRefusedException($"{EndpointKey} must be an absolute URI (http://collector:4318, say); it is '{configuration[EndpointKey]}'.");
+        // The endpoint must read as an http(s) URI: a typo (collector:4317, which .NET reads as a URI of scheme
+        // "collector") stops the start, naming the key, rather than exporting nowhere.
+        if (!Uri.TryCreate(configuration[EndpointKey], UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            throw new Infrastructure.SettingRefusedException(
+                $"{EndpointKey} must be an absolute http or https URI (http://collector:4317, say); it is '{configuration[EndpointKey]}'.");
 
         services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, are read by the SDK and win.

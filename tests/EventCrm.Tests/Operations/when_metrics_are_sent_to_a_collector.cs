@@ -38,9 +38,11 @@ public class when_metrics_are_sent_to_a_collector(CollectorHost app) : IClassFix
         lock (app.Exported) exported = [.. app.Exported];
         var appended = exported.Last(m => m.Name == "eventcrm.touchpoints.appended");
         appended.Unit.ShouldBe("{touchpoint}");
-        // Cumulative: the last export holds the whole count, one point per type.
-        appended.MetricPoints.Sum(p => p.GetSumLong()).ShouldBe(3 + 1);
-        exported.Last(m => m.Name == "eventcrm.touchpoints.batch.size").MetricPoints.Sum(p => p.GetHistogramCount()).ShouldBe(2);
+        // Cumulative: the last export holds the whole count, one point per type. At least this scenario's 3 + 1:
+        // the SDK listens to every meter of the name in the process, the other test classes' Hosts' too (a
+        // service has one); the exact figures are when_an_operator_reads_the_metrics', on this Host's meter alone.
+        appended.MetricPoints.Sum(p => p.GetSumLong()).ShouldBeGreaterThanOrEqualTo(3 + 1);
+        exported.Last(m => m.Name == "eventcrm.touchpoints.batch.size").MetricPoints.Sum(p => p.GetHistogramCount()).ShouldBeGreaterThanOrEqualTo(2);
         exported.Select(m => m.Name).ShouldContain("http.server.request.duration");
         exported.Select(m => m.Name).ShouldContain("db.client.operation.duration");
         exported.Select(m => m.Name).ShouldContain("wolverine-messages-succeeded");
