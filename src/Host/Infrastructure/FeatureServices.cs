@@ -20,6 +20,8 @@ public static class FeatureServices
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<ProjectionLag>();
+        services.AddSingleton<OpenOffers>();
+        services.AddHostedService(sp => sp.GetRequiredService<OpenOffers>());
         services.AddSingleton<EventCrmMetrics>();
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();

@@ -25,7 +25,7 @@ public sealed class EventCrmMetrics
     private readonly Counter<long> _appended, _repeated, _refused, _customerBusy, _offers, _imported, _exported, _replayedEvents, _replayedCustomers;
     private readonly Histogram<int> _batchSize;
 
-    public EventCrmMetrics(IMeterFactory meters, ProjectionLag lag)
+    public EventCrmMetrics(IMeterFactory meters, ProjectionLag lag, OpenOffers openOffers)
     {
         var meter = meters.Create(MeterName);
         _appended = meter.CreateCounter<long>("eventcrm.touchpoints.appended", "{touchpoint}",
@@ -41,6 +41,8 @@ public sealed class EventCrmMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
         _offers = meter.CreateCounter<long>("eventcrm.retention.offers", "{offer}",
             "Retention offers made by the service, and answered (accepted, declined) or expired, once committed.");
+        meter.CreateObservableUpDownCounter("eventcrm.retention.offers.open", openOffers.Observe, "{offer}",
+            "Retention offers open now (made, not answered, not yet recorded as expired), as counted at most 15 s ago.");
         _imported = meter.CreateCounter<long>("eventcrm.import.touchpoints", "{touchpoint}",
             "Touchpoints of imports written, appended or repeated (eventcrm.outcome), as each batch commits.");
         _exported = meter.CreateCounter<long>("eventcrm.export.events", "{event}",

@@ -96,11 +96,17 @@ public class when_an_operator_reads_the_metrics(MetricsHost app) : IClassFixture
     }
 
     [Fact]
-    public async Task an_offer_made_and_accepted_is_counted_once_each()
+    public async Task an_offer_made_and_accepted_is_counted_once_each_and_is_open_until_it_is_answered()
     {
         using var metrics = new RecordedMetrics(app.Host.Services);
+        var openOffers = app.Host.Services.GetRequiredService<OpenOffers>();
         var (alpha, offerId) = await RetentionClients.AlphaWithAnOffer(app.Host);
+        (await openOffers.CountAsync(default)).ShouldBe(1);
+        metrics.Observe("eventcrm.retention.offers.open").Single().Value.ShouldBe(1);
+
         await app.Host.PostTouchpoints(Of("retention-offer-accepted", alpha, DateTimeOffset.UtcNow, new { offerId }));
+        await openOffers.CountAsync(default);
+        metrics.Observe("eventcrm.retention.offers.open").Single().Value.ShouldBe(0);
 
         // The offer is counted once its transaction has committed, a moment after the desk can read it.
         await Waits.Until(() => metrics.Sum("eventcrm.retention.offers", "eventcrm.outcome", "made") == 1, TimeSpan.FromSeconds(10));
