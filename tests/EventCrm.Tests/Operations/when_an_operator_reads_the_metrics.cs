@@ -82,6 +82,8 @@ public class when_an_operator_reads_the_metrics(MetricsHost app) : IClassFixture
             var behind = metrics.Observe("eventcrm.projection.lag");
             behind.Select(m => (string)m.Tags["eventcrm.projection.shard"]!).Order().ShouldBe(shards);
             behind.ShouldAllBe(m => m.Value == 5);
+            // One database: the name the daemon's log gives it (docs/operations.md).
+            behind.ShouldAllBe(m => (string)m.Tags["eventcrm.database"]! == "Main");
         }
         finally
         {
