@@ -5,6 +5,7 @@ using EventCrm.Host.Reliability;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Retention;
 using EventCrm.Host.Sharding;
+using EventCrm.Host.Telemetry;
 using EventCrm.Host.Touchpoints;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -68,6 +69,8 @@ builder.Services.AddExceptionHandler<FaultProblems>();
 // instead of every component's stack traces many times a second (docs/reliability.md). A verb says it itself.
 if (!DataVerbs.Starts(args)) builder.Logging.HoldBackDatabaseOutages(builder.Configuration);
 builder.Services.AddEventCrmFeatures();
+// Metrics and traces go out over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT names a collector (docs/operations.md).
+builder.Services.AddEventCrmTelemetryExport(builder.Configuration);
 // Read once here so that a bad value stops the start rather than the first post.
 TouchpointAppender.MaxWaitingOf(builder.Configuration);
 // The verbs take no API key: a short one in their environment is the service's business, not theirs.

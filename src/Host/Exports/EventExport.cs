@@ -1,9 +1,10 @@
 using System.IO.Pipelines;
+using EventCrm.Host.Telemetry;
 
 namespace EventCrm.Host.Exports;
 
 /// <summary>Writes the events of a filter to an output as they are read, flushing every few hundred kilobytes.</summary>
-public sealed class EventExport(EventExportSource source)
+public sealed class EventExport(EventExportSource source, EventCrmMetrics metrics)
 {
     private const int EventsPerFlush = 1000;
 
@@ -14,14 +15,18 @@ public sealed class EventExport(EventExportSource source)
     {
         format.WriteStart(output);
         long written = 0;
+        var formatName = format.ContentType == EventExportFormats.CsvContentType ? "csv" : "ndjson";
         await foreach (var e in source.ReadAsync(filter, ct))
         {
             format.Write(output, e);
             if (++written % EventsPerFlush != 0) continue;
+            // Counted before the flush that sends them: a client can hold them all before it returns.
+            metrics.Exported(EventsPerFlush, formatName);
             var flushed = await output.FlushAsync(ct);
             if (flushed.IsCompleted || flushed.IsCanceled) return written;
             progress?.Invoke(written);
         }
+        metrics.Exported(written % EventsPerFlush, formatName);
         await output.FlushAsync(ct);
         progress?.Invoke(written);
         return written;

@@ -1,3 +1,4 @@
+using EventCrm.Host.Telemetry;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Ingestion;
 
@@ -12,7 +13,7 @@ namespace EventCrm.Host.Imports;
 /// deciding against what the first wrote.
 /// </summary>
 internal sealed class ImportAppendPass(TouchpointAppender appender, AppendContext context, bool skipInvalid,
-    Action<ImportPhase, double>? progress, CancellationToken ct)
+    Action<ImportPhase, double>? progress, EventCrmMetrics metrics, CancellationToken ct)
 {
     private sealed record InFlight(Task<bool> Committed, HashSet<string> Customers, HashSet<string> TouchpointIds);
 
@@ -76,6 +77,8 @@ internal sealed class ImportAppendPass(TouchpointAppender appender, AppendContex
             outcome = batch.Count == 0 ? new AppendOutcome([], []) : await appender.AppendAfterAsync(batch, context, null, ct);
         }
         Imported += outcome.Appended;
+        metrics.Imported(outcome.Appended, outcome.Accepted ? outcome.Repeated : 0);
+        metrics.CountOfferAnswers(outcome, batch);
         if (!outcome.Accepted)
         {
             Refused.AddRange(outcome.TooMuchContention

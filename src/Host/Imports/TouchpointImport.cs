@@ -14,7 +14,7 @@ namespace EventCrm.Host.Imports;
 /// that stopped half-way (a crash, a lost connection) finishes it.
 /// </summary>
 public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppender appender, TimeProvider clock, Marten.IDocumentStore store,
-    IConfiguration configuration)
+    IConfiguration configuration, EventCrm.Host.Telemetry.EventCrmMetrics metrics)
 {
     public const int BatchSize = 1000;
     /// <summary>
@@ -72,7 +72,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var appendingStarted = clock.GetTimestamp();
         // Rows with bad fields are not among the valid ones of their batch; refused ones are skipped by line.
         var badLines = bad.RefusedLines;
-        var appending = new ImportAppendPass(appender, (by ?? ImportedBy.TheCommand).ContextOf(importId), skipInvalid, progress, ct);
+        var appending = new ImportAppendPass(appender, (by ?? ImportedBy.TheCommand).ContextOf(importId), skipInvalid, progress, metrics, ct);
         if (kept is null)
             await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
         else

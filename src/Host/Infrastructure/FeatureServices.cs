@@ -6,6 +6,7 @@ using EventCrm.Host.Models;
 using EventCrm.Host.Portfolio;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Sharding;
+using EventCrm.Host.Telemetry;
 using EventCrm.Host.Touchpoints;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,11 @@ public static class FeatureServices
     public static IServiceCollection AddEventCrmFeatures(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<ProjectionLag>();
+        services.AddSingleton<OpenOffers>();
+        services.AddHostedService(sp => sp.GetRequiredService<OpenOffers>());
+        services.AddSingleton<EventCrmMetrics>();
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<CustomerDatabaseLayoutCheck>();

@@ -1,5 +1,6 @@
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
+using EventCrm.Host.Telemetry;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -15,7 +16,8 @@ namespace EventCrm.Host.Replays;
 /// pure value functions on every core, and writes the results chunk by chunk with binary COPY.
 /// Each chunk commits with its results, so a crashed replay resumes after the last customer written.
 /// </summary>
-public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock, ILogger<ReplayEngine> logger)
+public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock, EventCrmMetrics metrics,
+    ILogger<ReplayEngine> logger)
 {
     private const int CustomersPerChunk = 250;
 
@@ -103,6 +105,7 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
                 await written;
                 var events = rows.Sum(r => (long)r.Events);
                 (eventsDone, customersDone) = (eventsDone + events, customersDone + rows.Length);
+                metrics.Replayed(events, rows.Length);
                 notComputable += rows.Count(r => r.NotComputable is not null);
                 run = run with { EventsDone = eventsDone, CustomersDone = customersDone, CustomersNotComputable = notComputable, UpdatedAt = clock.GetUtcNow(),
                     EventsPerSecond = Math.Round((eventsDone - eventsAtStart) / Math.Max(0.001, watch.Elapsed.TotalSeconds)) };

@@ -1,6 +1,7 @@
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Models;
+using EventCrm.Host.Telemetry;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
@@ -22,7 +23,7 @@ namespace EventCrm.Host.Retention;
 /// decided on the customer as it is and a client's touchpoint arriving meanwhile waits for it.
 /// </summary>
 public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistryStore formulas, PortfolioModels models, IOptions<RetentionOptions> options,
-    TimeProvider clock, ILogger<RetentionDesk> logger)
+    TimeProvider clock, EventCrmMetrics metrics, ILogger<RetentionDesk> logger)
 {
     /// <summary>How long after an offer's end its scheduled expiry is expected to be recorded (seconds, normally).</summary>
     public static readonly TimeSpan ExpiryRecordedWithin = TimeSpan.FromMinutes(5);
@@ -144,7 +145,10 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         var batch = new[] { first }.Concat(more).Select((t, i) => new IncomingTouchpoint(i, customerId, t)).ToList();
         var outcome = await appender.StageAsync(session, batch, ct);
         if (!outcome.Accepted) logger.LogWarning("Retention step for {Customer} refused: {Reasons}", customerId, string.Join("; ", outcome.Rejections.Select(r => r.Reason)));
-        return outcome.Accepted && outcome.Appended > 0;
+        var staged = outcome.Accepted && outcome.Appended > 0;
+        if (staged && first is RetentionOfferMade or RetentionOfferExpired)
+            session.Listeners.Add(new CountedOnCommit(() => metrics.Offer(first is RetentionOfferMade ? "made" : "expired")));
+        return staged;
     }
 
     private static bool AlreadyAssessed(IEnumerable<ITouchpoint> touchpoints, string cancellationId) => touchpoints.Any(t =>

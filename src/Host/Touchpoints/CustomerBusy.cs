@@ -1,4 +1,5 @@
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Telemetry;
 
 namespace EventCrm.Host.Touchpoints;
 
@@ -19,6 +20,7 @@ public static class CustomerBusy
     public static IResult Answer(HttpResponse response, IReadOnlyList<string> busy, string whatWasDone, string howToRetry)
     {
         response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+        response.HttpContext.RequestServices.GetService<EventCrmMetrics>()?.CustomerBusy();
         var held = busy.Count == 1 ? $"customer {busy[0]} is" : $"one of the customers {string.Join(", ", busy)} is";
         return Problems.Unavailable(
             $"The stream of {held} locked by another transaction (still after {StreamLocks.SharedWait.TotalSeconds:0} s): the customer is busy. " +

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
 using System.Text.Json;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Telemetry;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
 using Wolverine.Http;
@@ -29,7 +30,8 @@ public static class PostTouchpointsEndpoint
     [Answers(409, "A second signed-up, a touchpointId already recorded with other content, or too many concurrent writers on the same customers (retry).")]
     [Answers(413, "The body is over 4 MB; nothing was read further.")]
     [Answers(503, "The database is unavailable, more touchpoints wait to be written than Touchpoints:MaxWaiting, or a customer of the request is busy (its stream locked by another transaction for over 2 s; errors.customerId names it; nothing was appended): send the same request again after Retry-After seconds.")]
-    public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock,
+        EventCrmMetrics metrics, CancellationToken ct)
     {
         JsonDocument body;
         try
@@ -38,22 +40,44 @@ public static class PostTouchpointsEndpoint
         }
         catch (JsonException e)
         {
+            // How many touchpoints it held cannot be told: it counts as one.
+            metrics.Refused(1, RefusalClasses.Invalid);
             return Problems.Invalid("body", $"The body is not valid JSON: {e.Message}");
         }
 
         using (body)
         {
+            var sent = SizeOf(body.RootElement);
+            metrics.BatchSize(sent);
             var (batch, errors) = Read(body.RootElement, clock.GetUtcNow());
             if (errors.Count > 0)
+            {
+                metrics.Refused(sent, RefusalClasses.Invalid);
                 return Problems.Invalid($"{errors.Count} field(s) are invalid; nothing was appended.", errors);
+            }
 
             if (!MayAppend(caller, batch))
+            {
+                metrics.Refused(sent, RefusalClasses.Forbidden);
                 return Problems.Forbidden("A desk key may only record retention outcomes; other touchpoints need the ingest role.");
+            }
 
-            var outcome = await appender.AppendAsync(batch, ContextOf(request, caller), ct);
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await appender.AppendAsync(batch, ContextOf(request, caller), ct);
+            }
+            catch (Exception e) when (metrics.CountedFailure(e, sent))
+            {
+                throw; // never reached: the filter only counts
+            }
+            metrics.Count(outcome, batch);
             return Answer(outcome, isArray: body.RootElement.ValueKind == JsonValueKind.Array, request.HttpContext.Response);
         }
     }
+
+    /// <summary>Touchpoints a body holds: an array's items, else one (an empty array: none).</summary>
+    private static int SizeOf(JsonElement root) => root.ValueKind == JsonValueKind.Array ? root.GetArrayLength() : 1;
 
     private static bool MayAppend(ClaimsPrincipal caller, IEnumerable<IncomingTouchpoint> batch) =>
         caller.IsInRole(Roles.Ingest) || caller.IsInRole(Roles.Admin)

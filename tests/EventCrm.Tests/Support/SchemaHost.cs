@@ -16,13 +16,22 @@ public abstract class SchemaHost(string schema, params (string Key, string Value
 
     public async ValueTask InitializeAsync()
     {
-        Host = await AppFixture.StartHost(Schema, Logs, settings);
+        Host = await AppFixture.StartHost(Schema, services =>
+        {
+            if (Logs is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+            ConfigureServices(services);
+        }, settings);
         await Host.ResetAllData();
         await SeedAsync();
     }
 
     /// <summary>Where the Host's log goes for the scenarios to read, when they read it.</summary>
     protected virtual CapturedLogs? Logs => null;
+
+    /// <summary>Adds to the Host's services, after its own (an exporter the scenarios read, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>The base every scenario of the class starts from.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;

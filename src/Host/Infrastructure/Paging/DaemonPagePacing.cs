@@ -1,3 +1,4 @@
+using EventCrm.Host.Telemetry;
 using Marten;
 
 namespace EventCrm.Host.Infrastructure.Paging;
@@ -5,8 +6,9 @@ namespace EventCrm.Host.Infrastructure.Paging;
 /// <summary>
 /// Every second, sets the page size of the async projections and subscriptions from how far the
 /// slowest of them is behind the log (<see cref="DaemonPages.For"/>). The daemon reads the size afresh for each page.
+/// Each shard's lag goes to the gauge eventcrm.projection.lag on the way (<see cref="ProjectionLag"/>).
 /// </summary>
-public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, ILogger<DaemonPagePacing> logger) : BackgroundService
+public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, ProjectionLag lags, ILogger<DaemonPagePacing> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -53,14 +55,19 @@ public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, IL
     private async Task<long> LagAsync(string[] shards, CancellationToken ct)
     {
         long worst = 0;
+        var each = new List<(string Shard, string Database, long Lag)>();
         foreach (var database in await store.Storage.AllDatabases())
         {
             var head = await database.FetchHighestEventSequenceNumber(ct);
             var progress = (await database.AllProjectionProgress(ct)).ToDictionary(p => p.ShardName, p => p.Sequence);
             // A shard without progress has not started: all of the log is ahead of it.
+#pragma warning disable CS0618 // Identifier: the name the daemon's own logs give the database (Marten's store, or the tenant's), which the Id object does not print
+            foreach (var shard in shards) each.Add((shard, database.Identifier, Math.Max(head - progress.GetValueOrDefault(shard), 0)));
+#pragma warning restore CS0618
             var slowest = shards.Min(shard => progress.GetValueOrDefault(shard));
             worst = Math.Max(worst, head - slowest);
         }
+        lags.Update(each);
         return worst;
     }
 }
