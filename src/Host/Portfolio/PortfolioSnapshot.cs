@@ -4,16 +4,35 @@ using EventCrm.Relationship.Portfolio;
 namespace EventCrm.Host.Portfolio;
 
 /// <summary>
-/// One valuation of the whole base: every customer's figures at <paramref name="AsOf"/> (when it was made), and the
-/// value quadrants ranked once, in the background with the valuation, so that no request pays the sort of the base.
+/// One valuation of the whole base: every customer's figures at <paramref name="AsOf"/> (when it was made), the value
+/// quadrants ranked once, and the analyses that take no parameter (pareto, data quality) computed once: in the
+/// background with the valuation (<see cref="Warm"/>), so that no request pays a pass over the base for them.
 /// </summary>
 public sealed record PortfolioSnapshot(
     DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers,
     RankedQuadrants Quadrants)
 {
+    // Built from this snapshot's customers only: a copy made with `with` would share them, so none is made (WithIdentity).
+    private readonly Lazy<ParetoAnalysis> _pareto = new(() => Relationship.Portfolio.Pareto.Of(Customers.Where(c => c.HasEverBeenCustomer())));
+    private readonly Lazy<DataQualityReport> _dataQuality = new(() => Relationship.Portfolio.DataQuality.Of(Customers));
+
+    /// <summary>Pareto counts every record that was ever a customer (prospects are not customers).</summary>
+    public ParetoAnalysis Pareto => _pareto.Value;
+
+    /// <summary>Data quality counts every record, prospects included.</summary>
+    public DataQualityReport DataQuality => _dataQuality.Value;
+
     /// <summary>The quadrants rank every customer (prospects are not customers).</summary>
     public static PortfolioSnapshot Of(DateTimeOffset asOf, FormulaView formula, DateTimeOffset? modelFittedAt, IReadOnlyList<PortfolioCustomer> customers) =>
         new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer())));
+
+    /// <summary>Computes what the routes read that takes no parameter, so that the first request for it does not.</summary>
+    public PortfolioSnapshot Warm()
+    {
+        _ = Pareto;
+        _ = DataQuality;
+        return this;
+    }
 
     /// <summary>
     /// The same valuation with one customer's name and email as its profile now has them (an erasure's "[erased]"):
@@ -23,14 +42,12 @@ public sealed record PortfolioSnapshot(
     {
         PortfolioCustomer Renamed(PortfolioCustomer c) => c.CustomerId == customerId ? c with { Name = name, Email = email } : c;
         if (!Customers.Any(c => c.CustomerId == customerId)) return this;
-        return this with
+        var quadrants = Quadrants with
         {
-            Customers = Customers.Select(Renamed).ToList(),
-            Quadrants = Quadrants with
-            {
-                Members = Quadrants.Members.ToDictionary(q => q.Key,
-                    q => q.Value.Any(c => c.CustomerId == customerId) ? (IReadOnlyList<PortfolioCustomer>)q.Value.Select(Renamed).ToList() : q.Value),
-            },
+            Members = Quadrants.Members.ToDictionary(q => q.Key,
+                q => q.Value.Any(c => c.CustomerId == customerId) ? (IReadOnlyList<PortfolioCustomer>)q.Value.Select(Renamed).ToList() : q.Value),
         };
+        // A new snapshot, not a `with` copy: its data quality must be computed from the renamed customers.
+        return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants);
     }
 }
