@@ -35,7 +35,7 @@ public static class GetSegmentsEndpoint
         if (members < 0) return Problems.Invalid("members", "must be 0 or more");
         var snapshot = await portfolio.LoadAsync(ct);
         return Results.Ok(new PortfolioAnswer<ValueQuadrantAnalysis>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            ValueQuadrants.Summarise(snapshot.Quadrants, members)));
+            snapshot.Segments(members)));
     }
 }
 

@@ -5,7 +5,7 @@ namespace EventCrm.Host.Portfolio;
 
 /// <summary>
 /// One valuation of the whole base: every customer's figures at <paramref name="AsOf"/> (when it was made), the value
-/// quadrants ranked once, and the analyses that take no parameter (pareto, data quality) computed once: in the
+/// quadrants ranked once, and the analyses that take no parameter (pareto, data quality, the quadrants' totals) computed once: in the
 /// background with the valuation (<see cref="Warm"/>), so that no request pays a pass over the base for them.
 /// </summary>
 public sealed record PortfolioSnapshot(
@@ -15,6 +15,23 @@ public sealed record PortfolioSnapshot(
     // Built from this snapshot's customers only: a copy made with `with` would share them, so none is made (WithIdentity).
     private readonly Lazy<ParetoAnalysis> _pareto = new(() => Relationship.Portfolio.Pareto.Of(Customers.Where(c => c.HasEverBeenCustomer())));
     private readonly Lazy<DataQualityReport> _dataQuality = new(() => Relationship.Portfolio.DataQuality.Of(Customers));
+    // Each quadrant's count and totals, listing nobody: a pass over the base made once, not by every /segments?members=N.
+    private readonly Lazy<ValueQuadrantAnalysis> _quadrantTotals = new(() => ValueQuadrants.Summarise(Quadrants, 0));
+
+    /// <summary>The segments answer: each quadrant's count and totals over all its customers, listing the first <paramref name="members"/> (all when null).</summary>
+    public ValueQuadrantAnalysis Segments(int? members)
+    {
+        if (members is not { } listed) return ValueQuadrants.Summarise(Quadrants);
+        var totals = _quadrantTotals.Value;
+        return totals with
+        {
+            Quadrants = totals.Quadrants.Select(quadrant =>
+            {
+                var first = Quadrants.Members[quadrant.Name].Take(listed).ToList();
+                return quadrant with { CustomerIds = first.Select(c => c.CustomerId).ToList(), Customers = first.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList() };
+            }).ToList(),
+        };
+    }
 
     /// <summary>Pareto counts every record that was ever a customer (prospects are not customers).</summary>
     public ParetoAnalysis Pareto => _pareto.Value;
@@ -31,6 +48,7 @@ public sealed record PortfolioSnapshot(
     {
         _ = Pareto;
         _ = DataQuality;
+        _ = _quadrantTotals.Value;
         return this;
     }
 
