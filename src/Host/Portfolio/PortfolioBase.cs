@@ -12,7 +12,7 @@ namespace EventCrm.Host.Portfolio;
 /// from, waits for the first valuation, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After).
 /// </summary>
 public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabases databases, IConfiguration configuration,
-    TimeProvider clock, ILogger<PortfolioBase> logger)
+    TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
 {
     public const string RefreshAfterKey = "Portfolio:RefreshAfter";
     public const string FirstValuationWaitKey = "Portfolio:FirstValuationWait";
@@ -119,7 +119,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
     {
         try
         {
-            var (valued, reads) = await valuation.RunAsync(now, _pageSize, CancellationToken.None);
+            var (valued, reads) = await valuation.RunAsync(now, _pageSize, lifetime.ApplicationStopping);
             var snapshot = valued.Warm();
             while (true)
             {
@@ -143,6 +143,12 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
             logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
                 now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
             return snapshot;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The node is stopping: the valuation is given up, nothing is wrong.
+            lock (_gate) _running = null;
+            throw;
         }
         catch (Exception e)
         {
