@@ -37,6 +37,7 @@ public static class FeatureServices
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();
+        services.AddSingleton<PortfolioValuation>();
         services.AddSingleton<PortfolioBase>();
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<CustomerAudit>();

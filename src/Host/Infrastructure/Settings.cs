@@ -60,6 +60,7 @@ public static class Settings
         Exports.ExportSlots.MaxConcurrentOf(configuration);
         Access.UnknownKeyLimit.PerMinuteOf(configuration);
         Access.KeyRates.PerSecondOf(configuration);
+        Portfolio.PortfolioBase.CheckSettings(configuration);
     }
 
     /// <summary>

@@ -1,82 +1,167 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
-using EventCrm.Host.Formulas;
-using EventCrm.Host.Models;
 using EventCrm.Projections.Customers;
-using EventCrm.Relationship.Portfolio;
-using EventCrm.Relationship.Value;
-using Marten;
 
 namespace EventCrm.Host.Portfolio;
 
-public sealed record PortfolioSnapshot(DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers)
-{
-    // Ranked once per valuation, when first asked: paging through a quadrant then slices this list
-    // instead of sorting the whole base again for every page (docs/value.md, section 13).
-    private readonly Lazy<RankedQuadrants> _quadrants = new(() => ValueQuadrants.Rank(Customers.Where(c => c.HasEverBeenCustomer())));
-
-    /// <summary>The value x potential quadrants of every customer (prospects are not customers), each ranked.</summary>
-    public RankedQuadrants Quadrants => _quadrants.Value;
-}
-
 /// <summary>
-/// Every customer valued under the formula in force with the latest model, from the ledgers the
-/// async daemon keeps (so it may trail the last appends by the daemon's lag).
+/// The valuation every portfolio route answers from. Valuing the base reads every ledger (minutes at a million
+/// customers), so no request waits for one: a request is answered from the last completed valuation (its
+/// <c>asOf</c> says when it was made) and, when that is older than <c>Portfolio:RefreshAfter</c>, starts the next one
+/// in the background, one at a time on this node. Only the first request after start, having nothing to answer
+/// from, waits for the first valuation, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After).
 /// </summary>
-public sealed class PortfolioBase(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock)
+public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabases databases, IConfiguration configuration,
+    TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
 {
-    /// <summary>Valuing the whole base takes a second or two: four pages asking at once share one valuation.</summary>
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    private (DateTimeOffset Until, Task<PortfolioSnapshot> Snapshot)? _cached;
+    public const string RefreshAfterKey = "Portfolio:RefreshAfter";
+    public const string FirstValuationWaitKey = "Portfolio:FirstValuationWait";
+    public static readonly TimeSpan DefaultRefreshAfter = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultFirstValuationWait = TimeSpan.FromSeconds(10);
 
-    public Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
+    private readonly TimeSpan _refreshAfter = Settings.Duration(configuration, RefreshAfterKey, DefaultRefreshAfter);
+    private readonly TimeSpan _firstWait = Settings.Duration(configuration, FirstValuationWaitKey, DefaultFirstValuationWait);
+    private readonly int _pageSize = PortfolioValuation.PageSizeOf(configuration);
+
+    private readonly Lock _gate = new();
+    private PortfolioSnapshot? _last;
+    private DateTimeOffset _lastCompletedAt;
+    private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt)? _running;
+    // Customers erased while a valuation runs: it may have read their names before the erasure.
+    private readonly HashSet<string> _erasedWhileRunning = [];
+
+    /// <summary>How the last completed valuation read the base (pages of documents), for the tests and the log.</summary>
+    public ValuationReads? LastReads { get; private set; }
+
+    /// <summary>Whether a valuation is under way on this node.</summary>
+    public bool Valuing { get { lock (_gate) return _running is not null; } }
+
+    public static void CheckSettings(IConfiguration configuration)
     {
-        var now = clock.GetUtcNow();
-        if (_cached is { } c && c.Until > now && !c.Snapshot.IsFaulted) return c.Snapshot;
-        var snapshot = ComputeAsync(now, CancellationToken.None);
-        _cached = (now + CacheFor, snapshot);
-        return snapshot;
+        Settings.Duration(configuration, RefreshAfterKey, DefaultRefreshAfter);
+        Settings.Duration(configuration, FirstValuationWaitKey, DefaultFirstValuationWait);
+        PortfolioValuation.PageSizeOf(configuration);
+    }
+
+    public async Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
+    {
+        (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) first;
+        lock (_gate)
+        {
+            if (_last is { } last)
+            {
+                if (clock.GetUtcNow() - _lastCompletedAt >= _refreshAfter) StartLocked();
+                return last;
+            }
+            first = StartLocked();
+        }
+        await Task.WhenAny(first.Task, Task.Delay(_firstWait, clock, ct));
+        ct.ThrowIfCancellationRequested();
+        if (!first.Task.IsCompleted) throw new PortfolioNotValuedYetException(first.StartedAt);
+        return await first.Task;
     }
 
     /// <summary>
-    /// Drops the shared valuation: it holds every customer's name and email (the data-quality
-    /// answer's duplicate keys), so an erasure must not leave them served from it (docs/privacy.md).
+    /// Values the base afresh and waits for it: a valuation already under way may have begun before what the caller
+    /// just wrote, so it is let finish and a new one made. For tests and tools; requests never call it.
     /// </summary>
-    public void Forget() => _cached = null;
-
-    private async Task<PortfolioSnapshot> ComputeAsync(DateTimeOffset now, CancellationToken ct)
+    public async Task<PortfolioSnapshot> RevalueAsync()
     {
-        var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
-        var model = await models.KnownAtAsync(null, ct);
-
-        var parts = await databases.InEachAsync(async session =>
-            (Profiles: await session.Query<CustomerProfile>().ToListAsync(ct), Ledgers: await session.Query<CustomerLedger>().ToListAsync(ct)));
-        var profiles = parts.SelectMany(p => p.Profiles).ToDictionary(p => p.Id);
-        // In id order, so that customers of equal value are listed alike however many databases hold them.
-        var ledgers = parts.SelectMany(p => p.Ledgers).OrderBy(l => l.CustomerId, StringComparer.Ordinal);
-        var customers = ledgers.Select(ledger => Describe(ledger, profiles.GetValueOrDefault(ledger.CustomerId), formula, model.Model, now)).ToList();
-        return new PortfolioSnapshot(now, FormulaView.Of(formula), model.FittedAt, customers);
+        Task<PortfolioSnapshot>? under;
+        lock (_gate) under = _running?.Task;
+        if (under is not null) await under.ContinueWith(_ => { }, TaskScheduler.Default);
+        Task<PortfolioSnapshot> fresh;
+        lock (_gate) fresh = StartLocked().Task;
+        return await fresh;
     }
 
-    private static PortfolioCustomer Describe(CustomerLedger ledger, CustomerProfile? profile, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    /// <summary>
+    /// An erasure: the valuation holds every customer's name and email (the data-quality answer's duplicate keys), so
+    /// the erased customer's are replaced at once with what its profile now says ("[erased]", docs/privacy.md), in the
+    /// last valuation and in the one under way, without valuing the base again.
+    /// </summary>
+    public async Task ForgetAsync(string customerId, CancellationToken ct)
     {
-        var (current, potential) = ValueOf(ledger, formula, model, now);
-        return new PortfolioCustomer(ledger.CustomerId, profile?.Name, profile?.Email, ledger.Segment, profile?.Channel,
-            ledger.LeadAt, ledger.SignedUpAt, ledger.StateChanges(), ledger.Historical.Revenue, ledger.Historical.Profit,
-            current, potential, ledger.DataErrors());
+        lock (_gate)
+        {
+            if (_running is not null) _erasedWhileRunning.Add(customerId);
+            if (_last is null) return;
+        }
+        var profile = await ProfileOf(customerId, ct);
+        while (true)
+        {
+            PortfolioSnapshot? seen;
+            lock (_gate) seen = _last;
+            if (seen is null) return;
+            var renamed = seen.WithIdentity(customerId, profile?.Name, profile?.Email);
+            lock (_gate)
+            {
+                if (!ReferenceEquals(_last, seen)) continue;
+                _last = renamed;
+            }
+            // Answered at once; the analyses over the renamed customers are made meanwhile (a request asking first shares them).
+            _ = Task.Run(renamed.Warm);
+            return;
+        }
     }
 
-    // A customer that no formula can value (a model not fitted yet) counts as worth nothing more
-    // rather than hiding the whole portfolio.
-    private static (decimal Current, decimal Potential) ValueOf(CustomerLedger ledger, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) StartLocked()
+    {
+        if (_running is { } running) return running;
+        _erasedWhileRunning.Clear();
+        var startedAt = clock.GetUtcNow();
+        // Its own task on the thread pool: the request that starts it neither runs nor waits for it.
+        _running = (Task.Run(() => ValueAsync(startedAt)), startedAt);
+        return _running.Value;
+    }
+
+    private async Task<PortfolioSnapshot> ValueAsync(DateTimeOffset now)
     {
         try
         {
-            var valuation = CustomerValuation.Of(ledger, now, formula, model);
-            return (valuation.Current.Value, valuation.Potential.Total);
+            var (valued, reads) = await valuation.RunAsync(now, _pageSize, lifetime.ApplicationStopping);
+            var snapshot = valued.Warm();
+            while (true)
+            {
+                string[] erased;
+                lock (_gate)
+                {
+                    erased = [.. _erasedWhileRunning];
+                    _erasedWhileRunning.Clear();
+                    if (erased.Length == 0)
+                    {
+                        (_last, _lastCompletedAt, LastReads, _running) = (snapshot, clock.GetUtcNow(), reads, null);
+                        break;
+                    }
+                }
+                foreach (var id in erased)
+                {
+                    var profile = await ProfileOf(id, CancellationToken.None);
+                    snapshot = snapshot.WithIdentity(id, profile?.Name, profile?.Email).Warm();
+                }
+            }
+            logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
+                now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
+            return snapshot;
         }
-        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            return (0, 0);
+            // The node is stopping: the valuation is given up, nothing is wrong.
+            lock (_gate) _running = null;
+            throw;
         }
+        catch (Exception e)
+        {
+            lock (_gate) _running = null;
+            // The last valuation keeps being served; the next request past RefreshAfter tries again.
+            logger.LogError(e, "Valuing the portfolio as of {AsOf} failed", now);
+            throw;
+        }
+    }
+
+    private async Task<CustomerProfile?> ProfileOf(string customerId, CancellationToken ct)
+    {
+        await using var session = databases.QueryFor(customerId);
+        return await session.LoadAsync<CustomerProfile>(customerId, ct);
     }
 }

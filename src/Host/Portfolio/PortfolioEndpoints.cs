@@ -17,7 +17,7 @@ public static class GetParetoEndpoint
     public static async Task<PortfolioAnswer<ParetoAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, Pareto.Of(snapshot.Customers.Where(c => c.HasEverBeenCustomer())));
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.Pareto);
     }
 }
 
@@ -35,7 +35,7 @@ public static class GetSegmentsEndpoint
         if (members < 0) return Problems.Invalid("members", "must be 0 or more");
         var snapshot = await portfolio.LoadAsync(ct);
         return Results.Ok(new PortfolioAnswer<ValueQuadrantAnalysis>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            ValueQuadrants.Summarise(snapshot.Quadrants, members)));
+            snapshot.Segments(members)));
     }
 }
 
@@ -72,6 +72,6 @@ public static class GetDataQualityEndpoint
     public static async Task<PortfolioAnswer<DataQualityReport>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, DataQuality.Of(snapshot.Customers));
+        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.DataQuality);
     }
 }

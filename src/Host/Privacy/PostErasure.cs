@@ -36,8 +36,8 @@ public static class PostErasureEndpoint
         var sealWait = SealWaitOf(configuration);
         var logger = loggers.CreateLogger(typeof(PersonalDataErasure));
         var outcome = await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, logger, ct);
-        // The portfolio's cached valuation still holds the erased name and email (data-quality's duplicate keys).
-        if (outcome is Erased { Already: false }) portfolio.Forget();
+        // The portfolio's valuation still holds the erased name and email (data-quality's duplicate keys).
+        if (outcome is Erased { Already: false }) await portfolio.ForgetAsync(id, ct);
         return outcome switch
         {
             UnknownCustomer => GetCustomerEndpoint.UnknownCustomer(id),

@@ -78,6 +78,8 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         ReplayQueueFullException e => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"{e.Message} Ask again once one has completed (GET /api/replays?state=running lists them); nothing was started.",
             ReplayQueueFullException.RetryAfterSeconds),
+        Portfolio.PortfolioNotValuedYetException e => new(StatusCodes.Status503ServiceUnavailable, "Portfolio not valued yet",
+            $"{e.Message} Ask again after Retry-After seconds.", Portfolio.PortfolioNotValuedYetException.RetryAfterSeconds),
         // Before the outage below, which it also is to Npgsql: the database answers, the node has no connection left.
         _ when DatabaseFaults.IsPoolExhausted(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"Every database connection of this node is in use (its pool is full: long requests such as exports hold them). Send the request " +

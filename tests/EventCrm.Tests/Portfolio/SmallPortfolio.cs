@@ -27,7 +27,7 @@ public class SmallPortfolio : SchemaHost
     public SmallPortfolio() : this("eventcrm_portfolio") { }
 
     /// <summary>The same base in another schema, for another class of scenarios (no two classes share a schema).</summary>
-    protected SmallPortfolio(string schema) : base(schema) { }
+    protected SmallPortfolio(string schema, params (string Key, string Value)[] settings) : base(schema, settings) { }
 
 
     public static readonly DateTimeOffset SignupDay = new(2024, 1, 5, 0, 0, 0, TimeSpan.Zero);

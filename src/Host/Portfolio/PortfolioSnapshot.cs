@@ -1,0 +1,71 @@
+using EventCrm.Host.Formulas;
+using EventCrm.Relationship.Portfolio;
+
+namespace EventCrm.Host.Portfolio;
+
+/// <summary>
+/// One valuation of the whole base: every customer's figures at <paramref name="AsOf"/> (when it was made), the value
+/// quadrants ranked once, and the analyses that take no parameter (pareto, data quality, the quadrants' totals) computed once: in the
+/// background with the valuation (<see cref="Warm"/>), so that no request pays a pass over the base for them.
+/// </summary>
+public sealed record PortfolioSnapshot(
+    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers,
+    RankedQuadrants Quadrants)
+{
+    // Built from this snapshot's customers only: a copy made with `with` would share them, so none is made (WithIdentity).
+    private readonly Lazy<ParetoAnalysis> _pareto = new(() => Relationship.Portfolio.Pareto.Of(Customers.Where(c => c.HasEverBeenCustomer())));
+    private readonly Lazy<DataQualityReport> _dataQuality = new(() => Relationship.Portfolio.DataQuality.Of(Customers));
+    // Each quadrant's count and totals, listing nobody: a pass over the base made once, not by every /segments?members=N.
+    private readonly Lazy<ValueQuadrantAnalysis> _quadrantTotals = new(() => ValueQuadrants.Summarise(Quadrants, 0));
+
+    /// <summary>The segments answer: each quadrant's count and totals over all its customers, listing the first <paramref name="members"/> (all when null).</summary>
+    public ValueQuadrantAnalysis Segments(int? members)
+    {
+        if (members is not { } listed) return ValueQuadrants.Summarise(Quadrants);
+        var totals = _quadrantTotals.Value;
+        return totals with
+        {
+            Quadrants = totals.Quadrants.Select(quadrant =>
+            {
+                var first = Quadrants.Members[quadrant.Name].Take(listed).ToList();
+                return quadrant with { CustomerIds = first.Select(c => c.CustomerId).ToList(), Customers = first.Select(c => new QuadrantMember(c.CustomerId, c.Name)).ToList() };
+            }).ToList(),
+        };
+    }
+
+    /// <summary>Pareto counts every record that was ever a customer (prospects are not customers).</summary>
+    public ParetoAnalysis Pareto => _pareto.Value;
+
+    /// <summary>Data quality counts every record, prospects included.</summary>
+    public DataQualityReport DataQuality => _dataQuality.Value;
+
+    /// <summary>The quadrants rank every customer (prospects are not customers).</summary>
+    public static PortfolioSnapshot Of(DateTimeOffset asOf, FormulaView formula, DateTimeOffset? modelFittedAt, IReadOnlyList<PortfolioCustomer> customers) =>
+        new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer())));
+
+    /// <summary>Computes what the routes read that takes no parameter, so that the first request for it does not.</summary>
+    public PortfolioSnapshot Warm()
+    {
+        _ = Pareto;
+        _ = DataQuality;
+        _ = _quadrantTotals.Value;
+        return this;
+    }
+
+    /// <summary>
+    /// The same valuation with one customer's name and email as its profile now has them (an erasure's "[erased]"):
+    /// nothing ranks by them, so every list keeps its order and only that customer's entries are replaced.
+    /// </summary>
+    public PortfolioSnapshot WithIdentity(string customerId, string? name, string? email)
+    {
+        PortfolioCustomer Renamed(PortfolioCustomer c) => c.CustomerId == customerId ? c with { Name = name, Email = email } : c;
+        if (!Customers.Any(c => c.CustomerId == customerId)) return this;
+        var quadrants = Quadrants with
+        {
+            Members = Quadrants.Members.ToDictionary(q => q.Key,
+                q => q.Value.Any(c => c.CustomerId == customerId) ? (IReadOnlyList<PortfolioCustomer>)q.Value.Select(Renamed).ToList() : q.Value),
+        };
+        // A new snapshot, not a `with` copy: its data quality must be computed from the renamed customers.
+        return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants);
+    }
+}

@@ -1,0 +1,91 @@
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Models;
+using EventCrm.Host.Sharding;
+using EventCrm.Projections.Customers;
+using EventCrm.Relationship.Portfolio;
+using EventCrm.Relationship.Value;
+using Marten;
+
+namespace EventCrm.Host.Portfolio;
+
+/// <summary>How a valuation read the base: pages of ledgers (each with its customers' profiles) and the largest of them.</summary>
+public sealed record ValuationReads(int Pages, int Ledgers, int LargestPage);
+
+/// <summary>
+/// Values every customer under the formula in force with the latest model, from the ledgers the async
+/// daemon keeps, reading them a page at a time in id order (keyset, not offset) with the profiles of that
+/// page only: what is kept is each customer's compact figures (<see cref="PortfolioCustomer"/>), never the
+/// documents, so a million customers cost their figures and one page of documents, not every ledger at once.
+/// </summary>
+public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models)
+{
+    public const string PageSizeKey = "Portfolio:ValuationPageSize";
+    public const int DefaultPageSize = 1_000;
+
+    public static int PageSizeOf(IConfiguration configuration)
+    {
+        var size = Settings.Count(configuration, PageSizeKey, DefaultPageSize);
+        return size > 0 ? size : throw new SettingRefusedException($"{PageSizeKey} must be 1 or more (e.g. {DefaultPageSize}), not {size}.");
+    }
+
+    public async Task<(PortfolioSnapshot Snapshot, ValuationReads Reads)> RunAsync(DateTimeOffset now, int pageSize, CancellationToken ct)
+    {
+        var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
+        var model = await models.KnownAtAsync(null, ct);
+
+        var parts = await databases.InEachAsync(session => ValueEachAsync(session, pageSize, formula, model.Model, now, ct));
+        // In id order (ordinal, whatever the database's collation), so that customers of equal value are listed alike
+        // however many databases hold them.
+        var customers = parts.SelectMany(p => p.Customers).OrderBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
+        var reads = new ValuationReads(parts.Sum(p => p.Reads.Pages), parts.Sum(p => p.Reads.Ledgers), parts.Max(p => p.Reads.LargestPage));
+        return (PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers), reads);
+    }
+
+    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads)> ValueEachAsync(
+        IQuerySession session, int pageSize, FormulaChoice formula, PortfolioModel model, DateTimeOffset now, CancellationToken ct)
+    {
+        var customers = new List<PortfolioCustomer>();
+        var (pages, largest) = (0, 0);
+        string? after = null;
+        while (true)
+        {
+            // Keyset on the primary key: each page is an index range, however deep into the base.
+            var ledgers = after is null
+                ? await session.QueryAsync<CustomerLedger>("where id is not null order by id limit ?", ct, pageSize)
+                : await session.QueryAsync<CustomerLedger>("where id > ? order by id limit ?", ct, after, pageSize);
+            if (ledgers.Count == 0) break;
+            var profiles = (await session.LoadManyAsync<CustomerProfile>(ct, ledgers.Select(l => l.CustomerId)))
+                .ToDictionary(p => p.Id);
+            foreach (var ledger in ledgers)
+                customers.Add(Describe(ledger, profiles.GetValueOrDefault(ledger.CustomerId), formula, model, now));
+            (pages, largest) = (pages + 1, Math.Max(largest, ledgers.Count + profiles.Count));
+            after = ledgers[^1].CustomerId;
+            if (ledgers.Count < pageSize) break;
+        }
+        return (customers, new ValuationReads(pages, customers.Count, largest));
+    }
+
+    private static PortfolioCustomer Describe(CustomerLedger ledger, CustomerProfile? profile, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    {
+        var (current, potential) = ValueOf(ledger, formula, model, now);
+        return new PortfolioCustomer(ledger.CustomerId, profile?.Name, profile?.Email, ledger.Segment, profile?.Channel,
+            ledger.LeadAt, ledger.SignedUpAt, ledger.StateChanges(), ledger.Historical.Revenue, ledger.Historical.Profit,
+            current, potential, ledger.DataErrors());
+    }
+
+    // A customer that no formula can value (a model not fitted yet) counts as worth nothing more
+    // rather than hiding the whole portfolio.
+    private static (decimal Current, decimal Potential) ValueOf(CustomerLedger ledger, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    {
+        try
+        {
+            var valuation = CustomerValuation.Of(ledger, now, formula, model);
+            return (valuation.Current.Value, valuation.Potential.Total);
+        }
+        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException)
+        {
+            return (0, 0);
+        }
+    }
+}
