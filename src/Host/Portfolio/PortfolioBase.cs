@@ -9,7 +9,9 @@ namespace EventCrm.Host.Portfolio;
 /// customers), so no request waits for one: a request is answered from the last completed valuation (its
 /// <c>asOf</c> says when it was made) and, when that is older than <c>Portfolio:RefreshAfter</c>, starts the next one
 /// in the background, one at a time on this node. Only the first request after start, having nothing to answer
-/// from, waits for the first valuation, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After).
+/// from, waits for the first valuation, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
+/// and so, with the same bound, does a request finding the last valuation older than the refreshes of a node in use
+/// would leave it (<c>RefreshAfter</c> plus twice the last valuation's duration), answered from it only past the bound.
 /// </summary>
 public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabases databases, IConfiguration configuration,
     TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
@@ -26,6 +28,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
     private readonly Lock _gate = new();
     private PortfolioSnapshot? _last;
     private DateTimeOffset _lastCompletedAt;
+    private TimeSpan _lastDuration;
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt)? _running;
     // Customers erased while a valuation runs: it may have read their names before the erasure.
     private readonly HashSet<string> _erasedWhileRunning = [];
@@ -45,20 +48,28 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
 
     public async Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
     {
-        (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) first;
+        (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) next;
+        PortfolioSnapshot? stale;
         lock (_gate)
         {
-            if (_last is { } last)
+            stale = _last;
+            if (stale is not null)
             {
-                if (clock.GetUtcNow() - _lastCompletedAt >= _refreshAfter) StartLocked();
-                return last;
+                var age = clock.GetUtcNow() - _lastCompletedAt;
+                if (age < _refreshAfter) return stale;
+                next = StartLocked();
+                // Older than the node's own refreshes would leave it while managers read (a node left
+                // quiet for an hour, say): waited for, as the first, rather than served from that hour.
+                if (age < _refreshAfter + 2 * _lastDuration) return stale;
             }
-            first = StartLocked();
+            else next = StartLocked();
         }
-        await Task.WhenAny(first.Task, Task.Delay(_firstWait, clock, ct));
+        await Task.WhenAny(next.Task, Task.Delay(_firstWait, clock, ct));
         ct.ThrowIfCancellationRequested();
-        if (!first.Task.IsCompleted) throw new PortfolioNotValuedYetException(first.StartedAt);
-        return await first.Task;
+        if (next.Task.IsCompletedSuccessfully) return next.Task.Result;
+        if (stale is not null) return stale;
+        if (!next.Task.IsCompleted) throw new PortfolioNotValuedYetException(next.StartedAt);
+        return await next.Task;
     }
 
     /// <summary>
@@ -131,6 +142,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
                     if (erased.Length == 0)
                     {
                         (_last, _lastCompletedAt, LastReads, _running) = (snapshot, clock.GetUtcNow(), reads, null);
+                        _lastDuration = _lastCompletedAt - now;
                         break;
                     }
                 }

@@ -104,6 +104,33 @@ public class when_the_portfolio_is_valued_in_the_background(BackgroundPortfolio 
         CustomerIdsOf(answer).ShouldContain("A");
     }
 
+    /// <summary>
+    /// A node no portfolio route was asked of for a while (an hour, a night) held a valuation of then: its next request
+    /// was answered from it, the figures and names of an hour ago, a customer erased on another node meanwhile included.
+    /// A valuation older than the node's refreshes leave it while in use (RefreshAfter, here none, plus twice the last
+    /// valuation's duration) is now waited for, up to FirstValuationWait, as the first one is.
+    /// </summary>
+    [Fact]
+    public async Task a_request_after_a_quiet_while_is_answered_from_a_fresh_valuation()
+    {
+        await using var host = await AppFixture.StartHost(portfolio.Schema,
+            [("Portfolio:RefreshAfter", "00:00:00"), ("Portfolio:FirstValuationWait", "00:00:30")]);
+        var asked = DateTimeOffset.UtcNow;
+        var first = await host.GetJson("/api/portfolio/segments");
+        // The first request waited for the whole valuation: its duration bounds the valuation's.
+        var valuation = DateTimeOffset.UtcNow - asked;
+        var newcomer = Ids.Customer();
+        await portfolio.Host.PostTouchpoints(new[] { SignUp(newcomer, SmallPortfolio.SignupDay), Purchase(newcomer, SmallPortfolio.SignupDay.AddDays(40)) });
+        await portfolio.Store.CatchUp();
+        // Quiet for longer than two valuations.
+        await Task.Delay(2 * valuation + TimeSpan.FromMilliseconds(100));
+
+        var later = await host.GetJson("/api/portfolio/segments");
+
+        later["asOf"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(first["asOf"]!.GetValue<DateTimeOffset>());
+        CustomerIdsOf(later).ShouldContain(newcomer);
+    }
+
     [Fact]
     public async Task an_erasure_while_a_valuation_is_held_drops_the_erased_email_from_the_next_answer_at_once()
     {
