@@ -16,10 +16,18 @@ public static partial class FrameworkProblems
     /// <summary>
     /// Wolverine logs a body that does not bind as an error, stack trace and all, under the body
     /// type's own category (nothing else logs there). It is the caller's mistake, answered with a 400
-    /// below: left in, any key holder could fill the service's error log with it.
+    /// below: left in, any key holder could fill the service's error log with it. A level set for one
+    /// provider (<c>Logging:Console:LogLevel:Default</c>) outranks every rule set for none, so the
+    /// category is silenced for each provider the configuration names too.
     /// </summary>
     public static void KeepBodiesThatDoNotBindOutOfTheErrorLog(ILoggingBuilder logging) =>
-        logging.AddFilter(typeof(Audit.Anchors.AnchorToVerify).FullName, LogLevel.Critical);
+        logging.Services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            foreach (var provider in options.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
+                options.Rules.Add(new LoggerFilterRule(provider, BodiesBoundByWolverine, LogLevel.Critical, filter: null));
+        });
+
+    private static readonly string BodiesBoundByWolverine = typeof(Audit.Anchors.AnchorToVerify).FullName!;
 
     public static void Customize(ProblemDetailsContext context)
     {

@@ -53,6 +53,7 @@ public sealed class AppFixture : IAsyncLifetime
             // CI's log. Warnings and errors still reach the console; CapturedLogs sees every level.
             builder.UseSetting("Logging:Console:LogLevel:Default", "Warning");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            if (UnhandledRequestErrors.Wanted) builder.ConfigureServices(all => all.AddSingleton<ILoggerProvider, UnhandledRequestErrors>());
             // After the Host's own registrations, so that a replacement wins.
             builder.ConfigureTestServices(services);
         });

@@ -6,7 +6,9 @@ using Shouldly;
 namespace EventCrm.Tests.Values;
 
 /// <summary>A schema of its own: no other scenario refits, chooses formulas or makes keys there while these count them.</summary>
-public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies")
+/// <remarks>Its log has a level of its own, as an operator sets one for the console (<c>Logging:Console:LogLevel</c>): such a
+/// level outranks every rule set for no provider in particular, which once let Wolverine's errors for unbound bodies through.</remarks>
+public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies", ($"Logging:{typeof(CapturedLogs).FullName}:LogLevel:Default", "Information"))
 {
     public CapturedLogs Captured { get; } = new();
     protected override CapturedLogs? Logs => Captured;
