@@ -102,25 +102,28 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
     }
 
     /// <summary>
-    /// The period's end is a day lived: not after the start of the day after today (to=tomorrow takes in
-    /// today), not before 1900. A to of 0001-01-01, 0030-01-01 or in December 9999 was a 500 (no year
+    /// The period's end is a day lived: not after the start of the day after today, today being the latest
+    /// day begun anywhere (UTC+14, so from 10:00 UTC it is tomorrow's UTC date; to=tomorrow takes in today),
+    /// not before 1900. A to of 0001-01-01, 0030-01-01 or in December 9999 was a 500 (no year
     /// before it for the default from, no room for 50 years or for the next month's cohort), and a to
     /// next year reported today's customers as those "at the end" of a period not lived yet. The edges
-    /// move with the day: a check that failed across midnight (UTC) is made again on the new day.
+    /// move with the day: a check that failed as a new day began (10:00 UTC) is made again on the new day.
     /// </summary>
     [Fact]
     public async Task a_period_ending_after_today_or_outside_the_calendar_is_a_400_naming_to()
     {
-        var today = DateTime.UtcNow.Date;
+        var today = LatestDayBegun();
         try
         {
             await PeriodEdgesHoldOn(today);
         }
-        catch (Exception) when (DateTime.UtcNow.Date != today)
+        catch (Exception) when (LatestDayBegun() != today)
         {
-            await PeriodEdgesHoldOn(DateTime.UtcNow.Date);
+            await PeriodEdgesHoldOn(LatestDayBegun());
         }
     }
+
+    private static DateTime LatestDayBegun() => DateTime.UtcNow.AddHours(14).Date;
 
     private async Task PeriodEdgesHoldOn(DateTime today)
     {
@@ -129,7 +132,7 @@ public class when_analysing_the_portfolio(SmallPortfolio portfolio) : IClassFixt
             (await portfolio.Host.GetJson($"/api/kpis?to={to}", 400)).ErrorKeys().ShouldBe(["to"], to);
         (await portfolio.Host.GetJson("/api/kpis?from=9999-12-01&to=9999-12-31T12:00", 400)).ErrorKeys().ShouldBe(["to"]);
 
-        // The start of tomorrow (UTC) ends a period that takes in the whole of today; 1900 is the earliest end.
+        // The start of the day after today ends a period that takes in the whole of today; 1900 is the earliest end.
         var tomorrow = today.AddDays(1).ToString("yyyy-MM-dd");
         (await portfolio.Host.GetJson($"/api/kpis?to={tomorrow}"))["analysis"]!["to"]!.GetValue<DateTimeOffset>()
             .ShouldBe(new DateTimeOffset(today.AddDays(1), TimeSpan.Zero));
