@@ -20,6 +20,7 @@ public static class FeatureServices
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<ProjectionLag>();
+        services.AddSingleton<RebuildLag>();
         services.AddSingleton<OpenOffers>();
         services.AddHostedService(sp => sp.GetRequiredService<OpenOffers>());
         services.AddSingleton<EventCrmMetrics>();

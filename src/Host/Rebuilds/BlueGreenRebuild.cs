@@ -1,5 +1,6 @@
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Sharding;
+using EventCrm.Host.Telemetry;
 using Marten;
 using Marten.Storage;
 using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
@@ -17,7 +18,7 @@ namespace EventCrm.Host.Rebuilds;
 /// database gets its own new build, and all of them take over in the same pause of the daemon.
 /// </summary>
 public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinator coordinator, CustomerDatabases databases, TenancySettings tenancy,
-    IConfiguration configuration, ILogger<BlueGreenRebuild> logger)
+    IConfiguration configuration, RebuildLag lag, ILogger<BlueGreenRebuild> logger)
 {
     // Pausing and resuming the daemon is not re-entrant: two rebuilds finishing together take turns.
     private readonly SemaphoreSlim _takingOver = new(1, 1);
@@ -52,6 +53,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         }
         finally
         {
+            lag.Forget(projection.Shards.Select(s => s.Identity));
             foreach (var build in builds) await ClearAwayAsync(projection, build.Side);
         }
     }
@@ -67,7 +69,11 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
         {
             try
             {
-                await build.Side.WaitUntilCaughtUpAsync(build.Floor, failed.Token);
+                // The gauge eventcrm.rebuild.lag, under the database's name as the daemon's log gives it (Main, or the tenant id).
+#pragma warning disable CS0618 // Identifier: as eventcrm.projection.lag names it (Paging/DaemonPagePacing)
+                var database = build.Side.Database.Identifier;
+#pragma warning restore CS0618
+                await build.Side.WaitUntilCaughtUpAsync(build.Floor, (shard, behind) => lag.Update(shard.Identity, database, behind), failed.Token);
                 logger.LogInformation("New build of {Projection} in {Database} caught up at {Position}", projection.Name, build.Database,
                     await build.Side.PositionAsync(ct));
             }

@@ -100,13 +100,17 @@ public sealed class SideBuild : IAsyncDisposable
     /// Waits until the build has reached the high-water mark its own daemon sees, and at least
     /// <paramref name="floor"/> (the live high-water mark when the rebuild began).
     /// </summary>
-    public async Task WaitUntilCaughtUpAsync(long floor, CancellationToken ct)
+    /// <param name="behind">Told at every reading, for each live shard, how many events its new build still has to process.</param>
+    public async Task WaitUntilCaughtUpAsync(long floor, Action<ShardName, long> behind, CancellationToken ct)
     {
         while (true)
         {
             ThrowIfStopped();
             var highWaterMark = _daemon!.HighWaterMark();
-            if (_daemon.HighWaterLastPolledAt is not null && highWaterMark >= floor && await PositionAsync(ct) >= highWaterMark) return;
+            var positions = await PositionsAsync(ct);
+            // The floor until the build's own daemon has read the high-water mark (0 before that).
+            foreach (var (live, side) in Shards) behind(live, Math.Max(highWaterMark, floor) - positions[side]);
+            if (_daemon.HighWaterLastPolledAt is not null && highWaterMark >= floor && positions.Values.DefaultIfEmpty(0).Min() >= highWaterMark) return;
             await Task.Delay(PollEvery, ct);
         }
     }

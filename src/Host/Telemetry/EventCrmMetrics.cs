@@ -4,7 +4,7 @@ namespace EventCrm.Host.Telemetry;
 
 /// <summary>
 /// The service's own instruments, on the meter <see cref="MeterName"/>: what only it knows (touchpoints
-/// by type and refusal, retention offers, projection lag, import, replay and export progress). The
+/// by type and refusal, retention offers, projection and rebuild lag, import, replay and export progress). The
 /// libraries' own meters (Marten, Wolverine, ASP.NET Core, Npgsql) are exported beside it, not copied
 /// (docs/operations.md). Names, units and tags are a contract: a dashboard reads them.
 /// The meter comes from the host's <see cref="IMeterFactory"/>, so two hosts in one process (the tests)
@@ -25,7 +25,7 @@ public sealed class EventCrmMetrics
     private readonly Counter<long> _appended, _repeated, _refused, _customerBusy, _offers, _imported, _exported, _replayedEvents, _replayedCustomers;
     private readonly Histogram<int> _batchSize;
 
-    public EventCrmMetrics(IMeterFactory meters, ProjectionLag lag, OpenOffers openOffers)
+    public EventCrmMetrics(IMeterFactory meters, ProjectionLag lag, RebuildLag rebuildLag, OpenOffers openOffers)
     {
         var meter = meters.Create(MeterName);
         _appended = meter.CreateCounter<long>("eventcrm.touchpoints.appended", "{touchpoint}",
@@ -51,6 +51,8 @@ public sealed class EventCrmMetrics
         _replayedCustomers = meter.CreateCounter<long>("eventcrm.replay.customers", "{customer}", "Customers a replay has valued, as each chunk is valued.");
         meter.CreateObservableGauge("eventcrm.projection.lag", lag.Observe, "{event}",
             "Events between the end of the log and an async shard's position, per database, as last read (every second).");
+        meter.CreateObservableGauge("eventcrm.rebuild.lag", rebuildLag.Observe, "{event}",
+            "Events a blue/green rebuild's new build still has to process, per shard it replaces and per database, while the rebuild runs in this process.");
     }
 
     public void Appended(string type) => _appended.Add(1, new KeyValuePair<string, object?>(TouchpointType, type));

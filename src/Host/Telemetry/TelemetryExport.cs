@@ -36,11 +36,14 @@ public static class TelemetryExport
         if (!Uri.TryCreate(configuration[EndpointKey], UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
             throw new Infrastructure.SettingRefusedException(
                 $"{EndpointKey} must be an absolute http or https URI (http://collector:4317, say); it is '{configuration[EndpointKey]}'.");
+        // OTEL_TRACES_SAMPLER(_ARG) are the SDK's to apply; a value it would ignore, tracing every request, stops the start.
+        TraceSampling.CheckAtStart(configuration);
 
         services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, are read by the SDK and win.
             .ConfigureResource(resource => resource.AddService(DefaultServiceName, serviceVersion: typeof(TelemetryExport).Assembly.GetName().Version?.ToString()))
             .WithMetrics(metrics => metrics.AddEventCrmMeters())
+            // No sampler set here: the SDK's from OTEL_TRACES_SAMPLER(_ARG), parentbased_always_on without them.
             .WithTracing(tracing => tracing
                 .AddSource(LibrarySources)
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsPageOrHealth(context.Request.Path))

@@ -34,6 +34,27 @@ public class when_a_setting_stops_the_start
     }
 
     /// <summary>
+    /// The SDK reads the sampling variables itself; one it cannot read it ignores with a warning on its
+    /// own event source, and every request is traced (docs/operations.md): the opposite of what was asked.
+    /// </summary>
+    [Theory]
+    [InlineData("parentbased_traceidratio_0.1", "", "OTEL_TRACES_SAMPLER must be one of always_on, always_off, traceidratio,")]
+    [InlineData("parentbased_traceidratio", "10%", "OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1")]
+    [InlineData("traceidratio", "0,1", "OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1")]
+    [InlineData("parentbased_traceidratio", "1.5", "OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1")]
+    [InlineData("", "0.1", "OTEL_TRACES_SAMPLER_ARG is set ('0.1') but OTEL_TRACES_SAMPLER is not")]
+    public async Task a_trace_sampling_the_sdk_would_ignore_stops_it_too(string sampler, string ratio, string said)
+    {
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string>
+        {
+            ["Marten__Schema"] = "eventcrm_refused_start", ["Urls"] = "http://127.0.0.1:0", ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4318",
+            ["OTEL_TRACES_SAMPLER"] = sampler, ["OTEL_TRACES_SAMPLER_ARG"] = ratio,
+        });
+
+        ShouldBeRefusedInOneLine(exit, output, errors, said);
+    }
+
+    /// <summary>
     /// README: `run` is the service, as with no verb. Through JasperFx's `run` a policy refused at the
     /// host's start was reported on standard output only, and with --urls (as the README's hand-run
     /// service is started) the process exited 0, as a clean stop would.

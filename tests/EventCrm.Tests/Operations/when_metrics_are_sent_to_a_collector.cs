@@ -20,6 +20,7 @@ public sealed class CollectorHost() : SchemaHost("eventcrm_metrics_otlp", ("OTEL
 }
 
 /// <summary>OTEL_EXPORTER_OTLP_ENDPOINT turns the export on (docs/operations.md, "Metrics").</summary>
+[Collection(OpenTelemetrySdkScenarios.Name)]
 public class when_metrics_are_sent_to_a_collector(CollectorHost app) : IClassFixture<CollectorHost>
 {
     [Fact]
