@@ -70,10 +70,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
-        // Seeded after it starts: a valuation at start would value the empty base, answered for Portfolio:RefreshAfter
-        // while WaitForThePortfolio waits for the seeded one.
-        return await HostProcess.Start("browser", connectionString, Schema, AdminKey,
-            new Dictionary<string, string> { ["Portfolio__ValueAtStart"] = "off" }, within: TimeSpan.FromSeconds(90));
+        return await HostProcess.Start("browser", connectionString, Schema, AdminKey, within: TimeSpan.FromSeconds(90));
     }
 
     /// <summary>
