@@ -43,6 +43,9 @@ public sealed class HostProcess : IAsyncDisposable
             ["ConnectionStrings__EventCrm"] = connectionString,
             ["Marten__Schema"] = schema,
             ["Auth__AdminKey"] = adminKey,
+            // As every test host (AppFixture): most are seeded after they start, and a valuation at start would value the
+            // empty base, answered for Portfolio:RefreshAfter. A scenario about it passes "on".
+            ["Portfolio__ValueAtStart"] = "off",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         var host = new HostProcess(name, new Uri($"http://127.0.0.1:{FreePort()}"), environment, workingFolder ?? HostProject);

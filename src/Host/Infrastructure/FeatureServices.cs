@@ -40,6 +40,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<PortfolioValuation>();
         services.AddSingleton<PortfolioBase>();
+        services.AddHostedService<PortfolioValuationAtStart>();
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<CustomerAudit>();
         services.AddSingleton<LogAudit>();

@@ -32,6 +32,15 @@ public static class Settings
             : throw new SettingRefusedException($"{key} must be a whole number of zero or more (e.g. {fallback}), not \"{text}\".");
     }
 
+    /// <summary>"on" or "off" (as <c>Marten:Daemon</c>), or <paramref name="fallback"/> when the key is not set.</summary>
+    public static bool OnOff(IConfiguration configuration, string key, bool fallback) => configuration[key] switch
+    {
+        null or "" => fallback,
+        "on" => true,
+        "off" => false,
+        var other => throw new SettingRefusedException($"{key} must be \"on\" or \"off\", not \"{other}\"."),
+    };
+
     /// <summary>A connection string Npgsql can read; the message names the key, never the string (it may hold a password).</summary>
     public static void CheckConnectionString(string key, string? connectionString)
     {

@@ -8,8 +8,9 @@ namespace EventCrm.Host.Portfolio;
 /// The valuation every portfolio route answers from. Valuing the base reads every ledger (minutes at a million
 /// customers), so no request waits for one: a request is answered from the last completed valuation (its
 /// <c>asOf</c> says when it was made) and, when that is older than <c>Portfolio:RefreshAfter</c>, starts the next one
-/// in the background, one at a time on this node. Only the first request after start, having nothing to answer
-/// from, waits for the first valuation, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
+/// in the background, one at a time on this node. The first valuation is started as soon as the node has started
+/// (<see cref="PortfolioValuationAtStart"/>); a request coming before it has completed, having nothing to answer
+/// from, waits for it, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
 /// and so, with the same bound, does a request finding the last valuation older than the refreshes of a node in use
 /// would leave it (<c>RefreshAfter</c> plus twice the last valuation's duration), answered from it only past the bound.
 /// </summary>
@@ -44,6 +45,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
         Settings.Duration(configuration, RefreshAfterKey, DefaultRefreshAfter);
         Settings.Duration(configuration, FirstValuationWaitKey, DefaultFirstValuationWait);
         PortfolioValuation.PageSizeOf(configuration);
+        PortfolioValuationAtStart.ValuesAtStart(configuration);
     }
 
     public async Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
@@ -70,6 +72,18 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
         if (stale is not null) return stale;
         if (!next.Task.IsCompleted) throw new PortfolioNotValuedYetException(next.StartedAt);
         return await next.Task;
+    }
+
+    /// <summary>
+    /// Starts a valuation in the background unless one is under way, and returns at once (<see cref="PortfolioValuationAtStart"/>).
+    /// Its failure is logged by the valuation itself; the next request past <c>RefreshAfter</c>, or the first one, tries again.
+    /// </summary>
+    public void StartValuing()
+    {
+        Task<PortfolioSnapshot> started;
+        lock (_gate) started = StartLocked().Task;
+        // Observed here, as no request awaits it.
+        _ = started.ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>

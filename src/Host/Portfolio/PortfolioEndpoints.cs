@@ -58,7 +58,7 @@ public static class GetKpisEndpoint
 
         var snapshot = await portfolio.LoadAsync(ct);
         return Results.Ok(new PortfolioAnswer<PortfolioKpiReport>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            PortfolioKpis.For(snapshot.Customers, start, end)));
+            snapshot.Kpis(start, end)));
     }
 
     public const int MaxPeriodYears = 50;

@@ -5,8 +5,9 @@ namespace EventCrm.Host.Portfolio;
 
 /// <summary>
 /// One valuation of the whole base: every customer's figures at <paramref name="AsOf"/> (when it was made), the value
-/// quadrants ranked once, and the analyses that take no parameter (pareto, data quality, the quadrants' totals) computed once: in the
-/// background with the valuation (<see cref="Warm"/>), so that no request pays a pass over the base for them.
+/// quadrants ranked once, and the analyses that take no parameter (pareto, data quality, the quadrants' totals) computed once,
+/// with what each customer gives the KPIs of any period: in the background with the valuation (<see cref="Warm"/>), so that
+/// no request pays a pass over the base for them.
 /// </summary>
 public sealed record PortfolioSnapshot(
     DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers,
@@ -17,6 +18,9 @@ public sealed record PortfolioSnapshot(
     private readonly Lazy<DataQualityReport> _dataQuality = new(() => Relationship.Portfolio.DataQuality.Of(Customers));
     // Each quadrant's count and totals, listing nobody: a pass over the base made once, not by every /segments?members=N.
     private readonly Lazy<ValueQuadrantAnalysis> _quadrantTotals = new(() => ValueQuadrants.Summarise(Quadrants, 0));
+    // What each customer gives the KPIs, gathered once: a period asked is then searches, not a pass over the base.
+    // Not readonly: a renamed copy shares it (WithIdentity), names being no part of it.
+    private Lazy<PortfolioKpiIndex> _kpis = new(() => PortfolioKpiIndex.Of(Customers));
 
     /// <summary>The segments answer: each quadrant's count and totals over all its customers, listing the first <paramref name="members"/> (all when null).</summary>
     public ValueQuadrantAnalysis Segments(int? members)
@@ -36,6 +40,9 @@ public sealed record PortfolioSnapshot(
     /// <summary>Pareto counts every record that was ever a customer (prospects are not customers).</summary>
     public ParetoAnalysis Pareto => _pareto.Value;
 
+    /// <summary>The KPIs of the period [<paramref name="from"/>, <paramref name="to"/>), the same as a pass over the customers gives.</summary>
+    public PortfolioKpiReport Kpis(DateTimeOffset from, DateTimeOffset to) => _kpis.Value.For(from, to);
+
     /// <summary>Data quality counts every record, prospects included.</summary>
     public DataQualityReport DataQuality => _dataQuality.Value;
 
@@ -49,6 +56,7 @@ public sealed record PortfolioSnapshot(
         _ = Pareto;
         _ = DataQuality;
         _ = _quadrantTotals.Value;
+        _ = _kpis.Value;
         return this;
     }
 
@@ -66,6 +74,6 @@ public sealed record PortfolioSnapshot(
                 q => q.Value.Any(c => c.CustomerId == customerId) ? (IReadOnlyList<PortfolioCustomer>)q.Value.Select(Renamed).ToList() : q.Value),
         };
         // A new snapshot, not a `with` copy: its data quality must be computed from the renamed customers.
-        return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants);
+        return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants) { _kpis = _kpis };
     }
 }

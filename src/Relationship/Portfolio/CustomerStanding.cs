@@ -52,6 +52,6 @@ public static class CustomerStanding
     /// <summary>Whether the record was ever a customer (signed up or bought): a lead who never converted is a prospect, not a customer.</summary>
     public static bool HasEverBeenCustomer(this PortfolioCustomer customer) => customer.StateChanges.Any(c => IsCustomerState(c.State));
 
-    private static bool IsCustomerState(string? state) =>
+    internal static bool IsCustomerState(string? state) =>
         state is CustomerStates.Active or CustomerStates.Retained or CustomerStates.CancellationRequested;
 }

@@ -7,7 +7,16 @@ namespace EventCrm.Relationship.Portfolio;
 /// </summary>
 public static class PortfolioKpis
 {
+    /// <summary>
+    /// The KPIs of one period, through a <see cref="PortfolioKpiIndex"/> of the customers: a caller asking of the same
+    /// base for many periods (the portfolio routes, once per valuation) keeps the index and asks it instead.
+    /// </summary>
     public static PortfolioKpiReport For(
+        IEnumerable<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to, int cohortPeriods = 12) =>
+        PortfolioKpiIndex.Of(customers).For(from, to, cohortPeriods);
+
+    /// <summary>The definitions read literally: a pass over every customer for the period (what the index must answer).</summary>
+    public static PortfolioKpiReport ByPass(
         IEnumerable<PortfolioCustomer> customers, DateTimeOffset from, DateTimeOffset to, int cohortPeriods = 12)
     {
         if (from > to) throw new ArgumentException($"the period must not end ({to:O}) before it starts ({from:O})", nameof(to));
@@ -42,7 +51,7 @@ public static class PortfolioKpis
         return new PeriodRetention(atStart, atEnd, acquired, Fraction.Of(atEnd - acquired, atStart));
     }
 
-    private static AverageClv AverageClvAt(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset to)
+    internal static AverageClv AverageClvAt(IReadOnlyList<PortfolioCustomer> customers, DateTimeOffset to)
     {
         var values = customers.Where(c => c.IsCustomerJustBefore(to)).Select(c => c.CurrentValue).ToList();
         // Money, so to the cent half to even as every current value it averages.

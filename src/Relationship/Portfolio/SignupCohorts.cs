@@ -51,7 +51,7 @@ internal static class SignupCohorts
     private static bool IsStillCustomer(PortfolioCustomer member, DateTimeOffset at, DateTimeOffset to) =>
         at == to ? member.IsCustomerJustBefore(to) : member.IsCustomerAt(Max(at, member.SignedUpAt!.Value));
 
-    private static DateTimeOffset MonthStart(DateTimeOffset at, TimeSpan offset)
+    internal static DateTimeOffset MonthStart(DateTimeOffset at, TimeSpan offset)
     {
         var local = at.ToOffset(offset);
         return new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, offset);

@@ -52,6 +52,9 @@ public sealed class AppFixture : IAsyncLifetime
             // Dozens of hosts start and stop in a run: their routine lines buried the one failure in
             // CI's log. Warnings and errors still reach the console; CapturedLogs sees every level.
             builder.UseSetting("Logging:Console:LogLevel:Default", "Warning");
+            // Hosts are started before their base is reset and seeded: a valuation at start would value the empty
+            // base, and the portfolio routes answer from it for Portfolio:RefreshAfter. A scenario about it sets "on".
+            builder.UseSetting("Portfolio:ValueAtStart", "off");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             if (UnhandledRequestErrors.Wanted) builder.ConfigureServices(all => all.AddSingleton<ILoggerProvider, UnhandledRequestErrors>());
             // After the Host's own registrations, so that a replacement wins.
