@@ -34,7 +34,8 @@ public static class KeptLedger
             await using var reader = await session.ExecuteReaderAsync(command, ct);
             if (await reader.ReadAsync(ct)) kept = (CustomerLedger)options.Serializer().FromJson(typeof(CustomerLedger), reader, 0);
         }
-        if (kept is null || kept.KeepsLines || kept.FoldedUpTo == 0) return null;
+        // A document stored before 2026-12-06 is read back as the folded ledger it was, without its version.
+        if (kept is null or FoldedLedger || kept.FoldedUpTo == 0) return null;
 
         var (_, later) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: kept.FoldedUpTo);
         var now = kept;

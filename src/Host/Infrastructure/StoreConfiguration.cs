@@ -91,6 +91,8 @@ public static class StoreConfiguration
         // Schema changes of the log are serialized by the log's schema, whichever store applies them.
         opts.ApplyChangesLockId = LockIdFor(eventSchema, 4004);
         var serializer = new BufferedRowSerializer { EnumStorage = EnumStorage.AsString, Casing = Casing.CamelCase };
+        // Ledgers stored before their summary (every line) are read back as the folded ledgers they were.
+        serializer.Configure(json => json.Converters.Add(new CustomerLedgerJson()));
         opts.Serializer(serializer);
         opts.RequireStoredFacts(serializer);
 

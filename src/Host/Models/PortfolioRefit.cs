@@ -33,9 +33,9 @@ public sealed class PortfolioRefit(IDocumentStore store, CustomerDatabases datab
         return fitted;
     }
 
-    private async Task<List<CustomerLedger>> LedgersAsOf(DateTimeOffset asOf, CancellationToken ct)
+    private async Task<List<FoldedLedger>> LedgersAsOf(DateTimeOffset asOf, CancellationToken ct)
     {
-        var ledgers = new Dictionary<string, CustomerLedger>();
+        var ledgers = new Dictionary<string, FoldedLedger>();
         // Customers never span databases: folding one database after the other keeps each stream in order.
         foreach (var tenant in databases.TenantIds)
         {
@@ -44,7 +44,7 @@ public sealed class PortfolioRefit(IDocumentStore store, CustomerDatabases datab
             await foreach (var e in events)
             {
                 if (e.Data is not ITouchpoint touchpoint || touchpoint.OccurredAt > asOf || e.StreamKey is not { } id) continue;
-                ledgers[id] = (ledgers.GetValueOrDefault(id) ?? CustomerLedger.Empty(id)).Record(touchpoint);
+                ledgers[id] = (ledgers.GetValueOrDefault(id) ?? FoldedLedger.Empty(id)).Record(touchpoint);
             }
         }
         // In id order: the fit's sums, hence its result to the last bit, must not depend on where customers are stored.

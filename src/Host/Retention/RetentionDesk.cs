@@ -40,7 +40,7 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         var messages = new OutgoingMessages();
         await LockAsync(session, request.CustomerId, $"The assessment of cancellation {request.CancellationTouchpointId}", ct);
         var touchpoints = (await session.Events.FetchStreamAsync(request.CustomerId, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
-        var ledger = CustomerLedger.Of(request.CustomerId, touchpoints);
+        var ledger = FoldedLedger.Of(request.CustomerId, touchpoints);
         if (ledger.State() != CustomerStates.CancellationRequested || AlreadyAssessed(touchpoints, request.CancellationTouchpointId))
             return messages;
 

@@ -43,7 +43,7 @@ public static class GetCustomerValueEndpoint
         var counted = touchpoints.Where(t => t.Touchpoint.OccurredAt <= query.AsOf).Select(t => t.Touchpoint).ToList();
         return Valuate(query, () =>
         {
-            var ledger = CustomerLedger.Of(id, counted);
+            var ledger = FoldedLedger.Of(id, counted);
             var valuation = CustomerValuation.Of(ledger, query.AsOf, query.Formula, query.Model.Model);
             return ValueView.Of(id, query, valuation, counted.Count, OutlookView.For(ledger, query, valuation));
         });

@@ -53,7 +53,7 @@ public static class GetValueHistoryEndpoint
         {
             var inBusinessOrder = touchpoints.OrderBy(t => t.Touchpoint.OccurredAt).ThenBy(t => t.Version).ToList();
             var (from, to) = asked!.Range(inBusinessOrder.Count);
-            var ledger = CustomerLedger.Empty(id);
+            var ledger = FoldedLedger.Empty(id);
             var latestRecorded = DateTimeOffset.MinValue;
             var points = new List<ValuePoint>(to - from);
             for (var k = 0; k < to; k++)
@@ -75,10 +75,10 @@ public static class GetValueHistoryEndpoint
     }
 
     /// <summary>The ledger of touchpoints 1..k as the store knew it when touchpoint k was recorded.</summary>
-    private static CustomerLedger KnownWhen(IReadOnlyList<RecordedTouchpoint> inBusinessOrder, int k, string customerId)
+    private static FoldedLedger KnownWhen(IReadOnlyList<RecordedTouchpoint> inBusinessOrder, int k, string customerId)
     {
         var recorded = inBusinessOrder[k].RecordedAt;
-        var ledger = CustomerLedger.Empty(customerId);
+        var ledger = FoldedLedger.Empty(customerId);
         for (var i = 0; i <= k; i++)
             if (inBusinessOrder[i].RecordedAt <= recorded) ledger = ledger.Record(inBusinessOrder[i].Touchpoint);
         return ledger;

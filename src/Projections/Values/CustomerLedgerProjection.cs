@@ -22,7 +22,7 @@ public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerL
     public override async ValueTask<CustomerLedger?> EvolveAsync(CustomerLedger? snapshot, string id, IQuerySession session, IEvent e, CancellationToken cancellation)
     {
         if (e.Data is not ITouchpoint touchpoint) return snapshot;
-        var ledger = snapshot ?? CustomerLedger.Empty(id);
+        var ledger = snapshot ?? FoldedLedger.Empty(id);
         var order = ledger.OrderToLookUp(touchpoint) is { } orderId
             ? await StreamLookups.OrderHistoryAsync(session, id, orderId, e.Version, cancellation)
             : null;

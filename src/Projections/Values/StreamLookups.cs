@@ -41,9 +41,9 @@ public static class StreamLookups
     }
 
     /// <summary>The customer folded from its stream up to and including <paramref name="version"/>: a ledger with every line.</summary>
-    public static async Task<CustomerLedger> FoldAsync(IQuerySession session, string customerId, long version, CancellationToken ct)
+    public static async Task<FoldedLedger> FoldAsync(IQuerySession session, string customerId, long version, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(customerId, version: version, token: ct);
-        return CustomerLedger.Of(customerId, events.Select(e => e.Data).OfType<ITouchpoint>());
+        return FoldedLedger.Of(customerId, events.Select(e => e.Data).OfType<ITouchpoint>());
     }
 }

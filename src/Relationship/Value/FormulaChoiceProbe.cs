@@ -10,7 +10,7 @@ internal static class FormulaChoiceProbe
 {
     private static readonly DateTimeOffset Start = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static readonly CustomerLedger Ledger = CustomerLedger.Of("probe",
+    public static readonly FoldedLedger Ledger = FoldedLedger.Of("probe",
     [
         new SignedUp("probe-1", Start, "Probe", "probe@example.com", "smb", null, 100),
         new PurchaseMade("probe-2", Start.AddDays(30), "o1", 200, 60, "rollers"),

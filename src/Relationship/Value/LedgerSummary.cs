@@ -101,13 +101,13 @@ public sealed record LedgerSummary
     /// </summary>
     public IReadOnlyList<RefundedOrder> RefundedOrders { get; init; } = [];
 
-    public static LedgerSummary Of(CustomerLedger ledger)
+    public static LedgerSummary Of(FoldedLedger ledger)
     {
         var ordered = ledger.Refunds.Count == 0 ? [] : ledger.Purchases.GroupBy(p => p.OrderId).ToDictionary(g => g.Key, g => g.Sum(p => p.Amount));
         return Of(ledger, ordered);
     }
 
-    private static LedgerSummary Of(CustomerLedger ledger, Dictionary<string, decimal> ordered) => new()
+    private static LedgerSummary Of(FoldedLedger ledger, Dictionary<string, decimal> ordered) => new()
     {
         PurchaseCount = ledger.Purchases.Count,
         FirstPurchaseAt = ledger.Purchases.MinBy(p => p.At)?.At,

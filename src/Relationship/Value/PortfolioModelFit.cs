@@ -14,7 +14,7 @@ public static class PortfolioModelFit
     /// <summary>Below these counts a maximum-likelihood fit says more about noise than about customers.</summary>
     public const int MinimumBuyersForFit = 20, MinimumRepeatersForFit = 10;
 
-    public static PortfolioModelFitResult Fit(IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf, FormulaChoice benchmarkFormula)
+    public static PortfolioModelFitResult Fit(IReadOnlyList<FoldedLedger> ledgers, DateTimeOffset asOf, FormulaChoice benchmarkFormula)
     {
         var (retention, churns, years) = AnnualRetention(ledgers, asOf);
         var revenue = ledgers.Sum(l => l.Historical.Revenue);
@@ -59,7 +59,7 @@ public static class PortfolioModelFit
     /// Churns per customer-year of exposure (signup to churn, or to the date) is the yearly churn
     /// hazard h; the share still there after a year is e^-h.
     /// </summary>
-    private static (decimal Rate, int Churns, decimal Years) AnnualRetention(IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf)
+    private static (decimal Rate, int Churns, decimal Years) AnnualRetention(IReadOnlyList<FoldedLedger> ledgers, DateTimeOffset asOf)
     {
         var (churns, years) = (0, 0m);
         foreach (var ledger in ledgers)
@@ -75,7 +75,7 @@ public static class PortfolioModelFit
     }
 
     private static (IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>, IReadOnlyDictionary<string, decimal>, IReadOnlyList<CategoryBasket>)
-        CategoryAssociations(IReadOnlyList<CustomerLedger> ledgers)
+        CategoryAssociations(IReadOnlyList<FoldedLedger> ledgers)
     {
         var baskets = ledgers.Select(l => l.Purchases.Select(p => p.Category).ToHashSet()).Where(b => b.Count > 0).ToList();
         var categories = baskets.SelectMany(b => b).Distinct().Order().ToList();
@@ -93,7 +93,7 @@ public static class PortfolioModelFit
     }
 
     private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> PeerCategoryMargins(
-        IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf) =>
+        IReadOnlyList<FoldedLedger> ledgers, DateTimeOffset asOf) =>
         ledgers.Where(l => l.Segment is not null && l.Purchases.Count > 0)
             .GroupBy(l => l.Segment!)
             .ToDictionary(segment => segment.Key, segment => (IReadOnlyDictionary<string, decimal>)segment
@@ -115,7 +115,7 @@ public static class PortfolioModelFit
         }
     }
 
-    private static PortfolioModel WithBenchmarks(PortfolioModel model, IReadOnlyList<CustomerLedger> ledgers, DateTimeOffset asOf, FormulaChoice formula)
+    private static PortfolioModel WithBenchmarks(PortfolioModel model, IReadOnlyList<FoldedLedger> ledgers, DateTimeOffset asOf, FormulaChoice formula)
     {
         if (formula.Name == "bgnbd-gg" && (model.Purchases is null || model.Spend is null)) formula = FormulaChoice.Default;
         var values = ledgers

@@ -49,12 +49,6 @@ public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchas
         if (occasions.Last <= end)
             return (new PurchaseHistory(occasions.Days - 1, (occasions.Last.DayNumber - occasions.First.DayNumber) / DaysPerWeek,
                 (end.DayNumber - occasions.First.DayNumber) / DaysPerWeek), occasions.MeanRepeatValue);
-        if (!ledger.KeepsLines)
-            return ledger.Summary.Occasions!.WithoutLastDay(end, DaysPerWeek)
-                   ?? throw new InvalidOperationException($"The stored ledger of {ledger.CustomerId} cannot tell its purchases before its last two purchase days.");
-        var summary = CalibrationSummaries.From(
-            ledger.Purchases.Select(p => new CustomerPurchase<string>(ledger.CustomerId, DateOnly.FromDateTime(p.At.UtcDateTime), p.Amount)), end)
-            .SingleOrDefault();
-        return (summary?.History ?? new PurchaseHistory(0, 0, 0), summary?.MeanRepeatValue);
+        return ledger.HistoryBeforeLastDay(end, DaysPerWeek);
     }
 }

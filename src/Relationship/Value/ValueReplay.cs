@@ -6,7 +6,7 @@ public sealed record ReplayedPoint(string TouchpointId, string Type, DateTimeOff
     decimal Current, decimal Potential, string Tier);
 
 /// <summary>One customer replayed: its value as of the replay date under the replayed formula and under the live one.</summary>
-public sealed record ReplayedCustomer(string CustomerId, CustomerLedger Ledger, ReplayedValue Value, ReplayedValue Live, int Events);
+public sealed record ReplayedCustomer(string CustomerId, FoldedLedger Ledger, ReplayedValue Value, ReplayedValue Live, int Events);
 
 /// <summary>
 /// A customer's valuation under one formula, or why that formula cannot value it (the live read's
@@ -44,7 +44,7 @@ public static class ValueReplay
         FormulaChoice formula, FormulaChoice live, PortfolioModel model)
     {
         var counted = InBusinessTimeOrder(recorded, asOf);
-        var ledger = CustomerLedger.Of(customerId, counted);
+        var ledger = FoldedLedger.Of(customerId, counted);
         return new ReplayedCustomer(customerId, ledger, ReplayedValue.Of(ledger, asOf, formula, model),
             ReplayedValue.Of(ledger, asOf, live, model), counted.Length);
     }
@@ -64,7 +64,7 @@ public static class ValueReplay
     {
         var counted = InBusinessTimeOrder(recorded, asOf);
         var (from, to) = page(counted.Length);
-        var ledger = CustomerLedger.Empty(customerId);
+        var ledger = FoldedLedger.Empty(customerId);
         var history = new List<ReplayedPoint>(to - from);
         for (var k = 0; k < to; k++)
         {

@@ -14,7 +14,7 @@ public class when_sizing_a_retention_offer
 {
     private static readonly DateTimeOffset Now = Year(2);
 
-    private static readonly CustomerLedger Client = CustomerLedger.Of("client",
+    private static readonly CustomerLedger Client = FoldedLedger.Of("client",
         [SignUp(Day(0)), Purchase(Day(10), amount: 600m, margin: 180m), Purchase(Day(200), amount: 400m, margin: 120m)]);
 
     private static FormulaChoice SimpleClv(decimal averageOrderValue, decimal purchasesPerYear, decimal lifetimeYears) =>
@@ -84,7 +84,7 @@ public class when_sizing_a_retention_offer
     [Fact]
     public void a_client_whose_purchases_leave_no_margin_gets_no_offer()
     {
-        var noMargin = CustomerLedger.Of("thin", [SignUp(Day(0)), Purchase(Day(10), amount: 1_000m, margin: 0m)]);
+        var noMargin = FoldedLedger.Of("thin", [SignUp(Day(0)), Purchase(Day(10), amount: 1_000m, margin: 0m)]);
 
         Decide(SimpleClv(100, 4, 5), ledger: noMargin).ShouldBeOfType<LetGo>().Rule.ShouldBe("no-margin");
     }
@@ -94,7 +94,7 @@ public class when_sizing_a_retention_offer
     {
         // Revenue 1,000 - 1,000 = 0: no margin share can be read from the client (docs/retention.md:
         // 0, not the model's 0.3), so simple-clv's 2,000 (silver) is 0 of margin and no offer.
-        var refunded = CustomerLedger.Of("refunded",
+        var refunded = FoldedLedger.Of("refunded",
             [SignUp(Day(0)), Purchase(Day(10), amount: 1_000m, margin: 300m, orderId: "o-1"), Refund(Day(20), "o-1", amount: 1_000m, margin: 300m)]);
 
         var letGo = Decide(SimpleClv(100, 4, 5), ledger: refunded).ShouldBeOfType<LetGo>();

@@ -41,7 +41,7 @@ public class when_the_desk_is_told_why
     public void a_client_below_every_retention_tier_is_told_so_not_below_a_value_tier()
     {
         // Tiers from 50,000 only, above the 1,000 minimum: 1,000 x 4 x 5 = 20,000 of current value reaches none.
-        var client = CustomerLedger.Of("client", [SignUp(Day(0)), Purchase(Day(10), amount: 1_000m, margin: 300m)]);
+        var client = FoldedLedger.Of("client", [SignUp(Day(0)), Purchase(Day(10), amount: 1_000m, margin: 300m)]);
         var formula = new FormulaChoice("simple-clv", 1, new Dictionary<string, decimal>
         {
             ["averageOrderValue"] = 1_000m, ["purchasesPerYear"] = 4m, ["lifetimeYears"] = 5m,

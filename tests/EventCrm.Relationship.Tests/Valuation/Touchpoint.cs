@@ -48,9 +48,9 @@ internal static class Touchpoint
 
     public static RetentionOfferDeclined RetentionDeclined(DateTimeOffset at, string offerId) => new(NewId(), at, offerId);
 
-    public static CustomerLedger Ledger(params ITouchpoint[] touchpoints) => Ledger($"c-{Guid.NewGuid():N}", touchpoints);
+    public static FoldedLedger Ledger(params ITouchpoint[] touchpoints) => Ledger($"c-{Guid.NewGuid():N}", touchpoints);
 
-    public static CustomerLedger Ledger(string customerId, params ITouchpoint[] touchpoints) => CustomerLedger.Of(customerId, touchpoints);
+    public static FoldedLedger Ledger(string customerId, params ITouchpoint[] touchpoints) => FoldedLedger.Of(customerId, touchpoints);
 
     public static FormulaChoice Formula(string name, int version, params (string Name, decimal Value)[] parameters) =>
         new(name, version, parameters.ToDictionary(p => p.Name, p => p.Value));
@@ -64,7 +64,7 @@ internal static class WorkedExample
 {
     public static readonly DateTimeOffset AsOf = Touchpoint.Year(1);   // 2024-12-31T06:00:00Z
 
-    public static CustomerLedger Ledger(params ITouchpoint[] later)
+    public static FoldedLedger Ledger(params ITouchpoint[] later)
     {
         var signup = Touchpoint.Start;
         return Touchpoint.Ledger("worked-example",

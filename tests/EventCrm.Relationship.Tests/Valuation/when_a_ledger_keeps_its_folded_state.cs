@@ -10,12 +10,12 @@ namespace EventCrm.Relationship.Tests.Valuation;
 // these compare it, after every touchpoint, with the full fold of the marks in business time.
 public class when_a_ledger_keeps_its_folded_state
 {
-    private static string Refolded(CustomerLedger ledger) =>
+    private static string Refolded(FoldedLedger ledger) =>
         global::EventCrm.Relationship.Lifecycle.Lifecycle.Replay(ledger.Marks, m => m.At, m => m.Order, m => m.Type) is { Count: > 0 } states ? states[^1].State : CustomerStates.Prospect;
 
     private static void EveryStepMatchesTheFullFold(IEnumerable<ITouchpoint> touchpoints, bool askEachTime)
     {
-        var ledger = CustomerLedger.Empty("c-1");
+        var ledger = FoldedLedger.Empty("c-1");
         foreach (var touchpoint in touchpoints)
         {
             ledger = ledger.Record(touchpoint);
@@ -40,7 +40,7 @@ public class when_a_ledger_keeps_its_folded_state
         // request day 35 (asking to cancel: a churned client's request still sets the state), purchase
         // day 40 (a client asking to cancel stays so), visit day 45, churn day 50, purchase day 50
         // recorded after it (won back).
-        var ledger = CustomerLedger.Empty("c-1");
+        var ledger = FoldedLedger.Empty("c-1");
         WonBackThenBackDated().OrderBy(t => t.OccurredAt).Select(t => (ledger = ledger.Record(t)).State()).ShouldBe(
         [
             CustomerStates.Prospect, CustomerStates.Active, CustomerStates.Active, CustomerStates.Churned, CustomerStates.CancellationRequested,
@@ -64,22 +64,22 @@ public class when_a_ledger_keeps_its_folded_state
     public void the_hand_checked_history_goes_through_the_states_it_should()
     {
         var recorded = WonBackThenBackDated();
-        CustomerLedger.Of("c-1", recorded[..5]).State().ShouldBe(CustomerStates.Active);
-        CustomerLedger.Of("c-1", recorded[..6]).State().ShouldBe(CustomerStates.CancellationRequested);
-        CustomerLedger.Of("c-1", recorded[..8]).State().ShouldBe(CustomerStates.Churned);
-        CustomerLedger.Of("c-1", recorded).State().ShouldBe(CustomerStates.Active);
+        FoldedLedger.Of("c-1", recorded[..5]).State().ShouldBe(CustomerStates.Active);
+        FoldedLedger.Of("c-1", recorded[..6]).State().ShouldBe(CustomerStates.CancellationRequested);
+        FoldedLedger.Of("c-1", recorded[..8]).State().ShouldBe(CustomerStates.Churned);
+        FoldedLedger.Of("c-1", recorded).State().ShouldBe(CustomerStates.Active);
     }
 
     [Fact]
     public void marks_set_from_outside_are_folded_afresh_and_the_kept_state_never_makes_two_ledgers_differ()
     {
-        var active = CustomerLedger.Of("c-1", [SignUp(Day(0)), Purchase(Day(10), 100m, 30m)]);
+        var active = FoldedLedger.Of("c-1", [SignUp(Day(0)), Purchase(Day(10), 100m, 30m)]);
         active.State().ShouldBe(CustomerStates.Active);
         var churned = active with { Marks = [.. active.Marks, new StateMark(Day(20), 2, TouchpointTypes.Churned)] };
         churned.State().ShouldBe(CustomerStates.Churned);
         churned.Record(Visit(Day(30), 5m)).State().ShouldBe(CustomerStates.Churned);
 
-        var asked = CustomerLedger.Of("c-2", [SignUp(Day(0))]);
+        var asked = FoldedLedger.Of("c-2", [SignUp(Day(0))]);
         var notAsked = asked with { Marks = asked.Marks }; // the same marks, not folded yet
         asked.State();
         asked.ShouldBe(notAsked);

@@ -28,7 +28,7 @@ public class when_folding_a_customer_ledger
     [Fact]
     public void the_historical_value_counts_every_cost_kind_and_refunds_reduce_revenue_and_margin()
     {
-        var ledger = CustomerLedger.Of("c-1", EveryKindOfTouchpoint());
+        var ledger = FoldedLedger.Of("c-1", EveryKindOfTouchpoint());
 
         // revenue = 500 + 250 - 100 (refund) = 650
         // margin  = 150 + 80 - 30 (refund's margin) = 200
@@ -50,9 +50,9 @@ public class when_folding_a_customer_ledger
     {
         var touchpoints = EveryKindOfTouchpoint();
 
-        var reversed = CustomerLedger.Of("c-1", touchpoints.Reverse());
+        var reversed = FoldedLedger.Of("c-1", touchpoints.Reverse());
 
-        reversed.Historical.ShouldBe(CustomerLedger.Of("c-1", touchpoints).Historical);
+        reversed.Historical.ShouldBe(FoldedLedger.Of("c-1", touchpoints).Historical);
         reversed.State().ShouldBe(CustomerStates.CancellationRequested);
     }
 
@@ -69,9 +69,9 @@ public class when_folding_a_customer_ledger
         ];
 
         // Retention cost: r-1 accepted at 40; r-2 declined, so nothing.
-        CustomerLedger.Of("c-1", touchpoints).Historical.Costs.Retention.ShouldBe(40m);
-        CustomerLedger.Of("c-1", touchpoints.OrderBy(t => t.OccurredAt)).Historical.Costs.Retention.ShouldBe(40m);
-        CustomerLedger.Of("c-1", touchpoints.Reverse()).Historical.Costs.Retention.ShouldBe(40m);
+        FoldedLedger.Of("c-1", touchpoints).Historical.Costs.Retention.ShouldBe(40m);
+        FoldedLedger.Of("c-1", touchpoints.OrderBy(t => t.OccurredAt)).Historical.Costs.Retention.ShouldBe(40m);
+        FoldedLedger.Of("c-1", touchpoints.Reverse()).Historical.Costs.Retention.ShouldBe(40m);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public class when_ledgers_share_their_purchases
     public void ledgers_growing_from_one_ledger_on_many_threads_each_keep_their_own_purchases()
     {
         var start = Ledger(SignUp(Day(0)), Purchase(Day(1), 100m, 30m, orderId: "o-0"));
-        var grown = new CustomerLedger[8];
+        var grown = new FoldedLedger[8];
         Parallel.For(0, grown.Length, t =>
         {
             var ledger = start;

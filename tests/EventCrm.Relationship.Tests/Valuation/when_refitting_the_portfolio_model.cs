@@ -7,7 +7,7 @@ namespace EventCrm.Relationship.Tests.Valuation;
 
 public class when_refitting_the_portfolio_model
 {
-    private static PortfolioModelFitResult Fit(DateTimeOffset asOf, params CustomerLedger[] ledgers) =>
+    private static PortfolioModelFitResult Fit(DateTimeOffset asOf, params FoldedLedger[] ledgers) =>
         PortfolioModelFit.Fit(ledgers, asOf, FormulaChoice.Default);
 
     [Fact]
@@ -157,7 +157,7 @@ public class when_refitting_the_portfolio_model
         // smb 80th: h = 0.8 x 4 = 3.2 -> 800 + 0.2 x (1000 - 800) = 840
         // corp 80th: h = 0.8 x 1 = 0.8 -> 50 + 0.8 x (300 - 50) = 250
         // all seven sorted 50 100 200 300 400 800 1000: 80th h = 4.8 -> 400 + 0.8 x 400 = 720; 50th h = 3 -> 300
-        CustomerLedger Buyer(string id, string segment, decimal revenue, params ITouchpoint[] later) =>
+        FoldedLedger Buyer(string id, string segment, decimal revenue, params ITouchpoint[] later) =>
             Ledger(id, [SignUp(Year(0), segment), Purchase(Day(10), revenue, revenue / 4), .. later]);
         var formula = Formula("simple-clv", 1, ("lifetimeYears", 1m));
 
@@ -196,7 +196,7 @@ public class when_refitting_the_portfolio_model
     {
         // 9 customers buy on days 10 and 50 (repeat buyers); 10 buy twice on day 30 (one occasion each,
         // so no repeat); 1 buys once: 20 buyers, 9 repeat buyers.
-        var ledgers = new List<CustomerLedger>();
+        var ledgers = new List<FoldedLedger>();
         for (var i = 0; i < 9; i++)
             ledgers.Add(Ledger($"r{i}", SignUp(Year(0)), Purchase(Day(10 + i), 50m + i, 10m), Purchase(Day(50 + 3 * i), 40m + 2 * i, 10m)));
         for (var i = 0; i < 10; i++)

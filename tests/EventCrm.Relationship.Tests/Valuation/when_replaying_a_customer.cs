@@ -21,7 +21,7 @@ public class when_replaying_a_customer
 
     private static ReplayedPoint Reference(IReadOnlyList<ITouchpoint> prefix, PortfolioModel model)
     {
-        var folded = CustomerLedger.Of("c-1", prefix);
+        var folded = FoldedLedger.Of("c-1", prefix);
         var ledger = folded with { Marks = folded.Marks.ToList() }; // a new list: its state is refolded from every mark
         var last = prefix[^1];
         var v = CustomerValuation.Of(ledger, last.OccurredAt, Replayed, model);
@@ -44,7 +44,7 @@ public class when_replaying_a_customer
         inOrder.Length.ShouldBe(8);
         replayed.Events.ShouldBe(8);
         history.ShouldBe(Enumerable.Range(1, inOrder.Length).Select(n => Reference(inOrder[..n], model)).ToList());
-        var whole = CustomerLedger.Of("c-1", inOrder);
+        var whole = FoldedLedger.Of("c-1", inOrder);
         replayed.Value.Valuation!.Current.ShouldBeEquivalentTo(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, Replayed, model).Current);
         replayed.Live.Tier.ShouldBe(CustomerValuation.Of(whole with { Marks = whole.Marks.ToList() }, asOf, FormulaChoice.Default, model).Tier);
     }

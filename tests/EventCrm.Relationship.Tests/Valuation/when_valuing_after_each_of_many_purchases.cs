@@ -60,7 +60,7 @@ public class when_valuing_after_each_of_many_purchases
             Purchase(Day(3), 100m, 30m, "movers"), Purchase(Day(4), 100m, 30m, "lifting"),
         ];
 
-        var ledger = CustomerLedger.Empty("c-1");
+        var ledger = FoldedLedger.Empty("c-1");
         var crossSell = new List<decimal>();
         foreach (var touchpoint in touchpoints)
         {
@@ -83,7 +83,7 @@ public class when_valuing_after_each_of_many_purchases
             Purchase(Day(2), 40m, 10m), Purchase(Day(5), 60m, 10m), Purchase(Day(5.2), 0.25m, 0m),
         ];
 
-        var ledger = CustomerLedger.Empty("c-1");
+        var ledger = FoldedLedger.Empty("c-1");
         foreach (var touchpoint in touchpoints)
         {
             ledger = ledger.Record(touchpoint);
@@ -102,7 +102,7 @@ public class when_valuing_after_each_of_many_purchases
     [Fact]
     public void valuing_under_bgnbd_after_each_of_thousands_of_purchases_does_not_group_them_all_again_each_time()
     {
-        var ledger = CustomerLedger.Empty("c-1").Record(SignUp(Day(0)));
+        var ledger = FoldedLedger.Empty("c-1").Record(SignUp(Day(0)));
         var purchases = Enumerable.Range(1, 3_000).Select(day => Purchase(Day(day), 10m, 3m)).ToList();
 
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();

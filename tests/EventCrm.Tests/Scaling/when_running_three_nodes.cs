@@ -169,7 +169,7 @@ public class when_running_three_nodes(ITestOutputHelper output)
             {
                 var events = (await session.Events.FetchStreamAsync(id)).Where(e => e.Data is ITouchpoint).ToList();
                 // The projection also notes the version it folded up to (docs/design.md, "The ledger the daemon keeps").
-                var folded = serializer.ToJson(CustomerLedger.Of(id, events.Select(e => (ITouchpoint)e.Data)) with { FoldedUpTo = events.LastOrDefault()?.Version ?? 0 });
+                var folded = serializer.ToJson(FoldedLedger.Of(id, events.Select(e => (ITouchpoint)e.Data)) with { FoldedUpTo = events.LastOrDefault()?.Version ?? 0 });
                 if (!documents.TryGetValue(id, out var document) || serializer.ToJson(document) != folded) behind.Add(id);
             }
             if (behind.Count == 0 || DateTime.UtcNow > deadline) return behind;

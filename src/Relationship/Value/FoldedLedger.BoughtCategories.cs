@@ -1,14 +1,13 @@
 namespace EventCrm.Relationship.Value;
 
-public sealed partial record CustomerLedger
+public sealed partial record FoldedLedger
 {
     /// <summary>
-    /// The categories the customer has bought: what its potential value's cross-sell leaves out.
-    /// Gathered once per fold and carried from one purchase to the next, so that valuing a customer
-    /// after each of its touchpoints (its value history, a replay's) does not go through every
-    /// purchase before each one: a B2B account's 30,000 purchases made that quadratic.
+    /// The categories the customer has bought, gathered once per fold and carried from one purchase to
+    /// the next, so that valuing a customer after each of its touchpoints (its value history, a
+    /// replay's) does not go through every purchase before each one: a B2B account's 30,000 purchases made that quadratic.
     /// </summary>
-    public IReadOnlySet<string> CategoriesBought() => _bought.Categories ??= (_stored?.Categories ?? _purchases.Select(p => p.Category)).ToHashSet();
+    public override IReadOnlySet<string> CategoriesBought() => _bought.Categories ??= _purchases.Select(p => p.Category).ToHashSet();
 
     /// <summary>
     /// The categories of the purchases, once known. A function of the purchases alone: it never

@@ -34,7 +34,7 @@ public sealed record PurchaseOccasions(DateOnly First, DateOnly Last, int Days, 
     public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 }
 
-public sealed partial record CustomerLedger
+public sealed partial record FoldedLedger
 {
     /// <summary>
     /// The purchase occasions, gathered once per fold and carried from one purchase to the next (an
@@ -42,7 +42,7 @@ public sealed partial record CustomerLedger
     /// valuing a customer under bgnbd-gg after each of its touchpoints does not group every purchase
     /// by day again at each one. Null without purchases.
     /// </summary>
-    public PurchaseOccasions? Occasions() => _stored is { } s ? s.Occasions?.Occasions : (_occasions.Gathered ??= new(PurchaseOccasions.Of(_purchases))).Value;
+    public override PurchaseOccasions? Occasions() => (_occasions.Gathered ??= new(PurchaseOccasions.Of(_purchases))).Value;
 
     /// <summary>The occasions once gathered (null inside: no purchase); a function of the purchases alone, so it never makes two ledgers differ.</summary>
     private sealed class KnownOccasions

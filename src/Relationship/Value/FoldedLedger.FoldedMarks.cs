@@ -2,7 +2,7 @@ using EventCrm.Relationship.Lifecycle;
 
 namespace EventCrm.Relationship.Value;
 
-public sealed partial record CustomerLedger
+public sealed partial record FoldedLedger
 {
     /// <summary>
     /// The state the marks fold to, once known, so valuing after every touchpoint does not refold
@@ -22,7 +22,7 @@ public sealed partial record CustomerLedger
         /// order is the highest), so the state moves on by one step; a back-dated one leaves the
         /// state to be refolded from all the marks when asked.
         /// </summary>
-        public void StepFrom(CustomerLedger before, string type, DateTimeOffset at)
+        public void StepFrom(FoldedLedger before, string type, DateTimeOffset at)
         {
             var marks = before._marks;
             var latest = marks.Count == 0 ? 0 : before._folded.LatestTicks is var known and not 0 ? known : before._folded.LatestTicks = marks.Max(m => m.At).UtcTicks;
