@@ -6,9 +6,9 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Operations;
 
 /// <summary>Three customers of two touchpoints each: a log of 6 events, every one a ledger's.</summary>
-public sealed class RebuildLagHost() : SchemaHost(Schema)
+public sealed class RebuildLagHost() : SchemaHost(SchemaName)
 {
-    public const string Schema = "eventcrm_metrics_rebuild";
+    public const string SchemaName = "eventcrm_metrics_rebuild";
 
     protected override async Task SeedAsync()
     {
@@ -27,7 +27,7 @@ public class when_a_data_team_watches_a_rebuild(RebuildLagHost app) : IClassFixt
         using var metrics = new RecordedMetrics(app.Host.Services);
         metrics.Observe("eventcrm.rebuild.lag").ShouldBeEmpty();
 
-        await using (await HeldNewBuild.Of(RebuildLagHost.Schema, "CustomerLedger"))
+        await using (await HeldNewBuild.Of(RebuildLagHost.SchemaName, "CustomerLedger"))
         {
             await app.Host.PostJson("/api/projections/CustomerLedger/rebuild", new { }, 202);
 

@@ -10,9 +10,9 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Operations;
 
 /// <summary>Offers live six seconds here, so that their scheduled ends run within the scenario.</summary>
-public sealed class ExpiringOffersHost() : SchemaHost(Schema, ("Retention:OfferLifetime", "00:00:06"))
+public sealed class ExpiringOffersHost() : SchemaHost(SchemaName, ("Retention:OfferLifetime", "00:00:06"))
 {
-    public const string Schema = "eventcrm_metrics_expiry";
+    public const string SchemaName = "eventcrm_metrics_expiry";
 }
 
 /// <summary>
@@ -33,8 +33,8 @@ public class when_an_operator_counts_the_offers_that_ran_out(ExpiringOffersHost 
         await app.Host.PostTouchpoints(Purchase(bravo, DateTimeOffset.UtcNow.AddSeconds(1), amount: 500m, margin: 200m));
 
         // Both ends have run (within a minute), and Alpha's is counted once its transaction has committed.
-        await ScheduledExpiries.UntilHandled(ExpiringOffersHost.Schema, unanswered);
-        await ScheduledExpiries.UntilHandled(ExpiringOffersHost.Schema, lapsed);
+        await ScheduledExpiries.UntilHandled(ExpiringOffersHost.SchemaName, unanswered);
+        await ScheduledExpiries.UntilHandled(ExpiringOffersHost.SchemaName, lapsed);
         (await app.Host.TimelineEntries(alpha)).Select(e => e!["type"]!.GetValue<string>()).ShouldContain("retention-offer-expired");
         await Waits.Until(() => metrics.Sum("eventcrm.retention.offers", "eventcrm.outcome", "expired") > 0, TimeSpan.FromSeconds(10));
         // The same end delivered again (Wolverine delivers at least once) finds the offer ended: nothing more.
