@@ -47,4 +47,48 @@ public class when_a_colleague_answered_the_client_first(BrowserFixture app)
             Volatile.Read(ref churnsSent).ShouldBe(0, "a churn was sent for a client who stays");
         });
     }
+
+    [Fact]
+    public async Task accepting_an_offer_a_colleague_declined_is_explained_in_words()
+    {
+        const string client = "ordinary-15";
+        await RefusedInWords(nameof(accepting_an_offer_a_colleague_declined_is_explained_in_words), client, "Ordinary Customer 15", "offer-made", "Accept offer",
+            404, "Not found", "offerId", $"offer 'offer:{client}-cancel' is not an open retention offer of customer '{client}' (unknown, already answered or expired)",
+            "This offer can no longer be answered: it was accepted or declined meanwhile (at another desk, say), it expired, or the client left. " + NothingRecorded);
+    }
+
+    [Fact]
+    public async Task keeping_a_client_a_colleague_let_go_is_explained_in_words()
+    {
+        const string client = "ordinary-19";
+        await RefusedInWords(nameof(keeping_a_client_a_colleague_let_go_is_explained_in_words), client, "Ordinary Customer 19", "no-offer", "Client stays",
+            409, "Conflict", "customerId", $"customer '{client}' has no pending request to cancel (state: churned): there is nothing to withdraw",
+            "The client is no longer asking to cancel (now churned): an outcome was recorded meanwhile, at another desk say. " + NothingRecorded);
+    }
+
+    private const string NothingRecorded = "Nothing was recorded: the retention panel, read again, shows the client as it is now, and its timeline what was recorded.";
+
+    /// <summary>The outcome is refused as the service refuses it (src/Relationship/Ingestion), answered in its place: nothing is appended.</summary>
+    private Task RefusedInWords(string scenario, string client, string name, string decision, string outcome,
+        int status, string title, string field, string detail, string words) => app.WithDesk(scenario, async desk =>
+    {
+        await desk.Page.RouteAsync($"**/api/customers/{client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(client, decision)));
+        await desk.Page.RouteAsync("**/api/touchpoints", route => route.FulfillAsync(new()
+        {
+            Status = status, ContentType = "application/problem+json",
+            Body = new JsonObject
+            {
+                ["title"] = title, ["status"] = status, ["detail"] = $"{detail}. Nothing was appended.",
+                ["errors"] = new JsonObject { [field] = new JsonArray(detail) },
+            }.ToJsonString(),
+        }));
+        await desk.EnterKey(BrowserFixture.AdminKey);
+        await desk.Open(name);
+        await desk.Record(outcome);
+
+        await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync($"Recording the outcome: {title} ({status})");
+        await Expect(desk.Error.Locator("p").Nth(1)).ToHaveTextAsync(words);
+        // The service's own words stay one click away, to quote to support.
+        await Expect(desk.Error.Locator("details.service-words")).ToContainTextAsync(detail);
+    });
 }
