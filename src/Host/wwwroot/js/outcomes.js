@@ -44,6 +44,9 @@ export function outcomes(pending, onRecorded, choices) {
     // starting on the least destructive element when the step cannot be undone. A screen reader
     // reads the question with its consequence first, and a key pressed twice or held lands on text.
     question.focus();
+    // Focus scrolls the panel to the question's text alone: its confirm stayed below a laptop's pane when the
+    // reason above it was long. The whole question, its answers too, is brought into sight.
+    box.scrollIntoView({ block: "nearest" });
   }
 
   /** Records the outcome once; true when it is done with (recorded, or refused because the situation changed). */
