@@ -44,4 +44,24 @@ public class when_the_service_cannot_be_reached(BrowserFixture app)
             await Expect(desk.Error).Not.ToContainTextAsync("Failed to fetch");
         });
     }
+
+    [Fact]
+    public async Task a_refresh_without_an_answer_says_it_is_incomplete_not_refreshed()
+    {
+        await app.WithDesk(nameof(a_refresh_without_an_answer_says_it_is_incomplete_not_refreshed), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            await desk.Page.RouteAsync("**/api/**", route => route.AbortAsync("connectionrefused"));
+
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+
+            await Expect(desk.Error).ToContainTextAsync("Timeline: The service cannot be reached");
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync(
+                "Refresh incomplete: the parts named at the top of the page could not be read and still show what they showed before.");
+            // What was shown stays, to read while the service is away.
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(ScenarioData.GammaName);
+            await Expect(desk.TimelineEntries.First).ToBeVisibleAsync();
+        });
+    }
 }

@@ -8,16 +8,16 @@ public static class FakeAnswers
 {
     /// <summary>
     /// GET /api/customers/{id}/retention: asking to cancel with this decision ("assessing", "offer-made", "no-offer"), or retained when null;
-    /// an offer of 100.00 without inputs, ending in 7 days, unless told.
+    /// an offer of 100.00 without inputs, ending in 7 days, its why a short sentence, asked for the reason "price", unless told.
     /// </summary>
     public static RouteFulfillOptions Retention(string id, string? decision, decimal offerAmount = 100m, JsonObject? offerInputs = null,
-        DateTimeOffset? offerEnds = null) => Json(new JsonObject
+        DateTimeOffset? offerEnds = null, string? why = null, string reason = "price") => Json(new JsonObject
     {
         ["customerId"] = id, ["state"] = decision is null ? "retained" : "cancellation-requested",
         ["pending"] = decision is null ? null : new JsonObject
         {
-            ["cancellationTouchpointId"] = $"{id}-cancel", ["requestedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), ["reason"] = "price",
-            ["decision"] = decision, ["why"] = decision == "assessing" ? "The cancellation is being assessed." : "The client is worth it.", ["rule"] = "test",
+            ["cancellationTouchpointId"] = $"{id}-cancel", ["requestedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"), ["reason"] = reason,
+            ["decision"] = decision, ["why"] = why ?? (decision == "assessing" ? "The cancellation is being assessed." : "The client is worth it."), ["rule"] = "test",
             ["inputs"] = new JsonObject(),
             ["offer"] = decision != "offer-made" ? null : new JsonObject
             {

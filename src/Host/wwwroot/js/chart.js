@@ -37,13 +37,34 @@ export function lineChart(series, options) {
     const d = line.points.map((p, i) => `${i ? "L" : "M"}${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(" ");
     svg.append(s("path", { d, fill: "none", stroke: line.color, "stroke-width": 2, "stroke-dasharray": dashes(line) }));
   }
-  const legendStep = Math.min(150, (width - pad.left) / series.length);
+  const places = legendPlaces(series.map(line => line.name), pad.left, width - pad.right, Math.min(150, (width - pad.left) / series.length));
   series.forEach((line, i) => {
-    const lx = pad.left + i * legendStep;
-    svg.append(s("line", { x1: lx, x2: lx + 18, y1: height - 8, y2: height - 8, stroke: line.color, "stroke-width": 3, "stroke-dasharray": dashes(line) }));
-    svg.append(s("text", { x: lx + 24, y: height - 4, class: "legend" }, line.name));
+    const { x: lx, row } = places[i];
+    const ly = height - 8 + row * LegendRowHeight;
+    svg.append(s("line", { x1: lx, x2: lx + 18, y1: ly, y2: ly, stroke: line.color, "stroke-width": 3, "stroke-dasharray": dashes(line) }));
+    svg.append(s("text", { x: lx + 24, y: ly + 4, class: "legend" }, line.name));
   });
+  // A legend on several rows (a narrow chart) makes the chart taller by those rows, below its axis.
+  const rows = Math.max(...places.map(place => place.row)) + 1;
+  if (rows > 1) svg.setAttribute("viewBox", `0 0 ${width} ${height + (rows - 1) * LegendRowHeight}`);
   return svg;
+}
+
+const LegendRowHeight = 16;
+// The legend's text is 12 px: a character is at most about 7 px wide, the key's sample 24 px before it.
+const legendWidth = name => 24 + name.length * 7;
+
+// Side by side, 150 px apart at most, as long as each name fits its step; otherwise one after the other, a row
+// taken as the next one would pass the right edge: on a phone's 300 px chart the names were drawn over each other.
+function legendPlaces(names, left, right, step) {
+  if (names.every(name => legendWidth(name) + 8 <= step)) return names.map((_, i) => ({ x: left + i * step, row: 0 }));
+  let x = left, row = 0;
+  return names.map(name => {
+    if (x > left && x + legendWidth(name) > right) { x = left; row++; }
+    const place = { x, row };
+    x += legendWidth(name) + 16;
+    return place;
+  });
 }
 
 // Each line drawn its own way, not by its colour alone (WCAG 1.4.1): solid, dashed or dotted, the legend alike.

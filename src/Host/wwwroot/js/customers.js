@@ -26,7 +26,9 @@ document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
   clearError();
   await refresh(openId);
-  announce("Refreshed.");
+  // Each part that could not be read says so in the error region and keeps what it showed: "Refreshed." said the opposite.
+  announce(document.getElementById("error").hidden ? "Refreshed."
+    : "Refresh incomplete: the parts named at the top of the page could not be read and still show what they showed before.");
 });
 
 /** name: the customer's as listed where it was picked, said while its record is read (opened from an address: the id). */

@@ -1,5 +1,6 @@
 // What the retention panel shows of a pending cancellation: the service's recommended action, its
 // reason and inputs, an offer's time left, and the desk's outcome buttons.
+import { ApiError, getJson } from "./api.js";
 import { h, amount, count, figureOf, label, when } from "./ui.js";
 import { outcomes } from "./outcomes.js";
 import { countdown, hasLapsed } from "./offer-clock.js";
@@ -31,6 +32,7 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
         decide([{
           label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
           touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
+          stillOpen: () => stillAsking(pending, client),
           question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
         }, {
           // The client withdraws the request (talked out of it by the desk): active again, at no cost.
@@ -43,6 +45,21 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
     default:
       return [requested, h("p", { class: "decision" }, `Decision: ${codeWords(pending.decision)}`), h("p", { class: "why" }, pending.why ?? "")];
   }
+}
+
+// A churn names no request: the service records it for any client, and would churn one a colleague has just
+// recorded as staying (or who asked again since). Just before it is sent, the request shown must still be the
+// one pending; otherwise nothing is sent and the desk is told why, as the service tells of an offer answered meanwhile.
+async function stillAsking(pending, client) {
+  const now = await getJson(`/api/customers/${encodeURIComponent(client.id)}/retention`);
+  if (now.pending && now.pending.cancellationTouchpointId === pending.cancellationTouchpointId) return;
+  throw new ApiError(409, {
+    title: "Decided meanwhile", status: 409,
+    detail: now.pending
+      ? `${client.name} has asked to cancel again since this panel was read. Nothing was recorded: decide on the request the panel, read again, shows now.`
+      : `${client.name} is no longer asking to cancel (now ${codeWords(now.state)}): an outcome was recorded meanwhile, at another desk say. ` +
+        "Nothing was recorded: the retention panel, read again, shows the client as it is now, and its timeline what was recorded.",
+  });
 }
 
 function offerMade(pending, client, decide, onLapse, later) {

@@ -4,9 +4,10 @@ import { ApiError, postJson, serviceNow } from "./api.js";
 import { h, showError, clearError, announce } from "./ui.js";
 
 /**
- * choices: { label, id, style, churns, touchpoint, question, consequence, confirm, done }. A refusal is
+ * choices: { label, id, style, churns, touchpoint, question, consequence, confirm, done, stillOpen }. A refusal is
  * shown, and the customer read again when it says the situation changed (the offer answered or
- * expired meanwhile), so that no stale button stays.
+ * expired meanwhile), so that no stale button stays. stillOpen, when given, is asked just before sending: a
+ * refusal (an ApiError) when what the choice answers has changed meanwhile and the service could not tell.
  */
 export function outcomes(pending, onRecorded, choices) {
   const row = h("div", { class: "row" });
@@ -43,13 +44,17 @@ export function outcomes(pending, onRecorded, choices) {
     // starting on the least destructive element when the step cannot be undone. A screen reader
     // reads the question with its consequence first, and a key pressed twice or held lands on text.
     question.focus();
+    // Focus scrolls the panel to the question's text alone: its confirm stayed below a laptop's pane when the
+    // reason above it was long. The whole question, its answers too, is brought into sight.
+    box.scrollIntoView({ block: "nearest" });
   }
 
   /** Records the outcome once; true when it is done with (recorded, or refused because the situation changed). */
-  async function record({ touchpoint, done }) {
+  async function record({ touchpoint, done, stillOpen }) {
     clearError();
     announce("Recording the outcome…");
     try {
+      await stillOpen?.();
       // Dated by the service's clock, not before the request it answers nor the offer (the service
       // refuses such answers), which a sender's clock running ahead may have dated later than now
       // (a millisecond after: their times may carry digits a Date drops).

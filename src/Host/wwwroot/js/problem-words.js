@@ -35,6 +35,17 @@ const Period = [
 ];
 Explained.push(...Period);
 
+// The desk's outcomes refused because the client was answered meanwhile (docs/retention.md, "The workflow", 4): the
+// service names the offer and the client by their ids; the desk is told what happened and that nothing was recorded.
+const Meanwhile = "Nothing was recorded: the retention panel, read again, shows the client as it is now, and its timeline what was recorded.";
+const Outcomes = [
+  [/^offer '[^']*' is not an open retention offer of customer '[^']*' \(unknown, already answered or expired\)/, () =>
+    `This offer can no longer be answered: it was accepted or declined meanwhile (at another desk, say), it expired, or the client left. ${Meanwhile}`],
+  [/^customer '[^']*' has no pending request to cancel \(state: ([a-z-]+)\): there is nothing to withdraw/, state =>
+    `The client is no longer asking to cancel (now ${state.replace(/-/g, " ")}): an outcome was recorded meanwhile, at another desk say. ${Meanwhile}`],
+];
+Explained.push(...Outcomes);
+
 /** { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it). */
 export function sayDetail(detail) {
   if (typeof detail !== "string") return { text: detail, said: false };

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using EventCrm.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Shouldly;
+using static Microsoft.Playwright.Assertions;
+
+namespace EventCrm.Browser.Tests;
+
+/// <summary>
+/// Two desks work the same list. A client with no offer is shown asking to cancel; meanwhile a colleague records
+/// that it stays. "Let the client go" records a plain churn, which the service takes for any client: sent, it
+/// would churn a client who has just been kept. The page makes sure first, and tells the desk instead.
+/// </summary>
+public class when_a_colleague_answered_the_client_first(BrowserFixture app)
+{
+    // A seeded client nobody else's scenario opens; its retention and the churn are answered in the service's place.
+    private const string Client = "ordinary-12", Name = "Ordinary Customer 12";
+
+    [Fact]
+    public async Task letting_the_client_go_records_nothing_and_says_it_stays_now()
+    {
+        await app.WithDesk(nameof(letting_the_client_go_records_nothing_and_says_it_stays_now), async desk =>
+        {
+            var colleagueKeptIt = false;
+            await desk.Page.RouteAsync($"**/api/customers/{Client}/retention", route => route.FulfillAsync(colleagueKeptIt
+                ? FakeAnswers.Json(new JsonObject { ["customerId"] = Client, ["state"] = "active", ["pending"] = null })
+                : FakeAnswers.Retention(Client, "no-offer")));
+            var churnsSent = 0;
+            await desk.Page.RouteAsync("**/api/touchpoints", route =>
+            {
+                Interlocked.Increment(ref churnsSent);
+                return route.FulfillAsync(FakeAnswers.Json(new JsonObject { ["appended"] = 1 }));
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(Name);
+            await Expect(desk.Retention).ToContainTextAsync("Recommended action: no offer");
+
+            await desk.Outcome("Let the client go").ClickAsync();
+            colleagueKeptIt = true;   // at another desk, while this one reads the question
+            await desk.Confirm.ClickAsync();
+
+            await Expect(desk.Error).ToContainTextAsync("Recording the outcome: Decided meanwhile (409)");
+            await Expect(desk.Error).ToContainTextAsync($"{Name} is no longer asking to cancel (now active): an outcome was recorded meanwhile");
+            await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
+            await Expect(desk.Outcome("Let the client go")).ToHaveCountAsync(0);
+            await Expect(desk.Page.Locator("#status")).Not.ToContainTextAsync("Departure recorded");
+            Volatile.Read(ref churnsSent).ShouldBe(0, "a churn was sent for a client who stays");
+        });
+    }
+
+    [Fact]
+    public async Task accepting_an_offer_a_colleague_declined_is_explained_in_words()
+    {
+        const string client = "ordinary-15";
+        await RefusedInWords(nameof(accepting_an_offer_a_colleague_declined_is_explained_in_words), client, "Ordinary Customer 15", "offer-made", "Accept offer",
+            404, "Not found", "offerId", $"offer 'offer:{client}-cancel' is not an open retention offer of customer '{client}' (unknown, already answered or expired)",
+            "This offer can no longer be answered: it was accepted or declined meanwhile (at another desk, say), it expired, or the client left. " + NothingRecorded);
+    }
+
+    [Fact]
+    public async Task keeping_a_client_a_colleague_let_go_is_explained_in_words()
+    {
+        const string client = "ordinary-19";
+        await RefusedInWords(nameof(keeping_a_client_a_colleague_let_go_is_explained_in_words), client, "Ordinary Customer 19", "no-offer", "Client stays",
+            409, "Conflict", "customerId", $"customer '{client}' has no pending request to cancel (state: churned): there is nothing to withdraw",
+            "The client is no longer asking to cancel (now churned): an outcome was recorded meanwhile, at another desk say. " + NothingRecorded);
+    }
+
+    private const string NothingRecorded = "Nothing was recorded: the retention panel, read again, shows the client as it is now, and its timeline what was recorded.";
+
+    /// <summary>The outcome is refused as the service refuses it (src/Relationship/Ingestion), answered in its place: nothing is appended.</summary>
+    private Task RefusedInWords(string scenario, string client, string name, string decision, string outcome,
+        int status, string title, string field, string detail, string words) => app.WithDesk(scenario, async desk =>
+    {
+        await desk.Page.RouteAsync($"**/api/customers/{client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(client, decision)));
+        await desk.Page.RouteAsync("**/api/touchpoints", route => route.FulfillAsync(new()
+        {
+            Status = status, ContentType = "application/problem+json",
+            Body = new JsonObject
+            {
+                ["title"] = title, ["status"] = status, ["detail"] = $"{detail}. Nothing was appended.",
+                ["errors"] = new JsonObject { [field] = new JsonArray(detail) },
+            }.ToJsonString(),
+        }));
+        await desk.EnterKey(BrowserFixture.AdminKey);
+        await desk.Open(name);
+        await desk.Record(outcome);
+
+        await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync($"Recording the outcome: {title} ({status})");
+        await Expect(desk.Error.Locator("p").Nth(1)).ToHaveTextAsync(words);
+        // The service's own words stay one click away, to quote to support.
+        await Expect(desk.Error.Locator("details.service-words")).ToContainTextAsync(detail);
+    });
+}
