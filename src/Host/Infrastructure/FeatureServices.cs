@@ -39,6 +39,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<PortfolioValuation>();
+        services.AddSingleton<PortfolioErasures>();
         services.AddSingleton<PortfolioBase>();
         services.AddHostedService<PortfolioValuationAtStart>();
         services.AddSingleton<StreamAudit>();

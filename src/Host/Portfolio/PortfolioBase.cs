@@ -1,6 +1,4 @@
 using EventCrm.Host.Infrastructure;
-using EventCrm.Host.Sharding;
-using EventCrm.Projections.Customers;
 
 namespace EventCrm.Host.Portfolio;
 
@@ -13,8 +11,10 @@ namespace EventCrm.Host.Portfolio;
 /// from, waits for it, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
 /// and so, with the same bound, does a request finding the last valuation older than the refreshes of a node in use
 /// would leave it (<c>RefreshAfter</c> plus twice the last valuation's duration), answered from it only past the bound.
+/// Whatever it answers from, the customers erased since that valuation was begun, on any node, are redacted first
+/// (<see cref="PortfolioErasures"/>).
 /// </summary>
-public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabases databases, IConfiguration configuration,
+public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, IConfiguration configuration,
     TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
 {
     public const string RefreshAfterKey = "Portfolio:RefreshAfter";
@@ -31,8 +31,6 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
     private DateTimeOffset _lastCompletedAt;
     private TimeSpan _lastDuration;
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt)? _running;
-    // Customers erased while a valuation runs: it may have read their names before the erasure.
-    private readonly HashSet<string> _erasedWhileRunning = [];
 
     /// <summary>How the last completed valuation read the base (pages of documents), for the tests and the log.</summary>
     public ValuationReads? LastReads { get; private set; }
@@ -48,7 +46,18 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
         PortfolioValuationAtStart.ValuesAtStart(configuration);
     }
 
+    /// <summary>
+    /// The valuation to answer from, without the names and emails of the customers erased since it was begun (on any
+    /// node): a query per database each time, so that no answer begun after an erasure was answered holds them.
+    /// If it cannot be made (the database away) the request fails rather than risk serving them.
+    /// </summary>
     public async Task<PortfolioSnapshot> LoadAsync(CancellationToken ct)
+    {
+        var found = await LastOrNextAsync(ct);
+        return Publish(found, await erasures.RedactAsync(found, ct));
+    }
+
+    private async Task<PortfolioSnapshot> LastOrNextAsync(CancellationToken ct)
     {
         (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) next;
         PortfolioSnapshot? stale;
@@ -101,39 +110,42 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
     }
 
     /// <summary>
-    /// An erasure: the valuation holds every customer's name and email (the data-quality answer's duplicate keys), so
-    /// the erased customer's are replaced at once with what its profile now says ("[erased]", docs/privacy.md), in the
-    /// last valuation and in the one under way, without valuing the base again.
+    /// An erasure made on this node: the last valuation is redacted at once (<see cref="Publish"/>), so that the next answer
+    /// here need not. Every answer redacts anyway (<see cref="LoadAsync"/>), so a
+    /// failure here is only logged: the erasure is done.
     /// </summary>
-    public async Task ForgetAsync(string customerId, CancellationToken ct)
+    public async Task ForgetErasedAsync(CancellationToken ct)
     {
+        PortfolioSnapshot? last;
+        lock (_gate) last = _last;
+        if (last is null) return;
+        try
+        {
+            Publish(last, await erasures.RedactAsync(last, ct));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Redacting the portfolio's valuation after an erasure failed; the next portfolio answer redacts it");
+        }
+    }
+
+    /// <summary>
+    /// A redacted copy of the last valuation replaces it, so the next answers need not redact it again (one that is no
+    /// longer the last is only answered), and its data quality is made again in the background: at a million customers a
+    /// pass over the base, which an answer asking for it meanwhile shares rather than makes.
+    /// </summary>
+    private PortfolioSnapshot Publish(PortfolioSnapshot source, PortfolioSnapshot redacted)
+    {
+        if (ReferenceEquals(source, redacted)) return redacted;
         lock (_gate)
-        {
-            if (_running is not null) _erasedWhileRunning.Add(customerId);
-            if (_last is null) return;
-        }
-        var profile = await ProfileOf(customerId, ct);
-        while (true)
-        {
-            PortfolioSnapshot? seen;
-            lock (_gate) seen = _last;
-            if (seen is null) return;
-            var renamed = seen.WithIdentity(customerId, profile?.Name, profile?.Email);
-            lock (_gate)
-            {
-                if (!ReferenceEquals(_last, seen)) continue;
-                _last = renamed;
-            }
-            // Answered at once; the analyses over the renamed customers are made meanwhile (a request asking first shares them).
-            _ = Task.Run(renamed.Warm);
-            return;
-        }
+            if (ReferenceEquals(_last, source)) _last = redacted;
+        _ = Task.Run(redacted.Warm);
+        return redacted;
     }
 
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) StartLocked()
     {
         if (_running is { } running) return running;
-        _erasedWhileRunning.Clear();
         var startedAt = clock.GetUtcNow();
         // Its own task on the thread pool: the request that starts it neither runs nor waits for it.
         _running = (Task.Run(() => ValueAsync(startedAt)), startedAt);
@@ -145,26 +157,12 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
         try
         {
             var (valued, reads) = await valuation.RunAsync(now, _pageSize, lifetime.ApplicationStopping);
-            var snapshot = valued.Warm();
-            while (true)
+            // Erasures committed while it read (on any node) are redacted before it is answered from.
+            var snapshot = (await erasures.RedactAsync(valued, lifetime.ApplicationStopping)).Warm();
+            lock (_gate)
             {
-                string[] erased;
-                lock (_gate)
-                {
-                    erased = [.. _erasedWhileRunning];
-                    _erasedWhileRunning.Clear();
-                    if (erased.Length == 0)
-                    {
-                        (_last, _lastCompletedAt, LastReads, _running) = (snapshot, clock.GetUtcNow(), reads, null);
-                        _lastDuration = _lastCompletedAt - now;
-                        break;
-                    }
-                }
-                foreach (var id in erased)
-                {
-                    var profile = await ProfileOf(id, CancellationToken.None);
-                    snapshot = snapshot.WithIdentity(id, profile?.Name, profile?.Email).Warm();
-                }
+                (_last, _lastCompletedAt, LastReads, _running) = (snapshot, clock.GetUtcNow(), reads, null);
+                _lastDuration = _lastCompletedAt - now;
             }
             logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
                 now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
@@ -183,11 +181,5 @@ public sealed class PortfolioBase(PortfolioValuation valuation, CustomerDatabase
             logger.LogError(e, "Valuing the portfolio as of {AsOf} failed", now);
             throw;
         }
-    }
-
-    private async Task<CustomerProfile?> ProfileOf(string customerId, CancellationToken ct)
-    {
-        await using var session = databases.QueryFor(customerId);
-        return await session.LoadAsync<CustomerProfile>(customerId, ct);
     }
 }

@@ -13,13 +13,14 @@ public sealed record PortfolioSnapshot(
     DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, IReadOnlyList<PortfolioCustomer> Customers,
     RankedQuadrants Quadrants)
 {
-    // Built from this snapshot's customers only: a copy made with `with` would share them, so none is made (WithIdentity).
-    private readonly Lazy<ParetoAnalysis> _pareto = new(() => Relationship.Portfolio.Pareto.Of(Customers.Where(c => c.HasEverBeenCustomer())));
+    // Built from this snapshot's customers only: a copy made with `with` would share them, so none is made (WithIdentities),
+    // but for what reads no name nor email.
+    private Lazy<ParetoAnalysis> _pareto = new(() => Relationship.Portfolio.Pareto.Of(Customers.Where(c => c.HasEverBeenCustomer())));
     private readonly Lazy<DataQualityReport> _dataQuality = new(() => Relationship.Portfolio.DataQuality.Of(Customers));
     // Each quadrant's count and totals, listing nobody: a pass over the base made once, not by every /segments?members=N.
-    private readonly Lazy<ValueQuadrantAnalysis> _quadrantTotals = new(() => ValueQuadrants.Summarise(Quadrants, 0));
+    private Lazy<ValueQuadrantAnalysis> _quadrantTotals = new(() => ValueQuadrants.Summarise(Quadrants, 0));
     // What each customer gives the KPIs, gathered once: a period asked is then searches, not a pass over the base.
-    // Not readonly: a renamed copy shares it (WithIdentity), names being no part of it.
+    // Not readonly: a renamed copy shares it (WithIdentities), names being no part of it.
     private Lazy<PortfolioKpiIndex> _kpis = new(() => PortfolioKpiIndex.Of(Customers));
 
     /// <summary>The segments answer: each quadrant's count and totals over all its customers, listing the first <paramref name="members"/> (all when null).</summary>
@@ -47,8 +48,9 @@ public sealed record PortfolioSnapshot(
     public DataQualityReport DataQuality => _dataQuality.Value;
 
     /// <summary>The quadrants rank every customer (prospects are not customers).</summary>
-    public static PortfolioSnapshot Of(DateTimeOffset asOf, FormulaView formula, DateTimeOffset? modelFittedAt, IReadOnlyList<PortfolioCustomer> customers) =>
-        new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer())));
+    public static PortfolioSnapshot Of(DateTimeOffset asOf, FormulaView formula, DateTimeOffset? modelFittedAt, IReadOnlyList<PortfolioCustomer> customers,
+        IReadOnlyList<long> erasureHorizons) =>
+        new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer()))) { ErasureHorizons = erasureHorizons };
 
     /// <summary>Computes what the routes read that takes no parameter, so that the first request for it does not.</summary>
     public PortfolioSnapshot Warm()
@@ -61,19 +63,35 @@ public sealed record PortfolioSnapshot(
     }
 
     /// <summary>
-    /// The same valuation with one customer's name and email as its profile now has them (an erasure's "[erased]"):
-    /// nothing ranks by them, so every list keeps its order and only that customer's entries are replaced.
+    /// Per database (in <c>CustomerDatabases.TenantIds</c> order), the <see cref="Projections.Privacy.ErasureLog"/> horizon taken
+    /// before the valuation read it: erasures from it on may not be in this valuation's names and emails.
     /// </summary>
-    public PortfolioSnapshot WithIdentity(string customerId, string? name, string? email)
+    public IReadOnlyList<long> ErasureHorizons { get; init; } = [];
+
+    /// <summary>The customers erased since the horizons whose name and email this snapshot already has as their profile now says.</summary>
+    public IReadOnlySet<string> Redacted { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The same valuation with these customers' names and emails as their profiles now have them (an erasure's "[erased]"),
+    /// noted as <see cref="Redacted"/>: nothing ranks by them, so every list keeps its order and only their entries are replaced.
+    /// </summary>
+    public PortfolioSnapshot WithIdentities(IReadOnlyDictionary<string, (string? Name, string? Email)> identities)
     {
-        PortfolioCustomer Renamed(PortfolioCustomer c) => c.CustomerId == customerId ? c with { Name = name, Email = email } : c;
-        if (!Customers.Any(c => c.CustomerId == customerId)) return this;
+        var redacted = new HashSet<string>(Redacted, StringComparer.Ordinal);
+        redacted.UnionWith(identities.Keys);
+        PortfolioCustomer Renamed(PortfolioCustomer c) => identities.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c;
+        if (!Customers.Any(c => identities.ContainsKey(c.CustomerId))) return this with { Redacted = redacted };
         var quadrants = Quadrants with
         {
             Members = Quadrants.Members.ToDictionary(q => q.Key,
-                q => q.Value.Any(c => c.CustomerId == customerId) ? (IReadOnlyList<PortfolioCustomer>)q.Value.Select(Renamed).ToList() : q.Value),
+                q => q.Value.Any(c => identities.ContainsKey(c.CustomerId)) ? (IReadOnlyList<PortfolioCustomer>)q.Value.Select(Renamed).ToList() : q.Value),
         };
-        // A new snapshot, not a `with` copy: its data quality must be computed from the renamed customers.
-        return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants) { _kpis = _kpis };
+        // A new snapshot, not a `with` copy: its data quality (duplicates by email) must be computed from the renamed
+        // customers. What reads no name nor email is shared: a redaction at a million customers costs a copy of the
+        // lists and the data-quality pass, not the pareto, the quadrants' totals and the KPIs' index again.
+        return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants)
+        {
+            _kpis = _kpis, _pareto = _pareto, _quadrantTotals = _quadrantTotals, ErasureHorizons = ErasureHorizons, Redacted = redacted,
+        };
     }
 }

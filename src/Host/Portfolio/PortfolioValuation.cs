@@ -3,6 +3,7 @@ using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
 using EventCrm.Host.Sharding;
 using EventCrm.Projections.Customers;
+using EventCrm.Projections.Privacy;
 using EventCrm.Relationship.Portfolio;
 using EventCrm.Relationship.Value;
 using Marten;
@@ -39,12 +40,19 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
         // however many databases hold them.
         var customers = parts.SelectMany(p => p.Customers).OrderBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
         var reads = new ValuationReads(parts.Sum(p => p.Reads.Pages), parts.Sum(p => p.Reads.Ledgers), parts.Max(p => p.Reads.LargestPage));
-        return (PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers), reads);
+        return (PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers, parts.Select(p => p.ErasureHorizon).ToList()), reads);
     }
 
-    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads)> ValueEachAsync(
+    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads, long ErasureHorizon)> ValueEachAsync(
         IQuerySession session, int pageSize, FormulaChoice formula, PortfolioModel model, DateTimeOffset now, CancellationToken ct)
     {
+        // Before the first page: an erasure this database may commit during the reads is told by ErasureLog from it on.
+        long horizon;
+        await using (var connection = session.Database.CreateConnection())
+        {
+            await connection.OpenAsync(ct);
+            horizon = await ErasureLog.HorizonAsync(connection, ct);
+        }
         var customers = new List<PortfolioCustomer>();
         var (pages, largest) = (0, 0);
         string? after = null;
@@ -63,7 +71,7 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
             after = ledgers[^1].CustomerId;
             if (ledgers.Count < pageSize) break;
         }
-        return (customers, new ValuationReads(pages, customers.Count, largest));
+        return (customers, new ValuationReads(pages, customers.Count, largest), horizon);
     }
 
     private static PortfolioCustomer Describe(CustomerLedger ledger, CustomerProfile? profile, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)

@@ -4,6 +4,7 @@ using EventCrm.Host.Sharding;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
+using EventCrm.Projections.Privacy;
 using EventCrm.Relationship.Privacy;
 using EventCrm.Relationship.Touchpoints;
 using JasperFx.Events;
@@ -97,6 +98,9 @@ public static class PersonalDataErasure
             // The stream's secret goes with the values: the hashes sealed with it can no longer be
             // matched against a guessed name or email (crypto-shredding).
             session.QueueSqlCommand($"delete from {AuditStorage.SchemaOf(session.DocumentStore)}.{AuditStorage.KeysTableName} where stream_id = ?", customerId);
+            // Told to every node that holds names in memory: each portfolio answer redacts the customers erased since
+            // the valuation it answers from was begun (ErasureLog).
+            session.QueueSqlCommand(ErasureLog.RecordSql(AuditStorage.SchemaOf(session.DocumentStore)), customerId);
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -36,8 +36,9 @@ public static class PostErasureEndpoint
         var sealWait = SealWaitOf(configuration);
         var logger = loggers.CreateLogger(typeof(PersonalDataErasure));
         var outcome = await PersonalDataErasure.EraseAsync(databases, id, PostTouchpointsEndpoint.ContextOf(request, caller), clock, sealWait, logger, ct);
-        // The portfolio's valuation still holds the erased name and email (data-quality's duplicate keys).
-        if (outcome is Erased { Already: false }) await portfolio.ForgetAsync(id, ct);
+        // Every portfolio answer redacts the customers erased since its valuation; this node's is redacted at once, and its
+        // analyses made again meanwhile, so that its next answer need not.
+        if (outcome is Erased { Already: false }) await portfolio.ForgetErasedAsync(ct);
         return outcome switch
         {
             UnknownCustomer => GetCustomerEndpoint.UnknownCustomer(id),

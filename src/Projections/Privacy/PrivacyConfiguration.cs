@@ -9,6 +9,8 @@ public static class PrivacyConfiguration
     public static StoreOptions ConfigurePrivacy(this StoreOptions opts)
     {
         opts.Events.MapEventType<PersonalDataErased>(PersonalData.ErasedEventType);
+        // Which customers were erased lately, for the nodes that hold names in memory (ErasureLog).
+        opts.Storage.ExtendedSchemaObjects.Add(ErasureLog.Table(opts.DatabaseSchemaName));
         // Marten's own masking rules, the same functions the erasure endpoint applies: so that
         // store.Advanced.ApplyEventDataMasking(...) (an operator's bulk erasure) masks exactly the same fields.
         // (Unlike the endpoint, it masks free text also in events sealed before free text was sealed
