@@ -196,6 +196,12 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             await Expect(page.Locator("#status")).ToContainTextAsync("registered (not put in force)");
             var version = (await page.Locator("#status").InnerTextAsync()).Split(' ')[0];
             await Expect(page.GetByLabel("Replay under")).ToHaveValueAsync(version);
+            // A second click registers no copy: the service answers the version holding these parameters.
+            var versions = await page.GetByLabel("Replay under").Locator("option").AllInnerTextsAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Register this version" }).ClickAsync();
+            await Expect(page.Locator("#status")).ToHaveTextAsync($"{version} already holds these parameters: nothing new registered.");
+            (await page.GetByLabel("Replay under").Locator("option").AllInnerTextsAsync()).ShouldBe(versions);
+            await Expect(page.GetByLabel("Replay under")).ToHaveValueAsync(version);
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Replay every customer" }).ClickAsync();
             await Expect(page.Locator("#replay-summary")).ToContainTextAsync($"of {ScenarioData.Customers} customers differ from the live values (retention-ltv@0)");

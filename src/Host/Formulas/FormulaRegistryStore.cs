@@ -1,7 +1,6 @@
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Value;
-using JasperFx;
 using Marten;
 
 namespace EventCrm.Host.Formulas;
@@ -44,6 +43,7 @@ public sealed class FormulaRegistryStore(IDocumentStore store)
         {
             await using var session = store.LightweightSession();
             context.Stamp(session);
+            session.Logger = new LostRacesNotErrors(session.Logger);
             var (registry, version) = await LoadAsync(session, ct);
             var (result, change) = decide(registry);
             if (change is null) return result;
@@ -55,8 +55,7 @@ public sealed class FormulaRegistryStore(IDocumentStore store)
                 await session.SaveChangesAsync(ct);
                 return result;
             }
-            catch (Exception e) when (attempt < 10 && e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
-                                          or JasperFx.Events.ExistingStreamIdCollisionException)
+            catch (Exception e) when (attempt < 10 && LostRaces.Are(e))
             {
                 await Task.Delay(Random.Shared.Next(5, 50), ct);
             }

@@ -21,9 +21,14 @@ public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? 
 
 public static class RegisterFormulaEndpoint
 {
-    /// <summary>Registers a new immutable version of a formula's parameters: 201 with its version number.</summary>
+    /// <summary>
+    /// Registers a new immutable version of a formula's parameters: 201 with its version number.
+    /// The same parameters as the latest version of that name answer that version (200) and record
+    /// nothing, so a retried registration does not leave two identical versions behind.
+    /// </summary>
     [WolverinePost("/api/formulas"), Authorize(Policy = Policies.FormulaVersions)]
     [Answers(201, "The formula version was registered (not yet in force).", Body = typeof(FormulaView), Location = "the version: /api/formulas/{name}@{version}")]
+    [Answers(200, "The latest version of that name holds exactly these parameters: it is answered, and nothing was registered.", Body = typeof(FormulaView), Location = "the version: /api/formulas/{name}@{version}")]
     [Answers(400, "A missing or unknown name, an unknown parameter, a value out of range or of the wrong kind, or parameters that fail on the probe customer; nothing was registered.")]
     public static async Task<IResult> Post(FormulaRegistryStore registry, HttpRequest request, ClaimsPrincipal caller, CancellationToken ct)
     {
@@ -47,11 +52,17 @@ public static class RegisterFormulaEndpoint
             return Problems.Invalid("parameters", "are out of range: the formula overflows with these values");
         }
 
-        var registered = await registry.ChangeAsync(PostTouchpointsEndpoint.ContextOf(request, caller), r =>
+        // Decided against the registry as it is when appending: a twin registered meanwhile is found.
+        var (registered, isNew) = await registry.ChangeAsync(PostTouchpointsEndpoint.ContextOf(request, caller), r =>
         {
+            if (r.LatestRegisteredWith(command.Name, parameters) is { } twin)
+                return ((new FormulaView(twin.Name, twin.Version, twin.Parameters), false), null);
             var version = r.NextVersion(command.Name);
-            return (new FormulaView(command.Name, version, parameters), new FormulaVersionRegistered(command.Name, version, parameters));
+            return ((new FormulaView(command.Name, version, parameters), true), new FormulaVersionRegistered(command.Name, version, parameters));
         }, ct);
-        return Results.Created($"/api/formulas/{registered.Name}@{registered.Version}", registered);
+        var location = $"/api/formulas/{registered.Name}@{registered.Version}";
+        if (isNew) return Results.Created(location, registered);
+        request.HttpContext.Response.Headers.Location = location;
+        return Results.Ok(registered);
     }
 }

@@ -41,6 +41,17 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
         !FormulaChoice.Names.Contains(name) ? null
         : Versions.LastOrDefault(v => v.Formula.Name == name)?.Formula ?? FormulaChoice.BuiltIn(name);
 
+    /// <summary>
+    /// The latest registered version of a formula when it holds exactly these parameters (values
+    /// compared as numbers: 0.8 and 0.80 are one): registering them again would only add a copy.
+    /// </summary>
+    public FormulaChoice? LatestRegisteredWith(string name, IReadOnlyDictionary<string, decimal> parameters) =>
+        Versions.LastOrDefault(v => v.Formula.Name == name)?.Formula is { } latest
+        && latest.Parameters.Count == parameters.Count
+        && parameters.All(p => latest.Parameters.TryGetValue(p.Key, out var value) && value == p.Value)
+            ? latest
+            : null;
+
     /// <summary>The formula in force at a moment of knowledge time (now when null).</summary>
     public FormulaInForce InForceAt(DateTimeOffset? knownAt) =>
         Choices.LastOrDefault(c => knownAt is null || c.Since <= knownAt) ?? new FormulaInForce(FormulaChoice.Default, null);

@@ -201,8 +201,9 @@ public class when_calling_with_api_keys(AppFixture app)
         var version = new { name = "simple-clv", parameters = new { lifetimeYears = 3m } };
         foreach (var role in new[] { "ingest", "desk" })
             (await Status("POST", "/api/formulas", await KeyWith(role), version)).ShouldBe(403, role);
-        foreach (var role in new[] { "auditor", "data" })
-            (await Status("POST", "/api/formulas", await KeyWith(role), version)).ShouldBe(201, role);
+        // Each role its own parameters: the same ones again would answer the version registered first (200).
+        foreach (var (role, years) in new[] { ("auditor", 3.25m), ("data", 3.75m) })
+            (await Status("POST", "/api/formulas", await KeyWith(role), new { name = "simple-clv", parameters = new { lifetimeYears = years } })).ShouldBe(201, role);
         foreach (var role in new[] { "ingest", "desk", "auditor", "data" })
             (await Status("POST", "/api/formulas/default", await KeyWith(role), new { formula = "simple-clv@0" })).ShouldBe(403, role);
         (await Status("GET", "/api/formulas", await KeyWith("auditor"))).ShouldBe(200);

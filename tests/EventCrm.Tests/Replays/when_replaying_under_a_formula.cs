@@ -179,8 +179,8 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
     [InlineData(null)] // each as of the moment it is asked for
     public async Task a_replay_is_diffed_against_another_formulas_replay_of_the_same_log(string? asOf)
     {
-        var registered = await replays.Host.PostJson("/api/formulas", new { name = "simple-clv", parameters = new { averageOrderValue = 100m, purchasesPerYear = 4m, lifetimeYears = 5m } }, 201);
-        var run = await Completed($"simple-clv@{registered["version"]}", asOf);
+        var formula = await replays.Host.RegisterFormula("simple-clv", new { averageOrderValue = 100m, purchasesPerYear = 4m, lifetimeYears = 5m });
+        var run = await Completed(formula, asOf);
         var other = await Completed("simple-clv@0", asOf);
 
         var diff = await replays.Host.GetJson($"/api/replays/{run["id"]}/diff?against=simple-clv@0&pageSize=5");

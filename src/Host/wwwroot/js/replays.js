@@ -34,10 +34,14 @@ export async function registerVersion(form) {
   clearError();
   const name = form.get("name");
   const parameters = Object.fromEntries([...form].filter(([key, value]) => key !== "name" && value !== "").map(([key, value]) => [key, Number(value)]));
+  const known = new Set([...document.getElementById("replay-formula").options].map(o => o.value));
   const registered = await postJson("/api/formulas", { name, parameters });
   const version = `${registered.name}@${registered.version}`;
   await loadFormulas(version);
-  announce(`${version} registered (not put in force).`);
+  // The service answers the latest version instead of registering a copy of it.
+  announce(known.has(version)
+    ? `${version} already holds these parameters: nothing new registered.`
+    : `${version} registered (not put in force).`);
 }
 
 export async function replay(form) {
