@@ -30,14 +30,15 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
         h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
         inputs(pending.rule, pending.inputs),
         decide([{
-          label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
+          // Irreversible, and the client lost: outlined in red, never the filled main button (that is "Client stays").
+          label: "Let the client go", id: "let-go", style: "secondary danger", churns: true, done: "Departure recorded.",
           // Naming the request it answers: the service refuses the churn once a colleague has answered it (409).
           touchpoint: { type: "churned", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId, reason: "let go: no retention offer" },
           stillOpen: () => stillAsking(pending, client),
           question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
         }, {
           // The client withdraws the request (talked out of it by the desk): active again, at no cost.
-          label: "Client stays", id: "client-stays", style: "secondary", done: "The client stays: request withdrawn.",
+          label: "Client stays", id: "client-stays", done: "The client stays: request withdrawn.",
           touchpoint: { type: "cancellation-withdrawn", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId,
             reason: "stays: no retention offer" },
           question: `Record that ${client.name} stays?`, confirm: "Yes, the client stays",
