@@ -133,6 +133,29 @@ public class when_the_desk_lets_a_client_go(LettingGoHost retention) : IClassFix
             (await retention.Store.EventCount(beta)).ShouldBe(before + 1);
         }
     }
+
+    [Fact]
+    public async Task an_import_lets_a_client_go_on_the_request_of_an_earlier_line_and_refuses_a_churn_on_a_request_already_answered()
+    {
+        const string header = "type,touchpointId,customerId,occurredAt,reason,cancellationTouchpointId";
+        var leaving = await RetentionClients.Beta(retention.Host);
+        var file = $"{header}\ncancellation-requested,imp-ask-{leaving},{leaving},{Now.AddMinutes(-20):O},too expensive,\n" +
+            $"churned,imp-go-{leaving},{leaving},{Now.AddMinutes(-15):O},let go,imp-ask-{leaving}\n";
+
+        (await retention.Host.PostImport(file, 201))["imported"]!.GetValue<int>().ShouldBe(2);
+        (await retention.Host.GetJson($"/api/customers/{leaving}"))["state"]!.GetValue<string>().ShouldBe("churned");
+
+        var (kept, request) = await BetaAsking();
+        await retention.Host.PostTouchpoints(Stays(kept, request, Now.AddMinutes(-8)));
+        var before = await retention.Store.EventCount(kept);
+        var late = $"{header}\nchurned,imp-go-{kept},{kept},{Now.AddMinutes(-5):O},let go,{request}\n";
+
+        var refused = await retention.Host.PostImport(late, 422);
+
+        refused["errors"]!["line 2"]!.AsArray().Single()!.GetValue<string>()
+            .ShouldBe($"request to cancel '{request}' of customer '{kept}' is no longer pending: 'cancellation-withdrawn' at {Now.AddMinutes(-8):O} decided it (state: active)");
+        (await retention.Store.EventCount(kept)).ShouldBe(before);
+    }
 }
 
 /// <summary>A schema of its own: the hosts over eventcrm_retention empty it as they start, under the scenarios of another class.</summary>
