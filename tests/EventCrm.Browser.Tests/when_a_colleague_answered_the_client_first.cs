@@ -8,8 +8,9 @@ namespace EventCrm.Browser.Tests;
 
 /// <summary>
 /// Two desks work the same list. A client with no offer is shown asking to cancel; meanwhile a colleague records
-/// that it stays. "Let the client go" records a plain churn, which the service takes for any client: sent, it
-/// would churn a client who has just been kept. The page makes sure first, and tells the desk instead.
+/// that it stays. "Let the client go" used to record a plain churn, which the service takes for any client: sent, it
+/// churned a client who had just been kept. The page makes sure first, and tells the desk instead; a colleague's
+/// answer landing after that check has the service refuse the churn, which names the request it answers.
 /// </summary>
 public class when_a_colleague_answered_the_client_first(BrowserFixture app)
 {
