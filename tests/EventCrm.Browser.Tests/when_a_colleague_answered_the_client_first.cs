@@ -8,8 +8,9 @@ namespace EventCrm.Browser.Tests;
 
 /// <summary>
 /// Two desks work the same list. A client with no offer is shown asking to cancel; meanwhile a colleague records
-/// that it stays. "Let the client go" records a plain churn, which the service takes for any client: sent, it
-/// would churn a client who has just been kept. The page makes sure first, and tells the desk instead.
+/// that it stays. "Let the client go" used to record a plain churn, which the service takes for any client: sent, it
+/// churned a client who had just been kept. The page makes sure first, and tells the desk instead; a colleague's
+/// answer landing after that check has the service refuse the churn, which names the request it answers.
 /// </summary>
 public class when_a_colleague_answered_the_client_first(BrowserFixture app)
 {
@@ -45,6 +46,50 @@ public class when_a_colleague_answered_the_client_first(BrowserFixture app)
             await Expect(desk.Outcome("Let the client go")).ToHaveCountAsync(0);
             await Expect(desk.Page.Locator("#status")).Not.ToContainTextAsync("Departure recorded");
             Volatile.Read(ref churnsSent).ShouldBe(0, "a churn was sent for a client who stays");
+        });
+    }
+
+    /// <summary>
+    /// The colleague answers after the page made sure and before the churn lands: the churn names the request it
+    /// answers, and the service (answered in its place, as src/Relationship/Ingestion refuses it) records nothing.
+    /// </summary>
+    [Fact]
+    public async Task a_colleague_answering_after_the_page_made_sure_has_the_service_refuse_the_churn_in_words()
+    {
+        await app.WithDesk(nameof(a_colleague_answering_after_the_page_made_sure_has_the_service_refuse_the_churn_in_words), async desk =>
+        {
+            var colleagueKeptIt = false;
+            await desk.Page.RouteAsync($"**/api/customers/{Client}/retention", route => route.FulfillAsync(colleagueKeptIt
+                ? FakeAnswers.Json(new JsonObject { ["customerId"] = Client, ["state"] = "active", ["pending"] = null })
+                : FakeAnswers.Retention(Client, "no-offer")));
+            var refusal = $"request to cancel '{Client}-cancel' of customer '{Client}' is no longer pending: " +
+                "'cancellation-withdrawn' at 2026-12-06T10:00:00.0000000+00:00 decided it (state: active)";
+            JsonNode? sent = null;
+            await desk.Page.RouteAsync("**/api/touchpoints", route =>
+            {
+                sent = JsonNode.Parse(route.Request.PostData!);
+                colleagueKeptIt = true;   // recorded at another desk a moment before this churn reached the service
+                return route.FulfillAsync(new()
+                {
+                    Status = 409, ContentType = "application/problem+json",
+                    Body = new JsonObject
+                    {
+                        ["title"] = "Conflict", ["status"] = 409, ["detail"] = $"{refusal}. Nothing was appended.",
+                        ["errors"] = new JsonObject { ["cancellationTouchpointId"] = new JsonArray(refusal) },
+                    }.ToJsonString(),
+                });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(Name);
+            await desk.Record("Let the client go");
+
+            await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync("Recording the outcome: Conflict (409)");
+            await Expect(desk.Error.Locator("p").Nth(1)).ToHaveTextAsync(
+                "The client is no longer asking to cancel (now active): an outcome was recorded meanwhile, at another desk say. " + NothingRecorded);
+            await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
+            await Expect(desk.Page.Locator("#status")).Not.ToContainTextAsync("Departure recorded");
+            // The churn named the request the panel showed: what lets the service refuse it.
+            (sent?["type"]?.GetValue<string>(), sent?["cancellationTouchpointId"]?.GetValue<string>()).ShouldBe(("churned", $"{Client}-cancel"));
         });
     }
 

@@ -24,6 +24,8 @@ public sealed class ImportCheck(CustomerDatabases databases)
     private readonly List<(int EarlierLine, IncomingTouchpoint Later)> _toCompare = [];
     private readonly Dictionary<string, CustomerStanding> _standings = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absentFromStore = new(StringComparer.Ordinal);
+    // The requests to cancel accepted on earlier lines, which a churn may name (few: one a request).
+    private readonly Dictionary<string, StoredTouchpoint> _requestsInFile = new(StringComparer.Ordinal);
 
     /// <summary>The rows of the batch the store would refuse, by line (the batch's indexes are line numbers).</summary>
     public async Task<IReadOnlyList<ImportLineError>> CheckAsync(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
@@ -37,9 +39,12 @@ public sealed class ImportCheck(CustomerDatabases databases)
             batch = batch.Where(i => !again.Contains(i.Index)).ToList();
         }
         if (batch.Count == 0) return [];
-        var storedRead = StoredTouchpoints(batch.Select(i => keys[i.Index]).Distinct().ToArray(), ct);
+        var lookUp = batch.SelectMany(i => IngestionDecision.IdsToLookUp(i.Touchpoint)).Distinct().ToList();
+        var storedRead = StoredTouchpoints(lookUp.Select(TouchpointEventIds.For).Distinct().ToArray(), ct);
         await LearnCustomers(batch, ct);
         var stored = await storedRead;
+        foreach (var id in lookUp)
+            if (_requestsInFile.TryGetValue(id, out var request)) stored.TryAdd(id, request);
         var standings = batch.Select(i => i.CustomerId).Distinct()
             .Where(_standings.ContainsKey).ToDictionary(c => c, c => _standings[c]);
 
@@ -49,6 +54,7 @@ public sealed class ImportCheck(CustomerDatabases databases)
         foreach (var item in batch.Where(i => !refused.Contains(i.Index) && !repeats.Contains(i.Index)))
         {
             _acceptedLines.TryAdd(keys[item.Index], item.Index);
+            if (item.Touchpoint is CancellationRequested) _requestsInFile.TryAdd(item.Touchpoint.TouchpointId, new StoredTouchpoint(item.CustomerId, item.Touchpoint));
             _standings[item.CustomerId] = DecisionsInTurn.After(_standings.GetValueOrDefault(item.CustomerId), [item.Touchpoint]);
         }
         return plan.Rejections.Select(r => new ImportLineError(r.Index, r.Reason, LineErrorKind.Refused)).ToList();

@@ -127,7 +127,8 @@ public sealed class TouchpointAppender
         var committed = requests.Select(_ => new HashSet<int>()).ToArray();
         var all = requests.SelectMany(r => r.Batch).ToList();
         // Derived once per call: each derivation is a SHA-1 through the platform's crypto library.
-        var eventIds = all.Select(t => t.Touchpoint.TouchpointId).Distinct().ToDictionary(id => id, TouchpointEventIds.For);
+        // The requests to cancel that churns name are looked up with the touchpoints, in the same locked read.
+        var eventIds = all.SelectMany(t => IngestionDecision.IdsToLookUp(t.Touchpoint)).Distinct().ToDictionary(id => id, TouchpointEventIds.For);
         for (var attempt = 1; ; attempt++)
         {
             var parts = new List<Part>();
@@ -227,7 +228,8 @@ public sealed class TouchpointAppender
             var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
             parts.Add(new Part(items.Key, connection));
             await connection.OpenAsync(ct);
-            parts[^1].Locked = await _rows.BeginAndLockAsync(connection, items.Select(i => eventIds[i.Touchpoint.TouchpointId]).Distinct().ToArray(),
+            parts[^1].Locked = await _rows.BeginAndLockAsync(connection,
+                items.SelectMany(i => IngestionDecision.IdsToLookUp(i.Touchpoint)).Select(id => eventIds[id]).Distinct().ToArray(),
                 items.Select(i => i.CustomerId).Distinct().ToArray(), boundedWait, ct);
         }
     }
@@ -348,8 +350,9 @@ public sealed class TouchpointAppender
         batch.Where(i => committed.Contains(i.Index))
             .Select(i => new TouchpointReceipt(i.Index, i.Touchpoint.TouchpointId, i.CustomerId, TouchpointResult.Appended)).ToList();
 
+    /// <summary>The event ids of the touchpoints and of what they name that the decision looks up (<see cref="IngestionDecision.IdsToLookUp"/>).</summary>
     private static Guid[] EventIds(IEnumerable<IncomingTouchpoint> items) =>
-        items.Select(i => TouchpointEventIds.For(i.Touchpoint.TouchpointId)).Distinct().ToArray();
+        items.SelectMany(i => IngestionDecision.IdsToLookUp(i.Touchpoint)).Distinct().Select(TouchpointEventIds.For).ToArray();
 
     /// <summary>
     /// Decides the batch and stages its events in a session someone else commits, such as a

@@ -59,7 +59,7 @@ public static class TouchpointReader
             Types.PromotionDeclined => new PromotionDeclined(id, at, f.RequiredString("promotionId", Label)!),
             Types.CancellationRequested => new CancellationRequested(id, at, f.OptionalString("reason", Text)),
             Types.CancellationWithdrawn => new CancellationWithdrawn(id, at, f.RequiredString("cancellationTouchpointId", MaxTouchpointIdLength)!, f.OptionalString("reason", Text)),
-            Types.Churned => new CustomerChurned(id, at, f.OptionalString("reason", Text)),
+            Types.Churned => new CustomerChurned(id, at, f.OptionalString("reason", Text), f.OptionalString("cancellationTouchpointId", MaxTouchpointIdLength)),
             Types.RetentionOfferAccepted => new RetentionOfferAccepted(id, at, f.RequiredString("offerId", Label)!),
             Types.RetentionOfferDeclined => new RetentionOfferDeclined(id, at, f.RequiredString("offerId", Label)!),
             _ when Types.RecordedByTheService.Contains(type) => RecordedByTheService(f, type),

@@ -71,6 +71,43 @@ public static class CancellationRules
         return null;
     }
 
+    /// <summary>
+    /// A churn that names the request to cancel it answers (the desk's "Let the client go") lets the client go only
+    /// while that request is pending: a colleague's answer recorded first (the client stays, an offer accepted or
+    /// declined, an expiry, another churn) or a newer request wins, and the churn is refused rather than churning a
+    /// client who stayed. Judged with the customer's stream locked, against the same marks as a withdrawal, so two
+    /// desks answering one request at once see one answer win. <paramref name="request"/> is the request named, as
+    /// stored or earlier in the batch; null when the customer has no request by that id.
+    /// </summary>
+    public static Rejection? RefuseChurn(IncomingTouchpoint item, CustomerChurned churn, CancellationRequested? request,
+        IReadOnlyList<StandingMark>? marks, string? latestRequestId)
+    {
+        var (customer, named) = (item.CustomerId, churn.CancellationTouchpointId);
+        if (request is null)
+            return Refused(item, RejectionKind.UnknownCancellation,
+                $"customer '{customer}' has no request to cancel '{named}' (no cancellation-requested with that touchpoint id)", "cancellationTouchpointId");
+        if (latestRequestId is not null && latestRequestId != named)
+            return Refused(item, RejectionKind.Conflict,
+                $"request to cancel '{named}' of customer '{customer}' is no longer pending: the client asked again since ('{latestRequestId}' is its latest request)",
+                "cancellationTouchpointId");
+        if (marks is not null && marks.Where(m => Lifecycle.Lifecycle.SetsStateOutright(m.Type)).MaxBy(m => (m.OccurredAt, m.Version)) is { } latest)
+        {
+            if (latest.Type == TouchpointTypes.CancellationRequested && latest.OccurredAt > request.OccurredAt)
+                return Refused(item, RejectionKind.Conflict,
+                    $"request to cancel '{named}' of customer '{customer}' is no longer pending: the client asked again since, at {latest.OccurredAt:O}", "cancellationTouchpointId");
+            if (latest.Type != TouchpointTypes.CancellationRequested)
+                return Refused(item, RejectionKind.Conflict,
+                    $"request to cancel '{named}' of customer '{customer}' is no longer pending: '{latest.Type}' at {latest.OccurredAt:O} decided it " +
+                    $"(state: {Lifecycle.Lifecycle.StateAt(marks, DateTimeOffset.MaxValue)})", "cancellationTouchpointId");
+        }
+        // Folded in business time, a churn dated before the request would leave the client asking to cancel.
+        if (churn.OccurredAt < request.OccurredAt)
+            return Refused(item, RejectionKind.Conflict,
+                $"request to cancel '{named}' of customer '{customer}' was made at {request.OccurredAt:O}; a churn dated before it cannot answer it (check the sender's clock)",
+                "occurredAt");
+        return null;
+    }
+
     private static Rejection Refused(IncomingTouchpoint item, RejectionKind kind, string reason, string field) =>
         new(item.Index, item.Touchpoint.TouchpointId, kind, reason, field);
 }

@@ -153,6 +153,19 @@ public static class IngestionDecision
                 }
             }
 
+            if (item.Touchpoint is CustomerChurned { CancellationTouchpointId: { } named } churn)
+            {
+                var standing = standings.GetValueOrDefault(item.CustomerId);
+                var refusal = CancellationRules.RefuseChurn(item, churn, RequestNamed(named, item.CustomerId, storedById, acceptedInBatch),
+                    CancellationRules.MarksOf(standing, pending.GetValueOrDefault(item.CustomerId)),
+                    cancellationIdsInBatch.GetValueOrDefault(item.CustomerId) ?? standing?.LatestCancellationId);
+                if (refusal is not null)
+                {
+                    rejections.Add(refusal);
+                    continue;
+                }
+            }
+
             if (item.Touchpoint is CancellationRequested cancellation)
             {
                 // The latest in business time; of two at the same time, the one recorded last.
@@ -176,6 +189,21 @@ public static class IngestionDecision
             .ToList();
         return new IngestionPlan(rejections.Count == 0 ? appends : [], repeats, rejections);
     }
+
+    /// <summary>
+    /// The touchpoint ids the decision needs looked up in the store for this touchpoint: its own (a repeat or a
+    /// reused id) and the request to cancel a churn names (whether the customer made it). Callers pass what they
+    /// find as <c>storedById</c>.
+    /// </summary>
+    public static IEnumerable<string> IdsToLookUp(ITouchpoint touchpoint) =>
+        touchpoint is CustomerChurned { CancellationTouchpointId: { } request } ? [touchpoint.TouchpointId, request] : [touchpoint.TouchpointId];
+
+    /// <summary>The customer's request to cancel by this touchpoint id, as stored or accepted earlier in the batch; null if it made none.</summary>
+    private static CancellationRequested? RequestNamed(string requestId, string customerId, IReadOnlyDictionary<string, StoredTouchpoint> storedById,
+        Dictionary<string, IncomingTouchpoint> acceptedInBatch) =>
+        acceptedInBatch.TryGetValue(requestId, out var inBatch) && inBatch.CustomerId == customerId ? inBatch.Touchpoint as CancellationRequested
+        : storedById.TryGetValue(requestId, out var stored) && stored.CustomerId == customerId ? stored.Touchpoint as CancellationRequested
+        : null;
 
     /// <summary>The retention offer a touchpoint closes (accepted, declined or expired), if any.</summary>
     public static string? OfferAnswered(ITouchpoint touchpoint) => touchpoint switch

@@ -35,8 +35,14 @@ public sealed record PromotionDeclined(
 public sealed record CancellationRequested(
     string TouchpointId, DateTimeOffset OccurredAt, string? Reason) : ITouchpoint;
 
+/// <summary>The client has left: posted by a client or the desk, or recorded by the service with an offer's expiry.</summary>
+/// <param name="CancellationTouchpointId">
+/// The request to cancel the churn answers (the desk's "Let the client go"), since 2026-12-06: the churn is then
+/// accepted only while that request is pending (IngestionDecision). Null when it names none: churns stored before,
+/// a client leaving with no request, the churn an offer's expiry records (the expiry answered the request).
+/// </param>
 public sealed record CustomerChurned(
-    string TouchpointId, DateTimeOffset OccurredAt, string? Reason) : ITouchpoint;
+    string TouchpointId, DateTimeOffset OccurredAt, string? Reason, string? CancellationTouchpointId = null) : ITouchpoint;
 
 // Retention: the service assesses every cancellation request; the desk records the outcome.
 

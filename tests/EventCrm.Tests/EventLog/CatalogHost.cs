@@ -31,6 +31,8 @@ public sealed class CatalogHost() : ProcessSchemaHost("eventcrm_catalog", ("Rete
 
         var client = Ids.Customer();
         var touchpoints = Posted.Select(type => AsPosted(type, client, examples[type])).ToArray();
+        // The desk's churn names the request it answers: the one posted just before it.
+        touchpoints[Array.IndexOf(Posted, "churned")]["cancellationTouchpointId"] = (string)touchpoints[Array.IndexOf(Posted, "cancellation-requested")]["touchpointId"]!;
         await Host.PostTouchpoints(touchpoints);
         foreach (var touchpoint in touchpoints)
             stored[(string)touchpoint["type"]!] = await StoredEvent.OfTouchpoint(Store, (string)touchpoint["touchpointId"]!);

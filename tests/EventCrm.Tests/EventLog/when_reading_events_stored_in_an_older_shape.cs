@@ -89,4 +89,22 @@ public class when_reading_events_stored_in_an_older_shape(OlderShapesHost older)
         value["potential"]!["shareOfWalletGap"]!.GetValue<decimal>().ShouldBe(0m);
         value["potential"]!["total"]!.GetValue<decimal>().ShouldBe(40m);
     }
+
+    [Fact]
+    public async Task a_churn_stored_before_it_could_name_a_request_reads_as_naming_none_and_is_still_a_repeat_when_sent_again()
+    {
+        var id = Ids.Customer();
+        await older.Host.PostTouchpoints(SignUp(id, Jan1));
+        // Stored before 2026-12-06: no cancellationTouchpointId.
+        await new OlderShapes(older.Store).Append(id, Before,
+            new OlderShapes.Row("churned", typeof(CustomerChurned), """{"reason": "moved away", "occurredAt": "2025-03-01T09:00:00+00:00", "touchpointId": "old-churn"}""", "k-1", "r-1", "r-1"));
+
+        var timeline = await older.Host.TimelineEntries(id);
+        timeline[^1]!["type"]!.GetValue<string>().ShouldBe("churned");
+        timeline[^1]!["state"]!.GetValue<string>().ShouldBe("churned");
+        timeline[^1]!["cancellationTouchpointId"].ShouldBeNull();
+        // The same churn sent again, as a sender replaying its outbox sends it, is the same touchpoint: nothing appended.
+        var again = await older.Host.PostTouchpoints(Of("churned", id, new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero), new { reason = "moved away" }, "old-churn"), 200);
+        again["repeated"]!.GetValue<int>().ShouldBe(1);
+    }
 }

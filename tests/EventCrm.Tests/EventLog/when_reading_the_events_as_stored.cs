@@ -26,6 +26,7 @@ public class when_reading_the_events_as_stored(CatalogHost catalog) : IClassFixt
         ["retention-offer-declined"] = ["touchpointId", "occurredAt", "offerId"],
         ["retention-offer-expired"] = ["touchpointId", "occurredAt", "offerId"],
         ["cancellation-withdrawn"] = ["touchpointId", "occurredAt", "cancellationTouchpointId"],
+        ["churned"] = ["touchpointId", "cancellationTouchpointId"],
         ["personal-data-erased"] = ["erasedAt"],
         ["portfolio-model-fitted"] = ["model", "purchaseLogLikelihood", "spendLogLikelihood"],
         ["demo-seeding-started"] = ["end"],

@@ -30,13 +30,15 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
         h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
         inputs(pending.rule, pending.inputs),
         decide([{
-          label: "Let the client go", id: "let-go", churns: true, done: "Departure recorded.",
-          touchpoint: { type: "churned", customerId: client.id, reason: "let go: no retention offer" },
+          // Irreversible, and the client lost: outlined in red, never the filled main button (that is "Client stays").
+          label: "Let the client go", id: "let-go", style: "secondary danger", churns: true, done: "Departure recorded.",
+          // Naming the request it answers: the service refuses the churn once a colleague has answered it (409).
+          touchpoint: { type: "churned", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId, reason: "let go: no retention offer" },
           stillOpen: () => stillAsking(pending, client),
           question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
         }, {
           // The client withdraws the request (talked out of it by the desk): active again, at no cost.
-          label: "Client stays", id: "client-stays", style: "secondary", done: "The client stays: request withdrawn.",
+          label: "Client stays", id: "client-stays", done: "The client stays: request withdrawn.",
           touchpoint: { type: "cancellation-withdrawn", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId,
             reason: "stays: no retention offer" },
           question: `Record that ${client.name} stays?`, confirm: "Yes, the client stays",
@@ -47,9 +49,9 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
   }
 }
 
-// A churn names no request: the service records it for any client, and would churn one a colleague has just
-// recorded as staying (or who asked again since). Just before it is sent, the request shown must still be the
-// one pending; otherwise nothing is sent and the desk is told why, as the service tells of an offer answered meanwhile.
+// Just before the churn is sent, the request shown must still be the one pending; otherwise nothing is sent and the
+// desk is told why. The service closes the race that remains (a colleague answering between this read and the
+// write): the churn names the request, and is refused once it is answered, in words by problem-words.js.
 async function stillAsking(pending, client) {
   const now = await getJson(`/api/customers/${encodeURIComponent(client.id)}/retention`);
   if (now.pending && now.pending.cancellationTouchpointId === pending.cancellationTouchpointId) return;

@@ -12,15 +12,24 @@ export function showError(error, context) {
   const problem = error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) };
   const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
   const part = context ?? "";
-  const replaced = [...region.children].find(entry => entry.dataset.context === part);
+  const replaced = entryOf(region, part);
   // Where the keyboard was when it failed (the search box, say): it goes back there once the error is dismissed.
   const focused = document.activeElement;
   const back = returnTo.get(replaced) ?? (focused && focused !== document.body && !region.contains(focused) ? focused : null);
-  replaced?.remove();
+  if (replaced) leave(replaced, part);
+  // The service gone (no answer, or unavailable past the retries) fails every part at once, for one reason: one entry
+  // names them all, where four alike said it four times (until 2026-12-06).
+  const same = sharedCause(problem) && [...region.children].find(entry => entry.dataset.cause === sharedCause(problem));
+  if (same) {
+    partsOf.get(same).push(part);
+    same.querySelector(".error-title").firstChild.textContent = titleOf(partsOf.get(same));
+    return;
+  }
   const title = `error-title-${++errorsShown}`;
-  const entry = h("div", { class: "error-entry", "data-context": part },
-    h("p", { class: "error-title", id: title }, context ? `${context}: ` : "", problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
+  const entry = h("div", { class: "error-entry", "data-context": part, "data-cause": sharedCause(problem) || null },
+    h("p", { class: "error-title", id: title }, titleOf([part]), problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
     problem.detail ? detailOf(problem.detail, fieldErrors) : fieldList(fieldErrors));
+  partsOf.set(entry, [part]);
   if (back) returnTo.set(entry, back);
   // Each Dismiss says which error it dismisses: several may be shown at once.
   entry.append(h("button", { type: "button", class: "link", "aria-describedby": title, onclick: () => dismiss(entry) }, "Dismiss"));
@@ -30,6 +39,21 @@ export function showError(error, context) {
 
 let errorsShown = 0;
 const returnTo = new WeakMap();   // entry -> where the keyboard was when its error came
+const partsOf = new WeakMap();    // entry -> the parts of the page it tells of, in the order they failed
+
+const titleOf = parts => (parts.some(Boolean) ? `${parts.filter(Boolean).join(", ")}: ` : "");
+// Failures every part shares when the service is away: no answer at all, or 503 once the retries are spent. Any other
+// refusal is the part's own, shown in its own entry (two 500s may have two causes).
+const sharedCause = problem => (!problem.status || problem.status === 503) && problem.title ? `${problem.status ?? 0}|${problem.title}|${problem.detail ?? ""}` : "";
+const entryOf = (region, part) => [...region.children].find(entry => (partsOf.get(entry) ?? [entry.dataset.context]).includes(part));
+
+/** A part no longer fails for the reason an entry tells: the entry goes when it told of that part alone. */
+function leave(entry, part) {
+  const parts = (partsOf.get(entry) ?? [entry.dataset.context]).filter(p => p !== part);
+  if (parts.length === 0) return entry.remove();
+  partsOf.set(entry, parts);
+  entry.querySelector(".error-title").firstChild.textContent = titleOf(parts);
+}
 
 // The button pressed goes with its error: the keyboard goes to the next error's Dismiss, else back where
 // it was when the error came, else to the page's main part (the skip link's target), never to the page's start.
@@ -48,7 +72,8 @@ function dismiss(entry) {
 /** Takes away one part's entry (a new reading of that part begins): the other parts' errors stay. */
 export function clearErrorOf(context) {
   const region = document.getElementById("error");
-  [...region.children].find(entry => entry.dataset.context === context)?.remove();
+  const entry = entryOf(region, context);
+  if (entry) leave(entry, context);
   if (region.children.length === 0) region.hidden = true;
 }
 

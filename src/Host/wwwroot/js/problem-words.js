@@ -43,6 +43,11 @@ const Outcomes = [
     `This offer can no longer be answered: it was accepted or declined meanwhile (at another desk, say), it expired, or the client left. ${Meanwhile}`],
   [/^customer '[^']*' has no pending request to cancel \(state: ([a-z-]+)\): there is nothing to withdraw/, state =>
     `The client is no longer asking to cancel (now ${state.replace(/-/g, " ")}): an outcome was recorded meanwhile, at another desk say. ${Meanwhile}`],
+  // "Let the client go" names the request it answers; the service refuses it once that request is answered or superseded.
+  [/^request to cancel '[^']*' of customer '[^']*' is no longer pending: '[a-z-]+' at \S+ decided it \(state: ([a-z-]+)\)/, state =>
+    `The client is no longer asking to cancel (now ${state.replace(/-/g, " ")}): an outcome was recorded meanwhile, at another desk say. ${Meanwhile}`],
+  [/^request to cancel '[^']*' of customer '[^']*' is no longer pending: the client asked again since/, () =>
+    "The client has asked to cancel again since this panel was read. Nothing was recorded: decide on the request the panel, read again, shows now."],
 ];
 Explained.push(...Outcomes);
 

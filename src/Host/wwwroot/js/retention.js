@@ -5,6 +5,7 @@ import { replacePanel } from "./outcomes.js";
 import { hasLapsed, announceLapse } from "./offer-clock.js";
 import { describe } from "./decision.js";
 import { codeWords } from "./words.js";
+import { offerNext } from "./worklist.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -77,8 +78,10 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
     return onChanged();
   }
   if (!pending) {
-    show(() => h("p", { id: "retention-none" }, "No pending cancellation.",
-      retention.state === "retained" ? " The customer was retained." : ""));
+    // Answered (here or at another desk): the next client of the work list is one key away (offerNext).
+    show(() => [h("p", { id: "retention-none" }, "No pending cancellation.",
+      retention.state === "retained" ? " The customer was retained." : ""), h("p", { id: "next-client" })]);
+    offerNext();
     return;
   }
   const attempt = waited?.attempt ?? 0;

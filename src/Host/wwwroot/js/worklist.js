@@ -18,6 +18,8 @@ let openId = null;
 // would list the client just handled as still asking.
 let readings = 0;
 let inFlight = 0;
+// The clients of the reading shown, for the way on to the next one after an outcome (offerNext).
+let listedNow = [];
 
 /** Opening a client from the list calls open(id, name); "Show more" reads the next page. */
 export function installWorkList(opener) {
@@ -101,5 +103,23 @@ function show(answers) {
   const rest = total - listed.length;
   more.hidden = rest <= 0;
   more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
+  listedNow = listed;
+  offerNext();
   followLapses({ shown: listed, items, isOpen: id => id === openId, readAgainUnlessReading: () => { if (inFlight === 0) showWorkList(); } });
+}
+
+/**
+ * The way on after an outcome: where the retention panel of the open client has a place for it (#next-client, shown
+ * when the client asks nothing more), a button opening the first client of the work list other than the open one.
+ * Drawn again at every reading (the list read after the outcome no longer lists the client just answered); the
+ * keyboard, if it was on the button, stays on the new one, else goes to the panel's heading.
+ */
+export function offerNext() {
+  const place = document.getElementById("next-client");
+  if (!place) return;
+  const next = listedNow.find(item => item.customerId !== openId);
+  const hadKeyboard = place.contains(document.activeElement);
+  place.replaceChildren(next ? h("button", { type: "button", id: "next-client-button", onclick: () => open(next.customerId, next.name) },
+    `Next client asking to cancel: ${next.name ?? next.customerId}`) : "");
+  if (hadKeyboard) (place.querySelector("button") ?? document.getElementById("retention-title")).focus();
 }
