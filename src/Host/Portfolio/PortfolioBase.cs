@@ -11,10 +11,13 @@ namespace EventCrm.Host.Portfolio;
 /// from, waits for it, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
 /// and so, with the same bound, does a request finding the last valuation older than the refreshes of a node in use
 /// would leave it (<c>RefreshAfter</c> plus twice the last valuation's duration), answered from it only past the bound.
+/// Before its first valuation has completed, a node answers from the last valuation stored by any node
+/// (<see cref="StoredValuations"/>), as of that valuation's time, loaded once; it is replaced by the node's own as soon as
+/// that completes, and stored in its turn when the last stored one is older than <c>Portfolio:StoreValuationEvery</c>.
 /// Whatever it answers from, the customers erased since that valuation was begun, on any node, are redacted first
 /// (<see cref="PortfolioErasures"/>).
 /// </summary>
-public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, IConfiguration configuration,
+public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, StoredValuations stored, IConfiguration configuration,
     TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
 {
     public const string RefreshAfterKey = "Portfolio:RefreshAfter";
@@ -31,9 +34,16 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     private DateTimeOffset _lastCompletedAt;
     private TimeSpan _lastDuration;
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt)? _running;
+    // The stored valuation, loaded once, while the node has none of its own: null when there is none usable.
+    private Task<PortfolioSnapshot?>? _storedLoad;
+    private bool _lastIsStored;
+    private static readonly Task<PortfolioSnapshot> Never = new TaskCompletionSource<PortfolioSnapshot>().Task;
 
     /// <summary>How the last completed valuation read the base (pages of documents), for the tests and the log.</summary>
     public ValuationReads? LastReads { get; private set; }
+
+    /// <summary>Whether the valuation answered from is a stored one (this node's own is not made yet).</summary>
+    public bool AnswersFromStoredValuation { get { lock (_gate) return _last is not null && _lastIsStored; } }
 
     /// <summary>Whether a valuation is under way on this node.</summary>
     public bool Valuing { get { lock (_gate) return _running is not null; } }
@@ -44,6 +54,8 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         Settings.Duration(configuration, FirstValuationWaitKey, DefaultFirstValuationWait);
         PortfolioValuation.PageSizeOf(configuration);
         PortfolioValuationAtStart.ValuesAtStart(configuration);
+        StoredValuations.IsOn(configuration);
+        StoredValuations.StoreEveryOf(configuration);
     }
 
     /// <summary>
@@ -61,9 +73,16 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     {
         (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) next;
         PortfolioSnapshot? stale;
+        Task<PortfolioSnapshot> storedFound = Never;
         lock (_gate)
         {
             stale = _last;
+            // A stored valuation is answered from at once, however old (its asOf says), while the node's own is made.
+            if (stale is not null && _lastIsStored)
+            {
+                StartLocked();
+                return stale;
+            }
             if (stale is not null)
             {
                 var age = clock.GetUtcNow() - _lastCompletedAt;
@@ -73,11 +92,16 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
                 // quiet for an hour, say): waited for, as the first, rather than served from that hour.
                 if (age < _refreshAfter + 2 * _lastDuration) return stale;
             }
-            else next = StartLocked();
+            else
+            {
+                next = StartLocked();
+                storedFound = FoundOnly(LoadStoredLocked());
+            }
         }
-        await Task.WhenAny(next.Task, Task.Delay(_firstWait, clock, ct));
+        await Task.WhenAny(next.Task, storedFound, Task.Delay(_firstWait, clock, ct));
         ct.ThrowIfCancellationRequested();
         if (next.Task.IsCompletedSuccessfully) return next.Task.Result;
+        if (storedFound.IsCompletedSuccessfully) return storedFound.Result;
         if (stale is not null) return stale;
         if (!next.Task.IsCompleted) throw new PortfolioNotValuedYetException(next.StartedAt);
         return await next.Task;
@@ -90,7 +114,11 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     public void StartValuing()
     {
         Task<PortfolioSnapshot> started;
-        lock (_gate) started = StartLocked().Task;
+        lock (_gate)
+        {
+            started = StartLocked().Task;
+            if (_last is null) LoadStoredLocked();
+        }
         // Observed here, as no request awaits it.
         _ = started.ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
@@ -143,6 +171,22 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         return redacted;
     }
 
+    // A load that found nothing never completes: the request waits on for the node's own valuation.
+    private static async Task<PortfolioSnapshot> FoundOnly(Task<PortfolioSnapshot?> load) => await load ?? await Never;
+
+    /// <summary>Loads the stored valuation once, in the background, and answers from it if the node's own is not made by then.</summary>
+    private Task<PortfolioSnapshot?> LoadStoredLocked() => _storedLoad ??= Task.Run(async () =>
+    {
+        var loaded = await stored.LoadAsync(lifetime.ApplicationStopping);
+        if (loaded is null) return null;
+        lock (_gate)
+        {
+            if (_last is not null) return _last;
+            (_last, _lastIsStored) = (loaded, true);
+        }
+        return loaded;
+    });
+
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) StartLocked()
     {
         if (_running is { } running) return running;
@@ -161,9 +205,11 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
             var snapshot = (await erasures.RedactAsync(valued, lifetime.ApplicationStopping)).Warm();
             lock (_gate)
             {
-                (_last, _lastCompletedAt, LastReads, _running) = (snapshot, clock.GetUtcNow(), reads, null);
+                (_last, _lastCompletedAt, LastReads, _running, _lastIsStored) = (snapshot, clock.GetUtcNow(), reads, null, false);
                 _lastDuration = _lastCompletedAt - now;
             }
+            // Kept for the nodes that start next, in the background: the answers do not wait for it.
+            _ = Task.Run(() => stored.StoreIfDueAsync(snapshot, lifetime.ApplicationStopping));
             logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
                 now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
             return snapshot;
