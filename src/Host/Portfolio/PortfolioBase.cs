@@ -190,7 +190,9 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) StartLocked()
     {
         if (_running is { } running) return running;
-        var startedAt = clock.GetUtcNow();
+        // To the microsecond, as PostgreSQL keeps it: a stored valuation answers with the very time its node answered with.
+        var now = clock.GetUtcNow();
+        var startedAt = now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
         // Its own task on the thread pool: the request that starts it neither runs nor waits for it.
         _running = (Task.Run(() => ValueAsync(startedAt)), startedAt);
         return _running.Value;
