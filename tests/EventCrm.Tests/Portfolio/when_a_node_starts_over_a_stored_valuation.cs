@@ -98,6 +98,15 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
             portfolio.Captured.Since(mark).ShouldContain(e => e.Message.Contains("could not be read and is ignored"));
     }
 
+    [Theory]
+    [InlineData("Portfolio:StoredValuation", "yes", "Portfolio:StoredValuation must be \"on\" or \"off\"")]
+    [InlineData("Portfolio:StoreValuationEvery", "30", "Portfolio:StoreValuationEvery must be a duration")]
+    public async Task a_setting_it_cannot_read_stops_the_start_naming_it(string key, string value, string reason)
+    {
+        var failure = await Should.ThrowAsync<InvalidOperationException>(() => AppFixture.StartHost(portfolio.Schema, (key, value)));
+        failure.Message.ShouldContain(reason);
+    }
+
     /// <summary>
     /// A second node, its own valuation held, has nothing it may answer from: 503, not a 500 nor the stored figures;
     /// let go, it answers from its own.
