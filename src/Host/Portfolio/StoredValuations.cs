@@ -30,6 +30,9 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
     public static TimeSpan StoreEveryOf(IConfiguration configuration) => Settings.Duration(configuration, StoreEveryKey, DefaultStoreEvery);
 
     private readonly bool _on = IsOn(configuration);
+
+    /// <summary>Whether valuations are stored and read (<c>Portfolio:StoredValuation</c>).</summary>
+    public bool Enabled => _on;
     private readonly TimeSpan _every = StoreEveryOf(configuration);
     private int _storing;
 
@@ -89,12 +92,18 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
                 return null;
             }
             asOf = row.AsOf;
+            var read = Stopwatch.GetElapsedTime(started);
+            // The names are read from the database while the figures are decoded here.
+            var reading = identities.ReadAsync(ct);
             var customers = StoredValuationFigures.Decode(row.Figures);
-            var (names, horizons) = await identities.ReadAsync(ct);
+            var (names, horizons) = await reading;
             var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c).ToList();
-            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons).Warm();
-            logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} ({Customers} customers, loaded in {Seconds:0.00} s) until this node's own is made",
-                row.AsOf, named.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var identified = Stopwatch.GetElapsedTime(started);
+            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons);
+            logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} until this node's own is made: {Customers} customers, " +
+                                  "{Kilobytes} kB read in {Read:0.00} s, decoded and named in {Named:0.00} s, ranked in {Ranked:0.00} s",
+                row.AsOf, named.Count, row.Figures.Length / 1000, read.TotalSeconds, (identified - read).TotalSeconds,
+                (Stopwatch.GetElapsedTime(started) - identified).TotalSeconds);
             return loaded;
         }
         catch (Exception e) when (e is not OperationCanceledException)
