@@ -40,6 +40,8 @@ public static class FeatureServices
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<PortfolioValuation>();
         services.AddSingleton<PortfolioErasures>();
+        services.AddSingleton<ProfileIdentities>();
+        services.AddSingleton<StoredValuations>();
         services.AddSingleton<PortfolioBase>();
         services.AddHostedService<PortfolioValuationAtStart>();
         services.AddSingleton<StreamAudit>();

@@ -70,6 +70,8 @@ public static class StoreConfiguration
         opts.Projections.DaemonLockId = LockIdFor(schema, 4444);
         opts.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
         opts.Storage.ExtendedSchemaObjects.Add(Replays.ReplayStorage.Table(schema));
+        // Created in every database like the others; only the home database's is used.
+        opts.Storage.ExtendedSchemaObjects.Add(Portfolio.StoredValuationTable.Table(schema));
         return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit().ConfigurePrivacy();
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventCrm.Host.Infrastructure;
 
 namespace EventCrm.Host.Portfolio;
@@ -11,10 +12,13 @@ namespace EventCrm.Host.Portfolio;
 /// from, waits for it, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
 /// and so, with the same bound, does a request finding the last valuation older than the refreshes of a node in use
 /// would leave it (<c>RefreshAfter</c> plus twice the last valuation's duration), answered from it only past the bound.
+/// Before its first valuation has completed, a node answers from the last valuation stored by any node
+/// (<see cref="StoredValuations"/>), as of that valuation's time, loaded once; it is replaced by the node's own as soon as
+/// that completes, and stored in its turn when the last stored one is older than <c>Portfolio:StoreValuationEvery</c>.
 /// Whatever it answers from, the customers erased since that valuation was begun, on any node, are redacted first
 /// (<see cref="PortfolioErasures"/>).
 /// </summary>
-public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, IConfiguration configuration,
+public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, StoredValuations stored, IConfiguration configuration,
     TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
 {
     public const string RefreshAfterKey = "Portfolio:RefreshAfter";
@@ -31,9 +35,16 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     private DateTimeOffset _lastCompletedAt;
     private TimeSpan _lastDuration;
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt)? _running;
+    // The stored valuation, loaded once, while the node has none of its own: null when there is none usable.
+    private Task<PortfolioSnapshot?>? _storedLoad;
+    private bool _lastIsStored;
+    private static readonly Task<PortfolioSnapshot> Never = new TaskCompletionSource<PortfolioSnapshot>().Task;
 
     /// <summary>How the last completed valuation read the base (pages of documents), for the tests and the log.</summary>
     public ValuationReads? LastReads { get; private set; }
+
+    /// <summary>Whether the valuation answered from is a stored one (this node's own is not made yet).</summary>
+    public bool AnswersFromStoredValuation { get { lock (_gate) return _last is not null && _lastIsStored; } }
 
     /// <summary>Whether a valuation is under way on this node.</summary>
     public bool Valuing { get { lock (_gate) return _running is not null; } }
@@ -44,6 +55,8 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         Settings.Duration(configuration, FirstValuationWaitKey, DefaultFirstValuationWait);
         PortfolioValuation.PageSizeOf(configuration);
         PortfolioValuationAtStart.ValuesAtStart(configuration);
+        StoredValuations.IsOn(configuration);
+        StoredValuations.StoreEveryOf(configuration);
     }
 
     /// <summary>
@@ -61,9 +74,16 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     {
         (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) next;
         PortfolioSnapshot? stale;
+        Task<PortfolioSnapshot> storedFound = Never;
         lock (_gate)
         {
             stale = _last;
+            // A stored valuation is answered from at once, however old (its asOf says), while the node's own is made.
+            if (stale is not null && _lastIsStored)
+            {
+                StartLocked();
+                return stale;
+            }
             if (stale is not null)
             {
                 var age = clock.GetUtcNow() - _lastCompletedAt;
@@ -73,11 +93,17 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
                 // quiet for an hour, say): waited for, as the first, rather than served from that hour.
                 if (age < _refreshAfter + 2 * _lastDuration) return stale;
             }
-            else next = StartLocked();
+            else
+            {
+                var load = LoadStoredLocked();
+                storedFound = FoundOnly(load);
+                next = load.IsCompleted ? StartLocked() : (ValueOnceLoaded(load), clock.GetUtcNow());
+            }
         }
-        await Task.WhenAny(next.Task, Task.Delay(_firstWait, clock, ct));
+        await Task.WhenAny(next.Task, storedFound, Task.Delay(_firstWait, clock, ct));
         ct.ThrowIfCancellationRequested();
         if (next.Task.IsCompletedSuccessfully) return next.Task.Result;
+        if (storedFound.IsCompletedSuccessfully) return storedFound.Result;
         if (stale is not null) return stale;
         if (!next.Task.IsCompleted) throw new PortfolioNotValuedYetException(next.StartedAt);
         return await next.Task;
@@ -90,7 +116,11 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     public void StartValuing()
     {
         Task<PortfolioSnapshot> started;
-        lock (_gate) started = StartLocked().Task;
+        lock (_gate)
+        {
+            var load = _last is null ? LoadStoredLocked() : Task.FromResult<PortfolioSnapshot?>(null);
+            started = load.IsCompleted ? StartLocked().Task : ValueOnceLoaded(load);
+        }
         // Observed here, as no request awaits it.
         _ = started.ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
@@ -143,10 +173,40 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         return redacted;
     }
 
+    // A load that found nothing never completes: the request waits on for the node's own valuation.
+    private static async Task<PortfolioSnapshot> FoundOnly(Task<PortfolioSnapshot?> load) => await load ?? await Never;
+
+    /// <summary>
+    /// The node's own valuation, started once the stored one is loaded (or found unusable): the two side by side took each
+    /// other's cores, and the stored one, which the first answers wait for, came 4 times slower (docs/scaling.md).
+    /// </summary>
+    private Task<PortfolioSnapshot> ValueOnceLoaded(Task<PortfolioSnapshot?> load) =>
+        load.ContinueWith(_ => { lock (_gate) return StartLocked().Task; }, TaskScheduler.Default).Unwrap();
+
+    /// <summary>Loads the stored valuation once, in the background, and answers from it if the node's own is not made by then.</summary>
+    private Task<PortfolioSnapshot?> LoadStoredLocked() => _storedLoad ??= !stored.Enabled ? Task.FromResult<PortfolioSnapshot?>(null) : Task.Run(async () =>
+    {
+        var loaded = await stored.LoadAsync(lifetime.ApplicationStopping);
+        if (loaded is null) return null;
+        lock (_gate)
+        {
+            if (_last is not null) return _last;
+            (_last, _lastIsStored) = (loaded, true);
+        }
+        // Answered from as soon as it is ranked: what a route reads beyond that (pareto, data quality, the KPIs' index) is
+        // computed here meanwhile, and a request for it shares that computation rather than making its own.
+        var warming = Stopwatch.GetTimestamp();
+        loaded.Warm();
+        logger.LogInformation("The stored valuation's pareto, data quality and KPIs' index made in {Seconds:0.00} s", Stopwatch.GetElapsedTime(warming).TotalSeconds);
+        return loaded;
+    });
+
     private (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) StartLocked()
     {
         if (_running is { } running) return running;
-        var startedAt = clock.GetUtcNow();
+        // To the microsecond, as PostgreSQL keeps it: a stored valuation answers with the very time its node answered with.
+        var now = clock.GetUtcNow();
+        var startedAt = now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
         // Its own task on the thread pool: the request that starts it neither runs nor waits for it.
         _running = (Task.Run(() => ValueAsync(startedAt)), startedAt);
         return _running.Value;
@@ -161,9 +221,11 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
             var snapshot = (await erasures.RedactAsync(valued, lifetime.ApplicationStopping)).Warm();
             lock (_gate)
             {
-                (_last, _lastCompletedAt, LastReads, _running) = (snapshot, clock.GetUtcNow(), reads, null);
+                (_last, _lastCompletedAt, LastReads, _running, _lastIsStored) = (snapshot, clock.GetUtcNow(), reads, null, false);
                 _lastDuration = _lastCompletedAt - now;
             }
+            // Kept for the nodes that start next, in the background: the answers do not wait for it.
+            _ = Task.Run(() => stored.StoreIfDueAsync(snapshot, lifetime.ApplicationStopping));
             logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
                 now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
             return snapshot;

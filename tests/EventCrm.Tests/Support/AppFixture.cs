@@ -55,6 +55,8 @@ public sealed class AppFixture : IAsyncLifetime
             // Hosts are started before their base is reset and seeded: a valuation at start would value the empty
             // base, and the portfolio routes answer from it for Portfolio:RefreshAfter. A scenario about it sets "on".
             builder.UseSetting("Portfolio:ValueAtStart", "off");
+            // Likewise a valuation stored by an earlier scenario or run of the schema would be answered from; a scenario about it sets "on".
+            builder.UseSetting("Portfolio:StoredValuation", "off");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             if (UnhandledRequestErrors.Wanted) builder.ConfigureServices(all => all.AddSingleton<ILoggerProvider, UnhandledRequestErrors>());
             // After the Host's own registrations, so that a replacement wins.

@@ -67,7 +67,7 @@ public static class Daemon
         await host.ResetAllMartenDataAsync();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await using var session = store.LightweightSession();
-        session.QueueSqlCommand($"truncate table {store.Options.DatabaseSchemaName}.audit_seals, {store.Options.DatabaseSchemaName}.replay_values");
+        session.QueueSqlCommand($"truncate table {store.Options.DatabaseSchemaName}.audit_seals, {store.Options.DatabaseSchemaName}.replay_values, {store.Options.DatabaseSchemaName}.portfolio_valuations");
         await session.SaveChangesAsync();
     }
 }

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Sharding;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventCrm.Host.Portfolio;
+
+/// <summary>
+/// A valuation of the base kept in the home database (<see cref="StoredValuationTable"/>), so that a node starting over the
+/// base answers the portfolio routes from it at once, as of its own time, while it values the base afresh: without it a
+/// request before the node's first valuation waited <c>Portfolio:FirstValuationWait</c> and got a 503 (some 5 minutes at a
+/// million customers). A valuation is stored only when the last one stored is older than <c>Portfolio:StoreValuationEvery</c>
+/// (tens of megabytes each), and read only if it was made under the formula now in force, in this shape of the bytes and
+/// over these databases. Neither storing nor loading ever fails a request: what goes wrong is logged and the node values the
+/// base itself, as without it.
+/// </summary>
+public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistryStore formulas, ProfileIdentities identities,
+    IDocumentStore store, IConfiguration configuration, ILogger<StoredValuations> logger)
+{
+    public const string StoredValuationKey = "Portfolio:StoredValuation";
+    public const string StoreEveryKey = "Portfolio:StoreValuationEvery";
+    public static readonly TimeSpan DefaultStoreEvery = TimeSpan.FromMinutes(30);
+
+    public static bool IsOn(IConfiguration configuration) => Settings.OnOff(configuration, StoredValuationKey, true);
+
+    public static TimeSpan StoreEveryOf(IConfiguration configuration) => Settings.Duration(configuration, StoreEveryKey, DefaultStoreEvery);
+
+    private readonly bool _on = IsOn(configuration);
+
+    /// <summary>Whether valuations are stored and read (<c>Portfolio:StoredValuation</c>).</summary>
+    public bool Enabled => _on;
+    private readonly TimeSpan _every = StoreEveryOf(configuration);
+    private int _storing;
+
+    /// <summary>The time of the last valuation this node stored, for the tests and the log.</summary>
+    public DateTimeOffset? LastStoredAsOf { get; private set; }
+
+    /// <summary>How a row names the formula it was valued under: its name, version and every parameter.</summary>
+    public static string FormulaKeyOf(FormulaView formula) =>
+        $"{formula.Name}@{formula.Version}(" + string.Join(",", formula.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value.ToString(CultureInfo.InvariantCulture)}")) + ")";
+
+    private string Layout => string.Join(",", databases.TenantIds);
+
+    /// <summary>Stores <paramref name="valued"/> unless one stored less than <c>StoreValuationEvery</c> before it (by any node) is there; never throws.</summary>
+    public async Task StoreIfDueAsync(PortfolioSnapshot valued, CancellationToken ct)
+    {
+        if (!_on || Interlocked.Exchange(ref _storing, 1) == 1) return;
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            await using var connection = await OpenHomeAsync(ct);
+            var formula = FormulaKeyOf(valued.Formula);
+            if (await LatestAsOfAsync(connection, formula, ct) is { } last && valued.AsOf - last < _every) return;
+            var figures = StoredValuationFigures.Encode(valued.Customers);
+            await WriteAsync(connection, valued, formula, figures, ct);
+            LastStoredAsOf = valued.AsOf;
+            logger.LogInformation("Portfolio valuation as of {AsOf} stored for starting nodes: {Customers} customers in {Kilobytes} kB, in {Seconds:0.00} s",
+                valued.AsOf, valued.Customers.Count, figures.Length / 1000, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Storing the portfolio valuation as of {AsOf} failed; a node starting meanwhile answers from an older one or values the base first", valued.AsOf);
+        }
+        finally
+        {
+            Volatile.Write(ref _storing, 0);
+        }
+    }
+
+    /// <summary>
+    /// The last stored valuation made under the formula now in force, in this shape and over these databases, with the names
+    /// and emails the profiles have now; null when there is none, or it cannot be read (logged): never throws.
+    /// </summary>
+    public async Task<PortfolioSnapshot?> LoadAsync(CancellationToken ct)
+    {
+        if (!_on) return null;
+        DateTimeOffset? asOf = null;
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var formula = FormulaView.Of((await formulas.LoadAsync(ct)).InForceAt(null).Formula);
+            StoredRow? row;
+            await using (var connection = await OpenHomeAsync(ct)) row = await LatestAsync(connection, FormulaKeyOf(formula), ct);
+            if (row is null)
+            {
+                logger.LogInformation("No stored portfolio valuation under {Formula} over databases {Layout}: this node answers once it has valued the base", FormulaKeyOf(formula), Layout);
+                return null;
+            }
+            asOf = row.AsOf;
+            var read = Stopwatch.GetElapsedTime(started);
+            // The names are read from the database while the figures are decoded here.
+            var reading = identities.ReadAsync(ct);
+            var customers = StoredValuationFigures.Decode(row.Figures);
+            var (names, horizons) = await reading;
+            var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c).ToList();
+            var identified = Stopwatch.GetElapsedTime(started);
+            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons);
+            logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} until this node's own is made: {Customers} customers, " +
+                                  "{Kilobytes} kB read in {Read:0.00} s, decoded and named in {Named:0.00} s, ranked in {Ranked:0.00} s",
+                row.AsOf, named.Count, row.Figures.Length / 1000, read.TotalSeconds, (identified - read).TotalSeconds,
+                (Stopwatch.GetElapsedTime(started) - identified).TotalSeconds);
+            return loaded;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "The stored portfolio valuation as of {AsOf} could not be read and is ignored: this node answers once it has valued the base", asOf);
+            return null;
+        }
+    }
+
+    private sealed record StoredRow(DateTimeOffset AsOf, DateTimeOffset? ModelFittedAt, byte[] Figures);
+
+    private async Task<NpgsqlConnection> OpenHomeAsync(CancellationToken ct)
+    {
+        var connection = (await databases.DatabaseIn(databases.HomeTenantId)).CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private string Table => $"{store.Options.DatabaseSchemaName}.{StoredValuationTable.TableName}";
+
+    private async Task<DateTimeOffset?> LatestAsOfAsync(NpgsqlConnection connection, string formula, CancellationToken ct)
+    {
+        await using var command = Matching(connection, $"select max(as_of) from {Table}", formula);
+        return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
+    private async Task<StoredRow?> LatestAsync(NpgsqlConnection connection, string formula, CancellationToken ct)
+    {
+        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures from {Table}", formula, "order by as_of desc limit 1");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new StoredRow(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.GetFieldValue<byte[]>(2));
+    }
+
+    private NpgsqlCommand Matching(NpgsqlConnection connection, string select, string formula, string then = "")
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"{select} where shape = @shape and formula = @formula and layout = @layout {then}";
+        command.Parameters.AddWithValue("shape", StoredValuationFigures.Shape);
+        command.Parameters.AddWithValue("formula", formula);
+        command.Parameters.AddWithValue("layout", Layout);
+        return command;
+    }
+
+    private async Task WriteAsync(NpgsqlConnection connection, PortfolioSnapshot valued, string formula, byte[] figures, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = $"insert into {Table} (as_of, shape, formula, layout, model_fitted_at, customers, figures) " +
+                                 "values (@as_of, @shape, @formula, @layout, @model_fitted_at, @customers, @figures) on conflict (as_of) do nothing";
+            insert.Parameters.AddWithValue("as_of", valued.AsOf.ToUniversalTime());
+            insert.Parameters.AddWithValue("shape", StoredValuationFigures.Shape);
+            insert.Parameters.AddWithValue("formula", formula);
+            insert.Parameters.AddWithValue("layout", Layout);
+            insert.Parameters.AddWithValue("model_fitted_at", NpgsqlDbType.TimestampTz, (object?)valued.ModelFittedAt?.ToUniversalTime() ?? DBNull.Value);
+            insert.Parameters.AddWithValue("customers", valued.Customers.Count);
+            insert.Parameters.AddWithValue("figures", NpgsqlDbType.Bytea, figures);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        // Only the newest is ever read: the older ones (of any formula) would only take room.
+        await using (var prune = connection.CreateCommand())
+        {
+            prune.CommandText = $"delete from {Table} where as_of < @as_of";
+            prune.Parameters.AddWithValue("as_of", valued.AsOf.ToUniversalTime());
+            await prune.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+}
