@@ -15,7 +15,8 @@ public static class GetCustomerValueEndpoint
     /// <summary>
     /// Historical, current and potential value, always up to date with the last acknowledged
     /// touchpoint, whatever the daemon's lag: as of a moment after every touchpoint (now, by default)
-    /// from the ledger the daemon keeps plus the events since; otherwise folded from the stream.
+    /// from the ledger the daemon keeps plus the events since; otherwise from the latest value checkpoint
+    /// all of whose touchpoints count, plus the counted ones after it; without one, folded from the stream.
     /// </summary>
     [WolverineGet("/api/customers/{id}/value"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The customer's historical, current and potential value.", Body = typeof(ValueView))]
@@ -35,6 +36,14 @@ public static class GetCustomerValueEndpoint
             {
                 var valuation = CustomerValuation.Of(kept, query.AsOf, query.Formula, query.Model.Model);
                 return ValueView.Of(id, query, valuation, kept.Touchpoints, OutlookView.For(kept, query, valuation));
+            });
+
+        // As of a past date or as known then: from the latest checkpoint the daemon wrote, moved on by the counted touchpoints after it.
+        if (await CheckpointedLedger.ReadAsync(session, id, query.AsOf, query.KnownAt, ct) is { } checkpointed)
+            return Valuate(query, () =>
+            {
+                var valuation = CustomerValuation.Of(checkpointed, query.AsOf, query.Formula, query.Model.Model);
+                return ValueView.Of(id, query, valuation, checkpointed.Touchpoints, OutlookView.For(checkpointed, query, valuation));
             });
 
         var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query.KnownAt, ct);
