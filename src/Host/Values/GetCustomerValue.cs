@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
+using EventCrm.Projections.Values;
 using EventCrm.Relationship.Value;
 using Marten;
 using Wolverine.Http;
@@ -30,8 +31,9 @@ public static class GetCustomerValueEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
-        // As the customer stands now, with every touchpoint counted: the ledger the daemon keeps, moved on by the latest events.
-        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct) is { LastSeenAt: { } last } kept && last <= query.AsOf)
+        // As the customer stands now, with every touchpoint counted: the ledger the daemon keeps, moved on by the latest events
+        // (when the daemon is not more than a checkpoint's worth behind the customer: past that, the checkpoints read less).
+        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct, atMostLater: ValueCheckpointProjection.Every) is { LastSeenAt: { } last } kept && last <= query.AsOf)
             return Valuate(query, () =>
             {
                 var valuation = CustomerValuation.Of(kept, query.AsOf, query.Formula, query.Model.Model);
