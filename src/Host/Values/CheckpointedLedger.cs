@@ -18,9 +18,9 @@ namespace EventCrm.Host.Values;
 /// </summary>
 public static class CheckpointedLedger
 {
-    /// <summary>What a checkpoint says of the events it covers, without its ledger.</summary>
-    private sealed record Mark(long Version, long PreviousVersion, DateTimeOffset LastOccurredAt, DateTimeOffset RecordedUpTo,
-        DateTimeOffset? SegmentEarliestOccurredAt, DateTimeOffset? SegmentEarliestRecordedAt);
+    /// <summary>What a checkpoint says of the events it covers, without its ledger: <paramref name="Touchpoints"/> of them, all in business order or not.</summary>
+    public sealed record Mark(long Version, long PreviousVersion, DateTimeOffset LastOccurredAt, DateTimeOffset RecordedUpTo,
+        DateTimeOffset? SegmentEarliestOccurredAt, DateTimeOffset? SegmentEarliestRecordedAt, int Touchpoints, bool InBusinessOrder);
 
     /// <summary>Null when no checkpoint exists yet, when nothing is counted, or when a touchpoint cannot be placed from a summary: fold the stream then.</summary>
     public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, DateTimeOffset asOf, DateTimeOffset? knownAt, CancellationToken ct)
@@ -75,12 +75,14 @@ public static class CheckpointedLedger
         else ranges.Add((after, upTo));
     }
 
-    private static async Task<List<Mark>> MarksAsync(IQuerySession session, string customerId, CancellationToken ct)
+    /// <summary>The customer's checkpoints, oldest first.</summary>
+    public static async Task<List<Mark>> MarksAsync(IQuerySession session, string customerId, CancellationToken ct)
     {
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
         await using var command = new NpgsqlCommand(
             "select data ->> 'version', data ->> 'previousVersion', data ->> 'lastOccurredAt', data ->> 'recordedUpTo', " +
-            "data ->> 'segmentEarliestOccurredAt', data ->> 'segmentEarliestRecordedAt' " +
+            "data ->> 'segmentEarliestOccurredAt', data ->> 'segmentEarliestRecordedAt', " +
+            "(data -> 'ledger' ->> 'touchpoints')::int, coalesce((data -> 'ledger' ->> 'inBusinessOrder')::boolean, false) " +
             $"from {schema}.mt_doc_{nameof(ValueCheckpoint).ToLowerInvariant()} where data ->> 'customerId' = @id");
         command.Parameters.AddWithValue("id", customerId);
         var marks = new List<Mark>();
@@ -90,7 +92,8 @@ public static class CheckpointedLedger
             if (await reader.IsDBNullAsync(2, ct)) continue;
             marks.Add(new Mark(long.Parse(reader.GetString(0), CultureInfo.InvariantCulture), long.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
                 Moment(reader.GetString(2)), Moment(reader.GetString(3)),
-                await reader.IsDBNullAsync(4, ct) ? null : Moment(reader.GetString(4)), await reader.IsDBNullAsync(5, ct) ? null : Moment(reader.GetString(5))));
+                await reader.IsDBNullAsync(4, ct) ? null : Moment(reader.GetString(4)), await reader.IsDBNullAsync(5, ct) ? null : Moment(reader.GetString(5)),
+                reader.GetInt32(6), reader.GetBoolean(7)));
         }
         marks.Sort((a, b) => a.Version.CompareTo(b.Version));
         return marks;

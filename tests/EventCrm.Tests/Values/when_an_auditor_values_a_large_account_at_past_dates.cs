@@ -188,4 +188,51 @@ public class when_an_auditor_values_a_large_account_at_past_dates(LargeAccountHo
         // Before the checkpoint's last purchase the read folds from the first event, hidden ones left out: 1 + 700 - 499.
         (await Read(start.AddDays(700).AddHours(1), null, customer)).Answer.Counted.ShouldBe(202);
     }
+
+    [Fact]
+    public async Task its_value_history_page_by_page_is_read_from_the_checkpoint_before_the_page_not_from_the_first_event()
+    {
+        // An account recorded in business order: a signup (acquisition cost 120), then on day d a purchase of 10 + d mod 3 (margin 3), for 2,100 days.
+        var customer = Ids.Customer();
+        var start = new DateTimeOffset(2020, 1, 1, 8, 0, 0, TimeSpan.Zero);
+        var history = new[] { SignUp(customer, start) }
+            .Concat(Enumerable.Range(1, 2_100).Select(d => Purchase(customer, start.AddDays(d), amount: 10m + d % 3, margin: 3m))).ToArray();
+        foreach (var batch in history.Chunk(1_000)) await account.Host.PostTouchpoints(batch);
+        await account.Store.CatchUp(TimeSpan.FromMinutes(2));
+        // Events 2 to 500 hidden from every reader of the stream: a history sorted from the whole stream would have 1,602 points.
+        await using (var connection = new NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var hide = new NpgsqlCommand($"update {account.Schema}.mt_events set is_archived = true where stream_id = @id and version between 2 and 500", connection);
+            hide.Parameters.AddWithValue("id", customer);
+            await hide.ExecuteNonQueryAsync();
+        }
+
+        // Point k (0: the signup) is valued as of day k with the signup and purchases 1..k: revenue the sum of 10 + d mod 3,
+        // profit 3k - 120, and simple-clv (lifetime 3 years) revenue / k x k / tenure x 3, tenure max(0.25, k / 365.25) years.
+        static (decimal Revenue, decimal Profit, decimal Current) Expected(int k)
+        {
+            var revenue = Enumerable.Range(1, k).Sum(d => 10m + d % 3);
+            return (revenue, 3m * k - 120m, k == 0 ? 0m : revenue * 3m / Math.Max(0.25m, k / 365.25m));
+        }
+        async Task ShouldBeThePoints(string query, int[] ks)
+        {
+            var page = await account.Host.GetJson($"/api/customers/{customer}/value-history?formula={account.Formula}&{query}");
+            page["total"]!.GetValue<int>().ShouldBe(2_101, query);
+            var points = page["points"]!.AsArray();
+            points.Select(p => p!["occurredAt"]!.GetValue<DateTimeOffset>()).ShouldBe(ks.Select(k => start.AddDays(k)), query);
+            foreach (var (point, k) in points.Zip(ks))
+            {
+                var (revenue, profit, current) = Expected(k);
+                (point!["revenue"]!.GetValue<decimal>(), point["profit"]!.GetValue<decimal>()).ShouldBe((revenue, profit), $"{query}, point {k}");
+                point["current"]!.GetValue<decimal>().ShouldBe(current, 0.01m, $"{query}, point {k}");
+            }
+        }
+
+        // Points 1,000 to 1,099 start at the checkpoint of event 1,000; points 1,980 to 2,009 cross the one at event 2,000
+        // (the touchpoints of points 0 to 1,999); the newest 50 are after it.
+        await ShouldBeThePoints("pageSize=100&page=11", [.. Enumerable.Range(1_000, 100)]);
+        await ShouldBeThePoints("pageSize=30&page=67", [.. Enumerable.Range(1_980, 30)]);
+        await ShouldBeThePoints("order=newest&pageSize=50", [.. Enumerable.Range(2_051, 50).Reverse()]);
+    }
 }
