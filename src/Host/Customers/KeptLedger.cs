@@ -18,21 +18,35 @@ public static class KeptLedger
     /// without its version), or a later event it cannot place without the stream (a back-dated state
     /// change, a refund of an order it does not keep). The caller then reads the stream whole.
     /// </summary>
-    public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, CancellationToken ct) =>
-        (await ReadWithLaterAsync(session, customerId, ct))?.Now;
+    /// <param name="atMostLater">
+    /// Null as well when more events than this were recorded after the kept ledger (the daemon far behind
+    /// a large account): reading and folding them all costs what a read from elsewhere (a value checkpoint) does not.
+    /// </param>
+    public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, CancellationToken ct, long? atMostLater = null) =>
+        (await ReadWithLaterAsync(session, customerId, ct, atMostLater))?.Now;
 
     /// <summary>The ledger as stored, the same moved on by the events recorded after it, and those events.</summary>
     public sealed record Read(CustomerLedger Stored, CustomerLedger Now, List<RecordedTouchpoint> Later);
 
-    public static async Task<Read?> ReadWithLaterAsync(IQuerySession session, string customerId, CancellationToken ct)
+    public static async Task<Read?> ReadWithLaterAsync(IQuerySession session, string customerId, CancellationToken ct, long? atMostLater = null)
     {
         var options = session.DocumentStore.Options;
         CustomerLedger? kept = null;
-        await using (var command = new NpgsqlCommand($"select data from {options.DatabaseSchemaName}.mt_doc_{nameof(CustomerLedger).ToLowerInvariant()} where id = @id"))
+        // A stream's versions run without gaps: an event at version foldedUpTo + atMostLater + 1 means more than atMostLater after it.
+        var tooFarBehind = atMostLater is null ? "false"
+            : $"exists (select 1 from {options.Events.DatabaseSchemaName}.mt_events e where e.stream_id = @id " +
+              "and e.version = (d.data ->> 'foldedUpTo')::bigint + @atMostLater + 1)";
+        await using (var command = new NpgsqlCommand(
+                         $"select data, {tooFarBehind} from {options.DatabaseSchemaName}.mt_doc_{nameof(CustomerLedger).ToLowerInvariant()} d where id = @id"))
         {
             command.Parameters.AddWithValue("id", customerId);
+            command.Parameters.AddWithValue("atMostLater", atMostLater ?? 0);
             await using var reader = await session.ExecuteReaderAsync(command, ct);
-            if (await reader.ReadAsync(ct)) kept = (CustomerLedger)options.Serializer().FromJson(typeof(CustomerLedger), reader, 0);
+            if (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(1)) return null;
+                kept = (CustomerLedger)options.Serializer().FromJson(typeof(CustomerLedger), reader, 0);
+            }
         }
         // A document stored before 2026-12-06 is read back as the folded ledger it was, without its version.
         if (kept is null or FoldedLedger || kept.FoldedUpTo == 0) return null;

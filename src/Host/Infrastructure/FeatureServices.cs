@@ -21,6 +21,7 @@ public static class FeatureServices
         services.AddMetrics();
         services.AddSingleton<ProjectionLag>();
         services.AddSingleton<RebuildLag>();
+        services.AddSingleton<ProfileRebuildLag>();
         services.AddSingleton<OpenOffers>();
         services.AddHostedService(sp => sp.GetRequiredService<OpenOffers>());
         services.AddSingleton<EventCrmMetrics>();

@@ -1,3 +1,4 @@
+using EventCrm.Host.Telemetry;
 using System.Collections.Concurrent;
 using JasperFx.Events.Daemon;
 using EventCrm.Host.Sharding;
@@ -15,7 +16,7 @@ namespace EventCrm.Host.Rebuilds;
 /// place, customer by customer, whether a service runs or not (<see cref="InPlaceProfileRebuild"/>).
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, InPlaceProfileRebuild inPlace,
-    RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
+    RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, ProfileRebuildLag profileLag, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>The claims of the rebuilds this process runs, by projection, from their beginning to their end (<see cref="RebuildClaims"/>).</summary>
     private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
@@ -105,9 +106,12 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
             if (projection.IsInline)
             {
+                // The gauge eventcrm.rebuild.profiles.lag: the customers counted at the start, less those rebuilt.
+                profileLag.Update(started.Customers ?? 0, 0);
                 await inPlace.RunAsync(async done =>
                 {
                     started = started with { CustomersRebuilt = done };
+                    profileLag.Update(started.Customers ?? 0, done);
                     await RebuildHeartbeat.RecordAsync(store, projection.Name, "customersRebuilt", done, ct);
                 }, held => RebuildHeartbeat.RecordAsync(store, projection.Name, "waitingOn", held.ToArray(), ct), ct);
                 await completed();
@@ -123,6 +127,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         }
         finally
         {
+            if (projection.IsInline) profileLag.Forget();
             await ReleaseClaimAsync(projection);
         }
     }

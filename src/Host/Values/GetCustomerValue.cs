@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
+using EventCrm.Projections.Values;
 using EventCrm.Relationship.Value;
 using Marten;
 using Wolverine.Http;
@@ -15,7 +16,8 @@ public static class GetCustomerValueEndpoint
     /// <summary>
     /// Historical, current and potential value, always up to date with the last acknowledged
     /// touchpoint, whatever the daemon's lag: as of a moment after every touchpoint (now, by default)
-    /// from the ledger the daemon keeps plus the events since; otherwise folded from the stream.
+    /// from the ledger the daemon keeps plus the events since; otherwise from the latest value checkpoint
+    /// all of whose touchpoints count, plus the counted ones after it; without one, folded from the stream.
     /// </summary>
     [WolverineGet("/api/customers/{id}/value"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The customer's historical, current and potential value.", Body = typeof(ValueView))]
@@ -29,12 +31,21 @@ public static class GetCustomerValueEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(formula, asOf, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
-        // As the customer stands now, with every touchpoint counted: the ledger the daemon keeps, moved on by the latest events.
-        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct) is { LastSeenAt: { } last } kept && last <= query.AsOf)
+        // As the customer stands now, with every touchpoint counted: the ledger the daemon keeps, moved on by the latest events
+        // (when the daemon is not more than a checkpoint's worth behind the customer: past that, the checkpoints read less).
+        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct, atMostLater: ValueCheckpointProjection.Every) is { LastSeenAt: { } last } kept && last <= query.AsOf)
             return Valuate(query, () =>
             {
                 var valuation = CustomerValuation.Of(kept, query.AsOf, query.Formula, query.Model.Model);
                 return ValueView.Of(id, query, valuation, kept.Touchpoints, OutlookView.For(kept, query, valuation));
+            });
+
+        // As of a past date or as known then: from the latest checkpoint the daemon wrote, moved on by the counted touchpoints after it.
+        if (await CheckpointedLedger.ReadAsync(session, id, query.AsOf, query.KnownAt, ct) is { } checkpointed)
+            return Valuate(query, () =>
+            {
+                var valuation = CustomerValuation.Of(checkpointed, query.AsOf, query.Formula, query.Model.Model);
+                return ValueView.Of(id, query, valuation, checkpointed.Touchpoints, OutlookView.For(checkpointed, query, valuation));
             });
 
         var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query.KnownAt, ct);

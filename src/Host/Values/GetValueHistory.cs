@@ -44,6 +44,20 @@ public static class GetValueHistoryEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(ofTheTime ? null : formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
+        // As known now, of an account recorded in business order: from the value checkpoint before the page.
+        if (!ofTheTime && query!.KnownAt is null && await CheckpointedHistory.ReadAsync(session, id, asked!, ct) is { } window)
+            return GetCustomerValueEndpoint.Valuate(query, () =>
+            {
+                var points = window.Points.Select(p =>
+                {
+                    var ((touchpoint, type, _, recordedAt), ledger) = p;
+                    var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, query.Formula, query.Model.Model);
+                    return new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
+                        v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{query.Formula.Name}@{query.Formula.Version}");
+                }).ToList();
+                return new ValueHistoryView(id, FormulaView.Of(query.Formula), null, asked!.Order, asked.Page, asked.PageSize, window.Total, asked.InOrder(points));
+            });
+
         var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
         if (unknown is not null) return unknown;
         var formulaAt = ofTheTime ? (await formulas.LoadAsync(ct)).InForceAt : (Func<DateTimeOffset?, FormulaInForce>?)null;
