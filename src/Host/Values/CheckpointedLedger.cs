@@ -75,8 +75,21 @@ public static class CheckpointedLedger
         else ranges.Add((after, upTo));
     }
 
-    /// <summary>The customer's checkpoints, oldest first.</summary>
+    /// <summary>The customer's checkpoints, oldest first; those missing (the stream a checkpoint's worth or more past the last) written first.</summary>
     public static async Task<List<Mark>> MarksAsync(IQuerySession session, string customerId, CancellationToken ct)
+    {
+        var marks = await StoredMarksAsync(session, customerId, ct);
+        var last = marks.Count == 0 ? 0 : marks[^1].Version;
+        var streamVersion = await StreamVersionAsync(session, customerId, ct);
+        if (!ValueCheckpoints.AreMissing(last, streamVersion)) return marks;
+        await ValueCheckpoints.WriteMissingAsync(session, customerId, last, streamVersion, ct);
+        return await StoredMarksAsync(session, customerId, ct);
+    }
+
+    private static async Task<long> StreamVersionAsync(IQuerySession session, string customerId, CancellationToken ct) =>
+        (await session.Events.FetchStreamStateAsync(customerId, ct))?.Version ?? 0;
+
+    private static async Task<List<Mark>> StoredMarksAsync(IQuerySession session, string customerId, CancellationToken ct)
     {
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
         await using var command = new NpgsqlCommand(

@@ -33,14 +33,14 @@ public static class GetCustomerValueEndpoint
 
         // As the customer stands now, with every touchpoint counted: the ledger the daemon keeps, moved on by the latest events
         // (when the daemon is not more than a checkpoint's worth behind the customer: past that, the checkpoints read less).
-        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct, atMostLater: ValueCheckpointProjection.Every) is { LastSeenAt: { } last } kept && last <= query.AsOf)
+        if (query!.KnownAt is null && await KeptLedger.ReadAsync(session, id, ct, atMostLater: ValueCheckpoints.Every) is { LastSeenAt: { } last } kept && last <= query.AsOf)
             return Valuate(query, () =>
             {
                 var valuation = CustomerValuation.Of(kept, query.AsOf, query.Formula, query.Model.Model);
                 return ValueView.Of(id, query, valuation, kept.Touchpoints, OutlookView.For(kept, query, valuation));
             });
 
-        // As of a past date or as known then: from the latest checkpoint the daemon wrote, moved on by the counted touchpoints after it.
+        // As of a past date or as known then: from the latest checkpoint (written by this read when missing), moved on by the counted touchpoints after it.
         if (await CheckpointedLedger.ReadAsync(session, id, query.AsOf, query.KnownAt, ct) is { } checkpointed)
             return Valuate(query, () =>
             {

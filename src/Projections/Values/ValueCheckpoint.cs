@@ -3,7 +3,7 @@ using EventCrm.Relationship.Value;
 namespace EventCrm.Projections.Values;
 
 /// <summary>
-/// A customer's ledger as of a version of its stream that is a multiple of <see cref="ValueCheckpointProjection.Every"/>:
+/// A customer's ledger as of a version of its stream that is a multiple of <see cref="ValueCheckpoints.Every"/>:
 /// what a value read as of a past business time (<c>asOf</c>) or knowledge time (<c>knownAt</c>) starts
 /// from, instead of folding the stream from its first event (docs/value.md, "Reads of large accounts").
 /// Events are never altered (an erasure masks no figure), so a checkpoint never goes stale: one written

@@ -8,12 +8,10 @@ public static class ValuesConfiguration
 {
     public static StoreOptions ConfigureValues(this StoreOptions opts) => opts.ConfigureLedgers(new CustomerLedgerProjection()).ConfigureValueCheckpoints();
 
-    /// <summary>Value checkpoints every 1,000 events of a customer (docs/value.md, "Reads of large accounts"); read by customer.</summary>
+    /// <summary>Value checkpoints every 1,000 events of a customer (docs/value.md, "Reads of large accounts"), written by the reads that need them; read by customer.</summary>
     public static StoreOptions ConfigureValueCheckpoints(this StoreOptions opts)
     {
         opts.Schema.For<ValueCheckpoint>().Index(c => c.CustomerId);
-        // Async: a read starts from the latest checkpoint the daemon has written, and folds the events after it.
-        opts.Projections.Add(new ValueCheckpointProjection(), ProjectionLifecycle.Async);
         return opts;
     }
 
