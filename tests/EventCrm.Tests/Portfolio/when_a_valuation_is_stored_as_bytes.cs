@@ -44,4 +44,17 @@ public class when_a_valuation_is_stored_as_bytes
         Should.Throw<InvalidDataException>(() => StoredValuationFigures.Decode([1, 2, 3, 4, 5]));
         Should.Throw<InvalidDataException>(() => StoredValuationFigures.Decode([]));
     }
+
+    // Rows of another shape are never read, but only if a change to what a customer's figures hold takes a new shape
+    // number: a figure added and written without one would be read from the old rows as whatever bytes follow.
+    [Fact]
+    public void the_shape_number_is_that_of_the_figures_a_customer_holds()
+    {
+        var figures = typeof(PortfolioCustomer).GetConstructors().Single().GetParameters().Select(p => $"{p.ParameterType.Name} {p.Name}");
+
+        (StoredValuationFigures.Shape, string.Join(", ", figures)).ShouldBe((1,
+            "String CustomerId, String Name, String Email, String Segment, String Channel, Nullable`1 LeadAt, Nullable`1 SignedUpAt, " +
+            "IReadOnlyList`1 StateChanges, Decimal Revenue, Decimal Profit, Decimal CurrentValue, Decimal PotentialValue, IReadOnlyList`1 DataErrors"),
+            "a change to PortfolioCustomer takes a new StoredValuationFigures.Shape (and this list)");
+    }
 }
