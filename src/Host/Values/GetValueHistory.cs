@@ -48,13 +48,7 @@ public static class GetValueHistoryEndpoint
         if (!ofTheTime && query!.KnownAt is null && await CheckpointedHistory.ReadAsync(session, id, asked!, ct) is { } window)
             return GetCustomerValueEndpoint.Valuate(query, () =>
             {
-                var points = window.Points.Select(p =>
-                {
-                    var ((touchpoint, type, _, recordedAt), ledger) = p;
-                    var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, query.Formula, query.Model.Model);
-                    return new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
-                        v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{query.Formula.Name}@{query.Formula.Version}");
-                }).ToList();
+                var points = window.Points.Select(p => PointOf(p.Point, p.Ledger, query.Formula, query.Model.Model)).ToList();
                 return new ValueHistoryView(id, FormulaView.Of(query.Formula), null, asked!.Order, asked.Page, asked.PageSize, window.Total, asked.InOrder(points));
             });
 
@@ -72,20 +66,27 @@ public static class GetValueHistoryEndpoint
             var points = new List<ValuePoint>(to - from);
             for (var k = 0; k < to; k++)
             {
-                var (touchpoint, type, _, recordedAt) = inBusinessOrder[k];
-                ledger = ledger.Record(touchpoint);
+                var recordedAt = inBusinessOrder[k].RecordedAt;
+                ledger = ledger.Record(inBusinessOrder[k].Touchpoint);
                 if (recordedAt > latestRecorded) latestRecorded = recordedAt;
                 if (k < from) continue;
                 var (pointFormula, pointModel) = ofTheTime ? (formulaAt!(recordedAt).Formula, modelAt!(recordedAt).Model) : (query.Formula, query.Model.Model);
                 // What the service showed then had none of the earlier-dated touchpoints recorded after this one.
                 var shown = ofTheTime && latestRecorded > recordedAt ? KnownWhen(inBusinessOrder, k, id) : ledger;
-                var v = CustomerValuation.Of(shown, touchpoint.OccurredAt, pointFormula, pointModel);
-                points.Add(new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
-                    v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{pointFormula.Name}@{pointFormula.Version}"));
+                points.Add(PointOf(inBusinessOrder[k], shown, pointFormula, pointModel));
             }
             return new ValueHistoryView(id, ofTheTime ? null : FormulaView.Of(query.Formula), query.KnownAt,
                 asked.Order, asked.Page, asked.PageSize, inBusinessOrder.Count, asked.InOrder(points));
         });
+    }
+
+    /// <summary>A touchpoint's point: the customer valued as of its business time with the ledger up to it.</summary>
+    private static ValuePoint PointOf(RecordedTouchpoint recorded, CustomerLedger ledger, FormulaChoice formula, PortfolioModel model)
+    {
+        var (touchpoint, type, _, recordedAt) = recorded;
+        var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, formula, model);
+        return new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
+            v.Historical.Revenue, v.Historical.Profit, v.Current.Value, v.Potential.Total, v.Tier, $"{formula.Name}@{formula.Version}");
     }
 
     /// <summary>The ledger of touchpoints 1..k as the store knew it when touchpoint k was recorded.</summary>
