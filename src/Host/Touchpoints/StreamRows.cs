@@ -48,10 +48,12 @@ public sealed class StreamRows(IDocumentStore store)
         // which only read committed gives (under repeatable read a row updated meanwhile fails the lock).
         batch.BatchCommands.Add(Command("begin isolation level read committed"));
         batch.BatchCommands.Add(Command("select transaction_timestamp()"));
-        batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
         if (boundedWait) batch.BatchCommands.Add(Command(StreamLocks.BoundedWait));
         batch.BatchCommands.Add(LockStreams(customerIds));
         if (boundedWait) batch.BatchCommands.Add(Command(StreamLocks.UnboundedWait));
+        // After the locks: a writer the lock waited for has committed its touchpoints by then, and a churn
+        // naming the request that writer recorded must find it (looked up before, it was not there yet).
+        batch.BatchCommands.Add(Command($"select id from {_eventSchema}.mt_events where id = any($1)", Value(eventIds)));
         // A statement of its own, so that its snapshot is taken once the locks are held: joined to
         // the locking statement, the profiles would be read as they were before a wait for a lock.
         batch.BatchCommands.Add(Command($"select data from {_profileTable} where id = any($1)", Value(customerIds)));
@@ -62,9 +64,9 @@ public sealed class StreamRows(IDocumentStore store)
         await reader.ReadAsync(ct);
         var transactionTime = reader.GetFieldValue<DateTimeOffset>(0);
         await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) recorded.Add(reader.GetGuid(0));
-        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct)) recorded.Add(reader.GetGuid(0));
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {

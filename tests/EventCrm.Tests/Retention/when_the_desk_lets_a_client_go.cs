@@ -126,13 +126,36 @@ public class when_the_desk_lets_a_client_go(LettingGoHost retention) : IClassFix
             // Desk A lets the client go while desk B records that it stays, and desk C lets it go too.
             var answers = new[] { LetGo(beta, request, Now.AddMinutes(-5)), Stays(beta, request, Now.AddMinutes(-5)), LetGo(beta, request, Now.AddMinutes(-5)) };
 
-            var statuses = await Task.WhenAll(answers.Select(async a =>
-                (await retention.Host.Scenario(x => { x.Post.Json(a).ToUrl("/api/touchpoints"); x.IgnoreStatusCode(); })).Context.Response.StatusCode));
+            var statuses = await Task.WhenAll(answers.Select(Status));
 
             statuses.Order().ToArray().ShouldBe(new[] { 201, 409, 409 }, $"round {round}");
             (await retention.Store.EventCount(beta)).ShouldBe(before + 1);
         }
     }
+
+    [Fact]
+    public async Task a_churn_sent_while_its_request_is_being_written_waits_for_it_and_lets_the_client_go()
+    {
+        var beta = await RetentionClients.Beta(retention.Host);
+        var request = $"ask-while-held-{beta}";
+        var asking = Of("cancellation-requested", beta, Now.AddMinutes(-10), new { reason = "too expensive" }, request);
+        Task<int> requesting, lettingGo;
+
+        // Another writer holds Beta's stream: the request waits for it, then the churn naming it waits behind the request.
+        await using (var held = await HeldStreamLock.Of(retention.Schema, beta))
+        {
+            requesting = Status(asking);
+            await held.UntilWaitedOnBy(1);
+            lettingGo = Status(LetGo(beta, request, Now.AddMinutes(-5)));
+            await held.UntilWaitedOnBy(2);
+        }
+
+        (await requesting, await lettingGo).ShouldBe((201, 201));
+        (await retention.Host.GetJson($"/api/customers/{beta}"))["state"]!.GetValue<string>().ShouldBe("churned");
+    }
+
+    private async Task<int> Status(Dictionary<string, object?> touchpoint) =>
+        (await retention.Host.Scenario(x => { x.Post.Json(touchpoint).ToUrl("/api/touchpoints"); x.IgnoreStatusCode(); })).Context.Response.StatusCode;
 
     [Fact]
     public async Task an_import_lets_a_client_go_on_the_request_of_an_earlier_line_and_refuses_a_churn_on_a_request_already_answered()
