@@ -12,8 +12,9 @@ namespace EventCrm.Host.Portfolio;
 /// from, waits for it, at most <c>Portfolio:FirstValuationWait</c> (then a 503 with Retry-After);
 /// and so, with the same bound, does a request finding the last valuation older than the refreshes of a node in use
 /// would leave it (<c>RefreshAfter</c> plus twice the last valuation's duration), answered from it only past the bound.
-/// Before its first valuation has completed, a node answers from the last valuation stored by any node
-/// (<see cref="StoredValuations"/>), as of that valuation's time, loaded once; it is replaced by the node's own as soon as
+/// Before its first valuation has completed, a node answers from the last valuation stored by any node under the formula
+/// and model in force, if no older than <c>Portfolio:StoredValuationMaxAge</c> (<see cref="StoredValuations"/>), as of
+/// that valuation's time, loaded once; it is replaced by the node's own as soon as
 /// that completes, and stored in its turn when the last stored one is older than <c>Portfolio:StoreValuationEvery</c>.
 /// Whatever it answers from, the customers erased since that valuation was begun, on any node, are redacted first
 /// (<see cref="PortfolioErasures"/>).
@@ -57,6 +58,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         PortfolioValuationAtStart.ValuesAtStart(configuration);
         StoredValuations.IsOn(configuration);
         StoredValuations.StoreEveryOf(configuration);
+        StoredValuations.MaxAgeOf(configuration);
     }
 
     /// <summary>
@@ -78,7 +80,8 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         lock (_gate)
         {
             stale = _last;
-            // A stored valuation is answered from at once, however old (its asOf says), while the node's own is made.
+            // A stored valuation is answered from at once (its asOf says how old: no older than StoredValuationMaxAge when it
+            // was loaded), while the node's own is made.
             if (stale is not null && _lastIsStored)
             {
                 StartLocked();

@@ -7,8 +7,8 @@ namespace EventCrm.Host.Portfolio;
 /// <summary>
 /// One row per stored valuation of the base, in the home database: its figures (<see cref="StoredValuationFigures"/>,
 /// no name nor email) and what they were valued under, so that a node starting over the base answers from it at once
-/// instead of waiting for its own first valuation. A row valued under another formula, shape or layout of databases is
-/// never read (<see cref="StoredValuations"/>).
+/// instead of waiting for its own first valuation. A row valued under another formula, shape, layout of databases or fit
+/// of the model is never read, nor one older than <c>Portfolio:StoredValuationMaxAge</c> (<see cref="StoredValuations"/>).
 /// </summary>
 public static class StoredValuationTable
 {
@@ -25,6 +25,7 @@ public static class StoredValuationTable
         table.AddColumn<string>("formula").NotNull();
         // The databases the customers were read from (CustomerDatabases.TenantIds).
         table.AddColumn<string>("layout").NotNull();
+        // When the model it was valued with was fitted (null: none was, the defaults): a row of an earlier fit is not read.
         table.AddColumn("model_fitted_at", "timestamp with time zone").AllowNulls();
         table.AddColumn<int>("customers").NotNull();
         table.AddColumn("figures", "bytea").NotNull();

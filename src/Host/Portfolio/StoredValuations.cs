@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Models;
 using EventCrm.Host.Sharding;
 using Marten;
 using Npgsql;
@@ -14,26 +15,32 @@ namespace EventCrm.Host.Portfolio;
 /// base answers the portfolio routes from it at once, as of its own time, while it values the base afresh: without it a
 /// request before the node's first valuation waited <c>Portfolio:FirstValuationWait</c> and got a 503 (some 5 minutes at a
 /// million customers). A valuation is stored only when the last one stored is older than <c>Portfolio:StoreValuationEvery</c>
-/// (tens of megabytes each), and read only if it was made under the formula now in force, in this shape of the bytes and
-/// over these databases. Neither storing nor loading ever fails a request: what goes wrong is logged and the node values the
-/// base itself, as without it.
+/// (tens of megabytes each) under the same formula and model, and read only if it was made under the formula and with the
+/// model now in force, in this shape of the bytes and over these databases, and is no older than
+/// <c>Portfolio:StoredValuationMaxAge</c>. Neither storing nor loading ever fails a request: what goes wrong is logged and
+/// the node values the base itself, as without it.
 /// </summary>
-public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistryStore formulas, ProfileIdentities identities,
-    IDocumentStore store, IConfiguration configuration, ILogger<StoredValuations> logger)
+public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models,
+    ProfileIdentities identities, IDocumentStore store, IConfiguration configuration, TimeProvider clock, ILogger<StoredValuations> logger)
 {
     public const string StoredValuationKey = "Portfolio:StoredValuation";
     public const string StoreEveryKey = "Portfolio:StoreValuationEvery";
+    public const string MaxAgeKey = "Portfolio:StoredValuationMaxAge";
     public static readonly TimeSpan DefaultStoreEvery = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromDays(1);
 
     public static bool IsOn(IConfiguration configuration) => Settings.OnOff(configuration, StoredValuationKey, true);
 
     public static TimeSpan StoreEveryOf(IConfiguration configuration) => Settings.Duration(configuration, StoreEveryKey, DefaultStoreEvery);
+
+    public static TimeSpan MaxAgeOf(IConfiguration configuration) => Settings.Duration(configuration, MaxAgeKey, DefaultMaxAge);
 
     private readonly bool _on = IsOn(configuration);
 
     /// <summary>Whether valuations are stored and read (<c>Portfolio:StoredValuation</c>).</summary>
     public bool Enabled => _on;
     private readonly TimeSpan _every = StoreEveryOf(configuration);
+    private readonly TimeSpan _maxAge = MaxAgeOf(configuration);
     private int _storing;
 
     /// <summary>The time of the last valuation this node stored, for the tests and the log.</summary>
@@ -46,7 +53,10 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
 
     private string Layout => string.Join(",", databases.TenantIds);
 
-    /// <summary>Stores <paramref name="valued"/> unless one stored less than <c>StoreValuationEvery</c> before it (by any node) is there; never throws.</summary>
+    /// <summary>
+    /// Stores <paramref name="valued"/> unless one stored less than <c>StoreValuationEvery</c> before it (by any node) under the
+    /// same formula and model is there: after a refit or a formula change the first valuation is stored at once; never throws.
+    /// </summary>
     public async Task StoreIfDueAsync(PortfolioSnapshot valued, CancellationToken ct)
     {
         if (!_on || Interlocked.Exchange(ref _storing, 1) == 1) return;
@@ -55,7 +65,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             var started = Stopwatch.GetTimestamp();
             await using var connection = await OpenHomeAsync(ct);
             var formula = FormulaKeyOf(valued.Formula);
-            if (await LatestAsOfAsync(connection, formula, ct) is { } last && valued.AsOf - last < _every) return;
+            if (await LatestAsOfAsync(connection, formula, valued.ModelFittedAt, ct) is { } last && valued.AsOf - last < _every) return;
             var figures = StoredValuationFigures.Encode(valued.Customers);
             await WriteAsync(connection, valued, formula, figures, ct);
             LastStoredAsOf = valued.AsOf;
@@ -73,8 +83,9 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
     }
 
     /// <summary>
-    /// The last stored valuation made under the formula now in force, in this shape and over these databases, with the names
-    /// and emails the profiles have now; null when there is none, or it cannot be read (logged): never throws.
+    /// The last stored valuation made under the formula and with the model now in force, in this shape and over these
+    /// databases, if no older than <c>StoredValuationMaxAge</c>, with the names and emails the profiles have now; null when
+    /// there is none, or it cannot be read (logged): never throws.
     /// </summary>
     public async Task<PortfolioSnapshot?> LoadAsync(CancellationToken ct)
     {
@@ -84,11 +95,26 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
         {
             var started = Stopwatch.GetTimestamp();
             var formula = FormulaView.Of((await formulas.LoadAsync(ct)).InForceAt(null).Formula);
-            StoredRow? row;
-            await using (var connection = await OpenHomeAsync(ct)) row = await LatestAsync(connection, FormulaKeyOf(formula), ct);
+            // A row made with an earlier fit holds the values (current and potential) of a model no longer in force.
+            var model = (await models.KnownAtAsync(null, ct)).FittedAt;
+            var key = FormulaKeyOf(formula);
+            StoredRow? row = null;
+            await using (var connection = await OpenHomeAsync(ct))
+            {
+                // Its time first: a row too old to answer from is not read (tens of megabytes).
+                asOf = await LatestAsOfAsync(connection, key, model, ct);
+                if (asOf is { } made && clock.GetUtcNow() - made > _maxAge)
+                {
+                    logger.LogInformation("The stored portfolio valuation as of {AsOf} is older than {Key} ({MaxAge:c}) and is ignored: this node answers once it has valued the base",
+                        made, MaxAgeKey, _maxAge);
+                    return null;
+                }
+                if (asOf is not null) row = await LatestAsync(connection, key, model, ct);
+            }
             if (row is null)
             {
-                logger.LogInformation("No stored portfolio valuation under {Formula} over databases {Layout}: this node answers once it has valued the base", FormulaKeyOf(formula), Layout);
+                logger.LogInformation("No stored portfolio valuation under {Formula} with the model fitted at {ModelFittedAt} over databases {Layout}: this node answers once it has valued the base",
+                    key, model?.ToString("O") ?? "(none: the defaults)", Layout);
                 return null;
             }
             asOf = row.AsOf;
@@ -124,28 +150,31 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
 
     private string Table => $"{store.Options.DatabaseSchemaName}.{StoredValuationTable.TableName}";
 
-    private async Task<DateTimeOffset?> LatestAsOfAsync(NpgsqlConnection connection, string formula, CancellationToken ct)
+    private async Task<DateTimeOffset?> LatestAsOfAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
     {
-        await using var command = Matching(connection, $"select max(as_of) from {Table}", formula);
+        await using var command = Matching(connection, $"select max(as_of) from {Table}", formula, model);
         return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }
 
-    private async Task<StoredRow?> LatestAsync(NpgsqlConnection connection, string formula, CancellationToken ct)
+    private async Task<StoredRow?> LatestAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
     {
-        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures from {Table}", formula, "order by as_of desc limit 1");
+        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures from {Table}", formula, model, "order by as_of desc limit 1");
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new StoredRow(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
             reader.GetFieldValue<byte[]>(2));
     }
 
-    private NpgsqlCommand Matching(NpgsqlConnection connection, string select, string formula, string then = "")
+    /// <param name="model">When the model was fitted (null: none was, the defaults): a row of another fit is another valuation.</param>
+    private NpgsqlCommand Matching(NpgsqlConnection connection, string select, string formula, DateTimeOffset? model, string then = "")
     {
         var command = connection.CreateCommand();
-        command.CommandText = $"{select} where shape = @shape and formula = @formula and layout = @layout {then}";
+        command.CommandText = $"{select} where shape = @shape and formula = @formula and layout = @layout " +
+                              $"and model_fitted_at is not distinct from @model_fitted_at {then}";
         command.Parameters.AddWithValue("shape", StoredValuationFigures.Shape);
         command.Parameters.AddWithValue("formula", formula);
         command.Parameters.AddWithValue("layout", Layout);
+        command.Parameters.AddWithValue("model_fitted_at", NpgsqlDbType.TimestampTz, (object?)model?.ToUniversalTime() ?? DBNull.Value);
         return command;
     }
 

@@ -101,6 +101,8 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
     [Theory]
     [InlineData("Portfolio:StoredValuation", "yes", "Portfolio:StoredValuation must be \"on\" or \"off\"")]
     [InlineData("Portfolio:StoreValuationEvery", "30", "Portfolio:StoreValuationEvery must be a duration")]
+    [InlineData("Portfolio:StoredValuationMaxAge", "1d", "Portfolio:StoredValuationMaxAge must be a duration of zero or more")]
+    [InlineData("Portfolio:StoredValuationMaxAge", "-01:00:00", "Portfolio:StoredValuationMaxAge must be a duration of zero or more")]
     public async Task a_setting_it_cannot_read_stops_the_start_naming_it(string key, string value, string reason)
     {
         var failure = await Should.ThrowAsync<InvalidOperationException>(() => AppFixture.StartHost(portfolio.Schema, (key, value)));
