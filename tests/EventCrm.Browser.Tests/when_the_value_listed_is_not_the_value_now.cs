@@ -48,6 +48,9 @@ public class when_the_value_listed_is_not_the_value_now(BrowserFixture app)
             await desk.Page.Locator("#offer-sizing").ClickAsync();
             await Expect(desk.Page.Locator("#offer-sizing-words")).ToContainTextAsync(
                 "12,500.00: the margin the client was expected to bring from then on when the request was assessed (the Current value card shows the value now); ");
+            // The decision's own input says it too: beside a card "Current value" of 11,000.55 it read "Current value 12,500.00".
+            await Expect(desk.Retention.Locator("dt", new() { HasTextString = "Current value when assessed" }).Locator("xpath=following-sibling::dd[1]"))
+                .ToHaveTextAsync("12,500.00");
         });
     }
 
