@@ -72,7 +72,7 @@ public class when_reading_the_figures(BrowserFixture app)
             await desk.Retention.GetByText("Inputs of the decision").ClickAsync();
             // Beta costs more than it brings: the rule weighed its value, margin and profit against the policy's minimum and cap.
             var names = await desk.Retention.Locator("dt").AllTextContentsAsync();
-            names.ShouldBe(["Current value", "Expected remaining margin", "Historical profit", "Minimum current value", "Offer cap share"], ignoreOrder: true);
+            names.ShouldBe(["Current value when assessed", "Expected remaining margin", "Historical profit", "Minimum current value", "Offer cap share"], ignoreOrder: true);
             await Expect(desk.Retention.Locator("dt", new() { HasTextString = "Minimum current value" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("1,000.00");
         });
     }

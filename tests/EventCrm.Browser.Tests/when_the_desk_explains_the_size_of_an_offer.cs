@@ -32,11 +32,12 @@ public class when_the_desk_explains_the_size_of_an_offer(BrowserFixture app)
             await Expect(desk.Page.Locator("#offer-sizing")).ToBeVisibleAsync();
             await Expect(desk.Page.Locator("#offer-sizing")).ToHaveTextAsync("How much: 12,500.00 × 20.0% × 60.0% = 1,500.00");
             await desk.Page.Locator("#offer-sizing").ClickAsync();
-            await Expect(desk.Page.Locator("#offer-sizing-words")).ToHaveTextAsync("12,500.00: the margin the client is expected to bring from now on; " +
+            await Expect(desk.Page.Locator("#offer-sizing-words")).ToHaveTextAsync("12,500.00: the margin the client was expected to bring from then on when the request was assessed (the Current value card shows the value now); " +
                 "20.0%: the cap, the most an offer may cost of that margin; 60.0%: the share of the cap the client's retention tier (from a current value of 5,000) gets. " +
                 "Retention tiers size offers by the client's current value; they are not the value tier on the cards (low, medium, high: a rank among all clients).");
-            // The card of the value the sum starts from says what it is: what the client is expected to bring from now on.
+            // The card gives the value now; the line under the cards the value the sum starts from, the one assessed (Gamma's value now is not 12,500).
             await Expect(desk.Page.Locator(".card", new() { Has = desk.Card("Current value") }).Locator(".card-note")).ToContainTextAsync("expected from now on (retention-ltv@0)");
+            await Expect(desk.Page.Locator("#value-then")).ToContainTextAsync(" now; 12,500.00 when the request was assessed, the work list's figure: the value the offer is sized on.");
         });
     }
 

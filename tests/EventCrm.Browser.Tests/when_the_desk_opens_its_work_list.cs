@@ -26,7 +26,7 @@ public class when_the_desk_opens_its_work_list(BrowserFixture app)
             // refit, so r = 0.99 and 211.03 x 0.99 / (1.08 - 0.99) = 2,321.37, silver: 30% of a 20% cap = 139.28
             // (a little less each hour after the seed).
             await Expect(entry).ToContainTextAsync(" · offer ");
-            var figures = System.Text.RegularExpressions.Regex.Match(await entry.InnerTextAsync(), @"value ([\d,.]+) · offer ([\d,.]+) until");
+            var figures = System.Text.RegularExpressions.Regex.Match(await entry.InnerTextAsync(), @"value when assessed ([\d,.]+) · offer ([\d,.]+) until");
             var english = System.Globalization.CultureInfo.GetCultureInfo("en-US");
             decimal.Parse(figures.Groups[1].Value, english).ShouldBe(2_321.37m, 0.5m);
             decimal.Parse(figures.Groups[2].Value, english).ShouldBe(139.28m, 0.05m);

@@ -16,7 +16,12 @@ public sealed record PotentialView(decimal Total, decimal ShareOfWalletGap, deci
 public sealed record ModelUsedView(DateTimeOffset? FittedAt, DateTimeOffset? AsOf);
 
 /// <summary>The customer's BG/NBD and Gamma-Gamma predictions (<see cref="PurchaseOutlook"/>), rounded to 6 decimals.</summary>
-public sealed record OutlookView(decimal HorizonWeeks, decimal ExpectedPurchases, decimal ProbabilityAlive, decimal ExpectedValuePerPurchase)
+/// <param name="RepeatPurchases">
+/// BG/NBD's x: the days with a purchase after the first, as of asOf. 0 says that ProbabilityAlive is 1 because
+/// nothing could be judged yet, not because the client is sure to be active (docs/value.md, section 13).
+/// </param>
+public sealed record OutlookView(decimal HorizonWeeks, decimal ExpectedPurchases, decimal ProbabilityAlive, decimal ExpectedValuePerPurchase,
+    int RepeatPurchases)
 {
     /// <summary>
     /// Null without fitted (or given) models, and for a customer the formula expects nothing of (a
@@ -27,7 +32,7 @@ public sealed record OutlookView(decimal HorizonWeeks, decimal ExpectedPurchases
         if (valuation.Current.Note is not null) return null;
         if (PurchaseOutlook.ParametersFor(query.Formula, valuation.Current, query.Model.Model) is not { } parameters) return null;
         var o = PurchaseOutlook.Of(ledger, query.AsOf, parameters);
-        return new OutlookView(Round(o.HorizonWeeks), Round(o.ExpectedPurchases), Round(o.ProbabilityAlive), Round(o.ExpectedValuePerPurchase));
+        return new OutlookView(Round(o.HorizonWeeks), Round(o.ExpectedPurchases), Round(o.ProbabilityAlive), Round(o.ExpectedValuePerPurchase), o.RepeatPurchases);
     }
 
     private static decimal Round(double value) => Math.Round((decimal)value, 6);

@@ -4,9 +4,12 @@ namespace EventCrm.Relationship.Value;
 /// What the BG/NBD and Gamma-Gamma models predict for one customer (Fader, Hardie and Lee 2005;
 /// Fader and Hardie 2013): the purchases expected over the next <see cref="HorizonWeeks"/>, the
 /// probability that the customer is still alive, and the expected value of one purchase. bgnbd-gg
-/// values the first times the last (times the margin share, discounted if asked).
+/// values the first times the last (times the margin share, discounted if asked). <see cref="RepeatPurchases"/>
+/// is the x they were computed from: with none (x = 0) BG/NBD has seen no pace to lose, so ProbabilityAlive is 1
+/// by construction, and a reader must be told so rather than read "certainly still active".
 /// </summary>
-public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchases, double ProbabilityAlive, double ExpectedValuePerPurchase)
+public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchases, double ProbabilityAlive, double ExpectedValuePerPurchase,
+    int RepeatPurchases)
 {
     private const double DaysPerWeek = 7;
 
@@ -34,7 +37,8 @@ public sealed record PurchaseOutlook(double HorizonWeeks, double ExpectedPurchas
         return new PurchaseOutlook(parameters.HorizonWeeks,
             BgNbd.ConditionalExpectedPurchases(parameters.Purchases!, history, parameters.HorizonWeeks),
             BgNbd.ProbabilityAlive(parameters.Purchases!, history),
-            GammaGamma.ExpectedAverageSpend(parameters.Spend!, spend));
+            GammaGamma.ExpectedAverageSpend(parameters.Spend!, spend),
+            history.RepeatPurchases);
     }
 
     /// <summary>

@@ -42,6 +42,37 @@ public class when_fitting_the_portfolio_model(AppFixture app)
         outlook["expectedPurchases"]!.GetValue<decimal>().ShouldBe(1.226m, 0.0005m);
         outlook["probabilityAlive"]!.GetValue<decimal>().ShouldBe(0.72659m, 0.00001m);
         outlook["expectedValuePerPurchase"]!.GetValue<decimal>().ShouldBe(24.6637m, 0.0001m);
+        outlook["repeatPurchases"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_client_who_never_bought_again_is_said_to_have_no_repeat_purchase_beside_its_probability_of_one()
+    {
+        // Two orders on one day are one purchase occasion: x = 0, no pace to judge. P(alive | x = 0) = 1 by the
+        // formula above (its second term is 0 without repeats): the answer says why with repeatPurchases 0.
+        // A second buyer whose second order came 10 days later has x = 1.
+        var (once, twice) = (Ids.Customer(), Ids.Customer());
+        var first = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        await app.Host.PostTouchpoints(new[]
+        {
+            SignUp(once, first.AddDays(-1)), Purchase(once, first, amount: 30m, margin: 10m), Purchase(once, first.AddHours(3), amount: 20m, margin: 5m),
+            SignUp(twice, first.AddDays(-1)), Purchase(twice, first, amount: 30m, margin: 10m), Purchase(twice, first.AddDays(10), amount: 20m, margin: 5m),
+        });
+        var formula = await app.RegisterFormula("bgnbd-gg", new
+        {
+            horizonWeeks = 39m, marginShare = 1m,
+            r = 0.243m, alpha = 4.414m, a = 0.793m, b = 2.426m, p = 6.25m, q = 3.74m, gamma = 15.44m,
+        });
+
+        var never = (await app.Host.GetJson($"/api/customers/{once}/value?formula={formula}&asOf=2024-09-29"))["outlook"]!;
+        never["repeatPurchases"]!.GetValue<int>().ShouldBe(0);
+        never["probabilityAlive"]!.GetValue<decimal>().ShouldBe(1m);
+
+        // x = 1, t_x = 10/7 = 1.4286, T = 272/7 = 38.857 weeks (to 29 September):
+        // P(alive) = 1 / (1 + 0.793/2.426 x (43.2711/5.8426)^1.243) = 1 / (1 + 0.326876 x 12.0477) = 0.202507
+        var again = (await app.Host.GetJson($"/api/customers/{twice}/value?formula={formula}&asOf=2024-09-29"))["outlook"]!;
+        again["repeatPurchases"]!.GetValue<int>().ShouldBe(1);
+        again["probabilityAlive"]!.GetValue<decimal>().ShouldBe(0.2025m, 0.0002m);
     }
 
     [Fact]

@@ -102,7 +102,7 @@ function sizing({ amount: offered, inputs: v }, rule) {
   const [margin, cap, tier] = [amount(v.expectedRemainingMargin), figureOf("offerCapShare", v.offerCapShare), figureOf("tierShare", v.tierShare)];
   return {
     summary: h("span", { id: "offer-sizing" }, `How much: ${margin} × ${cap} × ${tier} = ${amount(offered)}`),
-    words: h("p", { id: "offer-sizing-words" }, `${margin}: the margin the client is expected to bring from now on; ` +
+    words: h("p", { id: "offer-sizing-words" }, `${margin}: the margin the client was expected to bring from then on when the request was assessed (the Current value card shows the value now); ` +
       `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's ${retentionTier(rule, v)} gets. ` +
       RetentionTierIsNotValueTier),
   };

@@ -6,6 +6,7 @@ import { hasLapsed, announceLapse } from "./offer-clock.js";
 import { describe } from "./decision.js";
 import { codeWords } from "./words.js";
 import { offerNext } from "./worklist.js";
+import { valueAssessed } from "./value-then.js";
 
 const PollEveryMs = 1000;
 const PollAtMost = 60;
@@ -43,6 +44,7 @@ const show = build => {
 /** Empties the panel and stops its timers: another client is being opened. */
 export function clearRetention() {
   stopTimers();
+  valueAssessed(null, null);
   body().replaceChildren();
 }
 
@@ -67,11 +69,14 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
   } catch (error) {
     if (!current()) return;   // a newer read (or another client) has the panel: its answer is the one shown
     if (!(error instanceof ApiError && error.status === 404)) throw error;
+    valueAssessed(id, null);
     show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
   if (!current()) return;
   const pending = retention.pending;
+  // The Current value card says whether the value now is the one this decision was made on.
+  valueAssessed(id, pending);
   if (waited && awaited(pending) !== waited.what) {
     announce(!pending ? `The cancellation is no longer pending: the client is ${codeWords(retention.state)}.`
       : pending.decision === "offer-made" ? `Recommended action: retention offer of ${amount(pending.offer.amount)}.` : "Recommended action: no offer.");

@@ -5,6 +5,7 @@ import { lineChart } from "./chart.js";
 import { newestRead } from "./newest.js";
 import { latestPage, latestPages, joined } from "./pages.js";
 import { counted } from "./words.js";
+import { valueNow } from "./value-then.js";
 
 const valueRead = newestRead();
 // The open customer's value history as read so far (its latest pages), oldest first, and how many points it has.
@@ -20,7 +21,7 @@ export async function showValue(id, still, onHistory = () => {}, pages = 1) {
   // Each part on its own: a history the formula cannot give must not hide the value cards.
   const [value, read] = await Promise.allSettled([getJson(`${path}/value`), latestPages(`${path}/value-history`, "points", pages)]);
   if (!still() || !newest()) return;
-  if (value.status === "fulfilled") showCards(value.value);
+  if (value.status === "fulfilled") showCards(id, value.value);
   if (read.status === "fulfilled") showHistory({ points: read.value.items, total: read.value.total }, onHistory);
   const failed = [value, read].find(part => part.status === "rejected");
   if (failed) throw failed.reason;
@@ -39,11 +40,12 @@ function showHistory(read, onHistory) {
   onHistory(history.points);
 }
 
-function showCards(v) {
+function showCards(id, v) {
   const costs = Object.entries(v.historical.costs).filter(([, c]) => c).map(([k, c]) => `${k} ${amount(c)}`).join(", ") || "none";
   document.getElementById("value-cards").replaceChildren(
     card("Revenue to date", amount(v.historical.revenue), `margin ${amount(v.historical.margin)}`),
     card("Profit to date", amount(v.historical.profit), `costs: ${costs}`),
+    // The value a pending request was decided on, the work list's, is said under the cards (value-then.js).
     card("Current value", amount(v.current), `expected from now on (${v.formula.name}@${v.formula.version})`),
     card("Potential value", amount(v.potential.total),
       `share of wallet ${amount(v.potential.shareOfWalletGap)}, cross-sell ${amount(v.potential.crossSell)}`),
@@ -51,11 +53,21 @@ function showCards(v) {
     // gold ...) are the offer policy's: the note says which this one is.
     card("Value tier", v.tier, `rank among all clients · ${v.note ?? counted(v.touchpointsCounted, "touchpoint")}`, `tier tier-${v.tier}`),
     ...outlook(v.outlook));
+  valueNow(id, v.current);
 }
 
 // BG/NBD and Gamma-Gamma's view of the client, when the models are fitted.
-const outlook = o => !o ? [] : [card("Still active", percent(o.probabilityAlive),
-  `${counted(o.expectedPurchases, "purchase")} expected in ${counted(o.horizonWeeks, "week")}, ${amount(o.expectedValuePerPurchase)} each`)];
+const outlook = o => {
+  if (!o) return [];
+  const [purchases, weeks, each] = [counted(o.expectedPurchases, "purchase"), counted(o.horizonWeeks, "week"), amount(o.expectedValuePerPurchase)];
+  // Without a repeat purchase BG/NBD has seen no pace to lose: its probability is 1 by construction (docs/value.md,
+  // section 13), not a judgement, and "100.0%" read as "certainly active" beside a value below 0; its purchases are
+  // the base's for a client seen as long. Short words: a longer card makes the row taller and the timeline shorter.
+  // An answer without repeatPurchases (a service before 2026-12-06) is shown as before.
+  if (o.repeatPurchases === 0)
+    return [card("Still active", "Not judged", `no repeat purchase yet; the base's habits: ${purchases} in ${weeks}, ${each} each`)];
+  return [card("Still active", percent(o.probabilityAlive), `${purchases} expected in ${weeks}, ${each} each`)];
+};
 
 const card = (title, figure, note, figureClass = "figure") =>
   h("div", { class: "card" },

@@ -15,8 +15,12 @@ export const codeWords = code => (typeof code === "string" ? code.replace(/-/g, 
 /** A count with its noun, singular for exactly one: "1 sealed event", "2 sealed events", "0 touchpoints". */
 export const counted = (n, singular, plural = `${singular}s`) => `${count(n)} ${n === 1 ? singular : plural}`;
 
-/** A decision's input for people; the policy's tier inputs are named as the retention tier's, never confused with the value tier. */
-export const inputLabel = name => /^tier[A-Z]/.test(name) ? `Retention ${label(name).toLowerCase()}` : label(name);
+/**
+ * A decision's input for people; the policy's tier inputs are named as the retention tier's, never confused with the value
+ * tier; its current value as the one assessed, never confused with the "Current value" card's value now (value-then.js).
+ */
+export const inputLabel = name => name === "currentValue" ? "Current value when assessed"
+  : /^tier[A-Z]/.test(name) ? `Retention ${label(name).toLowerCase()}` : label(name);
 
 /** "1 sealed event matches its seal", "3 sealed events match their seals": the verb and pronoun agree with the count. */
 export const matchingSeals = (n, noun = "sealed event") =>

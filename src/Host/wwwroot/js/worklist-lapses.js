@@ -59,9 +59,13 @@ function tellLapses({ shown, isOpen, readAgainUnlessReading }) {
   }, ReadAgainAfterLapse);
 }
 
-/** What an entry says under the client's name: its value, then its offer (open or lapsed), or where its request stands. */
+/**
+ * What an entry says under the client's name: its value, then its offer (open or lapsed), or where its request stands.
+ * The value is the one the service assessed the request with, not the value now that the open client's card shows:
+ * said so, since the two part as days pass (value-then.js).
+ */
 export function entryText(item) {
-  const value = item.currentValue === null ? "" : `value ${amount(item.currentValue)} · `;
+  const value = item.currentValue === null ? "" : `value when assessed ${amount(item.currentValue)} · `;
   if (withOffer(item) && hasLapsed(item.offer)) return `${value}offer ${amount(item.offer.amount)} lapsed at ${when(item.offer.expiresAt)}, expiry being recorded`;
   if (item.decision === "offer-made") return `${value}offer ${amount(item.offer.amount)} until ${when(item.offer.expiresAt)}`;
   if (item.decision === "no-offer") return `${value}no offer · asked ${when(item.requestedAt)}`;
