@@ -25,7 +25,7 @@ public static class AuditStorage
         table.AddColumn("personal_hashes", "jsonb").NotNull();
         // False for seals made before their hash covered the event's provenance: verified as they were made.
         table.AddColumn<bool>("covers_provenance").NotNull().DefaultValueByExpression("false");
-        table.Indexes.Add(new IndexDefinition("ix_audit_seals_stream") { Columns = ["stream_id", "version"], IsConcurrent = true });
+        table.Indexes.Add(new IndexDefinition("ix_audit_seals_stream") { Columns = ["stream_id", "version"] });
         return table;
     }
 

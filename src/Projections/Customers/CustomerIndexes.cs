@@ -9,8 +9,6 @@ namespace EventCrm.Projections.Customers;
 /// The profile table's indexes for the customer search and the retention desk's work list
 /// (docs/scaling.md, "Searching a million customers"). Each matches, expression for expression,
 /// the SQL Marten writes for those queries; <c>when_searching_a_million_customers</c> fails if one drifts.
-/// Each is created concurrently: a version that adds one to a table of a million profiles must not stop the
-/// appends while it is built at start (<c>when_a_new_version_indexes_the_profiles_of_a_running_service</c>).
 /// </summary>
 public static class CustomerIndexes
 {
@@ -28,17 +26,13 @@ public static class CustomerIndexes
         {
             index.Method = IndexMethod.gin;
             index.Mask = "? gin_trgm_ops";
-            index.IsConcurrent = true;
         });
         // The search's order, "d.data ->> 'name', d.id": a page is read in index order, no sort of every match.
-        profiles.Index([p => p.Name!, p => p.Id], index => index.IsConcurrent = true);
+        profiles.Index([p => p.Name!, p => p.Id]);
         // "d.data ->> 'state' = $1" for the desk's work list: only the few asking to cancel are indexed,
         // so the index stays small and the profile's other updates never touch it.
         profiles.Index(p => p.State, index =>
-        {
-            index.Predicate = $"(data ->> 'state') = '{CustomerStates.CancellationRequested}'";
-            index.IsConcurrent = true;
-        });
+            index.Predicate = $"(data ->> 'state') = '{CustomerStates.CancellationRequested}'");
         return opts;
     }
 }

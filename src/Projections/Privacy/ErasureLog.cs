@@ -23,7 +23,7 @@ public static class ErasureLog
         table.AddColumn<string>("customer_id").NotNull();
         table.AddColumn("xact", "xid8").NotNull().DefaultValueByExpression("pg_current_xact_id()");
         table.AddColumn("recorded_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");
-        table.Indexes.Add(new IndexDefinition("ix_privacy_erasures_xact") { Columns = ["xact"], IsConcurrent = true });
+        table.Indexes.Add(new IndexDefinition("ix_privacy_erasures_xact") { Columns = ["xact"] });
         return table;
     }
 

@@ -11,7 +11,7 @@ public static class ValuesConfiguration
     /// <summary>Value checkpoints every 1,000 events of a customer (docs/value.md, "Reads of large accounts"), written by the reads that need them; read by customer.</summary>
     public static StoreOptions ConfigureValueCheckpoints(this StoreOptions opts)
     {
-        opts.Schema.For<ValueCheckpoint>().Index(c => c.CustomerId, index => index.IsConcurrent = true);
+        opts.Schema.For<ValueCheckpoint>().Index(c => c.CustomerId);
         return opts;
     }
 
