@@ -1,0 +1,82 @@
+using EventCrm.Tests.Support;
+using Npgsql;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Values;
+
+/// <summary>
+/// A schema of its own (the scenarios put formulas in force): two accounts recorded in business order.
+/// <see cref="Account"/>, 3,501 events in three imports, a formula put in force before the first and another
+/// before the third; <see cref="LateAccount"/>, 2,201 events, one of which (purchase 1,500) committed after
+/// all the others, as a write racing for the stream can.
+/// </summary>
+public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_history")
+{
+    public const string Account = "b2b-history-account", LateAccount = "b2b-history-late-write";
+    public const int Purchases = 3_500, LatePurchases = 2_200, LatePurchase = 1_500;
+    /// <summary>Purchase d occurs d days after the signup.</summary>
+    public static readonly DateTimeOffset Start = new(2016, 1, 1, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>simple-clv with every input given: 100 x 4 a year x 5 years = 2,000, whatever the history; in force from the first import.</summary>
+    public string First { get; private set; } = "";
+    /// <summary>50 x 2 x 3 = 300; in force from the third import (purchase 2,451).</summary>
+    public string Second { get; private set; } = "";
+    /// <summary>The recording time of the last event of each import of <see cref="Account"/>: purchases 1-600, 601-2,450, 2,451-3,500.</summary>
+    public List<DateTimeOffset> ImportRecorded { get; } = [];
+    /// <summary>When every touchpoint of <see cref="LateAccount"/> but its late one had been recorded.</summary>
+    public DateTimeOffset BeforeTheLateWrite { get; private set; }
+
+    /// <summary>Purchase d: 10 + d mod 3, margin 3 (the late account: 10, margin 3, its late one 1,000, margin 400).</summary>
+    public static decimal Amount(int d) => 10m + d % 3;
+
+    protected override async Task SeedAsync()
+    {
+        First = await Register(100, 4, 5);
+        Second = await Register(50, 2, 3);
+        await Host.PostJson("/api/formulas/default", new { formula = First }, 200);
+        await Post(Account, [SignUp(Account, Start), .. PurchasesOf(1, 600)]);
+        await Post(Account, PurchasesOf(601, 1_850));
+        await Host.PostJson("/api/formulas/default", new { formula = Second }, 200);
+        await Post(Account, PurchasesOf(2_451, 1_050));
+
+        var late = new[] { SignUp(LateAccount, Start) }.Concat(Enumerable.Range(1, LatePurchases).Select(d => d == LatePurchase
+            ? Purchase(LateAccount, Start.AddDays(d), amount: 1_000m, margin: 400m) : Purchase(LateAccount, Start.AddDays(d), amount: 10m, margin: 3m)));
+        foreach (var batch in late.Chunk(1_000)) await Host.PostTouchpoints(batch);
+        BeforeTheLateWrite = await LatestRecorded(LateAccount);
+        // Before any read writes the checkpoints (they keep the recording times they read).
+        await Sql($"update {Schema}.mt_events set timestamp = timestamp + interval '1 minute' where stream_id = '{LateAccount}' and version = {LatePurchase + 1}");
+    }
+
+    private static Dictionary<string, object?>[] PurchasesOf(int first, int count) =>
+        Enumerable.Range(first, count).Select(d => Purchase(Account, Start.AddDays(d), amount: Amount(d), margin: 3m)).ToArray();
+
+    private async Task Post(string customer, Dictionary<string, object?>[] touchpoints)
+    {
+        foreach (var batch in touchpoints.Chunk(1_000)) await Host.PostTouchpoints(batch);
+        ImportRecorded.Add(await LatestRecorded(customer));
+    }
+
+    private async Task<string> Register(decimal averageOrderValue, decimal purchasesPerYear, decimal lifetimeYears)
+    {
+        var registered = await Host.PostJson("/api/formulas",
+            new { name = "simple-clv", parameters = new { averageOrderValue, purchasesPerYear, lifetimeYears } }, 201);
+        return $"simple-clv@{registered["version"]}";
+    }
+
+    private async Task<DateTimeOffset> LatestRecorded(string customer)
+    {
+        await using var connection = new NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select max(timestamp) from {Schema}.mt_events where stream_id = @id", connection);
+        command.Parameters.AddWithValue("id", customer);
+        return new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync())!, DateTimeKind.Utc), TimeSpan.Zero);
+    }
+
+    private static async Task Sql(string sql)
+    {
+        await using var connection = new NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
