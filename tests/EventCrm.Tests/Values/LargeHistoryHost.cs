@@ -7,13 +7,16 @@ namespace EventCrm.Tests.Values;
 /// <summary>
 /// A schema of its own (the scenarios put formulas in force): two accounts recorded in business order.
 /// <see cref="Account"/>, 3,501 events in three imports, a formula put in force before the first and another
-/// before the third; <see cref="LateAccount"/>, 2,201 events, one of which (purchase 1,500) committed after
-/// all the others, as a write racing for the stream can.
+/// before the third; <see cref="LateAccount"/> and <see cref="LateTailAccount"/>, 2,201 events each, one of which
+/// (purchase 1,500, among the checkpoints' events; purchase 2,100, after the last checkpoint) committed after all the
+/// others, as a write racing for the stream can.
 /// </summary>
 public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_history")
 {
-    public const string Account = "b2b-history-account", LateAccount = "b2b-history-late-write";
-    public const int Purchases = 3_500, LatePurchases = 2_200, LatePurchase = 1_500;
+    public const string Account = "b2b-history-account", LateAccount = "b2b-history-late-write", LateTailAccount = "b2b-history-late-tail";
+    public const int LatePurchases = 2_200;
+    /// <summary>The purchase of each late account committed after all its other touchpoints.</summary>
+    public static readonly IReadOnlyDictionary<string, int> LatePurchase = new Dictionary<string, int> { [LateAccount] = 1_500, [LateTailAccount] = 2_100 };
     /// <summary>Purchase d occurs d days after the signup.</summary>
     public static readonly DateTimeOffset Start = new(2016, 1, 1, 8, 0, 0, TimeSpan.Zero);
 
@@ -23,8 +26,8 @@ public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_hist
     public string Second { get; private set; } = "";
     /// <summary>The recording time of the last event of each import of <see cref="Account"/>: purchases 1-600, 601-2,450, 2,451-3,500.</summary>
     public List<DateTimeOffset> ImportRecorded { get; } = [];
-    /// <summary>When every touchpoint of <see cref="LateAccount"/> but its late one had been recorded.</summary>
-    public DateTimeOffset BeforeTheLateWrite { get; private set; }
+    /// <summary>When every touchpoint of a late account but its late one had been recorded.</summary>
+    public Dictionary<string, DateTimeOffset> BeforeTheLateWrite { get; } = [];
 
     /// <summary>Purchase d: 10 + d mod 3, margin 3 (the late account: 10, margin 3, its late one 1,000, margin 400).</summary>
     public static decimal Amount(int d) => 10m + d % 3;
@@ -39,12 +42,17 @@ public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_hist
         await Host.PostJson("/api/formulas/default", new { formula = Second }, 200);
         await Post(Account, PurchasesOf(2_451, 1_050));
 
-        var late = new[] { SignUp(LateAccount, Start) }.Concat(Enumerable.Range(1, LatePurchases).Select(d => d == LatePurchase
-            ? Purchase(LateAccount, Start.AddDays(d), amount: 1_000m, margin: 400m) : Purchase(LateAccount, Start.AddDays(d), amount: 10m, margin: 3m)));
-        foreach (var batch in late.Chunk(1_000)) await Host.PostTouchpoints(batch);
-        BeforeTheLateWrite = await LatestRecorded(LateAccount);
+        foreach (var (customer, late) in LatePurchase) await SeedLateWrite(customer, late);
+    }
+
+    private async Task SeedLateWrite(string customer, int latePurchase)
+    {
+        var history = new[] { SignUp(customer, Start) }.Concat(Enumerable.Range(1, LatePurchases).Select(d => d == latePurchase
+            ? Purchase(customer, Start.AddDays(d), amount: 1_000m, margin: 400m) : Purchase(customer, Start.AddDays(d), amount: 10m, margin: 3m)));
+        foreach (var batch in history.Chunk(1_000)) await Host.PostTouchpoints(batch);
+        BeforeTheLateWrite[customer] = await LatestRecorded(customer);
         // Before any read writes the checkpoints (they keep the recording times they read).
-        await Sql($"update {Schema}.mt_events set timestamp = timestamp + interval '1 minute' where stream_id = '{LateAccount}' and version = {LatePurchase + 1}");
+        await Sql($"update {Schema}.mt_events set timestamp = timestamp + interval '1 minute' where stream_id = '{customer}' and version = {latePurchase + 1}");
     }
 
     private static Dictionary<string, object?>[] PurchasesOf(int first, int count) =>
