@@ -7,16 +7,29 @@ namespace EventCrm.Tests.Values;
 /// <summary>
 /// A schema of its own (the scenarios put formulas in force): two accounts recorded in business order.
 /// <see cref="Account"/>, 3,501 events in three imports, a formula put in force before the first and another
-/// before the third; <see cref="LateAccount"/> and <see cref="LateTailAccount"/>, 2,201 events each, one of which
-/// (purchase 1,500, among the checkpoints' events; purchase 2,100, after the last checkpoint) committed after all the
-/// others, as a write racing for the stream can.
+/// before the third; three accounts of which one purchase committed after all the others, as a write racing for the
+/// stream can (<see cref="Late"/>).
 /// </summary>
 public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_history")
 {
-    public const string Account = "b2b-history-account", LateAccount = "b2b-history-late-write", LateTailAccount = "b2b-history-late-tail";
-    public const int LatePurchases = 2_200;
-    /// <summary>The purchase of each late account committed after all its other touchpoints.</summary>
-    public static readonly IReadOnlyDictionary<string, int> LatePurchase = new Dictionary<string, int> { [LateAccount] = 1_500, [LateTailAccount] = 2_100 };
+    public const string Account = "b2b-history-account";
+
+    /// <summary>An account of a signup and <paramref name="Purchases"/> purchases, purchase <paramref name="Late"/> committed after all the others.</summary>
+    public sealed record LateWrite(string Customer, int Purchases, int Late);
+
+    /// <summary>
+    /// Late as the last event before the checkpoint of event 2,000, the events after it known (2,201 events); late after the
+    /// last checkpoint (2,201 events); late as the last event before the checkpoint of event 2,000 with the stretch to the
+    /// next checkpoint known, the account ending on it (3,000 events). Each a case of its own of what proves that the
+    /// touchpoints known before the late write are not the first ones of the stream.
+    /// </summary>
+    public static readonly LateWrite[] Late =
+    [
+        new("b2b-late-before-a-checkpoint", 2_200, 1_999),
+        new("b2b-late-after-the-last-checkpoint", 2_200, 2_100),
+        new("b2b-late-before-a-known-stretch", 2_999, 1_999),
+    ];
+
     /// <summary>Purchase d occurs d days after the signup.</summary>
     public static readonly DateTimeOffset Start = new(2016, 1, 1, 8, 0, 0, TimeSpan.Zero);
 
@@ -42,12 +55,13 @@ public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_hist
         await Host.PostJson("/api/formulas/default", new { formula = Second }, 200);
         await Post(Account, PurchasesOf(2_451, 1_050));
 
-        foreach (var (customer, late) in LatePurchase) await SeedLateWrite(customer, late);
+        foreach (var late in Late) await SeedLateWrite(late);
     }
 
-    private async Task SeedLateWrite(string customer, int latePurchase)
+    private async Task SeedLateWrite(LateWrite late)
     {
-        var history = new[] { SignUp(customer, Start) }.Concat(Enumerable.Range(1, LatePurchases).Select(d => d == latePurchase
+        var (customer, purchases, latePurchase) = late;
+        var history = new[] { SignUp(customer, Start) }.Concat(Enumerable.Range(1, purchases).Select(d => d == latePurchase
             ? Purchase(customer, Start.AddDays(d), amount: 1_000m, margin: 400m) : Purchase(customer, Start.AddDays(d), amount: 10m, margin: 3m)));
         foreach (var batch in history.Chunk(1_000)) await Host.PostTouchpoints(batch);
         BeforeTheLateWrite[customer] = await LatestRecorded(customer);
