@@ -65,8 +65,11 @@ public static class GetValueHistoryEndpoint
 
         // The touchpoints counted (all, or those recorded by knownAt) first in the stream and in business order: from the value
         // checkpoint before the page. Of the time, each point also recorded after every touchpoint before it: what was shown then.
-        if (fromCheckpoints && await CheckpointedHistory.ReadAsync(session, id, query!.KnownAt, asked!, ct) is { } window && (!ofTheTime || window.RecordedInOrder))
-            return GetCustomerValueEndpoint.Valuate(query, () =>
+        var window = fromCheckpoints ? await CheckpointedHistory.ReadAsync(session, id, query!.KnownAt, asked!, ct) : null;
+        // As known now, with touchpoints recorded back-dated: from the checkpoint whose touchpoints come first in the timeline.
+        if (fromCheckpoints && window is null && !ofTheTime && query!.KnownAt is null) window = await BackDatedHistory.ReadAsync(session, id, asked!, ct);
+        if (window is not null && (!ofTheTime || window.RecordedInOrder))
+            return GetCustomerValueEndpoint.Valuate(query!, () =>
                 View(window.Total, window.Points.Select(p => PointOf(p.Point, p.Ledger, ValuedUnder(p.Point.RecordedAt))).ToList()));
 
         var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);

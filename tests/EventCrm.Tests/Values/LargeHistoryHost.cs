@@ -13,6 +13,12 @@ namespace EventCrm.Tests.Values;
 public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_history")
 {
     public const string Account = "b2b-history-account";
+    /// <summary>
+    /// The account's first 3,000 purchases, days 1,001-1,100 recorded back-dated after day 2,900 (3,001 events: the signup, days
+    /// 1-1,000, 1,101-2,900, 1,001-1,100, 2,901-3,000): the checkpoints of events 1,000 and 3,000 hold the first 1,000 and 3,000
+    /// points of its timeline, the one of event 2,000 does not (days 1,101-2,099 in place of 1,001-1,100).
+    /// </summary>
+    public const string BackDated = "b2b-history-back-dated";
 
     /// <summary>An account of a signup and <paramref name="Purchases"/> purchases, purchase <paramref name="Late"/> committed after all the others.</summary>
     public sealed record LateWrite(string Customer, int Purchases, int Late);
@@ -56,6 +62,9 @@ public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_hist
         await Post(Account, PurchasesOf(2_451, 1_050));
 
         foreach (var late in Late) await SeedLateWrite(late);
+        int[] days = [.. Enumerable.Range(1, 1_000), .. Enumerable.Range(1_101, 1_800), .. Enumerable.Range(1_001, 100), .. Enumerable.Range(2_901, 100)];
+        var backDated = new[] { SignUp(BackDated, Start) }.Concat(days.Select(d => Purchase(BackDated, Start.AddDays(d), amount: Amount(d), margin: 3m)));
+        foreach (var batch in backDated.Chunk(1_000)) await Host.PostTouchpoints(batch);
     }
 
     private async Task SeedLateWrite(LateWrite late)

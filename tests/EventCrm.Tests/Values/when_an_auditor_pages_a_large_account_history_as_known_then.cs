@@ -50,6 +50,19 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
         await ShouldBeThePoints(new("of-the-time", history.ImportRecorded[1], 1, 60, "newest"), total: 2_451, FromTo(2_391, 2_450), InForce);
     }
 
+    [Fact]
+    public async Task a_page_of_an_account_with_purchases_recorded_back_dated_starts_from_a_checkpoint_whose_touchpoints_come_first_in_its_timeline()
+    {
+        const string customer = LargeHistoryHost.BackDated;
+        string InForce(int _) => history.Second;
+        // Days 1,080-1,109, the back-dated ones among them: from the checkpoint of event 1,000, not up to that of 2,000 (days 1,101-2,099).
+        await ShouldBeThePoints(new(null, null, 37, 30), total: 3_001, FromTo(1_080, 1_109), InForce, customer);
+        await ShouldBeThePoints(new(null, null, 1, 50, "newest"), total: 3_001, FromTo(2_951, 3_000), InForce, customer);   // from event 3,000
+        await ShouldBeThePoints(new(null, null, 41, 50), total: 3_001, FromTo(2_000, 2_049), InForce, customer);             // from 1,000, not 2,000
+        await ShouldBeThePoints(new(null, null, 34, 30), total: 3_001, FromTo(990, 1_019), InForce, customer);               // from the first event
+        await ShouldBeThePoints(new(history.First, null, 100, 30), total: 3_001, FromTo(2_970, 2_999), _ => history.First, customer);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -84,9 +97,9 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
     /// Point k (0: the signup) of the account is valued as of day k with the signup (acquisition cost 120) and purchases 1..k:
     /// revenue the sum of 10 + d mod 3, profit 3k - 120, current the formula's constant (2,000 or 300).
     /// </summary>
-    private async Task ShouldBeThePoints(Ask ask, int total, int[] ks, Func<int, string> formulaOf)
+    private async Task ShouldBeThePoints(Ask ask, int total, int[] ks, Func<int, string> formulaOf, string customer = LargeHistoryHost.Account)
     {
-        var page = await Read(LargeHistoryHost.Account, ask);
+        var page = await Read(customer, ask);
         page["total"]!.GetValue<int>().ShouldBe(total, ask.Query);
         var points = page["points"]!.AsArray();
         var inPageOrder = ask.Order == "newest" ? Enumerable.Reverse(ks).ToArray() : ks;
@@ -102,11 +115,17 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
 
         // Read from the checkpoints (of the time: with every point recorded after the touchpoints before it)...
         await using var session = history.Store.QuerySession();
-        var window = await CheckpointedHistory.ReadAsync(session, LargeHistoryHost.Account, ask.KnownAt, new TouchpointPage(ask.Page, ask.PageSize, ask.Order == "newest"), default);
-        window.ShouldNotBeNull(ask.Query);
-        window.RecordedInOrder.ShouldBeTrue(ask.Query);
+        var asked = new TouchpointPage(ask.Page, ask.PageSize, ask.Order == "newest");
+        if (customer == LargeHistoryHost.BackDated)
+            (await BackDatedHistory.ReadAsync(session, customer, asked, default)).ShouldNotBeNull(ask.Query);
+        else
+        {
+            var window = await CheckpointedHistory.ReadAsync(session, customer, ask.KnownAt, asked, default);
+            window.ShouldNotBeNull(ask.Query);
+            window.RecordedInOrder.ShouldBeTrue(ask.Query);
+        }
         // ...and the same bytes as the page sorted from the whole stream.
-        (await ReadText(LargeHistoryHost.Account, ask)).ShouldBe(await SortedFromTheWholeStream(LargeHistoryHost.Account, ask), ask.Query);
+        (await ReadText(customer, ask)).ShouldBe(await SortedFromTheWholeStream(customer, ask), ask.Query);
     }
 
     private static decimal Revenue(JsonNode page, int index) => page["points"]![index]!["revenue"]!.GetValue<decimal>();
