@@ -19,19 +19,23 @@ public static class CustomerStream
 {
     /// <param name="afterVersion">Only the events after this version of the stream (the ones a kept ledger has not folded).</param>
     /// <param name="upToVersion">Only the events up to this version (a page of a timeline in stream order).</param>
+    /// <param name="versions">Only the events of these versions (a page of a value history in business order), still in stream order.</param>
     public static async Task<(CustomerProfile? Profile, List<RecordedTouchpoint> Touchpoints)> ReadAsync(
-        IQuerySession session, string customerId, bool withProfile, CancellationToken ct, long afterVersion = 0, long upToVersion = long.MaxValue)
+        IQuerySession session, string customerId, bool withProfile, CancellationToken ct, long afterVersion = 0, long upToVersion = long.MaxValue,
+        long[]? versions = null)
     {
         var options = session.DocumentStore.Options;
         var serializer = options.Serializer();
         var sql = $"select type, version, timestamp, data from {options.Events.DatabaseSchemaName}.mt_events " +
-                  "where stream_id = @id and version > @after and version <= @upTo and is_archived = false order by version";
+                  "where stream_id = @id and version > @after and version <= @upTo and is_archived = false" +
+                  (versions is null ? "" : " and version = any(@versions)") + " order by version";
         if (withProfile)
             sql += $"; select data from {options.DatabaseSchemaName}.mt_doc_{nameof(CustomerProfile).ToLowerInvariant()} where id = @id";
         await using var command = new NpgsqlCommand(sql);
         command.Parameters.AddWithValue("id", customerId);
         command.Parameters.AddWithValue("after", afterVersion);
         command.Parameters.AddWithValue("upTo", upToVersion);
+        if (versions is not null) command.Parameters.AddWithValue("versions", versions);
 
         var touchpoints = new List<RecordedTouchpoint>();
         CustomerProfile? profile = null;

@@ -35,8 +35,20 @@ public static class GetValueHistoryEndpoint
     [Answers(404, "An unknown customer or formula.")]
     [Answers(409, "A point's formula cannot be computed: bgnbd-gg without fitted models.")]
     [Answers(422, "A point's formula parameters do not fit the ledger; the detail says why.")]
-    public static async Task<IResult> Get(string id, string? formula, string? knownAt, int? page, int? pageSize, string? order,
-        IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct)
+    public static Task<IResult> Get(string id, string? formula, string? knownAt, int? page, int? pageSize, string? order,
+        IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct) =>
+        ReadAsync(id, formula, knownAt, page, pageSize, order, session, formulas, models, clock, fromCheckpoints: true, ct);
+
+    /// <summary>
+    /// The same page sorted from the whole stream, never read from the checkpoints: what a page read from them must be, to the byte
+    /// (the scenarios of large accounts compare the two). Not a route.
+    /// </summary>
+    public static Task<IResult> SortedFromTheWholeStream(string id, string? formula, string? knownAt, int? page, int? pageSize, string? order,
+        IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct) =>
+        ReadAsync(id, formula, knownAt, page, pageSize, order, session, formulas, models, clock, fromCheckpoints: false, ct);
+
+    private static async Task<IResult> ReadAsync(string id, string? formula, string? knownAt, int? page, int? pageSize, string? order,
+        IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, bool fromCheckpoints, CancellationToken ct)
     {
         var (asked, badPage) = TouchpointPage.Read(page, pageSize, order);
         if (badPage is not null) return badPage;
@@ -44,18 +56,24 @@ public static class GetValueHistoryEndpoint
         var (query, problem) = await ValueQuery.ResolveAsync(ofTheTime ? null : formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 
-        // As known now, of an account recorded in business order: from the value checkpoint before the page.
-        if (!ofTheTime && query!.KnownAt is null && await CheckpointedHistory.ReadAsync(session, id, asked!, ct) is { } window)
-            return GetCustomerValueEndpoint.Valuate(query, () =>
-            {
-                var points = window.Points.Select(p => PointOf(p.Point, p.Ledger, query.Formula, query.Model.Model)).ToList();
-                return new ValueHistoryView(id, FormulaView.Of(query.Formula), null, asked!.Order, asked.Page, asked.PageSize, window.Total, asked.InOrder(points));
-            });
+        var formulaAt = ofTheTime ? (await formulas.LoadAsync(ct)).InForceAt : (Func<DateTimeOffset?, FormulaInForce>?)null;
+        var modelAt = ofTheTime ? await models.KnownOverTimeAsync(ct) : null;
+        (FormulaChoice, PortfolioModel) ValuedUnder(DateTimeOffset recordedAt) =>
+            ofTheTime ? (formulaAt!(recordedAt).Formula, modelAt!(recordedAt).Model) : (query!.Formula, query.Model.Model);
+        ValueHistoryView View(int total, List<ValuePoint> points) => new(id, ofTheTime ? null : FormulaView.Of(query!.Formula), query!.KnownAt,
+            asked!.Order, asked.Page, asked.PageSize, total, asked.InOrder(points));
+
+        // The touchpoints counted (all, or those recorded by knownAt) first in the stream and in business order: from the value
+        // checkpoint before the page. Of the time, each point also recorded after every touchpoint before it: what was shown then.
+        var window = fromCheckpoints ? await CheckpointedHistory.ReadAsync(session, id, query!.KnownAt, asked!, ct) : null;
+        // As known now, with touchpoints recorded back-dated: from the checkpoint whose touchpoints come first in the timeline.
+        if (fromCheckpoints && window is null && !ofTheTime && query!.KnownAt is null) window = await BackDatedHistory.ReadAsync(session, id, asked!, ct);
+        if (window is not null && (!ofTheTime || window.RecordedInOrder))
+            return GetCustomerValueEndpoint.Valuate(query!, () =>
+                View(window.Total, window.Points.Select(p => PointOf(p.Point, p.Ledger, ValuedUnder(p.Point.RecordedAt))).ToList()));
 
         var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query!.KnownAt, ct);
         if (unknown is not null) return unknown;
-        var formulaAt = ofTheTime ? (await formulas.LoadAsync(ct)).InForceAt : (Func<DateTimeOffset?, FormulaInForce>?)null;
-        var modelAt = ofTheTime ? await models.KnownOverTimeAsync(ct) : null;
 
         return GetCustomerValueEndpoint.Valuate(query, () =>
         {
@@ -70,19 +88,18 @@ public static class GetValueHistoryEndpoint
                 ledger = ledger.Record(inBusinessOrder[k].Touchpoint);
                 if (recordedAt > latestRecorded) latestRecorded = recordedAt;
                 if (k < from) continue;
-                var (pointFormula, pointModel) = ofTheTime ? (formulaAt!(recordedAt).Formula, modelAt!(recordedAt).Model) : (query.Formula, query.Model.Model);
                 // What the service showed then had none of the earlier-dated touchpoints recorded after this one.
                 var shown = ofTheTime && latestRecorded > recordedAt ? KnownWhen(inBusinessOrder, k, id) : ledger;
-                points.Add(PointOf(inBusinessOrder[k], shown, pointFormula, pointModel));
+                points.Add(PointOf(inBusinessOrder[k], shown, ValuedUnder(recordedAt)));
             }
-            return new ValueHistoryView(id, ofTheTime ? null : FormulaView.Of(query.Formula), query.KnownAt,
-                asked.Order, asked.Page, asked.PageSize, inBusinessOrder.Count, asked.InOrder(points));
+            return View(inBusinessOrder.Count, points);
         });
     }
 
     /// <summary>A touchpoint's point: the customer valued as of its business time with the ledger up to it.</summary>
-    private static ValuePoint PointOf(RecordedTouchpoint recorded, CustomerLedger ledger, FormulaChoice formula, PortfolioModel model)
+    private static ValuePoint PointOf(RecordedTouchpoint recorded, CustomerLedger ledger, (FormulaChoice Formula, PortfolioModel Model) under)
     {
+        var (formula, model) = under;
         var (touchpoint, type, _, recordedAt) = recorded;
         var v = CustomerValuation.Of(ledger, touchpoint.OccurredAt, formula, model);
         return new ValuePoint(touchpoint.TouchpointId, type, touchpoint.OccurredAt, recordedAt,
