@@ -23,9 +23,10 @@ public static class BackDatedHistory
     private sealed record Place(long Version, DateTimeOffset OccurredAt);
 
     /// <summary>Null when the customer has no checkpoint or a touchpoint cannot be placed from a summary: sort the stream then.</summary>
-    public static async Task<CheckpointedHistory.Window?> ReadAsync(IQuerySession session, string customerId, TouchpointPage asked, CancellationToken ct)
+    /// <param name="marks">The customer's checkpoints (<see cref="CheckpointedLedger.MarksAsync"/>).</param>
+    public static async Task<CheckpointedHistory.Window?> ReadAsync(IQuerySession session, string customerId, List<Mark> marks, TouchpointPage asked,
+        CancellationToken ct)
     {
-        var marks = await CheckpointedLedger.MarksAsync(session, customerId, ct);
         if (marks.Count == 0) return null;
         var (_, tail) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: marks[^1].Version);
         var total = marks[^1].Touchpoints + tail.Count;

@@ -23,9 +23,10 @@ public static class CheckpointedHistory
     public sealed record Window(IReadOnlyList<(RecordedTouchpoint Point, CustomerLedger Ledger)> Points, int Total, bool RecordedInOrder);
 
     /// <summary>Null when the counted touchpoints are not such a prefix, the customer has no checkpoint, or a touchpoint cannot be placed from a summary: sort the stream then.</summary>
-    public static async Task<Window?> ReadAsync(IQuerySession session, string customerId, DateTimeOffset? knownAt, TouchpointPage asked, CancellationToken ct)
+    /// <param name="marks">The customer's checkpoints (<see cref="CheckpointedLedger.MarksAsync"/>).</param>
+    public static async Task<Window?> ReadAsync(IQuerySession session, string customerId, List<CheckpointedLedger.Mark> marks, DateTimeOffset? knownAt,
+        TouchpointPage asked, CancellationToken ct)
     {
-        var marks = await CheckpointedLedger.MarksAsync(session, customerId, ct);
         var prefix = knownAt is { } known
             ? await HistoryPrefix.KnownAtAsync(session, customerId, marks, known, ct)
             : await HistoryPrefix.NowAsync(session, customerId, marks, ct);

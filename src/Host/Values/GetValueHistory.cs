@@ -65,9 +65,10 @@ public static class GetValueHistoryEndpoint
 
         // The touchpoints counted (all, or those recorded by knownAt) first in the stream and in business order: from the value
         // checkpoint before the page. Of the time, each point also recorded after every touchpoint before it: what was shown then.
-        var window = fromCheckpoints ? await CheckpointedHistory.ReadAsync(session, id, query!.KnownAt, asked!, ct) : null;
+        var marks = fromCheckpoints ? await CheckpointedLedger.MarksAsync(session, id, ct) : [];
+        var window = marks.Count > 0 ? await CheckpointedHistory.ReadAsync(session, id, marks, query!.KnownAt, asked!, ct) : null;
         // As known now, with touchpoints recorded back-dated: from the checkpoint whose touchpoints come first in the timeline.
-        if (fromCheckpoints && window is null && !ofTheTime && query!.KnownAt is null) window = await BackDatedHistory.ReadAsync(session, id, asked!, ct);
+        if (marks.Count > 0 && window is null && !ofTheTime && query!.KnownAt is null) window = await BackDatedHistory.ReadAsync(session, id, marks, asked!, ct);
         if (window is not null && (!ofTheTime || window.RecordedInOrder))
             return GetCustomerValueEndpoint.Valuate(query!, () =>
                 View(window.Total, window.Points.Select(p => PointOf(p.Point, p.Ledger, ValuedUnder(p.Point.RecordedAt))).ToList()));

@@ -87,8 +87,8 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
 
         // Neither the page known before the late write nor what was shown after it can be read from the checkpoints.
         await using var session = history.Store.QuerySession();
-        (await CheckpointedHistory.ReadAsync(session, customer, beforeTheLateWrite, new TouchpointPage(1, 1, true), default)).ShouldBeNull();
-        (await CheckpointedHistory.ReadAsync(session, customer, null, new TouchpointPage(1, 50, true), default))!.RecordedInOrder.ShouldBeFalse();
+        (await CheckpointedHistory.ReadAsync(session, customer, await CheckpointedLedger.MarksAsync(session, customer, default), beforeTheLateWrite, new TouchpointPage(1, 1, true), default)).ShouldBeNull();
+        (await CheckpointedHistory.ReadAsync(session, customer, await CheckpointedLedger.MarksAsync(session, customer, default), null, new TouchpointPage(1, 50, true), default))!.RecordedInOrder.ShouldBeFalse();
     }
 
     private static int[] FromTo(int first, int last) => [.. Enumerable.Range(first, last - first + 1)];
@@ -116,11 +116,12 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
         // Read from the checkpoints (of the time: with every point recorded after the touchpoints before it)...
         await using var session = history.Store.QuerySession();
         var asked = new TouchpointPage(ask.Page, ask.PageSize, ask.Order == "newest");
+        var marks = await CheckpointedLedger.MarksAsync(session, customer, default);
         if (customer == LargeHistoryHost.BackDated)
-            (await BackDatedHistory.ReadAsync(session, customer, asked, default)).ShouldNotBeNull(ask.Query);
+            (await BackDatedHistory.ReadAsync(session, customer, marks, asked, default)).ShouldNotBeNull(ask.Query);
         else
         {
-            var window = await CheckpointedHistory.ReadAsync(session, customer, ask.KnownAt, asked, default);
+            var window = await CheckpointedHistory.ReadAsync(session, customer, marks, ask.KnownAt, asked, default);
             window.ShouldNotBeNull(ask.Query);
             window.RecordedInOrder.ShouldBeTrue(ask.Query);
         }
