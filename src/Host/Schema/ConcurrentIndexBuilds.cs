@@ -44,18 +44,25 @@ public static class ConcurrentIndexBuilds
         // Another node of the same version starting now waits here, then finds the index built: were it to run
         // Marten's apply meanwhile, it would read our index, invalid while it is built, as drift and rebuild it plainly.
         await TakeLockAsync(connection, schema, ct);
-        // Read after the lock, for the same reason.
-        var migration = await database.CreateMigrationAsync(ct);
-        var invalid = await InvalidIndexesAsync(connection, ct);
-        foreach (var (table, index) in MissingOnExistingTables(migration, invalid))
+        try
         {
-            if (invalid.Contains(QualifiedName(table, index))) await DropInvalidAsync(connection, table, index, logger, ct);
-            logger.LogInformation("Building index {Index} on {Table} concurrently: appends go on meanwhile; it waits for transactions older than it", index.Name, table.Identifier);
-            var clock = Stopwatch.StartNew();
-            await ExecuteAsync(connection, index.ToCreateSql(table, true), ct);
-            logger.LogInformation("Built index {Index} in {Seconds:0.0} s", index.Name, clock.Elapsed.TotalSeconds);
+            // Read after the lock, for the same reason.
+            var migration = await database.CreateMigrationAsync(ct);
+            var invalid = await InvalidIndexesAsync(connection, ct);
+            foreach (var (table, index) in MissingOnExistingTables(migration, invalid))
+            {
+                if (invalid.Contains(QualifiedName(table, index))) await DropInvalidAsync(connection, table, index, logger, ct);
+                logger.LogInformation("Building index {Index} on {Table} concurrently: appends go on meanwhile; it waits for transactions older than it", index.Name, table.Identifier);
+                var clock = Stopwatch.StartNew();
+                await ExecuteAsync(connection, index.ToCreateSql(table, true), ct);
+                logger.LogInformation("Built index {Index} in {Seconds:0.0} s", index.Name, clock.Elapsed.TotalSeconds);
+            }
         }
-        // Closing the connection lets the lock go.
+        finally
+        {
+            // Pooled, the session outlives the connection: the lock would stay with it.
+            if (connection.State == System.Data.ConnectionState.Open) await ReleaseLockAsync(connection, schema);
+        }
     }
 
     /// <summary>
@@ -104,6 +111,14 @@ public static class ConcurrentIndexBuilds
         trying.Parameters.AddWithValue("class", LockClass);
         trying.Parameters.AddWithValue("schema", schema);
         while (!(bool)(await trying.ExecuteScalarAsync(ct))!) await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+    }
+
+    private static async Task ReleaseLockAsync(NpgsqlConnection connection, string schema)
+    {
+        await using var releasing = new NpgsqlCommand("select pg_advisory_unlock(@class, hashtext(@schema))", connection);
+        releasing.Parameters.AddWithValue("class", LockClass);
+        releasing.Parameters.AddWithValue("schema", schema);
+        await releasing.ExecuteScalarAsync();
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Data;
 using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
 using Npgsql;
@@ -44,6 +45,30 @@ public class when_a_new_version_indexes_the_profiles_of_a_running_service(Indexi
             $"where n.nspname = '{service.Schema}' and c.relname = '{NameIndex}' and i.indisvalid")).ShouldBe(1L);
         newVersionLogs.Since(0).Select(entry => entry.Message).ShouldContain(
             $"Building index {NameIndex} on {service.Schema}.mt_doc_customerprofile concurrently: appends go on meanwhile; it waits for transactions older than it");
+    }
+
+    [Fact]
+    public async Task a_new_schema_is_created_with_its_indexes_while_an_export_reads_the_database_under_one_snapshot()
+    {
+        var fresh = $"{service.Schema}_fresh";
+        await DataCommandLine.DropSchema(fresh);
+
+        // A concurrent build waits for every transaction holding a snapshot older than it, even on the empty
+        // tables of a new schema: the start would wait for the export to end.
+        await using (var export = new NpgsqlConnection(DataCommandLine.ConnectionString()))
+        {
+            await export.OpenAsync();
+            await using var reading = await export.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+            await using (var read = new NpgsqlCommand($"select count(*) from {service.Schema}.mt_doc_customerprofile", export, reading))
+                await read.ExecuteScalarAsync();
+
+            var starting = Task.Run(() => AppFixture.StartHost(fresh));
+            (await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(20))) == starting).ShouldBeTrue("the new schema's start waited for the export");
+            await using var started = await starting;
+            (await Sql($"select count(*) from pg_indexes where schemaname = '{fresh}' and indexname = '{NameIndex}'")).ShouldBe(1L);
+        }
+
+        await DataCommandLine.DropSchema(fresh);
     }
 
     private static async Task<object?> Sql(string sql)
