@@ -2,7 +2,6 @@ using EventCrm.Host.Sharding;
 using Bogus;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
-using EventCrm.Host.Schema;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
@@ -41,7 +40,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
             return CommandFailure.Report("seed-demo", $"--exit-code-when-present must be 0 or from 2 to 125 (1 is a failure), not {input.ExitCodeWhenPresentFlag}");
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
-        await host.Services.ApplyAllChangesAsync();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
             return CommandFailure.Report("seed-demo", layout);
 

@@ -1,5 +1,4 @@
 using EventCrm.Host.Infrastructure;
-using EventCrm.Host.Schema;
 using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Marten;
@@ -26,7 +25,7 @@ public class ImportCommand : DataVerb<ImportInput>
 
         using var host = input.BuildHost();
         var import = host.Services.GetRequiredService<TouchpointImport>();
-        await host.Services.ApplyAllChangesAsync();
+        await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
         ImportReport report = null!;
         await VerbProgress.Bars()

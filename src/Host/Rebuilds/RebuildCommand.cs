@@ -1,5 +1,4 @@
 using EventCrm.Host.Infrastructure;
-using EventCrm.Host.Schema;
 using JasperFx.CommandLine;
 using Marten;
 using Spectre.Console;
@@ -22,7 +21,7 @@ public class RebuildCommand : DataVerb<RebuildInput>
     {
         using var host = input.BuildHost();
         var catalog = host.Services.GetRequiredService<ProjectionCatalog>();
-        await host.Services.ApplyAllChangesAsync();
+        await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (string.IsNullOrWhiteSpace(input.ProjectionFlag) || catalog.Find(input.ProjectionFlag) is not { } projection)
             return Fail($"--projection must name one of: {catalog.Names}");
         if (!projection.IsInline && SideBuilds.CannotBuild(projection) is { } cannot)
