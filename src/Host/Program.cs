@@ -4,6 +4,7 @@ using EventCrm.Host.Infrastructure.Leadership;
 using EventCrm.Host.Reliability;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Retention;
+using EventCrm.Host.Schema;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Telemetry;
 using EventCrm.Host.Touchpoints;
@@ -33,6 +34,9 @@ Settings.CheckAtStart(builder.Configuration);
 if (!DataVerbs.RunsAVerb(args)) Settings.CheckPolicies(builder.Configuration);
 
 var tenancy = TenancySettings.From(builder.Configuration);
+// Before Marten applies the schema: the indexes a version adds to existing tables (a million profiles)
+// are built concurrently, so the appends of the nodes still running go on meanwhile (docs/scaling.md).
+builder.Services.AddHostedService<ConcurrentIndexBuildsAtStart>();
 builder.Services.AddMarten(services => new StoreOptions().ConfigureEventCrmStore(services.GetRequiredService<IConfiguration>()))
     .UseLightweightSessions()
     // Tables beside Marten's own (the audit seals) are only created by a schema migration.
