@@ -34,7 +34,7 @@ public class when_a_new_version_indexes_the_profiles_of_a_running_service(Indexi
 
             // Well within the command timeout: a signup queued behind a plain build would come back after it (30 s).
             var signUp = service.Host.PostTouchpoints(SignUp("indexed-2", Jan1.AddDays(1), name: "Grace Hopper"), 201);
-            (await Task.WhenAny(signUp, Task.Delay(TimeSpan.FromSeconds(10))) == signUp).ShouldBeTrue("the signup waited 10 s for the index build");
+            (await Task.WhenAny(signUp, Task.Delay(TimeSpan.FromSeconds(15))) == signUp).ShouldBeTrue("the signup waited 15 s for the index build");
             await signUp;
             (await service.Host.GetJson("/api/customers/indexed-2"))["name"]!.GetValue<string>().ShouldBe("Grace Hopper");
             newVersion.IsCompleted.ShouldBeFalse("the index waits for the writer's transaction, older than it");
@@ -63,7 +63,8 @@ public class when_a_new_version_indexes_the_profiles_of_a_running_service(Indexi
                 await read.ExecuteScalarAsync();
 
             var starting = Task.Run(() => AppFixture.StartHost(fresh));
-            (await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(20))) == starting).ShouldBeTrue("the new schema's start waited for the export");
+            // Bounded only so that a start waiting for the export fails here instead of hanging: a start takes seconds.
+            (await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(60))) == starting).ShouldBeTrue("the new schema's start waited for the export");
             await using var started = await starting;
             (await Sql($"select count(*) from pg_indexes where schemaname = '{fresh}' and indexname = '{NameIndex}'")).ShouldBe(1L);
         }
