@@ -4,6 +4,7 @@ using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure.Paging;
 using EventCrm.Host.Models;
 using EventCrm.Host.Portfolio;
+using EventCrm.Host.Reliability;
 using EventCrm.Host.Replays;
 using EventCrm.Host.Sharding;
 using EventCrm.Host.Telemetry;
@@ -27,6 +28,7 @@ public static class FeatureServices
         services.AddSingleton<EventCrmMetrics>();
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
+        services.AddSingleton<PreparedStatementsOutOfStep>();
         services.AddSingleton<CustomerDatabaseLayoutCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<CustomerDatabaseLayoutCheck>());
         services.AddSingleton<TouchpointAppender>();

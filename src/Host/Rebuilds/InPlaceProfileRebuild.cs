@@ -204,16 +204,14 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
         {
             BatchCommands = { new NpgsqlBatchCommand(StreamLocks.BoundedWait), rows.LockStreams([.. page]), new NpgsqlBatchCommand(StreamLocks.UnboundedWait) },
         };
-        var locked = new List<(string, long)>();
         try
         {
             await using var lockedRows = await batch.ExecuteReaderAsync(ct);
-            while (await lockedRows.ReadAsync(ct)) locked.Add((lockedRows.GetString(0), lockedRows.GetInt64(1)));
+            return await StreamLocks.ReadLockedAsync(lockedRows, ct);
         }
         catch (PostgresException e) when (StreamLocks.TimedOut(e))
         {
             throw new CustomerBusyException(page, e);
         }
-        return locked;
     }
 }

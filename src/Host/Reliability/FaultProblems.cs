@@ -15,13 +15,21 @@ namespace EventCrm.Host.Reliability;
 /// with Retry-After, so a client knows to send the same request again later), and a stored event the code
 /// cannot read (a 500 that says so, never taken for the client's bad JSON). Everything else stays a 500.
 /// </summary>
-public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHandler
+public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStatementsOutOfStep outOfStep) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         if (context.Response.HasStarted || Answer(exception, HasBody(context.Request)) is not { } answer) return false;
 
-        if (answer.Title == SlowStatementTitle)
+        if (answer.Title == ConnectionResetTitle)
+        {
+            logger.LogWarning("{Method} {Path}: a database connection had lost track of its prepared statements ({Error}); " +
+                "the node's pooled connections are closed and opened afresh; answered 503 {Title}", context.Request.Method, context.Request.Path,
+                Innermost(exception).Message, answer.Title);
+            await outOfStep.ReopenConnectionsAsync();
+            context.Response.Headers.RetryAfter = ConnectionResetRetryAfterSeconds.ToString();
+        }
+        else if (answer.Title == SlowStatementTitle)
         {
             // The database answered, late: a statement to look at (a lock held elsewhere, a missing index), not an outage.
             logger.LogWarning("{Method} {Path}: slow statement, cancelled at the command timeout ({Error}); answered 503 {Title}{Statement}",
@@ -47,6 +55,12 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
         await Results.Problem(answer.Detail, statusCode: answer.Status, title: answer.Title).ExecuteAsync(context);
         return true;
     }
+
+    /// <summary>The title of a request that met a connection whose prepared statements were out of step (<see cref="PreparedStatementsOutOfStep"/>).</summary>
+    public const string ConnectionResetTitle = "Database connection reset";
+
+    /// <summary>The connections are opened afresh at once: the request may be sent again right away.</summary>
+    public const int ConnectionResetRetryAfterSeconds = 1;
 
     /// <summary>The title of a request refused because a statement of it ran into the command timeout.</summary>
     public const string SlowStatementTitle = "Database too slow";
@@ -80,6 +94,11 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger) : IExceptionHan
             ReplayQueueFullException.RetryAfterSeconds),
         Portfolio.PortfolioNotValuedYetException e => new(StatusCodes.Status503ServiceUnavailable, "Portfolio not valued yet",
             $"{e.Message} Ask again after Retry-After seconds.", Portfolio.PortfolioNotValuedYetException.RetryAfterSeconds),
+        _ when PreparedStatementsOutOfStep.Caused(exception) => new(StatusCodes.Status503ServiceUnavailable, ConnectionResetTitle,
+            "A database connection of this node had lost track of the statements it had prepared on the server (after a statement on it " +
+            "failed or was cancelled mid-answer), and a statement of this request failed on it; the node has closed its connections and " +
+            $"opens new ones. Send the request again in {ConnectionResetRetryAfterSeconds} second; touchpoints sent again with the same " +
+            "touchpointIds land once, whether or not this attempt reached the store.", ConnectionResetRetryAfterSeconds),
         // Before the outage below, which it also is to Npgsql: the database answers, the node has no connection left.
         _ when DatabaseFaults.IsPoolExhausted(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"Every database connection of this node is in use (its pool is full: long requests such as exports hold them). Send the request " +

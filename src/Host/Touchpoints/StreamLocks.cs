@@ -29,8 +29,28 @@ public static class StreamLocks
     /// <summary>Whether the database gave up waiting for a lock (<see cref="BoundedWait"/>).</summary>
     public static bool TimedOut(Exception e) => e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable };
 
-    /// <summary>Locks the streams of the ids in <c>$1</c>, answering each one's id and version.</summary>
-    public static string Sql(string eventSchema) => $"select id, version from {eventSchema}.mt_streams where id = any($1) order by id for update";
+    /// <summary>
+    /// Locks the streams of the ids in <c>$1</c>, answering one row once every lock is held: their ids and
+    /// versions, two arrays in id order (<see cref="ReadLockedAsync"/>).
+    /// </summary>
+    /// <remarks>
+    /// Aggregated so that a lock that times out fails the statement before any of its rows is sent.
+    /// Npgsql (10.0.3) loses track of the statements of a batch it is auto-preparing when one fails
+    /// after sending rows: it takes the statements after it for prepared, and the connection then
+    /// fails every batch of that shape with 26000 "prepared statement _autoN does not exist"
+    /// (docs/reliability.md, "A lock wait that times out").
+    /// </remarks>
+    public static string Sql(string eventSchema) =>
+        "select coalesce(array_agg(id order by id), '{}'), coalesce(array_agg(version order by id), '{}') " +
+        $"from (select id, version from {eventSchema}.mt_streams where id = any($1) order by id for update) locked";
+
+    /// <summary>The ids and versions <see cref="Sql"/> answers, in id order, from its result, the reader's current one.</summary>
+    public static async Task<List<(string Id, long Version)>> ReadLockedAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        await reader.ReadAsync(ct);
+        var (ids, versions) = (reader.GetFieldValue<string[]>(0), reader.GetFieldValue<long[]>(1));
+        return [.. ids.Zip(versions)];
+    }
 
     /// <summary>
     /// Begins the session's transaction, if it has none yet, and locks these customers' streams in it,

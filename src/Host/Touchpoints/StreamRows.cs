@@ -64,7 +64,7 @@ public sealed class StreamRows(IDocumentStore store)
         await reader.ReadAsync(ct);
         var transactionTime = reader.GetFieldValue<DateTimeOffset>(0);
         await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
+        foreach (var (id, version) in await StreamLocks.ReadLockedAsync(reader, ct)) versions[id] = version;
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) recorded.Add(reader.GetGuid(0));
         await reader.NextResultAsync(ct);

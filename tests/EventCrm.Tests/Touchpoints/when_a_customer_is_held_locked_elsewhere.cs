@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
 using Alba;
+using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -89,5 +94,45 @@ public class when_a_customer_is_held_locked_elsewhere(HeldCustomerHost app) : IC
         await app.Host.PostTouchpoints(mixed, 200);
         (await app.Store.EventCount(held)).ShouldBe(1 + 3 + 1);
         (await app.Store.EventCount(alongside)).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// A writer that locked one customer, then gave up waiting for another, leaves its connection fit
+    /// for the next writers. Npgsql prepares the locking round trip on a connection's third use; when a
+    /// statement of it failed after sending rows, Npgsql took the statements after it for prepared, and
+    /// the connection then failed every later round trip of that shape with 26000 "prepared statement
+    /// _autoN does not exist" (in the service: a 500 for every post it carried, until the connection closed).
+    /// </summary>
+    [Fact]
+    public async Task a_connection_that_gave_up_waiting_serves_the_next_writers()
+    {
+        // Named so that any collation locks the free customer first, then waits for the held one.
+        var stem = Ids.Customer();
+        var (free, held) = ($"{stem}-a", $"{stem}-b");
+        await app.Host.PostTouchpoints(new[] { SignUp(free, Jan1), SignUp(held, Jan1) });
+        var rows = app.Host.Services.GetRequiredService<StreamRows>();
+        // The Host's connection settings, in a pool of one: every round trip below is on that connection.
+        await using var oneConnection = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(HostConnections.Prepare(DataCommandLine.ConnectionString())) { MaxPoolSize = 1 }.ConnectionString);
+
+        async Task<LockedStreams> LockBoth()
+        {
+            // Closed without a rollback, as the appender leaves a failed transaction to the pool.
+            await using var connection = await oneConnection.OpenConnectionAsync();
+            return await rows.BeginAndLockAsync(connection, [], [free, held], boundedWait: true, default);
+        }
+
+        await using (var holder = await HeldStreamLock.Of(app.Schema, held))
+        {
+            for (var attempt = 1; attempt <= 4; attempt++)
+            {
+                var refused = await Should.ThrowAsync<PostgresException>(LockBoth());
+                refused.SqlState.ShouldBe(PostgresErrorCodes.LockNotAvailable, $"attempt {attempt}: {refused.MessageText}");
+            }
+        }
+
+        var locked = await LockBoth();
+        locked.Profiles.Keys.Order(StringComparer.Ordinal).ShouldBe([free, held]);
+        locked.Profiles.Values.ShouldAllBe(profile => profile.Version == 1);
     }
 }

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using EventCrm.Host.Reliability;
+using EventCrm.Host.Touchpoints;
+using EventCrm.Tests.DataTools;
+using EventCrm.Tests.Support;
+using Npgsql;
+using Shouldly;
+using static EventCrm.Tests.Support.Touchpoint;
+
+namespace EventCrm.Tests.Reliability;
+
+/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes, and the Host's log.</summary>
+public sealed class LostPreparedStatementsHost() : SchemaHost("eventcrm_lost_prepared",
+    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"))
+{
+    public CapturedLogs Captured { get; } = new();
+    protected override CapturedLogs? Logs => Captured;
+}
+
+/// <summary>
+/// Npgsql (10.0.3) loses track of the statements it auto-prepares on a connection when a statement
+/// of a batch fails, or is cancelled, after sending rows: it takes the statements after it for
+/// prepared, and the connection fails every later batch holding one of them with 26000 "prepared
+/// statement _autoN does not exist". Every post the connection carried was a 500, for as long as it
+/// lived. Now the first failure is answered 503 "Database connection reset" and closes the node's
+/// connections: the next posts go through.
+/// </summary>
+public class when_a_pooled_connection_loses_track_of_its_prepared_statements(LostPreparedStatementsHost app)
+    : IClassFixture<LostPreparedStatementsHost>
+{
+    [Fact]
+    public async Task the_first_post_on_it_is_answered_503_and_the_next_ones_go_through()
+    {
+        await app.Host.PostTouchpoints(SignUp(Ids.Customer(), Jan1));
+        await LoseTrackOnEveryIdleConnection();
+        var mark = app.Captured.Mark();
+
+        var customers = Enumerable.Range(0, 8).Select(_ => Ids.Customer()).ToArray();
+        var answers = new List<(string Customer, int Status, string? RetryAfter, JsonNode? Problem)>();
+        foreach (var customer in customers)
+        {
+            var result = await app.Host.Scenario(s => { s.Post.Json(SignUp(customer, Jan1)).ToUrl("/api/touchpoints"); s.IgnoreStatusCode(); });
+            var status = result.Context.Response.StatusCode;
+            answers.Add((customer, status, result.Context.Response.Headers.RetryAfter.FirstOrDefault(),
+                status == 201 ? null : JsonNode.Parse(await result.ReadAsTextAsync())));
+        }
+
+        var reset = answers.FindIndex(a => a.Status != 201);
+        reset.ShouldBeGreaterThanOrEqualTo(0, "no post met a connection that had lost track of its prepared statements");
+        var (resetCustomer, resetStatus, retryAfter, problem) = answers[reset];
+        resetStatus.ShouldBe(503);
+        retryAfter.ShouldBe("1");
+        problem!["title"]!.GetValue<string>().ShouldBe("Database connection reset");
+        problem["detail"]!.GetValue<string>().ShouldContain("lost track of the statements it had prepared");
+        answers.Skip(reset + 1).Select(a => a.Status).ShouldAllBe(status => status == 201);
+        app.Captured.Since(mark).ShouldContain(e => e.Message.Contains("lost track of its prepared statements"));
+
+        (await app.Store.EventCount(resetCustomer)).ShouldBe(0);
+        await app.Host.PostTouchpoints(SignUp(resetCustomer, Jan1), 201);
+    }
+
+    /// <summary>
+    /// Takes every connection of the Host's pool it can, and on each makes Npgsql lose track of the
+    /// appender's statements the way a lock timeout or a client gone mid-read did: the third time a
+    /// batch is sent (when Npgsql prepares it), its first statement fails after sending rows.
+    /// </summary>
+    private async Task LoseTrackOnEveryIdleConnection()
+    {
+        var held = new List<NpgsqlConnection>();
+        try
+        {
+            while (held.Count < 6)
+            {
+                var connection = app.Store.Storage.Database.CreateConnection();
+                try
+                {
+                    await connection.OpenAsync();
+                    held.Add(connection);
+                }
+                catch (NpgsqlException e) when (DatabaseFaults.IsPoolExhausted(e))
+                {
+                    await connection.DisposeAsync();
+                    break;
+                }
+            }
+            held.ShouldNotBeEmpty();
+            foreach (var connection in held)
+                for (var use = 1; use <= 3; use++)
+                    await FailingMidRows(connection);
+        }
+        finally
+        {
+            foreach (var connection in held) await connection.DisposeAsync();
+        }
+    }
+
+    private async Task FailingMidRows(NpgsqlConnection connection)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                // Thousands of rows reach the client before the division by zero.
+                new NpgsqlBatchCommand("select 1 / (50000 - g) from generate_series(1, 100000) g"),
+                new NpgsqlBatchCommand(StreamLocks.UnboundedWait),
+                new NpgsqlBatchCommand($"select id from {app.Schema}.mt_events where id = any($1)") { Parameters = { new NpgsqlParameter { Value = Array.Empty<Guid>() } } },
+            },
+        };
+        var failure = await Should.ThrowAsync<PostgresException>(async () =>
+        {
+            await using var reader = await batch.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+            }
+        });
+        failure.SqlState.ShouldBe(PostgresErrorCodes.DivisionByZero);
+    }
+}
