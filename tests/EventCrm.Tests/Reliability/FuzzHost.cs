@@ -6,6 +6,7 @@ using Marten;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EventCrm.Tests.Reliability;
 
@@ -24,6 +25,9 @@ public sealed class FuzzHost : IAsyncLifetime
     /// <summary>How many hostile requests are in flight at once.</summary>
     public const int RequestsAtOnce = 4;
     public IAlbaHost Host { get; private set; } = null!;
+
+    /// <summary>What the Host logs at Error and above: a client's mistake, however hostile, is never one.</summary>
+    public CapturedLogs Errors { get; } = new(LogLevel.Error);
     public string ConnectionString => Host.Services.GetRequiredService<IConfiguration>().GetConnectionString("EventCrm")!;
 
     /// <summary>An HTTP client into the in-process pipeline, with the admin key and a per-request timeout.</summary>
@@ -46,7 +50,7 @@ public sealed class FuzzHost : IAsyncLifetime
     {
         // As many imports at once as requests: a hostile file is to be judged by what it holds, not
         // turned away because others are being imported (that 503 has its own scenario).
-        Host = await AppFixture.StartHost(Schema, (ImportSlots.MaxConcurrentKey, RequestsAtOnce.ToString()));
+        Host = await AppFixture.StartHost(Schema, Errors, (ImportSlots.MaxConcurrentKey, RequestsAtOnce.ToString()));
         await Host.ResetAllData();
         await Host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
