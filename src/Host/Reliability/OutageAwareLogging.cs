@@ -6,7 +6,8 @@ namespace EventCrm.Host.Reliability;
 /// Every logger of the service, Wolverine's and Marten's included, passes its entries through
 /// <see cref="DatabaseOutageLog"/> first. A filter by category or level would not do: the same
 /// categories log errors that have nothing to do with the database, which must still be read;
-/// only the exception an entry carries tells an outage apart.
+/// only the exception an entry carries tells an outage apart. The same wrapper writes the errors that are
+/// routine waits at a lower level (<see cref="RoutineWaits"/>).
 /// </summary>
 public static class OutageAwareLogging
 {
@@ -27,7 +28,7 @@ public static class OutageAwareLogging
     /// <summary>The container owns and disposes the inner factory.</summary>
     private sealed class HoldingBackFactory(ILoggerFactory inner, DatabaseOutageLog outage) : ILoggerFactory
     {
-        public ILogger CreateLogger(string categoryName) => new HoldingBack(inner.CreateLogger(categoryName), outage);
+        public ILogger CreateLogger(string categoryName) => new HoldingBack(categoryName, inner.CreateLogger(categoryName), outage);
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
@@ -36,7 +37,7 @@ public static class OutageAwareLogging
         }
     }
 
-    private sealed class HoldingBack(ILogger inner, DatabaseOutageLog outage) : ILogger
+    private sealed class HoldingBack(string category, ILogger inner, DatabaseOutageLog outage) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
@@ -51,7 +52,7 @@ public static class OutageAwareLogging
                 if (inner.IsEnabled(LogLevel.Debug)) inner.Log(LogLevel.Debug, eventId, state, exception, formatter);
                 return;
             }
-            inner.Log(logLevel, eventId, state, exception, formatter);
+            inner.Log(RoutineWaits.LevelOf(category, logLevel, eventId, exception), eventId, state, exception, formatter);
         }
     }
 }
