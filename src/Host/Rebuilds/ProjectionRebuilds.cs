@@ -18,12 +18,13 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
         await _starting.WaitAsync(ct);
         try
         {
-            lock (_running)
-            {
-                if (_running.TryGetValue(projection.Name, out var running) && !running.IsCompleted) return RebuildStart.AlreadyRebuilding;
-            }
             // Before the lock question: a rebuild command holds the projection's lock too, and the answer is then that it is being rebuilt.
             if (await rebuilder.RebuildingAnywhereAsync(projection, ct)) return RebuildStart.AlreadyRebuilding;
+            Task? finishing;
+            lock (_running) finishing = _running.GetValueOrDefault(projection.Name);
+            // A rebuild of this node holds its claim from before it starts to after it records how it ended: with the claim
+            // free, it has only its last lines to run (the status already says how it ended). Waited for, not refused.
+            if (finishing is { IsCompleted: false }) await finishing.WaitAsync(ct);
             if (!projection.IsInline && !rebuilder.TakesLocks) return RebuildStart.NoDaemonHere;
             if (!await rebuilder.RunsHereAsync(projection)) return RebuildStart.NotRunHere;
             if (await rebuilder.BeginAsync(projection, ct) is not { } started) return RebuildStart.AlreadyRebuilding;

@@ -84,12 +84,17 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     /// <summary>
     /// The last rebuild, "failed" when the process recorded as running it has ended: its claim is
     /// free (it died: PostgreSQL freed the claim with its session) or its heartbeat has stopped
-    /// (a node cut off from the database may keep its session a while).
+    /// (a node cut off from the database may keep its session a while). Recorded as ended, it is
+    /// still "rebuilding" while its claim is held: a rebuild releases it just after recording how it
+    /// ended, and a new one claims it before recording that it began; either way a request for a
+    /// rebuild would be refused meanwhile, and a client that sees "completed" may ask again at once.
     /// </summary>
     private async Task<ProjectionRebuild?> LastRebuildAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var rebuild = await LoadRebuildAsync(projection, ct);
-        if (rebuild?.State != RebuildStates.Rebuilding) return rebuild;
+        if (rebuild is null) return null;
+        if (rebuild.State != RebuildStates.Rebuilding)
+            return await claims.IsClaimedAsync(projection.Name, ct) ? rebuild with { State = RebuildStates.Rebuilding, FinishedAt = null, Error = null } : rebuild;
         if (RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } silent) return rebuild with { State = RebuildStates.Failed, Error = silent };
         if (await claims.IsClaimedAsync(projection.Name, ct)) return rebuild;
         // The claim is free, but the rebuild may have just ended (recorded, then released) or a new

@@ -127,4 +127,30 @@ public class when_reads_hold_the_live_tables_at_the_take_over(TakeOverBase app) 
         await app.Store.CatchUp();
         (await SpendCells()).ShouldBe([Ladders, .. Cells]);
     }
+
+    /// <summary>
+    /// A rebuild records how it ended, then releases its claim; for that moment a new request was refused
+    /// ("already being rebuilt") while the status said "completed", and a client asking again on seeing it
+    /// got a 409 now and then. The status now says how a rebuild ended only once another may start.
+    /// </summary>
+    [Fact]
+    public async Task the_status_says_a_rebuild_ended_only_once_another_may_be_requested()
+    {
+        await app.Host.PostJson($"/api/projections/{Projection}/rebuild", new { }, 202);
+        (await UntilOver())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
+
+        // The claim held as in the rebuild's last moment, recorded as ended and not yet released.
+        await using (await RebuildClaimHeld.By(TakeOverBase.SchemaName, Projection))
+        {
+            var ending = (await Status())["lastRebuild"]!;
+            ending["state"]!.GetValue<string>().ShouldBe("rebuilding");
+            ending["finishedAt"].ShouldBeNull();
+            await app.Host.PostJson($"/api/projections/{Projection}/rebuild", new { }, 409);
+        }
+
+        (await Status())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
+        await app.Host.PostJson($"/api/projections/{Projection}/rebuild", new { }, 202);
+        (await UntilOver())["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
+        (await SeededCells()).ShouldBe(Cells);
+    }
 }
