@@ -170,6 +170,73 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task an_event_deleted_from_the_middle_of_its_stream_is_named_at_its_own_place()
+    {
+        var customer = await SealedCustomer();
+        var deleted = await SequenceOf(customer, 2);
+
+        await Execute($"delete from {AuditHost.SchemaName}.mt_events where seq_id = @seq", ("seq", deleted));
+
+        // Its seal remains: the auditor is told which event went (version 2), not that the third "differs".
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(1);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(deleted);
+        report["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(2);
+        report["firstMismatch"]!["problem"]!.GetValue<string>().ShouldBe("a sealed event is missing from the log");
+    }
+
+    [Fact]
+    public async Task an_event_deleted_with_its_seal_is_named_beside_the_event_after_it()
+    {
+        var customer = await SealedCustomer();
+        var (deleted, after) = (await SequenceOf(customer, 2), await SequenceOf(customer, 3));
+
+        await Execute($"delete from {AuditHost.SchemaName}.mt_events where seq_id = @seq; delete from {AuditHost.SchemaName}.audit_seals where seq_id = @seq",
+            ("seq", deleted));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["checked"]!.GetValue<int>().ShouldBe(1);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(after);
+        report["firstMismatch"]!["problem"]!.GetValue<string>()
+            .ShouldBe("the event differs from what was sealed: the event before it, version 2, is missing, deleted with its seal");
+    }
+
+    [Fact]
+    public async Task a_reason_blanked_by_hand_as_if_erased_is_found_when_no_erasure_masked_it()
+    {
+        var customer = await SealedCustomer();
+        var call = await SequenceOf(customer, 4);
+
+        // What an erasure writes, but with no erasure recorded: the call's reason ("invoice") is hidden.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{reason}}', '\"[erased]\"') where seq_id = @seq", ("seq", call));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(3);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(call);
+        report["firstMismatch"]!["problem"]!.GetValue<string>().ShouldContain("no erasure recorded after this event masked that field");
+    }
+
+    [Fact]
+    public async Task a_name_given_after_an_erasure_and_blanked_by_hand_is_found_though_an_earlier_one_was_erased()
+    {
+        var customer = await SealedCustomer();
+        await audit.Host.PostJson($"/api/customers/{customer}/erasure", new { }, 200);
+        await audit.Host.PostTouchpoints(new[] { Lead(customer, Jan1.AddDays(10), name: "Grace Hopper", email: "grace@example.com") });
+        await audit.Store.CatchUp();
+        (await audit.Host.GetJson($"/api/customers/{customer}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue("the erasure itself keeps the chain");
+        var lead = await SequenceOf(customer, 6);
+
+        // The erasure (version 5) masked the signup's name; the lead's, given after it, it never touched.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{name}}', '\"[erased]\"') where seq_id = @seq", ("seq", lead));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(lead);
+    }
+
+    [Fact]
     public async Task an_event_slipped_in_where_the_sealer_had_already_passed_is_found()
     {
         var customer = await SealedCustomer();
