@@ -27,16 +27,11 @@ public static class AuditChain
     /// <summary>Personal in any event that has them (free text only in the types of <see cref="PersonalData.FreeTextFieldOf"/>).</summary>
     public static readonly IReadOnlyList<string> PersonalFields = ["name", "email"];
 
-    /// <param name="erasable">
-    /// The personal fields an erasure recorded after this event masked: only there does "[erased]"
-    /// stand for the sealed value (a value blanked by hand, with no erasure behind it, is a change).
-    /// Null accepts any, as sealing needs (an event is sealed before any erasure masks it).
-    /// </param>
     public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes, byte[]? streamKey,
-        bool coversProvenance, IReadOnlySet<string>? erasable = null)
+        bool coversProvenance)
     {
         var recordedAt = row.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
-        var data = Pseudonymised(row.Type, row.Data, personalHashes, streamKey, erasable);
+        var data = Pseudonymised(row.Type, row.Data, personalHashes, streamKey);
         var text = coversProvenance
             ? string.Join('\n', row.Type, data, recordedAt, Provenance(row), previousHash)
             : string.Join('\n', row.Type, data, recordedAt, previousHash);
@@ -76,12 +71,11 @@ public static class AuditChain
 
     /// <summary>
     /// The data with each personal value replaced by its hash, made the way its seal made it: an
-    /// erased value by the sealed hash itself (where an erasure masked that field), a value sealed keyed by its keyed hash (none can be
+    /// erased value by the sealed hash itself, a value sealed keyed by its keyed hash (none can be
     /// made once the key is gone, so a value put back after an erasure is a mismatch), anything
     /// else by its plain SHA-256.
     /// </summary>
-    private static string Pseudonymised(string type, string data, IReadOnlyDictionary<string, string> sealedHashes, byte[]? streamKey,
-        IReadOnlySet<string>? erasable)
+    private static string Pseudonymised(string type, string data, IReadOnlyDictionary<string, string> sealedHashes, byte[]? streamKey)
     {
         if (!MayHoldPersonalData(type, data)) return data;
         if (JsonNode.Parse(data) is not JsonObject json) return data;
@@ -95,7 +89,7 @@ public static class AuditChain
             json[field] = value switch
             {
                 null => null,
-                Erased when sealedHash is not null && (erasable is null || erasable.Contains(field)) => sealedHash,
+                Erased when sealedHash is not null => sealedHash,
                 _ when sealedHash?.StartsWith(KeyedPrefix, StringComparison.Ordinal) == true => streamKey is null ? KeyedPrefix + "no key" : Keyed(streamKey, value),
                 _ => Plain(value),
             };

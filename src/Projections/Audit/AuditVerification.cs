@@ -24,7 +24,6 @@ public static class AuditVerification
         // the deleted event's own place, not as the next event "differing" (its previous hash is gone).
         var rowSequences = rows.Select(r => r.Sequence).ToHashSet();
         var deleted = new Queue<AuditSeal>(seals.Where(s => !rowSequences.Contains(s.Sequence)).OrderBy(s => s.Version));
-        var erasures = new RecordedErasures(rows);
         var previous = AuditChain.Genesis;
         var previousVersion = 0L;
         var (checkedCount, unsealed) = (0, 0);
@@ -43,12 +42,9 @@ public static class AuditVerification
             if (row.Version != seal.Version) return Fault(row, $"this event was sealed as version {seal.Version} of its stream", checkedCount, unsealed);
             // The flag is outside the hashed row, and flipping it hides the event from every value and timeline.
             if (row.IsArchived) return Fault(row, "this event is marked archived, which hides it from every reader: the service never archives an event", checkedCount, unsealed);
-            var erasable = erasures.MaskedAfter(row.Version);
-            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance, erasable);
+            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance);
             if (hash != seal.Hash)
-                return Fault(row, AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance) == seal.Hash
-                    ? "a personal value reads [erased] but no erasure recorded after this event masked that field: it was blanked by hand"
-                    : "the event differs from what was sealed" + GapBefore(row.Version, previousVersion), checkedCount, unsealed);
+                return Fault(row, "the event differs from what was sealed" + GapBefore(row.Version, previousVersion), checkedCount, unsealed);
             previous = hash;
             previousVersion = row.Version;
             checkedCount++;
