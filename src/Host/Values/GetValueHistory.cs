@@ -22,7 +22,7 @@ public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, D
 public static class GetValueHistoryEndpoint
 {
     /// <summary>Each point under the formula in force, the model and the touchpoints known when its touchpoint was recorded: what the service showed then.</summary>
-    public const string OfTheTime = "of-the-time";
+    public const string OfTheTime = FormulaRegistry.OfTheTime;
 
     /// <summary>
     /// The customer's value after each touchpoint, in business-time order, each valued as of that

@@ -20,11 +20,17 @@ public static class AuditVerification
     {
         var sealBySequence = seals.ToDictionary(s => s.Sequence);
         var lastSealed = seals.Count == 0 ? long.MinValue : seals.Max(s => s.Sequence);
+        // Seals whose event no row holds any more, earliest place first: a deletion is reported at
+        // the deleted event's own place, not as the next event "differing" (its previous hash is gone).
+        var rowSequences = rows.Select(r => r.Sequence).ToHashSet();
+        var deleted = new Queue<AuditSeal>(seals.Where(s => !rowSequences.Contains(s.Sequence)).OrderBy(s => s.Version));
         var previous = AuditChain.Genesis;
+        var previousVersion = 0L;
         var (checkedCount, unsealed) = (0, 0);
 
         foreach (var row in rows.OrderBy(r => r.Version))
         {
+            if (deleted.TryPeek(out var gone) && gone.Version < row.Version) return Missing(gone, checkedCount, unsealed);
             if (!sealBySequence.Remove(row.Sequence, out var seal))
             {
                 if (row.Sequence < lastSealed) return Fault(row, "this event has no seal although later events do: it was added afterwards", checkedCount, unsealed);
@@ -37,16 +43,28 @@ public static class AuditVerification
             // The flag is outside the hashed row, and flipping it hides the event from every value and timeline.
             if (row.IsArchived) return Fault(row, "this event is marked archived, which hides it from every reader: the service never archives an event", checkedCount, unsealed);
             var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance);
-            if (hash != seal.Hash) return Fault(row, "the event differs from what was sealed", checkedCount, unsealed);
+            if (hash != seal.Hash)
+                return Fault(row, "the event differs from what was sealed" + GapBefore(row.Version, previousVersion), checkedCount, unsealed);
             previous = hash;
+            previousVersion = row.Version;
             checkedCount++;
         }
 
         var missing = sealBySequence.Values.MinBy(s => s.Version);
-        return missing is null
-            ? new AuditReport(true, checkedCount, unsealed, null)
-            : new AuditReport(false, checkedCount, unsealed, new AuditMismatch(missing.Sequence, missing.Version, null, "a sealed event is missing from the log"));
+        return missing is null ? new AuditReport(true, checkedCount, unsealed, null) : Missing(missing, checkedCount, unsealed);
     }
+
+    /// <summary>A stream's versions run on without a gap: one there means the events in it were deleted, their seals with them.</summary>
+    private static string GapBefore(long version, long previousVersion) =>
+        (version - previousVersion) switch
+        {
+            <= 1 => "",
+            2 => $": the event before it, version {previousVersion + 1}, is missing, deleted with its seal",
+            _ => $": the events before it, versions {previousVersion + 1} to {version - 1}, are missing, deleted with their seals",
+        };
+
+    private static AuditReport Missing(AuditSeal seal, int checkedCount, int unsealed) =>
+        new(false, checkedCount, unsealed, new AuditMismatch(seal.Sequence, seal.Version, null, "a sealed event is missing from the log"));
 
     private static AuditReport Fault(AuditRow row, string problem, int checkedCount, int unsealed) =>
         new(false, checkedCount, unsealed, new AuditMismatch(row.Sequence, row.Version, TouchpointIdOf(row.Data), problem));

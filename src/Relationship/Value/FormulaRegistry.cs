@@ -68,16 +68,27 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
     {
         var at = reference.LastIndexOf('@');
         if ((at < 0 ? reference : reference[..at]).Trim().Length == 0) return "must name a formula, as \"name@version\" or a bare name for its latest version";
-        return at < 0 || int.TryParse(reference[(at + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) && version >= 0
+        // Taken for a formula's name it was "not registered" (404), which sent an auditor looking for a formula that never exists.
+        if (string.Equals(reference, OfTheTime, StringComparison.OrdinalIgnoreCase))
+            return $"'{OfTheTime}' is not a formula: only value-history takes it (each point under the formula in force when it was recorded); " +
+                   "one value under the formula of a time is read with knownAt and no formula (the formula in force at knownAt)";
+        return at < 0 || VersionOf(reference[(at + 1)..]) is not null
             ? null
             : $"'{reference[(at + 1)..]}' is not a version: \"name@version\" takes a whole number (0 is the built-in default)";
     }
+
+    /// <summary>The value-history's choice of each point's formula in force when it was recorded: not a formula.</summary>
+    public const string OfTheTime = "of-the-time";
 
     /// <summary>Reads "name@version", or a bare name for its latest version.</summary>
     public FormulaChoice? Resolve(string reference)
     {
         var at = reference.LastIndexOf('@');
         if (at < 0) return Latest(reference);
-        return int.TryParse(reference[(at + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? Find(reference[..at], version) : null;
+        return VersionOf(reference[(at + 1)..]) is { } version ? Find(reference[..at], version) : null;
     }
+
+    /// <summary>Digits only: "+1", " 1" and "1 " are not versions (they read as version 1, and named it in no answer as sent).</summary>
+    private static int? VersionOf(string text) =>
+        text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
 }

@@ -170,6 +170,39 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task an_event_deleted_from_the_middle_of_its_stream_is_named_at_its_own_place()
+    {
+        var customer = await SealedCustomer();
+        var deleted = await SequenceOf(customer, 2);
+
+        await Execute($"delete from {AuditHost.SchemaName}.mt_events where seq_id = @seq", ("seq", deleted));
+
+        // Its seal remains: the auditor is told which event went (version 2), not that the third "differs".
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(1);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(deleted);
+        report["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(2);
+        report["firstMismatch"]!["problem"]!.GetValue<string>().ShouldBe("a sealed event is missing from the log");
+    }
+
+    [Fact]
+    public async Task an_event_deleted_with_its_seal_is_named_beside_the_event_after_it()
+    {
+        var customer = await SealedCustomer();
+        var (deleted, after) = (await SequenceOf(customer, 2), await SequenceOf(customer, 3));
+
+        await Execute($"delete from {AuditHost.SchemaName}.mt_events where seq_id = @seq; delete from {AuditHost.SchemaName}.audit_seals where seq_id = @seq",
+            ("seq", deleted));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["checked"]!.GetValue<int>().ShouldBe(1);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(after);
+        report["firstMismatch"]!["problem"]!.GetValue<string>()
+            .ShouldBe("the event differs from what was sealed: the event before it, version 2, is missing, deleted with its seal");
+    }
+
+    [Fact]
     public async Task an_event_slipped_in_where_the_sealer_had_already_passed_is_found()
     {
         var customer = await SealedCustomer();

@@ -168,6 +168,22 @@ public class when_valuing_a_customer(AppFixture app)
     }
 
     [Fact]
+    public async Task of_the_time_and_a_version_written_loosely_are_refused_as_malformed_not_looked_for()
+    {
+        var customer = await CustomerWithAYearOfHistory();
+
+        // of-the-time is value-history's: on a single value it was "No formula 'of-the-time' is registered" (404).
+        var ofTheTime = await app.Host.GetJson($"/api/customers/{customer}/value?formula=of-the-time", 400);
+        ofTheTime.ErrorKeys().ShouldBe(["formula"]);
+        ofTheTime["detail"]!.GetValue<string>().ShouldContain("knownAt");
+        (await app.Host.PostJson("/api/replays", new { formula = "of-the-time" }, 400)).ErrorKeys().ShouldBe(["formula"]);
+        // "+0" and " 0" were read as version 0 and valued (200).
+        (await app.Host.GetJson($"/api/customers/{customer}/value?formula=simple-clv@%2B0", 400)).ErrorKeys().ShouldBe(["formula"]);
+        (await app.Host.GetJson($"/api/customers/{customer}/value?formula=simple-clv@%200", 400)).ErrorKeys().ShouldBe(["formula"]);
+        await app.Host.GetJson($"/api/customers/{customer}/value?formula=simple-clv@0");
+    }
+
+    [Fact]
     public async Task a_formula_whose_arithmetic_overflows_for_a_customer_is_422_not_a_server_error()
     {
         // The version passes registration (its probe customer orders about 100 a time: 100 x 1e12 x 1e10 = 1e24),
