@@ -18,6 +18,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<ProjectionCatalog>();
         services.AddSingleton<ProjectionStatusReader>();
         services.AddSingleton<BlueGreenRebuild>();
+        services.AddSingleton<ProfileFolds>();
         services.AddSingleton<InPlaceProfileRebuild>();
         services.AddSingleton<RebuildClaims>();
         services.AddSingleton<LeftoverSideBuilds>();
