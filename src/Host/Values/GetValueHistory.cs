@@ -67,8 +67,10 @@ public static class GetValueHistoryEndpoint
         // checkpoint before the page. Of the time, each point also recorded after every touchpoint before it: what was shown then.
         var marks = fromCheckpoints ? await CheckpointedLedger.MarksAsync(session, id, ct) : [];
         var window = marks.Count > 0 ? await CheckpointedHistory.ReadAsync(session, id, marks, query!.KnownAt, asked!, ct) : null;
-        // As known now, with touchpoints recorded back-dated: from the checkpoint whose touchpoints come first in the timeline.
-        if (marks.Count > 0 && window is null && !ofTheTime && query!.KnownAt is null) window = await BackDatedHistory.ReadAsync(session, id, marks, asked!, ct);
+        // Else (touchpoints recorded back-dated, or known at knownAt out of stream order), and of the time for a point recorded before a
+        // touchpoint dated before it: from the checkpoint whose touchpoints come first in the timeline known then.
+        if (marks.Count > 0 && (window is null || ofTheTime && !window.RecordedInOrder))
+            window = await BackDatedHistory.ReadAsync(session, id, marks, query!.KnownAt, ofTheTime, asked!, ct);
         if (window is not null && (!ofTheTime || window.RecordedInOrder))
             return GetCustomerValueEndpoint.Valuate(query!, () =>
                 View(window.Total, window.Points.Select(p => PointOf(p.Point, p.Ledger, ValuedUnder(p.Point.RecordedAt))).ToList()));

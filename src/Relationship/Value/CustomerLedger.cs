@@ -123,15 +123,16 @@ public partial record CustomerLedger
     /// <summary>
     /// The ledger after one more touchpoint: its summary moved on, or null where the summary cannot tell (a
     /// back-dated touchpoint it kept too little to place): fold the customer from its stream then.
-    /// <paramref name="order"/> is the stream's word on the order a refund refunds, asked by <see cref="OrderToLookUp"/>.
+    /// <paramref name="order"/> is the stream's word on the order a refund refunds, asked by <see cref="OrderToLookUp"/>;
+    /// <paramref name="boughtThatDay"/> its word on whether a purchase before this one fell on its day, asked by <see cref="PurchaseDayToLookUp"/>.
     /// A <see cref="FoldedLedger"/> places every touchpoint.
     /// </summary>
-    public virtual CustomerLedger? TryRecord(ITouchpoint touchpoint, OrderHistory? order = null)
+    public virtual CustomerLedger? TryRecord(ITouchpoint touchpoint, OrderHistory? order = null, bool? boughtThatDay = null)
     {
         var type = TouchpointTypes.NameOf(touchpoint);
         var moved = touchpoint switch
         {
-            PurchaseMade p => Summary.AfterPurchase(p.OccurredAt, Touchpoints, p.OrderId, p.Amount, p.Category),
+            PurchaseMade p => Summary.AfterPurchase(p.OccurredAt, Touchpoints, p.OrderId, p.Amount, p.Category, boughtThatDay),
             PurchaseRefunded r => Summary.KnowsOrder(r.OrderId) || order is not null ? Summary.AfterRefund(r.OrderId, r.Amount, order) : null,
             _ when Lifecycle.Lifecycle.CanChangeState(type) => Summary.AfterMark(touchpoint.OccurredAt, Touchpoints, type),
             _ => Summary,
@@ -145,6 +146,13 @@ public partial record CustomerLedger
     /// </summary>
     public virtual string? OrderToLookUp(ITouchpoint touchpoint) =>
         touchpoint is PurchaseRefunded r && !Summary.KnowsOrder(r.OrderId) ? r.OrderId : null;
+
+    /// <summary>
+    /// The UTC day of a purchase back-dated between the first purchase day and the day before the last: whether the
+    /// customer bought on it before must be given to <see cref="TryRecord"/> (the summary keeps no such day).
+    /// </summary>
+    public virtual DateOnly? PurchaseDayToLookUp(ITouchpoint touchpoint) =>
+        touchpoint is PurchaseMade p && Summary.Occasions is { } occasions ? occasions.DayToLookUp(p.OccurredAt) : null;
 
     /// <summary>When the customer became one: its signup, or its first purchase; a lead is not a customer yet.</summary>
     public DateTimeOffset? RelationshipStart() => SignedUpAt ?? FirstPurchaseAt();

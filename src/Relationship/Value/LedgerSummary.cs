@@ -34,8 +34,12 @@ public sealed record OccasionSummary(PurchaseOccasions Occasions, decimal FirstD
         return new(occasions, days.Values.First(), previous?.Key, previous?.Value ?? 0m);
     }
 
-    /// <summary>After one more purchase; null when it falls on a day after the first and before the day before the last (which of those days hold purchases is not kept).</summary>
-    public static OccasionSummary? After(OccasionSummary? before, DateTimeOffset at, decimal amount)
+    /// <summary>
+    /// After one more purchase. On a day after the first and before the day before the last, which of those days hold
+    /// purchases is not kept: <paramref name="boughtThatDay"/> says whether that day already held one (the caller asks the
+    /// purchases before it, <see cref="DayToLookUp"/>); null when not said.
+    /// </summary>
+    public static OccasionSummary? After(OccasionSummary? before, DateTimeOffset at, decimal amount, bool? boughtThatDay = null)
     {
         var day = PurchaseOccasions.DayOf(at);
         if (before is not { Occasions: var o } s) return new(PurchaseOccasions.FirstOn(at, amount), 0m + amount, null, 0m);
@@ -53,13 +57,20 @@ public sealed record OccasionSummary(PurchaseOccasions Occasions, decimal FirstD
         // No day lies between the day before the last and the last: one there is a new one.
         if (day > s.PreviousDay)
             return new(o with { Days = o.Days + 1, EarlierRepeats = o.EarlierRepeats + amount }, s.FirstDay, day, 0m + amount);
-        if (day > o.First) return null;
+        // Between the first day and the day before the last: a repeat day either way, a new one only if nothing was bought on it.
+        if (day > o.First)
+            return boughtThatDay is not { } bought ? null
+                : s with { Occasions = o with { Days = bought ? o.Days : o.Days + 1, EarlierRepeats = o.EarlierRepeats + amount } };
         // A new first day: the former first becomes a repeat.
         return o.Days == 1
             ? new(o with { First = day, Days = 2 }, 0m + amount, day, 0m + amount)
             : new(o with { First = day, Days = o.Days + 1, EarlierRepeats = o.EarlierRepeats + s.FirstDay }, 0m + amount,
                 o.Days == 2 ? o.First : s.PreviousDay, o.Days == 2 ? s.FirstDay : s.PreviousDaySum);
     }
+
+    /// <summary>The UTC day of a purchase at <paramref name="at"/> whose place needs to know whether that day held a purchase already: one after the first day and before the day before the last; else null.</summary>
+    public DateOnly? DayToLookUp(DateTimeOffset at) =>
+        PurchaseOccasions.DayOf(at) is var day && day > Occasions.First && PreviousDay is { } previous && day < previous ? day : null;
 
     /// <summary>
     /// The occasions by the end of <paramref name="end"/> when the last day is after it (a purchase dated
@@ -128,11 +139,14 @@ public sealed record LedgerSummary
 
     public bool KnowsOrder(string orderId) => RefundedOrders.Any(o => o.OrderId == orderId);
 
-    /// <summary>After a purchase; null when the summary cannot tell (a back-dated purchase it has not kept enough to place).</summary>
-    public LedgerSummary? AfterPurchase(DateTimeOffset at, long order, string orderId, decimal amount, string category)
+    /// <summary>
+    /// After a purchase; null when the summary cannot tell (a back-dated purchase it has not kept enough to place).
+    /// <paramref name="boughtThatDay"/>: whether a purchase before it fell on its UTC day, where the occasions need it (<see cref="OccasionSummary.DayToLookUp"/>).
+    /// </summary>
+    public LedgerSummary? AfterPurchase(DateTimeOffset at, long order, string orderId, decimal amount, string category, bool? boughtThatDay = null)
     {
         if (StateAfterMark(at, order, Touchpoints.TouchpointTypes.Purchase) is not var (changes, orders)) return null;
-        if (OccasionSummary.After(Occasions, at, amount) is not { } occasions) return null;
+        if (OccasionSummary.After(Occasions, at, amount, boughtThatDay) is not { } occasions) return null;
         return this with
         {
             PurchaseCount = PurchaseCount + 1,

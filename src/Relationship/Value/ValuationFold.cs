@@ -15,7 +15,13 @@ public static class ValuationFold
     /// <summary>What a refund's order is taken to be when its history is not read: placed, and refunded no more than it brought.</summary>
     private static readonly OrderHistory NotRead = new(decimal.MaxValue, 0m, null);
 
-    /// <summary>The ledger after one more touchpoint, or null where the summary cannot place it (a back-dated state change or purchase day): fold the stream then.</summary>
-    public static CustomerLedger? TryRecord(CustomerLedger ledger, ITouchpoint touchpoint) =>
-        ledger.TryRecord(touchpoint, ledger.OrderToLookUp(touchpoint) is null ? null : NotRead);
+    /// <summary>
+    /// The ledger after one more touchpoint, or null where the summary cannot place it (a back-dated state change, or a
+    /// purchase day when <paramref name="purchaseDays"/> is not given): fold the stream then.
+    /// </summary>
+    /// <param name="purchaseDays">The UTC days of every purchase recorded into <paramref name="ledger"/>, when the caller keeps them:
+    /// a purchase back-dated between the first and the day before the last is then placed, not refolded.</param>
+    public static CustomerLedger? TryRecord(CustomerLedger ledger, ITouchpoint touchpoint, IReadOnlySet<DateOnly>? purchaseDays = null) =>
+        ledger.TryRecord(touchpoint, ledger.OrderToLookUp(touchpoint) is null ? null : NotRead,
+            purchaseDays is not null && ledger.PurchaseDayToLookUp(touchpoint) is { } day ? purchaseDays.Contains(day) : null);
 }

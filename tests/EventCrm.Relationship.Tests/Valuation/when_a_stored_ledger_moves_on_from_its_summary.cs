@@ -13,15 +13,20 @@ namespace EventCrm.Relationship.Tests.Valuation;
 /// </summary>
 public class when_a_stored_ledger_moves_on_from_its_summary
 {
-    /// <summary>As the projection does: stored after every touchpoint, read back, moved on by the next one.</summary>
-    private static CustomerLedger? StoredAfterEach(IReadOnlyList<ITouchpoint> touchpoints)
+    /// <summary>
+    /// As the projection does: stored after every touchpoint, read back, moved on by the next one. <paramref name="tellingPurchaseDays"/>:
+    /// as the value checkpoints do, saying whether a back-dated purchase's day held one already (from the lines folded so far).
+    /// </summary>
+    private static CustomerLedger? StoredAfterEach(IReadOnlyList<ITouchpoint> touchpoints, bool tellingPurchaseDays = false)
     {
         var stored = FoldedLedger.Empty("c-1").AsStored();   // as read back: no lines
         var folded = FoldedLedger.Empty("c-1");
         foreach (var touchpoint in touchpoints)
         {
             var order = stored.OrderToLookUp(touchpoint) is { } orderId ? History(folded, orderId) : null;
-            if (stored.TryRecord(touchpoint, order) is not { } moved) return null;
+            var bought = tellingPurchaseDays && stored.PurchaseDayToLookUp(touchpoint) is { } day
+                ? folded.Purchases.Any(p => PurchaseOccasions.DayOf(p.At) == day) : (bool?)null;
+            if (stored.TryRecord(touchpoint, order, bought) is not { } moved) return null;
             stored = moved;
             folded = folded.Record(touchpoint);
         }
@@ -93,6 +98,35 @@ public class when_a_stored_ledger_moves_on_from_its_summary
         // As of the day before the last purchase day (a purchase dated minutes ahead, past midnight UTC): the days but the last.
         PurchaseOutlook.HistoryOf(stored, Day(29)).ShouldBe(PurchaseOutlook.HistoryOf(FoldedLedger.Of("c-1", history), Day(29)));
     }
+
+    [Fact]
+    public void a_purchase_back_dated_between_the_first_day_and_the_day_before_the_last_is_placed_once_told_whether_its_day_held_one()
+    {
+        ITouchpoint[] history =
+        [
+            SignUp(Day(0)), Purchase(Day(10), 100m, 30m), Purchase(Day(20), 50m, 10m), Purchase(Day(30), 80m, 20m), Purchase(Day(40), 5m, 1m),
+            // Day 15 bought on for the first time; day 20 again; then day 15 again.
+            Purchase(Day(15), 7m, 2m), Purchase(Day(20).AddHours(3), 4m, 1m), Purchase(Day(15).AddHours(1), 2m, 0m),
+        ];
+
+        var stored = StoredAfterEach(history, tellingPurchaseDays: true)!;
+
+        ShouldAnswerAsTheHistory(stored, history);
+        // Days 10 (100), 15 (7 + 2), 20 (50 + 4), 30 (80), 40 (5): five days, the three between the first and the last 9 + 54 + 80.
+        stored.Occasions().ShouldBe(new PurchaseOccasions(DayOf(10), DayOf(40), 5, 143m, 5m));
+        (stored.Summary.Occasions!.FirstDay, stored.Summary.Occasions.PreviousDay, stored.Summary.Occasions.PreviousDaySum).ShouldBe((100m, DayOf(30), 80m));
+        // Told through the days kept beside the ledger, as the checkpoints tell it: the same.
+        var days = new HashSet<DateOnly>();
+        CustomerLedger? moved = FoldedLedger.Empty("c-1").AsStored();
+        foreach (var touchpoint in history)
+        {
+            moved = ValuationFold.TryRecord(moved!, touchpoint, days);
+            if (touchpoint is PurchaseMade p) days.Add(PurchaseOccasions.DayOf(p.OccurredAt));
+        }
+        JsonSerializer.Serialize(moved!.Summary).ShouldBe(JsonSerializer.Serialize(stored.Summary));
+    }
+
+    private static DateOnly DayOf(int day) => DateOnly.FromDateTime(Day(day).UtcDateTime);
 
     [Fact]
     public void a_purchase_back_dated_while_the_client_was_a_customer_changes_no_state_and_is_counted()

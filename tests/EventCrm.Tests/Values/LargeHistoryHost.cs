@@ -45,6 +45,8 @@ public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_hist
     public string Second { get; private set; } = "";
     /// <summary>The recording time of the last event of each import of <see cref="Account"/>: purchases 1-600, 601-2,450, 2,451-3,500.</summary>
     public List<DateTimeOffset> ImportRecorded { get; } = [];
+    /// <summary>The recording time of each post of <see cref="BackDated"/>: events 1-1,000, 1,001-2,000 (days 1,000, 1,101-2,099), 2,001-3,000 (days 2,100-2,900, the back-dated ones, 2,901-2,999), 3,001.</summary>
+    public List<DateTimeOffset> BackDatedRecorded { get; } = [];
     /// <summary>When every touchpoint of a late account but its late one had been recorded.</summary>
     public Dictionary<string, DateTimeOffset> BeforeTheLateWrite { get; } = [];
 
@@ -64,7 +66,11 @@ public sealed class LargeHistoryHost() : SchemaHost("eventcrm_large_account_hist
         foreach (var late in Late) await SeedLateWrite(late);
         int[] days = [.. Enumerable.Range(1, 1_000), .. Enumerable.Range(1_101, 1_800), .. Enumerable.Range(1_001, 100), .. Enumerable.Range(2_901, 100)];
         var backDated = new[] { SignUp(BackDated, Start) }.Concat(days.Select(d => Purchase(BackDated, Start.AddDays(d), amount: Amount(d), margin: 3m)));
-        foreach (var batch in backDated.Chunk(1_000)) await Host.PostTouchpoints(batch);
+        foreach (var batch in backDated.Chunk(1_000))
+        {
+            await Host.PostTouchpoints(batch);
+            BackDatedRecorded.Add(await LatestRecorded(BackDated));
+        }
     }
 
     private async Task SeedLateWrite(LateWrite late)

@@ -63,6 +63,24 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
         await ShouldBeThePoints(new(history.First, null, 100, 30), total: 3_001, FromTo(2_970, 2_999), _ => history.First, customer);
     }
 
+    [Fact]
+    public async Task a_page_known_after_the_back_dated_purchases_or_shown_at_the_time_also_starts_from_a_checkpoint_whose_touchpoints_come_first_then()
+    {
+        const string customer = LargeHistoryHost.BackDated;
+        string InForce(int _) => history.Second;
+        // Known after the third post: days 1-2,999, every one, the back-dated ones among them.
+        var third = history.BackDatedRecorded[2];
+        await ShouldBeThePoints(new(null, third, 37, 30), total: 3_000, FromTo(1_080, 1_109), InForce, customer);
+        await ShouldBeThePoints(new(null, third, 1, 50, "newest"), total: 3_000, FromTo(2_950, 2_999), InForce, customer);
+        await ShouldBeThePoints(new(history.First, third, 34, 30), total: 3_000, FromTo(990, 1_019), _ => history.First, customer);
+        // Of the time: days 1,101-2,099 were recorded before days 1,001-1,100, and were shown without them; the others with every day before them.
+        static IEnumerable<int> Shown(int k) => Enumerable.Range(1, k).Where(d => k is < 1_101 or > 2_099 || d is <= 1_000 or > 1_100);
+        await ShouldBeThePoints(new("of-the-time", null, 50, 30), total: 3_001, FromTo(1_470, 1_499), InForce, customer, Shown);
+        await ShouldBeThePoints(new("of-the-time", null, 70, 30), total: 3_001, FromTo(2_070, 2_099), InForce, customer, Shown);
+        await ShouldBeThePoints(new("of-the-time", null, 36, 30), total: 3_001, FromTo(1_050, 1_079), InForce, customer, Shown);
+        await ShouldBeThePoints(new("of-the-time", third, 1, 50, "newest"), total: 3_000, FromTo(2_950, 2_999), InForce, customer, Shown);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -97,7 +115,9 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
     /// Point k (0: the signup) of the account is valued as of day k with the signup (acquisition cost 120) and purchases 1..k:
     /// revenue the sum of 10 + d mod 3, profit 3k - 120, current the formula's constant (2,000 or 300).
     /// </summary>
-    private async Task ShouldBeThePoints(Ask ask, int total, int[] ks, Func<int, string> formulaOf, string customer = LargeHistoryHost.Account)
+    /// <param name="daysCounted">The purchase days point k counts (of the time: those shown when it was recorded); days 1 to k unless said.</param>
+    private async Task ShouldBeThePoints(Ask ask, int total, int[] ks, Func<int, string> formulaOf, string customer = LargeHistoryHost.Account,
+        Func<int, IEnumerable<int>>? daysCounted = null)
     {
         var page = await Read(customer, ask);
         page["total"]!.GetValue<int>().ShouldBe(total, ask.Query);
@@ -106,11 +126,11 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
         points.Select(p => p!["occurredAt"]!.GetValue<DateTimeOffset>()).ShouldBe(inPageOrder.Select(k => LargeHistoryHost.Start.AddDays(k)), ask.Query);
         foreach (var (point, k) in points.Zip(inPageOrder))
         {
-            var revenue = Enumerable.Range(1, k).Sum(LargeHistoryHost.Amount);
+            var days = (daysCounted ?? (n => Enumerable.Range(1, n)))(k).ToList();
             var formula = formulaOf(k);
             var current = formula == history.First ? 2_000m : 300m;
             (point!["revenue"]!.GetValue<decimal>(), point["profit"]!.GetValue<decimal>(), point["formula"]!.GetValue<string>(), point["current"]!.GetValue<decimal>())
-                .ShouldBe((revenue, 3m * k - 120m, formula, current), $"{ask.Query}, point {k}");
+                .ShouldBe((days.Sum(LargeHistoryHost.Amount), 3m * days.Count - 120m, formula, current), $"{ask.Query}, point {k}");
         }
 
         // Read from the checkpoints (of the time: with every point recorded after the touchpoints before it)...
@@ -118,7 +138,11 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
         var asked = new TouchpointPage(ask.Page, ask.PageSize, ask.Order == "newest");
         var marks = await CheckpointedLedger.MarksAsync(session, customer, default);
         if (customer == LargeHistoryHost.BackDated)
-            (await BackDatedHistory.ReadAsync(session, customer, marks, asked, default)).ShouldNotBeNull(ask.Query);
+        {
+            var window = await BackDatedHistory.ReadAsync(session, customer, marks, ask.KnownAt, ask.Formula == "of-the-time", asked, default);
+            window.ShouldNotBeNull(ask.Query);
+            if (ask.Formula == "of-the-time") window.RecordedInOrder.ShouldBeTrue(ask.Query);   // every point with what was shown then
+        }
         else
         {
             var window = await CheckpointedHistory.ReadAsync(session, customer, marks, ask.KnownAt, asked, default);
