@@ -36,7 +36,8 @@ public static class ShownWhenRecorded
             var streamEnd = marks[^1].Version + tail.Count;
             if (PlacedHistory.AreFarApart(Math.Min(upTo, streamEnd) - (start?.Version ?? 0), streamEnd))
             {
-                if ((all ??= await BackDatedHistory.PlacesAsync(session, customerId, 0, long.MaxValue, ct)) is null) return null;
+                all ??= await BackDatedHistory.PlacesAsync(session, customerId, 0, long.MaxValue, ct);
+                if (all is null) return null;
                 var versions = batch.Select(p => p.Version).ToHashSet();
                 if (await PlacedHistory.LedgersAsync(session, customerId, marks, all, known, [.. all.Where(p => versions.Contains(p.Version))], ct) is not { } placed)
                     return null;
