@@ -74,27 +74,34 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
             _ when projection.IsInline => "inline",
             _ => position >= highWaterMark ? "caught-up" : "catching-up",
         };
+        var shown = await AsShownAsync(projection, rebuild, ct);
         return new ProjectionStatusView(projection.Name, projection.Lifecycle.ToString().ToLowerInvariant(), projection.Version, state,
             position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
-            rebuild is null ? null : new RebuildView(rebuild.State, rebuild.Node, rebuild.StartedAt, rebuild.FinishedAt, rebuild.TargetHighWaterMark, rebuild.Error, rebuild.HeartbeatAt,
-                rebuild.Customers, rebuild.CustomersRebuilt, rebuild.State == RebuildStates.Rebuilding && rebuild.WaitingOn is { Length: > 0 } held ? held : null),
+            shown is null ? null : new RebuildView(shown.State, shown.Node, shown.StartedAt, shown.FinishedAt, shown.TargetHighWaterMark, shown.Error, shown.HeartbeatAt,
+                shown.Customers, shown.CustomersRebuilt, shown.State == RebuildStates.Rebuilding && shown.WaitingOn is { Length: > 0 } held ? held : null),
             serving);
     }
 
     /// <summary>
+    /// The last rebuild as the status shows it: recorded as ended, it is still "rebuilding" while its claim is held.
+    /// A rebuild releases its claim just after recording how it ended, and a new one claims it before recording that
+    /// it began; either way a request for a rebuild would be refused meanwhile, so a client that sees "completed" may
+    /// ask again at once. The projection's own state and position follow the record: its documents are served as it says.
+    /// </summary>
+    private async Task<ProjectionRebuild?> AsShownAsync(ProjectionInfo projection, ProjectionRebuild? rebuild, CancellationToken ct) =>
+        rebuild is { State: not RebuildStates.Rebuilding } && await claims.IsClaimedAsync(projection.Name, ct)
+            ? rebuild with { State = RebuildStates.Rebuilding, FinishedAt = null, Error = null }
+            : rebuild;
+
+    /// <summary>
     /// The last rebuild, "failed" when the process recorded as running it has ended: its claim is
     /// free (it died: PostgreSQL freed the claim with its session) or its heartbeat has stopped
-    /// (a node cut off from the database may keep its session a while). Recorded as ended, it is
-    /// still "rebuilding" while its claim is held: a rebuild releases it just after recording how it
-    /// ended, and a new one claims it before recording that it began; either way a request for a
-    /// rebuild would be refused meanwhile, and a client that sees "completed" may ask again at once.
+    /// (a node cut off from the database may keep its session a while).
     /// </summary>
     private async Task<ProjectionRebuild?> LastRebuildAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var rebuild = await LoadRebuildAsync(projection, ct);
-        if (rebuild is null) return null;
-        if (rebuild.State != RebuildStates.Rebuilding)
-            return await claims.IsClaimedAsync(projection.Name, ct) ? rebuild with { State = RebuildStates.Rebuilding, FinishedAt = null, Error = null } : rebuild;
+        if (rebuild?.State != RebuildStates.Rebuilding) return rebuild;
         if (RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } silent) return rebuild with { State = RebuildStates.Failed, Error = silent };
         if (await claims.IsClaimedAsync(projection.Name, ct)) return rebuild;
         // The claim is free, but the rebuild may have just ended (recorded, then released) or a new
