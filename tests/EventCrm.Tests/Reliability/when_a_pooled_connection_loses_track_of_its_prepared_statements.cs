@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using EventCrm.Host.Reliability;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Tests.DataTools;
+using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
 using Npgsql;
 using Shouldly;
@@ -66,23 +66,9 @@ public class when_a_pooled_connection_loses_track_of_its_prepared_statements(Los
     /// </summary>
     private async Task LoseTrackOnEveryIdleConnection()
     {
-        var held = new List<NpgsqlConnection>();
+        var held = await PooledConnections.TakeEveryOneAsync(app.Store, poolSize: 6);
         try
         {
-            while (held.Count < 6)
-            {
-                var connection = app.Store.Storage.Database.CreateConnection();
-                try
-                {
-                    await connection.OpenAsync();
-                    held.Add(connection);
-                }
-                catch (NpgsqlException e) when (DatabaseFaults.IsPoolExhausted(e))
-                {
-                    await connection.DisposeAsync();
-                    break;
-                }
-            }
             held.ShouldNotBeEmpty();
             foreach (var connection in held)
                 for (var use = 1; use <= 3; use++)

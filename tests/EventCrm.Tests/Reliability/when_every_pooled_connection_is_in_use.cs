@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EventCrm.Host.Reliability;
 using EventCrm.Tests.DataTools;
+using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
 using Npgsql;
 using Shouldly;
@@ -27,7 +28,7 @@ public class when_every_pooled_connection_is_in_use(PoolFullHost app) : IClassFi
         var customer = Ids.Customer();
         await app.Host.PostTouchpoints(SignUp(customer, Jan1));
 
-        var held = await TakeEveryPooledConnection();
+        var held = await PooledConnections.TakeEveryOneAsync(app.Store, poolSize: 6);
         try
         {
             var read = await Answer($"/api/customers/{customer}");
@@ -51,27 +52,6 @@ public class when_every_pooled_connection_is_in_use(PoolFullHost app) : IClassFi
 
         (await Answer("/health")).Status.ShouldBe(200);
         (await Answer($"/api/customers/{customer}")).Status.ShouldBe(200);
-    }
-
-    /// <summary>Opens connections of the Host's own pool until it has none left to give (6, less any the Host holds now).</summary>
-    private async Task<List<NpgsqlConnection>> TakeEveryPooledConnection()
-    {
-        var held = new List<NpgsqlConnection>();
-        while (held.Count <= 6)
-        {
-            var connection = app.Store.Storage.Database.CreateConnection();
-            try
-            {
-                await connection.OpenAsync();
-                held.Add(connection);
-            }
-            catch (NpgsqlException e) when (DatabaseFaults.IsPoolExhausted(e))
-            {
-                await connection.DisposeAsync();
-                return held;
-            }
-        }
-        throw new InvalidOperationException($"{held.Count} connections opened from a pool of 6");
     }
 
     private async Task<(int Status, string? RetryAfter, JsonNode Problem, TimeSpan Took)> Answer(string url)
