@@ -17,17 +17,18 @@ public sealed record DatabaseProgressView(string Database, string State, long? P
 /// (<see cref="LogHead"/>), what a caught-up projection has reached, whether a daemon runs or not. ServingPosition is the position of
 /// the documents reads are served from: during a rebuild, the live build's, which keeps following.
 /// With customers over several databases, Databases gives each one and the figures above are
-/// their sums (caught up when every database is).
+/// their sums (caught up when every database is). DaemonRunning is false when no process holds
+/// the projection's daemon lock in every database: nothing moves its position then.
 /// </summary>
 public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
-    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null);
+    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null);
 
-public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, TimeProvider clock)
+public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
 {
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        var status = await ReadHomeAsync(projection, ct);
+        var status = await ReadHomeAsync(projection, ct) with { DaemonRunning = await locks.HeldEverywhereAsync(projection, ct) };
         if (!databases.Sharded) return status;
 
         // The rebuild's record is in the home database; its new builds, one per database, are where the positions are.

@@ -41,16 +41,21 @@ public class when_no_node_runs_the_projections(NoProjectingNode node) : IClassFi
         // Three touchpoints, one event each, while no node projects them.
         await node.Host.PostTouchpoints(new[] { Purchase(customer, Jan1.AddDays(2)), Purchase(customer, Jan1.AddDays(3)), SupportCall(customer, Jan1.AddDays(4)) });
 
-        Figures(await Status("CustomerLedger")).ShouldBe(("catching-up", stopped.Position, stopped.Position + 3, 3L));
+        var waiting = await Status("CustomerLedger");
+        Figures(waiting).ShouldBe(("catching-up", stopped.Position, stopped.Position + 3, 3L));
+        waiting["daemonRunning"]!.GetValue<bool>().ShouldBeFalse("no node holds the projection's lock");
         var profile = await Status("CustomerProfile");
         (profile["state"]!.GetValue<string>(), profile["highWaterMark"]!.GetValue<long>()).ShouldBe(("inline", stopped.Position + 3));
         profile["position"].ShouldBeNull("an inline projection has no position");
+        profile["daemonRunning"].ShouldBeNull("an inline projection has no daemon");
 
         // A node with the daemon comes back: the projection reaches the events and says so.
         await using (var back = await AppFixture.StartHost(NoProjectingNode.SchemaName))
         {
             await node.Store.CatchUp();
-            Figures(await Status("CustomerLedger")).ShouldBe(("caught-up", stopped.Position + 3, stopped.Position + 3, 0L));
+            var caughtUp = await Status("CustomerLedger");
+            Figures(caughtUp).ShouldBe(("caught-up", stopped.Position + 3, stopped.Position + 3, 0L));
+            caughtUp["daemonRunning"]!.GetValue<bool>().ShouldBeTrue("the node that came back holds the projection's lock");
             await back.StopAsync();
         }
     }
