@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
 using Marten;
+using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -58,5 +60,29 @@ public class when_no_node_runs_the_projections(NoProjectingNode node) : IClassFi
             caughtUp["daemonRunning"]!.GetValue<bool>().ShouldBeTrue("the node that came back holds the projection's lock");
             await back.StopAsync();
         }
+    }
+
+    [Fact]
+    public async Task numbers_drawn_by_appends_in_flight_or_rolled_back_are_no_target()
+    {
+        var customer = Ids.Customer();
+        await node.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1)) });
+        // As over a log no daemon has run on yet: no recorded high-water mark to fall back on.
+        await DataCommandLine.Execute($"delete from {NoProjectingNode.SchemaName}.mt_event_progression where name = 'HighWaterMark'");
+        var before = Figures(await Status("CustomerLedger"));
+
+        // An append in flight has drawn its sequence numbers; it will roll back.
+        await using (var appending = new NpgsqlConnection(DataCommandLine.ConnectionString()))
+        {
+            await appending.OpenAsync();
+            await using var transaction = await appending.BeginTransactionAsync();
+            await using var draw = new NpgsqlCommand($"select nextval('{NoProjectingNode.SchemaName}.mt_events_sequence') from generate_series(1, 2)", appending, transaction);
+            await draw.ExecuteNonQueryAsync();
+
+            Figures(await Status("CustomerLedger")).ShouldBe(before, "numbers drawn, not committed");
+            await transaction.RollbackAsync();
+        }
+
+        Figures(await Status("CustomerLedger")).ShouldBe(before, "numbers rolled back");
     }
 }
