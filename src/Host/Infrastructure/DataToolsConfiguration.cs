@@ -17,6 +17,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<ImportSlots>();
         services.AddSingleton<ProjectionCatalog>();
         services.AddSingleton<ProjectionStatusReader>();
+        services.AddSingleton<ProjectionLocks>();
         services.AddSingleton<BlueGreenRebuild>();
         services.AddSingleton<ProfileFolds>();
         services.AddSingleton<InPlaceProfileRebuild>();

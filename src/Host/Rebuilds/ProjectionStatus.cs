@@ -13,27 +13,29 @@ public sealed record DatabaseProgressView(string Database, string State, long? P
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
-/// rebuild: how far the new build has gone); the high-water mark is the sequence below which every
-/// event is committed, what a caught-up projection has reached. ServingPosition is the position of
+/// rebuild: how far the new build has gone); the high-water mark is the last event committed
+/// (<see cref="LogHead"/>), what a caught-up projection has reached, whether a daemon runs or not. ServingPosition is the position of
 /// the documents reads are served from: during a rebuild, the live build's, which keeps following.
 /// With customers over several databases, Databases gives each one and the figures above are
-/// their sums (caught up when every database is).
+/// their sums (caught up when every database is). DaemonRunning is false when no process holds
+/// the projection's daemon lock in every database: nothing moves its position then.
 /// </summary>
 public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
-    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null);
+    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null);
 
-public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, TimeProvider clock)
+public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
 {
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        var status = await ReadHomeAsync(projection, ct);
+        var status = await ReadHomeAsync(projection, ct) with { DaemonRunning = await locks.HeldEverywhereAsync(projection, ct) };
         if (!databases.Sharded) return status;
 
         // The rebuild's record is in the home database; its new builds, one per database, are where the positions are.
         var rebuilding = status.State == RebuildStates.Rebuilding;
         var each = new List<(DatabaseProgressView View, long? Serving)>();
-        foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant), rebuilding, ct));
+        foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant),
+            store.Options.Events.DatabaseSchemaName, rebuilding, ct));
         long? Sum(Func<(DatabaseProgressView View, long? Serving), long?> figure) => each.Any(d => figure(d) is null) ? null : each.Sum(d => figure(d)!.Value);
         var state = projection.IsInline ? "inline" : each.All(d => d.View.State == "caught-up") ? "caught-up" : "catching-up";
         return status with
@@ -45,11 +47,10 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     }
 
     private static async Task<(DatabaseProgressView View, long? Serving)> InDatabaseAsync(ProjectionInfo projection, string tenant, IMartenDatabase database,
-        bool rebuilding, CancellationToken ct)
+        string eventSchema, bool rebuilding, CancellationToken ct)
     {
         var progress = await database.AllProjectionProgress(ct);
-        var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence
-            ?? (await database.FetchEventStoreStatistics(ct)).EventSequenceNumber;
+        var highWaterMark = await LogHead.HighWaterMarkAsync(database, eventSchema, progress, ct);
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
         var state = position is not { } p ? "inline" : rebuilding ? RebuildStates.Rebuilding : p >= highWaterMark ? "caught-up" : "catching-up";
@@ -59,8 +60,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        var highWaterMark = progress.FirstOrDefault(s => s.ShardName == ShardState.HighWaterMark)?.Sequence
-            ?? (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
+        var highWaterMark = await LogHead.HighWaterMarkAsync(store.Storage.Database, store.Options.Events.DatabaseSchemaName, progress, ct);
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
 
         var rebuild = await LastRebuildAsync(projection, ct);

@@ -107,7 +107,7 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
     [InlineData("get", "/api/customers", "200", "search,page,pageSize,total,customers")]
     [InlineData("get", "/api/customers/{id}/value", "200", "customerId,asOf,knownAt,formula,historical,current,potential,tier,inputs,note,touchpointsCounted,model,outlook")]
     [InlineData("post", "/api/customers/{id}/erasure", "200", "customerId,result,erasedAt,requestedBy,fields,eventsMasked,eventsKept")]
-    [InlineData("post", "/api/projections/{name}/rebuild", "202", "name,lifecycle,version,state,position,highWaterMark,eventsBehind,lastRebuild,servingPosition,databases")]
+    [InlineData("post", "/api/projections/{name}/rebuild", "202", "name,lifecycle,version,state,position,highWaterMark,eventsBehind,lastRebuild,servingPosition,databases,daemonRunning")]
     [InlineData("get", "/health", "200", "status,database")]
     [InlineData("post", "/api/replays", "202", "id,state,isNew")]
     [InlineData("get", "/api/models/current", "200", "fittedAt,asOf,model")]

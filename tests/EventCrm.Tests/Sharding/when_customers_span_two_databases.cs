@@ -38,6 +38,7 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
         }
         (status["state"]!.GetValue<string>(), status["position"]!.GetValue<long>(), status["highWaterMark"]!.GetValue<long>(),
             status["eventsBehind"]!.GetValue<long>()).ShouldBe(("caught-up", heads.Sum(), heads.Sum(), 0L));
+        status["daemonRunning"]!.GetValue<bool>().ShouldBeTrue("a node holds the projection's lock in both databases");
         (await bases.Single.GetJson("/api/projections/CustomerLedger"))["databases"].ShouldBeNull();
     }
 

@@ -72,7 +72,8 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
 
     private static TimeSpan PollingTime(StoreOptions options) => TimeSpan.FromMilliseconds(options.Projections.LeadershipPollingTime);
 
-    private static IProjectionDistributor Distribution(StoreOptions options, IDocumentStore store, ILoggerFactory loggers)
+    /// <summary>The distributor every node builds alike: its sets and lock ids say who may run what (also read by <see cref="Rebuilds.ProjectionLocks"/>).</summary>
+    public static IProjectionDistributor Distribution(StoreOptions options, IDocumentStore store, ILoggerFactory loggers)
     {
         var projections = options.Projections;
         var keepAlive = PollingTime(options);
