@@ -25,6 +25,9 @@ public class when_fed_hostile_input(FuzzHost fuzz, ITestOutputHelper output)
         "POST /api/formulas/default", "POST /api/models/refit", "POST /api/projections/{name}/rebuild",
     ];
 
+    /// <summary>What logs for the Host's background work (its projections, leadership, queues), never for a request.</summary>
+    private static readonly string[] Background = ["EventCrm.Host.Infrastructure.Leadership", "Marten", "JasperFx", "Wolverine.Runtime"];
+
     [Fact]
     public async Task every_invalid_write_is_refused_with_a_4xx_problem_in_time_and_appends_nothing()
     {
@@ -68,7 +71,7 @@ public class when_fed_hostile_input(FuzzHost fuzz, ITestOutputHelper output)
 
         failures.Select(f => $"{f.Why} <- {f.Request}").Take(10).ShouldBeEmpty($"{failures.Count} of {requests.Count} hostile requests were not refused properly (seed {Seed})");
         after.ShouldBe(before, "hostile requests wrote to the store");
-        fuzz.Errors.Since(errorsBefore).Select(e => $"{e.Category}: {e.Message}").Take(5)
+        fuzz.Errors.Since(errorsBefore).Where(e => !Background.Any(e.Category.StartsWith)).Select(e => $"{e.Category}: {e.Message}").Take(5)
             .ShouldBeEmpty("a client's mistake was logged as an error (an operator's alert for nothing)");
     }
 }
