@@ -1,11 +1,7 @@
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Sharding;
 using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
-using EventCrm.Relationship.Touchpoints;
-using JasperFx.Events;
-using Marten;
-using Marten.Events;
-using EventCrm.Host.Sharding;
 using Npgsql;
 
 namespace EventCrm.Host.Touchpoints;
@@ -17,7 +13,7 @@ namespace EventCrm.Host.Touchpoints;
 /// transaction fail as a whole, and the batch is decided again against the new state, so no
 /// touchpoint is lost and none is written twice.
 /// </summary>
-public sealed class TouchpointAppender
+public sealed partial class TouchpointAppender
 {
     private const int MaxAttempts = 12;
 
@@ -234,56 +230,6 @@ public sealed class TouchpointAppender
         }
     }
 
-    /// <summary>
-    /// Of the batch's customers, the ones whose stream another transaction holds locked now, which a
-    /// busy answer names; all of them if it let go meanwhile. Only after a lock wait timed out.
-    /// </summary>
-    private async Task<List<string>> HeldOf(IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct) =>
-        await HeldNowAsync(batch, ct) is { Count: > 0 } held ? held : batch.Select(t => t.CustomerId).Distinct().ToList();
-
-    /// <summary>Of these touchpoints' customers, the ones whose stream another transaction holds locked now.</summary>
-    private async Task<List<string>> HeldNowAsync(IEnumerable<IncomingTouchpoint> touchpoints, CancellationToken ct)
-    {
-        var held = new List<string>();
-        foreach (var items in touchpoints.GroupBy(t => _databases.TenantOf(t.CustomerId)))
-        {
-            await using var connection = (await _databases.DatabaseIn(items.Key)).CreateConnection();
-            await connection.OpenAsync(ct);
-            held.AddRange(await _rows.HeldElsewhereAsync(connection, items.Select(i => i.CustomerId).Distinct().ToArray(), ct));
-        }
-        return held;
-    }
-
-    /// <summary>
-    /// After a shared transaction waited in vain for a stream lock: the requests touching a customer
-    /// held now are answered busy, having waited for it as long as the bound; the others are decided
-    /// again together, without them. Not waiting again for a customer just found held is what keeps a
-    /// writer from losing twice the bound to each request for it. With none held any more (let go
-    /// meanwhile), one by one, each waiting for its own customers only (<see cref="OneByOneAsync"/>).
-    /// The probe also sees the rows the other writer holds at that instant: a request for such a
-    /// customer in this transaction is answered busy too, rarely, and lands when sent again.
-    /// </summary>
-    private async Task<AppendOutcome[]> WithoutHeldAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
-        Task<bool>? commitAfter, CancellationToken ct)
-    {
-        var held = (await HeldNowAsync(requests.SelectMany(r => r.Batch), ct)).ToHashSet(StringComparer.Ordinal);
-        var touching = requests.Select(r => r.Batch.Any(t => held.Contains(t.CustomerId))).ToArray();
-        if (held.Count == 0) return await OneByOneAsync(requests, claimed, commitAfter, ct);
-        _logger.LogInformation("The stream of {Customers} stayed locked by another transaction for {Wait}: its requests answered busy, the others decided again",
-            string.Join(", ", held.Order(StringComparer.Ordinal).Take(10)), StreamLocks.SharedWait);
-
-        var outcomes = requests.Select((r, i) => touching[i]
-            ? new AppendOutcome([], [], Busy: r.Batch.Select(t => t.CustomerId).Distinct().Where(held.Contains).ToList())
-            : null).ToArray();
-        var free = Enumerable.Range(0, requests.Count).Where(i => !touching[i]).ToList();
-        if (free.Count > 0)
-        {
-            var freeOutcomes = await AppendTogetherAsync(free.Select(i => requests[i]).ToList(), claimed, commitAfter, ct);
-            for (var k = 0; k < free.Count; k++) outcomes[free[k]] = freeOutcomes[k];
-        }
-        return outcomes!;
-    }
-
     private enum Turn { Commit, Withdraw, StartOver }
 
     /// <summary>
@@ -306,126 +252,6 @@ public sealed class TouchpointAppender
     }
 
     private static AppendOutcome[] Withdrawn(IReadOnlyList<AppendRequest> requests) => requests.Select(_ => AppendOutcome.WithdrawnOutcome).ToArray();
-
-    /// <summary>
-    /// Decides the requests in turn against what the locked parts hold (each also against what the
-    /// ones before it append). Touchpoints committed by an earlier attempt of the same call were
-    /// appended by it, not repeated.
-    /// </summary>
-    private async Task<(AppendOutcome[] Outcomes, List<(StreamAppend Append, AppendContext Context)> Accepted)> DecideAsync(
-        IReadOnlyList<AppendRequest> requests, List<Part> parts, HashSet<int>[] committed, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
-        CancellationToken ct)
-    {
-        var stored = parts.Any(p => p.Locked.Recorded.Count > 0) || _databases.Sharded
-            ? await StoredTouchpoints(EventIds(requests.SelectMany(r => r.Batch)), parts.Where(p => p.Locked.Recorded.Count > 0).Select(p => p.TenantId).ToHashSet(), ct)
-            : [];
-        // Claimed for another customer and not recorded yet: about to be, by a writer in another database.
-        foreach (var (id, holder) in claimed) stored.TryAdd(id, holder);
-        var standings = parts.SelectMany(p => p.Locked.Profiles.Values).ToDictionary(p => p.Id, p => p.Standing());
-        var plans = DecisionsInTurn.Decide(requests.Select(r => r.Batch).ToList(), stored, standings);
-        var outcomes = new AppendOutcome[requests.Count];
-        var accepted = new List<(StreamAppend, AppendContext)>();
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var plan = plans[i];
-            if (!plan.Accepted)
-            {
-                outcomes[i] = new AppendOutcome(CommittedBefore(requests[i].Batch, committed[i]), plan.Rejections);
-                continue;
-            }
-            var done = committed[i];
-            outcomes[i] = Receipts(requests[i].Batch, plan) is var receipts && done.Count > 0
-                ? receipts with { Receipts = receipts.Receipts.Select(r => done.Contains(r.Index) ? r with { Result = TouchpointResult.Appended } : r).ToList() }
-                : receipts;
-            accepted.AddRange(plan.Appends.Select(a => (a, requests[i].Context)));
-        }
-        return (outcomes, accepted);
-    }
-
-    /// <summary>
-    /// What an earlier attempt of the same call committed in one database before another database's
-    /// write lost a race (sharded only): written, even when the request is refused now.
-    /// </summary>
-    private static List<TouchpointReceipt> CommittedBefore(IReadOnlyList<IncomingTouchpoint> batch, HashSet<int> committed) =>
-        batch.Where(i => committed.Contains(i.Index))
-            .Select(i => new TouchpointReceipt(i.Index, i.Touchpoint.TouchpointId, i.CustomerId, TouchpointResult.Appended)).ToList();
-
-    /// <summary>The event ids of the touchpoints and of what they name that the decision looks up (<see cref="IngestionDecision.IdsToLookUp"/>).</summary>
-    private static Guid[] EventIds(IEnumerable<IncomingTouchpoint> items) =>
-        items.SelectMany(i => IngestionDecision.IdsToLookUp(i.Touchpoint)).Distinct().Select(TouchpointEventIds.For).ToArray();
-
-    /// <summary>
-    /// Decides the batch and stages its events in a session someone else commits, such as a
-    /// Wolverine handler's, so the events and the handler's outgoing messages commit together
-    /// (Marten's own append, with the inline profile projection). The customers' streams are locked
-    /// in the session's transaction first, so the profiles read here and by Marten's projection are
-    /// the latest. A lost race (a stream started by another writer meanwhile) surfaces as the
-    /// commit's exception, for the caller's retry policy.
-    /// </summary>
-    public async Task<AppendOutcome> StageAsync(IDocumentSession session, IReadOnlyList<IncomingTouchpoint> batch, CancellationToken ct)
-    {
-        var customerIds = batch.Select(i => i.CustomerId).Distinct().ToArray();
-        await StreamLocks.TakeAsync(session, customerIds, ct);
-        var stored = await StoredTouchpoints(EventIds(batch), new HashSet<string> { session.TenantId }, ct);
-        var standings = (await session.LoadManyAsync<CustomerProfile>(ct, customerIds)).ToDictionary(p => p.Id, p => p.Standing());
-        var plan = IngestionDecision.Decide(batch, stored, standings);
-        if (!plan.Accepted) return new AppendOutcome([], plan.Rejections);
-        foreach (var append in plan.Appends)
-        {
-            var events = append.Touchpoints.Select(_rows.ToEvent).ToArray();
-            if (append.StartsStream) session.Events.StartStream(append.CustomerId, events);
-            else session.Events.Append(append.CustomerId, append.Before!.Version + events.Length, events);
-        }
-        return Receipts(batch, plan);
-    }
-
-    /// <summary>
-    /// The touchpoints already recorded under these event ids, in the databases known to hold some
-    /// and, when sharded, in every database: a touchpoint id names one touchpoint of one customer
-    /// wherever that customer lives.
-    /// </summary>
-    private async Task<Dictionary<string, StoredTouchpoint>> StoredTouchpoints(Guid[] ids, IReadOnlySet<string> holding, CancellationToken ct)
-    {
-        var events = new List<IEvent>();
-        foreach (var tenant in _databases.TenantIds.Where(t => holding.Contains(t) || _databases.Sharded))
-        {
-            await using var session = _databases.QueryIn(tenant);
-            events.AddRange(await session.Events.QueryAllRawEvents().Where(e => e.Id.IsOneOf(ids)).ToListAsync(ct));
-        }
-        return events
-            .Where(e => e.Data is ITouchpoint)
-            .ToDictionary(e => ((ITouchpoint)e.Data).TouchpointId, e => new StoredTouchpoint(e.StreamKey!, (ITouchpoint)e.Data));
-    }
-
-    private static AppendOutcome Receipts(IReadOnlyList<IncomingTouchpoint> batch, IngestionPlan plan)
-    {
-        var repeats = plan.Repeats.Select(r => r.Index).ToHashSet();
-        var receipts = batch.Select(i => new TouchpointReceipt(i.Index, i.Touchpoint.TouchpointId, i.CustomerId,
-            repeats.Contains(i.Index) ? TouchpointResult.Repeated : TouchpointResult.Appended)).ToList();
-        return new AppendOutcome(receipts, []);
-    }
-
-    /// <summary>
-    /// A race lost again and again is most likely one request's (a stream no profile knows of, which
-    /// every attempt tries to create again), and a stream lock not had in time is one customer's,
-    /// held elsewhere: alone, that request no longer costs the others their answers.
-    /// </summary>
-    private async Task<AppendOutcome[]> OneByOneAsync(IReadOnlyList<AppendRequest> requests, IReadOnlyDictionary<string, StoredTouchpoint> claimed,
-        Task<bool>? commitAfter, CancellationToken ct)
-    {
-        var outcomes = new AppendOutcome[requests.Count];
-        // A customer found held alone is not waited for again by every other request touching it.
-        var held = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var customers = requests[i].Batch.Select(t => t.CustomerId).Distinct().ToList();
-            outcomes[i] = customers.Any(held.Contains)
-                ? new AppendOutcome([], [], Busy: customers.Where(held.Contains).ToList())
-                : (await AppendTogetherAsync([requests[i]], claimed, commitAfter, ct))[0];
-            if (outcomes[i].Busy is [var one]) held.Add(one);
-        }
-        return outcomes;
-    }
 
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 8)));
