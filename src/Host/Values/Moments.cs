@@ -15,11 +15,9 @@ public static partial class Moments
     public const string Forms = "yyyy-MM-dd (the end of that day, UTC) or an ISO 8601 date and time yyyy-MM-ddTHH:mm, " +
                                 "with optional :ss and up to 7 fraction digits, then Z, ±HH:mm or nothing (UTC)";
 
-    private static readonly string[] DateTimes =
-    [
-        .. new[] { "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF" }
-            .SelectMany(time => new[] { time, time + "'Z'", time + "zzz" }),
-    ];
+    private static readonly string[] LocalDateTimes = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
+    private static readonly string[] DateTimes = [.. LocalDateTimes.SelectMany(time => new[] { time, time + "'Z'", time + "zzz" })];
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex DateAndTime();
@@ -48,12 +46,37 @@ public static partial class Moments
             moment = new DateTimeOffset(date.ToDateTime(timeOfABareDate), TimeSpan.Zero);
             return null;
         }
+        if (BareDate().IsMatch(text)) return $"names a day that does not exist; it must be {forms}";
         if (PlusReadAsSpace().IsMatch(text))
             return $"has a space where its offset's sign should be: a + in a query string must be sent as %2B. It must be {forms}";
-        if (DateAndTime().IsMatch(text)
-            && DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment))
+        if (!DateAndTime().IsMatch(text)) return $"must be {forms}";
+        if (DateTimeOffset.TryParseExact(text, DateTimes, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out moment))
             return null;
-        return $"must be {forms}";
+        return $"{WhyNoMoment(text)}; it must be {forms}";
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex BareDate();
+
+    /// <summary>
+    /// Why a text of the right form names no moment: the bare "must be" a wrong form gets would send
+    /// the caller looking for a typing mistake that is not there.
+    /// </summary>
+    private static string WhyNoMoment(string text)
+    {
+        var zulu = text.EndsWith('Z');
+        var offsetAt = text.Length - 6;
+        var offset = !zulu && text[offsetAt] is '+' or '-' ? text[(offsetAt + 1)..] : null;
+        var local = zulu ? text[..^1] : offset is null ? text : text[..offsetAt];
+        if (!DateTime.TryParseExact(local, LocalDateTimes, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            return "names a day or a time of day that does not exist";
+        if (offset is not null)
+        {
+            var (hours, minutes) = (int.Parse(offset[..2], CultureInfo.InvariantCulture), int.Parse(offset[3..], CultureInfo.InvariantCulture));
+            if (minutes > 59) return "has an offset whose minutes are not 00 to 59";
+            if (hours * 60 + minutes > 14 * 60) return "has an offset beyond ±14:00";
+        }
+        return "falls outside the years 0001 to 9999 once its offset is applied";
     }
 
     /// <summary>A 400 naming the parameter when the text is not a moment; null when it is.</summary>

@@ -60,6 +60,26 @@ public class when_a_moment_is_read(AppFixture app)
         model.ErrorKeys().ShouldBe(["knownAt"]);
     }
 
+    [Theory]
+    [InlineData("2025-02-29", "names a day that does not exist")]                                   // 2025 is not a leap year
+    [InlineData("2025-02-29T10:00Z", "names a day or a time of day that does not exist")]
+    [InlineData("2025-01-11T24:00", "names a day or a time of day that does not exist")]
+    [InlineData("2025-01-11T10:00:00%2B15:00", "has an offset beyond ±14:00")]
+    [InlineData("2025-01-11T10:00:00-14:30", "has an offset beyond ±14:00")]
+    [InlineData("2025-01-11T10:00:00%2B01:60", "has an offset whose minutes are not 00 to 59")]
+    [InlineData("0001-01-01T00:00:00%2B01:00", "falls outside the years 0001 to 9999 once its offset is applied")] // 31 December of year 0, UTC
+    public async Task a_moment_of_the_right_form_that_names_no_moment_is_a_400_saying_why(string text, string why)
+    {
+        var customer = await CustomerWithAPurchase();
+
+        var asOf = await app.Host.GetJson($"/api/customers/{customer}/value?asOf={text}", 400);
+        var knownAt = await app.Host.GetJson($"/api/customers/{customer}/value-history?knownAt={text}", 400);
+
+        asOf["errors"]!["asOf"]![0]!.GetValue<string>().ShouldStartWith(why);
+        asOf["errors"]!["asOf"]![0]!.GetValue<string>().ShouldContain("it must be yyyy-MM-dd");
+        knownAt["errors"]!["knownAt"]![0]!.GetValue<string>().ShouldStartWith(why);
+    }
+
     [Fact]
     public async Task today_s_date_is_the_end_of_today_and_a_day_to_come_is_refused()
     {
