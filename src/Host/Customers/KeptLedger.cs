@@ -8,7 +8,7 @@ namespace EventCrm.Host.Customers;
 /// A customer's ledger as of its last event, from the one the async daemon keeps (its summary,
 /// about 1 KB whatever the history) and the few events appended since the daemon folded it: a read
 /// that needs the customer as it stands now does not read its whole stream (a 50,000-touchpoint
-/// account took 1.5 s; docs/scaling.md, section 5). Read-your-writes still holds: the events after
+/// account took 1.5 s; docs/scaling.md, section 6). Read-your-writes still holds: the events after
 /// the ledger's version are folded here.
 /// </summary>
 public static class KeptLedger
