@@ -13,7 +13,9 @@ namespace EventCrm.Host.Values;
 /// touchpoints after it: a large account's value as of a past date reads about one checkpoint's worth
 /// of events, not its whole stream (docs/value.md, "Reads of large accounts"). The segments after it
 /// whose every touchpoint occurred after <c>asOf</c> (or was recorded after <c>knownAt</c>) are not read;
-/// a back-dated touchpoint makes its segment read, wherever it lies. The same touchpoints are counted
+/// a back-dated touchpoint makes its segment read, wherever it lies; a back-dated purchase among the purchase days is placed
+/// from the days counted before it (<see cref="FoldedPurchaseDays"/>: of those up to the checkpoint, only the segments that may
+/// hold its day are read). The same touchpoints are counted
 /// as by the fold of the whole stream, in stream order, so the answer is the same.
 /// </summary>
 public static class CheckpointedLedger
@@ -22,7 +24,7 @@ public static class CheckpointedLedger
     public sealed record Mark(long Version, long PreviousVersion, DateTimeOffset LastOccurredAt, DateTimeOffset RecordedUpTo,
         DateTimeOffset? SegmentEarliestOccurredAt, DateTimeOffset? SegmentEarliestRecordedAt, int Touchpoints, bool InBusinessOrder);
 
-    /// <summary>Null when no checkpoint exists yet, when nothing is counted, or when a touchpoint cannot be placed from a summary: fold the stream then.</summary>
+    /// <summary>Null when no checkpoint exists yet, when nothing is counted, or when a touchpoint cannot be placed from a summary (a back-dated state change): fold the stream then.</summary>
     public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, DateTimeOffset asOf, DateTimeOffset? knownAt, CancellationToken ct)
     {
         var marks = await MarksAsync(session, customerId, ct);
@@ -34,18 +36,27 @@ public static class CheckpointedLedger
         var ledger = start < 0 ? FoldedLedger.Empty(customerId)
             : (await session.LoadAsync<ValueCheckpoint>(ValueCheckpoint.IdOf(customerId, marks[start].Version), ct))?.Ledger;
         if (ledger is null) return null;
+        // The purchase days counted so far: a purchase back-dated among them is placed from them, not by folding the stream whole.
+        var startVersion = start < 0 ? 0 : marks[start].Version;
+        var days = new FoldedPurchaseDays(customerId, startVersion, [.. marks.Take(start + 1).Select(Stretch)]);
         foreach (var (after, upTo) in RangesToRead(marks, start, asOf, known))
         {
             var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: after, upToVersion: upTo);
             foreach (var recorded in touchpoints)
             {
                 if (recorded.RecordedAt > known || recorded.Touchpoint.OccurredAt > asOf) continue;
-                if (ValuationFold.TryRecord(ledger, recorded.Touchpoint) is not { } moved) return null;
+                var bought = ledger.PurchaseDayToLookUp(recorded.Touchpoint) is { } day ? await days.ContainAsync(session, day, ct) : (bool?)null;
+                if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, bought) is not { } moved) return null;
                 ledger = moved;
+                days.Add(recorded.Touchpoint);
             }
         }
         return ledger.Touchpoints > 0 ? ledger : null;
     }
+
+    /// <summary>A checkpoint's segment and the days its touchpoints fall on: from its earliest business time to the latest of the stream up to it.</summary>
+    private static PurchaseDayStretch Stretch(Mark mark) => new(mark.PreviousVersion, mark.Version,
+        mark.SegmentEarliestOccurredAt is { } earliest ? PurchaseOccasions.DayOf(earliest) : null, PurchaseOccasions.DayOf(mark.LastOccurredAt));
 
     /// <summary>
     /// The version ranges (after, upTo] past the starting checkpoint that may hold a counted touchpoint, in

@@ -48,6 +48,12 @@ public static class GetCustomerValueEndpoint
                 return ValueView.Of(id, query, valuation, checkpointed.Touchpoints, OutlookView.For(checkpointed, query, valuation));
             });
 
+        return await FoldedFromTheWholeStream(session, id, query, ct);
+    }
+
+    /// <summary>The answer folded from the customer's whole stream: what every shorter path must answer, to the byte (the scenarios compare them).</summary>
+    public static async Task<IResult> FoldedFromTheWholeStream(IQuerySession session, string id, ValueQuery query, CancellationToken ct)
+    {
         var (touchpoints, unknown) = await ValueQuery.TouchpointsAsync(session, id, query.KnownAt, ct);
         if (unknown is not null) return unknown;
 

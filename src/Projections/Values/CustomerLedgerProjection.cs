@@ -14,19 +14,33 @@ namespace EventCrm.Projections.Values;
 /// It stores the ledger's summary, not its lines, so that a page of the daemon reads and writes a
 /// document whose size does not grow with the customer's touchpoints (a 50,000-touchpoint account
 /// rewrote 2.8 MB per page). Where the summary cannot place a touchpoint (a back-dated one, a refund
-/// of an order it does not know) the stream tells: the order's lines, or the whole customer folded
-/// once, after which the page goes on from the full ledger (docs/design.md, "The ledger the daemon keeps").
+/// of an order it does not know) the stream tells: the order's lines, whether a purchase fell on a back-dated purchase's
+/// day (<see cref="StreamPurchaseDays"/>), or, for a back-dated state change, the whole customer folded once, after which
+/// the page goes on from the full ledger (docs/design.md, "The ledger the daemon keeps").
 /// </summary>
 public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerLedger, string>
 {
+    // Kept by the instance, across pages: what a purchase back-dated among the purchase days is placed from.
+    private readonly StreamPurchaseDays _purchaseDays = new();
+
     public override async ValueTask<CustomerLedger?> EvolveAsync(CustomerLedger? snapshot, string id, IQuerySession session, IEvent e, CancellationToken cancellation)
     {
-        if (e.Data is not ITouchpoint touchpoint) return snapshot;
-        var ledger = snapshot ?? FoldedLedger.Empty(id);
-        var order = ledger.OrderToLookUp(touchpoint) is { } orderId
-            ? await StreamLookups.OrderHistoryAsync(session, id, orderId, e.Version, cancellation)
-            : null;
-        var next = ledger.TryRecord(touchpoint, order) ?? await StreamLookups.FoldAsync(session, id, e.Version, cancellation);
-        return next with { FoldedUpTo = e.Version };
+        try
+        {
+            if (e.Data is not ITouchpoint touchpoint) return snapshot;
+            var ledger = snapshot ?? FoldedLedger.Empty(id);
+            var order = ledger.OrderToLookUp(touchpoint) is { } orderId
+                ? await StreamLookups.OrderHistoryAsync(session, id, orderId, e.Version, cancellation)
+                : null;
+            var bought = ledger.PurchaseDayToLookUp(touchpoint) is { } day
+                ? await _purchaseDays.BoughtOnAsync(session, id, e.Version, day, cancellation)
+                : (bool?)null;
+            var next = ledger.TryRecord(touchpoint, order, bought) ?? await StreamLookups.FoldAsync(session, id, e.Version, cancellation);
+            return next with { FoldedUpTo = e.Version };
+        }
+        finally
+        {
+            _purchaseDays.Folded(session, id, e.Version, e.Data);
+        }
     }
 }

@@ -24,4 +24,11 @@ public static class ValuationFold
     public static CustomerLedger? TryRecord(CustomerLedger ledger, ITouchpoint touchpoint, IReadOnlySet<DateOnly>? purchaseDays = null) =>
         ledger.TryRecord(touchpoint, ledger.OrderToLookUp(touchpoint) is null ? null : NotRead,
             purchaseDays is not null && ledger.PurchaseDayToLookUp(touchpoint) is { } day ? purchaseDays.Contains(day) : null);
+
+    /// <summary>
+    /// The same, told by the caller whether a purchase recorded into <paramref name="ledger"/> fell on the day
+    /// <see cref="CustomerLedger.PurchaseDayToLookUp"/> names (null: not told, or not asked).
+    /// </summary>
+    public static CustomerLedger? TryRecord(CustomerLedger ledger, ITouchpoint touchpoint, bool? boughtThatDay) =>
+        ledger.TryRecord(touchpoint, ledger.OrderToLookUp(touchpoint) is null ? null : NotRead, boughtThatDay);
 }
