@@ -54,6 +54,7 @@ builder.Host.UseWolverine(opts =>
     // written by ./eventcrm codegen) instead of by Roslyn at start and on first use (docs/design.md).
     opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
     opts.Policies.AutoApplyTransactions();
+    opts.RetryOnFreshConnectionsWhenOutOfStep();
     opts.ConfigureRetention(builder.Configuration);
     opts.ConfigureReplays(builder.Configuration);
 });

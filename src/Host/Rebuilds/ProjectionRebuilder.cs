@@ -1,6 +1,7 @@
 using EventCrm.Host.Telemetry;
 using System.Collections.Concurrent;
 using JasperFx.Events.Daemon;
+using EventCrm.Host.Reliability;
 using EventCrm.Host.Sharding;
 using Marten;
 using Marten.Events.Daemon.Coordination;
@@ -16,7 +17,7 @@ namespace EventCrm.Host.Rebuilds;
 /// place, customer by customer, whether a service runs or not (<see cref="InPlaceProfileRebuild"/>).
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordinator coordinator, BlueGreenRebuild blueGreen, InPlaceProfileRebuild inPlace,
-    RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, ProfileRebuildLag profileLag, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
+    RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, ProfileRebuildLag profileLag, PreparedStatementsOutOfStep outOfStep, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>The claims of the rebuilds this process runs, by projection, from their beginning to their end (<see cref="RebuildClaims"/>).</summary>
     private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
@@ -122,6 +123,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         catch (Exception e)
         {
             logger.LogError(e, "Rebuild of projection {Projection} failed", projection.Name);
+            // A connection whose prepared statements Npgsql lost track of (the in-place rebuild's stream locks
+            // meet one a request broke): closed with the rest of the pool, so the next rebuild asked for runs on fresh ones.
+            if (PreparedStatementsOutOfStep.Caused(e)) await outOfStep.ReopenConnectionsAsync();
             await SaveAsync(started with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = e.Message }, CancellationToken.None);
             throw;
         }

@@ -98,6 +98,33 @@ public class when_an_operator_reads_the_metrics(MetricsHost app) : IClassFixture
     }
 
     [Fact]
+    public async Task numbers_drawn_by_an_append_in_flight_or_rolled_back_are_no_lag()
+    {
+        using var metrics = new RecordedMetrics(app.Host.Services);
+        var pacing = app.Host.Services.GetRequiredService<DaemonPagePacing>();
+        var shards = ((StoreOptions)app.Store.Options).Projections.AllShards().Count;
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1)) });
+        await app.Store.CatchUp();
+
+        // Two sequence numbers drawn, no event committed: nothing for a shard to process
+        // (until 2026-12-06 the gauge counted from the sequence and read 2 for every shard).
+        await using (await AppendInFlight.Drawing(app.Schema, 2))
+        {
+            (await pacing.AdjustAsync(default)).Lag.ShouldBe(0);
+            var inFlight = metrics.Observe("eventcrm.projection.lag");
+            inFlight.Count.ShouldBe(shards);
+            inFlight.ShouldAllBe(m => m.Value == 0, "numbers drawn, not committed");
+        }
+
+        // Rolled back: the numbers are lost, and never will be events.
+        (await pacing.AdjustAsync(default)).Lag.ShouldBe(0);
+        var rolledBack = metrics.Observe("eventcrm.projection.lag");
+        rolledBack.Count.ShouldBe(shards);
+        rolledBack.ShouldAllBe(m => m.Value == 0, "numbers rolled back");
+    }
+
+    [Fact]
     public async Task an_offer_made_and_accepted_is_counted_once_each_and_is_open_until_it_is_answered()
     {
         using var metrics = new RecordedMetrics(app.Host.Services);

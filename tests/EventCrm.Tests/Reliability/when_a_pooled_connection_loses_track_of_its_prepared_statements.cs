@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
-using EventCrm.Host.Touchpoints;
 using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Reliability.Support;
 using EventCrm.Tests.Support;
-using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -32,7 +30,7 @@ public class when_a_pooled_connection_loses_track_of_its_prepared_statements(Los
     public async Task the_first_post_on_it_is_answered_503_and_the_next_ones_go_through()
     {
         await app.Host.PostTouchpoints(SignUp(Ids.Customer(), Jan1));
-        await LoseTrackOnEveryIdleConnection();
+        await OutOfStepConnections.LoseTrackOnEveryIdleConnection(app.Store, poolSize: 6);
         var mark = app.Captured.Mark();
 
         var customers = Enumerable.Range(0, 8).Select(_ => Ids.Customer()).ToArray();
@@ -57,48 +55,5 @@ public class when_a_pooled_connection_loses_track_of_its_prepared_statements(Los
 
         (await app.Store.EventCount(resetCustomer)).ShouldBe(0);
         await app.Host.PostTouchpoints(SignUp(resetCustomer, Jan1), 201);
-    }
-
-    /// <summary>
-    /// Takes every connection of the Host's pool it can, and on each makes Npgsql lose track of the
-    /// appender's statements the way a lock timeout or a client gone mid-read did: the third time a
-    /// batch is sent (when Npgsql prepares it), its first statement fails after sending rows.
-    /// </summary>
-    private async Task LoseTrackOnEveryIdleConnection()
-    {
-        var held = await PooledConnections.TakeEveryOneAsync(app.Store, poolSize: 6);
-        try
-        {
-            held.ShouldNotBeEmpty();
-            foreach (var connection in held)
-                for (var use = 1; use <= 3; use++)
-                    await FailingMidRows(connection);
-        }
-        finally
-        {
-            foreach (var connection in held) await connection.DisposeAsync();
-        }
-    }
-
-    private async Task FailingMidRows(NpgsqlConnection connection)
-    {
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                // Thousands of rows reach the client before the division by zero.
-                new NpgsqlBatchCommand("select 1 / (50000 - g) from generate_series(1, 100000) g"),
-                new NpgsqlBatchCommand(StreamLocks.UnboundedWait),
-                new NpgsqlBatchCommand($"select id from {app.Schema}.mt_events where id = any($1)") { Parameters = { new NpgsqlParameter { Value = Array.Empty<Guid>() } } },
-            },
-        };
-        var failure = await Should.ThrowAsync<PostgresException>(async () =>
-        {
-            await using var reader = await batch.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-            }
-        });
-        failure.SqlState.ShouldBe(PostgresErrorCodes.DivisionByZero);
     }
 }

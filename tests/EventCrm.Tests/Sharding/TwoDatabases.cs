@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Alba;
+using EventCrm.Host.Rebuilds;
 using EventCrm.Host.Sharding;
 using EventCrm.Tests.Scaling;
 using EventCrm.Tests.Support;
@@ -105,9 +106,10 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
         var shards = ((StoreOptions)store.Options).Projections.AllShards().Select(s => s.Name.Identity).ToArray();
         foreach (var database in await store.Storage.AllDatabases())
         {
-            var head = (await database.FetchEventStoreStatistics()).EventSequenceNumber;
             var progress = await database.AllProjectionProgress();
-            if (shards.Any(name => !progress.Any(p => p.ShardName == name && p.Sequence >= head))) return false;
+            var head = await LogHead.HighWaterMarkAsync(database, store.Options.Events.DatabaseSchemaName, progress, default);
+            // An empty log (head 0) has nothing to process, whether a shard has a position there yet or not.
+            if (head > 0 && shards.Any(name => !progress.Any(p => p.ShardName == name && p.Sequence >= head))) return false;
         }
         return true;
     }

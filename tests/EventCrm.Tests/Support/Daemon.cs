@@ -1,3 +1,4 @@
+using EventCrm.Host.Rebuilds;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,9 @@ public static class Daemon
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Waits until every projection and subscription of the store has processed the whole log.
+    /// Waits until every projection and subscription of the store has processed the whole log: up to
+    /// its last committed event (<see cref="LogHead"/>), never up to numbers drawn by an append in
+    /// flight or lost to one rolled back, which no shard reaches until the daemon skips them.
     /// (Marten's WaitForNonStaleProjectionDataAsync counts progress rows, and a bookkeeping row
     /// can stand in for a shard that has not started yet.) Fails early when none of the shards
     /// behind has moved for <see cref="StallLimit"/> (the Host's log then says why).
@@ -22,9 +25,11 @@ public static class Daemon
         var (lastPositions, lastMove) = ("", DateTime.UtcNow);
         while (true)
         {
-            var head = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
-            var progress = (await store.Advanced.AllProjectionProgress()).GroupBy(p => p.ShardName).ToDictionary(g => g.Key, g => g.Max(p => p.Sequence));
-            var behind = shards.Where(name => progress.GetValueOrDefault(name, -1) < head).ToArray();
+            var states = await store.Advanced.AllProjectionProgress();
+            var head = await LogHead.HighWaterMarkAsync(store.Storage.Database, store.Options.Events.DatabaseSchemaName, states, default);
+            var progress = states.GroupBy(p => p.ShardName).ToDictionary(g => g.Key, g => g.Max(p => p.Sequence));
+            // A shard without a position has not started: behind, unless the log holds no committed event yet.
+            var behind = shards.Where(name => progress.GetValueOrDefault(name) < head).ToArray();
             if (behind.Length == 0) return;
 
             var positions = string.Join(", ", behind.Select(name => progress.TryGetValue(name, out var at) ? $"{name} at {at}" : $"{name} not started"));

@@ -1,3 +1,4 @@
+using EventCrm.Host.Rebuilds;
 using EventCrm.Host.Telemetry;
 using Marten;
 
@@ -58,14 +59,17 @@ public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, Pr
         var each = new List<(string Shard, string Database, long Lag)>();
         foreach (var database in await store.Storage.AllDatabases())
         {
-            var head = await database.FetchHighestEventSequenceNumber(ct);
-            var progress = (await database.AllProjectionProgress(ct)).ToDictionary(p => p.ShardName, p => p.Sequence);
+            var states = await database.AllProjectionProgress(ct);
+            // The last committed event, not the sequence's last number (Marten's FetchHighestEventSequenceNumber):
+            // numbers drawn by an append in flight, or lost to one rolled back, are no events to process.
+            var head = await LogHead.HighWaterMarkAsync(database, store.Options.Events.DatabaseSchemaName, states, ct);
+            var progress = states.ToDictionary(p => p.ShardName, p => p.Sequence);
             // A shard without progress has not started: all of the log is ahead of it.
 #pragma warning disable CS0618 // Identifier: the name the daemon's own logs give the database (Marten's store, or the tenant's), which the Id object does not print
             foreach (var shard in shards) each.Add((shard, database.Identifier, Math.Max(head - progress.GetValueOrDefault(shard), 0)));
 #pragma warning restore CS0618
             var slowest = shards.Min(shard => progress.GetValueOrDefault(shard));
-            worst = Math.Max(worst, head - slowest);
+            worst = Math.Max(worst, Math.Max(head - slowest, 0));
         }
         lags.Update(each);
         return worst;
