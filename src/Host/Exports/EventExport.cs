@@ -13,10 +13,18 @@ public sealed class EventExport(EventExportSource source, EventCrmMetrics metric
     public async Task<long> WriteAsync(EventExportFilter filter, IEventExportFormat format, PipeWriter output,
         Action<long>? progress, CancellationToken ct)
     {
+        await using var snapshot = await source.SnapshotAsync(filter, ct);
+        return await WriteAsync(snapshot, format, output, progress, ct);
+    }
+
+    /// <summary>What <paramref name="snapshot"/> holds: as many events as its count said.</summary>
+    public async Task<long> WriteAsync(EventExportSnapshot snapshot, IEventExportFormat format, PipeWriter output,
+        Action<long>? progress, CancellationToken ct)
+    {
         format.WriteStart(output);
         long written = 0;
         var formatName = format.ContentType == EventExportFormats.CsvContentType ? "csv" : "ndjson";
-        await foreach (var e in source.ReadAsync(filter, ct))
+        await foreach (var e in snapshot.ReadAsync(ct))
         {
             format.Write(output, e);
             if (++written % EventsPerFlush != 0) continue;

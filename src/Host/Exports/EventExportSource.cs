@@ -1,11 +1,8 @@
-using System.Data;
-using System.Runtime.CompilerServices;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Privacy;
 using EventCrm.Relationship.Touchpoints;
 using Marten;
-using Marten.Storage;
 using EventCrm.Host.Sharding;
 using Npgsql;
 using NpgsqlTypes;
@@ -29,52 +26,22 @@ public sealed class EventExportSource(IDocumentStore store, CustomerDatabases da
     /// </summary>
     public IReadOnlySet<string> KnownTypes { get; } = TouchpointTypes.ByName.Keys.Append(PersonalData.ErasedEventType).ToHashSet();
 
-    public async Task<long> CountAsync(EventExportFilter filter, CancellationToken ct)
-    {
-        long count = 0;
-        foreach (var database in await databases.AllAsync())
-        {
-            await using var connection = database.CreateConnection();
-            await connection.OpenAsync(ct);
-            await using var command = Command(connection, "count(*)", filter, ordered: false);
-            count += (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-        return count;
-    }
+    /// <summary>Opens what an export reads: its count and its rows from one snapshot (<see cref="EventExportSnapshot"/>).</summary>
+    public async Task<EventExportSnapshot> SnapshotAsync(EventExportFilter filter, CancellationToken ct) =>
+        await EventExportSnapshot.OpenAsync(this, await databases.AllAsync(), filter, ct);
 
-    /// <summary>
-    /// One database: its global order. Several: each database in its own order, merged by
-    /// recording time (sequences are per database; a customer's events are all in one, so
-    /// customerId and version still identify an event).
-    /// </summary>
-    public async IAsyncEnumerable<ExportedEvent> ReadAsync(EventExportFilter filter, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var sources = (await databases.AllAsync()).Select(d => ReadAsync(d, filter, ct)).ToList();
-        await foreach (var e in SortedMerge.Merge(sources, ByRecordingTime, ct)) yield return e;
-    }
+    internal const string Columns = "seq_id, stream_id, version, type, data ->> 'touchpointId', data ->> 'occurredAt', timestamp, " +
+        $"headers ->> '{AppendContext.AppendedByHeader}', correlation_id, causation_id, (data - 'touchpointId' - 'occurredAt')::text";
 
-    private static readonly IComparer<ExportedEvent> ByRecordingTime = Comparer<ExportedEvent>.Create((a, b) => a.RecordedAt.CompareTo(b.RecordedAt));
+    internal static ExportedEvent Read(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), Text(reader, 4), Text(reader, 5),
+        new DateTimeOffset(reader.GetFieldValue<DateTime>(6), TimeSpan.Zero), Text(reader, 7), Text(reader, 8), Text(reader, 9),
+        reader.GetString(10));
 
-    private async IAsyncEnumerable<ExportedEvent> ReadAsync(IMartenDatabase database, EventExportFilter filter, [EnumeratorCancellation] CancellationToken ct)
-    {
-        const string columns = "seq_id, stream_id, version, type, data ->> 'touchpointId', data ->> 'occurredAt', timestamp, " +
-            $"headers ->> '{AppendContext.AppendedByHeader}', correlation_id, causation_id, (data - 'touchpointId' - 'occurredAt')::text";
-        await using var connection = database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = Command(connection, columns, filter, ordered: true);
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-        while (await reader.ReadAsync(ct))
-        {
-            yield return new ExportedEvent(
-                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), Text(reader, 4), Text(reader, 5),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(6), TimeSpan.Zero), Text(reader, 7), Text(reader, 8), Text(reader, 9),
-                reader.GetString(10));
-        }
-    }
-
-    private NpgsqlCommand Command(NpgsqlConnection connection, string columns, EventExportFilter filter, bool ordered)
+    internal NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string columns, EventExportFilter filter, bool ordered)
     {
         var command = connection.CreateCommand();
+        command.Transaction = transaction;
         // The service's own streams (formula registry, portfolio model) are not customer history.
         var where = new List<string> { "stream_id is not null", "not starts_with(stream_id, @system)", "not is_archived" };
         command.Parameters.AddWithValue("system", SystemStreams.Prefix);

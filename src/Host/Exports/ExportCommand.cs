@@ -57,7 +57,9 @@ public class ExportCommand : DataVerb<ExportInput>
         var (filter, errors) = EventExportFilter.Parse(input.FromFlag, input.ToFlag, input.TypesFlag, input.CustomerFlag, export.Source.KnownTypes);
         if (errors.Count > 0) return Fail(string.Join("; ", errors.Select(e => $"--{(e.Key == "customerId" ? "customer" : e.Key)} {string.Join(" ", e.Value)}")));
 
-        var total = await export.Source.CountAsync(filter, CancellationToken.None);
+        // The count and the rows from one snapshot: appends meanwhile are in neither (the next export has them).
+        await using var snapshot = await export.Source.SnapshotAsync(filter, CancellationToken.None);
+        var total = await snapshot.CountAsync(CancellationToken.None);
         var clock = Stopwatch.StartNew();
         long written = 0;
         // Written beside the target and moved over it once complete: an export that fails half-way
@@ -73,7 +75,7 @@ public class ExportCommand : DataVerb<ExportInput>
                     .StartAsync(async progress =>
                     {
                         var task = progress.AddTask($"Exporting {total:N0} events", maxValue: Math.Max(total, 1));
-                        written = await export.WriteAsync(filter, format, output, n => task.Value = n, CancellationToken.None);
+                        written = await export.WriteAsync(snapshot, format, output, n => task.Value = n, CancellationToken.None);
                         task.Value = task.MaxValue;
                     });
                 await output.CompleteAsync();

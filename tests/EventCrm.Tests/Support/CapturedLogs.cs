@@ -6,7 +6,8 @@ namespace EventCrm.Tests.Support;
 /// <summary>What a Host logs, kept for a test to read (beside its usual console output).</summary>
 public sealed class CapturedLogs(LogLevel least = LogLevel.Information) : ILoggerProvider
 {
-    public sealed record Entry(string Category, LogLevel Level, string Message);
+    /// <param name="Exception">What was logged with the line: its formatted message leaves it out.</param>
+    public sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception = null);
 
     private readonly ConcurrentQueue<Entry> _entries = new();
 
@@ -29,7 +30,7 @@ public sealed class CapturedLogs(LogLevel least = LogLevel.Information) : ILogge
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) entries.Enqueue(new Entry(category, logLevel, formatter(state, exception)));
+            if (IsEnabled(logLevel)) entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), exception));
         }
     }
 }

@@ -46,7 +46,8 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
 
     /// <summary>Without a distributor (<c>Marten:Daemon=off</c>) the base never starts its leadership loop, nor resumes it.</summary>
     private LeadershipCoordinator(IDocumentStore store, StoreOptions options, bool runsDaemon, ILoggerFactory loggers)
-        : base(runsDaemon ? Distribution(options, store, loggers) : null, loggers.CreateLogger<LeadershipCoordinator>(), AgentStartRetries,
+        // The loop's own log, with a start that a stop cut short said as such (LeadershipLoopLog).
+        : base(runsDaemon ? Distribution(options, store, loggers) : null, LeadershipLoopLog.For(loggers), AgentStartRetries,
             options.Events.TimeProvider, PollingTime(options), options.Projections.AgentPauseTime, options.Projections.HealthCheckPollingTime)
     {
         _store = store;
@@ -60,7 +61,7 @@ public sealed class LeadershipCoordinator : ProjectionCoordinatorBase, IProjecti
     }
 
     /// <summary>What Marten's coordinator retries when starting an agent (its own pipeline is internal).</summary>
-    private static readonly ResiliencePipeline AgentStartRetries = new ResiliencePipelineBuilder()
+    public static readonly ResiliencePipeline AgentStartRetries = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<MartenCommandException>(),
