@@ -101,4 +101,5 @@ public static class RefusalClasses
     public const string CustomerBusy = "customer_busy";      // 503: a stream locked elsewhere
     public const string QueueFull = "queue_full";            // 503: Touchpoints:MaxWaiting reached
     public const string DatabaseUnavailable = "database_unavailable"; // 503: the database out of reach
+    public const string ConnectionReset = "connection_reset";         // 503: a pooled connection out of step, the pool reset
 }

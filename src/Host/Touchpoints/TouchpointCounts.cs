@@ -56,6 +56,7 @@ public static class TouchpointCounts
         if (exception is AppendQueueFullException) metrics.Refused(touchpoints, RefusalClasses.QueueFull);
         else if (DatabaseFaults.IsUnavailable(exception) || DatabaseFaults.IsPoolExhausted(exception) || DatabaseFaults.IsSlowStatement(exception))
             metrics.Refused(touchpoints, RefusalClasses.DatabaseUnavailable);
+        else if (PreparedStatementsOutOfStep.Caused(exception)) metrics.Refused(touchpoints, RefusalClasses.ConnectionReset);
         return false;
     }
 }

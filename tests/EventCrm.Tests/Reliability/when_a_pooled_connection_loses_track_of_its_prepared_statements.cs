@@ -32,6 +32,7 @@ public class when_a_pooled_connection_loses_track_of_its_prepared_statements(Los
         await app.Host.PostTouchpoints(SignUp(Ids.Customer(), Jan1));
         await OutOfStepConnections.LoseTrackOnEveryIdleConnection(app.Store, poolSize: 6);
         var mark = app.Captured.Mark();
+        using var metrics = new RecordedMetrics(app.Host.Services);
 
         var customers = Enumerable.Range(0, 8).Select(_ => Ids.Customer()).ToArray();
         var answers = new List<(string Customer, int Status, string? RetryAfter, JsonNode? Problem)>();
@@ -52,6 +53,7 @@ public class when_a_pooled_connection_loses_track_of_its_prepared_statements(Los
         problem["detail"]!.GetValue<string>().ShouldContain("lost track of the statements it had prepared");
         answers.Skip(reset + 1).Select(a => a.Status).ShouldAllBe(status => status == 201);
         app.Captured.Since(mark).ShouldContain(e => e.Message.Contains("lost track of its prepared statements"));
+        metrics.Sum("eventcrm.touchpoints.refused", "error.type", "connection_reset").ShouldBe(1, "the one touchpoint of the post answered 503");
 
         (await app.Store.EventCount(resetCustomer)).ShouldBe(0);
         await app.Host.PostTouchpoints(SignUp(resetCustomer, Jan1), 201);
