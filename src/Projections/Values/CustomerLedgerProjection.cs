@@ -14,7 +14,7 @@ namespace EventCrm.Projections.Values;
 /// It stores the ledger's summary, not its lines, so that a page of the daemon reads and writes a
 /// document whose size does not grow with the customer's touchpoints (a 50,000-touchpoint account
 /// rewrote 2.8 MB per page). Where the summary cannot place a touchpoint (a back-dated one, a refund
-/// of an order it does not know) the stream tells: the order's lines, whether a purchase fell on a back-dated purchase's
+/// of an order it does not know) the stream tells: the order's lines (<see cref="StreamOrders"/>), whether a purchase fell on a back-dated purchase's
 /// day (<see cref="StreamPurchaseDays"/>), or, for a back-dated state change, the whole customer folded once, after which
 /// the page goes on from the full ledger (docs/design.md, "The ledger the daemon keeps").
 /// </summary>
@@ -22,6 +22,8 @@ public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerL
 {
     // Kept by the instance, across pages: what a purchase back-dated among the purchase days is placed from.
     private readonly StreamPurchaseDays _purchaseDays = new();
+    // Kept the same way: what a refund of an order the summary does not keep is placed from.
+    private readonly StreamOrders _orders = new();
 
     public override async ValueTask<CustomerLedger?> EvolveAsync(CustomerLedger? snapshot, string id, IQuerySession session, IEvent e, CancellationToken cancellation)
     {
@@ -30,7 +32,7 @@ public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerL
             if (e.Data is not ITouchpoint touchpoint) return snapshot;
             var ledger = snapshot ?? FoldedLedger.Empty(id);
             var order = ledger.OrderToLookUp(touchpoint) is { } orderId
-                ? await StreamLookups.OrderHistoryAsync(session, id, orderId, e.Version, cancellation)
+                ? await _orders.HistoryBeforeAsync(session, id, e.Version, orderId, cancellation)
                 : null;
             var bought = ledger.PurchaseDayToLookUp(touchpoint) is { } day
                 ? await _purchaseDays.BoughtOnAsync(session, id, e.Version, day, cancellation)
@@ -41,6 +43,7 @@ public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerL
         finally
         {
             _purchaseDays.Folded(session, id, e.Version, e.Data);
+            _orders.Folded(session, id, e.Version, e.Data);
         }
     }
 }

@@ -11,35 +11,6 @@ namespace EventCrm.Projections.Values;
 /// </summary>
 public static class StreamLookups
 {
-    /// <summary>
-    /// What the stream says of an order before <paramref name="beforeVersion"/>: what its purchase lines add
-    /// up to, what it was refunded, and how many of the customer's refunds came before its first one.
-    /// </summary>
-    public static async Task<OrderHistory> OrderHistoryAsync(IQuerySession session, string customerId, string orderId, long beforeVersion, CancellationToken ct)
-    {
-        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
-        const string before = "stream_id = @id and version < @version and is_archived = false";
-        await using var command = new NpgsqlCommand(
-            $"select sum((data ->> 'amount')::numeric) from {schema}.mt_events where {before} and type = @purchase and data ->> 'orderId' = @order; " +
-            $"select data ->> 'orderId', (data ->> 'amount')::numeric from {schema}.mt_events where {before} and type = @refund order by version");
-        command.Parameters.AddWithValue("id", customerId);
-        command.Parameters.AddWithValue("version", beforeVersion);
-        command.Parameters.AddWithValue("purchase", TouchpointTypes.Purchase);
-        command.Parameters.AddWithValue("refund", TouchpointTypes.Refund);
-        command.Parameters.AddWithValue("order", orderId);
-        await using var reader = await session.ExecuteReaderAsync(command, ct);
-        decimal? ordered = await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct) ? reader.GetDecimal(0) : null;
-        await reader.NextResultAsync(ct);
-        var (refunded, index, first) = (0m, 0, (int?)null);
-        for (; await reader.ReadAsync(ct); index++)
-        {
-            if (reader.GetString(0) != orderId) continue;
-            refunded += reader.GetDecimal(1);
-            first ??= index;
-        }
-        return new OrderHistory(ordered, refunded, first);
-    }
-
     /// <summary>The customer folded from its stream up to and including <paramref name="version"/>: a ledger with every line.</summary>
     public static async Task<FoldedLedger> FoldAsync(IQuerySession session, string customerId, long version, CancellationToken ct)
     {
