@@ -112,8 +112,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
                 await inPlace.RunAsync(async done =>
                 {
                     started = started with { CustomersRebuilt = done };
-                    profileLag.Update(started.Customers ?? 0, done);
+                    // Recorded first, so a scrape never shows progress the status route does not give yet.
                     await RebuildHeartbeat.RecordAsync(store, projection.Name, "customersRebuilt", done, ct);
+                    profileLag.Update(started.Customers ?? 0, done);
                 }, held => RebuildHeartbeat.RecordAsync(store, projection.Name, "waitingOn", held.ToArray(), ct), ct);
                 await completed();
             }
