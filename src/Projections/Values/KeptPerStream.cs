@@ -12,8 +12,8 @@ namespace EventCrm.Projections.Values;
 /// version (any other, a page retried or a rebuild starting over, drops it and reads again). At most
 /// <paramref name="maxStreams"/> streams, weighing at most <paramref name="maxWeight"/> in all by <paramref name="weigh"/>
 /// (checked when one is read), are kept; past either, the streams used least recently (asked or folded) are let go, one by
-/// one, until the one read fits: a large account the daemon keeps folding stays kept while small ones come and go, where
-/// letting everything go read it again after every few hundred others.
+/// one, until the one read fits: a large account the daemon keeps folding stays kept while small ones come and go (letting
+/// everything go would read it again after every few hundred others).
 /// </summary>
 /// <remarks>
 /// The daemon calls it for several streams at once (a page's slices, tenants, databases), each stream from one call at a time.
