@@ -8,7 +8,8 @@ namespace EventCrm.Projections.Values;
 /// for, kept between events and pages (<see cref="KeptPerStream{T}"/>): asking the stream at each such refund read every
 /// purchase and refund before it, and 3% refunds on a 149,000-event account crawled at about 70 events/s
 /// (docs/performance.md). A stream's orders are read once (<see cref="FoldedOrders"/>). At most <see cref="MaxStreams"/>
-/// streams and, when a stream is read, about <see cref="MaxOrders"/> orders in all (some 150 bytes each) are kept.
+/// streams and, when a stream is read, about <see cref="MaxOrders"/> orders in all (some 150 bytes each) are kept; past
+/// either, the streams used least recently are let go first.
 /// </summary>
 public sealed class StreamOrders
 {
@@ -16,7 +17,7 @@ public sealed class StreamOrders
     public const int MaxOrders = 500_000;
 
     private readonly KeptPerStream<FoldedOrders> _kept = new(MaxStreams, FoldedOrders.ReadAsync, (orders, touchpoint) => orders.Add(touchpoint),
-        tooMuch: (kept, read) => kept.Sum(orders => orders.Count) + read.Count > MaxOrders);
+        weigh: orders => orders.Count, maxWeight: MaxOrders);
 
     /// <summary>What the stream says of <paramref name="orderId"/> before <paramref name="version"/>.</summary>
     public async Task<OrderHistory> HistoryBeforeAsync(IQuerySession session, string streamId, long version, string orderId, CancellationToken ct) =>

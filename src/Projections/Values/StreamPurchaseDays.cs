@@ -8,7 +8,7 @@ namespace EventCrm.Projections.Values;
 /// days, and folding the stream whole at each such purchase (2-3 s at 150,000 events) made a block of back-dated
 /// purchases cost that per page. A stream's days are read once (<see cref="FoldedPurchaseDays"/>: the purchases'
 /// business times, no payload deserialised). At most <see cref="MaxStreams"/> streams, each bounded by the days of the
-/// account's life.
+/// account's life; past that, the streams used least recently are let go first.
 /// </summary>
 public sealed class StreamPurchaseDays
 {
