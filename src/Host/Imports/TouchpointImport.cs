@@ -81,7 +81,6 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
     private async Task<ImportReport> RunOnceAsync(string importId, DateTimeOffset now, Attempt run, string path, bool skipInvalid,
         Action<ImportPhase, double>? progress, CancellationToken ct, ImportedBy? by)
     {
-
         var checkingStarted = clock.GetTimestamp();
         var check = checks.Create();
         var bad = new BadRows();

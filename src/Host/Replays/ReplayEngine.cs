@@ -37,7 +37,7 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         {
             try
             {
-                await RunOnceAsync(replayId, progress, lastAttempt: attempt == MaxAttempts, ct);
+                await RunOnceAsync(replayId, progress, attempt, ct);
                 return;
             }
             catch (Exception e) when (attempt < MaxAttempts && PreparedStatementsOutOfStep.Caused(e))
@@ -51,26 +51,41 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         }
     }
 
-    /// <param name="lastAttempt">Whether a connection out of step fails the run (recorded <c>failed</c>) rather than ending this attempt for another.</param>
-    private async Task RunOnceAsync(string replayId, Action<ReplayRun>? progress, bool lastAttempt, CancellationToken ct)
+    /// <param name="attempt">From 1 to <see cref="MaxAttempts"/>: on the last, a connection out of step fails the run (recorded <c>failed</c>) rather than ending this attempt for another.</param>
+    private async Task RunOnceAsync(string replayId, Action<ReplayRun>? progress, int attempt, CancellationToken ct)
     {
         await using var writing = store.Storage.Database.CreateConnection();
         await writing.OpenAsync(ct);
         // Two requests for the same new replay at the same moment both start it: one engine runs it,
         // any other finds the run taken and leaves it.
-        if (!await ReplayStorage.TryTakeAsync(writing, replayId, ct))
+        if (!await TakeAsync(writing, replayId, patient: attempt > 1, ct))
         {
             logger.LogInformation("Replay {Replay} is already being computed by another engine", replayId);
             return;
         }
         try
         {
-            await RunTakenAsync(replayId, writing, progress, lastAttempt, ct);
+            await RunTakenAsync(replayId, writing, progress, lastAttempt: attempt == MaxAttempts, ct);
         }
         finally
         {
             // A pooled connection keeps its session, and the lock with it, until it is used again.
             await ReplayStorage.ReleaseAsync(writing, replayId);
+        }
+    }
+
+    /// <summary>
+    /// Takes the replay; <paramref name="patient"/>, when running again: an earlier attempt whose connection could not
+    /// give the lock back (out of step too) had it closed with the pool, and the server lets its lock go with the
+    /// session, a moment later.
+    /// </summary>
+    private static async Task<bool> TakeAsync(NpgsqlConnection connection, string replayId, bool patient, CancellationToken ct)
+    {
+        // Patient: 20 tries 100 ms apart.
+        for (var tries = patient ? 20 : 1; ; await Task.Delay(100, ct))
+        {
+            if (await ReplayStorage.TryTakeAsync(connection, replayId, ct)) return true;
+            if (--tries == 0) return false;
         }
     }
 
