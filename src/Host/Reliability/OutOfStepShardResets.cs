@@ -20,18 +20,28 @@ namespace EventCrm.Host.Reliability;
 public sealed class OutOfStepShardResets(CustomerDatabases databases, PreparedStatementsOutOfStep outOfStep, ILogger<OutOfStepShardResets> logger)
     : IHostedService, IObserver<ShardState>
 {
-    private readonly List<IDisposable> _subscriptions = [];
+    private readonly Lock _gate = new();
+    private List<IDisposable> _subscriptions = [];
+    private bool _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var database in await databases.AllAsync())
-            if (database is IEventDatabase events) _subscriptions.Add(events.Tracker.Subscribe(this));
+        lock (_gate) _stopped = false;
+        var all = await databases.AllAsync();
+        // A stop may come while the databases are looked up (a host stopped as it starts): it wins.
+        lock (_gate)
+        {
+            if (_stopped) return;
+            foreach (var database in all)
+                if (database is IEventDatabase events) _subscriptions.Add(events.Tracker.Subscribe(this));
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var subscription in _subscriptions) subscription.Dispose();
-        _subscriptions.Clear();
+        List<IDisposable> subscriptions;
+        lock (_gate) (_stopped, subscriptions, _subscriptions) = (true, _subscriptions, []);
+        foreach (var subscription in subscriptions) subscription.Dispose();
         return Task.CompletedTask;
     }
 
