@@ -1,4 +1,5 @@
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Reliability;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Ingestion;
 
@@ -11,11 +12,15 @@ namespace EventCrm.Host.Imports;
 /// in batches, those the first pass kept or, past <see cref="KeptBetweenPassesKey"/>, the file
 /// streamed again. A file with bad rows appends nothing unless the caller skips them. Touchpoint ids
 /// are idempotency keys, so importing a file again appends nothing new, and re-running an import
-/// that stopped half-way (a crash, a lost connection) finishes it.
+/// that stopped half-way (a crash, a lost connection) finishes it. An import meeting a pooled
+/// connection out of step (<see cref="PreparedStatementsOutOfStep"/>) does so itself, at once.
 /// </summary>
 public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppender appender, TimeProvider clock, Marten.IDocumentStore store,
-    IConfiguration configuration, EventCrm.Host.Telemetry.EventCrmMetrics metrics)
+    IConfiguration configuration, EventCrm.Host.Telemetry.EventCrmMetrics metrics, PreparedStatementsOutOfStep outOfStep, ILogger<TouchpointImport> logger)
 {
+    /// <summary>Runs of an import in all, the first included, when each meets a connection out of step: a third reset in a row would be another fault.</summary>
+    public const int MaxAttempts = 3;
+
     public const int BatchSize = 1000;
     /// <summary>
     /// Files up to this many rows (<see cref="DefaultKeptBetweenPasses"/> unless configured) are
@@ -31,13 +36,51 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
     /// <summary>Past this many new events the planner's statistics of the events table are stale enough to matter.</summary>
     private const int AnalyzeAfter = 10_000;
 
+    /// <summary>
+    /// Imports the file. A run failing on a pooled connection out of step closes the node's pooled
+    /// connections and runs again at once, on fresh ones, with the same id and clock: the batches it
+    /// committed (a prefix of the file, <see cref="ImportAppendPass"/>) are found stored by the next run
+    /// and not appended again. The report counts them as imported, as if the import had run once.
+    /// </summary>
     /// <param name="by">Who imports: the caller's key over HTTP; the import command when left out.</param>
     public async Task<ImportReport> RunAsync(string path, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct,
         ImportedBy? by = null)
     {
         var importId = $"import-{Guid.NewGuid():N}";
         var now = clock.GetUtcNow();
+        var importedBefore = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var run = new Attempt();
+            try
+            {
+                var report = await RunOnceAsync(importId, now, run, path, skipInvalid, progress, ct, by);
+                // What the earlier runs appended, this one found stored: imported all the same.
+                return importedBefore == 0 ? report
+                    : report with { Imported = report.Imported + importedBefore, Repeated = Math.Max(0, report.Repeated - importedBefore) };
+            }
+            catch (Exception e) when (PreparedStatementsOutOfStep.Caused(e))
+            {
+                importedBefore += run.Appending?.Imported ?? 0;
+                await outOfStep.ReopenConnectionsAsync();
+                if (attempt == MaxAttempts) throw;
+                logger.LogWarning(
+                    "Import {Import}: a database connection had lost track of its prepared statements ({Error}); the node's pooled connections are closed " +
+                    "and opened afresh; run again now, {Imported} touchpoints appended so far (attempt {Attempt} of {MaxAttempts})",
+                    importId, DatabaseFaults.Chain(e).Last().Message, importedBefore, attempt + 1, MaxAttempts);
+            }
+        }
+    }
 
+    /// <summary>One run's append pass, for its count of touchpoints appended should the run fail.</summary>
+    private sealed class Attempt
+    {
+        public ImportAppendPass? Appending { get; set; }
+    }
+
+    private async Task<ImportReport> RunOnceAsync(string importId, DateTimeOffset now, Attempt run, string path, bool skipInvalid,
+        Action<ImportPhase, double>? progress, CancellationToken ct, ImportedBy? by)
+    {
         var checkingStarted = clock.GetTimestamp();
         var check = checks.Create();
         var bad = new BadRows();
@@ -72,7 +115,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var appendingStarted = clock.GetTimestamp();
         // Rows with bad fields are not among the valid ones of their batch; refused ones are skipped by line.
         var badLines = bad.RefusedLines;
-        var appending = new ImportAppendPass(appender, (by ?? ImportedBy.TheCommand).ContextOf(importId), skipInvalid, progress, metrics, ct);
+        var appending = run.Appending = new ImportAppendPass(appender, (by ?? ImportedBy.TheCommand).ContextOf(importId), skipInvalid, progress, metrics, ct);
         if (kept is null)
             await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
         else

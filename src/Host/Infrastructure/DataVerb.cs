@@ -28,6 +28,14 @@ public abstract class DataVerb<TInput> : JasperFxAsyncCommand<TInput>
             return CommandFailure.Report(Verb, $"the database cannot be reached ({cause}). Check ConnectionStrings:EventCrm " +
                                                "(or Tenancy:Databases) and that PostgreSQL is running, then run the command again.");
         }
+        catch (Exception e) when (PreparedStatementsOutOfStep.Caused(e))
+        {
+            // An import or a replay meets it here only after running again twice on fresh connections.
+            var cause = DatabaseFaults.Chain(e).Last().Message;
+            return CommandFailure.Report(Verb, $"a database connection had lost track of its prepared statements ({cause}) and the command stopped. " +
+                                               "Run the same command again: an import appends only the rows not stored yet, a replay goes on after " +
+                                               "its last customer written.");
+        }
     }
 
     protected abstract Task<bool> Run(TInput input);

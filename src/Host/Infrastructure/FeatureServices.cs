@@ -29,6 +29,7 @@ public static class FeatureServices
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<PreparedStatementsOutOfStep>();
+        services.AddHostedService<OutOfStepShardResets>();
         services.AddSingleton<CustomerDatabaseLayoutCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<CustomerDatabaseLayoutCheck>());
         services.AddSingleton<TouchpointAppender>();

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using EventCrm.Host.Models;
+using EventCrm.Host.Reliability;
 using EventCrm.Relationship.Value;
 using Marten;
 using Npgsql;
@@ -17,24 +18,54 @@ namespace EventCrm.Host.Replays;
 /// Each chunk commits with its results, so a crashed replay resumes after the last customer written.
 /// </summary>
 public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock, EventCrmMetrics metrics,
-    ILogger<ReplayEngine> logger)
+    PreparedStatementsOutOfStep outOfStep, ILogger<ReplayEngine> logger)
 {
     private const int CustomersPerChunk = 250;
 
+    /// <summary>Runs of a replay in all, the first included, when each meets a connection out of step: a third reset in a row would be another fault.</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>
+    /// A run meeting a pooled connection out of step (<see cref="PreparedStatementsOutOfStep"/>) closes the
+    /// node's pooled connections and runs again at once, on fresh ones. Running again writes nothing twice:
+    /// the results table is the replay's checkpoint (each chunk commits whole with its results), and the run
+    /// resumes after the last customer written, as after a crash.
+    /// </summary>
     public async Task RunAsync(string replayId, Action<ReplayRun>? progress, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunOnceAsync(replayId, progress, attempt, ct);
+                return;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && PreparedStatementsOutOfStep.Caused(e))
+            {
+                logger.LogWarning(
+                    "Replay {Replay}: a database connection had lost track of its prepared statements ({Error}); the node's pooled connections are closed " +
+                    "and opened afresh; run again now, after the last customer written (attempt {Attempt} of {MaxAttempts})",
+                    replayId, DatabaseFaults.Chain(e).Last().Message, attempt + 1, MaxAttempts);
+                await outOfStep.ReopenConnectionsAsync();
+            }
+        }
+    }
+
+    /// <param name="attempt">From 1 to <see cref="MaxAttempts"/>: on the last, a connection out of step fails the run (recorded <c>failed</c>) rather than ending this attempt for another.</param>
+    private async Task RunOnceAsync(string replayId, Action<ReplayRun>? progress, int attempt, CancellationToken ct)
     {
         await using var writing = store.Storage.Database.CreateConnection();
         await writing.OpenAsync(ct);
         // Two requests for the same new replay at the same moment both start it: one engine runs it,
         // any other finds the run taken and leaves it.
-        if (!await ReplayStorage.TryTakeAsync(writing, replayId, ct))
+        if (!await TakeAsync(writing, replayId, patient: attempt > 1, ct))
         {
             logger.LogInformation("Replay {Replay} is already being computed by another engine", replayId);
             return;
         }
         try
         {
-            await RunTakenAsync(replayId, writing, progress, ct);
+            await RunTakenAsync(replayId, writing, progress, lastAttempt: attempt == MaxAttempts, ct);
         }
         finally
         {
@@ -43,7 +74,22 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         }
     }
 
-    private async Task RunTakenAsync(string replayId, NpgsqlConnection writing, Action<ReplayRun>? progress, CancellationToken ct)
+    /// <summary>
+    /// Takes the replay; <paramref name="patient"/>, when running again: an earlier attempt whose connection could not
+    /// give the lock back (out of step too) had it closed with the pool, and the server lets its lock go with the
+    /// session, a moment later.
+    /// </summary>
+    private static async Task<bool> TakeAsync(NpgsqlConnection connection, string replayId, bool patient, CancellationToken ct)
+    {
+        // Patient: 20 tries 100 ms apart.
+        for (var tries = patient ? 20 : 1; ; await Task.Delay(100, ct))
+        {
+            if (await ReplayStorage.TryTakeAsync(connection, replayId, ct)) return true;
+            if (--tries == 0) return false;
+        }
+    }
+
+    private async Task RunTakenAsync(string replayId, NpgsqlConnection writing, Action<ReplayRun>? progress, bool lastAttempt, CancellationToken ct)
     {
         var run = await LoadAsync(replayId, ct);
         if (run is null || run.State != ReplayStates.Running) return;
@@ -52,9 +98,11 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
             run = await ReplayAsync(run, writing, progress, ct);
             await SaveAsync(run with { State = ReplayStates.Completed, CompletedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow() }, progress, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && (lastAttempt || !PreparedStatementsOutOfStep.Caused(e)))
         {
             logger.LogError(e, "Replay {Replay} failed", replayId);
+            // So that the replay asked again runs on fresh connections, not on those left in the pool.
+            if (PreparedStatementsOutOfStep.Caused(e)) await outOfStep.ReopenConnectionsAsync();
             await SaveAsync(run with { State = ReplayStates.Failed, Error = ReasonOf(e), UpdatedAt = clock.GetUtcNow() }, progress, CancellationToken.None);
         }
     }
