@@ -146,7 +146,7 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
     [InlineData(1_601, CustomerStates.Churned)]
     [InlineData(1_501, CustomerStates.Retained)]
     [InlineData(1_500, CustomerStates.CancellationRequested)]
-    // From no checkpoint: every mark counted is kept as it is counted.
+    // From no checkpoint: a ledger folded with its lines.
     [InlineData(1_000, CustomerStates.Active)]
     [InlineData(360, CustomerStates.Active)]
     [InlineData(359, CustomerStates.Churned)]
