@@ -136,6 +136,29 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
         kept.Summary.LatestMarkAt.ShouldBe(Day(2_100));
     }
 
+    [Fact]
+    public async Task one_more_back_dated_churn_moves_the_stored_summary_on_without_folding_the_stream()
+    {
+        await using var session = account.Store.QuerySession();
+        var stored = (await session.LoadAsync<CustomerLedger>(Customer)).ShouldNotBeNull();
+        var churn = new CustomerChurned("churn-500", Day(500).AddHours(4), "moved");
+        var events = await session.Events.FetchStreamAsync(Customer);
+
+        // As the daemon meets event 2,020 (never appended): the stream's marks up to 2,019 read, types and times alone.
+        var moved = await new CustomerLedgerProjection().EvolveAsync(stored, Customer, session, new JasperFx.Events.Event<CustomerChurned>(churn) { Version = 2_020 }, default);
+
+        // A folded ledger is what the whole stream's fold gives: the summary moved on from the kept marks stays a stored one.
+        moved.ShouldBeOfType<CustomerLedger>();
+        // The churn of day 500+4h [2,019] is won back by the purchase of day 501 [301 + 501 - 401 = 401], between the changes of day 360 and day 1,000.
+        moved.StateChanges().Skip(7).Take(4).ShouldBe([
+            new(Day(360).AddHours(2), CustomerStates.Active), new(Day(500).AddHours(4), CustomerStates.Churned), new(Day(501), CustomerStates.Active),
+            new(Day(1_000).AddHours(4), CustomerStates.Churned),
+        ]);
+        var wholeStream = FoldedLedger.Of(Customer, [.. events.Select(e => e.Data).OfType<ITouchpoint>(), churn]).AsStored() with { FoldedUpTo = 2_020 };
+        var serializer = account.Store.Options.Serializer();
+        serializer.ToJson(moved).ShouldBe(serializer.ToJson(wholeStream));
+    }
+
     [Theory]
     // From the checkpoint of event 2,000 (its touchpoints dated up to day 2,086), the marks of events 1,001-2,000 read for the churn of day 1,800.
     [InlineData(2_100, CustomerStates.Active)]
