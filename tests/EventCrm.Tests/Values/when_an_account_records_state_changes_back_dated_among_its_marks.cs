@@ -24,7 +24,7 @@ namespace EventCrm.Tests.Values;
 /// on 1,500+4h [1,908], an offer [1,909] accepted on 1,501+4h [1,910], a request on 1,600+4h [1,911], an offer [1,912] declined on
 /// 1,601+4h [1,913]; then purchases on days 2,001-2,100 [1,914-2,013]; a read writes the checkpoints of events 1,000 and 2,000;
 /// then, recorded late again: a churn on 1,800+4h [2,014], a request on 2,050+4h [2,015] withdrawn on 2,050+5h [2,016], a purchase
-/// on 1,800+6h [2,017] and a churn on 2,099+4h [2,018]. The daemon catches up after each batch.
+/// on 1,800+6h [2,017], a churn on 2,099+4h [2,018] and one on 1,200+4h [2,019]. The daemon catches up after each batch.
 /// </summary>
 public sealed class BackDatedStateChangesHost() : SchemaHost("eventcrm_value_back_dated_state_changes",
     ("Marten:DaemonPageSize", "4"), ("Marten:DaemonCatchUpPageSize", "4"))
@@ -51,7 +51,7 @@ public sealed class BackDatedStateChangesHost() : SchemaHost("eventcrm_value_bac
         await Post([
             Churn(Customer, Day(1_800).AddHours(4)), request,
             Of("cancellation-withdrawn", Customer, Day(2_050).AddHours(5), new { cancellationTouchpointId = request["touchpointId"] }),
-            Purchase(Customer, Day(1_800).AddHours(6), 10m, 3m), Churn(Customer, Day(2_099).AddHours(4)),
+            Purchase(Customer, Day(1_800).AddHours(6), 10m, 3m), Churn(Customer, Day(2_099).AddHours(4)), Churn(Customer, Day(1_200).AddHours(4)),
         ]);
     }
 
@@ -102,7 +102,7 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
         var events = await session.Events.FetchStreamAsync(Customer);
 
         kept.ShouldNotBeNull();
-        events.Count.ShouldBe(2_019);
+        events.Count.ShouldBe(2_020);
         var wholeStream = FoldedLedger.Of(Customer, events.Select(e => e.Data).OfType<ITouchpoint>()).AsStored() with { FoldedUpTo = events.Count };
         var serializer = account.Store.Options.Serializer();
         serializer.ToJson(kept).ShouldBe(serializer.ToJson(wholeStream));
@@ -116,7 +116,8 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
 
         // In business order: the signup; the churn of day 100 until the purchase of day 101; the request of day 200 (purchases
         // leave it so) until the churn of day 250, won back by day 251; the churn of day 350 won back by the back-dated purchase of
-        // 360+2h (not day 401); the churn of 1,000+4h won back by 1,000+6h; the request of 1,500, the offer accepted on 1,501; the
+        // 360+2h (not day 401); the churn of 1,000+4h won back by 1,000+6h; the churn of 1,200+4h won back by day 1,201
+        // [301 + 1,201 - 401 = 1,101]; the request of 1,500, the offer accepted on 1,501; the
         // request of 1,600, the offer declined on 1,601, won back by day 1,602 [301 + 1,602 - 401]; the churn of 1,800+4h won back
         // by 1,800+6h; the request of 2,050 withdrawn an hour later; the churn of 2,099 won back by day 2,100 [1,914 + 99].
         kept.StateChanges().ShouldBe([
@@ -124,6 +125,7 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
             new(Day(200).AddHours(4), CustomerStates.CancellationRequested), new(Day(250).AddHours(4), CustomerStates.Churned),
             new(Day(251), CustomerStates.Active), new(Day(350).AddHours(4), CustomerStates.Churned), new(Day(360).AddHours(2), CustomerStates.Active),
             new(Day(1_000).AddHours(4), CustomerStates.Churned), new(Day(1_000).AddHours(6), CustomerStates.Active),
+            new(Day(1_200).AddHours(4), CustomerStates.Churned), new(Day(1_201), CustomerStates.Active),
             new(Day(1_500).AddHours(4), CustomerStates.CancellationRequested), new(Day(1_501).AddHours(4), CustomerStates.Retained),
             new(Day(1_600).AddHours(4), CustomerStates.CancellationRequested), new(Day(1_601).AddHours(4), CustomerStates.Churned),
             new(Day(1_602), CustomerStates.Active), new(Day(1_800).AddHours(4), CustomerStates.Churned), new(Day(1_800).AddHours(6), CustomerStates.Active),
@@ -131,7 +133,7 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
             new(Day(2_099).AddHours(4), CustomerStates.Churned), new(Day(2_100), CustomerStates.Active),
         ]);
         kept.Summary.ChangeOrders.ShouldBe([
-            0L, 1_901, 101, 1_902, 1_903, 251, 1_904, 1_905, 1_906, 1_907, 1_908, 1_910, 1_911, 1_913, 1_502, 2_014, 2_017, 2_015, 2_016, 2_018, 2_013,
+            0L, 1_901, 101, 1_902, 1_903, 251, 1_904, 1_905, 1_906, 1_907, 2_019, 1_101, 1_908, 1_910, 1_911, 1_913, 1_502, 2_014, 2_017, 2_015, 2_016, 2_018, 2_013,
         ]);
         kept.Summary.LatestMarkAt.ShouldBe(Day(2_100));
     }
@@ -144,23 +146,24 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
         var churn = new CustomerChurned("churn-500", Day(500).AddHours(4), "moved");
         var events = await session.Events.FetchStreamAsync(Customer);
 
-        // As the daemon meets event 2,020 (never appended): the stream's marks up to 2,019 read, types and times alone.
-        var moved = await new CustomerLedgerProjection().EvolveAsync(stored, Customer, session, new JasperFx.Events.Event<CustomerChurned>(churn) { Version = 2_020 }, default);
+        // As the daemon meets event 2,021 (never appended): the stream's marks up to 2,020 read, types and times alone.
+        var moved = await new CustomerLedgerProjection().EvolveAsync(stored, Customer, session, new JasperFx.Events.Event<CustomerChurned>(churn) { Version = 2_021 }, default);
 
         // A folded ledger is what the whole stream's fold gives: the summary moved on from the kept marks stays a stored one.
         moved.ShouldBeOfType<CustomerLedger>();
-        // The churn of day 500+4h [2,019] is won back by the purchase of day 501 [301 + 501 - 401 = 401], between the changes of day 360 and day 1,000.
+        // The churn of day 500+4h [2,020] is won back by the purchase of day 501 [301 + 501 - 401 = 401], between the changes of day 360 and day 1,000.
         moved.StateChanges().Skip(7).Take(4).ShouldBe([
             new(Day(360).AddHours(2), CustomerStates.Active), new(Day(500).AddHours(4), CustomerStates.Churned), new(Day(501), CustomerStates.Active),
             new(Day(1_000).AddHours(4), CustomerStates.Churned),
         ]);
-        var wholeStream = FoldedLedger.Of(Customer, [.. events.Select(e => e.Data).OfType<ITouchpoint>(), churn]).AsStored() with { FoldedUpTo = 2_020 };
+        var wholeStream = FoldedLedger.Of(Customer, [.. events.Select(e => e.Data).OfType<ITouchpoint>(), churn]).AsStored() with { FoldedUpTo = 2_021 };
         var serializer = account.Store.Options.Serializer();
         serializer.ToJson(moved).ShouldBe(serializer.ToJson(wholeStream));
     }
 
     [Theory]
-    // From the checkpoint of event 2,000 (its touchpoints dated up to day 2,086), the marks of events 1,001-2,000 read for the churn of day 1,800.
+    // From the checkpoint of event 2,000 (its touchpoints dated up to day 2,086): the marks of events 1,001-2,000 dated after the churn of
+    // day 1,800 read for it, then those dated from the churn of day 1,200 up to it.
     [InlineData(2_100, CustomerStates.Active)]
     [InlineData(2_099, CustomerStates.Churned)]
     // From the checkpoint of event 1,000 (dated up to day 1,099), the block of events 1,901-1,913 counted after it.
