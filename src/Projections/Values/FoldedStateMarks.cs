@@ -19,19 +19,17 @@ public sealed record StreamPoint(long Version, int Touchpoints, DateTimeOffset L
 /// touchpoints are folded; those up to the version the fold starts from are read from the stream only when first asked
 /// (types and business times, no payload deserialised), so a back-dated churn costs a replay of the marks after it, not a
 /// refold of the stream. Given the points of the stream up to the start whose touchpoints are all dated earlier (the value
-/// checkpoints), a question about one time reads only the stream after the last such point dated no later than it, and keeps
-/// of it only the marks dated after that time (the database counts the places): what a back-dated block reaches back to, not
-/// the stream's length. Bounded by the stream's state-changing touchpoints.
+/// checkpoints), a question about one time reads only the stream after the last such point dated no later than it: what a
+/// back-dated block reaches back to, not the stream's length. Bounded by the stream's state-changing touchpoints.
 /// </summary>
 public sealed class FoldedStateMarks
 {
     private readonly string _customerId;
     private readonly IReadOnlyList<StreamPoint> _points;
     private readonly int _touchpointsAtStart;
-    private readonly long _startVersion;
     private int _folded;
-    // Of the touchpoints up to the start, those dated after this time are kept (null: none read yet).
-    private DateTimeOffset? _keptAfter;
+    // The stream is read from this version up to the start; the marks of the versions before it are not kept.
+    private long _readFrom;
 
     /// <param name="customerId">The stream.</param>
     /// <param name="startVersion">The version the fold starts from.</param>
@@ -39,7 +37,7 @@ public sealed class FoldedStateMarks
     /// <param name="points">Points of the stream up to <paramref name="startVersion"/>, oldest first (none: read it all when asked).</param>
     public FoldedStateMarks(string customerId, long startVersion, int touchpointsAtStart, IReadOnlyList<StreamPoint>? points = null)
     {
-        (_customerId, _touchpointsAtStart, _startVersion) = (customerId, touchpointsAtStart, startVersion);
+        (_customerId, _touchpointsAtStart, _readFrom) = (customerId, touchpointsAtStart, startVersion);
         _points = points?.Where(p => p.Version <= startVersion).ToList() ?? [];
     }
 
@@ -50,17 +48,15 @@ public sealed class FoldedStateMarks
     /// <summary>One more touchpoint folded (in stream order, whether or not the summary could place it).</summary>
     public void Add(ITouchpoint touchpoint) => _marks.Add(touchpoint.OccurredAt, _touchpointsAtStart + _folded++, TouchpointTypes.NameOf(touchpoint));
 
-    /// <summary>
-    /// The marks folded so far, with at least all those dated after <paramref name="at"/>: of those up to the start, the
-    /// stream after the last point dated no later is read, and of it only the marks dated after <paramref name="at"/> (and
-    /// not after a time asked before, whose marks are kept already) are kept.
-    /// </summary>
+    /// <summary>The marks folded so far, with at least all those dated after <paramref name="at"/>: of those up to the start, the stream after the last point dated no later is read.</summary>
     public async Task<StateMarks> AfterAsync(IQuerySession session, DateTimeOffset at, CancellationToken ct)
     {
-        if (_keptAfter is { } kept && kept <= at) return _marks;
         var from = _points.LastOrDefault(p => p.LastOccurredAt <= at) ?? new StreamPoint(0, 0, DateTimeOffset.MinValue);
-        await ReadDatedAsync(session, from, at, _keptAfter, ct);
-        _keptAfter = at;
+        if (from.Version < _readFrom)
+        {
+            await ReadAsync(session, from.Version, from.Touchpoints, _readFrom, ct);
+            _readFrom = from.Version;
+        }
         return _marks;
     }
 
@@ -72,41 +68,6 @@ public sealed class FoldedStateMarks
         marks._folded = await marks.ReadAsync(session, 0, 0, upTo, ct);
         return marks;
     }
-
-    /// <summary>
-    /// Reads the marks of the versions after <paramref name="from"/> up to the start dated after <paramref name="after"/> and
-    /// not after <paramref name="upTo"/> (null: any). Each keeps its place among all the touchpoints (counted by the database),
-    /// and only the marks in that span come back; the database's timestamps hold microseconds, so it is asked for a millisecond
-    /// more on either side and the span is then kept exactly.
-    /// </summary>
-    private async Task ReadDatedAsync(IQuerySession session, StreamPoint from, DateTimeOffset after, DateTimeOffset? upTo, CancellationToken ct)
-    {
-        if (_startVersion <= from.Version) return;
-        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
-        await using var command = new NpgsqlCommand(
-            "select type, occurred, place from (" +
-            $"select type, data ->> 'occurredAt' as occurred, row_number() over (order by version) - 1 as place from {schema}.mt_events " +
-            "where stream_id = @id and version > @after and version <= @upTo and is_archived = false and type = any(@types)) touchpoints " +
-            "where type = any(@marks) and (@from::timestamptz is null or occurred::timestamptz > @from) and (@to::timestamptz is null or occurred::timestamptz <= @to)");
-        command.Parameters.AddWithValue("id", _customerId);
-        command.Parameters.AddWithValue("after", from.Version);
-        command.Parameters.AddWithValue("upTo", _startVersion);
-        command.Parameters.AddWithValue("types", TouchpointTypes.ByName.Keys.ToArray());
-        command.Parameters.AddWithValue("marks", TouchpointTypes.ByName.Keys.Where(Lifecycle.CanChangeState).ToArray());
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = Widened(after, -1) });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = upTo is { } to ? Widened(to, 1) : DBNull.Value });
-        await using var reader = await session.ExecuteReaderAsync(command, ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var at = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-            if (at > after && (upTo is not { } latest || at <= latest)) _marks.Add(at, from.Touchpoints + reader.GetInt64(2), reader.GetString(0));
-        }
-    }
-
-    // A millisecond further out; none (any time) at the ends of the calendar.
-    private static object Widened(DateTimeOffset at, int milliseconds) =>
-        at.UtcTicks + milliseconds * TimeSpan.TicksPerMillisecond is var ticks && ticks > DateTimeOffset.MinValue.UtcTicks + TimeSpan.TicksPerDay
-        && ticks < DateTimeOffset.MaxValue.UtcTicks - TimeSpan.TicksPerDay ? new DateTime(ticks, DateTimeKind.Utc) : DBNull.Value;
 
     /// <summary>Reads the marks of the versions (<paramref name="after"/>, <paramref name="upTo"/>], the first touchpoint at place <paramref name="firstPlace"/>; gives how many touchpoints it read.</summary>
     private async Task<int> ReadAsync(IQuerySession session, long after, int firstPlace, long upTo, CancellationToken ct)
