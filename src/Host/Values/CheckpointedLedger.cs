@@ -15,7 +15,9 @@ namespace EventCrm.Host.Values;
 /// whose every touchpoint occurred after <c>asOf</c> (or was recorded after <c>knownAt</c>) are not read;
 /// a back-dated touchpoint makes its segment read, wherever it lies; a back-dated purchase among the purchase days is placed
 /// from the days counted before it (<see cref="FoldedPurchaseDays"/>: of those up to the checkpoint, only the segments that may
-/// hold its day are read). The same touchpoints are counted
+/// hold its day are read); a back-dated state change from the state-changing touchpoints counted before it and dated after it
+/// (<see cref="FoldedStateMarks"/>: of those up to the checkpoint, only the stream after the last checkpoint dated no later than
+/// it is read, types and times alone). The same touchpoints are counted
 /// as by the fold of the whole stream, in stream order, so the answer is the same.
 /// </summary>
 public static class CheckpointedLedger
@@ -24,7 +26,7 @@ public static class CheckpointedLedger
     public sealed record Mark(long Version, long PreviousVersion, DateTimeOffset LastOccurredAt, DateTimeOffset RecordedUpTo,
         DateTimeOffset? SegmentEarliestOccurredAt, DateTimeOffset? SegmentEarliestRecordedAt, int Touchpoints, bool InBusinessOrder);
 
-    /// <summary>Null when no checkpoint exists yet, when nothing is counted, or when a touchpoint cannot be placed from a summary (a back-dated state change): fold the stream then.</summary>
+    /// <summary>Null when no checkpoint exists yet, or when nothing is counted: fold the stream then.</summary>
     public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, DateTimeOffset asOf, DateTimeOffset? knownAt, CancellationToken ct)
     {
         var marks = await MarksAsync(session, customerId, ct);
@@ -39,6 +41,9 @@ public static class CheckpointedLedger
         // The purchase days counted so far: a purchase back-dated among them is placed from them, not by folding the stream whole.
         var startVersion = start < 0 ? 0 : marks[start].Version;
         var days = new FoldedPurchaseDays(customerId, startVersion, [.. marks.Take(start + 1).Select(Stretch)]);
+        // The state-changing touchpoints counted so far: a state change back-dated among them is placed from those dated after it.
+        var states = new FoldedStateMarks(customerId, startVersion, ledger.Touchpoints,
+            [.. marks.Take(start + 1).Select(m => new StreamPoint(m.Version, m.Touchpoints, m.LastOccurredAt))]);
         foreach (var (after, upTo) in RangesToRead(marks, start, asOf, known))
         {
             var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: after, upToVersion: upTo);
@@ -46,9 +51,11 @@ public static class CheckpointedLedger
             {
                 if (recorded.RecordedAt > known || recorded.Touchpoint.OccurredAt > asOf) continue;
                 var bought = ledger.PurchaseDayToLookUp(recorded.Touchpoint) is { } day ? await days.ContainAsync(session, day, ct) : (bool?)null;
-                if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, bought) is not { } moved) return null;
+                var kept = ledger.MarksToLookUp(recorded.Touchpoint) ? await states.AfterAsync(session, recorded.Touchpoint.OccurredAt, ct) : null;
+                if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, bought, kept) is not { } moved) return null;
                 ledger = moved;
                 days.Add(recorded.Touchpoint);
+                states.Add(recorded.Touchpoint);
             }
         }
         return ledger.Touchpoints > 0 ? ledger : null;

@@ -14,9 +14,9 @@ namespace EventCrm.Projections.Values;
 /// It stores the ledger's summary, not its lines, so that a page of the daemon reads and writes a
 /// document whose size does not grow with the customer's touchpoints (a 50,000-touchpoint account
 /// rewrote 2.8 MB per page). Where the summary cannot place a touchpoint (a back-dated one, a refund
-/// of an order it does not know) the stream tells: the order's lines (<see cref="StreamOrders"/>), whether a purchase fell on a back-dated purchase's
-/// day (<see cref="StreamPurchaseDays"/>), or, for a back-dated state change, the whole customer folded once, after which
-/// the page goes on from the full ledger (docs/design.md, "The ledger the daemon keeps").
+/// of an order it does not know) the stream tells, read once and kept between pages: the order's lines (<see cref="StreamOrders"/>),
+/// whether a purchase fell on a back-dated purchase's day (<see cref="StreamPurchaseDays"/>), or, for a back-dated state change,
+/// the state-changing touchpoints dated after it (<see cref="StreamStateMarks"/>) (docs/design.md, "The ledger the daemon keeps").
 /// </summary>
 public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerLedger, string>
 {
@@ -24,6 +24,8 @@ public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerL
     private readonly StreamPurchaseDays _purchaseDays = new();
     // Kept the same way: what a refund of an order the summary does not keep is placed from.
     private readonly StreamOrders _orders = new();
+    // Kept the same way: what a state change dated before the latest is placed from.
+    private readonly StreamStateMarks _marks = new();
 
     public override async ValueTask<CustomerLedger?> EvolveAsync(CustomerLedger? snapshot, string id, IQuerySession session, IEvent e, CancellationToken cancellation)
     {
@@ -37,13 +39,15 @@ public partial class CustomerLedgerProjection : SingleStreamProjection<CustomerL
             var bought = ledger.PurchaseDayToLookUp(touchpoint) is { } day
                 ? await _purchaseDays.BoughtOnAsync(session, id, e.Version, day, cancellation)
                 : (bool?)null;
-            var next = ledger.TryRecord(touchpoint, order, bought) ?? await StreamLookups.FoldAsync(session, id, e.Version, cancellation);
+            var marks = ledger.MarksToLookUp(touchpoint) ? await _marks.BeforeAsync(session, id, e.Version, cancellation) : null;
+            var next = ledger.TryRecord(touchpoint, order, bought, marks) ?? await StreamLookups.FoldAsync(session, id, e.Version, cancellation);
             return next with { FoldedUpTo = e.Version };
         }
         finally
         {
             _purchaseDays.Folded(session, id, e.Version, e.Data);
             _orders.Folded(session, id, e.Version, e.Data);
+            _marks.Folded(session, id, e.Version, e.Data);
         }
     }
 }

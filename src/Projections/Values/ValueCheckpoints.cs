@@ -6,8 +6,9 @@ namespace EventCrm.Projections.Values;
 /// <summary>
 /// Writes a customer's <see cref="ValueCheckpoint"/>s, one each time its stream reaches a multiple of <see cref="Every"/>
 /// events: each the previous one moved on by the events since (one read of at most <see cref="Every"/> events); a purchase
-/// back-dated among the purchase days is placed from the days folded before it (<see cref="FoldedPurchaseDays"/>); where
-/// the summary cannot place an event (a back-dated state change), the stream up to the checkpoint is folded whole once.
+/// back-dated among the purchase days is placed from the days folded before it (<see cref="FoldedPurchaseDays"/>), a back-dated
+/// state change from the state-changing touchpoints folded before it (<see cref="FoldedStateMarks"/>): each read from the
+/// stream once, when first needed, types and times alone.
 /// Written by the value read that finds them missing, not by the async daemon: as a projection every page of the daemon
 /// went through it, and the catch-up after a bulk load was 12-25% slower (docs/performance.md) for the few accounts of
 /// thousands of touchpoints it serves. Events are never altered, so a checkpoint written stays true: two reads writing
@@ -27,10 +28,11 @@ public static class ValueCheckpoints
         await using var session = reading.DocumentStore.LightweightSession(reading.TenantId);
         var previous = lastCheckpoint == 0 ? null : await session.LoadAsync<ValueCheckpoint>(ValueCheckpoint.IdOf(customerId, lastCheckpoint), ct);
         var days = new FoldedPurchaseDays(customerId, previous?.Version ?? 0);
+        var states = new FoldedStateMarks(customerId, previous?.Version ?? 0, previous?.Ledger.Touchpoints ?? 0);
         var unsaved = 0;
         for (var version = (lastCheckpoint / Every + 1) * Every; version <= streamVersion; version += Every)
         {
-            var next = await NextAsync(session, customerId, version, previous, days, ct);
+            var next = await NextAsync(session, customerId, version, previous, days, states, ct);
             if (next is null) continue;
             session.Store(next);
             previous = next;
@@ -45,17 +47,23 @@ public static class ValueCheckpoints
     }
 
     private static async Task<ValueCheckpoint?> NextAsync(IQuerySession session, string customerId, long version, ValueCheckpoint? previous,
-        FoldedPurchaseDays days, CancellationToken ct)
+        FoldedPurchaseDays days, FoldedStateMarks states, CancellationToken ct)
     {
         var after = previous?.Version ?? 0;
         var segment = await StreamLookups.TouchpointsAsync(session, customerId, after, version, ct);
         CustomerLedger? ledger = previous?.Ledger ?? FoldedLedger.Empty(customerId);
         foreach (var (touchpoint, _) in segment)
         {
-            // A purchase back-dated among the purchase days is placed from the days folded before it, not by a refold.
+            // A purchase back-dated among the purchase days is placed from the days folded before it, a back-dated state change
+            // from the state-changing touchpoints folded before it, not by a refold.
             if (ledger is not null)
-                ledger = ValuationFold.TryRecord(ledger, touchpoint, ledger.PurchaseDayToLookUp(touchpoint) is null ? null : await days.AllAsync(session, ct));
+            {
+                var bought = ledger.PurchaseDayToLookUp(touchpoint) is { } day ? (await days.AllAsync(session, ct)).Contains(day) : (bool?)null;
+                var marks = ledger.MarksToLookUp(touchpoint) ? await states.AfterAsync(session, DateTimeOffset.MinValue, ct) : null;
+                ledger = ValuationFold.TryRecord(ledger, touchpoint, bought, marks);
+            }
             days.Add(touchpoint);
+            states.Add(touchpoint);
         }
         ledger ??= await StreamLookups.FoldAsync(session, customerId, version, ct);
         if (ledger.Touchpoints == 0) return null;

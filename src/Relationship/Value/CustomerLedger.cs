@@ -125,16 +125,17 @@ public partial record CustomerLedger
     /// back-dated touchpoint it kept too little to place): fold the customer from its stream then.
     /// <paramref name="order"/> is the stream's word on the order a refund refunds, asked by <see cref="OrderToLookUp"/>;
     /// <paramref name="boughtThatDay"/> its word on whether a purchase before this one fell on its day, asked by <see cref="PurchaseDayToLookUp"/>.
+    /// <paramref name="marks"/>: the state-changing touchpoints recorded before it, at least those dated after it, asked by <see cref="MarksToLookUp"/>.
     /// A <see cref="FoldedLedger"/> places every touchpoint.
     /// </summary>
-    public virtual CustomerLedger? TryRecord(ITouchpoint touchpoint, OrderHistory? order = null, bool? boughtThatDay = null)
+    public virtual CustomerLedger? TryRecord(ITouchpoint touchpoint, OrderHistory? order = null, bool? boughtThatDay = null, StateMarks? marks = null)
     {
         var type = TouchpointTypes.NameOf(touchpoint);
         var moved = touchpoint switch
         {
-            PurchaseMade p => Summary.AfterPurchase(p.OccurredAt, Touchpoints, p.OrderId, p.Amount, p.Category, boughtThatDay),
+            PurchaseMade p => Summary.AfterPurchase(p.OccurredAt, Touchpoints, p.OrderId, p.Amount, p.Category, boughtThatDay, marks),
             PurchaseRefunded r => Summary.KnowsOrder(r.OrderId) || order is not null ? Summary.AfterRefund(r.OrderId, r.Amount, order) : null,
-            _ when Lifecycle.Lifecycle.CanChangeState(type) => Summary.AfterMark(touchpoint.OccurredAt, Touchpoints, type),
+            _ when Lifecycle.Lifecycle.CanChangeState(type) => Summary.AfterMark(touchpoint.OccurredAt, Touchpoints, type, marks),
             _ => Summary,
         };
         return moved is null ? null : new CustomerLedger(this, touchpoint, moved);
@@ -153,6 +154,12 @@ public partial record CustomerLedger
     /// </summary>
     public virtual DateOnly? PurchaseDayToLookUp(ITouchpoint touchpoint) =>
         touchpoint is PurchaseMade p && Summary.Occasions is { } occasions ? occasions.DayToLookUp(p.OccurredAt) : null;
+
+    /// <summary>
+    /// Whether a touchpoint moves the state on only with the state-changing touchpoints dated after it, which the summary
+    /// does not keep (a back-dated churn, say): they must be given to <see cref="TryRecord"/> (the projection keeps them).
+    /// </summary>
+    public virtual bool MarksToLookUp(ITouchpoint touchpoint) => Summary.NeedsMarks(touchpoint.OccurredAt, TouchpointTypes.NameOf(touchpoint));
 
     /// <summary>When the customer became one: its signup, or its first purchase; a lead is not a customer yet.</summary>
     public DateTimeOffset? RelationshipStart() => SignedUpAt ?? FirstPurchaseAt();

@@ -111,10 +111,14 @@ public sealed partial record FoldedLedger : CustomerLedger
     /// <summary>The ledger after one more touchpoint: a folded ledger keeps every line, so it places any.</summary>
     public FoldedLedger Record(ITouchpoint touchpoint) => new(this, touchpoint, TouchpointTypes.NameOf(touchpoint));
 
-    public override FoldedLedger TryRecord(ITouchpoint touchpoint, OrderHistory? order = null, bool? boughtThatDay = null) => Record(touchpoint);
+    public override FoldedLedger TryRecord(ITouchpoint touchpoint, OrderHistory? order = null, bool? boughtThatDay = null, StateMarks? marks = null) =>
+        Record(touchpoint);
 
     /// <summary>Every order is in the lines: none to look up.</summary>
     public override string? OrderToLookUp(ITouchpoint touchpoint) => null;
+
+    /// <summary>Every mark is in the lines: none to look up.</summary>
+    public override bool MarksToLookUp(ITouchpoint touchpoint) => false;
 
     /// <summary>Every purchase day is in the lines: none to look up.</summary>
     public override DateOnly? PurchaseDayToLookUp(ITouchpoint touchpoint) => null;

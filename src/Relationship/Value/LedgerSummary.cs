@@ -143,9 +143,11 @@ public sealed record LedgerSummary
     /// After a purchase; null when the summary cannot tell (a back-dated purchase it has not kept enough to place).
     /// <paramref name="boughtThatDay"/>: whether a purchase before it fell on its UTC day, where the occasions need it (<see cref="OccasionSummary.DayToLookUp"/>).
     /// </summary>
-    public LedgerSummary? AfterPurchase(DateTimeOffset at, long order, string orderId, decimal amount, string category, bool? boughtThatDay = null)
+    /// <paramref name="marks"/>: the marks dated after it, where the state needs them (<see cref="NeedsMarks"/>).
+    public LedgerSummary? AfterPurchase(DateTimeOffset at, long order, string orderId, decimal amount, string category, bool? boughtThatDay = null,
+        StateMarks? marks = null)
     {
-        if (StateAfterMark(at, order, Touchpoints.TouchpointTypes.Purchase) is not var (changes, orders)) return null;
+        if (StateAfterMark(at, order, Touchpoints.TouchpointTypes.Purchase, marks) is not var (changes, orders)) return null;
         if (OccasionSummary.After(Occasions, at, amount, boughtThatDay) is not { } occasions) return null;
         return this with
         {
@@ -173,9 +175,12 @@ public sealed record LedgerSummary
         return this with { RefundCount = RefundCount + 1, RefundedOrders = orders };
     }
 
-    /// <summary>After a state-changing touchpoint other than a purchase; null when it is dated before the latest one.</summary>
-    public LedgerSummary? AfterMark(DateTimeOffset at, long order, string type) =>
-        StateAfterMark(at, order, type) is var (changes, orders)
+    /// <summary>
+    /// After a state-changing touchpoint other than a purchase; dated before the latest one, it is placed from
+    /// <paramref name="marks"/> (null when not given).
+    /// </summary>
+    public LedgerSummary? AfterMark(DateTimeOffset at, long order, string type, StateMarks? marks = null) =>
+        StateAfterMark(at, order, type, marks) is var (changes, orders)
             ? this with { StateChanges = changes, ChangeOrders = orders, LatestMarkAt = Later(LatestMarkAt, at) }
             : null;
 
@@ -202,18 +207,27 @@ public sealed record LedgerSummary
     }
 
     /// <summary>
+    /// Whether a touchpoint of <paramref name="type"/> at <paramref name="at"/> needs the marks the summary does not keep
+    /// to move its state on: a state-changing one dated before the latest, unless a purchase that finds the client a
+    /// customer already. Those marks are the ones dated after it (<see cref="StateMarks"/>).
+    /// </summary>
+    public bool NeedsMarks(DateTimeOffset at, string type) =>
+        Lifecycle.Lifecycle.CanChangeState(type) && LatestMarkAt is { } latest && at < latest
+        && (type != Touchpoints.TouchpointTypes.Purchase || StateChanges.LastOrDefault(c => c.At <= at)?.State is null or CustomerStates.Prospect or CustomerStates.Churned);
+
+    /// <summary>
     /// The state's changes after one more mark. Dated no earlier than every mark before it, it sorts
     /// last (it is recorded last) and moves the state on by one step. A purchase dated earlier that
     /// finds the client a customer already changes nothing at its place nor after it; any other
-    /// earlier mark needs the marks the summary does not keep: null.
+    /// earlier mark is replayed with the marks dated after it, which the summary does not keep:
+    /// <paramref name="marks"/> keeps them (null when not given: then null).
     /// </summary>
-    private (IReadOnlyList<StateChange>, IReadOnlyList<long>)? StateAfterMark(DateTimeOffset at, long order, string type)
+    private (IReadOnlyList<StateChange>, IReadOnlyList<long>)? StateAfterMark(DateTimeOffset at, long order, string type, StateMarks? marks)
     {
         if (LatestMarkAt is { } latest && at < latest)
         {
-            if (type != Touchpoints.TouchpointTypes.Purchase) return null;
-            var before = StateChanges.LastOrDefault(c => c.At <= at)?.State;
-            return before is null or CustomerStates.Prospect or CustomerStates.Churned ? null : (StateChanges, ChangeOrders);
+            if (!NeedsMarks(at, type)) return (StateChanges, ChangeOrders);
+            return marks?.After(this, at, order, type);
         }
         var state = Lifecycle.Lifecycle.Next(StateChanges.Count > 0 ? StateChanges[^1].State : null, type) ?? CustomerStates.Prospect;
         return StateChanges.Count > 0 && StateChanges[^1].State == state

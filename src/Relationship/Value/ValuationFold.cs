@@ -17,7 +17,7 @@ public static class ValuationFold
 
     /// <summary>
     /// The ledger after one more touchpoint, or null where the summary cannot place it (a back-dated state change, or a
-    /// purchase day when <paramref name="purchaseDays"/> is not given): fold the stream then.
+    /// purchase day, when the marks or <paramref name="purchaseDays"/> are not given): fold the stream then.
     /// </summary>
     /// <param name="purchaseDays">The UTC days of every purchase recorded into <paramref name="ledger"/>, when the caller keeps them:
     /// a purchase back-dated between the first and the day before the last is then placed, not refolded.</param>
@@ -29,6 +29,8 @@ public static class ValuationFold
     /// The same, told by the caller whether a purchase recorded into <paramref name="ledger"/> fell on the day
     /// <see cref="CustomerLedger.PurchaseDayToLookUp"/> names (null: not told, or not asked).
     /// </summary>
-    public static CustomerLedger? TryRecord(CustomerLedger ledger, ITouchpoint touchpoint, bool? boughtThatDay) =>
-        ledger.TryRecord(touchpoint, ledger.OrderToLookUp(touchpoint) is null ? null : NotRead, boughtThatDay);
+    /// <param name="marks">The state-changing touchpoints recorded into <paramref name="ledger"/>, at least those dated after this one,
+    /// when the caller keeps them: a back-dated state change is then placed, not refolded (<see cref="CustomerLedger.MarksToLookUp"/>).</param>
+    public static CustomerLedger? TryRecord(CustomerLedger ledger, ITouchpoint touchpoint, bool? boughtThatDay, StateMarks? marks = null) =>
+        ledger.TryRecord(touchpoint, ledger.OrderToLookUp(touchpoint) is null ? null : NotRead, boughtThatDay, marks);
 }
