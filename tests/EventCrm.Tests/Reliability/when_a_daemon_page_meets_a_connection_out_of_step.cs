@@ -11,13 +11,7 @@ using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoor
 
 namespace EventCrm.Tests.Reliability;
 
-/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes, and the Host's log.</summary>
-public sealed class OutOfStepDaemonHost() : SchemaHost("eventcrm_out_of_step_daemon",
-    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"))
-{
-    public CapturedLogs Captured { get; } = new();
-    protected override CapturedLogs? Logs => Captured;
-}
+public sealed class OutOfStepDaemonHost() : SmallPoolHost("eventcrm_out_of_step_daemon");
 
 /// <summary>
 /// A page of the daemon (here the audit seals' subscription, <see cref="AuditSealSubscription"/>) meeting

@@ -9,13 +9,7 @@ using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoor
 
 namespace EventCrm.Tests.Reliability;
 
-/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes, and the Host's log.</summary>
-public sealed class OutOfStepDeskHost() : SchemaHost("eventcrm_out_of_step_desk",
-    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"))
-{
-    public CapturedLogs Captured { get; } = new();
-    protected override CapturedLogs? Logs => Captured;
-}
+public sealed class OutOfStepDeskHost() : SmallPoolHost("eventcrm_out_of_step_desk");
 
 /// <summary>
 /// Background work meeting a pooled connection whose prepared statements Npgsql lost track of

@@ -7,13 +7,7 @@ using static EventCrm.Tests.Support.Touchpoint;
 
 namespace EventCrm.Tests.Reliability;
 
-/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes, and the Host's log.</summary>
-public sealed class LostPreparedStatementsHost() : SchemaHost("eventcrm_lost_prepared",
-    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"))
-{
-    public CapturedLogs Captured { get; } = new();
-    protected override CapturedLogs? Logs => Captured;
-}
+public sealed class LostPreparedStatementsHost() : SmallPoolHost("eventcrm_lost_prepared");
 
 /// <summary>
 /// Npgsql (10.0.3) loses track of the statements it auto-prepares on a connection when a statement

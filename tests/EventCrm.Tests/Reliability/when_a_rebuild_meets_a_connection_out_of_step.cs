@@ -8,9 +8,7 @@ using static EventCrm.Tests.Support.Touchpoint;
 
 namespace EventCrm.Tests.Reliability;
 
-/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes.</summary>
-public sealed class OutOfStepRebuildHost() : SchemaHost("eventcrm_out_of_step_rebuild",
-    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"));
+public sealed class OutOfStepRebuildHost() : SmallPoolHost("eventcrm_out_of_step_rebuild");
 
 /// <summary>
 /// The profiles' in-place rebuild locks streams as the writers do, so it can meet a pooled connection

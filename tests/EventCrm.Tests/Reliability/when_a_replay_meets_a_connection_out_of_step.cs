@@ -10,13 +10,7 @@ using static EventCrm.Tests.Support.Touchpoint;
 
 namespace EventCrm.Tests.Reliability;
 
-/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes, and the Host's log.</summary>
-public sealed class OutOfStepReplayHost() : SchemaHost("eventcrm_out_of_step_replay",
-    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"))
-{
-    public CapturedLogs Captured { get; } = new();
-    protected override CapturedLogs? Logs => Captured;
-}
+public sealed class OutOfStepReplayHost() : SmallPoolHost("eventcrm_out_of_step_replay");
 
 /// <summary>
 /// A replay meeting a pooled connection whose prepared statements Npgsql lost track of

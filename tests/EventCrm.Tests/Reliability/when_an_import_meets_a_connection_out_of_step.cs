@@ -9,13 +9,7 @@ using Shouldly;
 
 namespace EventCrm.Tests.Reliability;
 
-/// <summary>A schema of its own, a pool of 6 connections, which the scenario takes, and the Host's log.</summary>
-public sealed class OutOfStepImportHost() : SchemaHost("eventcrm_out_of_step_import",
-    ("ConnectionStrings:EventCrm", DataCommandLine.ConnectionString() + ";Maximum Pool Size=6"))
-{
-    public CapturedLogs Captured { get; } = new();
-    protected override CapturedLogs? Logs => Captured;
-}
+public sealed class OutOfStepImportHost() : SmallPoolHost("eventcrm_out_of_step_import");
 
 /// <summary>
 /// An import (the <c>import</c> command's <see cref="TouchpointImport"/>, which <c>POST /api/imports</c>

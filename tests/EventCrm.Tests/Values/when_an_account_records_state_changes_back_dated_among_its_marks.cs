@@ -1,6 +1,4 @@
 using Alba;
-using EventCrm.Host.Formulas;
-using EventCrm.Host.Models;
 using EventCrm.Host.Values;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Lifecycle;
@@ -8,8 +6,6 @@ using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using EventCrm.Tests.Support;
 using Marten;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -204,22 +200,6 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
 
         var result = await account.Host.Scenario(s => s.Get.Url($"/api/customers/{Customer}/value?{query}"));
 
-        (await result.ReadAsTextAsync()).ShouldBe(await FoldedFromTheWholeStream(formula, $"{Day(asOfDay):yyyy-MM-dd}"), query);
-    }
-
-    /// <summary>The endpoint's answer folded from the whole stream, written as the route writes it.</summary>
-    private async Task<string> FoldedFromTheWholeStream(string? formula, string asOf)
-    {
-        var services = account.Host.Services;
-        await using var scope = services.CreateAsyncScope();
-        await using var session = account.Store.QuerySession();
-        var (query, _) = await ValueQuery.ResolveAsync(formula, asOf, null, services.GetRequiredService<FormulaRegistryStore>(),
-            services.GetRequiredService<PortfolioModels>(), services.GetRequiredService<TimeProvider>(), default);
-        var result = await GetCustomerValueEndpoint.FoldedFromTheWholeStream(session, Customer, query!, default);
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await result.ExecuteAsync(context);
-        return System.Text.Encoding.UTF8.GetString(body.ToArray());
+        (await result.ReadAsTextAsync()).ShouldBe(await WholeStreamValue.AnswerAsync(account.Host, Customer, formula, $"{Day(asOfDay):yyyy-MM-dd}"), query);
     }
 }

@@ -1,14 +1,10 @@
 using Alba;
 using EventCrm.Host.Customers;
-using EventCrm.Host.Formulas;
-using EventCrm.Host.Models;
 using EventCrm.Host.Values;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using EventCrm.Tests.Support;
 using Marten;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -101,7 +97,7 @@ public class when_an_account_values_purchases_back_dated_onto_its_purchase_days(
 
         var result = await account.Host.Scenario(s => s.Get.Url($"/api/customers/{Customer}/value?{query}"));
 
-        (await result.ReadAsTextAsync()).ShouldBe(await FoldedFromTheWholeStream(formula, $"{Day(asOfDay):yyyy-MM-dd}"), query);
+        (await result.ReadAsTextAsync()).ShouldBe(await WholeStreamValue.AnswerAsync(account.Host, Customer, formula, $"{Day(asOfDay):yyyy-MM-dd}"), query);
     }
 
     [Fact]
@@ -122,20 +118,4 @@ public class when_an_account_values_purchases_back_dated_onto_its_purchase_days(
     private static DateTimeOffset Day(int day) => BackDatedOntoPurchaseDaysHost.Start.AddDays(day);
 
     private static DateOnly Date(int day) => DateOnly.FromDateTime(Day(day).UtcDateTime);
-
-    /// <summary>The endpoint's answer folded from the whole stream, written as the route writes it.</summary>
-    private async Task<string> FoldedFromTheWholeStream(string? formula, string asOf)
-    {
-        var services = account.Host.Services;
-        await using var scope = services.CreateAsyncScope();
-        await using var session = account.Store.QuerySession();
-        var (query, _) = await ValueQuery.ResolveAsync(formula, asOf, null, services.GetRequiredService<FormulaRegistryStore>(),
-            services.GetRequiredService<PortfolioModels>(), services.GetRequiredService<TimeProvider>(), default);
-        var result = await GetCustomerValueEndpoint.FoldedFromTheWholeStream(session, Customer, query!, default);
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await result.ExecuteAsync(context);
-        return System.Text.Encoding.UTF8.GetString(body.ToArray());
-    }
 }

@@ -1,0 +1,29 @@
+using Alba;
+using EventCrm.Host.Formulas;
+using EventCrm.Host.Models;
+using EventCrm.Host.Values;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventCrm.Tests.Values;
+
+/// <summary>What <c>GET /api/customers/{id}/value</c> answers when folded from the customer's whole stream: the reference a faster path must equal to the byte.</summary>
+public static class WholeStreamValue
+{
+    /// <summary>The endpoint's answer folded from the whole stream, written as the route writes it.</summary>
+    public static async Task<string> AnswerAsync(IAlbaHost host, string customerId, string? formula, string asOf)
+    {
+        var services = host.Services;
+        await using var scope = services.CreateAsyncScope();
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        var (query, _) = await ValueQuery.ResolveAsync(formula, asOf, null, services.GetRequiredService<FormulaRegistryStore>(),
+            services.GetRequiredService<PortfolioModels>(), services.GetRequiredService<TimeProvider>(), default);
+        var result = await GetCustomerValueEndpoint.FoldedFromTheWholeStream(session, customerId, query!, default);
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await result.ExecuteAsync(context);
+        return System.Text.Encoding.UTF8.GetString(body.ToArray());
+    }
+}
