@@ -86,6 +86,10 @@ public static class PlacedHistory
         var after = start?.Version ?? 0;
         // Its purchase days, for a purchase recorded after it and dated among them.
         var days = all.Where(p => p.Purchase && p.Version <= after).Select(p => PurchaseOccasions.DayOf(p.OccurredAt)).ToHashSet();
+        // Its state-changing touchpoints, for a state change recorded after it and dated among them (the block back-dated): placed from
+        // those dated after it, read (types and times) from the last checkpoint dated no later, not left to the whole stream's sort.
+        var states = new FoldedStateMarks(customerId, after, ledger.Touchpoints,
+            [.. marks.Take(startAt + 1).Select(m => new StreamPoint(m.Version, m.Touchpoints, m.LastOccurredAt))]);
         var toRecord = counted.Take(last + 1).Where(p => p.Version > after).ToList();
         var (_, read) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, versions: [.. toRecord.Select(p => p.Version)]);
         var byVersion = read.ToDictionary(t => t.Version);
@@ -94,9 +98,12 @@ public static class PlacedHistory
         foreach (var place in toRecord)
         {
             if (!byVersion.TryGetValue(place.Version, out var recorded) || recorded.Touchpoint.OccurredAt != place.OccurredAt) return null;
-            if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, days) is not { } moved) return null;
+            var bought = ledger.PurchaseDayToLookUp(recorded.Touchpoint) is { } day ? days.Contains(day) : (bool?)null;
+            var kept = ledger.MarksToLookUp(recorded.Touchpoint) ? await states.AfterAsync(session, recorded.Touchpoint.OccurredAt, ct) : null;
+            if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, bought, kept) is not { } moved) return null;
             ledger = moved;
             if (place.Purchase) days.Add(PurchaseOccasions.DayOf(place.OccurredAt));
+            states.Add(recorded.Touchpoint);
             if (versions.Contains(place.Version)) ledgers[place.Version] = ledger;
         }
         return ledgers.Count == versions.Count ? ledgers : null;
