@@ -23,7 +23,11 @@ public static class BackDatedHistory
 {
     internal sealed record Place(long Version, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, bool Purchase);
 
-    /// <summary>Null when the customer has no checkpoint, nothing is counted, or a touchpoint cannot be placed from a summary: sort the stream then.</summary>
+    /// <summary>
+    /// Null when the customer has no checkpoint, nothing is counted, or a touchpoint read is not dated as placed: sort the stream then.
+    /// A summary places every touchpoint here by itself: they are recorded in business order onto a checkpoint holding the first
+    /// points of the timeline, so none is dated before its latest (far from the page, <see cref="PlacedHistory"/> places those that are).
+    /// </summary>
     /// <param name="marks">The customer's checkpoints (<see cref="CheckpointedLedger.MarksAsync"/>).</param>
     /// <param name="knownAt">Only the touchpoints recorded by then count (null: all).</param>
     /// <param name="ofTheTime">Each point with the ledger shown when it was recorded (<see cref="ShownWhenRecorded"/>); the window says

@@ -22,7 +22,10 @@ public static class CheckpointedHistory
     /// </summary>
     public sealed record Window(IReadOnlyList<(RecordedTouchpoint Point, CustomerLedger Ledger)> Points, int Total, bool RecordedInOrder);
 
-    /// <summary>Null when the counted touchpoints are not such a prefix, the customer has no checkpoint, or a touchpoint cannot be placed from a summary: sort the stream then.</summary>
+    /// <summary>
+    /// Null when the counted touchpoints are not such a prefix, or the customer has no checkpoint: sort the stream then. A summary
+    /// places every touchpoint of a prefix in business order by itself: none is dated before the ledger's latest.
+    /// </summary>
     /// <param name="marks">The customer's checkpoints (<see cref="CheckpointedLedger.MarksAsync"/>).</param>
     public static async Task<Window?> ReadAsync(IQuerySession session, string customerId, List<CheckpointedLedger.Mark> marks, DateTimeOffset? knownAt,
         TouchpointPage asked, CancellationToken ct)

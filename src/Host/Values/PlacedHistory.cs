@@ -12,8 +12,8 @@ namespace EventCrm.Host.Values;
 /// of touchpoints recorded long after their business time lies between): the places of every touchpoint (version, business and
 /// recording time, from the events table, no payload deserialised) are sorted as the whole stream's sort sorts them, and the ledger
 /// before the page is the latest checkpoint all of whose touchpoints are known and come before the page, moved on by the touchpoints
-/// known that come before the page and lie after it in the stream (a block recorded back-dated among them, placed from the purchase
-/// days before it). A ledger's answers do not depend on the order its touchpoints were recorded into it, only on which ones, so it
+/// known that come before the page and lie after it in the stream (a block recorded back-dated among them: a purchase placed from the
+/// purchase days before it, a state change from the state-changing touchpoints dated after it, <see cref="FoldedStateMarks"/>). A ledger's answers do not depend on the order its touchpoints were recorded into it, only on which ones, so it
 /// is the ledger of the points before the page. Of the time, a point recorded before a touchpoint dated before it is the point of the
 /// history known when it was recorded, found the same way from the same places. Reads every place (0.2-0.4 s at 200,000) and about
 /// a checkpoint's worth of events, instead of every event from the last checkpoint holding the first points.
@@ -26,7 +26,7 @@ public static class PlacedHistory
     /// </summary>
     public static bool AreFarApart(long span, long streamVersion) => span > Math.Max(3 * ValueCheckpoints.Every, streamVersion / 8);
 
-    /// <summary>Null when nothing is counted or a touchpoint cannot be placed from a summary: sort the stream then.</summary>
+    /// <summary>Null when nothing is counted, a checkpoint is missing, or a touchpoint read is not dated as placed: sort the stream then.</summary>
     public static async Task<CheckpointedHistory.Window?> ReadAsync(IQuerySession session, string customerId, List<Mark> marks, DateTimeOffset? knownAt,
         bool ofTheTime, TouchpointPage asked, CancellationToken ct)
     {
@@ -65,7 +65,7 @@ public static class PlacedHistory
 
     /// <summary>
     /// The ledger of the touchpoints recorded by <paramref name="known"/>, up to each of <paramref name="wanted"/> (recorded by then) in
-    /// business order, by version; null where a touchpoint cannot be placed from a summary.
+    /// business order, by version; null where a checkpoint is missing or a touchpoint read is not dated as placed.
     /// </summary>
     internal static async Task<Dictionary<long, CustomerLedger>?> LedgersAsync(IQuerySession session, string customerId, List<Mark> marks,
         List<Place> all, DateTimeOffset known, IReadOnlyCollection<Place> wanted, CancellationToken ct)
@@ -86,6 +86,10 @@ public static class PlacedHistory
         var after = start?.Version ?? 0;
         // Its purchase days, for a purchase recorded after it and dated among them.
         var days = all.Where(p => p.Purchase && p.Version <= after).Select(p => PurchaseOccasions.DayOf(p.OccurredAt)).ToHashSet();
+        // Its state-changing touchpoints, for a state change recorded after it and dated among them (the block back-dated): placed from
+        // those dated after it, read (types and times) from the last checkpoint dated no later, not left to the whole stream's sort.
+        var states = new FoldedStateMarks(customerId, after, ledger.Touchpoints,
+            [.. marks.Take(startAt + 1).Select(m => new StreamPoint(m.Version, m.Touchpoints, m.LastOccurredAt))]);
         var toRecord = counted.Take(last + 1).Where(p => p.Version > after).ToList();
         var (_, read) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, versions: [.. toRecord.Select(p => p.Version)]);
         var byVersion = read.ToDictionary(t => t.Version);
@@ -94,9 +98,12 @@ public static class PlacedHistory
         foreach (var place in toRecord)
         {
             if (!byVersion.TryGetValue(place.Version, out var recorded) || recorded.Touchpoint.OccurredAt != place.OccurredAt) return null;
-            if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, days) is not { } moved) return null;
+            var bought = ledger.PurchaseDayToLookUp(recorded.Touchpoint) is { } day ? days.Contains(day) : (bool?)null;
+            var kept = ledger.MarksToLookUp(recorded.Touchpoint) ? await states.AfterAsync(session, recorded.Touchpoint.OccurredAt, ct) : null;
+            if (ValuationFold.TryRecord(ledger, recorded.Touchpoint, bought, kept) is not { } moved) return null;
             ledger = moved;
             if (place.Purchase) days.Add(PurchaseOccasions.DayOf(place.OccurredAt));
+            states.Add(recorded.Touchpoint);
             if (versions.Contains(place.Version)) ledgers[place.Version] = ledger;
         }
         return ledgers.Count == versions.Count ? ledgers : null;

@@ -16,7 +16,7 @@ namespace EventCrm.Host.Values;
 /// </summary>
 public static class ShownWhenRecorded
 {
-    /// <summary>The ledger shown when each of <paramref name="points"/> was recorded, by version; null where a touchpoint cannot be placed from a summary.</summary>
+    /// <summary>The ledger shown when each of <paramref name="points"/> was recorded, by version; null where a checkpoint is missing or a touchpoint read is not dated as placed.</summary>
     /// <param name="tail">The events after the last checkpoint.</param>
     public static async Task<Dictionary<long, CustomerLedger>?> LedgersAsync(IQuerySession session, string customerId, List<Mark> marks,
         List<RecordedTouchpoint> tail, IReadOnlyList<RecordedTouchpoint> points, CancellationToken ct)

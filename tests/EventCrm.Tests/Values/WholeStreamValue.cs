@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EventCrm.Tests.Values;
 
-/// <summary>What <c>GET /api/customers/{id}/value</c> answers when folded from the customer's whole stream: the reference a faster path must equal to the byte.</summary>
+/// <summary>What <c>GET /api/customers/{id}/value</c> and <c>value-history</c> answer when folded from the customer's whole stream: the reference a faster path must equal to the byte.</summary>
 public static class WholeStreamValue
 {
     /// <summary>The endpoint's answer folded from the whole stream, written as the route writes it.</summary>
@@ -20,7 +20,29 @@ public static class WholeStreamValue
         var (query, _) = await ValueQuery.ResolveAsync(formula, asOf, null, services.GetRequiredService<FormulaRegistryStore>(),
             services.GetRequiredService<PortfolioModels>(), services.GetRequiredService<TimeProvider>(), default);
         var result = await GetCustomerValueEndpoint.FoldedFromTheWholeStream(session, customerId, query!, default);
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        return await WrittenAsync(result, scope.ServiceProvider);
+    }
+
+    /// <summary>
+    /// What <c>GET /api/customers/{id}/value-history?{query}</c> answers when sorted from the whole stream, never read from the
+    /// checkpoints, written as the route writes it.
+    /// </summary>
+    public static async Task<string> HistoryAsync(IAlbaHost host, string customerId, string query)
+    {
+        var parameters = query.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        var services = host.Services;
+        await using var scope = services.CreateAsyncScope();
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        var result = await GetValueHistoryEndpoint.SortedFromTheWholeStream(customerId, parameters.GetValueOrDefault("formula"),
+            parameters.GetValueOrDefault("knownAt"), int.Parse(parameters["page"]), int.Parse(parameters["pageSize"]), parameters.GetValueOrDefault("order"),
+            session, services.GetRequiredService<FormulaRegistryStore>(), services.GetRequiredService<PortfolioModels>(),
+            services.GetRequiredService<TimeProvider>(), default);
+        return await WrittenAsync(result, scope.ServiceProvider);
+    }
+
+    private static async Task<string> WrittenAsync(IResult result, IServiceProvider services)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
         using var body = new MemoryStream();
         context.Response.Body = body;
         await result.ExecuteAsync(context);

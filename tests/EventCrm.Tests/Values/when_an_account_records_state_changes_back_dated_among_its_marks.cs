@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Alba;
+using EventCrm.Host.Customers;
 using EventCrm.Host.Values;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Lifecycle;
@@ -202,4 +204,53 @@ public class when_an_account_records_state_changes_back_dated_among_its_marks(Ba
 
         (await result.ReadAsTextAsync()).ShouldBe(await WholeStreamValue.AnswerAsync(account.Host, Customer, formula, $"{Day(asOfDay):yyyy-MM-dd}"), query);
     }
+
+    [Fact]
+    public async Task its_newest_value_history_page_counts_the_churn_of_day_2099_and_its_win_back()
+    {
+        const string query = "pageSize=20&page=1&order=newest";
+        var page = JsonNode.Parse(await ReadHistory(query))!;
+
+        // 2,020 events: the signup, 7 churns, 4 requests, 1 withdrawal, 2 offers and 2 answers (17 + 1 not purchases), 2,003 purchases.
+        // Newest first: day 2,100, the churn of 2,099+4h, days 2,099 down to 2,082. Up to day d (after 2,000) the purchases of days
+        // 1-300, 401-2,000 and 360+2h, 1,000+6h, 1,800+6h (300 + 1,600 + 3) and 2,001-d: d - 97, 10 each.
+        page["total"]!.GetValue<int>().ShouldBe(2_020);
+        var points = page["points"]!.AsArray();
+        points.Select(p => p!["occurredAt"]!.GetValue<DateTimeOffset>())
+            .ShouldBe([Day(2_100), Day(2_099).AddHours(4), .. Enumerable.Range(2_082, 18).Reverse().Select(d => Day(d))]);
+        points.Select(p => p!["revenue"]!.GetValue<decimal>())
+            .ShouldBe([10m * (2_100 - 97), 10m * (2_099 - 97), .. Enumerable.Range(2_082, 18).Reverse().Select(d => 10m * (d - 97))]);
+        // Churned: no current value; won back by day 2,100, and active before the churn.
+        points.Select(p => p!["current"]!.GetValue<decimal>() == 0m).ShouldBe([false, true, .. Enumerable.Repeat(false, 18)]);
+    }
+
+    /// <summary>
+    /// Pages as known now and of the time. These are read from the places of the touchpoints after the last checkpoint holding the
+    /// first points of the timeline, recorded in business order onto it (<see cref="BackDatedHistory"/>, <see cref="ShownWhenRecorded"/>):
+    /// none is dated before that checkpoint's latest, so a summary places each by itself. A correctness guard: they pass with the
+    /// marks or without them; far from the page, <c>when_an_auditor_pages_a_history_holding_state_changes_recorded_years_late</c> needs them.
+    /// </summary>
+    [Theory]
+    [InlineData("pageSize=20&page=1&order=newest")]
+    [InlineData("pageSize=50&page=37")]
+    [InlineData("pageSize=100&page=20")]
+    [InlineData("formula=of-the-time&pageSize=50&page=1&order=newest")]
+    [InlineData("formula=of-the-time&pageSize=100&page=11")]
+    [InlineData("formula=of-the-time&pageSize=100&page=19")]
+    public async Task its_value_history_pages_are_the_whole_streams_sort_read_without_it(string query)
+    {
+        var text = await ReadHistory(query);
+
+        await using var session = account.Store.QuerySession();
+        var parameters = query.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        var (asked, _) = TouchpointPage.Read(int.Parse(parameters["page"]), int.Parse(parameters["pageSize"]), parameters.GetValueOrDefault("order"));
+        var ofTheTime = parameters.ContainsKey("formula");
+        var window = await BackDatedHistory.ReadAsync(session, Customer, await CheckpointedLedger.MarksAsync(session, Customer, default), null, ofTheTime, asked!, default);
+        window.ShouldNotBeNull(query);
+        if (ofTheTime) window.RecordedInOrder.ShouldBeTrue(query);
+        text.ShouldBe(await WholeStreamValue.HistoryAsync(account.Host, Customer, query), query);
+    }
+
+    private async Task<string> ReadHistory(string query) =>
+        await (await account.Host.Scenario(s => s.Get.Url($"/api/customers/{Customer}/value-history?{query}"))).ReadAsTextAsync();
 }
