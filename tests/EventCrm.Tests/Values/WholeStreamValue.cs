@@ -27,14 +27,20 @@ public static class WholeStreamValue
     /// What <c>GET /api/customers/{id}/value-history?{query}</c> answers when sorted from the whole stream, never read from the
     /// checkpoints, written as the route writes it.
     /// </summary>
-    public static async Task<string> HistoryAsync(IAlbaHost host, string customerId, string query)
+    public static Task<string> HistoryAsync(IAlbaHost host, string customerId, string query)
     {
         var parameters = query.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        return HistoryAsync(host, customerId, parameters.GetValueOrDefault("formula"), parameters.GetValueOrDefault("knownAt"),
+            int.Parse(parameters["page"]), int.Parse(parameters["pageSize"]), parameters.GetValueOrDefault("order"));
+    }
+
+    /// <summary>The same, its parameters given one by one (<paramref name="knownAt"/> as the route reads it).</summary>
+    public static async Task<string> HistoryAsync(IAlbaHost host, string customerId, string? formula, string? knownAt, int page, int pageSize, string? order)
+    {
         var services = host.Services;
         await using var scope = services.CreateAsyncScope();
         await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
-        var result = await GetValueHistoryEndpoint.SortedFromTheWholeStream(customerId, parameters.GetValueOrDefault("formula"),
-            parameters.GetValueOrDefault("knownAt"), int.Parse(parameters["page"]), int.Parse(parameters["pageSize"]), parameters.GetValueOrDefault("order"),
+        var result = await GetValueHistoryEndpoint.SortedFromTheWholeStream(customerId, formula, knownAt, page, pageSize, order,
             session, services.GetRequiredService<FormulaRegistryStore>(), services.GetRequiredService<PortfolioModels>(),
             services.GetRequiredService<TimeProvider>(), default);
         return await WrittenAsync(result, scope.ServiceProvider);

@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using EventCrm.Host.Customers;
-using EventCrm.Host.Formulas;
-using EventCrm.Host.Models;
 using EventCrm.Host.Values;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 namespace EventCrm.Tests.Values;
@@ -150,7 +146,8 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
             window.RecordedInOrder.ShouldBeTrue(ask.Query);
         }
         // ...and the same bytes as the page sorted from the whole stream.
-        (await ReadText(customer, ask)).ShouldBe(await SortedFromTheWholeStream(customer, ask), ask.Query);
+        (await ReadText(customer, ask)).ShouldBe(await WholeStreamValue.HistoryAsync(history.Host, customer, ask.Formula,
+            ask.KnownAt is { } known ? LargeAccountHost.Moment(known) : null, ask.Page, ask.PageSize, ask.Order), ask.Query);
     }
 
     private static decimal Revenue(JsonNode page, int index) => page["points"]![index]!["revenue"]!.GetValue<decimal>();
@@ -161,21 +158,5 @@ public class when_an_auditor_pages_a_large_account_history_as_known_then(LargeHi
     {
         var result = await history.Host.Scenario(s => s.Get.Url($"/api/customers/{customer}/value-history?{ask.Query}"));
         return await result.ReadAsTextAsync();
-    }
-
-    /// <summary>The endpoint's answer without the checkpoints, written as the route writes it.</summary>
-    private async Task<string> SortedFromTheWholeStream(string customer, Ask ask)
-    {
-        var services = history.Host.Services;
-        await using var scope = services.CreateAsyncScope();
-        await using var session = history.Store.QuerySession();
-        var result = await GetValueHistoryEndpoint.SortedFromTheWholeStream(customer, ask.Formula,
-            ask.KnownAt is { } k ? LargeAccountHost.Moment(k) : null, ask.Page, ask.PageSize, ask.Order, session,
-            services.GetRequiredService<FormulaRegistryStore>(), services.GetRequiredService<PortfolioModels>(), services.GetRequiredService<TimeProvider>(), default);
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await result.ExecuteAsync(context);
-        return System.Text.Encoding.UTF8.GetString(body.ToArray());
     }
 }

@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
 using EventCrm.Host.Customers;
-using EventCrm.Host.Formulas;
-using EventCrm.Host.Models;
 using EventCrm.Host.Values;
 using EventCrm.Tests.Support;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
@@ -105,28 +101,12 @@ public class when_an_auditor_pages_the_history_of_an_account_holding_a_block_rec
         window.ShouldNotBeNull(query);
         if (ofTheTime) window.RecordedInOrder.ShouldBeTrue(query);
         // ...and the same bytes as the page sorted from the whole stream.
-        text.ShouldBe(await SortedFromTheWholeStream(parameters), query);
+        text.ShouldBe(await WholeStreamValue.HistoryAsync(account.Host, LateBlockHost.Account, query), query);
     }
 
     private async Task<string> ReadText(string query)
     {
         var result = await account.Host.Scenario(s => s.Get.Url($"/api/customers/{LateBlockHost.Account}/value-history?{query}"));
         return await result.ReadAsTextAsync();
-    }
-
-    /// <summary>The endpoint's answer without the checkpoints, written as the route writes it.</summary>
-    private async Task<string> SortedFromTheWholeStream(Dictionary<string, string> parameters)
-    {
-        var services = account.Host.Services;
-        await using var scope = services.CreateAsyncScope();
-        await using var session = account.Store.QuerySession();
-        var result = await GetValueHistoryEndpoint.SortedFromTheWholeStream(LateBlockHost.Account, parameters.GetValueOrDefault("formula"),
-            parameters.GetValueOrDefault("knownAt"), int.Parse(parameters["page"]), int.Parse(parameters["pageSize"]), parameters.GetValueOrDefault("order"), session,
-            services.GetRequiredService<FormulaRegistryStore>(), services.GetRequiredService<PortfolioModels>(), services.GetRequiredService<TimeProvider>(), default);
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await result.ExecuteAsync(context);
-        return System.Text.Encoding.UTF8.GetString(body.ToArray());
     }
 }
