@@ -17,5 +17,9 @@ public static class GetCustomerEndpoint
             ? Results.Ok(CustomerView.Of(profile))
             : UnknownCustomer(id);
 
-    public static IResult UnknownCustomer(string id) => Problems.NotFound($"No customer '{id}'.");
+    // Ids are trimmed when written, but a path is taken as sent: the 404 says which id was meant.
+    public static IResult UnknownCustomer(string id) =>
+        Problems.NotFound(id.Trim() == id || id.Trim().Length == 0
+            ? $"No customer '{id}'."
+            : $"No customer '{id}'. Ids are stored without surrounding whitespace: ask for '{id.Trim()}'.");
 }

@@ -25,6 +25,9 @@ public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Ve
             return (null, Problems.Invalid("formula", "must be given alone (\"name@version\"), or name and version instead, not both"));
         if (command.Formula is null && command.Name is null && command.Version is not null)
             return (null, Problems.Invalid("name", "is required with version"));
+        // Checked here, not as "name@-1", so that the 400 names the field the client wrote.
+        if (command.Version < 0)
+            return (null, Problems.Invalid("version", $"'{command.Version}' is not a version: a whole number, 0 or more (0 is the built-in default)"));
         return (command, null);
     }
 }

@@ -36,9 +36,17 @@ public static partial class CurrentValue
         catch (ArithmeticException e)
         {
             var id = ValueFormulas.All.Single(f => f.Name == formula.Name);
-            throw FormulaParameterException.CannotBeComputed(id, ValueFormulas.ParameterNames[id], inputs, e.Message);
+            throw FormulaParameterException.CannotBeComputed(id, ValueFormulas.ParameterNames[id], inputs, Why(e));
         }
     }
+
+    // .NET's own messages ("Value was either too large or too small for a Decimal.") name a type, not the client's problem.
+    private static string Why(ArithmeticException failure) => failure switch
+    {
+        OverflowException => "a figure of the formula exceeds the largest amount held, about 7.9e28",
+        DivideByZeroException => "the formula divides by zero with them",
+        _ => failure.Message,
+    };
 
     /// <summary>The value of a formula whose every input is a number (all but bgnbd-gg, which reads the customer's purchases too).</summary>
     private static decimal FromInputs(string formula, IReadOnlyDictionary<string, decimal> inputs) => formula switch

@@ -99,6 +99,18 @@ public class when_reading_a_customer_timeline(AppFixture app)
     }
 
     [Fact]
+    public async Task an_id_sent_with_surrounding_spaces_is_404_naming_the_id_it_was_stored_under()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp($" {customer} ", Jan1) });
+
+        var problem = await app.Host.GetJson($"/api/customers/%20{customer}", 404);
+
+        problem["detail"]!.GetValue<string>().ShouldBe($"No customer ' {customer}'. Ids are stored without surrounding whitespace: ask for '{customer}'.");
+        await app.Host.GetJson($"/api/customers/{customer}", 200);
+    }
+
+    [Fact]
     public async Task the_profile_says_who_the_customer_is_and_where_they_stand()
     {
         var customer = Ids.Customer();

@@ -76,6 +76,7 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
     [InlineData("""{"formula":5}""", "formula")]
     [InlineData("""{"name":"simple-clv","version":"0"}""", "version")]
     [InlineData("""{"name":"simple-clv","version":0.5}""", "version")]
+    [InlineData("""{"name":"retention-ltv","version":-1}""", "version")]
     [InlineData("""{"formula":"simple-clv@0","name":"waland-cole"}""", "formula")]
     [InlineData("""{"formula":"simple-clv@0" """, "body")]
     public async Task a_default_formula_body_that_does_not_read_is_a_400_naming_the_field_and_chooses_nothing(string body, string field)

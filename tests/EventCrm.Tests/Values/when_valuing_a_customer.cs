@@ -197,5 +197,7 @@ public class when_valuing_a_customer(AppFixture app)
 
         problem["detail"]!.GetValue<string>().ShouldContain("cannot be computed");
         problem["detail"]!.GetValue<string>().ShouldContain("averageOrderValue = 1000000000");
+        problem["detail"]!.GetValue<string>().ShouldContain("exceeds the largest amount held, about 7.9e28");
+        problem["detail"]!.GetValue<string>().ShouldNotContain("Decimal");
     }
 }
