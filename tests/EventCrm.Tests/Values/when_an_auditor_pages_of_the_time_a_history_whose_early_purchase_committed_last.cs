@@ -84,7 +84,15 @@ public class when_an_auditor_pages_of_the_time_a_history_whose_early_purchase_co
         points.Select(p => (p!["revenue"]!.GetValue<decimal>(), p["profit"]!.GetValue<decimal>()))
             .ShouldBe(days.Select(d => (10m * (d - 1), 3m * (d - 1) - 120m)));
         points.ShouldAllBe(p => p!["current"]!.GetValue<decimal>() > 0m);
-        // The same bytes as the page sorted from the whole stream.
+
+        // Read from the checkpoints, every point with what was shown then (else the whole stream is sorted)...
+        await using var session = account.Store.QuerySession();
+        var (asked, _) = TouchpointPage.Read(1, 20, "newest");
+        var window = await BackDatedHistory.ReadAsync(session, Account, await CheckpointedLedger.MarksAsync(session, Account, default), null,
+            ofTheTime: true, asked!, default);
+        window.ShouldNotBeNull();
+        window.RecordedInOrder.ShouldBeTrue();
+        // ...and the same bytes as the page sorted from the whole stream.
         text.ShouldBe(await WholeStreamValue.HistoryAsync(account.Host, Account, Query));
     }
 
