@@ -32,7 +32,9 @@ public static class ShownWhenRecorded
             var startAt = Enumerable.Range(0, marks.Count).LastOrDefault(m => firstPoints[m] && marks[m].Version < earliest, -1);
             var start = startAt < 0 ? null : marks[startAt];
             var upTo = LastVersionKnownBy(marks, countedTail, known);
-            // Far from the points (a block recorded back-dated long after its business time lies between): from every place.
+            // Far from the points: from every place. The page itself being read near its checkpoints, this takes a touchpoint before the
+            // points in the stream recorded after them (a write that committed after later ones: the checkpoints holding it hold the
+            // first points of the timeline now, not when the points were recorded), or a checkpoint missing after them.
             var streamEnd = marks[^1].Version + tail.Count;
             if (PlacedHistory.AreFarApart(Math.Min(upTo, streamEnd) - (start?.Version ?? 0), streamEnd))
             {
