@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Alba;
 using EventCrm.Host.Customers;
+using EventCrm.Projections.Values;
 using EventCrm.Relationship.Lifecycle;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
@@ -164,6 +165,8 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
         (value["touchpointsCounted"]!.GetValue<int>(), value["historical"]!["revenue"]!.GetValue<decimal>(), value["current"]!.GetValue<decimal>())
             .ShouldBe((touchpoints, revenue, 12m * revenue));
         text.ShouldBe(await WholeStreamValue.AnswerAsync(account.Host, customer, "simple-clv@0", "2025-03-31"));
+        // The route's first path: the kept ledger, within a checkpoint's worth of events behind, its latest touchpoint (day 10 or 12) before asOf.
+        (await Now(customer, atMostLater: ValueCheckpoints.Every)).LastSeenAt!.Value.ShouldBeLessThanOrEqualTo(Day(12));
     }
 
     [Theory]
@@ -179,6 +182,8 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
         var retention = JsonNode.Parse(text)!;
         (retention["state"]!.GetValue<string>(), retention["pending"]).ShouldBe((CustomerStates.Active, null));
         text.ShouldBe(await WholeStreamRead.RetentionAsync(account.Host, customer));
+        // The route's first path: the kept ledger says the client is not asking to cancel, so the stream is not read.
+        (await Now(customer)).State().ShouldBe(CustomerStates.Active);
     }
 
     [Fact]
@@ -199,9 +204,10 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
         text.ShouldBe(await WholeStreamRead.TimelineAsync(account.Host, customer, 1, 3, "newest"));
     }
 
-    private async Task<CustomerLedger> Now(string customer)
+    /// <summary>The customer as the kept ledger and the events after it say, as the "now" routes read it first: null is the whole stream's read.</summary>
+    private async Task<CustomerLedger> Now(string customer, long? atMostLater = null)
     {
         await using var session = account.Store.QuerySession();
-        return (await KeptLedger.ReadAsync(session, customer, default)).ShouldNotBeNull();
+        return (await KeptLedger.ReadAsync(session, customer, default, atMostLater)).ShouldNotBeNull("served by the kept ledger, not the whole stream");
     }
 }
