@@ -59,12 +59,12 @@ public static class KeptLedger
 
         var (_, later) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: kept.FoldedUpTo);
         var now = kept;
-        var lookups = new LaterLookups(customerId);
+        var lookups = new LaterLookups(customerId, later);
         foreach (var (touchpoint, _, version, _) in later)
         {
-            var order = now.OrderToLookUp(touchpoint) is { } orderId ? await lookups.OrderAsync(session, version, orderId, ct) : null;
+            var order = now.OrderToLookUp(touchpoint) is { } orderId ? await lookups.OrderAsync(session, now, version, orderId, ct) : null;
             var bought = now.PurchaseDayToLookUp(touchpoint) is { } day ? await lookups.BoughtOnAsync(session, version, day, ct) : (bool?)null;
-            var marks = now.MarksToLookUp(touchpoint) ? await lookups.MarksAsync(session, version, ct) : null;
+            var marks = now.MarksToLookUp(touchpoint) ? await lookups.MarksAsync(session, now, version, touchpoint.OccurredAt, ct) : null;
             if (now.TryRecord(touchpoint, order, bought, marks) is not { } moved) return null;
             now = moved;
             lookups.Folded(touchpoint);

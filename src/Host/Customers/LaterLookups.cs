@@ -1,3 +1,4 @@
+using EventCrm.Host.Values;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
@@ -19,25 +20,32 @@ public enum LookedUp
 }
 
 /// <summary>
-/// The look-ups a kept ledger moved on by the events after it needs, as the daemon's projection makes them
-/// (<see cref="CustomerLedgerProjection"/>): each read from the stream only when a touchpoint first needs it, up to the
-/// version before that touchpoint (types, times, ids and amounts, no payload deserialised), once per read, then moved on
-/// with every touchpoint folded after it. A read of the customer's whole stream and a fold of it are what they spare.
+/// The look-ups a kept ledger moved on by the events after it needs, as the daemon's projection and the value checkpoints'
+/// reads make them: each read from the stream only when a touchpoint first needs it, up to the version before that
+/// touchpoint, once per read, then moved on with every touchpoint folded after it; no payload is deserialised. The orders
+/// are those the later refunds name, filtered by the database (<see cref="FoldedOrders"/>); the purchase days and the
+/// state-changing touchpoints are read, where the customer has value checkpoints, only from the stretches that may hold a
+/// back-dated purchase's day and from the last checkpoint dated no later than a back-dated state change
+/// (<see cref="FoldedPurchaseDays"/>, <see cref="FoldedStateMarks"/>, as <see cref="CheckpointedLedger"/> reads them).
+/// A read of the customer's whole stream and a fold of it are what they spare.
 /// </summary>
-internal sealed class LaterLookups(string customerId)
+internal sealed class LaterLookups(string customerId, IReadOnlyList<RecordedTouchpoint> later)
 {
+    private List<CheckpointedLedger.Mark>? _checkpoints;
     private FoldedOrders? _orders;
     private FoldedPurchaseDays? _days;
     private FoldedStateMarks? _marks;
 
     public LookedUp Read { get; private set; }
 
-    /// <summary>What the stream before <paramref name="version"/> says of the order <paramref name="orderId"/>.</summary>
-    public async Task<OrderHistory> OrderAsync(IQuerySession session, long version, string orderId, CancellationToken ct)
+    /// <summary>What the stream before <paramref name="version"/>, folded into <paramref name="ledger"/>, says of the order <paramref name="orderId"/>.</summary>
+    public async Task<OrderHistory> OrderAsync(IQuerySession session, CustomerLedger ledger, long version, string orderId, CancellationToken ct)
     {
         if (_orders is null)
         {
-            _orders = await FoldedOrders.ReadAsync(session, customerId, version - 1, ct);
+            // Every order a later refund names: those refunded before this one are read as the stream had them before it too.
+            var named = later.Select(r => r.Touchpoint).OfType<PurchaseRefunded>().Select(r => r.OrderId).ToHashSet(StringComparer.Ordinal);
+            _orders = await FoldedOrders.ReadAsync(session, customerId, version - 1, named, ledger.Summary.RefundCount, ct);
             Read |= LookedUp.Orders;
         }
         return _orders.HistoryOf(orderId);
@@ -48,21 +56,21 @@ internal sealed class LaterLookups(string customerId)
     {
         if (_days is null)
         {
-            _days = new FoldedPurchaseDays(customerId, version - 1);
+            _days = new FoldedPurchaseDays(customerId, version - 1, [.. (await CheckpointsAsync(session, ct)).Select(CheckpointedLedger.Stretch)]);
             Read |= LookedUp.PurchaseDays;
         }
         return await _days.ContainAsync(session, day, ct);
     }
 
-    /// <summary>The state-changing touchpoints of the stream before <paramref name="version"/>.</summary>
-    public async Task<StateMarks> MarksAsync(IQuerySession session, long version, CancellationToken ct)
+    /// <summary>The state-changing touchpoints of the stream before <paramref name="version"/> (folded into <paramref name="ledger"/>), at least those dated after <paramref name="at"/>.</summary>
+    public async Task<StateMarks> MarksAsync(IQuerySession session, CustomerLedger ledger, long version, DateTimeOffset at, CancellationToken ct)
     {
         if (_marks is null)
         {
-            _marks = await FoldedStateMarks.ReadAsync(session, customerId, version - 1, ct);
+            _marks = new FoldedStateMarks(customerId, version - 1, ledger.Touchpoints, [.. (await CheckpointsAsync(session, ct)).Select(CheckpointedLedger.Point)]);
             Read |= LookedUp.StateMarks;
         }
-        return await _marks.AfterAsync(session, DateTimeOffset.MinValue, ct);
+        return await _marks.AfterAsync(session, at, ct);
     }
 
     /// <summary>One more touchpoint folded, in stream order: each look-up read so far moves on with it.</summary>
@@ -72,4 +80,8 @@ internal sealed class LaterLookups(string customerId)
         _days?.Add(touchpoint);
         _marks?.Add(touchpoint);
     }
+
+    // The value checkpoints as stored (none written here): without them, the days and marks up to the version are read whole.
+    private async Task<List<CheckpointedLedger.Mark>> CheckpointsAsync(IQuerySession session, CancellationToken ct) =>
+        _checkpoints ??= await CheckpointedLedger.StoredMarksAsync(session, customerId, ct);
 }

@@ -17,10 +17,12 @@ namespace EventCrm.Tests.Values;
 /// <summary>
 /// A schema of its own whose daemon stops once it has folded four accounts' first ten events. Each (day d is 1 January 2025
 /// 09:00 UTC plus d days): signed up on day 0 (acquisition 120), order o-d of 100 (margin 30) on days 1-5 and 7-10, nothing on
-/// day 6. Then, the daemon paused, recorded after them: <see cref="BackDatedPurchases"/> buys 50 (margin 15) on day 6+2h and
-/// 20 (margin 6) on day 3+2h; <see cref="BackDatedChurn"/> churns on day 5+4h; <see cref="RefundsOfAnOlderOrder"/> is refunded
-/// 40 (margin 12) on day 11 and 70 (margin 21) on day 12 of order o-2; <see cref="AllOfThem"/> records the purchase of day 6+2h,
-/// the churn, the refund of 40, the purchase of day 3+2h and the refund of 70, in that order.
+/// day 6; <see cref="RefundsOfAnOlderOrder"/> is refunded 10 (margin 3) of o-5 on day 10+1h and 40 (margin 12) of o-2 on day
+/// 10+2h as well. Then, the daemon paused, recorded after them: <see cref="BackDatedPurchases"/> buys 50 (margin 15) on day
+/// 6+2h and 20 (margin 6) on day 3+2h; <see cref="BackDatedChurn"/> churns on day 5+4h; <see cref="RefundsOfAnOlderOrder"/> is
+/// refunded 70 (margin 21) of o-2 on day 11 and 5 of an order never placed on day 12; <see cref="AllOfThem"/> records the
+/// purchase of day 6+2h, the churn, a refund of 40 (margin 12) of o-2 on day 11, the purchase of day 3+2h and a refund of 70
+/// (margin 21) of o-2 on day 12, in that order.
 /// </summary>
 public sealed class DaemonBehindHost() : SchemaHost("eventcrm_daemon_behind_later_events")
 {
@@ -36,13 +38,14 @@ public sealed class DaemonBehindHost() : SchemaHost("eventcrm_daemon_behind_late
         string[] customers = [BackDatedPurchases, BackDatedChurn, RefundsOfAnOlderOrder, AllOfThem];
         await Host.PostTouchpoints(customers.SelectMany(c => new[] { SignUp(c, Day(0)) }
             .Concat(new[] { 1, 2, 3, 4, 5, 7, 8, 9, 10 }.Select(d => Bought(c, $"o-{d}", Day(d), 100m, 30m)))).ToArray());
+        await Host.PostTouchpoints(new[] { Refund(RefundsOfAnOlderOrder, "o-5", Day(10).AddHours(1), 10m, 3m), Refund(RefundsOfAnOlderOrder, "o-2", Day(10).AddHours(2), 40m, 12m) });
         await Store.CatchUp();
         // Left paused: the daemon stays behind every touchpoint below, as it is behind a large account's back-dated block.
         await Host.Services.GetRequiredService<IProjectionCoordinator>().PauseAsync();
 
         await Host.PostTouchpoints(new[] { Bought(BackDatedPurchases, "o-6", Day(6).AddHours(2), 50m, 15m), Bought(BackDatedPurchases, "o-3b", Day(3).AddHours(2), 20m, 6m) });
         await Host.PostTouchpoints(Churn(BackDatedChurn, Day(5).AddHours(4)));
-        await Host.PostTouchpoints(new[] { Refund(RefundsOfAnOlderOrder, "o-2", Day(11), 40m, 12m), Refund(RefundsOfAnOlderOrder, "o-2", Day(12), 70m, 21m) });
+        await Host.PostTouchpoints(new[] { Refund(RefundsOfAnOlderOrder, "o-2", Day(11), 70m, 21m), Refund(RefundsOfAnOlderOrder, "o-never-placed", Day(12), 5m, 0m) });
         await Host.PostTouchpoints(new[]
         {
             Bought(AllOfThem, "o-6", Day(6).AddHours(2), 50m, 15m), Churn(AllOfThem, Day(5).AddHours(4)), Refund(AllOfThem, "o-2", Day(11), 40m, 12m),
@@ -71,29 +74,30 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
 
     private static DateOnly Date(int day) => DateOnly.FromDateTime(Day(day).UtcDateTime);
 
-    public static TheoryData<string, int, LookedUp> Accounts => new()
+    public static TheoryData<string, long, int, LookedUp> Accounts => new()
     {
         // The purchase of day 6 (between the first day, 1, and the day before the last, 9) and that of day 3 need the purchase days.
-        { DaemonBehindHost.BackDatedPurchases, 2, LookedUp.PurchaseDays },
+        { DaemonBehindHost.BackDatedPurchases, 10, 2, LookedUp.PurchaseDays },
         // A churn dated before the latest state change (the purchase of day 10) needs the state-changing touchpoints after it.
-        { DaemonBehindHost.BackDatedChurn, 1, LookedUp.StateMarks },
-        // Order o-2 is no data error, so the summary does not keep it: both refunds need its history.
-        { DaemonBehindHost.RefundsOfAnOlderOrder, 2, LookedUp.Orders },
-        { DaemonBehindHost.AllOfThem, 5, LookedUp.PurchaseDays | LookedUp.StateMarks | LookedUp.Orders },
+        { DaemonBehindHost.BackDatedChurn, 10, 1, LookedUp.StateMarks },
+        // Order o-2 is no data error (refunded 40 of 100), so the summary does not keep it, nor an order never placed and never refunded.
+        { DaemonBehindHost.RefundsOfAnOlderOrder, 12, 2, LookedUp.Orders },
+        { DaemonBehindHost.AllOfThem, 10, 5, LookedUp.PurchaseDays | LookedUp.StateMarks | LookedUp.Orders },
     };
 
     [Theory, MemberData(nameof(Accounts))]
-    public async Task the_events_after_the_kept_ledger_are_placed_from_the_lookups_not_from_the_whole_stream(string customer, int later, LookedUp lookedUp)
+    public async Task the_events_after_the_kept_ledger_are_placed_from_the_lookups_not_from_the_whole_stream(string customer, long foldedUpTo, int later,
+        LookedUp lookedUp)
     {
         await using var session = account.Store.QuerySession();
 
         var read = await KeptLedger.ReadWithLaterAsync(session, customer, default);
 
         read.ShouldNotBeNull("served by the kept ledger and the events after it, not left to the whole stream's fold");
-        // The daemon folded the signup and nine purchases (versions 1-10) and nothing since.
-        (read.Stored.FoldedUpTo, read.Later.Count, read.LookedUp).ShouldBe((10L, later, lookedUp));
+        // The daemon folded the signup and nine purchases (versions 1-10), and the two refunds (11-12) where there are, and nothing since.
+        (read.Stored.FoldedUpTo, read.Later.Count, read.LookedUp).ShouldBe((foldedUpTo, later, lookedUp));
         var events = await session.Events.FetchStreamAsync(customer);
-        var wholeStream = FoldedLedger.Of(customer, events.Select(e => e.Data).OfType<ITouchpoint>()).AsStored() with { FoldedUpTo = 10 };
+        var wholeStream = FoldedLedger.Of(customer, events.Select(e => e.Data).OfType<ITouchpoint>()).AsStored() with { FoldedUpTo = foldedUpTo };
         var serializer = account.Store.Options.Serializer();
         serializer.ToJson(read.Now).ShouldBe(serializer.ToJson(wholeStream));
     }
@@ -123,13 +127,15 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
     }
 
     [Fact]
-    public async Task refunds_of_an_older_order_beyond_its_amount_are_a_data_error()
+    public async Task refunds_of_an_older_order_beyond_its_amount_are_a_data_error_in_the_place_of_its_first_refund()
     {
         var now = await Now(DaemonBehindHost.RefundsOfAnOlderOrder);
 
-        // 900 - 40 - 70 = 790, margin 270 - 12 - 21 = 237; o-2 brought 100 and was refunded 110.
-        (now.Historical.Revenue, now.Historical.Margin).ShouldBe((790m, 237m));
-        now.DataErrors().ShouldBe(["refunds of order o-2 exceed its amount"]);
+        // 900 - 10 - 40 - 70 - 5 = 775, margin 270 - 3 - 12 - 21 - 0 = 234; o-2 brought 100 and was refunded 40 + 70 = 110, its first
+        // refund the customer's second (one before it, of o-5); the order never placed was refunded fourth (three before it).
+        (now.Historical.Revenue, now.Historical.Margin).ShouldBe((775m, 234m));
+        now.Summary.RefundedOrders.ShouldBe([new RefundedOrder("o-2", 100m, 110m, 1), new RefundedOrder("o-never-placed", null, 5m, 3)]);
+        now.DataErrors().ShouldBe(["refunds of order o-2 exceed its amount", "refund of order o-never-placed, which this customer never placed"]);
     }
 
     [Fact]
@@ -153,7 +159,7 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
     // CLV = (revenue / n) x (n / 0.25) x 3 (L = 0.75 / (1 - 0.75), the default model) = 12 x revenue.
     [InlineData(DaemonBehindHost.BackDatedPurchases, 12, 970)]   // 12 x 970 = 11,640
     [InlineData(DaemonBehindHost.BackDatedChurn, 11, 900)]       // won back: 12 x 900 = 10,800
-    [InlineData(DaemonBehindHost.RefundsOfAnOlderOrder, 12, 790)] // 12 x 790 = 9,480
+    [InlineData(DaemonBehindHost.RefundsOfAnOlderOrder, 14, 775)] // 12 x 775 = 9,300
     [InlineData(DaemonBehindHost.AllOfThem, 15, 860)]            // 12 x 860 = 10,320
     public async Task the_value_read_answers_the_hand_worked_figures_and_what_the_whole_stream_answers(string customer, int touchpoints, decimal revenue)
     {
@@ -196,11 +202,11 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
 
         var text = await (await account.Host.Scenario(s => s.Get.Url($"/api/customers/{customer}/timeline?page=1&pageSize=3&order=newest"))).ReadAsTextAsync();
 
-        // 12 touchpoints, newest first: the refunds of day 12 (version 12) and day 11 (11), o-10 (10); all active.
+        // 14 touchpoints, newest first: the refunds of day 12 (version 14), day 11 (13) and day 10+2h (12); all active.
         var page = JsonNode.Parse(text)!;
-        (page["total"]!.GetValue<int>(), page["state"]!.GetValue<string>()).ShouldBe((12, CustomerStates.Active));
+        (page["total"]!.GetValue<int>(), page["state"]!.GetValue<string>()).ShouldBe((14, CustomerStates.Active));
         page["entries"]!.AsArray().Select(e => (e!["version"]!.GetValue<long>(), e["type"]!.GetValue<string>(), e["state"]!.GetValue<string>()))
-            .ShouldBe([(12L, "refund", CustomerStates.Active), (11L, "refund", CustomerStates.Active), (10L, "purchase", CustomerStates.Active)]);
+            .ShouldBe([(14L, "refund", CustomerStates.Active), (13L, "refund", CustomerStates.Active), (12L, "refund", CustomerStates.Active)]);
         text.ShouldBe(await WholeStreamRead.TimelineAsync(account.Host, customer, 1, 3, "newest"));
     }
 
