@@ -21,12 +21,17 @@ public static class KeptLedger
     /// without its version), or a later event its summary cannot place even with the look-ups (none today: the
     /// daemon's projection would fold the stream whole there too). The caller then reads the stream whole.
     /// </summary>
+    /// <param name="withLookups">
+    /// False: null as well where a later event needs a look-up, for a caller with a cheaper way than the look-ups
+    /// (the value read's checkpoints, which hold the back-dated block once written and value a refund without its order).
+    /// </param>
     /// <param name="atMostLater">
     /// Null as well when more events than this were recorded after the kept ledger (the daemon far behind
     /// a large account): reading and folding them all costs what a read from elsewhere (a value checkpoint) does not.
     /// </param>
-    public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, CancellationToken ct, long? atMostLater = null) =>
-        (await ReadWithLaterAsync(session, customerId, ct, atMostLater))?.Now;
+    public static async Task<CustomerLedger?> ReadAsync(IQuerySession session, string customerId, CancellationToken ct, long? atMostLater = null,
+        bool withLookups = true) =>
+        (await ReadWithLaterAsync(session, customerId, ct, atMostLater, withLookups))?.Now;
 
     /// <summary>
     /// The ledger as stored, the same moved on by the events recorded after it, those events, and what was read from the
@@ -34,7 +39,8 @@ public static class KeptLedger
     /// </summary>
     public sealed record Read(CustomerLedger Stored, CustomerLedger Now, List<RecordedTouchpoint> Later, LookedUp LookedUp);
 
-    public static async Task<Read?> ReadWithLaterAsync(IQuerySession session, string customerId, CancellationToken ct, long? atMostLater = null)
+    public static async Task<Read?> ReadWithLaterAsync(IQuerySession session, string customerId, CancellationToken ct, long? atMostLater = null,
+        bool withLookups = true)
     {
         var options = session.DocumentStore.Options;
         CustomerLedger? kept = null;
@@ -62,6 +68,8 @@ public static class KeptLedger
         var lookups = new LaterLookups(customerId, later);
         foreach (var (touchpoint, _, version, _) in later)
         {
+            if (!withLookups && (now.OrderToLookUp(touchpoint) is not null || now.PurchaseDayToLookUp(touchpoint) is not null || now.MarksToLookUp(touchpoint)))
+                return null;
             var order = now.OrderToLookUp(touchpoint) is { } orderId ? await lookups.OrderAsync(session, now, version, orderId, ct) : null;
             var bought = now.PurchaseDayToLookUp(touchpoint) is { } day ? await lookups.BoughtOnAsync(session, version, day, ct) : (bool?)null;
             var marks = now.MarksToLookUp(touchpoint) ? await lookups.MarksAsync(session, now, version, touchpoint.OccurredAt, ct) : null;

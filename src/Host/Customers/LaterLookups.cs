@@ -1,5 +1,6 @@
 using EventCrm.Host.Values;
 using EventCrm.Projections.Values;
+using EventCrm.Relationship.Lifecycle;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Relationship.Value;
 using Marten;
@@ -35,6 +36,7 @@ internal sealed class LaterLookups(string customerId, IReadOnlyList<RecordedTouc
     private FoldedOrders? _orders;
     private FoldedPurchaseDays? _days;
     private FoldedStateMarks? _marks;
+    private DateTimeOffset? _earliest;
 
     public LookedUp Read { get; private set; }
 
@@ -70,7 +72,13 @@ internal sealed class LaterLookups(string customerId, IReadOnlyList<RecordedTouc
             _marks = new FoldedStateMarks(customerId, version - 1, ledger.Touchpoints, [.. (await CheckpointsAsync(session, ct)).Select(CheckpointedLedger.Point)]);
             Read |= LookedUp.StateMarks;
         }
-        return await _marks.AfterAsync(session, at, ct);
+        // Asked first for the earliest state change among the later touchpoints (a purchase needs the marks only where one of
+        // them, or the history, left the client churned): the marks are then read in one pass, in stream order. Asked again and
+        // again for earlier times, each earlier stretch would be inserted before the marks already kept (a block of 100
+        // back-dated churns of a 50,000-event account took 0.5-0.8 s so).
+        _earliest ??= later.Where(r => Lifecycle.CanChangeState(r.TypeName) && r.TypeName != TouchpointTypes.Purchase)
+            .Select(r => r.Touchpoint.OccurredAt).Append(at).Min();
+        return await _marks.AfterAsync(session, at < _earliest ? at : _earliest.Value, ct);
     }
 
     /// <summary>One more touchpoint folded, in stream order: each look-up read so far moves on with it.</summary>
