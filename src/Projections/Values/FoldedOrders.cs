@@ -78,7 +78,9 @@ public sealed class FoldedOrders
             await using (var command = new NpgsqlCommand(
                              $"select type = @refund, data ->> 'orderId', (data ->> 'amount')::numeric, version from {schema}.mt_events " +
                              "where stream_id = @id and version <= @upTo and is_archived = false and type in (@purchase, @refund) " +
-                             "and data ->> 'orderId' = any(@orders) order by version"))
+                             // A semi-join hashes the ids in any plan: "= any(@orders)" is searched linearly per row in a generic
+                             // plan (a prepared statement's sixth run: 450 ms for 1,000 orders of a 49,000-event stream, not 80).
+                             "and data ->> 'orderId' in (select unnest(@orders)) order by version"))
             {
                 command.Parameters.AddWithValue("id", customerId);
                 command.Parameters.AddWithValue("upTo", upTo);
