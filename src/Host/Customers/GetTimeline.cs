@@ -35,11 +35,17 @@ public static class GetTimelineEndpoint
         var (asked, problem) = TouchpointPage.Read(page, pageSize, order);
         if (problem is not null) return problem;
         if (await KeptTimeline.TryAsync(session, id, asked!, ct) is { } kept) return kept;
+        return await FoldedFromTheWholeStream(session, id, asked!, ct);
+    }
+
+    /// <summary>The page folded from the customer's whole stream: what the kept ledger's page must equal (the scenarios compare them).</summary>
+    public static async Task<IResult> FoldedFromTheWholeStream(IQuerySession session, string id, TouchpointPage asked, CancellationToken ct)
+    {
         var (profile, touchpoints) = await CustomerStream.ReadAsync(session, id, withProfile: true, ct);
         if (profile is null) return GetCustomerEndpoint.UnknownCustomer(id);
 
         var replayed = Lifecycle.Replay(touchpoints, r => r.Touchpoint.OccurredAt, r => r.Version, r => r.TypeName);
-        var entries = asked!.Of(replayed).Select(r => new TimelineEntry(r.Item, r.State)).ToList();
+        var entries = asked.Of(replayed).Select(r => new TimelineEntry(r.Item, r.State)).ToList();
         var state = replayed.Count > 0 ? replayed[^1].State : profile.State;
         return Results.Ok(new TimelineView(id, profile.Name, state, asked.Order, asked.Page, asked.PageSize, replayed.Count, entries));
     }

@@ -16,7 +16,7 @@ public static class KeptTimeline
     public static async Task<IResult?> TryAsync(IQuerySession session, string id, TouchpointPage asked, CancellationToken ct)
     {
         if (await KeptLedger.ReadWithLaterAsync(session, id, ct) is not { } read) return null;
-        var (stored, now, later) = read;
+        var (stored, now, later, _) = read;
         // Version v is the (v-1)-th touchpoint only while every event is one.
         if (!now.InBusinessOrder || stored.Touchpoints != stored.FoldedUpTo) return null;
         for (var i = 0; i < later.Count; i++)

@@ -33,6 +33,12 @@ public static class GetRetentionEndpoint
         // A client not asking to cancel needs only its state: the ledger the daemon keeps has it.
         if (await KeptLedger.ReadAsync(session, id, ct) is { } kept && kept.State() != CustomerStates.CancellationRequested)
             return Results.Ok(new RetentionView(id, kept.State(), null));
+        return await ReadFromTheWholeStream(session, id, ct);
+    }
+
+    /// <summary>The answer read from the customer's whole stream: what the kept ledger's answer must equal (the scenarios compare them).</summary>
+    public static async Task<IResult> ReadFromTheWholeStream(IQuerySession session, string id, CancellationToken ct)
+    {
         var touchpoints = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints.Select(r => r.Touchpoint).ToList();
         return touchpoints.Count == 0 ? GetCustomerEndpoint.UnknownCustomer(id) : Results.Ok(Of(id, touchpoints));
     }

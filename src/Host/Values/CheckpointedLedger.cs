@@ -43,7 +43,7 @@ public static class CheckpointedLedger
         var days = new FoldedPurchaseDays(customerId, startVersion, [.. marks.Take(start + 1).Select(Stretch)]);
         // The state-changing touchpoints counted so far: a state change back-dated among them is placed from those dated after it.
         var states = new FoldedStateMarks(customerId, startVersion, ledger.Touchpoints,
-            [.. marks.Take(start + 1).Select(m => new StreamPoint(m.Version, m.Touchpoints, m.LastOccurredAt))]);
+            [.. marks.Take(start + 1).Select(Point)]);
         foreach (var (after, upTo) in RangesToRead(marks, start, asOf, known))
         {
             var (_, touchpoints) = await CustomerStream.ReadAsync(session, customerId, withProfile: false, ct, afterVersion: after, upToVersion: upTo);
@@ -62,7 +62,7 @@ public static class CheckpointedLedger
     }
 
     /// <summary>A checkpoint's segment and the days its touchpoints fall on: from its earliest business time to the latest of the stream up to it.</summary>
-    private static PurchaseDayStretch Stretch(Mark mark) => new(mark.PreviousVersion, mark.Version,
+    public static PurchaseDayStretch Stretch(Mark mark) => new(mark.PreviousVersion, mark.Version,
         mark.SegmentEarliestOccurredAt is { } earliest ? PurchaseOccasions.DayOf(earliest) : null, PurchaseOccasions.DayOf(mark.LastOccurredAt));
 
     /// <summary>
@@ -107,7 +107,11 @@ public static class CheckpointedLedger
     private static async Task<long> StreamVersionAsync(IQuerySession session, string customerId, CancellationToken ct) =>
         (await session.Events.FetchStreamStateAsync(customerId, ct))?.Version ?? 0;
 
-    private static async Task<List<Mark>> StoredMarksAsync(IQuerySession session, string customerId, CancellationToken ct)
+    /// <summary>A checkpoint as a point of the stream: its touchpoints up to it, all dated no later than its latest business time.</summary>
+    public static StreamPoint Point(Mark mark) => new(mark.Version, mark.Touchpoints, mark.LastOccurredAt);
+
+    /// <summary>The customer's checkpoints as stored, oldest first, none written.</summary>
+    public static async Task<List<Mark>> StoredMarksAsync(IQuerySession session, string customerId, CancellationToken ct)
     {
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
         await using var command = new NpgsqlCommand(

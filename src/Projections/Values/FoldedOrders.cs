@@ -61,6 +61,64 @@ public sealed class FoldedOrders
         return order;
     }
 
+    /// <summary>
+    /// The orders <paramref name="orderIds"/> of the customer's stream up to and including <paramref name="upTo"/>, of which
+    /// <paramref name="refunds"/> refunds hold (the stream's, as a ledger folded up to it counts them): what a few refunds need
+    /// of a long stream. The database keeps only those orders' purchases and refunds; where one was refunded before, the
+    /// refunds before its first are counted there too. <see cref="HistoryOf"/> holds for these orders and any met after.
+    /// </summary>
+    public static async Task<FoldedOrders> ReadAsync(IQuerySession session, string customerId, long upTo, IReadOnlyCollection<string> orderIds,
+        int refunds, CancellationToken ct)
+    {
+        var orders = new FoldedOrders();
+        if (upTo > 0 && orderIds.Count > 0)
+        {
+            var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+            var firstRefunds = new Dictionary<string, long>(StringComparer.Ordinal);
+            await using (var command = new NpgsqlCommand(
+                             $"select type = @refund, data ->> 'orderId', (data ->> 'amount')::numeric, version from {schema}.mt_events " +
+                             "where stream_id = @id and version <= @upTo and is_archived = false and type in (@purchase, @refund) " +
+                             // A semi-join hashes the ids in any plan: "= any(@orders)" is searched linearly per row in a generic
+                             // plan (a prepared statement's sixth run: 450 ms for 1,000 orders of a 49,000-event stream, not 80).
+                             "and data ->> 'orderId' in (select unnest(@orders)) order by version"))
+            {
+                command.Parameters.AddWithValue("id", customerId);
+                command.Parameters.AddWithValue("upTo", upTo);
+                command.Parameters.AddWithValue("purchase", TouchpointTypes.Purchase);
+                command.Parameters.AddWithValue("refund", TouchpointTypes.Refund);
+                command.Parameters.AddWithValue("orders", orderIds.ToArray());
+                await using var reader = await session.ExecuteReaderAsync(command, ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var orderId = reader.GetString(1);
+                    if (!reader.GetBoolean(0))
+                    {
+                        orders.Purchased(orderId, reader.GetDecimal(2));
+                        continue;
+                    }
+                    orders.OrderOf(orderId).Refunded += reader.GetDecimal(2);
+                    firstRefunds.TryAdd(orderId, reader.GetInt64(3));
+                }
+            }
+            foreach (var (orderId, version) in firstRefunds)
+                orders.OrderOf(orderId).FirstRefund = await RefundsBeforeAsync(session, customerId, version, ct);
+        }
+        orders._refunds = refunds;
+        return orders;
+    }
+
+    private static async Task<int> RefundsBeforeAsync(IQuerySession session, string customerId, long version, CancellationToken ct)
+    {
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        await using var command = new NpgsqlCommand(
+            $"select count(*) from {schema}.mt_events where stream_id = @id and version < @version and is_archived = false and type = @refund");
+        command.Parameters.AddWithValue("id", customerId);
+        command.Parameters.AddWithValue("version", version);
+        command.Parameters.AddWithValue("refund", TouchpointTypes.Refund);
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        return await reader.ReadAsync(ct) ? (int)reader.GetInt64(0) : 0;
+    }
+
     /// <summary>The orders of the customer's stream up to and including <paramref name="upTo"/>, skipping archived events as every reader does.</summary>
     public static async Task<FoldedOrders> ReadAsync(IQuerySession session, string customerId, long upTo, CancellationToken ct)
     {

@@ -46,7 +46,8 @@ public static class WholeStreamValue
         return await WrittenAsync(result, scope.ServiceProvider);
     }
 
-    private static async Task<string> WrittenAsync(IResult result, IServiceProvider services)
+    /// <summary>An endpoint's result written as the route writes it.</summary>
+    public static async Task<string> WrittenAsync(IResult result, IServiceProvider services)
     {
         var context = new DefaultHttpContext { RequestServices = services };
         using var body = new MemoryStream();
