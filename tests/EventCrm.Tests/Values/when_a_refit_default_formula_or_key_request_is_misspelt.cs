@@ -7,7 +7,8 @@ namespace EventCrm.Tests.Values;
 
 /// <summary>A schema of its own: no other scenario refits, chooses formulas or makes keys there while these count them.</summary>
 /// <remarks>Its log has a level of its own, as an operator sets one for the console (<c>Logging:Console:LogLevel</c>): such a
-/// level outranks every rule set for no provider in particular, which once let Wolverine's errors for unbound bodies through.</remarks>
+/// level outranks every rule set for no provider in particular, which once let Wolverine's errors for unbound bodies through
+/// (until 2026-12-07 Wolverine bound the anchor's body): a refused body must log no warning under any level.</remarks>
 public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies", ($"Logging:{typeof(CapturedLogs).FullName}:LogLevel:Default", "Information"))
 {
     public CapturedLogs Captured { get; } = new();
