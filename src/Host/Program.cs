@@ -67,8 +67,8 @@ builder.Services.AddOpenApi(options =>
     RequestBodiesInOpenApi.Describe(options);
     ResponsesInOpenApi.Describe(options);
 });
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
-FrameworkProblems.KeepBodiesThatDoNotBindOutOfTheErrorLog(builder.Logging);
+// Every error a problem document, whatever the client's Accept header (docs/api.md).
+builder.Services.AddProblemDocuments();
 builder.Services.AddExceptionHandler<FaultProblems>();
 // While the database is out of reach, one warning, a reminder every 30 s and one line when it is back,
 // instead of every component's stack traces many times a second (docs/reliability.md). A verb says it itself.

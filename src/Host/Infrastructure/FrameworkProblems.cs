@@ -3,32 +3,18 @@ using System.Text.RegularExpressions;
 namespace EventCrm.Host.Infrastructure;
 
 /// <summary>
-/// The refusals Wolverine writes itself, before an endpoint runs, put in the shape of every other
-/// problem of the API (docs/api.md): a query value that does not parse as the parameter's type
-/// (<c>page=abc</c>, <c>skipInvalid=maybe</c>) and a JSON body that does not bind (the anchor's
-/// <c>sequence</c> as an array, say). Wolverine names the parameter in an extension of its own, or
-/// the field only inside its detail, next to .NET type names; a client reading <c>errors</c> found
-/// nothing there. Here they get <c>errors</c> keyed by the parameter or field, RFC 9110's type and
-/// the title of every 400, and no .NET type name.
+/// The refusals written without a route's own words, put in the shape of every other problem of the
+/// API (docs/api.md): the status code pages (no route, a method the route does not take) get a
+/// detail, and Wolverine's 400 for a query value that does not parse as the parameter's type
+/// (<c>page=abc</c>, <c>skipInvalid=maybe</c>) gets <c>errors</c> keyed by the parameter, RFC
+/// 9110's type and the title of every 400, and no .NET type name: Wolverine names the parameter
+/// in an extension of its own, next to .NET type names, and a client reading <c>errors</c> found
+/// nothing there. Applied by <see cref="ProblemDocuments"/> to every problem, whatever the
+/// request's <c>Accept</c>. (JSON bodies are read by <see cref="JsonRequestBody"/>, never bound by
+/// Wolverine, so no body refusal of Wolverine's is left to reshape.)
 /// </summary>
 public static partial class FrameworkProblems
 {
-    /// <summary>
-    /// Wolverine logs a body that does not bind as an error, stack trace and all, under the body
-    /// type's own category (nothing else logs there). It is the caller's mistake, answered with a 400
-    /// below: left in, any key holder could fill the service's error log with it. A level set for one
-    /// provider (<c>Logging:Console:LogLevel:Default</c>) outranks every rule set for none, so the
-    /// category is silenced for each provider the configuration names too.
-    /// </summary>
-    public static void KeepBodiesThatDoNotBindOutOfTheErrorLog(ILoggingBuilder logging) =>
-        logging.Services.PostConfigure<LoggerFilterOptions>(options =>
-        {
-            foreach (var provider in options.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
-                options.Rules.Add(new LoggerFilterRule(provider, BodiesBoundByWolverine, LogLevel.Critical, filter: null));
-        });
-
-    private static readonly string BodiesBoundByWolverine = typeof(Audit.Anchors.AnchorToVerify).FullName!;
-
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
@@ -43,22 +29,6 @@ public static partial class FrameworkProblems
                 ? $"'{m.Groups["value"].Value}' is not {Kind(m.Groups["type"].Value)}"
                 : "cannot be read";
             Refuse(problem, name, message);
-        }
-        else if (problem.Title == "Invalid JSON format")
-        {
-            // A value of the wrong kind is the field's fault; JSON that does not parse, the body's.
-            var detail = problem.Detail ?? "";
-            var wrongKind = detail.Contains("could not be converted", StringComparison.Ordinal);
-            var field = wrongKind && JsonPath().Match(detail) is { Success: true } m && m.Groups["path"].Value.TrimStart('$').TrimStart('.') is { Length: > 0 } path
-                ? path
-                : "body";
-            var message = wrongKind
-                ? "is not of the kind this field takes (a string, a number, an object or an array: see the documentation)"
-                : "is not valid JSON: " + Location().Replace(detail, "").Trim();
-            problem.Extensions.Remove("lineNumber");
-            problem.Extensions.Remove("bytePositionInLine");
-            problem.Instance = null;
-            Refuse(problem, field, message);
         }
     }
 
@@ -92,10 +62,4 @@ public static partial class FrameworkProblems
 
     [GeneratedRegex(@"has the value '(?<value>.*)' which cannot be parsed to the expected type (?<type>\S+)$", RegexOptions.Singleline)]
     private static partial Regex QueryValue();
-
-    [GeneratedRegex(@"Path: (?<path>\$[^\s|]*)")]
-    private static partial Regex JsonPath();
-
-    [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
-    private static partial Regex Location();
 }

@@ -12,9 +12,16 @@ public sealed class JsonRequestBody
 {
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 8 };
     private readonly Dictionary<string, JsonElement> _fields = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _errors;
 
-    private JsonRequestBody() { }
+    /// <summary>Null for the body; for an object in one of its arrays, its key ("databases[0]"), which leads the keys of its fields' refusals.</summary>
+    private readonly string? _itemKey;
+
+    private JsonRequestBody(Dictionary<string, string[]>? errors = null, string? itemKey = null)
+    {
+        _errors = errors ?? new(StringComparer.Ordinal);
+        _itemKey = itemKey;
+    }
 
     /// <summary>
     /// The body's fields, or a 400 when it is no JSON object; a field not among <paramref name="fields"/>
@@ -49,14 +56,19 @@ public sealed class JsonRequestBody
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, Problems.Invalid("body", $"must be a JSON object {shape}"));
             var body = new JsonRequestBody();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (JsonText.NameOf(property) is not { } name) body.Refuse("body", "a field name " + JsonText.NotUnicode);
-                else if (!fields.Contains(name))
-                    body.Refuse(name, $"is not a field of this request; its fields are {string.Join(", ", fields)} (names are case-sensitive)");
-                else if (!body._fields.TryAdd(name, property.Value.Clone())) body.Refuse(name, "appears more than once");
-            }
+            body.Take(document.RootElement, fields, "this request");
             return (body, null);
+        }
+    }
+
+    private void Take(JsonElement json, IReadOnlyList<string> fields, string whose)
+    {
+        foreach (var property in json.EnumerateObject())
+        {
+            if (JsonText.NameOf(property) is not { } name) RefuseWhole("a field name " + JsonText.NotUnicode);
+            else if (!fields.Contains(name))
+                Refuse(name, $"is not a field of {whose}; its fields are {string.Join(", ", fields)} (names are case-sensitive)");
+            else if (!_fields.TryAdd(name, property.Value.Clone())) Refuse(name, "appears more than once");
         }
     }
 
@@ -94,6 +106,45 @@ public sealed class JsonRequestBody
         // A number that is not whole (1.5) or too large (1e11) is told so, not taken for a string.
         Refuse(name, value.ValueKind == JsonValueKind.Number ? "must be a whole number up to 2,147,483,647" : "must be a whole number (not a string)");
         return null;
+    }
+
+    /// <summary>A whole number given as a JSON number, up to a long's range (a sequence number); null when absent or null.</summary>
+    public long? LongWholeNumber(string name)
+    {
+        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return number;
+        Refuse(name, value.ValueKind == JsonValueKind.Number ? "must be a whole number up to 9,223,372,036,854,775,807" : "must be a whole number (not a string)");
+        return null;
+    }
+
+    /// <summary>
+    /// An array of objects, each read field by field as the body is, its refusals keyed "field[i].member"
+    /// (<c>databases[0].sequence</c>) and counted with the body's; null when absent or null. An item
+    /// that is no object is refused as "field[i]" and left out.
+    /// </summary>
+    public List<JsonRequestBody>? Objects(string name, string shape, IReadOnlyList<string> fields)
+    {
+        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Refuse(name, $"must be an array of objects {shape}");
+            return null;
+        }
+        var items = new List<JsonRequestBody>();
+        var i = 0;
+        foreach (var element in value.EnumerateArray())
+        {
+            var key = KeyOf($"{name}[{i++}]");
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                _errors[key] = [$"must be an object {shape}"];
+                continue;
+            }
+            var item = new JsonRequestBody(_errors, key);
+            item.Take(element, fields, $"an item of {name}");
+            items.Add(item);
+        }
+        return items;
     }
 
     /// <summary>An array of strings, each named "field[i]" when refused; null when absent or null.</summary>
@@ -150,6 +201,18 @@ public sealed class JsonRequestBody
         ? null
         : Problems.Invalid($"{_errors.Count} field(s) are invalid: {string.Join("; ", _errors.Select(e => $"{e.Key} {e.Value[0]}"))}.", _errors);
 
-    private void Refuse(string field, string message) =>
-        _errors[field] = _errors.TryGetValue(field, out var earlier) ? [.. earlier, message] : [message];
+    private void Refuse(string field, string message)
+    {
+        var key = KeyOf(field);
+        _errors[key] = _errors.TryGetValue(key, out var earlier) ? [.. earlier, message] : [message];
+    }
+
+    /// <summary>A fault of the body as a whole ("body"), or of the item as a whole ("databases[0]").</summary>
+    private void RefuseWhole(string message)
+    {
+        var key = _itemKey ?? "body";
+        _errors[key] = _errors.TryGetValue(key, out var earlier) ? [.. earlier, message] : [message];
+    }
+
+    private string KeyOf(string field) => _itemKey is null ? field : $"{_itemKey}.{field}";
 }

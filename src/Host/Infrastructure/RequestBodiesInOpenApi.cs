@@ -39,6 +39,17 @@ public static class RequestBodiesInOpenApi
                 Type = JsonSchemaType.Array, Description = "one or more of ingest, desk, auditor, data, admin",
                 Items = new OpenApiSchema { Type = JsonSchemaType.String },
             })),
+        [("POST", "api/audit/anchor/verify")] = () => Body(["databases"],
+            ("takenAt", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", Description = "when the anchor was taken, as GET /api/audit/anchor gave it (optional)" }),
+            ("databases", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array, Description = "each database's anchor, as GET /api/audit/anchor gave them",
+                Items = Body(["database", "sequence", "seals", "digest"],
+                    ("database", Text("default, or db0, db1, ... with Tenancy:Databases")),
+                    ("sequence", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "the digest covers the seals of the events numbered up to this one" }),
+                    ("seals", new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "how many seals that is" }),
+                    ("digest", Text("SHA-256 of the seals' lines, 64 hexadecimal characters"))),
+            })),
     };
 
     /// <summary>Routes whose body may be left out (read as <c>{}</c>).</summary>

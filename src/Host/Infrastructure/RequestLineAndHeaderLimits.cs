@@ -18,6 +18,9 @@ public static class RequestLineAndHeaderLimits
     public const int KestrelRequestLineBytes = 64 * 1024;
     public const int KestrelHeadersBytes = 128 * 1024;
 
+    /// <summary>RFC 6585 defines 431 (as it does 429, <see cref="Access.TooManyRequests.Type"/>); RFC 9110, whose sections the other problems name, does not.</summary>
+    public const string HeadersTooLargeType = "https://tools.ietf.org/html/rfc6585#section-5";
+
     public static void Raise(KestrelServerLimits limits)
     {
         limits.MaxRequestLineSize = KestrelRequestLineBytes;
@@ -52,6 +55,6 @@ public static class RequestLineAndHeaderLimits
         var largest = sizes.MaxBy(h => h.Bytes);
         return Results.Problem(
             $"The request's headers are {headers:N0} bytes, over the {MaxHeadersBytes:N0} this service takes; the largest is {largest.Key} ({largest.Bytes:N0} bytes).",
-            statusCode: StatusCodes.Status431RequestHeaderFieldsTooLarge, title: "Request headers too large");
+            statusCode: StatusCodes.Status431RequestHeaderFieldsTooLarge, title: "Request headers too large", type: HeadersTooLargeType);
     }
 }

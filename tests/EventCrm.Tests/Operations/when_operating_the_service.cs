@@ -32,6 +32,8 @@ public class when_operating_the_service(AppFixture app)
     [InlineData("/api/formulas/default", "", "formula,name,version")]
     [InlineData("/api/models/refit", "", "asOf")]
     [InlineData("/api/keys", "name,roles", "name,roles")]
+    // Read field by field since 2026-12-07: described until then as Wolverine bound it, other fields allowed.
+    [InlineData("/api/audit/anchor/verify", "databases", "databases,takenAt")]
     public async Task the_bodies_read_field_by_field_are_described_with_their_fields_and_no_other(string route, string required, string fields)
     {
         var document = await app.Host.GetJson("/openapi/v1.json");

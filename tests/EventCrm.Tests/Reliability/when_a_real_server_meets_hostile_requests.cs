@@ -133,8 +133,39 @@ public class when_a_real_server_meets_hostile_requests(KestrelHost kestrel, ITes
             new Dictionary<string, string>(Admin) { ["X-Padding"] = new string('p', 33_000) }, null);
 
         answer.Status.ShouldBe(431, answer.Body);
-        ProblemAnswers.NotAProblem(431, answer.MediaType, answer.Body).ShouldBeNull();
+        // RFC 6585 defines 431, as it does 429 (until 2026-12-07 the 431 had no type).
+        ProblemAnswers.NotTheProblem(431, "https://tools.ietf.org/html/rfc6585#section-5", answer.MediaType, answer.Body).ShouldBeNull();
         answer.Body.ShouldContain("over the 32,768 this service takes; the largest is X-Padding (33,013 bytes).");
+    }
+
+    /// <summary>
+    /// The refusals written before any route runs (the body limit's 413, from the exception handler;
+    /// the request line and header limits' 414 and 431; a 405 from the status code pages) are the
+    /// same problem documents whatever the Accept header, with their traceId: until 2026-12-07 a
+    /// client asking for CSV, a page or XML got the 405 as text/plain and the others without traceId;
+    /// and the anchor's 413, read by Wolverine, had another type and title
+    /// ("https://httpstatuses.com/413", "Request body could not be read") whatever the Accept.
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/api/audit/anchor/verify", "*/*", 0, 413, "https://tools.ietf.org/html/rfc9110#section-15.5.14")]
+    [InlineData("POST", "/api/audit/anchor/verify", "text/csv", 0, 413, "https://tools.ietf.org/html/rfc9110#section-15.5.14")]
+    [InlineData("POST", "/api/touchpoints", "text/html", 0, 413, "https://tools.ietf.org/html/rfc9110#section-15.5.14")]
+    [InlineData("GET", "/api/customers?search=LONG", "application/xml", 0, 414, "https://tools.ietf.org/html/rfc9110#section-15.5.15")]
+    [InlineData("GET", "/api/customers", "text/csv", 33_000, 431, "https://tools.ietf.org/html/rfc6585#section-5")]
+    [InlineData("PUT", "/api/customers/hand-x", "text/html", 0, 405, "https://tools.ietf.org/html/rfc9110#section-15.5.6")]
+    public async Task a_refusal_before_any_route_is_the_same_problem_whatever_the_accept_header(string method, string target, string accept, int padding, int status,
+        string type)
+    {
+        var headers = new Dictionary<string, string>(AdminJson) { ["Accept"] = accept };
+        // LONG: a request line of 8,237 bytes; a padding of 33,000 bytes: a header of 33,013 (both as above).
+        if (padding > 0) headers["X-Padding"] = new string('p', padding);
+        target = target.Replace("LONG", new string('a', 8_200));
+
+        var answer = await RawHttp.Send(kestrel.Host.Port, method, target, headers, method == "GET" ? null : status == 413 ? JsonOf(OverLimit) : JsonOf(64));
+
+        answer.Status.ShouldBe(status, answer.Body);
+        ProblemAnswers.NotTheProblem(status, type, answer.MediaType, answer.Body).ShouldBeNull();
+        if (status == 413) answer.Body.ShouldContain("\"title\":\"The request body is too large\"");
     }
 
     /// <summary>Past Kestrel's own limit, 64 KB, Kestrel refuses the line before any middleware: the documented bare status.</summary>

@@ -7,7 +7,8 @@ namespace EventCrm.Tests.Values;
 
 /// <summary>A schema of its own: no other scenario refits, chooses formulas or makes keys there while these count them.</summary>
 /// <remarks>Its log has a level of its own, as an operator sets one for the console (<c>Logging:Console:LogLevel</c>): such a
-/// level outranks every rule set for no provider in particular, which once let Wolverine's errors for unbound bodies through.</remarks>
+/// level outranks every rule set for no provider in particular, which once let Wolverine's errors for unbound bodies through
+/// (until 2026-12-07 Wolverine bound the anchor's body): a refused body must log no warning under any level.</remarks>
 public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies", ($"Logging:{typeof(CapturedLogs).FullName}:LogLevel:Default", "Information"))
 {
     public CapturedLogs Captured { get; } = new();
@@ -147,6 +148,111 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
         problem["title"]!.GetValue<string>().ShouldBe("The request is invalid");
         // The caller's mistake, answered: not an error of the service's, with a stack trace, in its log.
         app.Captured.Since(mark).Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// The anchor's body is read as strictly as every other JSON body: until 2026-12-07 it was bound
+    /// leniently, a number sent as a string taken ("5" for 5), a field name in another case taken
+    /// (DATABASES), a field it does not have dropped, and a moment that did not read told only that
+    /// it was "not of the kind this field takes". Each of these bodies is otherwise a valid anchor of
+    /// the one database "default" (DIGEST stands for 64 hexadecimal digits): leniently read, it was
+    /// verified (200, valid false).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"databases":[{"database":"default","sequence":"5","seals":5,"digest":"DIGEST"}]}""", "databases[0].sequence", "must be a whole number (not a string)")]
+    [InlineData("""{"databases":[{"database":"default","sequence":5,"seals":5,"digest":"DIGEST","sequnce":5}]}""", "databases[0].sequnce", "is not a field of an item of databases; its fields are database, sequence, seals, digest (names are case-sensitive)")]
+    [InlineData("""{"DATABASES":[{"database":"default","sequence":5,"seals":5,"digest":"DIGEST"}]}""", "DATABASES", "is not a field of this request; its fields are takenAt, databases (names are case-sensitive)")]
+    [InlineData("""{"databases":[{"database":"default","sequence":5,"seals":5,"digest":"DIGEST"}],"signature":"x"}""", "signature", "is not a field of this request; its fields are takenAt, databases (names are case-sensitive)")]
+    [InlineData("""{"takenAt":"yesterday","databases":[{"database":"default","sequence":5,"seals":5,"digest":"DIGEST"}]}""", "takenAt", "must be yyyy-MM-dd (the end of that day, UTC) or an ISO 8601 date and time")]
+    public async Task an_anchor_is_read_as_strictly_as_every_other_body(string body, string field, string message)
+    {
+        var problem = await app.Host.PostRaw("/api/audit/anchor/verify", body.Replace("DIGEST", new string('a', 64)), 400);
+
+        ShouldBeACleanProblem(problem, field);
+        problem["errors"]![field]![0]!.GetValue<string>().ShouldStartWith(message);
+    }
+
+    /// <summary>
+    /// As every other JSON body, the anchor's is read as JSON whatever its Content-Type (curl -d sends
+    /// a form's), and its answer is JSON whatever the Accept header: until 2026-12-07 Wolverine refused
+    /// a form's or text's Content-Type with a bare 415 and an Accept without JSON (text/csv) with a 406.
+    /// </summary>
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "*/*")]
+    [InlineData("text/plain", "text/csv")]
+    [InlineData("application/json", "text/html")]
+    public async Task a_valid_anchor_is_verified_whatever_its_content_type_or_the_accept_header(string contentType, string accept)
+    {
+        var anchor = (await app.Host.GetJson("/api/audit/anchor")).ToJsonString();
+
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Text(anchor).ToUrl("/api/audit/anchor/verify");
+            s.WithRequestHeader("Content-Type", contentType);
+            s.WithRequestHeader("Accept", accept);
+            s.StatusCodeShouldBe(200);
+        });
+
+        JsonNode.Parse(await result.ReadAsTextAsync())!["valid"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    /// <summary>
+    /// Requests that each meet another writer of problems: the status code pages (405, 404), Wolverine's
+    /// 400 for a query value reshaped by FrameworkProblems, an endpoint's Results.Problem (404, 400),
+    /// the authentication handler (401) and a body read field by field, sent as text.
+    /// </summary>
+    public static TheoryData<string, string, string, string?, string?, int, string, string?> ErrorsWhateverTheAccept()
+    {
+        var data = new TheoryData<string, string, string, string?, string?, int, string, string?>();
+        foreach (var accept in new[] { "text/csv", "text/html", "application/xml" })
+        {
+            // The RFC 9110 sections: 15.5.1 is 400, 15.5.2 401, 15.5.5 404, 15.5.6 405.
+            data.Add(accept, "PUT", "/api/customers/hand-x", "{}", null, 405, "https://tools.ietf.org/html/rfc9110#section-15.5.6", null);
+            data.Add(accept, "GET", "/api/nope", null, null, 404, "https://tools.ietf.org/html/rfc9110#section-15.5.5", null);
+            data.Add(accept, "GET", "/api/customers/nobody", null, null, 404, "https://tools.ietf.org/html/rfc9110#section-15.5.5", null);
+            data.Add(accept, "GET", "/api/events?customerId=ext-0&spreadsheetSafe=yes", null, null, 400, "https://tools.ietf.org/html/rfc9110#section-15.5.1", "spreadsheetSafe");
+            data.Add(accept, "GET", "/api/customers?page=abc", null, null, 400, "https://tools.ietf.org/html/rfc9110#section-15.5.1", "page");
+            data.Add(accept, "GET", "/api/events?types=bogus", null, null, 400, "https://tools.ietf.org/html/rfc9110#section-15.5.1", "types");
+            data.Add(accept, "POST", "/api/audit/anchor/verify", """{"databases":[{"database":"default","sequence":"x","seals":0,"digest":"00"}]}""", null, 400,
+                "https://tools.ietf.org/html/rfc9110#section-15.5.1", "databases[0].sequence");
+            data.Add(accept, "GET", "/api/customers", null, "ecrm_not-a-real-key", 401, "https://tools.ietf.org/html/rfc9110#section-15.5.2", null);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// An error is the same problem document whatever the Accept header (docs/api.md): until 2026-12-07
+    /// ASP.NET Core's problem writer wrote only for an Accept that admits JSON, so with text/csv (which the
+    /// export invites), text/html or application/xml the status code pages answered text/plain
+    /// ("Status Code: 405; Method Not Allowed"), Wolverine's 400 went out raw (no errors) and every
+    /// other problem came without its traceId.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ErrorsWhateverTheAccept))]
+    public async Task an_error_is_the_same_problem_document_whatever_the_accept_header(string accept, string method, string url, string? body, string? key,
+        int status, string type, string? field)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            if (body is null) s.Get.Url(url);
+            else if (method == "PUT") s.Put.Text(body).ToUrl(url);
+            else s.Post.Text(body).ToUrl(url);
+            // A form's Content-Type, as curl -d sends it: a JSON body is read as JSON all the same.
+            if (body is not null) s.WithRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+            if (key is not null) s.WithRequestHeader(AppFixture.ApiKeyHeader, key);
+            s.WithRequestHeader("Accept", accept);
+            s.StatusCodeShouldBe(status);
+        });
+
+        result.Context.Response.ContentType.ShouldBe("application/problem+json");
+        var problem = JsonNode.Parse(await result.ReadAsTextAsync())!;
+        problem["status"]!.GetValue<int>().ShouldBe(status);
+        problem["type"]!.GetValue<string>().ShouldBe(type);
+        problem["title"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        problem["detail"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        problem["traceId"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        if (field is null) problem["errors"].ShouldBeNull();
+        else ShouldBeACleanProblem(problem, field);
     }
 
     /// <summary>The status code pages (no such route, a method the route does not take) carry a detail, as every problem of the API does.</summary>

@@ -15,6 +15,23 @@ public static class ProblemAnswers
         return NotAProblem(code, mediaType, body);
     }
 
+    /// <summary>
+    /// Null when the answer is a problem document of this status and <c>type</c> with a <c>detail</c>
+    /// and a <c>traceId</c>, as docs/api.md gives every error; else what is wrong with it.
+    /// </summary>
+    public static string? NotTheProblem(int code, string type, string? mediaType, string body)
+    {
+        if (NotAProblem(code, mediaType, body) is { } why) return why;
+        using var problem = JsonDocument.Parse(body);
+        var root = problem.RootElement;
+        if (!root.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() != type)
+            return $"answered {code} with type {(root.TryGetProperty("type", out var other) ? other.ToString() : "none")}, expected {type}";
+        foreach (var field in new[] { "detail", "traceId" })
+            if (!root.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+                return $"answered {code} with a problem without {field}";
+        return null;
+    }
+
     public static string? NotAProblem(int code, string? mediaType, string body)
     {
         if (mediaType != "application/problem+json") return $"answered {code} as '{mediaType ?? "no content type"}', expected application/problem+json";

@@ -27,12 +27,9 @@ namespace Internal.Generated.WolverineHandlers
             // 1. EventCrm.Host.Sharding.CustomerTenantDetection
             var tenantId = await TryDetectTenantId(httpContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Audit.Anchors.VerifyAuditAnchorEndpoint").SetTag("http.route", "/api/audit/anchor/verify").SetTag("http.request.method", "POST");
-            // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<EventCrm.Host.Audit.Anchors.AnchorToVerify>(httpContext);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Audit.Anchors.VerifyAuditAnchorEndpoint.Post(request, _sealDigests, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Audit.Anchors.VerifyAuditAnchorEndpoint.Post(httpContext.Request, _sealDigests, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
