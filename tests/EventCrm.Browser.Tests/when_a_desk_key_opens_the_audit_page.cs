@@ -8,7 +8,7 @@ namespace EventCrm.Browser.Tests;
 /// A colleague opens the audit page with a desk key (no auditor role). Before, each part the key may not use showed a
 /// bare "Forbidden (403)": now the page says which key it needs.
 /// </summary>
-public class when_a_deskKeykey_opens_the_audit_page(BrowserFixture app)
+public class when_a_desk_key_opens_the_audit_page(BrowserFixture app)
 {
     [Fact]
     public async Task the_page_says_an_auditor_key_is_needed()
