@@ -26,7 +26,7 @@ export async function showValueAt(form, nameFound = null) {
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   // Two customers picked in quick succession: the answers of the first must not land under the second's id.
   if (mine !== reads) return;
-  showAnswerTitle(called);
+  const title = showAnswerTitle(called);
   if (value.status === "fulfilled") { showValue(value.value); showBasis(value.value, asked); }
   // A date the service refuses is marked in the form, where it was given (as the portfolio's period is).
   else if (value.reason?.status === 400) markRefused(Object.keys(value.reason.problem?.errors ?? {}));
@@ -40,6 +40,7 @@ export async function showValueAt(form, nameFound = null) {
       : { refused: value.reason?.status === 400 };
     showHistory(points.value, asked, valued, `${path}/value-history?${history}`, () => mine === reads);
   }
+  bringIntoView(title);
   const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
   if (failed) {
     announce("");
@@ -57,6 +58,11 @@ function showAnswerTitle(called) {
   const title = document.getElementById("audit-answer-title");
   title.textContent = `What the service answers for ${called}`;
   title.hidden = false;
+  return title;
+}
+
+/** Once every part is drawn below it (drawn before them, the page was too short to bring it to the top). */
+function bringIntoView(title) {
   if (document.activeElement?.closest("#value-form button[type=submit]")) title.focus({ preventScroll: true });
   title.scrollIntoView({ block: "start" });
 }
