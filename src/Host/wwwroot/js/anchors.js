@@ -1,33 +1,84 @@
 // The whole log's integrity: every chain checked, and anchors of the seals taken, shown, downloaded and checked when pasted back.
 import { getJson, postJson } from "./api.js";
-import { h, count, showError, clearError, announce } from "./ui.js";
+import { h, count, showError, clearErrorOf, announce } from "./ui.js";
 import { counted } from "./words.js";
+import { sayDetail } from "./problem-words.js";
+
+/**
+ * Each check's result is cleared before it asks, and a refusal is said where the result would be, with the status line
+ * emptied: until 2026-12-07 a good check's green line stayed under an anchor the service refused, "Checking the seals…"
+ * stayed on, and the refusal showed at the page's top, out of sight.
+ */
+async function asking(part, waiting, clear, place, ask, notDone = "Not checked") {
+  clearErrorOf(part);
+  clear();
+  announce(waiting);
+  try {
+    return await ask();
+  } catch (error) {
+    announce("");
+    place(h("li", { class: "bad refusal" }, `${notDone}: ${refusalWords(error)}`));
+    throw error;
+  }
+}
+
+const refusalWords = error => {
+  const problem = error?.problem;
+  const detail = problem?.detail ? sayDetail(problem.detail).text : null;
+  return detail ?? problem?.title ?? String(error?.message ?? error);
+};
 
 export async function takeAnchor() {
-  clearError();
-  announce("Taking an anchor…");
-  const text = JSON.stringify(await getJson("/api/audit/anchor"), null, 2);
   const shown = document.getElementById("anchor-json");
+  const download = document.getElementById("anchor-download");
+  const taken = document.getElementById("anchor-taken");
+  const anchor = await asking("Anchor", "Taking an anchor…", () => {
+    shown.hidden = download.hidden = true;
+    taken.replaceChildren();
+  }, refusal => taken.replaceChildren(refusal), () => getJson("/api/audit/anchor"), "No anchor taken");
+  const text = JSON.stringify(anchor, null, 2);
   shown.textContent = text;
   shown.hidden = false;
-  const download = document.getElementById("anchor-download");
   download.href = URL.createObjectURL(new Blob([text + "\n"], { type: "application/json" }));
   download.hidden = false;
   announce("Anchor taken: keep it outside the database.");
 }
 
 export async function verifyAnchor(text) {
-  clearError();
+  const list = document.getElementById("anchor-check");
+  const input = document.getElementById("anchor-input");
+  // The field refused is described by the refusal itself (the list's own name would be read in its place).
+  const refused = refusal => {
+    refusal.id = "anchor-refusal";
+    list.replaceChildren(refusal);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", refusal.id);
+  };
+  const clear = () => {
+    list.replaceChildren();
+    input.setAttribute("aria-invalid", "false");
+    input.removeAttribute("aria-describedby");
+  };
   let anchor;
   try {
     anchor = JSON.parse(text);
   } catch {
-    showError({ problem: { title: "Not an anchor", detail: "The text is not JSON: paste the anchor as it was taken." } });
+    clearErrorOf("Anchor check");
+    clear();
+    refused(h("li", { class: "bad refusal" }, "Not checked: the text is not JSON. Paste the anchor as it was taken."));
+    announce("");
+    input.focus();
     return;
   }
-  announce("Checking the seals…");
-  const check = await postJson("/api/audit/anchor/verify", anchor);
-  document.getElementById("anchor-check").replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : d.status === "changed" ? "bad" : "muted" },
+  let check;
+  try {
+    check = await asking("Anchor check", "Checking the seals…", clear, refused, () => postJson("/api/audit/anchor/verify", anchor));
+  } catch (error) {
+    // The keyboard goes back to the anchor refused, described by the refusal beside it.
+    input.focus();
+    throw error;
+  }
+  list.replaceChildren(...check.databases.map(d => h("li", { class: d.valid ? "good" : d.status === "changed" ? "bad" : "muted" },
     d.status === "not-sealed-yet" ? `${d.database}: not checked. ${d.reason}`
       : d.valid ? (d.seals === 1 ? `${d.database}: the 1 seal up to event ${d.sequence} is unchanged.` : `${d.database}: the ${count(d.seals)} seals up to event ${d.sequence} are unchanged.`)
       : `${d.database}: the seals up to event ${d.sequence} changed (${counted(d.seals, "seal")} now, ${count(d.expectedSeals)} anchored).`)));
@@ -38,14 +89,17 @@ export async function verifyAnchor(text) {
 
 /** Every customer's chain against its seals (audit-verify over HTTP). */
 export async function checkLog() {
-  clearError();
-  announce("Checking every customer's chain…");
-  const report = await getJson("/api/audit/verify");
+  const summaryLine = document.getElementById("log-check");
+  const altered = document.getElementById("log-altered");
+  const report = await asking("Chains", "Checking every customer's chain…", () => {
+    summaryLine.replaceChildren();
+    altered.replaceChildren();
+  }, refusal => altered.replaceChildren(refusal), () => getJson("/api/audit/verify"));
   const summary = `${counted(report.streams, "stream")}, ${counted(report.checked, "event")} checked, ${count(report.unsealed)} not sealed yet.`;
-  document.getElementById("log-check").replaceChildren(report.valid
+  summaryLine.replaceChildren(report.valid
     ? h("strong", { class: "good" }, "No stream altered: ")
     : h("strong", { class: "bad" }, `${counted(report.altered.length, "stream")} altered: `), summary);
-  document.getElementById("log-altered").replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
+  altered.replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
     h("a", { href: `index.html#customer=${encodeURIComponent(a.customerId)}` }, a.customerId),
     ` (${a.database}): event ${a.firstMismatch.sequence}, version ${a.firstMismatch.version}: ${a.firstMismatch.problem}`)));
   announce(report.valid ? "Every chain holds." : "Some chains do not hold.");

@@ -1,7 +1,8 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
-import { h, amount, count, day, label, whenUtc, clearError, showError, announce } from "./ui.js";
-import { codeLabel, counted, matchingSeals } from "./words.js";
+import { h, amount, count, label, whenUtc, clearError, showError, announce } from "./ui.js";
+import { matchingSeals } from "./words.js";
+import { showHistory } from "./audit-history.js";
 
 // Only the latest reading is shown.
 let reads = 0;
@@ -10,6 +11,7 @@ let reads = 0;
 export async function showValueAt(form, nameFound = null) {
   const mine = ++reads;
   clearError();
+  markRefused([]);
   const id = form.get("customer").trim();
   const called = nameFound && nameFound !== id ? `${nameFound} (${id})` : id;
   const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
@@ -18,21 +20,28 @@ export async function showValueAt(form, nameFound = null) {
   // The previous customer's answers go first: a part that fails must not leave them under the new id.
   for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-inputs", "audit-history", "audit-history-note"])
     document.getElementById(target).replaceChildren();
-  for (const note of ["audit-seals-explained", "audit-history-note"]) document.getElementById(note).hidden = true;
+  for (const note of ["audit-answer-title", "audit-seals-explained", "audit-history-note"]) document.getElementById(note).hidden = true;
   const asked = { asOf: form.get("asOf"), knownAt: form.get("knownAt"), formula: form.get("formula") };
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
   const [value, audit, points] = await Promise.allSettled([
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   // Two customers picked in quick succession: the answers of the first must not land under the second's id.
   if (mine !== reads) return;
+  const title = showAnswerTitle(called);
   if (value.status === "fulfilled") { showValue(value.value); showBasis(value.value, asked); }
+  // A date the service refuses is marked in the form, where it was given (as the portfolio's period is).
+  else if (value.reason?.status === 400) markRefused(Object.keys(value.reason.problem?.errors ?? {}));
   if (audit.status === "fulfilled") {
     showChain(audit.value);
     showInputs(audit.value.dependsOn);
     document.getElementById("audit-seals-explained").hidden = false;
   }
-  if (points.status === "fulfilled")
-    showHistory(points.value, asked, value.status === "fulfilled" ? value.value.asOf : null, `${path}/value-history?${history}`);
+  if (points.status === "fulfilled") {
+    const valued = value.status === "fulfilled" ? { asOf: value.value.asOf, counted: value.value.touchpointsCounted }
+      : { refused: value.reason?.status === 400 };
+    showHistory(points.value, asked, valued, `${path}/value-history?${history}`, () => mine === reads);
+  }
+  bringIntoView(title);
   const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
   if (failed) {
     announce("");
@@ -40,6 +49,36 @@ export async function showValueAt(form, nameFound = null) {
     return;
   }
   announce(`Value of ${called} shown, its events checked.`);
+}
+
+/**
+ * The answers' heading, brought into view when they arrive: on a laptop (1366x657) the form fills the screen and
+ * the cards came below it unseen. The keyboard goes to it from the form's button; picked by name, it stays on the id.
+ */
+function showAnswerTitle(called) {
+  const title = document.getElementById("audit-answer-title");
+  title.textContent = `What the service answers for ${called}`;
+  title.hidden = false;
+  return title;
+}
+
+/** Once every part is drawn below it (drawn before them, the page was too short to bring it to the top). */
+function bringIntoView(title) {
+  if (document.activeElement?.closest("#value-form button[type=submit]")) title.focus({ preventScroll: true });
+  title.scrollIntoView({ block: "start" });
+}
+
+const DateFields = { asOf: "audit-as-of", knownAt: "audit-known-at" };
+
+/** The value form's date fields the service refused (by the names its problem gives), and only those, marked invalid. */
+function markRefused(names) {
+  for (const [name, id] of Object.entries(DateFields)) {
+    const refused = names.includes(name);
+    const field = document.getElementById(id);
+    field.setAttribute("aria-invalid", String(refused));
+    if (refused) field.setAttribute("aria-errormessage", "error");
+    else field.removeAttribute("aria-errormessage");
+  }
 }
 
 function showValue(v) {
@@ -52,7 +91,16 @@ function showValue(v) {
 
 function showChain(a) {
   const target = document.getElementById("audit-chain");
-  const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet` : "";
+  // Nothing sealed yet: nothing was verified, so nothing may be called unaltered (the sealer seals each event once the
+  // async daemon reaches it, within seconds of its recording).
+  if (!a.firstMismatch && !a.checked) {
+    target.replaceChildren(h("strong", {}, "Events not checked yet: "), a.unsealed
+      ? `${a.unsealed === 1 ? "the customer's only event was" : `the customer's ${count(a.unsealed)} events were`} recorded too recently to be sealed. ` +
+        "Seals are written by the service within seconds of recording: show the value again in a moment to check them."
+      : "the customer has no sealed event to check.");
+    return;
+  }
+  const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet (checked once sealed, within seconds)` : "";
   // `valid` also speaks for the value's inputs (shown apart): the customer's own events are intact when nothing mismatched.
   if (!a.firstMismatch) {
     target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `${a.checked === 1 ? "the customer's only sealed event matches its seal" : `all ${count(a.checked)} sealed events of the customer match their seals`}${unsealed}.`);
@@ -79,78 +127,6 @@ function showInputs(inputs) {
   }
   target.replaceChildren(h("strong", { class: "bad" }, "Formulas or model altered: "), altered.map(({ firstMismatch: m, ...d }) =>
     `${name(d)}: ${matchingSeals(d.checked, "event")}, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
-}
-
-/**
- * The history's first page, oldest first; a customer with more touchpoints than a page (the service
- * answers at most 1,000 points a read) gets "Show N more", which adds the next page below.
- */
-function showHistory(first, asked, asOf, url) {
-  const caption = asked.formula
-    ? `Value after each touchpoint under ${asked.formula}`
-    : "Value after each touchpoint under the formula in force when it was recorded";
-  const points = [], rows = [];
-  // The touchpoint said as on the desk's timeline ("Retention offer made"), its code kept in data-type and a title.
-  const row = p => h("tr", { "data-type": p.type },
-    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", { title: p.type }, codeLabel(p.type)),
-    h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
-    h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
-  const body = h("tbody");
-  const add = page => {
-    const added = page.map(row);
-    points.push(...page);
-    rows.push(...added);
-    body.append(...added);
-    explainHistory(points, rows, asked, asOf);
-  };
-  const shown = h("p", { class: "muted" });
-  const more = h("button", { type: "button", class: "secondary more" });
-  let read = { page: 1, total: first.total, pageSize: first.pageSize };
-  const offerMore = () => {
-    const rest = read.total - body.children.length;
-    shown.textContent = rest > 0 ? `The first ${count(body.children.length)} of ${count(read.total)} touchpoints.` : "";
-    more.hidden = rest <= 0;
-    more.textContent = `Show ${count(Math.min(read.pageSize, rest))} more`;
-  };
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      const next = await getJson(`${url}&page=${read.page + 1}`);
-      read = { page: read.page + 1, total: next.total, pageSize: next.pageSize };
-      add(next.points);
-      offerMore();
-      announce(`${count(next.points.length)} more touchpoints shown.`);
-    } catch (error) {
-      showError(error, "Value history");
-    } finally {
-      more.disabled = false;
-    }
-  });
-  document.getElementById("audit-history").replaceChildren(h("table", {},
-    h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Value tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
-    body), shown, more);
-  add(first.points);
-  offerMore();
-}
-
-/**
- * The last touchpoint on or before the date asked, among the rows read so far, is highlighted: its row
- * is what the service showed for that date. The cards value the date with what is known now (or at the
- * date given); each row as it was shown when recorded: without saying so, an auditor reads two figures
- * for one day as a contradiction.
- */
-function explainHistory(points, rows, { formula, knownAt }, asOf) {
-  const at = asOf ? points.findLastIndex(p => Date.parse(p.occurredAt) <= Date.parse(asOf)) : -1;
-  rows.forEach((r, i) => r.classList.toggle("as-of-row", i === at));
-  const answering = at >= 0 ? points[at] : null;
-  const note = document.getElementById("audit-history-note");
-  note.textContent = (formula
-    ? `Each row: the value right after that touchpoint under ${formula}, with the model known ${knownAt ? `at ${knownAt}` : "now"}. `
-    : "Each row: what the service showed right after that touchpoint was recorded, under the formula in force and the model known at that moment; " +
-      `it can differ from the figures above, which use ${knownAt ? `the formula and model of ${knownAt}` : "the formula in force and the model known now"}. `) +
-    (answering ? `Highlighted: the last touchpoint on or before the date asked (${day(answering.occurredAt)}).` : "No touchpoint on or before the date asked.");
-  note.hidden = false;
 }
 
 // The formulas' arithmetic in words an auditor can redo with the inputs below it (docs/value.md, section 5).

@@ -9,7 +9,7 @@ import { sayDetail } from "./problem-words.js";
  */
 export function showError(error, context) {
   const region = document.getElementById("error");
-  const problem = error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) };
+  const problem = keyNeeded(error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) });
   const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
   const part = context ?? "";
   const replaced = entryOf(region, part);
@@ -28,13 +28,26 @@ export function showError(error, context) {
   const title = `error-title-${++errorsShown}`;
   const entry = h("div", { class: "error-entry", "data-context": part, "data-cause": sharedCause(problem) || null },
     h("p", { class: "error-title", id: title }, titleOf([part]), problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
-    problem.detail ? detailOf(problem.detail, fieldErrors) : fieldList(fieldErrors));
+    problem.detail ? detailOf(problem.detail, fieldErrors, part, problem.said) : fieldList(fieldErrors));
   partsOf.set(entry, [part]);
   if (back) returnTo.set(entry, back);
   // Each Dismiss says which error it dismisses: several may be shown at once.
   entry.append(h("button", { type: "button", class: "link", "aria-describedby": title, onclick: () => dismiss(entry) }, "Dismiss"));
   region.append(entry);
   region.hidden = false;
+}
+
+/**
+ * A key of another role on a page made for one (the audit page's body has data-key-needed="auditor"): a bare
+ * "Forbidden (403)" told an auditor's colleague with a desk key nothing of what to do (until 2026-12-07).
+ * Every part refused for it shares one entry, as when the service is away.
+ */
+function keyNeeded(problem) {
+  const role = document.body.dataset.keyNeeded;
+  if (problem.status !== 403 || !role) return problem;
+  return { ...problem, title: `An ${role} key is needed`, keyNeeded: role,
+    said: `The API key in use may not do this: this page needs an ${role} key (or an administrator's). Ask your EventCrm ` +
+      "administrator for one and give it with “Change API key” at the top right." };
 }
 
 let errorsShown = 0;
@@ -44,7 +57,7 @@ const partsOf = new WeakMap();    // entry -> the parts of the page it tells of,
 const titleOf = parts => (parts.some(Boolean) ? `${parts.filter(Boolean).join(", ")}: ` : "");
 // Failures every part shares when the service is away: no answer at all, or 503 once the retries are spent. Any other
 // refusal is the part's own, shown in its own entry (two 500s may have two causes).
-const sharedCause = problem => (!problem.status || problem.status === 503) && problem.title ? `${problem.status ?? 0}|${problem.title}|${problem.detail ?? ""}` : "";
+const sharedCause = problem => (!problem.status || problem.status === 503 || problem.keyNeeded) && problem.title ? `${problem.status ?? 0}|${problem.title}|${problem.detail ?? ""}` : "";
 const entryOf = (region, part) => [...region.children].find(entry => (partsOf.get(entry) ?? [entry.dataset.context]).includes(part));
 
 /** A part no longer fails for the reason an entry tells: the entry goes when it told of that part alone. */
@@ -85,8 +98,8 @@ export function clearError() {
 
 // The detail in words; when those are the page's, the service's own (to quote to support) stay folded beneath, its
 // field errors with them: they say again, in the service's terms, what the words have said.
-function detailOf(detail, fieldErrors) {
-  const { text, said } = sayDetail(detail);
+function detailOf(detail, fieldErrors, part, saidAlready = null) {
+  const { text, said } = saidAlready ? { text: saidAlready, said: true } : sayDetail(detail, part);
   return said
     ? [h("p", {}, text), h("details", { class: "service-words" }, h("summary", {}, "The service's own words"), h("p", {}, h("code", {}, detail)), fieldList(fieldErrors))]
     : [h("p", {}, text), fieldList(fieldErrors)];

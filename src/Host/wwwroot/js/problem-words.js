@@ -10,6 +10,9 @@ const isEndOfDay = iso => /T23:59:59\.9+/.test(iso) && /(Z|\+00:00)$/.test(iso);
 const moment = iso => isEndOfDay(iso) ? `the end of ${utcDay.format(new Date(iso))} (UTC)` : utcMoment.format(new Date(iso));
 // The audit form's own labels for the query's parameters.
 const Parameters = { knownAt: "“As known at” date", asOf: "“As of” date" };
+// The same names sent by another form are its own fields: a replay's asOf is its “Valued as of” date (called the value
+// form's “As of” until 2026-12-07). Keyed by the part of the page that failed, as the error region names it.
+const ParametersOf = { Replay: { asOf: "“Valued as of” date" } };
 
 // Problems the page explains whole: what was asked, what it means, what to do.
 const Explained = [
@@ -51,14 +54,18 @@ const Outcomes = [
 ];
 Explained.push(...Outcomes);
 
-/** { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it). */
-export function sayDetail(detail) {
+/**
+ * { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it).
+ * part: the part of the page that asked (the error's context), whose form names the parameters.
+ */
+export function sayDetail(detail, part = "") {
   if (typeof detail !== "string") return { text: detail, said: false };
   for (const [pattern, explain] of Explained) {
     const found = pattern.exec(detail);
     // A date the page cannot read leaves the explanation out, never the refusal.
     if (found && found.slice(2).every(iso => !Number.isNaN(Date.parse(iso)))) return { text: explain(...found.slice(1)), said: true };
   }
-  const text = detail.replace(Iso, moment).replace(/\b(knownAt|asOf)\b/g, name => `the ${Parameters[name]}`);
+  const names = { ...Parameters, ...ParametersOf[part] };
+  const text = detail.replace(Iso, moment).replace(/\b(knownAt|asOf)\b/g, name => `the ${names[name]}`);
   return { text, said: text !== detail };
 }

@@ -47,7 +47,16 @@ export async function registerVersion(form) {
 export async function replay(form) {
   clearError();
   const body = { formula: form.get("formula"), ...(form.get("asOf") ? { asOf: form.get("asOf") } : {}) };
-  const { id } = await postJson("/api/replays", body);
+  // The date the service refuses is marked where it was given, as the value form's and the portfolio's period are.
+  const asOfField = document.getElementById("replay-as-of");
+  asOfField.setAttribute("aria-invalid", "false");
+  let id;
+  try {
+    ({ id } = await postJson("/api/replays", body));
+  } catch (error) {
+    if (error.status === 400 && error.problem?.errors?.asOf) asOfField.setAttribute("aria-invalid", "true");
+    throw error;
+  }
   const progress = document.getElementById("replay-progress");
   progress.hidden = false;
   clearDiff();
