@@ -1,5 +1,6 @@
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
+using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
 namespace EventCrm.Browser.Tests;
@@ -23,6 +24,8 @@ public class when_an_auditor_checks_an_anchor_the_service_refuses(BrowserFixture
             await page.GetByRole(AriaRole.Button, new() { Name = "Take an anchor" }).ClickAsync();
             var shown = page.GetByLabel("The anchor taken");
             await Expect(shown).ToContainTextAsync("\"digest\"");
+            // The anchor's 64-digit digest wraps inside its panel: unwrapped it pushed the page past 1366 px.
+            (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(1366, "the page scrolls sideways");
             var anchor = await shown.InnerTextAsync();
             var kept = page.GetByLabel("An anchor kept earlier (its JSON)");
             var check = page.GetByRole(AriaRole.List, new() { Name = "Anchor check" });
