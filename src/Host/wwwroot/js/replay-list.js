@@ -3,7 +3,7 @@
 import { getJson, deleteResource } from "./api.js";
 import { h, count, day, clearError, announce, showError } from "./ui.js";
 import { codeWords, counted } from "./words.js";
-import { showDiff } from "./replay-diff.js";
+import { showDiff, clearDiffOf } from "./replay-diff.js";
 
 const PageSize = 10;
 
@@ -81,6 +81,7 @@ async function remove(run) {
   clearError();
   const at = [...list.children].findIndex(item => item.dataset.replay === run.id);
   await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
+  clearDiffOf(run.id);
   announce(`Replay under ${run.formula} as of ${day(run.asOf)} deleted.`);
   // The pages shown stay shown, less the replay deleted.
   await showReplays(Math.max(1, current.pages));
