@@ -31,6 +31,7 @@ public class when_an_auditor_deletes_the_replay_whose_differences_are_shown(Brow
             await Expect(more).ToBeVisibleAsync();
 
             await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Seventh} as of 2026-01-31" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
 
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Seventh} as of 2026-01-31" })).ToHaveCountAsync(0);
             await Expect(page.Locator("#replay-diff table")).ToHaveCountAsync(0);
@@ -52,6 +53,7 @@ public class when_an_auditor_deletes_the_replay_whose_differences_are_shown(Brow
             await Expect(table.Locator("tbody tr")).ToHaveCountAsync(10);
 
             await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Eighth} as of 2026-01-31" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
 
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Eighth} as of 2026-01-31" })).ToHaveCountAsync(0);
             await Expect(table.Locator("tbody tr")).ToHaveCountAsync(10);
