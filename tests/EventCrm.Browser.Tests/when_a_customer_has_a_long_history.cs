@@ -49,6 +49,33 @@ public class when_a_customer_has_a_long_history(BrowserFixture app)
     }
 
     [Fact]
+    public async Task the_keyboard_crosses_the_thousand_entries_in_three_tabs_and_moves_among_their_folds_by_arrow()
+    {
+        await app.WithDesk(nameof(the_keyboard_crosses_the_thousand_entries_in_three_tabs_and_moves_among_their_folds_by_arrow), async desk =>
+        {
+            await desk.Page.RouteAsync($"**/api/customers/{Account}**", route => route.FulfillAsync(Answer(route.Request.Url)));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(desk.TimelineEntries).ToHaveCountAsync(1_000);
+            var earlier = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 100 earlier touchpoints" });
+            var references = desk.TimelineEntries.Locator("details.references > summary");
+
+            // From the Type filter: the list (scrolled by the arrow keys), its one fold, then the button; each entry's
+            // References was a Tab stop, 1,002 presses to the button.
+            await desk.Page.Locator("#timeline-type").FocusAsync();
+            await desk.Page.Keyboard.PressAsync("Tab");
+            await Expect(desk.Page.GetByRole(AriaRole.List, new() { Name = "Timeline entries" })).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Tab");
+            await Expect(references.Nth(0)).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("ArrowDown");
+            await Expect(references.Nth(1)).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await Expect(desk.TimelineEntries.Nth(1).Locator("details.references")).ToHaveAttributeAsync("open", "");
+            await desk.Page.Keyboard.PressAsync("Tab");
+            await Expect(earlier).ToBeFocusedAsync();
+        }, path: $"/#customer={Account}");
+    }
+
+    [Fact]
     public async Task the_auditor_reads_its_value_history_a_thousand_points_at_a_time()
     {
         await app.WithDesk(nameof(the_auditor_reads_its_value_history_a_thousand_points_at_a_time), async desk =>

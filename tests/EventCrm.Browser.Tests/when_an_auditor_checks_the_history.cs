@@ -225,6 +225,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
             await made.GetByRole(AriaRole.Button, new() { NameRegex = new("^Differences of ") }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {version} against the live values" })).ToBeVisibleAsync();
             await made.GetByRole(AriaRole.Button, new() { NameRegex = new("^Delete ") }).ClickAsync();
+            await made.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
             await Expect(made).ToHaveCountAsync(0);
             await Expect(page.Locator("#status")).ToContainTextAsync("deleted");
             (await app.Api.GetStringAsync($"/api/replays?formula={version}")).ShouldContain("\"total\":0");

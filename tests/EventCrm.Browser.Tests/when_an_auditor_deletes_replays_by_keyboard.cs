@@ -8,7 +8,8 @@ using static Microsoft.Playwright.Assertions;
 namespace EventCrm.Browser.Tests;
 
 /// <summary>
-/// Each replay listed on the audit page has its Delete. The button pressed goes with its replay: the
+/// Each replay listed on the audit page has its Delete, which asks first, in the replay's place (a deletion cannot be
+/// undone): Escape keeps the replay. The button pressed goes with its replay: the
 /// keyboard goes to the replay that took its place, and to the list's heading once none is left. Its two buttons stand apart, each large enough to hit (WCAG 2.5.8).
 /// </summary>
 public class when_an_auditor_deletes_replays_by_keyboard(BrowserFixture app)
@@ -30,16 +31,56 @@ public class when_an_auditor_deletes_replays_by_keyboard(BrowserFixture app)
             var second = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Delete simple-clv@8 as of 2026-01-31" });
             await first.FocusAsync();
 
+            // Delete asks first, the keyboard on its question: Tab reaches "Yes, delete it".
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await Expect(Question(desk.Page, "simple-clv@7")).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Tab");
             await desk.Page.Keyboard.PressAsync("Enter");
 
             await Expect(first).ToHaveCountAsync(0);
             await Expect(second).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await Expect(Question(desk.Page, "simple-clv@8")).ToBeFocusedAsync();
+            await desk.Page.Keyboard.PressAsync("Tab");
             await desk.Page.Keyboard.PressAsync("Enter");
 
             await Expect(desk.Page.Locator("#replay-count")).ToHaveTextAsync("No replay yet.");
             await Expect(desk.Page.GetByRole(AriaRole.Heading, new() { Name = "Replays made" })).ToBeFocusedAsync();
         }, path: "/audit.html");
     }
+
+    [Fact]
+    public async Task delete_asks_first_and_escape_keeps_the_replay_and_the_keyboard_on_delete()
+    {
+        var deletions = 0;
+        await app.WithDesk(nameof(delete_asks_first_and_escape_keeps_the_replay_and_the_keyboard_on_delete), async desk =>
+        {
+            await ListReplays(desk.Page, ["simple-clv@6"]);
+            await desk.Page.RouteAsync(new Regex(@"/api/replays/replay-"), route =>
+            {
+                if (route.Request.Method == "DELETE") Interlocked.Increment(ref deletions);
+                return route.FulfillAsync(new() { Status = 204 });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var delete = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Delete simple-clv@6 as of 2026-01-31" });
+            await delete.FocusAsync();
+
+            // Enter twice (a key held) lands on the question's text, not on its confirm.
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await Expect(Question(desk.Page, "simple-clv@6"))
+                .ToHaveTextAsync("Delete the replay under simple-clv@6 as of 2026-01-31 with its results? This cannot be undone.");
+            await desk.Page.Keyboard.PressAsync("Escape");
+
+            await Expect(delete).ToBeFocusedAsync();
+            await Expect(desk.Page.GetByRole(AriaRole.Group, new() { NameRegex = new("^Confirm the deletion") })).ToHaveCountAsync(0);
+            await Expect(desk.Page.Locator("#replay-count")).ToHaveTextAsync("1 replay.");
+            deletions.ShouldBe(0);
+        }, path: "/audit.html");
+    }
+
+    private static ILocator Question(IPage page, string formula) =>
+        page.GetByRole(AriaRole.Group, new() { Name = $"Confirm the deletion of {formula} as of 2026-01-31" }).Locator(".question-text");
 
     [Fact]
     public async Task a_replays_differences_and_delete_stand_apart_each_a_24_pixel_target()

@@ -82,6 +82,7 @@ public class when_an_auditor_reaches_every_replay_and_difference(BrowserFixture 
             await Expect(made).ToHaveCountAsync(Replays);
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Delete simple-clv@2 as of 2025-02-28" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
 
             // The eleven left are all shown, not the newest ten again, and the keyboard is on January's Delete, in its place.
             await Expect(made).ToHaveCountAsync(Replays - 1);

@@ -103,7 +103,7 @@ public class when_the_service_refuses(BrowserFixture app)
             });
             await desk.EnterKey(BrowserFixture.AdminKey);
 
-            await Expect(desk.Page.Locator("#status")).ToContainTextAsync("asking again in 1 s");
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The service is unavailable for a moment: the page reads what it shows again in 1 s… Nothing is sent again by itself.");
             await Expect(desk.Page.Locator("#worklist-count")).ToContainTextAsync("asking to cancel");
             await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("The service answers again.");
             await Expect(desk.Error).ToBeHiddenAsync();

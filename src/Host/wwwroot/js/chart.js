@@ -14,23 +14,25 @@ function s(tag, attrs = {}, text) {
  */
 export function lineChart(series, options) {
   const { width = 640, height = 240, label, xLabel = String, yLabel = String } = options;   // width: the container's, so text keeps its size
-  const pad = { left: 64, right: 12, top: 12, bottom: 40 };
   const all = series.flatMap(line => line.points);
   const xs = all.map(p => p.x), ys = all.map(p => p.y);
   const xMin = options.xMin ?? Math.min(...xs), xMax = options.xMax ?? Math.max(...xs);
   const yTicks = ticks(options.yMin ?? Math.min(0, ...ys), options.yMax ?? Math.max(1, ...ys));
   const yMin = options.yMin ?? yTicks[0], yMax = options.yMax ?? yTicks[yTicks.length - 1];
+  const yShown = yTicks.filter(t => t >= yMin && t <= yMax).map(t => ({ value: t, text: yLabel(t) }));
+  // The left margin holds the widest y label: a fixed 64 px cut "1,000,000" to ",000,000" (and more of 10 million).
+  const pad = { left: Math.ceil(Math.max(0, ...yShown.map(t => textWidth(t.text)))) + TickGap + 4, right: 12, top: 12, bottom: 40 };
   const x = v => pad.left + ((v - xMin) / (xMax - xMin || 1)) * (width - pad.left - pad.right);
   const y = v => height - pad.bottom - ((v - yMin) / (yMax - yMin || 1)) * (height - pad.top - pad.bottom);
 
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label, class: "line-chart" });
   svg.append(s("title", {}, label));
-  for (const tick of yTicks.filter(t => t >= yMin && t <= yMax)) {
+  for (const { value: tick, text } of yShown) {
     svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), class: tick === 0 ? "axis" : "grid" }));
-    svg.append(s("text", { x: pad.left - 6, y: y(tick) + 4, "text-anchor": "end", class: "tick" }, yLabel(tick)));
+    svg.append(s("text", { x: pad.left - TickGap, y: y(tick) + 4, "text-anchor": "end", class: "tick" }, text));
   }
-  for (const [value, anchor] of [[xMin, "start"], [(xMin + xMax) / 2, "middle"], [xMax, "end"]]) {
-    svg.append(s("text", { x: x(value), y: height - pad.bottom + 18, "text-anchor": anchor, class: "tick" }, xLabel(value)));
+  for (const { value, anchor, text } of xTicksThatFit([xMin, (xMin + xMax) / 2, xMax].map(xLabel), xMin, xMax, pad.left, width - pad.right)) {
+    svg.append(s("text", { x: x(value), y: height - pad.bottom + 18, "text-anchor": anchor, class: "tick" }, text));
   }
   for (const line of series) {
     if (line.points.length === 0) continue;
@@ -51,6 +53,32 @@ export function lineChart(series, options) {
 }
 
 const LegendRowHeight = 16;
+const TickGap = 6;
+
+// A tick's text as drawn (12 px, in the page's font), measured before the chart is on the page; without a canvas,
+// 8 px a character, more than a digit takes.
+let measure;
+function textWidth(text) {
+  measure ??= document.createElement("canvas").getContext("2d") ?? false;
+  if (!measure) return text.length * 8;
+  measure.font = `12px ${getComputedStyle(document.body).fontFamily}`;
+  return measure.measureText(text).width;
+}
+
+// The x axis's first, middle and last labels, those that fit side by side at least 12 px apart: on a phone's
+// chart the three dates (or "0% of customers" ...) ran into each other. The middle one goes first, then the last.
+function xTicksThatFit([first, middle, last], xMin, xMax, left, right) {
+  const [a, b, c] = [first, middle, last].map(textWidth);
+  const apart = (oneEnd, otherStart) => otherStart - oneEnd >= 12;
+  const centre = (left + right) / 2;
+  const ends = apart(left + a, right - c);
+  const withMiddle = ends && apart(left + a, centre - b / 2) && apart(centre + b / 2, right - c);
+  return [
+    { value: xMin, anchor: "start", text: first },
+    ...(withMiddle ? [{ value: (xMin + xMax) / 2, anchor: "middle", text: middle }] : []),
+    ...(ends ? [{ value: xMax, anchor: "end", text: last }] : []),
+  ];
+}
 // The legend's text is 12 px: a character is at most about 7 px wide, the key's sample 24 px before it.
 const legendWidth = name => 24 + name.length * 7;
 

@@ -45,6 +45,7 @@ async function openCustomer(id, name = null) {
   for (const panel of ["value-cards", "value-chart", "timeline"]) document.getElementById(panel).replaceChildren();
   clearRetention();   // and its timers: an offer's countdown must not lapse once its client is gone
   timeline.clear();
+  showLoading();
   pagesShown = 1;
   more.hidden = true;
   document.getElementById("customer-body").hidden = true;
@@ -59,7 +60,10 @@ async function openCustomer(id, name = null) {
     document.getElementById("customer-body").hidden = false;
     document.getElementById("refresh").hidden = false;
     showFacts(profile, profile.state);
-    await refresh(id);
+    await refresh(id, () => {
+      document.querySelector("#value-cards .loading")?.remove();   // could not be read: the error region says why
+      retentionLoaded(true);
+    });
     // Scrolled into view with the keyboard: at 200% zoom the customer is below the lists, out of sight.
     if (!movedOnFrom(id)) document.getElementById("customer").focus();
     announceAfter(opening, `${profile.name ?? id} is open.`);
@@ -89,12 +93,28 @@ function movedOnFrom(id) {
     || (focused?.dataset.id ?? id) !== id;
 }
 
-/** Reloads everything shown about the open customer (after an offer's outcome, for instance). */
-async function refresh(id) {
+// A large account's reads take seconds, each its own: every part says it is loading. The retention panel waits for
+// the value cards above it: shown first, its Accept and Decline were pushed 120 px down under the pointer by the cards.
+function showLoading() {
+  document.getElementById("value-cards").replaceChildren(h("p", { class: "muted loading" }, "Loading the value…"));
+  document.getElementById("value-chart").replaceChildren(h("p", { class: "muted loading" }, "Loading the value over time…"));
+  document.getElementById("timeline").replaceChildren(h("li", { class: "muted loading" }, "Loading the timeline…"));
+  document.getElementById("timeline-count").textContent = "";
+  retentionLoaded(false);
+}
+
+function retentionLoaded(loaded) {
+  const panel = document.getElementById("retention");
+  panel.classList.toggle("waiting", !loaded);
+  panel.setAttribute("aria-busy", String(!loaded));
+}
+
+/** Reloads everything shown about the open customer (after an offer's outcome, for instance); onCards: the value cards are shown (or could not be read). */
+async function refresh(id, onCards = () => {}) {
   const still = () => openId === id;
   await Promise.all([
     loadTimeline(id, still),
-    showValue(id, still, points => timeline.showValues(points), pagesShown).catch(error => showError(error, "Value")),
+    showValue(id, still, points => timeline.showValues(points), pagesShown, onCards).catch(error => showError(error, "Value")),
     showRetention({ id, name: openName ?? id }, still, () => refresh(id)).catch(error => showError(error, "Retention")),
     showWorkList(),
   ]);
@@ -111,7 +131,9 @@ async function loadTimeline(id, still) {
     setState(read.first.state);
     offerEarlier(read.pageSize);
   } catch (error) {
-    if (newest()) showError(error, "Timeline");
+    if (!newest()) return;
+    document.querySelector("#timeline .loading")?.remove();
+    showError(error, "Timeline");
   }
 }
 

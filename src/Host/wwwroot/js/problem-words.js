@@ -54,6 +54,22 @@ const Outcomes = [
 ];
 Explained.push(...Outcomes);
 
+// The service's 503s tell a program when to send the request again and what a touchpoint sent again does; a person is
+// told what happened and to try again (a read the page makes asks again by itself first: js/api.js).
+const Unavailable = [
+  [/^The database is unavailable\. Send the request again in \d+ seconds?;/, () =>
+    "The service cannot reach its database; nothing was read or recorded. Try again in a few seconds."],
+  [/^Every database connection of this node is in use .* Send the request again in \d+ seconds?;/, () =>
+    "The service is too busy to reach its database (every connection is in use); nothing was read or recorded. Try again in a few seconds."],
+  [/^The database took too long to answer a statement of this request .* Send the request again in \d+ seconds?;/, () =>
+    "The database took too long to answer and the service gave up; nothing was read or recorded. Try again in a few seconds."],
+  [/^A database connection of this node had lost track .* Send the request again in \d+ seconds?;/, () =>
+    "The service lost its connection to the database for a moment; nothing was read or recorded. Try again."],
+  [/ Send the request again in \d+ seconds?; nothing of it was appended\.$/, () =>
+    "The service is too busy to take touchpoints at this moment; nothing was recorded. Try again in a few seconds."],
+];
+Explained.push(...Unavailable);
+
 /**
  * { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it).
  * part: the part of the page that asked (the error's context), whose form names the parameters.

@@ -10,12 +10,14 @@ const more = document.getElementById("replay-diff-more");
 // Only the replay shown last gets its pages: a slow answer for another must not be added to it.
 let shows = 0;
 let current = null;   // { run, pages, total } of the differences shown
+let asked = null;     // the id of the replay whose differences are shown or being read
 
 more.addEventListener("click", showMore);
 
 /** The first page of the replay's differences, in place of any shown before. */
 export async function showDiff(run) {
   const mine = ++shows;
+  asked = run.id;
   const diff = await page(run, 1);
   if (mine !== shows) return;
   current = { run, pages: 1, total: diff.total };
@@ -31,10 +33,15 @@ export async function showDiff(run) {
 /** Nothing shown (a new replay under way): no table, no button. */
 export function clearDiff() {
   shows++;
-  current = null;
+  current = asked = null;
   document.getElementById("replay-diff").replaceChildren();
   document.getElementById("replay-summary").textContent = "";
   more.hidden = true;
+}
+
+/** A replay deleted takes its differences with it: shown, their "Show N more" answered 404 "No replay". */
+export function clearDiffOf(runId) {
+  if (asked === runId) clearDiff();
 }
 
 async function showMore() {

@@ -3,7 +3,7 @@
 import { getJson, deleteResource } from "./api.js";
 import { h, count, day, clearError, announce, showError } from "./ui.js";
 import { codeWords, counted } from "./words.js";
-import { showDiff } from "./replay-diff.js";
+import { showDiff, clearDiffOf } from "./replay-diff.js";
 
 const PageSize = 10;
 
@@ -69,7 +69,36 @@ const entry = run => h("li", { "data-replay": run.id },
   run.state === "completed"
     ? h("button", { type: "button", class: "link", "aria-label": `Differences of ${run.formula} as of ${day(run.asOf)}`, onclick: () => reopen(run).catch(error => showError(error, "Differences")) }, "Differences")
     : "",
-  h("button", { type: "button", class: "link", "aria-label": `Delete ${run.formula} as of ${day(run.asOf)}`, onclick: () => remove(run).catch(error => showError(error, "Delete")) }, "Delete"));
+  h("button", { type: "button", class: "link", "aria-label": `Delete ${run.formula} as of ${day(run.asOf)}`, onclick: event => ask(run, event.currentTarget) }, "Delete"));
+
+// A deletion takes the replay's results with it and cannot be undone: Delete first asks, in the replay's place, as the
+// desk's outcomes do. The keyboard goes to the question (a key pressed twice lands on text); only "Yes, delete it"
+// deletes, "Keep it" or Escape gives the keyboard back to Delete.
+function ask(run, pressed) {
+  const item = pressed.closest("li");
+  const buttons = [...item.querySelectorAll("button")];
+  const question = h("span", { class: "question-text", tabindex: "-1" },
+    `Delete the replay under ${run.formula} as of ${day(run.asOf)} with its results? This cannot be undone.`);
+  const confirm = h("button", { type: "button", class: "link bad", onclick: event => event.detail < 2 && go() }, "Yes, delete it");
+  const keep = h("button", { type: "button", class: "link", onclick: () => back() }, "Keep it");
+  const box = h("span", { class: "replay-question", role: "group", "aria-label": `Confirm the deletion of ${run.formula} as of ${day(run.asOf)}`,
+    onkeydown: event => { if (event.key === "Escape" && !confirm.disabled) { event.preventDefault(); back(); } } }, " ", question, confirm, keep);
+  const back = () => {
+    box.remove();
+    for (const button of buttons) button.hidden = false;
+    pressed.focus();
+  };
+  const go = () => {
+    confirm.disabled = keep.disabled = true;
+    remove(run).catch(error => {
+      showError(error, "Delete");
+      if (item.isConnected) back();
+    });
+  };
+  for (const button of buttons) button.hidden = true;
+  item.append(box);
+  question.focus();
+}
 
 async function reopen(run) {
   clearError();
@@ -81,6 +110,7 @@ async function remove(run) {
   clearError();
   const at = [...list.children].findIndex(item => item.dataset.replay === run.id);
   await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
+  clearDiffOf(run.id);
   announce(`Replay under ${run.formula} as of ${day(run.asOf)} deleted.`);
   // The pages shown stay shown, less the replay deleted.
   await showReplays(Math.max(1, current.pages));

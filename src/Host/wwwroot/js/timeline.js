@@ -23,6 +23,30 @@ export class Timeline {
     this.values = new Map();
     order.addEventListener("change", () => this.render());
     type.addEventListener("change", () => this.render());
+    // One fold of the list is a Tab stop, the arrow keys move between them (a roving tab stop): with each entry's
+    // References a stop, "Show 1,000 earlier touchpoints" after the list was 1,002 Tab presses away.
+    this.roving = null;   // the foldKey of the fold that is the list's Tab stop
+    list.addEventListener("keydown", event => this.moveAmongFolds(event));
+    list.addEventListener("focusin", event => { if (event.target.matches("summary")) this.rove(event.target); });
+  }
+
+  moveAmongFolds(event) {
+    if (!event.target.matches("summary") || event.altKey || event.ctrlKey || event.metaKey) return;
+    const folds = [...this.list.querySelectorAll("summary")];
+    const at = folds.indexOf(event.target);
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: folds.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = folds[Math.max(0, Math.min(folds.length - 1, to))];
+    this.rove(next);
+    next.focus();
+  }
+
+  /** Makes this fold the list's one Tab stop. */
+  rove(summary) {
+    for (const fold of this.list.querySelectorAll("summary[tabindex='0']")) fold.tabIndex = -1;
+    summary.tabIndex = 0;
+    this.roving = foldKey(summary.closest("details"));
   }
 
   /**
@@ -44,6 +68,7 @@ export class Timeline {
 
   /** Nothing shown: another customer is being opened. */
   clear() {
+    this.roving = null;
     this.entries = [];
     this.total = 0;
     this.values = new Map();
@@ -65,7 +90,11 @@ export class Timeline {
     const focused = document.activeElement?.closest("details") && this.list.contains(document.activeElement)
       ? foldKey(document.activeElement.closest("details")) : null;
     this.list.replaceChildren(...shown.map(e => entry(e, this.values.get(e.touchpointId))));
-    for (const fold of this.list.querySelectorAll("details")) {
+    const folds = [...this.list.querySelectorAll("details")];
+    for (const fold of folds) fold.querySelector("summary").tabIndex = -1;
+    const stop = folds.find(fold => foldKey(fold) === (focused ?? this.roving)) ?? folds[0];
+    if (stop) this.rove(stop.querySelector("summary"));
+    for (const fold of folds) {
       const key = foldKey(fold);
       if (opened.has(key)) fold.open = true;
       if (key === focused) fold.querySelector("summary").focus();

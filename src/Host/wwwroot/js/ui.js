@@ -95,7 +95,8 @@ export function announceAfter(earlier, text) {
 }
 
 window.addEventListener("eventcrm:busy", event =>
-  announce(`The service is unavailable for a moment: asking again in ${event.detail.seconds} s…`));
+  // Only reads are asked again: said so, beside an outcome that failed this line read as if it were being retried.
+  announce(`The service is unavailable for a moment: the page reads what it shows again in ${event.detail.seconds} s… Nothing is sent again by itself.`));
 window.addEventListener("eventcrm:answered", () => announce("The service answers again."));
 window.addEventListener("eventcrm:gave-up", () => announce("The service is still unavailable: try again later."));
 

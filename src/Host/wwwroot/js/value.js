@@ -15,14 +15,17 @@ let history = { points: [], total: 0 };
  * Shows the cards and the chart of the history's latest `pages` pages; the points also go to
  * onHistory (the timeline shows them on its entries).
  */
-export async function showValue(id, still, onHistory = () => {}, pages = 1) {
+export async function showValue(id, still, onHistory = () => {}, pages = 1, onCards = () => {}) {
   const newest = valueRead();
   const path = `/api/customers/${encodeURIComponent(id)}`;
-  // Each part on its own: a history the formula cannot give must not hide the value cards.
-  const [value, read] = await Promise.allSettled([getJson(`${path}/value`), latestPages(`${path}/value-history`, "points", pages)]);
+  // Each part on its own: a history the formula cannot give must not hide the value cards, and the cards come
+  // as soon as they are read (a large account's history takes seconds more). onCards: they are shown, or could not be.
+  const cards = getJson(`${path}/value`).then(value => { if (still() && newest()) showCards(id, value); })
+    .finally(() => { if (still()) onCards(); });
+  const [value, read] = await Promise.allSettled([cards, latestPages(`${path}/value-history`, "points", pages)]);
   if (!still() || !newest()) return;
-  if (value.status === "fulfilled") showCards(id, value.value);
   if (read.status === "fulfilled") showHistory({ points: read.value.items, total: read.value.total }, onHistory);
+  else document.querySelector("#value-chart .loading")?.remove();
   const failed = [value, read].find(part => part.status === "rejected");
   if (failed) throw failed.reason;
 }
