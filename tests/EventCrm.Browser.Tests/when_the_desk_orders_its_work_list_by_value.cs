@@ -56,15 +56,17 @@ public class when_the_desk_orders_its_work_list_by_value(BrowserFixture app)
     {
         await app.WithDesk(nameof(a_laptop_shows_five_clients_of_the_list_with_their_names_values_and_offers), async desk =>
         {
-            JsonArray listed = [.. Enumerable.Range(1, 40).Select(n => (JsonNode)Entry($"waiting-{n:00}", $"Waiting Client {n:00}", 5_000m + n, minutes: n))];
+            // The demo's 144 asking, the first 50 listed and "Show 50 more" under them.
+            JsonArray listed = [.. Enumerable.Range(1, 50).Select(n => (JsonNode)Entry($"waiting-{n:00}", $"Waiting Client {n:00}", 5_000m + n, minutes: n))];
             await desk.Page.RouteAsync("**/api/retention/pending*", route => route.FulfillAsync(new()
             {
                 Status = 200, ContentType = "application/json",
-                Body = new JsonObject { ["page"] = 1, ["pageSize"] = 50, ["total"] = 40, ["items"] = listed }.ToJsonString(),
+                Body = new JsonObject { ["page"] = 1, ["pageSize"] = 50, ["total"] = 144, ["items"] = listed }.ToJsonString(),
             }));
             await desk.EnterKey(BrowserFixture.AdminKey);
             var entries = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" }).GetByRole(AriaRole.Button);
-            await Expect(entries).ToHaveCountAsync(40);
+            await Expect(entries).ToHaveCountAsync(50);
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 50 more" })).ToBeVisibleAsync();
 
             // Wholly in the list's scrolled box and the window: the user tester saw 2 of 144 at this size.
             var box = (await desk.Page.Locator("#worklist-items").BoundingBoxAsync()).ShouldNotBeNull();
