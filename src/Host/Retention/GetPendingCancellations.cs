@@ -18,36 +18,69 @@ public sealed record PendingCancellationsView(int Page, int PageSize, long Total
 
 public static class GetPendingCancellationsEndpoint
 {
+    /// <summary>The orders of the work list (<c>order=</c>).</summary>
+    public const string ByLapse = "lapse", ByValue = "value";
+
     /// <summary>
-    /// The desk's work list: every client asking to cancel. Clients with an open offer come first,
-    /// the offer that lapses soonest first (the desk must reach them before it does); then the
-    /// others, the oldest request first.
+    /// The desk's work list: every client asking to cancel. By default (<c>order=lapse</c>) clients with an open offer
+    /// come first, the offer that lapses soonest first (the desk must reach them before it does); then the others, the
+    /// oldest request first. <c>order=value</c>: the highest value assessed first, those still assessed (no value yet)
+    /// last, each run of equal values (and the unassessed) in the default order.
     /// </summary>
     [WolverineGet("/api/retention/pending"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "A page of the clients asking to cancel, open offers that lapse soonest first.", Body = typeof(PendingCancellationsView))]
-    [Answers(400, "A page or pageSize out of range.")]
-    public static async Task<IResult> Get(int? page, int? pageSize, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
+    [Answers(200, "A page of the clients asking to cancel: open offers that lapse soonest first, or (order=value) the highest value assessed first.", Body = typeof(PendingCancellationsView))]
+    [Answers(400, "A page or pageSize out of range, or an order other than lapse or value.")]
+    public static async Task<IResult> Get(int? page, int? pageSize, string? order, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
         if (pageNumber is < 1 or > SearchCustomersEndpoint.MaxPage) return Problems.Invalid("page", $"must be between 1 and {SearchCustomersEndpoint.MaxPage:#,0}");
         if (size is < 1 or > SearchCustomersEndpoint.MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {SearchCustomersEndpoint.MaxPageSize}");
+        var byValue = string.Equals(order, ByValue, StringComparison.OrdinalIgnoreCase);
+        if (order is not null && !byValue && !string.Equals(order, ByLapse, StringComparison.OrdinalIgnoreCase))
+            return Problems.Invalid("order", $"must be {ByLapse} (open offers lapsing soonest first, the default) or {ByValue} (the highest value assessed first)");
 
         var now = clock.GetUtcNow();
-        var asking = (await databases.InEachAsync(session =>
-                AskingToCancel(session).ToListAsync(ct)))
+        var listed = (await databases.InEachAsync(async session =>
+            {
+                var profiles = await AskingToCancel(session).ToListAsync(ct);
+                var values = byValue ? await AssessedValues.OfAsync(session, profiles, ct) : null;
+                return profiles.Select(p => new Listed(p, LapsingAt(p, now), values?[p.Id])).ToList();
+            }))
             .SelectMany(profiles => profiles)
-            .Select(p => (Profile: p, Lapsing: p.OpenOffers.Where(o => RetentionDesk.StillOpen(o, now)).Select(o => o.ExpiresAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min()))
-            .OrderBy(p => p.Lapsing == DateTimeOffset.MaxValue)
-            .ThenBy(p => p.Lapsing)
-            .ThenBy(p => p.Profile.LatestCancellationAt)
-            .ThenBy(p => p.Profile.Id, StringComparer.Ordinal)
-            .Select(p => p.Profile)
             .ToList();
+        if (byValue)
+            for (var i = 0; i < listed.Count; i++)
+                if (listed[i].Value is not { Found: true })
+                    // A profile stored before it kept its latest request's id: the client's stream says.
+                    listed[i] = listed[i] with { Value = new(true, (await PendingOf(listed[i].Profile, databases, ct))?.CurrentValue) };
+        var asking = InOrder(listed, byValue).Select(l => l.Profile).ToList();
         var items = new List<PendingItemView>();
         foreach (var profile in asking.Skip((pageNumber - 1) * size).Take(size))
             if (await PendingOf(profile, databases, ct) is { } item) items.Add(item);
         return Results.Ok(new PendingCancellationsView(pageNumber, size, asking.Count, items));
     }
+
+    /// <summary>A client asking to cancel, when its open offer lapses (MaxValue without one) and, for the order by value, its value assessed.</summary>
+    public sealed record Listed(CustomerProfile Profile, DateTimeOffset Lapsing, AssessedValues.Assessed? Value = null);
+
+    /// <summary>
+    /// The work list's order, a total one (the id breaks the last ties) so that pages cut the same list every time:
+    /// by value, the highest first and the unassessed (null) last, then, and by lapse alone, open offers lapsing soonest
+    /// first, then the oldest request first.
+    /// </summary>
+    public static IEnumerable<Listed> InOrder(IEnumerable<Listed> listed, bool byValue)
+    {
+        var ordered = byValue
+            ? listed.OrderBy(l => l.Value?.Value is null).ThenByDescending(l => l.Value?.Value).ThenBy(l => l.Lapsing == DateTimeOffset.MaxValue)
+            : listed.OrderBy(l => l.Lapsing == DateTimeOffset.MaxValue);
+        return ordered
+            .ThenBy(l => l.Lapsing)
+            .ThenBy(l => l.Profile.LatestCancellationAt)
+            .ThenBy(l => l.Profile.Id, StringComparer.Ordinal);
+    }
+
+    private static DateTimeOffset LapsingAt(CustomerProfile profile, DateTimeOffset now) =>
+        profile.OpenOffers.Where(o => RetentionDesk.StillOpen(o, now)).Select(o => o.ExpiresAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
 
     /// <summary>The work list's query, answered by the profile table's partial index on the state (CustomerIndexes).</summary>
     public static IQueryable<CustomerProfile> AskingToCancel(IQuerySession session) =>

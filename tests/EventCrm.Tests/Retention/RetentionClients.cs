@@ -15,12 +15,15 @@ public static class RetentionClients
     /// Alpha: signed up exactly two years ago (no acquisition cost), 20 purchases of 2,000 with a
     /// margin of 800: 16,000 of margin in 2 years, 8,000 a year, no cost to serve.
     /// </summary>
-    public static async Task<string> Alpha(IAlbaHost host)
+    public static Task<string> Alpha(IAlbaHost host) => Alpha(host, margin: 800m);
+
+    /// <summary>Alpha with another margin per purchase: 10 x that margin a year.</summary>
+    public static async Task<string> Alpha(IAlbaHost host, decimal margin)
     {
         var id = Ids.Customer();
         var signup = DateTimeOffset.UtcNow.AddDays(-(double)TwoYears);
         await host.PostTouchpoints(new[] { Of("signed-up", id, signup, new { name = "Alpha Industries", email = "ops@alpha.example", segment = "enterprise", channel = "field-sales", acquisitionCost = 0m }) }
-            .Concat(Enumerable.Range(1, 20).Select(i => Purchase(id, signup.AddDays(30 * i), amount: 2000m, margin: 800m))).ToArray());
+            .Concat(Enumerable.Range(1, 20).Select(i => Purchase(id, signup.AddDays(30 * i), amount: 2000m, margin: margin))).ToArray());
         return id;
     }
 

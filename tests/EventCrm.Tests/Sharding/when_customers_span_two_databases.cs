@@ -76,6 +76,8 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
     [InlineData("/api/formulas")]
     [InlineData("/api/retention/pending")]
     [InlineData("/api/retention/pending?page=2&pageSize=1")]
+    [InlineData("/api/retention/pending?order=value")]
+    [InlineData("/api/retention/pending?order=value&page=2&pageSize=1")]
     public async Task every_portfolio_wide_read_gathers_both_databases(string url) => await bases.ShouldAnswerAlike(url);
 
     [Fact]

@@ -1,4 +1,5 @@
-// The desk's work list: clients asking to cancel, open offers first (the one lapsing soonest first), then the oldest requests.
+// The desk's work list: clients asking to cancel, open offers first (the one lapsing soonest first), then the oldest requests;
+// or, as the desk chooses (remembered for the browser session), the highest value assessed first.
 import { getJson } from "./api.js";
 import { h, count, showError, announce, arrowKeys, markCurrent } from "./ui.js";
 import { followLapses, entryText } from "./worklist-lapses.js";
@@ -8,7 +9,12 @@ const PageSize = 50;
 /** Requests keep arriving while the desk works: the list is read again this often (while the tab is shown). */
 const RefreshEvery = 30_000;
 
+/** The order chosen, kept in the browser session like the key: a desk sizing its effort by value keeps that order as it works. */
+const OrderKey = "eventcrm.worklist.order";
+const Orders = ["lapse", "value"];
+
 const items = document.getElementById("worklist-items");
+const orderChoice = document.getElementById("worklist-order");
 const more = document.getElementById("worklist-more");
 let open = () => {};
 // How many pages the desk asked to see: every reading (the 30 s one too) reads them all again.
@@ -25,6 +31,9 @@ let listedNow = [];
 export function installWorkList(opener) {
   open = opener;
   more.addEventListener("click", showMore);
+  const kept = sessionStorage.getItem(OrderKey);
+  if (Orders.includes(kept)) orderChoice.value = kept;
+  orderChoice.addEventListener("change", changeOrder);
   // Like the search results: arrows move through the clients, past the last one to "Show more".
   arrowKeys(items, { after: () => (more.hidden ? null : more) });
 }
@@ -56,13 +65,22 @@ async function read(mine) {
   inFlight++;
   try {
     const answers = await Promise.all(Array.from({ length: pages }, (_, i) =>
-      getJson(`/api/retention/pending?page=${i + 1}&pageSize=${PageSize}`)));
+      getJson(`/api/retention/pending?page=${i + 1}&pageSize=${PageSize}&order=${orderChoice.value}`)));
     if (mine === readings) show(answers);
   } catch (error) {
     if (mine === readings) showError(error, "Work list");
   } finally {
     inFlight--;
   }
+}
+
+// Another order starts from its first page, the keyboard staying on the choice; the status line says what is shown.
+async function changeOrder() {
+  sessionStorage.setItem(OrderKey, orderChoice.value);
+  pages = 1;
+  showWorkList();
+  await newestShown();
+  announce(`Work list ordered by ${orderChoice.value === "value" ? "highest value" : "offer lapsing soonest"}.`);
 }
 
 async function showMore() {

@@ -55,9 +55,10 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            var order = httpContext.Request.Query["order"];
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Retention.GetPendingCancellationsEndpoint.Get(page, pageSize, _customerDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Retention.GetPendingCancellationsEndpoint.Get(page, pageSize, order, _customerDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
