@@ -22,14 +22,7 @@ public class when_an_auditor_audits_an_account_longer_than_a_page(BrowserFixture
     {
         await app.WithDesk(nameof(as_of_now_the_row_on_the_last_page_is_named_and_read_up_to_never_the_last_row_read), async desk =>
         {
-            await desk.Page.RouteAsync($"**/api/customers/{Account}**", route => route.FulfillAsync(Answer(route.Request.Url)));
-            await desk.EnterKey(BrowserFixture.AdminKey);
-            var page = desk.Page;
-            await page.GetByLabel("Customer id").FillAsync(Account);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Show the value and check the events" }).ClickAsync();
-            var rows = page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint" }).Locator("tbody tr");
-            var marked = page.Locator("#audit-history tr.as-of-row");
-            var note = page.Locator("#audit-history-note");
+            var (page, rows, marked, note) = await AuditAsync(desk, asOf: null);
 
             await Expect(rows).ToHaveCountAsync(1_000);
             // As of now every one of the 2,100 touchpoints counts: the answer is the 2,100th, on the third page. Touchpoint k
@@ -57,15 +50,7 @@ public class when_an_auditor_audits_an_account_longer_than_a_page(BrowserFixture
     {
         await app.WithDesk(nameof(as_of_a_date_on_the_second_page_no_row_is_highlighted_until_that_page_is_read), async desk =>
         {
-            await desk.Page.RouteAsync($"**/api/customers/{Account}**", route => route.FulfillAsync(Answer(route.Request.Url)));
-            await desk.EnterKey(BrowserFixture.AdminKey);
-            var page = desk.Page;
-            await page.GetByLabel("Customer id").FillAsync(Account);
-            await page.GetByLabel("As of (business date)").FillAsync("2026-02-20");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Show the value and check the events" }).ClickAsync();
-            var rows = page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint" }).Locator("tbody tr");
-            var marked = page.Locator("#audit-history tr.as-of-row");
-            var note = page.Locator("#audit-history-note");
+            var (page, rows, marked, note) = await AuditAsync(desk, asOf: "2026-02-20");
 
             // By the end of 2026-02-20, 50 days after 2026-01-01 (31 + 19): touchpoints up to 50 × 24 + 23 = 1,223 hours.
             await Expect(rows).ToHaveCountAsync(1_000);
@@ -86,6 +71,19 @@ public class when_an_auditor_audits_an_account_longer_than_a_page(BrowserFixture
     }
 
     private static DateTimeOffset At(int k) => First.AddHours(k);
+
+    /// <summary>The account audited on the page (as of now without a date): its history's rows, the row marked, the note.</summary>
+    private static async Task<(IPage Page, ILocator Rows, ILocator Marked, ILocator Note)> AuditAsync(Desk desk, string? asOf)
+    {
+        await desk.Page.RouteAsync($"**/api/customers/{Account}**", route => route.FulfillAsync(Answer(route.Request.Url)));
+        await desk.EnterKey(BrowserFixture.AdminKey);
+        var page = desk.Page;
+        await page.GetByLabel("Customer id").FillAsync(Account);
+        if (asOf is not null) await page.GetByLabel("As of (business date)").FillAsync(asOf);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show the value and check the events" }).ClickAsync();
+        return (page, page.GetByRole(AriaRole.Table, new() { Name = "Value after each touchpoint" }).Locator("tbody tr"),
+            page.Locator("#audit-history tr.as-of-row"), page.Locator("#audit-history-note"));
+    }
 
     /// <summary>
     /// The account's answers as the service gives them: touchpoint k (1 the signup, then purchases) worth k, its value history

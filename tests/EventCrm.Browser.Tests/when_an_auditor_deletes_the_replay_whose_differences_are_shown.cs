@@ -20,18 +20,12 @@ public class when_an_auditor_deletes_the_replay_whose_differences_are_shown(Brow
     {
         await app.WithDesk(nameof(its_differences_and_their_show_more_go_with_it), async desk =>
         {
-            var page = desk.Page;
-            await ServeReplays(page, [Seventh, Eighth]);
-            await desk.EnterKey(BrowserFixture.AdminKey);
-            await page.GetByRole(AriaRole.Button, new() { Name = $"Differences of {Seventh} as of 2026-01-31" }).ClickAsync();
-            var table = page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {Seventh} against the live values" });
-            await Expect(table.Locator("tbody tr")).ToHaveCountAsync(10);
+            var (page, _) = await ShowTheSeventhsDifferencesAsync(desk);
             // 13 customers differ, 10 a page: 3 more.
             var more = page.GetByRole(AriaRole.Button, new() { Name = "Show 3 more" });
             await Expect(more).ToBeVisibleAsync();
 
-            await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Seventh} as of 2026-01-31" }).ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
+            await DeleteAsync(page, Seventh);
 
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Seventh} as of 2026-01-31" })).ToHaveCountAsync(0);
             await Expect(page.Locator("#replay-diff table")).ToHaveCountAsync(0);
@@ -45,20 +39,32 @@ public class when_an_auditor_deletes_the_replay_whose_differences_are_shown(Brow
     {
         await app.WithDesk(nameof(another_replays_deletion_leaves_them_shown), async desk =>
         {
-            var page = desk.Page;
-            await ServeReplays(page, [Seventh, Eighth]);
-            await desk.EnterKey(BrowserFixture.AdminKey);
-            await page.GetByRole(AriaRole.Button, new() { Name = $"Differences of {Seventh} as of 2026-01-31" }).ClickAsync();
-            var table = page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {Seventh} against the live values" });
-            await Expect(table.Locator("tbody tr")).ToHaveCountAsync(10);
+            var (page, table) = await ShowTheSeventhsDifferencesAsync(desk);
 
-            await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Eighth} as of 2026-01-31" }).ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
+            await DeleteAsync(page, Eighth);
 
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Delete {Eighth} as of 2026-01-31" })).ToHaveCountAsync(0);
             await Expect(table.Locator("tbody tr")).ToHaveCountAsync(10);
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Show 3 more" })).ToBeVisibleAsync();
         }, path: "/audit.html");
+    }
+
+    /// <summary>Both replays listed, the differences of the seventh shown: its first page of ten.</summary>
+    private static async Task<(IPage Page, ILocator Table)> ShowTheSeventhsDifferencesAsync(Desk desk)
+    {
+        var page = desk.Page;
+        await ServeReplays(page, [Seventh, Eighth]);
+        await desk.EnterKey(BrowserFixture.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Differences of {Seventh} as of 2026-01-31" }).ClickAsync();
+        var table = page.GetByRole(AriaRole.Table, new() { Name = $"Current value under {Seventh} against the live values" });
+        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(10);
+        return (page, table);
+    }
+
+    private static async Task DeleteAsync(IPage page, string formula)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {formula} as of 2026-01-31" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
     }
 
     /// <summary>
