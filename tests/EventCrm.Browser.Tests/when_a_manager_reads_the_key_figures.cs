@@ -166,6 +166,24 @@ public class when_a_manager_reads_the_key_figures(BrowserFixture app)
         }, path: "/portfolio.html");
     }
 
+    [Fact]
+    public async Task a_rate_short_of_all_or_above_nothing_is_never_shown_as_100_or_0_percent()
+    {
+        await app.WithDesk(nameof(a_rate_short_of_all_or_above_nothing_is_never_shown_as_100_or_0_percent), async desk =>
+        {
+            var base_ = YoungBase();
+            // 4,432 kept of 4,433: 0.99977 is 99.98%, not "100.0%"; 1 lead of 20,000 converted: 0.005%, "0.0%" to one
+            // decimal, is "0.01%" to two.
+            base_["analysis"]!["retention"] = new JsonObject { ["customersAtStart"] = 4433, ["customersAtEnd"] = 4432, ["customersAcquired"] = 0, ["rate"] = 4432d / 4433 };
+            base_["analysis"]!["conversion"] = new JsonObject { ["leadsCaptured"] = 20000, ["leadsConverted"] = 1, ["rate"] = 0.00005 };
+            await desk.Page.RouteAsync("**/api/kpis*", route => route.FulfillAsync(FakeAnswers.Json(base_)));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(Card(desk, "Retention rate, % of the customers at the start").Locator(".figure")).ToHaveTextAsync("99.98%");
+            await Expect(Card(desk, "Conversion rate, % of leads").Locator(".figure")).ToHaveTextAsync("0.01%");
+        }, path: "/portfolio.html");
+    }
+
     private static JsonObject YoungBase() => new()
     {
         ["asOf"] = "2025-05-20T08:00:00+00:00", ["formula"] = new JsonObject { ["name"] = "retention-ltv", ["version"] = 0, ["parameters"] = new JsonObject() },

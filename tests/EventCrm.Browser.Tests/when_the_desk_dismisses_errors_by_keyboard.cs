@@ -38,9 +38,11 @@ public class when_the_desk_dismisses_errors_by_keyboard(BrowserFixture app)
             await desk.Page.Clock.RunForAsync(31_000);
             await Expect(desk.Error).ToContainTextAsync("Work list: Internal Server Error (500)");
 
-            // Back from the search box, past the work list's client: the newest error's Dismiss.
+            // Back from the search box, past the work list's client and its "Sort by": the newest error's Dismiss.
             var dismiss = desk.Error.GetByRole(AriaRole.Button, new() { Name = "Dismiss" });
             await desk.Page.Keyboard.PressAsync("Shift+Tab");
+            await desk.Page.Keyboard.PressAsync("Shift+Tab");
+            await Expect(desk.Page.Locator("#worklist").GetByLabel("Sort by", new() { Exact = true })).ToBeFocusedAsync();
             await desk.Page.Keyboard.PressAsync("Shift+Tab");
             await Expect(dismiss.Last).ToBeFocusedAsync();
             await Expect(dismiss.Last).ToHaveAccessibleDescriptionAsync("Work list: Internal Server Error (500)");

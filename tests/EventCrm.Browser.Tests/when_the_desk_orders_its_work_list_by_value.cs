@@ -32,7 +32,7 @@ public class when_the_desk_orders_its_work_list_by_value(BrowserFixture app)
             });
             await desk.EnterKey(BrowserFixture.AdminKey);
             var entries = desk.Page.GetByRole(AriaRole.List, new() { Name = "Clients asking to cancel" }).GetByRole(AriaRole.Button);
-            var order = desk.Page.Locator("#worklist").GetByLabel("Order", new() { Exact = true });
+            var order = desk.Page.Locator("#worklist").GetByLabel("Sort by", new() { Exact = true });
             await Expect(order).ToHaveValueAsync("lapse");
             await Expect(entries.Locator(".name")).ToHaveTextAsync(["Soon Small", "Later Large", "No Offer Middle"]);
 

@@ -33,8 +33,19 @@ export const timeLeft = ms => {
   return minutes > 0 ? `${count(minutes)} min ${count(rest)} s` : `${count(rest)} s`;
 };
 // In the reader's own notation (22.6% in English, 22,6 % in French), like the amounts.
-const share = new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
-export const percent = value => (typeof value === "number" ? share.format(value) : "–");
+const shares = [1, 2, 3].map(digits => new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }));
+/**
+ * A share to one decimal, or to as many more (up to three) as it takes not to say 100.0% of what is not all, or 0.0% of
+ * what is not nothing: 4,432 customers kept of 4,433 read "100.0%".
+ */
+export const percent = value => {
+  if (typeof value !== "number") return "–";
+  const whole = value === 0 || Math.abs(value) === 1;
+  for (const [index, share] of shares.entries()) {
+    const tenths = Math.round(Math.abs(value) * 10 ** (index + 3));
+    if (whole || (tenths !== 0 && tenths !== 10 ** (index + 3)) || index === shares.length - 1) return share.format(value);
+  }
+};
 
 // Times in the reader's own zone, which is named: the service's dates are UTC, the reader's may not be.
 const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
