@@ -35,7 +35,9 @@ document.getElementById("refresh").addEventListener("click", async () => {
 async function openCustomer(id, name = null) {
   const called = name ?? id;
   openId = id;
-  history.replaceState(null, "", `#customer=${encodeURIComponent(id)}`);
+  // A client opened from the page is a step the browser's Back undoes (to the client open before); one opened from the
+  // address (a link, Back itself) is already there.
+  if (customerInAddress() !== id) history.pushState(null, "", `#customer=${encodeURIComponent(id)}`);
   clearError();
   const opening = `Opening ${called}…`;
   announce(opening);
@@ -192,10 +194,12 @@ function setState(state) {
 }
 
 const customerInAddress = () => new URLSearchParams(location.hash.slice(1)).get("customer");
-window.addEventListener("hashchange", () => {
+const openTheAddressed = () => {
   const id = customerInAddress();
   if (id && id !== openId) openCustomer(id);
-});
+};
+window.addEventListener("hashchange", openTheAddressed);
+window.addEventListener("popstate", openTheAddressed);
 
 // The key first (kept for the tab's session), then the customer named in the address, else the search box.
 // The search box takes the focus before the work list is read: focusing it once the list came back
