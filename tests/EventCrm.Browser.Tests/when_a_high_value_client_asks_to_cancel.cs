@@ -61,6 +61,9 @@ public class when_a_high_value_client_asks_to_cancel(BrowserFixture app)
             await desk.EnterKey(deskKey);
             await desk.Open(ScenarioData.ZetaName);
             await Expect(desk.Retention).ToContainTextAsync("Recommended action: retention offer", new() { Timeout = 30_000 });
+            // Declining loses the client as letting it go does: the same red outline, unlike accepting.
+            await Expect(desk.Outcome("Decline offer")).ToHaveCSSAsync("border-top-color", "rgb(179, 38, 30)");
+            await Expect(desk.Outcome("Accept offer")).Not.ToHaveCSSAsync("border-top-color", "rgb(179, 38, 30)");
 
             await desk.Record("Decline offer");
 

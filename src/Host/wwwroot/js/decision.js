@@ -78,7 +78,8 @@ function offerMade(pending, client, decide, onLapse, later) {
       question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
       consequence: `The client will be recorded as retained, and the offer's cost ${amount(offer.cost)} becomes a retention cost.`,
     }, {
-      label: "Decline offer", id: "decline-offer", style: "secondary", churns: true, touchpoint: answer("retention-offer-declined"), done: "Offer declined.",
+      // The client lost as with "Let the client go": outlined in red as it is.
+      label: "Decline offer", id: "decline-offer", style: "secondary danger", churns: true, touchpoint: answer("retention-offer-declined"), done: "Offer declined.",
       question: `Decline the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, decline the offer",
       consequence: "The client will be recorded as churned.",
     }]));
