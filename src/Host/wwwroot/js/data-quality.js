@@ -22,12 +22,12 @@ function show({ analysis: a, asOf }) {
     card("Duplicate rate, % of records", rate(d.rate), `${count(d.customerIds.length)} of ${records} share an email or a name with another record.`),
     card("Error rate, % of records", rate(e.rate), `${count(e.customers.length)} of ${records} hold a data error.`),
     card("Completeness rate, % of records", rate(c.rate),
-      `${count(a.customers - c.incomplete.length)} of ${records} have a name, an email, a segment and a channel.`));
+      `${count(a.customers - c.incomplete.length)} of ${records} have the fields due at their stage: a name and an email, and for a customer a segment and a channel.`));
   document.getElementById("quality-details").replaceChildren(
     ...details("Possible duplicates", "duplicates", "One person entered twice, or namesakes (a shared name alone also catches them): check before merging.",
       d.groups, group => [`${Kinds[group.kind] ?? group.kind} “${group.key}”: `, ...links(group.customerIds)]),
     ...details("Data errors", "errors", null, e.customers, record => [link(record.customerId), `: ${record.reasons.join("; ")}.`]),
-    ...details("Incomplete records", "incomplete", "A prospect has no segment nor channel before it signs up.",
+    ...details("Incomplete records", "incomplete", "A prospect is asked for a name and an email only: its segment and channel come with its signup. A customer, signed up or buying, is asked for all four.",
       c.incomplete, record => [link(record.customerId), `: no ${record.missingFields.join(", no ")}.`]));
 }
 
