@@ -55,9 +55,41 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
             var errors = desk.Page.GetByRole(AriaRole.List, new() { Name = "Data errors (1 record)" });
             await Expect(errors).ToHaveTextAsync("c-4: refund of order o-9, which this customer never placed; a purchase happened before the customer was acquired.");
             var incomplete = desk.Page.GetByRole(AriaRole.List, new() { Name = "Incomplete records (12 records)" });
-            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(11);
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
             await Expect(incomplete.GetByRole(AriaRole.Listitem).First).ToHaveTextAsync("b-01: no segment, no channel.");
-            await Expect(incomplete.GetByRole(AriaRole.Listitem).Last).ToHaveTextAsync("and 2 more");
+            await Expect(desk.Page.GetByText("10 of 12 shown.")).ToBeVisibleAsync();
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 2 more incomplete records" })).ToBeVisibleAsync();
+        }, path: "/portfolio.html");
+    }
+
+    /// <summary>
+    /// The lists stopped at their first ten records with "and 712 more" (the demo base's incomplete records), and nothing
+    /// reached the others, though the answer holds them all: "Show N more" shows the next 200, the keyboard on the first.
+    /// </summary>
+    [Fact]
+    public async Task every_record_to_fix_is_reached_two_hundred_at_a_time()
+    {
+        await app.WithDesk(nameof(every_record_to_fix_is_reached_two_hundred_at_a_time), async desk =>
+        {
+            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(FakeAnswers.Json(DirtyBase(incomplete: 215))));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            var incomplete = desk.Page.GetByRole(AriaRole.List, new() { Name = "Incomplete records (215 records)" });
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
+            await Expect(desk.Page.GetByText("10 of 215 shown.")).ToBeVisibleAsync();
+
+            // 10 + 200 = 210 shown, 5 left.
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 200 more incomplete records" }).ClickAsync();
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(210);
+            await Expect(incomplete.GetByRole(AriaRole.Link, new() { Name = "b-011" })).ToBeFocusedAsync();
+            await Expect(desk.Page.GetByText("210 of 215 shown.")).ToBeVisibleAsync();
+
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 5 more incomplete records" }).ClickAsync();
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(215);
+            await Expect(incomplete.GetByRole(AriaRole.Listitem).Last).ToHaveTextAsync("b-215: no segment, no channel.");
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("more incomplete record") })).ToBeHiddenAsync();
+            // The two groups of duplicates fit in the first ten: no button under them.
+            await Expect(desk.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("more possible duplicate") })).ToHaveCountAsync(0);
         }, path: "/portfolio.html");
     }
 
@@ -133,7 +165,7 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
         }, path: "/portfolio.html");
     }
 
-    private static JsonObject DirtyBase() => new()
+    private static JsonObject DirtyBase(int incomplete = 12) => new()
     {
         ["asOf"] = "2026-03-31T08:00:00+00:00", ["formula"] = new JsonObject { ["name"] = "retention-ltv", ["version"] = 0, ["parameters"] = new JsonObject() },
         ["modelFittedAt"] = null,
@@ -161,9 +193,9 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
             {
                 ["rate"] = 0.9977,
                 // Customers who bought without signing up: no segment nor channel (a prospect is not asked for them).
-                ["incomplete"] = new JsonArray([.. Enumerable.Range(1, 12).Select(n => (JsonNode)new JsonObject
+                ["incomplete"] = new JsonArray([.. Enumerable.Range(1, incomplete).Select(n => (JsonNode)new JsonObject
                 {
-                    ["customerId"] = $"b-{n:00}", ["missingFields"] = new JsonArray("segment", "channel"),
+                    ["customerId"] = incomplete < 100 ? $"b-{n:00}" : $"b-{n:000}", ["missingFields"] = new JsonArray("segment", "channel"),
                 })]),
             },
         },
