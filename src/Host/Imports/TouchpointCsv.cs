@@ -7,8 +7,9 @@ namespace EventCrm.Host.Imports;
 /// <summary>
 /// The import file's columns (docs/import.md): the four every touchpoint has, then any of the
 /// fields of the touchpoint types. A row is read by <see cref="TouchpointReader"/>, the API's own
-/// reader, through <see cref="CsvTouchpointFields"/>, so an import accepts exactly what
-/// POST /api/touchpoints accepts. An empty cell is a field not given.
+/// reader, through <see cref="CsvTouchpointFields"/>, so an import judges a row's values by the rules
+/// of POST /api/touchpoints; its cells are read as a spreadsheet writes them (trimmed, numbers such
+/// as +5 or .5, flags in any case: docs/import.md). An empty cell is a field not given.
 /// </summary>
 public sealed class TouchpointCsv
 {
