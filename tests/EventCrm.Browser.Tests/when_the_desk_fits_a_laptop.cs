@@ -146,7 +146,6 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
             await Expect(desk.Card("Profit to date").Locator("xpath=..")).ToContainTextAsync("48,752.71");
             await Expect(desk.Card("Still active")).Not.ToBeEmptyAsync();
             await Expect(desk.Page.Locator("#value-then")).ToBeVisibleAsync();
-            if (Environment.GetEnvironmentVariable("DESK_DEBUG") == "1") throw new Exception("DEBUG " + await desk.Page.EvaluateAsync<string>("() => { const b = document.getElementById('accept-offer').getBoundingClientRect(); const l = document.querySelector('.left'); const lr = l.getBoundingClientRect(); const c = document.getElementById('value-cards').getBoundingClientRect(); return `accept ${b.top}-${b.bottom} left ${lr.top}-${lr.bottom} scroll ${l.scrollTop}/${l.scrollHeight} cards ${c.top}-${c.bottom} body ${document.getElementById('retention').getBoundingClientRect().height}`; }"));
 
             foreach (var button in new[] { "Accept offer", "Decline offer" })
                 (await InSight(desk.Outcome(button))).ShouldBeTrue($"{button} is not in sight: {await Bottom(desk.Outcome(button))}");
