@@ -50,12 +50,14 @@ export const percent = value => {
 // Times in the reader's own zone, which is named: the service's dates are UTC, the reader's may not be.
 const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
 export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
-// The same, its year left out when it is this year's (the reader's): the work list's entries in two short lines, not three.
-const momentThisYear = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+// The same without its year when it is within half a year of now, where the month and day can mean no other year (an
+// offer lapsing next week on Jan 2 read on Dec 28): the work list's entries in two short lines, not three.
+const momentWithoutYear = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+const HalfAYearMs = 182 * 24 * 3600 * 1000;
 export const whenShort = iso => {
   if (!iso) return "–";
   const at = new Date(iso);
-  return at.getFullYear() === new Date().getFullYear() ? momentThisYear.format(at) : moment.format(at);
+  return Math.abs(at - Date.now()) < HalfAYearMs ? momentWithoutYear.format(at) : moment.format(at);
 };
 export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
 // The audit page's times in UTC, named so: its dates are UTC days (an "as of" date is the end of that day, UTC), and

@@ -62,7 +62,7 @@ function tellLapses({ shown, isOpen, readAgainUnlessReading }) {
 /**
  * What an entry says under the client's name: its value, then its offer (open or lapsed), or where its request stands.
  * The value is the one the service assessed the request with, not the value now that the open client's card shows:
- * said so, since the two part as days pass (value-then.js). Its moments without this year's year: "until Dec 14, 2:26 AM UTC".
+ * said so, since the two part as days pass (value-then.js). Its moments without their year within half a year of now: "until Dec 14, 2:26 AM UTC".
  */
 export function entryText(item) {
   const value = item.currentValue === null ? "" : `value when assessed ${amount(item.currentValue)} · `;
