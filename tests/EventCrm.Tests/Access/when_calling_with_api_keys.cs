@@ -78,11 +78,13 @@ public class when_calling_with_api_keys(AppFixture app)
         (await Status("POST", "/api/touchpoints", null, SignUp(Ids.Customer(), Jan1))).ShouldBe(401);
     }
 
-    private async Task<JsonNode> Problem(string url, string key, int status)
+    /// <summary>The problem a GET answers, or a POST of <paramref name="body"/> when one is given.</summary>
+    private async Task<JsonNode> Problem(string url, string key, int status, object? body = null)
     {
         var result = await app.Host.Scenario(s =>
         {
-            s.Get.Url(url);
+            if (body is null) s.Get.Url(url);
+            else s.Post.Json(body).ToUrl(url);
             s.WithRequestHeader(AppFixture.ApiKeyHeader, key);
             s.StatusCodeShouldBe(status);
         });
@@ -176,6 +178,19 @@ public class when_calling_with_api_keys(AppFixture app)
         (await app.Store.EventCount(customer)).ShouldBe(0);
 
         (await Status("POST", "/api/touchpoints", await KeyWith("ingest"), SignUp(customer, Jan1))).ShouldBe(201);
+    }
+
+    [Fact]
+    public async Task a_desk_key_records_the_outcomes_of_a_request_to_cancel_but_never_the_request_itself()
+    {
+        // docs/retention.md, "The workflow", step 1: the request comes from an ingest key (an import, the client's systems),
+        // never from the desk, whose key records only the outcomes (docs/api.md, "Access").
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(SignUp(customer, Jan1));
+
+        var refused = await Problem("/api/touchpoints", await KeyWith(Roles.Desk), 403, CancellationRequest(customer, Jan1.AddDays(1)));
+        refused["detail"]!.GetValue<string>().ShouldBe("A desk key may only record retention outcomes; other touchpoints need the ingest role.");
+        (await app.Store.EventCount(customer)).ShouldBe(1);   // the signup alone
     }
 
     [Fact]

@@ -67,6 +67,21 @@ const Unavailable = [
     "The service lost its connection to the database for a moment; nothing was read or recorded. Try again."],
   [/ Send the request again in \d+ seconds?; nothing of it was appended\.$/, () =>
     "The service is too busy to take touchpoints at this moment; nothing was recorded. Try again in a few seconds."],
+  // "Customer busy" (src/Host/Touchpoints/CustomerBusy.cs): another transaction holds the client's stream (an outcome
+  // recorded at another desk, an import, an erasure) for over 2 s.
+  [/^The stream of (?:customer \S+ is|one of the customers .+ is) locked by another transaction .*: the customer is busy\. Nothing was appended\. Send the request again in \d+ seconds?;/, () =>
+    "Someone else is recording something for this client at this moment; nothing was recorded. Try again in a few seconds."],
+  // A 409 of the same kind: writes on the client kept colliding (src/Host/Touchpoints/PostTouchpoints.cs).
+  [/^Too many concurrent writes on the same customers\. Nothing was appended\. Retry the request\.$/, () =>
+    "Other changes to this client were being recorded at the same moment; nothing was recorded. Try again."],
+  // The audit page's replays: as many unfinished as the service keeps (src/Host/Replays/ReplayQueueFullException.cs).
+  [/^[\d,.\s]+ replays are unfinished \(computing or waiting their turn\), the most this service keeps .* nothing was started\.$/, () =>
+    "As many replays as the service keeps are still computing or waiting their turn; nothing was started. Start this one " +
+    "once one of them has completed (the replays listed say which are running)."],
+  // The portfolio page while the node values the portfolio after its start (src/Host/Portfolio/PortfolioNotValuedYetException.cs).
+  [/^The portfolio is being valued for the first time since this node started \(since (\S+)\): .* Ask again after Retry-After seconds\.$/, since =>
+    `The service is valuing the portfolio for the first time since it started (${Number.isNaN(Date.parse(since)) ? since : utcMoment.format(new Date(since))}): ` +
+    "every customer once, in the background; the figures come once that is done. Try again in a minute or two."],
 ];
 Explained.push(...Unavailable);
 

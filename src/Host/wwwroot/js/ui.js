@@ -50,6 +50,15 @@ export const percent = value => {
 // Times in the reader's own zone, which is named: the service's dates are UTC, the reader's may not be.
 const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
 export const when = iso => (iso ? moment.format(new Date(iso)) : "–");
+// The same without its year when it is within half a year of now, where the month and day can mean no other year (an
+// offer lapsing next week on Jan 2 read on Dec 28): the work list's entries in two short lines, not three.
+const momentWithoutYear = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+const HalfAYearMs = 182 * 24 * 3600 * 1000;
+export const whenShort = iso => {
+  if (!iso) return "–";
+  const at = new Date(iso);
+  return Math.abs(at - Date.now()) < HalfAYearMs ? momentWithoutYear.format(at) : moment.format(at);
+};
 export const day = iso => (iso ? new Date(iso).toISOString().slice(0, 10) : "–");
 // The audit page's times in UTC, named so: its dates are UTC days (an "as of" date is the end of that day, UTC), and
 // a moment in the reader's zone beside them read as another day (2026-03-31 asked showed as Apr 1, 1:59 AM GMT+2 in Paris).

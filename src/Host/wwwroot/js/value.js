@@ -4,7 +4,7 @@ import { h, amount, count, percent, date } from "./ui.js";
 import { lineChart } from "./chart.js";
 import { newestRead } from "./newest.js";
 import { latestPage, latestPages, joined } from "./pages.js";
-import { counted } from "./words.js";
+import { counted, countedToHundredths } from "./words.js";
 import { valueNow } from "./value-then.js";
 
 const valueRead = newestRead();
@@ -44,10 +44,10 @@ function showHistory(read, onHistory) {
 }
 
 function showCards(id, v) {
-  const costs = Object.entries(v.historical.costs).filter(([, c]) => c).map(([k, c]) => `${k} ${amount(c)}`).join(", ") || "none";
+  const costs = costsNote(v.historical.costs);
   document.getElementById("value-cards").replaceChildren(
     card("Revenue to date", amount(v.historical.revenue), `margin ${amount(v.historical.margin)}`),
-    card("Profit to date", amount(v.historical.profit), `costs: ${costs}`),
+    card("Profit to date", amount(v.historical.profit), costs),
     // The value a pending request was decided on, the work list's, is said under the cards (value-then.js).
     card("Current value", amount(v.current), `expected from now on (${v.formula.name}@${v.formula.version})`),
     card("Potential value", amount(v.potential.total),
@@ -59,10 +59,22 @@ function showCards(id, v) {
   valueNow(id, v.current);
 }
 
+// One kind of cost is said in full ("costs: acquisition 100.00"); several, their sum, the kinds folded beneath: a client of
+// years with every kind, retention among them, made the note five lines of the narrow card and the row of cards so tall
+// that the outcome buttons went below a laptop's window (docs/retention.md, "The web page").
+function costsNote(costs) {
+  const kinds = Object.entries(costs).filter(([, c]) => c);
+  if (kinds.length <= 1) return `costs: ${kinds.map(([k, c]) => `${k} ${amount(c)}`).join("") || "none"}`;
+  return h("details", { class: "costs" },
+    h("summary", {}, `costs ${amount(kinds.reduce((sum, [, c]) => sum + c, 0))}`),
+    kinds.map(([k, c]) => `${k} ${amount(c)}`).join(", "));
+}
+
 // BG/NBD and Gamma-Gamma's view of the client, when the models are fitted.
 const outlook = o => {
   if (!o) return [];
-  const [purchases, weeks, each] = [counted(o.expectedPurchases, "purchase"), counted(o.horizonWeeks, "week"), amount(o.expectedValuePerPurchase)];
+  // Purchases expected are a model's mean, not a count: two decimals (8.997417 read "9", 1.001 "1 purchases").
+  const [purchases, weeks, each] = [countedToHundredths(o.expectedPurchases, "purchase"), counted(o.horizonWeeks, "week"), amount(o.expectedValuePerPurchase)];
   // Without a repeat purchase BG/NBD has seen no pace to lose: its probability is 1 by construction (docs/value.md,
   // section 13), not a judgement, and "100.0%" read as "certainly active" beside a value below 0; its purchases are
   // the base's for a client seen as long. Short words: a longer card makes the row taller and the timeline shorter.
@@ -76,7 +88,8 @@ const card = (title, figure, note, figureClass = "figure") =>
   h("div", { class: "card" },
     h("p", { class: "card-title" }, title),
     h("p", { class: figureClass, "data-card": title }, figure),
-    h("p", { class: "card-note" }, note));
+    // A fold is no paragraph's content: a note holding one is a div.
+    h(note instanceof Node ? "div" : "p", { class: "card-note" }, note));
 
 function showChart(points, total) {
   const target = document.getElementById("value-chart");
@@ -99,8 +112,10 @@ function showChart(points, total) {
     [line("Current value", "#1f5fbf", "current"), line("Potential", "#7a4fb3", "potential", true), line("Profit to date", "#2b8a3e", "profit", "dotted")],
     {
       // Days in the reader's zone, like every time on the page.
+      // The chart ends at the last touchpoint: its value then, never called "now" (the Current value card is the value as of now,
+      // which the passing days move from it: 1,378.97 here beside 1,378.95 there).
       label: `Value after each of ${points.length < total ? `the latest ${count(points.length)} of ${counted(total, "touchpoint")}` : counted(points.length, "touchpoint")}, from ${date(points[0].occurredAt)} to ${date(last.occurredAt)}: ` +
-        `current value now ${amount(last.current)}, profit to date ${amount(last.profit)}.`,
+        `current value at the last touchpoint, ${date(last.occurredAt)}, ${amount(last.current)}, profit to date then ${amount(last.profit)}.`,
       xLabel: date,
       yLabel: count,   // round steps: no cents on the axis
       width: target.clientWidth || 640, height: 200,

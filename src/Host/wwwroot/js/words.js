@@ -1,6 +1,6 @@
 // The service's machine words (kebab-case codes, field names) said for people: the API's JSON keeps its codes,
 // the pages show these (the codes stay in data- attributes and class names for styles and tests).
-import { count, label } from "./ui.js";
+import { amount, count, label } from "./ui.js";
 
 /** A touchpoint type, a state or a decision code for people: "retention-offer-made" reads "Retention offer made". */
 export const codeLabel = code => {
@@ -14,6 +14,13 @@ export const codeWords = code => (typeof code === "string" ? code.replace(/-/g, 
 
 /** A count with its noun, singular for exactly one: "1 sealed event", "2 sealed events", "0 touchpoints". */
 export const counted = (n, singular, plural = `${singular}s`) => `${count(n)} ${n === 1 ? singular : plural}`;
+
+/**
+ * A mean of a count (a model's purchases expected) to two decimals with its noun, singular only where the figure reads
+ * 1.00: "9.00 purchases" (8.997), "1.00 purchase", "1.23 purchases".
+ */
+export const countedToHundredths = (n, singular, plural = `${singular}s`) =>
+  `${amount(n)} ${typeof n === "number" && Math.round(n * 100) === 100 ? singular : plural}`;
 
 /**
  * A decision's input for people; the policy's tier inputs are named as the retention tier's, never confused with the value

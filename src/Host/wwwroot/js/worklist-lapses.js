@@ -1,7 +1,7 @@
 // The work list's offers lapsing while it is shown: each entry says so in its place at the offer's end
 // (by the service's clock), the status line names the client, and the list is read again soon: the
 // service lists the client until it has recorded the expiry (seconds, up to 5 minutes).
-import { amount, when } from "./ui.js";
+import { amount, whenShort } from "./ui.js";
 import { hasLapsed, msLeft, announceLapse } from "./offer-clock.js";
 
 /** The list is read again this long after a lapse. */
@@ -62,12 +62,12 @@ function tellLapses({ shown, isOpen, readAgainUnlessReading }) {
 /**
  * What an entry says under the client's name: its value, then its offer (open or lapsed), or where its request stands.
  * The value is the one the service assessed the request with, not the value now that the open client's card shows:
- * said so, since the two part as days pass (value-then.js).
+ * said so, since the two part as days pass (value-then.js). Its moments without their year within half a year of now: "until Dec 14, 2:26 AM UTC".
  */
 export function entryText(item) {
   const value = item.currentValue === null ? "" : `value when assessed ${amount(item.currentValue)} · `;
-  if (withOffer(item) && hasLapsed(item.offer)) return `${value}offer ${amount(item.offer.amount)} lapsed at ${when(item.offer.expiresAt)}, expiry being recorded`;
-  if (item.decision === "offer-made") return `${value}offer ${amount(item.offer.amount)} until ${when(item.offer.expiresAt)}`;
-  if (item.decision === "no-offer") return `${value}no offer · asked ${when(item.requestedAt)}`;
-  return `being assessed · asked ${when(item.requestedAt)}`;
+  if (withOffer(item) && hasLapsed(item.offer)) return `${value}offer ${amount(item.offer.amount)} lapsed at ${whenShort(item.offer.expiresAt)}, expiry being recorded`;
+  if (item.decision === "offer-made") return `${value}offer ${amount(item.offer.amount)} until ${whenShort(item.offer.expiresAt)}`;
+  if (item.decision === "no-offer") return `${value}no offer · asked ${whenShort(item.requestedAt)}`;
+  return `being assessed · asked ${whenShort(item.requestedAt)}`;
 }
