@@ -80,7 +80,8 @@ public class when_an_auditor_asks_what_a_customer_was_worth_on_a_date(BrowserFix
 
             // Since 2026-12-06 the customer is found by name above it too (when_an_auditor_finds_a_customer_by_name).
             await Expect(desk.Page.GetByLabel("Customer id")).ToHaveAccessibleDescriptionAsync(
-                "Filled in by picking a customer found above, or by the desk's “Audit this customer”; or type the id under the " +
+                "Filled in by picking a customer found above, by the desk's “Audit this customer” or by an altered stream's link under " +
+                "“The whole log”; or type the id under the " +
                 "customer's name on the desk (demo-000088, say).");
         }, path: "/audit.html");
     }

@@ -31,8 +31,8 @@ public sealed partial class CsvTouchpointFields(TouchpointCsv csv, string[] cell
     protected override (int? Number, string? Problem) TakeInt(string name)
     {
         if (Take(name) is not { } cell) return (null, null);
-        if (AsNumber(name, cell) is not { } number) return (null, WrittenAsANumber().IsMatch(cell) ? "must be a whole number" : "must be a number");
-        return number.Scale == 0 && number is >= int.MinValue and <= int.MaxValue ? ((int)number, null) : (null, "must be a whole number");
+        if (AsNumber(name, cell) is not { } number) return (null, WrittenAsANumber().IsMatch(cell) ? NotAWholeNumber : "must be a number");
+        return number.Scale == 0 && number is >= int.MinValue and <= int.MaxValue ? ((int)number, null) : (null, NotAWholeNumber);
     }
 
     protected override (bool? Flag, string? Problem) TakeBool(string name)
@@ -66,7 +66,9 @@ public sealed partial class CsvTouchpointFields(TouchpointCsv csv, string[] cell
     // The fraction's digits only after its point: \d+\.?\d* tried every split of a run of digits,
     // and a cell of 60,000 digits and a letter took a minute of CPU (line limit 64 KB, per cell).
     // Run without backtracking too, so that no later edit of the pattern can bring that back.
-    [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", RegexOptions.NonBacktracking)]
+    // [0-9], not \d: \d takes every Unicode digit (１２ full-width, ١٢ Arabic-Indic), which decimal.TryParse
+    // does not read, and "is out of range" was said of cells that are no number at all.
+    [GeneratedRegex(@"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", RegexOptions.NonBacktracking)]
     private static partial Regex WrittenAsANumber();
 
     private static bool? AsFlag(string name, string cell) =>

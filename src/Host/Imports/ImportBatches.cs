@@ -59,19 +59,19 @@ public static class ImportBatches
             using var reader = new Utf8Lines(file, TouchpointCsv.MaxLineBytes);
             TouchpointCsv? csv = null;
             var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), new List<ImportLineError>());
-            foreach (var (line, cells) in CsvRows.Read(reader))
+            foreach (var (line, cells, misquoted) in CsvRows.Read(reader))
             {
                 if (csv is null)
                 {
                     if (reader.StartsWithUtf16Mark) return $"line {line}: {Utf16}";
                     if (reader.LastLineNotUtf8) return $"line {line}: {NotUtf8}";
-                    var (header, error) = TouchpointCsv.FromHeader(cells);
+                    var (header, error) = TouchpointCsv.FromHeader(cells, misquoted);
                     if (header is null) return error;
                     csv = header;
                     continue;
                 }
                 if (skip(line)) continue;
-                var (touchpoint, reasons) = reader.LastLineNotUtf8 ? (null, [NotUtf8]) : csv.Read(cells, now);
+                var (touchpoint, reasons) = reader.LastLineNotUtf8 ? (null, [NotUtf8]) : csv.Read(cells, misquoted, now);
                 if (touchpoint is null)
                 {
                     invalid.Add(new ImportLineError(line, string.Join("; ", reasons), LineErrorKind.Invalid));

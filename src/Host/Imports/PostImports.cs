@@ -23,7 +23,7 @@ public static class PostImportsEndpoint
     /// </summary>
     [WolverinePost("/api/imports"), Authorize(Policy = Policies.Import)]
     [Answers(201, "Rows were imported.", Body = typeof(ImportAnswer))]
-    [Answers(200, "Every row was already there.", Body = typeof(ImportAnswer))]
+    [Answers(200, "Nothing new was appended: every row was already there, or skipped as bad with skipInvalid, or the file has no rows (its header only).", Body = typeof(ImportAnswer))]
     [Answers(400, "A bad file or fields; errors keyed line N (file for an unreadable file); nothing appended.")]
     [Answers(409, "A row was refused during the append pass: the rows before it are appended; send the same file again to finish.")]
     [Answers(413, "The body is over 256 MB; nothing was read further.")]

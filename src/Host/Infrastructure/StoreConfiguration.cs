@@ -23,9 +23,11 @@ public static class StoreConfiguration
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
             ? connectionString
             : throw new SettingRefusedException(
-                $"No database configured: set ConnectionStrings__{ConnectionStringName} (for example " +
-                "\"Host=127.0.0.1;Port=5433;Database=eventcrm;Username=postgres\"), or start the service with ./eventcrm run, " +
-                "which starts a private PostgreSQL cluster.");
+                // A command (import, rebuild) reads no running service's settings: "start the service with
+                // ./eventcrm run" sent an operator whose service was up round in a circle.
+                $"No database configured: set ConnectionStrings__{ConnectionStringName}, for example " +
+                "\"Host=127.0.0.1;Port=5433;Database=eventcrm;Username=postgres\", the demo cluster that ./eventcrm run starts and serves " +
+                "(./eventcrm db status demo prints its connection string while it runs; ./eventcrm db start demo starts it).");
 
     public static int LockIdFor(string schema, int seed) =>
         seed + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schema))) % 1_000_000);

@@ -62,8 +62,10 @@ public class ClvFitCommand : JasperFxCommand<ClvFitInput>
     {
         using var reader = new StreamReader(path);
         var rows = new List<CustomerPurchase<string>>();
-        foreach (var (line, fields) in CsvRows.Read(reader))
+        foreach (var (line, fields, misquoted) in CsvRows.Read(reader))
         {
+            if (misquoted.Count > 0)
+                throw new InvalidDataException($"line {line}: cell {misquoted[0].Index + 1} {misquoted[0].Problem}");
             if (line == 1)
             {
                 if (!fields.SequenceEqual(["customer_id", "date", "amount"]))

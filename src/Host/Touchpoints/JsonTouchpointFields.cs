@@ -37,7 +37,7 @@ public sealed class JsonTouchpointFields : TouchpointFields
     {
         if (Take(name) is not { } value) return (null, null);
         if (value.ValueKind != JsonValueKind.Number) return (null, "must be a number");
-        return value.TryGetInt32(out var number) ? (number, null) : (null, "must be a whole number");
+        return value.TryGetInt32(out var number) ? (number, null) : (null, NotAWholeNumber);
     }
 
     protected override (bool? Flag, string? Problem) TakeBool(string name) => Take(name)?.ValueKind switch

@@ -21,7 +21,13 @@ public abstract partial class TouchpointFields
     /// <summary>The field's number, nothing when it is not given, or a problem ("must be a number", "is out of range").</summary>
     protected abstract (decimal? Number, string? Problem) TakeDecimal(string name);
 
-    /// <summary>The field's whole number, nothing when it is not given, or a problem ("must be a whole number").</summary>
+    /// <summary>
+    /// Why a number is not a whole number a field takes (a fraction, or beyond an int): the words
+    /// every JSON body of the API uses (docs/api.md), the CSV import's included.
+    /// </summary>
+    public const string NotAWholeNumber = "must be a whole number up to 2,147,483,647";
+
+    /// <summary>The field's whole number, nothing when it is not given, or a problem (<see cref="NotAWholeNumber"/>).</summary>
     protected abstract (int? Number, string? Problem) TakeInt(string name);
 
     /// <summary>The field's flag, nothing when it is not given, or a problem ("must be true or false").</summary>
@@ -103,7 +109,7 @@ public abstract partial class TouchpointFields
 
     private void Fail(string name, string message) => Errors.Add(new(name, message));
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(?<fraction>\.\d{1,9})?)?(Z|z|[+-]\d{2}:\d{2})$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(?<fraction>\.[0-9]{1,9})?)?(Z|z|[+-][0-9]{2}:[0-9]{2})$")]
     private static partial Regex TimestampShape();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]

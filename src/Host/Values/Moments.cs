@@ -19,11 +19,11 @@ public static partial class Moments
 
     private static readonly string[] DateTimes = [.. LocalDateTimes.SelectMany(time => new[] { time, time + "'Z'", time + "zzz" })];
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex DateAndTime();
 
     /// <summary>A + sent unencoded in a query string arrives as a space: the offset is then "  01:00".</summary>
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)? \d{2}:\d{2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)? [0-9]{2}:[0-9]{2}$", RegexOptions.CultureInvariant)]
     private static partial Regex PlusReadAsSpace();
 
     /// <summary>Null when the text is a moment (a bare date: the end of that day); otherwise what is wrong with it, saying the accepted forms.</summary>
@@ -55,7 +55,7 @@ public static partial class Moments
         return $"{WhyNoMoment(text)}; it must be {forms}";
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", RegexOptions.CultureInvariant)]
     private static partial Regex BareDate();
 
     /// <summary>

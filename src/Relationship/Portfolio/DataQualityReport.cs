@@ -27,7 +27,11 @@ public sealed record RecordCompleteness(decimal? Rate, IReadOnlyList<IncompleteR
 /// <param name="MissingFields">names from <see cref="RequiredFields"/>, in that order.</param>
 public sealed record IncompleteRecord(string CustomerId, IReadOnlyList<string> MissingFields);
 
-/// <summary>The fields a customer record needs to be complete: enough to reach, segment and attribute the customer.</summary>
+/// <summary>
+/// The fields a record needs to be complete at its stage: a prospect, enough to reach it (name, email); a customer
+/// (one who signed up or bought, <see cref="CustomerStanding.HasEverBeenCustomer"/>), also enough to segment and
+/// attribute it (segment, channel), which a prospect cannot have before its signup.
+/// </summary>
 public static class RequiredFields
 {
     public const string Name = "name";
@@ -35,4 +39,7 @@ public static class RequiredFields
     public const string Segment = "segment";
     public const string Channel = "channel";
     public static readonly IReadOnlyList<string> All = [Name, Email, Segment, Channel];
+    public static readonly IReadOnlyList<string> OfAProspect = [Name, Email];
+
+    public static IReadOnlyList<string> Of(PortfolioCustomer record) => record.HasEverBeenCustomer() ? All : OfAProspect;
 }

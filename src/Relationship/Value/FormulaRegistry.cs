@@ -74,7 +74,8 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
                    "one value under the formula of a time is read with knownAt and no formula (the formula in force at knownAt)";
         return at < 0 || VersionOf(reference[(at + 1)..]) is not null
             ? null
-            : $"'{reference[(at + 1)..]}' is not a version: \"name@version\" takes a whole number (0 is the built-in default)";
+            // The whole value sent, not the part after its @: "against '' is not a version" named nothing the caller wrote.
+            : $"'{reference}' is not \"name@version\": the version after the @ must be a whole number (0 is the built-in default)";
     }
 
     /// <summary>The value-history's choice of each point's formula in force when it was recorded: not a formula.</summary>

@@ -17,19 +17,22 @@ public class when_measuring_data_quality
     // c8   (none)             bob@example.com                       smb      web      1
     // c9   Anna Smith         an.na@example.de                      smb      web      -       dots only count at Gmail
     // c10  Customer c10       c10@example.com                       smb      web      -
+    // All ten signed up: customers, of whom every field is asked.
     private static readonly PortfolioCustomer[] TenCustomers =
     [
-        Customer("c1") with { Name = "Élodie Martin", Email = "Elodie.Martin+promo@Example.com" },
-        Customer("c2") with { Name = "  elodie   MARTIN ", Email = "elodie.martin@example.com" },
-        Customer("c3") with { Name = "Jean Dupont", Email = "jean.dupont@gmail.com" },
-        Customer("c4") with { Name = "J. Dupont", Email = "JeanDupont@googlemail.com" },
-        Customer("c5") with { Name = "José Núñez", Email = "jose@example.org", Segment = null, Channel = " " },
-        Customer("c6") with { Name = "Jose Nunez", Email = null },
-        Customer("c7") with { Name = "Anna Schmidt", Email = "anna@example.de", DataErrors = ["signed up before its lead", "negative revenue"] },
-        Customer("c8") with { Name = null, Email = "bob@example.com", DataErrors = ["churned without signing up"] },
-        Customer("c9") with { Name = "Anna Smith", Email = "an.na@example.de" },
-        Customer("c10"),
+        Signed("c1") with { Name = "Élodie Martin", Email = "Elodie.Martin+promo@Example.com" },
+        Signed("c2") with { Name = "  elodie   MARTIN ", Email = "elodie.martin@example.com" },
+        Signed("c3") with { Name = "Jean Dupont", Email = "jean.dupont@gmail.com" },
+        Signed("c4") with { Name = "J. Dupont", Email = "JeanDupont@googlemail.com" },
+        Signed("c5") with { Name = "José Núñez", Email = "jose@example.org", Segment = null, Channel = " " },
+        Signed("c6") with { Name = "Jose Nunez", Email = null },
+        Signed("c7") with { Name = "Anna Schmidt", Email = "anna@example.de", DataErrors = ["signed up before its lead", "negative revenue"] },
+        Signed("c8") with { Name = null, Email = "bob@example.com", DataErrors = ["churned without signing up"] },
+        Signed("c9") with { Name = "Anna Smith", Email = "an.na@example.de" },
+        Signed("c10"),
     ];
+
+    private static PortfolioCustomer Signed(string id) => SignedUp(id, Day(2024, 1, 5));
 
     [Fact]
     public void customers_whose_personal_data_was_erased_are_not_duplicates_of_each_other()
@@ -71,7 +74,7 @@ public class when_measuring_data_quality
     }
 
     [Fact]
-    public void a_record_missing_or_blank_in_any_required_field_is_incomplete()
+    public void a_customer_missing_or_blank_in_any_required_field_is_incomplete()
     {
         var completeness = DataQuality.Of(TenCustomers).Completeness;
 
@@ -79,6 +82,29 @@ public class when_measuring_data_quality
         completeness.Rate.ShouldBe(0.7m);
         completeness.Incomplete.Select(r => (r.CustomerId, string.Join(' ', r.MissingFields))).ShouldBe(
             [("c5", "segment channel"), ("c6", "email"), ("c8", "name")]);
+    }
+
+    [Fact]
+    public void a_prospect_is_asked_only_for_a_name_and_an_email_a_customer_also_for_a_segment_and_a_channel()
+    {
+        // A segment and a channel come with the signup: a prospect cannot have them, a customer should, however it
+        // became one (a purchase without signup) and whether it has left since.
+        var lead = Customer("p1") with { Segment = null, Channel = null, LeadAt = Day(2024, 1, 1), StateChanges = [Prospect(Day(2024, 1, 1))] };
+        PortfolioCustomer[] records =
+        [
+            lead,                                                                  // complete: name and email
+            lead with { CustomerId = "p2", Email = " " },                          // no email
+            lead with { CustomerId = "b1", StateChanges = [Prospect(Day(2024, 1, 1)), Active(Day(2024, 2, 1))] },  // bought, never signed up
+            SignedUp("s1", Day(2024, 1, 5), Churned(Day(2024, 6, 1))) with { Channel = null },                     // signed up, left since
+            SignedUp("s2", Day(2024, 1, 5)),                                       // complete: all four
+        ];
+
+        var completeness = DataQuality.Of(records).Completeness;
+
+        // incomplete: p2 (email), b1 (segment, channel), s1 (channel): complete p1 and s2, 2 of 5 = 0.4
+        completeness.Incomplete.Select(r => (r.CustomerId, string.Join(' ', r.MissingFields))).ShouldBe(
+            [("p2", "email"), ("b1", "segment channel"), ("s1", "channel")]);
+        completeness.Rate.ShouldBe(0.4m);
     }
 
     [Fact]

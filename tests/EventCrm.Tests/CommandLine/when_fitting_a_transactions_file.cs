@@ -41,6 +41,23 @@ public class when_fitting_a_transactions_file
         badDate.ShouldContain("--calibration-end");
     }
 
+    /// <summary>A customer id c"1" was read c1 until 2026-12-07, its quotes dropped: the line is refused, naming its cell.</summary>
+    [Fact]
+    public void a_double_quote_outside_a_quoted_cell_refuses_its_line_rather_than_being_dropped()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, "customer_id,date,amount\nc\"1\",2020-01-01,5\n");
+        try
+        {
+            Should.Throw<InvalidDataException>(() => EventCrm.Host.Models.ClvFitCommand.Read(path).ToList()).Message
+                .ShouldStartWith("line 2: cell 1 has a double quote but is not written in double quotes");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static void Close(JsonNode fit, string field, double published) =>
         fit[field]!.GetValue<double>().ShouldBe(published, Math.Abs(published) * 0.005, field);
 }

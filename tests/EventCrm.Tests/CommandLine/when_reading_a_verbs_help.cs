@@ -149,6 +149,30 @@ public partial class when_reading_a_verbs_help
         output.ShouldNotContain("   at ");
     }
 
+    /// <summary>
+    /// The import command, run beside a service that is up, reads none of its settings: it used to
+    /// be told to "start the service with ./eventcrm run", which does not help it. It is told the
+    /// setting and where the demo cluster's connection string is printed.
+    /// </summary>
+    [Fact]
+    public async Task the_import_command_without_a_database_is_told_where_to_find_the_demo_clusters_connection_string()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, errors) = await HostCommandLine.RunWithNothingConfigured("import", "--file", file);
+
+            exit.ShouldBe(1);
+            errors.Trim().ShouldStartWith("import: No database configured: set ConnectionStrings__EventCrm, for example ");
+            errors.ShouldContain("./eventcrm db status demo prints its connection string");
+            errors.ShouldNotContain("start the service with");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>The verbs of help's table and their descriptions.</summary>
     private static Dictionary<string, string> Listed(string output) => output.Split('\n')
         .Select(line => VerbLine().Match(line))

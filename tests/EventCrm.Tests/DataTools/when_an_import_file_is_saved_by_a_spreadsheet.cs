@@ -98,6 +98,32 @@ public class when_an_import_file_is_saved_by_a_spreadsheet(AppFixture app)
         (await app.Store.EventCount(c)).ShouldBe(0);
     }
 
+    /// <summary>
+    /// A file saved without its header: its first row's empty cells were named "column(s) 5, 6, 7, 8
+    /// have no name ...: remove them from every line" until 2026-12-07, advice that deletes data.
+    /// </summary>
+    [Fact]
+    public async Task a_file_without_its_header_line_is_named_as_such_with_the_columns_to_write()
+    {
+        var c = Ids.Customer();
+        var problem = await Import($"purchase,{c}-ord-1,{c},2019-03-14T15:20:00Z,,,,,4711,250.00,75.00,rollers\n" +
+                                   $"purchase,{c}-ord-2,{c},2019-03-15T15:20:00Z,,,,,4712,20.00,5.00,rollers\n", 400);
+
+        FileError(problem).ShouldStartWith("line 1: the header line seems to be missing: line 1 reads as a row " +
+                                           "('purchase', where the header names its columns, is a touchpoint type), not as column names. " +
+                                           "Put the header first, naming each column: type,touchpointId,customerId,occurredAt (required), then ");
+        FileError(problem).ShouldContain("name,email,source,segment,channel,acquisitionCost,orderId,amount,margin,category,durationMinutes,");
+        (await app.Store.EventCount(c)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_header_cell_with_a_stray_quote_refuses_the_file_naming_the_cell()
+    {
+        var problem = await Import("type,touchpointId,customerId,\"occurredAt\" (UTC)\n", 400);
+
+        FileError(problem).ShouldStartWith("line 1: header cell 4 has text after its closing double quote");
+    }
+
     [Fact]
     public async Task a_header_name_in_another_case_is_named_with_the_name_to_write()
     {

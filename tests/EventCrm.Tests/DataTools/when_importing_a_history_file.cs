@@ -158,6 +158,29 @@ public class when_importing_a_history_file(AppFixture app)
         (await app.Store.EventCount(customer)).ShouldBe(2);
     }
 
+    /// <summary>
+    /// docs/import.md's 200 is "nothing new appended": every row already stored, or skipped as bad with
+    /// skipInvalid, or no row at all (until 2026-12-07 it said only the first). A nightly export with
+    /// nothing new is its header alone: a 200, not a refusal, so that a quiet night fails no job.
+    /// </summary>
+    [Fact]
+    public async Task an_import_that_appends_nothing_new_is_a_200_whether_its_rows_were_stored_skipped_or_none()
+    {
+        var customer = Ids.Customer();
+        var allBad = new HistoryFile()
+            .Purchase(customer, "2023-06-01T10:00:00Z", amount: "lots")
+            .SupportCall(customer, "2023-06-03", resolved: "maybe");
+
+        var skipped = await Import(allBad, 200, skipInvalid: true);
+        var headerOnly = await Import(new HistoryFile(), 200);
+
+        // 2 rows, both bad: none imported, none repeated, 2 skipped.
+        (skipped["rows"]!.GetValue<int>(), skipped["imported"]!.GetValue<int>(), skipped["repeated"]!.GetValue<int>(),
+            skipped["rejectedTotal"]!.GetValue<int>()).ShouldBe((2, 0, 0, 2));
+        (headerOnly["rows"]!.GetValue<int>(), headerOnly["imported"]!.GetValue<int>(), headerOnly["rejectedTotal"]!.GetValue<int>()).ShouldBe((0, 0, 0));
+        (await app.Store.EventCount(customer)).ShouldBe(0);
+    }
+
     [Fact]
     public async Task a_file_of_thousands_of_bad_lines_lists_the_first_thousand_and_counts_them_all()
     {

@@ -6,7 +6,7 @@ namespace EventCrm.Tests.DataTools;
 /// <summary>The import's CSV reader (RFC 4180 quoting, cells trimmed, line numbers kept for error messages).</summary>
 public class when_reading_csv_rows
 {
-    private static List<(int Line, string[] Fields)> Rows(string text) => CsvRows.Read(new StringReader(text)).ToList();
+    private static List<CsvRow> Rows(string text) => CsvRows.Read(new StringReader(text)).ToList();
 
     [Fact]
     public void plain_cells_are_cut_at_the_commas_and_trimmed()
@@ -22,9 +22,33 @@ public class when_reading_csv_rows
     [Fact]
     public void quoted_cells_keep_their_commas_and_doubled_quotes()
     {
-        var row = Rows("a,\"Lovelace, Ada\",\"say \"\"hi\"\"\",\"\", \" padded \" ,x\"y\"z").Single();
+        var row = Rows("a,\"Lovelace, Ada\",\"say \"\"hi\"\"\",\"\", \" padded \" ,\"12\"\" pipe\"").Single();
 
-        row.Fields.ShouldBe(["a", "Lovelace, Ada", "say \"hi\"", "", "padded", "xyz"]);
+        row.Fields.ShouldBe(["a", "Lovelace, Ada", "say \"hi\"", "", "padded", "12\" pipe"]);
+        row.Misquoted.ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// Until 2026-12-07 a quote anywhere turned quoting on and was dropped: x"y"z read xyz, and an odd
+    /// quote refused the file as not closed. A quote opens a quoted cell only as its first character now;
+    /// any other is reported with its cell, whose row the import then refuses.
+    /// </summary>
+    [Fact]
+    public void a_quote_inside_an_unquoted_cell_or_after_a_closing_quote_is_reported_with_its_cell()
+    {
+        var row = Rows("ord\"7\",\"Pat\" Smith,12\" pipe,=HYPERLINK(\"x\"),ok,Pat O\"Brien,\"closed\"  ").Single();
+
+        row.Misquoted.ShouldBe(
+        [
+            new MisquotedCell(0, TextAfterClosingQuote: false),
+            new MisquotedCell(1, TextAfterClosingQuote: true),
+            new MisquotedCell(2, TextAfterClosingQuote: false),
+            new MisquotedCell(3, TextAfterClosingQuote: false),
+            new MisquotedCell(5, TextAfterClosingQuote: false),
+        ]);
+        // Seven cells, as the six commas cut them: the counts of the row stay right.
+        row.Fields.Length.ShouldBe(7);
+        (row.Fields[4], row.Fields[6]).ShouldBe(("ok", "closed"));
     }
 
     [Fact]

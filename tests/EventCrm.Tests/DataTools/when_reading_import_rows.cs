@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using EventCrm.Host.Imports;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship.Touchpoints;
 using Shouldly;
@@ -42,7 +43,7 @@ public class when_reading_import_rows
         reasons.ShouldBe(
         [
             "occurredAt: must be an ISO 8601 date and time with offset, e.g. 2025-03-01T10:15:00+01:00",
-            "durationMinutes: must be a whole number",
+            "durationMinutes: must be a whole number up to 2,147,483,647",
             "cost: must be a number",
             "resolved: must be true or false",
             "amount: is not a field of this touchpoint type",
@@ -56,6 +57,45 @@ public class when_reading_import_rows
             ("occurredAt", "2024-03-14T15:20:00+01:00"), ("orderId", "4711"), ("amount", "1e300"), ("margin", "12345678901234567890123456789012"), ("category", "rollers")), Now);
 
         reasons.ShouldBe(["amount: is out of range", "margin: is out of range"]);
+    }
+
+    /// <summary>
+    /// Digits other than 0 to 9 (full-width, Arabic-Indic) are no number: until 2026-12-07 the shape
+    /// of a number took every Unicode digit, and such a cell was said to be "out of range" (a whole
+    /// number column: "must be a whole number"), which sent the writer looking for a size that is not there.
+    /// </summary>
+    [Fact]
+    public void digits_other_than_0_to_9_are_not_a_number()
+    {
+        var (_, purchase) = Csv.Read(Row(("type", "purchase"), ("touchpointId", "t-4"), ("customerId", "c-1"),
+            ("occurredAt", "2024-03-14T15:20:00+01:00"), ("orderId", "4711"), ("amount", "１２"), ("margin", "١٢"), ("category", "rollers")), Now);
+        var (_, call) = Csv.Read(Row(("type", "support-call"), ("touchpointId", "t-5"), ("customerId", "c-1"),
+            ("occurredAt", "2024-03-14T15:20:00+01:00"), ("durationMinutes", "１２"), ("cost", "1"), ("resolved", "true")), Now);
+
+        purchase.ShouldBe(["amount: must be a number", "margin: must be a number"]);
+        call.ShouldBe(["durationMinutes: must be a number"]);
+    }
+
+    /// <summary>The words of every JSON body for a whole number beyond an int (docs/api.md); until 2026-12-07 "must be a whole number".</summary>
+    [Fact]
+    public void a_whole_number_beyond_an_int_is_named_with_the_largest_one_taken()
+    {
+        var (_, reasons) = Csv.Read(Row(("type", "support-call"), ("touchpointId", "t-6"), ("customerId", "c-1"),
+            ("occurredAt", "2024-03-14T15:20:00+01:00"), ("durationMinutes", "3000000000"), ("cost", "1"), ("resolved", "true")), Now);
+
+        reasons.ShouldBe(["durationMinutes: must be a whole number up to 2,147,483,647"]);
+    }
+
+    [Fact]
+    public void a_row_with_a_misquoted_cell_is_refused_for_that_cell_named_by_its_column()
+    {
+        var cells = Row(("type", "visit"), ("touchpointId", "ord7"), ("customerId", "c-1"), ("occurredAt", "2024-03-14T15:20:00+01:00"), ("cost", "1"));
+
+        var (parsed, reasons) = Csv.Read(cells, [new MisquotedCell(1, TextAfterClosingQuote: false)], Now);
+
+        parsed.ShouldBeNull();
+        reasons.ShouldBe(["touchpointId: has a double quote but is not written in double quotes: a cell holding a double quote is " +
+                          "written in double quotes, each of its quotes doubled (12\" pipe as \"12\"\" pipe\")"]);
     }
 
     /// <summary>
@@ -154,7 +194,7 @@ public class when_reading_import_rows
     private static readonly string[] Types = [.. FieldsOf.Keys, "retention-offer-accepted", "retention-offer-made", "parcel", "", " purchase "];
     private static readonly string[] Numbers =
         ["12", "250.00", "-3", "0", "-0", "-0.0", "1e3", "1.50e1", "12.0", "2147483647", "2147483648", "-2147483649", "1E-30", "79228162514264337593543950336", "1e300", "12345678901234567890123456789012",
-         "+5", ".5", "5.", "12,5", "1 000", " 7 ", "abc", "NaN", "0x10"];
+         "+5", ".5", "5.", "12,5", "1 000", " 7 ", "abc", "NaN", "0x10", "１２", "١٢"];
     private static readonly string[] Flags = ["true", "false", "True", "FALSE", " true ", "yes", "1", "0", "null"];
     private static readonly string[] Texts =
         ["x", "Ada Lovelace", "  padded  ", "   ", "a\u0001b", "tab\there", "\u0085next", new string('w', 200), new string('w', 201), new string('w', 501), "12", "true", "système:x", "system:x", "é"];

@@ -15,7 +15,13 @@ public class when_a_refusal_is_read_by_its_detail_alone(AppFixture app)
     [InlineData("/api/customers?page=0", "page must be between 1 and 1,000,000")]
     [InlineData("/api/retention/pending?pageSize=500", "pageSize must be between 1 and 200")]
     [InlineData("/api/customers/c-1/value?asOf=yesterday", "asOf must be yyyy-MM-dd (the end of that day, UTC) or ")]
-    [InlineData("/api/customers/c-1/value?formula=simple-clv@x", "formula 'x' is not a version")]
+    // Full-width digits (２０２５-０３-０１; then an offset +１０:００) are no date: until 2026-12-07 the first "names a
+    // day that does not exist", the second a 500, the moment's shape taking every Unicode digit and int.Parse then none.
+    [InlineData("/api/customers/c-1/value?asOf=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95-%EF%BC%90%EF%BC%93-%EF%BC%90%EF%BC%91", "asOf must be yyyy-MM-dd (the end of that day, UTC) or ")]
+    [InlineData("/api/customers/c-1/value?asOf=2025-03-01T10%3A00%2B%EF%BC%91%EF%BC%90%3A%EF%BC%90%EF%BC%90", "asOf must be yyyy-MM-dd (the end of that day, UTC) or ")]
+    // The whole value sent, not the part after its @ (until 2026-12-07 "formula 'x' is not a version").
+    [InlineData("/api/customers/c-1/value?formula=simple-clv@x", "formula 'simple-clv@x' is not \"name@version\": the version after the @ must be a whole number")]
+    [InlineData("/api/replays?formula=bad@x", "formula 'bad@x' is not \"name@version\"")]
     [InlineData("/api/kpis?from=2025-01-01&to=2024-01-01", "from must not be after to")]
     [InlineData("/api/replays?state=paused", "state must be one of running, completed, failed")]
     // The messages hold "to" as a word of their own ("days to come", "up to 7 fraction digits"): it is still named first.

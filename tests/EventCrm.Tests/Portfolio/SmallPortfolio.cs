@@ -18,7 +18,7 @@ namespace EventCrm.Tests.Portfolio;
 /// | C | 100 | 50 | 0 | 50 | a refund of an order it never placed (a data error) |
 /// | D | 60 | 30 | 80 (support) | -50 | churned 1 Sep 2024 |
 /// | E | 40 | 20 | 0 | 20 | email Eve@Example.com |
-/// | F | 0 | 0 | 0 | 0 | a lead only (1 Mar 2024), email eve@example.com: duplicate of E, no segment nor channel |
+/// | F | 0 | 0 | 0 | 0 | a lead only (1 Mar 2024), email eve@example.com: duplicate of E, no segment nor channel (a prospect has none) |
 ///
 /// A to E signed up on 5 January 2024 (acquisition cost 0, channel web); purchases in February.
 /// </summary>

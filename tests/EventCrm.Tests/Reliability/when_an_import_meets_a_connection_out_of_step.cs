@@ -47,7 +47,7 @@ public class when_an_import_meets_a_connection_out_of_step(OutOfStepImportHost a
         app.Captured.Since(mark).ShouldContain(e => e.Category == typeof(TouchpointImport).FullName
             && e.Message.Contains("lost track of its prepared statements") && e.Message.Contains("attempt 2 of 3"));
         // Every connection broken above was closed: none of their server processes is left.
-        await Waits.Until(async () => await OutOfStepConnections.StillOpen(broken) == 0, TimeSpan.FromSeconds(10));
+        await Waits.Until(async () => await OutOfStepConnections.StillOpen(broken) == 0, TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class when_an_import_meets_a_connection_out_of_step(OutOfStepImportHost a
         (await DataCommandLine.Count($"select count(*) from {app.Schema}.mt_events where stream_id = '{customer}'")).ShouldBe(1_500);
         app.Captured.Since(mark).ShouldContain(e => e.Category == typeof(TouchpointImport).FullName
             && e.Message.Contains("900 touchpoints appended so far") && e.Message.Contains("attempt 2 of 3"));
-        await Waits.Until(async () => await OutOfStepConnections.StillOpen(broken) == 0, TimeSpan.FromSeconds(10));
+        await Waits.Until(async () => await OutOfStepConnections.StillOpen(broken) == 0, TimeSpan.FromSeconds(30));
         File.Delete(path);
         File.Delete(firstRows);
     }

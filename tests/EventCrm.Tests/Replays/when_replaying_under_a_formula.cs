@@ -69,6 +69,9 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
 
         (await replays.Host.GetJson($"{diff}?page=0", 400)).ErrorKeys().ShouldBe(["page"]);
         (await replays.Host.GetJson($"{diff}?pageSize=501", 400)).ErrorKeys().ShouldBe(["pageSize"]);
+        // The whole value sent is quoted: until 2026-12-07 "against '' is not a version", the empty part after the last @.
+        (await replays.Host.GetJson($"{diff}?against=bad@@", 400))["detail"]!.GetValue<string>()
+            .ShouldStartWith("against 'bad@@' is not \"name@version\": the version after the @ must be a whole number");
         (await replays.Host.GetJson($"{diff}?against=no-such-formula@9", 404))["detail"]!.GetValue<string>().ShouldContain("no-such-formula@9");
         // No replay of waland-cole@0 as of 2025-10-31 over this log: nothing to compare with yet.
         (await replays.Host.GetJson($"{diff}?against=waland-cole@0", 409))["detail"]!.GetValue<string>().ShouldContain("POST /api/replays");

@@ -100,7 +100,8 @@ export async function checkLog() {
     ? h("strong", { class: "good" }, "No stream altered: ")
     : h("strong", { class: "bad" }, `${counted(report.altered.length, "stream")} altered: `), summary);
   altered.replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
-    h("a", { href: `index.html#customer=${encodeURIComponent(a.customerId)}` }, a.customerId),
+    // The auditor's next step is this customer's own audit, on this page (audit.js fills and runs the form), not the desk.
+    h("a", { href: `audit.html#customer=${encodeURIComponent(a.customerId)}`, "data-customer": a.customerId }, a.customerId),
     ` (${a.database}): event ${a.firstMismatch.sequence}, version ${a.firstMismatch.version}: ${a.firstMismatch.problem}`)));
   announce(report.valid ? "Every chain holds." : "Some chains do not hold.");
 }

@@ -31,6 +31,16 @@ function showValue(name) {
   showValueAt(new FormData(valueForm), name).catch(error => showError(error, "Value"));
 }
 document.getElementById("check-log").addEventListener("click", () => checkLog().catch(error => showError(error, "Chains")));
+// An altered stream's link audits that customer here: its id in the form, the keyboard on it (as when picked by name),
+// its value and the check of its events shown. The link's address does the same in a new tab.
+document.getElementById("log-altered").addEventListener("click", event => {
+  const link = event.target.closest("a[data-customer]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  customerField.value = link.dataset.customer;
+  customerField.focus();
+  showValue(null);
+});
 document.getElementById("take-anchor").addEventListener("click", () => takeAnchor().catch(error => showError(error, "Anchor")));
 document.getElementById("anchor-file").addEventListener("change", async event => {
   const file = event.target.files[0];

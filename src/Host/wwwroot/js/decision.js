@@ -5,6 +5,7 @@ import { h, amount, count, figureOf, label, when } from "./ui.js";
 import { outcomes } from "./outcomes.js";
 import { countdown, hasLapsed } from "./offer-clock.js";
 import { codeWords, inputLabel, ruleWords } from "./words.js";
+import { whyWords } from "./why.js";
 
 /**
  * The panel's content for a pending cancellation, by the service's decision. panel: { onRecorded (after
@@ -27,7 +28,7 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
     case "no-offer":
       return [requested,
         h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
-        h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
+        h("p", { class: "why" }, h("strong", {}, "Why: "), whyWords(pending)),
         inputs(pending.rule, pending.inputs),
         decide([{
           // Irreversible, and the client lost: outlined in red, never the filled main button (that is "Client stays").
@@ -71,7 +72,7 @@ function offerMade(pending, client, decide, onLapse, later) {
     h("p", { class: "decision decision-offer" }, "Recommended action: ", h("strong", {}, `retention offer of ${amount(offer.amount)}`)),
     h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
       " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
-    h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? "no reason given"),
+    h("p", { class: "why" }, h("strong", {}, "Why: "), whyWords(pending)),
     inputs(offer.rule, offer.inputs, sizing(offer, offer.rule)),
     decide([{
       label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
