@@ -17,9 +17,12 @@ public static class SearchCustomersEndpoint
     public const int MaxPage = 1_000_000;
     public const int MaxDepthAcrossDatabases = 10_000;
 
-    /// <summary>Finds customers whose name or email contains the text, case-insensitively; without text, lists them all.</summary>
+    /// <summary>
+    /// Finds customers whose name or email contains the text, case-insensitively, after the customer whose id is
+    /// exactly the text, if any; without text, lists them all.
+    /// </summary>
     [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "A page of the customers whose name or email contains search, by name.", Body = typeof(CustomerSearchResult))]
+    [Answers(200, "A page of the customers whose name or email contains search, by name, after the one whose id is search.", Body = typeof(CustomerSearchResult))]
     [Answers(400, "A page or pageSize out of range (or, over several databases, page x pageSize over 10,000).")]
     public static async Task<IResult> Get(string? search, int? page, int? pageSize, CustomerDatabases databases, CancellationToken ct)
     {
@@ -32,20 +35,58 @@ public static class SearchCustomersEndpoint
         if (databases.TenantIds.Count > 1 && (long)pageNumber * size > MaxDepthAcrossDatabases)
             return Problems.Invalid("page", $"with customers over several databases, page x pageSize must be at most {MaxDepthAcrossDatabases:#,0}; narrow the search");
 
-        var term = search?.Trim().ToLowerInvariant() ?? "";
-        // Several databases: each answers its first page x pageSize matches and the page is cut
+        var text = search?.Trim() ?? "";
+        var term = text.ToLowerInvariant();
+        var byId = text.Length > 0 ? await CustomerById(text, databases, ct) : null;
+        // With a customer found by id, it is the first entry and the name matches come one place later:
+        // a page reads from the match before its own first, one more than the page, should the customer be among them.
+        var offset = (pageNumber - 1) * size;
+        var (firstMatch, matchesRead) = byId is null ? (offset, size) : (Math.Max(0, offset - 1), size + 1);
+        // Several databases: each answers its first matches up to those the page needs and the page is cut
         // after merging them in the databases' own order (C.UTF-8 collation: code points, nulls last).
-        var skippedInDatabase = databases.TenantIds.Count == 1 ? (pageNumber - 1) * size : 0;
+        var skippedInDatabase = databases.TenantIds.Count == 1 ? firstMatch : 0;
         var answers = await databases.InEachAsync(async session =>
         {
-            var found = await InNameOrder(Matching(session, term)).Skip(skippedInDatabase).Take(pageNumber * size - skippedInDatabase).ToListAsync(ct);
+            var found = await InNameOrder(Matching(session, term)).Skip(skippedInDatabase).Take(firstMatch + matchesRead - skippedInDatabase).ToListAsync(ct);
             return (Found: found, Total: await Matching(session, term).CountAsync(ct));
         });
-        var customers = answers.SelectMany(a => a.Found)
-            .OrderBy(p => p.Name is null).ThenBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal)
-            .Skip((pageNumber - 1) * size - skippedInDatabase).Take(size).Select(CustomerView.Of).ToList();
-        return Results.Ok(new CustomerSearchResult(search, pageNumber, size, answers.Sum(a => (long)a.Total), customers));
+        var matches = answers.SelectMany(a => a.Found).Order(NameOrder).Skip(firstMatch - skippedInDatabase).Take(matchesRead).ToList();
+        // The customer found by id is counted once, among the matches when its name or email matches too.
+        var total = answers.Sum(a => (long)a.Total) + (byId is null || AlsoMatches(byId, term) ? 0 : 1);
+        var customers = byId is null ? matches : IdFirst(byId, matches, term, offset, size);
+        return Results.Ok(new CustomerSearchResult(search, pageNumber, size, total, customers.Select(CustomerView.Of).ToList()));
     }
+
+    /// <summary>
+    /// Ids are shown alone on the audit and data-quality pages, so a search that is exactly one (trimmed, and as
+    /// case-sensitive as ids are stored) finds that customer, by primary key in its own database.
+    /// </summary>
+    private static async Task<CustomerProfile?> CustomerById(string id, CustomerDatabases databases, CancellationToken ct)
+    {
+        await using var session = databases.QueryFor(id);
+        return await session.LoadAsync<CustomerProfile>(id, ct);
+    }
+
+    /// <summary>
+    /// The page of [the customer found by id, then the name matches without it], given the name matches read
+    /// from the one before the page's first (page 1: from the first), one more than the page.
+    /// </summary>
+    private static List<CustomerProfile> IdFirst(CustomerProfile byId, List<CustomerProfile> matches, string term, int offset, int size)
+    {
+        var others = matches.Where(p => p.Id != byId.Id).ToList();
+        // Among the matches before those read: every later match moves up one place once it is taken out.
+        if (AlsoMatches(byId, term) && others.Count == matches.Count && others.Count > 0 && NameOrder.Compare(byId, others[0]) < 0) others.RemoveAt(0);
+        return offset == 0 ? [byId, .. others.Take(size - 1)] : others.Take(size).ToList();
+    }
+
+    /// <summary>What <see cref="Matching"/> asks of the database (the term is lower case, as the search text).</summary>
+    private static bool AlsoMatches(CustomerProfile profile, string term) => (profile.SearchText ?? "").Contains(term, StringComparison.Ordinal);
+
+    /// <summary>The order <see cref="InNameOrder"/> reads in, for merging databases' answers in memory.</summary>
+    private static readonly IComparer<CustomerProfile> NameOrder = Comparer<CustomerProfile>.Create((a, b) =>
+        (a.Name is null) != (b.Name is null) ? (a.Name is null ? 1 : -1)
+        : string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName
+        : string.CompareOrdinal(a.Id, b.Id));
 
     /// <summary>
     /// The search's filter, counted as it is for the total; <c>when_searching_a_million_customers</c>

@@ -61,6 +61,29 @@ public sealed class JsonRequestBody
         }
     }
 
+    /// <summary>
+    /// The fields of a JSON object given whole (a file named on the command line), read as strictly as a
+    /// request's body; or, when it is no JSON object, what is wrong with it. Refusals are in <see cref="Refusals"/>.
+    /// </summary>
+    public static (JsonRequestBody? Body, string? Problem) Parse(ReadOnlyMemory<byte> json, string shape, IReadOnlyList<string> fields, string whose)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, Parsing);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, $"must be a JSON object {shape}");
+            var body = new JsonRequestBody();
+            body.Take(document.RootElement, fields, whose);
+            return (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"must be a JSON object {shape}: {e.Message}");
+        }
+    }
+
+    /// <summary>Every field refused so far, by key ("databases[0].sequence"), as <see cref="Problem"/> lists them.</summary>
+    public IReadOnlyDictionary<string, string[]> Refusals => _errors;
+
     private void Take(JsonElement json, IReadOnlyList<string> fields, string whose)
     {
         foreach (var property in json.EnumerateObject())

@@ -187,6 +187,49 @@ public class when_anchoring_the_seals(AnchorHost app) : IClassFixture<AnchorHost
         }
     }
 
+    /// <summary>
+    /// The file is read as POST /api/audit/anchor/verify reads its body. Until 2026-12-07 the command took a
+    /// wrong-case name, a number as a string and an unknown field as if the file were right (and verified it),
+    /// and told a digest cut short only that it was not 64 characters, a file cut short that it "cannot be read".
+    /// </summary>
+    [Theory]
+    [InlineData("wrong-case name", "is not an anchor: databases[0].Sequence is not a field of an item of databases; its fields are database, sequence, seals, digest (names are case-sensitive)")]
+    [InlineData("number as string", "is not an anchor: databases[0].seals must be a whole number (not a string)")]
+    [InlineData("unknown field", "is not an anchor: signature is not a field of an anchor; its fields are takenAt, databases (names are case-sensitive)")]
+    [InlineData("digest cut short", "is not an anchor: databases[0].digest must be a SHA-256 in hexadecimal (64 characters): it has 40")]
+    [InlineData("file cut short", "is not an anchor: it must be a JSON object {takenAt, databases: [{database, sequence, seals, digest}, ...]}: ")]
+    public async Task audit_verify_reads_the_anchor_file_strictly_and_says_in_one_line_what_is_wrong(string fault, string problem)
+    {
+        await SealedCustomer();
+        var anchor = (await app.Host.GetJson("/api/audit/anchor")).AsObject();
+        var database = anchor["databases"]![0]!.AsObject();
+        var digest = database["digest"]!.GetValue<string>();
+        var text = anchor.ToJsonString();
+        switch (fault)
+        {
+            case "wrong-case name": text = text.Replace("\"sequence\"", "\"Sequence\""); break;
+            case "number as string": database["seals"] = database["seals"]!.GetValue<long>().ToString(); text = anchor.ToJsonString(); break;
+            case "unknown field": anchor["signature"] = "by the auditor"; text = anchor.ToJsonString(); break;
+            case "digest cut short": text = text.Replace(digest, digest[..40]); break;
+            case "file cut short": text = text[..(text.IndexOf(digest, StringComparison.Ordinal) + 40)]; break;
+        }
+        var file = Path.Combine(Path.GetTempPath(), $"anchor-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, text);
+        try
+        {
+            var (exit, output, errors) = await Command("audit-verify", "--anchor", file);
+
+            exit.ShouldBe(1, output);
+            errors.TrimEnd().Split('\n').ShouldHaveSingleItem().ShouldStartWith($"audit-verify: --anchor: {file} {problem}");
+            errors.ShouldNotContain("   at ");
+            output.ShouldNotContain("streams", Case.Insensitive, "nothing is verified against an anchor that does not read");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task an_incomplete_or_foreign_anchor_is_refused_with_what_is_wrong()
     {

@@ -25,7 +25,8 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
 
     public IAlbaHost Sharded { get; private set; } = null!;
     public IAlbaHost Single { get; private set; } = null!;
-    public string[] Databases { get; } = [DatabaseNamed($"{schema}_0"), DatabaseNamed($"{schema}_1")];
+    // Named after the test database, so that runs against their own databases on a shared server never meet.
+    public string[] Databases { get; } = [DatabaseNamed($"{TestDatabaseName}_{schema}_0"), DatabaseNamed($"{TestDatabaseName}_{schema}_1")];
     public IReadOnlyList<string> Customers { get; } = Enumerable.Range(1, 24).Select(i => $"shard-c{i:00}").ToList();
     public IReadOnlyList<string> CancellingCustomers => [Customers[0], Customers[1], Customers[2], Customers[3]];
 
@@ -113,6 +114,8 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
         }
         return true;
     }
+
+    private static string TestDatabaseName => new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()).Database!;
 
     public static string DatabaseNamed(string name) =>
         new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()) { Database = name }.ConnectionString;

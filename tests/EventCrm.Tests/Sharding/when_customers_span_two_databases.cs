@@ -81,6 +81,18 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
     public async Task every_portfolio_wide_read_gathers_both_databases(string url) => await bases.ShouldAnswerAlike(url);
 
     [Fact]
+    public async Task a_search_for_a_customer_id_finds_it_in_its_own_database()
+    {
+        foreach (var id in bases.Customers)
+        {
+            await bases.ShouldAnswerAlike($"/api/customers?search={id}");
+            // No name or email holds an id ("Client A00", "client00@shard.example"): the customer alone.
+            var found = await bases.Sharded.GetJson($"/api/customers?search={id}");
+            found["customers"]!.AsArray().Select(c => c!["customerId"]!.GetValue<string>()).ShouldBe([id]);
+        }
+    }
+
+    [Fact]
     public async Task a_search_page_too_deep_to_gather_from_every_database_is_400()
     {
         // Each database would answer everything up to the page: 51 x 200 = 10,200 profiles from each.

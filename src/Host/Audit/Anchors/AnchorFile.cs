@@ -1,5 +1,4 @@
 using EventCrm.Host.Infrastructure;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace EventCrm.Host.Audit.Anchors;
@@ -7,21 +6,23 @@ namespace EventCrm.Host.Audit.Anchors;
 /// <summary>An anchor kept in a file, for <c>audit-verify --anchor</c>.</summary>
 public static class AnchorFile
 {
+    /// <summary>The anchor in the file, read as strictly as <c>POST /api/audit/anchor/verify</c> reads it; else one line on standard error.</summary>
     public static bool TryRead(string file, SealDigests digests, out AuditAnchor anchor)
     {
         anchor = null!;
-        AnchorToVerify? read;
+        byte[] json;
         try
         {
-            read = JsonSerializer.Deserialize<AnchorToVerify>(File.ReadAllText(file), AuditAnchorCommand.Json);
+            json = File.ReadAllBytes(file);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Fail($"--anchor: cannot read {file}: {e.Message}");
         }
-        if (read is null) return Fail($"--anchor: {file} holds no anchor");
-        if (read.Read(out anchor) is { Count: > 0 } errors)
-            return Fail($"--anchor: {file} is not an anchor: " + string.Join("; ", errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}")));
+        // An editor may have saved it with a byte order mark, which the JSON parser does not skip in bytes.
+        var (read, problem) = AnchorToVerify.Parse(json.AsMemory(json.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0));
+        if (read is null) return Fail($"--anchor: {file} {problem}");
+        if (read.Read(out anchor) is { Count: > 0 } errors) return Fail($"--anchor: {file} is not an anchor: {AnchorToVerify.InOneLine(errors)}");
         if (digests.Unknown(anchor) is { } unknown) return Fail($"--anchor: {unknown}");
         return true;
     }
@@ -38,5 +39,6 @@ public static class AnchorFile
             });
     }
 
-    private static bool Fail(string message) => CommandFailure.Report("audit-verify", message);
+    // One line whatever the file holds: a field name or value may carry a line break.
+    private static bool Fail(string message) => CommandFailure.Report("audit-verify", message.ReplaceLineEndings(" "));
 }
