@@ -94,14 +94,7 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
             await desk.Page.RouteAsync($"**/api/customers/{client}/retention", route =>
                 route.FulfillAsync(FakeAnswers.Retention(client, "offer-made", 2366.35m, inputs, why: why, reason: "no longer needed since the merger")));
             // A client of some years has every kind of cost: the profit card's note takes four lines, the panels below start lower.
-            await desk.Page.RouteAsync($"**/api/customers/{client}/value", async route =>
-            {
-                var response = await route.FetchAsync();
-                var value = JsonNode.Parse(await response.TextAsync())!;
-                var costs = value["historical"]!["costs"]!.AsObject();
-                (costs["support"], costs["visits"], costs["promotions"]) = (335.50m, 323.43m, 26.67m);
-                await route.FulfillAsync(new() { Response = response, Body = value.ToJsonString() });
-            });
+            await GivenCosts(desk, client, ("support", 335.50m), ("visits", 323.43m), ("promotions", 26.67m));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(name);
             await Expect(desk.Retention).ToContainTextAsync("How much: 19,719.62 × 20.0% × 60.0% = 2,366.35");
@@ -131,15 +124,8 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
         {
             await desk.Page.RouteAsync($"**/api/customers/{client}/retention", route =>
                 route.FulfillAsync(FakeAnswers.Retention(client, "offer-made", 2359.86m, inputs, why: why, reason: "moving to a competitor")));
-            await desk.Page.RouteAsync($"**/api/customers/{client}/value", async route =>
-            {
-                var response = await route.FetchAsync();
-                var value = JsonNode.Parse(await response.TextAsync())!;
-                var costs = value["historical"]!["costs"]!.AsObject();
-                (costs["acquisition"], costs["support"], costs["visits"], costs["promotions"], costs["retention"]) =
-                    (12_480.00m, 33_516.25m, 18_204.90m, 26_931.44m, 48_752.71m);
-                await route.FulfillAsync(new() { Response = response, Body = value.ToJsonString() });
-            });
+            await GivenCosts(desk, client, ("acquisition", 12_480.00m), ("support", 33_516.25m), ("visits", 18_204.90m),
+                ("promotions", 26_931.44m), ("retention", 48_752.71m));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(name);
             await Expect(desk.Retention).ToContainTextAsync("How much: 19,665.50 × 20.0% × 60.0% = 2,359.86");
@@ -156,6 +142,17 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
             await desk.KeepDeciding.ClickAsync();
         }, width: Width, height: Height);
     }
+
+    /// <summary>The client's value as the service answers it, but for the costs of the kinds given.</summary>
+    private static Task GivenCosts(Desk desk, string client, params (string Kind, decimal Amount)[] given) =>
+        desk.Page.RouteAsync($"**/api/customers/{client}/value", async route =>
+        {
+            var response = await route.FetchAsync();
+            var value = JsonNode.Parse(await response.TextAsync())!;
+            var costs = value["historical"]!["costs"]!.AsObject();
+            foreach (var (kind, amount) in given) costs[kind] = amount;
+            await route.FulfillAsync(new() { Response = response, Body = value.ToJsonString() });
+        });
 
     private static async Task<string> Bottom(ILocator element) =>
         (await element.BoundingBoxAsync()) is { } box ? $"its bottom at {box.Y + box.Height} px of {Height}" : "not drawn";
