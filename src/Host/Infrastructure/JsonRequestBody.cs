@@ -121,13 +121,16 @@ public sealed class JsonRequestBody
         return null;
     }
 
+    /// <summary>Why a number is no whole number an int field takes (a fraction, or beyond an int): every JSON body's words, an import's cells' too.</summary>
+    public const string NotAWholeNumber = "must be a whole number up to 2,147,483,647";
+
     /// <summary>A whole number given as a JSON number; null when absent or null.</summary>
     public int? WholeNumber(string name)
     {
         if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
         // A number that is not whole (1.5) or too large (1e11) is told so, not taken for a string.
-        Refuse(name, value.ValueKind == JsonValueKind.Number ? "must be a whole number up to 2,147,483,647" : "must be a whole number (not a string)");
+        Refuse(name, value.ValueKind == JsonValueKind.Number ? NotAWholeNumber : "must be a whole number (not a string)");
         return null;
     }
 

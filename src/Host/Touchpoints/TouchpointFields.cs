@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Touchpoints;
 
 namespace EventCrm.Host.Touchpoints;
@@ -21,11 +22,8 @@ public abstract partial class TouchpointFields
     /// <summary>The field's number, nothing when it is not given, or a problem ("must be a number", "is out of range").</summary>
     protected abstract (decimal? Number, string? Problem) TakeDecimal(string name);
 
-    /// <summary>
-    /// Why a number is not a whole number a field takes (a fraction, or beyond an int): the words
-    /// every JSON body of the API uses (docs/api.md), the CSV import's included.
-    /// </summary>
-    public const string NotAWholeNumber = "must be a whole number up to 2,147,483,647";
+    /// <summary>Why a number is not a whole number a field takes: the words of every JSON body of the API (docs/api.md).</summary>
+    public const string NotAWholeNumber = JsonRequestBody.NotAWholeNumber;
 
     /// <summary>The field's whole number, nothing when it is not given, or a problem (<see cref="NotAWholeNumber"/>).</summary>
     protected abstract (int? Number, string? Problem) TakeInt(string name);
