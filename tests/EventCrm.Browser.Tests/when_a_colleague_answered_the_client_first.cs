@@ -40,7 +40,8 @@ public class when_a_colleague_answered_the_client_first(BrowserFixture app)
             colleagueKeptIt = true;   // at another desk, while this one reads the question
             await desk.Confirm.ClickAsync();
 
-            await Expect(desk.Error).ToContainTextAsync("Recording the outcome: Decided meanwhile (409)");
+            // The page's own check refused it, nothing sent: no HTTP status is shown as if the service had answered.
+            await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync("Recording the outcome: Decided meanwhile");
             await Expect(desk.Error).ToContainTextAsync($"{Name} is no longer asking to cancel (now active): an outcome was recorded meanwhile");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Outcome("Let the client go")).ToHaveCountAsync(0);

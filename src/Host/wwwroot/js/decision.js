@@ -53,11 +53,13 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
 // Just before the churn is sent, the request shown must still be the one pending; otherwise nothing is sent and the
 // desk is told why. The service closes the race that remains (a colleague answering between this read and the
 // write): the churn names the request, and is refused once it is answered, in words by problem-words.js.
+// The refusal is the page's own, nothing having been sent: it carries no HTTP status to show (a "(409)" read as the
+// service's answer), only the 409 that has the panel read again.
 async function stillAsking(pending, client) {
   const now = await getJson(`/api/customers/${encodeURIComponent(client.id)}/retention`);
   if (now.pending && now.pending.cancellationTouchpointId === pending.cancellationTouchpointId) return;
   throw new ApiError(409, {
-    title: "Decided meanwhile", status: 409,
+    title: "Decided meanwhile", checkedHere: true,
     detail: now.pending
       ? `${client.name} has asked to cancel again since this panel was read. Nothing was recorded: decide on the request the panel, read again, shows now.`
       : `${client.name} is no longer asking to cancel (now ${codeWords(now.state)}): an outcome was recorded meanwhile, at another desk say. ` +

@@ -57,7 +57,8 @@ const partsOf = new WeakMap();    // entry -> the parts of the page it tells of,
 const titleOf = parts => (parts.some(Boolean) ? `${parts.filter(Boolean).join(", ")}: ` : "");
 // Failures every part shares when the service is away: no answer at all, or 503 once the retries are spent. Any other
 // refusal is the part's own, shown in its own entry (two 500s may have two causes).
-const sharedCause = problem => (!problem.status || problem.status === 503 || problem.keyNeeded) && problem.title ? `${problem.status ?? 0}|${problem.title}|${problem.detail ?? ""}` : "";
+// A refusal of the page's own (checkedHere: nothing was sent) has no status either, and is its part's alone.
+const sharedCause = problem => (!problem.status && !problem.checkedHere || problem.status === 503 || problem.keyNeeded) && problem.title ? `${problem.status ?? 0}|${problem.title}|${problem.detail ?? ""}` : "";
 const entryOf = (region, part) => [...region.children].find(entry => (partsOf.get(entry) ?? [entry.dataset.context]).includes(part));
 
 /** A part no longer fails for the reason an entry tells: the entry goes when it told of that part alone. */
