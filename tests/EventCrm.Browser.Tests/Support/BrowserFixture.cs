@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Npgsql;
+using Shouldly;
 
 [assembly: AssemblyFixture(typeof(EventCrm.Browser.Tests.Support.BrowserFixture))]
 
@@ -134,6 +135,30 @@ public sealed class BrowserFixture : IAsyncLifetime
         var response = await Api.PostAsJsonAsync("/api/keys", new { name = $"browser-{string.Join('-', roles)}-{Guid.NewGuid():N}", roles });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+    }
+
+    /// <summary>
+    /// The client's stream row locked by a transaction of the test's, as another writer (an import, an operator's psql)
+    /// holds it, until disposed; returned once the lock is held.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldStreamOf(string client)
+    {
+        var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var hold = new NpgsqlCommand($"select 1 from {Schema}.mt_streams where id = @client for update", connection, transaction);
+        hold.Parameters.AddWithValue("client", client);
+        (await hold.ExecuteScalarAsync()).ShouldNotBeNull($"{client} has no stream to hold");
+        return new HeldLock(connection, transaction);
+    }
+
+    private sealed class HeldLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     // The portfolio reads the ledgers the async daemon keeps: wait until it has caught up with the seed.
