@@ -34,7 +34,7 @@ public static class CreateKeyEndpoint
     {
         var (command, refused) = await CreateKey.ReadAsync(request, ct);
         if (command is null) return refused!;
-        if (string.IsNullOrWhiteSpace(command.Name) || command.Name.Length > 200 || command.Name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(command.Name) || TextLength.IsOver(command.Name, 200) || command.Name.Any(char.IsControl))
             return Problems.Invalid("name", "is required, at most 200 characters, without control characters");
         var roles = command.Roles ?? [];
         if (roles.Length == 0 || roles.Any(r => !Roles.All.Contains(r)))

@@ -29,7 +29,7 @@ public static class SearchCustomersEndpoint
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
         if (pageNumber is < 1 or > MaxPage) return Problems.Invalid("page", $"must be between 1 and {MaxPage:#,0}");
         if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
-        if (search?.Length > 200) return Problems.Invalid("search", "must be at most 200 characters");
+        if (TextLength.IsOver(search, 200)) return Problems.Invalid("search", "must be at most 200 characters");
         if (QueryText.HoldsNul(search)) return Problems.Invalid("search", QueryText.NulRule);
         // Over several databases each answers everything up to the page asked for: deep pages would read them whole.
         if (databases.TenantIds.Count > 1 && (long)pageNumber * size > MaxDepthAcrossDatabases)

@@ -20,9 +20,10 @@ public sealed record TouchpointPage(int Page, int PageSize, bool NewestFirst)
     {
         var (number, size, refused) = PageBounds.Read(page, pageSize, DefaultSize, MaxSize);
         if (refused is not null) return (null, refused);
-        var newest = string.Equals(order, Newest, StringComparison.OrdinalIgnoreCase);
-        if (order is not null && !newest && !string.Equals(order, Oldest, StringComparison.OrdinalIgnoreCase))
-            return (null, Problems.Invalid("order", $"must be {Oldest} (the first touchpoint first) or {Newest} (the latest first)"));
+        // In lower case, as every other word a route takes (state=completed, types=purchase, a quadrant).
+        var newest = order == Newest;
+        if (order is not null && !newest && order != Oldest)
+            return (null, Problems.Invalid("order", $"must be {Oldest} (the first touchpoint first) or {Newest} (the latest first), in lower case"));
         return (new TouchpointPage(number, size, newest), null);
     }
 

@@ -16,7 +16,7 @@ public static class ExportAccept
 
     public static bool WantsCsv(HttpRequest request)
     {
-        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges) || ranges.Count == 0) return false;
+        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges) || ranges.Count == 0 || ranges.Any(HasBadQuality)) return false;
         var csv = QualityOf(ranges, Csv);
         return csv > 0 && csv > QualityOf(ranges, Ndjson);
     }
@@ -29,6 +29,10 @@ public static class ExportAccept
             .Select(match => match.Quality)
             .DefaultIfEmpty(0)
             .First());
+
+    /// <summary>A q that is no number from 0 to 1 (q=-1, q=abc) makes the header malformed, so it asks for nothing: the default.</summary>
+    private static bool HasBadQuality(MediaTypeHeaderValue range) =>
+        range.Parameters.Any(p => p.Name.Equals("q", StringComparison.OrdinalIgnoreCase)) && range.Quality is not (>= 0 and <= 1);
 
     private static int? Specificity(MediaTypeHeaderValue range, (string Type, string SubType) type) =>
         range.MatchesAllTypes ? 0

@@ -35,9 +35,9 @@ public static class GetPendingCancellationsEndpoint
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
         if (pageNumber is < 1 or > SearchCustomersEndpoint.MaxPage) return Problems.Invalid("page", $"must be between 1 and {SearchCustomersEndpoint.MaxPage:#,0}");
         if (size is < 1 or > SearchCustomersEndpoint.MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {SearchCustomersEndpoint.MaxPageSize}");
-        var byValue = string.Equals(order, ByValue, StringComparison.OrdinalIgnoreCase);
-        if (order is not null && !byValue && !string.Equals(order, ByLapse, StringComparison.OrdinalIgnoreCase))
-            return Problems.Invalid("order", $"must be {ByLapse} (open offers lapsing soonest first, the default) or {ByValue} (the highest value assessed first)");
+        var byValue = order == ByValue;
+        if (order is not null && !byValue && order != ByLapse)
+            return Problems.Invalid("order", $"must be {ByLapse} (open offers lapsing soonest first, the default) or {ByValue} (the highest value assessed first), in lower case");
 
         var now = clock.GetUtcNow();
         var listed = (await databases.InEachAsync(async session =>

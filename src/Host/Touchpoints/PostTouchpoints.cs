@@ -93,9 +93,13 @@ public static class PostTouchpointsEndpoint
     /// <summary>The id of the caller's API key, as recorded in the events' <c>appended-by</c>.</summary>
     public static string KeyOf(ClaimsPrincipal caller) => caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
 
-    /// <summary>The caller's X-Correlation-Id, when it sends a usable one.</summary>
+    /// <summary>
+    /// The caller's X-Correlation-Id, when it sends a usable one: 1 to 200 characters, none of them a control character,
+    /// which every exported or logged line would carry raw (a touchpoint's text fields refuse them too).
+    /// </summary>
     public static string? CorrelationIdSent(HttpRequest request) =>
-        request.Headers.TryGetValue("X-Correlation-Id", out var correlation) && correlation.ToString() is { Length: > 0 and <= 200 } id ? id : null;
+        request.Headers.TryGetValue("X-Correlation-Id", out var correlation) && correlation.ToString() is { Length: > 0 } id
+        && !TextLength.IsOver(id, 200) && !id.Any(char.IsControl) ? id : null;
 
     private static (List<IncomingTouchpoint> Batch, Dictionary<string, string[]> Errors) Read(JsonElement root, DateTimeOffset now)
     {

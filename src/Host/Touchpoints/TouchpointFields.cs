@@ -81,7 +81,7 @@ public abstract partial class TouchpointFields
         if (raw is null) return required ? Missing<string>(name) : null;
         var text = raw.Trim();
         if (text.Length == 0) return required ? Fail<string>(name, "must not be empty") : null;
-        if (text.Length > maxLength) return Fail<string>(name, $"must be at most {maxLength} characters");
+        if (TextLength.IsOver(text, maxLength)) return Fail<string>(name, $"must be at most {maxLength} characters");
         if (HasControlCharacters(text)) return Fail<string>(name, "must not contain control characters");
         return text;
     }

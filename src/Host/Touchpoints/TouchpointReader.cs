@@ -35,6 +35,9 @@ public static class TouchpointReader
             f.Errors.Add(new("customerId", $"must not start with '{SystemStreams.Prefix}', which is reserved for the service's own streams"));
         else if (customerId == SystemStreams.MartenTombstone)
             f.Errors.Add(new("customerId", $"must not be '{SystemStreams.MartenTombstone}', the event store's own stream"));
+        else if (customerId is "." or "..")
+            f.Errors.Add(new("customerId", $"must not be '{customerId}': a URL cannot name it (a path segment of dots is taken out of the path, " +
+                "even written %2E), so the customer could be neither read nor erased"));
         var id = f.RequiredString("touchpointId", MaxTouchpointIdLength)!;
         // Touchpoint ids are one space for every customer: a caller holding the id of a decision the
         // service is about to record would have that decision refused, the client never assessed.

@@ -52,7 +52,7 @@ public static class GetValueHistoryEndpoint
     {
         var (asked, badPage) = TouchpointPage.Read(page, pageSize, order);
         if (badPage is not null) return badPage;
-        var ofTheTime = string.Equals(formula, OfTheTime, StringComparison.OrdinalIgnoreCase);
+        var ofTheTime = formula == OfTheTime;
         var (query, problem) = await ValueQuery.ResolveAsync(ofTheTime ? null : formula, null, knownAt, formulas, models, clock, ct);
         if (problem is not null) return problem;
 

@@ -81,10 +81,12 @@ public class when_a_customer_has_more_touchpoints_than_a_page(AppFixture app)
     [Theory]
     [InlineData("timeline?page=0", "page", "page must be between 1 and 1,000,000")]
     [InlineData("timeline?pageSize=1001", "pageSize", "pageSize must be between 1 and 1,000")]
-    [InlineData("timeline?order=latest", "order", "order must be oldest (the first touchpoint first) or newest (the latest first)")]
+    [InlineData("timeline?order=latest", "order", "order must be oldest (the first touchpoint first) or newest (the latest first), in lower case")]
+    [InlineData("timeline?order=NEWEST", "order", "order must be oldest (the first touchpoint first) or newest (the latest first), in lower case")]
     [InlineData("value-history?pageSize=0", "pageSize", "pageSize must be between 1 and 1,000")]
     [InlineData("value-history?page=1000001", "page", "page must be between 1 and 1,000,000")]
-    [InlineData("value-history?order=up", "order", "order must be oldest (the first touchpoint first) or newest (the latest first)")]
+    [InlineData("value-history?order=up", "order", "order must be oldest (the first touchpoint first) or newest (the latest first), in lower case")]
+    [InlineData("value-history?order=Oldest", "order", "order must be oldest (the first touchpoint first) or newest (the latest first), in lower case")]
     public async Task a_page_out_of_range_is_refused_as_on_the_other_paged_routes(string route, string parameter, string detail)
     {
         var customer = Ids.Customer();

@@ -38,6 +38,10 @@ public class when_choosing_the_export_format(AppFixture app)
     [InlineData("application/x-ndjson;q=0.5, text/csv", Csv)]
     [InlineData("text/csv;q=0.9, application/json;q=0.2", Csv)]
     [InlineData("text/csv, application/x-ndjson", Ndjson)]
+    // A q that is no number from 0 to 1 makes the header malformed: it asks for nothing, so the default.
+    [InlineData("text/csv;q=-1", Ndjson)]
+    [InlineData("text/csv;q=abc", Ndjson)]
+    [InlineData("text/csv;q=1.5", Ndjson)]
     public async Task the_format_is_the_best_acceptable_one(string? accept, string expected)
     {
         var customer = Ids.Customer();

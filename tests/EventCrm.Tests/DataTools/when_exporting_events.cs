@@ -91,6 +91,17 @@ public class when_exporting_events(AppFixture app)
     }
 
     [Fact]
+    public async Task a_correlation_id_holding_a_control_character_is_not_kept_and_the_request_s_id_stands_in()
+    {
+        var customer = await SignedUpCorrelatedAs("order\u0001flow");
+
+        // Not usable (as one of 201 characters), so the request's own id stands in: the request is also the cause.
+        var signup = (await Lines($"customerId={customer}")).Single();
+        signup["correlationId"]!.GetValue<string>().ShouldNotContain("order");
+        signup["correlationId"]!.GetValue<string>().ShouldBe(signup["causationId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task an_event_posted_with_a_created_key_names_that_key_as_who_appended_it()
     {
         var created = await app.Host.PostJson("/api/keys", new { name = "crm connector", roles = new[] { "ingest" } }, 201);
