@@ -9,7 +9,7 @@ const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "sta
 // (an offer's, a cancellation's touchpoint) are folded into the entry's references, still there to copy.
 const QuotedIds = new Map([["orderId", "order"], ["promotionId", "promotion"]]);
 // A decision's rule names a retention tier ("silver tier ..."): said so, beside the value tier (a rank among all clients).
-const Named = new Map([...QuotedIds, ["rule", "retention rule"]]);
+const Named = new Map([...QuotedIds, ["rule", "retention rule"], ["tier", "retention tier"]]);
 const isId = name => /Id$/.test(name);
 
 export class Timeline {
@@ -130,7 +130,7 @@ function details(e) {
   const plain = fields.filter(([name, value]) => typeof value !== "object" && (!isId(name) || QuotedIds.has(name)))
     .map(([name, value]) => `${Named.get(name) ?? words(name)} ${show(name, value)}`).join(" · ");
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
-    h("details", {}, h("summary", {}, words(name)),
+    h("details", {}, h("summary", {}, Named.get(name) ?? words(name)),
       h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, show(k, v))]))));
   return [h("span", { class: "entry-fields" }, plain), references(e), ...nested];
 }
