@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EventCrm.Relationship.Touchpoints;
+using EventCrm.Tests.DataTools;
 using EventCrm.Tests.EventLog;
 using EventCrm.Tests.Support;
 using Shouldly;
@@ -35,9 +36,10 @@ public class when_an_offer_records_its_tier(OfferTierHost desk) : IClassFixture<
         var listed = (await desk.Host.GetJson("/api/retention/pending?pageSize=200"))["items"]!.AsArray().Single(i => i!["customerId"]!.GetValue<string>() == client)!;
         TierOf(listed["offer"]!).ShouldBe(("silver", 1_000m, 0.3m, 0.2m));
 
-        // As stored, for the data teams too (docs/events.md).
+        // As stored, for the data teams too (docs/events.md), and on the timeline's entry.
         var stored = await StoredEvent.LatestIn(desk.Store, client, "retention-offer-made");
         TierOf(stored.Data).ShouldBe(("silver", 1_000m, 0.3m, 0.2m));
+        TierOf(await OfferEntry(client)).ShouldBe(("silver", 1_000m, 0.3m, 0.2m));
     }
 
     [Fact]
@@ -58,9 +60,16 @@ public class when_an_offer_records_its_tier(OfferTierHost desk) : IClassFixture<
         TierOf(decision["offer"]!).ShouldBe(("gold", 5_000m, 0.6m, 0.2m));
         decision["why"]!.GetValue<string>().ShouldBe("Offer 2,181.82 to keep the client: the client is in the gold retention tier (current value from 5,000), " +
             "whose rule is to offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0).");
-        // Read, never rewritten.
+        // Read, never rewritten: the timeline shows it as stored, without a tier (once the profiles are folded again, as
+        // after an upgrade: the rows above bypassed the inline projection).
         (await StoredEvent.OfTouchpoint(desk.Store, $"system:assessment:{ask}")).Data.ContainsKey("tier").ShouldBeFalse();
+        await desk.Host.PostJson("/api/projections/CustomerProfile/rebuild", new { }, 202);
+        await RebuildWaits.UntilCompleted(desk.Host, "CustomerProfile");
+        (await OfferEntry(client))["tier"].ShouldBeNull();
     }
+
+    private async Task<JsonNode> OfferEntry(string client) =>
+        (await desk.Host.TimelineEntries(client)).Single(e => e!["type"]!.GetValue<string>() == "retention-offer-made")!;
 
     private static (string, decimal, decimal, decimal) TierOf(JsonNode offer)
     {

@@ -9,7 +9,10 @@ const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "sta
 // (an offer's, a cancellation's touchpoint) are folded into the entry's references, still there to copy.
 const QuotedIds = new Map([["orderId", "order"], ["promotionId", "promotion"]]);
 // A decision's rule names a retention tier ("silver tier ..."): said so, beside the value tier (a rank among all clients).
-const Named = new Map([...QuotedIds, ["rule", "retention rule"], ["tier", "retention tier"]]);
+const Named = new Map([...QuotedIds, ["rule", "retention rule"]]);
+// An offer's tier repeats as figures what its rule and inputs say (the tier's name; tierFrom, tierShare, offerCapShare):
+// shown once, in those, not in a fold more on an entry that must fit its line.
+const Repeated = new Set(["tier"]);
 const isId = name => /Id$/.test(name);
 
 export class Timeline {
@@ -126,11 +129,11 @@ function entry(e, value) {
 
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
 function details(e) {
-  const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && name !== "changed" && value !== null && value !== undefined);
+  const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && !Repeated.has(name) && name !== "changed" && value !== null && value !== undefined);
   const plain = fields.filter(([name, value]) => typeof value !== "object" && (!isId(name) || QuotedIds.has(name)))
     .map(([name, value]) => `${Named.get(name) ?? words(name)} ${show(name, value)}`).join(" · ");
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
-    h("details", {}, h("summary", {}, Named.get(name) ?? words(name)),
+    h("details", {}, h("summary", {}, words(name)),
       h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, show(k, v))]))));
   return [h("span", { class: "entry-fields" }, plain), references(e), ...nested];
 }

@@ -76,7 +76,7 @@ export const label = name => {
 
 /** A touchpoint's or a decision's figure by its name: shares and rates as percentages, durations and counts as counts, the rest is money. */
 export const figureOf = (name, value) => typeof value !== "number" ? String(value)
-  : /(^share|Share|Rate)$/.test(name) ? percent(value)
+  : /(Share|Rate)$/.test(name) ? percent(value)
   : /(Minutes|Count|Weeks|Days)$/.test(name) ? count(value) : amount(value);
 
 /** Marks the entry of a list that is open (aria-current), and only that one. */
