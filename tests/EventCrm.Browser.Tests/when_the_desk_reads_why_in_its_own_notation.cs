@@ -43,6 +43,35 @@ public class when_the_desk_reads_why_in_its_own_notation(BrowserFixture app)
         }, locale: "de-DE");
     }
 
+    /// <summary>
+    /// An offer answers its tier as figures (<c>offer.tier</c>, since 2026-12-07): the sentence is said from them, so a rule
+    /// worded anew loses nothing. This one's rule is of no wording the page knows, as the service's own sentence shows.
+    /// </summary>
+    [Fact]
+    public async Task an_offers_why_is_said_from_its_tier_whatever_its_rule_says()
+    {
+        await app.WithDesk(nameof(an_offers_why_is_said_from_its_tier_whatever_its_rule_says), async desk =>
+        {
+            await desk.Page.RouteAsync($"**/api/customers/{Client}/retention", route =>
+            {
+                var answer = JsonNode.Parse(FakeAnswers.Retention(Client, "offer-made", 5000m,
+                    why: "Offer 5,000.00 to keep the client: the client is in the platinum retention tier (current value from 20,000), whose rule " +
+                         "is to offer 100 % of a cap of 25 % of the expected remaining margin (formula retention-ltv@2).").Body!)!;
+                var offer = answer["pending"]!["offer"]!;
+                offer["rule"] = "top clients get the whole cap (formula retention-ltv@2)";
+                offer["tier"] = new JsonObject { ["name"] = "platinum", ["from"] = 20000m, ["share"] = 1m, ["capShare"] = 0.25m };
+                return route.FulfillAsync(FakeAnswers.Json(answer.AsObject()));
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(Name);
+
+            // In German: 5,000.00 reads 5.000,00; 20,000 a count, 20.000; 100 % and 25 % as the page's shares, 100,0 % and 25,0 %.
+            await Expect(desk.Retention.Locator(".why")).ToHaveTextAsync(
+                "Why: Offer 5.000,00 to keep the client: the client is in the platinum retention tier (current value from 20.000), whose rule " +
+                "is to offer 100,0 % of a cap of 25,0 % of the expected remaining margin (formula retention-ltv@2).");
+        }, locale: "de-DE");
+    }
+
     [Fact]
     public async Task a_no_offers_why_writes_its_figures_as_the_rest_of_a_german_page()
     {

@@ -12,8 +12,16 @@ using Wolverine.Http;
 namespace EventCrm.Host.Retention;
 
 /// <param name="MadeAt">The offer's business time: an answer may not be dated before it.</param>
+/// <param name="Tier">
+/// The retention tier the offer was sized by, as figures: recorded with offers made since 2026-12-07, read from the rule's
+/// words and the inputs for those made before; null only for an older offer whose rule is of another wording.
+/// </param>
 public sealed record OfferView(string OfferId, decimal Amount, decimal Cost, DateTimeOffset MadeAt, DateTimeOffset ExpiresAt, string Rule,
-    IReadOnlyDictionary<string, decimal> Inputs);
+    IReadOnlyDictionary<string, decimal> Inputs, OfferTier? Tier)
+{
+    public static OfferView Of(RetentionOfferMade o) =>
+        new(o.OfferId, o.Amount, o.Cost, o.OccurredAt, o.ExpiresAt, o.Rule, o.Inputs, o.Tier ?? OfferReason.TierOf(o.Rule, o.Inputs));
+}
 
 public sealed record PendingCancellationView(string CancellationTouchpointId, DateTimeOffset RequestedAt, string? Reason, string Decision,
     OfferView? Offer, string Why, string? Rule, IReadOnlyDictionary<string, decimal>? Inputs);
@@ -66,8 +74,7 @@ public static class GetRetentionEndpoint
         return (offer, letGo) switch
         {
             ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
-                new OfferView(o.OfferId, o.Amount, o.Cost, o.OccurredAt, o.ExpiresAt, o.Rule, o.Inputs),
-                OfferReason.Why(o.Amount, o.Rule), o.Rule, o.Inputs),
+                OfferView.Of(o), OfferReason.Why(o.Amount, o.Rule, o.Tier), o.Rule, o.Inputs),
             (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs),
             _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null),
         };

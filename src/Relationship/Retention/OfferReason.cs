@@ -3,26 +3,48 @@ using System.Text.RegularExpressions;
 namespace EventCrm.Relationship.Retention;
 
 /// <summary>
-/// An offer's rule, as recorded with it, and the desk's "Why:" sentence read from that rule. Both in one place:
-/// the sentence is built when read, from offers recorded by any version, so it must know the rule's wording.
+/// An offer's rule, as recorded with it, and the desk's "Why:" sentence. Since 2026-12-07 an offer records its tier as
+/// figures (<see cref="OfferTier"/>) and the sentence is built from them, whatever the rule's wording; offers recorded
+/// before have only the rule, whose wording of then is read here.
 /// </summary>
 public static partial class OfferReason
 {
     /// <summary>"gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin".</summary>
-    public static string Rule(RetentionTier tier, decimal offerCapShare) =>
-        $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {offerCapShare:P0} of the expected remaining margin";
+    public static string Rule(OfferTier tier) =>
+        $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin";
 
     /// <summary>
     /// "Offer 2,181.82 to keep the client: the client is in the gold retention tier (current value from 5,000), whose rule
     /// is to offer 60 % ...". The rule says "gold tier", which a desk reads beside the value tier on its cards (low, medium,
-    /// high: a rank among all clients): the sentence names the tier as the retention policy's. A rule not of that wording
-    /// is quoted whole.
+    /// high: a rank among all clients): the sentence names the tier as the retention policy's. From the tier's figures
+    /// when recorded, the formula taken from the rule's ` (formula NAME@VERSION)` ending; else from the rule's words,
+    /// and a rule not of that wording is quoted whole.
     /// </summary>
-    public static string Why(decimal amount, string rule) => TierRule().Match(rule) is { Success: true } m
+    public static string Why(decimal amount, string rule, OfferTier? tier) => tier is null
+        ? Why(amount, rule)
+        : $"Offer {amount:N2} to keep the client: the client is in the {tier.Name} retention tier (current value from {tier.From:N0}), " +
+          $"whose rule is to offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin{FormulaOf(rule)}.";
+
+    /// <summary>
+    /// The tier of an offer recorded before its tier was (2026-12-07): its name from the rule's words, its figures from the
+    /// inputs recorded with every offer (<c>tierFrom</c>, <c>tierShare</c>, <c>offerCapShare</c>). Null when either is missing.
+    /// </summary>
+    public static OfferTier? TierOf(string rule, IReadOnlyDictionary<string, decimal> inputs) =>
+        TierRule().Match(rule) is { Success: true } m
+        && inputs.TryGetValue("tierFrom", out var from) && inputs.TryGetValue("tierShare", out var share) && inputs.TryGetValue("offerCapShare", out var cap)
+            ? new OfferTier(m.Groups["tier"].Value, from, share, cap)
+            : null;
+
+    private static string Why(decimal amount, string rule) => TierRule().Match(rule) is { Success: true } m
         ? $"Offer {amount:N2} to keep the client: the client is in the {m.Groups["tier"].Value} retention tier ({m.Groups["from"].Value}), " +
           $"whose rule is to {m.Groups["offer"].Value}."
         : $"Offer {amount:N2} to keep the client: retention rule {rule}.";
 
+    private static string FormulaOf(string rule) => Formula().Match(rule) is { Success: true } m ? m.Value : "";
+
     [GeneratedRegex(@"^(?<tier>\S+) tier \((?<from>current value from [^)]*)\): (?<offer>offer .+)$")]
     private static partial Regex TierRule();
+
+    [GeneratedRegex(@" \(formula [^)]*\)$")]
+    private static partial Regex Formula();
 }

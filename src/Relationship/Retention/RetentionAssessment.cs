@@ -4,8 +4,8 @@ namespace EventCrm.Relationship.Retention;
 
 public abstract record RetentionDecision(string Rule, IReadOnlyDictionary<string, decimal> Inputs);
 
-public sealed record OfferRetention(decimal Amount, decimal Cost, DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs)
-    : RetentionDecision(Rule, Inputs);
+public sealed record OfferRetention(decimal Amount, decimal Cost, DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs,
+    OfferTier Tier) : RetentionDecision(Rule, Inputs);
 
 public sealed record LetGo(string Reason, string Rule, IReadOnlyDictionary<string, decimal> Inputs) : RetentionDecision(Rule, Inputs);
 
@@ -47,7 +47,8 @@ public static class RetentionAssessment
         if (cost <= 0)
             return new LetGo($"No margin is expected from the client any more (expected remaining margin {remainingMargin:N2}).", "no-margin", inputs);
 
-        return new OfferRetention(cost, cost, now + policy.OfferLifetime, OfferReason.Rule(tier, policy.OfferCapShare), inputs);
+        var sizedBy = OfferTier.Of(tier, policy.OfferCapShare);
+        return new OfferRetention(cost, cost, now + policy.OfferLifetime, OfferReason.Rule(sizedBy), inputs, sizedBy);
     }
 
     /// <summary>

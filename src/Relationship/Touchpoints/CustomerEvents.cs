@@ -46,9 +46,13 @@ public sealed record CustomerChurned(
 
 // Retention: the service assesses every cancellation request; the desk records the outcome.
 
+/// <param name="Tier">
+/// The retention tier the offer was sized by, as figures, since 2026-12-07. Null in offers recorded before, which have it
+/// only in their rule's words and their inputs: read them with <see cref="Retention.OfferReason.TierOf"/>.
+/// </param>
 public sealed record RetentionOfferMade(
     string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string OfferId, decimal Amount, decimal Cost,
-    DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs) : ITouchpoint;
+    DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs, Retention.OfferTier? Tier = null) : ITouchpoint;
 
 public sealed record RetentionNotOffered(
     string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string Reason, string Rule,

@@ -75,7 +75,7 @@ function offerMade(pending, client, decide, onLapse, later) {
     h("p", { class: "muted" }, `Costs ${amount(offer.cost)} · `, countdown(offer, later, onLapse),
       " (", h("time", { datetime: offer.expiresAt }, when(offer.expiresAt)), ")"),
     h("p", { class: "why" }, h("strong", {}, "Why: "), whyWords(pending)),
-    inputs(offer.rule, offer.inputs, sizing(offer, offer.rule)),
+    inputs(offer.rule, offer.inputs, sizing(offer)),
     decide([{
       label: "Accept offer", id: "accept-offer", touchpoint: answer("retention-offer-accepted"), done: "Offer accepted.",
       question: `Accept the offer of ${amount(offer.amount)} for ${client.name}?`, confirm: "Yes, accept the offer",
@@ -101,13 +101,13 @@ function lapsedOffer(offer, slow) {
 // The rule says "60 % of a cap of 20 % of the expected remaining margin" but not of how much: the agent on the
 // phone sees the sum itself on the line that opens the inputs (no line more: the desk fits a laptop), each factor
 // said in words inside (docs/retention.md, "The policy").
-function sizing({ amount: offered, inputs: v }, rule) {
+function sizing({ amount: offered, inputs: v, tier: sizedBy, rule }) {
   if (![v?.expectedRemainingMargin, v?.offerCapShare, v?.tierShare].every(n => typeof n === "number")) return null;
   const [margin, cap, tier] = [amount(v.expectedRemainingMargin), figureOf("offerCapShare", v.offerCapShare), figureOf("tierShare", v.tierShare)];
   return {
     summary: h("span", { id: "offer-sizing" }, `How much: ${margin} × ${cap} × ${tier} = ${amount(offered)}`),
     words: h("p", { id: "offer-sizing-words" }, `${margin}: the margin the client was expected to bring from then on when the request was assessed (the Current value card shows the value now); ` +
-      `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's ${retentionTier(rule, v)} gets. ` +
+      `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's ${retentionTier(sizedBy, rule, v)} gets. ` +
       RetentionTierIsNotValueTier),
   };
 }
@@ -115,9 +115,10 @@ function sizing({ amount: offered, inputs: v }, rule) {
 // Two vocabularies of tiers meet on the desk: the cards' value tier ranks the client among all clients (low, medium,
 // high: docs/value.md, "Tiers"), the retention policy's tiers (silver, gold ...: docs/retention.md, "The policy") size an offer.
 const RetentionTierIsNotValueTier = "Retention tiers size offers by the client's current value; they are not the value tier on the cards (low, medium, high: a rank among all clients).";
-// The rule names the tier first ("silver tier (current value from 1,000): ..."); the inputs give where it starts.
-function retentionTier(rule, v) {
-  const name = /^(\S+) tier \(/.exec(rule ?? "")?.[1];
+// The tier's name as the offer records it (`tier.name`, since 2026-12-07), else as an older answer's rule words it first
+// ("silver tier (current value from 1,000): ..."); the inputs give where it starts.
+function retentionTier(sizedBy, rule, v) {
+  const name = typeof sizedBy?.name === "string" ? sizedBy.name : /^(\S+) tier \(/.exec(rule ?? "")?.[1];
   const from = typeof v.tierFrom === "number" ? `from a current value of ${count(v.tierFrom)}` : "";
   return `retention tier${name || from ? ` (${[name, from].filter(Boolean).join(", ")})` : ""}`;
 }

@@ -10,6 +10,9 @@ const Common = new Set(["touchpointId", "type", "occurredAt", "recordedAt", "sta
 const QuotedIds = new Map([["orderId", "order"], ["promotionId", "promotion"]]);
 // A decision's rule names a retention tier ("silver tier ..."): said so, beside the value tier (a rank among all clients).
 const Named = new Map([...QuotedIds, ["rule", "retention rule"]]);
+// An offer's tier repeats as figures what its rule and inputs say (the tier's name; tierFrom, tierShare, offerCapShare):
+// shown once, in those, not in a fold more on an entry that must fit its line.
+const Repeated = new Set(["tier"]);
 const isId = name => /Id$/.test(name);
 
 export class Timeline {
@@ -126,7 +129,7 @@ function entry(e, value) {
 
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
 function details(e) {
-  const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && name !== "changed" && value !== null && value !== undefined);
+  const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && !Repeated.has(name) && name !== "changed" && value !== null && value !== undefined);
   const plain = fields.filter(([name, value]) => typeof value !== "object" && (!isId(name) || QuotedIds.has(name)))
     .map(([name, value]) => `${Named.get(name) ?? words(name)} ${show(name, value)}`).join(" · ");
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>

@@ -1,8 +1,8 @@
 // The retention panel's "Why:" sentence in the reader's notation. The service writes it with its figures in English
 // notation ("Offer 2,181.82 to keep the client ..."), in the middle of a page whose every other figure is the reader's
-// (2.181,82 in German): the page says it again from the decision's own figures, its rule and inputs, in the service's
-// words (src/Relationship/Retention: RetentionAssessment, OfferReason). A decision whose figures are not all there,
-// or whose rule the page does not know, keeps the service's sentence.
+// (2.181,82 in German): the page says it again from the decision's own figures, an offer's tier, a no-offer's rule code
+// and inputs, in the service's words (src/Relationship/Retention: RetentionAssessment, OfferReason). A decision whose
+// figures are not all there, or whose rule the page does not know, keeps the service's sentence.
 import { amount, count, percent } from "./ui.js";
 
 const number = value => typeof value === "number";
@@ -24,16 +24,26 @@ export function whyWords(pending) {
   return said || pending.why || "no reason given";
 }
 
-// "gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0)":
-// the tier's name and the formula from the rule, its figures from the inputs recorded with it.
-const OfferRule = /^(\S+) tier \(current value from [\d,.]+\): offer [\d.]+ % of a cap of [\d.]+ % of the expected remaining margin( \(formula [^)]*\))?$/;
+// An offer's sentence from its tier's figures (`tier`, answered since 2026-12-07), the formula from the rule's documented
+// ending " (formula NAME@VERSION)": whatever the rule's wording, nothing is read from its words.
 function offerWhy(offer) {
-  const v = offer?.inputs ?? {};
-  const [, tier, formula = ""] = OfferRule.exec(offer?.rule ?? "") ?? [];
-  if (!tier || ![offer.amount, v.tierFrom, v.tierShare, v.offerCapShare].every(number)) return null;
-  return `Offer ${amount(offer.amount)} to keep the client: the client is in the ${tier} retention tier (current value from ${count(v.tierFrom)}), ` +
-    `whose rule is to offer ${percent(v.tierShare)} of a cap of ${percent(v.offerCapShare)} of the expected remaining margin${formula}.`;
+  const tier = offer?.tier ?? tierInWords(offer);
+  if (typeof tier?.name !== "string" || ![offer.amount, tier.from, tier.share, tier.capShare].every(number)) return null;
+  return `Offer ${amount(offer.amount)} to keep the client: the client is in the ${tier.name} retention tier (current value from ${count(tier.from)}), ` +
+    `whose rule is to offer ${percent(tier.share)} of a cap of ${percent(tier.capShare)} of the expected remaining margin${formulaOf(offer.rule)}.`;
 }
+
+// An answer without `tier` (a service before 2026-12-07): the tier's name from the rule of the wording offers had then,
+// "gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0)",
+// its figures from the inputs recorded with it. A rule of another wording gives none.
+const OfferRule = /^(\S+) tier \(current value from [\d,.]+\): offer [\d.]+ % of a cap of [\d.]+ % of the expected remaining margin( \(formula [^)]*\))?$/;
+function tierInWords(offer) {
+  const v = offer?.inputs ?? {};
+  const [, name] = OfferRule.exec(offer?.rule ?? "") ?? [];
+  return name ? { name, from: v.tierFrom, share: v.tierShare, capShare: v.offerCapShare } : null;
+}
+
+const formulaOf = rule => / \(formula [^)]*\)$/.exec(rule ?? "")?.[0] ?? "";
 
 function noOfferWhy(rule, inputs) {
   const [, code] = /^([a-z]+(?:-[a-z]+)*)(?: \(formula [^)]*\))?$/.exec(rule ?? "") ?? [];
