@@ -104,6 +104,34 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
         }, path: "/portfolio.html");
     }
 
+    /// <summary>The next records are read from the service now: a page that cannot be read says so, and the button asks again.</summary>
+    [Fact]
+    public async Task a_page_of_records_that_cannot_be_read_says_so_and_can_be_asked_again()
+    {
+        await app.WithDesk(nameof(a_page_of_records_that_cannot_be_read_says_so_and_can_be_asked_again), async desk =>
+        {
+            await ServeDirtyBase(desk, incomplete: 215);
+            var failures = 0;
+            await desk.Page.RouteAsync("**/api/data-quality/completeness?*", route => Interlocked.Increment(ref failures) <= 2
+                ? route.FulfillAsync(new() { Status = 500, ContentType = "application/problem+json", Body = """{"title":"Page broke","status":500}""" })
+                : route.FallbackAsync());
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var incomplete = desk.Page.GetByRole(AriaRole.List, new() { Name = "Incomplete records (215 records)" });
+            var more = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 200 more incomplete records" });
+
+            // Both pages (1 and 2) fail: nothing is added, the error says which list, the button stays.
+            await more.ClickAsync();
+            await Expect(desk.Error).ToContainTextAsync("Data quality: Incomplete records: Page broke (500)");
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
+            await Expect(more).ToBeEnabledAsync();
+
+            await more.ClickAsync();
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(210);
+            await Expect(incomplete.GetByRole(AriaRole.Link, new() { Name = "b-011" })).ToBeFocusedAsync();
+            await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/portfolio.html");
+    }
+
     /// <summary>
     /// The card asked every record for a segment and a channel, and listed every prospect (700 and more in the demo base)
     /// as a record to fix that nobody could fix: a prospect has neither before it signs up. The service asks a prospect
