@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
+using Shouldly;
 using static Microsoft.Playwright.Assertions;
 
 namespace EventCrm.Browser.Tests;
@@ -37,7 +38,7 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
     {
         await app.WithDesk(nameof(records_to_fix_are_counted_and_listed_with_what_is_wrong), async desk =>
         {
-            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(FakeAnswers.Json(DirtyBase())));
+            await ServeDirtyBase(desk);
             await desk.EnterKey(BrowserFixture.AdminKey);
 
             await Expect(desk.Page.Locator("#quality-summary")).ToContainTextAsync(
@@ -64,32 +65,70 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
 
     /// <summary>
     /// The lists stopped at their first ten records with "and 712 more" (the demo base's incomplete records), and nothing
-    /// reached the others, though the answer holds them all: "Show N more" shows the next 200, the keyboard on the first.
+    /// reached the others: "Show N more" shows the next 200, the keyboard on the first. The answer held every record of
+    /// every list, megabytes at a million records; it holds the ten shown, and the button reads the next pages of its list.
     /// </summary>
     [Fact]
     public async Task every_record_to_fix_is_reached_two_hundred_at_a_time()
     {
         await app.WithDesk(nameof(every_record_to_fix_is_reached_two_hundred_at_a_time), async desk =>
         {
-            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(FakeAnswers.Json(DirtyBase(incomplete: 215))));
+            var asked = new List<string>();
+            await ServeDirtyBase(desk, incomplete: 215, asked);
             await desk.EnterKey(BrowserFixture.AdminKey);
 
             var incomplete = desk.Page.GetByRole(AriaRole.List, new() { Name = "Incomplete records (215 records)" });
             await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
             await Expect(desk.Page.GetByText("10 of 215 shown.")).ToBeVisibleAsync();
+            asked.ShouldBe(["/api/data-quality 1x10"]);
 
-            // 10 + 200 = 210 shown, 5 left.
+            // 10 + 200 = 210 shown, 5 left: records 11 to 210 are on the list's pages of 200, 1 and 2.
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 200 more incomplete records" }).ClickAsync();
             await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(210);
             await Expect(incomplete.GetByRole(AriaRole.Link, new() { Name = "b-011" })).ToBeFocusedAsync();
             await Expect(desk.Page.GetByText("210 of 215 shown.")).ToBeVisibleAsync();
+            asked.Skip(1).ShouldBe(["/api/data-quality/completeness 1x200", "/api/data-quality/completeness 2x200"], ignoreOrder: true);
 
+            // The last 5 are on page 2, read already: nothing more is asked.
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 5 more incomplete records" }).ClickAsync();
             await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(215);
-            await Expect(incomplete.GetByRole(AriaRole.Listitem).Last).ToHaveTextAsync("b-215: no segment, no channel.");
+            await Expect(incomplete.GetByRole(AriaRole.Link, new() { Name = "b-211" })).ToBeFocusedAsync();
             await Expect(desk.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("more incomplete record") })).ToBeHiddenAsync();
+            asked.Count.ShouldBe(3);
+            // Every record once, in the service's order.
+            (await incomplete.GetByRole(AriaRole.Link).AllInnerTextsAsync()).ShouldBe(Enumerable.Range(1, 215).Select(n => $"b-{n:000}"));
+            await Expect(incomplete.GetByRole(AriaRole.Listitem).Last).ToHaveTextAsync("b-215: no segment, no channel.");
             // The two groups of duplicates fit in the first ten: no button under them.
             await Expect(desk.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("more possible duplicate") })).ToHaveCountAsync(0);
+            await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/portfolio.html");
+    }
+
+    /// <summary>The next records are read from the service now: a page that cannot be read says so, and the button asks again.</summary>
+    [Fact]
+    public async Task a_page_of_records_that_cannot_be_read_says_so_and_can_be_asked_again()
+    {
+        await app.WithDesk(nameof(a_page_of_records_that_cannot_be_read_says_so_and_can_be_asked_again), async desk =>
+        {
+            await ServeDirtyBase(desk, incomplete: 215);
+            var failures = 0;
+            await desk.Page.RouteAsync("**/api/data-quality/completeness?*", route => Interlocked.Increment(ref failures) <= 2
+                ? route.FulfillAsync(new() { Status = 500, ContentType = "application/problem+json", Body = """{"title":"Page broke","status":500}""" })
+                : route.FallbackAsync());
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var incomplete = desk.Page.GetByRole(AriaRole.List, new() { Name = "Incomplete records (215 records)" });
+            var more = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 200 more incomplete records" });
+
+            // Both pages (1 and 2) fail: nothing is added, the error says which list, the button stays.
+            await more.ClickAsync();
+            await Expect(desk.Error).ToContainTextAsync("Data quality: Incomplete records: Page broke (500)");
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(10);
+            await Expect(more).ToBeEnabledAsync();
+
+            await more.ClickAsync();
+            await Expect(incomplete.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(210);
+            await Expect(incomplete.GetByRole(AriaRole.Link, new() { Name = "b-011" })).ToBeFocusedAsync();
+            await Expect(desk.Error).ToBeHiddenAsync();
         }, path: "/portfolio.html");
     }
 
@@ -103,7 +142,7 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
     {
         await app.WithDesk(nameof(each_record_is_asked_only_for_the_fields_of_its_stage), async desk =>
         {
-            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(FakeAnswers.Json(DirtyBase())));
+            await ServeDirtyBase(desk);
             await desk.EnterKey(BrowserFixture.AdminKey);
 
             await Expect(Card(desk, "Completeness rate, % of records")).ToContainTextAsync(
@@ -128,7 +167,7 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
                 await release.Task;
                 await route.ContinueAsync();
             });
-            await desk.Page.RouteAsync("**/api/data-quality", route => route.FulfillAsync(new()
+            await desk.Page.RouteAsync("**/api/data-quality?*", route => route.FulfillAsync(new()
             {
                 Status = 500, ContentType = "application/problem+json", Body = """{"title":"Quality broke","status":500}""",
             }));
@@ -165,41 +204,54 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
         }, path: "/portfolio.html");
     }
 
-    private static JsonObject DirtyBase(int incomplete = 12) => new()
-    {
-        ["asOf"] = "2026-03-31T08:00:00+00:00", ["formula"] = new JsonObject { ["name"] = "retention-ltv", ["version"] = 0, ["parameters"] = new JsonObject() },
-        ["modelFittedAt"] = null,
-        ["analysis"] = new JsonObject
+    /// <summary>
+    /// The service's answers over a made-up base of 5,315 records, its lists cut into pages as the service cuts them
+    /// (GET /api/data-quality and /api/data-quality/{list}, page and pageSize), each request noted as "route pagexsize".
+    /// </summary>
+    private static Task ServeDirtyBase(Desk desk, int incomplete = 12, List<string>? asked = null) =>
+        desk.Page.RouteAsync("**/api/data-quality**", route =>
         {
-            ["customers"] = 5315,
-            ["duplicates"] = new JsonObject
+            var url = new Uri(route.Request.Url);
+            var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+            var (page, size) = (int.Parse(query["page"] ?? "1"), int.Parse(query["pageSize"] ?? "100"));
+            lock (desk) asked?.Add($"{url.AbsolutePath} {page}x{size}");
+            var list = url.AbsolutePath == "/api/data-quality" ? null : url.AbsolutePath.Split('/')[^1];
+            return route.FulfillAsync(FakeAnswers.Json(DirtyBase(incomplete, page, size, list)));
+        });
+
+    private static JsonObject DirtyBase(int incomplete, int page, int size, string? list)
+    {
+        JsonObject Part(JsonObject counts, string entries, IEnumerable<JsonNode> all)
+        {
+            var every = all.ToList();
+            counts["page"] = page;
+            counts["pageSize"] = size;
+            counts["total"] = every.Count;
+            counts[entries] = new JsonArray([.. every.Skip((page - 1) * size).Take(size)]);
+            return counts;
+        }
+        var analysis = new JsonObject { ["customers"] = 5315 };
+        if (list is null or "duplicates")
+            analysis["duplicates"] = Part(new() { ["rate"] = 0.0006, ["records"] = 3, ["customerIds"] = new JsonArray("c-1", "c-2", "c-3") },
+                "groups", [Group("email", "jo@example.org", "c-1", "c-2"), Group("name", "jo smith", "c-1", "c-3")]);
+        if (list is null or "errors")
+            analysis["errors"] = Part(new() { ["rate"] = 0.0002 }, "customers", [new JsonObject
             {
-                ["rate"] = 0.0006,
-                ["groups"] = new JsonArray(
-                    Group("email", "jo@example.org", "c-1", "c-2"),
-                    Group("name", "jo smith", "c-1", "c-3")),
-                ["customerIds"] = new JsonArray("c-1", "c-2", "c-3"),
-            },
-            ["errors"] = new JsonObject
+                ["customerId"] = "c-4",
+                ["reasons"] = new JsonArray("refund of order o-9, which this customer never placed", "a purchase happened before the customer was acquired"),
+            }]);
+        // Customers who bought without signing up: no segment nor channel (a prospect is not asked for them).
+        if (list is null or "completeness")
+            analysis["completeness"] = Part(new() { ["rate"] = 0.9977 }, "incomplete", Enumerable.Range(1, incomplete).Select(n => (JsonNode)new JsonObject
             {
-                ["rate"] = 0.0002,
-                ["customers"] = new JsonArray(new JsonObject
-                {
-                    ["customerId"] = "c-4",
-                    ["reasons"] = new JsonArray("refund of order o-9, which this customer never placed", "a purchase happened before the customer was acquired"),
-                }),
-            },
-            ["completeness"] = new JsonObject
-            {
-                ["rate"] = 0.9977,
-                // Customers who bought without signing up: no segment nor channel (a prospect is not asked for them).
-                ["incomplete"] = new JsonArray([.. Enumerable.Range(1, incomplete).Select(n => (JsonNode)new JsonObject
-                {
-                    ["customerId"] = incomplete < 100 ? $"b-{n:00}" : $"b-{n:000}", ["missingFields"] = new JsonArray("segment", "channel"),
-                })]),
-            },
-        },
-    };
+                ["customerId"] = incomplete < 100 ? $"b-{n:00}" : $"b-{n:000}", ["missingFields"] = new JsonArray("segment", "channel"),
+            }));
+        return new JsonObject
+        {
+            ["asOf"] = "2026-03-31T08:00:00+00:00", ["formula"] = new JsonObject { ["name"] = "retention-ltv", ["version"] = 0, ["parameters"] = new JsonObject() },
+            ["modelFittedAt"] = null, ["analysis"] = analysis,
+        };
+    }
 
     private static JsonObject Group(string kind, string key, params string[] ids) => new()
     {

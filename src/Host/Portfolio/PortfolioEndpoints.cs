@@ -63,15 +63,3 @@ public static class GetKpisEndpoint
 
     public const int MaxPeriodYears = 50;
 }
-
-public static class GetDataQualityEndpoint
-{
-    /// <summary>Duplicate, error and completeness rates of customer records (seed 004), with the offending ids.</summary>
-    [WolverineGet("/api/data-quality"), Authorize(Policy = Policies.Read)]
-    [Answers(200, "Duplicates, data errors and incomplete records.")]
-    public static async Task<PortfolioAnswer<DataQualityReport>> Get(PortfolioBase portfolio, CancellationToken ct)
-    {
-        var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.DataQuality);
-    }
-}
