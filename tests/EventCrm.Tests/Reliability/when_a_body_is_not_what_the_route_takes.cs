@@ -3,7 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alba;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Replays;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
 using Marten;
@@ -160,6 +164,28 @@ public class when_a_body_is_not_what_the_route_takes(BodyRulesHost app) : IClass
         // Without the body the route answers as before: neither exists.
         await Send(method, url, null, 404);
         await Send(method, url, "{}", 404);
+    }
+
+    /// <summary>The routes documented as reading a body (docs/api.md): every other POST or DELETE must refuse one.</summary>
+    private static readonly string[] RoutesReadingABody =
+    [
+        "POST /api/audit/anchor/verify", "POST /api/formulas", "POST /api/formulas/default", "POST /api/imports", "POST /api/keys",
+        "POST /api/models/refit", "POST /api/replays", "POST /api/touchpoints",
+    ];
+
+    /// <summary>A route added later without a body cannot slip back into ignoring one: it must be marked, as these are.</summary>
+    [Fact]
+    public void every_post_or_delete_route_either_reads_its_body_or_is_marked_as_taking_none()
+    {
+        var routes = Host.Services.GetServices<EndpointDataSource>().SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Where(m => m is "POST" or "DELETE")
+                .Select(m => (Route: $"{m} {e.RoutePattern.RawText}", TakesNoBody: e.Metadata.GetMetadata<TakesNoBodyAttribute>() is not null)))
+            .Distinct().ToList();
+
+        routes.Where(r => !r.TakesNoBody).Select(r => r.Route).Order(StringComparer.Ordinal).ShouldBe(RoutesReadingABody);
+        routes.Where(r => r.TakesNoBody).Select(r => r.Route).Order(StringComparer.Ordinal).ShouldBe(
+            ["DELETE /api/keys/{id}", "DELETE /api/replays/{id}", "POST /api/customers/{id}/erasure", "POST /api/projections/{name}/rebuild"]);
     }
 
     private static byte[] Gzipped(string text)
