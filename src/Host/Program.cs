@@ -108,6 +108,8 @@ app.UseSlashesInRouteIds();
 app.UseStrictQueryStrings();
 // Then an empty value is read as none, the same way on every route (docs/api.md).
 app.UseEmptyQueryValuesAsAbsent();
+// And a body: no content coding but identity, and none at all on a route that takes none (docs/api.md).
+app.UseRequestBodyRules();
 app.MapOpenApi().AnswerHeadAsGet();
 if (!DataVerbs.Starts(args))
     app.MapWolverineEndpoints(opts =>

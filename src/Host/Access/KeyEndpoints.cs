@@ -68,7 +68,7 @@ public static class GetKeyEndpoint
 public static class RevokeKeyEndpoint
 {
     /// <summary>Revokes a key for good: it is kept, marked revoked, so audits still name who appended what.</summary>
-    [WolverineDelete("/api/keys/{id}"), Authorize(Policy = Policies.Keys)]
+    [WolverineDelete("/api/keys/{id}"), Authorize(Policy = Policies.Keys), TakesNoBody]
     [Answers(200, "The key, marked revoked.", Body = typeof(KeyView))]
     [Answers(404, "An unknown key.")]
     public static async Task<IResult> Delete(string id, IDocumentSession session, ApiKeyStore keys, TimeProvider clock, CancellationToken ct)

@@ -19,7 +19,8 @@ public sealed record ChooseDefaultFormula(string? Formula, string? Name, int? Ve
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, "{formula} or {name, version}", ["formula", "name", "version"], ct);
         if (body is null) return (null, problem);
-        var command = new ChooseDefaultFormula(body.Text("formula"), body.Text("name"), body.WholeNumber("version"));
+        var command = new ChooseDefaultFormula(body.Text("formula", ifLeftOut: "give name (and version) instead"),
+            body.Text("name", ifLeftOut: "give formula instead"), body.WholeNumber("version", ifLeftOut: "put the latest version of name in force"));
         if (body.Problem() is { } refused) return (null, refused);
         if (command.Formula is not null && (command.Name is not null || command.Version is not null))
             return (null, Problems.Invalid("formula", "must be given alone (\"name@version\"), or name and version instead, not both"));

@@ -14,7 +14,7 @@ public sealed record RegisterFormula(string? Name, Dictionary<string, decimal>? 
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, "{name, parameters}", ["name", "parameters"], ct);
         if (body is null) return (null, problem);
-        var command = new RegisterFormula(body.Text("name"), body.Numbers("parameters"));
+        var command = new RegisterFormula(body.Text("name"), body.Numbers("parameters", ifLeftOut: "register the formula with no explicit parameter"));
         return body.Problem() is { } refused ? (null, refused) : (command, null);
     }
 }

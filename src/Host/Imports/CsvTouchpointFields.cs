@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 
 namespace EventCrm.Host.Imports;
@@ -24,7 +25,8 @@ public sealed partial class CsvTouchpointFields(TouchpointCsv csv, string[] cell
     protected override (decimal? Number, string? Problem) TakeDecimal(string name)
     {
         if (Take(name) is not { } cell) return (null, null);
-        return AsNumber(name, cell) is { } number ? (number, null) : (null, NotANumber(cell));
+        if (AsNumber(name, cell) is not { } number) return (null, NotANumber(cell));
+        return ExactDecimals.Keeps(cell, number) ? (number, null) : (null, NotKeptExactly);
     }
 
     // A JSON number is a whole number when it is written without a fraction: a decimal of scale 0.

@@ -27,7 +27,7 @@ public static class PostImportsEndpoint
     [Answers(400, "A bad file or fields; errors keyed line N (file for an unreadable file); nothing appended.")]
     [Answers(409, "A row was refused during the append pass: the rows before it are appended; send the same file again to finish.")]
     [Answers(413, "The body is over 256 MB; nothing was read further.")]
-    [Answers(415, "The body was not sent as text/csv.")]
+    [Answers(415, "The body was not sent as text/csv, or was sent with a Content-Encoding other than identity (gzip): send it uncompressed; nothing was read.")]
     [Answers(422, "Rows refused by the store (unknown customer, conflict), without skipInvalid; errors keyed line N; nothing appended.")]
     [Answers(503, "The database is unavailable, or Import:MaxConcurrent imports are running: send the same file again after Retry-After seconds; nothing was read.")]
     public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, ImportSlots slots, CancellationToken ct)

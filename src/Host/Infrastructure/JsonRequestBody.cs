@@ -8,6 +8,12 @@ namespace EventCrm.Host.Infrastructure;
 /// naming the field, so that a typo never silently drops a value (a model binder would leave it
 /// out, or turn "3" into 3). Names are matched exactly, as documented.
 /// </summary>
+/// <remarks>
+/// A field given as JSON <c>null</c> is refused too (<see cref="NullRefused"/>), as POST /api/touchpoints
+/// refuses a null number: no field of these bodies is documented as taking null. Until 2026-12-07 null
+/// read as "not given", and was acted on as such: <c>"version": null</c> put the latest version in
+/// force, <c>"asOf": null</c> fitted a model as of now. A field is left out to go without it.
+/// </remarks>
 public sealed class JsonRequestBody
 {
     private static readonly JsonDocumentOptions Parsing = new() { MaxDepth = 8 };
@@ -95,10 +101,28 @@ public sealed class JsonRequestBody
         }
     }
 
-    /// <summary>A string field; null when absent or null.</summary>
-    public string? Text(string name)
+    /// <summary>
+    /// The words for a field given as JSON null: what it must be and, for an optional field, what leaving
+    /// it out does ("must be a string (not null); leave the field out to fit as of now").
+    /// </summary>
+    public static string NullRefused(string kind, string? ifLeftOut) =>
+        $"must be {kind} (not null)" + (ifLeftOut is null ? "" : $"; leave the field out to {ifLeftOut}");
+
+    /// <summary>The field's value; false when it is absent, and when it is null, which is refused (<see cref="NullRefused"/>).</summary>
+    private bool TryTake(string name, string kind, string? ifLeftOut, out JsonElement value)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (!_fields.TryGetValue(name, out value)) return false;
+        if (value.ValueKind != JsonValueKind.Null) return true;
+        Refuse(name, NullRefused(kind, ifLeftOut));
+        return false;
+    }
+
+    /// <summary>A string field; null when absent. <paramref name="ifLeftOut"/> says what leaving an optional field out does (none for a required one).</summary>
+    public string? Text(string name, string? ifLeftOut = null) => Text(name, "a string", ifLeftOut);
+
+    private string? Text(string name, string kind, string? ifLeftOut)
+    {
+        if (!TryTake(name, kind, ifLeftOut, out var value)) return null;
         if (value.ValueKind != JsonValueKind.String) Refuse(name, "must be a string");
         else if (JsonText.Of(value) is { } text) return text;
         else Refuse(name, JsonText.NotUnicode);
@@ -109,13 +133,13 @@ public sealed class JsonRequestBody
     public delegate string? MomentReader(string text, out DateTimeOffset moment);
 
     /// <summary>
-    /// A moment given as a JSON string, read by <paramref name="read"/>; null when absent or null.
+    /// A moment given as a JSON string, read by <paramref name="read"/>; null when absent.
     /// Not System.Text.Json's reader: it takes a time without an offset in the server's time zone,
     /// so the same body would name another moment on a server set to another zone.
     /// </summary>
-    public DateTimeOffset? Moment(string name, MomentReader read)
+    public DateTimeOffset? Moment(string name, MomentReader read, string? ifLeftOut = null)
     {
-        if (Text(name) is not { } text) return null;
+        if (Text(name, "a date or a date and time, as a string", ifLeftOut) is not { } text) return null;
         if (read(text, out var moment) is not { } problem) return moment;
         Refuse(name, problem);
         return null;
@@ -124,20 +148,27 @@ public sealed class JsonRequestBody
     /// <summary>Why a number is no whole number an int field takes (a fraction, or beyond an int): every JSON body's words, an import's cells' too.</summary>
     public const string NotAWholeNumber = "must be a whole number up to 2,147,483,647";
 
-    /// <summary>A whole number given as a JSON number; null when absent or null.</summary>
-    public int? WholeNumber(string name)
+    /// <summary>
+    /// Why a number is refused that a decimal would round (<see cref="ExactDecimals"/>): a touchpoint's money in a
+    /// JSON body and in an import's cells alike.
+    /// </summary>
+    public const string NotKeptExactly =
+        "has more digits than can be kept exactly (28 significant digits, down to the 28th decimal place): round it";
+
+    /// <summary>A whole number given as a JSON number; null when absent.</summary>
+    public int? WholeNumber(string name, string? ifLeftOut = null)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (!TryTake(name, "a whole number", ifLeftOut, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
         // A number that is not whole (1.5) or too large (1e11) is told so, not taken for a string.
         Refuse(name, value.ValueKind == JsonValueKind.Number ? NotAWholeNumber : "must be a whole number (not a string)");
         return null;
     }
 
-    /// <summary>A whole number given as a JSON number, up to a long's range (a sequence number); null when absent or null.</summary>
-    public long? LongWholeNumber(string name)
+    /// <summary>A whole number given as a JSON number, up to a long's range (a sequence number); null when absent.</summary>
+    public long? LongWholeNumber(string name, string? ifLeftOut = null)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (!TryTake(name, "a whole number", ifLeftOut, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return number;
         Refuse(name, value.ValueKind == JsonValueKind.Number ? "must be a whole number up to 9,223,372,036,854,775,807" : "must be a whole number (not a string)");
         return null;
@@ -145,12 +176,12 @@ public sealed class JsonRequestBody
 
     /// <summary>
     /// An array of objects, each read field by field as the body is, its refusals keyed "field[i].member"
-    /// (<c>databases[0].sequence</c>) and counted with the body's; null when absent or null. An item
-    /// that is no object is refused as "field[i]" and left out.
+    /// (<c>databases[0].sequence</c>) and counted with the body's; null when absent. An item
+    /// that is no object (null included) is refused as "field[i]" and left out.
     /// </summary>
-    public List<JsonRequestBody>? Objects(string name, string shape, IReadOnlyList<string> fields)
+    public List<JsonRequestBody>? Objects(string name, string shape, IReadOnlyList<string> fields, string? ifLeftOut = null)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (!TryTake(name, $"an array of objects {shape}", ifLeftOut, out var value)) return null;
         if (value.ValueKind != JsonValueKind.Array)
         {
             Refuse(name, $"must be an array of objects {shape}");
@@ -173,10 +204,10 @@ public sealed class JsonRequestBody
         return items;
     }
 
-    /// <summary>An array of strings, each named "field[i]" when refused; null when absent or null.</summary>
-    public string[]? Texts(string name)
+    /// <summary>An array of strings, each named "field[i]" when refused; null when absent.</summary>
+    public string[]? Texts(string name, string? ifLeftOut = null)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (!TryTake(name, "an array of strings", ifLeftOut, out var value)) return null;
         if (value.ValueKind != JsonValueKind.Array)
         {
             Refuse(name, "must be an array of strings");
@@ -197,10 +228,10 @@ public sealed class JsonRequestBody
     /// <summary>Whether the body holds this field (null included).</summary>
     public bool Has(string name) => _fields.ContainsKey(name);
 
-    /// <summary>An object of numbers (a formula's parameters, say), each named "field.member" when refused; null when absent or null.</summary>
-    public Dictionary<string, decimal>? Numbers(string name)
+    /// <summary>An object of numbers (a formula's parameters, say), each named "field.member" when refused; null when absent.</summary>
+    public Dictionary<string, decimal>? Numbers(string name, string? ifLeftOut = null)
     {
-        if (!_fields.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (!TryTake(name, "an object of numbers", ifLeftOut, out var value)) return null;
         if (value.ValueKind != JsonValueKind.Object)
         {
             Refuse(name, "must be an object of numbers, such as {\"lifetimeYears\": 3}");

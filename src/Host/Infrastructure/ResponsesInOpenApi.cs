@@ -49,6 +49,9 @@ public static class ResponsesInOpenApi
         });
     }
 
+    /// <summary>The 415 of every route that reads a body (<see cref="RequestBodyRules"/>).</summary>
+    public const string UnsupportedCoding = "The body was sent with a Content-Encoding other than identity (gzip, br): send it uncompressed; nothing was read.";
+
     /// <summary>What every route may answer besides its own statuses (docs/api.md, "Access", and docs/reliability.md).</summary>
     private static IEnumerable<AnswersAttribute> Shared(OpenApiOperation operation, IList<object> metadata, string? path)
     {
@@ -66,7 +69,10 @@ public static class ResponsesInOpenApi
                 "Too many unknown keys from this address, or more requests than Auth:RequestsPerSecondPerKey for this key: nothing was done; send it again after Retry-After seconds.");
         }
         if (operation.RequestBody is not null)
+        {
             yield return new(StatusCodes.Status413PayloadTooLarge, "The body is over 4 MB; nothing was read further.");
+            yield return new(StatusCodes.Status415UnsupportedMediaType, UnsupportedCoding);
+        }
         yield return new(StatusCodes.Status503ServiceUnavailable,
             "The database is unavailable: send the same request again after Retry-After seconds.");
     }

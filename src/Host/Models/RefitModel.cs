@@ -24,7 +24,8 @@ public sealed record RefitModel(DateTimeOffset? AsOf)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, "{asOf}", ["asOf"], ct, noBodyIsEmpty: true);
         if (body is null) return (null, problem);
-        var asOf = body.Moment("asOf", (string text, out DateTimeOffset moment) => Values.Moments.PastProblem(text, now, out moment));
+        var asOf = body.Moment("asOf", (string text, out DateTimeOffset moment) => Values.Moments.PastProblem(text, now, out moment),
+            ifLeftOut: "fit as of now");
         // Today's date (its end, still to come) is now: the model cannot know what the rest of the day brings.
         var command = new RefitModel(asOf > now ? now : asOf);
         return body.Problem() is { } refused ? (null, refused) : (command, null);

@@ -25,7 +25,7 @@ public static class PostErasureEndpoint
     public static TimeSpan SealWaitOf(IConfiguration configuration) => Settings.Duration(configuration, SealWaitKey, DefaultSealWait);
 
     /// <summary>Erases the customer's personal data (docs/privacy.md). Idempotent: a second call changes nothing and says so.</summary>
-    [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure)]
+    [WolverinePost("/api/customers/{id}/erasure"), Authorize(Policy = Policies.Erasure), TakesNoBody]
     [Answers(200, "The personal data is erased (or was already).", Body = typeof(ErasureView))]
     [Answers(404, "An unknown customer.")]
     [Answers(409, "Events holding personal data are not sealed into the audit chain yet, or touchpoints kept arriving: nothing was erased; retry.")]

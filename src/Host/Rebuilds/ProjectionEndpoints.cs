@@ -36,7 +36,7 @@ public static class RebuildProjectionEndpoint
     /// projection's new build is written beside the live documents, which keep serving reads until
     /// it takes over; the inline profiles are rebuilt in place, customer by customer.
     /// </summary>
-    [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections)]
+    [WolverinePost("/api/projections/{name}/rebuild"), Authorize(Policy = Policies.Projections), TakesNoBody]
     [Answers(202, "The rebuild was started in the background; the body is the projection's status.", Body = typeof(ProjectionStatusView), Location = "the projection's status: /api/projections/{name}")]
     [Answers(404, "An unknown projection.")]
     [Answers(409, "A rebuild is already running, another node runs the projection, or this node runs no daemon.")]

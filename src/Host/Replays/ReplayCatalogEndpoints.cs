@@ -59,7 +59,7 @@ public static class DeleteReplayEndpoint
     /// committed; one that starts later finds nothing to compute. A replay waiting its turn, or left
     /// `running` by a command that was stopped, can be deleted.
     /// </summary>
-    [WolverineDelete("/api/replays/{id}"), Authorize(Policy = Policies.Replays)]
+    [WolverineDelete("/api/replays/{id}"), Authorize(Policy = Policies.Replays), TakesNoBody]
     [Answers(204, "The replay and its results were deleted.")]
     [Answers(404, "An unknown replay.")]
     [Answers(409, "An engine is computing the replay.")]

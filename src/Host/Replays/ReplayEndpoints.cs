@@ -16,7 +16,7 @@ public sealed record StartReplay(string? Formula, string? AsOf)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, "{formula, asOf}", ["formula", "asOf"], ct);
         if (body is null) return (null, problem);
-        var command = new StartReplay(body.Text("formula"), body.Text("asOf"));
+        var command = new StartReplay(body.Text("formula"), body.Text("asOf", ifLeftOut: "replay as of now"));
         return body.Problem() is { } refused ? (null, refused) : (command, null);
     }
 }

@@ -30,7 +30,8 @@ public sealed class JsonTouchpointFields : TouchpointFields
     {
         if (Take(name) is not { } value) return (null, null);
         if (value.ValueKind != JsonValueKind.Number) return (null, "must be a number");
-        return value.TryGetDecimal(out var number) ? (number, null) : (null, "is out of range");
+        if (!value.TryGetDecimal(out var number)) return (null, "is out of range");
+        return ExactDecimals.Keeps(value.GetRawText(), number) ? (number, null) : (null, NotKeptExactly);
     }
 
     protected override (int? Number, string? Problem) TakeInt(string name)

@@ -19,11 +19,14 @@ public abstract partial class TouchpointFields
     /// <summary>The field's text; nothing when it is not given (or null); a problem when it is not text.</summary>
     protected abstract (string? Text, string? Problem) TakeText(string name);
 
-    /// <summary>The field's number, nothing when it is not given, or a problem ("must be a number", "is out of range").</summary>
+    /// <summary>The field's number, nothing when it is not given, or a problem ("must be a number", "is out of range", <see cref="NotKeptExactly"/>).</summary>
     protected abstract (decimal? Number, string? Problem) TakeDecimal(string name);
 
     /// <summary>Why a number is not a whole number a field takes: the words of every JSON body of the API (docs/api.md).</summary>
     public const string NotAWholeNumber = JsonRequestBody.NotAWholeNumber;
+
+    /// <summary>Why a number is refused that would be stored rounded (1e-29 as 0): the same words in a JSON body and an import file.</summary>
+    public const string NotKeptExactly = JsonRequestBody.NotKeptExactly;
 
     /// <summary>The field's whole number, nothing when it is not given, or a problem (<see cref="NotAWholeNumber"/>).</summary>
     protected abstract (int? Number, string? Problem) TakeInt(string name);

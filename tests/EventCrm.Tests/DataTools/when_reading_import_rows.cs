@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
@@ -155,10 +156,11 @@ public class when_reading_import_rows
                 if (cells[i].Length == 0) continue;
                 writer.WritePropertyName(Header[i]);
                 if (TouchpointCsv.IsNumberColumn(Header[i]) && decimal.TryParse(cells[i],
-                        NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number))
+                        NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number)
+                    && !(IsJsonNumber(cells[i]) && !Holds(number, cells[i])))
                     writer.WriteNumberValue(number);
                 else if (TouchpointCsv.IsNumberColumn(Header[i]) && IsJsonNumber(cells[i]))
-                    writer.WriteRawValue(cells[i]);   // a number too large for a decimal, as a client would send it
+                    writer.WriteRawValue(cells[i]);   // a number too large for a decimal, or one it would round (1E-30), as a client would send it
                 else if (TouchpointCsv.IsFlagColumn(Header[i]) && bool.TryParse(cells[i], out var flag))
                     writer.WriteBooleanValue(flag);
                 else
@@ -167,6 +169,26 @@ public class when_reading_import_rows
             writer.WriteEndObject();
         }
         return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    /// <summary>
+    /// Whether the decimal is the JSON number written, compared as whole numbers scaled to one power of ten
+    /// (the decimal's bits and scale against the text's digits and exponent), not as the service compares them.
+    /// </summary>
+    private static bool Holds(decimal number, string json)
+    {
+        var bits = decimal.GetBits(number);
+        var held = (new BigInteger((uint)bits[2]) << 64) + (new BigInteger((uint)bits[1]) << 32) + (uint)bits[0];
+        if (number < 0) held = -held;
+        var heldExponent = -((bits[3] >> 16) & 0xFF);
+        var e = json.IndexOfAny(['e', 'E']);
+        var writtenExponent = e < 0 ? 0 : int.Parse(json[(e + 1)..], CultureInfo.InvariantCulture);
+        var mantissa = e < 0 ? json : json[..e];
+        var point = mantissa.IndexOf('.');
+        if (point >= 0) writtenExponent -= mantissa.Length - point - 1;
+        var written = BigInteger.Parse(mantissa.Replace(".", ""), CultureInfo.InvariantCulture);
+        var low = Math.Min(heldExponent, writtenExponent);
+        return held * BigInteger.Pow(10, heldExponent - low) == written * BigInteger.Pow(10, writtenExponent - low);
     }
 
     private static bool IsJsonNumber(string text)

@@ -41,7 +41,7 @@ public sealed record AnchorToVerify(DateTimeOffset? TakenAt, List<DatabaseAnchor
 
     private static AnchorToVerify From(JsonRequestBody body)
     {
-        var takenAt = body.Moment("takenAt", Moments.Problem);
+        var takenAt = body.Moment("takenAt", Moments.Problem, ifLeftOut: "verify an anchor without its time");
         var databases = body.Objects("databases", DatabaseShape, ["database", "sequence", "seals", "digest"])?
             .Select(d => (DatabaseAnchorToVerify?)new DatabaseAnchorToVerify(d.Text("database"), d.LongWholeNumber("sequence"), d.LongWholeNumber("seals"), d.Text("digest")))
             .ToList();

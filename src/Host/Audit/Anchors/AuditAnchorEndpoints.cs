@@ -25,7 +25,7 @@ public static class VerifyAuditAnchorEndpoint
         var (request, refused) = await AnchorToVerify.ReadAsync(http, ct);
         if (request is null) return refused!;
         if (request.Read(out var anchor) is { Count: > 0 } errors) return Problems.Invalid("The anchor is incomplete or malformed.", errors);
-        if (digests.Unknown(anchor) is { } unknown) return Problems.Unprocessable(unknown, "Unknown database");
+        if (digests.Unknown(anchor) is { } unknown) return Problems.Unprocessable(unknown, "Unknown database", digests.UnknownByKey(anchor));
         return Results.Ok(await digests.VerifyAsync(anchor, ct));
     }
 }

@@ -35,6 +35,15 @@ public sealed class SealDigests(IDocumentStore store, CustomerDatabases database
               "The anchor was taken from another deployment.";
     }
 
+    /// <summary>
+    /// Each database of the anchor this log does not have, keyed by where the anchor names it
+    /// (<c>databases[1].database</c>), as a 400 keys what is malformed there; empty when it has them all.
+    /// </summary>
+    public Dictionary<string, string[]> UnknownByKey(AuditAnchor anchor) => anchor.Databases
+        .Select((d, i) => (Key: $"databases[{i}].database", d.Database))
+        .Where(d => !DatabaseNames.Contains(d.Database))
+        .ToDictionary(d => d.Key, d => new[] { $"'{d.Database}' is not a database of this event log; its databases are {string.Join(", ", DatabaseNames)}" });
+
     /// <summary>Each database of the anchor, its seals up to the anchor's sequence as they are now against the anchor's digest.</summary>
     public async Task<AnchorCheck> VerifyAsync(AuditAnchor anchor, CancellationToken ct)
     {
