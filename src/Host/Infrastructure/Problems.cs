@@ -30,8 +30,8 @@ public static class Problems
     public static IResult Conflict(string detail, IDictionary<string, string[]>? errors = null) =>
         Of(StatusCodes.Status409Conflict, "Conflict", detail, errors);
 
-    public static IResult Unprocessable(string detail, string title = "Cannot be computed") =>
-        Of(StatusCodes.Status422UnprocessableEntity, title, detail, null);
+    public static IResult Unprocessable(string detail, string title = "Cannot be computed", IDictionary<string, string[]>? errors = null) =>
+        Of(StatusCodes.Status422UnprocessableEntity, title, detail, errors);
 
     public static IResult Unavailable(string detail, string title = "Service unavailable", IDictionary<string, string[]>? errors = null) =>
         Of(StatusCodes.Status503ServiceUnavailable, title, detail, errors);
