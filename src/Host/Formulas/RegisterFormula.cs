@@ -45,7 +45,7 @@ public static class RegisterFormulaEndpoint
         }
         catch (FormulaParameterException e)
         {
-            return Problems.Invalid("parameters", e.Message);
+            return Problems.Invalid(e.Parameter is { } parameter ? $"parameters.{parameter}" : "parameters", e.Message);
         }
         catch (ArithmeticException)
         {

@@ -17,6 +17,11 @@ public static class ExactDecimals
     public static bool Keeps(string written, decimal read) =>
         Normalized(written) is { } number && number == Normalized(read.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>A formula parameter's refusal: what the number would have become, so that a client sees the loss.</summary>
+    public static string Refusal(string written, decimal read) =>
+        $"cannot be kept exactly: {written} would be stored as {read.ToString(CultureInfo.InvariantCulture)} (a decimal holds 28 significant " +
+        "digits and at most 28 decimal places); nothing is rounded for you";
+
     /// <summary>The number as (sign, significant digits, power of ten of the last one); zero as ("", "", 0); null when it does not read.</summary>
     private static (string Sign, string Digits, long Exponent)? Normalized(string text)
     {

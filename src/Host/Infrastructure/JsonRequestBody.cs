@@ -248,6 +248,7 @@ public sealed class JsonRequestBody
             var key = $"{name}.{memberName}";
             if (member.Value.ValueKind != JsonValueKind.Number) Refuse(key, "must be a number (not a string, null or other JSON)");
             else if (!member.Value.TryGetDecimal(out var number)) Refuse(key, "is out of range: a decimal holds up to about 7.9 x 10^28");
+            else if (!ExactDecimals.Keeps(member.Value.GetRawText(), number)) Refuse(key, ExactDecimals.Refusal(member.Value.GetRawText(), number));
             else if (!numbers.TryAdd(memberName, number)) Refuse(key, "appears more than once");
         }
         return numbers;

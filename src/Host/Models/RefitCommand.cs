@@ -1,3 +1,4 @@
+using EventCrm.Relationship.Value;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
 using JasperFx.CommandLine;
@@ -32,8 +33,17 @@ public class RefitCommand : DataVerb<RefitInput>
             return CommandFailure.Report("clv-refit", $"--as-of: '{given}' {future}; a model is fitted as of today or an earlier date");
         if (asOf > now) asOf = now;
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
-        var fitted = await VerbProgress.Spinner().StartAsync("Fitting the portfolio model over the event log...",
-            _ => refit.RunAsync(asOf, AppendContext.OfCommand("clv-refit"), CancellationToken.None));
+        PortfolioModelFitted fitted;
+        try
+        {
+            fitted = await VerbProgress.Spinner().StartAsync("Fitting the portfolio model over the event log...",
+                _ => refit.RunAsync(asOf, AppendContext.OfCommand("clv-refit"), CancellationToken.None));
+        }
+        catch (RefitOnNoPurchaseException e)
+        {
+            // As POST /api/models/refit answers 422: nothing recorded, nothing put in force.
+            return CommandFailure.Report("clv-refit", $"{(input.AsOfFlag is null ? "" : "--as-of: ")}{e.Message}");
+        }
         var m = fitted.Model;
         AnsiConsole.MarkupLine($"[green]Fitted over {fitted.Customers:N0} customers as of {fitted.AsOf:yyyy-MM-dd}[/]: " +
             $"retention {m.AnnualRetentionRate:P1}/year, BG/NBD {(m.Purchases is { } p ? $"r={p.R:F3} alpha={p.Alpha:F3} a={p.A:F3} b={p.B:F3}" : "not fitted")}, " +

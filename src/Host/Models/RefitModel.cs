@@ -38,12 +38,21 @@ public static class RefitModelEndpoint
     [WolverinePost("/api/models/refit"), Authorize(Policy = Policies.Models)]
     [Answers(201, "The portfolio model was fitted.", Body = typeof(ModelView), Location = "the model in force: /api/models/current")]
     [Answers(400, "Another field, an asOf that is not a date and time, or one after today; nothing was fitted.")]
+    [Answers(422, "No purchase had occurred by asOf (no customers then, or none who bought): nothing was fitted nor put in force; errors names asOf.")]
     public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
         ClaimsPrincipal caller, CancellationToken ct)
     {
         var (command, refused) = await RefitModel.ReadAsync(request, clock.GetUtcNow(), ct);
         if (command is null) return refused!;
-        var fitted = await refit.RunAsync(command.AsOf, PostTouchpointsEndpoint.ContextOf(request, caller), ct);
+        PortfolioModelFitted fitted;
+        try
+        {
+            fitted = await refit.RunAsync(command.AsOf, PostTouchpointsEndpoint.ContextOf(request, caller), ct);
+        }
+        catch (RefitOnNoPurchaseException e)
+        {
+            return Problems.Unprocessable($"asOf: {e.Message}", "Nothing to fit", new Dictionary<string, string[]> { ["asOf"] = [e.Message] });
+        }
         var recorded = await models.KnownAtAsync(null, ct);
         return Results.Created("/api/models/current", ModelView.Of(fitted, recorded.FittedAt));
     }

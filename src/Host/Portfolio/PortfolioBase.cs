@@ -17,7 +17,9 @@ namespace EventCrm.Host.Portfolio;
 /// that valuation's time, loaded once; it is replaced by the node's own as soon as
 /// that completes, and stored in its turn when the last stored one is older than <c>Portfolio:StoreValuationEvery</c>.
 /// Whatever it answers from, the customers erased since that valuation was begun, on any node, are redacted first
-/// (<see cref="PortfolioErasures"/>).
+/// (<see cref="PortfolioErasures"/>). When the latest valuation failed, the one before it is not answered as if current
+/// (it was made under what was in force then): a request starts the next one and waits for it as for the first, and is
+/// answered 503 with Retry-After if it does not complete meanwhile (<see cref="PortfolioValuationFailedException"/>).
 /// </summary>
 public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, StoredValuations stored, IConfiguration configuration,
     TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
@@ -39,6 +41,8 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     // The stored valuation, loaded once, while the node has none of its own: null when there is none usable.
     private Task<PortfolioSnapshot?>? _storedLoad;
     private bool _lastIsStored;
+    // The latest valuation's failure, when it failed: cleared by the next that completes.
+    private (DateTimeOffset BegunAt, Exception Error)? _lastFailure;
     private static readonly Task<PortfolioSnapshot> Never = new TaskCompletionSource<PortfolioSnapshot>().Task;
 
     /// <summary>How the last completed valuation read the base (pages of documents), for the tests and the log.</summary>
@@ -77,17 +81,24 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         (Task<PortfolioSnapshot> Task, DateTimeOffset StartedAt) next;
         PortfolioSnapshot? stale;
         Task<PortfolioSnapshot> storedFound = Never;
+        (DateTimeOffset BegunAt, Exception Error)? failed = null;
         lock (_gate)
         {
             stale = _last;
+            // The valuation answered from was followed by one that failed: waited for as the first, its figures not served.
+            if (stale is not null && _lastFailure is { } failure)
+            {
+                failed = failure;
+                next = StartLocked();
+            }
             // A stored valuation is answered from at once (its asOf says how old: no older than StoredValuationMaxAge when it
             // was loaded), while the node's own is made.
-            if (stale is not null && _lastIsStored)
+            else if (stale is not null && _lastIsStored)
             {
                 StartLocked();
                 return stale;
             }
-            if (stale is not null)
+            else if (stale is not null)
             {
                 var age = clock.GetUtcNow() - _lastCompletedAt;
                 if (age < _refreshAfter) return stale;
@@ -106,6 +117,12 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         await Task.WhenAny(next.Task, storedFound, Task.Delay(_firstWait, clock, ct));
         ct.ThrowIfCancellationRequested();
         if (next.Task.IsCompletedSuccessfully) return next.Task.Result;
+        if (failed is { } f)
+        {
+            // The attempt this request waited for may have failed in its turn: the latest failure is the one to tell.
+            var (begunAt, error) = next.Task.Exception?.InnerException is { } again ? (next.StartedAt, again) : f;
+            throw new PortfolioValuationFailedException(begunAt, error, stale!.AsOf, stale.Formula);
+        }
         if (storedFound.IsCompletedSuccessfully) return storedFound.Result;
         if (stale is not null) return stale;
         if (!next.Task.IsCompleted) throw new PortfolioNotValuedYetException(next.StartedAt);
@@ -224,7 +241,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
             var snapshot = (await erasures.RedactAsync(valued, lifetime.ApplicationStopping)).Warm();
             lock (_gate)
             {
-                (_last, _lastCompletedAt, LastReads, _running, _lastIsStored) = (snapshot, clock.GetUtcNow(), reads, null, false);
+                (_last, _lastCompletedAt, LastReads, _running, _lastIsStored, _lastFailure) = (snapshot, clock.GetUtcNow(), reads, null, false, null);
                 _lastDuration = _lastCompletedAt - now;
             }
             // Kept for the nodes that start next, in the background: the answers do not wait for it.
@@ -241,8 +258,8 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         }
         catch (Exception e)
         {
-            lock (_gate) _running = null;
-            // The last valuation keeps being served; the next request past RefreshAfter tries again.
+            lock (_gate) (_running, _lastFailure) = (null, (now, e));
+            // The last valuation is no longer served as current (LastOrNextAsync); the next request tries again.
             logger.LogError(e, "Valuing the portfolio as of {AsOf} failed", now);
             throw;
         }

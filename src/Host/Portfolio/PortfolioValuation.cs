@@ -82,16 +82,20 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
             current, potential, ledger.DataErrors());
     }
 
-    // A customer that no formula can value (a model not fitted yet) counts as worth nothing more
-    // rather than hiding the whole portfolio.
+    // A customer that no formula can value (a model not fitted yet, arithmetic beyond a decimal) counts as worth nothing
+    // more rather than hiding the whole portfolio; so does one valued beyond what the portfolio's sums can add up
+    // (PortfolioValueLimit: a version registered before parameters had bounds, 10^28 as a margin, failed every valuation).
     private static (decimal Current, decimal Potential) ValueOf(CustomerLedger ledger, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
     {
         try
         {
             var valuation = CustomerValuation.Of(ledger, now, formula, model);
-            return (valuation.Current.Value, valuation.Potential.Total);
+            var (current, potential) = (valuation.Current.Value, valuation.Potential.Total);
+            return Math.Abs(current) < FormulaParameterBounds.PortfolioValueLimit && Math.Abs(potential) < FormulaParameterBounds.PortfolioValueLimit
+                ? (current, potential)
+                : (0, 0);
         }
-        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException)
+        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException or ArithmeticException)
         {
             return (0, 0);
         }

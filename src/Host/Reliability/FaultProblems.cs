@@ -94,6 +94,8 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStateme
             ReplayQueueFullException.RetryAfterSeconds),
         Portfolio.PortfolioNotValuedYetException e => new(StatusCodes.Status503ServiceUnavailable, "Portfolio not valued yet",
             $"{e.Message} Ask again after Retry-After seconds.", Portfolio.PortfolioNotValuedYetException.RetryAfterSeconds),
+        Portfolio.PortfolioValuationFailedException e => new(StatusCodes.Status503ServiceUnavailable, "Portfolio valuation failed",
+            $"{e.Message} Ask again after Retry-After seconds.", Portfolio.PortfolioValuationFailedException.RetryAfterSeconds),
         _ when PreparedStatementsOutOfStep.Caused(exception) => new(StatusCodes.Status503ServiceUnavailable, ConnectionResetTitle,
             "A database connection of this node had lost track of the statements it had prepared on the server (after a statement on it " +
             "failed or was cancelled mid-answer), and a statement of this request failed on it; the node has closed its connections and " +

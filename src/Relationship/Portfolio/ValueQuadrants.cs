@@ -36,7 +36,20 @@ public static class ValueQuadrants
         var sorted = values.Order().ToList();
         if (sorted.Count == 0) return null;
         var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2m;
+        return sorted.Count % 2 == 1 ? sorted[middle] : Mean(sorted[middle - 1], sorted[middle]);
+    }
+
+    // Two values each within a decimal's range may add up beyond it: halved first then, to the same mean.
+    private static decimal Mean(decimal a, decimal b)
+    {
+        try
+        {
+            return (a + b) / 2m;
+        }
+        catch (OverflowException)
+        {
+            return a / 2m + b / 2m;
+        }
     }
 
     private static string QuadrantOf(PortfolioCustomer customer, decimal valueThreshold, decimal potentialThreshold) =>

@@ -57,9 +57,13 @@ public static partial class CurrentValue
         _ => throw new ArgumentException($"'{formula}' is not valued from its inputs alone"),
     };
 
-    /// <summary>Checks a formula's explicit parameters without a customer: names, and values a formula can use.</summary>
+    /// <summary>
+    /// Checks a formula's explicit parameters without a customer: each within its range (<see cref="FormulaParameterBounds"/>),
+    /// names, and values a formula can use.
+    /// </summary>
     public static void Validate(string name, IReadOnlyDictionary<string, decimal> parameters)
     {
+        FormulaParameterBounds.Check(name, parameters);
         var probe = FormulaChoiceProbe.Ledger;
         Of(new FormulaChoice(name, 0, parameters), probe, probe.Purchases[^1].At, FormulaChoiceProbe.Model);
     }

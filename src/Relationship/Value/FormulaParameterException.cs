@@ -8,11 +8,15 @@ public sealed class FormulaParameterException : ArgumentException
     public FormulaId Formula { get; }
     public IReadOnlyList<string> AllowedNames { get; }
 
-    private FormulaParameterException(FormulaId formula, IReadOnlyList<string> allowedNames, string problem)
+    /// <summary>The one parameter out of its range, so that a refusal can name it; null when the mistake is not one parameter's.</summary>
+    public string? Parameter { get; }
+
+    private FormulaParameterException(FormulaId formula, IReadOnlyList<string> allowedNames, string problem, string? parameter = null)
         : base($"{formula.Name}: {problem}. Allowed parameters: {string.Join(", ", allowedNames)}.")
     {
         Formula = formula;
         AllowedNames = allowedNames;
+        Parameter = parameter;
     }
 
     public static FormulaParameterException Unknown(FormulaId formula, IReadOnlyList<string> allowed, IEnumerable<string> unknown) =>
@@ -22,7 +26,7 @@ public sealed class FormulaParameterException : ArgumentException
         new(formula, allowed, $"missing parameter(s) {Quote(missing)}");
 
     public static FormulaParameterException OutOfRange(FormulaId formula, IReadOnlyList<string> allowed, string name, string rule) =>
-        new(formula, allowed, $"parameter '{name}' {rule}");
+        new(formula, allowed, $"parameter '{name}' {rule}", name);
 
     /// <summary>The formula's arithmetic failed with these inputs (a customer's figures times extreme parameters overflow a decimal, say).</summary>
     public static FormulaParameterException CannotBeComputed(FormulaId formula, IReadOnlyList<string> allowed, IReadOnlyDictionary<string, decimal> inputs,

@@ -42,11 +42,12 @@ public sealed record FormulaRegistry(IReadOnlyList<RegisteredFormula> Versions, 
         : Versions.LastOrDefault(v => v.Formula.Name == name)?.Formula ?? FormulaChoice.BuiltIn(name);
 
     /// <summary>
-    /// The latest registered version of a formula when it holds exactly these parameters (values
-    /// compared as numbers: 0.8 and 0.80 are one): registering them again would only add a copy.
+    /// The latest version of a formula when it holds exactly these parameters (values compared as
+    /// numbers: 0.8 and 0.80 are one): registering them again would only add a copy. Before any
+    /// registration the latest is the built-in version 0, whose parameters are none: <c>{}</c> is it.
     /// </summary>
     public FormulaChoice? LatestRegisteredWith(string name, IReadOnlyDictionary<string, decimal> parameters) =>
-        Versions.LastOrDefault(v => v.Formula.Name == name)?.Formula is { } latest
+        Latest(name) is { } latest
         && latest.Parameters.Count == parameters.Count
         && parameters.All(p => latest.Parameters.TryGetValue(p.Key, out var value) && value == p.Value)
             ? latest

@@ -30,6 +30,23 @@ public class when_splitting_customers_by_value_and_potential
     }
 
     [Fact]
+    public void the_median_of_two_values_that_add_up_beyond_a_decimal_is_their_mean_all_the_same()
+    {
+        // 5 x 10^28 + 6 x 10^28 = 1.1 x 10^29, beyond a decimal's 7.9 x 10^28; their mean, 5.5 x 10^28, is not.
+        // Potential: (1 + 3) / 2 = 2.
+        var quadrants = ValueQuadrants.Rank(
+        [
+            Customer("a") with { CurrentValue = 50_000_000_000_000_000_000_000_000_000m, PotentialValue = 1m },
+            Customer("b") with { CurrentValue = 60_000_000_000_000_000_000_000_000_000m, PotentialValue = 3m },
+        ]);
+
+        quadrants.CurrentValueThreshold.ShouldBe(55_000_000_000_000_000_000_000_000_000m);
+        quadrants.PotentialValueThreshold.ShouldBe(2m);
+        quadrants.Members[HighValueHighPotential].Select(c => c.CustomerId).ShouldBe(["b"]);
+        quadrants.Members[LowValueLowPotential].Select(c => c.CustomerId).ShouldBe(["a"]);
+    }
+
+    [Fact]
     public void each_customer_lands_in_one_of_four_quadrants_with_its_totals()
     {
         var quadrants = ValueQuadrants.Of(SixCustomers);

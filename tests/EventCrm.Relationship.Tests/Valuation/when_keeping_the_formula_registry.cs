@@ -97,4 +97,37 @@ public class when_keeping_the_formula_registry
     {
         Registry.InForceAt(Minute(15)).Formula.Parameters["lifetimeYears"].ShouldBe(5m);
     }
+
+    [Fact]
+    public void the_built_in_parameters_of_a_formula_never_registered_are_its_version_0_not_a_new_one()
+    {
+        // waland-cole has no registered version: its latest is the built-in @0, whose parameters are none.
+        Named(Registry.LatestRegisteredWith("waland-cole", Parameters())).ShouldBe("waland-cole@0");
+        Named(Registry.LatestRegisteredWith("waland-cole", Parameters(("costOfCapital", 0.1m)))).ShouldBe("none");
+        // simple-clv's latest is @2: no parameters at all is not it (going back to the built-in's is a new version).
+        Named(Registry.LatestRegisteredWith("simple-clv", Parameters())).ShouldBe("none");
+    }
+
+    [Theory]
+    [InlineData("retention-ltv", "marginPerPeriod", "1000000000000.01")]
+    [InlineData("retention-ltv", "discountRate", "-0.01")]
+    [InlineData("simple-clv", "lifetimeYears", "100.5")]
+    [InlineData("bgnbd-gg", "q", "1")]
+    public void a_registration_out_of_a_parameters_range_names_that_parameter(string formula, string parameter, string value)
+    {
+        var refused = Should.Throw<FormulaParameterException>(() =>
+            CurrentValue.Validate(formula, Parameters((parameter, decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)))));
+
+        refused.Parameter.ShouldBe(parameter);
+        refused.Message.ShouldContain($"parameter '{parameter}' must be");
+    }
+
+    [Fact]
+    public void a_registration_at_the_edge_of_every_range_passes()
+    {
+        // The largest amount a touchpoint may have, a rate of 100% and a century: within the bounds.
+        CurrentValue.Validate("retention-ltv", Parameters(("marginPerPeriod", 1_000_000_000_000m), ("acquisitionCost", -1_000_000_000_000m),
+            ("discountRate", 1m), ("retentionRate", 1m), ("periods", 10_000m)));
+        CurrentValue.Validate("simple-clv", Parameters(("averageOrderValue", 1_000_000_000_000m), ("purchasesPerYear", 10_000m), ("lifetimeYears", 100m)));
+    }
 }

@@ -227,6 +227,9 @@ public class when_calling_with_api_keys(AppFixture app)
     [Fact]
     public async Task the_model_is_refitted_by_data_but_not_by_the_desk()
     {
+        // A purchase to fit on: a refit on none is refused (422) whatever the key.
+        var buyer = Ids.Customer();
+        await app.Host.PostTouchpoints(new[] { SignUp(buyer, Jan1), Purchase(buyer, Jan1.AddDays(3)) });
         (await Status("POST", "/api/models/refit", await KeyWith("desk"))).ShouldBe(403);
         (await Status("POST", "/api/models/refit", await KeyWith("data"))).ShouldBe(201);
     }

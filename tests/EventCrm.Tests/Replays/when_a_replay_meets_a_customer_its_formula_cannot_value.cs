@@ -39,9 +39,9 @@ public class when_a_replay_meets_a_customer_its_formula_cannot_value(Uncomputabl
         // simple-clv = averageOrderValue x purchasesPerYear x lifetimeYears. With 1 x 10^25:
         // small: (100 + 200) / 2 = 150 -> 1.5 x 10^27; big: (10,000 + 20,000) / 2 = 15,000 ->
         // 1.5 x 10^29, beyond a decimal's 7.9 x 10^28.
-        var registered = await app.Host.PostJson("/api/formulas",
-            new { name = "simple-clv", parameters = new { purchasesPerYear = 1m, lifetimeYears = 10_000_000_000_000_000_000_000_000m } }, 201);
-        var formula = $"simple-clv@{registered["version"]}";
+        // Registered before parameters had bounds: a lifetime of 10^25 years is refused now (at most 100).
+        var formula = await app.Host.RegisterBeforeBounds("simple-clv",
+            new Dictionary<string, decimal> { ["purchasesPerYear"] = 1m, ["lifetimeYears"] = 10_000_000_000_000_000_000_000_000m });
         (await app.Host.GetJson($"/api/customers/big/value?formula={formula}&asOf=2025-12-31", 422))["detail"]!.GetValue<string>()
             .ShouldContain("averageOrderValue = 15000");
 
@@ -62,9 +62,10 @@ public class when_a_replay_meets_a_customer_its_formula_cannot_value(Uncomputabl
     [Fact]
     public async Task the_diff_counts_the_customer_it_cannot_value_as_zero_with_its_own_tier()
     {
-        var registered = await app.Host.PostJson("/api/formulas",
-            new { name = "simple-clv", parameters = new { purchasesPerYear = 2m, lifetimeYears = 10_000_000_000_000_000_000_000_000m } }, 201);
-        var run = await Finished($"simple-clv@{registered["version"]}");
+        // Registered before parameters had bounds: a lifetime of 10^25 years is refused now (at most 100).
+        var formula = await app.Host.RegisterBeforeBounds("simple-clv",
+            new Dictionary<string, decimal> { ["purchasesPerYear"] = 2m, ["lifetimeYears"] = 10_000_000_000_000_000_000_000_000m });
+        var run = await Finished(formula);
 
         var diff = await app.Host.GetJson($"/api/replays/{run["id"]}/diff");
 
@@ -80,9 +81,9 @@ public class when_a_replay_meets_a_customer_its_formula_cannot_value(Uncomputabl
     [Fact]
     public async Task the_replay_command_says_how_many_customers_it_could_not_value()
     {
-        var registered = await app.Host.PostJson("/api/formulas",
-            new { name = "simple-clv", parameters = new { purchasesPerYear = 3m, lifetimeYears = 10_000_000_000_000_000_000_000_000m } }, 201);
-        var formula = $"simple-clv@{registered["version"]}";
+        // Registered before parameters had bounds: a lifetime of 10^25 years is refused now (at most 100).
+        var formula = await app.Host.RegisterBeforeBounds("simple-clv",
+            new Dictionary<string, decimal> { ["purchasesPerYear"] = 3m, ["lifetimeYears"] = 10_000_000_000_000_000_000_000_000m });
 
         var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = app.Schema },
             "replay", "--formula", formula, "--as-of", "2025-12-31");

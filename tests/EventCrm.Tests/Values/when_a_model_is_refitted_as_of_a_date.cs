@@ -6,7 +6,8 @@ using static EventCrm.Tests.Support.Touchpoint;
 namespace EventCrm.Tests.Values;
 
 /// <summary>
-/// A signed up on 10 June 2025 at 09:00 UTC, B on 30 June at noon UTC, C on 1 July at midnight UTC.
+/// A signed up on 10 June 2025 at 09:00 UTC and bought an hour later (a refit fits on purchases: as of a moment before
+/// any, it is refused), B on 30 June at noon UTC, C on 1 July at midnight UTC.
 /// A schema of its own: every refit is recorded and counted.
 /// </summary>
 public sealed class RefitAsOfADateHost() : SchemaHost("eventcrm_refit_as_of_a_date")
@@ -14,6 +15,7 @@ public sealed class RefitAsOfADateHost() : SchemaHost("eventcrm_refit_as_of_a_da
     protected override Task SeedAsync() => Host.PostTouchpoints(new[]
     {
         SignUp("asof-a", new DateTimeOffset(2025, 6, 10, 9, 0, 0, TimeSpan.Zero)),
+        Purchase("asof-a", new DateTimeOffset(2025, 6, 10, 10, 0, 0, TimeSpan.Zero)),
         SignUp("asof-b", new DateTimeOffset(2025, 6, 30, 12, 0, 0, TimeSpan.Zero)),
         SignUp("asof-c", new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero)),
     });

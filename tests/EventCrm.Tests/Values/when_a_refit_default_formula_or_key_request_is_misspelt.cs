@@ -13,6 +13,15 @@ public sealed class StrictBodiesHost() : SchemaHost("eventcrm_strict_bodies", ($
 {
     public CapturedLogs Captured { get; } = new();
     protected override CapturedLogs? Logs => Captured;
+
+    /// <summary>The first purchase: a refit as of a moment before it has nothing to fit on.</summary>
+    public static readonly DateTimeOffset FirstPurchase = new(2024, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    // A purchase to fit on: a refit on none is refused (when_a_refit_would_fit_on_no_purchase).
+    protected override Task SeedAsync() => Host.PostTouchpoints(new[]
+    {
+        Touchpoint.SignUp("strict-1", FirstPurchase.AddDays(-30)), Touchpoint.Purchase("strict-1", FirstPurchase),
+    });
 }
 
 /// <summary>
@@ -69,6 +78,49 @@ public class when_a_refit_default_formula_or_key_request_is_misspelt(StrictBodie
 
         await app.Host.PostRaw("/api/models/refit", body, 201);
 
+        (await Events()).ShouldBe(before + 1);
+    }
+
+    /// <summary>
+    /// A refit as of 0001-01-01 was fitted on nothing (customers 0, purchases null) and put in force: bgnbd-gg then
+    /// answered 409 for every customer. As of a moment before the first purchase there is nothing to fit.
+    /// </summary>
+    [Theory]
+    [InlineData("0001-01-01")]                      // before any touchpoint may be dated (1900)
+    [InlineData("2024-02-09")]                      // the customer signed up (9 February) but had not bought yet
+    [InlineData("2024-03-10T11:59:59Z")]            // a second before the first purchase
+    public async Task a_refit_as_of_a_moment_before_the_first_purchase_is_a_422_naming_asOf_and_fits_nothing(string asOf)
+    {
+        var before = await Events();
+        var modelBefore = await ModelInForce();
+
+        var problem = await app.Host.PostRaw("/api/models/refit", $$"""{"asOf":"{{asOf}}"}""", 422);
+
+        problem.ErrorKeys().ShouldBe(["asOf"]);
+        problem["detail"]!.GetValue<string>().ShouldContain("no purchase had occurred by");
+        // Where to fit from instead: the first purchase recorded.
+        problem["detail"]!.GetValue<string>().ShouldContain(StrictBodiesHost.FirstPurchase.ToString("O"));
+        (await Events()).ShouldBe(before);
+        (await ModelInForce()).ShouldBe(modelBefore);
+    }
+
+    /// <summary>When the model in force was fitted, or why there is none: a problem's traceId differs from one answer to the next.</summary>
+    private async Task<string> ModelInForce()
+    {
+        var answer = await app.Host.Scenario(s => { s.Get.Url("/api/models/current"); s.IgnoreStatusCode(); });
+        var body = JsonNode.Parse(await answer.ReadAsTextAsync())!;
+        return $"{answer.Context.Response.StatusCode} {body["fittedAt"] ?? body["detail"]}";
+    }
+
+    [Fact]
+    public async Task a_refit_as_of_the_first_purchase_fits_it()
+    {
+        var before = await Events();
+
+        var fitted = await app.Host.PostRaw("/api/models/refit", """{"asOf":"2024-03-10T12:00:00Z"}""", 201);
+
+        // The one customer who had signed up and bought by then.
+        fitted["customers"]!.GetValue<int>().ShouldBe(1);
         (await Events()).ShouldBe(before + 1);
     }
 

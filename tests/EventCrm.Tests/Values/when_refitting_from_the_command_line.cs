@@ -80,6 +80,26 @@ public class when_refitting_from_the_command_line(RefitCommandHost refit) : ICla
         (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel)).Count.ShouldBe(before);
     }
 
+    /// <summary>
+    /// As POST /api/models/refit answers 422: a refit as of a day before the first purchase (10 February 2025; refit-a
+    /// had signed up on 10 January) would fit on nothing and be put in force.
+    /// </summary>
+    [Fact]
+    public async Task clv_refit_refuses_a_date_before_the_first_purchase_and_records_nothing()
+    {
+        await using var session = refit.Store.QuerySession();
+        var before = (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel)).Count;
+
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string> { ["Marten__Schema"] = RefitCommandHost.SchemaName },
+            "clv-refit", "--as-of", "2025-02-09");
+
+        exit.ShouldNotBe(0, output);
+        errors.ShouldContain("clv-refit: --as-of: no purchase had occurred by 2025-02-09T23:59:59.9999999+00:00");
+        errors.ShouldContain("the first purchase recorded occurred at 2025-02-10T09:00:00.0000000+00:00");
+        output.ShouldNotContain("Fitted over");
+        (await session.Events.FetchStreamAsync(SystemStreams.PortfolioModel)).Count.ShouldBe(before);
+    }
+
     /// <summary>Today's date (its end, still to come) fits the model as of now, as no --as-of would.</summary>
     [Fact]
     public async Task clv_refit_as_of_today_fits_as_of_now()

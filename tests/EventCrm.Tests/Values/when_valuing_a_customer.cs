@@ -186,11 +186,12 @@ public class when_valuing_a_customer(AppFixture app)
     [Fact]
     public async Task a_formula_whose_arithmetic_overflows_for_a_customer_is_422_not_a_server_error()
     {
-        // The version passes registration (its probe customer orders about 100 a time: 100 x 1e12 x 1e10 = 1e24),
-        // but this customer's orders of a billion make 1e9 x 1e12 x 1e10 = 1e31, past a decimal's 7.9e28.
+        // A version registered before parameters had bounds (it passed the probe customer, who orders about 100 a time:
+        // 100 x 1e12 x 1e10 = 1e24), but this customer's orders of a billion make 1e9 x 1e12 x 1e10 = 1e31, past a decimal's 7.9e28.
         var customer = Ids.Customer();
         await app.Host.PostTouchpoints(new[] { SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(5), amount: 1_000_000_000m, margin: 1m) });
-        var formula = await app.RegisterFormula("simple-clv", new { purchasesPerYear = 1_000_000_000_000m, lifetimeYears = 10_000_000_000m });
+        var formula = await app.Host.RegisterBeforeBounds("simple-clv",
+            new Dictionary<string, decimal> { ["purchasesPerYear"] = 1_000_000_000_000m, ["lifetimeYears"] = 10_000_000_000m });
 
         var problem = await app.Host.GetJson($"/api/customers/{customer}/value?formula={formula}", 422);
         await app.Host.GetJson($"/api/customers/{customer}/value-history?formula={formula}", 422);
