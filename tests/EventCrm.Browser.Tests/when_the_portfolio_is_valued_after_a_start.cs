@@ -36,4 +36,31 @@ public class when_the_portfolio_is_valued_after_a_start(BrowserFixture app)
             await Expect(desk.Error.Locator("details.service-words")).ToContainTextAsync(ServiceWords);
         }, path: "/portfolio.html");
     }
+
+    // src/Host/Portfolio/PortfolioValuationFailedException.cs and FaultProblems.cs, word for word.
+    private const string FailedWords = "The latest valuation of the portfolio, begun at 2026-12-07T06:00:00.0000000+00:00, failed (a sum or mean of the " +
+        "customers' values went beyond the largest amount a decimal holds, about 7.9e28). The last one that completed, as of " +
+        "2026-12-07T05:00:00.0000000+00:00 under retention-ltv@0, is not answered as current: the figures would be taken for today's, " +
+        "under what is in force now. Another valuation is started by this request. Ask again after Retry-After seconds.";
+
+    [Fact]
+    public async Task a_valuation_that_failed_is_said_in_words_and_the_one_before_is_not_shown_as_today_s()
+    {
+        await app.WithDesk(nameof(a_valuation_that_failed_is_said_in_words_and_the_one_before_is_not_shown_as_today_s), async desk =>
+        {
+            await desk.Page.RouteAsync("**/api/portfolio/pareto", route => route.FulfillAsync(new()
+            {
+                Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                Body = new JsonObject { ["title"] = "Portfolio valuation failed", ["status"] = 503, ["detail"] = FailedWords }.ToJsonString(),
+            }));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await Expect(desk.Error).ToContainTextAsync("Portfolio valuation failed (503)");
+            await Expect(desk.Error.Locator("p").Filter(new() { HasText = "could not value" })).ToHaveTextAsync(
+                "The service could not value the portfolio (the valuation begun Dec 7, 2026, 6:00 AM UTC failed: a sum or mean of the customers' " +
+                "values went beyond the largest amount a decimal holds, about 7.9e28), and does not show the one before as today's figures. " +
+                "It is trying again: reload the page in a minute; if this stays, tell your EventCrm administrator, whose log says why.");
+            await Expect(desk.Error.Locator("details.service-words")).ToContainTextAsync(FailedWords);
+        }, path: "/portfolio.html");
+    }
 }

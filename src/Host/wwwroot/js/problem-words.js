@@ -78,6 +78,12 @@ const Unavailable = [
   [/^[\d,.\s]+ replays are unfinished \(computing or waiting their turn\), the most this service keeps .* nothing was started\.$/, () =>
     "As many replays as the service keeps are still computing or waiting their turn; nothing was started. Start this one " +
     "once one of them has completed (the replays listed say which are running)."],
+  // The portfolio page when the latest valuation failed (src/Host/Portfolio/PortfolioValuationFailedException.cs): the one
+  // before is not shown as today's. Why first (read ahead): the groups after the first are dates.
+  [/^(?=.*? failed \((.+?)\)\. The last one that completed, )The latest valuation of the portfolio, begun at (\S+), failed .* Ask again after Retry-After seconds\.$/s,
+    (why, begun) => `The service could not value the portfolio (the valuation begun ${Number.isNaN(Date.parse(begun)) ? begun : utcMoment.format(new Date(begun))} ` +
+      `failed: ${why}), and does not show the one before as today's figures. It is trying again: reload the page in a minute; if this stays, ` +
+      "tell your EventCrm administrator, whose log says why."],
   // The portfolio page while the node values the portfolio after its start (src/Host/Portfolio/PortfolioNotValuedYetException.cs).
   [/^The portfolio is being valued for the first time since this node started \(since (\S+)\): .* Ask again after Retry-After seconds\.$/, since =>
     `The service is valuing the portfolio for the first time since it started (${Number.isNaN(Date.parse(since)) ? since : utcMoment.format(new Date(since))}): ` +
