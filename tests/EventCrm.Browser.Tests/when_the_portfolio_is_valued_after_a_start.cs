@@ -20,13 +20,7 @@ public class when_the_portfolio_is_valued_after_a_start(BrowserFixture app)
     {
         await app.WithDesk(nameof(the_page_says_the_service_is_valuing_it_and_to_try_again), async desk =>
         {
-            // A second's wait: the page asks again three times before it shows the refusal.
-            await desk.Page.RouteAsync("**/api/portfolio/pareto", route => route.FulfillAsync(new()
-            {
-                Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
-                Body = new JsonObject { ["title"] = "Portfolio not valued yet", ["status"] = 503, ["detail"] = ServiceWords }.ToJsonString(),
-            }));
-            await desk.EnterKey(BrowserFixture.AdminKey);
+            await ParetoUnavailable(desk, "Portfolio not valued yet", ServiceWords);
 
             await Expect(desk.Error).ToContainTextAsync("Portfolio not valued yet (503)");
             // 03:20 UTC on 7 December 2026, in the problem words' UTC notation.
@@ -48,12 +42,7 @@ public class when_the_portfolio_is_valued_after_a_start(BrowserFixture app)
     {
         await app.WithDesk(nameof(a_valuation_that_failed_is_said_in_words_and_the_one_before_is_not_shown_as_today_s), async desk =>
         {
-            await desk.Page.RouteAsync("**/api/portfolio/pareto", route => route.FulfillAsync(new()
-            {
-                Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
-                Body = new JsonObject { ["title"] = "Portfolio valuation failed", ["status"] = 503, ["detail"] = FailedWords }.ToJsonString(),
-            }));
-            await desk.EnterKey(BrowserFixture.AdminKey);
+            await ParetoUnavailable(desk, "Portfolio valuation failed", FailedWords);
 
             await Expect(desk.Error).ToContainTextAsync("Portfolio valuation failed (503)");
             await Expect(desk.Error.Locator("p").Filter(new() { HasText = "could not value" })).ToHaveTextAsync(
@@ -62,5 +51,19 @@ public class when_the_portfolio_is_valued_after_a_start(BrowserFixture app)
                 "It is trying again: reload the page in a minute; if this stays, tell your EventCrm administrator, whose log says why.");
             await Expect(desk.Error.Locator("details.service-words")).ToContainTextAsync(FailedWords);
         }, path: "/portfolio.html");
+    }
+
+    /// <summary>
+    /// The Pareto part answered a 503 in the service's place, with a second's wait: the page asks again three times before
+    /// it shows the refusal.
+    /// </summary>
+    private static async Task ParetoUnavailable(Desk desk, string title, string detail)
+    {
+        await desk.Page.RouteAsync("**/api/portfolio/pareto", route => route.FulfillAsync(new()
+        {
+            Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+            Body = new JsonObject { ["title"] = title, ["status"] = 503, ["detail"] = detail }.ToJsonString(),
+        }));
+        await desk.EnterKey(BrowserFixture.AdminKey);
     }
 }
