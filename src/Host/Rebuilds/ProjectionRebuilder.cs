@@ -121,6 +121,15 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             else
                 await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed, ct);
         }
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            // The host is stopping (a graceful stop, SIGTERM): whatever the cancellation made fail (a cancelled wait, a page
+            // cut short) is its consequence, not a fault of the rebuild, and its exception would only mislead.
+            var stopped = RebuildHeartbeat.Stopped(started);
+            logger.LogWarning("Rebuild of projection {Projection} {Stopped} (it ended on {Cause})", projection.Name, stopped, e.GetType().Name);
+            await SaveAsync(started with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = stopped }, CancellationToken.None);
+            throw;
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Rebuild of projection {Projection} failed", projection.Name);

@@ -18,17 +18,27 @@ public sealed record DatabaseProgressView(string Database, string State, long? P
 /// the documents reads are served from: during a rebuild, the live build's, which keeps following.
 /// With customers over several databases, Databases gives each one and the figures above are
 /// their sums (caught up when every database is). DaemonRunning is false when no process holds
-/// the projection's daemon lock in every database: nothing moves its position then.
+/// the projection's daemon lock in every database: nothing moves its position then. DaemonHeldBy
+/// names the node(s) holding that lock (<see cref="Infrastructure.NodeName"/>), null when none does:
+/// the node to send a rebuild to.
 /// </summary>
 public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
-    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null);
+    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null, string? DaemonHeldBy = null);
 
 public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
 {
+    /// <summary>This node's name, as its sessions carry it (<see cref="Infrastructure.NodeName"/>).</summary>
+    public string ThisNode => Infrastructure.NodeName.Of(((MartenDatabase)store.Storage.Database).DataSource.ConnectionString);
+
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        var status = await ReadHomeAsync(projection, ct) with { DaemonRunning = await locks.HeldEverywhereAsync(projection, ct) };
+        var holders = await locks.HoldersAsync(projection, ct);
+        var status = await ReadHomeAsync(projection, ct) with
+        {
+            DaemonRunning = holders is null ? null : holders.Count > 0 && holders.All(h => h is not null),
+            DaemonHeldBy = ProjectionLocks.Named(holders),
+        };
         if (!databases.Sharded) return status;
 
         // The rebuild's record is in the home database; its new builds, one per database, are where the positions are.

@@ -144,11 +144,26 @@ public sealed class SideBuild : IAsyncDisposable
     /// <summary>Stops the build if it still runs, forgets its progress and drops the side schema.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Its agents stopped first, a page being written committed: disposed alone, the daemon let an agent write on while
+        // its progress row was forgotten, and Marten logged that page's failed update as if another process ran the projection.
+        if (_daemon is not null) await StopQuietlyAsync(_daemon);
         _daemon?.Dispose();
         _side.Dispose();
         await using var connection = Database.CreateConnection();
         await connection.OpenAsync();
         await RebuildSql.ForgetProgressAsync(connection, LiveSchema, Shards.Select(s => s.Side.Identity), CancellationToken.None);
         await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {SideSchema}, {RetiredSchema} cascade", CancellationToken.None);
+    }
+
+    private static async Task StopQuietlyAsync(IProjectionDaemon daemon)
+    {
+        try
+        {
+            await daemon.StopAllAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Already stopping or stopped: nothing is left writing.
+        }
     }
 }
