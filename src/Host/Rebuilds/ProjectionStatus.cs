@@ -8,8 +8,12 @@ namespace EventCrm.Host.Rebuilds;
 public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
     DateTimeOffset? HeartbeatAt, long? Customers = null, long? CustomersRebuilt = null, IReadOnlyList<string>? WaitingOn = null);
 
-/// <summary>Where a projection stands in one database of customers (each numbers its own events).</summary>
-public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind);
+/// <summary>
+/// Where a projection stands in one database of customers (each numbers its own events). ServingPosition is the
+/// position of the documents that database's reads are served from (the live build's during a rebuild): a report
+/// waits for it to reach the high-water mark read when it began, database by database.
+/// </summary>
+public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind, long? ServingPosition = null);
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
@@ -64,7 +68,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
         var state = position is not { } p ? "inline" : rebuilding ? RebuildStates.Rebuilding : p >= highWaterMark ? "caught-up" : "catching-up";
-        return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null), serving);
+        return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null, serving), serving);
     }
 
     private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)
