@@ -1,3 +1,5 @@
+using Marten;
+using Marten.Storage;
 using Npgsql;
 
 namespace EventCrm.Host.Infrastructure;
@@ -12,6 +14,9 @@ namespace EventCrm.Host.Infrastructure;
 public static class NodeName
 {
     public static string OfThisProcess => $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>The node's name as its sessions carry it: its store's connection string was given one (<see cref="HostConnections.WithNodeName"/>).</summary>
+    public static string Of(IDocumentStore store) => Of(((MartenDatabase)store.Storage.Database).DataSource.ConnectionString);
 
     public static string Of(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString).ApplicationName is { Length: > 0 } given ? given : OfThisProcess;

@@ -79,7 +79,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             if (!projection.IsInline) await leftovers.DropAsync(projection, "before rebuilding it", ct);
             var started = new ProjectionRebuild
             {
-                Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
+                Id = projection.Name, State = RebuildStates.Rebuilding, Node = Infrastructure.NodeName.Of(store),
                 StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = await HighestEventsAsync(ct),
             };
             if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };

@@ -33,7 +33,7 @@ public sealed record ProjectionStatusView(
 public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
 {
     /// <summary>This node's name, as its sessions carry it (<see cref="Infrastructure.NodeName"/>).</summary>
-    public string ThisNode => Infrastructure.NodeName.Of(((MartenDatabase)store.Storage.Database).DataSource.ConnectionString);
+    public string ThisNode => Infrastructure.NodeName.Of(store);
 
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {

@@ -49,6 +49,14 @@ public class when_a_rebuild_is_asked_of_a_node_that_does_not_hold_the_projection
         (await nodeC.GetJson("/api/projections/CustomerProfile"))["daemonHeldBy"].ShouldBeNull();
 
         (await ApplicationNamesOfAdvisoryLockHolders()).ShouldContain(NodeB);
+
+        // Node B goes (the old code's node restarted): C takes the lock, and a rebuild asked of it runs there, recorded under C's name.
+        await _nodeB.StopAsync();
+        await Waits.Until(async () => (await nodeC.GetJson("/api/projections/CustomerLedger"))["daemonHeldBy"]?.GetValue<string>() == NodeC,
+            TimeSpan.FromSeconds(60));
+        var accepted = await nodeC.PostJson("/api/projections/CustomerLedger/rebuild", new { }, 202);
+        accepted["lastRebuild"]!["node"]!.GetValue<string>().ShouldBe(NodeC);
+        (await RebuildWaits.UntilCompleted(nodeC, "CustomerLedger"))["lastRebuild"]!["state"]!.GetValue<string>().ShouldBe("completed");
         await nodeC.StopAsync();
     }
 
