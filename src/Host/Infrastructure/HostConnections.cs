@@ -16,7 +16,16 @@ public static class HostConnections
     public const string RandomPageCost = "1.1";
 
     public static string Prepare(string connectionString) =>
-        DatabaseFaults.WithShortTimeouts(WithCachedPageCosts(WithPreparedStatements(connectionString)));
+        DatabaseFaults.WithShortTimeouts(WithCachedPageCosts(WithPreparedStatements(WithNodeName(connectionString))));
+
+    /// <summary>Sessions that name no application are named for the node (<see cref="NodeName"/>): an operator sees in pg_stat_activity whose they are.</summary>
+    public static string WithNodeName(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.ApplicationName is { Length: > 0 }) return connectionString;
+        builder.ApplicationName = NodeName.OfThisProcess;
+        return builder.ConnectionString;
+    }
 
     public static string WithPreparedStatements(string connectionString)
     {

@@ -52,12 +52,17 @@ public static class RebuildProjectionEndpoint
         return await rebuilds.StartAsync(projection, ct) switch
         {
             RebuildStart.AlreadyRebuilding => Problems.Conflict($"'{projection.Name}' is already being rebuilt (GET /api/projections/{projection.Name} follows it)."),
-            RebuildStart.NotRunHere => Problems.Conflict($"This node does not run '{projection.Name}' in every database: another node of the cluster " +
-                "holds its lock in at least one of them (send the request to the node that holds them all), or this node has only just started " +
-                "(retry in a few seconds)."),
+            RebuildStart.NotRunHere => Problems.Conflict(NotRunHere(projection, status.ThisNode, (await status.ReadAsync(projection, ct)).DaemonHeldBy)),
             RebuildStart.NoDaemonHere => Problems.Conflict($"This node runs no async projection (Marten:Daemon=off), so it cannot rebuild '{projection.Name}': " +
                 "send the request to a node that runs the daemon."),
             _ => Results.Accepted($"/api/projections/{projection.Name}", await status.ReadAsync(projection, ct)),
         };
     }
+
+    /// <summary>Names the node to send the request to (changed 2026-12-07): the one that holds the lock, as its sessions name it.</summary>
+    private static string NotRunHere(ProjectionInfo projection, string thisNode, string? heldBy) => heldBy is null
+        ? $"This node ({thisNode}) does not run '{projection.Name}' and no node holds its lock yet: this node or another has only just started " +
+          "(retry in a few seconds)."
+        : $"This node ({thisNode}) does not run '{projection.Name}' in every database: {heldBy} holds its lock (send the request to that node; " +
+          "it runs its own code, so deploy the new code there first, docs/projections.md section 4).";
 }

@@ -1,3 +1,4 @@
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Infrastructure.Leadership;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -17,27 +18,40 @@ public sealed class ProjectionLocks(IDocumentStore store, ILoggerFactory loggers
 {
     private readonly Lazy<IProjectionDistributor> _distribution = new(() => LeadershipCoordinator.Distribution((StoreOptions)store.Options, store, loggers));
 
-    /// <summary>Null for an inline projection (it has no lock: it runs in every appending transaction).</summary>
-    public async Task<bool?> HeldEverywhereAsync(ProjectionInfo projection, CancellationToken ct)
+    /// <summary>
+    /// Who holds the projection's lock in each database (null where nobody does), as the holding
+    /// session names itself (<see cref="NodeName"/>); null for an inline projection.
+    /// </summary>
+    public async Task<IReadOnlyList<string?>?> HoldersAsync(ProjectionInfo projection, CancellationToken ct)
     {
         if (projection.IsInline) return null;
         var sets = (await _distribution.Value.BuildDistributionAsync()).Where(s => s.Names.Any(n => n.Name == projection.Name)).ToList();
-        foreach (var set in sets)
-            if (!await HeldAsync((IMartenDatabase)set.Database, set.LockId, ct)) return false;
-        return sets.Count > 0;
+        var holders = new List<string?>();
+        foreach (var set in sets) holders.Add(await HolderAsync((IMartenDatabase)set.Database, set.LockId, ct));
+        return holders;
     }
 
+    /// <summary>The holders named once each, in database order: what the status and a 409 say; null when nobody holds it anywhere.</summary>
+    public static string? Named(IReadOnlyList<string?>? holders) =>
+        holders?.OfType<string>().Distinct().ToList() is { Count: > 0 } named ? string.Join(", ", named) : null;
+
     /// <summary>A lock taken as pg_try_advisory_lock(bigint) is listed as classid (high half), objid (low half), objsubid 1; never tried, so no start is disturbed.</summary>
-    private static async Task<bool> HeldAsync(IMartenDatabase database, int lockId, CancellationToken ct)
+    private static async Task<string?> HolderAsync(IMartenDatabase database, int lockId, CancellationToken ct)
     {
         await using var connection = database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and objsubid = 1 " +
-            "and classid::bigint = ((@id >> 32) & 4294967295) and objid::bigint = (@id & 4294967295) " +
-            "and database = (select oid from pg_database where datname = current_database()))", connection);
+            "select a.application_name, l.pid, a.client_addr::text from pg_locks l left join pg_stat_activity a on a.pid = l.pid " +
+            "where l.locktype = 'advisory' and l.granted and l.objsubid = 1 " +
+            "and l.classid::bigint = ((@id >> 32) & 4294967295) and l.objid::bigint = (@id & 4294967295) " +
+            "and l.database = (select oid from pg_database where datname = current_database())", connection);
         command.Parameters.AddWithValue("id", (long)lockId);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        if (!reader.IsDBNull(0) && reader.GetString(0) is { Length: > 0 } name) return name;
+        // A node from before 2026-12-07 names none of its sessions: the session is what an operator can find it by.
+        var client = reader.IsDBNull(2) ? "a local socket" : reader.GetString(2);
+        return $"an unnamed session (PostgreSQL pid {reader.GetInt32(1)}, from {client}: a node of older code, or a tool)";
     }
 
     public async ValueTask DisposeAsync()

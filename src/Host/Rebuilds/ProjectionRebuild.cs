@@ -29,6 +29,4 @@ public sealed record ProjectionRebuild
     public string[]? WaitingOn { get; init; }
     /// <summary>The last sign of life of the node running the rebuild (<see cref="RebuildHeartbeat"/>).</summary>
     public DateTimeOffset? HeartbeatAt { get; init; }
-
-    public static string ThisNode => $"{Environment.MachineName}:{Environment.ProcessId}";
 }

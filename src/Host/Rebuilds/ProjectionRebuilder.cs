@@ -79,7 +79,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             if (!projection.IsInline) await leftovers.DropAsync(projection, "before rebuilding it", ct);
             var started = new ProjectionRebuild
             {
-                Id = projection.Name, State = RebuildStates.Rebuilding, Node = ProjectionRebuild.ThisNode,
+                Id = projection.Name, State = RebuildStates.Rebuilding, Node = Infrastructure.NodeName.Of(store),
                 StartedAt = clock.GetUtcNow(), HeartbeatAt = clock.GetUtcNow(), TargetHighWaterMark = await HighestEventsAsync(ct),
             };
             if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };
@@ -120,6 +120,15 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             }
             else
                 await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed, ct);
+        }
+        catch (Exception e) when (ct.IsCancellationRequested)
+        {
+            // The host is stopping (a graceful stop, SIGTERM): whatever the cancellation made fail (a cancelled wait, a page
+            // cut short) is its consequence, not a fault of the rebuild, and its exception would only mislead.
+            var stopped = RebuildHeartbeat.Stopped(started);
+            logger.LogWarning("Rebuild of projection {Projection} {Stopped} (it ended on {Cause})", projection.Name, stopped, e.GetType().Name);
+            await SaveAsync(started with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = stopped }, CancellationToken.None);
+            throw;
         }
         catch (Exception e)
         {

@@ -5,9 +5,11 @@ public enum RebuildStart { Started, AlreadyRebuilding, NotRunHere, NoDaemonHere 
 /// <summary>
 /// Rebuilds requested over HTTP, run in the background of this node while the service keeps
 /// serving. Stopping the host cancels them before the take-over: the live documents stay, and
-/// requesting the rebuild again starts a new build from scratch.
+/// requesting the rebuild again starts a new build from scratch. The cancellation comes first in the stop
+/// (<see cref="IHostedLifecycleService.StoppingAsync"/>), before the daemon's coordinator stops: what fails
+/// afterwards is then known for a consequence of the stop, and recorded as such.
 /// </summary>
-public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<ProjectionRebuilds> logger) : IHostedService
+public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<ProjectionRebuilds> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, Task> _running = new(StringComparer.OrdinalIgnoreCase);
@@ -52,6 +54,11 @@ public sealed class ProjectionRebuilds(ProjectionRebuilder rebuilder, ILogger<Pr
     }
 
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     async Task IHostedService.StopAsync(CancellationToken cancellationToken)
     {

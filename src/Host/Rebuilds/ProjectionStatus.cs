@@ -8,8 +8,12 @@ namespace EventCrm.Host.Rebuilds;
 public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
     DateTimeOffset? HeartbeatAt, long? Customers = null, long? CustomersRebuilt = null, IReadOnlyList<string>? WaitingOn = null);
 
-/// <summary>Where a projection stands in one database of customers (each numbers its own events).</summary>
-public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind);
+/// <summary>
+/// Where a projection stands in one database of customers (each numbers its own events). ServingPosition is the
+/// position of the documents that database's reads are served from (the live build's during a rebuild): a report
+/// waits for it to reach the high-water mark read when it began, database by database.
+/// </summary>
+public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind, long? ServingPosition = null);
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
@@ -18,17 +22,27 @@ public sealed record DatabaseProgressView(string Database, string State, long? P
 /// the documents reads are served from: during a rebuild, the live build's, which keeps following.
 /// With customers over several databases, Databases gives each one and the figures above are
 /// their sums (caught up when every database is). DaemonRunning is false when no process holds
-/// the projection's daemon lock in every database: nothing moves its position then.
+/// the projection's daemon lock in every database: nothing moves its position then. DaemonHeldBy
+/// names the node(s) holding that lock (<see cref="Infrastructure.NodeName"/>), null when none does:
+/// the node to send a rebuild to.
 /// </summary>
 public sealed record ProjectionStatusView(
     string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
-    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null);
+    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null, string? DaemonHeldBy = null);
 
 public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
 {
+    /// <summary>This node's name, as its sessions carry it (<see cref="Infrastructure.NodeName"/>).</summary>
+    public string ThisNode => Infrastructure.NodeName.Of(store);
+
     public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        var status = await ReadHomeAsync(projection, ct) with { DaemonRunning = await locks.HeldEverywhereAsync(projection, ct) };
+        var holders = await locks.HoldersAsync(projection, ct);
+        var status = await ReadHomeAsync(projection, ct) with
+        {
+            DaemonRunning = holders is null ? null : holders.Count > 0 && holders.All(h => h is not null),
+            DaemonHeldBy = ProjectionLocks.Named(holders),
+        };
         if (!databases.Sharded) return status;
 
         // The rebuild's record is in the home database; its new builds, one per database, are where the positions are.
@@ -54,7 +68,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
         var state = position is not { } p ? "inline" : rebuilding ? RebuildStates.Rebuilding : p >= highWaterMark ? "caught-up" : "catching-up";
-        return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null), serving);
+        return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null, serving), serving);
     }
 
     private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)

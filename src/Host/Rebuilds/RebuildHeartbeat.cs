@@ -33,6 +33,10 @@ public sealed class RebuildHeartbeat : IAsyncDisposable
     public static string Ended(ProjectionRebuild rebuild) =>
         $"interrupted: the process running it ({rebuild.Node}) has ended without finishing it (killed, or its host stopped); request the rebuild again";
 
+    /// <summary>Why a rebuild ended when its node was stopped gracefully during it (SIGTERM, a deploy's restart): the live documents stay.</summary>
+    public static string Stopped(ProjectionRebuild rebuild) =>
+        $"stopped: the node running it ({rebuild.Node}) was shut down during the rebuild, whose new build was dropped (the live documents stay); ask again";
+
     private static async Task BeatAsync(IDocumentStore store, string projection, TimeProvider clock, ILogger logger, TimeSpan every, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(every, clock);

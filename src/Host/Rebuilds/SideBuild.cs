@@ -23,6 +23,7 @@ public sealed class SideBuild : IAsyncDisposable
     private readonly IDocumentStore _live;
     private readonly DocumentStore _side;
     private IProjectionDaemon? _daemon;
+    private QuietOnceStopped? _log;
 
     private SideBuild(IDocumentStore live, IMartenDatabase database, DocumentStore side, ProjectionInfo projection)
     {
@@ -75,7 +76,8 @@ public sealed class SideBuild : IAsyncDisposable
         try
         {
             foreach (var document in projection.Documents) await build._side.Storage.Database.EnsureStorageExistsAsync(document, ct);
-            build._daemon = await build._side.BuildProjectionDaemonAsync(logger: logger);
+            build._log = new QuietOnceStopped(logger);
+            build._daemon = await build._side.BuildProjectionDaemonAsync(logger: build._log);
             foreach (var (_, side) in build.Shards) await build._daemon.StartAgentInRebuildModeAsync(side, ct);
             return build;
         }
@@ -128,6 +130,7 @@ public sealed class SideBuild : IAsyncDisposable
     /// <summary>Stops following the log; a page being written is committed first, so the documents match the recorded position.</summary>
     public async Task StopAsync()
     {
+        _log?.Stop();
         foreach (var (_, side) in Shards) await _daemon!.StopAgentAsync(side);
     }
 
@@ -144,11 +147,27 @@ public sealed class SideBuild : IAsyncDisposable
     /// <summary>Stops the build if it still runs, forgets its progress and drops the side schema.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Its agents stopped first, a page being written committed: disposed alone, the daemon let an agent write on while
+        // its progress row was forgotten, and Marten logged that page's failed update as if another process ran the projection.
+        _log?.Stop();
+        if (_daemon is not null) await StopQuietlyAsync(_daemon);
         _daemon?.Dispose();
         _side.Dispose();
         await using var connection = Database.CreateConnection();
         await connection.OpenAsync();
         await RebuildSql.ForgetProgressAsync(connection, LiveSchema, Shards.Select(s => s.Side.Identity), CancellationToken.None);
         await RebuildSql.ExecuteAsync(connection, $"drop schema if exists {SideSchema}, {RetiredSchema} cascade", CancellationToken.None);
+    }
+
+    private static async Task StopQuietlyAsync(IProjectionDaemon daemon)
+    {
+        try
+        {
+            await daemon.StopAllAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Already stopping or stopped: nothing is left writing.
+        }
     }
 }

@@ -80,5 +80,7 @@ public class when_rebuilding_a_projection(LedgerBase ledgers) : IClassFixture<Le
 
         exit.ShouldNotBe(0);
         errors.ShouldContain("POST /api/projections/CustomerLedger/rebuild");
+        // The service runs in this test process, under no application name of its own: it goes by this machine and process.
+        errors.ShouldContain($"A running service ({Environment.MachineName}:{Environment.ProcessId}) holds 'CustomerLedger'");
     }
 }
