@@ -58,7 +58,8 @@ public class when_the_desk_reads_why_in_its_own_notation(BrowserFixture app)
                     why: "Offer 5,000.00 to keep the client: the client is in the platinum retention tier (current value from 20,000), whose rule " +
                          "is to offer 100 % of a cap of 25 % of the expected remaining margin (formula retention-ltv@2).").Body!)!;
                 var offer = answer["pending"]!["offer"]!;
-                offer["rule"] = "top clients get the whole cap (formula retention-ltv@2)";
+                offer["rule"] = "top clients get the whole cap";
+                offer["formula"] = "retention-ltv@2";
                 offer["tier"] = new JsonObject { ["name"] = "platinum", ["from"] = 20000m, ["share"] = 1m, ["capShare"] = 0.25m };
                 return route.FulfillAsync(FakeAnswers.Json(answer.AsObject()));
             });

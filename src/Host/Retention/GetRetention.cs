@@ -16,15 +16,22 @@ namespace EventCrm.Host.Retention;
 /// The retention tier the offer was sized by, as figures: recorded with offers made since 2026-12-07, read from the rule's
 /// words and the inputs for those made before; null only for an older offer whose rule is of another wording.
 /// </param>
+/// <param name="Formula">
+/// The formula version the client was valued under ("retention-ltv@0"): recorded with offers made since 2026-12-07
+/// (afternoon), read from the rule's ending for those made before.
+/// </param>
 public sealed record OfferView(string OfferId, decimal Amount, decimal Cost, DateTimeOffset MadeAt, DateTimeOffset ExpiresAt, string Rule,
-    IReadOnlyDictionary<string, decimal> Inputs, OfferTier? Tier)
+    IReadOnlyDictionary<string, decimal> Inputs, OfferTier? Tier, string? Formula)
 {
     public static OfferView Of(RetentionOfferMade o) =>
-        new(o.OfferId, o.Amount, o.Cost, o.OccurredAt, o.ExpiresAt, o.Rule, o.Inputs, o.Tier ?? OfferReason.TierOf(o.Rule, o.Inputs));
+        new(o.OfferId, o.Amount, o.Cost, o.OccurredAt, o.ExpiresAt, o.Rule, o.Inputs, o.Tier ?? OfferReason.TierOf(o.Rule, o.Inputs), FormulaOf(o));
+
+    public static string? FormulaOf(RetentionOfferMade o) => o.Formula ?? OfferReason.FormulaOf(o.Rule);
 }
 
+/// <param name="Formula">The formula version the decision valued the client under, as an offer's; null while it is assessed.</param>
 public sealed record PendingCancellationView(string CancellationTouchpointId, DateTimeOffset RequestedAt, string? Reason, string Decision,
-    OfferView? Offer, string Why, string? Rule, IReadOnlyDictionary<string, decimal>? Inputs);
+    OfferView? Offer, string Why, string? Rule, IReadOnlyDictionary<string, decimal>? Inputs, string? Formula);
 
 public sealed record RetentionView(string CustomerId, string State, PendingCancellationView? Pending);
 
@@ -74,9 +81,10 @@ public static class GetRetentionEndpoint
         return (offer, letGo) switch
         {
             ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
-                OfferView.Of(o), OfferReason.Why(o.Amount, o.Rule, o.Tier), o.Rule, o.Inputs),
-            (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs),
-            _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null),
+                OfferView.Of(o), OfferReason.Why(o.Amount, o.Rule, o.Tier, o.Formula), o.Rule, o.Inputs, OfferView.FormulaOf(o)),
+            (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs,
+                n.Formula ?? OfferReason.FormulaOf(n.Rule)),
+            _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null, null),
         };
     }
 

@@ -81,8 +81,9 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         ITouchpoint outcome = decision switch
         {
             OfferRetention offer => new RetentionOfferMade(id, at, request.CancellationTouchpointId, OfferIdFor(request),
-                offer.Amount, offer.Cost, offer.ExpiresAt, $"{offer.Rule} (formula {formula})", offer.Inputs, offer.Tier),
-            LetGo letGo => new RetentionNotOffered(id, at, request.CancellationTouchpointId, letGo.Reason, $"{letGo.Rule} (formula {formula})", letGo.Inputs),
+                offer.Amount, offer.Cost, offer.ExpiresAt, $"{offer.Rule} (formula {formula})", offer.Inputs, offer.Tier, formula.ToString()),
+            LetGo letGo => new RetentionNotOffered(id, at, request.CancellationTouchpointId, letGo.Reason, $"{letGo.Rule} (formula {formula})", letGo.Inputs,
+                formula.ToString()),
             _ => throw new InvalidOperationException($"unknown decision {decision.GetType().Name}"),
         };
         if (await StageAsync(session, request.CustomerId, outcome, ct) && outcome is RetentionOfferMade made)

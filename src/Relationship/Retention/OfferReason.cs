@@ -17,13 +17,20 @@ public static partial class OfferReason
     /// "Offer 2,181.82 to keep the client: the client is in the gold retention tier (current value from 5,000), whose rule
     /// is to offer 60 % ...". The rule says "gold tier", which a desk reads beside the value tier on its cards (low, medium,
     /// high: a rank among all clients): the sentence names the tier as the retention policy's. From the tier's figures
-    /// when recorded, the formula taken from the rule's ` (formula NAME@VERSION)` ending; else from the rule's words,
-    /// and a rule not of that wording is quoted whole.
+    /// and the formula when recorded (else the formula read with <see cref="FormulaOf"/>); else from the rule's words, and
+    /// a rule not of that wording is quoted whole.
     /// </summary>
-    public static string Why(decimal amount, string rule, OfferTier? tier) => tier is null
+    public static string Why(decimal amount, string rule, OfferTier? tier, string? formula) => tier is null
         ? Why(amount, rule)
         : $"Offer {amount:N2} to keep the client: the client is in the {tier.Name} retention tier (current value from {tier.From:N0}), " +
-          $"whose rule is to offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin{FormulaOf(rule)}.";
+          $"whose rule is to offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin" +
+          $"{((formula ?? FormulaOf(rule)) is { } f ? $" (formula {f})" : "")}.";
+
+    /// <summary>
+    /// The formula a decision recorded before its <c>formula</c> field was (2026-12-07, afternoon) was made under: its
+    /// rule's documented ending " (formula NAME@VERSION)". Null for a rule without it.
+    /// </summary>
+    public static string? FormulaOf(string rule) => Formula().Match(rule) is { Success: true } m ? m.Groups["formula"].Value : null;
 
     /// <summary>
     /// The tier of an offer recorded before its tier was (2026-12-07): its name from the rule's words, its figures from the
@@ -40,11 +47,9 @@ public static partial class OfferReason
           $"whose rule is to {m.Groups["offer"].Value}."
         : $"Offer {amount:N2} to keep the client: retention rule {rule}.";
 
-    private static string FormulaOf(string rule) => Formula().Match(rule) is { Success: true } m ? m.Value : "";
-
     [GeneratedRegex(@"^(?<tier>\S+) tier \((?<from>current value from [^)]*)\): (?<offer>offer .+)$")]
     private static partial Regex TierRule();
 
-    [GeneratedRegex(@" \(formula [^)]*\)$")]
+    [GeneratedRegex(@" \(formula (?<formula>[^)]*)\)$")]
     private static partial Regex Formula();
 }

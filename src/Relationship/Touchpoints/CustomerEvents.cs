@@ -50,13 +50,19 @@ public sealed record CustomerChurned(
 /// The retention tier the offer was sized by, as figures, since 2026-12-07. Null in offers recorded before, which have it
 /// only in their rule's words and their inputs: read them with <see cref="Retention.OfferReason.TierOf"/>.
 /// </param>
+/// <param name="Formula">
+/// The formula version the client was valued under ("retention-ltv@0"), since 2026-12-07 (afternoon). Null in decisions
+/// recorded before, which name it only at their rule's end: read it with <see cref="Retention.OfferReason.FormulaOf"/>.
+/// </param>
 public sealed record RetentionOfferMade(
     string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string OfferId, decimal Amount, decimal Cost,
-    DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs, Retention.OfferTier? Tier = null) : ITouchpoint;
+    DateTimeOffset ExpiresAt, string Rule, IReadOnlyDictionary<string, decimal> Inputs, Retention.OfferTier? Tier = null,
+    string? Formula = null) : ITouchpoint;
 
+/// <param name="Formula">As an offer's <see cref="RetentionOfferMade.Formula"/>.</param>
 public sealed record RetentionNotOffered(
     string TouchpointId, DateTimeOffset OccurredAt, string CancellationTouchpointId, string Reason, string Rule,
-    IReadOnlyDictionary<string, decimal> Inputs) : ITouchpoint;
+    IReadOnlyDictionary<string, decimal> Inputs, string? Formula = null) : ITouchpoint;
 
 public sealed record RetentionOfferAccepted(string TouchpointId, DateTimeOffset OccurredAt, string OfferId) : ITouchpoint;
 

@@ -15,7 +15,7 @@ public class when_the_desk_is_told_why
     {
         var rule = "gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0)";
 
-        OfferReason.Why(2_181.82m, rule, tier: null).ShouldBe("Offer 2,181.82 to keep the client: the client is in the gold retention tier " +
+        OfferReason.Why(2_181.82m, rule, tier: null, formula: null).ShouldBe("Offer 2,181.82 to keep the client: the client is in the gold retention tier " +
             "(current value from 5,000), whose rule is to offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0).");
     }
 
@@ -27,14 +27,14 @@ public class when_the_desk_is_told_why
         var rule = OfferReason.Rule(OfferTier.Of(silver, 0.2m));
 
         rule.ShouldBe("silver tier (current value from 1,000): offer 30 % of a cap of 20 % of the expected remaining margin");
-        OfferReason.Why(36m, rule, tier: null).ShouldBe("Offer 36.00 to keep the client: the client is in the silver retention tier " +
+        OfferReason.Why(36m, rule, tier: null, formula: null).ShouldBe("Offer 36.00 to keep the client: the client is in the silver retention tier " +
             "(current value from 1,000), whose rule is to offer 30 % of a cap of 20 % of the expected remaining margin.");
     }
 
     [Fact]
     public void a_rule_of_another_wording_is_quoted_whole_as_the_retention_rule()
     {
-        OfferReason.Why(100m, "a rule written by hand", tier: null).ShouldBe("Offer 100.00 to keep the client: retention rule a rule written by hand.");
+        OfferReason.Why(100m, "a rule written by hand", tier: null, formula: null).ShouldBe("Offer 100.00 to keep the client: retention rule a rule written by hand.");
     }
 
     [Fact]
@@ -43,9 +43,28 @@ public class when_the_desk_is_told_why
         // Platinum from 20,000, its whole share (100 %) of a cap of 25 %: figures no other wording of the rule could give.
         var tier = new OfferTier("platinum", 20_000m, 1m, 0.25m);
 
-        OfferReason.Why(5_000m, "top clients get the full cap (formula retention-ltv@2)", tier).ShouldBe("Offer 5,000.00 to keep the client: " +
+        OfferReason.Why(5_000m, "top clients get the full cap (formula retention-ltv@2)", tier, formula: null).ShouldBe("Offer 5,000.00 to keep the client: " +
             "the client is in the platinum retention tier (current value from 20,000), whose rule is to offer 100 % of a cap of 25 % " +
             "of the expected remaining margin (formula retention-ltv@2).");
+    }
+
+    [Fact]
+    public void an_offer_s_reason_names_the_formula_recorded_with_it_whatever_the_rule_says()
+    {
+        var tier = new OfferTier("gold", 5_000m, 0.6m, 0.2m);
+
+        OfferReason.Why(2_181.82m, "gold clients keep", tier, "simple-clv@3").ShouldBe("Offer 2,181.82 to keep the client: " +
+            "the client is in the gold retention tier (current value from 5,000), whose rule is to offer 60 % of a cap of 20 % " +
+            "of the expected remaining margin (formula simple-clv@3).");
+    }
+
+    [Fact]
+    public void a_decision_recorded_before_its_formula_was_has_it_read_from_its_rule_s_ending()
+    {
+        OfferReason.FormulaOf("below-minimum (formula bgnbd-gg@12)").ShouldBe("bgnbd-gg@12");
+        OfferReason.FormulaOf("gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0)")
+            .ShouldBe("retention-ltv@0");
+        OfferReason.FormulaOf("a rule written by hand").ShouldBeNull();
     }
 
     [Fact]

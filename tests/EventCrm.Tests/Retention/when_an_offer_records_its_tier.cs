@@ -43,6 +43,28 @@ public class when_an_offer_records_its_tier(OfferTierHost desk) : IClassFixture<
     }
 
     [Fact]
+    public async Task a_decision_made_now_records_the_formula_it_valued_the_client_under()
+    {
+        // No formula registered in this schema: the built-in retention-ltv, version 0, is in force.
+        var offered = await RetentionClients.Alpha(desk.Host, margin: 200m);
+        // 20 of margin a purchase, 10 a year: 200 x 0.75 / (1.08 - 0.75) = 454.55 of current value, under the 1,000 minimum.
+        var letGo = await RetentionClients.Alpha(desk.Host, margin: 20m);
+        await RetentionClients.RequestCancellation(desk.Host, offered);
+        await RetentionClients.RequestCancellation(desk.Host, letGo);
+
+        var offer = await RetentionClients.Decision(desk.Host, offered);
+        var notOffered = await RetentionClients.Decision(desk.Host, letGo);
+
+        offer["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+        offer["offer"]!["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+        notOffered["decision"]!.GetValue<string>().ShouldBe("no-offer");
+        notOffered["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+        (await StoredEvent.LatestIn(desk.Store, offered, "retention-offer-made")).Data["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+        (await StoredEvent.LatestIn(desk.Store, letGo, "retention-not-offered")).Data["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+        (await OfferEntry(offered))["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+    }
+
+    [Fact]
     public async Task an_offer_recorded_before_tiers_were_answers_its_tier_from_its_rule_and_inputs()
     {
         // Gold, as seed 000's Alpha: 18,181.82 of current value, from 5,000; 18,181.82 x 20% x 60% = 2,181.82. Stored as offers
@@ -60,12 +82,17 @@ public class when_an_offer_records_its_tier(OfferTierHost desk) : IClassFixture<
         TierOf(decision["offer"]!).ShouldBe(("gold", 5_000m, 0.6m, 0.2m));
         decision["why"]!.GetValue<string>().ShouldBe("Offer 2,181.82 to keep the client: the client is in the gold retention tier (current value from 5,000), " +
             "whose rule is to offer 60 % of a cap of 20 % of the expected remaining margin (formula retention-ltv@0).");
+        // Its formula from its rule's ending, as stored: no formula field.
+        decision["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
+        decision["offer"]!["formula"]!.GetValue<string>().ShouldBe("retention-ltv@0");
         // Read, never rewritten: the timeline shows it as stored, without a tier (once the profiles are folded again, as
         // after an upgrade: the rows above bypassed the inline projection).
         (await StoredEvent.OfTouchpoint(desk.Store, $"system:assessment:{ask}")).Data.ContainsKey("tier").ShouldBeFalse();
+        (await StoredEvent.OfTouchpoint(desk.Store, $"system:assessment:{ask}")).Data.ContainsKey("formula").ShouldBeFalse();
         await desk.Host.PostJson("/api/projections/CustomerProfile/rebuild", new { }, 202);
         await RebuildWaits.UntilCompleted(desk.Host, "CustomerProfile");
         (await OfferEntry(client))["tier"].ShouldBeNull();
+        (await OfferEntry(client))["formula"].ShouldBeNull();
     }
 
     private async Task<JsonNode> OfferEntry(string client) =>

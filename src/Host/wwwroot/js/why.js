@@ -24,13 +24,14 @@ export function whyWords(pending) {
   return said || pending.why || "no reason given";
 }
 
-// An offer's sentence from its tier's figures (`tier`, answered since 2026-12-07), the formula from the rule's documented
-// ending " (formula NAME@VERSION)": whatever the rule's wording, nothing is read from its words.
+// An offer's sentence from its tier's figures (`tier`, answered since 2026-12-07) and its `formula` (since 2026-12-07,
+// afternoon; before, the rule's documented ending " (formula NAME@VERSION)"): whatever the rule's wording, nothing is read
+// from its words.
 function offerWhy(offer) {
   const tier = offer?.tier ?? tierInWords(offer);
   if (typeof tier?.name !== "string" || ![offer.amount, tier.from, tier.share, tier.capShare].every(number)) return null;
   return `Offer ${amount(offer.amount)} to keep the client: the client is in the ${tier.name} retention tier (current value from ${count(tier.from)}), ` +
-    `whose rule is to offer ${percent(tier.share)} of a cap of ${percent(tier.capShare)} of the expected remaining margin${formulaOf(offer.rule)}.`;
+    `whose rule is to offer ${percent(tier.share)} of a cap of ${percent(tier.capShare)} of the expected remaining margin${formulaOf(offer)}.`;
 }
 
 // An answer without `tier` (a service before 2026-12-07): the tier's name from the rule of the wording offers had then,
@@ -43,7 +44,9 @@ function tierInWords(offer) {
   return name ? { name, from: v.tierFrom, share: v.tierShare, capShare: v.offerCapShare } : null;
 }
 
-const formulaOf = rule => / \(formula [^)]*\)$/.exec(rule ?? "")?.[0] ?? "";
+const formulaOf = offer => typeof offer.formula === "string"
+  ? ` (formula ${offer.formula})`
+  : / \(formula [^)]*\)$/.exec(offer.rule ?? "")?.[0] ?? "";
 
 function noOfferWhy(rule, inputs) {
   const [, code] = /^([a-z]+(?:-[a-z]+)*)(?: \(formula [^)]*\))?$/.exec(rule ?? "") ?? [];
