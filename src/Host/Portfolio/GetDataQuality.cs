@@ -23,8 +23,7 @@ public static class GetDataQualityEndpoint
         var (number, size, refused) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);
         if (refused is not null) return refused;
         var snapshot = await portfolio.LoadAsync(ct);
-        return Results.Ok(new PortfolioAnswer<DataQualityPages>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            DataQualityPages.Of(snapshot.DataQuality, number, size)));
+        return Results.Ok(PortfolioAnswer.Of(snapshot, DataQualityPages.Of(snapshot.DataQuality, number, size)));
     }
 }
 
@@ -46,8 +45,7 @@ public static class GetDataQualityListEndpoint
         if (!DataQualityLists.All.Contains(list, StringComparer.Ordinal)) return UnknownList(list);
 
         var snapshot = await portfolio.LoadAsync(ct);
-        return Results.Ok(new PortfolioAnswer<DataQualityPages>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            DataQualityPages.Of(snapshot.DataQuality, number, size, only: list)));
+        return Results.Ok(PortfolioAnswer.Of(snapshot, DataQualityPages.Of(snapshot.DataQuality, number, size, only: list)));
     }
 
     private static IResult UnknownList(string list) => Problems.NotFound(

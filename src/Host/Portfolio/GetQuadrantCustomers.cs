@@ -9,7 +9,7 @@ namespace EventCrm.Host.Portfolio;
 
 /// <param name="Total">how many customers the quadrant has (the segments' <c>count</c>); <paramref name="Customers"/> is a page of them.</param>
 public sealed record QuadrantCustomersPage(
-    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, string Quadrant,
+    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued, string Quadrant,
     decimal? CurrentValueThreshold, decimal? PotentialValueThreshold,
     int Page, int PageSize, int Total, IReadOnlyList<QuadrantCustomer> Customers);
 
@@ -46,7 +46,7 @@ public static class GetQuadrantCustomersEndpoint
             var c = members[(int)i];
             shown.Add(new QuadrantCustomer(c.CustomerId, c.Name, c.CurrentValue, c.PotentialValue));
         }
-        return Results.Ok(new QuadrantCustomersPage(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, quadrant,
+        return Results.Ok(new QuadrantCustomersPage(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.NotValued, quadrant,
             snapshot.Quadrants.CurrentValueThreshold, snapshot.Quadrants.PotentialValueThreshold, number, size, members.Count, shown));
     }
 

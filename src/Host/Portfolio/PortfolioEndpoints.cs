@@ -7,7 +7,19 @@ using Wolverine.Http;
 
 namespace EventCrm.Host.Portfolio;
 
-public sealed record PortfolioAnswer<T>(DateTimeOffset AsOf, Formulas.FormulaView Formula, DateTimeOffset? ModelFittedAt, T Analysis);
+/// <param name="NotValued">
+/// The customers the valuation could not value, counted as current 0 and potential 0, by why; null when answered from a
+/// valuation stored by a node of before 2026-12-07 (afternoon), which did not count them.
+/// </param>
+public sealed record PortfolioAnswer<T>(DateTimeOffset AsOf, Formulas.FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued,
+    T Analysis);
+
+public static class PortfolioAnswer
+{
+    /// <summary>An analysis of the valuation, with what it was made of.</summary>
+    public static PortfolioAnswer<T> Of<T>(PortfolioSnapshot valuation, T analysis) =>
+        new(valuation.AsOf, valuation.Formula, valuation.ModelFittedAt, valuation.NotValued, analysis);
+}
 
 public static class GetParetoEndpoint
 {
@@ -17,7 +29,7 @@ public static class GetParetoEndpoint
     public static async Task<PortfolioAnswer<ParetoAnalysis>> Get(PortfolioBase portfolio, CancellationToken ct)
     {
         var snapshot = await portfolio.LoadAsync(ct);
-        return new(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.Pareto);
+        return PortfolioAnswer.Of(snapshot, snapshot.Pareto);
     }
 }
 
@@ -34,8 +46,7 @@ public static class GetSegmentsEndpoint
     {
         if (members < 0) return Problems.Invalid("members", "must be 0 or more");
         var snapshot = await portfolio.LoadAsync(ct);
-        return Results.Ok(new PortfolioAnswer<ValueQuadrantAnalysis>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            snapshot.Segments(members)));
+        return Results.Ok(PortfolioAnswer.Of(snapshot, snapshot.Segments(members)));
     }
 }
 
@@ -57,8 +68,7 @@ public static class GetKpisEndpoint
         if (start < end.AddYears(-MaxPeriodYears)) return Problems.Invalid("from", $"must be at most {MaxPeriodYears} years before to");
 
         var snapshot = await portfolio.LoadAsync(ct);
-        return Results.Ok(new PortfolioAnswer<PortfolioKpiReport>(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt,
-            snapshot.Kpis(start, end)));
+        return Results.Ok(PortfolioAnswer.Of(snapshot, snapshot.Kpis(start, end)));
     }
 
     public const int MaxPeriodYears = 50;

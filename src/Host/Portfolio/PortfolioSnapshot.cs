@@ -68,6 +68,9 @@ public sealed record PortfolioSnapshot(
     /// </summary>
     public IReadOnlyList<long> ErasureHorizons { get; init; } = [];
 
+    /// <summary>The customers the valuation counted as 0 for want of a value; null for one stored by a node of before 2026-12-07 (afternoon).</summary>
+    public PortfolioNotValued? NotValued { get; init; }
+
     /// <summary>The customers erased since the horizons whose name and email this snapshot already has as their profile now says.</summary>
     public IReadOnlySet<string> Redacted { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
@@ -92,6 +95,7 @@ public sealed record PortfolioSnapshot(
         return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants)
         {
             _kpis = _kpis, _pareto = _pareto, _quadrantTotals = _quadrantTotals, ErasureHorizons = ErasureHorizons, Redacted = redacted,
+            NotValued = NotValued,
         };
     }
 }

@@ -40,10 +40,11 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
         // however many databases hold them.
         var customers = parts.SelectMany(p => p.Customers).OrderBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
         var reads = new ValuationReads(parts.Sum(p => p.Reads.Pages), parts.Sum(p => p.Reads.Ledgers), parts.Max(p => p.Reads.LargestPage));
-        return (PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers, parts.Select(p => p.ErasureHorizon).ToList()), reads);
+        var snapshot = PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers, parts.Select(p => p.ErasureHorizon).ToList());
+        return (snapshot with { NotValued = PortfolioNotValued.Of(parts.Select(p => p.NotValued)) }, reads);
     }
 
-    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads, long ErasureHorizon)> ValueEachAsync(
+    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads, long ErasureHorizon, Dictionary<string, int> NotValued)> ValueEachAsync(
         IQuerySession session, int pageSize, FormulaChoice formula, PortfolioModel model, DateTimeOffset now, CancellationToken ct)
     {
         // Before the first page: an erasure this database may commit during the reads is told by ErasureLog from it on.
@@ -54,6 +55,7 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
             horizon = await ErasureLog.HorizonAsync(connection, ct);
         }
         var customers = new List<PortfolioCustomer>();
+        var notValued = new Dictionary<string, int>(StringComparer.Ordinal);
         var (pages, largest) = (0, 0);
         string? after = null;
         while (true)
@@ -66,38 +68,48 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
             var profiles = (await session.LoadManyAsync<CustomerProfile>(ct, ledgers.Select(l => l.CustomerId)))
                 .ToDictionary(p => p.Id);
             foreach (var ledger in ledgers)
-                customers.Add(Describe(ledger, profiles.GetValueOrDefault(ledger.CustomerId), formula, model, now));
+            {
+                var (customer, unvalued) = Describe(ledger, profiles.GetValueOrDefault(ledger.CustomerId), formula, model, now);
+                customers.Add(customer);
+                if (unvalued is not null) notValued[unvalued] = notValued.GetValueOrDefault(unvalued) + 1;
+            }
             (pages, largest) = (pages + 1, Math.Max(largest, ledgers.Count + profiles.Count));
             after = ledgers[^1].CustomerId;
             if (ledgers.Count < pageSize) break;
         }
-        return (customers, new ValuationReads(pages, customers.Count, largest), horizon);
+        return (customers, new ValuationReads(pages, customers.Count, largest), horizon, notValued);
     }
 
-    private static PortfolioCustomer Describe(CustomerLedger ledger, CustomerProfile? profile, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    /// <returns>The customer's figures, and why it was counted as 0 if it could not be valued (a <see cref="PortfolioNotValued"/> reason).</returns>
+    private static (PortfolioCustomer Customer, string? NotValued) Describe(
+        CustomerLedger ledger, CustomerProfile? profile, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
     {
-        var (current, potential) = ValueOf(ledger, formula, model, now);
-        return new PortfolioCustomer(ledger.CustomerId, profile?.Name, profile?.Email, ledger.Segment, profile?.Channel,
+        var (current, potential, notValued) = ValueOf(ledger, formula, model, now);
+        return (new PortfolioCustomer(ledger.CustomerId, profile?.Name, profile?.Email, ledger.Segment, profile?.Channel,
             ledger.LeadAt, ledger.SignedUpAt, ledger.StateChanges(), ledger.Historical.Revenue, ledger.Historical.Profit,
-            current, potential, ledger.DataErrors());
+            current, potential, ledger.DataErrors()), notValued);
     }
 
     // A customer that no formula can value (a model not fitted yet, arithmetic beyond a decimal) counts as worth nothing
     // more rather than hiding the whole portfolio; so does one valued beyond what the portfolio's sums can add up
     // (PortfolioValueLimit: a version registered before parameters had bounds, 10^28 as a margin, failed every valuation).
-    private static (decimal Current, decimal Potential) ValueOf(CustomerLedger ledger, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
+    private static (decimal Current, decimal Potential, string? NotValued) ValueOf(CustomerLedger ledger, FormulaChoice formula, PortfolioModel model, DateTimeOffset now)
     {
         try
         {
             var valuation = CustomerValuation.Of(ledger, now, formula, model);
             var (current, potential) = (valuation.Current.Value, valuation.Potential.Total);
             return Math.Abs(current) < FormulaParameterBounds.PortfolioValueLimit && Math.Abs(potential) < FormulaParameterBounds.PortfolioValueLimit
-                ? (current, potential)
-                : (0, 0);
+                ? (current, potential, null)
+                : (0, 0, PortfolioNotValued.BeyondPortfolioLimit);
         }
-        catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException or ArithmeticException)
+        catch (ModelNotFittedException)
         {
-            return (0, 0);
+            return (0, 0, PortfolioNotValued.ModelNotFitted);
+        }
+        catch (Exception e) when (e is FormulaParameterException or ArithmeticException)
+        {
+            return (0, 0, PortfolioNotValued.NotComputable);
         }
     }
 }

@@ -29,6 +29,8 @@ public static class StoredValuationTable
         table.AddColumn("model_fitted_at", "timestamp with time zone").AllowNulls();
         table.AddColumn<int>("customers").NotNull();
         table.AddColumn("figures", "bytea").NotNull();
+        // The customers it could not value, by why (PortfolioNotValued, as JSON); null in rows stored before it was kept.
+        table.AddColumn("not_valued", "jsonb").AllowNulls();
         return table;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Models;
@@ -125,7 +126,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             var (names, horizons) = await reading;
             var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c).ToList();
             var identified = Stopwatch.GetElapsedTime(started);
-            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons);
+            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons) with { NotValued = row.NotValued };
             logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} until this node's own is made: {Customers} customers, " +
                                   "{Kilobytes} kB read in {Read:0.00} s, decoded and named in {Named:0.00} s, ranked in {Ranked:0.00} s",
                 row.AsOf, named.Count, row.Figures.Length / 1000, read.TotalSeconds, (identified - read).TotalSeconds,
@@ -139,7 +140,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
         }
     }
 
-    private sealed record StoredRow(DateTimeOffset AsOf, DateTimeOffset? ModelFittedAt, byte[] Figures);
+    private sealed record StoredRow(DateTimeOffset AsOf, DateTimeOffset? ModelFittedAt, byte[] Figures, PortfolioNotValued? NotValued);
 
     private async Task<NpgsqlConnection> OpenHomeAsync(CancellationToken ct)
     {
@@ -158,11 +159,11 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
 
     private async Task<StoredRow?> LatestAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
     {
-        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures from {Table}", formula, model, "order by as_of desc limit 1");
+        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures, not_valued from {Table}", formula, model, "order by as_of desc limit 1");
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new StoredRow(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
-            reader.GetFieldValue<byte[]>(2));
+            reader.GetFieldValue<byte[]>(2), reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<PortfolioNotValued>(reader.GetString(3)));
     }
 
     /// <param name="model">When the model was fitted (null: none was, the defaults): a row of another fit is another valuation.</param>
@@ -183,8 +184,8 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var insert = connection.CreateCommand())
         {
-            insert.CommandText = $"insert into {Table} (as_of, shape, formula, layout, model_fitted_at, customers, figures) " +
-                                 "values (@as_of, @shape, @formula, @layout, @model_fitted_at, @customers, @figures) on conflict (as_of) do nothing";
+            insert.CommandText = $"insert into {Table} (as_of, shape, formula, layout, model_fitted_at, customers, figures, not_valued) " +
+                                 "values (@as_of, @shape, @formula, @layout, @model_fitted_at, @customers, @figures, @not_valued) on conflict (as_of) do nothing";
             insert.Parameters.AddWithValue("as_of", valued.AsOf.ToUniversalTime());
             insert.Parameters.AddWithValue("shape", StoredValuationFigures.Shape);
             insert.Parameters.AddWithValue("formula", formula);
@@ -192,6 +193,8 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             insert.Parameters.AddWithValue("model_fitted_at", NpgsqlDbType.TimestampTz, (object?)valued.ModelFittedAt?.ToUniversalTime() ?? DBNull.Value);
             insert.Parameters.AddWithValue("customers", valued.Customers.Count);
             insert.Parameters.AddWithValue("figures", NpgsqlDbType.Bytea, figures);
+            insert.Parameters.AddWithValue("not_valued", NpgsqlDbType.Jsonb,
+                valued.NotValued is { } notValued ? JsonSerializer.Serialize(notValued) : DBNull.Value);
             await insert.ExecuteNonQueryAsync(ct);
         }
         // Only the newest is ever read: the older ones (of any formula) would only take room.

@@ -153,8 +153,27 @@ public class when_a_formula_version_would_value_beyond_what_the_portfolio_adds_u
         high["count"]!.GetValue<int>().ShouldBe(5);
         high["totalCurrentValue"]!.GetValue<decimal>().ShouldBe(0m);
         high["totalPotentialValue"]!.GetValue<decimal>().ShouldBe(0m);
+        // The answer says so: the four customers counted as 0, and why.
+        NotValued(segments).ShouldBe("4: beyond-portfolio-limit 4");
         // The one customer's own read is not the portfolio's: 2.27 x 10^28 fits a decimal, and is answered.
         (await portfolio.Host.GetJson("/api/customers/A/value"))["current"]!.GetValue<decimal>().ShouldBeGreaterThan(2e28m);
+    }
+
+    [Fact]
+    public async Task bgnbd_gg_before_any_refit_values_the_base_saying_which_customers_it_could_not_value()
+    {
+        await portfolio.Host.PostJson("/api/formulas/default", new { formula = "retention-ltv@0" }, 200);
+        await portfolio.Valuations.RevalueAsync();
+        NotValued(await portfolio.Host.GetJson("/api/portfolio/pareto")).ShouldBe("0: ");
+
+        // No refit in this base: bgnbd-gg has no model to value A, B, C and E with (customers who buy). D churned and F,
+        // a lead, are worth 0 whatever the formula: they were valued.
+        await portfolio.Host.PostJson("/api/formulas/default", new { formula = "bgnbd-gg@0" }, 200);
+        await portfolio.Valuations.RevalueAsync();
+
+        foreach (var route in new[] { "/api/portfolio/pareto", "/api/portfolio/segments", "/api/kpis", "/api/data-quality",
+                     "/api/portfolio/segments/high-value-high-potential/customers" })
+            NotValued(await portfolio.Host.GetJson(route)).ShouldBe("4: model-not-fitted 4", route);
     }
 
     [Fact]
@@ -195,6 +214,14 @@ public class when_a_formula_version_would_value_beyond_what_the_portfolio_adds_u
         var pareto = await portfolio.Host.GetJson("/api/portfolio/pareto");
         pareto["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(after.AsOf);
         $"{pareto["formula"]!["name"]}@{pareto["formula"]!["version"]}".ShouldBe(later);
+    }
+
+    /// <summary>"4: model-not-fitted 4": how many customers the answer says were not valued, then how many for each reason.</summary>
+    private static string NotValued(JsonNode answer)
+    {
+        var notValued = answer["notValued"] ?? throw new ShouldAssertException($"no notValued in {answer.ToJsonString()[..200]}");
+        return $"{notValued["customers"]!.GetValue<int>()}: " +
+               string.Join(", ", notValued["reasons"]!.AsObject().Select(r => $"{r.Key} {r.Value!.GetValue<int>()}"));
     }
 
     private async Task<T> Sql<T>(string statement, string? data = null)

@@ -98,6 +98,28 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
             portfolio.Captured.Since(mark).ShouldContain(e => e.Message.Contains("could not be read and is ignored"));
     }
 
+    [Fact]
+    public async Task a_valuation_stored_before_customers_not_valued_were_counted_answers_them_as_unknown()
+    {
+        var valued = await ValuedAndStoredAsync(portfolio.Host);
+        (await portfolio.Host.GetJson("/api/portfolio/pareto"))["notValued"]!["customers"]!.GetValue<int>().ShouldBe(0);
+        await using (var connection = new Npgsql.NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var update = new Npgsql.NpgsqlCommand($"update {portfolio.Schema}.portfolio_valuations set not_valued = null", connection);
+            (await update.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+        await using var second = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30"));
+
+        JsonNode answered;
+        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
+            answered = await second.GetJson("/api/portfolio/pareto");
+
+        answered["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(valued.AsOf);
+        answered.AsObject().ContainsKey("notValued").ShouldBeTrue();
+        answered["notValued"].ShouldBeNull("a node of before 2026-12-07 (afternoon) did not count them: not known, not 0");
+    }
+
     [Theory]
     [InlineData("Portfolio:StoredValuation", "yes", "Portfolio:StoredValuation must be \"on\" or \"off\"")]
     [InlineData("Portfolio:StoreValuationEvery", "30", "Portfolio:StoreValuationEvery must be a duration")]

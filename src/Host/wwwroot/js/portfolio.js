@@ -25,12 +25,13 @@ Promise.allSettled([
   startDataQuality(),
 ]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
-function showPareto({ analysis: a, formula, asOf, modelFittedAt }) {
+function showPareto({ analysis: a, formula, asOf, modelFittedAt, notValued }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;
   // When and how the base was valued: the page is read now, the figures were made a moment (up to 10 s) before.
   document.getElementById("portfolio-as-of").textContent = `Every customer (prospects left out) as of ${when(asOf)}, valued under ` +
     `${formula.name}@${formula.version} with the portfolio model ${modelFittedAt ? `fitted ${when(modelFittedAt)}` : "never refitted: its defaults"}. ` +
     "Amounts are in the company's currency.";
+  sayNotValued(notValued, `${formula.name}@${formula.version}`);
   document.getElementById("pareto-figures").replaceChildren(
     figure("Valued under", `${formula.name}@${formula.version}`),
     figure("Customers", count(a.customers)),
@@ -49,6 +50,24 @@ function showPareto({ analysis: a, formula, asOf, modelFittedAt }) {
     xLabel: x => `${Math.round(x * 100)}% of customers`, yLabel: y => `${Math.round(y * 100)}%`,
     height: 320, width: document.getElementById("pareto-chart").clientWidth || 640,
   }));
+}
+
+// Why the valuation could not value a customer (the answer's notValued.reasons, docs/value.md section 11).
+const NotValuedBecause = {
+  "model-not-fitted": "the formula needs the portfolio model fitted, and it never was (refit it)",
+  "not-computable": "the formula cannot value them with their figures",
+  "beyond-portfolio-limit": "their value is 10^21 or more, beyond what the portfolio adds up",
+};
+
+// A portfolio of zeros under bgnbd-gg before any refit must not pass for a base worth nothing.
+function sayNotValued(notValued, formula) {
+  const note = document.getElementById("not-valued");
+  note.hidden = !(notValued?.customers > 0);
+  if (note.hidden) return note.replaceChildren();
+  const reasons = Object.entries(notValued.reasons ?? {})
+    .map(([reason, n]) => `${count(n)}: ${NotValuedBecause[reason] ?? reason.replace(/-/g, " ")}`);
+  note.textContent = `${counted(notValued.customers, "customer")} could not be valued under ${formula} and count as 0 in every ` +
+    `figure of this page (${reasons.join("; ")}).`;
 }
 
 function showSegments({ analysis: a }) {
