@@ -56,17 +56,21 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
 
     /// <summary>
     /// Stores <paramref name="valued"/> unless one stored less than <c>StoreValuationEvery</c> before it (by any node) under the
-    /// same formula and model is there: after a refit or a formula change the first valuation is stored at once; never throws.
+    /// same formula and model is there with about as many customers: after a refit or a formula change, or once the base has
+    /// a tenth more or fewer customers than the one stored, the valuation is stored at once. An empty base is not stored (a
+    /// node values it at once; stored before a first load, it was answered after a restart as a base of no customers). Never
+    /// throws.
     /// </summary>
     public async Task StoreIfDueAsync(PortfolioSnapshot valued, CancellationToken ct)
     {
-        if (!_on || Interlocked.Exchange(ref _storing, 1) == 1) return;
+        if (!_on || valued.Customers.Count == 0 || Interlocked.Exchange(ref _storing, 1) == 1) return;
         try
         {
             var started = Stopwatch.GetTimestamp();
             await using var connection = await OpenHomeAsync(ct);
             var formula = FormulaKeyOf(valued.Formula);
-            if (await LatestAsOfAsync(connection, formula, valued.ModelFittedAt, ct) is { } last && valued.AsOf - last < _every) return;
+            if (await LatestStoredAsync(connection, formula, valued.ModelFittedAt, ct) is { } last && valued.AsOf - last.AsOf < _every
+                && !ChangedByATenth(last.Customers, valued.Customers.Count)) return;
             var figures = StoredValuationFigures.Encode(valued.Customers);
             await WriteAsync(connection, valued, formula, figures, ct);
             LastStoredAsOf = valued.AsOf;
@@ -151,11 +155,17 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
 
     private string Table => $"{store.Options.DatabaseSchemaName}.{StoredValuationTable.TableName}";
 
-    private async Task<DateTimeOffset?> LatestAsOfAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
+    private async Task<DateTimeOffset?> LatestAsOfAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct) =>
+        (await LatestStoredAsync(connection, formula, model, ct))?.AsOf;
+
+    private async Task<(DateTimeOffset AsOf, int Customers)?> LatestStoredAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
     {
-        await using var command = Matching(connection, $"select max(as_of) from {Table}", formula, model);
-        return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+        await using var command = Matching(connection, $"select as_of, customers from {Table}", formula, model, "order by as_of desc limit 1");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt32(1)) : null;
     }
+
+    private static bool ChangedByATenth(int stored, int now) => Math.Abs(now - stored) >= Math.Max(1, stored / 10);
 
     private async Task<StoredRow?> LatestAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
     {
