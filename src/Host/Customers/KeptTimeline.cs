@@ -13,7 +13,8 @@ namespace EventCrm.Host.Customers;
 public static class KeptTimeline
 {
     /// <summary>Null when the customer's stream is not in business order, has events that are not touchpoints, or has no kept ledger yet: read it whole.</summary>
-    public static async Task<IResult?> TryAsync(IQuerySession session, string id, TouchpointPage asked, CancellationToken ct)
+    /// <param name="upToVersion">Only the touchpoints up to this version: in business order, the first so many.</param>
+    public static async Task<IResult?> TryAsync(IQuerySession session, string id, TouchpointPage asked, long? upToVersion, CancellationToken ct)
     {
         if (await KeptLedger.ReadWithLaterAsync(session, id, ct) is not { } read) return null;
         var (stored, now, later, _) = read;
@@ -22,7 +23,7 @@ public static class KeptTimeline
         for (var i = 0; i < later.Count; i++)
             if (later[i].Version != stored.FoldedUpTo + 1 + i) return null;
 
-        var total = now.Touchpoints;
+        var total = (int)Math.Min(now.Touchpoints, upToVersion ?? long.MaxValue);
         var (from, to) = asked.Range(total);
         var (profile, page) = await CustomerStream.ReadAsync(session, id, withProfile: true, ct, afterVersion: from, upToVersion: Math.Min(to, stored.FoldedUpTo));
         if (profile is null) return GetCustomerEndpoint.UnknownCustomer(id);
@@ -37,7 +38,9 @@ public static class KeptTimeline
             state = Lifecycle.Next(state, recorded.TypeName);
             entries.Add(new TimelineEntry(recorded, state ?? CustomerStates.Prospect));
         }
-        return Results.Ok(new TimelineView(id, profile.Name, total > 0 ? now.State() : profile.State, asked.Order, asked.Page, asked.PageSize, total,
-            asked.InOrder(entries)));
+        var stateAfterAll = total == now.Touchpoints ? total > 0 ? now.State() : profile.State
+            : now.Summary.StateBefore(total) ?? CustomerStates.Prospect;
+        return Results.Ok(new TimelineView(id, profile.Name, stateAfterAll, asked.Order, asked.Page, asked.PageSize, total,
+            total, asked.InOrder(entries)));
     }
 }

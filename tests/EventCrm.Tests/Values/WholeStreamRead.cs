@@ -24,6 +24,6 @@ public static class WholeStreamRead
         await using var scope = host.Services.CreateAsyncScope();
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var (asked, _) = TouchpointPage.Read(page, pageSize, order);
-        return await WholeStreamValue.WrittenAsync(await GetTimelineEndpoint.FoldedFromTheWholeStream(session, customerId, asked!, default), scope.ServiceProvider);
+        return await WholeStreamValue.WrittenAsync(await GetTimelineEndpoint.FoldedFromTheWholeStream(session, customerId, asked!, upToVersion: null, default), scope.ServiceProvider);
     }
 }

@@ -235,7 +235,7 @@ public class when_the_daemon_is_behind_an_account_that_records_back_dated_touchp
     {
         const string customer = DaemonBehindHost.RefundsOfAnOlderOrder;
         await using (var session = account.Store.QuerySession())
-            (await KeptTimeline.TryAsync(session, customer, TouchpointPage.Read(1, 3, "newest").Page!, default))
+            (await KeptTimeline.TryAsync(session, customer, TouchpointPage.Read(1, 3, "newest").Page!, upToVersion: null, default))
                 .ShouldNotBeNull("a page and the events after the kept ledger, not the whole stream");
 
         var text = await (await account.Host.Scenario(s => s.Get.Url($"/api/customers/{customer}/timeline?page=1&pageSize=3&order=newest"))).ReadAsTextAsync();

@@ -68,9 +68,22 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             var order = httpContext.Request.Query["order"];
+            string upToVersion_rawValue = httpContext.Request.Query["upToVersion"];
+            System.Nullable<long> upToVersion = default;
+
+            if (upToVersion_rawValue != null && long.TryParse(upToVersion_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var upToVersion_parsed))
+            {
+                upToVersion = upToVersion_parsed;
+            }
+            else if (!string.IsNullOrEmpty(upToVersion_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "upToVersion", upToVersion_rawValue, "long").ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Customers.GetTimelineEndpoint.Get(id, page, pageSize, order, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Customers.GetTimelineEndpoint.Get(id, page, pageSize, order, upToVersion, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
