@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace EventCrm.Relationship.Portfolio;
 
 /// <summary>Duplicate, error and completeness rates of the customer records (seed 004).</summary>
@@ -24,15 +26,30 @@ public static class DataQuality
         return new DuplicateRecords(Fraction.Of(ids.Count, customers.Count), groups, ids);
     }
 
+    // Most keys belong to one record: they are counted first, and only the keys of two records or more are grouped (a
+    // million records made a million LINQ groupings, 2.4-2.7 s of CPU and 500 MB each pass, to keep some 50,000).
     private static IEnumerable<DuplicateGroup> GroupsBy(
-        IReadOnlyList<PortfolioCustomer> customers, string kind, Func<PortfolioCustomer, string?> key) =>
-        customers
-            .Select(c => (Customer: c, Key: key(c)))
-            .Where(x => x.Key is not null)
-            .GroupBy(x => x.Key!, StringComparer.Ordinal)
-            .Select(g => new DuplicateGroup(kind, g.Key, g.Select(x => x.Customer.CustomerId).Distinct().ToList()))
+        IReadOnlyList<PortfolioCustomer> customers, string kind, Func<PortfolioCustomer, string?> key)
+    {
+        var keys = new string?[customers.Count];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < customers.Count; i++)
+            if ((keys[i] = key(customers[i])) is { } k)
+                CollectionsMarshal.GetValueRefOrAddDefault(seen, k, out _)++;
+
+        var shared = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < customers.Count; i++)
+            if (keys[i] is { } k && seen[k] > 1)
+            {
+                ref var ids = ref CollectionsMarshal.GetValueRefOrAddDefault(shared, k, out var exists);
+                if (!exists) ids = [];
+                ids!.Add(customers[i].CustomerId);
+            }
+        return shared
+            .Select(g => new DuplicateGroup(kind, g.Key, g.Value.Distinct().ToList()))
             .Where(g => g.CustomerIds.Count > 1)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
+    }
 
     private static ErroneousRecords Errors(IReadOnlyList<PortfolioCustomer> customers)
     {
