@@ -49,8 +49,11 @@ public sealed record PortfolioSnapshot(
 
     /// <summary>The quadrants rank every customer (prospects are not customers).</summary>
     public static PortfolioSnapshot Of(DateTimeOffset asOf, FormulaView formula, DateTimeOffset? modelFittedAt, IReadOnlyList<PortfolioCustomer> customers,
-        IReadOnlyList<long> erasureHorizons) =>
-        new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer()))) { ErasureHorizons = erasureHorizons };
+        IReadOnlyList<long> erasureHorizons, PortfolioNotValued? notValued) =>
+        new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer())))
+        {
+            ErasureHorizons = erasureHorizons, NotValued = notValued,
+        };
 
     /// <summary>Computes what the routes read that takes no parameter, so that the first request for it does not.</summary>
     public PortfolioSnapshot Warm()

@@ -40,8 +40,8 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
         // however many databases hold them.
         var customers = parts.SelectMany(p => p.Customers).OrderBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
         var reads = new ValuationReads(parts.Sum(p => p.Reads.Pages), parts.Sum(p => p.Reads.Ledgers), parts.Max(p => p.Reads.LargestPage));
-        var snapshot = PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers, parts.Select(p => p.ErasureHorizon).ToList());
-        return (snapshot with { NotValued = PortfolioNotValued.Of(parts.Select(p => p.NotValued)) }, reads);
+        return (PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers, parts.Select(p => p.ErasureHorizon).ToList(),
+            PortfolioNotValued.Of(parts.Select(p => p.NotValued))), reads);
     }
 
     private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads, long ErasureHorizon, Dictionary<string, int> NotValued)> ValueEachAsync(

@@ -130,7 +130,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             var (names, horizons) = await reading;
             var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c).ToList();
             var identified = Stopwatch.GetElapsedTime(started);
-            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons) with { NotValued = row.NotValued };
+            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons, row.NotValued);
             logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} until this node's own is made: {Customers} customers, " +
                                   "{Kilobytes} kB read in {Read:0.00} s, decoded and named in {Named:0.00} s, ranked in {Ranked:0.00} s",
                 row.AsOf, named.Count, row.Figures.Length / 1000, read.TotalSeconds, (identified - read).TotalSeconds,
