@@ -91,6 +91,19 @@ export function clearErrorOf(context) {
   if (region.children.length === 0) region.hidden = true;
 }
 
+/**
+ * Takes away the parts a test picks from every entry (the open client left: its timeline, value, retention, outcome), an
+ * entry going once it names no part left; the others (the work list, the search) stay until read again themselves.
+ */
+export function clearErrorsOf(test) {
+  const region = document.getElementById("error");
+  for (const entry of [...region.children]) for (const part of [...(partsOf.get(entry) ?? [entry.dataset.context])]) if (test(part)) leave(entry, part);
+  if (region.children.length === 0) region.hidden = true;
+}
+
+/** Whether an entry names the part: it failed and has not been read again since. */
+export const failing = part => Boolean(entryOf(document.getElementById("error"), part));
+
 export function clearError() {
   const region = document.getElementById("error");
   region.replaceChildren();

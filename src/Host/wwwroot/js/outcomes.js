@@ -1,7 +1,7 @@
 // The desk's outcome buttons. An outcome is an event, never undone (a decline churns the client, an
 // acceptance commits the offer's cost): each button first asks, in its place, and only the confirm records.
 import { ApiError, postJson, serviceNow } from "./api.js";
-import { h, showError, clearError, announce } from "./ui.js";
+import { h, showError, clearErrorOf, announce } from "./ui.js";
 
 /**
  * choices: { label, id, style, churns, touchpoint, question, consequence, confirm, done, stillOpen }. A refusal is
@@ -51,7 +51,6 @@ export function outcomes(pending, onRecorded, choices) {
 
   /** Records the outcome once; true when it is done with (recorded, or refused because the situation changed). */
   async function record({ touchpoint, done, stillOpen }) {
-    clearError();
     announce("Recording the outcome…");
     try {
       await stillOpen?.();
@@ -63,6 +62,8 @@ export function outcomes(pending, onRecorded, choices) {
       const answeredAt = new Date(Math.max(serviceNow(), notBefore));
       await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
       announce(done);
+      // Recorded: an earlier refusal of an outcome goes; a part that failed to read stays named until it is read again.
+      clearErrorOf("Recording the outcome");
       await onRecorded();
       return true;
     } catch (error) {

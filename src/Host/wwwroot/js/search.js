@@ -2,7 +2,7 @@
 // one, so that every match of a common name can be reached, however many there are. The arrow keys move from the
 // box through the customers found; Enter or a click picks one; what was found is said on the status line.
 import { getJson } from "./api.js";
-import { h, count, showError, clearError, announce, arrowKeys, markCurrent } from "./ui.js";
+import { h, count, showError, clearErrorOf, announce, arrowKeys, markCurrent } from "./ui.js";
 import { codeWords } from "./words.js";
 
 const PageSize = 50;
@@ -32,12 +32,13 @@ export function customerSearch(ids, pick) {
   async function search(text) {
     if (!text) return;
     const mine = ++searches;
-    clearError();
     announce("Searching…");
     try {
       const found = await page(text, 1);
       if (mine !== searches) return;
       current = { text, pages: 1, total: found.total };
+      // Only the search's own error goes: the open client's parts that failed still show their old reading.
+      clearErrorOf("Search");
       results.replaceChildren(...found.customers.map(entry));
       showCount();
     } catch (error) {
@@ -55,6 +56,7 @@ export function customerSearch(ids, pick) {
       const next = await page(current.text, current.pages + 1);
       if (mine !== searches) return;
       current.pages++;
+      clearErrorOf("Search");
       current.total = next.total;
       // A customer may move from one page to the next between two reads: listed once.
       const listed = new Set([...results.querySelectorAll("button")].map(b => b.dataset.id));

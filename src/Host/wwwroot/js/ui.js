@@ -1,7 +1,7 @@
 // Shared page helpers: element building, formatting, the error and status regions, the key dialog.
 import { ApiError, apiKey, onKeyNeeded } from "./api.js";
 // The error region has its own module; every page imports it from here with the other helpers.
-export { showError, clearError, clearErrorOf } from "./errors.js";
+export { showError, clearError, clearErrorOf, clearErrorsOf, failing } from "./errors.js";
 
 /** h("p", { class: "x" }, "text", child): attributes starting with "on" become listeners. */
 export function h(tag, attrs = {}, ...children) {
