@@ -27,6 +27,13 @@ export function customerSearch(ids, pick) {
     if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
   });
   arrowKeys(results, { before: () => input, after: () => (more.hidden ? null : more) });
+  // The results' box is kept tall enough for the first customer found, whole (app.css, --first-found): its name and
+  // email may take four lines of the narrow column. Measured again as the page's width or zoom changes its lines.
+  const firstFound = new ResizeObserver(() => {
+    const first = results.firstElementChild;
+    if (first) results.style.setProperty("--first-found", `${first.getBoundingClientRect().height + results.clientTop * 2}px`);
+    else results.style.removeProperty("--first-found");
+  });
   more.addEventListener("click", showMore);
 
   async function search(text) {
@@ -87,6 +94,9 @@ export function customerSearch(ids, pick) {
     summary.textContent = line;
     announce(line);
     markCurrent(results, pickedId);
+    firstFound.disconnect();
+    if (results.firstElementChild) firstFound.observe(results.firstElementChild);
+    else results.style.removeProperty("--first-found");
     const rest = total - shown;
     more.hidden = rest <= 0;
     more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
