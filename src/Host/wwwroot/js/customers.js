@@ -1,6 +1,6 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, count, showError, clearErrorOf, clearErrorsOf, failing, announce, announceAfter, installKeyDialog } from "./ui.js";
+import { h, count, showError, clearErrorOf, clearErrorsOf, failing, announce, announceAfter, installKeyDialog, setBusy, isBusy } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { codeLabel } from "./words.js";
 import { showValue, showEarlierValues } from "./value.js";
@@ -43,6 +43,11 @@ async function openCustomer(id, name = null) {
   clearErrorsOf(part => ClientParts.includes(part) || part.startsWith("Opening "));
   const opening = `Opening ${called}…`;
   announce(opening);
+  // The keyboard on something of the client before ("Next client asking to cancel", say) fell to the page's body as its
+  // panels were emptied, and stayed there while the next one was read (WCAG 2.4.3): it waits on the customer's section,
+  // named for the client opening.
+  const section = document.getElementById("customer");
+  const keyboardInside = section.contains(document.activeElement) && document.activeElement !== section;
   search.markFound(id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
@@ -55,6 +60,7 @@ async function openCustomer(id, name = null) {
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;
   document.getElementById("customer-title").textContent = opening;
+  if (keyboardInside) section.focus();
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
@@ -152,10 +158,11 @@ const timelinePath = id => `/api/customers/${encodeURIComponent(id)}/timeline`;
 
 /** The next page of earlier touchpoints, with the value after each; the keyboard stays on the button, or goes to the list once all are shown. */
 async function showEarlier() {
+  if (isBusy(more)) return;
   const id = openId;
   const still = () => openId === id;
   const number = pagesShown + 1;
-  more.disabled = true;
+  setBusy(more, true);
   try {
     const [older] = await Promise.all([latestPage(timelinePath(id), "entries", number),
       showEarlierValues(id, number, still, points => timeline.showValues(points)).catch(error => showError(error, "Value"))]);
@@ -169,7 +176,7 @@ async function showEarlier() {
   } catch (error) {
     if (still()) showError(error, "Timeline");
   } finally {
-    more.disabled = false;
+    setBusy(more, false);
   }
 }
 

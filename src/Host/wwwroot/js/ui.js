@@ -103,6 +103,17 @@ export function arrowKeys(list, { before = () => null, after = () => null } = {}
   });
 }
 
+/**
+ * A button whose request is on its way does nothing more until it is back (busy), but keeps the keyboard: disabled, it
+ * dropped it to the page's body (WCAG 2.4.3), and a screen reader was left nowhere while the page waited.
+ * aria-disabled says it cannot be pressed now; its click handler asks isBusy first.
+ */
+export function setBusy(button, busy) {
+  if (busy) button.setAttribute("aria-disabled", "true");
+  else button.removeAttribute("aria-disabled");
+}
+export const isBusy = button => button.getAttribute("aria-disabled") === "true";
+
 /** A polite message for screen readers and sighted users alike (loading, saved, ...). */
 export function announce(text) { document.getElementById("status").textContent = text; }
 
