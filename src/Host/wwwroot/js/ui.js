@@ -177,6 +177,10 @@ export function installKeyDialog() {
   const prompt = problem => {
     if (pendingPrompt) return pendingPrompt;
     reason.textContent = problem ? `The service refused the key: ${problem.detail ?? problem.title}` : "";
+    // A refused key marks its field, described by the refusal (WCAG 3.3.1): the field read "not invalid" beside it.
+    input.setAttribute("aria-invalid", String(Boolean(problem)));
+    if (problem) input.setAttribute("aria-describedby", "key-reason");
+    else input.removeAttribute("aria-describedby");
     pendingPrompt = new Promise((resolve, reject) => { settle = { resolve, reject }; });
     dialog.showModal();
     input.focus();
