@@ -132,6 +132,26 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
         }, path: "/portfolio.html");
     }
 
+    /// <summary>The customers' links, listed one under another in small type, were 15 px tall targets (WCAG 2.5.8: 24 px; until 2026-12-07).</summary>
+    [Fact]
+    public async Task every_customers_link_of_the_quadrants_and_the_records_to_fix_is_a_24_px_target()
+    {
+        await app.WithDesk(nameof(every_customers_link_of_the_quadrants_and_the_records_to_fix_is_a_24_px_target), async desk =>
+        {
+            await ServeDirtyBase(desk);
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(desk.Page.Locator("#quadrants li a").First).ToBeVisibleAsync();
+            await Expect(desk.Page.Locator("#quality-details li a").First).ToBeVisibleAsync();
+
+            var small = await desk.Page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll("#quadrants li a, #quality-details li a")]
+                  .filter(a => a.getBoundingClientRect().height < 24)
+                  .map(a => `${a.textContent} ${a.getBoundingClientRect().height.toFixed(1)} px`)
+                """);
+            small.ShouldBeEmpty();
+        }, path: "/portfolio.html");
+    }
+
     /// <summary>A page that could not be read left the keyboard on the page's body, its button disabled while it was read (until 2026-12-07).</summary>
     [Fact]
     public async Task the_keyboard_stays_on_the_button_while_its_page_is_read_and_when_it_fails()

@@ -21,13 +21,13 @@ export function outcomes(pending, onRecorded, choices) {
     const question = h("p", { id: "outcome-question", tabindex: "-1" }, choice.question, " ", choice.consequence, " This cannot be undone.");
     // A refusal said beside the question, where the eyes are: on a phone the error region was a screen's height above
     // and nothing in sight changed. Not a live region: the error region has read it out already.
-    const refused = h("p", { class: "refused", id: "outcome-refused", hidden: true });
+    const refused = h("div", { class: "refused", id: "outcome-refused" });
     const confirm = h("button", { type: "button", id: "outcome-confirm", class: choice.churns ? "danger" : "",
       onclick: event => event.detail < 2 && !isBusy(confirm) && send() }, choice.confirm);
     const keep = h("button", { type: "button", class: "secondary", onclick: () => !isBusy(keep) && keepDeciding() }, "Keep deciding");
     const box = h("div", { class: "question", role: "group", "aria-label": "Confirm the outcome", "data-asking": "",
       onkeydown: event => { if (event.key === "Escape" && box.hasAttribute("data-asking")) { event.preventDefault(); keepDeciding(); } } },
-      question, refused, h("div", { class: "row" }, confirm, keep));
+      question, h("div", { class: "row" }, confirm, keep));
     const keepDeciding = () => {
       box.remove();
       row.hidden = false;
@@ -42,7 +42,7 @@ export function outcomes(pending, onRecorded, choices) {
       box.setAttribute("data-asking", "");
       for (const button of [confirm, keep]) setBusy(button, false);
       refused.replaceChildren(h("strong", {}, `${outcome.title}: `), outcome.words);
-      refused.hidden = false;
+      if (!refused.isConnected) question.after(refused);
       confirm.setAttribute("aria-describedby", refused.id);
       if (!document.activeElement || document.activeElement === document.body) question.focus();
       box.scrollIntoView({ block: "nearest" });
