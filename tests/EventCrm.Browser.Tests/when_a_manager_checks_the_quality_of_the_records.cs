@@ -132,6 +132,54 @@ public class when_a_manager_checks_the_quality_of_the_records(BrowserFixture app
         }, path: "/portfolio.html");
     }
 
+    /// <summary>The customers' links, listed one under another in small type, were 15 px tall targets (WCAG 2.5.8: 24 px; until 2026-12-07).</summary>
+    [Fact]
+    public async Task every_customers_link_of_the_quadrants_and_the_records_to_fix_is_a_24_px_target()
+    {
+        await app.WithDesk(nameof(every_customers_link_of_the_quadrants_and_the_records_to_fix_is_a_24_px_target), async desk =>
+        {
+            await ServeDirtyBase(desk);
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(desk.Page.Locator("#quadrants li a").First).ToBeVisibleAsync();
+            await Expect(desk.Page.Locator("#quality-details li a").First).ToBeVisibleAsync();
+
+            var small = await desk.Page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll("#quadrants li a, #quality-details li a")]
+                  .filter(a => a.getBoundingClientRect().height < 24)
+                  .map(a => `${a.textContent} ${a.getBoundingClientRect().height.toFixed(1)} px`)
+                """);
+            small.ShouldBeEmpty();
+        }, path: "/portfolio.html");
+    }
+
+    /// <summary>A page that could not be read left the keyboard on the page's body, its button disabled while it was read (until 2026-12-07).</summary>
+    [Fact]
+    public async Task the_keyboard_stays_on_the_button_while_its_page_is_read_and_when_it_fails()
+    {
+        await app.WithDesk(nameof(the_keyboard_stays_on_the_button_while_its_page_is_read_and_when_it_fails), async desk =>
+        {
+            await ServeDirtyBase(desk, incomplete: 215);
+            var answerThePage = new TaskCompletionSource();
+            await desk.Page.RouteAsync("**/api/data-quality/completeness?*", async route =>
+            {
+                await answerThePage.Task;
+                await route.FulfillAsync(new() { Status = 500, ContentType = "application/problem+json", Body = """{"title":"Page broke","status":500}""" });
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var more = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 200 more incomplete records" });
+            await more.FocusAsync();
+
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(more).ToHaveAttributeAsync("aria-disabled", "true");
+            await Expect(more).ToBeFocusedAsync();
+            answerThePage.SetResult();
+            await Expect(desk.Error).ToContainTextAsync("Data quality: Incomplete records: Page broke (500)");
+            await Expect(more).ToBeEnabledAsync();
+            await Expect(more).ToBeFocusedAsync();
+        }, path: "/portfolio.html");
+    }
+
     /// <summary>
     /// The card asked every record for a segment and a channel, and listed every prospect (700 and more in the demo base)
     /// as a record to fix that nobody could fix: a prospect has neither before it signs up. The service asks a prospect

@@ -91,7 +91,7 @@ public class when_a_manager_reads_every_customer_of_a_quadrant(BrowserFixture ap
             var members = largest.Locator("li[data-customer]");
             await Expect(members).ToHaveCountAsync(5);
 
-            await largest.GetByRole(AriaRole.Button, new() { NameRegex = new("^Show \\d+ more$") }).ClickAsync();
+            await largest.GetByRole(AriaRole.Button, new() { NameRegex = new("^Show \\d+ more customers of ") }).ClickAsync();
 
             // Every one of them (other scenarios' outcomes may move a customer between quadrants meanwhile: no exact count).
             await Expect(largest.GetByRole(AriaRole.Button)).ToBeHiddenAsync();
@@ -101,6 +101,55 @@ public class when_a_manager_reads_every_customer_of_a_quadrant(BrowserFixture ap
             foreach (var id in ids)
                 await Expect(largest.Locator($"li[data-customer='{id}'] a")).ToHaveAttributeAsync("href", $"index.html#customer={Uri.EscapeDataString(id)}");
             await Expect(desk.Error).ToBeHiddenAsync();
+        }, path: "/portfolio.html");
+    }
+
+    /// <summary>
+    /// Four buttons read "Show 200 more" alike, saying nothing of the quadrant they add to (WCAG 2.4.6); and while a page was
+    /// read the button, disabled, dropped the keyboard to the page's body (WCAG 2.4.3) (until 2026-12-07).
+    /// </summary>
+    [Fact]
+    public async Task each_quadrants_button_names_its_quadrant_and_keeps_the_keyboard_while_its_page_is_read()
+    {
+        await app.WithDesk(nameof(each_quadrants_button_names_its_quadrant_and_keeps_the_keyboard_while_its_page_is_read), async desk =>
+        {
+            // Every quadrant of 450 made-up customers, so that each has its button.
+            await desk.Page.RouteAsync("**/api/portfolio/segments?*", async route =>
+            {
+                var answer = JsonNode.Parse(await (await route.FetchAsync()).TextAsync())!;
+                foreach (var quadrant in answer["analysis"]!["quadrants"]!.AsArray())
+                {
+                    quadrant!["count"] = 450;
+                    quadrant["customerIds"] = new JsonArray([.. Members(1, 5).Select(m => (JsonNode)m["customerId"]!.GetValue<string>())]);
+                    quadrant["customers"] = new JsonArray([.. Members(1, 5)]);
+                }
+                await route.FulfillAsync(FakeAnswers.Json(answer.AsObject()));
+            });
+            var answerThePage = new TaskCompletionSource();
+            await desk.Page.RouteAsync("**/api/portfolio/segments/high-value-high-potential/customers?*", async route =>
+            {
+                await answerThePage.Task;
+                await route.FulfillAsync(FakeAnswers.Json(new JsonObject
+                {
+                    ["quadrant"] = "high-value-high-potential", ["page"] = 1, ["pageSize"] = 200, ["total"] = 450, ["customers"] = new JsonArray([.. Members(1, 200)]),
+                }));
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Portfolio loaded.");
+
+            string[] quadrants = ["Low value, high potential", "High value, high potential", "Low value, low potential", "High value, low potential"];
+            foreach (var title in quadrants)
+                await Expect(desk.Page.GetByRole(AriaRole.Button, new() { Name = $"Show 200 more customers of {title}", Exact = true })).ToBeVisibleAsync();
+
+            var more = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show 200 more customers of High value, high potential", Exact = true });
+            await more.FocusAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+            // While the page is read: the keyboard stays on the button, which says it cannot be pressed now.
+            await Expect(more).ToHaveAttributeAsync("aria-disabled", "true");
+            await Expect(more).ToBeFocusedAsync();
+            answerThePage.SetResult();
+            await Expect(desk.Page.Locator($"{Quadrant} li")).ToHaveCountAsync(200);
+            (await desk.Page.EvaluateAsync<string>("document.activeElement.textContent")).ShouldBe("Customer 006");
         }, path: "/portfolio.html");
     }
 

@@ -143,6 +143,48 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
         }, width: Width, height: Height);
     }
 
+    /// <summary>
+    /// "smith" finds 35 customers, some of long emails: the results' box was 56 px tall with 41 px in sight, the first customer
+    /// cut at its third line, a sideways scroll bar (253 px of content in 251) and the panel running past its border and
+    /// the window (until 2026-12-07). The customer found is whole beside the search's results, inside the panel.
+    /// </summary>
+    [Fact]
+    public async Task a_search_finding_many_long_emails_shows_the_first_customer_whole_inside_its_panel()
+    {
+        await app.WithDesk(nameof(a_search_finding_many_long_emails_shows_the_first_customer_whole_inside_its_panel), async desk =>
+        {
+            // The demo's work list of 50 (of 144), each entry three short lines, and 35 customers found, answered in the service's place.
+            JsonArray listed = [.. Enumerable.Range(1, 50).Select(n => (JsonNode)new JsonObject
+            {
+                ["customerId"] = $"waiting-{n:00}", ["name"] = $"Harbour Logistics {n:00}", ["requestedAt"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O"),
+                ["reason"] = "price", ["decision"] = "offer-made", ["currentValue"] = 19_665.50m + n,
+                ["offer"] = new JsonObject { ["offerId"] = $"offer:waiting-{n:00}", ["amount"] = 2_359.86m, ["cost"] = 2_359.86m, ["expiresAt"] = DateTimeOffset.UtcNow.AddDays(6).ToString("O") },
+            })];
+            await desk.Page.RouteAsync("**/api/retention/pending*", route => route.FulfillAsync(FakeAnswers.Json(
+                new JsonObject { ["page"] = 1, ["pageSize"] = 50, ["total"] = 144, ["items"] = listed })));
+            JsonArray found = [.. Enumerable.Range(1, 35).Select(n => (JsonNode)new JsonObject
+            {
+                ["customerId"] = $"smith-{n:00}", ["name"] = $"Margaret Smithson-Whitfield {n:00}",
+                ["email"] = $"margaret.smithson-whitfield{n:00}@northbridge-freight.example.com", ["state"] = "cancellation-requested",
+            })];
+            await desk.Page.RouteAsync("**/api/customers?search=*", route => route.FulfillAsync(FakeAnswers.Json(
+                new JsonObject { ["search"] = "smith", ["page"] = 1, ["pageSize"] = 50, ["total"] = 35, ["customers"] = found })));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            await desk.Search("smith");
+
+            var first = desk.Results.GetByRole(AriaRole.Button).First;
+            await Expect(first).ToContainTextAsync("Margaret Smithson-Whitfield 01");
+            (await InSight(first)).ShouldBeTrue($"the first customer found is cut off: {await Bottom(first)}");
+            (await desk.Results.EvaluateAsync<bool>("list => list.scrollWidth <= list.clientWidth")).ShouldBeTrue("the results scroll sideways");
+            var panel = (await desk.Page.Locator("section.search").BoundingBoxAsync()).ShouldNotBeNull();
+            var results = (await desk.Results.BoundingBoxAsync()).ShouldNotBeNull();
+            (results.Y + results.Height).ShouldBeLessThanOrEqualTo(panel.Y + panel.Height, "the results run past the panel's border");
+            (panel.Y + panel.Height).ShouldBeLessThanOrEqualTo(Height, "the panel runs past the window");
+            (await desk.Page.EvaluateAsync<int>("document.documentElement.scrollHeight")).ShouldBeLessThanOrEqualTo(Height, "the page itself scrolls");
+        }, width: Width, height: Height);
+    }
+
     /// <summary>The client's value as the service answers it, but for the costs of the kinds given.</summary>
     private static Task GivenCosts(Desk desk, string client, params (string Kind, decimal Amount)[] given) =>
         desk.Page.RouteAsync($"**/api/customers/{client}/value", async route =>

@@ -66,6 +66,39 @@ public class when_the_desk_works_through_its_list(BrowserFixture app)
         });
     }
 
+    /// <summary>
+    /// "Next client asking to cancel" went with the panel it was in as the next client opened: the keyboard fell to the page's
+    /// body and stayed there while the client was read (WCAG 2.4.3, until 2026-12-07). It waits on the customer's section.
+    /// </summary>
+    [Fact]
+    public async Task the_keyboard_waits_on_the_customer_while_the_next_client_opens()
+    {
+        const string client = "ordinary-09", name = "Ordinary Customer 09", nextId = "ordinary-10", next = "Ordinary Customer 10";
+        await app.WithDesk(nameof(the_keyboard_waits_on_the_customer_while_the_next_client_opens), async desk =>
+        {
+            await desk.Page.RouteAsync("**/api/retention/pending*", route => route.FulfillAsync(FakeAnswers.WorkList((nextId, next))));
+            await desk.Page.RouteAsync($"**/api/customers/{client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(client, null)));
+            var answerTheNext = new TaskCompletionSource();
+            await desk.Page.RouteAsync($"**/api/customers/{nextId}", async route =>
+            {
+                await answerTheNext.Task;
+                await route.FallbackAsync();
+            });
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(name);
+            var onward = desk.Page.GetByRole(AriaRole.Button, new() { Name = $"Next client asking to cancel: {next}" });
+            await onward.FocusAsync();
+
+            await desk.Page.Keyboard.PressAsync("Enter");
+
+            await Expect(desk.CustomerTitle).ToHaveTextAsync($"Opening {next}…");
+            await Expect(desk.Page.Locator("#customer")).ToBeFocusedAsync();
+            answerTheNext.SetResult();
+            await Expect(desk.CustomerTitle).ToHaveTextAsync(next);
+            await Expect(desk.Page.Locator("#customer")).ToBeFocusedAsync();
+        });
+    }
+
     [Fact]
     public async Task letting_a_client_go_is_outlined_and_the_client_staying_is_the_main_button()
     {

@@ -43,4 +43,30 @@ public class when_the_keyboard_is_followed_by_eye(BrowserFixture app)
             ContrastRatio.Between(ring[1], header).ShouldBeGreaterThanOrEqualTo(3, $"ring {ring[1]} on header {header}");
         });
     }
+
+    /// <summary>
+    /// The customer's section took the keyboard without a ring ("outline: none", until 2026-12-07): a client opened by
+    /// keyboard and "Skip to the customer" left a sighted keyboard user not knowing where the keyboard was.
+    /// </summary>
+    [Fact]
+    public async Task the_customer_shows_the_ring_when_the_keyboard_goes_to_it()
+    {
+        await app.WithDesk(nameof(the_customer_shows_the_ring_when_the_keyboard_goes_to_it), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            var customer = desk.Page.Locator("#customer");
+            await desk.Open(ScenarioData.GammaName);   // by the arrow key and Enter
+            await Expect(customer).ToBeFocusedAsync();
+            var panel = await desk.Page.Locator("html").EvaluateAsync<string>(Behind);   // the page around the section
+            var ring = await customer.EvaluateAsync<string[]>(Ring);
+            ring[0].ShouldBe("solid", "no ring on the client opened");
+            ContrastRatio.Between(ring[1], panel).ShouldBeGreaterThanOrEqualTo(3, $"ring {ring[1]} on the page {panel}");
+
+            // The skip link at the page's start.
+            await desk.Page.GetByRole(AriaRole.Link, new() { Name = "Skip to the customer" }).FocusAsync();
+            await desk.Page.Keyboard.PressAsync("Enter");
+            await Expect(customer).ToBeFocusedAsync();
+            (await customer.EvaluateAsync<string[]>(Ring))[0].ShouldBe("solid", "no ring after “Skip to the customer”");
+        });
+    }
 }

@@ -86,4 +86,62 @@ public class when_the_service_cannot_be_reached(BrowserFixture app)
             await Expect(desk.Error.GetByRole(AriaRole.Button, new() { Name = "Dismiss" })).ToHaveCountAsync(1);
         });
     }
+
+    /// <summary>
+    /// The parts a refresh could not read still show their reading from before; an outcome failing too said only its own
+    /// failure, the region's entry naming them gone with it (until 2026-12-07): the agent took the old figures for new.
+    /// </summary>
+    [Fact]
+    public async Task an_outcome_failing_after_a_failed_refresh_leaves_the_parts_showing_their_old_reading_named()
+    {
+        await app.WithDesk(nameof(an_outcome_failing_after_a_failed_refresh_leaves_the_parts_showing_their_old_reading_named), async desk =>
+        {
+            // The offer is the page's alone and the answer never leaves it: nothing is recorded for Gamma.
+            await desk.Page.RouteAsync($"**/api/customers/{ScenarioData.Gamma}/retention", route => route.FulfillAsync(FakeAnswers.Retention(ScenarioData.Gamma, "offer-made")));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            await Expect(desk.Outcome("Accept offer")).ToBeVisibleAsync();
+            await desk.Page.RouteAsync("**/api/**", route => route.AbortAsync("connectionrefused"));
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+            await Expect(desk.Page.Locator("#status")).ToContainTextAsync("Refresh incomplete");
+
+            await desk.Record("Accept offer");
+
+            var entries = desk.Error.Locator(".error-entry");
+            await Expect(entries.Filter(new() { HasText = "Recording the outcome: The service cannot be reached" })).ToHaveCountAsync(1);
+            await Expect(entries).ToHaveCountAsync(2);
+            // The reads' entry, which says the page may be out of date, still names every part showing its old reading.
+            var stale = entries.Filter(new() { HasText = "What the page shows may be out of date" }).Locator(".error-title");
+            foreach (var part in new[] { "Timeline", "Value", "Retention", "Work list" }) await Expect(stale).ToContainTextAsync(part);
+            await Expect(desk.TimelineEntries.First).ToBeVisibleAsync();
+        });
+    }
+
+    /// <summary>A search answered while the timeline could not be read emptied the error region, the timeline still showing its old reading (until 2026-12-07).</summary>
+    [Fact]
+    public async Task a_part_stays_named_until_it_is_read_again_whatever_else_is_answered_meanwhile()
+    {
+        await app.WithDesk(nameof(a_part_stays_named_until_it_is_read_again_whatever_else_is_answered_meanwhile), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            var timelineRoute = $"**/api/customers/{ScenarioData.Gamma}/timeline*";
+            await desk.Page.RouteAsync(timelineRoute, route => route.AbortAsync("connectionrefused"));
+            var refresh = desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" });
+            await refresh.ClickAsync();
+            await Expect(desk.Error).ToContainTextAsync("Timeline: The service cannot be reached");
+
+            await desk.Search(ScenarioData.BetaName);
+            await Expect(desk.Page.Locator("#result-count")).ToContainTextAsync("found");
+
+            await Expect(desk.Error).ToBeVisibleAsync();
+            await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync("Timeline: The service cannot be reached");
+
+            // The timeline read again: its entry goes, and the refresh is whole.
+            await desk.Page.UnrouteAsync(timelineRoute);
+            await refresh.ClickAsync();
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync("Refreshed.");
+            await Expect(desk.Error).ToBeHiddenAsync();
+        });
+    }
 }

@@ -39,6 +39,28 @@ public class when_the_service_refuses(BrowserFixture app)
         });
     }
 
+    /// <summary>The refusal was said above the field, which stayed aria-invalid="false" and described by nothing (until 2026-12-07).</summary>
+    [Fact]
+    public async Task a_refused_key_marks_its_field_described_by_the_refusal()
+    {
+        await app.WithDesk(nameof(a_refused_key_marks_its_field_described_by_the_refusal), async desk =>
+        {
+            var field = desk.KeyDialog.GetByLabel("API key");
+            await field.FillAsync("not-a-key");
+            await field.PressAsync("Enter");
+
+            await Expect(desk.KeyDialog).ToContainTextAsync("The service refused the key: The API key is unknown or revoked.");
+            await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
+            await Expect(field).ToHaveAccessibleDescriptionAsync("The service refused the key: The API key is unknown or revoked.");
+
+            // A key asked for anew, not refused, is no error.
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Change API key" }).ClickAsync();
+            await Expect(field).ToHaveAttributeAsync("aria-invalid", "false");
+            await Expect(field).ToHaveAccessibleDescriptionAsync("");
+        });
+    }
+
     [Fact]
     public async Task a_key_without_the_right_role_shows_the_services_problem()
     {

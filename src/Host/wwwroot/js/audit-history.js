@@ -1,7 +1,7 @@
 // A customer's value history on the audit page: the value after each touchpoint, a page at a time, and the row of the
 // date asked, found even when it lies on a page not read yet.
 import { getJson } from "./api.js";
-import { h, amount, count, day, showError, announce } from "./ui.js";
+import { h, amount, count, day, showError, announce, setBusy, isBusy } from "./ui.js";
 import { codeLabel } from "./words.js";
 
 /**
@@ -44,13 +44,14 @@ export function showHistory(first, asked, valued, url, current) {
     return next.points.length;
   };
   more.addEventListener("click", async () => {
-    more.disabled = true;
+    if (isBusy(more)) return;
+    setBusy(more, true);
     try {
       announce(`${count(await readNext())} more touchpoints shown.`);
     } catch (error) {
       showError(error, "Value history");
     } finally {
-      more.disabled = false;
+      setBusy(more, false);
     }
   });
   /** Reads the pages up to the row of the date asked (position, from 1), then takes the keyboard to it. */

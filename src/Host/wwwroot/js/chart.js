@@ -25,8 +25,8 @@ export function lineChart(series, options) {
   const x = v => pad.left + ((v - xMin) / (xMax - xMin || 1)) * (width - pad.left - pad.right);
   const y = v => height - pad.bottom - ((v - yMin) / (yMax - yMin || 1)) * (height - pad.top - pad.bottom);
 
+  // Named once: a <title> of the same words beside aria-label gave the chart a description equal to its name, read twice.
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label, class: "line-chart" });
-  svg.append(s("title", {}, label));
   for (const { value: tick, text } of yShown) {
     svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), class: tick === 0 ? "axis" : "grid" }));
     svg.append(s("text", { x: pad.left - TickGap, y: y(tick) + 4, "text-anchor": "end", class: "tick" }, text));

@@ -1,6 +1,6 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, count, showError, clearError, announce, announceAfter, installKeyDialog } from "./ui.js";
+import { h, count, showError, clearErrorOf, clearErrorsOf, failing, announce, announceAfter, installKeyDialog, setBusy, isBusy } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { codeLabel } from "./words.js";
 import { showValue, showEarlierValues } from "./value.js";
@@ -24,10 +24,10 @@ const search = customerSearch(
   { form: "search-form", input: "search-input", results: "results", more: "results-more", summary: "result-count" }, openCustomer);
 document.getElementById("refresh").addEventListener("click", async () => {
   if (!openId) return;
-  clearError();
   await refresh(openId);
   // Each part that could not be read says so in the error region and keeps what it showed: "Refreshed." said the opposite.
-  announce(document.getElementById("error").hidden ? "Refreshed."
+  // A part's entry goes only once that part is read (an outcome's or a search's error stays, and says nothing of these).
+  announce(!RefreshedParts.some(failing) ? "Refreshed."
     : "Refresh incomplete: the parts named at the top of the page could not be read and still show what they showed before.");
 });
 
@@ -38,9 +38,16 @@ async function openCustomer(id, name = null) {
   // A client opened from the page is a step the browser's Back undoes (to the client open before); one opened from the
   // address (a link, Back itself) is already there.
   if (customerInAddress() !== id) history.pushState(null, "", `#customer=${encodeURIComponent(id)}`);
-  clearError();
+  // The client before is left: what failed of it goes with it (its panels are emptied below); the work list's and the
+  // search's errors stay until those are read again.
+  clearErrorsOf(part => ClientParts.includes(part) || part.startsWith("Opening "));
   const opening = `Opening ${called}…`;
   announce(opening);
+  // The keyboard on something of the client before ("Next client asking to cancel", say) fell to the page's body as its
+  // panels were emptied, and stayed there while the next one was read (WCAG 2.4.3): it waits on the customer's section,
+  // named for the client opening.
+  const section = document.getElementById("customer");
+  const keyboardInside = section.contains(document.activeElement) && document.activeElement !== section;
   search.markFound(id);
   markOpen(id);
   // Nothing of the customer open before stays on screen: its buttons would act on it.
@@ -53,6 +60,7 @@ async function openCustomer(id, name = null) {
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;
   document.getElementById("customer-title").textContent = opening;
+  if (keyboardInside) section.focus();
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
@@ -111,12 +119,18 @@ function retentionLoaded(loaded) {
   panel.setAttribute("aria-busy", String(!loaded));
 }
 
+// The parts a refresh reads, and those of the open client alone (an outcome refused is the client's too).
+const RefreshedParts = ["Timeline", "Value", "Retention", "Work list"];
+const ClientParts = ["Timeline", "Value", "Retention", "Recording the outcome"];
+
 /** Reloads everything shown about the open customer (after an offer's outcome, for instance); onCards: the value cards are shown (or could not be read). */
 async function refresh(id, onCards = () => {}) {
   const still = () => openId === id;
   await Promise.all([
     loadTimeline(id, still),
-    showValue(id, still, points => timeline.showValues(points), pagesShown, onCards).catch(error => showError(error, "Value")),
+    // A part's entry in the error region goes when that part is read again (shown: true), not before.
+    showValue(id, still, points => timeline.showValues(points), pagesShown, onCards)
+      .then(shown => shown && clearErrorOf("Value"), error => showError(error, "Value")),
     showRetention({ id, name: openName ?? id }, still, () => refresh(id)).catch(error => showError(error, "Retention")),
     showWorkList(),
   ]);
@@ -130,6 +144,7 @@ async function loadTimeline(id, still) {
     const read = await latestPages(timelinePath(id), "entries", pagesShown);
     if (!still() || !newest()) return;
     timeline.show(read.items, read.total);
+    clearErrorOf("Timeline");
     setState(read.first.state);
     offerEarlier(read.pageSize);
   } catch (error) {
@@ -143,10 +158,11 @@ const timelinePath = id => `/api/customers/${encodeURIComponent(id)}/timeline`;
 
 /** The next page of earlier touchpoints, with the value after each; the keyboard stays on the button, or goes to the list once all are shown. */
 async function showEarlier() {
+  if (isBusy(more)) return;
   const id = openId;
   const still = () => openId === id;
   const number = pagesShown + 1;
-  more.disabled = true;
+  setBusy(more, true);
   try {
     const [older] = await Promise.all([latestPage(timelinePath(id), "entries", number),
       showEarlierValues(id, number, still, points => timeline.showValues(points)).catch(error => showError(error, "Value"))]);
@@ -160,7 +176,7 @@ async function showEarlier() {
   } catch (error) {
     if (still()) showError(error, "Timeline");
   } finally {
-    more.disabled = false;
+    setBusy(more, false);
   }
 }
 

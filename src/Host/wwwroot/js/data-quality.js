@@ -2,7 +2,7 @@
 // records, each a rate with its counts, and the records behind it so that someone can go and fix them. The answer
 // holds the first page of each list; "Show 200 more" reads the next ones of its list alone (GET /api/data-quality/{list}).
 import { getJson } from "./api.js";
-import { h, count, percent, when, announce, showError, clearErrorOf } from "./ui.js";
+import { h, count, percent, when, announce, showError, clearErrorOf, setBusy, isBusy } from "./ui.js";
 import { counted } from "./words.js";
 import { card, failedIn } from "./portfolio-parts.js";
 
@@ -86,8 +86,9 @@ function details(title, kind, explain, part, line) {
     offerMore();
   };
   more.addEventListener("click", async () => {
+    if (isBusy(more)) return;
     const listed = list.children.length;
-    more.disabled = true;
+    setBusy(more, true);
     try {
       await read.upTo(listed + MorePerClick);
       clearErrorOf(context);
@@ -98,7 +99,7 @@ function details(title, kind, explain, part, line) {
     } catch (error) {
       showError(error, context);
     } finally {
-      more.disabled = false;
+      setBusy(more, false);
     }
   });
   showUpTo(ShownRecords);

@@ -5,7 +5,7 @@ import { sayDetail } from "./problem-words.js";
 /**
  * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.
  * Each part of the page keeps its own entry (the value failing does not hide why the timeline did);
- * the same part failing again replaces its entry.
+ * the same part failing again replaces its entry. Answers the entry that says it.
  */
 export function showError(error, context) {
   const region = document.getElementById("error");
@@ -23,7 +23,7 @@ export function showError(error, context) {
   if (same) {
     partsOf.get(same).push(part);
     same.querySelector(".error-title").firstChild.textContent = titleOf(partsOf.get(same));
-    return;
+    return same;
   }
   const title = `error-title-${++errorsShown}`;
   const entry = h("div", { class: "error-entry", "data-context": part, "data-cause": sharedCause(problem) || null },
@@ -35,6 +35,7 @@ export function showError(error, context) {
   entry.append(h("button", { type: "button", class: "link", "aria-describedby": title, onclick: () => dismiss(entry) }, "Dismiss"));
   region.append(entry);
   region.hidden = false;
+  return entry;
 }
 
 /**
@@ -90,6 +91,19 @@ export function clearErrorOf(context) {
   if (entry) leave(entry, context);
   if (region.children.length === 0) region.hidden = true;
 }
+
+/**
+ * Takes away the parts a test picks from every entry (the open client left: its timeline, value, retention, outcome), an
+ * entry going once it names no part left; the others (the work list, the search) stay until read again themselves.
+ */
+export function clearErrorsOf(test) {
+  const region = document.getElementById("error");
+  for (const entry of [...region.children]) for (const part of [...(partsOf.get(entry) ?? [entry.dataset.context])]) if (test(part)) leave(entry, part);
+  if (region.children.length === 0) region.hidden = true;
+}
+
+/** Whether an entry names the part: it failed and has not been read again since. */
+export const failing = part => Boolean(entryOf(document.getElementById("error"), part));
 
 export function clearError() {
   const region = document.getElementById("error");

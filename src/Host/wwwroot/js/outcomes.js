@@ -1,7 +1,7 @@
 // The desk's outcome buttons. An outcome is an event, never undone (a decline churns the client, an
 // acceptance commits the offer's cost): each button first asks, in its place, and only the confirm records.
 import { ApiError, postJson, serviceNow } from "./api.js";
-import { h, showError, clearError, announce } from "./ui.js";
+import { h, showError, clearErrorOf, announce, setBusy, isBusy } from "./ui.js";
 
 /**
  * choices: { label, id, style, churns, touchpoint, question, consequence, confirm, done, stillOpen }. A refusal is
@@ -19,9 +19,12 @@ export function outcomes(pending, onRecorded, choices) {
   // not on its confirm, and no other outcome can be started while one is asked about.
   function ask(choice, pressed) {
     const question = h("p", { id: "outcome-question", tabindex: "-1" }, choice.question, " ", choice.consequence, " This cannot be undone.");
+    // A refusal said beside the question, where the eyes are: on a phone the error region was a screen's height above
+    // and nothing in sight changed. Not a live region: the error region has read it out already.
+    const refused = h("div", { class: "refused", id: "outcome-refused" });
     const confirm = h("button", { type: "button", id: "outcome-confirm", class: choice.churns ? "danger" : "",
-      onclick: event => event.detail < 2 && send() }, choice.confirm);
-    const keep = h("button", { type: "button", class: "secondary", onclick: () => keepDeciding() }, "Keep deciding");
+      onclick: event => event.detail < 2 && !isBusy(confirm) && send() }, choice.confirm);
+    const keep = h("button", { type: "button", class: "secondary", onclick: () => !isBusy(keep) && keepDeciding() }, "Keep deciding");
     const box = h("div", { class: "question", role: "group", "aria-label": "Confirm the outcome", "data-asking": "",
       onkeydown: event => { if (event.key === "Escape" && box.hasAttribute("data-asking")) { event.preventDefault(); keepDeciding(); } } },
       question, h("div", { class: "row" }, confirm, keep));
@@ -30,13 +33,19 @@ export function outcomes(pending, onRecorded, choices) {
       row.hidden = false;
       pressed.focus();
     };
+    // While it is sent the confirm keeps the keyboard (busy, not disabled: disabled dropped it to the page's body).
     const send = async () => {
       box.removeAttribute("data-asking");   // answered: the panel read after it withdraws nothing
-      confirm.disabled = keep.disabled = true;
-      if (await record(choice) || !box.isConnected) return;
+      for (const button of [confirm, keep]) setBusy(button, true);
+      const outcome = await record(choice);
+      if (outcome === true || !box.isConnected) return;
       box.setAttribute("data-asking", "");
-      confirm.disabled = keep.disabled = false;
+      for (const button of [confirm, keep]) setBusy(button, false);
+      refused.replaceChildren(h("strong", {}, `${outcome.title}: `), outcome.words);
+      if (!refused.isConnected) question.after(refused);
+      confirm.setAttribute("aria-describedby", refused.id);
       if (!document.activeElement || document.activeElement === document.body) question.focus();
+      box.scrollIntoView({ block: "nearest" });
     };
     row.hidden = true;
     place.append(box);
@@ -49,9 +58,11 @@ export function outcomes(pending, onRecorded, choices) {
     box.scrollIntoView({ block: "nearest" });
   }
 
-  /** Records the outcome once; true when it is done with (recorded, or refused because the situation changed). */
+  /**
+   * Records the outcome once; true when it is done with (recorded, or refused because the situation changed), else the
+   * refusal's { title, words } as the error region says them.
+   */
   async function record({ touchpoint, done, stillOpen }) {
-    clearError();
     announce("Recording the outcome…");
     try {
       await stillOpen?.();
@@ -63,12 +74,15 @@ export function outcomes(pending, onRecorded, choices) {
       const answeredAt = new Date(Math.max(serviceNow(), notBefore));
       await postJson("/api/touchpoints", { ...touchpoint, touchpointId: newId(), occurredAt: answeredAt.toISOString() });
       announce(done);
+      // Recorded: an earlier refusal of an outcome goes; a part that failed to read stays named until it is read again.
+      clearErrorOf("Recording the outcome");
       await onRecorded();
       return true;
     } catch (error) {
       announce("");
-      showError(error, "Recording the outcome");
-      if (!(error instanceof ApiError && (error.status === 404 || error.status === 409))) return false;
+      const entry = showError(error, "Recording the outcome");
+      if (!(error instanceof ApiError && (error.status === 404 || error.status === 409)))
+        return { title: error?.problem?.title ?? "Not recorded", words: entry.querySelector(":scope > p:not(.error-title)")?.textContent ?? "" };
       await onRecorded();
       return true;
     }

@@ -2,7 +2,7 @@
 // rest a page at a time (GET /api/portfolio/segments/{quadrant}/customers, docs/value.md), so that a manager can
 // reach every customer of a quadrant of thousands, by mouse or keyboard, each name linking to the customer.
 import { getJson } from "./api.js";
-import { h, count, announce, showError, clearErrorOf } from "./ui.js";
+import { h, count, announce, showError, clearErrorOf, setBusy, isBusy } from "./ui.js";
 import { counted } from "./words.js";
 
 /** Shown before any page is read: the first customers of the segments answer. */
@@ -22,11 +22,13 @@ export function quadrantMembers(q, title) {
     const rest = read.total - listed;
     shown.textContent = rest > 0 ? `${count(listed)} of ${count(read.total)} shown, worth most now first.` : "";
     more.hidden = rest <= 0;
-    more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;
+    // Named for its quadrant, as the data-quality lists' buttons are: four alike said nothing of which list they add to (WCAG 2.4.6).
+    more.textContent = `Show ${count(Math.min(PageSize, rest))} more customers of ${title}`;
   };
   more.addEventListener("click", async () => {
+    if (isBusy(more)) return;
     const listed = list.children.length;
-    more.disabled = true;
+    setBusy(more, true);
     try {
       const page = await getJson(`/api/portfolio/segments/${encodeURIComponent(q.name)}/customers?page=${read.pages + 1}&pageSize=${PageSize}`);
       clearErrorOf(context);
@@ -41,7 +43,7 @@ export function quadrantMembers(q, title) {
     } catch (error) {
       showError(error, context);
     } finally {
-      more.disabled = false;
+      setBusy(more, false);
     }
   });
   offerMore();

@@ -1,6 +1,6 @@
 // The retention panel of the open client: asks the service for its decision on a pending cancellation (again, while it assesses or records an expiry) and shows it (decision.js).
 import { ApiError, getJson, mayUse } from "./api.js";
-import { h, amount, showError, announce } from "./ui.js";
+import { h, amount, showError, clearErrorOf, announce } from "./ui.js";
 import { replacePanel } from "./outcomes.js";
 import { hasLapsed, announceLapse } from "./offer-clock.js";
 import { describe } from "./decision.js";
@@ -69,11 +69,14 @@ export async function showRetention(client, still, onChanged, waited = null, ofR
   } catch (error) {
     if (!current()) return;   // a newer read (or another client) has the panel: its answer is the one shown
     if (!(error instanceof ApiError && error.status === 404)) throw error;
+    clearErrorOf("Retention");
     valueAssessed(id, null);
     show(() => h("p", { class: "muted" }, error.problem?.detail ?? "No such customer."));
     return;
   }
   if (!current()) return;
+  // Read: an earlier failure of the panel no longer holds (its entry went only with this, not with another part's success).
+  clearErrorOf("Retention");
   const pending = retention.pending;
   // The Current value card says whether the value now is the one this decision was made on.
   valueAssessed(id, pending);

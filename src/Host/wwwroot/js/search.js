@@ -2,7 +2,7 @@
 // one, so that every match of a common name can be reached, however many there are. The arrow keys move from the
 // box through the customers found; Enter or a click picks one; what was found is said on the status line.
 import { getJson } from "./api.js";
-import { h, count, showError, clearError, announce, arrowKeys, markCurrent } from "./ui.js";
+import { h, count, showError, clearErrorOf, announce, arrowKeys, markCurrent } from "./ui.js";
 import { codeWords } from "./words.js";
 
 const PageSize = 50;
@@ -27,17 +27,25 @@ export function customerSearch(ids, pick) {
     if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector("button")?.focus(); }
   });
   arrowKeys(results, { before: () => input, after: () => (more.hidden ? null : more) });
+  // The results' box is kept tall enough for the first customer found, whole (app.css, --first-found): its name and
+  // email may take four lines of the narrow column. Measured again as the page's width or zoom changes its lines.
+  const firstFound = new ResizeObserver(() => {
+    const first = results.firstElementChild;
+    if (first) results.style.setProperty("--first-found", `${first.getBoundingClientRect().height + results.clientTop * 2}px`);
+    else results.style.removeProperty("--first-found");
+  });
   more.addEventListener("click", showMore);
 
   async function search(text) {
     if (!text) return;
     const mine = ++searches;
-    clearError();
     announce("Searching…");
     try {
       const found = await page(text, 1);
       if (mine !== searches) return;
       current = { text, pages: 1, total: found.total };
+      // Only the search's own error goes: the open client's parts that failed still show their old reading.
+      clearErrorOf("Search");
       results.replaceChildren(...found.customers.map(entry));
       showCount();
     } catch (error) {
@@ -55,6 +63,7 @@ export function customerSearch(ids, pick) {
       const next = await page(current.text, current.pages + 1);
       if (mine !== searches) return;
       current.pages++;
+      clearErrorOf("Search");
       current.total = next.total;
       // A customer may move from one page to the next between two reads: listed once.
       const listed = new Set([...results.querySelectorAll("button")].map(b => b.dataset.id));
@@ -85,6 +94,9 @@ export function customerSearch(ids, pick) {
     summary.textContent = line;
     announce(line);
     markCurrent(results, pickedId);
+    firstFound.disconnect();
+    if (results.firstElementChild) firstFound.observe(results.firstElementChild);
+    else results.style.removeProperty("--first-found");
     const rest = total - shown;
     more.hidden = rest <= 0;
     more.textContent = `Show ${count(Math.min(PageSize, rest))} more`;

@@ -1,7 +1,7 @@
 // Shared page helpers: element building, formatting, the error and status regions, the key dialog.
 import { ApiError, apiKey, onKeyNeeded } from "./api.js";
 // The error region has its own module; every page imports it from here with the other helpers.
-export { showError, clearError, clearErrorOf } from "./errors.js";
+export { showError, clearError, clearErrorOf, clearErrorsOf, failing } from "./errors.js";
 
 /** h("p", { class: "x" }, "text", child): attributes starting with "on" become listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -103,6 +103,17 @@ export function arrowKeys(list, { before = () => null, after = () => null } = {}
   });
 }
 
+/**
+ * A button whose request is on its way does nothing more until it is back (busy), but keeps the keyboard: disabled, it
+ * dropped it to the page's body (WCAG 2.4.3), and a screen reader was left nowhere while the page waited.
+ * aria-disabled says it cannot be pressed now; its click handler asks isBusy first.
+ */
+export function setBusy(button, busy) {
+  if (busy) button.setAttribute("aria-disabled", "true");
+  else button.removeAttribute("aria-disabled");
+}
+export const isBusy = button => button.getAttribute("aria-disabled") === "true";
+
 /** A polite message for screen readers and sighted users alike (loading, saved, ...). */
 export function announce(text) { document.getElementById("status").textContent = text; }
 
@@ -166,6 +177,10 @@ export function installKeyDialog() {
   const prompt = problem => {
     if (pendingPrompt) return pendingPrompt;
     reason.textContent = problem ? `The service refused the key: ${problem.detail ?? problem.title}` : "";
+    // A refused key marks its field, described by the refusal (WCAG 3.3.1): the field read "not invalid" beside it.
+    input.setAttribute("aria-invalid", String(Boolean(problem)));
+    if (problem) input.setAttribute("aria-describedby", "key-reason");
+    else input.removeAttribute("aria-describedby");
     pendingPrompt = new Promise((resolve, reject) => { settle = { resolve, reject }; });
     dialog.showModal();
     input.focus();

@@ -13,7 +13,7 @@ let history = { points: [], total: 0 };
 
 /**
  * Shows the cards and the chart of the history's latest `pages` pages; the points also go to
- * onHistory (the timeline shows them on its entries).
+ * onHistory (the timeline shows them on its entries). True once both are shown (not when a newer reading has the panel).
  */
 export async function showValue(id, still, onHistory = () => {}, pages = 1, onCards = () => {}) {
   const newest = valueRead();
@@ -28,6 +28,7 @@ export async function showValue(id, still, onHistory = () => {}, pages = 1, onCa
   else document.querySelector("#value-chart .loading")?.remove();
   const failed = [value, read].find(part => part.status === "rejected");
   if (failed) throw failed.reason;
+  return true;
 }
 
 /** Adds the history's page `number` (earlier points) to the chart and to onHistory, as the timeline reads its page `number`. */

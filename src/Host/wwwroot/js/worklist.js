@@ -1,7 +1,7 @@
 // The desk's work list: clients asking to cancel, open offers first (the one lapsing soonest first), then the oldest requests;
 // or, as the desk chooses (remembered for the browser session), the highest value assessed first.
 import { getJson } from "./api.js";
-import { h, count, showError, announce, arrowKeys, markCurrent } from "./ui.js";
+import { h, count, showError, clearErrorOf, announce, arrowKeys, markCurrent } from "./ui.js";
 import { followLapses, entryText } from "./worklist-lapses.js";
 
 /** Read a page at a time ("Show more" adds the next one): the list opens quickly however many are asking. */
@@ -66,7 +66,10 @@ async function read(mine) {
   try {
     const answers = await Promise.all(Array.from({ length: pages }, (_, i) =>
       getJson(`/api/retention/pending?page=${i + 1}&pageSize=${PageSize}&order=${orderChoice.value}`)));
-    if (mine === readings) show(answers);
+    if (mine === readings) {
+      show(answers);
+      clearErrorOf("Work list");
+    }
   } catch (error) {
     if (mine === readings) showError(error, "Work list");
   } finally {
