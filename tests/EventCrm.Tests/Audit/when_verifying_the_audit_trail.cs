@@ -170,6 +170,50 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task two_events_whose_sequence_numbers_were_swapped_are_named_with_the_numbers_they_were_sealed_at()
+    {
+        var customer = await SealedCustomer();
+        var (third, fourth) = (await SequenceOf(customer, 3), await SequenceOf(customer, 4));
+
+        // Versions kept, numbers swapped (through a free negative number: each number is unique).
+        await Execute($"update {AuditHost.SchemaName}.mt_events set seq_id = -seq_id where seq_id = @a; " +
+                      $"update {AuditHost.SchemaName}.mt_events set seq_id = @a where seq_id = @b; " +
+                      $"update {AuditHost.SchemaName}.mt_events set seq_id = @b where seq_id = -@a", ("a", third), ("b", fourth));
+
+        // The third event (the second purchase), sealed as version 3 at its own number, now holds the fourth's number. Until
+        // 2026-12-07 this said "this event was sealed as version 4 of its stream", which it never was.
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(fourth);
+        report["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(3);
+        report["firstMismatch"]!["problem"]!.GetValue<string>()
+            .ShouldBe($"this event was sealed at sequence {third} (version 3) and now sits at sequence {fourth}, which was sealed for version 4: " +
+                      "its sequence number was changed");
+    }
+
+    [Fact]
+    public async Task two_events_whose_versions_were_swapped_are_named_with_the_version_they_were_sealed_as()
+    {
+        var customer = await SealedCustomer();
+        var fourth = await SequenceOf(customer, 4);
+        var call = (await audit.Host.TimelineEntries(customer))[3]!;
+
+        // Numbers kept, versions swapped: the support call (sealed as version 4) now reads as version 3.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set version = -1 where stream_id = @id and version = 3; " +
+                      $"update {AuditHost.SchemaName}.mt_events set version = 3 where stream_id = @id and version = 4; " +
+                      $"update {AuditHost.SchemaName}.mt_events set version = 4 where stream_id = @id and version = -1", ("id", customer));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(fourth);
+        report["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(3);
+        report["firstMismatch"]!["touchpointId"]!.GetValue<string>().ShouldBe(call["touchpointId"]!.GetValue<string>());
+        report["firstMismatch"]!["problem"]!.GetValue<string>().ShouldBe("this event was sealed as version 4 of its stream");
+    }
+
+    [Fact]
     public async Task an_event_deleted_from_the_middle_of_its_stream_is_named_at_its_own_place()
     {
         var customer = await SealedCustomer();
