@@ -66,6 +66,36 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task the_exact_time_form_recomputes_a_seal_and_the_others_do_not()
+    {
+        var customer = await SealedCustomer();
+        var purchase = await SequenceOf(customer, 2);
+        // The first purchase holds no personal field: its data is hashed as PostgreSQL writes it. Every text as
+        // docs/audit-and-replays.md gives it, the time with the SQL given there.
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand(
+            "select e.type, e.data::text, to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), " +
+            "e.headers ->> 'appended-by', e.correlation_id, e.causation_id, p.hash, s.hash, e.timestamp " +
+            $"from {AuditHost.SchemaName}.mt_events e join {AuditHost.SchemaName}.audit_seals s on s.seq_id = e.seq_id " +
+            $"join {AuditHost.SchemaName}.audit_seals p on p.stream_id = e.stream_id and p.version = e.version - 1 where e.seq_id = @seq", connection);
+        read.Parameters.AddWithValue("seq", purchase);
+        await using var row = await read.ExecuteReaderAsync();
+        (await row.ReadAsync()).ShouldBeTrue();
+        string Json(int column) => row.IsDBNull(column) ? "null" : System.Text.Json.JsonSerializer.Serialize(row.GetString(column));
+        var (type, data, recordedAt, previous, sealedHash) = (row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(6), row.GetString(7));
+        var provenance = $"{Json(3)} {Json(4)} {Json(5)}";
+        var atOffset = row.GetFieldValue<DateTimeOffset>(8).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+        recordedAt.ShouldMatch(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$");
+        Sha256(string.Join('\n', type, data, recordedAt, provenance, previous)).ShouldBe(sealedHash);
+        // The same moment written with "+00:00" (the auditor's first try) is another text, so another hash.
+        atOffset.ShouldEndWith("+00:00");
+        Sha256(string.Join('\n', type, data, atOffset, provenance, previous)).ShouldNotBe(sealedHash);
+    }
+
+    [Fact]
     public async Task an_event_altered_in_the_table_is_found_at_exactly_that_event()
     {
         var customer = await SealedCustomer();
