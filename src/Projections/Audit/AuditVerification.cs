@@ -26,7 +26,8 @@ public static class AuditVerification
         // the deleted event's own place, not as the next event "differing" (its previous hash is gone).
         var rowSequences = rows.Select(r => r.Sequence).ToHashSet();
         var deleted = new Queue<AuditSeal>(seals.Where(s => !rowSequences.Contains(s.Sequence)).OrderBy(s => s.Version));
-        var places = new SealedPlaces(seals, streamKey);
+        // Only a stream with an event out of place needs it (most have none).
+        var places = new Lazy<SealedPlaces>(() => new SealedPlaces(seals, streamKey));
         // An erasure records the fields it masked in the events before it: only those may read erased.
         var erasures = rows.OrderBy(r => r.Version).Select(AuditChain.ErasureOf).OfType<AuditErasure>().ToList();
         var previous = AuditChain.Genesis;
@@ -41,7 +42,7 @@ public static class AuditVerification
             if (!sealBySequence.Remove(row.Sequence, out var seal))
             {
                 // Its own seal stands at another sequence number: the row's number was changed, not the event slipped in.
-                if (places.SealedElsewhere(row) is { } moved) return Fault(Moved(moved, row));
+                if (places.Value.SealedElsewhere(row) is { } moved) return Fault(Moved(moved, row));
                 if (deleted.TryPeek(out var gone) && gone.Version < row.Version) return Missing(gone, checkedCount, unsealed, erasures);
                 if (row.Sequence < lastSealed) return Fault("this event has no seal although later events do: it was added afterwards");
                 if (row.Sequence <= sealedThrough) return Fault("this event has no seal although the sealer has passed its place in the log: it was added afterwards");
@@ -53,8 +54,8 @@ public static class AuditVerification
             {
                 // Which event the row is decides what to say: the one sealed at its sequence number (its version
                 // changed), the one sealed for its version at another number (its number changed), or neither.
-                if (places.Is(row, seal)) return Fault($"this event was sealed as version {seal.Version} of its stream");
-                if (places.SealedElsewhere(row) is { } moved) return Fault(Moved(moved, row, seal));
+                if (places.Value.Is(row, seal)) return Fault($"this event was sealed as version {seal.Version} of its stream");
+                if (places.Value.SealedElsewhere(row) is { } moved) return Fault(Moved(moved, row, seal));
                 return Fault($"sequence {row.Sequence} was sealed for version {seal.Version} of the stream, and this event (version {row.Version}) " +
                              "is not the one sealed there");
             }
