@@ -37,6 +37,7 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
         foreach (var (stream, _, m) in report.Altered)
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(stream)}[/]: sequence {m.Sequence} (version {m.Version}, touchpoint {Markup.Escape(m.TouchpointId ?? "?")}): {Markup.Escape(m.Problem)}");
         AnsiConsole.MarkupLine($"{report.Streams:N0} streams, {report.Checked:N0} events verified, {report.Unsealed:N0} not sealed yet, " +
+                               (report.Erased > 0 ? $"{report.Erased:N0} with personal data erased (recorded), " : "") +
                                (report.Valid ? "[green]no mismatch[/]" : $"[red]{report.Altered.Count} stream(s) altered[/]"));
         var allChecked = !input.AllSealedFlag || report.Unsealed == 0;
         if (!allChecked)

@@ -9,7 +9,10 @@ namespace EventCrm.Host.Audit;
 
 /// <param name="Valid">The customer's stream and every stream of <paramref name="DependsOn"/> intact.</param>
 /// <param name="Checked">Of the customer's own stream, as <paramref name="Unsealed"/> and <paramref name="FirstMismatch"/>.</param>
-public sealed record AuditView(string CustomerId, bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch, IReadOnlyList<DependencyAudit> DependsOn);
+/// <param name="Erasures">The erasures of the customer's personal data its stream records (when, which fields), oldest first: the
+/// fields they name read "[erased]" and verify by the hashes sealed before; none for a customer never erased.</param>
+public sealed record AuditView(string CustomerId, bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch, IReadOnlyList<DependencyAudit> DependsOn,
+    IReadOnlyList<AuditErasure> Erasures);
 
 public static class GetCustomerAuditEndpoint
 {
@@ -20,6 +23,7 @@ public static class GetCustomerAuditEndpoint
     public static async Task<IResult> Get(string id, CustomerAudit audit, CancellationToken ct) =>
         // The service's own streams are checked in every customer's dependsOn, never as a customer.
         !SystemStreams.AreTheServices(id) && await audit.VerifyAsync(id, ct) is { } report
-            ? Results.Ok(new AuditView(id, report.Valid, report.Own.Checked, report.Own.Unsealed, report.Own.FirstMismatch, report.DependsOn))
+            ? Results.Ok(new AuditView(id, report.Valid, report.Own.Checked, report.Own.Unsealed, report.Own.FirstMismatch, report.DependsOn,
+                report.Own.Erasures))
             : GetCustomerEndpoint.UnknownCustomer(id);
 }

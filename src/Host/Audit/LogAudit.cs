@@ -6,7 +6,8 @@ namespace EventCrm.Host.Audit;
 /// <param name="Database">"default" with one database, else its place in <c>Tenancy:Databases</c>.</param>
 public sealed record AlteredStream(string CustomerId, string Database, AuditMismatch FirstMismatch);
 
-public sealed record LogAuditReport(bool Valid, long Streams, long Checked, long Unsealed, IReadOnlyList<AlteredStream> Altered);
+/// <param name="Erased">How many streams record an erasure of personal data (their erased fields verified against it).</param>
+public sealed record LogAuditReport(bool Valid, long Streams, long Checked, long Unsealed, IReadOnlyList<AlteredStream> Altered, long Erased);
 
 /// <summary>Every stream of every database against its seals: what <c>audit-verify</c> and <c>GET /api/audit/verify</c> report.</summary>
 public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
@@ -16,7 +17,7 @@ public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
     /// <param name="progress">Told each database's stream count before its first read, then each chunk of streams verified.</param>
     public async Task<LogAuditReport> VerifyAsync(ILogAuditProgress? progress, CancellationToken ct)
     {
-        var (streams, checkedEvents, unsealed, altered) = (0L, 0L, 0L, new List<AlteredStream>());
+        var (streams, checkedEvents, unsealed, erased, altered) = (0L, 0L, 0L, 0L, new List<AlteredStream>());
         foreach (var name in databases.Names)
         {
             await using var connection = await StreamAudit.OpenAsync(await databases.DatabaseIn(name), ct);
@@ -28,12 +29,13 @@ public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
                 foreach (var (stream, report) in await audit.VerifyAsync(connection, chunk, ct))
                 {
                     (checkedEvents, unsealed) = (checkedEvents + report.Checked, unsealed + report.Unsealed);
+                    if (report.Erasures.Count > 0) erased++;
                     if (report.FirstMismatch is { } mismatch) altered.Add(new AlteredStream(stream, name, mismatch));
                 }
                 progress?.Verified(chunk.Length);
             }
         }
-        return new LogAuditReport(altered.Count == 0, streams, checkedEvents, unsealed, altered);
+        return new LogAuditReport(altered.Count == 0, streams, checkedEvents, unsealed, altered, erased);
     }
 }
 

@@ -70,11 +70,19 @@ public class ExportCommand : DataVerb<ExportInput>
             await using (var file = File.Create(partial))
             {
                 var output = PipeWriter.Create(file, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-                await VerbProgress.Bars()
+                var described = $"Exporting {total:N0} events";
+                if (VerbProgress.ToPipeOrFile)
+                {
+                    // A few whole lines, whatever the export's length: Spectre's lines began after a second, and most exports end sooner.
+                    var lines = VerbProgress.Lines(described, total);
+                    written = await export.WriteAsync(snapshot, format, output, lines.Report, CancellationToken.None);
+                    lines.Done();
+                }
+                else await VerbProgress.Bars()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .StartAsync(async progress =>
                     {
-                        var task = progress.AddTask($"Exporting {total:N0} events", maxValue: Math.Max(total, 1));
+                        var task = progress.AddTask(described, maxValue: Math.Max(total, 1));
                         written = await export.WriteAsync(snapshot, format, output, n => task.Value = n, CancellationToken.None);
                         task.Value = task.MaxValue;
                     });

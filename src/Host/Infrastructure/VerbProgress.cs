@@ -27,4 +27,46 @@ public static class VerbProgress
     public static Progress Bars() => ErrorConsole.Value.Progress();
 
     public static Status Spinner() => ErrorConsole.Value.Status();
+
+    /// <summary>Whether progress goes to a pipe or a file, where <see cref="Lines"/> tells it in a few whole lines.</summary>
+    public static bool ToPipeOrFile => Console.IsErrorRedirected;
+
+    /// <summary>
+    /// A progress told in a few whole lines on standard error, for a pipe or a file: "Exporting 3,000 events: 0%" at the
+    /// start, then a line each time it passes another quarter (with the percentage reached, "33%"), then "100%". Spectre's
+    /// own lines come at its refreshes, a second apart: a task done within the first one printed nothing at all.
+    /// </summary>
+    public static ProgressLines Lines(string description, long total) => new(description, total, Console.Error);
+}
+
+/// <summary>See <see cref="VerbProgress.Lines"/>.</summary>
+public sealed class ProgressLines
+{
+    private readonly string _description;
+    private readonly long _total;
+    private readonly TextWriter _to;
+    private int _quarterTold;
+
+    public ProgressLines(string description, long total, TextWriter to)
+    {
+        (_description, _total, _to) = (description, Math.Max(total, 1), to);
+        _to.WriteLine($"{_description}: 0%");
+    }
+
+    /// <param name="done">How many are done so far.</param>
+    public void Report(long done)
+    {
+        var percent = (int)Math.Min(100, done * 100 / _total);
+        if (percent / 25 <= _quarterTold) return;
+        _quarterTold = percent / 25;
+        _to.WriteLine($"{_description}: {percent}%");
+    }
+
+    /// <summary>Said once all is done, if the last report did not say it (nothing to do says 0% then 100%).</summary>
+    public void Done()
+    {
+        if (_quarterTold == 4) return;
+        _quarterTold = 4;
+        _to.WriteLine($"{_description}: 100%");
+    }
 }

@@ -52,6 +52,32 @@ public static class AuditChain
         return hashes;
     }
 
+    /// <summary>
+    /// The personal fields of the event that read "[erased]" where its seal holds the hash of a value: erased after the
+    /// event was sealed. The verifier accepts them only where the stream records their erasure (<see cref="ErasureOf"/>).
+    /// </summary>
+    public static IReadOnlyList<string> ErasedSinceSealed(AuditRow row, IReadOnlyDictionary<string, string> sealedHashes)
+    {
+        if (!MayHoldPersonalData(row.Type, row.Data) || JsonNode.Parse(row.Data) is not JsonObject json) return [];
+        return FieldsOf(row.Type).Where(field => sealedHashes.ContainsKey(field) && TextOf(json[field]) == Erased).ToList();
+    }
+
+    /// <summary>
+    /// What a personal-data-erased event records: when, and which fields it masked in the events before it. Null for
+    /// any other event, and for a body that does not read as one (altered by hand: the chain says so at that event).
+    /// </summary>
+    public static AuditErasure? ErasureOf(AuditRow row)
+    {
+        if (row.Type != PersonalData.ErasedEventType || JsonNode.Parse(row.Data) is not JsonObject json) return null;
+        if (json["fields"] is not JsonArray fields) return null;
+        var erasedAt = json["erasedAt"] is JsonValue at && at.TryGetValue<string>(out var text) &&
+                       DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment)
+            ? moment
+            : row.RecordedAt;
+        return new AuditErasure(row.Sequence, row.Version, erasedAt.ToUniversalTime(),
+            fields.Select(f => f is JsonValue v && v.TryGetValue<string>(out var name) ? name : null).OfType<string>().ToList());
+    }
+
     /// <summary>Whether the event holds a personal value not erased yet: its stream needs a key to seal it.</summary>
     public static bool HoldsPersonalValues(AuditRow row) => PersonalValuesOf(row.Type, row.Data).Any();
 

@@ -10,3 +10,9 @@ public sealed record AuditRow(long Sequence, string StreamId, long Version, stri
 /// <param name="CoversProvenance">Whether the hash covers who appended the event and its correlation and causation ids (seals made since 2026-12-05).</param>
 public sealed record AuditSeal(long Sequence, string StreamId, long Version, string Hash, IReadOnlyDictionary<string, string> PersonalHashes,
     bool CoversProvenance = false);
+
+/// <summary>
+/// An erasure of personal data the stream records (its personal-data-erased event): when it was made, and the
+/// fields it masked in the events before it.
+/// </summary>
+public sealed record AuditErasure(long Sequence, long Version, DateTimeOffset ErasedAt, IReadOnlyList<string> Fields);

@@ -66,6 +66,36 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
     }
 
     [Fact]
+    public async Task the_exact_time_form_recomputes_a_seal_and_the_others_do_not()
+    {
+        var customer = await SealedCustomer();
+        var purchase = await SequenceOf(customer, 2);
+        // The first purchase holds no personal field: its data is hashed as PostgreSQL writes it. Every text as
+        // docs/audit-and-replays.md gives it, the time with the SQL given there.
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand(
+            "select e.type, e.data::text, to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), " +
+            "e.headers ->> 'appended-by', e.correlation_id, e.causation_id, p.hash, s.hash, e.timestamp " +
+            $"from {AuditHost.SchemaName}.mt_events e join {AuditHost.SchemaName}.audit_seals s on s.seq_id = e.seq_id " +
+            $"join {AuditHost.SchemaName}.audit_seals p on p.stream_id = e.stream_id and p.version = e.version - 1 where e.seq_id = @seq", connection);
+        read.Parameters.AddWithValue("seq", purchase);
+        await using var row = await read.ExecuteReaderAsync();
+        (await row.ReadAsync()).ShouldBeTrue();
+        string Json(int column) => row.IsDBNull(column) ? "null" : System.Text.Json.JsonSerializer.Serialize(row.GetString(column));
+        var (type, data, recordedAt, previous, sealedHash) = (row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(6), row.GetString(7));
+        var provenance = $"{Json(3)} {Json(4)} {Json(5)}";
+        var atOffset = row.GetFieldValue<DateTimeOffset>(8).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.ffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+        recordedAt.ShouldMatch(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$");
+        Sha256(string.Join('\n', type, data, recordedAt, provenance, previous)).ShouldBe(sealedHash);
+        // The same moment written with "+00:00" (the auditor's first try) is another text, so another hash.
+        atOffset.ShouldEndWith("+00:00");
+        Sha256(string.Join('\n', type, data, atOffset, provenance, previous)).ShouldNotBe(sealedHash);
+    }
+
+    [Fact]
     public async Task an_event_altered_in_the_table_is_found_at_exactly_that_event()
     {
         var customer = await SealedCustomer();
@@ -167,6 +197,50 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
         report["valid"]!.GetValue<bool>().ShouldBeFalse();
         report["checked"]!.GetValue<int>().ShouldBe(2);
         report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
+    }
+
+    [Fact]
+    public async Task two_events_whose_sequence_numbers_were_swapped_are_named_with_the_numbers_they_were_sealed_at()
+    {
+        var customer = await SealedCustomer();
+        var (third, fourth) = (await SequenceOf(customer, 3), await SequenceOf(customer, 4));
+
+        // Versions kept, numbers swapped (through a free negative number: each number is unique).
+        await Execute($"update {AuditHost.SchemaName}.mt_events set seq_id = -seq_id where seq_id = @a; " +
+                      $"update {AuditHost.SchemaName}.mt_events set seq_id = @a where seq_id = @b; " +
+                      $"update {AuditHost.SchemaName}.mt_events set seq_id = @b where seq_id = -@a", ("a", third), ("b", fourth));
+
+        // The third event (the second purchase), sealed as version 3 at its own number, now holds the fourth's number. Until
+        // 2026-12-07 this said "this event was sealed as version 4 of its stream", which it never was.
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(fourth);
+        report["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(3);
+        report["firstMismatch"]!["problem"]!.GetValue<string>()
+            .ShouldBe($"this event was sealed at sequence {third} (version 3) and now sits at sequence {fourth}, which was sealed for version 4: " +
+                      "its sequence number was changed");
+    }
+
+    [Fact]
+    public async Task two_events_whose_versions_were_swapped_are_named_with_the_version_they_were_sealed_as()
+    {
+        var customer = await SealedCustomer();
+        var fourth = await SequenceOf(customer, 4);
+        var call = (await audit.Host.TimelineEntries(customer))[3]!;
+
+        // Numbers kept, versions swapped: the support call (sealed as version 4) now reads as version 3.
+        await Execute($"update {AuditHost.SchemaName}.mt_events set version = -1 where stream_id = @id and version = 3; " +
+                      $"update {AuditHost.SchemaName}.mt_events set version = 3 where stream_id = @id and version = 4; " +
+                      $"update {AuditHost.SchemaName}.mt_events set version = 4 where stream_id = @id and version = -1", ("id", customer));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        report["checked"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(fourth);
+        report["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(3);
+        report["firstMismatch"]!["touchpointId"]!.GetValue<string>().ShouldBe(call["touchpointId"]!.GetValue<string>());
+        report["firstMismatch"]!["problem"]!.GetValue<string>().ShouldBe("this event was sealed as version 4 of its stream");
     }
 
     [Fact]

@@ -241,6 +241,27 @@ public class when_exporting_events(AppFixture app)
     }
 
     [Fact]
+    public async Task the_export_command_tells_its_progress_in_a_few_lines_to_a_pipe_or_a_file()
+    {
+        // 3,000 events: the export reports after each 1,000 written, 1,000 / 3,000 = 33% (past a quarter), 2,000 / 3,000 = 66%
+        // (past half), 3,000 = 100%. Until 2026-12-07 standard error, redirected, got none of these: Spectre writes a line at
+        // its refreshes, a second apart, and the export was done before the first.
+        var customer = Ids.Customer();
+        var touchpoints = new[] { SignUp(customer, Jan1) }.Concat(Enumerable.Range(1, 2_999).Select(i => SupportCall(customer, Jan1.AddMinutes(i)))).ToArray();
+        foreach (var chunk in touchpoints.Chunk(1_000)) await app.Host.PostTouchpoints(chunk);
+        var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.ndjson");
+
+        // The test reads standard error through a pipe: redirected, as `2>err` makes it.
+        var (exit, output, errors) = await DataCommandLine.Run(AppFixture.Schema, "export", "--customer", customer, "--out", file);
+
+        exit.ShouldBe(0, errors);
+        errors.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Exporting ")).ShouldBe(
+            ["Exporting 3,000 events: 0%", "Exporting 3,000 events: 33%", "Exporting 3,000 events: 66%", "Exporting 3,000 events: 100%"]);
+        output.ShouldContain($"Exported 3,000 events to {file} in ");
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task the_export_command_writes_a_spreadsheet_safe_csv_when_asked_and_only_a_csv()
     {
         var customer = await SignedUpCorrelatedAs("@SUM(1,2)");

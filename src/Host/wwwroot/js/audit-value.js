@@ -103,13 +103,27 @@ function showChain(a) {
   const unsealed = a.unsealed ? `, ${a.unsealed} recorded too recently to be sealed yet (checked once sealed, within seconds)` : "";
   // `valid` also speaks for the value's inputs (shown apart): the customer's own events are intact when nothing mismatched.
   if (!a.firstMismatch) {
-    target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `${a.checked === 1 ? "the customer's only sealed event matches its seal" : `all ${count(a.checked)} sealed events of the customer match their seals`}${unsealed}.`);
+    target.replaceChildren(h("strong", { class: "good" }, "Events unaltered: "), `${a.checked === 1 ? "the customer's only sealed event matches its seal" : `all ${count(a.checked)} sealed events of the customer match their seals`}${unsealed}.`,
+      ...erasuresSaid(a.erasures));
     return;
   }
   const m = a.firstMismatch;
   target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
-    `${matchingSeals(a.checked, "event")}, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}`);
+    `${matchingSeals(a.checked, "event")}, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}.`,
+    ...erasuresSaid(a.erasures));
 }
+
+/**
+ * The erasures the customer's stream records: their fields read "[erased]" and verify by the hashes sealed before, so
+ * "unaltered" alone would hide that the personal data is gone, when, and which of it.
+ */
+function erasuresSaid(erasures = []) {
+  return erasures.map(e => [" ", h("strong", {}, "Personal data erased: "),
+    `${listed(e.fields)} on ${whenUtc(e.erasedAt)}, by the service's erasure (event ${e.sequence}, version ${e.version}); ` +
+    "those fields read “[erased]” and match the hashes sealed before the erasure."]).flat();
+}
+
+const listed = names => (names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`);
 
 const inputNames = { "system:formula-registry": "formula registry", "system:portfolio-model": "portfolio model" };
 
