@@ -26,7 +26,9 @@ public static class SlashesInIds
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(target)) return null;
         var rawSegments = target.Split('?', 2)[0].Split('/');
-        var segments = (context.Request.PathBase + context.Request.Path).ToString().Split('/');
+        // Value, not ToString(): the latter escapes again what the server decoded ("Müller" as "M%C3%BCller", a space as
+        // %20), and an id holding a slash and any such character was then never found among the segments.
+        var segments = (context.Request.PathBase + context.Request.Path).Value?.Split('/') ?? [];
         if (rawSegments.Length != segments.Length) return null;
         var index = Array.IndexOf(segments, id);
         return index < 0 ? null : Uri.UnescapeDataString(rawSegments[index]);
