@@ -1,3 +1,4 @@
+using EventCrm.Host.Values;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -17,21 +18,17 @@ public static class RequestBodiesInOpenApi
             ("parameters", new OpenApiSchema
             {
                 Type = JsonSchemaType.Object, Description = "the version's parameters by name (docs/value.md)",
-                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Number },
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Number, Format = NumbersInOpenApi.DecimalFormat },
             })),
         [("POST", "api/replays")] = () => Body(["formula"],
             ("formula", Text("name@version, e.g. simple-clv@2")),
-            ("asOf", Text("the business time to replay to: yyyy-MM-dd (end of that day, UTC) or an ISO 8601 date and time; default now"))),
+            ("asOf", Moment("the business time to replay to; default now"))),
         [("POST", "api/formulas/default")] = () => Body([],
             ("formula", Text("name@version, or a bare name for its latest version; or give name and version instead")),
             ("name", Text("the formula's name (with version, instead of formula)")),
             ("version", new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "the version (absent: the latest)" })),
         [("POST", "api/models/refit")] = () => Body([],
-            ("asOf", new OpenApiSchema
-            {
-                Type = JsonSchemaType.String, Format = "date-time",
-                Description = "the business time to fit as of (a bare date: the end of that day, UTC; without an offset: UTC); default now. The body may be absent",
-            })),
+            ("asOf", Moment("the business time to fit as of; default now. The body may be absent"))),
         [("POST", "api/keys")] = () => Body(["name", "roles"],
             ("name", Text("the key's name, at most 200 characters")),
             ("roles", new OpenApiSchema
@@ -40,7 +37,7 @@ public static class RequestBodiesInOpenApi
                 Items = new OpenApiSchema { Type = JsonSchemaType.String },
             })),
         [("POST", "api/audit/anchor/verify")] = () => Body(["databases"],
-            ("takenAt", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", Description = "when the anchor was taken, as GET /api/audit/anchor gave it (optional)" }),
+            ("takenAt", Moment("when the anchor was taken, as GET /api/audit/anchor gave it (optional)")),
             ("databases", new OpenApiSchema
             {
                 Type = JsonSchemaType.Array, Description = "each database's anchor, as GET /api/audit/anchor gave them",
@@ -76,4 +73,15 @@ public static class RequestBodiesInOpenApi
     };
 
     private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+
+    /// <summary>
+    /// A moment as <see cref="Moments"/> reads it. Not <c>format: date-time</c>: a validating client refused the
+    /// documented bare date (<c>2026-12-06</c>) and a date and time without an offset, which RFC 3339 does not have.
+    /// </summary>
+    private static OpenApiSchema Moment(string description) => new()
+    {
+        Type = JsonSchemaType.String,
+        Pattern = Moments.Pattern,
+        Description = $"{description}: {Moments.Forms}",
+    };
 }

@@ -29,7 +29,6 @@ public static class PostTouchpointsEndpoint
     [Answers(404, "A touchpoint other than lead-captured or signed-up for a customer that has no stream, an answer to an offer that is not open, or a request to cancel named that the customer never made.")]
     [Answers(409, "A second signed-up, a request to cancel or its withdrawal refused by the customer's state, a churned naming a request to cancel no longer pending, a touchpointId already recorded with other content, or too many concurrent writers on the same customers (retry).")]
     [Answers(413, "The body is over 4 MB; nothing was read further.")]
-    [Answers(415, ResponsesInOpenApi.UnsupportedCoding)]
     [Answers(503, "The database is unavailable, more touchpoints wait to be written than Touchpoints:MaxWaiting, or a customer of the request is busy (its stream locked by another transaction for over 2 s; errors.customerId names it; nothing was appended): send the same request again after Retry-After seconds.")]
     public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock,
         EventCrmMetrics metrics, CancellationToken ct)

@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EventCrm.Tests.Support;
+using Shouldly;
+
+namespace EventCrm.Tests.Operations;
+
+/// <summary>
+/// A client generator (NSwag, openapi-generator, Kiota) takes /openapi/v1.json at its word: how to
+/// authenticate, each field's type, which fields an answer always holds, the words a field takes.
+/// Each scenario is written from docs/api.md (and docs/value.md, which it links), not from the code.
+/// </summary>
+public class when_a_client_is_generated_from_the_openapi_document(AppFixture app)
+{
+    private const string Components = "#/components/schemas/";
+
+    private Task<JsonNode> Document() => app.Host.GetJson("/openapi/v1.json");
+
+    private static IEnumerable<(string Name, JsonNode Operation)> Operations(JsonNode document) =>
+        document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
+            .Select(operation => ($"{operation.Key.ToUpperInvariant()} {path.Key}", operation.Value!)));
+
+    private static JsonNode Schema(JsonNode document, string name) => document["components"]!["schemas"]![name]!;
+
+    private static JsonNode Property(JsonNode document, string schema, string property) => Schema(document, schema)["properties"]![property]!;
+
+    private static string[] Types(JsonNode schema) => schema["type"] switch
+    {
+        JsonArray types => types.Select(t => t!.GetValue<string>()).ToArray(),
+        JsonValue type => [type.GetValue<string>()],
+        _ => [],
+    };
+
+    [Fact]
+    public async Task the_api_key_is_declared_and_every_operation_but_health_requires_it()
+    {
+        var document = await Document();
+
+        // docs/api.md, "Access": a key in the X-Api-Key header on every route but /health (and the document itself, not in it).
+        var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
+        scheme["type"]!.GetValue<string>().ShouldBe("apiKey");
+        scheme["in"]!.GetValue<string>().ShouldBe("header");
+        scheme["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
+
+        var faults = new List<string>();
+        foreach (var (name, operation) in Operations(document))
+        {
+            var security = operation["security"]?.ToJsonString();
+            if (name.EndsWith(" /health", StringComparison.Ordinal))
+            {
+                if (security is not null && security != "[]") faults.Add($"{name} asks for a key: {security}");
+            }
+            else if (security != """[{"ApiKey":[]}]""") faults.Add($"{name}: {security ?? "no security"}");
+        }
+        faults.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task no_number_is_declared_as_a_string()
+    {
+        var document = await Document();
+
+        // The service writes every number as a JSON number; a schema of ["integer", "string"] makes a
+        // generated client's field a string or a union.
+        var faults = new List<string>();
+        void Walk(JsonNode? node, string where)
+        {
+            if (node is JsonObject schema)
+            {
+                var types = Types(schema);
+                if (types.Contains("string") && (types.Contains("integer") || types.Contains("number")))
+                    faults.Add($"{where}: {schema.ToJsonString()}");
+                foreach (var (key, value) in schema) Walk(value, $"{where}/{key}");
+            }
+            else if (node is JsonArray array)
+                for (var i = 0; i < array.Count; i++) Walk(array[i], $"{where}/{i}");
+        }
+        Walk(document, "");
+        faults.ShouldBeEmpty();
+
+        // A query parameter too (page=abc is a 400, docs/api.md), and the projection's version (a uint32).
+        var page = document["paths"]!["/api/customers"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "page")!;
+        Types(page["schema"]!).ShouldBe(["integer"]);
+        Types(Property(document, "ProjectionStatusView", "version")).ShouldBe(["integer"]);
+    }
+
+    [Fact]
+    public async Task money_and_rates_are_declared_as_decimals_and_only_the_model_s_floats_as_doubles()
+    {
+        var document = await Document();
+
+        // docs/api.md: amounts are kept exactly, to 28 significant digits: a decimal, not a binary float.
+        foreach (var (schema, property) in new[] { ("ValueView", "current"), ("HistoricalView", "revenue"), ("OfferView", "amount"), ("DuplicatesPage", "rate") })
+        {
+            var field = Property(document, schema, property);
+            Types(field).ShouldContain("number", $"{schema}.{property}");
+            field["format"]?.GetValue<string>().ShouldBe("decimal", $"{schema}.{property}");
+        }
+        // A formula's parameters are decimals as well (docs/value.md, "Formulas": one a decimal cannot keep is a 400).
+        document["paths"]!["/api/formulas"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!["parameters"]!["additionalProperties"]!["format"]!
+            .GetValue<string>().ShouldBe("decimal");
+        // The fitted model's log-likelihoods are doubles, and say so.
+        Property(document, "ModelView", "purchaseLogLikelihood")["format"]!.GetValue<string>().ShouldBe("double");
+    }
+
+    [Fact]
+    public async Task an_answer_of_one_data_quality_list_holds_every_field_its_schema_requires()
+    {
+        var document = await Document();
+        var reference = document["paths"]!["/api/data-quality/{list}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var analysis = Property(document, reference[Components.Length..], "analysis")["oneOf"]!.AsArray()
+            .Select(s => s!["$ref"]?.GetValue<string>()).Single(r => r is not null)!;
+        var required = Schema(document, analysis[Components.Length..])["required"]!.AsArray().Select(r => r!.GetValue<string>());
+
+        // docs/api.md: GET /api/data-quality/{list} answers "that list alone": the other two are not in it.
+        var answer = (await app.Host.GetJson("/api/data-quality/errors"))["analysis"]!.AsObject();
+        answer.ContainsKey("errors").ShouldBeTrue();
+        answer.ContainsKey("duplicates").ShouldBeFalse();
+        required.ShouldBeSubsetOf(answer.Select(field => field.Key));
+    }
+
+    [Fact]
+    public async Task a_problem_naming_a_parameter_that_does_not_read_is_declared_with_that_field()
+    {
+        // docs/api.md: page=abc is a 400 whose errors name the parameter, "and an extension parameter too".
+        var problem = await app.Host.GetJson("/api/customers?page=abc", 400);
+        problem["parameter"]!.GetValue<string>().ShouldBe("page");
+
+        var properties = Schema(await Document(), "ProblemDetails")["properties"]!.AsObject();
+        problem.AsObject().Select(field => field.Key).ShouldBeSubsetOf(properties.Select(p => p.Key));
+        Types(properties["parameter"]!).ShouldBe(["string"]);
+    }
+
+    [Fact]
+    public async Task every_route_lists_the_414_and_431_and_every_api_route_the_415()
+    {
+        var document = await Document();
+
+        // docs/api.md, first section: 414 for a request line over 8 KB and 431 for headers over 32 KB, whatever
+        // the route; "Bodies on every /api route": a Content-Encoding other than identity is a 415 on each.
+        var faults = new List<string>();
+        foreach (var (name, operation) in Operations(document))
+        {
+            var statuses = operation["responses"]!.AsObject().Select(r => r.Key).ToList();
+            foreach (var status in name.Contains(" /api/", StringComparison.Ordinal) ? new[] { "414", "415", "431" } : ["414", "431"])
+                if (!statuses.Contains(status)) faults.Add($"{name}: no {status}");
+        }
+        faults.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_401_is_declared_with_the_www_authenticate_it_carries()
+    {
+        var headers = (await Document())["paths"]!["/api/customers"]!["get"]!["responses"]!["401"]!["headers"]!;
+
+        headers["WWW-Authenticate"].ShouldNotBeNull();
+    }
+
+    // docs/value.md, section 1: the forms a moment takes, and some it does not.
+    [Theory]
+    [InlineData("/api/models/refit", "asOf")]
+    [InlineData("/api/audit/anchor/verify", "takenAt")]
+    [InlineData("/api/replays", "asOf")]
+    public async Task a_moment_in_a_body_is_declared_as_the_forms_the_route_takes(string route, string field)
+    {
+        var schema = (await Document())["paths"]![route]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]![field]!;
+
+        // A bare date, or a date and time without an offset, is no RFC 3339 date-time: a validating client refused them.
+        schema["format"].ShouldBeNull();
+        Types(schema).ShouldBe(["string"]);
+        var pattern = new Regex(schema["pattern"]!.GetValue<string>(), RegexOptions.ECMAScript);
+        foreach (var taken in new[] { "2026-12-06", "2024-03-01T10:15", "2024-03-01T10:15:00", "2024-03-01T10:15:00.1234567Z", "2024-03-01T10:15:00+01:00" })
+            pattern.IsMatch(taken).ShouldBeTrue(taken);
+        foreach (var refused in new[] { "2024-3-1", "04/01/2025", "2025-05", "10:00", "2025-12-31+01:00", "2024-03-01T10:15:00.12345678", "2024-03-01 10:15" })
+            pattern.IsMatch(refused).ShouldBeFalse(refused);
+    }
+}
