@@ -68,6 +68,7 @@ builder.Services.AddOpenApi(options =>
 {
     NumbersInOpenApi.Describe(options);
     FieldsLeftOutInOpenApi.Describe(options);
+    WordsInOpenApi.Describe(options);
     RequestBodiesInOpenApi.Describe(options);
     ResponsesInOpenApi.Describe(options);
     ApiKeyInOpenApi.Describe(options);

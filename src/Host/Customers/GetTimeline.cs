@@ -5,12 +5,13 @@ using System.Text.Json.Serialization;
 using EventCrm.Relationship.Lifecycle;
 using Marten;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Customers;
 
 /// <param name="State">The customer's state after its whole timeline, whatever the page.</param>
 /// <param name="Total">How many touchpoints the whole timeline has.</param>
-public sealed record TimelineView(string CustomerId, string? Name, string State, string Order, int Page, int PageSize, int Total,
+public sealed record TimelineView(string CustomerId, string? Name, [property: Words(typeof(CustomerStates))] string State, [property: Words(typeof(TouchpointPage))] string Order, int Page, int PageSize, int Total,
     IReadOnlyList<TimelineEntry> Entries);
 
 /// <summary>One line of the timeline: the touchpoint's own fields after the ones every line has.</summary>
@@ -30,7 +31,7 @@ public static class GetTimelineEndpoint
     [Answers(200, "A page of the customer's touchpoints in business-time order, from the oldest or the newest.", Body = typeof(TimelineView))]
     [Answers(400, "A page, pageSize or order out of range.")]
     [Answers(404, "An unknown customer.")]
-    public static async Task<IResult> Get(string id, int? page, int? pageSize, string? order, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string id, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order, IQuerySession session, CancellationToken ct)
     {
         var (asked, problem) = TouchpointPage.Read(page, pageSize, order);
         if (problem is not null) return problem;

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using EventCrm.Host.Access;
+using EventCrm.Relationship;
 using EventCrm.Host.Values;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -34,7 +37,7 @@ public static class RequestBodiesInOpenApi
             ("roles", new OpenApiSchema
             {
                 Type = JsonSchemaType.Array, Description = "one or more of ingest, desk, auditor, data, admin",
-                Items = new OpenApiSchema { Type = JsonSchemaType.String },
+                Items = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. WordsAttribute.Of(typeof(Roles)).Select(role => (JsonNode)JsonValue.Create(role))] },
             })),
         [("POST", "api/audit/anchor/verify")] = () => Body(["databases"],
             ("takenAt", Moment("when the anchor was taken, as GET /api/audit/anchor gave it (optional)")),

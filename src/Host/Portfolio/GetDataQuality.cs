@@ -2,6 +2,7 @@ using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Portfolio;
 
@@ -39,7 +40,7 @@ public static class GetDataQualityListEndpoint
         Body = typeof(PortfolioAnswer<DataQualityPages>))]
     [Answers(400, "A page or pageSize out of range.")]
     [Answers(404, "An unknown list.")]
-    public static async Task<IResult> Get(string list, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
+    public static async Task<IResult> Get([Words(typeof(DataQualityLists))] string list, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
     {
         var (number, size, refused) = PageBounds.Read(page, pageSize, GetDataQualityEndpoint.DefaultPageSize, GetDataQualityEndpoint.MaxPageSize);
         if (refused is not null) return refused;

@@ -7,12 +7,20 @@ using EventCrm.Host.Telemetry;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Touchpoints;
 
 public sealed record TouchpointsAccepted(int Appended, int Repeated, IReadOnlyList<TouchpointReceiptView> Touchpoints);
 
-public sealed record TouchpointReceiptView(int Index, string TouchpointId, string CustomerId, string Result);
+public sealed record TouchpointReceiptView(int Index, string TouchpointId, string CustomerId, [property: Words(typeof(TouchpointResults))] string Result);
+
+/// <summary>What became of each touchpoint of a post: its receipt's <c>result</c>.</summary>
+public static class TouchpointResults
+{
+    public const string Appended = "appended";
+    public const string Repeated = "repeated";
+}
 
 /// <summary>
 /// POST /api/touchpoints: one touchpoint object, or an array of up to 1,000 appended all-or-nothing.
@@ -175,7 +183,7 @@ public static class PostTouchpointsEndpoint
 
         var view = new TouchpointsAccepted(outcome.Appended, outcome.Repeated,
             outcome.Receipts.Select(r => new TouchpointReceiptView(r.Index, r.TouchpointId, r.CustomerId,
-                r.Result == Touchpoints.TouchpointResult.Appended ? "appended" : "repeated")).ToList());
+                r.Result == Touchpoints.TouchpointResult.Appended ? TouchpointResults.Appended : TouchpointResults.Repeated)).ToList());
         return outcome.Appended > 0 ? Results.Json(view, statusCode: StatusCodes.Status201Created) : Results.Ok(view);
     }
 }

@@ -174,4 +174,50 @@ public class when_a_client_is_generated_from_the_openapi_document(AppFixture app
         foreach (var refused in new[] { "2024-3-1", "04/01/2025", "2025-05", "10:00", "2025-12-31+01:00", "2024-03-01T10:15:00.12345678", "2024-03-01 10:15" })
             pattern.IsMatch(refused).ShouldBeFalse(refused);
     }
+
+    // The words docs/api.md (and docs/value.md, docs/projections.md) give each field, in any order.
+    [Theory]
+    [InlineData("CustomerView", "state", "prospect,active,cancellation-requested,retained,churned")]
+    [InlineData("TimelineView", "state", "prospect,active,cancellation-requested,retained,churned")]
+    [InlineData("RetentionView", "state", "prospect,active,cancellation-requested,retained,churned")]
+    [InlineData("TimelineView", "order", "oldest,newest")]
+    [InlineData("ValueHistoryView", "order", "oldest,newest")]
+    [InlineData("ValueView", "tier", "high,medium,low,negative,none,not-computable")]
+    [InlineData("ValuePoint", "tier", "high,medium,low,negative,none,not-computable")]
+    [InlineData("PendingCancellationView", "decision", "assessing,offer-made,no-offer")]
+    [InlineData("PendingItemView", "decision", "assessing,offer-made,no-offer")]
+    [InlineData("TouchpointReceiptView", "result", "appended,repeated")]
+    [InlineData("ReplayView", "state", "running,completed,failed")]
+    [InlineData("ReplayStarted", "state", "running,completed,failed")]
+    [InlineData("ProjectionStatusView", "state", "inline,caught-up,catching-up,rebuilding")]
+    [InlineData("ProjectionStatusView", "lifecycle", "inline,async")]
+    [InlineData("RebuildView", "state", "rebuilding,completed,failed")]
+    [InlineData("KeyView", "roles", "ingest,desk,auditor,data,admin")]
+    [InlineData("CallerView", "groups", "read,append,import,formulas,formula-versions,models,replays,export,audit,projections,keys,erasure")]
+    [InlineData("QuadrantCustomersPage", "quadrant", "high-value-high-potential,high-value-low-potential,low-value-high-potential,low-value-low-potential")]
+    public async Task a_field_of_a_closed_set_of_words_declares_them(string schema, string property, string words)
+    {
+        var field = Property(await Document(), schema, property);
+
+        var listed = field["items"] ?? field;
+        listed["enum"].ShouldNotBeNull($"{schema}.{property} lists no words");
+        listed["enum"]!.AsArray().Select(word => word!.GetValue<string>()).ShouldBe(words.Split(','), ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData("/api/customers/{id}/timeline", "order", "oldest,newest")]
+    [InlineData("/api/customers/{id}/value-history", "order", "oldest,newest")]
+    [InlineData("/api/replays/{id}/customers/{customerId}", "order", "oldest,newest")]
+    [InlineData("/api/retention/pending", "order", "lapse,value")]
+    [InlineData("/api/replays", "state", "running,completed,failed")]
+    [InlineData("/api/data-quality/{list}", "list", "duplicates,errors,completeness")]
+    [InlineData("/api/portfolio/segments/{quadrant}/customers", "quadrant", "high-value-high-potential,high-value-low-potential,low-value-high-potential,low-value-low-potential")]
+    public async Task a_parameter_of_a_closed_set_of_words_declares_them(string route, string parameter, string words)
+    {
+        var parameters = (await Document())["paths"]![route]!["get"]!["parameters"]!.AsArray();
+
+        var schema = parameters.Single(p => p!["name"]!.GetValue<string>() == parameter)!["schema"]!;
+        schema["enum"].ShouldNotBeNull($"{route} {parameter} lists no words");
+        schema["enum"]!.AsArray().Select(word => word!.GetValue<string>()).ShouldBe(words.Split(','), ignoreOrder: true);
+    }
 }
