@@ -1,4 +1,5 @@
 using EventCrm.Host.Access;
+using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Infrastructure.Leadership;
 using EventCrm.Host.Reliability;
@@ -69,6 +70,8 @@ builder.Services.AddOpenApi(options =>
     NumbersInOpenApi.Describe(options);
     FieldsLeftOutInOpenApi.Describe(options);
     WordsInOpenApi.Describe(options);
+    PagesInOpenApi.Describe(options);
+    TimelineEntriesInOpenApi.Describe(options);
     RequestBodiesInOpenApi.Describe(options);
     ResponsesInOpenApi.Describe(options);
     ApiKeyInOpenApi.Describe(options);

@@ -31,6 +31,7 @@ public static class GetTimelineEndpoint
     [Answers(200, "A page of the customer's touchpoints in business-time order, from the oldest or the newest.", Body = typeof(TimelineView))]
     [Answers(400, "A page, pageSize or order out of range.")]
     [Answers(404, "An unknown customer.")]
+    [Pages(TouchpointPage.DefaultSize, TouchpointPage.MaxSize)]
     public static async Task<IResult> Get(string id, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order, IQuerySession session, CancellationToken ct)
     {
         var (asked, problem) = TouchpointPage.Read(page, pageSize, order);

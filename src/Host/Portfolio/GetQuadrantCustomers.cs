@@ -31,6 +31,7 @@ public static class GetQuadrantCustomersEndpoint
     [Answers(200, "A page of the quadrant's customers, worth most now first, then most to win, then by id.", Body = typeof(QuadrantCustomersPage))]
     [Answers(400, "A page or pageSize out of range.")]
     [Answers(404, "An unknown quadrant.")]
+    [Pages(DefaultPageSize, MaxPageSize)]
     public static async Task<IResult> Get([Words(typeof(ValueQuadrantNames))] string quadrant, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
     {
         var (number, size, refused) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);

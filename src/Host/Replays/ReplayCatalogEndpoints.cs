@@ -21,6 +21,7 @@ public static class ListReplaysEndpoint
     [WolverineGet("/api/replays"), Authorize(Policy = Policies.Replays)]
     [Answers(200, "The replays asked for so far, the newest first.", Body = typeof(ReplayListView))]
     [Answers(400, "A malformed formula, an unknown state, or a page or pageSize out of range.")]
+    [Pages(DefaultPageSize, MaxPageSize)]
     public static async Task<IResult> Get(string? formula, [Words(typeof(ReplayStates))] string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
         CancellationToken ct)
     {

@@ -33,6 +33,7 @@ public static class GetReplayedCustomerEndpoint
     [Answers(400, "A page, pageSize or order out of range.")]
     [Answers(404, "An unknown replay, or a customer not (yet) replayed.")]
     [Answers(422, "The replayed formula cannot value this customer; the detail says why.")]
+    [Pages(TouchpointPage.DefaultSize, TouchpointPage.MaxSize)]
     public static async Task<IResult> Get(string id, string customerId, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order, IQuerySession session,
         ReplayResultQueries results, CancellationToken ct)
     {
@@ -78,6 +79,7 @@ public static class GetReplayDiffEndpoint
     [Answers(400, "A malformed against, or a page or pageSize out of range.")]
     [Answers(404, "An unknown replay or formula.")]
     [Answers(409, "No completed replay of the against formula over the same log and asOf: start it first.")]
+    [Pages(DefaultPageSize, MaxPageSize)]
     public static async Task<IResult> Get(string id, string? against, int? page, int? pageSize, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
     {
         var (number, size, badPage) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);

@@ -36,6 +36,7 @@ public static class GetValueHistoryEndpoint
     [Answers(404, "An unknown customer or formula.")]
     [Answers(409, "A point's formula cannot be computed: bgnbd-gg without fitted models.")]
     [Answers(422, "A point's formula parameters do not fit the ledger; the detail says why.")]
+    [Pages(TouchpointPage.DefaultSize, TouchpointPage.MaxSize)]
     public static Task<IResult> Get(string id, string? formula, string? knownAt, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order,
         IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct) =>
         ReadAsync(id, formula, knownAt, page, pageSize, order, session, formulas, models, clock, fromCheckpoints: true, ct);

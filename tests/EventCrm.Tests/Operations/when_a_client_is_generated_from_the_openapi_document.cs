@@ -220,4 +220,48 @@ public class when_a_client_is_generated_from_the_openapi_document(AppFixture app
         schema["enum"].ShouldNotBeNull($"{route} {parameter} lists no words");
         schema["enum"]!.AsArray().Select(word => word!.GetValue<string>()).ShouldBe(words.Split(','), ignoreOrder: true);
     }
+
+    // docs/api.md, the paged lists' table ("pageSize default, maximum"), and the timeline's and value history's
+    // 1 to 1,000 (default 1,000), a replayed customer's paged as the value history; page 1 to 1,000,000 everywhere.
+    [Theory]
+    [InlineData("/api/customers", 20, 200)]
+    [InlineData("/api/retention/pending", 20, 200)]
+    [InlineData("/api/replays", 50, 200)]
+    [InlineData("/api/replays/{id}/diff", 50, 500)]
+    [InlineData("/api/portfolio/segments/{quadrant}/customers", 100, 1_000)]
+    [InlineData("/api/data-quality", 100, 1_000)]
+    [InlineData("/api/data-quality/{list}", 100, 1_000)]
+    [InlineData("/api/customers/{id}/timeline", 1_000, 1_000)]
+    [InlineData("/api/customers/{id}/value-history", 1_000, 1_000)]
+    [InlineData("/api/replays/{id}/customers/{customerId}", 1_000, 1_000)]
+    public async Task a_paged_list_declares_its_page_and_page_size_bounds_and_defaults(string route, int defaultSize, int maxSize)
+    {
+        var parameters = (await Document())["paths"]![route]!["get"]!["parameters"]!.AsArray();
+        JsonNode Schema(string name) => parameters.Single(p => p!["name"]!.GetValue<string>() == name)!["schema"]!;
+
+        var (page, pageSize) = (Schema("page"), Schema("pageSize"));
+        (page["minimum"]?.GetValue<int>(), page["maximum"]?.GetValue<int>(), page["default"]?.GetValue<int>()).ShouldBe((1, 1_000_000, 1));
+        (pageSize["minimum"]?.GetValue<int>(), pageSize["maximum"]?.GetValue<int>(), pageSize["default"]?.GetValue<int>()).ShouldBe((1, maxSize, defaultSize));
+    }
+
+    [Fact]
+    public async Task a_timeline_entry_is_declared_with_the_fields_every_line_has_and_room_for_its_type_s_own()
+    {
+        var customer = Ids.Customer();
+        await app.Host.PostTouchpoints(Touchpoint.SignUp(customer, Touchpoint.Jan1));
+        await app.Host.PostTouchpoints(Touchpoint.Purchase(customer, Touchpoint.Jan1.AddDays(1)));
+        var items = Property(await Document(), "TimelineView", "entries")["items"];
+
+        // docs/api.md: each entry is {touchpointId, type, occurredAt, recordedAt, state, version, ...fields of its type}.
+        items.ShouldNotBeNull("entries has no items");
+        var required = items["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+        required.ShouldBe(["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"], ignoreOrder: true);
+        items["additionalProperties"]?.GetValue<bool>().ShouldNotBe(false);
+        Types(items["properties"]!["version"]!).ShouldBe(["integer"]);
+        foreach (var entry in (await app.Host.GetJson($"/api/customers/{customer}/timeline"))["entries"]!.AsArray())
+        {
+            required.ShouldBeSubsetOf(entry!.AsObject().Select(field => field.Key));
+            items["properties"]!["type"]!["enum"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldContain(entry["type"]!.GetValue<string>());
+        }
+    }
 }
