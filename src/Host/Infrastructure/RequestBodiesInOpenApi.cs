@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using EventCrm.Host.Access;
+using EventCrm.Host.Touchpoints;
 using EventCrm.Relationship;
+using EventCrm.Relationship.Touchpoints;
 using EventCrm.Host.Values;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -58,14 +60,69 @@ public static class RequestBodiesInOpenApi
     public static void Describe(OpenApiOptions options) => options.AddOperationTransformer((operation, context, _) =>
     {
         var route = (context.Description.HttpMethod ?? "", context.Description.RelativePath ?? "");
-        if (Bodies.TryGetValue(route, out var body) && operation.RequestBody is null)
+        if (operation.RequestBody is not null) return Task.CompletedTask;
+        if (Bodies.TryGetValue(route, out var body))
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = !MayBeLeftOut.Contains(route),
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body() } },
             };
+        else if (route == ("POST", "api/touchpoints"))
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = Touchpoints() } },
+            };
+        else if (route == ("POST", "api/imports"))
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["text/csv"] = new() { Schema = Text("a CSV history file: a header, then a touchpoint a row (docs/import.md); at most 256 MB") },
+                },
+            };
         return Task.CompletedTask;
     });
+
+    /// <summary>
+    /// POST /api/touchpoints: one touchpoint or an array of up to <see cref="PostTouchpointsEndpoint.MaxBatchSize"/>. The
+    /// fields every touchpoint has are declared; those of its type (docs/api.md, the table of POST /api/touchpoints)
+    /// are allowed beside them, since they vary with the type. The service's own types cannot be sent.
+    /// </summary>
+    private static OpenApiSchema Touchpoints()
+    {
+        OpenApiSchema Touchpoint() => new()
+        {
+            Type = JsonSchemaType.Object,
+            Description = "the fields every touchpoint has, then those of its type (docs/api.md, POST /api/touchpoints)",
+            Required = new HashSet<string> { "type", "customerId", "touchpointId", "occurredAt" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [.. WordsAttribute.Of(typeof(TouchpointTypes)).Except(TouchpointTypes.RecordedByTheService).Select(type => (JsonNode)JsonValue.Create(type))],
+                },
+                ["customerId"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = TouchpointReader.MaxCustomerIdLength },
+                ["touchpointId"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = TouchpointReader.MaxTouchpointIdLength },
+                ["occurredAt"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, Pattern = TouchpointFields.TimestampPattern,
+                    Description = "when it happened, an ISO 8601 date and time with its offset (Z or ±HH:mm)",
+                },
+            },
+            AdditionalPropertiesAllowed = true,
+        };
+        return new OpenApiSchema
+        {
+            OneOf =
+            [
+                Touchpoint(),
+                new OpenApiSchema { Type = JsonSchemaType.Array, MinItems = 1, MaxItems = PostTouchpointsEndpoint.MaxBatchSize, Items = Touchpoint() },
+            ],
+        };
+    }
 
     private static OpenApiSchema Body(string[] required, params (string Name, OpenApiSchema Schema)[] fields) => new()
     {

@@ -264,4 +264,37 @@ public class when_a_client_is_generated_from_the_openapi_document(AppFixture app
             items["properties"]!["type"]!["enum"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldContain(entry["type"]!.GetValue<string>());
         }
     }
+
+    [Fact]
+    public async Task a_touchpoint_post_and_an_import_declare_the_bodies_they_take()
+    {
+        var document = await Document();
+
+        // docs/api.md, POST /api/touchpoints: one touchpoint or an array of up to 1,000; every touchpoint has
+        // touchpointId, customerId, type and occurredAt, then the fields of its type; the service's own types cannot be sent.
+        var body = document["paths"]!["/api/touchpoints"]!["post"]!["requestBody"];
+        body.ShouldNotBeNull("POST /api/touchpoints declares no body");
+        var shapes = body["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
+        var one = shapes.Single(s => Types(s!).SequenceEqual(["object"]))!;
+        var many = shapes.Single(s => Types(s!).SequenceEqual(["array"]))!;
+        many["maxItems"]!.GetValue<int>().ShouldBe(1_000);
+        many["items"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["touchpointId", "customerId", "type", "occurredAt"], ignoreOrder: true);
+        one["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["touchpointId", "customerId", "type", "occurredAt"], ignoreOrder: true);
+        one["additionalProperties"]?.GetValue<bool>().ShouldNotBe(false);
+        var types = one["properties"]!["type"]!["enum"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+        types.ShouldContain("purchase");
+        types.ShouldContain("retention-offer-accepted");
+        types.ShouldNotContain("retention-offer-made");
+        // With its offset; seconds optional, up to 9 fraction digits: no RFC 3339 date-time.
+        var occurredAt = new Regex(one["properties"]!["occurredAt"]!["pattern"]!.GetValue<string>(), RegexOptions.ECMAScript);
+        foreach (var taken in new[] { "2025-03-01T10:15:00+01:00", "2025-03-01T10:15Z", "2025-03-01T10:15:00.123456789Z" })
+            occurredAt.IsMatch(taken).ShouldBeTrue(taken);
+        foreach (var refused in new[] { "2025-03-01T10:15:00", "2025-03-01" })
+            occurredAt.IsMatch(refused).ShouldBeFalse(refused);
+
+        // docs/api.md, POST /api/imports: a CSV history file, Content-Type: text/csv.
+        var import = document["paths"]!["/api/imports"]!["post"]!["requestBody"];
+        import.ShouldNotBeNull("POST /api/imports declares no body");
+        import["content"]!["text/csv"].ShouldNotBeNull();
+    }
 }
