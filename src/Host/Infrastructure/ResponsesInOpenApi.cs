@@ -15,7 +15,10 @@ namespace EventCrm.Host.Infrastructure;
 /// the answers every route shares by rule; every 4xx and 5xx refers to one ProblemDetails schema.
 /// A typed success keeps the schema Wolverine gave it; an IResult's success has the schema of the
 /// type its <see cref="AnswersAttribute.Body"/> names, in the components like a typed one's. Registered after
-/// <see cref="RequestBodiesInOpenApi"/>, whose bodies tell which routes can meet the 413.
+/// <see cref="RequestBodiesInOpenApi"/>, whose bodies tell which routes can meet the 413. The other parts of the
+/// document a client generator relies on are each described by their own transformer, registered in Program:
+/// <see cref="NumbersInOpenApi"/>, <see cref="FieldsLeftOutInOpenApi"/>, <see cref="WordsInOpenApi"/>,
+/// <see cref="PagesInOpenApi"/>, Customers.TimelineEntriesInOpenApi and Access.ApiKeyInOpenApi.
 /// </summary>
 public static class ResponsesInOpenApi
 {
