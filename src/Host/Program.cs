@@ -1,4 +1,5 @@
 using EventCrm.Host.Access;
+using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Infrastructure.Leadership;
 using EventCrm.Host.Reliability;
@@ -62,10 +63,18 @@ builder.Host.UseWolverine(opts =>
 builder.Services.AddWolverineHttp();
 builder.Services.AddApiKeyAccess();
 builder.Services.AddKeyRates(builder.Configuration);
+// Numbers as numbers, in the bodies the serializer reads and so in the OpenAPI document (NumbersInOpenApi).
+builder.Services.ReadNumbersStrictly();
 builder.Services.AddOpenApi(options =>
 {
+    NumbersInOpenApi.Describe(options);
+    FieldsLeftOutInOpenApi.Describe(options);
+    WordsInOpenApi.Describe(options);
+    PagesInOpenApi.Describe(options);
+    TimelineEntriesInOpenApi.Describe(options);
     RequestBodiesInOpenApi.Describe(options);
     ResponsesInOpenApi.Describe(options);
+    ApiKeyInOpenApi.Describe(options);
 });
 // Every error a problem document, whatever the client's Accept header (docs/api.md).
 builder.Services.AddProblemDocuments();

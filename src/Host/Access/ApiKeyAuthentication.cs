@@ -12,6 +12,12 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
 
+    /// <summary>
+    /// The WWW-Authenticate of every 401 (RFC 9110 §15.5.2: a 401 must carry one): the scheme and the header
+    /// the key goes in, so that a client (or a person reading the answer) learns how to authenticate.
+    /// </summary>
+    public const string Challenge = $"{SchemeName} header=\"{Header}\"";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
@@ -35,6 +41,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
                 "until its minute ends only keys the service holds are taken. Send a valid key, or wait Retry-After seconds.");
             return;
         }
+        Response.Headers.WWWAuthenticate = Challenge;
         await Problem(StatusCodes.Status401Unauthorized, "Unauthorized",
             !string.IsNullOrWhiteSpace(Request.Headers[Header]) ? "The API key is unknown or revoked." : $"An API key is required in the {Header} header.");
     }

@@ -2,11 +2,12 @@ using EventCrm.Host.Infrastructure;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Access;
 
 /// <param name="Groups">The endpoint groups the key may use (<see cref="Policies"/>): a page offers only what the key can do.</param>
-public sealed record CallerView(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups);
+public sealed record CallerView(string Id, string Name, [property: Words(typeof(Roles))] IReadOnlyList<string> Roles, [property: Words(typeof(Policies))] IReadOnlyList<string> Groups);
 
 public static class GetCallerEndpoint
 {

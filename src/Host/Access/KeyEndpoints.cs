@@ -2,6 +2,7 @@ using EventCrm.Host.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Access;
 
@@ -17,9 +18,9 @@ public sealed record CreateKey(string? Name, string[]? Roles)
     }
 }
 
-public sealed record CreatedKey(string Id, string Key, string Name, IReadOnlyList<string> Roles);
+public sealed record CreatedKey(string Id, string Key, string Name, [property: Words(typeof(Roles))] IReadOnlyList<string> Roles);
 
-public sealed record KeyView(string Id, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+public sealed record KeyView(string Id, string Name, [property: Words(typeof(Roles))] IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
     public static KeyView Of(ApiKey k) => new(k.Id, k.Name, k.Roles, k.CreatedAt, k.RevokedAt);
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using EventCrm.Relationship.Lifecycle;
 using Marten;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Customers;
 
@@ -15,7 +16,8 @@ namespace EventCrm.Host.Customers;
 /// a client sends it back as <c>upToVersion</c> with the next pages, which then read the same timeline, however many
 /// touchpoints were recorded meanwhile.
 /// </param>
-public sealed record TimelineView(string CustomerId, string? Name, string State, string Order, int Page, int PageSize, int Total,
+public sealed record TimelineView(string CustomerId, string? Name, [property: Words(typeof(CustomerStates))] string State,
+    [property: Words(typeof(TouchpointPage))] string Order, int Page, int PageSize, int Total,
     long StreamVersion, IReadOnlyList<TimelineEntry> Entries);
 
 /// <summary>One line of the timeline: the touchpoint's own fields after the ones every line has.</summary>
@@ -35,7 +37,9 @@ public static class GetTimelineEndpoint
     [Answers(200, "A page of the customer's touchpoints in business-time order, from the oldest or the newest.", Body = typeof(TimelineView))]
     [Answers(400, "A page, pageSize, order or upToVersion out of range.")]
     [Answers(404, "An unknown customer.")]
-    public static async Task<IResult> Get(string id, int? page, int? pageSize, string? order, long? upToVersion, IQuerySession session, CancellationToken ct)
+    [Pages(TouchpointPage.DefaultSize, TouchpointPage.MaxSize)]
+    public static async Task<IResult> Get(string id, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order, long? upToVersion,
+        IQuerySession session, CancellationToken ct)
     {
         var (asked, problem) = TouchpointPage.Read(page, pageSize, order);
         if (problem is not null) return problem;

@@ -12,6 +12,7 @@ public sealed record CustomerSearchResult(string? Search, int Page, int PageSize
 
 public static class SearchCustomersEndpoint
 {
+    public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;
     /// <summary>200 million customers deep: beyond it a page's offset would not fit the arithmetic.</summary>
     public const int MaxPage = 1_000_000;
@@ -24,9 +25,10 @@ public static class SearchCustomersEndpoint
     [WolverineGet("/api/customers"), Authorize(Policy = Policies.Read)]
     [Answers(200, "A page of the customers whose name or email contains search, by name, after the one whose id is search.", Body = typeof(CustomerSearchResult))]
     [Answers(400, "A page or pageSize out of range (or, over several databases, page x pageSize over 10,000).")]
+    [Pages(DefaultPageSize, MaxPageSize)]
     public static async Task<IResult> Get(string? search, int? page, int? pageSize, CustomerDatabases databases, CancellationToken ct)
     {
-        var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
+        var (pageNumber, size) = (page ?? 1, pageSize ?? DefaultPageSize);
         if (pageNumber is < 1 or > MaxPage) return Problems.Invalid("page", $"must be between 1 and {MaxPage:#,0}");
         if (size is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {MaxPageSize}");
         if (TextLength.IsOver(search, 200)) return Problems.Invalid("search", "must be at most 200 characters");

@@ -11,7 +11,8 @@ namespace EventCrm.Host.Customers;
 public sealed class TimelineEntryWriter : JsonConverter<TimelineEntry>
 {
     private static readonly JsonSerializerOptions Payload = new(JsonSerializerDefaults.Web);
-    private static readonly HashSet<string> Common = ["touchpointId", "type", "occurredAt", "recordedAt", "state", "version"];
+    /// <summary>The fields every line has, before its touchpoint's own (the OpenAPI document requires them: <see cref="TimelineEntriesInOpenApi"/>).</summary>
+    public static readonly IReadOnlySet<string> Common = new HashSet<string> { "touchpointId", "type", "occurredAt", "recordedAt", "state", "version" };
 
     public override TimelineEntry Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         throw new NotSupportedException("Timeline lines are only written.");

@@ -4,7 +4,7 @@ namespace EventCrm.Host.Infrastructure;
 /// One status an endpoint answers, as its documentation gives it (docs/api.md and the docs it
 /// links), for the OpenAPI document (<see cref="ResponsesInOpenApi"/>). Put beside the endpoint's
 /// route so that a reader sees what it answers where it is written. The answers every route
-/// shares (401, 403, 413, 503) are added by rule there; an endpoint lists one of them only to say
+/// shares (400, 401, 403, 413, 414, 415, 429, 431, 503) are added by rule there; an endpoint lists one of them only to say
 /// more about it (the touchpoints' 503 when too many wait, the import's larger 413).
 /// A 4xx or 5xx is a problem document; a 2xx is JSON unless <see cref="MediaTypes"/> says otherwise,
 /// of the type <see cref="Body"/> names when the endpoint returns an IResult (whose type the

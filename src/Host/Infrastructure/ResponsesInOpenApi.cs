@@ -1,3 +1,4 @@
+using EventCrm.Host.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
@@ -14,7 +15,10 @@ namespace EventCrm.Host.Infrastructure;
 /// the answers every route shares by rule; every 4xx and 5xx refers to one ProblemDetails schema.
 /// A typed success keeps the schema Wolverine gave it; an IResult's success has the schema of the
 /// type its <see cref="AnswersAttribute.Body"/> names, in the components like a typed one's. Registered after
-/// <see cref="RequestBodiesInOpenApi"/>, whose bodies tell which routes can meet the 413.
+/// <see cref="RequestBodiesInOpenApi"/>, whose bodies tell which routes can meet the 413. The other parts of the
+/// document a client generator relies on are each described by their own transformer, registered in Program:
+/// <see cref="NumbersInOpenApi"/>, <see cref="FieldsLeftOutInOpenApi"/>, <see cref="WordsInOpenApi"/>,
+/// <see cref="PagesInOpenApi"/>, Customers.TimelineEntriesInOpenApi and Access.ApiKeyInOpenApi.
 /// </summary>
 public static class ResponsesInOpenApi
 {
@@ -49,18 +53,22 @@ public static class ResponsesInOpenApi
         });
     }
 
-    /// <summary>The 415 of every route that reads a body (<see cref="RequestBodyRules"/>).</summary>
-    public const string UnsupportedCoding = "The body was sent with a Content-Encoding other than identity (gzip, br): send it uncompressed; nothing was read.";
+    /// <summary>The 415 of every <c>/api</c> route (<see cref="RequestBodyRules"/>), a body or not.</summary>
+    public const string UnsupportedCoding = "The request was sent with a Content-Encoding other than identity (gzip, br): send the body uncompressed; nothing was read.";
 
-    /// <summary>What every route may answer besides its own statuses (docs/api.md, "Access", and docs/reliability.md).</summary>
+    /// <summary>
+    /// What every route may answer besides its own statuses (docs/api.md, its first section and "Access", and
+    /// docs/reliability.md), each where the middleware that answers it runs: the one place they are listed.
+    /// </summary>
     private static IEnumerable<AnswersAttribute> Shared(OpenApiOperation operation, IList<object> metadata, string? path)
     {
+        var api = path?.StartsWith("api/", StringComparison.Ordinal) == true;
         // Query strings are read strictly on every API route (StrictQueryStrings).
-        if (path?.StartsWith("api/", StringComparison.Ordinal) == true)
+        if (api)
             yield return new(StatusCodes.Status400BadRequest, "A query parameter the route does not take, or one of one value given twice; errors names it.");
         if (!metadata.OfType<IAllowAnonymous>().Any())
         {
-            yield return new(StatusCodes.Status401Unauthorized, "No API key in X-Api-Key, or an unknown or revoked one.");
+            yield return new(StatusCodes.Status401Unauthorized, "No API key in X-Api-Key, or an unknown or revoked one (WWW-Authenticate names the header).");
             // A route any key may use ([Authorize] alone, GET /api/keys/me) refuses no role.
             if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null))
                 yield return new(StatusCodes.Status403Forbidden, "The key's roles do not allow this route.");
@@ -69,10 +77,15 @@ public static class ResponsesInOpenApi
                 "Too many unknown keys from this address, or more requests than Auth:RequestsPerSecondPerKey for this key: nothing was done; send it again after Retry-After seconds.");
         }
         if (operation.RequestBody is not null)
-        {
             yield return new(StatusCodes.Status413PayloadTooLarge, "The body is over 4 MB; nothing was read further.");
+        // RequestLineAndHeaderLimits runs first, on every request the service gets.
+        yield return new(StatusCodes.Status414UriTooLong,
+            $"The request line is over {RequestLineAndHeaderLimits.MaxRequestLineBytes / 1024} KB (a search or filter too long for an address); nothing was done.");
+        // RequestBodyRules reads the Content-Encoding of every /api request, whether its route takes a body or not.
+        if (api)
             yield return new(StatusCodes.Status415UnsupportedMediaType, UnsupportedCoding);
-        }
+        yield return new(StatusCodes.Status431RequestHeaderFieldsTooLarge,
+            $"The request's headers are over {RequestLineAndHeaderLimits.MaxHeadersBytes / 1024} KB; nothing was done.");
         yield return new(StatusCodes.Status503ServiceUnavailable,
             "The database is unavailable: send the same request again after Retry-After seconds.");
     }
@@ -97,13 +110,26 @@ public static class ResponsesInOpenApi
         {
             [ProblemMediaType] = new() { Schema = ProblemSchema(document) },
         },
-        Headers = answer.Status is not (StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable) ? null : new Dictionary<string, IOpenApiHeader>
+        Headers = answer.Status switch
         {
-            ["Retry-After"] = new OpenApiHeader
+            StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable => new Dictionary<string, IOpenApiHeader>
             {
-                Description = "Seconds to wait before sending the same request again.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before sending the same request again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                },
             },
+            StatusCodes.Status401Unauthorized => new Dictionary<string, IOpenApiHeader>
+            {
+                ["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = "The challenge (RFC 9110 §11.6.1): the API key's scheme and header, " + ApiKeyAuthentication.Challenge + ".",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+            },
+            _ => null,
         },
     };
 
@@ -180,6 +206,7 @@ public static class ResponsesInOpenApi
                     ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "the HTTP status, the same as the answer's" },
                     ["detail"] = Text("what happened, for a person to read"),
                     ["traceId"] = Text("the request's trace id, for the service's log"),
+                    ["parameter"] = Text("for a query or route value that does not read as its parameter's type (page=abc): the parameter's name, as errors keys it"),
                     ["errors"] = new OpenApiSchema
                     {
                         Type = JsonSchemaType.Object,

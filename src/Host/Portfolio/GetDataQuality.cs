@@ -2,6 +2,7 @@ using EventCrm.Host.Access;
 using EventCrm.Host.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Portfolio;
 
@@ -18,6 +19,7 @@ public static class GetDataQualityEndpoint
     [WolverineGet("/api/data-quality"), Authorize(Policy = Policies.Read)]
     [Answers(200, "Duplicates, data errors and incomplete records: counts of the whole base, a page of each list.", Body = typeof(PortfolioAnswer<DataQualityPages>))]
     [Answers(400, "A page or pageSize out of range.")]
+    [Pages(DefaultPageSize, MaxPageSize)]
     public static async Task<IResult> Get(int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
     {
         var (number, size, refused) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);
@@ -38,7 +40,8 @@ public static class GetDataQualityListEndpoint
         Body = typeof(PortfolioAnswer<DataQualityPages>))]
     [Answers(400, "A page or pageSize out of range.")]
     [Answers(404, "An unknown list.")]
-    public static async Task<IResult> Get(string list, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
+    [Pages(GetDataQualityEndpoint.DefaultPageSize, GetDataQualityEndpoint.MaxPageSize)]
+    public static async Task<IResult> Get([Words(typeof(DataQualityLists))] string list, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
     {
         var (number, size, refused) = PageBounds.Read(page, pageSize, GetDataQualityEndpoint.DefaultPageSize, GetDataQualityEndpoint.MaxPageSize);
         if (refused is not null) return refused;

@@ -4,12 +4,14 @@ using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Portfolio;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Portfolio;
 
 /// <param name="Total">how many customers the quadrant has (the segments' <c>count</c>); <paramref name="Customers"/> is a page of them.</param>
 public sealed record QuadrantCustomersPage(
-    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued, string Quadrant,
+    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued,
+    [property: Words(typeof(ValueQuadrantNames))] string Quadrant,
     decimal? CurrentValueThreshold, decimal? PotentialValueThreshold,
     int Page, int PageSize, int Total, IReadOnlyList<QuadrantCustomer> Customers);
 
@@ -30,7 +32,8 @@ public static class GetQuadrantCustomersEndpoint
     [Answers(200, "A page of the quadrant's customers, worth most now first, then most to win, then by id.", Body = typeof(QuadrantCustomersPage))]
     [Answers(400, "A page or pageSize out of range.")]
     [Answers(404, "An unknown quadrant.")]
-    public static async Task<IResult> Get(string quadrant, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
+    [Pages(DefaultPageSize, MaxPageSize)]
+    public static async Task<IResult> Get([Words(typeof(ValueQuadrantNames))] string quadrant, int? page, int? pageSize, PortfolioBase portfolio, CancellationToken ct)
     {
         var (number, size, refused) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);
         if (refused is not null) return refused;

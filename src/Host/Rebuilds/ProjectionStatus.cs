@@ -2,10 +2,11 @@ using JasperFx.Events.Projections;
 using EventCrm.Host.Sharding;
 using Marten;
 using Marten.Storage;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Rebuilds;
 
-public sealed record RebuildView(string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
+public sealed record RebuildView([property: Words(typeof(RebuildStates))] string State, string Node, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long TargetHighWaterMark, string? Error,
     DateTimeOffset? HeartbeatAt, long? Customers = null, long? CustomersRebuilt = null, IReadOnlyList<string>? WaitingOn = null);
 
 /// <summary>
@@ -13,7 +14,7 @@ public sealed record RebuildView(string State, string Node, DateTimeOffset Start
 /// position of the documents that database's reads are served from (the live build's during a rebuild): a report
 /// waits for it to reach the high-water mark read when it began, database by database.
 /// </summary>
-public sealed record DatabaseProgressView(string Database, string State, long? Position, long HighWaterMark, long? EventsBehind, long? ServingPosition = null);
+public sealed record DatabaseProgressView(string Database, [property: Words(typeof(ProjectionStates))] string State, long? Position, long HighWaterMark, long? EventsBehind, long? ServingPosition = null);
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
@@ -27,8 +28,26 @@ public sealed record DatabaseProgressView(string Database, string State, long? P
 /// the node to send a rebuild to.
 /// </summary>
 public sealed record ProjectionStatusView(
-    string Name, string Lifecycle, uint Version, string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
+    string Name, [property: Words(typeof(ProjectionLifecycles))] string Lifecycle, uint Version, [property: Words(typeof(ProjectionStates))] string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
     long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null, string? DaemonHeldBy = null);
+
+/// <summary>Where a projection stands (its <c>state</c>, and each database's): a rebuild's state while one runs.</summary>
+public static class ProjectionStates
+{
+    public const string Inline = "inline";
+    public const string CaughtUp = "caught-up";
+    public const string CatchingUp = "catching-up";
+    public const string Rebuilding = RebuildStates.Rebuilding;
+}
+
+/// <summary>How a projection is kept (its <c>lifecycle</c>): the catalog lists no live projection (<see cref="ProjectionCatalog"/>).</summary>
+public static class ProjectionLifecycles
+{
+    public const string Inline = "inline";
+    public const string Async = "async";
+
+    public static string Of(ProjectionLifecycle lifecycle) => lifecycle == ProjectionLifecycle.Inline ? Inline : Async;
+}
 
 public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
 {
@@ -51,7 +70,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant),
             store.Options.Events.DatabaseSchemaName, rebuilding, ct));
         long? Sum(Func<(DatabaseProgressView View, long? Serving), long?> figure) => each.Any(d => figure(d) is null) ? null : each.Sum(d => figure(d)!.Value);
-        var state = projection.IsInline ? "inline" : each.All(d => d.View.State == "caught-up") ? "caught-up" : "catching-up";
+        var state = projection.IsInline ? ProjectionStates.Inline : each.All(d => d.View.State == ProjectionStates.CaughtUp) ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp;
         return status with
         {
             State = status.State is RebuildStates.Rebuilding ? status.State : state,
@@ -67,7 +86,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         var highWaterMark = await LogHead.HighWaterMarkAsync(database, eventSchema, progress, ct);
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
-        var state = position is not { } p ? "inline" : rebuilding ? RebuildStates.Rebuilding : p >= highWaterMark ? "caught-up" : "catching-up";
+        var state = position is not { } p ? ProjectionStates.Inline : rebuilding ? ProjectionStates.Rebuilding : p >= highWaterMark ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp;
         return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null, serving), serving);
     }
 
@@ -85,11 +104,11 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         var state = rebuild?.State switch
         {
             RebuildStates.Rebuilding => rebuild.State,
-            _ when projection.IsInline => "inline",
-            _ => position >= highWaterMark ? "caught-up" : "catching-up",
+            _ when projection.IsInline => ProjectionStates.Inline,
+            _ => position >= highWaterMark ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp,
         };
         var shown = await AsShownAsync(projection, rebuild, ct);
-        return new ProjectionStatusView(projection.Name, projection.Lifecycle.ToString().ToLowerInvariant(), projection.Version, state,
+        return new ProjectionStatusView(projection.Name, ProjectionLifecycles.Of(projection.Lifecycle), projection.Version, state,
             position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
             shown is null ? null : new RebuildView(shown.State, shown.Node, shown.StartedAt, shown.FinishedAt, shown.TargetHighWaterMark, shown.Error, shown.HeartbeatAt,
                 shown.Customers, shown.CustomersRebuilt, shown.State == RebuildStates.Rebuilding && shown.WaitingOn is { Length: > 0 } held ? held : null),

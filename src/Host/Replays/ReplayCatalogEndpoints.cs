@@ -5,6 +5,7 @@ using System.Globalization;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Replays;
 
@@ -20,7 +21,8 @@ public static class ListReplaysEndpoint
     [WolverineGet("/api/replays"), Authorize(Policy = Policies.Replays)]
     [Answers(200, "The replays asked for so far, the newest first.", Body = typeof(ReplayListView))]
     [Answers(400, "A malformed formula, an unknown state, or a page or pageSize out of range.")]
-    public static async Task<IResult> Get(string? formula, string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
+    [Pages(DefaultPageSize, MaxPageSize)]
+    public static async Task<IResult> Get(string? formula, [Words(typeof(ReplayStates))] string? state, int? page, int? pageSize, IQuerySession session, TimeProvider clock,
         CancellationToken ct)
     {
         var (number, size, badPage) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);

@@ -7,6 +7,7 @@ using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Replays;
 
@@ -22,7 +23,7 @@ public sealed record StartReplay(string? Formula, string? AsOf)
 }
 
 /// <summary>A replay asked for: its id (and Location), its state, and whether this request started it.</summary>
-public sealed record ReplayStarted(string Id, string State, bool IsNew);
+public sealed record ReplayStarted(string Id, [property: Words(typeof(ReplayStates))] string State, bool IsNew);
 
 public static class StartReplayEndpoint
 {

@@ -9,16 +9,17 @@ using EventCrm.Relationship.Value;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Replays;
 
 /// <param name="Total">How many points the whole history has; <paramref name="History"/> is a page of them.</param>
-public sealed record ReplayedCustomerView(string ReplayId, ValueView Value, string Order, int Page, int PageSize, int Total,
+public sealed record ReplayedCustomerView(string ReplayId, ValueView Value, [property: Words(typeof(TouchpointPage))] string Order, int Page, int PageSize, int Total,
     IReadOnlyList<ReplayedPoint> History);
 
 /// <param name="Total">How many items there are to page through, as in the service's other lists: every customer replayed
 /// (the same figure as <paramref name="Customers"/>; those that did not change come last, each with a difference of 0).</param>
-public sealed record ReplayDiffView(string ReplayId, string Formula, string Against, DateTimeOffset AsOf, string State, int Page, int PageSize,
+public sealed record ReplayDiffView(string ReplayId, string Formula, string Against, DateTimeOffset AsOf, [property: Words(typeof(ReplayStates))] string State, int Page, int PageSize,
     long Total, long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);
 
 public static class GetReplayedCustomerEndpoint
@@ -32,7 +33,8 @@ public static class GetReplayedCustomerEndpoint
     [Answers(400, "A page, pageSize or order out of range.")]
     [Answers(404, "An unknown replay, or a customer not (yet) replayed.")]
     [Answers(422, "The replayed formula cannot value this customer; the detail says why.")]
-    public static async Task<IResult> Get(string id, string customerId, int? page, int? pageSize, string? order, IQuerySession session,
+    [Pages(TouchpointPage.DefaultSize, TouchpointPage.MaxSize)]
+    public static async Task<IResult> Get(string id, string customerId, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order, IQuerySession session,
         ReplayResultQueries results, CancellationToken ct)
     {
         var (asked, badPage) = TouchpointPage.Read(page, pageSize, order);
@@ -77,6 +79,7 @@ public static class GetReplayDiffEndpoint
     [Answers(400, "A malformed against, or a page or pageSize out of range.")]
     [Answers(404, "An unknown replay or formula.")]
     [Answers(409, "No completed replay of the against formula over the same log and asOf: start it first.")]
+    [Pages(DefaultPageSize, MaxPageSize)]
     public static async Task<IResult> Get(string id, string? against, int? page, int? pageSize, IQuerySession session, ReplayResultQueries results, CancellationToken ct)
     {
         var (number, size, badPage) = PageBounds.Read(page, pageSize, DefaultPageSize, MaxPageSize);

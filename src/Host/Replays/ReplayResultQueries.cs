@@ -3,12 +3,14 @@ using EventCrm.Host.Sharding;
 using EventCrm.Projections.Customers;
 using Marten;
 using Npgsql;
+using EventCrm.Relationship;
+using EventCrm.Relationship.Value;
 
 namespace EventCrm.Host.Replays;
 
 /// <param name="Name">the customer's name as it is now (null for a record without one, "[erased]" after an erasure): the results
 /// themselves hold no name (docs/privacy.md), and an auditor reading opaque ids would not know who is who.</param>
-public sealed record DiffItem(string CustomerId, decimal Replayed, decimal Against, decimal Difference, string ReplayedTier, string AgainstTier, bool TierChanged,
+public sealed record DiffItem(string CustomerId, decimal Replayed, decimal Against, decimal Difference, [property: Words(typeof(ValueTier))] string ReplayedTier, [property: Words(typeof(ValueTier))] string AgainstTier, bool TierChanged,
     string? Name = null);
 
 public sealed record DiffPage(long Customers, long Changed, long TierChanges, IReadOnlyList<DiffItem> Items);

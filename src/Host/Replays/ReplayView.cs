@@ -1,8 +1,9 @@
 using EventCrm.Host.Formulas;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Replays;
 
-public sealed record ReplayView(string Id, string Formula, FormulaView FormulaVersion, string LiveFormula, DateTimeOffset AsOf, string State,
+public sealed record ReplayView(string Id, string Formula, FormulaView FormulaVersion, string LiveFormula, DateTimeOffset AsOf, [property: Words(typeof(ReplayStates))] string State,
     long EventsDone, long EventsTotal, int CustomersDone, int CustomersNotComputable, double EventsPerSecond, DateTimeOffset? Eta, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, string? Error)
 {
     public static ReplayView Of(ReplayRun r, DateTimeOffset now) => new(r.Id, r.Formula.ToString(), FormulaView.Of(r.Formula), r.LiveFormula.ToString(),

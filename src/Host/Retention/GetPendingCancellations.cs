@@ -7,11 +7,12 @@ using EventCrm.Relationship.Lifecycle;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Retention;
 
 /// <param name="CurrentValue">The client's current value when the service assessed the request; null while it assesses.</param>
-public sealed record PendingItemView(string CustomerId, string? Name, DateTimeOffset RequestedAt, string? Reason, string Decision, OfferView? Offer,
+public sealed record PendingItemView(string CustomerId, string? Name, DateTimeOffset RequestedAt, string? Reason, [property: Words(typeof(GetRetentionEndpoint))] string Decision, OfferView? Offer,
     decimal? CurrentValue);
 
 public sealed record PendingCancellationsView(int Page, int PageSize, long Total, IReadOnlyList<PendingItemView> Items);
@@ -20,6 +21,8 @@ public static class GetPendingCancellationsEndpoint
 {
     /// <summary>The orders of the work list (<c>order=</c>).</summary>
     public const string ByLapse = "lapse", ByValue = "value";
+
+    public const int DefaultPageSize = 20;
 
     /// <summary>
     /// The desk's work list: every client asking to cancel. By default (<c>order=lapse</c>) clients with an open offer
@@ -30,9 +33,10 @@ public static class GetPendingCancellationsEndpoint
     [WolverineGet("/api/retention/pending"), Authorize(Policy = Policies.Read)]
     [Answers(200, "A page of the clients asking to cancel: open offers that lapse soonest first, or (order=value) the highest value assessed first.", Body = typeof(PendingCancellationsView))]
     [Answers(400, "A page or pageSize out of range, or an order other than lapse or value.")]
-    public static async Task<IResult> Get(int? page, int? pageSize, string? order, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
+    [Pages(DefaultPageSize, SearchCustomersEndpoint.MaxPageSize)]
+    public static async Task<IResult> Get(int? page, int? pageSize, [Words(typeof(GetPendingCancellationsEndpoint))] string? order, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
     {
-        var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
+        var (pageNumber, size) = (page ?? 1, pageSize ?? DefaultPageSize);
         if (pageNumber is < 1 or > SearchCustomersEndpoint.MaxPage) return Problems.Invalid("page", $"must be between 1 and {SearchCustomersEndpoint.MaxPage:#,0}");
         if (size is < 1 or > SearchCustomersEndpoint.MaxPageSize) return Problems.Invalid("pageSize", $"must be between 1 and {SearchCustomersEndpoint.MaxPageSize}");
         var byValue = order == ByValue;

@@ -8,6 +8,7 @@ using EventCrm.Relationship.Touchpoints;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Retention;
 
@@ -30,10 +31,10 @@ public sealed record OfferView(string OfferId, decimal Amount, decimal Cost, Dat
 }
 
 /// <param name="Formula">The formula version the decision valued the client under, as an offer's; null while it is assessed.</param>
-public sealed record PendingCancellationView(string CancellationTouchpointId, DateTimeOffset RequestedAt, string? Reason, string Decision,
+public sealed record PendingCancellationView(string CancellationTouchpointId, DateTimeOffset RequestedAt, string? Reason, [property: Words(typeof(GetRetentionEndpoint))] string Decision,
     OfferView? Offer, string Why, string? Rule, IReadOnlyDictionary<string, decimal>? Inputs, string? Formula);
 
-public sealed record RetentionView(string CustomerId, string State, PendingCancellationView? Pending);
+public sealed record RetentionView(string CustomerId, [property: Words(typeof(CustomerStates))] string State, PendingCancellationView? Pending);
 
 public static class GetRetentionEndpoint
 {

@@ -7,12 +7,20 @@ using EventCrm.Host.Telemetry;
 using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Touchpoints;
 
 public sealed record TouchpointsAccepted(int Appended, int Repeated, IReadOnlyList<TouchpointReceiptView> Touchpoints);
 
-public sealed record TouchpointReceiptView(int Index, string TouchpointId, string CustomerId, string Result);
+public sealed record TouchpointReceiptView(int Index, string TouchpointId, string CustomerId, [property: Words(typeof(TouchpointResults))] string Result);
+
+/// <summary>What became of each touchpoint of a post: its receipt's <c>result</c>.</summary>
+public static class TouchpointResults
+{
+    public const string Appended = "appended";
+    public const string Repeated = "repeated";
+}
 
 /// <summary>
 /// POST /api/touchpoints: one touchpoint object, or an array of up to 1,000 appended all-or-nothing.
@@ -29,7 +37,6 @@ public static class PostTouchpointsEndpoint
     [Answers(404, "A touchpoint other than lead-captured or signed-up for a customer that has no stream, an answer to an offer that is not open, or a request to cancel named that the customer never made.")]
     [Answers(409, "A second signed-up, a request to cancel or its withdrawal refused by the customer's state, a churned naming a request to cancel no longer pending, a touchpointId already recorded with other content, or too many concurrent writers on the same customers (retry).")]
     [Answers(413, "The body is over 4 MB; nothing was read further.")]
-    [Answers(415, ResponsesInOpenApi.UnsupportedCoding)]
     [Answers(503, "The database is unavailable, more touchpoints wait to be written than Touchpoints:MaxWaiting, or a customer of the request is busy (its stream locked by another transaction for over 2 s; errors.customerId names it; nothing was appended): send the same request again after Retry-After seconds.")]
     public static async Task<IResult> Post(HttpRequest request, ClaimsPrincipal caller, TouchpointAppender appender, TimeProvider clock,
         EventCrmMetrics metrics, CancellationToken ct)
@@ -176,7 +183,7 @@ public static class PostTouchpointsEndpoint
 
         var view = new TouchpointsAccepted(outcome.Appended, outcome.Repeated,
             outcome.Receipts.Select(r => new TouchpointReceiptView(r.Index, r.TouchpointId, r.CustomerId,
-                r.Result == Touchpoints.TouchpointResult.Appended ? "appended" : "repeated")).ToList());
+                r.Result == Touchpoints.TouchpointResult.Appended ? TouchpointResults.Appended : TouchpointResults.Repeated)).ToList());
         return outcome.Appended > 0 ? Results.Json(view, statusCode: StatusCodes.Status201Created) : Results.Ok(view);
     }
 }

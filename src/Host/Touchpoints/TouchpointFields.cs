@@ -110,7 +110,18 @@ public abstract partial class TouchpointFields
 
     private void Fail(string name, string message) => Errors.Add(new(name, message));
 
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(?<fraction>\.[0-9]{1,9})?)?(Z|z|[+-][0-9]{2}:[0-9]{2})$")]
+    // A timestamp's parts: in the regular expression below and in the pattern the OpenAPI document gives occurredAt.
+    private const string DateAndMinutes = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(";
+    private const string Fraction = "\\.[0-9]{1,9}";
+    private const string OffsetAfterSeconds = ")?)?(Z|z|[+-][0-9]{2}:[0-9]{2})$";
+
+    /// <summary>
+    /// A timestamp's forms as a regular expression (ECMA 262, as JSON Schema reads a pattern): seconds may be left
+    /// out and 9 fraction digits given, which RFC 3339's <c>date-time</c> does not allow, so occurredAt is declared by this.
+    /// </summary>
+    public const string TimestampPattern = DateAndMinutes + Fraction + OffsetAfterSeconds;
+
+    [GeneratedRegex(DateAndMinutes + "?<fraction>" + Fraction + OffsetAfterSeconds)]
     private static partial Regex TimestampShape();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]

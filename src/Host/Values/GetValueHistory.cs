@@ -7,16 +7,17 @@ using EventCrm.Host.Models;
 using EventCrm.Relationship.Value;
 using Marten;
 using Wolverine.Http;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Values;
 
 /// <param name="Formula">The formula this point is valued under, as name@version.</param>
 public sealed record ValuePoint(string TouchpointId, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,
-    decimal Revenue, decimal Profit, decimal Current, decimal Potential, string Tier, string Formula);
+    decimal Revenue, decimal Profit, decimal Current, decimal Potential, [property: Words(typeof(ValueTier))] string Tier, string Formula);
 
 /// <param name="Formula">The one formula of every point; null for <c>formula=of-the-time</c>, where each point names its own.</param>
 /// <param name="Total">How many points the whole history has (the touchpoints known at knownAt).</param>
-public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, DateTimeOffset? KnownAt, string Order, int Page, int PageSize, int Total,
+public sealed record ValueHistoryView(string CustomerId, FormulaView? Formula, DateTimeOffset? KnownAt, [property: Words(typeof(TouchpointPage))] string Order, int Page, int PageSize, int Total,
     IReadOnlyList<ValuePoint> Points);
 
 public static class GetValueHistoryEndpoint
@@ -35,7 +36,8 @@ public static class GetValueHistoryEndpoint
     [Answers(404, "An unknown customer or formula.")]
     [Answers(409, "A point's formula cannot be computed: bgnbd-gg without fitted models.")]
     [Answers(422, "A point's formula parameters do not fit the ledger; the detail says why.")]
-    public static Task<IResult> Get(string id, string? formula, string? knownAt, int? page, int? pageSize, string? order,
+    [Pages(TouchpointPage.DefaultSize, TouchpointPage.MaxSize)]
+    public static Task<IResult> Get(string id, string? formula, string? knownAt, int? page, int? pageSize, [Words(typeof(TouchpointPage))] string? order,
         IQuerySession session, FormulaRegistryStore formulas, PortfolioModels models, TimeProvider clock, CancellationToken ct) =>
         ReadAsync(id, formula, knownAt, page, pageSize, order, session, formulas, models, clock, fromCheckpoints: true, ct);
 

@@ -19,7 +19,18 @@ public static partial class Moments
 
     private static readonly string[] DateTimes = [.. LocalDateTimes.SelectMany(time => new[] { time, time + "'Z'", time + "zzz" })];
 
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})?$", RegexOptions.CultureInvariant)]
+    // The forms' parts, in the regular expressions below and in the pattern the OpenAPI document gives a moment.
+    private const string Date = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
+    private const string TimeOfDay = "T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,7})?)?";
+    private const string Offset = "(Z|[+-][0-9]{2}:[0-9]{2})?";
+
+    /// <summary>
+    /// The forms as a regular expression (ECMA 262, as JSON Schema reads a pattern): a bare date is no RFC 3339
+    /// <c>date-time</c>, nor is a date and time without an offset, so a body's moment is declared by this.
+    /// </summary>
+    public const string Pattern = "^" + Date + "(" + TimeOfDay + Offset + ")?$";
+
+    [GeneratedRegex("^" + Date + TimeOfDay + Offset + "$", RegexOptions.CultureInvariant)]
     private static partial Regex DateAndTime();
 
     /// <summary>A + sent unencoded in a query string arrives as a space: the offset is then "  01:00".</summary>
@@ -55,7 +66,7 @@ public static partial class Moments
         return $"{WhyNoMoment(text)}; it must be {forms}";
     }
 
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + Date + "$", RegexOptions.CultureInvariant)]
     private static partial Regex BareDate();
 
     /// <summary>

@@ -1,5 +1,6 @@
 using EventCrm.Host.Formulas;
 using EventCrm.Relationship.Value;
+using EventCrm.Relationship;
 
 namespace EventCrm.Host.Values;
 
@@ -41,7 +42,7 @@ public sealed record OutlookView(decimal HorizonWeeks, decimal ExpectedPurchases
 /// <summary>The answer of GET /api/customers/{id}/value (and of a replay's customer read).</summary>
 public sealed record ValueView(
     string CustomerId, DateTimeOffset AsOf, DateTimeOffset? KnownAt, FormulaView Formula, HistoricalView Historical,
-    decimal Current, PotentialView Potential, string Tier, IReadOnlyDictionary<string, decimal> Inputs, string? Note,
+    decimal Current, PotentialView Potential, [property: Words(typeof(ValueTier))] string Tier, IReadOnlyDictionary<string, decimal> Inputs, string? Note,
     int TouchpointsCounted, ModelUsedView Model, OutlookView? Outlook)
 {
     public static ValueView Of(string customerId, ValueQuery query, CustomerValuation v, int touchpoints, OutlookView? outlook) => new(

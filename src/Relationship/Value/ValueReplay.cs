@@ -1,9 +1,10 @@
 using EventCrm.Relationship.Touchpoints;
+using EventCrm.Relationship;
 
 namespace EventCrm.Relationship.Value;
 
 public sealed record ReplayedPoint(string TouchpointId, string Type, DateTimeOffset OccurredAt, decimal Revenue, decimal Profit,
-    decimal Current, decimal Potential, string Tier);
+    decimal Current, decimal Potential, [property: Words(typeof(ValueTier))] string Tier);
 
 /// <summary>One customer replayed: its value as of the replay date under the replayed formula and under the live one.</summary>
 public sealed record ReplayedCustomer(string CustomerId, FoldedLedger Ledger, ReplayedValue Value, ReplayedValue Live, int Events);

@@ -78,6 +78,33 @@ public class when_calling_with_api_keys(AppFixture app)
         (await Status("POST", "/api/touchpoints", null, SignUp(Ids.Customer(), Jan1))).ShouldBe(401);
     }
 
+    [Fact]
+    public async Task a_401_says_in_www_authenticate_which_header_takes_the_key_and_a_403_does_not()
+    {
+        var desk = await KeyWith(Roles.Desk);
+        async Task<string?> Challenge(string method, string url, string? key, int status)
+        {
+            var result = await app.Host.Scenario(s =>
+            {
+                if (method == "HEAD") s.Head.Url(url);
+                else if (method == "POST") s.Post.Json(SignUp(Ids.Customer(), Jan1)).ToUrl(url);
+                else s.Get.Url(url);
+                s.WithRequestHeader(AppFixture.ApiKeyHeader, key ?? "");
+                s.StatusCodeShouldBe(status);
+            });
+            return result.Context.Response.Headers.WWWAuthenticate.SingleOrDefault();
+        }
+
+        // RFC 9110 §15.5.2: a 401 carries a challenge; docs/api.md, "Access", gives this one.
+        const string challenge = "ApiKey header=\"X-Api-Key\"";
+        (await Challenge("GET", "/api/customers?search=a", null, 401)).ShouldBe(challenge);
+        (await Challenge("GET", "/api/customers?search=a", "ecrm_not-a-real-key", 401)).ShouldBe(challenge);
+        (await Challenge("HEAD", "/api/keys/me", null, 401)).ShouldBe(challenge);
+        (await Challenge("POST", "/api/touchpoints", null, 401)).ShouldBe(challenge);
+        // A key that is known but may not do this: no challenge, another key would not be asked for the same way.
+        (await Challenge("GET", "/api/replays", desk, 403)).ShouldBeNull();
+    }
+
     /// <summary>The problem a GET answers, or a POST of <paramref name="body"/> when one is given.</summary>
     private async Task<JsonNode> Problem(string url, string key, int status, object? body = null)
     {

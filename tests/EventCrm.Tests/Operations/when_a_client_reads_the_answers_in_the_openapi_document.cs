@@ -16,26 +16,27 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
     // Written from the documentation, not from the code: 401 and 403 for a route that needs a key
     // of some roles ("Access"), 401 alone for one any key may use, 429 on every route that needs a
     // key (too many unknown keys from an address, a key over its rate), 503 on any route while the
-    // database is unavailable, 413 for a body over the limit and 415 for a Content-Encoding on a route that reads one, 400 on any
-    // /api route for a query parameter it does not take (so not on /health).
+    // database is unavailable, 413 for a body over the limit, 414 and 431 on any route (a request line
+    // over 8 KB, headers over 32 KB), 415 for a Content-Encoding on any /api route and 400 on any
+    // /api route for a query parameter it does not take (so neither on /health).
     [Theory]
-    [InlineData("post", "/api/touchpoints", "200,201,400,401,403,404,409,413,415,429,503")]
-    [InlineData("post", "/api/imports", "200,201,400,401,403,409,413,415,422,429,503")]
-    [InlineData("post", "/api/replays", "202,400,401,403,404,413,415,429,503")]
-    [InlineData("delete", "/api/replays/{id}", "204,400,401,403,404,409,429,503")]
-    [InlineData("get", "/api/replays/{id}/diff", "200,400,401,403,404,409,429,503")]
-    [InlineData("get", "/api/events", "200,400,401,403,429,503")]
-    [InlineData("post", "/api/projections/{name}/rebuild", "202,400,401,403,404,409,422,429,503")]
-    [InlineData("get", "/api/customers/{id}/value", "200,400,401,403,404,409,422,429,503")]
-    [InlineData("get", "/api/customers/{id}", "200,400,401,403,404,429,503")]
-    [InlineData("get", "/api/customers", "200,400,401,403,429,503")]
-    [InlineData("post", "/api/customers/{id}/erasure", "200,400,401,403,404,409,429,503")]
-    [InlineData("post", "/api/keys", "201,400,401,403,413,415,429,503")]
-    [InlineData("get", "/api/keys/me", "200,400,401,429,503")]
-    [InlineData("get", "/api/formulas", "200,400,401,403,429,503")]
-    [InlineData("post", "/api/models/refit", "201,400,401,403,413,415,422,429,503")]
-    [InlineData("post", "/api/audit/anchor/verify", "200,400,401,403,413,415,422,429,503")]
-    [InlineData("get", "/health", "200,503")]
+    [InlineData("post", "/api/touchpoints", "200,201,400,401,403,404,409,413,414,415,429,431,503")]
+    [InlineData("post", "/api/imports", "200,201,400,401,403,409,413,414,415,422,429,431,503")]
+    [InlineData("post", "/api/replays", "202,400,401,403,404,413,414,415,429,431,503")]
+    [InlineData("delete", "/api/replays/{id}", "204,400,401,403,404,409,414,415,429,431,503")]
+    [InlineData("get", "/api/replays/{id}/diff", "200,400,401,403,404,409,414,415,429,431,503")]
+    [InlineData("get", "/api/events", "200,400,401,403,414,415,429,431,503")]
+    [InlineData("post", "/api/projections/{name}/rebuild", "202,400,401,403,404,409,414,415,422,429,431,503")]
+    [InlineData("get", "/api/customers/{id}/value", "200,400,401,403,404,409,414,415,422,429,431,503")]
+    [InlineData("get", "/api/customers/{id}", "200,400,401,403,404,414,415,429,431,503")]
+    [InlineData("get", "/api/customers", "200,400,401,403,414,415,429,431,503")]
+    [InlineData("post", "/api/customers/{id}/erasure", "200,400,401,403,404,409,414,415,429,431,503")]
+    [InlineData("post", "/api/keys", "201,400,401,403,413,414,415,429,431,503")]
+    [InlineData("get", "/api/keys/me", "200,400,401,414,415,429,431,503")]
+    [InlineData("get", "/api/formulas", "200,400,401,403,414,415,429,431,503")]
+    [InlineData("post", "/api/models/refit", "201,400,401,403,413,414,415,422,429,431,503")]
+    [InlineData("post", "/api/audit/anchor/verify", "200,400,401,403,413,414,415,422,429,431,503")]
+    [InlineData("get", "/health", "200,414,431,503")]
     public async Task each_route_lists_the_statuses_its_documentation_gives(string method, string route, string statuses)
     {
         var responses = (await Operation(method, route))["responses"]!.AsObject();
