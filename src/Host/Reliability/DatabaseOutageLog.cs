@@ -14,8 +14,17 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
 {
     public static readonly TimeSpan ReminderEvery = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after the database answers again a session it ended at its stop may still fail: a
+    /// connection opened before the outage, held through it (outside the pool, or taken from the pool
+    /// just before the watch cleared it), reads "57P01: terminating connection due to administrator
+    /// command" at its next use. That is the outage just told, not a new one.
+    /// </summary>
+    public static readonly TimeSpan LeftoversSettle = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private Outage? _outage;
+    private DateTimeOffset? _answeredAgainAt;
 
     private sealed class Outage(DateTimeOffset since, string firstError)
     {
@@ -53,6 +62,12 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         // after the line saying the database is back, and the log end on an outage already over.
         lock (_gate)
         {
+            // A session the last outage ended, failing once the database answers again: held back
+            // like the outage's other errors, and no second warning. A new outage also refuses new
+            // sessions, and that refusal opens it as ever.
+            if (_outage is null && _answeredAgainAt is { } answered && clock.GetUtcNow() - answered < LeftoversSettle
+                && DatabaseFaults.IsSessionEndedEarlier(exception))
+                return true;
             if (_outage is { } open)
             {
                 open.LatestError = error;
@@ -91,6 +106,7 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         {
             if (_outage is not { } outage) return;
             _outage = null;
+            _answeredAgainAt = now;
             logger.LogInformation("{Database} answers again, after {Duration} out of reach (since {Since:HH:mm:ss} UTC); " +
                 "{HeldBack} log entries about it were held back", Capitalised(database), Duration(now - outage.Since), outage.Since, outage.HeldBack);
         }

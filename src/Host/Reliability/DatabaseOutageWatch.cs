@@ -20,7 +20,11 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
             while (await ticks.WaitForNextTickAsync(stoppingToken))
             {
                 if (!outage.IsOut) continue;
-                if (await Answers(stoppingToken)) outage.Ended();
+                if (await Answers(stoppingToken))
+                {
+                    await ForgetSessionsTheOutageEnded();
+                    outage.Ended();
+                }
                 else outage.RemindIfDue();
             }
         }
@@ -28,6 +32,20 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
         {
             // the service stops
         }
+    }
+
+    /// <summary>
+    /// A stopped database ended every session, the pooled ones too, and Npgsql finds that out only
+    /// when it next uses one: a connection idle in the pool through the outage would fail at its next
+    /// use, after the line saying the database is back. Cleared now, the pools open new ones instead
+    /// (a busy connection is closed when it comes back). Wolverine's own pools, when it has any, are
+    /// Npgsql's by connection string (ClearAllPools).
+    /// </summary>
+    private async Task ForgetSessionsTheOutageEnded()
+    {
+        foreach (var database in await store.Storage.AllDatabases())
+            if (database is Marten.Storage.MartenDatabase { DataSource: { } pooled }) pooled.Clear();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
     private async Task<bool> Answers(CancellationToken ct)
