@@ -34,6 +34,8 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         public DateTimeOffset LastLine { get; set; } = since;
         public long HeldBack { get; set; }
         public long HeldBackSinceLastLine { get; set; }
+        /// <summary>Whether an error of it came from the database itself (not only from a full pool): its sessions may have ended.</summary>
+        public bool DatabaseOut { get; set; }
     }
 
     /// <summary>What the warnings name: the setting, never the connection string (it may hold a password).</summary>
@@ -47,6 +49,18 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         get
         {
             lock (_gate) return _outage is not null;
+        }
+    }
+
+    /// <summary>
+    /// Whether the open outage may have ended sessions: an error of it came from the database (refused,
+    /// ended or broken sessions), not only from a pool whose every connection was in use.
+    /// </summary>
+    public bool MayHaveEndedSessions
+    {
+        get
+        {
+            lock (_gate) return _outage is { DatabaseOut: true };
         }
     }
 
@@ -68,15 +82,17 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
             if (_outage is null && _answeredAgainAt is { } answered && clock.GetUtcNow() - answered < LeftoversSettle
                 && DatabaseFaults.IsSessionEndedEarlier(exception))
                 return true;
+            var databaseOut = !DatabaseFaults.IsPoolExhausted(exception);
             if (_outage is { } open)
             {
+                open.DatabaseOut |= databaseOut;
                 open.LatestError = error;
                 open.HeldBack++;
                 open.HeldBackSinceLastLine++;
                 return true;
             }
             // The first one is told by the warning itself.
-            _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1 };
+            _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1, DatabaseOut = databaseOut };
             logger.LogWarning("The service cannot reach {Database}: {Error}. The errors this causes are held back until it answers again " +
                 "(a category's level set to Debug shows them); a reminder every {Reminder} s", database, error, ReminderEvery.TotalSeconds);
         }

@@ -22,7 +22,7 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
                 if (!outage.IsOut) continue;
                 if (await Answers(stoppingToken))
                 {
-                    await ForgetSessionsTheOutageEnded();
+                    if (outage.MayHaveEndedSessions) await ForgetSessionsTheOutageEnded();
                     outage.Ended();
                 }
                 else outage.RemindIfDue();
@@ -37,15 +37,14 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
     /// <summary>
     /// A stopped database ended every session, the pooled ones too, and Npgsql finds that out only
     /// when it next uses one: a connection idle in the pool through the outage would fail at its next
-    /// use, after the line saying the database is back. Cleared now, the pools open new ones instead
-    /// (a busy connection is closed when it comes back). Wolverine's own pools, when it has any, are
-    /// Npgsql's by connection string (ClearAllPools).
+    /// use, after the line saying the database is back. Cleared now, the store's pools (Wolverine
+    /// uses the store's) open new ones instead; a busy connection is closed when it comes back. Not
+    /// after an outage that was only a full pool: its connections are sound.
     /// </summary>
     private async Task ForgetSessionsTheOutageEnded()
     {
         foreach (var database in await store.Storage.AllDatabases())
             if (database is Marten.Storage.MartenDatabase { DataSource: { } pooled }) pooled.Clear();
-        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
     private async Task<bool> Answers(CancellationToken ct)
