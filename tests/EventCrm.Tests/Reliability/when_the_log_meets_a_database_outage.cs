@@ -174,6 +174,21 @@ public class when_the_log_meets_a_database_outage : IDisposable
     }
 
     [Fact]
+    public void only_an_outage_of_the_database_itself_has_the_pools_cleared_when_it_ends()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+
+        agent.LogError(new NpgsqlException($"{DatabaseFaults.PoolExhaustedMessage}, either raise 'Max Pool Size'", new TimeoutException()), "every connection in use");
+        var afterAFullPool = outage.MayHaveEndedSessions;
+        agent.LogError(TerminatedAtTheStop(), "then the database stops");
+
+        // A full pool's connections are sound: clearing them would only cost new sessions.
+        afterAFullPool.ShouldBeFalse();
+        outage.MayHaveEndedSessions.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task the_line_saying_the_database_is_back_never_comes_before_the_warning_it_ends()
     {
         var slowOutput = new SlowFirstWarning(Outage);
