@@ -219,6 +219,15 @@ CONF
 # Whether something listens on 127.0.0.1:PORT, and who (for the message; ss names the process when
 # it may see it).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The first port after $1 that nothing listens on (of the next hundred): what a message suggests.
+free_port_after() {
+  local port
+  for port in $(seq $(($1 + 1)) $(($1 + 100))); do
+    [ "$port" -le 65535 ] || return 1
+    port_in_use "$port" || { echo "$port"; return 0; }
+  done
+  return 1
+}
 port_holder() {
   command -v ss >/dev/null || return 0
   ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -n 1 || true
@@ -247,13 +256,14 @@ db_check_port() {
   db_select "$1"
   db_running && return 0
   port_in_use "$DB_PORT" || return 0
-  local who var orphan
+  local who var orphan free
   if orphan="$(db_orphan_pid)"; then
     db_die "the $DB_KIND cluster's server (pid $orphan) still holds port $DB_PORT, though its folder $DB_DATA was deleted: ./eventcrm stop ends it (it also ends by itself within a minute)."
   fi
   who="$(port_holder "$DB_PORT")"
   case "$DB_KIND" in demo) var=EVENTCRM_PG_PORT ;; test) var=EVENTCRM_PG_TEST_PORT ;; *) var=EVENTCRM_PG_BENCH_PORT ;; esac
-  db_die "port $DB_PORT on 127.0.0.1, the $DB_KIND cluster's, is already in use${who:+ ($who)}: stop that program, or give the cluster another port, e.g. $var=$((DB_PORT + 100))."
+  free="$(free_port_after $((DB_PORT + 99)))" || free=""
+  db_die "port $DB_PORT on 127.0.0.1, the $DB_KIND cluster's, is already in use${who:+ ($who)}: stop that program, or give the cluster another port${free:+, e.g. $var=$free}."
 }
 
 db_start() {
@@ -361,6 +371,42 @@ db_stop() {
   else
     db_log "The $DB_KIND cluster is not running."
   fi
+}
+
+# Who else uses the running cluster: its client sessions other than this query's and other than
+# those of the processes named (the service `stop` has just ended, whose sessions may take a moment
+# to close), as "name (N sessions)", comma-separated; nothing when none. Every session of an EventCrm
+# node carries the node's name as its application_name (src/Host/Infrastructure/NodeName.cs): the
+# connection string's Application Name, else machine:pid.
+db_other_sessions() {
+  local ended="${1:-}" except=""
+  [ -z "$ended" ] || except=" and application_name !~ ':(${ended// /|})\$'"
+  db_psql_admin -d postgres -AtF ' ' -c "select count(*), coalesce(nullif(application_name, ''), '(unnamed)') from pg_stat_activity
+      where backend_type = 'client backend' and pid <> pg_backend_pid()$except group by 2 order by 2" \
+    | awk '{ n = $1; $1 = ""; sub(/^ /, ""); printf "%s%s (%d session%s)", (NR > 1 ? ", " : ""), $0, n, (n == 1 ? "" : "s") }'
+}
+
+# db_stop_unless_used demo|test|bench [pids]: what `./eventcrm stop` does to a cluster. One that
+# other nodes (or programs) still use keeps running: stopping it would take their database from under
+# them (a second node of docs/scaling.md §1 answered 503 until it was started again). The sessions of
+# the processes named, ended just now, are given three seconds to close.
+db_stop_unless_used() {
+  local users=""
+  if [ -z "$DB_EXTERNAL_CS" ]; then
+    db_select "$1"
+    if db_running; then
+      for _ in $(seq 1 15); do
+        users="$(db_other_sessions "${2:-}" 2>/dev/null)" || users="(who, it could not be asked)"
+        [ -n "$users" ] || break
+        sleep 0.2
+      done
+    fi
+  fi
+  if [ -n "$users" ]; then
+    db_log "Keeping the $DB_KIND cluster (port $(db_running_port)) running: it is still in use by $users. To stop it anyway: ./eventcrm db stop $DB_KIND"
+    return 0
+  fi
+  db_stop "$1"
 }
 
 # Password hidden in any printed connection string.

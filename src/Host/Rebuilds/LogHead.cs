@@ -14,9 +14,12 @@ namespace EventCrm.Host.Rebuilds;
 public static class LogHead
 {
     /// <summary>
-    /// The highest committed sequence number, or the recorded high-water mark when that is higher
-    /// (events deleted since): never a number drawn by an append still in flight or rolled back,
-    /// which no projection could reach. max(seq_id) is a look at the end of the primary key index.
+    /// The highest committed sequence number, or the recorded high-water mark when that is higher:
+    /// events deleted since, or a range of numbers drawn by an append that never committed (a node
+    /// killed mid-import), which the daemon skipped after its settle time and recorded as reached.
+    /// The mark then names a number no event has, as the daemon's position does (docs/api.md,
+    /// Projections). An append still in flight does not raise it. max(seq_id) is a look at the end
+    /// of the primary key index.
     /// </summary>
     public static async Task<long> HighWaterMarkAsync(IMartenDatabase database, string eventSchema, IReadOnlyList<ShardState> progress, CancellationToken ct)
     {

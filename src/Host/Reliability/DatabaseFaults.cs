@@ -55,6 +55,16 @@ public static class DatabaseFaults
     public const string StatementTimedOutMessage = "Exception while reading from stream";
 
     /// <summary>
+    /// Whether the exception says a session that was open ended, rather than that a new one was refused:
+    /// the server's "terminating connection" (57P01 at a stop or <c>pg_terminate_backend</c>, 57P02 at a
+    /// crash), or the stream of an open connection broken. A database stopped and started again leaves
+    /// such sessions behind in whatever held them through the outage (<see cref="DatabaseOutageLog"/>).
+    /// </summary>
+    public static bool IsSessionEndedEarlier(Exception exception) => Chain(exception).Any(e =>
+        e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown }
+        || e is NpgsqlException && e.InnerException is IOException or EndOfStreamException && !IsSlowStatement(exception));
+
+    /// <summary>
     /// Whether the exception, or one it wraps, is Npgsql's refusal to wait longer for a connection of a
     /// pool whose every connection is in use: the database may answer well, this node holds all it may
     /// open. Npgsql tells it by its message alone (an <see cref="NpgsqlException"/> around a timeout).

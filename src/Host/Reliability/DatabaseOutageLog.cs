@@ -14,8 +14,17 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
 {
     public static readonly TimeSpan ReminderEvery = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after the database answers again a session it ended at its stop may still fail: a
+    /// connection opened before the outage, held through it (outside the pool, or taken from the pool
+    /// just before the watch cleared it), reads "57P01: terminating connection due to administrator
+    /// command" at its next use. That is the outage just told, not a new one.
+    /// </summary>
+    public static readonly TimeSpan LeftoversSettle = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private Outage? _outage;
+    private DateTimeOffset? _answeredAgainAt;
 
     private sealed class Outage(DateTimeOffset since, string firstError)
     {
@@ -25,6 +34,8 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         public DateTimeOffset LastLine { get; set; } = since;
         public long HeldBack { get; set; }
         public long HeldBackSinceLastLine { get; set; }
+        /// <summary>Whether an error of it came from the database itself (not only from a full pool): its sessions may have ended.</summary>
+        public bool DatabaseOut { get; set; }
     }
 
     /// <summary>What the warnings name: the setting, never the connection string (it may hold a password).</summary>
@@ -42,6 +53,18 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
     }
 
     /// <summary>
+    /// Whether the open outage may have ended sessions: an error of it came from the database (refused,
+    /// ended or broken sessions), not only from a pool whose every connection was in use.
+    /// </summary>
+    public bool MayHaveEndedSessions
+    {
+        get
+        {
+            lock (_gate) return _outage is { DatabaseOut: true };
+        }
+    }
+
+    /// <summary>
     /// Whether an entry carrying this exception is held back: it is when the exception says the
     /// database is out of reach. The first one opens the outage with the warning.
     /// </summary>
@@ -53,15 +76,23 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         // after the line saying the database is back, and the log end on an outage already over.
         lock (_gate)
         {
+            // A session the last outage ended, failing once the database answers again: held back
+            // like the outage's other errors, and no second warning. A new outage also refuses new
+            // sessions, and that refusal opens it as ever.
+            if (_outage is null && _answeredAgainAt is { } answered && clock.GetUtcNow() - answered < LeftoversSettle
+                && DatabaseFaults.IsSessionEndedEarlier(exception))
+                return true;
+            var databaseOut = !DatabaseFaults.IsPoolExhausted(exception);
             if (_outage is { } open)
             {
+                open.DatabaseOut |= databaseOut;
                 open.LatestError = error;
                 open.HeldBack++;
                 open.HeldBackSinceLastLine++;
                 return true;
             }
             // The first one is told by the warning itself.
-            _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1 };
+            _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1, DatabaseOut = databaseOut };
             logger.LogWarning("The service cannot reach {Database}: {Error}. The errors this causes are held back until it answers again " +
                 "(a category's level set to Debug shows them); a reminder every {Reminder} s", database, error, ReminderEvery.TotalSeconds);
         }
@@ -91,6 +122,7 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         {
             if (_outage is not { } outage) return;
             _outage = null;
+            _answeredAgainAt = now;
             logger.LogInformation("{Database} answers again, after {Duration} out of reach (since {Since:HH:mm:ss} UTC); " +
                 "{HeldBack} log entries about it were held back", Capitalised(database), Duration(now - outage.Since), outage.Since, outage.HeldBack);
         }

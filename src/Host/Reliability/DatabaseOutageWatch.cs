@@ -20,7 +20,11 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
             while (await ticks.WaitForNextTickAsync(stoppingToken))
             {
                 if (!outage.IsOut) continue;
-                if (await Answers(stoppingToken)) outage.Ended();
+                if (await Answers(stoppingToken))
+                {
+                    if (outage.MayHaveEndedSessions) await ForgetSessionsTheOutageEnded();
+                    outage.Ended();
+                }
                 else outage.RemindIfDue();
             }
         }
@@ -28,6 +32,19 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
         {
             // the service stops
         }
+    }
+
+    /// <summary>
+    /// A stopped database ended every session, the pooled ones too, and Npgsql finds that out only
+    /// when it next uses one: a connection idle in the pool through the outage would fail at its next
+    /// use, after the line saying the database is back. Cleared now, the store's pools (Wolverine
+    /// uses the store's) open new ones instead; a busy connection is closed when it comes back. Not
+    /// after an outage that was only a full pool: its connections are sound.
+    /// </summary>
+    private async Task ForgetSessionsTheOutageEnded()
+    {
+        foreach (var database in await store.Storage.AllDatabases())
+            if (database is Marten.Storage.MartenDatabase { DataSource: { } pooled }) pooled.Clear();
     }
 
     private async Task<bool> Answers(CancellationToken ct)

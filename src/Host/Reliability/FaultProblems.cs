@@ -19,7 +19,7 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStateme
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (context.Response.HasStarted || Answer(exception, HasBody(context.Request)) is not { } answer) return false;
+        if (context.Response.HasStarted || Answer(exception, HasBody(context.Request), SentAgainOf(context.Request)) is not { } answer) return false;
 
         if (answer.Title == ConnectionResetTitle)
         {
@@ -75,10 +75,29 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStateme
 
     public sealed record ProblemAnswer(int Status, string Title, string Detail, int? RetryAfterSeconds = null);
 
+    /// <summary>
+    /// What the same request sent again does, as a 503's detail says it: only the routes that append
+    /// touchpoints (touchpoints, imports) land them once by their ids; a read changes nothing; of any
+    /// other write (a rebuild, a replay, a key) this attempt may or may not have been carried out.
+    /// </summary>
+    public enum SentAgain { LandsTouchpointsOnce, ChangesNothing, MayRepeat }
+
+    public static SentAgain SentAgainOf(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? SentAgain.ChangesNothing
+        : request.Path.StartsWithSegments("/api/touchpoints") || request.Path.StartsWithSegments("/api/imports") ? SentAgain.LandsTouchpointsOnce
+        : SentAgain.MayRepeat;
+
+    private static string Resent(SentAgain sentAgain) => sentAgain switch
+    {
+        SentAgain.LandsTouchpointsOnce => "touchpoints sent again with the same touchpointIds land once, whether or not this attempt reached the store.",
+        SentAgain.ChangesNothing => "a read changes nothing, so sending it again is safe.",
+        _ => "whether this attempt was carried out is not known: read what it would change (GET) before sending it again.",
+    };
+
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
     /// <summary>The problem an exception stands for, or null for a 500. JSON errors are the client's only when it sent a body.</summary>
-    public static ProblemAnswer? Answer(Exception exception, bool requestHasBody) => exception switch
+    public static ProblemAnswer? Answer(Exception exception, bool requestHasBody, SentAgain sentAgain = SentAgain.LandsTouchpointsOnce) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
             new(e.StatusCode, "The request body is too large", e.Message),
@@ -99,22 +118,18 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStateme
         _ when PreparedStatementsOutOfStep.Caused(exception) => new(StatusCodes.Status503ServiceUnavailable, ConnectionResetTitle,
             "A database connection of this node had lost track of the statements it had prepared on the server (after a statement on it " +
             "failed or was cancelled mid-answer), and a statement of this request failed on it; the node has closed its connections and " +
-            $"opens new ones. Send the request again in {ConnectionResetRetryAfterSeconds} second; touchpoints sent again with the same " +
-            "touchpointIds land once, whether or not this attempt reached the store.", ConnectionResetRetryAfterSeconds),
+            $"opens new ones. Send the request again in {ConnectionResetRetryAfterSeconds} second; {Resent(sentAgain)}", ConnectionResetRetryAfterSeconds),
         // Before the outage below, which it also is to Npgsql: the database answers, the node has no connection left.
         _ when DatabaseFaults.IsPoolExhausted(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service busy",
             $"Every database connection of this node is in use (its pool is full: long requests such as exports hold them). Send the request " +
-            $"again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again with the same touchpointIds land once, whether or not " +
-            "this attempt reached the store."),
+            $"again in {DatabaseFaults.RetryAfterSeconds} seconds; {Resent(sentAgain)}"),
         // Before the outage below, which it also is to Npgsql: the database answered, too late.
         _ when DatabaseFaults.IsSlowStatement(exception) => new(StatusCodes.Status503ServiceUnavailable, SlowStatementTitle,
             "The database took too long to answer a statement of this request (past the command timeout: waiting for a lock another " +
             "transaction holds, say), and the statement was cancelled; the database itself answers. Send the request again in " +
-            $"{DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again with the same touchpointIds land once, whether or not this " +
-            "attempt reached the store."),
+            $"{DatabaseFaults.RetryAfterSeconds} seconds; {Resent(sentAgain)}"),
         _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-            $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; touchpoints sent again " +
-            "with the same touchpointIds land once, whether or not this attempt reached the store."),
+            $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; {Resent(sentAgain)}"),
         _ => null,
     };
 }

@@ -48,7 +48,7 @@ public static class ListReplaysEndpoint
         var total = await runs.CountAsync(ct);
         var shown = await runs.OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        return Results.Ok(new ReplayListView(number, size, total, [.. shown.Select(r => ReplayView.Of(r, now))]));
+        return Results.Ok(new ReplayListView(number, size, total, [.. await ReplayView.OfAsync(shown, session, now, ct)]));
     }
 }
 

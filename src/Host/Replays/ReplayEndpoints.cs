@@ -63,7 +63,7 @@ public static class GetReplayEndpoint
     [Answers(200, "The replay's progress and state.", Body = typeof(ReplayView))]
     [Answers(404, "An unknown replay.")]
     public static async Task<IResult> Get(string id, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
-        await session.LoadAsync<ReplayRun>(id, ct) is { } run ? Results.Ok(ReplayView.Of(run, clock.GetUtcNow())) : UnknownReplay(id);
+        await session.LoadAsync<ReplayRun>(id, ct) is { } run ? Results.Ok((await ReplayView.OfAsync([run], session, clock.GetUtcNow(), ct))[0]) : UnknownReplay(id);
 
     public static IResult UnknownReplay(string id) => Problems.NotFound($"No replay '{id}'.");
 }

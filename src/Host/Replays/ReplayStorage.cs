@@ -108,6 +108,19 @@ public static class ReplayStorage
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// The node computing the replay: the application_name of the session holding its lock (every
+    /// session of a node carries the node's name), or null when no session holds it (no node computes
+    /// it now: its node was killed, say, and another has not resumed it yet).
+    /// </summary>
+    public static async Task<string?> ComputedByAsync(Marten.IQuerySession session, string replayId, CancellationToken ct) =>
+        (await session.AdvancedSql.QueryAsync<string>(
+            "select coalesce(nullif(a.application_name, ''), 'PostgreSQL pid ' || a.pid) from (select hashtextextended('eventcrm replay ' || ?, 0) as key) k " +
+            "join pg_locks l on l.locktype = 'advisory' and l.granted and l.objsubid = 1 " +
+            "and l.classid::bigint = ((k.key >> 32) & 4294967295) and l.objid::bigint = (k.key & 4294967295) " +
+            "and l.database = (select oid from pg_database where datname = current_database()) " +
+            "join pg_stat_activity a on a.pid = l.pid", ct, replayId)).FirstOrDefault();
+
     /// <summary>Gives a replay back; a connection that broke has lost its session, and the lock with it.</summary>
     public static async Task ReleaseAsync(NpgsqlConnection connection, string replayId)
     {

@@ -51,6 +51,12 @@ public class when_the_database_goes_away(ITestOutputHelper output)
             outage.Add(("GET /health", await Clients.Send(http, HttpMethod.Get, "/health")));
             outage.Add(("GET /api/customers/{id}", await Clients.Send(http, HttpMethod.Get, $"/api/customers/{customer}")));
         }
+        // Routes that append no touchpoint: their 503 says nothing of touchpointIds (changed 2026-12-07).
+        var noTouchpoints = new List<(string What, Attempt Attempt)>
+        {
+            ("POST /api/projections/CustomerLedger/rebuild", await Clients.Send(http, HttpMethod.Post, "/api/projections/CustomerLedger/rebuild")),
+            ("POST /api/replays", await Clients.Send(http, HttpMethod.Post, "/api/replays", new { formula = "simple-clv@0" })),
+        };
         var everyRoute = new List<(string What, Attempt Attempt)>();
         foreach (var (method, path) in routes)
             everyRoute.Add(($"{method} {path}", await Clients.Send(http, method, path, method == HttpMethod.Get || method == HttpMethod.Delete ? null : new { })));
@@ -77,6 +83,16 @@ public class when_the_database_goes_away(ITestOutputHelper output)
             attempt.MediaType.ShouldBe("application/problem+json", what);
             attempt.RetryAfter.ShouldNotBeNull(what);
             attempt.Took.ShouldBeLessThan(Quick, what);
+        }
+        // Only the routes that append touchpoints speak of sending touchpoints again; a read says it changes nothing.
+        foreach (var (what, attempt) in outage.Where(o => o.What != "GET /health"))
+            attempt.Body.ShouldContain(what.StartsWith("POST /api/touchpoints", StringComparison.Ordinal)
+                ? "touchpoints sent again with the same touchpointIds land once" : "a read changes nothing", Case.Sensitive, what);
+        foreach (var (what, attempt) in noTouchpoints)
+        {
+            attempt.Status.ShouldBe(503, $"{what}: {attempt}");
+            attempt.Body.ShouldNotContain("touchpoint", Case.Insensitive, what);
+            attempt.Body.ShouldContain("whether this attempt was carried out is not known", Case.Sensitive, what);
         }
         // Every other route: never a server error other than 503, never a hang. Some answer without the
         // database (a 400 for the empty body, a page of the portfolio cached seconds ago).

@@ -117,6 +117,77 @@ public class when_the_log_meets_a_database_outage : IDisposable
         _logs.Since(0)[2].Message.ShouldContain("57P03: the database system is starting up");
     }
 
+    private static Exception TerminatedAtTheStop() =>
+        new InvalidOperationException("Marten Command Failure", new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown));
+
+    [Fact]
+    public void a_session_the_stop_ended_failing_once_the_database_is_back_is_no_second_outage()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+        agent.LogError(TerminatedAtTheStop(), "the stop ends the sessions");
+        _clock.Now = Nine.AddSeconds(27.2);
+        outage.Ended();
+        var mark = _logs.Mark();
+
+        // A connection held through the outage, used 0.3 s after the line saying the database is back (as an operator's log showed).
+        _clock.Now = Nine.AddSeconds(27.5);
+        agent.LogError(TerminatedAtTheStop(), "Error trying to run durability agent commands");
+
+        _logs.Since(mark).ShouldBeEmpty("a second warning for the outage already told");
+    }
+
+    [Fact]
+    public void a_new_stop_after_the_database_is_back_is_told_by_the_refusals_that_follow()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+        agent.LogError(Refused(), "first outage");
+        _clock.Now = Nine.AddSeconds(10);
+        outage.Ended();
+        var mark = _logs.Mark();
+
+        _clock.Now = Nine.AddSeconds(12);
+        agent.LogError(TerminatedAtTheStop(), "the second stop ends the sessions");
+        agent.LogError(Refused(), "and refuses new ones");
+
+        _logs.Since(mark).Select(e => (e.Level, e.Message)).ShouldBe([
+            (LogLevel.Warning, "The service cannot reach the database of ConnectionStrings:EventCrm: Failed to connect to 10.0.0.5:5432 (Connection refused). " +
+                "The errors this causes are held back until it answers again (a category's level set to Debug shows them); a reminder every 30 s"),
+        ]);
+    }
+
+    [Fact]
+    public void a_session_ended_long_after_the_database_came_back_is_told_as_ever()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+        agent.LogError(Refused(), "first outage");
+        outage.Ended();
+        var mark = _logs.Mark();
+
+        // 31 s after the recovery line: past the 30 s a leftover session is allowed.
+        _clock.Now = Nine.AddSeconds(31);
+        agent.LogError(TerminatedAtTheStop(), "pg_terminate_backend, or a new stop");
+
+        _logs.Since(mark).Select(e => e.Level).ShouldBe([LogLevel.Warning]);
+    }
+
+    [Fact]
+    public void only_an_outage_of_the_database_itself_has_the_pools_cleared_when_it_ends()
+    {
+        var (loggers, outage) = Service();
+        var agent = loggers.CreateLogger(Wolverine);
+
+        agent.LogError(new NpgsqlException($"{DatabaseFaults.PoolExhaustedMessage}, either raise 'Max Pool Size'", new TimeoutException()), "every connection in use");
+        var afterAFullPool = outage.MayHaveEndedSessions;
+        agent.LogError(TerminatedAtTheStop(), "then the database stops");
+
+        // A full pool's connections are sound: clearing them would only cost new sessions.
+        afterAFullPool.ShouldBeFalse();
+        outage.MayHaveEndedSessions.ShouldBeTrue();
+    }
+
     [Fact]
     public async Task the_line_saying_the_database_is_back_never_comes_before_the_warning_it_ends()
     {
