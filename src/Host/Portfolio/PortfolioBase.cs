@@ -249,8 +249,8 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
             logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
                 now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
             if (snapshot.NotValued is { Customers: > 0 } notValued)
-                logger.LogWarning("The portfolio valued as of {AsOf} under {Formula} counts {NotValued} customers as 0: they could not be valued (docs/value.md, section 11)",
-                    now, $"{snapshot.Formula.Name}@{snapshot.Formula.Version}", notValued);
+                logger.LogWarning("The portfolio valued as of {AsOf} under {Formula} counts {NotValued} customers as 0 ({Reasons}): they could not be valued (docs/value.md, section 11)",
+                    now, $"{snapshot.Formula.Name}@{snapshot.Formula.Version}", notValued.Customers, notValued);
             return snapshot;
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)

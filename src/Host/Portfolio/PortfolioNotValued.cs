@@ -25,7 +25,7 @@ public sealed record PortfolioNotValued(int Customers, IReadOnlyDictionary<strin
         return new PortfolioNotValued(reasons.Values.Sum(), reasons);
     }
 
-    /// <summary>"none", or "4 (model-not-fitted 4)": for the log.</summary>
+    /// <summary>"model-not-fitted 3, beyond-portfolio-limit 1", or "none": for the log.</summary>
     public override string ToString() =>
-        Customers == 0 ? "none" : $"{Customers:N0} ({string.Join(", ", Reasons.Select(r => $"{r.Key} {r.Value:N0}"))})";
+        Customers == 0 ? "none" : string.Join(", ", Reasons.Select(r => $"{r.Key} {r.Value:N0}"));
 }
