@@ -44,7 +44,13 @@ public static class GetEventsEndpoint
             http.Response.ContentType = format.ContentType;
             try
             {
-                await export.WriteAsync(filter, format, http.Response.BodyWriter, null, http.RequestAborted);
+                await export.WriteAsync(filter, format, http.Response.BodyWriter, null, http.RequestAborted, EventExport.HttpFlushDeadline);
+            }
+            catch (ExportReaderStalledException e)
+            {
+                // Cut: the slot and the snapshot's transactions are given back as this returns.
+                http.RequestServices.GetRequiredService<ILogger<EventExport>>().LogWarning("Export ended: {Reason}", e.Message);
+                http.Abort();
             }
             catch (Exception e) when (http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
             {

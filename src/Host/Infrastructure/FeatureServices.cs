@@ -42,6 +42,7 @@ public static class FeatureServices
         services.AddSingleton<FormulaRegistryStore>();
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();
+        services.AddSingleton<RefitTurn>();
         services.AddSingleton<PortfolioValuation>();
         services.AddSingleton<PortfolioErasures>();
         services.AddSingleton<ProfileIdentities>();
@@ -51,6 +52,7 @@ public static class FeatureServices
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<CustomerAudit>();
         services.AddSingleton<LogAudit>();
+        services.AddSingleton<AuditVerificationSlots>();
         services.AddSingleton<EventLogCheck>();
         services.AddSingleton<SealDigests>();
         services.AddOptions<AnchorScheduleOptions>().BindConfiguration(AnchorScheduleOptions.Section).ValidateOnStart();

@@ -39,11 +39,14 @@ public static class RefitModelEndpoint
     [Answers(201, "The portfolio model was fitted.", Body = typeof(ModelView), Location = "the model in force: /api/models/current")]
     [Answers(400, "Another field, an asOf that is not a date and time, or one after today; nothing was fitted.")]
     [Answers(422, "No purchase had occurred by asOf (no customers then, or none who bought): nothing was fitted nor put in force; errors names asOf.")]
-    public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, TimeProvider clock, HttpRequest request,
+    [Answers(503, "The database is unavailable, or a refit is running on this node (the detail says since when): ask again after Retry-After seconds; nothing was fitted nor recorded.")]
+    public static async Task<IResult> Post(PortfolioRefit refit, PortfolioModels models, RefitTurn turn, TimeProvider clock, HttpRequest request,
         ClaimsPrincipal caller, CancellationToken ct)
     {
         var (command, refused) = await RefitModel.ReadAsync(request, clock.GetUtcNow(), ct);
         if (command is null) return refused!;
+        using var ours = turn.TryTake(out var runningSince);
+        if (ours is null) return Busy(request.HttpContext.Response, runningSince);
         PortfolioModelFitted fitted;
         try
         {
@@ -55,6 +58,15 @@ public static class RefitModelEndpoint
         }
         var recorded = await models.KnownAtAsync(null, ct);
         return Results.Created("/api/models/current", ModelView.Of(fitted, recorded.FittedAt));
+    }
+
+    private static IResult Busy(HttpResponse response, DateTimeOffset runningSince)
+    {
+        response.Headers.RetryAfter = RefitTurn.RetryAfterSeconds.ToString();
+        return Problems.Unavailable(
+            $"A refit has been running on this node since {runningSince:O}, and this service runs one at a time: it puts in force a model " +
+            $"fitted over the log as it is. Ask again in {RefitTurn.RetryAfterSeconds} seconds if you need another; nothing was fitted nor recorded.",
+            "Service busy");
     }
 }
 

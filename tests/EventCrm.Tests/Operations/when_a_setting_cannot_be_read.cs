@@ -23,6 +23,7 @@ public class when_a_setting_cannot_be_read
     [InlineData("Import__KeptBetweenPasses", "-1", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__MaxConcurrent", "two", "Import:MaxConcurrent must be a whole number")]
     [InlineData("Export__MaxConcurrent", "four", "Export:MaxConcurrent must be a whole number")]
+    [InlineData("Audit__MaxConcurrentVerifications", "one", "Audit:MaxConcurrentVerifications must be a whole number")]
     [InlineData("Auth__UnknownKeysPerMinute", "thirty", "Auth:UnknownKeysPerMinute must be a whole number")]
     [InlineData("Auth__RequestsPerSecondPerKey", "-1", "Auth:RequestsPerSecondPerKey must be a whole number")]
     [InlineData("Auth__RequestsPerSecondPerKey", "2.5", "Auth:RequestsPerSecondPerKey must be a whole number")]
@@ -59,7 +60,7 @@ public class when_a_setting_cannot_be_read
         var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string>
         {
             ["Marten__Schema"] = AppFixture.Schema, ["Privacy__SealWait"] = "00:00:02", ["Rebuilds__SwapTriesFor"] = "1.00:00:00",
-            ["Import__KeptBetweenPasses"] = "0", ["Import__MaxConcurrent"] = "1", ["Auth__UnknownKeysPerMinute"] = "1",
+            ["Import__KeptBetweenPasses"] = "0", ["Import__MaxConcurrent"] = "1", ["Audit__MaxConcurrentVerifications"] = "1", ["Auth__UnknownKeysPerMinute"] = "1",
             ["Auth__RequestsPerSecondPerKey"] = "0",
         }, "export", "--out", file, "--types", "purchase", "--customer", "nobody");
 

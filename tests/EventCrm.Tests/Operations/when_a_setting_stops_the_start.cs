@@ -17,6 +17,7 @@ public class when_a_setting_stops_the_start
     [InlineData("Replays__MaxUnfinished", "0", "Replays:MaxUnfinished must be 1 or more")]
     [InlineData("Import__MaxConcurrent", "0", "Import:MaxConcurrent must be 1 or more")]
     [InlineData("Export__MaxConcurrent", "0", "Export:MaxConcurrent must be 1 or more")]
+    [InlineData("Audit__MaxConcurrentVerifications", "0", "Audit:MaxConcurrentVerifications must be 1 or more")]
     [InlineData("Auth__UnknownKeysPerMinute", "0", "Auth:UnknownKeysPerMinute must be 1 or more")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317", "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http or https URI")]
     // Not a number at all: the binder's refusal, which once aborted with the runtime's stack trace (exit code 134).

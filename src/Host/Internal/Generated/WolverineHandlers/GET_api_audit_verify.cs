@@ -13,11 +13,13 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_audit_verify : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly EventCrm.Host.Audit.AuditVerificationSlots _auditVerificationSlots;
         private readonly EventCrm.Host.Audit.LogAudit _logAudit;
 
-        public GET_api_audit_verify(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Audit.LogAudit logAudit) : base(wolverineHttpOptions)
+        public GET_api_audit_verify(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Audit.AuditVerificationSlots auditVerificationSlots, EventCrm.Host.Audit.LogAudit logAudit) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _auditVerificationSlots = auditVerificationSlots;
             _logAudit = logAudit;
         }
 
@@ -29,7 +31,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Audit.GetLogAuditEndpoint").SetTag("http.route", "/api/audit/verify").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Audit.GetLogAuditEndpoint.Get(_logAudit, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Audit.GetLogAuditEndpoint.Get(_logAudit, _auditVerificationSlots, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

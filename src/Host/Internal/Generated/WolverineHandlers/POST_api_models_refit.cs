@@ -15,13 +15,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Models.PortfolioModels _portfolioModels;
         private readonly EventCrm.Host.Models.PortfolioRefit _portfolioRefit;
+        private readonly EventCrm.Host.Models.RefitTurn _refitTurn;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_models_refit(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Models.PortfolioModels portfolioModels, EventCrm.Host.Models.PortfolioRefit portfolioRefit, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_models_refit(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Models.PortfolioModels portfolioModels, EventCrm.Host.Models.PortfolioRefit portfolioRefit, EventCrm.Host.Models.RefitTurn refitTurn, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _portfolioModels = portfolioModels;
             _portfolioRefit = portfolioRefit;
+            _refitTurn = refitTurn;
             _timeProvider = timeProvider;
         }
 
@@ -33,7 +35,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Models.RefitModelEndpoint").SetTag("http.route", "/api/models/refit").SetTag("http.request.method", "POST");
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Models.RefitModelEndpoint.Post(_portfolioRefit, _portfolioModels, _timeProvider, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Models.RefitModelEndpoint.Post(_portfolioRefit, _portfolioModels, _refitTurn, _timeProvider, httpContext.Request, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
