@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
 using Shouldly;
@@ -22,34 +21,7 @@ public class when_a_customer_is_named_at_great_length(BrowserFixture app)
     private static readonly string Email = new string('e', 64) + "@" + string.Concat(Enumerable.Repeat("longdomain", 17)) + "s.example";
     private static readonly string Segment = new('s', 200);
 
-    /// <summary>Every email and segment of the service's JSON answers made the long ones, and every name of a customer (beside its id or email).</summary>
-    private static Task GivenLongText(IPage page) => page.RouteAsync("**/api/**", async route =>
-    {
-        var response = await route.FetchAsync();
-        if (!(response.Headers.TryGetValue("content-type", out var type) && type.Contains("json"))) { await route.FulfillAsync(new() { Response = response }); return; }
-        var body = JsonNode.Parse(await response.TextAsync());
-        Lengthen(body);
-        await route.FulfillAsync(new() { Response = response, Body = body?.ToJsonString() });
-    });
-
-    private static void Lengthen(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                var aCustomer = o.ContainsKey("customerId") || o.ContainsKey("email");
-                foreach (var key in o.Select(p => p.Key).ToList())
-                {
-                    if (o[key] is JsonValue v && v.TryGetValue<string>(out _))
-                        o[key] = key switch { "name" when aCustomer => Name, "email" => Email, "segment" => Segment, _ => o[key]!.DeepClone() };
-                    else Lengthen(o[key]);
-                }
-                break;
-            case JsonArray a:
-                foreach (var item in a) Lengthen(item);
-                break;
-        }
-    }
+    private static Task GivenLongText(IPage page) => CustomerTextAnswers.Give(page, Name, Email, Segment);
 
     /// <summary>The page as wide as the window; when not, the innermost elements that run past its edge are named.</summary>
     private static async Task NoSidewaysScroll(IPage page, string where)
