@@ -75,6 +75,7 @@ builder.Services.AddOpenApi(options =>
     RequestBodiesInOpenApi.Describe(options);
     ResponsesInOpenApi.Describe(options);
     ApiKeyInOpenApi.Describe(options);
+    ServersInOpenApi.Describe(options);
 });
 // Every error a problem document, whatever the client's Accept header (docs/api.md).
 builder.Services.AddProblemDocuments();
@@ -92,6 +93,8 @@ if (!DataVerbs.Starts(args)) ApiKeyStore.CheckBootstrapKey(builder.Configuration
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
+    // No "Server: Kestrel" on the answers: what serves them is nobody's business but ours (docs/api.md, "Headers").
+    kestrel.AddServerHeader = false;
     RequestLineAndHeaderLimits.Raise(kestrel.Limits);
 });
 

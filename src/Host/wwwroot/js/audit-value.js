@@ -27,7 +27,7 @@ export async function showValueAt(form, nameFound = null) {
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   // Two customers picked in quick succession: the answers of the first must not land under the second's id.
   if (mine !== reads) return;
-  const title = showAnswerTitle(called);
+  const title = showAnswerTitle(nameFound && nameFound !== id ? [h("bdi", {}, nameFound), ` (${id})`] : id);
   if (value.status === "fulfilled") { showValue(value.value); showBasis(value.value, asked); }
   // A date the service refuses is marked in the form, where it was given (as the portfolio's period is).
   else if (value.reason?.status === 400) markRefused(Object.keys(value.reason.problem?.errors ?? {}));
@@ -57,7 +57,7 @@ export async function showValueAt(form, nameFound = null) {
  */
 function showAnswerTitle(called) {
   const title = document.getElementById("audit-answer-title");
-  title.textContent = `What the service answers for ${called}`;
+  title.replaceChildren("What the service answers for ", ...[called].flat());
   title.hidden = false;
   return title;
 }

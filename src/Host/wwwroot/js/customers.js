@@ -191,8 +191,8 @@ function showFacts(profile, state) {
   const id = h("span", {}, "customer id ", h("strong", {}, profile.customerId));
   facts.replaceChildren(
     id,
-    h("span", {}, profile.email ?? "no email"),
-    h("span", {}, `segment ${profile.segment ?? "–"}`),
+    h("span", {}, profile.email ? h("bdi", {}, profile.email) : "no email"),
+    h("span", {}, "segment ", profile.segment ? h("bdi", {}, profile.segment) : "–"),
     h("span", {}, "state ", h("strong", { id: "customer-state", class: `state state-${state}`, title: state }, codeLabel(state))));
   // Only for a key that may read audits: the page it leads to would refuse anything else.
   mayUse("audit").then(allowed => {

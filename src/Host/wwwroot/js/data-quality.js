@@ -38,7 +38,7 @@ function show({ analysis: a, asOf }) {
       `${count(a.customers - c.total)} of ${records} have the fields due at their stage: a name and an email, and for a customer a segment and a channel.`));
   document.getElementById("quality-details").replaceChildren(
     ...details("Possible duplicates", "duplicates", "One person entered twice, or namesakes (a shared name alone also catches them): check before merging.",
-      d, group => [`${Kinds[group.kind] ?? group.kind} “${group.key}”: `, ...links(group.customerIds)]),
+      d, group => [`${Kinds[group.kind] ?? group.kind} “`, h("bdi", {}, group.key), "”: ", ...links(group.customerIds)]),
     ...details("Data errors", "errors", null, e, record => [link(record.customerId), `: ${record.reasons.join("; ")}.`]),
     ...details("Incomplete records", "completeness", "A prospect is asked for a name and an email only: its segment and channel come with its signup. A customer, signed up or buying, is asked for all four.",
       c, record => [link(record.customerId), `: no ${record.missingFields.join(", no ")}.`]));

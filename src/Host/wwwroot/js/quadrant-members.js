@@ -52,5 +52,5 @@ export function quadrantMembers(q, title) {
 
 // Each customer by name (its id for a record without one), the id after it, smaller: the name is what a manager knows, the id what the audit page asks for.
 const member = ({ customerId, name }) => h("li", { "data-customer": customerId },
-  h("a", { href: `index.html#customer=${encodeURIComponent(customerId)}` }, name ?? customerId),
+  h("a", { href: `index.html#customer=${encodeURIComponent(customerId)}` }, h("bdi", {}, name ?? customerId)),
   name ? h("span", { class: "muted customer-id" }, ` ${customerId}`) : "");

@@ -75,7 +75,7 @@ const page = (run, number) => getJson(`/api/replays/${encodeURIComponent(run.id)
 
 // The customer by name, its id under it, smaller (the id is what the audit form asks for); a record without a name by its id.
 const row = item => h("tr", { "data-customer": item.customerId },
-  h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, item.name ?? item.customerId),
+  h("td", {}, h("a", { href: `index.html#customer=${encodeURIComponent(item.customerId)}` }, h("bdi", {}, item.name ?? item.customerId)),
     item.name ? h("span", { class: "muted customer-id" }, item.customerId) : ""),
   h("td", { class: "number" }, amount(item.replayed)), h("td", { class: "number" }, amount(item.against)),
   h("td", { class: "number" }, amount(item.difference)), h("td", {}, item.tierChanged ? `${item.againstTier} → ${item.replayedTier}` : item.replayedTier));

@@ -82,8 +82,8 @@ export function customerSearch(ids, pick) {
   function entry(customer) {
     return h("li", {},
       h("button", { type: "button", class: "result", "data-id": customer.customerId, onclick: () => pick(customer.customerId, customer.name) },
-        h("span", { class: "name" }, customer.name ?? customer.customerId),
-        h("span", { class: "muted" }, `${customer.email ?? "no email"} · ${codeWords(customer.state)}`)));
+        h("span", { class: "name" }, h("bdi", {}, customer.name ?? customer.customerId)),
+        h("span", { class: "muted" }, customer.email ? h("bdi", {}, customer.email) : "no email", ` · ${codeWords(customer.state)}`)));
   }
 
   function showCount() {

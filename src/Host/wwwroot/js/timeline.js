@@ -130,12 +130,13 @@ function entry(e, value) {
 /** The touchpoint's own fields: plain values in one line, nested ones (a rule's inputs) folded away. */
 function details(e) {
   const fields = Object.entries(e).filter(([name, value]) => !Common.has(name) && !Repeated.has(name) && name !== "changed" && value !== null && value !== undefined);
+  // Each value isolated (bdi): a name holding a right-to-left override must not reorder the fields after it.
   const plain = fields.filter(([name, value]) => typeof value !== "object" && (!isId(name) || QuotedIds.has(name)))
-    .map(([name, value]) => `${Named.get(name) ?? words(name)} ${show(name, value)}`).join(" · ");
+    .flatMap(([name, value], i) => [i ? " · " : "", `${Named.get(name) ?? words(name)} `, h("bdi", {}, show(name, value))]);
   const nested = fields.filter(([, value]) => typeof value === "object").map(([name, value]) =>
     h("details", {}, h("summary", {}, words(name)),
       h("dl", { class: "inputs" }, Object.entries(value).flatMap(([k, v]) => [h("dt", {}, inputLabel(k)), h("dd", {}, show(k, v))]))));
-  return [h("span", { class: "entry-fields" }, plain), references(e), ...nested];
+  return [h("span", { class: "entry-fields" }, ...plain), references(e), ...nested];
 }
 
 // The entry's own id and the service's ids it names, folded after its fields, on their line (no line more per

@@ -114,7 +114,7 @@ function show(answers) {
   const focused = at >= 0 ? document.activeElement.dataset.id : null;
   items.replaceChildren(...listed.map(item => h("li", {},
     h("button", { type: "button", class: "result", "data-id": item.customerId, onclick: () => open(item.customerId, item.name) },
-      h("span", { class: "name" }, item.name ?? item.customerId),
+      h("span", { class: "name" }, h("bdi", {}, item.name ?? item.customerId)),
       h("span", { class: "muted" }, entryText(item))))));
   markCurrent(items, openId);
   if (focused) {
