@@ -143,6 +143,9 @@ public class when_the_portfolio_is_valued_in_the_background(BackgroundPortfolio 
         await portfolio.Store.CatchUp();
         await portfolio.Valuations.RevalueAsync();
         (await DuplicateKeys()).ShouldContain(email);
+        // That request started a valuation of its own (no refresh delay): under load it was still being finished when the
+        // table was locked, so the request below started none, and nothing came to wait for the lock.
+        await Waits.Until(() => !portfolio.Valuations.Valuing);
 
         await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
         {
