@@ -78,4 +78,20 @@ public class when_a_name_holds_a_right_to_left_override(BrowserFixture app)
             await ReadsInOrder(signup, Email, "·", "the signup's email");
         });
     }
+
+    [Fact]
+    public async Task the_status_line_says_the_client_is_open_in_order()
+    {
+        await app.WithDesk(nameof(the_status_line_says_the_client_is_open_in_order), async desk =>
+        {
+            await CustomerTextAnswers.Give(desk.Page, Name, Email);
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Search("Ordinary Customer 22");
+            await desk.Results.GetByRole(AriaRole.Button).First.ClickAsync();
+            var status = desk.Page.Locator("#status");
+            await Expect(status).ToHaveTextAsync($"{Name} is open.");
+
+            await ReadsInOrder(status, Name, "is open", "the status line");
+        });
+    }
 }

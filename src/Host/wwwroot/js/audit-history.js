@@ -56,7 +56,9 @@ export function showHistory(first, asked, valued, url, current) {
   });
   /** Reads the pages up to the row of the date asked (position, from 1), then takes the keyboard to it. */
   async function reachIt(position, button) {
-    button.disabled = more.disabled = true;
+    if (isBusy(button)) return;
+    setBusy(button, true);
+    setBusy(more, true);
     try {
       while (points.length < position && points.length < read.total && current()) if (await readNext() === 0) break;
       if (!current()) return;
@@ -67,7 +69,8 @@ export function showHistory(first, asked, valued, url, current) {
     } catch (error) {
       showError(error, "Value history");
     } finally {
-      button.disabled = more.disabled = false;
+      setBusy(button, false);
+      setBusy(more, false);
     }
   }
   document.getElementById("audit-history").replaceChildren(h("table", {},

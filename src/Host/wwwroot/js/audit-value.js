@@ -1,22 +1,26 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
-import { h, amount, count, label, whenUtc, clearError, showError, announce } from "./ui.js";
+import { h, amount, count, label, whenUtc, clearErrorsOf, showError, announce, isolated } from "./ui.js";
 import { matchingSeals } from "./words.js";
 import { showHistory } from "./audit-history.js";
 
 // Only the latest reading is shown.
 let reads = 0;
 
+// The parts of the page a reading of the value shows: a new reading takes their errors away, and only theirs (a replay
+// or a check of the whole log failing stays said until it is tried again).
+const ValueParts = ["Value", "Value at the date", "Check of the events", "Value history"];
+
 /** nameFound: the customer's name when it was picked by name, said with its id on the status line. */
 export async function showValueAt(form, nameFound = null) {
   const mine = ++reads;
-  clearError();
+  clearErrorsOf(part => ValueParts.includes(part));
   markRefused([]);
   const id = form.get("customer").trim();
-  const called = nameFound && nameFound !== id ? `${nameFound} (${id})` : id;
+  const called = isolated(nameFound && nameFound !== id ? `${nameFound} (${id})` : id);
   const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
   const path = `/api/customers/${encodeURIComponent(id)}`;
-  announce(`Reading ${called}…`);
+  announce("Reading ", called, "…");
   // The previous customer's answers go first: a part that fails must not leave them under the new id.
   for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-inputs", "audit-history", "audit-history-note"])
     document.getElementById(target).replaceChildren();
@@ -42,13 +46,14 @@ export async function showValueAt(form, nameFound = null) {
     showHistory(points.value, asked, valued, `${path}/value-history?${history}`, () => mine === reads);
   }
   bringIntoView(title);
-  const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].find(([part]) => part.status === "rejected");
-  if (failed) {
+  // Each part that failed says why in its own entry: the first alone hid that the history failed for another reason.
+  const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].filter(([part]) => part.status === "rejected");
+  if (failed.length > 0) {
     announce("");
-    showError(failed[0].reason, failed[1]);
+    for (const [part, name] of failed) showError(part.reason, name);
     return;
   }
-  announce(`Value of ${called} shown, its events checked.`);
+  announce("Value of ", called.cloneNode(true), " shown, its events checked.");
 }
 
 /**

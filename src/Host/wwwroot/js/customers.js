@@ -1,6 +1,6 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, count, showError, clearErrorOf, clearErrorsOf, failing, announce, announceAfter, installKeyDialog, setBusy, isBusy } from "./ui.js";
+import { h, count, showError, clearErrorOf, clearErrorsOf, failing, announce, announceAfter, isolated, installKeyDialog, setBusy, isBusy } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { codeLabel } from "./words.js";
 import { showValue, showEarlierValues } from "./value.js";
@@ -42,7 +42,7 @@ async function openCustomer(id, name = null) {
   // search's errors stay until those are read again.
   clearErrorsOf(part => ClientParts.includes(part) || part.startsWith("Opening "));
   const opening = `Opening ${called}…`;
-  announce(opening);
+  announce("Opening ", isolated(called), "…");
   // The keyboard on something of the client before ("Next client asking to cancel", say) fell to the page's body as its
   // panels were emptied, and stayed there while the next one was read (WCAG 2.4.3): it waits on the customer's section,
   // named for the client opening.
@@ -59,13 +59,13 @@ async function openCustomer(id, name = null) {
   more.hidden = true;
   document.getElementById("customer-body").hidden = true;
   document.getElementById("refresh").hidden = true;
-  document.getElementById("customer-title").textContent = opening;
+  document.getElementById("customer-title").replaceChildren("Opening ", isolated(called), "…");
   if (keyboardInside) section.focus();
   try {
     const profile = await getJson(`/api/customers/${encodeURIComponent(id)}`);
     if (openId !== id) return;   // another customer was opened meanwhile
     openName = profile.name ?? id;
-    document.getElementById("customer-title").textContent = openName;
+    document.getElementById("customer-title").replaceChildren(isolated(openName));
     document.getElementById("customer-hint").hidden = true;
     document.getElementById("customer-body").hidden = false;
     document.getElementById("refresh").hidden = false;
@@ -76,7 +76,7 @@ async function openCustomer(id, name = null) {
     });
     // Scrolled into view with the keyboard: at 200% zoom the customer is below the lists, out of sight.
     if (!movedOnFrom(id)) document.getElementById("customer").focus();
-    announceAfter(opening, `${profile.name ?? id} is open.`);
+    announceAfter(opening, isolated(profile.name ?? id), " is open.");
   } catch (error) {
     announceAfter(opening, "");
     showError(error, `Opening ${called}`);

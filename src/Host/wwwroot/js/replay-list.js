@@ -1,7 +1,7 @@
 // The replays made, newest first, each with its differences to open again and a way to delete it (its results
 // go with it): a page at a time, "Show N more" adding the next one, so that the oldest can be reached too.
 import { getJson, deleteResource } from "./api.js";
-import { h, count, day, clearError, announce, showError } from "./ui.js";
+import { h, count, day, clearErrorOf, announce, showError, setBusy, isBusy } from "./ui.js";
 import { codeWords, counted } from "./words.js";
 import { showDiff, clearDiffOf } from "./replay-diff.js";
 
@@ -28,6 +28,7 @@ export async function showReplays(pages = 1) {
     if (read * PageSize >= total) break;
   }
   if (mine !== readings) return;
+  clearErrorOf("Replays");
   current = { pages: read, total };
   list.replaceChildren(...[...runs.values()].map(entry));
   showCount();
@@ -79,17 +80,20 @@ function ask(run, pressed) {
   const buttons = [...item.querySelectorAll("button")];
   const question = h("span", { class: "question-text", tabindex: "-1" },
     `Delete the replay under ${run.formula} as of ${day(run.asOf)} with its results? This cannot be undone.`);
-  const confirm = h("button", { type: "button", class: "link bad", onclick: event => event.detail < 2 && go() }, "Yes, delete it");
-  const keep = h("button", { type: "button", class: "link", onclick: () => back() }, "Keep it");
+  // While the deletion is sent both stay where they are, busy (aria-disabled): a disabled button dropped the keyboard to
+  // the page's start.
+  const confirm = h("button", { type: "button", class: "link bad", onclick: event => event.detail < 2 && !isBusy(confirm) && go() }, "Yes, delete it");
+  const keep = h("button", { type: "button", class: "link", onclick: () => !isBusy(keep) && back() }, "Keep it");
   const box = h("span", { class: "replay-question", role: "group", "aria-label": `Confirm the deletion of ${run.formula} as of ${day(run.asOf)}`,
-    onkeydown: event => { if (event.key === "Escape" && !confirm.disabled) { event.preventDefault(); back(); } } }, " ", question, confirm, keep);
+    onkeydown: event => { if (event.key === "Escape" && !isBusy(confirm)) { event.preventDefault(); back(); } } }, " ", question, confirm, keep);
   const back = () => {
     box.remove();
     for (const button of buttons) button.hidden = false;
     pressed.focus();
   };
   const go = () => {
-    confirm.disabled = keep.disabled = true;
+    setBusy(confirm, true);
+    setBusy(keep, true);
     remove(run).catch(error => {
       showError(error, "Delete");
       if (item.isConnected) back();
@@ -101,13 +105,13 @@ function ask(run, pressed) {
 }
 
 async function reopen(run) {
-  clearError();
+  clearErrorOf("Differences");
   await showDiff(run);
   announce(`Differences of the replay under ${run.formula} shown.`);
 }
 
 async function remove(run) {
-  clearError();
+  clearErrorOf("Delete");
   const at = [...list.children].findIndex(item => item.dataset.replay === run.id);
   await deleteResource(`/api/replays/${encodeURIComponent(run.id)}`);
   clearDiffOf(run.id);

@@ -1,6 +1,6 @@
 // Formula versions and replays of every customer under one, for the audit page.
 import { getJson, postJson } from "./api.js";
-import { h, count, label, clearError, announce } from "./ui.js";
+import { h, count, label, clearErrorOf, announce } from "./ui.js";
 import { counted } from "./words.js";
 import { showDiff, clearDiff } from "./replay-diff.js";
 import { showReplays } from "./replay-list.js";
@@ -14,6 +14,7 @@ export async function loadFormulas(chosen) {
   valueFormula.replaceChildren(valueFormula.options[0], ...options(valueFormula.value));
   document.getElementById("replay-formula").replaceChildren(...options(chosen));
   catalog = formulas.catalog;
+  clearErrorOf("Formulas");
   const names = document.getElementById("new-formula");
   if (names.options.length === 0) {
     names.replaceChildren(...catalog.map(f => h("option", { value: f.name }, f.name)));
@@ -31,7 +32,7 @@ export function showParameters() {
 }
 
 export async function registerVersion(form) {
-  clearError();
+  clearErrorOf("New version");
   const name = form.get("name");
   const parameters = Object.fromEntries([...form].filter(([key, value]) => key !== "name" && value !== "").map(([key, value]) => [key, Number(value)]));
   const known = new Set([...document.getElementById("replay-formula").options].map(o => o.value));
@@ -45,7 +46,7 @@ export async function registerVersion(form) {
 }
 
 export async function replay(form) {
-  clearError();
+  clearErrorOf("Replay");
   const body = { formula: form.get("formula"), ...(form.get("asOf") ? { asOf: form.get("asOf") } : {}) };
   // The date the service refuses is marked where it was given, as the value form's and the portfolio's period are.
   const asOfField = document.getElementById("replay-as-of");

@@ -114,15 +114,21 @@ export function setBusy(button, busy) {
 }
 export const isBusy = button => button.getAttribute("aria-disabled") === "true";
 
-/** A polite message for screen readers and sighted users alike (loading, saved, ...). */
-export function announce(text) { document.getElementById("status").textContent = text; }
+/**
+ * A polite message for screen readers and sighted users alike (loading, saved, ...). Its parts may be nodes: a
+ * customer's name goes in as `isolated(name)`, so that a right-to-left mark in it cannot reorder the words around it.
+ */
+export function announce(...parts) { document.getElementById("status").replaceChildren(...parts); }
+
+/** User text (a name, an id) kept apart in direction from the page's words around it. */
+export const isolated = text => h("bdi", {}, text);
 
 /**
  * Replaces a message said earlier ("Opening …") with what came of it, unless something else was
  * said meanwhile: an outcome recorded while a client still opens keeps its word on the line.
  */
-export function announceAfter(earlier, text) {
-  if (document.getElementById("status").textContent === earlier) announce(text);
+export function announceAfter(earlier, ...parts) {
+  if (document.getElementById("status").textContent === earlier) announce(...parts);
 }
 
 window.addEventListener("eventcrm:busy", event =>
