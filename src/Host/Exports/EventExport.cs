@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Telemetry;
 
 namespace EventCrm.Host.Exports;
@@ -14,7 +15,16 @@ public sealed class EventExport(EventExportSource source, EventCrmMetrics metric
     /// bytes / 240 s, added up, so once a few MB were buffered a client reading nothing kept its slot, and the
     /// snapshot's transaction (pinning vacuum's horizon), for hours. 60 s for 400 KB is 7 KB/s at the least.
     /// </summary>
-    public static readonly TimeSpan HttpFlushDeadline = TimeSpan.FromSeconds(60);
+    public const string FlushDeadlineKey = "Export:FlushDeadline";
+    public static readonly TimeSpan DefaultFlushDeadline = TimeSpan.FromSeconds(60);
+
+    /// <summary><see cref="FlushDeadlineKey"/>, more than zero, checked at start (<see cref="Settings.CheckAtStart"/>).</summary>
+    public static TimeSpan FlushDeadlineOf(IConfiguration configuration)
+    {
+        var deadline = Settings.Duration(configuration, FlushDeadlineKey, DefaultFlushDeadline);
+        return deadline > TimeSpan.Zero ? deadline
+            : throw new SettingRefusedException($"{FlushDeadlineKey} must be more than zero (e.g. {DefaultFlushDeadline:c}): a client must be given some time to read.");
+    }
 
     public EventExportSource Source => source;
 

@@ -1,7 +1,7 @@
 namespace EventCrm.Host.Exports;
 
 /// <summary>
-/// The export's client took nothing of a flush within the deadline (<see cref="EventExport.HttpFlushDeadline"/>):
+/// The export's client took nothing of a flush within the deadline (<see cref="EventExport.FlushDeadlineKey"/>):
 /// the export is ended, its snapshot's transactions and its slot given back.
 /// </summary>
 public sealed class ExportReaderStalledException(TimeSpan deadline)

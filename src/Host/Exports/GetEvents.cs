@@ -44,7 +44,8 @@ public static class GetEventsEndpoint
             http.Response.ContentType = format.ContentType;
             try
             {
-                await export.WriteAsync(filter, format, http.Response.BodyWriter, null, http.RequestAborted, EventExport.HttpFlushDeadline);
+                var deadline = EventExport.FlushDeadlineOf(http.RequestServices.GetRequiredService<IConfiguration>());
+                await export.WriteAsync(filter, format, http.Response.BodyWriter, null, http.RequestAborted, deadline);
             }
             catch (ExportReaderStalledException e)
             {

@@ -67,6 +67,7 @@ public static class Settings
         Imports.TouchpointImport.KeptBetweenPassesOf(configuration);
         Imports.ImportSlots.MaxConcurrentOf(configuration);
         Exports.ExportSlots.MaxConcurrentOf(configuration);
+        Exports.EventExport.FlushDeadlineOf(configuration);
         Audit.AuditVerificationSlots.MaxConcurrentOf(configuration);
         Access.UnknownKeyLimit.PerMinuteOf(configuration);
         Access.KeyRates.PerSecondOf(configuration);

@@ -16,7 +16,7 @@ public sealed class ExportStallHost() : SchemaHost("eventcrm_export_stall");
 /// export slot and the snapshot's repeatable-read transaction, pinning vacuum's horizon, for 400 s and more,
 /// until it disconnected, and every other export was refused meanwhile. Kestrel's MinResponseDataRate did
 /// not end it: it allows each flush its bytes / 240 s, added up. Each flush of an export over HTTP now has a
-/// deadline (<see cref="EventExport.HttpFlushDeadline"/>, 60 s); past it the export ends, its transactions are
+/// deadline (<see cref="EventExport.FlushDeadlineKey"/>, 60 s by default); past it the export ends, its transactions are
 /// rolled back and (over HTTP) its connection is cut and its slot given back. The client is stood in for by a
 /// pipe that nobody reads and that takes one byte before its writer must wait: no flush can complete.
 /// </summary>
@@ -50,7 +50,7 @@ public class when_an_export_client_stops_reading(ExportStallHost app) : IClassFi
         var (filter, _) = EventExportFilter.Parse(null, null, null, customer, export.Source.KnownTypes);
         var read = new Pipe();
 
-        var written = await export.WriteAsync(filter, new NdjsonFormat(), read.Writer, null, CancellationToken.None, EventExport.HttpFlushDeadline);
+        var written = await export.WriteAsync(filter, new NdjsonFormat(), read.Writer, null, CancellationToken.None, EventExport.DefaultFlushDeadline);
         await read.Writer.CompleteAsync();
 
         written.ShouldBe(1); // the signup

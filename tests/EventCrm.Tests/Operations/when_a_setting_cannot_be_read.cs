@@ -23,6 +23,8 @@ public class when_a_setting_cannot_be_read
     [InlineData("Import__KeptBetweenPasses", "-1", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__MaxConcurrent", "two", "Import:MaxConcurrent must be a whole number")]
     [InlineData("Export__MaxConcurrent", "four", "Export:MaxConcurrent must be a whole number")]
+    [InlineData("Export__FlushDeadline", "60", "Export:FlushDeadline must be a duration")]      // a bare number would read as 60 days
+    [InlineData("Export__FlushDeadline", "00:00:00", "Export:FlushDeadline must be more than zero")]
     [InlineData("Audit__MaxConcurrentVerifications", "one", "Audit:MaxConcurrentVerifications must be a whole number")]
     [InlineData("Auth__UnknownKeysPerMinute", "thirty", "Auth:UnknownKeysPerMinute must be a whole number")]
     [InlineData("Auth__RequestsPerSecondPerKey", "-1", "Auth:RequestsPerSecondPerKey must be a whole number")]
