@@ -76,8 +76,9 @@ public class when_a_manager_reads_how_the_retention_desk_does(BrowserFixture app
     {
         await app.WithDesk(nameof(a_period_whose_last_day_is_not_over_gives_its_counts_as_of_the_moment_they_were_read), async desk =>
         {
-            await desk.Page.RouteAsync("**/api/kpis*", route => route.FulfillAsync(FakeAnswers.Json(KeyFigures(to: "2026-12-08T00:00:00+00:00"))));
-            await desk.Page.RouteAsync("**/api/retention/outcomes*", route => route.FulfillAsync(FakeAnswers.Json(November(to: "2026-12-08T00:00:00+00:00"))));
+            // "To" Dec 8: the page sends to=2026-12-09, the start of the day after.
+            await desk.Page.RouteAsync("**/api/kpis*", route => route.FulfillAsync(FakeAnswers.Json(KeyFigures(to: "2026-12-09T00:00:00+00:00"))));
+            await desk.Page.RouteAsync("**/api/retention/outcomes*", route => route.FulfillAsync(FakeAnswers.Json(November(to: "2026-12-09T00:00:00+00:00"))));
             await desk.EnterKey(BrowserFixture.AdminKey);
 
             await Expect(desk.Page.Locator("#kpi-period-shown")).ToHaveTextAsync("Dec 1, 2026 to Dec 8, 2026, both days included (UTC days), from the records " +
@@ -88,7 +89,7 @@ public class when_a_manager_reads_how_the_retention_desk_does(BrowserFixture app
             await Expect(desk.Page.Locator("#kpi-figures [data-card='Average CLV, amount per customer']")).ToContainTextAsync("of the 4,428 customers as of Dec 7, 2026, 10:41 AM UTC, averaged.");
             await Expect(desk.Page.Locator("#outcomes-period-shown")).ToContainTextAsync("to Dec 8, 2026, both days included (UTC days) (the last day is not over), followed to");
 
-            // A period ended before the records were read keeps its end of day.
+            // A period ended before the records were read ("To" Dec 6) keeps its end of day.
             await desk.Page.UnrouteAsync("**/api/kpis*");
             await desk.Page.RouteAsync("**/api/kpis*", route => route.FulfillAsync(FakeAnswers.Json(KeyFigures(to: "2026-12-07T00:00:00+00:00"))));
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Show the figures" }).ClickAsync();
