@@ -12,7 +12,8 @@ namespace EventCrm.Tests.Retention;
 /// them (the decisions appended with their requests, so that the service has nothing left to assess). In November:
 /// seven offers (gold 8,000 accepted, platinum 25,000 accepted, silver 2,000 declined, silver 1,500 expired, gold 6,000
 /// closed by a churn, gold 5,000 open, and a silver 1,200 offer stored before offers carried their tier, accepted) and
-/// three requests not offered (below-minimum withdrawn, negative-value let go, below-minimum still open).
+/// three requests not offered (below-minimum withdrawn, negative-value let go, below-minimum still open). Before them,
+/// the restart docs/operations.md tells of: an August offer accepted in September, two September offers expired.
 /// </summary>
 public sealed class DeskOutcomesHost() : SchemaHost("eventcrm_retention_outcomes")
 {
@@ -34,6 +35,11 @@ public sealed class DeskOutcomesHost() : SchemaHost("eventcrm_retention_outcomes
         // On each side of November: decided a second before it (accepted within it), and at its end, which is December's.
         await Offer("october-kept", Nov1.AddSeconds(-1), Gold, 10_000m, 1_200m, RetentionOutcomes.Accepted);
         await Offer("december-kept", Nov1.AddMonths(1), Gold, 10_000m, 1_200m, RetentionOutcomes.Accepted);
+        // The restart of docs/operations.md: an offer made on Aug 20 accepted on Sep 10, and two offers made on Sep 10 and 11
+        // that expired a week later. The nodes' counters over those days: accepted 1 / made 2, "50%".
+        await Offer("august-kept", new DateTimeOffset(2026, 8, 20, 9, 0, 0, TimeSpan.Zero), Gold, 9_000m, 1_080m, RetentionOutcomes.Accepted, answeredAfter: TimeSpan.FromDays(21));
+        await Offer("september-lapsed-1", new DateTimeOffset(2026, 9, 10, 9, 0, 0, TimeSpan.Zero), Silver, 2_000m, 120m, RetentionOutcomes.Expired);
+        await Offer("september-lapsed-2", new DateTimeOffset(2026, 9, 11, 9, 0, 0, TimeSpan.Zero), Silver, 3_000m, 180m, RetentionOutcomes.Expired);
         await Store.CatchUp();
     }
 
@@ -41,14 +47,14 @@ public sealed class DeskOutcomesHost() : SchemaHost("eventcrm_retention_outcomes
         Silver = new("silver", 1_000m, 0.3m, 0.2m);
 
     /// <summary>An offer for the client <paramref name="id"/>, made a minute after its request and ended a day later.</summary>
-    private async Task Offer(string id, DateTimeOffset decided, OfferTier? tier, decimal value, decimal cost, string? outcome)
+    private async Task Offer(string id, DateTimeOffset decided, OfferTier? tier, decimal value, decimal cost, string? outcome, TimeSpan? answeredAfter = null)
     {
         var (request, offer) = ($"{id}-request", $"offer:{id}-request");
         var inputs = new Dictionary<string, decimal> { ["currentValue"] = value, ["tierFrom"] = tier?.From ?? 1_000m, ["tierShare"] = tier?.Share ?? 0.3m, ["offerCapShare"] = 0.2m };
         // Without a tier, the offer is worded as offers were before 2026-12-07: the tier is read from its rule.
         var rule = tier is null ? "silver tier (current value from 1,000): offer 30 % of a cap of 20 % of the expected remaining margin" : OfferReason.Rule(tier);
         var made = new RetentionOfferMade($"{id}-made", decided, request, offer, cost, cost, decided.AddDays(7), rule, inputs, tier, tier is null ? null : "retention-ltv@0");
-        var end = decided.AddDays(1);
+        var end = decided + (answeredAfter ?? TimeSpan.FromDays(1));
         ITouchpoint[] ended = outcome switch
         {
             RetentionOutcomes.Accepted => [new RetentionOfferAccepted($"{id}-accepted", end, offer)],
@@ -166,6 +172,18 @@ public class when_the_manager_reads_the_desks_outcomes(DeskOutcomesHost desk) : 
         // A day with no decision: no save rate, not 0%.
         var quiet = (await Outcomes("from=2026-11-20&to=2026-11-21"))["outcomes"]!;
         (quiet["requests"]!.GetValue<int>(), quiet["offers"]!["saveRate"]).ShouldBe((0, null));
+    }
+
+    [Fact]
+    public async Task an_acceptance_of_an_older_offer_does_not_lift_the_rate_of_the_offers_made_in_the_period()
+    {
+        // Sep 5-19: two offers made, both expired: 0 of 2 ended, 0%. August's offer, accepted on Sep 10, is August's.
+        var september = (await Outcomes("from=2026-09-05&to=2026-09-20"))["outcomes"]!["offers"]!;
+        (september["made"]!.GetValue<int>(), september["accepted"]!.GetValue<int>(), september["expired"]!.GetValue<int>()).ShouldBe((2, 0, 2));
+        september["saveRate"]!.GetValue<decimal>().ShouldBe(0m);
+        september["moneySpent"]!.GetValue<decimal>().ShouldBe(0m);
+        var august = (await Outcomes("from=2026-08-01&to=2026-09-01"))["outcomes"]!["offers"]!;
+        (august["made"]!.GetValue<int>(), august["saveRate"]!.GetValue<decimal>(), august["valueKept"]!.GetValue<decimal>()).ShouldBe((1, 1m, 9_000m));
     }
 
     [Fact]
