@@ -10,8 +10,8 @@ namespace EventCrm.Tests.Privacy;
 /// A signup's channel is whatever the sender types ("referred by neighbour Jane Doe"): since 2026-12-07 (evening) the
 /// erasure masks it with the name and email, where its seal holds its hash, and the audit chain still verifies. A
 /// purchase's category and a promotion id are labels shared across customers (a spend cell adds up a category's buyers):
-/// they are kept, and the docs tell the API's users to keep them free of personal data. And the key the erasure deletes
-/// is vacuumed at once: its row version no longer sits in the table's pages.
+/// they are kept, and the docs tell the API's users to keep them free of personal data. And the table of the key the erasure
+/// deletes is vacuumed at once, so that the key's row version does not wait in its page for autovacuum.
 /// </summary>
 [Collection(PrivacyHost.Collection)]
 public class when_free_text_is_typed_into_a_signup_s_channel(PrivacyHost privacy)
@@ -77,39 +77,30 @@ public class when_free_text_is_typed_into_a_signup_s_channel(PrivacyHost privacy
     }
 
     [Fact]
-    public async Task the_deleted_key_s_row_version_is_vacuumed_out_of_the_table_s_pages()
+    public async Task the_key_table_is_vacuumed_once_the_erasure_has_committed()
     {
         var person = await privacy.Customer();
         await privacy.Store.CatchUp();
-        var key = (await StreamKey(person.Id)).ShouldNotBeNull();
-        (await RowVersionsHolding(key)).ShouldBe(1);
+        var before = await ManualVacuumsOfTheKeyTable();
 
         await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
 
-        // A DELETE alone leaves the row version in its page (a dead tuple) until a vacuum prunes it: still 1 without the
-        // service's VACUUM, since autovacuum waits for 50 + 20 % of the table's rows to be dead.
-        (await RowVersionsHolding(key)).ShouldBe(0);
+        // One erasure, one VACUUM of audit_stream_keys (vacuum_count counts those run by a client, not autovacuum's):
+        // before + 1. Without it the deleted key's row version stays in its page until autovacuum, which waits for
+        // 50 + 20 % of the table's rows to be dead. (Whether the vacuum could remove it depends on no older transaction
+        // being open in the database, which this test cannot hold still on a shared database: docs/privacy.md.)
+        (await ManualVacuumsOfTheKeyTable()).ShouldBe(before + 1);
+        var again = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
+        again["result"]!.GetValue<string>().ShouldBe("already-erased");
+        (await ManualVacuumsOfTheKeyTable()).ShouldBe(before + 1, "nothing was deleted the second time: nothing to vacuum");
     }
 
-    private static async Task<byte[]?> StreamKey(string customerId)
+    private static async Task<long> ManualVacuumsOfTheKeyTable()
     {
         await using var connection = await PrivacyHost.Open();
-        await using var read = new NpgsqlCommand($"select key from {PrivacyHost.Schema}.{AuditStorage.KeysTableName} where stream_id = @id", connection);
-        read.Parameters.AddWithValue("id", customerId);
-        return await read.ExecuteScalarAsync() as byte[];
-    }
-
-    /// <summary>Row versions, live or dead, whose stored bytes hold the key, in every page of the key table (pageinspect).</summary>
-    private static async Task<long> RowVersionsHolding(byte[] key)
-    {
-        await PrivacyHost.Execute("create extension if not exists pageinspect");
-        await using var connection = await PrivacyHost.Open();
-        var table = $"{PrivacyHost.Schema}.{AuditStorage.KeysTableName}";
-        await using var count = new NpgsqlCommand(
-            $"select count(*) from generate_series(0, pg_relation_size('{table}') / current_setting('block_size')::int - 1) as page, " +
-            $"lateral heap_page_items(get_raw_page('{table}', page::int)) as item where item.t_data is not null and position(@key in item.t_data) > 0",
-            connection);
-        count.Parameters.AddWithValue("key", key);
-        return (long)(await count.ExecuteScalarAsync())!;
+        await using var read = new NpgsqlCommand("select vacuum_count from pg_stat_user_tables where schemaname = @schema and relname = @table", connection);
+        read.Parameters.AddWithValue("schema", PrivacyHost.Schema);
+        read.Parameters.AddWithValue("table", AuditStorage.KeysTableName);
+        return (long)(await read.ExecuteScalarAsync())!;
     }
 }
