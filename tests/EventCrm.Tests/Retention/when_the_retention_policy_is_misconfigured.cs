@@ -10,8 +10,9 @@ public class when_the_retention_policy_is_misconfigured
     [InlineData("Retention__OfferLifetime", "7d", "Retention:OfferLifetime")]
     [InlineData("Retention__OfferLifetime", "-1.00:00:00", "Retention:OfferLifetime")]
     [InlineData("Retention__OfferCapShare", "1.5", "Retention:OfferCapShare")]
-    [InlineData("Retention__CapWindow", "0.00:00:00", "Retention:CapWindow")]       // no window: no offer accepted would ever count
-    [InlineData("Retention__CapWindow", "1y", "Retention:CapWindow")]
+    // No window: no offer accepted would ever count against the cap. (Said as the setting's own refusal, not as a key unknown.)
+    [InlineData("Retention__CapWindow", "0.00:00:00", "Retention:CapWindow must be a positive duration")]
+    [InlineData("Retention__CapWindow", "1y", "'1y' at 'Retention:CapWindow'")]
     [InlineData("Retention__Tiers__0__Share", "0", "Retention:Tiers:0:Share")]
     [InlineData("Retention__Tiers", "gold", "Retention:Tiers")]                       // a value where a list of tiers goes
     [InlineData("Retention__Tiers__0", "gold", "Retention:Tiers:0")]
