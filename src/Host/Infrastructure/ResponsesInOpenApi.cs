@@ -53,6 +53,13 @@ public static class ResponsesInOpenApi
         });
     }
 
+    /// <summary>The 400 of every <c>/api</c> route: its query string (<see cref="StrictQueryStrings"/>).</summary>
+    public const string QueryNotTaken = "A query parameter the route does not take, or one of one value given twice; errors names it.";
+
+    /// <summary>The 400 of a route that takes no body (<see cref="TakesNoBodyAttribute"/>), since 2026-12-07 (evening) said with its query string's.</summary>
+    public const string QueryOrBodyNotTaken = "A query parameter the route does not take, or one of one value given twice (errors names it); " +
+        "or a body, which this route does not take ({\"dryRun\": true}, anything but nothing or {}: errors.body); nothing was done.";
+
     /// <summary>The 415 of every <c>/api</c> route (<see cref="RequestBodyRules"/>), a body or not.</summary>
     public const string UnsupportedCoding = "The request was sent with a Content-Encoding other than identity (gzip, br): send the body uncompressed; nothing was read.";
 
@@ -63,9 +70,10 @@ public static class ResponsesInOpenApi
     private static IEnumerable<AnswersAttribute> Shared(OpenApiOperation operation, IList<object> metadata, string? path)
     {
         var api = path?.StartsWith("api/", StringComparison.Ordinal) == true;
-        // Query strings are read strictly on every API route (StrictQueryStrings).
+        // Query strings are read strictly on every API route (StrictQueryStrings), and a route that takes no body refuses one
+        // (RequestBodyRules): both are this route's 400 unless it declares its own.
         if (api)
-            yield return new(StatusCodes.Status400BadRequest, "A query parameter the route does not take, or one of one value given twice; errors names it.");
+            yield return new(StatusCodes.Status400BadRequest, metadata.OfType<TakesNoBodyAttribute>().Any() ? QueryOrBodyNotTaken : QueryNotTaken);
         if (!metadata.OfType<IAllowAnonymous>().Any())
         {
             yield return new(StatusCodes.Status401Unauthorized, "No API key in X-Api-Key, or an unknown or revoked one (WWW-Authenticate names the header).");

@@ -4,6 +4,7 @@ using EventCrm.Host.Sharding;
 using EventCrm.Projections.Audit;
 using EventCrm.Projections.Customers;
 using EventCrm.Projections.Privacy;
+using EventCrm.Projections.Retention;
 using EventCrm.Projections.Spend;
 using EventCrm.Projections.Values;
 using EventCrm.Relationship.Touchpoints;
@@ -74,7 +75,7 @@ public static class StoreConfiguration
         opts.Storage.ExtendedSchemaObjects.Add(Replays.ReplayStorage.Table(schema));
         // Created in every database like the others; only the home database's is used.
         opts.Storage.ExtendedSchemaObjects.Add(Portfolio.StoredValuationTable.Table(schema));
-        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureAudit().ConfigurePrivacy();
+        return opts.ConfigureCustomers().ConfigureValues().ConfigureSpend().ConfigureRetentionCases().ConfigureAudit().ConfigurePrivacy();
     }
 
     /// <summary>

@@ -58,18 +58,11 @@ public static class GetKpisEndpoint
     [Answers(400, "A bad or inverted from or to, a to after today or before 1900, or a period over 50 years.")]
     public static async Task<IResult> Get(string? from, string? to, PortfolioBase portfolio, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var end = now;
-        if (to is not null && Moments.PeriodEndProblem(to, now, out end) is { } badTo) return Problems.Invalid("to", badTo);
-        var start = end.AddYears(-1);
-        if (from is not null && Moments.BoundProblem(from, out start) is { } badFrom) return Problems.Invalid("from", badFrom);
-        if (start > end) return Problems.Invalid("from", "must not be after to");
-        // A cohort per month: a period of centuries would be an answer of millions of points.
-        if (start < end.AddYears(-MaxPeriodYears)) return Problems.Invalid("from", $"must be at most {MaxPeriodYears} years before to");
+        if (ReportPeriod.Refusal(from, to, clock.GetUtcNow(), out var start, out var end) is { } refused) return refused;
 
         var snapshot = await portfolio.LoadAsync(ct);
         return Results.Ok(PortfolioAnswer.Of(snapshot, snapshot.Kpis(start, end)));
     }
 
-    public const int MaxPeriodYears = 50;
+    public const int MaxPeriodYears = ReportPeriod.MaxYears;
 }

@@ -10,7 +10,7 @@ namespace EventCrm.Host.Portfolio;
 /// Keeps a valuation from serving the name and email of a customer erased since it was begun, on whichever node the
 /// erasure was made: every portfolio answer first asks each database which customers were erased by a transaction
 /// from the valuation's horizon on (<see cref="ErasureLog"/>: one index range, a handful of rows), and the ones not
-/// redacted yet get their names and emails as their profiles now say ("[erased]"). Without it, a node other than the
+/// redacted yet get their names, emails and channels as their profiles now say ("[erased]"). Without it, a node other than the
 /// one that erased listed the erased name and email until its next valuation (some 5 minutes at a million customers).
 /// </summary>
 public sealed class PortfolioErasures(CustomerDatabases databases, IDocumentStore store)
@@ -24,12 +24,12 @@ public sealed class PortfolioErasures(CustomerDatabases databases, IDocumentStor
         var erased = await ErasedSinceAsync(snapshot.ErasureHorizons, ct);
         var fresh = erased.Where(id => !snapshot.Redacted.Contains(id)).ToList();
         if (fresh.Count == 0) return snapshot;
-        var identities = new Dictionary<string, (string? Name, string? Email)>(StringComparer.Ordinal);
+        var identities = new Dictionary<string, (string? Name, string? Email, string? Channel)>(StringComparer.Ordinal);
         foreach (var id in fresh)
         {
             await using var session = databases.QueryFor(id);
             var profile = await session.LoadAsync<CustomerProfile>(id, ct);
-            identities[id] = (profile?.Name, profile?.Email);
+            identities[id] = (profile?.Name, profile?.Email, profile?.Channel);
         }
         return snapshot.WithIdentities(identities);
     }

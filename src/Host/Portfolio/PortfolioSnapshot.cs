@@ -81,11 +81,11 @@ public sealed record PortfolioSnapshot(
     /// The same valuation with these customers' names and emails as their profiles now have them (an erasure's "[erased]"),
     /// noted as <see cref="Redacted"/>: nothing ranks by them, so every list keeps its order and only their entries are replaced.
     /// </summary>
-    public PortfolioSnapshot WithIdentities(IReadOnlyDictionary<string, (string? Name, string? Email)> identities)
+    public PortfolioSnapshot WithIdentities(IReadOnlyDictionary<string, (string? Name, string? Email, string? Channel)> identities)
     {
         var redacted = new HashSet<string>(Redacted, StringComparer.Ordinal);
         redacted.UnionWith(identities.Keys);
-        PortfolioCustomer Renamed(PortfolioCustomer c) => identities.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c;
+        PortfolioCustomer Renamed(PortfolioCustomer c) => identities.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email, Channel = now.Channel } : c;
         if (!Customers.Any(c => identities.ContainsKey(c.CustomerId))) return this with { Redacted = redacted };
         var quadrants = Quadrants with
         {

@@ -124,11 +124,11 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             }
             asOf = row.AsOf;
             var read = Stopwatch.GetElapsedTime(started);
-            // The names are read from the database while the figures are decoded here.
+            // The names (and channels) are read from the database while the figures are decoded here.
             var reading = identities.ReadAsync(ct);
             var customers = StoredValuationFigures.Decode(row.Figures);
             var (names, horizons) = await reading;
-            var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email } : c).ToList();
+            var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email, Channel = now.Channel } : c).ToList();
             var identified = Stopwatch.GetElapsedTime(started);
             var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons, row.NotValued);
             logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} until this node's own is made: {Customers} customers, " +

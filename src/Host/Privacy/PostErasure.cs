@@ -5,6 +5,8 @@ using EventCrm.Host.Customers;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Portfolio;
 using EventCrm.Host.Touchpoints;
+using EventCrm.Relationship;
+using EventCrm.Relationship.Privacy;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -13,8 +15,8 @@ namespace EventCrm.Host.Privacy;
 
 /// <param name="Fields">The personal fields the erasure masked.</param>
 /// <param name="EventsKept">Events that still hold free text, sealed verbatim before 2026-12-05: masking it would break their seals.</param>
-public sealed record ErasureView(string CustomerId, string Result, DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked,
-    int EventsKept);
+public sealed record ErasureView(string CustomerId, [property: Words(typeof(ErasureResults))] string Result, DateTimeOffset ErasedAt, string RequestedBy,
+    [property: Words(typeof(PersonalFields))] IReadOnlyList<string> Fields, int EventsMasked, int EventsKept);
 
 public static class PostErasureEndpoint
 {
@@ -50,7 +52,7 @@ public static class PostErasureEndpoint
                 $"Touchpoints kept being appended to this customer while erasing ({k.Attempts} attempts). Nothing was erased; retry the request."),
             CustomerHeldElsewhere held => CustomerBusy.Answer(request.HttpContext.Response, held.CustomerIds, "Nothing was erased.",
                 "an erasure is idempotent."),
-            Erased e => Results.Ok(new ErasureView(id, e.Already ? "already-erased" : "erased", e.Erasure.ErasedAt, e.Erasure.RequestedBy,
+            Erased e => Results.Ok(new ErasureView(id, e.Already ? ErasureResults.AlreadyErased : ErasureResults.Erased, e.Erasure.ErasedAt, e.Erasure.RequestedBy,
                 e.Erasure.Fields, e.Erasure.EventsMasked, e.EventsKept)),
             var other => throw new InvalidOperationException($"unexpected erasure outcome {other}"),
         };

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EventCrm.Projections.Retention;
 using EventCrm.Projections.Spend;
 using EventCrm.Projections.Values;
 using JasperFx.Events.Projections;
@@ -18,6 +19,7 @@ public static class SideBuilds
     {
         ["CustomerLedger"] = (opts, name) => opts.ConfigureLedgers(new CustomerLedgerProjection { Name = name }),
         [SpendByCategoryProjection.ProjectionName] = (opts, name) => opts.ConfigureSpend(new SpendByCategoryProjection { Name = name }),
+        [RetentionCasesProjection.ProjectionName] = (opts, name) => opts.ConfigureRetentionCases(new RetentionCasesProjection { Name = name }),
     };
 
     /// <summary>The line of a projection registered outside this assembly (a plugin's, a test's).</summary>

@@ -87,10 +87,14 @@ public sealed record CustomerProfile
         };
     }
 
-    /// <summary>The personal-data-erased event: name and email read as erased, and nothing is left to search.</summary>
-    public CustomerProfile Erase(DateTimeOffset erasedAt) => this with
+    /// <summary>
+    /// The personal-data-erased event: name and email read as erased, and nothing is left to search; the channel too where
+    /// the erasure masked it (a channel sealed verbatim before 2026-12-07 is kept in its event, and so here).
+    /// </summary>
+    public CustomerProfile Erase(PersonalDataErased erasure) => this with
     {
-        Name = PersonalData.Erased, Email = PersonalData.Erased, SearchText = "", ErasedAt = erasedAt,
+        Name = PersonalData.Erased, Email = PersonalData.Erased, SearchText = "", ErasedAt = erasure.ErasedAt,
+        Channel = Channel is not null && erasure.Fields.Contains(PersonalFields.Channel) ? PersonalData.Erased : Channel,
     };
 
     private CustomerProfile Close(string offerId) => this with { OpenOffers = OpenOffers.Where(o => o.OfferId != offerId).ToList() };

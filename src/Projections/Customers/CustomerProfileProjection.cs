@@ -10,7 +10,7 @@ public partial class CustomerProfileProjection : SingleStreamProjection<Customer
     public override CustomerProfile? Evolve(CustomerProfile? snapshot, string id, IEvent e) => e.Data switch
     {
         ITouchpoint touchpoint => (snapshot ?? CustomerProfile.StartFor(id)).Record(touchpoint, e.Version, e.Timestamp),
-        PersonalDataErased erased => snapshot?.Erase(erased.ErasedAt),
+        PersonalDataErased erased => snapshot?.Erase(erased),
         _ => snapshot,
     };
 }

@@ -11,13 +11,34 @@ namespace EventCrm.Relationship.Privacy;
 /// <param name="EventsKept">Events still holding free text, sealed verbatim before 2026-12-05, that masking would break the audit chain of.</param>
 public sealed record PersonalDataErased(DateTimeOffset ErasedAt, string RequestedBy, IReadOnlyList<string> Fields, int EventsMasked, int EventsKept = 0);
 
+/// <summary>The personal fields an erasure may mask, by their JSON names: a closed set (<c>fields</c> of the erasure's answer).</summary>
+public static class PersonalFields
+{
+    public const string Name = "name";
+    public const string Email = "email";
+    public const string Source = "source";
+    public const string Reason = "reason";
+    public const string Purpose = "purpose";
+    /// <summary>A signup's channel, erased since 2026-12-07 (evening): typed freely per customer ("referred by neighbour Jane Doe"), counted in no figure.</summary>
+    public const string Channel = "channel";
+}
+
+/// <summary>What an erasure answers it did: a closed set (<c>result</c> of the erasure's answer).</summary>
+public static class ErasureResults
+{
+    public const string Erased = "erased";
+    public const string AlreadyErased = "already-erased";
+}
+
 /// <summary>
 /// What is personal in a customer's events and how it is erased (docs/privacy.md): the name and
-/// email of lead-captured and signed-up, and the free text people write (a lead's source, the
-/// reason of a support call, a cancellation request, its withdrawal or a churn, the purpose of a visit), which
-/// may name or describe a person; each replaced by the literal <see cref="Erased"/> (a free-text
-/// field left empty stays empty). Every other field (amounts, dates, segment, categories, ids)
-/// stays as it was, so values do not change.
+/// email of lead-captured and signed-up, and the free text people write (a lead's source, a
+/// signup's channel, the reason of a support call, a cancellation request, its withdrawal or a churn,
+/// the purpose of a visit), which may name or describe a person; each replaced by the literal
+/// <see cref="Erased"/> (a free-text field left empty stays empty). Every other field (amounts,
+/// dates, segment, categories, promotion and order ids) stays as it was, so values do not change:
+/// those are labels shared across customers (a spend cell adds up every customer of a category),
+/// which the API's users must keep free of personal data.
 /// </summary>
 public static class PersonalData
 {
@@ -27,12 +48,15 @@ public static class PersonalData
     public const string ErasedEventType = "personal-data-erased";
 
     /// <summary>The JSON names of the personal fields, as stored in the events.</summary>
-    public static readonly IReadOnlyList<string> Fields = ["name", "email", "source", "reason", "purpose"];
+    public static readonly IReadOnlyList<string> Fields =
+        [PersonalFields.Name, PersonalFields.Email, PersonalFields.Source, PersonalFields.Reason, PersonalFields.Purpose, PersonalFields.Channel];
 
     /// <summary>The free-text field of each touchpoint type that has one, by the type's stored name.</summary>
     public static readonly IReadOnlyDictionary<string, string> FreeTextFieldOf = new Dictionary<string, string>
     {
         [TouchpointTypes.LeadCaptured] = "source",
+        // Since 2026-12-07 (evening): signups sealed before hold their channel verbatim in their seal, and keep it (EventsKept).
+        [TouchpointTypes.SignedUp] = "channel",
         [TouchpointTypes.SupportCall] = "reason",
         [TouchpointTypes.Visit] = "purpose",
         [TouchpointTypes.CancellationRequested] = "reason",
@@ -50,7 +74,7 @@ public static class PersonalData
     private static (string Field, string? Value)[] ValuesOf(object? data) => data switch
     {
         LeadCaptured lead => [("name", lead.Name), ("email", lead.Email), ("source", lead.Source)],
-        SignedUp signup => [("name", signup.Name), ("email", signup.Email)],
+        SignedUp signup => [("name", signup.Name), ("email", signup.Email), ("channel", signup.Channel)],
         SupportCallLogged call => [("reason", call.Reason)],
         VisitMade visit => [("purpose", visit.Purpose)],
         CancellationRequested request => [("reason", request.Reason)],
@@ -66,7 +90,7 @@ public static class PersonalData
     public static object Erase(object data, IReadOnlySet<string> fields) => data switch
     {
         LeadCaptured lead => lead with { Name = Mask(lead.Name, "name", fields)!, Email = Mask(lead.Email, "email", fields)!, Source = Mask(lead.Source, "source", fields) },
-        SignedUp signup => signup with { Name = Mask(signup.Name, "name", fields)!, Email = Mask(signup.Email, "email", fields)! },
+        SignedUp signup => signup with { Name = Mask(signup.Name, "name", fields)!, Email = Mask(signup.Email, "email", fields)!, Channel = Mask(signup.Channel, "channel", fields) },
         SupportCallLogged call => call with { Reason = Mask(call.Reason, "reason", fields) },
         VisitMade visit => visit with { Purpose = Mask(visit.Purpose, "purpose", fields) },
         CancellationRequested request => request with { Reason = Mask(request.Reason, "reason", fields) },

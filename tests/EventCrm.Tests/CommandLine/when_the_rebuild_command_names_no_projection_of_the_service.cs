@@ -19,7 +19,7 @@ public class when_the_rebuild_command_names_no_projection_of_the_service
             "rebuild", "--projection", "NoSuchThing");
 
         exit.ShouldBe(1, errors);
-        // The three projections of docs/projections.md's table, in ordinal order.
-        errors.Trim().ShouldBe("rebuild: --projection must name one of: CustomerLedger, CustomerProfile, SpendByCategory");
+        // The four projections of docs/projections.md's table, in ordinal order.
+        errors.Trim().ShouldBe("rebuild: --projection must name one of: CustomerLedger, CustomerProfile, RetentionCases, SpendByCategory");
     }
 }

@@ -195,6 +195,9 @@ public class when_a_client_is_generated_from_the_openapi_document(AppFixture app
     [InlineData("KeyView", "roles", "ingest,desk,auditor,data,admin")]
     [InlineData("CallerView", "groups", "read,append,import,formulas,formula-versions,models,replays,export,audit,projections,keys,erasure")]
     [InlineData("QuadrantCustomersPage", "quadrant", "high-value-high-potential,high-value-low-potential,low-value-high-potential,low-value-low-potential")]
+    // docs/privacy.md, the erasure's answers (since 2026-12-07, evening).
+    [InlineData("ErasureView", "result", "erased,already-erased")]
+    [InlineData("ErasureView", "fields", "name,email,source,reason,purpose,channel")]
     public async Task a_field_of_a_closed_set_of_words_declares_them(string schema, string property, string words)
     {
         var field = Property(await Document(), schema, property);

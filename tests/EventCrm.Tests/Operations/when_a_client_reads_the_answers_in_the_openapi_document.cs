@@ -145,6 +145,23 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
         }
     }
 
+    // docs/api.md: a route that takes no body refuses one with 400 (errors.body), besides a query parameter it does not take.
+    [Theory]
+    [InlineData("post", "/api/customers/{id}/erasure")]
+    public async Task a_route_that_takes_no_body_says_its_400_refuses_one(string method, string route)
+    {
+        var description = (await Operation(method, route))["responses"]!["400"]!["description"]!.GetValue<string>();
+
+        description.ShouldContain("query parameter");
+        description.ShouldContain("errors.body");
+    }
+
+    [Fact]
+    public async Task a_read_route_s_400_names_its_query_string_only()
+    {
+        (await Operation("get", "/api/customers/{id}"))["responses"]!["400"]!["description"]!.GetValue<string>().ShouldNotContain("errors.body");
+    }
+
     private async Task<JsonNode> Operation(string method, string route) =>
         (await app.Host.GetJson("/openapi/v1.json"))["paths"]![route]![method]!;
 

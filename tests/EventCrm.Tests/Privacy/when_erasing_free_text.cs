@@ -33,7 +33,7 @@ public class when_erasing_free_text(PrivacyHost privacy)
         var answer = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
 
         answer["eventsMasked"]!.GetValue<int>().ShouldBe(6, "the lead, the signup, the call, the visit, the cancellation request and the churn");
-        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "purpose"]);
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "purpose", "channel"]);
         await privacy.Store.CatchUp();
         (await PrivacyHost.TablesHolding(person.Name)).ShouldBeEmpty();
         (await PrivacyHost.TablesHolding(person.CallReason)).ShouldBeEmpty();
@@ -53,7 +53,7 @@ public class when_erasing_free_text(PrivacyHost privacy)
         var answer = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
 
         answer["eventsMasked"]!.GetValue<int>().ShouldBe(2, "the lead and the signup; the call's reason was sealed verbatim");
-        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source"]);
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "channel"]);
         answer["eventsKept"]!.GetValue<int>().ShouldBe(1, "the call, whose reason stays");
         var again = await privacy.Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
         (again["result"]!.GetValue<string>(), again["eventsKept"]!.GetValue<int>()).ShouldBe(("already-erased", 1));

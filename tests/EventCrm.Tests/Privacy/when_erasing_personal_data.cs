@@ -62,7 +62,7 @@ public class when_erasing_personal_data(PrivacyHost privacy)
         answer["eventsMasked"]!.GetValue<int>().ShouldBe(3, "the lead, the signup and the support call");
         answer["requestedBy"]!.GetValue<string>().ShouldBe("bootstrap-admin");
         // The lead's source and the call's reason; no visit, so no purpose.
-        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason"]);
+        answer["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "channel"]);
         answer["eventsKept"]!.GetValue<int>().ShouldBe(0);
         await privacy.Store.CatchUp();
 

@@ -76,7 +76,7 @@ public class when_personal_data_is_masked_outside_the_erasure(PrivacyHost privac
         said["version"]!.GetValue<long>().ShouldBe(7);
         said["sequence"]!.GetValue<long>().ShouldBe(await SequenceOf(person.Id, 7));
         said["erasedAt"]!.GetValue<DateTimeOffset>().ShouldBe(erasure["erasedAt"]!.GetValue<DateTimeOffset>());
-        said["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason"]);
+        said["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "channel"]);
 
         var log = await privacy.Host.GetJson("/api/audit/verify");
         log["altered"]!.AsArray().ShouldNotContain(a => a!["customerId"]!.GetValue<string>() == person.Id);

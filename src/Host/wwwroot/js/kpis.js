@@ -41,12 +41,28 @@ export function startKpis() {
   return read(form);
 }
 
+/**
+ * The form's period as the service reads it (also the retention desk's outcomes, retention-outcomes.js). Left empty, a
+ * bound is the service's default: the end now, the start a year before the end.
+ */
+export function periodQuery(form) {
+  const [from, to] = [form.elements.from.value, form.elements.to.value];
+  return new URLSearchParams([...(from ? [["from", from]] : []), ...(to ? [["to", dayAfter(to)]] : [])]);
+}
+
+/** "Dec 1, 2026 to Dec 8, 2026": the days of an answer's period [from, to), both included. */
+export const daysOf = ({ from, to }) => `${utcDay.format(new Date(from))} to ${utcDay.format(new Date(Date.parse(to) - 1))}`;
+
+/**
+ * Whether the period ends after the moment its figures were read: the service's today is the date where the day has
+ * begun (up to UTC+14), so "To" may name a UTC day not over yet, whose end nobody has seen.
+ */
+export const endsAfter = (period, asOf) => Date.parse(period.to) > Date.parse(asOf);
+
 /** The period's figures, or a refusal in words; resolves to the period shown, or null when a newer reading took over. */
 async function read(form) {
   const isNewest = newest();
-  const [from, to] = [form.elements.from.value, form.elements.to.value];
-  // Left empty, a bound is the service's default: the end now, the start a year before the end.
-  const query = new URLSearchParams([...(from ? [["from", from]] : []), ...(to ? [["to", dayAfter(to)]] : [])]);
+  const query = periodQuery(form);
   clearErrorOf(Part);
   markRefused(form, []);
   const figures = document.getElementById("kpi-figures");
@@ -78,9 +94,13 @@ function markRefused(form, fields) {
 }
 
 function show({ analysis: a, formula, asOf }) {
-  const period = `${utcDay.format(new Date(a.from))} to ${utcDay.format(new Date(Date.parse(a.to) - 1))}`;
-  document.getElementById("kpi-period-shown").textContent =
-    `${period}, both days included (UTC days), from the records as of ${when(asOf)}.`;
+  const period = daysOf(a);
+  // Counts "at the end" of a day not over are the counts of the moment the records were read: said so, not passed off
+  // as the end of the day.
+  const unended = endsAfter(a, asOf);
+  document.getElementById("kpi-period-shown").textContent = `${period}, both days included (UTC days), from the records as of ${when(asOf)}` +
+    (unended ? `. The last day is not over in UTC: the figures at the end of the period are as of ${when(asOf)}.` : ".");
+  const atTheEnd = unended ? `as of ${when(asOf)} (the last day is not over)` : "at the end of the last day";
   const { conversion: c, retention: r, averageClv: v } = a;
   document.getElementById("kpi-figures").replaceChildren(
     card("Conversion rate, % of leads", c.rate === null ? "No leads" : percent(c.rate), c.rate === null
@@ -88,11 +108,12 @@ function show({ analysis: a, formula, asOf }) {
       : `${count(c.leadsConverted)} of ${counted(c.leadsCaptured, "lead")} captured in the period signed up by its end.`),
     card("Retention rate, % of the customers at the start", r.rate === null ? "No customers at the start" : percent(r.rate), retentionNote(r)),
     card("Average CLV, amount per customer", v.value === null ? "No customers at the end" : amount(v.value),
-      `Today's current value (${formula.name}@${formula.version}) of the ${counted(v.customers, "customer")} at the end of the period, averaged.`),
+      `Today's current value (${formula.name}@${formula.version}) of the ${counted(v.customers, "customer")} ` +
+      `${unended ? `as of ${when(asOf)}` : "at the end of the period"}, averaged.`),
     card("Customers at the start, count", count(r.customersAtStart), "Active, retained or asking to cancel just before the first day."),
     card("Customers acquired, count", count(r.customersAcquired),
       "Became customers during the period: by a signup, a first purchase, or a purchase after a churn (won back)."),
-    card("Customers at the end, count", count(r.customersAtEnd), "Active, retained or asking to cancel at the end of the last day."));
+    card("Customers at the end, count", count(r.customersAtEnd), `Active, retained or asking to cancel ${atTheEnd}.`));
   document.getElementById("kpi-cohorts").replaceChildren(...[cohortTable(a.cohorts)].flat());
   return period;
 }

@@ -1,11 +1,12 @@
-// The portfolio page: how concentrated revenue and profit are, the value x potential quadrants, the KPIs over a
-// period and the quality of the customer records.
+// The portfolio page: how concentrated revenue and profit are, the value x potential quadrants, the KPIs and the
+// retention desk's outcomes over a period, and the quality of the customer records.
 import { getJson } from "./api.js";
 import { h, amount, count, percent, when, announce, installKeyDialog } from "./ui.js";
 import { counted } from "./words.js";
 import { lineChart } from "./chart.js";
 import { card as figure, failedIn as failed } from "./portfolio-parts.js";
 import { startKpis } from "./kpis.js";
+import { startRetentionOutcomes } from "./retention-outcomes.js";
 import { startDataQuality } from "./data-quality.js";
 import { quadrantMembers, ShownFirst } from "./quadrant-members.js";
 
@@ -22,6 +23,7 @@ Promise.allSettled([
   getJson("/api/portfolio/pareto").then(showPareto).catch(failed("Pareto", "pareto-figures")),
   getJson(`/api/portfolio/segments?members=${ShownFirst}`).then(showSegments).catch(failed("Quadrants", "quadrants")),
   startKpis(),
+  startRetentionOutcomes(),
   startDataQuality(),
 ]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
