@@ -53,7 +53,10 @@ public class when_reading_the_figures(BrowserFixture app)
             inputs.ShouldContain("100.0%");
             inputs.ShouldContain("20,000.00");
             inputs.ShouldContain("1,000.00");
-            inputs.ShouldAllBe(text => !text.StartsWith("0."));
+            // No share nor rate as a bare 0.2; the only figure under 1 is money: nothing spent on Zeta within the cap window, 0.00.
+            inputs.ShouldAllBe(text => !text.StartsWith("0.") || text == "0.00");
+            await Expect(offer.Locator("dt", new() { HasTextString = "Spent within cap window" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("0.00");
+            await Expect(offer.Locator("dt", new() { HasTextString = "Cap window days" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("365");
             // Each named in words, not by its key in the event (offerCapShare).
             await Expect(offer.Locator("dt", new() { HasTextString = "Offer cap share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("20.0%");
             await Expect(offer.Locator("dt", new() { HasTextString = "Retention tier share" }).Locator("xpath=following-sibling::dd[1]")).ToHaveTextAsync("100.0%");

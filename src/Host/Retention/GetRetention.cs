@@ -82,7 +82,7 @@ public static class GetRetentionEndpoint
         return (offer, letGo) switch
         {
             ({ } o, _) => new(id, cancellation.OccurredAt, cancellation.Reason, OfferMade,
-                OfferView.Of(o), OfferReason.Why(o.Amount, o.Rule, o.Tier, o.Formula), o.Rule, o.Inputs, OfferView.FormulaOf(o)),
+                OfferView.Of(o), OfferReason.Why(o.Amount, o.Rule, o.Tier, o.Formula, o.Inputs), o.Rule, o.Inputs, OfferView.FormulaOf(o)),
             (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs,
                 n.Formula ?? OfferReason.FormulaOf(n.Rule)),
             _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null, null),

@@ -69,7 +69,8 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
         RetentionDecision decision;
         try
         {
-            decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, at, formula, model), formula.Name, policy, at);
+            decision = RetentionAssessment.Decide(ledger, CustomerValuation.Of(ledger, at, formula, model), formula.Name, policy, at,
+                RetentionSpent.Within(touchpoints, at, policy.CapWindow));
         }
         catch (Exception e) when (e is ModelNotFittedException or FormulaParameterException)
         {

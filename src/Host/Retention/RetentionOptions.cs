@@ -12,16 +12,20 @@ public sealed class RetentionOptions
     public TimeSpan OfferLifetime { get; set; } = RetentionPolicy.Default.OfferLifetime;
     public decimal MinimumCurrentValue { get; set; } = RetentionPolicy.Default.MinimumCurrentValue;
     public decimal OfferCapShare { get; set; } = RetentionPolicy.Default.OfferCapShare;
+    /// <summary>The cap holds for the offers accepted within this window together (a TimeSpan, 365.00:00:00 by default).</summary>
+    public TimeSpan CapWindow { get; set; } = RetentionPolicy.Default.CapWindow;
     public List<RetentionTierOption> Tiers { get; set; } = [];
 
+    /// <summary>The policy, once <see cref="RetentionOptionsCheck"/> has passed it (every tier's From given).</summary>
     public RetentionPolicy ToPolicy() => new(MinimumCurrentValue, OfferCapShare, OfferLifetime,
-        Tiers.Count == 0 ? RetentionPolicy.Default.Tiers : Tiers.Select(t => new RetentionTier(t.Name, t.From, t.Share)).ToList());
+        Tiers.Count == 0 ? RetentionPolicy.Default.Tiers : Tiers.Select(t => new RetentionTier(t.Name, t.From ?? 0, t.Share)).ToList(), CapWindow);
 }
 
 public sealed class RetentionTierOption
 {
     public string Name { get; set; } = "";
-    public decimal From { get; set; }
+    /// <summary>Null when not set: a tier's start is never taken as 0 unasked (a gold tier for every client), the start refuses it.</summary>
+    public decimal? From { get; set; }
     public decimal Share { get; set; }
 }
 
@@ -32,7 +36,7 @@ public sealed class RetentionTierOption
 public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValidateOptions<RetentionOptions>
 {
     private static readonly string[] PolicyKeys = [nameof(RetentionOptions.OfferLifetime), nameof(RetentionOptions.MinimumCurrentValue),
-        nameof(RetentionOptions.OfferCapShare), nameof(RetentionOptions.Tiers)];
+        nameof(RetentionOptions.OfferCapShare), nameof(RetentionOptions.CapWindow), nameof(RetentionOptions.Tiers)];
     private static readonly string[] TierKeys = [nameof(RetentionTierOption.Name), nameof(RetentionTierOption.From), nameof(RetentionTierOption.Share)];
 
     public ValidateOptionsResult Validate(string? name, RetentionOptions o)
@@ -41,11 +45,13 @@ public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValid
         if (o.OfferLifetime <= TimeSpan.Zero) problems.Add("Retention:OfferLifetime must be a positive duration, e.g. 7.00:00:00 for a week");
         if (o.MinimumCurrentValue < 0) problems.Add("Retention:MinimumCurrentValue must not be negative");
         if (o.OfferCapShare is <= 0 or > 1) problems.Add("Retention:OfferCapShare must be above 0 and at most 1");
+        if (o.CapWindow <= TimeSpan.Zero) problems.Add("Retention:CapWindow must be a positive duration, e.g. 365.00:00:00 for a year");
         for (var i = 0; i < o.Tiers.Count; i++)
         {
             var tier = o.Tiers[i];
             if (string.IsNullOrWhiteSpace(tier.Name)) problems.Add($"Retention:Tiers:{i}:Name is required");
-            if (tier.From < 0) problems.Add($"Retention:Tiers:{i}:From must not be negative");
+            if (tier.From is null) problems.Add($"Retention:Tiers:{i}:From is required (the current value the tier starts from, 0 for every client)");
+            else if (tier.From < 0) problems.Add($"Retention:Tiers:{i}:From must not be negative");
             if (tier.Share is <= 0 or > 1) problems.Add($"Retention:Tiers:{i}:Share must be above 0 and at most 1");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

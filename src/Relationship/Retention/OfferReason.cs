@@ -10,8 +10,18 @@ namespace EventCrm.Relationship.Retention;
 public static partial class OfferReason
 {
     /// <summary>"gold tier (current value from 5,000): offer 60 % of a cap of 20 % of the expected remaining margin".</summary>
-    public static string Rule(OfferTier tier) =>
-        $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin";
+    /// <param name="cut">The offer is what is left of the cap, less than the tier's share of it: said at the rule's end.</param>
+    public static string Rule(OfferTier tier, bool cut = false) =>
+        $"{tier.Name} tier (current value from {tier.From:N0}): offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin" +
+        (cut ? CutToWhatIsLeft : "");
+
+    /// <summary>The ending of the rule of an offer cut to what accepted offers left of the cap (since 2026-12-07, evening).</summary>
+    public const string CutToWhatIsLeft = ", cut to what is left of the cap";
+
+    /// <summary>The reason of a <c>cap-spent</c> decision: accepted offers within the window took the whole cap.</summary>
+    public static string CapSpent(decimal spent, decimal windowDays, decimal cap, decimal capShare, decimal margin) =>
+        $"Already spent {spent:N2} on this client within the window ({windowDays:#,0.####} days): nothing is left of the cap of {cap:N2} " +
+        $"({capShare:P0} of the expected remaining margin {margin:N2}) for another offer.";
 
     /// <summary>
     /// "Offer 2,181.82 to keep the client: the client is in the gold retention tier (current value from 5,000), whose rule
@@ -20,11 +30,27 @@ public static partial class OfferReason
     /// and the formula when recorded (else the formula read with <see cref="FormulaOf"/>); else from the rule's words, and
     /// a rule not of that wording is quoted whole.
     /// </summary>
-    public static string Why(decimal amount, string rule, OfferTier? tier, string? formula) => tier is null
-        ? Why(amount, rule)
-        : $"Offer {amount:N2} to keep the client: the client is in the {tier.Name} retention tier (current value from {tier.From:N0}), " +
-          $"whose rule is to offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin" +
-          $"{((formula ?? FormulaOf(rule)) is { } f ? $" (formula {f})" : "")}.";
+    /// <param name="inputs">
+    /// The offer's inputs: one made since 2026-12-07 (evening) after accepted offers within the cap window records what they
+    /// cost (<c>spentWithinCapWindow</c>, <c>capWindowDays</c>, <c>capLeft</c>), and the sentence says it; older offers read as before.
+    /// </param>
+    public static string Why(decimal amount, string rule, OfferTier? tier, string? formula, IReadOnlyDictionary<string, decimal>? inputs = null)
+    {
+        var said = tier is null
+            ? Why(amount, rule)
+            : $"Offer {amount:N2} to keep the client: the client is in the {tier.Name} retention tier (current value from {tier.From:N0}), " +
+              $"whose rule is to offer {tier.Share:P0} of a cap of {tier.CapShare:P0} of the expected remaining margin" +
+              $"{((formula ?? FormulaOf(rule)) is { } f ? $" (formula {f})" : "")}.";
+        return inputs is not null && AlreadySpent(amount, inputs) is { } spent ? $"{said[..^1]}; {spent}." : said;
+    }
+
+    /// <summary>"already spent 248.28 on this client within the window (365 days), leaving 27.60 of the cap: the offer is all that is left".</summary>
+    private static string? AlreadySpent(decimal amount, IReadOnlyDictionary<string, decimal> inputs) =>
+        inputs.TryGetValue("spentWithinCapWindow", out var spent) && spent > 0
+        && inputs.TryGetValue("capWindowDays", out var days) && inputs.TryGetValue("capLeft", out var left)
+            ? $"already spent {spent:N2} on this client within the window ({days:#,0.####} days), leaving {left:N2} of the cap" +
+              (amount >= left ? ": the offer is all that is left" : "")
+            : null;
 
     /// <summary>
     /// The formula a decision recorded before its <c>formula</c> field was (2026-12-07, afternoon) was made under: its

@@ -18,7 +18,12 @@ public static class RetentionAssessment
     /// <summary>Formulas that value revenue rather than margin; their value is turned into margin with the client's margin share.</summary>
     private static readonly HashSet<string> RevenueFormulas = ["simple-clv"];
 
-    public static RetentionDecision Decide(CustomerLedger ledger, CustomerValuation valuation, string formula, RetentionPolicy policy, DateTimeOffset now)
+    /// <param name="alreadySpent">
+    /// What accepted offers have cost the client within the policy's cap window (<see cref="RetentionSpent.Within"/>): the
+    /// cap holds for them and the new offer together.
+    /// </param>
+    public static RetentionDecision Decide(CustomerLedger ledger, CustomerValuation valuation, string formula, RetentionPolicy policy, DateTimeOffset now,
+        decimal alreadySpent)
     {
         var current = valuation.Current.Value;
         var h = ledger.Historical;
@@ -43,13 +48,28 @@ public static class RetentionAssessment
         inputs["tierFrom"] = tier.From;
         inputs["tierShare"] = tier.Share;
 
-        var cost = Math.Round(remainingMargin * policy.OfferCapShare * tier.Share, 2);
-        if (cost <= 0)
+        var tierOffer = Math.Round(remainingMargin * policy.OfferCapShare * tier.Share, 2);
+        if (tierOffer <= 0)
             return new LetGo($"No margin is expected from the client any more (expected remaining margin {remainingMargin:N2}).", "no-margin", inputs);
 
+        // The cap is the most retention may cost the client within the window, all offers accepted in it together: a client
+        // retained who asks again is offered what is left of it, then nothing.
+        var cap = remainingMargin * policy.OfferCapShare;
+        var left = Math.Round(cap - alreadySpent, 2);
+        inputs["spentWithinCapWindow"] = alreadySpent;
+        inputs["capWindowDays"] = CapWindowDays(policy);
+        inputs["capLeft"] = Math.Max(left, 0);
+        if (left <= 0)
+            return new LetGo(OfferReason.CapSpent(alreadySpent, CapWindowDays(policy), Math.Round(cap, 2), policy.OfferCapShare, remainingMargin),
+                "cap-spent", inputs);
+
+        var cost = Math.Min(tierOffer, left);
         var sizedBy = OfferTier.Of(tier, policy.OfferCapShare);
-        return new OfferRetention(cost, cost, now + policy.OfferLifetime, OfferReason.Rule(sizedBy), inputs, sizedBy);
+        return new OfferRetention(cost, cost, now + policy.OfferLifetime, OfferReason.Rule(sizedBy, cut: cost < tierOffer), inputs, sizedBy);
     }
+
+    /// <summary>The window as recorded among a decision's inputs: days, to four decimals (365 by default).</summary>
+    public static decimal CapWindowDays(RetentionPolicy policy) => Math.Round((decimal)policy.CapWindow.TotalDays, 4);
 
     /// <summary>
     /// The formula in force cannot value the client (bgnbd-gg before any refit, parameters its

@@ -27,7 +27,7 @@ public class when_sizing_a_retention_offer
     {
         var client = ledger ?? Client;
         return RetentionAssessment.Decide(client, CustomerValuation.Of(client, Now, formula, PortfolioModel.Default), formula.Name,
-            policy ?? RetentionPolicy.Default, Now);
+            policy ?? RetentionPolicy.Default, Now, alreadySpent: 0m);
     }
 
     [Theory]

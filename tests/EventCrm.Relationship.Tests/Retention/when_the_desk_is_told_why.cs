@@ -88,7 +88,7 @@ public class when_the_desk_is_told_why
         });
         var policy = RetentionPolicy.Default with { Tiers = [new("platinum", 50_000m, 1m)] };
 
-        var decision = RetentionAssessment.Decide(client, CustomerValuation.Of(client, Year(2), formula, PortfolioModel.Default), formula.Name, policy, Year(2));
+        var decision = RetentionAssessment.Decide(client, CustomerValuation.Of(client, Year(2), formula, PortfolioModel.Default), formula.Name, policy, Year(2), alreadySpent: 0m);
 
         var letGo = decision.ShouldBeOfType<LetGo>();
         letGo.Rule.ShouldBe("no-tier");

@@ -104,13 +104,26 @@ function lapsedOffer(offer, slow) {
 function sizing({ amount: offered, inputs: v, tier: sizedBy, rule }) {
   if (![v?.expectedRemainingMargin, v?.offerCapShare, v?.tierShare].every(n => typeof n === "number")) return null;
   const [margin, cap, tier] = [amount(v.expectedRemainingMargin), figureOf("offerCapShare", v.offerCapShare), figureOf("tierShare", v.tierShare)];
+  // An offer cut to what the offers accepted within the window left of the cap (since 2026-12-07, evening): the product
+  // is not the offer, and the line says what it was cut to.
+  const share = Math.round(v.expectedRemainingMargin * v.offerCapShare * v.tierShare * 100) / 100;
+  const cut = typeof v.capLeft === "number" && offered < share;
   return {
-    summary: h("span", { id: "offer-sizing" }, `How much: ${margin} × ${cap} × ${tier} = ${amount(offered)}`),
+    summary: h("span", { id: "offer-sizing" }, `How much: ${margin} × ${cap} × ${tier} = ` +
+      (cut ? `${amount(share)}, cut to the ${amount(offered)} left of the cap` : amount(offered))),
     words: h("p", { id: "offer-sizing-words" }, `${margin}: the margin the client was expected to bring from then on when the request was assessed (the Current value card shows the value now); ` +
-      `${cap}: the cap, the most an offer may cost of that margin; ${tier}: the share of the cap the client's ${retentionTier(sizedBy, rule, v)} gets. ` +
+      `${cap}: the cap, ${capMeaning(v)}; ${tier}: the share of the cap the client's ${retentionTier(sizedBy, rule, v)} gets. ` +
+      (typeof v.spentWithinCapWindow === "number" && v.spentWithinCapWindow > 0
+        ? `Offers accepted within that window had already spent ${amount(v.spentWithinCapWindow)} of the cap. ` : "") +
       RetentionTierIsNotValueTier),
   };
 }
+
+// What the cap holds for: since 2026-12-07 (evening) the offers accepted within the window together, whose length the
+// decision records; a decision recorded before reads as it did.
+const capMeaning = v => typeof v.capWindowDays === "number"
+  ? `the most the offers accepted within ${count(v.capWindowDays)} days may cost of that margin together`
+  : "the most an offer may cost of that margin";
 
 // Two vocabularies of tiers meet on the desk: the cards' value tier ranks the client among all clients (low, medium,
 // high: docs/value.md, "Tiers"), the retention policy's tiers (silver, gold ...: docs/retention.md, "The policy") size an offer.

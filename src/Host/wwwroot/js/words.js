@@ -39,6 +39,7 @@ const NoOfferRules = {
   "below-minimum": "no offer below the minimum current value",
   "no-tier": "no offer below the lowest retention tier",
   "no-margin": "no offer when no margin is expected",
+  "cap-spent": "no offer once the offers accepted within the window have spent the cap",
   "value-unavailable": "no offer while the client's value cannot be computed",
 };
 
