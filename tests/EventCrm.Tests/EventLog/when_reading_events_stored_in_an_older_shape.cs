@@ -52,13 +52,14 @@ public class when_reading_events_stored_in_an_older_shape(OlderShapesHost older)
         var retention = await older.Host.GetJson($"/api/customers/{id}/retention");
         retention["pending"]!["decision"]!.GetValue<string>().ShouldBe("no-offer");
 
-        // Asked again, the erasure answers the old event, read without its eventsKept (the answer
-        // counts the events kept as they are now: none here).
+        // Asked again, the erasure masks what the old one kept: the signup's channel, erased since 2026-12-07 (the old
+        // erasure's event, read without its eventsKept, stays as it was; this one is recorded beside it).
         var erasure = await older.Host.PostJson($"/api/customers/{id}/erasure", new { }, 200);
-        erasure["result"]!.GetValue<string>().ShouldBe("already-erased");
-        erasure["requestedBy"]!.GetValue<string>().ShouldBe("k-1");
-        erasure["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["name", "email", "source", "reason", "purpose"]);
-        (erasure["eventsMasked"]!.GetValue<int>(), erasure["eventsKept"]!.GetValue<int>()).ShouldBe((1, 0));
+        erasure["result"]!.GetValue<string>().ShouldBe("erased");
+        erasure["requestedBy"]!.GetValue<string>().ShouldBe("bootstrap-admin");
+        erasure["fields"]!.AsArray().Select(f => f!.GetValue<string>()).ShouldBe(["channel"]);
+        erasure["eventsMasked"]!.GetValue<int>().ShouldBe(1);   // the signup, whose channel "web" the old erasure left
+        (await older.Host.GetJson($"/api/customers/{id}"))["channel"]!.GetValue<string>().ShouldBe(PersonalData.Erased);
     }
 
     [Fact]
