@@ -1,8 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using EventCrm.Tests.Support;
+using EventCrm.Host.Retention;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
+using Wolverine;
 
 namespace EventCrm.Tests.Retention;
 
@@ -77,6 +80,27 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
         (await WorkList()).ShouldNotContain(old);
     }
 
+    [Fact]
+    public async Task an_assessment_of_a_2024_request_already_queued_records_nothing()
+    {
+        // As one the daemon published before the rule (or an operator sends by hand): the desk applies the rule too.
+        var client = Ids.Customer();
+        var request = $"{client}-cancel";
+        await ImportThenLetTheDaemonCatchUp($"""
+            {Header}
+            {History(client)}
+            cancellation-requested,{request},{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
+
+            """);
+
+        using (var scope = history.Host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new AssessCancellation(client, request));
+        await Waits.Until(async () => await AssessmentsOf(request, handled: true) > 0 && await AssessmentsOf(request, handled: false) == 0,
+            TimeSpan.FromSeconds(60));
+
+        (await Types(client)).ShouldBe(["signed-up", "purchase", "purchase", "cancellation-requested"]);
+    }
+
     /// <summary>A client of 2023-2024: signed up, two purchases.</summary>
     private static string History(string client) => $"""
         signed-up,{client}-1,{client},2023-01-10T09:00:00Z,Ada,{client}@example.com,enterprise,0,,,,,,
@@ -109,6 +133,18 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
         await using var command = new NpgsqlCommand(
             $"select count(*) from {history.Schema}.wolverine_incoming_envelopes " +
             "where message_type = 'EventCrm.Host.Retention.AssessCancellation' and status <> 'Handled'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> AssessmentsOf(string request, bool handled)
+    {
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select count(*) from {history.Schema}.wolverine_incoming_envelopes where message_type = 'EventCrm.Host.Retention.AssessCancellation' " +
+            "and position(convert_to(@request, 'UTF8') in body) > 0 and (status = 'Handled') = @handled", connection);
+        command.Parameters.AddWithValue("request", request);
+        command.Parameters.AddWithValue("handled", handled);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
