@@ -10,6 +10,7 @@ public class when_the_retention_policy_is_misconfigured
     [InlineData("Retention__OfferLifetime", "7d", "Retention:OfferLifetime")]
     [InlineData("Retention__OfferLifetime", "-1.00:00:00", "Retention:OfferLifetime")]
     [InlineData("Retention__OfferCapShare", "1.5", "Retention:OfferCapShare")]
+    [InlineData("Retention__RequestsAssessedWithin", "00:00:00", "Retention:RequestsAssessedWithin")] // every request would be history
     [InlineData("Retention__Tiers__0__Share", "0", "Retention:Tiers:0:Share")]
     [InlineData("Retention__Tiers", "gold", "Retention:Tiers")]                       // a value where a list of tiers goes
     [InlineData("Retention__Tiers__0", "gold", "Retention:Tiers:0")]
