@@ -6,6 +6,7 @@ using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Lifecycle;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Wolverine.Http;
 using EventCrm.Relationship;
 
@@ -25,7 +26,8 @@ public static class GetPendingCancellationsEndpoint
     public const int DefaultPageSize = 20;
 
     /// <summary>
-    /// The desk's work list: every client asking to cancel. By default (<c>order=lapse</c>) clients with an open offer
+    /// The desk's work list: every client asking to cancel, but for a request recorded as history and never assessed
+    /// (<see cref="UnassessedHistory"/>). By default (<c>order=lapse</c>) clients with an open offer
     /// come first, the offer that lapses soonest first (the desk must reach them before it does); then the others, the
     /// oldest request first. <c>order=value</c>: the highest value assessed first, those still assessed (no value yet)
     /// last, each run of equal values (and the unassessed) in the default order.
@@ -34,7 +36,8 @@ public static class GetPendingCancellationsEndpoint
     [Answers(200, "A page of the clients asking to cancel: open offers that lapse soonest first, or (order=value) the highest value assessed first.", Body = typeof(PendingCancellationsView))]
     [Answers(400, "A page or pageSize out of range, or an order other than lapse or value.")]
     [Pages(DefaultPageSize, SearchCustomersEndpoint.MaxPageSize)]
-    public static async Task<IResult> Get(int? page, int? pageSize, [Words(typeof(GetPendingCancellationsEndpoint))] string? order, CustomerDatabases databases, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(int? page, int? pageSize, [Words(typeof(GetPendingCancellationsEndpoint))] string? order, CustomerDatabases databases, TimeProvider clock,
+        IOptions<RetentionOptions> options, CancellationToken ct)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? DefaultPageSize);
         if (pageNumber is < 1 or > SearchCustomersEndpoint.MaxPage) return Problems.Invalid("page", $"must be between 1 and {SearchCustomersEndpoint.MaxPage:#,0}");
@@ -46,7 +49,9 @@ public static class GetPendingCancellationsEndpoint
         var now = clock.GetUtcNow();
         var listed = (await databases.InEachAsync(async session =>
             {
-                var profiles = await AskingToCancel(session).ToListAsync(ct);
+                var everyone = await AskingToCancel(session).ToListAsync(ct);
+                var history = await UnassessedHistory.AmongAsync(session, everyone, options.Value.RequestsAssessedWithin, now, ct);
+                var profiles = everyone.Where(p => !history.Contains(p.Id)).ToList();
                 var values = byValue ? await AssessedValues.OfAsync(session, profiles, ct) : null;
                 return profiles.Select(p => new Listed(p, LapsingAt(p, now), values?[p.Id])).ToList();
             }))

@@ -10,10 +10,13 @@ namespace EventCrm.Host.Retention;
 
 public static class RetentionConfiguration
 {
-    /// <summary>Every cancellation request reaches the assessment through a Marten event subscription (see <see cref="CancellationSubscription"/>).</summary>
+    /// <summary>
+    /// Every cancellation request reaches the assessment through a Marten event subscription (see <see cref="CancellationSubscription"/>),
+    /// one instance built by the container: it reads the policy's <see cref="RetentionOptions.RequestsAssessedWithin"/>.
+    /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AssessCancellations(
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
-        marten.SubscribeToEvents(new CancellationSubscription());
+        marten.SubscribeToEventsWithServices<CancellationSubscription>(ServiceLifetime.Singleton);
 
     /// <summary>When a desk step whose customer was busy runs again: sooner first, then every minute.</summary>
     public static readonly TimeSpan[] BusyCustomerRetries =

@@ -39,7 +39,17 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
     {
         var messages = new OutgoingMessages();
         await LockAsync(session, request.CustomerId, $"The assessment of cancellation {request.CancellationTouchpointId}", ct);
-        var touchpoints = (await session.Events.FetchStreamAsync(request.CustomerId, token: ct)).Select(e => e.Data).OfType<ITouchpoint>().ToList();
+        var events = await session.Events.FetchStreamAsync(request.CustomerId, token: ct);
+        // History (a request recorded long after it was made) is never assessed: the subscription publishes nothing
+        // for it, and a message queued before that rule (or by hand) is dropped here by the same rule.
+        if (events.FirstOrDefault(e => e.Data is CancellationRequested c && c.TouchpointId == request.CancellationTouchpointId) is { } recorded
+            && RequestRecency.IsHistory(((CancellationRequested)recorded.Data).OccurredAt, recorded.Timestamp, options.Value.RequestsAssessedWithin))
+        {
+            logger.LogInformation("Cancellation {Cancellation} of {Customer} was recorded as history ({OccurredAt:O}, recorded {RecordedAt:O}): not assessed",
+                request.CancellationTouchpointId, request.CustomerId, ((CancellationRequested)recorded.Data).OccurredAt, recorded.Timestamp);
+            return messages;
+        }
+        var touchpoints = events.Select(e => e.Data).OfType<ITouchpoint>().ToList();
         var ledger = FoldedLedger.Of(request.CustomerId, touchpoints);
         if (ledger.State() != CustomerStates.CancellationRequested || AlreadyAssessed(touchpoints, request.CancellationTouchpointId))
             return messages;

@@ -16,6 +16,12 @@ public sealed class RetentionOptions
     public TimeSpan CapWindow { get; set; } = RetentionPolicy.Default.CapWindow;
     public List<RetentionTierOption> Tiers { get; set; } = [];
 
+    /// <summary>
+    /// A request to cancel recorded more than this long after its <c>occurredAt</c> is history, not assessed
+    /// (<see cref="RequestRecency"/>): a week by default.
+    /// </summary>
+    public TimeSpan RequestsAssessedWithin { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The policy, once <see cref="RetentionOptionsCheck"/> has passed it (every tier's From given).</summary>
     public RetentionPolicy ToPolicy() => new(MinimumCurrentValue, OfferCapShare, OfferLifetime,
         Tiers.Count == 0 ? RetentionPolicy.Default.Tiers : Tiers.Select(t => new RetentionTier(t.Name, t.From ?? 0, t.Share)).ToList(), CapWindow);
@@ -36,13 +42,15 @@ public sealed class RetentionTierOption
 public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValidateOptions<RetentionOptions>
 {
     private static readonly string[] PolicyKeys = [nameof(RetentionOptions.OfferLifetime), nameof(RetentionOptions.MinimumCurrentValue),
-        nameof(RetentionOptions.OfferCapShare), nameof(RetentionOptions.CapWindow), nameof(RetentionOptions.Tiers)];
+        nameof(RetentionOptions.OfferCapShare), nameof(RetentionOptions.CapWindow), nameof(RetentionOptions.Tiers), nameof(RetentionOptions.RequestsAssessedWithin)];
     private static readonly string[] TierKeys = [nameof(RetentionTierOption.Name), nameof(RetentionTierOption.From), nameof(RetentionTierOption.Share)];
 
     public ValidateOptionsResult Validate(string? name, RetentionOptions o)
     {
         var problems = Unread(configuration.GetSection("Retention")).ToList();
         if (o.OfferLifetime <= TimeSpan.Zero) problems.Add("Retention:OfferLifetime must be a positive duration, e.g. 7.00:00:00 for a week");
+        if (o.RequestsAssessedWithin <= TimeSpan.Zero)
+            problems.Add("Retention:RequestsAssessedWithin must be a positive duration, e.g. 7.00:00:00 for a week");
         if (o.MinimumCurrentValue < 0) problems.Add("Retention:MinimumCurrentValue must not be negative");
         if (o.OfferCapShare is <= 0 or > 1) problems.Add("Retention:OfferCapShare must be above 0 and at most 1");
         if (o.CapWindow <= TimeSpan.Zero) problems.Add("Retention:CapWindow must be a positive duration, e.g. 365.00:00:00 for a year");

@@ -13,6 +13,7 @@ public class when_the_retention_policy_is_misconfigured
     // No window: no offer accepted would ever count against the cap. (Said as the setting's own refusal, not as a key unknown.)
     [InlineData("Retention__CapWindow", "0.00:00:00", "Retention:CapWindow must be a positive duration")]
     [InlineData("Retention__CapWindow", "1y", "'1y' at 'Retention:CapWindow'")]
+    [InlineData("Retention__RequestsAssessedWithin", "00:00:00", "Retention:RequestsAssessedWithin")] // every request would be history
     [InlineData("Retention__Tiers__0__Share", "0", "Retention:Tiers:0:Share")]
     [InlineData("Retention__Tiers", "gold", "Retention:Tiers")]                       // a value where a list of tiers goes
     [InlineData("Retention__Tiers__0", "gold", "Retention:Tiers:0")]

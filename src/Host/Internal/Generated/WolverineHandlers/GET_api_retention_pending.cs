@@ -2,6 +2,7 @@
 #pragma warning disable
 using EventCrm.Host.Sharding;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -14,12 +15,14 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Sharding.CustomerDatabases _customerDatabases;
+        private readonly Microsoft.Extensions.Options.IOptions<EventCrm.Host.Retention.RetentionOptions> _optionsOfRetentionOptions;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_retention_pending(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Sharding.CustomerDatabases customerDatabases, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_retention_pending(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Sharding.CustomerDatabases customerDatabases, Microsoft.Extensions.Options.IOptions<EventCrm.Host.Retention.RetentionOptions> optionsOfRetentionOptions, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _customerDatabases = customerDatabases;
+            _optionsOfRetentionOptions = optionsOfRetentionOptions;
             _timeProvider = timeProvider;
         }
 
@@ -58,7 +61,7 @@ namespace Internal.Generated.WolverineHandlers
             var order = httpContext.Request.Query["order"];
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Retention.GetPendingCancellationsEndpoint.Get(page, pageSize, order, _customerDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Retention.GetPendingCancellationsEndpoint.Get(page, pageSize, order, _customerDatabases, _timeProvider, _optionsOfRetentionOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
