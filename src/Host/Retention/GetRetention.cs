@@ -7,6 +7,7 @@ using EventCrm.Relationship.Retention;
 using EventCrm.Relationship.Touchpoints;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Wolverine.Http;
 using EventCrm.Relationship;
 
@@ -38,29 +39,36 @@ public sealed record RetentionView(string CustomerId, [property: Words(typeof(Cu
 
 public static class GetRetentionEndpoint
 {
-    public const string Assessing = "assessing", OfferMade = "offer-made", NoOffer = "no-offer";
+    public const string Assessing = "assessing", OfferMade = "offer-made", NoOffer = "no-offer", NotAssessed = "not-assessed";
 
     /// <summary>The cancellation the desk has to act on, if any, with the service's recommendation and why.</summary>
     [WolverineGet("/api/customers/{id}/retention"), Authorize(Policy = Policies.Read)]
     [Answers(200, "The customer's state and the cancellation pending, if any.", Body = typeof(RetentionView))]
     [Answers(404, "An unknown customer.")]
-    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string id, IQuerySession session, IOptions<RetentionOptions> retention, CancellationToken ct)
     {
         // A client not asking to cancel needs only its state: the ledger the daemon keeps has it.
         if (await KeptLedger.ReadAsync(session, id, ct) is { } kept && kept.State() != CustomerStates.CancellationRequested)
             return Results.Ok(new RetentionView(id, kept.State(), null));
-        return await ReadFromTheWholeStream(session, id, ct);
+        return await ReadFromTheWholeStream(session, id, ct, retention.Value.RequestsAssessedWithin);
     }
 
     /// <summary>The answer read from the customer's whole stream: what the kept ledger's answer must equal (the scenarios compare them).</summary>
-    public static async Task<IResult> ReadFromTheWholeStream(IQuerySession session, string id, CancellationToken ct)
+    public static async Task<IResult> ReadFromTheWholeStream(IQuerySession session, string id, CancellationToken ct, TimeSpan? assessedWithin = null)
     {
-        var touchpoints = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints.Select(r => r.Touchpoint).ToList();
-        return touchpoints.Count == 0 ? GetCustomerEndpoint.UnknownCustomer(id) : Results.Ok(Of(id, touchpoints));
+        var recorded = (await CustomerStream.ReadAsync(session, id, withProfile: false, ct)).Touchpoints;
+        if (recorded.Count == 0) return GetCustomerEndpoint.UnknownCustomer(id);
+        var within = assessedWithin ?? new RetentionOptions().RequestsAssessedWithin;
+        var history = recorded.Where(r => r.Touchpoint is CancellationRequested && RequestRecency.IsHistory(r.Touchpoint.OccurredAt, r.RecordedAt, within))
+            .Select(r => r.Touchpoint.TouchpointId).ToHashSet();
+        return Results.Ok(Of(id, recorded.Select(r => r.Touchpoint).ToList(), history.Count == 0 ? null : new HistoryRequests(history, within)));
     }
 
+    /// <summary>The requests to cancel recorded too long after they happened to be assessed (<see cref="RequestRecency"/>).</summary>
+    public sealed record HistoryRequests(IReadOnlySet<string> TouchpointIds, TimeSpan AssessedWithin);
+
     /// <summary>Where the customer stands after these touchpoints (its whole stream), and the cancellation pending, if any.</summary>
-    public static RetentionView Of(string id, IReadOnlyList<ITouchpoint> touchpoints)
+    public static RetentionView Of(string id, IReadOnlyList<ITouchpoint> touchpoints, HistoryRequests? history = null)
     {
         var states = Lifecycle.Replay(touchpoints.Select((t, i) => (Touchpoint: t, Recorded: i)),
             x => x.Touchpoint.OccurredAt, x => x.Recorded, x => TouchpointTypes.NameOf(x.Touchpoint));
@@ -68,10 +76,10 @@ public static class GetRetentionEndpoint
         var cancellation = state == CustomerStates.CancellationRequested
             ? states.Select(s => s.Item.Touchpoint).OfType<CancellationRequested>().LastOrDefault()
             : null;
-        return new RetentionView(id, state, cancellation is null ? null : Pending(cancellation, touchpoints));
+        return new RetentionView(id, state, cancellation is null ? null : Pending(cancellation, touchpoints, history));
     }
 
-    private static PendingCancellationView Pending(CancellationRequested cancellation, IReadOnlyList<ITouchpoint> touchpoints)
+    private static PendingCancellationView Pending(CancellationRequested cancellation, IReadOnlyList<ITouchpoint> touchpoints, HistoryRequests? history)
     {
         var id = cancellation.TouchpointId;
         var letGo = touchpoints.OfType<RetentionNotOffered>().LastOrDefault(n => n.CancellationTouchpointId == id);
@@ -85,9 +93,16 @@ public static class GetRetentionEndpoint
                 OfferView.Of(o), OfferReason.Why(o.Amount, o.Rule, o.Tier, o.Formula, o.Inputs), o.Rule, o.Inputs, OfferView.FormulaOf(o)),
             (_, { } n) => new(id, cancellation.OccurredAt, cancellation.Reason, NoOffer, null, n.Reason, n.Rule, n.Inputs,
                 n.Formula ?? OfferReason.FormulaOf(n.Rule)),
+            // Never to be assessed: "assessing" had the desk's panel wait for a decision that would not come.
+            _ when history?.TouchpointIds.Contains(id) == true => new(id, cancellation.OccurredAt, cancellation.Reason, NotAssessed, null,
+                NotAssessedWhy(history.AssessedWithin), null, null, null),
             _ => new(id, cancellation.OccurredAt, cancellation.Reason, Assessing, null, "The cancellation is being assessed.", null, null, null),
         };
     }
+
+    public static string NotAssessedWhy(TimeSpan assessedWithin) =>
+        $"The request was recorded more than {assessedWithin.TotalDays:0.##} days after it happened (Retention:RequestsAssessedWithin): " +
+        "it is history, and the service makes no offer for it. Record how it ended: the client's churn, or its withdrawal, naming the request.";
 
     /// <summary>The offer still open (unanswered, not closed by the client's departure) that ran when the cancellation came.</summary>
     private static RetentionOfferMade? RunningAt(DateTimeOffset at, IReadOnlyList<ITouchpoint> touchpoints)

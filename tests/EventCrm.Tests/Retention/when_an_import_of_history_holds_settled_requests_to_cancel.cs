@@ -56,6 +56,32 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
         (await Types(client)).ShouldBe(["signed-up", "purchase", "purchase", "cancellation-requested"]);
         (await history.Host.GetJson($"/api/customers/{client}"))["state"]!.GetValue<string>().ShouldBe("cancellation-requested");
         (await WorkList()).ShouldNotContain(client);
+        // Said so to whoever opens the client: never "assessing", a decision the service will not make.
+        var pending = (await history.Host.GetJson($"/api/customers/{client}/retention"))["pending"]!;
+        pending["decision"]!.GetValue<string>().ShouldBe("not-assessed");
+        pending["why"]!.GetValue<string>().ShouldStartWith("The request was recorded more than 7 days after it happened");
+    }
+
+    [Fact]
+    public async Task a_request_from_the_history_is_settled_by_the_clients_churn_naming_it()
+    {
+        var client = Ids.Customer();
+        await ImportThenLetTheDaemonCatchUp($"""
+            {Header}
+            {History(client)}
+            cancellation-requested,{client}-cancel,{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
+
+            """);
+
+        await history.Host.PostTouchpoints(new Dictionary<string, object?>
+        {
+            ["type"] = "churned", ["customerId"] = client, ["cancellationTouchpointId"] = $"{client}-cancel",
+            ["occurredAt"] = DateTimeOffset.UtcNow.AddMinutes(-1), ["touchpointId"] = $"{client}-left", ["reason"] = "left: request from the history",
+        });
+
+        var retention = await history.Host.GetJson($"/api/customers/{client}/retention");
+        retention["state"]!.GetValue<string>().ShouldBe("churned");
+        retention["pending"].ShouldBeNull();
     }
 
     [Fact]

@@ -30,24 +30,36 @@ export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse
         h("p", { class: "decision decision-no-offer" }, "Recommended action: ", h("strong", {}, "no offer")),
         h("p", { class: "why" }, h("strong", {}, "Why: "), whyWords(pending)),
         inputs(pending.rule, pending.inputs),
-        decide([{
-          // Irreversible, and the client lost: outlined in red, never the filled main button (that is "Client stays").
-          label: "Let the client go", id: "let-go", style: "secondary danger", churns: true, done: "Departure recorded.",
-          // Naming the request it answers: the service refuses the churn once a colleague has answered it (409).
-          touchpoint: { type: "churned", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId, reason: "let go: no retention offer" },
-          stillOpen: () => stillAsking(pending, client),
-          question: `Let ${client.name} go without an offer?`, consequence: "The client will be recorded as churned.", confirm: "Yes, let the client go",
-        }, {
-          // The client withdraws the request (talked out of it by the desk): active again, at no cost.
-          label: "Client stays", id: "client-stays", done: "The client stays: request withdrawn.",
-          touchpoint: { type: "cancellation-withdrawn", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId,
-            reason: "stays: no retention offer" },
-          question: `Record that ${client.name} stays?`, confirm: "Yes, the client stays",
-          consequence: "The request to cancel will be recorded as withdrawn and the client as active again, at no cost.",
-        }])];
+        decide(settling(pending, client, { goes: "Let the client go", question: `Let ${client.name} go without an offer?`,
+          confirm: "Yes, let the client go", churned: "let go: no retention offer", stays: "stays: no retention offer" }))];
+    case "not-assessed":
+      // History (recorded long after it happened, say by an import): the service makes no offer; the desk records how it ended.
+      return [requested,
+        h("p", { class: "decision decision-no-offer" }, "Not assessed: ", h("strong", {}, "a request from the history")),
+        h("p", { class: "why" }, h("strong", {}, "Why: "), pending.why ?? ""),
+        decide(settling(pending, client, { goes: "The client left", question: `Record that ${client.name} left?`,
+          confirm: "Yes, the client left", churned: "left: request from the history", stays: "stayed: request from the history" }))];
     default:
       return [requested, h("p", { class: "decision" }, `Decision: ${codeWords(pending.decision)}`), h("p", { class: "why" }, pending.why ?? "")];
   }
+}
+
+/** The two outcomes that settle a request no offer answers: the client goes (churned) or stays (request withdrawn). */
+function settling(pending, client, words) {
+  return [{
+    // Irreversible, and the client lost: outlined in red, never the filled main button (that is "Client stays").
+    label: words.goes, id: "let-go", style: "secondary danger", churns: true, done: "Departure recorded.",
+    // Naming the request it answers: the service refuses the churn once a colleague has answered it (409).
+    touchpoint: { type: "churned", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId, reason: words.churned },
+    stillOpen: () => stillAsking(pending, client),
+    question: words.question, consequence: "The client will be recorded as churned.", confirm: words.confirm,
+  }, {
+    // The client withdraws the request (talked out of it by the desk): active again, at no cost.
+    label: "Client stays", id: "client-stays", done: "The client stays: request withdrawn.",
+    touchpoint: { type: "cancellation-withdrawn", customerId: client.id, cancellationTouchpointId: pending.cancellationTouchpointId, reason: words.stays },
+    question: `Record that ${client.name} stays?`, confirm: "Yes, the client stays",
+    consequence: "The request to cancel will be recorded as withdrawn and the client as active again, at no cost.",
+  }];
 }
 
 // Just before the churn is sent, the request shown must still be the one pending; otherwise nothing is sent and the
