@@ -27,20 +27,40 @@ public class ImportCommand : DataVerb<ImportInput>
         var import = host.Services.GetRequiredService<TouchpointImport>();
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
-        ImportReport report = null!;
-        await VerbProgress.Bars()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async progress =>
+        ImportReport report;
+        if (VerbProgress.ToPipeOrFile)
+        {
+            // A few whole lines a pass, as the export tells its own. Spectre's, to a pipe or a file, said the finished
+            // check again at each refresh of the append ("Checking every row: 100%" five times among "Appending 57%"),
+            // cut the lines at the width, and missed the append's 100% when it ended between two refreshes.
+            var passes = new Dictionary<ImportPhase, ProgressLines>();
+            report = await import.RunAsync(input.FileFlag, input.SkipInvalidFlag, (phase, done) =>
             {
-                var checking = progress.AddTask("Checking every row", maxValue: 1);
-                var appending = progress.AddTask("Appending touchpoints", maxValue: 1, autoStart: false);
-                report = await import.RunAsync(input.FileFlag, input.SkipInvalidFlag, (phase, done) =>
+                lock (passes)
                 {
-                    var task = phase == ImportPhase.Checking ? checking : appending;
-                    if (!task.IsStarted) task.StartTask();
-                    task.Value = done;
-                }, CancellationToken.None);
-            });
+                    if (!passes.TryGetValue(phase, out var lines)) passes[phase] = lines = VerbProgress.Lines(Described(phase), PerMille);
+                    lines.Report((long)(done * PerMille));
+                }
+            }, CancellationToken.None);
+        }
+        else
+        {
+            ImportReport? shown = null;
+            await VerbProgress.Bars()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var checking = progress.AddTask(Described(ImportPhase.Checking), maxValue: 1);
+                    var appending = progress.AddTask(Described(ImportPhase.Appending), maxValue: 1, autoStart: false);
+                    shown = await import.RunAsync(input.FileFlag, input.SkipInvalidFlag, (phase, done) =>
+                    {
+                        var task = phase == ImportPhase.Checking ? checking : appending;
+                        if (!task.IsStarted) task.StartTask();
+                        task.Value = done;
+                    }, CancellationToken.None);
+                });
+            report = shown!;
+        }
 
         foreach (var error in report.Rejected)
             Console.WriteLine($"line {error.Line}: {error.Reason}");
@@ -64,6 +84,11 @@ public class ImportCommand : DataVerb<ImportInput>
             $"(checked in {report.Checking.TotalSeconds:N1} s, appended in {report.Appending.TotalSeconds:N1} s).[/]");
         return true;
     }
+
+    /// <summary>A pass's progress comes as the fraction of the file read: told in thousandths.</summary>
+    private const long PerMille = 1_000;
+
+    private static string Described(ImportPhase phase) => phase == ImportPhase.Checking ? "Checking every row" : "Appending touchpoints";
 
     private static bool Fail(string message) => CommandFailure.Report("import", message);
 }

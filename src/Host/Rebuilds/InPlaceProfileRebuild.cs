@@ -41,34 +41,44 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
     public async Task<long> CountCustomersAsync(CancellationToken ct)
     {
         long count = 0;
-        foreach (var tenant in databases.TenantIds)
-        {
-            await using var connection = (await databases.DatabaseIn(tenant)).CreateConnection();
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand($"select count(*) from {_streams} where id not like @system and id <> @tombstone", connection);
-            command.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
-            command.Parameters.AddWithValue("tombstone", SystemStreams.MartenTombstone);
-            count += (long)(await command.ExecuteScalarAsync(ct))!;
-        }
+        foreach (var tenant in databases.TenantIds) count += await CountCustomersAfterAsync(tenant, "", ct);
         return count;
     }
 
+    /// <summary>The customers of one database whose ids sort after <paramref name="after"/> (all of them after "").</summary>
+    private async Task<long> CountCustomersAfterAsync(string tenant, string after, CancellationToken ct)
+    {
+        await using var connection = (await databases.DatabaseIn(tenant)).CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"select count(*) from {_streams} where id > @after and id not like @system and id <> @tombstone", connection);
+        // The same order as the pages (NextPageAsync): the database's own collation.
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+        command.Parameters.AddWithValue("tombstone", SystemStreams.MartenTombstone);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
-    /// Rebuilds every customer's profile, database after database; <paramref name="rebuilt"/> hears how
-    /// many are done after each page, <paramref name="waitingOn"/> the customers held by another
-    /// transaction that a page waits for (empty again once it has gone through).
+    /// Rebuilds every customer's profile, database after database; <paramref name="rebuilt"/> hears after each page
+    /// how many are done and how many there are to rebuild in all: those done and those still ahead of the rebuild,
+    /// counted again, so that a customer created meanwhile ahead of it counts (it will be rebuilt) and one created
+    /// behind it does not (its first append folded its profile with the current code). The total so never falls
+    /// below those done, and ends equal to them.
     /// </summary>
-    public async Task RunAsync(Func<long, Task> rebuilt, Func<IReadOnlyList<string>, Task> waitingOn, CancellationToken ct)
+    public async Task RunAsync(Func<long, long, Task> rebuilt, Func<IReadOnlyList<string>, Task> waitingOn, CancellationToken ct)
     {
         long done = 0;
-        foreach (var tenant in databases.TenantIds)
+        var tenants = databases.TenantIds.ToList();
+        for (var t = 0; t < tenants.Count; t++)
         {
-            var database = await databases.DatabaseIn(tenant);
+            var database = await databases.DatabaseIn(tenants[t]);
             var after = "";
-            while (await RebuildPageWhenFreeAsync(database, tenant, after, waitingOn, ct) is { } last)
+            while (await RebuildPageWhenFreeAsync(database, tenants[t], after, waitingOn, ct) is { } last)
             {
                 (after, done) = (last.Id, done + last.Count);
-                await rebuilt(done);
+                var ahead = await CountCustomersAfterAsync(tenants[t], after, ct);
+                foreach (var later in tenants.Skip(t + 1)) ahead += await CountCustomersAfterAsync(later, "", ct);
+                await rebuilt(done, done + ahead);
             }
             await using var connection = database.CreateConnection();
             await connection.OpenAsync(ct);
@@ -193,9 +203,11 @@ public sealed class InPlaceProfileRebuild(CustomerDatabases databases, StreamRow
     {
         var next = new List<(string Id, long Events)>();
         await using var candidates = new NpgsqlCommand(
-            $"select id, version from {_streams} where id > @after and id not like @system order by id limit @customers", connection);
+            $"select id, version from {_streams} where id > @after and id not like @system and id <> @tombstone order by id limit @customers", connection);
         candidates.Parameters.AddWithValue("after", after);
         candidates.Parameters.AddWithValue("system", SystemStreams.Prefix + "%");
+        // Not a customer's (Marten's own), as the count of customers leaves it out: a page never holds more than that count.
+        candidates.Parameters.AddWithValue("tombstone", SystemStreams.MartenTombstone);
         candidates.Parameters.AddWithValue("customers", CustomersPerTransaction);
         await using var reader = await candidates.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) next.Add((reader.GetString(0), reader.GetInt64(1)));

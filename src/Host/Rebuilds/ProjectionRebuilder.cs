@@ -104,17 +104,19 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         await using var heartbeat = RebuildHeartbeat.Start(store, projection.Name, clock, logger);
         try
         {
-            var completed = () => SaveAsync(started with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() }, CancellationToken.None);
+            var completed = () => EndAsync(started, r => r with { State = RebuildStates.Completed, FinishedAt = clock.GetUtcNow() });
             if (projection.IsInline)
             {
-                // The gauge eventcrm.rebuild.profiles.lag: the customers counted at the start, less those rebuilt.
+                // The gauge eventcrm.rebuild.profiles.lag: the customers to rebuild, less those rebuilt.
                 profileLag.Update(started.Customers ?? 0, 0);
-                await inPlace.RunAsync(async done =>
+                await inPlace.RunAsync(async (done, total) =>
                 {
-                    started = started with { CustomersRebuilt = done };
-                    // Recorded first, so a scrape never shows progress the status route does not give yet.
+                    started = started with { Customers = total, CustomersRebuilt = done };
+                    // Recorded first, so a scrape never shows progress the status route does not give yet; the total before
+                    // the customers rebuilt, so a read between the two never shows more rebuilt than there are.
+                    await RebuildHeartbeat.RecordAsync(store, projection.Name, "customers", total, ct);
                     await RebuildHeartbeat.RecordAsync(store, projection.Name, "customersRebuilt", done, ct);
-                    profileLag.Update(started.Customers ?? 0, done);
+                    profileLag.Update(total, done);
                 }, held => RebuildHeartbeat.RecordAsync(store, projection.Name, "waitingOn", held.ToArray(), ct), ct);
                 await completed();
             }
@@ -127,7 +129,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             // cut short) is its consequence, not a fault of the rebuild, and its exception would only mislead.
             var stopped = RebuildHeartbeat.Stopped(started);
             logger.LogWarning("Rebuild of projection {Projection} {Stopped} (it ended on {Cause})", projection.Name, stopped, e.GetType().Name);
-            await SaveAsync(started with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = stopped }, CancellationToken.None);
+            await EndAsync(started, r => r with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = stopped });
             throw;
         }
         catch (Exception e)
@@ -136,7 +138,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             // A connection whose prepared statements Npgsql lost track of (the in-place rebuild's stream locks
             // meet one a request broke): closed with the rest of the pool, so the next rebuild asked for runs on fresh ones.
             if (PreparedStatementsOutOfStep.Caused(e)) await outOfStep.ReopenConnectionsAsync();
-            await SaveAsync(started with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = e.Message }, CancellationToken.None);
+            await EndAsync(started, r => r with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = e.Message });
             throw;
         }
         finally
@@ -160,6 +162,21 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         if (projection.IsInline || Distributor is null) return [];
         var sets = await Distributor.BuildDistributionAsync();
         return sets.Where(s => s.Names.Any(n => n.Name == projection.Name)).ToList();
+    }
+
+    /// <summary>
+    /// Records how the rebuild ended on its record as it stands: the heartbeat (and an in-place rebuild's waits)
+    /// stamp the stored record, never the copy the rebuild began with, which would set <c>heartbeatAt</c> back to the start.
+    /// </summary>
+    private async Task EndAsync(ProjectionRebuild started, Func<ProjectionRebuild, ProjectionRebuild> end)
+    {
+        await using var session = store.LightweightSession();
+        var stored = await session.LoadAsync<ProjectionRebuild>(started.Id, CancellationToken.None);
+        var current = stored is not null && stored.Node == started.Node && stored.StartedAt == started.StartedAt
+            ? stored with { Customers = started.Customers ?? stored.Customers, CustomersRebuilt = started.CustomersRebuilt ?? stored.CustomersRebuilt }
+            : started;
+        session.Store(end(current));
+        await session.SaveChangesAsync(CancellationToken.None);
     }
 
     private async Task SaveAsync(ProjectionRebuild rebuild, CancellationToken ct)

@@ -15,7 +15,7 @@ public static class ListReplaysEndpoint
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
-    private static readonly string[] States = [ReplayStates.Running, ReplayStates.Completed, ReplayStates.Failed];
+    private static readonly string[] States = [ReplayStates.Running, ReplayStates.Completed, ReplayStates.Failed, ReplayStates.Interrupted];
 
     /// <summary>The replays asked for so far, newest first: a data team finds its runs again, and the ones to delete.</summary>
     [WolverineGet("/api/replays"), Authorize(Policy = Policies.Replays)]
@@ -32,7 +32,9 @@ public static class ListReplaysEndpoint
         if (formula is not null && FormulaRegistry.Malformed(formula) is { } malformed) return Problems.Invalid("formula", malformed);
 
         var runs = session.Query<ReplayRun>().AsQueryable();
-        if (state is not null) runs = runs.Where(r => r.State == state);
+        // Running and interrupted are both stored running: which one a run is, only the lock tells.
+        var stored = state == ReplayStates.Interrupted ? ReplayStates.Running : state;
+        if (stored is not null) runs = runs.Where(r => r.State == stored);
         if (formula is not null)
         {
             // A bare name lists the replays of every version of it.
@@ -45,9 +47,16 @@ public static class ListReplaysEndpoint
                 runs = runs.Where(r => r.Formula.Version == version);
             }
         }
-        var total = await runs.CountAsync(ct);
-        var shown = await runs.OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
         var now = clock.GetUtcNow();
+        var newestFirst = runs.OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id);
+        if (stored == ReplayStates.Running)
+        {
+            // Unfinished runs are few (a service's are bounded by Replays:MaxUnfinished): told apart whole, then paged.
+            var told = (await ReplayView.OfAsync(await newestFirst.ToListAsync(ct), session, now, ct)).Where(v => v.State == state).ToList();
+            return Results.Ok(new ReplayListView(number, size, told.Count, [.. told.Skip((number - 1) * size).Take(size)]));
+        }
+        var total = await runs.CountAsync(ct);
+        var shown = await newestFirst.Skip((number - 1) * size).Take(size).ToListAsync(ct);
         return Results.Ok(new ReplayListView(number, size, total, [.. await ReplayView.OfAsync(shown, session, now, ct)]));
     }
 }
@@ -58,8 +67,8 @@ public static class DeleteReplayEndpoint
     /// Deletes a replay and its results (derived data: the log is untouched, and asking for the same
     /// replay again computes it anew). The engine computing a replay holds its lock from start to
     /// end, so taking it here means none is writing, and none can start on it until the deletion is
-    /// committed; one that starts later finds nothing to compute. A replay waiting its turn, or left
-    /// `running` by a command that was stopped, can be deleted.
+    /// committed; one that starts later finds nothing to compute. A replay waiting its turn, or one
+    /// whose command was stopped (interrupted), can be deleted.
     /// </summary>
     [WolverineDelete("/api/replays/{id}"), Authorize(Policy = Policies.Replays), TakesNoBody]
     [Answers(204, "The replay and its results were deleted.")]

@@ -16,6 +16,10 @@ public class ReplayInput : NetCoreInput
     [Description("Value as of this business date (yyyy-MM-dd: end of that day, UTC) or date and time; default now")]
     [FlagAlias("as-of", true)]
     public string? AsOfFlag { get; set; }
+
+    [Description("Finish this replay (its id), interrupted or failed, after the last customer it wrote, under its own formula and date")]
+    [FlagAlias("resume", true)]
+    public string? ResumeFlag { get; set; }
 }
 
 [Description("Replays every customer's value history under a formula, beside the live values, then prints the differences", Name = "replay")]
@@ -30,17 +34,36 @@ public class ReplayCommand : DataVerb<ReplayInput>
             if (Moments.PastProblem(text, DateTimeOffset.UtcNow, out _) is { } future) return Fail($"--as-of: '{text}' {future}");
             asOf = parsed;
         }
-        if (FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");
+        if (input.ResumeFlag is not null && (input.FormulaFlag != "" || input.AsOfFlag is not null))
+            return Fail("--resume: the replay keeps its own formula and date; leave out --formula and --as-of");
+        if (input.ResumeFlag is null && FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
-        await using var session = store.LightweightSession();
-        var (registry, _) = await FormulaRegistryStore.LoadAsync(session, CancellationToken.None);
-        if (registry.Resolve(input.FormulaFlag) is not { } formula) return Fail($"--formula: no formula '{input.FormulaFlag}' is registered");
-
-        var (run, isNew) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, formula, asOf, CancellationToken.None, queued: false);
-        await session.SaveChangesAsync();
-        var engine = host.Services.GetRequiredService<ReplayEngine>();
         var clock = host.Services.GetRequiredService<TimeProvider>();
+        await using var session = store.LightweightSession();
+        ReplayRun run;
+        bool isNew;
+        if (input.ResumeFlag is { } resumed)
+        {
+            if (await session.LoadAsync<ReplayRun>(resumed) is not { } found) return Fail($"--resume: no replay '{resumed}'");
+            (run, isNew) = (found, false);
+            // Failed, or left by a command that was killed: this command computes it now (one still moving elsewhere is followed below).
+            if (found.State == ReplayStates.Failed || found.InterruptedAt(clock.GetUtcNow(), await ReplayStorage.ComputedByAsync(session, found.Id, CancellationToken.None)))
+            {
+                (run, isNew) = (found with { State = ReplayStates.Running, Error = null, Queued = false, UpdatedAt = clock.GetUtcNow() }, true);
+                session.Store(run);
+            }
+        }
+        else
+        {
+            var (registry, _) = await FormulaRegistryStore.LoadAsync(session, CancellationToken.None);
+            if (registry.Resolve(input.FormulaFlag) is not { } chosen) return Fail($"--formula: no formula '{input.FormulaFlag}' is registered");
+            (run, isNew) = await host.Services.GetRequiredService<ReplayRequests>().StartAsync(session, chosen, asOf, CancellationToken.None, queued: false);
+            if (isNew) await OfferInterruptedAsync(session, run, clock);
+        }
+        await session.SaveChangesAsync();
+        var formula = run.Formula;
+        var engine = host.Services.GetRequiredService<ReplayEngine>();
         await VerbProgress.Bars()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
@@ -74,11 +97,27 @@ public class ReplayCommand : DataVerb<ReplayInput>
         return true;
     }
 
-    /// <summary>A running replay writes its progress after every chunk of customers: one that moved within this long is alive.</summary>
-    private static readonly TimeSpan Alive = TimeSpan.FromMinutes(1);
-
     private static bool RunningElsewhere(ReplayRun run, TimeProvider clock) =>
-        run.State == ReplayStates.Running && clock.GetUtcNow() - run.UpdatedAt < Alive;
+        run.State == ReplayStates.Running && clock.GetUtcNow() - run.UpdatedAt < ReplayRun.Alive;
+
+    /// <summary>
+    /// A new run of a formula and date whose earlier run was interrupted (its command killed; over a log that
+    /// grew since, it has another id): said before starting anew, with the command that would finish it.
+    /// </summary>
+    private static async Task OfferInterruptedAsync(IDocumentSession session, ReplayRun run, TimeProvider clock)
+    {
+        var (name, version, requested) = (run.Formula.Name, run.Formula.Version, run.RequestedAsOf);
+        var unfinished = await session.Query<ReplayRun>()
+            .Where(r => r.State == ReplayStates.Running && !r.Queued && r.Formula.Name == name && r.Formula.Version == version && r.Id != run.Id)
+            .OrderByDescending(r => r.StartedAt).ToListAsync();
+        foreach (var earlier in unfinished.Where(r => r.RequestedAsOf == requested))
+        {
+            if (!earlier.InterruptedAt(clock.GetUtcNow(), await ReplayStorage.ComputedByAsync(session, earlier.Id, CancellationToken.None))) continue;
+            Console.Error.WriteLine($"replay: replay {earlier.Id} of {run.Formula} (as of {earlier.AsOf:yyyy-MM-dd HH:mm:ss}) was interrupted after {earlier.CustomersDone:N0} customers " +
+                                    $"({earlier.EventsDone:N0} of {earlier.EventsTotal:N0} events); `replay --resume {earlier.Id}` finishes it. Starting a new replay {run.Id} over the log as it is now.");
+            return;
+        }
+    }
 
     /// <summary>The run once it stops moving elsewhere; null if it was deleted meanwhile.</summary>
     private static async Task<ReplayRun?> FollowAsync(IDocumentStore store, ReplayRun run, TimeProvider clock, Action<ReplayRun> progress)

@@ -35,7 +35,11 @@ public sealed class ReplayRequests(IDocumentStore store, CustomerDatabases datab
         var highWaters = await Task.WhenAll(logs.Select(d => HighWaterAsync(d, ct)));
         var id = IdFor(formula, asOf, highWaters.Sum());
         var existing = await session.LoadAsync<ReplayRun>(id, ct);
-        if (existing is not null && existing.State != ReplayStates.Failed) return (existing, false);
+        // Asked again, a failed run runs again, and so does one whose command was killed: the service takes it over.
+        if (existing is not null && existing.State != ReplayStates.Failed
+            && !(existing.State == ReplayStates.Running && !existing.Queued
+                 && existing.InterruptedAt(clock.GetUtcNow(), await ReplayStorage.ComputedByAsync(session, id, ct))))
+            return (existing, false);
         // A soft bound: two requests arriving together may both start. A command's run is not
         // counted: the command computes it, and one stopped half-way would hold a place for good.
         if (queued && await session.Query<ReplayRun>().CountAsync(r => r.State == ReplayStates.Running && r.Queued, ct) is var unfinished

@@ -7,6 +7,12 @@ public static class ReplayStates
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Failed = "failed";
+    /// <summary>
+    /// Never stored: said of a <c>replay</c> command's run whose process is gone (no session holds the
+    /// replay's lock and it has not moved for <see cref="ReplayRun.Alive"/>). Nothing resumes it by
+    /// itself, unlike a service's run (its message is redelivered): <c>replay --resume ID</c> finishes it.
+    /// </summary>
+    public const string Interrupted = "interrupted";
 }
 
 /// <summary>
@@ -40,4 +46,19 @@ public sealed record ReplayRun
     public string? Error { get; init; }
     /// <summary>Events per second of the current run (a resumed run measures itself from its resumption).</summary>
     public double EventsPerSecond { get; init; }
+
+    /// <summary>A running replay writes its progress after every chunk of customers: one that moved within this long is alive.</summary>
+    public static readonly TimeSpan Alive = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A command's run that no engine computes (<paramref name="computedBy"/> null) and that stopped moving: its
+    /// process was killed. A service's run in that case is only waiting (its turn, or its message's recovery).
+    /// </summary>
+    public bool InterruptedAt(DateTimeOffset now, string? computedBy) =>
+        State == ReplayStates.Running && !Queued && computedBy is null && now - UpdatedAt >= Alive;
+
+    /// <summary>What an interrupted run's <c>error</c> says: what became of it, and what to do.</summary>
+    public string InterruptedReason() =>
+        $"The replay command computing it stopped after {CustomersDone:N0} customers ({EventsDone:N0} of {EventsTotal:N0} events) and nothing resumes it by itself: " +
+        $"`replay --resume {Id}` finishes it after the last customer written; DELETE /api/replays/{Id} drops it.";
 }

@@ -1,5 +1,6 @@
 using EventCrm.Host.Rebuilds;
 using EventCrm.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
@@ -109,6 +110,24 @@ public class when_a_rebuilding_node_goes_silent(SilentRebuildHost app) : IClassF
             await Task.Delay(300); // several beats
             (await Loaded()).ShouldBe(outcome);
         }
+    }
+
+    [Fact]
+    public async Task a_completed_rebuild_keeps_its_last_sign_of_life_not_its_start()
+    {
+        var rebuilder = app.Host.Services.GetRequiredService<ProjectionRebuilder>();
+        var projection = app.Host.Services.GetRequiredService<ProjectionCatalog>().Find(Projection)!;
+        var started = (await rebuilder.BeginAsync(projection, CancellationToken.None)).ShouldNotBeNull();
+        // The node's heartbeat stamps the record as it rebuilds: here its last beat, 45 s (three beats) after the start.
+        var lastBeat = started.StartedAt.AddSeconds(45);
+        await RebuildHeartbeat.RecordAsync(app.Store, Projection, "heartbeatAt", lastBeat, CancellationToken.None);
+
+        await rebuilder.RunAsync(projection, started, serviceRunsIt: true, CancellationToken.None);
+
+        var rebuild = (await app.Host.GetJson($"/api/projections/{Projection}"))["lastRebuild"]!;
+        rebuild["state"]!.GetValue<string>().ShouldBe("completed");
+        // PostgreSQL keeps microseconds of the stamp.
+        rebuild["heartbeatAt"]!.GetValue<DateTimeOffset>().ShouldBe(lastBeat, TimeSpan.FromMilliseconds(1));
     }
 
     private async Task<ProjectionRebuild> Loaded()

@@ -18,6 +18,9 @@ public class when_importing_and_rebuilding_from_the_command_line
         finally { await DataCommandLine.DropSchema(Schema); }
     }
 
+    private static string[] Progress(string errors) =>
+        [.. errors.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Checking every row") || l.StartsWith("Appending"))];
+
     private static async Task ImportsAndRebuilds()
     {
         await DataCommandLine.DropSchema(Schema);
@@ -32,12 +35,18 @@ public class when_importing_and_rebuilding_from_the_command_line
         // The bad rows are results (standard output), the refusal an error (standard error).
         refused.Output.ShouldContain("line 5: amount: must be a number");
         refused.Errors.ShouldContain("nothing was imported");
+        // Refused after the check: its pass told whole, no append begun.
+        Progress(refused.Errors).ShouldBe(["Checking every row: 0%", "Checking every row: 100%"]);
 
         var skipped = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
         skipped.ExitCode.ShouldBe(0, skipped.Errors + skipped.Output);
         // One line, whole: written to a pipe, the console no longer breaks it at 80 columns.
         skipped.Output.ShouldMatch(@"(?m)^Import \S+: 5 touchpoints imported, 0 already there, 1 bad row\(s\) skipped, of 6 rows " +
                                    @"\(checked in \d+\.\d s, appended in \d+\.\d s\)\.$");
+        // Standard error, a pipe here as `2>err` makes it: each pass in whole lines, once, from 0% to 100% (the six rows
+        // are one batch, the whole file: no quarter between). Until 2026-12-07 Spectre's lines said the finished check
+        // again during the append and never said the append's 100%.
+        Progress(skipped.Errors).ShouldBe(["Checking every row: 0%", "Checking every row: 100%", "Appending touchpoints: 0%", "Appending touchpoints: 100%"]);
 
         var again = await DataCommandLine.Run(Schema, "import", "--file", file, "--skip-invalid");
         again.Output.ShouldContain("0 touchpoints imported, 5 already there");

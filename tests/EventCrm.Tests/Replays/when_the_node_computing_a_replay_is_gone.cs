@@ -61,6 +61,8 @@ public class when_the_node_computing_a_replay_is_gone(when_the_node_computing_a_
         {
             Id = id, Formula = formula, LiveFormula = formula, AsOf = LastProgress, HighWater = 1_000, EventsTotal = 1_000,
             EventsDone = 400, EventsPerSecond = 2_000, StartedAt = LastProgress.AddSeconds(-1), UpdatedAt = LastProgress,
+            // A service's run (asked over HTTP): its message is redelivered, so it waits `running` (a command's would read `interrupted`).
+            Queued = true,
         });
         await session.SaveChangesAsync();
         return id;

@@ -75,7 +75,7 @@ export async function replay(form) {
     if (run.state !== "running") break;
     await new Promise(resolve => setTimeout(resolve, 500));
   }
-  if (run.state === "failed") throw new Error(run.error ?? "the replay failed");
+  if (run.state !== "completed") throw new Error(run.error ?? `the replay ${run.state}`);
   progress.value = 1;
   await showDiff(run);
   announce(`Replay under ${body.formula} completed.`);
