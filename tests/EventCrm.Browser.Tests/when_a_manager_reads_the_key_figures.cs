@@ -100,6 +100,29 @@ public class when_a_manager_reads_the_key_figures(BrowserFixture app)
         }, path: "/portfolio.html");
     }
 
+    /// <summary>
+    /// "To" the day before "From": the page sends the day after "To", which is "From" itself, and the service took the empty
+    /// period for one (the key figures at 100 %, the desk's outcomes at nought) until 2026-12-07.
+    /// </summary>
+    [Fact]
+    public async Task a_to_the_day_before_from_is_refused_as_any_inverted_period()
+    {
+        await app.WithDesk(nameof(a_to_the_day_before_from_is_refused_as_any_inverted_period), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await Expect(Card(desk, "Customers at the start, count")).ToBeVisibleAsync();
+            var (fromField, toField) = (From(desk), To(desk));
+
+            await fromField.FillAsync(Today.AddDays(-10).ToString("yyyy-MM-dd"));
+            await toField.FillAsync(Today.AddDays(-11).ToString("yyyy-MM-dd"));
+            await toField.PressAsync("Enter");
+
+            await Expect(desk.Page.Locator("#kpi-figures")).ToHaveTextAsync(
+                "No figures for these dates: The period starts after it ends: choose a “From” date on or before the “To” date.");
+            await Expect(fromField).ToHaveAttributeAsync("aria-invalid", "true");
+        }, path: "/portfolio.html");
+    }
+
     [Fact]
     public async Task a_period_the_service_refuses_is_said_in_words_and_its_date_marked()
     {

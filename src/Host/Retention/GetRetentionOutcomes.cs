@@ -31,7 +31,6 @@ public static class GetRetentionOutcomesEndpoint
         var files = await databases.InEachAsync(session => session.Query<RetentionCases>()
             .Where(c => c.LastDecidedAt >= start && c.FirstDecidedAt < end)
             .ToListAsync(ct));
-        var cases = files.SelectMany(database => database).SelectMany(file => file.Cases);
-        return Results.Ok(new RetentionOutcomesAnswer(now, RetentionOutcomeReport.Of(cases, start, end)));
+        return Results.Ok(new RetentionOutcomesAnswer(now, RetentionOutcomeReport.Of(files.SelectMany(database => database), start, end)));
     }
 }

@@ -12,22 +12,31 @@ namespace EventCrm.Relationship.Retention;
 /// left); null when none has ended.
 /// </param>
 /// <param name="MoneySpent">The cost of the offers accepted.</param>
-/// <param name="ValueKept">The current value, at the decision, of the clients who accepted (as recorded in its inputs).</param>
-/// <param name="AcceptedWithoutValue">Accepted offers whose decision recorded no current value: left out of <see cref="ValueKept"/>.</param>
+/// <param name="ValueKept">
+/// The current value of the clients who accepted an offer, each once, at the latest decision whose offer it accepted (as
+/// recorded in its inputs): a retained client asking again and accepting again is one client kept, not two (until
+/// 2026-12-07 each acceptance added the client's value again).
+/// </param>
+/// <param name="AcceptedWithoutValue">Clients whose latest accepted offer recorded no current value: left out of <see cref="ValueKept"/>.</param>
+/// <param name="ClientsRetained">Clients who accepted at least one offer: <see cref="Accepted"/> counts the offers.</param>
 public sealed record OfferOutcomes(int Made, int Accepted, int Declined, int Expired, int Left, int Open, decimal? SaveRate,
-    decimal MoneySpent, decimal ValueKept, int AcceptedWithoutValue)
+    decimal MoneySpent, decimal ValueKept, int AcceptedWithoutValue, int ClientsRetained)
 {
-    public static OfferOutcomes Of(IReadOnlyCollection<RetentionCase> offers)
+    public static OfferOutcomes Of(IReadOnlyCollection<ClientCase> offers)
     {
-        int Count(string? outcome) => offers.Count(c => c.Outcome == outcome);
-        var accepted = offers.Where(c => c.Outcome == RetentionOutcomes.Accepted).ToList();
+        int Count(string? outcome) => offers.Count(c => c.Case.Outcome == outcome);
+        var accepted = offers.Where(c => c.Case.Outcome == RetentionOutcomes.Accepted).ToList();
+        var kept = accepted.GroupBy(c => c.CustomerId).Select(client => client.MaxBy(c => c.Case.DecidedAt)!.Case).ToList();
         var open = Count(null);
         var ended = offers.Count - open;
         return new(offers.Count, accepted.Count, Count(RetentionOutcomes.Declined), Count(RetentionOutcomes.Expired), Count(RetentionOutcomes.Left),
-            open, ended == 0 ? null : (decimal)accepted.Count / ended, accepted.Sum(c => c.Cost), accepted.Sum(c => c.ValueAtDecision ?? 0m),
-            accepted.Count(c => c.ValueAtDecision is null));
+            open, ended == 0 ? null : (decimal)accepted.Count / ended, accepted.Sum(c => c.Case.Cost), kept.Sum(c => c.ValueAtDecision ?? 0m),
+            kept.Count(c => c.ValueAtDecision is null), kept.Count);
     }
 }
+
+/// <summary>A request to cancel with the client it is of: the report counts clients as well as requests.</summary>
+public sealed record ClientCase(string CustomerId, RetentionCase Case);
 
 /// <param name="ByRule">How many each rule decided ("below-minimum": 3), the rule's name without its formula.</param>
 /// <param name="Stayed">Withdrawn: the client stayed without an offer.</param>
@@ -48,7 +57,7 @@ public sealed record TierOutcomes(string Tier, OfferOutcomes Offers);
 /// (business time of the decision), each followed to its end, up to now.
 /// </summary>
 /// <param name="Requests">Requests decided in the period: <see cref="OfferOutcomes.Made"/> + <see cref="NotOfferedOutcomes.Total"/>.</param>
-/// <param name="Retained">Clients kept by an accepted offer (= <c>offers.accepted</c>).</param>
+/// <param name="Retained">Clients kept by an accepted offer, each once (<c>offers.clientsRetained</c>; <c>offers.accepted</c> counts the offers).</param>
 /// <param name="ChurnedAfterOffer">Clients lost after an offer: declined, expired or left while it ran.</param>
 public sealed record RetentionOutcomeReport(DateTimeOffset From, DateTimeOffset To, int Requests, OfferOutcomes Offers, NotOfferedOutcomes NotOffered,
     int Retained, int ChurnedAfterOffer, IReadOnlyList<TierOutcomes> ByTier)
@@ -56,17 +65,18 @@ public sealed record RetentionOutcomeReport(DateTimeOffset From, DateTimeOffset 
     public const string UnknownTier = "unknown";
 
     /// <summary>The report over the cases decided in [from, to), among those given (cases of any period may be among them).</summary>
-    public static RetentionOutcomeReport Of(IEnumerable<RetentionCase> cases, DateTimeOffset from, DateTimeOffset to)
+    public static RetentionOutcomeReport Of(IEnumerable<RetentionCases> clients, DateTimeOffset from, DateTimeOffset to)
     {
-        var inPeriod = cases.Where(c => c.DecidedAt >= from && c.DecidedAt < to).ToList();
-        var offers = inPeriod.Where(c => c.Offered).ToList();
+        var inPeriod = clients.SelectMany(client => client.Cases.Select(c => new ClientCase(client.CustomerId, c)))
+            .Where(c => c.Case.DecidedAt >= from && c.Case.DecidedAt < to).ToList();
+        var offers = inPeriod.Where(c => c.Case.Offered).ToList();
         var totals = OfferOutcomes.Of(offers);
-        var byTier = offers.GroupBy(c => c.Tier ?? UnknownTier)
+        var byTier = offers.GroupBy(c => c.Case.Tier ?? UnknownTier)
             .Select(g => new TierOutcomes(g.Key, OfferOutcomes.Of(g.ToList())))
-            .OrderByDescending(t => offers.Where(c => (c.Tier ?? UnknownTier) == t.Tier).Max(c => c.TierFrom ?? decimal.MinValue))
+            .OrderByDescending(t => offers.Where(c => (c.Case.Tier ?? UnknownTier) == t.Tier).Max(c => c.Case.TierFrom ?? decimal.MinValue))
             .ThenBy(t => t.Tier, StringComparer.Ordinal)
             .ToList();
-        return new(from, to, inPeriod.Count, totals, NotOfferedOutcomes.Of(inPeriod.Where(c => !c.Offered).ToList()),
-            totals.Accepted, totals.Declined + totals.Expired + totals.Left, byTier);
+        return new(from, to, inPeriod.Count, totals, NotOfferedOutcomes.Of(inPeriod.Where(c => !c.Case.Offered).Select(c => c.Case).ToList()),
+            totals.ClientsRetained, totals.Declined + totals.Expired + totals.Left, byTier);
     }
 }

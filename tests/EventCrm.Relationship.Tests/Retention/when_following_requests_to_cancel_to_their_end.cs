@@ -53,9 +53,27 @@ public class when_following_requests_to_cancel_to_their_end
     public void a_decision_that_records_no_current_value_is_counted_without_one()
     {
         var made = Offer("r-1", Day1) with { Inputs = new Dictionary<string, decimal>() };
-        var report = RetentionOutcomeReport.Of(Fold(made, new RetentionOfferAccepted("yes", Day1.AddDays(1), "offer:r-1")).Cases, Day1.AddDays(-1), Day1.AddDays(1));
+        var report = RetentionOutcomeReport.Of([Fold(made, new RetentionOfferAccepted("yes", Day1.AddDays(1), "offer:r-1"))], Day1.AddDays(-1), Day1.AddDays(1));
 
         // 1 accepted of 1 ended, 960 spent, no value kept: the one acceptance recorded none.
         (report.Offers.SaveRate, report.Offers.MoneySpent, report.Offers.ValueKept, report.Offers.AcceptedWithoutValue).ShouldBe((1m, 960m, 0m, 1));
+    }
+
+    [Fact]
+    public void a_client_retained_twice_is_one_client_kept_at_its_latest_value()
+    {
+        // c-1 accepts 960 on day 1 (worth 8,000 then), asks again and accepts 500 on day 3 (worth 7,500 by then);
+        // c-2 accepts 960 on day 2 (worth 8,000).
+        var again = Offer("r-2", Day1.AddDays(3)) with { Amount = 500m, Cost = 500m, Inputs = new Dictionary<string, decimal> { ["currentValue"] = 7_500m } };
+        var twice = Fold(Offer("r-1", Day1), new RetentionOfferAccepted("yes-1", Day1.AddHours(1), "offer:r-1"),
+            again, new RetentionOfferAccepted("yes-2", Day1.AddDays(3).AddHours(1), "offer:r-2"));
+        var once = new[] { Offer("r-3", Day1.AddDays(2)), (ITouchpoint)new RetentionOfferAccepted("yes-3", Day1.AddDays(2).AddHours(1), "offer:r-3") }
+            .Aggregate(RetentionCases.Empty("c-2"), (cases, t) => cases.Record(t));
+
+        var report = RetentionOutcomeReport.Of([twice, once], Day1.AddDays(-1), Day1.AddDays(7));
+
+        // 3 offers accepted, 960 + 500 + 960 = 2,420 spent; 2 clients kept, worth 7,500 (c-1's latest) + 8,000 = 15,500.
+        (report.Offers.Accepted, report.Offers.MoneySpent, report.Offers.ClientsRetained, report.Retained).ShouldBe((3, 2_420m, 2, 2));
+        report.Offers.ValueKept.ShouldBe(15_500m);
     }
 }

@@ -47,7 +47,10 @@ export function startKpis() {
  */
 export function periodQuery(form) {
   const [from, to] = [form.elements.from.value, form.elements.to.value];
-  return new URLSearchParams([...(from ? [["from", from]] : []), ...(to ? [["to", dayAfter(to)]] : [])]);
+  // A "To" before "From" is sent as it is, for the service to refuse: the day after a "To" one day before "From" is
+  // "From" itself, an empty period it answered with figures of no day (until 2026-12-07).
+  const end = from && to && to < from ? to : to && dayAfter(to);
+  return new URLSearchParams([...(from ? [["from", from]] : []), ...(end ? [["to", end]] : [])]);
 }
 
 /** "Dec 1, 2026 to Dec 8, 2026": the days of an answer's period [from, to), both included. */

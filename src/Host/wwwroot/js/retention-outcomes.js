@@ -48,7 +48,7 @@ function show({ asOf, outcomes: o }) {
       (f.acceptedWithoutValue ? ` ${count(f.acceptedWithoutValue)} recorded no value and ${f.acceptedWithoutValue === 1 ? "is" : "are"} left out.` : "")),
     card("Offers made, count", count(f.made), `Accepted ${count(f.accepted)}, declined ${count(f.declined)}, expired ${count(f.expired)}, ` +
       `closed by the client leaving ${count(f.left)}, open ${count(f.open)}.`),
-    card("Not offered, count", count(n.total), n.total === 0 ? "Every request decided was made an offer." :
+    card("Not offered, count", count(n.total), n.total === 0 ? (f.made === 0 ? "No request to cancel was decided in the period." : "Every request decided was made an offer.") :
       `${Object.entries(n.byRule).map(([rule, k]) => `${codeWords(rule)} ${count(k)}`).join(", ")}. ` +
       `The client stayed ${count(n.stayed)}, left ${count(n.left)}, still asking ${count(n.open)}.`),
     card("Churned after an offer, count", count(o.churnedAfterOffer), `Declined, expired or left while the offer ran; ${count(o.retained)} retained.`));
