@@ -64,22 +64,35 @@ public class ReplayCommand : DataVerb<ReplayInput>
         await session.SaveChangesAsync();
         var formula = run.Formula;
         var engine = host.Services.GetRequiredService<ReplayEngine>();
-        await VerbProgress.Bars()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async progress =>
+        // The same replay already running in a service or another command: follow it, for a second engine would write
+        // the same customers; take over only if it stops moving.
+        async Task RunOrFollow(Action<string> describe, Action<long> report)
+        {
+            if (!isNew && RunningElsewhere(run, clock))
             {
-                var task = progress.AddTask($"Replaying under {formula}", maxValue: Math.Max(1, run.EventsTotal));
-                // The same replay already running in a service or another command: follow it, for a
-                // second engine would write the same customers; take over only if it stops moving.
-                if (!isNew && RunningElsewhere(run, clock))
+                describe($"Following replay {run.Id}, running elsewhere, under {formula}");
+                // Deleted while followed: nothing to run here, and said below.
+                run = await FollowAsync(store, run, clock, r => report(r.EventsDone)) ?? run with { State = ReplayStates.Failed };
+            }
+            if (run.State == ReplayStates.Running) await engine.RunAsync(run.Id, r => report(r.EventsDone), CancellationToken.None);
+        }
+
+        if (VerbProgress.ToPipeOrFile)
+        {
+            // Whole lines, as the import's and the export's: Spectre's, a second apart, stopped short of 100%.
+            var lines = VerbProgress.Lines($"Replaying under {formula}", run.EventsTotal);
+            await RunOrFollow(Console.Error.WriteLine, lines.Report);
+            lines.Done();
+        }
+        else
+            await VerbProgress.Bars()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
                 {
-                    task.Description = $"Following replay {run.Id}, running elsewhere, under {formula}";
-                    // Deleted while followed: nothing to run here, and said below.
-                    run = await FollowAsync(store, run, clock, r => task.Value = r.EventsDone) ?? run with { State = ReplayStates.Failed };
-                }
-                if (run.State == ReplayStates.Running) await engine.RunAsync(run.Id, r => task.Value = r.EventsDone, CancellationToken.None);
-                task.Value = task.MaxValue;
-            });
+                    var task = progress.AddTask($"Replaying under {formula}", maxValue: Math.Max(1, run.EventsTotal));
+                    await RunOrFollow(description => task.Description = description, done => task.Value = done);
+                    task.Value = task.MaxValue;
+                });
 
         await using var query = store.QuerySession();
         // Deleted meanwhile (DELETE /api/replays/{id}): nothing left to show.

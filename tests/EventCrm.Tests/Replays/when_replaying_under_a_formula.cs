@@ -252,6 +252,10 @@ public class when_replaying_under_a_formula(ReplayHost replays) : IClassFixture<
         exit.ShouldBe(0, errors + output);
         output.ShouldContain($"of {ReplayHost.Customers} customers differ from the live values");
         output.ShouldContain($"of {ReplayHost.Events:N0} events");
+        // To a pipe, whole lines from 0% to 100% (Spectre's stopped short of it, at its last refresh).
+        var progress = errors.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Replaying under")).ToList();
+        progress.First().ShouldBe("Replaying under waland-cole@0: 0%");
+        progress.Last().ShouldBe("Replaying under waland-cole@0: 100%");
     }
 
     [Fact]
