@@ -42,7 +42,7 @@ public static class GetReplayedCustomerEndpoint
         if (await session.LoadAsync<ReplayRun>(id, ct) is not { } run) return GetReplayEndpoint.UnknownReplay(id);
         if (await results.CustomerAsync(id, customerId, ct) is not { } stored)
             return Problems.NotFound(run.State == ReplayStates.Running
-                ? $"Customer '{customerId}' is not replayed yet (the replay is running)."
+                ? $"Customer '{customerId}' is not replayed yet: the replay has not reached it (GET /api/replays/{id} says whether it still runs)."
                 : $"Replay '{id}' has no customer '{customerId}'.");
         if (stored.NotComputable is { } why)
             return Problems.Unprocessable($"Customer '{customerId}' cannot be valued under {run.Formula} in replay '{id}': {why}");

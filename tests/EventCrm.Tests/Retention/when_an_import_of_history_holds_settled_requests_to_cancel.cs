@@ -27,12 +27,7 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
     {
         var client = Ids.Customer();
         var request = $"{client}-cancel";
-        await ImportThenLetTheDaemonCatchUp($"""
-            {Header}
-            {History(client)}
-            cancellation-requested,{request},{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
-
-            """);
+        await ImportARequestOf2024WithNothingAfterIt(client);
 
         var rest = await history.Host.PostImport($"{Header}\ncancellation-withdrawn,{client}-stays,{client},2024-09-02T09:00:00Z,,,,,,,,,talked out of it,{request}\n", 201);
 
@@ -46,12 +41,7 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
     public async Task a_2024_request_with_nothing_after_it_is_not_assessed_and_not_on_the_desks_work_list()
     {
         var client = Ids.Customer();
-        await ImportThenLetTheDaemonCatchUp($"""
-            {Header}
-            {History(client)}
-            cancellation-requested,{client}-cancel,{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
-
-            """);
+        await ImportARequestOf2024WithNothingAfterIt(client);
 
         (await Types(client)).ShouldBe(["signed-up", "purchase", "purchase", "cancellation-requested"]);
         (await history.Host.GetJson($"/api/customers/{client}"))["state"]!.GetValue<string>().ShouldBe("cancellation-requested");
@@ -66,12 +56,7 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
     public async Task a_request_from_the_history_is_settled_by_the_clients_churn_naming_it()
     {
         var client = Ids.Customer();
-        await ImportThenLetTheDaemonCatchUp($"""
-            {Header}
-            {History(client)}
-            cancellation-requested,{client}-cancel,{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
-
-            """);
+        await ImportARequestOf2024WithNothingAfterIt(client);
 
         await history.Host.PostTouchpoints(new Dictionary<string, object?>
         {
@@ -112,12 +97,7 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
         // As one the daemon published before the rule (or an operator sends by hand): the desk applies the rule too.
         var client = Ids.Customer();
         var request = $"{client}-cancel";
-        await ImportThenLetTheDaemonCatchUp($"""
-            {Header}
-            {History(client)}
-            cancellation-requested,{request},{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
-
-            """);
+        await ImportARequestOf2024WithNothingAfterIt(client);
 
         using (var scope = history.Host.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new AssessCancellation(client, request));
@@ -139,6 +119,14 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
     /// request imported with it (a client asking a minute ago) is assessed, and its decision seen, before the wait
     /// for the inbox to empty: the assessments published with the file's rows are then in the inbox, not on their way.
     /// </summary>
+    /// <summary>The client's history, then its request to cancel of 2024 ("{client}-cancel") and nothing after it.</summary>
+    private Task ImportARequestOf2024WithNothingAfterIt(string client) => ImportThenLetTheDaemonCatchUp($"""
+        {Header}
+        {History(client)}
+        cancellation-requested,{client}-cancel,{client},2024-08-18T09:00:00Z,,,,,,,,,too expensive,
+
+        """);
+
     private async Task ImportThenLetTheDaemonCatchUp(string file)
     {
         var live = Ids.Customer();
