@@ -53,7 +53,8 @@ public sealed class RetentionOptionsCheck(IConfiguration configuration) : IValid
             problems.Add("Retention:RequestsAssessedWithin must be a positive duration, e.g. 7.00:00:00 for a week");
         if (o.MinimumCurrentValue < 0) problems.Add("Retention:MinimumCurrentValue must not be negative");
         if (o.OfferCapShare is <= 0 or > 1) problems.Add("Retention:OfferCapShare must be above 0 and at most 1");
-        if (o.CapWindow <= TimeSpan.Zero) problems.Add("Retention:CapWindow must be a positive duration, e.g. 365.00:00:00 for a year");
+        // The desk reads the window in days ("within the window (365 days)"): hours would read "0 days".
+        if (o.CapWindow < TimeSpan.FromDays(1)) problems.Add("Retention:CapWindow must be at least a day (1.00:00:00), e.g. 365.00:00:00 for a year");
         for (var i = 0; i < o.Tiers.Count; i++)
         {
             var tier = o.Tiers[i];

@@ -11,7 +11,8 @@ public class when_the_retention_policy_is_misconfigured
     [InlineData("Retention__OfferLifetime", "-1.00:00:00", "Retention:OfferLifetime")]
     [InlineData("Retention__OfferCapShare", "1.5", "Retention:OfferCapShare")]
     // No window: no offer accepted would ever count against the cap. (Said as the setting's own refusal, not as a key unknown.)
-    [InlineData("Retention__CapWindow", "0.00:00:00", "Retention:CapWindow must be a positive duration")]
+    [InlineData("Retention__CapWindow", "0.00:00:00", "Retention:CapWindow must be at least a day")]
+    [InlineData("Retention__CapWindow", "0.12:00:00", "Retention:CapWindow must be at least a day")] // the desk would read "(0 days)"
     [InlineData("Retention__CapWindow", "1y", "'1y' at 'Retention:CapWindow'")]
     [InlineData("Retention__RequestsAssessedWithin", "00:00:00", "Retention:RequestsAssessedWithin")] // every request would be history
     [InlineData("Retention__Tiers__0__Share", "0", "Retention:Tiers:0:Share")]
