@@ -28,8 +28,11 @@ public static class GetRetentionOutcomesEndpoint
         var now = clock.GetUtcNow();
         if (ReportPeriod.Refusal(from, to, now, out var start, out var end) is { } refused) return refused;
 
+        // PostgreSQL compares to the microsecond where decisions are kept to 100 ns: the query reads a microsecond more on
+        // each side, and the report keeps the period exactly.
+        var (readFrom, readTo) = (start.AddMicroseconds(-1), end.AddMicroseconds(1));
         var files = await databases.InEachAsync(session => session.Query<RetentionCases>()
-            .Where(c => c.LastDecidedAt >= start && c.FirstDecidedAt < end)
+            .Where(c => c.LastDecidedAt >= readFrom && c.FirstDecidedAt < readTo)
             .ToListAsync(ct));
         return Results.Ok(new RetentionOutcomesAnswer(now, RetentionOutcomeReport.Of(files.SelectMany(database => database), start, end)));
     }

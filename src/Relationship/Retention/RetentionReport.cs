@@ -9,7 +9,7 @@ namespace EventCrm.Relationship.Retention;
 /// <param name="Open">Offers not answered, expired or closed yet.</param>
 /// <param name="SaveRate">
 /// <see cref="Accepted"/> ÷ the offers ended (<see cref="Made"/> − <see cref="Open"/>: accepted, declined, expired or
-/// left); null when none has ended.
+/// left), to 4 decimals (half to even, as the portfolio's rates); null when none has ended.
 /// </param>
 /// <param name="MoneySpent">The cost of the offers accepted.</param>
 /// <param name="ValueKept">
@@ -30,7 +30,7 @@ public sealed record OfferOutcomes(int Made, int Accepted, int Declined, int Exp
         var open = Count(null);
         var ended = offers.Count - open;
         return new(offers.Count, accepted.Count, Count(RetentionOutcomes.Declined), Count(RetentionOutcomes.Expired), Count(RetentionOutcomes.Left),
-            open, ended == 0 ? null : (decimal)accepted.Count / ended, accepted.Sum(c => c.Case.Cost), kept.Sum(c => c.ValueAtDecision ?? 0m),
+            open, ended == 0 ? null : Math.Round((decimal)accepted.Count / ended, 4, MidpointRounding.ToEven), accepted.Sum(c => c.Case.Cost), kept.Sum(c => c.ValueAtDecision ?? 0m),
             kept.Count(c => c.ValueAtDecision is null), kept.Count);
     }
 }

@@ -40,8 +40,12 @@ public sealed class DeskOutcomesHost() : SchemaHost("eventcrm_retention_outcomes
         await Offer("august-kept", new DateTimeOffset(2026, 8, 20, 9, 0, 0, TimeSpan.Zero), Gold, 9_000m, 1_080m, RetentionOutcomes.Accepted, answeredAfter: TimeSpan.FromDays(21));
         await Offer("september-lapsed-1", new DateTimeOffset(2026, 9, 10, 9, 0, 0, TimeSpan.Zero), Silver, 2_000m, 120m, RetentionOutcomes.Expired);
         await Offer("september-lapsed-2", new DateTimeOffset(2026, 9, 11, 9, 0, 0, TimeSpan.Zero), Silver, 3_000m, 180m, RetentionOutcomes.Expired);
+        // A decision at a moment finer than PostgreSQL's microseconds (the service keeps 100 ns): July 15, 12:00:00.0000007.
+        await NotOffered("tick-open", TickDecision, "below-minimum", 300m, null);
         await Store.CatchUp();
     }
+
+    public static readonly DateTimeOffset TickDecision = new DateTimeOffset(2026, 7, 15, 12, 0, 0, TimeSpan.Zero).AddTicks(7);
 
     private static readonly OfferTier Platinum = new("platinum", 20_000m, 1.0m, 0.2m), Gold = new("gold", 5_000m, 0.6m, 0.2m),
         Silver = new("silver", 1_000m, 0.3m, 0.2m);
@@ -156,7 +160,7 @@ public class when_the_manager_reads_the_desks_outcomes(DeskOutcomesHost desk) : 
         (gold["moneySpent"]!.GetValue<decimal>(), gold["valueKept"]!.GetValue<decimal>()).ShouldBe((960m, 8_000m));
         // Silver: 3 made (declined, expired, and the offer whose tier is read from its rule, accepted): 1 of 3.
         (silver["made"]!.GetValue<int>(), silver["accepted"]!.GetValue<int>()).ShouldBe((3, 1));
-        silver["saveRate"]!.GetValue<decimal>().ShouldBe(1m / 3m);
+        silver["saveRate"]!.GetValue<decimal>().ShouldBe(0.3333m); // 1/3 to 4 decimals, as the portfolio's rates
         (silver["moneySpent"]!.GetValue<decimal>(), silver["valueKept"]!.GetValue<decimal>()).ShouldBe((72m, 1_200m));
     }
 
@@ -184,6 +188,19 @@ public class when_the_manager_reads_the_desks_outcomes(DeskOutcomesHost desk) : 
         september["moneySpent"]!.GetValue<decimal>().ShouldBe(0m);
         var august = (await Outcomes("from=2026-08-01&to=2026-09-01"))["outcomes"]!["offers"]!;
         (august["made"]!.GetValue<int>(), august["saveRate"]!.GetValue<decimal>(), august["valueKept"]!.GetValue<decimal>()).ShouldBe((1, 1m, 9_000m));
+    }
+
+    [Theory]
+    // [from, to) to the 100 ns the decision is recorded at: the period ending a tick after it holds it.
+    [InlineData("2026-07-15T12:00:00Z", "2026-07-15T12:00:00.0000008Z", 1)]
+    [InlineData("2026-07-15T12:00:00.0000007Z", "2026-07-15T12:00:00.0000008Z", 1)]
+    [InlineData("2026-07-15T12:00:00Z", "2026-07-15T12:00:00.0000007Z", 0)]
+    [InlineData("2026-07-15T12:00:00.0000008Z", "2026-07-15T12:00:01Z", 0)]
+    public async Task a_decision_a_tick_inside_either_bound_is_in_the_period(string from, string to, int requests)
+    {
+        var o = (await Outcomes($"from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}"))["outcomes"]!;
+
+        o["requests"]!.GetValue<int>().ShouldBe(requests);
     }
 
     [Fact]
