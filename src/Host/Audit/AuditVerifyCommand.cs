@@ -34,8 +34,7 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress => report = await host.Services.GetRequiredService<LogAudit>().VerifyAsync(new Bars(progress), CancellationToken.None));
 
-        foreach (var (stream, _, m) in report.Altered)
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(stream)}[/]: sequence {m.Sequence} (version {m.Version}, touchpoint {Markup.Escape(m.TouchpointId ?? "?")}): {Markup.Escape(m.Problem)}");
+        foreach (var altered in report.Altered) PrintMismatches(altered);
         AnsiConsole.MarkupLine($"{report.Streams:N0} streams, {report.Checked:N0} events verified, {report.Unsealed:N0} not sealed yet, " +
                                (report.Erased > 0 ? $"{report.Erased:N0} with personal data erased (recorded), " : "") +
                                (report.Valid ? "[green]no mismatch[/]" : $"[red]{report.Altered.Count} stream(s) altered[/]"));
@@ -47,6 +46,23 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
         AnchorFile.Print(check);
         return report.Valid && allChecked && check.Valid;
     }
+
+    /// <summary>
+    /// The stream's first mismatch on its line (as before every mismatch was reported), the others listed under it: an
+    /// auditor sees at once whether the altered event is the only one.
+    /// </summary>
+    private static void PrintMismatches(AlteredStream altered)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(altered.CustomerId)}[/]: {Said(altered.FirstMismatch)}");
+        foreach (var m in altered.Mismatches.Skip(1)) AnsiConsole.MarkupLine($"  {Said(m)}");
+        var notListed = altered.MismatchCount - altered.Mismatches.Count;
+        if (notListed > 0)
+            AnsiConsole.MarkupLine($"  [red]and {notListed:N0} more mismatch{(notListed == 1 ? "" : "es")} not listed[/] " +
+                                   $"({altered.MismatchCount:N0} in this stream, the first {altered.Mismatches.Count:N0} listed)");
+    }
+
+    private static string Said(Projections.Audit.AuditMismatch m) =>
+        $"sequence {m.Sequence} (version {m.Version}, touchpoint {Markup.Escape(m.TouchpointId ?? "?")}): {Markup.Escape(m.Problem)}";
 
     /// <summary>One progress bar per database.</summary>
     private sealed class Bars(ProgressContext progress) : ILogAuditProgress

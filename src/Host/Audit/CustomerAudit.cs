@@ -5,7 +5,10 @@ using EventCrm.Projections.Audit;
 namespace EventCrm.Host.Audit;
 
 /// <summary>A stream a customer's value is computed from, checked whole with the same chain check as the customer's.</summary>
-public sealed record DependencyAudit(string StreamId, bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch);
+/// <param name="Mismatches">Every mismatch of the stream, in stream order (the first 100), <paramref name="FirstMismatch"/> first.</param>
+/// <param name="MismatchCount">All of them, past those listed too.</param>
+public sealed record DependencyAudit(string StreamId, bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch,
+    IReadOnlyList<AuditMismatch> Mismatches, int MismatchCount);
 
 /// <param name="Own">The customer's own stream.</param>
 /// <param name="DependsOn">Every stream of <see cref="CustomerAudit.ValueInputs"/>, in that order.</param>
@@ -30,9 +33,9 @@ public sealed class CustomerAudit(StreamAudit audit, CustomerDatabases databases
         var reports = await VerifyAsync([(databases.TenantOf(customerId), customerId), .. ValueInputs.Select(id => (databases.HomeTenantId, id))], ct);
         if (!reports.TryGetValue(customerId, out var own)) return null;
         return new CustomerAuditReport(own, ValueInputs.Select(id => reports.TryGetValue(id, out var report)
-            ? new DependencyAudit(id, report.Valid, report.Checked, report.Unsealed, report.FirstMismatch)
+            ? new DependencyAudit(id, report.Valid, report.Checked, report.Unsealed, report.FirstMismatch, report.Mismatches, report.MismatchCount)
             // Nothing registered or fitted yet: the built-in formulas and default model, nothing stored to alter.
-            : new DependencyAudit(id, true, 0, 0, null)).ToList());
+            : new DependencyAudit(id, true, 0, 0, null, [], 0)).ToList());
     }
 
     /// <summary>One read (one snapshot) per database: with a single database, the customer and its inputs are seen at one moment.</summary>

@@ -4,7 +4,10 @@ using EventCrm.Projections.Audit;
 namespace EventCrm.Host.Audit;
 
 /// <param name="Database">"default" with one database, else its place in <c>Tenancy:Databases</c>.</param>
-public sealed record AlteredStream(string CustomerId, string Database, AuditMismatch FirstMismatch);
+/// <param name="Mismatches">Every mismatch of the stream, in stream order (the first 100), each at its own event:
+/// <paramref name="FirstMismatch"/> first.</param>
+/// <param name="MismatchCount">All of them, past those listed too.</param>
+public sealed record AlteredStream(string CustomerId, string Database, AuditMismatch FirstMismatch, IReadOnlyList<AuditMismatch> Mismatches, int MismatchCount);
 
 /// <param name="Erased">How many streams record an erasure of personal data (their erased fields verified against it).</param>
 public sealed record LogAuditReport(bool Valid, long Streams, long Checked, long Unsealed, IReadOnlyList<AlteredStream> Altered, long Erased);
@@ -30,7 +33,7 @@ public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
                 {
                     (checkedEvents, unsealed) = (checkedEvents + report.Checked, unsealed + report.Unsealed);
                     if (report.Erasures.Count > 0) erased++;
-                    if (report.FirstMismatch is { } mismatch) altered.Add(new AlteredStream(stream, name, mismatch));
+                    if (report.FirstMismatch is { } mismatch) altered.Add(new AlteredStream(stream, name, mismatch, report.Mismatches, report.MismatchCount));
                 }
                 progress?.Verified(chunk.Length);
             }

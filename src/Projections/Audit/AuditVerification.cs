@@ -4,20 +4,34 @@ namespace EventCrm.Projections.Audit;
 
 public sealed record AuditMismatch(long Sequence, long Version, string? TouchpointId, string Problem);
 
+/// <param name="Checked">The events verified intact before the first mismatch (all of them when there is none).</param>
+/// <param name="Unsealed">The events not sealed yet met before the first mismatch (all of them when there is none).</param>
+/// <param name="FirstMismatch">The first of <paramref name="Mismatches"/>: null when the stream is intact.</param>
 /// <param name="Erasures">The erasures of personal data the stream records, oldest first (none for most streams).</param>
-public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch, IReadOnlyList<AuditErasure> Erasures);
+/// <param name="Mismatches">Every mismatch of the stream, in stream order, each at its own event: the first
+/// <see cref="AuditVerification.MaxMismatchesListed"/> of them.</param>
+/// <param name="MismatchCount">How many mismatches the stream has, all of them (past those listed too).</param>
+public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMismatch? FirstMismatch, IReadOnlyList<AuditErasure> Erasures,
+    IReadOnlyList<AuditMismatch> Mismatches, int MismatchCount);
 
 /// <summary>
 /// Recomputes a stream's chain from its rows and compares it with the seals, in stream order:
 /// an altered event, a deleted one, one moved to another place in its stream or one slipped in
-/// where the sealer had already passed, or one marked archived (hidden from every reader), is the
-/// first mismatch; so is a personal field that reads erased where no erasure of it is recorded
+/// where the sealer had already passed, or one marked archived (hidden from every reader), is a
+/// mismatch; so is a personal field that reads erased where no erasure of it is recorded
 /// (the chain stands for an erased value by its sealed hash, which masking by hand would use too).
+/// Every mismatch of the stream is reported, each at its own event: past a fault, an event's
+/// previous hash is taken from the seal of the event before it, so one altered (or deleted, or
+/// moved) event does not make the events after it read as altered. An intact stream is checked
+/// with the running chain alone, as before; only a stream with a fault reads the seals by version.
 /// Events newer than the sealer's progress (`sealedThrough`: every event numbered up to it has its
 /// seal) are counted as unsealed, not as faults.
 /// </summary>
 public static class AuditVerification
 {
+    /// <summary>A stream altered wholesale (a script rewriting every amount) lists this many; its count says the rest.</summary>
+    public const int MaxMismatchesListed = 100;
+
     public static AuditReport Verify(IReadOnlyList<AuditRow> rows, IReadOnlyList<AuditSeal> seals, long sealedThrough, byte[]? streamKey)
     {
         var sealBySequence = seals.ToDictionary(s => s.Sequence);
@@ -26,53 +40,90 @@ public static class AuditVerification
         // the deleted event's own place, not as the next event "differing" (its previous hash is gone).
         var rowSequences = rows.Select(r => r.Sequence).ToHashSet();
         var deleted = new Queue<AuditSeal>(seals.Where(s => !rowSequences.Contains(s.Sequence)).OrderBy(s => s.Version));
-        // Only a stream with an event out of place needs it (most have none).
+        // Only a stream with an event out of place, or with a fault, needs it (most have neither).
         var places = new Lazy<SealedPlaces>(() => new SealedPlaces(seals, streamKey));
         // An erasure records the fields it masked in the events before it: only those may read erased.
         var erasures = rows.OrderBy(r => r.Version).Select(AuditChain.ErasureOf).OfType<AuditErasure>().ToList();
+        List<AuditMismatch>? listed = null;
+        var mismatchCount = 0;
         var previous = AuditChain.Genesis;
         var previousVersion = 0L;
+        // Whether `previous` is the hash the next event was sealed on: true until the first fault.
+        var chainHolds = true;
         var (checkedCount, unsealed) = (0, 0);
 
         foreach (var row in rows.OrderBy(r => r.Version))
         {
-            AuditReport Fault(string problem) =>
-                new(false, checkedCount, unsealed, new AuditMismatch(row.Sequence, row.Version, TouchpointIdOf(row.Data), problem), erasures);
+            // A deleted event before this one is reported at its own place, then this one is checked.
+            while (Check(row) is { } problem)
+            {
+                if (problem.Deleted is { } gone)
+                {
+                    Add(MissingAt(gone));
+                    deleted.Dequeue();
+                    continue;
+                }
+                Add(new AuditMismatch(row.Sequence, row.Version, TouchpointIdOf(row.Data), problem.Text!));
+                break;
+            }
+        }
+        // Seals left over at the end: the stream's newest events, deleted from the log.
+        while (deleted.TryDequeue(out var gone)) Add(MissingAt(gone));
+        return new AuditReport(mismatchCount == 0, checkedCount, unsealed, listed?[0], erasures, listed ?? [], mismatchCount);
 
-            if (!sealBySequence.Remove(row.Sequence, out var seal))
+        void Add(AuditMismatch mismatch)
+        {
+            if (mismatchCount++ < MaxMismatchesListed) (listed ??= []).Add(mismatch);
+            chainHolds = false;
+        }
+
+        // What is wrong at this row, or a deleted event before it: null when it verifies (or is not sealed yet).
+        Problem? Check(AuditRow row)
+        {
+            if (!sealBySequence.TryGetValue(row.Sequence, out var seal))
             {
                 // Its own seal stands at another sequence number: the row's number was changed, not the event slipped in.
-                if (places.Value.SealedElsewhere(row) is { } moved) return Fault(Moved(moved, row));
-                if (deleted.TryPeek(out var gone) && gone.Version < row.Version) return Missing(gone, checkedCount, unsealed, erasures);
-                if (row.Sequence < lastSealed) return Fault("this event has no seal although later events do: it was added afterwards");
-                if (row.Sequence <= sealedThrough) return Fault("this event has no seal although the sealer has passed its place in the log: it was added afterwards");
-                unsealed++;
-                continue;
+                if (places.Value.SealedElsewhere(row) is { } moved) return Moved(moved, row);
+                if (deleted.TryPeek(out var gone) && gone.Version < row.Version) return new Problem(gone);
+                if (row.Sequence < lastSealed) return "this event has no seal although later events do: it was added afterwards";
+                if (row.Sequence <= sealedThrough) return "this event has no seal although the sealer has passed its place in the log: it was added afterwards";
+                if (mismatchCount == 0) unsealed++;
+                return null;
             }
-            if (deleted.TryPeek(out var missing) && missing.Version < row.Version) return Missing(missing, checkedCount, unsealed, erasures);
+            if (deleted.TryPeek(out var missing) && missing.Version < row.Version) return new Problem(missing);
             if (row.Version != seal.Version)
             {
                 // Which event the row is decides what to say: the one sealed at its sequence number (its version
                 // changed), the one sealed for its version at another number (its number changed), or neither.
-                if (places.Value.Is(row, seal)) return Fault($"this event was sealed as version {seal.Version} of its stream");
-                if (places.Value.SealedElsewhere(row) is { } moved) return Fault(Moved(moved, row, seal));
-                return Fault($"sequence {row.Sequence} was sealed for version {seal.Version} of the stream, and this event (version {row.Version}) " +
-                             "is not the one sealed there");
+                if (places.Value.Is(row, seal)) return $"this event was sealed as version {seal.Version} of its stream";
+                if (places.Value.SealedElsewhere(row) is { } moved) return Moved(moved, row, seal);
+                return $"sequence {row.Sequence} was sealed for version {seal.Version} of the stream, and this event (version {row.Version}) " +
+                       "is not the one sealed there";
             }
             // The flag is outside the hashed row, and flipping it hides the event from every value and timeline.
-            if (row.IsArchived) return Fault("this event is marked archived, which hides it from every reader: the service never archives an event");
-            var hash = AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance);
-            if (hash != seal.Hash) return Fault("the event differs from what was sealed" + GapBefore(row.Version, previousVersion));
+            if (row.IsArchived) return "this event is marked archived, which hides it from every reader: the service never archives an event";
+            // Past a fault, or across a gap in the versions, the event was sealed on the hash sealed for the version before
+            // it: the event there may be altered, or moved further on. A gap whose seals went too is this event's mismatch.
+            var (sealedOn, gap) = chainHolds && row.Version == previousVersion + 1 ? (previous, "")
+                : places.Value.HashBefore(row.Version) is { } kept ? (kept, "")
+                : (previous, GapBefore(row.Version, previousVersion));
+            var hash = AuditChain.Hash(row, sealedOn, seal.PersonalHashes, streamKey, seal.CoversProvenance);
+            (previous, previousVersion) = (seal.Hash, row.Version);
+            if (hash != seal.Hash) return "the event differs from what was sealed" + gap;
             var unrecorded = AuditChain.ErasedSinceSealed(row, seal.PersonalHashes)
                 .Where(field => !erasures.Any(e => e.Version > row.Version && e.Fields.Contains(field))).ToList();
-            if (unrecorded.Count > 0) return Fault(ErasedWithoutRecord(unrecorded));
-            previous = hash;
-            previousVersion = row.Version;
-            checkedCount++;
+            if (unrecorded.Count > 0) return ErasedWithoutRecord(unrecorded);
+            if (mismatchCount == 0) checkedCount++;
+            return null;
         }
+    }
 
-        var unmatched = sealBySequence.Values.MinBy(s => s.Version);
-        return unmatched is null ? new AuditReport(true, checkedCount, unsealed, null, erasures) : Missing(unmatched, checkedCount, unsealed, erasures);
+    /// <summary>What is wrong at a row: its own problem, or a sealed event before it that is gone from the log.</summary>
+    private readonly record struct Problem(AuditSeal? Deleted, string? Text)
+    {
+        public Problem(AuditSeal deleted) : this(deleted, null) { }
+
+        public static implicit operator Problem(string text) => new(null, text);
     }
 
     private static string Moved(AuditSeal sealedAs, AuditRow row, AuditSeal? sealHere = null) =>
@@ -96,8 +147,7 @@ public static class AuditVerification
             _ => $": the events before it, versions {previousVersion + 1} to {version - 1}, are missing, deleted with their seals",
         };
 
-    private static AuditReport Missing(AuditSeal seal, int checkedCount, int unsealed, IReadOnlyList<AuditErasure> erasures) =>
-        new(false, checkedCount, unsealed, new AuditMismatch(seal.Sequence, seal.Version, null, "a sealed event is missing from the log"), erasures);
+    private static AuditMismatch MissingAt(AuditSeal seal) => new(seal.Sequence, seal.Version, null, "a sealed event is missing from the log");
 
     private static string? TouchpointIdOf(string data) =>
         JsonNode.Parse(data)?["touchpointId"] is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
@@ -113,9 +163,12 @@ public static class AuditVerification
         /// <summary>Whether the row is the event this seal sealed, wherever the row now sits.</summary>
         public bool Is(AuditRow row, AuditSeal seal)
         {
-            var previous = seal.Version == 1 ? AuditChain.Genesis : _byVersion.GetValueOrDefault(seal.Version - 1)?.Hash;
+            var previous = HashBefore(seal.Version);
             return previous is not null && AuditChain.Hash(row, previous, seal.PersonalHashes, streamKey, seal.CoversProvenance) == seal.Hash;
         }
+
+        /// <summary>The hash an event of this version was sealed on: the one sealed for the version before it, if still kept.</summary>
+        public string? HashBefore(long version) => version == 1 ? AuditChain.Genesis : _byVersion.GetValueOrDefault(version - 1)?.Hash;
 
         /// <summary>The seal of the row's version at another sequence number, when the row is the event it sealed.</summary>
         public AuditSeal? SealedElsewhere(AuditRow row) =>

@@ -83,7 +83,14 @@ public class when_auditing_what_a_customers_value_depends_on(ValueInputsHost inp
             registry["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(registration.Sequence);
             registry["firstMismatch"]!["version"]!.GetValue<long>().ShouldBe(1);
             registry["firstMismatch"]!["problem"]!.GetValue<string>().ShouldBe("the event differs from what was sealed");
+            // The registration alone: the version put in force after it, sealed on its sealed hash, verifies.
+            registry["mismatchCount"]!.GetValue<int>().ShouldBe(1);
+            registry["mismatches"]!.AsArray().Select(m => (m!["sequence"]!.GetValue<long>(), m["version"]!.GetValue<long>()))
+                .ShouldBe([(registration.Sequence, 1L)]);
             model["valid"]!.GetValue<bool>().ShouldBeTrue();
+            model["mismatches"]!.AsArray().ShouldBeEmpty();
+            model["mismatchCount"]!.GetValue<int>().ShouldBe(0);
+            report["mismatches"]!.AsArray().ShouldBeEmpty();
         }
         finally
         {

@@ -276,6 +276,91 @@ public class when_verifying_the_audit_trail(AuditHost audit) : IClassFixture<Aud
             .ShouldBe("the event differs from what was sealed: the event before it, version 2, is missing, deleted with its seal");
     }
 
+    /// <summary>Six events: the signup, four purchases of 100 and a support call, versions 1 to 6.</summary>
+    private async Task<string> LongerSealedCustomer()
+    {
+        var customer = Ids.Customer();
+        await audit.Host.PostTouchpoints(new[]
+        {
+            SignUp(customer, Jan1), Purchase(customer, Jan1.AddDays(1)), Purchase(customer, Jan1.AddDays(2)), Purchase(customer, Jan1.AddDays(3)),
+            Purchase(customer, Jan1.AddDays(4)), SupportCall(customer, Jan1.AddDays(5)),
+        });
+        await audit.Store.CatchUp();
+        return customer;
+    }
+
+    private static (long Sequence, long Version, string? TouchpointId, string Problem)[] MismatchesIn(JsonNode stream) =>
+        stream["mismatches"]!.AsArray().Select(m => (m!["sequence"]!.GetValue<long>(), m["version"]!.GetValue<long>(),
+            m["touchpointId"]?.GetValue<string>(), m["problem"]!.GetValue<string>())).ToArray();
+
+    private async Task<string> TouchpointIdAt(string customer, int version) =>
+        (await audit.Host.TimelineEntries(customer))[version - 1]!["touchpointId"]!.GetValue<string>();
+
+    [Fact]
+    public async Task two_events_altered_in_one_stream_are_both_reported_at_their_own_versions_and_no_event_between_or_after()
+    {
+        var customer = await LongerSealedCustomer();
+        var (second, fourth) = (await SequenceOf(customer, 2), await SequenceOf(customer, 4));
+
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where seq_id = any(@seqs)",
+            ("seqs", new[] { second, fourth }));
+
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        report["valid"]!.GetValue<bool>().ShouldBeFalse();
+        // Versions 3, 5 and 6 are intact and not reported: each is checked on the seal of the event before it.
+        MismatchesIn(report).ShouldBe([
+            (second, 2, await TouchpointIdAt(customer, 2), "the event differs from what was sealed"),
+            (fourth, 4, await TouchpointIdAt(customer, 4), "the event differs from what was sealed")]);
+        report["mismatchCount"]!.GetValue<int>().ShouldBe(2);
+        // As before: the first mismatch, and the one event verified before it (the signup).
+        report["firstMismatch"]!.ToJsonString().ShouldBe(report["mismatches"]![0]!.ToJsonString());
+        report["checked"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task an_event_altered_then_one_deleted_are_each_reported_at_their_own_place()
+    {
+        var customer = await LongerSealedCustomer();
+        var (second, fourth) = (await SequenceOf(customer, 2), await SequenceOf(customer, 4));
+
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where seq_id = @altered; " +
+                      $"delete from {AuditHost.SchemaName}.mt_events where seq_id = @deleted", ("altered", second), ("deleted", fourth));
+
+        // The deleted event once, at its own place (its seal remains); version 5, sealed on its hash, verifies.
+        var report = await audit.Host.GetJson($"/api/customers/{customer}/audit");
+        MismatchesIn(report).ShouldBe([
+            (second, 2, await TouchpointIdAt(customer, 2), "the event differs from what was sealed"),
+            (fourth, 4, null, "a sealed event is missing from the log")]);
+        report["mismatchCount"]!.GetValue<int>().ShouldBe(2);
+        report["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(second);
+    }
+
+    [Fact]
+    public async Task the_whole_log_check_and_the_command_list_every_mismatch_of_a_stream_the_first_hundred_of_them()
+    {
+        // The signup and 102 purchases, every purchase altered: 102 mismatches, versions 2 to 103; listed, versions 2 to 101.
+        var customer = Ids.Customer();
+        await audit.Host.PostTouchpoints(new[] { SignUp(customer, Jan1) }
+            .Concat(Enumerable.Range(1, 102).Select(day => Purchase(customer, Jan1.AddDays(day)))).ToArray());
+        await audit.Store.CatchUp();
+        await Execute($"update {AuditHost.SchemaName}.mt_events set data = jsonb_set(data, '{{amount}}', '2000') where stream_id = @id and version > 1",
+            ("id", customer));
+        var (second, third) = (await SequenceOf(customer, 2), await SequenceOf(customer, 3));
+
+        var log = await audit.Host.GetJson("/api/audit/verify");
+        var altered = log["altered"]!.AsArray().Single(a => a!["customerId"]!.GetValue<string>() == customer)!;
+        altered["firstMismatch"]!["sequence"]!.GetValue<long>().ShouldBe(second);
+        altered["mismatchCount"]!.GetValue<int>().ShouldBe(102);
+        MismatchesIn(altered).Select(m => m.Version).ShouldBe(Enumerable.Range(2, 100).Select(v => (long)v));
+
+        var (exit, output) = await AuditVerify();
+        exit.ShouldNotBe(0);
+        // The first on the stream's line, as before; the others under it, the second of them at its own place.
+        output.ShouldContain($"{customer}: sequence {second} (version 2, touchpoint ");
+        output.ShouldContain($"\n  sequence {third} (version 3, touchpoint ");
+        output.ShouldContain("  and 2 more mismatches not listed (102 in this stream, the first 100 listed)");
+    }
+
     [Fact]
     public async Task an_event_slipped_in_where_the_sealer_had_already_passed_is_found()
     {

@@ -3,6 +3,7 @@ import { getJson, postJson } from "./api.js";
 import { h, count, showError, clearErrorOf, announce } from "./ui.js";
 import { counted } from "./words.js";
 import { sayDetail } from "./problem-words.js";
+import { mismatchCount, mismatchesOf, mismatchesSaid, mismatchesFound } from "./mismatches.js";
 
 /**
  * Each check's result is cleared before it asks, and a refusal is said where the result would be, with the status line
@@ -99,9 +100,14 @@ export async function checkLog() {
   summaryLine.replaceChildren(report.valid
     ? h("strong", { class: "good" }, "No stream altered: ")
     : h("strong", { class: "bad" }, `${counted(report.altered.length, "stream")} altered: `), summary);
+  const said = m => `event ${m.sequence}, version ${m.version}: ${m.problem}`;
   altered.replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
     // The auditor's next step is this customer's own audit, on this page (audit.js fills and runs the form), not the desk.
     h("a", { href: `audit.html#customer=${encodeURIComponent(a.customerId)}`, "data-customer": a.customerId }, a.customerId),
-    ` (${a.database}): event ${a.firstMismatch.sequence}, version ${a.firstMismatch.version}: ${a.firstMismatch.problem}`)));
-  announce(report.valid ? "Every chain holds." : "Some chains do not hold.");
+    ` (${a.database}): ${said(a.firstMismatch)}`, mismatchCount(a) > 1 && `.${mismatchesSaid(a)}`,
+    // Every mismatch of the stream, each at its own event: the first alone hid whether it was the only one.
+    mismatchCount(a) > 1 && h("ul", { class: "checks", "aria-label": `Mismatches of ${a.customerId}` },
+      mismatchesOf(a).map(m => h("li", {}, said(m)))))));
+  const found = report.altered.reduce((sum, a) => sum + mismatchCount(a), 0);
+  announce(report.valid ? "Every chain holds." : `Some chains do not hold: ${mismatchesFound(found)} in ${counted(report.altered.length, "stream")}.`);
 }

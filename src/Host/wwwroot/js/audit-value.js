@@ -2,6 +2,7 @@
 import { getJson } from "./api.js";
 import { h, amount, count, label, whenUtc, clearErrorsOf, showError, announce, isolated } from "./ui.js";
 import { matchingSeals } from "./words.js";
+import { mismatchCount, mismatchesOf, mismatchesSaid, mismatchesFound } from "./mismatches.js";
 import { showHistory } from "./audit-history.js";
 
 // Only the latest reading is shown.
@@ -22,9 +23,11 @@ export async function showValueAt(form, nameFound = null) {
   const path = `/api/customers/${encodeURIComponent(id)}`;
   announce("Reading ", called, "…");
   // The previous customer's answers go first: a part that fails must not leave them under the new id.
-  for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-inputs", "audit-history", "audit-history-note"])
+  for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-chain-mismatches", "audit-inputs",
+    "audit-inputs-mismatches", "audit-history", "audit-history-note"])
     document.getElementById(target).replaceChildren();
-  for (const note of ["audit-answer-title", "audit-seals-explained", "audit-history-note"]) document.getElementById(note).hidden = true;
+  for (const note of ["audit-answer-title", "audit-seals-explained", "audit-chain-mismatches", "audit-inputs-mismatches", "audit-history-note"])
+    document.getElementById(note).hidden = true;
   const asked = { asOf: form.get("asOf"), knownAt: form.get("knownAt"), formula: form.get("formula") };
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
   const [value, audit, points] = await Promise.allSettled([
@@ -53,7 +56,7 @@ export async function showValueAt(form, nameFound = null) {
     for (const [part, name] of failed) showError(part.reason, name);
     return;
   }
-  announce("Value of ", called.cloneNode(true), " shown, its events checked.");
+  announce("Value of ", called.cloneNode(true), " shown, its events checked", ...checkedSaid(audit.value), ".");
 }
 
 /**
@@ -94,6 +97,15 @@ function showValue(v) {
     card("Touchpoints counted", count(v.touchpointsCounted), `as of ${whenUtc(v.asOf)}${v.knownAt ? `, known at ${whenUtc(v.knownAt)}` : ""}`));
 }
 
+/** The mismatches found, said on the status line: the list below the check is not read out when it appears. */
+function checkedSaid(a) {
+  const own = mismatchCount(a);
+  const inputs = a.dependsOn.reduce((sum, d) => sum + mismatchCount(d), 0);
+  if (own === 0 && inputs === 0) return [];
+  return [": ", [own ? `${mismatchesFound(own)} in its events` : "", inputs ? `${mismatchesFound(inputs)} in the formulas and model` : ""]
+    .filter(Boolean).join(", ")];
+}
+
 function showChain(a) {
   const target = document.getElementById("audit-chain");
   // Nothing sealed yet: nothing was verified, so nothing may be called unaltered (the sealer seals each event once the
@@ -115,7 +127,16 @@ function showChain(a) {
   const m = a.firstMismatch;
   target.replaceChildren(h("strong", { class: "bad" }, "Events altered: "),
     `${matchingSeals(a.checked, "event")}, then event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}.`,
-    ...erasuresSaid(a.erasures));
+    mismatchesSaid(a), ...erasuresSaid(a.erasures));
+  // The first mismatch alone hid whether the altered event was the only one: each is listed at its own event.
+  showMismatches(document.getElementById("audit-chain-mismatches"), mismatchCount(a) > 1 ? mismatchesOf(a).map(eventSaid) : []);
+}
+
+const eventSaid = m => `Event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}): ${m.problem}.`;
+
+function showMismatches(list, items) {
+  list.replaceChildren(...items.map(text => h("li", { class: "bad" }, text)));
+  list.hidden = items.length === 0;
 }
 
 /**
@@ -145,7 +166,9 @@ function showInputs(inputs) {
     return;
   }
   target.replaceChildren(h("strong", { class: "bad" }, "Formulas or model altered: "), altered.map(({ firstMismatch: m, ...d }) =>
-    `${name(d)}: ${matchingSeals(d.checked, "event")}, then event ${m.sequence} (version ${m.version}): ${m.problem}.`).join(" "));
+    `${name(d)}: ${matchingSeals(d.checked, "event")}, then event ${m.sequence} (version ${m.version}): ${m.problem}.${mismatchesSaid(d)}`).join(" "));
+  showMismatches(document.getElementById("audit-inputs-mismatches"), altered.some(d => mismatchCount(d) > 1)
+    ? altered.flatMap(d => mismatchesOf(d).map(m => `${name(d)}: event ${m.sequence} (version ${m.version}): ${m.problem}.`)) : []);
 }
 
 // The formulas' arithmetic in words an auditor can redo with the inputs below it (docs/value.md, section 5).
