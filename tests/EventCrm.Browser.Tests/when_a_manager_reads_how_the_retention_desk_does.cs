@@ -45,6 +45,30 @@ public class when_a_manager_reads_how_the_retention_desk_does(BrowserFixture app
         }, path: "/portfolio.html");
     }
 
+    /// <summary>
+    /// The table by tier had no name of its own (the signup cohorts' had one), and a tier whose offers are all still open
+    /// showed its save rate as a bare "–", read "dash" or nothing (until 2026-12-07).
+    /// </summary>
+    [Fact]
+    public async Task the_table_by_tier_is_named_and_a_tier_with_no_offer_ended_says_so()
+    {
+        var answer = November();
+        // Bronze: 1 offer made, still open: nothing ended to rate.
+        answer["outcomes"]!["byTier"]!.AsArray().Add(Tier("bronze", Offers(1, 0, 0, 0, 0, 1, null, 0, 0)));
+        await app.WithDesk(nameof(the_table_by_tier_is_named_and_a_tier_with_no_offer_ended_says_so), async desk =>
+        {
+            await desk.Page.RouteAsync("**/api/retention/outcomes*", route => route.FulfillAsync(FakeAnswers.Json(answer)));
+            await desk.EnterKey(BrowserFixture.AdminKey);
+
+            var table = desk.Page.GetByRole(AriaRole.Table, new() { Name = "Offers by retention tier", Exact = true });
+            await Expect(table).ToBeVisibleAsync();
+            var bronze = table.Locator("tr[data-tier='bronze']");
+            await Expect(bronze.GetByRole(AriaRole.Cell, new() { Name = "no offer ended", Exact = true })).ToHaveCountAsync(1);
+            // Shown as before: a dash in the column.
+            await Expect(bronze.Locator("td").Nth(3)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^–"));
+        }, path: "/portfolio.html");
+    }
+
     [Fact]
     public async Task the_outcomes_are_read_over_the_days_the_key_figures_are_read_over()
     {

@@ -43,6 +43,42 @@ public class when_a_screen_reader_reaches_a_chart(BrowserFixture app)
     }
 
     /// <summary>
+    /// The chart's axis and legend texts were in the accessibility tree inside the image, each read apart after its label
+    /// (until 2026-12-07): the label is the one thing read, nothing inside it is exposed.
+    /// </summary>
+    [Fact]
+    public async Task the_charts_label_is_the_one_thing_read_of_it()
+    {
+        await app.WithDesk(nameof(the_charts_label_is_the_one_thing_read_of_it), async desk =>
+        {
+            await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.Open(ScenarioData.GammaName);
+            var chart = desk.Page.Locator("#value-chart").GetByRole(AriaRole.Img);
+            await Expect(chart).ToHaveAccessibleNameAsync(new Regex("^Value after each of"));
+            // Drawn: its axis and legend texts are on the page.
+            (await desk.Page.Locator("#value-chart svg text").CountAsync()).ShouldBeGreaterThan(0);
+
+            (await ExposedInsideImages(desk.Page)).ShouldBeEmpty();
+        });
+    }
+
+    /// <summary>What Chromium's accessibility tree exposes inside its images: roles and names of the nodes not ignored.</summary>
+    private static async Task<string[]> ExposedInsideImages(IPage page)
+    {
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        var tree = (await cdp.SendAsync("Accessibility.getFullAXTree")).ShouldNotBeNull();
+        static string? Value(JsonElement node, string property) =>
+            node.TryGetProperty(property, out var p) && p.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var nodes = tree.GetProperty("nodes").EnumerateArray().ToDictionary(node => node.GetProperty("nodeId").GetString()!);
+        IEnumerable<JsonElement> Inside(JsonElement node) => node.TryGetProperty("childIds", out var ids)
+            ? ids.EnumerateArray().Select(id => id.GetString()!).Where(nodes.ContainsKey).Select(id => nodes[id]).SelectMany(child => Inside(child).Prepend(child))
+            : [];
+        return [.. nodes.Values.Where(node => Value(node, "role") == "image" && !node.GetProperty("ignored").GetBoolean())
+            .SelectMany(Inside).Where(node => !node.GetProperty("ignored").GetBoolean())
+            .Select(node => $"{Value(node, "role")} “{Value(node, "name")}”")];
+    }
+
+    /// <summary>
     /// The images' names and descriptions as Chromium gives them to screen readers (its accessibility tree: Playwright's
     /// own computation leaves an SVG's &lt;title&gt; out of the description).
     /// </summary>

@@ -15,7 +15,7 @@ public class when_the_desk_opens_a_client_whose_request_is_history(BrowserFixtur
 {
     private const string Client = "ordinary-12", Name = "Ordinary Customer 12";
     private const string Why = "The request was recorded more than 7 days after it happened (Retention:RequestsAssessedWithin): it is history, " +
-        "and the service makes no offer for it. Record how it ended: the client's churn, or its withdrawal, naming the request.";
+        "and the service makes no offer for it. Record how it ended: “The client left” or “Client stays” (the desk's buttons).";
 
     [Fact]
     public async Task the_panel_says_it_is_history_and_records_the_departure_naming_it()

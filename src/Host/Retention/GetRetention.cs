@@ -102,7 +102,7 @@ public static class GetRetentionEndpoint
 
     public static string NotAssessedWhy(TimeSpan assessedWithin) =>
         $"The request was recorded more than {assessedWithin.TotalDays:0.##} days after it happened (Retention:RequestsAssessedWithin): " +
-        "it is history, and the service makes no offer for it. Record how it ended: the client's churn, or its withdrawal, naming the request.";
+        "it is history, and the service makes no offer for it. Record how it ended: “The client left” or “Client stays” (the desk's buttons).";
 
     /// <summary>The offer still open (unanswered, not closed by the client's departure) that ran when the cancellation came.</summary>
     private static RetentionOfferMade? RunningAt(DateTimeOffset at, IReadOnlyList<ITouchpoint> touchpoints)

@@ -50,6 +50,8 @@ public class when_an_import_of_history_holds_settled_requests_to_cancel(HistoryI
         var pending = (await history.Host.GetJson($"/api/customers/{client}/retention"))["pending"]!;
         pending["decision"]!.GetValue<string>().ShouldBe("not-assessed");
         pending["why"]!.GetValue<string>().ShouldStartWith("The request was recorded more than 7 days after it happened");
+        // In the words of the desk's two buttons: "the client's churn, or its withdrawal" named neither (until 2026-12-07).
+        pending["why"]!.GetValue<string>().ShouldEndWith("Record how it ended: “The client left” or “Client stays” (the desk's buttons).");
     }
 
     [Fact]

@@ -49,6 +49,11 @@ export function lineChart(series, options) {
   // A legend on several rows (a narrow chart) makes the chart taller by those rows, below its axis.
   const rows = Math.max(...places.map(place => place.row)) + 1;
   if (rows > 1) svg.setAttribute("viewBox", `0 0 ${width} ${height + (rows - 1) * LegendRowHeight}`);
+  // The image's label is the one thing read: its axis and legend texts were in the accessibility tree, each read apart
+  // (until 2026-12-07). Drawn inside a group hidden from assistive technology, the label on the svg stays its name.
+  const drawing = s("g", { "aria-hidden": "true" });
+  drawing.append(...svg.childNodes);
+  svg.append(drawing);
   return svg;
 }
 

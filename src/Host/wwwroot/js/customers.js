@@ -1,6 +1,6 @@
 // The customer desk: the clients asking to cancel, search, then one customer's value, retention decision and timeline.
 import { apiKey, getJson, mayUse } from "./api.js";
-import { h, count, showError, clearErrorOf, clearErrorsOf, failing, announce, announceAfter, isolated, installKeyDialog, setBusy, isBusy } from "./ui.js";
+import { h, count, showError, clearErrorOf, clearErrorsOf, failing, errorsTogether, announce, announceAfter, isolated, installKeyDialog, setBusy, isBusy } from "./ui.js";
 import { Timeline } from "./timeline.js";
 import { codeLabel } from "./words.js";
 import { showValue, showEarlierValues } from "./value.js";
@@ -126,14 +126,15 @@ const ClientParts = ["Timeline", "Value", "Retention", "Recording the outcome"];
 /** Reloads everything shown about the open customer (after an offer's outcome, for instance); onCards: the value cards are shown (or could not be read). */
 async function refresh(id, onCards = () => {}) {
   const still = () => openId === id;
-  await Promise.all([
+  // The parts failing in one refresh (all four when the service is away) are said in one announcement.
+  await errorsTogether(() => Promise.all([
     loadTimeline(id, still),
     // A part's entry in the error region goes when that part is read again (shown: true), not before.
     showValue(id, still, points => timeline.showValues(points), pagesShown, onCards)
       .then(shown => shown && clearErrorOf("Value"), error => showError(error, "Value")),
     showRetention({ id, name: openName ?? id }, still, () => refresh(id)).catch(error => showError(error, "Retention")),
     showWorkList(),
-  ]);
+  ]));
 }
 
 const timelineRead = newestRead();

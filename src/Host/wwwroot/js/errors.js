@@ -16,20 +16,29 @@ export function showError(error, context) {
   // Where the keyboard was when it failed (the search box, say): it goes back there once the error is dismissed.
   const focused = document.activeElement;
   const back = returnTo.get(replaced) ?? (focused && focused !== document.body && !region.contains(focused) ? focused : null);
-  if (replaced) leave(replaced, part);
   // The service gone (no answer, or unavailable past the retries) fails every part at once, for one reason: one entry
   // names them all, where four alike said it four times (until 2026-12-06).
   const same = sharedCause(problem) && [...region.children].find(entry => entry.dataset.cause === sharedCause(problem));
+  // A part failing again for the reason its entry tells already (the work list read every minute while the service is
+  // away) changes nothing on screen, and nothing is said again.
+  if (same && same === replaced) return same;
+  if (replaced) leave(replaced, part);
   if (same) {
     partsOf.get(same).push(part);
     same.querySelector(".error-title").firstChild.textContent = titleOf(partsOf.get(same));
+    toSay(same);
     return same;
   }
   const title = `error-title-${++errorsShown}`;
+  const detail = problem.detail ? detailOf(problem.detail, fieldErrors, part, problem.said) : null;
   const entry = h("div", { class: "error-entry", "data-context": part, "data-cause": sharedCause(problem) || null },
     h("p", { class: "error-title", id: title }, titleOf([part]), problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
-    problem.detail ? detailOf(problem.detail, fieldErrors, part, problem.said) : fieldList(fieldErrors));
+    detail ? detail.shown : fieldList(fieldErrors));
   partsOf.set(entry, [part]);
+  // Said without the status code, the fold's label and the Dismiss button the entry shows: the page's words when it has
+  // its own, else the service's title and detail.
+  messageOf.set(entry, detail?.said ? detail.text : [problem.title ?? "Error", problem.detail].filter(Boolean).join(". "));
+  toSay(entry);
   if (back) returnTo.set(entry, back);
   // Each Dismiss says which error it dismisses: several may be shown at once.
   entry.append(h("button", { type: "button", class: "link", "aria-describedby": title, onclick: () => dismiss(entry) }, "Dismiss"));
@@ -115,9 +124,45 @@ export function clearError() {
 // field errors with them: they say again, in the service's terms, what the words have said.
 function detailOf(detail, fieldErrors, part, saidAlready = null) {
   const { text, said } = saidAlready ? { text: saidAlready, said: true } : sayDetail(detail, part);
-  return said
+  return { text, said, shown: said
     ? [h("p", {}, text), h("details", { class: "service-words" }, h("summary", {}, "The service's own words"), h("p", {}, h("code", {}, detail)), fieldList(fieldErrors))]
-    : [h("p", {}, text), fieldList(fieldErrors)];
+    : [h("p", {}, text), fieldList(fieldErrors)] };
+}
+
+// The error region shows the entries and is not read out itself: rewritten once per part failing (four times in 30 ms
+// when the service went away during a refresh), and reading its status codes, its fold's label and its Dismiss buttons
+// with the message (until 2026-12-07). What is said goes to a line of its own (#error-said, assertive and atomic,
+// visually hidden), written once the errors coming together have come: the entries shown or grown within QuietMs of
+// each other, or while a part of the page reads its parts together (errorsTogether), are said in one announcement.
+const QuietMs = 150;
+const messageOf = new WeakMap();   // entry -> its message, as said
+const unsaid = new Set();          // entries shown or grown since the last announcement
+let together = 0;
+let quiet = null;
+
+function toSay(entry) {
+  unsaid.add(entry);
+  clearTimeout(quiet);
+  quiet = setTimeout(sayUnsaid, QuietMs);
+}
+
+function sayUnsaid() {
+  quiet = null;
+  if (together > 0) return;
+  const said = [...unsaid].filter(entry => entry.isConnected).map(entry => `${titleOf(partsOf.get(entry))}${messageOf.get(entry)}`);
+  unsaid.clear();
+  // A new text node, even for the words said last: a screen reader says an atomic region again when its content is replaced.
+  if (said.length) document.getElementById("error-said")?.replaceChildren(said.join(" "));
+}
+
+/** Runs work (the reads of a refresh), its parts' errors said together in one announcement once all of it has settled. */
+export async function errorsTogether(work) {
+  together++;
+  try {
+    return await work();
+  } finally {
+    if (--together === 0 && unsaid.size && !quiet) quiet = setTimeout(sayUnsaid, QuietMs);
+  }
 }
 
 const fieldList = fieldErrors => (fieldErrors.length ? h("ul", {}, fieldErrors) : "");

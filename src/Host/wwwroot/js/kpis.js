@@ -80,7 +80,10 @@ async function read(form) {
     // A period the service refuses is said in words where its figures would be, and its date fields marked.
     showError(error, Part);
     figures.replaceChildren(h("p", { id: "kpi-refused", class: "bad" }, `No figures for these dates: ${sayDetail(error.problem.detail).text}`));
-    markRefused(form, Object.keys(error.problem.errors ?? {}));
+    // A "To" before "From" is the pair's fault: both fields carry it, the one just edited (the keyboard on "To") with the
+    // other. The service names "from" alone, which left "To", where the keyboard was, tied to nothing (until 2026-12-07).
+    const [from, to] = [form.elements.from.value, form.elements.to.value];
+    markRefused(form, from && to && to < from ? ["from", "to"] : Object.keys(error.problem.errors ?? {}));
     throw error;
   }
   if (!isNewest()) return null;

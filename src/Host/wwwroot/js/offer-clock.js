@@ -1,7 +1,7 @@
 // An offer's time left, by the service's clock: the service refuses answers dated after expiresAt,
 // so the desk sees how long it has, and nothing is left to press once the offer has lapsed.
 import { serviceNow } from "./api.js";
-import { h, timeLeft, announce } from "./ui.js";
+import { h, timeLeft, timeLeftSpoken, announce } from "./ui.js";
 
 /** How long until the offer's end, by the service's clock (0 or less once it has passed). */
 export const msLeft = offer => Date.parse(offer.expiresAt) - serviceNow();
@@ -14,17 +14,22 @@ export const hasLapsed = offer => msLeft(offer) <= 0;
  * caller's (later), stopped with the panel.
  */
 export function countdown(offer, later, onLapse) {
-  const text = h("span", { class: "time-left" });
+  // Shown with its units short, said with them whole ("expires in 6 days 23 hours"): not a live line, read when reached.
+  const text = h("span", { class: "time-left", "aria-hidden": "true" });
+  const spoken = h("span", { class: "time-left-spoken visually-hidden" });
   const tick = (building = false) => {
     const left = msLeft(offer);
     if (Number.isNaN(left)) return;
     if (left <= 0) return building ? later(onLapse, 0) : onLapse();   // never while the panel holding it is being built
     const reads = `expires in ${timeLeft(left)}`;
-    if (text.textContent !== reads) text.textContent = reads;
+    if (text.textContent !== reads) {
+      text.textContent = reads;
+      spoken.textContent = `expires in ${timeLeftSpoken(left)}`;
+    }
     later(tick, untilTheNextSecond(left));
   };
   tick(true);
-  return text;
+  return h("span", {}, text, spoken);
 }
 
 // The text is of the seconds begun, so it can read otherwise only as the time left crosses a whole

@@ -92,15 +92,15 @@ export function outcomes(pending, onRecorded, choices) {
 
 /**
  * Shows the panel read again. A question still asking goes with the panel it asked about: nothing
- * is confirmed that is no longer shown. The keyboard, if it was in the question, goes to the heading.
+ * is confirmed that is no longer shown. The keyboard, if it was anywhere in the panel (the confirm of an outcome just
+ * recorded, say), goes to the heading first, then the panel is drawn again: drawn first, the focused button went with
+ * it and the keyboard fell to the page's body until the heading took it, 70-310 ms later (until 2026-12-07).
  */
 export function replacePanel(body, ...children) {
   const asking = body.querySelector(".question[data-asking]");
-  const hadKeyboard = asking?.contains(document.activeElement);
+  if (body.contains(document.activeElement)) document.getElementById("retention-title").focus();
   body.replaceChildren(...children);
-  if (!asking) return;
-  announce("The retention panel was read again: decide on what it shows now.");
-  if (hadKeyboard) document.getElementById("retention-title").focus();
+  if (asking) announce("The retention panel was read again: decide on what it shows now.");
 }
 
 // crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.

@@ -1,7 +1,7 @@
 // The portfolio page: how concentrated revenue and profit are, the value x potential quadrants, the KPIs and the
 // retention desk's outcomes over a period, and the quality of the customer records.
 import { getJson } from "./api.js";
-import { h, amount, count, percent, when, announce, installKeyDialog } from "./ui.js";
+import { h, amount, count, percent, when, announce, installKeyDialog, errorsTogether } from "./ui.js";
 import { counted } from "./words.js";
 import { lineChart } from "./chart.js";
 import { card as figure, failedIn as failed } from "./portfolio-parts.js";
@@ -19,13 +19,14 @@ const Quadrants = [
 ];
 installKeyDialog();
 announce("Loading the portfolio…");
-Promise.allSettled([
+// The parts failing as the page opens (all of them when the service is away) are said in one announcement.
+errorsTogether(() => Promise.allSettled([
   getJson("/api/portfolio/pareto").then(showPareto).catch(failed("Pareto", "pareto-figures")),
   getJson(`/api/portfolio/segments?members=${ShownFirst}`).then(showSegments).catch(failed("Quadrants", "quadrants")),
   startKpis(),
   startRetentionOutcomes(),
   startDataQuality(),
-]).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
+])).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
 function showPareto({ analysis: a, formula, asOf, modelFittedAt, notValued }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;

@@ -52,17 +52,21 @@ function show({ asOf, outcomes: o }) {
       `${Object.entries(n.byRule).map(([rule, k]) => `${codeWords(rule)} ${count(k)}`).join(", ")}. ` +
       `The client stayed ${count(n.stayed)}, left ${count(n.left)}, still asking ${count(n.open)}.`),
     card("Churned after an offer, count", count(o.churnedAfterOffer), `Declined, expired or left while the offer ran; ${count(o.retained)} retained.`));
-  document.getElementById("outcomes-tiers").replaceChildren(tiers(o.byTier));
+  document.getElementById("outcomes-tiers").replaceChildren(...[tiers(o.byTier)].flat());
 }
 
 function tiers(byTier) {
   if (byTier.length === 0) return h("p", { class: "muted" }, "No offer was made in the period.");
   const number = text => h("td", { class: "number" }, text);
-  // Wider than the panel at 200% zoom: it scrolls in its own box, which the keyboard can reach and scroll.
-  return h("div", { class: "history", tabindex: "0", role: "region", "aria-label": "Offers by retention tier" }, h("table", { id: "outcomes-by-tier" },
+  // No offer of the tier ended: a bare "–" was read "dash", or nothing (until 2026-12-07); it is said in words.
+  const noneEnded = () => h("td", { class: "number" }, h("span", { "aria-hidden": "true" }, "–"), h("span", { class: "visually-hidden" }, "no offer ended"));
+  // Named by its heading, as the signup cohorts' table is (kpi-cohorts.js): the table itself had no name (until 2026-12-07).
+  return [h("h3", { id: "outcomes-by-tier-title" }, "Offers by retention tier"),
+    // Wider than the panel at 200% zoom: it scrolls in its own box, which the keyboard can reach and scroll.
+    h("div", { class: "history", tabindex: "0", role: "region", "aria-labelledby": "outcomes-by-tier-title" }, h("table", { id: "outcomes-by-tier", "aria-labelledby": "outcomes-by-tier-title" },
     h("thead", {}, h("tr", {}, ["Retention tier", "Offers made", "Accepted", "Ended", "Save rate", "Money spent", "Value kept"]
       .map((title, i) => h("th", { scope: "col", class: i ? "number" : "" }, title)))),
     h("tbody", {}, byTier.map(({ tier, offers: f }) => h("tr", { "data-tier": tier },
       h("th", { scope: "row" }, tier), number(count(f.made)), number(count(f.accepted)), number(count(f.made - f.open)),
-      number(f.saveRate === null ? "–" : percent(f.saveRate)), number(amount(f.moneySpent)), number(amount(f.valueKept)))))));
+      f.saveRate === null ? noneEnded() : number(percent(f.saveRate)), number(amount(f.moneySpent)), number(amount(f.valueKept)))))))];
 }

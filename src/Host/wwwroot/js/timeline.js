@@ -23,6 +23,7 @@ export class Timeline {
     this.type = type;
     this.entries = [];
     this.total = 0;
+    this.read = false;   // until the customer's entries come: their count is not known
     this.values = new Map();
     order.addEventListener("change", () => this.render());
     type.addEventListener("change", () => this.render());
@@ -58,6 +59,7 @@ export class Timeline {
    */
   show(entries, total = entries.length) {
     this.total = total;
+    this.read = true;
     // The first entry read changed the state only if it is the customer's first: an earlier one may be unread.
     const whole = entries.length >= total;
     this.entries = entries.map((entry, i) => ({ ...entry, changed: i === 0 ? whole : entry.state !== entries[i - 1].state }));
@@ -75,7 +77,10 @@ export class Timeline {
     this.entries = [];
     this.total = 0;
     this.values = new Map();
+    this.read = false;
     this.list.replaceChildren();
+    // Emptied, not counted: "0 touchpoints" was said while the next client's timeline was on its way (until 2026-12-07).
+    this.count.textContent = "";
   }
 
   /** The value after each touchpoint (the value history's points), shown on its entry. */
@@ -104,9 +109,12 @@ export class Timeline {
     }
     if (shown.length === 0) this.list.append(h("li", { class: "muted" }, "No touchpoint of this type."));
     const unread = this.total > this.entries.length ? `, the latest ${count(this.entries.length)} of ${count(this.total)} read` : "";
-    this.count.textContent = this.type.value
+    const counts = this.type.value
       ? `${count(shown.length)} of ${counted(this.entries.length, "touchpoint")} (${codeWords(this.type.value)})${unread}`
       : `${counted(shown.length, "touchpoint")}, ${this.order.value} first${unread}`;
+    // A live line: said once the timeline is read (the values after each may come first), and only when it changed. The
+    // same words written again were a new text, said again at every Refresh and outcome (until 2026-12-07).
+    if (this.read && this.count.textContent !== counts) this.count.textContent = counts;
   }
 }
 

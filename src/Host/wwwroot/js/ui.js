@@ -1,7 +1,7 @@
 // Shared page helpers: element building, formatting, the error and status regions, the key dialog.
 import { ApiError, apiKey, onKeyNeeded } from "./api.js";
 // The error region has its own module; every page imports it from here with the other helpers.
-export { showError, clearError, clearErrorOf, clearErrorsOf, failing } from "./errors.js";
+export { showError, clearError, clearErrorOf, clearErrorsOf, failing, errorsTogether } from "./errors.js";
 
 /** h("p", { class: "x" }, "text", child): attributes starting with "on" become listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -32,6 +32,9 @@ export const timeLeft = ms => {
   if (hours > 0) return `${count(hours)} h ${count(minutes)} min`;
   return minutes > 0 ? `${count(minutes)} min ${count(rest)} s` : `${count(rest)} s`;
 };
+// The same, as it is said: a screen reader read "h", "min" and "s" as letters ("6 days 23 h") until 2026-12-07.
+export const timeLeftSpoken = ms => timeLeft(ms).replace(/([\d.,\s\u202f]+) (h|min|s)\b/g, (_, figure, unit) =>
+  `${figure} ${{ h: "hour", min: "minute", s: "second" }[unit]}${figure.trim() === "1" ? "" : "s"}`);
 // In the reader's own notation (22.6% in English, 22,6 % in French), like the amounts.
 const shares = [1, 2, 3].map(digits => new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }));
 /**
