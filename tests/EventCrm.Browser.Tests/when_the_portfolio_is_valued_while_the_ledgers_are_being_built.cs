@@ -40,16 +40,4 @@ public class when_the_portfolio_is_valued_while_the_ledgers_are_being_built(Brow
             await Expect(note.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Show the figures of the whole base" })).ToBeVisibleAsync();
         }, path: "/portfolio.html");
     }
-
-    [Fact]
-    public async Task a_base_valued_with_its_ledgers_caught_up_shows_no_such_note()
-    {
-        await app.WithDesk(nameof(a_base_valued_with_its_ledgers_caught_up_shows_no_such_note), async desk =>
-        {
-            await desk.EnterKey(BrowserFixture.AdminKey);
-
-            await Expect(desk.Page.Locator("#pareto-figures")).ToContainTextAsync($"Customers{ScenarioData.Customers}");
-            await Expect(desk.Page.Locator("#ledger-behind")).ToBeHiddenAsync();
-        }, path: "/portfolio.html");
-    }
 }
