@@ -27,11 +27,8 @@ public sealed record LedgerProgress(long Position, long HighWaterMark, long Even
     // 1,400 a second): what it trails by under steady writes, far below what a start after a seed or an import leaves.
     public const int DefaultCaughtUpWithin = 1_000;
 
-    public static long CaughtUpWithinOf(IConfiguration configuration)
-    {
-        var within = Settings.Count(configuration, CaughtUpWithinKey, DefaultCaughtUpWithin);
-        return within >= 0 ? within : throw new SettingRefusedException($"{CaughtUpWithinKey} must be 0 or more events (e.g. {DefaultCaughtUpWithin}), not {within}.");
-    }
+    /// <summary>The setting, a whole number of zero or more (anything else stops the start, naming it).</summary>
+    public static long CaughtUpWithinOf(IConfiguration configuration) => Settings.Count(configuration, CaughtUpWithinKey, DefaultCaughtUpWithin);
 
     /// <summary>The databases' progress together, caught up when their events behind together are within <paramref name="caughtUpWithin"/>.</summary>
     public static LedgerProgress Of(IReadOnlyList<(long Position, long HighWaterMark)> databases, long caughtUpWithin)
