@@ -43,6 +43,7 @@ public static class FeatureServices
         services.AddSingleton<PortfolioModels>();
         services.AddSingleton<PortfolioRefit>();
         services.AddSingleton<RefitTurn>();
+        services.AddSingleton<LedgerLag>();
         services.AddSingleton<PortfolioValuation>();
         services.AddSingleton<PortfolioErasures>();
         services.AddSingleton<ProfileIdentities>();

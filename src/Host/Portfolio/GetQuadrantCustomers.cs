@@ -8,9 +8,10 @@ using EventCrm.Relationship;
 
 namespace EventCrm.Host.Portfolio;
 
+/// <param name="LedgerProgress">How far the ledgers valued had folded the log, as in the portfolio answers (<see cref="PortfolioAnswer{T}"/>).</param>
 /// <param name="Total">how many customers the quadrant has (the segments' <c>count</c>); <paramref name="Customers"/> is a page of them.</param>
 public sealed record QuadrantCustomersPage(
-    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued,
+    DateTimeOffset AsOf, FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued, LedgerProgress? LedgerProgress,
     [property: Words(typeof(ValueQuadrantNames))] string Quadrant,
     decimal? CurrentValueThreshold, decimal? PotentialValueThreshold,
     int Page, int PageSize, int Total, IReadOnlyList<QuadrantCustomer> Customers);
@@ -49,7 +50,7 @@ public static class GetQuadrantCustomersEndpoint
             var c = members[(int)i];
             shown.Add(new QuadrantCustomer(c.CustomerId, c.Name, c.CurrentValue, c.PotentialValue));
         }
-        return Results.Ok(new QuadrantCustomersPage(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.NotValued, quadrant,
+        return Results.Ok(new QuadrantCustomersPage(snapshot.AsOf, snapshot.Formula, snapshot.ModelFittedAt, snapshot.NotValued, snapshot.LedgerProgress, quadrant,
             snapshot.Quadrants.CurrentValueThreshold, snapshot.Quadrants.PotentialValueThreshold, number, size, members.Count, shown));
     }
 

@@ -20,6 +20,11 @@ namespace EventCrm.Host.Portfolio;
 /// (<see cref="PortfolioErasures"/>). When the latest valuation failed, the one before it is not answered as if current
 /// (it was made under what was in force then): a request starts the next one and waits for it as for the first, and is
 /// answered 503 with Retry-After if it does not complete meanwhile (<see cref="PortfolioValuationFailedException"/>).
+/// A valuation reads the ledgers the async daemon keeps, and notes how far they had folded the log when it began
+/// (<see cref="LedgerProgress"/>, in every answer): one made while they were not caught up (the daemon building them after a
+/// seed, an import or a rebuild in place) values only the customers folded so far, so it is not stored for other nodes,
+/// and the node looks at the ledgers every <see cref="LedgerCatchUpPoll"/> and values the base again as soon as they
+/// have caught up, without waiting for <c>RefreshAfter</c> and a request.
 /// </summary>
 public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasures erasures, StoredValuations stored, IConfiguration configuration,
     TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<PortfolioBase> logger)
@@ -44,6 +49,17 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
     // The latest valuation's failure, when it failed: cleared by the next that completes.
     private (DateTimeOffset BegunAt, Exception Error)? _lastFailure;
     private static readonly Task<PortfolioSnapshot> Never = new TaskCompletionSource<PortfolioSnapshot>().Task;
+    // Waiting for the ledgers to catch up after a valuation made while they were behind: one at a time.
+    private Task? _waitingForLedgers;
+
+    /// <summary>
+    /// How often a node whose last valuation was made over ledgers behind the log looks at them again: two small reads
+    /// per database (<see cref="LedgerLag"/>), so that the valuation of the whole base follows within a second of their catching up.
+    /// </summary>
+    public static readonly TimeSpan LedgerCatchUpPoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether the node waits for the ledgers to catch up before valuing the base again.</summary>
+    public bool WaitingForLedgers { get { lock (_gate) return _waitingForLedgers is not null; } }
 
     /// <summary>How the last completed valuation read the base (pages of documents), for the tests and the log.</summary>
     public ValuationReads? LastReads { get; private set; }
@@ -60,6 +76,7 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         Settings.Duration(configuration, FirstValuationWaitKey, DefaultFirstValuationWait);
         PortfolioValuation.PageSizeOf(configuration);
         PortfolioValuationAtStart.ValuesAtStart(configuration);
+        LedgerProgress.CaughtUpWithinOf(configuration);
         StoredValuations.IsOn(configuration);
         StoredValuations.StoreEveryOf(configuration);
         StoredValuations.MaxAgeOf(configuration);
@@ -232,6 +249,52 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
         return _running.Value;
     }
 
+    private void WaitForLedgers()
+    {
+        lock (_gate) _waitingForLedgers ??= Task.Run(WaitForLedgersThenRevalueAsync);
+    }
+
+    private async Task WaitForLedgersThenRevalueAsync()
+    {
+        var stopping = lifetime.ApplicationStopping;
+        try
+        {
+            while (true)
+            {
+                // Real time, not the node's clock: a pause between two looks at the database, not a moment of the business.
+                await Task.Delay(LedgerCatchUpPoll, stopping);
+                try
+                {
+                    if ((await valuation.LedgerProgressAsync(stopping)).CaughtUp) break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogDebug(e, "Reading how far the ledgers are behind failed; looked at again in {Poll}", LedgerCatchUpPoll);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            lock (_gate) _waitingForLedgers = null;
+            return;
+        }
+        // Cleared first: the valuation below, behind again (an import begun meanwhile), must be able to wait in its turn.
+        lock (_gate) _waitingForLedgers = null;
+        logger.LogInformation("The ledgers have caught up with the log: the portfolio is valued again");
+        try
+        {
+            // After the valuation under way, if any: it began while the ledgers were behind.
+            await RevalueAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Logged by ValueAsync; the next request tries again.
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task<PortfolioSnapshot> ValueAsync(DateTimeOffset now)
     {
         try
@@ -244,10 +307,17 @@ public sealed class PortfolioBase(PortfolioValuation valuation, PortfolioErasure
                 (_last, _lastCompletedAt, LastReads, _running, _lastIsStored, _lastFailure) = (snapshot, clock.GetUtcNow(), reads, null, false, null);
                 _lastDuration = _lastCompletedAt - now;
             }
-            // Kept for the nodes that start next, in the background: the answers do not wait for it.
+            // Kept for the nodes that start next, in the background: the answers do not wait for it. Not when the ledgers
+            // were behind (StoreIfDueAsync says so in the log).
             _ = Task.Run(() => stored.StoreIfDueAsync(snapshot, lifetime.ApplicationStopping));
             logger.LogInformation("Portfolio valued as of {AsOf}: {Customers} customers read in {Pages} pages (at most {LargestPage} documents at once) in {Seconds:0.00} s; managed heap {HeapMegabytes} MB",
                 now, reads.Ledgers, reads.Pages, reads.LargestPage, (clock.GetUtcNow() - now).TotalSeconds, GC.GetTotalMemory(false) / 1_000_000);
+            if (snapshot.LedgerProgress is { CaughtUp: false } behind)
+            {
+                logger.LogWarning("The portfolio valued as of {AsOf} covers only the customers folded so far: the ledgers were {EventsBehind} events behind the log " +
+                                  "(at {Position} of {HighWaterMark}); it is valued again as soon as they have caught up", now, behind.EventsBehind, behind.Position, behind.HighWaterMark);
+                WaitForLedgers();
+            }
             if (snapshot.NotValued is { Customers: > 0 } notValued)
                 logger.LogWarning("The portfolio valued as of {AsOf} under {Formula} counts {NotValued} customers as 0 ({Reasons}): they could not be valued (docs/value.md, section 11)",
                     now, $"{snapshot.Formula.Name}@{snapshot.Formula.Version}", notValued.Customers, notValued);

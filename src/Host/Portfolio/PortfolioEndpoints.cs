@@ -11,14 +11,20 @@ namespace EventCrm.Host.Portfolio;
 /// The customers the valuation could not value, counted as current 0 and potential 0, by why; null when answered from a
 /// valuation stored by a node of before 2026-12-07 (afternoon), which did not count them.
 /// </param>
+/// <param name="LedgerProgress">
+/// How far the ledgers valued had folded the event log when the valuation began: while the daemon builds them (the first
+/// start after a seed or an import, a rebuild in place) the customers not folded yet are missing from every figure, and
+/// <c>eventsBehind</c> above 0 with <c>caughtUp</c> false says so; null when answered from a valuation stored by a node of
+/// before 2026-12-07 (late evening), which did not note it.
+/// </param>
 public sealed record PortfolioAnswer<T>(DateTimeOffset AsOf, Formulas.FormulaView Formula, DateTimeOffset? ModelFittedAt, PortfolioNotValued? NotValued,
-    T Analysis);
+    LedgerProgress? LedgerProgress, T Analysis);
 
 public static class PortfolioAnswer
 {
     /// <summary>An analysis of the valuation, with what it was made of.</summary>
     public static PortfolioAnswer<T> Of<T>(PortfolioSnapshot valuation, T analysis) =>
-        new(valuation.AsOf, valuation.Formula, valuation.ModelFittedAt, valuation.NotValued, analysis);
+        new(valuation.AsOf, valuation.Formula, valuation.ModelFittedAt, valuation.NotValued, valuation.LedgerProgress, analysis);
 }
 
 public static class GetParetoEndpoint

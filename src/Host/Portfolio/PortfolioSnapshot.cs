@@ -49,10 +49,10 @@ public sealed record PortfolioSnapshot(
 
     /// <summary>The quadrants rank every customer (prospects are not customers).</summary>
     public static PortfolioSnapshot Of(DateTimeOffset asOf, FormulaView formula, DateTimeOffset? modelFittedAt, IReadOnlyList<PortfolioCustomer> customers,
-        IReadOnlyList<long> erasureHorizons, PortfolioNotValued? notValued) =>
+        IReadOnlyList<long> erasureHorizons, PortfolioNotValued? notValued, LedgerProgress? ledgerProgress) =>
         new(asOf, formula, modelFittedAt, customers, ValueQuadrants.Rank(customers.Where(c => c.HasEverBeenCustomer())))
         {
-            ErasureHorizons = erasureHorizons, NotValued = notValued,
+            ErasureHorizons = erasureHorizons, NotValued = notValued, LedgerProgress = ledgerProgress,
         };
 
     /// <summary>Computes what the routes read that takes no parameter, so that the first request for it does not.</summary>
@@ -73,6 +73,12 @@ public sealed record PortfolioSnapshot(
 
     /// <summary>The customers the valuation counted as 0 for want of a value; null for one stored by a node of before 2026-12-07 (afternoon).</summary>
     public PortfolioNotValued? NotValued { get; init; }
+
+    /// <summary>
+    /// How far the ledgers read had folded the log when the valuation began; null for one stored by a node of before
+    /// 2026-12-07 (late evening), which did not note it.
+    /// </summary>
+    public LedgerProgress? LedgerProgress { get; init; }
 
     /// <summary>The customers erased since the horizons whose name and email this snapshot already has as their profile now says.</summary>
     public IReadOnlySet<string> Redacted { get; init; } = new HashSet<string>(StringComparer.Ordinal);
@@ -98,7 +104,7 @@ public sealed record PortfolioSnapshot(
         return new PortfolioSnapshot(AsOf, Formula, ModelFittedAt, Customers.Select(Renamed).ToList(), quadrants)
         {
             _kpis = _kpis, _pareto = _pareto, _quadrantTotals = _quadrantTotals, ErasureHorizons = ErasureHorizons, Redacted = redacted,
-            NotValued = NotValued,
+            NotValued = NotValued, LedgerProgress = LedgerProgress,
         };
     }
 }

@@ -18,9 +18,13 @@ public sealed record ValuationReads(int Pages, int Ledgers, int LargestPage);
 /// daemon keeps, reading them a page at a time in id order (keyset, not offset) with the profiles of that
 /// page only: what is kept is each customer's compact figures (<see cref="PortfolioCustomer"/>), never the
 /// documents, so a million customers cost their figures and one page of documents, not every ledger at once.
+/// Before reading, it notes how far those ledgers had folded the event log (<see cref="LedgerProgress"/>): while the
+/// daemon builds them, the customers not folded yet are missing from the valuation, and its answers say so.
 /// </summary>
-public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models)
+public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models, LedgerLag lag, IConfiguration configuration)
 {
+    private readonly long _caughtUpWithin = LedgerProgress.CaughtUpWithinOf(configuration);
+
     public const string PageSizeKey = "Portfolio:ValuationPageSize";
     public const int DefaultPageSize = 1_000;
 
@@ -35,18 +39,29 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
         var formula = (await formulas.LoadAsync(ct)).InForceAt(null).Formula;
         var model = await models.KnownAtAsync(null, ct);
 
-        var parts = await databases.InEachAsync(session => ValueEachAsync(session, pageSize, formula, model.Model, now, ct));
+        var parts = await databases.InEachAsync(session => ValueEachAsync(session, lag, pageSize, formula, model.Model, now, ct));
         // In id order (ordinal, whatever the database's collation), so that customers of equal value are listed alike
         // however many databases hold them.
         var customers = parts.SelectMany(p => p.Customers).OrderBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
         var reads = new ValuationReads(parts.Sum(p => p.Reads.Pages), parts.Sum(p => p.Reads.Ledgers), parts.Max(p => p.Reads.LargestPage));
         return (PortfolioSnapshot.Of(now, FormulaView.Of(formula), model.FittedAt, customers, parts.Select(p => p.ErasureHorizon).ToList(),
-            PortfolioNotValued.Of(parts.Select(p => p.NotValued))), reads);
+            PortfolioNotValued.Of(parts.Select(p => p.NotValued)), LedgerProgress.Of(parts.Select(p => p.Ledger).ToList(), _caughtUpWithin)), reads);
     }
 
-    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads, long ErasureHorizon, Dictionary<string, int> NotValued)> ValueEachAsync(
-        IQuerySession session, int pageSize, FormulaChoice formula, PortfolioModel model, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Where the ledgers stand now in every database, against the same threshold as a valuation's: for a node waiting for them to catch up.</summary>
+    public async Task<LedgerProgress> LedgerProgressAsync(CancellationToken ct)
     {
+        var each = new List<(long Position, long HighWaterMark)>();
+        foreach (var database in await databases.AllAsync()) each.Add(await lag.InAsync(database, ct));
+        return LedgerProgress.Of(each, _caughtUpWithin);
+    }
+
+    private static async Task<(List<PortfolioCustomer> Customers, ValuationReads Reads, long ErasureHorizon, Dictionary<string, int> NotValued,
+        (long Position, long HighWaterMark) Ledger)> ValueEachAsync(
+        IQuerySession session, LedgerLag lag, int pageSize, FormulaChoice formula, PortfolioModel model, DateTimeOffset now, CancellationToken ct)
+    {
+        // Before the first page: the ledgers read can only have folded more than this, never less.
+        var folded = await lag.InAsync(session.Database, ct);
         // Before the first page: an erasure this database may commit during the reads is told by ErasureLog from it on.
         long horizon;
         await using (var connection = session.Database.CreateConnection())
@@ -77,7 +92,7 @@ public sealed class PortfolioValuation(CustomerDatabases databases, FormulaRegis
             after = ledgers[^1].CustomerId;
             if (ledgers.Count < pageSize) break;
         }
-        return (customers, new ValuationReads(pages, customers.Count, largest), horizon, notValued);
+        return (customers, new ValuationReads(pages, customers.Count, largest), horizon, notValued, folded);
     }
 
     /// <returns>The customer's figures, and why it was counted as 0 if it could not be valued (a <see cref="PortfolioNotValued"/> reason).</returns>

@@ -31,6 +31,8 @@ public static class StoredValuationTable
         table.AddColumn("figures", "bytea").NotNull();
         // The customers it could not value, by why (PortfolioNotValued, as JSON); null in rows stored before it was kept.
         table.AddColumn("not_valued", "jsonb").AllowNulls();
+        // How far the ledgers had folded the log when it was valued (LedgerProgress, as JSON); null in rows stored before it was kept.
+        table.AddColumn("ledger_progress", "jsonb").AllowNulls();
         return table;
     }
 }

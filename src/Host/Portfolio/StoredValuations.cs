@@ -18,7 +18,8 @@ namespace EventCrm.Host.Portfolio;
 /// million customers). A valuation is stored only when the last one stored is older than <c>Portfolio:StoreValuationEvery</c>
 /// (tens of megabytes each) under the same formula and model, and read only if it was made under the formula and with the
 /// model now in force, in this shape of the bytes and over these databases, and is no older than
-/// <c>Portfolio:StoredValuationMaxAge</c>. Neither storing nor loading ever fails a request: what goes wrong is logged and
+/// <c>Portfolio:StoredValuationMaxAge</c>. A valuation made while the ledgers were still being built (not caught up,
+/// <see cref="LedgerProgress"/>) is never stored: it would pass a part of the base to the next nodes. Neither storing nor loading ever fails a request: what goes wrong is logged and
 /// the node values the base itself, as without it.
 /// </summary>
 public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistryStore formulas, PortfolioModels models,
@@ -42,6 +43,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
     public bool Enabled => _on;
     private readonly TimeSpan _every = StoreEveryOf(configuration);
     private readonly TimeSpan _maxAge = MaxAgeOf(configuration);
+    private readonly long _caughtUpWithin = LedgerProgress.CaughtUpWithinOf(configuration);
     private int _storing;
 
     /// <summary>The time of the last valuation this node stored, for the tests and the log.</summary>
@@ -58,12 +60,20 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
     /// Stores <paramref name="valued"/> unless one stored less than <c>StoreValuationEvery</c> before it (by any node) under the
     /// same formula and model is there with about as many customers: after a refit or a formula change, or once the base has
     /// a tenth more or fewer customers than the one stored, the valuation is stored at once. An empty base is not stored (a
-    /// node values it at once; stored before a first load, it was answered after a restart as a base of no customers). Never
-    /// throws.
+    /// node values it at once; stored before a first load, it was answered after a restart as a base of no customers), nor
+    /// one valued while the ledgers had not caught up with the log (the first start after a seed: 2 customers of thousands
+    /// were stored and answered by the next nodes as the base). Never throws.
     /// </summary>
     public async Task StoreIfDueAsync(PortfolioSnapshot valued, CancellationToken ct)
     {
-        if (!_on || valued.Customers.Count == 0 || Interlocked.Exchange(ref _storing, 1) == 1) return;
+        if (!_on || valued.Customers.Count == 0) return;
+        if (valued.LedgerProgress is { CaughtUp: false } behind)
+        {
+            logger.LogInformation("The portfolio valuation as of {AsOf} is not stored for starting nodes: the ledgers were {EventsBehind} events behind the log when it began ({Key} {Within})",
+                valued.AsOf, behind.EventsBehind, LedgerProgress.CaughtUpWithinKey, _caughtUpWithin);
+            return;
+        }
+        if (Interlocked.Exchange(ref _storing, 1) == 1) return;
         try
         {
             var started = Stopwatch.GetTimestamp();
@@ -130,7 +140,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             var (names, horizons) = await reading;
             var named = customers.Select(c => names.TryGetValue(c.CustomerId, out var now) ? c with { Name = now.Name, Email = now.Email, Channel = now.Channel } : c).ToList();
             var identified = Stopwatch.GetElapsedTime(started);
-            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons, row.NotValued);
+            var loaded = PortfolioSnapshot.Of(row.AsOf, formula, row.ModelFittedAt, named, horizons, row.NotValued, row.LedgerProgress);
             logger.LogInformation("Answering the portfolio from the valuation stored as of {AsOf} until this node's own is made: {Customers} customers, " +
                                   "{Kilobytes} kB read in {Read:0.00} s, decoded and named in {Named:0.00} s, ranked in {Ranked:0.00} s",
                 row.AsOf, named.Count, row.Figures.Length / 1000, read.TotalSeconds, (identified - read).TotalSeconds,
@@ -144,7 +154,7 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
         }
     }
 
-    private sealed record StoredRow(DateTimeOffset AsOf, DateTimeOffset? ModelFittedAt, byte[] Figures, PortfolioNotValued? NotValued);
+    private sealed record StoredRow(DateTimeOffset AsOf, DateTimeOffset? ModelFittedAt, byte[] Figures, PortfolioNotValued? NotValued, LedgerProgress? LedgerProgress);
 
     private async Task<NpgsqlConnection> OpenHomeAsync(CancellationToken ct)
     {
@@ -169,11 +179,12 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
 
     private async Task<StoredRow?> LatestAsync(NpgsqlConnection connection, string formula, DateTimeOffset? model, CancellationToken ct)
     {
-        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures, not_valued from {Table}", formula, model, "order by as_of desc limit 1");
+        await using var command = Matching(connection, $"select as_of, model_fitted_at, figures, not_valued, ledger_progress from {Table}", formula, model, "order by as_of desc limit 1");
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new StoredRow(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
-            reader.GetFieldValue<byte[]>(2), reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<PortfolioNotValued>(reader.GetString(3)));
+            reader.GetFieldValue<byte[]>(2), reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<PortfolioNotValued>(reader.GetString(3)),
+            reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<LedgerProgress>(reader.GetString(4)));
     }
 
     /// <param name="model">When the model was fitted (null: none was, the defaults): a row of another fit is another valuation.</param>
@@ -194,8 +205,8 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var insert = connection.CreateCommand())
         {
-            insert.CommandText = $"insert into {Table} (as_of, shape, formula, layout, model_fitted_at, customers, figures, not_valued) " +
-                                 "values (@as_of, @shape, @formula, @layout, @model_fitted_at, @customers, @figures, @not_valued) on conflict (as_of) do nothing";
+            insert.CommandText = $"insert into {Table} (as_of, shape, formula, layout, model_fitted_at, customers, figures, not_valued, ledger_progress) " +
+                                 "values (@as_of, @shape, @formula, @layout, @model_fitted_at, @customers, @figures, @not_valued, @ledger_progress) on conflict (as_of) do nothing";
             insert.Parameters.AddWithValue("as_of", valued.AsOf.ToUniversalTime());
             insert.Parameters.AddWithValue("shape", StoredValuationFigures.Shape);
             insert.Parameters.AddWithValue("formula", formula);
@@ -205,6 +216,8 @@ public sealed class StoredValuations(CustomerDatabases databases, FormulaRegistr
             insert.Parameters.AddWithValue("figures", NpgsqlDbType.Bytea, figures);
             insert.Parameters.AddWithValue("not_valued", NpgsqlDbType.Jsonb,
                 valued.NotValued is { } notValued ? JsonSerializer.Serialize(notValued) : DBNull.Value);
+            insert.Parameters.AddWithValue("ledger_progress", NpgsqlDbType.Jsonb,
+                valued.LedgerProgress is { } ledger ? JsonSerializer.Serialize(ledger) : DBNull.Value);
             await insert.ExecuteNonQueryAsync(ct);
         }
         // Only the newest is ever read: the older ones (of any formula) would only take room.

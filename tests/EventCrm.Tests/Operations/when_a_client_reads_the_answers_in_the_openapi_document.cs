@@ -162,6 +162,38 @@ public class when_a_client_reads_the_answers_in_the_openapi_document(AppFixture 
         (await Operation("get", "/api/customers/{id}"))["responses"]!["400"]!["description"]!.GetValue<string>().ShouldNotContain("errors.body");
     }
 
+    /// <summary>
+    /// Every portfolio answer says how far the ledgers it valued had folded the log (docs/value.md, "Portfolio routes"):
+    /// a generated client must have the field to read it.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/portfolio/pareto")]
+    [InlineData("/api/portfolio/segments")]
+    [InlineData("/api/portfolio/segments/{quadrant}/customers")]
+    [InlineData("/api/kpis")]
+    [InlineData("/api/data-quality")]
+    [InlineData("/api/data-quality/{list}")]
+    public async Task each_portfolio_answer_declares_how_far_the_ledgers_had_folded_the_log(string route)
+    {
+        var document = await app.Host.GetJson("/openapi/v1.json");
+        var answer = Resolved(document, document["paths"]![route]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!);
+
+        var progress = Resolved(document, answer["properties"]!["ledgerProgress"]!);
+
+        progress["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)
+            .ToArray().ShouldBe(["caughtUp", "eventsBehind", "highWaterMark", "position"], route);
+    }
+
+    // The schema a reference (maybe among a nullable's oneOf) points to, or the node itself when it holds its properties.
+    private static JsonNode Resolved(JsonNode document, JsonNode schema)
+    {
+        if (schema["properties"] is not null) return schema;
+        var reference = schema["$ref"]?.GetValue<string>()
+                        ?? (schema["oneOf"] ?? schema["anyOf"])?.AsArray().Select(s => s!["$ref"]?.GetValue<string>()).FirstOrDefault(r => r is not null)
+                        ?? throw new ShouldAssertException($"no schema reference in {schema.ToJsonString()}");
+        return Resolved(document, document["components"]!["schemas"]![reference[Components.Length..]]!);
+    }
+
     private async Task<JsonNode> Operation(string method, string route) =>
         (await app.Host.GetJson("/openapi/v1.json"))["paths"]![route]![method]!;
 

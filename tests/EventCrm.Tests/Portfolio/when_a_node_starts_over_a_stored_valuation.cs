@@ -120,7 +120,39 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
         answered["notValued"].ShouldBeNull("a node of before 2026-12-07 (afternoon) did not count them: not known, not 0");
     }
 
+    [Fact]
+    public async Task a_valuation_stored_before_the_ledgers_progress_was_noted_answers_it_as_unknown_and_one_after_as_noted()
+    {
+        var valued = await ValuedAndStoredAsync(portfolio.Host);
+        // Valued over the caught-up ledgers of the seed: nothing behind, and the second node answers the same from the row.
+        valued.LedgerProgress.ShouldNotBeNull().EventsBehind.ShouldBe(0);
+        await using (var noted = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30")))
+        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
+        {
+            var progress = (await noted.GetJson("/api/portfolio/pareto"))["ledgerProgress"]!;
+            (progress["eventsBehind"]!.GetValue<long>(), progress["caughtUp"]!.GetValue<bool>(), progress["highWaterMark"]!.GetValue<long>())
+                .ShouldBe((0L, true, valued.LedgerProgress.HighWaterMark));
+        }
+
+        await using (var connection = new Npgsql.NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var update = new Npgsql.NpgsqlCommand($"update {portfolio.Schema}.portfolio_valuations set ledger_progress = null", connection);
+            (await update.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+        await using var second = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30"));
+        JsonNode answered;
+        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
+            answered = await second.GetJson("/api/portfolio/pareto");
+
+        answered["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(valued.AsOf);
+        answered.AsObject().ContainsKey("ledgerProgress").ShouldBeTrue();
+        answered["ledgerProgress"].ShouldBeNull("a node of before 2026-12-07 (late evening) did not note it: not known, not 0");
+    }
+
     [Theory]
+    [InlineData("Portfolio:LedgerCaughtUpWithin", "-1", "Portfolio:LedgerCaughtUpWithin must be a whole number of zero or more")]
+    [InlineData("Portfolio:LedgerCaughtUpWithin", "a thousand", "Portfolio:LedgerCaughtUpWithin must be a whole number of zero or more")]
     [InlineData("Portfolio:StoredValuation", "yes", "Portfolio:StoredValuation must be \"on\" or \"off\"")]
     [InlineData("Portfolio:StoreValuationEvery", "30", "Portfolio:StoreValuationEvery must be a duration")]
     [InlineData("Portfolio:StoredValuationMaxAge", "1d", "Portfolio:StoredValuationMaxAge must be a duration of zero or more")]

@@ -1,4 +1,6 @@
+using EventCrm.Host.Portfolio;
 using EventCrm.Host.Sharding;
+using Microsoft.Extensions.DependencyInjection;
 using EventCrm.Tests.Support;
 using Shouldly;
 
@@ -18,6 +20,19 @@ public sealed class when_customers_span_two_databases(ShardedReads bases) : ICla
         first.Concat(second).Order(StringComparer.Ordinal).ShouldBe(bases.Customers);
         foreach (var id in first) CustomerShardRule.DatabaseOf(id, 2).ShouldBe(0);
         foreach (var id in second) CustomerShardRule.DatabaseOf(id, 2).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task the_portfolio_says_how_far_the_ledgers_it_valued_had_folded_each_databases_log_together()
+    {
+        // Each database numbers its own events: the ledgers, caught up in both, had folded up to each one's last.
+        var heads = new[] { await bases.LastSequenceIn(bases.Databases[0]), await bases.LastSequenceIn(bases.Databases[1]) };
+        await bases.Sharded.Services.GetRequiredService<PortfolioBase>().RevalueAsync();
+
+        var progress = (await bases.Sharded.GetJson("/api/portfolio/pareto"))["ledgerProgress"]!;
+
+        (progress["position"]!.GetValue<long>(), progress["highWaterMark"]!.GetValue<long>(), progress["eventsBehind"]!.GetValue<long>(),
+            progress["caughtUp"]!.GetValue<bool>()).ShouldBe((heads[0] + heads[1], heads[0] + heads[1], 0L, true));
     }
 
     [Fact]

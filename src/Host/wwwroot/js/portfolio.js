@@ -28,13 +28,14 @@ errorsTogether(() => Promise.allSettled([
   startDataQuality(),
 ])).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
 
-function showPareto({ analysis: a, formula, asOf, modelFittedAt, notValued }) {
+function showPareto({ analysis: a, formula, asOf, modelFittedAt, notValued, ledgerProgress }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;
   // When and how the base was valued: the page is read now, the figures were made a moment (up to 10 s) before.
   document.getElementById("portfolio-as-of").textContent = `Every customer (prospects left out) as of ${when(asOf)}, valued under ` +
     `${formula.name}@${formula.version} with the portfolio model ${modelFittedAt ? `fitted ${when(modelFittedAt)}` : "never refitted: its defaults"}. ` +
     "Amounts are in the company's currency.";
   sayNotValued(notValued, `${formula.name}@${formula.version}`);
+  sayLedgerBehind(ledgerProgress, asOf);
   document.getElementById("pareto-figures").replaceChildren(
     figure("Valued under", `${formula.name}@${formula.version}`),
     figure("Customers", count(a.customers)),
@@ -71,6 +72,41 @@ function sayNotValued(notValued, formula) {
     .map(([reason, n]) => `${count(n)}: ${NotValuedBecause[reason] ?? reason.replace(/-/g, " ")}`);
   note.textContent = `${counted(notValued.customers, "customer")} could not be valued under ${formula} and count as 0 in every ` +
     `figure of this page (${reasons.join("; ")}).`;
+}
+
+// While the daemon is still building the customers' ledgers (the first start after a seed or an import, a rebuild), a
+// valuation counts only the customers folded so far: "2 customers" must not pass for the base (the answer's
+// ledgerProgress, docs/api.md "Portfolio"). The service values the base again once the ledgers have caught up: the page
+// looks every few seconds, and says so when it has.
+const LedgerLookEvery = 5_000;
+let lookingForTheWholeBase = null;
+
+function sayLedgerBehind(ledgerProgress, asOf) {
+  const note = document.getElementById("ledger-behind");
+  note.hidden = !(ledgerProgress && !ledgerProgress.caughtUp);
+  if (note.hidden) return note.replaceChildren();
+  const { position, highWaterMark, eventsBehind } = ledgerProgress;
+  note.replaceChildren(
+    h("p", {}, h("strong", {}, "These figures cover only the part of the event log folded so far. "),
+      `When the base was valued (${when(asOf)}) the customers' ledgers had folded ${count(position)} of ${count(highWaterMark)} events ` +
+      `(${percent(highWaterMark ? position / highWaterMark : 0)}), ${counted(eventsBehind, "event")} behind: the customers whose events are ` +
+      "not folded yet are missing from every figure of this page. The service values the whole base again as soon as the ledgers have caught up."));
+  lookingForTheWholeBase ??= setInterval(lookForTheWholeBase, LedgerLookEvery);
+}
+
+async function lookForTheWholeBase() {
+  let answer;
+  try {
+    answer = await getJson("/api/portfolio/pareto");
+  } catch {
+    return; // looked at again in a few seconds; the page's figures stay as they are
+  }
+  if (!answer.ledgerProgress || !answer.ledgerProgress.caughtUp) return;
+  clearInterval(lookingForTheWholeBase);
+  document.getElementById("ledger-behind").replaceChildren(
+    h("p", {}, h("strong", {}, "The whole base is valued now "), `(as of ${when(answer.asOf)}): the figures below are still the partial ones. `,
+      h("button", { type: "button", onclick: () => location.reload() }, "Show the figures of the whole base")));
+  announce("The whole base is valued now: reload the page to see its figures.");
 }
 
 function showSegments({ analysis: a }) {
