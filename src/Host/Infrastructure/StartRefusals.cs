@@ -35,6 +35,8 @@ public static class StartRefusals
         NpgsqlException when !_started && Reliability.DatabaseFaults.IsOutage(exception) =>
             $"the database cannot be reached: {Reliability.DatabaseOutageLog.Describe(exception)}",
         SettingRefusedException refused => refused.Message,
+        // A touchpoint type added without saying which of its fields are personal (docs/contributing.md).
+        Relationship.Privacy.PersonalDataUnclassifiedException unclassified => unclassified.Message,
         OptionsValidationException invalid => string.Join("; ", invalid.Failures),
         // The configuration binder's own refusal of a value it cannot convert, which names the key: '7d' for
         // a TimeSpan (a FormatException inside), 'abc' for a number (an ArgumentException around the FormatException).

@@ -12,7 +12,7 @@ namespace EventCrm.Projections.Audit;
 /// 2026-12-05; older ones are verified without) and the hash of the stream's previous event (its
 /// business time is inside its data). Personal
 /// fields (the name and email, and the free text of the types that have some:
-/// <see cref="PersonalData.FreeTextFieldOf"/>) enter the hash only through their own hashes, so
+/// <see cref="PersonalData.FieldsByType"/>) enter the hash only through their own hashes, so
 /// erasing a value (and keeping its hash) leaves the chain verifiable, while changing a value
 /// breaks it. Those hashes are keyed with the stream's own secret (HMAC-SHA-256), deleted when the
 /// customer is erased: what remains sealed can no longer be checked against a guessed value. Seals
@@ -24,7 +24,7 @@ public static class AuditChain
 {
     public const string Genesis = "genesis";
     public const string Erased = "[erased]";
-    /// <summary>Personal in any event that has them (free text only in the types of <see cref="PersonalData.FreeTextFieldOf"/>).</summary>
+    /// <summary>Personal in any event that has them (free text only in the types <see cref="PersonalData.FieldsByType"/> declares it of).</summary>
     public static readonly IReadOnlyList<string> PersonalFields = ["name", "email"];
 
     public static string Hash(AuditRow row, string previousHash, IReadOnlyDictionary<string, string> personalHashes, byte[]? streamKey,
@@ -88,9 +88,8 @@ public static class AuditChain
             if (TextOf(json[field]) is { } text && text != Erased) yield return (field, text);
     }
 
-    /// <summary>The name and email wherever they are, and the free-text field of the types that have one.</summary>
-    private static IEnumerable<string> FieldsOf(string type) =>
-        PersonalData.FreeTextFieldOf.TryGetValue(type, out var freeText) ? PersonalFields.Append(freeText) : PersonalFields;
+    /// <summary>The name and email wherever they are, and the free-text fields of the types that have some.</summary>
+    private static IEnumerable<string> FieldsOf(string type) => PersonalFields.Concat(PersonalData.FieldsOf(type).Except(PersonalFields));
 
     /// <summary>Whether a personal field's name appears in the text at all: most events (purchases) need no parsing.</summary>
     private static bool MayHoldPersonalData(string type, string data) => FieldsOf(type).Any(field => data.Contains($"\"{field}\"", StringComparison.Ordinal));

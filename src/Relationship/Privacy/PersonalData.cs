@@ -51,18 +51,48 @@ public static class PersonalData
     public static readonly IReadOnlyList<string> Fields =
         [PersonalFields.Name, PersonalFields.Email, PersonalFields.Source, PersonalFields.Reason, PersonalFields.Purpose, PersonalFields.Channel];
 
-    /// <summary>The free-text field of each touchpoint type that has one, by the type's stored name.</summary>
-    public static readonly IReadOnlyDictionary<string, string> FreeTextFieldOf = new Dictionary<string, string>
+    /// <summary>
+    /// The personal fields of every touchpoint type, by the type's stored name (<see cref="TouchpointTypes.ByName"/>):
+    /// each type is here, those without any with <c>[]</c>, so that a type added to the registry and not classified
+    /// stops the service's start (<see cref="PersonalDataClassification"/>) instead of leaking its names past an
+    /// erasure. Classify a type before its first event is appended: the audit seal of an event keeps the hash of a
+    /// field classified then, and holds a field classified later verbatim, which an erasure then keeps (docs/privacy.md).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsByType = new Dictionary<string, IReadOnlyList<string>>
     {
-        [TouchpointTypes.LeadCaptured] = "source",
-        // Since 2026-12-07 (evening): signups sealed before hold their channel verbatim in their seal, and keep it (EventsKept).
-        [TouchpointTypes.SignedUp] = "channel",
-        [TouchpointTypes.SupportCall] = "reason",
-        [TouchpointTypes.Visit] = "purpose",
-        [TouchpointTypes.CancellationRequested] = "reason",
-        [TouchpointTypes.CancellationWithdrawn] = "reason",
-        [TouchpointTypes.Churned] = "reason",
+        [TouchpointTypes.LeadCaptured] = [PersonalFields.Name, PersonalFields.Email, PersonalFields.Source],
+        // The channel since 2026-12-07 (evening): signups sealed before hold their channel verbatim in their seal, and keep it (EventsKept).
+        [TouchpointTypes.SignedUp] = [PersonalFields.Name, PersonalFields.Email, PersonalFields.Channel],
+        [TouchpointTypes.Purchase] = [],
+        [TouchpointTypes.Refund] = [],
+        [TouchpointTypes.SupportCall] = [PersonalFields.Reason],
+        [TouchpointTypes.Visit] = [PersonalFields.Purpose],
+        [TouchpointTypes.PromotionOffered] = [],
+        [TouchpointTypes.PromotionAccepted] = [],
+        [TouchpointTypes.PromotionDeclined] = [],
+        [TouchpointTypes.CancellationRequested] = [PersonalFields.Reason],
+        [TouchpointTypes.CancellationWithdrawn] = [PersonalFields.Reason],
+        [TouchpointTypes.Churned] = [PersonalFields.Reason],
+        // Written by the service from its own rules and figures, never typed by a person.
+        [TouchpointTypes.RetentionOfferMade] = [],
+        [TouchpointTypes.RetentionNotOffered] = [],
+        [TouchpointTypes.RetentionOfferAccepted] = [],
+        [TouchpointTypes.RetentionOfferDeclined] = [],
+        [TouchpointTypes.RetentionOfferExpired] = [],
     };
+
+    /// <summary>
+    /// Text fields named like a personal field that are not personal, by type: written by the service from its own
+    /// rules, never typed by a person. Anything named so elsewhere must be in <see cref="FieldsByType"/>.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NotPersonalDespiteTheirNames = new Dictionary<string, IReadOnlyList<string>>
+    {
+        // The rule's words for why no offer was made ("no-offer: ..."), for the desk.
+        [TouchpointTypes.RetentionNotOffered] = [PersonalFields.Reason],
+    };
+
+    /// <summary>The personal fields of a stored event type; none for a type not classified (not a touchpoint).</summary>
+    public static IReadOnlyList<string> FieldsOf(string type) => FieldsByType.TryGetValue(type, out var fields) ? fields : [];
 
     /// <summary>The personal fields that hold a value not erased yet in this event body.</summary>
     public static IReadOnlyList<string> HeldIn(object? data) =>

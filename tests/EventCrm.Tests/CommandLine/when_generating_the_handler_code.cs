@@ -24,14 +24,33 @@ public class when_generating_the_handler_code
 
             var written = CodeFiles(Path.Combine(folder, "Internal", "Generated"));
             var committed = CodeFiles(Path.Combine(HostCommandLine.RepositoryFolder(), "src", "Host", "Internal", "Generated"));
-            written.Keys.Order().ToList().ShouldBe(committed.Keys.Order().ToList(), "generated files added or gone: run ./eventcrm codegen");
-            foreach (var (file, code) in written)
-                code.ShouldBe(committed[file], $"{file} is not what Wolverine writes today: run ./eventcrm codegen");
+            // The instruction first: the test run's summary shows only the first lines of a failure's message.
+            var added = written.Keys.Except(committed.Keys).Order().ToList();
+            var gone = committed.Keys.Except(written.Keys).Order().ToList();
+            if (added.Count + gone.Count > 0)
+                Assert.Fail($"generated files added or gone: run ./eventcrm codegen and commit {Generated}.\n" +
+                            $"Wolverine writes, not committed: {Listed(added)}\nCommitted, no longer written: {Listed(gone)}");
+            foreach (var (file, code) in written.OrderBy(f => f.Key, StringComparer.Ordinal))
+                if (code != committed[file])
+                    Assert.Fail($"{file} is not what Wolverine writes today: run ./eventcrm codegen and commit {Generated}.\n" +
+                                $"First difference at line {FirstDifferentLine(code, committed[file])}.");
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private const string Generated = "src/Host/Internal/Generated";
+
+    private static string Listed(IReadOnlyList<string> files) => files.Count == 0 ? "none" : string.Join(", ", files);
+
+    private static int FirstDifferentLine(string written, string committed)
+    {
+        var (a, b) = (written.Split('\n'), committed.Split('\n'));
+        var line = 0;
+        while (line < a.Length && line < b.Length && a[line] == b[line]) line++;
+        return line + 1;
     }
 
     private static Dictionary<string, string> CodeFiles(string folder) =>

@@ -49,6 +49,8 @@ public class when_an_event_record_is_renamed_or_moved(RenamedRecordsHost host) :
         [typeof(DemoSeedingFinished)] = "demo-seeding-finished",
     };
 
+    private const string ThisFile = "tests/EventCrm.Tests/EventLog/when_an_event_record_is_renamed_or_moved.cs";
+
     [Fact]
     public void every_event_type_keeps_the_name_it_has_been_stored_under()
     {
@@ -59,7 +61,16 @@ public class when_an_event_record_is_renamed_or_moved(RenamedRecordsHost host) :
 
         // A new type is mapped to a name of its own (opts.Events.MapEventType), never left to
         // Marten's default, which derives it from the record's .NET name; then it joins this list.
-        registered.OrderBy(t => t.Value).ShouldBe(StoredSince.OrderBy(t => t.Value));
+        // The instruction first: the test run's summary shows only the first lines of a failure's message.
+        var problems = registered.Where(t => !StoredSince.ContainsKey(t.Key)).OrderBy(t => t.Value, StringComparer.Ordinal)
+            .Select(t => $"{t.Key.Name} is stored as \"{t.Value}\" and is not in StoredSince: a new type joins it, add " +
+                         $"[typeof({t.Key.Name})] = \"{t.Value}\" to StoredSince in {ThisFile}")
+            .Concat(StoredSince.Where(t => registered.GetValueOrDefault(t.Key) != t.Value).OrderBy(t => t.Value, StringComparer.Ordinal)
+                .Select(t => registered.TryGetValue(t.Key, out var now)
+                    ? $"{t.Key.Name} has been stored as \"{t.Value}\" and is now registered as \"{now}\": map it back with opts.Events.MapEventType (never rename a stored type: add a new one)"
+                    : $"{t.Key.Name} has been stored as \"{t.Value}\" and is no longer registered: its stored events would be skipped by every reader"))
+            .ToList();
+        if (problems.Count > 0) Assert.Fail(string.Join('\n', problems));
     }
 
     [Fact]

@@ -26,6 +26,23 @@ public partial class when_the_docs_link_to_each_other
         broken.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void no_document_sends_its_reader_outside_the_repository()
+    {
+        var documents = new[] { "README.md", "CHANGELOG.md" }.Select(f => Path.Combine(Root, f))
+            .Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md")).ToList();
+
+        // A path to another document written as text ("../shared/docs/architecture.md") reads as a link too: in a clone,
+        // where nothing sits beside the repository, it leads nowhere. Each such path is resolved from its document.
+        var outside = documents.SelectMany(document => OutsideCode(document).Split('\n')
+                .SelectMany(line => RelativeDocumentPath().Matches(line).Select(m => m.Value))
+                .Where(path => !Inside(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(document)!, path))))
+                .Select(path => $"{Path.GetRelativePath(Root, document)}: {path}"))
+            .ToList();
+
+        if (outside.Count > 0) Assert.Fail("documents naming a file outside the repository (or none there): " + string.Join("; ", outside));
+    }
+
     [Theory]
     [InlineData("## `GET /api/events?from=&to=&types=&customerId=` (roles `data`, `admin`)", "get-apieventsfromtotypescustomerid-roles-data-admin")]
     [InlineData("## 6. Potential value", "6-potential-value")]
@@ -44,9 +61,16 @@ public partial class when_the_docs_link_to_each_other
     {
         var (path, anchor) = link.Split('#', 2) is [var p, var a] ? (p, a) : (link, null);
         var target = path.Length == 0 ? document : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(document)!, Uri.UnescapeDataString(path)));
+        // A file beside the repository may exist on one machine: in a clone it does not.
+        if (!Inside(target)) return false;
         if (!File.Exists(target) && !Directory.Exists(target)) return false;
         return anchor is null || !target.EndsWith(".md") || AnchorsOf(target).Contains(anchor);
     }
+
+    private static bool Inside(string path) =>
+        (path == Root || path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) && (File.Exists(path) || Directory.Exists(path));
+
+    private static string OutsideCode(string document) => string.Join('\n', File.ReadAllText(document).Split("```").Where((_, i) => i % 2 == 0));
 
     private static HashSet<string> AnchorsOf(string document)
     {
@@ -73,6 +97,9 @@ public partial class when_the_docs_link_to_each_other
             if (File.Exists(Path.Combine(folder.FullName, "EventCrm.sln"))) return folder.FullName;
         throw new InvalidOperationException($"No EventCrm.sln above {AppContext.BaseDirectory}");
     }
+
+    [GeneratedRegex(@"(?<![\w./])(\.\./)+[\w./-]+\.md\b")]
+    private static partial Regex RelativeDocumentPath();
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
     private static partial Regex Link();
