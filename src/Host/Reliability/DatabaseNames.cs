@@ -75,13 +75,16 @@ public static class DatabaseNames
         return false;
     }
 
-    /// <summary>How a refusal names what it could not reach: "database db1 of Tenancy:Databases (127.0.0.1:5472)", "database db0 or db1 of ...", or null when nothing says which.</summary>
+    /// <summary>
+    /// How a line names what it could not reach: "database db1 of Tenancy:Databases (127.0.0.1:5472)", or
+    /// "databases db0 and db1 of ..." when several are out (or share the server an error names: all of it is out); null when nothing says which.
+    /// </summary>
     public static string? Describe(IReadOnlyList<NamedDatabase> named) => named switch
     {
         [] => null,
         [var one] => one.ToString(),
         [_, _, ..] when named.All(d => d.OneOfSeveral) =>
-            $"database {string.Join(" or ", named.Select(d => d.Id))} of {TenancySettings.Section} ({string.Join(", ", named.Select(d => d.Address).Distinct())})",
+            $"databases {string.Join(" and ", named.Select(d => d.Id))} of {TenancySettings.Section} ({string.Join(", ", named.Select(d => d.Address).Distinct())})",
         _ => named[0].ToString(),
     };
 

@@ -240,6 +240,18 @@ public class when_the_log_meets_a_database_outage : IDisposable
     }
 
     [Fact]
+    public void databases_on_the_server_an_error_names_are_all_named()
+    {
+        var (loggers, _) = Service(("Tenancy:Databases:0", "Host=10.0.0.5;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.5;Database=crm1"));
+
+        loggers.CreateLogger(Wolverine).LogError(Refused(), "Error trying to run durability agent commands");
+
+        // One server refuses: both its databases are out.
+        _logs.Since(0).Single().Message.ShouldStartWith(
+            "The service cannot reach databases db0 and db1 of Tenancy:Databases (10.0.0.5:5432): Failed to connect to 10.0.0.5:5432 (Connection refused).");
+    }
+
+    [Fact]
     public void an_error_that_names_no_address_leaves_the_watch_to_say_which_database_does_not_answer()
     {
         var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
