@@ -31,6 +31,8 @@ var builder = WebApplication.CreateBuilder(HostFolder.Options(args));
 // Settings read only now and then (an erasure, a rebuild, an import), and the connection strings:
 // a value that cannot be read stops the start here, naming its key.
 Settings.CheckAtStart(builder.Configuration);
+// So that a refusal to start, or a verb's, names the database it could not reach (its id in Tenancy:Databases).
+DatabaseNames.Remember(builder.Configuration);
 // The service's bound policies too, whether started with no verb or through `run` (where JasperFx would report their refusal its own way).
 if (!DataVerbs.RunsAVerb(args)) Settings.CheckPolicies(builder.Configuration);
 
@@ -58,6 +60,9 @@ builder.Host.UseWolverine(opts =>
     opts.RetryOnFreshConnectionsWhenOutOfStep();
     opts.ConfigureRetention(builder.Configuration);
     opts.ConfigureReplays(builder.Configuration);
+    // After the policies of named exceptions (a busy customer, a lost race): a database out of reach
+    // makes any handler run again later, for over half an hour, not go to the dead letters at once.
+    opts.RetryWhileADatabaseIsOut();
 });
 
 builder.Services.AddWolverineHttp();

@@ -49,18 +49,24 @@ public static class DatabasePing
         }
     }
 
+    /// <summary>The same for one database (the outage watch asks each, to say which of several is out).</summary>
+    public static Task OneDatabase(Marten.Storage.IMartenDatabase database, TimeSpan patience, CancellationToken ct) =>
+        Within(patience, giveUp => Ping(database, pooled: true, giveUp), ct);
+
     private static async Task EveryDatabase(IDocumentStore store, bool pooled, CancellationToken ct)
     {
-        foreach (var database in await store.Storage.AllDatabases())
-        {
-            await using var fromThePool = database.CreateConnection();
-            // CloneWith keeps the password, which the pooled connection's string no longer shows.
-            await using var connection = pooled ? fromThePool
-                : fromThePool.CloneWith(new NpgsqlConnectionStringBuilder(fromThePool.ConnectionString) { Pooling = false }.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var ping = connection.CreateCommand();
-            ping.CommandText = "select 1";
-            await ping.ExecuteScalarAsync(ct);
-        }
+        foreach (var database in await store.Storage.AllDatabases()) await Ping(database, pooled, ct);
+    }
+
+    private static async Task Ping(Marten.Storage.IMartenDatabase database, bool pooled, CancellationToken ct)
+    {
+        await using var fromThePool = database.CreateConnection();
+        // CloneWith keeps the password, which the pooled connection's string no longer shows.
+        await using var connection = pooled ? fromThePool
+            : fromThePool.CloneWith(new NpgsqlConnectionStringBuilder(fromThePool.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var ping = connection.CreateCommand();
+        ping.CommandText = "select 1";
+        await ping.ExecuteScalarAsync(ct);
     }
 }

@@ -24,8 +24,13 @@ public abstract class DataVerb<TInput> : JasperFxAsyncCommand<TInput>
         }
         catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {
-            var cause = DatabaseFaults.Chain(e).Last().Message;
-            return CommandFailure.Report(Verb, $"the database cannot be reached ({cause}). Check ConnectionStrings:EventCrm " +
+            // With several databases, which one (its id and host:port), and its own setting to check.
+            var named = DatabaseNames.NamedBy(e, DatabaseNames.Remembered);
+            if (named.Count > 0 && named.All(d => d.OneOfSeveral))
+                return CommandFailure.Report(Verb, $"{DatabaseNames.Describe(named)} cannot be reached ({DatabaseOutageLog.Describe(e)}). " +
+                                                   $"Check {string.Join(" and ", named.Select(d => d.Setting))} and that PostgreSQL is running there, " +
+                                                   "then run the command again.");
+            return CommandFailure.Report(Verb, $"{StartRefusals.Unreached(e)} cannot be reached ({DatabaseOutageLog.Describe(e)}). Check ConnectionStrings:EventCrm " +
                                                "(or Tenancy:Databases) and that PostgreSQL is running, then run the command again.");
         }
         catch (Exception e) when (PreparedStatementsOutOfStep.Caused(e))

@@ -33,7 +33,7 @@ public static class StartRefusals
         IOException { InnerException: AddressInUseException } bind => $"{bind.Message} Give it another with --urls.",
         // The database is out of reach (down, or no such database) before the service has started.
         NpgsqlException when !_started && Reliability.DatabaseFaults.IsOutage(exception) =>
-            $"the database cannot be reached: {Reliability.DatabaseOutageLog.Describe(exception)}",
+            $"{Unreached(exception)} cannot be reached: {Reliability.DatabaseOutageLog.Describe(exception)}",
         SettingRefusedException refused => refused.Message,
         // A touchpoint type added without saying which of its fields are personal (docs/contributing.md).
         Relationship.Privacy.PersonalDataUnclassifiedException unclassified => unclassified.Message,
@@ -44,4 +44,15 @@ public static class StartRefusals
             when binding.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => binding.Message,
         _ => null,
     }).FirstOrDefault(message => message is not null);
+
+    /// <summary>
+    /// With customers over several databases, which one of <c>Tenancy:Databases</c> (its id and host:port):
+    /// the error alone names only an address. With one database, the error's address says it all.
+    /// </summary>
+    public static string Unreached(Exception exception)
+    {
+        var databases = Reliability.DatabaseNames.Remembered;
+        if (!databases.Any(d => d.OneOfSeveral)) return "the database";
+        return Reliability.DatabaseNames.Describe(Reliability.DatabaseNames.NamedBy(exception, databases)) ?? $"a database of {Sharding.TenancySettings.Section}";
+    }
 }

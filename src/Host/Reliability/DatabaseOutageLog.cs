@@ -10,7 +10,7 @@ namespace EventCrm.Host.Reliability;
 /// held back and counted, a reminder comes every <see cref="ReminderEvery"/>, and one line says
 /// when the database answers again (<see cref="DatabaseOutageWatch"/> asks it).
 /// </summary>
-public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string database)
+public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadOnlyList<NamedDatabase> databases)
 {
     public static readonly TimeSpan ReminderEvery = TimeSpan.FromSeconds(30);
 
@@ -36,13 +36,27 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
         public long HeldBackSinceLastLine { get; set; }
         /// <summary>Whether an error of it came from the database itself (not only from a full pool): its sessions may have ended.</summary>
         public bool DatabaseOut { get; set; }
+        /// <summary>With several databases, the ones found out of reach: named by an error's address, or silent to the watch's ping.</summary>
+        public List<NamedDatabase> Named { get; } = [];
     }
 
-    /// <summary>What the warnings name: the setting, never the connection string (it may hold a password).</summary>
-    public static string DatabaseOf(IConfiguration configuration) =>
-        Sharding.TenancySettings.From(configuration).Sharded
-            ? $"a database of {Sharding.TenancySettings.Section}"
-            : "the database of ConnectionStrings:EventCrm";
+    private bool Sharded => databases.Any(d => d.OneOfSeveral);
+
+    /// <summary>
+    /// What the lines name: the setting, never the connection string (it may hold a password). With several
+    /// databases, the ones out of reach by their id and host:port ("database db1 of Tenancy:Databases (127.0.0.1:5472)"),
+    /// once an error's address or the watch's ping told which.
+    /// </summary>
+    private string Who(Outage? outage) =>
+        !Sharded ? "the database of ConnectionStrings:EventCrm"
+        : outage is { Named.Count: > 0 } ? DatabaseNames.Describe(outage.Named)!
+        : $"a database of {Sharding.TenancySettings.Section}";
+
+    private void Name(Outage outage, IEnumerable<NamedDatabase> found)
+    {
+        foreach (var database in found)
+            if (!outage.Named.Contains(database)) outage.Named.Add(database);
+    }
 
     public bool IsOut
     {
@@ -83,8 +97,10 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
                 && DatabaseFaults.IsSessionEndedEarlier(exception))
                 return true;
             var databaseOut = !DatabaseFaults.IsPoolExhausted(exception);
+            var named = Sharded ? DatabaseNames.NamedBy(exception, databases) : [];
             if (_outage is { } open)
             {
+                Name(open, named);
                 open.DatabaseOut |= databaseOut;
                 open.LatestError = error;
                 open.HeldBack++;
@@ -93,8 +109,9 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
             }
             // The first one is told by the warning itself.
             _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1, DatabaseOut = databaseOut };
+            Name(_outage, named);
             logger.LogWarning("The service cannot reach {Database}: {Error}. The errors this causes are held back until it answers again " +
-                "(a category's level set to Debug shows them); a reminder every {Reminder} s", database, error, ReminderEvery.TotalSeconds);
+                "(a category's level set to Debug shows them); a reminder every {Reminder} s", Who(_outage), error, ReminderEvery.TotalSeconds);
         }
         return true;
     }
@@ -108,7 +125,7 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
             if (_outage is not { } outage || now - outage.LastLine < ReminderEvery) return;
             logger.LogWarning("The service still cannot reach {Database}, for {Duration} now (since {Since:HH:mm:ss} UTC); " +
                 "{HeldBack} log entries about it held back since the last line; latest error: {Error}",
-                database, Duration(now - outage.Since), outage.Since, outage.HeldBackSinceLastLine, outage.LatestError);
+                Who(outage), Duration(now - outage.Since), outage.Since, outage.HeldBackSinceLastLine, outage.LatestError);
             outage.LastLine = now;
             outage.HeldBackSinceLastLine = 0;
         }
@@ -124,7 +141,26 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, string
             _outage = null;
             _answeredAgainAt = now;
             logger.LogInformation("{Database} answers again, after {Duration} out of reach (since {Since:HH:mm:ss} UTC); " +
-                "{HeldBack} log entries about it were held back", Capitalised(database), Duration(now - outage.Since), outage.Since, outage.HeldBack);
+                "{HeldBack} log entries about it were held back", Capitalised(Who(outage)), Duration(now - outage.Since), outage.Since, outage.HeldBack);
+        }
+    }
+
+    /// <summary>
+    /// The databases that did not answer the watch's ping (<see cref="DatabaseOutageWatch"/>), by their
+    /// ids: an error that named no address (57P01 "terminating connection") left the warning unable to
+    /// say which database of several is out. One line names each database not named yet.
+    /// </summary>
+    public void Silent(IReadOnlyCollection<string> ids)
+    {
+        if (!Sharded) return;
+        lock (_gate)
+        {
+            if (_outage is not { } outage) return;
+            var found = databases.Where(d => ids.Contains(d.Id) && !outage.Named.Contains(d)).ToList();
+            if (found.Count == 0) return;
+            Name(outage, found);
+            logger.LogWarning("{Database} does not answer the service's ping: it is out of reach",
+                Capitalised(DatabaseNames.Describe(found)!));
         }
     }
 

@@ -1,4 +1,5 @@
 using EventCrm.Host.Health;
+using EventCrm.Host.Sharding;
 using Marten;
 
 namespace EventCrm.Host.Reliability;
@@ -8,7 +9,7 @@ namespace EventCrm.Host.Reliability;
 /// second whether it answers again, and has the reminders written meanwhile. Nothing else in the
 /// service says when the database is back: the libraries simply stop failing.
 /// </summary>
-public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore store) : BackgroundService
+public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore store, CustomerDatabases databases) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
@@ -47,11 +48,23 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
             if (database is Marten.Storage.MartenDatabase { DataSource: { } pooled }) pooled.Clear();
     }
 
+    /// <summary>
+    /// Whether every database answers; those that do not are told to the log by their ids, so that with
+    /// several databases the outage names the one out (an error such as 57P01 does not say which).
+    /// </summary>
     private async Task<bool> Answers(CancellationToken ct)
+    {
+        var silent = (await Task.WhenAll(databases.TenantIds.Select(async tenant =>
+            await AnswersAsync(tenant, ct) ? null : tenant))).OfType<string>().ToList();
+        if (silent.Count > 0) outage.Silent(silent);
+        return silent.Count == 0;
+    }
+
+    private async Task<bool> AnswersAsync(string tenant, CancellationToken ct)
     {
         try
         {
-            await DatabasePing.EveryDatabase(store, DatabasePing.Patience, ct);
+            await DatabasePing.OneDatabase(await databases.DatabaseIn(tenant), DatabasePing.Patience, ct);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

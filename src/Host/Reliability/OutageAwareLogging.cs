@@ -19,16 +19,18 @@ public static class OutageAwareLogging
         services.AddSingleton(sp => new DatabaseOutageLog(
             sp.GetRequiredService<LoggerFactory>().CreateLogger<DatabaseOutageLog>(),
             sp.GetRequiredService<TimeProvider>(),
-            DatabaseOutageLog.DatabaseOf(configuration)));
+            DatabaseNames.Of(configuration)));
         services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp =>
-            new HoldingBackFactory(sp.GetRequiredService<LoggerFactory>(), sp.GetRequiredService<DatabaseOutageLog>())));
+            new HoldingBackFactory(sp.GetRequiredService<LoggerFactory>(), sp.GetRequiredService<DatabaseOutageLog>(), configuration["Marten:Schema"] ?? "eventcrm")));
         services.AddHostedService<DatabaseOutageWatch>();
     }
 
     /// <summary>The container owns and disposes the inner factory.</summary>
-    private sealed class HoldingBackFactory(ILoggerFactory inner, DatabaseOutageLog outage) : ILoggerFactory
+    private sealed class HoldingBackFactory(ILoggerFactory inner, DatabaseOutageLog outage, string schema) : ILoggerFactory
     {
-        public ILogger CreateLogger(string categoryName) => new HoldingBack(categoryName, inner.CreateLogger(categoryName), outage);
+        private readonly Lazy<DeadLetterNotices> _deadLetters = new(() => new DeadLetterNotices(inner.CreateLogger(DeadLetterNotices.Category), schema));
+
+        public ILogger CreateLogger(string categoryName) => new HoldingBack(categoryName, inner.CreateLogger(categoryName), outage, _deadLetters);
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
@@ -37,7 +39,7 @@ public static class OutageAwareLogging
         }
     }
 
-    private sealed class HoldingBack(string category, ILogger inner, DatabaseOutageLog outage) : ILogger
+    private sealed class HoldingBack(string category, ILogger inner, DatabaseOutageLog outage, Lazy<DeadLetterNotices> deadLetters) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
@@ -45,6 +47,8 @@ public static class OutageAwareLogging
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            // A message given up is told in a line of its own, whatever becomes of Wolverine's entry below.
+            if (DeadLetterNotices.DeadLettered(category, eventId, state) is { } envelope) deadLetters.Value.Tell(envelope, exception);
             // A critical entry is rare and may be the one that matters (a component giving up): it always passes.
             if (logLevel is not LogLevel.Critical && exception is not null && outage.HoldsBack(exception))
             {

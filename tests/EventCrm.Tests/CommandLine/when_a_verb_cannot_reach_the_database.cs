@@ -33,6 +33,24 @@ public class when_a_verb_cannot_reach_the_database
         output.ShouldNotContain("   at ");
     }
 
+    [Fact]
+    public async Task with_several_databases_it_names_the_one_out_of_reach_by_its_id_address_and_setting()
+    {
+        var port = PortNobodyListensOn();
+        var reachable = Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm")!;
+        var (exit, output, errors) = await HostCommandLine.Run(new Dictionary<string, string>
+        {
+            ["Marten__Schema"] = "eventcrm_unreached_verb",
+            ["Tenancy__Databases__0"] = reachable,
+            ["Tenancy__Databases__1"] = new Npgsql.NpgsqlConnectionStringBuilder(reachable) { Host = "127.0.0.1", Port = port, Timeout = 2 }.ConnectionString,
+        }, "seed-demo", "--customers", "5");
+
+        exit.ShouldBe(1, errors + output);
+        errors.Trim().ShouldStartWith($"seed-demo: database db1 of Tenancy:Databases (127.0.0.1:{port}) cannot be reached " +
+                                      $"(Failed to connect to 127.0.0.1:{port} (Connection refused)). Check Tenancy:Databases:1 ");
+        errors.Trim().Split('\n').Length.ShouldBe(1, errors);
+    }
+
     private static int PortNobodyListensOn()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -40,6 +40,21 @@ public class when_the_service_cannot_start
     }
 
     [Fact]
+    public async Task a_database_of_several_that_is_not_there_is_named_by_its_id_and_address()
+    {
+        var silent = HostProcess.FreePort();
+        var settings = Settings();
+        settings["Tenancy__Databases__0"] = Connection();
+        settings["Tenancy__Databases__1"] = new NpgsqlConnectionStringBuilder(Connection()) { Port = silent }.ConnectionString;
+
+        var (exit, output, errors) = await HostCommandLine.Run(settings, "--urls", "http://127.0.0.1:0");
+
+        // Npgsql's error names only the address: which database of Tenancy:Databases that is, the operator reads before it.
+        ShouldNotHaveStarted(exit, output, errors,
+            $"database db1 of Tenancy:Databases (127.0.0.1:{silent}) cannot be reached: Failed to connect to 127.0.0.1:{silent}");
+    }
+
+    [Fact]
     public async Task a_database_that_does_not_exist_is_named_in_one_line_and_exit_code_1()
     {
         var settings = Settings(new NpgsqlConnectionStringBuilder(Connection()) { Database = "eventcrm_never_created" }.ConnectionString);

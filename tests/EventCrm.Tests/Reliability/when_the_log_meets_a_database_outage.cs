@@ -215,9 +215,62 @@ public class when_the_log_meets_a_database_outage : IDisposable
 
         loggers.CreateLogger(Wolverine).LogError(Refused(), "Error trying to run durability agent commands");
 
+        // 10.0.0.5:5432 is neither a:5432 nor b:5432: the error does not say which database it is about.
         var warning = _logs.Since(0).Single().Message;
         warning.ShouldStartWith("The service cannot reach a database of Tenancy:Databases: ");
         warning.ShouldNotContain("crm0");
+    }
+
+    [Fact]
+    public void with_several_databases_the_warning_and_the_line_saying_it_is_back_name_the_one_out_by_its_id_and_address()
+    {
+        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.5;Database=crm1"));
+        var agent = loggers.CreateLogger(Wolverine);
+
+        // Refused() fails to connect to 10.0.0.5:5432: the second database's address, port 5432 unless the string says otherwise.
+        agent.LogError(Refused(), "Error trying to run durability agent commands");
+        _clock.Now = Nine.AddSeconds(12);
+        outage.Ended();
+
+        _logs.Since(0).Select(e => e.Message).ShouldBe([
+            "The service cannot reach database db1 of Tenancy:Databases (10.0.0.5:5432): Failed to connect to 10.0.0.5:5432 (Connection refused). " +
+            "The errors this causes are held back until it answers again (a category's level set to Debug shows them); a reminder every 30 s",
+            "Database db1 of Tenancy:Databases (10.0.0.5:5432) answers again, after 12.0 s out of reach (since 09:00:00 UTC); 1 log entries about it were held back",
+        ]);
+    }
+
+    [Fact]
+    public void databases_on_the_server_an_error_names_are_all_named()
+    {
+        var (loggers, _) = Service(("Tenancy:Databases:0", "Host=10.0.0.5;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.5;Database=crm1"));
+
+        loggers.CreateLogger(Wolverine).LogError(Refused(), "Error trying to run durability agent commands");
+
+        // One server refuses: both its databases are out.
+        _logs.Since(0).Single().Message.ShouldStartWith(
+            "The service cannot reach databases db0 and db1 of Tenancy:Databases (10.0.0.5:5432): Failed to connect to 10.0.0.5:5432 (Connection refused).");
+    }
+
+    [Fact]
+    public void an_error_that_names_no_address_leaves_the_watch_to_say_which_database_does_not_answer()
+    {
+        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
+        var agent = loggers.CreateLogger(Wolverine);
+
+        // 57P01, as a stop ends the sessions: nothing in it says which database.
+        agent.LogError(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
+            "Error trying to run durability agent commands");
+        outage.Silent(["db1"]);
+        outage.Silent(["db1"]);
+        _clock.Now = Nine.AddSeconds(5);
+        outage.Ended();
+
+        var lines = _logs.Since(0).Select(e => e.Message).ToList();
+        lines[0].ShouldStartWith("The service cannot reach a database of Tenancy:Databases: 57P01");
+        // Told once, however many pings it does not answer.
+        lines[1].ShouldBe("Database db1 of Tenancy:Databases (10.0.0.6:5472) does not answer the service's ping: it is out of reach");
+        lines[2].ShouldStartWith("Database db1 of Tenancy:Databases (10.0.0.6:5472) answers again, after 5.0 s");
+        lines.Count.ShouldBe(3);
     }
 
     private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(params (string Key, string Value)[] settings) => Service(null, settings);

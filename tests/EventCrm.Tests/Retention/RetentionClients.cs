@@ -18,9 +18,9 @@ public static class RetentionClients
     public static Task<string> Alpha(IAlbaHost host) => Alpha(host, margin: 800m);
 
     /// <summary>Alpha with another margin per purchase: 10 x that margin a year.</summary>
-    public static async Task<string> Alpha(IAlbaHost host, decimal margin)
+    public static async Task<string> Alpha(IAlbaHost host, decimal margin, string? id = null)
     {
-        var id = Ids.Customer();
+        id ??= Ids.Customer();
         var signup = DateTimeOffset.UtcNow.AddDays(-(double)TwoYears);
         await host.PostTouchpoints(new[] { Of("signed-up", id, signup, new { name = "Alpha Industries", email = "ops@alpha.example", segment = "enterprise", channel = "field-sales", acquisitionCost = 0m }) }
             .Concat(Enumerable.Range(1, 20).Select(i => Purchase(id, signup.AddDays(30 * i), amount: 2000m, margin: margin))).ToArray());
