@@ -15,7 +15,7 @@ namespace EventCrm.Tests.CommandLine;
 public class when_the_script_starts_the_service
 {
     private const string Schema = "eventcrm_script_run";
-    private const string CatchingUp = "in the background for a minute or two";
+    private const string CatchingUp = "in the background, about a minute; the portfolio page says until then that its figures are partial";
 
     [Fact]
     public async Task it_says_the_service_has_catching_up_to_do_only_after_seeding_the_demo_base()

@@ -4,7 +4,7 @@
 import { getJson } from "./api.js";
 import { h, count, percent, when, announce, showError, clearErrorOf, setBusy, isBusy } from "./ui.js";
 import { counted } from "./words.js";
-import { card, failedIn } from "./portfolio-parts.js";
+import { card, failedIn, behind, partialNote } from "./portfolio-parts.js";
 
 const Part = "Data quality";
 const ShownRecords = 10;
@@ -26,11 +26,12 @@ export function startDataQuality() {
   return getJson(`/api/data-quality?pageSize=${ShownRecords}`).then(show).catch(failedIn(Part, "quality-figures"));
 }
 
-function show({ analysis: a, asOf }) {
+function show({ analysis: a, asOf, ledgerProgress }) {
   const { duplicates: d, errors: e, completeness: c } = a;
   const records = counted(a.customers, "record");
   const rate = value => (value === null ? "No records" : percent(value));
-  document.getElementById("quality-summary").replaceChildren(summary(a), ` As of ${when(asOf)}.`);
+  document.getElementById("quality-summary").replaceChildren(...(behind(ledgerProgress) ? [partialNote(ledgerProgress)] : []),
+    summary(a, behind(ledgerProgress)), ` As of ${when(asOf)}.`);
   document.getElementById("quality-figures").replaceChildren(
     card("Duplicate rate, % of records", rate(d.rate), `${count(d.records)} of ${records} share an email or a name with another record.`),
     card("Error rate, % of records", rate(e.rate), `${count(e.total)} of ${records} hold a data error.`),
@@ -45,8 +46,8 @@ function show({ analysis: a, asOf }) {
 }
 
 // A clean base says so plainly; otherwise what is wrong, counted, before the rates.
-function summary(a) {
-  if (a.customers === 0) return h("strong", {}, "No customer records yet: nothing to check.");
+function summary(a, partial) {
+  if (a.customers === 0) return h("strong", {}, partial ? "No customer record folded yet: nothing checked so far." : "No customer records yet: nothing to check.");
   const problems = [
     a.duplicates.records && counted(a.duplicates.records, "possible duplicate"),
     a.errors.total && `${counted(a.errors.total, "record")} with data errors`,

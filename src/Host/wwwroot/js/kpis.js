@@ -5,7 +5,7 @@ import { h, amount, count, percent, when, showError, clearErrorOf, announce } fr
 import { counted } from "./words.js";
 import { sayDetail } from "./problem-words.js";
 import { newestRead } from "./newest.js";
-import { card, failedIn } from "./portfolio-parts.js";
+import { card, failedIn, behind, partialNote } from "./portfolio-parts.js";
 import { cohortTable } from "./kpi-cohorts.js";
 
 const Part = "Key figures";
@@ -99,20 +99,22 @@ function markRefused(form, fields) {
   }
 }
 
-function show({ analysis: a, formula, asOf }) {
+function show({ analysis: a, formula, asOf, ledgerProgress }) {
   const period = daysOf(a);
   // Counts "at the end" of a day not over are the counts of the moment the records were read: said so, not passed off
   // as the end of the day.
   const unended = endsAfter(a, asOf);
-  document.getElementById("kpi-period-shown").textContent = `${period}, both days included (UTC days), from the records as of ${when(asOf)}` +
-    (unended ? `. The last day is not over in UTC: the figures at the end of the period are as of ${when(asOf)}.` : ".");
+  const partial = behind(ledgerProgress);
+  document.getElementById("kpi-period-shown").replaceChildren(...(partial ? [partialNote(ledgerProgress)] : []),
+    `${period}, both days included (UTC days), from the records as of ${when(asOf)}` +
+    (unended ? `. The last day is not over in UTC: the figures at the end of the period are as of ${when(asOf)}.` : "."));
   const atTheEnd = unended ? `as of ${when(asOf)} (the last day is not over)` : "at the end of the last day";
   const { conversion: c, retention: r, averageClv: v } = a;
   document.getElementById("kpi-figures").replaceChildren(
     card("Conversion rate, % of leads", c.rate === null ? "No leads" : percent(c.rate), c.rate === null
-      ? "No lead was captured in the period: there is nothing to convert."
+      ? (partial ? "No lead captured in the period among the customers folded so far." : "No lead was captured in the period: there is nothing to convert.")
       : `${count(c.leadsConverted)} of ${counted(c.leadsCaptured, "lead")} captured in the period signed up by its end.`),
-    card("Retention rate, % of the customers at the start", r.rate === null ? "No customers at the start" : percent(r.rate), retentionNote(r)),
+    card("Retention rate, % of the customers at the start", r.rate === null ? "No customers at the start" : percent(r.rate), retentionNote(r, partial)),
     card("Average CLV, amount per customer", v.value === null ? "No customers at the end" : amount(v.value),
       `Today's current value (${formula.name}@${formula.version}) of the ${counted(v.customers, "customer")} ` +
       `${unended ? `as of ${when(asOf)}` : "at the end of the period"}, averaged.`),
@@ -125,8 +127,9 @@ function show({ analysis: a, formula, asOf }) {
 }
 
 // domain.md's formula, its figures written out so that the reader can redo it.
-function retentionNote(r) {
-  if (r.rate === null) return "Nobody was a customer when the period began: there is no one to keep.";
+function retentionNote(r, partial) {
+  if (r.rate === null)
+    return partial ? "None of the customers folded so far was a customer when the period began." : "Nobody was a customer when the period began: there is no one to keep.";
   const formula = `(${count(r.customersAtEnd)} at the end − ${count(r.customersAcquired)} acquired) ÷ ${count(r.customersAtStart)} at the start`;
   return r.rate < 0
     ? `${formula}: below 0% because more customers were acquired than are left at the end (some acquired in the period left within it).`

@@ -1,5 +1,5 @@
 // What the portfolio page's parts share: a figure's card, and the place of a part that could not be read.
-import { h, showError } from "./ui.js";
+import { h, count, showError } from "./ui.js";
 
 /** A figure named with its unit, and, when given, a line saying what it means. */
 export const card = (title, value, note) => h("div", { class: "card", "data-card": title },
@@ -14,3 +14,13 @@ export const failedIn = (part, panel, then = "then reload the page") => error =>
   document.getElementById(panel).replaceChildren(h("p", { class: "muted" }, `Could not be read: see the error above, ${then}.`));
   throw error;
 };
+
+/** Whether an answer was made from ledgers still folding the log (its ledgerProgress, docs/api.md "Portfolio"). */
+export const behind = ledgerProgress => Boolean(ledgerProgress && !ledgerProgress.caughtUp);
+
+/**
+ * Said before a part's figures made from ledgers still folding the log: "no customer records yet" or "no lead was
+ * captured" would be read as facts of the whole base when they are of the part folded so far.
+ */
+export const partialNote = ({ position, highWaterMark }) => h("strong", { class: "bad" },
+  `Not the whole base yet: only the customers in the ${count(position)} of ${count(highWaterMark)} events of the log folded so far are counted. `);

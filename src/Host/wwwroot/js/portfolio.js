@@ -26,7 +26,8 @@ errorsTogether(() => Promise.allSettled([
   startKpis(),
   startRetentionOutcomes(),
   startDataQuality(),
-])).then(parts => announce(parts.every(p => p.status === "fulfilled") ? "Portfolio loaded." : "The portfolio could not be read in full."));
+])).then(parts => announce(!parts.every(p => p.status === "fulfilled") ? "The portfolio could not be read in full."
+  : partialBase ? "Portfolio loaded: its figures cover only the part of the event log folded so far (see the note)." : "Portfolio loaded."));
 
 function showPareto({ analysis: a, formula, asOf, modelFittedAt, notValued, ledgerProgress }) {
   const share = a.customers ? a.topCustomers / a.customers : 0;
@@ -80,10 +81,12 @@ function sayNotValued(notValued, formula) {
 // looks every few seconds, and says so when it has.
 const LedgerLookEvery = 5_000;
 let lookingForTheWholeBase = null;
+let partialBase = false;
 
 function sayLedgerBehind(ledgerProgress, asOf) {
   const note = document.getElementById("ledger-behind");
   note.hidden = !(ledgerProgress && !ledgerProgress.caughtUp);
+  partialBase = !note.hidden;
   if (note.hidden) return note.replaceChildren();
   const { position, highWaterMark, eventsBehind } = ledgerProgress;
   note.replaceChildren(
