@@ -2,7 +2,6 @@ using EventCrm.Host.Portfolio;
 using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -17,13 +16,7 @@ public sealed class HourlyStoredValuationBase() : SchemaHost("eventcrm_portfolio
 
     public Task<PortfolioSnapshot> RevalueAsync() => Host.Services.GetRequiredService<PortfolioBase>().RevalueAsync();
 
-    public async Task<long> RowsStored()
-    {
-        await using var connection = new NpgsqlConnection(DataCommandLine.ConnectionString());
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand($"select count(*) from {Schema}.portfolio_valuations", connection);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    public Task<long> RowsStored() => DataCommandLine.Count($"select count(*) from {Schema}.portfolio_valuations");
 }
 
 /// <summary>

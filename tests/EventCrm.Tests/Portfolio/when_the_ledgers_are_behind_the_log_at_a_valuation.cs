@@ -4,7 +4,6 @@ using EventCrm.Host.Portfolio;
 using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Shouldly;
 using static EventCrm.Tests.Support.Touchpoint;
 
@@ -27,13 +26,7 @@ public sealed class LedgersBehindNode() : SchemaHost(SchemaName,
     /// <summary>Another node over the same base, running the daemon: the ledgers follow the log while it runs.</summary>
     public Task<IAlbaHost> StartProjectingNode() => AppFixture.StartHost(SchemaName);
 
-    public async Task<long> RowsStored()
-    {
-        await using var connection = new NpgsqlConnection(DataCommandLine.ConnectionString());
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand($"select count(*) from {Schema}.portfolio_valuations", connection);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    public Task<long> RowsStored() => DataCommandLine.Count($"select count(*) from {Schema}.portfolio_valuations");
 }
 
 /// <summary>
