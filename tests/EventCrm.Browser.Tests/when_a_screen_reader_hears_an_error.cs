@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
 using Shouldly;
@@ -64,15 +63,7 @@ public class when_a_screen_reader_hears_an_error(BrowserFixture app)
         await app.WithDesk(nameof(a_refused_outcome_is_said_in_words_without_its_status_code_its_fold_or_its_button), async desk =>
         {
             await desk.Page.RouteAsync($"**/api/customers/{client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(client, "offer-made")));
-            await desk.Page.RouteAsync("**/api/touchpoints", route => route.FulfillAsync(new()
-            {
-                Status = 404, ContentType = "application/problem+json",
-                Body = new JsonObject
-                {
-                    ["title"] = "Not found", ["status"] = 404,
-                    ["detail"] = $"offer 'offer:{client}-cancel' is not an open retention offer of customer '{client}' (unknown, already answered or expired). Nothing was appended.",
-                }.ToJsonString(),
-            }));
+            await desk.Page.RouteAsync("**/api/touchpoints", route => route.FulfillAsync(FakeAnswers.OfferNoLongerOpen(client)));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(ScenarioData.GammaName);
             await Watch.LiveTexts(desk.Page, Assertive);

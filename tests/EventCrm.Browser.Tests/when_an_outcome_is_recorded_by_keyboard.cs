@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EventCrm.Browser.Tests.Support;
 using Microsoft.Playwright;
 using Shouldly;
@@ -30,15 +29,7 @@ public class when_an_outcome_is_recorded_by_keyboard(BrowserFixture app)
             await desk.Page.RouteAsync($"**/api/customers/{Client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(Client, decision)));
             await desk.Page.RouteAsync("**/api/touchpoints", route => route.FulfillAsync(answer == 201
                 ? new() { Status = 201, ContentType = "application/json", Body = "{}" }
-                : new()
-                {
-                    Status = 404, ContentType = "application/problem+json",
-                    Body = new JsonObject
-                    {
-                        ["title"] = "Not found", ["status"] = 404,
-                        ["detail"] = $"offer 'offer:{Client}-cancel' is not an open retention offer of customer '{Client}' (unknown, already answered or expired). Nothing was appended.",
-                    }.ToJsonString(),
-                }));
+                : FakeAnswers.OfferNoLongerOpen(Client)));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(Name);
             await desk.Outcome(outcome).FocusAsync();

@@ -70,5 +70,16 @@ public static class FakeAnswers
         return Json(page);
     }
 
+    /// <summary>POST /api/touchpoints refused as the service refuses an outcome of an offer answered, expired or gone meanwhile.</summary>
+    public static RouteFulfillOptions OfferNoLongerOpen(string id) => new()
+    {
+        Status = 404, ContentType = "application/problem+json",
+        Body = new JsonObject
+        {
+            ["title"] = "Not found", ["status"] = 404,
+            ["detail"] = $"offer 'offer:{id}-cancel' is not an open retention offer of customer '{id}' (unknown, already answered or expired). Nothing was appended.",
+        }.ToJsonString(),
+    };
+
     public static RouteFulfillOptions Json(JsonObject body) => new() { Status = 200, ContentType = "application/json", Body = body.ToJsonString() };
 }

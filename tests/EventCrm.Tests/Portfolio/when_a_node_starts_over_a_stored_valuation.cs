@@ -84,12 +84,7 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
     public async Task a_valuation_stored_unreadable_or_for_another_shape_or_databases_is_not_answered_from(string change)
     {
         await ValuedAndStoredAsync(portfolio.Host);
-        await using (var connection = new Npgsql.NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString()))
-        {
-            await connection.OpenAsync();
-            await using var update = new Npgsql.NpgsqlCommand($"update {portfolio.Schema}.portfolio_valuations set {change}", connection);
-            (await update.ExecuteNonQueryAsync()).ShouldBe(1);
-        }
+        await ChangeTheStoredRow(change);
         var mark = portfolio.Captured.Mark();
 
         await NothingIsAnsweredWhileTheSecondNodeValues();
@@ -103,17 +98,8 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
     {
         var valued = await ValuedAndStoredAsync(portfolio.Host);
         (await portfolio.Host.GetJson("/api/portfolio/pareto"))["notValued"]!["customers"]!.GetValue<int>().ShouldBe(0);
-        await using (var connection = new Npgsql.NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString()))
-        {
-            await connection.OpenAsync();
-            await using var update = new Npgsql.NpgsqlCommand($"update {portfolio.Schema}.portfolio_valuations set not_valued = null", connection);
-            (await update.ExecuteNonQueryAsync()).ShouldBe(1);
-        }
-        await using var second = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30"));
-
-        JsonNode answered;
-        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
-            answered = await second.GetJson("/api/portfolio/pareto");
+        await ChangeTheStoredRow("not_valued = null");
+        var answered = await ParetoOfASecondNodeStillValuing();
 
         answered["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(valued.AsOf);
         answered.AsObject().ContainsKey("notValued").ShouldBeTrue();
@@ -126,24 +112,12 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
         var valued = await ValuedAndStoredAsync(portfolio.Host);
         // Valued over the caught-up ledgers of the seed: nothing behind, and the second node answers the same from the row.
         valued.LedgerProgress.ShouldNotBeNull().EventsBehind.ShouldBe(0);
-        await using (var noted = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30")))
-        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
-        {
-            var progress = (await noted.GetJson("/api/portfolio/pareto"))["ledgerProgress"]!;
-            (progress["eventsBehind"]!.GetValue<long>(), progress["caughtUp"]!.GetValue<bool>(), progress["highWaterMark"]!.GetValue<long>())
-                .ShouldBe((0L, true, valued.LedgerProgress.HighWaterMark));
-        }
+        var progress = (await ParetoOfASecondNodeStillValuing())["ledgerProgress"]!;
+        (progress["eventsBehind"]!.GetValue<long>(), progress["caughtUp"]!.GetValue<bool>(), progress["highWaterMark"]!.GetValue<long>())
+            .ShouldBe((0L, true, valued.LedgerProgress.HighWaterMark));
 
-        await using (var connection = new Npgsql.NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString()))
-        {
-            await connection.OpenAsync();
-            await using var update = new Npgsql.NpgsqlCommand($"update {portfolio.Schema}.portfolio_valuations set ledger_progress = null", connection);
-            (await update.ExecuteNonQueryAsync()).ShouldBe(1);
-        }
-        await using var second = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30"));
-        JsonNode answered;
-        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
-            answered = await second.GetJson("/api/portfolio/pareto");
+        await ChangeTheStoredRow("ledger_progress = null");
+        var answered = await ParetoOfASecondNodeStillValuing();
 
         answered["asOf"]!.GetValue<DateTimeOffset>().ShouldBe(valued.AsOf);
         answered.AsObject().ContainsKey("ledgerProgress").ShouldBeTrue();
@@ -161,6 +135,22 @@ public class when_a_node_starts_over_a_stored_valuation(StoredValuationPortfolio
     {
         var failure = await Should.ThrowAsync<InvalidOperationException>(() => AppFixture.StartHost(portfolio.Schema, (key, value)));
         failure.Message.ShouldContain(reason);
+    }
+
+    /// <summary>The pareto answer of a second node whose own valuation is held: what it answers from the stored row.</summary>
+    private async Task<JsonNode> ParetoOfASecondNodeStillValuing()
+    {
+        await using var second = await AppFixture.StartHost(portfolio.Schema, SecondNode("00:00:30"));
+        await using (await TableLock.Of(portfolio.Schema, "mt_doc_customerledger"))
+            return await second.GetJson("/api/portfolio/pareto");
+    }
+
+    private async Task ChangeTheStoredRow(string change)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(EventCrm.Tests.DataTools.DataCommandLine.ConnectionString());
+        await connection.OpenAsync();
+        await using var update = new Npgsql.NpgsqlCommand($"update {portfolio.Schema}.portfolio_valuations set {change}", connection);
+        (await update.ExecuteNonQueryAsync()).ShouldBe(1, "the one stored valuation");
     }
 
     /// <summary>
