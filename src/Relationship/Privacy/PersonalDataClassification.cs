@@ -42,10 +42,12 @@ public static class PersonalDataClassification
             if (!personal.TryGetValue(name, out var declared))
             {
                 var own = texts.Where(field => !inEvery.Contains(field)).ToList();
-                problems.Add($"touchpoint type '{name}' ({type.Name}) is not classified: declare its personal fields, or [] for none, " +
-                             "in PersonalData.FieldsByType" +
-                             (own.Count > 0 ? $", and its other text fields of {string.Join(", ", own)} not personal, with why, in PersonalData.NotPersonalByType" : "") +
-                             $" ({File})");
+                problems.Add(own.Count > 0
+                    ? $"touchpoint type '{name}' ({type.Name}) is not classified: of its text fields {string.Join(", ", own)}, declare those that " +
+                      "are personal in PersonalData.FieldsByType ([] for none) and the others not personal, with why, in " +
+                      $"PersonalData.NotPersonalByType ({File})"
+                    : $"touchpoint type '{name}' ({type.Name}) is not classified: it holds no text of its own, declare [] for it in " +
+                      $"PersonalData.FieldsByType ({File})");
                 continue;
             }
             var labels = notPersonal.GetValueOrDefault(name, []);

@@ -59,8 +59,8 @@ public class when_a_touchpoint_type_is_added
     public void a_type_not_classified_is_named_with_its_text_fields_and_the_file_to_edit()
     {
         FixtureProblems(With<FixtureReferralMade>(), PersonalData.FieldsByType).ShouldBe([
-            $"touchpoint type '{Fixture}' (FixtureReferralMade) is not classified: declare its personal fields, or [] for none, " +
-            "in PersonalData.FieldsByType, and its other text fields of friendName, friendEmail not personal, with why, in " +
+            $"touchpoint type '{Fixture}' (FixtureReferralMade) is not classified: of its text fields friendName, friendEmail, declare " +
+            "those that are personal in PersonalData.FieldsByType ([] for none) and the others not personal, with why, in " +
             "PersonalData.NotPersonalByType (src/Relationship/Privacy/PersonalData.cs)",
         ]);
     }
