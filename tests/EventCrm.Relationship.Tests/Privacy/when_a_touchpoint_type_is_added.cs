@@ -11,7 +11,8 @@ namespace EventCrm.Relationship.Tests.Privacy;
 /// classification is checked type by type, and the store's configuration (every start) refuses a gap.
 /// The made-up types below are registered under a name no contributor would give a real type, beside the real
 /// registry, and each scenario reads only its own type's problems: a real type left unclassified fails the first
-/// scenario alone, named with its file.
+/// scenario alone, named with its file. Their fields but those named like the personal fields of today start with
+/// "fixture", so that a real field made personal (a referral's friendName) changes none of these scenarios.
 /// </summary>
 public class when_a_touchpoint_type_is_added
 {
@@ -20,18 +21,18 @@ public class when_a_touchpoint_type_is_added
     /// <summary>Who referred the client, and where the referral came from: both named like personal fields.</summary>
     private sealed record FixtureReferral(string TouchpointId, DateTimeOffset OccurredAt, string Name, string? Source) : ITouchpoint;
 
-    /// <summary>The contributor's referral: a friend's name and email, named like no personal field yet.</summary>
+    /// <summary>The contributor's referral: a friend's name and email, named like no personal field.</summary>
     private sealed record FixtureReferralMade(
-        string TouchpointId, DateTimeOffset OccurredAt, string FriendName, string FriendEmail, decimal Reward) : ITouchpoint;
+        string TouchpointId, DateTimeOffset OccurredAt, string FixtureFriendName, string FixtureFriendEmail, decimal Reward) : ITouchpoint;
 
     /// <summary>A campaign label and a date, beside a friend's name.</summary>
-    private sealed record FixtureCampaignReferral(string TouchpointId, DateTimeOffset OccurredAt, string Campaign, string FriendName) : ITouchpoint;
+    private sealed record FixtureCampaignReferral(string TouchpointId, DateTimeOffset OccurredAt, string FixtureCampaign, string FixtureFriendName) : ITouchpoint;
 
     private sealed record FixtureFriend(string Name, int Age);
 
     /// <summary>Text held in a list and in a record of its own, not in a string property.</summary>
     private sealed record FixtureGroupReferral(
-        string TouchpointId, DateTimeOffset OccurredAt, IReadOnlyList<string> Tags, FixtureFriend Referrer, IReadOnlyList<int> Scores) : ITouchpoint;
+        string TouchpointId, DateTimeOffset OccurredAt, IReadOnlyList<string> FixtureTags, FixtureFriend FixtureReferrer, IReadOnlyList<int> FixtureScores) : ITouchpoint;
 
     private static Dictionary<string, Type> With<T>() => new(TouchpointTypes.ByName) { [Fixture] = typeof(T) };
 
@@ -59,7 +60,7 @@ public class when_a_touchpoint_type_is_added
     public void a_type_not_classified_is_named_with_its_text_fields_and_the_file_to_edit()
     {
         FixtureProblems(With<FixtureReferralMade>(), PersonalData.FieldsByType).ShouldBe([
-            $"touchpoint type '{Fixture}' (FixtureReferralMade) is not classified: of its text fields friendName, friendEmail, declare " +
+            $"touchpoint type '{Fixture}' (FixtureReferralMade) is not classified: of its text fields fixtureFriendName, fixtureFriendEmail, declare " +
             "those that are personal in PersonalData.FieldsByType ([] for none) and the others not personal, with why, in " +
             "PersonalData.NotPersonalByType (src/Relationship/Privacy/PersonalData.cs)",
         ]);
@@ -71,7 +72,7 @@ public class when_a_touchpoint_type_is_added
         // Declared [] and nothing else: named like no personal field, friendName and friendEmail were let through,
         // and an erasure answered fields [name, email] with the friend's left in the timeline, the export and the seal.
         FixtureProblems(With<FixtureReferralMade>(), PersonalWith()).ShouldBe([
-            $"touchpoint type '{Fixture}' (FixtureReferralMade) has friendName, friendEmail declared neither personal nor not personal: " +
+            $"touchpoint type '{Fixture}' (FixtureReferralMade) has fixtureFriendName, fixtureFriendEmail declared neither personal nor not personal: " +
             "declare each that may name or describe a person in its entry in PersonalData.FieldsByType (a new kind of personal field " +
             "also goes in PersonalFields and PersonalData.Fields: docs/contributing.md, step 3), or, if it is an id, a label shared " +
             "across customers or the service's own words, in PersonalData.NotPersonalByType with why (src/Relationship/Privacy/PersonalData.cs)",
@@ -81,8 +82,8 @@ public class when_a_touchpoint_type_is_added
     [Fact]
     public void a_friend_s_name_declared_personal_before_it_is_a_kind_of_personal_field_says_where_the_kind_goes()
     {
-        FixtureProblems(With<FixtureReferralMade>(), PersonalWith("friendName", "friendEmail")).ShouldBe([
-            $"touchpoint type '{Fixture}' declares friendName, friendEmail personal, which PersonalData.Fields does not list: a new kind " +
+        FixtureProblems(With<FixtureReferralMade>(), PersonalWith("fixtureFriendName", "fixtureFriendEmail")).ShouldBe([
+            $"touchpoint type '{Fixture}' declares fixtureFriendName, fixtureFriendEmail personal, which PersonalData.Fields does not list: a new kind " +
             "of personal field goes in PersonalFields and PersonalData.Fields, and in the lists docs/contributing.md (step 3) names " +
             "(src/Relationship/Privacy/PersonalData.cs)",
         ]);
@@ -95,7 +96,7 @@ public class when_a_touchpoint_type_is_added
         var message = string.Join("; ", FixtureProblems(With<FixtureReferralMade>(), PersonalWith()));
 
         message.Split('\n').Length.ShouldBe(1);
-        message.ShouldContain("friendName, friendEmail");
+        message.ShouldContain("fixtureFriendName, fixtureFriendEmail");
         message.ShouldContain("PersonalData.FieldsByType");
         message.ShouldContain("PersonalData.NotPersonalByType");
         message.ShouldContain(PersonalDataClassification.File);
@@ -105,15 +106,15 @@ public class when_a_touchpoint_type_is_added
     public void a_label_shared_across_customers_declared_not_personal_with_why_is_accepted()
     {
         FixtureProblems(With<FixtureCampaignReferral>(), PersonalWith(),
-                NotPersonalWith(NotPersonal.SharedLabel("campaign"), new NotPersonal("friendName", "the fixture's word for a campaign's patron")))
+                NotPersonalWith(NotPersonal.SharedLabel("fixtureCampaign"), new NotPersonal("fixtureFriendName", "the fixture's word for a campaign's patron")))
             .ShouldBeEmpty();
     }
 
     [Fact]
     public void a_label_declared_not_personal_leaves_the_friend_s_name_refused()
     {
-        FixtureProblems(With<FixtureCampaignReferral>(), PersonalWith(), NotPersonalWith(NotPersonal.SharedLabel("campaign"))).ShouldBe([
-            $"touchpoint type '{Fixture}' (FixtureCampaignReferral) has friendName declared neither personal nor not personal: " +
+        FixtureProblems(With<FixtureCampaignReferral>(), PersonalWith(), NotPersonalWith(NotPersonal.SharedLabel("fixtureCampaign"))).ShouldBe([
+            $"touchpoint type '{Fixture}' (FixtureCampaignReferral) has fixtureFriendName declared neither personal nor not personal: " +
             "declare each that may name or describe a person in its entry in PersonalData.FieldsByType (a new kind of personal field " +
             "also goes in PersonalFields and PersonalData.Fields: docs/contributing.md, step 3), or, if it is an id, a label shared " +
             "across customers or the service's own words, in PersonalData.NotPersonalByType with why (src/Relationship/Privacy/PersonalData.cs)",
@@ -123,9 +124,9 @@ public class when_a_touchpoint_type_is_added
     [Fact]
     public void text_in_a_list_or_a_record_of_its_own_is_a_text_field_too()
     {
-        // tags (strings) and referrer (a record with a name) hold text; scores (numbers) hold none.
+        // fixtureTags (strings) and fixtureReferrer (a record with a name) hold text; fixtureScores (numbers) hold none.
         FixtureProblems(With<FixtureGroupReferral>(), PersonalWith()).Single().ShouldStartWith(
-            $"touchpoint type '{Fixture}' (FixtureGroupReferral) has tags, referrer declared neither personal nor not personal:");
+            $"touchpoint type '{Fixture}' (FixtureGroupReferral) has fixtureTags, fixtureReferrer declared neither personal nor not personal:");
     }
 
     [Fact]
@@ -155,11 +156,11 @@ public class when_a_touchpoint_type_is_added
     public void a_field_declared_both_ways_gone_from_the_record_or_without_why_is_refused()
     {
         FixtureProblems(With<FixtureCampaignReferral>(), PersonalWith(),
-                NotPersonalWith(NotPersonal.SharedLabel("campaign"), new NotPersonal("friendName", " "), NotPersonal.Id("orderId")))
+                NotPersonalWith(NotPersonal.SharedLabel("fixtureCampaign"), new NotPersonal("fixtureFriendName", " "), NotPersonal.Id("orderId")))
             .ShouldBe([
                 $"touchpoint type '{Fixture}' declares orderId not personal in PersonalData.NotPersonalByType, which FixtureCampaignReferral " +
                 "has no text property for (src/Relationship/Privacy/PersonalData.cs)",
-                $"touchpoint type '{Fixture}' declares friendName not personal without saying why, in PersonalData.NotPersonalByType " +
+                $"touchpoint type '{Fixture}' declares fixtureFriendName not personal without saying why, in PersonalData.NotPersonalByType " +
                 "(src/Relationship/Privacy/PersonalData.cs)",
             ]);
         FixtureProblems(With<FixtureReferral>(), PersonalWith(PersonalFields.Name, PersonalFields.Source),
