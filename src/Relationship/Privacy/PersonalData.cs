@@ -75,8 +75,9 @@ public static class PersonalData
     /// The personal fields of every touchpoint type, by the type's stored name (<see cref="TouchpointTypes.ByName"/>):
     /// each type is here, those without any with <c>[]</c>, so that a type added to the registry and not classified
     /// stops the service's start (<see cref="PersonalDataClassification"/>) instead of leaking its names past an
-    /// erasure. Its other text fields are declared not personal in <see cref="NotPersonalByType"/>. Classify a type before its first event is appended: the audit seal of an event keeps the hash of a
-    /// field classified then, and holds a field classified later verbatim, which an erasure then keeps (docs/privacy.md).
+    /// erasure. Its other text fields are declared not personal in <see cref="NotPersonalByType"/>. Classify a type
+    /// before its first event is appended: the audit seal of an event keeps the hash of a field classified then, and
+    /// holds a field classified later verbatim, which an erasure then keeps (docs/privacy.md).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsByType = new Dictionary<string, IReadOnlyList<string>>
     {
