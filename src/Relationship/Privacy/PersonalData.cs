@@ -23,6 +23,26 @@ public static class PersonalFields
     public const string Channel = "channel";
 }
 
+/// <summary>
+/// A text field of a touchpoint declared not personal (<see cref="PersonalData.NotPersonalByType"/>), by its JSON name,
+/// and why: an erasure leaves it in the events, the documents, the timeline and the export, and the audit chain seals
+/// it as it is, so the API's users must keep it free of personal data (docs/privacy.md, "What is personal").
+/// </summary>
+public sealed record NotPersonal(string Field, string Why)
+{
+    /// <summary>A key the value history and the audit chain hang on: opaque (<c>cust-8412</c>, a UUID), never a name or an email.</summary>
+    public static NotPersonal Id(string field) =>
+        new(field, "an id the value history and the audit chain hang on, which the API's users keep opaque");
+
+    /// <summary>A grouping the figures add up by (a segment, a category, a promotion): masking one customer's would move their figures into another cell.</summary>
+    public static NotPersonal SharedLabel(string field) =>
+        new(field, "a label shared across customers, which the figures add up by: masking one customer's would change every total");
+
+    /// <summary>Written by the service from its own rules and figures, never typed by a person.</summary>
+    public static NotPersonal WrittenByTheService(string field) =>
+        new(field, "written by the service from its own rules and figures, never typed by a person");
+}
+
 /// <summary>What an erasure answers it did: a closed set (<c>result</c> of the erasure's answer).</summary>
 public static class ErasureResults
 {
@@ -55,8 +75,9 @@ public static class PersonalData
     /// The personal fields of every touchpoint type, by the type's stored name (<see cref="TouchpointTypes.ByName"/>):
     /// each type is here, those without any with <c>[]</c>, so that a type added to the registry and not classified
     /// stops the service's start (<see cref="PersonalDataClassification"/>) instead of leaking its names past an
-    /// erasure. Classify a type before its first event is appended: the audit seal of an event keeps the hash of a
-    /// field classified then, and holds a field classified later verbatim, which an erasure then keeps (docs/privacy.md).
+    /// erasure. Its other text fields are declared not personal in <see cref="NotPersonalByType"/>. Classify a type
+    /// before its first event is appended: the audit seal of an event keeps the hash of a field classified then, and
+    /// holds a field classified later verbatim, which an erasure then keeps (docs/privacy.md).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsByType = new Dictionary<string, IReadOnlyList<string>>
     {
@@ -82,14 +103,42 @@ public static class PersonalData
     };
 
     /// <summary>
-    /// Text fields named like a personal field that are not personal, by type: written by the service from its own
-    /// rules, never typed by a person. Anything named so elsewhere must be in <see cref="FieldsByType"/>.
+    /// Every text field of each touchpoint type that is not personal, by the type's stored name, each with why
+    /// (<see cref="NotPersonal"/>): with <see cref="FieldsByType"/> the two declare every text property of every record
+    /// (strings, collections and records holding text), so that a text field added to a record and declared neither
+    /// way (a referral's <c>friendName</c>) stops the start (<see cref="PersonalDataClassification"/>) instead of being
+    /// neither erased nor masked. A type holding no such field has no entry; <c>touchpointId</c>, which every touchpoint
+    /// has, is in <see cref="NotPersonalInEveryTouchpoint"/>. A field named like a personal one (<see cref="Fields"/>)
+    /// may be here only in a type the service alone records (<see cref="TouchpointTypes.RecordedByTheService"/>).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NotPersonalDespiteTheirNames = new Dictionary<string, IReadOnlyList<string>>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<NotPersonal>> NotPersonalByType = new Dictionary<string, IReadOnlyList<NotPersonal>>
     {
-        // The rule's words for why no offer was made ("no-offer: ..."), for the desk.
-        [TouchpointTypes.RetentionNotOffered] = [PersonalFields.Reason],
+        [TouchpointTypes.SignedUp] = [NotPersonal.SharedLabel("segment")],
+        [TouchpointTypes.Purchase] = [NotPersonal.Id("orderId"), NotPersonal.SharedLabel("category")],
+        [TouchpointTypes.Refund] = [NotPersonal.Id("orderId")],
+        [TouchpointTypes.PromotionOffered] = [NotPersonal.SharedLabel("promotionId")],
+        [TouchpointTypes.PromotionAccepted] = [NotPersonal.SharedLabel("promotionId")],
+        [TouchpointTypes.PromotionDeclined] = [NotPersonal.SharedLabel("promotionId")],
+        [TouchpointTypes.CancellationWithdrawn] = [NotPersonal.Id("cancellationTouchpointId")],
+        [TouchpointTypes.Churned] = [NotPersonal.Id("cancellationTouchpointId")],
+        [TouchpointTypes.RetentionOfferMade] =
+        [
+            NotPersonal.Id("cancellationTouchpointId"), NotPersonal.Id("offerId"), NotPersonal.WrittenByTheService("rule"),
+            NotPersonal.WrittenByTheService("inputs"), NotPersonal.WrittenByTheService("tier"), NotPersonal.WrittenByTheService("formula"),
+        ],
+        [TouchpointTypes.RetentionNotOffered] =
+        [
+            // The rule's words for why no offer was made ("no-offer: ..."), for the desk: named like a personal field, and not one.
+            NotPersonal.Id("cancellationTouchpointId"), NotPersonal.WrittenByTheService("reason"), NotPersonal.WrittenByTheService("rule"),
+            NotPersonal.WrittenByTheService("inputs"), NotPersonal.WrittenByTheService("formula"),
+        ],
+        [TouchpointTypes.RetentionOfferAccepted] = [NotPersonal.Id("offerId")],
+        [TouchpointTypes.RetentionOfferDeclined] = [NotPersonal.Id("offerId")],
+        [TouchpointTypes.RetentionOfferExpired] = [NotPersonal.Id("offerId")],
     };
+
+    /// <summary>The text fields of <see cref="ITouchpoint"/> itself, which every touchpoint type has: not personal in any.</summary>
+    public static readonly IReadOnlyList<NotPersonal> NotPersonalInEveryTouchpoint = [NotPersonal.Id("touchpointId")];
 
     /// <summary>The personal fields of a stored event type; none for a type not classified (not a touchpoint).</summary>
     public static IReadOnlyList<string> FieldsOf(string type) => FieldsByType.TryGetValue(type, out var fields) ? fields : [];
