@@ -46,7 +46,8 @@ public sealed class CustomerDatabasePlaces(IDocumentStore store, CustomerDatabas
               $"({TenancySettings.Section}) and never reads this one, so what is written here would not be seen by the service.";
         return what + $" Give the {place.Databases} databases instead of ConnectionStrings__EventCrm (with their user and password):" + Environment.NewLine +
                place.Variables() + Environment.NewLine +
-               "(docs/scaling.md, \"Commands over several databases\"). Nothing was written.";
+               "(docs/scaling.md, \"Commands over several databases\"). Nothing was written. " +
+               $"To use this database on its own after all, drop its table {Table}.";
     }
 
     /// <summary>The deployment's databases as the variables to set, when this one database is the home of several (for the layout's refusal); null otherwise.</summary>
