@@ -30,6 +30,7 @@ public static class FeatureServices
         services.AddSingleton<CustomerDatabases>();
         services.AddSingleton<PreparedStatementsOutOfStep>();
         services.AddHostedService<OutOfStepShardResets>();
+        services.AddSingleton<CustomerDatabasePlaces>();
         services.AddSingleton<CustomerDatabaseLayoutCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<CustomerDatabaseLayoutCheck>());
         services.AddSingleton<TouchpointAppender>();

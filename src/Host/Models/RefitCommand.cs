@@ -1,6 +1,7 @@
 using EventCrm.Relationship.Value;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
+using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Spectre.Console;
 
@@ -32,6 +33,8 @@ public class RefitCommand : DataVerb<RefitInput>
         if (input.AsOfFlag is { } given && Values.Moments.PastProblem(given, now, out _) is { } future)
             return CommandFailure.Report("clv-refit", $"--as-of: '{given}' {future}; a model is fitted as of today or an earlier date");
         if (asOf > now) asOf = now;
+        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
+            return CommandFailure.Report("clv-refit", layout);
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
         PortfolioModelFitted fitted;
         try

@@ -1,4 +1,5 @@
 using EventCrm.Host.Infrastructure;
+using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Marten;
 using Spectre.Console;
@@ -28,6 +29,7 @@ public class RebuildCommand : DataVerb<RebuildInput>
         if (!projection.IsInline && SideBuilds.CannotBuild(projection) is { } cannot)
             return Fail(cannot);
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
         // Before the lock: another rebuild command holds the projection's lock as a service does, and it is not a service.

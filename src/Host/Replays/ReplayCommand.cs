@@ -2,6 +2,7 @@ using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Value;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Values;
+using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Marten;
 using Spectre.Console;
@@ -40,6 +41,7 @@ public class ReplayCommand : DataVerb<ReplayInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var clock = host.Services.GetRequiredService<TimeProvider>();
+        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
         await using var session = store.LightweightSession();
         ReplayRun run;
         bool isNew;

@@ -16,16 +16,24 @@ namespace EventCrm.Host.Retention;
 /// cancellations or not, so "is the daemon caught up?" keeps a plain answer. A request recorded as
 /// history (<see cref="RequestRecency"/>) publishes nothing: an import of years of history sets no
 /// assessment going for requests it settles a few lines later, whenever the daemon reads them.
+/// The daemon starts before Wolverine (Marten's hosted services come first), and over a base with
+/// requests to assess its first page can come while Wolverine is still starting, when publishing
+/// throws (logged as a failed subscription, with its stack trace, before the service listens): a
+/// page with something to publish waits for the host to have started.
 /// </summary>
 public sealed class CancellationSubscription : BatchSubscription
 {
     public const string Name = "retention-assessments";
 
     private readonly IOptions<RetentionOptions> _options;
+    private readonly TaskCompletionSource _hostStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger<CancellationSubscription> _logger;
 
-    public CancellationSubscription(IOptions<RetentionOptions> options) : base(Name)
+    public CancellationSubscription(IOptions<RetentionOptions> options, IHostApplicationLifetime lifetime, ILogger<CancellationSubscription> logger) : base(Name)
     {
         _options = options;
+        _logger = logger;
+        lifetime.ApplicationStarted.Register(() => _hostStarted.TrySetResult());
         IncludeType<CancellationRequested>();
     }
 
@@ -33,12 +41,17 @@ public sealed class CancellationSubscription : BatchSubscription
         IDocumentOperations operations, IMessageBus bus, CancellationToken ct)
     {
         var within = _options.Value.RequestsAssessedWithin;
-        foreach (var e in page.Events)
+        var assessments = page.Events
+            .Where(e => e.Data is CancellationRequested requested && e.StreamKey is not null && !RequestRecency.IsHistory(requested.OccurredAt, e.Timestamp, within))
+            .Select(e => (Message: new AssessCancellation(e.StreamKey!, ((CancellationRequested)e.Data).TouchpointId), e.TenantId))
+            .ToList();
+        if (assessments.Count == 0) return;
+        if (!_hostStarted.Task.IsCompleted)
         {
-            if (e.Data is CancellationRequested requested && e.StreamKey is { } customerId
-                && !RequestRecency.IsHistory(requested.OccurredAt, e.Timestamp, within))
-                await bus.PublishAsync(new AssessCancellation(customerId, requested.TouchpointId), DeliveryTo(e.TenantId));
+            _logger.LogDebug("{Count} cancellation request(s) to assess in {Tenant}: waiting for the host to have started", assessments.Count, page.Events[0].TenantId);
+            await _hostStarted.Task.WaitAsync(ct);
         }
+        foreach (var (message, tenantId) in assessments) await bus.PublishAsync(message, DeliveryTo(tenantId));
     }
 
     /// <summary>

@@ -115,7 +115,7 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
         return true;
     }
 
-    private static string TestDatabaseName => new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()).Database!;
+    public static string TestDatabaseName => new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()).Database!;
 
     public static string DatabaseNamed(string name) =>
         new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()) { Database = name }.ConnectionString;
