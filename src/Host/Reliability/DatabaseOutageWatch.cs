@@ -57,7 +57,19 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
         var silent = (await Task.WhenAll(databases.TenantIds.Select(async tenant =>
             await AnswersAsync(tenant, ct) ? null : tenant))).OfType<string>().ToList();
         if (silent.Count > 0) outage.Silent(silent);
+        foreach (var tenant in silent) await ForgetIdleSessionsOf(tenant);
         return silent.Count == 0;
+    }
+
+    /// <summary>
+    /// A database that says nothing (a paused process) keeps the sessions pooled before it went silent, and a
+    /// request handed one waits out the command timeout and the cancellation of its statement (30 s and more)
+    /// before it is refused. Its idle sessions are closed instead, so that a request opens a new one and is refused
+    /// as the database is out, within the connect timeout (3 s); a session in use is closed when it comes back.
+    /// </summary>
+    private async Task ForgetIdleSessionsOf(string tenant)
+    {
+        if (await databases.DatabaseIn(tenant) is Marten.Storage.MartenDatabase { DataSource: { } pooled }) pooled.Clear();
     }
 
     private async Task<bool> AnswersAsync(string tenant, CancellationToken ct)
