@@ -24,7 +24,7 @@ namespace EventCrm.Tests.Sharding;
 /// timeout, alternating with "Service unavailable", and its timeouts were logged with their stack traces.
 /// </summary>
 [Collection(FaultScenarios.Name)]
-public class when_one_of_two_databases_says_nothing
+public class when_one_of_two_databases_says_nothing(ITestOutputHelper output)
 {
     private const string Schema = "eventcrm_silent_database";
 
@@ -57,6 +57,7 @@ public class when_one_of_two_databases_says_nothing
             var (status, projections, took) = await Get(host, "/api/projections");
             status.ShouldBe(200, projections?.ToJsonString());
             // Each database asked once, in parallel, for at most 3 s: not each projection's command timeout (30 s and more).
+            output.WriteLine($"GET /api/projections with db1 silent: {status} in {took.TotalSeconds:0.0} s");
             took.ShouldBeLessThan(TimeSpan.FromSeconds(20));
             ShowsTheSecondOut(projections!.AsArray(), before, firstHead, "did not answer within 3 s");
 
@@ -66,6 +67,7 @@ public class when_one_of_two_databases_says_nothing
             for (var i = 0; i < 2; i++) searches.Add(await Refusal(host, "/api/customers?search=Ada"));
             foreach (var search in searches)
             {
+                output.WriteLine($"GET /api/customers?search=Ada with db1 silent: {search.Status} in {search.Took.TotalSeconds:0.0} s");
                 search.Status.ShouldBe(503, search.Problem?.ToJsonString());
                 search.RetryAfter.ShouldBe("5");
                 search.Problem!["title"]!.GetValue<string>().ShouldBe("Service unavailable", search.Problem.ToJsonString());
