@@ -30,10 +30,10 @@ public sealed record DatabaseProgressView(string Database, [property: Words(type
 /// their sums (caught up when every database is). DaemonRunning is false when no process holds
 /// the projection's daemon lock in every database: nothing moves its position then. DaemonHeldBy
 /// names the node(s) holding that lock (<see cref="Infrastructure.NodeName"/>), null when none does:
-/// the node to send a rebuild to.
+/// the node to send a rebuild to. With a database of several out of reach, DatabasesOut names it: the figures
+/// are then those of the databases that answered, the state is <c>unreachable</c> (but for a rebuild's or an
+/// inline projection's), and DaemonRunning is null (not known).
 /// </summary>
-/// With a database of several out of reach, DatabasesOut names it: the figures are then those of the databases
-/// that answered, the state is <c>unreachable</c> (but for a rebuild's), and DaemonRunning is null (not known).
 public sealed record ProjectionStatusView(
     string Name, [property: Words(typeof(ProjectionLifecycles))] string Lifecycle, uint Version, [property: Words(typeof(ProjectionStates))] string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
     long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null, string? DaemonHeldBy = null,
