@@ -26,32 +26,45 @@ public static class DatabasePing
     public static Task EveryDatabaseOutsideThePool(IDocumentStore store, TimeSpan patience, CancellationToken ct) =>
         Within(patience, giveUp => EveryDatabase(store, pooled: false, giveUp), ct);
 
-    private static async Task Within(TimeSpan patience, Func<CancellationToken, Task> pinging, CancellationToken ct)
+    private static Task Within(TimeSpan patience, Func<CancellationToken, Task> pinging, CancellationToken ct, NamedDatabase? database = null) =>
+        Within(patience, async giveUp =>
+        {
+            await pinging(giveUp);
+            return true;
+        }, ct, database);
+
+    /// <summary>
+    /// The answer of a read of the database given up after <paramref name="patience"/>: throws
+    /// <see cref="DatabaseDidNotAnswerException"/> (naming the database, when given) when it said nothing in
+    /// time; the read is cancelled and ends without its caller. What the pings do, for short reads that must
+    /// not wait out a silent database's command timeout (a projection's progress in each database).
+    /// </summary>
+    public static async Task<T> Within<T>(TimeSpan patience, Func<CancellationToken, Task<T>> asking, CancellationToken ct, NamedDatabase? database = null)
     {
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var ping = pinging(giveUp.Token);
-        // A ping given up ends without its caller: its error, when it comes, is observed here.
-        _ = ping.ContinueWith(static given => given.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        var answer = asking(giveUp.Token);
+        // A read given up ends without its caller: its error, when it comes, is observed here.
+        _ = answer.ContinueWith(static given => given.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         try
         {
-            await ping.WaitAsync(patience, ct);
+            return await answer.WaitAsync(patience, ct);
         }
-        catch (TimeoutException) when (!ping.IsCompleted)
+        catch (TimeoutException) when (!answer.IsCompleted)
         {
             await giveUp.CancelAsync();
-            throw new DatabaseDidNotAnswerException(patience);
+            throw new DatabaseDidNotAnswerException(patience, database);
         }
-        catch (TimeoutException) when (ping.IsCompleted)
+        catch (TimeoutException) when (answer.IsCompleted)
         {
             // Ended as the patience ran out (a full pool gives up after the connection string's Timeout, 3 s
             // like the patience): its own answer stands, not a bare timeout that says nothing of the cause.
-            await ping;
+            return await answer;
         }
     }
 
     /// <summary>The same for one database (the outage watch asks each, to say which of several is out).</summary>
-    public static Task OneDatabase(Marten.Storage.IMartenDatabase database, TimeSpan patience, CancellationToken ct) =>
-        Within(patience, giveUp => Ping(database, pooled: true, giveUp), ct);
+    public static Task OneDatabase(Marten.Storage.IMartenDatabase database, TimeSpan patience, CancellationToken ct, NamedDatabase? named = null) =>
+        Within(patience, giveUp => Ping(database, pooled: true, giveUp), ct, named);
 
     private static async Task EveryDatabase(IDocumentStore store, bool pooled, CancellationToken ct)
     {

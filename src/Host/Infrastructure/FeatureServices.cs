@@ -28,6 +28,7 @@ public static class FeatureServices
         services.AddSingleton<EventCrmMetrics>();
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();
+        services.AddSingleton<Reliability.DatabasesOutOfReach>();
         services.AddSingleton<PreparedStatementsOutOfStep>();
         services.AddHostedService<OutOfStepShardResets>();
         services.AddSingleton<CustomerDatabasePlaces>();

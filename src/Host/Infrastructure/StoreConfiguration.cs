@@ -12,6 +12,7 @@ using EventCrm.Relationship.Value;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Polly;
 using Weasel.Core;
 
 namespace EventCrm.Host.Infrastructure;
@@ -56,6 +57,22 @@ public static class StoreConfiguration
         return opts.WithDaemonPages(DaemonPages.From(configuration).Live);
     }
 
+    /// <summary>
+    /// Marten's own retries of a read (three, 50 ms apart and doubling, on any Npgsql or Marten command error), but
+    /// for a database that said nothing (<see cref="Reliability.DatabaseFaults.IsSilent"/>): each attempt waited out the
+    /// connect timeout (3 s) or a statement's timeout already, and a paused database made a read wait four times
+    /// that before its 503 (docs/reliability.md, "One database of several out").
+    /// </summary>
+    private static void ReadRetries(Polly.ResiliencePipelineBuilder builder) => builder.AddRetry(new Polly.Retry.RetryStrategyOptions
+    {
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
+            && (e is Npgsql.NpgsqlException or Marten.Exceptions.MartenCommandException || e.GetType().Name == "EventLoaderException")
+            && !Reliability.DatabaseFaults.IsSilent(e)),
+        MaxRetryAttempts = 3,
+        Delay = TimeSpan.FromMilliseconds(50),
+        BackoffType = Polly.DelayBackoffType.Exponential,
+    });
+
     /// <summary>Sets the page size of every async projection registered so far (DaemonPagePacing sets the subscriptions' on its first check).</summary>
     private static StoreOptions WithDaemonPages(this StoreOptions opts, int pageSize)
     {
@@ -68,6 +85,7 @@ public static class StoreConfiguration
     public static StoreOptions ConfigureEventCrmStore(this StoreOptions opts, string schema)
     {
         opts.ConfigureEventLog(schema, schema);
+        opts.ConfigurePolly(ReadRetries);
         // Several EventCrm schemas may share one database (tests, tenants, benchmarks): each needs
         // its own daemon leadership and migration locks, or one would starve the others.
         opts.Projections.DaemonLockId = LockIdFor(schema, 4444);

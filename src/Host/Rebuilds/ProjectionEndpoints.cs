@@ -7,13 +7,17 @@ namespace EventCrm.Host.Rebuilds;
 
 public static class GetProjectionsEndpoint
 {
-    /// <summary>Every projection with its state, position and the high-water mark.</summary>
+    /// <summary>
+    /// Every projection with its state, position and the high-water mark. With a database of several out of reach,
+    /// the others' progress still, and that one named as left out: the databases are asked once, not once per projection.
+    /// </summary>
     [WolverineGet("/api/projections"), Authorize(Policy = Policies.Projections)]
-    [Answers(200, "Every projection's status.")]
+    [Answers(200, "Every projection's status; with a database of several out of reach, each names it in databasesOut.")]
     public static async Task<IReadOnlyList<ProjectionStatusView>> Get(ProjectionCatalog catalog, ProjectionStatusReader status, CancellationToken ct)
     {
+        var outOfReach = await status.OutOfReachAsync(ct);
         var views = new List<ProjectionStatusView>();
-        foreach (var projection in catalog.All) views.Add(await status.ReadAsync(projection, ct));
+        foreach (var projection in catalog.All) views.Add(await status.ReadAsync(projection, outOfReach, ct));
         return views;
     }
 }

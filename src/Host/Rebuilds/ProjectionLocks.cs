@@ -22,14 +22,41 @@ public sealed class ProjectionLocks(IDocumentStore store, ILoggerFactory loggers
     /// Who holds the projection's lock in each database (null where nobody does), as the holding
     /// session names itself (<see cref="NodeName"/>); null for an inline projection.
     /// </summary>
-    public async Task<IReadOnlyList<string?>?> HoldersAsync(ProjectionInfo projection, CancellationToken ct)
+    /// <param name="outOfReach">
+    /// The ids of databases known to be out of reach (with several, "db1"): not asked. Given, a database that does not
+    /// answer within <see cref="Patience"/> is added to it and left out of the list, instead of failing the whole read.
+    /// </param>
+    public async Task<IReadOnlyList<string?>?> HoldersAsync(ProjectionInfo projection, CancellationToken ct, IDictionary<string, string>? outOfReach = null)
     {
         if (projection.IsInline) return null;
         var sets = (await _distribution.Value.BuildDistributionAsync()).Where(s => s.Names.Any(n => n.Name == projection.Name)).ToList();
         var holders = new List<string?>();
-        foreach (var set in sets) holders.Add(await HolderAsync((IMartenDatabase)set.Database, set.LockId, ct));
+        foreach (var set in sets)
+        {
+            var database = (IMartenDatabase)set.Database;
+#pragma warning disable CS0618 // Identifier: a tenant database's id is its tenant's ("db1")
+            var id = database.Identifier;
+#pragma warning restore CS0618
+            if (outOfReach is null)
+            {
+                holders.Add(await HolderAsync(database, set.LockId, ct));
+                continue;
+            }
+            if (outOfReach.ContainsKey(id)) continue;
+            try
+            {
+                holders.Add(await Health.DatabasePing.Within(Patience, giveUp => HolderAsync(database, set.LockId, giveUp), ct));
+            }
+            catch (Exception e) when (Reliability.DatabaseFaults.IsOutage(e) && !ct.IsCancellationRequested)
+            {
+                outOfReach[id] = Reliability.DatabasesOutOfReach.WhyOf(e);
+            }
+        }
         return holders;
     }
+
+    /// <summary>How long a status waits for one database's locks: far longer than they take, far shorter than a statement's timeout.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     /// <summary>The holders named once each, in database order: what the status and a 409 say; null when nobody holds it anywhere.</summary>
     public static string? Named(IReadOnlyList<string?>? holders) =>

@@ -3,6 +3,8 @@ using EventCrm.Host.Sharding;
 using Marten;
 using Marten.Storage;
 using EventCrm.Relationship;
+using EventCrm.Host.Health;
+using EventCrm.Host.Reliability;
 
 namespace EventCrm.Host.Rebuilds;
 
@@ -12,9 +14,12 @@ public sealed record RebuildView([property: Words(typeof(RebuildStates))] string
 /// <summary>
 /// Where a projection stands in one database of customers (each numbers its own events). ServingPosition is the
 /// position of the documents that database's reads are served from (the live build's during a rebuild): a report
-/// waits for it to reach the high-water mark read when it began, database by database.
+/// waits for it to reach the high-water mark read when it began, database by database. A database out of reach
+/// (it refused the connection, or did not answer within 3 s) is <c>reachable: false</c>, its state
+/// <c>unreachable</c>, its figures null and <c>error</c> saying why.
 /// </summary>
-public sealed record DatabaseProgressView(string Database, [property: Words(typeof(ProjectionStates))] string State, long? Position, long HighWaterMark, long? EventsBehind, long? ServingPosition = null);
+public sealed record DatabaseProgressView(string Database, [property: Words(typeof(ProjectionStates))] string State, long? Position, long? HighWaterMark, long? EventsBehind,
+    long? ServingPosition = null, bool Reachable = true, string? Error = null);
 
 /// <summary>
 /// Where a projection stands. Position is the global sequence it has processed up to (during a
@@ -25,11 +30,14 @@ public sealed record DatabaseProgressView(string Database, [property: Words(type
 /// their sums (caught up when every database is). DaemonRunning is false when no process holds
 /// the projection's daemon lock in every database: nothing moves its position then. DaemonHeldBy
 /// names the node(s) holding that lock (<see cref="Infrastructure.NodeName"/>), null when none does:
-/// the node to send a rebuild to.
+/// the node to send a rebuild to. With a database of several out of reach, DatabasesOut names it: the figures
+/// are then those of the databases that answered, the state is <c>unreachable</c> (but for a rebuild's or an
+/// inline projection's), and DaemonRunning is null (not known).
 /// </summary>
 public sealed record ProjectionStatusView(
     string Name, [property: Words(typeof(ProjectionLifecycles))] string Lifecycle, uint Version, [property: Words(typeof(ProjectionStates))] string State, long? Position, long HighWaterMark, long? EventsBehind, RebuildView? LastRebuild,
-    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null, string? DaemonHeldBy = null);
+    long? ServingPosition, IReadOnlyList<DatabaseProgressView>? Databases = null, bool? DaemonRunning = null, string? DaemonHeldBy = null,
+    IReadOnlyList<string>? DatabasesOut = null);
 
 /// <summary>Where a projection stands (its <c>state</c>, and each database's): a rebuild's state while one runs.</summary>
 public static class ProjectionStates
@@ -38,6 +46,8 @@ public static class ProjectionStates
     public const string CaughtUp = "caught-up";
     public const string CatchingUp = "catching-up";
     public const string Rebuilding = RebuildStates.Rebuilding;
+    /// <summary>A database of several did not answer: its progress is not known (its entry says why).</summary>
+    public const string Unreachable = "unreachable";
 }
 
 /// <summary>How a projection is kept (its <c>lifecycle</c>): the catalog lists no live projection (<see cref="ProjectionCatalog"/>).</summary>
@@ -49,34 +59,75 @@ public static class ProjectionLifecycles
     public static string Of(ProjectionLifecycle lifecycle) => lifecycle == ProjectionLifecycle.Inline ? Inline : Async;
 }
 
-public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock)
+public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabases databases, RebuildClaims claims, ProjectionLocks locks, TimeProvider clock,
+    DatabasesOutOfReach outOfReach)
 {
     /// <summary>This node's name, as its sessions carry it (<see cref="Infrastructure.NodeName"/>).</summary>
     public string ThisNode => Infrastructure.NodeName.Of(store);
 
-    public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct)
+    /// <summary>
+    /// Of several databases, those other than the home one that do not answer now (3 s at most, asked in parallel), with why:
+    /// a status leaves them out, saying so, instead of failing for the databases that answer (<see cref="ReadAsync(ProjectionInfo, IReadOnlyDictionary{string, string}, CancellationToken)"/>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> OutOfReachAsync(CancellationToken ct) =>
+        databases.Sharded ? await outOfReach.OtherThanHomeAsync(ct) : new Dictionary<string, string>();
+
+    public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, CancellationToken ct) =>
+        await ReadAsync(projection, await OutOfReachAsync(ct), ct);
+
+    /// <param name="found">
+    /// The databases found out of reach (<see cref="OutOfReachAsync"/>), by id, with why: not asked. A database that stops
+    /// answering during the read is left out the same way, after <see cref="ProjectionLocks.Patience"/>.
+    /// </param>
+    public async Task<ProjectionStatusView> ReadAsync(ProjectionInfo projection, IReadOnlyDictionary<string, string> found, CancellationToken ct)
     {
-        var holders = await locks.HoldersAsync(projection, ct);
-        var status = await ReadHomeAsync(projection, ct) with
-        {
-            DaemonRunning = holders is null ? null : holders.Count > 0 && holders.All(h => h is not null),
-            DaemonHeldBy = ProjectionLocks.Named(holders),
-        };
-        if (!databases.Sharded) return status;
+        var @out = new Dictionary<string, string>(found);
+        var holders = await locks.HoldersAsync(projection, ct, databases.Sharded ? @out : null);
+        var status = await ReadHomeAsync(projection, ct) with { DaemonHeldBy = ProjectionLocks.Named(holders) };
+        if (!databases.Sharded)
+            return status with { DaemonRunning = holders is null ? null : holders.Count > 0 && holders.All(h => h is not null) };
 
         // The rebuild's record is in the home database; its new builds, one per database, are where the positions are.
         var rebuilding = status.State == RebuildStates.Rebuilding;
         var each = new List<(DatabaseProgressView View, long? Serving)>();
-        foreach (var tenant in databases.TenantIds) each.Add(await InDatabaseAsync(projection, tenant, await databases.DatabaseIn(tenant),
-            store.Options.Events.DatabaseSchemaName, rebuilding, ct));
-        long? Sum(Func<(DatabaseProgressView View, long? Serving), long?> figure) => each.Any(d => figure(d) is null) ? null : each.Sum(d => figure(d)!.Value);
-        var state = projection.IsInline ? ProjectionStates.Inline : each.All(d => d.View.State == ProjectionStates.CaughtUp) ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp;
+        foreach (var tenant in databases.TenantIds)
+            each.Add(@out.TryGetValue(tenant, out var why) ? Unreachable(tenant, why) : await InDatabaseOrOutAsync(projection, tenant, rebuilding, @out, ct));
+        // Summed over the databases that answered; those left out are named beside (DatabasesOut).
+        var answered = each.Where(d => d.View.Reachable).ToList();
+        long? Sum(Func<(DatabaseProgressView View, long? Serving), long?> figure) => answered.Any(d => figure(d) is null) ? null : answered.Sum(d => figure(d)!.Value);
+        var state = projection.IsInline ? ProjectionStates.Inline
+            : @out.Count > 0 ? ProjectionStates.Unreachable
+            : each.All(d => d.View.State == ProjectionStates.CaughtUp) ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp;
         return status with
         {
             State = status.State is RebuildStates.Rebuilding ? status.State : state,
-            Position = Sum(d => d.View.Position), HighWaterMark = each.Sum(d => d.View.HighWaterMark), EventsBehind = Sum(d => d.View.EventsBehind),
+            Position = Sum(d => d.View.Position), HighWaterMark = answered.Sum(d => d.View.HighWaterMark ?? 0), EventsBehind = Sum(d => d.View.EventsBehind),
             ServingPosition = Sum(d => d.Serving), Databases = each.Select(d => d.View).ToList(),
+            // Whether a node runs it in a database out of reach is not known.
+            DaemonRunning = holders is null || @out.Count > 0 ? null : holders.Count > 0 && holders.All(h => h is not null),
+            DatabasesOut = @out.Count > 0 ? databases.TenantIds.Where(@out.ContainsKey).ToList() : null,
         };
+    }
+
+    private static (DatabaseProgressView View, long? Serving) Unreachable(string tenant, string why) =>
+        (new DatabaseProgressView(tenant, ProjectionStates.Unreachable, null, null, null, null, Reachable: false, Error: why), null);
+
+    /// <summary>The database's progress, or, when it does not answer within the patience (a database other than the home one), its entry as out of reach.</summary>
+    private async Task<(DatabaseProgressView View, long? Serving)> InDatabaseOrOutAsync(ProjectionInfo projection, string tenant, bool rebuilding,
+        Dictionary<string, string> @out, CancellationToken ct)
+    {
+        try
+        {
+            var database = await databases.DatabaseIn(tenant);
+            return await DatabasePing.Within(ProjectionLocks.Patience,
+                giveUp => InDatabaseAsync(projection, tenant, database, store.Options.Events.DatabaseSchemaName, rebuilding, giveUp), ct, outOfReach.Named(tenant));
+        }
+        catch (Exception e) when (tenant != databases.HomeTenantId && DatabaseFaults.IsOutage(e) && !ct.IsCancellationRequested)
+        {
+            outOfReach.LeftOut(tenant, e);
+            @out[tenant] = DatabasesOutOfReach.WhyOf(e);
+            return Unreachable(tenant, @out[tenant]);
+        }
     }
 
     private static async Task<(DatabaseProgressView View, long? Serving)> InDatabaseAsync(ProjectionInfo projection, string tenant, IMartenDatabase database,
@@ -92,8 +143,11 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
 
     private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)
     {
-        var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        var highWaterMark = await LogHead.HighWaterMarkAsync(store.Storage.Database, store.Options.Events.DatabaseSchemaName, progress, ct);
+        // With several databases, the home one alone: Marten's AllProjectionProgress() asks every database (one out of
+        // reach failed the whole status), and each database's figures are read on their own (ReadAsync).
+        var home = databases.Sharded ? await databases.DatabaseIn(databases.HomeTenantId) : store.Storage.Database;
+        var progress = await home.AllProjectionProgress(ct);
+        var highWaterMark = await LogHead.HighWaterMarkAsync(home, store.Options.Events.DatabaseSchemaName, progress, ct);
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
 
         var rebuild = await LastRebuildAsync(projection, ct);

@@ -47,9 +47,43 @@ public static class DatabaseFaults
     /// (57014: a <c>statement_timeout</c>, <c>pg_cancel_backend</c>). The database answered, late: the
     /// connection stays usable and nothing says the database is out (docs/reliability.md).
     /// </summary>
-    public static bool IsSlowStatement(Exception exception) => Chain(exception).Any(e =>
+    public static bool IsSlowStatement(Exception exception) => !IsUnanswered(exception) && Chain(exception).Any(e =>
         e is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
         || e is NpgsqlException { InnerException: TimeoutException } && e.Message.StartsWith(StatementTimedOutMessage, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Whether a statement's timeout found the database silent rather than slow: Npgsql asked the server to
+    /// cancel the statement and got no answer to that either (a paused process, packets dropped), so it
+    /// broke the connection; or a new session's start (its SSL request) got no answer within the connect timeout.
+    /// Npgsql raises the same <see cref="NpgsqlException"/> around a <see cref="TimeoutException"/> as for a statement
+    /// the server cancelled, but thrown by the socket read itself (its read buffer), where the server's answer to
+    /// the cancel is read, and thrown, by the connector (measured with Npgsql 10, 2026-12-07:
+    /// <c>NpgsqlReadBuffer.EnsureLong</c> against <c>NpgsqlConnector.ReadMessageLong</c>).
+    /// That database is out of reach, as one that refuses connections is (docs/reliability.md).
+    /// </summary>
+    public static bool IsUnanswered(Exception exception) => Chain(exception).Any(e =>
+        e is NpgsqlException { InnerException: TimeoutException } && e.Message.StartsWith(StatementTimedOutMessage, StringComparison.Ordinal)
+        && ThrownByTheSocketRead(e));
+
+    /// <summary>
+    /// Whether the database said nothing in time: a connection that did not open within the connect timeout
+    /// (Npgsql's "The operation has timed out"; the server took the connection and never answered its start,
+    /// as a paused process does), a statement whose cancellation went unanswered too (<see cref="IsUnanswered"/>),
+    /// or a ping given up (<see cref="DatabaseDidNotAnswerException"/>). Not a full pool's wait, nor a slow statement.
+    /// Sending the same again would wait as long again: Marten's retries leave it (<see cref="Infrastructure.StoreConfiguration"/>).
+    /// </summary>
+    public static bool IsSilent(Exception exception) => IsUnanswered(exception) || Chain(exception).Any(e =>
+        e is DatabaseDidNotAnswerException
+        || e is NpgsqlException { InnerException: TimeoutException } && !e.Message.StartsWith(StatementTimedOutMessage, StringComparison.Ordinal)
+            && !e.Message.StartsWith(PoolExhaustedMessage, StringComparison.Ordinal));
+
+    private static bool ThrownByTheSocketRead(Exception thrown)
+    {
+        // An async method's frame is its state machine's MoveNext, a type nested in the method's own type.
+        for (var type = new System.Diagnostics.StackTrace(thrown, false).GetFrames().FirstOrDefault()?.GetMethod()?.DeclaringType; type is not null; type = type.DeclaringType)
+            if (type.FullName == "Npgsql.Internal.NpgsqlReadBuffer") return true;
+        return false;
+    }
 
     /// <summary>How Npgsql's message begins when a statement ran into the command timeout (a broken connection's read says the same around an IOException).</summary>
     public const string StatementTimedOutMessage = "Exception while reading from stream";

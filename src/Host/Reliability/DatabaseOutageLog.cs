@@ -58,6 +58,15 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadO
             if (!outage.Named.Contains(database)) outage.Named.Add(database);
     }
 
+    /// <summary>With several databases, those the open outage found out of reach (none named yet, or none out: empty).</summary>
+    public IReadOnlyList<NamedDatabase> OutOfReach
+    {
+        get
+        {
+            lock (_gate) return _outage?.Named.ToList() ?? [];
+        }
+    }
+
     public bool IsOut
     {
         get

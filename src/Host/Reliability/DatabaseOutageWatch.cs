@@ -54,23 +54,40 @@ public sealed class DatabaseOutageWatch(DatabaseOutageLog outage, IDocumentStore
     /// </summary>
     private async Task<bool> Answers(CancellationToken ct)
     {
-        var silent = (await Task.WhenAll(databases.TenantIds.Select(async tenant =>
-            await AnswersAsync(tenant, ct) ? null : tenant))).OfType<string>().ToList();
+        var answers = await Task.WhenAll(databases.TenantIds.Select(async tenant => (Tenant: tenant, Error: await AnswersAsync(tenant, ct))));
+        var silent = answers.Where(a => a.Error is not null).Select(a => a.Tenant).ToList();
         if (silent.Count > 0) outage.Silent(silent);
+        // Only a database that said nothing, in an outage the database itself caused: a full pool of this node (its
+        // sessions sound, every one in use) also leaves a ping unanswered, and its idle sessions are no fault.
+        if (outage.MayHaveEndedSessions)
+            foreach (var (tenant, error) in answers)
+                if (error is not null && DatabaseFaults.IsSilent(error) && !DatabaseFaults.IsPoolExhausted(error)) await ForgetIdleSessionsOf(tenant);
         return silent.Count == 0;
     }
 
-    private async Task<bool> AnswersAsync(string tenant, CancellationToken ct)
+    /// <summary>
+    /// A database that says nothing (a paused process) keeps the sessions pooled before it went silent, and a
+    /// request handed one waits out the command timeout and the cancellation of its statement (30 s and more)
+    /// before it is refused. Its idle sessions are closed instead, so that a request opens a new one and is refused
+    /// as the database is out, within the connect timeout (3 s); a session in use is closed when it comes back.
+    /// </summary>
+    private async Task ForgetIdleSessionsOf(string tenant)
+    {
+        if (await databases.DatabaseIn(tenant) is Marten.Storage.MartenDatabase { DataSource: { } pooled }) pooled.Clear();
+    }
+
+    /// <summary>Null when the database answers; else what its ping met.</summary>
+    private async Task<Exception?> AnswersAsync(string tenant, CancellationToken ct)
     {
         try
         {
             await DatabasePing.OneDatabase(await databases.DatabaseIn(tenant), DatabasePing.Patience, ct);
-            return true;
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Still out: the ping's patience (3 s) bounds how long asking takes, also when the database says nothing.
-            return false;
+            return e;
         }
     }
 }

@@ -15,11 +15,15 @@ namespace EventCrm.Host.Reliability;
 /// with Retry-After, so a client knows to send the same request again later), and a stored event the code
 /// cannot read (a 500 that says so, never taken for the client's bad JSON). Everything else stays a 500.
 /// </summary>
-public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStatementsOutOfStep outOfStep) : IExceptionHandler
+public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStatementsOutOfStep outOfStep, DatabasesOutOfReach outOfReach) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         if (context.Response.HasStarted || Answer(exception, HasBody(context.Request), SentAgainOf(context.Request)) is not { } answer) return false;
+        // With several databases, the one out of reach is named, whether it refused the connection or said nothing.
+        if (answer.Title == UnavailableTitle && outOfReach.Several
+            && DatabasesOutOfReach.ForClients(await outOfReach.OfAsync(exception, ct)) is { } named)
+            answer = Answer(exception, HasBody(context.Request), SentAgainOf(context.Request), named)!;
 
         if (answer.Title == ConnectionResetTitle)
         {
@@ -97,7 +101,11 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStateme
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
     /// <summary>The problem an exception stands for, or null for a 500. JSON errors are the client's only when it sent a body.</summary>
-    public static ProblemAnswer? Answer(Exception exception, bool requestHasBody, SentAgain sentAgain = SentAgain.LandsTouchpointsOnce) => exception switch
+    /// <summary>The title of a request refused because a database is out of reach: it refuses connections, or says nothing.</summary>
+    public const string UnavailableTitle = "Service unavailable";
+
+    /// <param name="outOfReach">With several databases, the one(s) out of reach ("database db1 of Tenancy:Databases"), named in the detail.</param>
+    public static ProblemAnswer? Answer(Exception exception, bool requestHasBody, SentAgain sentAgain = SentAgain.LandsTouchpointsOnce, string? outOfReach = null) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e =>
             new(e.StatusCode, "The request body is too large", e.Message),
@@ -128,7 +136,10 @@ public sealed class FaultProblems(ILogger<FaultProblems> logger, PreparedStateme
             "The database took too long to answer a statement of this request (past the command timeout: waiting for a lock another " +
             "transaction holds, say), and the statement was cancelled; the database itself answers. Send the request again in " +
             $"{DatabaseFaults.RetryAfterSeconds} seconds; {Resent(sentAgain)}"),
-        _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+        _ when DatabaseFaults.IsUnavailable(exception) && outOfReach is not null => new(StatusCodes.Status503ServiceUnavailable, UnavailableTitle,
+            $"{char.ToUpperInvariant(outOfReach[0])}{outOfReach[1..]} is unavailable: the service cannot reach it (it refuses connections, or does not answer). " +
+            $"Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; {Resent(sentAgain)}"),
+        _ when DatabaseFaults.IsUnavailable(exception) => new(StatusCodes.Status503ServiceUnavailable, UnavailableTitle,
             $"The database is unavailable. Send the request again in {DatabaseFaults.RetryAfterSeconds} seconds; {Resent(sentAgain)}"),
         _ => null,
     };

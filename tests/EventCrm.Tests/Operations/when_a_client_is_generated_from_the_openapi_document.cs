@@ -189,7 +189,9 @@ public class when_a_client_is_generated_from_the_openapi_document(AppFixture app
     [InlineData("TouchpointReceiptView", "result", "appended,repeated")]
     [InlineData("ReplayView", "state", "running,completed,failed,interrupted")]
     [InlineData("ReplayStarted", "state", "running,completed,failed,interrupted")]
-    [InlineData("ProjectionStatusView", "state", "inline,caught-up,catching-up,rebuilding")]
+    // unreachable: a database of several out of reach (docs/reliability.md, "One database of several out"; since 2026-12-07, night).
+    [InlineData("ProjectionStatusView", "state", "inline,caught-up,catching-up,rebuilding,unreachable")]
+    [InlineData("DatabaseProgressView", "state", "inline,caught-up,catching-up,rebuilding,unreachable")]
     [InlineData("ProjectionStatusView", "lifecycle", "inline,async")]
     [InlineData("RebuildView", "state", "rebuilding,completed,failed")]
     [InlineData("KeyView", "roles", "ingest,desk,auditor,data,admin")]

@@ -32,8 +32,10 @@ public sealed class DaemonPagePacing(IDocumentStore store, DaemonPages pages, Pr
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // The service stops: whatever the last look at the progress met (a database out of reach among them) ends with it,
+            // not as the Critical "BackgroundService has thrown an unhandled exception" with its stack trace.
         }
     }
 
