@@ -63,6 +63,7 @@ public class when_a_person_asks_what_is_held_about_them(PrivacyHost privacy)
     {
         var person = await RectifiedCustomer();
         await privacy.Store.CatchUp();
+        (await Host.GetJson($"/api/customers?search=wrongname{person.Tag}"))["total"]!.GetValue<long>().ShouldBe(1, "found by the former name until erased");
 
         await Host.PostJson($"/api/customers/{person.Id}/erasure", new { }, 200);
 
