@@ -7,7 +7,7 @@ namespace EventCrm.Host.Imports;
 /// last hour (an older node's upload), or one held open (an older node's import reading it, or this version's in that
 /// instant: no other opening can take it, which is how the sweep tells).
 /// </summary>
-public sealed class ImportSpoolSweep(IConfiguration configuration, TimeProvider clock, ILogger<ImportSpoolSweep> logger) : IHostedService
+public sealed class ImportSpoolSweep(IConfiguration configuration, ILogger<ImportSpoolSweep> logger) : IHostedService
 {
     public static readonly TimeSpan LeftAlone = TimeSpan.FromHours(1);
 
@@ -34,7 +34,8 @@ public sealed class ImportSpoolSweep(IConfiguration configuration, TimeProvider 
     {
         try
         {
-            if (clock.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(path) < LeftAlone) return false;
+            // The file system's clock, not the service's business clock (a scenario's may be set to another year).
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < LeftAlone) return false;
             // Held while deleting: no process opens it between the look and the deletion.
             using var alone = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             File.Delete(path);
