@@ -31,12 +31,12 @@ public static class ImportBatches
     public const string Utf16 = "the file is UTF-16 (a spreadsheet's \"Unicode Text\"), not UTF-8: save it as \"CSV UTF-8 (comma delimited)\"";
 
     /// <summary>Hands every batch to <paramref name="handle"/> until it answers false; answers a file-level error or null.</summary>
-    public static async Task<string?> ForEachAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
+    public static async Task<string?> ForEachAsync(ImportSource source, DateTimeOffset now, int batchSize, Func<int, bool> skip,
         Func<ImportBatch, Task<bool>> handle, CancellationToken ct)
     {
         var batches = Channel.CreateBounded<ImportBatch>(ReadAhead);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reading = Task.Run(() => ReadAsync(path, now, batchSize, skip, batches.Writer, stop.Token), stop.Token);
+        var reading = Task.Run(() => ReadAsync(source, now, batchSize, skip, batches.Writer, stop.Token), stop.Token);
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
@@ -50,12 +50,12 @@ public static class ImportBatches
         }
     }
 
-    private static async Task<string?> ReadAsync(string path, DateTimeOffset now, int batchSize, Func<int, bool> skip,
+    private static async Task<string?> ReadAsync(ImportSource source, DateTimeOffset now, int batchSize, Func<int, bool> skip,
         ChannelWriter<ImportBatch> batches, CancellationToken ct)
     {
         try
         {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            await using var file = source.Open();
             using var reader = new Utf8Lines(file, TouchpointCsv.MaxLineBytes);
             TouchpointCsv? csv = null;
             var (valid, invalid) = (new List<IncomingTouchpoint>(batchSize + CustomerRunAllowance), new List<ImportLineError>());

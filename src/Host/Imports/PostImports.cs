@@ -19,7 +19,7 @@ public static class PostImportsEndpoint
 
     /// <summary>
     /// POST /api/imports with a CSV body (text/csv): the import command over HTTP. The body is
-    /// spooled to a temporary file (the import reads it twice), never held in memory.
+    /// spooled to a file with no name (the import reads it twice, <see cref="ImportSpool"/>), never held in memory.
     /// </summary>
     [WolverinePost("/api/imports"), Authorize(Policy = Policies.Import)]
     [Answers(201, "Rows were imported.", Body = typeof(ImportAnswer))]
@@ -30,7 +30,8 @@ public static class PostImportsEndpoint
     [Answers(415, "The body was not sent as text/csv, or was sent with a Content-Encoding other than identity (gzip): send it uncompressed; nothing was read.")]
     [Answers(422, "Rows refused by the store (unknown customer, conflict), without skipInvalid; errors keyed line N; nothing appended.")]
     [Answers(503, "The database is unavailable, or Import:MaxConcurrent imports are running: send the same file again after Retry-After seconds; nothing was read.")]
-    public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, ImportSlots slots, CancellationToken ct)
+    public static async Task<IResult> Post(HttpRequest request, bool? skipInvalid, TouchpointImport import, ImportSlots slots,
+        IConfiguration configuration, CancellationToken ct)
     {
         if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
             return Results.Problem("The body must be CSV, sent as Content-Type: text/csv (see docs/import.md).",
@@ -40,16 +41,8 @@ public static class PostImportsEndpoint
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = MaxBodyBytes;
 
-        var spool = Path.Combine(Path.GetTempPath(), $"eventcrm-import-{Guid.NewGuid():N}.csv");
-        try
-        {
-            await using (var file = new FileStream(spool, SpoolOptions())) await request.Body.CopyToAsync(file, ct);
-            return Answer(await import.RunAsync(spool, skipInvalid ?? false, null, ct, ImportedBy.Caller(request, request.HttpContext.User)));
-        }
-        finally
-        {
-            File.Delete(spool);
-        }
+        await using var spool = await ImportSpool.WriteAsync(request.Body, ImportSpoolFolder.Of(configuration), ct);
+        return Answer(await import.RunAsync(spool.Source, skipInvalid ?? false, null, ct, ImportedBy.Caller(request, request.HttpContext.User)));
     }
 
     private static IResult Busy(HttpResponse response, int running)
@@ -59,17 +52,6 @@ public static class PostImportsEndpoint
             $"{running} imports are running, the most this service runs at once ({ImportSlots.MaxConcurrentKey}). Send the same file again " +
             $"in {ImportSlots.RetryAfterSeconds} seconds; nothing of it was read or imported.",
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service busy");
-    }
-
-    /// <summary>
-    /// The spool holds the caller's personal data (names, emails, free text) in the shared temporary
-    /// folder: readable and writable by the service's own user only (0600), never by the machine's others.
-    /// </summary>
-    private static FileStreamOptions SpoolOptions()
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return options;
     }
 
     private static IResult Answer(ImportReport report)

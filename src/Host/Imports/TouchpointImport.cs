@@ -43,7 +43,11 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
     /// and not appended again. The report counts them as imported, as if the import had run once.
     /// </summary>
     /// <param name="by">Who imports: the caller's key over HTTP; the import command when left out.</param>
-    public async Task<ImportReport> RunAsync(string path, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct,
+    public Task<ImportReport> RunAsync(string path, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct,
+        ImportedBy? by = null) => RunAsync(ImportSource.OfFile(path), skipInvalid, progress, ct, by);
+
+    /// <inheritdoc cref="RunAsync(string, bool, Action{ImportPhase, double}?, CancellationToken, ImportedBy?)"/>
+    public async Task<ImportReport> RunAsync(ImportSource source, bool skipInvalid, Action<ImportPhase, double>? progress, CancellationToken ct,
         ImportedBy? by = null)
     {
         var importId = $"import-{Guid.NewGuid():N}";
@@ -54,7 +58,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
             var run = new Attempt();
             try
             {
-                var report = await RunOnceAsync(importId, now, run, path, skipInvalid, progress, ct, by);
+                var report = await RunOnceAsync(importId, now, run, source, skipInvalid, progress, ct, by);
                 // What the earlier runs appended, this one found stored: imported all the same.
                 return importedBefore == 0 ? report
                     : report with { Imported = report.Imported + importedBefore, Repeated = Math.Max(0, report.Repeated - importedBefore) };
@@ -78,7 +82,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         public ImportAppendPass? Appending { get; set; }
     }
 
-    private async Task<ImportReport> RunOnceAsync(string importId, DateTimeOffset now, Attempt run, string path, bool skipInvalid,
+    private async Task<ImportReport> RunOnceAsync(string importId, DateTimeOffset now, Attempt run, ImportSource source, bool skipInvalid,
         Action<ImportPhase, double>? progress, CancellationToken ct, ImportedBy? by)
     {
         var checkingStarted = clock.GetTimestamp();
@@ -87,7 +91,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var rows = 0;
         var keepUpTo = KeptBetweenPassesOf(configuration);
         List<ImportBatch>? kept = [];
-        var unreadable = await ForEachBatch(path, now, ImportPhase.Checking, progress, async batch =>
+        var unreadable = await ForEachBatch(source, now, ImportPhase.Checking, progress, async batch =>
         {
             rows += batch.Valid.Count + batch.Invalid.Count;
             bad.Add(batch.Invalid);
@@ -100,7 +104,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         if (check.LinesToCompare is { Count: > 0 } lines)
         {
             var earlier = new Dictionary<int, IncomingTouchpoint>();
-            await ForEachBatch(path, now, ImportPhase.Checking, null, batch =>
+            await ForEachBatch(source, now, ImportPhase.Checking, null, batch =>
             {
                 foreach (var item in batch.Valid.Where(i => lines.Contains(i.Index))) earlier[item.Index] = item;
                 return Task.FromResult(true);
@@ -117,7 +121,7 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
         var badLines = bad.RefusedLines;
         var appending = run.Appending = new ImportAppendPass(appender, (by ?? ImportedBy.TheCommand).ContextOf(importId), skipInvalid, progress, metrics, ct);
         if (kept is null)
-            await ImportBatches.ForEachAsync(path, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
+            await ImportBatches.ForEachAsync(source, now, BatchSize, badLines.Contains, batch => appending.AddAsync(batch.Valid, batch.Position), ct);
         else
             foreach (var batch in kept)
                 if (!await appending.AddAsync(batch.Valid.Where(i => !badLines.Contains(i.Index)).ToList(), batch.Position)) break;
@@ -141,10 +145,10 @@ public sealed class TouchpointImport(ImportCheckFactory checks, TouchpointAppend
     private static bool LargerThan(int keepUpTo, int rowsSoFar, double position) => position > 0 && rowsSoFar / position > keepUpTo * 1.25;
 
     /// <summary>The file's batches of valid rows and the invalid rows beside them, with progress; answers a file-level error (header, quoting) or null.</summary>
-    private static async Task<string?> ForEachBatch(string path, DateTimeOffset now, ImportPhase phase, Action<ImportPhase, double>? progress,
+    private static async Task<string?> ForEachBatch(ImportSource source, DateTimeOffset now, ImportPhase phase, Action<ImportPhase, double>? progress,
         Func<ImportBatch, Task<bool>> handle, Func<int, bool> skip)
     {
-        var error = await ImportBatches.ForEachAsync(path, now, BatchSize, skip, async batch =>
+        var error = await ImportBatches.ForEachAsync(source, now, BatchSize, skip, async batch =>
         {
             if (!await handle(batch)) return false;
             progress?.Invoke(phase, batch.Position);

@@ -15,6 +15,7 @@ public static class DataToolsConfiguration
         services.AddSingleton<ImportCheckFactory>();
         services.AddSingleton<TouchpointImport>();
         services.AddSingleton<ImportSlots>();
+        services.AddHostedService<ImportSpoolSweep>();
         services.AddSingleton<ProjectionCatalog>();
         services.AddSingleton<ProjectionStatusReader>();
         services.AddSingleton<ProjectionLocks>();

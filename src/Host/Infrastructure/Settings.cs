@@ -66,6 +66,7 @@ public static class Settings
         Rebuilds.TakeOver.TryForOf(configuration);
         Imports.TouchpointImport.KeptBetweenPassesOf(configuration);
         Imports.ImportSlots.MaxConcurrentOf(configuration);
+        Imports.ImportSpoolFolder.Of(configuration);
         Exports.ExportSlots.MaxConcurrentOf(configuration);
         Exports.EventExport.FlushDeadlineOf(configuration);
         Audit.AuditVerificationSlots.MaxConcurrentOf(configuration);

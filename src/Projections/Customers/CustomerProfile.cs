@@ -34,7 +34,11 @@ public sealed record CustomerProfile
     public DateTimeOffset FirstOccurredAt { get; init; }
     public DateTimeOffset LastOccurredAt { get; init; }
     public DateTimeOffset LastRecordedAt { get; init; }
-    /// <summary>Lower-cased name and email: what a search matches.</summary>
+    /// <summary>
+    /// What a search matches: every name and email the customer has been given (the current and any former one, or one
+    /// dated earlier and so never current), lower-cased, one "name email" line each, until an erasure empties it.
+    /// Profiles stored before 2026-12-07 (night) hold the current one only, until the profiles are rebuilt.
+    /// </summary>
     public string SearchText { get; init; } = "";
     public IReadOnlyList<LifecycleMark> Marks { get; init; } = [];
     /// <summary>Retention offers made and not yet accepted, declined or expired.</summary>
@@ -100,9 +104,24 @@ public sealed record CustomerProfile
     private CustomerProfile Close(string offerId) => this with { OpenOffers = OpenOffers.Where(o => o.OfferId != offerId).ToList() };
 
     /// <summary>The latest identity in business time wins; of two at the same time, the one recorded last.</summary>
+    /// <remarks>
+    /// Either way the name and email stay searchable: a person asking what is held about them (docs/privacy.md) gives the
+    /// name they knew, which may be a former one.
+    /// </remarks>
     private CustomerProfile Identify(string name, string email, DateTimeOffset occurredAt) => IdentifiedAt > occurredAt
-        ? this
-        : this with { Name = name, Email = email, SearchText = $"{name} {email}".ToLowerInvariant(), IdentifiedAt = occurredAt };
+        ? this with { SearchText = Known(SearchText, name, email) }
+        : this with { Name = name, Email = email, SearchText = Known(SearchText, name, email), IdentifiedAt = occurredAt };
+
+    /// <summary>The search text with this name and email added, unless they are there already (a signup repeating its lead's).</summary>
+    private static string Known(string? searchText, string name, string email)
+    {
+        var identity = $"{name} {email}".ToLowerInvariant();
+        if (string.IsNullOrEmpty(searchText)) return identity;
+        return searchText.Split(IdentitySeparator).Contains(identity) ? searchText : $"{searchText}{IdentitySeparator}{identity}";
+    }
+
+    /// <summary>Between two identities of the search text: a line break, which no name nor email holds (no control character is taken).</summary>
+    private const char IdentitySeparator = '\n';
 
     /// <summary>At most two marks however long the history: a profile is rewritten on every append.</summary>
     private static IReadOnlyList<LifecycleMark> Deciding(IReadOnlyList<LifecycleMark> marks) =>

@@ -7,8 +7,7 @@ using Shouldly;
 namespace EventCrm.Tests.DataTools;
 
 /// <summary>
-/// POST /api/imports spools its body to the shared temporary folder and reads it line by line. The
-/// spool holds names, emails and free text: no other user of the machine may read it. And one line
+/// POST /api/imports spools its body (when_an_upload_is_spooled) and reads it line by line: one line
 /// of hundreds of megabytes (a header, a cell) must not be held whole, as bytes, text and cells,
 /// nor sent back in the answer.
 /// </summary>
@@ -29,23 +28,6 @@ public class when_an_import_is_sent_over_http(AppFixture app)
         });
         var text = await result.ReadAsTextAsync();
         return (JsonNode.Parse(text)!, text);
-    }
-
-    [Fact]
-    public async Task the_spooled_body_is_readable_and_writable_by_the_service_alone()
-    {
-        var customer = Ids.Customer();
-        var csv = Encoding.UTF8.GetBytes(new HistoryFile().SignUp(customer, "2023-05-01T10:00:00Z").ToString());
-        var body = new SpoolWatchingStream(csv);
-
-        await Import(body, csv.Length, 201);
-
-        // The endpoint creates its spool before it reads the body: ours was there at the first read
-        // (and any other test's import spooling at that moment too).
-        body.Spools.ShouldNotBeEmpty();
-        foreach (var (path, mode) in body.Spools)
-            (mode & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)).ShouldBe(UnixFileMode.None, $"{path} is {mode}");
-        (await app.Store.EventCount(customer)).ShouldBe(1);
     }
 
     /// <summary>
@@ -100,52 +82,5 @@ public class when_an_import_is_sent_over_http(AppFixture app)
 
         answer["errors"]!["file"]![0]!.GetValue<string>().ShouldStartWith("line 3: longer than");
         (await app.Store.EventCount(customer)).ShouldBe(0);
-    }
-
-    /// <summary>A request body that, when first read, notes the import spools of the temporary folder and their permissions.</summary>
-    private sealed class SpoolWatchingStream(byte[] content) : MemoryStream(content)
-    {
-        public List<(string Path, UnixFileMode Mode)> Spools { get; } = [];
-        private bool _looked;
-        // Spools left in the shared temporary folder by earlier runs (a killed Host) are not this request's.
-        private readonly DateTime _since = DateTime.UtcNow.AddSeconds(-1);
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            Look();
-            return base.Read(buffer, offset, count);
-        }
-
-        public override int Read(Span<byte> buffer)
-        {
-            Look();
-            return base.Read(buffer);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct)
-        {
-            Look();
-            return base.ReadAsync(buffer, offset, count, ct);
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            Look();
-            return base.ReadAsync(buffer, ct);
-        }
-
-        private void Look()
-        {
-            if (_looked) return;
-            _looked = true;
-            foreach (var path in Directory.EnumerateFiles(Path.GetTempPath(), "eventcrm-import-*.csv"))
-            {
-                try
-                {
-                    if (File.GetLastWriteTimeUtc(path) >= _since) Spools.Add((path, File.GetUnixFileMode(path)));
-                }
-                catch (FileNotFoundException) { } // another test's import ended meanwhile
-            }
-        }
     }
 }

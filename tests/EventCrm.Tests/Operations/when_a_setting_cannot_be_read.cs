@@ -22,6 +22,7 @@ public class when_a_setting_cannot_be_read
     [InlineData("Import__KeptBetweenPasses", "abc", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__KeptBetweenPasses", "-1", "Import:KeptBetweenPasses must be a whole number")]
     [InlineData("Import__MaxConcurrent", "two", "Import:MaxConcurrent must be a whole number")]
+    [InlineData("Import__SpoolFolder", "/no/such/folder", "Import:SpoolFolder must be an existing folder")]
     [InlineData("Export__MaxConcurrent", "four", "Export:MaxConcurrent must be a whole number")]
     [InlineData("Export__FlushDeadline", "60", "Export:FlushDeadline must be a duration")]      // a bare number would read as 60 days
     [InlineData("Export__FlushDeadline", "00:00:00", "Export:FlushDeadline must be more than zero")]

@@ -2,6 +2,7 @@
 #pragma warning disable
 using EventCrm.Host.Imports;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -15,12 +16,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly EventCrm.Host.Imports.ImportSlots _importSlots;
         private readonly EventCrm.Host.Imports.TouchpointImport _touchpointImport;
+        private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
 
-        public POST_api_imports(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Imports.ImportSlots importSlots, EventCrm.Host.Imports.TouchpointImport touchpointImport) : base(wolverineHttpOptions)
+        public POST_api_imports(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, EventCrm.Host.Imports.ImportSlots importSlots, EventCrm.Host.Imports.TouchpointImport touchpointImport, Microsoft.Extensions.Configuration.IConfiguration configuration) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _importSlots = importSlots;
             _touchpointImport = touchpointImport;
+            _configuration = configuration;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -44,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Imports.PostImportsEndpoint.Post(httpContext.Request, skipInvalid, _touchpointImport, _importSlots, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Imports.PostImportsEndpoint.Post(httpContext.Request, skipInvalid, _touchpointImport, _importSlots, _configuration, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
