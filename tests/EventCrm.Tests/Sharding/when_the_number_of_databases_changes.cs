@@ -12,7 +12,7 @@ namespace EventCrm.Tests.Sharding;
 public class when_the_number_of_databases_changes
 {
     private const string Schema = "eventcrm_layout";
-    private readonly string[] _databases = [TwoDatabases.DatabaseNamed($"{Schema}_0"), TwoDatabases.DatabaseNamed($"{Schema}_1"), TwoDatabases.DatabaseNamed($"{Schema}_2")];
+    private readonly string[] _databases = [TwoDatabases.OwnDatabaseNamed($"{Schema}_0"), TwoDatabases.OwnDatabaseNamed($"{Schema}_1"), TwoDatabases.OwnDatabaseNamed($"{Schema}_2")];
 
     private static (string, string)[] Over(params string[] databases) =>
         databases.Select((d, i) => ($"Tenancy:Databases:{i}", d)).ToArray();
