@@ -34,7 +34,8 @@ public class when_an_older_version_starts_over_what_a_newer_one_added
         // And a column of this version missing, as in a table written before this version added it.
         await DataCommandLine.Execute($"alter table {Schema}.portfolio_valuations drop column ledger_progress");
 
-        await using (var older = await AppFixture.StartHost(Schema))
+        var logs = new CapturedLogs();
+        await using (var older = await AppFixture.StartHost(Schema, logs))
         {
             // The apply the commands run before their work (rebuild, import, seed-demo), after the start's own.
             var store = older.Services.GetRequiredService<IDocumentStore>();
@@ -43,6 +44,11 @@ public class when_an_older_version_starts_over_what_a_newer_one_added
             ((StoreOptions)store.Options).Storage.ExtendedSchemaObjects.OfType<Table>().Where(table => table is not OwnTable)
                 .Select(table => table.Identifier.QualifiedName).ShouldBeEmpty("declare the service's own tables as OwnTable");
         }
+
+        // The start says what it applied: the one column it missed, and nothing dropped.
+        var applied = logs.Since(0).Select(entry => entry.Message).Where(m => m.StartsWith("Applying schema change")).ToList();
+        applied.ShouldContain(m => m.Contains($"{Schema}.portfolio_valuations") && m.Contains("add column ledger_progress"));
+        applied.ShouldNotContain(m => m.Contains("drop", StringComparison.OrdinalIgnoreCase));
 
         (await ColumnCount("portfolio_valuations", "later_figure")).ShouldBe(1L);
         (await DataCommandLine.Count($"select count(*) from {Schema}.portfolio_valuations where later_figure = 7")).ShouldBe(1L);
