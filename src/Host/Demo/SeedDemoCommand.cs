@@ -41,7 +41,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
+        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout)
             return CommandFailure.Report("seed-demo", layout);
 
         await using var claim = await SeedingClaim.ClaimAsync(store,

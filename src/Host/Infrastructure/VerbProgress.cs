@@ -36,7 +36,9 @@ public static class VerbProgress
     /// start, then a line each time it passes another quarter (with the percentage reached, "33%"), then "100%". Spectre's
     /// own lines come at its refreshes, a second apart: a task done within the first one printed nothing at all.
     /// </summary>
-    public static ProgressLines Lines(string description, long total) => new(description, total, Console.Error);
+    /// <param name="stepPercent">A line each time it passes another step: a quarter by default; a tenth for a rebuild, which
+    /// polls its position every half second and may run for minutes with nothing else said.</param>
+    public static ProgressLines Lines(string description, long total, int stepPercent = 25) => new(description, total, Console.Error, stepPercent);
 }
 
 /// <summary>See <see cref="VerbProgress.Lines"/>.</summary>
@@ -45,11 +47,12 @@ public sealed class ProgressLines
     private readonly string _description;
     private readonly long _total;
     private readonly TextWriter _to;
-    private int _quarterTold;
+    private readonly int _step;
+    private int _stepsTold;
 
-    public ProgressLines(string description, long total, TextWriter to)
+    public ProgressLines(string description, long total, TextWriter to, int stepPercent = 25)
     {
-        (_description, _total, _to) = (description, Math.Max(total, 1), to);
+        (_description, _total, _to, _step) = (description, Math.Max(total, 1), to, Math.Clamp(stepPercent, 1, 100));
         _to.WriteLine($"{_description}: 0%");
     }
 
@@ -57,16 +60,16 @@ public sealed class ProgressLines
     public void Report(long done)
     {
         var percent = (int)Math.Min(100, done * 100 / _total);
-        if (percent / 25 <= _quarterTold) return;
-        _quarterTold = percent / 25;
+        if (percent / _step <= _stepsTold) return;
+        _stepsTold = percent / _step;
         _to.WriteLine($"{_description}: {percent}%");
     }
 
     /// <summary>Said once all is done, if the last report did not say it (nothing to do says 0% then 100%).</summary>
     public void Done()
     {
-        if (_quarterTold == 4) return;
-        _quarterTold = 4;
+        if (_stepsTold == 100 / _step) return;
+        _stepsTold = 100 / _step;
         _to.WriteLine($"{_description}: 100%");
     }
 }

@@ -1,7 +1,7 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Relationship.Value;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Host.Touchpoints;
-using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Spectre.Console;
 
@@ -27,14 +27,13 @@ public class RefitCommand : DataVerb<RefitInput>
             asOf = moment;
         }
         using var host = input.BuildHost();
+        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return CommandFailure.Report("clv-refit", layout);
         // As POST /api/models/refit: a model fitted as of a day to come would be recorded and used.
         // Today's date (its end) is now: the model cannot know what the rest of the day brings.
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (input.AsOfFlag is { } given && Values.Moments.PastProblem(given, now, out _) is { } future)
             return CommandFailure.Report("clv-refit", $"--as-of: '{given}' {future}; a model is fitted as of today or an earlier date");
         if (asOf > now) asOf = now;
-        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout)
-            return CommandFailure.Report("clv-refit", layout);
         var refit = host.Services.GetRequiredService<PortfolioRefit>();
         PortfolioModelFitted fitted;
         try

@@ -1,3 +1,4 @@
+using EventCrm.Projections.Schema;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -16,7 +17,7 @@ public static class StoredValuationTable
 
     public static Table Table(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        var table = new OwnTable(schema, TableName);
         // The valuation's own time, which the answers from it carry.
         table.AddColumn("as_of", "timestamp with time zone").AsPrimaryKey();
         table.AddColumn("stored_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");

@@ -1,8 +1,8 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Infrastructure;
 using EventCrm.Relationship.Value;
 using EventCrm.Host.Formulas;
 using EventCrm.Host.Values;
-using EventCrm.Host.Sharding;
 using JasperFx.CommandLine;
 using Marten;
 using Spectre.Console;
@@ -39,9 +39,9 @@ public class ReplayCommand : DataVerb<ReplayInput>
             return Fail("--resume: the replay keeps its own formula and date; leave out --formula and --as-of");
         if (input.ResumeFlag is null && FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");
         using var host = input.BuildHost();
+        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var clock = host.Services.GetRequiredService<TimeProvider>();
-        if (await host.Services.GetRequiredService<CustomerDatabaseLayoutCheck>().ProblemAsync(CancellationToken.None) is { } layout) return Fail(layout);
         await using var session = store.LightweightSession();
         ReplayRun run;
         bool isNew;

@@ -1,6 +1,7 @@
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
+using EventCrm.Projections.Schema;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -21,7 +22,7 @@ public static class ReplayStorage
 
     public static Table Table(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        var table = new OwnTable(schema, TableName);
         table.AddColumn<string>("replay_id").AsPrimaryKey();
         table.AddColumn<string>("customer_id").AsPrimaryKey();
         table.AddColumn<decimal>("current_value").NotNull();

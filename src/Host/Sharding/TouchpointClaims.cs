@@ -2,6 +2,7 @@ using EventCrm.Projections.Customers;
 using EventCrm.Relationship.Ingestion;
 using Marten;
 using Npgsql;
+using EventCrm.Projections.Schema;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -28,7 +29,7 @@ public sealed class TouchpointClaims(IDocumentStore store, CustomerDatabases dat
 
     public static Table Table(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        var table = new OwnTable(schema, TableName);
         table.AddColumn<Guid>("event_id").AsPrimaryKey();
         table.AddColumn<string>("customer_id").NotNull();
         // The last claim to take or join the row, for diagnosis: a claim is released by its customer's writers, counted in holders.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
+using EventCrm.Projections.Schema;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -17,7 +18,7 @@ public static class AuditStorage
 
     public static Table Table(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        var table = new OwnTable(schema, TableName);
         table.AddColumn<long>("seq_id").AsPrimaryKey();
         table.AddColumn<string>("stream_id").NotNull();
         table.AddColumn<long>("version").NotNull();
@@ -31,7 +32,7 @@ public static class AuditStorage
 
     public static Table KeysTable(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, KeysTableName, SchemaUtils.IdentifierUsage.General));
+        var table = new OwnTable(schema, KeysTableName);
         table.AddColumn<string>("stream_id").AsPrimaryKey();
         table.AddColumn("key", "bytea").NotNull();
         return table;

@@ -1,4 +1,5 @@
 using Npgsql;
+using EventCrm.Projections.Schema;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -19,7 +20,7 @@ public static class ErasureLog
 
     public static Table Table(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        var table = new OwnTable(schema, TableName);
         table.AddColumn<string>("customer_id").NotNull();
         table.AddColumn("xact", "xid8").NotNull().DefaultValueByExpression("pg_current_xact_id()");
         table.AddColumn("recorded_at", "timestamp with time zone").NotNull().DefaultValueByExpression("now()");

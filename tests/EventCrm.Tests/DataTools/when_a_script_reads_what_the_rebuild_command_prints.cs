@@ -30,6 +30,9 @@ public class when_a_script_reads_what_the_rebuild_command_prints
                 // Its progress, when drawn at all, goes to standard error with the log.
                 output.ShouldBe($"Rebuilt {projection}.\n");
                 errors.ShouldNotContain("will not be executed");
+                // To a pipe, whole lines from the first to the last (Spectre's said "0%" and then nothing until "Rebuilt").
+                errors.ShouldContain($"Rebuilding {projection}: 0%\n");
+                errors.ShouldContain($"Rebuilding {projection}: 100%\n");
             }
         }
         finally

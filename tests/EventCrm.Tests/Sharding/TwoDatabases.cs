@@ -117,6 +117,9 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
 
     public static string TestDatabaseName => new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()).Database!;
 
+    /// <summary>A database of the test server named after the test database, so that runs against their own databases never meet.</summary>
+    public static string OwnDatabaseNamed(string suffix) => DatabaseNamed($"{TestDatabaseName}_{suffix}");
+
     public static string DatabaseNamed(string name) =>
         new NpgsqlConnectionStringBuilder(NodeProcess.TestDatabase()) { Database = name }.ConnectionString;
 

@@ -12,8 +12,7 @@ namespace EventCrm.Tests.Sharding;
 public class when_the_number_of_databases_changes
 {
     private const string Schema = "eventcrm_layout";
-    // Named after the test database, so that runs against their own databases on a shared server never meet.
-    private readonly string[] _databases = new[] { 0, 1, 2 }.Select(i => TwoDatabases.DatabaseNamed($"{TwoDatabases.TestDatabaseName}_{Schema}_{i}")).ToArray();
+    private readonly string[] _databases = [TwoDatabases.OwnDatabaseNamed($"{Schema}_0"), TwoDatabases.OwnDatabaseNamed($"{Schema}_1"), TwoDatabases.OwnDatabaseNamed($"{Schema}_2")];
 
     private static (string, string)[] Over(params string[] databases) =>
         databases.Select((d, i) => ($"Tenancy:Databases:{i}", d)).ToArray();

@@ -1,3 +1,4 @@
+using EventCrm.Host.Sharding;
 using EventCrm.Host.Infrastructure;
 using System.Text.Json;
 using JasperFx.CommandLine;
@@ -20,6 +21,7 @@ public class AuditAnchorCommand : DataVerb<AuditAnchorInput>
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
             return CommandFailure.Report("audit-anchor", missing);
+        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return CommandFailure.Report("audit-anchor", layout);
         var anchor = await host.Services.GetRequiredService<SealDigests>().TakeAsync(CancellationToken.None);
         var json = JsonSerializer.Serialize(anchor, Json);
         if (input.OutFlag is { } file)
