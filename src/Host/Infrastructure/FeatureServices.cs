@@ -25,6 +25,8 @@ public static class FeatureServices
         services.AddSingleton<ProfileRebuildLag>();
         services.AddSingleton<OpenOffers>();
         services.AddHostedService(sp => sp.GetRequiredService<OpenOffers>());
+        services.AddSingleton<DeadLettersWaiting>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadLettersWaiting>());
         services.AddSingleton<EventCrmMetrics>();
         services.AddSingleton(sp => TenancySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CustomerDatabases>();

@@ -1,5 +1,6 @@
 using EventCrm.Host.Replays;
 using EventCrm.Host.Retention;
+using Npgsql;
 using Wolverine;
 using Wolverine.Runtime;
 
@@ -12,7 +13,7 @@ namespace EventCrm.Host.Reliability;
 /// exception was a database outage's (<see cref="DatabaseOutageLog"/>): nothing at the default levels
 /// said a step was given up. Every such entry now also writes one error line of the service's own,
 /// without the exception, so that nothing holds it back: the message type, its customer, why, and how
-/// to replay it (docs/operations.md, "Dead letters").
+/// to replay it (docs/operations.md, "Dead letters"), on one line.
 /// </summary>
 public sealed class DeadLetterNotices(ILogger logger, string schema)
 {
@@ -38,12 +39,25 @@ public sealed class DeadLetterNotices(ILogger logger, string schema)
             "It does not run again by itself. Once the cause is gone, replay it: in {Database}, " +
             "update {Schema}.wolverine_dead_letters set replayable = true where id = '{MessageId}' (docs/operations.md, \"Dead letters\")",
             envelope.MessageType ?? envelope.Message?.GetType().Name, envelope.Id, what, whose, envelope.Attempts,
-            exception is null ? "no error given" : DatabaseFaults.IsOutage(exception) ? DatabaseOutageLog.Describe(exception) : Reason(exception),
+            exception is null ? "no error given" : DatabaseFaults.IsOutage(exception) ? FirstLine(DatabaseOutageLog.Describe(exception)) : Reason(exception),
             envelope.TenantId is { Length: > 0 } tenant && tenant != JasperFx.StorageConstants.DefaultTenantId ? $"database {tenant}" : "the home database",
             schema, envelope.Id);
     }
 
-    /// <summary>The exception's own message and what it wraps, without the stack trace (Wolverine's entry, at Debug when held back, has it).</summary>
-    private static string Reason(Exception exception) =>
-        string.Join(" <- ", DatabaseFaults.Chain(exception).Select(e => $"{e.GetType().Name}: {e.Message}").Distinct().Take(4));
+    /// <summary>
+    /// Why, on one line, without the stack trace (Wolverine's entry, at Debug when held back, has it): the
+    /// exception's type and PostgreSQL's own error (its SQLSTATE and message) when the database answered
+    /// one, else the first line of the exception's message. Marten's command failures carry their whole
+    /// SQL batch in the message, which spread the notice over several lines.
+    /// </summary>
+    public static string Reason(Exception exception) =>
+        DatabaseFaults.Chain(exception).OfType<PostgresException>().LastOrDefault() is { } postgres
+            ? $"{exception.GetType().Name}: PostgreSQL {postgres.SqlState} {FirstLine(postgres.MessageText)}"
+            : $"{exception.GetType().Name}: {FirstLine(exception.Message)}";
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? text : text[..end]).Trim();
+    }
 }

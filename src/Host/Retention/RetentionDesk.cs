@@ -97,9 +97,13 @@ public sealed class RetentionDesk(TouchpointAppender appender, FormulaRegistrySt
                 formula.ToString()),
             _ => throw new InvalidOperationException($"unknown decision {decision.GetType().Name}"),
         };
-        if (await StageAsync(session, request.CustomerId, outcome, ct) && outcome is RetentionOfferMade made)
-            messages.Schedule(new ExpireRetentionOffer(request.CustomerId, made.OfferId), made.ExpiresAt);
-        logger.LogInformation("Cancellation {Cancellation} of {Customer} assessed: {Decision}", request.CancellationTouchpointId, request.CustomerId, outcome.GetType().Name);
+        if (await StageAsync(session, request.CustomerId, outcome, ct))
+        {
+            if (outcome is RetentionOfferMade made) messages.Schedule(new ExpireRetentionOffer(request.CustomerId, made.OfferId), made.ExpiresAt);
+            // Told once recorded: a commit that fails (the step then retried or dead-lettered) made no offer.
+            session.Listeners.Add(new CountedOnCommit(() => logger.LogInformation("Cancellation {Cancellation} of {Customer} assessed: {Decision}",
+                request.CancellationTouchpointId, request.CustomerId, outcome.GetType().Name)));
+        }
         return messages;
     }
 

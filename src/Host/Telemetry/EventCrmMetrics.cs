@@ -25,7 +25,8 @@ public sealed class EventCrmMetrics
     private readonly Counter<long> _appended, _repeated, _refused, _customerBusy, _offers, _imported, _exported, _replayedEvents, _replayedCustomers;
     private readonly Histogram<int> _batchSize;
 
-    public EventCrmMetrics(IMeterFactory meters, ProjectionLag lag, RebuildLag rebuildLag, ProfileRebuildLag profileRebuildLag, OpenOffers openOffers)
+    public EventCrmMetrics(IMeterFactory meters, ProjectionLag lag, RebuildLag rebuildLag, ProfileRebuildLag profileRebuildLag, OpenOffers openOffers,
+        DeadLettersWaiting deadLetters)
     {
         var meter = meters.Create(MeterName);
         _appended = meter.CreateCounter<long>("eventcrm.touchpoints.appended", "{touchpoint}",
@@ -53,6 +54,8 @@ public sealed class EventCrmMetrics
             "Events between the end of the log and an async shard's position, per database, as last read (every second).");
         meter.CreateObservableGauge("eventcrm.rebuild.lag", rebuildLag.Observe, "{event}",
             "Events a blue/green rebuild's new build still has to process, per shard it replaces and per database, while the rebuild runs in this process.");
+        meter.CreateObservableGauge("eventcrm.dead_letters.waiting", deadLetters.Observe, "{message}",
+            "Messages waiting in Wolverine's dead letters of each database, not marked replayable, as counted at most 30 s ago.");
         meter.CreateObservableGauge("eventcrm.rebuild.profiles.lag", profileRebuildLag.Observe, "{customer}",
             "Customers whose profile the in-place rebuild of CustomerProfile has still to rebuild, while it runs in this process.");
     }

@@ -1,5 +1,7 @@
 using EventCrm.Host.Reliability;
 using EventCrm.Host.Retention;
+using EventCrm.Host.Telemetry;
+using EventCrm.Tests.DataTools;
 using EventCrm.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -62,5 +64,71 @@ public class when_a_desk_step_goes_to_the_dead_letters(DeadLetterHost app) : ICl
         // id being what it is, goes to the dead letters again: a second line).
         var second = await Waits.For(() => app.Log.Since(afterFirst).FirstOrDefault(e => e.Category == DeadLetterNotices.Category), TimeSpan.FromSeconds(60));
         second.Message.ShouldContain($"customer {customer} (offer offer:never-made)");
+    }
+
+    [Fact]
+    public async Task the_dead_letters_waiting_are_a_gauge_read_from_the_table_and_a_warning_at_start()
+    {
+        var waiting = app.Host.Services.GetRequiredService<DeadLettersWaiting>();
+        using var metrics = new RecordedMetrics(app.Host.Services);
+        var before = (await waiting.CountAsync(default)).Single().Count;
+
+        const string customer = "counted\0letter";
+        using (var scope = app.Host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().PublishAsync(new ExpireRetentionOffer(customer, "offer:never-made"));
+
+        // One more row waits than before, whichever node (or process) moved it there: Wolverine's own
+        // wolverine-dead-letter-queue counts only what this node moved since it started.
+        await Waits.Until(async () => (await waiting.CountAsync(default)).Single().Count == before + 1, TimeSpan.FromSeconds(30));
+        var gauge = metrics.Observe("eventcrm.dead_letters.waiting").Single();
+        gauge.Value.ShouldBe(before + 1);
+        gauge.Tags[EventCrmMetrics.Database].ShouldBe("Main");
+
+        // As a node starting tells it, once.
+        var mark = app.Log.Mark();
+        await waiting.CountAndWarnAsync(default);
+        var warning = app.Log.Since(mark).Single(e => e.Category == typeof(DeadLettersWaiting).FullName);
+        warning.Level.ShouldBe(LogLevel.Warning);
+        warning.Message.ShouldStartWith($"{before + 1} dead letter(s) wait in database Main since ");
+        warning.Message.ShouldEndWith("see docs/operations.md, \"Dead letters\"");
+
+    }
+
+    [Fact]
+    public async Task an_offer_whose_commit_fails_is_not_logged_as_made_and_the_notice_is_one_line_with_postgres_own_error()
+    {
+        // Every retention offer's insert fails, as a trigger of the walker's made it: the assessment's commit
+        // fails with Marten's MartenCommandException, whose message holds the whole SQL batch, many lines.
+        var trigger = $"no_offer_{Guid.NewGuid():N}";
+        await DataCommandLine.Execute($"""
+            create function {app.Schema}.{trigger}() returns trigger language plpgsql as $$
+            begin
+                raise exception 'no offers today';
+            end $$;
+            create trigger {trigger} before insert on {app.Schema}.mt_events for each row
+                when (new.type = 'retention-offer-made') execute function {app.Schema}.{trigger}();
+            """);
+        var mark = app.Log.Mark();
+        string alpha;
+        CapturedLogs.Entry notice;
+        try
+        {
+            alpha = await RetentionClients.Alpha(app.Host);
+            await RetentionClients.RequestCancellation(app.Host, alpha);
+            notice = await Waits.For(() => app.Log.Since(mark).FirstOrDefault(e => e.Category == DeadLetterNotices.Category && e.Message.Contains(alpha)),
+                TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await DataCommandLine.Execute($"drop trigger {trigger} on {app.Schema}.mt_events; drop function {app.Schema}.{trigger}()");
+        }
+
+        notice.Message.ShouldNotContain("\n");
+        notice.Message.ShouldContain("AssessCancellation");
+        notice.Message.ShouldContain("PostgreSQL P0001 no offers today");
+        notice.Message.ShouldNotContain("insert into", Case.Insensitive);
+        notice.Message.ShouldContain($"update {app.Schema}.wolverine_dead_letters set replayable = true where id = '");
+        // Nothing recorded, nothing said to be: the assessment's line comes only after its commit.
+        app.Log.Since(mark).ShouldNotContain(e => e.Category == typeof(RetentionDesk).FullName && e.Message.Contains(alpha) && e.Message.Contains("assessed"));
     }
 }
