@@ -2,7 +2,7 @@ namespace EventCrm.Host.Imports;
 
 /// <summary>
 /// At start, removes the import spools a process killed mid-import left with a name in <see cref="ImportSpoolFolder"/>:
-/// a version before 2026-12-07 (night) kept the name until the import ended, and this one for the instant between
+/// a version before 2026-12-07 (late night) kept the name until the import ended, and this one for the instant between
 /// creating its spool and unlinking it. A spool another process may still be using is left: one written to in the
 /// last hour (an older node's upload), or one held open (an older node's import reading it, or this version's in that
 /// instant: no other opening can take it, which is how the sweep tells).

@@ -37,7 +37,7 @@ public sealed record CustomerProfile
     /// <summary>
     /// What a search matches: every name and email the customer has been given (the current and any former one, or one
     /// dated earlier and so never current), lower-cased, one "name email" line each, until an erasure empties it.
-    /// Profiles stored before 2026-12-07 (night) hold the current one only, until the profiles are rebuilt.
+    /// Profiles stored before 2026-12-07 (late night) hold the current one only, until the profiles are rebuilt.
     /// </summary>
     public string SearchText { get; init; } = "";
     public IReadOnlyList<LifecycleMark> Marks { get; init; } = [];
