@@ -13,9 +13,47 @@ namespace EventCrm.Tests.Retention;
 
 public sealed class DeadLetterHost() : SchemaHost("eventcrm_dead_letters")
 {
+    /// <summary>The customers whose retention offers the database refuses to record: ids only one scenario gives.</summary>
+    public const string RefusedOffers = "refused-offer-";
+
+    /// <summary>What the database answers a refused offer's insert with (PostgreSQL's code for a raised exception: P0001).</summary>
+    public const string Refusal = "no offers today";
+
+    private const string Trigger = "refuse_retention_offers";
+
     public CapturedLogs Log { get; } = new();
 
     protected override CapturedLogs? Logs => Log;
+
+    /// <summary>
+    /// A trigger refusing the retention offers of <see cref="RefusedOffers"/>' customers, made before the Host starts:
+    /// made under the running Host it put the Host's pooled connections out of step with the table ("Received
+    /// unexpected backend message DataRow", a 500, one run in three). Every other insert passes.
+    /// </summary>
+    protected override async Task BeforeStartAsync()
+    {
+        // The events table is Marten's to make, at a Host's start: a database that never held this schema gets it
+        // from a Host started and stopped before the trigger is made.
+        if (await DataCommandLine.Count($"select count(*) from pg_tables where schemaname = '{Schema}' and tablename = 'mt_events'") == 0)
+        {
+            var first = await AppFixture.StartHost(Schema);
+            await first.StopAsync();
+            await first.DisposeAsync();
+        }
+        await DataCommandLine.Execute($"""
+            create or replace function {Schema}.{Trigger}() returns trigger language plpgsql as $$
+            begin
+                raise exception '{Refusal}';
+            end $$;
+            drop trigger if exists {Trigger} on {Schema}.mt_events;
+            create trigger {Trigger} before insert on {Schema}.mt_events for each row
+                when (new.type = 'retention-offer-made' and new.stream_id like '{RefusedOffers}%') execute function {Schema}.{Trigger}();
+            """);
+    }
+
+    /// <summary>The schema is left as Marten makes it.</summary>
+    protected override Task AfterStopAsync() =>
+        DataCommandLine.Execute($"drop trigger if exists {Trigger} on {Schema}.mt_events; drop function if exists {Schema}.{Trigger}()");
 }
 
 /// <summary>
@@ -94,4 +132,38 @@ public class when_a_desk_step_goes_to_the_dead_letters(DeadLetterHost app) : ICl
         warning.Message.ShouldEndWith("see docs/operations.md, \"Dead letters\"");
 
     }
+
+    [Fact]
+    public async Task an_offer_whose_commit_fails_is_not_logged_as_made_and_the_notice_is_one_line_with_postgres_own_error()
+    {
+        // Two clients worth keeping (Alpha: 8,000 of margin a year) ask to cancel; the database refuses to record the first
+        // one's offer (the fixture's trigger): the assessment's commit fails with Marten's MartenCommandException, whose
+        // message holds the whole SQL batch, many lines, and Wolverine moves the step to its dead letters.
+        var mark = app.Log.Mark();
+        var refused = await RetentionClients.Alpha(app.Host, margin: 800m, id: $"{DeadLetterHost.RefusedOffers}{Guid.NewGuid():N}");
+        var kept = await RetentionClients.Alpha(app.Host);
+        await RetentionClients.RequestCancellation(app.Host, refused);
+        await RetentionClients.RequestCancellation(app.Host, kept);
+
+        var notice = await Waits.For(() => app.Log.Since(mark).FirstOrDefault(e => e.Category == DeadLetterNotices.Category && e.Message.Contains(refused)),
+            TimeSpan.FromSeconds(60));
+        notice.Message.ShouldNotContain("\n");
+        notice.Message.ShouldStartWith("EventCrm.Host.Retention.AssessCancellation ");
+        notice.Message.ShouldContain($"(the assessment of a request to cancel) of customer {refused} (cancellation ");
+        notice.Message.ShouldContain($": MartenCommandException: PostgreSQL P0001 {DeadLetterHost.Refusal}. It does not run again by itself.");
+        notice.Message.ShouldNotContain("insert into", Case.Insensitive);
+        notice.Message.ShouldContain($"update {app.Schema}.wolverine_dead_letters set replayable = true where id = '");
+
+        // The other client's offer is recorded, and said to be once it is.
+        (await RetentionClients.Decision(app.Host, kept))["decision"]!.GetValue<string>().ShouldBe("offer-made");
+        await Waits.For(() => app.Log.Since(mark).FirstOrDefault(e => Assessed(e, kept)));
+
+        // Nothing recorded for the refused one, and nothing said to be: the assessment's line comes only after its commit,
+        // which failed before Wolverine gave the step up.
+        (await app.Host.GetJson($"/api/customers/{refused}/retention"))["pending"]!["decision"]!.GetValue<string>().ShouldBe("assessing");
+        app.Log.Since(mark).ShouldNotContain(e => Assessed(e, refused));
+    }
+
+    private static bool Assessed(CapturedLogs.Entry entry, string customer) =>
+        entry.Category == typeof(RetentionDesk).FullName && entry.Message.Contains($" of {customer} assessed: RetentionOfferMade");
 }

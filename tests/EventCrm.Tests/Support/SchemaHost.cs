@@ -16,6 +16,7 @@ public abstract class SchemaHost(string schema, params (string Key, string Value
 
     public async ValueTask InitializeAsync()
     {
+        await BeforeStartAsync();
         Host = await AppFixture.StartHost(Schema, services =>
         {
             if (Logs is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
@@ -24,6 +25,12 @@ public abstract class SchemaHost(string schema, params (string Key, string Value
         await Host.ResetAllData();
         await SeedAsync();
     }
+
+    /// <summary>
+    /// What to make in the database before the Host starts (a trigger on its tables, say): DDL on a table
+    /// the running Host has prepared statements for puts its pooled connections out of step.
+    /// </summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
     /// <summary>Where the Host's log goes for the scenarios to read, when they read it.</summary>
     protected virtual CapturedLogs? Logs => null;
