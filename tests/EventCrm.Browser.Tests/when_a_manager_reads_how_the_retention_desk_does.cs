@@ -139,7 +139,7 @@ public class when_a_manager_reads_how_the_retention_desk_does(BrowserFixture app
     };
 
     /// <summary>The scenario of when_the_manager_reads_the_desks_outcomes (EventCrm.Tests): November 2026's requests.</summary>
-    private static JsonObject November(string to = "2026-12-01T00:00:00+00:00") => new()
+    internal static JsonObject November(string to = "2026-12-01T00:00:00+00:00") => new()
     {
         ["asOf"] = "2026-12-07T10:41:00+00:00",
         ["outcomes"] = new JsonObject
@@ -158,9 +158,9 @@ public class when_a_manager_reads_how_the_retention_desk_does(BrowserFixture app
         },
     };
 
-    private static JsonObject Tier(string name, JsonObject offers) => new() { ["tier"] = name, ["offers"] = offers };
+    internal static JsonObject Tier(string name, JsonObject offers) => new() { ["tier"] = name, ["offers"] = offers };
 
-    private static JsonObject Offers(int made, int accepted, int declined, int expired, int left, int open, double? saveRate, decimal spent, decimal kept) => new()
+    internal static JsonObject Offers(int made, int accepted, int declined, int expired, int left, int open, double? saveRate, decimal spent, decimal kept) => new()
     {
         ["made"] = made, ["accepted"] = accepted, ["declined"] = declined, ["expired"] = expired, ["left"] = left, ["open"] = open,
         ["saveRate"] = saveRate, ["moneySpent"] = spent, ["valueKept"] = kept, ["acceptedWithoutValue"] = 0,

@@ -73,10 +73,13 @@ export function showHistory(first, asked, valued, url, current) {
       setBusy(more, false);
     }
   }
-  document.getElementById("audit-history").replaceChildren(h("table", {},
-    h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Value tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
-    body), shown, more);
+  // Its title above the box the table scrolls in, not its caption: a caption is laid out at the table's width (891 px),
+  // and on a 375 px phone it was cut off, to be scrolled sideways through (until 2026-12-07). It still names the table.
+  document.getElementById("audit-history").replaceChildren(
+    h("p", { id: "audit-history-title", class: "table-title" }, caption),
+    h("div", { class: "history" }, h("table", { "aria-labelledby": "audit-history-title" },
+      h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Value tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
+      body)), shown, more);
   add(first.points);
   offerMore();
 }

@@ -81,14 +81,32 @@ export function outcomes(pending, onRecorded, choices) {
     } catch (error) {
       announce("");
       const entry = showError(error, "Recording the outcome");
+      const words = entry.querySelector(":scope > p:not(.error-title)")?.textContent ?? "";
       if (!(error instanceof ApiError && (error.status === 404 || error.status === 409)))
-        return { title: error?.problem?.title ?? "Not recorded", words: entry.querySelector(":scope > p:not(.error-title)")?.textContent ?? "" };
+        return { title: error?.problem?.title ?? "Not recorded", words };
       await onRecorded();
+      refusedInPanel(words);
       return true;
     }
   }
   return place;
 }
+
+/**
+ * An outcome refused because the client was answered meanwhile (404, 409): the panel, read again, has the keyboard on its
+ * heading and reads "No pending cancellation." On a phone the error region saying nothing was recorded was 866 px above,
+ * out of sight, and nothing in sight said the outcome had not been recorded (until 2026-12-07): it is said under the
+ * heading too, which it describes. Not a live region: the error region has read it out already. It goes with the panel
+ * the next time it is drawn (replacePanel).
+ */
+function refusedInPanel(words) {
+  const heading = document.getElementById("retention-title");
+  const body = document.getElementById("retention-body");
+  if (!heading || !body) return;
+  body.prepend(h("p", { class: "refused", id: RefusedInPanel }, h("strong", {}, "Not recorded: "), words));
+  heading.setAttribute("aria-describedby", RefusedInPanel);
+}
+const RefusedInPanel = "outcome-refused-read-again";
 
 /**
  * Shows the panel read again. A question still asking goes with the panel it asked about: nothing
@@ -100,6 +118,8 @@ export function replacePanel(body, ...children) {
   const asking = body.querySelector(".question[data-asking]");
   if (body.contains(document.activeElement)) document.getElementById("retention-title").focus();
   body.replaceChildren(...children);
+  // An outcome's refusal said under the heading goes with the panel it was said beside.
+  document.getElementById("retention-title").removeAttribute("aria-describedby");
   if (asking) announce("The retention panel was read again: decide on what it shows now.");
 }
 

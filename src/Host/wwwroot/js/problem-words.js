@@ -91,6 +91,10 @@ const Unavailable = [
 ];
 Explained.push(...Unavailable);
 
+// The customer search (desk and audit page, src/Host/Customers/SearchCustomers.cs): said where the box is too (search.js).
+Explained.push([/^search must be at most (\d+) characters$/, most =>
+  `A search takes ${most} characters at most, and this text is longer: search by a shorter part of the name, email or id.`]);
+
 /**
  * { text, said }: the detail for people, and whether it differs from the service's own words (then shown beside it).
  * part: the part of the page that asked (the error's context), whose form names the parameters.

@@ -1,7 +1,7 @@
 // The customer search of the desk and of the audit page: a page of matches at a time, "Show more" adds the next
 // one, so that every match of a common name can be reached, however many there are. The arrow keys move from the
 // box through the customers found; Enter or a click picks one; what was found is said on the status line.
-import { getJson } from "./api.js";
+import { ApiError, getJson } from "./api.js";
 import { h, count, showError, clearErrorOf, announce, arrowKeys, markCurrent } from "./ui.js";
 import { codeWords } from "./words.js";
 
@@ -35,6 +35,21 @@ export function customerSearch(ids, pick) {
     else results.style.removeProperty("--first-found");
   });
   more.addEventListener("click", showMore);
+  // A text the service refuses (over 200 characters) is said by the box, which it marks invalid and describes: on a phone
+  // the error region, its only word until 2026-12-07, was above the screen while the box was in sight. The error region
+  // still reads it out; this line is not a live region.
+  const refusal = h("p", { id: `${ids.input}-refused`, class: "field-refused" });
+  const refuse = words => {
+    refusal.replaceChildren(h("strong", {}, "Not searched: "), words);
+    if (!refusal.isConnected) form.append(refusal);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", refusal.id);
+  };
+  const accepted = () => {
+    refusal.remove();
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  };
 
   async function search(text) {
     if (!text) return;
@@ -46,12 +61,14 @@ export function customerSearch(ids, pick) {
       current = { text, pages: 1, total: found.total };
       // Only the search's own error goes: the open client's parts that failed still show their old reading.
       clearErrorOf("Search");
+      accepted();
       results.replaceChildren(...found.customers.map(entry));
       showCount();
     } catch (error) {
       if (mine !== searches) return;
       announce("");
-      showError(error, "Search");
+      const entry = showError(error, "Search");
+      if (error instanceof ApiError && error.status === 400) refuse(entry.querySelector(":scope > p:not(.error-title), :scope > ul")?.textContent || error.message);
     }
   }
 
