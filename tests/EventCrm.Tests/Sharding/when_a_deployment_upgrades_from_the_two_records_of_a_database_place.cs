@@ -76,6 +76,29 @@ public class when_a_deployment_upgrades_from_the_two_records_of_a_database_place
         foreach (var database in _customerDatabases.Append(_announced)) await TwoDatabases.DropAsync(database);
     }
 
+    [Fact]
+    public async Task a_base_taken_back_to_one_database_before_its_first_customer_is_read_by_its_later_document()
+    {
+        var alone = TwoDatabases.DatabaseNamed($"{Named}_alone");
+        await TwoDatabases.RecreateAsync(alone);
+        await using (var service = await AppFixture.StartHost(Schema, ("ConnectionStrings:EventCrm", alone)))
+        {
+            await service.PostTouchpoints(Enumerable.Range(0, 3).Select(i => SignUp($"alone-{i}", Jan1)).ToArray());
+        }
+        // That version, started empty over two databases, wrote both records (2 databases, place 0); started then
+        // over this one alone, still empty, it took the number 1 in its document only, and the customers came.
+        await PreviousVersionPlaces.ForgetTodaysRecordAsync(alone, Schema);
+        await PreviousVersionPlaces.RowAsync(alone, Schema, 2, 0, PreviousVersionPlaces.Described(alone), "Host=127.0.0.1;Port=5432;Database=elsewhere");
+        await PreviousVersionPlaces.DocumentAsync(alone, Schema, $"\"databases\": 1, \"place\": 0, \"layout\": \"{Layout}\"");
+
+        await using (var upgraded = await AppFixture.StartHost(Schema, ("ConnectionStrings:EventCrm", alone)))
+        {
+            (await upgraded.GetJson("/api/customers?pageSize=50"))["total"]!.GetValue<long>().ShouldBe(3);
+        }
+        (await PreviousVersionPlaces.Sql(alone, $"select format('%s %s %s', databases, position, layout) from {Schema}.customer_database_place")).ShouldBe($"1 0 {Layout}");
+        await TwoDatabases.DropAsync(alone);
+    }
+
     private static string Where(string connection)
     {
         var builder = new NpgsqlConnectionStringBuilder(connection);
