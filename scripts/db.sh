@@ -317,8 +317,12 @@ db_export_cs() {
 db_ensure() {
   DB_STARTED_BY_US=0
   if [ -n "$DB_EXTERNAL_CS" ]; then
-    db_log "ConnectionStrings__EventCrm is set: using that database, starting nothing."
     export ConnectionStrings__EventCrm="$DB_EXTERNAL_CS"
+    if db_tenancy_listed; then
+      db_log "Tenancy__Databases__N is set: the customers' databases are $(db_tenancy_described), starting nothing. The service never reads ConnectionStrings__EventCrm beside the list: it marks that database as holding none of the customers (docs/scaling.md)."
+    else
+      db_log "ConnectionStrings__EventCrm is set: using that database, starting nothing."
+    fi
     return 0
   fi
   db_select "$1"
@@ -344,10 +348,59 @@ db_ensure() {
     fi
     db_start
   fi
+  # Over Tenancy__Databases__N the service reads those databases only: the demo database would be a stray one.
+  if [ "$DB_KIND" = demo ] && db_tenancy_listed; then
+    flock -u 9; exec 9>&-
+    db_log "Ready: the demo cluster on port $(db_running_port); the customers' databases are those of Tenancy__Databases__N: $(db_tenancy_described)"
+    return 0
+  fi
   db_create_database
   db_export_cs
   flock -u 9; exec 9>&-
   db_log "Ready: $ConnectionStrings__EventCrm"
+}
+
+# Whether the environment spreads the customers over several databases (Tenancy__Databases__0, __1, ...).
+db_tenancy_listed() { env | grep -q '^Tenancy__Databases__[0-9][0-9]*=.'; }
+
+# "db0 host:port/database, db1 ...": the list as the service reads it (in order of N), nothing secret.
+db_tenancy_described() {
+  local n var connection part key value host port database out="" parts
+  for n in $(env | sed -n 's/^Tenancy__Databases__\([0-9][0-9]*\)=.*/\1/p' | sort -n); do
+    var="Tenancy__Databases__$n"; connection="${!var}"
+    [ -n "$connection" ] || continue
+    host=localhost port=5432 database=""
+    IFS=';' read -ra parts <<< "$connection"
+    for part in "${parts[@]}"; do
+      key="$(printf '%s' "${part%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')"; value="${part#*=}"
+      case "$key" in
+        host|server) host="$value" ;;
+        port) port="$value" ;;
+        database|db) database="$value" ;;
+      esac
+    done
+    out="${out:+$out, }db$n $host:$port/$database"
+  done
+  printf '%s' "$out"
+}
+
+# A plain run over the demo database (no Tenancy__Databases__N): the mark "holds none of the customers" that a
+# ./eventcrm run with the list set left in it before 2026-12-07 (midnight), when the script still set
+# ConnectionStrings__EventCrm beside the list, is removed, so that the demo runs over its own database again. A
+# database listed as one of a deployment's keeps its mark, and the service refuses it (docs/scaling.md).
+db_unmark_demo_database() {
+  [ -z "$DB_EXTERNAL_CS" ] && [ "$DB_KIND" = demo ] && ! db_tenancy_listed || return 0
+  local schema="${Marten__Schema:-eventcrm}" removed
+  removed="$(db_psql_admin -d "$DB_NAME" -Atc "
+    do \$\$ begin
+      if to_regclass('\"$schema\".customer_database_place') is not null then
+        delete from \"$schema\".customer_database_place where position is null;
+        if found then raise notice 'removed'; end if;
+      end if;
+    end \$\$;" 2>&1)" || db_die "Could not read the demo database's place (${schema}.customer_database_place): $removed"
+  case "$removed" in
+    *removed*) db_log "The demo database was marked as holding none of the customers of a deployment over Tenancy__Databases__N (an earlier ./eventcrm run with the list set): the mark is removed, the demo runs over its own database (docs/scaling.md, \"Commands over several databases\")." ;;
+  esac
 }
 
 # db_stop demo|test|bench

@@ -41,7 +41,7 @@ public class SeedDemoCommand : DataVerb<SeedDemoInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout)
+        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout)
             return CommandFailure.Report("seed-demo", layout);
 
         await using var claim = await SeedingClaim.ClaimAsync(store,

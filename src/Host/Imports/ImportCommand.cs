@@ -26,7 +26,7 @@ public class ImportCommand : DataVerb<ImportInput>
         using var host = input.BuildHost();
         var import = host.Services.GetRequiredService<TouchpointImport>();
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
+        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
         ImportReport report;
         if (VerbProgress.ToPipeOrFile)
         {

@@ -34,8 +34,8 @@ public static class FeatureServices
         services.AddSingleton<PreparedStatementsOutOfStep>();
         services.AddHostedService<OutOfStepShardResets>();
         services.AddSingleton<CustomerDatabasePlaces>();
-        services.AddSingleton<CustomerDatabaseLayoutCheck>();
-        services.AddHostedService(sp => sp.GetRequiredService<CustomerDatabaseLayoutCheck>());
+        services.AddSingleton<CustomerDatabasePlaceCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<CustomerDatabasePlaceCheck>());
         services.AddSingleton<TouchpointAppender>();
         services.AddSingleton<StreamRows>();
         services.AddSingleton<TouchpointClaims>();

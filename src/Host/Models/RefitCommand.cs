@@ -27,7 +27,7 @@ public class RefitCommand : DataVerb<RefitInput>
             asOf = moment;
         }
         using var host = input.BuildHost();
-        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return CommandFailure.Report("clv-refit", layout);
+        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return CommandFailure.Report("clv-refit", layout);
         // As POST /api/models/refit: a model fitted as of a day to come would be recorded and used.
         // Today's date (its end) is now: the model cannot know what the rest of the day brings.
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();

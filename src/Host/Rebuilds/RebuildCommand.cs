@@ -29,7 +29,7 @@ public class RebuildCommand : DataVerb<RebuildInput>
         if (!projection.IsInline && SideBuilds.CannotBuild(projection) is { } cannot)
             return Fail(cannot);
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
+        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
 
         var rebuilder = host.Services.GetRequiredService<ProjectionRebuilder>();
         // Before the lock: another rebuild command holds the projection's lock as a service does, and it is not a service.

@@ -39,7 +39,7 @@ public class ReplayCommand : DataVerb<ReplayInput>
             return Fail("--resume: the replay keeps its own formula and date; leave out --formula and --as-of");
         if (input.ResumeFlag is null && FormulaRegistry.Malformed(input.FormulaFlag) is { } malformed) return Fail($"--formula: {malformed}");
         using var host = input.BuildHost();
-        if (await CustomerDatabaseLayoutCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
+        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var clock = host.Services.GetRequiredService<TimeProvider>();
         await using var session = store.LightweightSession();

@@ -32,18 +32,19 @@ public class when_the_databases_are_listed_in_another_order
         {
             await written.PostTouchpoints(Enumerable.Range(0, 12).Select(i => SignUp($"order-{i:00}", Jan1, name: $"Client {i:00}")).ToArray());
         }
-        // A deployment of the version before: only the home database had a record, of the number alone.
-        await Sql(_first, $"update {Schema}.mt_doc_customerdatabaselayout set data = '{{\"id\": \"customer-databases\", \"databases\": 2}}'");
-        await Sql(_second, $"delete from {Schema}.mt_doc_customerdatabaselayout");
+        // A deployment of the version before 2026-12-07: only the home database had a record, a document of the number alone.
+        await PreviousVersionPlaces.ForgetTodaysRecordAsync(_first, Schema);
+        await PreviousVersionPlaces.ForgetTodaysRecordAsync(_second, Schema);
+        await PreviousVersionPlaces.DocumentAsync(_first, Schema, "\"databases\": 2");
         await using (var upgraded = await AppFixture.StartHost(Schema, Over(_first, _second)))
         {
         }
         // Its first start under this version recorded each database's place, and one layout for both.
-        (await Sql(_first, $"select data ->> 'place' from {Schema}.mt_doc_customerdatabaselayout")).ShouldBe("0");
-        (await Sql(_second, $"select data ->> 'place' from {Schema}.mt_doc_customerdatabaselayout")).ShouldBe("1");
-        var layout = await Sql(_first, $"select data ->> 'layout' from {Schema}.mt_doc_customerdatabaselayout");
+        (await Sql(_first, $"select position from {Schema}.customer_database_place")).ShouldBe(0);
+        (await Sql(_second, $"select position from {Schema}.customer_database_place")).ShouldBe(1);
+        var layout = await Sql(_first, $"select layout from {Schema}.customer_database_place");
         layout.ShouldNotBeNull();
-        (await Sql(_second, $"select data ->> 'layout' from {Schema}.mt_doc_customerdatabaselayout")).ShouldBe(layout);
+        (await Sql(_second, $"select layout from {Schema}.customer_database_place")).ShouldBe(layout);
         var events = (await EventsIn(_first), await EventsIn(_second));
         // 12 signups, one event each, over the two databases.
         (events.Item1 + events.Item2).ShouldBe(12L);
