@@ -20,6 +20,7 @@ public class when_an_auditor_checks_an_anchor_the_service_refuses(BrowserFixture
         await app.WithDesk(nameof(a_broken_anchor_after_a_good_one_leaves_no_green_line_and_is_refused_beside_the_form), async desk =>
         {
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             var page = desk.Page;
             await page.GetByRole(AriaRole.Button, new() { Name = "Take an anchor" }).ClickAsync();
             var shown = page.GetByLabel("The anchor taken");
@@ -69,6 +70,7 @@ public class when_an_auditor_checks_an_anchor_the_service_refuses(BrowserFixture
         await app.WithDesk(nameof(text_that_is_not_json_is_refused_beside_the_form), async desk =>
         {
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             var page = desk.Page;
             var kept = page.GetByLabel("An anchor kept earlier (its JSON)");
             await kept.FillAsync("{\"takenAt\": \"2026-12-07T00:25:02");
@@ -95,6 +97,7 @@ public class when_an_auditor_checks_an_anchor_the_service_refuses(BrowserFixture
             await desk.Page.RouteAsync("**/api/audit/anchor", route => route.FulfillAsync(failure));
             await desk.Page.RouteAsync("**/api/audit/verify", route => route.FulfillAsync(failure));
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             var page = desk.Page;
             var status = page.Locator("#status");
 

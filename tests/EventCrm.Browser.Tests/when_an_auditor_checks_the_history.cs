@@ -106,6 +106,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
         await app.WithDesk(nameof(every_customers_chain_is_checked_from_the_page), async desk =>
         {
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Check every customer's chain" }).ClickAsync();
 
             await Expect(desk.Page.Locator("#log-check")).ToContainTextAsync("No stream altered:");
@@ -124,6 +125,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
         await app.WithDesk(nameof(an_anchor_taken_on_the_page_holds_and_one_with_another_digest_does_not), async desk =>
         {
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             var page = desk.Page;
             await page.GetByRole(AriaRole.Button, new() { Name = "Take an anchor" }).ClickAsync();
             var shown = page.GetByLabel("The anchor taken");
@@ -159,6 +161,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
         await app.WithDesk(nameof(an_anchor_beyond_what_is_sealed_is_not_checked_rather_than_called_changed), async desk =>
         {
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             var page = desk.Page;
             await page.GetByRole(AriaRole.Button, new() { Name = "Take an anchor" }).ClickAsync();
             var shown = page.GetByLabel("The anchor taken");
@@ -238,6 +241,7 @@ public class when_an_auditor_checks_the_history(BrowserFixture app)
         await app.WithDesk(nameof(text_that_is_not_an_anchor_is_explained), async desk =>
         {
             await desk.EnterKey(BrowserFixture.AdminKey);
+            await desk.AuditPageRead();
             var page = desk.Page;
             await page.GetByLabel("An anchor kept earlier (its JSON)").FillAsync("{\"databases\": [{\"database\": \"default\"}]}");
             await page.GetByRole(AriaRole.Button, new() { Name = "Check the seals against it" }).ClickAsync();

@@ -84,6 +84,7 @@ public class when_an_auditor_finds_several_mismatches_in_a_stream(BrowserFixture
                     }),
             })));
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             await page.GetByRole(AriaRole.Button, new() { Name = "Check every customer's chain" }).ClickAsync();
 
             var altered = page.GetByRole(AriaRole.List, new() { Name = "Altered streams" });

@@ -29,6 +29,7 @@ public class when_an_auditor_follows_an_altered_stream(BrowserFixture app)
                 }),
             })));
             await desk.EnterKey(auditor);
+            await desk.AuditPageRead();
             await page.GetByRole(AriaRole.Button, new() { Name = "Check every customer's chain" }).ClickAsync();
 
             var altered = page.GetByRole(AriaRole.List, new() { Name = "Altered streams" });

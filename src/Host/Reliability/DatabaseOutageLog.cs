@@ -38,6 +38,11 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadO
         public bool DatabaseOut { get; set; }
         /// <summary>With several databases, the ones found out of reach: named by an error's address, or silent to the watch's ping.</summary>
         public List<NamedDatabase> Named { get; } = [];
+        /// <summary>
+        /// Those of <see cref="Named"/> a line has named. An error held back may find one out (its address) without a line:
+        /// the watch's ping still tells it, where until 2026-12-07 it took the first reminder, 30 s on.
+        /// </summary>
+        public List<NamedDatabase> Told { get; } = [];
     }
 
     private bool Sharded => databases.Any(d => d.OneOfSeveral);
@@ -119,6 +124,7 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadO
             // The first one is told by the warning itself.
             _outage = new Outage(clock.GetUtcNow(), error) { HeldBack = 1, DatabaseOut = databaseOut };
             Name(_outage, named);
+            _outage.Told.AddRange(_outage.Named);
             logger.LogWarning("The service cannot reach {Database}: {Error}. The errors this causes are held back until it answers again " +
                 "(a category's level set to Debug shows them); a reminder every {Reminder} s", Who(_outage), error, ReminderEvery.TotalSeconds);
         }
@@ -137,6 +143,8 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadO
                 Who(outage), Duration(now - outage.Since), outage.Since, outage.HeldBackSinceLastLine, outage.LatestError);
             outage.LastLine = now;
             outage.HeldBackSinceLastLine = 0;
+            foreach (var database in outage.Named)
+                if (!outage.Told.Contains(database)) outage.Told.Add(database);
         }
     }
 
@@ -157,7 +165,8 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadO
     /// <summary>
     /// The databases that did not answer the watch's ping (<see cref="DatabaseOutageWatch"/>), by their
     /// ids: an error that named no address (57P01 "terminating connection") left the warning unable to
-    /// say which database of several is out. One line names each database not named yet.
+    /// say which database of several is out. One line names each database no line has named yet, also one
+    /// an error held back since has named by its address.
     /// </summary>
     public void Silent(IReadOnlyCollection<string> ids)
     {
@@ -165,9 +174,10 @@ public sealed class DatabaseOutageLog(ILogger logger, TimeProvider clock, IReadO
         lock (_gate)
         {
             if (_outage is not { } outage) return;
-            var found = databases.Where(d => ids.Contains(d.Id) && !outage.Named.Contains(d)).ToList();
+            var found = databases.Where(d => ids.Contains(d.Id) && !outage.Told.Contains(d)).ToList();
             if (found.Count == 0) return;
             Name(outage, found);
+            outage.Told.AddRange(found);
             logger.LogWarning("{Database} does not answer the service's ping: it is out of reach",
                 Capitalised(DatabaseNames.Describe(found)!));
         }

@@ -41,6 +41,18 @@ public sealed class Desk(IPage page, Uri baseAddress)
         await Expect(KeyDialog).ToBeHiddenAsync();
     }
 
+    /// <summary>
+    /// The audit page once it shows what the key let it read: the formulas (the versions to replay under, a new version's
+    /// parameters) and the replays made. Both come back after the key is given and lengthen the side column, moving the
+    /// log's and the anchors' buttons down under the pointer: a click sent meanwhile could be pressed on the button and
+    /// released on the field that had moved there, and the button was never clicked (the anchor check's 400 never came).
+    /// </summary>
+    public async Task AuditPageRead()
+    {
+        await Expect(Page.GetByLabel("Replay under").Locator("option").First).ToBeAttachedAsync();
+        await Expect(Page.Locator("#replay-count")).Not.ToBeEmptyAsync();
+    }
+
     public async Task Search(string text)
     {
         var box = Page.GetByLabel("Name or email");

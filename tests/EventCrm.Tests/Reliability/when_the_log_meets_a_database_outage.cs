@@ -273,6 +273,52 @@ public class when_the_log_meets_a_database_outage : IDisposable
         lines.Count.ShouldBe(3);
     }
 
+    /// <summary>
+    /// The outage opened by a 57P01, then an error held back names db1's address before the watch's ping: db1 is still told
+    /// by the ping's line. It was told by no line until the first reminder, 30 s on (the ping found it "named" already),
+    /// and an outage over within 30 s never said which database had been out until it was back.
+    /// </summary>
+    [Fact]
+    public void a_database_an_error_held_back_names_is_still_told_by_the_watch()
+    {
+        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
+        var agent = loggers.CreateLogger(Wolverine);
+
+        agent.LogError(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
+            "Error trying to run durability agent commands");
+        agent.LogError(new NpgsqlException("Failed to connect to 10.0.0.6:5472", new SocketException((int)SocketError.ConnectionRefused)),
+            "Error trying to run durability agent commands");
+        _clock.Now = Nine.AddSeconds(1);
+        outage.Silent(["db1"]);
+        outage.Silent(["db1"]);
+
+        _logs.Since(0).Select(e => e.Message).ShouldBe([
+            "The service cannot reach a database of Tenancy:Databases: 57P01: terminating connection due to administrator command. " +
+            "The errors this causes are held back until it answers again (a category's level set to Debug shows them); a reminder every 30 s",
+            "Database db1 of Tenancy:Databases (10.0.0.6:5472) does not answer the service's ping: it is out of reach",
+        ]);
+    }
+
+    /// <summary>A reminder that has named the database leaves the watch's ping nothing more to tell.</summary>
+    [Fact]
+    public void a_database_a_reminder_named_is_not_told_again_by_the_watch()
+    {
+        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
+        var agent = loggers.CreateLogger(Wolverine);
+
+        agent.LogError(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
+            "Error trying to run durability agent commands");
+        agent.LogError(new NpgsqlException("Failed to connect to 10.0.0.6:5472", new SocketException((int)SocketError.ConnectionRefused)),
+            "Error trying to run durability agent commands");
+        _clock.Now = Nine.AddSeconds(30);
+        outage.RemindIfDue();
+        outage.Silent(["db1"]);
+
+        var lines = _logs.Since(0).Select(e => e.Message).ToList();
+        lines.Count.ShouldBe(2);
+        lines[1].ShouldStartWith("The service still cannot reach database db1 of Tenancy:Databases (10.0.0.6:5472), for 30.0 s now");
+    }
+
     private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(params (string Key, string Value)[] settings) => Service(null, settings);
 
     private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(string? debugCategory, params (string Key, string Value)[] settings) =>
