@@ -25,8 +25,10 @@ public sealed record DependencyAudit(string StreamId, string Database, bool Vali
 /// not route to (<see cref="MisplacedStreams"/>): its place first, then its chain's.</param>
 /// <param name="MismatchCount">All of them, past those listed too.</param>
 /// <param name="DependsOn">Every stream of <see cref="CustomerAudit.ValueInputs"/>, in that order.</param>
+/// <param name="DatabasesOut">The other databases that could not be asked whether they hold a stream of the customer (out of reach): null when
+/// every one answered, and over one database.</param>
 public sealed record CustomerAuditReport(string Database, AuditReport Own, IReadOnlyList<DatabaseMismatch> Mismatches, int MismatchCount,
-    IReadOnlyList<DependencyAudit> DependsOn)
+    IReadOnlyList<DependencyAudit> DependsOn, IReadOnlyList<string>? DatabasesOut)
 {
     /// <summary>Intact touchpoints valued with an altered formula or model prove nothing: all must hold.</summary>
     public bool Valid => MismatchCount == 0 && DependsOn.All(d => d.Valid);
@@ -47,7 +49,7 @@ public sealed class CustomerAudit(StreamAudit audit, CustomerDatabases databases
     {
         var routedTo = databases.TenantOf(customerId);
         var reports = await VerifyAsync([(routedTo, customerId), .. ValueInputs.Select(id => (databases.HomeTenantId, id))], ct);
-        var elsewhere = await ElsewhereAsync(customerId, routedTo, ct);
+        var (elsewhere, databasesOut) = await ElsewhereAsync(customerId, routedTo, ct);
         if (!reports.TryGetValue(customerId, out var own))
         {
             if (elsewhere.Count == 0) return null;
@@ -62,28 +64,39 @@ public sealed class CustomerAudit(StreamAudit audit, CustomerDatabases databases
                 ? new DependencyAudit(id, Home, report.Valid, report.Checked, report.Unsealed, Located(report.FirstMismatch), DatabaseMismatch.In(Home, report.Mismatches),
                     report.MismatchCount)
                 // Nothing registered or fitted yet: the built-in formulas and default model, nothing stored to alter.
-                : new DependencyAudit(id, Home, true, 0, 0, null, [], 0)).ToList());
+                : new DependencyAudit(id, Home, true, 0, 0, null, [], 0)).ToList(),
+            databasesOut);
     }
 
     private string Home => databases.Sharded ? databases.HomeTenantId : CustomerDatabases.SingleName;
 
     private DatabaseMismatch? Located(AuditMismatch? m) => m is null ? null : DatabaseMismatch.In(Home, m);
 
-    /// <summary>The customer's streams in the databases its id does not route to (none with one database): each a mismatch, with its chain's.</summary>
-    private async Task<List<(IReadOnlyList<DatabaseMismatch> Mismatches, int MismatchCount)>> ElsewhereAsync(string customerId, string routedTo,
-        CancellationToken ct)
+    /// <summary>
+    /// The customer's streams in the databases its id does not route to (none with one database): each a mismatch, with its chain's.
+    /// A database out of reach is named, not waited for: a customer's audit answers while another database is out (docs/reliability.md).
+    /// </summary>
+    private async Task<(List<(IReadOnlyList<DatabaseMismatch> Mismatches, int MismatchCount)> Found, IReadOnlyList<string>? Out)> ElsewhereAsync(
+        string customerId, string routedTo, CancellationToken ct)
     {
-        var found = new List<(IReadOnlyList<DatabaseMismatch>, int)>();
-        if (!databases.Sharded) return found;
+        var (found, unreachable) = (new List<(IReadOnlyList<DatabaseMismatch>, int)>(), new List<string>());
+        if (!databases.Sharded) return (found, null);
         foreach (var tenant in databases.TenantIds.Where(t => t != routedTo))
         {
-            await using var connection = await StreamAudit.OpenAsync(await databases.DatabaseIn(tenant), ct);
-            if (!await audit.HoldsAsync(connection, customerId, ct)) continue;
-            var place = await misplaced.MismatchAsync(connection, customerId, tenant, ct);
-            var chain = (await audit.VerifyAsync(connection, [customerId], ct)).GetValueOrDefault(customerId);
-            found.Add((DatabaseMismatch.In(tenant, [place, .. chain?.Mismatches ?? []]), 1 + (chain?.MismatchCount ?? 0)));
+            try
+            {
+                await using var connection = await StreamAudit.OpenAsync(await databases.DatabaseIn(tenant), ct);
+                if (!await audit.HoldsAsync(connection, customerId, ct)) continue;
+                var place = await misplaced.MismatchAsync(connection, customerId, tenant, ct);
+                var chain = (await audit.VerifyAsync(connection, [customerId], ct)).GetValueOrDefault(customerId);
+                found.Add((DatabaseMismatch.In(tenant, [place, .. chain?.Mismatches ?? []]), 1 + (chain?.MismatchCount ?? 0)));
+            }
+            catch (Exception e) when (Reliability.DatabaseFaults.IsOutage(e) && !ct.IsCancellationRequested)
+            {
+                unreachable.Add(tenant);
+            }
         }
-        return found;
+        return (found, unreachable.Count == 0 ? null : unreachable);
     }
 
     /// <summary>One read (one snapshot) per database: with a single database, the customer and its inputs are seen at one moment.</summary>

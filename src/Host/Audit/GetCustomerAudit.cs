@@ -17,8 +17,11 @@ namespace EventCrm.Host.Audit;
 /// <param name="MismatchCount">All of them, past those listed too.</param>
 /// <param name="Erasures">The erasures of the customer's personal data its stream records (when, which fields), oldest first: the
 /// fields they name read "[erased]" and verify by the hashes sealed before; none for a customer never erased.</param>
+/// <param name="DatabasesOut">The other databases of <c>Tenancy:Databases</c> that could not be asked whether they hold a stream of the customer,
+/// being out of reach: null when every one answered, and over one database.</param>
 public sealed record AuditView(string CustomerId, string Database, bool Valid, int Checked, int Unsealed, DatabaseMismatch? FirstMismatch,
-    IReadOnlyList<DatabaseMismatch> Mismatches, int MismatchCount, IReadOnlyList<DependencyAudit> DependsOn, IReadOnlyList<AuditErasure> Erasures);
+    IReadOnlyList<DatabaseMismatch> Mismatches, int MismatchCount, IReadOnlyList<DependencyAudit> DependsOn, IReadOnlyList<AuditErasure> Erasures,
+    IReadOnlyList<string>? DatabasesOut);
 
 public static class GetCustomerAuditEndpoint
 {
@@ -30,6 +33,6 @@ public static class GetCustomerAuditEndpoint
         // The service's own streams are checked in every customer's dependsOn, never as a customer.
         !SystemStreams.AreTheServices(id) && await audit.VerifyAsync(id, ct) is { } report
             ? Results.Ok(new AuditView(id, report.Database, report.Valid, report.Own.Checked, report.Own.Unsealed, report.Mismatches.FirstOrDefault(),
-                report.Mismatches, report.MismatchCount, report.DependsOn, report.Own.Erasures))
+                report.Mismatches, report.MismatchCount, report.DependsOn, report.Own.Erasures, report.DatabasesOut))
             : GetCustomerEndpoint.UnknownCustomer(id);
 }

@@ -148,6 +148,7 @@ public sealed class when_a_customer_has_a_stream_in_both_databases(StreamInBothD
         bruno["mismatches"]!.AsArray().Select(m => $"{m!["database"]} {m["sequence"]} v{m["version"]}: {m["problem"]}")
             .ShouldBe([$"db1 {log.BrunosPurchase} v2: {Altered}"]);
         alma["dependsOn"]!.AsArray().Select(d => d!["database"]!.GetValue<string>()).ShouldBe(["db0", "db0"]);
+        alma["databasesOut"].ShouldBeNull("db1 answered");
     }
 
     [Fact]
