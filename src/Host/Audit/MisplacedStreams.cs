@@ -46,11 +46,13 @@ public sealed class MisplacedStreams(IDocumentStore store, CustomerDatabases dat
 
     public static string Problem(string customerId, string database, string routedTo, long events, long eventsThere) =>
         $"this stream is held by {database}, but customer {customerId}'s id routes to {routedTo}" +
-        (eventsThere > 0 ? $", which holds its stream too ({Events(eventsThere)})" : ", which holds no stream of it (the service answers 404 for the customer)") +
+        (eventsThere > 0 ? $", which holds its stream too ({Events(eventsThere)})" : ", which holds no stream of it (the customer's routes but its audit answer 404)") +
         $": the service writes a customer's events in the database its id routes to only, so " +
-        (events switch { 0 => "its seals were", 1 => "this event was", _ => $"these {Events(events)} were" }) + " " +
-        $"written into {database} by other means. The customer's value, timeline and audit read {routedTo} alone; " +
-        "the portfolio and data quality, which add every database, count both";
+        (events switch { 0 => "what it holds was", 1 => "this event was", _ => $"these {Events(events)} were" }) + " " +
+        $"written into {database} by other means. " +
+        (eventsThere > 0
+            ? $"The customer's value, timeline and audit read {routedTo} alone; the portfolio and data quality, which add every database, count both"
+            : "The portfolio and data quality, which add every database, count it");
 
     private static string Events(long count) => count == 1 ? "1 event" : $"{count:N0} events";
 }
