@@ -36,7 +36,9 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress => report = await host.Services.GetRequiredService<LogAudit>().VerifyAsync(new Bars(progress), CancellationToken.None));
 
-        foreach (var altered in report.Altered) PrintMismatches(altered);
+        // Each database numbers its own events: over several, "sequence 5" says nothing without the database.
+        var sharded = host.Services.GetRequiredService<CustomerDatabases>().Sharded;
+        foreach (var altered in report.Altered) PrintMismatches(altered, sharded ? $"{altered.Database} " : "");
         AnsiConsole.MarkupLine($"{report.Streams:N0} streams, {report.Checked:N0} events verified, {report.Unsealed:N0} not sealed yet, " +
                                (report.Erased > 0 ? $"{report.Erased:N0} with personal data erased (recorded), " : "") +
                                (report.Valid ? "[green]no mismatch[/]" : $"[red]{report.Altered.Count} stream(s) altered[/]"));
@@ -53,10 +55,11 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
     /// The stream's first mismatch on its line (as before every mismatch was reported), the others listed under it: an
     /// auditor sees at once whether the altered event is the only one.
     /// </summary>
-    private static void PrintMismatches(AlteredStream altered)
+    /// <param name="database">"db1 " before each line when the log spans several databases, else nothing (as before).</param>
+    private static void PrintMismatches(AlteredStream altered, string database)
     {
-        AnsiConsole.MarkupLine($"[red]{Markup.Escape(altered.CustomerId)}[/]: {Said(altered.FirstMismatch)}");
-        foreach (var m in altered.Mismatches.Skip(1)) AnsiConsole.MarkupLine($"  {Said(m)}");
+        AnsiConsole.MarkupLine($"{Markup.Escape(database)}[red]{Markup.Escape(altered.CustomerId)}[/]: {Said(altered.FirstMismatch)}");
+        foreach (var m in altered.Mismatches.Skip(1)) AnsiConsole.MarkupLine($"  {Markup.Escape(database)}{Said(m)}");
         var notListed = altered.MismatchCount - altered.Mismatches.Count;
         if (notListed > 0)
             AnsiConsole.MarkupLine($"  [red]and {notListed:N0} more mismatch{(notListed == 1 ? "" : "es")} not listed[/] " +

@@ -7,13 +7,16 @@ namespace EventCrm.Host.Audit;
 /// <param name="Mismatches">Every mismatch of the stream, in stream order (the first 100), each at its own event:
 /// <paramref name="FirstMismatch"/> first.</param>
 /// <param name="MismatchCount">All of them, past those listed too.</param>
-public sealed record AlteredStream(string CustomerId, string Database, AuditMismatch FirstMismatch, IReadOnlyList<AuditMismatch> Mismatches, int MismatchCount);
+/// <param name="RoutesTo">The database the customer's id routes to: <paramref name="Database"/> itself, but for a stream held by a database its id
+/// does not route to (<see cref="MisplacedStreams"/>), whose first mismatch says so.</param>
+public sealed record AlteredStream(string CustomerId, string Database, AuditMismatch FirstMismatch, IReadOnlyList<AuditMismatch> Mismatches, int MismatchCount,
+    string RoutesTo);
 
 /// <param name="Erased">How many streams record an erasure of personal data (their erased fields verified against it).</param>
 public sealed record LogAuditReport(bool Valid, long Streams, long Checked, long Unsealed, IReadOnlyList<AlteredStream> Altered, long Erased);
 
 /// <summary>Every stream of every database against its seals: what <c>audit-verify</c> and <c>GET /api/audit/verify</c> report.</summary>
-public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
+public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases, MisplacedStreams misplaced)
 {
     private const int StreamsPerRead = 500;
 
@@ -29,16 +32,32 @@ public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases)
             progress?.Starting(name, ids.Count);
             foreach (var chunk in ids.Chunk(StreamsPerRead))
             {
-                foreach (var (stream, report) in await audit.VerifyAsync(connection, chunk, ct))
+                var reports = await audit.VerifyAsync(connection, chunk, ct);
+                foreach (var stream in chunk)
                 {
+                    var report = reports.GetValueOrDefault(stream);
+                    if (misplaced.IsMisplaced(stream, name)) altered.Add(await MisplacedAsync(connection, stream, name, report, ct));
+                    else if (report?.FirstMismatch is { } mismatch)
+                        altered.Add(new AlteredStream(stream, name, mismatch, report.Mismatches, report.MismatchCount, name));
+                    if (report is null) continue;
                     (checkedEvents, unsealed) = (checkedEvents + report.Checked, unsealed + report.Unsealed);
                     if (report.Erasures.Count > 0) erased++;
-                    if (report.FirstMismatch is { } mismatch) altered.Add(new AlteredStream(stream, name, mismatch, report.Mismatches, report.MismatchCount));
                 }
                 progress?.Verified(chunk.Length);
             }
         }
         return new LogAuditReport(altered.Count == 0, streams, checkedEvents, unsealed, altered, erased);
+    }
+
+    /// <summary>
+    /// Its place is its first mismatch, whatever its chain says: a stream an insider wrote by hand verifies, as the sealer sealed it.
+    /// A stream the streams table alone names (no event, no seal) has no report; it is misplaced all the same.
+    /// </summary>
+    private async Task<AlteredStream> MisplacedAsync(Npgsql.NpgsqlConnection connection, string stream, string database, AuditReport? chain, CancellationToken ct)
+    {
+        var place = await misplaced.MismatchAsync(connection, stream, database, ct);
+        var (others, count) = chain is null ? ([], 0) : (chain.Mismatches, chain.MismatchCount);
+        return new AlteredStream(stream, database, place, [place, .. others.Take(AuditVerification.MaxMismatchesListed - 1)], count + 1, databases.TenantOf(stream));
     }
 }
 

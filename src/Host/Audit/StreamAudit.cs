@@ -43,6 +43,17 @@ public sealed class StreamAudit(IDocumentStore store, CustomerDatabases database
         return connection;
     }
 
+    /// <summary>Whether the database knows the stream at all: in its streams table, its events or its seals.</summary>
+    public async Task<bool> HoldsAsync(NpgsqlConnection connection, string streamId, CancellationToken ct)
+    {
+        var schema = AuditStorage.SchemaOf(store);
+        await using var command = new NpgsqlCommand(
+            $"select exists (select 1 from {schema}.mt_streams where id = @id) or exists (select 1 from {schema}.mt_events where stream_id = @id) " +
+            $"or exists (select 1 from {schema}.{AuditStorage.TableName} where stream_id = @id)", connection);
+        command.Parameters.AddWithValue("id", streamId);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
     /// Every stream the events table or the seals know of: a customer whose stream row, or whole
     /// history, was deleted by hand still has its seals, and must be reported, not skipped.

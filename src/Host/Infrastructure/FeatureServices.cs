@@ -56,6 +56,7 @@ public static class FeatureServices
         services.AddHostedService<PortfolioValuationAtStart>();
         services.AddSingleton<StreamAudit>();
         services.AddSingleton<CustomerAudit>();
+        services.AddSingleton<MisplacedStreams>();
         services.AddSingleton<LogAudit>();
         services.AddSingleton<AuditVerificationSlots>();
         services.AddSingleton<EventLogCheck>();

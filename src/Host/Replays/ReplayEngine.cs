@@ -18,7 +18,7 @@ namespace EventCrm.Host.Replays;
 /// Each chunk commits with its results, so a crashed replay resumes after the last customer written.
 /// </summary>
 public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databases, PortfolioModels models, TimeProvider clock, EventCrmMetrics metrics,
-    PreparedStatementsOutOfStep outOfStep, ILogger<ReplayEngine> logger)
+    PreparedStatementsOutOfStep outOfStep, Audit.MisplacedStreams misplaced, ILogger<ReplayEngine> logger)
 {
     private const int CustomersPerChunk = 250;
 
@@ -108,9 +108,13 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
     }
 
     /// <summary>The failures themselves, not the "One or more errors occurred" that wraps those of the cores valuing a chunk.</summary>
-    private static string ReasonOf(Exception e) => e is AggregateException many
-        ? string.Join("; ", many.Flatten().InnerExceptions.Select(inner => inner.Message).Distinct())
-        : e.Message;
+    private static string ReasonOf(Exception e) => e switch
+    {
+        AggregateException many => string.Join("; ", many.Flatten().InnerExceptions.Select(inner => inner.Message).Distinct()),
+        // The reading stage's failure, passed on through the channel of chunks.
+        ChannelClosedException { InnerException: { } inner } => ReasonOf(inner),
+        _ => e.Message,
+    };
 
     private async Task<ReplayRun> ReplayAsync(ReplayRun run, NpgsqlConnection writing, Action<ReplayRun>? progress, CancellationToken ct)
     {
@@ -185,7 +189,8 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         {
             var chunk = new List<ReplayedStream>(CustomersPerChunk);
             var logs = connections.Select((connection, i) =>
-                ReplayLog.CustomersAsync(connection, store.Options.DatabaseSchemaName, run.HighWaters?[i] ?? run.HighWater, after, ct)).ToList();
+                InPlace(ReplayLog.CustomersAsync(connection, store.Options.DatabaseSchemaName, run.HighWaters?[i] ?? run.HighWater, after, ct),
+                    databases.Names[i])).ToList();
             await foreach (var customer in SortedMerge.Merge(logs, InIdOrder, ct))
             {
                 if (written?.Contains(customer.CustomerId) == true) continue;
@@ -201,6 +206,18 @@ public sealed class ReplayEngine(IDocumentStore store, CustomerDatabases databas
         {
             chunks.Complete(e);
             throw;
+        }
+    }
+
+    /// <summary>The database's customers, stopping at one whose id routes to another database: it would be counted twice.</summary>
+    private async IAsyncEnumerable<ReplayedStream> InPlace(IAsyncEnumerable<ReplayedStream> customers, string database,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var customer in customers.WithCancellation(ct))
+        {
+            if (misplaced.IsMisplaced(customer.CustomerId, database))
+                throw new MisplacedStreamException(customer.CustomerId, database, databases.TenantOf(customer.CustomerId));
+            yield return customer;
         }
     }
 
