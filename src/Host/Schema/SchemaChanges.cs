@@ -28,7 +28,11 @@ public static partial class SchemaChanges
             var sql = new StringWriter();
             try
             {
-                delta.WriteUpdate(migrator, sql);
+                // As Weasel's own apply writes it: a delta's update is the change to an object that exists. A function's
+                // dereferences the one found in the database (a NullReferenceException for every function of a
+                // first start, which cut the log short and read as a failed index build).
+                if (delta.Difference == SchemaPatchDifference.Create) delta.SchemaObject.WriteCreateStatement(migrator, sql);
+                else delta.WriteUpdate(migrator, sql);
             }
             catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
             {
