@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Alba;
 using EventCrm.Host.Sharding;
 using EventCrm.Tests.Support;
 using Npgsql;
@@ -6,7 +8,8 @@ using Shouldly;
 namespace EventCrm.Tests.Sharding;
 
 /// <summary>What an auditor walking through a deployment over two databases found: a seal altered in the second
-/// database blamed two intact events, and `audit-verify`'s progress to a file was garbled.</summary>
+/// database blamed two intact events, `audit-verify`'s progress to a file was garbled, and the export's rows could not be
+/// tied to their seals (18,076 sequence numbers appeared twice in an export over two databases).</summary>
 public sealed partial class when_writing_across_two_databases
 {
     [Fact]
@@ -36,6 +39,62 @@ public sealed partial class when_writing_across_two_databases
         mismatches[0]!["touchpointId"].ShouldBeNull();
         mismatches[0]!["problem"]!.GetValue<string>().ShouldStartWith($"the seal differs from the event it sealed: the seal at sequence {sequence} (version 2)");
         (await Bases.Sharded.GetJson($"/api/customers/{victim}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue("the seal is back as it was");
+    }
+
+    [Fact]
+    public async Task every_exported_row_names_its_database_where_its_sequence_number_and_its_seal_are()
+    {
+        var text = (await Bases.Sharded.Scenario(s => s.Get.Url("/api/events"))).ReadAsText();
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var single = (await Bases.Single.Scenario(s => s.Get.Url("/api/events"))).ReadAsText();
+
+        rows.ShouldNotBeEmpty();
+        foreach (var row in rows)
+        {
+            var customer = row["customerId"]!.GetValue<string>();
+            row["database"]!.GetValue<string>().ShouldBe($"db{CustomerShardRule.DatabaseOf(customer, 2)}", customer);
+        }
+        // Sequence numbers are per database: only with its database does a number name one event.
+        var places = rows.Select(r => (Database: r["database"]!.GetValue<string>(), Sequence: r["sequence"]!.GetValue<long>())).ToList();
+        places.Select(p => p.Sequence).Distinct().Count().ShouldBeLessThan(rows.Count, "both databases number their events from 1");
+        places.Distinct().Count().ShouldBe(rows.Count);
+        // Its seal is at that sequence number in that database, for the same stream and version.
+        var row0 = rows.First(r => r["database"]!.GetValue<string>() == "db1");
+        (await SealAt(1, row0["sequence"]!.GetValue<long>())).ShouldBe((row0["customerId"]!.GetValue<string>(), row0["version"]!.GetValue<long>()));
+        // One database: the rows are as before, no database named.
+        single.ShouldNotContain("\"database\"");
+    }
+
+    [Fact]
+    public async Task a_csv_export_over_two_databases_names_the_database_in_its_last_column()
+    {
+        var csv = (await Bases.Sharded.Scenario(s =>
+        {
+            s.Get.Url($"/api/events?customerId={Bases.Customers[5]}");
+            s.WithRequestHeader("Accept", "text/csv");
+        })).ReadAsText();
+        var singleCsv = (await Bases.Single.Scenario(s =>
+        {
+            s.Get.Url($"/api/events?customerId={Bases.Customers[5]}");
+            s.WithRequestHeader("Accept", "text/csv");
+        })).ReadAsText();
+
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe("sequence,customerId,version,type,touchpointId,occurredAt,recordedAt,appendedBy,correlationId,causationId,data,database");
+        var database = $"db{CustomerShardRule.DatabaseOf(Bases.Customers[5], 2)}";
+        lines.Skip(1).ShouldAllBe(line => line.EndsWith("}\"," + database));
+        singleCsv.Split('\n')[0].ShouldBe("sequence,customerId,version,type,touchpointId,occurredAt,recordedAt,appendedBy,correlationId,causationId,data");
+    }
+
+    private async Task<(string StreamId, long Version)> SealAt(int database, long sequence)
+    {
+        await using var connection = new NpgsqlConnection(Bases.Databases[database]);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select stream_id, version from {Bases.Schema}.audit_seals where seq_id = @s", connection);
+        command.Parameters.AddWithValue("s", sequence);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue($"a seal at {sequence} in db{database}");
+        return (reader.GetString(0), reader.GetInt64(1));
     }
 
     private async Task<(long Sequence, string Hash)> SealOf(string customer, long version)
