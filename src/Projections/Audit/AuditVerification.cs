@@ -24,6 +24,8 @@ public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMis
 /// previous hash is taken from the seal of the event before it, so one altered (or deleted, or
 /// moved) event does not make the events after it read as altered. An intact stream is checked
 /// with the running chain alone, as before; only a stream with a fault reads the seals by version.
+/// A seal altered (its hash changed in audit_seals) is told from its event altered by the stream's next seal, which
+/// was chained on the event's true hash: it is reported as the seal, and the next event is checked on that hash.
 /// Events newer than the sealer's progress (`sealedThrough`: every event numbered up to it has its
 /// seal) are counted as unsealed, not as faults.
 /// </summary>
