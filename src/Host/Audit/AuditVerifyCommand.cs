@@ -32,7 +32,13 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
         if (input.AnchorFlag is { } file && !AnchorFile.TryRead(file, host.Services.GetRequiredService<SealDigests>(), out anchor)) return false;
 
         LogAuditReport report = null!;
-        await VerbProgress.Bars()
+        if (VerbProgress.ToPipeOrFile)
+        {
+            var lines = new ProgressLinesPerDatabase(Console.Error);
+            report = await host.Services.GetRequiredService<LogAudit>().VerifyAsync(lines, CancellationToken.None);
+            lines.Done();
+        }
+        else await VerbProgress.Bars()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async progress => report = await host.Services.GetRequiredService<LogAudit>().VerifyAsync(new Bars(progress), CancellationToken.None));
 

@@ -40,7 +40,7 @@ public sealed class EventExport(EventExportSource source, EventCrmMetrics metric
     public async Task<long> WriteAsync(EventExportSnapshot snapshot, IEventExportFormat format, PipeWriter output,
         Action<long>? progress, CancellationToken ct, TimeSpan? flushDeadline = null)
     {
-        format.WriteStart(output);
+        format.WriteStart(output, snapshot.NamesDatabases);
         long written = 0;
         var formatName = format.ContentType == EventExportFormats.CsvContentType ? "csv" : "ndjson";
         await foreach (var e in snapshot.ReadAsync(ct))

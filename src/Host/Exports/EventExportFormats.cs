@@ -10,7 +10,9 @@ namespace EventCrm.Host.Exports;
 public interface IEventExportFormat
 {
     string ContentType { get; }
-    void WriteStart(IBufferWriter<byte> output);
+
+    /// <param name="namesDatabases">Whether each row names its database (the log spans several): CSV says so in its header.</param>
+    void WriteStart(IBufferWriter<byte> output, bool namesDatabases);
     void Write(IBufferWriter<byte> output, ExportedEvent e);
 }
 
@@ -36,7 +38,7 @@ public sealed class NdjsonFormat : IEventExportFormat
 
     public string ContentType => EventExportFormats.NdjsonContentType;
 
-    public void WriteStart(IBufferWriter<byte> output) { }
+    public void WriteStart(IBufferWriter<byte> output, bool namesDatabases) { }
 
     public void Write(IBufferWriter<byte> output, ExportedEvent e)
     {
@@ -45,6 +47,8 @@ public sealed class NdjsonFormat : IEventExportFormat
         var w = _writer;
         w.WriteStartObject();
         w.WriteNumber("sequence", e.Sequence);
+        // Only over several databases, where a sequence number alone names no event: a single database's rows are as before.
+        if (e.Database is not null) w.WriteString("database", e.Database);
         w.WriteString("customerId", e.CustomerId);
         w.WriteNumber("version", e.Version);
         w.WriteString("type", e.Type);
@@ -71,12 +75,15 @@ public sealed class NdjsonFormat : IEventExportFormat
 public sealed class CsvFormat(bool spreadsheetSafe = false) : IEventExportFormat
 {
     public const string Header = "sequence,customerId,version,type,touchpointId,occurredAt,recordedAt,appendedBy,correlationId,causationId,data";
+
+    /// <summary>Over several databases: the database last, so that a reader taking the columns by place finds the others where they were.</summary>
+    public const string HeaderNamingDatabases = Header + ",database";
     private readonly StringBuilder _row = new(512);
     private readonly Encoder _utf8 = new UTF8Encoding(false).GetEncoder();
 
     public string ContentType => EventExportFormats.CsvContentType;
 
-    public void WriteStart(IBufferWriter<byte> output) => Encode(output, Header + "\n");
+    public void WriteStart(IBufferWriter<byte> output, bool namesDatabases) => Encode(output, (namesDatabases ? HeaderNamingDatabases : Header) + "\n");
 
     public void Write(IBufferWriter<byte> output, ExportedEvent e)
     {
@@ -90,7 +97,9 @@ public sealed class CsvFormat(bool spreadsheetSafe = false) : IEventExportFormat
         Cell(e.AppendedBy).Append(',');
         Cell(e.CorrelationId).Append(',');
         Cell(e.CausationId).Append(',');
-        Cell(e.Data, alwaysQuote: true).Append('\n');
+        Cell(e.Data, alwaysQuote: true);
+        if (e.Database is not null) _row.Append(',').Append(e.Database);
+        _row.Append('\n');
         Encode(output, _row);
     }
 

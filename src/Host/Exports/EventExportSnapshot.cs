@@ -17,13 +17,20 @@ public sealed class EventExportSnapshot : IAsyncDisposable
     private readonly EventExportSource _source;
     private readonly EventExportFilter _filter;
     private readonly List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> _databases = [];
+    // Each row names its database when there are several: sequence numbers are per database, and so are the seals.
+    private readonly IReadOnlyList<string>? _names;
 
-    private EventExportSnapshot(EventExportSource source, EventExportFilter filter) => (_source, _filter) = (source, filter);
+    private EventExportSnapshot(EventExportSource source, EventExportFilter filter, IReadOnlyList<string>? names) =>
+        (_source, _filter, _names) = (source, filter, names);
 
-    public static async Task<EventExportSnapshot> OpenAsync(EventExportSource source, IEnumerable<IMartenDatabase> databases, EventExportFilter filter,
-        CancellationToken ct)
+    /// <summary>Whether each row names its database: the log spans several.</summary>
+    public bool NamesDatabases => _names is not null;
+
+    /// <param name="names">The databases' names, in the order of <paramref name="databases"/>, to write on each row; null with one database.</param>
+    public static async Task<EventExportSnapshot> OpenAsync(EventExportSource source, IEnumerable<IMartenDatabase> databases, IReadOnlyList<string>? names,
+        EventExportFilter filter, CancellationToken ct)
     {
-        var snapshot = new EventExportSnapshot(source, filter);
+        var snapshot = new EventExportSnapshot(source, filter, names);
         try
         {
             foreach (var database in databases)
@@ -68,17 +75,18 @@ public sealed class EventExportSnapshot : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<ExportedEvent> ReadAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        var sources = _databases.Select(d => ReadAsync(d.Connection, d.Transaction, ct)).ToList();
+        var sources = _databases.Select((d, i) => ReadAsync(d.Connection, d.Transaction, _names?[i], ct)).ToList();
         await foreach (var e in SortedMerge.Merge(sources, ByRecordingTime, ct)) yield return e;
     }
 
     private static readonly IComparer<ExportedEvent> ByRecordingTime = Comparer<ExportedEvent>.Create((a, b) => a.RecordedAt.CompareTo(b.RecordedAt));
 
-    private async IAsyncEnumerable<ExportedEvent> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<ExportedEvent> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? database,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         await using var command = _source.Command(connection, transaction, EventExportSource.Columns, _filter, ordered: true);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-        while (await reader.ReadAsync(ct)) yield return EventExportSource.Read(reader);
+        while (await reader.ReadAsync(ct)) yield return EventExportSource.Read(reader, database);
     }
 
     /// <summary>Rolls back: the transactions only read.</summary>

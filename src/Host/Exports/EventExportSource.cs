@@ -28,15 +28,15 @@ public sealed class EventExportSource(IDocumentStore store, CustomerDatabases da
 
     /// <summary>Opens what an export reads: its count and its rows from one snapshot (<see cref="EventExportSnapshot"/>).</summary>
     public async Task<EventExportSnapshot> SnapshotAsync(EventExportFilter filter, CancellationToken ct) =>
-        await EventExportSnapshot.OpenAsync(this, await databases.AllAsync(), filter, ct);
+        await EventExportSnapshot.OpenAsync(this, await databases.AllAsync(), databases.Sharded ? databases.Names : null, filter, ct);
 
     internal const string Columns = "seq_id, stream_id, version, type, data ->> 'touchpointId', data ->> 'occurredAt', timestamp, " +
         $"headers ->> '{AppendContext.AppendedByHeader}', correlation_id, causation_id, (data - 'touchpointId' - 'occurredAt')::text";
 
-    internal static ExportedEvent Read(NpgsqlDataReader reader) => new(
+    internal static ExportedEvent Read(NpgsqlDataReader reader, string? database) => new(
         reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), Text(reader, 4), Text(reader, 5),
         new DateTimeOffset(reader.GetFieldValue<DateTime>(6), TimeSpan.Zero), Text(reader, 7), Text(reader, 8), Text(reader, 9),
-        reader.GetString(10));
+        reader.GetString(10), database);
 
     internal NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string columns, EventExportFilter filter, bool ordered)
     {

@@ -24,6 +24,8 @@ public sealed record AuditReport(bool Valid, int Checked, int Unsealed, AuditMis
 /// previous hash is taken from the seal of the event before it, so one altered (or deleted, or
 /// moved) event does not make the events after it read as altered. An intact stream is checked
 /// with the running chain alone, as before; only a stream with a fault reads the seals by version.
+/// A seal altered (its hash changed in audit_seals) is told from its event altered by the stream's next seal, which
+/// was chained on the event's true hash: it is reported as the seal, and the next event is checked on that hash.
 /// Events newer than the sealer's progress (`sealedThrough`: every event numbered up to it has its
 /// seal) are counted as unsealed, not as faults.
 /// </summary>
@@ -51,11 +53,15 @@ public static class AuditVerification
         // Whether `previous` is the hash the next event was sealed on: true until the first fault.
         var chainHolds = true;
         var (checkedCount, unsealed) = (0, 0);
+        var ordered = rows.OrderBy(r => r.Version).ToList();
+        // The hash an intact event recomputes to where its own seal was altered: the event after it is checked on that.
+        Dictionary<long, string>? recomputedForAlteredSeal = null;
 
-        foreach (var row in rows.OrderBy(r => r.Version))
+        for (var at = 0; at < ordered.Count; at++)
         {
+            var row = ordered[at];
             // A deleted event before this one is reported at its own place, then this one is checked.
-            while (Check(row) is { } problem)
+            while (Check(row, at) is { } problem)
             {
                 if (problem.Deleted is { } gone)
                 {
@@ -63,7 +69,8 @@ public static class AuditVerification
                     deleted.Dequeue();
                     continue;
                 }
-                Add(new AuditMismatch(row.Sequence, row.Version, TouchpointIdOf(row.Data), problem.Text!));
+                // An altered seal blames no event: no touchpoint is named.
+                Add(new AuditMismatch(row.Sequence, row.Version, problem.SealOnly ? null : TouchpointIdOf(row.Data), problem.Text!));
                 break;
             }
         }
@@ -77,8 +84,18 @@ public static class AuditVerification
             chainHolds = false;
         }
 
+        // The seal of the stream's next event, when that event recomputes to it on this hash (null at the stream's newest event).
+        AuditSeal? NextSealChainedOn(int at, string hash)
+        {
+            if (at + 1 >= ordered.Count) return null;
+            var next = ordered[at + 1];
+            if (next.Version != ordered[at].Version + 1 || !sealBySequence.TryGetValue(next.Sequence, out var nextSeal) || nextSeal.Version != next.Version)
+                return null;
+            return AuditChain.Hash(next, hash, nextSeal.PersonalHashes, streamKey, nextSeal.CoversProvenance) == nextSeal.Hash ? nextSeal : null;
+        }
+
         // What is wrong at this row, or a deleted event before it: null when it verifies (or is not sealed yet).
-        Problem? Check(AuditRow row)
+        Problem? Check(AuditRow row, int at)
         {
             if (!sealBySequence.TryGetValue(row.Sequence, out var seal))
             {
@@ -105,11 +122,18 @@ public static class AuditVerification
             // Past a fault, or across a gap in the versions, the event was sealed on the hash sealed for the version before
             // it: the event there may be altered, or moved further on. A gap whose seals went too is this event's mismatch.
             var (sealedOn, gap) = chainHolds && row.Version == previousVersion + 1 ? (previous, "")
+                : recomputedForAlteredSeal?.GetValueOrDefault(row.Version - 1) is { } intact ? (intact, "")
                 : places.Value.HashBefore(row.Version) is { } kept ? (kept, "")
                 : (previous, GapBefore(row.Version, previousVersion));
             var hash = AuditChain.Hash(row, sealedOn, seal.PersonalHashes, streamKey, seal.CoversProvenance);
             (previous, previousVersion) = (seal.Hash, row.Version);
-            if (hash != seal.Hash) return "the event differs from what was sealed" + gap;
+            if (hash != seal.Hash)
+            {
+                // The next seal was chained on this event's true hash: the event is intact, its own seal is what changed.
+                if (NextSealChainedOn(at, hash) is not { } next) return "the event differs from what was sealed" + gap;
+                (recomputedForAlteredSeal ??= [])[row.Version] = hash;
+                return new Problem(null, SealAltered(seal, next), SealOnly: true);
+            }
             var unrecorded = AuditChain.ErasedSinceSealed(row, seal.PersonalHashes)
                 .Where(field => !erasures.Any(e => e.Version > row.Version && e.Fields.Contains(field))).ToList();
             if (unrecorded.Count > 0) return ErasedWithoutRecord(unrecorded);
@@ -119,7 +143,8 @@ public static class AuditVerification
     }
 
     /// <summary>What is wrong at a row: its own problem, or a sealed event before it that is gone from the log.</summary>
-    private readonly record struct Problem(AuditSeal? Deleted, string? Text)
+    /// <param name="SealOnly">The event is intact and its seal was altered.</param>
+    private readonly record struct Problem(AuditSeal? Deleted, string? Text, bool SealOnly = false)
     {
         public Problem(AuditSeal deleted) : this(deleted, null) { }
 
@@ -129,6 +154,11 @@ public static class AuditVerification
     private static string Moved(AuditSeal sealedAs, AuditRow row, AuditSeal? sealHere = null) =>
         $"this event was sealed at sequence {sealedAs.Sequence} (version {sealedAs.Version}) and now sits at sequence {row.Sequence}" +
         (sealHere is null ? "" : $", which was sealed for version {sealHere.Version}") + ": its sequence number was changed";
+
+    private static string SealAltered(AuditSeal seal, AuditSeal next) =>
+        $"the seal differs from the event it sealed: the seal at sequence {seal.Sequence} (version {seal.Version}) holds another hash, " +
+        $"while the event recomputes to the hash the next seal, at sequence {next.Sequence} (version {next.Version}), was chained on: " +
+        "the event is intact and this seal was altered in audit_seals";
 
     private static string ErasedWithoutRecord(IReadOnlyList<string> fields)
     {

@@ -10,7 +10,8 @@ public static class SameAnswers
 {
     /// <summary>
     /// What legitimately differs between the two Hosts: when each recorded a touchpoint, in which request, in which order, and in which
-    /// database ("db1" against "default": the audit names the database whose numbering a <c>sequence</c> is in).
+    /// database ("db1" against "default": the audit names the database whose numbering a <c>sequence</c> is in; an exported row's
+    /// <c>database</c>, which the single-database Host does not write).
     /// </summary>
     private static readonly HashSet<string> RecordingTimes = ["lastRecordedAt", "recordedAt", "traceId", "correlationId", "causationId", "sequence", "database"];
 
