@@ -32,11 +32,11 @@ public class when_the_service_first_starts_over_an_empty_database
 
         // Read from the catalog once the start is over: every table and function of the schema was made by that start,
         // by the store's migration, which the log describes, but for Wolverine's message tables (Wolverine applies its
-        // own) and the layout's document table (Marten makes it as the layout is first stored, after the migration).
+        // own) and the record of the database's place (the place check makes it, by SQL of its own).
         var name = new NpgsqlConnectionStringBuilder(_database).Database;
         var applied = schemaStep.Select(entry => entry.Message).Where(m => m.StartsWith($"Applying schema change in {name}: Create ")).ToList();
         var tables = await Names($"select table_name from information_schema.tables where table_schema = '{Schema}' " +
-                                 "and table_name not like 'wolverine\\_%' and table_name <> 'mt_doc_customerdatabaselayout'");
+                                 "and table_name not like 'wolverine\\_%' and table_name <> 'customer_database_place'");
         var functions = await Names($"select distinct p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = '{Schema}'");
         // The events' table, one of the service's own and the function of a quick append: the warning cut the log short at the first function.
         tables.ShouldContain("mt_events");
