@@ -281,13 +281,7 @@ public class when_the_log_meets_a_database_outage : IDisposable
     [Fact]
     public void a_database_an_error_held_back_names_is_still_told_by_the_watch()
     {
-        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
-        var agent = loggers.CreateLogger(Wolverine);
-
-        agent.LogError(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
-            "Error trying to run durability agent commands");
-        agent.LogError(new NpgsqlException("Failed to connect to 10.0.0.6:5472", new SocketException((int)SocketError.ConnectionRefused)),
-            "Error trying to run durability agent commands");
+        var outage = AnOutageOpenedByA57P01ThenAnErrorNamingDb1();
         _clock.Now = Nine.AddSeconds(1);
         outage.Silent(["db1"]);
         outage.Silent(["db1"]);
@@ -303,13 +297,7 @@ public class when_the_log_meets_a_database_outage : IDisposable
     [Fact]
     public void a_database_a_reminder_named_is_not_told_again_by_the_watch()
     {
-        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
-        var agent = loggers.CreateLogger(Wolverine);
-
-        agent.LogError(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
-            "Error trying to run durability agent commands");
-        agent.LogError(new NpgsqlException("Failed to connect to 10.0.0.6:5472", new SocketException((int)SocketError.ConnectionRefused)),
-            "Error trying to run durability agent commands");
+        var outage = AnOutageOpenedByA57P01ThenAnErrorNamingDb1();
         _clock.Now = Nine.AddSeconds(30);
         outage.RemindIfDue();
         outage.Silent(["db1"]);
@@ -317,6 +305,19 @@ public class when_the_log_meets_a_database_outage : IDisposable
         var lines = _logs.Since(0).Select(e => e.Message).ToList();
         lines.Count.ShouldBe(2);
         lines[1].ShouldStartWith("The service still cannot reach database db1 of Tenancy:Databases (10.0.0.6:5472), for 30.0 s now");
+    }
+
+    /// <summary>Two databases; the outage is opened by an error naming none (57P01), then one naming db1's address is held back.</summary>
+    private DatabaseOutageLog AnOutageOpenedByA57P01ThenAnErrorNamingDb1()
+    {
+        var (loggers, outage) = Service(("Tenancy:Databases:0", "Host=10.0.0.4;Database=crm0"), ("Tenancy:Databases:1", "Host=10.0.0.6;Port=5472;Database=crm1"));
+        var agent = loggers.CreateLogger(Wolverine);
+
+        agent.LogError(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
+            "Error trying to run durability agent commands");
+        agent.LogError(new NpgsqlException("Failed to connect to 10.0.0.6:5472", new SocketException((int)SocketError.ConnectionRefused)),
+            "Error trying to run durability agent commands");
+        return outage;
     }
 
     private (ILoggerFactory Loggers, DatabaseOutageLog Outage) Service(params (string Key, string Value)[] settings) => Service(null, settings);
