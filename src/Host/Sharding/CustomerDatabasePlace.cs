@@ -10,8 +10,9 @@ namespace EventCrm.Host.Sharding;
 /// deployment's databases, host, port and name only (<see cref="Listed"/>: no user, no password), so that a
 /// refusal can say what to give instead. <see cref="PlaceUnknown"/>: a record carried over from a version before
 /// 2026-12-07, which recorded the number alone (<see cref="Position"/> null then does not mean none).
+/// <see cref="CarriedOver"/>: read from the version before's two records, so written in the one record at the next start.
 /// </summary>
-public sealed record CustomerDatabasePlace(int Databases, int? Position, string? Layout, IReadOnlyList<string> Listed, bool PlaceUnknown = false)
+public sealed record CustomerDatabasePlace(int Databases, int? Position, string? Layout, IReadOnlyList<string> Listed, bool PlaceUnknown = false, bool CarriedOver = false)
 {
     /// <summary>A place among the databases the customers are spread over, recorded or not: the number counts.</summary>
     public bool HoldsCustomers => Position is not null || PlaceUnknown;
@@ -22,5 +23,5 @@ public sealed record CustomerDatabasePlace(int Databases, int? Position, string?
 
     /// <summary>The same record, the list compared by its items (a record compares lists by reference).</summary>
     public bool SameAs(CustomerDatabasePlace? other) =>
-        other is not null && other.Databases == Databases && other.Position == Position && other.Layout == Layout && other.Listed.SequenceEqual(Listed);
+        other is { CarriedOver: false } && other.Databases == Databases && other.Position == Position && other.Layout == Layout && other.Listed.SequenceEqual(Listed);
 }

@@ -31,11 +31,13 @@ public sealed class CustomerDatabasePlaces(IDocumentStore store)
         var row = await ReadRowAsync(connection, ct);
         // A row with a layout was written by this version; a row of no place only by a start that did not list
         // the database, which refused this database alone ever after, whatever document an earlier use left there.
-        if (row is { Layout: not null } or { Position: null }) return row;
+        // No row: the database was never listed by the version before, or its operator dropped the table to use it
+        // alone (as a refusal says to), which a document left behind must not undo.
+        if (row is null or { Layout: not null } or { Position: null }) return row;
         if (await ReadLegacyDocumentAsync(connection, ct) is not { } document) return row;
         // The version of both wrote the document at every start and the row at starts over several databases
         // only: the document is the later word. The row's list still names the databases when it counts as many.
-        return document with { Listed = row is not null && row.Databases == document.Databases ? row.Listed : [] };
+        return document with { Listed = row.Databases == document.Databases ? row.Listed : [], CarriedOver = true };
     }
 
     /// <summary>Writes the database's record over any it had.</summary>
