@@ -24,9 +24,10 @@ public static class ConcurrentIndexBuilds
     {
         foreach (var database in await store.Storage.AllDatabases())
         {
+            (SchemaMigration Migration, string Name)? toList = null;
             try
             {
-                await BuildInAsync(database, store.Options.DatabaseSchemaName, logger, ct);
+                toList = await BuildInAsync(database, store.Options.DatabaseSchemaName, logger, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -34,10 +35,26 @@ public static class ConcurrentIndexBuilds
                 logger.LogWarning(e, "Building the new indexes of {Database} concurrently failed: Marten's schema migration goes on and builds what is missing plainly, blocking writes to its table meanwhile", database.Identifier);
 #pragma warning restore CS0618
             }
+            // Outside the builds' catch: a failure to write the list is not a failed build, and never keeps the next
+            // database's indexes from being built.
+            if (toList is var (migration, name)) ListChanges(migration, name, logger);
         }
     }
 
-    private static async Task BuildInAsync(IDatabase database, string schema, ILogger logger, CancellationToken ct)
+    private static void ListChanges(SchemaMigration migration, string database, ILogger logger)
+    {
+        try
+        {
+            SchemaChanges.Log(migration, database, logger);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Listing the schema changes of {Database} failed: Marten's schema migration goes on and applies them all the same", database);
+        }
+    }
+
+    /// <summary>Builds what is missing; answers the migration left to Marten's apply, for the log, with the database's name.</summary>
+    private static async Task<(SchemaMigration Migration, string Name)> BuildInAsync(IDatabase database, string schema, ILogger logger, CancellationToken ct)
     {
         await using var connection = (NpgsqlConnection)((IDatabase<NpgsqlConnection>)database).CreateConnection();
         await connection.OpenAsync(ct);
@@ -59,9 +76,9 @@ public static class ConcurrentIndexBuilds
                 await ExecuteAsync(connection, index.ToCreateSql(table, true), ct);
                 logger.LogInformation("Built index {Index} in {Seconds:0.0} s", index.Name, clock.Elapsed.TotalSeconds);
             }
-            // Marten's apply, next, says nothing of what it changes: one line per change here, read again once the
+            // Marten's apply, next, says nothing of what it changes: the caller lists it, read again once the
             // indexes above are built (a query of the catalog, milliseconds).
-            SchemaChanges.Log(built > 0 ? await database.CreateMigrationAsync(ct) : migration, connection.Database, logger);
+            return (built > 0 ? await database.CreateMigrationAsync(ct) : migration, connection.Database);
         }
         finally
         {

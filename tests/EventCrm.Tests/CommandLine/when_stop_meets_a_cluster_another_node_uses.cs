@@ -21,11 +21,7 @@ public class when_stop_meets_a_cluster_another_node_uses
     [Fact]
     public async Task stop_ends_the_service_keeps_the_cluster_and_names_the_other_node()
     {
-        using var sandbox = new ScriptSandbox("""
-            here="$(dirname "$(dirname "$(readlink -f "$0")")")"
-            case "$1" in
-              build) exit 0 ;;
-              *EventCrm.Host.dll)
+        using var sandbox = new ScriptSandbox(ScriptScenario.DotnetWhoseHostRuns("""
                 [ "${2:-}" = seed-demo ] && exit 3
                 # A session named as the Host names its own, closed a second after the service ends (the
                 # check interval lets its backend notice the client gone in the middle of pg_sleep).
@@ -36,18 +32,10 @@ public class when_stop_meets_a_cluster_another_node_uses
                 echo $$ > "$here/serving"
                 for _ in $(seq 1 600); do sleep 0.1; done
                 exit 0 ;;
-            esac
-            echo "unexpected: dotnet $*" >&2
-            exit 64
-            """);
+            """));
         var port = HostProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__EventCrm"] = "",
-            ["EVENTCRM_PG_PORT"] = $"{port}",
-            ["EVENTCRM_HTTP_PORT"] = $"{HostProcess.FreePort()}",
-            ["Auth__AdminKey"] = "ecrm_admin_script_scenario_key_stop_0001",
-        };
+        var environment = ScriptScenario.OnItsOwnDemoCluster(port);
+        environment["Auth__AdminKey"] = "ecrm_admin_script_scenario_key_stop_0001";
         using var run = sandbox.Start(environment, "run");
         try
         {

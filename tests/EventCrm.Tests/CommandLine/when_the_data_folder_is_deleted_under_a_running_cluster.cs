@@ -23,12 +23,7 @@ public class when_the_data_folder_is_deleted_under_a_running_cluster
             exit 64
             """);
         var port = HostProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__EventCrm"] = "",
-            ["EVENTCRM_PG_PORT"] = $"{port}",
-            ["EVENTCRM_HTTP_PORT"] = $"{HostProcess.FreePort()}",
-        };
+        var environment = ScriptScenario.OnItsOwnDemoCluster(port);
         var within = TimeSpan.FromMinutes(1);
         var data = sandbox.PathOf(".data/pg/data");
         var started = await sandbox.Run(environment, within, "db", "start", "demo");

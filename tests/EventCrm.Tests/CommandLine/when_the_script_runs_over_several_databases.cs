@@ -20,11 +20,7 @@ public class when_the_script_runs_over_several_databases
     [Fact]
     public async Task it_announces_the_listed_databases_and_a_plain_run_uses_its_own_demo_database_again()
     {
-        using var sandbox = new ScriptSandbox($$"""
-            here="$(dirname "$(dirname "$(readlink -f "$0")")")"
-            case "$1" in
-              build) exit 0 ;;
-              *EventCrm.Host.dll)
+        using var sandbox = new ScriptSandbox(ScriptScenario.DotnetWhoseHostRuns($$"""
                 shift
                 echo "ConnectionStrings__EventCrm=[${ConnectionStrings__EventCrm:-}] for $1" >> "$here/handed"
                 if [ "${1:-}" = seed-demo ]; then
@@ -32,19 +28,11 @@ public class when_the_script_runs_over_several_databases
                   exec "{{ScriptSandbox.RealDotnet()}}" "{{Path.Combine(HostCommandLine.HostFolder(), "EventCrm.Host.dll")}}" "$@" --customers 3
                 fi
                 exit 0 ;;
-            esac
-            echo "unexpected: dotnet $*" >&2
-            exit 64
-            """);
+            """));
         var port = HostProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__EventCrm"] = "",
-            ["Marten__Schema"] = Schema,
-            ["Auth__AdminKey"] = "ecrm_admin_script_places_key",
-            ["EVENTCRM_PG_PORT"] = $"{port}",
-            ["EVENTCRM_HTTP_PORT"] = $"{HostProcess.FreePort()}",
-        };
+        var environment = ScriptScenario.OnItsOwnDemoCluster(port);
+        environment["Marten__Schema"] = Schema;
+        environment["Auth__AdminKey"] = "ecrm_admin_script_places_key";
         var listed = new Dictionary<string, string>(environment)
         {
             ["Tenancy__Databases__0"] = "Host=db.example;Database=crm_0;Username=crm;Password=secret",

@@ -26,7 +26,7 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
     public IAlbaHost Sharded { get; private set; } = null!;
     public IAlbaHost Single { get; private set; } = null!;
     // Named after the test database, so that runs against their own databases on a shared server never meet.
-    public string[] Databases { get; } = [DatabaseNamed($"{TestDatabaseName}_{schema}_0"), DatabaseNamed($"{TestDatabaseName}_{schema}_1")];
+    public string[] Databases { get; } = [OwnDatabaseNamed($"{schema}_0"), OwnDatabaseNamed($"{schema}_1")];
     public IReadOnlyList<string> Customers { get; } = Enumerable.Range(1, 24).Select(i => $"shard-c{i:00}").ToList();
     public IReadOnlyList<string> CancellingCustomers => [Customers[0], Customers[1], Customers[2], Customers[3]];
 
@@ -194,6 +194,7 @@ public abstract class TwoDatabases(string schema) : IAsyncLifetime
             await host.StopAsync();
             await host.DisposeAsync();
         }
+        foreach (var database in Databases) await DropAsync(database);
     }
 }
 

@@ -16,7 +16,7 @@ public class when_a_replay_over_two_databases_resumes : IAsyncLifetime
 {
     private const string Schema = "eventcrm_replay_collation";
     private const int Customers = 600;
-    private readonly string[] _databases = [TwoDatabases.DatabaseNamed($"{Schema}_0"), TwoDatabases.DatabaseNamed($"{Schema}_1")];
+    private readonly string[] _databases = [TwoDatabases.OwnDatabaseNamed($"{Schema}_0"), TwoDatabases.OwnDatabaseNamed($"{Schema}_1")];
     private Alba.IAlbaHost _host = null!;
 
     public async ValueTask InitializeAsync()
@@ -44,8 +44,12 @@ public class when_a_replay_over_two_databases_resumes : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        await _host.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+        foreach (var database in _databases) await TwoDatabases.DropAsync(database);
     }
 
     [Fact]

@@ -17,7 +17,9 @@ namespace EventCrm.Tests.Sharding;
 public sealed class when_nodes_share_two_databases : IAsyncLifetime
 {
     private const string Schema = "eventcrm_sharded_leaders";
-    private readonly string[] _databases = [TwoDatabases.DatabaseNamed($"{Schema}_0"), TwoDatabases.DatabaseNamed($"{Schema}_1")];
+    // Named after the test run's database: a run elsewhere on the server recreating them (drop ... with (force)) ended
+    // this one's sessions mid-scenario (57P01), its node finding its tables gone.
+    private readonly string[] _databases = [TwoDatabases.OwnDatabaseNamed($"{Schema}_0"), TwoDatabases.OwnDatabaseNamed($"{Schema}_1")];
     private readonly int _lockId = new StoreOptions().ConfigureEventCrmStore(NodeProcessDatabase, Schema).Projections.DaemonLockId;
     private IAlbaHost _node = null!;
 
@@ -97,8 +99,11 @@ public sealed class when_nodes_share_two_databases : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_node is null) return;
-        await _node.StopAsync();
-        await _node.DisposeAsync();
+        if (_node is not null)
+        {
+            await _node.StopAsync();
+            await _node.DisposeAsync();
+        }
+        foreach (var database in _databases) await TwoDatabases.DropAsync(database);
     }
 }

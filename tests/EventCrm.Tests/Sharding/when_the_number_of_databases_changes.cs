@@ -9,7 +9,7 @@ namespace EventCrm.Tests.Sharding;
 /// A customer's database follows from its id and the number of databases: customers written over
 /// two databases must not be looked for with one, nor with three.
 /// </summary>
-public class when_the_number_of_databases_changes
+public class when_the_number_of_databases_changes : IAsyncDisposable
 {
     private const string Schema = "eventcrm_layout";
     private readonly string[] _databases = [TwoDatabases.OwnDatabaseNamed($"{Schema}_0"), TwoDatabases.OwnDatabaseNamed($"{Schema}_1"), TwoDatabases.OwnDatabaseNamed($"{Schema}_2")];
@@ -45,5 +45,10 @@ public class when_the_number_of_databases_changes
 
         await using var again = await AppFixture.StartHost(Schema, Over(_databases[0], _databases[1]));
         (await again.GetJson("/api/customers?pageSize=50"))["total"]!.GetValue<long>().ShouldBe(12);   // the refused import wrote nothing
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var database in _databases) await TwoDatabases.DropAsync(database);
     }
 }
