@@ -20,7 +20,8 @@ public sealed class EventTableStatistics(IDocumentStore store, ILogger<EventTabl
     /// planner finds the newest sequence numbers beyond its histogram in the index itself, so
     /// analyzing more often (a third of a second of a core each time here) buys nothing, and
     /// autovacuum keeps its own schedule as well. Sizes, not pg_stat counters, decide: those reach
-    /// the statistics only when the writing sessions flush them, up to a minute later.
+    /// the statistics only when the writing sessions flush them, seconds (up to a minute) later.
+    /// The one exception, an analysis that found the table nearly empty: <see cref="EventTableSize.NeedsAnalysis"/>.
     /// </summary>
     public const long MinimumPages = 500;
 
@@ -56,17 +57,18 @@ public sealed class EventTableStatistics(IDocumentStore store, ILogger<EventTabl
         await connection.OpenAsync(ct);
         var schema = store.Options.Events.DatabaseSchemaName;
         await using var command = new NpgsqlCommand(
-            "select pg_relation_size(c.oid) / current_setting('block_size')::bigint, c.relpages from pg_class c " +
-            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = 'mt_events'", connection);
+            "select pg_relation_size(c.oid) / current_setting('block_size')::bigint, c.relpages, c.reltuples, pg_stat_get_live_tuples(c.oid) " +
+            "from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = 'mt_events'", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = schema });
-        long pages, analyzedPages;
+        EventTableSize table;
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct)) return;
-            (pages, analyzedPages) = (reader.GetInt64(0), reader.GetInt32(1));
+            table = new EventTableSize(reader.GetInt64(0), reader.GetInt32(1), reader.GetFloat(2), reader.GetInt64(3));
         }
-        if (pages < Math.Max(MinimumPages, 2 * analyzedPages)) return;
-        logger.LogInformation("{Schema}.mt_events grew to {Pages} pages ({Analyzed} at its last analysis): analyzing", schema, pages, analyzedPages);
+        if (!table.NeedsAnalysis) return;
+        logger.LogInformation("{Schema}.mt_events holds {Pages} pages, {LiveRows} rows committed ({Analyzed} pages and {AnalyzedRows} rows at its last analysis): analyzing",
+            schema, table.Pages, table.LiveRows, table.AnalyzedPages, table.AnalyzedRows);
         await AnalyzeAsync(connection, schema, ct);
     }
 
