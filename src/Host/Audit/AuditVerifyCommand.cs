@@ -27,7 +27,7 @@ public class AuditVerifyCommand : DataVerb<AuditVerifyInput>
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
             return CommandFailure.Report("audit-verify", missing);
-        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return CommandFailure.Report("audit-verify", layout);
+        if (await CustomerDatabasePlaceCheck.ReadingRefusalAsync(host.Services, "audit-verify") is { } layout) return CommandFailure.Report("audit-verify", layout);
         AuditAnchor? anchor = null;
         if (input.AnchorFlag is { } file && !AnchorFile.TryRead(file, host.Services.GetRequiredService<SealDigests>(), out anchor)) return false;
 

@@ -18,7 +18,14 @@ public sealed record LogAuditReport(bool Valid, long Streams, long Checked, long
 /// <summary>Every stream of every database against its seals: what <c>audit-verify</c> and <c>GET /api/audit/verify</c> report.</summary>
 public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases, MisplacedStreams misplaced)
 {
-    private const int StreamsPerRead = 500;
+    private const int MostStreamsPerRead = 500;
+
+    /// <summary>
+    /// How many of a database's streams are read and verified together: 500 at most, to keep round trips few over a large
+    /// database, and a tenth of them at most, so that the progress, told after each read, passes each tenth on a read of its
+    /// own: 600 streams read 500 at a time told "0%", "83%", "100%" and nothing between. One at a time under ten streams.
+    /// </summary>
+    public static int StreamsPerRead(int streams) => Math.Clamp(streams / 10, 1, MostStreamsPerRead);
 
     /// <param name="progress">Told each database's stream count before its first read, then each chunk of streams verified.</param>
     public async Task<LogAuditReport> VerifyAsync(ILogAuditProgress? progress, CancellationToken ct)
@@ -30,7 +37,7 @@ public sealed class LogAudit(StreamAudit audit, CustomerDatabases databases, Mis
             var ids = await audit.StreamIdsAsync(connection, ct);
             streams += ids.Count;
             progress?.Starting(name, ids.Count);
-            foreach (var chunk in ids.Chunk(StreamsPerRead))
+            foreach (var chunk in ids.Chunk(StreamsPerRead(ids.Count)))
             {
                 var reports = await audit.VerifyAsync(connection, chunk, ct);
                 foreach (var stream in chunk)

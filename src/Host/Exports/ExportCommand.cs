@@ -55,7 +55,7 @@ public class ExportCommand : DataVerb<ExportInput>
         var export = host.Services.GetRequiredService<EventExport>();
         if (await host.Services.GetRequiredService<EventLogCheck>().LogProblemAsync("nothing to export there", CancellationToken.None) is { } missing)
             return Fail(missing);
-        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return Fail(layout);
+        if (await CustomerDatabasePlaceCheck.ReadingRefusalAsync(host.Services, "export") is { } layout) return Fail(layout);
         var (filter, errors) = EventExportFilter.Parse(input.FromFlag, input.ToFlag, input.TypesFlag, input.CustomerFlag, export.Source.KnownTypes);
         if (errors.Count > 0) return Fail(string.Join("; ", errors.Select(e => $"--{(e.Key == "customerId" ? "customer" : e.Key)} {string.Join(" ", e.Value)}")));
 

@@ -8,10 +8,11 @@ namespace EventCrm.Host.Infrastructure;
 public sealed class SettingRefusedException(string message) : InvalidOperationException(message);
 
 /// <summary>
-/// A setting refused at the start, an address already in use or a database out of reach before the
-/// service has started stops the process with one line on standard error and exit code 1, where
-/// the runtime would print the stack trace of an unhandled exception and abort (exit code 134, a
-/// core dump under systemd). Any other unhandled exception keeps the runtime's full report.
+/// A setting refused at the start, databases that are not where the customers were written (listed in
+/// another order, say), an address already in use or a database out of reach before the service has
+/// started stops the process with one line on standard error and exit code 1, where the runtime
+/// would print the stack trace of an unhandled exception and abort (exit code 134, a core dump
+/// under systemd). Any other unhandled exception keeps the runtime's full report.
 /// </summary>
 public static class StartRefusals
 {
@@ -35,6 +36,8 @@ public static class StartRefusals
         NpgsqlException when !_started && Reliability.DatabaseFaults.IsOutage(exception) =>
             $"{Unreached(exception)} cannot be reached: {Reliability.DatabaseOutageLog.Describe(exception)}",
         SettingRefusedException refused => refused.Message,
+        // The databases given are not where the customers are (another order, another number): docs/scaling.md.
+        Sharding.CustomerDatabasesRefusedException refused => refused.Message,
         // A touchpoint type added without saying which of its fields are personal (docs/contributing.md).
         Relationship.Privacy.PersonalDataUnclassifiedException unclassified => unclassified.Message,
         OptionsValidationException invalid => string.Join("; ", invalid.Failures),

@@ -29,17 +29,26 @@ public sealed class CustomerDatabasePlaceCheck(IDocumentStore store, CustomerDat
 
     public async Task StartAsync(CancellationToken ct)
     {
-        if (await ProblemAsync(ct) is { } problem) throw new InvalidOperationException(problem);
+        // Its own type, so that the start stops in one line (StartRefusals) rather than with an unhandled exception's stack trace.
+        if (await ProblemAsync(ct) is { } problem) throw new CustomerDatabasesRefusedException(problem);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>For a command, after it has built its host: why it must not run with this configuration, or null.</summary>
+    /// <summary>For a command that appends or rebuilds, after it has built its host: why it must not run with this configuration, or null.</summary>
     public static Task<string?> RefusalAsync(IServiceProvider services, CancellationToken ct = default) =>
         services.GetRequiredService<CustomerDatabasePlaceCheck>().ProblemAsync(ct);
 
+    /// <summary>
+    /// For a command that only reads (<c>export</c>, <c>audit-verify</c>, <c>audit-anchor</c>): the same refusal, said as
+    /// what it would have read wrong; "customers would be written ... Nothing was written" told of a reading command.
+    /// </summary>
+    public static Task<string?> ReadingRefusalAsync(IServiceProvider services, string command, CancellationToken ct = default) =>
+        services.GetRequiredService<CustomerDatabasePlaceCheck>().ProblemAsync(ct, readBy: command);
+
     /// <summary>Why the customers cannot be reached with this configuration; null when they can (each database's place is recorded then).</summary>
-    public async Task<string?> ProblemAsync(CancellationToken ct)
+    /// <param name="readBy">The reading command asking, which the refusal names; null for the service and the commands that write.</param>
+    public async Task<string?> ProblemAsync(CancellationToken ct, string? readBy = null)
     {
         var home = await databases.DatabaseIn(databases.HomeTenantId);
         await using var locked = home.CreateConnection();
@@ -52,7 +61,7 @@ public sealed class CustomerDatabasePlaceCheck(IDocumentStore store, CustomerDat
         }
         try
         {
-            return await ProblemUnderLockAsync(ct);
+            return await ProblemUnderLockAsync(readBy, ct);
         }
         finally
         {
@@ -64,7 +73,7 @@ public sealed class CustomerDatabasePlaceCheck(IDocumentStore store, CustomerDat
         }
     }
 
-    private async Task<string?> ProblemUnderLockAsync(CancellationToken ct)
+    private async Task<string?> ProblemUnderLockAsync(string? readBy, CancellationToken ct)
     {
         var all = await databases.AllAsync();
         var recorded = new List<CustomerDatabasePlace?>();
@@ -77,17 +86,18 @@ public sealed class CustomerDatabasePlaceCheck(IDocumentStore store, CustomerDat
             recorded.Add(await places.ReadAsync(connection, ct));
         }
 
-        if (!settings.Sharded && ElsewhereOverOne(recorded[0]) is { } elsewhere) return elsewhere;
+        if (!settings.Sharded && ElsewhereOverOne(recorded[0], readBy) is { } elsewhere) return elsewhere;
         // A record of no place is a database some deployment never reads, listed now: it has no place to keep.
         var placed = recorded.Select(r => r is { HoldsCustomers: true } ? r : null).ToList();
-        if (Misplaced(placed) is { } misplaced) return misplaced;
+        if (Misplaced(placed, readBy) is { } misplaced) return misplaced;
         if (OfAnotherLayout(placed) is { } foreign) return foreign;
         var configured = databases.TenantIds.Count;
         var written = placed.FirstOrDefault(r => r is not null && r.Databases != configured);
         if (written is not null && await AnyCustomerAsync(ct))
             return (settings.Sharded ? $"{TenancySettings.Section} gives {configured} databases" : "One database is configured (ConnectionStrings:EventCrm)") +
                    $", but the customers of this event log were written over {written.Databases}: " +
-                   "a customer's database follows from that number, so existing customers would be looked for in the wrong one. " +
+                   "a customer's database follows from that number, so " +
+                   (readBy is null ? "existing customers would be looked for in the wrong one. " : ReadingRefusals.OverAnotherNumber(readBy, configured)) +
                    $"Start with the {written.Databases} database(s) they were written to, in the same order (docs/scaling.md, \"Adding a database\")" +
                    (!settings.Sharded && written is { Databases: > 1, Listed.Count: > 0 } ? ":" + Environment.NewLine + written.Variables() : ".");
 
@@ -106,18 +116,19 @@ public sealed class CustomerDatabasePlaceCheck(IDocumentStore store, CustomerDat
         return null;
     }
 
-    /// <summary>Over one database: why customers must not be written there (it is a place of a deployment over several, not its home); null otherwise.</summary>
-    private string? ElsewhereOverOne(CustomerDatabasePlace? place)
+    /// <summary>Over one database: why customers must not be written there, nor read (it is a place of a deployment over several, not its home); null otherwise.</summary>
+    private string? ElsewhereOverOne(CustomerDatabasePlace? place, string? readBy)
     {
         if (place is null || place.Databases < 2 || place.Position == 0 || place.PlaceUnknown) return null;
         var what = place.Position is { } position
             ? $"This database is database {TenancySettings.TenantIdOf(position)} of the {place.Databases} databases a deployment spreads its customers over ({TenancySettings.Section}): " +
-              "over it alone, customers would be written and looked for in the wrong database."
+              (readBy is null ? "over it alone, customers would be written and looked for in the wrong database." : ReadingRefusals.OnePlaceAlone(readBy, position))
             : $"This database holds none of the customers: it is the ConnectionStrings:EventCrm of a deployment that spreads them over {place.Databases} databases " +
-              $"({TenancySettings.Section}) and never reads this one, so what is written here would not be seen by the service.";
+              $"({TenancySettings.Section}) and never reads this one, so " +
+              (readBy is null ? "what is written here would not be seen by the service." : ReadingRefusals.NoneOfTheCustomers(readBy));
         return what + $" Give the {place.Databases} databases instead of ConnectionStrings__EventCrm (with their user and password):" + Environment.NewLine +
                place.Variables() + Environment.NewLine +
-               "(docs/scaling.md, \"Commands over several databases\"). Nothing was written. " +
+               $"(docs/scaling.md, \"Commands over several databases\"). {(readBy is null ? "Nothing was written." : ReadingRefusals.NothingRead(readBy))} " +
                $"To use this database on its own after all, drop its table {places.Table} (\"drop table {places.Table};\" in it).";
     }
 
@@ -148,14 +159,16 @@ public sealed class CustomerDatabasePlaceCheck(IDocumentStore store, CustomerDat
     }
 
     /// <summary>Databases listed at another place than the one recorded in them, both places named, and the order to list them in.</summary>
-    private string? Misplaced(IReadOnlyList<CustomerDatabasePlace?> recorded)
+    private string? Misplaced(IReadOnlyList<CustomerDatabasePlace?> recorded, string? readBy)
     {
         var moved = recorded.Select((record, place) => (record, place))
             .Where(r => r.record?.Position is { } was && was != r.place).ToList();
         if (moved.Count == 0) return null;
         var each = moved.Select(m => $"{Setting(m.place)} ({Where(m.place)}) is the database recorded as {Recorded(m.record!.Position!.Value)}");
-        return $"{string.Join("; ", each)}. A customer's database follows from its place in {TenancySettings.Section}, so existing customers " +
-               "would be looked for in the wrong database: their reads would answer 404 and a signup under an existing id would open a second stream. " +
+        return $"{string.Join("; ", each)}. A customer's database follows from its place in {TenancySettings.Section}, so " +
+               (readBy is null
+                   ? "existing customers would be looked for in the wrong database: their reads would answer 404 and a signup under an existing id would open a second stream. "
+                   : ReadingRefusals.Misplaced(readBy, moved.Select(m => (Where(m.place), m.place, m.record!.Position!.Value)))) +
                $"List each database at its recorded place ({string.Join(", ", moved.Select(m => $"{Where(m.place)} as {Setting(m.record!.Position!.Value)}"))}) " +
                "and start again (docs/scaling.md, \"The order of the databases\").";
     }

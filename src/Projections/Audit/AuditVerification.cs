@@ -69,8 +69,9 @@ public static class AuditVerification
                     deleted.Dequeue();
                     continue;
                 }
-                // An altered seal blames no event: no touchpoint is named.
-                Add(new AuditMismatch(row.Sequence, row.Version, problem.SealOnly ? null : TouchpointIdOf(row.Data), problem.Text!));
+                // An altered seal blames no event, but its event is intact and in the log: its touchpoint says where to look
+                // (a mismatch without one read "touchpoint ?", as if the event were gone).
+                Add(new AuditMismatch(row.Sequence, row.Version, TouchpointIdOf(row.Data), problem.Text!));
                 break;
             }
         }
@@ -132,7 +133,7 @@ public static class AuditVerification
                 // The next seal was chained on this event's true hash: the event is intact, its own seal is what changed.
                 if (NextSealChainedOn(at, hash) is not { } next) return "the event differs from what was sealed" + gap;
                 (recomputedForAlteredSeal ??= [])[row.Version] = hash;
-                return new Problem(null, SealAltered(seal, next), SealOnly: true);
+                return SealAltered(seal, next);
             }
             var unrecorded = AuditChain.ErasedSinceSealed(row, seal.PersonalHashes)
                 .Where(field => !erasures.Any(e => e.Version > row.Version && e.Fields.Contains(field))).ToList();
@@ -143,8 +144,7 @@ public static class AuditVerification
     }
 
     /// <summary>What is wrong at a row: its own problem, or a sealed event before it that is gone from the log.</summary>
-    /// <param name="SealOnly">The event is intact and its seal was altered.</param>
-    private readonly record struct Problem(AuditSeal? Deleted, string? Text, bool SealOnly = false)
+    private readonly record struct Problem(AuditSeal? Deleted, string? Text)
     {
         public Problem(AuditSeal deleted) : this(deleted, null) { }
 

@@ -9,7 +9,9 @@ namespace EventCrm.Tests.Audit;
 /// <summary>
 /// An auditor set one seal's hash to zeros (`update audit_seals set hash = '000…0' where seq_id = 10`) and the verifier
 /// blamed two intact events, 10 and 11, each "the event differs from what was sealed". Event 10 still recomputes to the
-/// hash seal 11 was chained on, so the seal is what changed: it is reported as the seal, and no event is blamed.
+/// hash seal 11 was chained on, so the seal is what changed: it is reported as the seal, and no event is blamed. The
+/// mismatch names its event's touchpoint all the same (the event is intact and in the log): it was null, and
+/// `audit-verify` printed "touchpoint ?" as for an event deleted.
 /// A stream of purchases sealed here by hand, as docs/audit-and-replays.md gives a seal made before seals covered
 /// provenance: SHA-256 of "type\ndata\nrecording time\nprevious hash", "genesis" before the first. Event v sits at
 /// sequence 100 + v.
@@ -57,7 +59,7 @@ public class when_a_seal_is_altered
         var report = AuditVerification.Verify(Stream(6), seals, sealedThrough: 106, streamKey: null);
 
         report.Valid.ShouldBeFalse();
-        report.Mismatches.Select(m => (m.Sequence, m.Version, m.TouchpointId, m.Problem)).ShouldBe([(103, 3, null, SealAltered(3))]);
+        report.Mismatches.Select(m => (m.Sequence, m.Version, m.TouchpointId, m.Problem)).ShouldBe([(103, 3, "t-3", SealAltered(3))]);
         report.MismatchCount.ShouldBe(1);
         report.Checked.ShouldBe(2);
     }
@@ -69,7 +71,7 @@ public class when_a_seal_is_altered
         seals[1] = seals[1] with { Hash = Zeros };
         rows[4] = Purchase(5, amount: 500m);
 
-        Said(rows, seals).ShouldBe([(102, 2, null, SealAltered(2)), (105, 5, "t-5", "the event differs from what was sealed")]);
+        Said(rows, seals).ShouldBe([(102, 2, "t-2", SealAltered(2)), (105, 5, "t-5", "the event differs from what was sealed")]);
     }
 
     [Fact]

@@ -72,6 +72,62 @@ public class when_a_command_is_given_one_database_of_a_deployment_over_two
         foreach (var database in _customerDatabases.Append(_announced)) await TwoDatabases.DropAsync(database);
     }
 
+    /// <summary>
+    /// `export` and `audit-verify` given the second database alone were refused, rightly, but in the words told to a command
+    /// that writes: "over it alone, customers would be written and looked for in the wrong database ... Nothing was written".
+    /// They now say what they would have read wrong; the commands that write keep their words.
+    /// </summary>
+    [Fact]
+    public async Task the_export_and_the_audit_verify_are_refused_in_words_of_what_they_would_have_read_wrong()
+    {
+        // Databases of its own: the other scenario drops its databases under this process's connection pools.
+        string[] customers = [TwoDatabases.DatabaseNamed($"{Named}_read_0"), TwoDatabases.DatabaseNamed($"{Named}_read_1")];
+        var beside = TwoDatabases.DatabaseNamed($"{Named}_read_beside");
+        foreach (var database in customers.Append(beside)) await TwoDatabases.RecreateAsync(database);
+        // The database beside the list holds an event log of its own (a demo base, say), as the verify refuses a schema without one first.
+        await using (await AppFixture.StartHost(Schema, ("ConnectionStrings:EventCrm", beside))) { }
+        await using (var service = await AppFixture.StartHost(Schema, ("ConnectionStrings:EventCrm", beside), ("Tenancy:Databases:0", customers[0]),
+                         ("Tenancy:Databases:1", customers[1])))
+        {
+            await service.PostTouchpoints(Enumerable.Range(0, 12).Select(i => SignUp($"place-{i:00}", Jan1)).ToArray());
+        }
+        var exported = Path.Combine(Path.GetTempPath(), $"refused-export-{Guid.NewGuid():N}.ndjson");
+        var file = await new DataTools.HistoryFile().SignUp("place-imported", "2025-01-02T10:00:00Z").SaveAsync();
+
+        var (exportExit, _, exportErrors) = await Command(customers[1], "export", "--out", exported);
+        var (verifyExit, _, verifyErrors) = await Command(customers[1], "audit-verify");
+        var (besideExit, _, besideErrors) = await Command(beside, "audit-verify");
+        var (importExit, _, importErrors) = await Command(customers[1], "import", "--file", file);
+
+        exportExit.ShouldBe(1, exportErrors);
+        exportErrors.ShouldContain("This database is database db1 of the 2 databases a deployment spreads its customers over (Tenancy:Databases): " +
+                                   "over it alone, export would read only the customers this database holds, as if they were all of them " +
+                                   "(the other databases' left out without a word), and under the name \"default\", not db1. " +
+                                   "Give the 2 databases instead of ConnectionStrings__EventCrm");
+        var second = new NpgsqlConnectionStringBuilder(customers[1]);
+        exportErrors.ShouldContain($"Tenancy__Databases__1=\"Host={second.Host};Port={second.Port};Database={second.Database}\"");
+        exportErrors.ShouldContain("export stopped before reading any customer.");
+        exportErrors.ShouldNotContain("written");
+        File.Exists(exported).ShouldBeFalse();
+
+        verifyExit.ShouldBe(1, verifyErrors);
+        verifyErrors.ShouldContain("over it alone, audit-verify would read only the customers this database holds, as if they were all of them");
+        verifyErrors.ShouldContain("audit-verify stopped before reading any customer.");
+        verifyErrors.ShouldNotContain("written");
+
+        besideExit.ShouldBe(1, besideErrors);
+        besideErrors.ShouldContain("This database holds none of the customers: it is the ConnectionStrings:EventCrm of a deployment that spreads them over " +
+                                   "2 databases (Tenancy:Databases) and never reads this one, so what audit-verify would read here is none of the service's " +
+                                   "customers, as if it were theirs.");
+        besideErrors.ShouldNotContain("written");
+
+        // A command that writes is told what it would have written wrong, as before.
+        importExit.ShouldBe(1, importErrors);
+        importErrors.ShouldContain("over it alone, customers would be written and looked for in the wrong database.");
+        importErrors.ShouldContain("Nothing was written.");
+        foreach (var database in customers.Append(beside)) await TwoDatabases.DropAsync(database);
+    }
+
     [Fact]
     public async Task a_brand_new_database_of_its_own_still_takes_an_import()
     {

@@ -71,6 +71,43 @@ public class when_the_databases_are_listed_in_another_order
         await TwoDatabases.DropAsync(_second);
     }
 
+    /// <summary>
+    /// The service started directly (`dotnet EventCrm.Host.dll`, as a unit file does) over the swapped list died with the
+    /// right message inside an unhandled InvalidOperationException's stack trace, exit code 134 (a core dump under
+    /// systemd); `export` was refused in the words told to the commands that write ("a signup under an existing id").
+    /// </summary>
+    [Fact]
+    public async Task the_service_started_directly_says_so_in_one_line_with_exit_code_1_and_the_export_in_words_of_reading()
+    {
+        await TwoDatabases.RecreateAsync(_first);
+        await TwoDatabases.RecreateAsync(_second);
+        await using (var written = await AppFixture.StartHost(Schema, Over(_first, _second)))
+        {
+            await written.PostTouchpoints(Enumerable.Range(0, 4).Select(i => SignUp($"order-{i:00}", Jan1, name: $"Client {i:00}")).ToArray());
+        }
+        var names = (First: Named(_first), Second: Named(_second));
+        var exported = Path.Combine(Path.GetTempPath(), $"swapped-export-{Guid.NewGuid():N}.ndjson");
+
+        var (startExit, startOutput, startErrors) = await HostCommandLine.Run(Environment(_second, _first), "--urls", "http://127.0.0.1:0");
+        var (exportExit, _, exportErrors) = await HostCommandLine.Run(Environment(_second, _first), "export", "--out", exported);
+
+        startExit.ShouldBe(1, startErrors + startOutput);
+        startErrors.Trim().Split('\n').Length.ShouldBe(1, startErrors);
+        startErrors.Trim().ShouldStartWith($"EventCrm did not start: Tenancy:Databases:0 ({names.Second}) is the database recorded as Tenancy:Databases:1; " +
+                                           $"Tenancy:Databases:1 ({names.First}) is the database recorded as Tenancy:Databases:0.");
+        startErrors.ShouldNotContain("Unhandled exception");
+
+        exportExit.ShouldBe(1, exportErrors);
+        exportErrors.ShouldContain($"A customer's database follows from its place in Tenancy:Databases, so export would read {names.Second} as db0, " +
+                                   $"though it holds db1's customers; {names.First} as db1, though it holds db0's customers: what it gives would name " +
+                                   "the wrong database, and every customer there would be taken for one held by a database its id does not route to. " +
+                                   $"List each database at its recorded place ({names.Second} as Tenancy:Databases:1, {names.First} as Tenancy:Databases:0)");
+        exportErrors.ShouldNotContain("signup");
+        File.Exists(exported).ShouldBeFalse();
+        await TwoDatabases.DropAsync(_first);
+        await TwoDatabases.DropAsync(_second);
+    }
+
     private static string Named(string connection)
     {
         var builder = new NpgsqlConnectionStringBuilder(connection);

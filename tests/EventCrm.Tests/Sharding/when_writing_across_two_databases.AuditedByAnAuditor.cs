@@ -18,10 +18,26 @@ public sealed partial class when_writing_across_two_databases
         var (exit, output, errors) = await Bases.AuditVerify();
 
         exit.ShouldBe(0, output + errors);
-        // Fewer than 500 streams in each database: one read each, so 0% and then 100%, database after database.
-        errors.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Verifying streams")).ShouldBe([
-            "Verifying streams (db0): 0%", "Verifying streams (db0): 100%", "Verifying streams (db1): 0%", "Verifying streams (db1): 100%"]);
+        // Read 500 streams at a time, each database said "0%" and then "100%" and nothing between (a 600-stream database
+        // "0%", "83%", "100%"). Now each database tells "0%", a line at each tenth passed, and "100%", before the next starts.
+        var lines = errors.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Verifying streams")).ToList();
+        lines.SkipWhile(l => l.StartsWith("Verifying streams (db0): ")).ShouldAllBe(l => l.StartsWith("Verifying streams (db1): "), errors);
+        var (db0, db1) = (Percents(lines, "db0"), Percents(lines, "db1"));
+        // db0 holds 15 of the 24 customers (by the FNV-1a rule) and the formulas' and the model's streams, more than ten:
+        // a line in each tenth in turn, 10-19 %, 20-29 %, ... and 100 %.
+        db0[0].ShouldBe(0, errors);
+        db0.Skip(1).Select(p => p / 10).ShouldBe(Enumerable.Range(1, 10), errors);
+        db0[^1].ShouldBe(100, errors);
+        // db1 holds the 9 others, and the streams other scenarios of this class may add: nine lines at least after its "0%"
+        // (9 streams: 11 %, 22 %, ... 88 %, 100 %), rising to 100 %.
+        db1[0].ShouldBe(0, errors);
+        db1.Count.ShouldBeGreaterThanOrEqualTo(10, errors);
+        db1.ShouldBe(db1.Order().Distinct(), errors);
+        db1[^1].ShouldBe(100, errors);
     }
+
+    private static List<int> Percents(IEnumerable<string> lines, string database) =>
+        lines.Where(l => l.StartsWith($"Verifying streams ({database}): ")).Select(l => int.Parse(l[(l.LastIndexOf(' ') + 1)..^1])).ToList();
 
     [Fact]
     public async Task a_seal_set_to_zeros_in_the_second_database_is_reported_as_that_seal_alone()
@@ -30,14 +46,23 @@ public sealed partial class when_writing_across_two_databases
         var (sequence, hash) = await SealOf(victim, version: 2);
         await SetSealHash(sequence, new string('0', 64));
         var audit = await Bases.Sharded.GetJson($"/api/customers/{victim}/audit");
+        var wholeLog = await Bases.Sharded.GetJson("/api/audit/verify");
+        var (exit, output, _) = await Bases.AuditVerify();
         await SetSealHash(sequence, hash);
 
         var mismatches = audit["mismatches"]!.AsArray();
         mismatches.Count.ShouldBe(1, audit.ToJsonString());
         mismatches[0]!["sequence"]!.GetValue<long>().ShouldBe(sequence);
         mismatches[0]!["version"]!.GetValue<long>().ShouldBe(2);
-        mismatches[0]!["touchpointId"].ShouldBeNull();
+        // Version 2 of each customer is its signup, sent with the touchpoint id "<customer>-signup" (TwoDatabases.History): the
+        // event is intact and still names it. It was null, and the command printed "touchpoint ?", as for an event gone.
+        var signup = $"{victim}-signup";
+        mismatches[0]!["touchpointId"]!.GetValue<string>().ShouldBe(signup);
         mismatches[0]!["problem"]!.GetValue<string>().ShouldStartWith($"the seal differs from the event it sealed: the seal at sequence {sequence} (version 2)");
+        var altered = wholeLog["altered"]!.AsArray().Single(a => a!["customerId"]!.GetValue<string>() == victim)!;
+        altered["firstMismatch"]!["touchpointId"]!.GetValue<string>().ShouldBe(signup);
+        exit.ShouldBe(1, output);
+        output.ShouldContain($"db1 {victim}: sequence {sequence} (version 2, touchpoint {signup}): the seal differs from the event it sealed");
         (await Bases.Sharded.GetJson($"/api/customers/{victim}/audit"))["valid"]!.GetValue<bool>().ShouldBeTrue("the seal is back as it was");
     }
 

@@ -21,7 +21,7 @@ public class AuditAnchorCommand : DataVerb<AuditAnchorInput>
         using var host = input.BuildHost();
         if (await host.Services.GetRequiredService<EventLogCheck>().AuditedLogProblemAsync(CancellationToken.None) is { } missing)
             return CommandFailure.Report("audit-anchor", missing);
-        if (await CustomerDatabasePlaceCheck.RefusalAsync(host.Services) is { } layout) return CommandFailure.Report("audit-anchor", layout);
+        if (await CustomerDatabasePlaceCheck.ReadingRefusalAsync(host.Services, "audit-anchor") is { } layout) return CommandFailure.Report("audit-anchor", layout);
         var anchor = await host.Services.GetRequiredService<SealDigests>().TakeAsync(CancellationToken.None);
         var json = JsonSerializer.Serialize(anchor, Json);
         if (input.OutFlag is { } file)
