@@ -38,7 +38,7 @@ public class when_an_auditor_asks_what_a_customer_was_worth_on_a_date(BrowserFix
             // is the last touchpoint by the date asked: its row, 60 + 45 of revenue, is the one marked.
             var marked = page.Locator("#audit-history tr.as-of-row");
             await Expect(marked).ToHaveCountAsync(1);
-            await Expect(marked.Locator("td").Nth(0)).ToHaveTextAsync(app.SeededAt.AddDays(-400 + 125).UtcDateTime.ToString("yyyy-MM-dd"));
+            await Expect(marked.Locator("td").Nth(0)).ToHaveTextAsync(app.SeededAt.AddDays(-400 + 125).UtcDateTime.ToString("yyyy-MM-dd") + " – the date asked");
             await Expect(marked.Locator("td").Nth(2)).ToHaveTextAsync("Support call");
             await Expect(marked.Locator("td").Nth(3)).ToHaveTextAsync("105.00");
             await Expect(page.Locator("#audit-history-note")).ToContainTextAsync("it can differ from the figures above, which use the formula in force and the model known now");

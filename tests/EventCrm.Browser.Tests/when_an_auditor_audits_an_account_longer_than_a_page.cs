@@ -37,7 +37,7 @@ public class when_an_auditor_audits_an_account_longer_than_a_page(BrowserFixture
             // Two more pages read (1,000 + 100): the last row is the one, and the keyboard is on it.
             await Expect(rows).ToHaveCountAsync(2_100);
             await Expect(marked).ToHaveCountAsync(1);
-            await Expect(marked.Locator("td").Nth(0)).ToHaveTextAsync("2026-03-29");
+            await Expect(marked.Locator("td").Nth(0)).ToHaveTextAsync("2026-03-29 – the date asked");
             await Expect(marked.Locator("td").Nth(5)).ToHaveTextAsync("2,100.00");
             await Expect(marked).ToBeFocusedAsync();
             await Expect(note).ToContainTextAsync("Highlighted: the last touchpoint on or before the date asked (2026-03-29).");
@@ -63,7 +63,7 @@ public class when_an_auditor_audits_an_account_longer_than_a_page(BrowserFixture
 
             await Expect(rows).ToHaveCountAsync(2_000);
             await Expect(marked).ToHaveCountAsync(1);
-            await Expect(marked.Locator("td").Nth(0)).ToHaveTextAsync("2026-02-20");
+            await Expect(marked.Locator("td").Nth(0)).ToHaveTextAsync("2026-02-20 – the date asked");
             await Expect(marked.Locator("td").Nth(5)).ToHaveTextAsync("1,223.00");
             await Expect(rows.Nth(1_222)).ToHaveClassAsync("as-of-row");
             await Expect(desk.Error).ToBeHiddenAsync();

@@ -29,10 +29,10 @@ public class when_an_auditor_audits_on_a_laptop(BrowserFixture app)
     }
 
     [Fact]
-    public async Task picked_by_name_the_answers_come_into_view_and_the_keyboard_stays_on_the_id()
+    public async Task picked_by_name_the_answers_come_into_view_with_the_keyboard()
     {
         var auditor = await app.KeyWithRoles("auditor");
-        await app.WithDesk(nameof(picked_by_name_the_answers_come_into_view_and_the_keyboard_stays_on_the_id), async desk =>
+        await app.WithDesk(nameof(picked_by_name_the_answers_come_into_view_with_the_keyboard), async desk =>
         {
             await desk.EnterKey(auditor);
             var page = desk.Page;
@@ -43,10 +43,11 @@ public class when_an_auditor_audits_on_a_laptop(BrowserFixture app)
             await box.PressAsync("ArrowDown");
             await page.Keyboard.PressAsync("Enter");
 
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"What the service answers for {ScenarioData.GammaName} ({ScenarioData.Gamma})" }))
-                .ToBeInViewportAsync();
+            var heading = page.GetByRole(AriaRole.Heading, new() { Name = $"What the service answers for {ScenarioData.GammaName} ({ScenarioData.Gamma})" });
+            await Expect(heading).ToBeInViewportAsync();
             await Expect(page.Locator("[data-card='Current value']")).ToBeInViewportAsync();
-            await Expect(page.GetByLabel("Customer id")).ToBeFocusedAsync();
+            // The keyboard where the eye is: left on the id, it was off screen above (2.4.7).
+            await Expect(heading).ToBeFocusedAsync();
         }, path: "/audit.html", width: 1366, height: 657);
     }
 }

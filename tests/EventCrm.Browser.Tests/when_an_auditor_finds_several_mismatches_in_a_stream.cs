@@ -89,12 +89,12 @@ public class when_an_auditor_finds_several_mismatches_in_a_stream(BrowserFixture
 
             var altered = page.GetByRole(AriaRole.List, new() { Name = "Altered streams" });
             await Expect(altered.Locator(":scope > li").First).ToContainTextAsync(
-                $"{ScenarioData.Gamma} (main): event 120, version 3: {Differs}. 150 mismatches in all: the first 100 are listed below, the other 50 are not.");
+                $"{ScenarioData.GammaName} ({ScenarioData.Gamma}) (database main): event 120, version 3: {Differs}. 150 mismatches in all: the first 100 are listed below, the other 50 are not.");
             var gammas = altered.GetByRole(AriaRole.List, new() { Name = $"Mismatches of {ScenarioData.Gamma}" }).GetByRole(AriaRole.Listitem);
             await Expect(gammas).ToHaveCountAsync(100);
             await Expect(gammas.First).ToHaveTextAsync($"event 120, version 3: {Differs}");
             await Expect(gammas.Last).ToHaveTextAsync($"event 219, version 102: {Differs}");
-            await Expect(altered.Locator(":scope > li").Last).ToHaveTextAsync($"{ScenarioData.Delta} (main): event 300, version 2: {Differs}");
+            await Expect(altered.Locator(":scope > li").Last).ToHaveTextAsync($"{ScenarioData.DeltaName} ({ScenarioData.Delta}) (database main): event 300, version 2: {Differs}");
             // 150 + 1 mismatches in 2 streams.
             await Expect(page.Locator("#status")).ToHaveTextAsync("Some chains do not hold: 151 mismatches found in 2 streams.");
             await Expect(desk.Error).ToBeHiddenAsync();

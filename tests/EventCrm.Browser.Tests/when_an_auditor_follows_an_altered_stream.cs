@@ -33,15 +33,15 @@ public class when_an_auditor_follows_an_altered_stream(BrowserFixture app)
             await page.GetByRole(AriaRole.Button, new() { Name = "Check every customer's chain" }).ClickAsync();
 
             var altered = page.GetByRole(AriaRole.List, new() { Name = "Altered streams" });
-            await Expect(altered).ToContainTextAsync($"{ScenarioData.Gamma} (main): event 120, version 3: the event differs from its seal");
-            await altered.GetByRole(AriaRole.Link, new() { Name = ScenarioData.Gamma }).ClickAsync();
+            await Expect(altered).ToContainTextAsync($"{ScenarioData.GammaName} ({ScenarioData.Gamma}) (database main): event 120, version 3: the event differs from its seal");
+            await altered.GetByRole(AriaRole.Link, new() { Name = $"{ScenarioData.GammaName} ({ScenarioData.Gamma})" }).ClickAsync();
 
-            // Still the audit page, its form filled in with the customer, the keyboard on it, and run: the answers and the
+            // Still the audit page, its form filled in with the customer and run, the keyboard on the answers: they and the
             // check of the customer's events (the seed's own events, unaltered).
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/audit\.html(#.*)?$"));
             await Expect(page.GetByLabel("Customer id")).ToHaveValueAsync(ScenarioData.Gamma);
-            await Expect(page.GetByLabel("Customer id")).ToBeFocusedAsync();
             await Expect(page.Locator("#audit-answer-title")).ToHaveTextAsync($"What the service answers for {ScenarioData.Gamma}");
+            await Expect(page.Locator("#audit-answer-title")).ToBeFocusedAsync();
             await Expect(page.Locator("#audit-chain")).ToContainTextAsync("Events unaltered:");
             await Expect(desk.Error).ToBeHiddenAsync();
         }, path: "/audit.html");

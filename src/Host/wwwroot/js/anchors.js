@@ -100,14 +100,30 @@ export async function checkLog() {
   summaryLine.replaceChildren(report.valid
     ? h("strong", { class: "good" }, "No stream altered: ")
     : h("strong", { class: "bad" }, `${counted(report.altered.length, "stream")} altered: `), summary);
-  const said = m => `event ${m.sequence}, version ${m.version}: ${m.problem}`;
+  // Each event with its touchpoint, as the customer's own audit names it.
+  const said = m => `event ${m.sequence}, version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}: ${m.problem}`;
+  const names = await namesOf(report.altered.slice(0, NamedStreams).map(a => a.customerId));
   altered.replaceChildren(...report.altered.map(a => h("li", { class: "bad" },
     // The auditor's next step is this customer's own audit, on this page (audit.js fills and runs the form), not the desk.
-    h("a", { href: `audit.html#customer=${encodeURIComponent(a.customerId)}`, "data-customer": a.customerId }, a.customerId),
-    ` (${a.database}): ${said(a.firstMismatch)}`, mismatchCount(a) > 1 && `.${mismatchesSaid(a)}`,
+    // The customer by name, its id beside it: an id alone ("demo-000427") told the auditor nothing of whom.
+    h("a", { href: `audit.html#customer=${encodeURIComponent(a.customerId)}`, "data-customer": a.customerId },
+      ...(names.get(a.customerId) ? [h("bdi", {}, names.get(a.customerId)), ` (${a.customerId})`] : [a.customerId])),
+    // The database named only when there are several: "default" (one database) was read out for nothing.
+    a.database === SoleDatabase ? ": " : ` (database ${a.database}): `, said(a.firstMismatch), mismatchCount(a) > 1 && `.${mismatchesSaid(a)}`,
     // Every mismatch of the stream, each at its own event: the first alone hid whether it was the only one.
     mismatchCount(a) > 1 && h("ul", { class: "checks", "aria-label": `Mismatches of ${a.customerId}` },
       mismatchesOf(a).map(m => h("li", {}, said(m)))))));
   const found = report.altered.reduce((sum, a) => sum + mismatchCount(a), 0);
   announce(report.valid ? "Every chain holds." : `Some chains do not hold: ${mismatchesFound(found)} in ${counted(report.altered.length, "stream")}.`);
+}
+
+// The name the service gives its one database (docs/audit-and-replays.md, "Tamper evidence"): not worth saying.
+const SoleDatabase = "default";
+// Names read for the first streams listed, one read each: a log altered wholesale lists thousands, named by id alone.
+const NamedStreams = 50;
+
+/** customerId -> name as the profile has it now (none for a record without one, or one that cannot be read). */
+async function namesOf(ids) {
+  const read = await Promise.allSettled(ids.map(id => getJson(`/api/customers/${encodeURIComponent(id)}`)));
+  return new Map(read.flatMap((r, i) => (r.status === "fulfilled" && r.value?.name ? [[ids[i], r.value.name]] : [])));
 }

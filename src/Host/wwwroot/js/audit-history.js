@@ -8,15 +8,17 @@ import { codeLabel } from "./words.js";
  * The history's first page, oldest first; a customer with more touchpoints than a page (the service
  * answers at most 1,000 points a read) gets "Show N more", which adds the next page below.
  * valued: { asOf, counted } from the value read (its touchpointsCounted), or { refused } when it failed.
+ * altered: touchpointId -> the mismatch of its event, for the rows whose chain does not hold.
  */
-export function showHistory(first, asked, valued, url, current) {
+export function showHistory(first, asked, valued, url, current, altered = new Map()) {
   const caption = asked.formula
     ? `Value after each touchpoint under ${asked.formula}`
     : "Value after each touchpoint under the formula in force when it was recorded";
   const points = [], rows = [];
   // The touchpoint said as on the desk's timeline ("Retention offer made"), its code kept in data-type and a title.
-  const row = p => h("tr", { "data-type": p.type },
-    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", { title: p.type }, codeLabel(p.type)),
+  // An altered event's row says so in words (the customer's audit named the event, and nothing marked its row).
+  const row = p => h("tr", { "data-type": p.type, class: altered.has(p.touchpointId) ? "altered-row" : null },
+    h("td", {}, day(p.occurredAt)), h("td", {}, day(p.recordedAt)), h("td", { title: p.type }, codeLabel(p.type), alteredSaid(altered.get(p.touchpointId))),
     h("td", { class: "number" }, amount(p.revenue)), h("td", { class: "number" }, amount(p.profit)),
     h("td", { class: "number" }, amount(p.current)), h("td", { class: "number" }, amount(p.potential)), h("td", {}, p.tier), h("td", {}, p.formula));
   const body = h("tbody");
@@ -77,11 +79,23 @@ export function showHistory(first, asked, valued, url, current) {
   // and on a 375 px phone it was cut off, to be scrolled sideways through (until 2026-12-07). It still names the table.
   document.getElementById("audit-history").replaceChildren(
     h("p", { id: "audit-history-title", class: "table-title" }, caption),
-    h("div", { class: "history" }, h("table", { "aria-labelledby": "audit-history-title" },
+    // The box it scrolls in is reached by the keyboard (Tab) and named: Chrome alone made it focusable, unnamed.
+    h("div", { class: "history", tabindex: "0", role: "region", "aria-labelledby": "audit-history-title" }, h("table", { "aria-labelledby": "audit-history-title" },
       h("thead", {}, h("tr", {}, ["Occurred (UTC)", "Recorded (UTC)", "Touchpoint", "Revenue", "Profit", "Current", "Potential", "Value tier", "Formula"].map(t => h("th", { scope: "col" }, t)))),
       body)), shown, more);
   add(first.points);
   offerMore();
+}
+
+const alteredSaid = m => (m ? h("strong", { class: "bad altered-said" }, ` – altered: event ${m.sequence} does not match its seal`) : "");
+
+/** The row of the date asked: said in words and to screen readers, not by colour and weight alone (until 2026-12-08). */
+function markAsOf(row, marked) {
+  row.classList.toggle("as-of-row", marked);
+  row.querySelector(".as-of-said")?.remove();
+  if (!marked) return row.removeAttribute("aria-current");
+  row.setAttribute("aria-current", "true");
+  row.cells[0].append(h("strong", { class: "as-of-said" }, " – the date asked"));
 }
 
 /**
@@ -98,7 +112,7 @@ function explainHistory(points, rows, total, { formula, knownAt }, valued, { url
   const counted = typeof valued.counted === "number" ? valued.counted : null;
   const settled = !asOf || points.length >= total || found < points.length - 1 || (counted !== null && counted <= points.length);
   const at = settled ? found : -1;
-  rows.forEach((r, i) => r.classList.toggle("as-of-row", i === at));
+  rows.forEach((r, i) => markAsOf(r, i === at));
   const note = document.getElementById("audit-history-note");
   const each = formula
     ? `Each row: the value right after that touchpoint under ${formula}, with the model known ${knownAt ? `at ${knownAt}` : "now"}. `

@@ -1,9 +1,10 @@
 // A customer's value at a date, the check of its events and its value history, for the audit page.
 import { getJson } from "./api.js";
-import { h, amount, count, label, whenUtc, clearErrorsOf, showError, announce, isolated } from "./ui.js";
+import { h, amount, count, label, whenUtc, clearErrorsOf, announce, isolated } from "./ui.js";
 import { matchingSeals } from "./words.js";
 import { mismatchCount, mismatchesOf, mismatchesSaid, mismatchesFound } from "./mismatches.js";
 import { showHistory } from "./audit-history.js";
+import { clearRefusal, showRefusal, focusRefused } from "./audit-refusal.js";
 
 // Only the latest reading is shown.
 let reads = 0;
@@ -15,8 +16,10 @@ const ValueParts = ["Value", "Value at the date", "Check of the events", "Value 
 /** nameFound: the customer's name when it was picked by name, said with its id on the status line. */
 export async function showValueAt(form, nameFound = null) {
   const mine = ++reads;
+  // Where the keyboard was when asked: still there (or in the form) when the answers come, they take it.
+  const askedFrom = document.activeElement;
   clearErrorsOf(part => ValueParts.includes(part));
-  markRefused([]);
+  clearRefusal();
   const id = form.get("customer").trim();
   const called = isolated(nameFound && nameFound !== id ? `${nameFound} (${id})` : id);
   const query = new URLSearchParams([...form].filter(([name, value]) => name !== "customer" && value));
@@ -26,7 +29,7 @@ export async function showValueAt(form, nameFound = null) {
   for (const target of ["audit-value", "audit-basis", "audit-formula-inputs", "audit-chain", "audit-chain-mismatches", "audit-inputs",
     "audit-inputs-mismatches", "audit-history", "audit-history-note"])
     document.getElementById(target).replaceChildren();
-  for (const note of ["audit-answer-title", "audit-seals-explained", "audit-chain-mismatches", "audit-inputs-mismatches", "audit-history-note"])
+  for (const note of ["audit-answer-title", "audit-figures-altered", "audit-seals-explained", "audit-chain-mismatches", "audit-inputs-mismatches", "audit-history-note"])
     document.getElementById(note).hidden = true;
   const asked = { asOf: form.get("asOf"), knownAt: form.get("knownAt"), formula: form.get("formula") };
   const history = new URLSearchParams({ formula: form.get("formula") || "of-the-time", ...(form.get("knownAt") ? { knownAt: form.get("knownAt") } : {}) });
@@ -34,10 +37,11 @@ export async function showValueAt(form, nameFound = null) {
     getJson(`${path}/value?${query}`), getJson(`${path}/audit`), getJson(`${path}/value-history?${history}`)]);
   // Two customers picked in quick succession: the answers of the first must not land under the second's id.
   if (mine !== reads) return;
-  const title = showAnswerTitle(nameFound && nameFound !== id ? [h("bdi", {}, nameFound), ` (${id})`] : id);
+  const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].filter(([part]) => part.status === "rejected");
+  // Nothing answered (an unknown customer): no heading over nothing, the refusal beside the form alone.
+  const title = failed.length < 3 ? showAnswerTitle(nameFound && nameFound !== id ? [h("bdi", {}, nameFound), ` (${id})`] : id) : null;
   if (value.status === "fulfilled") { showValue(value.value); showBasis(value.value, asked); }
-  // A date the service refuses is marked in the form, where it was given (as the portfolio's period is).
-  else if (value.reason?.status === 400) markRefused(Object.keys(value.reason.problem?.errors ?? {}));
+  if (value.status === "fulfilled" && audit.status === "fulfilled") showAlteredFigures(audit.value);
   if (audit.status === "fulfilled") {
     showChain(audit.value);
     showInputs(audit.value.dependsOn);
@@ -46,22 +50,29 @@ export async function showValueAt(form, nameFound = null) {
   if (points.status === "fulfilled") {
     const valued = value.status === "fulfilled" ? { asOf: value.value.asOf, counted: value.value.touchpointsCounted }
       : { refused: value.reason?.status === 400 };
-    showHistory(points.value, asked, valued, `${path}/value-history?${history}`, () => mine === reads);
+    showHistory(points.value, asked, valued, `${path}/value-history?${history}`, () => mine === reads,
+      audit.status === "fulfilled" ? alteredTouchpoints(audit.value) : new Map());
   }
-  bringIntoView(title);
-  // Each part that failed says why in its own entry: the first alone hid that the history failed for another reason.
-  const failed = [[value, "Value at the date"], [audit, "Check of the events"], [points, "Value history"]].filter(([part]) => part.status === "rejected");
+  const keyboardOurs = [askedFrom, document.body, null].includes(document.activeElement) ||
+    Boolean(document.activeElement.closest("#value-form, #audit-search-form"));
+  // Each refusal said once, beside the form too; the keyboard on the field refused, or on the answers' heading.
   if (failed.length > 0) {
     announce("");
-    for (const [part, name] of failed) showError(part.reason, name);
+    const field = showRefusal(failed.map(([part, name]) => [part.reason, name]), 3);
+    if (!keyboardOurs) return;
+    if (field) focusRefused(field);
+    else if (title) bringIntoView(title);
+    else focusRefusalLine();
     return;
   }
+  if (keyboardOurs) bringIntoView(title);
   announce("Value of ", called.cloneNode(true), " shown, its events checked", ...checkedSaid(audit.value), ".");
 }
 
 /**
  * The answers' heading, brought into view when they arrive: on a laptop (1366x657) the form fills the screen and
- * the cards came below it unseen. The keyboard goes to it from the form's button; picked by name, it stays on the id.
+ * the cards came below it unseen. The keyboard goes with it, wherever the reading was asked from (the form's button, a
+ * customer picked by name, an altered stream's link): left on the id after a pick, it was off screen above (2.4.7).
  */
 function showAnswerTitle(called) {
   const title = document.getElementById("audit-answer-title");
@@ -72,21 +83,33 @@ function showAnswerTitle(called) {
 
 /** Once every part is drawn below it (drawn before them, the page was too short to bring it to the top). */
 function bringIntoView(title) {
-  if (document.activeElement?.closest("#value-form button[type=submit]")) title.focus({ preventScroll: true });
+  title.focus({ preventScroll: true });
   title.scrollIntoView({ block: "start" });
 }
 
-const DateFields = { asOf: "audit-as-of", knownAt: "audit-known-at" };
+/** Nothing answered and no field to blame (the service away): the keyboard on the refusal beside the form. */
+function focusRefusalLine() {
+  const line = document.getElementById("audit-refusal");
+  line.focus({ preventScroll: true });
+  line.scrollIntoView({ block: "nearest" });
+}
 
-/** The value form's date fields the service refused (by the names its problem gives), and only those, marked invalid. */
-function markRefused(names) {
-  for (const [name, id] of Object.entries(DateFields)) {
-    const refused = names.includes(name);
-    const field = document.getElementById(id);
-    field.setAttribute("aria-invalid", String(refused));
-    if (refused) field.setAttribute("aria-errormessage", "error");
-    else field.removeAttribute("aria-errormessage");
-  }
+/** touchpointId -> mismatch, for the customer's events whose chain does not hold (marked in the history). */
+const alteredTouchpoints = a => new Map(mismatchesOf(a).filter(m => m.touchpointId).map(m => [m.touchpointId, m]));
+
+/**
+ * The figures are worked out from the events as they are now: an altered one counts in them. Said under the cards,
+ * which showed the altered amount without a word (until 2026-12-08).
+ */
+function showAlteredFigures(a) {
+  const place = document.getElementById("audit-figures-altered");
+  const all = mismatchCount(a);
+  if (!a.firstMismatch || all === 0) return;
+  const m = a.firstMismatch;
+  place.replaceChildren(h("strong", { class: "bad" }, "These figures include an altered event: "), all === 1
+    ? `they are worked out from the customer's events as they are now, event ${m.sequence} (version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}) among them, whose chain does not hold. They may not be what was recorded; its row is marked “altered” in the history below.`
+    : `they are worked out from the customer's events as they are now, ${count(all)} events whose chain does not hold among them (the first: event ${m.sequence}, version ${m.version}${m.touchpointId ? `, touchpoint ${m.touchpointId}` : ""}). They may not be what was recorded; those rows are marked “altered” in the history below.`);
+  place.hidden = false;
 }
 
 function showValue(v) {

@@ -7,6 +7,14 @@ import { showReplays } from "./replay-list.js";
 import { customerSearch } from "./search.js";
 
 installKeyDialog();
+// The key given (or the dialog closed), the keyboard goes to the page's first field: the dialog gave it back to the body,
+// where the page had none when the dialog opened (until 2026-12-08).
+const keyDialog = document.getElementById("key-dialog");
+keyDialog.addEventListener("close", () => {
+  // Still on the closed dialog's field until the browser tidies its focus, or on the body once it has.
+  const on = document.activeElement;
+  if (!on || on === document.body || keyDialog.contains(on)) document.getElementById("audit-search-input").focus();
+});
 loadFormulas().catch(error => showError(error, "Formulas"));
 showReplays().catch(error => showError(error, "Replays"));
 
@@ -16,7 +24,7 @@ const customerField = document.getElementById("audit-customer");
 const search = customerSearch({ form: "audit-search-form", input: "audit-search-input", results: "audit-results",
   more: "audit-results-more", summary: "audit-result-count" }, (id, name) => {
   customerField.value = id;
-  // The keyboard goes to the id filled in: the dates and the formula come next, to read the value again at others.
+  // The keyboard waits on the id filled in; the answers take it to their heading, where the page shows them.
   customerField.focus();
   showValue(name);
 });
@@ -31,8 +39,8 @@ function showValue(name) {
   showValueAt(new FormData(valueForm), name).catch(error => showError(error, "Value"));
 }
 document.getElementById("check-log").addEventListener("click", () => checkLog().catch(error => showError(error, "Chains")));
-// An altered stream's link audits that customer here: its id in the form, the keyboard on it (as when picked by name),
-// its value and the check of its events shown. The link's address does the same in a new tab.
+// An altered stream's link audits that customer here: its id in the form, its value and the check of its events shown,
+// the keyboard on the answers' heading once they come (as when picked by name). The link's address does the same in a new tab.
 document.getElementById("log-altered").addEventListener("click", event => {
   const link = event.target.closest("a[data-customer]");
   if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -61,6 +69,8 @@ document.getElementById("replay-form").addEventListener("submit", event => {
   replay(new FormData(event.target)).catch(error => showError(error, "Replay"));
 });
 showCustomerInAddress();
+// Another customer written in the address of the open page: it was ignored (until 2026-12-08).
+window.addEventListener("hashchange", showCustomerInAddress);
 
 /** Opened from the desk (audit.html#customer=ID): that customer's value now and the check of its events. */
 function showCustomerInAddress() {

@@ -6,8 +6,10 @@ import { sayDetail } from "./problem-words.js";
  * Shows a refusal: the problem's title, detail and field errors, read out at once by screen readers.
  * Each part of the page keeps its own entry (the value failing does not hide why the timeline did);
  * the same part failing again replaces its entry. Answers the entry that says it.
+ * alsoFor: other parts that failed for the same refusal, named in the same entry (the audit page's three reads of an
+ * unknown customer were three entries, three alerts, until 2026-12-08).
  */
-export function showError(error, context) {
+export function showError(error, context, alsoFor = []) {
   const region = document.getElementById("error");
   const problem = keyNeeded(error?.problem ?? { title: "Something went wrong", detail: String(error?.message ?? error) });
   const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h("li", {}, h("code", {}, field), ": ", [].concat(messages).join("; ")));
@@ -24,7 +26,7 @@ export function showError(error, context) {
   if (same && same === replaced) return same;
   if (replaced) leave(replaced, part);
   if (same) {
-    partsOf.get(same).push(part);
+    partsOf.get(same).push(part, ...alsoFor);
     same.querySelector(".error-title").firstChild.textContent = titleOf(partsOf.get(same));
     toSay(same);
     return same;
@@ -32,9 +34,9 @@ export function showError(error, context) {
   const title = `error-title-${++errorsShown}`;
   const detail = problem.detail ? detailOf(problem.detail, fieldErrors, part, problem.said) : null;
   const entry = h("div", { class: "error-entry", "data-context": part, "data-cause": sharedCause(problem) || null },
-    h("p", { class: "error-title", id: title }, titleOf([part]), problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
+    h("p", { class: "error-title", id: title }, titleOf([part, ...alsoFor]), problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
     detail ? detail.shown : fieldList(fieldErrors));
-  partsOf.set(entry, [part]);
+  partsOf.set(entry, [part, ...alsoFor]);
   // Said without the status code, the fold's label and the Dismiss button the entry shows: the page's words when it has
   // its own, else the service's title and detail.
   messageOf.set(entry, detail?.said ? detail.text : [problem.title ?? "Error", problem.detail].filter(Boolean).join(". "));

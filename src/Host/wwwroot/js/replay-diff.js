@@ -23,10 +23,14 @@ export async function showDiff(run) {
   current = { run, pages: 1, total: diff.total };
   document.getElementById("replay-summary").textContent =
     `${count(diff.changed)} of ${counted(diff.customers, "customer")} ${diff.changed === 1 ? "differs" : "differ"} from the live values (${run.liveFormula}), ${count(diff.tierChanges)} ${diff.tierChanges === 1 ? "changes" : "change"} value tier. The largest differences:`;
-  document.getElementById("replay-diff").replaceChildren(h("table", {},
-    h("caption", {}, `Current value under ${diff.formula} against the live values`),
-    h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Value tier"].map(t => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, diff.items.map(row))));
+  // Its title above the box the table scrolls in, as the customer's history has it: as its caption it was laid out at
+  // the table's width and cut off at 320 px (until 2026-12-08). It still names the table, and the box, reached by Tab.
+  document.getElementById("replay-diff").replaceChildren(
+    h("p", { id: "replay-diff-title", class: "table-title" }, `Current value under ${diff.formula} against the live values`),
+    h("div", { class: "history", tabindex: "0", role: "region", "aria-labelledby": "replay-diff-title" },
+      h("table", { "aria-labelledby": "replay-diff-title" },
+        h("thead", {}, h("tr", {}, ["Customer", "Replayed", "Live", "Difference", "Value tier"].map(t => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, diff.items.map(row)))));
   showRest();
 }
 

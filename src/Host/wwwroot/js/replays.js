@@ -1,6 +1,6 @@
 // Formula versions and replays of every customer under one, for the audit page.
 import { getJson, postJson } from "./api.js";
-import { h, count, label, clearErrorOf, announce } from "./ui.js";
+import { h, count, label, day, clearErrorOf, announce } from "./ui.js";
 import { counted } from "./words.js";
 import { showDiff, clearDiff } from "./replay-diff.js";
 import { showReplays } from "./replay-list.js";
@@ -9,7 +9,10 @@ let catalog = [];
 
 export async function loadFormulas(chosen) {
   const formulas = await getJson("/api/formulas");
-  const options = selected => formulas.versions.map(v => `${v.name}@${v.version}`).map(name => h("option", { value: name, selected: name === selected }, name));
+  const options = selected => formulas.versions.map(v => {
+    const name = `${v.name}@${v.version}`;
+    return h("option", { value: name, selected: name === selected }, `${name} ${described(v, formulas.inForce)}`);
+  });
   const valueFormula = document.getElementById("audit-formula");
   valueFormula.replaceChildren(valueFormula.options[0], ...options(valueFormula.value));
   document.getElementById("replay-formula").replaceChildren(...options(chosen));
@@ -20,6 +23,18 @@ export async function loadFormulas(chosen) {
     names.replaceChildren(...catalog.map(f => h("option", { value: f.name }, f.name)));
     showParameters();
   }
+}
+
+/**
+ * What tells two versions of a formula apart in a list: "simple-clv@1" and "simple-clv@2" alone said nothing of which
+ * was which (until 2026-12-08). Its registration day, its parameters (none: estimated per customer), the one in force.
+ */
+function described(v, inForce) {
+  const parameters = Object.entries(v.parameters ?? {});
+  const given = parameters.length ? parameters.map(([k, n]) => `${label(k).toLowerCase()} ${n}`).join(", ") : "every input estimated per customer";
+  const when = v.registeredAt ? `registered ${day(v.registeredAt)}` : "built in";
+  const now = inForce && inForce.name === v.name && inForce.version === v.version ? ", in force now" : "";
+  return `(${when}${now}; ${given})`;
 }
 
 /** One field per parameter of the chosen formula, named in words ("Average order value"; the code is the field's name); one left empty is estimated per customer. */
