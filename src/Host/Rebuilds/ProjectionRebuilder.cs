@@ -127,7 +127,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
         {
             // The host is stopping (a graceful stop, SIGTERM): whatever the cancellation made fail (a cancelled wait, a page
             // cut short) is its consequence, not a fault of the rebuild, and its exception would only mislead.
-            var stopped = RebuildHeartbeat.Stopped(started);
+            var stopped = RebuildHeartbeat.Stopped(started, inPlace: projection.IsInline, byCommand: !serviceRunsIt);
             logger.LogWarning("Rebuild of projection {Projection} {Stopped} (it ended on {Cause})", projection.Name, stopped, e.GetType().Name);
             await EndAsync(started, r => r with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = stopped });
             throw;
