@@ -20,7 +20,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, ProfileRebuildLag profileLag, PreparedStatementsOutOfStep outOfStep, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>The claims of the rebuilds this process runs, by projection, from their beginning to their end (<see cref="RebuildClaims"/>).</summary>
-    private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RebuildClaim> _claims = new(StringComparer.OrdinalIgnoreCase);
 
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
 
@@ -84,6 +84,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             };
             if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };
             await SaveAsync(started, ct);
+            // Recorded: a status that waited for the record shows it from now on.
+            await claim.BegunAsync();
             return started;
         }
         catch

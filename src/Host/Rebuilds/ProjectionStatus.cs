@@ -188,6 +188,11 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     private async Task<ProjectionRebuild?> LastRebuildAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var rebuild = await LoadRebuildAsync(projection, ct);
+        // Claimed while the record says the last one ended: a new rebuild may be beginning (claimed, its record not written
+        // yet). Shown as the last one, it said "rebuilding" with that one's node, start and customers all rebuilt; its own
+        // record is waited for (one ending, its record written and its claim not yet released, is not waited for).
+        if (rebuild?.State != RebuildStates.Rebuilding && await claims.IsClaimedAsync(projection.Name, ct) && await claims.WaitWhileBeginningAsync(projection.Name, ct))
+            rebuild = await LoadRebuildAsync(projection, ct);
         if (rebuild?.State != RebuildStates.Rebuilding) return rebuild;
         if (RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } silent) return rebuild with { State = RebuildStates.Failed, Error = silent };
         if (await claims.IsClaimedAsync(projection.Name, ct)) return rebuild;
