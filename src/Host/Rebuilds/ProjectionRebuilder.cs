@@ -123,7 +123,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
                 await completed();
             }
             else
-                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed, ct);
+                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed,
+                    // Recorded whatever the stop: the swap is done, and the status must not show that database's position as 0.
+                    done => RebuildHeartbeat.RecordAsync(store, projection.Name, "takenOverIn", done.ToArray(), CancellationToken.None), ct);
         }
         catch (Exception e) when (ct.IsCancellationRequested)
         {
