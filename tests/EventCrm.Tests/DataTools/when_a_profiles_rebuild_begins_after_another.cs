@@ -53,10 +53,10 @@ public class when_a_profiles_rebuild_begins_after_another : IAsyncLifetime
         await asked;
         var read = await status;
 
-        read["state"]!.GetValue<string>().ShouldBe("rebuilding");
         var rebuild = read["lastRebuild"]!;
-        rebuild["state"]!.GetValue<string>().ShouldBe("rebuilding");
         rebuild["startedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(previous["finishedAt"]!.GetValue<DateTimeOffset>());
+        rebuild["state"]!.GetValue<string>().ShouldBe("rebuilding");
+        read["state"]!.GetValue<string>().ShouldBe("rebuilding");
         rebuild["finishedAt"].ShouldBeNull();
         rebuild["customersRebuilt"]!.GetValue<long>().ShouldBe(0);
         rebuild["customers"]!.GetValue<long>().ShouldBe(3);
