@@ -54,8 +54,13 @@ public static class HostCommandLine
     /// </summary>
     public static RunningCommand Start(IDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostFolder() };
+        // Through env, which resets SIGINT to its default before it runs dotnet in its own process: a test run started in
+        // the background of a shell (nohup ... &) ignores SIGINT, every process it starts inherits that, and .NET then
+        // leaves SIGINT ignored, as a shell's background job does: the command would never see the test's Ctrl-C.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostFolder() };
         foreach (var (key, value) in environment) start.Environment[key] = value;
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(HostFolder(), "EventCrm.Host.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
@@ -64,7 +69,7 @@ public static class HostCommandLine
 
     public sealed class RunningCommand(Process process, Task<string> output, Task<string> errors, string arguments) : IDisposable
     {
-        /// <summary>The process id: `dotnet EventCrm.Host.dll` runs the Host in the process it starts.</summary>
+        /// <summary>The process id: env and then `dotnet EventCrm.Host.dll` run the Host in the process started.</summary>
         public int Id => process.Id;
 
         /// <summary>Sends the process a signal by name (INT, TERM), as `kill -INT` does.</summary>
