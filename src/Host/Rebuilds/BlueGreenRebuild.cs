@@ -35,7 +35,13 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     /// Records the rebuild as done, before the new build's progress row is forgotten: until then
     /// the status reports the new build's position, so it never drops back to 0.
     /// </param>
-    public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, Func<Task> tookOver, CancellationToken ct)
+    /// <param name="tookOverIn">
+    /// Told, with customers over several databases, the databases whose build has taken over so far, after each swap: until the
+    /// last one the rebuild is still running, and the status shows those databases' position as the live one's (their new
+    /// build's progress row is no longer what they serve from).
+    /// </param>
+    public async Task RunAsync(ProjectionInfo projection, bool serviceRunsIt, Func<Task<bool>> stillOurs, Func<Task> tookOver,
+        Func<IReadOnlyList<string>, Task> tookOverIn, CancellationToken ct)
     {
         var builds = new List<Build>();
         try
@@ -48,7 +54,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
                 builds.Add(new Build(name, await SideBuild.StartAsync(store, database, ConnectionStringOf(i), projection, logger, ct), floor));
             }
             await AllCaughtUpAsync(projection, builds, ct);
-            await TakeOverAsync(projection, builds, serviceRunsIt, stillOurs, ct);
+            await TakeOverAsync(projection, builds, serviceRunsIt, stillOurs, tookOverIn, ct);
             await tookOver();
         }
         finally
@@ -107,7 +113,8 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
     /// database holds whole customers, so each swap is complete for its customers on its own;
     /// a swap that fails after others succeeded says which databases already serve the new build.
     /// </summary>
-    private async Task TakeOverAsync(ProjectionInfo projection, IReadOnlyList<Build> builds, bool serviceRunsIt, Func<Task<bool>> stillOurs, CancellationToken ct)
+    private async Task TakeOverAsync(ProjectionInfo projection, IReadOnlyList<Build> builds, bool serviceRunsIt, Func<Task<bool>> stillOurs,
+        Func<IReadOnlyList<string>, Task> tookOverIn, CancellationToken ct)
     {
         await _takingOver.WaitAsync(ct);
         try
@@ -130,6 +137,7 @@ public sealed class BlueGreenRebuild(IDocumentStore store, IProjectionCoordinato
                             $"whose live documents stay: {e.Message} Request the rebuild again to rebuild every database.", e);
                     }
                     done.Add(build.Database);
+                    if (databases.Sharded && done.Count < builds.Count) await tookOverIn(done);
                 }
             }
             finally

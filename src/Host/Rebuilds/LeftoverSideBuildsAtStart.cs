@@ -57,6 +57,8 @@ public sealed class LeftoverSideBuildsAtStart(ProjectionCatalog catalog, Leftove
                                   "the projection right now", projection.Name, leftovers.SideSchemaOf(projection));
             return;
         }
+        // No rebuild begins here: a status has no record to wait for (it shows the last rebuild as running meanwhile).
+        await claim.BegunAsync();
         await leftovers.DropAsync(projection, "at start", ct);
     }
 }

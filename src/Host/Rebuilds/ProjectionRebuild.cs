@@ -27,6 +27,11 @@ public sealed record ProjectionRebuild
     public long? CustomersRebuilt { get; init; }
     /// <summary>The customers the in-place rebuild waits for now, their streams locked by another transaction; empty or null when it waits for none.</summary>
     public string[]? WaitingOn { get; init; }
+    /// <summary>
+    /// With customers over several databases: those whose new build has taken over (swapped in, serving), in database order,
+    /// while the others still wait for theirs. Their status keeps the new build's position, now the live one's.
+    /// </summary>
+    public string[]? TakenOverIn { get; init; }
     /// <summary>The last sign of life of the node running the rebuild (<see cref="RebuildHeartbeat"/>).</summary>
     public DateTimeOffset? HeartbeatAt { get; init; }
 }

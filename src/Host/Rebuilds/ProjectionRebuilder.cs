@@ -20,7 +20,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
     RebuildClaims claims, LeftoverSideBuilds leftovers, CustomerDatabases databases, ProfileRebuildLag profileLag, PreparedStatementsOutOfStep outOfStep, TimeProvider clock, ILogger<ProjectionRebuilder> logger)
 {
     /// <summary>The claims of the rebuilds this process runs, by projection, from their beginning to their end (<see cref="RebuildClaims"/>).</summary>
-    private readonly ConcurrentDictionary<string, IAsyncDisposable> _claims = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RebuildClaim> _claims = new(StringComparer.OrdinalIgnoreCase);
 
     private IProjectionDistributor? Distributor => (coordinator as ProjectionCoordinatorBase)?.Distributor;
 
@@ -84,6 +84,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
             };
             if (projection.IsInline) started = started with { Customers = await inPlace.CountCustomersAsync(ct), CustomersRebuilt = 0 };
             await SaveAsync(started, ct);
+            // Recorded: a status that waited for the record shows it from now on.
+            await claim.BegunAsync();
             return started;
         }
         catch
@@ -121,13 +123,15 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IProjectionCoordin
                 await completed();
             }
             else
-                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed, ct);
+                await blueGreen.RunAsync(projection, serviceRunsIt, () => RunsHereAsync(projection), completed,
+                    // Recorded whatever the stop: the swap is done, and the status must not show that database's position as 0.
+                    done => RebuildHeartbeat.RecordAsync(store, projection.Name, "takenOverIn", done.ToArray(), CancellationToken.None), ct);
         }
         catch (Exception e) when (ct.IsCancellationRequested)
         {
             // The host is stopping (a graceful stop, SIGTERM): whatever the cancellation made fail (a cancelled wait, a page
             // cut short) is its consequence, not a fault of the rebuild, and its exception would only mislead.
-            var stopped = RebuildHeartbeat.Stopped(started);
+            var stopped = RebuildHeartbeat.Stopped(started, inPlace: projection.IsInline, byCommand: !serviceRunsIt);
             logger.LogWarning("Rebuild of projection {Projection} {Stopped} (it ended on {Cause})", projection.Name, stopped, e.GetType().Name);
             await EndAsync(started, r => r with { State = RebuildStates.Failed, FinishedAt = clock.GetUtcNow(), Error = stopped });
             throw;

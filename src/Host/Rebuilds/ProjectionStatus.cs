@@ -46,6 +46,8 @@ public static class ProjectionStates
     public const string CaughtUp = "caught-up";
     public const string CatchingUp = "catching-up";
     public const string Rebuilding = RebuildStates.Rebuilding;
+    /// <summary>A database of several whose new build has taken over while the rebuild waits for another's: it serves the new build.</summary>
+    public const string TakenOver = "taken-over";
     /// <summary>A database of several did not answer: its progress is not known (its entry says why).</summary>
     public const string Unreachable = "unreachable";
 }
@@ -83,7 +85,8 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     {
         var @out = new Dictionary<string, string>(found);
         var holders = await locks.HoldersAsync(projection, ct, databases.Sharded ? @out : null);
-        var status = await ReadHomeAsync(projection, ct) with { DaemonHeldBy = ProjectionLocks.Named(holders) };
+        var (home, takenOverIn) = await ReadHomeAsync(projection, ct);
+        var status = home with { DaemonHeldBy = ProjectionLocks.Named(holders) };
         if (!databases.Sharded)
             return status with { DaemonRunning = holders is null ? null : holders.Count > 0 && holders.All(h => h is not null) };
 
@@ -91,7 +94,7 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         var rebuilding = status.State == RebuildStates.Rebuilding;
         var each = new List<(DatabaseProgressView View, long? Serving)>();
         foreach (var tenant in databases.TenantIds)
-            each.Add(@out.TryGetValue(tenant, out var why) ? Unreachable(tenant, why) : await InDatabaseOrOutAsync(projection, tenant, rebuilding, @out, ct));
+            each.Add(@out.TryGetValue(tenant, out var why) ? Unreachable(tenant, why) : await InDatabaseOrOutAsync(projection, tenant, rebuilding && !takenOverIn.Contains(tenant), rebuilding, @out, ct));
         // Summed over the databases that answered; those left out are named beside (DatabasesOut).
         var answered = each.Where(d => d.View.Reachable).ToList();
         long? Sum(Func<(DatabaseProgressView View, long? Serving), long?> figure) => answered.Any(d => figure(d) is null) ? null : answered.Sum(d => figure(d)!.Value);
@@ -113,14 +116,16 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
         (new DatabaseProgressView(tenant, ProjectionStates.Unreachable, null, null, null, null, Reachable: false, Error: why), null);
 
     /// <summary>The database's progress, or, when it does not answer within the patience (a database other than the home one), its entry as out of reach.</summary>
+    /// <param name="rebuilding">The database's new build still builds: its position is that build's.</param>
+    /// <param name="rebuildRuns">A rebuild runs: a database whose build has taken over meanwhile says so.</param>
     private async Task<(DatabaseProgressView View, long? Serving)> InDatabaseOrOutAsync(ProjectionInfo projection, string tenant, bool rebuilding,
-        Dictionary<string, string> @out, CancellationToken ct)
+        bool rebuildRuns, Dictionary<string, string> @out, CancellationToken ct)
     {
         try
         {
             var database = await databases.DatabaseIn(tenant);
             return await DatabasePing.Within(ProjectionLocks.Patience,
-                giveUp => InDatabaseAsync(projection, tenant, database, store.Options.Events.DatabaseSchemaName, rebuilding, giveUp), ct, outOfReach.Named(tenant));
+                giveUp => InDatabaseAsync(projection, tenant, database, store.Options.Events.DatabaseSchemaName, rebuilding, rebuildRuns, giveUp), ct, outOfReach.Named(tenant));
         }
         catch (Exception e) when (tenant != databases.HomeTenantId && DatabaseFaults.IsOutage(e) && !ct.IsCancellationRequested)
         {
@@ -131,17 +136,22 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     }
 
     private static async Task<(DatabaseProgressView View, long? Serving)> InDatabaseAsync(ProjectionInfo projection, string tenant, IMartenDatabase database,
-        string eventSchema, bool rebuilding, CancellationToken ct)
+        string eventSchema, bool rebuilding, bool rebuildRuns, CancellationToken ct)
     {
         var progress = await database.AllProjectionProgress(ct);
         var highWaterMark = await LogHead.HighWaterMarkAsync(database, eventSchema, progress, ct);
         long? serving = projection.IsInline ? null : PositionOf(projection.Shards, progress);
         var position = rebuilding && !projection.IsInline ? PositionOf(projection.Shards.Select(SideBuilds.ShardFor), progress) : serving;
-        var state = position is not { } p ? ProjectionStates.Inline : rebuilding ? ProjectionStates.Rebuilding : p >= highWaterMark ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp;
+        var state = position is not { } p ? ProjectionStates.Inline
+            : rebuilding ? ProjectionStates.Rebuilding
+            // Taken over while another database's build has not yet: its live position is the new build's, following on.
+            : rebuildRuns && !projection.IsInline ? ProjectionStates.TakenOver
+            : p >= highWaterMark ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp;
         return (new DatabaseProgressView(tenant, state, position, highWaterMark, position is { } at ? Math.Max(highWaterMark - at, 0) : null, serving), serving);
     }
 
-    private async Task<ProjectionStatusView> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)
+    /// <summary>The status as the home database gives it, and the databases whose new build has taken over during a rebuild still running.</summary>
+    private async Task<(ProjectionStatusView View, IReadOnlySet<string> TakenOverIn)> ReadHomeAsync(ProjectionInfo projection, CancellationToken ct)
     {
         // With several databases, the home one alone: Marten's AllProjectionProgress() asks every database (one out of
         // reach failed the whole status), and each database's figures are read on their own (ReadAsync).
@@ -162,11 +172,12 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
             _ => position >= highWaterMark ? ProjectionStates.CaughtUp : ProjectionStates.CatchingUp,
         };
         var shown = await AsShownAsync(projection, rebuild, ct);
-        return new ProjectionStatusView(projection.Name, ProjectionLifecycles.Of(projection.Lifecycle), projection.Version, state,
+        IReadOnlySet<string> takenOverIn = rebuilding ? (rebuild!.TakenOverIn ?? []).ToHashSet() : new HashSet<string>();
+        return (new ProjectionStatusView(projection.Name, ProjectionLifecycles.Of(projection.Lifecycle), projection.Version, state,
             position, highWaterMark, position is { } p ? Math.Max(highWaterMark - p, 0) : null,
             shown is null ? null : new RebuildView(shown.State, shown.Node, shown.StartedAt, shown.FinishedAt, shown.TargetHighWaterMark, shown.Error, shown.HeartbeatAt,
                 shown.Customers, shown.CustomersRebuilt, shown.State == RebuildStates.Rebuilding && shown.WaitingOn is { Length: > 0 } held ? held : null),
-            serving);
+            serving), takenOverIn);
     }
 
     /// <summary>
@@ -188,6 +199,11 @@ public sealed class ProjectionStatusReader(IDocumentStore store, CustomerDatabas
     private async Task<ProjectionRebuild?> LastRebuildAsync(ProjectionInfo projection, CancellationToken ct)
     {
         var rebuild = await LoadRebuildAsync(projection, ct);
+        // Claimed while the record says the last one ended: a new rebuild may be beginning (claimed, its record not written
+        // yet). Shown as the last one, it said "rebuilding" with that one's node, start and customers all rebuilt; its own
+        // record is waited for (one ending, its record written and its claim not yet released, is not waited for).
+        if (rebuild?.State != RebuildStates.Rebuilding && await claims.IsClaimedAsync(projection.Name, ct) && await claims.WaitWhileBeginningAsync(projection.Name, ct))
+            rebuild = await LoadRebuildAsync(projection, ct);
         if (rebuild?.State != RebuildStates.Rebuilding) return rebuild;
         if (RebuildHeartbeat.Abandoned(rebuild, clock.GetUtcNow()) is { } silent) return rebuild with { State = RebuildStates.Failed, Error = silent };
         if (await claims.IsClaimedAsync(projection.Name, ct)) return rebuild;

@@ -22,24 +22,66 @@ public sealed class RebuildClaims(IDocumentStore store)
 
     private long KeyOf(string projection) => KeyOf(store.Options.DatabaseSchemaName, projection);
 
+    /// <summary>
+    /// Held, exclusively, by a rebuild from before it takes its claim until its record says it began (<see cref="RebuildClaim.BegunAsync"/>):
+    /// a status that finds the claim held and the record ended cannot tell a rebuild that begins from one that ends, and
+    /// waits on this key for the one that begins to record itself (<see cref="WaitWhileBeginningAsync"/>).
+    /// </summary>
+    private long BeginningKeyOf(string projection) => KeyOf(store.Options.DatabaseSchemaName, $"{projection}#beginning");
+
+    /// <summary>How long a status waits for a rebuild beginning to record itself; past that it shows the record as it is.</summary>
+    public static readonly TimeSpan BeginningWait = TimeSpan.FromSeconds(10);
+
     /// <summary>Claims the rebuild for this process, on a connection of its own held until the claim is disposed; null when another process holds it.</summary>
-    public async Task<IAsyncDisposable?> TryClaimAsync(string projection, CancellationToken ct)
+    public async Task<RebuildClaim?> TryClaimAsync(string projection, CancellationToken ct)
     {
         var connection = store.Storage.Database.CreateConnection();
         try
         {
             await connection.OpenAsync(ct);
+            // Another rebuild beginning holds it a moment (its record written): waited for, then the claim is tried.
+            await using (var beginning = new NpgsqlCommand("select pg_advisory_lock(@beginning)", connection))
+            {
+                beginning.Parameters.AddWithValue("beginning", BeginningKeyOf(projection));
+                await beginning.ExecuteNonQueryAsync(ct);
+            }
+            var held = new RebuildClaim(connection, KeyOf(projection), BeginningKeyOf(projection));
             await using var claim = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
             claim.Parameters.AddWithValue("key", KeyOf(projection));
-            if ((bool)(await claim.ExecuteScalarAsync(ct))!) return new Claim(connection, KeyOf(projection));
+            if ((bool)(await claim.ExecuteScalarAsync(ct))!) return held;
+            await held.BegunAsync();
         }
         catch
         {
+            // Its session's locks go with the connection.
             await connection.DisposeAsync();
             throw;
         }
         await connection.DisposeAsync();
         return null;
+    }
+
+    /// <summary>
+    /// Waits until no rebuild of the projection is beginning (claimed, its record not written yet), for at most
+    /// <see cref="BeginningWait"/>: true once none is, false when one still was at the end of the wait.
+    /// </summary>
+    public async Task<bool> WaitWhileBeginningAsync(string projection, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var wait = new NpgsqlCommand(
+            $"set local lock_timeout = '{(int)BeginningWait.TotalMilliseconds}ms'; select pg_advisory_xact_lock_shared(@beginning)", connection, transaction);
+        wait.Parameters.AddWithValue("beginning", BeginningKeyOf(projection));
+        try
+        {
+            await wait.ExecuteNonQueryAsync(ct);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -60,20 +102,35 @@ public sealed class RebuildClaims(IDocumentStore store)
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private sealed class Claim(NpgsqlConnection connection, long key) : IAsyncDisposable
+}
+
+/// <summary>A rebuild's claim (<see cref="RebuildClaims"/>), held until disposed.</summary>
+public sealed class RebuildClaim(NpgsqlConnection connection, long key, long beginningKey) : IAsyncDisposable
+{
+    private bool _begun;
+
+    /// <summary>The rebuild's record says it began: a status need no longer wait for it.</summary>
+    public async Task BegunAsync()
     {
-        public async ValueTask DisposeAsync()
+        if (_begun) return;
+        await using var release = new NpgsqlCommand("select pg_advisory_unlock(@beginning)", connection);
+        release.Parameters.AddWithValue("beginning", beginningKey);
+        await release.ExecuteScalarAsync();
+        _begun = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
         {
-            try
-            {
-                await using var release = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
-                release.Parameters.AddWithValue("key", key);
-                await release.ExecuteScalarAsync();
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
+            await BegunAsync();
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
+            release.Parameters.AddWithValue("key", key);
+            await release.ExecuteScalarAsync();
+        }
+        finally
+        {
+            await connection.DisposeAsync();
         }
     }
 }

@@ -43,11 +43,16 @@ public class RebuildCommand : DataVerb<RebuildInput>
                 "on that node, or stop the service first.");
 
         var status = host.Services.GetRequiredService<ProjectionStatusReader>();
+        // Ctrl-C or SIGTERM stops the rebuild as a node's graceful stop does (recorded as stopped, the new build dropped),
+        // instead of ending the process where it stands (kill -9's leftovers, the record "rebuilding" until found dead).
+        using var stop = new GracefulStop();
+        ProjectionRebuild? begun = null;
         try
         {
             if (await rebuilder.BeginAsync(projection, CancellationToken.None) is not { } started)
                 return Fail(AlreadyRebuilding(projection));
-            var rebuild = rebuilder.RunAsync(projection, started, serviceRunsIt: false, CancellationToken.None);
+            begun = started;
+            var rebuild = rebuilder.RunAsync(projection, started, serviceRunsIt: false, stop.Token);
             var total = Math.Max(started.Customers ?? started.TargetHighWaterMark, 1);
             if (VerbProgress.ToPipeOrFile)
             {
@@ -81,6 +86,13 @@ public class RebuildCommand : DataVerb<RebuildInput>
                         task.Value = task.MaxValue;
                     });
         }
+        catch (Exception) when (stop.Signal is { } signal && begun is not null)
+        {
+            // Recorded as stopped, its side build dropped, by the rebuilder as the cancellation unwound it.
+            var rebuild = (await status.ReadAsync(projection, CancellationToken.None)).LastRebuild;
+            Console.Error.WriteLine($"rebuild: stopped by {signal}: {StoppedLine(projection, rebuild)}");
+            return VerbExitCode.Success(GracefulStop.ExitCodeOf(signal));
+        }
         finally
         {
             await rebuilder.ReleaseAsync(projection);
@@ -101,6 +113,13 @@ public class RebuildCommand : DataVerb<RebuildInput>
             : null;
         return (done, waiting);
     }
+
+    /// <summary>What a stopped rebuild leaves: nothing of a new build beside the live documents; profiles rebuilt or not, each complete.</summary>
+    private static string StoppedLine(ProjectionInfo projection, RebuildView? rebuild) => projection.IsInline
+        ? $"the profiles of {rebuild?.CustomersRebuilt ?? 0} of {rebuild?.Customers ?? 0} customers were rebuilt, the others not yet; every profile is " +
+          $"complete (rebuilt, or as before) and nothing else is left. Run `rebuild --projection {projection.Name}` again to rebuild them all."
+        : $"the new build of {projection.Name} was dropped in every database (its schema and progress row): nothing of it is left, and the live " +
+          $"documents stay as they were. Run `rebuild --projection {projection.Name}` again to rebuild it.";
 
     private static async Task<string> HolderAsync(IHost host, ProjectionInfo projection) =>
         ProjectionLocks.Named(await host.Services.GetRequiredService<ProjectionLocks>().HoldersAsync(projection, CancellationToken.None)) ?? "a node that has just let it go";

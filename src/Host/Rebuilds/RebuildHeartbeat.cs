@@ -33,9 +33,22 @@ public sealed class RebuildHeartbeat : IAsyncDisposable
     public static string Ended(ProjectionRebuild rebuild) =>
         $"interrupted: the process running it ({rebuild.Node}) has ended without finishing it (killed, or its host stopped); request the rebuild again";
 
-    /// <summary>Why a rebuild ended when its node was stopped gracefully during it (SIGTERM, a deploy's restart): the live documents stay.</summary>
-    public static string Stopped(ProjectionRebuild rebuild) =>
-        $"stopped: the node running it ({rebuild.Node}) was shut down during the rebuild, whose new build was dropped (the live documents stay); ask again";
+    /// <summary>
+    /// Why a rebuild ended when its process was stopped gracefully during it: a node (SIGTERM, a deploy's restart), or the
+    /// <c>rebuild</c> command (Ctrl-C, SIGTERM). A blue/green rebuild drops its new build (the live documents stay); one in
+    /// place has rewritten some profiles and not the others, each one a complete fold.
+    /// </summary>
+    public static string Stopped(ProjectionRebuild rebuild, bool inPlace, bool byCommand)
+    {
+        var who = byCommand
+            ? $"the rebuild command running it ({rebuild.Node}) was stopped (Ctrl-C or SIGTERM) during the rebuild"
+            : $"the node running it ({rebuild.Node}) was shut down during the rebuild";
+        var again = byCommand ? "run it again" : "ask again";
+        return inPlace
+            ? $"stopped: {who}, having rebuilt the profiles of {rebuild.CustomersRebuilt ?? 0} of {rebuild.Customers ?? 0} customers; the others are not " +
+              $"rebuilt yet, and every profile is complete (rebuilt, or as the previous code folded it); {again} to rebuild them all"
+            : $"stopped: {who}, whose new build was dropped (the live documents stay); {again}";
+    }
 
     private static async Task BeatAsync(IDocumentStore store, string projection, TimeProvider clock, ILogger logger, TimeSpan every, CancellationToken stop)
     {

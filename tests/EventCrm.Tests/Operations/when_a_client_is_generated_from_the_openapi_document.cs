@@ -190,8 +190,9 @@ public class when_a_client_is_generated_from_the_openapi_document(AppFixture app
     [InlineData("ReplayView", "state", "running,completed,failed,interrupted")]
     [InlineData("ReplayStarted", "state", "running,completed,failed,interrupted")]
     // unreachable: a database of several out of reach (docs/reliability.md, "One database of several out"; since 2026-12-07, night).
-    [InlineData("ProjectionStatusView", "state", "inline,caught-up,catching-up,rebuilding,unreachable")]
-    [InlineData("DatabaseProgressView", "state", "inline,caught-up,catching-up,rebuilding,unreachable")]
+    // taken-over: a database whose new build has taken over while another's swap waits (docs/api.md, Projections; since 2026-12-08, small hours).
+    [InlineData("ProjectionStatusView", "state", "inline,caught-up,catching-up,rebuilding,taken-over,unreachable")]
+    [InlineData("DatabaseProgressView", "state", "inline,caught-up,catching-up,rebuilding,taken-over,unreachable")]
     [InlineData("ProjectionStatusView", "lifecycle", "inline,async")]
     [InlineData("RebuildView", "state", "rebuilding,completed,failed")]
     [InlineData("KeyView", "roles", "ingest,desk,auditor,data,admin")]
