@@ -112,7 +112,7 @@ public class when_a_query_parameter_is_misspelt_or_repeated(AppFixture app)
     [InlineData("/api/customers/{id}/retention", "no query parameters")]
     [InlineData("/api/customers/{id}/audit", "no query parameters")]
     [InlineData("/api/customers/{id}/value-history", "formula, knownAt, page, pageSize, order")]
-    [InlineData("/api/customers", "search, page, pageSize")]
+    [InlineData("/api/customers", "search, state, page, pageSize")]
     [InlineData("/api/retention/pending", "page, pageSize, order")]
     [InlineData("/api/portfolio/pareto", "no query parameters")]
     [InlineData("/api/kpis", "from, to")]

@@ -28,6 +28,7 @@ namespace Internal.Generated.WolverineHandlers
             var tenantId = await TryDetectTenantId(httpContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "EventCrm.Host.Customers.SearchCustomersEndpoint").SetTag("http.route", "/api/customers").SetTag("http.request.method", "GET");
             var search = httpContext.Request.Query["search"];
+            var state = httpContext.Request.Query["state"];
             string page_rawValue = httpContext.Request.Query["page"];
             System.Nullable<int> page = default;
 
@@ -56,7 +57,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await EventCrm.Host.Customers.SearchCustomersEndpoint.Get(search, page, pageSize, _customerDatabases, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await EventCrm.Host.Customers.SearchCustomersEndpoint.Get(search, state, page, pageSize, _customerDatabases, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
