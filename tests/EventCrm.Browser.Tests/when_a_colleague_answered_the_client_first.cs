@@ -45,7 +45,7 @@ public class when_a_colleague_answered_the_client_first(BrowserFixture app)
             await Expect(desk.Error).ToContainTextAsync($"{Name} is no longer asking to cancel (now active): an outcome was recorded meanwhile");
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation");
             await Expect(desk.Outcome("Let the client go")).ToHaveCountAsync(0);
-            await Expect(desk.Page.Locator("#status")).Not.ToContainTextAsync("Departure recorded");
+            await Expect(desk.Page.Locator("#status")).ToHaveTextAsync($"Nothing was recorded: {Name} was answered meanwhile and is now active.");
             Volatile.Read(ref churnsSent).ShouldBe(0, "a churn was sent for a client who stays");
         });
     }
