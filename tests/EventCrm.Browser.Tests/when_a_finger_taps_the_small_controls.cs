@@ -22,8 +22,10 @@ public class when_a_finger_taps_the_small_controls(BrowserFixture app)
     {
         await app.WithDesk(nameof(every_fold_dismiss_and_header_control_is_a_24_px_target), async desk =>
         {
-            var inputs = new JsonObject { ["currentValue"] = 1000m, ["expectedRemainingMargin"] = 500m, ["offerCapShare"] = 0.2m, ["tierShare"] = 0.5m };
-            await desk.Page.RouteAsync($"**/api/customers/{Client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(Client, "offer-made", 50m, inputs)));
+            // A node of its own at each answer: one JsonObject given to two answers is refused ("the node already has a parent"),
+            // and the second reading of the retention, which a refused outcome asks for, was never answered.
+            JsonObject Inputs() => new() { ["currentValue"] = 1000m, ["expectedRemainingMargin"] = 500m, ["offerCapShare"] = 0.2m, ["tierShare"] = 0.5m };
+            await desk.Page.RouteAsync($"**/api/customers/{Client}/retention", route => route.FulfillAsync(FakeAnswers.Retention(Client, "offer-made", 50m, Inputs())));
             await desk.EnterKey(BrowserFixture.AdminKey);
             await desk.Open(Name);
             await Expect(desk.Retention.Locator("details > summary")).ToBeVisibleAsync();

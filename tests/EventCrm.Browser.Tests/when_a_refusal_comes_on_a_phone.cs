@@ -16,9 +16,9 @@ public class when_a_refusal_comes_on_a_phone(BrowserFixture app)
 {
     // Answered in the service's place for a client whose answers only other scenarios fake: nothing is recorded.
     private const string Client = "ordinary-18", Name = "Ordinary Customer 18";
-    private const string NoLongerOpen = "This offer can no longer be answered: it was accepted or declined meanwhile (at another desk, say), " +
-        "it expired, or the client left. Nothing was recorded: the retention panel, read again, shows the client as it is now, " +
-        "and its timeline what was recorded.";
+    // The service refused the decline (the offer no longer open, 404); the client, read again, was retained meanwhile.
+    private const string DecidedMeanwhile = $"{Name} is no longer asking to cancel (now retained): an outcome was recorded meanwhile, " +
+        "at another desk say. Nothing was recorded: the retention panel, read again, shows the client as it is now, and its timeline what was recorded.";
 
     [Fact]
     public async Task a_decline_another_desk_overtook_is_said_not_recorded_under_the_heading_the_keyboard_goes_to()
@@ -40,12 +40,12 @@ public class when_a_refusal_comes_on_a_phone(BrowserFixture app)
             await Expect(desk.RetentionHeading).ToBeFocusedAsync();
             await Expect(desk.Retention).ToContainTextAsync("No pending cancellation. The customer was retained.");
             // In sight, under the heading the keyboard is on, which it describes.
-            var refused = desk.Retention.GetByText($"Not recorded: {NoLongerOpen}");
+            var refused = desk.Retention.GetByText($"Not recorded: {DecidedMeanwhile}");
             await Expect(refused).ToBeInViewportAsync();
-            await Expect(desk.RetentionHeading).ToHaveAccessibleDescriptionAsync($"Not recorded: {NoLongerOpen}");
+            await Expect(desk.RetentionHeading).ToHaveAccessibleDescriptionAsync($"Not recorded: {DecidedMeanwhile}");
             // The error region keeps its entry, as before.
-            await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync("Recording the outcome: Not found (404)");
-            await Expect(desk.Error).ToContainTextAsync(NoLongerOpen);
+            await Expect(desk.Error.Locator(".error-title")).ToHaveTextAsync("Recording the outcome: Decided meanwhile");
+            await Expect(desk.Error).ToContainTextAsync(DecidedMeanwhile);
 
             // The panel read again (Refresh): the refusal, and the heading's description, go with the panel it was said in.
             await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();

@@ -70,7 +70,8 @@ public class when_the_desk_fits_a_laptop(BrowserFixture app)
 
             // Newest first: the offer (a long entry: two ids and the rule), the request, a purchase, each beginning in sight.
             var list = (await desk.Page.Locator("#timeline").BoundingBoxAsync()).ShouldNotBeNull();
-            list.Height.ShouldBeGreaterThanOrEqualTo(280f);
+            // 280 px until 2026-12-08, when the keyboard hint took a line of its own under the list (21 px) instead of hiding entries.
+            list.Height.ShouldBeGreaterThanOrEqualTo(255f);
             for (var i = 0; i < 3; i++)
             {
                 var entry = (await desk.TimelineEntries.Nth(i).BoundingBoxAsync()).ShouldNotBeNull();

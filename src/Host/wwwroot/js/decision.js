@@ -13,8 +13,9 @@ import { whyWords } from "./why.js";
  * the offer's end), later (the panel's timers) }.
  */
 export function describe(pending, client, { onRecorded, mayRecord, slow, onLapse, later }) {
-  // Buttons a key may not use would end, past their confirm, in a 403: the decision is shown without them.
-  const decide = choices => mayRecord ? outcomes(pending, onRecorded, choices)
+  // Buttons a key may not use would end, past their confirm, in a 403: the decision is shown without them. A refusal of
+  // the service (404, 409) is said as decided meanwhile when the retention, read again, shows the request answered.
+  const decide = choices => mayRecord ? outcomes(pending, onRecorded, choices, () => decidedMeanwhile(pending, client))
     : h("p", { class: "muted", id: "outcomes-read-only" }, "This API key may read the decision but not record its outcome (that takes a desk key).");
   const requested = h("p", {}, "Cancellation requested ", h("time", { datetime: pending.requestedAt }, when(pending.requestedAt)),
     pending.reason ? ` – “${pending.reason}”` : "");
@@ -68,15 +69,29 @@ function settling(pending, client, words) {
 // The refusal is the page's own, nothing having been sent: it carries no HTTP status to show (a "(409)" read as the
 // service's answer), only the 409 that has the panel read again.
 async function stillAsking(pending, client) {
+  const decided = await decidedMeanwhile(pending, client);
+  if (decided) throw new ApiError(409, { title: decided.title, checkedHere: true, detail: decided.words, statusLine: decided.statusLine });
+}
+
+/**
+ * Whether the request the panel showed was decided since it was read (a colleague's answer, the client asking again), as
+ * the client's retention says now: { title, words, statusLine } for the error region and the status line, or null while
+ * it is still the one pending. Asked before a churn is sent, and after any outcome the service refused (404, 409): two
+ * desks confirming together, the second one's answer to the offer came back "Not found (404)", a technical fault to
+ * the eye, and the status line said nothing (until 2026-12-08).
+ */
+async function decidedMeanwhile(pending, client) {
   const now = await getJson(`/api/customers/${encodeURIComponent(client.id)}/retention`);
-  if (now.pending && now.pending.cancellationTouchpointId === pending.cancellationTouchpointId) return;
-  throw new ApiError(409, {
-    title: "Decided meanwhile", checkedHere: true,
-    detail: now.pending
-      ? `${client.name} has asked to cancel again since this panel was read. Nothing was recorded: decide on the request the panel, read again, shows now.`
-      : `${client.name} is no longer asking to cancel (now ${codeWords(now.state)}): an outcome was recorded meanwhile, at another desk say. ` +
+  if (now.pending && now.pending.cancellationTouchpointId === pending.cancellationTouchpointId) return null;
+  const state = codeWords(now.state);
+  return now.pending
+    ? { title: "Decided meanwhile",
+      words: `${client.name} has asked to cancel again since this panel was read. Nothing was recorded: decide on the request the panel, read again, shows now.`,
+      statusLine: `Nothing was recorded: ${client.name} has asked to cancel again since; the panel shows the new request.` }
+    : { title: "Decided meanwhile",
+      words: `${client.name} is no longer asking to cancel (now ${state}): an outcome was recorded meanwhile, at another desk say. ` +
         "Nothing was recorded: the retention panel, read again, shows the client as it is now, and its timeline what was recorded.",
-  });
+      statusLine: `Nothing was recorded: ${client.name} was answered meanwhile and is now ${state}.` };
 }
 
 function offerMade(pending, client, decide, onLapse, later) {

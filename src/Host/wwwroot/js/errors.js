@@ -34,7 +34,7 @@ export function showError(error, context, alsoFor = []) {
   const title = `error-title-${++errorsShown}`;
   const detail = problem.detail ? detailOf(problem.detail, fieldErrors, part, problem.said) : null;
   const entry = h("div", { class: "error-entry", "data-context": part, "data-cause": sharedCause(problem) || null },
-    h("p", { class: "error-title", id: title }, titleOf([part, ...alsoFor]), problem.title ?? "Error", problem.status ? ` (${problem.status})` : ""),
+    h("p", { class: "error-title", id: title }, titleOf([part, ...alsoFor]), problem.title ?? "Error", problem.status && problem.statusShown !== false ? ` (${problem.status})` : ""),
     detail ? detail.shown : fieldList(fieldErrors));
   partsOf.set(entry, [part, ...alsoFor]);
   // Said without the status code, the fold's label and the Dismiss button the entry shows: the page's words when it has

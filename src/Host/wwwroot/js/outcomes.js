@@ -8,8 +8,9 @@ import { h, showError, clearErrorOf, announce, setBusy, isBusy } from "./ui.js";
  * shown, and the customer read again when it says the situation changed (the offer answered or
  * expired meanwhile), so that no stale button stays. stillOpen, when given, is asked just before sending: a
  * refusal (an ApiError) when what the choice answers has changed meanwhile and the service could not tell.
+ * decided, asked once the service refused an outcome (404, 409), says what decided the request meanwhile, if anything.
  */
-export function outcomes(pending, onRecorded, choices) {
+export function outcomes(pending, onRecorded, choices, decided = async () => null) {
   const row = h("div", { class: "row" });
   const place = h("div", { class: "outcomes" }, row);
   for (const choice of choices)
@@ -80,14 +81,29 @@ export function outcomes(pending, onRecorded, choices) {
       return true;
     } catch (error) {
       announce("");
-      const entry = showError(error, "Recording the outcome");
+      const answered = error instanceof ApiError && (error.status === 404 || error.status === 409);
+      const meanwhile = answered && !error.problem?.checkedHere ? await decidedBy(error) : null;
+      const entry = showError(meanwhile ?? error, "Recording the outcome");
       const words = entry.querySelector(":scope > p:not(.error-title)")?.textContent ?? "";
-      if (!(error instanceof ApiError && (error.status === 404 || error.status === 409)))
-        return { title: error?.problem?.title ?? "Not recorded", words };
+      if (!answered) return { title: error?.problem?.title ?? "Not recorded", words };
       await onRecorded();
       refusedInPanel(words);
+      // What happened, on the line that says what was recorded when it was (it was left empty).
+      announce((meanwhile ?? error).problem?.statusLine ?? "Nothing was recorded: the retention panel was read again.");
       return true;
     }
+  }
+  /**
+   * The service refused the outcome (404, 409): when the client's retention, read again, shows the request decided
+   * meanwhile, the refusal is said as the page's own check says it ("Decided meanwhile"), the service's title, status and
+   * words folded beneath. Else (or unread) the service's refusal as it came.
+   */
+  async function decidedBy(error) {
+    const decision = await decided().catch(() => null);
+    if (!decision) return null;
+    const { title, status, detail } = error.problem ?? {};
+    return new ApiError(error.status, { ...error.problem, title: decision.title, statusShown: false, said: decision.words,
+      detail: `${title ?? "Refused"} (${status ?? error.status}): ${detail ?? ""}`, statusLine: decision.statusLine });
   }
   return place;
 }
