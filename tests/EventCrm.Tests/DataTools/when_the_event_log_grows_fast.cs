@@ -3,7 +3,6 @@ using EventCrm.Relationship.Ingestion;
 using EventCrm.Relationship.Touchpoints;
 using EventCrm.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Shouldly;
 
 namespace EventCrm.Tests.DataTools;
@@ -23,24 +22,14 @@ public sealed class StatisticsHost() : SchemaHost(SchemaName)
 /// </summary>
 public class when_the_event_log_grows_fast(StatisticsHost app) : IClassFixture<StatisticsHost>
 {
-    private async Task<long> ManualAnalyses() => (long)(await Sql(
-        "select analyze_count from pg_stat_user_tables where schemaname = @s and relname = 'mt_events'"))!;
-
-    private async Task<object?> Sql(string sql)
-    {
-        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("s", app.Schema);
-        return await command.ExecuteScalarAsync();
-    }
+    private readonly EventsTableProbe _table = new(app.Schema);
 
     [Fact]
     public async Task the_host_analyzes_the_events_table_within_seconds_of_a_burst()
     {
-        // Autovacuum's own analysis would reset the count of changes the Host watches.
-        await Sql($"alter table {app.Schema}.mt_events set (autovacuum_enabled = false)");
-        var before = await ManualAnalyses();
+        // Autovacuum would analyze on its own schedule: only the Host's analyses are to count.
+        await _table.Sql($"alter table {app.Schema}.mt_events set (autovacuum_enabled = false)");
+        var before = await _table.ManualAnalyses();
         var appender = app.Host.Services.GetRequiredService<TouchpointAppender>();
         var context = new AppendContext("test", $"burst-{Guid.NewGuid():N}", "burst");
         var signedUpAt = new DateTimeOffset(2024, 5, 1, 9, 0, 0, TimeSpan.Zero);
@@ -56,16 +45,10 @@ public class when_the_event_log_grows_fast(StatisticsHost app) : IClassFixture<S
         // writes relpages) before its transaction commits the rows of pg_stats, so a count risen
         // can still come with no statistics to read.
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await PlannedColumns() != "id,seq_id,stream_id,version" && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(250);
+        while (await _table.PlannedColumns() != EventsTableProbe.AllPlannedColumns && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(250);
 
-        var statistics = await Sql("select concat_ws(', ', pg_relation_size(c.oid) / 8192, c.relpages) from pg_class c " +
-                                   "join pg_namespace n on n.oid = c.relnamespace where n.nspname = @s and c.relname = 'mt_events'");
-        (await ManualAnalyses()).ShouldBeGreaterThan(before, $"no ANALYZE of mt_events within 30 s of the burst (pages now, pages at the last analysis: {statistics})");
-        (await PlannedColumns()).ShouldBe("id,seq_id,stream_id,version");
+        var statistics = await _table.Sizes();
+        (await _table.ManualAnalyses()).ShouldBeGreaterThan(before, $"no ANALYZE of mt_events within 30 s of the burst (pages now, pages and rows at the last analysis: {statistics})");
+        (await _table.PlannedColumns()).ShouldBe(EventsTableProbe.AllPlannedColumns);
     }
-
-    /// <summary>Of the columns the daemon's pages and the stream and touchpoint reads are planned with, those pg_stats holds.</summary>
-    private async Task<string?> PlannedColumns() => await Sql(
-        "select string_agg(attname::text, ',' order by attname) from pg_stats where schemaname = @s and tablename = 'mt_events' " +
-        "and attname in ('seq_id', 'id', 'stream_id', 'version')") as string;
 }

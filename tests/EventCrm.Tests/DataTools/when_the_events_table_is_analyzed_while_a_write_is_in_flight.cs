@@ -25,18 +25,18 @@ public sealed class InFlightStatisticsHost() : SchemaHost(SchemaName)
 /// </summary>
 public class when_the_events_table_is_analyzed_while_a_write_is_in_flight(InFlightStatisticsHost app) : IClassFixture<InFlightStatisticsHost>
 {
-    private const string AllPlannedColumns = "id,seq_id,stream_id,version";
+    private readonly EventsTableProbe _table = new(app.Schema);
 
     [Fact]
     public async Task the_host_analyzes_it_again_once_rows_are_committed_though_it_has_not_doubled()
     {
         // Autovacuum would analyze on its own schedule: only the Host's analyses are to count.
-        await Sql($"alter table {app.Schema}.mt_events set (autovacuum_enabled = false)");
-        var before = (long)(await ManualAnalyses())!;
+        await _table.Sql($"alter table {app.Schema}.mt_events set (autovacuum_enabled = false)");
+        var before = await _table.ManualAnalyses();
 
         // 10,000 rows of about 540 bytes, some 670 pages (past MinimumPages' 500), held uncommitted.
         // Negative sequence numbers take nothing from the sequence the appends number with.
-        await using (var inFlight = await OpenAsync())
+        await using (var inFlight = await EventsTableProbe.OpenAsync())
         await using (var write = await inFlight.BeginTransactionAsync())
         {
             var stream = $"in-flight-{Guid.NewGuid():N}";
@@ -44,17 +44,16 @@ public class when_the_events_table_is_analyzed_while_a_write_is_in_flight(InFlig
             await ExecuteAsync(inFlight, $"insert into {app.Schema}.mt_events (seq_id, id, stream_id, version, data, type) " +
                                          "select -g, gen_random_uuid(), @stream, g, jsonb_build_object('pad', repeat('x', 400)), 'in_flight' " +
                                          "from generate_series(1, 10000) g", stream);
-            ((long)(await Pages())!).ShouldBeGreaterThanOrEqualTo(EventTableStatistics.MinimumPages);
+            (await _table.Pages()).ShouldBeGreaterThanOrEqualTo(EventTableStatistics.MinimumPages);
 
             var waited = System.Diagnostics.Stopwatch.StartNew();
-            while ((long)(await ManualAnalyses())! == before && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(250);
-            ((long)(await ManualAnalyses())!).ShouldBeGreaterThan(before, "no ANALYZE of mt_events within 30 s of the write");
+            while (await _table.ManualAnalyses() == before && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(250);
+            (await _table.ManualAnalyses()).ShouldBeGreaterThan(before, "no ANALYZE of mt_events within 30 s of the write");
             // It found no live row: no statistics, and the table's pages recorded as analyzed.
-            (await PlannedColumns()).ShouldBeNull();
+            (await _table.PlannedColumns()).ShouldBeNull();
             await write.RollbackAsync();
         }
-        var analyzedPages = (int)(await Sql("select c.relpages from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
-                                            "where n.nspname = @s and c.relname = 'mt_events'"))!;
+        var analyzedPages = await _table.AnalyzedPages();
         analyzedPages.ShouldBeGreaterThanOrEqualTo((int)EventTableStatistics.MinimumPages);
 
         // 2,000 signups committed: some 135 pages more, far from twice the pages analyzed.
@@ -62,13 +61,13 @@ public class when_the_events_table_is_analyzed_while_a_write_is_in_flight(InFlig
         var context = new AppendContext("test", $"after-{Guid.NewGuid():N}", "after");
         for (var array = 0; array < 2; array++)
             (await appender.AppendAsync(Signups(1000), context, default)).Appended.ShouldBe(1000);
-        ((long)(await Pages())!).ShouldBeLessThan(2L * analyzedPages);
+        (await _table.Pages()).ShouldBeLessThan(2L * analyzedPages);
 
         // The committed rows reach PostgreSQL's counters when their sessions flush them, seconds on.
         var since = System.Diagnostics.Stopwatch.StartNew();
-        while (await PlannedColumns() != AllPlannedColumns && since.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(250);
-        (await PlannedColumns()).ShouldBe(AllPlannedColumns,
-            $"no statistics on mt_events within 60 s of 2,000 committed events (pages now, pages and rows at the last analysis: {await Sizes()})");
+        while (await _table.PlannedColumns() != EventsTableProbe.AllPlannedColumns && since.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(250);
+        (await _table.PlannedColumns()).ShouldBe(EventsTableProbe.AllPlannedColumns,
+            $"no statistics on mt_events within 60 s of 2,000 committed events (pages now, pages and rows at the last analysis: {await _table.Sizes()})");
     }
 
     private static List<IncomingTouchpoint> Signups(int count)
@@ -78,41 +77,10 @@ public class when_the_events_table_is_analyzed_while_a_write_is_in_flight(InFlig
             new SignedUp($"after-{Guid.NewGuid():N}", signedUpAt, "Ada Lovelace", "ada@example.com", "smb", "web", 10m))).ToList();
     }
 
-    private Task<object?> ManualAnalyses() =>
-        Sql("select analyze_count from pg_stat_user_tables where schemaname = @s and relname = 'mt_events'");
-
-    private Task<object?> Pages() =>
-        Sql("select pg_relation_size(c.oid) / 8192 from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
-            "where n.nspname = @s and c.relname = 'mt_events'");
-
-    private Task<object?> Sizes() =>
-        Sql("select concat_ws(', ', pg_relation_size(c.oid) / 8192, c.relpages, c.reltuples) from pg_class c " +
-            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = @s and c.relname = 'mt_events'");
-
-    /// <summary>Of the columns the daemon's pages and the stream and touchpoint reads are planned with, those pg_stats holds.</summary>
-    private async Task<string?> PlannedColumns() => await Sql(
-        "select string_agg(attname::text, ',' order by attname) from pg_stats where schemaname = @s and tablename = 'mt_events' " +
-        "and attname in ('seq_id', 'id', 'stream_id', 'version')") as string;
-
-    private static async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("ConnectionStrings__EventCrm"));
-        await connection.OpenAsync();
-        return connection;
-    }
-
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, string stream)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("stream", stream);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<object?> Sql(string sql)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("s", app.Schema);
-        return await command.ExecuteScalarAsync();
     }
 }
