@@ -17,9 +17,13 @@ public readonly record struct EventTableSize(long Pages, long AnalyzedPages, dou
     /// analysis ran while most of the table was rows not yet committed, a burst's first appends in
     /// flight, or rolled back: it wrote no statistics or too few, and told the planner the table was
     /// (nearly) empty. Waiting for the table to double from there could take the whole burst, so the
-    /// committed rows decide instead; the counters reach them seconds after the commits.
+    /// committed rows decide instead, once there are at least 500 of them and twice as many as that
+    /// analysis found; the counters reach them seconds after the commits. Doubling keeps a table left
+    /// mostly dead by a large rolled-back write, and written to a few rows at a time, from being
+    /// analyzed at every check until it fills up.
     /// </summary>
     public bool NeedsAnalysis =>
         Pages >= Math.Max(EventTableStatistics.MinimumPages, 2 * AnalyzedPages)
-        || (Pages >= EventTableStatistics.MinimumPages && AnalyzedRows < AnalyzedPages && LiveRows > AnalyzedRows);
+        || (Pages >= EventTableStatistics.MinimumPages && AnalyzedRows < AnalyzedPages
+            && LiveRows >= Math.Max(EventTableStatistics.MinimumPages, 2 * AnalyzedRows));
 }

@@ -16,11 +16,17 @@ public class when_deciding_whether_the_events_table_needs_analyzing
     // Analyzed at 600 pages with 9,000 rows: again at 1,200 pages, whatever the counters say.
     [InlineData(1_199, 600, 9_000, 18_000, false)]
     [InlineData(1_200, 600, 9_000, 9_000, true)]
-    // Analyzed at 600 pages finding no live row (a write in flight): again once rows are committed.
+    // Analyzed at 600 pages finding no live row (a write in flight): again once 500 rows are committed.
     [InlineData(600, 600, 0, 0, false)]
-    [InlineData(600, 600, 0, 1, true)]
+    [InlineData(600, 600, 0, 499, false)]
+    [InlineData(600, 600, 0, 500, true)]
     // Finding 300 rows in 600 pages is as thin; 600 rows in 600 pages is not.
     [InlineData(700, 600, 300, 2_300, true)]
+    // 67,000 pages left by a rolled-back write of a million rows, 1,000 live at the last analysis:
+    // a few rows more bring no analysis (not one every check), twice as many do.
+    [InlineData(67_000, 67_000, 1_000, 1_001, false)]
+    [InlineData(67_000, 67_000, 1_000, 1_999, false)]
+    [InlineData(67_000, 67_000, 1_000, 2_000, true)]
     [InlineData(700, 600, 600, 2_600, false)]
     // A thin analysis of a table still under 500 pages waits for 500, as a first one does.
     [InlineData(450, 400, 0, 3_000, false)]
